@@ -1,0 +1,87 @@
+"""One URL configures where events are stored.
+
+* ``sqlite:///salesdomain.db`` (the default; a file in the working directory)
+* ``memory://`` (in-process, for unit tests and experiments)
+* ``postgresql://user[:password]@host[:port]/dbname[?schema=name]`` (production)
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from urllib.parse import parse_qs, unquote, urlsplit
+
+DEFAULT_DATABASE_URL = "sqlite:///salesdomain.db"
+DATABASE_URL_VARIABLE = "SALESDOMAIN_DATABASE_URL"
+
+
+class BadDatabaseUrl(ValueError):
+    def __init__(self, url: str, problem: str) -> None:
+        super().__init__(f"{DATABASE_URL_VARIABLE} '{url}': {problem}")
+
+
+@dataclass(frozen=True)
+class StoreConfig:
+    url: str
+    kind: str  # "memory", "sqlite" or "postgres"
+    env: dict[str, str]
+    schema: str = ""
+
+    def postgres_dsn(self) -> str:
+        e = self.env
+        password = f" password={e['POSTGRES_PASSWORD']}" if e.get("POSTGRES_PASSWORD") else ""
+        return (
+            f"host={e['POSTGRES_HOST']} port={e['POSTGRES_PORT']} "
+            f"dbname={e['POSTGRES_DBNAME']} user={e['POSTGRES_USER']}{password}"
+        )
+
+
+def database_url(url: str | None = None) -> str:
+    return url or os.environ.get(DATABASE_URL_VARIABLE) or DEFAULT_DATABASE_URL
+
+
+def parse_database_url(url: str) -> StoreConfig:
+    parts = urlsplit(url)
+    scheme = parts.scheme.split("+", 1)[0]
+    if scheme == "memory":
+        return StoreConfig(url, "memory", {"PERSISTENCE_MODULE": "eventsourcing.popo"})
+    if scheme == "sqlite":
+        path = unquote(url.split(":///", 1)[1]) if ":///" in url else ""
+        if not path:
+            raise BadDatabaseUrl(url, "a SQLite URL names a file: sqlite:///salesdomain.db")
+        return StoreConfig(
+            url,
+            "sqlite",
+            {"PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": path,
+             "SQLITE_LOCK_TIMEOUT": "10"},
+        )
+    if scheme in ("postgresql", "postgres"):
+        dbname = parts.path.lstrip("/")
+        if not dbname:
+            raise BadDatabaseUrl(url, "a PostgreSQL URL names its database")
+        schema = parse_qs(parts.query).get("schema", [""])[0]
+        env = {
+            "PERSISTENCE_MODULE": "eventsourcing.postgres",
+            "POSTGRES_DBNAME": dbname,
+            "POSTGRES_HOST": parts.hostname or "127.0.0.1",
+            "POSTGRES_PORT": str(parts.port or 5432),
+            "POSTGRES_USER": unquote(parts.username or "postgres"),
+            "POSTGRES_PASSWORD": unquote(parts.password or ""),
+            "POSTGRES_CONNECT_TIMEOUT": "5",
+            "POSTGRES_LOCK_TIMEOUT": "10",
+        }
+        if schema:
+            env["POSTGRES_SCHEMA"] = schema
+        return StoreConfig(url, "postgres", env, schema)
+    raise BadDatabaseUrl(url, "use sqlite:///file.db, memory:// or postgresql://...")
+
+
+def ensure_schema(config: StoreConfig) -> None:
+    """Create the PostgreSQL schema named in the URL if it does not exist yet."""
+    if config.kind != "postgres" or not config.schema:
+        return
+    import psycopg
+    from psycopg import sql
+
+    with psycopg.connect(config.postgres_dsn(), autocommit=True) as conn:
+        conn.execute(sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(sql.Identifier(config.schema)))

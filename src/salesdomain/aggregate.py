@@ -1,0 +1,128 @@
+"""The base of every aggregate: events that are evidence of an SOP step.
+
+Every event records, besides its own facts, the SOP step it belongs to, the actor
+(employee and role), the command that caused it, the business case it belongs to
+(correlation id) and the event that caused it where there is one.  Events are stored
+under stable names ``<Aggregate>.<Event>.v<N>`` that do not depend on module paths.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, ClassVar, Self
+from uuid import UUID
+
+from eventsourcing.domain import Aggregate
+from eventsourcing.utils import register_topic
+
+from salesdomain.sop import recordable_step
+from salesdomain.values import Actor
+
+TOPIC_PREFIX = "salesdomain:"
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """Who acts, under which command, in which business case, caused by what."""
+
+    actor: Actor
+    command_id: UUID
+    command: str
+    correlation_id: UUID | None = None
+    causation_id: UUID | None = None
+
+    def fields(self, correlation_id: UUID) -> dict[str, Any]:
+        return {
+            "actor": self.actor,
+            "command": self.command,
+            "command_id": self.command_id,
+            "correlation_id": correlation_id,
+            "causation_id": self.causation_id,
+        }
+
+
+class SopAggregate(Aggregate):
+    """An aggregate whose every event is recorded under an SOP step."""
+
+    TOPIC: ClassVar[str] = TOPIC_PREFIX + "SopAggregate"
+
+    class Event(Aggregate.Event):
+        SOP_STEP: ClassVar[str | None] = None
+        VERSION: ClassVar[int] = 1
+        TOPIC: ClassVar[str]
+
+        sop_step: str
+        actor: Actor
+        command: str
+        command_id: UUID
+        correlation_id: UUID
+        causation_id: UUID | None
+
+        def __init_subclass__(cls, **kwargs: Any) -> None:
+            super().__init_subclass__(**kwargs)
+            if cls.SOP_STEP is not None:
+                recordable_step(cls.SOP_STEP)
+            cls.TOPIC = f"{TOPIC_PREFIX}{cls.__qualname__}.v{cls.VERSION}"
+            register_topic(cls.TOPIC, cls)
+
+        def __post_init__(self) -> None:
+            super().__post_init__()
+            recordable_step(self.sop_step)
+            if self.SOP_STEP is not None and self.sop_step != self.SOP_STEP:
+                raise ValueError(
+                    f"{type(self).__qualname__} is recorded under SOP {self.SOP_STEP}, "
+                    f"not {self.sop_step}"
+                )
+
+    class Created(Event, Aggregate.Created):
+        def mutate(self, aggregate: Any) -> Any:
+            created = super().mutate(aggregate)
+            created.case_id = self.correlation_id
+            return created
+
+    if TYPE_CHECKING:
+        case_id: UUID
+        """The business case (correlation id) every later event of this aggregate joins."""
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        cls.TOPIC = TOPIC_PREFIX + cls.__qualname__
+        super().__init_subclass__(**kwargs)
+
+    @classmethod
+    def _start(
+        cls,
+        event_class: type[SopAggregate.Created],
+        evidence: Evidence,
+        *,
+        id: UUID,  # noqa: A002
+        case_id: UUID | None = None,
+        **facts: Any,
+    ) -> Self:
+        """Create the aggregate; it joins ``case_id``, else the command's business
+        case, else it starts a case of its own."""
+        correlation = case_id or evidence.correlation_id or id
+        return cls._create(
+            event_class,
+            id=id,
+            sop_step=_step_of(event_class, facts),
+            **evidence.fields(correlation),
+            **facts,
+        )
+
+    def _record(
+        self, event_class: type[SopAggregate.Event], evidence: Evidence, **facts: Any
+    ) -> None:
+        self.trigger_event(
+            event_class,
+            sop_step=_step_of(event_class, facts),
+            **evidence.fields(self.case_id),
+            **facts,
+        )
+
+
+def _step_of(event_class: type[SopAggregate.Event], facts: dict[str, Any]) -> str:
+    given = facts.pop("sop_step", None)
+    code = given or event_class.SOP_STEP
+    if code is None:
+        raise TypeError(f"{event_class.__qualname__} needs the SOP step it is recorded under")
+    return str(code)

@@ -1,0 +1,146 @@
+"""The application service: the one seam through which every command passes.
+
+``SalesApplication.handle(command, actor)`` checks that the actor's role may perform
+the command's SOP step, loads what the handler needs, lets the aggregates decide,
+and saves everything that changed together with a record of the command, in one
+atomic write.  Outcomes:
+
+* invalid data: ``InvalidCommand`` naming every bad field (raised when building);
+* an SOP rule broken: ``SopRuleViolation`` naming the step and rule;
+* a role that may not perform the step: ``NotAuthorised``;
+* the same command id again: the first result, nothing recorded twice;
+* a concurrent writer won: retried on fresh state, then ``ConcurrencyConflict``.
+In every error case nothing is stored.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any, ClassVar, TypeVar
+from uuid import UUID
+
+from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.domain import DomainEventProtocol
+from eventsourcing.persistence import IntegrityError, JSONTranscoder, Transcoding
+
+import salesdomain.opportunities.handlers
+import salesdomain.prospecting.handlers  # noqa: F401  (registers handlers)
+from salesdomain.aggregate import Evidence, SopAggregate
+from salesdomain.command_record import CommandRecord, CommandResult, RecordedEvent
+from salesdomain.commands import Command, build_command
+from salesdomain.errors import (
+    CommandIdReused,
+    ConcurrencyConflict,
+    NotAuthorised,
+    RecordNotFound,
+    SalesDomainError,
+)
+from salesdomain.handling import HANDLERS, UnitOfWork
+from salesdomain.policy import SalesPolicy
+from salesdomain.sop import recordable_step
+from salesdomain.transcodings import register_domain_transcodings
+from salesdomain.values import Actor
+
+A = TypeVar("A", bound=SopAggregate)
+
+
+class SalesApplication(Application[UUID]):
+    """The event-sourced sales system: one ordered log of every SOP event."""
+
+    name = "SalesApplication"
+    MAX_ATTEMPTS: ClassVar[int] = 5
+
+    def __init__(
+        self,
+        env: Mapping[str, str] | None = None,
+        *,
+        policy: SalesPolicy | None = None,
+        extra_transcodings: Iterable[Transcoding] = (),
+    ) -> None:
+        self._extra_transcodings = tuple(extra_transcodings)
+        self.policy = policy or SalesPolicy()
+        super().__init__(env)
+
+    def register_transcodings(self, transcoder: JSONTranscoder) -> None:
+        super().register_transcodings(transcoder)
+        register_domain_transcodings(transcoder)
+        for transcoding in self._extra_transcodings:
+            transcoder.register(transcoding)
+
+    # ---- write side ---------------------------------------------------------------
+
+    def handle(
+        self,
+        command: Command,
+        actor: Actor,
+        *,
+        correlation_id: UUID | None = None,
+        causation_id: UUID | None = None,
+    ) -> CommandResult:
+        """Perform one SOP step as ``actor``; see the module docstring for outcomes."""
+        command_name = type(command).__name__
+        step = recordable_step(command.SOP_STEP)
+        if actor.role not in step.roles:
+            raise NotAuthorised(
+                step.code, str(actor), f"acts as {actor.role.label}, a role this step is not for"
+            )
+        handler = HANDLERS[type(command)]
+        evidence = Evidence(actor, command.command_id, command_name, correlation_id, causation_id)
+        record_id = CommandRecord.id_for(command.command_id)
+        digest = command.digest()
+        last_conflict: UUID | None = None
+        for _attempt in range(self.MAX_ATTEMPTS):
+            uow = UnitOfWork(self.repository, evidence, self.policy)
+            try:
+                handler(command, uow)
+            except SalesDomainError:
+                earlier = self._earlier_result(record_id, digest)
+                if earlier is not None:
+                    return earlier
+                raise
+            changed = uow.changed
+            recorded = tuple(
+                RecordedEvent.of(event) for agg in changed for event in agg.pending_events
+            )
+            record = CommandRecord.handled(command, digest, actor, recorded)
+            try:
+                recordings = self.save(*changed, record)
+            except IntegrityError:
+                earlier = self._earlier_result(record_id, digest)
+                if earlier is not None:
+                    return earlier
+                last_conflict = changed[0].id if changed else record_id
+                continue
+            positions = tuple(r.notification.id for r in recordings[: len(recorded)])
+            return CommandResult(command.command_id, command_name, recorded, positions)
+        raise ConcurrencyConflict(command_name, last_conflict or record_id, self.MAX_ATTEMPTS)
+
+    def handle_data(self, name: str, data: Mapping[str, Any], actor: Actor) -> CommandResult:
+        """Build the command called ``name`` from plain data and handle it."""
+        return self.handle(build_command(name, data), actor)
+
+    def _earlier_result(self, record_id: UUID, digest: str) -> CommandResult | None:
+        try:
+            record = self.repository.get(record_id)
+        except AggregateNotFoundError:
+            return None
+        assert isinstance(record, CommandRecord)
+        if record.digest != digest:
+            raise CommandIdReused(record.command_id, record.command)
+        return record.result()
+
+    # ---- reading the write side -----------------------------------------------------
+
+    def load(self, kind: type[A], aggregate_id: UUID, *, version: int | None = None) -> A:
+        """An aggregate as it is now, or as it was at ``version``."""
+        try:
+            found = self.repository.get(aggregate_id, version=version)
+        except AggregateNotFoundError:
+            raise RecordNotFound(kind.__name__.lower(), aggregate_id) from None
+        if not isinstance(found, kind):
+            raise RecordNotFound(kind.__name__.lower(), aggregate_id)
+        return found
+
+    def history(self, aggregate_id: UUID) -> Sequence[DomainEventProtocol[UUID]]:
+        """Every event of one aggregate, oldest first."""
+        return list(self.events.get(aggregate_id))

@@ -1,0 +1,128 @@
+"""The record of a handled command, saved atomically with the events it caused.
+
+Its id is derived from the command id, so a command sent twice cannot be recorded
+twice: the second save conflicts, and the first result is returned instead.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, ClassVar
+from uuid import NAMESPACE_URL, UUID, uuid5
+
+from eventsourcing.domain import Aggregate
+
+from salesdomain.commands import Command
+from salesdomain.values import Actor, ValueObject
+
+COMMAND_NAMESPACE = uuid5(NAMESPACE_URL, "salesdomain:command")
+
+
+class RecordedEvent(ValueObject):
+    aggregate_type: str
+    aggregate_id: UUID
+    version: int
+    event_type: str
+    sop_step: str
+
+    @classmethod
+    def of(cls, event: Any) -> RecordedEvent:
+        kind, _, name = type(event).__qualname__.partition(".")
+        return cls(
+            aggregate_type=kind,
+            aggregate_id=event.originator_id,
+            version=event.originator_version,
+            event_type=name,
+            sop_step=event.sop_step,
+        )
+
+
+class RecordedEvents(ValueObject):
+    events: tuple[RecordedEvent, ...]
+
+
+class CommandResult:
+    """What a handled command recorded.  ``positions`` are the events' places in the
+    application's log (empty when the result is the replay of an earlier send)."""
+
+    def __init__(
+        self,
+        command_id: UUID,
+        command: str,
+        events: tuple[RecordedEvent, ...],
+        positions: tuple[int, ...] = (),
+        *,
+        replayed: bool = False,
+    ) -> None:
+        self.command_id = command_id
+        self.command = command
+        self.events = events
+        self.positions = positions
+        self.replayed = replayed
+
+    @property
+    def aggregate_id(self) -> UUID:
+        """The aggregate the command was about (of its first event)."""
+        return self.events[0].aggregate_id
+
+    def __eq__(self, other: object) -> bool:
+        return (
+            isinstance(other, CommandResult)
+            and (self.command_id, self.command, self.events)
+            == (other.command_id, other.command, other.events)
+        )
+
+    def __hash__(self) -> int:
+        return hash((self.command_id, self.command, self.events))
+
+    def __repr__(self) -> str:
+        names = ", ".join(f"{e.aggregate_type}.{e.event_type}" for e in self.events)
+        return f"CommandResult({self.command}: {names})"
+
+
+class CommandRecord(Aggregate):
+    TOPIC: ClassVar[str] = "salesdomain:CommandRecord"
+
+    class Event(Aggregate.Event):
+        TOPIC: ClassVar[str] = "salesdomain:CommandRecord.Event.v1"
+
+    class Handled(Event, Aggregate.Created):
+        TOPIC: ClassVar[str] = "salesdomain:CommandRecord.Handled.v1"
+        command_id: UUID
+        command: str
+        digest: str
+        actor: Actor
+        outcome: RecordedEvents
+
+        def apply(self, record: CommandRecord) -> None:
+            record.command_id = self.command_id
+            record.command = self.command
+            record.digest = self.digest
+            record.outcome = self.outcome
+
+    if TYPE_CHECKING:
+        command_id: UUID
+        command: str
+        digest: str
+        outcome: RecordedEvents
+
+    @staticmethod
+    def id_for(command_id: UUID) -> UUID:
+        return uuid5(COMMAND_NAMESPACE, str(command_id))
+
+    @classmethod
+    def handled(
+        cls, command: Command, digest: str, actor: Actor, events: tuple[RecordedEvent, ...]
+    ) -> CommandRecord:
+        return cls._create(
+            cls.Handled,
+            id=cls.id_for(command.command_id),
+            command_id=command.command_id,
+            command=type(command).__name__,
+            digest=digest,
+            actor=actor,
+            outcome=RecordedEvents(events=events),
+        )
+
+    def result(self) -> CommandResult:
+        return CommandResult(self.command_id, self.command, self.outcome.events, replayed=True)
+

@@ -1,0 +1,69 @@
+"""Commands: validated, immutable requests to perform one SOP step.
+
+A command is a pydantic model (frozen, unknown fields refused) named as an imperative
+(``IssueQuote``).  It names its SOP step; the application service checks that the
+actor's role may perform that step before anything is loaded.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping
+from typing import Any, ClassVar
+from uuid import UUID, uuid4
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from salesdomain.errors import FieldProblem, InvalidCommand
+from salesdomain.sop import recordable_step
+
+COMMANDS: dict[str, type[Command]] = {}
+
+
+class Command(BaseModel):
+    """Base of all commands.  ``command_id`` makes sending the same command twice harmless."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
+    SOP_STEP: ClassVar[str]
+
+    command_id: UUID = Field(default_factory=uuid4)
+
+    @classmethod
+    def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
+        super().__pydantic_init_subclass__(**kwargs)
+        recordable_step(cls.SOP_STEP)
+        if COMMANDS.get(cls.__name__, cls) is not cls:
+            raise TypeError(f"two commands are named '{cls.__name__}'")
+        COMMANDS[cls.__name__] = cls
+
+    @classmethod
+    def build(cls, data: Mapping[str, Any]) -> Command:
+        """Build this command from plain data, naming every bad field on failure."""
+        try:
+            return cls.model_validate(dict(data))
+        except ValidationError as error:
+            raise InvalidCommand(cls.__name__, problems_of(error)) from None
+
+    def digest(self) -> str:
+        """A fingerprint of the command's content (without its id)."""
+        payload = self.model_dump(mode="json", exclude={"command_id"})
+        canonical = json.dumps([type(self).__name__, payload], sort_keys=True)
+        return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def problems_of(error: ValidationError) -> list[FieldProblem]:
+    problems = []
+    for item in error.errors():
+        field = ".".join(str(part) for part in item["loc"]) or "(command)"
+        problems.append(FieldProblem(field, item["msg"]))
+    return problems
+
+
+def build_command(name: str, data: Mapping[str, Any]) -> Command:
+    """Build the command called ``name`` from plain data (as the CLI and web API do)."""
+    try:
+        command_class = COMMANDS[name]
+    except KeyError:
+        raise InvalidCommand(name, [FieldProblem("command", f"no command is called '{name}'")])
+    return command_class.build(data)

@@ -1,0 +1,106 @@
+"""The few errors the library raises, each saying which field or SOP rule was broken.
+
+Messages are written for a sales manager: they name the SOP step by code and title
+and state the rule in the SOP's words.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from uuid import UUID
+
+from salesdomain.sop import step
+
+
+class SalesDomainError(Exception):
+    """Base of every error the library raises on purpose."""
+
+
+@dataclass(frozen=True)
+class FieldProblem:
+    field: str
+    problem: str
+
+    def __str__(self) -> str:
+        return f"{self.field}: {self.problem}"
+
+
+class InvalidCommand(SalesDomainError):
+    """The command's data is invalid; every bad field is named."""
+
+    def __init__(self, command: str, problems: Sequence[FieldProblem]) -> None:
+        self.command = command
+        self.problems = tuple(problems)
+        listed = "; ".join(str(p) for p in self.problems)
+        super().__init__(f"{command} has invalid data: {listed}")
+
+    @property
+    def fields(self) -> tuple[str, ...]:
+        return tuple(p.field for p in self.problems)
+
+
+class SopRuleViolation(SalesDomainError):
+    """A rule of the SOP would be broken; nothing was recorded."""
+
+    def __init__(self, sop_step: str, rule: str, detail: str = "") -> None:
+        self.sop_step = sop_step
+        self.rule = rule
+        self.detail = detail
+        message = f"SOP {step(sop_step)}: {rule}"
+        if detail:
+            message += f" ({detail})"
+        super().__init__(message)
+
+
+class AlreadyRegistered(SopRuleViolation):
+    """The same company must not be registered twice (2.1.2)."""
+
+    def __init__(self, existing_id: UUID, company_name: str) -> None:
+        self.existing_id = existing_id
+        super().__init__(
+            "2.1.2",
+            "the same company must not be registered twice",
+            f"already registered as '{company_name}', customer {existing_id}",
+        )
+
+
+class NotAuthorised(SalesDomainError):
+    """The actor may not perform this step; nothing was recorded."""
+
+    def __init__(self, sop_step: str, who: str, reason: str) -> None:
+        self.sop_step = sop_step
+        self.who = who
+        self.reason = reason
+        super().__init__(f"not authorised for SOP {step(sop_step)}: {who} {reason}")
+
+
+class RecordNotFound(SalesDomainError):
+    def __init__(self, kind: str, record_id: UUID) -> None:
+        self.kind = kind
+        self.record_id = record_id
+        super().__init__(f"no {kind} with id {record_id}")
+
+
+class ConcurrencyConflict(SalesDomainError):
+    """Others kept changing the same record; the command was retried and gave up."""
+
+    def __init__(self, command: str, record_id: UUID, attempts: int) -> None:
+        self.command = command
+        self.record_id = record_id
+        self.attempts = attempts
+        super().__init__(
+            f"{command} conflicted with other changes to {record_id} "
+            f"{attempts} times; nothing was recorded, send it again"
+        )
+
+
+class CommandIdReused(SalesDomainError):
+    """A command id was sent again with different content."""
+
+    def __init__(self, command_id: UUID, first: str) -> None:
+        self.command_id = command_id
+        super().__init__(
+            f"command id {command_id} was already used for a different command ({first}); "
+            "nothing was recorded"
+        )

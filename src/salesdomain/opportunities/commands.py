@@ -1,0 +1,163 @@
+"""Commands of the opportunity (SOP 2.1.3-2.3.3)."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Self
+from uuid import UUID, uuid4
+
+from pydantic import Field, model_validator
+
+from salesdomain.commands import Command
+from salesdomain.opportunities.values import (
+    Contact,
+    NegotiationRound,
+    NeedsDiscovery,
+    Presentation,
+    Prioritisation,
+    QuoteLine,
+    Solution,
+    check_quote_lines,
+)
+from salesdomain.values import Money, NonEmptyStr, Text
+
+_YEAR = timedelta(days=366)
+
+
+class OpenOpportunity(Command):
+    """Open an opportunity for a qualified customer; the sender becomes its owner."""
+
+    SOP_STEP = "2.1.3"
+    opportunity_id: UUID = Field(default_factory=uuid4)
+    customer_id: UUID
+    title: NonEmptyStr
+    estimated_value: Money
+    expected_close: date
+
+
+class LogContact(Command):
+    """Log a contact or visit: channel, date, participants, notes."""
+
+    SOP_STEP = "2.1.3"
+    opportunity_id: UUID
+    contact: Contact
+
+
+class DiscoverNeeds(Command):
+    SOP_STEP = "2.2.1"
+    opportunity_id: UUID
+    discovery: NeedsDiscovery
+
+
+class PrioritiseNeeds(Command):
+    SOP_STEP = "2.2.2"
+    opportunity_id: UUID
+    prioritisation: Prioritisation
+
+
+class DesignSolution(Command):
+    SOP_STEP = "2.2.3"
+    opportunity_id: UUID
+    solution: Solution
+
+
+class ConfirmFeasibility(Command):
+    """A department involved in the solution confirms (or denies) it is feasible."""
+
+    SOP_STEP = "2.2.3"
+    opportunity_id: UUID
+    feasible: bool
+    remarks: Text = ""
+
+
+class PresentSolution(Command):
+    SOP_STEP = "2.3.1"
+    opportunity_id: UUID
+    presentation: Presentation
+
+
+class AcknowledgeSolution(Command):
+    """Record that the customer understood and accepted the solution's content."""
+
+    SOP_STEP = "2.3.1"
+    opportunity_id: UUID
+    acknowledged_by: NonEmptyStr
+    comments: Text = ""
+
+
+class IssueQuote(Command):
+    """Issue a formal quote; a new one supersedes the previous version."""
+
+    SOP_STEP = "2.3.2"
+    opportunity_id: UUID
+    lines: tuple[QuoteLine, ...] = Field(min_length=1)
+    payment_terms: NonEmptyStr
+    delivery_date: date
+    valid_until: date | None = None
+    pricing_basis: Text = ""
+
+    @model_validator(mode="after")
+    def _lines(self) -> Self:
+        check_quote_lines(self.lines)
+        if self.valid_until is not None and self.valid_until > self.delivery_date + _YEAR:
+            raise ValueError("valid_until is more than a year after the delivery date")
+        return self
+
+
+class RecordNegotiationRound(Command):
+    SOP_STEP = "2.3.3"
+    opportunity_id: UUID
+    negotiation: NegotiationRound
+
+
+class RequestDiscountApproval(Command):
+    """Ask a sales manager to approve quote terms beyond the sender's authority."""
+
+    SOP_STEP = "2.3.3"
+    opportunity_id: UUID
+    lines: tuple[QuoteLine, ...] = Field(min_length=1)
+    payment_terms: NonEmptyStr
+    delivery_date: date
+    valid_until: date
+    justification: NonEmptyStr
+
+    @model_validator(mode="after")
+    def _lines(self) -> Self:
+        check_quote_lines(self.lines)
+        return self
+
+
+class ApproveDiscount(Command):
+    SOP_STEP = "2.3.3"
+    opportunity_id: UUID
+    comments: Text = ""
+
+
+class RejectDiscount(Command):
+    SOP_STEP = "2.3.3"
+    opportunity_id: UUID
+    comments: NonEmptyStr
+
+
+class AcceptQuote(Command):
+    """The customer accepts a quote: the opportunity is won, ready for a contract."""
+
+    SOP_STEP = "2.3.3"
+    opportunity_id: UUID
+    quote_version: int = Field(ge=1)
+    accepted_by: NonEmptyStr
+
+
+class MarkOpportunityLost(Command):
+    """Close the opportunity as lost, from any open stage, with reason and competitor."""
+
+    SOP_STEP = "2.3.3"
+    opportunity_id: UUID
+    reason: NonEmptyStr
+    competitor: Text = ""
+
+    @model_validator(mode="after")
+    def _reason_is_real(self) -> Self:
+        if len(self.reason) < 3:
+            raise ValueError("reason must say why the opportunity was lost")
+        return self

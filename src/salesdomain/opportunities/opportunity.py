@@ -1,0 +1,638 @@
+"""Opportunity: one qualified customer's path from first contact to won or lost.
+
+SOP 2.1.3 contact and communication, 2.2 needs analysis, 2.3 quotation.  The SOP's
+order holds: no solution without recorded and prioritised needs, no presentation
+without the involved departments confirming feasibility, no quote without the
+solution presented and acknowledged, no acceptance of an expired or superseded
+quote, and nothing at all once the opportunity is won or lost.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import TYPE_CHECKING
+from uuid import UUID
+
+from salesdomain.aggregate import Evidence, SopAggregate
+from salesdomain.errors import NotAuthorised, SopRuleViolation
+from salesdomain.opportunities.stages import Stage
+from salesdomain.opportunities.values import (
+    Contact,
+    NegotiationRound,
+    NeedsDiscovery,
+    Presentation,
+    Prioritisation,
+    QuoteTerms,
+    Solution,
+)
+from salesdomain.policy import SalesPolicy
+from salesdomain.prospecting.customer import Customer
+from salesdomain.sop import Role
+from salesdomain.values import Money, Text
+
+_LEADS = frozenset(
+    {Role.SALES_SUPERVISOR, Role.SALES_MANAGER, Role.SALES_DIRECTOR, Role.GENERAL_MANAGER}
+)
+
+
+class Quote:
+    """A formal quote as it stands in the opportunity (state, not an event)."""
+
+    def __init__(self, version: int, terms: QuoteTerms, issued_at: datetime, discount: Decimal,
+                 approval: int | None) -> None:
+        self.version = version
+        self.terms = terms
+        self.issued_at = issued_at
+        self.discount = discount
+        self.approval = approval
+
+
+class Opportunity(SopAggregate):
+    class Event(SopAggregate.Event):
+        pass
+
+    class Opened(Event, SopAggregate.Created):
+        SOP_STEP = "2.1.3"
+        customer_id: UUID
+        customer_name: str
+        region: str
+        industry: str
+        title: str
+        owner_id: UUID
+        estimated_value: Money
+        expected_close: date
+
+        def apply(self, opp: Opportunity) -> None:
+            opp.customer_id = self.customer_id
+            opp.customer_name = self.customer_name
+            opp.title = self.title
+            opp.owner_id = self.owner_id
+            opp.estimated_value = self.estimated_value
+            opp.expected_close = self.expected_close
+            opp.stage = Stage.CONTACT
+            opp.contacts = ()
+            opp.discovery = None
+            opp.prioritisation = None
+            opp.solution = None
+            opp.feasibility = {}
+            opp.presentation = None
+            opp.acknowledged = False
+            opp.quotes = []
+            opp.rounds = 0
+            opp.requests = 0
+            opp.pending_approval = None
+            opp.approved = {}
+            opp.outcome_reason = ""
+
+    class ContactLogged(Event):
+        SOP_STEP = "2.1.3"
+        contact: Contact
+
+        def apply(self, opp: Opportunity) -> None:
+            opp.contacts = (*opp.contacts, self.contact)
+
+    class NeedsDiscovered(Event):
+        SOP_STEP = "2.2.1"
+        discovery: NeedsDiscovery
+
+        def apply(self, opp: Opportunity) -> None:
+            opp.discovery = self.discovery
+            opp.prioritisation = None
+            opp.stage = Stage.NEEDS_ANALYSIS
+
+    class NeedsPrioritised(Event):
+        SOP_STEP = "2.2.2"
+        prioritisation: Prioritisation
+
+        def apply(self, opp: Opportunity) -> None:
+            opp.prioritisation = self.prioritisation
+
+    class SolutionDesigned(Event):
+        SOP_STEP = "2.2.3"
+        solution: Solution
+
+        def apply(self, opp: Opportunity) -> None:
+            opp.solution = self.solution
+            opp.feasibility = {}
+            opp.presentation = None
+            opp.acknowledged = False
+            opp.stage = Stage.SOLUTION_DESIGN
+
+    class FeasibilityConfirmed(Event):
+        SOP_STEP = "2.2.3"
+        department: Role
+        feasible: bool
+        remarks: str
+
+        def apply(self, opp: Opportunity) -> None:
+            opp.feasibility = {**opp.feasibility, self.department: self.feasible}
+
+    class SolutionPresented(Event):
+        SOP_STEP = "2.3.1"
+        presentation: Presentation
+
+        def apply(self, opp: Opportunity) -> None:
+            opp.presentation = self.presentation
+            opp.stage = Stage.SOLUTION_PRESENTED
+
+    class SolutionAcknowledged(Event):
+        SOP_STEP = "2.3.1"
+        acknowledged_by: str
+        comments: str
+
+        def apply(self, opp: Opportunity) -> None:
+            opp.acknowledged = True
+
+    class QuoteIssued(Event):
+        SOP_STEP = "2.3.2"
+        quote_version: int
+        terms: QuoteTerms
+        amount: Money
+        cost: Money
+        margin: Decimal
+        discount: Decimal
+        supersedes: int | None
+        approval: int | None
+        pricing_basis: str
+
+        def apply(self, opp: Opportunity) -> None:
+            opp.quotes = [
+                *opp.quotes,
+                Quote(self.quote_version, self.terms, self.timestamp, self.discount,
+                      self.approval),
+            ]
+            if self.approval is not None:
+                opp.approved = {k: v for k, v in opp.approved.items() if k != self.approval}
+            if opp.stage is not Stage.NEGOTIATION:
+                opp.stage = Stage.QUOTED
+
+    class NegotiationRoundRecorded(Event):
+        SOP_STEP = "2.3.3"
+        round_number: int
+        negotiation: NegotiationRound
+
+        def apply(self, opp: Opportunity) -> None:
+            opp.rounds = self.round_number
+            opp.stage = Stage.NEGOTIATION
+
+    class DiscountApprovalRequested(Event):
+        SOP_STEP = "2.3.3"
+        request_number: int
+        terms: QuoteTerms
+        discount: Decimal
+        margin: Decimal
+        justification: str
+        policy_version: str
+
+        def apply(self, opp: Opportunity) -> None:
+            opp.requests = self.request_number
+            opp.pending_approval = (self.request_number, self.terms, self.actor.employee_id)
+
+    class DiscountApproved(Event):
+        SOP_STEP = "2.3.3"
+        request_number: int
+        comments: str
+        discount_limit: Decimal
+        margin_floor: Decimal
+        policy_version: str
+
+        def apply(self, opp: Opportunity) -> None:
+            assert opp.pending_approval is not None
+            opp.approved = {**opp.approved, self.request_number: opp.pending_approval[1]}
+            opp.pending_approval = None
+
+    class DiscountRejected(Event):
+        SOP_STEP = "2.3.3"
+        request_number: int
+        comments: str
+        policy_version: str
+
+        def apply(self, opp: Opportunity) -> None:
+            opp.pending_approval = None
+
+    class QuoteAccepted(Event):
+        SOP_STEP = "2.3.3"
+        quote_version: int
+        amount: Money
+        accepted_by: str
+
+        def apply(self, opp: Opportunity) -> None:
+            opp.stage = Stage.WON
+            opp.accepted_version = self.quote_version
+
+    class Lost(Event):
+        # Recorded under the step of the stage the opportunity had reached.
+        reason: str
+        competitor: str
+        stage_reached: Stage
+
+        def apply(self, opp: Opportunity) -> None:
+            opp.stage = Stage.LOST
+            opp.outcome_reason = self.reason
+
+    if TYPE_CHECKING:
+        customer_id: UUID
+        customer_name: str
+        title: str
+        owner_id: UUID
+        estimated_value: Money
+        expected_close: date
+        stage: Stage
+        contacts: tuple[Contact, ...]
+        discovery: NeedsDiscovery | None
+        prioritisation: Prioritisation | None
+        solution: Solution | None
+        feasibility: dict[Role, bool]
+        presentation: Presentation | None
+        acknowledged: bool
+        quotes: list[Quote]
+        rounds: int
+        requests: int
+        pending_approval: tuple[int, QuoteTerms, UUID] | None
+        approved: dict[int, QuoteTerms]
+        accepted_version: int
+        outcome_reason: str
+
+    # ---- 2.1.3 Contact and communication -------------------------------------------
+
+    @classmethod
+    def open(
+        cls,
+        evidence: Evidence,
+        *,
+        opportunity_id: UUID,
+        customer: Customer,
+        title: Text,
+        estimated_value: Money,
+        expected_close: date,
+    ) -> Opportunity:
+        if not customer.is_qualified:
+            raise SopRuleViolation(
+                "2.1.3",
+                "an opportunity is opened only for a qualified prospect",
+                f"{customer.company_name} is not qualified",
+            )
+        return cls._start(
+            cls.Opened,
+            evidence,
+            id=opportunity_id,
+            customer_id=customer.id,
+            customer_name=customer.company_name,
+            region=customer.region,
+            industry=customer.industry,
+            title=title,
+            owner_id=evidence.actor.employee_id,
+            estimated_value=estimated_value,
+            expected_close=expected_close,
+        )
+
+    def log_contact(self, evidence: Evidence, contact: Contact) -> None:
+        self._may_work_on(evidence, "2.1.3")
+        self._record(self.ContactLogged, evidence, contact=contact)
+
+    # ---- 2.2 Needs analysis ---------------------------------------------------------
+
+    def discover_needs(self, evidence: Evidence, discovery: NeedsDiscovery) -> None:
+        self._may_work_on(evidence, "2.2.1")
+        if not self.contacts:
+            raise SopRuleViolation(
+                "2.2.1",
+                "needs are discovered in contact with the customer: log a contact or visit "
+                "first",
+            )
+        if self.quotes:
+            raise SopRuleViolation(
+                "2.2.1", "needs cannot be changed once a quote has been issued"
+            )
+        self._record(self.NeedsDiscovered, evidence, discovery=discovery)
+
+    def prioritise_needs(self, evidence: Evidence, prioritisation: Prioritisation) -> None:
+        self._may_work_on(evidence, "2.2.2")
+        if self.discovery is None:
+            raise SopRuleViolation("2.2.2", "needs are prioritised only after they are recorded")
+        recorded = {need.code for need in self.discovery.needs}
+        ranked = {p.code for p in prioritisation.priorities}
+        if ranked != recorded:
+            missing = ", ".join(sorted(recorded - ranked)) or "none"
+            unknown = ", ".join(sorted(ranked - recorded)) or "none"
+            raise SopRuleViolation(
+                "2.2.2",
+                "every recorded need is ranked, and only recorded needs",
+                f"not ranked: {missing}; not recorded: {unknown}",
+            )
+        if self.solution is not None:
+            raise SopRuleViolation(
+                "2.2.2", "priorities are fixed once a solution has been designed"
+            )
+        self._record(self.NeedsPrioritised, evidence, prioritisation=prioritisation)
+
+    def design_solution(self, evidence: Evidence, solution: Solution) -> None:
+        self._may_work_on(evidence, "2.2.3")
+        if self.discovery is None or self.prioritisation is None:
+            raise SopRuleViolation(
+                "2.2.3",
+                "no solution without recorded needs: discover (2.2.1) and prioritise "
+                "(2.2.2) the needs first",
+            )
+        if self.quotes:
+            raise SopRuleViolation(
+                "2.2.3", "the solution cannot be redesigned once a quote has been issued"
+            )
+        self._record(self.SolutionDesigned, evidence, solution=solution)
+
+    def confirm_feasibility(
+        self, evidence: Evidence, *, feasible: bool, remarks: str
+    ) -> None:
+        self._ensure_open("2.2.3")
+        department = evidence.actor.role
+        if self.solution is None:
+            raise SopRuleViolation("2.2.3", "feasibility is confirmed for a designed solution")
+        if department not in self.solution.departments_involved:
+            raise NotAuthorised(
+                "2.2.3",
+                str(evidence.actor),
+                f"is not in a department involved in the solution "
+                f"({', '.join(d.label for d in self.solution.departments_involved)})",
+            )
+        if self.presentation is not None:
+            raise SopRuleViolation(
+                "2.2.3", "feasibility is confirmed before the solution is presented"
+            )
+        self._record(
+            self.FeasibilityConfirmed,
+            evidence,
+            department=department,
+            feasible=feasible,
+            remarks=remarks,
+        )
+
+    # ---- 2.3.1 Present the solution -------------------------------------------------
+
+    def present_solution(self, evidence: Evidence, presentation: Presentation) -> None:
+        self._may_work_on(evidence, "2.3.1")
+        if self.solution is None:
+            raise SopRuleViolation("2.3.1", "only a designed solution can be presented")
+        unconfirmed = [
+            d.label for d in self.solution.departments_involved if not self.feasibility.get(d)
+        ]
+        if unconfirmed:
+            raise SopRuleViolation(
+                "2.3.1",
+                "the solution is presented only after the departments involved confirm it "
+                "is feasible",
+                f"waiting for: {', '.join(unconfirmed)}",
+            )
+        self._record(self.SolutionPresented, evidence, presentation=presentation)
+
+    def acknowledge_solution(self, evidence: Evidence, *, acknowledged_by: str,
+                             comments: str) -> None:
+        self._may_work_on(evidence, "2.3.1")
+        if self.presentation is None:
+            raise SopRuleViolation(
+                "2.3.1", "the customer acknowledges a solution after it has been presented"
+            )
+        if self.acknowledged:
+            raise SopRuleViolation("2.3.1", "the solution has already been acknowledged")
+        self._record(
+            self.SolutionAcknowledged,
+            evidence,
+            acknowledged_by=acknowledged_by,
+            comments=comments,
+        )
+
+    # ---- 2.3.2 Price and quote ------------------------------------------------------
+
+    def issue_quote(
+        self,
+        evidence: Evidence,
+        terms: QuoteTerms,
+        *,
+        pricing_basis: str,
+        policy: SalesPolicy,
+        today: date,
+    ) -> None:
+        self._may_work_on(evidence, "2.3.2")
+        if not self.acknowledged:
+            raise SopRuleViolation(
+                "2.3.2",
+                "no quote without a solution presented to and acknowledged by the customer "
+                "(2.3.1)",
+            )
+        if terms.valid_until < today:
+            raise SopRuleViolation(
+                "2.3.2", "a quote is valid from the day it is issued", f"valid until "
+                f"{terms.valid_until}, issued {today}"
+            )
+        if terms.delivery_date < today:
+            raise SopRuleViolation("2.3.2", "the delivery date cannot be in the past")
+        discount = terms.discount_against(self.opening_terms)
+        margin = terms.margin
+        approval = None
+        if not policy.within_authority(evidence.actor.role, discount, margin):
+            approval = self._approval_for(terms)
+            if approval is None:
+                raise SopRuleViolation(
+                    "2.3.3",
+                    "a discount or margin beyond the representative's authority needs a sales "
+                    "manager's approval before the revised quote can be issued",
+                    f"discount {_pct(discount)}, margin {_pct(margin)}; "
+                    f"{evidence.actor.role.label} may give up to "
+                    f"{_pct(policy.discount_limit(evidence.actor.role))} discount and "
+                    f"{_pct(policy.margin_limit(evidence.actor.role))} margin",
+                )
+        current = self.current_quote
+        self._record(
+            self.QuoteIssued,
+            evidence,
+            quote_version=len(self.quotes) + 1,
+            terms=terms,
+            amount=terms.amount,
+            cost=terms.cost,
+            margin=margin,
+            discount=discount,
+            supersedes=current.version if current else None,
+            approval=approval,
+            pricing_basis=pricing_basis,
+        )
+
+    # ---- 2.3.3 Negotiate the price --------------------------------------------------
+
+    def record_negotiation(self, evidence: Evidence, negotiation: NegotiationRound) -> None:
+        self._may_work_on(evidence, "2.3.3")
+        if self.current_quote is None:
+            raise SopRuleViolation("2.3.3", "a price is negotiated on a quote that was issued")
+        self._record(
+            self.NegotiationRoundRecorded,
+            evidence,
+            round_number=self.rounds + 1,
+            negotiation=negotiation,
+        )
+
+    def request_discount_approval(
+        self, evidence: Evidence, terms: QuoteTerms, *, justification: str,
+        policy: SalesPolicy,
+    ) -> None:
+        self._may_work_on(evidence, "2.3.3")
+        if not self.acknowledged:
+            raise SopRuleViolation(
+                "2.3.3", "prices are approved for a solution the customer has acknowledged"
+            )
+        if self.pending_approval is not None:
+            raise SopRuleViolation(
+                "2.3.3", "one discount approval is decided before another is requested"
+            )
+        discount = terms.discount_against(self.opening_terms)
+        margin = terms.margin
+        if policy.within_authority(evidence.actor.role, discount, margin):
+            raise SopRuleViolation(
+                "2.3.3",
+                "approval is requested only for a discount or margin beyond the "
+                "representative's authority",
+                f"discount {_pct(discount)}, margin {_pct(margin)} are within it",
+            )
+        self._record(
+            self.DiscountApprovalRequested,
+            evidence,
+            request_number=self.requests + 1,
+            terms=terms,
+            discount=discount,
+            margin=margin,
+            justification=justification,
+            policy_version=policy.version,
+        )
+
+    def approve_discount(self, evidence: Evidence, *, comments: str,
+                         policy: SalesPolicy) -> None:
+        pending = self._pending("approve")
+        approver = evidence.actor
+        if approver.role not in policy.discount_approvers:
+            raise NotAuthorised(
+                "2.3.3", str(approver),
+                "may not approve discounts; approvers are "
+                + ", ".join(sorted(r.label for r in policy.discount_approvers)),
+            )
+        if approver.employee_id == pending[2]:
+            raise NotAuthorised("2.3.3", str(approver), "cannot approve their own request")
+        discount = pending[1].discount_against(self.opening_terms)
+        margin = pending[1].margin
+        if not policy.within_authority(approver.role, discount, margin):
+            raise NotAuthorised(
+                "2.3.3", str(approver),
+                f"may approve up to {_pct(policy.discount_limit(approver.role))} discount "
+                f"and down to {_pct(policy.margin_limit(approver.role))} margin; this asks "
+                f"{_pct(discount)} and {_pct(margin)}",
+            )
+        self._record(
+            self.DiscountApproved,
+            evidence,
+            request_number=pending[0],
+            comments=comments,
+            discount_limit=policy.discount_limit(approver.role),
+            margin_floor=policy.margin_limit(approver.role),
+            policy_version=policy.version,
+        )
+
+    def reject_discount(self, evidence: Evidence, *, comments: str,
+                        policy: SalesPolicy) -> None:
+        pending = self._pending("reject")
+        if evidence.actor.role not in policy.discount_approvers:
+            raise NotAuthorised("2.3.3", str(evidence.actor), "may not decide on discounts")
+        self._record(
+            self.DiscountRejected,
+            evidence,
+            request_number=pending[0],
+            comments=comments,
+            policy_version=policy.version,
+        )
+
+    def accept_quote(self, evidence: Evidence, *, quote_version: int, accepted_by: str,
+                     today: date) -> None:
+        self._may_work_on(evidence, "2.3.3")
+        current = self.current_quote
+        if current is None or not 1 <= quote_version <= len(self.quotes):
+            raise SopRuleViolation("2.3.3", "only an issued quote can be accepted",
+                                   f"there is no quote version {quote_version}")
+        if quote_version != current.version:
+            raise SopRuleViolation(
+                "2.3.3",
+                "a superseded quote cannot be accepted",
+                f"version {quote_version} was superseded by version {current.version}",
+            )
+        if today > current.terms.valid_until:
+            raise SopRuleViolation(
+                "2.3.2",
+                "an expired quote cannot be accepted",
+                f"version {quote_version} was valid until {current.terms.valid_until}",
+            )
+        self._record(
+            self.QuoteAccepted,
+            evidence,
+            quote_version=quote_version,
+            amount=current.terms.amount,
+            accepted_by=accepted_by,
+        )
+
+    def mark_lost(self, evidence: Evidence, *, reason: str, competitor: str) -> None:
+        self._may_work_on(evidence, self.stage.sop_step)
+        self._record(
+            self.Lost,
+            evidence,
+            sop_step=self.stage.sop_step,
+            reason=reason,
+            competitor=competitor,
+            stage_reached=self.stage,
+        )
+
+    # ---- reading --------------------------------------------------------------------
+
+    @property
+    def current_quote(self) -> Quote | None:
+        return self.quotes[-1] if self.quotes else None
+
+    @property
+    def opening_terms(self) -> QuoteTerms | None:
+        return self.quotes[0].terms if self.quotes else None
+
+    @property
+    def amount(self) -> Money:
+        """The current quote's amount, else the estimate."""
+        current = self.current_quote
+        return current.terms.amount if current else self.estimated_value
+
+    def weighted_amount(self, policy: SalesPolicy) -> Money:
+        return self.amount.times(policy.stage_probability[self.stage])
+
+    # ---- rules shared by the steps --------------------------------------------------
+
+    def _ensure_open(self, code: str) -> None:
+        if not self.stage.is_open:
+            raise SopRuleViolation(
+                code,
+                f"nothing more is recorded on an opportunity that is {self.stage.value}",
+                self.title,
+            )
+
+    def _may_work_on(self, evidence: Evidence, code: str) -> None:
+        self._ensure_open(code)
+        actor = evidence.actor
+        if actor.employee_id != self.owner_id and actor.role not in _LEADS:
+            raise NotAuthorised(
+                code, str(actor), "does not own this opportunity and is not a sales lead"
+            )
+
+    def _pending(self, verb: str) -> tuple[int, QuoteTerms, UUID]:
+        self._ensure_open("2.3.3")
+        if self.pending_approval is None:
+            raise SopRuleViolation("2.3.3", f"there is no discount request to {verb}")
+        return self.pending_approval
+
+    def _approval_for(self, terms: QuoteTerms) -> int | None:
+        for number, approved in self.approved.items():
+            if approved == terms:
+                return number
+        return None
+
+
+def _pct(fraction: Decimal) -> str:
+    return f"{(fraction * 100).quantize(Decimal('0.1'))}%"

@@ -1,0 +1,224 @@
+"""Value objects of the opportunity: contacts, needs, solution, quotes, negotiation."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from enum import StrEnum
+from typing import Annotated, Self
+
+from pydantic import Field, model_validator
+
+from salesdomain.sop import Role
+from salesdomain.values import Money, NonEmptyStr, Text, ValueObject, stored_enum, total
+
+Code = Annotated[str, Field(pattern=r"^[A-Za-z0-9_.-]{1,32}$")]
+
+
+@stored_enum
+class ContactChannel(StrEnum):
+    PHONE = "phone"
+    EMAIL = "email"
+    SOCIAL_MEDIA = "social_media"
+    VISIT = "visit"
+    ONLINE_MEETING = "online_meeting"
+
+    @property
+    def is_visit(self) -> bool:
+        """A booked face-to-face visit or online meeting (a KPI, SOP 3.3.1)."""
+        return self in (ContactChannel.VISIT, ContactChannel.ONLINE_MEETING)
+
+
+@stored_enum
+class Influence(StrEnum):
+    DECIDES = "decides"
+    INFLUENCES = "influences"
+    USES = "uses"
+
+
+@stored_enum
+class Rating(StrEnum):
+    HIGH = "high"
+    MEDIUM = "medium"
+    LOW = "low"
+
+
+class Contact(ValueObject):
+    """One contact or visit with the customer (SOP 2.1.3)."""
+
+    channel: ContactChannel
+    occurred_on: date
+    participants: tuple[NonEmptyStr, ...] = Field(min_length=1)
+    notes: NonEmptyStr
+
+
+class Need(ValueObject):
+    code: Code
+    description: NonEmptyStr
+    pain_point: Text = ""
+
+
+class Stakeholder(ValueObject):
+    name: NonEmptyStr
+    title: Text = ""
+    influence: Influence
+
+
+class NeedsDiscovery(ValueObject):
+    """Needs, pain points and how the customer decides (SOP 2.2.1)."""
+
+    needs: tuple[Need, ...] = Field(min_length=1)
+    organisation: Text = ""
+    business_process: Text = ""
+    decision_mechanism: NonEmptyStr
+    stakeholders: tuple[Stakeholder, ...] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _unique_codes(self) -> Self:
+        codes = [need.code for need in self.needs]
+        if len(set(codes)) != len(codes):
+            raise ValueError("each need has its own code")
+        if not any(s.influence is Influence.DECIDES for s in self.stakeholders):
+            raise ValueError("name at least one stakeholder who decides")
+        return self
+
+
+class NeedPriority(ValueObject):
+    code: Code
+    rank: int = Field(ge=1)
+    feasibility: Rating
+    fit: Rating
+    key: bool = False
+
+
+class Prioritisation(ValueObject):
+    """Needs classified and ranked, with feasibility and fit (SOP 2.2.2)."""
+
+    priorities: tuple[NeedPriority, ...] = Field(min_length=1)
+    opportunity_summary: NonEmptyStr
+
+    @model_validator(mode="after")
+    def _ranks(self) -> Self:
+        codes = [p.code for p in self.priorities]
+        if len(set(codes)) != len(codes):
+            raise ValueError("each need is ranked once")
+        if not any(p.key for p in self.priorities):
+            raise ValueError("mark at least one key need")
+        return self
+
+
+class Solution(ValueObject):
+    """A tailored solution (SOP 2.2.3)."""
+
+    content: NonEmptyStr
+    value_proposition: NonEmptyStr
+    implementation_plan: NonEmptyStr
+    expected_results: NonEmptyStr
+    departments_involved: tuple[Role, ...] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _departments(self) -> Self:
+        if len(set(self.departments_involved)) != len(self.departments_involved):
+            raise ValueError("each department is named once")
+        return self
+
+
+class Presentation(ValueObject):
+    """How the solution was presented (SOP 2.3.1)."""
+
+    presented_on: date
+    formats: tuple[NonEmptyStr, ...] = Field(min_length=1)
+    questions_answered: Text = ""
+
+
+class QuoteLine(ValueObject):
+    product_code: Code
+    product_name: NonEmptyStr
+    specification: NonEmptyStr
+    quantity: Annotated[Decimal, Field(gt=0)]
+    unit_price: Money
+    unit_cost: Money
+
+    @model_validator(mode="after")
+    def _same_currency(self) -> Self:
+        if self.unit_price.currency != self.unit_cost.currency:
+            raise ValueError("unit_price and unit_cost must be in the same currency")
+        if self.unit_price.amount <= 0:
+            raise ValueError("unit_price must be more than zero")
+        if self.unit_cost.amount < 0:
+            raise ValueError("unit_cost cannot be negative")
+        return self
+
+    @property
+    def amount(self) -> Money:
+        return self.unit_price.times(self.quantity)
+
+    @property
+    def cost(self) -> Money:
+        return self.unit_cost.times(self.quantity)
+
+
+def check_quote_lines(lines: tuple[QuoteLine, ...]) -> None:
+    """Lines of one quote: one currency, each product on one line."""
+    currencies = {line.unit_price.currency for line in lines}
+    if len(currencies) > 1:
+        raise ValueError("all lines of a quote are in one currency")
+    codes = [line.product_code for line in lines]
+    if len(set(codes)) != len(codes):
+        raise ValueError("each product appears on one line")
+
+
+class QuoteTerms(ValueObject):
+    """The content of a formal quote (SOP 2.3.2)."""
+
+    lines: tuple[QuoteLine, ...] = Field(min_length=1)
+    payment_terms: NonEmptyStr
+    delivery_date: date
+    valid_until: date
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Self:
+        check_quote_lines(self.lines)
+        return self
+
+    @property
+    def currency(self) -> str:
+        return self.lines[0].unit_price.currency
+
+    @property
+    def amount(self) -> Money:
+        return total([line.amount for line in self.lines], self.currency)
+
+    @property
+    def cost(self) -> Money:
+        return total([line.cost for line in self.lines], self.currency)
+
+    @property
+    def margin(self) -> Decimal:
+        """Gross margin as a fraction of the quoted amount."""
+        amount = self.amount.amount
+        return ((amount - self.cost.amount) / amount).quantize(Decimal("0.0001"))
+
+    def discount_against(self, opening: QuoteTerms | None) -> Decimal:
+        """The largest per-product price reduction against the opening quote."""
+        if opening is None:
+            return Decimal(0)
+        opening_prices = {line.product_code: line.unit_price for line in opening.lines}
+        largest = Decimal(0)
+        for line in self.lines:
+            before = opening_prices.get(line.product_code)
+            if before is None or before.currency != line.unit_price.currency:
+                continue
+            cut = (before.amount - line.unit_price.amount) / before.amount
+            largest = max(largest, cut)
+        return largest.quantize(Decimal("0.0001"))
+
+
+class NegotiationRound(ValueObject):
+    """One round of price negotiation (SOP 2.3.3)."""
+
+    held_on: date
+    customer_position: NonEmptyStr
+    requested_discount: Annotated[Decimal, Field(ge=0, le=1)] = Decimal(0)
+    our_response: NonEmptyStr
+    concessions: tuple[NonEmptyStr, ...] = ()

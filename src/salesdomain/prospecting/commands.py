@@ -1,0 +1,81 @@
+"""Commands of customer development (SOP 2.1.1, 2.1.2)."""
+
+from __future__ import annotations
+
+from typing import Self
+from uuid import UUID, uuid4
+
+from pydantic import Field, model_validator
+
+from salesdomain.commands import Command
+from salesdomain.prospecting.values import (
+    Assessment,
+    CompetitorPrice,
+    ContactPerson,
+    Findings,
+    ResearchSubject,
+    SourceChannel,
+    normalised_name,
+)
+from salesdomain.values import NonEmptyStr, Text
+
+
+class RecordMarketResearch(Command):
+    """Record market information about a market, an industry or a product."""
+
+    SOP_STEP = "2.1.1"
+    note_id: UUID = Field(default_factory=uuid4)
+    subject_kind: ResearchSubject
+    subject: NonEmptyStr
+    findings: Findings = Findings()
+    competitor_prices: tuple[CompetitorPrice, ...] = ()
+
+
+class AddCompetitorPrice(Command):
+    SOP_STEP = "2.1.1"
+    note_id: UUID
+    price: CompetitorPrice
+
+
+class RegisterProspect(Command):
+    """Put a company found through a channel into the prospect database."""
+
+    SOP_STEP = "2.1.2"
+    company_name: NonEmptyStr
+    registration_number: Text = ""
+    region: NonEmptyStr
+    industry: NonEmptyStr
+    source_channel: SourceChannel
+    contacts: tuple[ContactPerson, ...] = ()
+
+    @model_validator(mode="after")
+    def _name_identifies(self) -> Self:
+        if not normalised_name(self.company_name) and not self.registration_number:
+            raise ValueError("company_name must contain letters or digits")
+        return self
+
+
+class AddContactPerson(Command):
+    SOP_STEP = "2.1.2"
+    customer_id: UUID
+    person: ContactPerson
+
+
+class AssessProspect(Command):
+    """Assess need intent, purchasing power and decision process."""
+
+    SOP_STEP = "2.1.2"
+    customer_id: UUID
+    assessment: Assessment
+
+
+class QualifyProspect(Command):
+    SOP_STEP = "2.1.2"
+    customer_id: UUID
+    reason: NonEmptyStr
+
+
+class DisqualifyProspect(Command):
+    SOP_STEP = "2.1.2"
+    customer_id: UUID
+    reason: NonEmptyStr

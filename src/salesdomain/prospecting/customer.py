@@ -1,0 +1,185 @@
+"""Customer: an entry of the prospect database (SOP 2.1.2).
+
+A company is registered once, from the channel it was found through; it is assessed
+(need intent, purchasing power, decision process) and then qualified or disqualified
+with a reason.  Only a qualified customer can have an opportunity opened (2.1.3).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+from uuid import UUID
+
+from salesdomain.aggregate import Evidence, SopAggregate
+from salesdomain.errors import SopRuleViolation
+from salesdomain.prospecting.values import (
+    Assessment,
+    ContactPerson,
+    ContactPersons,
+    SourceChannel,
+    customer_id_for,
+    customer_key,
+    name_claim_id_for,
+)
+
+
+class Customer(SopAggregate):
+    class Event(SopAggregate.Event):
+        SOP_STEP = "2.1.2"
+
+    class Registered(Event, SopAggregate.Created):
+        company_name: str
+        registration_number: str
+        natural_key: str
+        region: str
+        industry: str
+        source_channel: SourceChannel
+        contacts: ContactPersons
+
+        def apply(self, customer: Customer) -> None:
+            customer.company_name = self.company_name
+            customer.registration_number = self.registration_number
+            customer.natural_key = self.natural_key
+            customer.region = self.region
+            customer.industry = self.industry
+            customer.source_channel = self.source_channel
+            customer.contacts = self.contacts.people
+            customer.registered_by = self.actor.employee_id
+            customer.assessment = None
+            customer.qualified = None
+            customer.reason = ""
+
+    class ContactPersonAdded(Event):
+        person: ContactPerson
+
+        def apply(self, customer: Customer) -> None:
+            customer.contacts = (*customer.contacts, self.person)
+
+    class Assessed(Event):
+        assessment: Assessment
+
+        def apply(self, customer: Customer) -> None:
+            customer.assessment = self.assessment
+
+    class Qualified(Event):
+        reason: str
+
+        def apply(self, customer: Customer) -> None:
+            customer.qualified = True
+            customer.reason = self.reason
+
+    class Disqualified(Event):
+        reason: str
+
+        def apply(self, customer: Customer) -> None:
+            customer.qualified = False
+            customer.reason = self.reason
+            customer.assessment = None
+
+    if TYPE_CHECKING:
+        company_name: str
+        registration_number: str
+        natural_key: str
+        region: str
+        industry: str
+        source_channel: SourceChannel
+        contacts: tuple[ContactPerson, ...]
+        registered_by: UUID
+        assessment: Assessment | None
+        qualified: bool | None
+        reason: str
+
+    @staticmethod
+    def id_for(company_name: str, registration_number: str = "") -> UUID:
+        """The one id a company can have: from its registration number, else its name."""
+        return customer_id_for(customer_key(company_name, registration_number))
+
+    @classmethod
+    def register(
+        cls,
+        evidence: Evidence,
+        *,
+        company_name: str,
+        registration_number: str,
+        region: str,
+        industry: str,
+        source_channel: SourceChannel,
+        contacts: ContactPersons,
+    ) -> Customer:
+        key = customer_key(company_name, registration_number)
+        return cls._start(
+            cls.Registered,
+            evidence,
+            id=customer_id_for(key),
+            company_name=company_name,
+            registration_number=registration_number,
+            natural_key=key,
+            region=region,
+            industry=industry,
+            source_channel=source_channel,
+            contacts=contacts,
+        )
+
+    def add_contact_person(self, evidence: Evidence, person: ContactPerson) -> None:
+        if any(p.name.casefold() == person.name.casefold() for p in self.contacts):
+            raise SopRuleViolation(
+                "2.1.2",
+                "a contact person is recorded once per customer",
+                f"{person.name} is already a contact of {self.company_name}",
+            )
+        self._record(self.ContactPersonAdded, evidence, person=person)
+
+    def assess(self, evidence: Evidence, assessment: Assessment) -> None:
+        self._record(self.Assessed, evidence, assessment=assessment)
+
+    def qualify(self, evidence: Evidence, reason: str) -> None:
+        if self.qualified is True:
+            raise SopRuleViolation("2.1.2", "a prospect is qualified once", self.company_name)
+        if self.assessment is None:
+            raise SopRuleViolation(
+                "2.1.2",
+                "a prospect is qualified only after its need intent, purchasing power and "
+                "decision process have been assessed",
+                self.company_name,
+            )
+        self._record(self.Qualified, evidence, reason=reason)
+
+    def disqualify(self, evidence: Evidence, reason: str) -> None:
+        if self.qualified is False:
+            raise SopRuleViolation("2.1.2", "a prospect is disqualified once", self.company_name)
+        self._record(self.Disqualified, evidence, reason=reason)
+
+    @property
+    def is_qualified(self) -> bool:
+        return self.qualified is True
+
+
+class CustomerNameClaim(SopAggregate):
+    """Reserves a normalised company name, so the same company is found again even
+    when it is registered once with and once without its registration number."""
+
+    class Event(SopAggregate.Event):
+        SOP_STEP = "2.1.2"
+
+    class Claimed(Event, SopAggregate.Created):
+        customer_id: UUID
+        company_name: str
+
+        def apply(self, claim: CustomerNameClaim) -> None:
+            claim.customer_id = self.customer_id
+            claim.company_name = self.company_name
+
+    if TYPE_CHECKING:
+        customer_id: UUID
+        company_name: str
+
+    @classmethod
+    def claim(cls, evidence: Evidence, customer: Customer) -> CustomerNameClaim:
+        return cls._start(
+            cls.Claimed,
+            evidence,
+            id=name_claim_id_for(customer.company_name),
+            case_id=customer.id,
+            customer_id=customer.id,
+            company_name=customer.company_name,
+        )

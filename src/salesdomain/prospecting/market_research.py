@@ -1,0 +1,81 @@
+"""Market research notes (SOP 2.1.1): market information that feeds pricing (2.3.2)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+from uuid import UUID
+
+from salesdomain.aggregate import Evidence, SopAggregate
+from salesdomain.errors import SopRuleViolation
+from salesdomain.prospecting.values import (
+    CompetitorPrice,
+    CompetitorPrices,
+    Findings,
+    ResearchSubject,
+)
+
+
+class MarketResearch(SopAggregate):
+    class Event(SopAggregate.Event):
+        SOP_STEP = "2.1.1"
+
+    class Recorded(Event, SopAggregate.Created):
+        subject_kind: ResearchSubject
+        subject: str
+        findings: Findings
+        competitor_prices: CompetitorPrices
+
+        def apply(self, note: MarketResearch) -> None:
+            note.subject_kind = self.subject_kind
+            note.subject = self.subject
+            note.findings = self.findings
+            note.competitor_prices = self.competitor_prices.prices
+
+    class CompetitorPriceAdded(Event):
+        price: CompetitorPrice
+
+        def apply(self, note: MarketResearch) -> None:
+            note.competitor_prices = (*note.competitor_prices, self.price)
+
+    if TYPE_CHECKING:
+        subject_kind: ResearchSubject
+        subject: str
+        findings: Findings
+        competitor_prices: tuple[CompetitorPrice, ...]
+
+    @classmethod
+    def record(
+        cls,
+        evidence: Evidence,
+        *,
+        note_id: UUID,
+        subject_kind: ResearchSubject,
+        subject: str,
+        findings: Findings,
+        competitor_prices: CompetitorPrices,
+    ) -> MarketResearch:
+        if findings.is_empty and not competitor_prices.prices:
+            raise SopRuleViolation(
+                "2.1.1",
+                "a research note records market information: trends, competitors, demand, "
+                "policy changes or competitor prices",
+                f"the note on {subject} has none",
+            )
+        return cls._start(
+            cls.Recorded,
+            evidence,
+            id=note_id,
+            subject_kind=subject_kind,
+            subject=subject,
+            findings=findings,
+            competitor_prices=competitor_prices,
+        )
+
+    def add_competitor_price(self, evidence: Evidence, price: CompetitorPrice) -> None:
+        if price in self.competitor_prices:
+            raise SopRuleViolation(
+                "2.1.1",
+                "a competitor price is recorded once",
+                f"{price.competitor} {price.product_code} on {price.observed_on}",
+            )
+        self._record(self.CompetitorPriceAdded, evidence, price=price)

@@ -1,0 +1,130 @@
+"""Value objects of customer development (SOP 2.1)."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import date
+from enum import StrEnum
+from typing import Annotated
+from uuid import NAMESPACE_URL, UUID, uuid5
+
+from pydantic import Field
+
+from salesdomain.values import Money, NonEmptyStr, Text, ValueObject, stored_enum
+
+CUSTOMER_NAMESPACE = uuid5(NAMESPACE_URL, "salesdomain:customer")
+NAME_CLAIM_NAMESPACE = uuid5(NAMESPACE_URL, "salesdomain:customer-name")
+
+
+@stored_enum
+class SourceChannel(StrEnum):
+    """Where a prospect was found (SOP 2.1.2)."""
+
+    TRADE_SHOW = "trade_show"
+    ONLINE_PLATFORM = "online_platform"
+    SOCIAL_MEDIA = "social_media"
+    REFERRAL = "referral"
+    INDUSTRY_REPORT = "industry_report"
+    IMPORTED = "imported"
+    OTHER = "other"
+
+
+@stored_enum
+class Level(StrEnum):
+    """A three-step judgement used by the prospect assessment."""
+
+    HIGH = "high"
+    MEDIUM = "medium"
+    LOW = "low"
+
+
+@stored_enum
+class ResearchSubject(StrEnum):
+    """What a market research note is about (SOP 2.1.1)."""
+
+    MARKET = "market"
+    INDUSTRY = "industry"
+    PRODUCT = "product"
+
+
+class ContactPerson(ValueObject):
+    name: NonEmptyStr
+    title: Text = ""
+    phone: Text = ""
+    email: Annotated[str, Field(pattern=r"^$|^[^@\s]+@[^@\s]+\.[^@\s]+$")] = ""
+    decision_role: Text = ""
+
+
+class ContactPersons(ValueObject):
+    people: tuple[ContactPerson, ...] = ()
+
+
+class Assessment(ValueObject):
+    """Need intent, purchasing power and decision process of a prospect (SOP 2.1.2)."""
+
+    need_intent: Level
+    purchasing_power: Level
+    decision_process: NonEmptyStr
+    notes: Text = ""
+
+
+class CompetitorPrice(ValueObject):
+    competitor: NonEmptyStr
+    product_code: NonEmptyStr
+    price: Money
+    observed_on: date
+
+
+class CompetitorPrices(ValueObject):
+    prices: tuple[CompetitorPrice, ...] = ()
+
+
+class Findings(ValueObject):
+    """Market information collected and analysed (SOP 2.1.1)."""
+
+    industry_trends: Text = ""
+    competitors: Text = ""
+    demand_trends: Text = ""
+    policy_changes: Text = ""
+
+    @property
+    def is_empty(self) -> bool:
+        return not (
+            self.industry_trends or self.competitors or self.demand_trends or self.policy_changes
+        )
+
+
+_LEGAL_FORMS = re.compile(
+    r"\b(co|company|corp|corporation|inc|incorporated|ltd|limited|llc|plc|gmbh|ag|sa|bv|"
+    r"group|holdings?)\b\.?"
+)
+
+
+def normalised_name(company_name: str) -> str:
+    """The company name reduced to what identifies it: case, width, punctuation and
+    legal forms removed ("ACME Co., Ltd." and "Acme Limited" are the same company)."""
+    text = unicodedata.normalize("NFKC", company_name).casefold()
+    text = text.replace("有限责任公司", "").replace("股份有限公司", "").replace("有限公司", "")
+    text = _LEGAL_FORMS.sub(" ", text)
+    return "".join(ch for ch in text if ch.isalnum())
+
+
+def normalised_registration(number: str) -> str:
+    text = unicodedata.normalize("NFKC", number).upper()
+    return "".join(ch for ch in text if ch.isalnum())
+
+
+def customer_key(company_name: str, registration_number: str) -> str:
+    """The natural key of a company: its registration number, else its normalised name."""
+    if registration_number.strip():
+        return "reg:" + normalised_registration(registration_number)
+    return "name:" + normalised_name(company_name)
+
+
+def customer_id_for(key: str) -> UUID:
+    return uuid5(CUSTOMER_NAMESPACE, key)
+
+
+def name_claim_id_for(company_name: str) -> UUID:
+    return uuid5(NAME_CLAIM_NAMESPACE, normalised_name(company_name))

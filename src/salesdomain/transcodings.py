@@ -1,0 +1,56 @@
+"""Stored forms of value objects, enums and dates, each under a stable name."""
+
+from __future__ import annotations
+
+from datetime import date
+from enum import StrEnum
+from typing import Any
+
+from eventsourcing.persistence import JSONTranscoder, Transcoding
+
+from salesdomain.values import ENUM_TYPES, VALUE_TYPES, ValueObject
+
+
+class ValueObjectTranscoding(Transcoding):
+    def __init__(self, cls: type[ValueObject]) -> None:
+        self.type = cls
+        self.name = cls.stored_as
+        self._cls = cls
+
+    def encode(self, obj: ValueObject) -> Any:
+        return obj.model_dump(mode="json")
+
+    def decode(self, data: Any) -> ValueObject:
+        return self._cls.model_validate(data)
+
+
+class EnumTranscoding(Transcoding):
+    def __init__(self, cls: type[StrEnum]) -> None:
+        self.type = cls
+        self.name = cls.__name__
+        self._cls = cls
+
+    def encode(self, obj: StrEnum) -> str:
+        return obj.value
+
+    def decode(self, data: Any) -> StrEnum:
+        return self._cls(data)
+
+
+class DateAsISO(Transcoding):
+    type = date
+    name = "date_iso"
+
+    def encode(self, obj: date) -> str:
+        return obj.isoformat()
+
+    def decode(self, data: Any) -> date:
+        return date.fromisoformat(data)
+
+
+def register_domain_transcodings(transcoder: JSONTranscoder) -> None:
+    transcoder.register(DateAsISO())
+    for enum_class in ENUM_TYPES.values():
+        transcoder.register(EnumTranscoding(enum_class))
+    for value_class in VALUE_TYPES.values():
+        transcoder.register(ValueObjectTranscoding(value_class))

@@ -1,0 +1,239 @@
+"""People and canned commands for the tests: a small company and one deal's steps."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import Decimal
+from uuid import UUID, uuid5
+
+from salesdomain.opportunities import commands as oc
+from salesdomain.opportunities.values import (
+    Contact,
+    ContactChannel,
+    Influence,
+    NegotiationRound,
+    Need,
+    NeedPriority,
+    NeedsDiscovery,
+    Presentation,
+    Prioritisation,
+    QuoteLine,
+    Rating,
+    Solution,
+    Stakeholder,
+)
+from salesdomain.prospecting import commands as pc
+from salesdomain.prospecting.values import Assessment, ContactPerson, Level, SourceChannel
+from salesdomain.sop import Role
+from salesdomain.values import Actor, Money
+from tests.spec import Step
+
+_NS = UUID("6f1c1f5e-2c55-4d4c-9d7e-000000000000")
+
+
+def person(name: str, role: Role) -> Actor:
+    return Actor(employee_id=uuid5(_NS, name), role=role, name=name)
+
+
+ALICE = person("Alice Rep", Role.SALES_REPRESENTATIVE)
+BOB = person("Bob Rep", Role.SALES_REPRESENTATIVE)
+SUE = person("Sue Supervisor", Role.SALES_SUPERVISOR)
+MIA = person("Mia Manager", Role.SALES_MANAGER)
+DAN = person("Dan Director", Role.SALES_DIRECTOR)
+PAT = person("Pat Production", Role.PRODUCTION)
+QUINN = person("Quinn Procurement", Role.PROCUREMENT)
+LEO = person("Leo Legal", Role.LEGAL)
+MARK = person("Mark Marketing", Role.MARKETING)
+
+TODAY = date(2026, 3, 2)
+CNY = "CNY"
+
+
+def money(amount: str) -> Money:
+    return Money.of(amount, CNY)
+
+
+def register(name: str = "Hangzhou Precision Co., Ltd.", reg: str = "91330100MA27XX1234",
+             **overrides: object) -> pc.RegisterProspect:
+    data: dict[str, object] = {
+        "company_name": name,
+        "registration_number": reg,
+        "region": "East China",
+        "industry": "Machinery",
+        "source_channel": SourceChannel.TRADE_SHOW,
+        "contacts": (ContactPerson(name="Chen Wei", title="Purchasing Manager"),),
+    }
+    data.update(overrides)
+    return pc.RegisterProspect.model_validate(data)
+
+
+def customer_id(command: pc.RegisterProspect) -> UUID:
+    from salesdomain.prospecting.customer import Customer
+
+    return Customer.id_for(command.company_name, command.registration_number)
+
+
+def assess(cid: UUID) -> pc.AssessProspect:
+    return pc.AssessProspect(
+        customer_id=cid,
+        assessment=Assessment(
+            need_intent=Level.HIGH,
+            purchasing_power=Level.MEDIUM,
+            decision_process="Plant manager proposes, general manager signs",
+        ),
+    )
+
+
+def qualified_customer(reg: pc.RegisterProspect | None = None, by: Actor = ALICE) -> list[Step]:
+    reg = reg or register()
+    cid = customer_id(reg)
+    return [
+        (reg, by),
+        (assess(cid), by),
+        (pc.QualifyProspect(customer_id=cid, reason="Budget approved for 2026"), by),
+    ]
+
+
+def open_opportunity(cid: UUID, opp_id: UUID) -> oc.OpenOpportunity:
+    return oc.OpenOpportunity(
+        opportunity_id=opp_id,
+        customer_id=cid,
+        title="CNC line retrofit",
+        estimated_value=money("500000"),
+        expected_close=TODAY + timedelta(days=90),
+    )
+
+
+def log_visit(opp_id: UUID, on: date = TODAY) -> oc.LogContact:
+    return oc.LogContact(
+        opportunity_id=opp_id,
+        contact=Contact(
+            channel=ContactChannel.VISIT,
+            occurred_on=on,
+            participants=("Alice Rep", "Chen Wei"),
+            notes="Toured the plant; downtime on line 3 is the main pain",
+        ),
+    )
+
+
+def discover(opp_id: UUID) -> oc.DiscoverNeeds:
+    return oc.DiscoverNeeds(
+        opportunity_id=opp_id,
+        discovery=NeedsDiscovery(
+            needs=(
+                Need(code="N1", description="Cut unplanned downtime", pain_point="8h/week"),
+                Need(code="N2", description="Remote monitoring"),
+            ),
+            organisation="Plant run by operations; purchasing centralised",
+            decision_mechanism="Committee; general manager signs",
+            stakeholders=(
+                Stakeholder(name="Chen Wei", title="Purchasing", influence=Influence.INFLUENCES),
+                Stakeholder(name="Li Na", title="General Manager", influence=Influence.DECIDES),
+            ),
+        ),
+    )
+
+
+def prioritise(opp_id: UUID) -> oc.PrioritiseNeeds:
+    return oc.PrioritiseNeeds(
+        opportunity_id=opp_id,
+        prioritisation=Prioritisation(
+            priorities=(
+                NeedPriority(code="N1", rank=1, feasibility=Rating.HIGH, fit=Rating.HIGH,
+                             key=True),
+                NeedPriority(code="N2", rank=2, feasibility=Rating.MEDIUM, fit=Rating.MEDIUM),
+            ),
+            opportunity_summary="Retrofit with predictive maintenance package",
+        ),
+    )
+
+
+def design(opp_id: UUID, departments: tuple[Role, ...] = (Role.PRODUCTION,)) -> oc.DesignSolution:
+    return oc.DesignSolution(
+        opportunity_id=opp_id,
+        solution=Solution(
+            content="Retrofit kit and sensors for line 3",
+            value_proposition="Halve unplanned downtime",
+            implementation_plan="Install over two weekends",
+            expected_results="Downtime under 4h/week",
+            departments_involved=departments,
+        ),
+    )
+
+
+def confirm(opp_id: UUID, feasible: bool = True) -> oc.ConfirmFeasibility:
+    return oc.ConfirmFeasibility(opportunity_id=opp_id, feasible=feasible, remarks="Capacity ok")
+
+
+def present(opp_id: UUID) -> oc.PresentSolution:
+    return oc.PresentSolution(
+        opportunity_id=opp_id,
+        presentation=Presentation(presented_on=TODAY, formats=("demo", "case study")),
+    )
+
+
+def acknowledge(opp_id: UUID) -> oc.AcknowledgeSolution:
+    return oc.AcknowledgeSolution(opportunity_id=opp_id, acknowledged_by="Li Na")
+
+
+def lines(price: str = "1000", cost: str = "600", qty: str = "100") -> tuple[QuoteLine, ...]:
+    return (
+        QuoteLine(
+            product_code="RK-3",
+            product_name="Retrofit kit",
+            specification="Model RK-3, 380V",
+            quantity=Decimal(qty),
+            unit_price=money(price),
+            unit_cost=money(cost),
+        ),
+    )
+
+
+def quote(opp_id: UUID, price: str = "1000", valid_days: int = 30, **kw: object) -> oc.IssueQuote:
+    return oc.IssueQuote.model_validate(
+        {
+            "opportunity_id": opp_id,
+            "lines": lines(price),
+            "payment_terms": "30% advance, 70% on delivery",
+            "delivery_date": TODAY + timedelta(days=60),
+            "valid_until": TODAY + timedelta(days=valid_days),
+            **kw,
+        }
+    )
+
+
+def negotiate(opp_id: UUID, requested: str = "0.15") -> oc.RecordNegotiationRound:
+    return oc.RecordNegotiationRound(
+        opportunity_id=opp_id,
+        negotiation=NegotiationRound(
+            held_on=TODAY,
+            customer_position="Competitor offers 15% less",
+            requested_discount=Decimal(requested),
+            our_response="Offered extended warranty instead",
+        ),
+    )
+
+
+def request_discount(opp_id: UUID, price: str = "880") -> oc.RequestDiscountApproval:
+    return oc.RequestDiscountApproval(
+        opportunity_id=opp_id,
+        lines=lines(price),
+        payment_terms="30% advance, 70% on delivery",
+        delivery_date=TODAY + timedelta(days=60),
+        valid_until=TODAY + timedelta(days=30),
+        justification="Strategic account; competitor at -15%",
+    )
+
+
+def through_acknowledged(opp_id: UUID, cid: UUID, by: Actor = ALICE) -> list[Step]:
+    """History of an opportunity up to a solution the customer acknowledged."""
+    return [
+        (open_opportunity(cid, opp_id), by),
+        (log_visit(opp_id), by),
+        (discover(opp_id), by),
+        (prioritise(opp_id), by),
+        (design(opp_id), by),
+        (confirm(opp_id), PAT),
+        (present(opp_id), by),
+        (acknowledge(opp_id), by),
+    ]

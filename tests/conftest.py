@@ -1,0 +1,97 @@
+"""Store matrix: every store-dependent test runs on memory, a SQLite file and PostgreSQL.
+
+PostgreSQL is used when reachable at $SALESDOMAIN_TEST_POSTGRES_URL (default
+postgresql://postgres@127.0.0.1:5432/test); with SALESDOMAIN_REQUIRE_POSTGRES=1 (as
+.ci/run sets) an unreachable server fails the run instead of skipping.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+
+import psycopg
+import pytest
+from eventsourcing.persistence import DatetimeAsISO
+from freezegun.api import FakeDate, FakeDatetime
+
+from adapters.bootstrap import bootstrap
+from salesdomain.application import SalesApplication
+from salesdomain.transcodings import DateAsISO
+from tests.spec import Spec
+
+POSTGRES_URL = os.environ.get(
+    "SALESDOMAIN_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test"
+)
+REQUIRE_POSTGRES = os.environ.get("SALESDOMAIN_REQUIRE_POSTGRES") == "1"
+
+
+class FakeDatetimeAsISO(DatetimeAsISO):
+    type = FakeDatetime
+
+
+class FakeDateAsISO(DateAsISO):
+    type = FakeDate
+
+
+FREEZEGUN_TRANSCODINGS = (FakeDatetimeAsISO(), FakeDateAsISO())
+
+
+def _postgres_dsn() -> str:
+    return POSTGRES_URL
+
+
+_postgres_state: dict[str, str | None] = {}
+
+
+def postgres_unavailable() -> str | None:
+    """Why PostgreSQL cannot be used, or None when it can (checked once)."""
+    if "reason" not in _postgres_state:
+        try:
+            with psycopg.connect(_postgres_dsn(), connect_timeout=3) as conn:
+                conn.execute("SELECT 1")
+            _postgres_state["reason"] = None
+        except psycopg.Error as error:
+            _postgres_state["reason"] = f"PostgreSQL unreachable at {POSTGRES_URL}: {error}"
+    return _postgres_state["reason"]
+
+
+def _need_postgres() -> None:
+    reason = postgres_unavailable()
+    if reason:
+        if REQUIRE_POSTGRES:
+            pytest.fail(reason)
+        pytest.skip(reason)
+
+
+@pytest.fixture
+def postgres_schema_url() -> Iterator[str]:
+    """A PostgreSQL URL with a fresh schema of its own, dropped afterwards."""
+    _need_postgres()
+    schema = "t_" + uuid.uuid4().hex[:16]
+    yield f"{POSTGRES_URL}?schema={schema}"
+    with psycopg.connect(_postgres_dsn(), autocommit=True) as conn:
+        conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+
+
+@pytest.fixture(params=["memory", "sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def store_url(request: pytest.FixtureRequest, tmp_path: object) -> Iterator[str]:
+    if request.param == "memory":
+        yield "memory://"
+    elif request.param == "sqlite":
+        yield f"sqlite:///{tmp_path}/events.db"
+    else:
+        yield request.getfixturevalue("postgres_schema_url")
+
+
+@pytest.fixture
+def app(store_url: str) -> Iterator[SalesApplication]:
+    application = bootstrap(store_url, extra_transcodings=FREEZEGUN_TRANSCODINGS)
+    yield application
+    application.close()
+
+
+@pytest.fixture
+def spec(app: SalesApplication) -> Spec:
+    return Spec(app)

@@ -1,0 +1,90 @@
+"""Given / When / Then for the sales SOP.
+
+    spec.given(*history).when(command, actor).then("Opportunity.QuoteIssued")
+    spec.given(*history).when(command, actor).then_rejected(SopRuleViolation, step="2.3.2")
+
+``given`` takes (command, actor) pairs and records their events: the history the rule
+is checked against.  ``then`` names the events the command must record, in order;
+``then_rejected`` checks the error and that nothing at all was stored.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from salesdomain.application import SalesApplication
+from salesdomain.command_record import CommandResult
+from salesdomain.commands import Command
+from salesdomain.errors import SalesDomainError
+from salesdomain.values import Actor
+
+Step = tuple[Command, Actor]
+
+
+def event_name(event: Any) -> str:
+    return type(event).__qualname__
+
+
+def events_after(app: SalesApplication, position: int) -> list[Any]:
+    """Domain events stored after ``position`` (the command records left out)."""
+    found = []
+    for notification in app.recorder.select_notifications(start=position + 1, limit=10_000):
+        event = app.mapper.to_domain_event(notification)
+        if not event_name(event).startswith("CommandRecord."):
+            found.append(event)
+    return found
+
+
+def log_position(app: SalesApplication) -> int:
+    return app.recorder.max_notification_id() or 0
+
+
+@dataclass
+class Outcome:
+    app: SalesApplication
+    before: int
+    result: CommandResult | None
+    error: SalesDomainError | None
+    events: list[Any] = field(default_factory=list)
+
+    def then(self, *expected: str) -> list[Any]:
+        if self.error is not None:
+            raise AssertionError(f"expected {expected}, but the command was refused: {self.error}")
+        names = [event_name(e) for e in self.events]
+        assert names == list(expected), f"recorded {names}, expected {list(expected)}"
+        return self.events
+
+    def then_rejected(
+        self, error_type: type[SalesDomainError], *, step: str | None = None,
+        rule: str | None = None,
+    ) -> SalesDomainError:
+        if self.error is None:
+            names = [event_name(e) for e in self.events]
+            raise AssertionError(f"expected {error_type.__name__}, but it recorded {names}")
+        assert isinstance(self.error, error_type), f"got {self.error!r}"
+        if step is not None:
+            assert getattr(self.error, "sop_step", None) == step, str(self.error)
+        if rule is not None:
+            assert rule in str(self.error), f"{rule!r} not in {self.error}"
+        assert log_position(self.app) == self.before, "something was stored"
+        return self.error
+
+
+class Spec:
+    def __init__(self, app: SalesApplication) -> None:
+        self.app = app
+        self.history: list[CommandResult] = []
+
+    def given(self, *steps: Step) -> Spec:
+        for command, actor in steps:
+            self.history.append(self.app.handle(command, actor))
+        return self
+
+    def when(self, command: Command, actor: Actor) -> Outcome:
+        before = log_position(self.app)
+        try:
+            result = self.app.handle(command, actor)
+        except SalesDomainError as error:
+            return Outcome(self.app, before, None, error)
+        return Outcome(self.app, before, result, None, events_after(self.app, before))
