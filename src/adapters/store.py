@@ -52,8 +52,11 @@ def parse_database_url(url: str) -> StoreConfig:
         return StoreConfig(
             url,
             "sqlite",
-            {"PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": path,
-             "SQLITE_LOCK_TIMEOUT": "10"},
+            {
+                "PERSISTENCE_MODULE": "eventsourcing.sqlite",
+                "SQLITE_DBNAME": path,
+                "SQLITE_LOCK_TIMEOUT": "10",
+            },
         )
     if scheme in ("postgresql", "postgres"):
         dbname = parts.path.lstrip("/")
@@ -84,4 +87,6 @@ def ensure_schema(config: StoreConfig) -> None:
     from psycopg import sql
 
     with psycopg.connect(config.postgres_dsn(), autocommit=True) as conn:
-        conn.execute(sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(sql.Identifier(config.schema)))
+        conn.execute(
+            sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(sql.Identifier(config.schema))
+        )

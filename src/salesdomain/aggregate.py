@@ -9,12 +9,14 @@ under stable names ``<Aggregate>.<Event>.v<N>`` that do not depend on module pat
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import TYPE_CHECKING, Any, ClassVar, Self
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate
 from eventsourcing.utils import register_topic
 
+from salesdomain import clock
 from salesdomain.sop import recordable_step
 from salesdomain.values import Actor
 
@@ -65,6 +67,10 @@ class SopAggregate(Aggregate):
             cls.TOPIC = f"{TOPIC_PREFIX}{cls.__qualname__}.v{cls.VERSION}"
             register_topic(cls.TOPIC, cls)
 
+        @staticmethod
+        def create_timestamp() -> datetime:
+            return clock.now()
+
         def __post_init__(self) -> None:
             super().__post_init__()
             recordable_step(self.sop_step)
@@ -76,7 +82,7 @@ class SopAggregate(Aggregate):
 
     class Created(Event, Aggregate.Created):
         def mutate(self, aggregate: Any) -> Any:
-            created = super().mutate(aggregate)
+            created: Any = super().mutate(aggregate)
             created.case_id = self.correlation_id
             return created
 
@@ -94,7 +100,7 @@ class SopAggregate(Aggregate):
         event_class: type[SopAggregate.Created],
         evidence: Evidence,
         *,
-        id: UUID,  # noqa: A002
+        id: UUID,
         case_id: UUID | None = None,
         **facts: Any,
     ) -> Self:

@@ -49,6 +49,13 @@ class SalesApplication(Application[UUID]):
 
     name = "SalesApplication"
     MAX_ATTEMPTS: ClassVar[int] = 5
+    # Recently used aggregates stay in memory; every load still fast-forwards them
+    # with any newer stored events, so another process's writes are never missed.
+    env: ClassVar[dict[str, str]] = {
+        "AGGREGATE_CACHE_MAXSIZE": "10000",
+        "AGGREGATE_CACHE_FASTFORWARD": "y",
+        "DEEPCOPY_FROM_AGGREGATE_CACHE": "y",
+    }
 
     def __init__(
         self,
@@ -121,7 +128,7 @@ class SalesApplication(Application[UUID]):
 
     def _earlier_result(self, record_id: UUID, digest: str) -> CommandResult | None:
         try:
-            record = self.repository.get(record_id)
+            record: object = self.repository.get(record_id)
         except AggregateNotFoundError:
             return None
         assert isinstance(record, CommandRecord)
@@ -134,7 +141,7 @@ class SalesApplication(Application[UUID]):
     def load(self, kind: type[A], aggregate_id: UUID, *, version: int | None = None) -> A:
         """An aggregate as it is now, or as it was at ``version``."""
         try:
-            found = self.repository.get(aggregate_id, version=version)
+            found: object = self.repository.get(aggregate_id, version=version)
         except AggregateNotFoundError:
             raise RecordNotFound(kind.__name__.lower(), aggregate_id) from None
         if not isinstance(found, kind):

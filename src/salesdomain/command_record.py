@@ -6,11 +6,13 @@ twice: the second save conflicts, and the first result is returned instead.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import TYPE_CHECKING, Any, ClassVar
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate
 
+from salesdomain import clock
 from salesdomain.commands import Command
 from salesdomain.values import Actor, ValueObject
 
@@ -84,6 +86,10 @@ class CommandRecord(Aggregate):
 
     class Event(Aggregate.Event):
         TOPIC: ClassVar[str] = "salesdomain:CommandRecord.Event.v1"
+
+        @staticmethod
+        def create_timestamp() -> datetime:
+            return clock.now()
 
     class Handled(Event, Aggregate.Created):
         TOPIC: ClassVar[str] = "salesdomain:CommandRecord.Handled.v1"

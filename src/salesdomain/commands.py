@@ -65,5 +65,6 @@ def build_command(name: str, data: Mapping[str, Any]) -> Command:
     try:
         command_class = COMMANDS[name]
     except KeyError:
-        raise InvalidCommand(name, [FieldProblem("command", f"no command is called '{name}'")])
+        problem = FieldProblem("command", f"no command is called '{name}'")
+        raise InvalidCommand(name, [problem]) from None
     return command_class.build(data)

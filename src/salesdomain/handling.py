@@ -8,12 +8,13 @@ The application service saves everything the unit of work touched, atomically.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any, Protocol, TypeVar, cast
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError
 
+from salesdomain import clock
 from salesdomain.aggregate import Evidence, SopAggregate
 from salesdomain.commands import Command
 from salesdomain.errors import RecordNotFound
@@ -62,7 +63,7 @@ class UnitOfWork:
         return aggregate
 
     def now(self) -> datetime:
-        return datetime.now(UTC)
+        return clock.now()
 
     @property
     def changed(self) -> list[SopAggregate]:

@@ -12,10 +12,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
-from enum import StrEnum
+from enum import Enum
 
 
-class Role(StrEnum):
+class Role(Enum):
     """A role a person acts under.  The SOP names them in sections 1-4."""
 
     SALES_REPRESENTATIVE = "sales_representative"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from enum import StrEnum
+from enum import Enum
 from typing import Any
 
 from eventsourcing.persistence import JSONTranscoder, Transcoding
@@ -25,15 +25,15 @@ class ValueObjectTranscoding(Transcoding):
 
 
 class EnumTranscoding(Transcoding):
-    def __init__(self, cls: type[StrEnum]) -> None:
+    def __init__(self, cls: type[Enum]) -> None:
         self.type = cls
         self.name = cls.__name__
         self._cls = cls
 
-    def encode(self, obj: StrEnum) -> str:
-        return obj.value
+    def encode(self, obj: Enum) -> str:
+        return str(obj.value)
 
-    def decode(self, data: Any) -> StrEnum:
+    def decode(self, data: Any) -> Enum:
         return self._cls(data)
 
 

@@ -8,7 +8,7 @@ objects, so a reloaded event equals the one that was recorded.
 from __future__ import annotations
 
 from decimal import Decimal
-from enum import StrEnum
+from enum import Enum
 from typing import Annotated, Any, ClassVar, Self, TypeVar
 from uuid import UUID
 
@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_vali
 from salesdomain.sop import Role
 
 VALUE_TYPES: dict[str, type[ValueObject]] = {}
-ENUM_TYPES: dict[str, type[StrEnum]] = {"Role": Role}
+ENUM_TYPES: dict[str, type[Enum]] = {"Role": Role}
 
 NonEmptyStr = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 Text = Annotated[str, StringConstraints(strip_whitespace=True)]
@@ -38,8 +38,12 @@ class ValueObject(BaseModel):
             raise TypeError(f"two value objects are stored as '{name}'")
         VALUE_TYPES[name] = cls
 
+    def __deepcopy__(self, memo: dict[int, Any] | None = None) -> Self:
+        # Frozen and made only of immutable parts: a copy would equal the original.
+        return self
 
-E = TypeVar("E", bound=type[StrEnum])
+
+E = TypeVar("E", bound=type[Enum])
 
 
 def stored_enum(cls: E) -> E:

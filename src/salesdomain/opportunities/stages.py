@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from enum import StrEnum
+from enum import Enum
 
 from salesdomain.values import stored_enum
 
 
 @stored_enum
-class Stage(StrEnum):
+class Stage(Enum):
     CONTACT = "contact"  # 2.1.3
     NEEDS_ANALYSIS = "needs_analysis"  # 2.2.1, 2.2.2
     SOLUTION_DESIGN = "solution_design"  # 2.2.3

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from datetime import date
-from enum import StrEnum
+from enum import Enum
 from typing import Annotated
 from uuid import NAMESPACE_URL, UUID, uuid5
 
@@ -18,7 +18,7 @@ NAME_CLAIM_NAMESPACE = uuid5(NAMESPACE_URL, "salesdomain:customer-name")
 
 
 @stored_enum
-class SourceChannel(StrEnum):
+class SourceChannel(Enum):
     """Where a prospect was found (SOP 2.1.2)."""
 
     TRADE_SHOW = "trade_show"
@@ -31,7 +31,7 @@ class SourceChannel(StrEnum):
 
 
 @stored_enum
-class Level(StrEnum):
+class Level(Enum):
     """A three-step judgement used by the prospect assessment."""
 
     HIGH = "high"
@@ -40,7 +40,7 @@ class Level(StrEnum):
 
 
 @stored_enum
-class ResearchSubject(StrEnum):
+class ResearchSubject(Enum):
     """What a market research note is about (SOP 2.1.1)."""
 
     MARKET = "market"

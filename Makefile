@@ -1,0 +1,40 @@
+# Two commands do all the set-up on a fresh machine:
+#   make demo   creates .venv, installs, runs the main job on the embedded SQLite default
+#   make test   creates .venv, installs with the dev extra, runs linting, typing and the suite
+PYTHON ?= $(shell command -v python3.11 || command -v python3.12 || command -v python3.13 || command -v python3)
+VENV ?= .venv
+BIN := $(VENV)/bin
+
+.PHONY: demo test lint typecheck bench clean
+
+$(BIN)/python:
+	$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "salesdomain needs Python 3.11 or newer")'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	touch $@ $(VENV)/.installed
+
+demo: $(VENV)/.installed
+	$(BIN)/salesdomain demo
+
+lint: $(VENV)/.installed-dev
+	$(BIN)/ruff check src projections tests benchmarks
+	$(BIN)/ruff format --check src projections tests benchmarks
+
+typecheck: $(VENV)/.installed-dev
+	$(BIN)/mypy src/salesdomain
+
+test: lint typecheck
+	$(BIN)/pytest
+
+bench: $(VENV)/.installed-dev
+	$(BIN)/python -m benchmarks.command_throughput
+
+clean:
+	rm -rf $(VENV) salesdomain-demo.db .pytest_cache .mypy_cache .ruff_cache

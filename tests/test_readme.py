@@ -1,0 +1,27 @@
+"""The README's code examples are executed, so they stay true."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+README = Path(__file__).parents[1] / "README.md"
+
+
+def python_blocks() -> list[str]:
+    return re.findall(r"```python\n(.*?)```", README.read_text(encoding="utf-8"), re.S)
+
+
+@pytest.mark.parametrize("block", python_blocks())
+def test_readme_example_runs(
+    block: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    namespace: dict[str, object] = {}
+    exec(compile(block, str(README), "exec"), namespace)
+    assert "Registered 2.1.2" in capsys.readouterr().out
+    close = getattr(namespace.get("app"), "close", None)
+    if close:
+        close()
