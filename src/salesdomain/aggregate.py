@@ -94,6 +94,19 @@ class SopAggregate(Aggregate):
         cls.TOPIC = TOPIC_PREFIX + cls.__qualname__
         super().__init_subclass__(**kwargs)
 
+    def __deepcopy__(self, memo: dict[int, Any]) -> Self:
+        """A copy that shares the immutable parts of the state.
+
+        ``apply`` methods replace attributes (new tuples, dicts, lists of frozen values);
+        they never change a container in place.  A shallow copy of the attributes is
+        therefore as independent as a deep one, at a fraction of the cost; the
+        repository's cache hands out such copies on every load.
+        """
+        copied = object.__new__(type(self))
+        copied.__dict__.update(self.__dict__)
+        copied.__dict__["_pending_events"] = []
+        return copied
+
     @classmethod
     def _start(
         cls,

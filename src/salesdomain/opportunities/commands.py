@@ -11,8 +11,8 @@ from pydantic import Field, model_validator
 from salesdomain.commands import Command
 from salesdomain.opportunities.values import (
     Contact,
-    NegotiationRound,
     NeedsDiscovery,
+    NegotiationRound,
     Presentation,
     Prioritisation,
     QuoteLine,

@@ -9,6 +9,7 @@ quote, and nothing at all once the opportunity is won or lost.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING
@@ -19,8 +20,8 @@ from salesdomain.errors import NotAuthorised, SopRuleViolation
 from salesdomain.opportunities.stages import Stage
 from salesdomain.opportunities.values import (
     Contact,
-    NegotiationRound,
     NeedsDiscovery,
+    NegotiationRound,
     Presentation,
     Prioritisation,
     QuoteTerms,
@@ -36,16 +37,15 @@ _LEADS = frozenset(
 )
 
 
+@dataclass(frozen=True)
 class Quote:
     """A formal quote as it stands in the opportunity (state, not an event)."""
 
-    def __init__(self, version: int, terms: QuoteTerms, issued_at: datetime, discount: Decimal,
-                 approval: int | None) -> None:
-        self.version = version
-        self.terms = terms
-        self.issued_at = issued_at
-        self.discount = discount
-        self.approval = approval
+    version: int
+    terms: QuoteTerms
+    issued_at: datetime
+    discount: Decimal
+    approval: int | None
 
 
 class Opportunity(SopAggregate):
@@ -97,8 +97,16 @@ class Opportunity(SopAggregate):
         discovery: NeedsDiscovery
 
         def apply(self, opp: Opportunity) -> None:
+            # New needs send the deal back to needs analysis: what was prioritised,
+            # designed, confirmed, presented and acknowledged for the old needs no
+            # longer stands (else priorities, fixed once a solution exists, could
+            # never be set again, and a quote could follow on unprioritised needs).
             opp.discovery = self.discovery
             opp.prioritisation = None
+            opp.solution = None
+            opp.feasibility = {}
+            opp.presentation = None
+            opp.acknowledged = False
             opp.stage = Stage.NEEDS_ANALYSIS
 
     class NeedsPrioritised(Event):
@@ -159,8 +167,7 @@ class Opportunity(SopAggregate):
         def apply(self, opp: Opportunity) -> None:
             opp.quotes = [
                 *opp.quotes,
-                Quote(self.quote_version, self.terms, self.timestamp, self.discount,
-                      self.approval),
+                Quote(self.quote_version, self.terms, self.timestamp, self.discount, self.approval),
             ]
             if self.approval is not None:
                 opp.approved = {k: v for k, v in opp.approved.items() if k != self.approval}
@@ -298,13 +305,10 @@ class Opportunity(SopAggregate):
         if not self.contacts:
             raise SopRuleViolation(
                 "2.2.1",
-                "needs are discovered in contact with the customer: log a contact or visit "
-                "first",
+                "needs are discovered in contact with the customer: log a contact or visit first",
             )
         if self.quotes:
-            raise SopRuleViolation(
-                "2.2.1", "needs cannot be changed once a quote has been issued"
-            )
+            raise SopRuleViolation("2.2.1", "needs cannot be changed once a quote has been issued")
         self._record(self.NeedsDiscovered, evidence, discovery=discovery)
 
     def prioritise_needs(self, evidence: Evidence, prioritisation: Prioritisation) -> None:
@@ -341,9 +345,7 @@ class Opportunity(SopAggregate):
             )
         self._record(self.SolutionDesigned, evidence, solution=solution)
 
-    def confirm_feasibility(
-        self, evidence: Evidence, *, feasible: bool, remarks: str
-    ) -> None:
+    def confirm_feasibility(self, evidence: Evidence, *, feasible: bool, remarks: str) -> None:
         self._ensure_open("2.2.3")
         department = evidence.actor.role
         if self.solution is None:
@@ -385,8 +387,9 @@ class Opportunity(SopAggregate):
             )
         self._record(self.SolutionPresented, evidence, presentation=presentation)
 
-    def acknowledge_solution(self, evidence: Evidence, *, acknowledged_by: str,
-                             comments: str) -> None:
+    def acknowledge_solution(
+        self, evidence: Evidence, *, acknowledged_by: str, comments: str
+    ) -> None:
         self._may_work_on(evidence, "2.3.1")
         if self.presentation is None:
             raise SopRuleViolation(
@@ -416,13 +419,13 @@ class Opportunity(SopAggregate):
         if not self.acknowledged:
             raise SopRuleViolation(
                 "2.3.2",
-                "no quote without a solution presented to and acknowledged by the customer "
-                "(2.3.1)",
+                "no quote without a solution presented to and acknowledged by the customer (2.3.1)",
             )
         if terms.valid_until < today:
             raise SopRuleViolation(
-                "2.3.2", "a quote is valid from the day it is issued", f"valid until "
-                f"{terms.valid_until}, issued {today}"
+                "2.3.2",
+                "a quote is valid from the day it is issued",
+                f"valid until {terms.valid_until}, issued {today}",
             )
         if terms.delivery_date < today:
             raise SopRuleViolation("2.3.2", "the delivery date cannot be in the past")
@@ -470,7 +473,11 @@ class Opportunity(SopAggregate):
         )
 
     def request_discount_approval(
-        self, evidence: Evidence, terms: QuoteTerms, *, justification: str,
+        self,
+        evidence: Evidence,
+        terms: QuoteTerms,
+        *,
+        justification: str,
         policy: SalesPolicy,
     ) -> None:
         self._may_work_on(evidence, "2.3.3")
@@ -502,13 +509,13 @@ class Opportunity(SopAggregate):
             policy_version=policy.version,
         )
 
-    def approve_discount(self, evidence: Evidence, *, comments: str,
-                         policy: SalesPolicy) -> None:
+    def approve_discount(self, evidence: Evidence, *, comments: str, policy: SalesPolicy) -> None:
         pending = self._pending("approve")
         approver = evidence.actor
         if approver.role not in policy.discount_approvers:
             raise NotAuthorised(
-                "2.3.3", str(approver),
+                "2.3.3",
+                str(approver),
                 "may not approve discounts; approvers are "
                 + ", ".join(sorted(r.label for r in policy.discount_approvers)),
             )
@@ -518,7 +525,8 @@ class Opportunity(SopAggregate):
         margin = pending[1].margin
         if not policy.within_authority(approver.role, discount, margin):
             raise NotAuthorised(
-                "2.3.3", str(approver),
+                "2.3.3",
+                str(approver),
                 f"may approve up to {_pct(policy.discount_limit(approver.role))} discount "
                 f"and down to {_pct(policy.margin_limit(approver.role))} margin; this asks "
                 f"{_pct(discount)} and {_pct(margin)}",
@@ -533,8 +541,7 @@ class Opportunity(SopAggregate):
             policy_version=policy.version,
         )
 
-    def reject_discount(self, evidence: Evidence, *, comments: str,
-                        policy: SalesPolicy) -> None:
+    def reject_discount(self, evidence: Evidence, *, comments: str, policy: SalesPolicy) -> None:
         pending = self._pending("reject")
         if evidence.actor.role not in policy.discount_approvers:
             raise NotAuthorised("2.3.3", str(evidence.actor), "may not decide on discounts")
@@ -546,13 +553,17 @@ class Opportunity(SopAggregate):
             policy_version=policy.version,
         )
 
-    def accept_quote(self, evidence: Evidence, *, quote_version: int, accepted_by: str,
-                     today: date) -> None:
+    def accept_quote(
+        self, evidence: Evidence, *, quote_version: int, accepted_by: str, today: date
+    ) -> None:
         self._may_work_on(evidence, "2.3.3")
         current = self.current_quote
         if current is None or not 1 <= quote_version <= len(self.quotes):
-            raise SopRuleViolation("2.3.3", "only an issued quote can be accepted",
-                                   f"there is no quote version {quote_version}")
+            raise SopRuleViolation(
+                "2.3.3",
+                "only an issued quote can be accepted",
+                f"there is no quote version {quote_version}",
+            )
         if quote_version != current.version:
             raise SopRuleViolation(
                 "2.3.3",

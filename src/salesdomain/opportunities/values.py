@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from enum import StrEnum
+from enum import Enum
 from typing import Annotated, Self
 
 from pydantic import Field, model_validator
@@ -16,7 +16,7 @@ Code = Annotated[str, Field(pattern=r"^[A-Za-z0-9_.-]{1,32}$")]
 
 
 @stored_enum
-class ContactChannel(StrEnum):
+class ContactChannel(Enum):
     PHONE = "phone"
     EMAIL = "email"
     SOCIAL_MEDIA = "social_media"
@@ -30,14 +30,14 @@ class ContactChannel(StrEnum):
 
 
 @stored_enum
-class Influence(StrEnum):
+class Influence(Enum):
     DECIDES = "decides"
     INFLUENCES = "influences"
     USES = "uses"
 
 
 @stored_enum
-class Rating(StrEnum):
+class Rating(Enum):
     HIGH = "high"
     MEDIUM = "medium"
     LOW = "low"
