@@ -109,7 +109,7 @@ def main() -> None:
         if kind == "sqlite":
             url = f"sqlite:///{tempfile.mkdtemp()}/bench.db"
         commands_rate, count = _fresh(url, lambda u: domain_commands(u, args.deals))  # type: ignore[misc]
-        raw_rate = _fresh(url, lambda u: raw_saves(u, count))
+        raw_rate = _fresh(url, lambda u, n=count: raw_saves(u, n))
         ratio = raw_rate / commands_rate  # type: ignore[operator]
         print(f"{kind:<10} {raw_rate:>12,.0f} {commands_rate:>12,.0f} {ratio:>7.2f}  {count}")
 

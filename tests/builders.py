@@ -11,10 +11,10 @@ from salesdomain.opportunities.values import (
     Contact,
     ContactChannel,
     Influence,
-    NegotiationRound,
     Need,
     NeedPriority,
     NeedsDiscovery,
+    NegotiationRound,
     Presentation,
     Prioritisation,
     QuoteLine,
@@ -53,8 +53,9 @@ def money(amount: str) -> Money:
     return Money.of(amount, CNY)
 
 
-def register(name: str = "Hangzhou Precision Co., Ltd.", reg: str = "91330100MA27XX1234",
-             **overrides: object) -> pc.RegisterProspect:
+def register(
+    name: str = "Hangzhou Precision Co., Ltd.", reg: str = "91330100MA27XX1234", **overrides: object
+) -> pc.RegisterProspect:
     data: dict[str, object] = {
         "company_name": name,
         "registration_number": reg,
@@ -139,8 +140,7 @@ def prioritise(opp_id: UUID) -> oc.PrioritiseNeeds:
         opportunity_id=opp_id,
         prioritisation=Prioritisation(
             priorities=(
-                NeedPriority(code="N1", rank=1, feasibility=Rating.HIGH, fit=Rating.HIGH,
-                             key=True),
+                NeedPriority(code="N1", rank=1, feasibility=Rating.HIGH, fit=Rating.HIGH, key=True),
                 NeedPriority(code="N2", rank=2, feasibility=Rating.MEDIUM, fit=Rating.MEDIUM),
             ),
             opportunity_summary="Retrofit with predictive maintenance package",

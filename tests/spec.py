@@ -56,7 +56,10 @@ class Outcome:
         return self.events
 
     def then_rejected(
-        self, error_type: type[SalesDomainError], *, step: str | None = None,
+        self,
+        error_type: type[SalesDomainError],
+        *,
+        step: str | None = None,
         rule: str | None = None,
     ) -> SalesDomainError:
         if self.error is None:

@@ -37,7 +37,9 @@ def test_every_history_line_names_step_actor_and_time_in_order() -> None:
         times = [line.at for line in case.history]
         assert times == sorted(times)
         for line in case.history:
-            assert line.sop_step.count(".") == 2 and line.step_title and line.actor
+            assert line.sop_step.count(".") == 2
+            assert line.step_title
+            assert line.actor
             assert line.at.tzinfo is not None
 
 

@@ -13,7 +13,9 @@ def test_a_prospect_goes_from_screening_to_won(spec):
     opp = uuid4()
     reg = b.register()
     cid = b.customer_id(reg)
-    spec.given(*b.qualified_customer(reg), *b.through_acknowledged(opp, cid), (b.quote(opp), b.ALICE))
+    spec.given(
+        *b.qualified_customer(reg), *b.through_acknowledged(opp, cid), (b.quote(opp), b.ALICE)
+    )
     spec.when(
         oc.AcceptQuote(opportunity_id=opp, quote_version=1, accepted_by="Li Na"), b.ALICE
     ).then("Opportunity.QuoteAccepted")

@@ -44,7 +44,12 @@ class Evidence:
 
 
 class SopAggregate(Aggregate):
-    """An aggregate whose every event is recorded under an SOP step."""
+    """An aggregate whose every event is recorded under an SOP step.
+
+    Convention: each aggregate defines ``class Event(SopAggregate.Event)`` and nests its
+    events as subclasses of that ``Event`` (eventsourcing redefines, under the same
+    name, any nested event that is not, and its topic would be registered twice).
+    """
 
     TOPIC: ClassVar[str] = TOPIC_PREFIX + "SopAggregate"
 

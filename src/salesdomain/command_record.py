@@ -67,11 +67,11 @@ class CommandResult:
         return self.events[0].aggregate_id
 
     def __eq__(self, other: object) -> bool:
-        return (
-            isinstance(other, CommandResult)
-            and (self.command_id, self.command, self.events)
-            == (other.command_id, other.command, other.events)
-        )
+        return isinstance(other, CommandResult) and (
+            self.command_id,
+            self.command,
+            self.events,
+        ) == (other.command_id, other.command, other.events)
 
     def __hash__(self) -> int:
         return hash((self.command_id, self.command, self.events))
@@ -131,4 +131,3 @@ class CommandRecord(Aggregate):
 
     def result(self) -> CommandResult:
         return CommandResult(self.command_id, self.command, self.outcome.events, replayed=True)
-

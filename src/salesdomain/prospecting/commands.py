@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Self
 from uuid import UUID, uuid4
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator
 
 from salesdomain.commands import Command
 from salesdomain.prospecting.values import (
@@ -48,11 +47,12 @@ class RegisterProspect(Command):
     source_channel: SourceChannel
     contacts: tuple[ContactPerson, ...] = ()
 
-    @model_validator(mode="after")
-    def _name_identifies(self) -> Self:
-        if not normalised_name(self.company_name) and not self.registration_number:
-            raise ValueError("company_name must contain letters or digits")
-        return self
+    @field_validator("company_name")
+    @classmethod
+    def _name_identifies(cls, value: str) -> str:
+        if not normalised_name(value):
+            raise ValueError("the company name must be more than a legal form or punctuation")
+        return value
 
 
 class AddContactPerson(Command):

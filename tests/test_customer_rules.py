@@ -1,0 +1,310 @@
+"""Customer development (SOP 2.1.1 market research, 2.1.2 prospect screening)."""
+
+from __future__ import annotations
+
+from datetime import date
+from uuid import uuid4
+
+import pytest
+from freezegun import freeze_time
+
+from salesdomain.commands import build_command
+from salesdomain.errors import AlreadyRegistered, InvalidCommand, NotAuthorised, SopRuleViolation
+from salesdomain.prospecting import commands as pc
+from salesdomain.prospecting.customer import Customer, CustomerNameClaim
+from salesdomain.prospecting.market_research import MarketResearch
+from salesdomain.prospecting.values import (
+    CompetitorPrice,
+    ContactPerson,
+    Findings,
+    ResearchSubject,
+    SourceChannel,
+    name_claim_id_for,
+)
+from salesdomain.values import Money
+from tests import builders as b
+from tests.spec import log_position
+
+FROZEN = "2026-03-02 09:00:00+00:00"
+
+
+# ---- 2.1.2 registering a prospect ------------------------------------------------------
+
+
+@freeze_time(FROZEN)
+def test_register_records_the_customer_and_its_name_claim_with_the_source_channel(spec):
+    reg = b.register(source_channel=SourceChannel.REFERRAL)
+    registered, claimed = spec.when(reg, b.ALICE).then(
+        "Customer.Registered", "CustomerNameClaim.Claimed"
+    )
+    assert registered.source_channel is SourceChannel.REFERRAL
+    assert registered.sop_step == claimed.sop_step == "2.1.2"
+    assert claimed.customer_id == registered.originator_id == b.customer_id(reg)
+    customer = spec.app.load(Customer, b.customer_id(reg))
+    assert customer.source_channel is SourceChannel.REFERRAL
+    assert customer.contacts == (ContactPerson(name="Chen Wei", title="Purchasing Manager"),)
+    assert spec.app.load(CustomerNameClaim, name_claim_id_for(reg.company_name)).customer_id == (
+        customer.id
+    )
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        pytest.param(
+            b.register("Hangzhou Precision Co., Ltd.", "91330100MA27XX1234"),
+            b.register("Hangzhou Precision Machinery", " 9133 0100 ma27xx1234 "),
+            id="same-registration-number-other-spelling",
+        ),
+        pytest.param(
+            b.register("ACME Co., Ltd.", ""),
+            b.register("Acme Limited", ""),
+            id="same-normalised-name-without-number",
+        ),
+        pytest.param(
+            b.register("ACME Co., Ltd.", "91330100MA27XX9999"),
+            b.register("Acme Limited", ""),
+            id="with-number-then-without",
+        ),
+        pytest.param(
+            b.register("Acme Limited", ""),
+            b.register("ACME Co., Ltd.", "91330100MA27XX9999"),
+            id="without-number-then-with",
+        ),
+    ],
+)
+@freeze_time(FROZEN)
+def test_the_same_company_cannot_be_registered_twice(spec, first, second):
+    spec.given((first, b.ALICE))
+    error = spec.when(second, b.BOB).then_rejected(AlreadyRegistered, step="2.1.2")
+    assert isinstance(error, AlreadyRegistered)
+    assert error.existing_id == b.customer_id(first)
+    assert str(b.customer_id(first)) in str(error)
+
+
+@freeze_time(FROZEN)
+def test_different_companies_can_both_be_registered(spec):
+    spec.given((b.register("ACME Co., Ltd.", ""), b.ALICE))
+    spec.when(b.register("Apex Co., Ltd.", ""), b.ALICE).then(
+        "Customer.Registered", "CustomerNameClaim.Claimed"
+    )
+
+
+# ---- 2.1.2 assessing, qualifying, disqualifying ---------------------------------------
+
+
+@freeze_time(FROZEN)
+def test_a_prospect_is_qualified_only_after_it_is_assessed(spec):
+    reg = b.register()
+    spec.given((reg, b.ALICE))
+    spec.when(
+        pc.QualifyProspect(customer_id=b.customer_id(reg), reason="Looks promising"), b.ALICE
+    ).then_rejected(SopRuleViolation, step="2.1.2", rule="assessed")
+
+
+@freeze_time(FROZEN)
+def test_an_assessed_prospect_can_be_qualified(spec):
+    reg = b.register()
+    cid = b.customer_id(reg)
+    spec.given((reg, b.ALICE), (b.assess(cid), b.ALICE))
+    (qualified,) = spec.when(pc.QualifyProspect(customer_id=cid, reason="Budget"), b.ALICE).then(
+        "Customer.Qualified"
+    )
+    assert qualified.reason == "Budget"
+    assert spec.app.load(Customer, cid).is_qualified
+
+
+@freeze_time(FROZEN)
+def test_a_prospect_is_qualified_once(spec):
+    reg = b.register()
+    spec.given(*b.qualified_customer(reg))
+    spec.when(
+        pc.QualifyProspect(customer_id=b.customer_id(reg), reason="Again"), b.ALICE
+    ).then_rejected(SopRuleViolation, step="2.1.2", rule="qualified once")
+
+
+@freeze_time(FROZEN)
+def test_a_disqualified_prospect_is_qualified_again_only_after_a_new_assessment(spec):
+    reg = b.register()
+    cid = b.customer_id(reg)
+    spec.given(*b.qualified_customer(reg))
+    (disqualified,) = spec.when(
+        pc.DisqualifyProspect(customer_id=cid, reason="Budget frozen until 2027"), b.ALICE
+    ).then("Customer.Disqualified")
+    assert disqualified.reason == "Budget frozen until 2027"
+    assert spec.app.load(Customer, cid).qualified is False
+
+    spec.when(pc.QualifyProspect(customer_id=cid, reason="Back"), b.ALICE).then_rejected(
+        SopRuleViolation, step="2.1.2", rule="assessed"
+    )
+    spec.when(b.assess(cid), b.ALICE).then("Customer.Assessed")
+    spec.when(pc.QualifyProspect(customer_id=cid, reason="Budget unfrozen"), b.ALICE).then(
+        "Customer.Qualified"
+    )
+    assert spec.app.load(Customer, cid).is_qualified
+
+
+def test_disqualifying_needs_a_reason():
+    with pytest.raises(InvalidCommand) as caught:
+        build_command("DisqualifyProspect", {"customer_id": str(uuid4()), "reason": "  "})
+    assert caught.value.fields == ("reason",)
+
+
+# ---- 2.1.2 contact persons --------------------------------------------------------------
+
+
+@freeze_time(FROZEN)
+def test_a_new_contact_person_is_added(spec):
+    reg = b.register()
+    spec.given((reg, b.ALICE))
+    person = ContactPerson(name="Li Na", title="General Manager", email="li.na@example.com")
+    spec.when(pc.AddContactPerson(customer_id=b.customer_id(reg), person=person), b.ALICE).then(
+        "Customer.ContactPersonAdded"
+    )
+    assert spec.app.load(Customer, b.customer_id(reg)).contacts[-1] == person
+
+
+@freeze_time(FROZEN)
+def test_the_same_contact_person_is_not_added_twice(spec):
+    reg = b.register()  # already has Chen Wei
+    spec.given((reg, b.ALICE))
+    spec.when(
+        pc.AddContactPerson(customer_id=b.customer_id(reg), person=ContactPerson(name="chen wei")),
+        b.ALICE,
+    ).then_rejected(SopRuleViolation, step="2.1.2", rule="contact person is recorded once")
+
+
+# ---- invalid data -------------------------------------------------------------------------
+
+
+@freeze_time(FROZEN)
+def test_invalid_prospect_data_names_every_bad_field_and_stores_nothing(app):
+    before = log_position(app)
+    with pytest.raises(InvalidCommand) as caught:
+        app.handle_data(
+            "RegisterProspect",
+            {
+                "company_name": "",
+                "region": "East China",
+                "industry": "Machinery",
+                "source_channel": "carrier_pigeon",
+                "contacts": [{"name": "Chen Wei", "email": "not-an-email"}],
+                "favourite_colour": "red",
+            },
+            b.ALICE,
+        )
+    assert set(caught.value.fields) == {
+        "company_name",
+        "source_channel",
+        "contacts.0.email",
+        "favourite_colour",
+    }
+    assert caught.value.command == "RegisterProspect"
+    assert log_position(app) == before
+
+
+def test_a_company_name_of_punctuation_only_does_not_identify_a_company():
+    with pytest.raises(InvalidCommand, match="company_name"):
+        build_command(
+            "RegisterProspect",
+            {
+                "company_name": "Co., Ltd.",
+                "region": "East",
+                "industry": "X",
+                "source_channel": "referral",
+            },
+        )
+
+
+# ---- 2.1.1 market research ---------------------------------------------------------------
+
+
+def _price(competitor: str = "Rival GmbH", amount: str = "950") -> CompetitorPrice:
+    return CompetitorPrice(
+        competitor=competitor,
+        product_code="RK-3",
+        price=Money.of(amount, "CNY"),
+        observed_on=date(2026, 2, 20),
+    )
+
+
+@freeze_time(FROZEN)
+def test_a_research_note_without_findings_or_competitor_prices_is_refused(spec):
+    spec.when(
+        pc.RecordMarketResearch(subject_kind=ResearchSubject.MARKET, subject="East China CNC"),
+        b.MARK,
+    ).then_rejected(SopRuleViolation, step="2.1.1")
+
+
+@freeze_time(FROZEN)
+def test_a_research_note_with_findings_is_recorded(spec):
+    note = pc.RecordMarketResearch(
+        subject_kind=ResearchSubject.INDUSTRY,
+        subject="Machinery",
+        findings=Findings(demand_trends="Retrofits up 20% year on year"),
+    )
+    (recorded,) = spec.when(note, b.MARK).then("MarketResearch.Recorded")
+    assert recorded.findings.demand_trends == "Retrofits up 20% year on year"
+    assert recorded.actor == b.MARK
+
+
+@freeze_time(FROZEN)
+def test_competitor_prices_are_recorded_as_money(spec):
+    note = pc.RecordMarketResearch(
+        subject_kind=ResearchSubject.PRODUCT, subject="RK-3", competitor_prices=(_price(),)
+    )
+    spec.given((note, b.ALICE))
+    spec.when(
+        pc.AddCompetitorPrice(note_id=note.note_id, price=_price("Other Corp", "1010.50")), b.ALICE
+    ).then("MarketResearch.CompetitorPriceAdded")
+    loaded = spec.app.load(MarketResearch, note.note_id)
+    assert [p.price for p in loaded.competitor_prices] == [
+        Money.of("950", "CNY"),
+        Money.of("1010.50", "CNY"),
+    ]
+    assert all(isinstance(p.price, Money) for p in loaded.competitor_prices)
+
+
+@freeze_time(FROZEN)
+def test_the_same_competitor_price_is_not_added_twice(spec):
+    note = pc.RecordMarketResearch(
+        subject_kind=ResearchSubject.PRODUCT, subject="RK-3", competitor_prices=(_price(),)
+    )
+    spec.given((note, b.ALICE))
+    spec.when(pc.AddCompetitorPrice(note_id=note.note_id, price=_price()), b.ALICE).then_rejected(
+        SopRuleViolation, step="2.1.1", rule="competitor price is recorded once"
+    )
+
+
+# ---- roles ---------------------------------------------------------------------------------
+
+
+@freeze_time(FROZEN)
+def test_a_production_employee_cannot_register_a_prospect(spec):
+    error = spec.when(b.register(), b.PAT).then_rejected(NotAuthorised)
+    assert error.sop_step == "2.1.2"
+
+
+@freeze_time(FROZEN)
+def test_marketing_can_record_market_research(spec):
+    note = pc.RecordMarketResearch(
+        subject_kind=ResearchSubject.MARKET,
+        subject="East China",
+        findings=Findings(competitors="Two new local entrants"),
+    )
+    spec.when(note, b.MARK).then("MarketResearch.Recorded")
+
+
+def test_a_name_that_is_only_a_legal_form_is_refused_naming_the_field() -> None:
+    from salesdomain.commands import build_command
+    from salesdomain.errors import InvalidCommand
+
+    data = {
+        "company_name": "Co., Ltd.",
+        "region": "East",
+        "industry": "Food",
+        "source_channel": "referral",
+    }
+    with pytest.raises(InvalidCommand) as refused:
+        build_command("RegisterProspect", data)
+    assert refused.value.fields == ("company_name",)
