@@ -21,6 +21,7 @@ from salesdomain.errors import (
     InvalidCommand,
     NotAuthorised,
     RecordNotFound,
+    SopRuleViolation,
 )
 from salesdomain.handling import UnitOfWork
 from salesdomain.opportunities import commands as oc
@@ -487,3 +488,27 @@ def test_an_opportunity_at_a_past_version(spec):
     assert [c.notes for c in spec.app.load(Opportunity, opp, version=2).contacts] == ["One"]
     assert notes_of(spec.app, opp) == ["One", "Two"]
     assert len(spec.app.history(opp)) == 3
+
+
+# ---- the in-memory latest state never outvotes the store ------------------------------------
+
+
+@freeze_time(FROZEN)
+def test_a_record_only_read_is_rechecked_when_another_process_changed_it(spec, other_app):
+    reg = b.register()
+    cid = b.customer_id(reg)
+    spec.given(*b.qualified_customer(reg))  # this process now holds the customer in memory
+    other_app.handle(pc.DisqualifyProspect(customer_id=cid, reason="Went bankrupt"), b.SUE)
+    spec.when(b.open_opportunity(cid, uuid4()), b.ALICE).then_rejected(
+        SopRuleViolation, step="2.1.3", rule="qualified prospect"
+    )
+
+
+@freeze_time(FROZEN)
+def test_a_refusal_is_rechecked_when_another_process_moved_the_record_on(spec, other_app):
+    reg = b.register()
+    cid, opp = b.customer_id(reg), uuid4()
+    steps = b.through_acknowledged(opp, cid)
+    spec.given(*b.qualified_customer(reg), *steps[:-1])  # held in memory: not acknowledged
+    other_app.handle(*steps[-1])  # another process records the acknowledgement
+    spec.when(b.quote(opp), b.ALICE).then("Opportunity.QuoteIssued")

@@ -35,7 +35,7 @@ from salesdomain.errors import (
     RecordNotFound,
     SalesDomainError,
 )
-from salesdomain.handling import HANDLERS, UnitOfWork
+from salesdomain.handling import HANDLERS, LatestAggregates, UnitOfWork
 from salesdomain.policy import SalesPolicy
 from salesdomain.sop import recordable_step
 from salesdomain.transcodings import register_domain_transcodings
@@ -49,13 +49,7 @@ class SalesApplication(Application[UUID]):
 
     name = "SalesApplication"
     MAX_ATTEMPTS: ClassVar[int] = 5
-    # Recently used aggregates stay in memory; every load still fast-forwards them
-    # with any newer stored events, so another process's writes are never missed.
-    env: ClassVar[dict[str, str]] = {
-        "AGGREGATE_CACHE_MAXSIZE": "10000",
-        "AGGREGATE_CACHE_FASTFORWARD": "y",
-        "DEEPCOPY_FROM_AGGREGATE_CACHE": "y",
-    }
+    CACHE_SIZE: ClassVar[int] = 10_000
 
     def __init__(
         self,
@@ -67,6 +61,7 @@ class SalesApplication(Application[UUID]):
         self._extra_transcodings = tuple(extra_transcodings)
         self.policy = policy or SalesPolicy()
         super().__init__(env)
+        self._latest = LatestAggregates(self.repository, self.recorder, self.CACHE_SIZE)
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)
@@ -96,28 +91,45 @@ class SalesApplication(Application[UUID]):
         record_id = CommandRecord.id_for(command.command_id)
         digest = command.digest()
         last_conflict: UUID | None = None
+        fresh = False
         for _attempt in range(self.MAX_ATTEMPTS):
-            uow = UnitOfWork(self.repository, evidence, self.policy)
+            source = self._latest.source(fresh=fresh)
+            uow = UnitOfWork(source, evidence, self.policy)
             try:
                 handler(command, uow)
             except SalesDomainError:
+                if not fresh and self._latest.evict_stale(source.served_from_cache):
+                    fresh = True  # decided on outdated state: decide again on the latest
+                    continue
                 earlier = self._earlier_result(record_id, digest)
                 if earlier is not None:
                     return earlier
                 raise
             changed = uow.changed
+            changed_ids = {agg.id for agg in changed}
+            only_read = {
+                agg_id: version
+                for agg_id, version in source.served_from_cache.items()
+                if agg_id not in changed_ids
+            }
+            if not fresh and self._latest.evict_stale(only_read):
+                fresh = True  # a record this decision read has moved on: decide again
+                continue
             recorded = tuple(
                 RecordedEvent.of(event) for agg in changed for event in agg.pending_events
             )
-            record = CommandRecord.handled(command, digest, actor, recorded)
+            record = CommandRecord.handled(command, record_id, digest, actor, recorded)
             try:
                 recordings = self.save(*changed, record)
             except IntegrityError:
+                self._latest.evict(changed_ids)
                 earlier = self._earlier_result(record_id, digest)
                 if earlier is not None:
                     return earlier
                 last_conflict = changed[0].id if changed else record_id
+                fresh = True
                 continue
+            self._latest.keep(changed)
             positions = tuple(r.notification.id for r in recordings[: len(recorded)])
             return CommandResult(command.command_id, command_name, recorded, positions)
         raise ConcurrencyConflict(command_name, last_conflict or record_id, self.MAX_ATTEMPTS)

@@ -29,7 +29,7 @@ class RecordedEvent(ValueObject):
     @classmethod
     def of(cls, event: Any) -> RecordedEvent:
         kind, _, name = type(event).__qualname__.partition(".")
-        return cls(
+        return cls.model_construct(  # trusted values straight from a recorded event
             aggregate_type=kind,
             aggregate_id=event.originator_id,
             version=event.originator_version,
@@ -117,11 +117,16 @@ class CommandRecord(Aggregate):
 
     @classmethod
     def handled(
-        cls, command: Command, digest: str, actor: Actor, events: tuple[RecordedEvent, ...]
+        cls,
+        command: Command,
+        record_id: UUID,
+        digest: str,
+        actor: Actor,
+        events: tuple[RecordedEvent, ...],
     ) -> CommandRecord:
         return cls._create(
             cls.Handled,
-            id=cls.id_for(command.command_id),
+            id=record_id,
             command_id=command.command_id,
             command=type(command).__name__,
             digest=digest,

@@ -7,7 +7,10 @@ The application service saves everything the unit of work touched, atomically.
 
 from __future__ import annotations
 
+import copy
+from collections import OrderedDict
 from collections.abc import Callable
+from threading import Lock
 from datetime import datetime
 from typing import Any, Protocol, TypeVar, cast
 from uuid import UUID
@@ -26,6 +29,82 @@ C = TypeVar("C", bound=Command)
 
 class AggregateSource(Protocol):
     def get(self, aggregate_id: UUID) -> Any: ...
+
+
+class LatestAggregates:
+    """The latest known state of recently written aggregates, kept in memory.
+
+    A command may decide on a cached aggregate without reading the store; that is safe
+    because (1) an aggregate the command changes is saved at the next version, and a
+    newer stored version makes the save conflict (then the command is decided again on
+    fresh state), and (2) aggregates it only read, or a refusal it reached, are checked
+    against the store for newer events before the result stands.  Loads hand out
+    copies, so a refused or conflicting attempt never touches the cached state.
+    """
+
+    def __init__(self, repository: Any, recorder: Any, size: int) -> None:
+        self._repository = repository
+        self._recorder = recorder
+        self._size = size
+        self._items: OrderedDict[UUID, SopAggregate] = OrderedDict()
+        self._lock = Lock()
+
+    def source(self, *, fresh: bool) -> CachedSource:
+        return CachedSource(self, fresh)
+
+    def cached_copy(self, aggregate_id: UUID) -> SopAggregate | None:
+        with self._lock:
+            found = self._items.get(aggregate_id)
+            if found is None:
+                return None
+            self._items.move_to_end(aggregate_id)
+        return copy.deepcopy(found)
+
+    def load(self, aggregate_id: UUID) -> Any:
+        found = self._repository.get(aggregate_id)
+        if isinstance(found, SopAggregate):
+            self.keep([copy.deepcopy(found)])
+        return found
+
+    def keep(self, aggregates: list[SopAggregate]) -> None:
+        with self._lock:
+            for aggregate in aggregates:
+                self._items[aggregate.id] = aggregate
+                self._items.move_to_end(aggregate.id)
+            while len(self._items) > self._size:
+                self._items.popitem(last=False)
+
+    def evict(self, ids: set[UUID]) -> None:
+        with self._lock:
+            for aggregate_id in ids:
+                self._items.pop(aggregate_id, None)
+
+    def evict_stale(self, served: dict[UUID, int]) -> bool:
+        """Evict those of ``served`` (id: version used) that have newer stored events."""
+        stale = {
+            aggregate_id
+            for aggregate_id, version in served.items()
+            if self._recorder.select_events(aggregate_id, gt=version, limit=1)
+        }
+        self.evict(stale)
+        return bool(stale)
+
+
+class CachedSource:
+    """Where one attempt loads from: the cache first, unless it must be fresh."""
+
+    def __init__(self, latest: LatestAggregates, fresh: bool) -> None:
+        self._latest = latest
+        self._fresh = fresh
+        self.served_from_cache: dict[UUID, int] = {}
+
+    def get(self, aggregate_id: UUID) -> Any:
+        if not self._fresh:
+            cached = self._latest.cached_copy(aggregate_id)
+            if cached is not None:
+                self.served_from_cache[aggregate_id] = cached.version
+                return cached
+        return self._latest.load(aggregate_id)
 
 
 class UnitOfWork:
