@@ -10,8 +10,8 @@ from __future__ import annotations
 import copy
 from collections import OrderedDict
 from collections.abc import Callable
-from threading import Lock
 from datetime import datetime
+from threading import Lock
 from typing import Any, Protocol, TypeVar, cast
 from uuid import UUID
 
