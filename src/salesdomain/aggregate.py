@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, ClassVar, Self
-from uuid import UUID
+from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate
 from eventsourcing.utils import register_topic
@@ -21,6 +21,12 @@ from salesdomain.sop import recordable_step
 from salesdomain.values import Actor
 
 TOPIC_PREFIX = "salesdomain:"
+EVENT_NAMESPACE = uuid5(NAMESPACE_URL, "salesdomain:event")
+
+
+def event_id_of(aggregate_id: UUID, version: int) -> UUID:
+    """The id of the event at ``version`` of an aggregate (what causation ids point to)."""
+    return uuid5(EVENT_NAMESPACE, f"{aggregate_id}/{version}")
 
 
 @dataclass(frozen=True)
@@ -33,13 +39,13 @@ class Evidence:
     correlation_id: UUID | None = None
     causation_id: UUID | None = None
 
-    def fields(self, correlation_id: UUID) -> dict[str, Any]:
+    def fields(self, correlation_id: UUID, caused_by: UUID | None = None) -> dict[str, Any]:
         return {
             "actor": self.actor,
             "command": self.command,
             "command_id": self.command_id,
             "correlation_id": correlation_id,
-            "causation_id": self.causation_id,
+            "causation_id": caused_by or self.causation_id,
         }
 
 
@@ -75,6 +81,11 @@ class SopAggregate(Aggregate):
         @staticmethod
         def create_timestamp() -> datetime:
             return clock.now()
+
+        @property
+        def event_id(self) -> UUID:
+            """A stable id of this event: derived from its aggregate and version."""
+            return event_id_of(self.originator_id, self.originator_version)
 
         def __post_init__(self) -> None:
             super().__post_init__()

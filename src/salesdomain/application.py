@@ -15,6 +15,9 @@ In every error case nothing is stored.
 
 from __future__ import annotations
 
+import importlib
+import importlib.util
+import pkgutil
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, ClassVar, TypeVar
 from uuid import UUID
@@ -23,8 +26,7 @@ from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.domain import DomainEventProtocol
 from eventsourcing.persistence import IntegrityError, JSONTranscoder, Transcoding
 
-import salesdomain.opportunities.handlers
-import salesdomain.prospecting.handlers  # noqa: F401  (registers handlers)
+import salesdomain
 from salesdomain.aggregate import Evidence, SopAggregate
 from salesdomain.command_record import CommandRecord, CommandResult, RecordedEvent
 from salesdomain.commands import Command, build_command
@@ -42,6 +44,20 @@ from salesdomain.transcodings import register_domain_transcodings
 from salesdomain.values import Actor
 
 A = TypeVar("A", bound=SopAggregate)
+
+
+def _register_handlers_and_policies() -> None:
+    """Import every ``salesdomain.<area>.handlers`` and ``.reactions`` module."""
+    for area in pkgutil.iter_modules(salesdomain.__path__):
+        if not area.ispkg:
+            continue
+        for part in ("handlers", "reactions"):
+            name = f"salesdomain.{area.name}.{part}"
+            if importlib.util.find_spec(name) is not None:
+                importlib.import_module(name)
+
+
+_register_handlers_and_policies()
 
 
 class SalesApplication(Application[UUID]):
@@ -97,6 +113,7 @@ class SalesApplication(Application[UUID]):
             uow = UnitOfWork(source, evidence, self.policy)
             try:
                 handler(command, uow)
+                uow.run_reactions()
             except SalesDomainError:
                 if not fresh and self._latest.evict_stale(source.served_from_cache):
                     fresh = True  # decided on outdated state: decide again on the latest

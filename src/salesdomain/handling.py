@@ -22,6 +22,7 @@ from salesdomain.aggregate import Evidence, SopAggregate
 from salesdomain.commands import Command
 from salesdomain.errors import RecordNotFound
 from salesdomain.policy import SalesPolicy
+from salesdomain.reactions import reactions_to
 
 A = TypeVar("A", bound=SopAggregate)
 C = TypeVar("C", bound=Command)
@@ -144,10 +145,36 @@ class UnitOfWork:
     def now(self) -> datetime:
         return clock.now()
 
+    def acting_as(self, evidence: Evidence) -> UnitOfWork:
+        """The same unit of work, recording under other evidence (for named policies)."""
+        other = UnitOfWork(self._source, evidence, self.policy)
+        other._touched = self._touched
+        return other
+
+    def run_reactions(self) -> None:
+        """Let named policies react to every event recorded so far, and to theirs."""
+        seen: set[int] = set()
+        for _round in range(_MAX_REACTION_ROUNDS):
+            new: list[Any] = [
+                event
+                for aggregate in self.changed
+                for event in aggregate.pending_events
+                if id(event) not in seen
+            ]
+            if not new:
+                return
+            for event in new:
+                seen.add(id(event))
+                for reaction in reactions_to(event):
+                    reaction.run(event, self.acting_as(reaction.evidence_for(event)))
+        raise RuntimeError("named policies kept reacting to each other; check for a cycle")
+
     @property
     def changed(self) -> list[SopAggregate]:
         return [agg for agg in self._touched.values() if agg.pending_events]
 
+
+_MAX_REACTION_ROUNDS = 20
 
 Handler = Callable[[Any, UnitOfWork], None]
 HANDLERS: dict[type[Command], Handler] = {}

@@ -15,14 +15,22 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from salesdomain.aftersales.policy import ServicePolicy
+from salesdomain.contracts.policy import ContractPolicy
 from salesdomain.opportunities.stages import Stage
+from salesdomain.orders.policy import OrderPolicy
 from salesdomain.sop import Role
 
 Fraction = Annotated[Decimal, Field(ge=0, le=1)]
 
 
 class SalesPolicy(BaseModel):
-    """Thresholds and defaults of the sales process (SOP 2.1-2.3)."""
+    """Thresholds and defaults of the sales process, in one place.
+
+    The top-level fields govern quotation (SOP 2.3); ``contracts``, ``orders`` and
+    ``service`` govern 2.4, 2.5 and 2.6.  ``version`` is recorded on every decision
+    a policy figure influenced.
+    """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -58,6 +66,10 @@ class SalesPolicy(BaseModel):
         Stage.WON: Decimal("1"),
         Stage.LOST: Decimal("0"),
     }
+
+    contracts: ContractPolicy = ContractPolicy()
+    orders: OrderPolicy = OrderPolicy()
+    service: ServicePolicy = ServicePolicy()
 
     @field_validator("stage_probability")
     @classmethod

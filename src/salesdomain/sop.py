@@ -32,6 +32,7 @@ class Role(Enum):
     AFTER_SALES = "after_sales"
     HR = "hr"
     SALES_OPERATIONS = "sales_operations"
+    AUTOMATED_POLICY = "automated_policy"
 
     @property
     def label(self) -> str:
@@ -75,7 +76,7 @@ _APPROVERS = frozenset({R.SALES_MANAGER, R.SALES_DIRECTOR, R.GENERAL_MANAGER})
 _DEPARTMENTS = frozenset(
     {R.PRODUCTION, R.PROCUREMENT, R.QUALITY_CONTROL, R.LOGISTICS, R.AFTER_SALES, R.LEGAL}
 )
-_ALL = frozenset(Role)
+_ALL = frozenset(Role) - {R.AUTOMATED_POLICY}
 
 
 def _s(

@@ -227,6 +227,7 @@ class Opportunity(SopAggregate):
         def apply(self, opp: Opportunity) -> None:
             opp.stage = Stage.WON
             opp.accepted_version = self.quote_version
+            opp.accepted_event_id = self.event_id
 
     class Lost(Event):
         # Recorded under the step of the stage the opportunity had reached.
@@ -259,6 +260,7 @@ class Opportunity(SopAggregate):
         pending_approval: tuple[int, QuoteTerms, UUID] | None
         approved: dict[int, QuoteTerms]
         accepted_version: int
+        accepted_event_id: UUID
         outcome_reason: str
 
     # ---- 2.1.3 Contact and communication -------------------------------------------
@@ -600,6 +602,13 @@ class Opportunity(SopAggregate):
     @property
     def current_quote(self) -> Quote | None:
         return self.quotes[-1] if self.quotes else None
+
+    @property
+    def accepted_quote(self) -> Quote | None:
+        """The quote the customer accepted (the basis of the contract, 2.4.1)."""
+        if self.stage is not Stage.WON:
+            return None
+        return self.quotes[self.accepted_version - 1]
 
     @property
     def opening_terms(self) -> QuoteTerms | None:

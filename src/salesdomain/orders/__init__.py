@@ -1,0 +1,1 @@
+"""Order execution (SOP 2.5): entry, coordination, production, quality, delivery."""
