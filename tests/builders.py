@@ -237,3 +237,15 @@ def through_acknowledged(opp_id: UUID, cid: UUID, by: Actor = ALICE) -> list[Ste
         (present(opp_id), by),
         (acknowledge(opp_id), by),
     ]
+
+
+def won_deal(opp_id: UUID, reg: pc.RegisterProspect | None = None) -> list[Step]:
+    """History of a prospect qualified and won: quote v1 (100 x 1,000 CNY) accepted."""
+    reg = reg or register()
+    cid = customer_id(reg)
+    return [
+        *qualified_customer(reg),
+        *through_acknowledged(opp_id, cid),
+        (quote(opp_id), ALICE),
+        (oc.AcceptQuote(opportunity_id=opp_id, quote_version=1, accepted_by="Li Na"), ALICE),
+    ]

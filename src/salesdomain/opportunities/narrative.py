@@ -1,0 +1,60 @@
+"""One line per opportunity event, in the SOP's words."""
+
+from __future__ import annotations
+
+from salesdomain.narrative import Describer, money, pct
+
+DESCRIPTIONS: dict[str, Describer] = {
+    "Opportunity.Opened": lambda e: (
+        f"Opportunity '{e.title}' opened for {e.customer_name}, estimated "
+        f"{money(e.estimated_value)}"
+    ),
+    "Opportunity.ContactLogged": lambda e: (
+        f"{e.contact.channel.value.replace('_', ' ').capitalize()} on {e.contact.occurred_on} "
+        f"with {', '.join(e.contact.participants)}: {e.contact.notes}"
+    ),
+    "Opportunity.NeedsDiscovered": lambda e: (
+        f"{len(e.discovery.needs)} need(s) recorded; decision: {e.discovery.decision_mechanism}"
+    ),
+    "Opportunity.NeedsPrioritised": lambda e: (
+        "Needs prioritised; key: " + ", ".join(p.code for p in e.prioritisation.priorities if p.key)
+    ),
+    "Opportunity.SolutionDesigned": lambda e: f"Solution designed: {e.solution.content}",
+    "Opportunity.FeasibilityConfirmed": lambda e: (
+        f"{e.department.value.replace('_', ' ').capitalize()} "
+        f"{'confirmed the solution feasible' if e.feasible else 'found the solution not feasible'}"
+        + (f": {e.remarks}" if e.remarks else "")
+    ),
+    "Opportunity.SolutionPresented": lambda e: (
+        f"Solution presented ({', '.join(e.presentation.formats)})"
+    ),
+    "Opportunity.SolutionAcknowledged": lambda e: f"Solution acknowledged by {e.acknowledged_by}",
+    "Opportunity.QuoteIssued": lambda e: (
+        f"Quote v{e.quote_version} issued: {money(e.amount)}, margin {pct(e.margin)}"
+        + (f", discount {pct(e.discount)}" if e.discount else "")
+        + (f", supersedes v{e.supersedes}" if e.supersedes else "")
+        + (f", under approval #{e.approval}" if e.approval else "")
+        + f", valid until {e.terms.valid_until}"
+    ),
+    "Opportunity.NegotiationRoundRecorded": lambda e: (
+        f"Negotiation round {e.round_number}: customer: {e.negotiation.customer_position}; "
+        f"we: {e.negotiation.our_response}"
+    ),
+    "Opportunity.DiscountApprovalRequested": lambda e: (
+        f"Approval #{e.request_number} requested for discount {pct(e.discount)}, margin "
+        f"{pct(e.margin)}: {e.justification}"
+    ),
+    "Opportunity.DiscountApproved": lambda e: (
+        f"Discount approval #{e.request_number} granted" + (f": {e.comments}" if e.comments else "")
+    ),
+    "Opportunity.DiscountRejected": lambda e: (
+        f"Discount approval #{e.request_number} refused: {e.comments}"
+    ),
+    "Opportunity.QuoteAccepted": lambda e: (
+        f"Quote v{e.quote_version} accepted by {e.accepted_by}: won, {money(e.amount)}"
+    ),
+    "Opportunity.Lost": lambda e: (
+        f"Lost at {e.stage_reached.value.replace('_', ' ')}: {e.reason}"
+        + (f" (to {e.competitor})" if e.competitor else "")
+    ),
+}

@@ -1,0 +1,31 @@
+"""One line per customer-development event, in the SOP's words."""
+
+from __future__ import annotations
+
+from salesdomain.narrative import Describer, money
+
+DESCRIPTIONS: dict[str, Describer] = {
+    "Customer.Registered": lambda e: (
+        f"Prospect {e.company_name} ({e.region}, {e.industry}) registered from "
+        f"{e.source_channel.value.replace('_', ' ')}"
+    ),
+    "Customer.ContactPersonAdded": lambda e: f"Contact person {e.person.name} added",
+    "Customer.Assessed": lambda e: (
+        f"Assessed: need intent {e.assessment.need_intent.value}, purchasing power "
+        f"{e.assessment.purchasing_power.value}; decides: {e.assessment.decision_process}"
+    ),
+    "Customer.Qualified": lambda e: f"Qualified: {e.reason}",
+    "Customer.Disqualified": lambda e: f"Disqualified: {e.reason}",
+    "CustomerNameClaim.Claimed": lambda e: f"Company name of {e.company_name} reserved",
+    "MarketResearch.Recorded": lambda e: (
+        f"Market research on {e.subject_kind.value} '{e.subject}' recorded"
+        + (
+            f" with {len(e.competitor_prices.prices)} competitor price(s)"
+            if e.competitor_prices.prices
+            else ""
+        )
+    ),
+    "MarketResearch.CompetitorPriceAdded": lambda e: (
+        f"Competitor price: {e.price.competitor} {e.price.product_code} at {money(e.price.price)}"
+    ),
+}
