@@ -95,3 +95,14 @@ def app(store_url: str) -> Iterator[SalesApplication]:
 @pytest.fixture
 def spec(app: SalesApplication) -> Spec:
     return Spec(app)
+
+
+@pytest.fixture
+def views(store_url: str) -> Iterator[object]:
+    """A SQLAlchemy engine on the same database as the events (read models)."""
+    from adapters.store import parse_database_url
+    from adapters.views import view_engine
+
+    engine = view_engine(parse_database_url(store_url))
+    yield engine
+    engine.dispose()

@@ -131,28 +131,40 @@ class SopAggregate(Aggregate):
         *,
         id: UUID,
         case_id: UUID | None = None,
+        caused_by: UUID | None = None,
         **facts: Any,
     ) -> Self:
         """Create the aggregate; it joins ``case_id``, else the command's business
-        case, else it starts a case of its own."""
+        case, else it starts a case of its own.  ``caused_by`` names the event that
+        led to it (else the command's cause)."""
         correlation = case_id or evidence.correlation_id or id
         return cls._create(
             event_class,
             id=id,
             sop_step=_step_of(event_class, facts),
-            **evidence.fields(correlation),
+            **evidence.fields(correlation, caused_by),
             **facts,
         )
 
     def _record(
-        self, event_class: type[SopAggregate.Event], evidence: Evidence, **facts: Any
+        self,
+        event_class: type[SopAggregate.Event],
+        evidence: Evidence,
+        *,
+        caused_by: UUID | None = None,
+        **facts: Any,
     ) -> None:
         self.trigger_event(
             event_class,
             sop_step=_step_of(event_class, facts),
-            **evidence.fields(self.case_id),
+            **evidence.fields(self.case_id, caused_by),
             **facts,
         )
+
+    @property
+    def last_event_id(self) -> UUID:
+        """The id of this aggregate's latest event (to name it as a cause)."""
+        return event_id_of(self.id, self.version)
 
 
 def _step_of(event_class: type[SopAggregate.Event], facts: dict[str, Any]) -> str:

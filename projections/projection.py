@@ -1,0 +1,35 @@
+"""A projection: SQL tables written only by it, and a pure function from event to rows."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from typing import Any, ClassVar
+
+from sqlalchemy import MetaData, Table
+
+from projections.changes import RowChange
+
+
+class Projection(ABC):
+    """Subclasses define their tables and ``changes(event, position)``.
+
+    ``changes`` must be a pure function of the event (and its log position): no
+    database, no clock, no aggregate loading; everything it needs is on the event.
+    """
+
+    name: ClassVar[str]
+    version: ClassVar[int] = 1
+
+    @abstractmethod
+    def define(self, metadata: MetaData, prefix: str) -> dict[str, Table]:
+        """Define this projection's tables on ``metadata``, each name starting with
+        ``prefix``; return them by logical name."""
+
+    @abstractmethod
+    def changes(self, event: Any, position: int) -> list[RowChange]:
+        """The row changes one event makes (an empty list for events it ignores)."""
+
+
+def event_name(event: Any) -> str:
+    """``Aggregate.Event`` name of a domain event, e.g. ``Opportunity.QuoteIssued``."""
+    return type(event).__qualname__

@@ -1,0 +1,29 @@
+"""Where read models live: the same database as the events, as SQLAlchemy sees it."""
+
+from __future__ import annotations
+
+from sqlalchemy import Engine, create_engine
+from sqlalchemy.pool import StaticPool
+
+from adapters.store import StoreConfig
+
+
+def view_engine(config: StoreConfig) -> Engine:
+    """A SQLAlchemy engine on the store's database (its schema on PostgreSQL); for the
+    in-memory event store, an in-memory SQLite database of its own."""
+    if config.kind == "memory":
+        return create_engine(
+            "sqlite://", poolclass=StaticPool, connect_args={"check_same_thread": False}
+        )
+    if config.kind == "sqlite":
+        return create_engine(
+            f"sqlite:///{config.env['SQLITE_DBNAME']}", connect_args={"timeout": 30}
+        )
+    e = config.env
+    password = f":{e['POSTGRES_PASSWORD']}" if e.get("POSTGRES_PASSWORD") else ""
+    url = (
+        f"postgresql+psycopg://{e['POSTGRES_USER']}{password}@{e['POSTGRES_HOST']}:"
+        f"{e['POSTGRES_PORT']}/{e['POSTGRES_DBNAME']}"
+    )
+    options = {"options": f"-csearch_path={config.schema}"} if config.schema else {}
+    return create_engine(url, connect_args=options, pool_pre_ping=True)

@@ -1,0 +1,168 @@
+"""The pipeline and audit views: pure functions first, then the queries on real stores."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+from uuid import uuid4
+
+from freezegun import freeze_time
+
+from projections.audit import AuditTrail, query_audit
+from projections.changes import Insert, Update, Upsert
+from projections.log import ApplicationLog
+from projections.pipeline import Pipeline, forecast_by_month, funnel, pipeline_as_of, win_rate
+from projections.runner import ProjectionRunner
+from salesdomain.opportunities import commands as oc
+from salesdomain.opportunities.stages import Stage
+from tests import builders as b
+from tests.spec import events_after
+
+T0 = "2026-03-02 09:00:00+00:00"
+
+
+def _recorded(app, steps):
+    """Run steps, one day apart, and return the domain events they recorded."""
+    with freeze_time(T0) as frozen:
+        for command, actor in steps:
+            app.handle(command, actor)
+            frozen.tick(timedelta(days=1))
+    return events_after(app, 0)
+
+
+# ---- pure functions (no database) ----------------------------------------------------
+
+
+def test_audit_row_carries_the_evidence_and_a_description(app):
+    opp = uuid4()
+    events = _recorded(app, b.won_deal(opp))
+    accepted = events[-1]
+    (change,) = AuditTrail().changes(accepted, 99)
+    assert isinstance(change, Insert)
+    row = change.values
+    assert row["position"] == 99
+    assert row["sop_step"] == "2.3.3"
+    assert row["step_title"] == "Negotiate the price"
+    assert row["actor_name"] == "Alice Rep"
+    assert row["actor_role"] == "sales_representative"
+    assert (row["aggregate_type"], row["event_type"]) == ("Opportunity", "QuoteAccepted")
+    assert row["correlation_id"] == str(opp)
+    assert row["description"].startswith("Quote v1 accepted by Li Na: won")
+
+
+def test_pipeline_function_moves_stages_and_amounts(app):
+    opp = uuid4()
+    events = [
+        e
+        for e in _recorded(app, b.won_deal(opp))
+        if type(e).__qualname__.startswith("Opportunity.")
+    ]
+    changes = [c for position, e in enumerate(events, 1) for c in Pipeline().changes(e, position)]
+    entered = [c.values["stage"] for c in changes if isinstance(c, Insert) and c.table == "stages"]
+    assert entered == [
+        "contact",
+        "needs_analysis",
+        "solution_design",
+        "solution_presented",
+        "quoted",
+        "won",
+    ]
+    opened = next(c for c in changes if isinstance(c, Upsert))
+    assert opened.values["amount"] == Decimal("500000")
+    last = [c for c in changes if isinstance(c, Update)][-1]
+    assert last.values["stage"] == "won"
+
+
+def test_pipeline_function_ignores_other_events(app):
+    events = _recorded(app, b.qualified_customer())
+    assert all(Pipeline().changes(e, 1) == [] for e in events)
+
+
+# ---- queries on real stores ----------------------------------------------------------
+
+
+def _pipeline(app, views):
+    runner = ProjectionRunner(Pipeline(), views, ApplicationLog(app))
+    runner.catch_up()
+    return runner
+
+
+def test_pipeline_as_it_stood_then_and_now(app, views):
+    won, lost = uuid4(), uuid4()
+    reg2 = b.register(name="Second Customer Ltd", reg="SECOND0001")
+    _recorded(
+        app,
+        [
+            *b.won_deal(won),
+            *b.qualified_customer(reg2),
+            (b.open_opportunity(b.customer_id(reg2), lost), b.ALICE),
+            (oc.MarkOpportunityLost(opportunity_id=lost, reason="No budget"), b.ALICE),
+        ],
+    )
+    runner = _pipeline(app, views)
+    probabilities = app.policy.stage_probability
+    now = pipeline_as_of(views, runner.tables(), probabilities, datetime(2027, 1, 1, tzinfo=UTC))
+    stages = {row.opportunity_id: row.stage for row in now}
+    assert stages == {str(won): Stage.WON, str(lost): Stage.LOST}
+    assert win_rate(now) == Decimal("0.5000")
+    # Day 4 (03-05 09:00) is when the opportunity was opened: it stood at contact, estimated
+    then = pipeline_as_of(
+        views, runner.tables(), probabilities, datetime(2026, 3, 6, 10, tzinfo=UTC)
+    )
+    (row,) = then
+    assert row.stage is Stage.CONTACT
+    assert row.amount == Decimal("500000.00")
+    assert row.weighted_amount == Decimal("25000.00")  # 5% at contact
+    assert forecast_by_month(then) == {("2026-05", "CNY"): Decimal("25000.00")}
+    assert row.time_in_stage[Stage.CONTACT] > timedelta(0)
+
+
+def test_funnel_counts_reaching_each_stage_and_conversion(app, views):
+    won, early = uuid4(), uuid4()
+    reg2 = b.register(name="Early Loss Ltd", reg="EARLY0001")
+    _recorded(
+        app,
+        [
+            *b.won_deal(won),
+            *b.qualified_customer(reg2),
+            (b.open_opportunity(b.customer_id(reg2), early), b.ALICE),
+            (oc.MarkOpportunityLost(opportunity_id=early, reason="Went with incumbent"), b.ALICE),
+        ],
+    )
+    runner = _pipeline(app, views)
+    rows = pipeline_as_of(
+        views, runner.tables(), app.policy.stage_probability, datetime(2027, 1, 1, tzinfo=UTC)
+    )
+    steps = {step.stage: step for step in funnel(rows, views, runner.tables())}
+    assert steps[Stage.CONTACT].reached == 2
+    assert steps[Stage.NEEDS_ANALYSIS].reached == 1
+    assert steps[Stage.NEEDS_ANALYSIS].conversion_from_previous == Decimal("0.5000")
+    assert steps[Stage.WON].reached == 1
+
+
+def test_audit_is_queryable_by_actor_step_record_case_and_time(app, views):
+    opp = uuid4()
+    _recorded(app, b.won_deal(opp))
+    runner = ProjectionRunner(AuditTrail(), views, ApplicationLog(app))
+    runner.catch_up()
+    table = runner.tables()["entries"]
+    by_case = query_audit(views, table, correlation_id=opp)
+    assert by_case[0].event_type == "Opened"
+    assert {e.correlation_id for e in by_case} == {str(opp)}
+    assert [e.actor_name for e in query_audit(views, table, actor_id=b.PAT.employee_id)] == [
+        "Pat Production"
+    ]
+    assert {e.sop_step for e in query_audit(views, table, sop_step="2.2")} == {
+        "2.2.1",
+        "2.2.2",
+        "2.2.3",
+    }
+    assert len(query_audit(views, table, aggregate_id=opp)) == len(by_case)
+    day3 = query_audit(
+        views,
+        table,
+        since=datetime(2026, 3, 4, 9, tzinfo=UTC),
+        until=datetime(2026, 3, 5, 9, tzinfo=UTC),
+    )
+    assert len(day3) == 1
+    assert day3[0].recorded_at == datetime(2026, 3, 4, 9, tzinfo=UTC)

@@ -1,0 +1,173 @@
+"""The projection machinery: batches, positions, crashes, races, errors, rebuilds."""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+from uuid import uuid4
+
+import pytest
+from freezegun import freeze_time
+from sqlalchemy import Column, Integer, MetaData, String, Table, func, select
+
+import projections.runner as runner_module
+from projections.audit import AuditTrail
+from projections.changes import Insert, RowChange
+from projections.log import ApplicationLog
+from projections.pipeline import Pipeline
+from projections.projection import Projection, event_name
+from projections.runner import ProjectionRunner, ProjectionStopped
+from tests import builders as b
+
+FROZEN = "2026-03-02 09:00:00+00:00"
+
+
+def _deals(app, count: int = 2) -> None:
+    with freeze_time(FROZEN):
+        for i in range(count):
+            reg = b.register(name=f"Runner Test Company {i}", reg=f"RUNNER{i:06d}")
+            for command, actor in b.won_deal(uuid4(), reg):
+                app.handle(command, actor)
+
+
+def _rows(engine, table: Table) -> list[tuple[Any, ...]]:
+    with engine.connect() as conn:
+        return [tuple(r) for r in conn.execute(select(table).order_by(*table.primary_key))]
+
+
+def _snapshot(runner: ProjectionRunner) -> dict[str, list[tuple[Any, ...]]]:
+    return {name: _rows(runner.engine, t) for name, t in runner.tables().items()}
+
+
+def test_catch_up_processes_the_whole_log_and_reports_no_lag(app, views):
+    _deals(app)
+    runner = ProjectionRunner(AuditTrail(), views, ApplicationLog(app))
+    assert runner.catch_up(batch_size=7) == ApplicationLog(app).head()
+    status = runner.status()
+    assert status.lag == 0
+    assert status.error is None
+    audit_rows = _rows(views, runner.tables()["entries"])
+    assert len(audit_rows) == sum(1 for _, e in ApplicationLog(app).read(0, 10_000) if e)
+
+
+def test_a_crash_mid_batch_stores_nothing_of_it_and_a_restart_equals_a_rebuild(
+    app, views, monkeypatch
+):
+    _deals(app)
+    runner = ProjectionRunner(Pipeline(), views, ApplicationLog(app))
+    runner.catch_up(until=20, batch_size=10)
+    calls = {"n": 0}
+    real_apply = runner_module._apply
+
+    def crash_after_three(conn, table, change):
+        calls["n"] += 1
+        if calls["n"] > 3:
+            raise KeyboardInterrupt("runner killed mid-batch")
+        real_apply(conn, table, change)
+
+    monkeypatch.setattr(runner_module, "_apply", crash_after_three)
+    with pytest.raises(KeyboardInterrupt):
+        runner.run_batch(batch_size=50)
+    assert runner.position() == 20, "a half-applied batch must not move the position"
+    monkeypatch.setattr(runner_module, "_apply", real_apply)
+    restarted = ProjectionRunner(Pipeline(), views, ApplicationLog(app))
+    restarted.catch_up()
+    incremental = _snapshot(restarted)
+    restarted.rebuild()
+    assert _snapshot(restarted) == incremental
+
+
+def test_several_runners_never_apply_an_event_twice(store_url, app, views):
+    if store_url.startswith("memory"):
+        pytest.skip("runners in several threads share one in-memory database connection")
+    _deals(app, 3)
+    errors: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            ProjectionRunner(AuditTrail(), views, ApplicationLog(app)).catch_up(batch_size=3)
+        except BaseException as error:
+            errors.append(error)
+
+    ProjectionRunner(AuditTrail(), views, ApplicationLog(app))  # create the tables once
+    threads = [threading.Thread(target=run) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors
+    runner = ProjectionRunner(AuditTrail(), views, ApplicationLog(app))
+    positions = [row[0] for row in _rows(views, runner.tables()["entries"])]
+    assert len(positions) == len(set(positions))
+    assert runner.status().lag == 0
+    domain_events = sum(1 for _, e in ApplicationLog(app).read(0, 10_000) if e)
+    assert len(positions) == domain_events
+
+
+class FailsOnQuotes(Projection):
+    name = "fails_on_quotes"
+
+    def define(self, metadata: MetaData, prefix: str) -> dict[str, Table]:
+        return {
+            "seen": Table(
+                f"{prefix}seen",
+                metadata,
+                Column("position", Integer, primary_key=True),
+                Column("event", String(80)),
+            )
+        }
+
+    def changes(self, event: Any, position: int) -> list[RowChange]:
+        if event_name(event) == "Opportunity.QuoteIssued":
+            raise ValueError("cannot read quotes")
+        return [Insert("seen", {"position": position, "event": event_name(event)})]
+
+
+def test_an_error_stops_that_projection_at_that_event_with_a_report(app, views):
+    _deals(app, 1)
+    failing = ProjectionRunner(FailsOnQuotes(), views, ApplicationLog(app))
+    with pytest.raises(ProjectionStopped) as stopped:
+        failing.catch_up(batch_size=100)
+    status = failing.status()
+    assert status.error_event == "Opportunity.QuoteIssued"
+    assert "cannot read quotes" in (status.error or "")
+    assert status.position == stopped.value.position - 1
+    assert "fails_on_quotes" in str(stopped.value)
+    # the events before it were applied; the other projections are not affected
+    seen = [row[0] for row in _rows(views, failing.tables()["seen"])]
+    assert seen
+    assert max(seen) <= status.position < status.error_position
+    audit = ProjectionRunner(AuditTrail(), views, ApplicationLog(app))
+    assert audit.catch_up() == ApplicationLog(app).head()
+
+
+def test_rebuild_keeps_serving_the_old_copy_until_it_switches(app, views):
+    _deals(app, 1)
+    runner = ProjectionRunner(AuditTrail(), views, ApplicationLog(app))
+    runner.catch_up()
+    before = _snapshot(runner)
+    old_table = runner.tables()["entries"]
+    generation = runner.rebuild()
+    assert generation == 2
+    assert runner.active_generation() == 2
+    assert _snapshot(runner) == before
+    with views.connect() as conn:
+        assert not views.dialect.has_table(conn, old_table.name)
+
+
+def test_catch_up_to_a_commands_position_reads_its_own_writes(app, views):
+    _deals(app, 1)
+    runner = ProjectionRunner(AuditTrail(), views, ApplicationLog(app))
+    runner.catch_up()
+    with freeze_time(FROZEN):
+        reg = b.register(name="Read Your Writes Ltd", reg="RYW0001")
+        result = app.handle(reg, b.ALICE)
+    runner.catch_up(until=max(result.positions))
+    entries = runner.tables()["entries"]
+    with views.connect() as conn:
+        count = conn.execute(
+            select(func.count())
+            .select_from(entries)
+            .where(entries.c.aggregate_id == str(result.aggregate_id))
+        ).scalar_one()
+    assert count == 1
