@@ -7,12 +7,40 @@ import time.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from eventsourcing.persistence import Transcoding
 
 from adapters.store import database_url, ensure_schema, parse_database_url
+from adapters.views import view_engine
+from projections.log import ApplicationLog
+from projections.read_models import ReadModels
 from salesdomain.application import SalesApplication
 from salesdomain.policy import SalesPolicy
+
+
+@dataclass
+class System:
+    """The write side and the read side of one store."""
+
+    app: SalesApplication
+    views: ReadModels
+
+    def close(self) -> None:
+        self.views.engine.dispose()
+        self.app.close()
+
+
+def build_system(
+    url: str | None = None,
+    *,
+    policy: SalesPolicy | None = None,
+    extra_transcodings: Iterable[Transcoding] = (),
+) -> System:
+    """The application and its read models (in the same database as the events)."""
+    config = parse_database_url(database_url(url))
+    app = bootstrap(config.url, policy=policy, extra_transcodings=extra_transcodings)
+    return System(app, ReadModels(view_engine(config), ApplicationLog(app)))
 
 
 def bootstrap(
