@@ -29,6 +29,7 @@ from sqlalchemy import (
     Table,
     Text,
     and_,
+    bindparam,
     select,
     update,
 )
@@ -169,13 +170,16 @@ class ProjectionRunner:
         or another runner applied them first).  Raises ``ProjectionStopped``."""
         generation = generation or self.active_generation()
         start = self.position(generation)
-        batch = self.log.read(start, batch_size)
-        if not batch:
+        return self.process(self.log.read(start, batch_size), start, generation)
+
+    def process(self, page: Sequence[tuple[int, Any]], start: int, generation: int) -> int:
+        """Apply a page of the log that follows position ``start``; see ``run_batch``."""
+        if not page:
             return 0
         changes: list[RowChange] = []
         reached = start
         failure: tuple[int, str, BaseException] | None = None
-        for position, event in batch:
+        for position, event in page:
             if event is None:  # not a domain event (e.g. a command record)
                 reached = position
                 continue
@@ -189,7 +193,7 @@ class ProjectionRunner:
         if failure is not None:
             self._record_error(generation, *failure)
             raise ProjectionStopped(self.projection.name, failure[0], failure[1], failure[2])
-        return len(batch) if applied else 0
+        return len(page) if applied else 0
 
     def _commit(self, generation: int, start: int, reached: int, changes: list[RowChange]) -> bool:
         tables = self.tables(generation)
@@ -214,8 +218,7 @@ class ProjectionRunner:
             if moved.rowcount != 1:
                 transaction.rollback()
                 return False  # another runner applied this batch first
-            for change in changes:
-                _apply(conn, tables[change.table], change)
+            _apply_all(conn, tables, changes)
         return True
 
     def _record_error(
@@ -269,6 +272,12 @@ class ProjectionRunner:
 
     def rebuild(self, batch_size: int = 1000) -> int:
         """Build a fresh generation from position zero, then switch reads to it."""
+        old, new = self.start_rebuild()
+        self.catch_up(batch_size=batch_size, generation=new)
+        return self.finish_rebuild(old, new)
+
+    def start_rebuild(self) -> tuple[int, int]:
+        """Create an empty new generation (status "building"); reads stay on the old."""
         with self.engine.begin() as conn:
             old = self._generation(conn, "active")
             assert old is not None
@@ -277,24 +286,20 @@ class ProjectionRunner:
                 self._drop_generation(conn, stale)
             new = self._max_generation(conn) + 1
             self._start_generation(conn, new, "building")
-        self.catch_up(batch_size=batch_size, generation=new)
+        return old, new
+
+    def finish_rebuild(self, old: int, new: int) -> int:
+        """Switch reads to the new generation in one transaction, then drop the old."""
         with self.engine.begin() as conn:
-            conn.execute(
-                update(projection_state)
-                .where(
-                    projection_state.c.name == self.projection.name,
-                    projection_state.c.generation == old,
+            for generation, status in ((old, "retired"), (new, "active")):
+                conn.execute(
+                    update(projection_state)
+                    .where(
+                        projection_state.c.name == self.projection.name,
+                        projection_state.c.generation == generation,
+                    )
+                    .values(status=status, updated_at=_now())
                 )
-                .values(status="retired", updated_at=_now())
-            )
-            conn.execute(
-                update(projection_state)
-                .where(
-                    projection_state.c.name == self.projection.name,
-                    projection_state.c.generation == new,
-                )
-                .values(status="active", updated_at=_now())
-            )
         self.catch_up(generation=new)
         with self.engine.begin() as conn:
             self._drop_generation(conn, old)
@@ -337,6 +342,59 @@ class ProjectionRunner:
             error_event=row.error_event,
             error=row.error,
         )
+
+
+def _apply_all(conn: Connection, tables: dict[str, Table], changes: list[RowChange]) -> None:
+    """Apply changes in order per table, sending runs of alike changes as one
+    ``executemany`` (tables of one projection never depend on each other's rows)."""
+    by_table: dict[str, list[RowChange]] = {}
+    for change in changes:
+        by_table.setdefault(change.table, []).append(change)
+    for name, table_changes in by_table.items():
+        table = tables[name]
+        run: list[RowChange] = []
+        for change in table_changes:
+            if run and _shape(run[0]) != _shape(change):
+                _apply_run(conn, table, run)
+                run = []
+            run.append(change)
+        if run:
+            _apply_run(conn, table, run)
+
+
+def _shape(change: RowChange) -> tuple[Any, ...]:
+    if isinstance(change, Insert):
+        return (Insert, tuple(change.values))
+    if isinstance(change, Add):
+        return (Add, tuple(change.key), tuple(change.amounts))
+    return (type(change), tuple(change.key), tuple(change.values))
+
+
+def _apply_run(conn: Connection, table: Table, run: list[RowChange]) -> None:
+    first = run[0]
+    if len(run) == 1:
+        _apply(conn, table, first)
+    elif isinstance(first, Insert):
+        conn.execute(table.insert(), [dict(c.values) for c in run])  # type: ignore[union-attr]
+    elif isinstance(first, Update):
+        statement = (
+            table.update()
+            .where(*[table.c[col] == bindparam(f"key_{col}") for col in first.key])
+            .values({col: bindparam(f"set_{col}") for col in first.values})
+        )
+        conn.execute(
+            statement,
+            [
+                {
+                    **{f"key_{k}": v for k, v in c.key.items()},  # type: ignore[union-attr]
+                    **{f"set_{k}": v for k, v in c.values.items()},
+                }  # type: ignore[union-attr]
+                for c in run
+            ],
+        )
+    else:
+        for change in run:
+            _apply(conn, table, change)
 
 
 def _apply(conn: Connection, table: Table, change: RowChange) -> None:

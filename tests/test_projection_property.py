@@ -4,6 +4,7 @@ identical tables."""
 
 from __future__ import annotations
 
+import itertools
 from datetime import timedelta
 from uuid import UUID
 
@@ -51,7 +52,7 @@ def test_incremental_processing_equals_a_rebuild(deals, batch_sizes) -> None:
     app = bootstrap("memory://", extra_transcodings=FREEZEGUN_TRANSCODINGS)
     engine = view_engine(parse_database_url("memory://"))
     runners = [ProjectionRunner(p, engine, ApplicationLog(app)) for p in (Pipeline(), AuditTrail())]
-    sizes = iter(batch_sizes * 50)
+    sizes = itertools.cycle(batch_sizes)
     with freeze_time("2026-03-02 09:00:00+00:00") as frozen:
         for index, (depth, lose) in enumerate(deals):
             for command, actor in _steps(index, depth, lose):
