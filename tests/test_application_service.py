@@ -512,3 +512,14 @@ def test_a_refusal_is_rechecked_when_another_process_moved_the_record_on(spec, o
     spec.given(*b.qualified_customer(reg), *steps[:-1])  # held in memory: not acknowledged
     other_app.handle(*steps[-1])  # another process records the acknowledgement
     spec.when(b.quote(opp), b.ALICE).then("Opportunity.QuoteIssued")
+
+
+@freeze_time(FROZEN)
+def test_creating_a_record_under_an_id_already_taken_is_refused_clearly(spec):
+    from salesdomain.errors import RecordAlreadyExists
+
+    cid, opp = opened(spec)
+    again = b.open_opportunity(cid, opp)  # a new command, the same opportunity id
+    error = spec.when(again, b.ALICE).then_rejected(RecordAlreadyExists)
+    assert error.record_id == opp
+    assert "already exists" in str(error)

@@ -34,6 +34,7 @@ from salesdomain.errors import (
     CommandIdReused,
     ConcurrencyConflict,
     NotAuthorised,
+    RecordAlreadyExists,
     RecordNotFound,
     SalesDomainError,
 )
@@ -136,6 +137,7 @@ class SalesApplication(Application[UUID]):
                 RecordedEvent.of(event) for agg in changed for event in agg.pending_events
             )
             record = CommandRecord.handled(command, record_id, digest, actor, recorded)
+            created = [agg for agg in changed if agg.pending_events[0].originator_version == 1]
             try:
                 recordings = self.save(*changed, record)
             except IntegrityError:
@@ -143,6 +145,7 @@ class SalesApplication(Application[UUID]):
                 earlier = self._earlier_result(record_id, digest)
                 if earlier is not None:
                     return earlier
+                self._refuse_existing(created)
                 last_conflict = changed[0].id if changed else record_id
                 fresh = True
                 continue
@@ -154,6 +157,15 @@ class SalesApplication(Application[UUID]):
     def handle_data(self, name: str, data: Mapping[str, Any], actor: Actor) -> CommandResult:
         """Build the command called ``name`` from plain data and handle it."""
         return self.handle(build_command(name, data), actor)
+
+    def _refuse_existing(self, created: list[SopAggregate]) -> None:
+        """A command that creates a record under an id already taken is refused."""
+        for aggregate in created:
+            try:
+                self.repository.get(aggregate.id)
+            except AggregateNotFoundError:
+                continue
+            raise RecordAlreadyExists(type(aggregate).__name__.lower(), aggregate.id)
 
     def _earlier_result(self, record_id: UUID, digest: str) -> CommandResult | None:
         try:

@@ -82,6 +82,15 @@ class RecordNotFound(SalesDomainError):
         super().__init__(f"no {kind} with id {record_id}")
 
 
+class RecordAlreadyExists(SalesDomainError):
+    """A command would create a record under an id that is already taken."""
+
+    def __init__(self, kind: str, record_id: UUID) -> None:
+        self.kind = kind
+        self.record_id = record_id
+        super().__init__(f"a {kind} with id {record_id} already exists; nothing was recorded")
+
+
 class ConcurrencyConflict(SalesDomainError):
     """Others kept changing the same record; the command was retried and gave up."""
 

@@ -131,7 +131,7 @@ _STEPS: tuple[SopStep, ...] = (
     _s(
         "2.5.1",
         "Enter the order and coordinate",
-        _SALES | {R.PRODUCTION, R.PROCUREMENT, R.LOGISTICS},
+        _SALES | {R.SALES_DIRECTOR, R.GENERAL_MANAGER, R.PRODUCTION, R.PROCUREMENT, R.LOGISTICS},
     ),
     _s("2.5.2", "Production and procurement", frozenset({R.PRODUCTION, R.PROCUREMENT})),
     _s(

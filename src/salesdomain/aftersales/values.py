@@ -1,10 +1,17 @@
-"""Value objects of after-sales service (SOP 2.6)."""
+"""Value objects of after-sales service (SOP 2.6): feedback, visits, surveys."""
 
 from __future__ import annotations
 
+from datetime import date
+from decimal import Decimal
 from enum import Enum
+from typing import Any, ClassVar, Self
+from uuid import UUID
 
-from salesdomain.values import stored_enum
+from pydantic import model_validator
+
+from salesdomain.sop import Role
+from salesdomain.values import NonEmptyStr, Text, ValueObject, stored_enum
 
 
 @stored_enum
@@ -22,3 +29,146 @@ class FeedbackKind(Enum):
     COMPLAINT = "complaint"
     QUESTION = "question"
     SUGGESTION = "suggestion"
+
+
+@stored_enum
+class FeedbackChannel(Enum):
+    """How the customer's problem, opinion or suggestion reached us (SOP 2.6.1)."""
+
+    PHONE = "phone"
+    HOTLINE = "hotline"
+    EMAIL = "email"
+    ONLINE = "online"
+    VISIT = "visit"
+
+
+@stored_enum
+class VisitKind(Enum):
+    """A return visit to hear how things go, or service on the customer's site (2.6.2)."""
+
+    RETURN_VISIT = "return_visit"
+    ON_SITE = "on_site"
+
+
+@stored_enum
+class SurveyMethod(Enum):
+    """How a satisfaction survey is taken (SOP 2.6.3)."""
+
+    QUESTIONNAIRE = "questionnaire"
+    PHONE = "phone"
+    ONLINE = "online"
+
+
+class _Score(ValueObject):
+    """A whole-number score on a fixed scale; given as a bare number or ``{"value": n}``."""
+
+    LOWEST: ClassVar[int]
+    HIGHEST: ClassVar[int]
+    value: int
+
+    @model_validator(mode="before")
+    @classmethod
+    def _bare_number(cls, data: Any) -> Any:
+        if isinstance(data, int) and not isinstance(data, bool):
+            return {"value": data}
+        return data
+
+    @model_validator(mode="after")
+    def _on_the_scale(self) -> Self:
+        if not self.LOWEST <= self.value <= self.HIGHEST:
+            raise ValueError(f"a score from {self.LOWEST} to {self.HIGHEST}")
+        return self
+
+    def __str__(self) -> str:
+        return f"{self.value}/{self.HIGHEST}"
+
+
+class SatisfactionScore(_Score):
+    """How satisfied the customer is: 1 (very dissatisfied) to 5 (very satisfied)."""
+
+    LOWEST: ClassVar[int] = 1
+    HIGHEST: ClassVar[int] = 5
+
+
+class RecommendationScore(_Score):
+    """How likely the customer is to recommend us: 0 (not at all) to 10 (certainly)."""
+
+    LOWEST: ClassVar[int] = 0
+    HIGHEST: ClassVar[int] = 10
+
+
+class FeedbackResponse(ValueObject):
+    """The clear answer and solution given to the customer, and who was coordinated."""
+
+    answer: NonEmptyStr
+    solution: NonEmptyStr
+    departments_involved: tuple[Role, ...] = ()
+
+    @model_validator(mode="after")
+    def _departments_once(self) -> Self:
+        if len(set(self.departments_involved)) != len(self.departments_involved):
+            raise ValueError("each department is named once")
+        return self
+
+
+class RootCause(ValueObject):
+    """Why the problem happened and what it affected (SOP 2.6.1: cause and impact)."""
+
+    cause: NonEmptyStr
+    impact: NonEmptyStr
+
+
+class ServiceWork(ValueObject):
+    """What a service visit did and how the customer rated it (SOP 2.6.2)."""
+
+    visited_on: date
+    work_done: NonEmptyStr
+    satisfaction: SatisfactionScore
+    customer_comments: Text = ""
+    met_with: Text = ""
+
+
+class SurveyPeriod(ValueObject):
+    """The period a satisfaction survey covers, both days included."""
+
+    starts_on: date
+    ends_on: date
+
+    @model_validator(mode="after")
+    def _in_order(self) -> Self:
+        if self.ends_on < self.starts_on:
+            raise ValueError("ends_on is on or after starts_on")
+        return self
+
+    def __str__(self) -> str:
+        return f"{self.starts_on} to {self.ends_on}"
+
+
+class SurveyResponse(ValueObject):
+    """One respondent's answers: satisfaction 1-5, likelihood to recommend 0-10, comments."""
+
+    respondent: NonEmptyStr
+    satisfaction: SatisfactionScore
+    recommendation: RecommendationScore
+    comments: Text = ""
+
+
+class SurveyAnalysis(ValueObject):
+    """What the results say, and the problems found in them (SOP 2.6.3)."""
+
+    summary: NonEmptyStr
+    problems: tuple[NonEmptyStr, ...] = ()
+
+
+class ImprovementAction(ValueObject):
+    """An action to fix a problem a survey found, with its owner and due date."""
+
+    action: NonEmptyStr
+    owner_id: UUID
+    owner_name: Text = ""
+    due: date
+
+
+def average(values: list[int]) -> Decimal:
+    """The mean of whole-number scores, to two decimals."""
+    return (Decimal(sum(values)) / Decimal(len(values))).quantize(Decimal("0.01"))

@@ -1,0 +1,45 @@
+"""What after-sales service needs of an order (SOP 2.5), and the rules for referring to one.
+
+After-sales feedback and service concern an order only once it has been delivered
+(the order is complete), and only the customer who placed it.  A case or visit that
+refers to an order joins the order's business case, caused by its completion.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+from uuid import UUID
+
+from salesdomain.errors import SopRuleViolation
+from salesdomain.prospecting.customer import Customer
+
+
+class DeliveredOrder(Protocol):
+    """The facts of an order an after-sales record refers to (``orders.order.Order``)."""
+
+    @property
+    def id(self) -> UUID: ...
+    @property
+    def customer_id(self) -> UUID: ...
+    @property
+    def is_complete(self) -> bool: ...
+    @property
+    def completed_event_id(self) -> UUID | None: ...
+    @property
+    def case_id(self) -> UUID: ...
+
+
+def check_delivered(code: str, order: DeliveredOrder, customer: Customer) -> None:
+    """Refuse an order of another customer, or one not yet complete."""
+    if order.customer_id != customer.id:
+        raise SopRuleViolation(
+            code,
+            "after-sales service concerns an order of the same customer",
+            f"order {order.id} is not an order of {customer.company_name}",
+        )
+    if not order.is_complete:
+        raise SopRuleViolation(
+            code,
+            "after-sales service concerns an order that has been delivered",
+            f"order {order.id} is not complete",
+        )

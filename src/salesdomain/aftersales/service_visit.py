@@ -1,0 +1,107 @@
+"""Service visit: a return visit or on-site service by after-sales staff (SOP 2.6.2).
+
+A visit is recorded once it has taken place, by the after-sales employee who made it
+(the catalogue lets only after-sales staff perform 2.6.2): what was done and how
+satisfied the customer is (1-5).  It may be made for a service case (it joins the
+case's business case) or after a delivered order (it joins the order's); otherwise it
+starts a case of its own.  On-site service for a case needs the case open.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING
+from uuid import UUID
+
+from salesdomain.aftersales.order_link import DeliveredOrder, check_delivered
+from salesdomain.aftersales.service_case import ServiceCase
+from salesdomain.aftersales.values import ServiceWork, VisitKind
+from salesdomain.aggregate import Evidence, SopAggregate
+from salesdomain.errors import SopRuleViolation
+from salesdomain.prospecting.customer import Customer
+
+STEP = "2.6.2"
+
+
+class ServiceVisit(SopAggregate):
+    class Event(SopAggregate.Event):
+        SOP_STEP = STEP
+
+    class Recorded(Event, SopAggregate.Created):
+        customer_id: UUID
+        customer_name: str
+        kind: VisitKind
+        service_case_id: UUID | None
+        order_id: UUID | None
+        work: ServiceWork
+
+        def apply(self, visit: ServiceVisit) -> None:
+            visit.customer_id = self.customer_id
+            visit.kind = self.kind
+            visit.service_case_id = self.service_case_id
+            visit.order_id = self.order_id
+            visit.work = self.work
+            visit.visitor_id = self.actor.employee_id
+
+    if TYPE_CHECKING:
+        customer_id: UUID
+        kind: VisitKind
+        service_case_id: UUID | None
+        order_id: UUID | None
+        work: ServiceWork
+        visitor_id: UUID
+
+    @classmethod
+    def record(
+        cls,
+        evidence: Evidence,
+        *,
+        visit_id: UUID,
+        customer: Customer,
+        kind: VisitKind,
+        work: ServiceWork,
+        service_case: ServiceCase | None,
+        order: DeliveredOrder | None,
+        today: date,
+    ) -> ServiceVisit:
+        if work.visited_on > today:
+            raise SopRuleViolation(
+                STEP,
+                "a visit is recorded once it has taken place",
+                f"visited on {work.visited_on}, today is {today}",
+            )
+        business_case = None
+        cause = None
+        order_id = None
+        if service_case is not None:
+            if service_case.customer_id != customer.id:
+                raise SopRuleViolation(
+                    STEP,
+                    "a visit for a service case is made to the customer who gave the feedback",
+                    f"service case {service_case.id} is {service_case.customer_name}'s",
+                )
+            if kind is VisitKind.ON_SITE and service_case.closed:
+                raise SopRuleViolation(
+                    STEP, "on-site service is given for an open service case: reopen it first"
+                )
+            business_case = service_case.case_id
+            order_id = service_case.order_id
+            cause = service_case.received_event_id
+        elif order is not None:
+            check_delivered(STEP, order, customer)
+            business_case = order.case_id
+            order_id = order.id
+            cause = order.completed_event_id
+        return cls._start(
+            cls.Recorded,
+            evidence,
+            id=visit_id,
+            case_id=business_case,
+            caused_by=cause,
+            customer_id=customer.id,
+            customer_name=customer.company_name,
+            kind=kind,
+            service_case_id=service_case.id if service_case is not None else None,
+            order_id=order_id,
+            work=work,
+        )

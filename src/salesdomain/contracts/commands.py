@@ -1,0 +1,99 @@
+"""Commands of the contract (SOP 2.4.1-2.4.3).
+
+Terms (lines, payment terms, delivery date) are given only where they change:
+a draft takes the rest from the accepted quote, a revision or an amendment from the
+current revision.  Every difference from the accepted quote is listed for the review.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Self
+from uuid import UUID, uuid4
+
+from pydantic import BaseModel, Field, model_validator
+
+from salesdomain.commands import Command
+from salesdomain.contracts.values import ArchivedDocument, ContractClauses, Signatory
+from salesdomain.opportunities.values import QuoteLine, check_quote_lines
+from salesdomain.values import NonEmptyStr, Text
+
+
+class TermOverrides(BaseModel):
+    """Parts of the terms that differ from those the revision starts from (a mixin)."""
+
+    lines: tuple[QuoteLine, ...] | None = Field(default=None, min_length=1)
+    payment_terms: NonEmptyStr | None = None
+    delivery_date: date | None = None
+
+    @model_validator(mode="after")
+    def _lines(self) -> Self:
+        if self.lines is not None:
+            check_quote_lines(self.lines)
+        return self
+
+
+class DraftContract(Command, TermOverrides):
+    """Legal drafts the contract of a won opportunity from its accepted quote."""
+
+    SOP_STEP = "2.4.1"
+    contract_id: UUID = Field(default_factory=uuid4)
+    opportunity_id: UUID
+    clauses: ContractClauses
+
+
+class ReviewContract(Command):
+    """Sales reviews the current revision against the accepted quote and company policy.
+
+    ``explanations`` maps each difference's field to why it is right.  The review
+    passes, and the revision goes to approval, only when every difference is explained
+    and no issue is raised; otherwise it goes back to legal for revision.
+    """
+
+    SOP_STEP = "2.4.1"
+    contract_id: UUID
+    explanations: dict[str, NonEmptyStr] = Field(default_factory=dict)
+    issues: tuple[NonEmptyStr, ...] = ()
+
+
+class ReviseContract(Command, TermOverrides):
+    """Legal revises an unsigned contract: a new revision, reviewed and approved anew
+    (approvals the previous revision had, or was collecting, no longer count)."""
+
+    SOP_STEP = "2.4.1"
+    contract_id: UUID
+    clauses: ContractClauses
+
+
+class ApproveContract(Command):
+    SOP_STEP = "2.4.2"
+    contract_id: UUID
+    comments: Text = ""
+
+
+class RejectContract(Command):
+    """Reject the current revision; it goes back to legal for revision."""
+
+    SOP_STEP = "2.4.2"
+    contract_id: UUID
+    comments: NonEmptyStr
+
+
+class SignContract(Command):
+    """Record that both parties signed the fully approved current revision."""
+
+    SOP_STEP = "2.4.3"
+    contract_id: UUID
+    our_signatory: Signatory
+    customer_signatory: Signatory
+    document: ArchivedDocument
+    signed_on: date
+
+
+class AmendContract(Command, TermOverrides):
+    """Legal amends a signed contract: a new revision, reviewed, approved and signed anew."""
+
+    SOP_STEP = "2.4.1"
+    contract_id: UUID
+    clauses: ContractClauses
+    reason: NonEmptyStr

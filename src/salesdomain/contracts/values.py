@@ -1,0 +1,175 @@
+"""Value objects of the contract (SOP 2.4): clauses, differences, approvals, signing."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+from uuid import NAMESPACE_URL, UUID, uuid5
+
+from pydantic import Field, StringConstraints
+
+from salesdomain.opportunities.values import QuoteLine, QuoteTerms
+from salesdomain.sop import Role
+from salesdomain.values import NonEmptyStr, Text, ValueObject
+
+CONTRACT_CLAIM_NAMESPACE = uuid5(NAMESPACE_URL, "salesdomain:contract-of-opportunity")
+
+
+def contract_claim_id_for(opportunity_id: UUID) -> UUID:
+    """The id of the claim that reserves an opportunity for its one contract."""
+    return uuid5(CONTRACT_CLAIM_NAMESPACE, str(opportunity_id))
+
+
+class ContractClauses(ValueObject):
+    """What legal writes besides the quote's terms (SOP 2.4.1)."""
+
+    rights_and_duties: NonEmptyStr
+    after_sales_terms: NonEmptyStr
+    warranty: Text = ""
+    liability: Text = ""
+    dispute_resolution: Text = ""
+    other_terms: Text = ""
+
+
+class Difference(ValueObject):
+    """One way a contract revision differs from the accepted quote.
+
+    ``field`` names what differs: ``payment_terms``, ``delivery_date`` or
+    ``lines.<product code>[.<attribute>]``; a product only on one side shows ``-``
+    on the other.  ``explanation`` is the reviewer's, once given.
+    """
+
+    field: NonEmptyStr
+    quote_value: str
+    draft_value: str
+    explanation: Text = ""
+
+
+class Differences(ValueObject):
+    items: tuple[Difference, ...] = ()
+
+    @property
+    def fields(self) -> tuple[str, ...]:
+        return tuple(d.field for d in self.items)
+
+    def explained(self, explanations: dict[str, str]) -> Differences:
+        return Differences(
+            items=tuple(
+                d.model_copy(update={"explanation": explanations.get(d.field, "")})
+                for d in self.items
+            )
+        )
+
+    @property
+    def unexplained(self) -> Differences:
+        return Differences(items=tuple(d for d in self.items if not d.explanation))
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    def __bool__(self) -> bool:
+        return bool(self.items)
+
+
+class ReviewIssues(ValueObject):
+    """Issues a sales review found besides differences (e.g. against company policy)."""
+
+    items: tuple[NonEmptyStr, ...] = ()
+
+
+class ApprovalChain(ValueObject):
+    """The levels that approve a revision, lowest first, as the authority matrix chose them."""
+
+    levels: tuple[Role, ...] = Field(min_length=1)
+
+
+class Signatory(ValueObject):
+    """A person who signs for a party, and the authority under which they sign."""
+
+    name: NonEmptyStr
+    title: NonEmptyStr
+    authority: NonEmptyStr
+
+
+Sha256 = Annotated[
+    str, StringConstraints(strip_whitespace=True, to_lower=True, pattern=r"^[0-9a-fA-F]{64}$")
+]
+
+
+class ArchivedDocument(ValueObject):
+    """Where the signed copy is archived, and the SHA-256 of its content."""
+
+    reference: NonEmptyStr
+    sha256: Sha256
+
+
+def contract_terms(
+    base: QuoteTerms,
+    *,
+    lines: tuple[QuoteLine, ...] | None,
+    payment_terms: str | None,
+    delivery_date: date | None,
+) -> QuoteTerms:
+    """``base`` with the given parts replaced (``None`` keeps the base's)."""
+    return QuoteTerms(
+        lines=base.lines if lines is None else lines,
+        payment_terms=base.payment_terms if payment_terms is None else payment_terms,
+        delivery_date=base.delivery_date if delivery_date is None else delivery_date,
+        valid_until=base.valid_until,
+    )
+
+
+_LINE_ATTRIBUTES = ("product_name", "specification", "quantity", "unit_price")
+
+
+def differences_between(quote: QuoteTerms, draft: QuoteTerms) -> Differences:
+    """Every difference of ``draft`` from the accepted ``quote`` that a customer would see.
+
+    Unit costs are internal and not compared; the quote's validity has no meaning in a
+    contract.  Lines are matched by product code.
+    """
+    found: list[Difference] = []
+    if draft.payment_terms != quote.payment_terms:
+        found.append(
+            Difference(
+                field="payment_terms",
+                quote_value=quote.payment_terms,
+                draft_value=draft.payment_terms,
+            )
+        )
+    if draft.delivery_date != quote.delivery_date:
+        found.append(
+            Difference(
+                field="delivery_date",
+                quote_value=str(quote.delivery_date),
+                draft_value=str(draft.delivery_date),
+            )
+        )
+    quoted = {line.product_code: line for line in quote.lines}
+    drafted = {line.product_code: line for line in draft.lines}
+    for code in [*quoted, *(c for c in drafted if c not in quoted)]:
+        before, after = quoted.get(code), drafted.get(code)
+        if before is None or after is None:
+            found.append(
+                Difference(
+                    field=f"lines.{code}", quote_value=_line(before), draft_value=_line(after)
+                )
+            )
+            continue
+        for attribute in _LINE_ATTRIBUTES:
+            old, new = getattr(before, attribute), getattr(after, attribute)
+            if old != new:
+                found.append(
+                    Difference(
+                        field=f"lines.{code}.{attribute}",
+                        quote_value=str(old),
+                        draft_value=str(new),
+                    )
+                )
+    return Differences(items=tuple(found))
+
+
+def _line(line: QuoteLine | None) -> str:
+    if line is None:
+        return "-"
+    return f"{line.quantity} x {line.product_name} ({line.specification}) at {line.unit_price}"

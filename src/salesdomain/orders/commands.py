@@ -1,0 +1,166 @@
+"""Commands of order execution (SOP 2.5.1-2.5.4).
+
+No command enters an order: a signed contract does (``OpenOrderWhenContractSigned``).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Self
+from uuid import UUID
+
+from pydantic import Field, field_validator, model_validator
+
+from salesdomain.commands import Command
+from salesdomain.opportunities.values import Code
+from salesdomain.orders.values import (
+    COORDINATED_DEPARTMENTS,
+    DeliveryReceipt,
+    InspectionKind,
+    ProductionPlan,
+    Purchase,
+    Quantity,
+    Reference,
+    ShipmentItem,
+    TransportMode,
+)
+from salesdomain.sop import Role
+from salesdomain.values import NonEmptyStr, Text
+
+
+class AssignCoordinationTask(Command):
+    """Give production, procurement or logistics a task with an owner and a deadline;
+    without ``due_on`` it is due the policy's coordination days after order entry."""
+
+    SOP_STEP = "2.5.1"
+    order_id: UUID
+    department: Role
+    owner_id: UUID
+    owner_name: NonEmptyStr
+    description: NonEmptyStr
+    due_on: date | None = None
+
+    @field_validator("department")
+    @classmethod
+    def _coordinated(cls, department: Role) -> Role:
+        if department not in COORDINATED_DEPARTMENTS:
+            names = ", ".join(d.value for d in COORDINATED_DEPARTMENTS)
+            raise ValueError(f"orders are coordinated with {names}")
+        return department
+
+
+class CompleteCoordinationTask(Command):
+    SOP_STEP = "2.5.1"
+    order_id: UUID
+    task_number: int = Field(ge=1)
+    outcome: Text = ""
+
+
+class RecordProductionPlan(Command):
+    """Production's plan for the order; a new plan supersedes the previous one."""
+
+    SOP_STEP = "2.5.2"
+    order_id: UUID
+    plan: ProductionPlan
+
+
+class RecordProcurement(Command):
+    """Materials bought against the production plan, with supplier and expected date."""
+
+    SOP_STEP = "2.5.2"
+    order_id: UUID
+    purchase: Purchase
+
+
+class AddSupplierFollowUp(Command):
+    """A note from following a supplier closely; may revise the expected date."""
+
+    SOP_STEP = "2.5.2"
+    order_id: UUID
+    reference: Reference
+    note: NonEmptyStr
+    expected_on: date | None = None
+
+
+class RecordInspection(Command):
+    """Quality control's result for one lot: in-process monitoring or final inspection."""
+
+    SOP_STEP = "2.5.3"
+    order_id: UUID
+    lot_id: Code
+    product_code: Code
+    quantity: Quantity
+    kind: InspectionKind = InspectionKind.FINAL
+    passed: bool
+    findings: Text = ""
+    inspected_on: date | None = None
+
+    @model_validator(mode="after")
+    def _failures_say_why(self) -> Self:
+        if not self.passed and not self.findings:
+            raise ValueError("findings must say why the lot failed")
+        return self
+
+
+class RecordRework(Command):
+    """Production reworked a failed lot; quality control inspects it again."""
+
+    SOP_STEP = "2.5.3"
+    order_id: UUID
+    lot_id: Code
+    description: NonEmptyStr
+
+
+class NotifyCustomerOfDispatch(Command):
+    """Tell the customer the carrier, tracking number and expected arrival before dispatch."""
+
+    SOP_STEP = "2.5.4"
+    order_id: UUID
+    carrier: NonEmptyStr
+    tracking_number: Reference
+    expected_arrival: date
+    notified_contact: NonEmptyStr
+    channel: Text = ""
+
+
+class DispatchShipment(Command):
+    """Ship goods that passed inspection, all or part of what was ordered."""
+
+    SOP_STEP = "2.5.4"
+    order_id: UUID
+    carrier: NonEmptyStr
+    transport: TransportMode
+    tracking_number: Reference
+    expected_arrival: date
+    items: tuple[ShipmentItem, ...] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _each_product_once(self) -> Self:
+        codes = [item.product_code for item in self.items]
+        if len(set(codes)) != len(codes):
+            raise ValueError("each product appears once in a shipment")
+        return self
+
+
+class ConfirmDelivery(Command):
+    """The customer's receipt confirmation of one shipment (signed delivery note or
+    acceptance report); the last one completes the order."""
+
+    SOP_STEP = "2.5.4"
+    order_id: UUID
+    tracking_number: Reference
+    receipt: DeliveryReceipt
+
+
+class CancelOrder(Command):
+    """Cancel an order before anything has shipped (roles named by policy)."""
+
+    SOP_STEP = "2.5.1"
+    order_id: UUID
+    reason: NonEmptyStr
+
+    @model_validator(mode="after")
+    def _reason_is_real(self) -> Self:
+        if len(self.reason) < 3:
+            raise ValueError("reason must say why the order is cancelled")
+        return self

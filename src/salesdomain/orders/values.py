@@ -1,0 +1,183 @@
+"""Value objects of order execution (SOP 2.5): lines, plans, purchases, lots, shipments."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from enum import Enum
+from typing import Annotated, Self
+from uuid import NAMESPACE_URL, UUID, uuid5
+
+from pydantic import Field, model_validator
+
+from salesdomain.opportunities.values import Code, QuoteLine, QuoteTerms
+from salesdomain.sop import Role
+from salesdomain.values import Money, NonEmptyStr, Text, ValueObject, stored_enum, total
+
+ORDER_NAMESPACE = uuid5(NAMESPACE_URL, "salesdomain:order")
+
+Quantity = Annotated[Decimal, Field(gt=0)]
+Reference = Annotated[str, Field(pattern=r"^[A-Za-z0-9_./-]{1,64}$")]
+
+COORDINATED_DEPARTMENTS = (Role.PRODUCTION, Role.PROCUREMENT, Role.LOGISTICS)
+"""The departments a signed order is coordinated with (SOP 2.5.1)."""
+
+
+def order_id_for(contract_id: UUID, revision: int) -> UUID:
+    """The id of the sales order opened by signing ``revision`` of a contract."""
+    return uuid5(ORDER_NAMESPACE, f"{contract_id}/{revision}")
+
+
+@stored_enum
+class InspectionKind(Enum):
+    """In-process monitoring or the final inspection (SOP 2.5.3)."""
+
+    IN_PROCESS = "in_process"
+    FINAL = "final"
+
+
+@stored_enum
+class TransportMode(Enum):
+    ROAD = "road"
+    RAIL = "rail"
+    SEA = "sea"
+    AIR = "air"
+    COURIER = "courier"
+
+
+@stored_enum
+class ReceiptKind(Enum):
+    """The document by which the customer confirms receipt (SOP 2.5.4)."""
+
+    SIGNED_DELIVERY_NOTE = "signed_delivery_note"
+    ACCEPTANCE_REPORT = "acceptance_report"
+
+
+class OrderLine(ValueObject):
+    """One product of the order, as the signed contract fixed it."""
+
+    product_code: Code
+    product_name: NonEmptyStr
+    specification: NonEmptyStr
+    quantity: Quantity
+    unit_price: Money
+    unit_cost: Money
+
+    @classmethod
+    def of(cls, line: QuoteLine) -> OrderLine:
+        return cls(
+            product_code=line.product_code,
+            product_name=line.product_name,
+            specification=line.specification,
+            quantity=line.quantity,
+            unit_price=line.unit_price,
+            unit_cost=line.unit_cost,
+        )
+
+    @property
+    def amount(self) -> Money:
+        return self.unit_price.times(self.quantity)
+
+    @property
+    def cost(self) -> Money:
+        return self.unit_cost.times(self.quantity)
+
+
+class OrderLines(ValueObject):
+    """The lines of an order: one currency, each product once."""
+
+    lines: tuple[OrderLine, ...] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Self:
+        if len({line.unit_price.currency for line in self.lines}) > 1:
+            raise ValueError("all lines of an order are in one currency")
+        codes = [line.product_code for line in self.lines]
+        if len(set(codes)) != len(codes):
+            raise ValueError("each product appears on one line")
+        return self
+
+    @classmethod
+    def of(cls, terms: QuoteTerms) -> OrderLines:
+        return cls(lines=tuple(OrderLine.of(line) for line in terms.lines))
+
+    @property
+    def currency(self) -> str:
+        return self.lines[0].unit_price.currency
+
+    @property
+    def amount(self) -> Money:
+        return total([line.amount for line in self.lines], self.currency)
+
+    @property
+    def cost(self) -> Money:
+        return total([line.cost for line in self.lines], self.currency)
+
+    @property
+    def units(self) -> Decimal:
+        return sum((line.quantity for line in self.lines), Decimal(0))
+
+    def quantities(self) -> dict[str, Decimal]:
+        return {line.product_code: line.quantity for line in self.lines}
+
+
+class ProductionPlan(ValueObject):
+    """How production plans the work to meet the delivery date (SOP 2.5.2)."""
+
+    planned_start: date
+    planned_finish: date
+    reference: Text = ""
+    notes: Text = ""
+
+    @model_validator(mode="after")
+    def _finish_after_start(self) -> Self:
+        if self.planned_finish < self.planned_start:
+            raise ValueError("planned_finish is before planned_start")
+        return self
+
+
+class Material(ValueObject):
+    name: NonEmptyStr
+    quantity: Quantity
+    unit: NonEmptyStr
+
+
+class Purchase(ValueObject):
+    """Materials bought against the production plan and stock (SOP 2.5.2)."""
+
+    reference: Reference
+    supplier: NonEmptyStr
+    materials: tuple[Material, ...] = Field(min_length=1)
+    expected_on: date
+    notes: Text = ""
+
+
+class ShipmentItem(ValueObject):
+    product_code: Code
+    quantity: Quantity
+
+
+class ShipmentItems(ValueObject):
+    """What one shipment carries, each product once."""
+
+    items: tuple[ShipmentItem, ...] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _each_product_once(self) -> Self:
+        codes = [item.product_code for item in self.items]
+        if len(set(codes)) != len(codes):
+            raise ValueError("each product appears once in a shipment")
+        return self
+
+    @property
+    def units(self) -> Decimal:
+        return sum((item.quantity for item in self.items), Decimal(0))
+
+
+class DeliveryReceipt(ValueObject):
+    """The customer's receipt confirmation: a signed delivery note or an acceptance report."""
+
+    kind: ReceiptKind
+    reference: NonEmptyStr
+    signed_by: NonEmptyStr
+    received_on: date

@@ -1,0 +1,709 @@
+"""Every rule the Order aggregate enforces (SOP 2.5), one Given/When/Then each.
+
+Each test runs on the three stores (memory, SQLite, PostgreSQL) through the ``spec`` fixture.
+The order is opened by signing the contract of ``builders.won_deal`` (100 x RK-3 at
+1,000 CNY, cost 600, delivery date TODAY + 60 days, owner ALICE); see ``order_builders``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from datetime import timedelta
+from decimal import Decimal
+from uuid import UUID, uuid4
+
+import pytest
+from freezegun import freeze_time
+
+from adapters.bootstrap import bootstrap
+from salesdomain.errors import InvalidCommand, NotAuthorised, RecordNotFound, SopRuleViolation
+from salesdomain.opportunities.opportunity import Opportunity
+from salesdomain.orders import commands as orders
+from salesdomain.orders.order import Order
+from salesdomain.orders.policy import OrderPolicy
+from salesdomain.orders.values import InspectionKind, ReceiptKind
+from salesdomain.policy import SalesPolicy
+from salesdomain.reactions import policy_actor
+from salesdomain.sop import Role
+from tests import builders as b
+from tests import contract_builders as cb
+from tests import order_builders as ob
+from tests.builders import ALICE, BOB, DAN, LEO, MIA, PAT, QUINN, SUE, TODAY
+from tests.conftest import FREEZEGUN_TRANSCODINGS
+from tests.order_builders import DELIVERY_DATE, LOU, QIN
+from tests.spec import Spec, Step
+
+NOW = "2026-03-02 09:00:00+00:00"  # builders.TODAY, 09:00 UTC
+
+
+# ---- helpers ----------------------------------------------------------------------------
+
+
+def order(spec: Spec) -> UUID:
+    """The order a newly signed contract opened."""
+    opp, contract = uuid4(), uuid4()
+    spec.given(*ob.entered_order(opp, contract))
+    return ob.order_of(contract)
+
+
+@pytest.fixture
+def policy_spec(store_url: str) -> Iterator[Callable[[SalesPolicy], Spec]]:
+    """A spec on an application with other policy figures."""
+    apps = []
+
+    def make(policy: SalesPolicy) -> Spec:
+        app = bootstrap(store_url, policy=policy, extra_transcodings=FREEZEGUN_TRANSCODINGS)
+        apps.append(app)
+        return Spec(app)
+
+    yield make
+    for app in apps:
+        app.close()
+
+
+def amend_and_approve(contract: UUID, **changes: object) -> list[Step]:
+    """Legal amends the signed contract (changing ``changes``), sales reviews it with an
+    explanation for every difference from the quote, the manager approves."""
+    return [
+        (cb.amend(contract, **changes), LEO),
+        (cb.review(contract, **_explain(changes)), ALICE),
+        (cb.approve(contract), MIA),
+    ]
+
+
+def _explain(changes: dict[str, object]) -> dict[str, str]:
+    fields: dict[str, str] = {}
+    if "delivery_date" in changes:
+        fields["delivery_date"] = "Customer asked for a later delivery"
+    if "lines" in changes:
+        fields["lines__RK-3__quantity"] = "Customer reduced the quantity"
+    return fields
+
+
+# ---- 2.5.1 the signed contract becomes a sales order -----------------------------------
+
+
+@freeze_time(NOW)
+def test_signing_the_contract_opens_exactly_one_order_in_the_deals_case(spec):
+    opp, contract = uuid4(), uuid4()
+    *approved, signing = ob.entered_order(opp, contract)
+    spec.given(*approved)
+    signed, entered = spec.when(*signing).then("Contract.Signed", "Order.Entered")
+    case_id = spec.app.load(Opportunity, opp).case_id
+    assert entered.originator_id == ob.order_of(contract)
+    assert entered.causation_id == signed.event_id
+    assert entered.correlation_id == signed.correlation_id == case_id
+    assert entered.actor == policy_actor("OpenOrderWhenContractSigned")
+    assert entered.command == "OpenOrderWhenContractSigned"
+    assert (entered.contract_id, entered.contract_revision) == (contract, 1)
+    assert (entered.customer_id, entered.owner_id) == (signed.customer_id, ALICE.employee_id)
+    assert (entered.amount, entered.cost) == (b.money("100000"), b.money("60000"))
+    assert entered.lines.units == Decimal(100)
+    assert entered.delivery_date == DELIVERY_DATE
+    placed = spec.app.load(Order, ob.order_of(contract))
+    assert (placed.customer_id, placed.case_id) == (signed.customer_id, case_id)
+    assert (placed.is_complete, placed.completed_event_id) == (False, None)
+
+
+@freeze_time(NOW)
+def test_an_amended_contract_signed_again_amends_the_order_in_execution(spec):
+    opp, contract = uuid4(), uuid4()
+    later = DELIVERY_DATE + timedelta(days=14)
+    spec.given(*ob.entered_order(opp, contract), *amend_and_approve(contract, delivery_date=later))
+    signed, amended = spec.when(cb.sign(contract), MIA).then(
+        "Contract.Signed", "Order.ContractAmended"
+    )
+    assert amended.originator_id == ob.order_of(contract)
+    assert (amended.causation_id, amended.contract_revision) == (signed.event_id, 2)
+    assert spec.app.load(Order, ob.order_of(contract)).delivery_date == later
+    with pytest.raises(RecordNotFound):
+        spec.app.load(Order, ob.order_of(contract, 2))
+
+
+@freeze_time(NOW)
+def test_an_amended_contract_signed_after_the_order_was_cancelled_opens_a_new_order(spec):
+    opp, contract = uuid4(), uuid4()
+    later = DELIVERY_DATE + timedelta(days=14)
+    spec.given(
+        *ob.entered_order(opp, contract),
+        (ob.cancel(ob.order_of(contract)), MIA),
+        *amend_and_approve(contract, delivery_date=later),
+    )
+    signed, entered = spec.when(cb.sign(contract), MIA).then("Contract.Signed", "Order.Entered")
+    assert entered.originator_id == ob.order_of(contract, 2)
+    assert (entered.causation_id, entered.delivery_date) == (signed.event_id, later)
+
+
+@freeze_time(NOW)
+def test_an_amendment_cannot_order_less_than_has_been_shipped(spec):
+    opp, contract = uuid4(), uuid4()
+    order_id = ob.order_of(contract)
+    spec.given(
+        *ob.entered_order(opp, contract),
+        *ob.shipped(order_id, "60"),
+        *amend_and_approve(contract, lines=b.lines(qty="50")),
+    )
+    spec.when(cb.sign(contract), MIA).then_rejected(
+        SopRuleViolation, step="2.5.1", rule="cannot order less than has already been shipped"
+    )
+
+
+@freeze_time(NOW)
+def test_a_completed_order_is_not_amended(spec):
+    opp, contract = uuid4(), uuid4()
+    later = DELIVERY_DATE + timedelta(days=14)
+    spec.given(
+        *ob.completed_order(opp, contract), *amend_and_approve(contract, delivery_date=later)
+    )
+    spec.when(cb.sign(contract), MIA).then_rejected(
+        SopRuleViolation,
+        step="2.5.1",
+        rule="nothing more is recorded on an order that is completed",
+    )
+
+
+@freeze_time(NOW)
+def test_an_amendment_of_clauses_only_leaves_a_completed_order_as_it_is(spec):
+    opp, contract = uuid4(), uuid4()
+    spec.given(
+        *ob.completed_order(opp, contract),
+        (cb.amend(contract, clauses=cb.clauses("24 months warranty")), LEO),
+        (cb.review(contract), ALICE),
+        (cb.approve(contract), MIA),
+    )
+    spec.when(cb.sign(contract), MIA).then("Contract.Signed")
+
+
+@freeze_time(NOW)
+def test_an_unknown_order_is_not_found(spec):
+    spec.when(ob.plan(uuid4()), PAT).then_rejected(RecordNotFound, rule="no order with id")
+
+
+# ---- 2.5.1 coordination tasks ----------------------------------------------------------
+
+
+@freeze_time(NOW)
+def test_a_task_is_due_the_policys_coordination_days_after_entry_by_default(spec):
+    order_id = order(spec)
+    [assigned] = spec.when(ob.task(order_id), ALICE).then("Order.CoordinationTaskAssigned")
+    assert (assigned.task_number, assigned.department) == (1, Role.PRODUCTION)
+    assert (assigned.owner_id, assigned.due_on) == (PAT.employee_id, TODAY + timedelta(days=5))
+    assert assigned.policy_version == SalesPolicy().version
+
+
+@freeze_time(NOW)
+def test_a_tasks_deadline_cannot_be_in_the_past(spec):
+    order_id = order(spec)
+    late = ob.task(order_id, due_on=TODAY - timedelta(days=1))
+    spec.when(late, ALICE).then_rejected(SopRuleViolation, step="2.5.1", rule="in the past")
+
+
+def test_tasks_go_to_production_procurement_or_logistics():
+    with pytest.raises(InvalidCommand, match="department"):
+        orders.AssignCoordinationTask.build(
+            {
+                "order_id": uuid4(),
+                "department": Role.LEGAL,
+                "owner_id": LEO.employee_id,
+                "owner_name": LEO.name,
+                "description": "Check the contract",
+            }
+        )
+
+
+@pytest.mark.parametrize(
+    ("actor", "allowed"),
+    [(BOB, False), (PAT, False), (SUE, True)],
+    ids=["another-rep", "production", "supervisor"],
+)
+@freeze_time(NOW)
+def test_tasks_are_assigned_by_the_orders_owner_or_a_sales_lead(spec, actor, allowed):
+    outcome = spec.when(ob.task(order(spec)), actor)
+    if allowed:
+        outcome.then("Order.CoordinationTaskAssigned")
+    else:
+        outcome.then_rejected(NotAuthorised, step="2.5.1", rule="does not own this order")
+
+
+@freeze_time(NOW)
+def test_the_tasks_owner_completes_it(spec):
+    order_id = order(spec)
+    spec.given((ob.task(order_id), ALICE))
+    [done] = spec.when(ob.complete_task(order_id), PAT).then("Order.CoordinationTaskCompleted")
+    assert (done.completed_on, done.due_on) == (TODAY, TODAY + timedelta(days=5))
+
+
+@freeze_time(NOW)
+def test_someone_elses_task_cannot_be_completed(spec):
+    order_id = order(spec)
+    spec.given((ob.task(order_id), ALICE))
+    spec.when(ob.complete_task(order_id), QUINN).then_rejected(
+        NotAuthorised, step="2.5.1", rule="not the task's owner"
+    )
+
+
+@freeze_time(NOW)
+def test_only_an_assigned_task_can_be_completed(spec):
+    order_id = order(spec)
+    spec.when(ob.complete_task(order_id), PAT).then_rejected(
+        SopRuleViolation, step="2.5.1", rule="only an assigned coordination task"
+    )
+
+
+@freeze_time(NOW)
+def test_a_task_is_completed_once(spec):
+    order_id = order(spec)
+    spec.given((ob.task(order_id), ALICE), (ob.complete_task(order_id), PAT))
+    spec.when(ob.complete_task(order_id), PAT).then_rejected(
+        SopRuleViolation, step="2.5.1", rule="completed once"
+    )
+
+
+# ---- the department that does the work records it --------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("given", "command", "actor", "step", "rule"),
+    [
+        pytest.param([], ob.plan, QUINN, "2.5.2", "is not production", id="plan"),
+        pytest.param([], ob.purchase, PAT, "2.5.2", "is not procurement", id="purchase"),
+        pytest.param([ob.plan, ob.purchase], ob.follow_up, PAT, "2.5.2", "is not procurement",
+                     id="follow-up"),
+        pytest.param([], ob.inspect, PAT, "2.5.3", "is not quality control", id="inspect"),
+        pytest.param([], ob.rework, QIN, "2.5.3", "is not production", id="rework"),
+        pytest.param([], ob.dispatch, ALICE, "2.5.4", "is not logistics", id="dispatch"),
+    ],
+)  # fmt: skip
+@freeze_time(NOW)
+def test_each_department_records_its_own_work(spec, given, command, actor, step, rule):
+    order_id = order(spec)
+    by = {ob.plan: PAT, ob.purchase: QUINN}
+    spec.given(*[(make(order_id), by[make]) for make in given])
+    spec.when(command(order_id), actor).then_rejected(NotAuthorised, step=step, rule=rule)
+
+
+# ---- 2.5.2 production and procurement --------------------------------------------------
+
+
+@pytest.mark.parametrize(("finish_in", "meets"), [(60, True), (61, False)])
+@freeze_time(NOW)
+def test_a_production_plan_records_whether_it_meets_the_delivery_date(spec, finish_in, meets):
+    order_id = order(spec)
+    command = ob.plan(order_id, finish=TODAY + timedelta(days=finish_in))
+    [planned] = spec.when(command, PAT).then("Order.ProductionPlanned")
+    assert (planned.plan_version, planned.meets_delivery_date) == (1, meets)
+
+
+@freeze_time(NOW)
+def test_materials_are_bought_against_the_production_plan(spec):
+    order_id = order(spec)
+    spec.when(ob.purchase(order_id), QUINN).then_rejected(
+        SopRuleViolation, step="2.5.2", rule="against the production plan"
+    )
+
+
+@freeze_time(NOW)
+def test_a_purchase_is_recorded_once(spec):
+    order_id = order(spec)
+    spec.given((ob.plan(order_id), PAT), (ob.purchase(order_id), QUINN))
+    spec.when(ob.purchase(order_id), QUINN).then_rejected(
+        SopRuleViolation, step="2.5.2", rule="each purchase is recorded once"
+    )
+
+
+@freeze_time(NOW)
+def test_a_supplier_follow_up_may_revise_the_expected_date(spec):
+    order_id = order(spec)
+    spec.given((ob.plan(order_id), PAT), (ob.purchase(order_id), QUINN))
+    later = TODAY + timedelta(days=20)
+    [note] = spec.when(ob.follow_up(order_id, expected_on=later), QUINN).then(
+        "Order.SupplierFollowedUp"
+    )
+    assert (note.supplier, note.followed_up_on, note.expected_on) == (
+        "Ningbo Castings",
+        TODAY,
+        later,
+    )
+
+
+@freeze_time(NOW)
+def test_suppliers_are_followed_up_on_a_recorded_purchase(spec):
+    order_id = order(spec)
+    spec.given((ob.plan(order_id), PAT), (ob.purchase(order_id), QUINN))
+    spec.when(ob.follow_up(order_id, "PO-9"), QUINN).then_rejected(
+        SopRuleViolation, step="2.5.2", rule="on a recorded purchase"
+    )
+
+
+# ---- 2.5.3 quality control -------------------------------------------------------------
+
+
+@freeze_time(NOW)
+def test_an_inspection_records_its_date_against_the_delivery_date(spec):
+    order_id = order(spec)
+    [inspected] = spec.when(ob.inspect(order_id), QIN).then("Order.LotInspected")
+    assert (inspected.inspected_on, inspected.delivery_date) == (TODAY, DELIVERY_DATE)
+    assert (inspected.due_by, inspected.inspection_number) == (DELIVERY_DATE, 1)
+
+
+@freeze_time(NOW)
+def test_the_inspection_deadline_comes_from_policy(policy_spec):
+    spec = policy_spec(SalesPolicy(orders=OrderPolicy(inspection_before_delivery_days=7)))
+    order_id = order(spec)
+    [inspected] = spec.when(ob.inspect(order_id), QIN).then("Order.LotInspected")
+    assert inspected.due_by == DELIVERY_DATE - timedelta(days=7)
+
+
+@freeze_time(NOW)
+def test_only_goods_of_the_order_are_inspected(spec):
+    order_id = order(spec)
+    spec.when(ob.inspect(order_id, product="XX-9"), QIN).then_rejected(
+        SopRuleViolation, step="2.5.3", rule="only goods of the order are inspected"
+    )
+
+
+@freeze_time(NOW)
+def test_an_inspection_is_recorded_once_it_took_place(spec):
+    order_id = order(spec)
+    ahead = ob.inspect(order_id, inspected_on=TODAY + timedelta(days=1))
+    spec.when(ahead, QIN).then_rejected(
+        SopRuleViolation, step="2.5.3", rule="once it has taken place"
+    )
+
+
+def test_a_failed_inspection_says_why():
+    with pytest.raises(InvalidCommand, match="findings"):
+        orders.RecordInspection.build(
+            {
+                "order_id": uuid4(),
+                "lot_id": "L1",
+                "product_code": "RK-3",
+                "quantity": "5",
+                "passed": False,
+            }
+        )
+
+
+@freeze_time(NOW)
+def test_a_failed_lot_is_reworked_before_it_is_inspected_again(spec):
+    order_id = order(spec)
+    spec.given((ob.inspect(order_id, passed=False), QIN))
+    spec.when(ob.inspect(order_id), QIN).then_rejected(
+        SopRuleViolation, step="2.5.3", rule="back to production for rework"
+    )
+
+
+@freeze_time(NOW)
+def test_a_reworked_lot_is_inspected_again(spec):
+    order_id = order(spec)
+    spec.given((ob.inspect(order_id, passed=False), QIN))
+    [reworked] = spec.when(ob.rework(order_id), PAT).then("Order.LotReworked")
+    assert (reworked.rework_number, reworked.product_code) == (1, "RK-3")
+    [inspected] = spec.when(ob.inspect(order_id), QIN).then("Order.LotInspected")
+    assert (inspected.inspection_number, inspected.passed) == (2, True)
+
+
+@pytest.mark.parametrize("given", [[], [True]], ids=["not-inspected", "passed"])
+@freeze_time(NOW)
+def test_only_a_failed_lot_goes_back_for_rework(spec, given):
+    order_id = order(spec)
+    spec.given(*[(ob.inspect(order_id), QIN) for _ in given])
+    spec.when(ob.rework(order_id), PAT).then_rejected(
+        SopRuleViolation, step="2.5.3", rule="only a lot that failed inspection"
+    )
+
+
+@freeze_time(NOW)
+def test_a_lot_that_passed_the_final_inspection_is_not_inspected_again(spec):
+    order_id = order(spec)
+    spec.given((ob.inspect(order_id), QIN))
+    spec.when(ob.inspect(order_id, passed=False), QIN).then_rejected(
+        SopRuleViolation, step="2.5.3", rule="passed the final inspection is not inspected again"
+    )
+
+
+@freeze_time(NOW)
+def test_a_lot_is_inspected_again_as_the_same_product(spec):
+    opp, contract = uuid4(), uuid4()
+    order_id = ob.order_of(contract)
+    spec.given(*ob.two_product_order(opp, contract), (ob.inspect(order_id, passed=False), QIN))
+    spec.given((ob.rework(order_id), PAT))
+    spec.when(ob.inspect(order_id, "10", product="SN-1"), QIN).then_rejected(
+        SopRuleViolation, step="2.5.3", rule="as the same product"
+    )
+
+
+# ---- 2.5.4 no shipment without a passed inspection -------------------------------------
+
+
+@freeze_time(NOW)
+def test_a_failed_lot_cannot_ship_until_reworked_and_inspected_again(spec):
+    order_id = order(spec)
+    spec.given((ob.inspect(order_id, passed=False), QIN), (ob.notify(order_id), LOU))
+    refused = "no shipment without a passed inspection"
+    spec.when(ob.dispatch(order_id), LOU).then_rejected(SopRuleViolation, rule=refused)
+    spec.given((ob.rework(order_id), PAT))
+    spec.when(ob.dispatch(order_id), LOU).then_rejected(SopRuleViolation, rule=refused)
+    spec.given((ob.inspect(order_id), QIN))
+    spec.when(ob.dispatch(order_id), LOU).then("Order.ShipmentDispatched")
+
+
+@freeze_time(NOW)
+def test_passing_in_process_monitoring_is_not_enough_to_ship(spec):
+    order_id = order(spec)
+    monitored = ob.inspect(order_id, kind=InspectionKind.IN_PROCESS)
+    spec.given((monitored, QIN), (ob.notify(order_id), LOU))
+    spec.when(ob.dispatch(order_id), LOU).then_rejected(
+        SopRuleViolation, step="2.5.4", rule="no shipment without a passed inspection"
+    )
+    spec.given((ob.inspect(order_id), QIN))  # the final inspection of the same lot
+    spec.when(ob.dispatch(order_id), LOU).then("Order.ShipmentDispatched")
+
+
+@freeze_time(NOW)
+def test_only_what_passed_and_is_not_yet_shipped_can_ship(spec):
+    order_id = order(spec)
+    spec.given(*ob.shipped(order_id, "60"), (ob.inspect(order_id, "30", lot="L2"), QIN))
+    spec.given((ob.notify(order_id, "TRK-2"), LOU))
+    spec.when(ob.dispatch(order_id, "40", "TRK-2"), LOU).then_rejected(
+        SopRuleViolation, step="2.5.4", rule="passed 90, shipped 60, this shipment 40"
+    )
+
+
+@freeze_time(NOW)
+def test_shipments_never_exceed_the_ordered_quantity(spec):
+    order_id = order(spec)
+    spec.given(
+        (ob.inspect(order_id, "100"), QIN),
+        (ob.inspect(order_id, "10", lot="L2"), QIN),
+        (ob.notify(order_id), LOU),
+    )
+    spec.when(ob.dispatch(order_id, "110"), LOU).then_rejected(
+        SopRuleViolation, step="2.5.4", rule="never exceed the ordered quantity"
+    )
+
+
+@freeze_time(NOW)
+def test_only_goods_of_the_order_are_shipped(spec):
+    order_id = order(spec)
+    spec.given((ob.notify(order_id), LOU))
+    spec.when(ob.dispatch(order_id, product="XX-9"), LOU).then_rejected(
+        SopRuleViolation, step="2.5.4", rule="only goods of the order are shipped"
+    )
+
+
+# ---- 2.5.4 the customer is told before dispatch ----------------------------------------
+
+
+@pytest.mark.parametrize(
+    "given",
+    [[], [ob.notify]],
+    ids=["not-told", "told-another-arrival"],
+)
+@freeze_time(NOW)
+def test_before_dispatch_the_customer_is_told_tracking_number_and_arrival(spec, given):
+    order_id = order(spec)
+    spec.given((ob.inspect(order_id), QIN), *[(make(order_id), LOU) for make in given])
+    later = ob.dispatch(order_id, arrival=ob.ARRIVAL + timedelta(days=1))
+    spec.when(later, LOU).then_rejected(
+        SopRuleViolation, step="2.5.4", rule="tell the customer the tracking number"
+    )
+
+
+@freeze_time(NOW)
+def test_the_customer_is_told_an_expected_arrival_not_in_the_past(spec):
+    order_id = order(spec)
+    spec.when(ob.notify(order_id, arrival=TODAY - timedelta(days=1)), LOU).then_rejected(
+        SopRuleViolation, step="2.5.4", rule="expected arrival cannot be in the past"
+    )
+
+
+@freeze_time(NOW)
+def test_the_customer_is_told_before_dispatch_not_after(spec):
+    order_id = order(spec)
+    spec.given(*ob.shipped(order_id, "60"))
+    spec.when(ob.notify(order_id), LOU).then_rejected(
+        SopRuleViolation, step="2.5.4", rule="has already been dispatched"
+    )
+
+
+@freeze_time(NOW)
+def test_a_tracking_number_identifies_one_shipment(spec):
+    order_id = order(spec)
+    spec.given(*ob.shipped(order_id, "60"), (ob.inspect(order_id, "40", lot="L2"), QIN))
+    spec.when(ob.dispatch(order_id, "40"), LOU).then_rejected(
+        SopRuleViolation, step="2.5.4", rule="a tracking number identifies one shipment"
+    )
+
+
+@pytest.mark.parametrize(
+    ("actor", "allowed"),
+    [(BOB, False), (ALICE, True), (SUE, True)],
+    ids=["another-rep", "owner", "supervisor"],
+)
+@freeze_time(NOW)
+def test_the_owner_a_sales_lead_or_logistics_tells_the_customer(spec, actor, allowed):
+    outcome = spec.when(ob.notify(order(spec)), actor)
+    if allowed:
+        outcome.then("Order.CustomerNotifiedOfDispatch")
+    else:
+        outcome.then_rejected(NotAuthorised, step="2.5.4", rule="does not own this order")
+
+
+# ---- 2.5.4 partial shipments, receipts and completion ----------------------------------
+
+
+@freeze_time(NOW)
+def test_partial_shipments_complete_the_order_when_the_last_receipt_is_confirmed(spec):
+    order_id = order(spec)
+    spec.given(*ob.shipped(order_id, "60", "TRK-1"), *ob.shipped(order_id, "40", "TRK-2"))
+    [first] = spec.when(ob.confirm(order_id, "TRK-1"), LOU).then("Order.DeliveryConfirmed")
+    assert (first.shipment_number, first.items.units) == (1, Decimal(60))
+    assert not spec.app.load(Order, order_id).is_complete
+    confirm_last = ob.confirm(order_id, "TRK-2", kind=ReceiptKind.ACCEPTANCE_REPORT)
+    confirmed, completed = spec.when(confirm_last, ALICE).then(
+        "Order.DeliveryConfirmed", "Order.Completed"
+    )
+    assert (completed.amount, completed.cost) == (b.money("100000"), b.money("60000"))
+    assert (completed.units, completed.shipments) == (Decimal(100), 2)
+    assert (completed.delivered_on, completed.delivery_date) == (TODAY, DELIVERY_DATE)
+    assert completed.customer_id == spec.app.load(Order, order_id).customer_id
+    assert completed.command == confirmed.command == "ConfirmDelivery"
+    assert (completed.actor, confirmed.receipt.kind) == (ALICE, ReceiptKind.ACCEPTANCE_REPORT)
+    done = spec.app.load(Order, order_id)
+    assert (done.is_complete, done.completed_event_id) == (True, completed.event_id)
+
+
+@freeze_time(NOW)
+def test_no_completion_without_a_receipt_confirmation(spec):
+    order_id = order(spec)
+    spec.given(*ob.shipped(order_id, "60", "TRK-1"))
+    spec.when(ob.confirm(order_id, "TRK-1"), LOU).then("Order.DeliveryConfirmed")
+    spec.given(*ob.shipped(order_id, "40", "TRK-2"))  # everything shipped, not all confirmed
+    assert not spec.app.load(Order, order_id).is_complete
+
+
+@freeze_time(NOW)
+def test_every_product_is_delivered_before_the_order_is_complete(spec):
+    opp, contract = uuid4(), uuid4()
+    order_id = ob.order_of(contract)
+    spec.given(*ob.two_product_order(opp, contract), *ob.shipped(order_id))
+    spec.when(ob.confirm(order_id), LOU).then("Order.DeliveryConfirmed")
+    spec.given(
+        (ob.inspect(order_id, "10", lot="L2", product="SN-1"), QIN),
+        (ob.notify(order_id, "TRK-2"), LOU),
+        (ob.dispatch(order_id, "10", "TRK-2", product="SN-1"), LOU),
+    )
+    [*_, completed] = spec.when(ob.confirm(order_id, "TRK-2"), LOU).then(
+        "Order.DeliveryConfirmed", "Order.Completed"
+    )
+    assert (completed.units, completed.amount) == (Decimal(110), b.money("110000"))
+
+
+@freeze_time(NOW)
+def test_delivery_is_confirmed_for_a_dispatched_shipment(spec):
+    order_id = order(spec)
+    spec.given((ob.inspect(order_id), QIN), (ob.notify(order_id), LOU))
+    spec.when(ob.confirm(order_id), LOU).then_rejected(
+        SopRuleViolation, step="2.5.4", rule="for a dispatched shipment"
+    )
+
+
+@freeze_time(NOW)
+def test_a_shipments_receipt_is_confirmed_once(spec):
+    order_id = order(spec)
+    spec.given(*ob.shipped(order_id, "60"), (ob.confirm(order_id), LOU))
+    spec.when(ob.confirm(order_id, reference="DN-2"), LOU).then_rejected(
+        SopRuleViolation, step="2.5.4", rule="confirmed once"
+    )
+
+
+@pytest.mark.parametrize("days", [-1, 1], ids=["before-dispatch", "in-the-future"])
+@freeze_time(NOW)
+def test_goods_are_received_after_dispatch_and_not_in_the_future(spec, days):
+    order_id = order(spec)
+    spec.given(*ob.shipped(order_id))
+    spec.when(ob.confirm(order_id, on=TODAY + timedelta(days=days)), LOU).then_rejected(
+        SopRuleViolation, step="2.5.4", rule="received after dispatch"
+    )
+
+
+@freeze_time(NOW)
+def test_another_rep_cannot_confirm_a_delivery(spec):
+    order_id = order(spec)
+    spec.given(*ob.shipped(order_id))
+    spec.when(ob.confirm(order_id), BOB).then_rejected(
+        NotAuthorised, step="2.5.4", rule="does not own this order"
+    )
+
+
+# ---- cancellation ----------------------------------------------------------------------
+
+
+@freeze_time(NOW)
+def test_a_sales_manager_cancels_an_order_before_anything_shipped(spec):
+    order_id = order(spec)
+    spec.given(*ob.shipped(order_id, "60")[:2])  # inspected and announced, not shipped
+    [cancelled] = spec.when(ob.cancel(order_id), MIA).then("Order.Cancelled")
+    assert (cancelled.amount, cancelled.reason) == (b.money("100000"), ob.cancel(order_id).reason)
+    assert spec.app.load(Order, order_id).is_cancelled
+
+
+@pytest.mark.parametrize("actor", [ALICE, SUE, PAT], ids=["owner", "supervisor", "production"])
+@freeze_time(NOW)
+def test_only_the_roles_policy_names_cancel_an_order(spec, actor):
+    spec.when(ob.cancel(order(spec)), actor).then_rejected(
+        NotAuthorised, step="2.5.1", rule="may not cancel an order"
+    )
+
+
+@freeze_time(NOW)
+def test_the_roles_that_may_cancel_come_from_policy(policy_spec):
+    spec = policy_spec(SalesPolicy(orders=OrderPolicy(cancellation_roles={Role.SALES_SUPERVISOR})))
+    order_id = order(spec)
+    spec.when(ob.cancel(order_id), MIA).then_rejected(NotAuthorised, rule="may not cancel")
+    spec.when(ob.cancel(order_id), SUE).then("Order.Cancelled")
+
+
+@freeze_time(NOW)
+def test_a_sales_director_may_cancel_an_order(spec):
+    spec.when(ob.cancel(order(spec)), DAN).then("Order.Cancelled")
+
+
+@freeze_time(NOW)
+def test_an_order_is_cancelled_only_before_anything_has_shipped(spec):
+    order_id = order(spec)
+    spec.given(*ob.shipped(order_id, "60"))
+    spec.when(ob.cancel(order_id), MIA).then_rejected(
+        SopRuleViolation, step="2.5.1", rule="only before anything has shipped"
+    )
+
+
+# ---- nothing more once cancelled or completed ------------------------------------------
+
+LATER_WORK = [
+    pytest.param(ob.task, ALICE, "2.5.1", id="task"),
+    pytest.param(ob.plan, PAT, "2.5.2", id="plan"),
+    pytest.param(ob.inspect, QIN, "2.5.3", id="inspect"),
+    pytest.param(ob.rework, PAT, "2.5.3", id="rework"),
+    pytest.param(ob.notify, LOU, "2.5.4", id="notify"),
+    pytest.param(ob.confirm, ALICE, "2.5.4", id="confirm"),
+    pytest.param(ob.cancel, MIA, "2.5.1", id="cancel"),
+]
+
+
+@pytest.mark.parametrize(("command", "actor", "step"), LATER_WORK)
+@pytest.mark.parametrize("end", ["cancelled", "completed"])
+@freeze_time(NOW)
+def test_nothing_more_is_recorded_on_a_cancelled_or_completed_order(
+    spec, end, command, actor, step
+):
+    opp, contract = uuid4(), uuid4()
+    order_id = ob.order_of(contract)
+    if end == "cancelled":
+        spec.given(*ob.entered_order(opp, contract), (ob.cancel(order_id), MIA))
+    else:
+        spec.given(*ob.completed_order(opp, contract))
+    spec.when(command(order_id), actor).then_rejected(
+        SopRuleViolation, step=step, rule=f"nothing more is recorded on an order that is {end}"
+    )
