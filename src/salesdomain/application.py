@@ -39,6 +39,7 @@ from salesdomain.errors import (
     SalesDomainError,
 )
 from salesdomain.handling import HANDLERS, LatestAggregates, UnitOfWork
+from salesdomain.people.employee import Employee
 from salesdomain.policy import SalesPolicy
 from salesdomain.sop import recordable_step
 from salesdomain.transcodings import register_domain_transcodings
@@ -67,6 +68,10 @@ class SalesApplication(Application[UUID]):
     name = "SalesApplication"
     MAX_ATTEMPTS: ClassVar[int] = 5
     CACHE_SIZE: ClassVar[int] = 10_000
+    # Long-lived aggregates load from a snapshot taken every N events.
+    snapshotting_intervals: ClassVar[dict[type[Any], int]] = {
+        Employee: Employee.SNAPSHOT_INTERVAL,
+    }
 
     def __init__(
         self,

@@ -1,0 +1,377 @@
+"""Candidate: one applicant's path from application to hire or rejection (SOP 3.1.3, 3.1.4).
+
+A candidate applies for an agreed requisition through one of its chosen channels; the
+CV is screened against every requirement; who passes is interviewed (phone, on-site)
+by employees who score each of the five criteria from 1 to 5.  A sales manager,
+director or general manager decides to hire after an on-site interview; HR sends the
+offer (position, salary, start date), which the candidate accepts or declines; the
+hire signs the labour contract within the set time and becomes an employee.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from enum import Enum
+from typing import TYPE_CHECKING
+from uuid import UUID
+
+from salesdomain.aggregate import Evidence, SopAggregate
+from salesdomain.errors import NotAuthorised, SopRuleViolation
+from salesdomain.people.employee import Employee, check_manager
+from salesdomain.people.requisition import Requisition
+from salesdomain.people.values import (
+    HiringChannel,
+    Interview,
+    InterviewCriterion,
+    InterviewKind,
+    Offer,
+    Screening,
+)
+from salesdomain.sop import Role, step
+
+HIRING_DECIDERS = frozenset({Role.SALES_MANAGER, Role.SALES_DIRECTOR, Role.GENERAL_MANAGER})
+
+
+def formalities_limit() -> timedelta:
+    """How long after the start date the hire may sign the labour contract (SOP 3.1.4)."""
+    limit = step("3.1.4").time_limit
+    assert limit is not None
+    return limit.default
+
+
+class CandidateStatus(Enum):
+    APPLIED = "applied"
+    SCREENED_OUT = "screened out"
+    SHORTLISTED = "shortlisted"
+    SELECTED = "selected"
+    OFFERED = "offered"
+    OFFER_ACCEPTED = "offer accepted"
+    OFFER_DECLINED = "offer declined"
+    REJECTED = "rejected"
+    HIRED = "hired"
+
+
+_FINAL = frozenset({CandidateStatus.SCREENED_OUT, CandidateStatus.REJECTED, CandidateStatus.HIRED})
+_MAY_BE_OFFERED = frozenset(
+    {
+        CandidateStatus.SELECTED,
+        CandidateStatus.OFFERED,
+        CandidateStatus.OFFER_DECLINED,
+        CandidateStatus.OFFER_ACCEPTED,
+    }
+)
+
+
+class Candidate(SopAggregate):
+    class Event(SopAggregate.Event):
+        pass
+
+    class Applied(Event, SopAggregate.Created):
+        SOP_STEP = "3.1.3"
+        requisition_id: UUID
+        name: str
+        contact: str
+        channel: HiringChannel
+        cv_summary: str
+
+        def apply(self, cand: Candidate) -> None:
+            cand.requisition_id = self.requisition_id
+            cand.name = self.name
+            cand.channel = self.channel
+            cand.status = CandidateStatus.APPLIED
+            cand.screening = None
+            cand.interviews = ()
+            cand.offer = None
+            cand.offers_sent = 0
+            cand.employee_id = None
+
+    class Screened(Event):
+        SOP_STEP = "3.1.3"
+        screening: Screening
+
+        def apply(self, cand: Candidate) -> None:
+            cand.screening = self.screening
+            passed = self.screening.passed
+            cand.status = CandidateStatus.SHORTLISTED if passed else CandidateStatus.SCREENED_OUT
+
+    class Interviewed(Event):
+        SOP_STEP = "3.1.3"
+        interview: Interview
+
+        def apply(self, cand: Candidate) -> None:
+            cand.interviews = (*cand.interviews, self.interview)
+
+    class Selected(Event):
+        SOP_STEP = "3.1.4"
+        reasons: str
+
+        def apply(self, cand: Candidate) -> None:
+            cand.status = CandidateStatus.SELECTED
+
+    class Rejected(Event):
+        SOP_STEP = "3.1.4"
+        reasons: str
+
+        def apply(self, cand: Candidate) -> None:
+            cand.status = CandidateStatus.REJECTED
+
+    class OfferSent(Event):
+        SOP_STEP = "3.1.4"
+        offer_number: int
+        offer: Offer
+
+        def apply(self, cand: Candidate) -> None:
+            cand.offer = self.offer
+            cand.offers_sent = self.offer_number
+            cand.status = CandidateStatus.OFFERED
+
+    class OfferAccepted(Event):
+        SOP_STEP = "3.1.4"
+        offer_number: int
+
+        def apply(self, cand: Candidate) -> None:
+            cand.status = CandidateStatus.OFFER_ACCEPTED
+
+    class OfferDeclined(Event):
+        SOP_STEP = "3.1.4"
+        offer_number: int
+        reason: str
+
+        def apply(self, cand: Candidate) -> None:
+            cand.status = CandidateStatus.OFFER_DECLINED
+
+    class Hired(Event):
+        SOP_STEP = "3.1.4"
+        employee_id: UUID
+        signed_on: date
+        contract_number: str
+
+        def apply(self, cand: Candidate) -> None:
+            cand.status = CandidateStatus.HIRED
+            cand.employee_id = self.employee_id
+
+    if TYPE_CHECKING:
+        requisition_id: UUID
+        name: str
+        channel: HiringChannel
+        status: CandidateStatus
+        screening: Screening | None
+        interviews: tuple[Interview, ...]
+        offer: Offer | None
+        offers_sent: int
+        employee_id: UUID | None
+
+    # ---- 3.1.3 Screening and interviews ---------------------------------------------
+
+    @classmethod
+    def apply_for(
+        cls,
+        evidence: Evidence,
+        *,
+        candidate_id: UUID,
+        requisition: Requisition,
+        name: str,
+        contact: str,
+        channel: HiringChannel,
+        cv_summary: str,
+    ) -> Candidate:
+        requisition.ensure_open("3.1.3")
+        if not requisition.agreed:
+            raise SopRuleViolation(
+                "3.1.3",
+                "candidates are sought only for a hiring need agreed with the sales head",
+                requisition.profile.position,
+            )
+        if not requisition.takes_applications_through(channel):
+            chosen = requisition.channels.channels if requisition.channels else ()
+            raise SopRuleViolation(
+                "3.1.3",
+                "a candidate applies through one of the channels chosen for the position",
+                f"{channel.value} is not among: {', '.join(c.value for c in chosen) or 'none'}",
+            )
+        return cls._start(
+            cls.Applied,
+            evidence,
+            id=candidate_id,
+            case_id=requisition.case_id,
+            requisition_id=requisition.id,
+            name=name,
+            contact=contact,
+            channel=channel,
+            cv_summary=cv_summary,
+        )
+
+    def screen(
+        self, evidence: Evidence, screening: Screening, *, requirements: tuple[str, ...]
+    ) -> None:
+        if self.status is not CandidateStatus.APPLIED:
+            raise SopRuleViolation("3.1.3", "a CV is screened once", self.name)
+        wanted = {r.casefold() for r in requirements}
+        checked = {c.requirement.casefold() for c in screening.checks}
+        if checked != wanted:
+            missing = ", ".join(r for r in requirements if r.casefold() not in checked)
+            unknown = ", ".join(
+                c.requirement for c in screening.checks if c.requirement.casefold() not in wanted
+            )
+            raise SopRuleViolation(
+                "3.1.3",
+                "the CV is screened against every requirement of the position, and only those",
+                f"not checked: {missing or 'none'}; not required: {unknown or 'none'}",
+            )
+        if screening.passed and screening.unmet:
+            raise SopRuleViolation(
+                "3.1.3",
+                "a candidate passes screening only if the CV meets every requirement",
+                f"not met: {', '.join(screening.unmet)}",
+            )
+        self._record(self.Screened, evidence, screening=screening)
+
+    def record_interview(
+        self, evidence: Evidence, interview: Interview, *, interviewer: Employee, today: date
+    ) -> None:
+        if self.status is not CandidateStatus.SHORTLISTED:
+            raise SopRuleViolation(
+                "3.1.3",
+                "interviews are held with candidates who passed screening, before the decision",
+                f"{self.name} is {self.status.value}",
+            )
+        missing = [c.label for c in InterviewCriterion if c not in _criteria(interview)]
+        if missing:
+            raise SopRuleViolation(
+                "3.1.3",
+                "every interview assesses product knowledge, selling skill, communication, "
+                "teamwork and professionalism",
+                f"not scored: {', '.join(missing)}",
+            )
+        if not interviewer.is_active:
+            raise SopRuleViolation(
+                "3.1.3", "interviews are held by active employees", f"{interviewer.name} has left"
+            )
+        if interview.held_on > today:
+            raise SopRuleViolation(
+                "3.1.3", "an interview is recorded once it was held", f"held on {interview.held_on}"
+            )
+        self._record(self.Interviewed, evidence, interview=interview)
+
+    # ---- 3.1.4 Hiring decision ------------------------------------------------------
+
+    def select(self, evidence: Evidence, *, reasons: str) -> None:
+        if evidence.actor.role not in HIRING_DECIDERS:
+            raise NotAuthorised(
+                "3.1.4",
+                str(evidence.actor),
+                "may not decide a hire: a sales manager, sales director or general manager does",
+            )
+        if self.status is not CandidateStatus.SHORTLISTED:
+            raise SopRuleViolation(
+                "3.1.4",
+                "a hire is decided once, after screening",
+                f"{self.name} is {self.status.value}",
+            )
+        if not any(i.kind is InterviewKind.ON_SITE for i in self.interviews):
+            raise SopRuleViolation(
+                "3.1.4",
+                "a hire is decided on the whole picture: after an on-site interview",
+                self.name,
+            )
+        self._record(self.Selected, evidence, reasons=reasons)
+
+    def reject(self, evidence: Evidence, *, reasons: str) -> None:
+        self._ensure_in_process("3.1.4")
+        if self.status is CandidateStatus.APPLIED:
+            raise SopRuleViolation(
+                "3.1.4",
+                "a candidate is rejected on the whole picture: screen the CV first (3.1.3)",
+                self.name,
+            )
+        self._record(self.Rejected, evidence, reasons=reasons)
+
+    def send_offer(
+        self,
+        evidence: Evidence,
+        offer: Offer,
+        *,
+        requisition: Requisition,
+        manager: Employee | None,
+        today: date,
+    ) -> None:
+        if self.status not in _MAY_BE_OFFERED:
+            raise SopRuleViolation(
+                "3.1.4",
+                "an offer follows a decision to hire",
+                f"{self.name} is {self.status.value}",
+            )
+        requisition.ensure_open("3.1.4")
+        check_manager("3.1.4", None, manager)
+        if offer.start_date < today:
+            raise SopRuleViolation(
+                "3.1.4", "the start date of an offer is not in the past", str(offer.start_date)
+            )
+        self._record(self.OfferSent, evidence, offer_number=self.offers_sent + 1, offer=offer)
+
+    def accept_offer(self, evidence: Evidence) -> None:
+        self._awaiting_answer()
+        self._record(self.OfferAccepted, evidence, offer_number=self.offers_sent)
+
+    def decline_offer(self, evidence: Evidence, *, reason: str) -> None:
+        self._awaiting_answer()
+        self._record(self.OfferDeclined, evidence, offer_number=self.offers_sent, reason=reason)
+
+    def sign_labour_contract(
+        self,
+        evidence: Evidence,
+        *,
+        employee_id: UUID,
+        signed_on: date,
+        contract_number: str,
+        today: date,
+    ) -> Offer:
+        """Record the signed contract; the accepted offer the employee is hired on."""
+        if self.status is not CandidateStatus.OFFER_ACCEPTED or self.offer is None:
+            raise SopRuleViolation(
+                "3.1.4",
+                "the labour contract is signed after the offer is accepted",
+                f"{self.name} is {self.status.value}",
+            )
+        if signed_on > today:
+            raise SopRuleViolation(
+                "3.1.4", "a labour contract is recorded once it is signed", f"dated {signed_on}"
+            )
+        deadline = self.offer.start_date + formalities_limit()
+        if signed_on > deadline:
+            raise SopRuleViolation(
+                "3.1.4",
+                "the hire completes onboarding formalities and signs the labour contract "
+                "within the set time",
+                f"start date {self.offer.start_date}; signed by {deadline} at the latest",
+            )
+        self._record(
+            self.Hired,
+            evidence,
+            employee_id=employee_id,
+            signed_on=signed_on,
+            contract_number=contract_number,
+        )
+        return self.offer
+
+    # ---- rules shared by the steps ----------------------------------------------------
+
+    def _ensure_in_process(self, code: str) -> None:
+        if self.status in _FINAL:
+            raise SopRuleViolation(
+                code,
+                "nothing more is recorded on a candidate who was screened out, rejected or hired",
+                f"{self.name} is {self.status.value}",
+            )
+
+    def _awaiting_answer(self) -> None:
+        if self.status is not CandidateStatus.OFFERED:
+            raise SopRuleViolation(
+                "3.1.4",
+                "only an offer waiting for the candidate's answer is accepted or declined",
+                f"{self.name} is {self.status.value}",
+            )
+
+
+def _criteria(interview: Interview) -> set[InterviewCriterion]:
+    return {s.criterion for s in interview.scores}

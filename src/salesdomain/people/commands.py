@@ -1,0 +1,332 @@
+"""Commands of sales team management: recruitment, employees, training, targets.
+
+SOP 3.1 (requisitions, candidates, hiring), 3.2 (training and development), 3.3.4
+(promotions and pay) and the goal-driven principle of section 1 (sales targets,
+recorded under the KPI system, 3.3.1).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Annotated, Self
+from uuid import UUID, uuid4
+
+from pydantic import Field, field_validator, model_validator
+
+from salesdomain.commands import Command
+from salesdomain.people.values import (
+    CareerGoal,
+    CriterionScore,
+    HiringChannel,
+    HiringDecision,
+    InterviewKind,
+    JobProfile,
+    LeavingReason,
+    Offer,
+    OnboardingTopic,
+    Period,
+    Screening,
+    TargetFigures,
+    TrainerKind,
+)
+from salesdomain.sop import Role
+from salesdomain.values import Money, NonEmptyStr, Text
+
+# ---- 3.1.1 / 3.1.2 Requisitions ------------------------------------------------------------
+
+
+class OpenRequisition(Command):
+    """Raise a hiring need: position, headcount, duties and requirements."""
+
+    SOP_STEP = "3.1.1"
+    requisition_id: UUID = Field(default_factory=uuid4)
+    profile: JobProfile
+    headcount: int = Field(ge=1, le=1000)
+    justification: NonEmptyStr
+
+
+class AgreeRequisition(Command):
+    """The sales head agrees the hiring need."""
+
+    SOP_STEP = "3.1.1"
+    requisition_id: UUID
+    comments: Text = ""
+
+
+class ChooseHiringChannels(Command):
+    """Choose where to advertise the position (job sites, campus, referrals, ...)."""
+
+    SOP_STEP = "3.1.2"
+    requisition_id: UUID
+    channels: tuple[HiringChannel, ...] = Field(min_length=1)
+
+    @field_validator("channels")
+    @classmethod
+    def _each_once(cls, channels: tuple[HiringChannel, ...]) -> tuple[HiringChannel, ...]:
+        if len(set(channels)) != len(channels):
+            raise ValueError("each channel is named once")
+        return channels
+
+
+class CloseRequisition(Command):
+    """Close a hiring need before it is filled (a filled one closes by itself)."""
+
+    SOP_STEP = "3.1.1"
+    requisition_id: UUID
+    reason: NonEmptyStr
+
+
+# ---- 3.1.3 Candidates ------------------------------------------------------------------------
+
+
+class RecordApplication(Command):
+    """A candidate applied for a requisition through one of its channels."""
+
+    SOP_STEP = "3.1.3"
+    candidate_id: UUID = Field(default_factory=uuid4)
+    requisition_id: UUID
+    name: NonEmptyStr
+    contact: NonEmptyStr
+    channel: HiringChannel
+    cv_summary: Text = ""
+
+
+class ScreenCandidate(Command):
+    """Screen the CV against each of the position's requirements: pass or fail, why."""
+
+    SOP_STEP = "3.1.3"
+    candidate_id: UUID
+    screening: Screening
+
+
+class RecordInterview(Command):
+    """A phone or on-site interview by an employee, scored 1-5 on each criterion."""
+
+    SOP_STEP = "3.1.3"
+    candidate_id: UUID
+    kind: InterviewKind
+    held_on: date
+    interviewer_id: UUID
+    scores: tuple[CriterionScore, ...] = Field(min_length=1)
+    notes: Text = ""
+
+
+# ---- 3.1.4 Hiring decision -------------------------------------------------------------------
+
+
+class DecideOnCandidate(Command):
+    """Hire or reject, on the whole picture, with the reasons."""
+
+    SOP_STEP = "3.1.4"
+    candidate_id: UUID
+    decision: HiringDecision
+    reasons: NonEmptyStr
+
+
+class SendOffer(Command):
+    """Send (or revise) the offer: position, salary, start date, manager."""
+
+    SOP_STEP = "3.1.4"
+    candidate_id: UUID
+    offer: Offer
+
+
+class AcceptOffer(Command):
+    SOP_STEP = "3.1.4"
+    candidate_id: UUID
+
+
+class DeclineOffer(Command):
+    SOP_STEP = "3.1.4"
+    candidate_id: UUID
+    reason: NonEmptyStr
+
+
+class SignLabourContract(Command):
+    """The hire signed the labour contract: the candidate becomes an employee."""
+
+    SOP_STEP = "3.1.4"
+    candidate_id: UUID
+    employee_id: UUID = Field(default_factory=uuid4)
+    signed_on: date
+    contract_number: Text = ""
+
+
+class EnrolEmployee(Command):
+    """Register a member of staff who was hired before the system existed."""
+
+    SOP_STEP = "3.1.4"
+    employee_id: UUID = Field(default_factory=uuid4)
+    name: NonEmptyStr
+    position: NonEmptyStr
+    team: NonEmptyStr
+    manager_id: UUID | None = None
+    roles: tuple[Role, ...] = Field(min_length=1)
+    salary: Money
+    start_date: date
+    onboarding_completed: bool = True
+
+    @model_validator(mode="after")
+    def _valid(self) -> Self:
+        _person_roles(self.roles)
+        if self.salary.amount <= 0:
+            raise ValueError("the salary must be more than zero")
+        return self
+
+
+# ---- 3.2 Training and development ------------------------------------------------------------
+
+
+class CompleteOnboardingTraining(Command):
+    """Onboarding training done: every topic covered."""
+
+    SOP_STEP = "3.2.1"
+    employee_id: UUID
+    topics: tuple[OnboardingTopic, ...] = Field(min_length=1)
+    completed_on: date
+
+
+class RecordTraining(Command):
+    """One periodic training: topic, internal or external trainer, hours, date."""
+
+    SOP_STEP = "3.2.2"
+    employee_id: UUID
+    topic: NonEmptyStr
+    trainer_kind: TrainerKind
+    trainer: NonEmptyStr
+    hours: Annotated[Decimal, Field(gt=0, le=1000)]
+    held_on: date
+    course: Text = ""
+
+
+class SetCareerPlan(Command):
+    """Set (or replace) the individual career development plan."""
+
+    SOP_STEP = "3.2.3"
+    employee_id: UUID
+    goals: tuple[CareerGoal, ...] = Field(min_length=1)
+    promotion_path: tuple[NonEmptyStr, ...] = ()
+    next_review: date
+
+
+class ReviewCareerPlan(Command):
+    SOP_STEP = "3.2.3"
+    employee_id: UUID
+    notes: NonEmptyStr
+    next_review: date
+
+
+class ChangePosition(Command):
+    SOP_STEP = "3.2.3"
+    employee_id: UUID
+    position: NonEmptyStr
+    effective: date
+    reason: NonEmptyStr
+
+
+class ChangeTeam(Command):
+    SOP_STEP = "3.2.3"
+    employee_id: UUID
+    team: NonEmptyStr
+    effective: date
+
+
+class ChangeManager(Command):
+    """Make another active employee the manager (or none, at the top of the company)."""
+
+    SOP_STEP = "3.2.3"
+    employee_id: UUID
+    manager_id: UUID | None
+
+
+class GrantRole(Command):
+    SOP_STEP = "3.1.4"
+    employee_id: UUID
+    role: Role
+
+    @field_validator("role")
+    @classmethod
+    def _person_role(cls, role: Role) -> Role:
+        _person_roles((role,))
+        return role
+
+
+class RevokeRole(Command):
+    SOP_STEP = "3.1.4"
+    employee_id: UUID
+    role: Role
+
+
+# ---- 3.3.4 Promotion and pay (approved by the sender) ----------------------------------------
+
+
+class Promote(Command):
+    """Approve a promotion: new position, and where they change, roles and salary."""
+
+    SOP_STEP = "3.3.4"
+    employee_id: UUID
+    position: NonEmptyStr
+    roles: tuple[Role, ...] | None = None
+    salary: Money | None = None
+    effective: date
+    reason: NonEmptyStr
+
+    @model_validator(mode="after")
+    def _valid(self) -> Self:
+        if self.roles is not None:
+            if not self.roles:
+                raise ValueError("a promotion leaves the employee at least one role")
+            _person_roles(self.roles)
+        return self
+
+
+class ChangePay(Command):
+    """Approve a pay change."""
+
+    SOP_STEP = "3.3.4"
+    employee_id: UUID
+    salary: Money
+    effective: date
+    reason: NonEmptyStr
+
+    @field_validator("salary")
+    @classmethod
+    def _positive(cls, salary: Money) -> Money:
+        if salary.amount <= 0:
+            raise ValueError("the salary must be more than zero")
+        return salary
+
+
+class RecordLeaving(Command):
+    SOP_STEP = "3.1.4"
+    employee_id: UUID
+    reason: LeavingReason
+    details: Text = ""
+    last_day: date
+
+
+# ---- 1 Goal-driven: sales targets (recorded under 3.3.1) -------------------------------------
+
+
+class SetSalesTarget(Command):
+    """Set or revise the sales target of a representative or a team for a period."""
+
+    SOP_STEP = "3.3.1"
+    employee_id: UUID | None = None
+    team: Text = ""
+    period: Period
+    figures: TargetFigures
+
+    @model_validator(mode="after")
+    def _one_subject(self) -> Self:
+        if (self.employee_id is None) == (not self.team):
+            raise ValueError("name either the employee_id or the team, not both")
+        return self
+
+
+def _person_roles(roles: tuple[Role, ...]) -> None:
+    if len(set(roles)) != len(roles):
+        raise ValueError("each role is named once")
+    if Role.AUTOMATED_POLICY in roles:
+        raise ValueError("automated policy is the role of named policies, not of a person")

@@ -1,0 +1,341 @@
+"""Handlers of sales team management: load, call the aggregate, done."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from salesdomain.aggregate import event_id_of
+from salesdomain.errors import SopRuleViolation
+from salesdomain.handling import UnitOfWork, handles
+from salesdomain.people import commands as c
+from salesdomain.people.candidate import Candidate
+from salesdomain.people.employee import Employee
+from salesdomain.people.requisition import Requisition
+from salesdomain.people.targets import SalesTarget
+from salesdomain.people.values import (
+    CareerPlan,
+    HiringChannels,
+    HiringDecision,
+    Interview,
+    OnboardingTopics,
+    RoleSet,
+    TargetSubject,
+    Training,
+)
+
+_LONGEST_REPORTING_LINE = 50
+
+
+def _manager(uow: UnitOfWork, manager_id: UUID | None) -> Employee | None:
+    return None if manager_id is None else uow.load(Employee, manager_id)
+
+
+def _reporting_line(uow: UnitOfWork, manager: Employee | None) -> list[UUID]:
+    """The ids of ``manager`` and the managers above, up the line."""
+    line: list[UUID] = []
+    current = manager
+    while current is not None and len(line) < _LONGEST_REPORTING_LINE:
+        line.append(current.id)
+        above = current.manager_id
+        current = None if above is None or above in line else uow.find(Employee, above)
+    return line
+
+
+# ---- 3.1.1 / 3.1.2 Requisitions ---------------------------------------------------------------
+
+
+@handles(c.OpenRequisition)
+def open_requisition(cmd: c.OpenRequisition, uow: UnitOfWork) -> None:
+    uow.add(
+        Requisition.open(
+            uow.evidence,
+            requisition_id=cmd.requisition_id,
+            profile=cmd.profile,
+            headcount=cmd.headcount,
+            justification=cmd.justification,
+        )
+    )
+
+
+@handles(c.AgreeRequisition)
+def agree_requisition(cmd: c.AgreeRequisition, uow: UnitOfWork) -> None:
+    uow.load(Requisition, cmd.requisition_id).agree(uow.evidence, comments=cmd.comments)
+
+
+@handles(c.ChooseHiringChannels)
+def choose_hiring_channels(cmd: c.ChooseHiringChannels, uow: UnitOfWork) -> None:
+    uow.load(Requisition, cmd.requisition_id).choose_channels(
+        uow.evidence, HiringChannels(channels=cmd.channels)
+    )
+
+
+@handles(c.CloseRequisition)
+def close_requisition(cmd: c.CloseRequisition, uow: UnitOfWork) -> None:
+    uow.load(Requisition, cmd.requisition_id).close(uow.evidence, reason=cmd.reason)
+
+
+# ---- 3.1.3 Candidates ---------------------------------------------------------------------------
+
+
+@handles(c.RecordApplication)
+def record_application(cmd: c.RecordApplication, uow: UnitOfWork) -> None:
+    uow.add(
+        Candidate.apply_for(
+            uow.evidence,
+            candidate_id=cmd.candidate_id,
+            requisition=uow.load(Requisition, cmd.requisition_id),
+            name=cmd.name,
+            contact=cmd.contact,
+            channel=cmd.channel,
+            cv_summary=cmd.cv_summary,
+        )
+    )
+
+
+@handles(c.ScreenCandidate)
+def screen_candidate(cmd: c.ScreenCandidate, uow: UnitOfWork) -> None:
+    candidate = uow.load(Candidate, cmd.candidate_id)
+    requisition = uow.load(Requisition, candidate.requisition_id)
+    candidate.screen(uow.evidence, cmd.screening, requirements=requisition.profile.requirements)
+
+
+@handles(c.RecordInterview)
+def record_interview(cmd: c.RecordInterview, uow: UnitOfWork) -> None:
+    candidate = uow.load(Candidate, cmd.candidate_id)
+    interviewer = uow.load(Employee, cmd.interviewer_id)
+    interview = Interview(
+        kind=cmd.kind,
+        held_on=cmd.held_on,
+        interviewer_id=interviewer.id,
+        interviewer_name=interviewer.name,
+        scores=cmd.scores,
+        notes=cmd.notes,
+    )
+    candidate.record_interview(
+        uow.evidence, interview, interviewer=interviewer, today=uow.now().date()
+    )
+
+
+# ---- 3.1.4 Hiring decision ----------------------------------------------------------------------
+
+
+@handles(c.DecideOnCandidate)
+def decide_on_candidate(cmd: c.DecideOnCandidate, uow: UnitOfWork) -> None:
+    candidate = uow.load(Candidate, cmd.candidate_id)
+    if cmd.decision is HiringDecision.HIRE:
+        candidate.select(uow.evidence, reasons=cmd.reasons)
+    else:
+        candidate.reject(uow.evidence, reasons=cmd.reasons)
+
+
+@handles(c.SendOffer)
+def send_offer(cmd: c.SendOffer, uow: UnitOfWork) -> None:
+    candidate = uow.load(Candidate, cmd.candidate_id)
+    candidate.send_offer(
+        uow.evidence,
+        cmd.offer,
+        requisition=uow.load(Requisition, candidate.requisition_id),
+        manager=_manager(uow, cmd.offer.manager_id),
+        today=uow.now().date(),
+    )
+
+
+@handles(c.AcceptOffer)
+def accept_offer(cmd: c.AcceptOffer, uow: UnitOfWork) -> None:
+    uow.load(Candidate, cmd.candidate_id).accept_offer(uow.evidence)
+
+
+@handles(c.DeclineOffer)
+def decline_offer(cmd: c.DeclineOffer, uow: UnitOfWork) -> None:
+    uow.load(Candidate, cmd.candidate_id).decline_offer(uow.evidence, reason=cmd.reason)
+
+
+@handles(c.SignLabourContract)
+def sign_labour_contract(cmd: c.SignLabourContract, uow: UnitOfWork) -> None:
+    """The candidate is hired, the employee created, the requisition filled: one write."""
+    candidate = uow.load(Candidate, cmd.candidate_id)
+    requisition = uow.load(Requisition, candidate.requisition_id)
+    _not_registered(uow, cmd.employee_id)
+    offer = candidate.sign_labour_contract(
+        uow.evidence,
+        employee_id=cmd.employee_id,
+        signed_on=cmd.signed_on,
+        contract_number=cmd.contract_number,
+        today=uow.now().date(),
+    )
+    requisition.fill(uow.evidence, candidate_id=candidate.id, employee_id=cmd.employee_id)
+    uow.add(
+        Employee.hire(
+            uow.evidence,
+            employee_id=cmd.employee_id,
+            name=candidate.name,
+            position=offer.position,
+            team=requisition.profile.team,
+            manager=_manager(uow, offer.manager_id),
+            roles=requisition.profile.roles,
+            salary=offer.salary,
+            start_date=offer.start_date,
+            candidate_id=candidate.id,
+            requisition_id=requisition.id,
+            signed_on=cmd.signed_on,
+            caused_by=event_id_of(candidate.id, candidate.version),
+        )
+    )
+
+
+def _not_registered(uow: UnitOfWork, employee_id: UUID) -> None:
+    if uow.find(Employee, employee_id) is not None:
+        raise SopRuleViolation("3.1.4", "an employee is registered once", str(employee_id))
+
+
+# ---- 3.1.4 Employees --------------------------------------------------------------------------
+
+
+@handles(c.EnrolEmployee)
+def enrol_employee(cmd: c.EnrolEmployee, uow: UnitOfWork) -> None:
+    _not_registered(uow, cmd.employee_id)
+    uow.add(
+        Employee.enrol(
+            uow.evidence,
+            employee_id=cmd.employee_id,
+            name=cmd.name,
+            position=cmd.position,
+            team=cmd.team,
+            manager=_manager(uow, cmd.manager_id),
+            roles=RoleSet(roles=cmd.roles),
+            salary=cmd.salary,
+            start_date=cmd.start_date,
+            onboarding_completed=cmd.onboarding_completed,
+        )
+    )
+
+
+@handles(c.GrantRole)
+def grant_role(cmd: c.GrantRole, uow: UnitOfWork) -> None:
+    uow.load(Employee, cmd.employee_id).grant_role(uow.evidence, cmd.role)
+
+
+@handles(c.RevokeRole)
+def revoke_role(cmd: c.RevokeRole, uow: UnitOfWork) -> None:
+    uow.load(Employee, cmd.employee_id).revoke_role(uow.evidence, cmd.role)
+
+
+@handles(c.RecordLeaving)
+def record_leaving(cmd: c.RecordLeaving, uow: UnitOfWork) -> None:
+    uow.load(Employee, cmd.employee_id).record_leaving(
+        uow.evidence, reason=cmd.reason, details=cmd.details, last_day=cmd.last_day
+    )
+
+
+# ---- 3.2 Training and development -------------------------------------------------------------
+
+
+@handles(c.CompleteOnboardingTraining)
+def complete_onboarding_training(cmd: c.CompleteOnboardingTraining, uow: UnitOfWork) -> None:
+    uow.load(Employee, cmd.employee_id).complete_onboarding(
+        uow.evidence,
+        OnboardingTopics(topics=cmd.topics),
+        completed_on=cmd.completed_on,
+        today=uow.now().date(),
+    )
+
+
+@handles(c.RecordTraining)
+def record_training(cmd: c.RecordTraining, uow: UnitOfWork) -> None:
+    training = Training(
+        topic=cmd.topic,
+        trainer_kind=cmd.trainer_kind,
+        trainer=cmd.trainer,
+        hours=cmd.hours,
+        held_on=cmd.held_on,
+        course=cmd.course,
+    )
+    uow.load(Employee, cmd.employee_id).record_training(
+        uow.evidence, training, today=uow.now().date()
+    )
+
+
+@handles(c.SetCareerPlan)
+def set_career_plan(cmd: c.SetCareerPlan, uow: UnitOfWork) -> None:
+    plan = CareerPlan(
+        goals=cmd.goals, promotion_path=cmd.promotion_path, next_review=cmd.next_review
+    )
+    uow.load(Employee, cmd.employee_id).set_career_plan(uow.evidence, plan, today=uow.now().date())
+
+
+@handles(c.ReviewCareerPlan)
+def review_career_plan(cmd: c.ReviewCareerPlan, uow: UnitOfWork) -> None:
+    uow.load(Employee, cmd.employee_id).review_career_plan(
+        uow.evidence, notes=cmd.notes, next_review=cmd.next_review, today=uow.now().date()
+    )
+
+
+@handles(c.ChangePosition)
+def change_position(cmd: c.ChangePosition, uow: UnitOfWork) -> None:
+    uow.load(Employee, cmd.employee_id).change_position(
+        uow.evidence, position=cmd.position, effective=cmd.effective, reason=cmd.reason
+    )
+
+
+@handles(c.ChangeTeam)
+def change_team(cmd: c.ChangeTeam, uow: UnitOfWork) -> None:
+    uow.load(Employee, cmd.employee_id).change_team(
+        uow.evidence, team=cmd.team, effective=cmd.effective
+    )
+
+
+@handles(c.ChangeManager)
+def change_manager(cmd: c.ChangeManager, uow: UnitOfWork) -> None:
+    employee = uow.load(Employee, cmd.employee_id)
+    manager = _manager(uow, cmd.manager_id)
+    employee.change_manager(uow.evidence, manager, reporting_line=_reporting_line(uow, manager))
+
+
+# ---- 3.3.4 Promotion and pay --------------------------------------------------------------------
+
+
+@handles(c.Promote)
+def promote(cmd: c.Promote, uow: UnitOfWork) -> None:
+    uow.load(Employee, cmd.employee_id).promote(
+        uow.evidence,
+        position=cmd.position,
+        roles=RoleSet(roles=cmd.roles) if cmd.roles is not None else None,
+        salary=cmd.salary,
+        effective=cmd.effective,
+        reason=cmd.reason,
+    )
+
+
+@handles(c.ChangePay)
+def change_pay(cmd: c.ChangePay, uow: UnitOfWork) -> None:
+    uow.load(Employee, cmd.employee_id).change_pay(
+        uow.evidence, salary=cmd.salary, effective=cmd.effective, reason=cmd.reason
+    )
+
+
+# ---- 1 Goal-driven: sales targets -----------------------------------------------------------
+
+
+@handles(c.SetSalesTarget)
+def set_sales_target(cmd: c.SetSalesTarget, uow: UnitOfWork) -> None:
+    """Set the target of the employee or team for the period, or revise it."""
+    if cmd.employee_id is not None:
+        subject = TargetSubject.employee(cmd.employee_id)
+        employee: Employee | None = uow.load(Employee, cmd.employee_id)
+    else:
+        subject, employee = TargetSubject.of_team(cmd.team), None
+    today = uow.now().date()
+    existing = uow.find(SalesTarget, SalesTarget.id_for(subject, cmd.period))
+    if existing is not None:
+        existing.revise(uow.evidence, cmd.figures, today=today)
+        return
+    uow.add(
+        SalesTarget.set(
+            uow.evidence,
+            subject=subject,
+            period=cmd.period,
+            figures=cmd.figures,
+            employee=employee,
+            today=today,
+        )
+    )

@@ -1,0 +1,376 @@
+"""Value objects of sales team management: hiring, training, careers, targets (SOP 1, 3.1, 3.2)."""
+
+from __future__ import annotations
+
+import calendar
+import re
+from datetime import date
+from decimal import Decimal
+from enum import Enum
+from typing import Annotated, ClassVar, Self
+from uuid import UUID
+
+from pydantic import Field, field_validator, model_validator
+
+from salesdomain.sop import Role
+from salesdomain.values import Money, NonEmptyStr, Text, ValueObject, stored_enum
+
+# ---- 3.1 Recruitment ----------------------------------------------------------------------
+
+
+@stored_enum
+class HiringChannel(Enum):
+    """Where candidates are sought (SOP 3.1.2)."""
+
+    JOB_SITE = "job_site"
+    SOCIAL_MEDIA = "social_media"
+    CAMPUS = "campus"
+    JOB_FAIR = "job_fair"
+    FORUM = "forum"
+    REFERRAL = "referral"
+
+
+@stored_enum
+class InterviewKind(Enum):
+    PHONE = "phone"
+    ON_SITE = "on_site"
+
+
+@stored_enum
+class InterviewCriterion(Enum):
+    """What every interview assesses (SOP 3.1.3)."""
+
+    PRODUCT_KNOWLEDGE = "product_knowledge"
+    SELLING_SKILL = "selling_skill"
+    COMMUNICATION = "communication"
+    TEAMWORK = "teamwork"
+    PROFESSIONALISM = "professionalism"
+
+    @property
+    def label(self) -> str:
+        return self.value.replace("_", " ")
+
+
+@stored_enum
+class HiringDecision(Enum):
+    HIRE = "hire"
+    REJECT = "reject"
+
+
+def _unique(items: tuple[object, ...], what: str) -> None:
+    if len(set(items)) != len(items):
+        raise ValueError(f"each {what} is named once")
+
+
+class RoleSet(ValueObject):
+    """The roles a person holds: each once, in a fixed order, never the policy role."""
+
+    roles: tuple[Role, ...] = Field(min_length=1)
+
+    @field_validator("roles")
+    @classmethod
+    def _valid(cls, roles: tuple[Role, ...]) -> tuple[Role, ...]:
+        _unique(roles, "role")
+        if Role.AUTOMATED_POLICY in roles:
+            raise ValueError("automated policy is the role of named policies, not of a person")
+        order = list(Role)
+        return tuple(sorted(roles, key=order.index))
+
+    @classmethod
+    def of(cls, *roles: Role) -> RoleSet:
+        return cls(roles=roles)
+
+    def __str__(self) -> str:
+        return ", ".join(role.label for role in self.roles)
+
+
+class JobProfile(ValueObject):
+    """A position to fill: what it is, the roles it carries, duties and requirements."""
+
+    position: NonEmptyStr
+    team: NonEmptyStr
+    roles: RoleSet
+    duties: tuple[NonEmptyStr, ...] = Field(min_length=1)
+    requirements: tuple[NonEmptyStr, ...] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _unique_requirements(self) -> Self:
+        _unique(tuple(r.casefold() for r in self.requirements), "requirement")
+        return self
+
+
+class HiringChannels(ValueObject):
+    """The channels a requisition is advertised through (SOP 3.1.2)."""
+
+    channels: tuple[HiringChannel, ...] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _unique_channels(self) -> Self:
+        _unique(self.channels, "channel")
+        return self
+
+
+class RequirementCheck(ValueObject):
+    """One requirement of the position, checked against the CV."""
+
+    requirement: NonEmptyStr
+    met: bool
+    note: Text = ""
+
+
+class Screening(ValueObject):
+    """The CV screened against the position's requirements (SOP 3.1.3)."""
+
+    checks: tuple[RequirementCheck, ...] = Field(min_length=1)
+    passed: bool
+    reasons: NonEmptyStr
+
+    @model_validator(mode="after")
+    def _each_once(self) -> Self:
+        _unique(tuple(c.requirement.casefold() for c in self.checks), "requirement")
+        return self
+
+    @property
+    def unmet(self) -> tuple[str, ...]:
+        return tuple(c.requirement for c in self.checks if not c.met)
+
+
+class CriterionScore(ValueObject):
+    criterion: InterviewCriterion
+    score: Annotated[int, Field(ge=1, le=5)]
+    comment: Text = ""
+
+
+class Interview(ValueObject):
+    """One interview, by a named interviewer, scored per criterion from 1 to 5 (SOP 3.1.3)."""
+
+    kind: InterviewKind
+    held_on: date
+    interviewer_id: UUID
+    interviewer_name: NonEmptyStr
+    scores: tuple[CriterionScore, ...] = Field(min_length=1)
+    notes: Text = ""
+
+    @model_validator(mode="after")
+    def _each_once(self) -> Self:
+        _unique(tuple(s.criterion for s in self.scores), "criterion")
+        return self
+
+    @property
+    def average(self) -> Decimal:
+        total = sum((Decimal(s.score) for s in self.scores), Decimal(0))
+        return (total / len(self.scores)).quantize(Decimal("0.01"))
+
+
+class Offer(ValueObject):
+    """What the company offers: position, salary and start date (SOP 3.1.4)."""
+
+    position: NonEmptyStr
+    salary: Money
+    start_date: date
+    manager_id: UUID | None = None
+
+    @field_validator("salary")
+    @classmethod
+    def _positive(cls, salary: Money) -> Money:
+        if salary.amount <= 0:
+            raise ValueError("the salary must be more than zero")
+        return salary
+
+
+# ---- 3.2 Training and development ---------------------------------------------------------
+
+
+@stored_enum
+class OnboardingTopic(Enum):
+    """What onboarding training covers (SOP 3.2.1); every topic is required."""
+
+    COMPANY = "company"
+    CULTURE = "culture"
+    SALES_POLICY = "sales_policy"
+    PRODUCTS = "products"
+    SELLING_SKILLS = "selling_skills"
+    CUSTOMER_SERVICE = "customer_service"
+
+    @property
+    def label(self) -> str:
+        return self.value.replace("_", " ")
+
+
+class OnboardingTopics(ValueObject):
+    topics: tuple[OnboardingTopic, ...] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _each_once(self) -> Self:
+        _unique(self.topics, "topic")
+        return self
+
+
+@stored_enum
+class TrainerKind(Enum):
+    INTERNAL = "internal"
+    EXTERNAL = "external"
+
+
+class Training(ValueObject):
+    """One periodic training (SOP 3.2.2): topic, trainer, hours and date."""
+
+    topic: NonEmptyStr
+    trainer_kind: TrainerKind
+    trainer: NonEmptyStr
+    hours: Annotated[Decimal, Field(gt=0, le=1000)]
+    held_on: date
+    course: Text = ""
+
+
+class CareerGoal(ValueObject):
+    description: NonEmptyStr
+    due: date | None = None
+
+
+class CareerPlan(ValueObject):
+    """An individual development plan with its promotion path (SOP 3.2.3)."""
+
+    goals: tuple[CareerGoal, ...] = Field(min_length=1)
+    promotion_path: tuple[NonEmptyStr, ...] = ()
+    next_review: date
+
+
+@stored_enum
+class LeavingReason(Enum):
+    RESIGNED = "resigned"
+    DISMISSED = "dismissed"
+    CONTRACT_ENDED = "contract_ended"
+    RETIRED = "retired"
+    OTHER = "other"
+
+
+# ---- 1 Goal-driven: sales targets per period -----------------------------------------------
+
+_PERIOD = re.compile(r"^(\d{4})(?:-(?:Q([1-4])|(0[1-9]|1[0-2])))?$")
+
+
+class Period(ValueObject):
+    """A sales period: a year ("2026"), a quarter ("2026-Q1") or a month ("2026-03")."""
+
+    stored_as: ClassVar[str] = "SalesPeriod"
+    code: str
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_code(cls, data: object) -> object:
+        return {"code": data} if isinstance(data, str) else data
+
+    @field_validator("code", mode="before")
+    @classmethod
+    def _normalised(cls, value: object) -> object:
+        if isinstance(value, str):
+            value = value.strip().upper()
+            if not _PERIOD.match(value):
+                raise ValueError(
+                    "a period is a year (2026), a quarter (2026-Q1) or a month (2026-03)"
+                )
+        return value
+
+    @classmethod
+    def parse(cls, code: str) -> Period:
+        return cls(code=code)
+
+    @property
+    def kind(self) -> str:
+        """ "year", "quarter" or "month"."""
+        found = _PERIOD.match(self.code)
+        assert found is not None
+        if found.group(2):
+            return "quarter"
+        return "month" if found.group(3) else "year"
+
+    def _months(self) -> tuple[int, int, int]:
+        found = _PERIOD.match(self.code)
+        assert found is not None
+        year = int(found.group(1))
+        if found.group(2):
+            first = 3 * (int(found.group(2)) - 1) + 1
+            return year, first, first + 2
+        if found.group(3):
+            month = int(found.group(3))
+            return year, month, month
+        return year, 1, 12
+
+    @property
+    def start(self) -> date:
+        year, first, _last = self._months()
+        return date(year, first, 1)
+
+    @property
+    def end(self) -> date:
+        """The last day of the period."""
+        year, _first, last = self._months()
+        return date(year, last, calendar.monthrange(year, last)[1])
+
+    def contains(self, day: date) -> bool:
+        return self.start <= day <= self.end
+
+    def __str__(self) -> str:
+        return self.code
+
+
+@stored_enum
+class TargetSubjectKind(Enum):
+    EMPLOYEE = "employee"
+    TEAM = "team"
+
+
+class TargetSubject(ValueObject):
+    """Whose target it is: one employee, or a team."""
+
+    kind: TargetSubjectKind
+    employee_id: UUID | None = None
+    team: Text = ""
+
+    @model_validator(mode="after")
+    def _one_subject(self) -> Self:
+        if self.kind is TargetSubjectKind.EMPLOYEE and (self.employee_id is None or self.team):
+            raise ValueError("an employee's target names the employee_id and no team")
+        if self.kind is TargetSubjectKind.TEAM and (not self.team or self.employee_id):
+            raise ValueError("a team's target names the team and no employee_id")
+        return self
+
+    @classmethod
+    def employee(cls, employee_id: UUID) -> TargetSubject:
+        return cls(kind=TargetSubjectKind.EMPLOYEE, employee_id=employee_id)
+
+    @classmethod
+    def of_team(cls, team: str) -> TargetSubject:
+        return cls(kind=TargetSubjectKind.TEAM, team=team)
+
+    @property
+    def key(self) -> str:
+        if self.kind is TargetSubjectKind.EMPLOYEE:
+            return f"employee/{self.employee_id}"
+        return f"team/{self.team.casefold()}"
+
+    def __str__(self) -> str:
+        if self.kind is TargetSubjectKind.EMPLOYEE:
+            return f"employee {str(self.employee_id)[:8]}"
+        return f"team {self.team}"
+
+
+class TargetFigures(ValueObject):
+    """What is to be achieved in the period: amounts as money, the rest as numbers."""
+
+    revenue: Money
+    profit: Money | None = None
+    units: Annotated[Decimal, Field(ge=0)] = Decimal(0)
+    new_customers: Annotated[int, Field(ge=0)] = 0
+    visits: Annotated[int, Field(ge=0)] = 0
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Self:
+        if self.revenue.amount < 0:
+            raise ValueError("the revenue target cannot be negative")
+        if self.profit is not None and self.profit.currency != self.revenue.currency:
+            raise ValueError("revenue and profit targets are in one currency")
+        if not (self.revenue.amount or self.units or self.new_customers or self.visits):
+            raise ValueError("a target sets at least one figure above zero")
+        return self
