@@ -18,6 +18,7 @@ from freezegun.api import FakeDate, FakeDatetime
 
 from adapters.bootstrap import bootstrap
 from salesdomain.application import SalesApplication
+from salesdomain.policy import SalesPolicy
 from salesdomain.transcodings import DateAsISO
 from tests.spec import Spec
 
@@ -85,9 +86,20 @@ def store_url(request: pytest.FixtureRequest, tmp_path: object) -> Iterator[str]
         yield request.getfixturevalue("postgres_schema_url")
 
 
+def make_app(
+    url: str, policy: SalesPolicy | None = None, *, verify_actors: bool = False
+) -> SalesApplication:
+    """The application as the tests use it: freezegun-aware, and by default taking
+    actors as given (the specs of 2.x rules act as people who are not enrolled);
+    tests of who may act build it with ``verify_actors=True``, as production does."""
+    return bootstrap(
+        url, policy=policy, extra_transcodings=FREEZEGUN_TRANSCODINGS, verify_actors=verify_actors
+    )
+
+
 @pytest.fixture
 def app(store_url: str) -> Iterator[SalesApplication]:
-    application = bootstrap(store_url, extra_transcodings=FREEZEGUN_TRANSCODINGS)
+    application = make_app(store_url)
     yield application
     application.close()
 

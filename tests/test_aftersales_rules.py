@@ -20,7 +20,6 @@ from uuid import UUID, uuid4
 import pytest
 from freezegun import freeze_time
 
-from adapters.bootstrap import bootstrap
 from salesdomain.aftersales import commands as ac
 from salesdomain.aftersales.policy import ServicePolicy
 from salesdomain.aftersales.satisfaction_survey import SatisfactionSurvey
@@ -48,7 +47,7 @@ from salesdomain.sop import Role
 from salesdomain.values import Actor
 from tests import builders as b
 from tests.builders import ALICE, BOB, MARK, MIA, PAT, SUE, TODAY, person
-from tests.conftest import FREEZEGUN_TRANSCODINGS
+from tests.conftest import make_app
 from tests.order_builders import completed_order, entered_order, order_of
 from tests.spec import Spec, Step
 
@@ -147,7 +146,7 @@ def spec_with(store_url: str) -> Iterator[Callable[[SalesPolicy], Spec]]:
     apps = []
 
     def build(policy: SalesPolicy) -> Spec:
-        app = bootstrap(store_url, policy=policy, extra_transcodings=FREEZEGUN_TRANSCODINGS)
+        app = make_app(store_url, policy)
         apps.append(app)
         return Spec(app)
 

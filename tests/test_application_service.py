@@ -13,7 +13,6 @@ from eventsourcing.application import AggregateNotFoundError
 from freezegun import freeze_time
 
 import salesdomain.application as application_module
-from adapters.bootstrap import bootstrap
 from salesdomain.command_record import CommandRecord
 from salesdomain.errors import (
     CommandIdReused,
@@ -33,7 +32,7 @@ from salesdomain.prospecting.values import SourceChannel
 from salesdomain.sop import CATALOGUE, Role
 from salesdomain.values import Actor, Money
 from tests import builders as b
-from tests.conftest import FREEZEGUN_TRANSCODINGS
+from tests.conftest import make_app
 from tests.spec import event_name, log_position
 
 FROZEN = "2026-03-02 09:00:00+00:00"
@@ -146,7 +145,7 @@ def other_app(store_url):
     """A second application instance on the same store (a second process, in effect)."""
     if store_url.startswith("memory"):
         pytest.skip("an in-memory store is not shared between application instances")
-    application = bootstrap(store_url, extra_transcodings=FREEZEGUN_TRANSCODINGS)
+    application = make_app(store_url)
     yield application
     application.close()
 
@@ -217,7 +216,7 @@ def eight_apps(store_url):
     frozen time: the PostgreSQL pool's scheduler waits on the monotonic clock)."""
     if store_url.startswith("memory"):
         pytest.skip("an in-memory store is not shared between application instances")
-    apps = [bootstrap(store_url, extra_transcodings=FREEZEGUN_TRANSCODINGS) for _ in range(8)]
+    apps = [make_app(store_url) for _ in range(8)]
     yield apps
     for application in apps:
         application.close()

@@ -15,7 +15,6 @@ from uuid import UUID, uuid4
 import pytest
 from freezegun import freeze_time
 
-from adapters.bootstrap import bootstrap
 from salesdomain.errors import InvalidCommand, NotAuthorised, RecordNotFound, SopRuleViolation
 from salesdomain.opportunities.opportunity import Opportunity
 from salesdomain.orders import commands as orders
@@ -29,7 +28,7 @@ from tests import builders as b
 from tests import contract_builders as cb
 from tests import order_builders as ob
 from tests.builders import ALICE, BOB, DAN, LEO, MIA, PAT, QUINN, SUE, TODAY
-from tests.conftest import FREEZEGUN_TRANSCODINGS
+from tests.conftest import make_app
 from tests.order_builders import DELIVERY_DATE, LOU, QIN
 from tests.spec import Spec, Step
 
@@ -52,7 +51,7 @@ def policy_spec(store_url: str) -> Iterator[Callable[[SalesPolicy], Spec]]:
     apps = []
 
     def make(policy: SalesPolicy) -> Spec:
-        app = bootstrap(store_url, policy=policy, extra_transcodings=FREEZEGUN_TRANSCODINGS)
+        app = make_app(store_url, policy)
         apps.append(app)
         return Spec(app)
 

@@ -13,7 +13,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
 
-from adapters.bootstrap import bootstrap
 from adapters.store import parse_database_url
 from adapters.views import view_engine
 from projections.audit import AuditTrail
@@ -22,7 +21,7 @@ from projections.pipeline import Pipeline
 from projections.runner import ProjectionRunner
 from salesdomain.opportunities import commands as oc
 from tests import builders as b
-from tests.conftest import FREEZEGUN_TRANSCODINGS
+from tests.conftest import make_app
 
 deal = st.tuples(st.integers(min_value=3, max_value=14), st.booleans())
 programme = st.lists(deal, min_size=1, max_size=4)
@@ -49,7 +48,7 @@ def _tables(runner: ProjectionRunner) -> dict[str, list[tuple]]:
 @settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(programme, batches)
 def test_incremental_processing_equals_a_rebuild(deals, batch_sizes) -> None:
-    app = bootstrap("memory://", extra_transcodings=FREEZEGUN_TRANSCODINGS)
+    app = make_app("memory://")
     engine = view_engine(parse_database_url("memory://"))
     runners = [ProjectionRunner(p, engine, ApplicationLog(app)) for p in (Pipeline(), AuditTrail())]
     sizes = itertools.cycle(batch_sizes)

@@ -36,10 +36,16 @@ def build_system(
     *,
     policy: SalesPolicy | None = None,
     extra_transcodings: Iterable[Transcoding] = (),
+    verify_actors: bool = True,
 ) -> System:
     """The application and its read models (in the same database as the events)."""
     config = parse_database_url(database_url(url))
-    app = bootstrap(config.url, policy=policy, extra_transcodings=extra_transcodings)
+    app = bootstrap(
+        config.url,
+        policy=policy,
+        extra_transcodings=extra_transcodings,
+        verify_actors=verify_actors,
+    )
     return System(app, ReadModels(view_engine(config), ApplicationLog(app)))
 
 
@@ -48,9 +54,15 @@ def bootstrap(
     *,
     policy: SalesPolicy | None = None,
     extra_transcodings: Iterable[Transcoding] = (),
+    verify_actors: bool = True,
 ) -> SalesApplication:
     """Build the sales application on the store named by ``url``, else
     ``$SALESDOMAIN_DATABASE_URL``, else the SQLite file ``salesdomain.db``."""
     config = parse_database_url(database_url(url))
     ensure_schema(config)
-    return SalesApplication(config.env, policy=policy, extra_transcodings=extra_transcodings)
+    return SalesApplication(
+        config.env,
+        policy=policy,
+        extra_transcodings=extra_transcodings,
+        verify_actors=verify_actors,
+    )

@@ -38,6 +38,7 @@ from salesdomain.opportunities.values import (
     Solution,
     Stakeholder,
 )
+from salesdomain.people.commands import EnrolEmployee
 from salesdomain.prospecting import commands as pc
 from salesdomain.prospecting.customer import Customer
 from salesdomain.prospecting.values import (
@@ -98,6 +99,29 @@ class _Company:
         self.pat = self.person("Pat Sun", Role.PRODUCTION)
         self.quinn = self.person("Quinn Xu", Role.PROCUREMENT)
         self.mark = self.person("Mark Hu", Role.MARKETING)
+        self.hana = self.person("Hana Li", Role.HR)
+
+    def enrol_staff(self) -> None:
+        """HR enrols herself (founding the staff register), then everyone else: the
+        people who act in the demo are employees holding the roles they act under."""
+        hired = date(2024, 1, 8)
+        people = [(self.hana, "HR", None), (self.mia, "Sales East", None),
+                  (self.alice, "Sales East", self.mia), (self.bob, "Sales East", self.mia),
+                  (self.carol, "Sales East", self.mia), (self.pat, "Production", None),
+                  (self.quinn, "Procurement", None), (self.mark, "Marketing", None)]
+        for actor, team, manager in people:
+            self.do(
+                EnrolEmployee,
+                self.hana,
+                employee_id=actor.employee_id,
+                name=actor.name,
+                position=actor.role.label.title(),
+                team=team,
+                manager_id=manager.employee_id if manager else None,
+                roles=(actor.role,),
+                salary=Money.of(15_000, CURRENCY),
+                start_date=hired,
+            )
 
     def person(self, name: str, role: Role) -> Actor:
         return Actor(employee_id=uuid5(self.ns, name), role=role, name=name)
@@ -367,6 +391,7 @@ def run_demo(app: SalesApplication, seed: int = 7) -> DemoReport:
     co = _Company(app, seed)
     rng = co.rng
     with clock.simulated(co.clock):
+        co.enrol_staff()
         co.do(
             pc.RecordMarketResearch,
             co.mark,

@@ -39,9 +39,11 @@ from salesdomain.errors import (
     SalesDomainError,
 )
 from salesdomain.handling import HANDLERS, LatestAggregates, UnitOfWork
+from salesdomain.people.commands import EnrolEmployee
 from salesdomain.people.employee import Employee
+from salesdomain.people.staff_register import STAFF_REGISTER_ID, StaffRegister
 from salesdomain.policy import SalesPolicy
-from salesdomain.sop import recordable_step
+from salesdomain.sop import Role, recordable_step
 from salesdomain.transcodings import register_domain_transcodings
 from salesdomain.values import Actor
 
@@ -62,6 +64,34 @@ def _register_handlers_and_policies() -> None:
 _register_handlers_and_policies()
 
 
+def _check_actor(command: Command, actor: Actor, uow: UnitOfWork) -> None:
+    """Roles held by an employee decide what they may do: the actor must be an active
+    employee holding the role they act under.  Only the very first enrolment, by
+    someone acting as HR, founds the staff register without being enrolled yet."""
+    code = command.SOP_STEP
+    employee = uow.find(Employee, actor.employee_id)
+    if employee is None:
+        if uow.find(StaffRegister, STAFF_REGISTER_ID) is not None:
+            raise NotAuthorised(code, str(actor), "is not an employee of the company")
+        founding = (
+            isinstance(command, EnrolEmployee)
+            and actor.role is Role.HR
+            and command.employee_id == actor.employee_id
+        )
+        if not founding:
+            raise NotAuthorised(
+                code,
+                str(actor),
+                "is not an employee of the company; the staff register is founded by "
+                "someone acting as HR enrolling themselves",
+            )
+        return
+    if not employee.is_active:
+        raise NotAuthorised(code, str(actor), "has left the company")
+    if not employee.holds(actor.role):
+        raise NotAuthorised(code, str(actor), f"does not hold the role {actor.role.label}")
+
+
 class SalesApplication(Application[UUID]):
     """The event-sourced sales system: one ordered log of every SOP event."""
 
@@ -79,8 +109,10 @@ class SalesApplication(Application[UUID]):
         *,
         policy: SalesPolicy | None = None,
         extra_transcodings: Iterable[Transcoding] = (),
+        verify_actors: bool = True,
     ) -> None:
         self._extra_transcodings = tuple(extra_transcodings)
+        self.verify_actors = verify_actors
         self.policy = policy or SalesPolicy()
         super().__init__(env)
         self._latest = LatestAggregates(self.repository, self.recorder, self.CACHE_SIZE)
@@ -118,6 +150,8 @@ class SalesApplication(Application[UUID]):
             source = self._latest.source(fresh=fresh)
             uow = UnitOfWork(source, evidence, self.policy)
             try:
+                if self.verify_actors:
+                    _check_actor(command, actor, uow)
                 handler(command, uow)
                 uow.run_reactions()
             except SalesDomainError:

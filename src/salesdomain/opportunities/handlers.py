@@ -2,15 +2,24 @@
 
 from __future__ import annotations
 
+from salesdomain.errors import SopRuleViolation
 from salesdomain.handling import UnitOfWork, handles
 from salesdomain.opportunities import commands as c
 from salesdomain.opportunities.opportunity import Opportunity
 from salesdomain.opportunities.values import QuoteTerms
+from salesdomain.people.employee import Employee
 from salesdomain.prospecting.customer import Customer
 
 
 @handles(c.OpenOpportunity)
 def open_opportunity(cmd: c.OpenOpportunity, uow: UnitOfWork) -> None:
+    owner = uow.find(Employee, uow.evidence.actor.employee_id)
+    if owner is not None and not owner.onboarding_completed:
+        raise SopRuleViolation(
+            "3.2.1",
+            "onboarding training is completed before an employee can own opportunities",
+            owner.name,
+        )
     customer = uow.load(Customer, cmd.customer_id)
     uow.add(
         Opportunity.open(

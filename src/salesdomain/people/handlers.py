@@ -11,6 +11,7 @@ from salesdomain.people import commands as c
 from salesdomain.people.candidate import Candidate
 from salesdomain.people.employee import Employee
 from salesdomain.people.requisition import Requisition
+from salesdomain.people.staff_register import STAFF_REGISTER_ID, StaffRegister
 from salesdomain.people.targets import SalesTarget
 from salesdomain.people.values import (
     CareerPlan,
@@ -194,6 +195,8 @@ def _not_registered(uow: UnitOfWork, employee_id: UUID) -> None:
 @handles(c.EnrolEmployee)
 def enrol_employee(cmd: c.EnrolEmployee, uow: UnitOfWork) -> None:
     _not_registered(uow, cmd.employee_id)
+    if uow.find(StaffRegister, STAFF_REGISTER_ID) is None:
+        uow.add(StaffRegister.found(uow.evidence))
     uow.add(
         Employee.enrol(
             uow.evidence,

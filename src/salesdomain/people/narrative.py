@@ -97,6 +97,7 @@ DESCRIPTIONS: dict[str, Describer] = {
     "SalesTarget.Revised": lambda e: (
         f"Sales target revised: {_figures(e.figures)} (was {_figures(e.previous)})"
     ),
+    "StaffRegister.Founded": lambda e: f"Staff register founded by {e.actor}",
 }
 
 
