@@ -71,4 +71,5 @@ def test_one_case_from_prospect_to_a_closed_service_case(app):
     # the hand-over events are evidence like any other: step, actor, command
     for event in (drafted, entered, received):
         assert event.sop_step in ("2.4.1", "2.5.1", "2.6.1")
-        assert event.command and event.command_id
+        assert event.command
+        assert event.command_id
