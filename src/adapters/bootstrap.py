@@ -6,6 +6,7 @@ import time.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -49,6 +50,15 @@ def build_system(
     return System(app, ReadModels(view_engine(config), ApplicationLog(app)))
 
 
+POLICY_FILE_VARIABLE = "SALESDOMAIN_POLICY_FILE"
+
+
+def policy_from_environment() -> SalesPolicy:
+    """The policy file named by ``$SALESDOMAIN_POLICY_FILE``, else the defaults."""
+    path = os.environ.get(POLICY_FILE_VARIABLE)
+    return SalesPolicy.from_file(path) if path else SalesPolicy()
+
+
 def bootstrap(
     url: str | None = None,
     *,
@@ -57,12 +67,13 @@ def bootstrap(
     verify_actors: bool = True,
 ) -> SalesApplication:
     """Build the sales application on the store named by ``url``, else
-    ``$SALESDOMAIN_DATABASE_URL``, else the SQLite file ``salesdomain.db``."""
+    ``$SALESDOMAIN_DATABASE_URL``, else the SQLite file ``salesdomain.db``; with
+    ``policy``, else the file named by ``$SALESDOMAIN_POLICY_FILE``, else the defaults."""
     config = parse_database_url(database_url(url))
     ensure_schema(config)
     return SalesApplication(
         config.env,
-        policy=policy,
+        policy=policy or policy_from_environment(),
         extra_transcodings=extra_transcodings,
         verify_actors=verify_actors,
     )

@@ -96,6 +96,26 @@ def list_steps() -> None:
     console.print(table)
 
 
+@app.command()
+def policy(
+    file: Annotated[
+        Path | None, typer.Option(help="A policy file to check (default: the one in use).")
+    ] = None,
+) -> None:
+    """Print the policy data in force (or check a policy file) as JSON."""
+    from pydantic import ValidationError
+
+    from adapters.bootstrap import policy_from_environment
+    from salesdomain.policy import SalesPolicy
+
+    try:
+        chosen = SalesPolicy.from_file(file) if file else policy_from_environment()
+    except (ValidationError, OSError, ValueError) as error:
+        console.print(f"[red]policy file is not valid: {error}[/red]")
+        raise typer.Exit(2) from None
+    print(chosen.model_dump_json(indent=2))
+
+
 def _system(database_url: str | None):  # type: ignore[no-untyped-def]
     try:
         return bootstrap(database_url)
