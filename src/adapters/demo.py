@@ -105,10 +105,16 @@ class _Company:
         """HR enrols herself (founding the staff register), then everyone else: the
         people who act in the demo are employees holding the roles they act under."""
         hired = date(2024, 1, 8)
-        people = [(self.hana, "HR", None), (self.mia, "Sales East", None),
-                  (self.alice, "Sales East", self.mia), (self.bob, "Sales East", self.mia),
-                  (self.carol, "Sales East", self.mia), (self.pat, "Production", None),
-                  (self.quinn, "Procurement", None), (self.mark, "Marketing", None)]
+        people = [
+            (self.hana, "HR", None),
+            (self.mia, "Sales East", None),
+            (self.alice, "Sales East", self.mia),
+            (self.bob, "Sales East", self.mia),
+            (self.carol, "Sales East", self.mia),
+            (self.pat, "Production", None),
+            (self.quinn, "Procurement", None),
+            (self.mark, "Marketing", None),
+        ]
         for actor, team, manager in people:
             self.do(
                 EnrolEmployee,

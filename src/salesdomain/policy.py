@@ -19,6 +19,7 @@ from salesdomain.aftersales.policy import ServicePolicy
 from salesdomain.contracts.policy import ContractPolicy
 from salesdomain.opportunities.stages import Stage
 from salesdomain.orders.policy import OrderPolicy
+from salesdomain.performance.policy import PerformancePolicy
 from salesdomain.sop import Role
 
 Fraction = Annotated[Decimal, Field(ge=0, le=1)]
@@ -70,6 +71,7 @@ class SalesPolicy(BaseModel):
     contracts: ContractPolicy = ContractPolicy()
     orders: OrderPolicy = OrderPolicy()
     service: ServicePolicy = ServicePolicy()
+    performance: PerformancePolicy = PerformancePolicy()
 
     @field_validator("stage_probability")
     @classmethod

@@ -193,7 +193,7 @@ _STEPS: tuple[SopStep, ...] = (
     _s(
         "3.3.4",
         "Incentives",
-        frozenset({R.HR, R.SALES_MANAGER, R.SALES_DIRECTOR, R.GENERAL_MANAGER}),
+        frozenset({R.HR, R.SALES_SUPERVISOR, R.SALES_MANAGER, R.SALES_DIRECTOR, R.GENERAL_MANAGER}),
     ),
     _s("3.4", "Teamwork and communication"),
     _s("3.4.1", "Team building", _SALES | _SALES_LEAD),

@@ -1,0 +1,229 @@
+"""Commands of performance and teamwork (SOP 3.3, 3.4)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Self
+from uuid import UUID, uuid4
+
+from pydantic import Field, field_validator, model_validator
+
+from salesdomain.commands import Command
+from salesdomain.people.values import Period
+from salesdomain.performance.values import (
+    ActionItem,
+    Actual,
+    Actuals,
+    Attendees,
+    CoachingPlan,
+    ExpenseCategory,
+    FeedbackInterview,
+    HandOff,
+    ImprovementPlan,
+    Incentive,
+    IndicatorScore,
+    IndicatorSpec,
+    KpiSpecs,
+    MeetingKind,
+    Scores,
+    SelfAssessment,
+)
+from salesdomain.values import Money, NonEmptyStr, Text
+
+# ---- 3.3.1 KPI system, 3.3.2 cycle -----------------------------------------------------
+
+
+class DefineKpiScheme(Command):
+    """Define the weighted indicators of a period's appraisals; the period names the cycle."""
+
+    SOP_STEP = "3.3.1"
+    period: Period
+    title: NonEmptyStr
+    specs: tuple[IndicatorSpec, ...] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _each_indicator_once(self) -> Self:
+        KpiSpecs(specs=self.specs)
+        return self
+
+
+class ReviseKpiScheme(Command):
+    """Change a scheme's indicators before any appraisal uses it."""
+
+    SOP_STEP = "3.3.1"
+    period: Period
+    specs: tuple[IndicatorSpec, ...] = Field(min_length=1)
+    reason: NonEmptyStr
+
+    @model_validator(mode="after")
+    def _each_indicator_once(self) -> Self:
+        KpiSpecs(specs=self.specs)
+        return self
+
+
+class RecordSalesExpense(Command):
+    """Record an employee's sales expense, for the expense-control indicator."""
+
+    SOP_STEP = "3.3.1"
+    expense_id: UUID = Field(default_factory=uuid4)
+    employee_id: UUID
+    incurred_on: date
+    category: ExpenseCategory
+    amount: Money
+    description: NonEmptyStr
+    opportunity_id: UUID | None = None
+
+    @field_validator("amount")
+    @classmethod
+    def _positive(cls, amount: Money) -> Money:
+        if amount.amount <= 0:
+            raise ValueError("an expense is more than zero")
+        return amount
+
+
+class ApproveSalesExpense(Command):
+    SOP_STEP = "3.3.1"
+    expense_id: UUID
+    comments: Text = ""
+
+
+class RejectSalesExpense(Command):
+    SOP_STEP = "3.3.1"
+    expense_id: UUID
+    reason: NonEmptyStr
+
+
+# ---- 3.3.3 Appraisal -----------------------------------------------------------------------
+
+
+class OpenAppraisal(Command):
+    """Open the employee's appraisal for a period that has ended; its id is
+    ``Appraisal.id_for(employee_id, period)``."""
+
+    SOP_STEP = "3.3.3"
+    employee_id: UUID
+    period: Period
+
+
+class RecordActuals(Command):
+    """Record the period's actual figure of every indicator, with its source."""
+
+    SOP_STEP = "3.3.3"
+    appraisal_id: UUID
+    figures: tuple[Actual, ...] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _each_indicator_once(self) -> Self:
+        Actuals(figures=self.figures)
+        return self
+
+
+class SubmitSelfAssessment(Command):
+    SOP_STEP = "3.3.3"
+    appraisal_id: UUID
+    assessment: SelfAssessment
+
+
+class ScoreAppraisal(Command):
+    """The supervisor's score (0-100) and comment for every indicator."""
+
+    SOP_STEP = "3.3.3"
+    appraisal_id: UUID
+    scores: tuple[IndicatorScore, ...] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _each_indicator_once(self) -> Self:
+        Scores(scores=self.scores)
+        return self
+
+
+class RecordFeedbackInterview(Command):
+    SOP_STEP = "3.3.3"
+    appraisal_id: UUID
+    interview: FeedbackInterview
+
+
+class AgreeImprovementPlan(Command):
+    SOP_STEP = "3.3.3"
+    appraisal_id: UUID
+    plan: ImprovementPlan
+
+
+class FinaliseAppraisal(Command):
+    """Compute the final score and its rating band."""
+
+    SOP_STEP = "3.3.3"
+    appraisal_id: UUID
+
+
+class CloseAppraisal(Command):
+    SOP_STEP = "3.3.3"
+    appraisal_id: UUID
+
+
+# ---- 3.3.4 Incentives ----------------------------------------------------------------------
+
+
+class DecideIncentive(Command):
+    """Approve a bonus, pay change, promotion or recognition on a finalised appraisal."""
+
+    SOP_STEP = "3.3.4"
+    appraisal_id: UUID
+    incentive: Incentive
+
+
+class PlanCoaching(Command):
+    """Coaching and training for a result below standard."""
+
+    SOP_STEP = "3.3.4"
+    appraisal_id: UUID
+    plan: CoachingPlan
+
+
+class ResolveEscalation(Command):
+    SOP_STEP = "3.3.4"
+    escalation_id: UUID
+    outcome: NonEmptyStr
+
+
+# ---- 3.4 Teamwork and communication --------------------------------------------------------
+
+
+class HoldTeamMeeting(Command):
+    """Record a team meeting: attendees, progress, problems, decisions, action items."""
+
+    SOP_STEP = "3.4.2"
+    meeting_id: UUID = Field(default_factory=uuid4)
+    kind: MeetingKind
+    held_on: date
+    team: NonEmptyStr
+    attendees: tuple[UUID, ...] = Field(min_length=1)
+    progress: NonEmptyStr
+    problems: Text = ""
+    decisions: tuple[NonEmptyStr, ...] = ()
+    action_items: tuple[ActionItem, ...] = ()
+
+    @model_validator(mode="after")
+    def _each_attendee_once(self) -> Self:
+        Attendees(employee_ids=self.attendees)
+        return self
+
+
+class AgreeHandOff(Command):
+    """Add to a meeting a hand-off from one department to another, with owner and due date."""
+
+    SOP_STEP = "3.4.3"
+    meeting_id: UUID
+    description: NonEmptyStr
+    owner_id: UUID
+    due_on: date
+    handoff: HandOff
+
+
+class CompleteActionItem(Command):
+    """The owner (or the chair) completes an action item; owners may be in any department."""
+
+    SOP_STEP = "3.4.3"
+    meeting_id: UUID
+    item_number: int = Field(ge=1)
+    outcome: NonEmptyStr

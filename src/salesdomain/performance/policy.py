@@ -1,0 +1,99 @@
+"""Performance policy (SOP 3.3): cycle weightings, rating bands, escalation; data, not code."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Annotated, Self
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from salesdomain.performance.values import Cycle, IndicatorGroup, RatingBand
+from salesdomain.sop import Role
+
+Fraction = Annotated[Decimal, Field(ge=0, le=1)]
+
+
+class CycleWeighting(BaseModel):
+    """A cycle's emphasis (SOP 3.3.2): ``groups`` together weigh at least ``at_least``."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    groups: frozenset[IndicatorGroup] = Field(min_length=1)
+    at_least: Fraction
+
+    def describe(self) -> str:
+        names = " and ".join(sorted(g.value for g in self.groups))
+        return f"{names} indicators weigh at least {self.at_least * 100:.0f}%"
+
+
+def _default_weightings() -> dict[Cycle, CycleWeighting]:
+    outcomes = frozenset({IndicatorGroup.RESULTS, IndicatorGroup.CUSTOMERS})
+    return {
+        Cycle.MONTHLY: CycleWeighting(
+            groups=frozenset({IndicatorGroup.PROCESS}), at_least=Decimal("0.5")
+        ),
+        Cycle.QUARTERLY: CycleWeighting(groups=outcomes, at_least=Decimal("0.6")),
+        Cycle.ANNUAL: CycleWeighting(groups=outcomes, at_least=Decimal("0.6")),
+    }
+
+
+def _default_bands() -> dict[RatingBand, Decimal]:
+    return {
+        RatingBand.EXCELLENT: Decimal(90),
+        RatingBand.GOOD: Decimal(75),
+        RatingBand.MEETS_STANDARD: Decimal(60),
+        RatingBand.BELOW_STANDARD: Decimal(0),
+    }
+
+
+class PerformancePolicy(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    cycle_weighting: dict[Cycle, CycleWeighting] = Field(default_factory=_default_weightings)
+    """What each cycle weighs most: monthly process, quarterly and annual results and
+    customers (SOP 3.3.2)."""
+    rating_bands: dict[RatingBand, Annotated[Decimal, Field(ge=0, le=100)]] = Field(
+        default_factory=_default_bands
+    )
+    """The lowest final score of each band; below "meets standard" is below standard."""
+    escalate_after: int = Field(default=2, ge=1)
+    """Below standard in this many consecutive appraisals of a cycle raises an escalation."""
+    appraisal_completion_days: int = Field(default=15, gt=0)
+    """Days after the cycle ends within which the appraisal is completed (3.3.3)."""
+    incentive_approvers: frozenset[Role] = frozenset(
+        {Role.SALES_MANAGER, Role.SALES_DIRECTOR, Role.GENERAL_MANAGER}
+    )
+    escalation_handlers: frozenset[Role] = frozenset(
+        {Role.HR, Role.SALES_DIRECTOR, Role.GENERAL_MANAGER}
+    )
+
+    @field_validator("cycle_weighting")
+    @classmethod
+    def _every_cycle(cls, value: dict[Cycle, CycleWeighting]) -> dict[Cycle, CycleWeighting]:
+        missing = [c.value for c in Cycle if c not in value]
+        if missing:
+            raise ValueError(f"no weighting for cycle(s): {', '.join(missing)}")
+        return value
+
+    @model_validator(mode="after")
+    def _bands_in_order(self) -> Self:
+        bands = self.rating_bands
+        missing = [b.value for b in RatingBand if b not in bands]
+        if missing:
+            raise ValueError(f"no lower bound for band(s): {', '.join(missing)}")
+        bounds = [bands[b] for b in RatingBand]
+        if bounds != sorted(bounds, reverse=True) or len(set(bounds)) != len(bounds):
+            raise ValueError("each band starts above the next lower one")
+        if bands[RatingBand.BELOW_STANDARD] != 0:
+            raise ValueError("the lowest band starts at 0")
+        return self
+
+    @property
+    def standard(self) -> Decimal:
+        """The lowest final score that meets the standard."""
+        return self.rating_bands[RatingBand.MEETS_STANDARD]
+
+    def band_for(self, score: Decimal) -> RatingBand:
+        for band in RatingBand:
+            if score >= self.rating_bands[band]:
+                return band
+        return RatingBand.BELOW_STANDARD

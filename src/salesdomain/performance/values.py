@@ -1,0 +1,379 @@
+"""Value objects of performance and teamwork (SOP 3.3, 3.4).
+
+The KPI system (3.3.1) names nine indicators in three groups; a KPI scheme gives each
+indicator it uses a weight, a target and its calculation.  An appraisal (3.3.3) records
+the actual figures, the supervisor's scores and the plans agreed, all as values here.
+Periods are the people area's ``Period`` ("2026-02", "2026-Q1", "2026"); its kind is the
+appraisal cycle (3.3.2).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+from enum import Enum
+from typing import Annotated, Any, Self
+from uuid import UUID
+
+from pydantic import Field, model_validator
+
+from salesdomain.people.values import Period
+from salesdomain.sop import Role
+from salesdomain.values import Money, NonEmptyStr, Text, ValueObject, stored_enum
+
+Score = Annotated[Decimal, Field(ge=0, le=100)]
+CENT = Decimal("0.01")
+
+
+def _unique(items: tuple[object, ...], what: str) -> None:
+    if len(set(items)) != len(items):
+        raise ValueError(f"each {what} is named once")
+
+
+# ---- 3.3.1 KPI system, 3.3.2 cycle ---------------------------------------------------------
+
+
+@stored_enum
+class IndicatorGroup(Enum):
+    RESULTS = "results"
+    CUSTOMERS = "customers"
+    PROCESS = "process"
+
+
+@stored_enum
+class Indicator(Enum):
+    """The indicators of the KPI system (SOP 3.3.1), each in its group."""
+
+    REVENUE = "revenue"
+    UNITS = "units"
+    PROFIT = "profit"
+    NEW_CUSTOMERS = "new_customers"
+    SATISFACTION = "satisfaction"
+    LOYALTY = "loyalty"
+    VISITS = "visits"
+    CONVERSION_RATE = "conversion_rate"
+    EXPENSE_CONTROL = "expense_control"
+
+    @property
+    def group(self) -> IndicatorGroup:
+        return _GROUP[self]
+
+    @property
+    def higher_is_better(self) -> bool:
+        """Expense control is the one indicator where less is better."""
+        return self is not Indicator.EXPENSE_CONTROL
+
+    @property
+    def label(self) -> str:
+        return self.value.replace("_", " ")
+
+
+_GROUP = {
+    Indicator.REVENUE: IndicatorGroup.RESULTS,
+    Indicator.UNITS: IndicatorGroup.RESULTS,
+    Indicator.PROFIT: IndicatorGroup.RESULTS,
+    Indicator.NEW_CUSTOMERS: IndicatorGroup.CUSTOMERS,
+    Indicator.SATISFACTION: IndicatorGroup.CUSTOMERS,
+    Indicator.LOYALTY: IndicatorGroup.CUSTOMERS,
+    Indicator.VISITS: IndicatorGroup.PROCESS,
+    Indicator.CONVERSION_RATE: IndicatorGroup.PROCESS,
+    Indicator.EXPENSE_CONTROL: IndicatorGroup.PROCESS,
+}
+
+
+@stored_enum
+class Cycle(Enum):
+    """How often appraisals are made (SOP 3.3.2)."""
+
+    MONTHLY = "monthly"
+    QUARTERLY = "quarterly"
+    ANNUAL = "annual"
+
+
+_CYCLE_OF_KIND = {"month": Cycle.MONTHLY, "quarter": Cycle.QUARTERLY, "year": Cycle.ANNUAL}
+
+
+def cycle_of(period: Period) -> Cycle:
+    """A month is appraised monthly, a quarter quarterly, a year annually."""
+    return _CYCLE_OF_KIND[period.kind]
+
+
+class IndicatorSpec(ValueObject):
+    """One indicator of a scheme: its weight (a fraction), target and calculation."""
+
+    indicator: Indicator
+    weight: Annotated[Decimal, Field(gt=0, le=1)]
+    target: Annotated[Decimal, Field(ge=0)]
+    unit: Text = ""
+    calculation: NonEmptyStr
+    higher_is_better: bool
+
+    @model_validator(mode="before")
+    @classmethod
+    def _direction_from_indicator(cls, data: Any) -> Any:
+        if isinstance(data, dict) and "higher_is_better" not in data:
+            indicator = data.get("indicator")
+            if isinstance(indicator, str):
+                indicator = Indicator(indicator)
+            if isinstance(indicator, Indicator):
+                data = {**data, "higher_is_better": indicator.higher_is_better}
+        return data
+
+
+class KpiSpecs(ValueObject):
+    """The indicators of a KPI scheme, each once."""
+
+    specs: tuple[IndicatorSpec, ...] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _each_once(self) -> Self:
+        _unique(tuple(s.indicator for s in self.specs), "indicator")
+        return self
+
+    @property
+    def indicators(self) -> frozenset[Indicator]:
+        return frozenset(s.indicator for s in self.specs)
+
+    @property
+    def total_weight(self) -> Decimal:
+        return sum((s.weight for s in self.specs), Decimal(0))
+
+    def weight_of(self, groups: frozenset[IndicatorGroup]) -> Decimal:
+        return sum((s.weight for s in self.specs if s.indicator.group in groups), Decimal(0))
+
+    def final_score(self, scores: Scores) -> Decimal:
+        """The sum of weight * supervisor score over the scheme's indicators, to the cent
+        (rounded half up)."""
+        by_indicator = scores.by_indicator
+        exact = sum((s.weight * by_indicator[s.indicator] for s in self.specs), Decimal(0))
+        return exact.quantize(CENT, rounding=ROUND_HALF_UP)
+
+    def formula(self, scores: Scores) -> str:
+        """The final score's calculation written out with the figures used."""
+        by_indicator = scores.by_indicator
+        terms = " + ".join(
+            f"{s.weight} * {by_indicator[s.indicator]} ({s.indicator.label})" for s in self.specs
+        )
+        return (
+            f"final score = sum of weight * supervisor score = {terms} = {self.final_score(scores)}"
+        )
+
+
+# ---- 3.3.3 Appraisal ---------------------------------------------------------------------
+
+
+class Actual(ValueObject):
+    """The actual figure of one indicator for the period, and where it comes from."""
+
+    indicator: Indicator
+    value: Decimal
+    source: NonEmptyStr
+
+
+class Actuals(ValueObject):
+    figures: tuple[Actual, ...] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _each_once(self) -> Self:
+        _unique(tuple(f.indicator for f in self.figures), "indicator")
+        return self
+
+    @property
+    def indicators(self) -> frozenset[Indicator]:
+        return frozenset(f.indicator for f in self.figures)
+
+
+class SelfAssessment(ValueObject):
+    """The employee's own view of the period (SOP 3.3.3)."""
+
+    summary: NonEmptyStr
+    strengths: Text = ""
+    difficulties: Text = ""
+
+
+class IndicatorScore(ValueObject):
+    """The supervisor's score (0-100) of one indicator, with the reason."""
+
+    indicator: Indicator
+    score: Score
+    comment: NonEmptyStr
+
+
+class Scores(ValueObject):
+    scores: tuple[IndicatorScore, ...] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _each_once(self) -> Self:
+        _unique(tuple(s.indicator for s in self.scores), "indicator")
+        return self
+
+    @property
+    def indicators(self) -> frozenset[Indicator]:
+        return frozenset(s.indicator for s in self.scores)
+
+    @property
+    def by_indicator(self) -> dict[Indicator, Decimal]:
+        return {s.indicator: s.score for s in self.scores}
+
+
+class FeedbackInterview(ValueObject):
+    """The feedback interview between the supervisor and the employee (SOP 3.3.3)."""
+
+    held_on: date
+    summary: NonEmptyStr
+    employee_response: Text = ""
+
+
+class ImprovementGoal(ValueObject):
+    description: NonEmptyStr
+    measure: NonEmptyStr
+    due_on: date
+
+
+class ImprovementPlan(ValueObject):
+    """The improvement plan and goals agreed in the feedback interview (SOP 3.3.3)."""
+
+    goals: tuple[ImprovementGoal, ...] = Field(min_length=1)
+    support: Text = ""
+
+
+@stored_enum
+class RatingBand(Enum):
+    """Where a final score falls; the bands' lower bounds are policy data."""
+
+    EXCELLENT = "excellent"
+    GOOD = "good"
+    MEETS_STANDARD = "meets_standard"
+    BELOW_STANDARD = "below_standard"
+
+    @property
+    def is_below_standard(self) -> bool:
+        return self is RatingBand.BELOW_STANDARD
+
+    @property
+    def label(self) -> str:
+        return self.value.replace("_", " ")
+
+
+# ---- 3.3.4 Incentives ---------------------------------------------------------------------
+
+
+@stored_enum
+class IncentiveKind(Enum):
+    BONUS = "bonus"
+    PAY_CHANGE = "pay_change"
+    PROMOTION = "promotion"
+    RECOGNITION = "recognition"
+
+
+class Incentive(ValueObject):
+    """A bonus, a performance-pay change, a promotion or a recognition (SOP 3.3.4)."""
+
+    kind: IncentiveKind
+    bonus: Money | None = None
+    pay_change: Annotated[Decimal, Field(ge=-1, le=1)] | None = None
+    new_position: Text = ""
+    reason: NonEmptyStr
+
+    @model_validator(mode="after")
+    def _what_the_kind_needs(self) -> Self:
+        kind = self.kind
+        if (self.bonus is not None) != (kind is IncentiveKind.BONUS):
+            raise ValueError("a bonus, and only a bonus, names its amount")
+        if self.bonus is not None and self.bonus.amount <= 0:
+            raise ValueError("a bonus is more than zero")
+        if (self.pay_change is not None) != (kind is IncentiveKind.PAY_CHANGE):
+            raise ValueError("a pay change, and only a pay change, names the change")
+        if self.pay_change is not None and self.pay_change == 0:
+            raise ValueError("a pay change is not zero")
+        if bool(self.new_position) != (kind is IncentiveKind.PROMOTION):
+            raise ValueError("a promotion, and only a promotion, names the new position")
+        return self
+
+    @property
+    def is_reward(self) -> bool:
+        """Everything but a pay cut rewards the result."""
+        return self.kind is not IncentiveKind.PAY_CHANGE or (self.pay_change or 0) > 0
+
+
+class CoachingPlan(ValueObject):
+    """Coaching and training for a result below standard (SOP 3.3.4)."""
+
+    coach_id: UUID
+    actions: tuple[NonEmptyStr, ...] = Field(min_length=1)
+    trainings: tuple[NonEmptyStr, ...] = ()
+    review_on: date
+
+
+class AppraisalIds(ValueObject):
+    ids: tuple[UUID, ...] = Field(min_length=1)
+
+
+# ---- 3.3.1 Sales expenses ----------------------------------------------------------------
+
+
+@stored_enum
+class ExpenseCategory(Enum):
+    TRAVEL = "travel"
+    ENTERTAINMENT = "entertainment"
+    SAMPLES = "samples"
+    EVENTS = "events"
+    COMMUNICATION = "communication"
+    OTHER = "other"
+
+
+# ---- 3.4 Teamwork and communication ------------------------------------------------------
+
+
+@stored_enum
+class MeetingKind(Enum):
+    """Team meetings are held weekly, monthly and quarterly (SOP 3.4.2)."""
+
+    WEEKLY = "weekly"
+    MONTHLY = "monthly"
+    QUARTERLY = "quarterly"
+
+
+class Attendees(ValueObject):
+    employee_ids: tuple[UUID, ...] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _each_once(self) -> Self:
+        _unique(self.employee_ids, "attendee")
+        return self
+
+
+class Minutes(ValueObject):
+    """What a team meeting covered: progress, problems and the decisions taken."""
+
+    progress: NonEmptyStr
+    problems: Text = ""
+    decisions: tuple[NonEmptyStr, ...] = ()
+
+
+class HandOff(ValueObject):
+    """Work handed from one department to another (SOP 3.4.3)."""
+
+    from_department: Role
+    to_department: Role
+
+    @model_validator(mode="after")
+    def _two_departments(self) -> Self:
+        if self.from_department is self.to_department:
+            raise ValueError("a hand-off goes from one department to another")
+        if Role.AUTOMATED_POLICY in (self.from_department, self.to_department):
+            raise ValueError("a hand-off is between departments of people")
+        return self
+
+
+class ActionItem(ValueObject):
+    """Something to do, with its owner and due date; a hand-off names the departments."""
+
+    description: NonEmptyStr
+    owner_id: UUID
+    due_on: date
+    handoff: HandOff | None = None
+
+
+class ActionItems(ValueObject):
+    items: tuple[ActionItem, ...] = ()
