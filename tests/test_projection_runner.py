@@ -171,3 +171,25 @@ def test_catch_up_to_a_commands_position_reads_its_own_writes(app, views):
             .where(entries.c.aggregate_id == str(result.aggregate_id))
         ).scalar_one()
     assert count == 1
+
+
+def test_rebuilding_all_views_reads_the_log_once(app, views):
+    from projections.read_models import ReadModels
+
+    _deals(app, 2)
+
+    class CountingLog(ApplicationLog):
+        reads = 0
+
+        def read(self, after, limit):
+            CountingLog.reads += 1
+            return super().read(after, limit)
+
+    models = ReadModels(views, CountingLog(app))
+    models.catch_up()
+    before = _snapshot(models.runner("pipeline"))
+    CountingLog.reads = 0
+    models.rebuild(page_size=10)
+    pages = -(-ApplicationLog(app).head() // 10)
+    assert CountingLog.reads <= pages + len(models.runners) * 2  # + each view's final check
+    assert _snapshot(models.runner("pipeline")) == before
