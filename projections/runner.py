@@ -392,9 +392,23 @@ def _apply_run(conn: Connection, table: Table, run: list[RowChange]) -> None:
                 for c in run
             ],
         )
-    else:
-        for change in run:
-            _apply(conn, table, change)
+    elif isinstance(first, Upsert):
+        statement = _dialect_insert(conn, table)
+        if first.values:
+            statement = statement.on_conflict_do_update(
+                index_elements=list(first.key),
+                set_={col: statement.excluded[col] for col in first.values},
+            )
+        else:
+            statement = statement.on_conflict_do_nothing(index_elements=list(first.key))
+        conn.execute(statement, [{**c.key, **c.values} for c in run])  # type: ignore[union-attr]
+    elif isinstance(first, Add):
+        statement = _dialect_insert(conn, table)
+        statement = statement.on_conflict_do_update(
+            index_elements=list(first.key),
+            set_={col: table.c[col] + statement.excluded[col] for col in first.amounts},
+        )
+        conn.execute(statement, [{**c.key, **c.amounts} for c in run])  # type: ignore[union-attr]
 
 
 def _apply(conn: Connection, table: Table, change: RowChange) -> None:
