@@ -193,3 +193,27 @@ def test_rebuilding_all_views_reads_the_log_once(app, views):
     pages = -(-ApplicationLog(app).head() // 10)
     assert CountingLog.reads <= pages + len(models.runners) * 2  # + each view's final check
     assert _snapshot(models.runner("pipeline")) == before
+
+
+def test_following_picks_up_new_events_until_stopped(store_url, app, views):
+    if store_url.startswith("memory"):
+        pytest.skip("the follower thread and the test share one in-memory connection")
+    import time
+
+    from projections.read_models import ReadModels
+
+    models = ReadModels(views, ApplicationLog(app), [AuditTrail()])
+    stop = threading.Event()
+    follower = threading.Thread(target=models.follow, args=(stop, 0.05))
+    follower.start()
+    try:
+        _deals(app, 1)
+        head = ApplicationLog(app).head()
+        deadline = time.monotonic() + 20
+        while models.runner("audit").position() < head and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert models.runner("audit").position() == head
+    finally:
+        stop.set()
+        follower.join(timeout=10)
+    assert not follower.is_alive()
