@@ -8,13 +8,15 @@ from collections.abc import Iterable, Sequence
 from sqlalchemy import Engine
 
 from projections.audit import AuditTrail
+from projections.kpi import Kpi
+from projections.operations import Operations
 from projections.pipeline import Pipeline
 from projections.projection import Projection
 from projections.runner import EventLog, ProjectionRunner, ProjectionStatus, ProjectionStopped
 
 
 def default_projections() -> list[Projection]:
-    return [AuditTrail(), Pipeline()]
+    return [AuditTrail(), Pipeline(), Kpi(), Operations()]
 
 
 class ReadModels:
