@@ -28,7 +28,9 @@ from adapters.bootstrap import bootstrap
 from adapters.store import ensure_schema, parse_database_url
 from salesdomain import clock
 from salesdomain.opportunities import commands as oc
+from salesdomain.sop import Role
 from tests import builders as b
+from tests import people_builders as pb
 
 
 class Bare(Aggregate):
@@ -71,7 +73,14 @@ def deal_commands(i: int) -> list[tuple[object, object]]:
 
 
 def domain_commands(url: str, deals: int) -> tuple[float, int]:
-    app = bootstrap(url)
+    app = bootstrap(url)  # as in production: every actor is checked against the staff
+    staff = [
+        pb.enrol("Hanna HR", Role.HR),
+        pb.enrol("Alice Rep", Role.SALES_REPRESENTATIVE),
+        pb.enrol("Pat Production", Role.PRODUCTION),
+    ]
+    for command, actor in staff:
+        app.handle(command, actor)
     work = [step for i in range(deals) for step in deal_commands(i)]
     simulated = clock.SimulatedClock(datetime(2026, 3, 2, 9, tzinfo=UTC))
     started = time.perf_counter()
