@@ -54,21 +54,39 @@ def _deal(index: int, contacts: int, today: date) -> list[object]:
     """A customer and an opportunity taken to won or lost: about ``contacts`` + 15 events."""
     n = index * 1000
     customer = Customer.register(
-        _evidence(REP, n), company_name=f"Benchmark Company {index}",
-        registration_number=f"BM{index:09d}", region=("East", "North", "South")[index % 3],
+        _evidence(REP, n),
+        company_name=f"Benchmark Company {index}",
+        registration_number=f"BM{index:09d}",
+        region=("East", "North", "South")[index % 3],
         industry=("Machinery", "Textiles", "Food")[index % 3],
-        source_channel=SourceChannel.TRADE_SHOW, contacts=ContactPersons())
-    customer.assess(_evidence(REP, n + 1), Assessment(
-        need_intent=Level.HIGH, purchasing_power=Level.HIGH, decision_process="GM signs"))
+        source_channel=SourceChannel.TRADE_SHOW,
+        contacts=ContactPersons(),
+    )
+    customer.assess(
+        _evidence(REP, n + 1),
+        Assessment(
+            need_intent=Level.HIGH, purchasing_power=Level.HIGH, decision_process="GM signs"
+        ),
+    )
     customer.qualify(_evidence(REP, n + 2), "Budget approved")
     opp = Opportunity.open(
-        _evidence(REP, n + 3), opportunity_id=uuid5(NS, f"opportunity {index}"),
-        customer=customer, title=f"Deal {index}", estimated_value=Money.of(100_000, "CNY"),
-        expected_close=today + timedelta(days=60))
+        _evidence(REP, n + 3),
+        opportunity_id=uuid5(NS, f"opportunity {index}"),
+        customer=customer,
+        title=f"Deal {index}",
+        estimated_value=Money.of(100_000, "CNY"),
+        expected_close=today + timedelta(days=60),
+    )
     for k in range(contacts):
-        opp.log_contact(_evidence(REP, n + 10 + k), Contact(
-            channel=ContactChannel.VISIT if k % 3 == 0 else ContactChannel.PHONE,
-            occurred_on=today, participants=("Bench Rep", "Buyer"), notes=f"Follow-up {k}"))
+        opp.log_contact(
+            _evidence(REP, n + 10 + k),
+            Contact(
+                channel=ContactChannel.VISIT if k % 3 == 0 else ContactChannel.PHONE,
+                occurred_on=today,
+                participants=("Bench Rep", "Buyer"),
+                notes=f"Follow-up {k}",
+            ),
+        )
     steps = b.through_acknowledged(opp.id, customer.id, REP)
     for offset, (command, actor) in enumerate(steps[2:], start=500):
         evidence = _evidence(PRODUCTION if actor is b.PAT else REP, n + offset)
@@ -85,18 +103,27 @@ def _deal(index: int, contacts: int, today: date) -> list[object]:
         elif command.__class__.__name__ == "AcknowledgeSolution":
             opp.acknowledge_solution(evidence, acknowledged_by="GM", comments="")
     terms = QuoteTerms(
-        lines=(QuoteLine(product_code="RK-3", product_name="Kit", specification="RK-3",
-                         quantity=Decimal(10), unit_price=Money.of(10_000, "CNY"),
-                         unit_cost=Money.of(6_000, "CNY")),),
-        payment_terms="30/70", delivery_date=today + timedelta(days=60),
-        valid_until=today + timedelta(days=30))
+        lines=(
+            QuoteLine(
+                product_code="RK-3",
+                product_name="Kit",
+                specification="RK-3",
+                quantity=Decimal(10),
+                unit_price=Money.of(10_000, "CNY"),
+                unit_cost=Money.of(6_000, "CNY"),
+            ),
+        ),
+        payment_terms="30/70",
+        delivery_date=today + timedelta(days=60),
+        valid_until=today + timedelta(days=30),
+    )
     from salesdomain.policy import SalesPolicy
 
-    opp.issue_quote(_evidence(REP, n + 900), terms, pricing_basis="", policy=SalesPolicy(),
-                    today=today)
+    opp.issue_quote(
+        _evidence(REP, n + 900), terms, pricing_basis="", policy=SalesPolicy(), today=today
+    )
     if index % 3:
-        opp.accept_quote(_evidence(REP, n + 901), quote_version=1, accepted_by="GM",
-                         today=today)
+        opp.accept_quote(_evidence(REP, n + 901), quote_version=1, accepted_by="GM", today=today)
     else:
         opp.mark_lost(_evidence(REP, n + 901), reason="Price", competitor="Rival")
     return [customer, opp]
@@ -119,8 +146,7 @@ def generate(db: Path, events: int) -> None:
             recordings = app.save(*batch)
             have = recordings[-1].notification.id
             print(f"\rgenerated {have:,} events", end="", file=sys.stderr)
-    print(f"\rgenerated {have:,} events in {time.perf_counter() - started:.0f} s",
-          file=sys.stderr)
+    print(f"\rgenerated {have:,} events in {time.perf_counter() - started:.0f} s", file=sys.stderr)
     app.close()
 
 
@@ -142,8 +168,10 @@ def measure(db: Path) -> None:
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"log: {head:,} events in {db}")
     print(f"raw read+decode : {raw_rate:12,.0f} events/s ({raw_seconds:.1f} s)")
-    print(f"rebuild all views: {rebuild_rate:12,.0f} events/s ({rebuild_seconds:.1f} s), "
-          f"views: {', '.join(system.views.runners)}")
+    print(
+        f"rebuild all views: {rebuild_rate:12,.0f} events/s ({rebuild_seconds:.1f} s), "
+        f"views: {', '.join(system.views.runners)}"
+    )
     print(f"ratio           : {rebuild_rate / raw_rate:.2f} (goal >= 0.25)")
     print(f"peak memory     : {peak_mb:,.0f} MB (goal < 500 MB)")
     system.close()
@@ -160,8 +188,18 @@ def main() -> None:
     if args.phase == "measure":
         measure(args.db)
     elif args.phase == "all":
-        subprocess.run([sys.executable, "-m", "benchmarks.rebuild_views", "--phase",
-                        "measure", "--db", str(args.db)], check=True)
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "benchmarks.rebuild_views",
+                "--phase",
+                "measure",
+                "--db",
+                str(args.db),
+            ],
+            check=True,
+        )
 
 
 if __name__ == "__main__":

@@ -1,28 +1,67 @@
-"""The main job: deterministic, covers the promised outcomes, and runs from the CLI."""
+"""The main job: a quarter of a small company, deterministic, covering what it promises,
+and run from the CLI.  The demo runs once per module on the in-memory store (about a
+second); the checks read its report and its event log."""
 
 from __future__ import annotations
 
+from collections import Counter
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+import pytest
 from typer.testing import CliRunner
 
-from adapters.bootstrap import bootstrap
+from adapters.bootstrap import build_system
 from adapters.cli import app as cli
-from adapters.demo import run_demo
+from adapters.demo import DemoReport, run_demo
+from projections.log import ApplicationLog
+from salesdomain.sop import Role
 
 
-def _run(seed: int = 7):
-    system = bootstrap("memory://")
+@dataclass
+class Run:
+    report: DemoReport
+    events: list[Any]
+
+    def named(self, name: str) -> list[Any]:
+        return [e for e in self.events if _name(e) == name]
+
+    def of(self, originator: Any) -> list[Any]:
+        return [e for e in self.events if e.originator_id == originator]
+
+
+def _name(event: Any) -> str:
+    return type(event).__qualname__
+
+
+def _run(seed: int = 7) -> Run:
+    system = build_system("memory://")
     try:
-        return run_demo(system, seed)
+        report = run_demo(system, seed)
+        log = ApplicationLog(system.app)
+        events = [e for _, e in log.read(0, log.head()) if e is not None]
+        return Run(report, events)
     finally:
         system.close()
 
 
-def test_demo_covers_won_lost_escalated_revised_and_refused() -> None:
-    report = _run()
+@pytest.fixture(scope="module")
+def demo() -> Run:
+    return _run()
+
+
+# ---- the sales cases (SOP 2.1-2.6) ------------------------------------------------------
+
+
+def test_demo_covers_won_lost_open_escalated_revised_and_refused(demo: Run) -> None:
+    report = demo.report
     outcomes = [case.outcome for case in report.cases]
     assert sum(o.startswith("won") for o in outcomes) == 2
     assert sum(o.startswith("lost") for o in outcomes) == 2
+    assert sum(o.startswith("open") for o in outcomes) == 1
     assert any(o.startswith("disqualified") for o in outcomes)
+    assert [case.featured for case in report.cases].count(True) == 2
     whats = [line.what for case in report.cases for line in case.history]
     assert any("Approval #1 requested" in w for w in whats)
     assert any("Discount approval #1 granted" in w for w in whats)
@@ -30,10 +69,13 @@ def test_demo_covers_won_lost_escalated_revised_and_refused() -> None:
     refused = " ".join(why for _, why in report.refused)
     assert "must not be registered twice" in refused
     assert "needs a sales manager's approval" in refused
+    assert "nothing is signed that was not fully approved" in refused
+    assert "no shipment without a passed inspection" in refused
+    assert "closed only with a coaching plan" in refused
 
 
-def test_every_history_line_names_step_actor_and_time_in_order() -> None:
-    for case in _run().cases:
+def test_every_history_line_names_step_actor_and_time_in_order(demo: Run) -> None:
+    for case in demo.report.cases:
         times = [line.at for line in case.history]
         assert times == sorted(times)
         for line in case.history:
@@ -43,18 +85,169 @@ def test_every_history_line_names_step_actor_and_time_in_order() -> None:
             assert line.at.tzinfo is not None
 
 
-def test_same_seed_same_history_other_seed_other_figures() -> None:
-    first, second = _run(7), _run(7)
-    assert [c.history for c in first.cases] == [c.history for c in second.cases]
-    assert [c.history for c in _run(8).cases] != [c.history for c in first.cases]
+def test_a_rejected_approval_is_revised_reviewed_approved_by_two_levels_and_signed(
+    demo: Run,
+) -> None:
+    (rejected,) = demo.named("Contract.Rejected")
+    names = [_name(e) for e in demo.of(rejected.originator_id)]
+    after = names[names.index("Contract.Rejected") :]
+    assert after == [
+        "Contract.Rejected",
+        "Contract.Revised",
+        "Contract.ReviewPassed",
+        "Contract.SubmittedForApproval",
+        "Contract.Approved",
+        "Contract.Approved",
+        "Contract.Signed",
+    ]
+    contract = demo.of(rejected.originator_id)
+    chain = [e for e in contract if _name(e) == "Contract.SubmittedForApproval"][-1].chain
+    assert chain.levels == (Role.SALES_MANAGER, Role.SALES_DIRECTOR)
+    approvers = [e.actor.role for e in contract[-3:-1]]
+    assert approvers == [Role.SALES_MANAGER, Role.SALES_DIRECTOR]
+    # the other contract needed one level only
+    chains = [len(e.chain.levels) for e in demo.named("Contract.SubmittedForApproval")]
+    assert 1 in chains
+    assert len(demo.named("Contract.Signed")) == 2
 
 
-def test_cli_demo_prints_the_histories(tmp_path, monkeypatch) -> None:
+def test_each_signed_contract_opens_an_order_by_the_named_policy(demo: Run) -> None:
+    entered = demo.named("Order.Entered")
+    assert len(entered) == 2
+    assert all(e.actor.role is Role.AUTOMATED_POLICY for e in entered)
+    assert {e.command for e in entered} == {"OpenOrderWhenContractSigned"}
+
+
+def test_a_failed_lot_is_reworked_and_passes_its_reinspection(demo: Run) -> None:
+    (failed,) = [e for e in demo.named("Order.LotInspected") if not e.passed]
+    lot = [
+        _name(e) + (":passed" if getattr(e, "passed", False) else "")
+        for e in demo.of(failed.originator_id)
+        if getattr(e, "lot_id", None) == failed.lot_id
+    ]
+    assert lot == ["Order.LotInspected", "Order.LotReworked", "Order.LotInspected:passed"]
+
+
+def test_one_order_ships_in_two_parts_and_completes_on_the_last_receipt(demo: Run) -> None:
+    per_order = Counter(e.originator_id for e in demo.named("Order.ShipmentDispatched"))
+    ((order_id, shipments),) = [(o, n) for o, n in per_order.items() if n > 1]
+    assert shipments == 2
+    names = [_name(e) for e in demo.of(order_id)]
+    assert names.count("Order.DeliveryConfirmed") == 2
+    assert names[-2:] == ["Order.DeliveryConfirmed", "Order.Completed"]
+    assert demo.of(order_id)[-1].shipments == 2
+    assert len(demo.named("Order.Completed")) == 2
+
+
+def test_a_complaint_is_answered_late_analysed_resolved_and_closed(demo: Run) -> None:
+    (responded,) = demo.named("ServiceCase.Responded")
+    assert responded.within_time_limit is False
+    assert responded.responded_at > responded.respond_by
+    case = [_name(e) for e in demo.of(responded.originator_id)]
+    assert case[-3:] == [
+        "ServiceCase.RootCauseRecorded",
+        "ServiceCase.Resolved",
+        "ServiceCase.Closed",
+    ]
+    (visit,) = demo.named("ServiceVisit.Recorded")
+    assert visit.work.satisfaction.value >= 1
+    assert len(demo.named("SatisfactionSurvey.ImprovementActionAdded")) == 1
+    assert len(demo.named("SatisfactionSurvey.Closed")) == 1
+
+
+# ---- the team (SOP 3.1-3.4) -------------------------------------------------------------
+
+
+def test_a_candidate_is_hired_from_an_agreed_requisition_and_trained(demo: Run) -> None:
+    (hired,) = demo.named("Employee.Hired")
+    (opened,) = demo.named("Requisition.Opened")
+    assert hired.requisition_id == opened.originator_id
+    (agreed,) = demo.named("Requisition.Agreed")
+    assert agreed.actor.role is Role.SALES_DIRECTOR
+    assert len(demo.named("Candidate.Applied")) == 2
+    assert len(demo.named("Candidate.Rejected")) == 1
+    employee = [_name(e) for e in demo.of(hired.originator_id)]
+    assert "Employee.OnboardingCompleted" in employee
+    assert "Employee.TrainingRecorded" in employee
+    assert len(demo.named("SalesTarget.Set")) == 4
+    assert len(demo.named("TeamMeeting.Held")) == 1
+    (handoff,) = demo.named("TeamMeeting.HandOffAgreed")
+    assert handoff.item.handoff.to_department is Role.PRODUCTION
+    assert len(demo.named("TeamMeeting.ActionItemCompleted")) == 2
+
+
+def test_appraisals_are_finalised_on_the_demos_own_figures_with_incentives(demo: Run) -> None:
+    finalised = demo.named("Appraisal.Finalised")
+    assert len(finalised) == 5
+    assert len(demo.named("Appraisal.Closed")) == 5
+    incentives = [e.incentive.kind.value for e in demo.named("Appraisal.IncentiveDecided")]
+    assert "bonus" in incentives
+    assert len(demo.named("Appraisal.CoachingPlanned")) >= 1
+    # the revenue actual of each quarterly appraisal is what the rep's orders delivered
+    revenue: Counter[Any] = Counter()
+    for completed in demo.named("Order.Completed"):
+        revenue[completed.owner_id] += completed.amount.amount
+    opened = {e.originator_id: e for e in demo.named("Appraisal.Opened")}
+    for recorded in demo.named("Appraisal.ActualsRecorded"):
+        appraisal = opened[recorded.originator_id]
+        if appraisal.cycle.value != "quarterly":
+            continue
+        (actual,) = [f for f in recorded.actuals.figures if f.indicator.value == "revenue"]
+        assert actual.value == revenue[appraisal.employee_id]
+    bands = {a.employee: a.rating_band for a in demo.report.appraisals if a.cycle == "quarterly"}
+    assert "excellent" in bands.values()
+    assert "below standard" in bands.values()
+
+
+def test_exactly_one_escalation_is_raised_by_the_policy(demo: Run) -> None:
+    (raised,) = demo.named("Escalation.Raised")
+    assert raised.actor.role is Role.AUTOMATED_POLICY
+    assert raised.command == "EscalateRepeatedUnderperformance"
+    assert raised.cycle.value == "monthly"
+    assert len(raised.appraisals.ids) == 2
+    (summary,) = demo.report.escalations
+    assert summary.raised_by_role is Role.AUTOMATED_POLICY
+    assert summary.resolution
+
+
+def test_the_pipeline_read_model_gives_the_funnel_and_win_rate(demo: Run) -> None:
+    pipeline = demo.report.pipeline
+    assert pipeline is not None
+    reached = {line.stage: line.reached for line in pipeline.funnel}
+    assert reached["contact"] == 5
+    assert reached["won"] == 2
+    assert pipeline.win_rate == Decimal("0.5000")
+    assert pipeline.open_count == 1
+    assert demo.report.events == len(demo.events)
+    assert demo.report.commands > 0
+
+
+# ---- determinism and the CLI ---------------------------------------------------------------
+
+
+def test_same_seed_same_history_other_seed_other_figures(demo: Run) -> None:
+    again, other = _run(7), _run(8)
+    first = demo.report
+    assert [c.history for c in again.report.cases] == [c.history for c in first.cases]
+    assert again.report.team == first.team
+    assert again.report.appraisals == first.appraisals
+    assert [c.history for c in other.report.cases] != [c.history for c in first.cases]
+
+
+def test_cli_demo_prints_the_histories_and_the_quarter(tmp_path, monkeypatch) -> None:
     monkeypatch.chdir(tmp_path)
     result = CliRunner().invoke(cli, ["demo"])
     assert result.exit_code == 0, result.output
-    assert "2.3.2 Price and quote" in result.output
-    assert "Refused by the SOP" in result.output
+    for heading in (
+        "2.3.2 Price and quote",
+        "Sales cases (SOP 2.1-2.6)",
+        "Team (SOP 3.1-3.4)",
+        "Refused by the SOP",
+        "Pipeline funnel",
+        "Win rate 50%",
+        "command records stored in sqlite:///salesdomain-demo.db",
+    ):
+        assert heading in result.output
     assert (tmp_path / "salesdomain-demo.db").exists()
 
 
@@ -64,3 +257,5 @@ def test_cli_rejects_a_bad_database_url() -> None:
     )
     assert result.exit_code == 2
     assert "SALESDOMAIN_DATABASE_URL" in result.output
+    result = CliRunner().invoke(cli, ["demo", "--database-url", "oracle://x"])
+    assert result.exit_code == 2

@@ -10,8 +10,8 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from adapters.bootstrap import bootstrap
-from adapters.demo import CaseReport, run_demo
+from adapters.bootstrap import bootstrap, build_system
+from adapters.demo import CaseReport, DemoReport, PipelineSummary, run_demo
 from adapters.store import BadDatabaseUrl
 from salesdomain.errors import RecordNotFound
 from salesdomain.sop import steps
@@ -43,17 +43,44 @@ def demo(
         typer.Option("--database-url", help=f"Store to use (default: a fresh {DEMO_FILE})."),
     ] = None,
 ) -> None:
-    """Walk several prospects through SOP 2.1-2.3 and print each history."""
+    """Run a quarter of a small company through the SOP and print what happened."""
     if database_url is None:
         Path(DEMO_FILE).unlink(missing_ok=True)
         database_url = f"sqlite:///{DEMO_FILE}"
-    system = _system(database_url)
+    try:
+        system = build_system(database_url)
+    except BadDatabaseUrl as error:
+        console.print(f"[red]{error}[/red]")
+        raise typer.Exit(2) from None
     try:
         report = run_demo(system, seed)
     finally:
         system.close()
+    _print_demo(report, database_url)
+
+
+def _print_demo(report: DemoReport, database_url: str) -> None:
+    console.print(
+        f"[bold]A quarter of a small company ({report.period}), seed {report.seed}[/bold]: "
+        f"{report.started:%Y-%m-%d} to {report.finished:%Y-%m-%d}, simulated clock"
+    )
     for case in report.cases:
-        _print_case(case)
+        if case.featured:
+            _print_case(case)
+    table = Table(title="Sales cases (SOP 2.1-2.6)", title_justify="left")
+    for column in ("Customer", "Opportunity", "Owner", "Outcome", "Amount", "Events"):
+        table.add_column(column, justify="right" if column in ("Amount", "Events") else "left")
+    for case in report.cases:
+        table.add_row(
+            case.customer, case.title, case.owner, case.outcome, case.amount, str(len(case.history))
+        )
+    console.print(table)
+    team = Table(title="Team (SOP 3.1-3.4)", title_justify="left")
+    for column in ("SOP", "Who", "What"):
+        team.add_column(column)
+    for line in report.team:
+        team.add_row(line.sop_step, line.who, line.what)
+    console.print(team)
     if report.refused:
         table = Table(title="Refused by the SOP (nothing was recorded)", title_justify="left")
         table.add_column("Attempt")
@@ -61,7 +88,31 @@ def demo(
         for what, why in report.refused:
             table.add_row(what, why)
         console.print(table)
-    console.print(f"{report.events} events stored in {database_url} (seed {report.seed}).")
+    if report.pipeline is not None:
+        _print_pipeline(report.pipeline)
+    console.print(
+        f"{report.events} events and {report.commands} command records stored in "
+        f"{database_url} (seed {report.seed})."
+    )
+
+
+def _print_pipeline(pipeline: PipelineSummary) -> None:
+    table = Table(
+        title=f"Pipeline funnel at {pipeline.as_of:%Y-%m-%d} (read model)",
+        title_justify="left",
+    )
+    table.add_column("Stage")
+    table.add_column("Reached", justify="right")
+    table.add_column("From previous", justify="right")
+    for line in pipeline.funnel:
+        conversion = "" if line.conversion is None else f"{line.conversion * 100:.0f}%"
+        table.add_row(line.stage.replace("_", " "), str(line.reached), conversion)
+    console.print(table)
+    rate = "n/a" if pipeline.win_rate is None else f"{pipeline.win_rate * 100:.0f}%"
+    console.print(
+        f"Win rate {rate}; {pipeline.open_count} open opportunity(ies), weighted "
+        f"{pipeline.open_weighted:,.2f} {pipeline.currency}."
+    )
 
 
 @app.command()
