@@ -109,12 +109,28 @@ class Pipeline(Projection):
             Column("currency", String(3), nullable=False),
             Column("at", UtcDateTime, nullable=False),
         )
+        owners = Table(
+            f"{prefix}owners",
+            metadata,
+            Column("employee_id", String(36), primary_key=True),
+            Column("team", String(200), nullable=False),
+        )
         Index(f"{prefix}stages_by_opportunity", stages.c.opportunity_id, stages.c.position)
         Index(f"{prefix}amounts_by_opportunity", amounts.c.opportunity_id, amounts.c.position)
-        return {"opportunities": opportunities, "stages": stages, "amounts": amounts}
+        return {
+            "opportunities": opportunities,
+            "stages": stages,
+            "amounts": amounts,
+            "owners": owners,
+        }
 
     def changes(self, event: Any, position: int) -> list[RowChange]:
         name = event_name(event)
+        if name in ("Employee.Hired", "Employee.Enrolled", "Employee.TeamChanged"):
+            # Teams of the people who own opportunities (the team an opportunity counts for).
+            return [
+                Upsert("owners", {"employee_id": str(event.originator_id)}, {"team": event.team})
+            ]
         if not name.startswith("Opportunity."):
             return []
         key = {"opportunity_id": str(event.originator_id)}
@@ -209,6 +225,7 @@ class PipelineRow:
     industry: str
     owner_id: str
     owner_name: str
+    team: str | None
     stage: Stage
     amount: Decimal
     currency: str
@@ -226,7 +243,8 @@ def pipeline_as_of(
     at: datetime,
 ) -> list[PipelineRow]:
     """Every opportunity opened by ``at``, as it stood then: stage, amount, weighted
-    amount (stage probability from policy), age and time spent in each stage."""
+    amount (stage probability from policy), age and time spent in each stage; the
+    owner's team is their current one (``None`` if the owner is not on record)."""
     opportunities, stages, amounts = (tables["opportunities"], tables["stages"], tables["amounts"])
     with engine.connect() as conn:
         base = {
@@ -239,6 +257,7 @@ def pipeline_as_of(
         amount_rows = conn.execute(
             select(amounts).where(amounts.c.at <= at).order_by(amounts.c.position)
         ).all()
+        teams = {r.employee_id: r.team for r in conn.execute(select(tables["owners"]))}
     history: dict[str, list[tuple[Stage, datetime]]] = defaultdict(list)
     for row in stage_rows:
         history[row.opportunity_id].append((Stage(row.stage), row.entered_at))
@@ -266,6 +285,7 @@ def pipeline_as_of(
                 industry=row.industry,
                 owner_id=row.owner_id,
                 owner_name=row.owner_name,
+                team=teams.get(row.owner_id),
                 stage=stage,
                 amount=amount,
                 currency=currency,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from uuid import uuid4
 
@@ -166,3 +166,31 @@ def test_audit_is_queryable_by_actor_step_record_case_and_time(app, views):
     )
     assert len(day3) == 1
     assert day3[0].recorded_at == datetime(2026, 3, 4, 9, tzinfo=UTC)
+
+
+def test_pipeline_shows_the_owners_team(app, views):
+    from salesdomain.people import commands as hc
+    from salesdomain.sop import Role
+    from tests import people_builders as pb
+
+    opp = uuid4()
+    alice_id = pb.employee_id("Alice Rep")
+    _recorded(
+        app,
+        [
+            pb.enrol("Hanna HR", Role.HR),
+            pb.enrol("Alice Rep", Role.SALES_REPRESENTATIVE),
+            *b.won_deal(opp),
+        ],
+    )
+    runner = _pipeline(app, views)
+    at = datetime(2027, 1, 1, tzinfo=UTC)
+    (row,) = pipeline_as_of(views, runner.tables(), app.policy.stage_probability, at)
+    assert row.team == pb.TEAM
+    change = hc.ChangeTeam.model_validate(
+        {"employee_id": alice_id, "team": "North China Sales", "effective": date(2026, 3, 2)}
+    )
+    _recorded(app, [(change, pb.HANNA)])
+    runner.catch_up()
+    (row,) = pipeline_as_of(views, runner.tables(), app.policy.stage_probability, at)
+    assert row.team == "North China Sales"
