@@ -1,0 +1,97 @@
+"""The reviewer's entry points: read the raw event log of an application, replay it
+through the conformance rules, and report (the CLI and the web dashboard call these)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from datetime import date, datetime
+
+from projections.conformance import contracts, discounts, employment, people, time_limits
+from projections.conformance.findings import Breach, Rule, Status
+from projections.conformance.policies import PolicyBook
+from projections.conformance.report import ConformanceReport, build_report
+from projections.conformance.review import Entry, Review, finish, fold
+from projections.log import ApplicationLog
+from salesdomain import clock
+from salesdomain.application import SalesApplication
+from salesdomain.policy import SalesPolicy
+
+RULES: tuple[Rule, ...] = (
+    *employment.RULES,
+    *time_limits.RULES,
+    *contracts.RULES,
+    *discounts.RULES,
+    *people.RULES,
+)
+"""Every rule the review re-runs, by family."""
+
+PAGE = 1_000
+
+
+def read_log(app: SalesApplication, page: int = PAGE) -> Iterator[Entry]:
+    """Every stored event in log order, decoded by the application's own mapper
+    (command records come as ``(position, None)``)."""
+    log = ApplicationLog(app)
+    after, head = 0, log.head()
+    while after < head:
+        entries = log.read(after, page)
+        if not entries:
+            return
+        yield from entries
+        after = entries[-1][0]
+
+
+def review_history(
+    app: SalesApplication,
+    policy: SalesPolicy,
+    as_at: datetime | None = None,
+    *,
+    earlier_policies: Iterable[SalesPolicy] = (),
+) -> Review:
+    """The whole history replayed as at ``as_at`` (default: now)."""
+    moment = _as_at(as_at)
+    review = Review(PolicyBook(policy, earlier_policies), moment)
+    for entry in read_log(app):
+        fold(review, entry)
+    return review
+
+
+def conformance_report(
+    app: SalesApplication,
+    policy: SalesPolicy,
+    period_start: date,
+    period_end: date,
+    as_at: datetime | None = None,
+    *,
+    earlier_policies: Iterable[SalesPolicy] = (),
+) -> ConformanceReport:
+    """Steps done, breaches, overrides and decisions not judged in the period
+    ``period_start``..``period_end`` (UTC days, both included), as at ``as_at``
+    (default: now).  Decisions are judged under the policy version they recorded:
+    ``policy`` (in force) or one of ``earlier_policies``; others are listed in
+    ``policy_mismatches``."""
+    if period_end < period_start:
+        raise ValueError(f"period_end {period_end} is before period_start {period_start}")
+    review = review_history(app, policy, as_at, earlier_policies=earlier_policies)
+    return build_report(review, RULES, period_start, period_end)
+
+
+def open_breaches(
+    app: SalesApplication,
+    policy: SalesPolicy,
+    as_at: datetime | None = None,
+    *,
+    earlier_policies: Iterable[SalesPolicy] = (),
+) -> list[Breach]:
+    """Deadlines passed, as at ``as_at``, without the step being done (oldest first)."""
+    review = review_history(app, policy, as_at, earlier_policies=earlier_policies)
+    found = [b for b in finish(review) if b.status is Status.STILL_OPEN]
+    return sorted(found, key=lambda b: (b.occurred_on, b.rule, str(b.record_id)))
+
+
+def _as_at(as_at: datetime | None) -> datetime:
+    if as_at is None:
+        return clock.now()
+    if as_at.tzinfo is None:
+        raise ValueError("as_at must be a timezone-aware time (e.g. 2026-03-31T23:59+00:00)")
+    return as_at

@@ -1,0 +1,166 @@
+"""Contract authority and segregation of duties (SOP 2.4), re-run over the history.
+
+The approval chain must be the one the authority matrix of the recorded policy version
+sets for the amount; each level is decided by someone at that level or higher, who did
+not draft or review any revision and does not own the deal, and no one decides two
+levels; only a revision approved at every level is signed, and not by one of its
+drafters.  (An approver may sign: the SOP has authorised representatives sign, and a
+manager who approved under a power of attorney is one.)
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from projections.conformance.findings import Family, Override, rule
+from projections.conformance.review import Review, on
+from salesdomain.contracts.contract import Contract
+from salesdomain.contracts.policy import level_rank
+
+A, S = Family.AUTHORITY, Family.SEGREGATION_OF_DUTIES
+CHAIN_BY_MATRIX = rule(
+    "contract_chain_by_authority_matrix",
+    "a contract goes to the approval levels the authority matrix sets for its amount",
+    "2.4.2",
+    A,
+)
+APPROVER_AT_LEVEL = rule(
+    "contract_decided_at_level",
+    "each approval level is decided by someone at that level or higher",
+    "2.4.2",
+    A,
+)
+APPROVER_INDEPENDENT = rule(
+    "contract_approver_independent",
+    "no one approves a contract they drafted, reviewed or own, nor two of its levels",
+    "2.4.2",
+    S,
+)
+SIGNED_WHEN_APPROVED = rule(
+    "contract_signed_when_fully_approved",
+    "only a revision approved at every level of its chain is signed",
+    "2.4.3",
+    A,
+)
+SIGNATORY_NOT_DRAFTER = rule(
+    "contract_signatory_not_drafter",
+    "a contract is not signed by someone who drafted it",
+    "2.4.3",
+    S,
+)
+RULES = (
+    CHAIN_BY_MATRIX,
+    APPROVER_AT_LEVEL,
+    APPROVER_INDEPENDENT,
+    SIGNED_WHEN_APPROVED,
+    SIGNATORY_NOT_DRAFTER,
+)
+
+
+@on(Contract.Drafted, Contract.Revised, Contract.Amended)
+def contract_drafted(review: Review, e: Any) -> None:
+    memo = review.memo(e.originator_id)
+    if isinstance(e, Contract.Drafted):
+        memo.update(
+            label=f"contract with {e.customer_name}",
+            owner=e.owner_id,
+            drafters={},
+            reviewers=set(),
+        )
+    memo["drafters"] = {**memo["drafters"], e.actor.employee_id: e.actor.name}
+    memo.update(chain=None, approvals=[])
+
+
+@on(Contract.ReviewPassed, Contract.ReviewFailed)
+def contract_reviewed(review: Review, e: Any) -> None:
+    memo = review.memo(e.originator_id)
+    memo["reviewers"] = memo["reviewers"] | {e.actor.employee_id}
+    if isinstance(e, Contract.ReviewPassed) and e.differences:
+        fields = ", ".join(d.field for d in e.differences.items)
+        drafter = next(reversed(memo["drafters"].items()))
+        review.overrides.append(
+            Override(
+                kind="contract terms differ from the accepted quote, explained in review",
+                sop_step=e.sop_step,
+                case_id=e.correlation_id,
+                record_id=e.originator_id,
+                record=review.label(e.originator_id),
+                requested_by=review.staff.person(drafter[0], drafter[1]),
+                approved_by=review.person_of(e),
+                at=e.timestamp,
+                position=review.position,
+                detail=f"revision {e.revision} differs in {fields}",
+            )
+        )
+
+
+@on(Contract.SubmittedForApproval)
+def contract_submitted(review: Review, e: Any) -> None:
+    memo = review.memo(e.originator_id)
+    memo.update(chain=e.chain.levels, approvals=[])
+    policy = review.policy(e.policy_version, CHAIN_BY_MATRIX, e)
+    if policy is None:
+        return
+    required = policy.contracts.chain_for(e.amount)
+    memo["chain"] = required
+    if required != e.chain.levels:
+        wanted = " > ".join(r.label for r in required) if required else "no tier for it"
+        review.breach(
+            CHAIN_BY_MATRIX,
+            e,
+            f"{e.amount} went to {' > '.join(r.label for r in e.chain.levels)}; the matrix "
+            f"of policy {e.policy_version} requires {wanted}",
+            policy_version=e.policy_version,
+        )
+
+
+@on(Contract.Approved, Contract.Rejected)
+def contract_decided(review: Review, e: Any) -> None:
+    memo = review.memo(e.originator_id)
+    actor, who = e.actor, e.actor.employee_id
+    chain = memo.get("chain")
+    if review.policy(e.policy_version, APPROVER_AT_LEVEL, e) is not None and chain:
+        level = chain[min(e.position, len(chain)) - 1]
+        if level_rank(actor.role) < level_rank(level):
+            review.breach(
+                APPROVER_AT_LEVEL,
+                e,
+                f"{actor} decided level {e.position}, which needs a {level.label} or higher",
+                policy_version=e.policy_version,
+            )
+    roles = []
+    if who == memo.get("owner"):
+        roles.append("owns the deal")
+    if who in memo.get("drafters", {}):
+        roles.append("drafted it")
+    if who in memo.get("reviewers", ()):
+        roles.append("reviewed it")
+    if any(approver == who for _level, approver in memo.get("approvals", [])):
+        roles.append("already approved another level")
+    if roles:
+        review.breach(APPROVER_INDEPENDENT, e, f"{actor} decided although they {', '.join(roles)}")
+    if isinstance(e, Contract.Approved):
+        memo["approvals"] = [*memo.get("approvals", []), (e.level, who)]
+
+
+@on(Contract.Signed)
+def contract_signed(review: Review, e: Any) -> None:
+    memo = review.memo(e.originator_id)
+    chain = memo.get("chain") or ()
+    approvals = memo.get("approvals", [])
+    if not chain or len(approvals) < len(chain):
+        review.breach(
+            SIGNED_WHEN_APPROVED,
+            e,
+            f"revision {e.revision} signed with {len(approvals)} of "
+            f"{len(chain) or 'its'} approval levels",
+        )
+    drafters = memo.get("drafters", {})
+    names = {name.casefold() for name in drafters.values() if name}
+    if e.actor.employee_id in drafters or e.our_signatory.name.casefold() in names:
+        review.breach(
+            SIGNATORY_NOT_DRAFTER,
+            e,
+            f"signed for us by {e.our_signatory.name}, recorded by {e.actor}; drafted by "
+            + ", ".join(n or str(i)[:8] for i, n in drafters.items()),
+        )

@@ -1,0 +1,140 @@
+"""Price authority (SOP 2.3.3) and order cancellation (2.5.1), re-run over the history.
+
+A discount (against the opening quote) or margin beyond the issuer's authority needs an
+approval first; an approval is given by a policy approver, within their own authority,
+never for their own request.  Each approval is an override of the issuer's limit and is
+listed as such.  Orders are cancelled only by the roles the policy names.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from projections.conformance.findings import Family, Override, rule
+from projections.conformance.review import Review, on
+from salesdomain.opportunities.opportunity import Opportunity
+from salesdomain.orders.order import Order
+
+A, S = Family.AUTHORITY, Family.SEGREGATION_OF_DUTIES
+DISCOUNT_WITHIN_AUTHORITY = rule(
+    "discount_approved_within_authority",
+    "a discount is approved by a policy approver within their own authority",
+    "2.3.3",
+    A,
+)
+NOT_OWN_DISCOUNT = rule(
+    "discount_not_self_approved", "no one approves their own discount request", "2.3.3", S
+)
+QUOTE_WITHIN_AUTHORITY = rule(
+    "quote_within_authority_or_approved",
+    "a quote beyond the issuer's discount or margin authority is issued only once approved",
+    "2.3.3",
+    A,
+)
+CANCELLATION = rule(
+    "order_cancelled_by_allowed_role",
+    "an order is cancelled only by a role the policy allows",
+    "2.5.1",
+    A,
+)
+RULES = (DISCOUNT_WITHIN_AUTHORITY, NOT_OWN_DISCOUNT, QUOTE_WITHIN_AUTHORITY, CANCELLATION)
+
+
+def _pct(fraction: Decimal) -> str:
+    return f"{(fraction * 100).quantize(Decimal('0.1'))}%"
+
+
+@on(Opportunity.Opened)
+def opportunity_opened(review: Review, e: Any) -> None:
+    review.memo(e.originator_id).update(label=f"'{e.title}' with {e.customer_name}", requests={})
+
+
+@on(Opportunity.DiscountApprovalRequested)
+def discount_requested(review: Review, e: Any) -> None:
+    memo = review.memo(e.originator_id)
+    requests = dict(memo.get("requests", {}))
+    requests[e.request_number] = (review.person_of(e), e.discount, e.margin, e.actor.role)
+    memo["requests"] = requests
+
+
+@on(Opportunity.DiscountApproved, Opportunity.DiscountRejected)
+def discount_decided(review: Review, e: Any) -> None:
+    memo = review.memo(e.originator_id)
+    request = memo.get("requests", {}).get(e.request_number)
+    if request is None:
+        return
+    requester, discount, margin, requester_role = request
+    approver = e.actor
+    if requester.employee_id == approver.employee_id:
+        review.breach(NOT_OWN_DISCOUNT, e, f"{approver} decided their own request")
+    policy = review.policy(e.policy_version, DISCOUNT_WITHIN_AUTHORITY, e)
+    if policy is None:
+        return
+    approving = isinstance(e, Opportunity.DiscountApproved)
+    if approver.role not in policy.discount_approvers:
+        problem = f"a {approver.role.label} is not a discount approver"
+    elif approving and not policy.within_authority(approver.role, discount, margin):
+        problem = (
+            f"a {approver.role.label} approves up to {_pct(policy.discount_limit(approver.role))}"
+            f" discount and down to {_pct(policy.margin_limit(approver.role))} margin"
+        )
+    else:
+        problem = ""
+    if problem:
+        review.breach(
+            DISCOUNT_WITHIN_AUTHORITY,
+            e,
+            f"{approver} decided {_pct(discount)} discount at {_pct(margin)} margin; {problem}",
+            policy_version=e.policy_version,
+        )
+    if approving:
+        memo["approved"] = {*memo.get("approved", ()), e.request_number}
+        review.overrides.append(
+            Override(
+                kind="discount beyond the requester's authority, approved",
+                sop_step=e.sop_step,
+                case_id=e.correlation_id,
+                record_id=e.originator_id,
+                record=review.label(e.originator_id),
+                requested_by=requester,
+                approved_by=review.person_of(e),
+                at=e.timestamp,
+                position=review.position,
+                policy_version=e.policy_version,
+                detail=f"{_pct(discount)} discount at {_pct(margin)} margin; a "
+                f"{requester_role.label} gives up to {_pct(policy.discount_limit(requester_role))}"
+                f" discount and down to {_pct(policy.margin_limit(requester_role))} margin",
+            )
+        )
+
+
+@on(Opportunity.QuoteIssued)
+def quote_issued(review: Review, e: Any) -> None:
+    policy = review.policies.current  # a quote records no policy version
+    if policy.within_authority(e.actor.role, e.discount, e.margin):
+        return
+    approved = review.memo(e.originator_id).get("approved", set())
+    if e.approval is None or e.approval not in approved:
+        review.breach(
+            QUOTE_WITHIN_AUTHORITY,
+            e,
+            f"quote version {e.quote_version}: {_pct(e.discount)} discount at "
+            f"{_pct(e.margin)} margin, beyond a {e.actor.role.label}'s authority under policy "
+            f"{policy.version}, "
+            + ("with no approval" if e.approval is None else f"approval {e.approval} not found"),
+            policy_version=policy.version,
+        )
+
+
+@on(Order.Cancelled)
+def order_cancelled(review: Review, e: Any) -> None:
+    policy = review.policy(e.policy_version, CANCELLATION, e)
+    if policy is not None and e.actor.role not in policy.orders.cancellation_roles:
+        allowed = ", ".join(sorted(r.label for r in policy.orders.cancellation_roles))
+        review.breach(
+            CANCELLATION,
+            e,
+            f"cancelled by {e.actor}; policy {e.policy_version} allows {allowed}",
+            policy_version=e.policy_version,
+        )

@@ -1,0 +1,280 @@
+"""The review: a fold over the decoded event log, ``fold(review, (position, event))``.
+
+The state is owned by the fold (each review builds its own), so ``fold`` updates it in
+place and returns it, which keeps replaying long logs cheap.  Rule families register
+handlers per event type with ``@on(EventType, ...)``; every handler sees the staff
+register as it stood *before* the event.  Deadlines (time limits) stay open in the state
+and become breaches in ``finish`` once the review's ``as_at`` is known to have passed them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from typing import Any
+from uuid import UUID
+
+from projections.conformance.findings import (
+    Breach,
+    Override,
+    Person,
+    PolicyMismatch,
+    Rule,
+    Status,
+    StepDone,
+)
+from projections.conformance.policies import PolicyBook
+from projections.conformance.staff import Staff
+from salesdomain.people.staff_register import StaffRegister
+from salesdomain.policy import SalesPolicy
+
+Entry = tuple[int, Any]
+"""A log position and its decoded event (``None`` for a command record)."""
+Handler = Callable[["Review", Any], None]
+
+HANDLERS: dict[type, list[Handler]] = {}
+EVERY_EVENT: list[Handler] = []
+
+
+def on(*event_types: type) -> Callable[[Handler], Handler]:
+    """Register a rule handler for events of exactly these types."""
+
+    def register(handler: Handler) -> Handler:
+        for event_type in event_types:
+            HANDLERS.setdefault(event_type, []).append(handler)
+        return handler
+
+    return register
+
+
+def on_every_event(handler: Handler) -> Handler:
+    EVERY_EVENT.append(handler)
+    return handler
+
+
+@dataclass
+class Deadline:
+    """A step that must be done by ``due`` (a day or a moment)."""
+
+    rule: Rule
+    case_id: UUID | None
+    record_id: UUID
+    record: str
+    due: datetime | date
+    responsible: Person
+    policy_version: str | None = None
+    done_at: datetime | date | None = None
+    done_by: Person | None = None
+    position: int | None = None
+    withdrawn: bool = False
+
+    def passed(self, moment: datetime | date) -> bool:
+        """Whether ``moment`` is after the deadline (a day's deadline lasts the whole day)."""
+        if isinstance(self.due, datetime):
+            if not isinstance(moment, datetime):
+                moment = datetime.combine(moment, datetime.min.time(), UTC)
+            return moment > self.due
+        return _day(moment) > self.due
+
+
+def _day(moment: datetime | date) -> date:
+    return moment.date() if isinstance(moment, datetime) else moment
+
+
+@dataclass
+class Review:
+    policies: PolicyBook
+    as_at: datetime
+    staff: Staff = field(default_factory=Staff)
+    done: list[StepDone] = field(default_factory=list)
+    _people: dict[tuple[Any, ...], Person] = field(default_factory=dict)
+    breaches: list[Breach] = field(default_factory=list)
+    overrides: list[Override] = field(default_factory=list)
+    mismatches: list[PolicyMismatch] = field(default_factory=list)
+    deadlines: dict[tuple[Any, ...], Deadline] = field(default_factory=dict)
+    records: dict[UUID, dict[str, Any]] = field(default_factory=dict)
+    versions: dict[str, int] = field(default_factory=dict)
+    """How many recorded decisions name each policy version."""
+    position: int = 0
+    events: int = 0
+    last_command: UUID | None = None
+    command_start: int = 0
+
+    # ---- used by the rules --------------------------------------------------------------
+
+    def person_of(self, event: Any) -> Person:
+        """The event's actor as a person, with the team the register gives them now."""
+        actor = event.actor
+        member = self.staff.get(actor.employee_id)
+        key = (actor.employee_id, actor.role, actor.name, member.team if member else None)
+        found = self._people.get(key)
+        if found is None:
+            found = self._people[key] = self.staff.actor(actor)
+        return found
+
+    def memo(self, record_id: UUID) -> dict[str, Any]:
+        """What the rules remember about one record (a contract, an order, ...)."""
+        return self.records.setdefault(record_id, {})
+
+    def label(self, record_id: UUID, default: str = "") -> str:
+        return str(self.records.get(record_id, {}).get("label", default or str(record_id)[:8]))
+
+    def policy(self, version: str | None, rule: Rule, event: Any) -> SalesPolicy | None:
+        """The policy ``version`` names; ``None`` (and the decision listed as not judged)
+        if the reviewer did not supply it."""
+        found = self.policies.under(version)
+        if found is None:
+            assert version is not None
+            supplied = self.policies.versions
+            self.mismatches.append(
+                PolicyMismatch(
+                    rule=rule.id,
+                    sop_step=event.sop_step,
+                    case_id=event.correlation_id,
+                    record_id=event.originator_id,
+                    at=event.timestamp,
+                    position=self.position,
+                    recorded_version=version,
+                    supplied_versions=supplied,
+                    detail=f"decided under policy {version}; the review was given "
+                    f"{', '.join(supplied)}; not judged",
+                )
+            )
+        return found
+
+    def breach(
+        self,
+        rule: Rule,
+        event: Any,
+        detail: str,
+        *,
+        responsible: Person | None = None,
+        policy_version: str | None = None,
+    ) -> None:
+        """A step done by someone the rule did not allow (evidence: this event)."""
+        self.breaches.append(
+            Breach(
+                rule=rule.id,
+                rule_text=rule.text,
+                family=rule.family,
+                sop_step=event.sop_step,
+                status=Status.NOT_ALLOWED,
+                case_id=event.correlation_id,
+                record_id=event.originator_id,
+                record=self.label(event.originator_id, type(event).__qualname__.split(".")[0]),
+                responsible=responsible or self.person_of(event),
+                actual=event.timestamp,
+                occurred_on=event.timestamp.date(),
+                position=self.position,
+                policy_version=policy_version,
+                detail=detail,
+            )
+        )
+
+    def expect(self, key: tuple[Any, ...], deadline: Deadline) -> None:
+        self.deadlines[key] = deadline
+
+    def fulfil(self, key: tuple[Any, ...], event: Any, at: datetime | date) -> None:
+        deadline = self.deadlines.get(key)
+        if deadline is not None and deadline.done_at is None and not deadline.withdrawn:
+            deadline.done_at = at
+            deadline.done_by = self.person_of(event)
+            deadline.position = self.position
+
+    def withdraw(self, *keys: tuple[Any, ...]) -> None:
+        for key in keys:
+            deadline = self.deadlines.get(key)
+            if deadline is not None and deadline.done_at is None:
+                deadline.withdrawn = True
+
+
+def fold(review: Review, entry: Entry) -> Review:
+    """Review one logged event; events recorded after ``as_at`` are not yet history."""
+    position, event = entry
+    if event is None or event.timestamp > review.as_at:
+        return review
+    review.position = position
+    review.events += 1
+    if event.command_id != review.last_command:
+        review.command_start = len(review.done)
+    version = getattr(event, "policy_version", None)
+    if version is not None:
+        review.versions[version] = review.versions.get(version, 0) + 1
+    if isinstance(event, StaffRegister.Founded):
+        review.staff.evolve(event)
+    review.done.append(
+        StepDone(
+            sop_step=event.sop_step,
+            at=event.timestamp,
+            position=position,
+            person=review.person_of(event),
+            case_id=event.correlation_id,
+        )
+    )
+    for handler in EVERY_EVENT:
+        handler(review, event)
+    for handler in HANDLERS.get(type(event), ()):
+        handler(review, event)
+    review.staff.evolve(event)
+    if review.staff.is_founding(event):
+        _founder_known(review, event)
+    review.last_command = event.command_id
+    return review
+
+
+def _founder_known(review: Review, event: Any) -> None:
+    """The founding command's steps count for the founder, now on the register."""
+    founder = review.person_of(event)
+    for index in range(review.command_start, len(review.done)):
+        review.done[index] = review.done[index].model_copy(update={"person": founder})
+
+
+def replay(review: Review, entries: Iterable[Entry]) -> Review:
+    for entry in entries:
+        fold(review, entry)
+    return review
+
+
+def finish(review: Review) -> list[Breach]:
+    """Every breach as at ``review.as_at``: the rules' own and the missed deadlines."""
+    missed = [_missed(d, review) for d in review.deadlines.values()]
+    return [*review.breaches, *(b for b in missed if b is not None)]
+
+
+def _missed(deadline: Deadline, review: Review) -> Breach | None:
+    if deadline.withdrawn:
+        return None
+    if deadline.done_at is not None:
+        if not deadline.passed(deadline.done_at):
+            return None
+        status, responsible = Status.LATE, deadline.done_by or deadline.responsible
+    elif deadline.passed(review.as_at):
+        status, responsible = Status.STILL_OPEN, _now(deadline.responsible, review.staff)
+    else:
+        return None
+    rule = deadline.rule
+    return Breach(
+        rule=rule.id,
+        rule_text=rule.text,
+        family=rule.family,
+        sop_step=rule.sop_step,
+        status=status,
+        case_id=deadline.case_id,
+        record_id=deadline.record_id,
+        record=deadline.record,
+        responsible=responsible,
+        due=deadline.due,
+        actual=deadline.done_at,
+        occurred_on=_day(deadline.due),
+        position=deadline.position,
+        policy_version=deadline.policy_version,
+        detail=f"due {deadline.due}; "
+        + (f"done {deadline.done_at}" if deadline.done_at else f"not done as at {review.as_at}"),
+    )
+
+
+def _now(person: Person, staff: Staff) -> Person:
+    """The responsible person with the team the register gives them at the review."""
+    member = staff.get(person.employee_id)
+    return person.model_copy(update={"team": member.team}) if member else person
