@@ -79,7 +79,8 @@ class Deadline:
 
 
 def _day(moment: datetime | date) -> date:
-    return moment.date() if isinstance(moment, datetime) else moment
+    """The UTC calendar day of ``moment``."""
+    return moment.astimezone(UTC).date() if isinstance(moment, datetime) else moment
 
 
 @dataclass
@@ -204,7 +205,7 @@ def fold(review: Review, entry: Entry) -> Review:
     if isinstance(event, StaffRegister.Founded):
         review.staff.evolve(event)
     review.done.append(
-        StepDone(
+        StepDone.model_construct(  # the event's own typed facts: nothing to validate
             sop_step=event.sop_step,
             at=event.timestamp,
             position=position,
