@@ -1,0 +1,18 @@
+"""The code examples of docs/conformance.md are executed, so they stay true."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+DOC = Path(__file__).parents[1] / "docs" / "conformance.md"
+
+
+@pytest.mark.parametrize(
+    "block", re.findall(r"```python\n(.*?)```", DOC.read_text(encoding="utf-8"), re.S)
+)
+def test_conformance_doc_example_runs(block: str, capsys: pytest.CaptureFixture[str]) -> None:
+    exec(compile(block, str(DOC), "exec"), {})
+    assert "2.6.1 feedback from" in capsys.readouterr().out
