@@ -67,15 +67,15 @@ def contract_drafted(review: Review, e: Any) -> None:
             drafters={},
             reviewers=set(),
         )
-    memo["drafters"] = {**memo["drafters"], e.actor.employee_id: e.actor.name}
+    memo["drafters"] = {**memo.get("drafters", {}), e.actor.employee_id: e.actor.name}
     memo.update(chain=None, approvals=[])
 
 
 @on(Contract.ReviewPassed, Contract.ReviewFailed)
 def contract_reviewed(review: Review, e: Any) -> None:
     memo = review.memo(e.originator_id)
-    memo["reviewers"] = memo["reviewers"] | {e.actor.employee_id}
-    if isinstance(e, Contract.ReviewPassed) and e.differences:
+    memo["reviewers"] = memo.get("reviewers", set()) | {e.actor.employee_id}
+    if isinstance(e, Contract.ReviewPassed) and e.differences and memo.get("drafters"):
         fields = ", ".join(d.field for d in e.differences.items)
         drafter = next(reversed(memo["drafters"].items()))
         review.overrides.append(

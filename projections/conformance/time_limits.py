@@ -120,6 +120,8 @@ def feedback_received(review: Review, e: Any) -> None:
 @on(ServiceCase.Classified)
 def feedback_classified(review: Review, e: Any) -> None:
     memo = review.memo(e.originator_id)
+    if "start" not in memo:  # no receipt in the history: nothing to measure from
+        return
     memo["severity"] = e.severity
     _respond_by(review, e, memo["start"], e.severity)
 
@@ -129,7 +131,7 @@ def feedback_assigned(review: Review, e: Any) -> None:
     person = review.staff.person(e.assignee.employee_id, e.assignee.name, e.assignee.role)
     memo = review.memo(e.originator_id)
     memo["responsible"] = person
-    deadline = review.deadlines.get((e.originator_id, "response", memo["rounds"]))
+    deadline = review.deadlines.get((e.originator_id, "response", memo.get("rounds")))
     if deadline is not None:
         deadline.responsible = person
 
@@ -137,12 +139,14 @@ def feedback_assigned(review: Review, e: Any) -> None:
 @on(ServiceCase.Responded)
 def feedback_answered(review: Review, e: Any) -> None:
     memo = review.memo(e.originator_id)
-    review.fulfil((e.originator_id, "response", memo["rounds"]), e, e.responded_at)
+    review.fulfil((e.originator_id, "response", memo.get("rounds")), e, e.responded_at)
 
 
 @on(ServiceCase.Reopened)
 def feedback_reopened(review: Review, e: Any) -> None:
     memo = review.memo(e.originator_id)
+    if "rounds" not in memo:
+        return
     memo.update(rounds=memo["rounds"] + 1, start=e.reopened_at)
     _respond_by(review, e, e.reopened_at, memo.get("severity"))
 
@@ -248,7 +252,7 @@ def task_completed(review: Review, e: Any) -> None:
 @on(Order.LotInspected)
 def lot_inspected(review: Review, e: Any) -> None:
     memo = review.memo(e.originator_id)
-    if not _inspection_due(review, e, e.policy_version):
+    if "delivery_date" not in memo or not _inspection_due(review, e, e.policy_version):
         return
     if e.passed and e.kind is InspectionKind.FINAL:
         passed = dict(memo["passed"])
@@ -316,6 +320,8 @@ def offer_sent(review: Review, e: Any) -> None:
 @on(Candidate.OfferAccepted)
 def offer_accepted(review: Review, e: Any) -> None:
     memo = review.memo(e.originator_id)
+    if "start_date" not in memo:  # no offer in the history
+        return
     due = memo["start_date"] + formalities_limit()
     key = (e.originator_id, "labour contract")
     review.expect(key, _deadline(review, LABOUR_CONTRACT, e, due, memo["sent_by"]))
