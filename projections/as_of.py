@@ -71,6 +71,12 @@ class ViewsAsOf(ReadModels):
     def close(self) -> None:
         self.engine.dispose()
 
+    def __enter__(self) -> ViewsAsOf:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
 
 def scratch_engine() -> Engine:
     """A private in-memory SQLite database (gone when its engine is disposed)."""
