@@ -69,12 +69,12 @@ def _aware(at: datetime) -> datetime:
 
 def aggregate_at_version(app: Application[UUID], kind: type[A], record_id: UUID, version: int) -> A:
     """The record right after its ``version``-th event (1 = as created)."""
-    found = _checked(app, kind, record_id)
-    if not 1 <= version <= found.version:
+    if version < 1:
+        raise NoSuchVersion(_kind(kind), record_id, version, _checked(app, kind, record_id).version)
+    found = _checked(app, kind, record_id, version)  # the latest if it has fewer versions
+    if found.version != version:
         raise NoSuchVersion(_kind(kind), record_id, version, found.version)
-    if version == found.version:
-        return found
-    return _checked(app, kind, record_id, version)
+    return found
 
 
 def aggregate_as_of(app: Application[UUID], kind: type[A], record_id: UUID, at: datetime) -> A:
