@@ -12,6 +12,7 @@ from eventsourcing.application import project_aggregate
 from freezegun import freeze_time
 
 from salesdomain import clock
+from salesdomain.aftersales.service_case import ServiceCase
 from salesdomain.aggregate import Evidence
 from salesdomain.errors import RecordNotFound
 from salesdomain.opportunities.opportunity import Opportunity
@@ -26,6 +27,7 @@ from salesdomain.past import (
 from salesdomain.people.employee import SNAPSHOT_INTERVAL, Employee
 from salesdomain.people.values import RoleSet, TrainerKind, Training
 from salesdomain.prospecting.customer import Customer
+from salesdomain.records import record_as_of, record_kind, record_state
 from salesdomain.sop import Role
 from salesdomain.values import Actor, Money
 from tests import builders as b
@@ -158,3 +160,21 @@ def test_snapshotted_records_start_from_the_snapshot_before_the_moment(app):
         replayed = project_aggregate(None, [e for e in events if e.timestamp <= at])
         assert vars(found) == vars(replayed)
         assert found.training_count == version - 1
+
+
+def test_records_are_named_as_people_say_them_and_read_as_plain_data(app):
+    opp = _won_deal_a_day_apart(app)
+    quoted_at = app.history(opp)[8].timestamp
+    by_time = record_as_of(app, "Opportunity", opp, at=quoted_at)
+    assert record_as_of(app, "opportunity", opp, version=9).__dict__ == by_time.__dict__
+    state = record_state(by_time)
+    assert (state["kind"], state["id"], state["version"]) == ("Opportunity", opp, 9)
+    assert state["stage"] is Stage.QUOTED
+    assert state["modified_on"] == quoted_at
+    assert record_kind("service case") is record_kind("ServiceCase") is ServiceCase
+    with pytest.raises(ValueError, match=r"no kind of record called 'deal'; known: .*Order"):
+        record_as_of(app, "deal", opp, version=1)
+    with pytest.raises(ValueError, match=r"either a time .* or a version"):
+        record_as_of(app, "opportunity", opp)
+    with pytest.raises(ValueError, match=r"either a time .* or a version"):
+        record_as_of(app, "opportunity", opp, at=quoted_at, version=2)
