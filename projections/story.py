@@ -32,6 +32,7 @@ from projections.read_models import ReadModels
 from salesdomain.application import SalesApplication
 from salesdomain.errors import RecordNotFound
 from salesdomain.past import moment
+from salesdomain.sop import Role
 
 CASE, CUSTOMER = "case", "customer"
 
@@ -43,7 +44,7 @@ class StoryEntry(AuditEntry):
     def line(self) -> str:
         return (
             f"{moment(self.recorded_at)}  {self.sop_step} {self.step_title}  "
-            f"{self.actor_name or self.actor_id[:8]} ({self.actor_role})  "
+            f"{self.actor_name or self.actor_id[:8]} ({Role(self.actor_role).label})  "
             f"{self.aggregate_type} {self.aggregate_id[:8]} v{self.version} "
             f"{self.event_type}: {self.description}"
         )

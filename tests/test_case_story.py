@@ -62,7 +62,7 @@ def test_the_story_runs_from_the_customer_through_order_and_service_in_order(app
     assert registered.description
     line = story.lines()[0]
     assert line.startswith("2026-03-02 08:00:00 UTC  2.1.2 ")
-    assert "Alice Rep (sales_representative)" in line
+    assert "Alice Rep (sales representative)" in line
 
 
 def test_the_audit_view_and_the_event_log_tell_the_same_story(app, told):
