@@ -58,9 +58,11 @@ class ViewsAsOf(ReadModels):
         log: PastLog,
         projections: Iterable[Projection],
         at: datetime | None,
+        owns_engine: bool,
     ) -> None:
         super().__init__(engine, log, projections)
         self.at = at
+        self._owns_engine = owns_engine
 
     @property
     def position(self) -> int:
@@ -69,7 +71,9 @@ class ViewsAsOf(ReadModels):
         return self.log.cut
 
     def close(self) -> None:
-        self.engine.dispose()
+        """Let go of the scratch database (an engine given by the caller stays open)."""
+        if self._owns_engine:
+            self.engine.dispose()
 
     def __enter__(self) -> ViewsAsOf:
         return self
@@ -105,8 +109,11 @@ def views_as_of(
         raise ValueError(f"as-of time {at.isoformat()} needs a time zone (e.g. +00:00)")
     log, projections = _log_and_projections(source)
     past = PastLog(log, 0)
-    views = ViewsAsOf(engine or scratch_engine(), past, projections, at)
+    views = ViewsAsOf(engine or scratch_engine(), past, projections, at, engine is None)
     runners = list(views.runners.values())
+    if any(runner.position() for runner in runners):
+        views.close()
+        raise ValueError("views as of a moment are built in an empty database, not beside views")
     generations = {runner.projection.name: runner.active_generation() for runner in runners}
     limit = log.head() if position is None else position
     reached = 0

@@ -132,3 +132,13 @@ def test_as_of_needs_a_zoned_time_or_a_position(app):
         views_as_of(app, T0.replace(tzinfo=None))
     with pytest.raises(ValueError, match="as of when"):
         views_as_of(app)
+
+
+def test_past_views_are_never_built_over_views_that_hold_rows(app, live):
+    with freeze_time(T0) as frozen:
+        run(app, Case().first_half(), frozen)
+    live.catch_up()
+    rows = every_row(live)
+    with pytest.raises(ValueError, match="built in an empty database"):
+        views_as_of(app, T0, engine=live.engine)
+    assert every_row(live) == rows
