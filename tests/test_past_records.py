@@ -20,9 +20,10 @@ from salesdomain.opportunities.stages import Stage
 from salesdomain.past import (
     NoSuchVersion,
     NotYetRecorded,
-    _snapshot_before,
+    _has_snapshots,
     aggregate_as_of,
     aggregate_at_version,
+    version_as_of,
 )
 from salesdomain.people.employee import SNAPSHOT_INTERVAL, Employee
 from salesdomain.people.values import RoleSet, TrainerKind, Training
@@ -148,14 +149,16 @@ def _long_serving_employee(app, trainings: int):
     return employee.id
 
 
-def test_snapshotted_records_start_from_the_snapshot_before_the_moment(app):
+def test_snapshotted_records_are_found_by_version_then_loaded_from_a_snapshot(app):
     employee_id = _long_serving_employee(app, trainings=2 * SNAPSHOT_INTERVAL + 30)
     events = list(app.events.get(employee_id))
     assert len(list(app.snapshots.get(employee_id))) == 2
+    assert _has_snapshots(app, employee_id)
+    with pytest.raises(NotYetRecorded, match="first recorded on 2026-03-02 09:00:00 UTC"):
+        aggregate_as_of(app, Employee, employee_id, events[0].timestamp - timedelta(seconds=1))
     for version in (1, 99, 100, 101, 150, 200, 201, 231):
         at = events[version - 1].timestamp + timedelta(hours=1)
-        _, start = _snapshot_before(app, employee_id, at)
-        assert start == (version // SNAPSHOT_INTERVAL * SNAPSHOT_INTERVAL or None)
+        assert version_as_of(app, employee_id, at) == version
         found = aggregate_as_of(app, Employee, employee_id, at)
         replayed = project_aggregate(None, [e for e in events if e.timestamp <= at])
         assert vars(found) == vars(replayed)
