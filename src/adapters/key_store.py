@@ -16,8 +16,19 @@ from datetime import UTC, datetime
 from typing import Any, Protocol
 from uuid import UUID
 
-from sqlalchemy import Column, Engine, LargeBinary, MetaData, String, Table, create_engine, event
-from sqlalchemy import select, text, update
+from sqlalchemy import (
+    Column,
+    Engine,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    create_engine,
+    event,
+    select,
+    text,
+    update,
+)
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.pool import NullPool
 
@@ -94,7 +105,9 @@ class MemoryKeyStore:
 
     def mark_forgetting(self, subject_id: UUID, record_id: UUID) -> None:
         with self._lock:
-            row = self._rows.setdefault(subject_id, {"key": None, "forgetting": None, "gone": False})
+            row = self._rows.setdefault(
+                subject_id, {"key": None, "forgetting": None, "gone": False}
+            )
             row["forgetting"] = record_id
 
     def unmark_forgetting(self, subject_id: UUID) -> None:
@@ -140,7 +153,9 @@ class SqlKeyStore:
             with self.engine.begin() as conn:
                 conn.execute(
                     _insert(conn, self._t)
-                    .values(subject_id=str(subject_id), key=os.urandom(KEY_BYTES), created_at=_now())
+                    .values(
+                        subject_id=str(subject_id), key=os.urandom(KEY_BYTES), created_at=_now()
+                    )
                     .on_conflict_do_nothing(index_elements=["subject_id"])
                 )
             row = self._row(subject_id)
@@ -151,7 +166,10 @@ class SqlKeyStore:
     def mark_forgetting(self, subject_id: UUID, record_id: UUID) -> None:
         with self.engine.begin() as conn:
             statement = _insert(conn, self._t).values(
-                subject_id=str(subject_id), key=None, created_at=_now(), forgetting_record=str(record_id)
+                subject_id=str(subject_id),
+                key=None,
+                created_at=_now(),
+                forgetting_record=str(record_id),
             )
             conn.execute(
                 statement.on_conflict_do_update(

@@ -51,7 +51,7 @@ class PersonalData(ValueObject):
 
     @classmethod
     def _erased_texts(cls) -> dict[str, str]:
-        return {name: ERASED for name in cls.personal_field_names()}
+        return dict.fromkeys(cls.personal_field_names(), ERASED)
 
     @classmethod
     def personal_field_names(cls) -> tuple[str, ...]:

@@ -30,6 +30,7 @@ from salesdomain.people.values import (
 )
 from salesdomain.personal import PersonalDataForgotten, erase
 from salesdomain.sop import Role, step
+from salesdomain.values import stored_enum
 
 HIRING_DECIDERS = frozenset({Role.SALES_MANAGER, Role.SALES_DIRECTOR, Role.GENERAL_MANAGER})
 
@@ -41,6 +42,7 @@ def formalities_limit() -> timedelta:
     return limit.default
 
 
+@stored_enum
 class CandidateStatus(Enum):
     APPLIED = "applied"
     SCREENED_OUT = "screened out"
