@@ -7,6 +7,7 @@ import time.
 from __future__ import annotations
 
 import os
+import weakref
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -85,5 +86,6 @@ def bootstrap(
         verify_actors=verify_actors,
     )
     attach_vault(app, vault)
+    weakref.finalize(app, vault.store.close)  # its connections close with the application
     complete_pending_erasures(app, vault)
     return app

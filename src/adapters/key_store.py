@@ -30,7 +30,7 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.exc import DBAPIError
-from sqlalchemy.pool import NullPool
+from sqlalchemy.pool import QueuePool
 
 from adapters.store import StoreConfig
 from projections.types import UtcDateTime
@@ -78,6 +78,8 @@ class KeyStore(Protocol):
     def pending(self) -> list[tuple[UUID, UUID]]:
         """(subject, owning record) of erasures begun and not finished."""
 
+    def close(self) -> None: ...
+
 
 def _now() -> datetime:
     return datetime.now(UTC)
@@ -122,6 +124,9 @@ class MemoryKeyStore:
         with self._lock:
             self._rows[subject_id] = {"key": None, "forgetting": None, "gone": True}
 
+    def close(self) -> None:
+        pass
+
     def pending(self) -> list[tuple[UUID, UUID]]:
         with self._lock:
             return [(s, r["forgetting"]) for s, r in self._rows.items() if r["forgetting"]]
@@ -148,20 +153,18 @@ class SqlKeyStore:
         return None if row is None or row.key is None else bytes(row.key)
 
     def key_or_new(self, subject_id: UUID) -> bytes:
-        row = self._row(subject_id)
-        if row is None:
-            with self.engine.begin() as conn:
-                conn.execute(
-                    _insert(conn, self._t)
-                    .values(
-                        subject_id=str(subject_id), key=os.urandom(KEY_BYTES), created_at=_now()
-                    )
-                    .on_conflict_do_nothing(index_elements=["subject_id"])
-                )
-            row = self._row(subject_id)
-        if row.key is None:
+        with self.engine.begin() as conn:
+            conn.execute(
+                _insert(conn, self._t)
+                .values(subject_id=str(subject_id), key=os.urandom(KEY_BYTES), created_at=_now())
+                .on_conflict_do_nothing(index_elements=["subject_id"])
+            )
+            key = conn.execute(
+                select(self._t.c.key).where(self._t.c.subject_id == str(subject_id))
+            ).scalar_one()
+        if key is None:
             raise SubjectForgotten(subject_id)
-        return bytes(row.key)
+        return bytes(key)
 
     def mark_forgetting(self, subject_id: UUID, record_id: UUID) -> None:
         with self.engine.begin() as conn:
@@ -209,6 +212,9 @@ class SqlKeyStore:
             ).all()
         return [(UUID(r.subject_id), UUID(r.forgetting_record)) for r in rows]
 
+    def close(self) -> None:
+        self.engine.dispose()
+
     def _scrub_old_copies(self) -> None:
         """Best effort against old copies of a destroyed key in the database's own
         files: SQLite overwrites freed content (secure_delete) and the write-ahead log
@@ -241,12 +247,11 @@ def key_store_for(config: StoreConfig) -> KeyStore:
 
 
 def _engine(config: StoreConfig) -> Engine:
-    """Connections opened per use (NullPool): keys are read rarely (they are cached)."""
+    """At most one idle connection is kept: keys are read rarely (they are cached)."""
+    pool = {"poolclass": QueuePool, "pool_size": 1, "max_overflow": 4}
     if config.kind == "sqlite":
         engine = create_engine(
-            f"sqlite:///{config.env['SQLITE_DBNAME']}",
-            poolclass=NullPool,
-            connect_args={"timeout": 30},
+            f"sqlite:///{config.env['SQLITE_DBNAME']}", connect_args={"timeout": 30}, **pool
         )
 
         @event.listens_for(engine, "connect")
@@ -261,4 +266,4 @@ def _engine(config: StoreConfig) -> Engine:
         f"{e['POSTGRES_PORT']}/{e['POSTGRES_DBNAME']}"
     )
     options = {"options": f"-csearch_path={config.schema}"} if config.schema else {}
-    return create_engine(url, connect_args=options, poolclass=NullPool)
+    return create_engine(url, connect_args=options, pool_pre_ping=True, **pool)
