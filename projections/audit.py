@@ -3,23 +3,33 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Column, Index, Integer, MetaData, String, Table, Text, select
+from sqlalchemy import Column, Index, Integer, MetaData, String, Table, Text, func, select
 from sqlalchemy.engine import Engine
 
-from projections.changes import Insert, RowChange
+from projections.changes import Insert, RowChange, Update
 from projections.projection import Projection, event_name
 from projections.types import UtcDateTime
 from salesdomain.narrative import describe
+from salesdomain.personal import erase, mentions_erased, subjects_in
 from salesdomain.sop import CATALOGUE
 
 
 class AuditTrail(Projection):
+    """Every event with its evidence and a one-line description.
+
+    A description that shows personal data of a data subject (ADR 13) is kept
+    together with the same line without it (``erased_description``) and the subject
+    (``data_subject``); when the subject is forgotten, the line with the personal data
+    is cleared and the audit trail reads the line without it.  A rebuild after that
+    reads the values as erased and gives the same lines."""
+
     name = "audit"
+    version = 2
 
     def define(self, metadata: MetaData, prefix: str) -> dict[str, Table]:
         entries = Table(
@@ -40,9 +50,18 @@ class AuditTrail(Projection):
             Column("command_id", String(36), nullable=False),
             Column("correlation_id", String(36), nullable=False),
             Column("causation_id", String(36)),
-            Column("description", Text, nullable=False),
+            Column("description", Text),
+            Column("erased_description", Text),
+            Column("data_subject", String(36)),
         )
-        for column in ("actor_id", "sop_step", "aggregate_id", "correlation_id", "recorded_at"):
+        for column in (
+            "actor_id",
+            "sop_step",
+            "aggregate_id",
+            "correlation_id",
+            "recorded_at",
+            "data_subject",
+        ):
             Index(f"{prefix}by_{column}", entries.c[column])
         return {"entries": entries}
 
@@ -51,7 +70,7 @@ class AuditTrail(Projection):
         if sop_step is None:
             return []
         aggregate_type, _, name = event_name(event).partition(".")
-        return [
+        changes: list[RowChange] = [
             Insert(
                 "entries",
                 {
@@ -70,10 +89,29 @@ class AuditTrail(Projection):
                     "command_id": str(event.command_id),
                     "correlation_id": str(event.correlation_id),
                     "causation_id": str(event.causation_id) if event.causation_id else None,
-                    "description": describe(event),
+                    **_descriptions(event),
                 },
             )
         ]
+        if getattr(type(event), "FORGETS_PERSONAL_DATA", False):
+            changes.append(
+                Update("entries", {"data_subject": str(event.subject_id)}, {"description": None})
+            )
+        return changes
+
+
+def _descriptions(event: Any) -> dict[str, str | None]:
+    """The description, and where it shows personal data, the same without it."""
+    full = describe(event)
+    subjects = subjects_in(event)
+    if not subjects:
+        return {"description": full, "erased_description": None, "data_subject": None}
+    without = describe(erase(event))
+    if full == without and not mentions_erased(event):
+        return {"description": full, "erased_description": None, "data_subject": None}
+    only = str(next(iter(subjects))) if len(subjects) == 1 else None
+    shown = full if only is not None and not mentions_erased(event) else None
+    return {"description": shown, "erased_description": without, "data_subject": only}
 
 
 @dataclass(frozen=True)
@@ -111,7 +149,9 @@ def query_audit(
     """Audit entries in log order, filtered by any of actor, step (a step or a section
     such as "2.3"), record, business case and time range (``since`` <= t < ``until``)."""
     c = table.c
-    query = select(table).order_by(c.position).limit(limit)
+    columns = [c[f.name] for f in fields(AuditEntry) if f.name != "description"]
+    shown = func.coalesce(c.description, c.erased_description).label("description")
+    query = select(*columns, shown).order_by(c.position).limit(limit)
     if actor_id is not None:
         query = query.where(c.actor_id == str(actor_id))
     if sop_step is not None:

@@ -19,6 +19,7 @@ from salesdomain.prospecting.values import (
     Findings,
     ResearchSubject,
     SourceChannel,
+    contact_subject_id,
     name_claim_id_for,
 )
 from salesdomain.values import Money
@@ -42,7 +43,12 @@ def test_register_records_the_customer_and_its_name_claim_with_the_source_channe
     assert claimed.customer_id == registered.originator_id == b.customer_id(reg)
     customer = spec.app.load(Customer, b.customer_id(reg))
     assert customer.source_channel is SourceChannel.REFERRAL
-    assert customer.contacts == (ContactPerson(name="Chen Wei", title="Purchasing Manager"),)
+    [contact] = customer.contacts
+    assert contact == ContactPerson(
+        name="Chen Wei",
+        title="Purchasing Manager",
+        subject_id=contact_subject_id(customer.id, 0),
+    )
     assert spec.app.load(CustomerNameClaim, name_claim_id_for(reg.company_name)).customer_id == (
         customer.id
     )
@@ -161,7 +167,8 @@ def test_a_new_contact_person_is_added(spec):
     spec.when(pc.AddContactPerson(customer_id=b.customer_id(reg), person=person), b.ALICE).then(
         "Customer.ContactPersonAdded"
     )
-    assert spec.app.load(Customer, b.customer_id(reg)).contacts[-1] == person
+    customer = spec.app.load(Customer, b.customer_id(reg))
+    assert customer.contacts[-1] == person.of_subject(contact_subject_id(customer.id, 1))
 
 
 @freeze_time(FROZEN)

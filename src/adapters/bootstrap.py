@@ -7,11 +7,15 @@ import time.
 from __future__ import annotations
 
 import os
+import weakref
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from eventsourcing.persistence import Transcoding
 
+from adapters.forgetting import complete_pending_erasures
+from adapters.key_store import key_store_for
+from adapters.personal_data import PersonalDataVault, attach_vault
 from adapters.store import database_url, ensure_schema, parse_database_url
 from adapters.views import view_engine
 from projections.log import ApplicationLog
@@ -68,12 +72,20 @@ def bootstrap(
 ) -> SalesApplication:
     """Build the sales application on the store named by ``url``, else
     ``$SALESDOMAIN_DATABASE_URL``, else the SQLite file ``salesdomain.db``; with
-    ``policy``, else the file named by ``$SALESDOMAIN_POLICY_FILE``, else the defaults."""
+    ``policy``, else the file named by ``$SALESDOMAIN_POLICY_FILE``, else the defaults.
+
+    Personal values are stored encrypted under their data subject's key, kept in the
+    same database (ADR 13); erasures a crash cut short are completed here."""
     config = parse_database_url(database_url(url))
     ensure_schema(config)
-    return SalesApplication(
+    vault = PersonalDataVault(key_store_for(config))
+    app = SalesApplication(
         config.env,
         policy=policy or policy_from_environment(),
-        extra_transcodings=extra_transcodings,
+        extra_transcodings=(*vault.transcodings(), *extra_transcodings),
         verify_actors=verify_actors,
     )
+    attach_vault(app, vault)
+    weakref.finalize(app, vault.store.close)  # its connections close with the application
+    complete_pending_erasures(app, vault)
+    return app

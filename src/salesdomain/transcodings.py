@@ -8,19 +8,29 @@ from typing import Any
 
 from eventsourcing.persistence import JSONTranscoder, Transcoding
 
+from salesdomain.personal import PersonalData, holds_personal_data
 from salesdomain.values import ENUM_TYPES, VALUE_TYPES, ValueObject
 
 
 class ValueObjectTranscoding(Transcoding):
+    """A value object as JSON.  One that holds personal values is encoded field by
+    field, so each personal value inside it goes through its own transcoding (which
+    the adapters replace by one that encrypts it, ADR 13)."""
+
     def __init__(self, cls: type[ValueObject]) -> None:
         self.type = cls
         self.name = cls.stored_as
         self._cls = cls
+        self._field_by_field = holds_personal_data(cls) and not issubclass(cls, PersonalData)
 
     def encode(self, obj: ValueObject) -> Any:
+        if self._field_by_field:
+            return {name: getattr(obj, name) for name in type(obj).model_fields}
         return obj.model_dump(mode="json")
 
     def decode(self, data: Any) -> ValueObject:
+        if issubclass(self._cls, PersonalData):
+            return self._cls.from_stored(data)
         return self._cls.model_validate(data)
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 from enum import Enum
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, ClassVar
 from uuid import UUID
 
 from salesdomain.aggregate import Evidence, SopAggregate
@@ -20,6 +20,7 @@ from salesdomain.errors import NotAuthorised, SopRuleViolation
 from salesdomain.people.employee import Employee, check_manager
 from salesdomain.people.requisition import Requisition
 from salesdomain.people.values import (
+    CandidateDetails,
     HiringChannel,
     Interview,
     InterviewCriterion,
@@ -27,7 +28,9 @@ from salesdomain.people.values import (
     Offer,
     Screening,
 )
+from salesdomain.personal import PersonalDataForgotten, erase
 from salesdomain.sop import Role, step
+from salesdomain.values import stored_enum
 
 HIRING_DECIDERS = frozenset({Role.SALES_MANAGER, Role.SALES_DIRECTOR, Role.GENERAL_MANAGER})
 
@@ -39,6 +42,7 @@ def formalities_limit() -> timedelta:
     return limit.default
 
 
+@stored_enum
 class CandidateStatus(Enum):
     APPLIED = "applied"
     SCREENED_OUT = "screened out"
@@ -68,15 +72,25 @@ class Candidate(SopAggregate):
 
     class Applied(Event, SopAggregate.Created):
         SOP_STEP = "3.1.3"
+        class_version: ClassVar[int] = 2
         requisition_id: UUID
-        name: str
-        contact: str
+        person: CandidateDetails
         channel: HiringChannel
-        cv_summary: str
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            """Version 1 kept name, contact and CV summary as plain fields."""
+            state["person"] = CandidateDetails(
+                subject_id=state["originator_id"],
+                name=state.pop("name"),
+                contact=state.pop("contact"),
+                cv_summary=state.pop("cv_summary"),
+            )
 
         def apply(self, cand: Candidate) -> None:
             cand.requisition_id = self.requisition_id
-            cand.name = self.name
+            cand.person = self.person
+            cand.forgotten = False
             cand.channel = self.channel
             cand.status = CandidateStatus.APPLIED
             cand.screening = None
@@ -150,9 +164,23 @@ class Candidate(SopAggregate):
             cand.status = CandidateStatus.HIRED
             cand.employee_id = self.employee_id
 
+    class Forgotten(Event, PersonalDataForgotten):
+        """The candidate's personal data forgotten on request (ADR 13)."""
+
+        SOP_STEP = "3.1.3"
+        subject_id: UUID
+        reason: str
+        requested_by: str
+
+        def apply(self, cand: Candidate) -> None:
+            cand.person = erase(cand.person)
+            cand.interviews = erase(cand.interviews)
+            cand.forgotten = True
+
     if TYPE_CHECKING:
         requisition_id: UUID
-        name: str
+        person: CandidateDetails
+        forgotten: bool
         channel: HiringChannel
         status: CandidateStatus
         screening: Screening | None
@@ -170,10 +198,8 @@ class Candidate(SopAggregate):
         *,
         candidate_id: UUID,
         requisition: Requisition,
-        name: str,
-        contact: str,
+        person: CandidateDetails,
         channel: HiringChannel,
-        cv_summary: str,
     ) -> Candidate:
         requisition.ensure_open("3.1.3")
         if not requisition.agreed:
@@ -195,15 +221,18 @@ class Candidate(SopAggregate):
             id=candidate_id,
             case_id=requisition.case_id,
             requisition_id=requisition.id,
-            name=name,
-            contact=contact,
+            person=person.of_subject(candidate_id),
             channel=channel,
-            cv_summary=cv_summary,
         )
+
+    @property
+    def name(self) -> str:
+        return self.person.name
 
     def screen(
         self, evidence: Evidence, screening: Screening, *, requirements: tuple[str, ...]
     ) -> None:
+        self._ensure_not_forgotten("3.1.3")
         if self.status is not CandidateStatus.APPLIED:
             raise SopRuleViolation("3.1.3", "a CV is screened once", self.name)
         wanted = {r.casefold() for r in requirements}
@@ -229,6 +258,7 @@ class Candidate(SopAggregate):
     def record_interview(
         self, evidence: Evidence, interview: Interview, *, interviewer: Employee, today: date
     ) -> None:
+        self._ensure_not_forgotten("3.1.3")
         if self.status is not CandidateStatus.SHORTLISTED:
             raise SopRuleViolation(
                 "3.1.3",
@@ -251,11 +281,14 @@ class Candidate(SopAggregate):
             raise SopRuleViolation(
                 "3.1.3", "an interview is recorded once it was held", f"held on {interview.held_on}"
             )
+        notes = interview.notes.of_subject(self.id)
+        interview = interview.model_copy(update={"notes": notes})
         self._record(self.Interviewed, evidence, interview=interview)
 
     # ---- 3.1.4 Hiring decision ------------------------------------------------------
 
     def select(self, evidence: Evidence, *, reasons: str) -> None:
+        self._ensure_not_forgotten("3.1.4")
         if evidence.actor.role not in HIRING_DECIDERS:
             raise NotAuthorised(
                 "3.1.4",
@@ -277,6 +310,7 @@ class Candidate(SopAggregate):
         self._record(self.Selected, evidence, reasons=reasons)
 
     def reject(self, evidence: Evidence, *, reasons: str) -> None:
+        self._ensure_not_forgotten("3.1.4")
         self._ensure_in_process("3.1.4")
         if self.status is CandidateStatus.APPLIED:
             raise SopRuleViolation(
@@ -295,6 +329,7 @@ class Candidate(SopAggregate):
         manager: Employee | None,
         today: date,
     ) -> None:
+        self._ensure_not_forgotten("3.1.4")
         if self.status not in _MAY_BE_OFFERED:
             raise SopRuleViolation(
                 "3.1.4",
@@ -310,10 +345,12 @@ class Candidate(SopAggregate):
         self._record(self.OfferSent, evidence, offer_number=self.offers_sent + 1, offer=offer)
 
     def accept_offer(self, evidence: Evidence) -> None:
+        self._ensure_not_forgotten("3.1.4")
         self._awaiting_answer()
         self._record(self.OfferAccepted, evidence, offer_number=self.offers_sent)
 
     def decline_offer(self, evidence: Evidence, *, reason: str) -> None:
+        self._ensure_not_forgotten("3.1.4")
         self._awaiting_answer()
         self._record(self.OfferDeclined, evidence, offer_number=self.offers_sent, reason=reason)
 
@@ -327,6 +364,7 @@ class Candidate(SopAggregate):
         today: date,
     ) -> Offer:
         """Record the signed contract; the accepted offer the employee is hired on."""
+        self._ensure_not_forgotten("3.1.4")
         if self.status is not CandidateStatus.OFFER_ACCEPTED or self.offer is None:
             raise SopRuleViolation(
                 "3.1.4",
@@ -354,7 +392,32 @@ class Candidate(SopAggregate):
         )
         return self.offer
 
+    # ---- forgetting on request (ADR 13) ---------------------------------------------
+
+    def forget(self, evidence: Evidence, *, reason: str, requested_by: str) -> None:
+        """Record that the candidate's personal data is forgotten on request; the
+        adapters then destroy the key it was stored under."""
+        if evidence.actor.role is not Role.HR:
+            raise NotAuthorised(
+                "3.1.3",
+                str(evidence.actor),
+                "may not forget a candidate's personal data: HR does",
+            )
+        self._ensure_not_forgotten("3.1.3")
+        self._record(
+            self.Forgotten, evidence, subject_id=self.id, reason=reason, requested_by=requested_by
+        )
+
     # ---- rules shared by the steps ----------------------------------------------------
+
+    def _ensure_not_forgotten(self, code: str) -> None:
+        if self.forgotten:
+            raise SopRuleViolation(
+                code,
+                "nothing more is recorded on a candidate whose personal data was forgotten "
+                "on request",
+                f"candidate {self.id}",
+            )
 
     def _ensure_in_process(self, code: str) -> None:
         if self.status in _FINAL:

@@ -112,6 +112,17 @@ class RecordInterview(Command):
     notes: Text = ""
 
 
+class ForgetCandidate(Command):
+    """Forget a candidate's personal data on their request (HR, ADR 13): name, contact,
+    CV summary and interview notes read as erased from then on.  Say who asked and
+    why without repeating the candidate's details."""
+
+    SOP_STEP = "3.1.3"
+    candidate_id: UUID
+    reason: NonEmptyStr
+    requested_by: NonEmptyStr
+
+
 # ---- 3.1.4 Hiring decision -------------------------------------------------------------------
 
 

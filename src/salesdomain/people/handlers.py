@@ -14,6 +14,7 @@ from salesdomain.people.requisition import Requisition
 from salesdomain.people.staff_register import STAFF_REGISTER_ID, StaffRegister
 from salesdomain.people.targets import SalesTarget
 from salesdomain.people.values import (
+    CandidateDetails,
     CareerPlan,
     HiringChannels,
     HiringDecision,
@@ -85,11 +86,16 @@ def record_application(cmd: c.RecordApplication, uow: UnitOfWork) -> None:
             uow.evidence,
             candidate_id=cmd.candidate_id,
             requisition=uow.load(Requisition, cmd.requisition_id),
-            name=cmd.name,
-            contact=cmd.contact,
+            person=CandidateDetails(name=cmd.name, contact=cmd.contact, cv_summary=cmd.cv_summary),
             channel=cmd.channel,
-            cv_summary=cmd.cv_summary,
         )
+    )
+
+
+@handles(c.ForgetCandidate)
+def forget_candidate(cmd: c.ForgetCandidate, uow: UnitOfWork) -> None:
+    uow.load(Candidate, cmd.candidate_id).forget(
+        uow.evidence, reason=cmd.reason, requested_by=cmd.requested_by
     )
 
 

@@ -26,7 +26,10 @@ DESCRIPTIONS: dict[str, Describer] = {
     "Requisition.PositionFilled": lambda e: f"Position {e.filled} of {e.headcount} filled",
     "Requisition.Closed": lambda e: f"Requisition closed: {e.reason}",
     # ---- Candidate ----
-    "Candidate.Applied": lambda e: f"{e.name} applied through {_label(e.channel)}",
+    "Candidate.Applied": lambda e: f"{e.person.name} applied through {_label(e.channel)}",
+    "Candidate.Forgotten": lambda e: (
+        f"Candidate's personal data forgotten on request of {e.requested_by}: {e.reason}"
+    ),
     "Candidate.Screened": lambda e: (
         f"CV screened: {'passed' if e.screening.passed else 'failed'}: {e.screening.reasons}"
     ),

@@ -12,6 +12,7 @@ from uuid import UUID
 
 from pydantic import Field, field_validator, model_validator
 
+from salesdomain.personal import PersonalData, PersonalNote
 from salesdomain.sop import Role
 from salesdomain.values import Money, NonEmptyStr, Text, ValueObject, stored_enum
 
@@ -110,6 +111,16 @@ class HiringChannels(ValueObject):
         return self
 
 
+class CandidateDetails(PersonalData):
+    """Who the candidate is: personal data of the candidate as a data subject (ADR 13).
+
+    The subject is the candidate (``subject_id`` is the candidate's id)."""
+
+    name: NonEmptyStr
+    contact: str = ""
+    cv_summary: str = ""
+
+
 class RequirementCheck(ValueObject):
     """One requirement of the position, checked against the CV."""
 
@@ -149,7 +160,13 @@ class Interview(ValueObject):
     interviewer_id: UUID
     interviewer_name: NonEmptyStr
     scores: tuple[CriterionScore, ...] = Field(min_length=1)
-    notes: Text = ""
+    notes: PersonalNote = PersonalNote()
+    """The interviewer's notes: personal data of the candidate (ADR 13)."""
+
+    @field_validator("notes", mode="before")
+    @classmethod
+    def _notes_from_text(cls, value: object) -> object:
+        return PersonalNote(text=value) if isinstance(value, str) else value
 
     @model_validator(mode="after")
     def _each_once(self) -> Self:

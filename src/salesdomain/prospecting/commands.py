@@ -79,3 +79,15 @@ class DisqualifyProspect(Command):
     SOP_STEP = "2.1.2"
     customer_id: UUID
     reason: NonEmptyStr
+
+
+class ForgetContactPerson(Command):
+    """Forget a contact person's personal data on their request (data cleaning,
+    ADR 13): the customer records it, then the person's key is destroyed.  Say who
+    asked and why without repeating the person's details."""
+
+    SOP_STEP = "4.1.2"
+    customer_id: UUID
+    subject_id: UUID
+    reason: NonEmptyStr
+    requested_by: NonEmptyStr

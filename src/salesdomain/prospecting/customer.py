@@ -12,11 +12,13 @@ from uuid import UUID
 
 from salesdomain.aggregate import Evidence, SopAggregate
 from salesdomain.errors import SopRuleViolation
+from salesdomain.personal import PersonalDataForgotten, erase
 from salesdomain.prospecting.values import (
     Assessment,
     ContactPerson,
     ContactPersons,
     SourceChannel,
+    contact_subject_id,
     customer_id_for,
     customer_key,
     name_claim_id_for,
@@ -54,6 +56,17 @@ class Customer(SopAggregate):
 
         def apply(self, customer: Customer) -> None:
             customer.contacts = (*customer.contacts, self.person)
+
+    class ContactPersonForgotten(Event, PersonalDataForgotten):
+        """A contact person's personal data forgotten on request (SOP 4.1.2, ADR 13)."""
+
+        SOP_STEP = "4.1.2"
+        subject_id: UUID
+        reason: str
+        requested_by: str
+
+        def apply(self, customer: Customer) -> None:
+            customer.contacts = erase(customer.contacts, {self.subject_id})
 
     class Assessed(Event):
         assessment: Assessment
@@ -107,27 +120,60 @@ class Customer(SopAggregate):
         contacts: ContactPersons,
     ) -> Customer:
         key = customer_key(company_name, registration_number)
+        customer_id = customer_id_for(key)
+        people = tuple(
+            person.of_subject(contact_subject_id(customer_id, index))
+            for index, person in enumerate(contacts.people)
+        )
         return cls._start(
             cls.Registered,
             evidence,
-            id=customer_id_for(key),
+            id=customer_id,
             company_name=company_name,
             registration_number=registration_number,
             natural_key=key,
             region=region,
             industry=industry,
             source_channel=source_channel,
-            contacts=contacts,
+            contacts=ContactPersons(people=people),
         )
 
     def add_contact_person(self, evidence: Evidence, person: ContactPerson) -> None:
-        if any(p.name.casefold() == person.name.casefold() for p in self.contacts):
+        known = (p for p in self.contacts if not p.erased)
+        if any(p.name.casefold() == person.name.casefold() for p in known):
             raise SopRuleViolation(
                 "2.1.2",
                 "a contact person is recorded once per customer",
                 f"{person.name} is already a contact of {self.company_name}",
             )
-        self._record(self.ContactPersonAdded, evidence, person=person)
+        subject = contact_subject_id(self.id, len(self.contacts))
+        self._record(self.ContactPersonAdded, evidence, person=person.of_subject(subject))
+
+    def forget_contact_person(
+        self, evidence: Evidence, subject_id: UUID, *, reason: str, requested_by: str
+    ) -> None:
+        """Record that a contact person's personal data is forgotten on request; the
+        adapters then destroy the key it was stored under (ADR 13)."""
+        person = next((p for p in self.contacts if p.subject_id == subject_id), None)
+        if person is None:
+            raise SopRuleViolation(
+                "4.1.2",
+                "only a contact person of the customer can be forgotten",
+                f"{subject_id} is not a contact person of {self.company_name}",
+            )
+        if person.erased:
+            raise SopRuleViolation(
+                "4.1.2",
+                "a contact person's personal data is forgotten once",
+                f"{subject_id} of {self.company_name} was already forgotten",
+            )
+        self._record(
+            self.ContactPersonForgotten,
+            evidence,
+            subject_id=subject_id,
+            reason=reason,
+            requested_by=requested_by,
+        )
 
     def assess(self, evidence: Evidence, assessment: Assessment) -> None:
         self._record(self.Assessed, evidence, assessment=assessment)

@@ -69,3 +69,10 @@ def qualify_prospect(cmd: c.QualifyProspect, uow: UnitOfWork) -> None:
 @handles(c.DisqualifyProspect)
 def disqualify_prospect(cmd: c.DisqualifyProspect, uow: UnitOfWork) -> None:
     uow.load(Customer, cmd.customer_id).disqualify(uow.evidence, cmd.reason)
+
+
+@handles(c.ForgetContactPerson)
+def forget_contact_person(cmd: c.ForgetContactPerson, uow: UnitOfWork) -> None:
+    uow.load(Customer, cmd.customer_id).forget_contact_person(
+        uow.evidence, cmd.subject_id, reason=cmd.reason, requested_by=cmd.requested_by
+    )

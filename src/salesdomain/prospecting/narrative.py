@@ -10,6 +10,10 @@ DESCRIPTIONS: dict[str, Describer] = {
         f"{e.source_channel.value.replace('_', ' ')}"
     ),
     "Customer.ContactPersonAdded": lambda e: f"Contact person {e.person.name} added",
+    "Customer.ContactPersonForgotten": lambda e: (
+        f"Personal data of contact person {str(e.subject_id)[:8]} forgotten on request "
+        f"of {e.requested_by}: {e.reason}"
+    ),
     "Customer.Assessed": lambda e: (
         f"Assessed: need intent {e.assessment.need_intent.value}, purchasing power "
         f"{e.assessment.purchasing_power.value}; decides: {e.assessment.decision_process}"

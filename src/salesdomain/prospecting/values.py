@@ -11,10 +11,12 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 
 from pydantic import Field
 
+from salesdomain.personal import PersonalData
 from salesdomain.values import Money, NonEmptyStr, Text, ValueObject, stored_enum
 
 CUSTOMER_NAMESPACE = uuid5(NAMESPACE_URL, "salesdomain:customer")
 NAME_CLAIM_NAMESPACE = uuid5(NAMESPACE_URL, "salesdomain:customer-name")
+CONTACT_SUBJECT_NAMESPACE = uuid5(NAMESPACE_URL, "salesdomain:contact-person")
 
 
 @stored_enum
@@ -48,7 +50,12 @@ class ResearchSubject(Enum):
     PRODUCT = "product"
 
 
-class ContactPerson(ValueObject):
+class ContactPerson(PersonalData):
+    """A person at the customer: personal data of its own data subject (ADR 13).
+
+    The customer gives every contact person its ``subject_id`` when they are added
+    (see ``contact_subject_id``); one given with the command is replaced."""
+
     name: NonEmptyStr
     title: Text = ""
     phone: Text = ""
@@ -120,6 +127,12 @@ def customer_key(company_name: str, registration_number: str) -> str:
     if registration_number.strip():
         return "reg:" + normalised_registration(registration_number)
     return "name:" + normalised_name(company_name)
+
+
+def contact_subject_id(customer_id: UUID, index: int) -> UUID:
+    """The data subject of the customer's ``index``-th contact person (from 0).  It is
+    derived from nothing personal, so it reveals nothing once the person is forgotten."""
+    return uuid5(CONTACT_SUBJECT_NAMESPACE, f"{customer_id}/{index}")
 
 
 def customer_id_for(key: str) -> UUID:

@@ -1,0 +1,156 @@
+"""Personal values stored encrypted, one key per data subject (ADR 13).
+
+Every ``PersonalData`` value (a contact person, a candidate's details, interview
+notes) goes through a transcoding of its own when an event or a snapshot is stored:
+its text fields are sealed with AES-256-GCM under the key of its data subject, before
+the event's bytes exist, and so before the hash chain links them.  Stored, it reads
+``{"subject_id": ..., "sealed": base64(nonce + ciphertext)}``.  Read back, it is
+opened with the subject's key; once the key is destroyed it reads as the value's
+erased form.  The ciphertext is bound to the value's type and subject (associated
+data), so a sealed value cannot be moved to another subject.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import threading
+import time
+import weakref
+from typing import Any
+from uuid import UUID
+
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from eventsourcing.persistence import Transcoding
+
+from adapters.key_store import KeyStore
+from salesdomain.application import SalesApplication
+from salesdomain.personal import PersonalData
+from salesdomain.values import VALUE_TYPES
+
+NONCE_BYTES = 12
+
+
+class PersonalDataVault:
+    """Seals and opens personal values; keeps keys in memory for ``cache_seconds``.
+
+    A destroyed key is dropped from this process's cache at once; other processes
+    stop using it when their cache entry ages out (ADR 13)."""
+
+    def __init__(self, store: KeyStore, cache_seconds: float = 60.0) -> None:
+        self.store = store
+        self.cache_seconds = cache_seconds
+        self._cache: dict[UUID, tuple[bytes | None, float]] = {}
+        self._lock = threading.Lock()
+
+    # ---- keys ------------------------------------------------------------------------
+
+    def _cached(self, subject_id: UUID) -> tuple[bool, bytes | None]:
+        with self._lock:
+            found = self._cache.get(subject_id)
+        if found is None or time.monotonic() - found[1] > self.cache_seconds:
+            return False, None
+        return True, found[0]
+
+    def _remember(self, subject_id: UUID, key: bytes | None) -> None:
+        with self._lock:
+            self._cache[subject_id] = (key, time.monotonic())
+
+    def _key_to_seal(self, subject_id: UUID) -> bytes:
+        hit, key = self._cached(subject_id)
+        if not hit or key is None:
+            key = self.store.key_or_new(subject_id)
+            self._remember(subject_id, key)
+        return key
+
+    def _key_to_open(self, subject_id: UUID) -> bytes | None:
+        hit, key = self._cached(subject_id)
+        if not hit:
+            key = self.store.key(subject_id)
+            self._remember(subject_id, key)
+        return key
+
+    def destroy_key(self, subject_id: UUID) -> None:
+        self.store.destroy(subject_id)
+        with self._lock:
+            self._cache.pop(subject_id, None)
+
+    # ---- values ----------------------------------------------------------------------
+
+    def seal(self, value: PersonalData) -> dict[str, Any]:
+        subject = value.subject_id
+        if subject is None:
+            raise ValueError(
+                f"{type(value).__name__} has no data subject; personal data is stored only "
+                "with the subject it belongs to"
+            )
+        if value.erased:
+            return {"subject_id": str(subject), "erased": True}
+        plaintext = json.dumps(value.personal_fields(), sort_keys=True, ensure_ascii=False)
+        nonce = os.urandom(NONCE_BYTES)
+        sealed = AESGCM(self._key_to_seal(subject)).encrypt(
+            nonce, plaintext.encode(), _bound_to(type(value), subject)
+        )
+        return {"subject_id": str(subject), "sealed": base64.b64encode(nonce + sealed).decode()}
+
+    def open(self, cls: type[PersonalData], data: Any) -> PersonalData:
+        if not (isinstance(data, dict) and "sealed" in data):
+            return cls.from_stored(data)  # stored erased, or before ADR 13 (plain)
+        subject = UUID(data["subject_id"])
+        key = self._key_to_open(subject)
+        if key is None:
+            return cls.erased_for(subject)
+        raw = base64.b64decode(data["sealed"])
+        plaintext = AESGCM(key).decrypt(
+            raw[:NONCE_BYTES], raw[NONCE_BYTES:], _bound_to(cls, subject)
+        )
+        return cls.model_validate({"subject_id": subject, **json.loads(plaintext)})
+
+    def transcodings(self) -> list[Transcoding]:
+        """A sealing transcoding for every personal value type the domain defines."""
+        return [
+            SealedPersonalData(cls, self)
+            for cls in VALUE_TYPES.values()
+            if issubclass(cls, PersonalData) and cls is not PersonalData
+        ]
+
+
+def _bound_to(cls: type[PersonalData], subject: UUID) -> bytes:
+    return f"{cls.stored_as}/{subject}".encode()
+
+
+class SealedPersonalData(Transcoding):
+    """Replaces the domain's transcoding of one personal value type (same name)."""
+
+    def __init__(self, cls: type[PersonalData], vault: PersonalDataVault) -> None:
+        self.type = cls
+        self.name = cls.stored_as
+        self._cls = cls
+        self._vault = vault
+
+    def encode(self, obj: PersonalData) -> dict[str, Any]:
+        return self._vault.seal(obj)
+
+    def decode(self, data: Any) -> PersonalData:
+        return self._vault.open(self._cls, data)
+
+
+_VAULTS: weakref.WeakKeyDictionary[SalesApplication, PersonalDataVault] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def attach_vault(app: SalesApplication, vault: PersonalDataVault) -> None:
+    _VAULTS[app] = vault
+
+
+def vault_of(app: SalesApplication) -> PersonalDataVault:
+    """The vault of an application built by ``bootstrap``."""
+    try:
+        return _VAULTS[app]
+    except KeyError:
+        raise LookupError(
+            "this application was not built by adapters.bootstrap.bootstrap(); it keeps "
+            "no keys of data subjects"
+        ) from None
