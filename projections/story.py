@@ -131,6 +131,12 @@ def _customer_of(opening: Any, case_id: UUID) -> UUID | None:
 
 
 def _entry(values: dict[str, Any], case_id: UUID) -> StoryEntry:
+    """A story line from an audit row: the line without personal data where the
+    person was forgotten (as ``query_audit`` shows it)."""
+    erased = values.pop("erased_description", None)
+    values.pop("data_subject", None)
+    if values["description"] is None:
+        values["description"] = erased
     part = CASE if values["correlation_id"] == str(case_id) else CUSTOMER
     return StoryEntry(**values, part=part)
 

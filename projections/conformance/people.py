@@ -184,7 +184,7 @@ def role_changed(review: Review, e: Any) -> None:
 
 @on(Candidate.Applied)
 def candidate_applied(review: Review, e: Any) -> None:
-    review.memo(e.originator_id)["label"] = f"candidate {e.name}"
+    review.memo(e.originator_id)["label"] = f"candidate {e.person.name}"
 
 
 @on(Candidate.Selected)
