@@ -133,14 +133,18 @@ def _not_authorised(request: Request, error: Exception) -> JSONResponse:
 def _not_found(request: Request, error: Exception) -> JSONResponse:
     assert isinstance(error, RecordNotFound)
     return error_response(
-        404, "record_not_found", str(error), kind=error.kind, record_id=str(error.record_id)
+        404, "record_not_found", str(error), record_type=error.kind, record_id=str(error.record_id)
     )
 
 
 def _exists(request: Request, error: Exception) -> JSONResponse:
     assert isinstance(error, RecordAlreadyExists)
     return error_response(
-        409, "record_already_exists", str(error), kind=error.kind, record_id=str(error.record_id)
+        409,
+        "record_already_exists",
+        str(error),
+        record_type=error.kind,
+        record_id=str(error.record_id),
     )
 
 
