@@ -68,8 +68,15 @@ def test_issue_list_and_revoke_from_the_command_line(tmp_path: Path) -> None:
     runner = CliRunner()
     issued = runner.invoke(
         token_cli,
-        ["issue", "--employee", str(b.ALICE.employee_id), "--role", "sales_representative"]
-        + ["--database-url", url],
+        [
+            "issue",
+            "--employee",
+            str(b.ALICE.employee_id),
+            "--role",
+            "sales_representative",
+            "--database-url",
+            url,
+        ],
     )
     assert issued.exit_code == 0, issued.output
     lines = dict(line.split(":", 1) for line in issued.output.splitlines() if ":" in line)
