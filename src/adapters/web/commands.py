@@ -42,7 +42,7 @@ class CommandOutcome(BaseModel):
 
     @classmethod
     def of(cls, result: CommandResult) -> "CommandOutcome":
-        positions = list(result.positions) or [None] * len(result.events)
+        positions: list[int | None] = [*result.positions] or [None] * len(result.events)
         return cls(
             command_id=result.command_id,
             command=result.command,

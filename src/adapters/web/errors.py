@@ -42,7 +42,7 @@ from salesdomain.errors import (
 
 
 def error_response(
-    status: int, kind: str, message: str, headers: dict[str, str] | None = None, **details: Any
+    status: int, kind: str, message: str, headers: dict[str, str] | None = None, /, **details: Any
 ) -> JSONResponse:
     return JSONResponse(
         {"error": kind, "message": message, **details}, status_code=status, headers=headers

@@ -1,6 +1,7 @@
 """Read: operations views (SOP 2.5-2.6), open breaches of time limits, views' status."""
 
 from datetime import datetime
+from enum import Enum
 from typing import Annotated, Any
 from uuid import UUID
 
@@ -23,7 +24,7 @@ from projections.runner import ProjectionStatus
 from salesdomain import clock
 
 router = APIRouter(prefix="/views", responses=ERROR_RESPONSES)
-OPERATIONS = ["views: operations"]
+OPERATIONS: list[str | Enum] = ["views: operations"]
 AsAt = Annotated[AwareDatetime | None, Query(description="The time to judge by (default: now)")]
 
 
