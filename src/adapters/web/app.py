@@ -13,7 +13,7 @@ from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel
 
-from adapters.bootstrap import System
+from adapters.bootstrap import System, build_system
 from adapters.web import errors
 from adapters.web.commands import command_router
 from adapters.web.context import BreachProvider, CurrentToken, WebContext
@@ -71,3 +71,9 @@ def create_app(
         return HTMLResponse((STATIC / "dashboard.html").read_text(encoding="utf-8"))
 
     return app
+
+
+def app_from_environment() -> FastAPI:
+    """The app on the store named by ``$SALESDOMAIN_DATABASE_URL``, for
+    ``uvicorn --factory adapters.web.app:app_from_environment`` (e.g. several workers)."""
+    return create_app(build_system())
