@@ -10,6 +10,9 @@ import pytest
 from freezegun import freeze_time
 
 from adapters.bootstrap import build_system
+from adapters.web.errors import MAPPED
+from salesdomain.commands import build_command
+from salesdomain.errors import InvalidCommand
 from salesdomain.sop import Role
 from tests import builders as b
 from tests import people_builders as pb
@@ -171,3 +174,21 @@ def test_a_rival_writer_winning_every_attempt_is_409_concurrency_conflict(store_
         assert body["record_id"] == str(opp)
         assert "send it again" in str(body["message"])
         assert log_position(web.system.app) == before
+
+
+def test_the_domains_invalid_command_is_answered_like_fastapis_validation() -> None:
+    """FastAPI validates command bodies itself; a domain ``InvalidCommand`` (as from
+    ``handle_data``) gets the same status, kind and field names."""
+    body = {"company_name": "", "unknown": 1}
+    with pytest.raises(InvalidCommand) as caught:
+        build_command("RegisterProspect", body)
+    ((status, kind, details),) = [(s, k, d) for c, s, k, d in MAPPED if c is InvalidCommand]
+    with web_on("memory://") as web:
+        web.token(pb.HANNA, founder=True)
+        response = web.client.post(
+            "/commands/RegisterProspect", json=body, headers=web.headers(pb.HANNA)
+        )
+    assert (status, kind) == (response.status_code, response.json()["error"])
+    assert sorted(details(caught.value)["fields"]) == sorted(response.json()["fields"])
+    assert "RegisterProspect has invalid data: " in str(caught.value)
+    assert response.json()["message"].startswith("RegisterProspect has invalid data: ")

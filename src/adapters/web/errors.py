@@ -96,78 +96,56 @@ def _request_invalid(request: Request, error: Exception) -> JSONResponse:
     )
 
 
-def _invalid(request: Request, error: Exception) -> JSONResponse:
-    assert isinstance(error, InvalidCommand)
-    problems = [{"field": p.field, "problem": p.problem} for p in error.problems]
-    return error_response(
-        422, "invalid_command", str(error), fields=list(error.fields), problems=problems
-    )
+def _fields(error: InvalidCommand | InvalidQuery) -> dict[str, Any]:
+    found = error.problems if isinstance(error, InvalidCommand) else [error]
+    problems = [{"field": p.field, "problem": p.problem} for p in found]
+    return {"fields": [p["field"] for p in problems], "problems": problems}
 
 
-def _query_invalid(request: Request, error: Exception) -> JSONResponse:
-    assert isinstance(error, InvalidQuery)
-    return error_response(
-        422,
-        "invalid_request",
-        f"{request.url.path} has an invalid parameter: {error}",
-        fields=[error.field],
-        problems=[{"field": error.field, "problem": error.problem}],
-    )
-
-
-def _sop(request: Request, error: Exception) -> JSONResponse:
-    assert isinstance(error, SopRuleViolation)
+def _rule(error: SopRuleViolation) -> dict[str, Any]:
     details = {"sop_step": error.sop_step, "rule": error.rule}
     if isinstance(error, AlreadyRegistered):
-        return error_response(
-            409, "already_registered", str(error), existing_id=str(error.existing_id), **details
-        )
-    return error_response(409, "sop_rule_violation", str(error), **details)
+        details["existing_id"] = str(error.existing_id)
+    return details
 
 
-def _not_authorised(request: Request, error: Exception) -> JSONResponse:
-    assert isinstance(error, NotAuthorised)
-    return error_response(403, "not_authorised", str(error), sop_step=error.sop_step)
+def _record(error: RecordNotFound | RecordAlreadyExists) -> dict[str, Any]:
+    return {"record_type": error.kind, "record_id": str(error.record_id)}
 
 
-def _not_found(request: Request, error: Exception) -> JSONResponse:
-    assert isinstance(error, RecordNotFound)
-    return error_response(
-        404, "record_not_found", str(error), record_type=error.kind, record_id=str(error.record_id)
-    )
+def _none(error: Exception) -> dict[str, Any]:
+    return {}
 
 
-def _exists(request: Request, error: Exception) -> JSONResponse:
-    assert isinstance(error, RecordAlreadyExists)
-    return error_response(
-        409,
-        "record_already_exists",
-        str(error),
-        record_type=error.kind,
-        record_id=str(error.record_id),
-    )
+Details = Callable[[Any], dict[str, Any]]
+# Error class, status, kind and details.  Starlette matches an exception by its own
+# class first, so ``AlreadyRegistered`` is answered as such, not as its base.
+MAPPED: Sequence[tuple[type[Exception], int, str, Details]] = (
+    (InvalidCommand, 422, "invalid_command", _fields),
+    (InvalidQuery, 422, "invalid_request", _fields),
+    (AlreadyRegistered, 409, "already_registered", _rule),
+    (SopRuleViolation, 409, "sop_rule_violation", _rule),
+    (NotAuthorised, 403, "not_authorised", lambda e: {"sop_step": e.sop_step}),
+    (RecordNotFound, 404, "record_not_found", _record),
+    (RecordAlreadyExists, 409, "record_already_exists", _record),
+    (CommandIdReused, 409, "command_id_reused", lambda e: {"command_id": str(e.command_id)}),
+    (ConcurrencyConflict, 409, "concurrency_conflict", lambda e: {"record_id": str(e.record_id)}),
+    (NotConfigured, 503, "not_configured", _none),
+    (ViewStopped, 503, "view_stopped", _none),
+)
 
 
-def _reused(request: Request, error: Exception) -> JSONResponse:
-    assert isinstance(error, CommandIdReused)
-    return error_response(409, "command_id_reused", str(error), command_id=str(error.command_id))
+def _mapped(
+    status: int, kind: str, details: Details
+) -> Callable[[Request, Exception], JSONResponse]:
+    def handle(request: Request, error: Exception) -> JSONResponse:
+        return error_response(status, kind, str(error), **details(error))
 
-
-def _conflict(request: Request, error: Exception) -> JSONResponse:
-    assert isinstance(error, ConcurrencyConflict)
-    return error_response(409, "concurrency_conflict", str(error), record_id=str(error.record_id))
+    return handle
 
 
 def _unauthenticated(request: Request, error: Exception) -> JSONResponse:
     return error_response(401, "unauthenticated", str(error), {"WWW-Authenticate": "Bearer"})
-
-
-def _not_configured(request: Request, error: Exception) -> JSONResponse:
-    return error_response(503, "not_configured", str(error))
-
-
-def _stopped(request: Request, error: Exception) -> JSONResponse:
-    return error_response(503, "view_stopped", str(error))
 
 
 def _http(request: Request, error: Exception) -> JSONResponse:
@@ -181,26 +159,12 @@ def _http(request: Request, error: Exception) -> JSONResponse:
     )
 
 
-HANDLERS: Sequence[tuple[type[Exception], Callable[[Request, Exception], JSONResponse]]] = (
-    (RequestValidationError, _request_invalid),
-    (InvalidCommand, _invalid),
-    (InvalidQuery, _query_invalid),
-    (SopRuleViolation, _sop),
-    (NotAuthorised, _not_authorised),
-    (RecordNotFound, _not_found),
-    (RecordAlreadyExists, _exists),
-    (CommandIdReused, _reused),
-    (ConcurrencyConflict, _conflict),
-    (Unauthenticated, _unauthenticated),
-    (NotConfigured, _not_configured),
-    (ViewStopped, _stopped),
-    (HTTPException, _http),
-)
-
-
 def install(app: FastAPI) -> None:
-    for kind, handler in HANDLERS:
-        app.add_exception_handler(kind, handler)
+    app.add_exception_handler(RequestValidationError, _request_invalid)
+    app.add_exception_handler(Unauthenticated, _unauthenticated)
+    app.add_exception_handler(HTTPException, _http)
+    for error_class, status, kind, details in MAPPED:
+        app.add_exception_handler(error_class, _mapped(status, kind, details))
 
 
 class ErrorOut(BaseModel):
