@@ -4,9 +4,14 @@ SHA-256, revoked from the command line; and OpenAPI describes every command."""
 from __future__ import annotations
 
 import hashlib
+import socket
+import subprocess
+import sys
+import time
 from pathlib import Path
 from uuid import uuid4
 
+import httpx
 import pytest
 from freezegun import freeze_time
 from sqlalchemy import select
@@ -134,3 +139,38 @@ def test_the_founder_gets_the_first_token_and_enrols_themselves() -> None:
         web.token(pb.HANNA, founder=True)
         answer = web.send(*pb.enrol(pb.HANNA.name, Role.HR))
         assert answer["events"][0]["sop_step"] == "3.1.4"
+
+
+def test_serve_answers_on_the_given_port(tmp_path: Path) -> None:
+    """``serve`` (as the CLI registers it) starts uvicorn on the store and port given."""
+    port = _free_port()
+    url = f"sqlite:///{tmp_path}/serve.db"
+    script = "import typer; from adapters.web.cli import serve; typer.run(serve)"
+    server = subprocess.Popen(
+        [sys.executable, "-c", script, "--port", str(port), "--database-url", url],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        answer = None
+        for _ in range(150):
+            try:
+                answer = httpx.get(f"http://127.0.0.1:{port}/dashboard", timeout=2)
+                break
+            except httpx.TransportError:
+                time.sleep(0.2)
+        assert answer is not None, "the server did not start"
+        assert answer.status_code == 200
+        assert "/static/charts.js" in answer.text
+        assert httpx.get(f"http://127.0.0.1:{port}/static/charts.js").status_code == 200
+        assert httpx.get(f"http://127.0.0.1:{port}/me").json()["error"] == "unauthenticated"
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    assert Path(f"{tmp_path}/serve.db").exists()
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
