@@ -15,9 +15,9 @@ from adapters.web.errors import Unauthenticated, ViewStopped
 from adapters.web.tokens import TokenInfo, TokenStore
 from salesdomain.values import Actor
 
-BreachProvider = Callable[[datetime], Sequence[Mapping[str, Any]]]
-"""Open breaches of SOP time limits as at a time: dicts with case, step, responsible,
-due and actual (``None`` while still open)."""
+BreachProvider = Callable[[datetime], Sequence[Mapping[str, Any] | Any]]
+"""Open breaches of SOP time limits as at a time: dicts (or objects) with case, step,
+responsible, due and actual (``None`` while still open)."""
 
 
 @dataclass

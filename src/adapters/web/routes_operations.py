@@ -102,9 +102,10 @@ def cases(
 
 class BreachOut(BaseModel):
     """An SOP time limit missed: the case, the step, who is responsible, when it was due
-    and when it was done (``None``: still not done).  Other fields pass through."""
+    and when it was done (``None``: still not done).  Given as a dict (other keys pass
+    through) or an object with these attributes."""
 
-    model_config = ConfigDict(extra="allow")
+    model_config = ConfigDict(extra="allow", from_attributes=True)
     case: str
     step: str
     responsible: str | None = None
@@ -134,7 +135,7 @@ def breaches(ctx: Ctx, _: CurrentToken, as_at: AsAt = None) -> BreachesOut:
     if ctx.open_breaches is None:
         raise NotConfigured("conformance checks not configured on this server")
     now = as_at or clock.now()
-    found = [BreachOut.model_validate(dict(item)) for item in ctx.open_breaches(now)]
+    found = [BreachOut.model_validate(item) for item in ctx.open_breaches(now)]
     return BreachesOut(as_at=now, breaches=found)
 
 
