@@ -5,7 +5,7 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3.12 || command -v p
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test lint typecheck bench clean
+.PHONY: demo test lint typecheck bench clean browser
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "salesdomain needs Python 3.11 or newer")'
@@ -30,7 +30,14 @@ lint: $(VENV)/.installed-dev
 typecheck: $(VENV)/.installed-dev
 	$(BIN)/mypy src/salesdomain
 
-test: lint typecheck
+# Best effort: the dashboard's browser test uses the system's Chromium; as root with apt,
+# install it when missing (otherwise that one test skips and says why).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 \
+	  && (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) \
+	  || echo "Chromium not installed: the dashboard's browser test will be skipped"; }
+
+test: lint typecheck browser
 	$(BIN)/pytest
 
 bench: $(VENV)/.installed-dev

@@ -1,0 +1,79 @@
+"""The web API's app factory: routes per concern, errors mapped, the dashboard.
+
+Route modules have no ``from __future__ import annotations``: FastAPI reads parameter
+types when the app is built, and must find the real classes (not names to look up
+later, which freezegun would have swapped for its fakes in tests).
+"""
+
+from importlib.resources import files
+from uuid import UUID
+
+from fastapi import FastAPI
+from fastapi.responses import HTMLResponse
+from fastapi.staticfiles import StaticFiles
+from pydantic import BaseModel
+
+from adapters.bootstrap import System, build_system
+from adapters.web import errors
+from adapters.web.commands import command_router
+from adapters.web.context import BreachProvider, CurrentToken, WebContext
+from adapters.web.routes_operations import router as operations_router
+from adapters.web.routes_pipeline import router as pipeline_router
+from adapters.web.routes_reports import router as reports_router
+from adapters.web.tokens import TokenStore
+from salesdomain.sop import Role
+
+STATIC = files("adapters.web") / "static"
+
+
+class MeOut(BaseModel):
+    employee_id: UUID
+    name: str
+    role: Role
+    token_id: str
+
+
+def create_app(
+    system: System,
+    *,
+    open_breaches: BreachProvider | None = None,
+    tokens: TokenStore | None = None,
+) -> FastAPI:
+    """The web API over ``system``.  ``open_breaches(as_at)`` answers the open breaches
+    of SOP time limits (without it, ``/views/breaches`` answers 503); ``tokens`` is
+    by default a store in the views' database."""
+    app = FastAPI(
+        title="salesdomain",
+        summary="The sales SOP as executable, auditable software: commands and views.",
+        version="0.1.0",
+    )
+    app.state.context = WebContext(system, tokens or TokenStore(system.views.engine), open_breaches)
+    errors.install(app)
+    app.include_router(command_router())
+    app.include_router(pipeline_router)
+    app.include_router(reports_router)
+    app.include_router(operations_router)
+    app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
+
+    @app.get("/me", response_model=MeOut, tags=["auth"], responses=errors.ERROR_RESPONSES)
+    def me(token: CurrentToken) -> MeOut:
+        """Who the token acts as."""
+        return MeOut(
+            employee_id=token.employee_id,
+            name=token.employee_name,
+            role=token.role,
+            token_id=token.token_id,
+        )
+
+    @app.get("/dashboard", response_class=HTMLResponse, tags=["dashboard"])
+    def dashboard() -> HTMLResponse:
+        """The managers' dashboard (asks for an API token; data from the read endpoints)."""
+        return HTMLResponse((STATIC / "dashboard.html").read_text(encoding="utf-8"))
+
+    return app
+
+
+def app_from_environment() -> FastAPI:
+    """The app on the store named by ``$SALESDOMAIN_DATABASE_URL``, for
+    ``uvicorn --factory adapters.web.app:app_from_environment`` (e.g. several workers)."""
+    return create_app(build_system())

@@ -1,0 +1,77 @@
+"""What every request of the web API works with: the system, the tokens, the views."""
+
+import threading
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Annotated, Any
+
+from fastapi import Depends, Request, Security
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy import Engine, Table
+
+from adapters.bootstrap import System
+from adapters.web.errors import Unauthenticated, ViewStopped
+from adapters.web.tokens import TokenInfo, TokenStore
+from salesdomain.values import Actor
+
+BreachProvider = Callable[[datetime], Sequence[Mapping[str, Any] | Any]]
+"""Open breaches of SOP time limits as at a time: dicts (or objects) with case, step,
+responsible, due and actual (``None`` while still open)."""
+
+
+@dataclass
+class WebContext:
+    system: System
+    tokens: TokenStore
+    open_breaches: BreachProvider | None = None
+    _catching_up: threading.Lock = field(default_factory=threading.Lock)
+
+    def view(self, name: str) -> tuple[Engine, dict[str, Table], int]:
+        """A view caught up with the log (read-your-writes): its engine, tables and the
+        log position it shows.  ``ViewStopped`` if it stopped on an event."""
+        views = self.system.views
+        with self._catching_up:  # one catch-up at a time; the others then find it done
+            views.catch_up()
+        stopped = views.stopped.get(name)
+        if stopped is not None:
+            raise ViewStopped(f"the {name} view stopped and shows old figures: {stopped}")
+        runner = views.runner(name)
+        return runner.engine, runner.tables(), runner.position()
+
+
+def context(request: Request) -> WebContext:
+    found = request.app.state.context
+    assert isinstance(found, WebContext)
+    return found
+
+
+bearer = HTTPBearer(
+    auto_error=False,
+    description="An API token issued with `salesdomain token issue`: "
+    "`Authorization: Bearer sd_...`",
+)
+
+
+Ctx = Annotated[WebContext, Depends(context)]
+Credentials = Annotated[HTTPAuthorizationCredentials | None, Security(bearer)]
+
+
+def current_token(credentials: Credentials, ctx: Ctx) -> TokenInfo:
+    if credentials is None:
+        raise Unauthenticated("no API token: send 'Authorization: Bearer <token>'")
+    info = ctx.tokens.authenticate(credentials.credentials)
+    if info is None:
+        raise Unauthenticated("the API token is unknown or was revoked")
+    return info
+
+
+CurrentToken = Annotated[TokenInfo, Depends(current_token)]
+
+
+def current_actor(token: CurrentToken) -> Actor:
+    """The employee, and the role, the request acts as (the token's)."""
+    return token.actor
+
+
+CurrentActor = Annotated[Actor, Depends(current_actor)]

@@ -1,0 +1,187 @@
+"""Domain errors to HTTP statuses, each mapped explicitly.
+
+Every error body is ``{"error": kind, "message": one line naming the field or SOP rule,
+...details}``:
+
+| status | kind | raised by |
+|---|---|---|
+| 401 | ``unauthenticated`` | no, unknown or revoked API token |
+| 403 | ``not_authorised`` | ``NotAuthorised`` (the actor's role may not perform the step) |
+| 404 | ``record_not_found`` / ``not_found`` | ``RecordNotFound``; an unknown path |
+| 409 | ``sop_rule_violation`` | ``SopRuleViolation`` |
+| 409 | ``already_registered`` | ``AlreadyRegistered`` (2.1.2) |
+| 409 | ``record_already_exists`` | ``RecordAlreadyExists`` |
+| 409 | ``command_id_reused`` | ``CommandIdReused`` |
+| 409 | ``concurrency_conflict`` | ``ConcurrencyConflict`` (send it again) |
+| 422 | ``invalid_command`` | ``InvalidCommand`` and FastAPI's own validation of a command |
+| 422 | ``invalid_request`` | a read's bad parameter (FastAPI's validation, ``InvalidQuery``) |
+| 503 | ``not_configured`` / ``view_stopped`` | a view that is not configured or stopped |
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict
+from starlette.exceptions import HTTPException
+
+from salesdomain.errors import (
+    AlreadyRegistered,
+    CommandIdReused,
+    ConcurrencyConflict,
+    InvalidCommand,
+    NotAuthorised,
+    RecordAlreadyExists,
+    RecordNotFound,
+    SopRuleViolation,
+)
+
+
+def error_response(
+    status: int, kind: str, message: str, headers: dict[str, str] | None = None, /, **details: Any
+) -> JSONResponse:
+    return JSONResponse(
+        {"error": kind, "message": message, **details}, status_code=status, headers=headers
+    )
+
+
+class Unauthenticated(Exception):
+    """No, unknown or revoked API token."""
+
+
+class NotConfigured(Exception):
+    """A read the server was not set up to answer (e.g. conformance checks)."""
+
+
+class InvalidQuery(Exception):
+    """A read's parameter is invalid in a way FastAPI cannot see by its type."""
+
+    def __init__(self, field: str, problem: str) -> None:
+        self.field = field
+        self.problem = problem
+        super().__init__(f"{field}: {problem}")
+
+
+class ViewStopped(Exception):
+    """A view stopped on an event it cannot handle; its figures would be stale."""
+
+
+def _problems(error: RequestValidationError) -> list[dict[str, str]]:
+    """FastAPI's validation errors as (field, problem); ``body``/``query`` left out of
+    the field path, so ``body.lines.0.quantity`` reads ``lines.0.quantity``."""
+    problems = []
+    for item in error.errors():
+        location = [str(p) for p in item.get("loc", ())]
+        where = location[0] if location else ""
+        path = location[1:] if where in ("body", "query", "path", "header") else location
+        problems.append({"field": ".".join(path) or where or "(request)", "problem": item["msg"]})
+    return problems
+
+
+def _request_invalid(request: Request, error: Exception) -> JSONResponse:
+    assert isinstance(error, RequestValidationError)
+    problems = _problems(error)
+    what = request.url.path.rsplit("/", 1)[-1] or "request"
+    listed = "; ".join(f"{p['field']}: {p['problem']}" for p in problems)
+    return error_response(
+        422,
+        "invalid_command" if request.url.path.startswith("/commands/") else "invalid_request",
+        f"{what} has invalid data: {listed}",
+        fields=[p["field"] for p in problems],
+        problems=problems,
+    )
+
+
+def _fields(error: InvalidCommand | InvalidQuery) -> dict[str, Any]:
+    found = error.problems if isinstance(error, InvalidCommand) else [error]
+    problems = [{"field": p.field, "problem": p.problem} for p in found]
+    return {"fields": [p["field"] for p in problems], "problems": problems}
+
+
+def _rule(error: SopRuleViolation) -> dict[str, Any]:
+    details = {"sop_step": error.sop_step, "rule": error.rule}
+    if isinstance(error, AlreadyRegistered):
+        details["existing_id"] = str(error.existing_id)
+    return details
+
+
+def _record(error: RecordNotFound | RecordAlreadyExists) -> dict[str, Any]:
+    return {"record_type": error.kind, "record_id": str(error.record_id)}
+
+
+def _none(error: Exception) -> dict[str, Any]:
+    return {}
+
+
+Details = Callable[[Any], dict[str, Any]]
+# Error class, status, kind and details.  Starlette matches an exception by its own
+# class first, so ``AlreadyRegistered`` is answered as such, not as its base.
+MAPPED: Sequence[tuple[type[Exception], int, str, Details]] = (
+    (InvalidCommand, 422, "invalid_command", _fields),
+    (InvalidQuery, 422, "invalid_request", _fields),
+    (AlreadyRegistered, 409, "already_registered", _rule),
+    (SopRuleViolation, 409, "sop_rule_violation", _rule),
+    (NotAuthorised, 403, "not_authorised", lambda e: {"sop_step": e.sop_step}),
+    (RecordNotFound, 404, "record_not_found", _record),
+    (RecordAlreadyExists, 409, "record_already_exists", _record),
+    (CommandIdReused, 409, "command_id_reused", lambda e: {"command_id": str(e.command_id)}),
+    (ConcurrencyConflict, 409, "concurrency_conflict", lambda e: {"record_id": str(e.record_id)}),
+    (NotConfigured, 503, "not_configured", _none),
+    (ViewStopped, 503, "view_stopped", _none),
+)
+
+
+def _mapped(
+    status: int, kind: str, details: Details
+) -> Callable[[Request, Exception], JSONResponse]:
+    def handle(request: Request, error: Exception) -> JSONResponse:
+        return error_response(status, kind, str(error), **details(error))
+
+    return handle
+
+
+def _unauthenticated(request: Request, error: Exception) -> JSONResponse:
+    return error_response(401, "unauthenticated", str(error), {"WWW-Authenticate": "Bearer"})
+
+
+def _http(request: Request, error: Exception) -> JSONResponse:
+    assert isinstance(error, HTTPException)
+    kinds = {404: "not_found", 405: "method_not_allowed"}
+    return error_response(
+        error.status_code,
+        kinds.get(error.status_code, "http_error"),
+        f"{request.method} {request.url.path}: {error.detail}",
+        dict(error.headers) if error.headers else None,
+    )
+
+
+def install(app: FastAPI) -> None:
+    app.add_exception_handler(RequestValidationError, _request_invalid)
+    app.add_exception_handler(Unauthenticated, _unauthenticated)
+    app.add_exception_handler(HTTPException, _http)
+    for error_class, status, kind, details in MAPPED:
+        app.add_exception_handler(error_class, _mapped(status, kind, details))
+
+
+class ErrorOut(BaseModel):
+    """The body of every error response (details vary by kind)."""
+
+    model_config = ConfigDict(extra="allow")
+    error: str
+    message: str
+
+
+ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    status: {"description": what, "model": ErrorOut}
+    for status, what in (
+        (401, "No, unknown or revoked API token"),
+        (403, "The actor's role may not perform this SOP step"),
+        (404, "The record does not exist"),
+        (409, "An SOP rule, a taken id, a reused command id or a conflict"),
+        (422, "Invalid data; every bad field is named"),
+    )
+}

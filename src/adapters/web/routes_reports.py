@@ -1,0 +1,85 @@
+"""Read: KPI tables by period and dimension (SOP 3.3.1, 4.2.1) and the audit trail."""
+
+from datetime import date
+from typing import Annotated
+from uuid import UUID
+
+from fastapi import APIRouter, Query
+from pydantic import AwareDatetime, BaseModel
+
+from adapters.web.context import Ctx, CurrentToken
+from adapters.web.errors import ERROR_RESPONSES, InvalidQuery
+from projections.audit import AuditEntry, query_audit
+from projections.kpi import Grain, GroupBy, KpiRow, kpi_table
+from salesdomain import clock
+
+router = APIRouter(prefix="/views", responses=ERROR_RESPONSES)
+
+
+class KpiOut(BaseModel):
+    position: int
+    grain: Grain
+    by: GroupBy
+    since: date
+    until: date
+    rows: list[KpiRow]
+
+
+@router.get("/kpi", response_model=KpiOut, tags=["views: KPI"])
+def kpi(
+    ctx: Ctx,
+    _: CurrentToken,
+    grain: Grain = "month",
+    by: GroupBy = "total",
+    since: Annotated[date | None, Query(description="First day (default: 1 January)")] = None,
+    until: Annotated[date | None, Query(description="Last day (default: today)")] = None,
+    currency: Annotated[str | None, Query(description="Needed if several are used")] = None,
+) -> KpiOut:
+    """The KPIs of every period of ``grain`` overlapping ``since``..``until``, one row per
+    group ``by`` (rep, team, region, industry, product or total), with growth from the
+    previous period, the targets set and their attainment."""
+    until = until or clock.now().date()
+    since = since or until.replace(month=1, day=1)
+    if until < since:
+        raise InvalidQuery("until", f"{until} is before since ({since})")
+    engine, tables, position = ctx.view("kpi")
+    try:
+        rows = kpi_table(
+            engine, tables, grain=grain, by=by, since=since, until=until, currency=currency
+        )
+    except ValueError as several_currencies:  # the one ValueError left: see kpi_table
+        raise InvalidQuery("currency", str(several_currencies)) from None
+    return KpiOut(position=position, grain=grain, by=by, since=since, until=until, rows=rows)
+
+
+class AuditOut(BaseModel):
+    position: int
+    entries: list[AuditEntry]
+
+
+@router.get("/audit", response_model=AuditOut, tags=["views: audit trail"])
+def audit(
+    ctx: Ctx,
+    _: CurrentToken,
+    aggregate_id: Annotated[UUID | None, Query(description="One record")] = None,
+    actor_id: Annotated[UUID | None, Query(description="One employee")] = None,
+    sop_step: Annotated[str | None, Query(description='A step or section: "2.3"')] = None,
+    correlation_id: Annotated[UUID | None, Query(description="One business case")] = None,
+    since: Annotated[AwareDatetime | None, Query(description="From (included)")] = None,
+    until: Annotated[AwareDatetime | None, Query(description="To (excluded)")] = None,
+    limit: Annotated[int, Query(ge=1, le=10_000)] = 1000,
+) -> AuditOut:
+    """Who did which SOP step, when, under which command, in log order."""
+    engine, tables, position = ctx.view("audit")
+    entries = query_audit(
+        engine,
+        tables["entries"],
+        actor_id=actor_id,
+        sop_step=sop_step,
+        aggregate_id=aggregate_id,
+        correlation_id=correlation_id,
+        since=since,
+        until=until,
+        limit=limit,
+    )
+    return AuditOut(position=position, entries=list(entries))

@@ -1,0 +1,147 @@
+// The managers' dashboard: reads the JSON views with the API token and draws them.
+"use strict";
+(() => {
+  const STAGES = ["contact", "needs_analysis", "solution_design", "solution_presented",
+    "quoted", "negotiation", "won", "lost"];
+  const STAGE_COLOURS = { contact: "#c6dbef", needs_analysis: "#9ecae1", solution_design: "#6baed6",
+    solution_presented: "#4292c6", quoted: "#2171b5", negotiation: "#08519c", won: "#4aa564",
+    lost: "#b0b7bf" };
+  const TARGETS = ["revenue", "profit", "units", "new_customers", "visits"];
+  const $ = (id) => document.getElementById(id);
+  const chart = (name) => document.querySelector(`[data-chart="${name}"]`);
+  const KEY = "salesdomain.token";
+
+  // The token: from ?token= once (then taken out of the address), else this tab's storage.
+  const params = new URLSearchParams(location.search);
+  if (params.has("token")) {
+    sessionStorage.setItem(KEY, params.get("token"));
+    params.delete("token");
+    history.replaceState(null, "", location.pathname + (params.size ? `?${params}` : ""));
+  }
+  const token = () => sessionStorage.getItem(KEY) || "";
+
+  async function api(path, query = {}) {
+    const url = new URL(path, location.origin);
+    for (const [k, v] of Object.entries(query)) if (v) url.searchParams.set(k, v);
+    const response = await fetch(url, { headers: { Authorization: `Bearer ${token()}` } });
+    const body = await response.json();
+    if (!response.ok) throw Object.assign(new Error(body.message), { status: response.status, body });
+    return body;
+  }
+
+  const today = new Date().toISOString().slice(0, 10);
+  $("since").value = `${today.slice(0, 4)}-01-01`;
+  $("until").value = today;
+  const asAt = () => ($("as-at").value ? new Date($("as-at").value).toISOString() : "");
+  const period = () => ({ since: $("since").value, until: $("until").value });
+
+  async function pipeline() {
+    const summary = await api("/views/pipeline/summary", { as_of: asAt() });
+    Charts.funnel(chart("funnel"), summary.funnel);
+    const rate = summary.win_rate === null ? "n/a" : Charts.pct(summary.win_rate);
+    $("funnel-note").textContent = `${summary.count} opportunities, ${summary.open_count} open; ` +
+      `win rate ${rate}; as at ${summary.as_of.slice(0, 16).replace("T", " ")} UTC`;
+    const cells = summary.value_by_stage_and_owner;
+    const owners = [...new Set(cells.map((c) => c.owner_name))];
+    const stages = STAGES.filter((s) => cells.some((c) => c.stage === s));
+    const currency = cells.length ? cells[0].currency : "";
+    Charts.stacked(chart("stage-owner"), owners, stages,
+      (o, s) => cells.find((c) => c.owner_name === o && c.stage === s)?.amount, currency,
+      "No opportunities.", (s) => STAGE_COLOURS[s]);
+    const rows = (await api("/views/pipeline", { as_of: asAt() })).rows;
+    const select = $("case"), chosen = select.value;
+    select.replaceChildren(...rows.map((r) => new Option(
+      `${r.customer_name}: ${r.title} (${r.stage.replaceAll("_", " ")}, ${r.owner_name})`,
+      r.opportunity_id)));
+    if (chosen && rows.some((r) => r.opportunity_id === chosen)) select.value = chosen;
+    await trail();
+  }
+
+  async function revenue() {
+    const kpi = await api("/views/kpi", { grain: $("grain").value, by: "total", ...period() });
+    const labels = kpi.rows.map((r) => r.period);
+    const unit = kpi.rows.find((r) => r.currency)?.currency || "";
+    Charts.lines(chart("revenue"), labels, ["revenue", "profit"],
+      (l, s) => kpi.rows.find((r) => r.period === l)[s], unit);
+  }
+
+  async function attainment() {
+    const grain = $("attainment-grain").value;
+    const kpi = await api("/views/kpi", { grain, by: "rep", ...period() });
+    const withTargets = kpi.rows.filter((r) => Object.keys(r.target).length);
+    const periods = [...new Set(withTargets.map((r) => r.period))];
+    const select = $("attainment-period"), chosen = select.value;
+    select.replaceChildren(...periods.map((p) => new Option(p, p)));
+    select.value = periods.includes(chosen) ? chosen : periods[periods.length - 1] || "";
+    const rows = withTargets.filter((r) => r.period === select.value);
+    const measures = TARGETS.filter((m) => rows.some((r) => m in r.attainment));
+    Charts.grouped(chart("attainment"), rows.map((r) => r.label), measures,
+      (label, m) => rows.find((r) => r.label === label).attainment[m]);
+  }
+
+  async function breaches() {
+    try {
+      const found = (await api("/views/breaches", { as_at: asAt() })).breaches;
+      const steps = [...new Set(found.map((b) => b.step))];
+      if (!found.length) Charts.empty(chart("breaches"), "No open breaches.");
+      else Charts.stacked(chart("breaches"), steps, ["open", "late"],
+        (s, kind) => String(found.filter((b) => b.step === s && (b.actual ? "late" : "open") === kind).length));
+    } catch (error) {
+      if (error.status !== 503) throw error;
+      Charts.empty(chart("breaches"), "Conformance checks not configured on this server.");
+    }
+    const cases = (await api("/views/operations/service-cases", { breached_only: "true", as_at: asAt() })).rows;
+    const hours = (c) => {
+      const end = c.responded_at ? Date.parse(c.responded_at) : Date.now();
+      return ((end - Date.parse(c.respond_by)) / 3600000).toFixed(1);
+    };
+    const late = new Map(cases.map((c) => [`${c.customer_name.slice(0, 16)} ${c.case_id.slice(0, 4)}`, hours(c)]));
+    Charts.stacked(chart("service-breaches"), [...late.keys()], ["hours late"], (l) => late.get(l), "h",
+      "No after-sales answer past its time limit.");
+  }
+
+  async function trail() {
+    const id = $("case").value;
+    const list = $("audit-list");
+    list.replaceChildren();
+    if (!id) return Charts.empty(chart("audit"), "No case selected.");
+    const entries = (await api("/views/audit", { correlation_id: id })).entries;
+    Charts.timeline(chart("audit"), entries);
+    for (const e of entries) {
+      const li = document.createElement("li");
+      li.value = e.position;
+      li.textContent = `${e.recorded_at.slice(0, 16).replace("T", " ")} · ${e.sop_step} ` +
+        `${e.step_title} · ${e.actor_name} (${e.actor_role.replaceAll("_", " ")}) · ${e.description}`;
+      list.appendChild(li);
+    }
+  }
+
+  async function refresh() {
+    if (!token()) { $("status").textContent = "Enter an API token to see the figures."; return; }
+    $("status").textContent = "Loading…";
+    $("status").className = "muted";
+    try {
+      const me = await api("/me");
+      $("who").textContent = `${me.name} (${me.role.replaceAll("_", " ")})`;
+      await Promise.all([pipeline(), revenue(), attainment(), breaches()]);
+      $("status").textContent = `Updated ${new Date().toLocaleTimeString()}`;
+      document.body.dataset.ready = "true";
+    } catch (error) {
+      $("status").textContent = error.message;
+      $("status").className = "error";
+    }
+  }
+
+  $("token-form").addEventListener("submit", (event) => {
+    event.preventDefault();
+    sessionStorage.setItem(KEY, $("token").value.trim());
+    $("token").value = "";
+    refresh();
+  });
+  $("refresh").addEventListener("click", refresh);
+  $("case").addEventListener("change", () => trail().catch((e) => { $("status").textContent = e.message; }));
+  $("attainment-period").addEventListener("change", attainment);
+  $("attainment-grain").addEventListener("change", attainment);
+  $("grain").addEventListener("change", revenue);
+  refresh();
+})();

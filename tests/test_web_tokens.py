@@ -1,0 +1,176 @@
+"""API tokens: issued to an employee for a role they hold, shown once, stored only as
+SHA-256, revoked from the command line; and OpenAPI describes every command."""
+
+from __future__ import annotations
+
+import hashlib
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+from uuid import uuid4
+
+import httpx
+import pytest
+from freezegun import freeze_time
+from sqlalchemy import select
+from typer.testing import CliRunner
+
+from adapters.bootstrap import build_system
+from adapters.web.cli import token_cli
+from adapters.web.tokens import CannotIssue, TokenStore, api_tokens, employee_actor
+from salesdomain.commands import COMMANDS
+from salesdomain.sop import Role
+from tests import builders as b
+from tests import people_builders as pb
+from tests.web_support import founded, web_on
+
+NOW = "2026-03-02 09:00:00+00:00"
+
+
+@freeze_time(NOW)
+def test_the_raw_token_is_never_stored_only_its_sha256(store_url: str) -> None:
+    with web_on(store_url) as web:
+        founded(web, [(b.register(), b.ALICE)])
+        secret = web.token(b.ALICE)
+        with web.system.views.engine.connect() as conn:
+            rows = [tuple(str(v) for v in row) for row in conn.execute(select(api_tokens))]
+        stored = [value for row in rows for value in row]
+        assert hashlib.sha256(secret.encode()).hexdigest() in stored
+        assert not any(secret in value for value in stored)
+        assert secret.startswith("sd_")
+        assert len(secret) > 40
+        me = web.get("/me", b.ALICE).json()
+        assert (me["employee_id"], me["role"], me["name"]) == (
+            str(b.ALICE.employee_id),
+            "sales_representative",
+            "Alice Rep",
+        )
+    if store_url.startswith("sqlite"):
+        database = Path(store_url.removeprefix("sqlite:///")).read_bytes()
+        assert secret.encode() not in database
+
+
+@freeze_time(NOW)
+def test_tokens_only_for_active_employees_holding_the_role(store_url: str) -> None:
+    with web_on(store_url) as web:
+        app = web.system.app
+        with pytest.raises(CannotIssue, match="not founded yet"):
+            employee_actor(app, b.ALICE.employee_id, Role.SALES_REPRESENTATIVE)
+        founded(web, [(b.register(), b.ALICE)])
+        with pytest.raises(CannotIssue, match="does not hold the role sales_manager"):
+            employee_actor(app, b.ALICE.employee_id, Role.SALES_MANAGER)
+        with pytest.raises(CannotIssue, match="no employee"):
+            employee_actor(app, uuid4(), Role.HR, "Someone")
+
+
+@freeze_time(NOW)
+def test_issue_list_and_revoke_from_the_command_line(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path}/cli.db"
+    with web_on(url) as web:
+        founded(web, [(b.register(), b.ALICE)])
+    runner = CliRunner()
+    issued = runner.invoke(
+        token_cli,
+        [
+            "issue",
+            "--employee",
+            str(b.ALICE.employee_id),
+            "--role",
+            "sales_representative",
+            "--database-url",
+            url,
+        ],
+    )
+    assert issued.exit_code == 0, issued.output
+    lines = dict(line.split(":", 1) for line in issued.output.splitlines() if ":" in line)
+    token_id, secret = lines["token id"].strip(), lines["token"].strip()
+    assert "Alice Rep (sales representative)" in lines["acts as"]
+    listed = runner.invoke(token_cli, ["list", "--database-url", url])
+    assert token_id in listed.output
+    assert "active" in listed.output
+    assert secret not in listed.output
+    system = build_system(url)
+    try:
+        assert TokenStore(system.views.engine).authenticate(secret) is not None
+        revoked = runner.invoke(token_cli, ["revoke", token_id, "--database-url", url])
+        assert revoked.exit_code == 0, revoked.output
+        assert TokenStore(system.views.engine).authenticate(secret) is None
+    finally:
+        system.close()
+    assert "revoked" in runner.invoke(token_cli, ["list", "--database-url", url]).output
+    refused = runner.invoke(
+        token_cli,
+        ["issue", "--employee", str(uuid4()), "--role", "hr", "--database-url", url],
+    )
+    assert refused.exit_code == 1
+    assert "no token issued: no employee" in refused.output
+    unknown = runner.invoke(token_cli, ["revoke", "no-such-id", "--database-url", url])
+    assert unknown.exit_code == 1
+
+
+def test_openapi_lists_every_command_with_its_own_schema() -> None:
+    with web_on("memory://") as web:
+        spec = web.client.get("/openapi.json").json()
+    schemas = spec["components"]["schemas"]
+    for name, model in COMMANDS.items():
+        operation = spec["paths"][f"/commands/{name}"]["post"]
+        ref = operation["requestBody"]["content"]["application/json"]["schema"]["$ref"]
+        schema = schemas[ref.rsplit("/", 1)[-1]]
+        assert set(schema["properties"]) == set(model.model_fields), name
+        assert set(schema.get("required", ())) == {
+            n for n, f in model.model_fields.items() if f.is_required()
+        }
+        assert schema.get("additionalProperties") is False, name
+        assert operation["summary"].startswith(model.SOP_STEP + " ")
+        assert {"200", "401", "403", "404", "409", "422"} <= set(operation["responses"])
+        assert operation["security"] == [{"HTTPBearer": []}]
+    assert len([p for p in spec["paths"] if p.startswith("/commands/")]) == len(COMMANDS)
+    for path in ("/views/pipeline", "/views/pipeline/summary", "/views/kpi", "/views/audit"):
+        assert "200" in spec["paths"][path]["get"]["responses"]
+    assert "PipelineRow" in schemas
+    assert "KpiRow" in schemas
+    assert "AuditEntry" in schemas
+
+
+def test_the_founder_gets_the_first_token_and_enrols_themselves() -> None:
+    with freeze_time(NOW), web_on("memory://") as web:
+        web.token(pb.HANNA, founder=True)
+        answer = web.send(*pb.enrol(pb.HANNA.name, Role.HR))
+        assert answer["events"][0]["sop_step"] == "3.1.4"
+
+
+def test_serve_answers_on_the_given_port(tmp_path: Path) -> None:
+    """``serve`` (as the CLI registers it) starts uvicorn on the store and port given."""
+    port = _free_port()
+    url = f"sqlite:///{tmp_path}/serve.db"
+    script = "import typer; from adapters.web.cli import serve; typer.run(serve)"
+    server = subprocess.Popen(
+        [sys.executable, "-c", script, "--port", str(port), "--database-url", url],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        answer = None
+        for _ in range(150):
+            try:
+                answer = httpx.get(f"http://127.0.0.1:{port}/dashboard", timeout=2)
+                break
+            except httpx.TransportError:
+                time.sleep(0.2)
+        assert answer is not None, "the server did not start"
+        assert answer.status_code == 200
+        assert "/static/charts.js" in answer.text
+        assert httpx.get(f"http://127.0.0.1:{port}/static/charts.js").status_code == 200
+        assert httpx.get(f"http://127.0.0.1:{port}/me").json()["error"] == "unauthenticated"
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    assert Path(f"{tmp_path}/serve.db").exists()
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])

@@ -1,0 +1,204 @@
+"""Read endpoints over the demo's quarter: each answers exactly what its view's query
+function gives for the same filters (on memory, a SQLite file and PostgreSQL)."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from datetime import UTC, date, datetime
+from typing import Any
+
+import psycopg
+import pytest
+from pydantic import TypeAdapter
+
+from adapters.bootstrap import build_system
+from adapters.demo import run_demo
+from projections.audit import AuditEntry, query_audit
+from projections.kpi import KpiRow, kpi_table
+from projections.operations import (
+    InspectionRow,
+    ServiceCaseRow,
+    ShipmentRow,
+    TaskRow,
+    awaiting_inspection,
+    awaiting_shipment,
+    open_tasks,
+    service_cases,
+)
+from projections.pipeline import FunnelStep, PipelineRow, funnel, pipeline_as_of
+from salesdomain.sop import Role
+from salesdomain.values import Actor
+from tests.conftest import POSTGRES_URL, REQUIRE_POSTGRES, postgres_unavailable
+from tests.web_support import Web
+
+AT = datetime(2026, 3, 20, 12, tzinfo=UTC)  # inside the demo's quarter: work still open
+EARLY = datetime(2026, 1, 20, tzinfo=UTC)
+
+
+def _json(kind: Any, value: Any) -> Any:
+    return TypeAdapter(kind).dump_python(value, mode="json")
+
+
+@pytest.fixture(
+    scope="module",
+    params=["memory", "sqlite", pytest.param("postgres", marks=pytest.mark.postgres)],
+)
+def demo(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[Web, Actor]]:
+    """The demo's quarter on each store, with the API as its sales manager."""
+    schema = None
+    if request.param == "memory":
+        url = "memory://"
+    elif request.param == "sqlite":
+        url = f"sqlite:///{tmp_path_factory.mktemp('views')}/demo.db"
+    else:
+        reason = postgres_unavailable()
+        if reason:
+            pytest.fail(reason) if REQUIRE_POSTGRES else pytest.skip(reason)
+        schema = "t_" + uuid.uuid4().hex[:16]
+        url = f"{POSTGRES_URL}?schema={schema}"
+    system = build_system(url)
+    try:
+        run_demo(system, 7)
+        audit = system.views.runner("audit")
+        entries = query_audit(audit.engine, audit.tables()["entries"], sop_step="2.4.3")
+        signer = entries[0]
+        manager = Actor(
+            employee_id=uuid.UUID(signer.actor_id),
+            role=Role(signer.actor_role),
+            name=signer.actor_name,
+        )
+        web = Web(system, open_breaches=lambda as_at: _service_breaches(system, as_at))
+        with web.client:
+            yield web, manager
+    finally:
+        system.close()
+        if schema:
+            with psycopg.connect(POSTGRES_URL, autocommit=True) as conn:
+                conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+
+
+def _service_breaches(system: Any, as_at: datetime) -> list[dict[str, Any]]:
+    """A real provider of breaches, from the operations view (until the conformance
+    checks are plugged in): after-sales answers past their time limit."""
+    ops = system.views.runner("operations")
+    return [
+        {
+            "case": row.case_id,
+            "step": "2.6.1",
+            "responsible": row.assignee_name,
+            "due": row.respond_by,
+            "actual": row.responded_at,
+        }
+        for row in service_cases(ops.engine, ops.tables(), as_at, breached_only=True)
+    ]
+
+
+def _view(web: Web, name: str) -> tuple[Any, Any]:
+    runner = web.system.views.runner(name)
+    return runner.engine, runner.tables()
+
+
+def test_pipeline_rows_and_filters(demo: tuple[Web, Actor]) -> None:
+    web, manager = demo
+    engine, tables = _view(web, "pipeline")
+    rows = pipeline_as_of(engine, tables, web.system.app.policy.stage_probability, AT)
+    answer = web.get("/views/pipeline", manager, as_of=AT.isoformat()).json()
+    assert answer["rows"] == _json(list[PipelineRow], rows)
+    assert answer["position"] == web.system.app.recorder.max_notification_id()
+    owner = rows[0].owner_id
+    mine = web.get("/views/pipeline", manager, as_of=AT.isoformat(), owner_id=owner).json()
+    assert mine["rows"] == _json(list[PipelineRow], [r for r in rows if r.owner_id == owner])
+    won = web.get("/views/pipeline", manager, as_of=AT.isoformat(), stage="won").json()
+    assert {r["opportunity_id"] for r in won["rows"]} == {
+        r.opportunity_id for r in rows if r.stage.value == "won"
+    }
+    early = web.get("/views/pipeline", manager, as_of=EARLY.isoformat()).json()
+    assert len(early["rows"]) < len(rows)
+
+
+def test_pipeline_summary(demo: tuple[Web, Actor]) -> None:
+    web, manager = demo
+    engine, tables = _view(web, "pipeline")
+    rows = pipeline_as_of(engine, tables, web.system.app.policy.stage_probability, AT)
+    summary = web.get("/views/pipeline/summary", manager, as_of=AT.isoformat()).json()
+    assert summary["funnel"] == _json(list[FunnelStep], funnel(rows, engine, tables))
+    total = sum(float(v["amount"]) for v in summary["value_by_stage_and_owner"])
+    assert total == pytest.approx(float(sum(r.amount for r in rows)))
+    assert summary["count"] == len(rows)
+    assert summary["win_rate"] == "0.5000"
+
+
+def test_kpi_tables_by_period_and_dimension(demo: tuple[Web, Actor]) -> None:
+    web, manager = demo
+    engine, tables = _view(web, "kpi")
+    answers = {}
+    for grain, by in (("quarter", "rep"), ("month", "total"), ("month", "product")):
+        rows = kpi_table(
+            engine, tables, grain=grain, by=by, since=date(2026, 1, 1), until=date(2026, 3, 31)
+        )
+        answer = web.get(
+            "/views/kpi", manager, grain=grain, by=by, since="2026-01-01", until="2026-03-31"
+        ).json()
+        assert answer["rows"] == _json(list[KpiRow], rows), (grain, by)
+        answers[by] = answer["rows"]
+    assert any(row["attainment"] for row in answers["rep"])  # targets were set for 2026-Q1
+    assert [row["period"] for row in answers["total"]] == ["2026-01", "2026-02", "2026-03"]
+
+
+def test_audit_trail_filters(demo: tuple[Web, Actor]) -> None:
+    web, manager = demo
+    engine, tables = _view(web, "audit")
+    table = tables["entries"]
+    case = query_audit(engine, table, sop_step="2.4.3")[0].correlation_id
+    filters: list[dict[str, Any]] = [
+        {"correlation_id": case},
+        {"actor_id": manager.employee_id},
+        {"sop_step": "2.4"},
+        {"aggregate_id": case},
+        {"since": EARLY, "until": AT},
+    ]
+    for chosen in filters:
+        expected = query_audit(engine, table, **chosen)
+        params = {
+            k: v.isoformat() if isinstance(v, datetime) else str(v) for k, v in chosen.items()
+        }
+        answer = web.get("/views/audit", manager, **params).json()
+        assert answer["entries"] == _json(list[AuditEntry], expected), chosen
+        assert expected
+
+
+def test_operations_views_and_breaches(demo: tuple[Web, Actor]) -> None:
+    web, manager = demo
+    engine, tables = _view(web, "operations")
+    at = {"as_at": AT.isoformat()}
+    before = web.system.app.policy.orders.inspection_before_delivery
+    expected = {
+        "tasks": (TaskRow, open_tasks(engine, tables, AT)),
+        "inspections": (
+            InspectionRow,
+            awaiting_inspection(engine, tables, AT, inspection_before_delivery=before),
+        ),
+        "shipments": (ShipmentRow, awaiting_shipment(engine, tables, AT)),
+        "service-cases": (ServiceCaseRow, service_cases(engine, tables, AT)),
+    }
+    for path, (kind, rows) in expected.items():
+        answer = web.get(f"/views/operations/{path}", manager, **at).json()
+        assert answer["rows"] == _json(list[kind], rows), path  # type: ignore[valid-type]
+    breached = web.get("/views/operations/service-cases", manager, breached_only="true", **at)
+    assert [row["breached"] for row in breached.json()["rows"]] == [True]
+    breaches = web.get("/views/breaches", manager, **at).json()
+    (breach,) = breaches["breaches"]
+    assert (breach["case"], breach["step"]) == (breached.json()["rows"][0]["case_id"], "2.6.1")
+    assert breach["actual"] is not None  # answered late
+
+
+def test_views_status(demo: tuple[Web, Actor]) -> None:
+    web, manager = demo
+    status = web.get("/views/status", manager).json()["views"]
+    head = web.system.app.recorder.max_notification_id()
+    assert {(v["name"], v["position"], v["error"]) for v in status} == {
+        (name, head, None) for name in ("audit", "pipeline", "kpi", "operations")
+    }

@@ -1,0 +1,90 @@
+"""The web API as the tests drive it: the real app over a real store, one token per
+person, commands sent as the JSON a client would send."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from fastapi.testclient import TestClient
+
+from adapters.bootstrap import System, build_system
+from adapters.web import create_app
+from adapters.web.context import BreachProvider
+from adapters.web.tokens import TokenStore, employee_actor
+from salesdomain.commands import Command
+from salesdomain.sop import Role
+from salesdomain.values import Actor
+from tests import people_builders as pb
+from tests.conftest import FREEZEGUN_TRANSCODINGS
+from tests.spec import Step
+
+
+class Web:
+    """A client of the app with a token per actor (issued as ``token issue`` does)."""
+
+    def __init__(self, system: System, open_breaches: BreachProvider | None = None) -> None:
+        self.system = system
+        self.tokens = TokenStore(system.views.engine)
+        self.client = TestClient(create_app(system, open_breaches=open_breaches))
+        self.secrets: dict[Actor, str] = {}
+
+    def token(self, actor: Actor, founder: bool = False) -> str:
+        if actor not in self.secrets:
+            name = actor.name if founder else ""
+            checked = employee_actor(self.system.app, actor.employee_id, actor.role, name)
+            self.secrets[actor] = self.tokens.issue(checked).secret
+        return self.secrets[actor]
+
+    def headers(self, actor: Actor) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.token(actor)}"}
+
+    def post(self, command: Command, actor: Actor, **overrides: Any) -> Any:
+        body = {**command.model_dump(mode="json"), **overrides}
+        return self.client.post(
+            f"/commands/{type(command).__name__}", json=body, headers=self.headers(actor)
+        )
+
+    def send(self, command: Command, actor: Actor) -> dict[str, Any]:
+        response = self.post(command, actor)
+        assert response.status_code == 200, response.json()
+        answer: dict[str, Any] = response.json()
+        return answer
+
+    def get(self, path: str, actor: Actor, **params: Any) -> Any:
+        return self.client.get(path, params=params, headers=self.headers(actor))
+
+
+def staff_for(steps: Iterable[Step]) -> list[Step]:
+    """HR founds the register, then enrols everyone acting in ``steps`` with the roles
+    they act under (ids from their names, as in ``tests.builders.person``)."""
+    roles: dict[str, list[Role]] = {}
+    for _, actor in steps:
+        held = roles.setdefault(actor.name, [])
+        if actor.role not in held:
+            held.append(actor.role)
+    enrolments = [pb.enrol(pb.HANNA.name, Role.HR)]
+    for name, held in roles.items():
+        if name != pb.HANNA.name:
+            enrolments.append(pb.enrol(name, held[0], roles=tuple(held[1:])))
+    return enrolments
+
+
+@contextmanager
+def web_on(url: str, open_breaches: BreachProvider | None = None) -> Iterator[Web]:
+    system = build_system(url, extra_transcodings=FREEZEGUN_TRANSCODINGS)
+    web = Web(system, open_breaches)
+    try:
+        with web.client:
+            yield web
+    finally:
+        system.close()
+
+
+def founded(web: Web, steps: Iterable[Step]) -> None:
+    """Found the staff register through the API (the founder's token first) and enrol
+    everyone acting in ``steps``."""
+    web.token(pb.HANNA, founder=True)
+    for command, actor in staff_for(steps):
+        web.send(command, actor)
