@@ -14,6 +14,7 @@ from pydantic import TypeAdapter
 
 from adapters.bootstrap import build_system
 from adapters.demo import run_demo
+from adapters.web.breaches import conformance_breaches
 from projections.audit import AuditEntry, query_audit
 from projections.kpi import KpiRow, kpi_table
 from projections.operations import (
@@ -70,7 +71,7 @@ def demo(
             role=Role(signer.actor_role),
             name=signer.actor_name,
         )
-        web = Web(system, open_breaches=lambda as_at: _service_breaches(system, as_at))
+        web = Web(system, open_breaches=conformance_breaches(system))
         with web.client:
             yield web, manager
     finally:
@@ -78,22 +79,6 @@ def demo(
         if schema:
             with psycopg.connect(POSTGRES_URL, autocommit=True) as conn:
                 conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
-
-
-def _service_breaches(system: Any, as_at: datetime) -> list[dict[str, Any]]:
-    """A real provider of breaches, from the operations view (until the conformance
-    checks are plugged in): after-sales answers past their time limit."""
-    ops = system.views.runner("operations")
-    return [
-        {
-            "case": row.case_id,
-            "step": "2.6.1",
-            "responsible": row.assignee_name,
-            "due": row.respond_by,
-            "actual": row.responded_at,
-        }
-        for row in service_cases(ops.engine, ops.tables(), as_at, breached_only=True)
-    ]
 
 
 def _view(web: Web, name: str) -> tuple[Any, Any]:
@@ -190,9 +175,12 @@ def test_operations_views_and_breaches(demo: tuple[Web, Actor]) -> None:
     breached = web.get("/views/operations/service-cases", manager, breached_only="true", **at)
     assert [row["breached"] for row in breached.json()["rows"]] == [True]
     breaches = web.get("/views/breaches", manager, **at).json()
-    (breach,) = breaches["breaches"]
-    assert (breach["case"], breach["step"]) == (breached.json()["rows"][0]["case_id"], "2.6.1")
-    assert breach["actual"] is not None  # answered late
+    (breach,) = breaches["breaches"]  # from the conformance review of the raw log
+    assert breach["record_id"] == breached.json()["rows"][0]["case_id"]
+    assert breach["step"].startswith("2.6.1")
+    assert breach["status"] == "late"
+    assert breach["actual"] is not None  # answered, but after its time limit
+    assert breach["responsible"].startswith(breached.json()["rows"][0]["assignee_name"])
 
 
 def test_views_status(demo: tuple[Web, Actor]) -> None:

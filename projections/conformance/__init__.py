@@ -15,6 +15,7 @@ from projections.conformance.api import (
     open_breaches,
     read_log,
     review_history,
+    time_limit_breaches,
 )
 from projections.conformance.findings import Breach, Family, Override, PolicyMismatch, Status
 from projections.conformance.report import ConformanceReport, StepCount, Summary
@@ -33,4 +34,5 @@ __all__ = [
     "open_breaches",
     "read_log",
     "review_history",
+    "time_limit_breaches",
 ]

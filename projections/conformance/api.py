@@ -7,7 +7,7 @@ from collections.abc import Iterable, Iterator
 from datetime import date, datetime
 
 from projections.conformance import contracts, discounts, employment, people, time_limits
-from projections.conformance.findings import Breach, Rule, Status
+from projections.conformance.findings import Breach, Family, Rule, Status
 from projections.conformance.policies import PolicyBook
 from projections.conformance.report import ConformanceReport, build_report
 from projections.conformance.review import Entry, Review, finish, fold
@@ -86,6 +86,20 @@ def open_breaches(
     """Deadlines passed, as at ``as_at``, without the step being done (oldest first)."""
     review = review_history(app, policy, as_at, earlier_policies=earlier_policies)
     found = [b for b in finish(review) if b.status is Status.STILL_OPEN]
+    return sorted(found, key=lambda b: (b.occurred_on, b.rule, str(b.record_id)))
+
+
+def time_limit_breaches(
+    app: SalesApplication,
+    policy: SalesPolicy,
+    as_at: datetime | None = None,
+    *,
+    earlier_policies: Iterable[SalesPolicy] = (),
+) -> list[Breach]:
+    """Every SOP time limit missed as at ``as_at``: steps done late and steps still not
+    done after their deadline (oldest first), for monitoring such as the dashboard."""
+    review = review_history(app, policy, as_at, earlier_policies=earlier_policies)
+    found = [b for b in finish(review) if b.family is Family.TIME_LIMIT]
     return sorted(found, key=lambda b: (b.occurred_on, b.rule, str(b.record_id)))
 
 

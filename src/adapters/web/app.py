@@ -15,6 +15,7 @@ from pydantic import BaseModel
 
 from adapters.bootstrap import System, build_system
 from adapters.web import errors
+from adapters.web.breaches import conformance_breaches
 from adapters.web.commands import command_router
 from adapters.web.context import BreachProvider, CurrentToken, WebContext
 from adapters.web.routes_operations import router as operations_router
@@ -76,4 +77,5 @@ def create_app(
 def app_from_environment() -> FastAPI:
     """The app on the store named by ``$SALESDOMAIN_DATABASE_URL``, for
     ``uvicorn --factory adapters.web.app:app_from_environment`` (e.g. several workers)."""
-    return create_app(build_system())
+    system = build_system()
+    return create_app(system, open_breaches=conformance_breaches(system))

@@ -108,9 +108,11 @@ def serve(
     import uvicorn
 
     from adapters.web.app import create_app
+    from adapters.web.breaches import conformance_breaches
 
     system = _system(database_url)
     try:
-        uvicorn.run(create_app(system), host=host, port=port)
+        app = create_app(system, open_breaches=conformance_breaches(system))
+        uvicorn.run(app, host=host, port=port)
     finally:
         system.close()

@@ -1,0 +1,47 @@
+"""The dashboard's breaches of SOP time limits, from the conformance review (ADR 15).
+
+The review replays the raw event log (it does not trust the views), so each request
+costs a pass over the log; the figures are those of ``salesdomain conformance``.
+"""
+
+from collections.abc import Sequence
+from datetime import UTC, date, datetime, time
+from typing import Any
+
+from adapters.bootstrap import System
+from adapters.web.context import BreachProvider
+from projections.conformance import Breach, time_limit_breaches
+
+
+def _moment(value: datetime | date | None) -> datetime | None:
+    """Deadlines counted in days are due at the start of that (UTC) day."""
+    if value is None or isinstance(value, datetime):
+        return value
+    return datetime.combine(value, time(), tzinfo=UTC)
+
+
+def as_row(breach: Breach) -> dict[str, Any]:
+    who = breach.responsible
+    team = f", {who.team}" if who.team else ""
+    return {
+        "case": breach.record,
+        "step": f"{breach.sop_step} {breach.rule_text}",
+        "responsible": f"{who.name}{team}",
+        "due": _moment(breach.due),
+        "actual": _moment(breach.actual),
+        "status": breach.status.value,
+        "record_id": str(breach.record_id),
+        "case_id": str(breach.case_id) if breach.case_id else None,
+        "rule": breach.rule,
+    }
+
+
+def conformance_breaches(system: System) -> BreachProvider:
+    """A provider for ``create_app(open_breaches=...)``: the time limits missed as at
+    the asked time, late or still open, judged under the system's policy."""
+
+    def provider(as_at: datetime) -> Sequence[dict[str, Any]]:
+        found = time_limit_breaches(system.app, system.app.policy, as_at)
+        return [as_row(breach) for breach in found]
+
+    return provider
