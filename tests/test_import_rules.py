@@ -40,11 +40,10 @@ def test_a_clean_customer_list_is_imported_naming_file_and_line(spec):
     )
     acme, beta = events[0], events[2]
     assert (acme.imported_from, acme.line, beta.line) == ("c.csv", 2, 3)
-    assert acme.sop_step == "4.1.2" and acme.actor == i.OLGA
+    assert acme.sop_step == "4.1.2"
+    assert acme.actor == i.OLGA
     assert acme.source_channel is SourceChannel.IMPORTED
-    assert describe(beta) == (
-        "Customer Beta Foods (North China, Food) imported from c.csv line 3"
-    )
+    assert describe(beta) == ("Customer Beta Foods (North China, Food) imported from c.csv line 3")
     customer = spec.app.load(Customer, Customer.id_for("Beta Foods", "91330100MA27XX0001"))
     assert (customer.region, customer.industry) == ("North China", "Food")
 
@@ -53,8 +52,12 @@ def test_a_clean_customer_list_is_imported_naming_file_and_line(spec):
 def test_duplicates_within_the_file_are_named_by_line(spec):
     problems = refused(
         spec,
-        i.customers(i.ACME, ("ACME Limited", "", "East", "Machinery"), i.BETA,
-                    ("Beta Food Company", "9133 0100 ma27xx0001", "North", "Food")),
+        i.customers(
+            i.ACME,
+            ("ACME Limited", "", "East", "Machinery"),
+            i.BETA,
+            ("Beta Food Company", "9133 0100 ma27xx0001", "North", "Food"),
+        ),
     )
     assert problems == [
         "line 3, company_name: the same company as line 2 (duplicate record)",
@@ -165,8 +168,7 @@ def test_unknown_customers_future_deliveries_and_strangers_as_reps_are_refused(s
         ),
     )
     assert problems == [
-        "line 2, customer: no customer 'Nobody Ltd' is registered (import the customer "
-        "list first)",
+        "line 2, customer: no customer 'Nobody Ltd' is registered (import the customer list first)",
         "line 3, delivered_on: 2026-04-01 is in the future; only completed orders are history",
         "line 4, sales_rep: 'Somebody' is not an employee of the company (give the employee's "
         "id or exact name)",
@@ -185,8 +187,7 @@ def test_lines_of_one_order_agree_and_name_a_product_once(spec):
         ),
     )
     assert problems == [
-        "line 3, customer: order SO-1 has 'Acme' on line 2; every line of an order gives "
-        "the same",
+        "line 3, customer: order SO-1 has 'Acme' on line 2; every line of an order gives the same",
         "line 4, product_code: rk-3 is already on line 2 of order SO-1 (duplicate line)",
     ]
 
@@ -196,8 +197,7 @@ def test_an_order_imported_before_is_a_duplicate(spec):
     spec.given((i.customers(i.ACME), i.OLGA), (i.orders(i.order_line("SO-1")), i.OLGA))
     problems = refused(spec, i.orders(i.order_line("SO-2"), i.order_line("so-1"), source="b.csv"))
     assert problems == [
-        "line 3, order_number: order so-1 was already imported from o.csv line 2 "
-        "(duplicate record)"
+        "line 3, order_number: order so-1 was already imported from o.csv line 2 (duplicate record)"
     ]
 
 
@@ -209,3 +209,68 @@ def test_only_sales_operations_or_a_sales_manager_import(spec, role):
 
     actor = b.person("Someone", Role[role])
     spec.when(i.customers(i.ACME), actor).then_rejected(NotAuthorised, step="4.1.2")
+
+
+# ---- imported history in the KPI tables (by time, customer, product) -----------------------
+
+
+@freeze_time(FROZEN)
+def test_historical_orders_feed_the_kpi_tables_by_time_customer_and_product(spec, views):
+    from datetime import date
+
+    from projections.kpi import Kpi, kpi_table
+    from projections.log import ApplicationLog
+    from projections.runner import ProjectionRunner
+
+    spec.given(
+        (i.customers(i.ACME, i.BETA), i.OLGA),
+        (
+            i.orders(
+                i.order_line("SO-1", "Acme", "RK-3", "2", "10000", "6000", delivered="2025-11-28"),
+                i.order_line("SO-1", "Acme", "SN-1", "5", "100", "40", delivered="2025-11-28"),
+                i.order_line(
+                    "SO-2", "Beta Foods", "RK-3", "1", "9000", "5000", delivered="2025-12-05"
+                ),
+            ),
+            i.OLGA,
+        ),
+    )
+    runner = ProjectionRunner(Kpi(), views, ApplicationLog(spec.app))
+    runner.catch_up()
+    tables = runner.tables()
+
+    def table(by, grain="month"):
+        rows = kpi_table(
+            views, tables, grain=grain, by=by, since=date(2025, 11, 1), until=date(2025, 12, 31)
+        )
+        return {(r.period, r.label): (r.revenue, r.profit, r.units) for r in rows}
+
+    assert table("total") == {
+        ("2025-11", "Total"): (Decimal("20500"), Decimal("8300"), Decimal("7")),
+        ("2025-12", "Total"): (Decimal("9000"), Decimal("4000"), Decimal("1")),
+    }
+    by_product = table("product", grain="quarter")
+    # RK-3: 2 x (10,000 - 6,000) + (9,000 - 5,000) profit; SN-1: 5 units at 100
+    assert by_product[("2025-Q4", "Retrofit kit (RK-3)")] == (
+        Decimal("29000"),
+        Decimal("12000"),
+        Decimal("3"),
+    )
+    assert by_product[("2025-Q4", "Retrofit kit (SN-1)")] == (
+        Decimal("500"),
+        Decimal("300"),
+        Decimal("5"),
+    )
+    by_industry = table("industry", grain="quarter")
+    assert by_industry[("2025-Q4", "Food")][0] == Decimal("9000")
+    assert by_industry[("2025-Q4", "Machinery")][0] == Decimal("20500")
+    rows = kpi_table(
+        views,
+        tables,
+        grain="quarter",
+        by="total",
+        since=date(2025, 10, 1),
+        until=date(2025, 12, 31),
+    )
+    assert rows[0].new_customers == Decimal(2)
+    assert rows[0].orders_completed == Decimal(2)

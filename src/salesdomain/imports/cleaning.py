@@ -174,8 +174,17 @@ def clean_orders(
             read.problem("delivered_on", f"{delivered_on} is before the order date {ordered_on}")
         if not read.ok:
             continue
-        assert number and customer and ordered_on and delivered_on and code and name
-        assert specification and quantity and price and cost is not None and currency
+        assert number
+        assert customer
+        assert ordered_on
+        assert delivered_on
+        assert code
+        assert name
+        assert specification
+        assert quantity
+        assert price
+        assert cost is not None
+        assert currency
         this = OrderRecord(
             number,
             source.line,
