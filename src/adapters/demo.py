@@ -41,6 +41,7 @@ from projections.integrity import ChainKeeper, Digest
 from projections.kpi import KpiRow, kpi_table
 from projections.log import SKIPPED_TOPIC as COMMAND_RECORD_TOPIC
 from projections.pipeline import funnel, pipeline_as_of, win_rate
+from projections.runner import ProjectionStopped
 from salesdomain import clock
 from salesdomain.aftersales import commands as ac
 from salesdomain.aftersales.satisfaction_survey import SatisfactionSurvey
@@ -1870,15 +1871,29 @@ def _told(progress: Progress, what: str) -> Callable[[int, int], None]:
     return lambda done, total: progress(what, done, total)
 
 
-def _catch_up(system: System, progress: Progress | None, step: int = 20_000) -> None:
-    """Bring every view up to the log's head, in steps the progress bar can show."""
-    head = system.views.log.head()
-    reached = min(r.position() for r in system.views.runners.values())
-    while reached < head:
-        reached = min(reached + step, head)
-        system.views.catch_up(reached, batch_size=1000)
+def _catch_up(system: System, progress: Progress | None, page_size: int = 1000) -> None:
+    """Bring every view up to the log's head in one pass: each page of the log is read
+    and decoded once and given to every view (as ``ReadModels.rebuild`` does)."""
+    views = system.views
+    runners = [(runner, runner.active_generation()) for runner in views.runners.values()]
+    head = views.log.head()
+    position = min(runner.position(generation) for runner, generation in runners)
+    while position < head and runners:
+        page = views.log.read(position, page_size)
+        if not page:
+            break
+        for runner, generation in list(runners):
+            at = runner.position(generation)
+            part = [item for item in page if item[0] > at]
+            try:
+                if part:
+                    runner.process(part, at, generation)
+            except ProjectionStopped as stopped:
+                views.stopped[runner.projection.name] = stopped
+                runners.remove((runner, generation))
+        position = page[-1][0]
         if progress is not None:
-            progress("Views following the log", reached, head)
+            progress("Views following the log", position, head)
 
 
 def _count(app: SalesApplication) -> tuple[int, int]:

@@ -22,6 +22,7 @@ from salesdomain.opportunities import commands as oc
 from salesdomain.opportunities.values import (
     Contact,
     ContactChannel,
+    Influence,
     Need,
     NeedPriority,
     NeedsDiscovery,
@@ -30,6 +31,7 @@ from salesdomain.opportunities.values import (
     QuoteLine,
     Rating,
     Solution,
+    Stakeholder,
 )
 from salesdomain.orders import commands as odc
 from salesdomain.orders.order import Order
@@ -183,6 +185,7 @@ class Case:
                 needs=(Need(code="N1", description="Reduce downtime", pain_point="Weekly stops"),),
                 organisation="Plant operations",
                 decision_mechanism="GM signs",
+                stakeholders=(Stakeholder(name="General Manager", influence=Influence.DECIDES),),
             ),
         )
         self.do(
