@@ -11,6 +11,7 @@ from sqlalchemy import select
 from adapters.bootstrap import System
 from adapters.cli.common import ExitCode, Failure
 from salesdomain.errors import RecordNotFound
+from salesdomain.people.commands import EnrolEmployee
 from salesdomain.people.employee import Employee
 from salesdomain.sop import Role, step
 from salesdomain.values import Actor
@@ -99,3 +100,18 @@ def resolve_actor(system: System, who: str, role: str | None, sop_step: str) -> 
             f"{person.name} does not hold the role {chosen.label} (holds {held_text})",
         )
     return Actor(employee_id=person.id, role=chosen, name=person.name)
+
+
+def founding_actor(system: System, command: object, who: str, role: str | None) -> Actor | None:
+    """The very first enrolment: someone acting as HR enrols themselves, founding the
+    staff register (ADR 8).  ``None`` if ``command`` is not that; the domain checks
+    the rest (that no register exists yet)."""
+    if not isinstance(command, EnrolEmployee) or role is None or parse_role(role) is not Role.HR:
+        return None
+    if str(command.employee_id) != who.strip().lower():
+        return None
+    try:
+        system.app.load(Employee, command.employee_id)
+    except RecordNotFound:
+        return Actor(employee_id=command.employee_id, role=Role.HR, name=command.name)
+    return None

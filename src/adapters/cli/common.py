@@ -194,7 +194,7 @@ def plain(value: Any) -> Any:
     if isinstance(value, list | tuple | set | frozenset):
         return [plain(v) for v in value]
     if isinstance(value, Decimal):
-        return format(value.normalize(), "f") if value == value.to_integral() else str(value)
+        return format(value, "f")  # exactly as computed, never in exponent notation
     if isinstance(value, datetime | date):
         return value.isoformat()
     if isinstance(value, UUID):

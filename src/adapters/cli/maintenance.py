@@ -106,14 +106,22 @@ def rebuild(
                 f"(views: {', '.join(system.views.runners)})",
             )
         started = time.perf_counter()
-        reached = system.views.rebuild(view or None)
+        generations = system.views.rebuild(view or None)
         seconds = time.perf_counter() - started
+        positions = {s.name: s.position for s in system.views.status()}
+        rebuilt = {
+            name: {"generation": generation, "position": positions[name]}
+            for name, generation in generations.items()
+        }
         stopped = {n: str(s) for n, s in system.views.stopped.items()}
         if as_json:
-            print_json({"rebuilt": reached, "seconds": round(seconds, 3), "stopped": stopped})
+            print_json({"rebuilt": rebuilt, "seconds": round(seconds, 3), "stopped": stopped})
         else:
-            for name, position in reached.items():
-                out().print(f"{name}: rebuilt to position {position:,}")
+            for name, done in rebuilt.items():
+                out().print(
+                    f"{name}: generation {done['generation']} built to position "
+                    f"{done['position']:,}"
+                )
             out().print(f"in {seconds:.1f} s")
         if stopped:
             raise Failure(ExitCode.VIEW_STOPPED, "; ".join(stopped.values()))

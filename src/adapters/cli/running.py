@@ -12,7 +12,7 @@ from uuid import UUID
 import typer
 from rich.table import Table
 
-from adapters.cli.actors import resolve_actor
+from adapters.cli.actors import founding_actor, resolve_actor
 from adapters.cli.common import (
     DatabaseUrl,
     ExitCode,
@@ -81,7 +81,9 @@ def run(
             raise Failure(ExitCode.BAD_FILE, "the command's data must be a JSON object {...}")
         command = kind.build(data)
         with open_system(ctx, database_url) as system:
-            actor = resolve_actor(system, who, role, kind.SOP_STEP)
+            actor = founding_actor(system, command, who, role) or resolve_actor(
+                system, who, role, kind.SOP_STEP
+            )
             result = system.app.handle(command, actor, correlation_id=case)
             lines = recorded_lines(system.app, result)
     show_result(result, lines, as_json)
