@@ -13,7 +13,14 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+)
 from rich.table import Table
 
 from adapters.cli.common import DatabaseUrl, err, open_system, out, print_json, reported
@@ -104,7 +111,7 @@ def progress_bar(enabled: bool) -> Iterator[Callable[[str, int, int], None] | No
         TimeElapsedColumn(),
     )
     with Progress(*columns, console=err(), transient=False) as bar:
-        tasks: dict[str, int] = {}
+        tasks: dict[str, TaskID] = {}
 
         def told(what: str, done: int, total: int) -> None:
             key = what.split(":")[0]

@@ -160,7 +160,7 @@ def commands(
                 )
             out().print(table)
             return
-    listed = [
+    listed: list[dict[str, Any]] = [
         {
             "command": n,
             "sop_step": k.SOP_STEP,
