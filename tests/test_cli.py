@@ -331,8 +331,10 @@ def test_pipeline_audit_filters_and_history(cli):
 # ---- views and the hash chain ----------------------------------------------------------------
 
 
-def test_views_status_and_rebuild(cli):
-    cli.ok("audit")  # brings the views up to date
+def test_views_follow_the_log_until_stopped_then_status_and_rebuild(cli):
+    followed = cli.ok("views", "follow", "--poll", "0.1", "--seconds", "0.5")
+    assert "Following the log" in followed.stderr
+    assert "audit at" in followed.stderr  # the staff's enrolments reached the views
     status = {s["name"]: s for s in cli.json("views", "status")}
     assert set(status) >= {"audit", "pipeline", "kpi", "operations"}
     assert all(s["lag"] == 0 and s["error"] is None for s in status.values())
@@ -381,6 +383,9 @@ def test_commands_steps_and_bad_database_urls():
     assert "lines" in schema["properties"]
     steps = json.loads(plain("steps", "--json", db=False).stdout)
     assert any(s["code"] == "4.1.2" for s in steps)
+    unreachable = Cli("postgresql://postgres@127.0.0.1:1/test")("staff")
+    assert unreachable.exit_code == 11
+    assert unreachable.stderr.startswith("error: the database cannot be reached or used")
     for command in (["staff"], ["audit"], ["views", "status"], ["chain", "verify"], ["kpi"]):
         result = Cli("oracle://x")(*command)
         assert result.exit_code == 2, command

@@ -64,11 +64,18 @@ def follow(
     poll: Annotated[
         float, typer.Option(min=0.05, help="Seconds between two looks at the log.")
     ] = 0.5,
+    seconds: Annotated[
+        float | None, typer.Option(min=0, help="Stop after this long (default: at Ctrl-C).")
+    ] = None,
     database_url: DatabaseUrl = None,
 ) -> None:
     """Keep every view following the log until Ctrl-C."""
     with reported(), open_system(ctx, database_url) as system:
         stop = threading.Event()
+        if seconds is not None:
+            timer = threading.Timer(seconds, stop.set)
+            timer.daemon = True
+            timer.start()
         err().print("Following the log; Ctrl-C stops.")
         try:
             while not stop.is_set():
