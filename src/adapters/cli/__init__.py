@@ -13,7 +13,16 @@ from __future__ import annotations
 
 import typer
 
-from adapters.cli import catalogue, chain, demo, importing, maintenance, reading, running
+from adapters.cli import (
+    catalogue,
+    chain,
+    demo,
+    importing,
+    maintenance,
+    reading,
+    records,
+    running,
+)
 
 app = typer.Typer(
     help="salesdomain: the sales SOP as executable, auditable software.",
@@ -29,9 +38,9 @@ app.add_typer(importing.import_app, name="import")
 # reading
 app.command("pipeline")(reading.pipeline)
 app.command("kpi")(reading.kpi)
-app.command("audit")(reading.audit)
-app.command("history")(reading.history)
-app.command("staff")(reading.staff_list)
+app.command("audit")(records.audit)
+app.command("history")(records.history)
+app.command("staff")(records.staff_list)
 # keeping: read models and the hash chain
 app.add_typer(maintenance.views_app, name="views")
 app.add_typer(chain.chain_app, name="chain")
