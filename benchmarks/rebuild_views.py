@@ -2,9 +2,9 @@
 
     .venv/bin/python -m benchmarks.rebuild_views --events 1000000 [--db /tmp/log.db]
 
-1. ``generate`` (skipped when the file already holds enough events): writes a log of
-   realistic opportunity histories on the SQLite default, through the domain model
-   (aggregates deciding and recording events) saved in large batches;
+1. ``generate`` (skipped when the file already holds enough events): the main job's
+   log, ``salesdomain demo --scale N`` (the quarter, then business cases through the
+   domain's handlers, saved in large batches) on a fresh SQLite file;
 2. ``measure`` (run in a fresh process so its peak memory is its own):
    - raw: read and decode the whole log in pages of 1,000 (eventsourcing alone);
    - rebuild: every view rebuilt from position zero (``ReadModels.rebuild``);
@@ -19,135 +19,36 @@ import resource
 import subprocess
 import sys
 import time
-from datetime import UTC, date, datetime, timedelta
-from decimal import Decimal
 from pathlib import Path
-from uuid import NAMESPACE_URL, uuid5
 
-from adapters.bootstrap import bootstrap, build_system
-from salesdomain import clock
-from salesdomain.aggregate import Evidence
-from salesdomain.opportunities.opportunity import Opportunity
-from salesdomain.opportunities.values import (
-    Contact,
-    ContactChannel,
-    Presentation,
-    QuoteLine,
-    QuoteTerms,
-)
-from salesdomain.prospecting.customer import Customer
-from salesdomain.prospecting.values import Assessment, ContactPersons, Level, SourceChannel
-from salesdomain.sop import Role
-from salesdomain.values import Actor, Money
-from tests import builders as b
-
-NS = uuid5(NAMESPACE_URL, "salesdomain:benchmark")
-REP = Actor(employee_id=uuid5(NS, "rep"), role=Role.SALES_REPRESENTATIVE, name="Bench Rep")
-PRODUCTION = Actor(employee_id=uuid5(NS, "production"), role=Role.PRODUCTION, name="Bench Prod")
-
-
-def _evidence(actor: Actor, n: int) -> Evidence:
-    return Evidence(actor, uuid5(NS, f"command {n}"), "Benchmark")
-
-
-def _deal(index: int, contacts: int, today: date) -> list[object]:
-    """A customer and an opportunity taken to won or lost: about ``contacts`` + 15 events."""
-    n = index * 1000
-    customer = Customer.register(
-        _evidence(REP, n),
-        company_name=f"Benchmark Company {index}",
-        registration_number=f"BM{index:09d}",
-        region=("East", "North", "South")[index % 3],
-        industry=("Machinery", "Textiles", "Food")[index % 3],
-        source_channel=SourceChannel.TRADE_SHOW,
-        contacts=ContactPersons(),
-    )
-    customer.assess(
-        _evidence(REP, n + 1),
-        Assessment(
-            need_intent=Level.HIGH, purchasing_power=Level.HIGH, decision_process="GM signs"
-        ),
-    )
-    customer.qualify(_evidence(REP, n + 2), "Budget approved")
-    opp = Opportunity.open(
-        _evidence(REP, n + 3),
-        opportunity_id=uuid5(NS, f"opportunity {index}"),
-        customer=customer,
-        title=f"Deal {index}",
-        estimated_value=Money.of(100_000, "CNY"),
-        expected_close=today + timedelta(days=60),
-    )
-    for k in range(contacts):
-        opp.log_contact(
-            _evidence(REP, n + 10 + k),
-            Contact(
-                channel=ContactChannel.VISIT if k % 3 == 0 else ContactChannel.PHONE,
-                occurred_on=today,
-                participants=("Bench Rep", "Buyer"),
-                notes=f"Follow-up {k}",
-            ),
-        )
-    steps = b.through_acknowledged(opp.id, customer.id, REP)
-    for offset, (command, actor) in enumerate(steps[2:], start=500):
-        evidence = _evidence(PRODUCTION if actor is b.PAT else REP, n + offset)
-        if command.__class__.__name__ == "DiscoverNeeds":
-            opp.discover_needs(evidence, command.discovery)
-        elif command.__class__.__name__ == "PrioritiseNeeds":
-            opp.prioritise_needs(evidence, command.prioritisation)
-        elif command.__class__.__name__ == "DesignSolution":
-            opp.design_solution(evidence, command.solution)
-        elif command.__class__.__name__ == "ConfirmFeasibility":
-            opp.confirm_feasibility(evidence, feasible=True, remarks="ok")
-        elif command.__class__.__name__ == "PresentSolution":
-            opp.present_solution(evidence, Presentation(presented_on=today, formats=("demo",)))
-        elif command.__class__.__name__ == "AcknowledgeSolution":
-            opp.acknowledge_solution(evidence, acknowledged_by="GM", comments="")
-    terms = QuoteTerms(
-        lines=(
-            QuoteLine(
-                product_code="RK-3",
-                product_name="Kit",
-                specification="RK-3",
-                quantity=Decimal(10),
-                unit_price=Money.of(10_000, "CNY"),
-                unit_cost=Money.of(6_000, "CNY"),
-            ),
-        ),
-        payment_terms="30/70",
-        delivery_date=today + timedelta(days=60),
-        valid_until=today + timedelta(days=30),
-    )
-    from salesdomain.policy import SalesPolicy
-
-    opp.issue_quote(
-        _evidence(REP, n + 900), terms, pricing_basis="", policy=SalesPolicy(), today=today
-    )
-    if index % 3:
-        opp.accept_quote(_evidence(REP, n + 901), quote_version=1, accepted_by="GM", today=today)
-    else:
-        opp.mark_lost(_evidence(REP, n + 901), reason="Price", competitor="Rival")
-    return [customer, opp]
+from adapters.bootstrap import build_system
+from adapters.demo import run_demo
 
 
 def generate(db: Path, events: int) -> None:
-    app = bootstrap(f"sqlite:///{db}")
-    have = app.recorder.max_notification_id() or 0
-    base = have  # deals already there are kept; new ones get new names
-    index = 0
-    simulated = clock.SimulatedClock(datetime(2026, 1, 5, 9, tzinfo=UTC))
+    """The main job's log: the demo's quarter, then ``--scale`` business cases through
+    the domain's handlers (``adapters.demo_scale``), on a fresh file."""
+    system = build_system(f"sqlite:///{db}")
+    have = system.views.log.head()
+    if have >= events:
+        print(f"{db} already holds {have:,} events", file=sys.stderr)
+        system.close()
+        return
+    system.close()
+    db.unlink(missing_ok=True)
+    system = build_system(f"sqlite:///{db}")
     started = time.perf_counter()
-    with clock.simulated(simulated):
-        while have < events:
-            batch = []
-            for _ in range(50):
-                batch.extend(_deal(base + index, contacts=20, today=simulated().date()))
-                index += 1
-                simulated.advance(timedelta(minutes=7))
-            recordings = app.save(*batch)
-            have = recordings[-1].notification.id
-            print(f"\rgenerated {have:,} events", end="", file=sys.stderr)
-    print(f"\rgenerated {have:,} events in {time.perf_counter() - started:.0f} s", file=sys.stderr)
-    app.close()
+
+    def told(what: str, done: int, total: int) -> None:
+        print(f"\r{what}: {done:,}/{total:,}", end="", file=sys.stderr)
+
+    report = run_demo(system, 7, scale=events, progress=told)
+    print(
+        f"\ngenerated {report.events:,} events and {report.commands:,} command records in "
+        f"{time.perf_counter() - started:.0f} s",
+        file=sys.stderr,
+    )
+    system.close()
 
 
 def measure(db: Path) -> None:

@@ -26,6 +26,9 @@ measure (value)               from
 ``units`` (quantity),         the order's owner.  By product, the query splits them over
 ``orders_completed`` (1)      the order's lines (``order_lines``, from ``Order.Entered``
                               and ``Order.ContractAmended``, the revision in force).
+(the same four)               ``HistoricalOrder.Imported`` (SOP 4.1.2, orders taken over
+                              from another system): day ``delivered_on``, rep = its
+                              ``owner_id`` if the file named one.
 ``cancelled`` (amount)        ``Order.Cancelled``, day of cancellation (not netted from
                               bookings: bookings are what was signed).
 ``visits`` (1)                ``Opportunity.ContactLogged`` whose channel
@@ -454,6 +457,31 @@ def _order_completed(event: Any, position: int) -> list[RowChange]:
     return facts.rows
 
 
+def _order_imported(event: Any, position: int) -> list[RowChange]:
+    """A completed order taken over from another system (SOP 4.1.2) counts like an
+    ``Order.Completed`` on its delivery day, split by its lines as revision 0."""
+    facts = _Facts(event, position)
+    common: dict[str, Any] = {
+        "day": event.delivered_on,
+        "rep": event.owner_id,
+        "customer": event.customer_id,
+        "record": event.originator_id,
+    }
+    currency = event.amount.currency
+    facts.add("revenue", event.amount.amount, currency=currency, **common)
+    facts.add("profit", event.amount.amount - event.cost.amount, currency=currency, **common)
+    facts.add("units", event.units, **common)
+    facts.add("orders_completed", 1, **common)
+    record = _record(
+        event.originator_id,
+        "order",
+        customer_id=str(event.customer_id),
+        owner_id=_id(event.owner_id),
+        revision=0,
+    )
+    return [record, *_order_lines(event.originator_id, 0, event.lines), *facts.rows]
+
+
 def _order_cancelled(event: Any, position: int) -> list[RowChange]:
     facts = _Facts(event, position)
     facts.add(
@@ -639,6 +667,8 @@ def _expense_decided(status: str) -> Callable[[Any, int], list[RowChange]]:
 
 _HANDLERS: dict[str, Callable[[Any, int], list[RowChange]]] = {
     "Customer.Registered": _customer_registered,
+    "Customer.Imported": _customer_registered,
+    "HistoricalOrder.Imported": _order_imported,
     "Opportunity.Opened": _opportunity_opened,
     "Opportunity.ContactLogged": _contact_logged,
     "Opportunity.QuoteAccepted": _closed("won"),

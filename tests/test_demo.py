@@ -4,6 +4,7 @@ second); the checks read its report and its event log."""
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from dataclasses import dataclass
 from decimal import Decimal
@@ -245,9 +246,12 @@ def test_cli_demo_prints_the_histories_and_the_quarter(tmp_path, monkeypatch) ->
         "Refused by the SOP",
         "Pipeline funnel",
         "Win rate 50%",
+        "KPIs by representative against targets (CNY)",
+        "Audit digest (hash chain head, ADR 10): position",
         "command records stored in sqlite:///salesdomain-demo.db",
     ):
         assert heading in result.output
+    assert "The quarter" in result.stderr  # the progress bar
     assert (tmp_path / "salesdomain-demo.db").exists()
 
 
@@ -259,3 +263,97 @@ def test_cli_rejects_a_bad_database_url() -> None:
     assert "SALESDOMAIN_DATABASE_URL" in result.output
     result = CliRunner().invoke(cli, ["demo", "--database-url", "oracle://x"])
     assert result.exit_code == 2
+
+
+def test_the_report_has_kpis_against_targets_and_the_chains_digest(demo: Run) -> None:
+    rows = {row.label: row for row in demo.report.kpi if row.period == "2026-Q1"}
+    assert rows["Bob Liu"].target["revenue"] == Decimal("800000")
+    revenue = Counter()
+    for completed in demo.named("Order.Completed"):
+        revenue[completed.owner_id] += completed.amount.amount
+    bob = next(e.originator_id for e in demo.named("Employee.Enrolled") if e.name == "Bob Liu")
+    assert rows["Bob Liu"].revenue == revenue[bob]
+    assert rows["Bob Liu"].attainment["revenue"] == (revenue[bob] / 800_000).quantize(
+        Decimal("0.0001")
+    )
+    digest = demo.report.digest
+    assert digest is not None
+    assert digest.position == demo.report.events + demo.report.commands
+
+
+# ---- --scale: many genuine business cases -------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def scaled() -> Run:
+    system = build_system("memory://")
+    try:
+        report = run_demo(system, 5, scale=2_000)
+        log = ApplicationLog(system.app)
+        return Run(report, [e for _, e in log.read(0, log.head()) if e is not None])
+    finally:
+        system.close()
+
+
+def test_scale_adds_about_n_events_of_whole_business_cases(scaled: Run) -> None:
+    summary = scaled.report.scale
+    assert summary is not None
+    assert 2_000 <= summary.events < 2_600
+    assert scaled.report.events == len(scaled.events)
+    generated = [e for e in scaled.events if e.timestamp > _quarter_end(scaled)]
+    assert len(generated) == summary.events
+    assert len([e for e in generated if _name(e) == "Order.Completed"]) == summary.won > 0
+    assert {_name(e) for e in generated} >= {
+        "Customer.Registered",
+        "Customer.Disqualified",
+        "Opportunity.Lost",
+        "Contract.Approved",
+        "Order.Entered",
+        "Order.ShipmentDispatched",
+    }
+
+
+def _quarter_end(run: Run) -> Any:
+    return max(e.timestamp for e in run.events if _name(e) == "Appraisal.Closed")
+
+
+def test_scale_events_are_genuine_evidence(scaled: Run) -> None:
+    from salesdomain.commands import COMMANDS
+    from salesdomain.sop import step
+
+    end = _quarter_end(scaled)
+    staff = {
+        e.originator_id
+        for e in scaled.events
+        if _name(e) in ("Employee.Enrolled", "Employee.Hired")
+    }
+    for event in (e for e in scaled.events if e.timestamp > end):
+        if event.actor.role is Role.AUTOMATED_POLICY:
+            continue
+        assert event.actor.employee_id in staff
+        assert event.actor.role in step(COMMANDS[event.command].SOP_STEP).roles
+    entered = [e for e in scaled.events if _name(e) == "Order.Entered" and e.timestamp > end]
+    assert all(e.command == "OpenOrderWhenContractSigned" for e in entered)
+    times = [e.timestamp for e in scaled.events]
+    assert times == sorted(times)  # cases interleave on one clock that only moves forward
+
+
+def test_scale_is_deterministic_for_a_seed(scaled: Run) -> None:
+    system = build_system("memory://")
+    try:
+        again = run_demo(system, 5, scale=2_000)
+    finally:
+        system.close()
+    assert again.digest == scaled.report.digest
+    assert again.scale == scaled.report.scale
+
+
+def test_cli_demo_scale_as_json(tmp_path) -> None:
+    result = CliRunner().invoke(
+        cli, ["demo", "--scale", "500", "--database-url", f"sqlite:///{tmp_path}/d.db", "--json"]
+    )
+    assert result.exit_code == 0, result.output
+    summary = json.loads(result.stdout)
+    assert summary["scale"]["events"] >= 500
+    assert summary["digest"]["position"] == summary["events"] + summary["commands"]
+    assert summary["kpi"][0]["period"] == "2026-Q1"

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import hashlib
 import random
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
@@ -35,9 +35,13 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 from uuid import UUID, uuid5
 
+from adapters import demo_scale
 from projections.appraisal_actuals import appraisal_actuals
+from projections.integrity import ChainKeeper, Digest
+from projections.kpi import KpiRow, kpi_table
 from projections.log import SKIPPED_TOPIC as COMMAND_RECORD_TOPIC
 from projections.pipeline import funnel, pipeline_as_of, win_rate
+from projections.runner import ProjectionStopped
 from salesdomain import clock
 from salesdomain.aftersales import commands as ac
 from salesdomain.aftersales.satisfaction_survey import SatisfactionSurvey
@@ -158,6 +162,9 @@ MONTHS = (Period.parse("2026-01"), Period.parse("2026-02"))
 CURRENCY = "CNY"
 TEAM = "Sales East"
 OPENING, CLOSING = time(9, 0), time(18, 0)
+
+Progress = Callable[[str, int, int], None]
+"""Told (what is being done, how far, out of how much)."""
 REQUIREMENTS = ("Two years of B2B sales", "Degree in engineering or business")
 NORA_STARTS = date(2026, 2, 2)
 
@@ -252,6 +259,11 @@ class DemoReport:
     events: int = 0
     """Domain events stored (the log also holds one record per command handled)."""
     commands: int = 0
+    kpi: list[KpiRow] = field(default_factory=list)
+    """Each representative's KPIs per quarter against their targets (the KPI view)."""
+    digest: Digest | None = None
+    """The hash chain's head after the run: position and link (ADR 10)."""
+    scale: demo_scale.ScaleSummary | None = None
 
 
 # ---- the company: people, ids, clock ------------------------------------------------------
@@ -968,26 +980,34 @@ class _Quarter:
     def lines(self, qty: int, price: Decimal | None = None) -> list[QuoteLine]:
         return _lines("RK-3", "Retrofit kit", qty, price or self.price, self.cost)
 
-    def run(self) -> None:
-        self.set_up()
-        self.prospecting()
-        self.recruitment_opens()
-        self.needs_and_solutions()
-        self.hiring()
-        self.quotation()
-        self.contracts()
-        self.onboarding()
-        self.monthly_appraisal(MONTHS[0])
-        self.order_coordination()
-        self.team_meeting()
-        self.new_prospect()
-        self.monthly_appraisal(MONTHS[1])
-        self.resolve_escalation()
-        self.production_and_delivery()
-        self.training()
-        self.complaint()
-        self.survey_of_suzhou()
-        self.quarterly_appraisals()
+    def run(self, progress: Progress | None = None) -> None:
+        phases: list[tuple[str, Callable[[], None]]] = [
+            ("staff, KPI schemes, targets", self.set_up),
+            ("prospects", self.prospecting),
+            ("hiring need", self.recruitment_opens),
+            ("needs and solutions", self.needs_and_solutions),
+            ("hiring", self.hiring),
+            ("quotes", self.quotation),
+            ("contracts", self.contracts),
+            ("onboarding", self.onboarding),
+            ("January appraisals", lambda: self.monthly_appraisal(MONTHS[0])),
+            ("order coordination", self.order_coordination),
+            ("team meeting", self.team_meeting),
+            ("a new prospect", self.new_prospect),
+            ("February appraisals", lambda: self.monthly_appraisal(MONTHS[1])),
+            ("escalation", self.resolve_escalation),
+            ("production and delivery", self.production_and_delivery),
+            ("training", self.training),
+            ("a complaint", self.complaint),
+            ("satisfaction survey", self.survey_of_suzhou),
+            ("quarterly appraisals", self.quarterly_appraisals),
+        ]
+        for done, (label, phase) in enumerate(phases):
+            if progress is not None:
+                progress(f"The quarter: {label}", done, len(phases))
+            phase()
+        if progress is not None:
+            progress("The quarter", len(phases), len(phases))
 
     # ---- week 1: staff, schemes, targets, market research ------------------------------
 
@@ -1786,24 +1806,38 @@ class _Quarter:
 # ---- the main job ---------------------------------------------------------------------------
 
 
-def run_demo(system: System, seed: int = 7) -> DemoReport:
-    """Run the quarter on ``system`` (its application and read models) and report it."""
+def run_demo(
+    system: System, seed: int = 7, *, scale: int | None = None, progress: Progress | None = None
+) -> DemoReport:
+    """Run the quarter on ``system`` (its application and read models) and report it;
+    with ``scale``, then simulate business cases until about ``scale`` events more
+    are stored (``adapters.demo_scale``).  ``progress(what, done, total)`` is told how
+    far it got."""
     co = _Company(system, seed)
     quarter = _Quarter(co)
+    generated = None
     with clock.simulated(co.clock):
-        quarter.run()
+        quarter.run(progress)
+        if scale:
+            generated = demo_scale.generate(
+                system.app,
+                scale_staff(co),
+                co.clock,
+                events=scale,
+                seed=seed,
+                progress=None if progress is None else _told(progress, "Simulated cases"),
+            )
         finished = co.now
     app = system.app
-    system.views.catch_up()
-    head = app.recorder.max_notification_id() or 0
-    topics = [n.topic for n in app.recorder.select_notifications(start=1, limit=head)]
-    commands = sum(1 for topic in topics if topic.startswith(COMMAND_RECORD_TOPIC))
+    _catch_up(system, progress)
+    events, commands = _count(app)
     report = DemoReport(
         seed=seed,
         finished=finished,
         refused=co.refused,
-        events=len(topics) - commands,
+        events=events,
         commands=commands,
+        scale=generated,
     )
     featured = {quarter.escalated.opp_id, quarter.straight.opp_id}
     for deal in quarter.deals:
@@ -1814,7 +1848,83 @@ def run_demo(system: System, seed: int = 7) -> DemoReport:
     report.appraisals = [appraisal_summary(app, aid) for aid in quarter.appraisals]
     report.escalations = escalation_summaries(app, quarter.appraisals)
     report.pipeline = pipeline_summary(system, finished)
+    report.kpi = kpi_against_targets(system, finished)
+    keeper = ChainKeeper(system.views.engine, app)
+    keeper.catch_up()
+    report.digest = keeper.digest()
     return report
+
+
+def scale_staff(co: _Company) -> demo_scale.Staff:
+    return demo_scale.Staff(
+        reps=(co.alice, co.bob, co.carol, co.nora),
+        legal=co.leo,
+        production=co.pat,
+        procurement=co.quinn,
+        quality=co.qin,
+        logistics=co.lou,
+        approvers={Role.SALES_MANAGER: co.mia, Role.SALES_DIRECTOR: co.dan},
+    )
+
+
+def _told(progress: Progress, what: str) -> Callable[[int, int], None]:
+    return lambda done, total: progress(what, done, total)
+
+
+def _catch_up(system: System, progress: Progress | None, page_size: int = 1000) -> None:
+    """Bring every view up to the log's head in one pass: each page of the log is read
+    and decoded once and given to every view (as ``ReadModels.rebuild`` does)."""
+    views = system.views
+    runners = [(runner, runner.active_generation()) for runner in views.runners.values()]
+    head = views.log.head()
+    position = min(runner.position(generation) for runner, generation in runners)
+    while position < head and runners:
+        page = views.log.read(position, page_size)
+        if not page:
+            break
+        for runner, generation in list(runners):
+            at = runner.position(generation)
+            part = [item for item in page if item[0] > at]
+            try:
+                if part:
+                    runner.process(part, at, generation)
+            except ProjectionStopped as stopped:
+                views.stopped[runner.projection.name] = stopped
+                runners.remove((runner, generation))
+        position = page[-1][0]
+        if progress is not None:
+            progress("Views following the log", position, head)
+
+
+def _count(app: SalesApplication) -> tuple[int, int]:
+    """Domain events and command records stored (read in pages, without decoding)."""
+    events = commands = 0
+    position = 0
+    while True:
+        page = app.recorder.select_notifications(start=position + 1, limit=10_000)
+        if not page:
+            return events, commands
+        for notification in page:
+            if notification.topic.startswith(COMMAND_RECORD_TOPIC):
+                commands += 1
+            else:
+                events += 1
+        position = page[-1].id
+
+
+def kpi_against_targets(system: System, until: datetime) -> list[KpiRow]:
+    """Each representative's figures per quarter, from the quarter's start, against
+    the targets set for them."""
+    runner = system.views.runner("kpi")
+    return kpi_table(
+        runner.engine,
+        runner.tables(),
+        grain="quarter",
+        by="rep",
+        since=START.date(),
+        until=until.date(),
+        currency=CURRENCY,
+    )
 
 
 # ---- reading the results back ----------------------------------------------------------------

@@ -113,3 +113,34 @@ class CommandIdReused(SalesDomainError):
             f"command id {command_id} was already used for a different command ({first}); "
             "nothing was recorded"
         )
+
+
+@dataclass(frozen=True)
+class LineProblem:
+    """What is wrong with one line of an imported file, and in which column."""
+
+    line: int
+    field: str
+    problem: str
+
+    def __str__(self) -> str:
+        return f"line {self.line}, {self.field}: {self.problem}"
+
+
+class ImportRefused(InvalidCommand):
+    """SOP 4.1.2: records are taken over only when clean (no duplicates, errors or
+    incomplete records); every problem is named by line and column, nothing is stored."""
+
+    sop_step = "4.1.2"
+
+    def __init__(self, command: str, source: str, lines: Sequence[LineProblem]) -> None:
+        self.source = source
+        self.lines = tuple(sorted(lines, key=lambda p: p.line))
+        super().__init__(
+            command, [FieldProblem(f"line {p.line}, {p.field}", p.problem) for p in self.lines]
+        )
+        count = len(self.lines)
+        self.args = (
+            f"SOP {step('4.1.2')}: nothing was imported from {source}; {count} problem(s) "
+            "to correct first: " + "; ".join(str(p) for p in self.lines),
+        )

@@ -51,6 +51,13 @@ class Customer(SopAggregate):
             customer.qualified = None
             customer.reason = ""
 
+    class Imported(Registered):
+        """Taken over from an existing customer list (SOP 4.1.2), naming file and line."""
+
+        SOP_STEP = "4.1.2"
+        imported_from: str
+        line: int
+
     class ContactPersonAdded(Event):
         person: ContactPerson
 
@@ -136,6 +143,36 @@ class Customer(SopAggregate):
             industry=industry,
             source_channel=source_channel,
             contacts=ContactPersons(people=people),
+        )
+
+    @classmethod
+    def imported(
+        cls,
+        evidence: Evidence,
+        *,
+        company_name: str,
+        registration_number: str,
+        region: str,
+        industry: str,
+        source_channel: SourceChannel,
+        imported_from: str,
+        line: int,
+    ) -> Customer:
+        """A customer taken over from an existing list (SOP 4.1.2)."""
+        key = customer_key(company_name, registration_number)
+        return cls._start(
+            cls.Imported,
+            evidence,
+            id=customer_id_for(key),
+            company_name=company_name,
+            registration_number=registration_number,
+            natural_key=key,
+            region=region,
+            industry=industry,
+            source_channel=source_channel,
+            contacts=ContactPersons(),
+            imported_from=imported_from,
+            line=line,
         )
 
     def add_contact_person(self, evidence: Evidence, person: ContactPerson) -> None:

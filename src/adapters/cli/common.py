@@ -1,0 +1,210 @@
+"""What every command shares: the store option, output as tables or JSON, and the one
+explicit mapping from each kind of error to its exit code and one-line message."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from enum import Enum, IntEnum
+from typing import Annotated, Any
+from uuid import UUID
+
+import psycopg
+import typer
+from eventsourcing.persistence import InterfaceError, OperationalError
+from rich.console import Console
+from sqlalchemy.exc import OperationalError as SqlOperationalError
+
+from adapters.bootstrap import System, build_system
+from adapters.store import BadDatabaseUrl
+from salesdomain.errors import (
+    AlreadyRegistered,
+    CommandIdReused,
+    ConcurrencyConflict,
+    ImportRefused,
+    InvalidCommand,
+    NotAuthorised,
+    RecordAlreadyExists,
+    RecordNotFound,
+    SalesDomainError,
+    SopRuleViolation,
+)
+
+
+class ExitCode(IntEnum):
+    """What the exit status of ``salesdomain`` means (documented in docs/cli.md)."""
+
+    OK = 0
+    USAGE = 2  # bad option or argument, bad database URL, unknown command or role
+    INVALID_DATA = 3  # InvalidCommand / ImportRefused: every bad field or line named
+    NOT_AUTHORISED = 4  # NotAuthorised; --as is no (active) employee or lacks the role
+    SOP_RULE = 5  # SopRuleViolation: the SOP step and rule
+    UNKNOWN_RECORD = 6  # RecordNotFound
+    CONFLICT = 7  # ConcurrencyConflict, RecordAlreadyExists, CommandIdReused, AlreadyRegistered
+    INTEGRITY = 8  # the hash chain does not match the store or the digest
+    BAD_FILE = 9  # an input file that cannot be read as JSON / CSV
+    VIEW_STOPPED = 10  # a read model stopped on an event it cannot handle
+    STORE_UNAVAILABLE = 11  # the database cannot be reached or used
+
+
+DOMAIN_EXIT_CODES: dict[type[SalesDomainError], ExitCode] = {
+    InvalidCommand: ExitCode.INVALID_DATA,
+    NotAuthorised: ExitCode.NOT_AUTHORISED,
+    SopRuleViolation: ExitCode.SOP_RULE,
+    AlreadyRegistered: ExitCode.CONFLICT,
+    RecordNotFound: ExitCode.UNKNOWN_RECORD,
+    RecordAlreadyExists: ExitCode.CONFLICT,
+    ConcurrencyConflict: ExitCode.CONFLICT,
+    CommandIdReused: ExitCode.CONFLICT,
+}
+
+
+def exit_code_for(error: SalesDomainError) -> ExitCode:
+    """The most specific mapping along the error's class hierarchy."""
+    for kind in type(error).__mro__:
+        if kind in DOMAIN_EXIT_CODES:
+            return DOMAIN_EXIT_CODES[kind]
+    raise TypeError(f"no exit code is defined for {type(error).__name__}")
+
+
+class Failure(Exception):
+    """A refusal the command line reports itself (usage, files, integrity, ...)."""
+
+    def __init__(self, code: ExitCode, message: str, details: tuple[str, ...] = ()) -> None:
+        super().__init__(message)
+        self.code = code
+        self.details = details
+
+
+def out() -> Console:
+    return Console(width=None if sys.stdout.isatty() else 150, highlight=False)
+
+
+def err() -> Console:
+    return Console(stderr=True, width=None if sys.stderr.isatty() else 150, highlight=False)
+
+
+def report_failure(
+    kind: str, code: ExitCode, message: str, details: tuple[str, ...], as_json: bool
+) -> None:
+    if as_json:
+        payload = {"error": kind, "exit_code": int(code), "message": message, "details": details}
+        print(json.dumps(payload, sort_keys=True), file=sys.stderr)
+    else:
+        console = err()
+        console.print(f"[red]error:[/red] {message}", markup=True, soft_wrap=True)
+        for line in details:
+            console.print(f"  {line}", markup=False, soft_wrap=True)
+    raise typer.Exit(int(code))
+
+
+@contextmanager
+def reported(as_json: bool = False) -> Iterator[None]:
+    """Turn each known kind of error into its exit code and a one-line message."""
+    try:
+        yield
+    except Failure as failure:
+        report_failure("Failure", failure.code, str(failure), failure.details, as_json)
+    except InvalidCommand as error:
+        # one line, then (when there are several) every bad field or line on its own
+        many = len(error.problems) > 1
+        details = tuple(str(p) for p in error.problems) if many else ()
+        headline = _headline(error) if many else str(error)
+        report_failure(type(error).__name__, exit_code_for(error), headline, details, as_json)
+    except SalesDomainError as error:
+        report_failure(type(error).__name__, exit_code_for(error), str(error), (), as_json)
+    except BadDatabaseUrl as error:
+        report_failure("BadDatabaseUrl", ExitCode.USAGE, str(error), (), as_json)
+    except (
+        OperationalError,
+        InterfaceError,
+        SqlOperationalError,
+        psycopg.OperationalError,
+    ) as error:
+        first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        report_failure(
+            "StoreUnavailable",
+            ExitCode.STORE_UNAVAILABLE,
+            f"the database cannot be reached or used: {first}",
+            (),
+            as_json,
+        )
+
+
+def _headline(error: InvalidCommand) -> str:
+    if isinstance(error, ImportRefused):
+        return (
+            f"SOP 4.1.2 Cleaning: nothing was imported from {error.source}; "
+            f"{len(error.problems)} problem(s) to correct first:"
+        )
+    return f"{error.command} has {len(error.problems)} invalid fields:"
+
+
+DatabaseUrl = Annotated[
+    str | None,
+    typer.Option(
+        "--database-url",
+        help="Where events are stored "
+        "(default: $SALESDOMAIN_DATABASE_URL, else sqlite:///salesdomain.db).",
+        show_default=False,
+    ),
+]
+JsonOutput = Annotated[bool, typer.Option("--json", help="Print stable JSON for scripts.")]
+
+SystemFactory = Callable[[str | None], System]
+
+
+@contextmanager
+def open_system(ctx: typer.Context, url: str | None) -> Iterator[System]:
+    """The system on ``url``, built by the composition root (or the factory a caller
+    put in ``ctx.obj``, as tests do to share one in-memory store between commands)."""
+    factory: SystemFactory = ctx.obj if callable(ctx.obj) else build_system
+    system = factory(url)
+    try:
+        yield system
+    finally:
+        if factory is build_system:
+            system.close()
+
+
+def when(text: str | None, option: str) -> datetime | None:
+    """A date or date and time given on the command line (UTC unless it says)."""
+    if text is None:
+        return None
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise Failure(
+            ExitCode.USAGE, f"{option}: '{text}' is not a date or time (YYYY-MM-DD[THH:MM])"
+        ) from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def plain(value: Any) -> Any:
+    """A value as stable JSON: money and figures as decimal strings, times as ISO 8601."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, dict):
+        return {str(plain(k)): plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set | frozenset):
+        return [plain(v) for v in value]
+    if isinstance(value, Decimal):
+        return format(value, "f")  # exactly as computed, never in exponent notation
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, UUID):
+        return str(value)
+    if isinstance(value, Enum):
+        return value.value
+    if hasattr(value, "total_seconds"):
+        return value.total_seconds()
+    return value
+
+
+def print_json(data: Any) -> None:
+    print(json.dumps(plain(data), indent=2, sort_keys=True, ensure_ascii=False))

@@ -1,0 +1,171 @@
+"""``salesdomain demo``: the main job, with a progress bar, then what it produced.
+
+The report is printed by the steps in ``REPORT_STEPS``, in order; another report
+(the conformance findings, say) is one more function appended there."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+)
+from rich.table import Table
+
+from adapters.cli.common import DatabaseUrl, err, open_system, out, print_json, reported
+from adapters.cli.tables import funnel_table, history_table, kpi_rows_table
+from adapters.demo import DemoReport, run_demo
+
+DEMO_FILE = "salesdomain-demo.db"
+
+
+def print_cases(report: DemoReport, console: Console) -> None:
+    for case in report.cases:
+        if case.featured:
+            title = f"{case.customer}: {case.title}  [{case.outcome}]"
+            console.print(history_table(title, case.history))
+    table = Table(title="Sales cases (SOP 2.1-2.6)", title_justify="left")
+    for column in ("Customer", "Opportunity", "Owner", "Outcome", "Amount", "Events"):
+        table.add_column(column, justify="right" if column in ("Amount", "Events") else "left")
+    for case in report.cases:
+        table.add_row(
+            case.customer, case.title, case.owner, case.outcome, case.amount, str(len(case.history))
+        )
+    console.print(table)
+
+
+def print_team(report: DemoReport, console: Console) -> None:
+    team = Table(title="Team (SOP 3.1-3.4)", title_justify="left")
+    for column in ("SOP", "Who", "What"):
+        team.add_column(column)
+    for line in report.team:
+        team.add_row(line.sop_step, line.who, line.what)
+    console.print(team)
+    if report.refused:
+        table = Table(title="Refused by the SOP (nothing was recorded)", title_justify="left")
+        table.add_column("Attempt")
+        table.add_column("Why")
+        for what, why in report.refused:
+            table.add_row(what, why)
+        console.print(table)
+
+
+def print_scale(report: DemoReport, console: Console) -> None:
+    if report.scale is not None:
+        s = report.scale
+        console.print(
+            f"Simulated after the quarter: {s.cases:,} business cases ({s.won:,} won and "
+            f"delivered), {s.events:,} events from {s.commands:,} commands."
+        )
+
+
+def print_pipeline(report: DemoReport, console: Console) -> None:
+    if report.pipeline is not None:
+        console.print(funnel_table(report.pipeline))
+
+
+def print_kpi(report: DemoReport, console: Console) -> None:
+    if report.kpi:
+        console.print(kpi_rows_table(report.kpi, "KPIs by representative against targets"))
+
+
+def print_digest(report: DemoReport, console: Console) -> None:
+    if report.digest is not None:
+        console.print(
+            f"Audit digest (hash chain head, ADR 10): position {report.digest.position:,}, "
+            f"link {report.digest.link}"
+        )
+
+
+ReportStep = Callable[[DemoReport, Console], None]
+REPORT_STEPS: list[ReportStep] = [
+    print_cases,
+    print_team,
+    print_scale,
+    print_pipeline,
+    print_kpi,
+    print_digest,
+]
+
+
+@contextmanager
+def progress_bar(enabled: bool) -> Iterator[Callable[[str, int, int], None] | None]:
+    if not enabled:
+        yield None
+        return
+    columns = (
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+    )
+    with Progress(*columns, console=err(), transient=False) as bar:
+        tasks: dict[str, TaskID] = {}
+
+        def told(what: str, done: int, total: int) -> None:
+            key = what.split(":")[0]
+            if key not in tasks:
+                tasks[key] = bar.add_task(what, total=total)
+            bar.update(tasks[key], description=what, completed=done, total=total)
+
+        yield told
+
+
+def demo(
+    ctx: typer.Context,
+    seed: Annotated[int, typer.Option(help="Seed of the simulated company.")] = 7,
+    scale: Annotated[
+        int | None,
+        typer.Option(min=1, help="Then simulate business cases until about N more events."),
+    ] = None,
+    database_url: DatabaseUrl = None,
+    quiet: Annotated[bool, typer.Option("--quiet", help="No progress bar.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print a summary as JSON.")] = False,
+) -> None:
+    """Run a quarter of a small company through the SOP (default: a fresh
+    salesdomain-demo.db) and print what happened, the funnel, KPIs and the digest."""
+    with reported(as_json):
+        if database_url is None:
+            Path(DEMO_FILE).unlink(missing_ok=True)
+            database_url = f"sqlite:///{DEMO_FILE}"
+        started = time.perf_counter()
+        with open_system(ctx, database_url) as system, progress_bar(not (quiet or as_json)) as told:
+            report = run_demo(system, seed, scale=scale, progress=told)
+        seconds = time.perf_counter() - started
+    if as_json:
+        print_json(
+            {
+                "seed": seed,
+                "database_url": database_url,
+                "events": report.events,
+                "commands": report.commands,
+                "seconds": round(seconds, 1),
+                "digest": report.digest,
+                "scale": report.scale,
+                "pipeline": report.pipeline,
+                "kpi": report.kpi,
+            }
+        )
+        return
+    console = out()
+    console.print(
+        f"[bold]A quarter of a small company ({report.period}), seed {report.seed}[/bold]: "
+        f"{report.started:%Y-%m-%d} to {report.finished:%Y-%m-%d}, simulated clock"
+    )
+    for print_step in REPORT_STEPS:
+        print_step(report, console)
+    console.print(
+        f"{report.events:,} events and {report.commands:,} command records stored in "
+        f"{database_url} (seed {report.seed}) in {seconds:.1f} s."
+    )

@@ -1,0 +1,165 @@
+"""``salesdomain import``: customer lists and historical orders from CSV (SOP 4.1.2).
+
+The file is read here (UTF-8, a header line, comma-separated); cleaning is the
+domain's: one command carries every line, and either all of it is stored in one
+atomic save or nothing is, with every problem named by line and column."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+from typing import Annotated, Any
+from uuid import UUID
+
+import typer
+
+from adapters.bootstrap import System
+from adapters.cli.actors import resolve_actor, staff
+from adapters.cli.common import (
+    DatabaseUrl,
+    ExitCode,
+    Failure,
+    JsonOutput,
+    open_system,
+    out,
+    print_json,
+    reported,
+)
+from adapters.cli.running import As, RoleOption, recorded_lines
+from salesdomain.imports.commands import ImportCustomers, ImportOrders
+
+import_app = typer.Typer(
+    help="Take over existing records from CSV files (SOP 4.1.2 Cleaning).", no_args_is_help=True
+)
+
+_EXTRA = "\x00extra"
+
+
+def read_csv(path: Path) -> tuple[tuple[str, ...], list[dict[str, Any]]]:
+    """The header (column names, trimmed and lower-cased) and every record with the
+    line it starts on."""
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError:
+        raise Failure(
+            ExitCode.BAD_FILE, f"{path} is not UTF-8 text (save it as CSV UTF-8)"
+        ) from None
+    except OSError as error:
+        raise Failure(ExitCode.BAD_FILE, f"cannot read {path}: {error.strerror}") from None
+    reader = csv.DictReader(io.StringIO(text, newline=""), restkey=_EXTRA, restval=None)
+    try:
+        header = reader.fieldnames or []
+        columns = tuple(c.strip().lower().replace(" ", "_") for c in header)
+        rename = dict(zip(header, columns, strict=True))
+        lines, ragged = [], []
+        start = reader.line_num + 1
+        for row in reader:
+            if _EXTRA in row:
+                ragged.append(f"line {start}: more values than the header has columns")
+            elif None in row.values():
+                ragged.append(f"line {start}: fewer values than the header has columns")
+            values = {rename[k]: (v or "") for k, v in row.items() if k != _EXTRA}
+            lines.append({"line": start, "values": values})
+            start = reader.line_num + 1
+    except csv.Error as error:
+        raise Failure(ExitCode.BAD_FILE, f"{path} line {reader.line_num}: {error}") from None
+    if not columns:
+        raise Failure(ExitCode.BAD_FILE, f"{path} is empty: the first line names the columns")
+    if ragged:
+        raise Failure(ExitCode.BAD_FILE, f"{path} is not a regular CSV table:", tuple(ragged))
+    if not lines:
+        raise Failure(ExitCode.BAD_FILE, f"{path} has a header line but no records")
+    return columns, lines
+
+
+def _named_reps(system: System, lines: list[dict[str, Any]]) -> None:
+    """Representatives given by name become employee ids (the file's other systems
+    knew people by name); a name that is nobody's is left for the domain to refuse."""
+    names = [line["values"].get("sales_rep", "").strip() for line in lines]
+    wanted = {n.casefold() for n in names if n and not _is_uuid(n)}
+    if not wanted:
+        return
+    by_name: dict[str, list[str]] = {}
+    for member in staff(system):
+        by_name.setdefault(member.name.casefold(), []).append(member.employee_id)
+    for line, name in zip(lines, names, strict=True):
+        ids = by_name.get(name.casefold(), [])
+        if name and len(ids) == 1:
+            line["values"]["sales_rep"] = ids[0]
+
+
+def _is_uuid(text: str) -> bool:
+    try:
+        UUID(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _import(
+    ctx: typer.Context,
+    kind: type[ImportCustomers] | type[ImportOrders],
+    what: str,
+    file: Path,
+    who: str,
+    role: str | None,
+    database_url: str | None,
+    as_json: bool,
+) -> None:
+    with reported(as_json):
+        columns, lines = read_csv(file)
+        with open_system(ctx, database_url) as system:
+            if kind is ImportOrders:
+                _named_reps(system, lines)
+            command = kind.build({"source": file.name, "columns": columns, "lines": lines})
+            actor = resolve_actor(system, who, role, kind.SOP_STEP)
+            result = system.app.handle(command, actor)
+            recorded = recorded_lines(system.app, result)
+    imported = [r for r in recorded if r["event_type"] == "Imported"]
+    if as_json:
+        print_json({"source": file.name, "imported": len(imported), "events": recorded})
+        return
+    positions = [r["position"] for r in recorded if r["position"]]
+    where = f" at positions {min(positions):,}-{max(positions):,}" if positions else ""
+    note = " (this import was done before: nothing recorded again)" if result.replayed else ""
+    out().print(
+        f"Imported {len(imported):,} {what} from {file.name} as {actor}{where}{note}; "
+        "each is marked in the audit trail as imported from its file and line."
+    )
+    for line in imported[:20]:
+        out().print(f"  {line['position']}: {line['description']}")
+    if len(imported) > 20:
+        out().print(f"  ... and {len(imported) - 20:,} more (salesdomain audit --step 4.1.2)")
+
+
+FileArgument = Annotated[Path, typer.Argument(help="CSV file (UTF-8, header line).")]
+
+
+@import_app.command()
+def customers(
+    ctx: typer.Context,
+    file: FileArgument,
+    who: As,
+    role: RoleOption = None,
+    database_url: DatabaseUrl = None,
+    as_json: JsonOutput = False,
+) -> None:
+    """Import a customer list: company_name, registration_number, region, industry,
+    source_channel."""
+    _import(ctx, ImportCustomers, "customer(s)", file, who, role, database_url, as_json)
+
+
+@import_app.command()
+def orders(
+    ctx: typer.Context,
+    file: FileArgument,
+    who: As,
+    role: RoleOption = None,
+    database_url: DatabaseUrl = None,
+    as_json: JsonOutput = False,
+) -> None:
+    """Import completed orders, one line per product: order_number, customer,
+    customer_registration_number, ordered_on, delivered_on, product_code, product_name,
+    specification, quantity, unit_price, unit_cost, currency, sales_rep."""
+    _import(ctx, ImportOrders, "order(s)", file, who, role, database_url, as_json)

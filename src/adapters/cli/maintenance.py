@@ -1,0 +1,134 @@
+"""The read models (ADR 9): their status, following the log, rebuilding them."""
+
+from __future__ import annotations
+
+import threading
+import time
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from adapters.cli.common import (
+    DatabaseUrl,
+    ExitCode,
+    Failure,
+    JsonOutput,
+    err,
+    open_system,
+    out,
+    print_json,
+    reported,
+)
+
+views_app = typer.Typer(
+    help="The read models: status, follow the log, rebuild.", no_args_is_help=True
+)
+
+
+@views_app.command()
+def status(
+    ctx: typer.Context, database_url: DatabaseUrl = None, as_json: JsonOutput = False
+) -> None:
+    """Position, lag and last error of every view (exit 10 if one has stopped)."""
+    with reported(as_json), open_system(ctx, database_url) as system:
+        statuses = system.views.status()
+        if as_json:
+            print_json([{**s.__dict__, "lag": s.lag} for s in statuses])
+        else:
+            table = Table(title="Views", title_justify="left")
+            for column in ("View", "Generation", "Status", "Position", "Head", "Lag", "Error"):
+                table.add_column(column)
+            for s in statuses:
+                error = f"at {s.error_position} ({s.error_event}): {s.error}" if s.error else ""
+                table.add_row(
+                    s.name,
+                    str(s.generation),
+                    s.status,
+                    f"{s.position:,}",
+                    f"{s.head:,}",
+                    f"{s.lag:,}",
+                    error,
+                )
+            out().print(table)
+        stopped = [s.name for s in statuses if s.error]
+        if stopped:
+            raise Failure(
+                ExitCode.VIEW_STOPPED, f"view(s) stopped on an event: {', '.join(stopped)}"
+            )
+
+
+@views_app.command()
+def follow(
+    ctx: typer.Context,
+    poll: Annotated[
+        float, typer.Option(min=0.05, help="Seconds between two looks at the log.")
+    ] = 0.5,
+    seconds: Annotated[
+        float | None, typer.Option(min=0, help="Stop after this long (default: at Ctrl-C).")
+    ] = None,
+    database_url: DatabaseUrl = None,
+) -> None:
+    """Keep every view following the log until Ctrl-C."""
+    with reported(), open_system(ctx, database_url) as system:
+        stop = threading.Event()
+        if seconds is not None:
+            timer = threading.Timer(seconds, stop.set)
+            timer.daemon = True
+            timer.start()
+        err().print("Following the log; Ctrl-C stops.")
+        try:
+            while not stop.is_set():
+                before = {s.name: s.position for s in system.views.status()}
+                reached = system.views.catch_up()
+                for name, stopped in system.views.stopped.items():
+                    err().print(f"[yellow]view {name} stopped:[/yellow] {stopped}")
+                moved = {n: p for n, p in reached.items() if p != before.get(n)}
+                if moved:
+                    err().print(
+                        f"{time.strftime('%H:%M:%S')} "
+                        + ", ".join(f"{n} at {p:,}" for n, p in moved.items())
+                    )
+                stop.wait(poll)
+        except KeyboardInterrupt:
+            err().print("Stopped.")
+
+
+@views_app.command()
+def rebuild(
+    ctx: typer.Context,
+    view: Annotated[
+        list[str] | None, typer.Option("--view", help="A view to rebuild (default: all).")
+    ] = None,
+    database_url: DatabaseUrl = None,
+    as_json: JsonOutput = False,
+) -> None:
+    """Rebuild views from position zero; the old copies serve until the switch."""
+    with reported(as_json), open_system(ctx, database_url) as system:
+        unknown = [v for v in view or [] if v not in system.views.runners]
+        if unknown:
+            raise Failure(
+                ExitCode.USAGE,
+                f"--view: no view is called {', '.join(unknown)} "
+                f"(views: {', '.join(system.views.runners)})",
+            )
+        started = time.perf_counter()
+        generations = system.views.rebuild(view or None)
+        seconds = time.perf_counter() - started
+        positions = {s.name: s.position for s in system.views.status()}
+        rebuilt = {
+            name: {"generation": generation, "position": positions[name]}
+            for name, generation in generations.items()
+        }
+        stopped = {n: str(s) for n, s in system.views.stopped.items()}
+        if as_json:
+            print_json({"rebuilt": rebuilt, "seconds": round(seconds, 3), "stopped": stopped})
+        else:
+            for name, done in rebuilt.items():
+                out().print(
+                    f"{name}: generation {done['generation']} built to position "
+                    f"{done['position']:,}"
+                )
+            out().print(f"in {seconds:.1f} s")
+        if stopped:
+            raise Failure(ExitCode.VIEW_STOPPED, "; ".join(stopped.values()))

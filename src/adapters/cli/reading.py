@@ -1,0 +1,131 @@
+"""Reading figures: the pipeline and the KPI tables.
+
+Every read brings the views up to date first (a one-shot process has no follower)."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Annotated, Any, Literal
+
+import typer
+from rich.table import Table
+from sqlalchemy import func, select
+
+from adapters.bootstrap import System
+from adapters.cli.common import (
+    DatabaseUrl,
+    ExitCode,
+    Failure,
+    JsonOutput,
+    err,
+    open_system,
+    out,
+    print_json,
+    reported,
+    when,
+)
+from adapters.cli.tables import funnel_table, kpi_rows_table
+from adapters.demo import pipeline_summary
+from projections.kpi import kpi_table
+from projections.pipeline import pipeline_as_of
+
+
+def caught_up(system: System) -> None:
+    system.views.catch_up()
+    for name, stopped in system.views.stopped.items():
+        err().print(f"[yellow]warning:[/yellow] view {name} is behind: {stopped}")
+
+
+def pipeline(
+    ctx: typer.Context,
+    as_of: Annotated[str | None, typer.Option(help="As it stood then (default: now).")] = None,
+    database_url: DatabaseUrl = None,
+    as_json: JsonOutput = False,
+) -> None:
+    """The pipeline (SOP 4.2.3): every opportunity's stage and amounts, and the funnel."""
+    with reported(as_json), open_system(ctx, database_url) as system:
+        at = when(as_of, "--as-of") or datetime.now(UTC)
+        caught_up(system)
+        runner = system.views.runner("pipeline")
+        rows = pipeline_as_of(
+            runner.engine, runner.tables(), system.app.policy.stage_probability, at
+        )
+        summary = pipeline_summary(system, at)
+    if as_json:
+        print_json({"as_of": at, "opportunities": rows, "summary": summary})
+        return
+    table = Table(title=f"Pipeline at {at:%Y-%m-%d %H:%M} UTC", title_justify="left")
+    for column in ("Opportunity", "Customer", "Owner", "Stage", "Amount", "Weighted", "Close by"):
+        table.add_column(column, justify="right" if column in ("Amount", "Weighted") else "left")
+    for row in rows:
+        table.add_row(
+            row.title,
+            row.customer_name,
+            row.owner_name,
+            row.stage.value.replace("_", " "),
+            f"{row.amount:,.2f} {row.currency}",
+            f"{row.weighted_amount:,.2f}",
+            str(row.expected_close),
+        )
+    out().print(table)
+    out().print(funnel_table(summary))
+
+
+Grain = Literal["day", "month", "quarter", "year"]
+GroupBy = Literal["rep", "team", "region", "industry", "product", "total"]
+
+
+def kpi(
+    ctx: typer.Context,
+    grain: Annotated[Grain, typer.Option(help="Period length.")] = "quarter",
+    by: Annotated[GroupBy, typer.Option(help="Dimension to group by.")] = "rep",
+    since: Annotated[str | None, typer.Option(help="First day (default: first fact).")] = None,
+    until: Annotated[str | None, typer.Option(help="Last day (default: last fact).")] = None,
+    currency: Annotated[str | None, typer.Option(help="Money in this currency.")] = None,
+    database_url: DatabaseUrl = None,
+    as_json: JsonOutput = False,
+) -> None:
+    """KPI tables (SOP 3.3.1, 4.2.1): results, customers and process figures by period
+    and dimension, with growth and attainment of targets."""
+    with reported(as_json), open_system(ctx, database_url) as system:
+        caught_up(system)
+        runner = system.views.runner("kpi")
+        tables = runner.tables()
+        first, last = _fact_days(system)
+        start = _day(since, "--since") or first
+        end = _day(until, "--until") or last
+        if start is None or end is None:
+            rows: list[Any] = []
+        else:
+            try:
+                rows = kpi_table(
+                    runner.engine,
+                    tables,
+                    grain=grain,
+                    by=by,
+                    since=start,
+                    until=end,
+                    currency=currency,
+                )
+            except ValueError as error:  # several currencies and none chosen
+                raise Failure(ExitCode.USAGE, f"--currency: {error}") from None
+    if as_json:
+        print_json({"grain": grain, "by": by, "since": start, "until": end, "rows": rows})
+        return
+    if not rows:
+        out().print("No KPI facts recorded yet.")
+        return
+    out().print(kpi_rows_table(rows, f"KPIs by {by}, per {grain}"))
+
+
+def _fact_days(system: System) -> tuple[date | None, date | None]:
+    runner = system.views.runner("kpi")
+    facts = runner.tables()["facts"]
+    with runner.engine.connect() as conn:
+        first, last = conn.execute(select(func.min(facts.c.day), func.max(facts.c.day))).one()
+    return first, last
+
+
+def _day(text: str | None, option: str) -> date | None:
+    moment = when(text, option)
+    return moment.date() if moment else None

@@ -1,0 +1,118 @@
+"""Reading records: the audit trail, one record's history, the staff."""
+
+from __future__ import annotations
+
+from typing import Annotated
+from uuid import UUID
+
+import typer
+from rich.table import Table
+
+from adapters.cli.actors import employee, staff
+from adapters.cli.common import (
+    DatabaseUrl,
+    JsonOutput,
+    open_system,
+    out,
+    print_json,
+    reported,
+    when,
+)
+from adapters.cli.reading import caught_up
+from adapters.cli.tables import history_table
+from adapters.demo import history_lines
+from projections.audit import query_audit
+from salesdomain.errors import RecordNotFound
+
+
+def audit(
+    ctx: typer.Context,
+    record: Annotated[UUID | None, typer.Option(help="One record's entries.")] = None,
+    actor: Annotated[str | None, typer.Option(help="Employee id or name.")] = None,
+    step: Annotated[
+        str | None, typer.Option(help="SOP step or section, e.g. 2.3.2 or 2.4.")
+    ] = None,
+    case: Annotated[UUID | None, typer.Option(help="Business case (correlation id).")] = None,
+    since: Annotated[str | None, typer.Option(help="From this time (included).")] = None,
+    until: Annotated[str | None, typer.Option(help="Before this time.")] = None,
+    limit: Annotated[int, typer.Option(min=1, help="At most this many entries.")] = 1000,
+    database_url: DatabaseUrl = None,
+    as_json: JsonOutput = False,
+) -> None:
+    """The audit trail (SOP 4): who did which SOP step, when, on which record."""
+    with reported(as_json), open_system(ctx, database_url) as system:
+        start, end = when(since, "--since"), when(until, "--until")
+        actor_id = employee(system, actor).id if actor else None
+        caught_up(system)
+        runner = system.views.runner("audit")
+        entries = query_audit(
+            runner.engine,
+            runner.tables()["entries"],
+            actor_id=actor_id,
+            sop_step=step,
+            aggregate_id=record,
+            correlation_id=case,
+            since=start,
+            until=end,
+            limit=limit,
+        )
+    if as_json:
+        print_json(entries)
+        return
+    table = Table(title=f"Audit trail ({len(entries)} entries)", title_justify="left")
+    for column in ("Pos", "Time (UTC)", "SOP step", "Actor", "Record", "What happened"):
+        table.add_column(column, justify="right" if column == "Pos" else "left")
+    for e in entries:
+        table.add_row(
+            str(e.position),
+            f"{e.recorded_at:%Y-%m-%d %H:%M}",
+            f"{e.sop_step} {e.step_title}",
+            f"{e.actor_name} ({e.actor_role.replace('_', ' ')})",
+            f"{e.aggregate_type} {e.aggregate_id[:8]}",
+            e.description,
+        )
+    out().print(table)
+
+
+def history(
+    ctx: typer.Context,
+    record_id: Annotated[UUID, typer.Argument(help="Id of any record (customer, order...).")],
+    database_url: DatabaseUrl = None,
+    as_json: JsonOutput = False,
+) -> None:
+    """One record's history: time, SOP step, actor, what happened."""
+    with reported(as_json), open_system(ctx, database_url) as system:
+        lines = history_lines(system.app, record_id)
+        if not lines:
+            raise RecordNotFound("record", record_id)
+    if as_json:
+        print_json(lines)
+        return
+    out().print(history_table(str(record_id), lines))
+
+
+def staff_list(
+    ctx: typer.Context, database_url: DatabaseUrl = None, as_json: JsonOutput = False
+) -> None:
+    """The employees: id, name, team, roles (who can act with --as)."""
+    with reported(as_json), open_system(ctx, database_url) as system:
+        members = []
+        for member in staff(system):
+            person = employee(system, member.employee_id)
+            roles = sorted(r.value for r in person.roles)
+            members.append({**member.__dict__, "roles": roles})
+    if as_json:
+        print_json(members)
+        return
+    table = Table(title="Staff", title_justify="left")
+    for column in ("Employee id", "Name", "Team", "Roles", "Active"):
+        table.add_column(column)
+    for m in members:
+        table.add_row(
+            m["employee_id"],
+            m["name"],
+            m["team"],
+            ", ".join(m["roles"]),
+            "yes" if m["active"] else "left",
+        )
+    out().print(table)

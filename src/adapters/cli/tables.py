@@ -1,0 +1,97 @@
+"""Rich tables shared by several commands."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import Decimal
+
+from rich.console import Group
+from rich.table import Table
+from rich.text import Text
+
+from adapters.demo import HistoryLine, PipelineSummary
+from projections.kpi import KpiRow
+
+
+def history_table(title: str, lines: Sequence[HistoryLine]) -> Table:
+    table = Table(title=title, title_justify="left")
+    table.add_column("Time (UTC)", no_wrap=True)
+    table.add_column("SOP step")
+    table.add_column("Actor")
+    table.add_column("What happened")
+    for line in lines:
+        table.add_row(
+            line.at.strftime("%Y-%m-%d %H:%M"),
+            f"{line.sop_step} {line.step_title}",
+            line.actor,
+            line.what,
+        )
+    return table
+
+
+def funnel_table(pipeline: PipelineSummary) -> Group:
+    table = Table(
+        title=f"Pipeline funnel at {pipeline.as_of:%Y-%m-%d} (read model)", title_justify="left"
+    )
+    table.add_column("Stage")
+    table.add_column("Reached", justify="right")
+    table.add_column("From previous", justify="right")
+    for line in pipeline.funnel:
+        conversion = "" if line.conversion is None else f"{line.conversion * 100:.0f}%"
+        table.add_row(line.stage.replace("_", " "), f"{line.reached:,}", conversion)
+    rate = "n/a" if pipeline.win_rate is None else f"{pipeline.win_rate * 100:.0f}%"
+    summary = Text(
+        f"Win rate {rate}; {pipeline.open_count:,} open opportunity(ies), weighted "
+        f"{pipeline.open_weighted:,.2f} {pipeline.currency}."
+    )
+    return Group(table, summary)
+
+
+def figure(value: Decimal | None, money: bool = False) -> str:
+    if value is None:
+        return ""
+    if money:
+        return f"{value:,.2f}"
+    if value == value.to_integral_value():
+        return f"{value:,.0f}"
+    return f"{value.normalize():,f}"
+
+
+def share(value: Decimal | None) -> str:
+    return "" if value is None else f"{value * 100:.0f}%"
+
+
+def kpi_rows_table(rows: Sequence[KpiRow], title: str) -> Table:
+    """Results against targets: revenue, profit and units with their attainment, then
+    customers and process figures."""
+    currency = next((r.currency for r in rows if r.currency), "")
+    table = Table(title=f"{title} ({currency})" if currency else title, title_justify="left")
+    for column in (
+        "Period",
+        "Group",
+        "Revenue",
+        "Target",
+        "Att.",
+        "Profit",
+        "Units",
+        "New cust.",
+        "Visits",
+        "Visits target",
+        "Conversion",
+    ):
+        table.add_column(column, justify="left" if column in ("Period", "Group") else "right")
+    for row in rows:
+        table.add_row(
+            row.period,
+            row.label,
+            figure(row.revenue, money=True),
+            figure(row.target.get("revenue"), money=True),
+            share(row.attainment.get("revenue")),
+            figure(row.profit, money=True),
+            figure(row.units),
+            figure(row.new_customers),
+            figure(row.visits),
+            figure(row.target.get("visits")),
+            share(row.conversion_rate),
+        )
+    return table

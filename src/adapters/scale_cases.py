@@ -1,0 +1,264 @@
+"""One generated business case of ``salesdomain demo --scale``, step by step.
+
+``Case.steps`` is a generator: it performs the next SOP steps and yields how long
+the case then waits (simulated time), so many cases interleave on one clock."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import timedelta
+from decimal import Decimal
+from typing import Any, Protocol
+from uuid import UUID, uuid5
+
+from adapters.scale_delivery import Delivery
+from salesdomain import clock
+from salesdomain.commands import Command
+from salesdomain.opportunities import commands as oc
+from salesdomain.opportunities.values import (
+    Contact,
+    ContactChannel,
+    Influence,
+    Need,
+    NeedPriority,
+    NeedsDiscovery,
+    Presentation,
+    Prioritisation,
+    QuoteLine,
+    Rating,
+    Solution,
+    Stakeholder,
+)
+from salesdomain.prospecting import commands as pc
+from salesdomain.prospecting.customer import Customer
+from salesdomain.prospecting.values import Assessment, Level, SourceChannel
+from salesdomain.sop import Role
+from salesdomain.values import Actor, Money
+
+CURRENCY = "CNY"
+REGIONS = ("East China", "North China", "South China", "Central China", "West China")
+INDUSTRIES = ("Machinery", "Textiles", "Automotive", "Electronics", "Food", "Logistics")
+CITIES = ("Hangzhou", "Suzhou", "Ningbo", "Wuxi", "Tianjin", "Foshan", "Wuhan", "Chengdu")
+WORDS = ("Precision", "Bright", "Harbour", "Union", "Golden", "Eastern", "Smart", "Green")
+PRODUCTS = (("RK-3", "Retrofit kit"), ("SN-1", "Sensor node"), ("CM-2", "Control module"))
+CHANNELS = tuple(c for c in SourceChannel if c is not SourceChannel.IMPORTED)
+
+
+@dataclass(frozen=True)
+class Staff:
+    reps: tuple[Actor, ...]
+    legal: Actor
+    production: Actor
+    procurement: Actor
+    quality: Actor
+    logistics: Actor
+    approvers: dict[Role, Actor]
+
+
+class Runner(Protocol):
+    staff: Staff
+    ns: UUID
+    won: int
+    writer: Any
+
+    def do(self, command_class: type[Command], actor: Actor, case: UUID, **data: Any) -> None: ...
+
+
+def _hours(r: random.Random, low: int, high: int) -> timedelta:
+    return timedelta(hours=r.randint(low, high))
+
+
+def _days(r: random.Random, low: int, high: int) -> timedelta:
+    return timedelta(days=r.randint(low, high), hours=r.randint(0, 6))
+
+
+class Case(Delivery):
+    def __init__(self, run: Runner, number: int, r: random.Random) -> None:
+        self.run, self.number, self.r = run, number, r
+        self.rep = r.choice(run.staff.reps)
+        self.company = f"{r.choice(CITIES)} {r.choice(WORDS)} {r.choice(INDUSTRIES)} {number}"
+        self.customer = Customer.id_for(self.company, f"SC{number:010d}")
+        self.opportunity = uuid5(run.ns, f"opportunity {number}")
+        self.contract = uuid5(run.ns, f"contract {number}")
+
+    def do(self, command_class: type[Command], actor: Actor, **data: Any) -> None:
+        self.run.do(command_class, actor, self.customer, **data)
+
+    def steps(self) -> Iterator[timedelta]:
+        r, rep = self.r, self.rep
+        self.do(
+            pc.RegisterProspect,
+            rep,
+            company_name=self.company,
+            registration_number=f"SC{self.number:010d}",
+            region=r.choice(REGIONS),
+            industry=self.company.split()[2],
+            source_channel=r.choice(CHANNELS),
+        )
+        yield _hours(r, 2, 48)
+        power = r.choice((Level.HIGH, Level.MEDIUM, Level.LOW))
+        self.do(
+            pc.AssessProspect,
+            rep,
+            customer_id=self.customer,
+            assessment=Assessment(
+                need_intent=Level.HIGH, purchasing_power=power, decision_process="GM signs"
+            ),
+        )
+        if power is Level.LOW and r.random() < 0.4:
+            self.do(pc.DisqualifyProspect, rep, customer_id=self.customer, reason="No budget")
+            return
+        self.do(pc.QualifyProspect, rep, customer_id=self.customer, reason="Need and budget")
+        yield from self.contacts()
+        if r.random() < 0.1:
+            self.do(
+                oc.MarkOpportunityLost,
+                rep,
+                opportunity_id=self.opportunity,
+                reason="Project postponed by the customer",
+            )
+            return
+        yield from self.needs_and_solution()
+        yield from self.quote()
+        if r.random() < 0.3:
+            self.do(
+                oc.MarkOpportunityLost,
+                rep,
+                opportunity_id=self.opportunity,
+                reason="Price above the winning offer",
+                competitor="Delta Automation",
+            )
+            return
+        self.do(
+            oc.AcceptQuote,
+            rep,
+            opportunity_id=self.opportunity,
+            quote_version=1,
+            accepted_by="General Manager",
+        )
+        yield _days(r, 1, 4)
+        yield from self.contract_signed()
+        yield from self.order_delivered()
+        self.run.won += 1
+
+    def contacts(self) -> Iterator[timedelta]:
+        r, rep = self.r, self.rep
+        self.do(
+            oc.OpenOpportunity,
+            rep,
+            opportunity_id=self.opportunity,
+            customer_id=self.customer,
+            title=f"Line upgrade {self.number}",
+            estimated_value=Money.of(r.randint(5, 60) * 10_000, CURRENCY),
+            expected_close=clock.now().date() + timedelta(days=60),
+        )
+        for k in range(r.randint(1, 4)):
+            yield _days(r, 1, 6)
+            channel = ContactChannel.VISIT if k % 2 else ContactChannel.PHONE
+            self.do(
+                oc.LogContact,
+                rep,
+                opportunity_id=self.opportunity,
+                contact=Contact(
+                    channel=channel,
+                    occurred_on=clock.now().date(),
+                    participants=(rep.name, "Purchasing lead"),
+                    notes=f"Contact {k + 1}",
+                ),
+            )
+
+    def needs_and_solution(self) -> Iterator[timedelta]:
+        rep, opp = self.rep, self.opportunity
+        yield _days(self.r, 1, 5)
+        self.do(
+            oc.DiscoverNeeds,
+            rep,
+            opportunity_id=opp,
+            discovery=NeedsDiscovery(
+                needs=(Need(code="N1", description="Reduce downtime", pain_point="Weekly stops"),),
+                organisation="Plant operations",
+                decision_mechanism="GM signs",
+                stakeholders=(Stakeholder(name="General Manager", influence=Influence.DECIDES),),
+            ),
+        )
+        self.do(
+            oc.PrioritiseNeeds,
+            rep,
+            opportunity_id=opp,
+            prioritisation=Prioritisation(
+                priorities=(
+                    NeedPriority(
+                        code="N1", rank=1, feasibility=Rating.HIGH, fit=Rating.HIGH, key=True
+                    ),
+                ),
+                opportunity_summary="Retrofit",
+            ),
+        )
+        yield _days(self.r, 1, 5)
+        self.do(
+            oc.DesignSolution,
+            rep,
+            opportunity_id=opp,
+            solution=Solution(
+                content="Retrofit kit",
+                value_proposition="Less downtime",
+                implementation_plan="Two weekends",
+                expected_results="Downtime halved",
+                departments_involved=(Role.PRODUCTION,),
+            ),
+        )
+        yield _hours(self.r, 2, 30)
+        self.do(
+            oc.ConfirmFeasibility,
+            self.run.staff.production,
+            opportunity_id=opp,
+            feasible=True,
+            remarks="Capacity available",
+        )
+        yield _days(self.r, 1, 4)
+        self.do(
+            oc.PresentSolution,
+            rep,
+            opportunity_id=opp,
+            presentation=Presentation(presented_on=clock.now().date(), formats=("demo",)),
+        )
+        self.do(
+            oc.AcknowledgeSolution,
+            rep,
+            opportunity_id=opp,
+            acknowledged_by="GM",
+            comments="Accepted",
+        )
+
+    def quote(self) -> Iterator[timedelta]:
+        r = self.r
+        code, name = r.choice(PRODUCTS)
+        price = Decimal(r.choice((9_800, 10_400, 10_800, 11_200)))
+        self.quantity = Decimal(r.randint(5, 60))
+        self.product = code
+        today = clock.now().date()
+        yield _days(r, 1, 3)
+        self.do(
+            oc.IssueQuote,
+            self.rep,
+            opportunity_id=self.opportunity,
+            pricing_basis="Cost plus target margin",
+            lines=[
+                QuoteLine(
+                    product_code=code,
+                    product_name=name,
+                    specification=f"Model {code}",
+                    quantity=self.quantity,
+                    unit_price=Money(amount=price, currency=CURRENCY),
+                    unit_cost=Money(
+                        amount=(price * Decimal("0.62")).quantize(Decimal(1)), currency=CURRENCY
+                    ),
+                )
+            ],
+            payment_terms="30% advance, 70% on delivery",
+            delivery_date=today + timedelta(days=75),
+            valid_until=today + timedelta(days=30),
+        )
+        yield _days(r, 2, 10)

@@ -1,0 +1,127 @@
+"""The columns an imported file may have, and how their text is read (SOP 4.1.2).
+
+Each reader returns the value, or ``None`` after noting a ``LineProblem`` that names
+the line and the column.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from salesdomain.errors import LineProblem
+from salesdomain.imports.commands import SourceLine
+from salesdomain.imports.currencies import is_known_currency
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    required: bool
+    meaning: str
+    longest: int = 300
+
+
+def check_header(columns: tuple[str, ...], known: tuple[Column, ...]) -> list[LineProblem]:
+    """Line 1: every required column is there and no column is unknown."""
+    names = {c.name for c in known}
+    problems = [
+        LineProblem(1, c.name, "the file has no such column; every record needs it")
+        for c in known
+        if c.required and c.name not in columns
+    ]
+    for column in columns:
+        if column not in names:
+            expected = ", ".join(c.name for c in known)
+            problems.append(LineProblem(1, column, f"unknown column (expected: {expected})"))
+    seen: set[str] = set()
+    for column in columns:
+        if column in seen:
+            problems.append(LineProblem(1, column, "the column is there twice"))
+        seen.add(column)
+    return problems
+
+
+_NUMBER = re.compile(r"^[+-]?(\d+|\d{1,3}(,\d{3})+)(\.\d+)?$")
+_DAY = re.compile(r"^(\d{4})[-/](\d{2})[-/](\d{2})$")
+CODE = re.compile(r"^[A-Za-z0-9_.-]{1,32}$")
+REFERENCE = re.compile(r"^[A-Za-z0-9_./-]{1,64}$")
+
+
+class LineReader:
+    """Reads the columns of one line, noting every problem."""
+
+    def __init__(self, line: SourceLine, columns: dict[str, Column], problems: list[LineProblem]):
+        self.line_number = line.line
+        self._values = line.values
+        self._columns = columns
+        self._problems = problems
+        self.ok = True
+
+    def problem(self, column: str, text: str) -> None:
+        self._problems.append(LineProblem(self.line_number, column, text))
+        self.ok = False
+
+    def text(self, column: str) -> str | None:
+        spec = self._columns[column]
+        value = (self._values.get(column) or "").strip()
+        if not value:
+            if spec.required:
+                self.problem(column, "is empty; every record needs it (incomplete record)")
+                return None
+            return ""
+        if len(value) > spec.longest:
+            self.problem(column, f"is longer than {spec.longest} characters")
+            return None
+        return value
+
+    def matching(self, column: str, pattern: re.Pattern[str], what: str) -> str | None:
+        value = self.text(column)
+        if value and not pattern.match(value):
+            self.problem(column, f"'{value}' is not {what}")
+            return None
+        return value
+
+    def number(self, column: str, *, more_than_zero: bool = False) -> Decimal | None:
+        value = self.text(column)
+        if not value:
+            return None
+        try:
+            if not _NUMBER.match(value):
+                raise InvalidOperation
+            number = Decimal(value.replace(",", ""))
+        except InvalidOperation:
+            self.problem(column, f"'{value}' is not a number (write it like 1234.50)")
+            return None
+        if more_than_zero and number <= 0:
+            self.problem(column, f"must be more than zero, not {value}")
+            return None
+        if number < 0:
+            self.problem(column, f"cannot be negative ({value})")
+            return None
+        return number
+
+    def day(self, column: str) -> date | None:
+        value = self.text(column)
+        if not value:
+            return None
+        found = _DAY.match(value)
+        try:
+            if found is None:
+                raise ValueError
+            return date(int(found[1]), int(found[2]), int(found[3]))
+        except ValueError:
+            self.problem(column, f"'{value}' is not a date (write it as YYYY-MM-DD)")
+            return None
+
+    def currency(self, column: str) -> str | None:
+        value = self.text(column)
+        if not value:
+            return None
+        code = value.upper()
+        if not is_known_currency(code):
+            self.problem(column, f"'{value}' is not a known currency (an ISO 4217 code: CNY, USD)")
+            return None
+        return code

@@ -1,0 +1,41 @@
+"""Commands of SOP 4.1.2: take over the lines of a file from another system.
+
+A command carries the file's lines as they were read (column -> text) with their line
+numbers; cleaning them is the SOP step itself (``salesdomain.imports.cleaning``), so
+every problem can be named by line and column.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import Field
+
+from salesdomain.commands import Command
+from salesdomain.values import NonEmptyStr, ValueObject
+
+
+class SourceLine(ValueObject):
+    """One record of the file: its line number and its text by column."""
+
+    line: Annotated[int, Field(ge=1)]
+    values: dict[str, str]
+
+
+class ImportCustomers(Command):
+    """Take over an existing customer list (name, registration number, region, industry)."""
+
+    SOP_STEP = "4.1.2"
+    source: NonEmptyStr
+    """The file's name, recorded with every imported customer."""
+    columns: tuple[str, ...]
+    lines: tuple[SourceLine, ...] = Field(min_length=1)
+
+
+class ImportOrders(Command):
+    """Take over completed orders from another system (one line per order line)."""
+
+    SOP_STEP = "4.1.2"
+    source: NonEmptyStr
+    columns: tuple[str, ...]
+    lines: tuple[SourceLine, ...] = Field(min_length=1)

@@ -1,0 +1,81 @@
+"""Running ``salesdomain`` through Typer's CliRunner on one store, as people do."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+from uuid import UUID, uuid5
+
+from typer.testing import CliRunner, Result
+
+from adapters.bootstrap import System, build_system
+from adapters.cli import app
+
+NS = UUID("0b7f3a52-58c4-4a57-9a3c-000000000017")
+HANA = uuid5(NS, "Hana Li")
+
+
+@dataclass
+class Cli:
+    """Invokes the CLI on ``url``.  On ``memory://`` every invocation shares one
+    system (handed to the commands as the system factory); on files and PostgreSQL
+    each builds its own, like separate processes."""
+
+    url: str
+    shared: System | None = None
+    runner: CliRunner = field(default_factory=CliRunner)
+
+    def __call__(self, *args: str, input: str | None = None, db: bool = True) -> Result:
+        argv = [*args, "--database-url", self.url] if db else list(args)
+        obj = None
+        if self.url.startswith("memory"):
+            if self.shared is None:
+                self.shared = build_system(self.url)
+            obj = lambda url: self.shared  # noqa: E731
+        return self.runner.invoke(app, argv, input=input, obj=obj)
+
+    def ok(self, *args: str, input: str | None = None) -> Result:
+        result = self(*args, input=input)
+        assert result.exit_code == 0, result.output
+        return result
+
+    def json(self, *args: str, input: str | None = None) -> Any:
+        return json.loads(self.ok(*args, "--json", input=input).stdout)
+
+    def close(self) -> None:
+        if self.shared is not None:
+            self.shared.close()
+
+
+def enrol(name: str, roles: list[str], team: str = "Sales East") -> str:
+    return json.dumps(
+        {
+            "employee_id": str(uuid5(NS, name)),
+            "name": name,
+            "position": roles[0].replace("_", " ").title(),
+            "team": team,
+            "roles": roles,
+            "salary": {"amount": "15000", "currency": "CNY"},
+            "start_date": "2024-01-08",
+        }
+    )
+
+
+def staffed(cli: Cli) -> None:
+    """Hana (HR) founds the staff register, then enrols Olga, Alice and Mia."""
+    cli.ok(
+        "run",
+        "EnrolEmployee",
+        "--as",
+        str(HANA),
+        "--role",
+        "hr",
+        input=enrol("Hana Li", ["hr"], "HR"),
+    )
+    for name, roles in (
+        ("Olga Ops", ["sales_operations"]),
+        ("Alice Wang", ["sales_representative"]),
+        ("Mia Chen", ["sales_manager", "sales_operations"]),
+    ):
+        cli.ok("run", "EnrolEmployee", "--as", "Hana Li", input=enrol(name, roles))
