@@ -339,12 +339,19 @@ def test_scale_events_are_genuine_evidence(scaled: Run) -> None:
 
 
 def test_scale_is_deterministic_for_a_seed(scaled: Run) -> None:
+    """The same seed tells the same history.  The stored bytes (and so the chain's
+    links) differ between runs: personal data is sealed with fresh keys and nonces
+    (ADR 13), so the decoded events are compared, not the digest's link."""
     system = build_system("memory://")
     try:
         again = run_demo(system, 5, scale=2_000)
+        log = ApplicationLog(system.app)
+        events = [e for _, e in log.read(0, log.head()) if e is not None]
     finally:
         system.close()
-    assert again.digest == scaled.report.digest
+    assert events == scaled.events
+    assert again.digest is not None and scaled.report.digest is not None
+    assert again.digest.position == scaled.report.digest.position
     assert again.scale == scaled.report.scale
 
 
