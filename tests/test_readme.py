@@ -21,8 +21,13 @@ def test_readme_example_runs(
     monkeypatch.chdir(tmp_path)
     namespace: dict[str, object] = {}
     exec(compile(block, str(README), "exec"), namespace)
-    if "RegisterProspect" in block:
-        assert "Registered 2.1.2" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    if "result.events[0].event_type" in block:
+        assert "Registered 2.1.2" in out
+    if "forget_data_subject" in block:
+        assert "[erased]\nTrue\n" in out
+    if "conformance_report" in block:
+        assert "2.6.1 late" in out
     for name in ("app", "system"):
         close = getattr(namespace.get(name), "close", None)
         if close:
