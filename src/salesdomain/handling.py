@@ -28,6 +28,15 @@ A = TypeVar("A", bound=SopAggregate)
 C = TypeVar("C", bound=Command)
 
 
+class ReadRecordsMoved(Exception):
+    """Raised by a store that checks, while saving, the records a decision only read
+    (``unchanged={id: version read}``): some have newer events; nothing was saved."""
+
+    def __init__(self, moved: set[UUID]) -> None:
+        super().__init__(f"{len(moved)} record(s) read by the decision moved on")
+        self.moved = moved
+
+
 class AggregateSource(Protocol):
     def get(self, aggregate_id: UUID) -> Any: ...
 
@@ -98,14 +107,22 @@ class CachedSource:
         self._latest = latest
         self._fresh = fresh
         self.served_from_cache: dict[UUID, int] = {}
+        self.read_versions: dict[UUID, int] = {}  # every record read; 0: there was none
 
     def get(self, aggregate_id: UUID) -> Any:
         if not self._fresh:
             cached = self._latest.cached_copy(aggregate_id)
             if cached is not None:
                 self.served_from_cache[aggregate_id] = cached.version
+                self.read_versions[aggregate_id] = cached.version
                 return cached
-        return self._latest.load(aggregate_id)
+        try:
+            found = self._latest.load(aggregate_id)
+        except AggregateNotFoundError:
+            self.read_versions[aggregate_id] = 0
+            raise
+        self.read_versions[aggregate_id] = found.version
+        return found
 
 
 class UnitOfWork:
