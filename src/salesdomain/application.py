@@ -26,6 +26,7 @@ from eventsourcing.application import (
     AggregateNotFoundError,
     Application,
     ProcessingEvent,
+    Repository,
 )
 from eventsourcing.domain import (
     BaseAggregate,
@@ -124,7 +125,13 @@ class SalesApplication(Application[UUID]):
         self.verify_actors = verify_actors
         self.policy = policy or SalesPolicy()
         super().__init__(env)
-        self._latest = LatestAggregates(self.repository, self.recorder, self.CACHE_SIZE)
+        self._latest = LatestAggregates(
+            self.repository,
+            self.recorder,
+            self.CACHE_SIZE,
+            events_only=Repository(self.events),
+            snapshotted=tuple(self.snapshotting_intervals),
+        )
         # A store that checks, in the saving transaction, that the records a decision
         # only read are unchanged (adapters.recorders) spares a query per command.
         self._checks_in_save = bool(getattr(self.recorder, "checks_unchanged", False))
