@@ -7,7 +7,6 @@ The application service saves everything the unit of work touched, atomically.
 
 from __future__ import annotations
 
-import copy
 from collections import OrderedDict
 from collections.abc import Callable
 from datetime import datetime
@@ -80,13 +79,13 @@ class LatestAggregates:
             if found is None:
                 return None
             self._items.move_to_end(aggregate_id)
-        return copy.deepcopy(found)
+        return found.__deepcopy__({})  # cheap: shares the immutable values
 
     def load(self, aggregate_id: UUID, kind: type[SopAggregate] | None = None) -> Any:
         snapshots = kind is None or any(issubclass(s, kind) for s in self._snapshotted)
         found = (self._repository if snapshots else self._events_only).get(aggregate_id)
         if isinstance(found, SopAggregate):
-            self.keep([copy.deepcopy(found)])
+            self.keep([found.__deepcopy__({})])
         return found
 
     def keep(self, aggregates: list[SopAggregate]) -> None:

@@ -16,9 +16,10 @@ class ValueObjectTranscoding(Transcoding):
         self.type = cls
         self.name = cls.stored_as
         self._cls = cls
+        self._to_json = cls.__pydantic_serializer__.to_python
 
     def encode(self, obj: ValueObject) -> Any:
-        return obj.model_dump(mode="json")
+        return self._to_json(obj, mode="json")  # model_dump(mode="json"), minus its wrapper
 
     def decode(self, data: Any) -> ValueObject:
         return self._cls.model_validate(data)
