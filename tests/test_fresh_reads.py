@@ -22,10 +22,11 @@ from adapters.recorders import PostgresCheckingRecorder, SQLiteCheckingRecorder
 from adapters.store import parse_database_url
 from salesdomain.application import SalesApplication
 from salesdomain.errors import NotAuthorised, SopRuleViolation
-from salesdomain.handling import ReadRecordsMoved, UnitOfWork
+from salesdomain.handling import UnitOfWork
 from salesdomain.people import commands as hc
 from salesdomain.prospecting import commands as pc
 from salesdomain.prospecting.customer import Customer
+from salesdomain.saving import ReadRecordsMoved
 from salesdomain.sop import Role
 from tests import builders as b
 from tests import people_builders as pb

@@ -24,7 +24,7 @@ from psycopg import Cursor
 from psycopg.rows import DictRow
 from psycopg.sql import SQL, Identifier
 
-from salesdomain.handling import ReadRecordsMoved
+from salesdomain.saving import ReadRecordsMoved
 
 Unchanged = Mapping[UUID, int]
 

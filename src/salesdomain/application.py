@@ -22,19 +22,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, ClassVar, TypeVar
 from uuid import UUID
 
-from eventsourcing.application import (
-    AggregateNotFoundError,
-    Application,
-    ProcessingEvent,
-    Repository,
-)
-from eventsourcing.domain import (
-    BaseAggregate,
-    DomainEvent,
-    DomainEventProtocol,
-    MutableOrImmutableAggregate,
-)
-from eventsourcing.persistence import IntegrityError, JSONTranscoder, Recording, Transcoding
+from eventsourcing.application import AggregateNotFoundError, Repository
+from eventsourcing.domain import DomainEventProtocol
+from eventsourcing.persistence import IntegrityError, JSONTranscoder, Transcoding
 
 import salesdomain
 from salesdomain.aggregate import Evidence, SopAggregate
@@ -48,11 +38,12 @@ from salesdomain.errors import (
     RecordNotFound,
     SalesDomainError,
 )
-from salesdomain.handling import HANDLERS, LatestAggregates, ReadRecordsMoved, UnitOfWork
+from salesdomain.handling import HANDLERS, LatestAggregates, UnitOfWork
 from salesdomain.people.commands import EnrolEmployee
 from salesdomain.people.employee import Employee
 from salesdomain.people.staff_register import STAFF_REGISTER_ID, StaffRegister
 from salesdomain.policy import SalesPolicy
+from salesdomain.saving import DecisionSaving, ReadRecordsMoved, only_read
 from salesdomain.sop import Role, recordable_step
 from salesdomain.transcodings import register_domain_transcodings
 from salesdomain.values import Actor
@@ -102,7 +93,7 @@ def _check_actor(command: Command, actor: Actor, uow: UnitOfWork) -> None:
         raise NotAuthorised(code, str(actor), f"does not hold the role {actor.role.label}")
 
 
-class SalesApplication(Application[UUID]):
+class SalesApplication(DecisionSaving):
     """The event-sourced sales system: one ordered log of every SOP event."""
 
     name = "SalesApplication"
@@ -132,9 +123,7 @@ class SalesApplication(Application[UUID]):
             events_only=Repository(self.events),
             snapshotted=tuple(self.snapshotting_intervals),
         )
-        # A store that checks, in the saving transaction, that the records a decision
-        # only read are unchanged (adapters.recorders) spares a query per command.
-        self._checks_in_save = bool(getattr(self.recorder, "checks_unchanged", False))
+        self._checks_in_save = self.checks_unchanged  # else one query per record read
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)
@@ -143,30 +132,6 @@ class SalesApplication(Application[UUID]):
             transcoder.register(transcoding)
 
     # ---- write side ---------------------------------------------------------------
-
-    def save(
-        self,
-        *objs: MutableOrImmutableAggregate[UUID] | DomainEventProtocol[UUID] | None,
-        **kwargs: Any,
-    ) -> list[Recording[UUID]]:
-        """``Application.save``, telling eventsourcing's own aggregates and events apart
-        by their classes: its runtime protocol checks cost more than the rest of the
-        bookkeeping.  Anything else is collected as eventsourcing does."""
-        processing: ProcessingEvent[UUID] = ProcessingEvent()
-        for obj in objs:
-            if isinstance(obj, BaseAggregate):
-                processing.events.extend(obj.collect_events())
-                processing.aggregates[obj.id] = obj
-            elif isinstance(obj, DomainEvent):
-                processing.events.append(obj)
-            else:
-                processing.collect_events(obj)
-        processing.saved_kwargs.update(kwargs)
-        recordings = self._record(processing)
-        self._take_snapshots(processing)
-        self._notify(recordings)
-        self.notify(processing.events)  # eventsourcing's deprecated hook, still honoured
-        return recordings
 
     def handle(
         self,
@@ -206,16 +171,11 @@ class SalesApplication(Application[UUID]):
                     return earlier
                 raise
             changed = uow.changed
-            changed_ids = {agg.id for agg in changed}
-            unchanged = {
-                agg_id: version
-                for agg_id, version in (
-                    source.read_versions if self._checks_in_save else source.served_from_cache
-                ).items()
-                if agg_id not in changed_ids
-            }
-            if not self._checks_in_save:
-                if not fresh and self._latest.evict_stale(unchanged):
+            if self._checks_in_save:
+                unchanged = only_read(source.read_versions, changed)
+            else:
+                stale = self._latest.evict_stale(only_read(source.served_from_cache, changed))
+                if stale and not fresh:
                     fresh = True  # a record this decision read has moved on: decide again
                     continue
                 unchanged = {}
@@ -235,7 +195,7 @@ class SalesApplication(Application[UUID]):
                 fresh = True
                 continue
             except IntegrityError:
-                self._latest.evict(changed_ids)
+                self._latest.evict({agg.id for agg in changed})
                 earlier = self._earlier_result(record_id, digest)
                 if earlier is not None:
                     return earlier

@@ -27,15 +27,6 @@ A = TypeVar("A", bound=SopAggregate)
 C = TypeVar("C", bound=Command)
 
 
-class ReadRecordsMoved(Exception):
-    """Raised by a store that checks, while saving, the records a decision only read
-    (``unchanged={id: version read}``): some have newer events; nothing was saved."""
-
-    def __init__(self, moved: set[UUID]) -> None:
-        super().__init__(f"{len(moved)} record(s) read by the decision moved on")
-        self.moved = moved
-
-
 class AggregateSource(Protocol):
     def get(self, aggregate_id: UUID, kind: type[SopAggregate] | None = None) -> Any: ...
 
