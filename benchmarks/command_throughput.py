@@ -2,22 +2,31 @@
 
     .venv/bin/python -m benchmarks.command_throughput [--deals 300] [--url postgresql://...]
 
-For each store it runs, in one process and on a fresh store:
-1. raw: eventsourcing saving bare aggregates, one event each (the floor);
-2. domain: a realistic mix of SOP commands through ``SalesApplication.handle``:
+For each store it runs, in one process, each side on a fresh store of that kind:
+1. raw: plain eventsourcing (its own recorder) saving bare aggregates, one event each
+   (the floor);
+2. domain: a realistic mix of SOP commands through ``SalesApplication.handle``, as
+   ``bootstrap`` builds it for production (every actor checked against the staff):
    per deal register, assess, qualify, open, log a call and a visit, discover and
    prioritise needs, design, confirm feasibility, present, acknowledge, quote,
-   negotiate, then accept or mark lost (15 commands).
-It prints both rates and the ratio (time per command / time per raw save); the goal
-is a ratio of at most 1.5.
+   negotiate, then accept or mark lost (14 commands).
+The two sides run in alternating batches of ``--batch`` (as many raw saves as
+commands), so that both meet the same load on a shared machine (ADR 11).  It prints
+both rates and the ratio (time per command / time per raw save); the goal is a ratio of
+at most 1.5.  ``batch ratios`` gives the lowest, median and highest of the batches;
+``cpu ratio`` compares this process's CPU time only (it leaves out waiting for the disk
+and the database server, which a loaded machine makes erratic).
 """
 
 from __future__ import annotations
 
 import argparse
+import statistics
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from uuid import uuid4
 
@@ -38,20 +47,40 @@ class Bare(Aggregate):
         name: str
 
 
-def _stores(urls: list[str]) -> list[str]:
-    return urls or [f"sqlite:///{tempfile.mkdtemp()}/bench.db"]
+class RawSaves:
+    """eventsourcing as it comes: its own recorder for the store, one event per save."""
+
+    def __init__(self, url: str) -> None:
+        config = parse_database_url(url)
+        ensure_schema(config)
+        env = {k: v for k, v in config.env.items() if k != "APPLICATION_RECORDER_TOPIC"}
+        self.app: Application = Application(env=env)
+        self.saved = 0
+
+    def run(self, count: int) -> tuple[float, float]:
+        started, cpu = time.perf_counter(), time.process_time()
+        for i in range(self.saved, self.saved + count):
+            self.app.save(Bare._create(Bare.Created, id=uuid4(), name=f"bare {i}"))
+        self.saved += count
+        return time.perf_counter() - started, time.process_time() - cpu
 
 
-def raw_saves(url: str, count: int) -> float:
-    config = parse_database_url(url)
-    ensure_schema(config)
-    app = Application(env=config.env)
-    started = time.perf_counter()
-    for i in range(count):
-        app.save(Bare._create(Bare.Created, id=uuid4(), name=f"bare {i}"))
-    elapsed = time.perf_counter() - started
-    app.close()
-    return count / elapsed
+class DomainCommands:
+    def __init__(self, url: str) -> None:
+        self.app = bootstrap(url)  # as in production: every actor is checked
+        staff = [
+            pb.enrol("Hanna HR", Role.HR),
+            pb.enrol("Alice Rep", Role.SALES_REPRESENTATIVE),
+            pb.enrol("Pat Production", Role.PRODUCTION),
+        ]
+        for command, actor in staff:
+            self.app.handle(command, actor)
+
+    def run(self, steps: list[tuple[object, object]]) -> tuple[float, float]:
+        started, cpu = time.perf_counter(), time.process_time()
+        for command, actor in steps:
+            self.app.handle(command, actor)  # type: ignore[arg-type]
+        return time.perf_counter() - started, time.process_time() - cpu
 
 
 def deal_commands(i: int) -> list[tuple[object, object]]:
@@ -72,34 +101,20 @@ def deal_commands(i: int) -> list[tuple[object, object]]:
     ]
 
 
-def domain_commands(url: str, deals: int) -> tuple[float, int]:
-    app = bootstrap(url)  # as in production: every actor is checked against the staff
-    staff = [
-        pb.enrol("Hanna HR", Role.HR),
-        pb.enrol("Alice Rep", Role.SALES_REPRESENTATIVE),
-        pb.enrol("Pat Production", Role.PRODUCTION),
-    ]
-    for command, actor in staff:
-        app.handle(command, actor)
-    work = [step for i in range(deals) for step in deal_commands(i)]
-    simulated = clock.SimulatedClock(datetime(2026, 3, 2, 9, tzinfo=UTC))
-    started = time.perf_counter()
-    with clock.simulated(simulated):
-        for command, actor in work:
-            app.handle(command, actor)  # type: ignore[arg-type]
-    elapsed = time.perf_counter() - started
-    app.close()
-    return len(work) / elapsed, len(work)
-
-
-def _fresh(url: str, make: Callable[[str], object]) -> object:
-    """Run ``make`` on an empty store: a new schema on PostgreSQL (dropped after)."""
+@contextmanager
+def fresh_store(url: str) -> Iterator[str]:
+    """An empty store like ``url``: a new SQLite file, or a new PostgreSQL schema
+    (dropped after)."""
     config = parse_database_url(url)
+    if config.kind == "sqlite":
+        yield f"sqlite:///{tempfile.mkdtemp()}/bench.db"
+        return
     if config.kind != "postgres":
-        return make(url)
+        yield url
+        return
     schema = f"bench_{uuid4().hex[:10]}"
     try:
-        return make(f"{url.split('?')[0]}?schema={schema}")
+        yield f"{url.split('?')[0]}?schema={schema}"
     finally:
         import psycopg
 
@@ -107,20 +122,64 @@ def _fresh(url: str, make: Callable[[str], object]) -> object:
             conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
 
 
+@dataclass
+class Measured:
+    count: int = 0
+    raw_time: float = 0.0  # wall-clock seconds
+    domain_time: float = 0.0
+    raw_cpu: float = 0.0  # this process's CPU seconds (not the database server's)
+    domain_cpu: float = 0.0
+    ratios: list[float] = field(default_factory=list)  # per batch, wall-clock
+
+    @property
+    def ratio(self) -> float:
+        return self.domain_time / self.raw_time
+
+
+def measure(url: str, deals: int, batch: int) -> Measured:
+    """Both sides interleaved, batch by batch, each on a fresh store like ``url``."""
+    work = [step for i in range(deals) for step in deal_commands(i)]
+    result = Measured(count=len(work))
+    with fresh_store(url) as domain_url, fresh_store(url) as raw_url:
+        domain, raw = DomainCommands(domain_url), RawSaves(raw_url)
+        simulated = clock.SimulatedClock(datetime(2026, 3, 2, 9, tzinfo=UTC))
+        try:
+            with clock.simulated(simulated):
+                for start in range(0, len(work), batch):
+                    steps = work[start : start + batch]
+                    spent, cpu = domain.run(steps)
+                    raw_spent, raw_cpu = raw.run(len(steps))
+                    result.domain_time += spent
+                    result.domain_cpu += cpu
+                    result.raw_time += raw_spent
+                    result.raw_cpu += raw_cpu
+                    result.ratios.append(spent / raw_spent)
+        finally:
+            domain.app.close()
+            raw.app.close()
+    return result
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--deals", type=int, default=300)
+    parser.add_argument("--batch", type=int, default=70, help="commands per batch")
     parser.add_argument("--url", action="append", default=[], help="store URL (repeatable)")
     args = parser.parse_args()
-    print(f"{'store':<10} {'raw saves/s':>12} {'commands/s':>12} {'ratio':>7}  commands")
-    for url in _stores(args.url):
+    urls = args.url or ["sqlite:///bench.db"]
+    print(
+        f"{'store':<10} {'raw saves/s':>12} {'commands/s':>12} {'ratio':>7}  "
+        f"{'batch ratios min/median/max':<28} {'cpu ratio':>9}  commands"
+    )
+    for url in urls:
         kind = parse_database_url(url).kind
-        if kind == "sqlite":
-            url = f"sqlite:///{tempfile.mkdtemp()}/bench.db"
-        commands_rate, count = _fresh(url, lambda u: domain_commands(u, args.deals))  # type: ignore[misc]
-        raw_rate = _fresh(url, lambda u, n=count: raw_saves(u, n))
-        ratio = raw_rate / commands_rate  # type: ignore[operator]
-        print(f"{kind:<10} {raw_rate:>12,.0f} {commands_rate:>12,.0f} {ratio:>7.2f}  {count}")
+        m = measure(url, args.deals, args.batch)
+        low, middle, high = min(m.ratios), statistics.median(m.ratios), max(m.ratios)
+        spread = f"{low:.2f} / {middle:.2f} / {high:.2f}"
+        print(
+            f"{kind:<10} {m.count / m.raw_time:>12,.0f} {m.count / m.domain_time:>12,.0f} "
+            f"{m.ratio:>7.2f}  {spread:<28} {m.domain_cpu / m.raw_cpu:>9.2f}  {m.count}"
+        )
 
 
 if __name__ == "__main__":

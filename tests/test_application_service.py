@@ -429,9 +429,9 @@ def test_events_reload_equal_to_what_was_recorded(spec, monkeypatch):
     recorded = []
     save = spec.app.save
 
-    def capturing_save(*aggregates):
-        recorded.extend(e for agg in aggregates for e in agg.pending_events)
-        return save(*aggregates)
+    def capturing_save(*saved, **kwargs):  # aggregates, and the command record's event
+        recorded.extend(e for obj in saved for e in getattr(obj, "pending_events", [obj]))
+        return save(*saved, **kwargs)
 
     monkeypatch.setattr(spec.app, "save", capturing_save)
     opp = uuid4()

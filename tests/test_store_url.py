@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from eventsourcing.sqlite import SQLiteApplicationRecorder
 
 from adapters.bootstrap import bootstrap
 from adapters.store import (
@@ -97,7 +98,7 @@ def test_bootstrap_without_a_url_uses_the_environment_variable(tmp_path, monkeyp
     app = bootstrap()
     try:
         assert _sqlite_file(app) == f"{tmp_path}/from-env.db"
-        assert type(app.recorder).__module__ == "eventsourcing.sqlite"
+        assert isinstance(app.recorder, SQLiteApplicationRecorder)
     finally:
         app.close()
     assert (tmp_path / "from-env.db").exists()

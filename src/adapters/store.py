@@ -56,6 +56,7 @@ def parse_database_url(url: str) -> StoreConfig:
                 "PERSISTENCE_MODULE": "eventsourcing.sqlite",
                 "SQLITE_DBNAME": path,
                 "SQLITE_LOCK_TIMEOUT": "10",
+                "APPLICATION_RECORDER_TOPIC": "adapters.recorders:SQLiteCheckingRecorder",
             },
         )
     if scheme in ("postgresql", "postgres"):
@@ -72,6 +73,7 @@ def parse_database_url(url: str) -> StoreConfig:
             "POSTGRES_PASSWORD": unquote(parts.password or ""),
             "POSTGRES_CONNECT_TIMEOUT": "5",
             "POSTGRES_LOCK_TIMEOUT": "10",
+            "APPLICATION_RECORDER_TOPIC": "adapters.recorders:PostgresCheckingRecorder",
         }
         if schema:
             env["POSTGRES_SCHEMA"] = schema

@@ -22,7 +22,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, ClassVar, TypeVar
 from uuid import UUID
 
-from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.application import AggregateNotFoundError, Repository
 from eventsourcing.domain import DomainEventProtocol
 from eventsourcing.persistence import IntegrityError, JSONTranscoder, Transcoding
 
@@ -43,6 +43,7 @@ from salesdomain.people.commands import EnrolEmployee
 from salesdomain.people.employee import Employee
 from salesdomain.people.staff_register import STAFF_REGISTER_ID, StaffRegister
 from salesdomain.policy import SalesPolicy
+from salesdomain.saving import DecisionSaving, ReadRecordsMoved, only_read
 from salesdomain.sop import Role, recordable_step
 from salesdomain.transcodings import register_domain_transcodings
 from salesdomain.values import Actor
@@ -92,7 +93,7 @@ def _check_actor(command: Command, actor: Actor, uow: UnitOfWork) -> None:
         raise NotAuthorised(code, str(actor), f"does not hold the role {actor.role.label}")
 
 
-class SalesApplication(Application[UUID]):
+class SalesApplication(DecisionSaving):
     """The event-sourced sales system: one ordered log of every SOP event."""
 
     name = "SalesApplication"
@@ -115,7 +116,14 @@ class SalesApplication(Application[UUID]):
         self.verify_actors = verify_actors
         self.policy = policy or SalesPolicy()
         super().__init__(env)
-        self._latest = LatestAggregates(self.repository, self.recorder, self.CACHE_SIZE)
+        self._latest = LatestAggregates(
+            self.repository,
+            self.recorder,
+            self.CACHE_SIZE,
+            events_only=Repository(self.events),
+            snapshotted=tuple(self.snapshotting_intervals),
+        )
+        self._checks_in_save = self.checks_unchanged  # else one query per record read
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)
@@ -163,24 +171,31 @@ class SalesApplication(Application[UUID]):
                     return earlier
                 raise
             changed = uow.changed
-            changed_ids = {agg.id for agg in changed}
-            only_read = {
-                agg_id: version
-                for agg_id, version in source.served_from_cache.items()
-                if agg_id not in changed_ids
-            }
-            if not fresh and self._latest.evict_stale(only_read):
-                fresh = True  # a record this decision read has moved on: decide again
-                continue
+            if self._checks_in_save:
+                unchanged = only_read(source.read_versions, changed)
+            else:
+                stale = self._latest.evict_stale(only_read(source.served_from_cache, changed))
+                if stale and not fresh:
+                    fresh = True  # a record this decision read has moved on: decide again
+                    continue
+                unchanged = {}
             recorded = tuple(
                 RecordedEvent.of(event) for agg in changed for event in agg.pending_events
             )
             record = CommandRecord.handled(command, record_id, digest, actor, recorded)
             created = [agg for agg in changed if agg.pending_events[0].originator_version == 1]
             try:
-                recordings = self.save(*changed, record)
+                if unchanged:
+                    recordings = self.save(*changed, record, unchanged=unchanged)
+                else:
+                    recordings = self.save(*changed, record)
+            except ReadRecordsMoved as moved:
+                self._latest.evict(moved.moved)  # a record this decision read moved on
+                last_conflict = next(iter(moved.moved))
+                fresh = True
+                continue
             except IntegrityError:
-                self._latest.evict(changed_ids)
+                self._latest.evict({agg.id for agg in changed})
                 earlier = self._earlier_result(record_id, digest)
                 if earlier is not None:
                     return earlier

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate
+from eventsourcing.utils import get_topic
 
 from salesdomain import clock
 from salesdomain.commands import Command
@@ -123,16 +124,21 @@ class CommandRecord(Aggregate):
         digest: str,
         actor: Actor,
         events: tuple[RecordedEvent, ...],
-    ) -> CommandRecord:
-        return cls._create(
-            cls.Handled,
-            id=record_id,
-            command_id=command.command_id,
-            command=type(command).__name__,
-            digest=digest,
-            actor=actor,
-            outcome=RecordedEvents(events=events),
-        )
+    ) -> CommandRecord.Handled:
+        """The event that creates the record, to be saved with the command's events
+        (the record itself is only built when it is read back)."""
+        facts: dict[str, Any] = {
+            "originator_id": record_id,
+            "originator_version": cls.INITIAL_VERSION,
+            "timestamp": cls.Handled.create_timestamp(),
+            "originator_topic": get_topic(cls),
+            "command_id": command.command_id,
+            "command": type(command).__name__,
+            "digest": digest,
+            "actor": actor,
+            "outcome": RecordedEvents.model_construct(events=events),  # from trusted parts
+        }
+        return cls.Handled(**facts)
 
     def result(self) -> CommandResult:
         return CommandResult(self.command_id, self.command, self.outcome.events, replayed=True)

@@ -19,6 +19,7 @@ from salesdomain.errors import FieldProblem, InvalidCommand
 from salesdomain.sop import recordable_step
 
 COMMANDS: dict[str, type[Command]] = {}
+_NOT_DIGESTED = {"command_id"}
 
 
 class Command(BaseModel):
@@ -47,7 +48,9 @@ class Command(BaseModel):
 
     def digest(self) -> str:
         """A fingerprint of the command's content (without its id)."""
-        payload = self.model_dump(mode="json", exclude={"command_id"})
+        payload = self.__pydantic_serializer__.to_python(  # model_dump, minus its wrapper
+            self, mode="json", exclude=_NOT_DIGESTED
+        )
         canonical = json.dumps([type(self).__name__, payload], sort_keys=True)
         return hashlib.sha256(canonical.encode()).hexdigest()
 

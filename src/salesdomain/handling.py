@@ -7,7 +7,6 @@ The application service saves everything the unit of work touched, atomically.
 
 from __future__ import annotations
 
-import copy
 from collections import OrderedDict
 from collections.abc import Callable
 from datetime import datetime
@@ -29,7 +28,7 @@ C = TypeVar("C", bound=Command)
 
 
 class AggregateSource(Protocol):
-    def get(self, aggregate_id: UUID) -> Any: ...
+    def get(self, aggregate_id: UUID, kind: type[SopAggregate] | None = None) -> Any: ...
 
 
 class LatestAggregates:
@@ -43,8 +42,20 @@ class LatestAggregates:
     copies, so a refused or conflicting attempt never touches the cached state.
     """
 
-    def __init__(self, repository: Any, recorder: Any, size: int) -> None:
+    def __init__(
+        self,
+        repository: Any,
+        recorder: Any,
+        size: int,
+        *,
+        events_only: Any = None,
+        snapshotted: tuple[type[Any], ...] = (),
+    ) -> None:
         self._repository = repository
+        # Kinds that never have snapshots load from their events alone: one query
+        # (the snapshot store is not asked first), e.g. for a record not there yet.
+        self._events_only = events_only or repository
+        self._snapshotted = snapshotted
         self._recorder = recorder
         self._size = size
         self._items: OrderedDict[UUID, SopAggregate] = OrderedDict()
@@ -59,12 +70,13 @@ class LatestAggregates:
             if found is None:
                 return None
             self._items.move_to_end(aggregate_id)
-        return copy.deepcopy(found)
+        return found.__deepcopy__({})  # cheap: shares the immutable values
 
-    def load(self, aggregate_id: UUID) -> Any:
-        found = self._repository.get(aggregate_id)
+    def load(self, aggregate_id: UUID, kind: type[SopAggregate] | None = None) -> Any:
+        snapshots = kind is None or any(issubclass(s, kind) for s in self._snapshotted)
+        found = (self._repository if snapshots else self._events_only).get(aggregate_id)
         if isinstance(found, SopAggregate):
-            self.keep([copy.deepcopy(found)])
+            self.keep([found.__deepcopy__({})])
         return found
 
     def keep(self, aggregates: list[SopAggregate]) -> None:
@@ -98,14 +110,22 @@ class CachedSource:
         self._latest = latest
         self._fresh = fresh
         self.served_from_cache: dict[UUID, int] = {}
+        self.read_versions: dict[UUID, int] = {}  # every record read; 0: there was none
 
-    def get(self, aggregate_id: UUID) -> Any:
+    def get(self, aggregate_id: UUID, kind: type[SopAggregate] | None = None) -> Any:
         if not self._fresh:
             cached = self._latest.cached_copy(aggregate_id)
             if cached is not None:
                 self.served_from_cache[aggregate_id] = cached.version
+                self.read_versions[aggregate_id] = cached.version
                 return cached
-        return self._latest.load(aggregate_id)
+        try:
+            found = self._latest.load(aggregate_id, kind)
+        except AggregateNotFoundError:
+            self.read_versions[aggregate_id] = 0
+            raise
+        self.read_versions[aggregate_id] = found.version
+        return found
 
 
 class UnitOfWork:
@@ -123,7 +143,7 @@ class UnitOfWork:
             found: Any = self._touched[aggregate_id]
         else:
             try:
-                found = self._source.get(aggregate_id)
+                found = self._source.get(aggregate_id, kind)
             except AggregateNotFoundError:
                 raise RecordNotFound(_kind_name(kind), aggregate_id) from None
         if not isinstance(found, kind):

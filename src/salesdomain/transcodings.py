@@ -22,11 +22,12 @@ class ValueObjectTranscoding(Transcoding):
         self.name = cls.stored_as
         self._cls = cls
         self._field_by_field = holds_personal_data(cls) and not issubclass(cls, PersonalData)
+        self._to_json = cls.__pydantic_serializer__.to_python
 
     def encode(self, obj: ValueObject) -> Any:
         if self._field_by_field:
             return {name: getattr(obj, name) for name in type(obj).model_fields}
-        return obj.model_dump(mode="json")
+        return self._to_json(obj, mode="json")  # model_dump(mode="json"), minus its wrapper
 
     def decode(self, data: Any) -> ValueObject:
         if issubclass(self._cls, PersonalData):

@@ -1,0 +1,72 @@
+"""Saving what a command decided, in one atomic write (ADR 3, 6, 11).
+
+``DecisionSaving.save`` is eventsourcing's ``Application.save`` with its aggregates
+and events told apart by their classes: eventsourcing's runtime protocol checks cost
+more than the rest of its bookkeeping.  Anything else is collected as eventsourcing
+does, and its hooks (snapshots, ``_notify``, ``notify``) run as before.
+
+The records a decision only read are passed to the store as ``unchanged={id: version
+read}``.  A store that can (``checks_unchanged``, see ``adapters.recorders``) checks
+them inside the saving transaction and raises ``ReadRecordsMoved`` if any has a newer
+event; nothing is then saved.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.application import Application, ProcessingEvent
+from eventsourcing.domain import (
+    BaseAggregate,
+    DomainEvent,
+    DomainEventProtocol,
+    MutableOrImmutableAggregate,
+)
+from eventsourcing.persistence import Recording
+
+from salesdomain.aggregate import SopAggregate
+
+
+class ReadRecordsMoved(Exception):
+    """Raised by a store that checks ``unchanged`` while saving: some of those records
+    have newer events; nothing was saved."""
+
+    def __init__(self, moved: set[UUID]) -> None:
+        super().__init__(f"{len(moved)} record(s) read by the decision moved on")
+        self.moved = moved
+
+
+def only_read(read: Mapping[UUID, int], changed: list[SopAggregate]) -> dict[UUID, int]:
+    """The records of ``read`` (id: version read) that the decision did not change."""
+    changed_ids = {aggregate.id for aggregate in changed}
+    return {key: version for key, version in read.items() if key not in changed_ids}
+
+
+class DecisionSaving(Application[UUID]):
+    def save(
+        self,
+        *objs: MutableOrImmutableAggregate[UUID] | DomainEventProtocol[UUID] | None,
+        **kwargs: Any,
+    ) -> list[Recording[UUID]]:
+        processing: ProcessingEvent[UUID] = ProcessingEvent()
+        for obj in objs:
+            if isinstance(obj, BaseAggregate):
+                processing.events.extend(obj.collect_events())
+                processing.aggregates[obj.id] = obj
+            elif isinstance(obj, DomainEvent):
+                processing.events.append(obj)
+            else:
+                processing.collect_events(obj)
+        processing.saved_kwargs.update(kwargs)
+        recordings = self._record(processing)
+        self._take_snapshots(processing)
+        self._notify(recordings)
+        self.notify(processing.events)  # eventsourcing's deprecated hook, still honoured
+        return recordings
+
+    @property
+    def checks_unchanged(self) -> bool:
+        """Whether the store checks ``unchanged`` records while saving."""
+        return bool(getattr(self.recorder, "checks_unchanged", False))
