@@ -350,7 +350,8 @@ def test_scale_is_deterministic_for_a_seed(scaled: Run) -> None:
     finally:
         system.close()
     assert events == scaled.events
-    assert again.digest is not None and scaled.report.digest is not None
+    assert again.digest is not None
+    assert scaled.report.digest is not None
     assert again.digest.position == scaled.report.digest.position
     assert again.scale == scaled.report.scale
 
