@@ -34,7 +34,7 @@ class BulkWriter:
         self._pending: list[Any] = []
 
     # the unit of work's source: aggregates as this writer has them, else the store
-    def get(self, aggregate_id: UUID) -> Any:
+    def get(self, aggregate_id: UUID, kind: type[SopAggregate] | None = None) -> Any:
         found = self._live.get(aggregate_id)
         if found is None:
             found = self.app.repository.get(aggregate_id)  # AggregateNotFoundError if none
