@@ -29,14 +29,14 @@ from sqlalchemy import (
     Table,
     Text,
     and_,
-    bindparam,
     select,
     update,
 )
 from sqlalchemy.engine import Connection
 
-from projections.changes import Add, Insert, RowChange, Update, Upsert
+from projections.changes import RowChange
 from projections.projection import Projection, event_name
+from projections.statements import Statements
 from projections.types import UtcDateTime
 
 STATE = MetaData()
@@ -103,6 +103,7 @@ class ProjectionRunner:
         self.engine = engine
         self.log = log
         self._tables: dict[int, dict[str, Table]] = {}
+        self._statements = Statements(engine.dialect)
         STATE.create_all(engine)
         with engine.begin() as conn:
             if self._generation(conn, "active") is None:
@@ -218,7 +219,7 @@ class ProjectionRunner:
             if moved.rowcount != 1:
                 transaction.rollback()
                 return False  # another runner applied this batch first
-            _apply_all(conn, tables, changes)
+            self._statements.apply_all(conn, tables, changes)
         return True
 
     def _record_error(
@@ -342,110 +343,3 @@ class ProjectionRunner:
             error_event=row.error_event,
             error=row.error,
         )
-
-
-def _apply_all(conn: Connection, tables: dict[str, Table], changes: list[RowChange]) -> None:
-    """Apply changes in order per table, sending runs of alike changes as one
-    ``executemany`` (tables of one projection never depend on each other's rows)."""
-    by_table: dict[str, list[RowChange]] = {}
-    for change in changes:
-        by_table.setdefault(change.table, []).append(change)
-    for name, table_changes in by_table.items():
-        table = tables[name]
-        run: list[RowChange] = []
-        for change in table_changes:
-            if run and _shape(run[0]) != _shape(change):
-                _apply_run(conn, table, run)
-                run = []
-            run.append(change)
-        if run:
-            _apply_run(conn, table, run)
-
-
-def _shape(change: RowChange) -> tuple[Any, ...]:
-    if isinstance(change, Insert):
-        return (Insert, tuple(change.values))
-    if isinstance(change, Add):
-        return (Add, tuple(change.key), tuple(change.amounts))
-    return (type(change), tuple(change.key), tuple(change.values))
-
-
-def _apply_run(conn: Connection, table: Table, run: list[RowChange]) -> None:
-    first = run[0]
-    if len(run) == 1:
-        _apply(conn, table, first)
-    elif isinstance(first, Insert):
-        conn.execute(table.insert(), [dict(c.values) for c in run])  # type: ignore[union-attr]
-    elif isinstance(first, Update):
-        statement = (
-            table.update()
-            .where(*[table.c[col] == bindparam(f"key_{col}") for col in first.key])
-            .values({col: bindparam(f"set_{col}") for col in first.values})
-        )
-        conn.execute(
-            statement,
-            [
-                {
-                    **{f"key_{k}": v for k, v in c.key.items()},  # type: ignore[union-attr]
-                    **{f"set_{k}": v for k, v in c.values.items()},
-                }  # type: ignore[union-attr]
-                for c in run
-            ],
-        )
-    elif isinstance(first, Upsert):
-        statement = _dialect_insert(conn, table)
-        if first.values:
-            statement = statement.on_conflict_do_update(
-                index_elements=list(first.key),
-                set_={col: statement.excluded[col] for col in first.values},
-            )
-        else:
-            statement = statement.on_conflict_do_nothing(index_elements=list(first.key))
-        conn.execute(statement, [{**c.key, **c.values} for c in run])  # type: ignore[union-attr]
-    elif isinstance(first, Add):
-        statement = _dialect_insert(conn, table)
-        statement = statement.on_conflict_do_update(
-            index_elements=list(first.key),
-            set_={col: table.c[col] + statement.excluded[col] for col in first.amounts},
-        )
-        conn.execute(statement, [{**c.key, **c.amounts} for c in run])  # type: ignore[union-attr]
-
-
-def _apply(conn: Connection, table: Table, change: RowChange) -> None:
-    if isinstance(change, Insert):
-        conn.execute(table.insert().values(**change.values))
-    elif isinstance(change, Update):
-        conn.execute(table.update().where(*_match(table, change.key)).values(**change.values))
-    elif isinstance(change, Upsert):
-        _upsert(conn, table, {**change.key, **change.values}, list(change.key), change.values)
-    elif isinstance(change, Add):
-        values = {**change.key, **change.amounts}
-        insert = _dialect_insert(conn, table).values(**values)
-        increments = {col: table.c[col] + insert.excluded[col] for col in change.amounts}
-        conn.execute(insert.on_conflict_do_update(index_elements=list(change.key), set_=increments))
-
-
-def _upsert(
-    conn: Connection, table: Table, values: dict[str, Any], key: list[str], overwrite: Any
-) -> None:
-    insert = _dialect_insert(conn, table).values(**values)
-    if overwrite:
-        conn.execute(
-            insert.on_conflict_do_update(
-                index_elements=key, set_={col: insert.excluded[col] for col in overwrite}
-            )
-        )
-    else:
-        conn.execute(insert.on_conflict_do_nothing(index_elements=key))
-
-
-def _dialect_insert(conn: Connection, table: Table) -> Any:
-    if conn.dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
-    return insert(table)
-
-
-def _match(table: Table, key: dict[str, Any] | Any) -> list[Any]:
-    return [table.c[col] == value for col, value in key.items()]

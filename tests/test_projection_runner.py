@@ -10,7 +10,7 @@ import pytest
 from freezegun import freeze_time
 from sqlalchemy import Column, Integer, MetaData, String, Table, func, select
 
-import projections.runner as runner_module
+import projections.statements as statements_module
 from projections.audit import AuditTrail
 from projections.changes import Insert, RowChange
 from projections.log import ApplicationLog
@@ -57,19 +57,20 @@ def test_a_crash_mid_batch_stores_nothing_of_it_and_a_restart_equals_a_rebuild(
     runner = ProjectionRunner(Pipeline(), views, ApplicationLog(app))
     runner.catch_up(until=20, batch_size=10)
     calls = {"n": 0}
-    real_apply = runner_module._apply
+    real_execute = statements_module.execute
 
-    def crash_after_three(conn, table, change):
+    def crash_after_two(cursor, compiled, run):
         calls["n"] += 1
-        if calls["n"] > 3:
+        if calls["n"] > 2:
             raise KeyboardInterrupt("runner killed mid-batch")
-        real_apply(conn, table, change)
+        real_execute(cursor, compiled, run)
 
-    monkeypatch.setattr(runner_module, "_apply", crash_after_three)
+    monkeypatch.setattr(statements_module, "execute", crash_after_two)
     with pytest.raises(KeyboardInterrupt):
         runner.run_batch(batch_size=50)
+    assert calls["n"] == 3, "the crash came after some of the batch's rows were written"
     assert runner.position() == 20, "a half-applied batch must not move the position"
-    monkeypatch.setattr(runner_module, "_apply", real_apply)
+    monkeypatch.setattr(statements_module, "execute", real_execute)
     restarted = ProjectionRunner(Pipeline(), views, ApplicationLog(app))
     restarted.catch_up()
     incremental = _snapshot(restarted)

@@ -1,0 +1,178 @@
+"""Applying row changes: each shape of change compiled to SQL once, run on the DBAPI cursor.
+
+Building a SQLAlchemy statement, computing its cache key and binding its parameters
+for every change cost several times the database's own work (ADR 0012). A change's
+shape (kind, table, key columns, value columns) always gives the same SQL, so it is
+compiled once per table and dialect, and each change only supplies its values, passed
+through the same bind processors SQLAlchemy would use (UTC times, dates, decimals).
+The statements run on the connection's own DBAPI cursor, so inside the transaction
+that also moves the projection's position.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Table, bindparam
+from sqlalchemy.engine import Connection, Dialect
+
+from projections.changes import Add, Insert, RowChange, Update, Upsert
+
+Shape = tuple[type, str, tuple[str, ...], tuple[str, ...]]
+"""Kind of change, table, key columns, value columns."""
+
+
+def shape(change: RowChange) -> Shape:
+    if isinstance(change, Insert):
+        return (Insert, change.table, (), tuple(change.values))
+    if isinstance(change, Add):
+        return (Add, change.table, tuple(change.key), tuple(change.amounts))
+    return (type(change), change.table, tuple(change.key), tuple(change.values))
+
+
+def coalesce(changes: Sequence[RowChange]) -> list[RowChange]:
+    """Fold each change into the one before it when they touch the same row of the
+    same table and together mean one statement: ``Upsert`` or ``Update`` followed by an
+    ``Update`` (or an ``Upsert`` followed by an ``Upsert``) of the same key becomes one
+    change with the later values winning.  Only neighbours in a table's own list are
+    folded, and never when the values rewrite the key, so the result equals applying
+    the changes one by one."""
+    folded: list[RowChange] = []
+    for change in changes:
+        last = folded[-1] if folded else None
+        if (
+            isinstance(last, Upsert | Update)
+            and isinstance(change, Update | Upsert)
+            and not (isinstance(last, Update) and isinstance(change, Upsert))
+            and last.key == change.key
+            and last.key.keys().isdisjoint(last.values)
+            and last.key.keys().isdisjoint(change.values)
+        ):
+            folded[-1] = type(last)(last.table, last.key, {**last.values, **change.values})
+        else:
+            folded.append(change)
+    return folded
+
+
+def _dialect_insert(dialect: Dialect, table: Table) -> Any:
+    if dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    return insert(table)
+
+
+def _statement(dialect: Dialect, table: Table, kind: type, key: tuple, values: tuple) -> Any:
+    if kind is Insert:
+        return table.insert()
+    if kind is Update:
+        return (
+            table.update()
+            .where(*[table.c[col] == bindparam(f"key_{col}") for col in key])
+            .values({col: bindparam(f"set_{col}") for col in values})
+        )
+    insert = _dialect_insert(dialect, table)
+    if kind is Add:
+        set_ = {col: table.c[col] + insert.excluded[col] for col in values}
+        return insert.on_conflict_do_update(index_elements=list(key), set_=set_)
+    if values:  # Upsert
+        set_ = {col: insert.excluded[col] for col in values}
+        return insert.on_conflict_do_update(index_elements=list(key), set_=set_)
+    return insert.on_conflict_do_nothing(index_elements=list(key))
+
+
+@dataclass(frozen=True)
+class CompiledChange:
+    """The SQL of one shape and how to turn a change of that shape into parameters."""
+
+    sql: str
+    names: tuple[str, ...]  # bind names, in the order the SQL takes them if positional
+    sources: tuple[tuple[str, str], ...]  # (attribute of the change, column) per name
+    processors: tuple[tuple[int, Callable[[Any], Any]], ...]
+    positional: bool
+
+    def parameters(self, change: RowChange) -> Any:
+        row = [getattr(change, source)[column] for source, column in self.sources]
+        for index, process in self.processors:
+            row[index] = process(row[index])
+        return row if self.positional else dict(zip(self.names, row, strict=True))
+
+
+def compile_change(dialect: Dialect, table: Table, kind: type, key: tuple, values: tuple) -> Any:
+    columns = list(key) + list(values)
+    compiled = _statement(dialect, table, kind, key, values).compile(
+        dialect=dialect, column_keys=None if kind is Update else columns
+    )
+    assert not compiled.escaped_bind_names, "column names needing escapes are not supported"
+    names = tuple(compiled.positiontup or ()) if compiled.positional else tuple(compiled.binds)
+    value_source = {Insert: "values", Add: "amounts"}.get(kind, "values")
+    sources = []
+    for name in names:
+        if kind is Update:
+            prefix, _, column = name.partition("_")
+            sources.append(("key" if prefix == "key" else "values", column))
+        else:
+            sources.append(("key" if name in key else value_source, name))
+        if sources[-1][1] not in columns:
+            raise ValueError(f"{table.name}.{name} is not given by the change (a default?)")
+    processors = []
+    for index, name in enumerate(names):
+        bind_type = compiled.binds[name].type
+        process = bind_type.dialect_impl(dialect).bind_processor(dialect)
+        if process is not None:
+            processors.append((index, process))
+    return CompiledChange(
+        compiled.string, names, tuple(sources), tuple(processors), compiled.positional
+    )
+
+
+class Statements:
+    """Compiled statements of one projection, by table name and shape."""
+
+    def __init__(self, dialect: Dialect) -> None:
+        self.dialect = dialect
+        self._compiled: dict[Shape, CompiledChange] = {}
+
+    def compiled(self, table: Table, change: RowChange) -> CompiledChange:
+        kind, _, key, values = shape(change)
+        found = self._compiled.get((kind, table.name, key, values))
+        if found is None:
+            found = compile_change(self.dialect, table, kind, key, values)
+            self._compiled[(kind, table.name, key, values)] = found
+        return found
+
+    def apply_all(
+        self, conn: Connection, tables: dict[str, Table], changes: list[RowChange]
+    ) -> None:
+        """Apply changes in order per table, runs of one shape as one ``executemany``
+        (tables of one projection never depend on each other's rows)."""
+        by_table: dict[str, list[RowChange]] = {}
+        for change in changes:
+            by_table.setdefault(change.table, []).append(change)
+        cursor = conn.connection.cursor()
+        try:
+            for name, table_changes in by_table.items():
+                table = tables[name]
+                run: list[RowChange] = []
+                run_sql: CompiledChange | None = None
+                for change in coalesce(table_changes):
+                    compiled = self.compiled(table, change)
+                    if run and compiled is not run_sql:
+                        execute(cursor, run_sql, run)  # type: ignore[arg-type]
+                        run = []
+                    run.append(change)
+                    run_sql = compiled
+                if run:
+                    execute(cursor, run_sql, run)  # type: ignore[arg-type]
+        finally:
+            cursor.close()
+
+
+def execute(cursor: Any, compiled: CompiledChange, run: list[RowChange]) -> None:
+    """Send one run of alike changes (one statement, or one ``executemany``)."""
+    if len(run) == 1:
+        cursor.execute(compiled.sql, compiled.parameters(run[0]))
+    else:
+        cursor.executemany(compiled.sql, [compiled.parameters(c) for c in run])
