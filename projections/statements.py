@@ -90,11 +90,14 @@ class CompiledChange:
     sql: str
     names: tuple[str, ...]  # bind names, in the order the SQL takes them if positional
     sources: tuple[tuple[str, str], ...]  # (attribute of the change, column) per name
+    constants: tuple[tuple[int, Any], ...]  # (index, value) of names left to a default
     processors: tuple[tuple[int, Callable[[Any], Any]], ...]
     positional: bool
 
     def parameters(self, change: RowChange) -> Any:
         row = [getattr(change, source)[column] for source, column in self.sources]
+        for index, value in self.constants:
+            row.insert(index, value)
         for index, process in self.processors:
             row[index] = process(row[index])
         return row if self.positional else dict(zip(self.names, row, strict=True))
@@ -108,15 +111,16 @@ def compile_change(dialect: Dialect, table: Table, kind: type, key: tuple, value
     assert not compiled.escaped_bind_names, "column names needing escapes are not supported"
     names = tuple(compiled.positiontup or ()) if compiled.positional else tuple(compiled.binds)
     value_source = {Insert: "values", Add: "amounts"}.get(kind, "values")
-    sources = []
-    for name in names:
+    sources: list[tuple[str, str]] = []
+    constants: list[tuple[int, Any]] = []  # columns the change leaves to their default
+    for index, name in enumerate(names):
         if kind is Update:
             prefix, _, column = name.partition("_")
             sources.append(("key" if prefix == "key" else "values", column))
-        else:
+        elif name in columns:
             sources.append(("key" if name in key else value_source, name))
-        if sources[-1][1] not in columns:
-            raise ValueError(f"{table.name}.{name} is not given by the change (a default?)")
+        else:
+            constants.append((index, _scalar_default(table, name)))
     processors = []
     for index, name in enumerate(names):
         bind_type = compiled.binds[name].type
@@ -124,8 +128,20 @@ def compile_change(dialect: Dialect, table: Table, kind: type, key: tuple, value
         if process is not None:
             processors.append((index, process))
     return CompiledChange(
-        compiled.string, names, tuple(sources), tuple(processors), compiled.positional
+        compiled.string,
+        names,
+        tuple(sources),
+        tuple(constants),
+        tuple(processors),
+        compiled.positional,
     )
+
+
+def _scalar_default(table: Table, name: str) -> Any:
+    default = table.c[name].default if name in table.c else None
+    if default is None or not getattr(default, "is_scalar", False):
+        raise ValueError(f"{table.name}.{name} is not given by the change and has no constant")
+    return default.arg  # type: ignore[attr-defined]
 
 
 class Statements:
