@@ -33,6 +33,7 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.engine import Connection
+from sqlalchemy.schema import CreateTable
 
 from projections.changes import RowChange
 from projections.projection import Projection, event_name
@@ -52,6 +53,10 @@ projection_state = Table(
     Column("error_event", String(200)),
     Column("error", Text),
 )
+
+
+REBUILD_PAGE_SIZE = 5_000
+"""Events per page (and per transaction of each view) when a view is rebuilt."""
 
 
 class EventLog(Protocol):
@@ -137,9 +142,18 @@ class ProjectionRunner:
         return None if row is None else int(row[0])
 
     def _start_generation(self, conn: Connection, generation: int, status: str) -> None:
+        """Create the generation's tables; one being built gets its lookup indexes
+        only when it is complete (``_index``), as one sort is cheaper than keeping
+        them up to date row by row, and nobody reads it meanwhile."""
         tables = self.tables(generation)
         for table in tables.values():
-            table.create(conn, checkfirst=True)
+            if status == "building":
+                conn.execute(CreateTable(table, if_not_exists=True))
+                for index in table.indexes:
+                    if index.unique:
+                        index.create(conn, checkfirst=True)
+            else:
+                table.create(conn, checkfirst=True)
         conn.execute(
             projection_state.insert().values(
                 name=self.projection.name,
@@ -271,7 +285,7 @@ class ProjectionRunner:
 
     # ---- rebuild and status ----------------------------------------------------------
 
-    def rebuild(self, batch_size: int = 1000) -> int:
+    def rebuild(self, batch_size: int = REBUILD_PAGE_SIZE) -> int:
         """Build a fresh generation from position zero, then switch reads to it."""
         old, new = self.start_rebuild()
         self.catch_up(batch_size=batch_size, generation=new)
@@ -290,7 +304,12 @@ class ProjectionRunner:
         return old, new
 
     def finish_rebuild(self, old: int, new: int) -> int:
-        """Switch reads to the new generation in one transaction, then drop the old."""
+        """Index the new generation, switch reads to it in one transaction, then drop
+        the old."""
+        with self.engine.begin() as conn:
+            for table in self.tables(new).values():
+                for index in table.indexes:
+                    index.create(conn, checkfirst=True)
         with self.engine.begin() as conn:
             for generation, status in ((old, "retired"), (new, "active")):
                 conn.execute(
