@@ -218,3 +218,25 @@ def test_following_picks_up_new_events_until_stopped(store_url, app, views):
         stop.set()
         follower.join(timeout=10)
     assert not follower.is_alive()
+
+
+def test_a_rebuilt_generation_gets_its_lookup_indexes_before_it_serves(app, views):
+    from sqlalchemy import inspect
+
+    _deals(app, 1)
+    runner = ProjectionRunner(AuditTrail(), views, ApplicationLog(app))
+    runner.catch_up()
+
+    def indexes(generation: int) -> set[str]:
+        table = runner.tables(generation)["entries"]
+        return {index["name"] for index in inspect(views).get_indexes(table.name)}
+
+    defined = {index.name for index in runner.tables(1)["entries"].indexes}
+    assert len(defined) == 5
+    assert indexes(1) == defined
+    old, new = runner.start_rebuild()
+    runner.catch_up(generation=new)
+    assert indexes(new) == set(), "rows are loaded first, indexed once at the end"
+    runner.finish_rebuild(old, new)
+    assert runner.active_generation() == new
+    assert indexes(new) == {name.replace("_g1_", f"_g{new}_") for name in defined}
