@@ -11,7 +11,7 @@ that also moves the projection's position.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
@@ -19,10 +19,11 @@ from typing import Any
 from sqlalchemy import Table, bindparam
 from sqlalchemy.engine import Connection, Dialect
 
-from projections.changes import Add, Insert, RowChange, Update, Upsert
+from projections.changes import Add, Insert, RowChange, Update, coalesce
 from projections.types import UtcDateTime, sqlite_utc_text
 
-Shape = tuple[type, str, tuple[str, ...], tuple[str, ...]]
+Columns = tuple[str, ...]
+Shape = tuple[type, str, Columns, Columns]
 """Kind of change, table, key columns, value columns."""
 
 
@@ -34,39 +35,17 @@ def shape(change: RowChange) -> Shape:
     return (type(change), change.table, tuple(change.key), tuple(change.values))
 
 
-def coalesce(changes: Sequence[RowChange]) -> list[RowChange]:
-    """Fold each change into the one before it when they touch the same row of the
-    same table and together mean one statement: ``Upsert`` or ``Update`` followed by an
-    ``Update`` (or an ``Upsert`` followed by an ``Upsert``) of the same key becomes one
-    change with the later values winning.  Only neighbours in a table's own list are
-    folded, and never when the values rewrite the key, so the result equals applying
-    the changes one by one."""
-    folded: list[RowChange] = []
-    for change in changes:
-        last = folded[-1] if folded else None
-        if (
-            isinstance(last, Upsert | Update)
-            and isinstance(change, Update | Upsert)
-            and not (isinstance(last, Update) and isinstance(change, Upsert))
-            and last.key == change.key
-            and last.key.keys().isdisjoint(last.values)
-            and last.key.keys().isdisjoint(change.values)
-        ):
-            folded[-1] = type(last)(last.table, last.key, {**last.values, **change.values})
-        else:
-            folded.append(change)
-    return folded
-
-
 def _dialect_insert(dialect: Dialect, table: Table) -> Any:
     if dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
-    return insert(table)
+        from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+
+        return postgresql_insert(table)
+    from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+    return sqlite_insert(table)
 
 
-def _statement(dialect: Dialect, table: Table, kind: type, key: tuple, values: tuple) -> Any:
+def _statement(dialect: Dialect, table: Table, kind: type, key: Columns, values: Columns) -> Any:
     if kind is Insert:
         return table.insert()
     if kind is Update:
@@ -109,7 +88,9 @@ class CompiledChange:
         return row if self.positional else dict(zip(self.names, row, strict=True))
 
 
-def compile_change(dialect: Dialect, table: Table, kind: type, key: tuple, values: tuple) -> Any:
+def compile_change(
+    dialect: Dialect, table: Table, kind: type, key: Columns, values: Columns
+) -> CompiledChange:
     columns = list(key) + list(values)
     compiled = _statement(dialect, table, kind, key, values).compile(
         dialect=dialect, column_keys=None if kind is Update else columns

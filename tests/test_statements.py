@@ -22,8 +22,8 @@ from sqlalchemy import (
     text,
 )
 
-from projections.changes import Add, Insert, RowChange, Update, Upsert
-from projections.statements import Statements, coalesce
+from projections.changes import Add, Insert, RowChange, Update, Upsert, coalesce
+from projections.statements import Statements
 from projections.types import UtcDateTime, sqlite_utc_text
 
 T0 = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
