@@ -7,7 +7,7 @@ same transaction as the projection's new position.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -50,3 +50,27 @@ class Update:
 
 
 RowChange = Insert | Upsert | Add | Update
+
+
+def coalesce(changes: Sequence[RowChange]) -> list[RowChange]:
+    """Fold each change into the one before it when they touch the same row of the
+    same table and together mean one statement: ``Upsert`` or ``Update`` followed by an
+    ``Update`` (or an ``Upsert`` followed by an ``Upsert``) of the same key becomes one
+    change with the later values winning.  Only neighbours in a table's own list are
+    folded, and never when the values rewrite the key, so the result equals applying
+    the changes one by one."""
+    folded: list[RowChange] = []
+    for change in changes:
+        last = folded[-1] if folded else None
+        if (
+            isinstance(last, Upsert | Update)
+            and isinstance(change, Update | Upsert)
+            and not (isinstance(last, Update) and isinstance(change, Upsert))
+            and last.key == change.key
+            and last.key.keys().isdisjoint(last.values)
+            and last.key.keys().isdisjoint(change.values)
+        ):
+            folded[-1] = type(last)(last.table, last.key, {**last.values, **change.values})
+        else:
+            folded.append(change)
+    return folded

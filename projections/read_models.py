@@ -12,7 +12,13 @@ from projections.kpi import Kpi
 from projections.operations import Operations
 from projections.pipeline import Pipeline
 from projections.projection import Projection
-from projections.runner import EventLog, ProjectionRunner, ProjectionStatus, ProjectionStopped
+from projections.runner import (
+    REBUILD_PAGE_SIZE,
+    EventLog,
+    ProjectionRunner,
+    ProjectionStatus,
+    ProjectionStopped,
+)
 
 
 def default_projections() -> list[Projection]:
@@ -56,7 +62,9 @@ class ReadModels:
     def status(self) -> Sequence[ProjectionStatus]:
         return [runner.status() for runner in self.runners.values()]
 
-    def rebuild(self, names: Iterable[str] | None = None, page_size: int = 1000) -> dict[str, int]:
+    def rebuild(
+        self, names: Iterable[str] | None = None, page_size: int = REBUILD_PAGE_SIZE
+    ) -> dict[str, int]:
         """Rebuild the named views (default: all) from position zero in one pass over
         the log: each page is read and decoded once and fed to every view.  A view that
         stops on an event keeps serving its old copy; the others go on."""

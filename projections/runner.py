@@ -29,14 +29,15 @@ from sqlalchemy import (
     Table,
     Text,
     and_,
-    bindparam,
     select,
     update,
 )
 from sqlalchemy.engine import Connection
+from sqlalchemy.schema import CreateTable
 
-from projections.changes import Add, Insert, RowChange, Update, Upsert
+from projections.changes import RowChange
 from projections.projection import Projection, event_name
+from projections.statements import Statements
 from projections.types import UtcDateTime
 
 STATE = MetaData()
@@ -52,6 +53,10 @@ projection_state = Table(
     Column("error_event", String(200)),
     Column("error", Text),
 )
+
+
+REBUILD_PAGE_SIZE = 5_000
+"""Events per page (and per transaction of each view) when a view is rebuilt."""
 
 
 class EventLog(Protocol):
@@ -103,6 +108,7 @@ class ProjectionRunner:
         self.engine = engine
         self.log = log
         self._tables: dict[int, dict[str, Table]] = {}
+        self._statements = Statements(engine.dialect)
         STATE.create_all(engine)
         with engine.begin() as conn:
             if self._generation(conn, "active") is None:
@@ -136,9 +142,18 @@ class ProjectionRunner:
         return None if row is None else int(row[0])
 
     def _start_generation(self, conn: Connection, generation: int, status: str) -> None:
+        """Create the generation's tables; one being built gets its lookup indexes
+        only when it is complete (``_index``), as one sort is cheaper than keeping
+        them up to date row by row, and nobody reads it meanwhile."""
         tables = self.tables(generation)
         for table in tables.values():
-            table.create(conn, checkfirst=True)
+            if status == "building":
+                conn.execute(CreateTable(table, if_not_exists=True))
+                for index in table.indexes:
+                    if index.unique:
+                        index.create(conn, checkfirst=True)
+            else:
+                table.create(conn, checkfirst=True)
         conn.execute(
             projection_state.insert().values(
                 name=self.projection.name,
@@ -218,7 +233,7 @@ class ProjectionRunner:
             if moved.rowcount != 1:
                 transaction.rollback()
                 return False  # another runner applied this batch first
-            _apply_all(conn, tables, changes)
+            self._statements.apply_all(conn, tables, changes)
         return True
 
     def _record_error(
@@ -270,7 +285,7 @@ class ProjectionRunner:
 
     # ---- rebuild and status ----------------------------------------------------------
 
-    def rebuild(self, batch_size: int = 1000) -> int:
+    def rebuild(self, batch_size: int = REBUILD_PAGE_SIZE) -> int:
         """Build a fresh generation from position zero, then switch reads to it."""
         old, new = self.start_rebuild()
         self.catch_up(batch_size=batch_size, generation=new)
@@ -289,7 +304,12 @@ class ProjectionRunner:
         return old, new
 
     def finish_rebuild(self, old: int, new: int) -> int:
-        """Switch reads to the new generation in one transaction, then drop the old."""
+        """Index the new generation, switch reads to it in one transaction, then drop
+        the old."""
+        with self.engine.begin() as conn:
+            for table in self.tables(new).values():
+                for index in table.indexes:
+                    index.create(conn, checkfirst=True)
         with self.engine.begin() as conn:
             for generation, status in ((old, "retired"), (new, "active")):
                 conn.execute(
@@ -342,110 +362,3 @@ class ProjectionRunner:
             error_event=row.error_event,
             error=row.error,
         )
-
-
-def _apply_all(conn: Connection, tables: dict[str, Table], changes: list[RowChange]) -> None:
-    """Apply changes in order per table, sending runs of alike changes as one
-    ``executemany`` (tables of one projection never depend on each other's rows)."""
-    by_table: dict[str, list[RowChange]] = {}
-    for change in changes:
-        by_table.setdefault(change.table, []).append(change)
-    for name, table_changes in by_table.items():
-        table = tables[name]
-        run: list[RowChange] = []
-        for change in table_changes:
-            if run and _shape(run[0]) != _shape(change):
-                _apply_run(conn, table, run)
-                run = []
-            run.append(change)
-        if run:
-            _apply_run(conn, table, run)
-
-
-def _shape(change: RowChange) -> tuple[Any, ...]:
-    if isinstance(change, Insert):
-        return (Insert, tuple(change.values))
-    if isinstance(change, Add):
-        return (Add, tuple(change.key), tuple(change.amounts))
-    return (type(change), tuple(change.key), tuple(change.values))
-
-
-def _apply_run(conn: Connection, table: Table, run: list[RowChange]) -> None:
-    first = run[0]
-    if len(run) == 1:
-        _apply(conn, table, first)
-    elif isinstance(first, Insert):
-        conn.execute(table.insert(), [dict(c.values) for c in run])  # type: ignore[union-attr]
-    elif isinstance(first, Update):
-        statement = (
-            table.update()
-            .where(*[table.c[col] == bindparam(f"key_{col}") for col in first.key])
-            .values({col: bindparam(f"set_{col}") for col in first.values})
-        )
-        conn.execute(
-            statement,
-            [
-                {
-                    **{f"key_{k}": v for k, v in c.key.items()},  # type: ignore[union-attr]
-                    **{f"set_{k}": v for k, v in c.values.items()},
-                }  # type: ignore[union-attr]
-                for c in run
-            ],
-        )
-    elif isinstance(first, Upsert):
-        statement = _dialect_insert(conn, table)
-        if first.values:
-            statement = statement.on_conflict_do_update(
-                index_elements=list(first.key),
-                set_={col: statement.excluded[col] for col in first.values},
-            )
-        else:
-            statement = statement.on_conflict_do_nothing(index_elements=list(first.key))
-        conn.execute(statement, [{**c.key, **c.values} for c in run])  # type: ignore[union-attr]
-    elif isinstance(first, Add):
-        statement = _dialect_insert(conn, table)
-        statement = statement.on_conflict_do_update(
-            index_elements=list(first.key),
-            set_={col: table.c[col] + statement.excluded[col] for col in first.amounts},
-        )
-        conn.execute(statement, [{**c.key, **c.amounts} for c in run])  # type: ignore[union-attr]
-
-
-def _apply(conn: Connection, table: Table, change: RowChange) -> None:
-    if isinstance(change, Insert):
-        conn.execute(table.insert().values(**change.values))
-    elif isinstance(change, Update):
-        conn.execute(table.update().where(*_match(table, change.key)).values(**change.values))
-    elif isinstance(change, Upsert):
-        _upsert(conn, table, {**change.key, **change.values}, list(change.key), change.values)
-    elif isinstance(change, Add):
-        values = {**change.key, **change.amounts}
-        insert = _dialect_insert(conn, table).values(**values)
-        increments = {col: table.c[col] + insert.excluded[col] for col in change.amounts}
-        conn.execute(insert.on_conflict_do_update(index_elements=list(change.key), set_=increments))
-
-
-def _upsert(
-    conn: Connection, table: Table, values: dict[str, Any], key: list[str], overwrite: Any
-) -> None:
-    insert = _dialect_insert(conn, table).values(**values)
-    if overwrite:
-        conn.execute(
-            insert.on_conflict_do_update(
-                index_elements=key, set_={col: insert.excluded[col] for col in overwrite}
-            )
-        )
-    else:
-        conn.execute(insert.on_conflict_do_nothing(index_elements=key))
-
-
-def _dialect_insert(conn: Connection, table: Table) -> Any:
-    if conn.dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
-    return insert(table)
-
-
-def _match(table: Table, key: dict[str, Any] | Any) -> list[Any]:
-    return [table.c[col] == value for col, value in key.items()]

@@ -27,3 +27,13 @@ class UtcDateTime(TypeDecorator[datetime]):
         if value is None:
             return None
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def sqlite_utc_text(value: datetime | None) -> str | None:
+    """What ``UtcDateTime`` stores on SQLite for ``value`` (the text SQLAlchemy's
+    ``DATETIME`` writes after conversion to UTC), in one step; used for bulk writes."""
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        raise ValueError("read models store timezone-aware times only")
+    return value.astimezone(UTC).replace(tzinfo=None).isoformat(" ", "microseconds")

@@ -10,7 +10,7 @@ import pytest
 from freezegun import freeze_time
 from sqlalchemy import Column, Integer, MetaData, String, Table, func, select
 
-import projections.runner as runner_module
+import projections.statements as statements_module
 from projections.audit import AuditTrail
 from projections.changes import Insert, RowChange
 from projections.log import ApplicationLog
@@ -57,19 +57,20 @@ def test_a_crash_mid_batch_stores_nothing_of_it_and_a_restart_equals_a_rebuild(
     runner = ProjectionRunner(Pipeline(), views, ApplicationLog(app))
     runner.catch_up(until=20, batch_size=10)
     calls = {"n": 0}
-    real_apply = runner_module._apply
+    real_execute = statements_module.execute
 
-    def crash_after_three(conn, table, change):
+    def crash_after_two(cursor, compiled, run):
         calls["n"] += 1
-        if calls["n"] > 3:
+        if calls["n"] > 2:
             raise KeyboardInterrupt("runner killed mid-batch")
-        real_apply(conn, table, change)
+        real_execute(cursor, compiled, run)
 
-    monkeypatch.setattr(runner_module, "_apply", crash_after_three)
+    monkeypatch.setattr(statements_module, "execute", crash_after_two)
     with pytest.raises(KeyboardInterrupt):
         runner.run_batch(batch_size=50)
+    assert calls["n"] == 3, "the crash came after some of the batch's rows were written"
     assert runner.position() == 20, "a half-applied batch must not move the position"
-    monkeypatch.setattr(runner_module, "_apply", real_apply)
+    monkeypatch.setattr(statements_module, "execute", real_execute)
     restarted = ProjectionRunner(Pipeline(), views, ApplicationLog(app))
     restarted.catch_up()
     incremental = _snapshot(restarted)
@@ -217,3 +218,25 @@ def test_following_picks_up_new_events_until_stopped(store_url, app, views):
         stop.set()
         follower.join(timeout=10)
     assert not follower.is_alive()
+
+
+def test_a_rebuilt_generation_gets_its_lookup_indexes_before_it_serves(app, views):
+    from sqlalchemy import inspect
+
+    _deals(app, 1)
+    runner = ProjectionRunner(AuditTrail(), views, ApplicationLog(app))
+    runner.catch_up()
+
+    def indexes(generation: int) -> set[str]:
+        table = runner.tables(generation)["entries"]
+        return {index["name"] for index in inspect(views).get_indexes(table.name)}
+
+    defined = {index.name for index in runner.tables(1)["entries"].indexes}
+    assert len(defined) == 5
+    assert indexes(1) == defined
+    old, new = runner.start_rebuild()
+    runner.catch_up(generation=new)
+    assert indexes(new) == set(), "rows are loaded first, indexed once at the end"
+    runner.finish_rebuild(old, new)
+    assert runner.active_generation() == new
+    assert indexes(new) == {name.replace("_g1_", f"_g{new}_") for name in defined}

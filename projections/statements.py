@@ -1,0 +1,202 @@
+"""Applying row changes: each shape of change compiled to SQL once, run on the DBAPI cursor.
+
+Building a SQLAlchemy statement, computing its cache key and binding its parameters
+for every change cost several times the database's own work (ADR 0012). A change's
+shape (kind, table, key columns, value columns) always gives the same SQL, so it is
+compiled once per table and dialect, and each change only supplies its values, passed
+through the same bind processors SQLAlchemy would use (UTC times, dates, decimals).
+The statements run on the connection's own DBAPI cursor, so inside the transaction
+that also moves the projection's position.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta, timezone
+from typing import Any
+
+from sqlalchemy import Table, bindparam
+from sqlalchemy.engine import Connection, Dialect
+
+from projections.changes import Add, Insert, RowChange, Update, coalesce
+from projections.types import UtcDateTime, sqlite_utc_text
+
+Columns = tuple[str, ...]
+Shape = tuple[type, str, Columns, Columns]
+"""Kind of change, table, key columns, value columns."""
+
+
+def shape(change: RowChange) -> Shape:
+    if isinstance(change, Insert):
+        return (Insert, change.table, (), tuple(change.values))
+    if isinstance(change, Add):
+        return (Add, change.table, tuple(change.key), tuple(change.amounts))
+    return (type(change), change.table, tuple(change.key), tuple(change.values))
+
+
+def _dialect_insert(dialect: Dialect, table: Table) -> Any:
+    if dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+
+        return postgresql_insert(table)
+    from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+    return sqlite_insert(table)
+
+
+def _statement(dialect: Dialect, table: Table, kind: type, key: Columns, values: Columns) -> Any:
+    if kind is Insert:
+        return table.insert()
+    if kind is Update:
+        return (
+            table.update()
+            .where(*[table.c[col] == bindparam(f"key_{col}") for col in key])
+            .values({col: bindparam(f"set_{col}") for col in values})
+        )
+    insert = _dialect_insert(dialect, table)
+    if kind is Add:
+        set_ = {col: table.c[col] + insert.excluded[col] for col in values}
+        return insert.on_conflict_do_update(index_elements=list(key), set_=set_)
+    if values:  # Upsert
+        set_ = {col: insert.excluded[col] for col in values}
+        return insert.on_conflict_do_update(index_elements=list(key), set_=set_)
+    return insert.on_conflict_do_nothing(index_elements=list(key))
+
+
+@dataclass(frozen=True)
+class CompiledChange:
+    """The SQL of one shape and how to turn a change of that shape into parameters."""
+
+    sql: str
+    names: tuple[str, ...]  # bind names, in the order the SQL takes them if positional
+    fetch: tuple[tuple[str, tuple[str, ...]], ...]  # (attribute of the change, its columns)
+    constants: tuple[Any, ...]  # values of the names the change leaves to a default
+    order: tuple[int, ...] | None  # fetched values + constants -> names (None: same order)
+    processors: tuple[tuple[int, Callable[[Any], Any]], ...]
+    positional: bool
+
+    def parameters(self, change: RowChange) -> Any:
+        row: list[Any] = []
+        for source, columns in self.fetch:
+            row += map(getattr(change, source).__getitem__, columns)
+        row += self.constants
+        if self.order is not None:
+            row = [row[index] for index in self.order]
+        for index, process in self.processors:
+            row[index] = process(row[index])
+        return row if self.positional else dict(zip(self.names, row, strict=True))
+
+
+def compile_change(
+    dialect: Dialect, table: Table, kind: type, key: Columns, values: Columns
+) -> CompiledChange:
+    columns = list(key) + list(values)
+    compiled = _statement(dialect, table, kind, key, values).compile(
+        dialect=dialect, column_keys=None if kind is Update else columns
+    )
+    assert not compiled.escaped_bind_names, "column names needing escapes are not supported"
+    names = tuple(compiled.positiontup or ()) if compiled.positional else tuple(compiled.binds)
+    value_source = "amounts" if kind is Add else "values"
+    if kind is Update:
+        bound = [f"key_{col}" for col in key] + [f"set_{col}" for col in values]
+    else:
+        bound = list(columns)
+    defaults = [name for name in names if name not in bound]
+    fetched = bound + defaults
+    if sorted(fetched) != sorted(names):
+        raise ValueError(f"{table.name}: cannot match {names} to the change's {fetched}")
+    order = [fetched.index(name) for name in names]
+    processors = []
+    for index, name in enumerate(names):
+        process = _processor(compiled.binds[name].type, dialect)
+        if process is not None:
+            processors.append((index, process))
+    return CompiledChange(
+        sql=compiled.string,
+        names=names,
+        fetch=tuple(
+            (source, tuple(cols)) for source, cols in (("key", key), (value_source, values)) if cols
+        ),
+        constants=tuple(_scalar_default(table, name) for name in defaults),
+        order=None if order == list(range(len(names))) else tuple(order),
+        processors=tuple(processors),
+        positional=compiled.positional,
+    )
+
+
+_PROBES = (
+    datetime(2026, 3, 2, 9, 0, tzinfo=UTC),
+    datetime(1999, 12, 31, 23, 59, 59, 999_999, tzinfo=timezone(timedelta(hours=8))),
+    None,
+)
+
+
+def _processor(bind_type: Any, dialect: Dialect) -> Callable[[Any], Any] | None:
+    """SQLAlchemy's bind processor for the type, or a faster one proven equal to it."""
+    process = bind_type.dialect_impl(dialect).bind_processor(dialect)
+    if (
+        isinstance(bind_type, UtcDateTime)
+        and dialect.name == "sqlite"
+        and process is not None
+        and all(sqlite_utc_text(probe) == process(probe) for probe in _PROBES)
+    ):
+        return sqlite_utc_text
+    return process  # type: ignore[no-any-return]
+
+
+def _scalar_default(table: Table, name: str) -> Any:
+    default = table.c[name].default if name in table.c else None
+    if default is None or not getattr(default, "is_scalar", False):
+        raise ValueError(f"{table.name}.{name} is not given by the change and has no constant")
+    return default.arg  # type: ignore[attr-defined]
+
+
+class Statements:
+    """Compiled statements of one projection, by table name and shape."""
+
+    def __init__(self, dialect: Dialect) -> None:
+        self.dialect = dialect
+        self._compiled: dict[Shape, CompiledChange] = {}
+
+    def compiled(self, table: Table, change: RowChange) -> CompiledChange:
+        kind, _, key, values = shape(change)
+        found = self._compiled.get((kind, table.name, key, values))
+        if found is None:
+            found = compile_change(self.dialect, table, kind, key, values)
+            self._compiled[(kind, table.name, key, values)] = found
+        return found
+
+    def apply_all(
+        self, conn: Connection, tables: dict[str, Table], changes: list[RowChange]
+    ) -> None:
+        """Apply changes in order per table, runs of one shape as one ``executemany``
+        (tables of one projection never depend on each other's rows)."""
+        by_table: dict[str, list[RowChange]] = {}
+        for change in changes:
+            by_table.setdefault(change.table, []).append(change)
+        cursor = conn.connection.cursor()
+        try:
+            for name, table_changes in by_table.items():
+                table = tables[name]
+                run: list[RowChange] = []
+                run_sql: CompiledChange | None = None
+                for change in coalesce(table_changes):
+                    compiled = self.compiled(table, change)
+                    if run and compiled is not run_sql:
+                        execute(cursor, run_sql, run)  # type: ignore[arg-type]
+                        run = []
+                    run.append(change)
+                    run_sql = compiled
+                if run:
+                    execute(cursor, run_sql, run)  # type: ignore[arg-type]
+        finally:
+            cursor.close()
+
+
+def execute(cursor: Any, compiled: CompiledChange, run: list[RowChange]) -> None:
+    """Send one run of alike changes (one statement, or one ``executemany``)."""
+    if len(run) == 1:
+        cursor.execute(compiled.sql, compiled.parameters(run[0]))
+    else:
+        cursor.executemany(compiled.sql, [compiled.parameters(c) for c in run])
