@@ -109,11 +109,12 @@ def record(
         print_json(state)
         return
     when_text = f"as of {moment(moment_asked)}" if moment_asked else f"at version {version}"
-    table = Table(
-        title=f"{state['kind']} {record_id} {when_text}: version {state['version']}, "
+    out().print(
+        f"{state['kind']} {record_id} {when_text}: version {state['version']}, "
         f"last changed {moment(state['modified_on'])}",
-        title_justify="left",
+        soft_wrap=True,
     )
+    table = Table()
     table.add_column("Fact")
     table.add_column("Value")
     for name, value in state.items():

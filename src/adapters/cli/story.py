@@ -21,7 +21,6 @@ from adapters.cli.common import (
     reported,
 )
 from projections.story import CaseStory, StoryEntry, case_story, verified_case_story
-from salesdomain.past import moment
 from salesdomain.sop import Role
 
 
@@ -67,12 +66,16 @@ def story_table(told: CaseStory) -> Table:
         f"(to log position {told.position:,})",
         title_justify="left",
     )
-    for column in ("Pos", "Time", "Part", "SOP step", "Actor", "Record", "What happened"):
-        table.add_column(column, justify="right" if column == "Pos" else "left")
+    for column in ("Pos", "Time (UTC)", "Part", "SOP step", "Actor", "Record", "What happened"):
+        table.add_column(
+            column,
+            justify="right" if column == "Pos" else "left",
+            no_wrap=column in ("Time (UTC)", "SOP step", "Record"),
+        )
     for e in told.entries:
         table.add_row(
             str(e.position),
-            moment(e.recorded_at),
+            f"{e.recorded_at:%Y-%m-%d %H:%M}",
             e.part,
             f"{e.sop_step} {e.step_title}",
             f"{e.actor_name or e.actor_id[:8]} ({Role(e.actor_role).label})",
