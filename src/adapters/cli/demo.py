@@ -24,7 +24,7 @@ from rich.progress import (
 from rich.table import Table
 
 from adapters.cli.common import DatabaseUrl, err, open_system, out, print_json, reported
-from adapters.cli.conformance import show_findings
+from adapters.cli.conformance_tables import show_findings
 from adapters.cli.tables import funnel_table, history_table, kpi_rows_table
 from adapters.demo import DemoReport, run_demo
 
