@@ -249,8 +249,15 @@ def test_cli_demo_prints_the_histories_and_the_quarter(tmp_path, monkeypatch) ->
         "KPIs by representative against targets (CNY)",
         "Audit digest (hash chain head, ADR 10): position",
         "command records stored in sqlite:///salesdomain-demo.db",
+        "SOP conformance of 2026-Q1",
+        "Breaches (1, 0 still open)",
+        "Overrides, approved (2)",
+        "0 policy versions not judged.",
     ):
         assert heading in result.output
+    breach = next(line for line in result.output.splitlines() if "2026-03-17 │ 2.6.1" in line)
+    assert "late" in breach
+    assert "Ada Zhou, After-sales" in breach
     assert "The quarter" in result.stderr  # the progress bar
     assert (tmp_path / "salesdomain-demo.db").exists()
 
@@ -263,6 +270,28 @@ def test_cli_rejects_a_bad_database_url() -> None:
     assert "SALESDOMAIN_DATABASE_URL" in result.output
     result = CliRunner().invoke(cli, ["demo", "--database-url", "oracle://x"])
     assert result.exit_code == 2
+
+
+def test_the_conformance_review_finds_the_late_complaint_answer_and_two_overrides(
+    demo: Run,
+) -> None:
+    review = demo.report.conformance
+    assert review is not None
+    assert review.as_at == demo.report.finished
+    (breach,) = review.breaches
+    assert (breach.rule, breach.sop_step, breach.status.value) == (
+        "feedback_answered_in_time",
+        "2.6.1",
+        "late",
+    )
+    assert (breach.responsible.name, breach.responsible.team) == ("Ada Zhou", "After-sales")
+    (responded,) = demo.named("ServiceCase.Responded")
+    assert breach.actual == responded.responded_at
+    assert breach.due == responded.respond_by
+    assert [o.sop_step for o in review.overrides] == ["2.3.3", "2.4.1"]
+    assert [o.approved_by.name for o in review.overrides] == ["Mia Chen", "Bob Liu"]
+    assert review.policy_mismatches == ()
+    assert review.events_reviewed == demo.report.events
 
 
 def test_the_report_has_kpis_against_targets_and_the_chains_digest(demo: Run) -> None:
@@ -365,3 +394,7 @@ def test_cli_demo_scale_as_json(tmp_path) -> None:
     assert summary["scale"]["events"] >= 500
     assert summary["digest"]["position"] == summary["events"] + summary["commands"]
     assert summary["kpi"][0]["period"] == "2026-Q1"
+    review = summary["conformance"]
+    assert (review["period_start"], review["period_end"]) == ("2026-01-01", "2026-03-31")
+    assert [b["responsible"]["name"] for b in review["breaches"]] == ["Ada Zhou"]
+    assert len(review["overrides"]) == 2

@@ -18,7 +18,7 @@ from sqlalchemy import select
 from typer.testing import CliRunner
 
 from adapters.bootstrap import build_system
-from adapters.web.cli import token_cli
+from adapters.cli import app as cli
 from adapters.web.tokens import CannotIssue, TokenStore, api_tokens, employee_actor
 from salesdomain.commands import COMMANDS
 from salesdomain.sop import Role
@@ -72,8 +72,9 @@ def test_issue_list_and_revoke_from_the_command_line(tmp_path: Path) -> None:
         founded(web, [(b.register(), b.ALICE)])
     runner = CliRunner()
     issued = runner.invoke(
-        token_cli,
+        cli,
         [
+            "token",
             "issue",
             "--employee",
             str(b.ALICE.employee_id),
@@ -87,27 +88,27 @@ def test_issue_list_and_revoke_from_the_command_line(tmp_path: Path) -> None:
     lines = dict(line.split(":", 1) for line in issued.output.splitlines() if ":" in line)
     token_id, secret = lines["token id"].strip(), lines["token"].strip()
     assert "Alice Rep (sales representative)" in lines["acts as"]
-    listed = runner.invoke(token_cli, ["list", "--database-url", url])
+    listed = runner.invoke(cli, ["token", "list", "--database-url", url])
     assert token_id in listed.output
     assert "active" in listed.output
     assert secret not in listed.output
     system = build_system(url)
     try:
         assert TokenStore(system.views.engine).authenticate(secret) is not None
-        revoked = runner.invoke(token_cli, ["revoke", token_id, "--database-url", url])
+        revoked = runner.invoke(cli, ["token", "revoke", token_id, "--database-url", url])
         assert revoked.exit_code == 0, revoked.output
         assert TokenStore(system.views.engine).authenticate(secret) is None
     finally:
         system.close()
-    assert "revoked" in runner.invoke(token_cli, ["list", "--database-url", url]).output
+    assert "revoked" in runner.invoke(cli, ["token", "list", "--database-url", url]).output
     refused = runner.invoke(
-        token_cli,
-        ["issue", "--employee", str(uuid4()), "--role", "hr", "--database-url", url],
+        cli,
+        ["token", "issue", "--employee", str(uuid4()), "--role", "hr", "--database-url", url],
     )
-    assert refused.exit_code == 1
+    assert refused.exit_code == 4
     assert "no token issued: no employee" in refused.output
-    unknown = runner.invoke(token_cli, ["revoke", "no-such-id", "--database-url", url])
-    assert unknown.exit_code == 1
+    unknown = runner.invoke(cli, ["token", "revoke", "no-such-id", "--database-url", url])
+    assert unknown.exit_code == 6
 
 
 def test_openapi_lists_every_command_with_its_own_schema() -> None:
@@ -142,12 +143,12 @@ def test_the_founder_gets_the_first_token_and_enrols_themselves() -> None:
 
 
 def test_serve_answers_on_the_given_port(tmp_path: Path) -> None:
-    """``serve`` (as the CLI registers it) starts uvicorn on the store and port given."""
+    """``salesdomain serve`` starts uvicorn on the store and port given."""
     port = _free_port()
     url = f"sqlite:///{tmp_path}/serve.db"
-    script = "import typer; from adapters.web.cli import serve; typer.run(serve)"
+    script = "from adapters.cli import main; main()"
     server = subprocess.Popen(
-        [sys.executable, "-c", script, "--port", str(port), "--database-url", url],
+        [sys.executable, "-c", script, "serve", "--port", str(port), "--database-url", url],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )

@@ -37,6 +37,7 @@ from uuid import UUID, uuid5
 
 from adapters import demo_scale
 from projections.appraisal_actuals import appraisal_actuals
+from projections.conformance import ConformanceReport, conformance_report
 from projections.integrity import ChainKeeper, Digest
 from projections.kpi import KpiRow, kpi_table
 from projections.log import SKIPPED_TOPIC as COMMAND_RECORD_TOPIC
@@ -264,6 +265,8 @@ class DemoReport:
     digest: Digest | None = None
     """The hash chain's head after the run: position and link (ADR 10)."""
     scale: demo_scale.ScaleSummary | None = None
+    conformance: ConformanceReport | None = None
+    """The quarter reviewed against the SOP from the raw log, as at the run's end (ADR 15)."""
 
 
 # ---- the company: people, ids, clock ------------------------------------------------------
@@ -1849,6 +1852,13 @@ def run_demo(
     report.escalations = escalation_summaries(app, quarter.appraisals)
     report.pipeline = pipeline_summary(system, finished)
     report.kpi = kpi_against_targets(system, finished)
+    if progress is not None:
+        progress("Conformance review of the log", 0, 1)
+    report.conformance = conformance_report(
+        app, app.policy, QUARTER.start, QUARTER.end, as_at=finished
+    )
+    if progress is not None:
+        progress("Conformance review of the log", 1, 1)
     keeper = ChainKeeper(system.views.engine, app)
     keeper.catch_up()
     report.digest = keeper.digest()

@@ -60,15 +60,20 @@ def forget_data_subject(
     app: SalesApplication = getattr(target, "app", target)  # type: ignore[assignment]
     vault = vault_of(app)
     record_id = customer_id or subject_id
+    # built from plain data so that a bad reason is an InvalidCommand naming the field
     command: Command = (
-        ForgetContactPerson(
-            customer_id=customer_id,
-            subject_id=subject_id,
-            reason=reason,
-            requested_by=requested_by,
+        ForgetContactPerson.build(
+            {
+                "customer_id": customer_id,
+                "subject_id": subject_id,
+                "reason": reason,
+                "requested_by": requested_by,
+            }
         )
         if customer_id is not None
-        else ForgetCandidate(candidate_id=subject_id, reason=reason, requested_by=requested_by)
+        else ForgetCandidate.build(
+            {"candidate_id": subject_id, "reason": reason, "requested_by": requested_by}
+        )
     )
     already = _forgotten_in_record(app, record_id, subject_id)
     result = None

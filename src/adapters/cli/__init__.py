@@ -16,12 +16,17 @@ import typer
 from adapters.cli import (
     catalogue,
     chain,
+    conformance,
     demo,
+    forgetting,
     importing,
     maintenance,
+    past,
     reading,
     records,
     running,
+    story,
+    web,
 )
 
 app = typer.Typer(
@@ -35,15 +40,23 @@ app.command("demo")(demo.demo)
 # doing: any SOP step as a named employee; taking over records (SOP 4.1.2)
 app.command("run")(running.run)
 app.add_typer(importing.import_app, name="import")
+app.add_typer(forgetting.forget_app, name="forget")
 # reading
 app.command("pipeline")(reading.pipeline)
 app.command("kpi")(reading.kpi)
 app.command("audit")(records.audit)
 app.command("history")(records.history)
 app.command("staff")(records.staff_list)
+app.command("story")(story.story)
+app.add_typer(past.as_of_app, name="as-of")
+# reviewing: the SOP's rules re-run over the event log
+app.command("conformance")(conformance.conformance)
 # keeping: read models and the hash chain
 app.add_typer(maintenance.views_app, name="views")
 app.add_typer(chain.chain_app, name="chain")
+# the web API: its tokens, and the server with the dashboard
+app.add_typer(web.token_cli, name="token")
+app.command("serve")(web.serve)
 # reference: no store needed
 app.command("commands")(running.commands)
 app.command("steps")(catalogue.list_steps)

@@ -17,7 +17,9 @@ from uuid import UUID
 import psycopg
 import typer
 from eventsourcing.persistence import InterfaceError, OperationalError
+from pydantic import BaseModel
 from rich.console import Console
+from rich.markup import escape
 from sqlalchemy.exc import OperationalError as SqlOperationalError
 
 from adapters.bootstrap import System, build_system
@@ -50,6 +52,7 @@ class ExitCode(IntEnum):
     BAD_FILE = 9  # an input file that cannot be read as JSON / CSV
     VIEW_STOPPED = 10  # a read model stopped on an event it cannot handle
     STORE_UNAVAILABLE = 11  # the database cannot be reached or used
+    BREACHES_FOUND = 12  # conformance --fail-on-breach: the review found breaches
 
 
 DOMAIN_EXIT_CODES: dict[type[SalesDomainError], ExitCode] = {
@@ -82,11 +85,22 @@ class Failure(Exception):
 
 
 def out() -> Console:
-    return Console(width=None if sys.stdout.isatty() else 150, highlight=False)
+    """Standard output.  Stored data is printed as it is: no markup or emoji codes are
+    read in it ("[erased]" stays); a line that is styled says ``markup=True`` and
+    escapes its data."""
+    return Console(
+        width=None if sys.stdout.isatty() else 150, highlight=False, markup=False, emoji=False
+    )
 
 
 def err() -> Console:
-    return Console(stderr=True, width=None if sys.stderr.isatty() else 150, highlight=False)
+    return Console(
+        stderr=True,
+        width=None if sys.stderr.isatty() else 150,
+        highlight=False,
+        markup=False,
+        emoji=False,
+    )
 
 
 def report_failure(
@@ -97,7 +111,7 @@ def report_failure(
         print(json.dumps(payload, sort_keys=True), file=sys.stderr)
     else:
         console = err()
-        console.print(f"[red]error:[/red] {message}", markup=True, soft_wrap=True)
+        console.print(f"[red]error:[/red] {escape(message)}", markup=True, soft_wrap=True)
         for line in details:
             console.print(f"  {line}", markup=False, soft_wrap=True)
     raise typer.Exit(int(code))
@@ -189,6 +203,8 @@ def plain(value: Any) -> Any:
     """A value as stable JSON: money and figures as decimal strings, times as ISO 8601."""
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         return {f.name: plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, BaseModel):
+        return {name: plain(getattr(value, name)) for name in type(value).model_fields}
     if isinstance(value, dict):
         return {str(plain(k)): plain(v) for k, v in value.items()}
     if isinstance(value, list | tuple | set | frozenset):

@@ -24,6 +24,7 @@ from rich.progress import (
 from rich.table import Table
 
 from adapters.cli.common import DatabaseUrl, err, open_system, out, print_json, reported
+from adapters.cli.conformance_tables import show_findings
 from adapters.cli.tables import funnel_table, history_table, kpi_rows_table
 from adapters.demo import DemoReport, run_demo
 
@@ -80,6 +81,18 @@ def print_kpi(report: DemoReport, console: Console) -> None:
         console.print(kpi_rows_table(report.kpi, "KPIs by representative against targets"))
 
 
+def print_conformance(report: DemoReport, console: Console) -> None:
+    found = report.conformance
+    if found is not None:
+        console.print(
+            f"[bold]SOP conformance of {report.period}[/bold] (from the raw event log, as at "
+            f"{found.as_at:%Y-%m-%d %H:%M} UTC; `salesdomain conformance` for steps per team "
+            "and person):",
+            markup=True,
+        )
+        show_findings(found, console)
+
+
 def print_digest(report: DemoReport, console: Console) -> None:
     if report.digest is not None:
         console.print(
@@ -95,6 +108,7 @@ REPORT_STEPS: list[ReportStep] = [
     print_scale,
     print_pipeline,
     print_kpi,
+    print_conformance,
     print_digest,
 ]
 
@@ -155,13 +169,17 @@ def demo(
                 "scale": report.scale,
                 "pipeline": report.pipeline,
                 "kpi": report.kpi,
+                "conformance": (
+                    report.conformance.model_dump(mode="json") if report.conformance else None
+                ),
             }
         )
         return
     console = out()
     console.print(
         f"[bold]A quarter of a small company ({report.period}), seed {report.seed}[/bold]: "
-        f"{report.started:%Y-%m-%d} to {report.finished:%Y-%m-%d}, simulated clock"
+        f"{report.started:%Y-%m-%d} to {report.finished:%Y-%m-%d}, simulated clock",
+        markup=True,
     )
     for print_step in REPORT_STEPS:
         print_step(report, console)

@@ -7,6 +7,7 @@ import time
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from adapters.cli.common import (
@@ -82,7 +83,9 @@ def follow(
                 before = {s.name: s.position for s in system.views.status()}
                 reached = system.views.catch_up()
                 for name, stopped in system.views.stopped.items():
-                    err().print(f"[yellow]view {name} stopped:[/yellow] {stopped}")
+                    err().print(
+                        f"[yellow]view {name} stopped:[/yellow] {escape(str(stopped))}", markup=True
+                    )
                 moved = {n: p for n, p in reached.items() if p != before.get(n)}
                 if moved:
                     err().print(

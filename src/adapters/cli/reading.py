@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime
 from typing import Annotated, Any, Literal
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 from sqlalchemy import func, select
 
@@ -25,15 +26,18 @@ from adapters.cli.common import (
     when,
 )
 from adapters.cli.tables import funnel_table, kpi_rows_table
-from adapters.demo import pipeline_summary
-from projections.kpi import kpi_table
-from projections.pipeline import pipeline_as_of
+from adapters.demo import PipelineSummary, pipeline_summary
+from projections.kpi import KpiRow, kpi_table
+from projections.pipeline import PipelineRow, pipeline_as_of
 
 
 def caught_up(system: System) -> None:
     system.views.catch_up()
     for name, stopped in system.views.stopped.items():
-        err().print(f"[yellow]warning:[/yellow] view {name} is behind: {stopped}")
+        err().print(
+            f"[yellow]warning:[/yellow] view {name} is behind: {escape(str(stopped))}",
+            markup=True,
+        )
 
 
 def pipeline(
@@ -46,15 +50,22 @@ def pipeline(
     with reported(as_json), open_system(ctx, database_url) as system:
         at = when(as_of, "--as-of") or datetime.now(UTC)
         caught_up(system)
-        runner = system.views.runner("pipeline")
-        rows = pipeline_as_of(
-            runner.engine, runner.tables(), system.app.policy.stage_probability, at
-        )
-        summary = pipeline_summary(system, at)
+        rows, summary = pipeline_rows(system, at)
     if as_json:
         print_json({"as_of": at, "opportunities": rows, "summary": summary})
         return
-    table = Table(title=f"Pipeline at {at:%Y-%m-%d %H:%M} UTC", title_justify="left")
+    show_pipeline(f"Pipeline at {at:%Y-%m-%d %H:%M} UTC", rows, summary)
+
+
+def pipeline_rows(system: System, at: datetime) -> tuple[list[PipelineRow], PipelineSummary]:
+    """Every opportunity as the pipeline view has it at ``at``, and the funnel."""
+    runner = system.views.runner("pipeline")
+    rows = pipeline_as_of(runner.engine, runner.tables(), system.app.policy.stage_probability, at)
+    return rows, pipeline_summary(system, at)
+
+
+def show_pipeline(title: str, rows: list[PipelineRow], summary: PipelineSummary) -> None:
+    table = Table(title=title, title_justify="left")
     for column in ("Opportunity", "Customer", "Owner", "Stage", "Amount", "Weighted", "Close by"):
         table.add_column(column, justify="right" if column in ("Amount", "Weighted") else "left")
     for row in rows:
@@ -75,13 +86,20 @@ Grain = Literal["day", "month", "quarter", "year"]
 GroupBy = Literal["rep", "team", "region", "industry", "product", "total"]
 
 
+Since = Annotated[str | None, typer.Option(help="First day (default: first fact).")]
+Until = Annotated[str | None, typer.Option(help="Last day (default: last fact).")]
+GrainOption = Annotated[Grain, typer.Option(help="Period length.")]
+ByOption = Annotated[GroupBy, typer.Option(help="Dimension to group by.")]
+CurrencyOption = Annotated[str | None, typer.Option(help="Money in this currency.")]
+
+
 def kpi(
     ctx: typer.Context,
-    grain: Annotated[Grain, typer.Option(help="Period length.")] = "quarter",
-    by: Annotated[GroupBy, typer.Option(help="Dimension to group by.")] = "rep",
-    since: Annotated[str | None, typer.Option(help="First day (default: first fact).")] = None,
-    until: Annotated[str | None, typer.Option(help="Last day (default: last fact).")] = None,
-    currency: Annotated[str | None, typer.Option(help="Money in this currency.")] = None,
+    grain: GrainOption = "quarter",
+    by: ByOption = "rep",
+    since: Since = None,
+    until: Until = None,
+    currency: CurrencyOption = None,
     database_url: DatabaseUrl = None,
     as_json: JsonOutput = False,
 ) -> None:
@@ -89,33 +107,48 @@ def kpi(
     and dimension, with growth and attainment of targets."""
     with reported(as_json), open_system(ctx, database_url) as system:
         caught_up(system)
-        runner = system.views.runner("kpi")
-        tables = runner.tables()
-        first, last = _fact_days(system)
-        start = _day(since, "--since") or first
-        end = _day(until, "--until") or last
-        if start is None or end is None:
-            rows: list[Any] = []
-        else:
-            try:
-                rows = kpi_table(
-                    runner.engine,
-                    tables,
-                    grain=grain,
-                    by=by,
-                    since=start,
-                    until=end,
-                    currency=currency,
-                )
-            except ValueError as error:  # several currencies and none chosen
-                raise Failure(ExitCode.USAGE, f"--currency: {error}") from None
+        found = kpi_rows(system, grain, by, since, until, currency)
     if as_json:
-        print_json({"grain": grain, "by": by, "since": start, "until": end, "rows": rows})
+        print_json(found)
         return
-    if not rows:
+    show_kpi(found, f"KPIs by {by}, per {grain}")
+
+
+def kpi_rows(
+    system: System,
+    grain: Grain,
+    by: GroupBy,
+    since: str | None,
+    until: str | None,
+    currency: str | None,
+) -> dict[str, Any]:
+    """The KPI rows the options ask for, with the period they cover."""
+    runner = system.views.runner("kpi")
+    first, last = _fact_days(system)
+    start = _day(since, "--since") or first
+    end = _day(until, "--until") or last
+    rows: list[KpiRow] = []
+    if start is not None and end is not None:
+        try:
+            rows = kpi_table(
+                runner.engine,
+                runner.tables(),
+                grain=grain,
+                by=by,
+                since=start,
+                until=end,
+                currency=currency,
+            )
+        except ValueError as error:  # several currencies and none chosen
+            raise Failure(ExitCode.USAGE, f"--currency: {error}") from None
+    return {"grain": grain, "by": by, "since": start, "until": end, "rows": rows}
+
+
+def show_kpi(found: dict[str, Any], title: str) -> None:
+    if not found["rows"]:
         out().print("No KPI facts recorded yet.")
         return
-    out().print(kpi_rows_table(rows, f"KPIs by {by}, per {grain}"))
+    out().print(kpi_rows_table(found["rows"], title))
 
 
 def _fact_days(system: System) -> tuple[date | None, date | None]:

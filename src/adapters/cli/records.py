@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Annotated
 from uuid import UUID
 
 import typer
 from rich.table import Table
 
+from adapters.bootstrap import System
 from adapters.cli.actors import employee, staff
 from adapters.cli.common import (
     DatabaseUrl,
@@ -21,45 +24,80 @@ from adapters.cli.common import (
 from adapters.cli.reading import caught_up
 from adapters.cli.tables import history_table
 from adapters.demo import history_lines
-from projections.audit import query_audit
+from projections.audit import AuditEntry, query_audit
 from salesdomain.errors import RecordNotFound
+
+RecordFilter = Annotated[UUID | None, typer.Option(help="One record's entries.")]
+ActorFilter = Annotated[str | None, typer.Option(help="Employee id or name.")]
+StepFilter = Annotated[str | None, typer.Option(help="SOP step or section, e.g. 2.3.2 or 2.4.")]
+CaseFilter = Annotated[UUID | None, typer.Option(help="Business case (correlation id).")]
+SinceFilter = Annotated[str | None, typer.Option(help="From this time (included).")]
+UntilFilter = Annotated[str | None, typer.Option(help="Before this time.")]
+Limit = Annotated[int, typer.Option(min=1, help="At most this many entries.")]
+
+
+@dataclass(frozen=True)
+class AuditFilters:
+    """What ``audit`` and ``as-of audit`` may be asked for, as typed on the command line."""
+
+    record: UUID | None = None
+    actor: str | None = None
+    step: str | None = None
+    case: UUID | None = None
+    since: str | None = None
+    until: str | None = None
+    limit: int = 1000
 
 
 def audit(
     ctx: typer.Context,
-    record: Annotated[UUID | None, typer.Option(help="One record's entries.")] = None,
-    actor: Annotated[str | None, typer.Option(help="Employee id or name.")] = None,
-    step: Annotated[
-        str | None, typer.Option(help="SOP step or section, e.g. 2.3.2 or 2.4.")
-    ] = None,
-    case: Annotated[UUID | None, typer.Option(help="Business case (correlation id).")] = None,
-    since: Annotated[str | None, typer.Option(help="From this time (included).")] = None,
-    until: Annotated[str | None, typer.Option(help="Before this time.")] = None,
-    limit: Annotated[int, typer.Option(min=1, help="At most this many entries.")] = 1000,
+    record: RecordFilter = None,
+    actor: ActorFilter = None,
+    step: StepFilter = None,
+    case: CaseFilter = None,
+    since: SinceFilter = None,
+    until: UntilFilter = None,
+    limit: Limit = 1000,
     database_url: DatabaseUrl = None,
     as_json: JsonOutput = False,
 ) -> None:
     """The audit trail (SOP 4): who did which SOP step, when, on which record."""
+    wanted = AuditFilters(record, actor, step, case, since, until, limit)
     with reported(as_json), open_system(ctx, database_url) as system:
-        start, end = when(since, "--since"), when(until, "--until")
-        actor_id = employee(system, actor).id if actor else None
+        actor_id = actor_filter(system, wanted)
         caught_up(system)
-        runner = system.views.runner("audit")
-        entries = query_audit(
-            runner.engine,
-            runner.tables()["entries"],
-            actor_id=actor_id,
-            sop_step=step,
-            aggregate_id=record,
-            correlation_id=case,
-            since=start,
-            until=end,
-            limit=limit,
-        )
+        entries = audit_entries(system, wanted, actor_id)
     if as_json:
         print_json(entries)
         return
-    table = Table(title=f"Audit trail ({len(entries)} entries)", title_justify="left")
+    out().print(audit_table(entries, f"Audit trail ({len(entries)} entries)"))
+
+
+def actor_filter(system: System, wanted: AuditFilters) -> UUID | None:
+    """The employee ``--actor`` names (looked up among today's staff)."""
+    return employee(system, wanted.actor).id if wanted.actor else None
+
+
+def audit_entries(
+    system: System, wanted: AuditFilters, actor_id: UUID | None
+) -> Sequence[AuditEntry]:
+    start, end = when(wanted.since, "--since"), when(wanted.until, "--until")
+    runner = system.views.runner("audit")
+    return query_audit(
+        runner.engine,
+        runner.tables()["entries"],
+        actor_id=actor_id,
+        sop_step=wanted.step,
+        aggregate_id=wanted.record,
+        correlation_id=wanted.case,
+        since=start,
+        until=end,
+        limit=wanted.limit,
+    )
+
+
+def audit_table(entries: Sequence[AuditEntry], title: str) -> Table:
+    table = Table(title=title, title_justify="left")
     for column in ("Pos", "Time (UTC)", "SOP step", "Actor", "Record", "What happened"):
         table.add_column(column, justify="right" if column == "Pos" else "left")
     for e in entries:
@@ -71,7 +109,7 @@ def audit(
             f"{e.aggregate_type} {e.aggregate_id[:8]}",
             e.description,
         )
-    out().print(table)
+    return table
 
 
 def history(

@@ -1,0 +1,112 @@
+"""``salesdomain conformance``: the reviewer's replay of the raw event log against the
+SOP (ADR 15, docs/conformance.md): breaches, overrides, decisions not judged, and who
+did which step, per team and per person.
+
+It is a report: breaches are findings, not failures, so it exits 0 unless asked to
+``--fail-on-breach`` (exit 12).  The tables are in ``conformance_tables`` (the demo
+prints them too)."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from pydantic import ValidationError
+
+from adapters.cli.common import (
+    DatabaseUrl,
+    ExitCode,
+    Failure,
+    JsonOutput,
+    open_system,
+    out,
+    print_json,
+    reported,
+    when,
+)
+from adapters.cli.conformance_tables import show_report
+from projections.conformance import conformance_report
+from salesdomain.policy import SalesPolicy
+
+
+def conformance(
+    ctx: typer.Context,
+    period_from: Annotated[
+        str, typer.Option("--from", help="First day of the period reviewed (YYYY-MM-DD, UTC).")
+    ],
+    period_to: Annotated[
+        str, typer.Option("--to", help="Last day of the period reviewed (included).")
+    ],
+    as_at: Annotated[
+        str | None,
+        typer.Option(
+            "--as-at",
+            help="Judge as at this moment: deadlines after it are not due (default: now).",
+        ),
+    ] = None,
+    earlier_policy: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--earlier-policy",
+            help="An earlier policy file, to judge decisions recorded under its version "
+            "(repeat for several).",
+        ),
+    ] = None,
+    fail_on_breach: Annotated[
+        bool, typer.Option("--fail-on-breach", help="Exit 12 if the period has any breach.")
+    ] = False,
+    database_url: DatabaseUrl = None,
+    as_json: JsonOutput = False,
+) -> None:
+    """SOP conformance of a period: every time limit, authority and segregation rule
+    re-run over the event log; breaches, overrides, steps per team and person."""
+    with reported(as_json):
+        start, end = _day(period_from, "--from"), _day(period_to, "--to")
+        moment_asked = when(as_at, "--as-at")
+        earlier = [read_policy(path) for path in earlier_policy or []]
+        if end < start:
+            raise Failure(ExitCode.INVALID_DATA, f"--to {end} is before --from {start}")
+        with open_system(ctx, database_url) as system:
+            report = conformance_report(
+                system.app, system.app.policy, start, end, moment_asked, earlier_policies=earlier
+            )
+        if as_json:
+            print_json(report.model_dump(mode="json"))
+        else:
+            show_report(report, out())
+        if fail_on_breach and report.breaches:
+            raise Failure(
+                ExitCode.BREACHES_FOUND,
+                f"{len(report.breaches)} breach(es) of the SOP from {start} to {end}",
+            )
+
+
+def _day(text: str, option: str) -> date:
+    moment_given = when(text, option)
+    assert moment_given is not None
+    return moment_given.date()
+
+
+def read_policy(path: Path) -> SalesPolicy:
+    """An earlier policy file: unreadable or not JSON exits 9, not a policy exits 3."""
+    try:
+        return SalesPolicy.from_file(path)
+    except ValidationError as error:
+        problems = tuple(
+            f"{'.'.join(str(p) for p in e['loc']) or '(file)'}: {e['msg']}" for e in error.errors()
+        )
+        raise Failure(
+            ExitCode.INVALID_DATA,
+            f"--earlier-policy: {path} is not a valid policy ({len(problems)} problem(s)):",
+            problems,
+        ) from None
+    except json.JSONDecodeError as error:
+        raise Failure(
+            ExitCode.BAD_FILE,
+            f"--earlier-policy: {path} is not valid JSON: {error.msg} at line {error.lineno}",
+        ) from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise Failure(ExitCode.BAD_FILE, f"--earlier-policy: cannot read {path}: {error}") from None

@@ -1,0 +1,226 @@
+"""``salesdomain as-of``: the past on demand (docs/past-on-demand.md).
+
+``as-of record KIND ID`` is one record as it stood at a moment or a version;
+``as-of pipeline|kpi|audit`` are the views rebuilt aside from the log as it stood at
+a moment (the live views are not touched), read by the same code as ``pipeline``,
+``kpi`` and ``audit``."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from typing import Annotated, Any
+from uuid import UUID
+
+import typer
+from rich.markup import escape
+from rich.table import Table
+
+from adapters.bootstrap import System
+from adapters.cli.common import (
+    DatabaseUrl,
+    ExitCode,
+    Failure,
+    JsonOutput,
+    err,
+    open_system,
+    out,
+    plain,
+    print_json,
+    reported,
+    when,
+)
+from adapters.cli.reading import (
+    ByOption,
+    CurrencyOption,
+    GrainOption,
+    Since,
+    Until,
+    kpi_rows,
+    pipeline_rows,
+    show_kpi,
+    show_pipeline,
+)
+from adapters.cli.records import (
+    ActorFilter,
+    AuditFilters,
+    CaseFilter,
+    Limit,
+    RecordFilter,
+    SinceFilter,
+    StepFilter,
+    UntilFilter,
+    actor_filter,
+    audit_entries,
+    audit_table,
+)
+from projections.as_of import views_as_of
+from salesdomain.past import moment
+from salesdomain.records import record_as_of, record_kind, record_state
+
+as_of_app = typer.Typer(
+    help="The past on demand: a record, or the views, as they stood at a moment.",
+    no_args_is_help=True,
+)
+
+At = Annotated[
+    str,
+    typer.Option("--at", help="The moment: YYYY-MM-DD[THH:MM[:SS]][+HH:MM] (UTC unless it says)."),
+]
+
+
+def _at(text: str) -> datetime:
+    at = when(text, "--at")
+    assert at is not None
+    return at
+
+
+@as_of_app.command()
+def record(
+    ctx: typer.Context,
+    kind: Annotated[str, typer.Argument(help="Kind of record: customer, opportunity, order...")],
+    record_id: Annotated[UUID, typer.Argument(help="The record's id.")],
+    at: Annotated[
+        str | None,
+        typer.Option("--at", help="As it stood at this moment (UTC unless it says)."),
+    ] = None,
+    version: Annotated[
+        int | None, typer.Option("--version", min=1, help="As it stood after its Nth event.")
+    ] = None,
+    database_url: DatabaseUrl = None,
+    as_json: JsonOutput = False,
+) -> None:
+    """One record exactly as it stood at a moment (--at) or a version (--version)."""
+    with reported(as_json):
+        if (at is None) == (version is None):
+            raise Failure(ExitCode.USAGE, "as-of record: give either --at or --version")
+        moment_asked = when(at, "--at")
+        try:
+            chosen = record_kind(kind)
+        except ValueError as error:
+            raise Failure(ExitCode.USAGE, str(error)) from None
+        with open_system(ctx, database_url) as system:
+            state = record_state(
+                record_as_of(system.app, chosen, record_id, at=moment_asked, version=version)
+            )
+    if as_json:
+        print_json(state)
+        return
+    when_text = f"as of {moment(moment_asked)}" if moment_asked else f"at version {version}"
+    out().print(
+        f"{state['kind']} {record_id} {when_text}: version {state['version']}, "
+        f"last changed {moment(state['modified_on'])}",
+        soft_wrap=True,
+    )
+    table = Table()
+    table.add_column("Fact")
+    table.add_column("Value")
+    for name, value in state.items():
+        if name not in ("kind", "id", "version", "modified_on"):
+            table.add_row(name, shown(value))
+    out().print(table)
+
+
+def shown(value: Any) -> str:
+    """A fact for a person: plain values as they are, nested ones as compact JSON."""
+    data = plain(value)
+    if data is None:
+        return ""
+    if isinstance(data, str | int | float | bool):
+        return str(data)
+    return json.dumps(data, ensure_ascii=False, sort_keys=True)
+
+
+@contextmanager
+def past(system: System, at: datetime) -> Iterator[tuple[System, int]]:
+    """The system with its views as they stood at ``at`` (rebuilt aside, then
+    dropped), and the last log position they include."""
+    views = views_as_of(system.views, at)
+    try:
+        for name, stopped in views.stopped.items():
+            err().print(
+                f"[yellow]warning:[/yellow] view {name} stopped: {escape(str(stopped))}",
+                markup=True,
+            )
+        yield System(system.app, views), views.position
+    finally:
+        views.close()
+
+
+@as_of_app.command("pipeline")
+def pipeline_as_of(
+    ctx: typer.Context,
+    at: At,
+    database_url: DatabaseUrl = None,
+    as_json: JsonOutput = False,
+) -> None:
+    """The pipeline and its funnel as they stood at a moment."""
+    with reported(as_json), open_system(ctx, database_url) as system:
+        moment_asked = _at(at)
+        with past(system, moment_asked) as (then, position):
+            rows, summary = pipeline_rows(then, moment_asked)
+    if as_json:
+        print_json(
+            {"as_of": moment_asked, "position": position, "opportunities": rows, "summary": summary}
+        )
+        return
+    show_pipeline(
+        f"Pipeline as of {moment(moment_asked)} (log position {position:,})", rows, summary
+    )
+
+
+@as_of_app.command("kpi")
+def kpi_as_of(
+    ctx: typer.Context,
+    at: At,
+    grain: GrainOption = "quarter",
+    by: ByOption = "rep",
+    since: Since = None,
+    until: Until = None,
+    currency: CurrencyOption = None,
+    database_url: DatabaseUrl = None,
+    as_json: JsonOutput = False,
+) -> None:
+    """The KPI tables as they stood at a moment (facts recorded by then)."""
+    with reported(as_json), open_system(ctx, database_url) as system:
+        moment_asked = _at(at)
+        with past(system, moment_asked) as (then, position):
+            found = kpi_rows(then, grain, by, since, until, currency)
+    if as_json:
+        print_json({"as_of": moment_asked, "position": position, **found})
+        return
+    show_kpi(found, f"KPIs by {by}, per {grain}, as of {moment(moment_asked)}")
+
+
+@as_of_app.command("audit")
+def audit_as_of(
+    ctx: typer.Context,
+    at: At,
+    record: RecordFilter = None,
+    actor: ActorFilter = None,
+    step: StepFilter = None,
+    case: CaseFilter = None,
+    since: SinceFilter = None,
+    until: UntilFilter = None,
+    limit: Limit = 1000,
+    database_url: DatabaseUrl = None,
+    as_json: JsonOutput = False,
+) -> None:
+    """The audit trail as it stood at a moment (--actor is looked up among today's
+    staff)."""
+    wanted = AuditFilters(record, actor, step, case, since, until, limit)
+    with reported(as_json), open_system(ctx, database_url) as system:
+        moment_asked = _at(at)
+        actor_id = actor_filter(system, wanted)
+        with past(system, moment_asked) as (then, position):
+            entries = audit_entries(then, wanted, actor_id)
+    if as_json:
+        print_json({"as_of": moment_asked, "position": position, "entries": entries})
+        return
+    title = (
+        f"Audit trail as of {moment(moment_asked)} (log position {position:,}): "
+        f"{len(entries)} entries"
+    )
+    out().print(audit_table(entries, title))

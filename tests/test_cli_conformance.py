@@ -1,0 +1,129 @@
+"""``salesdomain conformance`` on the demo's quarter, on the three stores: the late
+complaint answer, the two overrides, decisions under a policy version not supplied,
+and every refusal with its exit code (docs/cli.md, docs/conformance.md)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from salesdomain.policy import SalesPolicy
+from tests.cli_helpers import Cli
+
+QUARTER = ("--from", "2026-01-01", "--to", "2026-03-31")
+AS_AT = ("--as-at", "2026-04-07T09:00")
+
+
+@pytest.fixture
+def cli(store_url: str) -> Iterator[Cli]:
+    runner = Cli(store_url)
+    runner.ok("demo", "--quiet")
+    yield runner
+    runner.close()
+
+
+def test_the_quarter_has_one_late_answer_two_overrides_and_steps_per_team(cli):
+    review = cli.json("conformance", *QUARTER, *AS_AT)
+    (breach,) = review["breaches"]
+    assert (breach["rule"], breach["sop_step"], breach["status"]) == (
+        "feedback_answered_in_time",
+        "2.6.1",
+        "late",
+    )
+    assert breach["responsible"]["name"] == "Ada Zhou"
+    assert (breach["due"], breach["actual"]) == (
+        "2026-03-17T09:00:00Z",
+        "2026-03-17T12:00:00Z",
+    )
+    assert [o["approved_by"]["name"] for o in review["overrides"]] == ["Mia Chen", "Bob Liu"]
+    assert review["policy_mismatches"] == []
+    assert review["as_at"] == "2026-04-07T09:00:00Z"
+    teams = {t["team"]: t for t in review["teams"]}
+    assert teams["After-sales"]["breaches"] == 1
+    assert sum(s["count"] for s in review["steps"]) == sum(t["steps_done"] for t in teams.values())
+    text = cli.ok("conformance", *QUARTER, *AS_AT).stdout
+    for words in (
+        "SOP conformance 2026-01-01 to 2026-03-31, as at 2026-04-07 09:00:00 UTC, policy 2026.1",
+        "Breaches (1, 0 still open)",
+        "Ada Zhou, After-sales",
+        "2026-03-17 09:00 ->",
+        "Overrides, approved (2)",
+        "0 policy versions not judged.",
+        "Steps done in the period",
+        "2.6.1 Handle feedback",
+        "Per team",
+        "Per person",
+    ):
+        assert words in text
+
+
+def test_fail_on_breach_exits_12_and_a_clean_period_exits_0(cli):
+    failed = cli("conformance", *QUARTER, *AS_AT, "--fail-on-breach")
+    assert failed.exit_code == 12
+    assert "Breaches (1, 0 still open)" in failed.stdout  # the report is printed first
+    assert failed.stderr == "error: 1 breach(es) of the SOP from 2026-01-01 to 2026-03-31\n"
+    quiet = cli("conformance", "--from", "2026-01-01", "--to", "2026-01-31", "--fail-on-breach")
+    assert quiet.exit_code == 0, quiet.output
+
+
+def _policy_file(path: Path, version: str) -> Path:
+    path.write_text(SalesPolicy(version=version).model_dump_json(), encoding="utf-8")
+    return path
+
+
+def test_decisions_under_a_version_not_supplied_are_listed_not_judged(
+    cli, tmp_path, store_url, monkeypatch
+):
+    if store_url.startswith("memory"):
+        pytest.skip("the policy in force is read when a process builds its system")
+    monkeypatch.setenv(
+        "SALESDOMAIN_POLICY_FILE", str(_policy_file(tmp_path / "new.json", "2027.1"))
+    )
+    review = cli.json("conformance", *QUARTER, *AS_AT)
+    assert review["policy_version"] == "2027.1"
+    # the complaint's response time was set under 2026.1: not judged under 2027.1
+    assert "feedback_answered_in_time" not in {b["rule"] for b in review["breaches"]}
+    assert {m["recorded_version"] for m in review["policy_mismatches"]} == {"2026.1"}
+    assert "feedback_answered_in_time" in {m["rule"] for m in review["policy_mismatches"]}
+    text = cli.ok("conformance", *QUARTER, *AS_AT).stdout
+    assert "warning: not judged: feedback_answered_in_time (SOP 2.6.1)" in text
+    assert "1 policy version not judged" in text
+    old = _policy_file(tmp_path / "old.json", "2026.1")
+    again = cli.json("conformance", *QUARTER, *AS_AT, "--earlier-policy", str(old))
+    assert again["policy_versions_supplied"] == ["2026.1", "2027.1"]
+    assert again["policy_mismatches"] == []
+    assert [b["responsible"]["name"] for b in again["breaches"]] == ["Ada Zhou"]
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "words"),
+    [
+        (["--from", "2026-03-31", "--to", "2026-01-01"], 3, "--to 2026-01-01 is before --from"),
+        (["--from", "Q1", "--to", "2026-03-31"], 2, "--from: 'Q1' is not a date"),
+        ([*QUARTER, "--as-at", "soon"], 2, "--as-at: 'soon' is not a date"),
+        (["--to", "2026-03-31"], 2, "Missing option '--from'"),
+        ([*QUARTER, "--earlier-policy", "{missing}"], 9, "--earlier-policy: cannot read"),
+        ([*QUARTER, "--earlier-policy", "{not_json}"], 9, "is not valid JSON"),
+        ([*QUARTER, "--earlier-policy", "{not_policy}"], 3, "is not a valid policy"),
+    ],
+)
+def test_refusals_name_the_option(store_url, tmp_path, args, code, words):
+    cli = Cli(store_url)  # an empty store: refused before anything is reviewed
+    (tmp_path / "not.json").write_text("{version", encoding="utf-8")
+    (tmp_path / "bad.json").write_text('{"version": "x", "service": 5}', encoding="utf-8")
+    files = {
+        "missing": tmp_path / "nope.json",
+        "not_json": tmp_path / "not.json",
+        "not_policy": tmp_path / "bad.json",
+    }
+    result = cli("conformance", *[a.format(**files) for a in args])
+    assert result.exit_code == code, result.output
+    assert words in result.output
+    assert "Traceback" not in result.output
+    if code != 2:
+        as_json = cli("conformance", *[a.format(**files) for a in args], "--json")
+        assert json.loads(as_json.stderr)["exit_code"] == code
+    cli.close()
