@@ -441,7 +441,8 @@ def _order_amended(event: Any, position: int) -> list[RowChange]:
     ]
 
 
-def _order_completed(event: Any, position: int) -> list[RowChange]:
+def _completed_order_facts(event: Any, position: int) -> _Facts:
+    """Revenue, profit, units and one completed order on the delivery day."""
     facts = _Facts(event, position)
     common: dict[str, Any] = {
         "day": event.delivered_on,
@@ -454,24 +455,17 @@ def _order_completed(event: Any, position: int) -> list[RowChange]:
     facts.add("profit", event.amount.amount - event.cost.amount, currency=currency, **common)
     facts.add("units", event.units, **common)
     facts.add("orders_completed", 1, **common)
-    return facts.rows
+    return facts
+
+
+def _order_completed(event: Any, position: int) -> list[RowChange]:
+    return _completed_order_facts(event, position).rows
 
 
 def _order_imported(event: Any, position: int) -> list[RowChange]:
     """A completed order taken over from another system (SOP 4.1.2) counts like an
     ``Order.Completed`` on its delivery day, split by its lines as revision 0."""
-    facts = _Facts(event, position)
-    common: dict[str, Any] = {
-        "day": event.delivered_on,
-        "rep": event.owner_id,
-        "customer": event.customer_id,
-        "record": event.originator_id,
-    }
-    currency = event.amount.currency
-    facts.add("revenue", event.amount.amount, currency=currency, **common)
-    facts.add("profit", event.amount.amount - event.cost.amount, currency=currency, **common)
-    facts.add("units", event.units, **common)
-    facts.add("orders_completed", 1, **common)
+    facts = _completed_order_facts(event, position)
     record = _record(
         event.originator_id,
         "order",
