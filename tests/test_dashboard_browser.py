@@ -13,6 +13,7 @@ import shutil
 import socket
 import threading
 import time
+from collections import Counter
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -25,6 +26,7 @@ import pytest
 from adapters.bootstrap import System, build_system
 from adapters.demo import run_demo
 from adapters.web import create_app
+from adapters.web.breaches import conformance_breaches
 from adapters.web.tokens import TokenStore, employee_actor
 from projections.audit import query_audit
 from projections.kpi import kpi_table
@@ -86,7 +88,12 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[System, s
     secret = TokenStore(system.views.engine).issue(actor).secret
     port = _free_port()
     server = uvicorn.Server(
-        uvicorn.Config(create_app(system), host="127.0.0.1", port=port, log_level="warning")
+        uvicorn.Config(
+            create_app(system, open_breaches=conformance_breaches(system)),
+            host="127.0.0.1",
+            port=port,
+            log_level="warning",
+        )
     )
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
@@ -176,7 +183,12 @@ def _check_figures(system: System, page: Any) -> None:
         (g, s, v) for g, s, v in expected if v is not None
     }
     assert bars
-    assert "not configured" in page.inner_text("[data-chart=breaches]")
+    # time limits missed, from the conformance review of the raw log: the late answer
+    missed = conformance_breaches(system)(datetime.now(UTC))
+    expected_missed = Counter((b["step"], "late" if b["actual"] else "open") for b in missed)
+    drawn_missed = _values(page, "[data-chart=breaches] rect.segment")
+    assert {(g, s): int(v) for g, s, v in drawn_missed if int(v)} == expected_missed
+    assert len(missed) == 1  # the demo answers one complaint late
     late = page.query_selector_all("[data-chart=service-breaches] rect.segment")
     assert late  # the demo answers one complaint late
     case = page.eval_on_selector("#case", "s => s.value")
