@@ -98,6 +98,14 @@ def make_app(
 
 
 @pytest.fixture
+def shared_store(store_url: str) -> str:
+    """A store that several application instances (processes) can share."""
+    if store_url.startswith("memory"):
+        pytest.skip("an in-memory store is not shared between application instances")
+    return store_url
+
+
+@pytest.fixture
 def app(store_url: str) -> Iterator[SalesApplication]:
     application = make_app(store_url)
     yield application

@@ -14,6 +14,7 @@ from freezegun import freeze_time
 
 import salesdomain.application as application_module
 from salesdomain.command_record import CommandRecord
+from salesdomain.commands import build_command
 from salesdomain.errors import (
     CommandIdReused,
     ConcurrencyConflict,
@@ -135,6 +136,48 @@ def test_a_command_id_reused_for_a_refused_command_is_refused_as_reused(spec):
     spec.when(
         pc.QualifyProspect(command_id=first_id, customer_id=cid, reason="Other reason"), b.ALICE
     ).then_rejected(CommandIdReused)
+
+
+@freeze_time(FROZEN)
+def test_a_command_recorded_with_a_digest_of_the_earlier_format_is_still_recognised(
+    spec, monkeypatch
+):
+    _, opp = opened(spec)
+    command = call(opp, "First call")
+    with monkeypatch.context() as earlier:  # recorded by a version before digests v2
+        earlier.setattr(type(command), "digest", type(command)._digest_v1)
+        first = spec.app.handle(command, b.ALICE)
+    assert not spec.app.load(CommandRecord, first_record_id(command)).digest.startswith("v2:")
+    position = log_position(spec.app)
+
+    again = spec.app.handle(command, b.ALICE)
+
+    assert (again, again.replayed, log_position(spec.app)) == (first, True, position)
+    reused = call(opp, "Something else").model_copy(update={"command_id": command.command_id})
+    spec.when(reused, b.ALICE).then_rejected(CommandIdReused)
+
+
+def first_record_id(command) -> UUID:
+    return CommandRecord.id_for(command.command_id)
+
+
+def test_digests_are_of_the_content_and_a_mapping_digests_whatever_its_key_order():
+    opp = uuid4()
+    command = call(opp, "First call")
+    assert command.digest().startswith("v2:")
+    assert command.digest() == call(opp, "First call").digest()  # another id, same content
+    assert command.digest() != call(opp, "Other notes").digest()
+    assert command.has_digest(command._digest_v1())
+    assert command.has_digest(command.digest())
+    assert not call(opp, "Other notes").has_digest(command._digest_v1())
+    contract = str(uuid4())
+    one = build_command(
+        "ReviewContract", {"contract_id": contract, "explanations": {"a": "x", "b": "y"}}
+    )
+    other = build_command(
+        "ReviewContract", {"contract_id": contract, "explanations": {"b": "y", "a": "x"}}
+    )
+    assert one.digest() == other.digest()
 
 
 # ---- (b) concurrency -------------------------------------------------------------------------

@@ -38,13 +38,6 @@ ALICE_ID = pb.employee_id("Alice Rep")
 
 
 @pytest.fixture
-def shared_store(store_url: str) -> str:
-    if store_url.startswith("memory"):
-        pytest.skip("an in-memory store is not shared between application instances")
-    return store_url
-
-
-@pytest.fixture
 def two_processes(shared_store: str) -> Iterator[tuple[Spec, SalesApplication]]:
     """This process (verifying actors, as production does) and another one."""
     here = make_app(shared_store, verify_actors=True)

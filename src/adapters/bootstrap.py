@@ -15,6 +15,7 @@ from eventsourcing.persistence import Transcoding
 
 from adapters.forgetting import complete_pending_erasures
 from adapters.key_store import key_store_for
+from adapters.keyed_events import event_store_for
 from adapters.personal_data import PersonalDataVault, attach_vault
 from adapters.store import database_url, ensure_schema, parse_database_url
 from adapters.views import view_engine
@@ -84,6 +85,7 @@ def bootstrap(
         policy=policy or policy_from_environment(),
         extra_transcodings=(*vault.transcodings(), *extra_transcodings),
         verify_actors=verify_actors,
+        event_store=event_store_for(vault),
     )
     attach_vault(app, vault)
     weakref.finalize(app, vault.store.close)  # its connections close with the application

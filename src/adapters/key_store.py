@@ -61,6 +61,16 @@ class SubjectForgotten(SopRuleViolation):
         )
 
 
+class SubjectKeysExisted(Exception):
+    """Raised by a recorder that writes new keys with the events (ADR 19): another
+    writer stored keys for some of these subjects first; ``keys`` holds them (None: the
+    subject was forgotten).  Nothing was saved."""
+
+    def __init__(self, keys: dict[UUID, bytes | None]) -> None:
+        super().__init__(f"{len(keys)} data subject(s) already had a key")
+        self.keys = keys
+
+
 class KeyStore(Protocol):
     def key(self, subject_id: UUID) -> bytes | None:
         """The subject's key; None when there is none (never made, or destroyed)."""

@@ -18,18 +18,28 @@ import os
 import threading
 import time
 import weakref
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from typing import Any
 from uuid import UUID
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from eventsourcing.persistence import Transcoding
 
-from adapters.key_store import KeyStore
+from adapters.key_store import KEY_BYTES, KeyStore, SubjectForgotten
 from salesdomain.application import SalesApplication
 from salesdomain.personal import PersonalData
 from salesdomain.values import VALUE_TYPES
 
 NONCE_BYTES = 12
+
+
+class KeysOfSave:
+    """The keys of one save of events: made for it, and found stored meanwhile."""
+
+    def __init__(self) -> None:
+        self.new: dict[UUID, bytes] = {}
+        self.stored: dict[UUID, bytes | None] = {}
 
 
 class PersonalDataVault:
@@ -42,7 +52,9 @@ class PersonalDataVault:
         self.store = store
         self.cache_seconds = cache_seconds
         self._cache: dict[UUID, tuple[bytes | None, float]] = {}
+        self._forgotten: set[UUID] = set()  # tombstones seen: never a new key for these
         self._lock = threading.Lock()
+        self._saving = threading.local()  # new keys of the events this thread encodes
 
     # ---- keys ------------------------------------------------------------------------
 
@@ -59,10 +71,48 @@ class PersonalDataVault:
 
     def _key_to_seal(self, subject_id: UUID) -> bytes:
         hit, key = self._cached(subject_id)
-        if not hit or key is None:
+        if hit and key is not None:
+            return key
+        saving: KeysOfSave | None = getattr(self._saving, "keys", None)
+        if saving is not None and subject_id in saving.stored:
+            key = saving.stored[subject_id]
+        elif subject_id in self._forgotten:
+            key = None
+        elif saving is None:  # not events being saved (a snapshot): a key of its own now
             key = self.store.key_or_new(subject_id)
             self._remember(subject_id, key)
+        else:
+            # Events being saved: a new key, written in the events' own transaction
+            # (``KeyWritingEventStore``); if the subject turns out to have one already,
+            # that key is learnt and the events are encoded again.
+            key = saving.new.setdefault(subject_id, os.urandom(KEY_BYTES))
+        if key is None:
+            raise SubjectForgotten(subject_id)
         return key
+
+    @contextmanager
+    def keys_with_events(self, saving: KeysOfSave) -> Iterator[KeysOfSave]:
+        """While events are encoded for saving: keys for subjects without a cached key
+        are made and collected in ``saving.new``, to be stored with the events; keys
+        found stored meanwhile (``saving.stored``) are used first (ADR 19)."""
+        saving.new = {}
+        self._saving.keys = saving
+        try:
+            yield saving
+        finally:
+            self._saving.keys = None
+
+    def keys_stored(self, keys: Mapping[UUID, bytes]) -> None:
+        """The new keys were committed with the events that use them."""
+        for subject_id, key in keys.items():
+            self._remember(subject_id, key)
+
+    def learn(self, keys: Mapping[UUID, bytes | None]) -> None:
+        """Keys another writer stored first (None: the subject was forgotten)."""
+        for subject_id, key in keys.items():
+            if key is None:
+                self._forgotten.add(subject_id)
+            self._remember(subject_id, key)
 
     def _key_to_open(self, subject_id: UUID) -> bytes | None:
         hit, key = self._cached(subject_id)
@@ -75,6 +125,7 @@ class PersonalDataVault:
         self.store.destroy(subject_id)
         with self._lock:
             self._cache.pop(subject_id, None)
+            self._forgotten.add(subject_id)
 
     # ---- values ----------------------------------------------------------------------
 

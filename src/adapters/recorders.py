@@ -9,34 +9,50 @@ check runs inside the write transaction, after the write lock is held (SQLite: a
 the first insert; PostgreSQL: after the table lock, in the same statement as the
 insert), so no other writer can slip in between the check and the save, and it costs
 no extra round trip.  ``store.parse_database_url`` selects them (ADR 11).
+
+They also take ``new_keys={subject id: key}``: the keys of data subjects first sealed
+in these events (``adapters.keyed_events``), inserted into ``data_subject_keys`` in the
+same transaction.  A subject that has a key already makes the whole write fail with
+``SubjectKeysExisted`` naming the stored keys, so that the events are sealed again
+under them (ADR 19).
 """
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
-from eventsourcing.persistence import StoredEvent
+from eventsourcing.persistence import IntegrityError, StoredEvent
 from eventsourcing.postgres import PostgresApplicationRecorder, PostgresDatastore
 from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteCursor, SQLiteDatastore
 from psycopg import Cursor
 from psycopg.rows import DictRow
 from psycopg.sql import SQL, Identifier
 
+from adapters.key_store import SubjectKeysExisted, data_subject_keys
+from projections.types import sqlite_utc_text
 from salesdomain.saving import ReadRecordsMoved
 
 Unchanged = Mapping[UUID, int]
+NewKeys = Mapping[UUID, bytes]
+KEYS = data_subject_keys.name
 
 
 class SQLiteCheckingRecorder(SQLiteApplicationRecorder):
     checks_unchanged = True
+    writes_new_keys = True
 
     def __init__(self, datastore: SQLiteDatastore, events_table_name: str = "stored_events"):
         super().__init__(datastore, events_table_name)
         self._moved_statement = (
-            f"SELECT 1 FROM {self.events_table_name} "
+            f"SELECT originator_id FROM {self.events_table_name} "
             "WHERE originator_id=? AND originator_version>? LIMIT 1"
+        )
+        self._insert_keys_statement = (
+            f"INSERT INTO {KEYS} (subject_id, key, created_at) VALUES (?, ?, ?)"
         )
 
     def _insert_events(
@@ -45,27 +61,63 @@ class SQLiteCheckingRecorder(SQLiteApplicationRecorder):
         stored_events: Sequence[StoredEvent],
         *,
         unchanged: Unchanged | None = None,
+        new_keys: NewKeys | None = None,
         **kwargs: Any,
     ) -> Sequence[int] | None:
         # The inserts come first: once they ran, this connection holds the database's
-        # write lock and reads the latest state; raising rolls everything back.
+        # write lock and reads the latest state; raising rolls everything back.  New
+        # keys before the events, as on PostgreSQL: a subject that has a key already
+        # is found whatever else conflicts.
+        if new_keys:
+            now = sqlite_utc_text(datetime.now(UTC))
+            rows = [(str(subject), key, now) for subject, key in new_keys.items()]
+            try:
+                c.executemany(self._insert_keys_statement, rows)
+            except sqlite3.IntegrityError:
+                raise SubjectKeysExisted(self._stored_keys(c, new_keys)) from None
         positions = super()._insert_events(c, stored_events, **kwargs)
         if unchanged:
-            moved = set()
-            for aggregate_id, version in unchanged.items():
-                c.execute(self._moved_statement, (aggregate_id.hex, version))
-                if c.fetchone() is not None:
-                    moved.add(aggregate_id)
-            if moved:
-                raise ReadRecordsMoved(moved)
+            self._refuse_if_moved(c, unchanged)
         return positions
+
+    def _refuse_if_moved(self, c: SQLiteCursor, unchanged: Unchanged) -> None:
+        """One statement for all the records read (one per record costs more)."""
+        items = list(unchanged.items())
+        statement = " UNION ALL ".join([f"SELECT * FROM ({self._moved_statement})"] * len(items))
+        c.execute(statement, [p for key, version in items for p in (key.hex, version)])
+        moved = {UUID(row[0]) for row in c.fetchall()}
+        if moved:
+            raise ReadRecordsMoved(moved)
+
+    @staticmethod
+    def _stored_keys(c: SQLiteCursor, new_keys: NewKeys) -> dict[UUID, bytes | None]:
+        marks = ", ".join("?" * len(new_keys))
+        c.execute(
+            f"SELECT subject_id, key FROM {KEYS} WHERE subject_id IN ({marks})",
+            [str(subject) for subject in new_keys],
+        )
+        return {UUID(row[0]): row[1] for row in c.fetchall()}
 
 
 class PostgresCheckingRecorder(PostgresApplicationRecorder):
     def __init__(self, datastore: PostgresDatastore, *, events_table_name: str = "stored_events"):
         super().__init__(datastore, events_table_name=events_table_name)
         # eventsourcing's optional database function inserts without the check.
-        self.checks_unchanged = not datastore.enable_db_functions
+        self.checks_unchanged = self.writes_new_keys = not datastore.enable_db_functions
+        keys = SQL("{0}.{1}").format(Identifier(self.datastore.schema), Identifier(KEYS))
+        self._insert_keys_statement = (
+            SQL(
+                "INSERT INTO {keys} (subject_id, key, created_at) "
+                "SELECT * FROM unnest(%s::text[], %s::bytea[], %s::timestamptz[])"
+            )
+            .format(keys=keys)
+            .as_string(None)
+        )
+        self._stored_keys_statement = (
+            SQL("SELECT subject_id, key FROM {keys} WHERE subject_id = ANY(%s)")
+            .format(keys=keys)
+            .as_string(None)
+        )
         table = SQL("{0}.{1}").format(
             Identifier(self.datastore.schema), Identifier(self.events_table_name)
         )
@@ -73,18 +125,42 @@ class PostgresCheckingRecorder(PostgresApplicationRecorder):
         # Inserts nothing when one of the read records has a newer event; the table
         # lock taken before it keeps every other writer out until commit.  Rendered
         # once, with plain arrays for the columns (cheaper to send than composites).
+        # Each read record is looked up on its own (LATERAL ... LIMIT 1): a join lets
+        # the prepared statement keep a plan made while the table was small, which
+        # scans the whole table on every save as it grows (ADR 19).
         self._checked_insert_statement = (
             SQL(
                 "INSERT INTO {table} (originator_id, originator_version, topic, state) "
                 "SELECT * FROM unnest(%s::{id_type}[], %s::bigint[], %s::text[], %s::bytea[]) "
-                "WHERE NOT EXISTS (SELECT 1 FROM {table} AS e "
-                "JOIN unnest(%s::{id_type}[], %s::bigint[]) AS r(id, version) "
-                "ON e.originator_id = r.id AND e.originator_version > r.version) "
+                "WHERE NOT EXISTS (SELECT 1 FROM unnest(%s::{id_type}[], %s::bigint[]) "
+                "AS r(id, version), LATERAL (SELECT 1 FROM {table} AS e "
+                "WHERE e.originator_id = r.id AND e.originator_version > r.version "
+                "LIMIT 1) AS newer) "
                 "RETURNING notification_id"
             )
             .format(table=table, id_type=id_type)
             .as_string(None)
         )
+
+    def insert_events(
+        self,
+        stored_events: Sequence[StoredEvent],
+        *,
+        new_keys: NewKeys | None = None,
+        **kwargs: Any,
+    ) -> Sequence[int] | None:
+        try:
+            return super().insert_events(stored_events, new_keys=new_keys, **kwargs)
+        except IntegrityError as error:
+            if new_keys and KEYS in str(error):  # the keys' primary key, not the events'
+                raise SubjectKeysExisted(self._stored_keys(new_keys)) from None
+            raise
+
+    def _stored_keys(self, new_keys: NewKeys) -> dict[UUID, bytes | None]:
+        with self.datastore.get_connection() as conn, conn.cursor() as curs:
+            curs.execute(self._stored_keys_statement, ([str(s) for s in new_keys],))
+            rows = curs.fetchall()
+        return {UUID(row["subject_id"]): row["key"] for row in rows}
 
     def _insert_stored_events(
         self,
@@ -92,10 +168,15 @@ class PostgresCheckingRecorder(PostgresApplicationRecorder):
         stored_events: Sequence[StoredEvent],
         *,
         unchanged: Unchanged | None = None,
+        new_keys: NewKeys | None = None,
         **kwargs: Any,
     ) -> None:
         self._lock_table(curs)
         self._notify_channel(curs)
+        if new_keys:  # pipelined with the insert; a subject with a key fails them both
+            now = datetime.now(UTC)
+            keys = ([str(s) for s in new_keys], list(new_keys.values()), [now] * len(new_keys))
+            curs.execute(self._insert_keys_statement, keys, prepare=True)
         read = unchanged or {}
         params = (
             [e.originator_id for e in stored_events],

@@ -18,13 +18,20 @@ from __future__ import annotations
 import importlib
 import importlib.util
 import pkgutil
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, ClassVar, TypeVar
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Repository
 from eventsourcing.domain import DomainEventProtocol
-from eventsourcing.persistence import IntegrityError, JSONTranscoder, Transcoding
+from eventsourcing.persistence import (
+    AggregateRecorder,
+    EventStore,
+    IntegrityError,
+    JSONTranscoder,
+    Mapper,
+    Transcoding,
+)
 
 import salesdomain
 from salesdomain.aggregate import Evidence, SopAggregate
@@ -49,6 +56,7 @@ from salesdomain.transcodings import register_domain_transcodings
 from salesdomain.values import Actor
 
 A = TypeVar("A", bound=SopAggregate)
+EventStoreFactory = Callable[[Mapper[UUID], AggregateRecorder], EventStore[UUID]]
 
 
 def _register_handlers_and_policies() -> None:
@@ -111,8 +119,12 @@ class SalesApplication(DecisionSaving):
         policy: SalesPolicy | None = None,
         extra_transcodings: Iterable[Transcoding] = (),
         verify_actors: bool = True,
+        event_store: EventStoreFactory | None = None,
     ) -> None:
+        """``event_store`` builds the store of events from eventsourcing's mapper and
+        recorder, for adapters that write something with every save (ADR 19)."""
         self._extra_transcodings = tuple(extra_transcodings)
+        self._event_store_factory = event_store
         self.verify_actors = verify_actors
         self.policy = policy or SalesPolicy()
         super().__init__(env)
@@ -124,6 +136,11 @@ class SalesApplication(DecisionSaving):
             snapshotted=tuple(self.snapshotting_intervals),
         )
         self._checks_in_save = self.checks_unchanged  # else one query per record read
+
+    def construct_event_store(self) -> EventStore[UUID]:
+        if self._event_store_factory is None:
+            return super().construct_event_store()
+        return self._event_store_factory(self.mapper, self.recorder)
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)
@@ -166,7 +183,7 @@ class SalesApplication(DecisionSaving):
                 if not fresh and self._latest.evict_stale(source.served_from_cache):
                     fresh = True  # decided on outdated state: decide again on the latest
                     continue
-                earlier = self._earlier_result(record_id, digest)
+                earlier = self._earlier_result(record_id, command)
                 if earlier is not None:
                     return earlier
                 raise
@@ -196,7 +213,7 @@ class SalesApplication(DecisionSaving):
                 continue
             except IntegrityError:
                 self._latest.evict({agg.id for agg in changed})
-                earlier = self._earlier_result(record_id, digest)
+                earlier = self._earlier_result(record_id, command)
                 if earlier is not None:
                     return earlier
                 self._refuse_existing(created)
@@ -221,13 +238,13 @@ class SalesApplication(DecisionSaving):
                 continue
             raise RecordAlreadyExists(type(aggregate).__name__.lower(), aggregate.id)
 
-    def _earlier_result(self, record_id: UUID, digest: str) -> CommandResult | None:
+    def _earlier_result(self, record_id: UUID, command: Command) -> CommandResult | None:
         try:
             record: object = self.repository.get(record_id)
         except AggregateNotFoundError:
             return None
         assert isinstance(record, CommandRecord)
-        if record.digest != digest:
+        if not command.has_digest(record.digest):
             raise CommandIdReused(record.command_id, record.command)
         return record.result()
 

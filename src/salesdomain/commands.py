@@ -47,12 +47,40 @@ class Command(BaseModel):
             raise InvalidCommand(cls.__name__, problems_of(error)) from None
 
     def digest(self) -> str:
-        """A fingerprint of the command's content (without its id)."""
+        """A fingerprint of the command's content (without its id), recorded with it.
+
+        Version 2 (``v2:`` and a SHA-256 of the name and pydantic's JSON of the fields)
+        is what is written now; a command holding a mapping, whose JSON follows the
+        order its keys came in, keeps version 1 (keys sorted, no prefix)."""
+        cls = type(self)
+        if _keeps_digest_v1(cls):
+            return self._digest_v1()
+        content = self.__pydantic_serializer__.to_json(self, exclude=_NOT_DIGESTED)
+        return DIGEST_V2 + hashlib.sha256(cls.__name__.encode() + b"\0" + content).hexdigest()
+
+    def has_digest(self, recorded: str) -> bool:
+        """Whether ``recorded``, a digest of any version, is of this command's content."""
+        if recorded.startswith(DIGEST_V2):
+            return recorded == self.digest()
+        return recorded == self._digest_v1()
+
+    def _digest_v1(self) -> str:
         payload = self.__pydantic_serializer__.to_python(  # model_dump, minus its wrapper
             self, mode="json", exclude=_NOT_DIGESTED
         )
         canonical = json.dumps([type(self).__name__, payload], sort_keys=True)
         return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+DIGEST_V2 = "v2:"
+_DIGEST_V1_KEPT: dict[type[Command], bool] = {}
+
+
+def _keeps_digest_v1(cls: type[Command]) -> bool:
+    kept = _DIGEST_V1_KEPT.get(cls)
+    if kept is None:
+        kept = _DIGEST_V1_KEPT[cls] = "'type': 'dict'" in repr(cls.__pydantic_core_schema__)
+    return kept
 
 
 def problems_of(error: ValidationError) -> list[FieldProblem]:
