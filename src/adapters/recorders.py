@@ -51,6 +51,7 @@ class SQLiteCheckingRecorder(SQLiteApplicationRecorder):
             f"SELECT originator_id FROM {self.events_table_name} "
             "WHERE originator_id=? AND originator_version>? LIMIT 1"
         )
+        self._moved_statements: dict[int, str] = {}  # by number of records read
         self._insert_keys_statement = (
             f"INSERT INTO {KEYS} (subject_id, key, created_at) VALUES (?, ?, ?)"
         )
@@ -82,9 +83,12 @@ class SQLiteCheckingRecorder(SQLiteApplicationRecorder):
 
     def _refuse_if_moved(self, c: SQLiteCursor, unchanged: Unchanged) -> None:
         """One statement for all the records read (one per record costs more)."""
-        items = list(unchanged.items())
-        statement = " UNION ALL ".join([f"SELECT * FROM ({self._moved_statement})"] * len(items))
-        c.execute(statement, [p for key, version in items for p in (key.hex, version)])
+        count = len(unchanged)
+        statement = self._moved_statements.get(count)
+        if statement is None:
+            probe = f"SELECT * FROM ({self._moved_statement})"
+            statement = self._moved_statements[count] = " UNION ALL ".join([probe] * count)
+        c.execute(statement, [p for key, version in unchanged.items() for p in (key.hex, version)])
         moved = {UUID(row[0]) for row in c.fetchall()}
         if moved:
             raise ReadRecordsMoved(moved)
@@ -118,6 +122,10 @@ class PostgresCheckingRecorder(PostgresApplicationRecorder):
             .format(keys=keys)
             .as_string(None)
         )
+        # eventsourcing composes these anew on every save (identifier quoting in Python)
+        self._lock_statements = [q.as_string(None) for q in self.lock_table_statements]
+        notify = SQL("NOTIFY {0}").format(Identifier(self.channel_name))
+        self._notify_statement = notify.as_string(None)
         table = SQL("{0}.{1}").format(
             Identifier(self.datastore.schema), Identifier(self.events_table_name)
         )
@@ -171,8 +179,9 @@ class PostgresCheckingRecorder(PostgresApplicationRecorder):
         new_keys: NewKeys | None = None,
         **kwargs: Any,
     ) -> None:
-        self._lock_table(curs)
-        self._notify_channel(curs)
+        for lock_statement in self._lock_statements:  # as eventsourcing's _lock_table
+            curs.execute(lock_statement, prepare=True)
+        curs.execute(self._notify_statement)  # as its _notify_channel
         if new_keys:  # pipelined with the insert; a subject with a key fails them both
             now = datetime.now(UTC)
             keys = ([str(s) for s in new_keys], list(new_keys.values()), [now] * len(new_keys))
