@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, fields
 from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Column, Index, Integer, MetaData, String, Table, Text, func, select
+from sqlalchemy import Column, Index, Integer, MetaData, String, Table, Text, select
 from sqlalchemy.engine import Engine
 
 from projections.changes import Insert, RowChange, Update
@@ -134,6 +134,19 @@ class AuditEntry:
     description: str
 
 
+_ENTRY_FIELDS = tuple(f.name for f in fields(AuditEntry))
+
+
+def shown(row: Mapping[str, Any]) -> dict[str, Any]:
+    """The fields of an audit row as an entry shows them: the line with personal data,
+    else (its subject forgotten) the line without it.  The one place of that rule, for
+    the view's rows and for rows computed from the log (``projections.story``)."""
+    values = {name: row[name] for name in _ENTRY_FIELDS}
+    if values["description"] is None:
+        values["description"] = row["erased_description"]
+    return values
+
+
 def query_audit(
     engine: Engine,
     table: Table,
@@ -142,16 +155,18 @@ def query_audit(
     sop_step: str | None = None,
     aggregate_id: UUID | None = None,
     correlation_id: UUID | None = None,
+    correlation_ids: Sequence[UUID] = (),
     since: datetime | None = None,
     until: datetime | None = None,
-    limit: int = 1000,
+    limit: int | None = 1000,
 ) -> Sequence[AuditEntry]:
     """Audit entries in log order, filtered by any of actor, step (a step or a section
-    such as "2.3"), record, business case and time range (``since`` <= t < ``until``)."""
+    such as "2.3"), record, business case (one, or any of several) and time range
+    (``since`` <= t < ``until``); at most ``limit`` of them (None: all)."""
     c = table.c
-    columns = [c[f.name] for f in fields(AuditEntry) if f.name != "description"]
-    shown = func.coalesce(c.description, c.erased_description).label("description")
-    query = select(*columns, shown).order_by(c.position).limit(limit)
+    query = select(table).order_by(c.position).limit(limit)
+    if correlation_ids:
+        query = query.where(c.correlation_id.in_([str(case) for case in correlation_ids]))
     if actor_id is not None:
         query = query.where(c.actor_id == str(actor_id))
     if sop_step is not None:
@@ -165,4 +180,4 @@ def query_audit(
     if until is not None:
         query = query.where(c.recorded_at < until)
     with engine.connect() as conn:
-        return [AuditEntry(**row._mapping) for row in conn.execute(query)]
+        return [AuditEntry(**shown(row._mapping)) for row in conn.execute(query)]

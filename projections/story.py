@@ -25,7 +25,7 @@ from uuid import UUID
 
 from sqlalchemy import select
 
-from projections.audit import AuditEntry, AuditTrail
+from projections.audit import AuditEntry, AuditTrail, query_audit, shown
 from projections.changes import Insert
 from projections.log import SKIPPED_TOPIC
 from projections.read_models import ReadModels
@@ -85,17 +85,10 @@ def case_story(
         opening = next(
             iter(app.events.get(UUID(first.aggregate_id), gt=first.version - 1, lte=first.version))
         )
-        customer_id = _customer_of(opening, case_id)
-        wanted = [str(case_id)] + ([str(customer_id)] if customer_id else [])
-        rows = conn.execute(
-            select(entries).where(c.correlation_id.in_(wanted)).order_by(c.position)
-        ).all()
-    return CaseStory(
-        case_id,
-        customer_id,
-        position,
-        tuple(_entry(dict(row._mapping), case_id) for row in rows),
-    )
+    customer_id = _customer_of(opening, case_id)
+    wanted = [case_id] + ([customer_id] if customer_id else [])
+    found = query_audit(views.engine, entries, correlation_ids=wanted, limit=None)
+    return CaseStory(case_id, customer_id, position, tuple(_entry(e, case_id) for e in found))
 
 
 def verified_case_story(
@@ -121,7 +114,7 @@ def verified_case_story(
     for position, event in chosen:
         (row,) = audit.changes(event, position)
         assert isinstance(row, Insert)
-        entries.append(_entry(dict(row.values), case_id))
+        entries.append(_entry(AuditEntry(**shown(row.values)), case_id))
     return CaseStory(case_id, customer_id, until, tuple(entries))
 
 
@@ -130,15 +123,9 @@ def _customer_of(opening: Any, case_id: UUID) -> UUID | None:
     return customer_id if isinstance(customer_id, UUID) and customer_id != case_id else None
 
 
-def _entry(values: dict[str, Any], case_id: UUID) -> StoryEntry:
-    """A story line from an audit row: the line without personal data where the
-    person was forgotten (as ``query_audit`` shows it)."""
-    erased = values.pop("erased_description", None)
-    values.pop("data_subject", None)
-    if values["description"] is None:
-        values["description"] = erased
-    part = CASE if values["correlation_id"] == str(case_id) else CUSTOMER
-    return StoryEntry(**values, part=part)
+def _entry(entry: AuditEntry, case_id: UUID) -> StoryEntry:
+    part = CASE if entry.correlation_id == str(case_id) else CUSTOMER
+    return StoryEntry(**vars(entry), part=part)
 
 
 def _events(app: SalesApplication, until: int, page_size: int) -> Iterator[tuple[int, Any]]:

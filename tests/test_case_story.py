@@ -8,6 +8,7 @@ import pytest
 from freezegun import freeze_time
 from sqlalchemy import delete
 
+from projections.audit import query_audit
 from projections.log import ApplicationLog
 from projections.read_models import ReadModels
 from projections.story import CUSTOMER, case_story, verified_case_story
@@ -63,6 +64,20 @@ def test_the_story_runs_from_the_customer_through_order_and_service_in_order(app
     line = story.lines()[0]
     assert line.startswith("2026-03-02 08:00:00 UTC  2.1.2 ")
     assert "Alice Rep (sales representative)" in line
+
+
+def test_the_audit_is_queried_for_several_business_cases_at_once_in_log_order(app, told):
+    case, views = told
+    runner = views.runner("audit")
+    runner.catch_up()
+    table = runner.tables()["entries"]
+    one = query_audit(views.engine, table, correlation_id=case.opp, limit=None)
+    other = query_audit(views.engine, table, correlation_id=case.customer, limit=None)
+    both = query_audit(views.engine, table, correlation_ids=[case.opp, case.customer], limit=None)
+    assert one
+    assert other
+    assert [e.position for e in both] == sorted(e.position for e in [*one, *other])
+    assert len(query_audit(views.engine, table, correlation_ids=[case.opp], limit=3)) == 3
 
 
 def test_the_audit_view_and_the_event_log_tell_the_same_story(app, told):
