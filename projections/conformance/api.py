@@ -28,11 +28,11 @@ RULES: tuple[Rule, ...] = (
 PAGE = 1_000
 
 
-def read_log(app: SalesApplication, page: int = PAGE) -> Iterator[Entry]:
-    """Every stored event in log order, decoded by the application's own mapper
-    (command records come as ``(position, None)``)."""
+def read_log(app: SalesApplication, page: int = PAGE, *, after: int = 0) -> Iterator[Entry]:
+    """Every stored event in log order (after the position ``after``), decoded by the
+    application's own mapper (command records come as ``(position, None)``)."""
     log = ApplicationLog(app)
-    after, head = 0, log.head()
+    head = log.head()
     while after < head:
         entries = log.read(after, page)
         if not entries:
@@ -49,7 +49,7 @@ def review_history(
     earlier_policies: Iterable[SalesPolicy] = (),
 ) -> Review:
     """The whole history replayed as at ``as_at`` (default: now)."""
-    moment = _as_at(as_at)
+    moment = as_at_or_now(as_at)
     review = Review(PolicyBook(policy, earlier_policies), moment)
     for entry in read_log(app):
         fold(review, entry)
@@ -98,11 +98,16 @@ def time_limit_breaches(
     """Every SOP time limit missed as at ``as_at``: steps done late and steps still not
     done after their deadline (oldest first), for monitoring such as the dashboard."""
     review = review_history(app, policy, as_at, earlier_policies=earlier_policies)
-    found = [b for b in finish(review) if b.family is Family.TIME_LIMIT]
+    return time_limits_missed(finish(review))
+
+
+def time_limits_missed(breaches: Iterable[Breach]) -> list[Breach]:
+    """The breaches of time limits among ``breaches``, oldest first."""
+    found = [b for b in breaches if b.family is Family.TIME_LIMIT]
     return sorted(found, key=lambda b: (b.occurred_on, b.rule, str(b.record_id)))
 
 
-def _as_at(as_at: datetime | None) -> datetime:
+def as_at_or_now(as_at: datetime | None) -> datetime:
     if as_at is None:
         return clock.now()
     if as_at.tzinfo is None:

@@ -1,7 +1,8 @@
 """The dashboard's breaches of SOP time limits, from the conformance review (ADR 15).
 
-The review replays the raw event log (it does not trust the views), so each request
-costs a pass over the log; the figures are those of ``salesdomain conformance``.
+The review replays the raw event log (it does not trust the views); the provider keeps
+one review up to date with the log (``TrackedReview``), so a request reads only what
+was logged since the one before.  The figures are those of ``salesdomain conformance``.
 """
 
 from collections.abc import Sequence
@@ -10,7 +11,8 @@ from typing import Any
 
 from adapters.bootstrap import System
 from adapters.web.context import BreachProvider
-from projections.conformance import Breach, time_limit_breaches
+from projections.conformance import Breach
+from projections.conformance.tracked import TrackedReview
 
 
 def _moment(value: datetime | date | None) -> datetime | None:
@@ -40,8 +42,9 @@ def conformance_breaches(system: System) -> BreachProvider:
     """A provider for ``create_app(open_breaches=...)``: the time limits missed as at
     the asked time, late or still open, judged under the system's policy."""
 
+    tracked = TrackedReview(system.app, system.app.policy)
+
     def provider(as_at: datetime) -> Sequence[dict[str, Any]]:
-        found = time_limit_breaches(system.app, system.app.policy, as_at)
-        return [as_row(breach) for breach in found]
+        return [as_row(breach) for breach in tracked.time_limit_breaches(as_at)]
 
     return provider

@@ -1,0 +1,74 @@
+"""The dashboard's conformance review kept up to date with the log: Given a history /
+When more is logged and the review is asked again / Then it answers what a full replay
+of the log answers, having read only what was logged since (on every store)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from uuid import uuid4
+
+from freezegun import freeze_time
+
+from projections.conformance import time_limit_breaches
+from projections.conformance.findings import Status
+from projections.conformance.tracked import TrackedReview
+from tests import builders as b
+from tests.builders import ALICE
+from tests.spec import log_position
+from tests.test_aftersales_rules import ADA, assign, classify, receive, respond
+
+NINE = datetime(2026, 3, 2, 9, tzinfo=UTC)
+
+
+def _complaint(app, at: datetime):
+    """A complaint classified high (answer within 24 hours) and assigned at ``at``."""
+    case, reg = uuid4(), b.register(name=f"Tracked {uuid4().hex[:6]}", reg=uuid4().hex[:12])
+    with freeze_time(at):
+        for command, actor in [
+            *b.qualified_customer(reg),
+            (receive(b.customer_id(reg), case), ALICE),
+            (classify(case), ALICE),
+            (assign(case), ALICE),
+        ]:
+            app.handle(command, actor)
+    return case
+
+
+def _same_as_a_full_replay(app, tracked: TrackedReview, as_at: datetime):
+    found = tracked.time_limit_breaches(as_at)
+    assert found == time_limit_breaches(app, app.policy, as_at)
+    return found
+
+
+def test_the_tracked_review_answers_as_a_full_replay_reading_only_what_is_new(app):
+    tracked = TrackedReview(app, app.policy)
+    assert _same_as_a_full_replay(app, tracked, NINE) == []
+
+    first = _complaint(app, NINE)
+    [open_] = _same_as_a_full_replay(app, tracked, NINE + timedelta(hours=25))
+    assert (open_.record_id, open_.status) == (first, Status.STILL_OPEN)
+    assert tracked.position == log_position(app)
+
+    # more is logged: answered late, and a second complaint left open
+    with freeze_time(NINE + timedelta(hours=30)):
+        app.handle(respond(first), ADA)
+    second = _complaint(app, NINE + timedelta(hours=31))
+    found = _same_as_a_full_replay(app, tracked, NINE + timedelta(hours=60))
+    assert [(f.record_id, f.status) for f in found] == [
+        (first, Status.LATE),
+        (second, Status.STILL_OPEN),
+    ]
+    assert tracked.position == log_position(app)
+
+
+def test_a_moment_before_the_newest_event_is_answered_as_history_stood_then(app):
+    tracked = TrackedReview(app, app.policy)
+    first = _complaint(app, NINE)
+    with freeze_time(NINE + timedelta(hours=30)):
+        app.handle(respond(first), ADA)
+    assert _same_as_a_full_replay(app, tracked, NINE + timedelta(hours=60))[0].status is (
+        Status.LATE
+    )
+    # as at 25 hours the answer was not given yet: still open then
+    [then] = _same_as_a_full_replay(app, tracked, NINE + timedelta(hours=25))
+    assert (then.record_id, then.status) == (first, Status.STILL_OPEN)
