@@ -1,0 +1,174 @@
+"""The quarter's steps for the team's people: a hiring need, the hire, onboarding and
+training (SOP 3.1-3.2)."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from uuid import UUID
+
+from adapters.demo.cast import _Cast
+from adapters.demo.setting import CURRENCY, NORA_STARTS, QUARTER, REQUIREMENTS, TEAM
+from salesdomain.people import commands as hc
+from salesdomain.people.values import (
+    CriterionScore,
+    HiringChannel,
+    HiringDecision,
+    InterviewCriterion,
+    InterviewKind,
+    JobProfile,
+    Offer,
+    OnboardingTopic,
+    RequirementCheck,
+    RoleSet,
+    Screening,
+    TargetFigures,
+    TrainerKind,
+)
+from salesdomain.sop import Role
+from salesdomain.values import Money
+
+
+class _PeopleSteps(_Cast):
+    """SOP 3.1 recruitment and 3.2 onboarding and training."""
+
+    # ---- 3.1 a hiring need ---------------------------------------------------------------
+
+    def recruitment_opens(self) -> None:
+        co = self.co
+        co.on(date(2026, 1, 14))
+        co.do(
+            hc.OpenRequisition,
+            co.hana,
+            requisition_id=self.requisition,
+            profile=JobProfile(
+                position="Sales Representative",
+                team=TEAM,
+                roles=RoleSet.of(Role.SALES_REPRESENTATIVE),
+                duties=("Develop customers in the region", "Follow deals from contact to order"),
+                requirements=REQUIREMENTS,
+            ),
+            headcount=1,
+            justification="Pipeline in East China outgrows three representatives",
+        )
+        co.do(
+            hc.AgreeRequisition,
+            co.dan,
+            requisition_id=self.requisition,
+            comments="Within the 2026 headcount budget",
+        )
+        co.do(
+            hc.ChooseHiringChannels,
+            co.hana,
+            requisition_id=self.requisition,
+            channels=(HiringChannel.JOB_SITE, HiringChannel.REFERRAL),
+        )
+        channels = (HiringChannel.JOB_SITE, HiringChannel.REFERRAL)
+        for (name, candidate), channel in zip(self.candidates.items(), channels, strict=True):
+            co.do(
+                hc.RecordApplication,
+                co.hana,
+                candidate_id=candidate,
+                requisition_id=self.requisition,
+                name=name,
+                contact=f"{name.split()[0].lower()}@example.com",
+                channel=channel,
+                cv_summary="Three years selling machine tools in Zhejiang",
+            )
+            co.do(
+                hc.ScreenCandidate,
+                co.hana,
+                candidate_id=candidate,
+                screening=Screening(
+                    checks=tuple(
+                        RequirementCheck(requirement=r, met=True, note="per CV")
+                        for r in REQUIREMENTS
+                    ),
+                    passed=True,
+                    reasons="Meets every requirement",
+                ),
+            )
+
+    def interview(self, candidate: UUID, kind: InterviewKind, score: int) -> None:
+        self.co.do(
+            hc.RecordInterview,
+            self.co.hana,
+            candidate_id=candidate,
+            kind=kind,
+            held_on=self.co.today,
+            interviewer_id=self.co.mia.employee_id,
+            scores=tuple(CriterionScore(criterion=c, score=score) for c in InterviewCriterion),
+            notes="Asked good questions about our products"
+            if score >= 4
+            else "Weak on product knowledge",
+        )
+
+    # ---- 3.1.3-3.1.4 the hire -------------------------------------------------------------
+
+    def hiring(self) -> None:
+        co = self.co
+        nora, ivan = self.candidates.values()
+        co.on(date(2026, 1, 22))
+        self.interview(nora, InterviewKind.ON_SITE, 5)
+        self.interview(ivan, InterviewKind.ON_SITE, 3)
+        co.do(
+            hc.DecideOnCandidate,
+            co.dan,
+            candidate_id=nora,
+            decision=HiringDecision.HIRE,
+            reasons="Strongest selling skill and product knowledge",
+        )
+        co.do(
+            hc.DecideOnCandidate,
+            co.dan,
+            candidate_id=ivan,
+            decision=HiringDecision.REJECT,
+            reasons="Weaker product knowledge than the selected candidate",
+        )
+        co.do(
+            hc.SendOffer,
+            co.hana,
+            candidate_id=nora,
+            offer=Offer(
+                position="Sales Representative",
+                salary=Money.of(13_000, CURRENCY),
+                start_date=NORA_STARTS,
+                manager_id=co.mia.employee_id,
+            ),
+        )
+
+    # ---- 3.2.1 onboarding ------------------------------------------------------------------
+
+    def onboarding(self) -> None:
+        co = self.co
+        co.on(NORA_STARTS)
+        co.do(
+            hc.CompleteOnboardingTraining,
+            co.hana,
+            employee_id=co.nora.employee_id,
+            topics=tuple(OnboardingTopic),
+            completed_on=co.today,
+        )
+        co.do(
+            hc.SetSalesTarget,
+            co.mia,
+            employee_id=co.nora.employee_id,
+            period=QUARTER,
+            figures=TargetFigures(revenue=Money.zero(CURRENCY), visits=3),
+        )
+
+    # ---- 3.2.2 periodic training ------------------------------------------------------------
+
+    def training(self) -> None:
+        co = self.co
+        co.on(date(2026, 3, 12))
+        co.do(
+            hc.RecordTraining,
+            co.mia,
+            employee_id=co.nora.employee_id,
+            topic="CRM and the sales SOP in practice",
+            trainer_kind=TrainerKind.INTERNAL,
+            trainer=co.mia.name,
+            hours=Decimal(4),
+            held_on=co.today,
+        )

@@ -1,0 +1,163 @@
+"""The quarter's sales steps: prospects, needs and solutions, quotes (SOP 2.1-2.3)."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from adapters.demo.quarter_people import _PeopleSteps
+from adapters.demo.quarter_performance import _PerformanceSteps
+from salesdomain.opportunities import commands as oc
+from salesdomain.people import commands as hc
+from salesdomain.people.values import InterviewKind
+from salesdomain.performance import commands as pfc
+from salesdomain.prospecting import commands as pc
+from salesdomain.prospecting.values import Level, SourceChannel
+
+
+class _SalesSteps(_PeopleSteps, _PerformanceSteps):
+    """SOP 2.1-2.3; the sales weeks also hold interviews, an offer and expenses."""
+
+    # ---- 2.1 prospects -------------------------------------------------------------------
+
+    def prospecting(self) -> None:
+        co = self.co
+        co.on(date(2026, 1, 7))
+        self.straight.screen()
+        co.attempt(
+            "register Hangzhou Precision again under another spelling",
+            pc.RegisterProspect,
+            co.bob,
+            company_name="HANGZHOU PRECISION MACHINERY LTD",
+            region="East China",
+            industry="Machinery",
+            source_channel=SourceChannel.REFERRAL,
+        )
+        for deal in (self.escalated, self.lost_on_price, self.lost_early):
+            deal.screen()
+        self.screened_out.screen(power=Level.LOW)
+        co.do(
+            pc.DisqualifyProspect,
+            co.carol,
+            customer_id=self.screened_out.customer_id,
+            reason="Purchasing power too low for our range",
+        )
+        co.on(date(2026, 1, 8))
+        self.straight.qualify("Line 3 retrofit", 180_000)
+        self.escalated.qualify("Dyeing line monitoring", 900_000)
+        self.lost_on_price.qualify("Crane monitoring", 300_000)
+        self.lost_early.qualify("Test bench automation", 150_000)
+        co.on(date(2026, 1, 13))
+        for deal in (self.straight, self.escalated, self.lost_on_price, self.lost_early):
+            deal.visit()
+        self.expense(co.carol, 900, "Train to Ningbo for the crane visit")
+
+    # ---- 2.2 needs and solutions --------------------------------------------------------
+
+    def needs_and_solutions(self) -> None:
+        co = self.co
+        co.on(date(2026, 1, 15))
+        for deal in (self.straight, self.escalated, self.lost_on_price, self.lost_early):
+            deal.analyse()
+        co.on(date(2026, 1, 16))
+        nora, ivan = self.candidates.values()
+        self.interview(nora, InterviewKind.PHONE, 4)
+        self.interview(ivan, InterviewKind.PHONE, 3)
+        co.on(date(2026, 1, 19))
+        self.lost_early.lose("Budget frozen until next year")
+        co.on(date(2026, 1, 20))
+        for deal in (self.straight, self.escalated, self.lost_on_price):
+            deal.propose()
+
+    # ---- 2.3 quotation ---------------------------------------------------------------------
+
+    def quotation(self) -> None:
+        co, rng = self.co, self.co.rng
+        co.on(date(2026, 1, 26))
+        self.straight.quote(self.lines(rng.randint(10, 17)))
+
+        escalated = self.escalated
+        qty = rng.randint(60, 90)
+        escalated.quote(self.lines(qty))
+        escalated.negotiate(
+            "A competitor offers 12% less",
+            "0.12",
+            "Offered a longer warranty; will ask for a manager's discount",
+        )
+        discounted = (self.price * Decimal("0.88")).quantize(Decimal(1))
+        revised = escalated.terms(self.lines(qty, discounted))
+        co.attempt(
+            "issue a 12% discount without a manager's approval",
+            oc.IssueQuote,
+            co.bob,
+            opportunity_id=escalated.opp_id,
+            **revised,
+        )
+        co.do(
+            oc.RequestDiscountApproval,
+            co.bob,
+            opportunity_id=escalated.opp_id,
+            justification="Strategic account, three more plants to follow",
+            **revised,
+        )
+        co.do(
+            oc.ApproveDiscount,
+            co.mia,
+            opportunity_id=escalated.opp_id,
+            comments="Approved for the multi-plant roll-out",
+        )
+        co.do(
+            oc.IssueQuote,
+            co.bob,
+            opportunity_id=escalated.opp_id,
+            pricing_basis="Manager-approved discount",
+            **revised,
+        )
+
+        lost = self.lost_on_price
+        lost.quote(self.lines(rng.randint(20, 30)))
+        lost.negotiate(
+            "Needs 25% off to match an integrator", "0.25", "Cannot go below our margin floor"
+        )
+        lost.lose("Price 25% above the winning offer", "Delta Automation")
+
+        co.on(date(2026, 1, 27))
+        nora = self.candidates[co.nora.name]
+        co.do(hc.AcceptOffer, co.hana, candidate_id=nora)
+        co.later(days=1)
+        co.do(
+            hc.SignLabourContract,
+            co.hana,
+            candidate_id=nora,
+            employee_id=co.nora.employee_id,
+            signed_on=co.today,
+            contract_number="LC-2026-007",
+        )
+        co.on(date(2026, 1, 29))
+        self.straight.accept(1)
+        escalated.accept(2)
+
+    # ---- February: a new prospect (still open at the quarter's end) -------------------------
+
+    def new_prospect(self) -> None:
+        co, rng = self.co, self.co.rng
+        deal = self.still_open
+        co.on(date(2026, 2, 18))
+        deal.screen()
+        deal.qualify("Press line monitoring", 350_000)
+        co.on(date(2026, 2, 20))
+        deal.visit()
+        self.expense(co.carol, 600, "Train to Jiaxing for the press line visit")
+        co.on(date(2026, 2, 23))
+        deal.analyse()
+        deal.propose()
+        co.do(
+            pfc.CompleteActionItem,
+            co.carol,
+            meeting_id=self.meeting,
+            item_number=1,
+            outcome="Nora joined the Jiaxing visits",
+        )
+        co.on(date(2026, 2, 25))
+        deal.quote(self.lines(rng.randint(25, 40)))
+        deal.negotiate("Asks for 3% off", "0.03", "Within our authority; waiting for their board")

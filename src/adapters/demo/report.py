@@ -1,0 +1,154 @@
+"""What the main job reports: the report and summary types, and the two readings
+the command line shares (a record's history lines, the pipeline's summary)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+from uuid import UUID
+
+from adapters import demo_scale
+from adapters.demo.setting import CURRENCY, QUARTER, START
+from projections.conformance import ConformanceReport
+from projections.integrity import Digest
+from projections.kpi import KpiRow
+from projections.pipeline import funnel, pipeline_as_of, win_rate
+from salesdomain.application import SalesApplication
+from salesdomain.narrative import describe
+from salesdomain.sop import Role, step
+
+if TYPE_CHECKING:
+    from adapters.bootstrap import System
+
+# ---- the report -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class HistoryLine:
+    at: datetime
+    sop_step: str
+    step_title: str
+    actor: str
+    what: str
+
+
+@dataclass
+class CaseReport:
+    title: str
+    customer: str
+    outcome: str
+    history: list[HistoryLine]
+    owner: str = ""
+    amount: str = ""
+    featured: bool = False
+    """Printed in full by ``salesdomain demo``; the others get one summary line."""
+
+
+@dataclass(frozen=True)
+class TeamLine:
+    """One line of the team's quarter: the SOP step, who, what."""
+
+    sop_step: str
+    who: str
+    what: str
+
+
+@dataclass(frozen=True)
+class AppraisalSummary:
+    employee: str
+    period: str
+    cycle: str
+    actuals: tuple[tuple[str, Decimal], ...]
+    """The actual figures recorded (indicator, value), as the KPI read model gave them."""
+    final_score: Decimal
+    rating_band: str
+    incentives: tuple[str, ...]
+    coaching: bool
+    closed: bool
+
+
+@dataclass(frozen=True)
+class EscalationSummary:
+    employee: str
+    cycle: str
+    appraisals: int
+    raised_by: str
+    raised_by_role: Role
+    rule: str
+    resolution: str
+
+
+@dataclass(frozen=True)
+class FunnelLine:
+    stage: str
+    reached: int
+    conversion: Decimal | None
+
+
+@dataclass
+class PipelineSummary:
+    as_of: datetime
+    funnel: list[FunnelLine]
+    win_rate: Decimal | None
+    open_count: int
+    open_weighted: Decimal
+    currency: str = CURRENCY
+
+
+@dataclass
+class DemoReport:
+    seed: int
+    period: str = QUARTER.code
+    started: datetime = START
+    finished: datetime = START
+    cases: list[CaseReport] = field(default_factory=list)
+    team: list[TeamLine] = field(default_factory=list)
+    appraisals: list[AppraisalSummary] = field(default_factory=list)
+    escalations: list[EscalationSummary] = field(default_factory=list)
+    refused: list[tuple[str, str]] = field(default_factory=list)
+    pipeline: PipelineSummary | None = None
+    events: int = 0
+    """Domain events stored (the log also holds one record per command handled)."""
+    commands: int = 0
+    kpi: list[KpiRow] = field(default_factory=list)
+    """Each representative's KPIs per quarter against their targets (the KPI view)."""
+    digest: Digest | None = None
+    """The hash chain's head after the run: position and link (ADR 10)."""
+    scale: demo_scale.ScaleSummary | None = None
+    conformance: ConformanceReport | None = None
+    """The quarter reviewed against the SOP from the raw log, as at the run's end (ADR 15)."""
+
+
+# ---- reading the results back ----------------------------------------------------------------
+
+
+def history_lines(app: SalesApplication, aggregate_id: UUID) -> list[HistoryLine]:
+    events: list[Any] = list(app.history(aggregate_id))
+    return [
+        HistoryLine(
+            at=event.timestamp,
+            sop_step=event.sop_step,
+            step_title=step(event.sop_step).title,
+            actor=str(event.actor),
+            what=describe(event),
+        )
+        for event in events
+    ]
+
+
+def pipeline_summary(system: System, at: datetime) -> PipelineSummary:
+    """The funnel and win rate as the pipeline read model has them at ``at``."""
+    runner = system.views.runner("pipeline")
+    tables = runner.tables()
+    rows = pipeline_as_of(runner.engine, tables, system.app.policy.stage_probability, at)
+    steps = funnel(rows, runner.engine, tables)
+    open_rows = [row for row in rows if row.stage.is_open]
+    return PipelineSummary(
+        as_of=at,
+        funnel=[FunnelLine(s.stage.value, s.reached, s.conversion_from_previous) for s in steps],
+        win_rate=win_rate(rows),
+        open_count=len(open_rows),
+        open_weighted=sum((row.weighted_amount for row in open_rows), Decimal(0)),
+    )

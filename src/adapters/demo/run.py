@@ -1,0 +1,156 @@
+"""The main job: the quarter run on a system, its views caught up, and the report."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from adapters import demo_scale
+from adapters.demo.case_reports import case_report
+from adapters.demo.company import _Company
+from adapters.demo.quarter import _Quarter
+from adapters.demo.report import DemoReport, pipeline_summary
+from adapters.demo.setting import CURRENCY, QUARTER, START, Progress
+from adapters.demo.team_report import appraisal_summary, escalation_summaries, team_lines
+from projections.conformance import conformance_report
+from projections.integrity import ChainKeeper
+from projections.kpi import KpiRow, kpi_table
+from projections.log import SKIPPED_TOPIC as COMMAND_RECORD_TOPIC
+from projections.runner import ProjectionStopped
+from salesdomain import clock
+from salesdomain.application import SalesApplication
+from salesdomain.sop import Role
+
+if TYPE_CHECKING:
+    from adapters.bootstrap import System
+
+# ---- the main job ---------------------------------------------------------------------------
+
+
+def run_demo(
+    system: System, seed: int = 7, *, scale: int | None = None, progress: Progress | None = None
+) -> DemoReport:
+    """Run the quarter on ``system`` (its application and read models) and report it;
+    with ``scale``, then simulate business cases until about ``scale`` events more
+    are stored (``adapters.demo_scale``).  ``progress(what, done, total)`` is told how
+    far it got."""
+    co = _Company(system, seed)
+    quarter = _Quarter(co)
+    generated = None
+    with clock.simulated(co.clock):
+        quarter.run(progress)
+        if scale:
+            generated = demo_scale.generate(
+                system.app,
+                scale_staff(co),
+                co.clock,
+                events=scale,
+                seed=seed,
+                progress=None if progress is None else _told(progress, "Simulated cases"),
+            )
+        finished = co.now
+    app = system.app
+    _catch_up(system, progress)
+    events, commands = _count(app)
+    report = DemoReport(
+        seed=seed,
+        finished=finished,
+        refused=co.refused,
+        events=events,
+        commands=commands,
+        scale=generated,
+    )
+    featured = {quarter.escalated.opp_id, quarter.straight.opp_id}
+    for deal in quarter.deals:
+        case = case_report(app, deal)
+        case.featured = deal.opp_id in featured
+        report.cases.append(case)
+    report.team = team_lines(co, quarter)
+    report.appraisals = [appraisal_summary(app, aid) for aid in quarter.appraisals]
+    report.escalations = escalation_summaries(app, quarter.appraisals)
+    report.pipeline = pipeline_summary(system, finished)
+    report.kpi = kpi_against_targets(system, finished)
+    if progress is not None:
+        progress("Conformance review of the log", 0, 1)
+    report.conformance = conformance_report(
+        app, app.policy, QUARTER.start, QUARTER.end, as_at=finished
+    )
+    if progress is not None:
+        progress("Conformance review of the log", 1, 1)
+    keeper = ChainKeeper(system.views.engine, app)
+    keeper.catch_up()
+    report.digest = keeper.digest()
+    return report
+
+
+def scale_staff(co: _Company) -> demo_scale.Staff:
+    return demo_scale.Staff(
+        reps=(co.alice, co.bob, co.carol, co.nora),
+        legal=co.leo,
+        production=co.pat,
+        procurement=co.quinn,
+        quality=co.qin,
+        logistics=co.lou,
+        approvers={Role.SALES_MANAGER: co.mia, Role.SALES_DIRECTOR: co.dan},
+    )
+
+
+def _told(progress: Progress, what: str) -> Callable[[int, int], None]:
+    return lambda done, total: progress(what, done, total)
+
+
+def _catch_up(system: System, progress: Progress | None, page_size: int = 1000) -> None:
+    """Bring every view up to the log's head in one pass: each page of the log is read
+    and decoded once and given to every view (as ``ReadModels.rebuild`` does)."""
+    views = system.views
+    runners = [(runner, runner.active_generation()) for runner in views.runners.values()]
+    head = views.log.head()
+    position = min(runner.position(generation) for runner, generation in runners)
+    while position < head and runners:
+        page = views.log.read(position, page_size)
+        if not page:
+            break
+        for runner, generation in list(runners):
+            at = runner.position(generation)
+            part = [item for item in page if item[0] > at]
+            try:
+                if part:
+                    runner.process(part, at, generation)
+            except ProjectionStopped as stopped:
+                views.stopped[runner.projection.name] = stopped
+                runners.remove((runner, generation))
+        position = page[-1][0]
+        if progress is not None:
+            progress("Views following the log", position, head)
+
+
+def _count(app: SalesApplication) -> tuple[int, int]:
+    """Domain events and command records stored (read in pages, without decoding)."""
+    events = commands = 0
+    position = 0
+    while True:
+        page = app.recorder.select_notifications(start=position + 1, limit=10_000)
+        if not page:
+            return events, commands
+        for notification in page:
+            if notification.topic.startswith(COMMAND_RECORD_TOPIC):
+                commands += 1
+            else:
+                events += 1
+        position = page[-1].id
+
+
+def kpi_against_targets(system: System, until: datetime) -> list[KpiRow]:
+    """Each representative's figures per quarter, from the quarter's start, against
+    the targets set for them."""
+    runner = system.views.runner("kpi")
+    return kpi_table(
+        runner.engine,
+        runner.tables(),
+        grain="quarter",
+        by="rep",
+        since=START.date(),
+        until=until.date(),
+        currency=CURRENCY,
+    )
