@@ -1,0 +1,41 @@
+"""KPIs (SOP 3.3.1, 4.1.2, 4.2.1): see ``projections.kpi.queries``."""
+
+from projections.kpi.queries import (
+    INDICATOR_ALIASES,
+    MEASURES,
+    MONEY_MEASURES,
+    NO_TEAM,
+    PRODUCT_MEASURES,
+    TARGET_MEASURES,
+    UNASSIGNED,
+    UNKNOWN,
+    Grain,
+    GroupBy,
+    Kpi,
+    KpiRow,
+    ReportPeriod,
+    kpi_for_employee,
+    kpi_table,
+    periods_between,
+    report_period,
+)
+
+__all__ = [
+    "INDICATOR_ALIASES",
+    "MEASURES",
+    "MONEY_MEASURES",
+    "NO_TEAM",
+    "PRODUCT_MEASURES",
+    "TARGET_MEASURES",
+    "UNASSIGNED",
+    "UNKNOWN",
+    "Grain",
+    "GroupBy",
+    "Kpi",
+    "KpiRow",
+    "ReportPeriod",
+    "kpi_for_employee",
+    "kpi_table",
+    "periods_between",
+    "report_period",
+]
