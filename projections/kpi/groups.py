@@ -1,0 +1,82 @@
+"""Groups and their labels: by rep, team (the one the rep was in on the fact's day),
+region, industry, product or in total."""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Callable, Mapping
+from datetime import date
+from typing import Literal
+
+from sqlalchemy import Table, select
+from sqlalchemy.engine import Engine
+
+from projections.kpi.loaded import _Data, _Fact
+
+GroupBy = Literal["rep", "team", "region", "industry", "product", "total"]
+
+UNASSIGNED = "(unassigned)"
+NO_TEAM = "(no team)"
+UNKNOWN = "(unknown)"
+
+
+def _team_on(
+    teams: Mapping[str, list[tuple[date, int, str]]], rep: str | None, day: date
+) -> str | None:
+    """The team ``rep`` was in on ``day`` (``None`` without a rep)."""
+    if rep is None:
+        return None
+    entries = teams.get(rep)
+    if not entries:
+        return NO_TEAM
+    index = bisect.bisect_right([e[0] for e in entries], day)
+    return entries[max(index - 1, 0)][2]
+
+
+def _names(engine: Engine, tables: Mapping[str, Table]) -> dict[str, str]:
+    """Employees' names: from the employee records, else as they were given when they
+    opened an opportunity, answered a service case or recorded an expense."""
+    p, e, r = tables["people"], tables["employees"], tables["records"]
+    with engine.connect() as conn:
+        owners = select(r.c.owner_id, r.c.owner_name).where(r.c.owner_name.is_not(None))
+        names = {row.owner_id: row.owner_name for row in conn.execute(owners.distinct())}
+        names.update({row.employee_id: row.name for row in conn.execute(select(p)) if row.name})
+        names.update({row.employee_id: row.name for row in conn.execute(select(e))})
+    return names
+
+
+def _labeller(engine: Engine, tables: Mapping[str, Table], by: str) -> Callable[[str | None], str]:
+    if by == "total":
+        return lambda key: "Total"
+    if by == "rep":
+        names = _names(engine, tables)
+        return lambda key: UNASSIGNED if key is None else names.get(key, key)
+    if by == "product":
+        p = tables["products"]
+        with engine.connect() as conn:
+            products = {row.product_code: row.name for row in conn.execute(select(p))}
+        return lambda key: UNKNOWN if key is None else f"{products.get(key, key)} ({key})"
+    if by == "team":
+        return lambda key: UNASSIGNED if key is None else key
+    return lambda key: UNKNOWN if key is None else key
+
+
+def _grouper(
+    engine: Engine, tables: Mapping[str, Table], by: str, data: _Data
+) -> Callable[[_Fact], str | None]:
+    if by == "total":
+        return lambda fact: None
+    if by == "rep":
+        return lambda fact: fact.rep_id
+    if by == "team":
+        return lambda fact: (
+            None if fact.rep_id is None else _team_on(data.teams, fact.rep_id, fact.day)
+        )
+    if by == "product":
+        return lambda fact: fact.product_code
+    if by in ("region", "industry"):
+        c = tables["customers"]
+        with engine.connect() as conn:
+            attribute = {row.customer_id: getattr(row, by) for row in conn.execute(select(c))}
+        return lambda fact: attribute.get(fact.customer_id or "")
+    raise ValueError(f"unknown grouping {by!r}: rep, team, region, industry, product or total")

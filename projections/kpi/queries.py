@@ -1,0 +1,148 @@
+"""The KPI queries: ``kpi_table`` (periods by group, growth, targets) and
+``kpi_for_employee`` (an appraisal's actuals)."""
+
+from __future__ import annotations
+
+import bisect
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import Table
+from sqlalchemy.engine import Engine
+
+from projections.kpi.figures import (
+    MEASURES,
+    MONEY_MEASURES,
+    PRODUCT_MEASURES,
+    KpiRow,
+    _growth,
+    _Tally,
+)
+from projections.kpi.groups import GroupBy, _grouper, _labeller
+from projections.kpi.loaded import _Fact
+from projections.kpi.loading import _load
+from projections.kpi.periods import Grain, periods_between, report_period
+from projections.kpi.targets import _attainment, _target_for, _targets
+
+INDICATOR_ALIASES = {"loyalty": "repeat_customers", "expense_control": "sales_expense"}
+"""Names of the KPI system's indicators (``performance.values.Indicator``) that differ
+from the measure they are taken from."""
+
+
+def _currency_of(facts: Iterable[_Fact], currency: str | None) -> str | None:
+    if currency is not None:
+        return currency
+    found = sorted({f.currency for f in facts if f.measure in MONEY_MEASURES and f.currency})
+    if len(found) > 1:
+        raise ValueError(
+            f"the figures are in several currencies ({', '.join(found)}): choose one with currency="
+        )
+    return found[0] if found else None
+
+
+def _applies(measure: str, by: str) -> bool:
+    """Whether a fact of ``measure`` can be told by ``by`` (expenses have no customer,
+    so no region or industry; only sales and bookings have products)."""
+    if by == "product":
+        return measure in PRODUCT_MEASURES
+    if by in ("region", "industry"):
+        return measure != "sales_expense"
+    return True
+
+
+def kpi_table(
+    engine: Engine,
+    tables: Mapping[str, Table],
+    *,
+    grain: Grain,
+    by: GroupBy,
+    since: date,
+    until: date,
+    currency: str | None = None,
+) -> list[KpiRow]:
+    """The KPIs of every period of ``grain`` that overlaps ``since``..``until`` (both
+    included; each period is reported whole), one row per group ``by`` that has a fact
+    or a target in the period (``by="total"``: one row per period, empty ones too).
+
+    Money figures are those in ``currency``; if it is not given, the one currency of the
+    facts (a ``ValueError`` if there are several).  Rows come ordered by period, then
+    label."""
+    periods = periods_between(since, until, grain)
+    previous = report_period(periods[0].start - timedelta(1), grain)
+    data = _load(engine, tables, previous.start, periods[-1].end, by)
+    currency = _currency_of(data.facts, currency)
+    group_of = _grouper(engine, tables, by, data)
+    label_of = _labeller(engine, tables, by)
+    everything = [previous, *periods]
+    starts = [p.start for p in everything]
+    tallies: dict[tuple[int, str | None], _Tally] = defaultdict(_Tally)
+    for fact in data.facts:
+        if not _applies(fact.measure, by):
+            continue
+        index = bisect.bisect_right(starts, fact.day) - 1
+        if index >= 0:
+            tallies[(index, group_of(fact))].count(fact, data, currency)
+    targets = _targets(engine, tables, [p.label for p in periods]) if grain != "day" else []
+    rows = []
+    for index, period in enumerate(periods, start=1):
+        groups = {group for (i, group) in tallies if i == index}
+        period_targets = [t for t in targets if t.period == period.label]
+        if by == "rep":
+            groups |= {t.employee_id for t in period_targets if t.employee_id}
+        elif by == "team":
+            named = {g.casefold() for g in groups if g is not None}
+            groups |= {t.team for t in period_targets if t.team and t.team.casefold() not in named}
+        elif by == "total":
+            groups = {None}
+        for group in groups:
+            figures = tallies.get((index, group), _Tally()).figures(by)
+            before = tallies.get((index - 1, group), _Tally()).figures(by)
+            target = _target_for(period_targets, by, group)
+            rows.append(
+                KpiRow(
+                    period=period.label,
+                    period_start=period.start,
+                    period_end=period.end,
+                    group=group,
+                    label=label_of(group),
+                    currency=currency,
+                    **figures,
+                    growth={m: _growth(figures[m], before[m]) for m in MEASURES},
+                    target={m: value for m, (value, _) in target.items()},
+                    attainment={
+                        m: _attainment(figures[m], value, unit, m, currency)
+                        for m, (value, unit) in target.items()
+                    },
+                )
+            )
+    return sorted(rows, key=lambda row: (row.period_start, row.label))
+
+
+def kpi_for_employee(
+    engine: Engine,
+    tables: Mapping[str, Table],
+    employee_id: Any,
+    period_start: date,
+    period_end: date,
+    *,
+    currency: str | None = None,
+) -> dict[str, Decimal]:
+    """An employee's figures for ``period_start``..``period_end`` (both included): what an
+    appraisal's actuals are taken from.  Keys are the measures of ``KpiRow`` plus the
+    KPI system's indicator names where they differ (``loyalty`` = repeat customers,
+    ``expense_control`` = approved sales expenses); a figure without a value in the
+    period (a conversion rate with nothing closed, satisfaction without scores) is
+    left out."""
+    data = _load(engine, tables, period_start, period_end, "rep")
+    mine = [f for f in data.facts if f.rep_id == str(employee_id)]
+    currency = _currency_of(mine, currency)
+    tally = _Tally()
+    for fact in mine:
+        tally.count(fact, data, currency)
+    figures = tally.figures("rep")
+    for alias, measure in INDICATOR_ALIASES.items():
+        figures[alias] = figures[measure]
+    return {name: value for name, value in figures.items() if value is not None}

@@ -1,0 +1,174 @@
+"""What each event changes, sales (SOP 3, 4.1.2): customers, opportunities, contracts and
+orders."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from projections.changes import RowChange, Update, Upsert
+from projections.kpi.facts import _Facts, _id, _record, _utc_day
+
+
+def _product(line: Any) -> Upsert:
+    return Upsert(
+        "products",
+        {"product_code": line.product_code},
+        {"name": line.product_name, "specification": line.specification},
+    )
+
+
+def _order_lines(order_id: Any, revision: int, lines: Any) -> list[RowChange]:
+    changes: list[RowChange] = []
+    for line in lines.lines:
+        changes.append(
+            Upsert(
+                "order_lines",
+                {
+                    "order_id": str(order_id),
+                    "revision": revision,
+                    "product_code": line.product_code,
+                },
+                {
+                    "quantity": line.quantity,
+                    "unit_price": line.unit_price.amount,
+                    "unit_cost": line.unit_cost.amount,
+                    "currency": line.unit_price.currency,
+                },
+            )
+        )
+        changes.append(_product(line))
+    return changes
+
+
+def _customer_registered(event: Any, position: int) -> list[RowChange]:
+    return [
+        Upsert(
+            "customers",
+            {"customer_id": str(event.originator_id)},
+            {
+                "name": event.company_name,
+                "region": event.region,
+                "industry": event.industry,
+                "registered_at": event.timestamp,
+            },
+        )
+    ]
+
+
+def _opportunity_opened(event: Any, position: int) -> list[RowChange]:
+    return [
+        _record(
+            event.originator_id,
+            "opportunity",
+            customer_id=str(event.customer_id),
+            owner_id=str(event.owner_id),
+            owner_name=event.actor.name or None,  # the owner opens the opportunity
+        )
+    ]
+
+
+def _contact_logged(event: Any, position: int) -> list[RowChange]:
+    if not event.contact.channel.is_visit:
+        return []
+    facts = _Facts(event, position)
+    facts.add("visits", 1, day=event.contact.occurred_on, record=event.originator_id)
+    return facts.rows
+
+
+def _closed(measure: str) -> Callable[[Any, int], list[RowChange]]:
+    def changes(event: Any, position: int) -> list[RowChange]:
+        facts = _Facts(event, position)
+        facts.add(measure, 1, day=_utc_day(event.timestamp), record=event.originator_id)
+        return facts.rows
+
+    return changes
+
+
+def _contract_signed(event: Any, position: int) -> list[RowChange]:
+    facts = _Facts(event, position)
+    for line in event.terms.lines:
+        facts.add(
+            "bookings",
+            line.unit_price.amount * line.quantity,
+            day=event.signed_on,
+            currency=line.unit_price.currency,
+            rep=event.owner_id,
+            customer=event.customer_id,
+            product=line.product_code,
+            record=event.originator_id,
+            revision=event.revision,
+            amends=event.amends,
+        )
+    return [*facts.rows, *(_product(line) for line in event.terms.lines)]
+
+
+def _order_entered(event: Any, position: int) -> list[RowChange]:
+    return [
+        _record(
+            event.originator_id,
+            "order",
+            customer_id=str(event.customer_id),
+            owner_id=str(event.owner_id),
+            revision=event.contract_revision,
+        ),
+        *_order_lines(event.originator_id, event.contract_revision, event.lines),
+    ]
+
+
+def _order_amended(event: Any, position: int) -> list[RowChange]:
+    return [
+        Update(
+            "records",
+            {"record_id": str(event.originator_id)},
+            {"revision": event.contract_revision},
+        ),
+        *_order_lines(event.originator_id, event.contract_revision, event.lines),
+    ]
+
+
+def _completed_order_facts(event: Any, position: int) -> _Facts:
+    """Revenue, profit, units and one completed order on the delivery day."""
+    facts = _Facts(event, position)
+    common: dict[str, Any] = {
+        "day": event.delivered_on,
+        "rep": event.owner_id,
+        "customer": event.customer_id,
+        "record": event.originator_id,
+    }
+    currency = event.amount.currency
+    facts.add("revenue", event.amount.amount, currency=currency, **common)
+    facts.add("profit", event.amount.amount - event.cost.amount, currency=currency, **common)
+    facts.add("units", event.units, **common)
+    facts.add("orders_completed", 1, **common)
+    return facts
+
+
+def _order_completed(event: Any, position: int) -> list[RowChange]:
+    return _completed_order_facts(event, position).rows
+
+
+def _order_imported(event: Any, position: int) -> list[RowChange]:
+    """A completed order taken over from another system (SOP 4.1.2) counts like an
+    ``Order.Completed`` on its delivery day, split by its lines as revision 0."""
+    facts = _completed_order_facts(event, position)
+    record = _record(
+        event.originator_id,
+        "order",
+        customer_id=str(event.customer_id),
+        owner_id=_id(event.owner_id),
+        revision=0,
+    )
+    return [record, *_order_lines(event.originator_id, 0, event.lines), *facts.rows]
+
+
+def _order_cancelled(event: Any, position: int) -> list[RowChange]:
+    facts = _Facts(event, position)
+    facts.add(
+        "cancelled",
+        event.amount.amount,
+        day=_utc_day(event.timestamp),
+        currency=event.amount.currency,
+        record=event.originator_id,
+    )
+    return facts.rows
