@@ -1,235 +1,25 @@
-"""A hash chain over the stored event log, exportable digests, and verification.
-
-Every stored notification (domain events and command records alike) gets a link::
-
-    link(0) = "0" * 64                                  (genesis)
-    link(n) = sha256(bytes.fromhex(link(previous)) + canonical(n)).hexdigest()
-
-where ``previous`` is the position before ``n`` in the stored log and ``canonical(n)``
-is the UTF-8 JSON object, keys sorted, no spaces (``separators=(",", ":")``), ASCII::
-
-    {"aggregate": str(originator_id), "position": n, "state_sha256": <hex of sha256 of
-     the stored state bytes>, "topic": topic, "version": originator_version}
-
-The stored state bytes carry the event's facts and its metadata (timestamp, SOP
-evidence), exactly as the recorder holds them, so nothing is decoded.  See
-docs/adr/0010-hash-chain.md.
-
-* ``ChainKeeper`` appends links to ``event_chain(position, link)``, advancing its
-  ``projection_state`` row by compare-and-set, so several keepers never link twice;
-* ``ChainKeeper.digest()`` is the chain's head as a ``Digest`` to export and keep
-  outside the system;
-* ``verify()`` recomputes the chain from the event store and reports the first
-  position where the store differs from the stored chain or from a given digest.
-"""
+"""Verification: recompute the chain from the event store and report the first position
+where the store differs from the stored chain or from a given digest, and what kind of
+problem it is."""
 
 from __future__ import annotations
 
-import hashlib
-import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
-from json.encoder import encode_basestring_ascii as _string
-from typing import Any, Protocol
+from typing import Any
 
-from sqlalchemy import CHAR, BigInteger, Column, Engine, MetaData, Table, select, update
+from sqlalchemy import Engine, select
 
-from projections.runner import STATE, projection_state
-
-NAME = "event_chain"
-GENERATION = 1
-GENESIS = "0" * 64
-ALGORITHM = "sha256-chain-v1"
-
-CHAIN = MetaData()
-event_chain = Table(
-    NAME,
+from projections.integrity.chain import (
     CHAIN,
-    Column("position", BigInteger, primary_key=True, autoincrement=False),
-    Column("link", CHAR(64), nullable=False),
+    GENESIS,
+    NotificationReader,
+    StoredNotification,
+    _reader,
+    event_chain,
+    link_of,
 )
-
-
-class StoredNotification(Protocol):
-    id: int
-    originator_id: Any
-    originator_version: int
-    topic: str
-    state: bytes
-
-
-class NotificationReader(Protocol):
-    def select_notifications(
-        self, start: int | None, limit: int
-    ) -> Sequence[StoredNotification]: ...
-
-
-# ---- the link function ---------------------------------------------------------------
-
-
-def canonical(
-    position: int, originator_id: Any, originator_version: int, topic: str, state: bytes
-) -> bytes:
-    """The deterministic encoding of one stored event that the chain hashes: the same
-    bytes as ``json.dumps({...}, sort_keys=True, separators=(",", ":"),
-    ensure_ascii=True)`` of the five fields, written out directly for speed."""
-    return (
-        f'{{"aggregate":{_string(str(originator_id))},"position":{int(position)},'
-        f'"state_sha256":"{hashlib.sha256(bytes(state)).hexdigest()}",'
-        f'"topic":{_string(topic)},"version":{int(originator_version)}}}'
-    ).encode("ascii")
-
-
-def next_link(previous: str, encoded: bytes) -> str:
-    return hashlib.sha256(bytes.fromhex(previous) + encoded).hexdigest()
-
-
-def link_of(previous: str, notification: StoredNotification, position: int | None = None) -> str:
-    """The link of ``notification`` after ``previous`` (as if stored at ``position``)."""
-    n = notification
-    return next_link(
-        previous,
-        canonical(
-            n.id if position is None else position,
-            n.originator_id,
-            n.originator_version,
-            n.topic,
-            n.state,
-        ),
-    )
-
-
-@dataclass(frozen=True)
-class Digest:
-    """The chain's link at a position: keep it outside the system."""
-
-    position: int
-    link: str
-
-    def to_json(self) -> str:
-        return json.dumps(
-            {"algorithm": ALGORITHM, "position": self.position, "link": self.link},
-            sort_keys=True,
-        )
-
-    @classmethod
-    def from_json(cls, text: str) -> Digest:
-        data = json.loads(text)
-        if data.get("algorithm", ALGORITHM) != ALGORITHM:
-            raise ValueError(f"unknown chain algorithm {data.get('algorithm')!r}")
-        link = str(data["link"])
-        if len(link) != 64 or any(c not in "0123456789abcdef" for c in link):
-            raise ValueError("a digest's link is 64 lowercase hex digits")
-        return cls(position=int(data["position"]), link=link)
-
-
-def _reader(source: Any) -> NotificationReader:
-    """An application, an ``ApplicationLog`` or a recorder: whatever reads notifications."""
-    if hasattr(source, "select_notifications"):
-        return source  # type: ignore[no-any-return]
-    if hasattr(source, "recorder"):
-        return source.recorder  # type: ignore[no-any-return]
-    if hasattr(source, "app"):
-        return source.app.recorder  # type: ignore[no-any-return]
-    raise TypeError(f"cannot read notifications from {source!r}")
-
-
-def _now() -> datetime:
-    return datetime.now(UTC)
-
-
-# ---- keeping the chain ---------------------------------------------------------------
-
-
-class ChainKeeper:
-    """Keeps ``event_chain`` up to date with the stored log."""
-
-    def __init__(self, engine: Engine, log_reader: Any) -> None:
-        self.engine = engine
-        self.reader = _reader(log_reader)
-        STATE.create_all(engine)
-        CHAIN.create_all(engine)
-        with engine.begin() as conn:
-            exists = conn.execute(
-                select(projection_state.c.position).where(
-                    projection_state.c.name == NAME, projection_state.c.generation == GENERATION
-                )
-            ).first()
-            if exists is None:
-                conn.execute(
-                    projection_state.insert().values(
-                        name=NAME,
-                        generation=GENERATION,
-                        status="active",
-                        position=0,
-                        updated_at=_now(),
-                    )
-                )
-
-    def position(self) -> int:
-        with self.engine.connect() as conn:
-            return int(
-                conn.execute(
-                    select(projection_state.c.position).where(
-                        projection_state.c.name == NAME,
-                        projection_state.c.generation == GENERATION,
-                    )
-                ).scalar_one()
-            )
-
-    def _link_at(self, position: int) -> str:
-        if position == 0:
-            return GENESIS
-        with self.engine.connect() as conn:
-            return str(
-                conn.execute(
-                    select(event_chain.c.link).where(event_chain.c.position == position)
-                ).scalar_one()
-            )
-
-    def run_batch(self, batch_size: int = 1000) -> int:
-        """Link the next page of the log; return how many links were added (0: caught
-        up, or another keeper linked this page first)."""
-        start = self.position()
-        page = self.reader.select_notifications(start + 1, batch_size)
-        if not page:
-            return 0
-        link = self._link_at(start)
-        rows = []
-        for n in page:
-            link = link_of(link, n)
-            rows.append({"position": n.id, "link": link})
-        with self.engine.connect() as conn, conn.begin() as transaction:
-            moved = conn.execute(
-                update(projection_state)
-                .where(
-                    projection_state.c.name == NAME,
-                    projection_state.c.generation == GENERATION,
-                    projection_state.c.position == start,
-                )
-                .values(position=page[-1].id, updated_at=_now())
-            )
-            if moved.rowcount != 1:
-                transaction.rollback()
-                return 0
-            conn.execute(event_chain.insert(), rows)
-        return len(rows)
-
-    def catch_up(self, batch_size: int = 1000) -> int:
-        """Link every stored notification not linked yet; return the chain's position."""
-        while True:
-            if not self.run_batch(batch_size):
-                start = self.position()
-                if not self.reader.select_notifications(start + 1, 1):
-                    return start
-
-    def digest(self) -> Digest:
-        """The chain's head: the position linked last and its link."""
-        return _chain_head(self.engine)
-
-
-# ---- verification --------------------------------------------------------------------
+from projections.integrity.digest import Digest, _chain_head
 
 EVENT_CHANGED = "event changed"
 EVENT_MISSING = "event missing (deleted)"
@@ -273,16 +63,6 @@ def _chain_pages(engine: Engine, page_size: int, after: int = 0) -> Iterator[tup
             return
         yield from ((int(p), str(link)) for p, link in rows)
         after = int(rows[-1][0])
-
-
-def _chain_head(engine: Engine) -> Digest:
-    with engine.connect() as conn:
-        row = conn.execute(
-            select(event_chain.c.position, event_chain.c.link)
-            .order_by(event_chain.c.position.desc())
-            .limit(1)
-        ).first()
-    return Digest(0, GENESIS) if row is None else Digest(int(row[0]), str(row[1]))
 
 
 def _chain_after(engine: Engine, after: int, count: int) -> list[tuple[int, str]]:

@@ -1,0 +1,106 @@
+"""Keeping the chain: ``ChainKeeper`` appends links to ``event_chain``, advancing its
+``projection_state`` row by compare-and-set."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Engine, select, update
+
+from projections.integrity.chain import CHAIN, GENESIS, NAME, _reader, event_chain, link_of
+from projections.integrity.digest import Digest, _chain_head
+from projections.runner import STATE, projection_state
+
+GENERATION = 1
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+class ChainKeeper:
+    """Keeps ``event_chain`` up to date with the stored log."""
+
+    def __init__(self, engine: Engine, log_reader: Any) -> None:
+        self.engine = engine
+        self.reader = _reader(log_reader)
+        STATE.create_all(engine)
+        CHAIN.create_all(engine)
+        with engine.begin() as conn:
+            exists = conn.execute(
+                select(projection_state.c.position).where(
+                    projection_state.c.name == NAME, projection_state.c.generation == GENERATION
+                )
+            ).first()
+            if exists is None:
+                conn.execute(
+                    projection_state.insert().values(
+                        name=NAME,
+                        generation=GENERATION,
+                        status="active",
+                        position=0,
+                        updated_at=_now(),
+                    )
+                )
+
+    def position(self) -> int:
+        with self.engine.connect() as conn:
+            return int(
+                conn.execute(
+                    select(projection_state.c.position).where(
+                        projection_state.c.name == NAME,
+                        projection_state.c.generation == GENERATION,
+                    )
+                ).scalar_one()
+            )
+
+    def _link_at(self, position: int) -> str:
+        if position == 0:
+            return GENESIS
+        with self.engine.connect() as conn:
+            return str(
+                conn.execute(
+                    select(event_chain.c.link).where(event_chain.c.position == position)
+                ).scalar_one()
+            )
+
+    def run_batch(self, batch_size: int = 1000) -> int:
+        """Link the next page of the log; return how many links were added (0: caught
+        up, or another keeper linked this page first)."""
+        start = self.position()
+        page = self.reader.select_notifications(start + 1, batch_size)
+        if not page:
+            return 0
+        link = self._link_at(start)
+        rows = []
+        for n in page:
+            link = link_of(link, n)
+            rows.append({"position": n.id, "link": link})
+        with self.engine.connect() as conn, conn.begin() as transaction:
+            moved = conn.execute(
+                update(projection_state)
+                .where(
+                    projection_state.c.name == NAME,
+                    projection_state.c.generation == GENERATION,
+                    projection_state.c.position == start,
+                )
+                .values(position=page[-1].id, updated_at=_now())
+            )
+            if moved.rowcount != 1:
+                transaction.rollback()
+                return 0
+            conn.execute(event_chain.insert(), rows)
+        return len(rows)
+
+    def catch_up(self, batch_size: int = 1000) -> int:
+        """Link every stored notification not linked yet; return the chain's position."""
+        while True:
+            if not self.run_batch(batch_size):
+                start = self.position()
+                if not self.reader.select_notifications(start + 1, 1):
+                    return start
+
+    def digest(self) -> Digest:
+        """The chain's head: the position linked last and its link."""
+        return _chain_head(self.engine)

@@ -1,0 +1,86 @@
+"""A runner's projection, engine and log, and the projection's tables by generation
+(the one serving reads, one being built)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, Protocol
+
+from sqlalchemy import Engine, MetaData, Table, select
+from sqlalchemy.engine import Connection
+from sqlalchemy.schema import CreateTable
+
+from projections.projection import Projection
+from projections.runner.state import STATE, _now, projection_state
+from projections.statements import Statements
+
+
+class EventLog(Protocol):
+    """The one ordered log of events, as projections read it."""
+
+    def head(self) -> int: ...
+
+    def read(self, after: int, limit: int) -> Sequence[tuple[int, Any]]: ...
+
+
+class _Generations:
+    """A runner's projection, engine and log, and the tables of each generation."""
+
+    def __init__(self, projection: Projection, engine: Engine, log: EventLog) -> None:
+        self.projection = projection
+        self.engine = engine
+        self.log = log
+        self._tables: dict[int, dict[str, Table]] = {}
+        self._statements = Statements(engine.dialect)
+        STATE.create_all(engine)
+        with engine.begin() as conn:
+            if self._generation(conn, "active") is None:
+                self._start_generation(conn, 1, "active")
+
+    def tables(self, generation: int | None = None) -> dict[str, Table]:
+        """The projection's tables of ``generation`` (default: the one serving reads)."""
+        if generation is None:
+            generation = self.active_generation()
+        if generation not in self._tables:
+            metadata = MetaData()
+            prefix = f"{self.projection.name}_g{generation}_"
+            self._tables[generation] = self.projection.define(metadata, prefix)
+        return self._tables[generation]
+
+    def active_generation(self) -> int:
+        with self.engine.connect() as conn:
+            generation = self._generation(conn, "active")
+        assert generation is not None
+        return generation
+
+    def _generation(self, conn: Connection, status: str) -> int | None:
+        row = conn.execute(
+            select(projection_state.c.generation).where(
+                projection_state.c.name == self.projection.name,
+                projection_state.c.status == status,
+            )
+        ).first()
+        return None if row is None else int(row[0])
+
+    def _start_generation(self, conn: Connection, generation: int, status: str) -> None:
+        """Create the generation's tables; one being built gets its lookup indexes
+        only when it is complete (``_index``), as one sort is cheaper than keeping
+        them up to date row by row, and nobody reads it meanwhile."""
+        tables = self.tables(generation)
+        for table in tables.values():
+            if status == "building":
+                conn.execute(CreateTable(table, if_not_exists=True))
+                for index in table.indexes:
+                    if index.unique:
+                        index.create(conn, checkfirst=True)
+            else:
+                table.create(conn, checkfirst=True)
+        conn.execute(
+            projection_state.insert().values(
+                name=self.projection.name,
+                generation=generation,
+                status=status,
+                position=0,
+                updated_at=_now(),
+            )
+        )

@@ -1,0 +1,50 @@
+"""A projection's status: its active generation, position, lag behind the log's head
+and the error that stopped it, if any."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from projections.runner.generations import _Generations
+from projections.runner.state import projection_state
+
+
+@dataclass(frozen=True)
+class ProjectionStatus:
+    name: str
+    generation: int
+    status: str
+    position: int
+    head: int
+    error_position: int | None
+    error_event: str | None
+    error: str | None
+
+    @property
+    def lag(self) -> int:
+        return max(self.head - self.position, 0)
+
+
+class _Status(_Generations):
+    """The status of the projection's active generation."""
+
+    def status(self) -> ProjectionStatus:
+        with self.engine.connect() as conn:
+            row = conn.execute(
+                select(projection_state).where(
+                    projection_state.c.name == self.projection.name,
+                    projection_state.c.status == "active",
+                )
+            ).one()
+        return ProjectionStatus(
+            name=row.name,
+            generation=row.generation,
+            status=row.status,
+            position=row.position,
+            head=self.log.head(),
+            error_position=row.error_position,
+            error_event=row.error_event,
+            error=row.error,
+        )
