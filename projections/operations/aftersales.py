@@ -1,0 +1,106 @@
+"""What each event changes, after-sales (SOP 2.6.1): service cases, their deadlines and
+first answers."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from projections.changes import Insert, RowChange, Update, Upsert
+from projections.operations.statuses import (
+    CASE_ANSWERED,
+    CASE_CLOSED,
+    CASE_RECEIVED,
+    CASE_REOPENED,
+)
+
+
+def _case(event: Any) -> dict[str, str]:
+    return {"case_id": str(event.originator_id)}
+
+
+def _feedback_received(event: Any, position: int) -> list[RowChange]:
+    return [
+        Upsert(
+            "service_cases",
+            _case(event),
+            {
+                "customer_id": str(event.customer_id),
+                "customer_name": event.customer_name,
+                "order_id": None if event.order_id is None else str(event.order_id),
+                "channel": event.channel.value,
+                "received_at": event.received_at,
+                "respond_by": event.respond_by,
+                "status": CASE_RECEIVED,
+            },
+        )
+    ]
+
+
+def _classified(event: Any, position: int) -> list[RowChange]:
+    values = {
+        "kind": event.kind.value,
+        "severity": event.severity.value,
+        "respond_by": event.respond_by,
+    }
+    return [Update("service_cases", _case(event), values)]
+
+
+def _assigned(event: Any, position: int) -> list[RowChange]:
+    assignee = event.assignee
+    values = {"assignee_id": str(assignee.employee_id), "assignee_name": assignee.name}
+    return [Update("service_cases", _case(event), values)]
+
+
+def _responded(event: Any, position: int) -> list[RowChange]:
+    return [
+        Update(
+            "service_cases",
+            _case(event),
+            {
+                "responded_at": event.responded_at,
+                "within_time_limit": event.within_time_limit,
+                "respond_by": event.respond_by,
+                "status": CASE_ANSWERED,
+            },
+        ),
+        Insert(
+            "responses",
+            {
+                "position": position,
+                "case_id": str(event.originator_id),
+                "responded_at": event.responded_at,
+                "respond_by": event.respond_by,
+                "within_time_limit": event.within_time_limit,
+                "responder_id": str(event.actor.employee_id),
+                "responder_name": event.actor.name,
+            },
+        ),
+    ]
+
+
+def _case_status(status: str) -> Callable[[Any, int], list[RowChange]]:
+    def changes(event: Any, position: int) -> list[RowChange]:
+        values: dict[str, Any] = {"status": status}
+        if status == CASE_CLOSED:
+            values["closed_at"] = event.timestamp
+        return [Update("service_cases", _case(event), values)]
+
+    return changes
+
+
+def _reopened(event: Any, position: int) -> list[RowChange]:
+    return [
+        Update(
+            "service_cases",
+            _case(event),
+            {
+                "status": CASE_REOPENED,
+                "respond_by": event.respond_by,
+                "responded_at": None,
+                "within_time_limit": None,
+                "closed_at": None,
+                "reopened_at": event.reopened_at,
+            },
+        )
+    ]

@@ -1,0 +1,92 @@
+"""Service cases and their response deadlines: ``service_cases``."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import Table, select
+from sqlalchemy.engine import Engine
+
+from projections.operations.queries import _today
+from projections.operations.statuses import CASE_CLOSED
+
+
+@dataclass(frozen=True)
+class ServiceCaseRow:
+    case_id: str
+    customer_id: str
+    customer_name: str
+    order_id: str | None
+    kind: str | None
+    severity: str | None
+    status: str
+    assignee_name: str | None
+    received_at: datetime
+    respond_by: datetime
+    responded_at: datetime | None
+    within_time_limit: bool | None
+    breached: bool
+    """Answered after the deadline, or still unanswered after it."""
+    overdue_by: timedelta | None
+    """How late the answer was, or how long past the deadline it still is."""
+    late_answers: int
+    """First answers given late over the case's life (a reopened case has several)."""
+
+
+def service_cases(
+    engine: Engine,
+    tables: Mapping[str, Table],
+    now: datetime,
+    *,
+    open_only: bool = False,
+    breached_only: bool = False,
+) -> list[ServiceCaseRow]:
+    """Service cases with their response deadline and first answer, earliest deadline
+    first.  ``open_only``: leave out closed cases; ``breached_only``: only those whose
+    time limit was missed."""
+    _today(now)
+    cases, responses = tables["service_cases"], tables["responses"]
+    query = select(cases).order_by(cases.c.respond_by, cases.c.case_id)
+    if open_only:
+        query = query.where(cases.c.status != CASE_CLOSED)
+    with engine.connect() as conn:
+        rows = conn.execute(query).all()
+        late = Counter(
+            row.case_id
+            for row in conn.execute(
+                select(responses.c.case_id).where(responses.c.within_time_limit.is_(False))
+            )
+        )
+    result = []
+    for row in rows:
+        if row.responded_at is not None:
+            breached = not row.within_time_limit
+            overdue_by = row.responded_at - row.respond_by if breached else None
+        else:
+            breached = now > row.respond_by
+            overdue_by = now - row.respond_by if breached else None
+        if breached_only and not breached:
+            continue
+        result.append(
+            ServiceCaseRow(
+                case_id=row.case_id,
+                customer_id=row.customer_id,
+                customer_name=row.customer_name,
+                order_id=row.order_id,
+                kind=row.kind,
+                severity=row.severity,
+                status=row.status,
+                assignee_name=row.assignee_name,
+                received_at=row.received_at,
+                respond_by=row.respond_by,
+                responded_at=row.responded_at,
+                within_time_limit=row.within_time_limit,
+                breached=breached,
+                overdue_by=overdue_by,
+                late_answers=late[row.case_id],
+            )
+        )
+    return result

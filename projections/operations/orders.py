@@ -1,0 +1,154 @@
+"""What each event changes, orders (SOP 2.5): entry and amendments, coordination tasks,
+inspected and reworked lots, goods shipped and delivered, orders completed or cancelled."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from projections.changes import Add, RowChange, Update, Upsert
+from projections.operations.statuses import (
+    IN_EXECUTION,
+    LOT_FAILED,
+    LOT_IN_PROCESS_PASSED,
+    LOT_PASSED,
+    LOT_REWORKED,
+)
+
+
+def _order(event: Any) -> dict[str, str]:
+    return {"order_id": str(event.originator_id)}
+
+
+def _lines(event: Any) -> list[RowChange]:
+    return [
+        Upsert(
+            "order_products",
+            {"order_id": str(event.originator_id), "product_code": line.product_code},
+            {
+                "product_name": line.product_name,
+                "revision": event.contract_revision,
+                "ordered": line.quantity,
+            },
+        )
+        for line in event.lines.lines
+    ]
+
+
+def _order_entered(event: Any, position: int) -> list[RowChange]:
+    return [
+        Upsert(
+            "orders",
+            _order(event),
+            {
+                "customer_id": str(event.customer_id),
+                "customer_name": event.customer_name,
+                "owner_id": str(event.owner_id),
+                "revision": event.contract_revision,
+                "status": IN_EXECUTION,
+                "delivery_date": event.delivery_date,
+                "entered_at": event.timestamp,
+            },
+        ),
+        *_lines(event),
+    ]
+
+
+def _contract_amended(event: Any, position: int) -> list[RowChange]:
+    return [
+        Update(
+            "orders",
+            _order(event),
+            {"revision": event.contract_revision, "delivery_date": event.delivery_date},
+        ),
+        *_lines(event),
+    ]
+
+
+def _task_assigned(event: Any, position: int) -> list[RowChange]:
+    return [
+        Upsert(
+            "tasks",
+            {**_order(event), "task_number": event.task_number},
+            {
+                "department": event.department.value,
+                "owner_id": str(event.owner_id),
+                "owner_name": event.owner_name,
+                "description": event.description,
+                "due_on": event.due_on,
+                "assigned_at": event.timestamp,
+            },
+        )
+    ]
+
+
+def _task_completed(event: Any, position: int) -> list[RowChange]:
+    return [
+        Update(
+            "tasks",
+            {**_order(event), "task_number": event.task_number},
+            {"completed_on": event.completed_on, "outcome": event.outcome},
+        )
+    ]
+
+
+def _lot_inspected(event: Any, position: int) -> list[RowChange]:
+    if event.passed:
+        status = LOT_PASSED if event.kind.value == "final" else LOT_IN_PROCESS_PASSED
+    else:
+        status = LOT_FAILED
+    changes: list[RowChange] = [
+        Upsert(
+            "lots",
+            {**_order(event), "lot_id": event.lot_id},
+            {
+                "product_code": event.product_code,
+                "quantity": event.quantity,
+                "status": status,
+                "inspections": event.inspection_number,
+                "last_inspected_on": event.inspected_on,
+                "findings": event.findings,
+            },
+        ),
+        Update("orders", _order(event), {"inspect_by": event.due_by}),
+    ]
+    if status == LOT_PASSED:
+        changes.append(
+            Add(
+                "order_products",
+                {**_order(event), "product_code": event.product_code},
+                {"passed": event.quantity},
+            )
+        )
+    return changes
+
+
+def _lot_reworked(event: Any, position: int) -> list[RowChange]:
+    return [
+        Update(
+            "lots",
+            {**_order(event), "lot_id": event.lot_id},
+            {"status": LOT_REWORKED, "reworks": event.rework_number},
+        )
+    ]
+
+
+def _moved(column: str) -> Callable[[Any, int], list[RowChange]]:
+    def changes(event: Any, position: int) -> list[RowChange]:
+        return [
+            Add(
+                "order_products",
+                {**_order(event), "product_code": item.product_code},
+                {column: item.quantity},
+            )
+            for item in event.items.items
+        ]
+
+    return changes
+
+
+def _order_closed(status: str) -> Callable[[Any, int], list[RowChange]]:
+    def changes(event: Any, position: int) -> list[RowChange]:
+        return [Update("orders", _order(event), {"status": status, "closed_at": event.timestamp})]
+
+    return changes

@@ -1,0 +1,135 @@
+"""The projection: the operations tables and the rows each event changes in them."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Date,
+    Index,
+    Integer,
+    MetaData,
+    Numeric,
+    String,
+    Table,
+    Text,
+)
+
+from projections.changes import RowChange
+from projections.operations.handlers import _HANDLERS
+from projections.projection import Projection, event_name
+from projections.types import UtcDateTime
+
+
+def _quantity() -> Numeric[Decimal]:
+    return Numeric(24, 6)
+
+
+class Operations(Projection):
+    name = "operations"
+
+    def define(self, metadata: MetaData, prefix: str) -> dict[str, Table]:
+        orders = Table(
+            f"{prefix}orders",
+            metadata,
+            Column("order_id", String(36), primary_key=True),
+            Column("customer_id", String(36), nullable=False),
+            Column("customer_name", String(300), nullable=False),
+            Column("owner_id", String(36), nullable=False),
+            Column("revision", Integer, nullable=False),
+            Column("status", String(20), nullable=False),
+            Column("delivery_date", Date, nullable=False),
+            Column("inspect_by", Date),
+            Column("entered_at", UtcDateTime, nullable=False),
+            Column("closed_at", UtcDateTime),
+        )
+        # Quantities are added to (``Add``), so every column but the key may be empty
+        # when the row is first created and the counters start at zero.
+        order_products = Table(
+            f"{prefix}order_products",
+            metadata,
+            Column("order_id", String(36), primary_key=True),
+            Column("product_code", String(32), primary_key=True),
+            Column("product_name", String(300)),
+            Column("revision", Integer),
+            Column("ordered", _quantity()),
+            Column("passed", _quantity(), nullable=False, default=0, server_default="0"),
+            Column("shipped", _quantity(), nullable=False, default=0, server_default="0"),
+            Column("delivered", _quantity(), nullable=False, default=0, server_default="0"),
+        )
+        lots = Table(
+            f"{prefix}lots",
+            metadata,
+            Column("order_id", String(36), primary_key=True),
+            Column("lot_id", String(64), primary_key=True),
+            Column("product_code", String(32), nullable=False),
+            Column("quantity", _quantity(), nullable=False),
+            Column("status", String(20), nullable=False),
+            Column("inspections", Integer, nullable=False),
+            Column("reworks", Integer, nullable=False, default=0, server_default="0"),
+            Column("last_inspected_on", Date, nullable=False),
+            Column("findings", Text, nullable=False),
+        )
+        tasks = Table(
+            f"{prefix}tasks",
+            metadata,
+            Column("order_id", String(36), primary_key=True),
+            Column("task_number", Integer, primary_key=True),
+            Column("department", String(40), nullable=False),
+            Column("owner_id", String(36), nullable=False),
+            Column("owner_name", String(200), nullable=False),
+            Column("description", Text, nullable=False),
+            Column("due_on", Date, nullable=False),
+            Column("assigned_at", UtcDateTime, nullable=False),
+            Column("completed_on", Date),
+            Column("outcome", Text),
+        )
+        service_cases = Table(
+            f"{prefix}service_cases",
+            metadata,
+            Column("case_id", String(36), primary_key=True),
+            Column("customer_id", String(36), nullable=False),
+            Column("customer_name", String(300), nullable=False),
+            Column("order_id", String(36)),
+            Column("channel", String(20), nullable=False),
+            Column("received_at", UtcDateTime, nullable=False),
+            Column("kind", String(20)),
+            Column("severity", String(20)),
+            Column("respond_by", UtcDateTime, nullable=False),
+            Column("assignee_id", String(36)),
+            Column("assignee_name", String(200)),
+            Column("responded_at", UtcDateTime),
+            Column("within_time_limit", Boolean),
+            Column("status", String(20), nullable=False),
+            Column("closed_at", UtcDateTime),
+            Column("reopened_at", UtcDateTime),
+        )
+        responses = Table(
+            f"{prefix}responses",
+            metadata,
+            Column("position", Integer, primary_key=True),
+            Column("case_id", String(36), nullable=False),
+            Column("responded_at", UtcDateTime, nullable=False),
+            Column("respond_by", UtcDateTime, nullable=False),
+            Column("within_time_limit", Boolean, nullable=False),
+            Column("responder_id", String(36), nullable=False),
+            Column("responder_name", String(200), nullable=False),
+        )
+        Index(f"{prefix}tasks_by_due", tasks.c.completed_on, tasks.c.due_on)
+        Index(f"{prefix}cases_by_status", service_cases.c.status)
+        Index(f"{prefix}responses_by_case", responses.c.case_id)
+        return {
+            "orders": orders,
+            "order_products": order_products,
+            "lots": lots,
+            "tasks": tasks,
+            "service_cases": service_cases,
+            "responses": responses,
+        }
+
+    def changes(self, event: Any, position: int) -> list[RowChange]:
+        handler = _HANDLERS.get(event_name(event))
+        return [] if handler is None else handler(event, position)

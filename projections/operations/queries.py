@@ -1,0 +1,159 @@
+"""What the queries share (``now`` as a day, stored quantities) and the goods waiting:
+``awaiting_inspection`` and ``awaiting_shipment``."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import Table, select
+from sqlalchemy.engine import Engine
+
+from projections.operations.statuses import IN_EXECUTION, LOT_FAILED, LOT_REWORKED
+
+
+def _today(now: datetime) -> date:
+    if now.tzinfo is None:
+        raise ValueError("now must be a timezone-aware time")
+    return now.astimezone(UTC).date()
+
+
+def _plain(value: Any) -> Decimal:
+    """A stored quantity without the storage's trailing zeros (60.000000 -> 60)."""
+    number = Decimal(value or 0)
+    if number == number.to_integral_value():
+        return number.quantize(Decimal(1))
+    return number.normalize()
+
+
+@dataclass(frozen=True)
+class InspectionRow:
+    order_id: str
+    customer_name: str
+    product_code: str
+    product_name: str
+    ordered: Decimal
+    passed: Decimal
+    awaiting: Decimal
+    """Ordered, not (yet) passed the final inspection."""
+    failed_lots: tuple[str, ...]
+    """Lots that failed and wait for rework."""
+    reworked_lots: tuple[str, ...]
+    """Lots reworked and waiting to be inspected again."""
+    delivery_date: date
+    inspect_by: date | None
+    overdue: bool
+
+
+def awaiting_inspection(
+    engine: Engine,
+    tables: Mapping[str, Table],
+    now: datetime,
+    *,
+    inspection_before_delivery: timedelta | None = None,
+) -> list[InspectionRow]:
+    """Per order in execution and product: what has not passed the final inspection.
+
+    The deadline is the one the inspections recorded (policy: the delivery date less
+    ``inspection_before_delivery``); before any inspection, the delivery date less
+    ``inspection_before_delivery`` if given, else unknown."""
+    today = _today(now)
+    orders, products, lots = tables["orders"], tables["order_products"], tables["lots"]
+    with engine.connect() as conn:
+        rows = conn.execute(
+            select(products, orders.c.customer_name, orders.c.delivery_date, orders.c.inspect_by)
+            .select_from(products.join(orders, orders.c.order_id == products.c.order_id))
+            .where(orders.c.status == IN_EXECUTION, products.c.revision == orders.c.revision)
+            .order_by(orders.c.delivery_date, products.c.order_id, products.c.product_code)
+        ).all()
+        lot_rows = conn.execute(
+            select(lots.c.order_id, lots.c.product_code, lots.c.lot_id, lots.c.status)
+            .where(lots.c.status.in_([LOT_FAILED, LOT_REWORKED]))
+            .order_by(lots.c.lot_id)
+        ).all()
+    waiting: dict[tuple[str, str, str], list[str]] = {}
+    for lot in lot_rows:
+        waiting.setdefault((lot.order_id, lot.product_code, lot.status), []).append(lot.lot_id)
+    result = []
+    for row in rows:
+        ordered, passed = _plain(row.ordered), _plain(row.passed)
+        if passed >= ordered:
+            continue
+        inspect_by = row.inspect_by
+        if inspect_by is None and inspection_before_delivery is not None:
+            inspect_by = row.delivery_date - inspection_before_delivery
+        key = (row.order_id, row.product_code)
+        result.append(
+            InspectionRow(
+                order_id=row.order_id,
+                customer_name=row.customer_name,
+                product_code=row.product_code,
+                product_name=row.product_name or row.product_code,
+                ordered=ordered,
+                passed=passed,
+                awaiting=ordered - passed,
+                failed_lots=tuple(waiting.get((*key, LOT_FAILED), ())),
+                reworked_lots=tuple(waiting.get((*key, LOT_REWORKED), ())),
+                delivery_date=row.delivery_date,
+                inspect_by=inspect_by,
+                overdue=inspect_by is not None and inspect_by < today,
+            )
+        )
+    return result
+
+
+@dataclass(frozen=True)
+class ShipmentRow:
+    order_id: str
+    customer_name: str
+    product_code: str
+    product_name: str
+    ordered: Decimal
+    passed: Decimal
+    shipped: Decimal
+    ready: Decimal
+    """Passed the final inspection, not shipped."""
+    in_transit: Decimal
+    """Shipped, receipt not yet confirmed."""
+    delivery_date: date
+    late: bool
+
+
+def awaiting_shipment(
+    engine: Engine, tables: Mapping[str, Table], now: datetime
+) -> list[ShipmentRow]:
+    """Per order in execution and product: goods that passed inspection and wait to be
+    shipped; late once the delivery date has passed."""
+    today = _today(now)
+    orders, products = tables["orders"], tables["order_products"]
+    with engine.connect() as conn:
+        rows = conn.execute(
+            select(products, orders.c.customer_name, orders.c.delivery_date)
+            .select_from(products.join(orders, orders.c.order_id == products.c.order_id))
+            .where(orders.c.status == IN_EXECUTION, products.c.revision == orders.c.revision)
+            .order_by(orders.c.delivery_date, products.c.order_id, products.c.product_code)
+        ).all()
+    result = []
+    for row in rows:
+        passed, shipped = _plain(row.passed), _plain(row.shipped)
+        if passed <= shipped:
+            continue
+        result.append(
+            ShipmentRow(
+                order_id=row.order_id,
+                customer_name=row.customer_name,
+                product_code=row.product_code,
+                product_name=row.product_name or row.product_code,
+                ordered=_plain(row.ordered),
+                passed=passed,
+                shipped=shipped,
+                ready=passed - shipped,
+                in_transit=shipped - _plain(row.delivered),
+                delivery_date=row.delivery_date,
+                late=row.delivery_date < today,
+            )
+        )
+    return result

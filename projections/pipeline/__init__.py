@@ -1,0 +1,26 @@
+"""The pipeline (SOP 4.2): every opportunity with its stage, amount and history.
+
+Tables: ``opportunities`` (the current row per opportunity), ``stages`` (one row per
+stage entered, for time in stage, the funnel and the past) and ``amounts`` (one row
+per change of amount, for the pipeline as it stood at any past time).
+"""
+
+from projections.pipeline.funnel import FUNNEL, FunnelStep, funnel
+from projections.pipeline.projection import Pipeline
+from projections.pipeline.queries import (
+    PipelineRow,
+    forecast_by_month,
+    pipeline_as_of,
+    win_rate,
+)
+
+__all__ = [
+    "FUNNEL",
+    "FunnelStep",
+    "Pipeline",
+    "PipelineRow",
+    "forecast_by_month",
+    "funnel",
+    "pipeline_as_of",
+    "win_rate",
+]

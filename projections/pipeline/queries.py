@@ -1,0 +1,116 @@
+"""The pipeline as it stood at a time (``pipeline_as_of``), and what its rows add up to:
+``win_rate`` and ``forecast_by_month``."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+
+from sqlalchemy import Table, select
+from sqlalchemy.engine import Engine
+
+from salesdomain.opportunities.stages import Stage
+
+
+@dataclass(frozen=True)
+class PipelineRow:
+    opportunity_id: str
+    title: str
+    customer_name: str
+    region: str
+    industry: str
+    owner_id: str
+    owner_name: str
+    team: str | None
+    stage: Stage
+    amount: Decimal
+    currency: str
+    weighted_amount: Decimal
+    expected_close: date
+    opened_at: datetime
+    age: timedelta
+    time_in_stage: Mapping[Stage, timedelta]
+
+
+def pipeline_as_of(
+    engine: Engine,
+    tables: Mapping[str, Table],
+    probabilities: Mapping[Stage, Decimal],
+    at: datetime,
+) -> list[PipelineRow]:
+    """Every opportunity opened by ``at``, as it stood then: stage, amount, weighted
+    amount (stage probability from policy), age and time spent in each stage; the
+    owner's team is their current one (``None`` if the owner is not on record)."""
+    opportunities, stages, amounts = (tables["opportunities"], tables["stages"], tables["amounts"])
+    with engine.connect() as conn:
+        base = {
+            row.opportunity_id: row
+            for row in conn.execute(select(opportunities).where(opportunities.c.opened_at <= at))
+        }
+        stage_rows = conn.execute(
+            select(stages).where(stages.c.entered_at <= at).order_by(stages.c.position)
+        ).all()
+        amount_rows = conn.execute(
+            select(amounts).where(amounts.c.at <= at).order_by(amounts.c.position)
+        ).all()
+        teams = {r.employee_id: r.team for r in conn.execute(select(tables["owners"]))}
+    history: dict[str, list[tuple[Stage, datetime]]] = defaultdict(list)
+    for row in stage_rows:
+        history[row.opportunity_id].append((Stage(row.stage), row.entered_at))
+    amount_at: dict[str, tuple[Decimal, str]] = {}
+    for row in amount_rows:
+        amount_at[row.opportunity_id] = (Decimal(row.amount), row.currency)
+    result = []
+    for opportunity_id, row in base.items():
+        entries = history.get(opportunity_id, [])
+        if not entries:
+            continue
+        stage = entries[-1][0]
+        amount, currency = amount_at[opportunity_id]
+        spent: dict[Stage, timedelta] = defaultdict(timedelta)
+        for (entered, since), (_, until) in zip(entries, [*entries[1:], (stage, at)], strict=True):
+            if entered.is_open:
+                spent[entered] += until - since
+        end = entries[-1][1] if not stage.is_open else at
+        result.append(
+            PipelineRow(
+                opportunity_id=opportunity_id,
+                title=row.title,
+                customer_name=row.customer_name,
+                region=row.region,
+                industry=row.industry,
+                owner_id=row.owner_id,
+                owner_name=row.owner_name,
+                team=teams.get(row.owner_id),
+                stage=stage,
+                amount=amount,
+                currency=currency,
+                weighted_amount=(amount * probabilities[stage]).quantize(Decimal("0.01")),
+                expected_close=row.expected_close,
+                opened_at=row.opened_at,
+                age=end - row.opened_at,
+                time_in_stage=dict(spent),
+            )
+        )
+    return sorted(result, key=lambda r: r.opened_at)
+
+
+def win_rate(rows: Sequence[PipelineRow]) -> Decimal | None:
+    """Won / (won + lost) among the given opportunities; ``None`` if none is closed."""
+    won = sum(1 for row in rows if row.stage is Stage.WON)
+    lost = sum(1 for row in rows if row.stage is Stage.LOST)
+    if won + lost == 0:
+        return None
+    return (Decimal(won) / Decimal(won + lost)).quantize(Decimal("0.0001"))
+
+
+def forecast_by_month(rows: Sequence[PipelineRow]) -> dict[tuple[str, str], Decimal]:
+    """Weighted amount of open opportunities by expected close month and currency."""
+    totals: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
+    for row in rows:
+        if row.stage.is_open:
+            totals[(row.expected_close.strftime("%Y-%m"), row.currency)] += row.weighted_amount
+    return dict(sorted(totals.items()))
