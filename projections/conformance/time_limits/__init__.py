@@ -5,9 +5,15 @@ meets it fulfils it; a deadline is re-computed from the policy version the start
 event recorded (never from the event's own ``due`` fields, which the write side
 computed).  A deadline met late is a breach ("late"); one passed, as at the review,
 without the step is a breach ("still open").  See ``review.finish``.
+
+The rules and ``RULES`` are in ``rules``; their handlers, one module per SOP area, are
+imported here in the order they register (after-sales 2.6.1; sales and contracts 2.4.2,
+2.3.2; orders 2.5; people and performance 3.x), which the review's output follows.
 """
 
-from projections.conformance.time_limits.people import (
+# The handlers register in the order of these imports (as in the single module before).
+# isort: off
+from projections.conformance.time_limits.rules import (
     ACTION_ITEM,
     APPRAISAL_COMPLETION,
     APPROVAL_TURNAROUND,
@@ -18,31 +24,40 @@ from projections.conformance.time_limits.people import (
     QUOTE_VALIDITY,
     RULES,
     T,
-    appraisal_closed,
-    appraisal_opened,
-    contract_decided,
-    contract_revised,
-    contract_submitted,
+)
+from projections.conformance.time_limits.aftersales import (
     feedback_answered,
     feedback_assigned,
     feedback_classified,
     feedback_received,
     feedback_reopened,
+)
+from projections.conformance.time_limits.sales import (
+    contract_decided,
+    contract_revised,
+    contract_submitted,
+    quote_accepted,
+    quote_issued,
+)
+from projections.conformance.time_limits.orders import (
+    lot_inspected,
+    order_cancelled,
+    order_terms,
+    task_assigned,
+    task_completed,
+)
+from projections.conformance.time_limits.people import (
+    appraisal_closed,
+    appraisal_opened,
     handoff_agreed,
     item_completed,
     labour_contract_signed,
-    lot_inspected,
     meeting_held,
     offer_accepted,
     offer_sent,
     offer_withdrawn,
-    order_cancelled,
-    order_terms,
-    quote_accepted,
-    quote_issued,
-    task_assigned,
-    task_completed,
 )
+# isort: on
 
 __all__ = [
     "ACTION_ITEM",
