@@ -557,6 +557,61 @@ def test_a_refusal_is_rechecked_when_another_process_moved_the_record_on(spec, o
 
 
 @freeze_time(FROZEN)
+def test_the_positions_answered_are_where_the_events_stand_in_the_log(spec):
+    before = log_position(spec.app)
+    result = spec.app.handle(b.register(), b.ALICE)
+    stored = spec.app.recorder.select_notifications(start=before + 1, limit=10)
+    by_position = {n.id: (n.originator_id, n.originator_version) for n in stored}
+    assert len(result.positions) == len(result.events) == 2
+    for position, event in zip(result.positions, result.events, strict=True):
+        assert by_position[position] == (event.aggregate_id, event.version)
+
+
+@freeze_time(FROZEN)
+def test_threads_sharing_one_application_each_get_their_own_events_and_positions(spec):
+    reg = b.register()
+    cid = b.customer_id(reg)
+    spec.given(*b.qualified_customer(reg))
+    opportunities = [uuid4() for _ in range(8)]
+    start = threading.Barrier(len(opportunities))
+    results: dict[UUID, list[object]] = {opp: [] for opp in opportunities}
+    failed: list[BaseException] = []
+
+    def work(opp: UUID) -> None:
+        start.wait()
+        try:
+            results[opp].append(spec.app.handle(b.open_opportunity(cid, opp), b.ALICE))
+            for n in range(5):
+                results[opp].append(spec.app.handle(call(opp, f"Call {n}"), b.ALICE))
+        except BaseException as error:  # surfaced by the assertion below
+            failed.append(error)
+
+    threads = [threading.Thread(target=work, args=(opp,)) for opp in opportunities]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+
+    assert failed == []
+    positions = [p for done in results.values() for r in done for p in r.positions]
+    assert len(positions) == len(set(positions)) == 8 * 6
+    notifications = spec.app.recorder.select_notifications(start=min(positions), limit=1000)
+    where = {n.id: (n.originator_id, n.originator_version) for n in notifications}
+    for opp, done in results.items():
+        assert notes_of(spec.app, opp) == [f"Call {n}" for n in range(5)]
+        for r in done:
+            event = r.events[0]
+            assert (
+                where[r.positions[0]]
+                == (event.aggregate_id, event.version)
+                == (
+                    opp,
+                    event.version,
+                )
+            )
+
+
+@freeze_time(FROZEN)
 def test_creating_a_record_under_an_id_already_taken_is_refused_clearly(spec):
     from salesdomain.errors import RecordAlreadyExists
 

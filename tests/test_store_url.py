@@ -78,6 +78,8 @@ def test_a_postgresql_url_without_port_or_schema(url):
         ("", "use sqlite"),
         ("sqlite://", "names a file"),
         ("sqlite:///", "names a file"),
+        ("sqlite:///:memory:", "use memory://"),
+        ("sqlite:///file:events?mode=memory&cache=shared", "use memory://"),
         ("postgresql://postgres@127.0.0.1:5432/", "names its database"),
         ("postgresql://postgres@127.0.0.1", "names its database"),
     ],

@@ -5,10 +5,14 @@ The records a command only read (the acting employee, the customer of a new
 opportunity) must not have moved on when its events are saved.  These recorders take
 ``unchanged={id: version read}`` as a keyword of ``insert_events`` and refuse the
 whole write with ``ReadRecordsMoved`` if any of them has a newer stored event.  The
-check runs inside the write transaction, after the write lock is held (SQLite: after
-the first insert; PostgreSQL: after the table lock, in the same statement as the
-insert), so no other writer can slip in between the check and the save, and it costs
-no extra round trip.  ``store.parse_database_url`` selects them (ADR 11).
+check runs in the statement that inserts the events, under the write lock (SQLite
+takes it when the statement starts; PostgreSQL after the table lock), so no other
+writer can slip in between the check and the save, and it costs no extra round trip.
+``store.parse_database_url`` selects them (ADR 11).
+
+On SQLite the whole write is that one statement, run in autocommit mode on the
+recorder's own connection: one statement is one transaction, without BEGIN and
+COMMIT round trips or eventsourcing's per-transaction connection pool (ADR 21).
 
 They also take ``new_keys={subject id: key}``: the keys of data subjects first sealed
 in these events (``adapters.keyed_events``), inserted into ``data_subject_keys`` in the
@@ -20,14 +24,21 @@ under them (ADR 19).
 from __future__ import annotations
 
 import sqlite3
+import threading
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
-from eventsourcing.persistence import IntegrityError, StoredEvent
+from eventsourcing.persistence import (
+    DatabaseError,
+    IntegrityError,
+    OperationalError,
+    PersistenceError,
+    StoredEvent,
+)
 from eventsourcing.postgres import PostgresApplicationRecorder, PostgresDatastore
-from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteCursor, SQLiteDatastore
+from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteDatastore
 from psycopg import Cursor
 from psycopg.rows import DictRow
 from psycopg.sql import SQL, Identifier
@@ -55,52 +66,155 @@ class SQLiteCheckingRecorder(SQLiteApplicationRecorder):
         self._insert_keys_statement = (
             f"INSERT INTO {KEYS} (subject_id, key, created_at) VALUES (?, ?, ?)"
         )
+        self._checked_inserts: dict[tuple[int, int], str] = {}  # by (events, records read)
+        self._writer = _Writer(datastore)
 
-    def _insert_events(
+    def close(self) -> None:
+        self._writer.close()
+
+    def insert_events(
         self,
-        c: SQLiteCursor,
         stored_events: Sequence[StoredEvent],
         *,
         unchanged: Unchanged | None = None,
         new_keys: NewKeys | None = None,
         **kwargs: Any,
     ) -> Sequence[int] | None:
-        # The inserts come first: once they ran, this connection holds the database's
-        # write lock and reads the latest state; raising rolls everything back.  New
-        # keys before the events, as on PostgreSQL: a subject that has a key already
-        # is found whatever else conflicts.
-        if new_keys:
-            now = sqlite_utc_text(datetime.now(UTC))
-            rows = [(str(subject), key, now) for subject, key in new_keys.items()]
+        """All the events in one statement that inserts nothing if a record read has
+        moved on; on its own it is its own transaction (no BEGIN, no COMMIT)."""
+        read = unchanged or {}
+        statement = self._checked_insert(len(stored_events), len(read))
+        params: list[Any] = []
+        for s in stored_events:
+            stored_id = s.originator_id
+            params += (
+                stored_id.hex if isinstance(stored_id, UUID) else stored_id,
+                s.originator_version,
+                s.topic,
+                s.state,
+            )
+        for read_id, version in read.items():
+            params += (read_id.hex, version)
+        with self._writer.lock:
+            conn = self._writer.connection()
             try:
-                c.executemany(self._insert_keys_statement, rows)
-            except sqlite3.IntegrityError:
-                raise SubjectKeysExisted(self._stored_keys(c, new_keys)) from None
-        positions = super()._insert_events(c, stored_events, **kwargs)
-        if unchanged:
-            self._refuse_if_moved(c, unchanged)
-        return positions
+                if new_keys:
+                    conn.execute("BEGIN")
+                    self._insert_keys(conn, new_keys)
+                inserted = conn.execute(statement, params)
+                if inserted.rowcount != len(stored_events):
+                    raise ReadRecordsMoved(self._moved(conn, read) or set(read))
+                if new_keys:
+                    conn.execute("COMMIT")
+            except BaseException as error:
+                if conn.in_transaction:
+                    conn.rollback()
+                if isinstance(error, sqlite3.Error):
+                    raise _translated(error) from error
+                raise
+            last = inserted.lastrowid
+        assert last is not None
+        # The rows of one INSERT get consecutive rowids, in order: each new row takes
+        # the largest rowid + 1, and this statement holds the write lock throughout.
+        return list(range(last - len(stored_events) + 1, last + 1))
 
-    def _refuse_if_moved(self, c: SQLiteCursor, unchanged: Unchanged) -> None:
-        """One statement for all the records read (one per record costs more)."""
+    def _checked_insert(self, events: int, read: int) -> str:
+        statement = self._checked_inserts.get((events, read))
+        if statement is None:
+            columns = "(originator_id, originator_version, topic, state)"
+            rows = ", ".join(["(?,?,?,?)"] * events)
+            table = self.events_table_name
+            if read:
+                newer = (
+                    f"NOT EXISTS (SELECT 1 FROM {table} "
+                    "WHERE originator_id=? AND originator_version>?)"
+                )
+                statement = (
+                    f"INSERT INTO {table} {columns} SELECT * FROM (VALUES {rows}) "
+                    f"WHERE {' AND '.join([newer] * read)}"
+                )
+            else:
+                statement = f"INSERT INTO {table} {columns} VALUES {rows}"
+            self._checked_inserts[(events, read)] = statement
+        return statement
+
+    def _insert_keys(self, conn: sqlite3.Connection, new_keys: NewKeys) -> None:
+        now = sqlite_utc_text(datetime.now(UTC))
+        rows = [(str(subject), key, now) for subject, key in new_keys.items()]
+        try:
+            conn.executemany(self._insert_keys_statement, rows)
+        except sqlite3.IntegrityError:
+            raise SubjectKeysExisted(self._stored_keys(conn, new_keys)) from None
+
+    def _moved(self, conn: sqlite3.Connection, unchanged: Unchanged) -> set[UUID]:
+        """Which of the records read have a newer event (one statement for all)."""
         count = len(unchanged)
         statement = self._moved_statements.get(count)
         if statement is None:
             probe = f"SELECT * FROM ({self._moved_statement})"
             statement = self._moved_statements[count] = " UNION ALL ".join([probe] * count)
-        c.execute(statement, [p for key, version in unchanged.items() for p in (key.hex, version)])
-        moved = {UUID(row[0]) for row in c.fetchall()}
-        if moved:
-            raise ReadRecordsMoved(moved)
+        rows = conn.execute(
+            statement, [p for key, version in unchanged.items() for p in (key.hex, version)]
+        )
+        return {UUID(row[0]) for row in rows}
 
     @staticmethod
-    def _stored_keys(c: SQLiteCursor, new_keys: NewKeys) -> dict[UUID, bytes | None]:
+    def _stored_keys(conn: sqlite3.Connection, new_keys: NewKeys) -> dict[UUID, bytes | None]:
         marks = ", ".join("?" * len(new_keys))
-        c.execute(
+        rows = conn.execute(
             f"SELECT subject_id, key FROM {KEYS} WHERE subject_id IN ({marks})",
             [str(subject) for subject in new_keys],
         )
-        return {UUID(row[0]): row[1] for row in c.fetchall()}
+        return {UUID(row[0]): row[1] for row in rows}
+
+
+class _Writer:
+    """The recorder's own connection for writing events, one writer at a time in this
+    process (other processes wait on SQLite's lock).  eventsourcing's pool hands out a
+    connection per transaction and caches one prepared statement per connection."""
+
+    def __init__(self, datastore: SQLiteDatastore) -> None:
+        pool = datastore.pool
+        if pool.is_sqlite_memory_mode:  # each connection would have its own database
+            raise ValueError("the events are kept in a SQLite file (see adapters.store)")
+        self._db_name = pool.db_name
+        self._timeout = float(pool.lock_timeout or 5)
+        self._connection: sqlite3.Connection | None = None
+        self.lock = threading.Lock()
+
+    def connection(self) -> sqlite3.Connection:
+        if self._connection is None:
+            self._connection = sqlite3.connect(
+                self._db_name,
+                uri=True,
+                check_same_thread=False,
+                isolation_level=None,  # autocommit: one statement is one transaction
+                timeout=self._timeout,
+                cached_statements=64,
+            )
+        return self._connection
+
+    def close(self) -> None:
+        with self.lock:
+            if self._connection is not None:
+                self._connection.close()
+                self._connection = None
+
+
+_ERRORS: tuple[tuple[type[sqlite3.Error], type[Exception]], ...] = (
+    (sqlite3.IntegrityError, IntegrityError),
+    (sqlite3.OperationalError, OperationalError),
+    (sqlite3.DatabaseError, DatabaseError),
+    (sqlite3.Error, PersistenceError),
+)
+
+
+def _translated(error: sqlite3.Error) -> Exception:
+    """As eventsourcing's SQLite transaction reports errors."""
+    for raised, reported in _ERRORS:
+        if isinstance(error, raised):
+            return reported(error)
+    return PersistenceError(error)
 
 
 class PostgresCheckingRecorder(PostgresApplicationRecorder):

@@ -49,6 +49,12 @@ def parse_database_url(url: str) -> StoreConfig:
         path = unquote(url.split(":///", 1)[1]) if ":///" in url else ""
         if not path:
             raise BadDatabaseUrl(url, "a SQLite URL names a file: sqlite:///salesdomain.db")
+        if ":memory:" in path or "mode=memory" in path:
+            raise BadDatabaseUrl(
+                url,
+                "an in-memory SQLite database lasts only as long as its connection; "
+                "use memory:// for a store in this process, or name a file",
+            )
         return StoreConfig(
             url,
             "sqlite",

@@ -66,6 +66,13 @@ class DecisionSaving(Application[UUID]):
         self.notify(processing.events)  # eventsourcing's deprecated hook, still honoured
         return recordings
 
+    def close(self) -> None:
+        """Closes the store, and a recorder's own connections if it has any."""
+        close_recorder = getattr(self.recorder, "close", None)
+        if close_recorder is not None:
+            close_recorder()
+        super().close()
+
     @property
     def checks_unchanged(self) -> bool:
         """Whether the store checks ``unchanged`` records while saving."""
