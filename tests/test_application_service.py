@@ -16,6 +16,7 @@ import salesdomain.application as application_module
 from salesdomain.command_record import CommandRecord
 from salesdomain.commands import build_command
 from salesdomain.errors import (
+    AlreadyRegistered,
     CommandIdReused,
     ConcurrencyConflict,
     InvalidCommand,
@@ -554,6 +555,56 @@ def test_a_refusal_is_rechecked_when_another_process_moved_the_record_on(spec, o
     spec.given(*b.qualified_customer(reg), *steps[:-1])  # held in memory: not acknowledged
     other_app.handle(*steps[-1])  # another process records the acknowledgement
     spec.when(b.quote(opp), b.ALICE).then("Opportunity.QuoteIssued")
+
+
+@freeze_time(FROZEN)
+def test_a_company_another_process_registered_is_refused_naming_it(spec, other_app):
+    """This process does not hold the customer: it takes it to be new (ADR 21), the
+    save conflicts, and the command is decided again on what the store holds."""
+    reg = b.register()
+    other_app.handle(reg, b.ALICE)
+    again = b.register()  # a new command for the same company
+    error = spec.when(again, b.ALICE).then_rejected(AlreadyRegistered, step="2.1.2")
+    assert error.existing_id == b.customer_id(reg)
+    assert "already registered as 'Hangzhou Precision Co., Ltd.'" in str(error)
+
+
+@freeze_time(FROZEN)
+def test_a_name_another_process_claimed_is_refused_under_another_registration_number(
+    spec, other_app
+):
+    first = b.register(name="Ningbo Valves Ltd", reg="91330200MA2AAAAAAA")
+    other_app.handle(first, b.ALICE)
+    same_name = b.register(name="NINGBO VALVES LTD.", reg="91330200MA2BBBBBBB")
+    error = spec.when(same_name, b.ALICE).then_rejected(AlreadyRegistered, step="2.1.2")
+    assert error.existing_id == b.customer_id(first)
+
+
+@freeze_time(FROZEN)
+def test_an_absence_relied_on_is_checked_when_saving(spec, other_app, monkeypatch):
+    """A record taken to be absent and not created by the command is checked in the
+    saving transaction like any record read: it was created meanwhile, so the command
+    is decided again and sees it."""
+    from salesdomain import handling
+
+    _, opp = opened(spec)
+    seen: list[object] = []
+    original = handling.HANDLERS[oc.LogContact]
+
+    def log_contact_noting_a_customer(cmd, uow):
+        seen.append(uow.find_to_create(Customer, b.customer_id(other)))
+        original(cmd, uow)
+
+    other = b.register(name="Wenzhou Pumps Ltd", reg="91330300MA2CCCCCCC")
+    monkeypatch.setitem(handling.HANDLERS, oc.LogContact, log_contact_noting_a_customer)
+    state = interfere_after_loading(monkeypatch, lambda n: other_app.handle(other, b.ALICE), 1)
+
+    result = spec.app.handle(call(opp, "Alice's call"), b.ALICE)
+
+    assert [(e.aggregate_id, e.event_type) for e in result.events] == [(opp, "ContactLogged")]
+    assert state["interfered"] == 1
+    assert seen[0] is None  # first attempt: taken to be absent, not read
+    assert isinstance(seen[-1], Customer)  # decided again: read from the store
 
 
 @freeze_time(FROZEN)

@@ -216,9 +216,10 @@ class SalesApplication(DecisionSaving):
                 earlier = self._earlier_result(record_id, command)
                 if earlier is not None:
                     return earlier
-                self._refuse_existing(created)
+                if fresh:  # decided on the store's state and still a record exists
+                    self._refuse_existing(created)
                 last_conflict = changed[0].id if changed else record_id
-                fresh = True
+                fresh = True  # decide again on the store's state (ADR 6, 21)
                 continue
             self._latest.keep(changed)
             positions = tuple(r.notification.id for r in recordings[: len(recorded)])

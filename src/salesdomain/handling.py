@@ -28,7 +28,13 @@ C = TypeVar("C", bound=Command)
 
 
 class AggregateSource(Protocol):
-    def get(self, aggregate_id: UUID, kind: type[SopAggregate] | None = None) -> Any: ...
+    def get(
+        self,
+        aggregate_id: UUID,
+        kind: type[SopAggregate] | None = None,
+        *,
+        absent_unless_cached: bool = False,
+    ) -> Any: ...
 
 
 class LatestAggregates:
@@ -112,13 +118,25 @@ class CachedSource:
         self.served_from_cache: dict[UUID, int] = {}
         self.read_versions: dict[UUID, int] = {}  # every record read; 0: there was none
 
-    def get(self, aggregate_id: UUID, kind: type[SopAggregate] | None = None) -> Any:
+    def get(
+        self,
+        aggregate_id: UUID,
+        kind: type[SopAggregate] | None = None,
+        *,
+        absent_unless_cached: bool = False,
+    ) -> Any:
+        """The record from memory, else from the store.  ``absent_unless_cached``: a
+        record not in memory is taken to be absent without asking the store (see
+        ``UnitOfWork.find_to_create``); a fresh source always asks."""
         if not self._fresh:
             cached = self._latest.cached_copy(aggregate_id)
             if cached is not None:
                 self.served_from_cache[aggregate_id] = cached.version
                 self.read_versions[aggregate_id] = cached.version
                 return cached
+            if absent_unless_cached:
+                self.read_versions[aggregate_id] = 0
+                raise AggregateNotFoundError(aggregate_id)
         try:
             found = self._latest.load(aggregate_id, kind)
         except AggregateNotFoundError:
@@ -139,17 +157,7 @@ class UnitOfWork:
 
     def load(self, kind: type[A], aggregate_id: UUID) -> A:
         """The aggregate with this id; ``RecordNotFound`` if there is none of this kind."""
-        if aggregate_id in self._touched:
-            found: Any = self._touched[aggregate_id]
-        else:
-            try:
-                found = self._source.get(aggregate_id, kind)
-            except AggregateNotFoundError:
-                raise RecordNotFound(_kind_name(kind), aggregate_id) from None
-        if not isinstance(found, kind):
-            raise RecordNotFound(_kind_name(kind), aggregate_id)
-        self._touched[aggregate_id] = found
-        return found
+        return self._load(kind, aggregate_id, to_create=False)
 
     def find(self, kind: type[A], aggregate_id: UUID) -> A | None:
         """The aggregate with this id, or ``None``."""
@@ -157,6 +165,33 @@ class UnitOfWork:
             return self.load(kind, aggregate_id)
         except RecordNotFound:
             return None
+
+    def find_to_create(self, kind: type[A], aggregate_id: UUID) -> A | None:
+        """The aggregate with this id, or ``None``, for a command that creates it when
+        there is none (a deterministic id: a customer's, a claim's, a period's).
+
+        One not held in memory is taken to be absent without reading the store: if it
+        does exist, creating it conflicts with the stored one when the events are
+        saved, nothing is saved, and the command is decided again on state read from
+        the store, which finds it (ADR 21).  An absence relied on without creating the
+        record is checked in the saving transaction like any record read."""
+        try:
+            return self._load(kind, aggregate_id, to_create=True)
+        except RecordNotFound:
+            return None
+
+    def _load(self, kind: type[A], aggregate_id: UUID, *, to_create: bool) -> A:
+        if aggregate_id in self._touched:
+            found: Any = self._touched[aggregate_id]
+        else:
+            try:
+                found = self._source.get(aggregate_id, kind, absent_unless_cached=to_create)
+            except AggregateNotFoundError:
+                raise RecordNotFound(_kind_name(kind), aggregate_id) from None
+        if not isinstance(found, kind):
+            raise RecordNotFound(_kind_name(kind), aggregate_id)
+        self._touched[aggregate_id] = found
+        return found
 
     def add(self, aggregate: A) -> A:
         self._touched[aggregate.id] = aggregate
