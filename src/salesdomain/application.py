@@ -30,6 +30,7 @@ from eventsourcing.persistence import (
     IntegrityError,
     JSONTranscoder,
     Mapper,
+    Transcoder,
     Transcoding,
 )
 
@@ -52,7 +53,7 @@ from salesdomain.people.staff_register import STAFF_REGISTER_ID, StaffRegister
 from salesdomain.policy import SalesPolicy
 from salesdomain.saving import DecisionSaving, ReadRecordsMoved, only_read
 from salesdomain.sop import Role, recordable_step
-from salesdomain.transcodings import register_domain_transcodings
+from salesdomain.transcodings import EventJSONTranscoder, register_domain_transcodings
 from salesdomain.values import Actor
 
 A = TypeVar("A", bound=SopAggregate)
@@ -141,6 +142,15 @@ class SalesApplication(DecisionSaving):
         if self._event_store_factory is None:
             return super().construct_event_store()
         return self._event_store_factory(self.mapper, self.recorder)
+
+    def construct_transcoder(self) -> Transcoder:
+        """The same stored form as eventsourcing's JSON transcoder, written faster
+        (``transcodings.EventJSONTranscoder``); a ``TRANSCODER_TOPIC`` still rules."""
+        if self.env.get(self.factory.TRANSCODER_TOPIC):
+            return super().construct_transcoder()
+        transcoder = EventJSONTranscoder()
+        self.register_transcodings(transcoder)
+        return transcoder
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)

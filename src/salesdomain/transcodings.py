@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from enum import Enum
+from json import encoder as _json_encoder
 from typing import Any
 
-from eventsourcing.persistence import JSONTranscoder, Transcoding
+from eventsourcing.persistence import JSONTranscoder, Transcoding, UUIDAsHex
 
 from salesdomain.personal import PersonalData, holds_personal_data
 from salesdomain.values import ENUM_TYPES, VALUE_TYPES, ValueObject
+
+# The json module's C encoder (absent from its type stubs; None without the accelerator).
+_c_make_encoder: Callable[..., Any] | None = getattr(_json_encoder, "c_make_encoder", None)
 
 
 class ValueObjectTranscoding(Transcoding):
@@ -65,3 +70,55 @@ def register_domain_transcodings(transcoder: JSONTranscoder) -> None:
         transcoder.register(EnumTranscoding(enum_class))
     for value_class in VALUE_TYPES.values():
         transcoder.register(ValueObjectTranscoding(value_class))
+
+
+class EventJSONTranscoder(JSONTranscoder):
+    """eventsourcing's JSON transcoder writing the very same bytes, faster.
+
+    Its ``encode`` builds a new ``json`` encoder for every event, with a check for
+    circular references (events hold none: they are trees of values), and finds each
+    value's transcoding through two method calls.  This one builds the C encoder once,
+    without the check, and looks each type up in a table of plain functions.  Decoding
+    is eventsourcing's.  Without the C accelerator it is eventsourcing's as it is."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._by_type: dict[type, Callable[[Any], dict[str, Any]]] = {}
+        self._encode_tree = (
+            None
+            if _c_make_encoder is None
+            else _c_make_encoder(
+                None,  # no check for circular references
+                self._default,
+                _json_encoder.encode_basestring,  # ensure_ascii=False, as eventsourcing's
+                None,  # no indent
+                ":",
+                ",",
+                False,  # sort_keys
+                False,  # skipkeys
+                True,  # allow_nan
+            )
+        )
+
+    def register(self, transcoding: Transcoding) -> None:
+        super().register(transcoding)
+        self._by_type[transcoding.type] = _stored_form(transcoding)
+
+    def encode(self, obj: Any) -> bytes:
+        if self._encode_tree is None:
+            return super().encode(obj)
+        return "".join(self._encode_tree(obj, 0)).encode("utf8")
+
+    def _default(self, o: Any) -> dict[str, Any]:
+        try:
+            stored_form = self._by_type[type(o)]
+        except KeyError:
+            return self._encode_obj(o)  # raises eventsourcing's own error
+        return stored_form(o)
+
+
+def _stored_form(transcoding: Transcoding) -> Callable[[Any], dict[str, Any]]:
+    name, encode = transcoding.name, transcoding.encode
+    if type(transcoding) is UUIDAsHex:
+        return lambda o: {"_type_": name, "_data_": o.hex}
+    return lambda o: {"_type_": name, "_data_": encode(o)}

@@ -1,0 +1,87 @@
+"""The events' stored form: the faster transcoder writes eventsourcing's very bytes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from eventsourcing.persistence import (
+    DatetimeAsISO,
+    DecimalAsStr,
+    JSONTranscoder,
+    TranscodingNotRegisteredError,
+    UUIDAsHex,
+)
+
+from adapters.bootstrap import build_system
+from adapters.demo import run_demo
+from salesdomain.personal import holds_personal_data
+from salesdomain.transcodings import EventJSONTranscoder, register_domain_transcodings
+
+
+def _transcoder(cls: type[JSONTranscoder]) -> JSONTranscoder:
+    transcoder = cls()
+    for transcoding in (UUIDAsHex(), DecimalAsStr(), DatetimeAsISO()):
+        transcoder.register(transcoding)
+    register_domain_transcodings(transcoder)
+    return transcoder
+
+
+def _state(event: Any) -> dict[str, Any]:
+    state = dict(vars(event))
+    del state["originator_id"], state["originator_version"]
+    return state
+
+
+@pytest.fixture(scope="module")
+def demo_log() -> list[tuple[Any, bytes]]:
+    """Every event of the demo's quarter with its stored state, decoded."""
+    system = build_system("memory://")
+    try:
+        run_demo(system, 7)
+        app = system.app
+        notifications = app.recorder.select_notifications(start=1, limit=1_000_000)
+        return [(app.mapper.to_domain_event(n), n.state) for n in notifications]
+    finally:
+        system.close()
+
+
+def test_every_event_of_the_demo_is_written_as_eventsourcing_writes_it(
+    demo_log: list[tuple[Any, bytes]],
+) -> None:
+    ours, theirs = _transcoder(EventJSONTranscoder), _transcoder(JSONTranscoder)
+    assert len({type(event) for event, _ in demo_log}) > 50  # every kind of SOP event
+    for event, _stored in demo_log:
+        state = _state(event)
+        assert ours.encode(state) == theirs.encode(state), type(event).__qualname__
+
+
+def test_events_without_personal_values_are_stored_as_they_are_encoded(
+    demo_log: list[tuple[Any, bytes]],
+) -> None:
+    """The application's own transcoder wrote these bytes (sealed values aside: their
+    nonce differs each time)."""
+    ours = _transcoder(EventJSONTranscoder)
+    plain = [
+        (event, stored)
+        for event, stored in demo_log
+        if not any(holds_personal_data(type(value)) for value in vars(event).values())
+    ]
+    assert len(plain) > len(demo_log) // 2
+    for event, stored in plain:
+        assert ours.encode(_state(event)) == stored, type(event).__qualname__
+
+
+def test_text_outside_ascii_is_written_as_utf8_and_read_back() -> None:
+    ours, theirs = _transcoder(EventJSONTranscoder), _transcoder(JSONTranscoder)
+    state = {"company_name": "华东精密机械有限公司", "note": 'quote "B" \\ tab\t'}
+    assert ours.encode(state) == theirs.encode(state)
+    assert ours.decode(ours.encode(state)) == state
+
+
+def test_a_value_of_no_registered_type_is_refused_naming_its_type() -> None:
+    class Unregistered:
+        pass
+
+    with pytest.raises(TranscodingNotRegisteredError, match="Unregistered"):
+        _transcoder(EventJSONTranscoder).encode({"value": Unregistered()})
