@@ -15,7 +15,10 @@ commands), so that both meet the same load on a shared machine (ADR 11).  It pri
 both rates and the ratio (time per command / time per raw save); the goal is a ratio of
 at most 1.5.  ``batch ratios`` gives the lowest, median and highest of the batches;
 ``cpu ratio`` compares this process's CPU time only (it leaves out waiting for the disk
-and the database server, which a loaded machine makes erratic).
+and the database server, which a loaded machine makes erratic).  The first
+``--warmup`` batches of each side run but are not counted: both start cold (imports'
+first calls, empty caches, a new file), and the raw side warms up faster, which would
+flatter the ratio of a short run (ADR 21).
 """
 
 from __future__ import annotations
@@ -136,19 +139,23 @@ class Measured:
         return self.domain_time / self.raw_time
 
 
-def measure(url: str, deals: int, batch: int) -> Measured:
-    """Both sides interleaved, batch by batch, each on a fresh store like ``url``."""
+def measure(url: str, deals: int, batch: int, warmup: int = 0) -> Measured:
+    """Both sides interleaved, batch by batch, each on a fresh store like ``url``; the
+    first ``warmup`` batches are not counted."""
     work = [step for i in range(deals) for step in deal_commands(i)]
-    result = Measured(count=len(work))
+    result = Measured()
     with fresh_store(url) as domain_url, fresh_store(url) as raw_url:
         domain, raw = DomainCommands(domain_url), RawSaves(raw_url)
         simulated = clock.SimulatedClock(datetime(2026, 3, 2, 9, tzinfo=UTC))
         try:
             with clock.simulated(simulated):
-                for start in range(0, len(work), batch):
+                for number, start in enumerate(range(0, len(work), batch)):
                     steps = work[start : start + batch]
                     spent, cpu = domain.run(steps)
                     raw_spent, raw_cpu = raw.run(len(steps))
+                    if number < warmup:
+                        continue
+                    result.count += len(steps)
                     result.domain_time += spent
                     result.domain_cpu += cpu
                     result.raw_time += raw_spent
@@ -164,16 +171,18 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--deals", type=int, default=300)
     parser.add_argument("--batch", type=int, default=70, help="commands per batch")
+    parser.add_argument("--warmup", type=int, default=5, help="batches run first and not counted")
     parser.add_argument("--url", action="append", default=[], help="store URL (repeatable)")
     args = parser.parse_args()
     urls = args.url or ["sqlite:///bench.db"]
+    print(f"{args.deals} deals, batches of {args.batch}, the first {args.warmup} not counted")
     print(
         f"{'store':<10} {'raw saves/s':>12} {'commands/s':>12} {'ratio':>7}  "
         f"{'batch ratios min/median/max':<28} {'cpu ratio':>9}  commands"
     )
     for url in urls:
         kind = parse_database_url(url).kind
-        m = measure(url, args.deals, args.batch)
+        m = measure(url, args.deals, args.batch, args.warmup)
         low, middle, high = min(m.ratios), statistics.median(m.ratios), max(m.ratios)
         spread = f"{low:.2f} / {middle:.2f} / {high:.2f}"
         print(
