@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 import pytest
@@ -15,6 +16,7 @@ from eventsourcing.persistence import (
 
 from adapters.bootstrap import build_system
 from adapters.demo import run_demo
+from salesdomain.opportunities.values import Contact, ContactChannel
 from salesdomain.personal import holds_personal_data
 from salesdomain.transcodings import EventJSONTranscoder, register_domain_transcodings
 
@@ -72,9 +74,16 @@ def test_events_without_personal_values_are_stored_as_they_are_encoded(
         assert ours.encode(_state(event)) == stored, type(event).__qualname__
 
 
-def test_text_outside_ascii_is_written_as_utf8_and_read_back() -> None:
+def test_text_outside_ascii_and_escapes_are_written_alike_and_read_back() -> None:
     ours, theirs = _transcoder(EventJSONTranscoder), _transcoder(JSONTranscoder)
-    state = {"company_name": "华东精密机械有限公司", "note": 'quote "B" \\ tab\t'}
+    awkward = '华东精密 "B" \\ tab\t line\n bell\x07 \u2028 end'
+    contact = Contact(
+        channel=ContactChannel.VISIT,
+        occurred_on=date(2026, 3, 2),
+        participants=("陈伟", "Li Na"),
+        notes=awkward,
+    )
+    state = {"company_name": awkward, "contact": contact, "flag": True, "count": 3}
     assert ours.encode(state) == theirs.encode(state)
     assert ours.decode(ours.encode(state)) == state
 
