@@ -55,6 +55,7 @@ KEYS = data_subject_keys.name
 class SQLiteCheckingRecorder(SQLiteApplicationRecorder):
     checks_unchanged = True
     writes_new_keys = True
+    ROWS_PER_STATEMENT = 100  # SQLite limits a statement's VALUES rows and variables
 
     def __init__(self, datastore: SQLiteDatastore, events_table_name: str = "stored_events"):
         super().__init__(datastore, events_table_name)
@@ -80,31 +81,45 @@ class SQLiteCheckingRecorder(SQLiteApplicationRecorder):
         new_keys: NewKeys | None = None,
         **kwargs: Any,
     ) -> Sequence[int] | None:
-        """All the events in one statement that inserts nothing if a record read has
-        moved on; on its own it is its own transaction (no BEGIN, no COMMIT)."""
+        """The events in one statement that inserts nothing if a record read has moved
+        on.  Alone (no new keys, at most ``ROWS_PER_STATEMENT`` events) it is its own
+        transaction: no BEGIN, no COMMIT.  Otherwise BEGIN, the keys, the checked
+        statement with the first events, the others, COMMIT."""
+        count = len(stored_events)
+        if not count:
+            return []
         read = unchanged or {}
-        statement = self._checked_insert(len(stored_events), len(read))
-        params: list[Any] = []
+        rows: list[Any] = []
         for s in stored_events:
             stored_id = s.originator_id
-            params += (
+            rows += (
                 stored_id.hex if isinstance(stored_id, UUID) else stored_id,
                 s.originator_version,
                 s.topic,
                 s.state,
             )
+        checks: list[Any] = []
         for read_id, version in read.items():
-            params += (read_id.hex, version)
+            checks += (read_id.hex, version)
+        chunk = self.ROWS_PER_STATEMENT
+        alone = not new_keys and count <= chunk
         with self._writer.lock:
             conn = self._writer.connection()
             try:
-                if new_keys:
+                if not alone:
                     conn.execute("BEGIN")
-                    self._insert_keys(conn, new_keys)
-                inserted = conn.execute(statement, params)
-                if inserted.rowcount != len(stored_events):
-                    raise ReadRecordsMoved(self._moved(conn, read) or set(read))
                 if new_keys:
+                    self._insert_keys(conn, new_keys)
+                first = min(count, chunk)
+                inserted = conn.execute(
+                    self._checked_insert(first, len(read)), rows[: 4 * first] + checks
+                )
+                if inserted.rowcount != first:
+                    raise ReadRecordsMoved(self._moved(conn, read) or set(read))
+                for start in range(first, count, chunk):
+                    part = rows[4 * start : 4 * (start + chunk)]
+                    inserted = conn.execute(self._checked_insert(len(part) // 4, 0), part)
+                if not alone:
                     conn.execute("COMMIT")
             except BaseException as error:
                 if conn.in_transaction:
@@ -114,9 +129,9 @@ class SQLiteCheckingRecorder(SQLiteApplicationRecorder):
                 raise
             last = inserted.lastrowid
         assert last is not None
-        # The rows of one INSERT get consecutive rowids, in order: each new row takes
-        # the largest rowid + 1, and this statement holds the write lock throughout.
-        return list(range(last - len(stored_events) + 1, last + 1))
+        # The rows of one transaction get consecutive rowids, in order: each new row
+        # takes the largest rowid + 1, and this connection holds the write lock.
+        return list(range(last - count + 1, last + 1))
 
     def _checked_insert(self, events: int, read: int) -> str:
         statement = self._checked_inserts.get((events, read))
