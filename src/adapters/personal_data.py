@@ -18,8 +18,7 @@ import os
 import threading
 import time
 import weakref
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Mapping
 from typing import Any
 from uuid import UUID
 
@@ -40,6 +39,23 @@ class KeysOfSave:
     def __init__(self) -> None:
         self.new: dict[UUID, bytes] = {}
         self.stored: dict[UUID, bytes | None] = {}
+
+
+class _KeysWithEvents:
+    """``PersonalDataVault.keys_with_events`` (a class: it runs on every save)."""
+
+    __slots__ = ("_local", "_saving")
+
+    def __init__(self, local: threading.local, saving: KeysOfSave) -> None:
+        self._local, self._saving = local, saving
+
+    def __enter__(self) -> KeysOfSave:
+        self._saving.new = {}
+        self._local.keys = self._saving
+        return self._saving
+
+    def __exit__(self, *exc_info: object) -> None:
+        self._local.keys = None
 
 
 class PersonalDataVault:
@@ -90,17 +106,12 @@ class PersonalDataVault:
             raise SubjectForgotten(subject_id)
         return key
 
-    @contextmanager
-    def keys_with_events(self, saving: KeysOfSave) -> Iterator[KeysOfSave]:
-        """While events are encoded for saving: keys for subjects without a cached key
-        are made and collected in ``saving.new``, to be stored with the events; keys
-        found stored meanwhile (``saving.stored``) are used first (ADR 19)."""
-        saving.new = {}
-        self._saving.keys = saving
-        try:
-            yield saving
-        finally:
-            self._saving.keys = None
+    def keys_with_events(self, saving: KeysOfSave) -> _KeysWithEvents:
+        """While events are encoded for saving (a ``with`` block): keys for subjects
+        without a cached key are made and collected in ``saving.new``, to be stored with
+        the events; keys found stored meanwhile (``saving.stored``) are used first
+        (ADR 19)."""
+        return _KeysWithEvents(self._saving, saving)
 
     def keys_stored(self, keys: Mapping[UUID, bytes]) -> None:
         """The new keys were committed with the events that use them."""

@@ -3,7 +3,10 @@
 ``DecisionSaving.save`` is eventsourcing's ``Application.save`` with its aggregates
 and events told apart by their classes: eventsourcing's runtime protocol checks cost
 more than the rest of its bookkeeping.  Anything else is collected as eventsourcing
-does, and its hooks (snapshots, ``_notify``, ``notify``) run as before.
+does, and its hooks (snapshots, ``_notify``, ``notify``) run as before; the events go
+straight to the event store when eventsourcing's aggregate cache is off (it is: ADR 6
+keeps the latest state), and snapshots are looked for only when an aggregate of a
+kind snapshotted every N events was saved (ADR 21).
 
 The records a decision only read are passed to the store as ``unchanged={id: version
 read}``.  A store that can (``checks_unchanged``, see ``adapters.recorders``) checks
@@ -51,20 +54,32 @@ class DecisionSaving(Application[UUID]):
         **kwargs: Any,
     ) -> list[Recording[UUID]]:
         processing: ProcessingEvent[UUID] = ProcessingEvent()
+        events, aggregates = processing.events, processing.aggregates
         for obj in objs:
             if isinstance(obj, BaseAggregate):
-                processing.events.extend(obj.collect_events())
-                processing.aggregates[obj.id] = obj
+                events.extend(obj.collect_events())
+                aggregates[obj.id] = obj
             elif isinstance(obj, DomainEvent):
-                processing.events.append(obj)
+                events.append(obj)
             else:
                 processing.collect_events(obj)
-        processing.saved_kwargs.update(kwargs)
-        recordings = self._record(processing)
-        self._take_snapshots(processing)
+        if self.repository.cache is None:  # ``_record`` without eventsourcing's cache
+            recordings = self.events.put(events, **kwargs)
+        else:
+            processing.saved_kwargs.update(kwargs)
+            recordings = self._record(processing)
+        if self._may_snapshot(aggregates):
+            self._take_snapshots(processing)
         self._notify(recordings)
-        self.notify(processing.events)  # eventsourcing's deprecated hook, still honoured
+        self.notify(events)  # eventsourcing's deprecated hook, still honoured
         return recordings
+
+    def _may_snapshot(self, aggregates: Mapping[UUID, Any]) -> bool:
+        """Whether one of these aggregates is of a kind snapshotted every N events."""
+        kinds = self.snapshotting_intervals
+        return bool(self.snapshots and kinds) and any(
+            type(aggregate) in kinds for aggregate in aggregates.values()
+        )
 
     def close(self) -> None:
         """Closes the store, and a recorder's own connections if it has any."""
