@@ -181,6 +181,20 @@ def test_digests_are_of_the_content_and_a_mapping_digests_whatever_its_key_order
     assert one.digest() == other.digest()
 
 
+def test_exactly_the_commands_holding_a_mapping_keep_digests_of_version_1():
+    """Pinned: a command moving between versions would no longer recognise its own
+    earlier sends (the record keeps the digest it was written with)."""
+    from salesdomain.commands import COMMANDS, _keeps_digest_v1
+
+    kept = {name for name, cls in COMMANDS.items() if _keeps_digest_v1(cls)}
+    assert kept == {"ReviewContract", "ImportCustomers", "ImportOrders"}
+    assert (
+        not build_command("ReviewContract", {"contract_id": str(uuid4())})
+        .digest()
+        .startswith("v2:")
+    )
+
+
 # ---- (b) concurrency -------------------------------------------------------------------------
 
 

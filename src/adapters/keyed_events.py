@@ -29,6 +29,7 @@ from eventsourcing.persistence import (
 
 from adapters.key_store import SubjectKeysExisted
 from adapters.personal_data import KeysOfSave, PersonalDataVault
+from salesdomain.application import EventStoreFactory
 
 
 class KeyWritingEventStore(EventStore[UUID]):
@@ -61,7 +62,7 @@ class KeyWritingEventStore(EventStore[UUID]):
         raise IntegrityError("data subjects' keys kept changing while these events were saved")
 
 
-def event_store_for(vault: PersonalDataVault) -> Any:
+def event_store_for(vault: PersonalDataVault) -> EventStoreFactory:
     """What ``SalesApplication(event_store=...)`` takes: the key-writing store where the
     recorder writes keys with the events, else eventsourcing's own."""
 

@@ -30,6 +30,7 @@ from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
+import psycopg
 from eventsourcing.persistence import (
     DatabaseError,
     IntegrityError,
@@ -289,7 +290,7 @@ class PostgresCheckingRecorder(PostgresApplicationRecorder):
         try:
             return super().insert_events(stored_events, new_keys=new_keys, **kwargs)
         except IntegrityError as error:
-            if new_keys and KEYS in str(error):  # the keys' primary key, not the events'
+            if new_keys and _violated_table(error) == KEYS:  # a subject's key, not an event
                 raise SubjectKeysExisted(self._stored_keys(new_keys)) from None
             raise
 
@@ -338,3 +339,12 @@ class PostgresCheckingRecorder(PostgresApplicationRecorder):
         if unchanged and not ids:  # nothing was inserted: one of them moved on
             raise ReadRecordsMoved(set(unchanged))
         return ids
+
+
+def _violated_table(error: IntegrityError) -> str | None:
+    """The table whose constraint PostgreSQL reported (eventsourcing keeps psycopg's
+    error as the cause)."""
+    cause = error.__cause__
+    if isinstance(cause, psycopg.Error):
+        return cause.diag.table_name
+    return None

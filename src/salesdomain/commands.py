@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import typing
 from collections.abc import Mapping
 from typing import Any, ClassVar
 from uuid import UUID, uuid4
@@ -77,10 +78,29 @@ _DIGEST_V1_KEPT: dict[type[Command], bool] = {}
 
 
 def _keeps_digest_v1(cls: type[Command]) -> bool:
+    """Whether the command holds a mapping anywhere in its fields (then pydantic's JSON
+    follows the order its keys came in, and the digest stays version 1)."""
     kept = _DIGEST_V1_KEPT.get(cls)
     if kept is None:
-        kept = _DIGEST_V1_KEPT[cls] = "'type': 'dict'" in repr(cls.__pydantic_core_schema__)
+        kept = _DIGEST_V1_KEPT[cls] = _holds_mapping(cls, set())
     return kept
+
+
+def _holds_mapping(annotation: Any, seen: set[type]) -> bool:
+    """Whether a field of this type may hold a mapping: a dict or Mapping, or a model
+    or generic type with one inside."""
+    origin = typing.get_origin(annotation)
+    if isinstance(origin, type) and issubclass(origin, Mapping):
+        return True
+    if isinstance(annotation, type):
+        if issubclass(annotation, Mapping):
+            return True
+        if issubclass(annotation, BaseModel):
+            if annotation in seen:
+                return False
+            seen.add(annotation)
+            return any(_holds_mapping(f.annotation, seen) for f in annotation.model_fields.values())
+    return any(_holds_mapping(arg, seen) for arg in typing.get_args(annotation))
 
 
 def problems_of(error: ValidationError) -> list[FieldProblem]:
