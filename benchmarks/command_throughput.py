@@ -107,10 +107,11 @@ def deal_commands(i: int) -> list[tuple[object, object]]:
 @contextmanager
 def fresh_store(url: str) -> Iterator[str]:
     """An empty store like ``url``: a new SQLite file, or a new PostgreSQL schema
-    (dropped after)."""
+    (removed after)."""
     config = parse_database_url(url)
     if config.kind == "sqlite":
-        yield f"sqlite:///{tempfile.mkdtemp()}/bench.db"
+        with tempfile.TemporaryDirectory(prefix="salesdomain-bench-") as directory:
+            yield f"sqlite:///{directory}/bench.db"
         return
     if config.kind != "postgres":
         yield url
