@@ -181,6 +181,15 @@ def test_digests_are_of_the_content_and_a_mapping_digests_whatever_its_key_order
     assert one.digest() == other.digest()
 
 
+def test_a_command_records_id_is_the_uuid5_of_its_command_id_as_ever():
+    """Records written before keep being found: the id is derived as it always was."""
+    from uuid import NAMESPACE_URL, uuid5
+
+    namespace = uuid5(NAMESPACE_URL, "salesdomain:command")
+    for command_id in [uuid4() for _ in range(200)] + [UUID(int=0), UUID(int=2**128 - 1)]:
+        assert CommandRecord.id_for(command_id) == uuid5(namespace, str(command_id))
+
+
 def test_exactly_the_commands_holding_a_mapping_keep_digests_of_version_1():
     """Pinned: a command moving between versions would no longer recognise its own
     earlier sends (the record keeps the digest it was written with)."""
