@@ -218,10 +218,14 @@ class UnitOfWork:
             ]
             if not new:
                 return
+            reacted = False
             for event in new:
                 seen.add(id(event))
                 for reaction in reactions_to(event):
                     reaction.run(event, self.acting_as(reaction.evidence_for(event)))
+                    reacted = True
+            if not reacted:  # no policy ran, so no event was added
+                return
         raise RuntimeError("named policies kept reacting to each other; check for a cycle")
 
     @property
