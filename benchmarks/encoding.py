@@ -16,19 +16,11 @@ import time
 from datetime import UTC, datetime
 from typing import Any
 
-from eventsourcing.persistence import DatetimeAsISO, DecimalAsStr, JSONTranscoder, UUIDAsHex
+from eventsourcing.persistence import JSONTranscoder
 
 from benchmarks.command_throughput import DomainCommands, deal_commands, fresh_store
 from salesdomain import clock
-from salesdomain.transcodings import EventJSONTranscoder, register_domain_transcodings
-
-
-def transcoder(cls: type[JSONTranscoder]) -> JSONTranscoder:
-    made = cls()
-    for transcoding in (UUIDAsHex(), DecimalAsStr(), DatetimeAsISO()):
-        made.register(transcoding)
-    register_domain_transcodings(made)
-    return made
+from salesdomain.transcodings import EventJSONTranscoder, plain_transcoder
 
 
 def stored_states(deals: int) -> list[dict[str, Any]]:
@@ -67,7 +59,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args()
     states = stored_states(args.deals)
-    theirs, ours = transcoder(JSONTranscoder), transcoder(EventJSONTranscoder)
+    theirs, ours = plain_transcoder(JSONTranscoder), plain_transcoder(EventJSONTranscoder)
     differing = sum(1 for state in states if theirs.encode(state) != ours.encode(state))
     print(f"{len(states)} events; written differently: {differing}")
     for name, encoder in (("eventsourcing", theirs), ("EventJSONTranscoder", ours)):

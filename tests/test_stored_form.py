@@ -7,26 +7,15 @@ from typing import Any
 
 import pytest
 from eventsourcing.persistence import (
-    DatetimeAsISO,
-    DecimalAsStr,
     JSONTranscoder,
     TranscodingNotRegisteredError,
-    UUIDAsHex,
 )
 
 from adapters.bootstrap import build_system
 from adapters.demo import run_demo
 from salesdomain.opportunities.values import Contact, ContactChannel
 from salesdomain.personal import holds_personal_data
-from salesdomain.transcodings import EventJSONTranscoder, register_domain_transcodings
-
-
-def _transcoder(cls: type[JSONTranscoder]) -> JSONTranscoder:
-    transcoder = cls()
-    for transcoding in (UUIDAsHex(), DecimalAsStr(), DatetimeAsISO()):
-        transcoder.register(transcoding)
-    register_domain_transcodings(transcoder)
-    return transcoder
+from salesdomain.transcodings import EventJSONTranscoder, plain_transcoder
 
 
 def _state(event: Any) -> dict[str, Any]:
@@ -51,7 +40,7 @@ def demo_log() -> list[tuple[Any, bytes]]:
 def test_every_event_of_the_demo_is_written_as_eventsourcing_writes_it(
     demo_log: list[tuple[Any, bytes]],
 ) -> None:
-    ours, theirs = _transcoder(EventJSONTranscoder), _transcoder(JSONTranscoder)
+    ours, theirs = plain_transcoder(EventJSONTranscoder), plain_transcoder(JSONTranscoder)
     assert len({type(event) for event, _ in demo_log}) > 50  # every kind of SOP event
     for event, _stored in demo_log:
         state = _state(event)
@@ -63,7 +52,7 @@ def test_events_without_personal_values_are_stored_as_they_are_encoded(
 ) -> None:
     """The application's own transcoder wrote these bytes (sealed values aside: their
     nonce differs each time)."""
-    ours = _transcoder(EventJSONTranscoder)
+    ours = plain_transcoder(EventJSONTranscoder)
     plain = [
         (event, stored)
         for event, stored in demo_log
@@ -75,7 +64,7 @@ def test_events_without_personal_values_are_stored_as_they_are_encoded(
 
 
 def test_text_outside_ascii_and_escapes_are_written_alike_and_read_back() -> None:
-    ours, theirs = _transcoder(EventJSONTranscoder), _transcoder(JSONTranscoder)
+    ours, theirs = plain_transcoder(EventJSONTranscoder), plain_transcoder(JSONTranscoder)
     awkward = '华东精密 "B" \\ tab\t line\n bell\x07 \u2028 end'
     contact = Contact(
         channel=ContactChannel.VISIT,
@@ -93,4 +82,4 @@ def test_a_value_of_no_registered_type_is_refused_naming_its_type() -> None:
         pass
 
     with pytest.raises(TranscodingNotRegisteredError, match="Unregistered"):
-        _transcoder(EventJSONTranscoder).encode({"value": Unregistered()})
+        plain_transcoder(EventJSONTranscoder).encode({"value": Unregistered()})

@@ -80,6 +80,17 @@ class DateAsISO(Transcoding):
         return date.fromisoformat(data)
 
 
+def plain_transcoder(cls: type[JSONTranscoder]) -> JSONTranscoder:
+    """A transcoder of class ``cls`` with the transcodings the application registers
+    (eventsourcing's for ids, amounts and times, then the domain's), personal values
+    unsealed: to compare or time encoders outside an application."""
+    transcoder = cls()
+    for transcoding in (UUIDAsHex(), DecimalAsStr(), DatetimeAsISO()):
+        transcoder.register(transcoding)
+    register_domain_transcodings(transcoder)
+    return transcoder
+
+
 def register_domain_transcodings(transcoder: JSONTranscoder) -> None:
     transcoder.register(DateAsISO())
     for enum_class in ENUM_TYPES.values():
