@@ -27,7 +27,9 @@ from salesdomain.saving import ReadRecordsMoved
 class SQLiteCheckingRecorder(SQLiteApplicationRecorder):
     checks_unchanged = True
     writes_new_keys = True
-    ROWS_PER_STATEMENT = 100  # SQLite limits a statement's VALUES rows and variables
+    # SQLite limits a statement's variables (999 before 3.32, 32,766 since, 4 per row);
+    # chunks also bound the shapes of statement prepared and cached.
+    ROWS_PER_STATEMENT = 100
 
     def __init__(self, datastore: SQLiteDatastore, events_table_name: str = "stored_events"):
         super().__init__(datastore, events_table_name)
