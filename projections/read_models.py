@@ -46,11 +46,20 @@ class ReadModels:
     def runner(self, name: str) -> ProjectionRunner:
         return self.runners[name]
 
-    def catch_up(self, until: int | None = None, batch_size: int = 500) -> dict[str, int]:
-        """Bring every view up to ``until`` (default: the head of the log).  After a
-        command, ``catch_up(max(result.positions))`` makes the views show its effect."""
+    def catch_up(
+        self,
+        until: int | None = None,
+        batch_size: int = 500,
+        *,
+        only: Iterable[str] | None = None,
+    ) -> dict[str, int]:
+        """Bring every view (or those named in ``only``) up to ``until`` (default: the
+        head of the log).  After a command, ``catch_up(max(result.positions))`` makes
+        the views show its effect."""
         reached = {}
-        for name, runner in self.runners.items():
+        names = list(self.runners) if only is None else list(only)
+        for name in names:
+            runner = self.runners[name]
             try:
                 reached[name] = runner.catch_up(until, batch_size)
                 self.stopped.pop(name, None)

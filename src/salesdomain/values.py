@@ -7,20 +7,77 @@ objects, so a reloaded event equals the one that was recorded.
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 from enum import Enum
 from typing import Annotated, Any, ClassVar, Self, TypeVar
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+)
 
+from salesdomain.bounds import (
+    AMOUNT_LIMIT,
+    AMOUNT_PLACES,
+    FIRST_DAY,
+    LAST_DAY,
+    LINE_PATTERN,
+    NAME_LENGTH,
+    TEXT_LENGTH,
+    TEXT_PATTERN,
+    is_currency,
+    single_line,
+    text_without_controls,
+)
 from salesdomain.sop import Role
 
 VALUE_TYPES: dict[str, type[ValueObject]] = {}
 ENUM_TYPES: dict[str, type[Enum]] = {"Role": Role}
 
-NonEmptyStr = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
-Text = Annotated[str, StringConstraints(strip_whitespace=True)]
+NonEmptyStr = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=TEXT_LENGTH),
+    Field(json_schema_extra={"pattern": TEXT_PATTERN}),
+    AfterValidator(text_without_controls),
+]
+"""Free text (a note, a reason, a description): not empty, at most ``TEXT_LENGTH``
+characters, line breaks and tabs allowed, no other control characters."""
+
+Text = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, max_length=TEXT_LENGTH),
+    Field(json_schema_extra={"pattern": TEXT_PATTERN}),
+    AfterValidator(text_without_controls),
+]
+"""Free text that may be empty."""
+
+Name = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=NAME_LENGTH),
+    Field(json_schema_extra={"pattern": LINE_PATTERN}),
+    AfterValidator(single_line),
+]
+"""A name or label on one line (a person, a company, a product, a region, a team): not
+empty, at most ``NAME_LENGTH`` characters, no line breaks or control characters."""
+
+OptionalName = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, max_length=NAME_LENGTH),
+    Field(json_schema_extra={"pattern": LINE_PATTERN}),
+    AfterValidator(single_line),
+]
+"""A name or label on one line that may be empty."""
+
+Day = Annotated[date, Field(ge=FIRST_DAY, le=LAST_DAY)]
+"""A business date (a visit, a delivery, a start): from ``FIRST_DAY`` to ``LAST_DAY``."""
+
+T = TypeVar("T")
 
 
 class ValueObject(BaseModel):
@@ -54,16 +111,39 @@ def stored_enum(cls: E) -> E:
     return cls
 
 
+def _known_currency(code: str) -> str:
+    if not is_currency(code):
+        raise ValueError(f"'{code}' is not a currency code of ISO 4217")
+    return code
+
+
+Currency = Annotated[
+    str,
+    StringConstraints(min_length=3, max_length=3, pattern=r"^[A-Z]{3}$"),
+    AfterValidator(_known_currency),
+]
+"""An ISO 4217 currency code in use (``CNY``, ``USD``, ``EUR``)."""
+
+
 class CurrencyMismatch(ValueError):
     def __init__(self, left: str, right: str) -> None:
         super().__init__(f"cannot combine amounts in {left} and {right}")
 
 
-class Money(ValueObject):
-    """An amount of money: a ``Decimal`` and an ISO 4217 currency code, never a float."""
+_PLACES = Decimal(1).scaleb(-AMOUNT_PLACES)
+_CENTS = Decimal("0.01")
 
-    amount: Decimal
-    currency: Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")]
+
+class Money(ValueObject):
+    """An amount of money: a ``Decimal`` and an ISO 4217 currency code, never a float.
+
+    Its size is below ``AMOUNT_LIMIT`` with at most ``AMOUNT_PLACES`` decimal places."""
+
+    amount: Annotated[
+        Decimal,
+        Field(gt=-AMOUNT_LIMIT, lt=AMOUNT_LIMIT, decimal_places=AMOUNT_PLACES),
+    ]
+    currency: Currency
 
     @field_validator("amount", mode="before")
     @classmethod
@@ -100,7 +180,9 @@ class Money(ValueObject):
         return Money(amount=self.amount - other.amount, currency=self.currency)
 
     def times(self, factor: Decimal | int) -> Money:
-        return Money(amount=self.amount * Decimal(factor), currency=self.currency)
+        """This amount multiplied, kept to ``AMOUNT_PLACES`` decimal places."""
+        exact = self.amount * Decimal(factor)
+        return Money(amount=exact.quantize(_PLACES), currency=self.currency)
 
     def __lt__(self, other: Money) -> bool:
         self._same(other)
@@ -111,10 +193,10 @@ class Money(ValueObject):
         return self.amount <= other.amount
 
     def rounded(self) -> Money:
-        return Money(amount=self.amount.quantize(Decimal("0.01")), currency=self.currency)
+        return Money(amount=self.amount.quantize(_CENTS), currency=self.currency)
 
     def __str__(self) -> str:
-        return f"{self.amount.quantize(Decimal('0.01')):,} {self.currency}"
+        return f"{self.amount.quantize(_CENTS):,} {self.currency}"
 
 
 def total(amounts: list[Money], currency: str) -> Money:
