@@ -36,6 +36,9 @@ QUANTITY_LIMIT = Decimal("1000000000")
 QUANTITY_PLACES = 4
 """... with at most this many decimal places."""
 
+IMPORT_LINES = 100_000
+"""Lines in one imported file (SOP 4.1.2)."""
+
 COUNT_LIMIT = 10_000
 """Whole numbers that count or rank (a rank, a score, a number of people)."""
 
@@ -93,7 +96,22 @@ def single_line(value: str) -> str:
 # Codes ISO 4217 lists that are not money a customer pays in: precious metals, bond
 # market units, special drawing rights, the test code and "no currency".
 _NOT_MONEY = frozenset(
-    "XAG XAU XBA XBB XBC XBD XDR XPD XPT XSU XTS XUA XXX XAD".split()
+    (
+        "XAG",
+        "XAU",
+        "XBA",
+        "XBB",
+        "XBC",
+        "XBD",
+        "XDR",
+        "XPD",
+        "XPT",
+        "XSU",
+        "XTS",
+        "XUA",
+        "XXX",
+        "XAD",
+    )
 )
 
 

@@ -25,10 +25,14 @@ from pydantic import (
 from salesdomain.bounds import (
     AMOUNT_LIMIT,
     AMOUNT_PLACES,
+    COUNT_LIMIT,
     FIRST_DAY,
     LAST_DAY,
     LINE_PATTERN,
+    LIST_LENGTH,
     NAME_LENGTH,
+    QUANTITY_LIMIT,
+    QUANTITY_PLACES,
     TEXT_LENGTH,
     TEXT_PATTERN,
     is_currency,
@@ -78,6 +82,18 @@ Day = Annotated[date, Field(ge=FIRST_DAY, le=LAST_DAY)]
 """A business date (a visit, a delivery, a start): from ``FIRST_DAY`` to ``LAST_DAY``."""
 
 T = TypeVar("T")
+
+Items = Annotated[tuple[T, ...], Field(max_length=LIST_LENGTH)]
+"""A list in a command or value object: at most ``LIST_LENGTH`` items."""
+
+Quantity = Annotated[Decimal, Field(gt=0, lt=QUANTITY_LIMIT, decimal_places=QUANTITY_PLACES)]
+"""A quantity of goods (units, pieces, kilograms): above zero and below ``QUANTITY_LIMIT``."""
+
+Figure = Annotated[Decimal, Field(gt=-AMOUNT_LIMIT, lt=AMOUNT_LIMIT, decimal_places=AMOUNT_PLACES)]
+"""A measured figure (a KPI's actual or target) within the bounds of an amount."""
+
+Count = Annotated[int, Field(ge=0, le=COUNT_LIMIT)]
+"""A whole number that counts (people, visits, a line number)."""
 
 
 class ValueObject(BaseModel):

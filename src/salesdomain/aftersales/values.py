@@ -2,16 +2,25 @@
 
 from __future__ import annotations
 
-from datetime import date
 from decimal import Decimal
 from enum import Enum
-from typing import Any, ClassVar, Self
+from typing import Annotated, Any, ClassVar, Self
 from uuid import UUID
 
-from pydantic import model_validator
+from pydantic import Field, model_validator
 
+from salesdomain.bounds import COUNT_LIMIT
 from salesdomain.sop import Role
-from salesdomain.values import NonEmptyStr, Text, ValueObject, stored_enum
+from salesdomain.values import (
+    Day,
+    Items,
+    Name,
+    NonEmptyStr,
+    OptionalName,
+    Text,
+    ValueObject,
+    stored_enum,
+)
 
 
 @stored_enum
@@ -64,7 +73,7 @@ class _Score(ValueObject):
 
     LOWEST: ClassVar[int]
     HIGHEST: ClassVar[int]
-    value: int
+    value: Annotated[int, Field(ge=-COUNT_LIMIT, le=COUNT_LIMIT)]
 
     @model_validator(mode="before")
     @classmethod
@@ -102,7 +111,7 @@ class FeedbackResponse(ValueObject):
 
     answer: NonEmptyStr
     solution: NonEmptyStr
-    departments_involved: tuple[Role, ...] = ()
+    departments_involved: Items[Role] = ()
 
     @model_validator(mode="after")
     def _departments_once(self) -> Self:
@@ -121,18 +130,18 @@ class RootCause(ValueObject):
 class ServiceWork(ValueObject):
     """What a service visit did and how the customer rated it (SOP 2.6.2)."""
 
-    visited_on: date
+    visited_on: Day
     work_done: NonEmptyStr
     satisfaction: SatisfactionScore
     customer_comments: Text = ""
-    met_with: Text = ""
+    met_with: OptionalName = ""
 
 
 class SurveyPeriod(ValueObject):
     """The period a satisfaction survey covers, both days included."""
 
-    starts_on: date
-    ends_on: date
+    starts_on: Day
+    ends_on: Day
 
     @model_validator(mode="after")
     def _in_order(self) -> Self:
@@ -147,7 +156,7 @@ class SurveyPeriod(ValueObject):
 class SurveyResponse(ValueObject):
     """One respondent's answers: satisfaction 1-5, likelihood to recommend 0-10, comments."""
 
-    respondent: NonEmptyStr
+    respondent: Name
     satisfaction: SatisfactionScore
     recommendation: RecommendationScore
     comments: Text = ""
@@ -157,7 +166,7 @@ class SurveyAnalysis(ValueObject):
     """What the results say, and the problems found in them (SOP 2.6.3)."""
 
     summary: NonEmptyStr
-    problems: tuple[NonEmptyStr, ...] = ()
+    problems: Items[NonEmptyStr] = ()
 
 
 class ImprovementAction(ValueObject):
@@ -165,8 +174,8 @@ class ImprovementAction(ValueObject):
 
     action: NonEmptyStr
     owner_id: UUID
-    owner_name: Text = ""
-    due: date
+    owner_name: OptionalName = ""
+    due: Day
 
 
 def average(values: list[int]) -> Decimal:

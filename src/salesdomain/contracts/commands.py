@@ -7,24 +7,24 @@ current revision.  Every difference from the accepted quote is listed for the re
 
 from __future__ import annotations
 
-from datetime import date
-from typing import Self
+from typing import Annotated, Self
 from uuid import UUID, uuid4
 
 from pydantic import BaseModel, Field, model_validator
 
+from salesdomain.bounds import LIST_LENGTH
 from salesdomain.commands import Command
 from salesdomain.contracts.values import ArchivedDocument, ContractClauses, Signatory
 from salesdomain.opportunities.values import QuoteLine, check_quote_lines
-from salesdomain.values import NonEmptyStr, Text
+from salesdomain.values import Day, Items, Name, NonEmptyStr, Text
 
 
 class TermOverrides(BaseModel):
     """Parts of the terms that differ from those the revision starts from (a mixin)."""
 
-    lines: tuple[QuoteLine, ...] | None = Field(default=None, min_length=1)
+    lines: Items[QuoteLine] | None = Field(default=None, min_length=1)
     payment_terms: NonEmptyStr | None = None
-    delivery_date: date | None = None
+    delivery_date: Day | None = None
 
     @model_validator(mode="after")
     def _lines(self) -> Self:
@@ -52,8 +52,10 @@ class ReviewContract(Command):
 
     SOP_STEP = "2.4.1"
     contract_id: UUID
-    explanations: dict[str, NonEmptyStr] = Field(default_factory=dict)
-    issues: tuple[NonEmptyStr, ...] = ()
+    explanations: Annotated[dict[Name, NonEmptyStr], Field(max_length=LIST_LENGTH)] = Field(
+        default_factory=dict
+    )
+    issues: Items[NonEmptyStr] = ()
 
 
 class ReviseContract(Command, TermOverrides):
@@ -87,7 +89,7 @@ class SignContract(Command):
     our_signatory: Signatory
     customer_signatory: Signatory
     document: ArchivedDocument
-    signed_on: date
+    signed_on: Day
 
 
 class AmendContract(Command, TermOverrides):

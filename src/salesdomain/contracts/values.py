@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 from uuid import NAMESPACE_URL, UUID, uuid5
 
@@ -10,7 +9,7 @@ from pydantic import Field, StringConstraints
 
 from salesdomain.opportunities.values import QuoteLine, QuoteTerms
 from salesdomain.sop import Role
-from salesdomain.values import NonEmptyStr, Text, ValueObject
+from salesdomain.values import Day, Items, Name, NonEmptyStr, Text, ValueObject
 
 CONTRACT_CLAIM_NAMESPACE = uuid5(NAMESPACE_URL, "salesdomain:contract-of-opportunity")
 
@@ -39,14 +38,14 @@ class Difference(ValueObject):
     on the other.  ``explanation`` is the reviewer's, once given.
     """
 
-    field: NonEmptyStr
+    field: Name
     quote_value: str
     draft_value: str
     explanation: Text = ""
 
 
 class Differences(ValueObject):
-    items: tuple[Difference, ...] = ()
+    items: Items[Difference] = ()
 
     @property
     def fields(self) -> tuple[str, ...]:
@@ -74,20 +73,20 @@ class Differences(ValueObject):
 class ReviewIssues(ValueObject):
     """Issues a sales review found besides differences (e.g. against company policy)."""
 
-    items: tuple[NonEmptyStr, ...] = ()
+    items: Items[NonEmptyStr] = ()
 
 
 class ApprovalChain(ValueObject):
     """The levels that approve a revision, lowest first, as the authority matrix chose them."""
 
-    levels: tuple[Role, ...] = Field(min_length=1)
+    levels: Items[Role] = Field(min_length=1)
 
 
 class Signatory(ValueObject):
     """A person who signs for a party, and the authority under which they sign."""
 
-    name: NonEmptyStr
-    title: NonEmptyStr
+    name: Name
+    title: Name
     authority: NonEmptyStr
 
 
@@ -99,16 +98,16 @@ Sha256 = Annotated[
 class ArchivedDocument(ValueObject):
     """Where the signed copy is archived, and the SHA-256 of its content."""
 
-    reference: NonEmptyStr
+    reference: Name
     sha256: Sha256
 
 
 def contract_terms(
     base: QuoteTerms,
     *,
-    lines: tuple[QuoteLine, ...] | None,
+    lines: Items[QuoteLine] | None,
     payment_terms: str | None,
-    delivery_date: date | None,
+    delivery_date: Day | None,
 ) -> QuoteTerms:
     """``base`` with the given parts replaced (``None`` keeps the base's)."""
     return QuoteTerms(

@@ -11,31 +11,37 @@ from typing import Annotated
 
 from pydantic import Field
 
+from salesdomain.bounds import IMPORT_LINES, LIST_LENGTH
 from salesdomain.commands import Command
-from salesdomain.values import NonEmptyStr, ValueObject
+from salesdomain.values import Items, Name, Text, ValueObject
+
+Cell = Annotated[Text, Field(description="The text of one cell, as read")]
 
 
 class SourceLine(ValueObject):
     """One record of the file: its line number and its text by column."""
 
-    line: Annotated[int, Field(ge=1)]
-    values: dict[str, str]
+    line: Annotated[int, Field(ge=1, le=IMPORT_LINES + 1)]
+    values: Annotated[dict[Name, Cell], Field(max_length=LIST_LENGTH)]
+
+
+Lines = Annotated[tuple[SourceLine, ...], Field(min_length=1, max_length=IMPORT_LINES)]
 
 
 class ImportCustomers(Command):
     """Take over an existing customer list (name, registration number, region, industry)."""
 
     SOP_STEP = "4.1.2"
-    source: NonEmptyStr
+    source: Name
     """The file's name, recorded with every imported customer."""
-    columns: tuple[str, ...]
-    lines: tuple[SourceLine, ...] = Field(min_length=1)
+    columns: Items[Name]
+    lines: Lines
 
 
 class ImportOrders(Command):
     """Take over completed orders from another system (one line per order line)."""
 
     SOP_STEP = "4.1.2"
-    source: NonEmptyStr
-    columns: tuple[str, ...]
-    lines: tuple[SourceLine, ...] = Field(min_length=1)
+    source: Name
+    columns: Items[Name]
+    lines: Lines

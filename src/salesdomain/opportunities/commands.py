@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Self
 from uuid import UUID, uuid4
 
 from pydantic import Field, model_validator
 
+from salesdomain.bounds import COUNT_LIMIT
 from salesdomain.commands import Command
 from salesdomain.opportunities.values import (
     Contact,
@@ -19,7 +20,7 @@ from salesdomain.opportunities.values import (
     Solution,
     check_quote_lines,
 )
-from salesdomain.values import Money, NonEmptyStr, Text
+from salesdomain.values import Day, Items, Money, Name, NonEmptyStr, OptionalName, Text
 
 _YEAR = timedelta(days=366)
 
@@ -30,9 +31,9 @@ class OpenOpportunity(Command):
     SOP_STEP = "2.1.3"
     opportunity_id: UUID = Field(default_factory=uuid4)
     customer_id: UUID
-    title: NonEmptyStr
+    title: Name
     estimated_value: Money
-    expected_close: date
+    expected_close: Day
 
 
 class LogContact(Command):
@@ -81,7 +82,7 @@ class AcknowledgeSolution(Command):
 
     SOP_STEP = "2.3.1"
     opportunity_id: UUID
-    acknowledged_by: NonEmptyStr
+    acknowledged_by: Name
     comments: Text = ""
 
 
@@ -90,10 +91,10 @@ class IssueQuote(Command):
 
     SOP_STEP = "2.3.2"
     opportunity_id: UUID
-    lines: tuple[QuoteLine, ...] = Field(min_length=1)
+    lines: Items[QuoteLine] = Field(min_length=1)
     payment_terms: NonEmptyStr
-    delivery_date: date
-    valid_until: date | None = None
+    delivery_date: Day
+    valid_until: Day | None = None
     pricing_basis: Text = ""
 
     @model_validator(mode="after")
@@ -115,10 +116,10 @@ class RequestDiscountApproval(Command):
 
     SOP_STEP = "2.3.3"
     opportunity_id: UUID
-    lines: tuple[QuoteLine, ...] = Field(min_length=1)
+    lines: Items[QuoteLine] = Field(min_length=1)
     payment_terms: NonEmptyStr
-    delivery_date: date
-    valid_until: date
+    delivery_date: Day
+    valid_until: Day
     justification: NonEmptyStr
 
     @model_validator(mode="after")
@@ -144,8 +145,8 @@ class AcceptQuote(Command):
 
     SOP_STEP = "2.3.3"
     opportunity_id: UUID
-    quote_version: int = Field(ge=1)
-    accepted_by: NonEmptyStr
+    quote_version: int = Field(ge=1, le=COUNT_LIMIT)
+    accepted_by: Name
 
 
 class MarkOpportunityLost(Command):
@@ -154,7 +155,7 @@ class MarkOpportunityLost(Command):
     SOP_STEP = "2.3.3"
     opportunity_id: UUID
     reason: NonEmptyStr
-    competitor: Text = ""
+    competitor: OptionalName = ""
 
     @model_validator(mode="after")
     def _reason_is_real(self) -> Self:

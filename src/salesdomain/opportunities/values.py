@@ -2,15 +2,27 @@
 
 from __future__ import annotations
 
-from datetime import date
 from decimal import Decimal
 from enum import Enum
 from typing import Annotated, Self
 
 from pydantic import Field, model_validator
 
+from salesdomain.bounds import LIST_LENGTH
 from salesdomain.sop import Role
-from salesdomain.values import Money, NonEmptyStr, Text, ValueObject, stored_enum, total
+from salesdomain.values import (
+    Day,
+    Items,
+    Money,
+    Name,
+    NonEmptyStr,
+    OptionalName,
+    Quantity,
+    Text,
+    ValueObject,
+    stored_enum,
+    total,
+)
 
 Code = Annotated[str, Field(pattern=r"^[A-Za-z0-9_.-]{1,32}$")]
 
@@ -47,8 +59,8 @@ class Contact(ValueObject):
     """One contact or visit with the customer (SOP 2.1.3)."""
 
     channel: ContactChannel
-    occurred_on: date
-    participants: tuple[NonEmptyStr, ...] = Field(min_length=1)
+    occurred_on: Day
+    participants: Items[Name] = Field(min_length=1)
     notes: NonEmptyStr
 
 
@@ -59,19 +71,19 @@ class Need(ValueObject):
 
 
 class Stakeholder(ValueObject):
-    name: NonEmptyStr
-    title: Text = ""
+    name: Name
+    title: OptionalName = ""
     influence: Influence
 
 
 class NeedsDiscovery(ValueObject):
     """Needs, pain points and how the customer decides (SOP 2.2.1)."""
 
-    needs: tuple[Need, ...] = Field(min_length=1)
+    needs: Items[Need] = Field(min_length=1)
     organisation: Text = ""
     business_process: Text = ""
     decision_mechanism: NonEmptyStr
-    stakeholders: tuple[Stakeholder, ...] = Field(min_length=1)
+    stakeholders: Items[Stakeholder] = Field(min_length=1)
 
     @model_validator(mode="after")
     def _unique_codes(self) -> Self:
@@ -85,7 +97,7 @@ class NeedsDiscovery(ValueObject):
 
 class NeedPriority(ValueObject):
     code: Code
-    rank: int = Field(ge=1)
+    rank: int = Field(ge=1, le=LIST_LENGTH)
     feasibility: Rating
     fit: Rating
     key: bool = False
@@ -94,7 +106,7 @@ class NeedPriority(ValueObject):
 class Prioritisation(ValueObject):
     """Needs classified and ranked, with feasibility and fit (SOP 2.2.2)."""
 
-    priorities: tuple[NeedPriority, ...] = Field(min_length=1)
+    priorities: Items[NeedPriority] = Field(min_length=1)
     opportunity_summary: NonEmptyStr
 
     @model_validator(mode="after")
@@ -114,7 +126,7 @@ class Solution(ValueObject):
     value_proposition: NonEmptyStr
     implementation_plan: NonEmptyStr
     expected_results: NonEmptyStr
-    departments_involved: tuple[Role, ...] = Field(min_length=1)
+    departments_involved: Items[Role] = Field(min_length=1)
 
     @model_validator(mode="after")
     def _departments(self) -> Self:
@@ -126,16 +138,16 @@ class Solution(ValueObject):
 class Presentation(ValueObject):
     """How the solution was presented (SOP 2.3.1)."""
 
-    presented_on: date
-    formats: tuple[NonEmptyStr, ...] = Field(min_length=1)
+    presented_on: Day
+    formats: Items[Name] = Field(min_length=1)
     questions_answered: Text = ""
 
 
 class QuoteLine(ValueObject):
     product_code: Code
-    product_name: NonEmptyStr
-    specification: NonEmptyStr
-    quantity: Annotated[Decimal, Field(gt=0)]
+    product_name: Name
+    specification: Name
+    quantity: Quantity
     unit_price: Money
     unit_cost: Money
 
@@ -171,10 +183,10 @@ def check_quote_lines(lines: tuple[QuoteLine, ...]) -> None:
 class QuoteTerms(ValueObject):
     """The content of a formal quote (SOP 2.3.2)."""
 
-    lines: tuple[QuoteLine, ...] = Field(min_length=1)
+    lines: Items[QuoteLine] = Field(min_length=1)
     payment_terms: NonEmptyStr
-    delivery_date: date
-    valid_until: date
+    delivery_date: Day
+    valid_until: Day
 
     @model_validator(mode="after")
     def _consistent(self) -> Self:
@@ -217,8 +229,8 @@ class QuoteTerms(ValueObject):
 class NegotiationRound(ValueObject):
     """One round of price negotiation (SOP 2.3.3)."""
 
-    held_on: date
+    held_on: Day
     customer_position: NonEmptyStr
     requested_discount: Annotated[Decimal, Field(ge=0, le=1)] = Decimal(0)
     our_response: NonEmptyStr
-    concessions: tuple[NonEmptyStr, ...] = ()
+    concessions: Items[NonEmptyStr] = ()

@@ -5,12 +5,12 @@ No command enters an order: a signed contract does (``OpenOrderWhenContractSigne
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Self
 from uuid import UUID
 
 from pydantic import Field, field_validator, model_validator
 
+from salesdomain.bounds import COUNT_LIMIT
 from salesdomain.commands import Command
 from salesdomain.opportunities.values import Code
 from salesdomain.orders.values import (
@@ -19,13 +19,12 @@ from salesdomain.orders.values import (
     InspectionKind,
     ProductionPlan,
     Purchase,
-    Quantity,
     Reference,
     ShipmentItem,
     TransportMode,
 )
 from salesdomain.sop import Role
-from salesdomain.values import NonEmptyStr, Text
+from salesdomain.values import Day, Items, Name, NonEmptyStr, OptionalName, Quantity, Text
 
 
 class AssignCoordinationTask(Command):
@@ -36,9 +35,9 @@ class AssignCoordinationTask(Command):
     order_id: UUID
     department: Role
     owner_id: UUID
-    owner_name: NonEmptyStr
+    owner_name: Name
     description: NonEmptyStr
-    due_on: date | None = None
+    due_on: Day | None = None
 
     @field_validator("department")
     @classmethod
@@ -52,7 +51,7 @@ class AssignCoordinationTask(Command):
 class CompleteCoordinationTask(Command):
     SOP_STEP = "2.5.1"
     order_id: UUID
-    task_number: int = Field(ge=1)
+    task_number: int = Field(ge=1, le=COUNT_LIMIT)
     outcome: Text = ""
 
 
@@ -79,7 +78,7 @@ class AddSupplierFollowUp(Command):
     order_id: UUID
     reference: Reference
     note: NonEmptyStr
-    expected_on: date | None = None
+    expected_on: Day | None = None
 
 
 class RecordInspection(Command):
@@ -93,7 +92,7 @@ class RecordInspection(Command):
     kind: InspectionKind = InspectionKind.FINAL
     passed: bool
     findings: Text = ""
-    inspected_on: date | None = None
+    inspected_on: Day | None = None
 
     @model_validator(mode="after")
     def _failures_say_why(self) -> Self:
@@ -116,11 +115,11 @@ class NotifyCustomerOfDispatch(Command):
 
     SOP_STEP = "2.5.4"
     order_id: UUID
-    carrier: NonEmptyStr
+    carrier: Name
     tracking_number: Reference
-    expected_arrival: date
-    notified_contact: NonEmptyStr
-    channel: Text = ""
+    expected_arrival: Day
+    notified_contact: Name
+    channel: OptionalName = ""
 
 
 class DispatchShipment(Command):
@@ -128,11 +127,11 @@ class DispatchShipment(Command):
 
     SOP_STEP = "2.5.4"
     order_id: UUID
-    carrier: NonEmptyStr
+    carrier: Name
     transport: TransportMode
     tracking_number: Reference
-    expected_arrival: date
-    items: tuple[ShipmentItem, ...] = Field(min_length=1)
+    expected_arrival: Day
+    items: Items[ShipmentItem] = Field(min_length=1)
 
     @model_validator(mode="after")
     def _each_product_once(self) -> Self:

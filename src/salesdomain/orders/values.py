@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from decimal import Decimal
 from enum import Enum
 from typing import Annotated, Self
@@ -12,11 +11,22 @@ from pydantic import Field, model_validator
 
 from salesdomain.opportunities.values import Code, QuoteLine, QuoteTerms
 from salesdomain.sop import Role
-from salesdomain.values import Money, NonEmptyStr, Text, ValueObject, stored_enum, total
+from salesdomain.values import (
+    Day,
+    Items,
+    Money,
+    Name,
+    OptionalName,
+    Quantity,
+    Text,
+    ValueObject,
+    stored_enum,
+    total,
+)
 
 ORDER_NAMESPACE = uuid5(NAMESPACE_URL, "salesdomain:order")
 
-Quantity = Annotated[Decimal, Field(gt=0)]
+
 Reference = Annotated[str, Field(pattern=r"^[A-Za-z0-9_./-]{1,64}$")]
 
 COORDINATED_DEPARTMENTS = (Role.PRODUCTION, Role.PROCUREMENT, Role.LOGISTICS)
@@ -57,8 +67,8 @@ class OrderLine(ValueObject):
     """One product of the order, as the signed contract fixed it."""
 
     product_code: Code
-    product_name: NonEmptyStr
-    specification: NonEmptyStr
+    product_name: Name
+    specification: Name
     quantity: Quantity
     unit_price: Money
     unit_cost: Money
@@ -86,7 +96,7 @@ class OrderLine(ValueObject):
 class OrderLines(ValueObject):
     """The lines of an order: one currency, each product once."""
 
-    lines: tuple[OrderLine, ...] = Field(min_length=1)
+    lines: Items[OrderLine] = Field(min_length=1)
 
     @model_validator(mode="after")
     def _consistent(self) -> Self:
@@ -124,9 +134,9 @@ class OrderLines(ValueObject):
 class ProductionPlan(ValueObject):
     """How production plans the work to meet the delivery date (SOP 2.5.2)."""
 
-    planned_start: date
-    planned_finish: date
-    reference: Text = ""
+    planned_start: Day
+    planned_finish: Day
+    reference: OptionalName = ""
     notes: Text = ""
 
     @model_validator(mode="after")
@@ -137,18 +147,18 @@ class ProductionPlan(ValueObject):
 
 
 class Material(ValueObject):
-    name: NonEmptyStr
+    name: Name
     quantity: Quantity
-    unit: NonEmptyStr
+    unit: Name
 
 
 class Purchase(ValueObject):
     """Materials bought against the production plan and stock (SOP 2.5.2)."""
 
     reference: Reference
-    supplier: NonEmptyStr
-    materials: tuple[Material, ...] = Field(min_length=1)
-    expected_on: date
+    supplier: Name
+    materials: Items[Material] = Field(min_length=1)
+    expected_on: Day
     notes: Text = ""
 
 
@@ -160,7 +170,7 @@ class ShipmentItem(ValueObject):
 class ShipmentItems(ValueObject):
     """What one shipment carries, each product once."""
 
-    items: tuple[ShipmentItem, ...] = Field(min_length=1)
+    items: Items[ShipmentItem] = Field(min_length=1)
 
     @model_validator(mode="after")
     def _each_product_once(self) -> Self:
@@ -178,6 +188,6 @@ class DeliveryReceipt(ValueObject):
     """The customer's receipt confirmation: a signed delivery note or an acceptance report."""
 
     kind: ReceiptKind
-    reference: NonEmptyStr
-    signed_by: NonEmptyStr
-    received_on: date
+    reference: Name
+    signed_by: Name
+    received_on: Day

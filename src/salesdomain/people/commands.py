@@ -7,7 +7,6 @@ recorded under the KPI system, 3.3.1).
 
 from __future__ import annotations
 
-from datetime import date
 from decimal import Decimal
 from typing import Annotated, Self
 from uuid import UUID, uuid4
@@ -31,7 +30,7 @@ from salesdomain.people.values import (
     TrainerKind,
 )
 from salesdomain.sop import Role
-from salesdomain.values import Money, NonEmptyStr, Text
+from salesdomain.values import Day, Items, Money, Name, NonEmptyStr, OptionalName, Text
 
 # ---- 3.1.1 / 3.1.2 Requisitions ------------------------------------------------------------
 
@@ -59,7 +58,7 @@ class ChooseHiringChannels(Command):
 
     SOP_STEP = "3.1.2"
     requisition_id: UUID
-    channels: tuple[HiringChannel, ...] = Field(min_length=1)
+    channels: Items[HiringChannel] = Field(min_length=1)
 
     @field_validator("channels")
     @classmethod
@@ -86,8 +85,8 @@ class RecordApplication(Command):
     SOP_STEP = "3.1.3"
     candidate_id: UUID = Field(default_factory=uuid4)
     requisition_id: UUID
-    name: NonEmptyStr
-    contact: NonEmptyStr
+    name: Name
+    contact: Name
     channel: HiringChannel
     cv_summary: Text = ""
 
@@ -106,9 +105,9 @@ class RecordInterview(Command):
     SOP_STEP = "3.1.3"
     candidate_id: UUID
     kind: InterviewKind
-    held_on: date
+    held_on: Day
     interviewer_id: UUID
-    scores: tuple[CriterionScore, ...] = Field(min_length=1)
+    scores: Items[CriterionScore] = Field(min_length=1)
     notes: Text = ""
 
 
@@ -120,7 +119,7 @@ class ForgetCandidate(Command):
     SOP_STEP = "3.1.3"
     candidate_id: UUID
     reason: NonEmptyStr
-    requested_by: NonEmptyStr
+    requested_by: Name
 
 
 # ---- 3.1.4 Hiring decision -------------------------------------------------------------------
@@ -160,8 +159,8 @@ class SignLabourContract(Command):
     SOP_STEP = "3.1.4"
     candidate_id: UUID
     employee_id: UUID = Field(default_factory=uuid4)
-    signed_on: date
-    contract_number: Text = ""
+    signed_on: Day
+    contract_number: OptionalName = ""
 
 
 class EnrolEmployee(Command):
@@ -169,13 +168,13 @@ class EnrolEmployee(Command):
 
     SOP_STEP = "3.1.4"
     employee_id: UUID = Field(default_factory=uuid4)
-    name: NonEmptyStr
-    position: NonEmptyStr
-    team: NonEmptyStr
+    name: Name
+    position: Name
+    team: Name
     manager_id: UUID | None = None
-    roles: tuple[Role, ...] = Field(min_length=1)
+    roles: Items[Role] = Field(min_length=1)
     salary: Money
-    start_date: date
+    start_date: Day
     onboarding_completed: bool = True
 
     @model_validator(mode="after")
@@ -194,8 +193,8 @@ class CompleteOnboardingTraining(Command):
 
     SOP_STEP = "3.2.1"
     employee_id: UUID
-    topics: tuple[OnboardingTopic, ...] = Field(min_length=1)
-    completed_on: date
+    topics: Items[OnboardingTopic] = Field(min_length=1)
+    completed_on: Day
 
 
 class RecordTraining(Command):
@@ -203,12 +202,12 @@ class RecordTraining(Command):
 
     SOP_STEP = "3.2.2"
     employee_id: UUID
-    topic: NonEmptyStr
+    topic: Name
     trainer_kind: TrainerKind
-    trainer: NonEmptyStr
+    trainer: Name
     hours: Annotated[Decimal, Field(gt=0, le=1000)]
-    held_on: date
-    course: Text = ""
+    held_on: Day
+    course: OptionalName = ""
 
 
 class SetCareerPlan(Command):
@@ -216,31 +215,31 @@ class SetCareerPlan(Command):
 
     SOP_STEP = "3.2.3"
     employee_id: UUID
-    goals: tuple[CareerGoal, ...] = Field(min_length=1)
-    promotion_path: tuple[NonEmptyStr, ...] = ()
-    next_review: date
+    goals: Items[CareerGoal] = Field(min_length=1)
+    promotion_path: Items[Name] = ()
+    next_review: Day
 
 
 class ReviewCareerPlan(Command):
     SOP_STEP = "3.2.3"
     employee_id: UUID
     notes: NonEmptyStr
-    next_review: date
+    next_review: Day
 
 
 class ChangePosition(Command):
     SOP_STEP = "3.2.3"
     employee_id: UUID
-    position: NonEmptyStr
-    effective: date
+    position: Name
+    effective: Day
     reason: NonEmptyStr
 
 
 class ChangeTeam(Command):
     SOP_STEP = "3.2.3"
     employee_id: UUID
-    team: NonEmptyStr
-    effective: date
+    team: Name
+    effective: Day
 
 
 class ChangeManager(Command):
@@ -277,10 +276,10 @@ class Promote(Command):
 
     SOP_STEP = "3.3.4"
     employee_id: UUID
-    position: NonEmptyStr
-    roles: tuple[Role, ...] | None = None
+    position: Name
+    roles: Items[Role] | None = None
     salary: Money | None = None
-    effective: date
+    effective: Day
     reason: NonEmptyStr
 
     @model_validator(mode="after")
@@ -298,7 +297,7 @@ class ChangePay(Command):
     SOP_STEP = "3.3.4"
     employee_id: UUID
     salary: Money
-    effective: date
+    effective: Day
     reason: NonEmptyStr
 
     @field_validator("salary")
@@ -314,7 +313,7 @@ class RecordLeaving(Command):
     employee_id: UUID
     reason: LeavingReason
     details: Text = ""
-    last_day: date
+    last_day: Day
 
 
 # ---- 1 Goal-driven: sales targets (recorded under 3.3.1) -------------------------------------
@@ -325,7 +324,7 @@ class SetSalesTarget(Command):
 
     SOP_STEP = "3.3.1"
     employee_id: UUID | None = None
-    team: Text = ""
+    team: OptionalName = ""
     period: Period
     figures: TargetFigures
 

@@ -12,9 +12,21 @@ from uuid import UUID
 
 from pydantic import Field, field_validator, model_validator
 
+from salesdomain.bounds import FIRST_DAY, LAST_DAY
 from salesdomain.personal import PersonalData, PersonalNote
 from salesdomain.sop import Role
-from salesdomain.values import Money, NonEmptyStr, Text, ValueObject, stored_enum
+from salesdomain.values import (
+    Count,
+    Day,
+    Items,
+    Money,
+    Name,
+    NonEmptyStr,
+    OptionalName,
+    Text,
+    ValueObject,
+    stored_enum,
+)
 
 # ---- 3.1 Recruitment ----------------------------------------------------------------------
 
@@ -66,7 +78,7 @@ def _unique(items: tuple[object, ...], what: str) -> None:
 class RoleSet(ValueObject):
     """The roles a person holds: each once, in a fixed order, never the policy role."""
 
-    roles: tuple[Role, ...] = Field(min_length=1)
+    roles: Items[Role] = Field(min_length=1)
 
     @field_validator("roles")
     @classmethod
@@ -88,11 +100,11 @@ class RoleSet(ValueObject):
 class JobProfile(ValueObject):
     """A position to fill: what it is, the roles it carries, duties and requirements."""
 
-    position: NonEmptyStr
-    team: NonEmptyStr
+    position: Name
+    team: Name
     roles: RoleSet
-    duties: tuple[NonEmptyStr, ...] = Field(min_length=1)
-    requirements: tuple[NonEmptyStr, ...] = Field(min_length=1)
+    duties: Items[NonEmptyStr] = Field(min_length=1)
+    requirements: Items[NonEmptyStr] = Field(min_length=1)
 
     @model_validator(mode="after")
     def _unique_requirements(self) -> Self:
@@ -103,7 +115,7 @@ class JobProfile(ValueObject):
 class HiringChannels(ValueObject):
     """The channels a requisition is advertised through (SOP 3.1.2)."""
 
-    channels: tuple[HiringChannel, ...] = Field(min_length=1)
+    channels: Items[HiringChannel] = Field(min_length=1)
 
     @model_validator(mode="after")
     def _unique_channels(self) -> Self:
@@ -116,7 +128,7 @@ class CandidateDetails(PersonalData):
 
     The subject is the candidate (``subject_id`` is the candidate's id)."""
 
-    name: NonEmptyStr
+    name: Name
     contact: str = ""
     cv_summary: str = ""
 
@@ -132,7 +144,7 @@ class RequirementCheck(ValueObject):
 class Screening(ValueObject):
     """The CV screened against the position's requirements (SOP 3.1.3)."""
 
-    checks: tuple[RequirementCheck, ...] = Field(min_length=1)
+    checks: Items[RequirementCheck] = Field(min_length=1)
     passed: bool
     reasons: NonEmptyStr
 
@@ -156,10 +168,10 @@ class Interview(ValueObject):
     """One interview, by a named interviewer, scored per criterion from 1 to 5 (SOP 3.1.3)."""
 
     kind: InterviewKind
-    held_on: date
+    held_on: Day
     interviewer_id: UUID
-    interviewer_name: NonEmptyStr
-    scores: tuple[CriterionScore, ...] = Field(min_length=1)
+    interviewer_name: Name
+    scores: Items[CriterionScore] = Field(min_length=1)
     notes: PersonalNote = PersonalNote()
     """The interviewer's notes: personal data of the candidate (ADR 13)."""
 
@@ -182,9 +194,9 @@ class Interview(ValueObject):
 class Offer(ValueObject):
     """What the company offers: position, salary and start date (SOP 3.1.4)."""
 
-    position: NonEmptyStr
+    position: Name
     salary: Money
-    start_date: date
+    start_date: Day
     manager_id: UUID | None = None
 
     @field_validator("salary")
@@ -215,7 +227,7 @@ class OnboardingTopic(Enum):
 
 
 class OnboardingTopics(ValueObject):
-    topics: tuple[OnboardingTopic, ...] = Field(min_length=1)
+    topics: Items[OnboardingTopic] = Field(min_length=1)
 
     @model_validator(mode="after")
     def _each_once(self) -> Self:
@@ -232,25 +244,25 @@ class TrainerKind(Enum):
 class Training(ValueObject):
     """One periodic training (SOP 3.2.2): topic, trainer, hours and date."""
 
-    topic: NonEmptyStr
+    topic: Name
     trainer_kind: TrainerKind
-    trainer: NonEmptyStr
+    trainer: Name
     hours: Annotated[Decimal, Field(gt=0, le=1000)]
-    held_on: date
-    course: Text = ""
+    held_on: Day
+    course: OptionalName = ""
 
 
 class CareerGoal(ValueObject):
     description: NonEmptyStr
-    due: date | None = None
+    due: Day | None = None
 
 
 class CareerPlan(ValueObject):
     """An individual development plan with its promotion path (SOP 3.2.3)."""
 
-    goals: tuple[CareerGoal, ...] = Field(min_length=1)
-    promotion_path: tuple[NonEmptyStr, ...] = ()
-    next_review: date
+    goals: Items[CareerGoal] = Field(min_length=1)
+    promotion_path: Items[Name] = ()
+    next_review: Day
 
 
 @stored_enum
@@ -271,7 +283,7 @@ class Period(ValueObject):
     """A sales period: a year ("2026"), a quarter ("2026-Q1") or a month ("2026-03")."""
 
     stored_as: ClassVar[str] = "SalesPeriod"
-    code: str
+    code: Annotated[str, Field(max_length=7, examples=["2026", "2026-Q1", "2026-03"])]
 
     @model_validator(mode="before")
     @classmethod
@@ -283,10 +295,13 @@ class Period(ValueObject):
     def _normalised(cls, value: object) -> object:
         if isinstance(value, str):
             value = value.strip().upper()
-            if not _PERIOD.match(value):
+            found = _PERIOD.match(value)
+            if not found:
                 raise ValueError(
                     "a period is a year (2026), a quarter (2026-Q1) or a month (2026-03)"
                 )
+            if not FIRST_DAY.year <= int(found.group(1)) <= LAST_DAY.year:
+                raise ValueError(f"a period lies in the years {FIRST_DAY.year} to {LAST_DAY.year}")
         return value
 
     @classmethod
@@ -343,7 +358,7 @@ class TargetSubject(ValueObject):
 
     kind: TargetSubjectKind
     employee_id: UUID | None = None
-    team: Text = ""
+    team: OptionalName = ""
 
     @model_validator(mode="after")
     def _one_subject(self) -> Self:
@@ -379,8 +394,8 @@ class TargetFigures(ValueObject):
     revenue: Money
     profit: Money | None = None
     units: Annotated[Decimal, Field(ge=0)] = Decimal(0)
-    new_customers: Annotated[int, Field(ge=0)] = 0
-    visits: Annotated[int, Field(ge=0)] = 0
+    new_customers: Count = 0
+    visits: Count = 0
 
     @model_validator(mode="after")
     def _consistent(self) -> Self:

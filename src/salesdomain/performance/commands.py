@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Self
 from uuid import UUID, uuid4
 
 from pydantic import Field, field_validator, model_validator
 
+from salesdomain.bounds import COUNT_LIMIT
 from salesdomain.commands import Command
 from salesdomain.people.values import Period
 from salesdomain.performance.values import (
@@ -28,7 +28,7 @@ from salesdomain.performance.values import (
     Scores,
     SelfAssessment,
 )
-from salesdomain.values import Money, NonEmptyStr, Text
+from salesdomain.values import Day, Items, Money, Name, NonEmptyStr, Text
 
 # ---- 3.3.1 KPI system, 3.3.2 cycle -----------------------------------------------------
 
@@ -38,8 +38,8 @@ class DefineKpiScheme(Command):
 
     SOP_STEP = "3.3.1"
     period: Period
-    title: NonEmptyStr
-    specs: tuple[IndicatorSpec, ...] = Field(min_length=1)
+    title: Name
+    specs: Items[IndicatorSpec] = Field(min_length=1)
 
     @model_validator(mode="after")
     def _each_indicator_once(self) -> Self:
@@ -52,7 +52,7 @@ class ReviseKpiScheme(Command):
 
     SOP_STEP = "3.3.1"
     period: Period
-    specs: tuple[IndicatorSpec, ...] = Field(min_length=1)
+    specs: Items[IndicatorSpec] = Field(min_length=1)
     reason: NonEmptyStr
 
     @model_validator(mode="after")
@@ -67,7 +67,7 @@ class RecordSalesExpense(Command):
     SOP_STEP = "3.3.1"
     expense_id: UUID = Field(default_factory=uuid4)
     employee_id: UUID
-    incurred_on: date
+    incurred_on: Day
     category: ExpenseCategory
     amount: Money
     description: NonEmptyStr
@@ -110,7 +110,7 @@ class RecordActuals(Command):
 
     SOP_STEP = "3.3.3"
     appraisal_id: UUID
-    figures: tuple[Actual, ...] = Field(min_length=1)
+    figures: Items[Actual] = Field(min_length=1)
 
     @model_validator(mode="after")
     def _each_indicator_once(self) -> Self:
@@ -129,7 +129,7 @@ class ScoreAppraisal(Command):
 
     SOP_STEP = "3.3.3"
     appraisal_id: UUID
-    scores: tuple[IndicatorScore, ...] = Field(min_length=1)
+    scores: Items[IndicatorScore] = Field(min_length=1)
 
     @model_validator(mode="after")
     def _each_indicator_once(self) -> Self:
@@ -195,13 +195,13 @@ class HoldTeamMeeting(Command):
     SOP_STEP = "3.4.2"
     meeting_id: UUID = Field(default_factory=uuid4)
     kind: MeetingKind
-    held_on: date
-    team: NonEmptyStr
-    attendees: tuple[UUID, ...] = Field(min_length=1)
+    held_on: Day
+    team: Name
+    attendees: Items[UUID] = Field(min_length=1)
     progress: NonEmptyStr
     problems: Text = ""
-    decisions: tuple[NonEmptyStr, ...] = ()
-    action_items: tuple[ActionItem, ...] = ()
+    decisions: Items[NonEmptyStr] = ()
+    action_items: Items[ActionItem] = ()
 
     @model_validator(mode="after")
     def _each_attendee_once(self) -> Self:
@@ -216,7 +216,7 @@ class AgreeHandOff(Command):
     meeting_id: UUID
     description: NonEmptyStr
     owner_id: UUID
-    due_on: date
+    due_on: Day
     handoff: HandOff
 
 
@@ -225,5 +225,5 @@ class CompleteActionItem(Command):
 
     SOP_STEP = "3.4.3"
     meeting_id: UUID
-    item_number: int = Field(ge=1)
+    item_number: int = Field(ge=1, le=COUNT_LIMIT)
     outcome: NonEmptyStr

@@ -9,7 +9,6 @@ appraisal cycle (3.3.2).
 
 from __future__ import annotations
 
-from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from enum import Enum
 from typing import Annotated, Any, Self
@@ -19,7 +18,18 @@ from pydantic import Field, model_validator
 
 from salesdomain.people.values import Period
 from salesdomain.sop import Role
-from salesdomain.values import Money, NonEmptyStr, Text, ValueObject, stored_enum
+from salesdomain.values import (
+    Day,
+    Figure,
+    Items,
+    Money,
+    Name,
+    NonEmptyStr,
+    OptionalName,
+    Text,
+    ValueObject,
+    stored_enum,
+)
 
 Score = Annotated[Decimal, Field(ge=0, le=100)]
 CENT = Decimal("0.01")
@@ -103,8 +113,8 @@ class IndicatorSpec(ValueObject):
 
     indicator: Indicator
     weight: Annotated[Decimal, Field(gt=0, le=1)]
-    target: Annotated[Decimal, Field(ge=0)]
-    unit: Text = ""
+    target: Annotated[Figure, Field(ge=0)]
+    unit: OptionalName = ""
     calculation: NonEmptyStr
     higher_is_better: bool
 
@@ -123,7 +133,7 @@ class IndicatorSpec(ValueObject):
 class KpiSpecs(ValueObject):
     """The indicators of a KPI scheme, each once."""
 
-    specs: tuple[IndicatorSpec, ...] = Field(min_length=1)
+    specs: Items[IndicatorSpec] = Field(min_length=1)
 
     @model_validator(mode="after")
     def _each_once(self) -> Self:
@@ -166,12 +176,12 @@ class Actual(ValueObject):
     """The actual figure of one indicator for the period, and where it comes from."""
 
     indicator: Indicator
-    value: Decimal
-    source: NonEmptyStr
+    value: Figure
+    source: Name
 
 
 class Actuals(ValueObject):
-    figures: tuple[Actual, ...] = Field(min_length=1)
+    figures: Items[Actual] = Field(min_length=1)
 
     @model_validator(mode="after")
     def _each_once(self) -> Self:
@@ -200,7 +210,7 @@ class IndicatorScore(ValueObject):
 
 
 class Scores(ValueObject):
-    scores: tuple[IndicatorScore, ...] = Field(min_length=1)
+    scores: Items[IndicatorScore] = Field(min_length=1)
 
     @model_validator(mode="after")
     def _each_once(self) -> Self:
@@ -219,7 +229,7 @@ class Scores(ValueObject):
 class FeedbackInterview(ValueObject):
     """The feedback interview between the supervisor and the employee (SOP 3.3.3)."""
 
-    held_on: date
+    held_on: Day
     summary: NonEmptyStr
     employee_response: Text = ""
 
@@ -227,13 +237,13 @@ class FeedbackInterview(ValueObject):
 class ImprovementGoal(ValueObject):
     description: NonEmptyStr
     measure: NonEmptyStr
-    due_on: date
+    due_on: Day
 
 
 class ImprovementPlan(ValueObject):
     """The improvement plan and goals agreed in the feedback interview (SOP 3.3.3)."""
 
-    goals: tuple[ImprovementGoal, ...] = Field(min_length=1)
+    goals: Items[ImprovementGoal] = Field(min_length=1)
     support: Text = ""
 
 
@@ -272,7 +282,7 @@ class Incentive(ValueObject):
     kind: IncentiveKind
     bonus: Money | None = None
     pay_change: Annotated[Decimal, Field(ge=-1, le=1)] | None = None
-    new_position: Text = ""
+    new_position: OptionalName = ""
     reason: NonEmptyStr
 
     @model_validator(mode="after")
@@ -300,13 +310,13 @@ class CoachingPlan(ValueObject):
     """Coaching and training for a result below standard (SOP 3.3.4)."""
 
     coach_id: UUID
-    actions: tuple[NonEmptyStr, ...] = Field(min_length=1)
-    trainings: tuple[NonEmptyStr, ...] = ()
-    review_on: date
+    actions: Items[NonEmptyStr] = Field(min_length=1)
+    trainings: Items[NonEmptyStr] = ()
+    review_on: Day
 
 
 class AppraisalIds(ValueObject):
-    ids: tuple[UUID, ...] = Field(min_length=1)
+    ids: Items[UUID] = Field(min_length=1)
 
 
 # ---- 3.3.1 Sales expenses ----------------------------------------------------------------
@@ -335,7 +345,7 @@ class MeetingKind(Enum):
 
 
 class Attendees(ValueObject):
-    employee_ids: tuple[UUID, ...] = Field(min_length=1)
+    employee_ids: Items[UUID] = Field(min_length=1)
 
     @model_validator(mode="after")
     def _each_once(self) -> Self:
@@ -348,7 +358,7 @@ class Minutes(ValueObject):
 
     progress: NonEmptyStr
     problems: Text = ""
-    decisions: tuple[NonEmptyStr, ...] = ()
+    decisions: Items[NonEmptyStr] = ()
 
 
 class HandOff(ValueObject):
@@ -371,9 +381,9 @@ class ActionItem(ValueObject):
 
     description: NonEmptyStr
     owner_id: UUID
-    due_on: date
+    due_on: Day
     handoff: HandOff | None = None
 
 
 class ActionItems(ValueObject):
-    items: tuple[ActionItem, ...] = ()
+    items: Items[ActionItem] = ()

@@ -16,7 +16,7 @@ from salesdomain.prospecting.values import (
     SourceChannel,
     normalised_name,
 )
-from salesdomain.values import NonEmptyStr, Text
+from salesdomain.values import Items, Name, NonEmptyStr, OptionalName
 
 
 class RecordMarketResearch(Command):
@@ -25,9 +25,9 @@ class RecordMarketResearch(Command):
     SOP_STEP = "2.1.1"
     note_id: UUID = Field(default_factory=uuid4)
     subject_kind: ResearchSubject
-    subject: NonEmptyStr
+    subject: Name
     findings: Findings = Findings()
-    competitor_prices: tuple[CompetitorPrice, ...] = ()
+    competitor_prices: Items[CompetitorPrice] = ()
 
 
 class AddCompetitorPrice(Command):
@@ -40,12 +40,12 @@ class RegisterProspect(Command):
     """Put a company found through a channel into the prospect database."""
 
     SOP_STEP = "2.1.2"
-    company_name: NonEmptyStr
-    registration_number: Text = ""
-    region: NonEmptyStr
-    industry: NonEmptyStr
+    company_name: Name
+    registration_number: OptionalName = ""
+    region: Name
+    industry: Name
     source_channel: SourceChannel
-    contacts: tuple[ContactPerson, ...] = ()
+    contacts: Items[ContactPerson] = ()
 
     @field_validator("company_name")
     @classmethod
@@ -90,4 +90,4 @@ class ForgetContactPerson(Command):
     customer_id: UUID
     subject_id: UUID
     reason: NonEmptyStr
-    requested_by: NonEmptyStr
+    requested_by: Name

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from datetime import date
 from enum import Enum
 from typing import Annotated
 from uuid import NAMESPACE_URL, UUID, uuid5
@@ -12,7 +11,17 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 from pydantic import Field
 
 from salesdomain.personal import PersonalData
-from salesdomain.values import Money, NonEmptyStr, Text, ValueObject, stored_enum
+from salesdomain.values import (
+    Day,
+    Items,
+    Money,
+    Name,
+    NonEmptyStr,
+    OptionalName,
+    Text,
+    ValueObject,
+    stored_enum,
+)
 
 CUSTOMER_NAMESPACE = uuid5(NAMESPACE_URL, "salesdomain:customer")
 NAME_CLAIM_NAMESPACE = uuid5(NAMESPACE_URL, "salesdomain:customer-name")
@@ -56,15 +65,15 @@ class ContactPerson(PersonalData):
     The customer gives every contact person its ``subject_id`` when they are added
     (see ``contact_subject_id``); one given with the command is replaced."""
 
-    name: NonEmptyStr
-    title: Text = ""
-    phone: Text = ""
-    email: Annotated[str, Field(pattern=r"^$|^[^@\s]+@[^@\s]+\.[^@\s]+$")] = ""
-    decision_role: Text = ""
+    name: Name
+    title: OptionalName = ""
+    phone: OptionalName = ""
+    email: Annotated[str, Field(max_length=254, pattern=r"^$|^[^@\s]+@[^@\s]+\.[^@\s]+$")] = ""
+    decision_role: OptionalName = ""
 
 
 class ContactPersons(ValueObject):
-    people: tuple[ContactPerson, ...] = ()
+    people: Items[ContactPerson] = ()
 
 
 class Assessment(ValueObject):
@@ -77,14 +86,14 @@ class Assessment(ValueObject):
 
 
 class CompetitorPrice(ValueObject):
-    competitor: NonEmptyStr
-    product_code: NonEmptyStr
+    competitor: Name
+    product_code: Name
     price: Money
-    observed_on: date
+    observed_on: Day
 
 
 class CompetitorPrices(ValueObject):
-    prices: tuple[CompetitorPrice, ...] = ()
+    prices: Items[CompetitorPrice] = ()
 
 
 class Findings(ValueObject):
