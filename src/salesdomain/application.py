@@ -33,14 +33,16 @@ from eventsourcing.persistence import (
     Transcoder,
     Transcoding,
 )
+from pydantic import ValidationError
 
 import salesdomain
 from salesdomain.aggregate import Evidence, SopAggregate
 from salesdomain.command_record import CommandRecord, CommandResult, RecordedEvent
-from salesdomain.commands import Command, build_command
+from salesdomain.commands import Command, build_command, problems_of
 from salesdomain.errors import (
     CommandIdReused,
     ConcurrencyConflict,
+    InvalidCommand,
     NotAuthorised,
     RecordAlreadyExists,
     RecordNotFound,
@@ -187,7 +189,7 @@ class SalesApplication(DecisionSaving):
             try:
                 if self.verify_actors:
                     _check_actor(command, actor, uow)
-                handler(command, uow)
+                _decide(handler, command, uow)
                 uow.run_reactions()
             except SalesDomainError:
                 if not fresh and self._latest.evict_stale(source.served_from_cache):
@@ -274,3 +276,12 @@ class SalesApplication(DecisionSaving):
     def history(self, aggregate_id: UUID) -> Sequence[DomainEventProtocol[UUID]]:
         """Every event of one aggregate, oldest first."""
         return list(self.events.get(aggregate_id))
+
+
+def _decide(handler: Any, command: Command, uow: UnitOfWork) -> None:
+    """Run the handler; a value it builds from the command's data that fails its own
+    validation (a total past the bounds, say) is the command's invalid data."""
+    try:
+        handler(command, uow)
+    except ValidationError as error:
+        raise InvalidCommand(type(command).__name__, problems_of(error)) from None

@@ -215,6 +215,26 @@ class Money(ValueObject):
         return f"{self.amount.quantize(_CENTS):,} {self.currency}"
 
 
+def more_than_zero(money: Money) -> Money:
+    """For prices: above zero."""
+    if money.amount <= 0:
+        raise ValueError(f"must be more than zero ({money})")
+    return money
+
+
+def within_amount_limit(what: str, quantity: Decimal, price: Money) -> None:
+    """A quantity times a price stays within the bounds of an amount."""
+    if abs(quantity * price.amount) >= AMOUNT_LIMIT:
+        raise ValueError(f"{what} must be less than {AMOUNT_LIMIT:,} {price.currency}")
+
+
+def not_negative(money: Money) -> Money:
+    """For amounts that cannot be below zero (a value, a price)."""
+    if money.amount < 0:
+        raise ValueError(f"cannot be negative ({money})")
+    return money
+
+
 def total(amounts: list[Money], currency: str) -> Money:
     result = Money.zero(currency)
     for amount in amounts:

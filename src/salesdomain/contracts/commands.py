@@ -7,30 +7,24 @@ current revision.  Every difference from the accepted quote is listed for the re
 
 from __future__ import annotations
 
-from typing import Annotated, Self
+from typing import Annotated
 from uuid import UUID, uuid4
 
-from pydantic import BaseModel, Field, model_validator
+from pydantic import BaseModel, Field
 
 from salesdomain.bounds import LIST_LENGTH
 from salesdomain.commands import Command
 from salesdomain.contracts.values import ArchivedDocument, ContractClauses, Signatory
-from salesdomain.opportunities.values import QuoteLine, check_quote_lines
+from salesdomain.opportunities.values import QuoteLines
 from salesdomain.values import Day, Items, Name, NonEmptyStr, Text
 
 
 class TermOverrides(BaseModel):
     """Parts of the terms that differ from those the revision starts from (a mixin)."""
 
-    lines: Items[QuoteLine] | None = Field(default=None, min_length=1)
+    lines: QuoteLines | None = None
     payment_terms: NonEmptyStr | None = None
     delivery_date: Day | None = None
-
-    @model_validator(mode="after")
-    def _lines(self) -> Self:
-        if self.lines is not None:
-            check_quote_lines(self.lines)
-        return self
 
 
 class DraftContract(Command, TermOverrides):

@@ -165,7 +165,7 @@ def clean_orders(
         ordered_on, delivered_on = read.day("ordered_on"), read.day("delivered_on")
         code = read.matching("product_code", CODE, "a product code (letters, digits, -_.)")
         name, specification = read.text("product_name"), read.text("specification")
-        quantity = read.number("quantity", more_than_zero=True)
+        quantity = read.number("quantity", more_than_zero=True, quantity=True)
         price = read.number("unit_price", more_than_zero=True)
         cost = read.number("unit_cost")
         currency = read.currency("currency")

@@ -11,9 +11,19 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
+from salesdomain.bounds import (
+    AMOUNT_LIMIT,
+    AMOUNT_PLACES,
+    FIRST_DAY,
+    LAST_DAY,
+    NAME_LENGTH,
+    QUANTITY_LIMIT,
+    QUANTITY_PLACES,
+    is_currency,
+    single_line,
+)
 from salesdomain.errors import LineProblem
 from salesdomain.imports.commands import SourceLine
-from salesdomain.imports.currencies import is_known_currency
 
 
 @dataclass(frozen=True)
@@ -21,7 +31,7 @@ class Column:
     name: str
     required: bool
     meaning: str
-    longest: int = 300
+    longest: int = NAME_LENGTH
 
 
 def check_header(columns: tuple[str, ...], known: tuple[Column, ...]) -> list[LineProblem]:
@@ -75,7 +85,11 @@ class LineReader:
         if len(value) > spec.longest:
             self.problem(column, f"is longer than {spec.longest} characters")
             return None
-        return value
+        try:
+            return single_line(value)
+        except ValueError as refused:
+            self.problem(column, str(refused))
+            return None
 
     def matching(self, column: str, pattern: re.Pattern[str], what: str) -> str | None:
         value = self.text(column)
@@ -84,7 +98,10 @@ class LineReader:
             return None
         return value
 
-    def number(self, column: str, *, more_than_zero: bool = False) -> Decimal | None:
+    def number(
+        self, column: str, *, more_than_zero: bool = False, quantity: bool = False
+    ) -> Decimal | None:
+        """A number of at most the bounds of a quantity (``quantity``) or an amount."""
         value = self.text(column)
         if not value:
             return None
@@ -101,6 +118,15 @@ class LineReader:
         if number < 0:
             self.problem(column, f"cannot be negative ({value})")
             return None
+        limit, places = (
+            (QUANTITY_LIMIT, QUANTITY_PLACES) if quantity else (AMOUNT_LIMIT, AMOUNT_PLACES)
+        )
+        if number >= limit:
+            self.problem(column, f"must be less than {limit:,} ({value})")
+            return None
+        if -number.as_tuple().exponent > places:  # type: ignore[operator]
+            self.problem(column, f"has more than {places} decimal places ({value})")
+            return None
         return number
 
     def day(self, column: str) -> date | None:
@@ -111,17 +137,21 @@ class LineReader:
         try:
             if found is None:
                 raise ValueError
-            return date(int(found[1]), int(found[2]), int(found[3]))
+            day = date(int(found[1]), int(found[2]), int(found[3]))
         except ValueError:
             self.problem(column, f"'{value}' is not a date (write it as YYYY-MM-DD)")
             return None
+        if not FIRST_DAY <= day <= LAST_DAY:
+            self.problem(column, f"{value} is not between {FIRST_DAY} and {LAST_DAY}")
+            return None
+        return day
 
     def currency(self, column: str) -> str | None:
         value = self.text(column)
         if not value:
             return None
         code = value.upper()
-        if not is_known_currency(code):
+        if not is_currency(code):
             self.problem(column, f"'{value}' is not a known currency (an ISO 4217 code: CNY, USD)")
             return None
         return code

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Self
+from typing import Annotated, Self
 from uuid import UUID, uuid4
 
-from pydantic import Field, model_validator
+from pydantic import AfterValidator, Field, model_validator
 
 from salesdomain.bounds import COUNT_LIMIT
 from salesdomain.commands import Command
@@ -16,11 +16,18 @@ from salesdomain.opportunities.values import (
     NegotiationRound,
     Presentation,
     Prioritisation,
-    QuoteLine,
+    QuoteLines,
     Solution,
-    check_quote_lines,
 )
-from salesdomain.values import Day, Items, Money, Name, NonEmptyStr, OptionalName, Text
+from salesdomain.values import (
+    Day,
+    Money,
+    Name,
+    NonEmptyStr,
+    OptionalName,
+    Text,
+    not_negative,
+)
 
 _YEAR = timedelta(days=366)
 
@@ -32,7 +39,7 @@ class OpenOpportunity(Command):
     opportunity_id: UUID = Field(default_factory=uuid4)
     customer_id: UUID
     title: Name
-    estimated_value: Money
+    estimated_value: Annotated[Money, AfterValidator(not_negative)]
     expected_close: Day
 
 
@@ -91,15 +98,14 @@ class IssueQuote(Command):
 
     SOP_STEP = "2.3.2"
     opportunity_id: UUID
-    lines: Items[QuoteLine] = Field(min_length=1)
+    lines: QuoteLines
     payment_terms: NonEmptyStr
     delivery_date: Day
     valid_until: Day | None = None
     pricing_basis: Text = ""
 
     @model_validator(mode="after")
-    def _lines(self) -> Self:
-        check_quote_lines(self.lines)
+    def _valid_until(self) -> Self:
         if self.valid_until is not None and self.valid_until > self.delivery_date + _YEAR:
             raise ValueError("valid_until is more than a year after the delivery date")
         return self
@@ -116,16 +122,11 @@ class RequestDiscountApproval(Command):
 
     SOP_STEP = "2.3.3"
     opportunity_id: UUID
-    lines: Items[QuoteLine] = Field(min_length=1)
+    lines: QuoteLines
     payment_terms: NonEmptyStr
     delivery_date: Day
     valid_until: Day
     justification: NonEmptyStr
-
-    @model_validator(mode="after")
-    def _lines(self) -> Self:
-        check_quote_lines(self.lines)
-        return self
 
 
 class ApproveDiscount(Command):

@@ -29,6 +29,7 @@ def open_opportunity(cmd: c.OpenOpportunity, uow: UnitOfWork) -> None:
             title=cmd.title,
             estimated_value=cmd.estimated_value,
             expected_close=cmd.expected_close,
+            today=uow.now().date(),
         )
     )
 

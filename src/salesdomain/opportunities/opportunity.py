@@ -275,12 +275,19 @@ class Opportunity(SopAggregate):
         title: Text,
         estimated_value: Money,
         expected_close: date,
+        today: date,
     ) -> Opportunity:
         if not customer.is_qualified:
             raise SopRuleViolation(
                 "2.1.3",
                 "an opportunity is opened only for a qualified prospect",
                 f"{customer.company_name} is not qualified",
+            )
+        if expected_close < today:
+            raise SopRuleViolation(
+                "2.1.3",
+                "a new opportunity is expected to close today or later",
+                f"the expected close {expected_close} is before today, {today}",
             )
         return cls._start(
             cls.Opened,

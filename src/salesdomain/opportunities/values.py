@@ -6,9 +6,9 @@ from decimal import Decimal
 from enum import Enum
 from typing import Annotated, Self
 
-from pydantic import Field, model_validator
+from pydantic import AfterValidator, Field, model_validator
 
-from salesdomain.bounds import LIST_LENGTH
+from salesdomain.bounds import AMOUNT_LIMIT, LIST_LENGTH
 from salesdomain.sop import Role
 from salesdomain.values import (
     Day,
@@ -22,9 +22,10 @@ from salesdomain.values import (
     ValueObject,
     stored_enum,
     total,
+    within_amount_limit,
 )
 
-Code = Annotated[str, Field(pattern=r"^[A-Za-z0-9_.-]{1,32}$")]
+Code = Annotated[str, Field(min_length=1, max_length=32, pattern=r"^[A-Za-z0-9_.-]{1,32}$")]
 
 
 @stored_enum
@@ -159,6 +160,10 @@ class QuoteLine(ValueObject):
             raise ValueError("unit_price must be more than zero")
         if self.unit_cost.amount < 0:
             raise ValueError("unit_cost cannot be negative")
+        within_amount_limit(
+            "the line's amount (quantity x unit price)", self.quantity, self.unit_price
+        )
+        within_amount_limit("the line's cost (quantity x unit cost)", self.quantity, self.unit_cost)
         return self
 
     @property
@@ -178,20 +183,30 @@ def check_quote_lines(lines: tuple[QuoteLine, ...]) -> None:
     codes = [line.product_code for line in lines]
     if len(set(codes)) != len(codes):
         raise ValueError("each product appears on one line")
+    if sum(line.quantity * line.unit_price.amount for line in lines) >= AMOUNT_LIMIT:
+        raise ValueError(f"the total of the lines must be less than {AMOUNT_LIMIT:,}")
+
+
+def checked_quote_lines(lines: tuple[QuoteLine, ...]) -> tuple[QuoteLine, ...]:
+    check_quote_lines(lines)
+    return lines
+
+
+QuoteLines = Annotated[
+    tuple[QuoteLine, ...],
+    Field(min_length=1, max_length=LIST_LENGTH),
+    AfterValidator(checked_quote_lines),
+]
+"""The lines of a quote: one currency, each product once, a total within the bounds."""
 
 
 class QuoteTerms(ValueObject):
     """The content of a formal quote (SOP 2.3.2)."""
 
-    lines: Items[QuoteLine] = Field(min_length=1)
+    lines: QuoteLines
     payment_terms: NonEmptyStr
     delivery_date: Day
     valid_until: Day
-
-    @model_validator(mode="after")
-    def _consistent(self) -> Self:
-        check_quote_lines(self.lines)
-        return self
 
     @property
     def currency(self) -> str:

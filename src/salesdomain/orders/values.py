@@ -22,12 +22,13 @@ from salesdomain.values import (
     ValueObject,
     stored_enum,
     total,
+    within_amount_limit,
 )
 
 ORDER_NAMESPACE = uuid5(NAMESPACE_URL, "salesdomain:order")
 
 
-Reference = Annotated[str, Field(pattern=r"^[A-Za-z0-9_./-]{1,64}$")]
+Reference = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_./-]{1,64}$")]
 
 COORDINATED_DEPARTMENTS = (Role.PRODUCTION, Role.PROCUREMENT, Role.LOGISTICS)
 """The departments a signed order is coordinated with (SOP 2.5.1)."""
@@ -72,6 +73,12 @@ class OrderLine(ValueObject):
     quantity: Quantity
     unit_price: Money
     unit_cost: Money
+
+    @model_validator(mode="after")
+    def _within_bounds(self) -> Self:
+        within_amount_limit("the line's amount (quantity x price)", self.quantity, self.unit_price)
+        within_amount_limit("the line's cost (quantity x unit cost)", self.quantity, self.unit_cost)
+        return self
 
     @classmethod
     def of(cls, line: QuoteLine) -> OrderLine:

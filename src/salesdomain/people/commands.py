@@ -196,6 +196,13 @@ class CompleteOnboardingTraining(Command):
     topics: Items[OnboardingTopic] = Field(min_length=1)
     completed_on: Day
 
+    @field_validator("topics")
+    @classmethod
+    def _each_once(cls, topics: tuple[OnboardingTopic, ...]) -> tuple[OnboardingTopic, ...]:
+        if len(set(topics)) != len(topics):
+            raise ValueError("each topic is named once")
+        return topics
+
 
 class RecordTraining(Command):
     """One periodic training: topic, internal or external trainer, hours, date."""

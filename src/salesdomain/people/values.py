@@ -12,7 +12,7 @@ from uuid import UUID
 
 from pydantic import Field, field_validator, model_validator
 
-from salesdomain.bounds import FIRST_DAY, LAST_DAY
+from salesdomain.bounds import FIRST_DAY, LAST_DAY, QUANTITY_LIMIT, QUANTITY_PLACES
 from salesdomain.personal import PersonalData, PersonalNote
 from salesdomain.sop import Role
 from salesdomain.values import (
@@ -393,7 +393,9 @@ class TargetFigures(ValueObject):
 
     revenue: Money
     profit: Money | None = None
-    units: Annotated[Decimal, Field(ge=0)] = Decimal(0)
+    units: Annotated[Decimal, Field(ge=0, lt=QUANTITY_LIMIT, decimal_places=QUANTITY_PLACES)] = (
+        Decimal(0)
+    )
     new_customers: Count = 0
     visits: Count = 0
 

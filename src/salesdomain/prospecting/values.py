@@ -8,7 +8,7 @@ from enum import Enum
 from typing import Annotated
 from uuid import NAMESPACE_URL, UUID, uuid5
 
-from pydantic import Field
+from pydantic import AfterValidator, Field
 
 from salesdomain.personal import PersonalData
 from salesdomain.values import (
@@ -20,6 +20,7 @@ from salesdomain.values import (
     OptionalName,
     Text,
     ValueObject,
+    more_than_zero,
     stored_enum,
 )
 
@@ -88,7 +89,7 @@ class Assessment(ValueObject):
 class CompetitorPrice(ValueObject):
     competitor: Name
     product_code: Name
-    price: Money
+    price: Annotated[Money, AfterValidator(more_than_zero)]
     observed_on: Day
 
 
