@@ -94,9 +94,10 @@ def single_line(value: str) -> str:
 
 
 # Codes ISO 4217 lists that are not money a customer pays in: precious metals, bond
-# market units, special drawing rights, the test code and "no currency".
+# market units, special drawing rights, the test code, "no currency" and the funds
+# codes (units of account beside a country's currency).
 _NOT_MONEY = frozenset(
-    (
+    [
         "XAG",
         "XAU",
         "XBA",
@@ -111,7 +112,16 @@ _NOT_MONEY = frozenset(
         "XUA",
         "XXX",
         "XAD",
-    )
+        "BOV",
+        "CHE",
+        "CHW",
+        "CLF",
+        "COU",
+        "MXV",
+        "USN",
+        "UYI",
+        "UYW",
+    ]
 )
 
 

@@ -35,6 +35,7 @@ from salesdomain.bounds import (
     QUANTITY_PLACES,
     TEXT_LENGTH,
     TEXT_PATTERN,
+    currencies,
     is_currency,
     single_line,
     text_without_controls,
@@ -133,9 +134,14 @@ def _known_currency(code: str) -> str:
     return code
 
 
+def _currency_schema(schema: dict[str, Any]) -> None:
+    schema["enum"] = sorted(currencies())
+
+
 Currency = Annotated[
     str,
     StringConstraints(min_length=3, max_length=3, pattern=r"^[A-Z]{3}$"),
+    Field(json_schema_extra=_currency_schema),
     AfterValidator(_known_currency),
 ]
 """An ISO 4217 currency code in use (``CNY``, ``USD``, ``EUR``)."""
