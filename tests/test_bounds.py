@@ -244,3 +244,11 @@ def test_imported_dates_and_amounts_outside_the_bounds_are_named_by_line(spec) -
         "line 3, unit_price: must be less than 1,000,000,000,000,000 (10000000000000000)",
         "line 4, quantity: must be less than 1,000,000,000 (2000000000)",
     ]
+
+
+def test_postgresql_is_reached_through_psycopgs_c_implementation() -> None:
+    """The pure-Python implementation could hang a large write in pipeline mode while
+    holding the events table's lock; the project installs the C one (psycopg[binary])."""
+    import psycopg
+
+    assert psycopg.pq.__impl__ in ("binary", "c")
