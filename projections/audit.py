@@ -40,7 +40,7 @@ class AuditTrail(Projection):
             Column("sop_step", String(16), nullable=False),
             Column("step_title", String(100), nullable=False),
             Column("actor_id", String(36), nullable=False),
-            Column("actor_name", String(200), nullable=False),
+            Column("actor_name", Text, nullable=False),  # an actor's name: free text
             Column("actor_role", String(40), nullable=False),
             Column("aggregate_type", String(60), nullable=False),
             Column("aggregate_id", String(36), nullable=False),

@@ -11,15 +11,16 @@ from sqlalchemy import (
     Index,
     Integer,
     MetaData,
-    Numeric,
     String,
     Table,
+    Text,
 )
 
 from projections.changes import RowChange
 from projections.kpi.handlers import _HANDLERS
 from projections.projection import Projection, event_name
-from projections.types import UtcDateTime
+from projections.types import UtcDateTime, figure
+from salesdomain.bounds import NAME_LENGTH
 
 
 class Kpi(Projection):
@@ -34,7 +35,7 @@ class Kpi(Projection):
             Column("occurred_at", UtcDateTime, nullable=False),
             Column("day", Date, nullable=False),
             Column("measure", String(40), nullable=False),
-            Column("value", Numeric(24, 6), nullable=False),
+            Column("value", figure(), nullable=False),
             Column("currency", String(3)),
             Column("rep_id", String(36)),
             Column("customer_id", String(36)),
@@ -49,17 +50,17 @@ class Kpi(Projection):
             f"{prefix}customers",
             metadata,
             Column("customer_id", String(36), primary_key=True),
-            Column("name", String(300), nullable=False),
-            Column("region", String(100), nullable=False),
-            Column("industry", String(100), nullable=False),
+            Column("name", String(NAME_LENGTH), nullable=False),
+            Column("region", String(NAME_LENGTH), nullable=False),
+            Column("industry", String(NAME_LENGTH), nullable=False),
             Column("registered_at", UtcDateTime, nullable=False),
         )
         employees = Table(
             f"{prefix}employees",
             metadata,
             Column("employee_id", String(36), primary_key=True),
-            Column("name", String(200), nullable=False),
-            Column("team", String(200), nullable=False),
+            Column("name", String(NAME_LENGTH), nullable=False),
+            Column("team", String(NAME_LENGTH), nullable=False),
             Column("manager_id", String(36)),
             Column("active", Boolean, nullable=False),
             Column("left_on", Date),
@@ -69,14 +70,14 @@ class Kpi(Projection):
             metadata,
             Column("position", Integer, primary_key=True),
             Column("employee_id", String(36), nullable=False),
-            Column("team", String(200), nullable=False),
+            Column("team", String(NAME_LENGTH), nullable=False),
             Column("effective_on", Date, nullable=False),
         )
         people = Table(
             f"{prefix}people",
             metadata,
             Column("employee_id", String(36), primary_key=True),
-            Column("name", String(200)),
+            Column("name", String(NAME_LENGTH)),
         )
         records = Table(
             f"{prefix}records",
@@ -85,7 +86,7 @@ class Kpi(Projection):
             Column("kind", String(20), nullable=False),
             Column("customer_id", String(36)),
             Column("owner_id", String(36)),
-            Column("owner_name", String(200)),
+            Column("owner_name", Text),  # an actor's name: free text
             Column("revision", Integer),
         )
         order_lines = Table(
@@ -94,17 +95,17 @@ class Kpi(Projection):
             Column("order_id", String(36), primary_key=True),
             Column("revision", Integer, primary_key=True),
             Column("product_code", String(32), primary_key=True),
-            Column("quantity", Numeric(24, 6), nullable=False),
-            Column("unit_price", Numeric(24, 6), nullable=False),
-            Column("unit_cost", Numeric(24, 6), nullable=False),
+            Column("quantity", figure(), nullable=False),
+            Column("unit_price", figure(), nullable=False),
+            Column("unit_cost", figure(), nullable=False),
             Column("currency", String(3), nullable=False),
         )
         products = Table(
             f"{prefix}products",
             metadata,
             Column("product_code", String(32), primary_key=True),
-            Column("name", String(300), nullable=False),
-            Column("specification", String(300), nullable=False),
+            Column("name", String(NAME_LENGTH), nullable=False),
+            Column("specification", String(NAME_LENGTH), nullable=False),
         )
         targets = Table(
             f"{prefix}targets",
@@ -112,7 +113,7 @@ class Kpi(Projection):
             Column("target_id", String(36), primary_key=True),
             Column("subject_kind", String(20), nullable=False),
             Column("employee_id", String(36)),
-            Column("team", String(200)),
+            Column("team", String(NAME_LENGTH)),
             Column("period", String(8), nullable=False),
         )
         target_figures = Table(
@@ -120,7 +121,7 @@ class Kpi(Projection):
             metadata,
             Column("target_id", String(36), primary_key=True),
             Column("measure", String(40), primary_key=True),
-            Column("value", Numeric(24, 6)),
+            Column("value", figure()),
             Column("currency", String(3)),
         )
         expenses = Table(
@@ -129,7 +130,7 @@ class Kpi(Projection):
             Column("expense_id", String(36), primary_key=True),
             Column("employee_id", String(36), nullable=False),
             Column("incurred_on", Date, nullable=False),
-            Column("amount", Numeric(24, 6), nullable=False),
+            Column("amount", figure(), nullable=False),
             Column("currency", String(3), nullable=False),
             Column("status", String(12), nullable=False),
         )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import (
@@ -12,7 +11,6 @@ from sqlalchemy import (
     Index,
     Integer,
     MetaData,
-    Numeric,
     String,
     Table,
     Text,
@@ -21,11 +19,8 @@ from sqlalchemy import (
 from projections.changes import RowChange
 from projections.operations.handlers import _HANDLERS
 from projections.projection import Projection, event_name
-from projections.types import UtcDateTime
-
-
-def _quantity() -> Numeric[Decimal]:
-    return Numeric(24, 6)
+from projections.types import UtcDateTime, quantity
+from salesdomain.bounds import NAME_LENGTH
 
 
 class Operations(Projection):
@@ -37,7 +32,7 @@ class Operations(Projection):
             metadata,
             Column("order_id", String(36), primary_key=True),
             Column("customer_id", String(36), nullable=False),
-            Column("customer_name", String(300), nullable=False),
+            Column("customer_name", String(NAME_LENGTH), nullable=False),
             Column("owner_id", String(36), nullable=False),
             Column("revision", Integer, nullable=False),
             Column("status", String(20), nullable=False),
@@ -53,12 +48,12 @@ class Operations(Projection):
             metadata,
             Column("order_id", String(36), primary_key=True),
             Column("product_code", String(32), primary_key=True),
-            Column("product_name", String(300)),
+            Column("product_name", String(NAME_LENGTH)),
             Column("revision", Integer),
-            Column("ordered", _quantity()),
-            Column("passed", _quantity(), nullable=False, default=0, server_default="0"),
-            Column("shipped", _quantity(), nullable=False, default=0, server_default="0"),
-            Column("delivered", _quantity(), nullable=False, default=0, server_default="0"),
+            Column("ordered", quantity()),
+            Column("passed", quantity(), nullable=False, default=0, server_default="0"),
+            Column("shipped", quantity(), nullable=False, default=0, server_default="0"),
+            Column("delivered", quantity(), nullable=False, default=0, server_default="0"),
         )
         lots = Table(
             f"{prefix}lots",
@@ -66,7 +61,7 @@ class Operations(Projection):
             Column("order_id", String(36), primary_key=True),
             Column("lot_id", String(64), primary_key=True),
             Column("product_code", String(32), nullable=False),
-            Column("quantity", _quantity(), nullable=False),
+            Column("quantity", quantity(), nullable=False),
             Column("status", String(20), nullable=False),
             Column("inspections", Integer, nullable=False),
             Column("reworks", Integer, nullable=False, default=0, server_default="0"),
@@ -80,7 +75,7 @@ class Operations(Projection):
             Column("task_number", Integer, primary_key=True),
             Column("department", String(40), nullable=False),
             Column("owner_id", String(36), nullable=False),
-            Column("owner_name", String(200), nullable=False),
+            Column("owner_name", String(NAME_LENGTH), nullable=False),
             Column("description", Text, nullable=False),
             Column("due_on", Date, nullable=False),
             Column("assigned_at", UtcDateTime, nullable=False),
@@ -92,7 +87,7 @@ class Operations(Projection):
             metadata,
             Column("case_id", String(36), primary_key=True),
             Column("customer_id", String(36), nullable=False),
-            Column("customer_name", String(300), nullable=False),
+            Column("customer_name", String(NAME_LENGTH), nullable=False),
             Column("order_id", String(36)),
             Column("channel", String(20), nullable=False),
             Column("received_at", UtcDateTime, nullable=False),
@@ -100,7 +95,7 @@ class Operations(Projection):
             Column("severity", String(20)),
             Column("respond_by", UtcDateTime, nullable=False),
             Column("assignee_id", String(36)),
-            Column("assignee_name", String(200)),
+            Column("assignee_name", Text),  # an actor's name: free text
             Column("responded_at", UtcDateTime),
             Column("within_time_limit", Boolean),
             Column("status", String(20), nullable=False),
@@ -116,7 +111,7 @@ class Operations(Projection):
             Column("respond_by", UtcDateTime, nullable=False),
             Column("within_time_limit", Boolean, nullable=False),
             Column("responder_id", String(36), nullable=False),
-            Column("responder_name", String(200), nullable=False),
+            Column("responder_name", Text, nullable=False),  # an actor's name
         )
         Index(f"{prefix}tasks_by_due", tasks.c.completed_on, tasks.c.due_on)
         Index(f"{prefix}cases_by_status", service_cases.c.status)

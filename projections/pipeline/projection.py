@@ -10,7 +10,6 @@ from sqlalchemy import (
     Index,
     Integer,
     MetaData,
-    Numeric,
     String,
     Table,
     Text,
@@ -18,7 +17,8 @@ from sqlalchemy import (
 
 from projections.changes import Insert, RowChange, Update, Upsert
 from projections.projection import Projection, event_name
-from projections.types import UtcDateTime
+from projections.types import UtcDateTime, money
+from salesdomain.bounds import NAME_LENGTH
 from salesdomain.opportunities.stages import Stage
 
 
@@ -52,15 +52,15 @@ class Pipeline(Projection):
             f"{prefix}opportunities",
             metadata,
             Column("opportunity_id", String(36), primary_key=True),
-            Column("title", String(300), nullable=False),
+            Column("title", String(NAME_LENGTH), nullable=False),
             Column("customer_id", String(36), nullable=False),
-            Column("customer_name", String(300), nullable=False),
-            Column("region", String(100), nullable=False),
-            Column("industry", String(100), nullable=False),
+            Column("customer_name", String(NAME_LENGTH), nullable=False),
+            Column("region", String(NAME_LENGTH), nullable=False),
+            Column("industry", String(NAME_LENGTH), nullable=False),
             Column("owner_id", String(36), nullable=False),
-            Column("owner_name", String(200), nullable=False),
+            Column("owner_name", Text, nullable=False),  # an actor's name: free text
             Column("stage", String(30), nullable=False),
-            Column("amount", Numeric(18, 2), nullable=False),
+            Column("amount", money(), nullable=False),
             Column("currency", String(3), nullable=False),
             Column("quote_version", Integer),
             Column("opened_at", UtcDateTime, nullable=False),
@@ -68,7 +68,7 @@ class Pipeline(Projection):
             Column("stage_entered_at", UtcDateTime, nullable=False),
             Column("closed_at", UtcDateTime),
             Column("lost_reason", Text),
-            Column("competitor", String(200)),
+            Column("competitor", String(NAME_LENGTH)),
         )
         stages = Table(
             f"{prefix}stages",
@@ -83,7 +83,7 @@ class Pipeline(Projection):
             metadata,
             Column("position", Integer, primary_key=True),
             Column("opportunity_id", String(36), nullable=False),
-            Column("amount", Numeric(18, 2), nullable=False),
+            Column("amount", money(), nullable=False),
             Column("currency", String(3), nullable=False),
             Column("at", UtcDateTime, nullable=False),
         )
@@ -91,7 +91,7 @@ class Pipeline(Projection):
             f"{prefix}owners",
             metadata,
             Column("employee_id", String(36), primary_key=True),
-            Column("team", String(200), nullable=False),
+            Column("team", String(NAME_LENGTH), nullable=False),
         )
         Index(f"{prefix}stages_by_opportunity", stages.c.opportunity_id, stages.c.position)
         Index(f"{prefix}amounts_by_opportunity", amounts.c.opportunity_id, amounts.c.position)
