@@ -5,7 +5,8 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 
-from projections.runner.positions import ProjectionStopped, _Positions
+from projections.runner.positions import _Positions
+from projections.runner.stopped import ProjectionStopped
 
 
 class _Following(_Positions):
@@ -14,14 +15,18 @@ class _Following(_Positions):
     def catch_up(
         self, until: int | None = None, batch_size: int = 500, generation: int | None = None
     ) -> int:
-        """Process until the log's head (or ``until``) is reached; return the position."""
+        """Process until the log's head (or ``until``) is reached; return the position.
+        A view that stopped on an event tries that event alone first, so a view that
+        still cannot apply it costs one event per call, not a batch."""
         generation = generation or self.active_generation()
         target = self.log.head() if until is None else until
+        size = 1 if self._stopped(generation) else batch_size
         while self.position(generation) < target:
-            if not self.run_batch(batch_size, generation) and not self.log.read(
+            if not self.run_batch(size, generation) and not self.log.read(
                 self.position(generation), 1
             ):
                 break
+            size = batch_size
         return self.position(generation)
 
     def follow(

@@ -1,6 +1,6 @@
 """Processing the log in batches: each batch's rows and the new position committed in
-one transaction, the position advanced by compare-and-set, and the event a projection
-cannot handle stopping it with a report in its status row."""
+one transaction, the position advanced by compare-and-set, and the event a view
+cannot apply stopping that view with a report in its status row."""
 
 from __future__ import annotations
 
@@ -12,21 +12,13 @@ from sqlalchemy.engine import Connection
 
 from projections.changes import RowChange
 from projections.projection import event_name
+from projections.runner.faults import stops_the_view
 from projections.runner.generations import _Generations
 from projections.runner.state import _now, projection_state
+from projections.runner.stopped import ProjectionStopped, error_text
 
-
-class ProjectionStopped(RuntimeError):
-    """A projection could not handle an event; it stays at the event before it."""
-
-    def __init__(self, name: str, position: int, event: str, error: BaseException) -> None:
-        self.name = name
-        self.position = position
-        self.event = event
-        super().__init__(
-            f"projection {name} stopped at position {position} ({event}): "
-            f"{type(error).__name__}: {error}"
-        )
+Failure = tuple[int, str, BaseException]
+"""The position and type of the event a view could not apply, and the error."""
 
 
 class _Positions(_Generations):
@@ -46,6 +38,17 @@ class _Positions(_Generations):
         ).one()
         return int(row[0])
 
+    def _stopped(self, generation: int) -> bool:
+        """Whether the generation stopped on an event (recorded in its status row)."""
+        with self.engine.connect() as conn:
+            error = conn.execute(
+                select(projection_state.c.error).where(
+                    projection_state.c.name == self.projection.name,
+                    projection_state.c.generation == generation,
+                )
+            ).scalar_one()
+        return error is not None
+
     def run_batch(self, batch_size: int = 500, generation: int | None = None) -> int:
         """Process the next batch; return how many events were applied (0: caught up
         or another runner applied them first).  Raises ``ProjectionStopped``."""
@@ -54,27 +57,62 @@ class _Positions(_Generations):
         return self.process(self.log.read(start, batch_size), start, generation)
 
     def process(self, page: Sequence[tuple[int, Any]], start: int, generation: int) -> int:
-        """Apply a page of the log that follows position ``start``; see ``run_batch``."""
+        """Apply a page of the log that follows position ``start``; see ``run_batch``.
+
+        An event the view cannot apply (its function raises, or the database refuses
+        its rows when they are written or committed) stops the view at that event: the
+        events before it are applied, the error is recorded in the status row and
+        ``ProjectionStopped`` raised.  An error of the database itself (unreachable,
+        timed out, locked) is raised as it is, and the view does not stop."""
         if not page:
             return 0
         changes: list[RowChange] = []
         reached = start
-        failure: tuple[int, str, BaseException] | None = None
+        failure: Failure | None = None
         for position, event in page:
-            if event is None:  # not a domain event (e.g. a command record)
-                reached = position
-                continue
-            try:
-                changes.extend(self.projection.changes(event, position))
-            except Exception as error:
-                failure = (position, event_name(event), error)
-                break
+            if event is not None:  # None: not a domain event (e.g. a command record)
+                try:
+                    changes.extend(self.projection.changes(event, position))
+                except Exception as error:
+                    failure = (position, event_name(event), error)
+                    break
             reached = position
-        applied = reached > start and self._commit(generation, start, reached, changes)
+        applied = False
+        if reached > start:
+            try:
+                applied = self._commit(generation, start, reached, changes)
+            except Exception as error:
+                if not stops_the_view(error, self.engine.dialect.loaded_dbapi):
+                    raise
+                applied, refused = self._one_by_one(
+                    [item for item in page if item[0] <= reached], start, generation
+                )
+                failure = refused or failure
         if failure is not None:
             self._record_error(generation, *failure)
-            raise ProjectionStopped(self.projection.name, failure[0], failure[1], failure[2])
+            raise ProjectionStopped(self.projection.name, *failure)
         return len(page) if applied else 0
+
+    def _one_by_one(
+        self, page: Sequence[tuple[int, Any]], start: int, generation: int
+    ) -> tuple[bool, Failure | None]:
+        """After the database refused a batch: apply its events one transaction each,
+        to find the one it refuses (and keep the ones before it).  Returns whether they
+        were applied (not by another runner first) and the event refused, if any."""
+        at = start
+        for index, (position, event) in enumerate(page):
+            if event is None and index < len(page) - 1:
+                continue  # moved over with the next event
+            changes = [] if event is None else self.projection.changes(event, position)
+            try:
+                if not self._commit(generation, at, position, changes):
+                    return False, None  # another runner is applying them
+            except Exception as error:
+                if not stops_the_view(error, self.engine.dialect.loaded_dbapi):
+                    raise
+                return True, (position, event_name(event), error)
+            at = position
+        return True, None
 
     def _commit(self, generation: int, start: int, reached: int, changes: list[RowChange]) -> bool:
         tables = self.tables(generation)
@@ -114,8 +152,8 @@ class _Positions(_Generations):
                 )
                 .values(
                     error_position=position,
-                    error_event=event,
-                    error=f"{type(error).__name__}: {error}",
+                    error_event=event[:200],
+                    error=error_text(error),
                     updated_at=_now(),
                 )
             )

@@ -1,5 +1,6 @@
 """A projection's status: its active generation, position, lag behind the log's head
-and the error that stopped it, if any."""
+and the event that stopped it, if any (read from its status row, so every process
+sees a stop, whichever process met it)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from sqlalchemy import select
 
 from projections.runner.generations import _Generations
 from projections.runner.state import projection_state
+from projections.runner.stopped import ProjectionStopped
 
 
 @dataclass(frozen=True)
@@ -25,6 +27,11 @@ class ProjectionStatus:
     @property
     def lag(self) -> int:
         return max(self.head - self.position, 0)
+
+    @property
+    def stopped(self) -> bool:
+        """The view stopped on an event it cannot apply (``error_*`` say which, why)."""
+        return self.error is not None
 
 
 class _Status(_Generations):
@@ -47,4 +54,23 @@ class _Status(_Generations):
             error_position=row.error_position,
             error_event=row.error_event,
             error=row.error,
+        )
+
+    def stopped_at(self) -> ProjectionStopped | None:
+        """Where the view serving reads stopped, as recorded (None: it did not)."""
+        with self.engine.connect() as conn:
+            row = conn.execute(
+                select(
+                    projection_state.c.error_position,
+                    projection_state.c.error_event,
+                    projection_state.c.error,
+                ).where(
+                    projection_state.c.name == self.projection.name,
+                    projection_state.c.status == "active",
+                )
+            ).one()
+        if row.error is None:
+            return None
+        return ProjectionStopped(
+            self.projection.name, row.error_position or 0, row.error_event or "", row.error
         )
