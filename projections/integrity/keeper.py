@@ -11,6 +11,8 @@ from sqlalchemy import Engine, select, update
 from projections.integrity.chain import CHAIN, GENESIS, NAME, _reader, event_chain, link_of
 from projections.integrity.digest import Digest, _chain_head
 from projections.runner import STATE, projection_state
+from projections.runner.state import add_state_row
+from projections.schema import create_tables, schema_transaction
 
 GENERATION = 1
 
@@ -25,24 +27,9 @@ class ChainKeeper:
     def __init__(self, engine: Engine, log_reader: Any) -> None:
         self.engine = engine
         self.reader = _reader(log_reader)
-        STATE.create_all(engine)
-        CHAIN.create_all(engine)
-        with engine.begin() as conn:
-            exists = conn.execute(
-                select(projection_state.c.position).where(
-                    projection_state.c.name == NAME, projection_state.c.generation == GENERATION
-                )
-            ).first()
-            if exists is None:
-                conn.execute(
-                    projection_state.insert().values(
-                        name=NAME,
-                        generation=GENERATION,
-                        status="active",
-                        position=0,
-                        updated_at=_now(),
-                    )
-                )
+        with schema_transaction(engine) as conn:  # several processes may start at once
+            create_tables(conn, [*STATE.sorted_tables, *CHAIN.sorted_tables])
+            add_state_row(conn, NAME, GENERATION, "active")
 
     def position(self) -> int:
         with self.engine.connect() as conn:

@@ -20,6 +20,7 @@ from projections.integrity.chain import (
     link_of,
 )
 from projections.integrity.digest import Digest, _chain_head
+from projections.schema import create_tables, schema_transaction
 
 EVENT_CHANGED = "event changed"
 EVENT_MISSING = "event missing (deleted)"
@@ -142,7 +143,8 @@ def verify(
     how far from a mismatch a moved or inserted event is looked for to name the kind
     of problem (the position reported does not depend on it)."""
     reader = _reader(app_or_reader)
-    CHAIN.create_all(engine)
+    with schema_transaction(engine) as conn:
+        create_tables(conn, CHAIN.sorted_tables)
     head = _chain_head(engine).position
     chain = _chain_pages(engine, page_size)
     expected = next(chain, None)

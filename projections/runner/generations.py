@@ -8,10 +8,10 @@ from typing import Any, Protocol
 
 from sqlalchemy import Engine, MetaData, Table, select
 from sqlalchemy.engine import Connection
-from sqlalchemy.schema import CreateTable
 
 from projections.projection import Projection
-from projections.runner.state import STATE, _now, projection_state
+from projections.runner.state import STATE, add_state_row, projection_state
+from projections.schema import create_tables, schema_transaction
 from projections.statements import Statements
 
 
@@ -32,8 +32,8 @@ class _Generations:
         self.log = log
         self._tables: dict[int, dict[str, Table]] = {}
         self._statements = Statements(engine.dialect)
-        STATE.create_all(engine)
-        with engine.begin() as conn:
+        with schema_transaction(engine) as conn:  # several processes may start at once
+            create_tables(conn, STATE.sorted_tables)
             if self._generation(conn, "active") is None:
                 self._start_generation(conn, 1, "active")
 
@@ -64,23 +64,7 @@ class _Generations:
 
     def _start_generation(self, conn: Connection, generation: int, status: str) -> None:
         """Create the generation's tables; one being built gets its lookup indexes
-        only when it is complete (``_index``), as one sort is cheaper than keeping
-        them up to date row by row, and nobody reads it meanwhile."""
-        tables = self.tables(generation)
-        for table in tables.values():
-            if status == "building":
-                conn.execute(CreateTable(table, if_not_exists=True))
-                for index in table.indexes:
-                    if index.unique:
-                        index.create(conn, checkfirst=True)
-            else:
-                table.create(conn, checkfirst=True)
-        conn.execute(
-            projection_state.insert().values(
-                name=self.projection.name,
-                generation=generation,
-                status=status,
-                position=0,
-                updated_at=_now(),
-            )
-        )
+        only when it is complete (``finish_rebuild``), as one sort is cheaper than
+        keeping them up to date row by row, and nobody reads it meanwhile."""
+        create_tables(conn, self.tables(generation).values(), lookup_indexes=status != "building")
+        add_state_row(conn, self.projection.name, generation, status)

@@ -1,11 +1,14 @@
 """Where each projection stands: one ``projection_state`` row per projection and
-generation (its status, position and last error)."""
+generation (its status, position and the event that stopped it)."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 
 from sqlalchemy import Column, Integer, MetaData, String, Table, Text
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.engine import Connection
 
 from projections.types import UtcDateTime
 
@@ -26,3 +29,14 @@ projection_state = Table(
 
 def _now() -> datetime:
     return datetime.now(UTC)
+
+
+def add_state_row(conn: Connection, name: str, generation: int, status: str) -> None:
+    """The status row of a new generation at position 0, unless another process added
+    it first (processes starting at once)."""
+    insert = postgresql_insert if conn.dialect.name == "postgresql" else sqlite_insert
+    conn.execute(
+        insert(projection_state)
+        .values(name=name, generation=generation, status=status, position=0, updated_at=_now())
+        .on_conflict_do_nothing(index_elements=["name", "generation"])
+    )

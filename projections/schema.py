@@ -1,0 +1,63 @@
+"""Creating the read models' tables safely when several processes start at once.
+
+``uvicorn --workers 3`` starts three processes that each create the views' tables.
+On PostgreSQL, concurrent ``CREATE TABLE IF NOT EXISTS`` of one table can fail with
+"tuple concurrently updated" or a duplicate key in ``pg_type``: the check and the
+creation are not one atomic step across sessions. So tables are created in a
+transaction that first takes a transaction-level advisory lock
+(``pg_advisory_xact_lock``), one per schema: the processes create them one after the
+other, and each later one finds them there. On SQLite every statement takes the
+database's write lock and ``IF NOT EXISTS`` is decided under it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+
+from sqlalchemy import Engine, Table, text
+from sqlalchemy.engine import Connection
+from sqlalchemy.schema import CreateIndex, CreateTable
+
+SCHEMA_LOCK = 0x5D_5C
+"""First key of the advisory lock taken while creating tables (the second: the schema)."""
+
+REBUILD_LOCK = 0x5D_5B
+"""First key of the advisory lock a rebuild holds (``projections.runner.lock``)."""
+
+SCHEMA_KEY = "hashtext(coalesce(current_schema(), ''))"
+"""The second key: the schema the views live in, so stores in other schemas of the
+same database do not wait for each other."""
+
+
+@contextmanager
+def schema_transaction(engine: Engine) -> Iterator[Connection]:
+    """A transaction in which to create (or drop) tables, serialised between processes
+    on PostgreSQL by an advisory lock released at its end."""
+    with engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            conn.execute(
+                text(f"SELECT pg_advisory_xact_lock(:kind, {SCHEMA_KEY})"),
+                {"kind": SCHEMA_LOCK},
+            )
+        yield conn
+
+
+def create_tables(
+    conn: Connection, tables: Iterable[Table], *, lookup_indexes: bool = True
+) -> None:
+    """Create the tables (and their indexes) that do not exist yet; without
+    ``lookup_indexes``, only the unique ones (a generation being built gets the others
+    when complete, ADR 12)."""
+    for table in tables:
+        conn.execute(CreateTable(table, if_not_exists=True))
+        for index in sorted(table.indexes, key=lambda i: str(i.name)):
+            if lookup_indexes or index.unique:
+                conn.execute(CreateIndex(index, if_not_exists=True))
+
+
+def create_indexes(conn: Connection, tables: Iterable[Table]) -> None:
+    """Create every index of the tables that does not exist yet."""
+    for table in tables:
+        for index in sorted(table.indexes, key=lambda i: str(i.name)):
+            conn.execute(CreateIndex(index, if_not_exists=True))
