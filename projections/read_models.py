@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterable, Sequence
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
 
 from projections.audit import AuditTrail
 from projections.kpi import Kpi
@@ -18,7 +18,11 @@ from projections.runner import (
     ProjectionRunner,
     ProjectionStatus,
     ProjectionStopped,
+    RebuildInProgress,
+    projection_state,
+    rebuild_lock,
 )
+from projections.runner.rebuild import UNFINISHED
 
 
 def default_projections() -> list[Projection]:
@@ -29,7 +33,10 @@ class ReadModels:
     """One runner per projection over the same log and database.
 
     ``catch_up`` runs every projection as far as it can: one that stops on an event
-    it cannot handle is reported in its status, and the others go on.
+    it cannot apply is reported in ``stopped`` and in its status row, and the others
+    go on.  ``stopped`` starts from the status rows, so a stop met by another process
+    or before a restart is known from the start.  Opening the read models drops what
+    a rebuild killed half-way left behind (``discard_unfinished``).
     """
 
     def __init__(
@@ -41,7 +48,12 @@ class ReadModels:
             p.name: ProjectionRunner(p, engine, log)
             for p in (default_projections() if projections is None else projections)
         }
+        self.discard_unfinished()
         self.stopped: dict[str, ProjectionStopped] = {}
+        for name, runner in self.runners.items():
+            stopped = runner.stopped_at()
+            if stopped is not None:
+                self.stopped[name] = stopped
 
     def runner(self, name: str) -> ProjectionRunner:
         return self.runners[name]
@@ -53,11 +65,20 @@ class ReadModels:
         *,
         only: Iterable[str] | None = None,
     ) -> dict[str, int]:
-        """Bring every view (or those named in ``only``) up to ``until`` (default: the
-        head of the log).  After a command, ``catch_up(max(result.positions))`` makes
-        the views show its effect."""
-        reached = {}
+        """Bring every view (or those named in ``only``, without touching the others)
+        up to ``until`` (default: the head of the log).  After a command,
+        ``catch_up(max(result.positions))`` makes the views show its effect.
+
+        A view that stops on an event goes into ``stopped`` (and leaves it once it
+        gets past that event).  An error of the database itself (it cannot be reached)
+        is raised: it is no view's fault, and the caller may answer "try again"."""
         names = list(self.runners) if only is None else list(only)
+        unknown = [name for name in names if name not in self.runners]
+        if unknown:
+            raise ValueError(
+                f"no view is called {', '.join(unknown)} (views: {', '.join(self.runners)})"
+            )
+        reached = {}
         for name in names:
             runner = self.runners[name]
             try:
@@ -69,6 +90,8 @@ class ReadModels:
         return reached
 
     def status(self) -> Sequence[ProjectionStatus]:
+        """Every view's status, read from its status row: generation, position, lag
+        and, if it stopped, the event (position and type) and the error."""
         return [runner.status() for runner in self.runners.values()]
 
     def rebuild(
@@ -76,25 +99,59 @@ class ReadModels:
     ) -> dict[str, int]:
         """Rebuild the named views (default: all) from position zero in one pass over
         the log: each page is read and decoded once and fed to every view.  A view that
-        stops on an event keeps serving its old copy; the others go on."""
+        stops on an event keeps serving its old copy (its new one is dropped); the
+        others go on.  A view rebuilt past the event it had stopped on serves again.
+
+        Raises ``RebuildInProgress`` at once if another rebuild runs on the store."""
         chosen = [self.runners[n] for n in (list(self.runners) if names is None else names)]
-        generations = {runner.projection.name: runner.start_rebuild() for runner in chosen}
-        position, head = 0, self.log.head()
-        while position < head:
-            page = self.log.read(position, page_size)
-            if not page:
-                break
-            for runner in list(chosen):
+        with rebuild_lock(self.engine):
+            generations = {runner.projection.name: runner.start_rebuild() for runner in chosen}
+            position, head = 0, self.log.head()
+            while position < head and chosen:
+                page = self.log.read(position, page_size)
+                if not page:
+                    break
+                for runner in list(chosen):
+                    name = runner.projection.name
+                    try:
+                        runner.process(page, position, generations[name][1])
+                    except ProjectionStopped as stopped:
+                        self.stopped[name] = stopped
+                        chosen.remove(runner)
+                        runner.abandon_rebuild(generations[name][1])
+                position = page[-1][0]
+            rebuilt = {}
+            for runner in chosen:
+                name = runner.projection.name
                 try:
-                    runner.process(page, position, generations[runner.projection.name][1])
-                except ProjectionStopped as stopped:
-                    self.stopped[runner.projection.name] = stopped
-                    chosen.remove(runner)
-            position = page[-1][0]
-        return {
-            runner.projection.name: runner.finish_rebuild(*generations[runner.projection.name])
-            for runner in chosen
-        }
+                    rebuilt[name] = runner.finish_rebuild(*generations[name])
+                    self.stopped.pop(name, None)
+                except ProjectionStopped as stopped:  # on an event stored meanwhile
+                    rebuilt[name] = generations[name][1]
+                    self.stopped[name] = stopped
+        return rebuilt
+
+    def discard_unfinished(self) -> dict[str, list[int]]:
+        """Drop the generations a killed rebuild left behind (half built, or replaced
+        but not dropped: they may hold personal data forgotten since), unless a rebuild
+        is running now (it drops its own).  Returns the generations dropped by view."""
+        with self.engine.connect() as conn:
+            left = {
+                row[0]
+                for row in conn.execute(
+                    select(projection_state.c.name).where(
+                        projection_state.c.name.in_(list(self.runners)),
+                        projection_state.c.status.in_(UNFINISHED),
+                    )
+                )
+            }
+        if not left:
+            return {}
+        try:
+            with rebuild_lock(self.engine):
+                return {name: self.runners[name].discard_unfinished() for name in sorted(left)}
+        except RebuildInProgress:
+            return {}
 
     def follow(self, stop: threading.Event, poll_seconds: float = 0.5) -> None:
         """Keep every view following the log until ``stop`` is set."""

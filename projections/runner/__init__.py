@@ -5,19 +5,24 @@ Guarantees:
   transaction, so a crash never counts an event twice nor skips one;
 * the position is advanced by compare-and-set, so several runners of the same
   projection never apply an event twice (the loser of a race rolls back);
-* an event the projection cannot handle stops that projection at that event, with a
-  report (projection, position, event, error) stored in its status row; other
-  projections go on;
+* an event the projection cannot apply (its function raises, or the database refuses
+  its rows: too long, too large, a NUL byte) stops that projection alone at that
+  event, with a report (projection, position, event, error) stored in its status
+  row; a database that cannot be reached stops nothing, its error is raised;
 * a rebuild fills a new generation of tables from position zero while the current
-  generation keeps serving, then switches in one transaction and drops the old one.
+  generation keeps serving, then switches in one transaction and drops the old one;
+  one rebuild runs at a time per store (``RebuildInProgress``), and what a killed
+  rebuild left behind is dropped by ``discard_unfinished``.
 """
 
+from projections.runner.faults import is_unavailable, stops_the_view
 from projections.runner.generations import EventLog
-from projections.runner.positions import ProjectionStopped
+from projections.runner.lock import RebuildInProgress, rebuild_lock
 from projections.runner.rebuild import REBUILD_PAGE_SIZE
 from projections.runner.runner import ProjectionRunner
 from projections.runner.state import STATE, projection_state
 from projections.runner.status import ProjectionStatus
+from projections.runner.stopped import ProjectionStopped
 
 __all__ = [
     "REBUILD_PAGE_SIZE",
@@ -26,5 +31,9 @@ __all__ = [
     "ProjectionRunner",
     "ProjectionStatus",
     "ProjectionStopped",
+    "RebuildInProgress",
+    "is_unavailable",
     "projection_state",
+    "rebuild_lock",
+    "stops_the_view",
 ]

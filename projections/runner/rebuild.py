@@ -1,29 +1,45 @@
-"""Rebuilding a projection: a new generation filled from position zero while the current
-one keeps serving, then switched to in one transaction and the old one dropped."""
+"""Rebuilding: a new generation filled from position zero while the current one serves,
+switched to in one transaction and the old one dropped; and at start-up, dropping what
+a rebuild killed half-way left behind."""
 
 from __future__ import annotations
 
 from sqlalchemy import select, update
 from sqlalchemy.engine import Connection
+from sqlalchemy.schema import DropTable
 
 from projections.runner.following import _Following
+from projections.runner.lock import rebuild_lock
 from projections.runner.state import _now, projection_state
+from projections.runner.stopped import ProjectionStopped
+from projections.schema import create_indexes
 
 REBUILD_PAGE_SIZE = 5_000
 """Events per page (and per transaction of each view) when a view is rebuilt."""
+
+UNFINISHED = ("building", "retired")
+"""Generations that only a running rebuild may have: one being built, one replaced."""
 
 
 class _Rebuild(_Following):
     """Rebuilding the projection's tables in a new generation."""
 
     def rebuild(self, batch_size: int = REBUILD_PAGE_SIZE) -> int:
-        """Build a fresh generation from position zero, then switch reads to it."""
-        old, new = self.start_rebuild()
-        self.catch_up(batch_size=batch_size, generation=new)
-        return self.finish_rebuild(old, new)
+        """Build a fresh generation from position zero, then switch reads to it.
+        Raises ``RebuildInProgress`` if another rebuild runs on the store."""
+        with rebuild_lock(self.engine):
+            old, new = self.start_rebuild()
+            try:
+                self.catch_up(batch_size=batch_size, generation=new)
+            except ProjectionStopped:
+                self.abandon_rebuild(new)
+                raise
+            return self.finish_rebuild(old, new)
 
     def start_rebuild(self) -> tuple[int, int]:
-        """Create an empty new generation (status "building"); reads stay on the old."""
+        """Create an empty new generation (status "building"); reads stay on the old.
+        The caller holds the rebuild lock (``rebuild_lock``), as only a rebuild
+        creates and drops generations after the first."""
         with self.engine.begin() as conn:
             old = self._generation(conn, "active")
             assert old is not None
@@ -34,13 +50,17 @@ class _Rebuild(_Following):
             self._start_generation(conn, new, "building")
         return old, new
 
-    def finish_rebuild(self, old: int, new: int) -> int:
-        """Index the new generation, switch reads to it in one transaction, then drop
-        the old."""
+    def abandon_rebuild(self, new: int) -> None:
+        """Drop a generation whose building stopped; reads stay where they were."""
         with self.engine.begin() as conn:
-            for table in self.tables(new).values():
-                for index in table.indexes:
-                    index.create(conn, checkfirst=True)
+            self._drop_generation(conn, new)
+
+    def finish_rebuild(self, old: int, new: int) -> int:
+        """Index the new generation, switch reads to it in one transaction, bring it
+        up to the log's head, then drop the old (also when that last catch-up stops:
+        the new generation serves, and says where it stopped)."""
+        with self.engine.begin() as conn:
+            create_indexes(conn, self.tables(new).values())
         with self.engine.begin() as conn:
             for generation, status in ((old, "retired"), (new, "active")):
                 conn.execute(
@@ -51,10 +71,31 @@ class _Rebuild(_Following):
                     )
                     .values(status=status, updated_at=_now())
                 )
-        self.catch_up(generation=new)
-        with self.engine.begin() as conn:
-            self._drop_generation(conn, old)
+        try:
+            self.catch_up(generation=new)
+        finally:
+            with self.engine.begin() as conn:
+                self._drop_generation(conn, old)
         return new
+
+    def discard_unfinished(self) -> list[int]:
+        """Drop the generations a rebuild left behind when it was killed: one being
+        built, or one already replaced but not yet dropped (its tables may still hold
+        personal data forgotten since).  The caller holds the rebuild lock, so no
+        rebuild is running.  Returns the generations dropped."""
+        with self.engine.begin() as conn:
+            left = [
+                int(row[0])
+                for row in conn.execute(
+                    select(projection_state.c.generation).where(
+                        projection_state.c.name == self.projection.name,
+                        projection_state.c.status.in_(UNFINISHED),
+                    )
+                )
+            ]
+            for generation in left:
+                self._drop_generation(conn, generation)
+        return left
 
     def _max_generation(self, conn: Connection) -> int:
         rows = conn.execute(
@@ -66,7 +107,7 @@ class _Rebuild(_Following):
 
     def _drop_generation(self, conn: Connection, generation: int) -> None:
         for table in reversed(list(self.tables(generation).values())):
-            table.drop(conn, checkfirst=True)
+            conn.execute(DropTable(table, if_exists=True))
         conn.execute(
             projection_state.delete().where(
                 projection_state.c.name == self.projection.name,

@@ -21,6 +21,7 @@ from adapters.cli.common import (
     print_json,
     reported,
 )
+from projections.runner import RebuildInProgress
 
 views_app = typer.Typer(
     help="The read models: status, follow the log, rebuild.", no_args_is_help=True
@@ -35,7 +36,7 @@ def status(
     with reported(as_json), open_system(ctx, database_url) as system:
         statuses = system.views.status()
         if as_json:
-            print_json([{**s.__dict__, "lag": s.lag} for s in statuses])
+            print_json([{**s.__dict__, "lag": s.lag, "stopped": s.stopped} for s in statuses])
         else:
             table = Table(title="Views", title_justify="left")
             for column in ("View", "Generation", "Status", "Position", "Head", "Lag", "Error"):
@@ -45,17 +46,20 @@ def status(
                 table.add_row(
                     s.name,
                     str(s.generation),
-                    s.status,
+                    "stopped" if s.stopped else s.status,
                     f"{s.position:,}",
                     f"{s.head:,}",
                     f"{s.lag:,}",
                     error,
                 )
             out().print(table)
-        stopped = [s.name for s in statuses if s.error]
+        stopped = [s for s in statuses if s.stopped]
         if stopped:
             raise Failure(
-                ExitCode.VIEW_STOPPED, f"view(s) stopped on an event: {', '.join(stopped)}"
+                ExitCode.VIEW_STOPPED,
+                "view(s) stopped on an event: "
+                + ", ".join(f"{s.name} at {s.error_position} ({s.error_event})" for s in stopped)
+                + "; fix the cause, then run 'salesdomain views rebuild'",
             )
 
 
@@ -78,14 +82,18 @@ def follow(
             timer.daemon = True
             timer.start()
         err().print("Following the log; Ctrl-C stops.")
+        told: dict[str, str] = {}
         try:
             while not stop.is_set():
                 before = {s.name: s.position for s in system.views.status()}
                 reached = system.views.catch_up()
                 for name, stopped in system.views.stopped.items():
-                    err().print(
-                        f"[yellow]view {name} stopped:[/yellow] {escape(str(stopped))}", markup=True
-                    )
+                    if told.get(name) != str(stopped):  # each stop once, not every poll
+                        err().print(
+                            f"[yellow]view {name} stopped:[/yellow] {escape(str(stopped))}",
+                            markup=True,
+                        )
+                told = {name: str(stopped) for name, stopped in system.views.stopped.items()}
                 moved = {n: p for n, p in reached.items() if p != before.get(n)}
                 if moved:
                     err().print(
@@ -106,7 +114,8 @@ def rebuild(
     database_url: DatabaseUrl = None,
     as_json: JsonOutput = False,
 ) -> None:
-    """Rebuild views from position zero; the old copies serve until the switch."""
+    """Rebuild views from position zero; the old copies serve until the switch.
+    One rebuild at a time per store: a second one is refused (exit 7)."""
     with reported(as_json), open_system(ctx, database_url) as system:
         unknown = [v for v in view or [] if v not in system.views.runners]
         if unknown:
@@ -116,7 +125,10 @@ def rebuild(
                 f"(views: {', '.join(system.views.runners)})",
             )
         started = time.perf_counter()
-        generations = system.views.rebuild(view or None)
+        try:
+            generations = system.views.rebuild(view or None)
+        except RebuildInProgress as busy:
+            raise Failure(ExitCode.CONFLICT, str(busy)) from None
         seconds = time.perf_counter() - started
         positions = {s.name: s.position for s in system.views.status()}
         rebuilt = {
