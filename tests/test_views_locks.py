@@ -1,0 +1,245 @@
+"""Views under several processes (issue 13): one rebuild at a time, what a killed
+rebuild left behind dropped when the views are next opened, and tables created by
+several workers starting at once."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+import threading
+from typing import Any
+from uuid import uuid4
+
+import pytest
+from freezegun import freeze_time
+from sqlalchemy import Engine, inspect, select
+
+from adapters.store import parse_database_url
+from adapters.views import view_engine
+from projections.integrity import ChainKeeper
+from projections.log import ApplicationLog
+from projections.read_models import ReadModels
+from projections.runner import ProjectionRunner, RebuildInProgress, projection_state, rebuild_lock
+from tests import builders as b
+
+
+def _deal(app: Any) -> None:
+    with freeze_time("2026-03-02 09:00:00+00:00"):
+        reg = b.register(name=f"Lock Test {uuid4().hex[:6]}", reg=uuid4().hex[:12])
+        for command, actor in b.won_deal(uuid4(), reg):
+            app.handle(command, actor)
+
+
+def _reopened(store_url: str, views: Engine) -> Engine:
+    """The views' database as another process opens it (memory: the same engine)."""
+    return views if store_url.startswith("memory") else view_engine(parse_database_url(store_url))
+
+
+def _generations(engine: Engine) -> dict[str, list[tuple[int, str]]]:
+    with engine.connect() as conn:
+        rows = conn.execute(
+            select(
+                projection_state.c.name, projection_state.c.generation, projection_state.c.status
+            )
+        ).all()
+    found: dict[str, list[tuple[int, str]]] = {}
+    for name, generation, status in sorted(rows):
+        found.setdefault(name, []).append((generation, status))
+    return found
+
+
+def _tables(engine: Engine, prefix: str) -> list[str]:
+    return [t for t in inspect(engine).get_table_names() if t.startswith(prefix)]
+
+
+def test_a_second_rebuild_is_refused_while_one_runs(app, views):
+    # Given a rebuild running (it holds the store's rebuild lock)
+    _deal(app)
+    models = ReadModels(views, ApplicationLog(app))
+    models.catch_up()
+    with rebuild_lock(views):
+        # When another rebuild starts, of all views or of one
+        with pytest.raises(RebuildInProgress, match="another rebuild of the views is running"):
+            models.rebuild()
+        with pytest.raises(RebuildInProgress):
+            models.runner("audit").rebuild()
+        # Then it changed nothing
+        assert {s.generation for s in models.status()} == {1}
+    # And once the first is done, a rebuild runs
+    assert models.rebuild() == dict.fromkeys(models.runners, 2)
+
+
+def test_rebuilds_in_two_threads_one_refused_the_other_done(shared_store, app, views):
+    _deal(app)
+    models = [ReadModels(views, ApplicationLog(app)) for _ in range(2)]
+    started, results = threading.Barrier(2), []
+
+    def rebuild(own: ReadModels) -> None:
+        started.wait()
+        try:
+            results.append(own.rebuild())
+        except RebuildInProgress as refused:
+            results.append(refused)
+
+    threads = [threading.Thread(target=rebuild, args=(m,)) for m in models]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    done = [r for r in results if isinstance(r, dict)]
+    assert done, results
+    assert len(done) + sum(isinstance(r, RebuildInProgress) for r in results) == 2
+    statuses = {s.name: s for s in models[0].status()}
+    assert all(s.lag == 0 and not s.stopped for s in statuses.values())
+    assert all(len(g) == 1 for g in _generations(views).values())  # nothing left behind
+
+
+def test_opening_the_views_drops_the_old_generation_a_killed_rebuild_left(
+    store_url, app, views, monkeypatch
+):
+    # Given a rebuild killed after it switched reads to the new generation, before it
+    # dropped the old one (which may hold personal data forgotten since)
+    _deal(app)
+    models = ReadModels(views, ApplicationLog(app))
+    models.catch_up()
+    real_drop = ProjectionRunner._drop_generation
+
+    def killed(self: Any, conn: Any, generation: int) -> None:
+        raise KeyboardInterrupt("killed")
+
+    monkeypatch.setattr(ProjectionRunner, "_drop_generation", killed)
+    with pytest.raises(KeyboardInterrupt):
+        models.rebuild(["audit"])
+    monkeypatch.setattr(ProjectionRunner, "_drop_generation", real_drop)
+    assert _generations(views)["audit"] == [(1, "retired"), (2, "active")]
+    assert _tables(views, "audit_g1_")
+
+    # When the views are opened again (a restart, another process)
+    engine = _reopened(store_url, views)
+    reopened = ReadModels(engine, ApplicationLog(app))
+
+    # Then the old generation and its tables are gone, and the new one serves
+    assert _generations(engine)["audit"] == [(2, "active")]
+    assert _tables(engine, "audit_g1_") == []
+    assert {s.name: s.generation for s in reopened.status()}["audit"] == 2
+    assert reopened.catch_up()["audit"] == ApplicationLog(app).head()
+    if engine is not views:
+        engine.dispose()
+
+
+def test_opening_the_views_drops_a_half_built_generation(store_url, app, views):
+    _deal(app)
+    runner = ReadModels(views, ApplicationLog(app)).runner("pipeline")
+    _, new = runner.start_rebuild()
+    runner.run_batch(10, generation=new)  # killed half-way
+    assert _generations(views)["pipeline"] == [(1, "active"), (2, "building")]
+
+    engine = _reopened(store_url, views)
+    dropped = ReadModels(engine, ApplicationLog(app)).discard_unfinished()
+
+    assert dropped == {}  # already done when they were opened
+    assert _generations(engine)["pipeline"] == [(1, "active")]
+    assert _tables(engine, "pipeline_g2_") == []
+    if engine is not views:
+        engine.dispose()
+
+
+def test_opening_the_views_leaves_a_running_rebuild_alone(app, views):
+    _deal(app)
+    runner = ReadModels(views, ApplicationLog(app)).runner("pipeline")
+    with rebuild_lock(views):
+        runner.start_rebuild()  # a rebuild running, in another process say
+        ReadModels(views, ApplicationLog(app))
+        assert _generations(views)["pipeline"] == [(1, "active"), (2, "building")]
+
+
+def _open_at_once(make: Any, count: int) -> list[BaseException]:
+    errors: list[BaseException] = []
+    barrier = threading.Barrier(count)
+
+    def open_views() -> None:
+        barrier.wait()
+        try:
+            make()
+        except BaseException as error:
+            errors.append(error)
+
+    threads = [threading.Thread(target=open_views) for _ in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return errors
+
+
+def test_several_workers_create_the_tables_at_once(shared_store, app):
+    # Given a store without views, and six workers starting at once, each on its own
+    # connections (PostgreSQL fails concurrent CREATE TABLE IF NOT EXISTS of one table)
+    engines = [view_engine(parse_database_url(shared_store)) for _ in range(6)]
+    made = iter(engines)
+    lock = threading.Lock()
+
+    def make() -> None:
+        with lock:
+            engine = next(made)
+        ReadModels(engine, ApplicationLog(app))
+        ChainKeeper(engine, app)
+
+    # When they open the views
+    errors = _open_at_once(make, len(engines))
+
+    # Then all of them can, and each view has one generation, serving
+    assert errors == []
+    generations = _generations(engines[0])
+    assert set(generations) == {"audit", "pipeline", "kpi", "operations", "event_chain"}
+    assert all(found == [(1, "active")] for found in generations.values())
+    for engine in engines:
+        engine.dispose()
+
+
+@pytest.mark.postgres
+def test_several_processes_create_the_tables_at_once(postgres_schema_url):
+    # Given a schema without views, and three processes starting at once
+    from tests.conftest import make_app
+
+    make_app(postgres_schema_url).close()  # the store and its schema exist
+    script = textwrap.dedent(
+        f"""
+        import sys
+        from adapters.store import parse_database_url
+        from adapters.views import view_engine
+        from projections.read_models import ReadModels
+
+        class EmptyLog:
+            def head(self): return 0
+            def read(self, after, limit): return []
+
+        sys.stdin.readline()  # the go
+        engine = view_engine(parse_database_url({postgres_schema_url!r}))
+        ReadModels(engine, EmptyLog())
+        print("opened")
+        """
+    )
+    workers = [
+        subprocess.Popen(
+            [sys.executable, "-c", script],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(3)
+    ]
+    # When they open the views
+    for worker in workers:
+        assert worker.stdin is not None
+        worker.stdin.write("go\n")
+        worker.stdin.flush()
+    outcomes = [worker.communicate(timeout=120) for worker in workers]
+
+    # Then all of them can
+    assert [worker.returncode for worker in workers] == [0, 0, 0], outcomes
+    engine = view_engine(parse_database_url(postgres_schema_url))
+    assert all(found == [(1, "active")] for found in _generations(engine).values())
+    engine.dispose()
