@@ -6,6 +6,7 @@ later, which freezegun would have swapped for its fakes in tests).
 """
 
 from importlib.resources import files
+from typing import Any
 from uuid import UUID
 
 from fastapi import FastAPI
@@ -14,7 +15,9 @@ from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel
 
 from adapters.bootstrap import System, build_system
-from adapters.web import errors
+from adapters.web import errors, outage
+from adapters.web.body import BodyLimit
+from adapters.web.body import max_body_bytes as max_body_bytes_of
 from adapters.web.breaches import conformance_breaches
 from adapters.web.commands import command_router
 from adapters.web.context import BreachProvider, CurrentToken, WebContext
@@ -25,6 +28,9 @@ from adapters.web.tokens import TokenStore
 from salesdomain.sop import Role
 
 STATIC = files("adapters.web") / "static"
+PAGE: dict[int | str, dict[str, Any]] = {
+    k: v for k, v in errors.ERROR_RESPONSES.items() if k in (400, 413)
+}
 
 
 class MeOut(BaseModel):
@@ -39,10 +45,13 @@ def create_app(
     *,
     open_breaches: BreachProvider | None = None,
     tokens: TokenStore | None = None,
+    max_body_bytes: int | None = None,
 ) -> FastAPI:
     """The web API over ``system``.  ``open_breaches(as_at)`` answers the open breaches
     of SOP time limits (without it, ``/views/breaches`` answers 503); ``tokens`` is
-    by default a store in the views' database."""
+    by default a store in the views' database; a request body over ``max_body_bytes``
+    (default: ``$SALESDOMAIN_MAX_BODY_BYTES``, else 2 MiB) is refused unread (413)."""
+    limit = max_body_bytes_of(max_body_bytes)
     app = FastAPI(
         title="salesdomain",
         summary="The sales SOP as executable, auditable software: commands and views.",
@@ -50,6 +59,8 @@ def create_app(
     )
     app.state.context = WebContext(system, tokens or TokenStore(system.views.engine), open_breaches)
     errors.install(app)
+    outage.install(app)
+    app.add_middleware(BodyLimit, max_bytes=limit)
     app.include_router(command_router())
     app.include_router(pipeline_router)
     app.include_router(reports_router)
@@ -66,7 +77,7 @@ def create_app(
             token_id=token.token_id,
         )
 
-    @app.get("/dashboard", response_class=HTMLResponse, tags=["dashboard"])
+    @app.get("/dashboard", response_class=HTMLResponse, tags=["dashboard"], responses=PAGE)
     def dashboard() -> HTMLResponse:
         """The managers' dashboard (asks for an API token; data from the read endpoints)."""
         return HTMLResponse((STATIC / "dashboard.html").read_text(encoding="utf-8"))

@@ -25,17 +25,21 @@ class WebContext:
     system: System
     tokens: TokenStore
     open_breaches: BreachProvider | None = None
-    _catching_up: threading.Lock = field(default_factory=threading.Lock)
+    _catching_up: dict[str, threading.Lock] = field(default_factory=dict)
+    _locks: threading.Lock = field(default_factory=threading.Lock)
 
     def view(self, name: str) -> tuple[Engine, dict[str, Table], int]:
         """A view caught up with the log (read-your-writes): its engine, tables and the
-        log position it shows.  ``ViewStopped`` if it stopped on an event."""
+        log position it shows.  Only that view is caught up, so a view that stopped on
+        an event (``ViewStopped``: which, on what, why) leaves the others serving."""
         views = self.system.views
-        with self._catching_up:  # one catch-up at a time; the others then find it done
-            views.catch_up()
+        with self._locks:
+            lock = self._catching_up.setdefault(name, threading.Lock())
+        with lock:  # one catch-up of a view at a time; the others then find it done
+            views.catch_up(only=[name])
         stopped = views.stopped.get(name)
         if stopped is not None:
-            raise ViewStopped(f"the {name} view stopped and shows old figures: {stopped}")
+            raise ViewStopped(name, stopped.position, stopped.event, stopped.reason)
         runner = views.runner(name)
         return runner.engine, runner.tables(), runner.position()
 

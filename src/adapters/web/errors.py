@@ -5,6 +5,7 @@ Every error body is ``{"error": kind, "message": one line naming the field or SO
 
 | status | kind | raised by |
 |---|---|---|
+| 400 | ``malformed_body`` | a body that is not JSON (``line``, ``column``, ``offset``) |
 | 401 | ``unauthenticated`` | no, unknown or revoked API token |
 | 403 | ``not_authorised`` | ``NotAuthorised`` (the actor's role may not perform the step) |
 | 404 | ``record_not_found`` / ``not_found`` | ``RecordNotFound``; an unknown path |
@@ -13,13 +14,17 @@ Every error body is ``{"error": kind, "message": one line naming the field or SO
 | 409 | ``record_already_exists`` | ``RecordAlreadyExists`` |
 | 409 | ``command_id_reused`` | ``CommandIdReused`` |
 | 409 | ``concurrency_conflict`` | ``ConcurrencyConflict`` (send it again) |
+| 413 | ``body_too_large`` | a body over the limit (``adapters.web.body``) |
 | 422 | ``invalid_command`` | ``InvalidCommand`` and FastAPI's own validation of a command |
 | 422 | ``invalid_request`` | a read's bad parameter (FastAPI's validation, ``InvalidQuery``) |
-| 503 | ``not_configured`` / ``view_stopped`` | a view that is not configured or stopped |
+| 503 | ``store_unavailable`` | the database cannot be reached (``adapters.web.outage``) |
+| 503 | ``view_stopped`` | the view read stopped on an event (``view``, ``event``, ``reason``) |
+| 503 | ``not_configured`` | a read the server was not set up to answer |
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -41,12 +46,31 @@ from salesdomain.errors import (
 )
 
 
+class ErrorJSON(JSONResponse):
+    """JSON that can always be sent: a lone surrogate a client put in a field name (not
+    text, so not UTF-8) is sent escaped, as ``\\udc80``, instead of failing."""
+
+    def render(self, content: Any) -> bytes:
+        try:
+            return super().render(content)
+        except UnicodeEncodeError:
+            return json.dumps(content, ensure_ascii=True, separators=(",", ":")).encode()
+
+
 def error_response(
     status: int, kind: str, message: str, headers: dict[str, str] | None = None, /, **details: Any
 ) -> JSONResponse:
-    return JSONResponse(
+    return ErrorJSON(
         {"error": kind, "message": message, **details}, status_code=status, headers=headers
     )
+
+
+def visible(text: str) -> str:
+    """``text`` on one line: control characters (line breaks, escapes) shown as
+    ``\\n``, ``\\x1b``, so a field name a client sent cannot break the message."""
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else ascii(c)[1:-1] for c in text)
 
 
 class Unauthenticated(Exception):
@@ -69,6 +93,16 @@ class InvalidQuery(Exception):
 class ViewStopped(Exception):
     """A view stopped on an event it cannot handle; its figures would be stale."""
 
+    def __init__(self, view: str, position: int, event: str, reason: str) -> None:
+        self.view = view
+        self.position = position
+        self.event = event
+        self.reason = reason
+        super().__init__(
+            f"the {view} view stopped at log position {position} on {event} and shows old "
+            f"figures: {reason}; other views are not affected (`salesdomain views status`)"
+        )
+
 
 def _problems(error: RequestValidationError) -> list[dict[str, str]]:
     """FastAPI's validation errors as (field, problem); ``body``/``query`` left out of
@@ -78,12 +112,45 @@ def _problems(error: RequestValidationError) -> list[dict[str, str]]:
         location = [str(p) for p in item.get("loc", ())]
         where = location[0] if location else ""
         path = location[1:] if where in ("body", "query", "path", "header") else location
-        problems.append({"field": ".".join(path) or where or "(request)", "problem": item["msg"]})
+        field = ".".join(path) or where or "(request)"
+        problems.append({"field": visible(field), "problem": visible(item["msg"])})
     return problems
+
+
+def _malformed(request: Request, error: RequestValidationError) -> JSONResponse | None:
+    """A body that is not JSON (400 ``malformed_body``, where it went wrong), or
+    ``None``: it was JSON, and what is wrong is its content (422)."""
+    for item in error.errors():
+        location = tuple(item.get("loc", ()))
+        if item.get("type") == "json_invalid" and len(location) == 2:
+            offset = int(location[1])
+            document = error.body if isinstance(error.body, str) else ""
+            line = document.count("\n", 0, offset) + 1
+            column = offset - (document.rfind("\n", 0, offset) + 1) + 1
+            why = visible(str(item.get("ctx", {}).get("error", "not JSON")))
+            return error_response(
+                400,
+                "malformed_body",
+                f"the body is not valid JSON: {why} at line {line}, column {column}",
+                line=line,
+                column=column,
+                offset=offset,
+            )
+        if location == ("body",) and isinstance(item.get("input"), bytes):
+            sent = visible(request.headers.get("content-type", "none"))
+            return error_response(
+                400,
+                "malformed_body",
+                f"the body must be JSON, sent as Content-Type: application/json (not {sent})",
+            )
+    return None
 
 
 def _request_invalid(request: Request, error: Exception) -> JSONResponse:
     assert isinstance(error, RequestValidationError)
+    malformed = _malformed(request, error)
+    if malformed is not None:
+        return malformed
     problems = _problems(error)
     what = request.url.path.rsplit("/", 1)[-1] or "request"
     listed = "; ".join(f"{p['field']}: {p['problem']}" for p in problems)
@@ -131,7 +198,12 @@ MAPPED: Sequence[tuple[type[Exception], int, str, Details]] = (
     (CommandIdReused, 409, "command_id_reused", lambda e: {"command_id": str(e.command_id)}),
     (ConcurrencyConflict, 409, "concurrency_conflict", lambda e: {"record_id": str(e.record_id)}),
     (NotConfigured, 503, "not_configured", _none),
-    (ViewStopped, 503, "view_stopped", _none),
+    (
+        ViewStopped,
+        503,
+        "view_stopped",
+        lambda e: {"view": e.view, "position": e.position, "event": e.event, "reason": e.reason},
+    ),
 )
 
 
@@ -150,6 +222,13 @@ def _unauthenticated(request: Request, error: Exception) -> JSONResponse:
 
 def _http(request: Request, error: Exception) -> JSONResponse:
     assert isinstance(error, HTTPException)
+    if error.status_code == 400:  # FastAPI could not read the body: not UTF-8, too deep, ...
+        cause = error.__cause__
+        why = f"{type(cause).__name__}: {cause}" if cause is not None else str(error.detail)
+        offset = {"offset": cause.start} if isinstance(cause, UnicodeDecodeError) else {}
+        return error_response(
+            400, "malformed_body", f"the body cannot be read as JSON: {visible(why)}", **offset
+        )
     kinds = {404: "not_found", 405: "method_not_allowed"}
     return error_response(
         error.status_code,
@@ -178,10 +257,24 @@ class ErrorOut(BaseModel):
 ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
     status: {"description": what, "model": ErrorOut}
     for status, what in (
+        (400, "`malformed_body`: the body is not JSON (`line`, `column`, `offset`)"),
         (401, "No, unknown or revoked API token"),
         (403, "The actor's role may not perform this SOP step"),
         (404, "The record does not exist"),
         (409, "An SOP rule, a taken id, a reused command id or a conflict"),
+        (413, "`body_too_large`: the body is over the server's limit (`limit`, bytes)"),
         (422, "Invalid data; every bad field is named"),
+        (
+            503,
+            "`store_unavailable`: the database cannot be reached, send it again after "
+            "`Retry-After` seconds (same `command_id`: recorded once); `view_stopped`: the "
+            "view read stopped on an event (`view`, `event`, `reason`); `not_configured`",
+        ),
     )
+}
+ERROR_RESPONSES[503]["headers"] = {
+    "Retry-After": {
+        "description": "Seconds to wait before sending again (with `store_unavailable`)",
+        "schema": {"type": "integer"},
+    }
 }

@@ -1,0 +1,52 @@
+"""A database that cannot be reached answers ``503 store_unavailable`` (ADR 24).
+
+Only the errors of a connection that failed or timed out are mapped, each named:
+eventsourcing's ``OperationalError``/``InterfaceError`` (how its recorders report the
+drivers' connection errors, after their own retries), SQLAlchemy's (the views and the
+tokens) and psycopg's own.  Anything else stays a bug and a 500.  The answer says when
+to send again (``Retry-After``); a command sent again with the same ``command_id`` is
+recorded at most once (the command record, ADR 3), so retrying is always safe.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import psycopg
+from eventsourcing.persistence import InterfaceError, OperationalError
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+from sqlalchemy import exc as sa
+
+from adapters.web.errors import error_response
+
+RETRY_AFTER_SECONDS = 5
+
+STORE_ERRORS: tuple[type[Exception], ...] = (
+    OperationalError,  # eventsourcing: connection lost or refused, pool timed out
+    InterfaceError,  # eventsourcing: the connection is closed
+    sa.OperationalError,  # SQLAlchemy (views, tokens): the driver's OperationalError
+    sa.InterfaceError,  # SQLAlchemy: the driver's InterfaceError (connection closed)
+    sa.TimeoutError,  # SQLAlchemy: no connection free in the pool in time
+    psycopg.OperationalError,  # psycopg used directly (the key store), pool timeouts
+)
+
+log = logging.getLogger("adapters.web")
+
+
+def _store_unavailable(request: Request, error: Exception) -> JSONResponse:
+    first = (str(error).strip().splitlines() or [type(error).__name__])[0]
+    log.warning("%s %s: the store is unavailable: %s", request.method, request.url.path, first)
+    return error_response(
+        503,
+        "store_unavailable",
+        "the database cannot be reached right now: send the request again in a while "
+        "(a command sent again with the same command_id is recorded at most once)",
+        {"Retry-After": str(RETRY_AFTER_SECONDS)},
+        retry_after=RETRY_AFTER_SECONDS,
+    )
+
+
+def install(app: FastAPI) -> None:
+    for error_class in STORE_ERRORS:
+        app.add_exception_handler(error_class, _store_unavailable)
