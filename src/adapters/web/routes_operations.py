@@ -2,14 +2,16 @@
 
 from datetime import datetime
 from enum import Enum
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
-from fastapi import APIRouter, Query
-from pydantic import AwareDatetime, BaseModel, ConfigDict, field_validator
+from fastapi import APIRouter
+from pydantic import BaseModel, ConfigDict, field_validator
 
 from adapters.web.context import Ctx, CurrentToken
 from adapters.web.errors import ERROR_RESPONSES, NotConfigured
+from adapters.web.params import AsAt
+from adapters.web.rows import row_model
 from projections.operations import (
     InspectionRow,
     ServiceCaseRow,
@@ -25,7 +27,6 @@ from salesdomain import clock
 
 router = APIRouter(prefix="/views", responses=ERROR_RESPONSES)
 OPERATIONS: list[str | Enum] = ["views: operations"]
-AsAt = Annotated[AwareDatetime | None, Query(description="The time to judge by (default: now)")]
 
 
 class TasksOut(BaseModel):
@@ -79,10 +80,16 @@ def shipments(ctx: Ctx, _: CurrentToken, as_at: AsAt = None) -> ShipmentsOut:
     return ShipmentsOut(position=position, as_at=now, rows=awaiting_shipment(engine, tables, now))
 
 
+if TYPE_CHECKING:  # the same fields, durations in seconds (adapters.web.rows)
+    ServiceCaseRowOut = ServiceCaseRow
+else:
+    ServiceCaseRowOut = row_model(ServiceCaseRow)
+
+
 class ServiceCasesOut(BaseModel):
     position: int
     as_at: datetime
-    rows: list[ServiceCaseRow]
+    rows: list[ServiceCaseRowOut]
 
 
 @router.get("/operations/service-cases", response_model=ServiceCasesOut, tags=OPERATIONS)

@@ -4,14 +4,17 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
+from uuid import UUID
 
 from fastapi import APIRouter, Depends
-from pydantic import AwareDatetime, BaseModel
+from pydantic import BaseModel
 from sqlalchemy import Engine, Table
 
 from adapters.web.context import Ctx, CurrentToken
 from adapters.web.errors import ERROR_RESPONSES
+from adapters.web.params import AsOf, name
+from adapters.web.rows import row_model
 from projections.pipeline import (
     FunnelStep,
     PipelineRow,
@@ -31,16 +34,16 @@ class PipelineFilters:
     """Which opportunities: as they stood at ``as_of`` (default: now), narrowed by owner,
     team, stage, region or industry (each optional)."""
 
-    as_of: AwareDatetime | None = None
-    owner_id: str | None = None
-    team: str | None = None
+    as_of: AsOf = None
+    owner_id: UUID | None = None
+    team: Annotated[str | None, name("The owner's team")] = None
     stage: Stage | None = None
-    region: str | None = None
-    industry: str | None = None
+    region: Annotated[str | None, name("The customer's region")] = None
+    industry: Annotated[str | None, name("The customer's industry")] = None
 
     def keep(self, row: PipelineRow) -> bool:
         wanted = {
-            "owner_id": self.owner_id,
+            "owner_id": None if self.owner_id is None else str(self.owner_id),
             "team": self.team,
             "stage": self.stage,
             "region": self.region,
@@ -50,13 +53,17 @@ class PipelineFilters:
 
 
 Filters = Annotated[PipelineFilters, Depends()]
+if TYPE_CHECKING:  # the same fields, durations in seconds (adapters.web.rows)
+    PipelineRowOut = PipelineRow
+else:
+    PipelineRowOut = row_model(PipelineRow)
 
 
 class PipelineOut(BaseModel):
     position: int
     """The log position the view shows (every event up to it is counted)."""
     as_of: datetime
-    rows: list[PipelineRow]
+    rows: list[PipelineRowOut]
 
 
 class StageOwnerValue(BaseModel):
@@ -92,7 +99,7 @@ class _Selection:
     tables: dict[str, Table]
     position: int
     as_of: datetime
-    rows: list[PipelineRow]
+    rows: list[PipelineRowOut]
 
 
 def _select(ctx: Ctx, filters: PipelineFilters) -> _Selection:

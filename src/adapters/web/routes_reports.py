@@ -9,9 +9,11 @@ from pydantic import AwareDatetime, BaseModel
 
 from adapters.web.context import Ctx, CurrentToken
 from adapters.web.errors import ERROR_RESPONSES, InvalidQuery
+from adapters.web.params import PERIOD_LIMIT, STEP_PATTERN, day, moment, periods
 from projections.audit import AuditEntry, query_audit
 from projections.kpi import Grain, GroupBy, KpiRow, kpi_table
 from salesdomain import clock
+from salesdomain.bounds import is_currency
 
 router = APIRouter(prefix="/views", responses=ERROR_RESPONSES)
 
@@ -31,17 +33,32 @@ def kpi(
     _: CurrentToken,
     grain: Grain = "month",
     by: GroupBy = "total",
-    since: Annotated[date | None, Query(description="First day (default: 1 January)")] = None,
-    until: Annotated[date | None, Query(description="Last day (default: today)")] = None,
-    currency: Annotated[str | None, Query(description="Needed if several are used")] = None,
+    since: Annotated[date | None, day("First day (default: 1 January of until)")] = None,
+    until: Annotated[date | None, day("Last day (default: today)")] = None,
+    currency: Annotated[
+        str | None,
+        Query(
+            pattern="^[A-Z]{3}$",
+            description="ISO 4217 code; needed if the figures are in several currencies",
+        ),
+    ] = None,
 ) -> KpiOut:
-    """The KPIs of every period of ``grain`` overlapping ``since``..``until``, one row per
-    group ``by`` (rep, team, region, industry, product or total), with growth from the
-    previous period, the targets set and their attainment."""
+    """The KPIs of every period of ``grain`` overlapping ``since``..``until`` (at most
+    3,660 periods), one row per group ``by`` (rep, team, region, industry, product or
+    total), with growth from the previous period, the targets set and their
+    attainment."""
     until = until or clock.now().date()
     since = since or until.replace(month=1, day=1)
     if until < since:
         raise InvalidQuery("until", f"{until} is before since ({since})")
+    if periods(since, until, grain) > PERIOD_LIMIT:
+        raise InvalidQuery(
+            "until",
+            f"{since}..{until} has more than {PERIOD_LIMIT:,} periods of a {grain}: "
+            "ask for a shorter span or a longer grain",
+        )
+    if currency is not None and not is_currency(currency):
+        raise InvalidQuery("currency", f"{currency} is not an ISO 4217 currency code")
     engine, tables, position = ctx.view("kpi")
     try:
         rows = kpi_table(
@@ -63,10 +80,13 @@ def audit(
     _: CurrentToken,
     aggregate_id: Annotated[UUID | None, Query(description="One record")] = None,
     actor_id: Annotated[UUID | None, Query(description="One employee")] = None,
-    sop_step: Annotated[str | None, Query(description='A step or section: "2.3"')] = None,
+    sop_step: Annotated[
+        str | None,
+        Query(max_length=16, pattern=STEP_PATTERN, description='A step or section: "2.3"'),
+    ] = None,
     correlation_id: Annotated[UUID | None, Query(description="One business case")] = None,
-    since: Annotated[AwareDatetime | None, Query(description="From (included)")] = None,
-    until: Annotated[AwareDatetime | None, Query(description="To (excluded)")] = None,
+    since: Annotated[AwareDatetime | None, moment("From (included)")] = None,
+    until: Annotated[AwareDatetime | None, moment("To (excluded)")] = None,
     limit: Annotated[int, Query(ge=1, le=10_000)] = 1000,
 ) -> AuditOut:
     """Who did which SOP step, when, under which command, in log order."""
