@@ -29,6 +29,33 @@
     return body;
   }
 
+  // A view that stopped on an event answers 503 view_stopped: its panels say which view,
+  // on which event and why, in place of their charts; the other panels still draw.
+  const isStopped = (error) => error.status === 503 && error.body?.error === "view_stopped";
+  const stoppedText = (b) =>
+    `The ${b.view} view stopped at log position ${b.position} on ${b.event}: ${b.reason}. ` +
+    "Its figures are not shown; the other panels are up to date.";
+  async function panel(charts, draw) {
+    try {
+      await draw();
+    } catch (error) {
+      if (!isStopped(error)) throw error;
+      for (const name of charts) {
+        Charts.empty(chart(name), stoppedText(error.body));
+        chart(name).dataset.stopped = error.body.view;
+      }
+    }
+  }
+
+  async function stoppedViews() {
+    const views = (await api("/views/status")).views.filter((v) => v.error);
+    const banner = $("stopped");
+    banner.hidden = !views.length;
+    banner.dataset.views = views.map((v) => v.name).join(" ");
+    banner.textContent = views.map((v) => `View ${v.name} stopped at log position ` +
+      `${v.error_position} on ${v.error_event}: ${v.error}`).join(" · ");
+  }
+
   const today = new Date().toISOString().slice(0, 10);
   $("since").value = `${today.slice(0, 4)}-01-01`;
   $("until").value = today;
@@ -54,7 +81,7 @@
       `${r.customer_name}: ${r.title} (${r.stage.replaceAll("_", " ")}, ${r.owner_name})`,
       r.opportunity_id)));
     if (chosen && rows.some((r) => r.opportunity_id === chosen)) select.value = chosen;
-    await trail();
+    await panel(["audit"], trail);
   }
 
   async function revenue() {
@@ -87,9 +114,12 @@
       else Charts.stacked(chart("breaches"), steps, ["open", "late"],
         (s, kind) => String(found.filter((b) => b.step === s && (b.actual ? "late" : "open") === kind).length));
     } catch (error) {
-      if (error.status !== 503) throw error;
+      if (error.body?.error !== "not_configured") throw error;
       Charts.empty(chart("breaches"), "Conformance checks not configured on this server.");
     }
+  }
+
+  async function serviceBreaches() {
     const cases = (await api("/views/operations/service-cases", { breached_only: "true", as_at: asAt() })).rows;
     const hours = (c) => {
       const end = c.responded_at ? Date.parse(c.responded_at) : Date.now();
@@ -123,7 +153,14 @@
     try {
       const me = await api("/me");
       $("who").textContent = `${me.name} (${me.role.replaceAll("_", " ")})`;
-      await Promise.all([pipeline(), revenue(), attainment(), breaches()]);
+      const drawn = await Promise.allSettled([
+        panel(["funnel", "stage-owner"], pipeline), panel(["revenue"], revenue),
+        panel(["attainment"], attainment), breaches(),
+        panel(["service-breaches"], serviceBreaches),
+      ]);
+      await stoppedViews();  // after the reads, which find the stops
+      const failed = drawn.find((result) => result.status === "rejected");
+      if (failed) throw failed.reason;
       $("status").textContent = `Updated ${new Date().toLocaleTimeString()}`;
       document.body.dataset.ready = "true";
     } catch (error) {
@@ -139,9 +176,10 @@
     refresh();
   });
   $("refresh").addEventListener("click", refresh);
-  $("case").addEventListener("change", () => trail().catch((e) => { $("status").textContent = e.message; }));
-  $("attainment-period").addEventListener("change", attainment);
-  $("attainment-grain").addEventListener("change", attainment);
-  $("grain").addEventListener("change", revenue);
+  $("case").addEventListener("change",
+    () => panel(["audit"], trail).catch((e) => { $("status").textContent = e.message; }));
+  $("attainment-period").addEventListener("change", () => panel(["attainment"], attainment));
+  $("attainment-grain").addEventListener("change", () => panel(["attainment"], attainment));
+  $("grain").addEventListener("change", () => panel(["revenue"], revenue));
   refresh();
 })();

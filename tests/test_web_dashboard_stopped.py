@@ -1,0 +1,89 @@
+"""The dashboard with a stopped view, in a real browser: the pipeline's panels say which
+view stopped, on which event and why; the banner lists it; the other panels draw."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator
+from typing import Any
+from uuid import uuid4
+
+import pytest
+from freezegun import freeze_time
+
+from adapters.bootstrap import System, build_system
+from adapters.web import create_app
+from projections.audit import AuditTrail
+from projections.kpi import Kpi
+from projections.log import ApplicationLog
+from projections.operations import Operations
+from projections.read_models import ReadModels
+from tests import builders as b
+from tests.conftest import FREEZEGUN_TRANSCODINGS
+from tests.test_dashboard_browser import ARGS, CHROMIUM, _free_port, _need_browser
+from tests.test_web_outage import PipelineStoppingOnOpened
+from tests.web_support import Web, founded
+
+
+@pytest.fixture
+def served(tmp_path: Any) -> Iterator[tuple[str, str]]:
+    """A SQLite store with one opened opportunity, whose pipeline view cannot handle
+    it, served by uvicorn; a token of the representative."""
+    import uvicorn
+
+    _need_browser()
+    url = f"sqlite:///{tmp_path}/stopped.db"
+    system = build_system(url, extra_transcodings=FREEZEGUN_TRANSCODINGS)
+    views = [AuditTrail(), PipelineStoppingOnOpened(), Kpi(), Operations()]
+    broken = System(system.app, ReadModels(system.views.engine, ApplicationLog(system.app), views))
+    web = Web(broken)
+    with freeze_time("2026-03-02 09:00:00+00:00"):
+        founded(web, [(b.register(), b.ALICE)])
+        reg = b.register()
+        for command, actor in b.qualified_customer(reg):
+            web.send(command, actor)
+        web.send(b.open_opportunity(b.customer_id(reg), uuid4()), b.ALICE)
+        secret = web.token(b.ALICE)
+    port = _free_port()
+    config = uvicorn.Config(create_app(broken), host="127.0.0.1", port=port, log_level="warning")
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started and time.monotonic() < deadline:
+        time.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{port}", secret
+    finally:
+        server.should_exit = True
+        thread.join(timeout=30)
+        broken.close()
+
+
+def test_the_dashboard_names_the_stopped_view_and_draws_the_others(
+    served: tuple[str, str],
+) -> None:
+    base, secret = served
+    with _need_browser()() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 900})
+            page.goto(f"{base}/dashboard?token={secret}")
+            page.wait_for_selector("body[data-ready=true]", timeout=30_000)
+            banner = page.locator("#stopped")
+            assert banner.is_visible()
+            assert banner.get_attribute("data-views") == "pipeline"
+            assert "Opportunity.Opened" in banner.inner_text()
+            for name in ("funnel", "stage-owner"):
+                panel = page.locator(f"[data-chart={name}]")
+                assert panel.get_attribute("data-stopped") == "pipeline"
+                text = panel.inner_text()
+                assert "The pipeline view stopped at log position" in text
+                assert "no column for this opportunity's region" in text
+            for name in ("revenue", "attainment", "service-breaches"):
+                assert page.locator(f"[data-chart={name}]").get_attribute("data-stopped") is None
+            assert page.locator("[data-chart=revenue] svg").count() == 1
+            assert page.locator("#status").inner_text().startswith("Updated")
+        finally:
+            browser.close()
