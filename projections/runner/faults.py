@@ -42,3 +42,14 @@ def is_unavailable(error: BaseException, dbapi: Any) -> bool:
 def stops_the_view(error: BaseException, dbapi: Any) -> bool:
     """Applying an event failed for a reason of the event's own: stop the view at it."""
     return isinstance(error, Exception) and not is_unavailable(error, dbapi)
+
+
+def as_raised(error: BaseException, dbapi: Any) -> BaseException:
+    """The error to raise for a database that could not go on: the driver's own error
+    (the views write through the DBAPI cursor, ADR 12) wrapped as SQLAlchemy wraps it
+    (``sqlalchemy.exc.OperationalError``, ``InterfaceError``, ...), so a caller needs to
+    know one family of errors for the views, whatever the store."""
+    if isinstance(error, dbapi.Error) and not isinstance(error, sa.DBAPIError):
+        wrapped: BaseException = sa.DBAPIError.instance(None, None, error, dbapi.Error)
+        return wrapped
+    return error

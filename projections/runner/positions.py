@@ -5,14 +5,14 @@ cannot apply stopping that view with a report in its status row."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, NoReturn
 
 from sqlalchemy import and_, select, update
 from sqlalchemy.engine import Connection
 
 from projections.changes import RowChange
 from projections.projection import event_name
-from projections.runner.faults import stops_the_view
+from projections.runner.faults import as_raised, stops_the_view
 from projections.runner.generations import _Generations
 from projections.runner.state import _now, projection_state
 from projections.runner.stopped import ProjectionStopped, error_text
@@ -82,8 +82,9 @@ class _Positions(_Generations):
             try:
                 applied = self._commit(generation, start, reached, changes)
             except Exception as error:
-                if not stops_the_view(error, self.engine.dialect.loaded_dbapi):
-                    raise
+                dbapi = self.engine.dialect.loaded_dbapi
+                if not stops_the_view(error, dbapi):
+                    _raise(error, dbapi)
                 applied, refused = self._one_by_one(
                     [item for item in page if item[0] <= reached], start, generation
                 )
@@ -108,8 +109,9 @@ class _Positions(_Generations):
                 if not self._commit(generation, at, position, changes):
                     return False, None  # another runner is applying them
             except Exception as error:
-                if not stops_the_view(error, self.engine.dialect.loaded_dbapi):
-                    raise
+                dbapi = self.engine.dialect.loaded_dbapi
+                if not stops_the_view(error, dbapi):
+                    _raise(error, dbapi)
                 return True, (position, event_name(event), error)
             at = position
         return True, None
@@ -157,3 +159,11 @@ class _Positions(_Generations):
                     updated_at=_now(),
                 )
             )
+
+
+def _raise(error: Exception, dbapi: Any) -> NoReturn:
+    """Raise an error of the database itself (see ``faults.as_raised``)."""
+    wrapped = as_raised(error, dbapi)
+    if wrapped is error:
+        raise error
+    raise wrapped from error
