@@ -20,7 +20,7 @@ HANA = uuid5(NS, "Hana Li")
 class Cli:
     """Invokes the CLI on ``url``.  On ``memory://`` every invocation shares one
     system (handed to the commands as the system factory); on files and PostgreSQL
-    each builds its own, like separate processes."""
+    each builds its own, like separate processes, unless a test set ``shared``."""
 
     url: str
     shared: System | None = None
@@ -29,7 +29,7 @@ class Cli:
     def __call__(self, *args: str, input: str | None = None, db: bool = True) -> Result:
         argv = [*args, "--database-url", self.url] if db else list(args)
         obj = None
-        if self.url.startswith("memory"):
+        if self.url.startswith("memory") or self.shared is not None:
             if self.shared is None:
                 self.shared = build_system(self.url)
             obj = lambda url: self.shared  # noqa: E731

@@ -9,7 +9,7 @@ from uuid import UUID
 from sqlalchemy import select
 
 from adapters.bootstrap import System
-from adapters.cli.common import ExitCode, Failure
+from adapters.cli.common import ExitCode, Failure, caught_up
 from salesdomain.errors import RecordNotFound
 from salesdomain.people.commands import EnrolEmployee
 from salesdomain.people.employee import Employee
@@ -27,8 +27,8 @@ class StaffMember:
 
 def staff(system: System) -> list[StaffMember]:
     """Every employee on record (from the KPI view's employees, brought up to date)."""
+    caught_up(system, "kpi")
     runner = system.views.runner("kpi")
-    runner.catch_up()
     employees = runner.tables()["employees"]
     with runner.engine.connect() as conn:
         rows = conn.execute(select(employees).order_by(employees.c.name)).all()

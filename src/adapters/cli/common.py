@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import re
 import sys
+import unicodedata
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import UTC, date, datetime
-from decimal import Decimal
+from datetime import UTC, date, datetime, time
+from decimal import Decimal, DecimalException
 from enum import Enum, IntEnum
 from typing import Annotated, Any
 from uuid import UUID
@@ -17,13 +19,17 @@ from uuid import UUID
 import psycopg
 import typer
 from eventsourcing.persistence import InterfaceError, OperationalError
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
 from rich.console import Console
 from rich.markup import escape
-from sqlalchemy.exc import OperationalError as SqlOperationalError
+from rich.text import Text
+from sqlalchemy import exc as sa
 
 from adapters.bootstrap import System, build_system
 from adapters.store import BadDatabaseUrl
+from projections.runner import ProjectionStopped
+from salesdomain.bounds import FIRST_DAY, LAST_DAY
+from salesdomain.commands import problems_of
 from salesdomain.errors import (
     AlreadyRegistered,
     CommandIdReused,
@@ -84,17 +90,46 @@ class Failure(Exception):
         self.details = details
 
 
+_BIDI = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def _hidden(character: str) -> bool:
+    """A character that must not reach a terminal raw: a control character (C0 but tab
+    and line break, DEL, C1: escape sequences start with these), a lone surrogate (not
+    text) or a bidirectional override (text that displays other than it reads)."""
+    if character in "\n\t":
+        return False
+    return character in _BIDI or unicodedata.category(character) in ("Cc", "Cs")
+
+
+def visible(text: str) -> str:
+    """``text`` with every such character shown as its escape (``\\x1b``, ``\\u202e``):
+    text stored before the domain refused them must not clear a screen, retitle a
+    terminal or reorder a line when printed."""
+    if text.isprintable():
+        return text
+    return "".join(ascii(c)[1:-1] if _hidden(c) else c for c in text)
+
+
+class SafeConsole(Console):
+    """A rich console that shows control characters as escapes: every string it prints
+    (a line, a table's cell or title) passes through ``visible`` first."""
+
+    def render_str(self, text: str, **options: Any) -> Text:
+        return super().render_str(visible(text), **options)
+
+
 def out() -> Console:
     """Standard output.  Stored data is printed as it is: no markup or emoji codes are
-    read in it ("[erased]" stays); a line that is styled says ``markup=True`` and
-    escapes its data."""
-    return Console(
+    read in it ("[erased]" stays), control characters are shown as escapes; a line that
+    is styled says ``markup=True`` and escapes its data."""
+    return SafeConsole(
         width=None if sys.stdout.isatty() else 150, highlight=False, markup=False, emoji=False
     )
 
 
 def err() -> Console:
-    return Console(
+    return SafeConsole(
         stderr=True,
         width=None if sys.stderr.isatty() else 150,
         highlight=False,
@@ -132,12 +167,30 @@ def reported(as_json: bool = False) -> Iterator[None]:
         report_failure(type(error).__name__, exit_code_for(error), headline, details, as_json)
     except SalesDomainError as error:
         report_failure(type(error).__name__, exit_code_for(error), str(error), (), as_json)
+    except ValidationError as error:  # a value built from options: every bad field named
+        invalid = InvalidCommand(error.title, problems_of(error))
+        many = len(invalid.problems) > 1
+        details = tuple(str(p) for p in invalid.problems) if many else ()
+        headline = _headline(invalid) if many else str(invalid)
+        report_failure("InvalidCommand", ExitCode.INVALID_DATA, headline, details, as_json)
+    except (OverflowError, DecimalException) as error:  # a number or a date out of range
+        report_failure(
+            "InvalidCommand",
+            ExitCode.INVALID_DATA,
+            f"a number or date is out of range: {error}",
+            (),
+            as_json,
+        )
+    except ProjectionStopped as stopped:
+        report_failure("ViewStopped", ExitCode.VIEW_STOPPED, stopped_message(stopped), (), as_json)
     except BadDatabaseUrl as error:
         report_failure("BadDatabaseUrl", ExitCode.USAGE, str(error), (), as_json)
     except (
         OperationalError,
         InterfaceError,
-        SqlOperationalError,
+        sa.OperationalError,
+        sa.InterfaceError,
+        sa.TimeoutError,
         psycopg.OperationalError,
     ) as error:
         first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
@@ -148,6 +201,25 @@ def reported(as_json: bool = False) -> Iterator[None]:
             (),
             as_json,
         )
+
+
+def stopped_message(stopped: ProjectionStopped) -> str:
+    return (
+        f"the {stopped.name} view stopped at log position {stopped.position} on "
+        f"{stopped.event}: {stopped.reason}; its figures would be out of date "
+        f"(`salesdomain views status`; `views rebuild --view {stopped.name}` once fixed)"
+    )
+
+
+def caught_up(system: System, *names: str) -> None:
+    """The views ``names`` brought up to the head of the log (a one-shot process has no
+    follower); ``ProjectionStopped`` (exit 10) if one of them stopped on an event.
+    The other views are not touched, so a stopped one stops only its own reads."""
+    system.views.catch_up(only=names)
+    for name in names:
+        stopped = system.views.stopped.get(name)
+        if stopped is not None:
+            raise stopped
 
 
 def _headline(error: InvalidCommand) -> str:
@@ -186,17 +258,28 @@ def open_system(ctx: typer.Context, url: str | None) -> Iterator[System]:
             system.close()
 
 
+FIRST_MOMENT = datetime.combine(FIRST_DAY, time(), UTC)
+LAST_MOMENT = datetime.combine(LAST_DAY, time.max, UTC)
+
+
 def when(text: str | None, option: str) -> datetime | None:
-    """A date or date and time given on the command line (UTC unless it says)."""
+    """A date or date and time given on the command line (UTC unless it says), between
+    ``salesdomain.bounds.FIRST_DAY`` and ``LAST_DAY``."""
     if text is None:
         return None
     try:
         moment = datetime.fromisoformat(text)
     except ValueError:
         raise Failure(
-            ExitCode.USAGE, f"{option}: '{text}' is not a date or time (YYYY-MM-DD[THH:MM])"
+            ExitCode.USAGE,
+            f"{option}: '{visible(text)}' is not a date or time (YYYY-MM-DD[THH:MM])",
         ) from None
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    moment = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    if not FIRST_MOMENT <= moment <= LAST_MOMENT:
+        raise Failure(
+            ExitCode.USAGE, f"{option}: '{text}' is not between {FIRST_DAY} and {LAST_DAY}"
+        )
+    return moment
 
 
 def plain(value: Any) -> Any:
@@ -222,5 +305,12 @@ def plain(value: Any) -> Any:
     return value
 
 
+_UNSAFE = re.compile("[\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+
+
 def print_json(data: Any) -> None:
-    print(json.dumps(plain(data), indent=2, sort_keys=True, ensure_ascii=False))
+    """``data`` as JSON, readable (non-ASCII letters as they are) and safe to print: the
+    control characters JSON leaves raw (DEL, C1), bidirectional overrides and lone
+    surrogates are written as ``\\u`` escapes too."""
+    text = json.dumps(plain(data), indent=2, sort_keys=True, ensure_ascii=False)
+    print(_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text))

@@ -1,6 +1,7 @@
 """Reading figures: the pipeline and the KPI tables.
 
-Every read brings the views up to date first (a one-shot process has no follower)."""
+Every read brings the view it reads up to date first (a one-shot process has no
+follower); a view that stopped on an event is an error naming it (exit 10)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,6 @@ from datetime import UTC, date, datetime
 from typing import Annotated, Any, Literal
 
 import typer
-from rich.markup import escape
 from rich.table import Table
 from sqlalchemy import func, select
 
@@ -18,7 +18,7 @@ from adapters.cli.common import (
     ExitCode,
     Failure,
     JsonOutput,
-    err,
+    caught_up,
     open_system,
     out,
     print_json,
@@ -29,15 +29,7 @@ from adapters.cli.tables import funnel_table, kpi_rows_table
 from adapters.demo import PipelineSummary, pipeline_summary
 from projections.kpi import KpiRow, kpi_table
 from projections.pipeline import PipelineRow, pipeline_as_of
-
-
-def caught_up(system: System) -> None:
-    system.views.catch_up()
-    for name, stopped in system.views.stopped.items():
-        err().print(
-            f"[yellow]warning:[/yellow] view {name} is behind: {escape(str(stopped))}",
-            markup=True,
-        )
+from salesdomain.bounds import is_currency
 
 
 def pipeline(
@@ -49,7 +41,7 @@ def pipeline(
     """The pipeline (SOP 4.2.3): every opportunity's stage and amounts, and the funnel."""
     with reported(as_json), open_system(ctx, database_url) as system:
         at = when(as_of, "--as-of") or datetime.now(UTC)
-        caught_up(system)
+        caught_up(system, "pipeline")
         rows, summary = pipeline_rows(system, at)
     if as_json:
         print_json({"as_of": at, "opportunities": rows, "summary": summary})
@@ -106,7 +98,7 @@ def kpi(
     """KPI tables (SOP 3.3.1, 4.2.1): results, customers and process figures by period
     and dimension, with growth and attainment of targets."""
     with reported(as_json), open_system(ctx, database_url) as system:
-        caught_up(system)
+        caught_up(system, "kpi")
         found = kpi_rows(system, grain, by, since, until, currency)
     if as_json:
         print_json(found)
@@ -128,7 +120,17 @@ def kpi_rows(
     start = _day(since, "--since") or first
     end = _day(until, "--until") or last
     rows: list[KpiRow] = []
+    if currency is not None and not is_currency(currency):
+        raise Failure(ExitCode.USAGE, f"--currency: '{currency}' is not an ISO 4217 code")
     if start is not None and end is not None:
+        if end < start:
+            raise Failure(ExitCode.INVALID_DATA, f"--until {end} is before --since {start}")
+        if periods(start, end, grain) > PERIOD_LIMIT:
+            raise Failure(
+                ExitCode.INVALID_DATA,
+                f"{start}..{end} has more than {PERIOD_LIMIT:,} periods of a {grain}: "
+                "give a shorter --since..--until or a longer --grain",
+            )
         try:
             rows = kpi_table(
                 runner.engine,
@@ -142,6 +144,24 @@ def kpi_rows(
         except ValueError as error:  # several currencies and none chosen
             raise Failure(ExitCode.USAGE, f"--currency: {error}") from None
     return {"grain": grain, "by": by, "since": start, "until": end, "rows": rows}
+
+
+PERIOD_LIMIT = 3_660
+"""Periods in one KPI table (ten years of days), as in the web API
+(``adapters.web.params.PERIOD_LIMIT``, not imported: the CLI starts without FastAPI)."""
+
+
+def periods(since: date, until: date, grain: str) -> int:
+    """How many periods of ``grain`` (day, month, quarter, year) overlap
+    ``since``..``until``."""
+    if grain == "day":
+        return (until - since).days + 1
+    per_year = {"month": 12, "quarter": 4, "year": 1}[grain]
+
+    def index(day: date) -> int:
+        return day.year * per_year + (day.month - 1) * per_year // 12
+
+    return index(until) - index(since) + 1
 
 
 def show_kpi(found: dict[str, Any], title: str) -> None:

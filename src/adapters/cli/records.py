@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Annotated
@@ -15,13 +16,14 @@ from adapters.cli.actors import employee, staff
 from adapters.cli.common import (
     DatabaseUrl,
     JsonOutput,
+    caught_up,
     open_system,
     out,
     print_json,
     reported,
+    visible,
     when,
 )
-from adapters.cli.reading import caught_up
 from adapters.cli.tables import history_table
 from adapters.demo import history_lines
 from projections.audit import AuditEntry, query_audit
@@ -29,11 +31,23 @@ from salesdomain.errors import RecordNotFound
 
 RecordFilter = Annotated[UUID | None, typer.Option(help="One record's entries.")]
 ActorFilter = Annotated[str | None, typer.Option(help="Employee id or name.")]
-StepFilter = Annotated[str | None, typer.Option(help="SOP step or section, e.g. 2.3.2 or 2.4.")]
+STEP = re.compile(r"[0-9]{1,2}(\.[0-9]{1,2}){0,3}")
+
+
+def _step(text: str | None) -> str | None:
+    if text is not None and not STEP.fullmatch(text):
+        raise typer.BadParameter(f"'{visible(text)}' is not an SOP step or section (2.3.2, 2.4)")
+    return text
+
+
+StepFilter = Annotated[
+    str | None,
+    typer.Option(help="SOP step or section, e.g. 2.3.2 or 2.4.", callback=_step),
+]
 CaseFilter = Annotated[UUID | None, typer.Option(help="Business case (correlation id).")]
 SinceFilter = Annotated[str | None, typer.Option(help="From this time (included).")]
 UntilFilter = Annotated[str | None, typer.Option(help="Before this time.")]
-Limit = Annotated[int, typer.Option(min=1, help="At most this many entries.")]
+Limit = Annotated[int, typer.Option(min=1, max=10_000, help="At most this many entries.")]
 
 
 @dataclass(frozen=True)
@@ -65,7 +79,7 @@ def audit(
     wanted = AuditFilters(record, actor, step, case, since, until, limit)
     with reported(as_json), open_system(ctx, database_url) as system:
         actor_id = actor_filter(system, wanted)
-        caught_up(system)
+        caught_up(system, "audit")
         entries = audit_entries(system, wanted, actor_id)
     if as_json:
         print_json(entries)

@@ -57,6 +57,9 @@ def read_json(path: str) -> Any:
             ExitCode.BAD_FILE,
             f"{where} is not valid JSON: {error.msg} at line {error.lineno} column {error.colno}",
         ) from None
+    except (ValueError, RecursionError) as error:  # a number of 5,000 digits; [[[[...]]]]
+        what = "nested too deeply" if isinstance(error, RecursionError) else str(error)
+        raise Failure(ExitCode.BAD_FILE, f"{where} cannot be read as JSON: {what}") from None
 
 
 def run(
