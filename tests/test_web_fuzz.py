@@ -11,7 +11,7 @@ anything the API accepted.
 
 Budget: ``SALESDOMAIN_FUZZ_EXAMPLES`` examples per operation and mode (default 25)
 within ``SALESDOMAIN_FUZZ_SECONDS`` per store (default 120, shared evenly by the
-operations left).
+operations left); the same examples every run unless ``SALESDOMAIN_FUZZ_RANDOM=1``.
 """
 
 from __future__ import annotations
@@ -52,6 +52,7 @@ from salesdomain.values import Actor, Money
 
 EXAMPLES = int(os.environ.get("SALESDOMAIN_FUZZ_EXAMPLES", "25"))
 SECONDS = float(os.environ.get("SALESDOMAIN_FUZZ_SECONDS", "120"))
+RANDOM = os.environ.get("SALESDOMAIN_FUZZ_RANDOM") == "1"  # new examples each run
 CHECKS = [
     not_a_server_error,
     status_code_conformance,
@@ -163,7 +164,7 @@ def _fuzz(
         max_examples=EXAMPLES,
         deadline=None,
         database=None,
-        derandomize=True,
+        derandomize=not RANDOM,
         phases=[Phase.explicit, Phase.generate],
         suppress_health_check=list(HealthCheck),
     )
