@@ -207,3 +207,13 @@ def test_a_stopped_view_is_exit_10_naming_it_and_the_others_still_answer(broken:
     assert broken("kpi").exit_code == 0
     assert broken("story", str(opp)).exit_code == 0
     assert broken("staff").exit_code == 0
+
+
+def test_serve_refuses_a_body_limit_that_is_not_a_number(
+    cli: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SALESDOMAIN_MAX_BODY_BYTES", "two megabytes")
+    result = cli("serve", "--port", "1")
+    assert result.exit_code == 2, result.output
+    assert "SALESDOMAIN_MAX_BODY_BYTES must be a number of bytes" in result.stderr
+    assert cli("serve", "--max-body-bytes", "0").exit_code == 2

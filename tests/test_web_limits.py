@@ -20,6 +20,7 @@ from freezegun import freeze_time
 from adapters.bootstrap import build_system
 from adapters.web import create_app
 from adapters.web.body import DEFAULT_MAX_BODY_BYTES, MAX_BODY_VARIABLE
+from adapters.web.errors import error_response
 from tests import builders as b
 from tests.web_support import Web, founded, web_on
 
@@ -229,3 +230,8 @@ def test_uvicorn_answers_413_once_a_chunked_body_passes_the_limit(port: int) -> 
             sent += CHUNK
         status, body = _answer(sock)  # then the client stops, at 2 MiB of 60 MB
     assert (status, body["error"]) == (413, "body_too_large")
+
+
+def test_an_error_body_is_sent_even_with_text_that_is_not_utf_8() -> None:
+    response = error_response(409, "sop_rule_violation", "stored before the bounds: \ud800")
+    assert json.loads(response.body)["message"] == "stored before the bounds: \ud800"

@@ -131,14 +131,30 @@ def serve(
     ctx: typer.Context,
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(min=1, max=65535, help="Port to listen on.")] = 8000,
+    max_body_bytes: Annotated[
+        int | None,
+        typer.Option(
+            min=1,
+            help="Refuse request bodies over this many bytes, unread (413) "
+            "(default: $SALESDOMAIN_MAX_BODY_BYTES, else 2 MiB).",
+            show_default=False,
+        ),
+    ] = None,
     database_url: DatabaseUrl = None,
 ) -> None:
     """Serve the web API and the dashboard (http://HOST:PORT/dashboard, /docs)."""
     import uvicorn
 
     from adapters.web.app import create_app
+    from adapters.web.body import max_body_bytes as body_limit
     from adapters.web.breaches import conformance_breaches
 
-    with reported(), open_system(ctx, database_url) as system:
-        web = create_app(system, open_breaches=conformance_breaches(system))
-        uvicorn.run(web, host=host, port=port)
+    with reported():
+        try:
+            limit = body_limit(max_body_bytes)
+        except ValueError as error:  # $SALESDOMAIN_MAX_BODY_BYTES is not a number
+            raise Failure(ExitCode.USAGE, str(error)) from None
+        with open_system(ctx, database_url) as system:
+            breaches = conformance_breaches(system)
+            web = create_app(system, open_breaches=breaches, max_body_bytes=limit)
+            uvicorn.run(web, host=host, port=port)
