@@ -20,7 +20,7 @@ from freezegun import freeze_time
 from adapters.bootstrap import build_system
 from adapters.web import create_app
 from adapters.web.body import DEFAULT_MAX_BODY_BYTES, MAX_BODY_VARIABLE
-from adapters.web.errors import error_response
+from adapters.web.responses import error_response
 from tests import builders as b
 from tests.web_support import Web, founded, web_on
 

@@ -21,6 +21,7 @@ from adapters.web.body import max_body_bytes as max_body_bytes_of
 from adapters.web.breaches import conformance_breaches
 from adapters.web.commands import command_router
 from adapters.web.context import BreachProvider, CurrentToken, WebContext
+from adapters.web.responses import ERROR_RESPONSES
 from adapters.web.routes_operations import router as operations_router
 from adapters.web.routes_pipeline import router as pipeline_router
 from adapters.web.routes_reports import router as reports_router
@@ -29,7 +30,7 @@ from salesdomain.sop import Role
 
 STATIC = files("adapters.web") / "static"
 PAGE: dict[int | str, dict[str, Any]] = {
-    k: v for k, v in errors.ERROR_RESPONSES.items() if k in (400, 413)
+    k: v for k, v in ERROR_RESPONSES.items() if k in (400, 413)
 }
 
 
@@ -67,7 +68,7 @@ def create_app(
     app.include_router(operations_router)
     app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
 
-    @app.get("/me", response_model=MeOut, tags=["auth"], responses=errors.ERROR_RESPONSES)
+    @app.get("/me", response_model=MeOut, tags=["auth"], responses=ERROR_RESPONSES)
     def me(token: CurrentToken) -> MeOut:
         """Who the token acts as."""
         return MeOut(

@@ -14,7 +14,7 @@ from pydantic import BaseModel
 
 import salesdomain.application  # noqa: F401  (imports every area, filling COMMANDS)
 from adapters.web.context import Ctx, CurrentActor
-from adapters.web.errors import ERROR_RESPONSES
+from adapters.web.responses import ERROR_RESPONSES
 from salesdomain.command_record import CommandResult
 from salesdomain.commands import COMMANDS, Command
 from salesdomain.sop import step

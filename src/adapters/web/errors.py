@@ -24,16 +24,15 @@ Every error body is ``{"error": kind, "message": one line naming the field or SO
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Sequence
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, ConfigDict
 from starlette.exceptions import HTTPException
 
+from adapters.web.responses import error_response, visible
 from salesdomain.errors import (
     AlreadyRegistered,
     CommandIdReused,
@@ -44,33 +43,6 @@ from salesdomain.errors import (
     RecordNotFound,
     SopRuleViolation,
 )
-
-
-class ErrorJSON(JSONResponse):
-    """JSON that can always be sent: a lone surrogate a client put in a field name (not
-    text, so not UTF-8) is sent escaped, as ``\\udc80``, instead of failing."""
-
-    def render(self, content: Any) -> bytes:
-        try:
-            return super().render(content)
-        except UnicodeEncodeError:
-            return json.dumps(content, ensure_ascii=True, separators=(",", ":")).encode()
-
-
-def error_response(
-    status: int, kind: str, message: str, headers: dict[str, str] | None = None, /, **details: Any
-) -> JSONResponse:
-    return ErrorJSON(
-        {"error": kind, "message": message, **details}, status_code=status, headers=headers
-    )
-
-
-def visible(text: str) -> str:
-    """``text`` on one line: control characters (line breaks, escapes) shown as
-    ``\\n``, ``\\x1b``, so a field name a client sent cannot break the message."""
-    if text.isprintable():
-        return text
-    return "".join(c if c.isprintable() else ascii(c)[1:-1] for c in text)
 
 
 class Unauthenticated(Exception):
@@ -244,37 +216,3 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(HTTPException, _http)
     for error_class, status, kind, details in MAPPED:
         app.add_exception_handler(error_class, _mapped(status, kind, details))
-
-
-class ErrorOut(BaseModel):
-    """The body of every error response (details vary by kind)."""
-
-    model_config = ConfigDict(extra="allow")
-    error: str
-    message: str
-
-
-ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
-    status: {"description": what, "model": ErrorOut}
-    for status, what in (
-        (400, "`malformed_body`: the body is not JSON (`line`, `column`, `offset`)"),
-        (401, "No, unknown or revoked API token"),
-        (403, "The actor's role may not perform this SOP step"),
-        (404, "The record does not exist"),
-        (409, "An SOP rule, a taken id, a reused command id or a conflict"),
-        (413, "`body_too_large`: the body is over the server's limit (`limit`, bytes)"),
-        (422, "Invalid data; every bad field is named"),
-        (
-            503,
-            "`store_unavailable`: the database cannot be reached, send it again after "
-            "`Retry-After` seconds (same `command_id`: recorded once); `view_stopped`: the "
-            "view read stopped on an event (`view`, `event`, `reason`); `not_configured`",
-        ),
-    )
-}
-ERROR_RESPONSES[503]["headers"] = {
-    "Retry-After": {
-        "description": "Seconds to wait before sending again (with `store_unavailable`)",
-        "schema": {"type": "integer"},
-    }
-}

@@ -18,7 +18,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 from sqlalchemy import exc as sa
 
-from adapters.web.errors import error_response
+from adapters.web.responses import error_response
 
 RETRY_AFTER_SECONDS = 5
 

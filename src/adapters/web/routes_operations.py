@@ -9,8 +9,9 @@ from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, field_validator
 
 from adapters.web.context import Ctx, CurrentToken
-from adapters.web.errors import ERROR_RESPONSES, NotConfigured
+from adapters.web.errors import NotConfigured
 from adapters.web.params import AsAt
+from adapters.web.responses import ERROR_RESPONSES
 from adapters.web.rows import row_model
 from projections.operations import (
     InspectionRow,

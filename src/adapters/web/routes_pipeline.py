@@ -12,8 +12,8 @@ from pydantic import BaseModel
 from sqlalchemy import Engine, Table
 
 from adapters.web.context import Ctx, CurrentToken
-from adapters.web.errors import ERROR_RESPONSES
 from adapters.web.params import AsOf, name
+from adapters.web.responses import ERROR_RESPONSES
 from adapters.web.rows import row_model
 from projections.pipeline import (
     FunnelStep,

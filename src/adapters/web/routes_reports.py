@@ -8,8 +8,9 @@ from fastapi import APIRouter, Query
 from pydantic import AwareDatetime, BaseModel
 
 from adapters.web.context import Ctx, CurrentToken
-from adapters.web.errors import ERROR_RESPONSES, InvalidQuery
+from adapters.web.errors import InvalidQuery
 from adapters.web.params import PERIOD_LIMIT, STEP_PATTERN, day, moment, periods
+from adapters.web.responses import ERROR_RESPONSES
 from projections.audit import AuditEntry, query_audit
 from projections.kpi import Grain, GroupBy, KpiRow, kpi_table
 from salesdomain import clock
