@@ -87,6 +87,18 @@ T = TypeVar("T")
 Items = Annotated[tuple[T, ...], Field(max_length=LIST_LENGTH)]
 """A list in a command or value object: at most ``LIST_LENGTH`` items."""
 
+
+def each_once(what: str) -> AfterValidator:
+    """A list in which each item appears once ("each topic is named once")."""
+
+    def check(items: tuple[Any, ...]) -> tuple[Any, ...]:
+        if len(set(items)) != len(items):
+            raise ValueError(f"each {what} is named once")
+        return items
+
+    return AfterValidator(check)
+
+
 Quantity = Annotated[Decimal, Field(gt=0, lt=QUANTITY_LIMIT, decimal_places=QUANTITY_PLACES)]
 """A quantity of goods (units, pieces, kilograms): above zero and below ``QUANTITY_LIMIT``."""
 

@@ -30,7 +30,7 @@ from salesdomain.people.values import (
     TrainerKind,
 )
 from salesdomain.sop import Role
-from salesdomain.values import Day, Items, Money, Name, NonEmptyStr, OptionalName, Text
+from salesdomain.values import Day, Items, Money, Name, NonEmptyStr, OptionalName, Text, each_once
 
 # ---- 3.1.1 / 3.1.2 Requisitions ------------------------------------------------------------
 
@@ -58,14 +58,7 @@ class ChooseHiringChannels(Command):
 
     SOP_STEP = "3.1.2"
     requisition_id: UUID
-    channels: Items[HiringChannel] = Field(min_length=1)
-
-    @field_validator("channels")
-    @classmethod
-    def _each_once(cls, channels: tuple[HiringChannel, ...]) -> tuple[HiringChannel, ...]:
-        if len(set(channels)) != len(channels):
-            raise ValueError("each channel is named once")
-        return channels
+    channels: Annotated[Items[HiringChannel], each_once("channel")] = Field(min_length=1)
 
 
 class CloseRequisition(Command):
@@ -193,15 +186,8 @@ class CompleteOnboardingTraining(Command):
 
     SOP_STEP = "3.2.1"
     employee_id: UUID
-    topics: Items[OnboardingTopic] = Field(min_length=1)
+    topics: Annotated[Items[OnboardingTopic], each_once("topic")] = Field(min_length=1)
     completed_on: Day
-
-    @field_validator("topics")
-    @classmethod
-    def _each_once(cls, topics: tuple[OnboardingTopic, ...]) -> tuple[OnboardingTopic, ...]:
-        if len(set(topics)) != len(topics):
-            raise ValueError("each topic is named once")
-        return topics
 
 
 class RecordTraining(Command):
