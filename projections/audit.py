@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, fields
 from datetime import datetime
@@ -147,6 +148,9 @@ def shown(row: Mapping[str, Any]) -> dict[str, Any]:
     return values
 
 
+_STEP = re.compile(r"^[0-9]{1,2}(\.[0-9]{1,2}){0,3}$")
+
+
 def query_audit(
     engine: Engine,
     table: Table,
@@ -170,7 +174,10 @@ def query_audit(
     if actor_id is not None:
         query = query.where(c.actor_id == str(actor_id))
     if sop_step is not None:
-        query = query.where((c.sop_step == sop_step) | c.sop_step.startswith(sop_step + "."))
+        if not _STEP.fullmatch(sop_step):
+            raise ValueError(f"'{sop_step[:40]}' is not an SOP step or section (e.g. 2.3.2 or 2.3)")
+        section = c.sop_step.startswith(sop_step + ".", autoescape=True)
+        query = query.where((c.sop_step == sop_step) | section)
     if aggregate_id is not None:
         query = query.where(c.aggregate_id == str(aggregate_id))
     if correlation_id is not None:

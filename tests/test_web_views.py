@@ -162,6 +162,9 @@ def test_audit_trail_filters(demo: tuple[Web, Actor]) -> None:
         answer = web.get("/views/audit", manager, **params).json()
         assert answer["entries"] == _json(list[AuditEntry], expected), chosen
         assert expected
+    for not_a_step in ("2.%", "2_4", "2.4\x00", "2.4.3\n"):  # no wildcards, no NUL bytes
+        with pytest.raises(ValueError, match="is not an SOP step"):
+            query_audit(engine, table, sop_step=not_a_step)
 
 
 def test_operations_views_and_breaches(demo: tuple[Web, Actor]) -> None:

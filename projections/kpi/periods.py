@@ -8,6 +8,23 @@ from typing import Literal
 
 Grain = Literal["day", "month", "quarter", "year"]
 
+PERIOD_LIMIT = 3_660
+"""Periods in one KPI table: ten years of days, or three hundred of months (the web
+API and the CLI refuse a longer table naming its dates)."""
+
+
+def count_periods(since: date, until: date, grain: str) -> int:
+    """How many periods of ``grain`` (day, month, quarter, year) overlap
+    ``since``..``until``, counted without listing them."""
+    if grain == "day":
+        return (until - since).days + 1
+    per_year = {"month": 12, "quarter": 4, "year": 1}[grain]
+
+    def index(day: date) -> int:
+        return day.year * per_year + (day.month - 1) * per_year // 12
+
+    return index(until) - index(since) + 1
+
 
 @dataclass(frozen=True, order=True)
 class ReportPeriod:

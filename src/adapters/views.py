@@ -7,6 +7,9 @@ from sqlalchemy.pool import StaticPool
 
 from adapters.store import StoreConfig
 
+CONNECT_TIMEOUT_SECONDS = 5
+"""How long a read waits to reach PostgreSQL before it fails (a 503 on the web)."""
+
 
 def view_engine(config: StoreConfig) -> Engine:
     """A SQLAlchemy engine on the store's database (its schema on PostgreSQL); for the
@@ -25,5 +28,7 @@ def view_engine(config: StoreConfig) -> Engine:
         f"postgresql+psycopg://{e['POSTGRES_USER']}{password}@{e['POSTGRES_HOST']}:"
         f"{e['POSTGRES_PORT']}/{e['POSTGRES_DBNAME']}"
     )
-    options = {"options": f"-csearch_path={config.schema}"} if config.schema else {}
+    options: dict[str, object] = {"connect_timeout": CONNECT_TIMEOUT_SECONDS}
+    if config.schema:
+        options["options"] = f"-csearch_path={config.schema}"
     return create_engine(url, connect_args=options, pool_pre_ping=True)

@@ -79,7 +79,10 @@ OptionalName = Annotated[
 ]
 """A name or label on one line that may be empty."""
 
-Day = Annotated[date, Field(ge=FIRST_DAY, le=LAST_DAY)]
+Day = Annotated[
+    date,
+    Field(ge=FIRST_DAY, le=LAST_DAY, description=f"A date from {FIRST_DAY} to {LAST_DAY}"),
+]
 """A business date (a visit, a delivery, a start): from ``FIRST_DAY`` to ``LAST_DAY``."""
 
 T = TypeVar("T")

@@ -28,6 +28,7 @@ from adapters.cli.common import (
 from adapters.cli.tables import funnel_table, kpi_rows_table
 from adapters.demo import PipelineSummary, pipeline_summary
 from projections.kpi import KpiRow, kpi_table
+from projections.kpi.periods import PERIOD_LIMIT, count_periods
 from projections.pipeline import PipelineRow, pipeline_as_of
 from salesdomain.bounds import is_currency
 
@@ -125,7 +126,7 @@ def kpi_rows(
     if start is not None and end is not None:
         if end < start:
             raise Failure(ExitCode.INVALID_DATA, f"--until {end} is before --since {start}")
-        if periods(start, end, grain) > PERIOD_LIMIT:
+        if count_periods(start, end, grain) > PERIOD_LIMIT:
             raise Failure(
                 ExitCode.INVALID_DATA,
                 f"{start}..{end} has more than {PERIOD_LIMIT:,} periods of a {grain}: "
@@ -144,24 +145,6 @@ def kpi_rows(
         except ValueError as error:  # several currencies and none chosen
             raise Failure(ExitCode.USAGE, f"--currency: {error}") from None
     return {"grain": grain, "by": by, "since": start, "until": end, "rows": rows}
-
-
-PERIOD_LIMIT = 3_660
-"""Periods in one KPI table (ten years of days), as in the web API
-(``adapters.web.params.PERIOD_LIMIT``, not imported: the CLI starts without FastAPI)."""
-
-
-def periods(since: date, until: date, grain: str) -> int:
-    """How many periods of ``grain`` (day, month, quarter, year) overlap
-    ``since``..``until``."""
-    if grain == "day":
-        return (until - since).days + 1
-    per_year = {"month": 12, "quarter": 4, "year": 1}[grain]
-
-    def index(day: date) -> int:
-        return day.year * per_year + (day.month - 1) * per_year // 12
-
-    return index(until) - index(since) + 1
 
 
 def show_kpi(found: dict[str, Any], title: str) -> None:

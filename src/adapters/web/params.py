@@ -2,8 +2,8 @@
 
 Dates and times lie between ``salesdomain.bounds.FIRST_DAY`` and ``LAST_DAY`` (so no
 read computes a day before year 1 or after 9999); a KPI table has at most
-``PERIOD_LIMIT`` periods; a text filter is at most a name long.  Anything outside is
-refused with ``422 invalid_request`` naming the parameter.
+``projections.kpi.periods.PERIOD_LIMIT`` periods; a text filter is at most a name
+long.  Anything outside is refused with ``422 invalid_request`` naming the parameter.
 """
 
 from datetime import UTC, date, datetime, time
@@ -17,9 +17,6 @@ from salesdomain.bounds import FIRST_DAY, LAST_DAY, NAME_LENGTH
 FIRST_MOMENT = datetime.combine(FIRST_DAY, time(), UTC)
 LAST_MOMENT = datetime.combine(LAST_DAY, time.max, UTC)
 BETWEEN = f"from {FIRST_DAY} to {LAST_DAY}"
-
-PERIOD_LIMIT = 3_660
-"""Periods in one KPI table: ten years of days, or three hundred of months."""
 
 STEP_PATTERN = r"^[0-9]{1,2}(\.[0-9]{1,2}){0,3}$"
 
@@ -47,16 +44,3 @@ def name(description: str) -> Any:
 Day = Annotated[date | None, day("A day")]
 AsAt = Annotated[AwareDatetime | None, moment("The time to judge by (default: now)")]
 AsOf = Annotated[AwareDatetime | None, moment("As it stood then (default: now)")]
-
-
-def periods(since: date, until: date, grain: str) -> int:
-    """How many periods of ``grain`` (day, month, quarter, year) overlap
-    ``since``..``until``."""
-    if grain == "day":
-        return (until - since).days + 1
-    per_year = {"month": 12, "quarter": 4, "year": 1}[grain]
-
-    def index(day: date) -> int:
-        return day.year * per_year + (day.month - 1) * per_year // 12
-
-    return index(until) - index(since) + 1

@@ -9,10 +9,11 @@ from pydantic import AwareDatetime, BaseModel
 
 from adapters.web.context import Ctx, CurrentToken
 from adapters.web.errors import InvalidQuery
-from adapters.web.params import PERIOD_LIMIT, STEP_PATTERN, day, moment, periods
+from adapters.web.params import STEP_PATTERN, day, moment
 from adapters.web.responses import ERROR_RESPONSES
 from projections.audit import AuditEntry, query_audit
 from projections.kpi import Grain, GroupBy, KpiRow, kpi_table
+from projections.kpi.periods import PERIOD_LIMIT, count_periods
 from salesdomain import clock
 from salesdomain.bounds import is_currency
 
@@ -52,7 +53,7 @@ def kpi(
     since = since or until.replace(month=1, day=1)
     if until < since:
         raise InvalidQuery("until", f"{until} is before since ({since})")
-    if periods(since, until, grain) > PERIOD_LIMIT:
+    if count_periods(since, until, grain) > PERIOD_LIMIT:
         raise InvalidQuery(
             "until",
             f"{since}..{until} has more than {PERIOD_LIMIT:,} periods of a {grain}: "
