@@ -243,3 +243,41 @@ def test_several_processes_create_the_tables_at_once(postgres_schema_url):
     engine = view_engine(parse_database_url(postgres_schema_url))
     assert all(found == [(1, "active")] for found in _generations(engine).values())
     engine.dispose()
+
+
+@pytest.mark.postgres
+def test_several_web_workers_start_at_once_on_a_new_schema(postgres_schema_url):
+    # Given a schema nobody has used, and three workers starting at once (uvicorn
+    # --workers 3): each creates the schema, the event store, the keys, views, tokens
+    script = textwrap.dedent(
+        f"""
+        import sys
+        from adapters.bootstrap import build_system
+        from adapters.web.app import create_app
+
+        sys.stdin.readline()  # the go
+        system = build_system({postgres_schema_url!r})
+        create_app(system)
+        system.close()
+        print("started")
+        """
+    )
+    workers = [
+        subprocess.Popen(
+            [sys.executable, "-c", script],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(3)
+    ]
+    # When they start
+    for worker in workers:
+        assert worker.stdin is not None
+        worker.stdin.write("go\n")
+        worker.stdin.flush()
+    outcomes = [worker.communicate(timeout=120) for worker in workers]
+
+    # Then every one of them does
+    assert [worker.returncode for worker in workers] == [0, 0, 0], outcomes

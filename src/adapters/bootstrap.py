@@ -17,7 +17,7 @@ from adapters.forgetting import complete_pending_erasures
 from adapters.key_store import key_store_for
 from adapters.keyed_events import event_store_for
 from adapters.personal_data import PersonalDataVault, attach_vault
-from adapters.store import database_url, ensure_schema, parse_database_url
+from adapters.store import database_url, ensure_schema, parse_database_url, store_setup_lock
 from adapters.views import view_engine
 from projections.log import ApplicationLog
 from projections.read_models import ReadModels
@@ -78,15 +78,16 @@ def bootstrap(
     Personal values are stored encrypted under their data subject's key, kept in the
     same database (ADR 13); erasures a crash cut short are completed here."""
     config = parse_database_url(database_url(url))
-    ensure_schema(config)
-    vault = PersonalDataVault(key_store_for(config))
-    app = SalesApplication(
-        config.env,
-        policy=policy or policy_from_environment(),
-        extra_transcodings=(*vault.transcodings(), *extra_transcodings),
-        verify_actors=verify_actors,
-        event_store=event_store_for(vault),
-    )
+    with store_setup_lock(config):  # tables made by one starting process at a time
+        ensure_schema(config)
+        vault = PersonalDataVault(key_store_for(config))
+        app = SalesApplication(
+            config.env,
+            policy=policy or policy_from_environment(),
+            extra_transcodings=(*vault.transcodings(), *extra_transcodings),
+            verify_actors=verify_actors,
+            event_store=event_store_for(vault),
+        )
     attach_vault(app, vault)
     weakref.finalize(app, vault.store.close)  # its connections close with the application
     complete_pending_erasures(app, vault)

@@ -33,6 +33,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.pool import QueuePool
 
 from adapters.store import StoreConfig
+from projections.schema import create_tables, schema_transaction
 from projections.types import UtcDateTime
 from salesdomain.errors import SopRuleViolation
 
@@ -147,7 +148,8 @@ class SqlKeyStore:
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
-        METADATA.create_all(engine)
+        with schema_transaction(engine) as conn:  # several processes may start at once
+            create_tables(conn, METADATA.sorted_tables)
         self._t = data_subject_keys
 
     def _row(self, subject_id: UUID) -> Any:

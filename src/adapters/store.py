@@ -8,6 +8,8 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from urllib.parse import parse_qs, unquote, urlsplit
 
@@ -98,3 +100,28 @@ def ensure_schema(config: StoreConfig) -> None:
         conn.execute(
             sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(sql.Identifier(config.schema))
         )
+
+
+STORE_SETUP_LOCK = 0x5D_5A
+"""First key of the advisory lock held while a process creates the store's tables (the
+second: the schema); the views use their own keys (``projections.schema``)."""
+
+
+@contextmanager
+def store_setup_lock(config: StoreConfig) -> Iterator[None]:
+    """Serialise setting up the store between processes that start at once (``uvicorn
+    --workers 3``): on PostgreSQL, creating the schema and the event store's tables
+    holds a session advisory lock, since eventsourcing's ``CREATE TABLE IF NOT EXISTS``
+    and ``CREATE TYPE`` fail when two sessions run them together.  Elsewhere nothing."""
+    if config.kind != "postgres":
+        yield
+        return
+    import psycopg
+
+    with psycopg.connect(config.postgres_dsn(), autocommit=True) as conn:
+        key = (STORE_SETUP_LOCK, config.schema or "public")
+        conn.execute("SELECT pg_advisory_lock(%s, hashtext(%s))", key)
+        try:
+            yield
+        finally:
+            conn.execute("SELECT pg_advisory_unlock(%s, hashtext(%s))", key)

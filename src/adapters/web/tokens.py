@@ -16,6 +16,7 @@ from uuid import UUID, uuid4
 
 from sqlalchemy import Column, DateTime, Engine, MetaData, String, Table, select, update
 
+from projections.schema import create_tables, schema_transaction
 from salesdomain.application import SalesApplication
 from salesdomain.errors import RecordNotFound
 from salesdomain.people.employee import Employee
@@ -74,7 +75,8 @@ class UnknownToken(LookupError):
 class TokenStore:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
-        metadata.create_all(engine)
+        with schema_transaction(engine) as conn:  # several workers may start at once
+            create_tables(conn, metadata.sorted_tables)
 
     def issue(self, actor: Actor) -> IssuedToken:
         secret = PREFIX + secrets.token_urlsafe(32)
