@@ -252,3 +252,13 @@ def test_postgresql_is_reached_through_psycopgs_c_implementation() -> None:
     import psycopg
 
     assert psycopg.pq.__impl__ in ("binary", "c")
+
+
+def test_a_refusal_is_told_in_the_rules_own_words() -> None:
+    data = _set(_data(register()), "region", "East\x1b[2J")
+    with pytest.raises(InvalidCommand) as refused:
+        pc.RegisterProspect.build(data)
+    assert str(refused.value) == (
+        "RegisterProspect has invalid data: "
+        "region: must not contain a control character (U+001B at character 5)"
+    )

@@ -107,7 +107,9 @@ def problems_of(error: ValidationError) -> list[FieldProblem]:
     problems = []
     for item in error.errors():
         field = ".".join(str(part) for part in item["loc"]) or "(command)"
-        problems.append(FieldProblem(field, item["msg"]))
+        # a rule's own words, without the "Value error, " pydantic puts before them
+        problem = item["msg"].removeprefix("Value error, ")
+        problems.append(FieldProblem(field, problem))
     return problems
 
 

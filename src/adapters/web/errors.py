@@ -85,7 +85,8 @@ def _problems(error: RequestValidationError) -> list[dict[str, str]]:
         where = location[0] if location else ""
         path = location[1:] if where in ("body", "query", "path", "header") else location
         field = ".".join(path) or where or "(request)"
-        problems.append({"field": visible(field), "problem": visible(item["msg"])})
+        problem = item["msg"].removeprefix("Value error, ")  # the rule's own words
+        problems.append({"field": visible(field), "problem": visible(problem)})
     return problems
 
 
