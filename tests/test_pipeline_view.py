@@ -11,10 +11,18 @@ from freezegun import freeze_time
 from projections.audit import AuditTrail, query_audit
 from projections.changes import Insert, Update, Upsert
 from projections.log import ApplicationLog
-from projections.pipeline import Pipeline, forecast_by_month, funnel, pipeline_as_of, win_rate
+from projections.pipeline import (
+    Pipeline,
+    forecast_by_month,
+    funnel,
+    pipeline_as_of,
+    pipeline_summary,
+    win_rate,
+)
 from projections.runner import ProjectionRunner
 from salesdomain.opportunities import commands as oc
 from salesdomain.opportunities.stages import Stage
+from salesdomain.values import Money
 from tests import builders as b
 from tests.spec import events_after
 
@@ -115,6 +123,24 @@ def test_pipeline_as_it_stood_then_and_now(app, views):
     assert row.weighted_amount == Decimal("25000.00")  # 5% at contact
     assert forecast_by_month(then) == {("2026-05", "CNY"): Decimal("25000.00")}
     assert row.time_in_stage[Stage.CONTACT] > timedelta(0)
+
+
+def test_the_open_pipeline_is_summed_per_currency_never_across(app, views):
+    usd, eur = uuid4(), uuid4()
+    reg_usd = b.register(name="Dollar Buyer Inc", reg="USD0001")
+    reg_eur = b.register(name="Euro Kaufer GmbH", reg="EUR0001")
+    opened = []
+    for reg, opp, code in ((reg_usd, usd, "USD"), (reg_eur, eur, "EUR")):
+        deal = b.open_opportunity(b.customer_id(reg), opp).model_copy(
+            update={"estimated_value": Money.of(1000, code)}
+        )
+        opened += [*b.qualified_customer(reg), (deal, b.ALICE)]
+    _recorded(app, opened)
+    runner = _pipeline(app, views)
+    at = datetime(2026, 12, 1, tzinfo=UTC)
+    summary = pipeline_summary(views, runner.tables(), app.policy.stage_probability, at)
+    assert summary.open_count == 2
+    assert summary.open_weighted == {"EUR": Decimal("50.00"), "USD": Decimal("50.00")}
 
 
 def test_funnel_counts_reaching_each_stage_and_conversion(app, views):

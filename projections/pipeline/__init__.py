@@ -13,14 +13,18 @@ from projections.pipeline.queries import (
     pipeline_as_of,
     win_rate,
 )
+from projections.pipeline.summary import FunnelLine, PipelineSummary, pipeline_summary
 
 __all__ = [
     "FUNNEL",
+    "FunnelLine",
     "FunnelStep",
     "Pipeline",
     "PipelineRow",
+    "PipelineSummary",
     "forecast_by_month",
     "funnel",
     "pipeline_as_of",
+    "pipeline_summary",
     "win_rate",
 ]

@@ -26,10 +26,9 @@ from adapters.cli.common import (
     when,
 )
 from adapters.cli.tables import funnel_table, kpi_rows_table
-from adapters.demo import PipelineSummary, pipeline_summary
 from projections.kpi import KpiRow, kpi_table
 from projections.kpi.periods import PERIOD_LIMIT, count_periods
-from projections.pipeline import PipelineRow, pipeline_as_of
+from projections.pipeline import PipelineRow, PipelineSummary, pipeline_as_of, pipeline_summary
 from salesdomain.bounds import is_currency
 
 
@@ -53,8 +52,9 @@ def pipeline(
 def pipeline_rows(system: System, at: datetime) -> tuple[list[PipelineRow], PipelineSummary]:
     """Every opportunity as the pipeline view has it at ``at``, and the funnel."""
     runner = system.views.runner("pipeline")
-    rows = pipeline_as_of(runner.engine, runner.tables(), system.app.policy.stage_probability, at)
-    return rows, pipeline_summary(system, at)
+    probabilities = system.app.policy.stage_probability
+    rows = pipeline_as_of(runner.engine, runner.tables(), probabilities, at)
+    return rows, pipeline_summary(runner.engine, runner.tables(), probabilities, at)
 
 
 def show_pipeline(title: str, rows: list[PipelineRow], summary: PipelineSummary) -> None:

@@ -9,8 +9,9 @@ from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 
-from adapters.demo import HistoryLine, PipelineSummary
+from adapters.demo import HistoryLine
 from projections.kpi import KpiRow
+from projections.pipeline import PipelineSummary
 
 
 def history_table(title: str, lines: Sequence[HistoryLine]) -> Table:
@@ -40,9 +41,10 @@ def funnel_table(pipeline: PipelineSummary) -> Group:
         conversion = "" if line.conversion is None else f"{line.conversion * 100:.0f}%"
         table.add_row(line.stage.replace("_", " "), f"{line.reached:,}", conversion)
     rate = "n/a" if pipeline.win_rate is None else f"{pipeline.win_rate * 100:.0f}%"
+    weighted = ", ".join(f"{amount:,.2f} {code}" for code, amount in pipeline.open_weighted.items())
     summary = Text(
         f"Win rate {rate}; {pipeline.open_count:,} open opportunity(ies), weighted "
-        f"{pipeline.open_weighted:,.2f} {pipeline.currency}."
+        f"{weighted or 'nothing'}."
     )
     return Group(table, summary)
 

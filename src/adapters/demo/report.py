@@ -10,11 +10,12 @@ from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from adapters import demo_scale
-from adapters.demo.setting import CURRENCY, QUARTER, START
+from adapters.demo.setting import QUARTER, START
 from projections.conformance import ConformanceReport
 from projections.integrity import Digest
 from projections.kpi import KpiRow
-from projections.pipeline import funnel, pipeline_as_of, win_rate
+from projections.pipeline import PipelineSummary
+from projections.pipeline import pipeline_summary as summarise_pipeline
 from salesdomain.application import SalesApplication
 from salesdomain.narrative import describe
 from salesdomain.sop import Role, step
@@ -80,23 +81,6 @@ class EscalationSummary:
     resolution: str
 
 
-@dataclass(frozen=True)
-class FunnelLine:
-    stage: str
-    reached: int
-    conversion: Decimal | None
-
-
-@dataclass
-class PipelineSummary:
-    as_of: datetime
-    funnel: list[FunnelLine]
-    win_rate: Decimal | None
-    open_count: int
-    open_weighted: Decimal
-    currency: str = CURRENCY
-
-
 @dataclass
 class DemoReport:
     seed: int
@@ -139,16 +123,8 @@ def history_lines(app: SalesApplication, aggregate_id: UUID) -> list[HistoryLine
 
 
 def pipeline_summary(system: System, at: datetime) -> PipelineSummary:
-    """The funnel and win rate as the pipeline read model has them at ``at``."""
+    """The funnel, win rate and open pipeline (per currency) as the view has them at ``at``."""
     runner = system.views.runner("pipeline")
-    tables = runner.tables()
-    rows = pipeline_as_of(runner.engine, tables, system.app.policy.stage_probability, at)
-    steps = funnel(rows, runner.engine, tables)
-    open_rows = [row for row in rows if row.stage.is_open]
-    return PipelineSummary(
-        as_of=at,
-        funnel=[FunnelLine(s.stage.value, s.reached, s.conversion_from_previous) for s in steps],
-        win_rate=win_rate(rows),
-        open_count=len(open_rows),
-        open_weighted=sum((row.weighted_amount for row in open_rows), Decimal(0)),
+    return summarise_pipeline(
+        runner.engine, runner.tables(), system.app.policy.stage_probability, at
     )

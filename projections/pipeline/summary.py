@@ -1,0 +1,56 @@
+"""The pipeline in a few lines: the funnel, the win rate and the open pipeline's
+weighted amount, per currency (amounts in different currencies are never added)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+from sqlalchemy import Engine, Table
+
+from projections.pipeline.funnel import funnel
+from projections.pipeline.queries import pipeline_as_of, win_rate
+from salesdomain.opportunities.stages import Stage
+
+
+@dataclass(frozen=True)
+class FunnelLine:
+    stage: str
+    reached: int
+    conversion: Decimal | None
+
+
+@dataclass(frozen=True)
+class PipelineSummary:
+    as_of: datetime
+    funnel: list[FunnelLine]
+    win_rate: Decimal | None
+    open_count: int
+    open_weighted: dict[str, Decimal]
+    """The open opportunities' weighted amounts, one total per currency."""
+
+
+def pipeline_summary(
+    engine: Engine,
+    tables: Mapping[str, Table],
+    probabilities: Mapping[Stage, Decimal],
+    at: datetime,
+) -> PipelineSummary:
+    """The funnel, win rate and open weighted pipeline as the view has them at ``at``."""
+    rows = pipeline_as_of(engine, tables, probabilities, at)
+    steps = funnel(rows, engine, tables)
+    weighted: dict[str, Decimal] = {}
+    open_count = 0
+    for row in rows:
+        if row.stage.is_open:
+            open_count += 1
+            weighted[row.currency] = weighted.get(row.currency, Decimal(0)) + row.weighted_amount
+    return PipelineSummary(
+        as_of=at,
+        funnel=[FunnelLine(s.stage.value, s.reached, s.conversion_from_previous) for s in steps],
+        win_rate=win_rate(rows),
+        open_count=open_count,
+        open_weighted=dict(sorted(weighted.items())),
+    )
