@@ -390,3 +390,17 @@ def test_commands_steps_and_bad_database_urls():
         result = Cli("oracle://x")(*command)
         assert result.exit_code == 2, command
         assert "SALESDOMAIN_DATABASE_URL" in result.stderr
+
+
+def test_version_is_the_packages_one_number() -> None:
+    from importlib.metadata import version
+
+    from typer.testing import CliRunner
+
+    import salesdomain
+    from adapters.cli import app
+
+    result = CliRunner().invoke(app, ["--version"])
+    assert result.exit_code == 0
+    assert result.stdout.strip() == f"salesdomain {salesdomain.__version__}"
+    assert version("salesdomain") == salesdomain.__version__  # pyproject reads it

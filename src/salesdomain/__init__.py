@@ -29,6 +29,9 @@ from salesdomain.prospecting.market_research import MarketResearch
 from salesdomain.sop import CATALOGUE, Role, SopStep
 from salesdomain.values import Actor, Money
 
+__version__ = "0.2.0"
+"""The one version number (pyproject.toml reads it; the CLI and web API show it)."""
+
 __all__ = [
     "CATALOGUE",
     "COMMANDS",
@@ -57,5 +60,6 @@ __all__ = [
     "SopRuleViolation",
     "SopStep",
     "Stage",
+    "__version__",
     "build_command",
 ]

@@ -11,8 +11,11 @@ sub-app with ``app.add_typer(...)``; use ``open_system``, ``reported`` and
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import typer
 
+import salesdomain
 from adapters.cli import (
     catalogue,
     chain,
@@ -34,6 +37,25 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
 )
+
+
+def _show_version(asked: bool) -> None:
+    if asked:
+        typer.echo(f"salesdomain {salesdomain.__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _options(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_show_version, is_eager=True, help="Print the version and exit."
+        ),
+    ] = False,
+) -> None:
+    """salesdomain: the sales SOP as executable, auditable software."""
+
 
 # the main job
 app.command("demo")(demo.demo)

@@ -14,6 +14,7 @@ from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel
 
+import salesdomain
 from adapters.bootstrap import System, build_system
 from adapters.web import errors, outage
 from adapters.web.body import BodyLimit
@@ -56,7 +57,7 @@ def create_app(
     app = FastAPI(
         title="salesdomain",
         summary="The sales SOP as executable, auditable software: commands and views.",
-        version="0.1.0",
+        version=salesdomain.__version__,
     )
     app.state.context = WebContext(system, tokens or TokenStore(system.views.engine), open_breaches)
     errors.install(app)
