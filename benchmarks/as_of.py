@@ -26,14 +26,14 @@ from datetime import datetime, timedelta
 from typing import Any, ClassVar
 
 import psycopg
+from salesdomain.adapters.bootstrap import build_system
+from salesdomain.adapters.demo import run_demo
+from salesdomain.adapters.store import ensure_schema, parse_database_url
+from salesdomain.projections.as_of import views_as_of
+from salesdomain.projections.story import case_story, verified_case_story
 from sqlalchemy import func, select
 
-from adapters.bootstrap import build_system
-from adapters.demo import run_demo
-from adapters.store import ensure_schema, parse_database_url
 from benchmarks.employee_load import START, write_employee
-from projections.as_of import views_as_of
-from projections.story import case_story, verified_case_story
 from salesdomain import clock
 from salesdomain.application import SalesApplication
 from salesdomain.past import aggregate_as_of, aggregate_at_version

@@ -35,9 +35,9 @@ from uuid import uuid4
 
 from eventsourcing.application import Application
 from eventsourcing.domain import Aggregate
+from salesdomain.adapters.bootstrap import bootstrap
+from salesdomain.adapters.store import ensure_schema, parse_database_url
 
-from adapters.bootstrap import bootstrap
-from adapters.store import ensure_schema, parse_database_url
 from salesdomain import clock
 from salesdomain.opportunities import commands as oc
 from salesdomain.sop import Role

@@ -20,11 +20,12 @@ import time
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from adapters.bootstrap import bootstrap
+from salesdomain.adapters.bootstrap import bootstrap
+from salesdomain.projections.conformance import conformance_report, read_log
+from salesdomain.projections.conformance.tracked import TrackedReview
+
 from benchmarks.command_throughput import deal_commands
 from benchmarks.rebuild_views import generate
-from projections.conformance import conformance_report, read_log
-from projections.conformance.tracked import TrackedReview
 from salesdomain import clock
 from salesdomain.policy import SalesPolicy
 

@@ -23,8 +23,8 @@ from typing import ClassVar
 from uuid import UUID, uuid4
 
 from eventsourcing.application import project_aggregate
+from salesdomain.adapters.store import ensure_schema, parse_database_url
 
-from adapters.store import ensure_schema, parse_database_url
 from salesdomain import clock
 from salesdomain.aggregate import Evidence
 from salesdomain.application import SalesApplication

@@ -38,12 +38,12 @@ from uuid import UUID, uuid4
 
 import httpx
 import psycopg
+from salesdomain.adapters.bootstrap import build_system
+from salesdomain.adapters.store import parse_database_url
+from salesdomain.adapters.web.tokens import TokenStore, employee_actor
+from salesdomain.projections.log import ApplicationLog
+from salesdomain.projections.pipeline import pipeline_as_of
 
-from adapters.bootstrap import build_system
-from adapters.store import parse_database_url
-from adapters.web.tokens import TokenStore, employee_actor
-from projections.log import ApplicationLog
-from projections.pipeline import pipeline_as_of
 from salesdomain.opportunities import commands as oc
 from salesdomain.values import Actor
 from tests import builders as b
@@ -131,7 +131,7 @@ def _serve(url: str, port: int) -> subprocess.Popen[bytes]:
     server = subprocess.Popen(
         [
             *(sys.executable, "-m", "uvicorn", "--factory"),
-            "adapters.web.app:app_from_environment",
+            "salesdomain.adapters.web.app:app_from_environment",
             *("--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"),
         ],
         env=env,

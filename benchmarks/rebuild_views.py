@@ -24,14 +24,14 @@ import sys
 import time
 from pathlib import Path
 
-from adapters.bootstrap import build_system
-from adapters.demo import run_demo
-from projections.runner import REBUILD_PAGE_SIZE
+from salesdomain.adapters.bootstrap import build_system
+from salesdomain.adapters.demo import run_demo
+from salesdomain.projections.runner import REBUILD_PAGE_SIZE
 
 
 def generate(db: Path, events: int) -> None:
     """The main job's log: the demo's quarter, then ``--scale`` business cases through
-    the domain's handlers (``adapters.demo_scale``), on a fresh file."""
+    the domain's handlers (``salesdomain.adapters.demo_scale``), on a fresh file."""
     system = build_system(f"sqlite:///{db}")
     have = system.views.log.head()
     if have >= events:

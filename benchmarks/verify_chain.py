@@ -18,9 +18,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from eventsourcing.persistence import Notification
+from salesdomain.projections.integrity import ChainKeeper, verify
 from sqlalchemy import create_engine
-
-from projections.integrity import ChainKeeper, verify
 
 
 class ReadOnlySqliteLog:

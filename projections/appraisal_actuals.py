@@ -12,9 +12,9 @@ from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
+from salesdomain.projections.kpi import kpi_for_employee
 from sqlalchemy import Engine, Table
 
-from projections.kpi import kpi_for_employee
 from salesdomain.people.values import Period
 from salesdomain.performance.values import Actual, Indicator
 

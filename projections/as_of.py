@@ -23,13 +23,13 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
+from salesdomain.projections.log import ApplicationLog
+from salesdomain.projections.projection import Projection
+from salesdomain.projections.read_models import ReadModels, default_projections
+from salesdomain.projections.runner import EventLog, ProjectionStopped
 from sqlalchemy import Engine, create_engine
 from sqlalchemy.pool import StaticPool
 
-from projections.log import ApplicationLog
-from projections.projection import Projection
-from projections.read_models import ReadModels, default_projections
-from projections.runner import EventLog, ProjectionStopped
 from salesdomain.application import SalesApplication
 
 

@@ -9,12 +9,12 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
+from salesdomain.projections.changes import Insert, RowChange, Update
+from salesdomain.projections.projection import Projection, event_name
+from salesdomain.projections.types import UtcDateTime
 from sqlalchemy import Column, Index, Integer, MetaData, String, Table, Text, select
 from sqlalchemy.engine import Engine
 
-from projections.changes import Insert, RowChange, Update
-from projections.projection import Projection, event_name
-from projections.types import UtcDateTime
 from salesdomain.narrative import describe
 from salesdomain.personal import erase, mentions_erased, subjects_in
 from salesdomain.sop import CATALOGUE
@@ -141,7 +141,7 @@ _ENTRY_FIELDS = tuple(f.name for f in fields(AuditEntry))
 def shown(row: Mapping[str, Any]) -> dict[str, Any]:
     """The fields of an audit row as an entry shows them: the line with personal data,
     else (its subject forgotten) the line without it.  The one place of that rule, for
-    the view's rows and for rows computed from the log (``projections.story``)."""
+    the view's rows and for rows computed from the log (``salesdomain.projections.story``)."""
     values = {name: row[name] for name in _ENTRY_FIELDS}
     if values["description"] is None:
         values["description"] = row["erased_description"]
@@ -187,4 +187,4 @@ def query_audit(
     if until is not None:
         query = query.where(c.recorded_at < until)
     with engine.connect() as conn:
-        return [AuditEntry(**shown(row._mapping)) for row in conn.execute(query)]
+        return [AuditEntry(**shown(dict(row._mapping))) for row in conn.execute(query)]

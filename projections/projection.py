@@ -5,9 +5,8 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from typing import Any, ClassVar
 
+from salesdomain.projections.changes import RowChange
 from sqlalchemy import MetaData, Table
-
-from projections.changes import RowChange
 
 
 class Projection(ABC):

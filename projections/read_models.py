@@ -5,14 +5,12 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterable, Sequence
 
-from sqlalchemy import Engine, select
-
-from projections.audit import AuditTrail
-from projections.kpi import Kpi
-from projections.operations import Operations
-from projections.pipeline import Pipeline
-from projections.projection import Projection
-from projections.runner import (
+from salesdomain.projections.audit import AuditTrail
+from salesdomain.projections.kpi import Kpi
+from salesdomain.projections.operations import Operations
+from salesdomain.projections.pipeline import Pipeline
+from salesdomain.projections.projection import Projection
+from salesdomain.projections.runner import (
     REBUILD_PAGE_SIZE,
     EventLog,
     ProjectionRunner,
@@ -22,7 +20,8 @@ from projections.runner import (
     projection_state,
     rebuild_lock,
 )
-from projections.runner.rebuild import UNFINISHED
+from salesdomain.projections.runner.rebuild import UNFINISHED
+from sqlalchemy import Engine, select
 
 
 def default_projections() -> list[Projection]:

@@ -23,7 +23,7 @@ SCHEMA_LOCK = 0x5D_5C
 """First key of the advisory lock taken while creating tables (the second: the schema)."""
 
 REBUILD_LOCK = 0x5D_5B
-"""First key of the advisory lock a rebuild holds (``projections.runner.lock``)."""
+"""First key of the advisory lock a rebuild holds (``salesdomain.projections.runner.lock``)."""
 
 SCHEMA_KEY = "hashtext(coalesce(current_schema(), ''))"
 """The second key: the schema the views live in, so stores in other schemas of the

@@ -16,11 +16,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
+from salesdomain.projections.changes import Add, Insert, RowChange, Update, coalesce
+from salesdomain.projections.types import UtcDateTime, sqlite_utc_text
 from sqlalchemy import Table, bindparam
 from sqlalchemy.engine import Connection, Dialect
-
-from projections.changes import Add, Insert, RowChange, Update, coalesce
-from projections.types import UtcDateTime, sqlite_utc_text
 
 Columns = tuple[str, ...]
 Shape = tuple[type, str, Columns, Columns]

@@ -23,12 +23,12 @@ from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
+from salesdomain.projections.audit import AuditEntry, AuditTrail, query_audit, shown
+from salesdomain.projections.changes import Insert
+from salesdomain.projections.log import SKIPPED_TOPIC
+from salesdomain.projections.read_models import ReadModels
 from sqlalchemy import select
 
-from projections.audit import AuditEntry, AuditTrail, query_audit, shown
-from projections.changes import Insert
-from projections.log import SKIPPED_TOPIC
-from projections.read_models import ReadModels
 from salesdomain.application import SalesApplication
 from salesdomain.errors import RecordNotFound
 from salesdomain.past import moment

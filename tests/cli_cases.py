@@ -9,7 +9,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from adapters.bootstrap import System, build_system
+from salesdomain.adapters.bootstrap import System, build_system
+
 from tests.cli_helpers import Cli
 
 PROSPECT = {

@@ -7,10 +7,9 @@ from dataclasses import dataclass, field
 from typing import Any
 from uuid import UUID, uuid5
 
+from salesdomain.adapters.bootstrap import System, build_system
+from salesdomain.adapters.cli import app
 from typer.testing import CliRunner, Result
-
-from adapters.bootstrap import System, build_system
-from adapters.cli import app
 
 NS = UUID("0b7f3a52-58c4-4a57-9a3c-000000000017")
 HANA = uuid5(NS, "Hana Li")

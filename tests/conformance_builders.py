@@ -1,4 +1,4 @@
-"""Given / When / Then for the conformance review (projections.conformance).
+"""Given / When / Then for the conformance review (salesdomain.projections.conformance).
 
 *Given* a history recorded by the real application (on the in-memory store, actors as
 given, freezegun's clock), optionally with one event altered the way a writer without
@@ -18,12 +18,13 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
 
-from projections.conformance import read_log
-from projections.conformance.api import RULES
-from projections.conformance.findings import Breach
-from projections.conformance.policies import PolicyBook
-from projections.conformance.report import ConformanceReport, build_report
-from projections.conformance.review import Entry, Review, finish, replay
+from salesdomain.projections.conformance import read_log
+from salesdomain.projections.conformance.api import RULES
+from salesdomain.projections.conformance.findings import Breach
+from salesdomain.projections.conformance.policies import PolicyBook
+from salesdomain.projections.conformance.report import ConformanceReport, build_report
+from salesdomain.projections.conformance.review import Entry, Review, finish, replay
+
 from salesdomain.policy import SalesPolicy
 from tests.conftest import make_app
 from tests.spec import Step, event_name

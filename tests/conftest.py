@@ -15,8 +15,8 @@ import psycopg
 import pytest
 from eventsourcing.persistence import DatetimeAsISO
 from freezegun.api import FakeDate, FakeDatetime
+from salesdomain.adapters.bootstrap import bootstrap
 
-from adapters.bootstrap import bootstrap
 from salesdomain.application import SalesApplication
 from salesdomain.policy import SalesPolicy
 from salesdomain.transcodings import DateAsISO
@@ -120,8 +120,8 @@ def spec(app: SalesApplication) -> Spec:
 @pytest.fixture
 def views(store_url: str) -> Iterator[object]:
     """A SQLAlchemy engine on the same database as the events (read models)."""
-    from adapters.store import parse_database_url
-    from adapters.views import view_engine
+    from salesdomain.adapters.store import parse_database_url
+    from salesdomain.adapters.views import view_engine
 
     engine = view_engine(parse_database_url(store_url))
     yield engine

@@ -6,11 +6,11 @@ from datetime import date
 from uuid import uuid4
 
 from freezegun import freeze_time
+from salesdomain.projections.appraisal_actuals import appraisal_actuals
+from salesdomain.projections.kpi import kpi_table
+from salesdomain.projections.log import ApplicationLog
+from salesdomain.projections.read_models import ReadModels
 
-from projections.appraisal_actuals import appraisal_actuals
-from projections.kpi import kpi_table
-from projections.log import ApplicationLog
-from projections.read_models import ReadModels
 from salesdomain.people.values import Period
 from salesdomain.performance import commands as pc
 from salesdomain.performance.appraisal import Appraisal

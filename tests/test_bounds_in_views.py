@@ -18,11 +18,11 @@ from uuid import uuid4
 import psycopg
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
+from salesdomain.adapters.bootstrap import build_system
+from salesdomain.adapters.demo.company import _Company
+from salesdomain.adapters.demo.quarter import _Quarter
 from sqlalchemy import func, select
 
-from adapters.bootstrap import build_system
-from adapters.demo.company import _Company
-from adapters.demo.quarter import _Quarter
 from salesdomain import bounds, clock
 from salesdomain.aftersales.commands import StartSatisfactionSurvey
 from salesdomain.aftersales.satisfaction_survey import SatisfactionSurvey

@@ -6,12 +6,12 @@ from uuid import uuid4
 
 import pytest
 from freezegun import freeze_time
+from salesdomain.projections.audit import query_audit
+from salesdomain.projections.log import ApplicationLog
+from salesdomain.projections.read_models import ReadModels
+from salesdomain.projections.story import CUSTOMER, case_story, verified_case_story
 from sqlalchemy import delete
 
-from projections.audit import query_audit
-from projections.log import ApplicationLog
-from projections.read_models import ReadModels
-from projections.story import CUSTOMER, case_story, verified_case_story
 from salesdomain.errors import RecordNotFound
 from tests import builders as b
 from tests.past_scenario import T0, Case, run

@@ -359,7 +359,7 @@ def test_chain_digest_and_verify_and_tampering_exits_8(cli, tmp_path, store_url)
     assert cli("chain", "verify", "--digest", str(broken)).exit_code == 9
     if store_url.startswith("memory"):
         return  # no SQL rows to tamper with
-    from adapters.bootstrap import build_system
+    from salesdomain.adapters.bootstrap import build_system
 
     system = build_system(store_url)
     table = system.app.recorder.events_table_name
@@ -395,10 +395,10 @@ def test_commands_steps_and_bad_database_urls():
 def test_version_is_the_packages_one_number() -> None:
     from importlib.metadata import version
 
+    from salesdomain.adapters.cli import app
     from typer.testing import CliRunner
 
     import salesdomain
-    from adapters.cli import app
 
     result = CliRunner().invoke(app, ["--version"])
     assert result.exit_code == 0

@@ -11,14 +11,14 @@ from typing import Any
 from uuid import UUID, uuid4, uuid5
 
 import pytest
+from salesdomain.adapters.bootstrap import System, build_system
+from salesdomain.projections.audit import AuditTrail
+from salesdomain.projections.kpi import Kpi
+from salesdomain.projections.log import ApplicationLog
+from salesdomain.projections.operations import Operations
+from salesdomain.projections.read_models import ReadModels
 from typer.testing import Result
 
-from adapters.bootstrap import System, build_system
-from projections.audit import AuditTrail
-from projections.kpi import Kpi
-from projections.log import ApplicationLog
-from projections.operations import Operations
-from projections.read_models import ReadModels
 from salesdomain.opportunities import commands as oc
 from salesdomain.prospecting import commands as pc
 from salesdomain.sop import Role

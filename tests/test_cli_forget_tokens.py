@@ -9,8 +9,8 @@ from collections.abc import Iterator
 from uuid import uuid4
 
 import pytest
+from salesdomain.adapters.web.tokens import TokenStore
 
-from adapters.web.tokens import TokenStore
 from salesdomain.people.values import HiringChannel
 from salesdomain.sop import Role
 from tests import people_builders as pb

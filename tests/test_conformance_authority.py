@@ -12,8 +12,8 @@ from uuid import UUID, uuid4
 
 import pytest
 from freezegun import freeze_time
+from salesdomain.projections.conformance.findings import Family, Status
 
-from projections.conformance.findings import Family, Status
 from salesdomain.contracts.policy import ApprovalTier, ContractPolicy
 from salesdomain.opportunities import commands as oc
 from salesdomain.orders.policy import OrderPolicy

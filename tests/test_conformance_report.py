@@ -11,18 +11,18 @@ from uuid import uuid4
 
 import pytest
 from freezegun import freeze_time
-
-from adapters.bootstrap import build_system
-from adapters.demo import run_demo
-from projections.conformance import (
+from salesdomain.adapters.bootstrap import build_system
+from salesdomain.adapters.demo import run_demo
+from salesdomain.projections.conformance import (
     Family,
     Status,
     conformance_report,
     open_breaches,
     read_log,
 )
-from projections.conformance.policies import PolicyBook
-from projections.conformance.review import Review, finish, replay
+from salesdomain.projections.conformance.policies import PolicyBook
+from salesdomain.projections.conformance.review import Review, finish, replay
+
 from salesdomain.aftersales.values import Severity
 from salesdomain.opportunities import commands as oc
 from salesdomain.policy import SalesPolicy

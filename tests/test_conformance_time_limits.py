@@ -10,8 +10,8 @@ from uuid import uuid4
 
 import pytest
 from freezegun import freeze_time
+from salesdomain.projections.conformance.findings import Status
 
-from projections.conformance.findings import Status
 from salesdomain.people import commands as hc
 from salesdomain.people.values import InterviewKind
 from salesdomain.sop import Role

@@ -8,10 +8,10 @@ from datetime import UTC, datetime, timedelta
 from uuid import uuid4
 
 from freezegun import freeze_time
+from salesdomain.projections.conformance import time_limit_breaches
+from salesdomain.projections.conformance.findings import Status
+from salesdomain.projections.conformance.tracked import TrackedReview
 
-from projections.conformance import time_limit_breaches
-from projections.conformance.findings import Status
-from projections.conformance.tracked import TrackedReview
 from tests import builders as b
 from tests.builders import ALICE
 from tests.spec import log_position

@@ -22,15 +22,15 @@ from typing import Any
 from uuid import UUID
 
 import pytest
+from salesdomain.adapters.bootstrap import System, build_system
+from salesdomain.adapters.demo import run_demo
+from salesdomain.adapters.web import create_app
+from salesdomain.adapters.web.breaches import conformance_breaches
+from salesdomain.adapters.web.tokens import TokenStore, employee_actor
+from salesdomain.projections.audit import query_audit
+from salesdomain.projections.kpi import kpi_table
+from salesdomain.projections.pipeline import funnel, pipeline_as_of
 
-from adapters.bootstrap import System, build_system
-from adapters.demo import run_demo
-from adapters.web import create_app
-from adapters.web.breaches import conformance_breaches
-from adapters.web.tokens import TokenStore, employee_actor
-from projections.audit import query_audit
-from projections.kpi import kpi_table
-from projections.pipeline import funnel, pipeline_as_of
 from salesdomain.sop import Role
 
 CHROMIUM = "/usr/bin/chromium"

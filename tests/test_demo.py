@@ -11,12 +11,12 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from salesdomain.adapters.bootstrap import build_system
+from salesdomain.adapters.cli import app as cli
+from salesdomain.adapters.demo import DemoReport, run_demo
+from salesdomain.projections.log import ApplicationLog
 from typer.testing import CliRunner
 
-from adapters.bootstrap import build_system
-from adapters.cli import app as cli
-from adapters.demo import DemoReport, run_demo
-from projections.log import ApplicationLog
 from salesdomain.sop import Role
 
 

@@ -15,11 +15,11 @@ from uuid import uuid4
 import pytest
 from eventsourcing.persistence import StoredEvent
 from freezegun import freeze_time
+from salesdomain.adapters.bootstrap import bootstrap
+from salesdomain.adapters.recorders import PostgresCheckingRecorder, SQLiteCheckingRecorder
+from salesdomain.adapters.store import parse_database_url
 
 import salesdomain.application as application_module
-from adapters.bootstrap import bootstrap
-from adapters.recorders import PostgresCheckingRecorder, SQLiteCheckingRecorder
-from adapters.store import parse_database_url
 from salesdomain.application import SalesApplication
 from salesdomain.errors import NotAuthorised, SopRuleViolation
 from salesdomain.handling import UnitOfWork

@@ -218,9 +218,9 @@ def test_only_sales_operations_or_a_sales_manager_import(spec, role):
 def test_historical_orders_feed_the_kpi_tables_by_time_customer_and_product(spec, views):
     from datetime import date
 
-    from projections.kpi import Kpi, kpi_table
-    from projections.log import ApplicationLog
-    from projections.runner import ProjectionRunner
+    from salesdomain.projections.kpi import Kpi, kpi_table
+    from salesdomain.projections.log import ApplicationLog
+    from salesdomain.projections.runner import ProjectionRunner
 
     spec.given(
         (i.customers(i.ACME, i.BETA), i.OLGA),

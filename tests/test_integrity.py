@@ -15,9 +15,7 @@ from uuid import uuid4
 
 import pytest
 from freezegun import freeze_time
-from sqlalchemy import text
-
-from projections.integrity import (
+from salesdomain.projections.integrity import (
     CHAIN_TAMPERED,
     DIGEST_DIFFERS,
     EVENT_CHANGED,
@@ -34,6 +32,8 @@ from projections.integrity import (
     next_link,
     verify,
 )
+from sqlalchemy import text
+
 from tests import builders as b
 
 FROZEN = "2026-03-02 09:00:00+00:00"

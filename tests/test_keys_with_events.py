@@ -11,12 +11,12 @@ from uuid import UUID, uuid4
 import pytest
 from eventsourcing.persistence import IntegrityError
 from freezegun import freeze_time
+from salesdomain.adapters.bootstrap import System, build_system
+from salesdomain.adapters.forgetting import forget_data_subject
+from salesdomain.adapters.key_store import SubjectForgotten, data_subject_keys
+from salesdomain.adapters.personal_data import vault_of
 from sqlalchemy import select
 
-from adapters.bootstrap import System, build_system
-from adapters.forgetting import forget_data_subject
-from adapters.key_store import SubjectForgotten, data_subject_keys
-from adapters.personal_data import vault_of
 from salesdomain.aggregate import Evidence
 from salesdomain.errors import RecordNotFound
 from salesdomain.people.candidate import Candidate

@@ -26,9 +26,8 @@ from uuid import UUID, uuid4
 
 import pytest
 from freezegun import freeze_time
-
-from projections.changes import Insert, RowChange, Update, Upsert
-from projections.kpi import (
+from salesdomain.projections.changes import Insert, RowChange, Update, Upsert
+from salesdomain.projections.kpi import (
     Kpi,
     KpiRow,
     kpi_for_employee,
@@ -36,8 +35,9 @@ from projections.kpi import (
     periods_between,
     report_period,
 )
-from projections.log import ApplicationLog
-from projections.runner import ProjectionRunner
+from salesdomain.projections.log import ApplicationLog
+from salesdomain.projections.runner import ProjectionRunner
+
 from salesdomain.aftersales import commands as ac
 from salesdomain.aftersales.satisfaction_survey import SatisfactionSurvey
 from salesdomain.aftersales.values import (

@@ -1,8 +1,13 @@
-"""The layers: the domain knows nothing of adapters, read models or frameworks."""
+"""The layers, all under the one name ``salesdomain`` (ADR 25): the domain
+(``src/salesdomain``) knows nothing of the read side (``salesdomain.projections``,
+``projections/``), the adapters (``salesdomain.adapters``, ``src/adapters``) or
+frameworks; the read side knows nothing of the adapters; production code does not
+import the demo."""
 
 from __future__ import annotations
 
 import ast
+import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -11,6 +16,11 @@ import pytest
 ROOT = Path(__file__).parents[1]
 DOMAIN = ROOT / "src" / "salesdomain"
 PROJECTIONS = ROOT / "projections"
+ADAPTERS = ROOT / "src" / "adapters"
+
+READ_SIDE = "salesdomain.projections"
+ADAPTER_LAYER = "salesdomain.adapters"
+DEMO = ("salesdomain.adapters.demo", "salesdomain.adapters.demo_scale")
 
 
 def modules(package: Path) -> list[Path]:
@@ -18,39 +28,69 @@ def modules(package: Path) -> list[Path]:
 
 
 def imported(path: Path, package: str) -> Iterator[str]:
-    """The top-level package of every import in a module, wherever it stands (relative
-    imports are the module's own ``package``)."""
+    """The full name of every import in a module, wherever it stands (relative imports
+    are of the module's own ``package``)."""
     tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
             for alias in node.names:
-                yield alias.name.split(".")[0]
+                yield alias.name
         elif isinstance(node, ast.ImportFrom):
-            yield package if node.level else (node.module or "").split(".")[0]
+            yield package if node.level else (node.module or "")
 
 
-def offences(package: Path, forbidden: set[str]) -> list[str]:
+def _within(name: str, forbidden: str) -> bool:
+    return name == forbidden or name.startswith(forbidden + ".")
+
+
+def offences(package: Path, forbidden: set[str], name: str = "salesdomain") -> list[str]:
     return [
-        f"{path.relative_to(package.parent)} imports {name}"
+        f"{path.relative_to(package.parent)} imports {found}"
         for path in modules(package)
-        for name in imported(path, package.name)
-        if name in forbidden
+        for found in imported(path, name)
+        if any(_within(found, f) for f in forbidden)
     ]
 
 
-@pytest.mark.parametrize("name", ["adapters", "projections", "sqlalchemy", "fastapi", "typer"])
+@pytest.mark.parametrize(
+    "name", [READ_SIDE, ADAPTER_LAYER, "sqlalchemy", "fastapi", "typer", "starlette"]
+)
 def test_the_domain_does_not_import(name):
     assert offences(DOMAIN, {name}) == []
 
 
-def test_projections_do_not_import_adapters():
-    assert offences(PROJECTIONS, {"adapters"}) == []
+def test_the_read_side_does_not_import_the_adapters():
+    assert offences(PROJECTIONS, {ADAPTER_LAYER}, READ_SIDE) == []
+
+
+def test_production_code_does_not_import_the_demo():
+    demo_itself = {"demo", "demo_scale.py", "scale_cases.py", "scale_delivery.py"}
+    found = [
+        f"{path.relative_to(ROOT)} imports {name}"
+        for path in [*modules(DOMAIN), *modules(PROJECTIONS), *modules(ADAPTERS)]
+        if not demo_itself & set(path.relative_to(ROOT).parts)
+        and path != ADAPTERS / "cli" / "demo.py"  # the demo command runs it
+        for name in imported(path, "salesdomain")
+        if any(_within(name, demo) for demo in DEMO)
+    ]
+    assert found == []
+
+
+def test_every_import_of_our_code_is_under_the_one_name():
+    tracked = subprocess.run(
+        ["git", "grep", "-nE", r"^\s*(from|import) (adapters|projections)\b", "--", "*.py"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert tracked.stdout == ""
 
 
 def test_the_walk_sees_every_module_and_its_imports():
     assert len(modules(DOMAIN)) > 10
     assert modules(PROJECTIONS)
-    assert {"eventsourcing", "salesdomain"} <= set(
+    assert {"eventsourcing.application", "salesdomain.aggregate"} <= set(
         imported(DOMAIN / "application.py", "salesdomain")
     )
 
@@ -62,10 +102,9 @@ def test_an_offending_import_would_be_found_even_inside_a_function(tmp_path):
         "from . import good\n"
         "import sqlalchemy.orm\n"
         "def later():\n"
-        "    from adapters.store import parse_database_url\n"
+        "    from salesdomain.adapters.store import parse_database_url\n"
     )
-    assert offences(package, {"adapters", "sqlalchemy", "salesdomain"}) == [
-        "salesdomain/sub/bad.py imports salesdomain",
-        "salesdomain/sub/bad.py imports sqlalchemy",
-        "salesdomain/sub/bad.py imports adapters",
+    assert offences(package, {ADAPTER_LAYER, "sqlalchemy"}) == [
+        "salesdomain/sub/bad.py imports sqlalchemy.orm",
+        "salesdomain/sub/bad.py imports salesdomain.adapters.store",
     ]

@@ -23,19 +23,19 @@ from uuid import UUID, uuid4
 
 import pytest
 from freezegun import freeze_time
-from sqlalchemy import select
-
-from projections.changes import Add, Insert, RowChange, Update, Upsert
-from projections.kpi import Kpi
-from projections.log import ApplicationLog
-from projections.operations import (
+from salesdomain.projections.changes import Add, Insert, RowChange, Update, Upsert
+from salesdomain.projections.kpi import Kpi
+from salesdomain.projections.log import ApplicationLog
+from salesdomain.projections.operations import (
     Operations,
     awaiting_inspection,
     awaiting_shipment,
     open_tasks,
     service_cases,
 )
-from projections.runner import ProjectionRunner
+from salesdomain.projections.runner import ProjectionRunner
+from sqlalchemy import select
+
 from salesdomain.aftersales import commands as ac
 from salesdomain.aftersales.values import (
     FeedbackChannel,

@@ -17,8 +17,8 @@ from uuid import UUID, uuid4
 import pytest
 from eventsourcing.application import project_aggregate
 from freezegun import freeze_time
+from salesdomain.adapters.store import ensure_schema, parse_database_url
 
-from adapters.store import ensure_schema, parse_database_url
 from salesdomain.application import SalesApplication
 from salesdomain.errors import InvalidCommand, NotAuthorised, RecordNotFound, SopRuleViolation
 from salesdomain.people import commands as hc

@@ -9,15 +9,15 @@ from uuid import UUID, uuid4
 
 import pytest
 from freezegun import freeze_time
+from salesdomain.adapters.bootstrap import System, build_system
+from salesdomain.adapters.forgetting import forget_data_subject
+from salesdomain.adapters.key_store import SubjectForgotten, data_subject_keys
+from salesdomain.adapters.personal_data import vault_of
+from salesdomain.adapters.store import parse_database_url
+from salesdomain.projections.audit import query_audit
+from salesdomain.projections.integrity import ChainKeeper, verify
 from sqlalchemy import select, text
 
-from adapters.bootstrap import System, build_system
-from adapters.forgetting import forget_data_subject
-from adapters.key_store import SubjectForgotten, data_subject_keys
-from adapters.personal_data import vault_of
-from adapters.store import parse_database_url
-from projections.audit import query_audit
-from projections.integrity import ChainKeeper, verify
 from salesdomain.errors import NotAuthorised, SopRuleViolation
 from salesdomain.narrative import describe
 from salesdomain.people import commands as hc

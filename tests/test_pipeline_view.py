@@ -7,11 +7,10 @@ from decimal import Decimal
 from uuid import uuid4
 
 from freezegun import freeze_time
-
-from projections.audit import AuditTrail, query_audit
-from projections.changes import Insert, Update, Upsert
-from projections.log import ApplicationLog
-from projections.pipeline import (
+from salesdomain.projections.audit import AuditTrail, query_audit
+from salesdomain.projections.changes import Insert, Update, Upsert
+from salesdomain.projections.log import ApplicationLog
+from salesdomain.projections.pipeline import (
     Pipeline,
     forecast_by_month,
     funnel,
@@ -19,7 +18,8 @@ from projections.pipeline import (
     pipeline_summary,
     win_rate,
 )
-from projections.runner import ProjectionRunner
+from salesdomain.projections.runner import ProjectionRunner
+
 from salesdomain.opportunities import commands as oc
 from salesdomain.opportunities.stages import Stage
 from salesdomain.values import Money

@@ -6,10 +6,10 @@ import json
 from pathlib import Path
 
 from freezegun import freeze_time
+from salesdomain.adapters.bootstrap import POLICY_FILE_VARIABLE, bootstrap
+from salesdomain.adapters.cli import app as cli
 from typer.testing import CliRunner
 
-from adapters.bootstrap import POLICY_FILE_VARIABLE, bootstrap
-from adapters.cli import app as cli
 from salesdomain.aftersales.values import Severity
 from salesdomain.policy import SalesPolicy
 

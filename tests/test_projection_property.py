@@ -11,14 +11,14 @@ from uuid import UUID
 from freezegun import freeze_time
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from salesdomain.adapters.store import parse_database_url
+from salesdomain.adapters.views import view_engine
+from salesdomain.projections.audit import AuditTrail
+from salesdomain.projections.log import ApplicationLog
+from salesdomain.projections.pipeline import Pipeline
+from salesdomain.projections.runner import ProjectionRunner
 from sqlalchemy import select
 
-from adapters.store import parse_database_url
-from adapters.views import view_engine
-from projections.audit import AuditTrail
-from projections.log import ApplicationLog
-from projections.pipeline import Pipeline
-from projections.runner import ProjectionRunner
 from salesdomain.opportunities import commands as oc
 from tests import builders as b
 from tests.conftest import make_app

@@ -7,16 +7,16 @@ from typing import Any
 from uuid import uuid4
 
 import pytest
+import salesdomain.projections.statements as statements_module
 from freezegun import freeze_time
+from salesdomain.projections.audit import AuditTrail
+from salesdomain.projections.changes import Insert, RowChange
+from salesdomain.projections.log import ApplicationLog
+from salesdomain.projections.pipeline import Pipeline
+from salesdomain.projections.projection import Projection, event_name
+from salesdomain.projections.runner import ProjectionRunner, ProjectionStopped
 from sqlalchemy import Column, Integer, MetaData, String, Table, func, select
 
-import projections.statements as statements_module
-from projections.audit import AuditTrail
-from projections.changes import Insert, RowChange
-from projections.log import ApplicationLog
-from projections.pipeline import Pipeline
-from projections.projection import Projection, event_name
-from projections.runner import ProjectionRunner, ProjectionStopped
 from tests import builders as b
 
 FROZEN = "2026-03-02 09:00:00+00:00"
@@ -175,7 +175,7 @@ def test_catch_up_to_a_commands_position_reads_its_own_writes(app, views):
 
 
 def test_rebuilding_all_views_reads_the_log_once(app, views):
-    from projections.read_models import ReadModels
+    from salesdomain.projections.read_models import ReadModels
 
     _deals(app, 2)
 
@@ -201,7 +201,7 @@ def test_following_picks_up_new_events_until_stopped(store_url, app, views):
         pytest.skip("the follower thread and the test share one in-memory connection")
     import time
 
-    from projections.read_models import ReadModels
+    from salesdomain.projections.read_models import ReadModels
 
     models = ReadModels(views, ApplicationLog(app), [AuditTrail()])
     stop = threading.Event()

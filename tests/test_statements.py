@@ -9,6 +9,9 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from salesdomain.projections.changes import Add, Insert, RowChange, Update, Upsert, coalesce
+from salesdomain.projections.statements import Statements
+from salesdomain.projections.types import UtcDateTime, sqlite_utc_text
 from sqlalchemy import (
     Column,
     Date,
@@ -21,10 +24,6 @@ from sqlalchemy import (
     select,
     text,
 )
-
-from projections.changes import Add, Insert, RowChange, Update, Upsert, coalesce
-from projections.statements import Statements
-from projections.types import UtcDateTime, sqlite_utc_text
 
 T0 = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
 SHANGHAI = timezone(timedelta(hours=8))

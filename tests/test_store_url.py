@@ -1,12 +1,12 @@
-"""One URL configures where events are stored (adapters.store, adapters.bootstrap)."""
+"""One URL configures where events are stored (salesdomain.adapters.store and
+salesdomain.adapters.bootstrap)."""
 
 from __future__ import annotations
 
 import pytest
 from eventsourcing.sqlite import SQLiteApplicationRecorder
-
-from adapters.bootstrap import bootstrap
-from adapters.store import (
+from salesdomain.adapters.bootstrap import bootstrap
+from salesdomain.adapters.store import (
     DATABASE_URL_VARIABLE,
     BadDatabaseUrl,
     parse_database_url,

@@ -10,9 +10,9 @@ from eventsourcing.persistence import (
     JSONTranscoder,
     TranscodingNotRegisteredError,
 )
+from salesdomain.adapters.bootstrap import build_system
+from salesdomain.adapters.demo import run_demo
 
-from adapters.bootstrap import build_system
-from adapters.demo import run_demo
 from salesdomain.opportunities.values import Contact, ContactChannel
 from salesdomain.personal import holds_personal_data
 from salesdomain.transcodings import EventJSONTranscoder, plain_transcoder

@@ -7,16 +7,21 @@ from typing import Any
 
 import pytest
 from freezegun import freeze_time
+from salesdomain.projections.as_of import views_as_of
+from salesdomain.projections.audit import query_audit
+from salesdomain.projections.kpi import kpi_table
+from salesdomain.projections.log import ApplicationLog
+from salesdomain.projections.operations import (
+    awaiting_inspection,
+    awaiting_shipment,
+    open_tasks,
+    service_cases,
+)
+from salesdomain.projections.pipeline import pipeline_as_of
+from salesdomain.projections.read_models import ReadModels
+from salesdomain.projections.runner import projection_state
 from sqlalchemy import inspect, select
 
-from projections.as_of import views_as_of
-from projections.audit import query_audit
-from projections.kpi import kpi_table
-from projections.log import ApplicationLog
-from projections.operations import awaiting_inspection, awaiting_shipment, open_tasks, service_cases
-from projections.pipeline import pipeline_as_of
-from projections.read_models import ReadModels
-from projections.runner import projection_state
 from tests.past_scenario import T0, Case, run
 from tests.spec import log_position
 

@@ -18,11 +18,11 @@ from typing import Any
 from uuid import uuid4, uuid5
 
 from freezegun import freeze_time
+from salesdomain.projections.kpi import kpi_table
+from salesdomain.projections.log import ApplicationLog
+from salesdomain.projections.read_models import ReadModels
 from sqlalchemy import select
 
-from projections.kpi import kpi_table
-from projections.log import ApplicationLog
-from projections.read_models import ReadModels
 from salesdomain.bounds import AMOUNT_LIMIT, NAME_LENGTH, QUANTITY_LIMIT, TEXT_LENGTH
 from salesdomain.opportunities import commands as oc
 from salesdomain.opportunities.values import QuoteLine

@@ -100,9 +100,9 @@ def test_a_rebuild_while_another_process_rebuilds_is_refused_with_exit_7(shared_
 _HOLDER = textwrap.dedent(
     """
     import sys
-    from adapters.store import parse_database_url
-    from adapters.views import view_engine
-    from projections.runner import rebuild_lock
+    from salesdomain.adapters.store import parse_database_url
+    from salesdomain.adapters.views import view_engine
+    from salesdomain.projections.runner import rebuild_lock
 
     engine = view_engine(parse_database_url({url!r}))
     with rebuild_lock(engine):

@@ -13,14 +13,19 @@ from uuid import uuid4
 
 import pytest
 from freezegun import freeze_time
+from salesdomain.adapters.store import parse_database_url
+from salesdomain.adapters.views import view_engine
+from salesdomain.projections.integrity import ChainKeeper
+from salesdomain.projections.log import ApplicationLog
+from salesdomain.projections.read_models import ReadModels
+from salesdomain.projections.runner import (
+    ProjectionRunner,
+    RebuildInProgress,
+    projection_state,
+    rebuild_lock,
+)
 from sqlalchemy import Engine, inspect, select
 
-from adapters.store import parse_database_url
-from adapters.views import view_engine
-from projections.integrity import ChainKeeper
-from projections.log import ApplicationLog
-from projections.read_models import ReadModels
-from projections.runner import ProjectionRunner, RebuildInProgress, projection_state, rebuild_lock
 from tests import builders as b
 
 
@@ -207,9 +212,9 @@ def test_several_processes_create_the_tables_at_once(postgres_schema_url):
     script = textwrap.dedent(
         f"""
         import sys
-        from adapters.store import parse_database_url
-        from adapters.views import view_engine
-        from projections.read_models import ReadModels
+        from salesdomain.adapters.store import parse_database_url
+        from salesdomain.adapters.views import view_engine
+        from salesdomain.projections.read_models import ReadModels
 
         class EmptyLog:
             def head(self): return 0
@@ -252,8 +257,8 @@ def test_several_web_workers_start_at_once_on_a_new_schema(postgres_schema_url):
     script = textwrap.dedent(
         f"""
         import sys
-        from adapters.bootstrap import build_system
-        from adapters.web.app import create_app
+        from salesdomain.adapters.bootstrap import build_system
+        from salesdomain.adapters.web.app import create_app
 
         sys.stdin.readline()  # the go
         system = build_system({postgres_schema_url!r})

@@ -11,7 +11,17 @@ from uuid import uuid4
 
 import psycopg
 import pytest
+import salesdomain.projections.statements as statements_module
 from freezegun import freeze_time
+from salesdomain.adapters.store import parse_database_url
+from salesdomain.adapters.views import view_engine
+from salesdomain.projections.audit import AuditTrail
+from salesdomain.projections.changes import Insert, RowChange
+from salesdomain.projections.log import ApplicationLog
+from salesdomain.projections.projection import Projection, event_name
+from salesdomain.projections.read_models import ReadModels
+from salesdomain.projections.runner import ProjectionStopped
+from salesdomain.projections.types import UtcDateTime
 from sqlalchemy import (
     Column,
     DateTime,
@@ -26,16 +36,6 @@ from sqlalchemy import (
 )
 from sqlalchemy.exc import OperationalError
 
-import projections.statements as statements_module
-from adapters.store import parse_database_url
-from adapters.views import view_engine
-from projections.audit import AuditTrail
-from projections.changes import Insert, RowChange
-from projections.log import ApplicationLog
-from projections.projection import Projection, event_name
-from projections.read_models import ReadModels
-from projections.runner import ProjectionStopped
-from projections.types import UtcDateTime
 from tests import builders as b
 
 FROZEN = "2026-03-02 09:00:00+00:00"

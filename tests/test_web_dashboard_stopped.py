@@ -11,14 +11,14 @@ from uuid import uuid4
 
 import pytest
 from freezegun import freeze_time
+from salesdomain.adapters.bootstrap import System, build_system
+from salesdomain.adapters.web import create_app
+from salesdomain.projections.audit import AuditTrail
+from salesdomain.projections.kpi import Kpi
+from salesdomain.projections.log import ApplicationLog
+from salesdomain.projections.operations import Operations
+from salesdomain.projections.read_models import ReadModels
 
-from adapters.bootstrap import System, build_system
-from adapters.web import create_app
-from projections.audit import AuditTrail
-from projections.kpi import Kpi
-from projections.log import ApplicationLog
-from projections.operations import Operations
-from projections.read_models import ReadModels
 from tests import builders as b
 from tests.conftest import FREEZEGUN_TRANSCODINGS
 from tests.test_dashboard_browser import ARGS, CHROMIUM, _free_port, _need_browser

@@ -8,9 +8,9 @@ from uuid import UUID, uuid4
 
 import pytest
 from freezegun import freeze_time
+from salesdomain.adapters.bootstrap import build_system
+from salesdomain.adapters.web.errors import MAPPED
 
-from adapters.bootstrap import build_system
-from adapters.web.errors import MAPPED
 from salesdomain.commands import build_command
 from salesdomain.errors import InvalidCommand
 from salesdomain.sop import Role

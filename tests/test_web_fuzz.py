@@ -31,6 +31,12 @@ import schemathesis
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from hypothesis.errors import Unsatisfiable
+from salesdomain.adapters.bootstrap import System, build_system
+from salesdomain.adapters.demo import run_demo
+from salesdomain.adapters.web import create_app
+from salesdomain.adapters.web.breaches import conformance_breaches
+from salesdomain.adapters.web.tokens import TokenStore, employee_actor
+from salesdomain.projections.audit import query_audit
 from schemathesis.checks import not_a_server_error
 from schemathesis.generation import GenerationMode
 from schemathesis.specs.openapi.checks import (
@@ -40,12 +46,6 @@ from schemathesis.specs.openapi.checks import (
 )
 from sqlalchemy import select
 
-from adapters.bootstrap import System, build_system
-from adapters.demo import run_demo
-from adapters.web import create_app
-from adapters.web.breaches import conformance_breaches
-from adapters.web.tokens import TokenStore, employee_actor
-from projections.audit import query_audit
 from salesdomain.commands import COMMANDS
 from salesdomain.people.commands import EnrolEmployee
 from salesdomain.sop import Role, step

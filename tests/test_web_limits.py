@@ -16,11 +16,11 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from freezegun import freeze_time
+from salesdomain.adapters.bootstrap import build_system
+from salesdomain.adapters.web import create_app
+from salesdomain.adapters.web.body import DEFAULT_MAX_BODY_BYTES, MAX_BODY_VARIABLE
+from salesdomain.adapters.web.responses import error_response
 
-from adapters.bootstrap import build_system
-from adapters.web import create_app
-from adapters.web.body import DEFAULT_MAX_BODY_BYTES, MAX_BODY_VARIABLE
-from adapters.web.responses import error_response
 from tests import builders as b
 from tests.web_support import Web, founded, web_on
 

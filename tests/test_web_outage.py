@@ -19,16 +19,16 @@ from uuid import uuid4
 
 import pytest
 from freezegun import freeze_time
+from salesdomain.adapters.bootstrap import System, build_system
+from salesdomain.adapters.web.outage import RETRY_AFTER_SECONDS
+from salesdomain.projections.audit import AuditTrail
+from salesdomain.projections.kpi import Kpi
+from salesdomain.projections.log import ApplicationLog
+from salesdomain.projections.operations import Operations
+from salesdomain.projections.pipeline import Pipeline
+from salesdomain.projections.projection import event_name
+from salesdomain.projections.read_models import ReadModels
 
-from adapters.bootstrap import System, build_system
-from adapters.web.outage import RETRY_AFTER_SECONDS
-from projections.audit import AuditTrail
-from projections.kpi import Kpi
-from projections.log import ApplicationLog
-from projections.operations import Operations
-from projections.pipeline import Pipeline
-from projections.projection import event_name
-from projections.read_models import ReadModels
 from tests import builders as b
 from tests.conftest import FREEZEGUN_TRANSCODINGS
 from tests.spec import log_position

@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 from freezegun import freeze_time
+from salesdomain.projections.kpi.periods import PERIOD_LIMIT
 
-from projections.kpi.periods import PERIOD_LIMIT
 from tests import builders as b
 from tests.web_support import Web, founded, web_on
 

@@ -14,12 +14,12 @@ from uuid import uuid4
 import httpx
 import pytest
 from freezegun import freeze_time
+from salesdomain.adapters.bootstrap import build_system
+from salesdomain.adapters.cli import app as cli
+from salesdomain.adapters.web.tokens import CannotIssue, TokenStore, api_tokens, employee_actor
 from sqlalchemy import select
 from typer.testing import CliRunner
 
-from adapters.bootstrap import build_system
-from adapters.cli import app as cli
-from adapters.web.tokens import CannotIssue, TokenStore, api_tokens, employee_actor
 from salesdomain.commands import COMMANDS
 from salesdomain.sop import Role
 from tests import builders as b
@@ -146,7 +146,7 @@ def test_serve_answers_on_the_given_port(tmp_path: Path) -> None:
     """``salesdomain serve`` starts uvicorn on the store and port given."""
     port = _free_port()
     url = f"sqlite:///{tmp_path}/serve.db"
-    script = "from adapters.cli import main; main()"
+    script = "from salesdomain.adapters.cli import main; main()"
     server = subprocess.Popen(
         [sys.executable, "-c", script, "serve", "--port", str(port), "--database-url", url],
         stdout=subprocess.DEVNULL,

@@ -12,15 +12,14 @@ from typing import Any
 import psycopg
 import pytest
 from pydantic import TypeAdapter
-
-from adapters.bootstrap import build_system
-from adapters.demo import run_demo
-from adapters.web.breaches import conformance_breaches
-from adapters.web.routes_operations import ServiceCaseRowOut
-from adapters.web.routes_pipeline import PipelineRowOut
-from projections.audit import AuditEntry, query_audit
-from projections.kpi import KpiRow, kpi_table
-from projections.operations import (
+from salesdomain.adapters.bootstrap import build_system
+from salesdomain.adapters.demo import run_demo
+from salesdomain.adapters.web.breaches import conformance_breaches
+from salesdomain.adapters.web.routes_operations import ServiceCaseRowOut
+from salesdomain.adapters.web.routes_pipeline import PipelineRowOut
+from salesdomain.projections.audit import AuditEntry, query_audit
+from salesdomain.projections.kpi import KpiRow, kpi_table
+from salesdomain.projections.operations import (
     InspectionRow,
     ServiceCaseRow,
     ShipmentRow,
@@ -30,7 +29,8 @@ from projections.operations import (
     open_tasks,
     service_cases,
 )
-from projections.pipeline import FunnelStep, PipelineRow, funnel, pipeline_as_of
+from salesdomain.projections.pipeline import FunnelStep, PipelineRow, funnel, pipeline_as_of
+
 from salesdomain.sop import Role
 from salesdomain.values import Actor
 from tests.conftest import POSTGRES_URL, REQUIRE_POSTGRES, postgres_unavailable

@@ -8,11 +8,11 @@ from contextlib import contextmanager
 from typing import Any
 
 from fastapi.testclient import TestClient
+from salesdomain.adapters.bootstrap import System, build_system
+from salesdomain.adapters.web import create_app
+from salesdomain.adapters.web.context import BreachProvider
+from salesdomain.adapters.web.tokens import TokenStore, employee_actor
 
-from adapters.bootstrap import System, build_system
-from adapters.web import create_app
-from adapters.web.context import BreachProvider
-from adapters.web.tokens import TokenStore, employee_actor
 from salesdomain.commands import Command
 from salesdomain.sop import Role
 from salesdomain.values import Actor

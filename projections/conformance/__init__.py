@@ -4,12 +4,12 @@ Time limits, authority and segregation of duties are re-run over the decoded his
 as a fold (``review.fold``), without trusting the read models or the checks the write
 side made; see ``docs/conformance.md`` and ADR 15.
 
-    from projections.conformance import conformance_report, open_breaches
+    from salesdomain.projections.conformance import conformance_report, open_breaches
     report = conformance_report(app, policy, date(2026, 1, 1), date(2026, 3, 31))
     print(report.model_dump_json(indent=2))
 """
 
-from projections.conformance.api import (
+from salesdomain.projections.conformance.api import (
     RULES,
     conformance_report,
     open_breaches,
@@ -17,8 +17,14 @@ from projections.conformance.api import (
     review_history,
     time_limit_breaches,
 )
-from projections.conformance.findings import Breach, Family, Override, PolicyMismatch, Status
-from projections.conformance.report import ConformanceReport, StepCount, Summary
+from salesdomain.projections.conformance.findings import (
+    Breach,
+    Family,
+    Override,
+    PolicyMismatch,
+    Status,
+)
+from salesdomain.projections.conformance.report import ConformanceReport, StepCount, Summary
 
 __all__ = [
     "RULES",

@@ -6,12 +6,19 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from datetime import date, datetime
 
-from projections.conformance import contracts, discounts, employment, people, time_limits
-from projections.conformance.findings import Breach, Family, Rule, Status
-from projections.conformance.policies import PolicyBook
-from projections.conformance.report import ConformanceReport, build_report
-from projections.conformance.review import Entry, Review, finish, fold
-from projections.log import ApplicationLog
+from salesdomain.projections.conformance import (
+    contracts,
+    discounts,
+    employment,
+    people,
+    time_limits,
+)
+from salesdomain.projections.conformance.findings import Breach, Family, Rule, Status
+from salesdomain.projections.conformance.policies import PolicyBook
+from salesdomain.projections.conformance.report import ConformanceReport, build_report
+from salesdomain.projections.conformance.review import Entry, Review, finish, fold
+from salesdomain.projections.log import ApplicationLog
+
 from salesdomain import clock
 from salesdomain.application import SalesApplication
 from salesdomain.policy import SalesPolicy

@@ -12,8 +12,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from projections.conformance.findings import Family, Override, rule
-from projections.conformance.review import Review, on
+from salesdomain.projections.conformance.findings import Family, Override, rule
+from salesdomain.projections.conformance.review import Review, on
+
 from salesdomain.contracts.contract import Contract
 from salesdomain.contracts.policy import level_rank
 

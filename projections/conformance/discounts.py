@@ -11,8 +11,9 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from projections.conformance.findings import Family, Override, rule
-from projections.conformance.review import Review, on
+from salesdomain.projections.conformance.findings import Family, Override, rule
+from salesdomain.projections.conformance.review import Review, on
+
 from salesdomain.opportunities.opportunity import Opportunity
 from salesdomain.orders.order import Order
 

@@ -7,8 +7,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from projections.conformance.findings import Family, rule
-from projections.conformance.review import Review, on_every_event
+from salesdomain.projections.conformance.findings import Family, rule
+from salesdomain.projections.conformance.review import Review, on_every_event
+
 from salesdomain.sop import Role, step
 
 ACTOR_IS_AN_ACTIVE_EMPLOYEE = rule(

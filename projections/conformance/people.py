@@ -10,8 +10,9 @@ from collections.abc import Collection
 from typing import Any
 from uuid import UUID
 
-from projections.conformance.findings import Family, rule
-from projections.conformance.review import Review, on
+from salesdomain.projections.conformance.findings import Family, rule
+from salesdomain.projections.conformance.review import Review, on
+
 from salesdomain.people.candidate import HIRING_DECIDERS, Candidate
 from salesdomain.people.employee import PAY_APPROVERS, Employee
 from salesdomain.performance.appraisal import Appraisal

@@ -14,8 +14,7 @@ from datetime import date, datetime
 from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict
-
-from projections.conformance.findings import (
+from salesdomain.projections.conformance.findings import (
     Breach,
     Override,
     Person,
@@ -23,7 +22,8 @@ from projections.conformance.findings import (
     Rule,
     Status,
 )
-from projections.conformance.review import Review, finish
+from salesdomain.projections.conformance.review import Review, finish
+
 from salesdomain.sop import CATALOGUE
 
 NO_ONE_NAMED = "(no one named)"

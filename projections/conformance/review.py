@@ -15,7 +15,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 from uuid import UUID
 
-from projections.conformance.findings import (
+from salesdomain.projections.conformance.findings import (
     Breach,
     Override,
     Person,
@@ -24,8 +24,9 @@ from projections.conformance.findings import (
     Status,
     StepDone,
 )
-from projections.conformance.policies import PolicyBook
-from projections.conformance.staff import Staff
+from salesdomain.projections.conformance.policies import PolicyBook
+from salesdomain.projections.conformance.staff import Staff
+
 from salesdomain.people.staff_register import StaffRegister
 from salesdomain.policy import SalesPolicy
 

@@ -3,11 +3,13 @@ which manager, holding which roles, at each point of the log (SOP 3.1.4, 3.2.3, 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
 from uuid import UUID
 
-from projections.conformance.findings import Person
+from salesdomain.projections.conformance.findings import Person
+
 from salesdomain.people.employee import Employee
 from salesdomain.people.staff_register import StaffRegister
 from salesdomain.sop import Role
@@ -99,7 +101,7 @@ def _revoked(staff: Staff, e: Any) -> None:
     _change(staff, e, roles=staff.roles_of(e.originator_id) - {e.role})
 
 
-_EVOLVE = {
+_EVOLVE: dict[type[Any], Callable[[Staff, Any], None]] = {
     StaffRegister.Founded: _founded,
     Employee.Hired: _joined,
     Employee.Enrolled: _joined,

@@ -15,15 +15,16 @@ import threading
 from collections.abc import Iterable
 from datetime import UTC, datetime
 
-from projections.conformance.api import (
+from salesdomain.projections.conformance.api import (
     as_at_or_now,
     read_log,
     time_limit_breaches,
     time_limits_missed,
 )
-from projections.conformance.findings import Breach
-from projections.conformance.policies import PolicyBook
-from projections.conformance.review import Review, finish, fold
+from salesdomain.projections.conformance.findings import Breach
+from salesdomain.projections.conformance.policies import PolicyBook
+from salesdomain.projections.conformance.review import Review, finish, fold
+
 from salesdomain.application import SalesApplication
 from salesdomain.policy import SalesPolicy
 

@@ -23,7 +23,7 @@ docs/adr/0010-hash-chain.md.
   position where the store differs from the stored chain or from a given digest.
 """
 
-from projections.integrity.chain import (
+from salesdomain.projections.integrity.chain import (
     CHAIN,
     GENESIS,
     NAME,
@@ -34,9 +34,9 @@ from projections.integrity.chain import (
     link_of,
     next_link,
 )
-from projections.integrity.digest import ALGORITHM, Digest
-from projections.integrity.keeper import GENERATION, ChainKeeper
-from projections.integrity.verification import (
+from salesdomain.projections.integrity.digest import ALGORITHM, Digest
+from salesdomain.projections.integrity.keeper import GENERATION, ChainKeeper
+from salesdomain.projections.integrity.verification import (
     CHAIN_TAMPERED,
     DIGEST_DIFFERS,
     EVENT_CHANGED,

@@ -6,9 +6,8 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
+from salesdomain.projections.integrity.chain import GENESIS, event_chain
 from sqlalchemy import Engine, select
-
-from projections.integrity.chain import GENESIS, event_chain
 
 ALGORITHM = "sha256-chain-v1"
 

@@ -6,13 +6,19 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
+from salesdomain.projections.integrity.chain import (
+    CHAIN,
+    GENESIS,
+    NAME,
+    _reader,
+    event_chain,
+    link_of,
+)
+from salesdomain.projections.integrity.digest import Digest, _chain_head
+from salesdomain.projections.runner import STATE, projection_state
+from salesdomain.projections.runner.state import add_state_row
+from salesdomain.projections.schema import create_tables, schema_transaction
 from sqlalchemy import Engine, select, update
-
-from projections.integrity.chain import CHAIN, GENESIS, NAME, _reader, event_chain, link_of
-from projections.integrity.digest import Digest, _chain_head
-from projections.runner import STATE, projection_state
-from projections.runner.state import add_state_row
-from projections.schema import create_tables, schema_transaction
 
 GENERATION = 1
 

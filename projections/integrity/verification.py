@@ -8,9 +8,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Engine, select
-
-from projections.integrity.chain import (
+from salesdomain.projections.integrity.chain import (
     CHAIN,
     GENESIS,
     NotificationReader,
@@ -19,8 +17,9 @@ from projections.integrity.chain import (
     event_chain,
     link_of,
 )
-from projections.integrity.digest import Digest, _chain_head
-from projections.schema import create_tables, schema_transaction
+from salesdomain.projections.integrity.digest import Digest, _chain_head
+from salesdomain.projections.schema import create_tables, schema_transaction
+from sqlalchemy import Engine, select
 
 EVENT_CHANGED = "event changed"
 EVENT_MISSING = "event missing (deleted)"

@@ -61,12 +61,12 @@ Figures (``kpi_table``, ``kpi_for_employee``) of a period and group:
   responses.
 """
 
-from projections.kpi.figures import MEASURES, MONEY_MEASURES, PRODUCT_MEASURES, KpiRow
-from projections.kpi.groups import NO_TEAM, UNASSIGNED, UNKNOWN, GroupBy
-from projections.kpi.periods import Grain, ReportPeriod, periods_between, report_period
-from projections.kpi.projection import Kpi
-from projections.kpi.queries import INDICATOR_ALIASES, kpi_for_employee, kpi_table
-from projections.kpi.targets import TARGET_MEASURES
+from salesdomain.projections.kpi.figures import MEASURES, MONEY_MEASURES, PRODUCT_MEASURES, KpiRow
+from salesdomain.projections.kpi.groups import NO_TEAM, UNASSIGNED, UNKNOWN, GroupBy
+from salesdomain.projections.kpi.periods import Grain, ReportPeriod, periods_between, report_period
+from salesdomain.projections.kpi.projection import Kpi
+from salesdomain.projections.kpi.queries import INDICATOR_ALIASES, kpi_for_employee, kpi_table
+from salesdomain.projections.kpi.targets import TARGET_MEASURES
 
 __all__ = [
     "INDICATOR_ALIASES",

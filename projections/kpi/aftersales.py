@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from projections.changes import RowChange, Upsert
-from projections.kpi.facts import _Facts, _record, _utc_day
+from salesdomain.projections.changes import RowChange, Upsert
+from salesdomain.projections.kpi.facts import _Facts, _record, _utc_day
 
 
 def _acted(event: Any) -> Upsert:

@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
-from projections.changes import Insert, RowChange, Upsert
+from salesdomain.projections.changes import Insert, RowChange, Upsert
 
 
 def _id(value: Any) -> str | None:

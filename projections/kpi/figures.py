@@ -8,7 +8,7 @@ from dataclasses import dataclass, field, fields
 from datetime import date
 from decimal import Decimal
 
-from projections.kpi.loaded import _Data, _Fact
+from salesdomain.projections.kpi.loaded import _Data, _Fact
 
 MONEY_MEASURES = frozenset({"revenue", "profit", "bookings", "cancelled", "sales_expense"})
 PRODUCT_MEASURES = frozenset(

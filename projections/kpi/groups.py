@@ -8,10 +8,9 @@ from collections.abc import Callable, Mapping
 from datetime import date
 from typing import Literal
 
+from salesdomain.projections.kpi.loaded import _Data, _Fact
 from sqlalchemy import Table, select
 from sqlalchemy.engine import Engine
-
-from projections.kpi.loaded import _Data, _Fact
 
 GroupBy = Literal["rep", "team", "region", "industry", "product", "total"]
 

@@ -5,15 +5,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from projections.changes import RowChange
-from projections.kpi.aftersales import (
+from salesdomain.projections.changes import RowChange
+from salesdomain.projections.kpi.aftersales import (
     _feedback_received,
     _responded,
     _service_visit,
     _survey_response,
     _survey_started,
 )
-from projections.kpi.people import (
+from salesdomain.projections.kpi.people import (
     _employee_joined,
     _employee_left,
     _expense_decided,
@@ -23,7 +23,7 @@ from projections.kpi.people import (
     _target_set,
     _team_changed,
 )
-from projections.kpi.sales import (
+from salesdomain.projections.kpi.sales import (
     _closed,
     _contact_logged,
     _contract_signed,

@@ -7,10 +7,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
+from salesdomain.projections.kpi.loaded import _Fact
 from sqlalchemy import Table, and_, select
 from sqlalchemy.engine import Connection
-
-from projections.kpi.loaded import _Fact
 
 
 def _amendment_offsets(conn: Connection, f: Table, rows: Sequence[Any]) -> list[_Fact]:

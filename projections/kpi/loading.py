@@ -9,11 +9,10 @@ from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 
+from salesdomain.projections.kpi.lines import _amendment_offsets, _split_by_line
+from salesdomain.projections.kpi.loaded import _Completion, _Data, _Fact
 from sqlalchemy import Table, func, select
 from sqlalchemy.engine import Connection, Engine
-
-from projections.kpi.lines import _amendment_offsets, _split_by_line
-from projections.kpi.loaded import _Completion, _Data, _Fact
 
 
 def _load(engine: Engine, tables: Mapping[str, Table], start: date, end: date, by: str) -> _Data:

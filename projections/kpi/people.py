@@ -7,8 +7,8 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
-from projections.changes import Insert, RowChange, Update, Upsert
-from projections.kpi.facts import _id
+from salesdomain.projections.changes import Insert, RowChange, Update, Upsert
+from salesdomain.projections.kpi.facts import _id
 
 
 def _employee_joined(event: Any, position: int) -> list[RowChange]:

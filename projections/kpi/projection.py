@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from salesdomain.projections.changes import RowChange
+from salesdomain.projections.kpi.handlers import _HANDLERS
+from salesdomain.projections.projection import Projection, event_name
+from salesdomain.projections.types import UtcDateTime, figure
 from sqlalchemy import (
     Boolean,
     Column,
@@ -16,10 +20,6 @@ from sqlalchemy import (
     Text,
 )
 
-from projections.changes import RowChange
-from projections.kpi.handlers import _HANDLERS
-from projections.projection import Projection, event_name
-from projections.types import UtcDateTime, figure
 from salesdomain.bounds import NAME_LENGTH
 
 

@@ -10,10 +10,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Table
-from sqlalchemy.engine import Engine
-
-from projections.kpi.figures import (
+from salesdomain.projections.kpi.figures import (
     MEASURES,
     MONEY_MEASURES,
     PRODUCT_MEASURES,
@@ -21,11 +18,13 @@ from projections.kpi.figures import (
     _growth,
     _Tally,
 )
-from projections.kpi.groups import GroupBy, _grouper, _labeller
-from projections.kpi.loaded import _Fact
-from projections.kpi.loading import _load
-from projections.kpi.periods import Grain, periods_between, report_period
-from projections.kpi.targets import _attainment, _target_for, _targets
+from salesdomain.projections.kpi.groups import GroupBy, _grouper, _labeller
+from salesdomain.projections.kpi.loaded import _Fact
+from salesdomain.projections.kpi.loading import _load
+from salesdomain.projections.kpi.periods import Grain, periods_between, report_period
+from salesdomain.projections.kpi.targets import _attainment, _target_for, _targets
+from sqlalchemy import Table
+from sqlalchemy.engine import Engine
 
 INDICATOR_ALIASES = {"loyalty": "repeat_customers", "expense_control": "sales_expense"}
 """Names of the KPI system's indicators (``performance.values.Indicator``) that differ

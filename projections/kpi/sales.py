@@ -6,8 +6,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from projections.changes import RowChange, Update, Upsert
-from projections.kpi.facts import _Facts, _id, _record, _utc_day
+from salesdomain.projections.changes import RowChange, Update, Upsert
+from salesdomain.projections.kpi.facts import _Facts, _id, _record, _utc_day
 
 
 def _product(line: Any) -> Upsert:

@@ -6,10 +6,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
+from salesdomain.projections.kpi.figures import MONEY_MEASURES, _plain, _ratio
 from sqlalchemy import Table, select
 from sqlalchemy.engine import Engine
-
-from projections.kpi.figures import MONEY_MEASURES, _plain, _ratio
 
 TARGET_MEASURES = ("revenue", "profit", "units", "new_customers", "visits")
 """The figures a sales target sets (``people.values.TargetFigures``)."""

@@ -19,15 +19,15 @@ Queries take ``now`` (an aware datetime; "today" is its UTC date, as for the rul
   answered late, or is still unanswered after the deadline.
 """
 
-from projections.operations.cases import ServiceCaseRow, service_cases
-from projections.operations.projection import Operations
-from projections.operations.queries import (
+from salesdomain.projections.operations.cases import ServiceCaseRow, service_cases
+from salesdomain.projections.operations.projection import Operations
+from salesdomain.projections.operations.queries import (
     InspectionRow,
     ShipmentRow,
     awaiting_inspection,
     awaiting_shipment,
 )
-from projections.operations.statuses import (
+from salesdomain.projections.operations.statuses import (
     CANCELLED,
     CASE_ANSWERED,
     CASE_CLOSED,
@@ -41,7 +41,7 @@ from projections.operations.statuses import (
     LOT_PASSED,
     LOT_REWORKED,
 )
-from projections.operations.tasks import TaskRow, open_tasks
+from salesdomain.projections.operations.tasks import TaskRow, open_tasks
 
 __all__ = [
     "CANCELLED",

@@ -7,11 +7,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from salesdomain.projections.operations.queries import _today
+from salesdomain.projections.operations.statuses import CASE_CLOSED
 from sqlalchemy import Table, select
 from sqlalchemy.engine import Engine
-
-from projections.operations.queries import _today
-from projections.operations.statuses import CASE_CLOSED
 
 
 @dataclass(frozen=True)

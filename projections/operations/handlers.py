@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from projections.changes import RowChange
-from projections.operations.aftersales import (
+from salesdomain.projections.changes import RowChange
+from salesdomain.projections.operations.aftersales import (
     _assigned,
     _case_status,
     _classified,
@@ -14,7 +14,7 @@ from projections.operations.aftersales import (
     _reopened,
     _responded,
 )
-from projections.operations.orders import (
+from salesdomain.projections.operations.orders import (
     _contract_amended,
     _lot_inspected,
     _lot_reworked,
@@ -24,7 +24,12 @@ from projections.operations.orders import (
     _task_assigned,
     _task_completed,
 )
-from projections.operations.statuses import CANCELLED, CASE_CLOSED, CASE_RESOLVED, COMPLETED
+from salesdomain.projections.operations.statuses import (
+    CANCELLED,
+    CASE_CLOSED,
+    CASE_RESOLVED,
+    COMPLETED,
+)
 
 _HANDLERS: dict[str, Callable[[Any, int], list[RowChange]]] = {
     "Order.Entered": _order_entered,

@@ -6,8 +6,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from projections.changes import Add, RowChange, Update, Upsert
-from projections.operations.statuses import (
+from salesdomain.projections.changes import Add, RowChange, Update, Upsert
+from salesdomain.projections.operations.statuses import (
     IN_EXECUTION,
     LOT_FAILED,
     LOT_IN_PROCESS_PASSED,

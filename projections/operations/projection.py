@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from salesdomain.projections.changes import RowChange
+from salesdomain.projections.operations.handlers import _HANDLERS
+from salesdomain.projections.projection import Projection, event_name
+from salesdomain.projections.types import UtcDateTime, quantity
 from sqlalchemy import (
     Boolean,
     Column,
@@ -16,10 +20,6 @@ from sqlalchemy import (
     Text,
 )
 
-from projections.changes import RowChange
-from projections.operations.handlers import _HANDLERS
-from projections.projection import Projection, event_name
-from projections.types import UtcDateTime, quantity
 from salesdomain.bounds import NAME_LENGTH
 
 

@@ -9,10 +9,9 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
+from salesdomain.projections.operations.statuses import IN_EXECUTION, LOT_FAILED, LOT_REWORKED
 from sqlalchemy import Table, select
 from sqlalchemy.engine import Engine
-
-from projections.operations.statuses import IN_EXECUTION, LOT_FAILED, LOT_REWORKED
 
 
 def _today(now: datetime) -> date:

@@ -7,11 +7,10 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from uuid import UUID
 
+from salesdomain.projections.operations.queries import _today
+from salesdomain.projections.operations.statuses import IN_EXECUTION
 from sqlalchemy import Table, select
 from sqlalchemy.engine import Engine
-
-from projections.operations.queries import _today
-from projections.operations.statuses import IN_EXECUTION
 
 
 @dataclass(frozen=True)

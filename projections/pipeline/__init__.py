@@ -5,15 +5,15 @@ stage entered, for time in stage, the funnel and the past) and ``amounts`` (one 
 per change of amount, for the pipeline as it stood at any past time).
 """
 
-from projections.pipeline.funnel import FUNNEL, FunnelStep, funnel
-from projections.pipeline.projection import Pipeline
-from projections.pipeline.queries import (
+from salesdomain.projections.pipeline.funnel import FUNNEL, FunnelStep, funnel
+from salesdomain.projections.pipeline.projection import Pipeline
+from salesdomain.projections.pipeline.queries import (
     PipelineRow,
     forecast_by_month,
     pipeline_as_of,
     win_rate,
 )
-from projections.pipeline.summary import FunnelLine, PipelineSummary, pipeline_summary
+from salesdomain.projections.pipeline.summary import FunnelLine, PipelineSummary, pipeline_summary
 
 __all__ = [
     "FUNNEL",

@@ -8,10 +8,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
+from salesdomain.projections.pipeline.queries import PipelineRow
 from sqlalchemy import Table, select
 from sqlalchemy.engine import Engine
 
-from projections.pipeline.queries import PipelineRow
 from salesdomain.opportunities.stages import Stage
 
 FUNNEL = (

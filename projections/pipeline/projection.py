@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from salesdomain.projections.changes import Insert, RowChange, Update, Upsert
+from salesdomain.projections.projection import Projection, event_name
+from salesdomain.projections.types import UtcDateTime, money
 from sqlalchemy import (
     Column,
     Date,
@@ -15,9 +18,6 @@ from sqlalchemy import (
     Text,
 )
 
-from projections.changes import Insert, RowChange, Update, Upsert
-from projections.projection import Projection, event_name
-from projections.types import UtcDateTime, money
 from salesdomain.bounds import NAME_LENGTH
 from salesdomain.opportunities.stages import Stage
 

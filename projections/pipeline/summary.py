@@ -8,10 +8,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
+from salesdomain.projections.pipeline.funnel import funnel
+from salesdomain.projections.pipeline.queries import pipeline_as_of, win_rate
 from sqlalchemy import Engine, Table
 
-from projections.pipeline.funnel import funnel
-from projections.pipeline.queries import pipeline_as_of, win_rate
 from salesdomain.opportunities.stages import Stage
 
 

@@ -15,14 +15,14 @@ Guarantees:
   rebuild left behind is dropped by ``discard_unfinished``.
 """
 
-from projections.runner.faults import is_unavailable, stops_the_view
-from projections.runner.generations import EventLog
-from projections.runner.lock import RebuildInProgress, rebuild_lock
-from projections.runner.rebuild import REBUILD_PAGE_SIZE
-from projections.runner.runner import ProjectionRunner
-from projections.runner.state import STATE, projection_state
-from projections.runner.status import ProjectionStatus
-from projections.runner.stopped import ProjectionStopped
+from salesdomain.projections.runner.faults import is_unavailable, stops_the_view
+from salesdomain.projections.runner.generations import EventLog
+from salesdomain.projections.runner.lock import RebuildInProgress, rebuild_lock
+from salesdomain.projections.runner.rebuild import REBUILD_PAGE_SIZE
+from salesdomain.projections.runner.runner import ProjectionRunner
+from salesdomain.projections.runner.state import STATE, projection_state
+from salesdomain.projections.runner.status import ProjectionStatus
+from salesdomain.projections.runner.stopped import ProjectionStopped
 
 __all__ = [
     "REBUILD_PAGE_SIZE",

@@ -5,8 +5,8 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 
-from projections.runner.positions import _Positions
-from projections.runner.stopped import ProjectionStopped
+from salesdomain.projections.runner.positions import _Positions
+from salesdomain.projections.runner.stopped import ProjectionStopped
 
 
 class _Following(_Positions):

@@ -6,13 +6,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, Protocol
 
+from salesdomain.projections.projection import Projection
+from salesdomain.projections.runner.state import STATE, add_state_row, projection_state
+from salesdomain.projections.schema import create_tables, schema_transaction
+from salesdomain.projections.statements import Statements
 from sqlalchemy import Engine, MetaData, Table, select
 from sqlalchemy.engine import Connection
-
-from projections.projection import Projection
-from projections.runner.state import STATE, add_state_row, projection_state
-from projections.schema import create_tables, schema_transaction
-from projections.statements import Statements
 
 
 class EventLog(Protocol):

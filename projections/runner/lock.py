@@ -19,10 +19,9 @@ import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from salesdomain.projections.schema import REBUILD_LOCK, SCHEMA_KEY
 from sqlalchemy import Engine, text
 from sqlalchemy.exc import DBAPIError
-
-from projections.schema import REBUILD_LOCK, SCHEMA_KEY
 
 
 class RebuildInProgress(RuntimeError):

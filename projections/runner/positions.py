@@ -7,15 +7,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, NoReturn
 
+from salesdomain.projections.changes import RowChange
+from salesdomain.projections.projection import event_name
+from salesdomain.projections.runner.faults import as_raised, stops_the_view
+from salesdomain.projections.runner.generations import _Generations
+from salesdomain.projections.runner.state import _now, projection_state
+from salesdomain.projections.runner.stopped import ProjectionStopped, error_text
 from sqlalchemy import and_, select, update
 from sqlalchemy.engine import Connection
-
-from projections.changes import RowChange
-from projections.projection import event_name
-from projections.runner.faults import as_raised, stops_the_view
-from projections.runner.generations import _Generations
-from projections.runner.state import _now, projection_state
-from projections.runner.stopped import ProjectionStopped, error_text
 
 Failure = tuple[int, str, BaseException]
 """The position and type of the event a view could not apply, and the error."""

@@ -4,15 +4,14 @@ a rebuild killed half-way left behind."""
 
 from __future__ import annotations
 
+from salesdomain.projections.runner.following import _Following
+from salesdomain.projections.runner.lock import rebuild_lock
+from salesdomain.projections.runner.state import _now, projection_state
+from salesdomain.projections.runner.stopped import ProjectionStopped
+from salesdomain.projections.schema import create_indexes
 from sqlalchemy import select, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.schema import DropTable
-
-from projections.runner.following import _Following
-from projections.runner.lock import rebuild_lock
-from projections.runner.state import _now, projection_state
-from projections.runner.stopped import ProjectionStopped
-from projections.schema import create_indexes
 
 REBUILD_PAGE_SIZE = 5_000
 """Events per page (and per transaction of each view) when a view is rebuilt."""

@@ -3,8 +3,8 @@ concerns (generations, positions, following, rebuild, status)."""
 
 from __future__ import annotations
 
-from projections.runner.rebuild import _Rebuild
-from projections.runner.status import _Status
+from salesdomain.projections.runner.rebuild import _Rebuild
+from salesdomain.projections.runner.status import _Status
 
 
 class ProjectionRunner(_Rebuild, _Status):

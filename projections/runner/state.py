@@ -5,12 +5,11 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from salesdomain.projections.types import UtcDateTime
 from sqlalchemy import Column, Integer, MetaData, String, Table, Text
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection
-
-from projections.types import UtcDateTime
 
 STATE = MetaData()
 projection_state = Table(

@@ -6,11 +6,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from salesdomain.projections.runner.generations import _Generations
+from salesdomain.projections.runner.state import projection_state
+from salesdomain.projections.runner.stopped import ProjectionStopped
 from sqlalchemy import select
-
-from projections.runner.generations import _Generations
-from projections.runner.state import projection_state
-from projections.runner.stopped import ProjectionStopped
 
 
 @dataclass(frozen=True)

@@ -12,15 +12,20 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from eventsourcing.persistence import Transcoding
+from salesdomain.adapters.forgetting import complete_pending_erasures
+from salesdomain.adapters.key_store import key_store_for
+from salesdomain.adapters.keyed_events import event_store_for
+from salesdomain.adapters.personal_data import PersonalDataVault, attach_vault
+from salesdomain.adapters.store import (
+    database_url,
+    ensure_schema,
+    parse_database_url,
+    store_setup_lock,
+)
+from salesdomain.adapters.views import view_engine
+from salesdomain.projections.log import ApplicationLog
+from salesdomain.projections.read_models import ReadModels
 
-from adapters.forgetting import complete_pending_erasures
-from adapters.key_store import key_store_for
-from adapters.keyed_events import event_store_for
-from adapters.personal_data import PersonalDataVault, attach_vault
-from adapters.store import database_url, ensure_schema, parse_database_url, store_setup_lock
-from adapters.views import view_engine
-from projections.log import ApplicationLog
-from projections.read_models import ReadModels
 from salesdomain.application import SalesApplication
 from salesdomain.policy import SalesPolicy
 

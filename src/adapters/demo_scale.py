@@ -1,6 +1,6 @@
 """``salesdomain demo --scale N``: many more business cases after the quarter, for
 benchmarks.  Each case goes through the SOP's commands, handlers, rules and named
-policies (``adapters.bulk.BulkWriter``), so its events are genuine; cases overlap in
+policies (``salesdomain.adapters.bulk.BulkWriter``), so its events are genuine; cases overlap in
 simulated time like a sales department's work (one lane per rep's open case), and
 every case is deterministic for the seed and its number.
 
@@ -21,8 +21,9 @@ from datetime import timedelta
 from typing import Any
 from uuid import UUID, uuid5
 
-from adapters.bulk import BulkWriter
-from adapters.scale_cases import Case, Staff
+from salesdomain.adapters.bulk import BulkWriter
+from salesdomain.adapters.scale_cases import Case, Staff
+
 from salesdomain.application import SalesApplication
 from salesdomain.commands import Command
 from salesdomain.values import Actor

@@ -17,11 +17,12 @@ by calling ``forget_data_subject`` again.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError
+from salesdomain.adapters.personal_data import PersonalDataVault, vault_of
 
-from adapters.personal_data import PersonalDataVault, vault_of
 from salesdomain.application import SalesApplication
 from salesdomain.command_record import CommandResult
 from salesdomain.commands import Command
@@ -31,6 +32,9 @@ from salesdomain.people.commands import ForgetCandidate
 from salesdomain.prospecting.commands import ForgetContactPerson
 from salesdomain.prospecting.customer import Customer
 from salesdomain.values import Actor
+
+if TYPE_CHECKING:  # the composition root imports this module
+    from salesdomain.adapters.bootstrap import System
 
 
 @dataclass(frozen=True)
@@ -44,7 +48,7 @@ class Forgotten:
 
 
 def forget_data_subject(
-    target: object,
+    target: SalesApplication | System,
     subject_id: UUID,
     reason: str,
     actor: Actor,
@@ -57,7 +61,7 @@ def forget_data_subject(
     HR).  ``target`` is the application or the ``System``; with a ``System`` the views
     are brought up to date.  Domain errors (not authorised, not a contact of the
     customer, ...) are raised and nothing is changed."""
-    app: SalesApplication = getattr(target, "app", target)  # type: ignore[assignment]
+    app = target if isinstance(target, SalesApplication) else target.app
     vault = vault_of(app)
     record_id = customer_id or subject_id
     # built from plain data so that a bad reason is an InvalidCommand naming the field
@@ -85,9 +89,8 @@ def forget_data_subject(
             vault.store.unmark_forgetting(subject_id)
             raise
     vault.destroy_key(subject_id)
-    views = getattr(target, "views", None)
-    if views is not None and result is not None and result.positions:
-        views.catch_up(max(result.positions))
+    if not isinstance(target, SalesApplication) and result is not None and result.positions:
+        target.views.catch_up(max(result.positions))
     return Forgotten(subject_id, record_id, result)
 
 

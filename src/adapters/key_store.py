@@ -16,6 +16,9 @@ from datetime import UTC, datetime
 from typing import Any, Protocol
 from uuid import UUID
 
+from salesdomain.adapters.store import StoreConfig
+from salesdomain.projections.schema import create_tables, schema_transaction
+from salesdomain.projections.types import UtcDateTime
 from sqlalchemy import (
     Column,
     Engine,
@@ -29,12 +32,10 @@ from sqlalchemy import (
     text,
     update,
 )
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.pool import QueuePool
 
-from adapters.store import StoreConfig
-from projections.schema import create_tables, schema_transaction
-from projections.types import UtcDateTime
 from salesdomain.errors import SopRuleViolation
 
 KEY_BYTES = 32  # AES-256
@@ -245,11 +246,10 @@ class SqlKeyStore:
 
 
 def _insert(conn: Any, table: Table) -> Any:
+    """The dialect's INSERT, whose ``on_conflict_do_nothing`` the key store uses."""
     if conn.dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
-    return insert(table)
+        return postgresql.insert(table)
+    return sqlite.insert(table)
 
 
 def key_store_for(config: StoreConfig) -> KeyStore:

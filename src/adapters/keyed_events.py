@@ -26,9 +26,9 @@ from eventsourcing.persistence import (
     Mapper,
     Recording,
 )
+from salesdomain.adapters.key_store import SubjectKeysExisted
+from salesdomain.adapters.personal_data import KeysOfSave, PersonalDataVault
 
-from adapters.key_store import SubjectKeysExisted
-from adapters.personal_data import KeysOfSave, PersonalDataVault
 from salesdomain.application import EventStoreFactory
 
 

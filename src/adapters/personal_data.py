@@ -24,8 +24,8 @@ from uuid import UUID
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from eventsourcing.persistence import Transcoding
+from salesdomain.adapters.key_store import KEY_BYTES, KeyStore, SubjectForgotten
 
-from adapters.key_store import KEY_BYTES, KeyStore, SubjectForgotten
 from salesdomain.application import SalesApplication
 from salesdomain.personal import PersonalData
 from salesdomain.values import VALUE_TYPES
@@ -213,6 +213,6 @@ def vault_of(app: SalesApplication) -> PersonalDataVault:
         return _VAULTS[app]
     except KeyError:
         raise LookupError(
-            "this application was not built by adapters.bootstrap.bootstrap(); it keeps "
-            "no keys of data subjects"
+            "this application was not built by salesdomain.adapters.bootstrap.bootstrap(); "
+            "it keeps no keys of data subjects"
         ) from None

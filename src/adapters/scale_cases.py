@@ -13,7 +13,8 @@ from decimal import Decimal
 from typing import Any, Protocol
 from uuid import UUID, uuid5
 
-from adapters.scale_delivery import Delivery
+from salesdomain.adapters.scale_delivery import Delivery
+
 from salesdomain import clock
 from salesdomain.commands import Command
 from salesdomain.opportunities import commands as oc

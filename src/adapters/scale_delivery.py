@@ -1,4 +1,4 @@
-"""The won part of a generated case (``adapters.scale_cases``): contract approved by
+"""The won part of a generated case (``salesdomain.adapters.scale_cases``): contract approved by
 the levels its amount needs and signed (SOP 2.4), the order the named policy opens,
 coordinated, produced, inspected, shipped and confirmed (SOP 2.5)."""
 
@@ -32,7 +32,7 @@ from salesdomain.values import Actor
 if TYPE_CHECKING:
     import random
 
-    from adapters.scale_cases import Runner
+    from salesdomain.adapters.scale_cases import Runner
 
 
 def _hours(r: random.Random, low: int, high: int) -> timedelta:

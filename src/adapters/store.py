@@ -64,7 +64,9 @@ def parse_database_url(url: str) -> StoreConfig:
                 "PERSISTENCE_MODULE": "eventsourcing.sqlite",
                 "SQLITE_DBNAME": path,
                 "SQLITE_LOCK_TIMEOUT": "10",
-                "APPLICATION_RECORDER_TOPIC": "adapters.recorders:SQLiteCheckingRecorder",
+                "APPLICATION_RECORDER_TOPIC": (
+                    "salesdomain.adapters.recorders:SQLiteCheckingRecorder"
+                ),
             },
         )
     if scheme in ("postgresql", "postgres"):
@@ -81,7 +83,7 @@ def parse_database_url(url: str) -> StoreConfig:
             "POSTGRES_PASSWORD": unquote(parts.password or ""),
             "POSTGRES_CONNECT_TIMEOUT": "5",
             "POSTGRES_LOCK_TIMEOUT": "10",
-            "APPLICATION_RECORDER_TOPIC": "adapters.recorders:PostgresCheckingRecorder",
+            "APPLICATION_RECORDER_TOPIC": "salesdomain.adapters.recorders:PostgresCheckingRecorder",
         }
         if schema:
             env["POSTGRES_SCHEMA"] = schema
@@ -104,7 +106,7 @@ def ensure_schema(config: StoreConfig) -> None:
 
 STORE_SETUP_LOCK = 0x5D_5A
 """First key of the advisory lock held while a process creates the store's tables (the
-second: the schema); the views use their own keys (``projections.schema``)."""
+second: the schema); the views use their own keys (``salesdomain.projections.schema``)."""
 
 
 @contextmanager

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
+from salesdomain.adapters.store import StoreConfig
 from sqlalchemy import Engine, create_engine
 from sqlalchemy.pool import StaticPool
-
-from adapters.store import StoreConfig
 
 CONNECT_TIMEOUT_SECONDS = 5
 """How long a read waits to reach PostgreSQL before it fails (a 503 on the web)."""

@@ -1,6 +1,6 @@
 """salesdomain: the company's sales SOP as executable, auditable, event-sourced software.
 
-Import the commands you need, build the system with ``adapters.bootstrap.bootstrap()``
+Import the commands you need, build the system with ``salesdomain.adapters.bootstrap.bootstrap()``
 (or construct ``SalesApplication`` with an eventsourcing environment) and call
 ``app.handle(command, actor)``.
 """

@@ -9,7 +9,7 @@ keeps the latest state), and snapshots are looked for only when an aggregate of 
 kind snapshotted every N events was saved (ADR 21).
 
 The records a decision only read are passed to the store as ``unchanged={id: version
-read}``.  A store that can (``checks_unchanged``, see ``adapters.recorders``) checks
+read}``.  A store that can (``checks_unchanged``, see ``salesdomain.adapters.recorders``) checks
 them inside the saving transaction and raises ``ReadRecordsMoved`` if any has a newer
 event; nothing is then saved.
 """

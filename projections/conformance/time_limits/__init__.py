@@ -13,7 +13,7 @@ imported here in the order they register (after-sales 2.6.1; sales and contracts
 
 # The handlers register in the order of these imports (as in the single module before).
 # isort: off
-from projections.conformance.time_limits.rules import (
+from salesdomain.projections.conformance.time_limits.rules import (
     ACTION_ITEM,
     APPRAISAL_COMPLETION,
     APPROVAL_TURNAROUND,
@@ -25,28 +25,28 @@ from projections.conformance.time_limits.rules import (
     RULES,
     T,
 )
-from projections.conformance.time_limits.aftersales import (
+from salesdomain.projections.conformance.time_limits.aftersales import (
     feedback_answered,
     feedback_assigned,
     feedback_classified,
     feedback_received,
     feedback_reopened,
 )
-from projections.conformance.time_limits.sales import (
+from salesdomain.projections.conformance.time_limits.sales import (
     contract_decided,
     contract_revised,
     contract_submitted,
     quote_accepted,
     quote_issued,
 )
-from projections.conformance.time_limits.orders import (
+from salesdomain.projections.conformance.time_limits.orders import (
     lot_inspected,
     order_cancelled,
     order_terms,
     task_assigned,
     task_completed,
 )
-from projections.conformance.time_limits.people import (
+from salesdomain.projections.conformance.time_limits.people import (
     appraisal_closed,
     appraisal_opened,
     handoff_agreed,

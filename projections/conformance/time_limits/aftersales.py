@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from projections.conformance.review import Review, on
-from projections.conformance.time_limits.rules import FEEDBACK_RESPONSE, _deadline
+from salesdomain.projections.conformance.review import Review, on
+from salesdomain.projections.conformance.time_limits.rules import FEEDBACK_RESPONSE, _deadline
+
 from salesdomain.aftersales.service_case import ServiceCase
 
 # ---- 2.6.1 feedback is answered within its time limit --------------------------------------

@@ -5,8 +5,14 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from projections.conformance.review import Review, on
-from projections.conformance.time_limits.rules import COORDINATION, INSPECTION, _deadline, _role
+from salesdomain.projections.conformance.review import Review, on
+from salesdomain.projections.conformance.time_limits.rules import (
+    COORDINATION,
+    INSPECTION,
+    _deadline,
+    _role,
+)
+
 from salesdomain.orders.order import Order
 from salesdomain.orders.values import InspectionKind
 from salesdomain.sop import Role

@@ -6,13 +6,14 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from projections.conformance.review import Review, on
-from projections.conformance.time_limits.rules import (
+from salesdomain.projections.conformance.review import Review, on
+from salesdomain.projections.conformance.time_limits.rules import (
     ACTION_ITEM,
     APPRAISAL_COMPLETION,
     LABOUR_CONTRACT,
     _deadline,
 )
+
 from salesdomain.people.candidate import Candidate, formalities_limit
 from salesdomain.performance.appraisal import Appraisal
 from salesdomain.performance.team_meeting import TeamMeeting

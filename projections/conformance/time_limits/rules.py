@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from projections.conformance.findings import Family, Person, Rule, rule
-from projections.conformance.review import Deadline, Review
+from salesdomain.projections.conformance.findings import Family, Person, Rule, rule
+from salesdomain.projections.conformance.review import Deadline, Review
+
 from salesdomain.sop import Role
 
 T = Family.TIME_LIMIT

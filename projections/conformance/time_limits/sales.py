@@ -5,13 +5,14 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from projections.conformance.review import Review, on
-from projections.conformance.time_limits.rules import (
+from salesdomain.projections.conformance.review import Review, on
+from salesdomain.projections.conformance.time_limits.rules import (
     APPROVAL_TURNAROUND,
     QUOTE_VALIDITY,
     _deadline,
     _role,
 )
+
 from salesdomain.contracts.contract import Contract
 from salesdomain.opportunities.opportunity import Opportunity
 from salesdomain.sop import Role

@@ -1,12 +1,12 @@
 """The ``salesdomain`` command line (Typer, rich tables, ``--json`` for scripts).
 
 Every command that touches the store takes ``--database-url`` and builds the system
-through the composition root (``adapters.bootstrap.build_system``).  Exit codes:
-``adapters.cli.common.ExitCode`` (documented in docs/cli.md).
+through the composition root (``salesdomain.adapters.bootstrap.build_system``).  Exit codes:
+``salesdomain.adapters.cli.common.ExitCode`` (documented in docs/cli.md).
 
 Adding a command: a function registered below with ``app.command(...)``, or a Typer
 sub-app with ``app.add_typer(...)``; use ``open_system``, ``reported`` and
-``print_json`` from ``adapters.cli.common``.
+``print_json`` from ``salesdomain.adapters.cli.common``.
 """
 
 from __future__ import annotations
@@ -14,9 +14,7 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
-
-import salesdomain
-from adapters.cli import (
+from salesdomain.adapters.cli import (
     catalogue,
     chain,
     conformance,
@@ -31,6 +29,8 @@ from adapters.cli import (
     story,
     web,
 )
+
+import salesdomain
 
 app = typer.Typer(
     help="salesdomain: the sales SOP as executable, auditable software.",

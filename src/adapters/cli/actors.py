@@ -6,10 +6,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from uuid import UUID
 
+from salesdomain.adapters.bootstrap import System
+from salesdomain.adapters.cli.common import ExitCode, Failure, caught_up
 from sqlalchemy import select
 
-from adapters.bootstrap import System
-from adapters.cli.common import ExitCode, Failure, caught_up
 from salesdomain.errors import RecordNotFound
 from salesdomain.people.commands import EnrolEmployee
 from salesdomain.people.employee import Employee

@@ -8,9 +8,9 @@ from typing import Annotated
 import typer
 from pydantic import ValidationError
 from rich.table import Table
+from salesdomain.adapters.bootstrap import policy_from_environment
+from salesdomain.adapters.cli.common import ExitCode, Failure, JsonOutput, out, print_json, reported
 
-from adapters.bootstrap import policy_from_environment
-from adapters.cli.common import ExitCode, Failure, JsonOutput, out, print_json, reported
 from salesdomain.policy import SalesPolicy
 from salesdomain.sop import steps
 

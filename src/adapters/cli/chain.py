@@ -7,8 +7,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-
-from adapters.cli.common import (
+from salesdomain.adapters.cli.common import (
     DatabaseUrl,
     ExitCode,
     Failure,
@@ -18,8 +17,8 @@ from adapters.cli.common import (
     print_json,
     reported,
 )
-from projections.integrity import ChainKeeper, Digest
-from projections.integrity import verify as verify_chain
+from salesdomain.projections.integrity import ChainKeeper, Digest
+from salesdomain.projections.integrity import verify as verify_chain
 
 chain_app = typer.Typer(
     help="Prove the stored history was not edited (hash chain, ADR 10).", no_args_is_help=True

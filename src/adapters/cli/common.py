@@ -17,16 +17,16 @@ import typer
 from eventsourcing.persistence import InterfaceError, OperationalError
 from pydantic import ValidationError
 from rich.markup import escape
+from salesdomain.adapters.bootstrap import System, build_system
+from salesdomain.adapters.cli.output import err as err
+from salesdomain.adapters.cli.output import out as out
+from salesdomain.adapters.cli.output import plain as plain
+from salesdomain.adapters.cli.output import print_json as print_json
+from salesdomain.adapters.cli.output import visible as visible
+from salesdomain.adapters.store import BadDatabaseUrl
+from salesdomain.projections.runner import ProjectionStopped
 from sqlalchemy import exc as sa
 
-from adapters.bootstrap import System, build_system
-from adapters.cli.output import err as err
-from adapters.cli.output import out as out
-from adapters.cli.output import plain as plain
-from adapters.cli.output import print_json as print_json
-from adapters.cli.output import visible as visible
-from adapters.store import BadDatabaseUrl
-from projections.runner import ProjectionStopped
 from salesdomain.bounds import FIRST_DAY, LAST_DAY
 from salesdomain.commands import problems_of
 from salesdomain.errors import (

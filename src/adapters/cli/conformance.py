@@ -15,8 +15,7 @@ from typing import Annotated
 
 import typer
 from pydantic import ValidationError
-
-from adapters.cli.common import (
+from salesdomain.adapters.cli.common import (
     DatabaseUrl,
     ExitCode,
     Failure,
@@ -27,8 +26,9 @@ from adapters.cli.common import (
     reported,
     when,
 )
-from adapters.cli.conformance_tables import show_report
-from projections.conformance import conformance_report
+from salesdomain.adapters.cli.conformance_tables import show_report
+from salesdomain.projections.conformance import conformance_report
+
 from salesdomain.policy import SalesPolicy
 
 

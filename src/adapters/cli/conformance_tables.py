@@ -9,8 +9,8 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
+from salesdomain.projections.conformance import ConformanceReport, Summary
 
-from projections.conformance import ConformanceReport, Summary
 from salesdomain.past import moment
 
 

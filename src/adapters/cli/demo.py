@@ -22,11 +22,10 @@ from rich.progress import (
     TimeElapsedColumn,
 )
 from rich.table import Table
-
-from adapters.cli.common import DatabaseUrl, err, open_system, out, print_json, reported
-from adapters.cli.conformance_tables import show_findings
-from adapters.cli.tables import funnel_table, history_table, kpi_rows_table
-from adapters.demo import DemoReport, run_demo
+from salesdomain.adapters.cli.common import DatabaseUrl, err, open_system, out, print_json, reported
+from salesdomain.adapters.cli.conformance_tables import show_findings
+from salesdomain.adapters.cli.tables import funnel_table, history_table, kpi_rows_table
+from salesdomain.adapters.demo import DemoReport, run_demo
 
 DEMO_FILE = "salesdomain-demo.db"
 

@@ -7,11 +7,18 @@ from typing import Annotated
 from uuid import UUID
 
 import typer
+from salesdomain.adapters.cli.actors import resolve_actor
+from salesdomain.adapters.cli.common import (
+    DatabaseUrl,
+    JsonOutput,
+    open_system,
+    out,
+    print_json,
+    reported,
+)
+from salesdomain.adapters.cli.running import As, RoleOption, recorded_lines
+from salesdomain.adapters.forgetting import forget_data_subject
 
-from adapters.cli.actors import resolve_actor
-from adapters.cli.common import DatabaseUrl, JsonOutput, open_system, out, print_json, reported
-from adapters.cli.running import As, RoleOption, recorded_lines
-from adapters.forgetting import forget_data_subject
 from salesdomain.commands import Command
 from salesdomain.people.commands import ForgetCandidate
 from salesdomain.prospecting.commands import ForgetContactPerson

@@ -13,10 +13,9 @@ from typing import Annotated, Any
 from uuid import UUID
 
 import typer
-
-from adapters.bootstrap import System
-from adapters.cli.actors import resolve_actor, staff
-from adapters.cli.common import (
+from salesdomain.adapters.bootstrap import System
+from salesdomain.adapters.cli.actors import resolve_actor, staff
+from salesdomain.adapters.cli.common import (
     DatabaseUrl,
     ExitCode,
     Failure,
@@ -26,7 +25,8 @@ from adapters.cli.common import (
     print_json,
     reported,
 )
-from adapters.cli.running import As, RoleOption, recorded_lines
+from salesdomain.adapters.cli.running import As, RoleOption, recorded_lines
+
 from salesdomain.imports.commands import ImportCustomers, ImportOrders
 
 import_app = typer.Typer(

@@ -9,8 +9,7 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 from rich.table import Table
-
-from adapters.cli.common import (
+from salesdomain.adapters.cli.common import (
     DatabaseUrl,
     ExitCode,
     Failure,
@@ -21,7 +20,7 @@ from adapters.cli.common import (
     print_json,
     reported,
 )
-from projections.runner import RebuildInProgress
+from salesdomain.projections.runner import RebuildInProgress
 
 views_app = typer.Typer(
     help="The read models: status, follow the log, rebuild.", no_args_is_help=True

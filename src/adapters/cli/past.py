@@ -17,9 +17,8 @@ from uuid import UUID
 import typer
 from rich.markup import escape
 from rich.table import Table
-
-from adapters.bootstrap import System
-from adapters.cli.common import (
+from salesdomain.adapters.bootstrap import System
+from salesdomain.adapters.cli.common import (
     DatabaseUrl,
     ExitCode,
     Failure,
@@ -32,7 +31,7 @@ from adapters.cli.common import (
     reported,
     when,
 )
-from adapters.cli.reading import (
+from salesdomain.adapters.cli.reading import (
     ByOption,
     CurrencyOption,
     GrainOption,
@@ -43,7 +42,7 @@ from adapters.cli.reading import (
     show_kpi,
     show_pipeline,
 )
-from adapters.cli.records import (
+from salesdomain.adapters.cli.records import (
     ActorFilter,
     AuditFilters,
     CaseFilter,
@@ -56,7 +55,8 @@ from adapters.cli.records import (
     audit_entries,
     audit_table,
 )
-from projections.as_of import views_as_of
+from salesdomain.projections.as_of import views_as_of
+
 from salesdomain.past import moment
 from salesdomain.records import record_as_of, record_kind, record_state
 

@@ -10,10 +10,8 @@ from typing import Annotated, Any, Literal
 
 import typer
 from rich.table import Table
-from sqlalchemy import func, select
-
-from adapters.bootstrap import System
-from adapters.cli.common import (
+from salesdomain.adapters.bootstrap import System
+from salesdomain.adapters.cli.common import (
     DatabaseUrl,
     ExitCode,
     Failure,
@@ -25,10 +23,17 @@ from adapters.cli.common import (
     reported,
     when,
 )
-from adapters.cli.tables import funnel_table, kpi_rows_table
-from projections.kpi import KpiRow, kpi_table
-from projections.kpi.periods import PERIOD_LIMIT, count_periods
-from projections.pipeline import PipelineRow, PipelineSummary, pipeline_as_of, pipeline_summary
+from salesdomain.adapters.cli.tables import funnel_table, kpi_rows_table
+from salesdomain.projections.kpi import KpiRow, kpi_table
+from salesdomain.projections.kpi.periods import PERIOD_LIMIT, count_periods
+from salesdomain.projections.pipeline import (
+    PipelineRow,
+    PipelineSummary,
+    pipeline_as_of,
+    pipeline_summary,
+)
+from sqlalchemy import func, select
+
 from salesdomain.bounds import is_currency
 
 

@@ -10,10 +10,9 @@ from uuid import UUID
 
 import typer
 from rich.table import Table
-
-from adapters.bootstrap import System
-from adapters.cli.actors import employee, staff
-from adapters.cli.common import (
+from salesdomain.adapters.bootstrap import System
+from salesdomain.adapters.cli.actors import employee, staff
+from salesdomain.adapters.cli.common import (
     DatabaseUrl,
     JsonOutput,
     caught_up,
@@ -24,9 +23,10 @@ from adapters.cli.common import (
     visible,
     when,
 )
-from adapters.cli.tables import history_table
-from adapters.demo import history_lines
-from projections.audit import AuditEntry, query_audit
+from salesdomain.adapters.cli.tables import history_table
+from salesdomain.projections.audit import AuditEntry, query_audit
+from salesdomain.projections.history import history_lines
+
 from salesdomain.errors import RecordNotFound
 
 RecordFilter = Annotated[UUID | None, typer.Option(help="One record's entries.")]

@@ -11,9 +11,8 @@ from uuid import UUID
 
 import typer
 from rich.table import Table
-
-from adapters.cli.actors import founding_actor, resolve_actor
-from adapters.cli.common import (
+from salesdomain.adapters.cli.actors import founding_actor, resolve_actor
+from salesdomain.adapters.cli.common import (
     DatabaseUrl,
     ExitCode,
     Failure,
@@ -23,6 +22,7 @@ from adapters.cli.common import (
     print_json,
     reported,
 )
+
 from salesdomain.command_record import CommandResult
 from salesdomain.commands import COMMANDS, Command
 from salesdomain.narrative import describe

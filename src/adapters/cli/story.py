@@ -9,8 +9,7 @@ from uuid import UUID
 
 import typer
 from rich.table import Table
-
-from adapters.cli.common import (
+from salesdomain.adapters.cli.common import (
     DatabaseUrl,
     ExitCode,
     Failure,
@@ -20,7 +19,8 @@ from adapters.cli.common import (
     print_json,
     reported,
 )
-from projections.story import CaseStory, StoryEntry, case_story, verified_case_story
+from salesdomain.projections.story import CaseStory, StoryEntry, case_story, verified_case_story
+
 from salesdomain.sop import Role
 
 

@@ -8,10 +8,9 @@ from decimal import Decimal
 from rich.console import Group
 from rich.table import Table
 from rich.text import Text
-
-from adapters.demo import HistoryLine
-from projections.kpi import KpiRow
-from projections.pipeline import PipelineSummary
+from salesdomain.projections.history import HistoryLine
+from salesdomain.projections.kpi import KpiRow
+from salesdomain.projections.pipeline import PipelineSummary
 
 
 def history_table(title: str, lines: Sequence[HistoryLine]) -> Table:

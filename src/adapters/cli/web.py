@@ -11,9 +11,8 @@ from uuid import UUID
 
 import typer
 from rich.table import Table
-
-from adapters.cli.actors import employee, parse_role
-from adapters.cli.common import (
+from salesdomain.adapters.cli.actors import employee, parse_role
+from salesdomain.adapters.cli.common import (
     DatabaseUrl,
     ExitCode,
     Failure,
@@ -25,7 +24,7 @@ from adapters.cli.common import (
 )
 
 if TYPE_CHECKING:
-    from adapters.web.tokens import TokenInfo
+    from salesdomain.adapters.web.tokens import TokenInfo
 
 token_cli = typer.Typer(
     help="API tokens: each lets web requests act as one employee under one role.",
@@ -56,7 +55,7 @@ def issue(
     as_json: JsonOutput = False,
 ) -> None:
     """Issue a token; it is printed this once and only its SHA-256 is stored."""
-    from adapters.web.tokens import CannotIssue, TokenStore, employee_actor
+    from salesdomain.adapters.web.tokens import CannotIssue, TokenStore, employee_actor
 
     with reported(as_json), open_system(ctx, database_url) as system:
         chosen = parse_role(role)
@@ -86,7 +85,7 @@ def revoke(
     as_json: JsonOutput = False,
 ) -> None:
     """Revoke a token: requests with it are refused from now on."""
-    from adapters.web.tokens import TokenStore, UnknownToken
+    from salesdomain.adapters.web.tokens import TokenStore, UnknownToken
 
     with reported(as_json), open_system(ctx, database_url) as system:
         try:
@@ -105,7 +104,7 @@ def list_tokens(
     ctx: typer.Context, database_url: DatabaseUrl = None, as_json: JsonOutput = False
 ) -> None:
     """List tokens: id, employee, role, issued and revoked times (never the token)."""
-    from adapters.web.tokens import TokenStore
+    from salesdomain.adapters.web.tokens import TokenStore
 
     with reported(as_json), open_system(ctx, database_url) as system:
         infos = TokenStore(system.views.engine).list()
@@ -144,10 +143,9 @@ def serve(
 ) -> None:
     """Serve the web API and the dashboard (http://HOST:PORT/dashboard, /docs)."""
     import uvicorn
-
-    from adapters.web.app import create_app
-    from adapters.web.body import max_body_bytes as body_limit
-    from adapters.web.breaches import conformance_breaches
+    from salesdomain.adapters.web.app import create_app
+    from salesdomain.adapters.web.body import max_body_bytes as body_limit
+    from salesdomain.adapters.web.breaches import conformance_breaches
 
     with reported():
         try:

@@ -22,7 +22,8 @@ clock (business hours, Monday to Friday), so two runs record the same histories.
   named policy raise an escalation by itself.
 * Attempts the SOP refuses are reported with the rule that refused them.
 
-The package, by concern (names re-exported here, so ``adapters.demo`` imports as before):
+The package, by concern (names re-exported here, so ``salesdomain.adapters.demo``
+imports as before):
 ``setting`` (dates, currency, team), ``report`` (the report types, history lines, the
 pipeline summary), ``company`` (the staff, ids and clock), ``cast`` (the customers and
 records), ``deal`` and ``won_deal`` (one case's steps, SOP 2.1-2.5), ``kpi_schemes``,
@@ -31,20 +32,18 @@ people 3.1-3.2, performance 3.3-3.4), ``quarter`` (their order), ``run`` (``run_
 and the readings ``case_reports`` and ``team_report``.
 """
 
-from adapters.demo.case_reports import case_history, case_report
-from adapters.demo.kpi_schemes import MONTHLY, QUARTERLY
-from adapters.demo.report import (
+from salesdomain.adapters.demo.case_reports import case_history, case_report
+from salesdomain.adapters.demo.kpi_schemes import MONTHLY, QUARTERLY
+from salesdomain.adapters.demo.report import (
     AppraisalSummary,
     CaseReport,
     DemoReport,
     EscalationSummary,
-    HistoryLine,
     TeamLine,
-    history_lines,
     pipeline_summary,
 )
-from adapters.demo.run import kpi_against_targets, run_demo, scale_staff
-from adapters.demo.setting import (
+from salesdomain.adapters.demo.run import kpi_against_targets, run_demo, scale_staff
+from salesdomain.adapters.demo.setting import (
     CLOSING,
     CURRENCY,
     MONTHS,
@@ -56,7 +55,12 @@ from adapters.demo.setting import (
     TEAM,
     Progress,
 )
-from adapters.demo.team_report import appraisal_summary, escalation_summaries, team_lines
+from salesdomain.adapters.demo.team_report import (
+    appraisal_summary,
+    escalation_summaries,
+    team_lines,
+)
+from salesdomain.projections.history import HistoryLine, history_lines
 
 __all__ = [
     "CLOSING",

@@ -5,8 +5,10 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-from adapters.demo.deal import _Deal
-from adapters.demo.report import CaseReport, HistoryLine, history_lines
+from salesdomain.adapters.demo.deal import _Deal
+from salesdomain.adapters.demo.report import CaseReport
+from salesdomain.projections.history import HistoryLine, history_lines
+
 from salesdomain.aftersales.satisfaction_survey import SatisfactionSurvey
 from salesdomain.aftersales.service_case import ServiceCase
 from salesdomain.application import SalesApplication

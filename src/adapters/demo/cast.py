@@ -5,9 +5,10 @@ from __future__ import annotations
 from decimal import Decimal
 from uuid import UUID
 
-from adapters.demo.company import _Company
-from adapters.demo.deal import _Deal, _lines
-from adapters.demo.won_deal import _Won
+from salesdomain.adapters.demo.company import _Company
+from salesdomain.adapters.demo.deal import _Deal, _lines
+from salesdomain.adapters.demo.won_deal import _Won
+
 from salesdomain.opportunities.values import QuoteLine
 from salesdomain.prospecting.values import SourceChannel
 

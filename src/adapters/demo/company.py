@@ -10,7 +10,8 @@ from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 from uuid import UUID, uuid5
 
-from adapters.demo.setting import CLOSING, CURRENCY, OPENING, START, TEAM
+from salesdomain.adapters.demo.setting import CLOSING, CURRENCY, OPENING, START, TEAM
+
 from salesdomain import clock
 from salesdomain.application import SalesApplication
 from salesdomain.commands import Command
@@ -20,7 +21,7 @@ from salesdomain.sop import Role
 from salesdomain.values import Actor, Money
 
 if TYPE_CHECKING:
-    from adapters.bootstrap import System
+    from salesdomain.adapters.bootstrap import System
 
 # ---- the company: people, ids, clock ------------------------------------------------------
 

@@ -7,8 +7,9 @@ from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
-from adapters.demo.company import _Company
-from adapters.demo.setting import CURRENCY
+from salesdomain.adapters.demo.company import _Company
+from salesdomain.adapters.demo.setting import CURRENCY
+
 from salesdomain.opportunities import commands as oc
 from salesdomain.opportunities.values import (
     Contact,

@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from decimal import Decimal
 
-from adapters.demo.kpi_schemes import MONTHLY, QUARTERLY
-from adapters.demo.quarter_aftersales import _AfterSalesSteps
-from adapters.demo.quarter_orders import _OrderSteps
-from adapters.demo.quarter_sales import _SalesSteps
-from adapters.demo.setting import CURRENCY, MONTHS, QUARTER, TEAM, Progress
+from salesdomain.adapters.demo.kpi_schemes import MONTHLY, QUARTERLY
+from salesdomain.adapters.demo.quarter_aftersales import _AfterSalesSteps
+from salesdomain.adapters.demo.quarter_orders import _OrderSteps
+from salesdomain.adapters.demo.quarter_sales import _SalesSteps
+from salesdomain.adapters.demo.setting import CURRENCY, MONTHS, QUARTER, TEAM, Progress
+
 from salesdomain.people import commands as hc
 from salesdomain.people.values import TargetFigures
 from salesdomain.performance import commands as pfc

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from adapters.demo.cast import _Cast
-from adapters.demo.setting import QUARTER
+from salesdomain.adapters.demo.cast import _Cast
+from salesdomain.adapters.demo.setting import QUARTER
+
 from salesdomain.aftersales import commands as ac
 from salesdomain.aftersales.satisfaction_survey import SatisfactionSurvey
 from salesdomain.aftersales.service_case import ServiceCase

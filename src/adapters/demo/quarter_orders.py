@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from adapters.demo.cast import _Cast
-from adapters.demo.won_deal import _Won
+from salesdomain.adapters.demo.cast import _Cast
+from salesdomain.adapters.demo.won_deal import _Won
+
 from salesdomain.contracts import commands as cc
 from salesdomain.contracts.contract import Contract
 from salesdomain.orders import commands as odc

@@ -7,8 +7,9 @@ from datetime import date
 from decimal import Decimal
 from uuid import UUID
 
-from adapters.demo.cast import _Cast
-from adapters.demo.setting import CURRENCY, NORA_STARTS, QUARTER, REQUIREMENTS, TEAM
+from salesdomain.adapters.demo.cast import _Cast
+from salesdomain.adapters.demo.setting import CURRENCY, NORA_STARTS, QUARTER, REQUIREMENTS, TEAM
+
 from salesdomain.people import commands as hc
 from salesdomain.people.values import (
     CriterionScore,

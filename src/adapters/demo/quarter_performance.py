@@ -7,10 +7,11 @@ from datetime import date, timedelta
 from decimal import Decimal
 from uuid import UUID
 
-from adapters.demo.cast import _Cast
-from adapters.demo.kpi_schemes import MONTHLY, QUARTERLY, _supervisor_score
-from adapters.demo.setting import CURRENCY, QUARTER, TEAM
-from projections.appraisal_actuals import appraisal_actuals
+from salesdomain.adapters.demo.cast import _Cast
+from salesdomain.adapters.demo.kpi_schemes import MONTHLY, QUARTERLY, _supervisor_score
+from salesdomain.adapters.demo.setting import CURRENCY, QUARTER, TEAM
+from salesdomain.projections.appraisal_actuals import appraisal_actuals
+
 from salesdomain.errors import RecordNotFound
 from salesdomain.people.values import Period
 from salesdomain.performance import commands as pfc

@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from adapters.demo.quarter_people import _PeopleSteps
-from adapters.demo.quarter_performance import _PerformanceSteps
+from salesdomain.adapters.demo.quarter_people import _PeopleSteps
+from salesdomain.adapters.demo.quarter_performance import _PerformanceSteps
+
 from salesdomain.opportunities import commands as oc
 from salesdomain.people import commands as hc
 from salesdomain.people.values import InterviewKind

@@ -6,33 +6,23 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
-from uuid import UUID
+from typing import TYPE_CHECKING
 
-from adapters import demo_scale
-from adapters.demo.setting import QUARTER, START
-from projections.conformance import ConformanceReport
-from projections.integrity import Digest
-from projections.kpi import KpiRow
-from projections.pipeline import PipelineSummary
-from projections.pipeline import pipeline_summary as summarise_pipeline
-from salesdomain.application import SalesApplication
-from salesdomain.narrative import describe
-from salesdomain.sop import Role, step
+from salesdomain.adapters import demo_scale
+from salesdomain.adapters.demo.setting import QUARTER, START
+from salesdomain.projections.conformance import ConformanceReport
+from salesdomain.projections.history import HistoryLine
+from salesdomain.projections.integrity import Digest
+from salesdomain.projections.kpi import KpiRow
+from salesdomain.projections.pipeline import PipelineSummary
+from salesdomain.projections.pipeline import pipeline_summary as summarise_pipeline
+
+from salesdomain.sop import Role
 
 if TYPE_CHECKING:
-    from adapters.bootstrap import System
+    from salesdomain.adapters.bootstrap import System
 
 # ---- the report -------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class HistoryLine:
-    at: datetime
-    sop_step: str
-    step_title: str
-    actor: str
-    what: str
 
 
 @dataclass
@@ -106,20 +96,6 @@ class DemoReport:
 
 
 # ---- reading the results back ----------------------------------------------------------------
-
-
-def history_lines(app: SalesApplication, aggregate_id: UUID) -> list[HistoryLine]:
-    events: list[Any] = list(app.history(aggregate_id))
-    return [
-        HistoryLine(
-            at=event.timestamp,
-            sop_step=event.sop_step,
-            step_title=step(event.sop_step).title,
-            actor=str(event.actor),
-            what=describe(event),
-        )
-        for event in events
-    ]
 
 
 def pipeline_summary(system: System, at: datetime) -> PipelineSummary:

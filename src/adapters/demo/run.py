@@ -6,24 +6,29 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from adapters import demo_scale
-from adapters.demo.case_reports import case_report
-from adapters.demo.company import _Company
-from adapters.demo.quarter import _Quarter
-from adapters.demo.report import DemoReport, pipeline_summary
-from adapters.demo.setting import CURRENCY, QUARTER, START, Progress
-from adapters.demo.team_report import appraisal_summary, escalation_summaries, team_lines
-from projections.conformance import conformance_report
-from projections.integrity import ChainKeeper
-from projections.kpi import KpiRow, kpi_table
-from projections.log import SKIPPED_TOPIC as COMMAND_RECORD_TOPIC
-from projections.runner import ProjectionStopped
+from salesdomain.adapters import demo_scale
+from salesdomain.adapters.demo.case_reports import case_report
+from salesdomain.adapters.demo.company import _Company
+from salesdomain.adapters.demo.quarter import _Quarter
+from salesdomain.adapters.demo.report import DemoReport, pipeline_summary
+from salesdomain.adapters.demo.setting import CURRENCY, QUARTER, START, Progress
+from salesdomain.adapters.demo.team_report import (
+    appraisal_summary,
+    escalation_summaries,
+    team_lines,
+)
+from salesdomain.projections.conformance import conformance_report
+from salesdomain.projections.integrity import ChainKeeper
+from salesdomain.projections.kpi import KpiRow, kpi_table
+from salesdomain.projections.log import SKIPPED_TOPIC as COMMAND_RECORD_TOPIC
+from salesdomain.projections.runner import ProjectionStopped
+
 from salesdomain import clock
 from salesdomain.application import SalesApplication
 from salesdomain.sop import Role
 
 if TYPE_CHECKING:
-    from adapters.bootstrap import System
+    from salesdomain.adapters.bootstrap import System
 
 # ---- the main job ---------------------------------------------------------------------------
 
@@ -33,7 +38,7 @@ def run_demo(
 ) -> DemoReport:
     """Run the quarter on ``system`` (its application and read models) and report it;
     with ``scale``, then simulate business cases until about ``scale`` events more
-    are stored (``adapters.demo_scale``).  ``progress(what, done, total)`` is told how
+    are stored (``salesdomain.adapters.demo_scale``).  ``progress(what, done, total)`` is told how
     far it got."""
     co = _Company(system, seed)
     quarter = _Quarter(co)

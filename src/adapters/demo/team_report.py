@@ -7,10 +7,11 @@ from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
-from adapters.demo.company import _Company
-from adapters.demo.quarter import _Quarter
-from adapters.demo.report import AppraisalSummary, EscalationSummary, TeamLine
-from adapters.demo.setting import QUARTER, TEAM
+from salesdomain.adapters.demo.company import _Company
+from salesdomain.adapters.demo.quarter import _Quarter
+from salesdomain.adapters.demo.report import AppraisalSummary, EscalationSummary, TeamLine
+from salesdomain.adapters.demo.setting import QUARTER, TEAM
+
 from salesdomain.application import SalesApplication
 from salesdomain.errors import RecordNotFound
 from salesdomain.people.candidate import Candidate

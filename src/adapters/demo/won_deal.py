@@ -8,7 +8,8 @@ from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
-from adapters.demo.deal import _Deal
+from salesdomain.adapters.demo.deal import _Deal
+
 from salesdomain.contracts import commands as cc
 from salesdomain.contracts.contract import Contract
 from salesdomain.contracts.values import ArchivedDocument, ContractClauses, Signatory

@@ -15,7 +15,7 @@ recorder's own connection: one statement is one transaction, without BEGIN and
 COMMIT round trips or eventsourcing's per-transaction connection pool (ADR 21).
 
 They also take ``new_keys={subject id: key}``: the keys of data subjects first sealed
-in these events (``adapters.keyed_events``), inserted into ``data_subject_keys`` in the
+in these events (``salesdomain.adapters.keyed_events``), inserted into ``data_subject_keys`` in the
 same transaction.  A subject that has a key already makes the whole write fail with
 ``SubjectKeysExisted`` naming the stored keys, so that the events are sealed again
 under them (ADR 19).
@@ -24,9 +24,9 @@ under them (ADR 19).
 types.
 """
 
-from adapters.recorders.common import KEYS, NewKeys, Unchanged
-from adapters.recorders.postgres import PostgresCheckingRecorder
-from adapters.recorders.sqlite import SQLiteCheckingRecorder
+from salesdomain.adapters.recorders.common import KEYS, NewKeys, Unchanged
+from salesdomain.adapters.recorders.postgres import PostgresCheckingRecorder
+from salesdomain.adapters.recorders.sqlite import SQLiteCheckingRecorder
 
 __all__ = [
     "KEYS",

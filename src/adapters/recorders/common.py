@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from uuid import UUID
 
-from adapters.key_store import data_subject_keys
+from salesdomain.adapters.key_store import data_subject_keys
 
 Unchanged = Mapping[UUID, int]  # records a decision only read: id -> version read
 NewKeys = Mapping[UUID, bytes]  # keys of data subjects first sealed in these events

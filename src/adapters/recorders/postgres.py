@@ -12,10 +12,10 @@ from eventsourcing.persistence import IntegrityError, StoredEvent
 from eventsourcing.postgres import PostgresApplicationRecorder, PostgresDatastore
 from psycopg import Cursor
 from psycopg.rows import DictRow
-from psycopg.sql import SQL, Identifier
+from psycopg.sql import SQL, Composable, Identifier
+from salesdomain.adapters.key_store import SubjectKeysExisted
+from salesdomain.adapters.recorders.common import KEYS, NewKeys, Unchanged
 
-from adapters.key_store import SubjectKeysExisted
-from adapters.recorders.common import KEYS, NewKeys, Unchanged
 from salesdomain.saving import ReadRecordsMoved
 
 
@@ -39,7 +39,7 @@ class PostgresCheckingRecorder(PostgresApplicationRecorder):
             .as_string(None)
         )
         # eventsourcing composes these anew on every save (identifier quoting in Python)
-        self._lock_statements = [q.as_string(None) for q in self.lock_table_statements]
+        self._lock_statements = [_text(q) for q in self.lock_table_statements]
         notify = SQL("NOTIFY {0}").format(Identifier(self.channel_name))
         self._notify_statement = notify.as_string(None)
         table = SQL("{0}.{1}").format(
@@ -74,7 +74,10 @@ class PostgresCheckingRecorder(PostgresApplicationRecorder):
         **kwargs: Any,
     ) -> Sequence[int] | None:
         try:
-            return super().insert_events(stored_events, new_keys=new_keys, **kwargs)
+            ids: Sequence[int] | None = super().insert_events(
+                stored_events, new_keys=new_keys, **kwargs
+            )
+            return ids
         except IntegrityError as error:
             if new_keys and _violated_table(error) == KEYS:  # a subject's key, not an event
                 raise SubjectKeysExisted(self._stored_keys(new_keys)) from None
@@ -134,3 +137,12 @@ def _violated_table(error: IntegrityError) -> str | None:
     if isinstance(cause, psycopg.Error):
         return cause.diag.table_name
     return None
+
+
+def _text(query: object) -> str:
+    """A statement eventsourcing composed, as the text psycopg would send."""
+    if isinstance(query, str):
+        return query
+    if isinstance(query, Composable):
+        return query.as_string(None)
+    raise TypeError(f"not a SQL statement: {query!r}")

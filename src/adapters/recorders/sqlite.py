@@ -17,10 +17,10 @@ from eventsourcing.persistence import (
     StoredEvent,
 )
 from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteDatastore
+from salesdomain.adapters.key_store import SubjectKeysExisted
+from salesdomain.adapters.recorders.common import KEYS, NewKeys, Unchanged
+from salesdomain.projections.types import sqlite_utc_text
 
-from adapters.key_store import SubjectKeysExisted
-from adapters.recorders.common import KEYS, NewKeys, Unchanged
-from projections.types import sqlite_utc_text
 from salesdomain.saving import ReadRecordsMoved
 
 
@@ -165,7 +165,9 @@ class _Writer:
     def __init__(self, datastore: SQLiteDatastore) -> None:
         pool = datastore.pool
         if pool.is_sqlite_memory_mode:  # each connection would have its own database
-            raise ValueError("the events are kept in a SQLite file (see adapters.store)")
+            raise ValueError(
+                "the events are kept in a SQLite file (see salesdomain.adapters.store)"
+            )
         self._db_name = pool.db_name
         self._timeout = float(pool.lock_timeout or 5)
         self._connection: sqlite3.Connection | None = None

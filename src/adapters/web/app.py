@@ -13,23 +13,23 @@ from fastapi import FastAPI
 from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel
+from salesdomain.adapters.bootstrap import System, build_system
+from salesdomain.adapters.web import errors, outage
+from salesdomain.adapters.web.body import BodyLimit
+from salesdomain.adapters.web.body import max_body_bytes as max_body_bytes_of
+from salesdomain.adapters.web.breaches import conformance_breaches
+from salesdomain.adapters.web.commands import command_router
+from salesdomain.adapters.web.context import BreachProvider, CurrentToken, WebContext
+from salesdomain.adapters.web.responses import ERROR_RESPONSES
+from salesdomain.adapters.web.routes_operations import router as operations_router
+from salesdomain.adapters.web.routes_pipeline import router as pipeline_router
+from salesdomain.adapters.web.routes_reports import router as reports_router
+from salesdomain.adapters.web.tokens import TokenStore
 
 import salesdomain
-from adapters.bootstrap import System, build_system
-from adapters.web import errors, outage
-from adapters.web.body import BodyLimit
-from adapters.web.body import max_body_bytes as max_body_bytes_of
-from adapters.web.breaches import conformance_breaches
-from adapters.web.commands import command_router
-from adapters.web.context import BreachProvider, CurrentToken, WebContext
-from adapters.web.responses import ERROR_RESPONSES
-from adapters.web.routes_operations import router as operations_router
-from adapters.web.routes_pipeline import router as pipeline_router
-from adapters.web.routes_reports import router as reports_router
-from adapters.web.tokens import TokenStore
 from salesdomain.sop import Role
 
-STATIC = files("adapters.web") / "static"
+STATIC = files("salesdomain.adapters.web") / "static"
 PAGE: dict[int | str, dict[str, Any]] = {
     k: v for k, v in ERROR_RESPONSES.items() if k in (400, 413)
 }
@@ -89,6 +89,7 @@ def create_app(
 
 def app_from_environment() -> FastAPI:
     """The app on the store named by ``$SALESDOMAIN_DATABASE_URL``, for
-    ``uvicorn --factory adapters.web.app:app_from_environment`` (e.g. several workers)."""
+    ``uvicorn --factory salesdomain.adapters.web.app:app_from_environment`` (several
+    workers, say)."""
     system = build_system()
     return create_app(system, open_breaches=conformance_breaches(system))

@@ -9,10 +9,10 @@ from collections.abc import Sequence
 from datetime import UTC, date, datetime, time
 from typing import Any
 
-from adapters.bootstrap import System
-from adapters.web.context import BreachProvider
-from projections.conformance import Breach
-from projections.conformance.tracked import TrackedReview
+from salesdomain.adapters.bootstrap import System
+from salesdomain.adapters.web.context import BreachProvider
+from salesdomain.projections.conformance import Breach
+from salesdomain.projections.conformance.tracked import TrackedReview
 
 
 def _moment(value: datetime | date | None) -> datetime | None:

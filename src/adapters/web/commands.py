@@ -11,10 +11,10 @@ from uuid import UUID
 
 from fastapi import APIRouter
 from pydantic import BaseModel
+from salesdomain.adapters.web.context import Ctx, CurrentActor
+from salesdomain.adapters.web.responses import ERROR_RESPONSES
 
 import salesdomain.application  # noqa: F401  (imports every area, filling COMMANDS)
-from adapters.web.context import Ctx, CurrentActor
-from adapters.web.responses import ERROR_RESPONSES
 from salesdomain.command_record import CommandResult
 from salesdomain.commands import COMMANDS, Command
 from salesdomain.sop import step

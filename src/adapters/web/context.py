@@ -8,11 +8,11 @@ from typing import Annotated, Any
 
 from fastapi import Depends, Request, Security
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from salesdomain.adapters.bootstrap import System
+from salesdomain.adapters.web.errors import Unauthenticated, ViewStopped
+from salesdomain.adapters.web.tokens import TokenInfo, TokenStore
 from sqlalchemy import Engine, Table
 
-from adapters.bootstrap import System
-from adapters.web.errors import Unauthenticated, ViewStopped
-from adapters.web.tokens import TokenInfo, TokenStore
 from salesdomain.values import Actor
 
 BreachProvider = Callable[[datetime], Sequence[Mapping[str, Any] | Any]]

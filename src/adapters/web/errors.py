@@ -14,10 +14,10 @@ Every error body is ``{"error": kind, "message": one line naming the field or SO
 | 409 | ``record_already_exists`` | ``RecordAlreadyExists`` |
 | 409 | ``command_id_reused`` | ``CommandIdReused`` |
 | 409 | ``concurrency_conflict`` | ``ConcurrencyConflict`` (send it again) |
-| 413 | ``body_too_large`` | a body over the limit (``adapters.web.body``) |
+| 413 | ``body_too_large`` | a body over the limit (``salesdomain.adapters.web.body``) |
 | 422 | ``invalid_command`` | ``InvalidCommand`` and FastAPI's own validation of a command |
 | 422 | ``invalid_request`` | a read's bad parameter (FastAPI's validation, ``InvalidQuery``) |
-| 503 | ``store_unavailable`` | the database cannot be reached (``adapters.web.outage``) |
+| 503 | ``store_unavailable`` | the database cannot be reached (``adapters/web/outage.py``) |
 | 503 | ``view_stopped`` | the view read stopped on an event (``view``, ``event``, ``reason``) |
 | 503 | ``not_configured`` | a read the server was not set up to answer |
 """
@@ -30,9 +30,9 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from salesdomain.adapters.web.responses import error_response, visible
 from starlette.exceptions import HTTPException
 
-from adapters.web.responses import error_response, visible
 from salesdomain.errors import (
     AlreadyRegistered,
     CommandIdReused,

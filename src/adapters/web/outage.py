@@ -16,9 +16,8 @@ import psycopg
 from eventsourcing.persistence import InterfaceError, OperationalError
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
+from salesdomain.adapters.web.responses import error_response
 from sqlalchemy import exc as sa
-
-from adapters.web.responses import error_response
 
 RETRY_AFTER_SECONDS = 5
 
@@ -31,7 +30,7 @@ STORE_ERRORS: tuple[type[Exception], ...] = (
     psycopg.OperationalError,  # psycopg used directly (the key store), pool timeouts
 )
 
-log = logging.getLogger("adapters.web")
+log = logging.getLogger("salesdomain.adapters.web")
 
 
 def _store_unavailable(request: Request, error: Exception) -> JSONResponse:

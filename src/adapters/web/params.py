@@ -2,7 +2,7 @@
 
 Dates and times lie between ``salesdomain.bounds.FIRST_DAY`` and ``LAST_DAY`` (so no
 read computes a day before year 1 or after 9999); a KPI table has at most
-``projections.kpi.periods.PERIOD_LIMIT`` periods; a text filter is at most a name
+``salesdomain.projections.kpi.periods.PERIOD_LIMIT`` periods; a text filter is at most a name
 long.  Anything outside is refused with ``422 invalid_request`` naming the parameter.
 """
 

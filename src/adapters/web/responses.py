@@ -1,7 +1,7 @@
 """What an error answer looks like: its body, and its documentation in OpenAPI.
 
 Every error body is ``{"error": kind, "message": one line, ...details}``; the kinds
-and what raises them are in ``adapters.web.errors``.
+and what raises them are in ``salesdomain.adapters.web.errors``.
 """
 
 from __future__ import annotations

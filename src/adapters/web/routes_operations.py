@@ -7,13 +7,12 @@ from uuid import UUID
 
 from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, field_validator
-
-from adapters.web.context import Ctx, CurrentToken
-from adapters.web.errors import NotConfigured
-from adapters.web.params import AsAt
-from adapters.web.responses import ERROR_RESPONSES
-from adapters.web.rows import row_model
-from projections.operations import (
+from salesdomain.adapters.web.context import Ctx, CurrentToken
+from salesdomain.adapters.web.errors import NotConfigured
+from salesdomain.adapters.web.params import AsAt
+from salesdomain.adapters.web.responses import ERROR_RESPONSES
+from salesdomain.adapters.web.rows import row_model
+from salesdomain.projections.operations import (
     InspectionRow,
     ServiceCaseRow,
     ShipmentRow,
@@ -23,7 +22,8 @@ from projections.operations import (
     open_tasks,
     service_cases,
 )
-from projections.runner import ProjectionStatus
+from salesdomain.projections.runner import ProjectionStatus
+
 from salesdomain import clock
 
 router = APIRouter(prefix="/views", responses=ERROR_RESPONSES)
@@ -81,7 +81,7 @@ def shipments(ctx: Ctx, _: CurrentToken, as_at: AsAt = None) -> ShipmentsOut:
     return ShipmentsOut(position=position, as_at=now, rows=awaiting_shipment(engine, tables, now))
 
 
-if TYPE_CHECKING:  # the same fields, durations in seconds (adapters.web.rows)
+if TYPE_CHECKING:  # the same fields, durations in seconds (salesdomain.adapters.web.rows)
     ServiceCaseRowOut = ServiceCaseRow
 else:
     ServiceCaseRowOut = row_model(ServiceCaseRow)

@@ -9,13 +9,11 @@ from uuid import UUID
 
 from fastapi import APIRouter, Depends
 from pydantic import BaseModel
-from sqlalchemy import Engine, Table
-
-from adapters.web.context import Ctx, CurrentToken
-from adapters.web.params import AsOf, name
-from adapters.web.responses import ERROR_RESPONSES
-from adapters.web.rows import row_model
-from projections.pipeline import (
+from salesdomain.adapters.web.context import Ctx, CurrentToken
+from salesdomain.adapters.web.params import AsOf, name
+from salesdomain.adapters.web.responses import ERROR_RESPONSES
+from salesdomain.adapters.web.rows import row_model
+from salesdomain.projections.pipeline import (
     FunnelStep,
     PipelineRow,
     forecast_by_month,
@@ -23,6 +21,8 @@ from projections.pipeline import (
     pipeline_as_of,
     win_rate,
 )
+from sqlalchemy import Engine, Table
+
 from salesdomain import clock
 from salesdomain.opportunities.stages import Stage
 
@@ -53,7 +53,7 @@ class PipelineFilters:
 
 
 Filters = Annotated[PipelineFilters, Depends()]
-if TYPE_CHECKING:  # the same fields, durations in seconds (adapters.web.rows)
+if TYPE_CHECKING:  # the same fields, durations in seconds (salesdomain.adapters.web.rows)
     PipelineRowOut = PipelineRow
 else:
     PipelineRowOut = row_model(PipelineRow)

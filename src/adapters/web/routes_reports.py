@@ -6,14 +6,14 @@ from uuid import UUID
 
 from fastapi import APIRouter, Query
 from pydantic import AwareDatetime, BaseModel
+from salesdomain.adapters.web.context import Ctx, CurrentToken
+from salesdomain.adapters.web.errors import InvalidQuery
+from salesdomain.adapters.web.params import STEP_PATTERN, day, moment
+from salesdomain.adapters.web.responses import ERROR_RESPONSES
+from salesdomain.projections.audit import AuditEntry, query_audit
+from salesdomain.projections.kpi import Grain, GroupBy, KpiRow, kpi_table
+from salesdomain.projections.kpi.periods import PERIOD_LIMIT, count_periods
 
-from adapters.web.context import Ctx, CurrentToken
-from adapters.web.errors import InvalidQuery
-from adapters.web.params import STEP_PATTERN, day, moment
-from adapters.web.responses import ERROR_RESPONSES
-from projections.audit import AuditEntry, query_audit
-from projections.kpi import Grain, GroupBy, KpiRow, kpi_table
-from projections.kpi.periods import PERIOD_LIMIT, count_periods
 from salesdomain import clock
 from salesdomain.bounds import is_currency
 

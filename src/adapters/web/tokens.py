@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from uuid import UUID, uuid4
 
+from salesdomain.projections.schema import create_tables, schema_transaction
 from sqlalchemy import Column, DateTime, Engine, MetaData, String, Table, select, update
 
-from projections.schema import create_tables, schema_transaction
 from salesdomain.application import SalesApplication
 from salesdomain.errors import RecordNotFound
 from salesdomain.people.employee import Employee
