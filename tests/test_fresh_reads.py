@@ -16,7 +16,8 @@ import pytest
 from eventsourcing.persistence import StoredEvent
 from freezegun import freeze_time
 from salesdomain.adapters.bootstrap import bootstrap
-from salesdomain.adapters.recorders import PostgresCheckingRecorder, SQLiteCheckingRecorder
+from salesdomain.adapters.recorders.postgres import PostgresCheckingRecorder
+from salesdomain.adapters.recorders.sqlite import SQLiteCheckingRecorder
 from salesdomain.adapters.store import parse_database_url
 
 import salesdomain.application as application_module

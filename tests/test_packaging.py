@@ -71,3 +71,39 @@ def test_the_wheel_holds_every_module_typed_by_one_marker(wheel: zipfile.ZipFile
     assert _modules_in_the_tree() <= names
     assert "salesdomain/py.typed" in names  # PEP 561: covers every subpackage
     assert "salesdomain/adapters/web/static/dashboard.html" in names
+
+
+_WITHOUT_EXTRAS = """
+import sys
+for name in ("fastapi", "starlette", "uvicorn", "httpx", "psycopg", "psycopg_pool"):
+    sys.modules[name] = None  # as if the web and postgres extras were not installed
+from salesdomain.adapters.cli import app
+from typer.testing import CliRunner
+
+result = CliRunner().invoke(app, sys.argv[1:])
+print(result.output)
+sys.exit(result.exit_code)
+"""
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "said"),
+    [
+        (["demo"], 0, "events and"),
+        (["steps"], 0, "2.3.2"),
+        (["serve"], 2, "pip install 'salesdomain[web]'"),
+        (["staff", "--database-url", "postgresql://u@h/db"], 2, "salesdomain[postgres]"),
+    ],
+)
+def test_the_core_install_runs_the_main_job_and_names_the_missing_extra(
+    tmp_path: Path, args: list[str], code: int, said: str
+) -> None:
+    done = subprocess.run(
+        [sys.executable, "-c", _WITHOUT_EXTRAS, *args],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert (done.returncode, said in done.stdout) == (code, True), done.stdout + done.stderr

@@ -11,6 +11,7 @@ import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from importlib.util import find_spec
 from urllib.parse import parse_qs, unquote, urlsplit
 
 DEFAULT_DATABASE_URL = "sqlite:///salesdomain.db"
@@ -65,7 +66,7 @@ def parse_database_url(url: str) -> StoreConfig:
                 "SQLITE_DBNAME": path,
                 "SQLITE_LOCK_TIMEOUT": "10",
                 "APPLICATION_RECORDER_TOPIC": (
-                    "salesdomain.adapters.recorders:SQLiteCheckingRecorder"
+                    "salesdomain.adapters.recorders.sqlite:SQLiteCheckingRecorder"
                 ),
             },
         )
@@ -73,6 +74,10 @@ def parse_database_url(url: str) -> StoreConfig:
         dbname = parts.path.lstrip("/")
         if not dbname:
             raise BadDatabaseUrl(url, "a PostgreSQL URL names its database")
+        if find_spec("psycopg") is None:
+            raise BadDatabaseUrl(
+                url, "PostgreSQL needs the postgres extra: pip install 'salesdomain[postgres]'"
+            )
         schema = parse_qs(parts.query).get("schema", [""])[0]
         env = {
             "PERSISTENCE_MODULE": "eventsourcing.postgres",
@@ -83,7 +88,9 @@ def parse_database_url(url: str) -> StoreConfig:
             "POSTGRES_PASSWORD": unquote(parts.password or ""),
             "POSTGRES_CONNECT_TIMEOUT": "5",
             "POSTGRES_LOCK_TIMEOUT": "10",
-            "APPLICATION_RECORDER_TOPIC": "salesdomain.adapters.recorders:PostgresCheckingRecorder",
+            "APPLICATION_RECORDER_TOPIC": (
+                "salesdomain.adapters.recorders.postgres:PostgresCheckingRecorder"
+            ),
         }
         if schema:
             env["POSTGRES_SCHEMA"] = schema

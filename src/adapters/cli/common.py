@@ -10,9 +10,9 @@ from contextlib import contextmanager
 from datetime import UTC, datetime, time
 from decimal import DecimalException
 from enum import IntEnum
+from importlib.util import find_spec
 from typing import Annotated
 
-import psycopg
 import typer
 from eventsourcing.persistence import InterfaceError, OperationalError
 from pydantic import ValidationError
@@ -136,14 +136,7 @@ def reported(as_json: bool = False) -> Iterator[None]:
         report_failure("ViewStopped", ExitCode.VIEW_STOPPED, stopped_message(stopped), (), as_json)
     except BadDatabaseUrl as error:
         report_failure("BadDatabaseUrl", ExitCode.USAGE, str(error), (), as_json)
-    except (
-        OperationalError,
-        InterfaceError,
-        sa.OperationalError,
-        sa.InterfaceError,
-        sa.TimeoutError,
-        psycopg.OperationalError,
-    ) as error:
+    except STORE_UNREACHABLE as error:
         first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
         report_failure(
             "StoreUnavailable",
@@ -152,6 +145,26 @@ def reported(as_json: bool = False) -> Iterator[None]:
             (),
             as_json,
         )
+
+
+def _store_unreachable() -> tuple[type[Exception], ...]:
+    """The errors of a database that cannot be reached or used (psycopg's own only
+    where the postgres extra is installed)."""
+    found: list[type[Exception]] = [
+        OperationalError,
+        InterfaceError,
+        sa.OperationalError,
+        sa.InterfaceError,
+        sa.TimeoutError,
+    ]
+    if find_spec("psycopg") is not None:
+        import psycopg
+
+        found.append(psycopg.OperationalError)
+    return tuple(found)
+
+
+STORE_UNREACHABLE = _store_unreachable()
 
 
 def stopped_message(stopped: ProjectionStopped) -> str:

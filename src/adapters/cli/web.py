@@ -6,6 +6,7 @@ other command starts without them."""
 
 from __future__ import annotations
 
+from importlib.util import find_spec
 from typing import TYPE_CHECKING, Annotated
 from uuid import UUID
 
@@ -142,12 +143,16 @@ def serve(
     database_url: DatabaseUrl = None,
 ) -> None:
     """Serve the web API and the dashboard (http://HOST:PORT/dashboard, /docs)."""
-    import uvicorn
-    from salesdomain.adapters.web.app import create_app
-    from salesdomain.adapters.web.body import max_body_bytes as body_limit
-    from salesdomain.adapters.web.breaches import conformance_breaches
-
     with reported():
+        if find_spec("fastapi") is None or find_spec("uvicorn") is None:
+            raise Failure(
+                ExitCode.USAGE, "the web API needs the web extra: pip install 'salesdomain[web]'"
+            )
+        import uvicorn
+        from salesdomain.adapters.web.app import create_app
+        from salesdomain.adapters.web.body import max_body_bytes as body_limit
+        from salesdomain.adapters.web.breaches import conformance_breaches
+
         try:
             limit = body_limit(max_body_bytes)
         except ValueError as error:  # $SALESDOMAIN_MAX_BODY_BYTES is not a number

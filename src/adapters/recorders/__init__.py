@@ -20,18 +20,11 @@ same transaction.  A subject that has a key already makes the whole write fail w
 ``SubjectKeysExisted`` naming the stored keys, so that the events are sealed again
 under them (ADR 19).
 
-``sqlite.py`` and ``postgres.py`` hold one recorder each; ``common.py`` the keywords'
-types.
+``sqlite.py`` and ``postgres.py`` hold one recorder each (the PostgreSQL one is
+imported only for a PostgreSQL store: psycopg is the ``postgres`` extra); ``common.py``
+the keywords' types.
 """
 
 from salesdomain.adapters.recorders.common import KEYS, NewKeys, Unchanged
-from salesdomain.adapters.recorders.postgres import PostgresCheckingRecorder
-from salesdomain.adapters.recorders.sqlite import SQLiteCheckingRecorder
 
-__all__ = [
-    "KEYS",
-    "NewKeys",
-    "PostgresCheckingRecorder",
-    "SQLiteCheckingRecorder",
-    "Unchanged",
-]
+__all__ = ["KEYS", "NewKeys", "Unchanged"]
