@@ -226,25 +226,11 @@ def test_several_processes_create_the_tables_at_once(postgres_schema_url):
         print("opened")
         """
     )
-    workers = [
-        subprocess.Popen(
-            [sys.executable, "-c", script],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        for _ in range(3)
-    ]
-    # When they open the views
-    for worker in workers:
-        assert worker.stdin is not None
-        worker.stdin.write("go\n")
-        worker.stdin.flush()
-    outcomes = [worker.communicate(timeout=120) for worker in workers]
+    # When they open the views at once
+    codes, outcomes = _at_once(script, 3)
 
     # Then all of them can
-    assert [worker.returncode for worker in workers] == [0, 0, 0], outcomes
+    assert codes == [0, 0, 0], outcomes
     engine = view_engine(parse_database_url(postgres_schema_url))
     assert all(found == [(1, "active")] for found in _generations(engine).values())
     engine.dispose()
@@ -267,6 +253,16 @@ def test_several_web_workers_start_at_once_on_a_new_schema(postgres_schema_url):
         print("started")
         """
     )
+    # When they start at once
+    codes, outcomes = _at_once(script, 3)
+
+    # Then every one of them does
+    assert codes == [0, 0, 0], outcomes
+
+
+def _at_once(script: str, count: int) -> tuple[list[int], list[tuple[str, str]]]:
+    """Run ``script`` in ``count`` processes that wait for one "go" line on stdin, give
+    it to all of them, and return their exit codes and (stdout, stderr)."""
     workers = [
         subprocess.Popen(
             [sys.executable, "-c", script],
@@ -275,14 +271,11 @@ def test_several_web_workers_start_at_once_on_a_new_schema(postgres_schema_url):
             stderr=subprocess.PIPE,
             text=True,
         )
-        for _ in range(3)
+        for _ in range(count)
     ]
-    # When they start
     for worker in workers:
         assert worker.stdin is not None
         worker.stdin.write("go\n")
         worker.stdin.flush()
     outcomes = [worker.communicate(timeout=120) for worker in workers]
-
-    # Then every one of them does
-    assert [worker.returncode for worker in workers] == [0, 0, 0], outcomes
+    return [worker.returncode for worker in workers], outcomes
