@@ -148,7 +148,9 @@ def shown(row: Mapping[str, Any]) -> dict[str, Any]:
     return values
 
 
-_STEP = re.compile(r"^[0-9]{1,2}(\.[0-9]{1,2}){0,3}$")
+STEP_PATTERN = r"^[0-9]{1,2}(\.[0-9]{1,2}){0,3}$"
+"""An SOP step or section as a filter may name it ("2.3.2", "2.3"), for every adapter."""
+_STEP = re.compile(STEP_PATTERN)
 
 
 def query_audit(

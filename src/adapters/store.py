@@ -134,3 +134,29 @@ def store_setup_lock(config: StoreConfig) -> Iterator[None]:
             yield
         finally:
             conn.execute("SELECT pg_advisory_unlock(%s, hashtext(%s))", key)
+
+
+def _store_unreachable() -> tuple[type[Exception], ...]:
+    """The errors of a database that cannot be reached or used, each named (anything
+    else is a bug): eventsourcing's (how its recorders report the drivers' connection
+    errors, after their own retries), SQLAlchemy's (views, tokens, keys) and psycopg's
+    own where the postgres extra is installed.  The CLI answers them with exit 11, the
+    web API with 503 ``store_unavailable``."""
+    from eventsourcing.persistence import InterfaceError, OperationalError
+    from sqlalchemy import exc as sa
+
+    found: list[type[Exception]] = [
+        OperationalError,  # eventsourcing: connection lost or refused, pool timed out
+        InterfaceError,  # eventsourcing: the connection is closed
+        sa.OperationalError,  # SQLAlchemy: the driver's OperationalError
+        sa.InterfaceError,  # SQLAlchemy: the driver's InterfaceError (connection closed)
+        sa.TimeoutError,  # SQLAlchemy: no connection free in the pool in time
+    ]
+    if find_spec("psycopg") is not None:
+        import psycopg
+
+        found.append(psycopg.OperationalError)  # psycopg used directly (schema, locks)
+    return tuple(found)
+
+
+STORE_UNREACHABLE = _store_unreachable()

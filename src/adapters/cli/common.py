@@ -10,11 +10,9 @@ from contextlib import contextmanager
 from datetime import UTC, datetime, time
 from decimal import DecimalException
 from enum import IntEnum
-from importlib.util import find_spec
 from typing import Annotated
 
 import typer
-from eventsourcing.persistence import InterfaceError, OperationalError
 from pydantic import ValidationError
 from rich.markup import escape
 from salesdomain.adapters.bootstrap import System, build_system
@@ -23,9 +21,8 @@ from salesdomain.adapters.cli.output import out as out
 from salesdomain.adapters.cli.output import plain as plain
 from salesdomain.adapters.cli.output import print_json as print_json
 from salesdomain.adapters.cli.output import visible as visible
-from salesdomain.adapters.store import BadDatabaseUrl
+from salesdomain.adapters.store import STORE_UNREACHABLE, BadDatabaseUrl
 from salesdomain.projections.runner import ProjectionStopped
-from sqlalchemy import exc as sa
 
 from salesdomain.bounds import FIRST_DAY, LAST_DAY
 from salesdomain.commands import problems_of
@@ -145,26 +142,6 @@ def reported(as_json: bool = False) -> Iterator[None]:
             (),
             as_json,
         )
-
-
-def _store_unreachable() -> tuple[type[Exception], ...]:
-    """The errors of a database that cannot be reached or used (psycopg's own only
-    where the postgres extra is installed)."""
-    found: list[type[Exception]] = [
-        OperationalError,
-        InterfaceError,
-        sa.OperationalError,
-        sa.InterfaceError,
-        sa.TimeoutError,
-    ]
-    if find_spec("psycopg") is not None:
-        import psycopg
-
-        found.append(psycopg.OperationalError)
-    return tuple(found)
-
-
-STORE_UNREACHABLE = _store_unreachable()
 
 
 def stopped_message(stopped: ProjectionStopped) -> str:

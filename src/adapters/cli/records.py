@@ -24,14 +24,14 @@ from salesdomain.adapters.cli.common import (
     when,
 )
 from salesdomain.adapters.cli.tables import history_table
-from salesdomain.projections.audit import AuditEntry, query_audit
+from salesdomain.projections.audit import STEP_PATTERN, AuditEntry, query_audit
 from salesdomain.projections.history import history_lines
 
 from salesdomain.errors import RecordNotFound
 
 RecordFilter = Annotated[UUID | None, typer.Option(help="One record's entries.")]
 ActorFilter = Annotated[str | None, typer.Option(help="Employee id or name.")]
-STEP = re.compile(r"[0-9]{1,2}(\.[0-9]{1,2}){0,3}")
+STEP = re.compile(STEP_PATTERN)
 
 
 def _step(text: str | None) -> str | None:

@@ -1,9 +1,8 @@
 """A database that cannot be reached answers ``503 store_unavailable`` (ADR 24).
 
-Only the errors of a connection that failed or timed out are mapped, each named:
-eventsourcing's ``OperationalError``/``InterfaceError`` (how its recorders report the
-drivers' connection errors, after their own retries), SQLAlchemy's (the views and the
-tokens) and psycopg's own.  Anything else stays a bug and a 500.  The answer says when
+Only the errors of a connection that failed or timed out are mapped, each named in
+``salesdomain.adapters.store.STORE_UNREACHABLE`` (the CLI's list too).  Anything else
+stays a bug and a 500.  The answer says when
 to send again (``Retry-After``); a command sent again with the same ``command_id`` is
 recorded at most once (the command record, ADR 3), so retrying is always safe.
 """
@@ -12,23 +11,12 @@ from __future__ import annotations
 
 import logging
 
-import psycopg
-from eventsourcing.persistence import InterfaceError, OperationalError
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
+from salesdomain.adapters.store import STORE_UNREACHABLE
 from salesdomain.adapters.web.responses import error_response
-from sqlalchemy import exc as sa
 
 RETRY_AFTER_SECONDS = 5
-
-STORE_ERRORS: tuple[type[Exception], ...] = (
-    OperationalError,  # eventsourcing: connection lost or refused, pool timed out
-    InterfaceError,  # eventsourcing: the connection is closed
-    sa.OperationalError,  # SQLAlchemy (views, tokens): the driver's OperationalError
-    sa.InterfaceError,  # SQLAlchemy: the driver's InterfaceError (connection closed)
-    sa.TimeoutError,  # SQLAlchemy: no connection free in the pool in time
-    psycopg.OperationalError,  # psycopg used directly (the key store), pool timeouts
-)
 
 log = logging.getLogger("salesdomain.adapters.web")
 
@@ -47,5 +35,5 @@ def _store_unavailable(request: Request, error: Exception) -> JSONResponse:
 
 
 def install(app: FastAPI) -> None:
-    for error_class in STORE_ERRORS:
+    for error_class in STORE_UNREACHABLE:
         app.add_exception_handler(error_class, _store_unavailable)

@@ -18,8 +18,6 @@ FIRST_MOMENT = datetime.combine(FIRST_DAY, time(), UTC)
 LAST_MOMENT = datetime.combine(LAST_DAY, time.max, UTC)
 BETWEEN = f"from {FIRST_DAY} to {LAST_DAY}"
 
-STEP_PATTERN = r"^[0-9]{1,2}(\.[0-9]{1,2}){0,3}$"
-
 
 def day(description: str) -> Any:
     """A date query parameter between the bounds."""

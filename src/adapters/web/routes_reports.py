@@ -8,9 +8,9 @@ from fastapi import APIRouter, Query
 from pydantic import AwareDatetime, BaseModel
 from salesdomain.adapters.web.context import Ctx, CurrentToken
 from salesdomain.adapters.web.errors import InvalidQuery
-from salesdomain.adapters.web.params import STEP_PATTERN, day, moment
+from salesdomain.adapters.web.params import day, moment
 from salesdomain.adapters.web.responses import ERROR_RESPONSES
-from salesdomain.projections.audit import AuditEntry, query_audit
+from salesdomain.projections.audit import STEP_PATTERN, AuditEntry, query_audit
 from salesdomain.projections.kpi import Grain, GroupBy, KpiRow, kpi_table
 from salesdomain.projections.kpi.periods import PERIOD_LIMIT, count_periods
 
