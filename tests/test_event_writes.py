@@ -12,7 +12,7 @@ from uuid import UUID, uuid4
 import pytest
 from eventsourcing.persistence import IntegrityError, StoredEvent
 
-from salesdomain.saving import ReadRecordsMoved
+from salesdomain.application import ReadRecordsMoved
 from tests.spec import log_position
 
 TOPIC = "salesdomain:WriteTest.Recorded.v1"

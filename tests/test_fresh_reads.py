@@ -21,13 +21,12 @@ from salesdomain.adapters.recorders.sqlite import SQLiteCheckingRecorder
 from salesdomain.adapters.store import parse_database_url
 
 import salesdomain.application as application_module
-from salesdomain.application import SalesApplication
+from salesdomain.application import ReadRecordsMoved, SalesApplication
 from salesdomain.errors import NotAuthorised, SopRuleViolation
 from salesdomain.handling import UnitOfWork
 from salesdomain.people import commands as hc
 from salesdomain.prospecting import commands as pc
 from salesdomain.prospecting.customer import Customer
-from salesdomain.saving import ReadRecordsMoved
 from salesdomain.sop import Role
 from tests import builders as b
 from tests import people_builders as pb

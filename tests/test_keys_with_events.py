@@ -149,12 +149,20 @@ def test_new_personal_data_for_a_subject_forgotten_meanwhile_is_refused_and_noth
     cand = _candidate(first)
     second.app.handle(*_interview(cand))  # the second process holds the candidate now
     vault_of(second.app).cache_seconds = -1  # it holds no key (time is frozen)
-    forget_data_subject(first, cand, "Withdrew the application", pb.HANNA)
-    before = (_log_length(first), _keys(first))
-    # it decides on the candidate as it holds them; sealing the notes finds the
-    # subject's tombstone where it would store a new key
+    save = second.app.save
+    before: list[object] = []
+
+    def forgotten_meanwhile(*args: object, **kwargs: object) -> object:
+        """The subject is forgotten after the second process decided, before it saves;
+        sealing the notes finds the tombstone where it would store a new key."""
+        forget_data_subject(first, cand, "Withdrew the application", pb.HANNA)
+        before.append((_log_length(first), _keys(first)))
+        return save(*args, **kwargs)
+
+    second.app.save = forgotten_meanwhile  # type: ignore[method-assign]
     on_site = pb.interview(cand, pb.employee_id("Ian Interviewer"), InterviewKind.ON_SITE)
     with pytest.raises(SubjectForgotten, match="forgotten on request"):
         second.app.handle(on_site, pb.HANNA)
+    [before] = before
     assert (_log_length(first), _keys(first)) == before
     assert before[1][str(cand)] is None

@@ -192,7 +192,7 @@ def test_snapshots_hold_personal_values_sealed_and_read_erased_after_forgetting(
 def test_the_cached_latest_state_is_erased_by_the_forget_event(system):
     cid, _cand = _people(system)
     forget_data_subject(system, contact_subject_id(cid, 0), "Asked", b.MIA, customer_id=cid)
-    cached = system.app._latest.cached_copy(cid)
+    cached = system.app.repository.cache.get(cid)
     assert cached is not None
     assert cached.contacts[0].erased
 

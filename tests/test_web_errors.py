@@ -155,25 +155,32 @@ def test_breaches_without_conformance_checks_are_503(web: Web) -> None:
 
 
 def test_a_rival_writer_winning_every_attempt_is_409_concurrency_conflict(store_url: str) -> None:
-    """The web app decides on the record as it last saw it; another process has moved it
-    on meanwhile, and with one attempt allowed the command gives up."""
+    """Another process moves the record on after the web app decided and before it
+    saves; with one attempt allowed the command gives up."""
     if store_url.startswith("memory"):
         pytest.skip("an in-memory store is not shared between two systems")
     with freeze_time(NOW), web_on(store_url) as web:
         founded(web, [(b.register(), b.ALICE), (b.confirm(uuid4()), b.PAT)])
         _, opp = _opened(web)
-        web.send(b.log_visit(opp), b.ALICE)  # the web app now holds the opportunity
-        rival = build_system(store_url, extra_transcodings=FREEZEGUN_TRANSCODINGS)
-        try:
-            rival.app.handle(b.log_visit(opp), b.ALICE)
-        finally:
-            rival.close()
-        web.system.app.MAX_ATTEMPTS = 1  # type: ignore[misc]
-        before = log_position(web.system.app)
+        app = web.system.app
+        save = app.save
+
+        def rival_first(*args: object, **kwargs: object) -> object:
+            rival = build_system(store_url, extra_transcodings=FREEZEGUN_TRANSCODINGS)
+            try:
+                rival.app.handle(b.log_visit(opp), b.ALICE)
+            finally:
+                rival.close()
+            before.append(log_position(app))
+            return save(*args, **kwargs)
+
+        before: list[int] = []
+        app.save = rival_first  # type: ignore[method-assign]
+        app.MAX_ATTEMPTS = 1  # type: ignore[misc]
         body = _refused(web, web.post(b.log_visit(opp), b.ALICE), 409, "concurrency_conflict")
         assert body["record_id"] == str(opp)
         assert "send it again" in str(body["message"])
-        assert log_position(web.system.app) == before
+        assert log_position(app) == before[0]
 
 
 def test_the_domains_invalid_command_is_answered_like_fastapis_validation() -> None:

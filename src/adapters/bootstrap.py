@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from eventsourcing.persistence import Transcoding
 from salesdomain.adapters.forgetting import complete_pending_erasures
 from salesdomain.adapters.key_store import key_store_for
-from salesdomain.adapters.keyed_events import event_store_for
 from salesdomain.adapters.personal_data import PersonalDataVault, attach_vault
+from salesdomain.adapters.recorders.event_store import event_store_for
 from salesdomain.adapters.store import (
     database_url,
     ensure_schema,

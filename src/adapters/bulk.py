@@ -33,16 +33,8 @@ class BulkWriter:
         self._live: dict[UUID, SopAggregate] = {}
         self._pending: list[Any] = []
 
-    # the unit of work's source: aggregates as this writer has them, else the store
-    def get(
-        self,
-        aggregate_id: UUID,
-        kind: type[SopAggregate] | None = None,
-        *,
-        absent_unless_cached: bool = False,
-    ) -> Any:
-        """Always asks the store for a record it does not hold: its saves check no read
-        record, so an absence is never taken on trust (``absent_unless_cached``)."""
+    def get(self, aggregate_id: UUID) -> Any:
+        """The aggregate as this writer has it, else from the store."""
         found = self._live.get(aggregate_id)
         if found is None:
             found = self.app.repository.get(aggregate_id)  # AggregateNotFoundError if none

@@ -3,7 +3,9 @@
 Every event records, besides its own facts, the SOP step it belongs to, the actor
 (employee and role), the command that caused it, the business case it belongs to
 (correlation id) and the event that caused it where there is one.  Events are stored
-under stable names ``<Aggregate>.<Event>.v<N>`` that do not depend on module paths.
+under stable names ``salesdomain:<Aggregate>.<Event>`` that do not depend on module
+paths; a new version of an event is eventsourcing's ``class_version`` with an
+``upcast_vN_vN+1`` for the stored older ones (ADR 26).
 """
 
 from __future__ import annotations
@@ -61,7 +63,6 @@ class SopAggregate(Aggregate):
 
     class Event(Aggregate.Event):
         SOP_STEP: ClassVar[str | None] = None
-        VERSION: ClassVar[int] = 1
         TOPIC: ClassVar[str]
 
         sop_step: str
@@ -75,8 +76,9 @@ class SopAggregate(Aggregate):
             super().__init_subclass__(**kwargs)
             if cls.SOP_STEP is not None:
                 recordable_step(cls.SOP_STEP)
-            cls.TOPIC = f"{TOPIC_PREFIX}{cls.__qualname__}.v{cls.VERSION}"
+            cls.TOPIC = f"{TOPIC_PREFIX}{cls.__qualname__}"
             register_topic(cls.TOPIC, cls)
+            register_topic(f"{cls.TOPIC}.v1", cls)  # as 0.1 and 0.2 stored it (ADR 26)
 
         @staticmethod
         def create_timestamp() -> datetime:

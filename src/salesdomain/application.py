@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, ClassVar, TypeVar
 from uuid import UUID
 
-from eventsourcing.application import AggregateNotFoundError, Repository
+from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.domain import DomainEventProtocol
 from eventsourcing.persistence import (
     AggregateRecorder,
@@ -30,7 +30,6 @@ from eventsourcing.persistence import (
     IntegrityError,
     JSONTranscoder,
     Mapper,
-    Transcoder,
     Transcoding,
 )
 from pydantic import ValidationError
@@ -48,14 +47,13 @@ from salesdomain.errors import (
     RecordNotFound,
     SalesDomainError,
 )
-from salesdomain.handling import HANDLERS, LatestAggregates, UnitOfWork
+from salesdomain.handling import HANDLERS, UnitOfWork
 from salesdomain.people.commands import EnrolEmployee
 from salesdomain.people.employee import Employee
 from salesdomain.people.staff_register import STAFF_REGISTER_ID, StaffRegister
 from salesdomain.policy import SalesPolicy
-from salesdomain.saving import DecisionSaving, ReadRecordsMoved, only_read
 from salesdomain.sop import Role, recordable_step
-from salesdomain.transcodings import EventJSONTranscoder, register_domain_transcodings
+from salesdomain.transcodings import register_domain_transcodings
 from salesdomain.values import Actor
 
 A = TypeVar("A", bound=SopAggregate)
@@ -104,12 +102,50 @@ def _check_actor(command: Command, actor: Actor, uow: UnitOfWork) -> None:
         raise NotAuthorised(code, str(actor), f"does not hold the role {actor.role.label}")
 
 
-class SalesApplication(DecisionSaving):
-    """The event-sourced sales system: one ordered log of every SOP event."""
+class ReadRecordsMoved(Exception):
+    """Raised by a store that checks ``unchanged`` while saving (see
+    ``salesdomain.adapters.recorders``): some records the decision only read have newer
+    events; nothing was saved."""
+
+    def __init__(self, moved: set[UUID]) -> None:
+        super().__init__(f"{len(moved)} record(s) read by the decision moved on")
+        self.moved = moved
+
+
+class DecideAgain(Exception):
+    """One attempt at a command met a concurrent write: nothing was saved, and the
+    command is decided again on the store's new state."""
+
+    def __init__(self, record_id: UUID) -> None:
+        super().__init__(f"{record_id} changed while the command was decided")
+        self.record_id = record_id
+
+
+def retried(attempt: Callable[[], CommandResult], attempts: int, command: str) -> CommandResult:
+    """``attempt()`` until it does not meet a concurrent write, at most ``attempts``
+    times (ADR 3); then ``ConcurrencyConflict`` names the record last contended."""
+    contended: UUID | None = None
+    for _ in range(attempts):
+        try:
+            return attempt()
+        except DecideAgain as conflict:
+            contended = conflict.record_id
+    assert contended is not None
+    raise ConcurrencyConflict(command, contended, attempts)
+
+
+class SalesApplication(Application[UUID]):
+    """The event-sourced sales system: one ordered log of every SOP event.
+
+    Aggregates are loaded through eventsourcing's repository and its aggregate cache,
+    fast-forwarded from the store on every load (ADR 26)."""
 
     name = "SalesApplication"
+    env: ClassVar[dict[str, str]] = {
+        Application.AGGREGATE_CACHE_MAXSIZE: "10000",
+        Application.AGGREGATE_CACHE_FASTFORWARD: "y",
+    }
     MAX_ATTEMPTS: ClassVar[int] = 5
-    CACHE_SIZE: ClassVar[int] = 10_000
     # Long-lived aggregates load from a snapshot taken every N events.
     snapshotting_intervals: ClassVar[dict[type[Any], int]] = {
         Employee: Employee.SNAPSHOT_INTERVAL,
@@ -131,34 +167,29 @@ class SalesApplication(DecisionSaving):
         self.verify_actors = verify_actors
         self.policy = policy or SalesPolicy()
         super().__init__(env)
-        self._latest = LatestAggregates(
-            self.repository,
-            self.recorder,
-            self.CACHE_SIZE,
-            events_only=Repository(self.events),
-            snapshotted=tuple(self.snapshotting_intervals),
-        )
-        self._checks_in_save = self.checks_unchanged  # else one query per record read
 
     def construct_event_store(self) -> EventStore[UUID]:
         if self._event_store_factory is None:
             return super().construct_event_store()
         return self._event_store_factory(self.mapper, self.recorder)
 
-    def construct_transcoder(self) -> Transcoder:
-        """The same stored form as eventsourcing's JSON transcoder, written faster
-        (``transcodings.EventJSONTranscoder``); a ``TRANSCODER_TOPIC`` still rules."""
-        if self.env.get(self.factory.TRANSCODER_TOPIC):
-            return super().construct_transcoder()
-        transcoder = EventJSONTranscoder()
-        self.register_transcodings(transcoder)
-        return transcoder
-
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)
         register_domain_transcodings(transcoder)
         for transcoding in self._extra_transcodings:
             transcoder.register(transcoding)
+
+    def close(self) -> None:
+        """Closes the store, and a recorder's own connections if it has any."""
+        close_recorder = getattr(self.recorder, "close", None)
+        if close_recorder is not None:
+            close_recorder()
+        super().close()
+
+    @property
+    def checks_unchanged(self) -> bool:
+        """Whether the store checks, while saving, that records only read are unchanged."""
+        return bool(getattr(self.recorder, "checks_unchanged", False))
 
     # ---- write side ---------------------------------------------------------------
 
@@ -170,81 +201,94 @@ class SalesApplication(DecisionSaving):
         correlation_id: UUID | None = None,
         causation_id: UUID | None = None,
     ) -> CommandResult:
-        """Perform one SOP step as ``actor``; see the module docstring for outcomes."""
+        """Perform one SOP step as ``actor``: authorise, load, decide, save (see the
+        module docstring for the outcomes)."""
         command_name = type(command).__name__
         step = recordable_step(command.SOP_STEP)
         if actor.role not in step.roles:
             raise NotAuthorised(
                 step.code, str(actor), f"acts as {actor.role.label}, a role this step is not for"
             )
-        handler = HANDLERS[type(command)]
         evidence = Evidence(actor, command.command_id, command_name, correlation_id, causation_id)
+        return retried(lambda: self._attempt(command, evidence), self.MAX_ATTEMPTS, command_name)
+
+    def _attempt(self, command: Command, evidence: Evidence) -> CommandResult:
+        """Load and decide, then save, once; ``DecideAgain`` if a concurrent write got in."""
         record_id = CommandRecord.id_for(command.command_id)
-        digest = command.digest()
-        last_conflict: UUID | None = None
-        fresh = False
-        for _attempt in range(self.MAX_ATTEMPTS):
-            source = self._latest.source(fresh=fresh)
-            uow = UnitOfWork(source, evidence, self.policy)
-            try:
-                if self.verify_actors:
-                    _check_actor(command, actor, uow)
-                _decide(handler, command, uow)
-                uow.run_reactions()
-            except SalesDomainError:
-                if not fresh and self._latest.evict_stale(source.served_from_cache):
-                    fresh = True  # decided on outdated state: decide again on the latest
-                    continue
-                earlier = self._earlier_result(record_id, command)
-                if earlier is not None:
-                    return earlier
-                raise
-            changed = uow.changed
-            if self._checks_in_save:
-                unchanged = only_read(source.read_versions, changed)
-            else:
-                stale = self._latest.evict_stale(only_read(source.served_from_cache, changed))
-                if stale and not fresh:
-                    fresh = True  # a record this decision read has moved on: decide again
-                    continue
-                unchanged = {}
-            recorded = tuple(
-                RecordedEvent.of(event) for agg in changed for event in agg.pending_events
-            )
-            record = CommandRecord.handled(command, record_id, digest, actor, recorded)
-            created = [agg for agg in changed if agg.pending_events[0].originator_version == 1]
-            try:
-                if unchanged:
-                    recordings = self.save(*changed, record, unchanged=unchanged)
-                else:
-                    recordings = self.save(*changed, record)
-            except ReadRecordsMoved as moved:
-                self._latest.evict(moved.moved)  # a record this decision read moved on
-                last_conflict = next(iter(moved.moved))
-                fresh = True
-                continue
-            except IntegrityError:
-                self._latest.evict({agg.id for agg in changed})
-                earlier = self._earlier_result(record_id, command)
-                if earlier is not None:
-                    return earlier
-                if fresh:  # decided on the store's state and still a record exists
-                    self._refuse_existing(created)
-                last_conflict = changed[0].id if changed else record_id
-                fresh = True  # decide again on the store's state (ADR 6, 21)
-                continue
-            self._latest.keep(changed)
-            positions = tuple(r.notification.id for r in recordings[: len(recorded)])
-            return CommandResult(command.command_id, command_name, recorded, positions)
-        raise ConcurrencyConflict(command_name, last_conflict or record_id, self.MAX_ATTEMPTS)
+        uow = UnitOfWork(self.repository, evidence, self.policy)
+        try:
+            if self.verify_actors:
+                _check_actor(command, evidence.actor, uow)
+            _decide(HANDLERS[type(command)], command, uow)
+            uow.run_reactions()
+        except SalesDomainError:
+            earlier = self._earlier_result(record_id, command)
+            if earlier is not None:
+                return earlier  # the same command again: its first result
+            raise
+        return self._save(command, record_id, uow)
+
+    def _save(self, command: Command, record_id: UUID, uow: UnitOfWork) -> CommandResult:
+        """Save what the unit of work changed with the command's record, checking that
+        what it only read is unchanged."""
+        changed = uow.changed
+        recorded = tuple(RecordedEvent.of(event) for agg in changed for event in agg.pending_events)
+        record = CommandRecord.handled(
+            command, record_id, command.digest(), uow.evidence.actor, recorded
+        )
+        changed_ids = {aggregate.id for aggregate in changed}
+        unchanged = {k: v for k, v in uow.read_versions.items() if k not in changed_ids}
+        # records created without having been looked for (under an id the command brought)
+        unsought = [
+            agg
+            for agg in changed
+            if agg.pending_events[0].originator_version == 1 and agg.id not in uow.read_versions
+        ]
+        try:
+            self._check_unchanged(unchanged)
+            recordings = self.save(*changed, record, unchanged=unchanged)
+        except ReadRecordsMoved as moved:
+            raise DecideAgain(next(iter(moved.moved))) from None
+        except IntegrityError:
+            earlier = self._earlier_result(record_id, command)
+            if earlier is not None:
+                return earlier
+            self._refuse_existing(unsought)
+            raise DecideAgain(changed[0].id if changed else record_id) from None
+        self._keep_in_cache(changed)
+        positions = tuple(r.notification.id for r in recordings[: len(recorded)])
+        return CommandResult(command.command_id, type(command).__name__, recorded, positions)
+
+    def _keep_in_cache(self, saved: list[SopAggregate]) -> None:
+        """The aggregate cache holds what was just saved: the next command's load reads
+        no older state to fast-forward, and a forgotten person's values leave memory
+        with the event that erases them (ADR 13)."""
+        cache = self.repository.cache
+        if cache is not None:
+            for aggregate in saved:
+                cache.put(aggregate.id, aggregate)
+
+    def _check_unchanged(self, unchanged: Mapping[UUID, int]) -> None:
+        """A store that does not check ``unchanged`` while saving (the in-memory one)
+        is asked before the save."""
+        if self.checks_unchanged:
+            return
+        moved = {
+            key
+            for key, version in unchanged.items()
+            if self.recorder.select_events(key, gt=version, limit=1)
+        }
+        if moved:
+            raise ReadRecordsMoved(moved)
 
     def handle_data(self, name: str, data: Mapping[str, Any], actor: Actor) -> CommandResult:
         """Build the command called ``name`` from plain data and handle it."""
         return self.handle(build_command(name, data), actor)
 
-    def _refuse_existing(self, created: list[SopAggregate]) -> None:
-        """A command that creates a record under an id already taken is refused."""
-        for aggregate in created:
+    def _refuse_existing(self, unsought: list[SopAggregate]) -> None:
+        """A command that creates a record under an id already taken, without having
+        looked for it, is refused (one that looked and found none decides again)."""
+        for aggregate in unsought:
             try:
                 self.repository.get(aggregate.id)
             except AggregateNotFoundError:

@@ -6,22 +6,18 @@ twice: the second save conflicts, and the first result is returned instead.
 
 from __future__ import annotations
 
-import hashlib
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, ClassVar
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate
-from eventsourcing.utils import get_topic
+from eventsourcing.utils import get_topic, register_topic
 
 from salesdomain import clock
 from salesdomain.commands import Command
 from salesdomain.values import Actor, ValueObject
 
 COMMAND_NAMESPACE = uuid5(NAMESPACE_URL, "salesdomain:command")
-_NAMESPACE_BYTES = COMMAND_NAMESPACE.bytes
-_VERSION_AND_VARIANT_CLEARED = ~(0xF000 << 64) & ~(0xC000 << 48)
-_VERSION_5_RFC_4122 = (5 << 76) | (0x8000 << 48)
 
 
 class RecordedEvent(ValueObject):
@@ -90,14 +86,14 @@ class CommandRecord(Aggregate):
     TOPIC: ClassVar[str] = "salesdomain:CommandRecord"
 
     class Event(Aggregate.Event):
-        TOPIC: ClassVar[str] = "salesdomain:CommandRecord.Event.v1"
+        TOPIC: ClassVar[str] = "salesdomain:CommandRecord.Event"
 
         @staticmethod
         def create_timestamp() -> datetime:
             return clock.now()
 
     class Handled(Event, Aggregate.Created):
-        TOPIC: ClassVar[str] = "salesdomain:CommandRecord.Handled.v1"
+        TOPIC: ClassVar[str] = "salesdomain:CommandRecord.Handled"
         command_id: UUID
         command: str
         digest: str
@@ -118,11 +114,9 @@ class CommandRecord(Aggregate):
 
     @staticmethod
     def id_for(command_id: UUID) -> UUID:
-        """``uuid5(COMMAND_NAMESPACE, str(command_id))``, computed without ``uuid5``'s
-        general-purpose constructor (it runs for every command)."""
-        digest = hashlib.sha1(_NAMESPACE_BYTES + str(command_id).encode()).digest()
-        value = int.from_bytes(digest[:16], "big") & _VERSION_AND_VARIANT_CLEARED
-        return UUID(int=value | _VERSION_5_RFC_4122)
+        """The record's id, derived from the command id: a command id sent twice
+        names one record."""
+        return uuid5(COMMAND_NAMESPACE, str(command_id))
 
     @classmethod
     def handled(
@@ -150,3 +144,6 @@ class CommandRecord(Aggregate):
 
     def result(self) -> CommandResult:
         return CommandResult(self.command_id, self.command, self.outcome.events, replayed=True)
+
+
+register_topic("salesdomain:CommandRecord.Handled.v1", CommandRecord.Handled)  # 0.1, 0.2

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import typing
 from collections.abc import Mapping
 from typing import Any, ClassVar
 from uuid import UUID, uuid4
@@ -48,59 +47,15 @@ class Command(BaseModel):
             raise InvalidCommand(cls.__name__, problems_of(error)) from None
 
     def digest(self) -> str:
-        """A fingerprint of the command's content (without its id), recorded with it.
-
-        Version 2 (``v2:`` and a SHA-256 of the name and pydantic's JSON of the fields)
-        is what is written now; a command holding a mapping, whose JSON follows the
-        order its keys came in, keeps version 1 (keys sorted, no prefix)."""
-        cls = type(self)
-        if _keeps_digest_v1(cls):
-            return self._digest_v1()
-        content = self.__pydantic_serializer__.to_json(self, exclude=_NOT_DIGESTED)
-        return DIGEST_V2 + hashlib.sha256(cls.__name__.encode() + b"\0" + content).hexdigest()
-
-    def has_digest(self, recorded: str) -> bool:
-        """Whether ``recorded``, a digest of any version, is of this command's content."""
-        if recorded.startswith(DIGEST_V2):
-            return recorded == self.digest()
-        return recorded == self._digest_v1()
-
-    def _digest_v1(self) -> str:
-        payload = self.__pydantic_serializer__.to_python(  # model_dump, minus its wrapper
-            self, mode="json", exclude=_NOT_DIGESTED
-        )
+        """A fingerprint of the command's content (its name and fields, not its id),
+        recorded with it: a SHA-256 of its JSON with the keys sorted."""
+        payload = self.model_dump(mode="json", exclude=_NOT_DIGESTED)
         canonical = json.dumps([type(self).__name__, payload], sort_keys=True)
         return hashlib.sha256(canonical.encode()).hexdigest()
 
-
-DIGEST_V2 = "v2:"
-_DIGEST_V1_KEPT: dict[type[Command], bool] = {}
-
-
-def _keeps_digest_v1(cls: type[Command]) -> bool:
-    """Whether the command holds a mapping anywhere in its fields (then pydantic's JSON
-    follows the order its keys came in, and the digest stays version 1)."""
-    kept = _DIGEST_V1_KEPT.get(cls)
-    if kept is None:
-        kept = _DIGEST_V1_KEPT[cls] = _holds_mapping(cls, set())
-    return kept
-
-
-def _holds_mapping(annotation: Any, seen: set[type]) -> bool:
-    """Whether a field of this type may hold a mapping: a dict or Mapping, or a model
-    or generic type with one inside."""
-    origin = typing.get_origin(annotation)
-    if isinstance(origin, type) and issubclass(origin, Mapping):
-        return True
-    if isinstance(annotation, type):
-        if issubclass(annotation, Mapping):
-            return True
-        if issubclass(annotation, BaseModel):
-            if annotation in seen:
-                return False
-            seen.add(annotation)
-            return any(_holds_mapping(f.annotation, seen) for f in annotation.model_fields.values())
-    return any(_holds_mapping(arg, seen) for arg in typing.get_args(annotation))
+    def has_digest(self, recorded: str) -> bool:
+        """Whether ``recorded`` is the digest of this command's content."""
+        return recorded == self.digest()
 
 
 def problems_of(error: ValidationError) -> list[FieldProblem]:

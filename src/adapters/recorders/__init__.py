@@ -1,28 +1,27 @@
-"""Event recorders that check, in the saving transaction, what a decision only read.
+"""The event store's adapters: every place salesdomain overrides eventsourcing (ADR 26).
 
-``SalesApplication.handle`` decides on the latest state it holds in memory (ADR 6).
-The records a command only read (the acting employee, the customer of a new
-opportunity) must not have moved on when its events are saved.  These recorders take
-``unchanged={id: version read}`` as a keyword of ``insert_events`` and refuse the
+The recorders check, in the saving transaction, what a decision only read.
+``SalesApplication.handle`` passes ``save(..., unchanged={id: version read})`` for the
+records a command only read (the acting employee, the customer of a new opportunity);
+eventsourcing hands the keyword to ``insert_events``, and these recorders refuse the
 whole write with ``ReadRecordsMoved`` if any of them has a newer stored event.  The
 check runs in the statement that inserts the events, under the write lock (SQLite
 takes it when the statement starts; PostgreSQL after the table lock), so no other
-writer can slip in between the check and the save, and it costs no extra round trip.
-``store.parse_database_url`` selects them (ADR 11).
-
-On SQLite the whole write is that one statement, run in autocommit mode on the
-recorder's own connection: one statement is one transaction, without BEGIN and
-COMMIT round trips or eventsourcing's per-transaction connection pool (ADR 21).
+writer can slip in between the check and the save, and it costs no extra round trip
+(ADR 11).  On SQLite the whole write is that one statement, run in autocommit mode on
+the recorder's own connection (ADR 21).
 
 They also take ``new_keys={subject id: key}``: the keys of data subjects first sealed
-in these events (``salesdomain.adapters.keyed_events``), inserted into ``data_subject_keys`` in the
-same transaction.  A subject that has a key already makes the whole write fail with
-``SubjectKeysExisted`` naming the stored keys, so that the events are sealed again
-under them (ADR 19).
+in these events (``event_store.KeyWritingEventStore``), inserted into
+``data_subject_keys`` in the same transaction.  A subject that has a key already makes
+the whole write fail with ``SubjectKeysExisted`` naming the stored keys, so that the
+events are sealed again under them (ADR 19).
 
 ``sqlite.py`` and ``postgres.py`` hold one recorder each (the PostgreSQL one is
-imported only for a PostgreSQL store: psycopg is the ``postgres`` extra); ``common.py``
-the keywords' types.
+imported only for a PostgreSQL store: psycopg is the ``postgres`` extra),
+``event_store.py`` the event store, ``common.py`` the keywords' types.  ADR 26 lists
+each method they override and ``tests/test_eventsourcing_seams.py`` guards what the
+overrides rely on.
 """
 
 from salesdomain.adapters.recorders.common import KEYS, NewKeys, Unchanged

@@ -16,7 +16,7 @@ from psycopg.sql import SQL, Composable, Identifier
 from salesdomain.adapters.key_store import SubjectKeysExisted
 from salesdomain.adapters.recorders.common import KEYS, NewKeys, Unchanged
 
-from salesdomain.saving import ReadRecordsMoved
+from salesdomain.application import ReadRecordsMoved
 
 
 class PostgresCheckingRecorder(PostgresApplicationRecorder):

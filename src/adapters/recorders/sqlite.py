@@ -21,7 +21,7 @@ from salesdomain.adapters.key_store import SubjectKeysExisted
 from salesdomain.adapters.recorders.common import KEYS, NewKeys, Unchanged
 from salesdomain.projections.types import sqlite_utc_text
 
-from salesdomain.saving import ReadRecordsMoved
+from salesdomain.application import ReadRecordsMoved
 
 
 class SQLiteCheckingRecorder(SQLiteApplicationRecorder):

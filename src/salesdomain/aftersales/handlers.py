@@ -107,9 +107,7 @@ def record_service_visit(cmd: c.RecordServiceVisit, uow: UnitOfWork) -> None:
 @handles(c.StartSatisfactionSurvey)
 def start_satisfaction_survey(cmd: c.StartSatisfactionSurvey, uow: UnitOfWork) -> None:
     customer = uow.load(Customer, cmd.customer_id)
-    existing = uow.find_to_create(
-        SatisfactionSurvey, SatisfactionSurvey.id_for(customer.id, cmd.period)
-    )
+    existing = uow.find(SatisfactionSurvey, SatisfactionSurvey.id_for(customer.id, cmd.period))
     uow.add(
         SatisfactionSurvey.start(
             uow.evidence,

@@ -18,7 +18,7 @@ def _changes(cmd: c.TermOverrides) -> TermChanges:
 @handles(c.DraftContract)
 def draft_contract(cmd: c.DraftContract, uow: UnitOfWork) -> None:
     opportunity = uow.load(Opportunity, cmd.opportunity_id)
-    claim = uow.find_to_create(ContractClaim, contract_claim_id_for(cmd.opportunity_id))
+    claim = uow.find(ContractClaim, contract_claim_id_for(cmd.opportunity_id))
     contract = uow.add(
         Contract.draft(
             uow.evidence,

@@ -21,8 +21,8 @@ from salesdomain.values import Money
 def import_customers(cmd: c.ImportCustomers, uow: UnitOfWork) -> None:
     records, problems = clean_customers(cmd.columns, cmd.lines)
     for record in records:
-        existing = uow.find_to_create(Customer, record.customer_id)
-        claim = uow.find_to_create(CustomerNameClaim, record.name_claim_id)
+        existing = uow.find(Customer, record.customer_id)
+        claim = uow.find(CustomerNameClaim, record.name_claim_id)
         if existing is not None:
             name, known = existing.company_name, existing.id
         elif claim is not None:

@@ -191,7 +191,7 @@ def sign_labour_contract(cmd: c.SignLabourContract, uow: UnitOfWork) -> None:
 
 
 def _not_registered(uow: UnitOfWork, employee_id: UUID) -> None:
-    if uow.find_to_create(Employee, employee_id) is not None:
+    if uow.find(Employee, employee_id) is not None:
         raise SopRuleViolation("3.1.4", "an employee is registered once", str(employee_id))
 
 

@@ -33,7 +33,7 @@ def _manager_of(uow: UnitOfWork, employee_id: UUID) -> UUID | None:
 
 @handles(c.DefineKpiScheme)
 def define_kpi_scheme(cmd: c.DefineKpiScheme, uow: UnitOfWork) -> None:
-    existing = uow.find_to_create(KpiScheme, KpiScheme.id_for(cmd.period))
+    existing = uow.find(KpiScheme, KpiScheme.id_for(cmd.period))
     if existing is not None:
         raise SopRuleViolation(
             "3.3.1",
@@ -104,7 +104,7 @@ def reject_sales_expense(cmd: c.RejectSalesExpense, uow: UnitOfWork) -> None:
 @handles(c.OpenAppraisal)
 def open_appraisal(cmd: c.OpenAppraisal, uow: UnitOfWork) -> None:
     employee = uow.load(Employee, cmd.employee_id)
-    existing = uow.find_to_create(Appraisal, Appraisal.id_for(employee.id, cmd.period))
+    existing = uow.find(Appraisal, Appraisal.id_for(employee.id, cmd.period))
     if existing is not None:
         raise SopRuleViolation(
             "3.3.3",

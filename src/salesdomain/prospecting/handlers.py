@@ -31,12 +31,10 @@ def add_competitor_price(cmd: c.AddCompetitorPrice, uow: UnitOfWork) -> None:
 
 @handles(c.RegisterProspect)
 def register_prospect(cmd: c.RegisterProspect, uow: UnitOfWork) -> None:
-    existing = uow.find_to_create(
-        Customer, Customer.id_for(cmd.company_name, cmd.registration_number)
-    )
+    existing = uow.find(Customer, Customer.id_for(cmd.company_name, cmd.registration_number))
     if existing is not None:
         raise AlreadyRegistered(existing.id, existing.company_name)
-    claim = uow.find_to_create(CustomerNameClaim, name_claim_id_for(cmd.company_name))
+    claim = uow.find(CustomerNameClaim, name_claim_id_for(cmd.company_name))
     if claim is not None:
         raise AlreadyRegistered(claim.customer_id, claim.company_name)
     customer = uow.add(
