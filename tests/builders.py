@@ -189,14 +189,17 @@ def lines(price: str = "1000", cost: str = "600", qty: str = "100") -> tuple[Quo
     )
 
 
-def quote(opp_id: UUID, price: str = "1000", valid_days: int = 30, **kw: object) -> oc.IssueQuote:
+def quote(
+    opp_id: UUID, price: str = "1000", valid_days: int | None = 30, **kw: object
+) -> oc.IssueQuote:
+    """A quote of ``lines(price)``, valid ``valid_days`` from TODAY (``None``: no date)."""
     return oc.IssueQuote.model_validate(
         {
             "opportunity_id": opp_id,
             "lines": lines(price),
             "payment_terms": "30% advance, 70% on delivery",
             "delivery_date": TODAY + timedelta(days=60),
-            "valid_until": TODAY + timedelta(days=valid_days),
+            "valid_until": None if valid_days is None else TODAY + timedelta(days=valid_days),
             **kw,
         }
     )

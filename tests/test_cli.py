@@ -381,6 +381,9 @@ def test_commands_steps_and_bad_database_urls():
     assert "ImportOrders" in plain("commands", db=False).stdout
     schema = json.loads(plain("commands", "ImportCustomers", "--json", db=False).stdout)
     assert "lines" in schema["properties"]
+    quote = json.loads(plain("commands", "IssueQuote", "--json", db=False).stdout)
+    assert {"approval_id", "valid_until"} <= set(quote["properties"])
+    assert set(quote["required"]) == {"opportunity_id", "lines", "payment_terms", "delivery_date"}
     steps = json.loads(plain("steps", "--json", db=False).stdout)
     assert any(s["code"] == "4.1.2" for s in steps)
     unreachable = Cli("postgresql://postgres@127.0.0.1:1/test")("staff")

@@ -6,7 +6,7 @@ reviewed / Then the breach, naming the step, the case and the person."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from uuid import UUID, uuid4
 
@@ -16,6 +16,7 @@ from salesdomain.projections.conformance.findings import Family, Status
 
 from salesdomain.contracts.policy import ApprovalTier, ContractPolicy
 from salesdomain.opportunities import commands as oc
+from salesdomain.opportunities.values import QuoteTerms
 from salesdomain.orders.policy import OrderPolicy
 from salesdomain.people import commands as hc
 from salesdomain.people.values import LeavingReason
@@ -30,6 +31,7 @@ from tests.contract_builders import approve, signed_contract
 from tests.order_builders import cancel, entered_order, order_of
 from tests.people_builders import HANNA, hire
 from tests.performance_builders import appraisal_id, appraise, define, team
+from tests.spec import event_name
 from tests.test_performance_rules import decide, expense
 
 NINE = datetime(2026, 3, 2, 9, tzinfo=UTC)
@@ -218,6 +220,44 @@ def test_a_quote_beyond_the_issuers_authority_without_approval_is_a_breach(gener
     assert (found.sop_step, found.case_id) == ("2.3.2", opp)
     assert "quote version 2: 20.0% discount" in found.detail
     assert "with no approval" in found.detail
+
+
+def test_a_quote_under_an_approval_with_other_terms_than_requested_is_no_breach(history):
+    opp = discount_approved(history, "880")
+    other = b.quote(opp, "880", valid_days=None, approval_id=1, payment_terms="On delivery")
+    history.given((other, ALICE))
+
+    assert history.breaches("quote_within_authority_or_approved") == []
+
+
+def test_a_quote_under_an_approval_of_other_priced_lines_is_a_breach(history):
+    opp = discount_approved(history, "880")
+    history.given((b.quote(opp, "880", approval_id=1), ALICE))
+    other = QuoteTerms(
+        lines=b.lines("870"),
+        payment_terms="30% advance, 70% on delivery",
+        delivery_date=TODAY + timedelta(days=60),
+        valid_until=TODAY + timedelta(days=30),
+    )
+    log = history.altered("Opportunity.QuoteIssued", 1, terms=other, discount=Decimal("0.13"))
+
+    [found] = history.breaches("quote_within_authority_or_approved", log)
+    assert (found.case_id, found.responsible.employee_id) == (opp, ALICE.employee_id)
+    assert "quote version 2: 13.0% discount" in found.detail
+    assert "approval 1 granted for other priced lines" in found.detail
+
+
+def test_a_second_quote_under_one_approval_is_a_breach(history):
+    opp = discount_approved(history, "880")
+    history.given((b.quote(opp, "880", approval_id=1), ALICE), (b.quote(opp, "950"), ALICE))
+    [_, second, _] = [e for _, e in history.log() if event_name(e) == "Opportunity.QuoteIssued"]
+    log = history.altered(
+        "Opportunity.QuoteIssued", 2, terms=second.terms, discount=second.discount, approval=1
+    )
+
+    [found] = history.breaches("quote_within_authority_or_approved", log)
+    assert "quote version 3: 12.0% discount" in found.detail
+    assert "approval 1 already used by quote version 2" in found.detail
 
 
 @pytest.mark.parametrize("generous", [Role.SALES_REPRESENTATIVE], indirect=True)

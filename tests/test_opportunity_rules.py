@@ -36,10 +36,11 @@ ACKNOWLEDGED, QUOTED = 8, 9
 # ---- helpers ----------------------------------------------------------------------------
 
 
-def deal(spec, upto: int = QUOTED) -> UUID:
-    """A qualified customer and ALICE's opportunity, its canned history replayed ``upto``."""
+def deal(spec, upto: int = QUOTED, reg: pc.RegisterProspect | None = None) -> UUID:
+    """A qualified customer (``reg``, else the canned one) and ALICE's opportunity, its
+    canned history replayed ``upto``."""
     opp = uuid4()
-    reg = b.register()
+    reg = reg or b.register()
     history = [*b.through_acknowledged(opp, b.customer_id(reg)), (b.quote(opp), ALICE)]
     spec.given(*b.qualified_customer(reg), *history[:upto])
     return opp
@@ -434,25 +435,108 @@ def test_a_discount_beyond_the_reps_authority_needs_approval(spec):
 def test_an_approved_discount_can_be_quoted_and_the_quote_records_the_approval(spec):
     opp = deal(spec, QUOTED)
     spec.given((request(opp), ALICE), (approve(opp), MIA))
-    [issued] = spec.when(b.quote(opp, "880"), ALICE).then("Opportunity.QuoteIssued")
+    [issued] = spec.when(b.quote(opp, "880", approval_id=1), ALICE).then("Opportunity.QuoteIssued")
     assert (issued.approval, issued.discount, issued.supersedes) == (1, Decimal("0.12"), 1)
 
 
+def test_an_approval_covers_its_lines_quoted_the_next_day_without_a_date(spec):
+    with freeze_time(NOW) as frozen:
+        opp = deal(spec, QUOTED)
+        spec.given((request(opp), ALICE), (approve(opp), MIA))  # valid until TODAY + 30 days
+        frozen.move_to("2026-03-03 09:00:00+00:00")
+        quote = b.quote(opp, "880", valid_days=None, approval_id=1)
+        [issued] = spec.when(quote, ALICE).then("Opportunity.QuoteIssued")
+    assert issued.terms.valid_until == TODAY + timedelta(days=1 + 30)  # the policy's 30 days
+    assert (issued.approval, issued.discount) == (1, Decimal("0.12"))
+
+
 @freeze_time(NOW)
-def test_an_approval_covers_only_the_approved_terms(spec):
+def test_an_approval_does_not_bind_payment_delivery_or_validity(spec):
     opp = deal(spec, QUOTED)
     spec.given((request(opp), ALICE), (approve(opp), MIA))
-    spec.when(b.quote(opp, "870"), ALICE).then_rejected(
-        SopRuleViolation, step="2.3.3", rule="approval"
+    other = b.quote(
+        opp,
+        "880",
+        valid_days=10,
+        approval_id=1,
+        payment_terms="100% on delivery",
+        delivery_date=TODAY + timedelta(days=90),
+    )
+    spec.when(other, ALICE).then("Opportunity.QuoteIssued")
+
+
+@freeze_time(NOW)
+def test_a_quote_beyond_authority_names_the_approval_it_relies_on(spec):
+    opp = deal(spec, QUOTED)
+    spec.given((request(opp), ALICE), (approve(opp), MIA))
+    refused = spec.when(b.quote(opp, "880"), ALICE).then_rejected(
+        SopRuleViolation, step="2.3.3", rule="needs a sales manager's approval"
+    )
+    assert "approval #1 was granted for these lines" in str(refused)
+
+
+@pytest.mark.parametrize(
+    ("price", "quantity"), [("870", "100"), ("880", "90")], ids=["price", "quantity"]
+)
+@freeze_time(NOW)
+def test_an_approval_covers_only_the_priced_lines_it_approved(spec, price, quantity):
+    opp = deal(spec, QUOTED)
+    spec.given((request(opp), ALICE), (approve(opp), MIA))
+    other = b.quote(opp, approval_id=1, lines=b.lines(price, qty=quantity))
+    refused = spec.when(other, ALICE).then_rejected(
+        SopRuleViolation, step="2.3.3", rule="has the priced lines it approved"
+    )
+    assert "discount approval #1: approved, not quoted: RK-3" in str(refused)
+    assert f"quoted, not approved: RK-3 Retrofit kit (Model RK-3, 380V) {quantity} at" in str(
+        refused
+    )
+
+
+NAMED_APPROVAL_REFUSED = [
+    pytest.param(
+        lambda opp: [(request(opp), ALICE), (approve(opp), MIA)],
+        2,
+        "this opportunity has no discount approval #2",
+        id="unknown",
+    ),
+    pytest.param(
+        lambda opp: [(request(opp), ALICE)], 1, "discount approval #1 awaits a decision", id="open"
+    ),
+    pytest.param(
+        lambda opp: [(request(opp), ALICE), (reject(opp), MIA)],
+        1,
+        "discount approval #1 was refused",
+        id="refused",
+    ),
+    pytest.param(
+        lambda opp: [
+            (request(opp), ALICE),
+            (approve(opp), MIA),
+            (b.quote(opp, "880", approval_id=1), ALICE),
+        ],
+        1,
+        "discount approval #1 was used by quote version 2",
+        id="used",
+    ),
+]
+
+
+@pytest.mark.parametrize(("history", "approval_id", "rule"), NAMED_APPROVAL_REFUSED)
+@freeze_time(NOW)
+def test_a_quote_naming_an_approval_it_may_not_use_is_refused(spec, history, approval_id, rule):
+    opp = deal(spec, QUOTED)
+    spec.given(*history(opp))
+    spec.when(b.quote(opp, "880", approval_id=approval_id), ALICE).then_rejected(
+        SopRuleViolation, step="2.3.3", rule=rule
     )
 
 
 @freeze_time(NOW)
-def test_an_approval_covers_one_quote(spec):
-    opp = deal(spec, QUOTED)
-    spec.given((request(opp), ALICE), (approve(opp), MIA), (b.quote(opp, "880"), ALICE))
-    spec.when(b.quote(opp, "880"), ALICE).then_rejected(
-        SopRuleViolation, step="2.3.3", rule="approval"
+def test_another_opportunitys_approval_does_not_cover_a_quote(spec):
+    mine, theirs = deal(spec), deal(spec, reg=b.register("Ningbo Tools Ltd.", reg=""))
+    spec.given((request(theirs), ALICE), (approve(theirs), MIA))
+    spec.when(b.quote(mine, "880", approval_id=1), ALICE).then_rejected(
+        SopRuleViolation, step="2.3.3", rule="this opportunity has no discount approval #1"
     )
 
 
@@ -468,7 +552,8 @@ def test_a_margin_below_the_floor_on_the_first_quote_needs_approval(spec):
 def test_an_approved_low_margin_first_quote_can_be_issued(spec):
     opp = deal(spec, ACKNOWLEDGED)
     spec.given((request(opp, "1000", cost="800"), ALICE), (approve(opp), MIA))
-    [issued] = spec.when(costly_quote(opp), ALICE).then("Opportunity.QuoteIssued")
+    quote = costly_quote(opp).model_copy(update={"approval_id": 1})
+    [issued] = spec.when(quote, ALICE).then("Opportunity.QuoteIssued")
     assert (issued.approval, issued.margin) == (1, Decimal("0.2"))
 
 
@@ -545,7 +630,7 @@ def test_an_approver_cannot_approve_beyond_their_own_authority(spec):
 def test_a_director_approves_what_a_manager_may_not(spec):
     opp = deal(spec, QUOTED)
     spec.given((request(opp, "750"), ALICE), (approve(opp), DAN))
-    [issued] = spec.when(b.quote(opp, "750"), ALICE).then("Opportunity.QuoteIssued")
+    [issued] = spec.when(b.quote(opp, "750", approval_id=1), ALICE).then("Opportunity.QuoteIssued")
     assert issued.approval == 1
 
 
@@ -554,7 +639,7 @@ def test_a_rejected_discount_cannot_be_quoted(spec):
     opp = deal(spec, QUOTED)
     spec.given((request(opp), ALICE), (reject(opp), MIA))
     spec.when(b.quote(opp, "880"), ALICE).then_rejected(
-        SopRuleViolation, step="2.3.3", rule="approval"
+        SopRuleViolation, step="2.3.3", rule="needs a sales manager's approval"
     )
 
 

@@ -11,6 +11,7 @@ import pytest
 from freezegun import freeze_time
 
 from salesdomain.commands import COMMANDS
+from salesdomain.opportunities import commands as oc
 from tests import builders as b
 from tests import order_builders as ob
 from tests import people_builders as pb
@@ -61,6 +62,30 @@ def test_a_business_case_from_prospect_to_completed_order(store_url: str) -> Non
             "won",
             "100000.00",
         )
+
+
+def test_a_quote_names_the_discount_approval_it_relies_on(store_url: str) -> None:
+    reg, opp = b.register(), uuid4()
+    approve = oc.ApproveDiscount(opportunity_id=opp, comments="Strategic account")
+    steps = [
+        *b.qualified_customer(reg),
+        *b.through_acknowledged(opp, b.customer_id(reg)),
+        (b.quote(opp), b.ALICE),
+        (b.request_discount(opp, "880"), b.ALICE),
+        (approve, b.MIA),
+    ]
+    with freeze_time(NOW) as frozen, web_on(store_url) as web:
+        founded(web, steps)
+        for command, actor in steps:
+            web.send(command, actor)
+        frozen.move_to("2026-03-03 09:00:00+00:00")  # the next day, no validity date
+        quote = b.quote(opp, "880", valid_days=None)
+        assert web.post(quote, b.ALICE).status_code == 409  # no approval named
+        issued = web.post(quote, b.ALICE, approval_id=1)
+        assert issued.status_code == 200, issued.json()
+        again = web.post(b.quote(opp, "880", valid_days=None), b.ALICE, approval_id=1)
+        assert again.status_code == 409
+        assert "discount approval #1 was used by quote version 2" in again.json()["message"]
 
 
 @freeze_time(NOW)

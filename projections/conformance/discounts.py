@@ -1,9 +1,11 @@
 """Price authority (SOP 2.3.3) and order cancellation (2.5.1), re-run over the history.
 
 A discount (against the opening quote) or margin beyond the issuer's authority needs an
-approval first; an approval is given by a policy approver, within their own authority,
-never for their own request.  Each approval is an override of the issuer's limit and is
-listed as such.  Orders are cancelled only by the roles the policy names.
+approval first: the quote names a granted approval of its priced lines, not used by an
+earlier quote (its other terms are not the approval's); an approval is given by a policy
+approver, within their own authority, never for their own request.  Each approval is an
+override of the issuer's limit and is listed as such.  Orders are cancelled only by the
+roles the policy names.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from typing import Any
 from salesdomain.projections.conformance.findings import Family, Override, rule
 from salesdomain.projections.conformance.review import Review, on
 
+from salesdomain.opportunities.approvals import same_priced_lines
 from salesdomain.opportunities.opportunity import Opportunity
 from salesdomain.orders.order import Order
 
@@ -29,7 +32,8 @@ NOT_OWN_DISCOUNT = rule(
 )
 QUOTE_WITHIN_AUTHORITY = rule(
     "quote_within_authority_or_approved",
-    "a quote beyond the issuer's discount or margin authority is issued only once approved",
+    "a quote beyond the issuer's discount or margin authority is issued only under an "
+    "approval granted for its priced lines, one quote per approval",
     "2.3.3",
     A,
 )
@@ -55,7 +59,13 @@ def opportunity_opened(review: Review, e: Any) -> None:
 def discount_requested(review: Review, e: Any) -> None:
     memo = review.memo(e.originator_id)
     requests = dict(memo.get("requests", {}))
-    requests[e.request_number] = (review.person_of(e), e.discount, e.margin, e.actor.role)
+    requests[e.request_number] = (
+        review.person_of(e),
+        e.discount,
+        e.margin,
+        e.actor.role,
+        e.terms.lines,
+    )
     memo["requests"] = requests
 
 
@@ -65,7 +75,7 @@ def discount_decided(review: Review, e: Any) -> None:
     request = memo.get("requests", {}).get(e.request_number)
     if request is None:
         return
-    requester, discount, margin, requester_role = request
+    requester, discount, margin, requester_role, lines = request
     approver = e.actor
     if requester.employee_id == approver.employee_id:
         review.breach(NOT_OWN_DISCOUNT, e, f"{approver} decided their own request")
@@ -90,7 +100,7 @@ def discount_decided(review: Review, e: Any) -> None:
             policy_version=e.policy_version,
         )
     if approving:
-        memo["approved"] = {*memo.get("approved", ()), e.request_number}
+        memo["approved"] = {**memo.get("approved", {}), e.request_number: lines}
         review.overrides.append(
             Override(
                 kind="discount beyond the requester's authority, approved",
@@ -112,20 +122,36 @@ def discount_decided(review: Review, e: Any) -> None:
 
 @on(Opportunity.QuoteIssued)
 def quote_issued(review: Review, e: Any) -> None:
+    memo = review.memo(e.originator_id)
+    used = memo.get("used", {})
+    if e.approval is not None:
+        memo["used"] = {**used, e.approval: e.quote_version}
     policy = review.policies.current  # a quote records no policy version
     if policy.within_authority(e.actor.role, e.discount, e.margin):
         return
-    approved = review.memo(e.originator_id).get("approved", set())
-    if e.approval is None or e.approval not in approved:
+    problem = _not_covered(e, memo.get("approved", {}), used)
+    if problem:
         review.breach(
             QUOTE_WITHIN_AUTHORITY,
             e,
             f"quote version {e.quote_version}: {_pct(e.discount)} discount at "
             f"{_pct(e.margin)} margin, beyond a {e.actor.role.label}'s authority under policy "
-            f"{policy.version}, "
-            + ("with no approval" if e.approval is None else f"approval {e.approval} not found"),
+            f"{policy.version}, {problem}",
             policy_version=policy.version,
         )
+
+
+def _not_covered(e: Any, approved: dict[int, Any], used: dict[int, int]) -> str:
+    """Why the approval quote ``e`` names does not cover it ("" if it does)."""
+    if e.approval is None:
+        return "with no approval"
+    if e.approval not in approved:
+        return f"approval {e.approval} not granted"
+    if e.approval in used:
+        return f"approval {e.approval} already used by quote version {used[e.approval]}"
+    if not same_priced_lines(approved[e.approval], e.terms.lines):
+        return f"approval {e.approval} granted for other priced lines"
+    return ""
 
 
 @on(Order.Cancelled)

@@ -112,6 +112,7 @@ class _SalesSteps(_PeopleSteps, _PerformanceSteps):
             co.bob,
             opportunity_id=escalated.opp_id,
             pricing_basis="Manager-approved discount",
+            approval_id=1,
             **revised,
         )
 

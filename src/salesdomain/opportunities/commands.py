@@ -94,7 +94,12 @@ class AcknowledgeSolution(Command):
 
 
 class IssueQuote(Command):
-    """Issue a formal quote; a new one supersedes the previous version."""
+    """Issue a formal quote; a new one supersedes the previous version.
+
+    Without ``valid_until`` the quote is valid for the policy's quote validity from the
+    day it is issued.  A quote beyond the sender's discount or margin authority names
+    the discount approval it relies on (``approval_id``: the request's number, #1, #2,
+    ... within the opportunity), granted for the same priced lines."""
 
     SOP_STEP = "2.3.2"
     opportunity_id: UUID
@@ -102,6 +107,7 @@ class IssueQuote(Command):
     payment_terms: NonEmptyStr
     delivery_date: Day
     valid_until: Day | None = None
+    approval_id: int | None = Field(default=None, ge=1, le=COUNT_LIMIT)
     pricing_basis: Text = ""
 
     @model_validator(mode="after")
@@ -118,7 +124,11 @@ class RecordNegotiationRound(Command):
 
 
 class RequestDiscountApproval(Command):
-    """Ask a sales manager to approve quote terms beyond the sender's authority."""
+    """Ask a sales manager to approve quote terms beyond the sender's authority.
+
+    The approval, once granted, covers one quote with the same lines (product, name,
+    specification, quantity, unit price and unit cost); payment, delivery and validity
+    are the intended quote's, for the approver to see, and do not bind it."""
 
     SOP_STEP = "2.3.3"
     opportunity_id: UUID

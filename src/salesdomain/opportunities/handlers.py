@@ -75,15 +75,16 @@ def acknowledge_solution(cmd: c.AcknowledgeSolution, uow: UnitOfWork) -> None:
 
 @handles(c.IssueQuote)
 def issue_quote(cmd: c.IssueQuote, uow: UnitOfWork) -> None:
-    today = uow.now().date()
-    terms = QuoteTerms(
-        lines=cmd.lines,
+    uow.load(Opportunity, cmd.opportunity_id).issue_quote(
+        uow.evidence,
+        cmd.lines,
         payment_terms=cmd.payment_terms,
         delivery_date=cmd.delivery_date,
-        valid_until=cmd.valid_until or today + uow.policy.quote_validity,
-    )
-    uow.load(Opportunity, cmd.opportunity_id).issue_quote(
-        uow.evidence, terms, pricing_basis=cmd.pricing_basis, policy=uow.policy, today=today
+        valid_until=cmd.valid_until,
+        approval_id=cmd.approval_id,
+        pricing_basis=cmd.pricing_basis,
+        policy=uow.policy,
+        today=uow.now().date(),
     )
 
 

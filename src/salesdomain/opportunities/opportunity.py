@@ -3,8 +3,9 @@
 SOP 2.1.3 contact and communication, 2.2 needs analysis, 2.3 quotation.  The SOP's
 order holds: no solution without recorded and prioritised needs, no presentation
 without the involved departments confirming feasibility, no quote without the
-solution presented and acknowledged, no acceptance of an expired or superseded
-quote, and nothing at all once the opportunity is won or lost.
+solution presented and acknowledged, no quote beyond the issuer's authority unless it
+names a granted discount approval of its priced lines (``approvals``), no acceptance of
+an expired or superseded quote, and nothing at all once the opportunity is won or lost.
 """
 
 from __future__ import annotations
@@ -17,6 +18,13 @@ from uuid import UUID
 
 from salesdomain.aggregate import Evidence, SopAggregate
 from salesdomain.errors import NotAuthorised, SopRuleViolation
+from salesdomain.opportunities.approvals import (
+    Decision,
+    DiscountApproval,
+    changed,
+    check_approval,
+    covering,
+)
 from salesdomain.opportunities.stages import Stage
 from salesdomain.opportunities.values import (
     Contact,
@@ -24,6 +32,7 @@ from salesdomain.opportunities.values import (
     NegotiationRound,
     Presentation,
     Prioritisation,
+    QuoteLine,
     QuoteTerms,
     Solution,
 )
@@ -80,9 +89,7 @@ class Opportunity(SopAggregate):
             opp.acknowledged = False
             opp.quotes = []
             opp.rounds = 0
-            opp.requests = 0
-            opp.pending_approval = None
-            opp.approved = {}
+            opp.approvals = {}
             opp.outcome_reason = ""
 
     class ContactLogged(Event):
@@ -170,7 +177,7 @@ class Opportunity(SopAggregate):
                 Quote(self.quote_version, self.terms, self.timestamp, self.discount, self.approval),
             ]
             if self.approval is not None:
-                opp.approved = {k: v for k, v in opp.approved.items() if k != self.approval}
+                opp.approvals = changed(opp.approvals, self.approval, quoted_in=self.quote_version)
             if opp.stage is not Stage.NEGOTIATION:
                 opp.stage = Stage.QUOTED
 
@@ -193,8 +200,8 @@ class Opportunity(SopAggregate):
         policy_version: str
 
         def apply(self, opp: Opportunity) -> None:
-            opp.requests = self.request_number
-            opp.pending_approval = (self.request_number, self.terms, self.actor.employee_id)
+            requested = DiscountApproval(self.request_number, self.terms, self.actor.employee_id)
+            opp.approvals = {**opp.approvals, self.request_number: requested}
 
     class DiscountApproved(Event):
         SOP_STEP = "2.3.3"
@@ -205,9 +212,7 @@ class Opportunity(SopAggregate):
         policy_version: str
 
         def apply(self, opp: Opportunity) -> None:
-            assert opp.pending_approval is not None
-            opp.approved = {**opp.approved, self.request_number: opp.pending_approval[1]}
-            opp.pending_approval = None
+            opp.approvals = changed(opp.approvals, self.request_number, decision=Decision.GRANTED)
 
     class DiscountRejected(Event):
         SOP_STEP = "2.3.3"
@@ -216,7 +221,7 @@ class Opportunity(SopAggregate):
         policy_version: str
 
         def apply(self, opp: Opportunity) -> None:
-            opp.pending_approval = None
+            opp.approvals = changed(opp.approvals, self.request_number, decision=Decision.REFUSED)
 
     class QuoteAccepted(Event):
         SOP_STEP = "2.3.3"
@@ -256,9 +261,8 @@ class Opportunity(SopAggregate):
         acknowledged: bool
         quotes: list[Quote]
         rounds: int
-        requests: int
-        pending_approval: tuple[int, QuoteTerms, UUID] | None
-        approved: dict[int, QuoteTerms]
+        approvals: dict[int, DiscountApproval]
+        """Every discount request by its number, the approval id a quote names."""
         accepted_version: int
         accepted_event_id: UUID
         outcome_reason: str
@@ -418,18 +422,32 @@ class Opportunity(SopAggregate):
     def issue_quote(
         self,
         evidence: Evidence,
-        terms: QuoteTerms,
+        lines: tuple[QuoteLine, ...],
         *,
+        payment_terms: str,
+        delivery_date: date,
+        valid_until: date | None,
+        approval_id: int | None,
         pricing_basis: str,
         policy: SalesPolicy,
         today: date,
     ) -> None:
+        """Issue the next quote version.  Without ``valid_until`` it is valid for the
+        policy's quote validity from ``today``, the day it is issued.  A quote beyond the
+        issuer's authority names the discount approval (``approval_id``) granted for its
+        priced lines; a quote that names one is checked against it and uses it up."""
         self._may_work_on(evidence, "2.3.2")
         if not self.acknowledged:
             raise SopRuleViolation(
                 "2.3.2",
                 "no quote without a solution presented to and acknowledged by the customer (2.3.1)",
             )
+        terms = QuoteTerms(
+            lines=lines,
+            payment_terms=payment_terms,
+            delivery_date=delivery_date,
+            valid_until=valid_until or today + policy.quote_validity,
+        )
         if terms.valid_until < today:
             raise SopRuleViolation(
                 "2.3.2",
@@ -440,19 +458,24 @@ class Opportunity(SopAggregate):
             raise SopRuleViolation("2.3.2", "the delivery date cannot be in the past")
         discount = terms.discount_against(self.opening_terms)
         margin = terms.margin
-        approval = None
-        if not policy.within_authority(evidence.actor.role, discount, margin):
-            approval = self._approval_for(terms)
-            if approval is None:
-                raise SopRuleViolation(
-                    "2.3.3",
-                    "a discount or margin beyond the representative's authority needs a sales "
-                    "manager's approval before the revised quote can be issued",
-                    f"discount {_pct(discount)}, margin {_pct(margin)}; "
-                    f"{evidence.actor.role.label} may give up to "
-                    f"{_pct(policy.discount_limit(evidence.actor.role))} discount and "
-                    f"{_pct(policy.margin_limit(evidence.actor.role))} margin",
-                )
+        if approval_id is not None:
+            check_approval(self.approvals, approval_id, lines)
+        elif not policy.within_authority(evidence.actor.role, discount, margin):
+            granted = covering(self.approvals, lines)
+            raise SopRuleViolation(
+                "2.3.3",
+                "a discount or margin beyond the representative's authority needs a sales "
+                "manager's approval before the revised quote can be issued",
+                f"discount {_pct(discount)}, margin {_pct(margin)}; "
+                f"{evidence.actor.role.label} may give up to "
+                f"{_pct(policy.discount_limit(evidence.actor.role))} discount and "
+                f"{_pct(policy.margin_limit(evidence.actor.role))} margin"
+                + (
+                    f"; approval #{granted[0]} was granted for these lines: name it (approval_id)"
+                    if granted
+                    else ""
+                ),
+            )
         current = self.current_quote
         self._record(
             self.QuoteIssued,
@@ -464,7 +487,7 @@ class Opportunity(SopAggregate):
             margin=margin,
             discount=discount,
             supersedes=current.version if current else None,
-            approval=approval,
+            approval=approval_id,
             pricing_basis=pricing_basis,
         )
 
@@ -494,7 +517,7 @@ class Opportunity(SopAggregate):
             raise SopRuleViolation(
                 "2.3.3", "prices are approved for a solution the customer has acknowledged"
             )
-        if self.pending_approval is not None:
+        if self._pending_request() is not None:
             raise SopRuleViolation(
                 "2.3.3", "one discount approval is decided before another is requested"
             )
@@ -510,7 +533,7 @@ class Opportunity(SopAggregate):
         self._record(
             self.DiscountApprovalRequested,
             evidence,
-            request_number=self.requests + 1,
+            request_number=len(self.approvals) + 1,
             terms=terms,
             discount=discount,
             margin=margin,
@@ -528,10 +551,10 @@ class Opportunity(SopAggregate):
                 "may not approve discounts; approvers are "
                 + ", ".join(sorted(r.label for r in policy.discount_approvers)),
             )
-        if approver.employee_id == pending[2]:
+        if approver.employee_id == pending.requested_by:
             raise NotAuthorised("2.3.3", str(approver), "cannot approve their own request")
-        discount = pending[1].discount_against(self.opening_terms)
-        margin = pending[1].margin
+        discount = pending.terms.discount_against(self.opening_terms)
+        margin = pending.terms.margin
         if not policy.within_authority(approver.role, discount, margin):
             raise NotAuthorised(
                 "2.3.3",
@@ -543,7 +566,7 @@ class Opportunity(SopAggregate):
         self._record(
             self.DiscountApproved,
             evidence,
-            request_number=pending[0],
+            request_number=pending.number,
             comments=comments,
             discount_limit=policy.discount_limit(approver.role),
             margin_floor=policy.margin_limit(approver.role),
@@ -557,7 +580,7 @@ class Opportunity(SopAggregate):
         self._record(
             self.DiscountRejected,
             evidence,
-            request_number=pending[0],
+            request_number=pending.number,
             comments=comments,
             policy_version=policy.version,
         )
@@ -648,16 +671,17 @@ class Opportunity(SopAggregate):
                 code, str(actor), "does not own this opportunity and is not a sales lead"
             )
 
-    def _pending(self, verb: str) -> tuple[int, QuoteTerms, UUID]:
+    def _pending(self, verb: str) -> DiscountApproval:
         self._ensure_open("2.3.3")
-        if self.pending_approval is None:
+        pending = self._pending_request()
+        if pending is None:
             raise SopRuleViolation("2.3.3", f"there is no discount request to {verb}")
-        return self.pending_approval
+        return pending
 
-    def _approval_for(self, terms: QuoteTerms) -> int | None:
-        for number, approved in self.approved.items():
-            if approved == terms:
-                return number
+    def _pending_request(self) -> DiscountApproval | None:
+        for request in self.approvals.values():
+            if request.decision is Decision.PENDING:
+                return request
         return None
 
 
