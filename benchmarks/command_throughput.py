@@ -12,8 +12,8 @@ For each store it runs, in one process, each side on a fresh store of that kind:
    negotiate, then accept or mark lost (14 commands).
 The two sides run in alternating batches of ``--batch`` (as many raw saves as
 commands), so that both meet the same load on a shared machine (ADR 11).  It prints
-both rates and the ratio (time per command / time per raw save); the goal is a ratio of
-at most 1.5.  ``batch ratios`` gives the lowest, median and highest of the batches;
+both rates and the ratio (time per command / time per raw save; ADR 26 gives the
+latest figures).  ``batch ratios`` gives the lowest, median and highest of the batches;
 ``cpu ratio`` compares this process's CPU time only (it leaves out waiting for the disk
 and the database server, which a loaded machine makes erratic).  The first
 ``--warmup`` batches of each side run but are not counted: both start cold (imports'

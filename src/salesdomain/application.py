@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, ClassVar, TypeVar
 from uuid import UUID
 
-from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.application import AggregateNotFoundError, Application, Repository
 from eventsourcing.domain import DomainEventProtocol
 from eventsourcing.persistence import (
     AggregateRecorder,
@@ -137,13 +137,13 @@ def retried(attempt: Callable[[], CommandResult], attempts: int, command: str) -
 class SalesApplication(Application[UUID]):
     """The event-sourced sales system: one ordered log of every SOP event.
 
-    Aggregates are loaded through eventsourcing's repository and its aggregate cache,
-    fast-forwarded from the store on every load (ADR 26)."""
+    Commands load aggregates through eventsourcing's repository and its aggregate
+    cache; queries (``load``, ``history``) read the store (ADR 26)."""
 
     name = "SalesApplication"
     env: ClassVar[dict[str, str]] = {
         Application.AGGREGATE_CACHE_MAXSIZE: "10000",
-        Application.AGGREGATE_CACHE_FASTFORWARD: "y",
+        Application.AGGREGATE_CACHE_FASTFORWARD: "n",
     }
     MAX_ATTEMPTS: ClassVar[int] = 5
     # Long-lived aggregates load from a snapshot taken every N events.
@@ -167,6 +167,8 @@ class SalesApplication(Application[UUID]):
         self.verify_actors = verify_actors
         self.policy = policy or SalesPolicy()
         super().__init__(env)
+        self.store_reader: Repository[UUID] = Repository(self.events, snapshot_store=self.snapshots)
+        """Reads the store, never the cache: what queries and re-checks see."""
 
     def construct_event_store(self) -> EventStore[UUID]:
         if self._event_store_factory is None:
@@ -225,6 +227,7 @@ class SalesApplication(Application[UUID]):
             earlier = self._earlier_result(record_id, command)
             if earlier is not None:
                 return earlier  # the same command again: its first result
+            self._decide_again_if_moved(uow.read_versions)
             raise
         return self._save(command, record_id, uow)
 
@@ -245,41 +248,44 @@ class SalesApplication(Application[UUID]):
             if agg.pending_events[0].originator_version == 1 and agg.id not in uow.read_versions
         ]
         try:
-            self._check_unchanged(unchanged)
+            if not self.checks_unchanged:  # the in-memory store: asked before the save
+                self._decide_again_if_moved(unchanged)
             recordings = self.save(*changed, record, unchanged=unchanged)
         except ReadRecordsMoved as moved:
+            self._evict(moved.moved)
             raise DecideAgain(next(iter(moved.moved))) from None
         except IntegrityError:
+            self._evict(changed_ids)
             earlier = self._earlier_result(record_id, command)
             if earlier is not None:
                 return earlier
             self._refuse_existing(unsought)
             raise DecideAgain(changed[0].id if changed else record_id) from None
-        self._keep_in_cache(changed)
         positions = tuple(r.notification.id for r in recordings[: len(recorded)])
         return CommandResult(command.command_id, type(command).__name__, recorded, positions)
 
-    def _keep_in_cache(self, saved: list[SopAggregate]) -> None:
-        """The aggregate cache holds what was just saved: the next command's load reads
-        no older state to fast-forward, and a forgotten person's values leave memory
-        with the event that erases them (ADR 13)."""
-        cache = self.repository.cache
-        if cache is not None:
-            for aggregate in saved:
-                cache.put(aggregate.id, aggregate)
-
-    def _check_unchanged(self, unchanged: Mapping[UUID, int]) -> None:
-        """A store that does not check ``unchanged`` while saving (the in-memory one)
-        is asked before the save."""
-        if self.checks_unchanged:
-            return
+    def _decide_again_if_moved(self, read: Mapping[UUID, int]) -> None:
+        """``DecideAgain``, on the store's state, if any record of ``read`` (id: version
+        read, 0 for none) has newer stored events: the decision may have read it from
+        the cache after another process moved it on.  Asked after a refusal, and before
+        saving to a store that does not check ``unchanged`` itself."""
         moved = {
             key
-            for key, version in unchanged.items()
+            for key, version in read.items()
             if self.recorder.select_events(key, gt=version, limit=1)
         }
         if moved:
-            raise ReadRecordsMoved(moved)
+            self._evict(moved)
+            raise DecideAgain(next(iter(moved)))
+
+    def _evict(self, ids: Iterable[UUID]) -> None:
+        """Drop these records from the aggregate cache: the next load reads the store."""
+        cache = self.repository.cache
+        for aggregate_id in ids if cache is not None else ():
+            try:
+                cache.get(aggregate_id, evict=True)
+            except KeyError:
+                continue
 
     def handle_data(self, name: str, data: Mapping[str, Any], actor: Actor) -> CommandResult:
         """Build the command called ``name`` from plain data and handle it."""
@@ -290,7 +296,7 @@ class SalesApplication(Application[UUID]):
         looked for it, is refused (one that looked and found none decides again)."""
         for aggregate in unsought:
             try:
-                self.repository.get(aggregate.id)
+                self.store_reader.get(aggregate.id)
             except AggregateNotFoundError:
                 continue
             raise RecordAlreadyExists(type(aggregate).__name__.lower(), aggregate.id)
@@ -310,7 +316,7 @@ class SalesApplication(Application[UUID]):
     def load(self, kind: type[A], aggregate_id: UUID, *, version: int | None = None) -> A:
         """An aggregate as it is now, or as it was at ``version``."""
         try:
-            found: object = self.repository.get(aggregate_id, version=version)
+            found: object = self.store_reader.get(aggregate_id, version=version)
         except AggregateNotFoundError:
             raise RecordNotFound(kind.__name__.lower(), aggregate_id) from None
         if not isinstance(found, kind):
