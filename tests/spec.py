@@ -1,11 +1,13 @@
 """Given / When / Then for the sales SOP.
 
     spec.given(*history).when(command, actor).then("Opportunity.QuoteIssued")
-    spec.given(*history).when(command, actor).then_rejected(SopRuleViolation, step="2.3.2")
+    spec.given(*history).when(command, actor).then_refused("quote_valid_from_issue")
+    spec.given(*history).when(command, actor).then_rejected(NotAuthorised, step="2.3.2")
 
 ``given`` takes (command, actor) pairs and records their events: the history the rule
 is checked against.  ``then`` names the events the command must record, in order;
-``then_rejected`` checks the error and that nothing at all was stored.
+``then_refused`` names the SOP rule (its id in ``salesdomain.rules``) the command broke,
+``then_rejected`` any other error; both check that nothing at all was stored.
 """
 
 from __future__ import annotations
@@ -16,7 +18,8 @@ from typing import Any
 from salesdomain.application import SalesApplication
 from salesdomain.command_record import CommandResult
 from salesdomain.commands import Command
-from salesdomain.errors import SalesDomainError
+from salesdomain.errors import SalesDomainError, SopRuleViolation
+from salesdomain.rules import rule_named
 from salesdomain.values import Actor
 
 Step = tuple[Command, Actor]
@@ -72,6 +75,20 @@ class Outcome:
             assert rule in str(self.error), f"{rule!r} not in {self.error}"
         assert log_position(self.app) == self.before, "something was stored"
         return self.error
+
+    def then_refused(
+        self, rule_id: str, *, step: str | None = None, detail: str | None = None
+    ) -> SopRuleViolation:
+        """Refused for breaking the rule ``rule_id`` and nothing stored.  ``step``: the
+        step it was refused at (for a rule that holds at every step of a section);
+        ``detail``: words the refusal's detail must contain."""
+        rule_named(rule_id)  # a misspelt id is no rule
+        error = self.then_rejected(SopRuleViolation, step=step)
+        assert isinstance(error, SopRuleViolation)
+        assert error.rule_id == rule_id, f"broke {error.rule_id}, not {rule_id}: {error}"
+        if detail is not None:
+            assert detail in error.detail, f"{detail!r} not in {error.detail!r}"
+        return error
 
 
 class Spec:

@@ -17,7 +17,7 @@ from freezegun import freeze_time
 import tests.import_builders as i
 from salesdomain import bounds
 from salesdomain.commands import COMMANDS, Command
-from salesdomain.errors import ImportRefused, InvalidCommand, SopRuleViolation
+from salesdomain.errors import ImportRefused, InvalidCommand
 from salesdomain.people.values import OnboardingTopic
 from salesdomain.prospecting import commands as pc
 from salesdomain.values import Money
@@ -203,8 +203,8 @@ def test_a_new_opportunity_is_not_expected_to_close_in_the_past(spec) -> None:
     late = open_opportunity(cid, uuid4()).model_copy(
         update={"expected_close": TODAY - timedelta(days=1)}
     )
-    spec.given(*qualified_customer(reg)).when(late, ALICE).then_rejected(
-        SopRuleViolation, step="2.1.3", rule="close today or later"
+    spec.given(*qualified_customer(reg)).when(late, ALICE).then_refused(
+        "opportunity_closes_today_or_later"
     )
 
 

@@ -151,6 +151,12 @@ def test_sop_rules_and_conflicts_have_their_own_exit_codes(cli):
     )
     assert early.exit_code == 5
     assert "SOP 2.1.2 Prospect screening: a prospect is qualified only after" in early.stderr
+    assert "\n  rule: prospect_qualified_after_assessment\n" in early.stderr
+    qualify = json.dumps({"customer_id": customer, "reason": "Looks good"})
+    as_json = cli("run", "QualifyProspect", "--as", "Alice Wang", "--json", input=qualify)
+    refusal = json.loads(as_json.stderr)
+    assert (refusal["exit_code"], refusal["rule_id"]) == (5, "prospect_qualified_after_assessment")
+    assert refusal["message"].startswith("SOP 2.1.2 Prospect screening: a prospect is qualified")
     again = cli(
         "run",
         "RegisterProspect",
@@ -160,6 +166,7 @@ def test_sop_rules_and_conflicts_have_their_own_exit_codes(cli):
     )
     assert again.exit_code == 7
     assert "must not be registered twice" in again.stderr
+    assert "rule: company_registered_once" in again.stderr
     command_id = str(uuid4())
     first = {**PROSPECT, "company_name": "Other Co", "command_id": command_id}
     cli.ok("run", "RegisterProspect", "--as", "Alice Wang", input=json.dumps(first))

@@ -103,8 +103,9 @@ def test_a_record_read_is_changed_by_another_process_between_decision_and_save(
 
         monkeypatch.setattr(application_module, "UnitOfWork", RivalAfterLoading)
         before = log_position(app)
-        with pytest.raises(SopRuleViolation, match="qualified prospect"):
+        with pytest.raises(SopRuleViolation) as refused:
             app.handle(b.open_opportunity(cid, uuid4()), b.ALICE)
+        assert refused.value.rule_id == "opportunity_for_qualified_prospect"
         assert state["done"]
         assert log_position(app) == before + 2  # only the rival's event and record
     finally:
@@ -155,8 +156,8 @@ def test_without_a_checking_store_a_record_read_is_asked_for_before_saving(tmp_p
         cid = b.customer_id(reg)
         spec.given(*b.qualified_customer(reg))
         other.handle(pc.DisqualifyProspect(customer_id=cid, reason="Went bankrupt"), b.SUE)
-        spec.when(b.open_opportunity(cid, uuid4()), b.ALICE).then_rejected(
-            SopRuleViolation, rule="qualified prospect"
+        spec.when(b.open_opportunity(cid, uuid4()), b.ALICE).then_refused(
+            "opportunity_for_qualified_prospect"
         )
     finally:
         plain.close()

@@ -16,7 +16,6 @@ from uuid import UUID
 from eventsourcing.persistence import StoredEvent
 from freezegun import freeze_time
 
-from salesdomain.errors import SopRuleViolation
 from salesdomain.opportunities.approvals import Decision
 from salesdomain.opportunities.opportunity import Opportunity
 from tests import builders as b
@@ -63,8 +62,8 @@ def test_a_stored_approval_covers_its_lines_quoted_the_next_day_without_a_date(s
 @freeze_time(NEXT_DAY)
 def test_a_stored_approval_used_by_a_stored_quote_covers_no_other(spec):
     stored(spec.app)
-    spec.when(b.quote(OPP, "880", approval_id=1), ALICE).then_rejected(
-        SopRuleViolation, step="2.3.3", rule="discount approval #1 was used by quote version 2"
+    spec.when(b.quote(OPP, "880", approval_id=1), ALICE).then_refused(
+        "approval_covers_one_quote", detail="discount approval #1 was used by quote version 2"
     )
 
 

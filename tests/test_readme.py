@@ -24,6 +24,7 @@ def test_readme_example_runs(
     out = capsys.readouterr().out
     if "result.events[0].event_type" in block:
         assert "Registered 2.1.2" in out
+        assert "prospect_qualified_after_assessment\nSOP 2.1.2 Prospect screening: a " in out
     if "forget_data_subject" in block:
         assert "[erased]\nTrue\n" in out
     if "conformance_report" in block:

@@ -13,6 +13,7 @@ from salesdomain.adapters.web.errors import MAPPED
 
 from salesdomain.commands import build_command
 from salesdomain.errors import InvalidCommand
+from salesdomain.rules import rule_named
 from salesdomain.sop import Role
 from tests import builders as b
 from tests import people_builders as pb
@@ -86,6 +87,8 @@ def test_a_broken_sop_rule_is_409_naming_the_step_and_rule(web: Web) -> None:
     body = _refused(web, web.post(b.quote(opp), b.ALICE), 409, "sop_rule_violation")
     assert str(body["sop_step"]) in str(body["message"])
     assert str(body["rule"]) in str(body["message"])
+    assert body["rule_id"] == "quote_for_acknowledged_solution"
+    assert rule_named(str(body["rule_id"])).text == body["rule"]
     assert log_position(web.system.app) == before
 
 
@@ -95,6 +98,7 @@ def test_the_same_company_twice_is_409_already_registered(web: Web) -> None:
     again = b.register()  # the same company, a new command id
     body = _refused(web, web.post(again, b.ALICE), 409, "already_registered")
     assert (body["sop_step"], body["existing_id"]) == ("2.1.2", str(cid))
+    assert body["rule_id"] == "company_registered_once"
     assert "must not be registered twice" in str(body["message"])
 
 

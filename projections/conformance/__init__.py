@@ -24,7 +24,12 @@ from salesdomain.projections.conformance.findings import (
     PolicyMismatch,
     Status,
 )
-from salesdomain.projections.conformance.report import ConformanceReport, StepCount, Summary
+from salesdomain.projections.conformance.report import (
+    ConformanceReport,
+    RuleCount,
+    StepCount,
+    Summary,
+)
 
 __all__ = [
     "RULES",
@@ -33,6 +38,7 @@ __all__ = [
     "Family",
     "Override",
     "PolicyMismatch",
+    "RuleCount",
     "Status",
     "StepCount",
     "Summary",

@@ -17,38 +17,20 @@ from salesdomain.projections.conformance.review import Review, on
 
 from salesdomain.contracts.contract import Contract
 from salesdomain.contracts.policy import level_rank
+from salesdomain.rules.contract import (
+    CONTRACT_APPROVER_INDEPENDENT,
+    CONTRACT_CHAIN_BY_AUTHORITY_MATRIX,
+    CONTRACT_DECIDED_AT_LEVEL,
+    CONTRACT_SIGNATORY_NOT_DRAFTER,
+    CONTRACT_SIGNED_WHEN_FULLY_APPROVED,
+)
 
 A, S = Family.AUTHORITY, Family.SEGREGATION_OF_DUTIES
-CHAIN_BY_MATRIX = rule(
-    "contract_chain_by_authority_matrix",
-    "a contract goes to the approval levels the authority matrix sets for its amount",
-    "2.4.2",
-    A,
-)
-APPROVER_AT_LEVEL = rule(
-    "contract_decided_at_level",
-    "each approval level is decided by someone at that level or higher",
-    "2.4.2",
-    A,
-)
-APPROVER_INDEPENDENT = rule(
-    "contract_approver_independent",
-    "no one approves a contract they drafted, reviewed or own, nor two of its levels",
-    "2.4.2",
-    S,
-)
-SIGNED_WHEN_APPROVED = rule(
-    "contract_signed_when_fully_approved",
-    "only a revision approved at every level of its chain is signed",
-    "2.4.3",
-    A,
-)
-SIGNATORY_NOT_DRAFTER = rule(
-    "contract_signatory_not_drafter",
-    "a contract is not signed by someone who drafted it",
-    "2.4.3",
-    S,
-)
+CHAIN_BY_MATRIX = rule(CONTRACT_CHAIN_BY_AUTHORITY_MATRIX, A)
+APPROVER_AT_LEVEL = rule(CONTRACT_DECIDED_AT_LEVEL, A)
+APPROVER_INDEPENDENT = rule(CONTRACT_APPROVER_INDEPENDENT, S)
+SIGNED_WHEN_APPROVED = rule(CONTRACT_SIGNED_WHEN_FULLY_APPROVED, A)
+SIGNATORY_NOT_DRAFTER = rule(CONTRACT_SIGNATORY_NOT_DRAFTER, S)
 RULES = (
     CHAIN_BY_MATRIX,
     APPROVER_AT_LEVEL,

@@ -19,30 +19,18 @@ from salesdomain.projections.conformance.review import Review, on
 from salesdomain.opportunities.approvals import same_priced_lines
 from salesdomain.opportunities.opportunity import Opportunity
 from salesdomain.orders.order import Order
+from salesdomain.rules.order_execution import ORDER_CANCELLED_BY_ALLOWED_ROLE
+from salesdomain.rules.quotation import (
+    DISCOUNT_APPROVED_WITHIN_AUTHORITY,
+    DISCOUNT_NOT_SELF_APPROVED,
+    QUOTE_WITHIN_AUTHORITY_OR_APPROVED,
+)
 
 A, S = Family.AUTHORITY, Family.SEGREGATION_OF_DUTIES
-DISCOUNT_WITHIN_AUTHORITY = rule(
-    "discount_approved_within_authority",
-    "a discount is approved by a policy approver within their own authority",
-    "2.3.3",
-    A,
-)
-NOT_OWN_DISCOUNT = rule(
-    "discount_not_self_approved", "no one approves their own discount request", "2.3.3", S
-)
-QUOTE_WITHIN_AUTHORITY = rule(
-    "quote_within_authority_or_approved",
-    "a quote beyond the issuer's discount or margin authority is issued only under an "
-    "approval granted for its priced lines, one quote per approval",
-    "2.3.3",
-    A,
-)
-CANCELLATION = rule(
-    "order_cancelled_by_allowed_role",
-    "an order is cancelled only by a role the policy allows",
-    "2.5.1",
-    A,
-)
+DISCOUNT_WITHIN_AUTHORITY = rule(DISCOUNT_APPROVED_WITHIN_AUTHORITY, A)
+NOT_OWN_DISCOUNT = rule(DISCOUNT_NOT_SELF_APPROVED, S)
+QUOTE_WITHIN_AUTHORITY = rule(QUOTE_WITHIN_AUTHORITY_OR_APPROVED, A)
+CANCELLATION = rule(ORDER_CANCELLED_BY_ALLOWED_ROLE, A)
 RULES = (DISCOUNT_WITHIN_AUTHORITY, NOT_OWN_DISCOUNT, QUOTE_WITHIN_AUTHORITY, CANCELLATION)
 
 

@@ -10,20 +10,13 @@ from typing import Any
 from salesdomain.projections.conformance.findings import Family, rule
 from salesdomain.projections.conformance.review import Review, on_every_event
 
+from salesdomain.rules import general, recruitment
 from salesdomain.sop import Role, step
 
 ACTOR_IS_AN_ACTIVE_EMPLOYEE = rule(
-    "actor_is_an_active_employee_holding_the_role",
-    "every step is done by an active employee holding the role they act under",
-    "3.1.4",
-    Family.EMPLOYMENT,
+    recruitment.ACTOR_IS_AN_ACTIVE_EMPLOYEE_HOLDING_THE_ROLE, Family.EMPLOYMENT
 )
-ROLE_MAY_DO_THE_STEP = rule(
-    "role_may_do_the_step",
-    "every step is done under a role the SOP gives that step",
-    "1",
-    Family.AUTHORITY,
-)
+ROLE_MAY_DO_THE_STEP = rule(general.ROLE_MAY_DO_THE_STEP, Family.AUTHORITY)
 RULES = (ACTOR_IS_AN_ACTIVE_EMPLOYEE, ROLE_MAY_DO_THE_STEP)
 
 

@@ -12,6 +12,8 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict
 
+from salesdomain.rules import SopRule
+
 
 class Family(Enum):
     TIME_LIMIT = "time limit"
@@ -27,7 +29,8 @@ class Status(Enum):
 
 
 class Rule(BaseModel):
-    """A rule the review re-runs over the history, named as a sentence."""
+    """A rule the review re-runs over the history: a rule of the catalogue
+    (``salesdomain.rules``; ``id`` is its id) with the review's family."""
 
     model_config = ConfigDict(frozen=True)
     id: str
@@ -112,5 +115,7 @@ class StepDone(BaseModel):
     case_id: UUID | None
 
 
-def rule(id: str, text: str, sop_step: str, family: Family) -> Rule:
-    return Rule(id=id, text=text, sop_step=sop_step, family=family)
+def rule(sop_rule: SopRule, family: Family) -> Rule:
+    """The review's form of a rule of the catalogue (``salesdomain.rules``): its id, text
+    and step, with the family the review reports it under."""
+    return Rule(id=sop_rule.id, text=sop_rule.text, sop_step=sop_rule.sop_step, family=family)

@@ -18,55 +18,18 @@ from salesdomain.people.employee import PAY_APPROVERS, Employee
 from salesdomain.performance.appraisal import Appraisal
 from salesdomain.performance.escalation import Escalation
 from salesdomain.performance.sales_expense import SalesExpense
+from salesdomain.rules import performance, recruitment
 from salesdomain.sop import Role
 
 A, S = Family.AUTHORITY, Family.SEGREGATION_OF_DUTIES
-NOT_OWN_APPRAISAL = rule(
-    "appraisal_not_by_appraisee",
-    "no one appraises themselves; only the self-assessment is the employee's",
-    "3.3.3",
-    S,
-)
-APPRAISAL_BY_MANAGER = rule(
-    "appraisal_by_manager_or_hr",
-    "the employee's own manager scores and interviews; opening, finalising and closing are "
-    "the manager's or HR's",
-    "3.3.3",
-    A,
-)
-INCENTIVE_BY_SENIOR = rule(
-    "incentive_by_senior_approver",
-    "an incentive is decided by a policy approver senior to the employee",
-    "3.3.4",
-    A,
-)
-PAY_BY_SENIOR = rule(
-    "promotion_and_pay_by_senior",
-    "a promotion or pay change is approved by a sales manager or above, senior to the employee",
-    "3.3.4",
-    A,
-)
-ESCALATION_BY_HANDLER = rule(
-    "escalation_by_handler",
-    "an escalation is resolved by a role the policy names, not by the employee",
-    "3.3.4",
-    A,
-)
-EXPENSE_BY_MANAGER = rule(
-    "expense_by_manager",
-    "a sales expense is approved or rejected by the spender's manager",
-    "3.3.1",
-    S,
-)
-ROLES_BY_HR = rule(
-    "roles_by_hr", "roles are granted and revoked by HR, never one's own", "3.1.4", S
-)
-HIRE_BY_DECIDER = rule(
-    "hire_decided_by_manager",
-    "a hire is decided by a sales manager, sales director or general manager",
-    "3.1.4",
-    A,
-)
+NOT_OWN_APPRAISAL = rule(performance.APPRAISAL_NOT_BY_APPRAISEE, S)
+APPRAISAL_BY_MANAGER = rule(performance.APPRAISAL_BY_MANAGER_OR_HR, A)
+INCENTIVE_BY_SENIOR = rule(performance.INCENTIVE_BY_SENIOR_APPROVER, A)
+PAY_BY_SENIOR = rule(performance.PROMOTION_AND_PAY_BY_SENIOR, A)
+ESCALATION_BY_HANDLER = rule(performance.ESCALATION_BY_HANDLER, A)
+EXPENSE_BY_MANAGER = rule(performance.EXPENSE_BY_MANAGER, S)
+ROLES_BY_HR = rule(recruitment.ROLES_BY_HR, S)
+HIRE_BY_DECIDER = rule(recruitment.HIRE_DECIDED_BY_MANAGER, A)
 RULES = (
     NOT_OWN_APPRAISAL,
     APPRAISAL_BY_MANAGER,

@@ -16,6 +16,7 @@ from uuid import UUID
 from pydantic import BaseModel, ConfigDict
 from salesdomain.projections.conformance.findings import (
     Breach,
+    Family,
     Override,
     Person,
     PolicyMismatch,
@@ -34,6 +35,19 @@ class StepCount(BaseModel):
     sop_step: str
     title: str
     count: int
+
+
+class RuleCount(BaseModel):
+    """One rule the review re-ran (``rule``: its id in ``salesdomain.rules``) and how
+    often it was breached in the period."""
+
+    model_config = ConfigDict(frozen=True)
+    rule: str
+    sop_step: str
+    text: str
+    family: Family
+    breaches: int
+    still_open: int
 
 
 class Summary(BaseModel):
@@ -63,6 +77,8 @@ class ConformanceReport(BaseModel):
     events_reviewed: int
     last_position: int
     rules: tuple[Rule, ...]
+    by_rule: tuple[RuleCount, ...]
+    """Every rule re-run, in the SOP's order, with its breaches in the period."""
     steps: tuple[StepCount, ...]
     breaches: tuple[Breach, ...]
     overrides: tuple[Override, ...]
@@ -106,6 +122,7 @@ def build_report(
         events_reviewed=review.events,
         last_position=review.position,
         rules=rules,
+        by_rule=_by_rule(rules, breaches),
         steps=tuple(
             StepCount(sop_step=code, title=CATALOGUE[code].title, count=counts[code])
             for code in sorted(counts, key=_step_order)
@@ -120,6 +137,22 @@ def build_report(
 
 def _step_order(code: str) -> tuple[int, ...]:
     return tuple(int(part) for part in code.split("."))
+
+
+def _by_rule(rules: tuple[Rule, ...], breaches: list[Breach]) -> tuple[RuleCount, ...]:
+    found = Counter(b.rule for b in breaches)
+    still_open = Counter(b.rule for b in breaches if b.status is Status.STILL_OPEN)
+    return tuple(
+        RuleCount(
+            rule=r.id,
+            sop_step=r.sop_step,
+            text=r.text,
+            family=r.family,
+            breaches=found[r.id],
+            still_open=still_open[r.id],
+        )
+        for r in sorted(rules, key=lambda r: (_step_order(r.sop_step), r.id))
+    )
 
 
 @dataclass

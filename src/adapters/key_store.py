@@ -37,6 +37,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.pool import QueuePool
 
 from salesdomain.errors import SopRuleViolation
+from salesdomain.rules.data import NO_PERSONAL_DATA_AFTER_FORGETTING
 
 KEY_BYTES = 32  # AES-256
 
@@ -56,11 +57,7 @@ class SubjectForgotten(SopRuleViolation):
     """New personal data for a subject who was forgotten is refused."""
 
     def __init__(self, subject_id: UUID) -> None:
-        super().__init__(
-            "4.1.2",
-            "no personal data is recorded for a data subject who was forgotten on request",
-            f"subject {subject_id}",
-        )
+        super().__init__(NO_PERSONAL_DATA_AFTER_FORGETTING, f"subject {subject_id}")
 
 
 class SubjectKeysExisted(Exception):

@@ -26,6 +26,7 @@ from salesdomain.opportunities.stages import Stage
 from salesdomain.policy import SalesPolicy
 from salesdomain.prospecting.customer import Customer
 from salesdomain.prospecting.market_research import MarketResearch
+from salesdomain.rules import SopRule, rule_named
 from salesdomain.sop import CATALOGUE, Role, SopStep
 from salesdomain.values import Actor, Money
 
@@ -57,9 +58,11 @@ __all__ = [
     "SalesDomainError",
     "SalesPolicy",
     "SopAggregate",
+    "SopRule",
     "SopRuleViolation",
     "SopStep",
     "Stage",
     "__version__",
     "build_command",
+    "rule_named",
 ]

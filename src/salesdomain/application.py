@@ -281,7 +281,9 @@ class SalesApplication(Application[UUID]):
     def _evict(self, ids: Iterable[UUID]) -> None:
         """Drop these records from the aggregate cache: the next load reads the store."""
         cache = self.repository.cache
-        for aggregate_id in ids if cache is not None else ():
+        if cache is None:
+            return
+        for aggregate_id in ids:
             try:
                 cache.get(aggregate_id, evict=True)
             except KeyError:

@@ -10,6 +10,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from uuid import UUID
 
+from salesdomain.rules.customer_development import COMPANY_REGISTERED_ONCE
+from salesdomain.rules.rule import SopRule
 from salesdomain.sop import step
 
 
@@ -41,13 +43,23 @@ class InvalidCommand(SalesDomainError):
 
 
 class SopRuleViolation(SalesDomainError):
-    """A rule of the SOP would be broken; nothing was recorded."""
+    """A rule of the SOP would be broken; nothing was recorded.
 
-    def __init__(self, sop_step: str, rule: str, detail: str = "") -> None:
-        self.sop_step = sop_step
-        self.rule = rule
+    ``rule`` is a rule of the catalogue (``salesdomain.rules``); ``at_step`` is the step
+    the command was refused at when the rule holds at every step of a section (an order
+    that is cancelled refuses an inspection at 2.5.3), by default the rule's own step.
+    """
+
+    def __init__(self, rule: SopRule, detail: str = "", *, at_step: str | None = None) -> None:
+        code = rule.sop_step if at_step is None else at_step
+        if not rule.holds_at(code):
+            raise ValueError(f"rule {rule.id} (SOP {rule.sop_step}) does not hold at {code}")
+        self.sop_rule = rule
+        self.rule_id = rule.id
+        self.sop_step = code
+        self.rule = rule.text
         self.detail = detail
-        message = f"SOP {step(sop_step)}: {rule}"
+        message = f"SOP {step(code)}: {rule.text}"
         if detail:
             message += f" ({detail})"
         super().__init__(message)
@@ -59,8 +71,7 @@ class AlreadyRegistered(SopRuleViolation):
     def __init__(self, existing_id: UUID, company_name: str) -> None:
         self.existing_id = existing_id
         super().__init__(
-            "2.1.2",
-            "the same company must not be registered twice",
+            COMPANY_REGISTERED_ONCE,
             f"already registered as '{company_name}', customer {existing_id}",
         )
 

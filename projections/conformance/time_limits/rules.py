@@ -8,54 +8,24 @@ from typing import Any
 from salesdomain.projections.conformance.findings import Family, Person, Rule, rule
 from salesdomain.projections.conformance.review import Deadline, Review
 
+from salesdomain.rules.after_sales import FEEDBACK_ANSWERED_IN_TIME
+from salesdomain.rules.contract import APPROVAL_WITHIN_TURNAROUND
+from salesdomain.rules.order_execution import COORDINATION_TASK_ON_TIME, INSPECTED_BEFORE_DELIVERY
+from salesdomain.rules.performance import APPRAISAL_COMPLETED_IN_TIME
+from salesdomain.rules.quotation import QUOTE_ACCEPTED_WHILE_VALID
+from salesdomain.rules.recruitment import LABOUR_CONTRACT_SIGNED_IN_TIME
+from salesdomain.rules.teamwork import ACTION_ITEM_ON_TIME
 from salesdomain.sop import Role
 
 T = Family.TIME_LIMIT
-FEEDBACK_RESPONSE = rule(
-    "feedback_answered_in_time",
-    "customer feedback is answered within the response time its severity sets",
-    "2.6.1",
-    T,
-)
-APPROVAL_TURNAROUND = rule(
-    "approval_within_turnaround",
-    "each contract approval level decides within the approval turnaround",
-    "2.4.2",
-    T,
-)
-QUOTE_VALIDITY = rule(
-    "quote_accepted_while_valid", "a quote is accepted only while it is valid", "2.3.2", T
-)
-INSPECTION = rule(
-    "inspected_before_delivery",
-    "every ordered item passes the final inspection before the delivery date",
-    "2.5.3",
-    T,
-)
-COORDINATION = rule(
-    "coordination_task_on_time",
-    "a coordination task is completed by its due date",
-    "2.5.1",
-    T,
-)
-APPRAISAL_COMPLETION = rule(
-    "appraisal_completed_in_time",
-    "an appraisal is completed within the set time after its cycle ends",
-    "3.3.3",
-    T,
-)
-LABOUR_CONTRACT = rule(
-    "labour_contract_signed_in_time",
-    "a hire completes the formalities and signs the labour contract within the set time",
-    "3.1.4",
-    T,
-)
-ACTION_ITEM = rule(
-    "action_item_on_time",
-    "a meeting's action item or hand-off is completed by its due date",
-    "3.4.2",
-    T,
-)
+FEEDBACK_RESPONSE = rule(FEEDBACK_ANSWERED_IN_TIME, T)
+APPROVAL_TURNAROUND = rule(APPROVAL_WITHIN_TURNAROUND, T)
+QUOTE_VALIDITY = rule(QUOTE_ACCEPTED_WHILE_VALID, T)
+INSPECTION = rule(INSPECTED_BEFORE_DELIVERY, T)
+COORDINATION = rule(COORDINATION_TASK_ON_TIME, T)
+APPRAISAL_COMPLETION = rule(APPRAISAL_COMPLETED_IN_TIME, T)
+LABOUR_CONTRACT = rule(LABOUR_CONTRACT_SIGNED_IN_TIME, T)
+ACTION_ITEM = rule(ACTION_ITEM_ON_TIME, T)
 RULES = (
     FEEDBACK_RESPONSE,
     APPROVAL_TURNAROUND,

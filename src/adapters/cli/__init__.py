@@ -82,6 +82,7 @@ app.command("serve")(web.serve)
 # reference: no store needed
 app.command("commands")(running.commands)
 app.command("steps")(catalogue.list_steps)
+app.command("rules")(catalogue.list_rules)
 app.command("policy")(catalogue.policy)
 
 

@@ -87,14 +87,31 @@ class Failure(Exception):
 
 
 def report_failure(
-    kind: str, code: ExitCode, message: str, details: tuple[str, ...], as_json: bool
+    kind: str,
+    code: ExitCode,
+    message: str,
+    details: tuple[str, ...],
+    as_json: bool,
+    *,
+    rule_id: str | None = None,
 ) -> None:
+    """One line (with ``--json`` one object) on stderr, then exit with ``code``; a broken
+    SOP rule is named by its id (``salesdomain rules``) on a line of its own."""
     if as_json:
-        payload = {"error": kind, "exit_code": int(code), "message": message, "details": details}
+        payload: dict[str, object] = {
+            "error": kind,
+            "exit_code": int(code),
+            "message": message,
+            "details": details,
+        }
+        if rule_id is not None:
+            payload["rule_id"] = rule_id
         print(json.dumps(payload, sort_keys=True), file=sys.stderr)
     else:
         console = err()
         console.print(f"[red]error:[/red] {escape(message)}", markup=True, soft_wrap=True)
+        if rule_id is not None:
+            console.print(f"  rule: {rule_id}", markup=False, soft_wrap=True)
         for line in details:
             console.print(f"  {line}", markup=False, soft_wrap=True)
     raise typer.Exit(int(code))
@@ -113,6 +130,9 @@ def reported(as_json: bool = False) -> Iterator[None]:
         details = tuple(str(p) for p in error.problems) if many else ()
         headline = _headline(error) if many else str(error)
         report_failure(type(error).__name__, exit_code_for(error), headline, details, as_json)
+    except SopRuleViolation as error:
+        code = exit_code_for(error)
+        report_failure(type(error).__name__, code, str(error), (), as_json, rule_id=error.rule_id)
     except SalesDomainError as error:
         report_failure(type(error).__name__, exit_code_for(error), str(error), (), as_json)
     except ValidationError as error:  # a value built from options: every bad field named

@@ -28,8 +28,11 @@ def show_report(report: ConformanceReport, console: Console) -> None:
 
 
 def show_findings(report: ConformanceReport, console: Console) -> None:
-    """Breaches, overrides, then one warning line per decision not judged."""
+    """Breaches, the rules they broke, overrides, then one warning line per decision not
+    judged."""
     console.print(breaches_table(report))
+    if report.breaches:
+        console.print(rules_table(report))
     console.print(overrides_table(report))
     for mismatch in report.policy_mismatches:
         line = (
@@ -58,10 +61,28 @@ def breaches_table(report: ConformanceReport) -> Table:
             str(b.occurred_on),
             b.sop_step,
             b.status.value,
-            b.rule_text,
+            b.rule,
             b.record,
             f"{b.responsible.name}{team}",
             f"{_when(b.due)} -> {_when(b.actual) or 'not done'}",
+        )
+    return table
+
+
+def rules_table(report: ConformanceReport) -> Table:
+    """The rules broken in the period, by id (``salesdomain rules`` lists them all)."""
+    broken = [r for r in report.by_rule if r.breaches]
+    table = Table(
+        title=f"Rules broken ({len(broken)} of the {len(report.by_rule)} re-run)",
+        title_justify="left",
+    )
+    for column in ("Rule", "SOP", "Family", "The rule", "Breaches", "Still open"):
+        table.add_column(
+            column, justify="right" if column in ("Breaches", "Still open") else "left"
+        )
+    for r in broken:
+        table.add_row(
+            r.rule, r.sop_step, r.family.value, r.text, str(r.breaches), str(r.still_open)
         )
     return table
 

@@ -9,7 +9,7 @@ Every error body is ``{"error": kind, "message": one line naming the field or SO
 | 401 | ``unauthenticated`` | no, unknown or revoked API token |
 | 403 | ``not_authorised`` | ``NotAuthorised`` (the actor's role may not perform the step) |
 | 404 | ``record_not_found`` / ``not_found`` | ``RecordNotFound``; an unknown path |
-| 409 | ``sop_rule_violation`` | ``SopRuleViolation`` |
+| 409 | ``sop_rule_violation`` | ``SopRuleViolation`` (``rule_id``, ``sop_step``, ``rule``) |
 | 409 | ``already_registered`` | ``AlreadyRegistered`` (2.1.2) |
 | 409 | ``record_already_exists`` | ``RecordAlreadyExists`` |
 | 409 | ``command_id_reused`` | ``CommandIdReused`` |
@@ -143,7 +143,7 @@ def _fields(error: InvalidCommand | InvalidQuery) -> dict[str, Any]:
 
 
 def _rule(error: SopRuleViolation) -> dict[str, Any]:
-    details = {"sop_step": error.sop_step, "rule": error.rule}
+    details = {"rule_id": error.rule_id, "sop_step": error.sop_step, "rule": error.rule}
     if isinstance(error, AlreadyRegistered):
         details["existing_id"] = str(error.existing_id)
     return details

@@ -55,7 +55,11 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
         (401, "No, unknown or revoked API token"),
         (403, "The actor's role may not perform this SOP step"),
         (404, "The record does not exist"),
-        (409, "An SOP rule, a taken id, a reused command id or a conflict"),
+        (
+            409,
+            "An SOP rule (`sop_rule_violation`, `already_registered`: `rule_id`, `sop_step`, "
+            "`rule`), a taken id, a reused command id or a conflict",
+        ),
         (413, "`body_too_large`: the body is over the server's limit (`limit`, bytes)"),
         (422, "Invalid data; every bad field is named"),
         (

@@ -12,6 +12,7 @@ from uuid import UUID
 
 from salesdomain.errors import SopRuleViolation
 from salesdomain.prospecting.customer import Customer
+from salesdomain.rules.after_sales import SERVICE_FOR_CUSTOMERS_ORDER, SERVICE_FOR_DELIVERED_ORDER
 
 
 class DeliveredOrder(Protocol):
@@ -33,13 +34,11 @@ def check_delivered(code: str, order: DeliveredOrder, customer: Customer) -> Non
     """Refuse an order of another customer, or one not yet complete."""
     if order.customer_id != customer.id:
         raise SopRuleViolation(
-            code,
-            "after-sales service concerns an order of the same customer",
+            SERVICE_FOR_CUSTOMERS_ORDER,
             f"order {order.id} is not an order of {customer.company_name}",
+            at_step=code,
         )
     if not order.is_complete:
         raise SopRuleViolation(
-            code,
-            "after-sales service concerns an order that has been delivered",
-            f"order {order.id} is not complete",
+            SERVICE_FOR_DELIVERED_ORDER, f"order {order.id} is not complete", at_step=code
         )

@@ -27,6 +27,19 @@ from salesdomain.aggregate import Evidence, SopAggregate
 from salesdomain.errors import SopRuleViolation
 from salesdomain.policy import SalesPolicy
 from salesdomain.prospecting.customer import Customer
+from salesdomain.rules.after_sales import (
+    ACTION_DUE_AFTER_DEFINED,
+    ACTIONS_FROM_ANALYSED_RESULTS,
+    LOW_RESULTS_ANALYSED_FOR_PROBLEMS,
+    RESPONDENT_ANSWERS_ONCE,
+    RESPONSES_BEFORE_ANALYSIS,
+    RESULTS_ANALYSED_ONCE,
+    RESULTS_ANALYSED_WITH_RESPONSES,
+    SURVEY_CLOSED,
+    SURVEY_CLOSED_AFTER_ANALYSIS,
+    SURVEY_PROBLEMS_CLOSED_WITH_ACTIONS,
+    SURVEYED_ONCE_PER_PERIOD,
+)
 
 STEP = "2.6.3"
 SURVEY_NAMESPACE = uuid5(NAMESPACE_URL, "salesdomain:satisfaction-survey")
@@ -107,8 +120,7 @@ class SatisfactionSurvey(SopAggregate):
     ) -> SatisfactionSurvey:
         if existing is not None:
             raise SopRuleViolation(
-                STEP,
-                "a customer is surveyed once per period",
+                SURVEYED_ONCE_PER_PERIOD,
                 f"{customer.company_name} already has the survey {existing.id} for {period}",
             )
         return cls._start(
@@ -124,28 +136,23 @@ class SatisfactionSurvey(SopAggregate):
     def record_response(self, evidence: Evidence, response: SurveyResponse) -> None:
         self._ensure_open()
         if self.analysis is not None:
-            raise SopRuleViolation(STEP, "responses are recorded before the results are analysed")
+            raise SopRuleViolation(RESPONSES_BEFORE_ANALYSIS)
         answered = {r.respondent.casefold() for r in self.responses}
         if response.respondent.casefold() in answered:
-            raise SopRuleViolation(
-                STEP,
-                "each respondent answers a survey once",
-                f"{response.respondent} has answered",
-            )
+            raise SopRuleViolation(RESPONDENT_ANSWERS_ONCE, f"{response.respondent} has answered")
         self._record(self.ResponseRecorded, evidence, response=response)
 
     def analyse(self, evidence: Evidence, analysis: SurveyAnalysis, policy: SalesPolicy) -> None:
         self._ensure_open()
         if self.analysis is not None:
-            raise SopRuleViolation(STEP, "the results of a survey are analysed once")
+            raise SopRuleViolation(RESULTS_ANALYSED_ONCE)
         if not self.responses:
-            raise SopRuleViolation(STEP, "results are analysed once there are responses")
+            raise SopRuleViolation(RESULTS_ANALYSED_WITH_RESPONSES)
         satisfaction = average([r.satisfaction.value for r in self.responses])
         target = policy.service.satisfaction_target
         if satisfaction < target and not analysis.problems:
             raise SopRuleViolation(
-                STEP,
-                "results below the satisfaction target are analysed to find the problems",
+                LOW_RESULTS_ANALYSED_FOR_PROBLEMS,
                 f"average satisfaction {satisfaction}, target {target}: name the problems found",
             )
         self._record(
@@ -164,29 +171,22 @@ class SatisfactionSurvey(SopAggregate):
     ) -> None:
         self._ensure_open()
         if self.analysis is None:
-            raise SopRuleViolation(
-                STEP, "improvement actions are defined from the analysed results"
-            )
+            raise SopRuleViolation(ACTIONS_FROM_ANALYSED_RESULTS)
         if action.due < today:
-            raise SopRuleViolation(
-                STEP,
-                "an improvement action is due on or after the day it is defined",
-                f"due {action.due}, today is {today}",
-            )
+            raise SopRuleViolation(ACTION_DUE_AFTER_DEFINED, f"due {action.due}, today is {today}")
         self._record(self.ImprovementActionAdded, evidence, action=action)
 
     def close(self, evidence: Evidence, remarks: str) -> None:
         self._ensure_open()
         if self.analysis is None:
-            raise SopRuleViolation(STEP, "a survey is closed once its results are analysed")
+            raise SopRuleViolation(SURVEY_CLOSED_AFTER_ANALYSIS)
         if self.analysis.problems and not self.actions:
             raise SopRuleViolation(
-                STEP,
-                "a survey that found problems is closed only with improvement actions defined",
+                SURVEY_PROBLEMS_CLOSED_WITH_ACTIONS,
                 f"problems: {'; '.join(self.analysis.problems)}",
             )
         self._record(self.Closed, evidence, improvement_actions=len(self.actions), remarks=remarks)
 
     def _ensure_open(self) -> None:
         if self.closed:
-            raise SopRuleViolation(STEP, "nothing more is recorded on a closed survey")
+            raise SopRuleViolation(SURVEY_CLOSED)

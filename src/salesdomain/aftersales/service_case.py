@@ -35,6 +35,19 @@ from salesdomain.aggregate import Evidence, SopAggregate
 from salesdomain.errors import NotAuthorised, SopRuleViolation
 from salesdomain.policy import SalesPolicy
 from salesdomain.prospecting.customer import Customer
+from salesdomain.rules.after_sales import (
+    CASE_CLOSED_WITH_RESOLUTION,
+    CASE_RESOLVED_ONCE,
+    CLASSIFICATION_FIXED_ONCE_ANSWERED,
+    COMPLAINT_RESOLVED_AFTER_ANALYSIS,
+    FEEDBACK_ASSIGNED_BEFORE_HANDLED,
+    FEEDBACK_ASSIGNED_TO_SERVICE_STAFF,
+    FEEDBACK_CLASSIFIED_BEFORE_ANSWER,
+    FIRST_ANSWER_RECORDED_ONCE,
+    ONLY_CLOSED_CASE_REOPENED,
+    RESOLVED_AFTER_CLEAR_ANSWER,
+    SERVICE_CASE_CLOSED,
+)
 from salesdomain.sop import Role, step
 from salesdomain.values import Actor
 
@@ -192,11 +205,7 @@ class ServiceCase(SopAggregate):
     ) -> None:
         self._ensure_open()
         if self.responded:
-            raise SopRuleViolation(
-                STEP,
-                "the classification is fixed once the customer has been answered: the answer "
-                "was measured against its time limit",
-            )
+            raise SopRuleViolation(CLASSIFICATION_FIXED_ONCE_ANSWERED)
         self._record(
             self.Classified,
             evidence,
@@ -209,11 +218,7 @@ class ServiceCase(SopAggregate):
     def assign(self, evidence: Evidence, assignee: Actor) -> None:
         self._ensure_open()
         if assignee.role not in step(STEP).roles:
-            raise SopRuleViolation(
-                STEP,
-                "feedback is assigned to after-sales or sales staff",
-                f"{assignee} is not",
-            )
+            raise SopRuleViolation(FEEDBACK_ASSIGNED_TO_SERVICE_STAFF, f"{assignee} is not")
         self._record(self.Assigned, evidence, assignee=assignee)
 
     # ---- answer, analyse, resolve ------------------------------------------------------
@@ -221,12 +226,9 @@ class ServiceCase(SopAggregate):
     def respond(self, evidence: Evidence, response: FeedbackResponse, *, now: datetime) -> None:
         self._may_handle(evidence)
         if self.kind is None:
-            raise SopRuleViolation(STEP, "feedback is classified before it is answered")
+            raise SopRuleViolation(FEEDBACK_CLASSIFIED_BEFORE_ANSWER)
         if self.responded:
-            raise SopRuleViolation(
-                STEP,
-                "the first clear answer is recorded once; what follows is part of the resolution",
-            )
+            raise SopRuleViolation(FIRST_ANSWER_RECORDED_ONCE)
         self._record(
             self.Responded,
             evidence,
@@ -243,15 +245,11 @@ class ServiceCase(SopAggregate):
     def resolve(self, evidence: Evidence, resolution: str) -> None:
         self._may_handle(evidence)
         if not self.responded:
-            raise SopRuleViolation(
-                STEP, "a case is resolved after the customer has been given a clear answer"
-            )
+            raise SopRuleViolation(RESOLVED_AFTER_CLEAR_ANSWER)
         if self.kind is FeedbackKind.COMPLAINT and self.root_cause is None:
-            raise SopRuleViolation(
-                STEP, "a complaint is resolved only after its cause and impact are analysed"
-            )
+            raise SopRuleViolation(COMPLAINT_RESOLVED_AFTER_ANALYSIS)
         if self.resolution is not None:
-            raise SopRuleViolation(STEP, "the case is already resolved")
+            raise SopRuleViolation(CASE_RESOLVED_ONCE)
         self._record(self.Resolved, evidence, resolution=resolution)
 
     # ---- close and reopen ------------------------------------------------------------
@@ -259,7 +257,7 @@ class ServiceCase(SopAggregate):
     def close(self, evidence: Evidence, remarks: str) -> None:
         self._may_handle(evidence)
         if self.resolution is None:
-            raise SopRuleViolation(STEP, "a case is closed only with a resolution")
+            raise SopRuleViolation(CASE_CLOSED_WITH_RESOLUTION)
         self._record(self.Closed, evidence, resolution=self.resolution, remarks=remarks)
 
     def reopen(
@@ -271,7 +269,7 @@ class ServiceCase(SopAggregate):
         policy: SalesPolicy,
     ) -> None:
         if not self.closed:
-            raise SopRuleViolation(STEP, "only a closed case is reopened")
+            raise SopRuleViolation(ONLY_CLOSED_CASE_REOPENED)
         self._record(
             self.Reopened,
             evidence,
@@ -285,14 +283,12 @@ class ServiceCase(SopAggregate):
 
     def _ensure_open(self) -> None:
         if self.closed:
-            raise SopRuleViolation(
-                STEP, "nothing more is recorded on a closed case: reopen it first"
-            )
+            raise SopRuleViolation(SERVICE_CASE_CLOSED)
 
     def _may_handle(self, evidence: Evidence) -> None:
         self._ensure_open()
         if self.assignee is None:
-            raise SopRuleViolation(STEP, "feedback is assigned before it is handled")
+            raise SopRuleViolation(FEEDBACK_ASSIGNED_BEFORE_HANDLED)
         actor = evidence.actor
         if actor.employee_id != self.assignee.employee_id and actor.role not in _LEADS:
             raise NotAuthorised(

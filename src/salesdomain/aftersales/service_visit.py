@@ -19,6 +19,11 @@ from salesdomain.aftersales.values import ServiceWork, VisitKind
 from salesdomain.aggregate import Evidence, SopAggregate
 from salesdomain.errors import SopRuleViolation
 from salesdomain.prospecting.customer import Customer
+from salesdomain.rules.after_sales import (
+    ON_SITE_SERVICE_FOR_OPEN_CASE,
+    VISIT_RECORDED_ONCE_MADE,
+    VISIT_TO_CUSTOMER_OF_CASE,
+)
 
 STEP = "2.6.2"
 
@@ -66,9 +71,7 @@ class ServiceVisit(SopAggregate):
     ) -> ServiceVisit:
         if work.visited_on > today:
             raise SopRuleViolation(
-                STEP,
-                "a visit is recorded once it has taken place",
-                f"visited on {work.visited_on}, today is {today}",
+                VISIT_RECORDED_ONCE_MADE, f"visited on {work.visited_on}, today is {today}"
             )
         business_case = None
         cause = None
@@ -76,14 +79,11 @@ class ServiceVisit(SopAggregate):
         if service_case is not None:
             if service_case.customer_id != customer.id:
                 raise SopRuleViolation(
-                    STEP,
-                    "a visit for a service case is made to the customer who gave the feedback",
+                    VISIT_TO_CUSTOMER_OF_CASE,
                     f"service case {service_case.id} is {service_case.customer_name}'s",
                 )
             if kind is VisitKind.ON_SITE and service_case.closed:
-                raise SopRuleViolation(
-                    STEP, "on-site service is given for an open service case: reopen it first"
-                )
+                raise SopRuleViolation(ON_SITE_SERVICE_FOR_OPEN_CASE)
             business_case = service_case.case_id
             order_id = service_case.order_id
             cause = service_case.received_event_id

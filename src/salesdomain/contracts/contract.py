@@ -37,6 +37,19 @@ from salesdomain.errors import NotAuthorised, SopRuleViolation
 from salesdomain.opportunities.opportunity import Opportunity
 from salesdomain.opportunities.values import QuoteLine, QuoteTerms
 from salesdomain.policy import SalesPolicy
+from salesdomain.rules.contract import (
+    APPROVAL_AFTER_SALES_REVIEW,
+    CONTRACT_CHAIN_BY_AUTHORITY_MATRIX,
+    CONTRACT_FROM_ACCEPTED_QUOTE,
+    CONTRACT_SIGNED_WHEN_FULLY_APPROVED,
+    DIFFERENCES_EXPLAINED,
+    ONE_CONTRACT_PER_OPPORTUNITY,
+    ONLY_SIGNED_CONTRACT_AMENDED,
+    REVISION_REVIEWED_ONCE,
+    SIGNED_AFTER_APPROVAL,
+    SIGNED_CONTRACT_UNCHANGED,
+    SIGNING_RECORDED_ONCE_HAPPENED,
+)
 from salesdomain.sop import Role
 from salesdomain.values import Money
 
@@ -259,15 +272,12 @@ class Contract(SopAggregate):
         accepted = opportunity.accepted_quote
         if accepted is None:
             raise SopRuleViolation(
-                "2.4.1",
-                "a contract is drafted from an accepted quote",
+                CONTRACT_FROM_ACCEPTED_QUOTE,
                 f"opportunity '{opportunity.title}' is {opportunity.stage.value}",
             )
         if drafted_already is not None:
             raise SopRuleViolation(
-                "2.4.1",
-                "a won opportunity has one contract; changes are revisions of it",
-                f"contract {drafted_already} was drafted already",
+                ONE_CONTRACT_PER_OPPORTUNITY, f"contract {drafted_already} was drafted already"
             )
         terms = changes.applied_to(accepted.terms)
         return cls._start(
@@ -308,17 +318,13 @@ class Contract(SopAggregate):
             )
         if self.status is not ContractStatus.IN_REVIEW:
             raise SopRuleViolation(
-                "2.4.1",
-                "a revision is reviewed once; what failed review goes back to legal for a "
-                "new revision",
-                f"revision {self.revision} is {self.status.value}",
+                REVISION_REVIEWED_ONCE, f"revision {self.revision} is {self.status.value}"
             )
         current = self.current
         unknown = sorted(set(explanations) - set(current.differences.fields))
         if unknown:
             raise SopRuleViolation(
-                "2.4.1",
-                "explanations are given for differences from the accepted quote",
+                DIFFERENCES_EXPLAINED,
                 f"revision {self.revision} does not differ in: {', '.join(unknown)}",
             )
         reviewed = current.differences.explained(explanations)
@@ -334,8 +340,7 @@ class Contract(SopAggregate):
         chain = policy.contracts.chain_for(current.terms.amount)
         if chain is None:
             raise SopRuleViolation(
-                "2.4.2",
-                "a contract is approved by the chain the authority matrix sets for its amount",
+                CONTRACT_CHAIN_BY_AUTHORITY_MATRIX,
                 f"the matrix has no tiers for {current.terms.currency}",
             )
         self._record(self.ReviewPassed, evidence, revision=current.number, differences=reviewed)
@@ -374,9 +379,7 @@ class Contract(SopAggregate):
         _legal_only(evidence, "amends")
         if self.status is not ContractStatus.SIGNED:
             raise SopRuleViolation(
-                "2.4.1",
-                "only a signed contract is amended; an unsigned one is revised",
-                f"revision {self.revision} is {self.status.value}",
+                ONLY_SIGNED_CONTRACT_AMENDED, f"revision {self.revision} is {self.status.value}"
             )
         terms = changes.applied_to(self.current_terms)
         self._record(
@@ -438,19 +441,14 @@ class Contract(SopAggregate):
         self._ensure_unsigned("2.4.3")
         if self.status is not ContractStatus.APPROVED:
             raise SopRuleViolation(
-                "2.4.3",
-                "nothing is signed that was not fully approved in its current revision",
+                CONTRACT_SIGNED_WHEN_FULLY_APPROVED,
                 f"revision {self.revision} is {self.status.value}",
             )
         if signed_on > today:
-            raise SopRuleViolation(
-                "2.4.3", "a signing is recorded once it happened", f"{signed_on} is in the future"
-            )
+            raise SopRuleViolation(SIGNING_RECORDED_ONCE_HAPPENED, f"{signed_on} is in the future")
         if self.approved_on is not None and signed_on < self.approved_on:
             raise SopRuleViolation(
-                "2.4.3",
-                "nothing is signed before it is fully approved",
-                f"signed on {signed_on}, approved on {self.approved_on}",
+                SIGNED_AFTER_APPROVAL, f"signed on {signed_on}, approved on {self.approved_on}"
             )
         current = self.current
         self._record(
@@ -506,9 +504,7 @@ class Contract(SopAggregate):
     def _ensure_unsigned(self, code: str) -> None:
         if self.status is ContractStatus.SIGNED:
             raise SopRuleViolation(
-                code,
-                "a signed contract is not changed; an amendment is a new revision",
-                f"revision {self.revision} is signed",
+                SIGNED_CONTRACT_UNCHANGED, f"revision {self.revision} is signed", at_step=code
             )
 
     def _may_decide(self, evidence: Evidence, verb: str) -> tuple[Role, int]:
@@ -516,8 +512,7 @@ class Contract(SopAggregate):
         self._ensure_unsigned("2.4.2")
         if self.status is not ContractStatus.IN_APPROVAL:
             raise SopRuleViolation(
-                "2.4.2",
-                "only a revision that passed the sales review is submitted for approval",
+                APPROVAL_AFTER_SALES_REVIEW,
                 f"there is nothing to {verb}: revision {self.revision} is {self.status.value}",
             )
         approver = evidence.actor

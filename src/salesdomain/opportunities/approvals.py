@@ -17,6 +17,12 @@ from uuid import UUID
 
 from salesdomain.errors import SopRuleViolation
 from salesdomain.opportunities.values import QuoteLine, QuoteTerms
+from salesdomain.rules.quotation import (
+    APPROVAL_COVERS_ONE_QUOTE,
+    APPROVAL_FOR_THE_PRICED_LINES,
+    APPROVAL_GRANTED,
+    APPROVAL_OF_THIS_OPPORTUNITY,
+)
 
 
 class Decision(StrEnum):
@@ -63,27 +69,23 @@ def check_approval(
     approval = approvals.get(number)
     if approval is None:
         raise SopRuleViolation(
-            "2.3.3",
-            "a quote names a discount approval given on its own opportunity",
+            APPROVAL_OF_THIS_OPPORTUNITY,
             f"this opportunity has no discount approval #{number}",
         )
     if approval.decision is not Decision.GRANTED:
         raise SopRuleViolation(
-            "2.3.3",
-            "a quote is issued only under a granted discount approval",
+            APPROVAL_GRANTED,
             f"discount approval #{number} {approval.decision.value}",
         )
     if approval.quoted_in is not None:
         raise SopRuleViolation(
-            "2.3.3",
-            "a discount approval covers one quote",
+            APPROVAL_COVERS_ONE_QUOTE,
             f"discount approval #{number} was used by quote version {approval.quoted_in}",
         )
     if not approval.covers(lines):
         approved, quoted = _by_product(approval.terms.lines), _by_product(lines)
         raise SopRuleViolation(
-            "2.3.3",
-            "a quote under a discount approval has the priced lines it approved",
+            APPROVAL_FOR_THE_PRICED_LINES,
             f"discount approval #{number}: "
             + "; ".join(
                 f"{what}: {_lines(these, other)}"

@@ -9,17 +9,14 @@ from salesdomain.opportunities.opportunity import Opportunity
 from salesdomain.opportunities.values import QuoteTerms
 from salesdomain.people.employee import Employee
 from salesdomain.prospecting.customer import Customer
+from salesdomain.rules.training import ONBOARDING_BEFORE_OWNING_OPPORTUNITIES
 
 
 @handles(c.OpenOpportunity)
 def open_opportunity(cmd: c.OpenOpportunity, uow: UnitOfWork) -> None:
     owner = uow.find(Employee, uow.evidence.actor.employee_id)
     if owner is not None and not owner.onboarding_completed:
-        raise SopRuleViolation(
-            "3.2.1",
-            "onboarding training is completed before an employee can own opportunities",
-            owner.name,
-        )
+        raise SopRuleViolation(ONBOARDING_BEFORE_OWNING_OPPORTUNITIES, owner.name)
     customer = uow.load(Customer, cmd.customer_id)
     uow.add(
         Opportunity.open(

@@ -38,6 +38,40 @@ from salesdomain.opportunities.values import (
 )
 from salesdomain.policy import SalesPolicy
 from salesdomain.prospecting.customer import Customer
+from salesdomain.rules.customer_development import (
+    OPPORTUNITY_CLOSES_TODAY_OR_LATER,
+    OPPORTUNITY_FOR_QUALIFIED_PROSPECT,
+)
+from salesdomain.rules.general import OPPORTUNITY_CLOSED
+from salesdomain.rules.needs_analysis import (
+    EVERY_RECORDED_NEED_RANKED,
+    FEASIBILITY_BEFORE_PRESENTATION,
+    FEASIBILITY_OF_DESIGNED_SOLUTION,
+    NEEDS_DISCOVERED_IN_CONTACT,
+    NEEDS_FIXED_ONCE_QUOTED,
+    NEEDS_PRIORITISED_AFTER_RECORDED,
+    PRIORITIES_FIXED_ONCE_DESIGNED,
+    SOLUTION_FIXED_ONCE_QUOTED,
+    SOLUTION_FROM_RECORDED_NEEDS,
+)
+from salesdomain.rules.quotation import (
+    ACCEPTED_QUOTE_ISSUED,
+    DISCOUNT_DECIDED_ON_REQUEST,
+    DISCOUNT_REQUESTED_BEYOND_AUTHORITY,
+    NEGOTIATION_ON_ISSUED_QUOTE,
+    ONE_DISCOUNT_REQUEST_AT_A_TIME,
+    PRESENTED_SOLUTION_DESIGNED,
+    PRESENTED_SOLUTION_FEASIBLE,
+    PRICES_APPROVED_FOR_ACKNOWLEDGED_SOLUTION,
+    QUOTE_ACCEPTED_WHILE_VALID,
+    QUOTE_DELIVERY_NOT_IN_PAST,
+    QUOTE_FOR_ACKNOWLEDGED_SOLUTION,
+    QUOTE_VALID_FROM_ISSUE,
+    QUOTE_WITHIN_AUTHORITY_OR_APPROVED,
+    SOLUTION_ACKNOWLEDGED_AFTER_PRESENTATION,
+    SOLUTION_ACKNOWLEDGED_ONCE,
+    SUPERSEDED_QUOTE_NOT_ACCEPTED,
+)
 from salesdomain.sop import Role
 from salesdomain.values import Money, Text
 
@@ -283,14 +317,11 @@ class Opportunity(SopAggregate):
     ) -> Opportunity:
         if not customer.is_qualified:
             raise SopRuleViolation(
-                "2.1.3",
-                "an opportunity is opened only for a qualified prospect",
-                f"{customer.company_name} is not qualified",
+                OPPORTUNITY_FOR_QUALIFIED_PROSPECT, f"{customer.company_name} is not qualified"
             )
         if expected_close < today:
             raise SopRuleViolation(
-                "2.1.3",
-                "a new opportunity is expected to close today or later",
+                OPPORTUNITY_CLOSES_TODAY_OR_LATER,
                 f"the expected close {expected_close} is before today, {today}",
             )
         return cls._start(
@@ -316,53 +347,40 @@ class Opportunity(SopAggregate):
     def discover_needs(self, evidence: Evidence, discovery: NeedsDiscovery) -> None:
         self._may_work_on(evidence, "2.2.1")
         if not self.contacts:
-            raise SopRuleViolation(
-                "2.2.1",
-                "needs are discovered in contact with the customer: log a contact or visit first",
-            )
+            raise SopRuleViolation(NEEDS_DISCOVERED_IN_CONTACT)
         if self.quotes:
-            raise SopRuleViolation("2.2.1", "needs cannot be changed once a quote has been issued")
+            raise SopRuleViolation(NEEDS_FIXED_ONCE_QUOTED)
         self._record(self.NeedsDiscovered, evidence, discovery=discovery)
 
     def prioritise_needs(self, evidence: Evidence, prioritisation: Prioritisation) -> None:
         self._may_work_on(evidence, "2.2.2")
         if self.discovery is None:
-            raise SopRuleViolation("2.2.2", "needs are prioritised only after they are recorded")
+            raise SopRuleViolation(NEEDS_PRIORITISED_AFTER_RECORDED)
         recorded = {need.code for need in self.discovery.needs}
         ranked = {p.code for p in prioritisation.priorities}
         if ranked != recorded:
             missing = ", ".join(sorted(recorded - ranked)) or "none"
             unknown = ", ".join(sorted(ranked - recorded)) or "none"
             raise SopRuleViolation(
-                "2.2.2",
-                "every recorded need is ranked, and only recorded needs",
-                f"not ranked: {missing}; not recorded: {unknown}",
+                EVERY_RECORDED_NEED_RANKED, f"not ranked: {missing}; not recorded: {unknown}"
             )
         if self.solution is not None:
-            raise SopRuleViolation(
-                "2.2.2", "priorities are fixed once a solution has been designed"
-            )
+            raise SopRuleViolation(PRIORITIES_FIXED_ONCE_DESIGNED)
         self._record(self.NeedsPrioritised, evidence, prioritisation=prioritisation)
 
     def design_solution(self, evidence: Evidence, solution: Solution) -> None:
         self._may_work_on(evidence, "2.2.3")
         if self.discovery is None or self.prioritisation is None:
-            raise SopRuleViolation(
-                "2.2.3",
-                "no solution without recorded needs: discover (2.2.1) and prioritise "
-                "(2.2.2) the needs first",
-            )
+            raise SopRuleViolation(SOLUTION_FROM_RECORDED_NEEDS)
         if self.quotes:
-            raise SopRuleViolation(
-                "2.2.3", "the solution cannot be redesigned once a quote has been issued"
-            )
+            raise SopRuleViolation(SOLUTION_FIXED_ONCE_QUOTED)
         self._record(self.SolutionDesigned, evidence, solution=solution)
 
     def confirm_feasibility(self, evidence: Evidence, *, feasible: bool, remarks: str) -> None:
         self._ensure_open("2.2.3")
         department = evidence.actor.role
         if self.solution is None:
-            raise SopRuleViolation("2.2.3", "feasibility is confirmed for a designed solution")
+            raise SopRuleViolation(FEASIBILITY_OF_DESIGNED_SOLUTION)
         if department not in self.solution.departments_involved:
             raise NotAuthorised(
                 "2.2.3",
@@ -371,9 +389,7 @@ class Opportunity(SopAggregate):
                 f"({', '.join(d.label for d in self.solution.departments_involved)})",
             )
         if self.presentation is not None:
-            raise SopRuleViolation(
-                "2.2.3", "feasibility is confirmed before the solution is presented"
-            )
+            raise SopRuleViolation(FEASIBILITY_BEFORE_PRESENTATION)
         self._record(
             self.FeasibilityConfirmed,
             evidence,
@@ -387,16 +403,13 @@ class Opportunity(SopAggregate):
     def present_solution(self, evidence: Evidence, presentation: Presentation) -> None:
         self._may_work_on(evidence, "2.3.1")
         if self.solution is None:
-            raise SopRuleViolation("2.3.1", "only a designed solution can be presented")
+            raise SopRuleViolation(PRESENTED_SOLUTION_DESIGNED)
         unconfirmed = [
             d.label for d in self.solution.departments_involved if not self.feasibility.get(d)
         ]
         if unconfirmed:
             raise SopRuleViolation(
-                "2.3.1",
-                "the solution is presented only after the departments involved confirm it "
-                "is feasible",
-                f"waiting for: {', '.join(unconfirmed)}",
+                PRESENTED_SOLUTION_FEASIBLE, f"waiting for: {', '.join(unconfirmed)}"
             )
         self._record(self.SolutionPresented, evidence, presentation=presentation)
 
@@ -405,11 +418,9 @@ class Opportunity(SopAggregate):
     ) -> None:
         self._may_work_on(evidence, "2.3.1")
         if self.presentation is None:
-            raise SopRuleViolation(
-                "2.3.1", "the customer acknowledges a solution after it has been presented"
-            )
+            raise SopRuleViolation(SOLUTION_ACKNOWLEDGED_AFTER_PRESENTATION)
         if self.acknowledged:
-            raise SopRuleViolation("2.3.1", "the solution has already been acknowledged")
+            raise SopRuleViolation(SOLUTION_ACKNOWLEDGED_ONCE)
         self._record(
             self.SolutionAcknowledged,
             evidence,
@@ -438,10 +449,7 @@ class Opportunity(SopAggregate):
         priced lines; a quote that names one is checked against it and uses it up."""
         self._may_work_on(evidence, "2.3.2")
         if not self.acknowledged:
-            raise SopRuleViolation(
-                "2.3.2",
-                "no quote without a solution presented to and acknowledged by the customer (2.3.1)",
-            )
+            raise SopRuleViolation(QUOTE_FOR_ACKNOWLEDGED_SOLUTION)
         terms = QuoteTerms(
             lines=lines,
             payment_terms=payment_terms,
@@ -450,12 +458,10 @@ class Opportunity(SopAggregate):
         )
         if terms.valid_until < today:
             raise SopRuleViolation(
-                "2.3.2",
-                "a quote is valid from the day it is issued",
-                f"valid until {terms.valid_until}, issued {today}",
+                QUOTE_VALID_FROM_ISSUE, f"valid until {terms.valid_until}, issued {today}"
             )
         if terms.delivery_date < today:
-            raise SopRuleViolation("2.3.2", "the delivery date cannot be in the past")
+            raise SopRuleViolation(QUOTE_DELIVERY_NOT_IN_PAST)
         discount = terms.discount_against(self.opening_terms)
         margin = terms.margin
         if approval_id is not None:
@@ -463,9 +469,7 @@ class Opportunity(SopAggregate):
         elif not policy.within_authority(evidence.actor.role, discount, margin):
             granted = covering(self.approvals, lines)
             raise SopRuleViolation(
-                "2.3.3",
-                "a discount or margin beyond the representative's authority needs a sales "
-                "manager's approval before the revised quote can be issued",
+                QUOTE_WITHIN_AUTHORITY_OR_APPROVED,
                 f"discount {_pct(discount)}, margin {_pct(margin)}; "
                 f"{evidence.actor.role.label} may give up to "
                 f"{_pct(policy.discount_limit(evidence.actor.role))} discount and "
@@ -496,7 +500,7 @@ class Opportunity(SopAggregate):
     def record_negotiation(self, evidence: Evidence, negotiation: NegotiationRound) -> None:
         self._may_work_on(evidence, "2.3.3")
         if self.current_quote is None:
-            raise SopRuleViolation("2.3.3", "a price is negotiated on a quote that was issued")
+            raise SopRuleViolation(NEGOTIATION_ON_ISSUED_QUOTE)
         self._record(
             self.NegotiationRoundRecorded,
             evidence,
@@ -514,20 +518,14 @@ class Opportunity(SopAggregate):
     ) -> None:
         self._may_work_on(evidence, "2.3.3")
         if not self.acknowledged:
-            raise SopRuleViolation(
-                "2.3.3", "prices are approved for a solution the customer has acknowledged"
-            )
+            raise SopRuleViolation(PRICES_APPROVED_FOR_ACKNOWLEDGED_SOLUTION)
         if self._pending_request() is not None:
-            raise SopRuleViolation(
-                "2.3.3", "one discount approval is decided before another is requested"
-            )
+            raise SopRuleViolation(ONE_DISCOUNT_REQUEST_AT_A_TIME)
         discount = terms.discount_against(self.opening_terms)
         margin = terms.margin
         if policy.within_authority(evidence.actor.role, discount, margin):
             raise SopRuleViolation(
-                "2.3.3",
-                "approval is requested only for a discount or margin beyond the "
-                "representative's authority",
+                DISCOUNT_REQUESTED_BEYOND_AUTHORITY,
                 f"discount {_pct(discount)}, margin {_pct(margin)} are within it",
             )
         self._record(
@@ -592,20 +590,16 @@ class Opportunity(SopAggregate):
         current = self.current_quote
         if current is None or not 1 <= quote_version <= len(self.quotes):
             raise SopRuleViolation(
-                "2.3.3",
-                "only an issued quote can be accepted",
-                f"there is no quote version {quote_version}",
+                ACCEPTED_QUOTE_ISSUED, f"there is no quote version {quote_version}"
             )
         if quote_version != current.version:
             raise SopRuleViolation(
-                "2.3.3",
-                "a superseded quote cannot be accepted",
+                SUPERSEDED_QUOTE_NOT_ACCEPTED,
                 f"version {quote_version} was superseded by version {current.version}",
             )
         if today > current.terms.valid_until:
             raise SopRuleViolation(
-                "2.3.2",
-                "an expired quote cannot be accepted",
+                QUOTE_ACCEPTED_WHILE_VALID,
                 f"version {quote_version} was valid until {current.terms.valid_until}",
             )
         self._record(
@@ -658,9 +652,7 @@ class Opportunity(SopAggregate):
     def _ensure_open(self, code: str) -> None:
         if not self.stage.is_open:
             raise SopRuleViolation(
-                code,
-                f"nothing more is recorded on an opportunity that is {self.stage.value}",
-                self.title,
+                OPPORTUNITY_CLOSED, f"{self.title} is {self.stage.value}", at_step=code
             )
 
     def _may_work_on(self, evidence: Evidence, code: str) -> None:
@@ -675,7 +667,9 @@ class Opportunity(SopAggregate):
         self._ensure_open("2.3.3")
         pending = self._pending_request()
         if pending is None:
-            raise SopRuleViolation("2.3.3", f"there is no discount request to {verb}")
+            raise SopRuleViolation(
+                DISCOUNT_DECIDED_ON_REQUEST, f"there is no discount request to {verb}"
+            )
         return pending
 
     def _pending_request(self) -> DiscountApproval | None:

@@ -32,6 +32,33 @@ from salesdomain.orders.values import (
     order_id_for,
 )
 from salesdomain.policy import SalesPolicy
+from salesdomain.rules.order_execution import (
+    AMENDMENT_NOT_BELOW_SHIPPED,
+    COORDINATION_DEADLINE_NOT_IN_PAST,
+    COORDINATION_TASK_ASSIGNED,
+    COORDINATION_TASK_COMPLETED_ONCE,
+    CUSTOMER_TOLD_BEFORE_DISPATCH,
+    DELIVERY_OF_DISPATCHED_SHIPMENT,
+    DISPATCH_AS_NOTIFIED,
+    EXPECTED_ARRIVAL_NOT_IN_PAST,
+    FAILED_LOT_REWORKED_FIRST,
+    INSPECTED_GOODS_ON_ORDER,
+    INSPECTION_RECORDED_ONCE_DONE,
+    LOT_REINSPECTED_AS_SAME_PRODUCT,
+    ORDER_CANCELLED_BEFORE_SHIPPING,
+    ORDER_CLOSED,
+    PASSED_LOT_NOT_REINSPECTED,
+    PURCHASE_AGAINST_PLAN,
+    PURCHASE_RECORDED_ONCE,
+    RECEIPT_AFTER_DISPATCH,
+    RECEIPT_CONFIRMED_ONCE,
+    REWORK_AFTER_FAILED_INSPECTION,
+    SHIPMENT_AFTER_PASSED_INSPECTION,
+    SHIPMENTS_WITHIN_ORDERED_QUANTITY,
+    SHIPPED_GOODS_ON_ORDER,
+    SUPPLIER_FOLLOWED_UP_ON_PURCHASE,
+    TRACKING_NUMBER_ONE_SHIPMENT,
+)
 from salesdomain.sop import Role
 from salesdomain.values import Money
 
@@ -401,11 +428,7 @@ class Order(SopAggregate):
             if ordered.get(code, Decimal(0)) < shipped
         ]
         if below:
-            raise SopRuleViolation(
-                "2.5.1",
-                "an amended contract cannot order less than has already been shipped",
-                "; ".join(below),
-            )
+            raise SopRuleViolation(AMENDMENT_NOT_BELOW_SHIPPED, "; ".join(below))
         self._record(
             self.ContractAmended,
             evidence,
@@ -434,9 +457,7 @@ class Order(SopAggregate):
         self._sales_may_work_on(evidence, "2.5.1")
         due = due_on or self.entered_on + policy.orders.coordination_period
         if due < today:
-            raise SopRuleViolation(
-                "2.5.1", "a coordination task's deadline cannot be in the past", f"due {due}"
-            )
+            raise SopRuleViolation(COORDINATION_DEADLINE_NOT_IN_PAST, f"due {due}")
         self._record(
             self.CoordinationTaskAssigned,
             evidence,
@@ -455,11 +476,7 @@ class Order(SopAggregate):
         self._ensure_in_execution("2.5.1")
         task = self.tasks.get(task_number)
         if task is None:
-            raise SopRuleViolation(
-                "2.5.1",
-                "only an assigned coordination task can be completed",
-                f"there is no task {task_number}",
-            )
+            raise SopRuleViolation(COORDINATION_TASK_ASSIGNED, f"there is no task {task_number}")
         actor = evidence.actor
         if actor.employee_id != task.owner_id and actor.role not in _LEADS:
             raise NotAuthorised(
@@ -467,8 +484,7 @@ class Order(SopAggregate):
             )
         if task.completed_on is not None:
             raise SopRuleViolation(
-                "2.5.1",
-                "a coordination task is completed once",
+                COORDINATION_TASK_COMPLETED_ONCE,
                 f"task {task_number} was completed on {task.completed_on}",
             )
         self._record(
@@ -499,14 +515,9 @@ class Order(SopAggregate):
         self._ensure_in_execution("2.5.2")
         self._department_only(evidence, "2.5.2", Role.PROCUREMENT, "buys materials")
         if self.plan is None:
-            raise SopRuleViolation(
-                "2.5.2",
-                "procurement buys materials against the production plan: record the plan first",
-            )
+            raise SopRuleViolation(PURCHASE_AGAINST_PLAN)
         if purchase.reference in self.purchases:
-            raise SopRuleViolation(
-                "2.5.2", "each purchase is recorded once", f"{purchase.reference} already is"
-            )
+            raise SopRuleViolation(PURCHASE_RECORDED_ONCE, f"{purchase.reference} already is")
         self._record(
             self.MaterialsProcured, evidence, purchase=purchase, plan_version=self.plan_version
         )
@@ -524,11 +535,7 @@ class Order(SopAggregate):
         self._department_only(evidence, "2.5.2", Role.PROCUREMENT, "follows suppliers")
         purchase = self.purchases.get(reference)
         if purchase is None:
-            raise SopRuleViolation(
-                "2.5.2",
-                "suppliers are followed up on a recorded purchase",
-                f"no purchase {reference}",
-            )
+            raise SopRuleViolation(SUPPLIER_FOLLOWED_UP_ON_PURCHASE, f"no purchase {reference}")
         self._record(
             self.SupplierFollowedUp,
             evidence,
@@ -558,37 +565,19 @@ class Order(SopAggregate):
         self._ensure_in_execution("2.5.3")
         self._department_only(evidence, "2.5.3", Role.QUALITY_CONTROL, "inspects goods")
         if product_code not in self.lines.quantities():
-            raise SopRuleViolation(
-                "2.5.3",
-                "only goods of the order are inspected for it",
-                f"{product_code} is not on the order",
-            )
+            raise SopRuleViolation(INSPECTED_GOODS_ON_ORDER, f"{product_code} is not on the order")
         if inspected_on > today:
-            raise SopRuleViolation(
-                "2.5.3",
-                "an inspection is recorded once it has taken place",
-                f"inspected on {inspected_on}",
-            )
+            raise SopRuleViolation(INSPECTION_RECORDED_ONCE_DONE, f"inspected on {inspected_on}")
         lot = self.lots.get(lot_id)
         if lot is not None:
             if lot.product_code != product_code:
                 raise SopRuleViolation(
-                    "2.5.3",
-                    "a lot is inspected again as the same product",
-                    f"lot {lot_id} is {lot.product_code}",
+                    LOT_REINSPECTED_AS_SAME_PRODUCT, f"lot {lot_id} is {lot.product_code}"
                 )
             if lot.status is LotStatus.FAILED:
-                raise SopRuleViolation(
-                    "2.5.3",
-                    "a failed lot goes back to production for rework before it is inspected again",
-                    f"lot {lot_id}",
-                )
+                raise SopRuleViolation(FAILED_LOT_REWORKED_FIRST, f"lot {lot_id}")
             if lot.status is LotStatus.PASSED:
-                raise SopRuleViolation(
-                    "2.5.3",
-                    "a lot that passed the final inspection is not inspected again",
-                    f"lot {lot_id}",
-                )
+                raise SopRuleViolation(PASSED_LOT_NOT_REINSPECTED, f"lot {lot_id}")
         self._record(
             self.LotInspected,
             evidence,
@@ -611,8 +600,7 @@ class Order(SopAggregate):
         lot = self.lots.get(lot_id)
         if lot is None or lot.status is not LotStatus.FAILED:
             raise SopRuleViolation(
-                "2.5.3",
-                "only a lot that failed inspection goes back for rework",
+                REWORK_AFTER_FAILED_INSPECTION,
                 f"lot {lot_id} is {lot.status.value if lot else 'not inspected'}",
             )
         self._record(
@@ -641,14 +629,10 @@ class Order(SopAggregate):
         self._sales_or_logistics(evidence)
         if tracking_number in self.shipments:
             raise SopRuleViolation(
-                "2.5.4",
-                "the customer is told before dispatch",
-                f"{tracking_number} has already been dispatched",
+                CUSTOMER_TOLD_BEFORE_DISPATCH, f"{tracking_number} has already been dispatched"
             )
         if expected_arrival < today:
-            raise SopRuleViolation(
-                "2.5.4", "the expected arrival cannot be in the past", str(expected_arrival)
-            )
+            raise SopRuleViolation(EXPECTED_ARRIVAL_NOT_IN_PAST, str(expected_arrival))
         self._record(
             self.CustomerNotifiedOfDispatch,
             evidence,
@@ -675,17 +659,14 @@ class Order(SopAggregate):
         self._department_only(evidence, "2.5.4", Role.LOGISTICS, "dispatches shipments")
         if tracking_number in self.shipments:
             raise SopRuleViolation(
-                "2.5.4",
-                "a tracking number identifies one shipment",
+                TRACKING_NUMBER_ONE_SHIPMENT,
                 f"{tracking_number} was dispatched as shipment "
                 f"{self.shipments[tracking_number].number}",
             )
         notice = self.notices.get(tracking_number)
         if notice is None or notice.expected_arrival != expected_arrival:
             raise SopRuleViolation(
-                "2.5.4",
-                "before dispatch tell the customer the tracking number and expected arrival",
-                f"not told: {tracking_number}, arriving {expected_arrival}",
+                DISPATCH_AS_NOTIFIED, f"not told: {tracking_number}, arriving {expected_arrival}"
             )
         ordered = self.lines.quantities()
         shipped = self._shipped()
@@ -693,21 +674,17 @@ class Order(SopAggregate):
         for item in items.items:
             code = item.product_code
             if code not in ordered:
-                raise SopRuleViolation(
-                    "2.5.4", "only goods of the order are shipped", f"{code} is not on the order"
-                )
+                raise SopRuleViolation(SHIPPED_GOODS_ON_ORDER, f"{code} is not on the order")
             already = shipped.get(code, Decimal(0))
             if already + item.quantity > ordered[code]:
                 raise SopRuleViolation(
-                    "2.5.4",
-                    "shipments never exceed the ordered quantity",
+                    SHIPMENTS_WITHIN_ORDERED_QUANTITY,
                     f"{code}: ordered {ordered[code]}, shipped {already}, "
                     f"this shipment {item.quantity}",
                 )
             if already + item.quantity > passed.get(code, Decimal(0)):
                 raise SopRuleViolation(
-                    "2.5.4",
-                    "no shipment without a passed inspection",
+                    SHIPMENT_AFTER_PASSED_INSPECTION,
                     f"{code}: passed {passed.get(code, Decimal(0))}, shipped {already}, "
                     f"this shipment {item.quantity}",
                 )
@@ -731,20 +708,16 @@ class Order(SopAggregate):
         shipment = self.shipments.get(tracking_number)
         if shipment is None:
             raise SopRuleViolation(
-                "2.5.4",
-                "delivery is confirmed for a dispatched shipment",
-                f"nothing was dispatched as {tracking_number}",
+                DELIVERY_OF_DISPATCHED_SHIPMENT, f"nothing was dispatched as {tracking_number}"
             )
         if shipment.receipt is not None:
             raise SopRuleViolation(
-                "2.5.4",
-                "a shipment's receipt is confirmed once",
+                RECEIPT_CONFIRMED_ONCE,
                 f"{tracking_number} was confirmed by {shipment.receipt.reference}",
             )
         if not shipment.dispatched_on <= receipt.received_on <= today:
             raise SopRuleViolation(
-                "2.5.4",
-                "goods are received after dispatch and before they are confirmed",
+                RECEIPT_AFTER_DISPATCH,
                 f"dispatched {shipment.dispatched_on}, received {receipt.received_on}",
             )
         self._record(
@@ -769,9 +742,7 @@ class Order(SopAggregate):
             )
         if self.shipments:
             raise SopRuleViolation(
-                "2.5.1",
-                "an order is cancelled only before anything has shipped",
-                f"{len(self.shipments)} shipment(s) dispatched",
+                ORDER_CANCELLED_BEFORE_SHIPPING, f"{len(self.shipments)} shipment(s) dispatched"
             )
         self._record(
             self.Cancelled,
@@ -845,9 +816,7 @@ class Order(SopAggregate):
 
     def _ensure_in_execution(self, code: str) -> None:
         if self.status is not OrderStatus.IN_EXECUTION:
-            raise SopRuleViolation(
-                code, f"nothing more is recorded on an order that is {self.status.value}"
-            )
+            raise SopRuleViolation(ORDER_CLOSED, f"it is {self.status.value}", at_step=code)
 
     def _sales_may_work_on(self, evidence: Evidence, code: str, also: str = "") -> None:
         self._ensure_in_execution(code)

@@ -29,6 +29,28 @@ from salesdomain.people.values import (
     Screening,
 )
 from salesdomain.personal import PersonalDataForgotten, erase
+from salesdomain.rules.recruitment import (
+    APPLICATION_THROUGH_CHOSEN_CHANNEL,
+    CANDIDATE_DECIDED,
+    CANDIDATE_FORGOTTEN,
+    CANDIDATES_FOR_AGREED_NEED,
+    CV_SCREENED_AGAINST_REQUIREMENTS,
+    CV_SCREENED_ONCE,
+    HIRE_AFTER_ON_SITE_INTERVIEW,
+    HIRE_DECIDED_ONCE,
+    INTERVIEW_AFTER_SCREENING,
+    INTERVIEW_ASSESSES_EVERY_CRITERION,
+    INTERVIEW_RECORDED_ONCE_HELD,
+    INTERVIEWER_IS_ACTIVE,
+    LABOUR_CONTRACT_AFTER_ACCEPTANCE,
+    LABOUR_CONTRACT_RECORDED_ONCE_SIGNED,
+    LABOUR_CONTRACT_SIGNED_IN_TIME,
+    OFFER_ANSWERED_WHILE_WAITING,
+    OFFER_FOLLOWS_HIRE,
+    OFFER_START_NOT_IN_PAST,
+    REJECTION_AFTER_SCREENING,
+    SCREENING_PASSED_ON_EVERY_REQUIREMENT,
+)
 from salesdomain.sop import Role, step
 from salesdomain.values import stored_enum
 
@@ -203,16 +225,11 @@ class Candidate(SopAggregate):
     ) -> Candidate:
         requisition.ensure_open("3.1.3")
         if not requisition.agreed:
-            raise SopRuleViolation(
-                "3.1.3",
-                "candidates are sought only for a hiring need agreed with the sales head",
-                requisition.profile.position,
-            )
+            raise SopRuleViolation(CANDIDATES_FOR_AGREED_NEED, requisition.profile.position)
         if not requisition.takes_applications_through(channel):
             chosen = requisition.channels.channels if requisition.channels else ()
             raise SopRuleViolation(
-                "3.1.3",
-                "a candidate applies through one of the channels chosen for the position",
+                APPLICATION_THROUGH_CHOSEN_CHANNEL,
                 f"{channel.value} is not among: {', '.join(c.value for c in chosen) or 'none'}",
             )
         return cls._start(
@@ -234,7 +251,7 @@ class Candidate(SopAggregate):
     ) -> None:
         self._ensure_not_forgotten("3.1.3")
         if self.status is not CandidateStatus.APPLIED:
-            raise SopRuleViolation("3.1.3", "a CV is screened once", self.name)
+            raise SopRuleViolation(CV_SCREENED_ONCE, self.name)
         wanted = {r.casefold() for r in requirements}
         checked = {c.requirement.casefold() for c in screening.checks}
         if checked != wanted:
@@ -243,15 +260,12 @@ class Candidate(SopAggregate):
                 c.requirement for c in screening.checks if c.requirement.casefold() not in wanted
             )
             raise SopRuleViolation(
-                "3.1.3",
-                "the CV is screened against every requirement of the position, and only those",
+                CV_SCREENED_AGAINST_REQUIREMENTS,
                 f"not checked: {missing or 'none'}; not required: {unknown or 'none'}",
             )
         if screening.passed and screening.unmet:
             raise SopRuleViolation(
-                "3.1.3",
-                "a candidate passes screening only if the CV meets every requirement",
-                f"not met: {', '.join(screening.unmet)}",
+                SCREENING_PASSED_ON_EVERY_REQUIREMENT, f"not met: {', '.join(screening.unmet)}"
             )
         self._record(self.Screened, evidence, screening=screening)
 
@@ -260,27 +274,16 @@ class Candidate(SopAggregate):
     ) -> None:
         self._ensure_not_forgotten("3.1.3")
         if self.status is not CandidateStatus.SHORTLISTED:
-            raise SopRuleViolation(
-                "3.1.3",
-                "interviews are held with candidates who passed screening, before the decision",
-                f"{self.name} is {self.status.value}",
-            )
+            raise SopRuleViolation(INTERVIEW_AFTER_SCREENING, f"{self.name} is {self.status.value}")
         missing = [c.label for c in InterviewCriterion if c not in _criteria(interview)]
         if missing:
             raise SopRuleViolation(
-                "3.1.3",
-                "every interview assesses product knowledge, selling skill, communication, "
-                "teamwork and professionalism",
-                f"not scored: {', '.join(missing)}",
+                INTERVIEW_ASSESSES_EVERY_CRITERION, f"not scored: {', '.join(missing)}"
             )
         if not interviewer.is_active:
-            raise SopRuleViolation(
-                "3.1.3", "interviews are held by active employees", f"{interviewer.name} has left"
-            )
+            raise SopRuleViolation(INTERVIEWER_IS_ACTIVE, f"{interviewer.name} has left")
         if interview.held_on > today:
-            raise SopRuleViolation(
-                "3.1.3", "an interview is recorded once it was held", f"held on {interview.held_on}"
-            )
+            raise SopRuleViolation(INTERVIEW_RECORDED_ONCE_HELD, f"held on {interview.held_on}")
         notes = interview.notes.of_subject(self.id)
         interview = interview.model_copy(update={"notes": notes})
         self._record(self.Interviewed, evidence, interview=interview)
@@ -296,28 +299,16 @@ class Candidate(SopAggregate):
                 "may not decide a hire: a sales manager, sales director or general manager does",
             )
         if self.status is not CandidateStatus.SHORTLISTED:
-            raise SopRuleViolation(
-                "3.1.4",
-                "a hire is decided once, after screening",
-                f"{self.name} is {self.status.value}",
-            )
+            raise SopRuleViolation(HIRE_DECIDED_ONCE, f"{self.name} is {self.status.value}")
         if not any(i.kind is InterviewKind.ON_SITE for i in self.interviews):
-            raise SopRuleViolation(
-                "3.1.4",
-                "a hire is decided on the whole picture: after an on-site interview",
-                self.name,
-            )
+            raise SopRuleViolation(HIRE_AFTER_ON_SITE_INTERVIEW, self.name)
         self._record(self.Selected, evidence, reasons=reasons)
 
     def reject(self, evidence: Evidence, *, reasons: str) -> None:
         self._ensure_not_forgotten("3.1.4")
         self._ensure_in_process("3.1.4")
         if self.status is CandidateStatus.APPLIED:
-            raise SopRuleViolation(
-                "3.1.4",
-                "a candidate is rejected on the whole picture: screen the CV first (3.1.3)",
-                self.name,
-            )
+            raise SopRuleViolation(REJECTION_AFTER_SCREENING, self.name)
         self._record(self.Rejected, evidence, reasons=reasons)
 
     def send_offer(
@@ -331,17 +322,11 @@ class Candidate(SopAggregate):
     ) -> None:
         self._ensure_not_forgotten("3.1.4")
         if self.status not in _MAY_BE_OFFERED:
-            raise SopRuleViolation(
-                "3.1.4",
-                "an offer follows a decision to hire",
-                f"{self.name} is {self.status.value}",
-            )
+            raise SopRuleViolation(OFFER_FOLLOWS_HIRE, f"{self.name} is {self.status.value}")
         requisition.ensure_open("3.1.4")
         check_manager("3.1.4", None, manager)
         if offer.start_date < today:
-            raise SopRuleViolation(
-                "3.1.4", "the start date of an offer is not in the past", str(offer.start_date)
-            )
+            raise SopRuleViolation(OFFER_START_NOT_IN_PAST, str(offer.start_date))
         self._record(self.OfferSent, evidence, offer_number=self.offers_sent + 1, offer=offer)
 
     def accept_offer(self, evidence: Evidence) -> None:
@@ -367,20 +352,14 @@ class Candidate(SopAggregate):
         self._ensure_not_forgotten("3.1.4")
         if self.status is not CandidateStatus.OFFER_ACCEPTED or self.offer is None:
             raise SopRuleViolation(
-                "3.1.4",
-                "the labour contract is signed after the offer is accepted",
-                f"{self.name} is {self.status.value}",
+                LABOUR_CONTRACT_AFTER_ACCEPTANCE, f"{self.name} is {self.status.value}"
             )
         if signed_on > today:
-            raise SopRuleViolation(
-                "3.1.4", "a labour contract is recorded once it is signed", f"dated {signed_on}"
-            )
+            raise SopRuleViolation(LABOUR_CONTRACT_RECORDED_ONCE_SIGNED, f"dated {signed_on}")
         deadline = self.offer.start_date + formalities_limit()
         if signed_on > deadline:
             raise SopRuleViolation(
-                "3.1.4",
-                "the hire completes onboarding formalities and signs the labour contract "
-                "within the set time",
+                LABOUR_CONTRACT_SIGNED_IN_TIME,
                 f"start date {self.offer.start_date}; signed by {deadline} at the latest",
             )
         self._record(
@@ -412,27 +391,18 @@ class Candidate(SopAggregate):
 
     def _ensure_not_forgotten(self, code: str) -> None:
         if self.forgotten:
-            raise SopRuleViolation(
-                code,
-                "nothing more is recorded on a candidate whose personal data was forgotten "
-                "on request",
-                f"candidate {self.id}",
-            )
+            raise SopRuleViolation(CANDIDATE_FORGOTTEN, f"candidate {self.id}", at_step=code)
 
     def _ensure_in_process(self, code: str) -> None:
         if self.status in _FINAL:
             raise SopRuleViolation(
-                code,
-                "nothing more is recorded on a candidate who was screened out, rejected or hired",
-                f"{self.name} is {self.status.value}",
+                CANDIDATE_DECIDED, f"{self.name} is {self.status.value}", at_step=code
             )
 
     def _awaiting_answer(self) -> None:
         if self.status is not CandidateStatus.OFFERED:
             raise SopRuleViolation(
-                "3.1.4",
-                "only an offer waiting for the candidate's answer is accepted or declined",
-                f"{self.name} is {self.status.value}",
+                OFFER_ANSWERED_WHILE_WAITING, f"{self.name} is {self.status.value}"
             )
 
 

@@ -32,6 +32,32 @@ from salesdomain.people.values import (
     RoleSet,
     Training,
 )
+from salesdomain.rules.general import EMPLOYEE_LEFT, MANAGER_IS_ACTIVE, NOBODY_MANAGES_THEMSELVES
+from salesdomain.rules.performance import (
+    PAY_CHANGE_NAMES_NEW_SALARY,
+    PROMOTION_DOES_NOT_LOWER_PAY,
+    PROMOTION_TO_NEW_POSITION,
+    SALARY_IN_CONTRACT_CURRENCY,
+)
+from salesdomain.rules.recruitment import (
+    ACTIVE_EMPLOYEE_KEEPS_A_ROLE,
+    LAST_DAY_NOT_BEFORE_START,
+    ROLE_GRANTED_ONCE,
+    ROLE_REVOKED_IF_HELD,
+)
+from salesdomain.rules.rule import SopRule
+from salesdomain.rules.training import (
+    CAREER_PLAN_REVIEWED_REGULARLY,
+    CAREER_PLAN_SET_BEFORE_REVIEW,
+    MANAGER_CHANGE_NAMES_NEW_MANAGER,
+    ONBOARDING_COMPLETED_ONCE,
+    ONBOARDING_COVERS_EVERY_TOPIC,
+    ONBOARDING_DURING_EMPLOYMENT,
+    POSITION_CHANGE_NAMES_NEW_POSITION,
+    REPORTING_LINES_DO_NOT_LOOP,
+    TEAM_CHANGE_NAMES_NEW_TEAM,
+    TRAINING_DURING_EMPLOYMENT,
+)
 from salesdomain.sop import Role
 from salesdomain.values import Money
 
@@ -317,30 +343,25 @@ class Employee(SopAggregate):
     ) -> None:
         self._ensure_active("3.2.1")
         if self.onboarding_completed:
-            raise SopRuleViolation("3.2.1", "onboarding training is completed once", self.name)
+            raise SopRuleViolation(ONBOARDING_COMPLETED_ONCE, self.name)
         missing = [t.label for t in OnboardingTopic if t not in topics.topics]
         if missing:
             raise SopRuleViolation(
-                "3.2.1",
-                "onboarding training covers company, culture, sales policy, products, "
-                "selling skills and customer service",
-                f"not covered: {', '.join(missing)}",
+                ONBOARDING_COVERS_EVERY_TOPIC, f"not covered: {', '.join(missing)}"
             )
-        self._within_employment("3.2.1", completed_on, today, "onboarding training")
+        self._within_employment(ONBOARDING_DURING_EMPLOYMENT, completed_on, today)
         self._record(self.OnboardingCompleted, evidence, topics=topics, completed_on=completed_on)
 
     def record_training(self, evidence: Evidence, training: Training, *, today: date) -> None:
         self._ensure_active("3.2.2")
-        self._within_employment("3.2.2", training.held_on, today, "training")
+        self._within_employment(TRAINING_DURING_EMPLOYMENT, training.held_on, today)
         self._record(self.TrainingRecorded, evidence, training=training)
 
     def set_career_plan(self, evidence: Evidence, plan: CareerPlan, *, today: date) -> None:
         self._ensure_active("3.2.3")
         if plan.next_review <= today:
             raise SopRuleViolation(
-                "3.2.3",
-                "a career development plan is reviewed regularly: its next review is after today",
-                f"next review {plan.next_review}",
+                CAREER_PLAN_REVIEWED_REGULARLY, f"next review {plan.next_review}"
             )
         self._record(self.CareerPlanSet, evidence, plan=plan)
 
@@ -350,15 +371,9 @@ class Employee(SopAggregate):
         self._ensure_active("3.2.3")
         self._not_own(evidence, "3.2.3", "career plan review")
         if self.career_plan is None:
-            raise SopRuleViolation(
-                "3.2.3", "only a career development plan that was set can be reviewed", self.name
-            )
+            raise SopRuleViolation(CAREER_PLAN_SET_BEFORE_REVIEW, self.name)
         if next_review <= today:
-            raise SopRuleViolation(
-                "3.2.3",
-                "a career development plan is reviewed regularly: its next review is after today",
-                f"next review {next_review}",
-            )
+            raise SopRuleViolation(CAREER_PLAN_REVIEWED_REGULARLY, f"next review {next_review}")
         self._record(
             self.CareerPlanReviewed,
             evidence,
@@ -375,9 +390,7 @@ class Employee(SopAggregate):
         self._ensure_active("3.2.3")
         self._not_own(evidence, "3.2.3", "position")
         if position.casefold() == self.position.casefold():
-            raise SopRuleViolation(
-                "3.2.3", "a position change names a new position", f"already {self.position}"
-            )
+            raise SopRuleViolation(POSITION_CHANGE_NAMES_NEW_POSITION, f"already {self.position}")
         self._record(
             self.PositionChanged,
             evidence,
@@ -391,9 +404,7 @@ class Employee(SopAggregate):
         self._ensure_active("3.2.3")
         self._not_own(evidence, "3.2.3", "team")
         if team.casefold() == self.team.casefold():
-            raise SopRuleViolation(
-                "3.2.3", "a team change names a new team", f"already in {self.team}"
-            )
+            raise SopRuleViolation(TEAM_CHANGE_NAMES_NEW_TEAM, f"already in {self.team}")
         self._record(self.TeamChanged, evidence, team=team, previous=self.team, effective=effective)
 
     def change_manager(
@@ -406,14 +417,10 @@ class Employee(SopAggregate):
         new_id = manager.id if manager else None
         if new_id == self.manager_id:
             raise SopRuleViolation(
-                "3.2.3", "a manager change names a new manager", f"{self.name} already reports so"
+                MANAGER_CHANGE_NAMES_NEW_MANAGER, f"{self.name} already reports so"
             )
         if self.id in reporting_line:
-            raise SopRuleViolation(
-                "3.2.3",
-                "reporting lines do not loop: nobody reports to someone who reports to them",
-                self.name,
-            )
+            raise SopRuleViolation(REPORTING_LINES_DO_NOT_LOOP, self.name)
         self._record(
             self.ManagerChanged,
             evidence,
@@ -429,9 +436,7 @@ class Employee(SopAggregate):
         self._by_hr(evidence, "roles are granted by HR")
         self._not_own(evidence, "3.1.4", "roles")
         if role in self.role_set.roles:
-            raise SopRuleViolation(
-                "3.1.4", "a role is granted once", f"{self.name} already holds {role.label}"
-            )
+            raise SopRuleViolation(ROLE_GRANTED_ONCE, f"{self.name} already holds {role.label}")
         self._record(self.RoleGranted, evidence, role=role)
 
     def revoke_role(self, evidence: Evidence, role: Role) -> None:
@@ -439,17 +444,9 @@ class Employee(SopAggregate):
         self._by_hr(evidence, "roles are revoked by HR")
         self._not_own(evidence, "3.1.4", "roles")
         if role not in self.role_set.roles:
-            raise SopRuleViolation(
-                "3.1.4",
-                "only a role the employee holds can be revoked",
-                f"{self.name} does not hold {role.label}",
-            )
+            raise SopRuleViolation(ROLE_REVOKED_IF_HELD, f"{self.name} does not hold {role.label}")
         if len(self.role_set.roles) == 1:
-            raise SopRuleViolation(
-                "3.1.4",
-                "an active employee keeps at least one role; record the leaving instead",
-                self.name,
-            )
+            raise SopRuleViolation(ACTIVE_EMPLOYEE_KEEPS_A_ROLE, self.name)
         self._record(self.RoleRevoked, evidence, role=role)
 
     # ---- 3.3.4 promotion and pay ----------------------------------------------------------
@@ -469,15 +466,11 @@ class Employee(SopAggregate):
         new_salary = salary or self.salary
         self._approved(evidence, "promotion", new_roles.roles)
         if position.casefold() == self.position.casefold():
-            raise SopRuleViolation(
-                "3.3.4", "a promotion moves the employee to a new position", self.position
-            )
+            raise SopRuleViolation(PROMOTION_TO_NEW_POSITION, self.position)
         self._same_currency(new_salary)
         if new_salary < self.salary:
             raise SopRuleViolation(
-                "3.3.4",
-                "a promotion does not lower pay",
-                f"from {self.salary} to {new_salary}",
+                PROMOTION_DOES_NOT_LOWER_PAY, f"from {self.salary} to {new_salary}"
             )
         self._record(
             self.Promoted,
@@ -498,7 +491,7 @@ class Employee(SopAggregate):
         self._approved(evidence, "pay change", self.role_set.roles)
         self._same_currency(salary)
         if salary == self.salary:
-            raise SopRuleViolation("3.3.4", "a pay change names a new salary", str(self.salary))
+            raise SopRuleViolation(PAY_CHANGE_NAMES_NEW_SALARY, str(self.salary))
         self._record(
             self.PayChanged,
             evidence,
@@ -517,9 +510,7 @@ class Employee(SopAggregate):
         self._not_own(evidence, "3.1.4", "leaving")
         if last_day < self.start_date:
             raise SopRuleViolation(
-                "3.1.4",
-                "the last day is not before the start date",
-                f"started {self.start_date}, last day {last_day}",
+                LAST_DAY_NOT_BEFORE_START, f"started {self.start_date}, last day {last_day}"
             )
         self._record(self.Left, evidence, reason=reason, details=details, last_day=last_day)
 
@@ -528,9 +519,7 @@ class Employee(SopAggregate):
     def _ensure_active(self, code: str) -> None:
         if not self.is_active:
             raise SopRuleViolation(
-                code,
-                "nothing more is recorded for an employee who has left",
-                f"{self.name} left on {self.last_day}",
+                EMPLOYEE_LEFT, f"{self.name} left on {self.last_day}", at_step=code
             )
 
     def _not_own(self, evidence: Evidence, code: str, what: str) -> None:
@@ -566,17 +555,13 @@ class Employee(SopAggregate):
     def _same_currency(self, salary: Money) -> None:
         if salary.currency != self.salary.currency:
             raise SopRuleViolation(
-                "3.3.4",
-                "a salary is paid in the currency of the labour contract",
-                f"{salary.currency} instead of {self.salary.currency}",
+                SALARY_IN_CONTRACT_CURRENCY, f"{salary.currency} instead of {self.salary.currency}"
             )
 
-    def _within_employment(self, code: str, day: date, today: date, what: str) -> None:
+    def _within_employment(self, rule: SopRule, day: date, today: date) -> None:
         if day < self.start_date or day > today:
             raise SopRuleViolation(
-                code,
-                f"{what} is recorded once held, during employment",
-                f"held on {day}; employed since {self.start_date}, today is {today}",
+                rule, f"held on {day}; employed since {self.start_date}, today is {today}"
             )
 
 
@@ -603,10 +588,8 @@ def check_manager(code: str, employee_id: UUID | None, manager: Employee | None)
     if manager is None:
         return
     if manager.id == employee_id:
-        raise SopRuleViolation(code, "nobody manages themselves")
+        raise SopRuleViolation(NOBODY_MANAGES_THEMSELVES, at_step=code)
     if not manager.is_active:
         raise SopRuleViolation(
-            code,
-            "a manager is an active employee",
-            f"{manager.name} left on {manager.last_day}",
+            MANAGER_IS_ACTIVE, f"{manager.name} left on {manager.last_day}", at_step=code
         )

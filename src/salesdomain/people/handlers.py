@@ -24,6 +24,7 @@ from salesdomain.people.values import (
     TargetSubject,
     Training,
 )
+from salesdomain.rules.recruitment import EMPLOYEE_REGISTERED_ONCE
 
 _LONGEST_REPORTING_LINE = 50
 
@@ -192,7 +193,7 @@ def sign_labour_contract(cmd: c.SignLabourContract, uow: UnitOfWork) -> None:
 
 def _not_registered(uow: UnitOfWork, employee_id: UUID) -> None:
     if uow.find(Employee, employee_id) is not None:
-        raise SopRuleViolation("3.1.4", "an employee is registered once", str(employee_id))
+        raise SopRuleViolation(EMPLOYEE_REGISTERED_ONCE, str(employee_id))
 
 
 # ---- 3.1.4 Employees --------------------------------------------------------------------------

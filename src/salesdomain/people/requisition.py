@@ -15,6 +15,12 @@ from uuid import UUID
 from salesdomain.aggregate import Evidence, SopAggregate
 from salesdomain.errors import NotAuthorised, SopRuleViolation
 from salesdomain.people.values import HiringChannel, HiringChannels, JobProfile
+from salesdomain.rules.recruitment import (
+    CHANNELS_FOR_AGREED_NEED,
+    HIRING_NEED_AGREED_ONCE,
+    REQUISITION_CLOSED,
+    REQUISITION_WITHIN_HEADCOUNT,
+)
 from salesdomain.sop import Role
 
 SALES_HEAD = Role.SALES_DIRECTOR
@@ -110,25 +116,20 @@ class Requisition(SopAggregate):
                 "is not the sales head: hiring needs are agreed with the sales director",
             )
         if self.agreed:
-            raise SopRuleViolation("3.1.1", "a hiring need is agreed once", self.profile.position)
+            raise SopRuleViolation(HIRING_NEED_AGREED_ONCE, self.profile.position)
         self._record(self.Agreed, evidence, comments=comments)
 
     def choose_channels(self, evidence: Evidence, channels: HiringChannels) -> None:
         self.ensure_open("3.1.2")
         if not self.agreed:
-            raise SopRuleViolation(
-                "3.1.2",
-                "channels are chosen for a hiring need agreed with the sales head (3.1.1)",
-                self.profile.position,
-            )
+            raise SopRuleViolation(CHANNELS_FOR_AGREED_NEED, self.profile.position)
         self._record(self.ChannelsChosen, evidence, channels=channels)
 
     def fill(self, evidence: Evidence, *, candidate_id: UUID, employee_id: UUID) -> None:
         """One more position filled by a signed labour contract; closes when all are."""
         if self.filled >= self.headcount:
             raise SopRuleViolation(
-                "3.1.4",
-                "a requisition cannot hire more than its headcount",
+                REQUISITION_WITHIN_HEADCOUNT,
                 f"{self.filled} of {self.headcount} {self.profile.position} position(s) filled",
             )
         self.ensure_open("3.1.4")
@@ -162,7 +163,5 @@ class Requisition(SopAggregate):
     def ensure_open(self, code: str) -> None:
         if self.is_closed:
             raise SopRuleViolation(
-                code,
-                "nothing more is recorded on a closed requisition",
-                f"{self.profile.position}: {self.close_reason}",
+                REQUISITION_CLOSED, f"{self.profile.position}: {self.close_reason}", at_step=code
             )

@@ -18,6 +18,11 @@ from salesdomain.aggregate import Evidence, SopAggregate
 from salesdomain.errors import NotAuthorised, SopRuleViolation
 from salesdomain.people.employee import Employee
 from salesdomain.people.values import Period, TargetFigures, TargetSubject
+from salesdomain.rules.performance import (
+    REVISED_TARGET_CHANGES_FIGURES,
+    TARGETS_FOR_ACTIVE_STAFF,
+    TARGETS_FOR_CURRENT_OR_COMING_PERIOD,
+)
 from salesdomain.sop import Role
 
 TARGET_NAMESPACE = uuid5(NAMESPACE_URL, "salesdomain:sales-target")
@@ -74,8 +79,7 @@ class SalesTarget(SopAggregate):
         _may_set(evidence, subject, period, today)
         if employee is not None and not (employee.is_active and employee.roles & SALES_STAFF):
             raise SopRuleViolation(
-                "3.3.1",
-                "targets are set for active sales staff and teams",
+                TARGETS_FOR_ACTIVE_STAFF,
                 f"{employee.name} {'is not in sales' if employee.is_active else 'has left'}",
             )
         target_id = cls.id_for(subject, period)
@@ -92,9 +96,7 @@ class SalesTarget(SopAggregate):
     def revise(self, evidence: Evidence, figures: TargetFigures, *, today: date) -> None:
         _may_set(evidence, self.subject, self.period, today)
         if figures == self.figures:
-            raise SopRuleViolation(
-                "3.3.1", "a revised target changes the figures", f"{self.subject}, {self.period}"
-            )
+            raise SopRuleViolation(REVISED_TARGET_CHANGES_FIGURES, f"{self.subject}, {self.period}")
         self._record(self.Revised, evidence, figures=figures, previous=self.figures)
 
 
@@ -108,7 +110,5 @@ def _may_set(evidence: Evidence, subject: TargetSubject, period: Period, today: 
         raise NotAuthorised("3.3.1", str(actor), "may not set their own sales target")
     if period.end < today:
         raise SopRuleViolation(
-            "3.3.1",
-            "targets are set for the current or a coming period, not one that has ended",
-            f"{period} ended on {period.end}",
+            TARGETS_FOR_CURRENT_OR_COMING_PERIOD, f"{period} ended on {period.end}"
         )

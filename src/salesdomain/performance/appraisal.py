@@ -52,6 +52,22 @@ from salesdomain.performance.values import (
     Scores,
     SelfAssessment,
 )
+from salesdomain.rules.performance import (
+    ACTUALS_FOR_EVERY_INDICATOR,
+    APPRAISAL_AT_CYCLE_END,
+    APPRAISAL_FOLLOW_UP_AFTER_FINAL_SCORE,
+    APPRAISAL_STEPS_IN_ORDER,
+    APPRAISAL_USES_PERIOD_SCHEME,
+    APPRAISEE_HAS_MANAGER,
+    APPRAISEE_IS_CURRENT_EMPLOYEE,
+    BELOW_STANDARD_CLOSED_WITH_COACHING,
+    COACHING_REVIEW_AHEAD,
+    FEEDBACK_INTERVIEW_RECORDED_ONCE_HELD,
+    IMPROVEMENT_GOALS_AHEAD,
+    NO_REWARD_BELOW_STANDARD,
+    SCORES_FOR_EVERY_INDICATOR,
+)
+from salesdomain.rules.rule import SopRule
 from salesdomain.sop import Role
 
 APPRAISAL_NAMESPACE = uuid5(NAMESPACE_URL, "salesdomain:appraisal")
@@ -78,10 +94,6 @@ _NEXT = {
     AppraisalStage.FINALISED: "incentives, coaching, close",
     AppraisalStage.CLOSED: "nothing: the appraisal is closed",
 }
-_IN_ORDER = (
-    "an appraisal's steps are taken in order: actual figures, self-assessment, supervisor's "
-    "scores, feedback interview, improvement plan, final score, close"
-)
 
 
 class Appraisal(SopAggregate):
@@ -232,25 +244,13 @@ class Appraisal(SopAggregate):
                 "3.3.3", str(actor), "opens appraisals only as HR or as the employee's manager"
             )
         if not employee.is_active:
-            raise SopRuleViolation("3.3.3", "only a current employee is appraised", employee.name)
+            raise SopRuleViolation(APPRAISEE_IS_CURRENT_EMPLOYEE, employee.name)
         if employee.manager_id is None:
-            raise SopRuleViolation(
-                "3.3.3",
-                "the supervisor scores the appraisal: the employee needs a manager on record",
-                employee.name,
-            )
+            raise SopRuleViolation(APPRAISEE_HAS_MANAGER, employee.name)
         if today <= period.end:
-            raise SopRuleViolation(
-                "3.3.3",
-                "an appraisal is made at cycle end",
-                f"{period} ends on {period.end}",
-            )
+            raise SopRuleViolation(APPRAISAL_AT_CYCLE_END, f"{period} ends on {period.end}")
         if scheme is None:
-            raise SopRuleViolation(
-                "3.3.3",
-                "an appraisal uses the KPI scheme of its cycle and period: define it first (3.3.1)",
-                f"there is no scheme for {period}",
-            )
+            raise SopRuleViolation(APPRAISAL_USES_PERIOD_SCHEME, f"there is no scheme for {period}")
         return cls._start(
             cls.Opened,
             evidence,
@@ -269,7 +269,7 @@ class Appraisal(SopAggregate):
     def record_actuals(self, evidence: Evidence, actuals: Actuals) -> None:
         self._not_the_appraisee(evidence, "3.3.3")
         self._expect(AppraisalStage.OPENED, "record the actual figures")
-        self._every_indicator(actuals.indicators, "an actual figure is recorded")
+        self._every_indicator(actuals.indicators, ACTUALS_FOR_EVERY_INDICATOR)
         self._record(self.ActualsRecorded, evidence, actuals=actuals)
 
     def self_assess(self, evidence: Evidence, assessment: SelfAssessment) -> None:
@@ -283,7 +283,7 @@ class Appraisal(SopAggregate):
     def score(self, evidence: Evidence, scores: Scores, *, manager_id: UUID | None) -> None:
         self._by_the_manager(evidence, manager_id, "scores")
         self._expect(AppraisalStage.SELF_ASSESSED, "score")
-        self._every_indicator(scores.indicators, "the supervisor scores")
+        self._every_indicator(scores.indicators, SCORES_FOR_EVERY_INDICATOR)
         self._record(self.SupervisorScored, evidence, scores=scores)
 
     def hold_interview(
@@ -298,8 +298,7 @@ class Appraisal(SopAggregate):
         self._expect(AppraisalStage.SCORED, "hold the feedback interview")
         if interview.held_on > today:
             raise SopRuleViolation(
-                "3.3.3",
-                "a feedback interview is recorded once it has been held",
+                FEEDBACK_INTERVIEW_RECORDED_ONCE_HELD,
                 f"held on {interview.held_on}, today is {today}",
             )
         self._record(self.FeedbackInterviewHeld, evidence, interview=interview)
@@ -317,9 +316,7 @@ class Appraisal(SopAggregate):
         self._expect(AppraisalStage.INTERVIEWED, "agree the improvement plan")
         past = [goal.description for goal in plan.goals if goal.due_on < today]
         if past:
-            raise SopRuleViolation(
-                "3.3.3", "the goals of an improvement plan lie ahead", "; ".join(past)
-            )
+            raise SopRuleViolation(IMPROVEMENT_GOALS_AHEAD, "; ".join(past))
         self._record(self.ImprovementPlanAgreed, evidence, plan=plan)
 
     def finalise(
@@ -380,12 +377,7 @@ class Appraisal(SopAggregate):
             )
         band = self._finalised("3.3.4", "decide an incentive")
         if band.is_below_standard and incentive.is_reward:
-            raise SopRuleViolation(
-                "3.3.4",
-                "a result below standard earns no bonus, pay rise, promotion or recognition; "
-                "it calls for coaching and training",
-                f"final score {self.final_score}",
-            )
+            raise SopRuleViolation(NO_REWARD_BELOW_STANDARD, f"final score {self.final_score}")
         assert self.final_score is not None
         self._record(
             self.IncentiveDecided,
@@ -401,9 +393,7 @@ class Appraisal(SopAggregate):
         self._not_the_appraisee(evidence, "3.3.4")
         self._finalised("3.3.4", "plan coaching")
         if plan.review_on < today:
-            raise SopRuleViolation(
-                "3.3.4", "a coaching plan's review lies ahead", f"review on {plan.review_on}"
-            )
+            raise SopRuleViolation(COACHING_REVIEW_AHEAD, f"review on {plan.review_on}")
         self._record(self.CoachingPlanned, evidence, employee_id=self.employee_id, plan=plan)
 
     def close(self, evidence: Evidence, *, manager_id: UUID | None, today: date) -> None:
@@ -411,9 +401,7 @@ class Appraisal(SopAggregate):
         band = self._finalised("3.3.3", "close")
         if band.is_below_standard and self.coaching is None:
             raise SopRuleViolation(
-                "3.3.4",
-                "a result below standard is closed only with a coaching plan",
-                f"final score {self.final_score}",
+                BELOW_STANDARD_CLOSED_WITH_COACHING, f"final score {self.final_score}"
             )
         assert self.final_score is not None
         self._record(
@@ -434,31 +422,25 @@ class Appraisal(SopAggregate):
     def _expect(self, stage: AppraisalStage, doing: str) -> None:
         if self.stage is not stage:
             raise SopRuleViolation(
-                "3.3.3",
-                _IN_ORDER,
+                APPRAISAL_STEPS_IN_ORDER,
                 f"cannot {doing} when {self.stage.value}; next: {_NEXT[self.stage]}",
             )
 
     def _finalised(self, code: str, doing: str) -> RatingBand:
         if self.stage is not AppraisalStage.FINALISED or self.rating_band is None:
             raise SopRuleViolation(
-                code,
-                "incentives, coaching and closing follow the final score, before the "
-                "appraisal is closed",
+                APPRAISAL_FOLLOW_UP_AFTER_FINAL_SCORE,
                 f"cannot {doing} when {self.stage.value}",
+                at_step=code,
             )
         return self.rating_band
 
-    def _every_indicator(self, given: frozenset[Indicator], what: str) -> None:
+    def _every_indicator(self, given: frozenset[Indicator], rule: SopRule) -> None:
         expected = self.specs.indicators
         if given != expected:
             missing = ", ".join(sorted(i.label for i in expected - given)) or "none"
             extra = ", ".join(sorted(i.label for i in given - expected)) or "none"
-            raise SopRuleViolation(
-                "3.3.3",
-                f"{what} for every indicator of the KPI scheme, and only for those",
-                f"missing: {missing}; not in the scheme: {extra}",
-            )
+            raise SopRuleViolation(rule, f"missing: {missing}; not in the scheme: {extra}")
 
     def _not_the_appraisee(self, evidence: Evidence, code: str) -> None:
         if evidence.actor.employee_id == self.employee_id:

@@ -17,6 +17,7 @@ from salesdomain.aggregate import Evidence, SopAggregate
 from salesdomain.errors import NotAuthorised, SopRuleViolation
 from salesdomain.performance.policy import PerformancePolicy
 from salesdomain.performance.values import AppraisalIds, Cycle
+from salesdomain.rules.performance import ESCALATION_RESOLVED_ONCE
 
 ESCALATION_NAMESPACE = uuid5(NAMESPACE_URL, "salesdomain:escalation")
 
@@ -96,7 +97,7 @@ class Escalation(SopAggregate):
                 + ", ".join(sorted(r.label for r in policy.escalation_handlers)),
             )
         if self.resolved:
-            raise SopRuleViolation("3.3.4", "an escalation is resolved once")
+            raise SopRuleViolation(ESCALATION_RESOLVED_ONCE)
         self._record(
             self.Resolved,
             evidence,

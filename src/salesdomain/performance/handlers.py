@@ -21,6 +21,7 @@ from salesdomain.performance.values import (
     Minutes,
     Scores,
 )
+from salesdomain.rules.performance import APPRAISED_ONCE_PER_PERIOD, ONE_KPI_SCHEME_PER_PERIOD
 
 
 def _manager_of(uow: UnitOfWork, employee_id: UUID) -> UUID | None:
@@ -36,8 +37,7 @@ def define_kpi_scheme(cmd: c.DefineKpiScheme, uow: UnitOfWork) -> None:
     existing = uow.find(KpiScheme, KpiScheme.id_for(cmd.period))
     if existing is not None:
         raise SopRuleViolation(
-            "3.3.1",
-            "one KPI scheme per cycle and period",
+            ONE_KPI_SCHEME_PER_PERIOD,
             f"'{existing.title}' is the scheme for {cmd.period}; revise it instead",
         )
     uow.add(
@@ -107,8 +107,7 @@ def open_appraisal(cmd: c.OpenAppraisal, uow: UnitOfWork) -> None:
     existing = uow.find(Appraisal, Appraisal.id_for(employee.id, cmd.period))
     if existing is not None:
         raise SopRuleViolation(
-            "3.3.3",
-            "an employee is appraised once per period",
+            APPRAISED_ONCE_PER_PERIOD,
             f"{employee.name} already has the appraisal {existing.id} for {cmd.period}",
         )
     scheme = uow.find(KpiScheme, KpiScheme.id_for(cmd.period))

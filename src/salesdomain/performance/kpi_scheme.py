@@ -16,6 +16,11 @@ from salesdomain.errors import SopRuleViolation
 from salesdomain.people.values import Period
 from salesdomain.performance.policy import PerformancePolicy
 from salesdomain.performance.values import Cycle, KpiSpecs, cycle_of
+from salesdomain.rules.performance import (
+    KPI_SCHEME_FIXED_ONCE_USED,
+    KPI_WEIGHTING_BY_CYCLE,
+    KPI_WEIGHTS_SUM_TO_WHOLE,
+)
 
 SCHEME_NAMESPACE = uuid5(NAMESPACE_URL, "salesdomain:kpi-scheme")
 
@@ -99,8 +104,7 @@ class KpiScheme(SopAggregate):
     ) -> None:
         if self.locked_by is not None:
             raise SopRuleViolation(
-                "3.3.1",
-                "a KPI scheme is fixed once an appraisal uses it",
+                KPI_SCHEME_FIXED_ONCE_USED,
                 f"appraisal {self.locked_by} uses the scheme for {self.period}",
             )
         _check_weights(specs, self.cycle, policy)
@@ -117,14 +121,11 @@ class KpiScheme(SopAggregate):
 def _check_weights(specs: KpiSpecs, cycle: Cycle, policy: PerformancePolicy) -> None:
     total = specs.total_weight
     if total != 1:
-        raise SopRuleViolation(
-            "3.3.1", "the weights of the indicators sum to 100%", f"they sum to {total * 100}%"
-        )
+        raise SopRuleViolation(KPI_WEIGHTS_SUM_TO_WHOLE, f"they sum to {total * 100}%")
     weighting = policy.cycle_weighting[cycle]
     weight = specs.weight_of(weighting.groups)
     if weight < weighting.at_least:
         raise SopRuleViolation(
-            "3.3.2",
-            f"in a {cycle.value} scheme {weighting.describe()}",
-            f"they weigh {weight * 100}%",
+            KPI_WEIGHTING_BY_CYCLE,
+            f"in a {cycle.value} scheme {weighting.describe()}; they weigh {weight * 100}%",
         )

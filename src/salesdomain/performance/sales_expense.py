@@ -14,6 +14,7 @@ from uuid import UUID
 from salesdomain.aggregate import Evidence, SopAggregate
 from salesdomain.errors import NotAuthorised, SopRuleViolation
 from salesdomain.performance.values import ExpenseCategory
+from salesdomain.rules.performance import EXPENSE_DECIDED_ONCE, EXPENSE_RECORDED_ONCE_INCURRED
 from salesdomain.values import Money
 
 
@@ -74,9 +75,7 @@ class SalesExpense(SopAggregate):
     ) -> SalesExpense:
         if incurred_on > today:
             raise SopRuleViolation(
-                "3.3.1",
-                "an expense is recorded once it has been incurred",
-                f"incurred on {incurred_on}, today is {today}",
+                EXPENSE_RECORDED_ONCE_INCURRED, f"incurred on {incurred_on}, today is {today}"
             )
         return cls._start(
             cls.Recorded,
@@ -115,7 +114,6 @@ class SalesExpense(SopAggregate):
             )
         if self.approved is not None:
             raise SopRuleViolation(
-                "3.3.1",
-                "an expense is approved or rejected once",
+                EXPENSE_DECIDED_ONCE,
                 "it was already " + ("approved" if self.approved else "rejected"),
             )

@@ -23,6 +23,12 @@ from salesdomain.performance.values import (
     MeetingKind,
     Minutes,
 )
+from salesdomain.rules.teamwork import (
+    ACTION_ITEM_COMPLETED_ONCE,
+    ACTION_ITEM_DUE_AFTER_AGREED,
+    ONLY_AGREED_ACTION_ITEM_COMPLETED,
+    TEAM_MEETING_RECORDED_ONCE_HELD,
+)
 
 
 @dataclass(frozen=True)
@@ -100,9 +106,7 @@ class TeamMeeting(SopAggregate):
     ) -> TeamMeeting:
         if held_on > today:
             raise SopRuleViolation(
-                "3.4.2",
-                "a team meeting is recorded once it has been held",
-                f"held on {held_on}, today is {today}",
+                TEAM_MEETING_RECORDED_ONCE_HELD, f"held on {held_on}, today is {today}"
             )
         for item in action_items.items:
             _due_after(item, held_on, "3.4.3" if item.handoff else "3.4.2")
@@ -139,9 +143,7 @@ class TeamMeeting(SopAggregate):
         self, evidence: Evidence, *, item_number: int, outcome: str, today: date
     ) -> None:
         if not 1 <= item_number <= len(self.items):
-            raise SopRuleViolation(
-                "3.4.2", "only an agreed action item can be completed", f"no item {item_number}"
-            )
+            raise SopRuleViolation(ONLY_AGREED_ACTION_ITEM_COMPLETED, f"no item {item_number}")
         found = self.items[item_number - 1]
         actor = evidence.actor
         if actor.employee_id not in (found.item.owner_id, self.chair_id):
@@ -152,7 +154,7 @@ class TeamMeeting(SopAggregate):
             )
         if found.done:
             raise SopRuleViolation(
-                found.sop_step, "an action item is completed once", f"item {item_number}"
+                ACTION_ITEM_COMPLETED_ONCE, f"item {item_number}", at_step=found.sop_step
             )
         self._record(
             self.ActionItemCompleted,
@@ -169,7 +171,5 @@ class TeamMeeting(SopAggregate):
 def _due_after(item: ActionItem, earliest: date, code: str) -> None:
     if item.due_on < earliest:
         raise SopRuleViolation(
-            code,
-            "an action item is due on or after the day it is agreed",
-            f"'{item.description}' due {item.due_on}",
+            ACTION_ITEM_DUE_AFTER_AGREED, f"'{item.description}' due {item.due_on}", at_step=code
         )

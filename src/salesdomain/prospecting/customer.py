@@ -23,6 +23,13 @@ from salesdomain.prospecting.values import (
     customer_key,
     name_claim_id_for,
 )
+from salesdomain.rules.customer_development import (
+    CONTACT_PERSON_RECORDED_ONCE,
+    PROSPECT_DISQUALIFIED_ONCE,
+    PROSPECT_QUALIFIED_AFTER_ASSESSMENT,
+    PROSPECT_QUALIFIED_ONCE,
+)
+from salesdomain.rules.data import CONTACT_FORGOTTEN_ONCE, ONLY_CUSTOMERS_CONTACT_FORGOTTEN
 
 
 class Customer(SopAggregate):
@@ -179,8 +186,7 @@ class Customer(SopAggregate):
         known = (p for p in self.contacts if not p.erased)
         if any(p.name.casefold() == person.name.casefold() for p in known):
             raise SopRuleViolation(
-                "2.1.2",
-                "a contact person is recorded once per customer",
+                CONTACT_PERSON_RECORDED_ONCE,
                 f"{person.name} is already a contact of {self.company_name}",
             )
         subject = contact_subject_id(self.id, len(self.contacts))
@@ -194,15 +200,12 @@ class Customer(SopAggregate):
         person = next((p for p in self.contacts if p.subject_id == subject_id), None)
         if person is None:
             raise SopRuleViolation(
-                "4.1.2",
-                "only a contact person of the customer can be forgotten",
+                ONLY_CUSTOMERS_CONTACT_FORGOTTEN,
                 f"{subject_id} is not a contact person of {self.company_name}",
             )
         if person.erased:
             raise SopRuleViolation(
-                "4.1.2",
-                "a contact person's personal data is forgotten once",
-                f"{subject_id} of {self.company_name} was already forgotten",
+                CONTACT_FORGOTTEN_ONCE, f"{subject_id} of {self.company_name} was already forgotten"
             )
         self._record(
             self.ContactPersonForgotten,
@@ -217,19 +220,14 @@ class Customer(SopAggregate):
 
     def qualify(self, evidence: Evidence, reason: str) -> None:
         if self.qualified is True:
-            raise SopRuleViolation("2.1.2", "a prospect is qualified once", self.company_name)
+            raise SopRuleViolation(PROSPECT_QUALIFIED_ONCE, self.company_name)
         if self.assessment is None:
-            raise SopRuleViolation(
-                "2.1.2",
-                "a prospect is qualified only after its need intent, purchasing power and "
-                "decision process have been assessed",
-                self.company_name,
-            )
+            raise SopRuleViolation(PROSPECT_QUALIFIED_AFTER_ASSESSMENT, self.company_name)
         self._record(self.Qualified, evidence, reason=reason)
 
     def disqualify(self, evidence: Evidence, reason: str) -> None:
         if self.qualified is False:
-            raise SopRuleViolation("2.1.2", "a prospect is disqualified once", self.company_name)
+            raise SopRuleViolation(PROSPECT_DISQUALIFIED_ONCE, self.company_name)
         self._record(self.Disqualified, evidence, reason=reason)
 
     @property

@@ -13,6 +13,10 @@ from salesdomain.prospecting.values import (
     Findings,
     ResearchSubject,
 )
+from salesdomain.rules.customer_development import (
+    COMPETITOR_PRICE_RECORDED_ONCE,
+    RESEARCH_NOTE_RECORDS_MARKET_INFORMATION,
+)
 
 
 class MarketResearch(SopAggregate):
@@ -56,10 +60,7 @@ class MarketResearch(SopAggregate):
     ) -> MarketResearch:
         if findings.is_empty and not competitor_prices.prices:
             raise SopRuleViolation(
-                "2.1.1",
-                "a research note records market information: trends, competitors, demand, "
-                "policy changes or competitor prices",
-                f"the note on {subject} has none",
+                RESEARCH_NOTE_RECORDS_MARKET_INFORMATION, f"the note on {subject} has none"
             )
         return cls._start(
             cls.Recorded,
@@ -74,8 +75,7 @@ class MarketResearch(SopAggregate):
     def add_competitor_price(self, evidence: Evidence, price: CompetitorPrice) -> None:
         if price in self.competitor_prices:
             raise SopRuleViolation(
-                "2.1.1",
-                "a competitor price is recorded once",
+                COMPETITOR_PRICE_RECORDED_ONCE,
                 f"{price.competitor} {price.product_code} on {price.observed_on}",
             )
         self._record(self.CompetitorPriceAdded, evidence, price=price)

@@ -1,0 +1,48 @@
+"""SOP 2.1 Customer development: market research, prospect screening, first contact."""
+
+from salesdomain.rules.rule import SopRule
+
+SECTION = "2.1"
+
+# 2.1.1 Market research
+RESEARCH_NOTE_RECORDS_MARKET_INFORMATION = SopRule(
+    "research_note_records_market_information",
+    "2.1.1",
+    "a research note records market information: trends, competitors, demand, policy changes "
+    "or competitor prices",
+)
+COMPETITOR_PRICE_RECORDED_ONCE = SopRule(
+    "competitor_price_recorded_once", "2.1.1", "a competitor price is recorded once"
+)
+
+# 2.1.2 Prospect screening
+COMPANY_REGISTERED_ONCE = SopRule(
+    "company_registered_once", "2.1.2", "the same company must not be registered twice"
+)
+CONTACT_PERSON_RECORDED_ONCE = SopRule(
+    "contact_person_recorded_once", "2.1.2", "a contact person is recorded once per customer"
+)
+PROSPECT_QUALIFIED_ONCE = SopRule(
+    "prospect_qualified_once", "2.1.2", "a prospect is qualified once"
+)
+PROSPECT_QUALIFIED_AFTER_ASSESSMENT = SopRule(
+    "prospect_qualified_after_assessment",
+    "2.1.2",
+    "a prospect is qualified only after its need intent, purchasing power and decision "
+    "process have been assessed",
+)
+PROSPECT_DISQUALIFIED_ONCE = SopRule(
+    "prospect_disqualified_once", "2.1.2", "a prospect is disqualified once"
+)
+
+# 2.1.3 Contact and communication
+OPPORTUNITY_FOR_QUALIFIED_PROSPECT = SopRule(
+    "opportunity_for_qualified_prospect",
+    "2.1.3",
+    "an opportunity is opened only for a qualified prospect",
+)
+OPPORTUNITY_CLOSES_TODAY_OR_LATER = SopRule(
+    "opportunity_closes_today_or_later",
+    "2.1.3",
+    "a new opportunity is expected to close today or later",
+)

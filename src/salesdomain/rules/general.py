@@ -1,0 +1,18 @@
+"""SOP 1 General principles, and the rules that hold at every step of a chapter."""
+
+from salesdomain.rules.rule import SopRule
+
+SECTION = ""
+"""Chapter headings only ("1", "2", "3", "4")."""
+
+ROLE_MAY_DO_THE_STEP = SopRule(
+    "role_may_do_the_step", "1", "every step is done under a role the SOP gives that step"
+)
+OPPORTUNITY_CLOSED = SopRule(
+    "opportunity_closed", "2", "nothing more is recorded on an opportunity that is won or lost"
+)
+EMPLOYEE_LEFT = SopRule(
+    "employee_left", "3", "nothing more is recorded for an employee who has left"
+)
+NOBODY_MANAGES_THEMSELVES = SopRule("nobody_manages_themselves", "3", "nobody manages themselves")
+MANAGER_IS_ACTIVE = SopRule("manager_is_active", "3", "a manager is an active employee")

@@ -1,0 +1,27 @@
+"""SOP 3.4 Teamwork and communication: team meetings and cross-department hand-offs."""
+
+from salesdomain.rules.rule import SopRule
+
+SECTION = "3.4"
+
+ACTION_ITEM_DUE_AFTER_AGREED = SopRule(
+    "action_item_due_after_agreed",
+    "3.4",
+    "an action item is due on or after the day it is agreed",
+)
+ACTION_ITEM_COMPLETED_ONCE = SopRule(
+    "action_item_completed_once", "3.4", "an action item is completed once"
+)
+
+# 3.4.2 Team meetings
+TEAM_MEETING_RECORDED_ONCE_HELD = SopRule(
+    "team_meeting_recorded_once_held", "3.4.2", "a team meeting is recorded once it has been held"
+)
+ONLY_AGREED_ACTION_ITEM_COMPLETED = SopRule(
+    "only_agreed_action_item_completed", "3.4.2", "only an agreed action item can be completed"
+)
+ACTION_ITEM_ON_TIME = SopRule(
+    "action_item_on_time",
+    "3.4.2",
+    "a meeting's action item or hand-off is completed by its due date",
+)
