@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from salesdomain.projections.changes import RowChange
-from salesdomain.projections.kpi.handlers import _HANDLERS
-from salesdomain.projections.projection import Projection, event_name
+from salesdomain.projections.kpi.handlers import HANDLERS
+from salesdomain.projections.projection import Projection
 from salesdomain.projections.types import UtcDateTime, figure
 from sqlalchemy import (
     Boolean,
@@ -150,5 +150,4 @@ class Kpi(Projection):
         }
 
     def changes(self, event: Any, position: int) -> list[RowChange]:
-        handler = _HANDLERS.get(event_name(event))
-        return [] if handler is None else handler(event, position)
+        return HANDLERS.changes(event, position)
