@@ -14,6 +14,8 @@ class Projection(ABC):
 
     ``changes`` must be a pure function of the event (and its log position): no
     database, no clock, no aggregate loading; everything it needs is on the event.
+    A projection that reads some events registers a handler per event class
+    (``salesdomain.projections.dispatch.Handlers``) and returns ``handlers.changes``.
     """
 
     name: ClassVar[str]
@@ -30,5 +32,7 @@ class Projection(ABC):
 
 
 def event_name(event: Any) -> str:
-    """``Aggregate.Event`` name of a domain event, e.g. ``Opportunity.QuoteIssued``."""
+    """``Aggregate.Event`` name of a domain event, e.g. ``Opportunity.QuoteIssued``: for
+    what people read (the audit trail's columns, a stopped view's message); views
+    choose what to do with an event by its class, never by this name."""
     return type(event).__qualname__
