@@ -54,7 +54,7 @@ const Charts = (() => {
         fill: COLOURS[0], "fill-opacity": 1 - i * 0.1, "data-value": s.reached,
         "data-stage": s.stage, class: "funnel-step" });
       svg.appendChild(title(rect, `${s.stage}: ${s.reached}`));
-      const conv = s.conversion_from_previous === null ? "" : ` (${pct(s.conversion_from_previous)})`;
+      const conv = s.stage_conversion === null ? "" : ` (${pct(s.stage_conversion)})`;
       svg.appendChild(el("text", { x: 0, y: y + row / 2 }, `${s.stage.replaceAll("_", " ")}`));
       svg.appendChild(el("text", { x: 130, y: y + row / 2 }, `${s.reached}${conv}`));
     });
