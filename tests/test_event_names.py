@@ -38,8 +38,9 @@ def _names_in_text(text: str, aggregates: set[str]) -> Iterator[str]:
 
 
 def _is_type_field(node: ast.expr) -> bool:
+    """``x.event_type``, ``x["event_type"]`` (and aggregate types), ``type(x).__name__``."""
     if isinstance(node, ast.Attribute):
-        return node.attr in _TYPE_FIELDS
+        return node.attr in _TYPE_FIELDS or node.attr in ("__name__", "__qualname__")
     if isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Constant):
         return node.slice.value in _TYPE_FIELDS
     return False
@@ -111,6 +112,7 @@ KNOWN = "Order.Completed"
 UNKNOWN = "Order.Finished"
 imported = [r for r in rows if r["event_type"] == "Imported"]
 late = row.event_type in ("Responded",)  # after ServiceCase.Answered
+done = [e for e in events if type(e).__name__ == "Resolved"]
 '''
     assert sorted(offences(source, "x.py", events, aggregates)) == [
         "x.py: a comment names ServiceCase.Answered",
@@ -118,6 +120,7 @@ late = row.event_type in ("Responded",)  # after ServiceCase.Answered
         "x.py:4 names Order.Finished",
         "x.py:5 compares an event's type with a string",
         "x.py:6 compares an event's type with a string",
+        "x.py:7 compares an event's type with a string",
     ]
 
 
