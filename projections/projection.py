@@ -27,7 +27,7 @@ class Projection(ABC):
         ``prefix``; return them by logical name."""
 
     @abstractmethod
-    def changes(self, event: Any, position: int) -> list[RowChange]:
+    def changes(self, event: object, position: int) -> list[RowChange]:
         """The row changes one event makes (an empty list for events it ignores)."""
 
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from salesdomain.projections.changes import RowChange
 from salesdomain.projections.kpi.handlers import HANDLERS
 from salesdomain.projections.projection import Projection
@@ -149,5 +147,5 @@ class Kpi(Projection):
             "expenses": expenses,
         }
 
-    def changes(self, event: Any, position: int) -> list[RowChange]:
+    def changes(self, event: object, position: int) -> list[RowChange]:
         return HANDLERS.changes(event, position)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from salesdomain.projections.changes import RowChange
 from salesdomain.projections.operations.handlers import HANDLERS
 from salesdomain.projections.projection import Projection
@@ -125,5 +123,5 @@ class Operations(Projection):
             "responses": responses,
         }
 
-    def changes(self, event: Any, position: int) -> list[RowChange]:
+    def changes(self, event: object, position: int) -> list[RowChange]:
         return HANDLERS.changes(event, position)
