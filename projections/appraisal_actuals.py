@@ -29,7 +29,7 @@ def appraisal_actuals(
     currency: str | None = None,
 ) -> tuple[Actual, ...]:
     """One ``Actual`` per indicator, from the KPI tables for ``period``; an indicator
-    with no figure in the period (e.g. a conversion rate with nothing closed) is 0 and
+    with no figure in the period (e.g. a win rate with nothing closed) is 0 and
     says so in its source."""
     figures: dict[str, Any] = kpi_for_employee(
         engine, tables, employee_id, period.start, period.end, currency=currency

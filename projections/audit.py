@@ -15,8 +15,9 @@ from salesdomain.projections.types import UtcDateTime
 from sqlalchemy import Column, Index, Integer, MetaData, String, Table, Text, select
 from sqlalchemy.engine import Engine
 
+from salesdomain.aggregate import SopAggregate
 from salesdomain.narrative import describe
-from salesdomain.personal import erase, mentions_erased, subjects_in
+from salesdomain.personal import PersonalDataForgotten, erase, mentions_erased, subjects_in
 from salesdomain.sop import CATALOGUE
 
 
@@ -66,10 +67,11 @@ class AuditTrail(Projection):
             Index(f"{prefix}by_{column}", entries.c[column])
         return {"entries": entries}
 
-    def changes(self, event: Any, position: int) -> list[RowChange]:
-        sop_step = getattr(event, "sop_step", None)
-        if sop_step is None:
+    def changes(self, event: object, position: int) -> list[RowChange]:
+        """Every event of the SOP's aggregates, whatever its class: one entry each."""
+        if not isinstance(event, SopAggregate.Event):
             return []
+        sop_step = event.sop_step
         aggregate_type, _, name = event_name(event).partition(".")
         changes: list[RowChange] = [
             Insert(
@@ -94,14 +96,14 @@ class AuditTrail(Projection):
                 },
             )
         ]
-        if getattr(type(event), "FORGETS_PERSONAL_DATA", False):
+        if isinstance(event, PersonalDataForgotten):
             changes.append(
                 Update("entries", {"data_subject": str(event.subject_id)}, {"description": None})
             )
         return changes
 
 
-def _descriptions(event: Any) -> dict[str, str | None]:
+def _descriptions(event: SopAggregate.Event) -> dict[str, str | None]:
     """The description, and where it shows personal data, the same without it."""
     full = describe(event)
     subjects = subjects_in(event)

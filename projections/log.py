@@ -6,8 +6,10 @@ from collections.abc import Sequence
 from typing import Any
 
 from salesdomain.application import SalesApplication
+from salesdomain.command_record import CommandRecord
 
-SKIPPED_TOPIC = "salesdomain:CommandRecord."
+SKIPPED_TOPIC = f"{CommandRecord.TOPIC}."
+"""The topics of the command records' events (not domain events: no view reads them)."""
 
 
 class ApplicationLog:

@@ -14,6 +14,8 @@ class Projection(ABC):
 
     ``changes`` must be a pure function of the event (and its log position): no
     database, no clock, no aggregate loading; everything it needs is on the event.
+    A projection that reads some events registers a handler per event class
+    (``salesdomain.projections.dispatch.Handlers``) and returns ``handlers.changes``.
     """
 
     name: ClassVar[str]
@@ -25,10 +27,12 @@ class Projection(ABC):
         ``prefix``; return them by logical name."""
 
     @abstractmethod
-    def changes(self, event: Any, position: int) -> list[RowChange]:
+    def changes(self, event: object, position: int) -> list[RowChange]:
         """The row changes one event makes (an empty list for events it ignores)."""
 
 
 def event_name(event: Any) -> str:
-    """``Aggregate.Event`` name of a domain event, e.g. ``Opportunity.QuoteIssued``."""
+    """``Aggregate.Event`` name of a domain event, e.g. ``Opportunity.QuoteIssued``: for
+    what people read (the audit trail's columns, a stopped view's message); views
+    choose what to do with an event by its class, never by this name."""
     return type(event).__qualname__

@@ -50,4 +50,4 @@ def test_an_appraisals_actuals_are_the_kpi_tables_figures(app, views):
     ]
     assert recorded[Indicator.REVENUE] == row.revenue == 100_000
     assert recorded[Indicator.VISITS] == row.visits
-    assert recorded[Indicator.CONVERSION_RATE] == row.conversion_rate == 1
+    assert recorded[Indicator.CONVERSION_RATE] == row.win_rate == 1

@@ -144,7 +144,7 @@ def _check_figures(system: System, page: Any) -> None:
     runner = system.views.runner("pipeline")
     tables, now = runner.tables(), datetime.now(UTC)
     rows = pipeline_as_of(runner.engine, tables, system.app.policy.stage_probability, now)
-    reached = {step.stage.value: str(step.reached) for step in funnel(rows, runner.engine, tables)}
+    reached = {step.stage.value: str(step.reached) for step in funnel(rows)}
     drawn = {
         h.get_attribute("data-stage"): h.get_attribute("data-value")
         for h in page.query_selector_all("[data-chart=funnel] rect.funnel-step")

@@ -599,7 +599,7 @@ def test_growth_against_the_previous_period(kpi):
     assert (year.period, year.revenue, year.units) == ("2026", Decimal("184000.00"), Decimal(180))
 
 
-def test_by_rep_visits_conversion_and_customers(kpi):
+def test_by_rep_visits_win_rate_and_customers(kpi):
     april = by_label(table(kpi, by="rep"), "2026-04")
     alice, bob = april["Alice Rep"], april["Bob Rep"]
     assert (alice.revenue, alice.profit, alice.units) == (
@@ -612,13 +612,13 @@ def test_by_rep_visits_conversion_and_customers(kpi):
         Decimal("12000.00"),
         Decimal(20),
     )
-    assert (alice.visits, alice.won, alice.lost, alice.conversion_rate) == (
+    assert (alice.visits, alice.won, alice.lost, alice.win_rate) == (
         Decimal(1),
         Decimal(1),
         Decimal(0),
         Decimal("1.0000"),
     )
-    assert (bob.visits, bob.won, bob.lost, bob.conversion_rate) == (
+    assert (bob.visits, bob.won, bob.lost, bob.win_rate) == (
         Decimal(2),
         Decimal(1),
         Decimal(1),
@@ -632,7 +632,7 @@ def test_by_rep_visits_conversion_and_customers(kpi):
     assert (bob.new_customers, bob.repeat_customers) == (Decimal(1), Decimal(0))
     assert alice.group == str(ALICE.employee_id)
     total = by_label(table(kpi, by="total"), "2026-04")["Total"]
-    assert total.conversion_rate == Decimal("0.6667")  # 2 won of 3 closed
+    assert total.win_rate == Decimal("0.6667")  # 2 won of 3 closed
     assert (total.new_customers, total.repeat_customers, total.customers_served) == (
         Decimal(1),
         Decimal(1),
@@ -667,7 +667,7 @@ def test_by_region_industry_and_product(kpi):
         "East China": Decimal("60000.00"),
         "North China": Decimal("24000.00"),
     }
-    assert regions["North China"].conversion_rate == Decimal("0.5000")
+    assert regions["North China"].win_rate == Decimal("0.5000")
     assert regions["East China"].sales_expense is None
     industries = by_label(table(kpi, by="industry"), "2026-04")
     assert industries["Textiles"].new_customers == Decimal(1)
@@ -686,7 +686,7 @@ def test_by_region_industry_and_product(kpi):
         Decimal("6000.00"),
     )
     assert kit.customers_served == Decimal(2)
-    assert (kit.visits, kit.conversion_rate, kit.satisfaction) == (None, None, None)
+    assert (kit.visits, kit.win_rate, kit.satisfaction) == (None, None, None)
     march_kit = by_label(table(kpi, by="product"), "2026-03")["Retrofit kit (RK-3)"]
     assert kit.growth["revenue"] == Decimal("-0.2600")  # 74,000 against 100,000
     assert march_kit.new_customers == Decimal(1)
@@ -711,7 +711,7 @@ def test_an_employees_figures_for_an_appraisal(kpi):
     assert figures["units"] == Decimal(60)
     assert figures["profit"] == Decimal("26000.00")
     assert figures["visits"] == Decimal(1)
-    assert figures["conversion_rate"] == Decimal("1.0000")
+    assert figures["win_rate"] == figures["conversion_rate"] == Decimal("1.0000")
     assert figures["new_customers"] == Decimal(0)
     assert figures["loyalty"] == figures["repeat_customers"] == Decimal(1)
     assert figures["expense_control"] == Decimal("0.00")
@@ -719,7 +719,7 @@ def test_an_employees_figures_for_an_appraisal(kpi):
     bob = kpi_for_employee(
         kpi.engine, kpi.tables(), BOB.employee_id, date(2026, 3, 1), date(2026, 6, 30)
     )
-    assert (bob["revenue"], bob["conversion_rate"]) == (Decimal("24000.00"), Decimal("0.5000"))
+    assert (bob["revenue"], bob["win_rate"]) == (Decimal("24000.00"), Decimal("0.5000"))
 
 
 def test_a_team_change_moves_the_later_figures_to_the_new_team(app, views):

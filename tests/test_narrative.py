@@ -2,30 +2,12 @@
 
 from __future__ import annotations
 
-import salesdomain.application  # noqa: F401  (imports every area)
-from salesdomain.aggregate import SopAggregate
 from salesdomain.narrative import descriptions
-
-
-def _aggregates(base: type = SopAggregate) -> list[type]:
-    found = []
-    for sub in base.__subclasses__():
-        found.append(sub)
-        found.extend(_aggregates(sub))
-    return found
+from tests.event_classes import event_classes
 
 
 def _event_names() -> set[str]:
-    names = set()
-    for aggregate in _aggregates():
-        if aggregate.__module__.startswith("tests"):
-            continue
-        for value in vars(aggregate).values():
-            # "Event" is each aggregate's base; eventsourcing defines an unused "Created".
-            is_event = isinstance(value, type) and issubclass(value, SopAggregate.Event)
-            if is_event and value.__name__ not in ("Event", "Created"):
-                names.add(value.__qualname__)
-    return names
+    return set(event_classes())
 
 
 def test_every_event_is_described() -> None:

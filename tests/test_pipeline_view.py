@@ -123,6 +123,9 @@ def test_pipeline_as_it_stood_then_and_now(app, views):
     assert row.weighted_amount == Decimal("25000.00")  # 5% at contact
     assert forecast_by_month(then) == {("2026-05", "CNY"): Decimal("25000.00")}
     assert row.time_in_stage[Stage.CONTACT] > timedelta(0)
+    assert (row.closed_at, win_rate(then)) == (None, None)
+    # The funnel as it stood then: the stages reached later do not count yet.
+    assert [step.reached for step in funnel(then)] == [1, 0, 0, 0, 0, 0, 0]
 
 
 def test_the_open_pipeline_is_summed_per_currency_never_across(app, views):
@@ -143,7 +146,7 @@ def test_the_open_pipeline_is_summed_per_currency_never_across(app, views):
     assert summary.open_weighted == {"EUR": Decimal("50.00"), "USD": Decimal("50.00")}
 
 
-def test_funnel_counts_reaching_each_stage_and_conversion(app, views):
+def test_funnel_counts_reaching_each_stage_and_stage_conversion(app, views):
     won, early = uuid4(), uuid4()
     reg2 = b.register(name="Early Loss Ltd", reg="EARLY0001")
     _recorded(
@@ -159,10 +162,10 @@ def test_funnel_counts_reaching_each_stage_and_conversion(app, views):
     rows = pipeline_as_of(
         views, runner.tables(), app.policy.stage_probability, datetime(2027, 1, 1, tzinfo=UTC)
     )
-    steps = {step.stage: step for step in funnel(rows, views, runner.tables())}
+    steps = {step.stage: step for step in funnel(rows)}
     assert steps[Stage.CONTACT].reached == 2
     assert steps[Stage.NEEDS_ANALYSIS].reached == 1
-    assert steps[Stage.NEEDS_ANALYSIS].conversion_from_previous == Decimal("0.5000")
+    assert steps[Stage.NEEDS_ANALYSIS].stage_conversion == Decimal("0.5000")
     assert steps[Stage.WON].reached == 1
 
 

@@ -118,7 +118,7 @@ def test_pipeline_summary(demo: tuple[Web, Actor]) -> None:
     engine, tables = _view(web, "pipeline")
     rows = pipeline_as_of(engine, tables, web.system.app.policy.stage_probability, AT)
     summary = web.get("/views/pipeline/summary", manager, as_of=AT.isoformat()).json()
-    assert summary["funnel"] == _json(list[FunnelStep], funnel(rows, engine, tables))
+    assert summary["funnel"] == _json(list[FunnelStep], funnel(rows))
     total = sum(float(v["amount"]) for v in summary["value_by_stage_and_owner"])
     assert total == pytest.approx(float(sum(r.amount for r in rows)))
     assert summary["count"] == len(rows)

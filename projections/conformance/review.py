@@ -26,6 +26,7 @@ from salesdomain.projections.conformance.findings import (
 )
 from salesdomain.projections.conformance.policies import PolicyBook
 from salesdomain.projections.conformance.staff import Staff
+from salesdomain.projections.dispatch import ByEventClass
 
 from salesdomain.people.staff_register import StaffRegister
 from salesdomain.policy import SalesPolicy
@@ -34,7 +35,8 @@ Entry = tuple[int, Any]
 """A log position and its decoded event (``None`` for a command record)."""
 Handler = Callable[["Review", Any], None]
 
-HANDLERS: dict[type, list[Handler]] = {}
+HANDLERS = ByEventClass[Handler]()
+"""The rules' handlers by event class (``salesdomain.projections.dispatch``)."""
 EVERY_EVENT: list[Handler] = []
 
 
@@ -42,9 +44,7 @@ def on(*event_types: type) -> Callable[[Handler], Handler]:
     """Register a rule handler for events of exactly these types."""
 
     def register(handler: Handler) -> Handler:
-        for event_type in event_types:
-            HANDLERS.setdefault(event_type, []).append(handler)
-        return handler
+        return HANDLERS.add(event_types, handler)
 
     return register
 
@@ -216,7 +216,7 @@ def fold(review: Review, entry: Entry) -> Review:
     )
     for handler in EVERY_EVENT:
         handler(review, event)
-    for handler in HANDLERS.get(type(event), ()):
+    for handler in HANDLERS.of(event):
         handler(review, event)
     review.staff.evolve(event)
     if review.staff.is_founding(event):

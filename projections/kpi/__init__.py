@@ -47,7 +47,8 @@ measure (value)               from
 ``sales_expense`` is not a fact row: it is read from ``expenses`` (approved expenses,
 on the day they were incurred; ``SalesExpense.Approved`` does not carry that day).
 
-Figures (``kpi_table``, ``kpi_for_employee``) of a period and group:
+Figures (``kpi_table``, ``kpi_for_employee``) of a period and group, each defined once
+in docs/kpi.md:
 
 * sums of the facts above (money only in the report's currency);
 * ``customers_served``: distinct customers with an order completed in the period;
@@ -55,7 +56,7 @@ Figures (``kpi_table``, ``kpi_for_employee``) of a period and group:
   then log position) is in the period, credited to that order's owner;
 * ``repeat_customers`` (loyalty): customers whose **second** completed order (ever)
   is in the period;
-* ``conversion_rate``: won / (won + lost) of the opportunities closed in the period;
+* ``win_rate``: won / (won + lost) of the opportunities closed in the period;
 * ``sales_expense``: approved sales expenses incurred in the period;
 * ``satisfaction``: the average of the scores; ``service_on_time_rate``: on time /
   responses.

@@ -6,20 +6,30 @@ from __future__ import annotations
 from typing import Any
 
 from salesdomain.projections.changes import RowChange, Upsert
+from salesdomain.projections.dispatch import Handlers
 from salesdomain.projections.kpi.facts import _Facts, _record, _utc_day
 
+from salesdomain.aftersales.satisfaction_survey import SatisfactionSurvey
+from salesdomain.aftersales.service_case import ServiceCase
+from salesdomain.aftersales.service_visit import ServiceVisit
+from salesdomain.aggregate import SopAggregate
 
-def _acted(event: Any) -> Upsert:
+HANDLERS = Handlers[RowChange]()
+
+
+def _acted(event: SopAggregate.Event) -> Upsert:
     """The name the acting employee gave (for labels when there is no employee record)."""
     actor = event.actor
     return Upsert("people", {"employee_id": str(actor.employee_id)}, {"name": actor.name or None})
 
 
-def _feedback_received(event: Any, position: int) -> list[RowChange]:
+@HANDLERS.on(ServiceCase.FeedbackReceived)
+def _feedback_received(event: ServiceCase.FeedbackReceived, position: int) -> list[RowChange]:
     return [_record(event.originator_id, "service_case", customer_id=str(event.customer_id))]
 
 
-def _responded(event: Any, position: int) -> list[RowChange]:
+@HANDLERS.on(ServiceCase.Responded)
+def _responded(event: ServiceCase.Responded, position: int) -> list[RowChange]:
     facts = _Facts(event, position)
     common: dict[str, Any] = {
         "day": _utc_day(event.responded_at),
@@ -31,11 +41,13 @@ def _responded(event: Any, position: int) -> list[RowChange]:
     return [*facts.rows, _acted(event)]
 
 
-def _survey_started(event: Any, position: int) -> list[RowChange]:
+@HANDLERS.on(SatisfactionSurvey.Started)
+def _survey_started(event: SatisfactionSurvey.Started, position: int) -> list[RowChange]:
     return [_record(event.originator_id, "survey", customer_id=str(event.customer_id))]
 
 
-def _survey_response(event: Any, position: int) -> list[RowChange]:
+@HANDLERS.on(SatisfactionSurvey.ResponseRecorded)
+def _survey_response(event: SatisfactionSurvey.ResponseRecorded, position: int) -> list[RowChange]:
     facts = _Facts(event, position)
     facts.add(
         "satisfaction",
@@ -46,7 +58,8 @@ def _survey_response(event: Any, position: int) -> list[RowChange]:
     return facts.rows
 
 
-def _service_visit(event: Any, position: int) -> list[RowChange]:
+@HANDLERS.on(ServiceVisit.Recorded)
+def _service_visit(event: ServiceVisit.Recorded, position: int) -> list[RowChange]:
     facts = _Facts(event, position)
     facts.add(
         "satisfaction",

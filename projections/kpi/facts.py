@@ -6,11 +6,14 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
+from uuid import UUID
 
 from salesdomain.projections.changes import Insert, RowChange, Upsert
 
+from salesdomain.aggregate import SopAggregate
 
-def _id(value: Any) -> str | None:
+
+def _id(value: UUID | None) -> str | None:
     return None if value is None else str(value)
 
 
@@ -22,7 +25,7 @@ class _Facts:
     """Builds the fact rows of one event, numbered in order; every row has every column
     (so the runner sends a batch of facts as one ``executemany``)."""
 
-    def __init__(self, event: Any, position: int) -> None:
+    def __init__(self, event: SopAggregate.Event, position: int) -> None:
         self.event = event
         self.position = position
         self.rows: list[RowChange] = []
@@ -34,10 +37,10 @@ class _Facts:
         *,
         day: date,
         currency: str | None = None,
-        rep: Any = None,
-        customer: Any = None,
+        rep: UUID | None = None,
+        customer: UUID | None = None,
         product: str | None = None,
-        record: Any = None,
+        record: UUID | None = None,
         revision: int | None = None,
         amends: int | None = None,
     ) -> None:
@@ -63,7 +66,7 @@ class _Facts:
         )
 
 
-def _record(record_id: Any, kind: str, **values: Any) -> Upsert:
+def _record(record_id: UUID, kind: str, **values: Any) -> Upsert:
     row = {"kind": kind, "customer_id": None, "owner_id": None, "owner_name": None}
     row.update({"revision": None, **values})
     return Upsert("records", {"record_id": str(record_id)}, row)

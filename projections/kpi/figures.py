@@ -69,7 +69,7 @@ class _Tally:
             "visits": _plain(sums["visits"]),
             "won": _plain(won),
             "lost": _plain(lost),
-            "conversion_rate": _ratio(won, won + lost),
+            "win_rate": _ratio(won, won + lost),
             "sales_expense": sums["sales_expense"].quantize(_CENT),
             "satisfaction": (
                 (sum(self.scores, Decimal(0)) / len(self.scores)).quantize(_CENT)
@@ -108,7 +108,7 @@ def _growth(current: Decimal | None, previous: Decimal | None) -> Decimal | None
 @dataclass(frozen=True)
 class KpiRow:
     """The figures of one group in one period (``None``: not applicable, e.g. visits by
-    product, or no denominator, e.g. a conversion rate with nothing closed).
+    product, or no denominator, e.g. a win rate with nothing closed).
 
     ``growth`` is the relative change of each figure from the same group's previous
     period ((this - previous) / previous; ``None`` where the previous figure is zero or
@@ -133,7 +133,7 @@ class KpiRow:
     visits: Decimal | None
     won: Decimal | None
     lost: Decimal | None
-    conversion_rate: Decimal | None
+    win_rate: Decimal | None
     sales_expense: Decimal | None
     satisfaction: Decimal | None
     satisfaction_scores: Decimal | None

@@ -5,13 +5,22 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from decimal import Decimal
-from typing import Any
+from uuid import UUID
 
 from salesdomain.projections.changes import Insert, RowChange, Update, Upsert
+from salesdomain.projections.dispatch import Handlers
 from salesdomain.projections.kpi.facts import _id
 
+from salesdomain.people.employee import Employee
+from salesdomain.people.targets import SalesTarget
+from salesdomain.people.values import TargetFigures
+from salesdomain.performance.sales_expense import SalesExpense
 
-def _employee_joined(event: Any, position: int) -> list[RowChange]:
+HANDLERS = Handlers[RowChange]()
+
+
+@HANDLERS.on(Employee.Hired, Employee.Enrolled)
+def _employee_joined(event: Employee.Hired | Employee.Enrolled, position: int) -> list[RowChange]:
     employee_id = str(event.originator_id)
     return [
         Upsert(
@@ -37,7 +46,8 @@ def _employee_joined(event: Any, position: int) -> list[RowChange]:
     ]
 
 
-def _team_changed(event: Any, position: int) -> list[RowChange]:
+@HANDLERS.on(Employee.TeamChanged)
+def _team_changed(event: Employee.TeamChanged, position: int) -> list[RowChange]:
     employee_id = str(event.originator_id)
     return [
         Update("employees", {"employee_id": employee_id}, {"team": event.team}),
@@ -53,7 +63,8 @@ def _team_changed(event: Any, position: int) -> list[RowChange]:
     ]
 
 
-def _manager_changed(event: Any, position: int) -> list[RowChange]:
+@HANDLERS.on(Employee.ManagerChanged)
+def _manager_changed(event: Employee.ManagerChanged, position: int) -> list[RowChange]:
     return [
         Update(
             "employees",
@@ -63,7 +74,8 @@ def _manager_changed(event: Any, position: int) -> list[RowChange]:
     ]
 
 
-def _employee_left(event: Any, position: int) -> list[RowChange]:
+@HANDLERS.on(Employee.Left)
+def _employee_left(event: Employee.Left, position: int) -> list[RowChange]:
     return [
         Update(
             "employees",
@@ -73,7 +85,7 @@ def _employee_left(event: Any, position: int) -> list[RowChange]:
     ]
 
 
-def _target_figures(target_id: Any, figures: Any) -> list[RowChange]:
+def _target_figures(target_id: UUID, figures: TargetFigures) -> list[RowChange]:
     values: dict[str, tuple[Decimal | None, str | None]] = {
         "revenue": (figures.revenue.amount, figures.revenue.currency),
         "profit": (
@@ -93,7 +105,8 @@ def _target_figures(target_id: Any, figures: Any) -> list[RowChange]:
     ]
 
 
-def _target_set(event: Any, position: int) -> list[RowChange]:
+@HANDLERS.on(SalesTarget.Set)
+def _target_set(event: SalesTarget.Set, position: int) -> list[RowChange]:
     subject = event.subject
     return [
         Upsert(
@@ -110,11 +123,13 @@ def _target_set(event: Any, position: int) -> list[RowChange]:
     ]
 
 
-def _target_revised(event: Any, position: int) -> list[RowChange]:
+@HANDLERS.on(SalesTarget.Revised)
+def _target_revised(event: SalesTarget.Revised, position: int) -> list[RowChange]:
     return _target_figures(event.originator_id, event.figures)
 
 
-def _expense_recorded(event: Any, position: int) -> list[RowChange]:
+@HANDLERS.on(SalesExpense.Recorded)
+def _expense_recorded(event: SalesExpense.Recorded, position: int) -> list[RowChange]:
     employee = {"employee_id": str(event.employee_id)}
     return [
         Upsert("people", employee, {"name": event.employee_name or None}),
@@ -132,8 +147,12 @@ def _expense_recorded(event: Any, position: int) -> list[RowChange]:
     ]
 
 
-def _expense_decided(status: str) -> Callable[[Any, int], list[RowChange]]:
-    def changes(event: Any, position: int) -> list[RowChange]:
+def _expense_decided(status: str) -> Callable[[SalesExpense.Event, int], list[RowChange]]:
+    def changes(event: SalesExpense.Event, position: int) -> list[RowChange]:
         return [Update("expenses", {"expense_id": str(event.originator_id)}, {"status": status})]
 
     return changes
+
+
+HANDLERS.on(SalesExpense.Approved)(_expense_decided("approved"))
+HANDLERS.on(SalesExpense.Rejected)(_expense_decided("rejected"))

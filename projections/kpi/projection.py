@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from salesdomain.projections.changes import RowChange
-from salesdomain.projections.kpi.handlers import _HANDLERS
-from salesdomain.projections.projection import Projection, event_name
+from salesdomain.projections.kpi.handlers import HANDLERS
+from salesdomain.projections.projection import Projection
 from salesdomain.projections.types import UtcDateTime, figure
 from sqlalchemy import (
     Boolean,
@@ -149,6 +147,5 @@ class Kpi(Projection):
             "expenses": expenses,
         }
 
-    def changes(self, event: Any, position: int) -> list[RowChange]:
-        handler = _HANDLERS.get(event_name(event))
-        return [] if handler is None else handler(event, position)
+    def changes(self, event: object, position: int) -> list[RowChange]:
+        return HANDLERS.changes(event, position)

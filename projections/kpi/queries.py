@@ -26,9 +26,13 @@ from salesdomain.projections.kpi.targets import _attainment, _target_for, _targe
 from sqlalchemy import Table
 from sqlalchemy.engine import Engine
 
-INDICATOR_ALIASES = {"loyalty": "repeat_customers", "expense_control": "sales_expense"}
-"""Names of the KPI system's indicators (``performance.values.Indicator``) that differ
-from the measure they are taken from."""
+INDICATOR_ALIASES = {
+    "loyalty": "repeat_customers",
+    "conversion_rate": "win_rate",
+    "expense_control": "sales_expense",
+}
+"""Names of the KPI system's indicators (``performance.values.Indicator``, stored in
+schemes and appraisals) that differ from the figure they are taken from (docs/kpi.md)."""
 
 
 def _currency_of(facts: Iterable[_Fact], currency: str | None) -> str | None:
@@ -132,9 +136,9 @@ def kpi_for_employee(
     """An employee's figures for ``period_start``..``period_end`` (both included): what an
     appraisal's actuals are taken from.  Keys are the measures of ``KpiRow`` plus the
     KPI system's indicator names where they differ (``loyalty`` = repeat customers,
-    ``expense_control`` = approved sales expenses); a figure without a value in the
-    period (a conversion rate with nothing closed, satisfaction without scores) is
-    left out."""
+    ``conversion_rate`` = the win rate, ``expense_control`` = approved sales expenses);
+    a figure without a value in the period (a win rate with nothing closed,
+    satisfaction without scores) is left out."""
     data = _load(engine, tables, period_start, period_end, "rep")
     mine = [f for f in data.facts if f.rep_id == str(employee_id)]
     currency = _currency_of(mine, currency)

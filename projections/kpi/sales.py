@@ -5,12 +5,25 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
+from uuid import UUID
 
 from salesdomain.projections.changes import RowChange, Update, Upsert
+from salesdomain.projections.dispatch import Handlers
 from salesdomain.projections.kpi.facts import _Facts, _id, _record, _utc_day
 
+from salesdomain.aggregate import SopAggregate
+from salesdomain.contracts.contract import Contract
+from salesdomain.imports.historical_order import HistoricalOrder
+from salesdomain.opportunities.opportunity import Opportunity
+from salesdomain.opportunities.values import QuoteLine
+from salesdomain.orders.order import Order
+from salesdomain.orders.values import OrderLine, OrderLines
+from salesdomain.prospecting.customer import Customer
 
-def _product(line: Any) -> Upsert:
+HANDLERS = Handlers[RowChange]()
+
+
+def _product(line: QuoteLine | OrderLine) -> Upsert:
     return Upsert(
         "products",
         {"product_code": line.product_code},
@@ -18,7 +31,7 @@ def _product(line: Any) -> Upsert:
     )
 
 
-def _order_lines(order_id: Any, revision: int, lines: Any) -> list[RowChange]:
+def _order_lines(order_id: UUID, revision: int, lines: OrderLines) -> list[RowChange]:
     changes: list[RowChange] = []
     for line in lines.lines:
         changes.append(
@@ -41,7 +54,10 @@ def _order_lines(order_id: Any, revision: int, lines: Any) -> list[RowChange]:
     return changes
 
 
-def _customer_registered(event: Any, position: int) -> list[RowChange]:
+@HANDLERS.on(Customer.Registered, Customer.Imported)
+def _customer_registered(
+    event: Customer.Registered | Customer.Imported, position: int
+) -> list[RowChange]:
     return [
         Upsert(
             "customers",
@@ -56,7 +72,8 @@ def _customer_registered(event: Any, position: int) -> list[RowChange]:
     ]
 
 
-def _opportunity_opened(event: Any, position: int) -> list[RowChange]:
+@HANDLERS.on(Opportunity.Opened)
+def _opportunity_opened(event: Opportunity.Opened, position: int) -> list[RowChange]:
     return [
         _record(
             event.originator_id,
@@ -68,7 +85,8 @@ def _opportunity_opened(event: Any, position: int) -> list[RowChange]:
     ]
 
 
-def _contact_logged(event: Any, position: int) -> list[RowChange]:
+@HANDLERS.on(Opportunity.ContactLogged)
+def _contact_logged(event: Opportunity.ContactLogged, position: int) -> list[RowChange]:
     if not event.contact.channel.is_visit:
         return []
     facts = _Facts(event, position)
@@ -76,8 +94,8 @@ def _contact_logged(event: Any, position: int) -> list[RowChange]:
     return facts.rows
 
 
-def _closed(measure: str) -> Callable[[Any, int], list[RowChange]]:
-    def changes(event: Any, position: int) -> list[RowChange]:
+def _closed(measure: str) -> Callable[[SopAggregate.Event, int], list[RowChange]]:
+    def changes(event: SopAggregate.Event, position: int) -> list[RowChange]:
         facts = _Facts(event, position)
         facts.add(measure, 1, day=_utc_day(event.timestamp), record=event.originator_id)
         return facts.rows
@@ -85,7 +103,12 @@ def _closed(measure: str) -> Callable[[Any, int], list[RowChange]]:
     return changes
 
 
-def _contract_signed(event: Any, position: int) -> list[RowChange]:
+HANDLERS.on(Opportunity.QuoteAccepted)(_closed("won"))
+HANDLERS.on(Opportunity.Lost)(_closed("lost"))
+
+
+@HANDLERS.on(Contract.Signed)
+def _contract_signed(event: Contract.Signed, position: int) -> list[RowChange]:
     facts = _Facts(event, position)
     for line in event.terms.lines:
         facts.add(
@@ -103,7 +126,8 @@ def _contract_signed(event: Any, position: int) -> list[RowChange]:
     return [*facts.rows, *(_product(line) for line in event.terms.lines)]
 
 
-def _order_entered(event: Any, position: int) -> list[RowChange]:
+@HANDLERS.on(Order.Entered)
+def _order_entered(event: Order.Entered, position: int) -> list[RowChange]:
     return [
         _record(
             event.originator_id,
@@ -116,7 +140,8 @@ def _order_entered(event: Any, position: int) -> list[RowChange]:
     ]
 
 
-def _order_amended(event: Any, position: int) -> list[RowChange]:
+@HANDLERS.on(Order.ContractAmended)
+def _order_amended(event: Order.ContractAmended, position: int) -> list[RowChange]:
     return [
         Update(
             "records",
@@ -127,7 +152,9 @@ def _order_amended(event: Any, position: int) -> list[RowChange]:
     ]
 
 
-def _completed_order_facts(event: Any, position: int) -> _Facts:
+def _completed_order_facts(
+    event: Order.Completed | HistoricalOrder.Imported, position: int
+) -> _Facts:
     """Revenue, profit, units and one completed order on the delivery day."""
     facts = _Facts(event, position)
     common: dict[str, Any] = {
@@ -144,11 +171,13 @@ def _completed_order_facts(event: Any, position: int) -> _Facts:
     return facts
 
 
-def _order_completed(event: Any, position: int) -> list[RowChange]:
+@HANDLERS.on(Order.Completed)
+def _order_completed(event: Order.Completed, position: int) -> list[RowChange]:
     return _completed_order_facts(event, position).rows
 
 
-def _order_imported(event: Any, position: int) -> list[RowChange]:
+@HANDLERS.on(HistoricalOrder.Imported)
+def _order_imported(event: HistoricalOrder.Imported, position: int) -> list[RowChange]:
     """A completed order taken over from another system (SOP 4.1.2) counts like an
     ``Order.Completed`` on its delivery day, split by its lines as revision 0."""
     facts = _completed_order_facts(event, position)
@@ -162,7 +191,8 @@ def _order_imported(event: Any, position: int) -> list[RowChange]:
     return [record, *_order_lines(event.originator_id, 0, event.lines), *facts.rows]
 
 
-def _order_cancelled(event: Any, position: int) -> list[RowChange]:
+@HANDLERS.on(Order.Cancelled)
+def _order_cancelled(event: Order.Cancelled, position: int) -> list[RowChange]:
     facts = _Facts(event, position)
     facts.add(
         "cancelled",

@@ -7,19 +7,26 @@ from collections.abc import Callable
 from typing import Any
 
 from salesdomain.projections.changes import Insert, RowChange, Update, Upsert
+from salesdomain.projections.dispatch import Handlers
 from salesdomain.projections.operations.statuses import (
     CASE_ANSWERED,
     CASE_CLOSED,
     CASE_RECEIVED,
     CASE_REOPENED,
+    CASE_RESOLVED,
 )
 
+from salesdomain.aftersales.service_case import ServiceCase
 
-def _case(event: Any) -> dict[str, str]:
+HANDLERS = Handlers[RowChange]()
+
+
+def _case(event: ServiceCase.Event) -> dict[str, str]:
     return {"case_id": str(event.originator_id)}
 
 
-def _feedback_received(event: Any, position: int) -> list[RowChange]:
+@HANDLERS.on(ServiceCase.FeedbackReceived)
+def _feedback_received(event: ServiceCase.FeedbackReceived, position: int) -> list[RowChange]:
     return [
         Upsert(
             "service_cases",
@@ -37,7 +44,8 @@ def _feedback_received(event: Any, position: int) -> list[RowChange]:
     ]
 
 
-def _classified(event: Any, position: int) -> list[RowChange]:
+@HANDLERS.on(ServiceCase.Classified)
+def _classified(event: ServiceCase.Classified, position: int) -> list[RowChange]:
     values = {
         "kind": event.kind.value,
         "severity": event.severity.value,
@@ -46,13 +54,15 @@ def _classified(event: Any, position: int) -> list[RowChange]:
     return [Update("service_cases", _case(event), values)]
 
 
-def _assigned(event: Any, position: int) -> list[RowChange]:
+@HANDLERS.on(ServiceCase.Assigned)
+def _assigned(event: ServiceCase.Assigned, position: int) -> list[RowChange]:
     assignee = event.assignee
     values = {"assignee_id": str(assignee.employee_id), "assignee_name": assignee.name}
     return [Update("service_cases", _case(event), values)]
 
 
-def _responded(event: Any, position: int) -> list[RowChange]:
+@HANDLERS.on(ServiceCase.Responded)
+def _responded(event: ServiceCase.Responded, position: int) -> list[RowChange]:
     return [
         Update(
             "service_cases",
@@ -79,8 +89,8 @@ def _responded(event: Any, position: int) -> list[RowChange]:
     ]
 
 
-def _case_status(status: str) -> Callable[[Any, int], list[RowChange]]:
-    def changes(event: Any, position: int) -> list[RowChange]:
+def _case_status(status: str) -> Callable[[ServiceCase.Event, int], list[RowChange]]:
+    def changes(event: ServiceCase.Event, position: int) -> list[RowChange]:
         values: dict[str, Any] = {"status": status}
         if status == CASE_CLOSED:
             values["closed_at"] = event.timestamp
@@ -89,7 +99,12 @@ def _case_status(status: str) -> Callable[[Any, int], list[RowChange]]:
     return changes
 
 
-def _reopened(event: Any, position: int) -> list[RowChange]:
+HANDLERS.on(ServiceCase.Resolved)(_case_status(CASE_RESOLVED))
+HANDLERS.on(ServiceCase.Closed)(_case_status(CASE_CLOSED))
+
+
+@HANDLERS.on(ServiceCase.Reopened)
+def _reopened(event: ServiceCase.Reopened, position: int) -> list[RowChange]:
     return [
         Update(
             "service_cases",

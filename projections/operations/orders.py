@@ -4,10 +4,12 @@ inspected and reworked lots, goods shipped and delivered, orders completed or ca
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 from salesdomain.projections.changes import Add, RowChange, Update, Upsert
+from salesdomain.projections.dispatch import Handlers
 from salesdomain.projections.operations.statuses import (
+    CANCELLED,
+    COMPLETED,
     IN_EXECUTION,
     LOT_FAILED,
     LOT_IN_PROCESS_PASSED,
@@ -15,12 +17,16 @@ from salesdomain.projections.operations.statuses import (
     LOT_REWORKED,
 )
 
+from salesdomain.orders.order import Order
 
-def _order(event: Any) -> dict[str, str]:
+HANDLERS = Handlers[RowChange]()
+
+
+def _order(event: Order.Event) -> dict[str, str]:
     return {"order_id": str(event.originator_id)}
 
 
-def _lines(event: Any) -> list[RowChange]:
+def _lines(event: Order.Entered | Order.ContractAmended) -> list[RowChange]:
     return [
         Upsert(
             "order_products",
@@ -35,7 +41,8 @@ def _lines(event: Any) -> list[RowChange]:
     ]
 
 
-def _order_entered(event: Any, position: int) -> list[RowChange]:
+@HANDLERS.on(Order.Entered)
+def _order_entered(event: Order.Entered, position: int) -> list[RowChange]:
     return [
         Upsert(
             "orders",
@@ -54,7 +61,8 @@ def _order_entered(event: Any, position: int) -> list[RowChange]:
     ]
 
 
-def _contract_amended(event: Any, position: int) -> list[RowChange]:
+@HANDLERS.on(Order.ContractAmended)
+def _contract_amended(event: Order.ContractAmended, position: int) -> list[RowChange]:
     return [
         Update(
             "orders",
@@ -65,7 +73,8 @@ def _contract_amended(event: Any, position: int) -> list[RowChange]:
     ]
 
 
-def _task_assigned(event: Any, position: int) -> list[RowChange]:
+@HANDLERS.on(Order.CoordinationTaskAssigned)
+def _task_assigned(event: Order.CoordinationTaskAssigned, position: int) -> list[RowChange]:
     return [
         Upsert(
             "tasks",
@@ -82,7 +91,8 @@ def _task_assigned(event: Any, position: int) -> list[RowChange]:
     ]
 
 
-def _task_completed(event: Any, position: int) -> list[RowChange]:
+@HANDLERS.on(Order.CoordinationTaskCompleted)
+def _task_completed(event: Order.CoordinationTaskCompleted, position: int) -> list[RowChange]:
     return [
         Update(
             "tasks",
@@ -92,7 +102,8 @@ def _task_completed(event: Any, position: int) -> list[RowChange]:
     ]
 
 
-def _lot_inspected(event: Any, position: int) -> list[RowChange]:
+@HANDLERS.on(Order.LotInspected)
+def _lot_inspected(event: Order.LotInspected, position: int) -> list[RowChange]:
     if event.passed:
         status = LOT_PASSED if event.kind.value == "final" else LOT_IN_PROCESS_PASSED
     else:
@@ -123,7 +134,8 @@ def _lot_inspected(event: Any, position: int) -> list[RowChange]:
     return changes
 
 
-def _lot_reworked(event: Any, position: int) -> list[RowChange]:
+@HANDLERS.on(Order.LotReworked)
+def _lot_reworked(event: Order.LotReworked, position: int) -> list[RowChange]:
     return [
         Update(
             "lots",
@@ -133,8 +145,12 @@ def _lot_reworked(event: Any, position: int) -> list[RowChange]:
     ]
 
 
-def _moved(column: str) -> Callable[[Any, int], list[RowChange]]:
-    def changes(event: Any, position: int) -> list[RowChange]:
+def _moved(
+    column: str,
+) -> Callable[[Order.ShipmentDispatched | Order.DeliveryConfirmed, int], list[RowChange]]:
+    def changes(
+        event: Order.ShipmentDispatched | Order.DeliveryConfirmed, position: int
+    ) -> list[RowChange]:
         return [
             Add(
                 "order_products",
@@ -147,8 +163,14 @@ def _moved(column: str) -> Callable[[Any, int], list[RowChange]]:
     return changes
 
 
-def _order_closed(status: str) -> Callable[[Any, int], list[RowChange]]:
-    def changes(event: Any, position: int) -> list[RowChange]:
+def _order_closed(status: str) -> Callable[[Order.Event, int], list[RowChange]]:
+    def changes(event: Order.Event, position: int) -> list[RowChange]:
         return [Update("orders", _order(event), {"status": status, "closed_at": event.timestamp})]
 
     return changes
+
+
+HANDLERS.on(Order.ShipmentDispatched)(_moved("shipped"))
+HANDLERS.on(Order.DeliveryConfirmed)(_moved("delivered"))
+HANDLERS.on(Order.Completed)(_order_closed(COMPLETED))
+HANDLERS.on(Order.Cancelled)(_order_closed(CANCELLED))

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from salesdomain.projections.changes import RowChange
-from salesdomain.projections.operations.handlers import _HANDLERS
-from salesdomain.projections.projection import Projection, event_name
+from salesdomain.projections.operations.handlers import HANDLERS
+from salesdomain.projections.projection import Projection
 from salesdomain.projections.types import UtcDateTime, quantity
 from sqlalchemy import (
     Boolean,
@@ -125,6 +123,5 @@ class Operations(Projection):
             "responses": responses,
         }
 
-    def changes(self, event: Any, position: int) -> list[RowChange]:
-        handler = _HANDLERS.get(event_name(event))
-        return [] if handler is None else handler(event, position)
+    def changes(self, event: object, position: int) -> list[RowChange]:
+        return HANDLERS.changes(event, position)

@@ -1,16 +1,14 @@
-"""The funnel: how many opportunities reached each stage, and the conversion between
-stages."""
+"""The funnel: how many opportunities reached each stage, and the stage conversion (the
+share of those that reached the previous stage that reached this one)."""
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
 from salesdomain.projections.pipeline.queries import PipelineRow
-from sqlalchemy import Table, select
-from sqlalchemy.engine import Engine
 
 from salesdomain.opportunities.stages import Stage
 
@@ -29,22 +27,19 @@ FUNNEL = (
 class FunnelStep:
     stage: Stage
     reached: int
-    conversion_from_previous: Decimal | None
+    stage_conversion: Decimal | None
+    """Reached this stage / reached the previous one (``None`` for the first stage and
+    after a stage nobody reached)."""
 
 
-def funnel(
-    rows: Sequence[PipelineRow], engine: Engine, tables: Mapping[str, Table]
-) -> list[FunnelStep]:
-    """How many of the given opportunities reached each stage, and the conversion
-    from the previous stage."""
-    ids = {row.opportunity_id for row in rows}
-    stages = tables["stages"]
-    with engine.connect() as conn:
-        reached_rows = conn.execute(select(stages.c.opportunity_id, stages.c.stage)).all()
+def funnel(rows: Sequence[PipelineRow]) -> list[FunnelStep]:
+    """How many of the given opportunities had reached each stage by the moment the rows
+    stand at (``pipeline_as_of``), and the stage conversion from the previous stage
+    (docs/kpi.md)."""
     reached: dict[Stage, set[str]] = defaultdict(set)
-    for opportunity_id, stage in reached_rows:
-        if opportunity_id in ids:
-            reached[Stage(stage)].add(opportunity_id)
+    for row in rows:
+        for stage in _entered(row):
+            reached[stage].add(row.opportunity_id)
     # Reaching a later stage implies passing the earlier ones (e.g. won straight from
     # a quote never enters negotiation).
     steps = []
@@ -58,3 +53,9 @@ def funnel(
         steps.append(FunnelStep(stage, count, conversion))
         previous = count
     return steps
+
+
+def _entered(row: PipelineRow) -> set[Stage]:
+    """The stages an opportunity had entered by the row's moment: each open stage it
+    spent time in (``time_in_stage`` has every one) and the stage it stands in."""
+    return {row.stage, *row.time_in_stage}

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from salesdomain.projections.changes import Insert, RowChange, Update, Upsert
-from salesdomain.projections.projection import Projection, event_name
+from salesdomain.projections.changes import RowChange
+from salesdomain.projections.pipeline.handlers import HANDLERS
+from salesdomain.projections.projection import Projection
 from salesdomain.projections.types import UtcDateTime, money
 from sqlalchemy import (
     Column,
@@ -19,29 +18,6 @@ from sqlalchemy import (
 )
 
 from salesdomain.bounds import NAME_LENGTH
-from salesdomain.opportunities.stages import Stage
-
-
-def _stage_entered(event: Any) -> Stage | None:
-    """The stage an opportunity event moves the opportunity into, if any."""
-    name = event_name(event)
-    if name == "Opportunity.Opened":
-        return Stage.CONTACT
-    if name == "Opportunity.NeedsDiscovered":
-        return Stage.NEEDS_ANALYSIS
-    if name == "Opportunity.SolutionDesigned":
-        return Stage.SOLUTION_DESIGN
-    if name == "Opportunity.SolutionPresented":
-        return Stage.SOLUTION_PRESENTED
-    if name == "Opportunity.QuoteIssued" and event.supersedes is None:
-        return Stage.QUOTED
-    if name == "Opportunity.NegotiationRoundRecorded" and event.round_number == 1:
-        return Stage.NEGOTIATION
-    if name == "Opportunity.QuoteAccepted":
-        return Stage.WON
-    if name == "Opportunity.Lost":
-        return Stage.LOST
-    return None
 
 
 class Pipeline(Projection):
@@ -102,90 +78,5 @@ class Pipeline(Projection):
             "owners": owners,
         }
 
-    def changes(self, event: Any, position: int) -> list[RowChange]:
-        name = event_name(event)
-        if name in ("Employee.Hired", "Employee.Enrolled", "Employee.TeamChanged"):
-            # Teams of the people who own opportunities (the team an opportunity counts for).
-            return [
-                Upsert("owners", {"employee_id": str(event.originator_id)}, {"team": event.team})
-            ]
-        if not name.startswith("Opportunity."):
-            return []
-        key = {"opportunity_id": str(event.originator_id)}
-        at = event.timestamp
-        changes: list[RowChange] = []
-        if name == "Opportunity.Opened":
-            value = event.estimated_value
-            changes.append(
-                Upsert(
-                    "opportunities",
-                    key,
-                    {
-                        "title": event.title,
-                        "customer_id": str(event.customer_id),
-                        "customer_name": event.customer_name,
-                        "region": event.region,
-                        "industry": event.industry,
-                        "owner_id": str(event.owner_id),
-                        "owner_name": event.actor.name,
-                        "stage": Stage.CONTACT.value,
-                        "amount": value.amount,
-                        "currency": value.currency,
-                        "opened_at": at,
-                        "expected_close": event.expected_close,
-                        "stage_entered_at": at,
-                    },
-                )
-            )
-            changes.append(
-                Insert(
-                    "amounts",
-                    {
-                        **key,
-                        "position": position,
-                        "amount": value.amount,
-                        "currency": value.currency,
-                        "at": at,
-                    },
-                )
-            )
-        elif name in ("Opportunity.QuoteIssued", "Opportunity.QuoteAccepted"):
-            changes.append(
-                Update(
-                    "opportunities",
-                    key,
-                    {
-                        "amount": event.amount.amount,
-                        "currency": event.amount.currency,
-                        "quote_version": event.quote_version,
-                    },
-                )
-            )
-            changes.append(
-                Insert(
-                    "amounts",
-                    {
-                        **key,
-                        "position": position,
-                        "amount": event.amount.amount,
-                        "currency": event.amount.currency,
-                        "at": at,
-                    },
-                )
-            )
-        stage = _stage_entered(event)
-        if stage is not None:
-            values: dict[str, Any] = {"stage": stage.value, "stage_entered_at": at}
-            if not stage.is_open:
-                values["closed_at"] = at
-            if name == "Opportunity.Lost":
-                values["lost_reason"] = event.reason
-                values["competitor"] = event.competitor
-            if name != "Opportunity.Opened":
-                changes.append(Update("opportunities", key, values))
-            changes.append(
-                Insert(
-                    "stages", {**key, "position": position, "stage": stage.value, "entered_at": at}
-                )
-            )
-        return changes
+    def changes(self, event: object, position: int) -> list[RowChange]:
+        return HANDLERS.changes(event, position)

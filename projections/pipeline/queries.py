@@ -1,12 +1,12 @@
 """The pipeline as it stood at a time (``pipeline_as_of``), and what its rows add up to:
-``win_rate`` and ``forecast_by_month``."""
+``win_rate`` and ``forecast_by_month`` (defined in docs/kpi.md)."""
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 from sqlalchemy import Table, select
@@ -31,6 +31,8 @@ class PipelineRow:
     weighted_amount: Decimal
     expected_close: date
     opened_at: datetime
+    closed_at: datetime | None
+    """When it was won or lost (``None`` while open)."""
     age: timedelta
     time_in_stage: Mapping[Stage, timedelta]
 
@@ -74,7 +76,7 @@ def pipeline_as_of(
         for (entered, since), (_, until) in zip(entries, [*entries[1:], (stage, at)], strict=True):
             if entered.is_open:
                 spent[entered] += until - since
-        end = entries[-1][1] if not stage.is_open else at
+        closed_at = None if stage.is_open else entries[-1][1]
         result.append(
             PipelineRow(
                 opportunity_id=opportunity_id,
@@ -91,20 +93,35 @@ def pipeline_as_of(
                 weighted_amount=(amount * probabilities[stage]).quantize(Decimal("0.01")),
                 expected_close=row.expected_close,
                 opened_at=row.opened_at,
-                age=end - row.opened_at,
+                closed_at=closed_at,
+                age=(closed_at or at) - row.opened_at,
                 time_in_stage=dict(spent),
             )
         )
     return sorted(result, key=lambda r: r.opened_at)
 
 
-def win_rate(rows: Sequence[PipelineRow]) -> Decimal | None:
-    """Won / (won + lost) among the given opportunities; ``None`` if none is closed."""
-    won = sum(1 for row in rows if row.stage is Stage.WON)
-    lost = sum(1 for row in rows if row.stage is Stage.LOST)
-    if won + lost == 0:
+def win_rate(
+    rows: Sequence[PipelineRow], *, since: date | None = None, until: date | None = None
+) -> Decimal | None:
+    """The win rate (docs/kpi.md): won / (won + lost) of the given opportunities closed
+    from ``since`` to ``until`` (UTC days, both included; ``None``: no bound), the same
+    figure as the KPI table's ``win_rate`` for that period; ``None`` if none closed."""
+    closed = [
+        row.stage
+        for row in rows
+        if row.closed_at is not None
+        and (since is None or _utc_day(row.closed_at) >= since)
+        and (until is None or _utc_day(row.closed_at) <= until)
+    ]
+    won = closed.count(Stage.WON)
+    if not closed:
         return None
-    return (Decimal(won) / Decimal(won + lost)).quantize(Decimal("0.0001"))
+    return (Decimal(won) / Decimal(len(closed))).quantize(Decimal("0.0001"))
+
+
+def _utc_day(moment: datetime) -> date:
+    return moment.astimezone(UTC).date()
 
 
 def forecast_by_month(rows: Sequence[PipelineRow]) -> dict[tuple[str, str], Decimal]:

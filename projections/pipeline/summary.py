@@ -1,5 +1,6 @@
 """The pipeline in a few lines: the funnel, the win rate and the open pipeline's
-weighted amount, per currency (amounts in different currencies are never added)."""
+weighted amount, per currency (amounts in different currencies are never added); each
+figure as docs/kpi.md defines it."""
 
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ from salesdomain.opportunities.stages import Stage
 class FunnelLine:
     stage: str
     reached: int
-    conversion: Decimal | None
+    stage_conversion: Decimal | None
 
 
 @dataclass(frozen=True)
@@ -27,6 +28,7 @@ class PipelineSummary:
     as_of: datetime
     funnel: list[FunnelLine]
     win_rate: Decimal | None
+    """Of the opportunities closed up to ``as_of``."""
     open_count: int
     open_weighted: dict[str, Decimal]
     """The open opportunities' weighted amounts, one total per currency."""
@@ -40,7 +42,7 @@ def pipeline_summary(
 ) -> PipelineSummary:
     """The funnel, win rate and open weighted pipeline as the view has them at ``at``."""
     rows = pipeline_as_of(engine, tables, probabilities, at)
-    steps = funnel(rows, engine, tables)
+    steps = funnel(rows)
     weighted: dict[str, Decimal] = {}
     open_count = 0
     for row in rows:
@@ -49,7 +51,7 @@ def pipeline_summary(
             weighted[row.currency] = weighted.get(row.currency, Decimal(0)) + row.weighted_amount
     return PipelineSummary(
         as_of=at,
-        funnel=[FunnelLine(s.stage.value, s.reached, s.conversion_from_previous) for s in steps],
+        funnel=[FunnelLine(s.stage.value, s.reached, s.stage_conversion) for s in steps],
         win_rate=win_rate(rows),
         open_count=open_count,
         open_weighted=dict(sorted(weighted.items())),

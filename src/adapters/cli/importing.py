@@ -28,12 +28,16 @@ from salesdomain.adapters.cli.common import (
 from salesdomain.adapters.cli.running import As, RoleOption, recorded_lines
 
 from salesdomain.imports.commands import ImportCustomers, ImportOrders
+from salesdomain.imports.historical_order import HistoricalOrder
+from salesdomain.prospecting.customer import Customer
 
 import_app = typer.Typer(
     help="Take over existing records from CSV files (SOP 4.1.2 Cleaning).", no_args_is_help=True
 )
 
 _EXTRA = "\x00extra"
+_IMPORTED = frozenset(kind.__qualname__ for kind in (Customer.Imported, HistoricalOrder.Imported))
+"""The events that record an imported line (as ``Aggregate.Event``)."""
 
 
 def read_csv(path: Path) -> tuple[tuple[str, ...], list[dict[str, Any]]]:
@@ -116,7 +120,7 @@ def _import(
             actor = resolve_actor(system, who, role, kind.SOP_STEP)
             result = system.app.handle(command, actor)
             recorded = recorded_lines(system.app, result)
-    imported = [r for r in recorded if r["event_type"] == "Imported"]
+    imported = [r for r in recorded if f"{r['aggregate_type']}.{r['event_type']}" in _IMPORTED]
     if as_json:
         print_json({"source": file.name, "imported": len(imported), "events": recorded})
         return

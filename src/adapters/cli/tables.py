@@ -35,11 +35,12 @@ def funnel_table(pipeline: PipelineSummary) -> Group:
     )
     table.add_column("Stage")
     table.add_column("Reached", justify="right")
-    table.add_column("From previous", justify="right")
+    table.add_column("Stage conversion", justify="right")
     for line in pipeline.funnel:
-        conversion = "" if line.conversion is None else f"{line.conversion * 100:.0f}%"
-        table.add_row(line.stage.replace("_", " "), f"{line.reached:,}", conversion)
-    rate = "n/a" if pipeline.win_rate is None else f"{pipeline.win_rate * 100:.0f}%"
+        table.add_row(
+            line.stage.replace("_", " "), f"{line.reached:,}", share(line.stage_conversion)
+        )
+    rate = "n/a" if pipeline.win_rate is None else share(pipeline.win_rate)
     weighted = ", ".join(f"{amount:,.2f} {code}" for code, amount in pipeline.open_weighted.items())
     summary = Text(
         f"Win rate {rate}; {pipeline.open_count:,} open opportunity(ies), weighted "
@@ -78,7 +79,7 @@ def kpi_rows_table(rows: Sequence[KpiRow], title: str) -> Table:
         "New cust.",
         "Visits",
         "Visits target",
-        "Conversion",
+        "Win rate",
     ):
         table.add_column(column, justify="left" if column in ("Period", "Group") else "right")
     for row in rows:
@@ -93,6 +94,6 @@ def kpi_rows_table(rows: Sequence[KpiRow], title: str) -> Table:
             figure(row.new_customers),
             figure(row.visits),
             figure(row.target.get("visits")),
-            share(row.conversion_rate),
+            share(row.win_rate),
         )
     return table

@@ -174,7 +174,7 @@ def escalation_summaries(
             continue
         events: list[Any] = list(app.history(Escalation.id_for(aid)))
         raised = events[0]
-        resolved = next((e for e in events if type(e).__name__ == "Resolved"), None)
+        resolved = next((e for e in events if type(e) is Escalation.Resolved), None)
         found.append(
             EscalationSummary(
                 employee=raised.employee_name,

@@ -21,7 +21,6 @@ from salesdomain.projections.pipeline import (
     pipeline_as_of,
     win_rate,
 )
-from sqlalchemy import Engine, Table
 
 from salesdomain import clock
 from salesdomain.opportunities.stages import Stage
@@ -95,8 +94,6 @@ class PipelineSummaryOut(BaseModel):
 
 @dataclass(frozen=True)
 class _Selection:
-    engine: Engine
-    tables: dict[str, Table]
     position: int
     as_of: datetime
     rows: list[PipelineRowOut]
@@ -107,7 +104,7 @@ def _select(ctx: Ctx, filters: PipelineFilters) -> _Selection:
     at = filters.as_of or clock.now()
     probabilities = ctx.system.app.policy.stage_probability
     rows = [r for r in pipeline_as_of(engine, tables, probabilities, at) if filters.keep(r)]
-    return _Selection(engine, tables, position, at, rows)
+    return _Selection(position, at, rows)
 
 
 @router.get("", response_model=PipelineOut)
@@ -132,7 +129,7 @@ def summary(ctx: Ctx, _: CurrentToken, filters: Filters) -> PipelineSummaryOut:
         count=len(rows),
         open_count=sum(1 for row in rows if row.stage.is_open),
         win_rate=win_rate(rows),
-        funnel=funnel(rows, chosen.engine, chosen.tables),
+        funnel=funnel(rows),
         value_by_stage_and_owner=[
             StageOwnerValue(
                 stage=stage,

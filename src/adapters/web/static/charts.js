@@ -53,8 +53,10 @@ const Charts = (() => {
       const rect = el("rect", { x: 220 + (330 - w) / 2, y, width: w, height: row - 8,
         fill: COLOURS[0], "fill-opacity": 1 - i * 0.1, "data-value": s.reached,
         "data-stage": s.stage, class: "funnel-step" });
-      svg.appendChild(title(rect, `${s.stage}: ${s.reached}`));
-      const conv = s.conversion_from_previous === null ? "" : ` (${pct(s.conversion_from_previous)})`;
+      const rate = s.stage_conversion === null ? "" : pct(s.stage_conversion);
+      const conv = rate && ` (${rate})`;
+      svg.appendChild(title(rect, `${s.stage}: ${s.reached} reached` +
+        (rate && `, stage conversion ${rate}`)));
       svg.appendChild(el("text", { x: 0, y: y + row / 2 }, `${s.stage.replaceAll("_", " ")}`));
       svg.appendChild(el("text", { x: 130, y: y + row / 2 }, `${s.reached}${conv}`));
     });
