@@ -362,6 +362,8 @@ def _event(command: oc.LogContact) -> Any:
         correlation_id=command.opportunity_id,
         causation_id=None,
         contact=command.contact,
+        owner_id=ALICE.employee_id,
+        customer_id=uuid4(),
     )
 
 

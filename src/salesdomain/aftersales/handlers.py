@@ -95,7 +95,7 @@ def record_service_visit(cmd: c.RecordServiceVisit, uow: UnitOfWork) -> None:
             kind=cmd.kind,
             work=cmd.work,
             service_case=case,
-            order=_order(uow, cmd.order_id),
+            order=_order(uow, cmd.order_id if case is None else case.order_id),
             today=uow.now().date(),
         )
     )

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, ClassVar
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from salesdomain.aftersales.values import (
@@ -65,7 +65,15 @@ class SatisfactionSurvey(SopAggregate):
             survey.closed = False
 
     class ResponseRecorded(Event):
+        class_version: ClassVar[int] = 2
         response: SurveyResponse
+        customer_id: UUID | None
+        """The surveyed customer (``None`` only in version 1: unknown)."""
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            """Version 1 did not name the customer: unknown (``None``)."""
+            state.update(customer_id=None)
 
         def apply(self, survey: SatisfactionSurvey) -> None:
             survey.responses = (*survey.responses, self.response)
@@ -140,7 +148,9 @@ class SatisfactionSurvey(SopAggregate):
         answered = {r.respondent.casefold() for r in self.responses}
         if response.respondent.casefold() in answered:
             raise SopRuleViolation(RESPONDENT_ANSWERS_ONCE, f"{response.respondent} has answered")
-        self._record(self.ResponseRecorded, evidence, response=response)
+        self._record(
+            self.ResponseRecorded, evidence, response=response, customer_id=self.customer_id
+        )
 
     def analyse(self, evidence: Evidence, analysis: SurveyAnalysis, policy: SalesPolicy) -> None:
         self._ensure_open()

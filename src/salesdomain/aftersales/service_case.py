@@ -20,7 +20,7 @@ customer and joins that order's business case; other feedback starts a case of i
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, ClassVar
 from uuid import UUID
 
 from salesdomain.aftersales.order_link import DeliveredOrder, check_delivered
@@ -103,10 +103,18 @@ class ServiceCase(SopAggregate):
             case.assignee = self.assignee
 
     class Responded(Event):
+        class_version: ClassVar[int] = 2
         response: FeedbackResponse
         responded_at: datetime
         respond_by: datetime
         within_time_limit: bool
+        customer_id: UUID | None
+        """The case's customer (``None`` only in version 1: unknown)."""
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            """Version 1 did not name the customer: unknown (``None``)."""
+            state.update(customer_id=None)
 
         def apply(self, case: ServiceCase) -> None:
             case.responded = True
@@ -236,6 +244,7 @@ class ServiceCase(SopAggregate):
             responded_at=now,
             respond_by=self.respond_by,
             within_time_limit=now <= self.respond_by,
+            customer_id=self.customer_id,
         )
 
     def record_root_cause(self, evidence: Evidence, root_cause: RootCause) -> None:

@@ -10,7 +10,7 @@ starts a case of its own.  On-site service for a case needs the case open.
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, ClassVar
 from uuid import UUID
 
 from salesdomain.aftersales.order_link import DeliveredOrder, check_delivered
@@ -33,12 +33,21 @@ class ServiceVisit(SopAggregate):
         SOP_STEP = STEP
 
     class Recorded(Event, SopAggregate.Created):
+        class_version: ClassVar[int] = 2
         customer_id: UUID
         customer_name: str
         kind: VisitKind
         service_case_id: UUID | None
         order_id: UUID | None
         work: ServiceWork
+        order_owner_id: UUID | None
+        """The owner of the order the visit is about (``None`` without an order, and in
+        version 1: unknown)."""
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            """Version 1 did not name the order's owner: unknown (``None``)."""
+            state.update(order_owner_id=None)
 
         def apply(self, visit: ServiceVisit) -> None:
             visit.customer_id = self.customer_id
@@ -76,6 +85,7 @@ class ServiceVisit(SopAggregate):
         business_case = None
         cause = None
         order_id = None
+        order_owner_id = order.owner_id if order is not None else None
         if service_case is not None:
             if service_case.customer_id != customer.id:
                 raise SopRuleViolation(
@@ -104,4 +114,5 @@ class ServiceVisit(SopAggregate):
             service_case_id=service_case.id if service_case is not None else None,
             order_id=order_id,
             work=work,
+            order_owner_id=order_owner_id,
         )

@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, ClassVar
 from uuid import UUID
 
 from salesdomain.aggregate import Evidence, SopAggregate
@@ -75,6 +75,8 @@ from salesdomain.rules.quotation import (
 from salesdomain.sop import Role
 from salesdomain.values import Money, Text
 
+_QUOTED_OR_FURTHER = frozenset({Stage.QUOTED, Stage.NEGOTIATION})
+"""A quote issued in these stages is a revision: the opportunity stays where it is."""
 _LEADS = frozenset(
     {Role.SALES_SUPERVISOR, Role.SALES_MANAGER, Role.SALES_DIRECTOR, Role.GENERAL_MANAGER}
 )
@@ -97,14 +99,23 @@ class Opportunity(SopAggregate):
 
     class Opened(Event, SopAggregate.Created):
         SOP_STEP = "2.1.3"
+        class_version: ClassVar[int] = 2
         customer_id: UUID
         customer_name: str
         region: str
         industry: str
         title: str
         owner_id: UUID
+        owner_name: str
         estimated_value: Money
         expected_close: date
+        stage_entered: Stage
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            """Version 1 had neither: the owner opened it, in the contact stage."""
+            state["owner_name"] = state["actor"].name
+            state["stage_entered"] = Stage.CONTACT
 
         def apply(self, opp: Opportunity) -> None:
             opp.customer_id = self.customer_id
@@ -128,14 +139,29 @@ class Opportunity(SopAggregate):
 
     class ContactLogged(Event):
         SOP_STEP = "2.1.3"
+        class_version: ClassVar[int] = 2
         contact: Contact
+        owner_id: UUID | None
+        """The opportunity's owner and customer (``None`` only in version 1: unknown)."""
+        customer_id: UUID | None
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            """Version 1 did not name the owner and customer: unknown (``None``)."""
+            state.update(owner_id=None, customer_id=None)
 
         def apply(self, opp: Opportunity) -> None:
             opp.contacts = (*opp.contacts, self.contact)
 
     class NeedsDiscovered(Event):
         SOP_STEP = "2.2.1"
+        class_version: ClassVar[int] = 2
         discovery: NeedsDiscovery
+        stage_entered: Stage
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            state["stage_entered"] = Stage.NEEDS_ANALYSIS
 
         def apply(self, opp: Opportunity) -> None:
             # New needs send the deal back to needs analysis: what was prioritised,
@@ -159,7 +185,13 @@ class Opportunity(SopAggregate):
 
     class SolutionDesigned(Event):
         SOP_STEP = "2.2.3"
+        class_version: ClassVar[int] = 2
         solution: Solution
+        stage_entered: Stage
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            state["stage_entered"] = Stage.SOLUTION_DESIGN
 
         def apply(self, opp: Opportunity) -> None:
             opp.solution = self.solution
@@ -179,7 +211,13 @@ class Opportunity(SopAggregate):
 
     class SolutionPresented(Event):
         SOP_STEP = "2.3.1"
+        class_version: ClassVar[int] = 2
         presentation: Presentation
+        stage_entered: Stage
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            state["stage_entered"] = Stage.SOLUTION_PRESENTED
 
         def apply(self, opp: Opportunity) -> None:
             opp.presentation = self.presentation
@@ -195,6 +233,7 @@ class Opportunity(SopAggregate):
 
     class QuoteIssued(Event):
         SOP_STEP = "2.3.2"
+        class_version: ClassVar[int] = 2
         quote_version: int
         terms: QuoteTerms
         amount: Money
@@ -204,6 +243,16 @@ class Opportunity(SopAggregate):
         supersedes: int | None
         approval: int | None
         pricing_basis: str
+        stage_entered: Stage | None
+        """``QUOTED``, unless the opportunity is quoted or negotiating already."""
+        policy_version: str | None
+        """The policy the quote was issued under (``None`` only in version 1: unknown)."""
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            """Version 1 recorded neither: a first quote entered the quoted stage."""
+            state["stage_entered"] = Stage.QUOTED if state["supersedes"] is None else None
+            state["policy_version"] = None
 
         def apply(self, opp: Opportunity) -> None:
             opp.quotes = [
@@ -217,8 +266,16 @@ class Opportunity(SopAggregate):
 
     class NegotiationRoundRecorded(Event):
         SOP_STEP = "2.3.3"
+        class_version: ClassVar[int] = 2
         round_number: int
         negotiation: NegotiationRound
+        stage_entered: Stage | None
+        """``NEGOTIATION``, unless the opportunity is negotiating already."""
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            """Version 1 did not record it: the first round entered negotiation."""
+            state["stage_entered"] = Stage.NEGOTIATION if state["round_number"] == 1 else None
 
         def apply(self, opp: Opportunity) -> None:
             opp.rounds = self.round_number
@@ -259,9 +316,19 @@ class Opportunity(SopAggregate):
 
     class QuoteAccepted(Event):
         SOP_STEP = "2.3.3"
+        class_version: ClassVar[int] = 2
         quote_version: int
         amount: Money
         accepted_by: str
+        stage_entered: Stage
+        owner_id: UUID | None
+        """The opportunity's owner and customer (``None`` only in version 1: unknown)."""
+        customer_id: UUID | None
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            """Version 1 did not name the owner and customer: unknown (``None``)."""
+            state.update(stage_entered=Stage.WON, owner_id=None, customer_id=None)
 
         def apply(self, opp: Opportunity) -> None:
             opp.stage = Stage.WON
@@ -270,9 +337,19 @@ class Opportunity(SopAggregate):
 
     class Lost(Event):
         # Recorded under the step of the stage the opportunity had reached.
+        class_version: ClassVar[int] = 2
         reason: str
         competitor: str
         stage_reached: Stage
+        stage_entered: Stage
+        owner_id: UUID | None
+        """The opportunity's owner and customer (``None`` only in version 1: unknown)."""
+        customer_id: UUID | None
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            """Version 1 did not name the owner and customer: unknown (``None``)."""
+            state.update(stage_entered=Stage.LOST, owner_id=None, customer_id=None)
 
         def apply(self, opp: Opportunity) -> None:
             opp.stage = Stage.LOST
@@ -334,13 +411,21 @@ class Opportunity(SopAggregate):
             industry=customer.industry,
             title=title,
             owner_id=evidence.actor.employee_id,
+            owner_name=evidence.actor.name,
             estimated_value=estimated_value,
             expected_close=expected_close,
+            stage_entered=Stage.CONTACT,
         )
 
     def log_contact(self, evidence: Evidence, contact: Contact) -> None:
         self._may_work_on(evidence, "2.1.3")
-        self._record(self.ContactLogged, evidence, contact=contact)
+        self._record(
+            self.ContactLogged,
+            evidence,
+            contact=contact,
+            owner_id=self.owner_id,
+            customer_id=self.customer_id,
+        )
 
     # ---- 2.2 Needs analysis ---------------------------------------------------------
 
@@ -350,7 +435,9 @@ class Opportunity(SopAggregate):
             raise SopRuleViolation(NEEDS_DISCOVERED_IN_CONTACT)
         if self.quotes:
             raise SopRuleViolation(NEEDS_FIXED_ONCE_QUOTED)
-        self._record(self.NeedsDiscovered, evidence, discovery=discovery)
+        self._record(
+            self.NeedsDiscovered, evidence, discovery=discovery, stage_entered=Stage.NEEDS_ANALYSIS
+        )
 
     def prioritise_needs(self, evidence: Evidence, prioritisation: Prioritisation) -> None:
         self._may_work_on(evidence, "2.2.2")
@@ -374,7 +461,9 @@ class Opportunity(SopAggregate):
             raise SopRuleViolation(SOLUTION_FROM_RECORDED_NEEDS)
         if self.quotes:
             raise SopRuleViolation(SOLUTION_FIXED_ONCE_QUOTED)
-        self._record(self.SolutionDesigned, evidence, solution=solution)
+        self._record(
+            self.SolutionDesigned, evidence, solution=solution, stage_entered=Stage.SOLUTION_DESIGN
+        )
 
     def confirm_feasibility(self, evidence: Evidence, *, feasible: bool, remarks: str) -> None:
         self._ensure_open("2.2.3")
@@ -411,7 +500,12 @@ class Opportunity(SopAggregate):
             raise SopRuleViolation(
                 PRESENTED_SOLUTION_FEASIBLE, f"waiting for: {', '.join(unconfirmed)}"
             )
-        self._record(self.SolutionPresented, evidence, presentation=presentation)
+        self._record(
+            self.SolutionPresented,
+            evidence,
+            presentation=presentation,
+            stage_entered=Stage.SOLUTION_PRESENTED,
+        )
 
     def acknowledge_solution(
         self, evidence: Evidence, *, acknowledged_by: str, comments: str
@@ -493,6 +587,8 @@ class Opportunity(SopAggregate):
             supersedes=current.version if current else None,
             approval=approval_id,
             pricing_basis=pricing_basis,
+            stage_entered=None if self.stage in _QUOTED_OR_FURTHER else Stage.QUOTED,
+            policy_version=policy.version,
         )
 
     # ---- 2.3.3 Negotiate the price --------------------------------------------------
@@ -506,6 +602,7 @@ class Opportunity(SopAggregate):
             evidence,
             round_number=self.rounds + 1,
             negotiation=negotiation,
+            stage_entered=None if self.stage is Stage.NEGOTIATION else Stage.NEGOTIATION,
         )
 
     def request_discount_approval(
@@ -608,6 +705,9 @@ class Opportunity(SopAggregate):
             quote_version=quote_version,
             amount=current.terms.amount,
             accepted_by=accepted_by,
+            stage_entered=Stage.WON,
+            owner_id=self.owner_id,
+            customer_id=self.customer_id,
         )
 
     def mark_lost(self, evidence: Evidence, *, reason: str, competitor: str) -> None:
@@ -619,6 +719,9 @@ class Opportunity(SopAggregate):
             reason=reason,
             competitor=competitor,
             stage_reached=self.stage,
+            stage_entered=Stage.LOST,
+            owner_id=self.owner_id,
+            customer_id=self.customer_id,
         )
 
     # ---- reading --------------------------------------------------------------------

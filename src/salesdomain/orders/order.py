@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from enum import Enum
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, ClassVar
 from uuid import UUID
 
 from salesdomain.aggregate import Evidence, SopAggregate
@@ -337,10 +337,19 @@ class Order(SopAggregate):
 
     class Cancelled(Event):
         SOP_STEP = "2.5.1"
+        class_version: ClassVar[int] = 2
         reason: str
         amount: Money
         cost: Money
         policy_version: str
+        owner_id: UUID | None
+        """The order's owner and customer (``None`` only in version 1: unknown)."""
+        customer_id: UUID | None
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            """Version 1 did not name the owner and customer: unknown (``None``)."""
+            state.update(owner_id=None, customer_id=None)
 
         def apply(self, order: Order) -> None:
             order.status = OrderStatus.CANCELLED
@@ -751,6 +760,8 @@ class Order(SopAggregate):
             amount=self.lines.amount,
             cost=self.lines.cost,
             policy_version=policy.version,
+            owner_id=self.owner_id,
+            customer_id=self.customer_id,
         )
 
     # ---- reading ---------------------------------------------------------------------
