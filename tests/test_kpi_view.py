@@ -331,13 +331,18 @@ def test_an_entered_order_keeps_its_lines_and_names_its_customer_and_owner(recor
     }
 
 
-def test_visits_won_and_lost_name_their_opportunity(recorded):
+def test_visits_won_and_lost_name_their_opportunity_its_owner_and_customer(recorded):
     visits = _facts(recorded, "Opportunity.ContactLogged")
     assert [f["day"] for f in visits] == [MARCH, APRIL_10, APRIL_15, APRIL_15]
     assert {f["measure"] for f in visits} == {"visits"}
-    assert all(f["rep_id"] is None and f["record_id"] for f in visits)  # owner: via records
+    assert all(f["record_id"] for f in visits)
+    alice, bob = str(ALICE.employee_id), str(BOB.employee_id)
+    hangzhou, xian = (str(b.customer_id(c)) for c in (HANGZHOU, XIAN))
+    owners = [(f["rep_id"], f["customer_id"]) for f in visits]
+    assert owners == [(alice, hangzhou), (alice, hangzhou), (bob, xian), (bob, xian)]
     (lost,) = _facts(recorded, "Opportunity.Lost")
     assert (lost["measure"], lost["value"], lost["day"]) == ("lost", Decimal(1), APRIL_15)
+    assert (lost["rep_id"], lost["customer_id"]) == (bob, xian)
     assert [f["measure"] for f in _facts(recorded, "Opportunity.QuoteAccepted")] == ["won"] * 3
     opened = [c for _, c in _changes(recorded, "Opportunity.Opened")]
     assert opened[0].values["owner_name"] == "Alice Rep"

@@ -114,8 +114,9 @@ def quote_issued(review: Review, e: Any) -> None:
     used = memo.get("used", {})
     if e.approval is not None:
         memo["used"] = {**used, e.approval: e.quote_version}
-    policy = review.policies.current  # a quote records no policy version
-    if policy.within_authority(e.actor.role, e.discount, e.margin):
+    # a quote of version 1 recorded no policy version: judged under the policy in force
+    policy = review.policy(e.policy_version, QUOTE_WITHIN_AUTHORITY, e)
+    if policy is None or policy.within_authority(e.actor.role, e.discount, e.margin):
         return
     problem = _not_covered(e, memo.get("approved", {}), used)
     if problem:

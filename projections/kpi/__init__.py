@@ -8,9 +8,11 @@ manager) with their ``team_history`` (so a fact counts for the team its rep was 
 its day), ``people`` (names given when acting, for labels without an employee record),
 ``records`` (each opportunity, order, service case and survey with its customer and
 owner; an order with the contract revision it follows), ``order_lines`` (per order and
-revision), ``products``, ``targets`` with ``target_figures``, and ``expenses``.  A fact
-whose event does not name its customer or owner (a visit, a won or lost opportunity, a
-survey response, a service case's answer) names its *record*; queries resolve it there.
+revision), ``products``, ``targets`` with ``target_figures``, and ``expenses``.  Every
+fact takes its owner and customer from its own event (ADR 29).  Events stored before 0.2
+(version 1 of a visit, a won or lost opportunity, a cancelled order, a survey response,
+a service case's answer, a service visit) did not name them: their facts name their
+*record*, and the queries take the owner and customer from there (the one fallback).
 
 Facts (``day`` is the business date where the event has one, else the event's UTC date):
 
@@ -29,8 +31,9 @@ measure (value)               from
 (the same four)               ``HistoricalOrder.Imported`` (SOP 4.1.2, orders taken over
                               from another system): day ``delivered_on``, rep = its
                               ``owner_id`` if the file named one.
-``cancelled`` (amount)        ``Order.Cancelled``, day of cancellation (not netted from
-                              bookings: bookings are what was signed).
+``cancelled`` (amount)        ``Order.Cancelled``, day of cancellation, rep = the order's
+                              owner (not netted from bookings: bookings are what was
+                              signed).
 ``visits`` (1)                ``Opportunity.ContactLogged`` whose channel
                               ``is_visit`` (a visit or online meeting), day
                               ``occurred_on``, rep = the opportunity's owner.

@@ -25,6 +25,7 @@ def _acted(event: SopAggregate.Event) -> Upsert:
 
 @HANDLERS.on(ServiceCase.FeedbackReceived)
 def _feedback_received(event: ServiceCase.FeedbackReceived, position: int) -> list[RowChange]:
+    """The case's customer, for the facts of its version 1 answers (they name none)."""
     return [_record(event.originator_id, "service_case", customer_id=str(event.customer_id))]
 
 
@@ -34,6 +35,7 @@ def _responded(event: ServiceCase.Responded, position: int) -> list[RowChange]:
     common: dict[str, Any] = {
         "day": _utc_day(event.responded_at),
         "rep": event.actor.employee_id,
+        "customer": event.customer_id,
         "record": event.originator_id,
     }
     facts.add("service_responses", 1, **common)
@@ -43,6 +45,7 @@ def _responded(event: ServiceCase.Responded, position: int) -> list[RowChange]:
 
 @HANDLERS.on(SatisfactionSurvey.Started)
 def _survey_started(event: SatisfactionSurvey.Started, position: int) -> list[RowChange]:
+    """The survey's customer, for the facts of its version 1 answers (they name none)."""
     return [_record(event.originator_id, "survey", customer_id=str(event.customer_id))]
 
 
@@ -53,6 +56,7 @@ def _survey_response(event: SatisfactionSurvey.ResponseRecorded, position: int) 
         "satisfaction",
         event.response.satisfaction.value,
         day=_utc_day(event.timestamp),
+        customer=event.customer_id,
         record=event.originator_id,
     )
     return facts.rows
@@ -65,6 +69,7 @@ def _service_visit(event: ServiceVisit.Recorded, position: int) -> list[RowChang
         "satisfaction",
         event.work.satisfaction.value,
         day=event.work.visited_on,
+        rep=event.order_owner_id,
         customer=event.customer_id,
         record=event.order_id,
     )

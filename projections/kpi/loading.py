@@ -9,17 +9,18 @@ from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 
-from salesdomain.projections.kpi.lines import _amendment_offsets, _split_by_line
+from salesdomain.projections.kpi.lines import _amendment_offsets, _chunks, _split_by_line
 from salesdomain.projections.kpi.loaded import _Completion, _Data, _Fact
-from sqlalchemy import Table, func, select
+from sqlalchemy import Table, select
 from sqlalchemy.engine import Connection, Engine
 
 
 def _load(engine: Engine, tables: Mapping[str, Table], start: date, end: date, by: str) -> _Data:
-    """The facts with days in ``start``..``end``, their owner and customer resolved,
-    bookings of amendments netted, completed orders split by line when ``by`` is
-    "product", approved expenses added; and what the figures need besides."""
-    f, r = tables["facts"], tables["records"]
+    """The facts with days in ``start``..``end`` (those of version 1 events given their
+    owner and customer), bookings of amendments netted, completed orders split by line
+    when ``by`` is "product", approved expenses added; and what the figures need
+    besides."""
+    f = tables["facts"]
     with engine.connect() as conn:
         rows = conn.execute(
             select(
@@ -28,18 +29,17 @@ def _load(engine: Engine, tables: Mapping[str, Table], start: date, end: date, b
                 f.c.measure,
                 f.c.value,
                 f.c.currency,
-                func.coalesce(f.c.rep_id, r.c.owner_id).label("rep_id"),
-                func.coalesce(f.c.customer_id, r.c.customer_id).label("customer_id"),
+                f.c.rep_id,
+                f.c.customer_id,
                 f.c.product_code,
                 f.c.record_id,
                 f.c.revision,
                 f.c.amends,
             )
-            .select_from(f.outerjoin(r, r.c.record_id == f.c.record_id))
             .where(f.c.day >= start, f.c.day <= end)
             .order_by(f.c.position, f.c.seq)
         ).all()
-        completions = _completions(conn, f, r, end)
+        completions = _completions(conn, f, end)
         facts = [
             _Fact(
                 row.day,
@@ -54,6 +54,7 @@ def _load(engine: Engine, tables: Mapping[str, Table], start: date, end: date, b
             )
             for row in rows
         ]
+        facts = _of_version_1_events(conn, tables["records"], facts)
         facts += _amendment_offsets(conn, f, rows)
         if by == "product":
             facts = _split_by_line(conn, tables, facts)
@@ -68,18 +69,11 @@ def _load(engine: Engine, tables: Mapping[str, Table], start: date, end: date, b
     return _Data(facts, first, second, teams)
 
 
-def _completions(conn: Connection, f: Table, r: Table, end: date) -> list[tuple[str, _Completion]]:
+def _completions(conn: Connection, f: Table, end: date) -> list[tuple[str, _Completion]]:
     """Every order completed up to ``end``, in the order they were completed (day, then
     log position), with its customer and owner."""
     rows = conn.execute(
-        select(
-            f.c.day,
-            f.c.position,
-            f.c.record_id,
-            func.coalesce(f.c.customer_id, r.c.customer_id).label("customer_id"),
-            func.coalesce(f.c.rep_id, r.c.owner_id).label("rep_id"),
-        )
-        .select_from(f.outerjoin(r, r.c.record_id == f.c.record_id))
+        select(f.c.day, f.c.position, f.c.record_id, f.c.customer_id, f.c.rep_id)
         .where(f.c.measure == "orders_completed", f.c.day <= end)
         .order_by(f.c.day, f.c.position)
     ).all()
@@ -88,6 +82,47 @@ def _completions(conn: Connection, f: Table, r: Table, end: date) -> list[tuple[
         for row in rows
         if row.customer_id is not None
     ]
+
+
+_OF_RECORD = frozenset(
+    {"visits", "won", "lost", "cancelled", "service_responses", "service_on_time", "satisfaction"}
+)
+"""The measures whose events name their owner and customer only since version 2 (ADR 29)."""
+
+
+def _of_version_1_events(conn: Connection, records: Table, facts: list[_Fact]) -> list[_Fact]:
+    """Fallback for facts of events recorded before 0.2 (version 1 of
+    ``Opportunity.ContactLogged``, ``QuoteAccepted`` and ``Lost``, ``Order.Cancelled``,
+    ``ServiceCase.Responded``, ``SatisfactionSurvey.ResponseRecorded`` and
+    ``ServiceVisit.Recorded``): they did not name their owner or customer, so their
+    facts take them from the record they name (the opportunity, order, service case or
+    survey as it was opened). Every event recorded since names both; a survey answer
+    has no owner of its own (``_satisfaction_owners``)."""
+    wanted = {
+        fact.record_id
+        for fact in facts
+        if fact.measure in _OF_RECORD
+        and fact.record_id is not None
+        and (fact.rep_id is None or fact.customer_id is None)
+    }
+    if not wanted:
+        return facts
+    known = {}
+    for chunk in _chunks(sorted(wanted), 500):
+        query = select(records.c.record_id, records.c.owner_id, records.c.customer_id)
+        for row in conn.execute(query.where(records.c.record_id.in_(chunk))):
+            known[row.record_id] = row
+    resolved = []
+    for fact in facts:
+        record = known.get(fact.record_id or "") if fact.measure in _OF_RECORD else None
+        if record is not None:
+            fact = replace(
+                fact,
+                rep_id=fact.rep_id or record.owner_id,
+                customer_id=fact.customer_id or record.customer_id,
+            )
+        resolved.append(fact)
+    return resolved
 
 
 def _expenses(conn: Connection, expenses: Table, start: date, end: date) -> list[_Fact]:

@@ -4,14 +4,13 @@ orders."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeAlias
 from uuid import UUID
 
 from salesdomain.projections.changes import RowChange, Update, Upsert
 from salesdomain.projections.dispatch import Handlers
 from salesdomain.projections.kpi.facts import _Facts, _id, _record, _utc_day
 
-from salesdomain.aggregate import SopAggregate
 from salesdomain.contracts.contract import Contract
 from salesdomain.imports.historical_order import HistoricalOrder
 from salesdomain.opportunities.opportunity import Opportunity
@@ -74,13 +73,15 @@ def _customer_registered(
 
 @HANDLERS.on(Opportunity.Opened)
 def _opportunity_opened(event: Opportunity.Opened, position: int) -> list[RowChange]:
+    """The owner's name (a label), and owner and customer for the facts of version 1
+    events, which name neither."""
     return [
         _record(
             event.originator_id,
             "opportunity",
             customer_id=str(event.customer_id),
             owner_id=str(event.owner_id),
-            owner_name=event.actor.name or None,  # the owner opens the opportunity
+            owner_name=event.owner_name or None,
         )
     ]
 
@@ -90,14 +91,31 @@ def _contact_logged(event: Opportunity.ContactLogged, position: int) -> list[Row
     if not event.contact.channel.is_visit:
         return []
     facts = _Facts(event, position)
-    facts.add("visits", 1, day=event.contact.occurred_on, record=event.originator_id)
+    facts.add(
+        "visits",
+        1,
+        day=event.contact.occurred_on,
+        rep=event.owner_id,
+        customer=event.customer_id,
+        record=event.originator_id,
+    )
     return facts.rows
 
 
-def _closed(measure: str) -> Callable[[SopAggregate.Event, int], list[RowChange]]:
-    def changes(event: SopAggregate.Event, position: int) -> list[RowChange]:
+Closed: TypeAlias = Opportunity.QuoteAccepted | Opportunity.Lost
+
+
+def _closed(measure: str) -> Callable[[Closed, int], list[RowChange]]:
+    def changes(event: Closed, position: int) -> list[RowChange]:
         facts = _Facts(event, position)
-        facts.add(measure, 1, day=_utc_day(event.timestamp), record=event.originator_id)
+        facts.add(
+            measure,
+            1,
+            day=_utc_day(event.timestamp),
+            rep=event.owner_id,
+            customer=event.customer_id,
+            record=event.originator_id,
+        )
         return facts.rows
 
     return changes
@@ -199,6 +217,8 @@ def _order_cancelled(event: Order.Cancelled, position: int) -> list[RowChange]:
         event.amount.amount,
         day=_utc_day(event.timestamp),
         currency=event.amount.currency,
+        rep=event.owner_id,
+        customer=event.customer_id,
         record=event.originator_id,
     )
     return facts.rows

@@ -1,14 +1,13 @@
 """What each event changes in the pipeline tables: the handlers, by event class.
 
-An opportunity's stage follows the events that move it (SOP 2.1-2.3): opened, needs
-discovered, solution designed and presented, the first quote, the first negotiation
-round, won (quote accepted) or lost.
+An opportunity's stage is the one its events say they entered (``stage_entered``, SOP
+2.1-2.3): the domain decides it when it records the event (ADR 29); an event that
+enters no stage (a revised quote, a later negotiation round) changes no stage here.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeAlias
 
 from salesdomain.projections.changes import Insert, RowChange, Update, Upsert
 from salesdomain.projections.dispatch import Handlers
@@ -19,6 +18,18 @@ from salesdomain.people.employee import Employee
 from salesdomain.values import Money
 
 HANDLERS = Handlers[RowChange]()
+
+Entering: TypeAlias = (
+    Opportunity.Opened
+    | Opportunity.NeedsDiscovered
+    | Opportunity.SolutionDesigned
+    | Opportunity.SolutionPresented
+    | Opportunity.QuoteIssued
+    | Opportunity.NegotiationRoundRecorded
+    | Opportunity.QuoteAccepted
+    | Opportunity.Lost
+)
+"""The events that may move an opportunity's stage."""
 
 
 @HANDLERS.on(Employee.Hired, Employee.Enrolled, Employee.TeamChanged)
@@ -46,31 +57,24 @@ def _amount(event: Opportunity.Event, position: int, value: Money) -> Insert:
     )
 
 
-def _stage(event: Opportunity.Event, position: int, stage: Stage) -> Insert:
+def _stage(event: Entering, position: int, stage: Stage) -> Insert:
     at = event.timestamp
     return Insert(
         "stages", {**_key(event), "position": position, "stage": stage.value, "entered_at": at}
     )
 
 
-def _entered(
-    stage: Stage, event: Opportunity.Event, position: int, **values: Any
-) -> list[RowChange]:
-    """The opportunity enters ``stage``: its row says so (closed if the stage is), and the
-    stage's history gains the entry."""
-    at = event.timestamp
+def _entered(event: Entering, position: int, **values: Any) -> list[RowChange]:
+    """The stage the event entered, if any: the opportunity's row says so (closed if the
+    stage is), and the stage's history gains the entry."""
+    stage, at = event.stage_entered, event.timestamp
+    if stage is None:
+        return []
     row: dict[str, Any] = {"stage": stage.value, "stage_entered_at": at}
     if not stage.is_open:
         row["closed_at"] = at
     row.update(values)
     return [Update("opportunities", _key(event), row), _stage(event, position, stage)]
-
-
-def _enters(stage: Stage) -> Callable[[Opportunity.Event, int], list[RowChange]]:
-    def changes(event: Opportunity.Event, position: int) -> list[RowChange]:
-        return _entered(stage, event, position)
-
-    return changes
 
 
 @HANDLERS.on(Opportunity.Opened)
@@ -83,8 +87,8 @@ def _opened(event: Opportunity.Opened, position: int) -> list[RowChange]:
         "region": event.region,
         "industry": event.industry,
         "owner_id": str(event.owner_id),
-        "owner_name": event.actor.name,
-        "stage": Stage.CONTACT.value,
+        "owner_name": event.owner_name,
+        "stage": event.stage_entered.value,
         "amount": value.amount,
         "currency": value.currency,
         "opened_at": at,
@@ -94,19 +98,32 @@ def _opened(event: Opportunity.Opened, position: int) -> list[RowChange]:
     return [
         Upsert("opportunities", _key(event), opened),
         _amount(event, position, value),
-        _stage(event, position, Stage.CONTACT),
+        _stage(event, position, event.stage_entered),
     ]
 
 
-HANDLERS.on(Opportunity.NeedsDiscovered)(_enters(Stage.NEEDS_ANALYSIS))
-HANDLERS.on(Opportunity.SolutionDesigned)(_enters(Stage.SOLUTION_DESIGN))
-HANDLERS.on(Opportunity.SolutionPresented)(_enters(Stage.SOLUTION_PRESENTED))
+@HANDLERS.on(
+    Opportunity.NeedsDiscovered,
+    Opportunity.SolutionDesigned,
+    Opportunity.SolutionPresented,
+    Opportunity.NegotiationRoundRecorded,
+)
+def _moved(
+    event: Opportunity.NeedsDiscovered
+    | Opportunity.SolutionDesigned
+    | Opportunity.SolutionPresented
+    | Opportunity.NegotiationRoundRecorded,
+    position: int,
+) -> list[RowChange]:
+    return _entered(event, position)
 
 
+@HANDLERS.on(Opportunity.QuoteIssued, Opportunity.QuoteAccepted)
 def _priced(
     event: Opportunity.QuoteIssued | Opportunity.QuoteAccepted, position: int
 ) -> list[RowChange]:
-    """The opportunity's amount becomes the quote's."""
+    """The opportunity's amount becomes the quote's (a first quote enters the quoted
+    stage, an accepted one the won stage)."""
     values = {
         "amount": event.amount.amount,
         "currency": event.amount.currency,
@@ -115,28 +132,10 @@ def _priced(
     return [
         Update("opportunities", _key(event), values),
         _amount(event, position, event.amount),
+        *_entered(event, position),
     ]
-
-
-@HANDLERS.on(Opportunity.QuoteIssued)
-def _quote_issued(event: Opportunity.QuoteIssued, position: int) -> list[RowChange]:
-    """A first quote enters the quoted stage; a revised one only changes the amount."""
-    entered = _entered(Stage.QUOTED, event, position) if event.supersedes is None else []
-    return [*_priced(event, position), *entered]
-
-
-@HANDLERS.on(Opportunity.NegotiationRoundRecorded)
-def _negotiated(event: Opportunity.NegotiationRoundRecorded, position: int) -> list[RowChange]:
-    """The first round enters negotiation."""
-    return _entered(Stage.NEGOTIATION, event, position) if event.round_number == 1 else []
-
-
-@HANDLERS.on(Opportunity.QuoteAccepted)
-def _won(event: Opportunity.QuoteAccepted, position: int) -> list[RowChange]:
-    return [*_priced(event, position), *_entered(Stage.WON, event, position)]
 
 
 @HANDLERS.on(Opportunity.Lost)
 def _lost(event: Opportunity.Lost, position: int) -> list[RowChange]:
-    why = {"lost_reason": event.reason, "competitor": event.competitor}
-    return _entered(Stage.LOST, event, position, **why)
+    return _entered(event, position, lost_reason=event.reason, competitor=event.competitor)
