@@ -10,7 +10,8 @@ from sqlalchemy import Column, Index, MetaData, Table
 
 
 class Projection(ABC):
-    """Subclasses define their tables and ``changes(event, position)``.
+    """Subclasses define their tables (through ``Tables``, which names them for the
+    generation) and ``changes(event, position)``.
 
     ``changes`` must be a pure function of the event (and its log position): no
     database, no clock, no aggregate loading; everything it needs is on the event.
