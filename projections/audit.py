@@ -10,9 +10,9 @@ from typing import Any
 from uuid import UUID
 
 from salesdomain.projections.changes import Insert, RowChange, Update
-from salesdomain.projections.projection import Projection, event_name
+from salesdomain.projections.projection import Projection, Tables, event_name
 from salesdomain.projections.types import UtcDateTime
-from sqlalchemy import Column, Index, Integer, MetaData, String, Table, Text, select
+from sqlalchemy import Column, Integer, MetaData, String, Table, Text, select
 from sqlalchemy.engine import Engine
 
 from salesdomain.aggregate import SopAggregate
@@ -34,9 +34,9 @@ class AuditTrail(Projection):
     version = 2
 
     def define(self, metadata: MetaData, prefix: str) -> dict[str, Table]:
-        entries = Table(
-            f"{prefix}entries",
-            metadata,
+        tables = Tables(metadata, prefix)
+        entries = tables.add(
+            "entries",
             Column("position", Integer, primary_key=True),
             Column("recorded_at", UtcDateTime, nullable=False),
             Column("sop_step", String(16), nullable=False),
@@ -64,8 +64,8 @@ class AuditTrail(Projection):
             "recorded_at",
             "data_subject",
         ):
-            Index(f"{prefix}by_{column}", entries.c[column])
-        return {"entries": entries}
+            tables.index(f"by_{column}", entries.c[column])
+        return tables.defined
 
     def changes(self, event: object, position: int) -> list[RowChange]:
         """Every event of the SOP's aggregates, whatever its class: one entry each."""

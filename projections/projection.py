@@ -6,11 +6,12 @@ from abc import ABC, abstractmethod
 from typing import Any, ClassVar
 
 from salesdomain.projections.changes import RowChange
-from sqlalchemy import MetaData, Table
+from sqlalchemy import Column, Index, MetaData, Table
 
 
 class Projection(ABC):
-    """Subclasses define their tables and ``changes(event, position)``.
+    """Subclasses define their tables (through ``Tables``, which names them for the
+    generation) and ``changes(event, position)``.
 
     ``changes`` must be a pure function of the event (and its log position): no
     database, no clock, no aggregate loading; everything it needs is on the event.
@@ -29,6 +30,24 @@ class Projection(ABC):
     @abstractmethod
     def changes(self, event: object, position: int) -> list[RowChange]:
         """The row changes one event makes (an empty list for events it ignores)."""
+
+
+class Tables:
+    """The tables ``Projection.define`` makes: each on one ``metadata``, its name (and
+    its indexes' names) starting with the generation's ``prefix``, kept by logical name
+    in ``defined``."""
+
+    def __init__(self, metadata: MetaData, prefix: str) -> None:
+        self.metadata = metadata
+        self.prefix = prefix
+        self.defined: dict[str, Table] = {}
+
+    def add(self, name: str, *columns: Column[Any]) -> Table:
+        table = self.defined[name] = Table(f"{self.prefix}{name}", self.metadata, *columns)
+        return table
+
+    def index(self, name: str, *columns: Column[Any]) -> None:
+        Index(f"{self.prefix}{name}", *columns)
 
 
 def event_name(event: Any) -> str:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from salesdomain.projections.conformance.findings import Family, Override, rule
+from salesdomain.projections.conformance.findings import Family, rule
 from salesdomain.projections.conformance.review import Review, on
 
 from salesdomain.contracts.contract import Contract
@@ -61,19 +61,11 @@ def contract_reviewed(review: Review, e: Any) -> None:
     if isinstance(e, Contract.ReviewPassed) and e.differences and memo.get("drafters"):
         fields = ", ".join(d.field for d in e.differences.items)
         drafter = next(reversed(memo["drafters"].items()))
-        review.overrides.append(
-            Override(
-                kind="contract terms differ from the accepted quote, explained in review",
-                sop_step=e.sop_step,
-                case_id=e.correlation_id,
-                record_id=e.originator_id,
-                record=review.label(e.originator_id),
-                requested_by=review.staff.person(drafter[0], drafter[1]),
-                approved_by=review.person_of(e),
-                at=e.timestamp,
-                position=review.position,
-                detail=f"revision {e.revision} differs in {fields}",
-            )
+        review.override(
+            "contract terms differ from the accepted quote, explained in review",
+            e,
+            review.staff.person(drafter[0], drafter[1]),
+            f"revision {e.revision} differs in {fields}",
         )
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from salesdomain.projections.conformance.findings import Family, Override, rule
+from salesdomain.projections.conformance.findings import Family, rule
 from salesdomain.projections.conformance.review import Review, on
 
 from salesdomain.opportunities.approvals import same_priced_lines
@@ -89,22 +89,14 @@ def discount_decided(review: Review, e: Any) -> None:
         )
     if approving:
         memo["approved"] = {**memo.get("approved", {}), e.request_number: lines}
-        review.overrides.append(
-            Override(
-                kind="discount beyond the requester's authority, approved",
-                sop_step=e.sop_step,
-                case_id=e.correlation_id,
-                record_id=e.originator_id,
-                record=review.label(e.originator_id),
-                requested_by=requester,
-                approved_by=review.person_of(e),
-                at=e.timestamp,
-                position=review.position,
-                policy_version=e.policy_version,
-                detail=f"{_pct(discount)} discount at {_pct(margin)} margin; a "
-                f"{requester_role.label} gives up to {_pct(policy.discount_limit(requester_role))}"
-                f" discount and down to {_pct(policy.margin_limit(requester_role))} margin",
-            )
+        review.override(
+            "discount beyond the requester's authority, approved",
+            e,
+            requester,
+            f"{_pct(discount)} discount at {_pct(margin)} margin; a "
+            f"{requester_role.label} gives up to {_pct(policy.discount_limit(requester_role))}"
+            f" discount and down to {_pct(policy.margin_limit(requester_role))} margin",
+            policy_version=e.policy_version,
         )
 
 

@@ -132,9 +132,7 @@ class Review:
             self.mismatches.append(
                 PolicyMismatch(
                     rule=rule.id,
-                    sop_step=event.sop_step,
-                    case_id=event.correlation_id,
-                    record_id=event.originator_id,
+                    **_evidence(event),
                     at=event.timestamp,
                     position=self.position,
                     recorded_version=version,
@@ -160,14 +158,36 @@ class Review:
                 rule=rule.id,
                 rule_text=rule.text,
                 family=rule.family,
-                sop_step=event.sop_step,
                 status=Status.NOT_ALLOWED,
-                case_id=event.correlation_id,
-                record_id=event.originator_id,
+                **_evidence(event),
                 record=self.label(event.originator_id, type(event).__qualname__.split(".")[0]),
                 responsible=responsible or self.person_of(event),
                 actual=event.timestamp,
                 occurred_on=event.timestamp.date(),
+                position=self.position,
+                policy_version=policy_version,
+                detail=detail,
+            )
+        )
+
+    def override(
+        self,
+        kind: str,
+        event: Any,
+        requested_by: Person,
+        detail: str,
+        *,
+        policy_version: str | None = None,
+    ) -> None:
+        """A rule set aside for ``requested_by`` with the approval ``event`` records."""
+        self.overrides.append(
+            Override(
+                kind=kind,
+                **_evidence(event),
+                record=self.label(event.originator_id),
+                requested_by=requested_by,
+                approved_by=self.person_of(event),
+                at=event.timestamp,
                 position=self.position,
                 policy_version=policy_version,
                 detail=detail,
@@ -189,6 +209,16 @@ class Review:
             deadline = self.deadlines.get(key)
             if deadline is not None and deadline.done_at is None:
                 deadline.withdrawn = True
+
+
+def _evidence(event: Any) -> dict[str, Any]:
+    """What a finding names of the event that is its evidence: the SOP step, the
+    business case and the record."""
+    return {
+        "sop_step": event.sop_step,
+        "case_id": event.correlation_id,
+        "record_id": event.originator_id,
+    }
 
 
 def fold(review: Review, entry: Entry) -> Review:

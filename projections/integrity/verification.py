@@ -52,17 +52,11 @@ def _store_pages(reader: NotificationReader, page_size: int) -> Iterator[StoredN
 
 def _chain_pages(engine: Engine, page_size: int, after: int = 0) -> Iterator[tuple[int, str]]:
     while True:
-        with engine.connect() as conn:
-            rows = conn.execute(
-                select(event_chain.c.position, event_chain.c.link)
-                .where(event_chain.c.position > after)
-                .order_by(event_chain.c.position)
-                .limit(page_size)
-            ).all()
+        rows = _chain_after(engine, after, page_size)
         if not rows:
             return
-        yield from ((int(p), str(link)) for p, link in rows)
-        after = int(rows[-1][0])
+        yield from rows
+        after = rows[-1][0]
 
 
 def _chain_after(engine: Engine, after: int, count: int) -> list[tuple[int, str]]:

@@ -4,19 +4,9 @@ from __future__ import annotations
 
 from salesdomain.projections.changes import RowChange
 from salesdomain.projections.kpi.handlers import HANDLERS
-from salesdomain.projections.projection import Projection
+from salesdomain.projections.projection import Projection, Tables
 from salesdomain.projections.types import UtcDateTime, figure
-from sqlalchemy import (
-    Boolean,
-    Column,
-    Date,
-    Index,
-    Integer,
-    MetaData,
-    String,
-    Table,
-    Text,
-)
+from sqlalchemy import Boolean, Column, Date, Integer, MetaData, String, Table, Text
 
 from salesdomain.bounds import NAME_LENGTH
 
@@ -25,9 +15,9 @@ class Kpi(Projection):
     name = "kpi"
 
     def define(self, metadata: MetaData, prefix: str) -> dict[str, Table]:
-        facts = Table(
-            f"{prefix}facts",
-            metadata,
+        tables = Tables(metadata, prefix)
+        facts = tables.add(
+            "facts",
             Column("position", Integer, primary_key=True),
             Column("seq", Integer, primary_key=True),
             Column("occurred_at", UtcDateTime, nullable=False),
@@ -42,20 +32,18 @@ class Kpi(Projection):
             Column("revision", Integer),
             Column("amends", Integer),
         )
-        Index(f"{prefix}facts_by_day", facts.c.day)
-        Index(f"{prefix}facts_by_record", facts.c.measure, facts.c.record_id)
-        customers = Table(
-            f"{prefix}customers",
-            metadata,
+        tables.index("facts_by_day", facts.c.day)
+        tables.index("facts_by_record", facts.c.measure, facts.c.record_id)
+        tables.add(
+            "customers",
             Column("customer_id", String(36), primary_key=True),
             Column("name", String(NAME_LENGTH), nullable=False),
             Column("region", String(NAME_LENGTH), nullable=False),
             Column("industry", String(NAME_LENGTH), nullable=False),
             Column("registered_at", UtcDateTime, nullable=False),
         )
-        employees = Table(
-            f"{prefix}employees",
-            metadata,
+        tables.add(
+            "employees",
             Column("employee_id", String(36), primary_key=True),
             Column("name", String(NAME_LENGTH), nullable=False),
             Column("team", String(NAME_LENGTH), nullable=False),
@@ -63,23 +51,20 @@ class Kpi(Projection):
             Column("active", Boolean, nullable=False),
             Column("left_on", Date),
         )
-        team_history = Table(
-            f"{prefix}team_history",
-            metadata,
+        tables.add(
+            "team_history",
             Column("position", Integer, primary_key=True),
             Column("employee_id", String(36), nullable=False),
             Column("team", String(NAME_LENGTH), nullable=False),
             Column("effective_on", Date, nullable=False),
         )
-        people = Table(
-            f"{prefix}people",
-            metadata,
+        tables.add(
+            "people",
             Column("employee_id", String(36), primary_key=True),
             Column("name", String(NAME_LENGTH)),
         )
-        records = Table(
-            f"{prefix}records",
-            metadata,
+        tables.add(
+            "records",
             Column("record_id", String(36), primary_key=True),
             Column("kind", String(20), nullable=False),
             Column("customer_id", String(36)),
@@ -87,9 +72,8 @@ class Kpi(Projection):
             Column("owner_name", Text),  # an actor's name: free text
             Column("revision", Integer),
         )
-        order_lines = Table(
-            f"{prefix}order_lines",
-            metadata,
+        tables.add(
+            "order_lines",
             Column("order_id", String(36), primary_key=True),
             Column("revision", Integer, primary_key=True),
             Column("product_code", String(32), primary_key=True),
@@ -98,33 +82,29 @@ class Kpi(Projection):
             Column("unit_cost", figure(), nullable=False),
             Column("currency", String(3), nullable=False),
         )
-        products = Table(
-            f"{prefix}products",
-            metadata,
+        tables.add(
+            "products",
             Column("product_code", String(32), primary_key=True),
             Column("name", String(NAME_LENGTH), nullable=False),
             Column("specification", String(NAME_LENGTH), nullable=False),
         )
-        targets = Table(
-            f"{prefix}targets",
-            metadata,
+        tables.add(
+            "targets",
             Column("target_id", String(36), primary_key=True),
             Column("subject_kind", String(20), nullable=False),
             Column("employee_id", String(36)),
             Column("team", String(NAME_LENGTH)),
             Column("period", String(8), nullable=False),
         )
-        target_figures = Table(
-            f"{prefix}target_figures",
-            metadata,
+        tables.add(
+            "target_figures",
             Column("target_id", String(36), primary_key=True),
             Column("measure", String(40), primary_key=True),
             Column("value", figure()),
             Column("currency", String(3)),
         )
-        expenses = Table(
-            f"{prefix}expenses",
-            metadata,
+        expenses = tables.add(
+            "expenses",
             Column("expense_id", String(36), primary_key=True),
             Column("employee_id", String(36), nullable=False),
             Column("incurred_on", Date, nullable=False),
@@ -132,20 +112,8 @@ class Kpi(Projection):
             Column("currency", String(3), nullable=False),
             Column("status", String(12), nullable=False),
         )
-        Index(f"{prefix}expenses_by_day", expenses.c.incurred_on)
-        return {
-            "facts": facts,
-            "customers": customers,
-            "employees": employees,
-            "team_history": team_history,
-            "people": people,
-            "records": records,
-            "order_lines": order_lines,
-            "products": products,
-            "targets": targets,
-            "target_figures": target_figures,
-            "expenses": expenses,
-        }
+        tables.index("expenses_by_day", expenses.c.incurred_on)
+        return tables.defined
 
     def changes(self, event: object, position: int) -> list[RowChange]:
         return HANDLERS.changes(event, position)

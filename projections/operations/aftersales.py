@@ -8,13 +8,7 @@ from typing import Any
 
 from salesdomain.projections.changes import Insert, RowChange, Update, Upsert
 from salesdomain.projections.dispatch import Handlers
-from salesdomain.projections.operations.statuses import (
-    CASE_ANSWERED,
-    CASE_CLOSED,
-    CASE_RECEIVED,
-    CASE_REOPENED,
-    CASE_RESOLVED,
-)
+from salesdomain.projections.operations import statuses
 
 from salesdomain.aftersales.service_case import ServiceCase
 
@@ -38,7 +32,7 @@ def _feedback_received(event: ServiceCase.FeedbackReceived, position: int) -> li
                 "channel": event.channel.value,
                 "received_at": event.received_at,
                 "respond_by": event.respond_by,
-                "status": CASE_RECEIVED,
+                "status": statuses.CASE_RECEIVED,
             },
         )
     ]
@@ -71,7 +65,7 @@ def _responded(event: ServiceCase.Responded, position: int) -> list[RowChange]:
                 "responded_at": event.responded_at,
                 "within_time_limit": event.within_time_limit,
                 "respond_by": event.respond_by,
-                "status": CASE_ANSWERED,
+                "status": statuses.CASE_ANSWERED,
             },
         ),
         Insert(
@@ -92,15 +86,15 @@ def _responded(event: ServiceCase.Responded, position: int) -> list[RowChange]:
 def _case_status(status: str) -> Callable[[ServiceCase.Event, int], list[RowChange]]:
     def changes(event: ServiceCase.Event, position: int) -> list[RowChange]:
         values: dict[str, Any] = {"status": status}
-        if status == CASE_CLOSED:
+        if status == statuses.CASE_CLOSED:
             values["closed_at"] = event.timestamp
         return [Update("service_cases", _case(event), values)]
 
     return changes
 
 
-HANDLERS.on(ServiceCase.Resolved)(_case_status(CASE_RESOLVED))
-HANDLERS.on(ServiceCase.Closed)(_case_status(CASE_CLOSED))
+HANDLERS.on(ServiceCase.Resolved)(_case_status(statuses.CASE_RESOLVED))
+HANDLERS.on(ServiceCase.Closed)(_case_status(statuses.CASE_CLOSED))
 
 
 @HANDLERS.on(ServiceCase.Reopened)
@@ -110,7 +104,7 @@ def _reopened(event: ServiceCase.Reopened, position: int) -> list[RowChange]:
             "service_cases",
             _case(event),
             {
-                "status": CASE_REOPENED,
+                "status": statuses.CASE_REOPENED,
                 "respond_by": event.respond_by,
                 "responded_at": None,
                 "within_time_limit": None,

@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 
 from salesdomain.projections.operations.queries import _today
 from salesdomain.projections.operations.statuses import CASE_CLOSED
+from salesdomain.projections.rows import row_of
 from sqlalchemy import Table, select
 from sqlalchemy.engine import Engine
 
@@ -70,19 +71,9 @@ def service_cases(
         if breached_only and not breached:
             continue
         result.append(
-            ServiceCaseRow(
-                case_id=row.case_id,
-                customer_id=row.customer_id,
-                customer_name=row.customer_name,
-                order_id=row.order_id,
-                kind=row.kind,
-                severity=row.severity,
-                status=row.status,
-                assignee_name=row.assignee_name,
-                received_at=row.received_at,
-                respond_by=row.respond_by,
-                responded_at=row.responded_at,
-                within_time_limit=row.within_time_limit,
+            row_of(
+                ServiceCaseRow,
+                row,
                 breached=breached,
                 overdue_by=overdue_by,
                 late_answers=late[row.case_id],

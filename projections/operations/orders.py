@@ -7,15 +7,7 @@ from collections.abc import Callable
 
 from salesdomain.projections.changes import Add, RowChange, Update, Upsert
 from salesdomain.projections.dispatch import Handlers
-from salesdomain.projections.operations.statuses import (
-    CANCELLED,
-    COMPLETED,
-    IN_EXECUTION,
-    LOT_FAILED,
-    LOT_IN_PROCESS_PASSED,
-    LOT_PASSED,
-    LOT_REWORKED,
-)
+from salesdomain.projections.operations import statuses
 
 from salesdomain.orders.order import Order
 
@@ -52,7 +44,7 @@ def _order_entered(event: Order.Entered, position: int) -> list[RowChange]:
                 "customer_name": event.customer_name,
                 "owner_id": str(event.owner_id),
                 "revision": event.contract_revision,
-                "status": IN_EXECUTION,
+                "status": statuses.IN_EXECUTION,
                 "delivery_date": event.delivery_date,
                 "entered_at": event.timestamp,
             },
@@ -104,10 +96,12 @@ def _task_completed(event: Order.CoordinationTaskCompleted, position: int) -> li
 
 @HANDLERS.on(Order.LotInspected)
 def _lot_inspected(event: Order.LotInspected, position: int) -> list[RowChange]:
-    if event.passed:
-        status = LOT_PASSED if event.kind.value == "final" else LOT_IN_PROCESS_PASSED
+    if not event.passed:
+        status = statuses.LOT_FAILED
+    elif event.kind.value == "final":
+        status = statuses.LOT_PASSED
     else:
-        status = LOT_FAILED
+        status = statuses.LOT_IN_PROCESS_PASSED
     changes: list[RowChange] = [
         Upsert(
             "lots",
@@ -123,7 +117,7 @@ def _lot_inspected(event: Order.LotInspected, position: int) -> list[RowChange]:
         ),
         Update("orders", _order(event), {"inspect_by": event.due_by}),
     ]
-    if status == LOT_PASSED:
+    if status == statuses.LOT_PASSED:
         changes.append(
             Add(
                 "order_products",
@@ -140,7 +134,7 @@ def _lot_reworked(event: Order.LotReworked, position: int) -> list[RowChange]:
         Update(
             "lots",
             {**_order(event), "lot_id": event.lot_id},
-            {"status": LOT_REWORKED, "reworks": event.rework_number},
+            {"status": statuses.LOT_REWORKED, "reworks": event.rework_number},
         )
     ]
 
@@ -172,5 +166,5 @@ def _order_closed(status: str) -> Callable[[Order.Event, int], list[RowChange]]:
 
 HANDLERS.on(Order.ShipmentDispatched)(_moved("shipped"))
 HANDLERS.on(Order.DeliveryConfirmed)(_moved("delivered"))
-HANDLERS.on(Order.Completed)(_order_closed(COMPLETED))
-HANDLERS.on(Order.Cancelled)(_order_closed(CANCELLED))
+HANDLERS.on(Order.Completed)(_order_closed(statuses.COMPLETED))
+HANDLERS.on(Order.Cancelled)(_order_closed(statuses.CANCELLED))

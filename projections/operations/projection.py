@@ -4,19 +4,9 @@ from __future__ import annotations
 
 from salesdomain.projections.changes import RowChange
 from salesdomain.projections.operations.handlers import HANDLERS
-from salesdomain.projections.projection import Projection
+from salesdomain.projections.projection import Projection, Tables
 from salesdomain.projections.types import UtcDateTime, quantity
-from sqlalchemy import (
-    Boolean,
-    Column,
-    Date,
-    Index,
-    Integer,
-    MetaData,
-    String,
-    Table,
-    Text,
-)
+from sqlalchemy import Boolean, Column, Date, Integer, MetaData, String, Table, Text
 
 from salesdomain.bounds import NAME_LENGTH
 
@@ -25,9 +15,9 @@ class Operations(Projection):
     name = "operations"
 
     def define(self, metadata: MetaData, prefix: str) -> dict[str, Table]:
-        orders = Table(
-            f"{prefix}orders",
-            metadata,
+        tables = Tables(metadata, prefix)
+        tables.add(
+            "orders",
             Column("order_id", String(36), primary_key=True),
             Column("customer_id", String(36), nullable=False),
             Column("customer_name", String(NAME_LENGTH), nullable=False),
@@ -41,9 +31,8 @@ class Operations(Projection):
         )
         # Quantities are added to (``Add``), so every column but the key may be empty
         # when the row is first created and the counters start at zero.
-        order_products = Table(
-            f"{prefix}order_products",
-            metadata,
+        tables.add(
+            "order_products",
             Column("order_id", String(36), primary_key=True),
             Column("product_code", String(32), primary_key=True),
             Column("product_name", String(NAME_LENGTH)),
@@ -53,9 +42,8 @@ class Operations(Projection):
             Column("shipped", quantity(), nullable=False, default=0, server_default="0"),
             Column("delivered", quantity(), nullable=False, default=0, server_default="0"),
         )
-        lots = Table(
-            f"{prefix}lots",
-            metadata,
+        tables.add(
+            "lots",
             Column("order_id", String(36), primary_key=True),
             Column("lot_id", String(64), primary_key=True),
             Column("product_code", String(32), nullable=False),
@@ -66,9 +54,8 @@ class Operations(Projection):
             Column("last_inspected_on", Date, nullable=False),
             Column("findings", Text, nullable=False),
         )
-        tasks = Table(
-            f"{prefix}tasks",
-            metadata,
+        tasks = tables.add(
+            "tasks",
             Column("order_id", String(36), primary_key=True),
             Column("task_number", Integer, primary_key=True),
             Column("department", String(40), nullable=False),
@@ -80,9 +67,8 @@ class Operations(Projection):
             Column("completed_on", Date),
             Column("outcome", Text),
         )
-        service_cases = Table(
-            f"{prefix}service_cases",
-            metadata,
+        service_cases = tables.add(
+            "service_cases",
             Column("case_id", String(36), primary_key=True),
             Column("customer_id", String(36), nullable=False),
             Column("customer_name", String(NAME_LENGTH), nullable=False),
@@ -100,9 +86,8 @@ class Operations(Projection):
             Column("closed_at", UtcDateTime),
             Column("reopened_at", UtcDateTime),
         )
-        responses = Table(
-            f"{prefix}responses",
-            metadata,
+        responses = tables.add(
+            "responses",
             Column("position", Integer, primary_key=True),
             Column("case_id", String(36), nullable=False),
             Column("responded_at", UtcDateTime, nullable=False),
@@ -111,17 +96,10 @@ class Operations(Projection):
             Column("responder_id", String(36), nullable=False),
             Column("responder_name", Text, nullable=False),  # an actor's name
         )
-        Index(f"{prefix}tasks_by_due", tasks.c.completed_on, tasks.c.due_on)
-        Index(f"{prefix}cases_by_status", service_cases.c.status)
-        Index(f"{prefix}responses_by_case", responses.c.case_id)
-        return {
-            "orders": orders,
-            "order_products": order_products,
-            "lots": lots,
-            "tasks": tasks,
-            "service_cases": service_cases,
-            "responses": responses,
-        }
+        tables.index("tasks_by_due", tasks.c.completed_on, tasks.c.due_on)
+        tables.index("cases_by_status", service_cases.c.status)
+        tables.index("responses_by_case", responses.c.case_id)
+        return tables.defined
 
     def changes(self, event: object, position: int) -> list[RowChange]:
         return HANDLERS.changes(event, position)

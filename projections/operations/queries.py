@@ -10,7 +10,8 @@ from decimal import Decimal
 from typing import Any
 
 from salesdomain.projections.operations.statuses import IN_EXECUTION, LOT_FAILED, LOT_REWORKED
-from sqlalchemy import Table, select
+from salesdomain.projections.rows import row_of
+from sqlalchemy import Row, Select, Table, select
 from sqlalchemy.engine import Engine
 
 
@@ -28,14 +29,37 @@ def _plain(value: Any) -> Decimal:
     return number.normalize()
 
 
+def _lines_in_execution(tables: Mapping[str, Table], *columns: Any) -> Select[Any]:
+    """Each product line of the orders in execution (at their current revision) with its
+    customer, delivery date and ``columns``, earliest delivery first."""
+    orders, products = tables["orders"], tables["order_products"]
+    return (
+        select(products, orders.c.customer_name, orders.c.delivery_date, *columns)
+        .select_from(products.join(orders, orders.c.order_id == products.c.order_id))
+        .where(orders.c.status == IN_EXECUTION, products.c.revision == orders.c.revision)
+        .order_by(orders.c.delivery_date, products.c.order_id, products.c.product_code)
+    )
+
+
+def _product_name(row: Row[Any]) -> str:
+    return str(row.product_name or row.product_code)
+
+
 @dataclass(frozen=True)
-class InspectionRow:
+class _ProductLine:
+    """What the rows of goods waiting share: an order's product line and how much of it
+    was ordered and passed the final inspection."""
+
     order_id: str
     customer_name: str
     product_code: str
     product_name: str
     ordered: Decimal
     passed: Decimal
+
+
+@dataclass(frozen=True)
+class InspectionRow(_ProductLine):
     awaiting: Decimal
     """Ordered, not (yet) passed the final inspection."""
     failed_lots: tuple[str, ...]
@@ -60,14 +84,9 @@ def awaiting_inspection(
     ``inspection_before_delivery``); before any inspection, the delivery date less
     ``inspection_before_delivery`` if given, else unknown."""
     today = _today(now)
-    orders, products, lots = tables["orders"], tables["order_products"], tables["lots"]
+    orders, lots = tables["orders"], tables["lots"]
     with engine.connect() as conn:
-        rows = conn.execute(
-            select(products, orders.c.customer_name, orders.c.delivery_date, orders.c.inspect_by)
-            .select_from(products.join(orders, orders.c.order_id == products.c.order_id))
-            .where(orders.c.status == IN_EXECUTION, products.c.revision == orders.c.revision)
-            .order_by(orders.c.delivery_date, products.c.order_id, products.c.product_code)
-        ).all()
+        rows = conn.execute(_lines_in_execution(tables, orders.c.inspect_by)).all()
         lot_rows = conn.execute(
             select(lots.c.order_id, lots.c.product_code, lots.c.lot_id, lots.c.status)
             .where(lots.c.status.in_([LOT_FAILED, LOT_REWORKED]))
@@ -86,17 +105,15 @@ def awaiting_inspection(
             inspect_by = row.delivery_date - inspection_before_delivery
         key = (row.order_id, row.product_code)
         result.append(
-            InspectionRow(
-                order_id=row.order_id,
-                customer_name=row.customer_name,
-                product_code=row.product_code,
-                product_name=row.product_name or row.product_code,
+            row_of(
+                InspectionRow,
+                row,
+                product_name=_product_name(row),
                 ordered=ordered,
                 passed=passed,
                 awaiting=ordered - passed,
                 failed_lots=tuple(waiting.get((*key, LOT_FAILED), ())),
                 reworked_lots=tuple(waiting.get((*key, LOT_REWORKED), ())),
-                delivery_date=row.delivery_date,
                 inspect_by=inspect_by,
                 overdue=inspect_by is not None and inspect_by < today,
             )
@@ -105,13 +122,7 @@ def awaiting_inspection(
 
 
 @dataclass(frozen=True)
-class ShipmentRow:
-    order_id: str
-    customer_name: str
-    product_code: str
-    product_name: str
-    ordered: Decimal
-    passed: Decimal
+class ShipmentRow(_ProductLine):
     shipped: Decimal
     ready: Decimal
     """Passed the final inspection, not shipped."""
@@ -127,31 +138,23 @@ def awaiting_shipment(
     """Per order in execution and product: goods that passed inspection and wait to be
     shipped; late once the delivery date has passed."""
     today = _today(now)
-    orders, products = tables["orders"], tables["order_products"]
     with engine.connect() as conn:
-        rows = conn.execute(
-            select(products, orders.c.customer_name, orders.c.delivery_date)
-            .select_from(products.join(orders, orders.c.order_id == products.c.order_id))
-            .where(orders.c.status == IN_EXECUTION, products.c.revision == orders.c.revision)
-            .order_by(orders.c.delivery_date, products.c.order_id, products.c.product_code)
-        ).all()
+        rows = conn.execute(_lines_in_execution(tables)).all()
     result = []
     for row in rows:
         passed, shipped = _plain(row.passed), _plain(row.shipped)
         if passed <= shipped:
             continue
         result.append(
-            ShipmentRow(
-                order_id=row.order_id,
-                customer_name=row.customer_name,
-                product_code=row.product_code,
-                product_name=row.product_name or row.product_code,
+            row_of(
+                ShipmentRow,
+                row,
+                product_name=_product_name(row),
                 ordered=_plain(row.ordered),
                 passed=passed,
                 shipped=shipped,
                 ready=passed - shipped,
                 in_transit=shipped - _plain(row.delivered),
-                delivery_date=row.delivery_date,
                 late=row.delivery_date < today,
             )
         )

@@ -9,6 +9,7 @@ from uuid import UUID
 
 from salesdomain.projections.operations.queries import _today
 from salesdomain.projections.operations.statuses import IN_EXECUTION
+from salesdomain.projections.rows import row_of
 from sqlalchemy import Table, select
 from sqlalchemy.engine import Engine
 
@@ -53,18 +54,8 @@ def open_tasks(
     with engine.connect() as conn:
         rows = conn.execute(query).all()
     return [
-        TaskRow(
-            order_id=row.order_id,
-            task_number=row.task_number,
-            customer_name=row.customer_name,
-            department=row.department,
-            owner_id=row.owner_id,
-            owner_name=row.owner_name,
-            description=row.description,
-            due_on=row.due_on,
-            assigned_at=row.assigned_at,
-            overdue=row.due_on < today,
-            days_overdue=max((today - row.due_on).days, 0),
+        row_of(
+            TaskRow, row, overdue=row.due_on < today, days_overdue=max((today - row.due_on).days, 0)
         )
         for row in rows
     ]

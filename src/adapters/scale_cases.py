@@ -18,20 +18,7 @@ from salesdomain.adapters.scale_delivery import Delivery
 from salesdomain import clock
 from salesdomain.commands import Command
 from salesdomain.opportunities import commands as oc
-from salesdomain.opportunities.values import (
-    Contact,
-    ContactChannel,
-    Influence,
-    Need,
-    NeedPriority,
-    NeedsDiscovery,
-    Presentation,
-    Prioritisation,
-    QuoteLine,
-    Rating,
-    Solution,
-    Stakeholder,
-)
+from salesdomain.opportunities import values as ov
 from salesdomain.prospecting import commands as pc
 from salesdomain.prospecting.customer import Customer
 from salesdomain.prospecting.values import Assessment, Level, SourceChannel
@@ -87,6 +74,14 @@ class Case(Delivery):
     def do(self, command_class: type[Command], actor: Actor, **data: Any) -> None:
         self.run.do(command_class, actor, self.customer, **data)
 
+    def on_customer(self, command_class: type[Command], **data: Any) -> None:
+        """The representative's step on the case's customer."""
+        self.do(command_class, self.rep, customer_id=self.customer, **data)
+
+    def on_opportunity(self, command_class: type[Command], **data: Any) -> None:
+        """The representative's step on the case's opportunity."""
+        self.do(command_class, self.rep, opportunity_id=self.opportunity, **data)
+
     def steps(self) -> Iterator[timedelta]:
         r, rep = self.r, self.rep
         self.do(
@@ -100,42 +95,34 @@ class Case(Delivery):
         )
         yield _hours(r, 2, 48)
         power = r.choice((Level.HIGH, Level.MEDIUM, Level.LOW))
-        self.do(
+        self.on_customer(
             pc.AssessProspect,
-            rep,
-            customer_id=self.customer,
             assessment=Assessment(
                 need_intent=Level.HIGH, purchasing_power=power, decision_process="GM signs"
             ),
         )
         if power is Level.LOW and r.random() < 0.4:
-            self.do(pc.DisqualifyProspect, rep, customer_id=self.customer, reason="No budget")
+            self.on_customer(pc.DisqualifyProspect, reason="No budget")
             return
-        self.do(pc.QualifyProspect, rep, customer_id=self.customer, reason="Need and budget")
+        self.on_customer(pc.QualifyProspect, reason="Need and budget")
         yield from self.contacts()
         if r.random() < 0.1:
-            self.do(
+            self.on_opportunity(
                 oc.MarkOpportunityLost,
-                rep,
-                opportunity_id=self.opportunity,
                 reason="Project postponed by the customer",
             )
             return
         yield from self.needs_and_solution()
         yield from self.quote()
         if r.random() < 0.3:
-            self.do(
+            self.on_opportunity(
                 oc.MarkOpportunityLost,
-                rep,
-                opportunity_id=self.opportunity,
                 reason="Price above the winning offer",
                 competitor="Delta Automation",
             )
             return
-        self.do(
+        self.on_opportunity(
             oc.AcceptQuote,
-            rep,
-            opportunity_id=self.opportunity,
             quote_version=1,
             accepted_by="General Manager",
         )
@@ -146,10 +133,8 @@ class Case(Delivery):
 
     def contacts(self) -> Iterator[timedelta]:
         r, rep = self.r, self.rep
-        self.do(
+        self.on_opportunity(
             oc.OpenOpportunity,
-            rep,
-            opportunity_id=self.opportunity,
             customer_id=self.customer,
             title=f"Line upgrade {self.number}",
             estimated_value=Money.of(r.randint(5, 60) * 10_000, CURRENCY),
@@ -157,12 +142,10 @@ class Case(Delivery):
         )
         for k in range(r.randint(1, 4)):
             yield _days(r, 1, 6)
-            channel = ContactChannel.VISIT if k % 2 else ContactChannel.PHONE
-            self.do(
+            channel = ov.ContactChannel.VISIT if k % 2 else ov.ContactChannel.PHONE
+            self.on_opportunity(
                 oc.LogContact,
-                rep,
-                opportunity_id=self.opportunity,
-                contact=Contact(
+                contact=ov.Contact(
                     channel=channel,
                     occurred_on=clock.now().date(),
                     participants=(rep.name, "Purchasing lead"),
@@ -171,38 +154,36 @@ class Case(Delivery):
             )
 
     def needs_and_solution(self) -> Iterator[timedelta]:
-        rep, opp = self.rep, self.opportunity
+        opp = self.opportunity
         yield _days(self.r, 1, 5)
-        self.do(
+        self.on_opportunity(
             oc.DiscoverNeeds,
-            rep,
-            opportunity_id=opp,
-            discovery=NeedsDiscovery(
-                needs=(Need(code="N1", description="Reduce downtime", pain_point="Weekly stops"),),
+            discovery=ov.NeedsDiscovery(
+                needs=(
+                    ov.Need(code="N1", description="Reduce downtime", pain_point="Weekly stops"),
+                ),
                 organisation="Plant operations",
                 decision_mechanism="GM signs",
-                stakeholders=(Stakeholder(name="General Manager", influence=Influence.DECIDES),),
+                stakeholders=(
+                    ov.Stakeholder(name="General Manager", influence=ov.Influence.DECIDES),
+                ),
             ),
         )
-        self.do(
+        self.on_opportunity(
             oc.PrioritiseNeeds,
-            rep,
-            opportunity_id=opp,
-            prioritisation=Prioritisation(
+            prioritisation=ov.Prioritisation(
                 priorities=(
-                    NeedPriority(
-                        code="N1", rank=1, feasibility=Rating.HIGH, fit=Rating.HIGH, key=True
+                    ov.NeedPriority(
+                        code="N1", rank=1, feasibility=ov.Rating.HIGH, fit=ov.Rating.HIGH, key=True
                     ),
                 ),
                 opportunity_summary="Retrofit",
             ),
         )
         yield _days(self.r, 1, 5)
-        self.do(
+        self.on_opportunity(
             oc.DesignSolution,
-            rep,
-            opportunity_id=opp,
-            solution=Solution(
+            solution=ov.Solution(
                 content="Retrofit kit",
                 value_proposition="Less downtime",
                 implementation_plan="Two weekends",
@@ -219,16 +200,12 @@ class Case(Delivery):
             remarks="Capacity available",
         )
         yield _days(self.r, 1, 4)
-        self.do(
+        self.on_opportunity(
             oc.PresentSolution,
-            rep,
-            opportunity_id=opp,
-            presentation=Presentation(presented_on=clock.now().date(), formats=("demo",)),
+            presentation=ov.Presentation(presented_on=clock.now().date(), formats=("demo",)),
         )
-        self.do(
+        self.on_opportunity(
             oc.AcknowledgeSolution,
-            rep,
-            opportunity_id=opp,
             acknowledged_by="GM",
             comments="Accepted",
         )
@@ -241,13 +218,11 @@ class Case(Delivery):
         self.product = code
         today = clock.now().date()
         yield _days(r, 1, 3)
-        self.do(
+        self.on_opportunity(
             oc.IssueQuote,
-            self.rep,
-            opportunity_id=self.opportunity,
             pricing_basis="Cost plus target margin",
             lines=[
-                QuoteLine(
+                ov.QuoteLine(
                     product_code=code,
                     product_name=name,
                     specification=f"Model {code}",

@@ -16,16 +16,8 @@ from salesdomain.commands import Command
 from salesdomain.contracts import commands as cc
 from salesdomain.contracts.values import ArchivedDocument, ContractClauses, Signatory
 from salesdomain.orders import commands as odc
+from salesdomain.orders import values as odv
 from salesdomain.orders.order import Order
-from salesdomain.orders.values import (
-    DeliveryReceipt,
-    Material,
-    ProductionPlan,
-    Purchase,
-    ReceiptKind,
-    ShipmentItem,
-    TransportMode,
-)
 from salesdomain.sop import Role
 from salesdomain.values import Actor
 
@@ -137,10 +129,10 @@ class Delivery:
             staff.logistics,
             order_id=order,
             carrier="SF Freight",
-            transport=TransportMode.ROAD,
+            transport=odv.TransportMode.ROAD,
             tracking_number=tracking,
             expected_arrival=arrival,
-            items=(ShipmentItem(product_code=self.product, quantity=self.quantity),),
+            items=(odv.ShipmentItem(product_code=self.product, quantity=self.quantity),),
         )
         yield _days(self.r, 1, 3)
         self.do(
@@ -148,8 +140,8 @@ class Delivery:
             staff.logistics,
             order_id=order,
             tracking_number=tracking,
-            receipt=DeliveryReceipt(
-                kind=ReceiptKind.SIGNED_DELIVERY_NOTE,
+            receipt=odv.DeliveryReceipt(
+                kind=odv.ReceiptKind.SIGNED_DELIVERY_NOTE,
                 reference=f"DN-{self.number:09d}",
                 signed_by="Purchasing lead",
                 received_on=clock.now().date(),
@@ -162,16 +154,16 @@ class Delivery:
             odc.RecordProductionPlan,
             staff.production,
             order_id=order,
-            plan=ProductionPlan(planned_start=today, planned_finish=today + timedelta(days=20)),
+            plan=odv.ProductionPlan(planned_start=today, planned_finish=today + timedelta(days=20)),
         )
         self.do(
             odc.RecordProcurement,
             staff.procurement,
             order_id=order,
-            purchase=Purchase(
+            purchase=odv.Purchase(
                 reference=f"PO-{self.number:09d}",
                 supplier="Ningbo Castings",
-                materials=(Material(name="Housing", quantity=self.quantity, unit="pcs"),),
+                materials=(odv.Material(name="Housing", quantity=self.quantity, unit="pcs"),),
                 expected_on=today + timedelta(days=10),
             ),
         )

@@ -7,16 +7,9 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from salesdomain.adapters.cli.common import (
-    DatabaseUrl,
-    ExitCode,
-    Failure,
-    JsonOutput,
-    open_system,
-    out,
-    print_json,
-    reported,
-)
+from salesdomain.adapters.cli import common
+from salesdomain.adapters.cli.common import DatabaseUrl, ExitCode, Failure, JsonOutput
+from salesdomain.adapters.cli.output import out, print_json
 from salesdomain.projections.integrity import ChainKeeper, Digest
 from salesdomain.projections.integrity import verify as verify_chain
 
@@ -35,7 +28,7 @@ def digest(
     as_json: JsonOutput = False,
 ) -> None:
     """Link every stored event into the chain and print its head: keep it elsewhere."""
-    with reported(as_json), open_system(ctx, database_url) as system:
+    with common.reported(as_json), common.open_system(ctx, database_url) as system:
         keeper = ChainKeeper(system.views.engine, system.app)
         keeper.catch_up()
         head = keeper.digest()
@@ -73,7 +66,7 @@ def verify(
     as_json: JsonOutput = False,
 ) -> None:
     """Recompute the chain from the store; name the first position that differs."""
-    with reported(as_json), open_system(ctx, database_url) as system:
+    with common.reported(as_json), common.open_system(ctx, database_url) as system:
         expected = read_digest(digest_file) if digest_file else None
         report = verify_chain(system.app, system.views.engine, expected)
         if as_json:

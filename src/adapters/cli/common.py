@@ -24,20 +24,9 @@ from salesdomain.adapters.cli.output import visible as visible
 from salesdomain.adapters.store import STORE_UNREACHABLE, BadDatabaseUrl
 from salesdomain.projections.runner import ProjectionStopped
 
+from salesdomain import errors as domain
 from salesdomain.bounds import FIRST_DAY, LAST_DAY
 from salesdomain.commands import problems_of
-from salesdomain.errors import (
-    AlreadyRegistered,
-    CommandIdReused,
-    ConcurrencyConflict,
-    ImportRefused,
-    InvalidCommand,
-    NotAuthorised,
-    RecordAlreadyExists,
-    RecordNotFound,
-    SalesDomainError,
-    SopRuleViolation,
-)
 
 
 class ExitCode(IntEnum):
@@ -57,19 +46,19 @@ class ExitCode(IntEnum):
     BREACHES_FOUND = 12  # conformance --fail-on-breach: the review found breaches
 
 
-DOMAIN_EXIT_CODES: dict[type[SalesDomainError], ExitCode] = {
-    InvalidCommand: ExitCode.INVALID_DATA,
-    NotAuthorised: ExitCode.NOT_AUTHORISED,
-    SopRuleViolation: ExitCode.SOP_RULE,
-    AlreadyRegistered: ExitCode.CONFLICT,
-    RecordNotFound: ExitCode.UNKNOWN_RECORD,
-    RecordAlreadyExists: ExitCode.CONFLICT,
-    ConcurrencyConflict: ExitCode.CONFLICT,
-    CommandIdReused: ExitCode.CONFLICT,
+DOMAIN_EXIT_CODES: dict[type[domain.SalesDomainError], ExitCode] = {
+    domain.InvalidCommand: ExitCode.INVALID_DATA,
+    domain.NotAuthorised: ExitCode.NOT_AUTHORISED,
+    domain.SopRuleViolation: ExitCode.SOP_RULE,
+    domain.AlreadyRegistered: ExitCode.CONFLICT,
+    domain.RecordNotFound: ExitCode.UNKNOWN_RECORD,
+    domain.RecordAlreadyExists: ExitCode.CONFLICT,
+    domain.ConcurrencyConflict: ExitCode.CONFLICT,
+    domain.CommandIdReused: ExitCode.CONFLICT,
 }
 
 
-def exit_code_for(error: SalesDomainError) -> ExitCode:
+def exit_code_for(error: domain.SalesDomainError) -> ExitCode:
     """The most specific mapping along the error's class hierarchy."""
     for kind in type(error).__mro__:
         if kind in DOMAIN_EXIT_CODES:
@@ -124,19 +113,19 @@ def reported(as_json: bool = False) -> Iterator[None]:
         yield
     except Failure as failure:
         report_failure("Failure", failure.code, str(failure), failure.details, as_json)
-    except InvalidCommand as error:
+    except domain.InvalidCommand as error:
         # one line, then (when there are several) every bad field or line on its own
         many = len(error.problems) > 1
         details = tuple(str(p) for p in error.problems) if many else ()
         headline = _headline(error) if many else str(error)
         report_failure(type(error).__name__, exit_code_for(error), headline, details, as_json)
-    except SopRuleViolation as error:
+    except domain.SopRuleViolation as error:
         code = exit_code_for(error)
         report_failure(type(error).__name__, code, str(error), (), as_json, rule_id=error.rule_id)
-    except SalesDomainError as error:
+    except domain.SalesDomainError as error:
         report_failure(type(error).__name__, exit_code_for(error), str(error), (), as_json)
     except ValidationError as error:  # a value built from options: every bad field named
-        invalid = InvalidCommand(error.title, problems_of(error))
+        invalid = domain.InvalidCommand(error.title, problems_of(error))
         many = len(invalid.problems) > 1
         details = tuple(str(p) for p in invalid.problems) if many else ()
         headline = _headline(invalid) if many else str(invalid)
@@ -183,8 +172,8 @@ def caught_up(system: System, *names: str) -> None:
             raise stopped
 
 
-def _headline(error: InvalidCommand) -> str:
-    if isinstance(error, ImportRefused):
+def _headline(error: domain.InvalidCommand) -> str:
+    if isinstance(error, domain.ImportRefused):
         return (
             f"SOP 4.1.2 Cleaning: nothing was imported from {error.source}; "
             f"{len(error.problems)} problem(s) to correct first:"

@@ -15,18 +15,10 @@ from typing import Annotated
 
 import typer
 from pydantic import ValidationError
-from salesdomain.adapters.cli.common import (
-    DatabaseUrl,
-    ExitCode,
-    Failure,
-    JsonOutput,
-    open_system,
-    out,
-    print_json,
-    reported,
-    when,
-)
+from salesdomain.adapters.cli import common
+from salesdomain.adapters.cli.common import DatabaseUrl, ExitCode, Failure, JsonOutput
 from salesdomain.adapters.cli.conformance_tables import show_report
+from salesdomain.adapters.cli.output import out, print_json
 from salesdomain.projections.conformance import conformance_report
 
 from salesdomain.policy import SalesPolicy
@@ -63,13 +55,13 @@ def conformance(
 ) -> None:
     """SOP conformance of a period: every time limit, authority and segregation rule
     re-run over the event log; breaches, overrides, steps per team and person."""
-    with reported(as_json):
+    with common.reported(as_json):
         start, end = _day(period_from, "--from"), _day(period_to, "--to")
-        moment_asked = when(as_at, "--as-at")
+        moment_asked = common.when(as_at, "--as-at")
         earlier = [read_policy(path) for path in earlier_policy or []]
         if end < start:
             raise Failure(ExitCode.INVALID_DATA, f"--to {end} is before --from {start}")
-        with open_system(ctx, database_url) as system:
+        with common.open_system(ctx, database_url) as system:
             report = conformance_report(
                 system.app, system.app.policy, start, end, moment_asked, earlier_policies=earlier
             )
@@ -85,7 +77,7 @@ def conformance(
 
 
 def _day(text: str, option: str) -> date:
-    moment_given = when(text, option)
+    moment_given = common.when(text, option)
     assert moment_given is not None
     return moment_given.date()
 

@@ -7,15 +7,10 @@ from typing import Annotated
 from uuid import UUID
 
 import typer
+from salesdomain.adapters.cli import common
 from salesdomain.adapters.cli.actors import resolve_actor
-from salesdomain.adapters.cli.common import (
-    DatabaseUrl,
-    JsonOutput,
-    open_system,
-    out,
-    print_json,
-    reported,
-)
+from salesdomain.adapters.cli.common import DatabaseUrl, JsonOutput
+from salesdomain.adapters.cli.output import out, print_json
 from salesdomain.adapters.cli.running import As, RoleOption, recorded_lines
 from salesdomain.adapters.forgetting import forget_data_subject
 
@@ -107,7 +102,7 @@ def _forget(
     database_url: str | None,
     as_json: bool,
 ) -> None:
-    with reported(as_json), open_system(ctx, database_url) as system:
+    with common.reported(as_json), common.open_system(ctx, database_url) as system:
         actor = resolve_actor(system, who, role, kind.SOP_STEP)
         done = forget_data_subject(
             system,

@@ -8,23 +8,17 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any
 from uuid import UUID
 
 import typer
 from salesdomain.adapters.bootstrap import System
+from salesdomain.adapters.cli import common
 from salesdomain.adapters.cli.actors import resolve_actor, staff
-from salesdomain.adapters.cli.common import (
-    DatabaseUrl,
-    ExitCode,
-    Failure,
-    JsonOutput,
-    open_system,
-    out,
-    print_json,
-    reported,
-)
+from salesdomain.adapters.cli.common import DatabaseUrl, ExitCode, Failure, JsonOutput
+from salesdomain.adapters.cli.output import out, print_json
 from salesdomain.adapters.cli.running import As, RoleOption, recorded_lines
 
 from salesdomain.imports.commands import ImportCustomers, ImportOrders
@@ -111,9 +105,9 @@ def _import(
     database_url: str | None,
     as_json: bool,
 ) -> None:
-    with reported(as_json):
+    with common.reported(as_json):
         columns, lines = read_csv(file)
-        with open_system(ctx, database_url) as system:
+        with common.open_system(ctx, database_url) as system:
             if kind is ImportOrders:
                 _named_reps(system, lines)
             command = kind.build({"source": file.name, "columns": columns, "lines": lines})
@@ -140,30 +134,32 @@ def _import(
 FileArgument = Annotated[Path, typer.Argument(help="CSV file (UTF-8, header line).")]
 
 
-@import_app.command()
-def customers(
-    ctx: typer.Context,
-    file: FileArgument,
-    who: As,
-    role: RoleOption = None,
-    database_url: DatabaseUrl = None,
-    as_json: JsonOutput = False,
-) -> None:
-    """Import a customer list: company_name, registration_number, region, industry,
-    source_channel."""
-    _import(ctx, ImportCustomers, "customer(s)", file, who, role, database_url, as_json)
+def _import_command(
+    kind: type[ImportCustomers] | type[ImportOrders], what: str
+) -> Callable[..., None]:
+    """The command importing a file of ``kind``: every kind takes the same options."""
+
+    def command(
+        ctx: typer.Context,
+        file: FileArgument,
+        who: As,
+        role: RoleOption = None,
+        database_url: DatabaseUrl = None,
+        as_json: JsonOutput = False,
+    ) -> None:
+        _import(ctx, kind, what, file, who, role, database_url, as_json)
+
+    return command
 
 
-@import_app.command()
-def orders(
-    ctx: typer.Context,
-    file: FileArgument,
-    who: As,
-    role: RoleOption = None,
-    database_url: DatabaseUrl = None,
-    as_json: JsonOutput = False,
-) -> None:
-    """Import completed orders, one line per product: order_number, customer,
+import_app.command(
+    "customers",
+    help="""Import a customer list: company_name, registration_number, region, industry,
+    source_channel.""",
+)(_import_command(ImportCustomers, "customer(s)"))
+import_app.command(
+    "orders",
+    help="""Import completed orders, one line per product: order_number, customer,
     customer_registration_number, ordered_on, delivered_on, product_code, product_name,
-    specification, quantity, unit_price, unit_cost, currency, sales_rep."""
-    _import(ctx, ImportOrders, "order(s)", file, who, role, database_url, as_json)
+    specification, quantity, unit_price, unit_cost, currency, sales_rep.""",
+)(_import_command(ImportOrders, "order(s)"))

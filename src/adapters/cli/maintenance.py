@@ -9,17 +9,9 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 from rich.table import Table
-from salesdomain.adapters.cli.common import (
-    DatabaseUrl,
-    ExitCode,
-    Failure,
-    JsonOutput,
-    err,
-    open_system,
-    out,
-    print_json,
-    reported,
-)
+from salesdomain.adapters.cli import common
+from salesdomain.adapters.cli.common import DatabaseUrl, ExitCode, Failure, JsonOutput
+from salesdomain.adapters.cli.output import err, out, print_json
 from salesdomain.projections.runner import RebuildInProgress
 
 views_app = typer.Typer(
@@ -32,7 +24,7 @@ def status(
     ctx: typer.Context, database_url: DatabaseUrl = None, as_json: JsonOutput = False
 ) -> None:
     """Position, lag and last error of every view (exit 10 if one has stopped)."""
-    with reported(as_json), open_system(ctx, database_url) as system:
+    with common.reported(as_json), common.open_system(ctx, database_url) as system:
         statuses = system.views.status()
         if as_json:
             print_json([{**s.__dict__, "lag": s.lag, "stopped": s.stopped} for s in statuses])
@@ -74,7 +66,7 @@ def follow(
     database_url: DatabaseUrl = None,
 ) -> None:
     """Keep every view following the log until Ctrl-C."""
-    with reported(), open_system(ctx, database_url) as system:
+    with common.reported(), common.open_system(ctx, database_url) as system:
         stop = threading.Event()
         if seconds is not None:
             timer = threading.Timer(seconds, stop.set)
@@ -115,7 +107,7 @@ def rebuild(
 ) -> None:
     """Rebuild views from position zero; the old copies serve until the switch.
     One rebuild at a time per store: a second one is refused (exit 7)."""
-    with reported(as_json), open_system(ctx, database_url) as system:
+    with common.reported(as_json), common.open_system(ctx, database_url) as system:
         unknown = [v for v in view or [] if v not in system.views.runners]
         if unknown:
             raise Failure(

@@ -18,19 +18,9 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 from salesdomain.adapters.bootstrap import System
-from salesdomain.adapters.cli.common import (
-    DatabaseUrl,
-    ExitCode,
-    Failure,
-    JsonOutput,
-    err,
-    open_system,
-    out,
-    plain,
-    print_json,
-    reported,
-    when,
-)
+from salesdomain.adapters.cli import common
+from salesdomain.adapters.cli.common import DatabaseUrl, ExitCode, Failure, JsonOutput
+from salesdomain.adapters.cli.output import err, out, plain, print_json
 from salesdomain.adapters.cli.reading import (
     ByOption,
     CurrencyOption,
@@ -72,7 +62,7 @@ At = Annotated[
 
 
 def _at(text: str) -> datetime:
-    at = when(text, "--at")
+    at = common.when(text, "--at")
     assert at is not None
     return at
 
@@ -93,15 +83,15 @@ def record(
     as_json: JsonOutput = False,
 ) -> None:
     """One record exactly as it stood at a moment (--at) or a version (--version)."""
-    with reported(as_json):
+    with common.reported(as_json):
         if (at is None) == (version is None):
             raise Failure(ExitCode.USAGE, "as-of record: give either --at or --version")
-        moment_asked = when(at, "--at")
+        moment_asked = common.when(at, "--at")
         try:
             chosen = record_kind(kind)
         except ValueError as error:
             raise Failure(ExitCode.USAGE, str(error)) from None
-        with open_system(ctx, database_url) as system:
+        with common.open_system(ctx, database_url) as system:
             state = record_state(
                 record_as_of(system.app, chosen, record_id, at=moment_asked, version=version)
             )
@@ -157,7 +147,7 @@ def pipeline_as_of(
     as_json: JsonOutput = False,
 ) -> None:
     """The pipeline and its funnel as they stood at a moment."""
-    with reported(as_json), open_system(ctx, database_url) as system:
+    with common.reported(as_json), common.open_system(ctx, database_url) as system:
         moment_asked = _at(at)
         with past(system, moment_asked) as (then, position):
             rows, summary = pipeline_rows(then, moment_asked)
@@ -184,7 +174,7 @@ def kpi_as_of(
     as_json: JsonOutput = False,
 ) -> None:
     """The KPI tables as they stood at a moment (facts recorded by then)."""
-    with reported(as_json), open_system(ctx, database_url) as system:
+    with common.reported(as_json), common.open_system(ctx, database_url) as system:
         moment_asked = _at(at)
         with past(system, moment_asked) as (then, position):
             found = kpi_rows(then, grain, by, since, until, currency)
@@ -211,7 +201,7 @@ def audit_as_of(
     """The audit trail as it stood at a moment (--actor is looked up among today's
     staff)."""
     wanted = AuditFilters(record, actor, step, case, since, until, limit)
-    with reported(as_json), open_system(ctx, database_url) as system:
+    with common.reported(as_json), common.open_system(ctx, database_url) as system:
         moment_asked = _at(at)
         actor_id = actor_filter(system, wanted)
         with past(system, moment_asked) as (then, position):

@@ -11,18 +11,9 @@ from typing import Annotated, Any, Literal
 import typer
 from rich.table import Table
 from salesdomain.adapters.bootstrap import System
-from salesdomain.adapters.cli.common import (
-    DatabaseUrl,
-    ExitCode,
-    Failure,
-    JsonOutput,
-    caught_up,
-    open_system,
-    out,
-    print_json,
-    reported,
-    when,
-)
+from salesdomain.adapters.cli import common
+from salesdomain.adapters.cli.common import DatabaseUrl, ExitCode, Failure, JsonOutput
+from salesdomain.adapters.cli.output import out, print_json
 from salesdomain.adapters.cli.tables import funnel_table, kpi_rows_table
 from salesdomain.projections.kpi import KpiRow, kpi_table
 from salesdomain.projections.kpi.periods import PERIOD_LIMIT, count_periods
@@ -44,9 +35,9 @@ def pipeline(
     as_json: JsonOutput = False,
 ) -> None:
     """The pipeline (SOP 4.2.3): every opportunity's stage and amounts, and the funnel."""
-    with reported(as_json), open_system(ctx, database_url) as system:
-        at = when(as_of, "--as-of") or datetime.now(UTC)
-        caught_up(system, "pipeline")
+    with common.reported(as_json), common.open_system(ctx, database_url) as system:
+        at = common.when(as_of, "--as-of") or datetime.now(UTC)
+        common.caught_up(system, "pipeline")
         rows, summary = pipeline_rows(system, at)
     if as_json:
         print_json({"as_of": at, "opportunities": rows, "summary": summary})
@@ -103,8 +94,8 @@ def kpi(
 ) -> None:
     """KPI tables (SOP 3.3.1, 4.2.1): results, customers and process figures by period
     and dimension, with growth and attainment of targets."""
-    with reported(as_json), open_system(ctx, database_url) as system:
-        caught_up(system, "kpi")
+    with common.reported(as_json), common.open_system(ctx, database_url) as system:
+        common.caught_up(system, "kpi")
         found = kpi_rows(system, grain, by, since, until, currency)
     if as_json:
         print_json(found)
@@ -168,5 +159,5 @@ def _fact_days(system: System) -> tuple[date | None, date | None]:
 
 
 def _day(text: str | None, option: str) -> date | None:
-    moment = when(text, option)
+    moment = common.when(text, option)
     return moment.date() if moment else None

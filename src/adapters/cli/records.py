@@ -11,18 +11,10 @@ from uuid import UUID
 import typer
 from rich.table import Table
 from salesdomain.adapters.bootstrap import System
+from salesdomain.adapters.cli import common
 from salesdomain.adapters.cli.actors import employee, staff
-from salesdomain.adapters.cli.common import (
-    DatabaseUrl,
-    JsonOutput,
-    caught_up,
-    open_system,
-    out,
-    print_json,
-    reported,
-    visible,
-    when,
-)
+from salesdomain.adapters.cli.common import DatabaseUrl, JsonOutput
+from salesdomain.adapters.cli.output import out, print_json, visible
 from salesdomain.adapters.cli.tables import history_table
 from salesdomain.projections.audit import STEP_PATTERN, AuditEntry, query_audit
 from salesdomain.projections.history import history_lines
@@ -77,9 +69,9 @@ def audit(
 ) -> None:
     """The audit trail (SOP 4): who did which SOP step, when, on which record."""
     wanted = AuditFilters(record, actor, step, case, since, until, limit)
-    with reported(as_json), open_system(ctx, database_url) as system:
+    with common.reported(as_json), common.open_system(ctx, database_url) as system:
         actor_id = actor_filter(system, wanted)
-        caught_up(system, "audit")
+        common.caught_up(system, "audit")
         entries = audit_entries(system, wanted, actor_id)
     if as_json:
         print_json(entries)
@@ -95,7 +87,7 @@ def actor_filter(system: System, wanted: AuditFilters) -> UUID | None:
 def audit_entries(
     system: System, wanted: AuditFilters, actor_id: UUID | None
 ) -> Sequence[AuditEntry]:
-    start, end = when(wanted.since, "--since"), when(wanted.until, "--until")
+    start, end = common.when(wanted.since, "--since"), common.when(wanted.until, "--until")
     runner = system.views.runner("audit")
     return query_audit(
         runner.engine,
@@ -133,7 +125,7 @@ def history(
     as_json: JsonOutput = False,
 ) -> None:
     """One record's history: time, SOP step, actor, what happened."""
-    with reported(as_json), open_system(ctx, database_url) as system:
+    with common.reported(as_json), common.open_system(ctx, database_url) as system:
         lines = history_lines(system.app, record_id)
         if not lines:
             raise RecordNotFound("record", record_id)
@@ -147,7 +139,7 @@ def staff_list(
     ctx: typer.Context, database_url: DatabaseUrl = None, as_json: JsonOutput = False
 ) -> None:
     """The employees: id, name, team, roles (who can act with --as)."""
-    with reported(as_json), open_system(ctx, database_url) as system:
+    with common.reported(as_json), common.open_system(ctx, database_url) as system:
         members = []
         for member in staff(system):
             person = employee(system, member.employee_id)

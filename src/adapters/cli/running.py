@@ -11,17 +11,10 @@ from uuid import UUID
 
 import typer
 from rich.table import Table
+from salesdomain.adapters.cli import common
 from salesdomain.adapters.cli.actors import founding_actor, resolve_actor
-from salesdomain.adapters.cli.common import (
-    DatabaseUrl,
-    ExitCode,
-    Failure,
-    JsonOutput,
-    open_system,
-    out,
-    print_json,
-    reported,
-)
+from salesdomain.adapters.cli.common import DatabaseUrl, ExitCode, Failure, JsonOutput
+from salesdomain.adapters.cli.output import out, print_json
 
 from salesdomain.command_record import CommandResult
 from salesdomain.commands import COMMANDS, Command
@@ -77,13 +70,13 @@ def run(
     as_json: JsonOutput = False,
 ) -> None:
     """Perform one SOP step: the command NAME with data from JSON, as a named employee."""
-    with reported(as_json):
+    with common.reported(as_json):
         kind = command_class(name)
         data = read_json(file)
         if not isinstance(data, dict):
             raise Failure(ExitCode.BAD_FILE, "the command's data must be a JSON object {...}")
         command = kind.build(data)
-        with open_system(ctx, database_url) as system:
+        with common.open_system(ctx, database_url) as system:
             actor = founding_actor(system, command, who, role) or resolve_actor(
                 system, who, role, kind.SOP_STEP
             )
@@ -147,7 +140,7 @@ def commands(
     as_json: JsonOutput = False,
 ) -> None:
     """List the SOP commands (or one command's fields and JSON schema)."""
-    with reported(as_json):
+    with common.reported(as_json):
         if name is not None:
             kind = command_class(name)
             if as_json:

@@ -9,16 +9,9 @@ from uuid import UUID
 
 import typer
 from rich.table import Table
-from salesdomain.adapters.cli.common import (
-    DatabaseUrl,
-    ExitCode,
-    Failure,
-    JsonOutput,
-    open_system,
-    out,
-    print_json,
-    reported,
-)
+from salesdomain.adapters.cli import common
+from salesdomain.adapters.cli.common import DatabaseUrl, ExitCode, Failure, JsonOutput
+from salesdomain.adapters.cli.output import out, print_json
 from salesdomain.projections.story import CaseStory, StoryEntry, case_story, verified_case_story
 
 from salesdomain.sop import Role
@@ -39,7 +32,7 @@ def story(
     as_json: JsonOutput = False,
 ) -> None:
     """A business case's story: who did which SOP step to which record, in order."""
-    with reported(as_json), open_system(ctx, database_url) as system:
+    with common.reported(as_json), common.open_system(ctx, database_url) as system:
         told = case_story(system.app, system.views, case_id)
         difference = None
         if verified:

@@ -12,17 +12,10 @@ from uuid import UUID
 
 import typer
 from rich.table import Table
+from salesdomain.adapters.cli import common
 from salesdomain.adapters.cli.actors import employee, parse_role
-from salesdomain.adapters.cli.common import (
-    DatabaseUrl,
-    ExitCode,
-    Failure,
-    JsonOutput,
-    open_system,
-    out,
-    print_json,
-    reported,
-)
+from salesdomain.adapters.cli.common import DatabaseUrl, ExitCode, Failure, JsonOutput
+from salesdomain.adapters.cli.output import out, print_json
 
 if TYPE_CHECKING:
     from salesdomain.adapters.web.tokens import TokenInfo
@@ -58,7 +51,7 @@ def issue(
     """Issue a token; it is printed this once and only its SHA-256 is stored."""
     from salesdomain.adapters.web.tokens import CannotIssue, TokenStore, employee_actor
 
-    with reported(as_json), open_system(ctx, database_url) as system:
+    with common.reported(as_json), common.open_system(ctx, database_url) as system:
         chosen = parse_role(role)
         try:
             employee_id = UUID(who)
@@ -88,7 +81,7 @@ def revoke(
     """Revoke a token: requests with it are refused from now on."""
     from salesdomain.adapters.web.tokens import TokenStore, UnknownToken
 
-    with reported(as_json), open_system(ctx, database_url) as system:
+    with common.reported(as_json), common.open_system(ctx, database_url) as system:
         try:
             info = TokenStore(system.views.engine).revoke(token_id)
         except UnknownToken as error:
@@ -107,7 +100,7 @@ def list_tokens(
     """List tokens: id, employee, role, issued and revoked times (never the token)."""
     from salesdomain.adapters.web.tokens import TokenStore
 
-    with reported(as_json), open_system(ctx, database_url) as system:
+    with common.reported(as_json), common.open_system(ctx, database_url) as system:
         infos = TokenStore(system.views.engine).list()
     if as_json:
         print_json([_info(info) for info in infos])
@@ -143,7 +136,7 @@ def serve(
     database_url: DatabaseUrl = None,
 ) -> None:
     """Serve the web API and the dashboard (http://HOST:PORT/dashboard, /docs)."""
-    with reported():
+    with common.reported():
         if find_spec("fastapi") is None or find_spec("uvicorn") is None:
             raise Failure(
                 ExitCode.USAGE, "the web API needs the web extra: pip install 'salesdomain[web]'"
@@ -157,7 +150,7 @@ def serve(
             limit = body_limit(max_body_bytes)
         except ValueError as error:  # $SALESDOMAIN_MAX_BODY_BYTES is not a number
             raise Failure(ExitCode.USAGE, str(error)) from None
-        with open_system(ctx, database_url) as system:
+        with common.open_system(ctx, database_url) as system:
             breaches = conformance_breaches(system)
             web = create_app(system, open_breaches=breaches, max_body_bytes=limit)
             uvicorn.run(web, host=host, port=port)

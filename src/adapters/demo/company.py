@@ -4,7 +4,7 @@ from the seed; ``do`` and ``attempt`` take one SOP step as one of them."""
 from __future__ import annotations
 
 import random
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
@@ -145,6 +145,14 @@ class _Company:
         )
         self.app.handle(command, actor)
         self.move_to(self.now + timedelta(minutes=self.rng.randint(*self.pace)))
+
+    def acting(self, actor: Actor, **record: Any) -> Callable[..., None]:
+        """``do`` as ``actor`` on one record: ``record`` (its id) goes into every step."""
+
+        def step(command_class: type[Command], **data: Any) -> None:
+            self.do(command_class, actor, **record, **data)
+
+        return step
 
     def attempt(self, what: str, command_class: type[Command], actor: Actor, **data: Any) -> None:
         """A step the SOP is expected to refuse; the refusal is reported."""

@@ -11,21 +11,7 @@ from salesdomain.adapters.demo.company import _Company
 from salesdomain.adapters.demo.setting import CURRENCY
 
 from salesdomain.opportunities import commands as oc
-from salesdomain.opportunities.values import (
-    Contact,
-    ContactChannel,
-    Influence,
-    Need,
-    NeedPriority,
-    NeedsDiscovery,
-    NegotiationRound,
-    Presentation,
-    Prioritisation,
-    QuoteLine,
-    Rating,
-    Solution,
-    Stakeholder,
-)
+from salesdomain.opportunities import values as ov
 from salesdomain.prospecting import commands as pc
 from salesdomain.prospecting.customer import Customer
 from salesdomain.prospecting.values import Assessment, ContactPerson, Level, SourceChannel
@@ -33,9 +19,9 @@ from salesdomain.sop import Role
 from salesdomain.values import Actor, Money
 
 
-def _lines(product: str, name: str, qty: int, price: Decimal, cost: Decimal) -> list[QuoteLine]:
+def _lines(product: str, name: str, qty: int, price: Decimal, cost: Decimal) -> list[ov.QuoteLine]:
     return [
-        QuoteLine(
+        ov.QuoteLine(
             product_code=product,
             product_name=name,
             specification=f"Model {product}",
@@ -71,55 +57,45 @@ class _Deal:
         self.channel = channel
         self.records: list[UUID] = [self.customer_id]
         """Every record of the case, in the order they were started."""
+        self.on_customer = co.acting(rep, customer_id=self.customer_id)
+        """The representative's step on the deal's customer."""
+        self.on_opportunity = co.acting(rep, opportunity_id=self.opp_id)
+        """The representative's step on the deal's opportunity."""
 
     def screen(self, power: Level = Level.HIGH) -> None:
-        co, rep = self.co, self.rep
-        co.do(
+        self.co.do(
             pc.RegisterProspect,
-            rep,
+            self.rep,
             company_name=self.company,
             region=self.region,
             industry=self.industry,
             source_channel=self.channel,
             contacts=[ContactPerson(name="Purchasing lead", title="Purchasing Manager")],
         )
-        co.do(
+        process = f"Department head proposes, {self.decider} (GM) signs"
+        self.on_customer(
             pc.AssessProspect,
-            rep,
-            customer_id=self.customer_id,
             assessment=Assessment(
-                need_intent=Level.HIGH,
-                purchasing_power=power,
-                decision_process=f"Department head proposes, {self.decider} (GM) signs",
+                need_intent=Level.HIGH, purchasing_power=power, decision_process=process
             ),
         )
 
     def qualify(self, title: str, estimate: int) -> None:
-        co, rep = self.co, self.rep
-        co.do(
-            pc.QualifyProspect,
-            rep,
-            customer_id=self.customer_id,
-            reason="Clear need and budget this year",
-        )
-        co.do(
+        self.on_customer(pc.QualifyProspect, reason="Clear need and budget this year")
+        self.on_opportunity(
             oc.OpenOpportunity,
-            rep,
-            opportunity_id=self.opp_id,
             customer_id=self.customer_id,
             title=title,
             estimated_value=Money.of(estimate, CURRENCY),
-            expected_close=co.today + timedelta(days=45),
+            expected_close=self.co.today + timedelta(days=45),
         )
         self.records.append(self.opp_id)
-        self.contact(ContactChannel.PHONE, "First call; booked a visit", "Purchasing lead")
+        self.contact(ov.ContactChannel.PHONE, "First call; booked a visit", "Purchasing lead")
 
-    def contact(self, channel: ContactChannel, notes: str, *participants: str) -> None:
-        self.co.do(
+    def contact(self, channel: ov.ContactChannel, notes: str, *participants: str) -> None:
+        self.on_opportunity(
             oc.LogContact,
-            self.rep,
-            opportunity_id=self.opp_id,
-            contact=Contact(
+            contact=ov.Contact(
                 channel=channel,
                 occurred_on=self.co.today,
                 participants=(self.rep.name, *participants),
@@ -129,57 +105,49 @@ class _Deal:
 
     def visit(self) -> None:
         self.contact(
-            ContactChannel.VISIT,
+            ov.ContactChannel.VISIT,
             "Walked the line; heard the pain points",
             "Purchasing lead",
             "Plant manager",
         )
 
     def analyse(self) -> None:
-        co, rep = self.co, self.rep
-        co.do(
+        self.on_opportunity(
             oc.DiscoverNeeds,
-            rep,
-            opportunity_id=self.opp_id,
-            discovery=NeedsDiscovery(
+            discovery=ov.NeedsDiscovery(
                 needs=(
-                    Need(
+                    ov.Need(
                         code="N1",
                         description="Reduce unplanned downtime",
                         pain_point="Line stops weekly",
                     ),
-                    Need(code="N2", description="Monitor machines remotely"),
+                    ov.Need(code="N2", description="Monitor machines remotely"),
                 ),
                 organisation="Operations owns the plant; purchasing is central",
                 decision_mechanism=f"Investment committee; {self.decider} signs",
                 stakeholders=(
-                    Stakeholder(name="Plant manager", influence=Influence.INFLUENCES),
-                    Stakeholder(name=self.decider, influence=Influence.DECIDES),
+                    ov.Stakeholder(name="Plant manager", influence=ov.Influence.INFLUENCES),
+                    ov.Stakeholder(name=self.decider, influence=ov.Influence.DECIDES),
                 ),
             ),
         )
-        co.do(
+        high, medium = ov.Rating.HIGH, ov.Rating.MEDIUM
+        self.on_opportunity(
             oc.PrioritiseNeeds,
-            rep,
-            opportunity_id=self.opp_id,
-            prioritisation=Prioritisation(
+            prioritisation=ov.Prioritisation(
                 priorities=(
-                    NeedPriority(
-                        code="N1", rank=1, feasibility=Rating.HIGH, fit=Rating.HIGH, key=True
-                    ),
-                    NeedPriority(code="N2", rank=2, feasibility=Rating.MEDIUM, fit=Rating.MEDIUM),
+                    ov.NeedPriority(code="N1", rank=1, feasibility=high, fit=high, key=True),
+                    ov.NeedPriority(code="N2", rank=2, feasibility=medium, fit=medium),
                 ),
                 opportunity_summary="Retrofit with condition monitoring",
             ),
         )
 
     def propose(self) -> None:
-        co, rep = self.co, self.rep
-        co.do(
+        co = self.co
+        self.on_opportunity(
             oc.DesignSolution,
-            rep,
-            opportunity_id=self.opp_id,
-            solution=Solution(
+            solution=ov.Solution(
                 content="Retrofit kit with condition-monitoring sensors",
                 value_proposition="Halve unplanned downtime",
                 implementation_plan="Install over two weekends, train operators",
@@ -187,40 +155,32 @@ class _Deal:
                 departments_involved=(Role.PRODUCTION, Role.PROCUREMENT),
             ),
         )
-        co.do(
-            oc.ConfirmFeasibility,
-            co.pat,
-            opportunity_id=self.opp_id,
-            feasible=True,
-            remarks="Capacity available in the delivery window",
-        )
-        co.do(
-            oc.ConfirmFeasibility,
-            co.quinn,
-            opportunity_id=self.opp_id,
-            feasible=True,
-            remarks="Sensors in stock with the usual supplier",
-        )
+        for department, remarks in (
+            (co.pat, "Capacity available in the delivery window"),
+            (co.quinn, "Sensors in stock with the usual supplier"),
+        ):
+            co.do(
+                oc.ConfirmFeasibility,
+                department,
+                opportunity_id=self.opp_id,
+                feasible=True,
+                remarks=remarks,
+            )
         self.contact(
-            ContactChannel.VISIT, "Presented the solution on site", "Plant manager", self.decider
+            ov.ContactChannel.VISIT, "Presented the solution on site", "Plant manager", self.decider
         )
-        co.do(
+        formats = ("live demo", "reference case")
+        self.on_opportunity(
             oc.PresentSolution,
-            rep,
-            opportunity_id=self.opp_id,
-            presentation=Presentation(
-                presented_on=co.today, formats=("live demo", "reference case")
-            ),
+            presentation=ov.Presentation(presented_on=co.today, formats=formats),
         )
-        co.do(
+        self.on_opportunity(
             oc.AcknowledgeSolution,
-            rep,
-            opportunity_id=self.opp_id,
             acknowledged_by=self.decider,
             comments="Content understood and accepted",
         )
 
-    def terms(self, lines: list[QuoteLine]) -> dict[str, Any]:
+    def terms(self, lines: list[ov.QuoteLine]) -> dict[str, Any]:
         co = self.co
         return {
             "lines": lines,
@@ -229,21 +189,17 @@ class _Deal:
             "valid_until": co.today + timedelta(days=30),
         }
 
-    def quote(self, lines: list[QuoteLine]) -> None:
-        self.co.do(
+    def quote(self, lines: list[ov.QuoteLine]) -> None:
+        self.on_opportunity(
             oc.IssueQuote,
-            self.rep,
-            opportunity_id=self.opp_id,
             pricing_basis="Cost plus target margin; checked against competitor prices",
             **self.terms(lines),
         )
 
     def negotiate(self, position: str, requested: str, response: str) -> None:
-        self.co.do(
+        self.on_opportunity(
             oc.RecordNegotiationRound,
-            self.rep,
-            opportunity_id=self.opp_id,
-            negotiation=NegotiationRound(
+            negotiation=ov.NegotiationRound(
                 held_on=self.co.today,
                 customer_position=position,
                 requested_discount=Decimal(requested),
@@ -252,19 +208,7 @@ class _Deal:
         )
 
     def accept(self, version: int) -> None:
-        self.co.do(
-            oc.AcceptQuote,
-            self.rep,
-            opportunity_id=self.opp_id,
-            quote_version=version,
-            accepted_by=self.decider,
-        )
+        self.on_opportunity(oc.AcceptQuote, quote_version=version, accepted_by=self.decider)
 
     def lose(self, reason: str, competitor: str = "") -> None:
-        self.co.do(
-            oc.MarkOpportunityLost,
-            self.rep,
-            opportunity_id=self.opp_id,
-            reason=reason,
-            competitor=competitor,
-        )
+        self.on_opportunity(oc.MarkOpportunityLost, reason=reason, competitor=competitor)

@@ -11,21 +11,7 @@ from salesdomain.adapters.demo.cast import _Cast
 from salesdomain.adapters.demo.setting import CURRENCY, NORA_STARTS, QUARTER, REQUIREMENTS, TEAM
 
 from salesdomain.people import commands as hc
-from salesdomain.people.values import (
-    CriterionScore,
-    HiringChannel,
-    HiringDecision,
-    InterviewCriterion,
-    InterviewKind,
-    JobProfile,
-    Offer,
-    OnboardingTopic,
-    RequirementCheck,
-    RoleSet,
-    Screening,
-    TargetFigures,
-    TrainerKind,
-)
+from salesdomain.people import values as hv
 from salesdomain.sop import Role
 from salesdomain.values import Money
 
@@ -38,14 +24,13 @@ class _PeopleSteps(_Cast):
     def recruitment_opens(self) -> None:
         co = self.co
         co.on(date(2026, 1, 14))
-        co.do(
+        hana = co.acting(co.hana, requisition_id=self.requisition)
+        hana(
             hc.OpenRequisition,
-            co.hana,
-            requisition_id=self.requisition,
-            profile=JobProfile(
+            profile=hv.JobProfile(
                 position="Sales Representative",
                 team=TEAM,
-                roles=RoleSet.of(Role.SALES_REPRESENTATIVE),
+                roles=hv.RoleSet.of(Role.SALES_REPRESENTATIVE),
                 duties=("Develop customers in the region", "Follow deals from contact to order"),
                 requirements=REQUIREMENTS,
             ),
@@ -58,19 +43,12 @@ class _PeopleSteps(_Cast):
             requisition_id=self.requisition,
             comments="Within the 2026 headcount budget",
         )
-        co.do(
-            hc.ChooseHiringChannels,
-            co.hana,
-            requisition_id=self.requisition,
-            channels=(HiringChannel.JOB_SITE, HiringChannel.REFERRAL),
-        )
-        channels = (HiringChannel.JOB_SITE, HiringChannel.REFERRAL)
+        channels = (hv.HiringChannel.JOB_SITE, hv.HiringChannel.REFERRAL)
+        hana(hc.ChooseHiringChannels, channels=channels)
         for (name, candidate), channel in zip(self.candidates.items(), channels, strict=True):
-            co.do(
+            hana(
                 hc.RecordApplication,
-                co.hana,
                 candidate_id=candidate,
-                requisition_id=self.requisition,
                 name=name,
                 contact=f"{name.split()[0].lower()}@example.com",
                 channel=channel,
@@ -80,9 +58,9 @@ class _PeopleSteps(_Cast):
                 hc.ScreenCandidate,
                 co.hana,
                 candidate_id=candidate,
-                screening=Screening(
+                screening=hv.Screening(
                     checks=tuple(
-                        RequirementCheck(requirement=r, met=True, note="per CV")
+                        hv.RequirementCheck(requirement=r, met=True, note="per CV")
                         for r in REQUIREMENTS
                     ),
                     passed=True,
@@ -90,7 +68,7 @@ class _PeopleSteps(_Cast):
                 ),
             )
 
-    def interview(self, candidate: UUID, kind: InterviewKind, score: int) -> None:
+    def interview(self, candidate: UUID, kind: hv.InterviewKind, score: int) -> None:
         self.co.do(
             hc.RecordInterview,
             self.co.hana,
@@ -98,7 +76,9 @@ class _PeopleSteps(_Cast):
             kind=kind,
             held_on=self.co.today,
             interviewer_id=self.co.mia.employee_id,
-            scores=tuple(CriterionScore(criterion=c, score=score) for c in InterviewCriterion),
+            scores=tuple(
+                hv.CriterionScore(criterion=c, score=score) for c in hv.InterviewCriterion
+            ),
             notes="Asked good questions about our products"
             if score >= 4
             else "Weak on product knowledge",
@@ -110,27 +90,25 @@ class _PeopleSteps(_Cast):
         co = self.co
         nora, ivan = self.candidates.values()
         co.on(date(2026, 1, 22))
-        self.interview(nora, InterviewKind.ON_SITE, 5)
-        self.interview(ivan, InterviewKind.ON_SITE, 3)
-        co.do(
-            hc.DecideOnCandidate,
-            co.dan,
-            candidate_id=nora,
-            decision=HiringDecision.HIRE,
-            reasons="Strongest selling skill and product knowledge",
-        )
-        co.do(
-            hc.DecideOnCandidate,
-            co.dan,
-            candidate_id=ivan,
-            decision=HiringDecision.REJECT,
-            reasons="Weaker product knowledge than the selected candidate",
-        )
+        self.interview(nora, hv.InterviewKind.ON_SITE, 5)
+        self.interview(ivan, hv.InterviewKind.ON_SITE, 3)
+        hire, reject = hv.HiringDecision.HIRE, hv.HiringDecision.REJECT
+        for candidate, decision, reasons in (
+            (nora, hire, "Strongest selling skill and product knowledge"),
+            (ivan, reject, "Weaker product knowledge than the selected candidate"),
+        ):
+            co.do(
+                hc.DecideOnCandidate,
+                co.dan,
+                candidate_id=candidate,
+                decision=decision,
+                reasons=reasons,
+            )
         co.do(
             hc.SendOffer,
             co.hana,
             candidate_id=nora,
-            offer=Offer(
+            offer=hv.Offer(
                 position="Sales Representative",
                 salary=Money.of(13_000, CURRENCY),
                 start_date=NORA_STARTS,
@@ -147,7 +125,7 @@ class _PeopleSteps(_Cast):
             hc.CompleteOnboardingTraining,
             co.hana,
             employee_id=co.nora.employee_id,
-            topics=tuple(OnboardingTopic),
+            topics=tuple(hv.OnboardingTopic),
             completed_on=co.today,
         )
         co.do(
@@ -155,7 +133,7 @@ class _PeopleSteps(_Cast):
             co.mia,
             employee_id=co.nora.employee_id,
             period=QUARTER,
-            figures=TargetFigures(revenue=Money.zero(CURRENCY), visits=3),
+            figures=hv.TargetFigures(revenue=Money.zero(CURRENCY), visits=3),
         )
 
     # ---- 3.2.2 periodic training ------------------------------------------------------------
@@ -168,7 +146,7 @@ class _PeopleSteps(_Cast):
             co.mia,
             employee_id=co.nora.employee_id,
             topic="CRM and the sales SOP in practice",
-            trainer_kind=TrainerKind.INTERNAL,
+            trainer_kind=hv.TrainerKind.INTERNAL,
             trainer=co.mia.name,
             hours=Decimal(4),
             held_on=co.today,

@@ -90,12 +90,18 @@ class _PerformanceSteps(_Cast):
             handoff=HandOff(from_department=Role.SALES_MANAGER, to_department=Role.PRODUCTION),
         )
         co.later(days=1)
-        co.do(
+        self.action_item_done(
+            co.pat, 2, "Drawings received; installation planned for the second shipment"
+        )
+
+    def action_item_done(self, who: Actor, number: int, outcome: str) -> None:
+        """``who`` completes the weekly meeting's action item ``number``."""
+        self.co.do(
             pfc.CompleteActionItem,
-            co.pat,
+            who,
             meeting_id=self.meeting,
-            item_number=2,
-            outcome="Drawings received; installation planned for the second shipment",
+            item_number=number,
+            outcome=outcome,
         )
 
     # ---- 3.3 appraisals -----------------------------------------------------------------------
@@ -240,25 +246,17 @@ class _PerformanceSteps(_Cast):
                     appraisal_id=aid,
                 )
                 self.coach(aid)
-            elif emp == best:
-                co.do(
-                    pfc.DecideIncentive,
-                    co.dan,
-                    appraisal_id=aid,
-                    incentive=Incentive(
-                        kind=IncentiveKind.BONUS,
-                        bonus=Money.of(20_000, CURRENCY),
-                        reason="Best result of the team this quarter",
-                    ),
-                )
             else:
-                co.do(
-                    pfc.DecideIncentive,
-                    co.mia,
-                    appraisal_id=aid,
-                    incentive=Incentive(
-                        kind=IncentiveKind.RECOGNITION,
-                        reason="Met the standard and opened a new customer",
-                    ),
-                )
+                decider, incentive = self._incentive(best=emp == best)
+                co.do(pfc.DecideIncentive, decider, appraisal_id=aid, incentive=incentive)
             co.do(pfc.CloseAppraisal, co.mia, appraisal_id=aid)
+
+    def _incentive(self, best: bool) -> tuple[Actor, Incentive]:
+        """The director's bonus for the team's best, the manager's recognition for the
+        others who met the standard."""
+        if best:
+            bonus = Money.of(20_000, CURRENCY)
+            reason = "Best result of the team this quarter"
+            return self.co.dan, Incentive(kind=IncentiveKind.BONUS, bonus=bonus, reason=reason)
+        reason = "Met the standard and opened a new customer"
+        return self.co.mia, Incentive(kind=IncentiveKind.RECOGNITION, reason=reason)

@@ -11,7 +11,6 @@ from salesdomain.adapters.demo.quarter_performance import _PerformanceSteps
 from salesdomain.opportunities import commands as oc
 from salesdomain.people import commands as hc
 from salesdomain.people.values import InterviewKind
-from salesdomain.performance import commands as pfc
 from salesdomain.prospecting import commands as pc
 from salesdomain.prospecting.values import Level, SourceChannel
 
@@ -94,10 +93,8 @@ class _SalesSteps(_PeopleSteps, _PerformanceSteps):
             opportunity_id=escalated.opp_id,
             **revised,
         )
-        co.do(
+        escalated.on_opportunity(
             oc.RequestDiscountApproval,
-            co.bob,
-            opportunity_id=escalated.opp_id,
             justification="Strategic account, three more plants to follow",
             **revised,
         )
@@ -107,13 +104,8 @@ class _SalesSteps(_PeopleSteps, _PerformanceSteps):
             opportunity_id=escalated.opp_id,
             comments="Approved for the multi-plant roll-out",
         )
-        co.do(
-            oc.IssueQuote,
-            co.bob,
-            opportunity_id=escalated.opp_id,
-            pricing_basis="Manager-approved discount",
-            approval_id=1,
-            **revised,
+        escalated.on_opportunity(
+            oc.IssueQuote, pricing_basis="Manager-approved discount", approval_id=1, **revised
         )
 
         lost = self.lost_on_price
@@ -153,13 +145,7 @@ class _SalesSteps(_PeopleSteps, _PerformanceSteps):
         co.on(date(2026, 2, 23))
         deal.analyse()
         deal.propose()
-        co.do(
-            pfc.CompleteActionItem,
-            co.carol,
-            meeting_id=self.meeting,
-            item_number=1,
-            outcome="Nora joined the Jiaxing visits",
-        )
+        self.action_item_done(co.carol, 1, "Nora joined the Jiaxing visits")
         co.on(date(2026, 2, 25))
         deal.quote(self.lines(rng.randint(25, 40)))
         deal.negotiate("Asks for 3% off", "0.03", "Within our authority; waiting for their board")

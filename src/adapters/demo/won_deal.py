@@ -14,17 +14,8 @@ from salesdomain.contracts import commands as cc
 from salesdomain.contracts.contract import Contract
 from salesdomain.contracts.values import ArchivedDocument, ContractClauses, Signatory
 from salesdomain.orders import commands as odc
+from salesdomain.orders import values as odv
 from salesdomain.orders.order import Order
-from salesdomain.orders.values import (
-    DeliveryReceipt,
-    InspectionKind,
-    Material,
-    ProductionPlan,
-    Purchase,
-    ReceiptKind,
-    ShipmentItem,
-    TransportMode,
-)
 from salesdomain.sop import Role
 from salesdomain.values import Actor
 
@@ -146,7 +137,7 @@ class _Won:
             odc.RecordProductionPlan,
             self.co.pat,
             order_id=self.order,
-            plan=ProductionPlan(
+            plan=odv.ProductionPlan(
                 planned_start=self.co.today,
                 planned_finish=finish,
                 reference=f"MPS-{self.deal.company.split()[0].upper()}",
@@ -158,10 +149,10 @@ class _Won:
             odc.RecordProcurement,
             self.co.quinn,
             order_id=self.order,
-            purchase=Purchase(
+            purchase=odv.Purchase(
                 reference=reference,
                 supplier=supplier,
-                materials=(Material(name=material, quantity=Decimal(qty), unit="pcs"),),
+                materials=(odv.Material(name=material, quantity=Decimal(qty), unit="pcs"),),
                 expected_on=self.co.today + timedelta(days=days),
             ),
         )
@@ -185,7 +176,7 @@ class _Won:
             lot_id=lot,
             product_code="RK-3",
             quantity=Decimal(qty),
-            kind=InspectionKind.FINAL,
+            kind=odv.InspectionKind.FINAL,
             passed=passed,
             findings=findings,
         )
@@ -199,10 +190,10 @@ class _Won:
         return {
             "order_id": self.order,
             "carrier": "SF Freight",
-            "transport": TransportMode.ROAD,
+            "transport": odv.TransportMode.ROAD,
             "tracking_number": tracking,
             "expected_arrival": arrival,
-            "items": (ShipmentItem(product_code="RK-3", quantity=Decimal(qty)),),
+            "items": (odv.ShipmentItem(product_code="RK-3", quantity=Decimal(qty)),),
         }
 
     def notify(self, tracking: str) -> date:
@@ -231,8 +222,8 @@ class _Won:
             self.co.lou,
             order_id=self.order,
             tracking_number=tracking,
-            receipt=DeliveryReceipt(
-                kind=ReceiptKind.SIGNED_DELIVERY_NOTE,
+            receipt=odv.DeliveryReceipt(
+                kind=odv.ReceiptKind.SIGNED_DELIVERY_NOTE,
                 reference=note,
                 signed_by="Purchasing lead",
                 received_on=self.co.today,

@@ -33,16 +33,7 @@ from fastapi.responses import JSONResponse
 from salesdomain.adapters.web.responses import error_response, visible
 from starlette.exceptions import HTTPException
 
-from salesdomain.errors import (
-    AlreadyRegistered,
-    CommandIdReused,
-    ConcurrencyConflict,
-    InvalidCommand,
-    NotAuthorised,
-    RecordAlreadyExists,
-    RecordNotFound,
-    SopRuleViolation,
-)
+from salesdomain import errors as domain
 
 
 class Unauthenticated(Exception):
@@ -136,20 +127,20 @@ def _request_invalid(request: Request, error: Exception) -> JSONResponse:
     )
 
 
-def _fields(error: InvalidCommand | InvalidQuery) -> dict[str, Any]:
-    found = error.problems if isinstance(error, InvalidCommand) else [error]
+def _fields(error: domain.InvalidCommand | InvalidQuery) -> dict[str, Any]:
+    found = error.problems if isinstance(error, domain.InvalidCommand) else [error]
     problems = [{"field": p.field, "problem": p.problem} for p in found]
     return {"fields": [p["field"] for p in problems], "problems": problems}
 
 
-def _rule(error: SopRuleViolation) -> dict[str, Any]:
+def _rule(error: domain.SopRuleViolation) -> dict[str, Any]:
     details = {"rule_id": error.rule_id, "sop_step": error.sop_step, "rule": error.rule}
-    if isinstance(error, AlreadyRegistered):
+    if isinstance(error, domain.AlreadyRegistered):
         details["existing_id"] = str(error.existing_id)
     return details
 
 
-def _record(error: RecordNotFound | RecordAlreadyExists) -> dict[str, Any]:
+def _record(error: domain.RecordNotFound | domain.RecordAlreadyExists) -> dict[str, Any]:
     return {"record_type": error.kind, "record_id": str(error.record_id)}
 
 
@@ -161,15 +152,20 @@ Details = Callable[[Any], dict[str, Any]]
 # Error class, status, kind and details.  Starlette matches an exception by its own
 # class first, so ``AlreadyRegistered`` is answered as such, not as its base.
 MAPPED: Sequence[tuple[type[Exception], int, str, Details]] = (
-    (InvalidCommand, 422, "invalid_command", _fields),
+    (domain.InvalidCommand, 422, "invalid_command", _fields),
     (InvalidQuery, 422, "invalid_request", _fields),
-    (AlreadyRegistered, 409, "already_registered", _rule),
-    (SopRuleViolation, 409, "sop_rule_violation", _rule),
-    (NotAuthorised, 403, "not_authorised", lambda e: {"sop_step": e.sop_step}),
-    (RecordNotFound, 404, "record_not_found", _record),
-    (RecordAlreadyExists, 409, "record_already_exists", _record),
-    (CommandIdReused, 409, "command_id_reused", lambda e: {"command_id": str(e.command_id)}),
-    (ConcurrencyConflict, 409, "concurrency_conflict", lambda e: {"record_id": str(e.record_id)}),
+    (domain.AlreadyRegistered, 409, "already_registered", _rule),
+    (domain.SopRuleViolation, 409, "sop_rule_violation", _rule),
+    (domain.NotAuthorised, 403, "not_authorised", lambda e: {"sop_step": e.sop_step}),
+    (domain.RecordNotFound, 404, "record_not_found", _record),
+    (domain.RecordAlreadyExists, 409, "record_already_exists", _record),
+    (domain.CommandIdReused, 409, "command_id_reused", lambda e: {"command_id": str(e.command_id)}),
+    (
+        domain.ConcurrencyConflict,
+        409,
+        "concurrency_conflict",
+        lambda e: {"record_id": str(e.record_id)},
+    ),
     (NotConfigured, 503, "not_configured", _none),
     (
         ViewStopped,

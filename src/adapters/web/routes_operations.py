@@ -1,28 +1,22 @@
 """Read: operations views (SOP 2.5-2.6), open breaches of time limits, views' status."""
 
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from enum import Enum
-from typing import TYPE_CHECKING, Any
+from functools import partial
+from typing import TYPE_CHECKING, Any, Generic, Self, TypeVar
 from uuid import UUID
 
 from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, field_validator
-from salesdomain.adapters.web.context import Ctx, CurrentToken
+from salesdomain.adapters.web.context import Ctx, CurrentToken, WebContext
 from salesdomain.adapters.web.errors import NotConfigured
 from salesdomain.adapters.web.params import AsAt
 from salesdomain.adapters.web.responses import ERROR_RESPONSES
 from salesdomain.adapters.web.rows import row_model
-from salesdomain.projections.operations import (
-    InspectionRow,
-    ServiceCaseRow,
-    ShipmentRow,
-    TaskRow,
-    awaiting_inspection,
-    awaiting_shipment,
-    open_tasks,
-    service_cases,
-)
+from salesdomain.projections import operations
 from salesdomain.projections.runner import ProjectionStatus
+from sqlalchemy import Engine, Table
 
 from salesdomain import clock
 
@@ -30,10 +24,26 @@ router = APIRouter(prefix="/views", responses=ERROR_RESPONSES)
 OPERATIONS: list[str | Enum] = ["views: operations"]
 
 
-class TasksOut(BaseModel):
+RowT = TypeVar("RowT")
+RowsQuery = Callable[[Engine, Mapping[str, Table], datetime], list[RowT]]
+
+
+class _OperationsOut(BaseModel, Generic[RowT]):
     position: int
     as_at: datetime
-    rows: list[TaskRow]
+    rows: list[RowT]
+
+    @classmethod
+    def read(cls, ctx: WebContext, as_at: datetime | None, query: RowsQuery[RowT]) -> Self:
+        """The rows ``query`` finds in the operations view as at ``as_at`` (default:
+        now), with the log position the view shows."""
+        engine, tables, position = ctx.view("operations")
+        now = as_at or clock.now()
+        return cls(position=position, as_at=now, rows=query(engine, tables, now))
+
+
+class TasksOut(_OperationsOut[operations.TaskRow]):
+    pass
 
 
 @router.get("/operations/tasks", response_model=TasksOut, tags=OPERATIONS)
@@ -45,52 +55,41 @@ def tasks(
     overdue_only: bool = False,
 ) -> TasksOut:
     """Open coordination tasks of orders in execution (2.5.1), earliest due first."""
-    engine, tables, position = ctx.view("operations")
-    now = as_at or clock.now()
-    rows = open_tasks(engine, tables, now, owner_id=owner_id, overdue_only=overdue_only)
-    return TasksOut(position=position, as_at=now, rows=rows)
+    return TasksOut.read(
+        ctx, as_at, partial(operations.open_tasks, owner_id=owner_id, overdue_only=overdue_only)
+    )
 
 
-class InspectionsOut(BaseModel):
-    position: int
-    as_at: datetime
-    rows: list[InspectionRow]
+class InspectionsOut(_OperationsOut[operations.InspectionRow]):
+    pass
 
 
 @router.get("/operations/inspections", response_model=InspectionsOut, tags=OPERATIONS)
 def inspections(ctx: Ctx, _: CurrentToken, as_at: AsAt = None) -> InspectionsOut:
     """Goods of orders in execution that have not passed the final inspection (2.5.3)."""
-    engine, tables, position = ctx.view("operations")
-    now = as_at or clock.now()
     before = ctx.system.app.policy.orders.inspection_before_delivery
-    rows = awaiting_inspection(engine, tables, now, inspection_before_delivery=before)
-    return InspectionsOut(position=position, as_at=now, rows=rows)
+    query = partial(operations.awaiting_inspection, inspection_before_delivery=before)
+    return InspectionsOut.read(ctx, as_at, query)
 
 
-class ShipmentsOut(BaseModel):
-    position: int
-    as_at: datetime
-    rows: list[ShipmentRow]
+class ShipmentsOut(_OperationsOut[operations.ShipmentRow]):
+    pass
 
 
 @router.get("/operations/shipments", response_model=ShipmentsOut, tags=OPERATIONS)
 def shipments(ctx: Ctx, _: CurrentToken, as_at: AsAt = None) -> ShipmentsOut:
     """Goods that passed inspection and wait to be shipped or received (2.5.4)."""
-    engine, tables, position = ctx.view("operations")
-    now = as_at or clock.now()
-    return ShipmentsOut(position=position, as_at=now, rows=awaiting_shipment(engine, tables, now))
+    return ShipmentsOut.read(ctx, as_at, operations.awaiting_shipment)
 
 
 if TYPE_CHECKING:  # the same fields, durations in seconds (salesdomain.adapters.web.rows)
-    ServiceCaseRowOut = ServiceCaseRow
+    ServiceCaseRowOut = operations.ServiceCaseRow
 else:
-    ServiceCaseRowOut = row_model(ServiceCaseRow)
+    ServiceCaseRowOut = row_model(operations.ServiceCaseRow)
 
 
-class ServiceCasesOut(BaseModel):
-    position: int
-    as_at: datetime
-    rows: list[ServiceCaseRowOut]
+class ServiceCasesOut(_OperationsOut[ServiceCaseRowOut]):
+    pass
 
 
 @router.get("/operations/service-cases", response_model=ServiceCasesOut, tags=OPERATIONS)
@@ -102,10 +101,8 @@ def cases(
     breached_only: bool = False,
 ) -> ServiceCasesOut:
     """After-sales cases with their response deadline and first answer (2.6.1)."""
-    engine, tables, position = ctx.view("operations")
-    now = as_at or clock.now()
-    rows = service_cases(engine, tables, now, open_only=open_only, breached_only=breached_only)
-    return ServiceCasesOut(position=position, as_at=now, rows=rows)
+    query = partial(operations.service_cases, open_only=open_only, breached_only=breached_only)
+    return ServiceCasesOut.read(ctx, as_at, query)
 
 
 class BreachOut(BaseModel):
