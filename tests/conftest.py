@@ -20,6 +20,7 @@ from salesdomain.adapters.bootstrap import bootstrap
 from salesdomain.application import SalesApplication
 from salesdomain.policy import SalesPolicy
 from salesdomain.transcodings import DateAsISO
+from tests.cli_helpers import Cli, staffed
 from tests.spec import Spec
 
 POSTGRES_URL = os.environ.get(
@@ -126,3 +127,12 @@ def views(store_url: str) -> Iterator[object]:
     engine = view_engine(parse_database_url(store_url))
     yield engine
     engine.dispose()
+
+
+@pytest.fixture
+def cli(store_url: str) -> Iterator[Cli]:
+    """The command line on the store, its staff enrolled (``cli_helpers.staffed``)."""
+    runner = Cli(store_url)
+    staffed(runner)
+    yield runner
+    runner.close()

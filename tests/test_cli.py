@@ -4,7 +4,6 @@ views, the hash chain, and one exit code per kind of error (docs/cli.md)."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 from uuid import uuid4
 
@@ -12,7 +11,7 @@ import pytest
 from sqlalchemy import text
 
 from salesdomain.prospecting.customer import Customer
-from tests.cli_helpers import Cli, enrol, staffed
+from tests.cli_helpers import Cli, enrol
 
 EXAMPLES = Path(__file__).parents[1] / "docs" / "examples"
 PROSPECT = {
@@ -21,14 +20,6 @@ PROSPECT = {
     "industry": "Logistics",
     "source_channel": "trade_show",
 }
-
-
-@pytest.fixture
-def cli(store_url: str) -> Iterator[Cli]:
-    runner = Cli(store_url)
-    staffed(runner)
-    yield runner
-    runner.close()
 
 
 def test_staff_lists_the_employees_with_their_roles(cli):

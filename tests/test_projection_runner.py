@@ -15,9 +15,10 @@ from salesdomain.projections.log import ApplicationLog
 from salesdomain.projections.pipeline import Pipeline
 from salesdomain.projections.projection import Projection, event_name
 from salesdomain.projections.runner import ProjectionRunner, ProjectionStopped
-from sqlalchemy import Column, Integer, MetaData, String, Table, func, select
+from sqlalchemy import Column, MetaData, String, Table, func, select
 
 from tests import builders as b
+from tests.projection_helpers import by_position
 
 FROZEN = "2026-03-02 09:00:00+00:00"
 
@@ -109,14 +110,7 @@ class FailsOnQuotes(Projection):
     name = "fails_on_quotes"
 
     def define(self, metadata: MetaData, prefix: str) -> dict[str, Table]:
-        return {
-            "seen": Table(
-                f"{prefix}seen",
-                metadata,
-                Column("position", Integer, primary_key=True),
-                Column("event", String(80)),
-            )
-        }
+        return by_position(metadata, prefix, "seen", Column("event", String(80)))
 
     def changes(self, event: Any, position: int) -> list[RowChange]:
         if event_name(event) == "Opportunity.QuoteIssued":
