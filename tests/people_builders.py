@@ -103,6 +103,16 @@ def staff(manager: str = "Mia Manager", *reps: str) -> list[Step]:
     ]
 
 
+def founding() -> list[Step]:
+    """HR enrols herself (founding the staff register), then Mia Manager and Alice Rep,
+    who reports to Mia."""
+    return [
+        enrol("Hanna HR", Role.HR),
+        enrol("Mia Manager", Role.SALES_MANAGER),
+        enrol("Alice Rep", Role.SALES_REPRESENTATIVE, employee_id("Mia Manager")),
+    ]
+
+
 # ---- recruitment -----------------------------------------------------------------------------
 
 
