@@ -134,6 +134,21 @@ def spec(app: SalesApplication) -> Spec:
 
 
 @pytest.fixture
+def spec_with(store_url: str) -> Iterator[Callable[..., Spec]]:
+    """Makes a spec on an application run under another policy: ``spec_with(policy)``
+    (``verify_actors=True`` as ``make_app``); the applications close after the test."""
+    apps: list[SalesApplication] = []
+
+    def build(policy: SalesPolicy, *, verify_actors: bool = False) -> Spec:
+        apps.append(make_app(store_url, policy, verify_actors=verify_actors))
+        return Spec(apps[-1])
+
+    yield build
+    for app in apps:
+        app.close()
+
+
+@pytest.fixture
 def views(store_url: str) -> Iterator[object]:
     """A SQLAlchemy engine on the same database as the events (read models)."""
     from salesdomain.adapters.store import parse_database_url

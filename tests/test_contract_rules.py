@@ -10,7 +10,6 @@ levels) or 15,000 (1,500,000 CNY, three levels).  The contract steps are those o
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from decimal import Decimal
 from typing import Any
 from uuid import UUID, uuid4
 
@@ -24,7 +23,6 @@ from salesdomain.contracts.values import ArchivedDocument
 from salesdomain.errors import InvalidCommand, NotAuthorised
 from salesdomain.opportunities import commands as oc
 from salesdomain.opportunities.opportunity import Opportunity
-from salesdomain.opportunities.values import QuoteLine
 from salesdomain.policy import SalesPolicy
 from salesdomain.sop import Role
 from salesdomain.values import Actor, Money
@@ -169,16 +167,8 @@ def test_the_draft_lists_every_difference_from_the_accepted_quote(spec):
 
 @freeze_time(NOW)
 def test_a_product_only_on_one_side_is_a_difference(spec):
-    extra = QuoteLine(
-        product_code="SN-1",
-        product_name="Sensor pack",
-        specification="Vibration, 8 channels",
-        quantity=Decimal(2),
-        unit_price=b.money("5000"),
-        unit_cost=b.money("3000"),
-    )
     opp = won(spec)
-    command = k.draft(opp, uuid4(), lines=(*b.lines(), extra))
+    command = k.draft(opp, uuid4(), lines=(*b.lines(), b.SENSORS))
     [draft, _claim] = spec.when(command, LEO).then("Contract.Drafted", "ContractClaim.Claimed")
     [difference] = draft.differences.items
     assert (difference.field, difference.quote_value) == ("lines.SN-1", "-")

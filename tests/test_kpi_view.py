@@ -89,14 +89,8 @@ XIAN = b.register(
 
 
 def line(code: str, qty: str, price: str, cost: str) -> QuoteLine:
-    return QuoteLine(
-        product_code=code,
-        product_name={"RK-3": "Retrofit kit", "SN-1": "Vibration sensor"}[code],
-        specification=f"Model {code}",
-        quantity=Decimal(qty),
-        unit_price=b.money(price),
-        unit_cost=b.money(cost),
-    )
+    name = {"RK-3": "Retrofit kit", "SN-1": "Vibration sensor"}[code]
+    return b.line(code, name, f"Model {code}", qty, price, cost)
 
 
 def contact(opp: UUID, day: date, channel: ContactChannel = ContactChannel.VISIT) -> oc.LogContact:

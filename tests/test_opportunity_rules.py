@@ -66,16 +66,7 @@ def ranking(opp: UUID, *codes: str) -> oc.PrioritiseNeeds:
     )
 
 
-def request(opp: UUID, price: str = "880", cost: str = "600") -> oc.RequestDiscountApproval:
-    """Ask approval for the terms ``b.quote(opp, price)`` (with ``cost``) would issue."""
-    return oc.RequestDiscountApproval(
-        opportunity_id=opp,
-        lines=b.lines(price, cost),
-        payment_terms="30% advance, 70% on delivery",
-        delivery_date=TODAY + timedelta(days=60),
-        valid_until=TODAY + timedelta(days=30),
-        justification="Strategic account; competitor at -15%",
-    )
+request = b.request_discount
 
 
 def approve(opp: UUID) -> oc.ApproveDiscount:

@@ -7,7 +7,6 @@ The order is opened by signing the contract of ``builders.won_deal`` (100 x RK-3
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
 from datetime import timedelta
 from decimal import Decimal
 from uuid import UUID, uuid4
@@ -28,7 +27,6 @@ from tests import builders as b
 from tests import contract_builders as cb
 from tests import order_builders as ob
 from tests.builders import ALICE, BOB, DAN, LEO, MIA, PAT, QUINN, SUE, TODAY
-from tests.conftest import make_app
 from tests.order_builders import DELIVERY_DATE, LOU, QIN
 from tests.spec import Spec, Step
 
@@ -43,21 +41,6 @@ def order(spec: Spec) -> UUID:
     opp, contract = uuid4(), uuid4()
     spec.given(*ob.entered_order(opp, contract))
     return ob.order_of(contract)
-
-
-@pytest.fixture
-def policy_spec(store_url: str) -> Iterator[Callable[[SalesPolicy], Spec]]:
-    """A spec on an application with other policy figures."""
-    apps = []
-
-    def make(policy: SalesPolicy) -> Spec:
-        app = make_app(store_url, policy)
-        apps.append(app)
-        return Spec(app)
-
-    yield make
-    for app in apps:
-        app.close()
 
 
 def amend_and_approve(contract: UUID, **changes: object) -> list[Step]:
@@ -332,8 +315,8 @@ def test_an_inspection_records_its_date_against_the_delivery_date(spec):
 
 
 @freeze_time(NOW)
-def test_the_inspection_deadline_comes_from_policy(policy_spec):
-    spec = policy_spec(SalesPolicy(orders=OrderPolicy(inspection_before_delivery_days=7)))
+def test_the_inspection_deadline_comes_from_policy(spec_with):
+    spec = spec_with(SalesPolicy(orders=OrderPolicy(inspection_before_delivery_days=7)))
     order_id = order(spec)
     [inspected] = spec.when(ob.inspect(order_id), QIN).then("Order.LotInspected")
     assert inspected.due_by == DELIVERY_DATE - timedelta(days=7)
@@ -618,8 +601,8 @@ def test_only_the_roles_policy_names_cancel_an_order(spec, actor):
 
 
 @freeze_time(NOW)
-def test_the_roles_that_may_cancel_come_from_policy(policy_spec):
-    spec = policy_spec(SalesPolicy(orders=OrderPolicy(cancellation_roles={Role.SALES_SUPERVISOR})))
+def test_the_roles_that_may_cancel_come_from_policy(spec_with):
+    spec = spec_with(SalesPolicy(orders=OrderPolicy(cancellation_roles={Role.SALES_SUPERVISOR})))
     order_id = order(spec)
     spec.when(ob.cancel(order_id), MIA).then_rejected(NotAuthorised, rule="may not cancel")
     spec.when(ob.cancel(order_id), SUE).then("Order.Cancelled")

@@ -721,24 +721,20 @@ def test_appraisals_of_another_cycle_do_not_make_a_run(spec):
 
 
 @freeze_time(NOW)
-def test_the_number_of_failures_that_escalates_is_policy(store_url):
+def test_the_number_of_failures_that_escalates_is_policy(spec_with):
     policy = SalesPolicy(performance=PerformancePolicy(escalate_after=3))
-    app = make_app(store_url, policy, verify_actors=True)
-    try:
-        spec = staffed(Spec(app), "2025-12", "2026-01", FEB)
-        spec.given(*appraise(ALICE, MIA, "2025-12", score="50"))
-        spec.given(*appraise(ALICE, MIA, "2026-01", score="50")[:-1])
-        spec.when(pb.close(appraisal_id(ALICE, "2026-01")), MIA).then(
-            "Appraisal.Closed", "AppraisalRecord.ResultCounted"
-        )
-        steps = appraise(ALICE, MIA, FEB, score="50")
-        spec.given(*steps[:-1])
-        raised = spec.when(*steps[-1]).then(
-            "Appraisal.Closed", "AppraisalRecord.ResultCounted", "Escalation.Raised"
-        )[-1]
-        assert len(raised.appraisals.ids) == 3
-    finally:
-        app.close()
+    spec = staffed(spec_with(policy, verify_actors=True), "2025-12", "2026-01", FEB)
+    spec.given(*appraise(ALICE, MIA, "2025-12", score="50"))
+    spec.given(*appraise(ALICE, MIA, "2026-01", score="50")[:-1])
+    spec.when(pb.close(appraisal_id(ALICE, "2026-01")), MIA).then(
+        "Appraisal.Closed", "AppraisalRecord.ResultCounted"
+    )
+    steps = appraise(ALICE, MIA, FEB, score="50")
+    spec.given(*steps[:-1])
+    raised = spec.when(*steps[-1]).then(
+        "Appraisal.Closed", "AppraisalRecord.ResultCounted", "Escalation.Raised"
+    )[-1]
+    assert len(raised.appraisals.ids) == 3
 
 
 def escalated(spec: Spec) -> pc.ResolveEscalation:
