@@ -13,20 +13,20 @@ Where several rules are checked the same way (a canned history replayed to a poi
 command, a refusal), a rule file lists them in a table, one row a rule, and one test
 checks every row:
 
-    REFUSED = [
+    RULES = on(deal, [   # deal(spec, at): the opportunity replayed up to ``at``
         refused(QUOTED, b.discover, ALICE, "needs_fixed_once_quoted"),
         not_authorised(DESIGNED, b.confirm, QUINN, "not in a department involved", id=...),
-    ]
+    ])
 
-    @pytest.mark.parametrize("case", REFUSED)
+    @pytest.mark.parametrize("case", RULES)
     def test_a_step_the_sop_rules_out_is_refused(spec, case):
-        case.check(spec, deal(spec, case.at))
+        case.check(spec)
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -131,31 +131,45 @@ class Spec:
 
 # ---- rule tables ---------------------------------------------------------------------------
 
+History = Callable[["Spec", Any], Any]
+"""A rule file's canned history: ``history(spec, at)`` records it up to the point ``at``
+and answers its subject (e.g. ``deal(spec, QUOTED)``: the opportunity's id)."""
+
 
 def _no_steps(subject: Any) -> Sequence[Step]:
     return ()
 
 
+def _no_history(spec: Spec, at: Any) -> Any:
+    raise AssertionError("a row of a rule table is checked on a history: on(history, rows)")
+
+
 @dataclass(frozen=True)
 class Case:
-    """A row of a rule table: with a canned history replayed ``at`` a point (the rule
-    file's own builder replays it and answers its subject, e.g. the opportunity's id) and
-    the steps ``given(subject)`` recorded after it, ``command(subject)`` sent by ``actor``
-    is answered as ``then`` expects."""
+    """A row of a rule table: with a canned history recorded up to ``at`` (answering its
+    subject) and the steps ``given(subject)`` after it, ``command(subject)`` sent by
+    ``actor`` is answered as ``then`` expects."""
 
-    at: int
+    at: Any
     command: Callable[[Any], Command]
     actor: Actor
     then: Callable[[Outcome], object]
     given: Callable[[Any], Sequence[Step]] = _no_steps
+    history: History = _no_history
 
-    def check(self, spec: Spec, subject: Any) -> None:
+    def check(self, spec: Spec) -> None:
+        subject = self.history(spec, self.at)
         spec.given(*self.given(subject))
         self.then(spec.when(self.command(subject), self.actor))
 
 
+def on(history: History, rows: list[ParameterSet]) -> list[ParameterSet]:
+    """``rows`` (made by ``refused`` and ``not_authorised``), each checked on ``history``."""
+    return [pytest.param(replace(row.values[0], history=history), id=row.id) for row in rows]
+
+
 def refused(
-    at: int,
+    at: Any,
     command: Callable[[Any], Command],
     actor: Actor,
     rule_id: str,
@@ -173,13 +187,12 @@ def refused(
     def then(outcome: Outcome) -> object:
         return outcome.then_refused(rule_id, step=step, detail=detail)
 
-    return pytest.param(
-        Case(at, command, actor, then, given), id=f"{rule_id}-{id}" if id else rule_id
-    )
+    case = Case(at, command, actor, then, given)
+    return pytest.param(case, id=f"{rule_id}-{id}" if id else rule_id)
 
 
 def not_authorised(
-    at: int,
+    at: Any,
     command: Callable[[Any], Command],
     actor: Actor,
     words: str,
