@@ -570,8 +570,7 @@ def test_the_archived_copy_is_identified_by_its_sha256():
 )
 @freeze_time(NOW)
 def test_a_signed_contract_is_not_changed(spec, command, actor, step):
-    opp, contract = uuid4(), uuid4()
-    spec.given(*b.won_deal(opp), *k.signed_contract(opp, contract))
+    contract = signed_contract(spec)
     spec.when(command(contract), actor).then_refused("signed_contract_unchanged", step=step)
 
 
@@ -586,8 +585,7 @@ def test_only_a_signed_contract_is_amended(spec):
 
 @freeze_time(NOW)
 def test_an_amendment_is_a_new_revision_that_must_be_approved_before_it_is_signed(spec):
-    opp, contract = uuid4(), uuid4()
-    spec.given(*b.won_deal(opp), *k.signed_contract(opp, contract))
+    contract = signed_contract(spec)
     [amended] = spec.when(k.amend(contract, delivery_date=LATER), LEO).then("Contract.Amended")
     assert (amended.revision, amended.amends, amended.differences.fields) == (
         2,
