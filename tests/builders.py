@@ -71,14 +71,14 @@ def assess(cid: UUID) -> pc.AssessProspect:
     )
 
 
+def qualify(cid: UUID, reason: str = "Budget approved for 2026") -> pc.QualifyProspect:
+    return pc.QualifyProspect(customer_id=cid, reason=reason)
+
+
 def qualified_customer(reg: pc.RegisterProspect | None = None, by: Actor = ALICE) -> list[Step]:
     reg = reg or register()
     cid = customer_id(reg)
-    return [
-        (reg, by),
-        (assess(cid), by),
-        (pc.QualifyProspect(customer_id=cid, reason="Budget approved for 2026"), by),
-    ]
+    return [(reg, by), (assess(cid), by), (qualify(cid), by)]
 
 
 def open_opportunity(cid: UUID, opp_id: UUID) -> oc.OpenOpportunity:

@@ -539,12 +539,7 @@ RULES = on(
             "coordination_deadline_not_in_past",
         ),
         not_authorised(
-            tasked,
-            ob.complete_task,
-            QUINN,
-            "not the task's owner",
-            step="2.5.1",
-            id="not-its-owner",
+            tasked, ob.complete_task, QUINN, "not the task's owner", step="2.5.1", id="others-task"
         ),
         refused(nothing, ob.complete_task, PAT, "coordination_task_assigned"),
         refused(task_done, ob.complete_task, PAT, "coordination_task_completed_once"),
