@@ -17,8 +17,7 @@ import argparse
 import statistics
 import tempfile
 import time
-from datetime import UTC, date, datetime, timedelta
-from decimal import Decimal
+from datetime import UTC, date, datetime
 from typing import ClassVar
 from uuid import UUID, uuid4
 
@@ -26,12 +25,11 @@ from eventsourcing.application import project_aggregate
 from salesdomain.adapters.store import ensure_schema, parse_database_url
 
 from salesdomain import clock
-from salesdomain.aggregate import Evidence
 from salesdomain.application import SalesApplication
 from salesdomain.people.employee import SNAPSHOT_INTERVAL, Employee
-from salesdomain.people.values import RoleSet, TrainerKind, Training
 from salesdomain.sop import Role
-from salesdomain.values import Actor, Money
+from salesdomain.values import Actor
+from tests.people_builders import long_serving_employee
 
 START = datetime(2026, 3, 2, 9, tzinfo=UTC)
 HR = Actor(employee_id=uuid4(), role=Role.HR, name="Benchmark HR")
@@ -48,39 +46,11 @@ class PlainApplication(SalesApplication):
     snapshotting_intervals: ClassVar[dict[type, int]] = {}
 
 
-def _evidence(command: str) -> Evidence:
-    return Evidence(HR, uuid4(), command)
-
-
 def write_employee(app: SalesApplication, events: int) -> UUID:
     """An employee with ``events`` events: enrolled, then trainings; saved in batches."""
-    employee_id = uuid4()
-    today = START.date()
-    employee = Employee.enrol(
-        _evidence("EnrolEmployee"),
-        employee_id=employee_id,
-        name="Long Serving Rep",
-        position="Sales Representative",
-        team="East China Sales",
-        manager=None,
-        roles=RoleSet.of(Role.SALES_REPRESENTATIVE),
-        salary=Money.of("12000", "CNY"),
-        start_date=date(2000, 1, 3),
-        onboarding_completed=True,
+    return long_serving_employee(
+        app, events - 1, hr=HR, start_date=date(2000, 1, 3), today=lambda: START.date(), batch=BATCH
     )
-    for n in range(1, events):
-        training = Training(
-            topic=f"Product update {n}",
-            trainer_kind=TrainerKind.INTERNAL,
-            trainer="Sue Supervisor",
-            hours=Decimal(2),
-            held_on=date(2000, 1, 3) + timedelta(days=n % 9000),
-        )
-        employee.record_training(_evidence("RecordTraining"), training, today=today)
-        if len(employee.pending_events) >= BATCH:
-            app.save(employee)
-    app.save(employee)
-    return employee_id
 
 
 def median_load_ms(app: SalesApplication, employee_id: UUID, repeat: int) -> float:

@@ -7,21 +7,7 @@ from decimal import Decimal
 from uuid import UUID, uuid5
 
 from salesdomain.opportunities import commands as oc
-from salesdomain.opportunities.values import (
-    Contact,
-    ContactChannel,
-    Influence,
-    Need,
-    NeedPriority,
-    NeedsDiscovery,
-    NegotiationRound,
-    Presentation,
-    Prioritisation,
-    QuoteLine,
-    Rating,
-    Solution,
-    Stakeholder,
-)
+from salesdomain.opportunities import values as ov
 from salesdomain.prospecting import commands as pc
 from salesdomain.prospecting.values import Assessment, ContactPerson, Level, SourceChannel
 from salesdomain.sop import Role
@@ -85,14 +71,14 @@ def assess(cid: UUID) -> pc.AssessProspect:
     )
 
 
+def qualify(cid: UUID, reason: str = "Budget approved for 2026") -> pc.QualifyProspect:
+    return pc.QualifyProspect(customer_id=cid, reason=reason)
+
+
 def qualified_customer(reg: pc.RegisterProspect | None = None, by: Actor = ALICE) -> list[Step]:
     reg = reg or register()
     cid = customer_id(reg)
-    return [
-        (reg, by),
-        (assess(cid), by),
-        (pc.QualifyProspect(customer_id=cid, reason="Budget approved for 2026"), by),
-    ]
+    return [(reg, by), (assess(cid), by), (qualify(cid), by)]
 
 
 def open_opportunity(cid: UUID, opp_id: UUID) -> oc.OpenOpportunity:
@@ -108,8 +94,8 @@ def open_opportunity(cid: UUID, opp_id: UUID) -> oc.OpenOpportunity:
 def log_visit(opp_id: UUID, on: date = TODAY) -> oc.LogContact:
     return oc.LogContact(
         opportunity_id=opp_id,
-        contact=Contact(
-            channel=ContactChannel.VISIT,
+        contact=ov.Contact(
+            channel=ov.ContactChannel.VISIT,
             occurred_on=on,
             participants=("Alice Rep", "Chen Wei"),
             notes="Toured the plant; downtime on line 3 is the main pain",
@@ -120,16 +106,20 @@ def log_visit(opp_id: UUID, on: date = TODAY) -> oc.LogContact:
 def discover(opp_id: UUID) -> oc.DiscoverNeeds:
     return oc.DiscoverNeeds(
         opportunity_id=opp_id,
-        discovery=NeedsDiscovery(
+        discovery=ov.NeedsDiscovery(
             needs=(
-                Need(code="N1", description="Cut unplanned downtime", pain_point="8h/week"),
-                Need(code="N2", description="Remote monitoring"),
+                ov.Need(code="N1", description="Cut unplanned downtime", pain_point="8h/week"),
+                ov.Need(code="N2", description="Remote monitoring"),
             ),
             organisation="Plant run by operations; purchasing centralised",
             decision_mechanism="Committee; general manager signs",
             stakeholders=(
-                Stakeholder(name="Chen Wei", title="Purchasing", influence=Influence.INFLUENCES),
-                Stakeholder(name="Li Na", title="General Manager", influence=Influence.DECIDES),
+                ov.Stakeholder(
+                    name="Chen Wei", title="Purchasing", influence=ov.Influence.INFLUENCES
+                ),
+                ov.Stakeholder(
+                    name="Li Na", title="General Manager", influence=ov.Influence.DECIDES
+                ),
             ),
         ),
     )
@@ -138,10 +128,14 @@ def discover(opp_id: UUID) -> oc.DiscoverNeeds:
 def prioritise(opp_id: UUID) -> oc.PrioritiseNeeds:
     return oc.PrioritiseNeeds(
         opportunity_id=opp_id,
-        prioritisation=Prioritisation(
+        prioritisation=ov.Prioritisation(
             priorities=(
-                NeedPriority(code="N1", rank=1, feasibility=Rating.HIGH, fit=Rating.HIGH, key=True),
-                NeedPriority(code="N2", rank=2, feasibility=Rating.MEDIUM, fit=Rating.MEDIUM),
+                ov.NeedPriority(
+                    code="N1", rank=1, feasibility=ov.Rating.HIGH, fit=ov.Rating.HIGH, key=True
+                ),
+                ov.NeedPriority(
+                    code="N2", rank=2, feasibility=ov.Rating.MEDIUM, fit=ov.Rating.MEDIUM
+                ),
             ),
             opportunity_summary="Retrofit with predictive maintenance package",
         ),
@@ -151,7 +145,7 @@ def prioritise(opp_id: UUID) -> oc.PrioritiseNeeds:
 def design(opp_id: UUID, departments: tuple[Role, ...] = (Role.PRODUCTION,)) -> oc.DesignSolution:
     return oc.DesignSolution(
         opportunity_id=opp_id,
-        solution=Solution(
+        solution=ov.Solution(
             content="Retrofit kit and sensors for line 3",
             value_proposition="Halve unplanned downtime",
             implementation_plan="Install over two weekends",
@@ -168,7 +162,7 @@ def confirm(opp_id: UUID, feasible: bool = True) -> oc.ConfirmFeasibility:
 def present(opp_id: UUID) -> oc.PresentSolution:
     return oc.PresentSolution(
         opportunity_id=opp_id,
-        presentation=Presentation(presented_on=TODAY, formats=("demo", "case study")),
+        presentation=ov.Presentation(presented_on=TODAY, formats=("demo", "case study")),
     )
 
 
@@ -176,17 +170,24 @@ def acknowledge(opp_id: UUID) -> oc.AcknowledgeSolution:
     return oc.AcknowledgeSolution(opportunity_id=opp_id, acknowledged_by="Li Na")
 
 
-def lines(price: str = "1000", cost: str = "600", qty: str = "100") -> tuple[QuoteLine, ...]:
-    return (
-        QuoteLine(
-            product_code="RK-3",
-            product_name="Retrofit kit",
-            specification="Model RK-3, 380V",
-            quantity=Decimal(qty),
-            unit_price=money(price),
-            unit_cost=money(cost),
-        ),
+def line(code: str, name: str, specification: str, qty: str, price: str, cost: str) -> ov.QuoteLine:
+    """``qty`` units of the product ``code`` at ``price`` a unit (costing ``cost``), in CNY."""
+    return ov.QuoteLine(
+        product_code=code,
+        product_name=name,
+        specification=specification,
+        quantity=Decimal(qty),
+        unit_price=money(price),
+        unit_cost=money(cost),
     )
+
+
+def lines(price: str = "1000", cost: str = "600", qty: str = "100") -> tuple[ov.QuoteLine, ...]:
+    return (line("RK-3", "Retrofit kit", "Model RK-3, 380V", qty, price, cost),)
+
+
+SENSORS = line("SN-1", "Vibration sensor", "Model SN-1, wireless", "10", "1000", "400")
+"""A second product for a quote: 10 x SN-1 at 1,000 CNY (cost 400)."""
 
 
 def quote(
@@ -208,7 +209,7 @@ def quote(
 def negotiate(opp_id: UUID, requested: str = "0.15") -> oc.RecordNegotiationRound:
     return oc.RecordNegotiationRound(
         opportunity_id=opp_id,
-        negotiation=NegotiationRound(
+        negotiation=ov.NegotiationRound(
             held_on=TODAY,
             customer_position="Competitor offers 15% less",
             requested_discount=Decimal(requested),
@@ -217,10 +218,13 @@ def negotiate(opp_id: UUID, requested: str = "0.15") -> oc.RecordNegotiationRoun
     )
 
 
-def request_discount(opp_id: UUID, price: str = "880") -> oc.RequestDiscountApproval:
+def request_discount(
+    opp_id: UUID, price: str = "880", cost: str = "600"
+) -> oc.RequestDiscountApproval:
+    """Ask approval for the terms ``quote(opp_id, price)`` (with ``cost``) would issue."""
     return oc.RequestDiscountApproval(
         opportunity_id=opp_id,
-        lines=lines(price),
+        lines=lines(price, cost),
         payment_terms="30% advance, 70% on delivery",
         delivery_date=TODAY + timedelta(days=60),
         valid_until=TODAY + timedelta(days=30),

@@ -34,6 +34,10 @@ class Cli:
             obj = lambda url: self.shared  # noqa: E731
         return self.runner.invoke(app, argv, input=input, obj=obj)
 
+    def run(self, command: str, data: dict[str, Any], *more: str, by: str = "Alice Wang") -> Result:
+        """``salesdomain run command --as by`` with ``data`` as the command's JSON."""
+        return self("run", command, "--as", by, *more, input=json.dumps(data))
+
     def ok(self, *args: str, input: str | None = None) -> Result:
         result = self(*args, input=input)
         assert result.exit_code == 0, result.output

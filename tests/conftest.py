@@ -8,18 +8,22 @@ postgresql://postgres@127.0.0.1:5432/test); with SALESDOMAIN_REQUIRE_POSTGRES=1 
 from __future__ import annotations
 
 import os
+import re
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import closing
+from pathlib import Path
 
 import psycopg
 import pytest
 from eventsourcing.persistence import DatetimeAsISO
 from freezegun.api import FakeDate, FakeDatetime
-from salesdomain.adapters.bootstrap import bootstrap
+from salesdomain.adapters.bootstrap import System, bootstrap, build_system
 
 from salesdomain.application import SalesApplication
 from salesdomain.policy import SalesPolicy
 from salesdomain.transcodings import DateAsISO
+from tests.cli_helpers import Cli, staffed
 from tests.spec import Spec
 
 POSTGRES_URL = os.environ.get(
@@ -97,6 +101,18 @@ def make_app(
     )
 
 
+def make_system(url: str) -> System:
+    """The system (application and views) as the tests use it, its application as
+    ``make_app``'s."""
+    return build_system(url, extra_transcodings=FREEZEGUN_TRANSCODINGS, verify_actors=False)
+
+
+@pytest.fixture
+def system(store_url: str) -> Iterator[System]:
+    with closing(make_system(store_url)) as built:
+        yield built
+
+
 @pytest.fixture
 def shared_store(store_url: str) -> str:
     """A store that several application instances (processes) can share."""
@@ -118,6 +134,21 @@ def spec(app: SalesApplication) -> Spec:
 
 
 @pytest.fixture
+def spec_with(store_url: str) -> Iterator[Callable[..., Spec]]:
+    """Makes a spec on an application run under another policy: ``spec_with(policy)``
+    (``verify_actors=True`` as ``make_app``); the applications close after the test."""
+    apps: list[SalesApplication] = []
+
+    def build(policy: SalesPolicy, *, verify_actors: bool = False) -> Spec:
+        apps.append(make_app(store_url, policy, verify_actors=verify_actors))
+        return Spec(apps[-1])
+
+    yield build
+    for app in apps:
+        app.close()
+
+
+@pytest.fixture
 def views(store_url: str) -> Iterator[object]:
     """A SQLAlchemy engine on the same database as the events (read models)."""
     from salesdomain.adapters.store import parse_database_url
@@ -126,3 +157,32 @@ def views(store_url: str) -> Iterator[object]:
     engine = view_engine(parse_database_url(store_url))
     yield engine
     engine.dispose()
+
+
+@pytest.fixture
+def cli(store_url: str) -> Iterator[Cli]:
+    """The command line on the store, its staff enrolled (``cli_helpers.staffed``)."""
+    runner = Cli(store_url)
+    staffed(runner)
+    yield runner
+    runner.close()
+
+
+def python_blocks(doc: Path) -> list[str]:
+    """The ```python examples of a Markdown document, in order."""
+    return re.findall(r"```python\n(.*?)```", doc.read_text(encoding="utf-8"), re.S)
+
+
+@pytest.fixture
+def doc_example(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> Callable[[Path], list[str]]:
+    """Runs a document's one Python example in an empty directory; the lines it printed."""
+
+    def run(doc: Path) -> list[str]:
+        (block,) = python_blocks(doc)
+        monkeypatch.chdir(tmp_path)
+        exec(compile(block, str(doc), "exec"), {})
+        return capsys.readouterr().out.splitlines()
+
+    return run

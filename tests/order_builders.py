@@ -15,19 +15,8 @@ from decimal import Decimal
 from uuid import UUID
 
 from salesdomain.opportunities import commands as oc
-from salesdomain.opportunities.values import QuoteLine
 from salesdomain.orders import commands as orders
-from salesdomain.orders.values import (
-    DeliveryReceipt,
-    InspectionKind,
-    Material,
-    ProductionPlan,
-    Purchase,
-    ReceiptKind,
-    ShipmentItem,
-    TransportMode,
-    order_id_for,
-)
+from salesdomain.orders import values as order_values
 from salesdomain.sop import Role
 from salesdomain.values import Actor
 from tests import builders as b
@@ -43,22 +32,12 @@ ARRIVAL = TODAY + timedelta(days=3)
 
 
 def order_of(contract_id: UUID, revision: int = 1) -> UUID:
-    return order_id_for(contract_id, revision)
+    return order_values.order_id_for(contract_id, revision)
 
 
 def entered_order(opp_id: UUID, contract_id: UUID) -> list[Step]:
     """A won deal whose contract is signed: the order ``order_of(contract_id)`` exists."""
     return [*b.won_deal(opp_id), *signed_contract(opp_id, contract_id)]
-
-
-SENSORS = QuoteLine(
-    product_code="SN-1",
-    product_name="Vibration sensor",
-    specification="Model SN-1, wireless",
-    quantity=Decimal(10),
-    unit_price=b.money("1000"),
-    unit_cost=b.money("400"),
-)
 
 
 def two_product_order(opp_id: UUID, contract_id: UUID) -> list[Step]:
@@ -67,7 +46,7 @@ def two_product_order(opp_id: UUID, contract_id: UUID) -> list[Step]:
     return [
         *b.qualified_customer(reg),
         *b.through_acknowledged(opp_id, b.customer_id(reg)),
-        (b.quote(opp_id, lines=(*b.lines(), SENSORS)), ALICE),
+        (b.quote(opp_id, lines=(*b.lines(), b.SENSORS)), ALICE),
         (oc.AcceptQuote(opportunity_id=opp_id, quote_version=1, accepted_by="Li Na"), ALICE),
         *signed_contract(opp_id, contract_id),
     ]
@@ -94,17 +73,21 @@ def complete_task(order_id: UUID, number: int = 1) -> orders.CompleteCoordinatio
 def plan(order_id: UUID, finish: date = TODAY + timedelta(days=40)) -> orders.RecordProductionPlan:
     return orders.RecordProductionPlan(
         order_id=order_id,
-        plan=ProductionPlan(planned_start=TODAY, planned_finish=finish, reference="MPS-12"),
+        plan=order_values.ProductionPlan(
+            planned_start=TODAY, planned_finish=finish, reference="MPS-12"
+        ),
     )
 
 
 def purchase(order_id: UUID, reference: str = "PO-1") -> orders.RecordProcurement:
     return orders.RecordProcurement(
         order_id=order_id,
-        purchase=Purchase(
+        purchase=order_values.Purchase(
             reference=reference,
             supplier="Ningbo Castings",
-            materials=(Material(name="Housing casting", quantity=Decimal(100), unit="pcs"),),
+            materials=(
+                order_values.Material(name="Housing casting", quantity=Decimal(100), unit="pcs"),
+            ),
             expected_on=TODAY + timedelta(days=14),
         ),
     )
@@ -129,7 +112,7 @@ def inspect(
         "lot_id": lot,
         "product_code": product,
         "quantity": Decimal(qty),
-        "kind": InspectionKind.FINAL,
+        "kind": order_values.InspectionKind.FINAL,
         "passed": passed,
         "findings": "" if passed else "Weld seam porosity",
         **kw,
@@ -141,16 +124,22 @@ def rework(order_id: UUID, lot: str = "L1") -> orders.RecordRework:
     return orders.RecordRework(order_id=order_id, lot_id=lot, description="Seams re-welded")
 
 
+def _carried(order_id: UUID, tracking: str, arrival: date) -> dict[str, object]:
+    """The facts of a shipment that the dispatch and the customer's notice both give."""
+    return {
+        "order_id": order_id,
+        "carrier": "SF Freight",
+        "tracking_number": tracking,
+        "expected_arrival": arrival,
+    }
+
+
 def notify(
     order_id: UUID, tracking: str = "TRK-1", arrival: date = ARRIVAL
 ) -> orders.NotifyCustomerOfDispatch:
-    return orders.NotifyCustomerOfDispatch(
-        order_id=order_id,
-        carrier="SF Freight",
-        tracking_number=tracking,
-        expected_arrival=arrival,
-        notified_contact="Chen Wei",
-        channel="e-mail",
+    notice = {"notified_contact": "Chen Wei", "channel": "e-mail"}
+    return orders.NotifyCustomerOfDispatch.model_validate(
+        {**_carried(order_id, tracking, arrival), **notice}
     )
 
 
@@ -161,13 +150,13 @@ def dispatch(
     arrival: date = ARRIVAL,
     product: str = "RK-3",
 ) -> orders.DispatchShipment:
-    return orders.DispatchShipment(
-        order_id=order_id,
-        carrier="SF Freight",
-        transport=TransportMode.ROAD,
-        tracking_number=tracking,
-        expected_arrival=arrival,
-        items=(ShipmentItem(product_code=product, quantity=Decimal(qty)),),
+    items = (order_values.ShipmentItem(product_code=product, quantity=Decimal(qty)),)
+    return orders.DispatchShipment.model_validate(
+        {
+            **_carried(order_id, tracking, arrival),
+            "transport": order_values.TransportMode.ROAD,
+            "items": items,
+        }
     )
 
 
@@ -176,12 +165,12 @@ def confirm(
     tracking: str = "TRK-1",
     on: date = TODAY,
     reference: str = "DN-1",
-    kind: ReceiptKind = ReceiptKind.SIGNED_DELIVERY_NOTE,
+    kind: order_values.ReceiptKind = order_values.ReceiptKind.SIGNED_DELIVERY_NOTE,
 ) -> orders.ConfirmDelivery:
     return orders.ConfirmDelivery(
         order_id=order_id,
         tracking_number=tracking,
-        receipt=DeliveryReceipt(
+        receipt=order_values.DeliveryReceipt(
             kind=kind,
             reference=reference,
             signed_by="Chen Wei",

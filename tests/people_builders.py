@@ -15,25 +15,16 @@ Steps are (command, actor) pairs for ``spec.given``; HR acts as ``HANNA``, the s
 
 from __future__ import annotations
 
-from datetime import date
+from collections.abc import Callable
+from datetime import date, timedelta
 from decimal import Decimal
 from uuid import UUID, uuid4
 
+from salesdomain.aggregate import Evidence
+from salesdomain.application import SalesApplication
 from salesdomain.people import commands as hc
-from salesdomain.people.values import (
-    CriterionScore,
-    HiringChannel,
-    InterviewCriterion,
-    InterviewKind,
-    JobProfile,
-    Offer,
-    OnboardingTopic,
-    RequirementCheck,
-    RoleSet,
-    Screening,
-    TargetFigures,
-    TrainerKind,
-)
+from salesdomain.people import values as hv
+from salesdomain.people.employee import Employee
 from salesdomain.sop import Role
 from salesdomain.values import Actor, Money
 from tests.builders import DAN, TODAY, money, person
@@ -44,14 +35,13 @@ HANNA = person("Hanna HR", Role.HR)
 
 SALARY = "12000"
 TEAM = "East China Sales"
-POSITION = {
-    Role.SALES_REPRESENTATIVE: "Sales Representative",
-    Role.SALES_SUPERVISOR: "Sales Supervisor",
-    Role.SALES_MANAGER: "Sales Manager",
-    Role.SALES_DIRECTOR: "Sales Director",
-    Role.GENERAL_MANAGER: "General Manager",
-    Role.HR: "HR Officer",
-}
+
+
+def position_of(role: Role) -> str:
+    """The position of an employee hired for ``role``: the role's name ("HR Officer" for HR)."""
+    return "HR Officer" if role is Role.HR else role.label.title()
+
+
 REQUIREMENTS = ("Two years of B2B sales", "Degree in engineering or business")
 
 
@@ -81,7 +71,7 @@ def enrol(
         hc.EnrolEmployee(
             employee_id=employee_id(name),
             name=name,
-            position=position or POSITION.get(role, role.label.title()),
+            position=position or position_of(role),
             team=team,
             manager_id=manager_id,
             roles=(role, *roles),
@@ -103,14 +93,24 @@ def staff(manager: str = "Mia Manager", *reps: str) -> list[Step]:
     ]
 
 
+def founding() -> list[Step]:
+    """HR enrols herself (founding the staff register), then Mia Manager and Alice Rep,
+    who reports to Mia."""
+    return [
+        enrol("Hanna HR", Role.HR),
+        enrol("Mia Manager", Role.SALES_MANAGER),
+        enrol("Alice Rep", Role.SALES_REPRESENTATIVE, employee_id("Mia Manager")),
+    ]
+
+
 # ---- recruitment -----------------------------------------------------------------------------
 
 
-def profile(role: Role = Role.SALES_REPRESENTATIVE, team: str = TEAM) -> JobProfile:
-    return JobProfile(
-        position=POSITION.get(role, role.label.title()),
+def profile(role: Role = Role.SALES_REPRESENTATIVE, team: str = TEAM) -> hv.JobProfile:
+    return hv.JobProfile(
+        position=position_of(role),
         team=team,
-        roles=RoleSet.of(role),
+        roles=hv.RoleSet.of(role),
         duties=("Develop customers in the region", "Follow deals from contact to contract"),
         requirements=REQUIREMENTS,
     )
@@ -131,9 +131,10 @@ def agree(req_id: UUID) -> hc.AgreeRequisition:
     return hc.AgreeRequisition(requisition_id=req_id, comments="Within 2026 budget")
 
 
-def channels(req_id: UUID, *chosen: HiringChannel) -> hc.ChooseHiringChannels:
+def channels(req_id: UUID, *chosen: hv.HiringChannel) -> hc.ChooseHiringChannels:
     return hc.ChooseHiringChannels(
-        requisition_id=req_id, channels=chosen or (HiringChannel.JOB_SITE, HiringChannel.REFERRAL)
+        requisition_id=req_id,
+        channels=chosen or (hv.HiringChannel.JOB_SITE, hv.HiringChannel.REFERRAL),
     )
 
 
@@ -152,7 +153,7 @@ def apply(
     cand_id: UUID,
     req_id: UUID,
     name: str = "Nora New",
-    channel: HiringChannel = HiringChannel.JOB_SITE,
+    channel: hv.HiringChannel = hv.HiringChannel.JOB_SITE,
 ) -> hc.RecordApplication:
     return hc.RecordApplication(
         candidate_id=cand_id,
@@ -164,10 +165,10 @@ def apply(
     )
 
 
-def screening(passed: bool = True, requirements: tuple[str, ...] = REQUIREMENTS) -> Screening:
-    return Screening(
+def screening(passed: bool = True, requirements: tuple[str, ...] = REQUIREMENTS) -> hv.Screening:
+    return hv.Screening(
         checks=tuple(
-            RequirementCheck(requirement=r, met=passed, note="per CV") for r in requirements
+            hv.RequirementCheck(requirement=r, met=passed, note="per CV") for r in requirements
         ),
         passed=passed,
         reasons="Meets every requirement" if passed else "Too little sales experience",
@@ -178,16 +179,17 @@ def screen(cand_id: UUID, passed: bool = True) -> hc.ScreenCandidate:
     return hc.ScreenCandidate(candidate_id=cand_id, screening=screening(passed))
 
 
-def scores(score: int = 4, *criteria: InterviewCriterion) -> tuple[CriterionScore, ...]:
+def scores(score: int = 4, *criteria: hv.InterviewCriterion) -> tuple[hv.CriterionScore, ...]:
     return tuple(
-        CriterionScore(criterion=c, score=score) for c in (criteria or tuple(InterviewCriterion))
+        hv.CriterionScore(criterion=c, score=score)
+        for c in (criteria or tuple(hv.InterviewCriterion))
     )
 
 
 def interview(
     cand_id: UUID,
     interviewer_id: UUID,
-    kind: InterviewKind = InterviewKind.ON_SITE,
+    kind: hv.InterviewKind = hv.InterviewKind.ON_SITE,
     score: int = 4,
     held_on: date = TODAY,
 ) -> hc.RecordInterview:
@@ -220,8 +222,8 @@ def offer(
 ) -> hc.SendOffer:
     return hc.SendOffer(
         candidate_id=cand_id,
-        offer=Offer(
-            position=POSITION.get(role, role.label.title()),
+        offer=hv.Offer(
+            position=position_of(role),
             salary=money(salary),
             start_date=start,
             manager_id=manager_id,
@@ -254,8 +256,8 @@ def recruit(
     return [
         (apply(cand_id, req_id, name), HANNA),
         (screen(cand_id), HANNA),
-        (interview(cand_id, interviewer_id, InterviewKind.PHONE), HANNA),
-        (interview(cand_id, interviewer_id, InterviewKind.ON_SITE), HANNA),
+        (interview(cand_id, interviewer_id, hv.InterviewKind.PHONE), HANNA),
+        (interview(cand_id, interviewer_id, hv.InterviewKind.ON_SITE), HANNA),
         (decide(cand_id), DAN),
         (offer(cand_id, role, manager_id), HANNA),
         (hc.AcceptOffer(candidate_id=cand_id), HANNA),
@@ -298,7 +300,7 @@ def hire(
 
 def onboard(emp_id: UUID, on: date = TODAY) -> hc.CompleteOnboardingTraining:
     return hc.CompleteOnboardingTraining(
-        employee_id=emp_id, topics=tuple(OnboardingTopic), completed_on=on
+        employee_id=emp_id, topics=tuple(hv.OnboardingTopic), completed_on=on
     )
 
 
@@ -306,7 +308,7 @@ def training(emp_id: UUID, on: date = TODAY, hours: str = "4") -> hc.RecordTrain
     return hc.RecordTraining(
         employee_id=emp_id,
         topic="CRM basics",
-        trainer_kind=TrainerKind.INTERNAL,
+        trainer_kind=hv.TrainerKind.INTERNAL,
         trainer="Sue Supervisor",
         hours=Decimal(hours),
         held_on=on,
@@ -326,7 +328,7 @@ def target(
             "employee_id": emp_id,
             "team": team,
             "period": period,
-            "figures": TargetFigures(
+            "figures": hv.TargetFigures(
                 revenue=money(revenue),
                 profit=Money.of(Decimal(revenue) / 4, "CNY"),
                 units=Decimal(100),
@@ -335,3 +337,50 @@ def target(
             ),
         }
     )
+
+
+# ---- a long record ---------------------------------------------------------------------------
+
+
+def long_serving_employee(
+    app: SalesApplication,
+    trainings: int,
+    *,
+    hr: Actor,
+    start_date: date,
+    today: Callable[[], date],
+    batch: int,
+) -> UUID:
+    """ "Long Serving Rep", a sales representative since ``start_date``, written straight to
+    ``app`` (no commands, so as fast as a long history can be written) with ``trainings``
+    trainings, the n-th held on day n of the job, and saved every ``batch`` events.
+    ``today()`` is asked before each training is recorded (a caller may move a simulated
+    clock there); ``hr`` is who records it all.  The employee's id."""
+    employee = Employee.enrol(
+        Evidence(hr, uuid4(), "EnrolEmployee"),
+        employee_id=uuid4(),
+        name="Long Serving Rep",
+        position="Sales Representative",
+        team=TEAM,
+        manager=None,
+        roles=hv.RoleSet.of(Role.SALES_REPRESENTATIVE),
+        salary=money(SALARY),
+        start_date=start_date,
+        onboarding_completed=True,
+    )
+    for n in range(trainings):
+        recorded_on = today()
+        training = hv.Training(
+            topic=f"Product update {n}",
+            trainer_kind=hv.TrainerKind.INTERNAL,
+            trainer="Sue Supervisor",
+            hours=Decimal(2),
+            held_on=start_date + timedelta(days=n % 9000),  # never after today
+        )
+        employee.record_training(
+            Evidence(hr, uuid4(), "RecordTraining"), training, today=recorded_on
+        )
+        if len(employee.pending_events) >= batch:
+            app.save(employee)
+    app.save(employee)
+    return employee.id

@@ -8,19 +8,38 @@
 is checked against.  ``then`` names the events the command must record, in order;
 ``then_refused`` names the SOP rule (its id in ``salesdomain.rules``) the command broke,
 ``then_rejected`` any other error; both check that nothing at all was stored.
+
+Where several rules are checked the same way (a canned history replayed to a point, a
+command, a refusal), a rule file lists them in a table, one row a rule, and one test
+checks every row:
+
+    RULES = on(deal, [   # deal(spec, at): the opportunity replayed up to ``at``
+        refused(QUOTED, b.discover, ALICE, "needs_fixed_once_quoted"),
+        not_authorised(DESIGNED, b.confirm, QUINN, "not in a department involved", id=...),
+    ])
+
+    @pytest.mark.parametrize("case", RULES)
+    def test_a_step_the_sop_rules_out_is_refused(spec, case):
+        case.check(spec)
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Any
+
+import pytest
 
 from salesdomain.application import SalesApplication
 from salesdomain.command_record import CommandResult
 from salesdomain.commands import Command
-from salesdomain.errors import SalesDomainError, SopRuleViolation
+from salesdomain.errors import NotAuthorised, SalesDomainError, SopRuleViolation
 from salesdomain.rules import rule_named
 from salesdomain.values import Actor
+
+if TYPE_CHECKING:
+    from _pytest.mark import ParameterSet  # what pytest.param answers
 
 Step = tuple[Command, Actor]
 
@@ -108,3 +127,84 @@ class Spec:
         except SalesDomainError as error:
             return Outcome(self.app, before, None, error)
         return Outcome(self.app, before, result, None, events_after(self.app, before))
+
+
+# ---- rule tables ---------------------------------------------------------------------------
+
+History = Callable[["Spec", Any], Any]
+"""A rule file's canned history: ``history(spec, at)`` records it up to the point ``at``
+and answers its subject (e.g. ``deal(spec, QUOTED)``: the opportunity's id)."""
+
+
+def _no_steps(subject: Any) -> Sequence[Step]:
+    return ()
+
+
+def _no_history(spec: Spec, at: Any) -> Any:
+    raise AssertionError("a row of a rule table is checked on a history: on(history, rows)")
+
+
+@dataclass(frozen=True)
+class Case:
+    """A row of a rule table: with a canned history recorded up to ``at`` (answering its
+    subject) and the steps ``given(subject)`` after it, ``command(subject)`` sent by
+    ``actor`` is answered as ``then`` expects."""
+
+    at: Any
+    command: Callable[[Any], Command]
+    actor: Actor
+    then: Callable[[Outcome], object]
+    given: Callable[[Any], Sequence[Step]] = _no_steps
+    history: History = _no_history
+
+    def check(self, spec: Spec) -> None:
+        subject = self.history(spec, self.at)
+        spec.given(*self.given(subject))
+        self.then(spec.when(self.command(subject), self.actor))
+
+
+def on(history: History, rows: list[ParameterSet]) -> list[ParameterSet]:
+    """``rows`` (made by ``refused`` and ``not_authorised``), each checked on ``history``."""
+    return [pytest.param(replace(row.values[0], history=history), id=row.id) for row in rows]
+
+
+def refused(
+    at: Any,
+    command: Callable[[Any], Command],
+    actor: Actor,
+    rule_id: str,
+    *,
+    given: Callable[[Any], Sequence[Step]] = _no_steps,
+    step: str | None = None,
+    detail: str | None = None,
+    id: str | None = None,
+) -> ParameterSet:
+    """A row refused for breaking the rule ``rule_id`` (``step``, ``detail``: as
+    ``Outcome.then_refused``), named after the rule, and where a rule has several rows
+    after the situation ``id`` too."""
+    rule_named(rule_id)  # a misspelt id fails when the tests are collected
+
+    def then(outcome: Outcome) -> object:
+        return outcome.then_refused(rule_id, step=step, detail=detail)
+
+    case = Case(at, command, actor, then, given)
+    return pytest.param(case, id=f"{rule_id}-{id}" if id else rule_id)
+
+
+def not_authorised(
+    at: Any,
+    command: Callable[[Any], Command],
+    actor: Actor,
+    words: str,
+    *,
+    id: str,
+    given: Callable[[Any], Sequence[Step]] = _no_steps,
+    step: str | None = None,
+) -> ParameterSet:
+    """A row refused because ``actor`` may not take the step: ``NotAuthorised`` whose
+    message has ``words`` (and, given, whose SOP step is ``step``)."""
+
+    def then(outcome: Outcome) -> object:
+        return outcome.then_rejected(NotAuthorised, step=step, rule=words)
+
+    return pytest.param(Case(at, command, actor, then, given), id=id)

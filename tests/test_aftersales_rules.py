@@ -8,11 +8,13 @@
 2.6.2 service visits and 2.6.3 satisfaction surveys follow, then feedback and visits about an
 order (``tests.order_builders``: a won deal, its signed contract and the order, delivered).
 The clock is frozen at builders.TODAY 09:00 UTC unless a test moves it.
+
+Rules checked the same way (a history replayed to a point, then a step) are the rows of
+one table, each named after its rule (``tests.spec.refused``, ``not_authorised``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from uuid import UUID, uuid4
@@ -21,23 +23,11 @@ import pytest
 from freezegun import freeze_time
 
 from salesdomain.aftersales import commands as ac
+from salesdomain.aftersales import values as av
 from salesdomain.aftersales.policy import ServicePolicy
 from salesdomain.aftersales.satisfaction_survey import SatisfactionSurvey
 from salesdomain.aftersales.service_case import ServiceCase
-from salesdomain.aftersales.values import (
-    FeedbackChannel,
-    FeedbackKind,
-    FeedbackResponse,
-    ImprovementAction,
-    RootCause,
-    ServiceWork,
-    Severity,
-    SurveyAnalysis,
-    SurveyMethod,
-    SurveyPeriod,
-    SurveyResponse,
-    VisitKind,
-)
+from salesdomain.aftersales.values import FeedbackKind, Severity, VisitKind
 from salesdomain.commands import build_command
 from salesdomain.errors import InvalidCommand, NotAuthorised, RecordNotFound
 from salesdomain.narrative import describe
@@ -47,9 +37,8 @@ from salesdomain.sop import Role
 from salesdomain.values import Actor
 from tests import builders as b
 from tests.builders import ALICE, BOB, MARK, MIA, PAT, SUE, TODAY, person
-from tests.conftest import make_app
 from tests.order_builders import completed_order, entered_order, order_of
-from tests.spec import Spec, Step
+from tests.spec import Spec, Step, on, refused
 
 NOW = "2026-03-02 09:00:00+00:00"  # builders.TODAY, 09:00 UTC
 RECEIVED_AT = datetime(2026, 3, 2, 9, tzinfo=UTC)
@@ -74,13 +63,15 @@ def receive(cid: UUID, case: UUID, order: UUID | None = None) -> ac.ReceiveFeedb
         service_case_id=case,
         customer_id=cid,
         order_id=order,
-        channel=FeedbackChannel.PHONE,
+        channel=av.FeedbackChannel.PHONE,
         description="Spindle on line 3 overheats after two hours",
     )
 
 
 def classify(
-    case: UUID, kind: FeedbackKind = FeedbackKind.COMPLAINT, severity: Severity = Severity.HIGH
+    case: UUID,
+    kind: FeedbackKind = FeedbackKind.COMPLAINT,
+    severity: Severity = Severity.HIGH,
 ) -> ac.ClassifyFeedback:
     return ac.ClassifyFeedback(service_case_id=case, kind=kind, severity=severity)
 
@@ -92,7 +83,7 @@ def assign(case: UUID, to: Actor = ADA) -> ac.AssignServiceCase:
 def respond(case: UUID) -> ac.RespondToFeedback:
     return ac.RespondToFeedback(
         service_case_id=case,
-        response=FeedbackResponse(
+        response=av.FeedbackResponse(
             answer="Coolant pump undersized for continuous duty",
             solution="Replace the pump under warranty this week",
             departments_involved=(Role.PRODUCTION, Role.LOGISTICS),
@@ -103,7 +94,7 @@ def respond(case: UUID) -> ac.RespondToFeedback:
 def root_cause(case: UUID) -> ac.RecordRootCause:
     return ac.RecordRootCause(
         service_case_id=case,
-        root_cause=RootCause(cause="Wrong pump model in the bill of materials", impact="Line 3"),
+        root_cause=av.RootCause(cause="Wrong pump model in the bill of materials", impact="Line 3"),
     )
 
 
@@ -117,6 +108,11 @@ def close(case: UUID) -> ac.CloseServiceCase:
 
 def reopen(case: UUID) -> ac.ReopenServiceCase:
     return ac.ReopenServiceCase(service_case_id=case, reason="Overheating is back")
+
+
+def customer_of(spec: Spec, case: UUID) -> UUID:
+    """The customer who gave the feedback of ``case``."""
+    return spec.app.load(ServiceCase, case).customer_id
 
 
 def case_steps(cid: UUID, case: UUID, kind: FeedbackKind = FeedbackKind.COMPLAINT) -> list[Step]:
@@ -140,45 +136,22 @@ def service_case(
     return case
 
 
-@pytest.fixture
-def spec_with(store_url: str) -> Iterator[Callable[[SalesPolicy], Spec]]:
-    """A spec on an application run under another policy."""
-    apps = []
-
-    def build(policy: SalesPolicy) -> Spec:
-        app = make_app(store_url, policy)
-        apps.append(app)
-        return Spec(app)
-
-    yield build
-    for app in apps:
-        app.close()
-
-
 # ---- 2.6 who may perform the steps ------------------------------------------------------
 
 
+@pytest.mark.parametrize(
+    ("command", "actor", "step"),
+    [
+        pytest.param(lambda cid: receive(cid, uuid4()), PAT, "2.6.1", id="production-feedback"),
+        pytest.param(lambda cid: visit(cid), ALICE, "2.6.2", id="sales-rep-service-visit"),
+        pytest.param(lambda cid: start_survey(cid), ALICE, "2.6.3", id="sales-rep-survey"),
+    ],
+)
 @freeze_time(NOW)
-def test_production_cannot_take_in_customer_feedback(spec):
+def test_a_role_an_after_sales_step_is_not_for_cannot_take_it(spec, command, actor, step):
     cid = customer(spec)
-    spec.when(receive(cid, uuid4()), PAT).then_rejected(
-        NotAuthorised, step="2.6.1", rule="a role this step is not for"
-    )
-
-
-@freeze_time(NOW)
-def test_a_sales_rep_cannot_record_a_service_visit(spec):
-    cid = customer(spec)
-    spec.when(visit(cid), ALICE).then_rejected(
-        NotAuthorised, step="2.6.2", rule="a role this step is not for"
-    )
-
-
-@freeze_time(NOW)
-def test_a_sales_rep_cannot_run_a_satisfaction_survey(spec):
-    cid = customer(spec)
-    spec.when(start_survey(cid), ALICE).then_rejected(
-        NotAuthorised, step="2.6.3", rule="a role this step is not for"
+    spec.when(command(cid), actor).then_rejected(
+        NotAuthorised, step=step, rule="a role this step is not for"
     )
 
 
@@ -206,7 +179,12 @@ def test_received_feedback_starts_its_own_case_and_its_time_limit_runs_at_once(s
 
 @pytest.mark.parametrize(
     ("severity", "hours"),
-    [(Severity.CRITICAL, 4), (Severity.HIGH, 24), (Severity.MEDIUM, 48), (Severity.LOW, 72)],
+    [
+        (Severity.CRITICAL, 4),
+        (Severity.HIGH, 24),
+        (Severity.MEDIUM, 48),
+        (Severity.LOW, 72),
+    ],
 )
 def test_classification_sets_the_deadline_by_severity_counted_from_receipt(spec, severity, hours):
     with freeze_time(NOW) as frozen:
@@ -221,7 +199,12 @@ def test_classification_sets_the_deadline_by_severity_counted_from_receipt(spec,
 
 @freeze_time(NOW)
 def test_the_response_deadline_comes_from_policy_data(spec_with):
-    hours = {Severity.CRITICAL: 2, Severity.HIGH: 8, Severity.MEDIUM: 16, Severity.LOW: 40}
+    hours = {
+        Severity.CRITICAL: 2,
+        Severity.HIGH: 8,
+        Severity.MEDIUM: 16,
+        Severity.LOW: 40,
+    }
     policy = SalesPolicy(
         version="2026.2-service",
         service=ServicePolicy(response_hours=hours, unclassified_severity=Severity.CRITICAL),
@@ -261,26 +244,12 @@ def test_the_first_answer_records_whether_it_came_within_the_time_limit(spec, an
 
 
 @freeze_time(NOW)
-def test_the_classification_is_fixed_once_the_customer_has_been_answered(spec):
-    case = service_case(spec, RESPONDED)
-    spec.when(classify(case, severity=Severity.LOW), ALICE).then_refused(
-        "classification_fixed_once_answered"
-    )
-
-
-@freeze_time(NOW)
 def test_feedback_may_be_reclassified_before_it_is_answered(spec):
     case = service_case(spec, ASSIGNED)
     [classified] = spec.when(classify(case, severity=Severity.CRITICAL), ALICE).then(
         "ServiceCase.Classified"
     )
     assert classified.respond_by == RECEIVED_AT + timedelta(hours=4)
-
-
-@freeze_time(NOW)
-def test_feedback_is_assigned_only_to_after_sales_or_sales_staff(spec):
-    case = service_case(spec, CLASSIFIED)
-    spec.when(assign(case, to=PAT), ALICE).then_refused("feedback_assigned_to_service_staff")
 
 
 @freeze_time(NOW)
@@ -316,13 +285,6 @@ def test_a_sales_supervisor_may_handle_a_case_assigned_to_someone_else(spec, upt
     spec.when(command(case), SUE).then(f"ServiceCase.{event}")
 
 
-@pytest.mark.parametrize("command", [respond, root_cause], ids=["respond", "root-cause"])
-@freeze_time(NOW)
-def test_feedback_is_assigned_before_it_is_handled(spec, command):
-    case = service_case(spec, CLASSIFIED)
-    spec.when(command(case), ADA).then_refused("feedback_assigned_before_handled")
-
-
 @freeze_time(NOW)
 def test_feedback_is_classified_before_it_is_answered(spec):
     cid, case = customer(spec), uuid4()
@@ -330,44 +292,13 @@ def test_feedback_is_classified_before_it_is_answered(spec):
     spec.when(respond(case), ADA).then_refused("feedback_classified_before_answer")
 
 
-@freeze_time(NOW)
-def test_the_first_clear_answer_is_recorded_once(spec):
-    case = service_case(spec, RESPONDED)
-    spec.when(respond(case), ADA).then_refused("first_answer_recorded_once")
-
-
 # ---- 2.6.1 resolution and closure -----------------------------------------------------------
-
-
-@freeze_time(NOW)
-def test_a_case_is_resolved_after_the_customer_has_had_a_clear_answer(spec):
-    case = service_case(spec, ASSIGNED)
-    spec.given((root_cause(case), ADA))
-    spec.when(resolve(case), ADA).then_refused("resolved_after_clear_answer")
-
-
-@freeze_time(NOW)
-def test_a_complaint_is_resolved_only_after_its_cause_and_impact_are_analysed(spec):
-    case = service_case(spec, RESPONDED)
-    spec.when(resolve(case), ADA).then_refused("complaint_resolved_after_analysis")
 
 
 @freeze_time(NOW)
 def test_a_question_is_resolved_without_a_root_cause(spec):
     case = service_case(spec, RESPONDED, kind=FeedbackKind.QUESTION)
     spec.when(resolve(case), ADA).then("ServiceCase.Resolved")
-
-
-@freeze_time(NOW)
-def test_a_case_is_resolved_once(spec):
-    case = service_case(spec, RESOLVED)
-    spec.when(resolve(case), ADA).then_refused("case_resolved_once")
-
-
-@freeze_time(NOW)
-def test_a_case_is_closed_only_with_a_resolution(spec):
-    case = service_case(spec, ROOT_CAUSE)
-    spec.when(close(case), ADA).then_refused("case_closed_with_resolution")
 
 
 @freeze_time(NOW)
@@ -392,12 +323,6 @@ def test_the_closing_event_carries_the_resolution(spec):
 def test_nothing_more_is_recorded_on_a_closed_case(spec, command, actor):
     case = service_case(spec, CLOSED)
     spec.when(command(case), actor).then_refused("service_case_closed")
-
-
-@freeze_time(NOW)
-def test_only_a_closed_case_is_reopened(spec):
-    case = service_case(spec, RESOLVED)
-    spec.when(reopen(case), ALICE).then_refused("only_closed_case_reopened")
 
 
 def test_a_reopened_case_runs_a_new_deadline_from_reopening_and_needs_a_new_answer(spec):
@@ -432,7 +357,7 @@ def visit(
         kind=kind,
         service_case_id=case,
         order_id=order,
-        work=ServiceWork(
+        work=av.ServiceWork(
             visited_on=on,
             work_done="Checked spindle temperatures over a full shift",
             satisfaction=4,
@@ -454,7 +379,7 @@ def test_a_return_visit_records_what_was_done_and_the_customers_satisfaction(spe
 def test_a_visit_for_a_service_case_joins_the_cases_business_case(spec):
     case = service_case(spec, RESPONDED)
     received = spec.app.history(case)[0]
-    cid = spec.app.load(ServiceCase, case).customer_id
+    cid = customer_of(spec, case)
     [recorded] = spec.when(visit(cid, VisitKind.ON_SITE, case=case), ADA).then(
         "ServiceVisit.Recorded"
     )
@@ -483,17 +408,14 @@ def test_a_visit_for_a_service_case_is_to_the_customer_who_gave_the_feedback(spe
 @freeze_time(NOW)
 def test_on_site_service_is_given_for_an_open_case(spec):
     case = service_case(spec, CLOSED)
-    cid = spec.app.load(ServiceCase, case).customer_id
-    spec.when(visit(cid, VisitKind.ON_SITE, case=case), ADA).then_refused(
-        "on_site_service_for_open_case"
-    )
+    on_site = visit(customer_of(spec, case), VisitKind.ON_SITE, case=case)
+    spec.when(on_site, ADA).then_refused("on_site_service_for_open_case")
 
 
 @freeze_time(NOW)
 def test_a_return_visit_may_follow_a_closed_case(spec):
     case = service_case(spec, CLOSED)
-    cid = spec.app.load(ServiceCase, case).customer_id
-    spec.when(visit(cid, case=case), ADA).then("ServiceVisit.Recorded")
+    spec.when(visit(customer_of(spec, case), case=case), ADA).then("ServiceVisit.Recorded")
 
 
 @freeze_time(NOW)
@@ -523,13 +445,13 @@ def test_a_visit_is_for_a_service_case_or_an_order_not_both():
 
 # ---- 2.6.3 satisfaction surveys ---------------------------------------------------------------
 
-Q1 = SurveyPeriod(starts_on=date(2026, 1, 1), ends_on=date(2026, 3, 31))
+Q1 = av.SurveyPeriod(starts_on=date(2026, 1, 1), ends_on=date(2026, 3, 31))
 STARTED, ANSWERED, ANALYSED, ACTION_ADDED, SURVEY_CLOSED = range(1, 6)
 
 
-def start_survey(cid: UUID, period: SurveyPeriod = Q1) -> ac.StartSatisfactionSurvey:
+def start_survey(cid: UUID, period: av.SurveyPeriod = Q1) -> ac.StartSatisfactionSurvey:
     return ac.StartSatisfactionSurvey(
-        customer_id=cid, period=period, method=SurveyMethod.QUESTIONNAIRE
+        customer_id=cid, period=period, method=av.SurveyMethod.QUESTIONNAIRE
     )
 
 
@@ -538,7 +460,7 @@ def answer(
 ) -> ac.RecordSurveyResponse:
     return ac.RecordSurveyResponse(
         survey_id=survey,
-        response=SurveyResponse(
+        response=av.SurveyResponse(
             respondent=respondent,
             satisfaction=satisfaction,
             recommendation=recommend,
@@ -550,14 +472,14 @@ def answer(
 def analyse(survey: UUID, *problems: str) -> ac.AnalyseSurveyResults:
     return ac.AnalyseSurveyResults(
         survey_id=survey,
-        analysis=SurveyAnalysis(summary="Service appreciated; delivery slow", problems=problems),
+        analysis=av.SurveyAnalysis(summary="Service appreciated; delivery slow", problems=problems),
     )
 
 
 def action(survey: UUID, due: date = TODAY + timedelta(days=30)) -> ac.AddImprovementAction:
     return ac.AddImprovementAction(
         survey_id=survey,
-        action=ImprovementAction(
+        action=av.ImprovementAction(
             action="Weekly delivery status call",
             owner_id=MIA.employee_id,
             owner_name="Mia",
@@ -603,26 +525,8 @@ def test_a_customer_is_surveyed_once_per_period(spec):
     sid = survey(spec, STARTED)
     cid = spec.app.load(SatisfactionSurvey, sid).customer_id
     spec.when(start_survey(cid), MIA).then_refused("surveyed_once_per_period")
-    q2 = SurveyPeriod(starts_on=date(2026, 4, 1), ends_on=date(2026, 6, 30))
+    q2 = av.SurveyPeriod(starts_on=date(2026, 4, 1), ends_on=date(2026, 6, 30))
     spec.when(start_survey(cid, q2), MIA).then("SatisfactionSurvey.Started")
-
-
-@freeze_time(NOW)
-def test_each_respondent_answers_a_survey_once(spec):
-    sid = survey(spec, ANSWERED)
-    spec.when(answer(sid, " li na ", 2, 3), ADA).then_refused("respondent_answers_once")
-
-
-@freeze_time(NOW)
-def test_responses_are_recorded_before_the_results_are_analysed(spec):
-    sid = survey(spec, ANALYSED)
-    spec.when(answer(sid, "Wang Fang"), ADA).then_refused("responses_before_analysis")
-
-
-@freeze_time(NOW)
-def test_results_are_analysed_once_there_are_responses(spec):
-    sid = survey(spec, STARTED)
-    spec.when(analyse(sid), ADA).then_refused("results_analysed_with_responses")
 
 
 @freeze_time(NOW)
@@ -635,12 +539,6 @@ def test_the_analysis_records_the_averages_against_the_policys_target(spec):
         Decimal("4"),
         SalesPolicy().version,
     )
-
-
-@freeze_time(NOW)
-def test_results_are_analysed_once(spec):
-    sid = survey(spec, ANALYSED)
-    spec.when(analyse(sid), ADA).then_refused("results_analysed_once")
 
 
 @freeze_time(NOW)
@@ -664,12 +562,6 @@ def test_the_satisfaction_target_comes_from_policy_data(spec_with):
 
 
 @freeze_time(NOW)
-def test_improvement_actions_are_defined_from_the_analysed_results(spec):
-    sid = survey(spec, ANSWERED)
-    spec.when(action(sid), ADA).then_refused("actions_from_analysed_results")
-
-
-@freeze_time(NOW)
 def test_an_improvement_action_has_an_owner_and_is_not_due_in_the_past(spec):
     sid = survey(spec, ANALYSED)
     spec.when(action(sid, due=TODAY - timedelta(days=1)), ADA).then_refused(
@@ -679,12 +571,6 @@ def test_an_improvement_action_has_an_owner_and_is_not_due_in_the_past(spec):
         "SatisfactionSurvey.ImprovementActionAdded"
     )
     assert (added.action.owner_id, added.action.due) == (MIA.employee_id, TODAY)
-
-
-@freeze_time(NOW)
-def test_a_survey_is_closed_once_its_results_are_analysed(spec):
-    sid = survey(spec, ANSWERED)
-    spec.when(close_survey(sid), ADA).then_refused("survey_closed_after_analysis")
 
 
 @freeze_time(NOW)
@@ -735,8 +621,8 @@ def test_survey_scores_are_on_their_scales(field, score, scale):
 
 
 def test_survey_scores_at_the_ends_of_their_scales_are_valid():
-    low = SurveyResponse(respondent="A", satisfaction=1, recommendation=0)
-    high = SurveyResponse(respondent="B", satisfaction=5, recommendation=10)
+    low = av.SurveyResponse(respondent="A", satisfaction=1, recommendation=0)
+    high = av.SurveyResponse(respondent="B", satisfaction=5, recommendation=10)
     assert (str(low.satisfaction), str(high.recommendation)) == ("1/5", "10/10")
 
 
@@ -823,3 +709,63 @@ def test_a_visit_for_a_case_about_an_order_names_the_order(spec):
     [recorded] = spec.when(visit(cid, case=case), ADA).then("ServiceVisit.Recorded")
     assert (recorded.service_case_id, recorded.order_id) == (case, order_id)
     assert recorded.correlation_id == spec.app.load(Order, order_id).case_id
+
+
+# ---- every rule of handling a case and of a survey, one row each: replayed to a point, a step -
+
+RULES = [
+    *on(
+        service_case,
+        [
+            refused(
+                RESPONDED,
+                lambda case: classify(case, severity=Severity.LOW),
+                ALICE,
+                "classification_fixed_once_answered",
+            ),
+            refused(
+                CLASSIFIED,
+                lambda case: assign(case, to=PAT),
+                ALICE,
+                "feedback_assigned_to_service_staff",
+            ),
+            refused(CLASSIFIED, respond, ADA, "feedback_assigned_before_handled", id="respond"),
+            refused(
+                CLASSIFIED, root_cause, ADA, "feedback_assigned_before_handled", id="root-cause"
+            ),
+            refused(RESPONDED, respond, ADA, "first_answer_recorded_once"),
+            refused(
+                ASSIGNED,
+                resolve,
+                ADA,
+                "resolved_after_clear_answer",
+                given=lambda case: [(root_cause(case), ADA)],
+            ),
+            refused(RESPONDED, resolve, ADA, "complaint_resolved_after_analysis"),
+            refused(RESOLVED, resolve, ADA, "case_resolved_once"),
+            refused(ROOT_CAUSE, close, ADA, "case_closed_with_resolution"),
+            refused(RESOLVED, reopen, ALICE, "only_closed_case_reopened"),
+        ],
+    ),
+    *on(
+        survey,
+        [
+            refused(
+                ANSWERED, lambda sid: answer(sid, " li na ", 2, 3), ADA, "respondent_answers_once"
+            ),
+            refused(
+                ANALYSED, lambda sid: answer(sid, "Wang Fang"), ADA, "responses_before_analysis"
+            ),
+            refused(STARTED, analyse, ADA, "results_analysed_with_responses"),
+            refused(ANALYSED, analyse, ADA, "results_analysed_once"),
+            refused(ANSWERED, action, ADA, "actions_from_analysed_results"),
+            refused(ANSWERED, close_survey, ADA, "survey_closed_after_analysis"),
+        ],
+    ),
+]
+
+
+@pytest.mark.parametrize("case", RULES)
+@freeze_time(NOW)
+def test_an_after_sales_step_that_the_sop_rules_out_is_refused(spec, case):
+    case.check(spec)

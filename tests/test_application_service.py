@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import threading
 from datetime import date, datetime
 from decimal import Decimal
 from uuid import UUID, uuid4
@@ -35,6 +34,7 @@ from salesdomain.values import Actor, Money
 from tests import builders as b
 from tests.conftest import make_app
 from tests.spec import event_name, log_position
+from tests.threads import at_once
 
 FROZEN = "2026-03-02 09:00:00+00:00"
 
@@ -268,30 +268,19 @@ def eight_apps(store_url):
 @freeze_time(FROZEN)
 def test_concurrent_writers_lose_no_update(spec, eight_apps):
     _, opp = opened(spec)
-    start = threading.Barrier(len(eight_apps))
     succeeded: list[str] = []
     conflicted: list[str] = []
-    failed: list[BaseException] = []
 
     def write(n: int) -> None:
         notes = f"Call {n}"
-        start.wait()
         try:
             eight_apps[n].handle(call(opp, notes), b.ALICE)
         except ConcurrencyConflict:
             conflicted.append(notes)
-        except BaseException as error:  # surfaced by the assertion below
-            failed.append(error)
         else:
             succeeded.append(notes)
 
-    threads = [threading.Thread(target=write, args=(n,)) for n in range(len(eight_apps))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-
-    assert failed == []
+    assert at_once(write, [(n,) for n in range(len(eight_apps))]) == []
     assert len(succeeded) + len(conflicted) == len(eight_apps)
     logged = [e for e in spec.app.history(opp) if event_name(e) == "Opportunity.ContactLogged"]
     assert sorted(e.contact.notes for e in logged) == sorted(succeeded)
@@ -635,26 +624,14 @@ def test_threads_sharing_one_application_each_get_their_own_events_and_positions
     cid = b.customer_id(reg)
     spec.given(*b.qualified_customer(reg))
     opportunities = [uuid4() for _ in range(8)]
-    start = threading.Barrier(len(opportunities))
     results: dict[UUID, list[object]] = {opp: [] for opp in opportunities}
-    failed: list[BaseException] = []
 
     def work(opp: UUID) -> None:
-        start.wait()
-        try:
-            results[opp].append(spec.app.handle(b.open_opportunity(cid, opp), b.ALICE))
-            for n in range(5):
-                results[opp].append(spec.app.handle(call(opp, f"Call {n}"), b.ALICE))
-        except BaseException as error:  # surfaced by the assertion below
-            failed.append(error)
+        results[opp].append(spec.app.handle(b.open_opportunity(cid, opp), b.ALICE))
+        for n in range(5):
+            results[opp].append(spec.app.handle(call(opp, f"Call {n}"), b.ALICE))
 
-    threads = [threading.Thread(target=work, args=(opp,)) for opp in opportunities]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-
-    assert failed == []
+    assert at_once(work, [(opp,) for opp in opportunities]) == []
     positions = [p for done in results.values() for r in done for p in r.positions]
     assert len(positions) == len(set(positions)) == 8 * 6
     notifications = spec.app.recorder.select_notifications(start=min(positions), limit=1000)

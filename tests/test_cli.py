@@ -4,7 +4,6 @@ views, the hash chain, and one exit code per kind of error (docs/cli.md)."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 from uuid import uuid4
 
@@ -12,7 +11,8 @@ import pytest
 from sqlalchemy import text
 
 from salesdomain.prospecting.customer import Customer
-from tests.cli_helpers import Cli, enrol, staffed
+from tests.cli_cases import open_case
+from tests.cli_helpers import Cli, enrol
 
 EXAMPLES = Path(__file__).parents[1] / "docs" / "examples"
 PROSPECT = {
@@ -21,14 +21,6 @@ PROSPECT = {
     "industry": "Logistics",
     "source_channel": "trade_show",
 }
-
-
-@pytest.fixture
-def cli(store_url: str) -> Iterator[Cli]:
-    runner = Cli(store_url)
-    staffed(runner)
-    yield runner
-    runner.close()
 
 
 def test_staff_lists_the_employees_with_their_roles(cli):
@@ -142,28 +134,16 @@ def test_sop_rules_and_conflicts_have_their_own_exit_codes(cli):
         "run", "RegisterProspect", "--as", "Alice Wang", input=json.dumps(PROSPECT)
     )
     customer = registered["events"][0]["aggregate_id"]
-    early = cli(
-        "run",
-        "QualifyProspect",
-        "--as",
-        "Alice Wang",
-        input=json.dumps({"customer_id": customer, "reason": "Looks good"}),
-    )
+    early = cli.run("QualifyProspect", {"customer_id": customer, "reason": "Looks good"})
     assert early.exit_code == 5
     assert "SOP 2.1.2 Prospect screening: a prospect is qualified only after" in early.stderr
     assert "\n  rule: prospect_qualified_after_assessment\n" in early.stderr
-    qualify = json.dumps({"customer_id": customer, "reason": "Looks good"})
-    as_json = cli("run", "QualifyProspect", "--as", "Alice Wang", "--json", input=qualify)
+    qualify = {"customer_id": customer, "reason": "Looks good"}
+    as_json = cli.run("QualifyProspect", qualify, "--json")
     refusal = json.loads(as_json.stderr)
     assert (refusal["exit_code"], refusal["rule_id"]) == (5, "prospect_qualified_after_assessment")
     assert refusal["message"].startswith("SOP 2.1.2 Prospect screening: a prospect is qualified")
-    again = cli(
-        "run",
-        "RegisterProspect",
-        "--as",
-        "Alice Wang",
-        input=json.dumps({**PROSPECT, "company_name": "NINGBO HARBOUR LOGISTICS"}),
-    )
+    again = cli.run("RegisterProspect", {**PROSPECT, "company_name": "NINGBO HARBOUR LOGISTICS"})
     assert again.exit_code == 7
     assert "must not be registered twice" in again.stderr
     assert "rule: company_registered_once" in again.stderr
@@ -172,13 +152,7 @@ def test_sop_rules_and_conflicts_have_their_own_exit_codes(cli):
     cli.ok("run", "RegisterProspect", "--as", "Alice Wang", input=json.dumps(first))
     replay = cli.json("run", "RegisterProspect", "--as", "Alice Wang", input=json.dumps(first))
     assert replay["replayed"] is True
-    reused = cli(
-        "run",
-        "RegisterProspect",
-        "--as",
-        "Alice Wang",
-        input=json.dumps({**first, "region": "North"}),
-    )
+    reused = cli.run("RegisterProspect", {**first, "region": "North"})
     assert reused.exit_code == 7
     assert "was already used for a different command" in reused.stderr
 
@@ -266,47 +240,8 @@ def test_unreadable_csv_files_exit_9(cli, tmp_path):
 
 
 def test_pipeline_audit_filters_and_history(cli):
-    registered = cli.json(
-        "run", "RegisterProspect", "--as", "Alice Wang", input=json.dumps(PROSPECT)
-    )
-    customer = registered["events"][0]["aggregate_id"]
-    cli.ok(
-        "run",
-        "AssessProspect",
-        "--as",
-        "Alice Wang",
-        input=json.dumps(
-            {
-                "customer_id": customer,
-                "assessment": {
-                    "need_intent": "high",
-                    "purchasing_power": "high",
-                    "decision_process": "GM",
-                },
-            }
-        ),
-    )
-    cli.ok(
-        "run",
-        "QualifyProspect",
-        "--as",
-        "Alice Wang",
-        input=json.dumps({"customer_id": customer, "reason": "Budget approved"}),
-    )
-    opened = cli.json(
-        "run",
-        "OpenOpportunity",
-        "--as",
-        "Alice Wang",
-        input=json.dumps(
-            {
-                "customer_id": customer,
-                "title": "Harbour cranes",
-                "expected_close": "2030-06-30",
-                "estimated_value": {"amount": "250000", "currency": "CNY"},
-            }
-        ),
-    )
+    opened = open_case(cli)
+    customer = opened.customer
     pipeline = cli.json("pipeline")
     (row,) = pipeline["opportunities"]
     assert (row["title"], row["stage"], row["owner_name"]) == (
@@ -324,7 +259,7 @@ def test_pipeline_audit_filters_and_history(cli):
         "QualifyProspect",
         "OpenOpportunity",
     ]
-    case = cli.json("audit", "--case", opened["events"][0]["aggregate_id"])
+    case = cli.json("audit", "--case", opened.opportunity)
     assert [e["event_type"] for e in case] == ["Opened"]
     assert cli.json("audit", "--step", "2.1", "--record", customer)[-1]["event_type"] == "Qualified"
     assert cli.json("audit", "--since", "2199-12-31") == []

@@ -35,14 +35,6 @@ ALICE = Actor(
 )
 
 
-@pytest.fixture
-def cli(store_url: str) -> Iterator[Cli]:
-    runner = Cli(store_url)
-    staffed(runner)
-    yield runner
-    runner.close()
-
-
 def _writer(cli: Cli) -> tuple[System, bool]:
     """A system on the CLI's store to write with (the CLI's own on memory://)."""
     if cli.shared is not None:

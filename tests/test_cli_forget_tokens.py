@@ -5,7 +5,6 @@ exit code of each refusal (docs/cli.md)."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from uuid import uuid4
 
 import pytest
@@ -15,15 +14,7 @@ from salesdomain.people.values import HiringChannel
 from salesdomain.sop import Role
 from tests import people_builders as pb
 from tests.cli_cases import OpenedCase, behind, open_case
-from tests.cli_helpers import Cli, enrol, staffed
-
-
-@pytest.fixture
-def cli(store_url: str) -> Iterator[Cli]:
-    runner = Cli(store_url)
-    staffed(runner)
-    yield runner
-    runner.close()
+from tests.cli_helpers import Cli, enrol
 
 
 def _forget_contact(cli: Cli, case: OpenedCase, *more: str):

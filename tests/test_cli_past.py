@@ -5,7 +5,6 @@ as of a moment (docs/cli.md, docs/past-on-demand.md)."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 from uuid import uuid4
@@ -14,17 +13,9 @@ import pytest
 from sqlalchemy import update
 
 from tests.cli_cases import OpenedCase, behind, open_case
-from tests.cli_helpers import Cli, staffed
+from tests.cli_helpers import Cli
 
 EXAMPLES = Path(__file__).parents[1] / "docs" / "examples"
-
-
-@pytest.fixture
-def cli(store_url: str) -> Iterator[Cli]:
-    runner = Cli(store_url)
-    staffed(runner)
-    yield runner
-    runner.close()
 
 
 @pytest.fixture

@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import pytest
 
+from tests.conftest import python_blocks
+
 DOC = Path(__file__).parents[1] / "docs" / "conformance.md"
 
 
-@pytest.mark.parametrize(
-    "block", re.findall(r"```python\n(.*?)```", DOC.read_text(encoding="utf-8"), re.S)
-)
+@pytest.mark.parametrize("block", python_blocks(DOC))
 def test_conformance_doc_example_runs(block: str, capsys: pytest.CaptureFixture[str]) -> None:
     exec(compile(block, str(DOC), "exec"), {})
     assert "2.6.1 feedback from" in capsys.readouterr().out

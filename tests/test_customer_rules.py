@@ -54,33 +54,26 @@ def test_register_records_the_customer_and_its_name_claim_with_the_source_channe
     )
 
 
+ACME, ACME_NO = ("ACME Co., Ltd.", ""), ("ACME Co., Ltd.", "91330100MA27XX9999")
+
+
 @pytest.mark.parametrize(
     ("first", "second"),
     [
         pytest.param(
-            b.register("Hangzhou Precision Co., Ltd.", "91330100MA27XX1234"),
-            b.register("Hangzhou Precision Machinery", " 9133 0100 ma27xx1234 "),
+            ("Hangzhou Precision Co., Ltd.", "91330100MA27XX1234"),
+            ("Hangzhou Precision Machinery", " 9133 0100 ma27xx1234 "),
             id="same-registration-number-other-spelling",
         ),
-        pytest.param(
-            b.register("ACME Co., Ltd.", ""),
-            b.register("Acme Limited", ""),
-            id="same-normalised-name-without-number",
-        ),
-        pytest.param(
-            b.register("ACME Co., Ltd.", "91330100MA27XX9999"),
-            b.register("Acme Limited", ""),
-            id="with-number-then-without",
-        ),
-        pytest.param(
-            b.register("Acme Limited", ""),
-            b.register("ACME Co., Ltd.", "91330100MA27XX9999"),
-            id="without-number-then-with",
-        ),
+        pytest.param(ACME, ("Acme Limited", ""), id="same-normalised-name-without-number"),
+        pytest.param(ACME_NO, ("Acme Limited", ""), id="with-number-then-without"),
+        pytest.param(("Acme Limited", ""), ACME_NO, id="without-number-then-with"),
     ],
 )
 @freeze_time(FROZEN)
 def test_the_same_company_cannot_be_registered_twice(spec, first, second):
+    """``first`` and ``second``: (company name, registration number)."""
+    first, second = b.register(*first), b.register(*second)
     spec.given((first, b.ALICE))
     error = spec.when(second, b.BOB).then_refused("company_registered_once")
     assert isinstance(error, AlreadyRegistered)
@@ -99,13 +92,20 @@ def test_different_companies_can_both_be_registered(spec):
 # ---- 2.1.2 assessing, qualifying, disqualifying ---------------------------------------
 
 
+@pytest.mark.parametrize(
+    ("history", "rule"),
+    [
+        pytest.param(
+            lambda reg: [(reg, b.ALICE)], "prospect_qualified_after_assessment", id="not-assessed"
+        ),
+        pytest.param(b.qualified_customer, "prospect_qualified_once", id="qualified-already"),
+    ],
+)
 @freeze_time(FROZEN)
-def test_a_prospect_is_qualified_only_after_it_is_assessed(spec):
+def test_a_prospect_is_qualified_after_an_assessment_and_once(spec, history, rule):
     reg = b.register()
-    spec.given((reg, b.ALICE))
-    spec.when(
-        pc.QualifyProspect(customer_id=b.customer_id(reg), reason="Looks promising"), b.ALICE
-    ).then_refused("prospect_qualified_after_assessment")
+    spec.given(*history(reg))
+    spec.when(b.qualify(b.customer_id(reg), "Again"), b.ALICE).then_refused(rule)
 
 
 @freeze_time(FROZEN)
@@ -113,20 +113,9 @@ def test_an_assessed_prospect_can_be_qualified(spec):
     reg = b.register()
     cid = b.customer_id(reg)
     spec.given((reg, b.ALICE), (b.assess(cid), b.ALICE))
-    (qualified,) = spec.when(pc.QualifyProspect(customer_id=cid, reason="Budget"), b.ALICE).then(
-        "Customer.Qualified"
-    )
+    (qualified,) = spec.when(b.qualify(cid, "Budget"), b.ALICE).then("Customer.Qualified")
     assert qualified.reason == "Budget"
     assert spec.app.load(Customer, cid).is_qualified
-
-
-@freeze_time(FROZEN)
-def test_a_prospect_is_qualified_once(spec):
-    reg = b.register()
-    spec.given(*b.qualified_customer(reg))
-    spec.when(
-        pc.QualifyProspect(customer_id=b.customer_id(reg), reason="Again"), b.ALICE
-    ).then_refused("prospect_qualified_once")
 
 
 @freeze_time(FROZEN)
@@ -140,13 +129,9 @@ def test_a_disqualified_prospect_is_qualified_again_only_after_a_new_assessment(
     assert disqualified.reason == "Budget frozen until 2027"
     assert spec.app.load(Customer, cid).qualified is False
 
-    spec.when(pc.QualifyProspect(customer_id=cid, reason="Back"), b.ALICE).then_refused(
-        "prospect_qualified_after_assessment"
-    )
+    spec.when(b.qualify(cid, "Back"), b.ALICE).then_refused("prospect_qualified_after_assessment")
     spec.when(b.assess(cid), b.ALICE).then("Customer.Assessed")
-    spec.when(pc.QualifyProspect(customer_id=cid, reason="Budget unfrozen"), b.ALICE).then(
-        "Customer.Qualified"
-    )
+    spec.when(b.qualify(cid, "Budget unfrozen"), b.ALICE).then("Customer.Qualified")
     assert spec.app.load(Customer, cid).is_qualified
 
 
@@ -235,6 +220,20 @@ def _price(competitor: str = "Rival GmbH", amount: str = "950") -> CompetitorPri
     )
 
 
+def _note(kind: ResearchSubject, subject: str, **findings: str) -> pc.RecordMarketResearch:
+    """A research note on ``subject`` with ``findings``."""
+    return pc.RecordMarketResearch(
+        subject_kind=kind, subject=subject, findings=Findings(**findings)
+    )
+
+
+def _priced_note() -> pc.RecordMarketResearch:
+    """A note on RK-3 with one competitor's price (Rival GmbH, 950 CNY)."""
+    return pc.RecordMarketResearch(
+        subject_kind=ResearchSubject.PRODUCT, subject="RK-3", competitor_prices=(_price(),)
+    )
+
+
 @freeze_time(FROZEN)
 def test_a_research_note_without_findings_or_competitor_prices_is_refused(spec):
     spec.when(
@@ -245,10 +244,8 @@ def test_a_research_note_without_findings_or_competitor_prices_is_refused(spec):
 
 @freeze_time(FROZEN)
 def test_a_research_note_with_findings_is_recorded(spec):
-    note = pc.RecordMarketResearch(
-        subject_kind=ResearchSubject.INDUSTRY,
-        subject="Machinery",
-        findings=Findings(demand_trends="Retrofits up 20% year on year"),
+    note = _note(
+        ResearchSubject.INDUSTRY, "Machinery", demand_trends="Retrofits up 20% year on year"
     )
     (recorded,) = spec.when(note, b.MARK).then("MarketResearch.Recorded")
     assert recorded.findings.demand_trends == "Retrofits up 20% year on year"
@@ -257,9 +254,7 @@ def test_a_research_note_with_findings_is_recorded(spec):
 
 @freeze_time(FROZEN)
 def test_competitor_prices_are_recorded_as_money(spec):
-    note = pc.RecordMarketResearch(
-        subject_kind=ResearchSubject.PRODUCT, subject="RK-3", competitor_prices=(_price(),)
-    )
+    note = _priced_note()
     spec.given((note, b.ALICE))
     spec.when(
         pc.AddCompetitorPrice(note_id=note.note_id, price=_price("Other Corp", "1010.50")), b.ALICE
@@ -274,9 +269,7 @@ def test_competitor_prices_are_recorded_as_money(spec):
 
 @freeze_time(FROZEN)
 def test_the_same_competitor_price_is_not_added_twice(spec):
-    note = pc.RecordMarketResearch(
-        subject_kind=ResearchSubject.PRODUCT, subject="RK-3", competitor_prices=(_price(),)
-    )
+    note = _priced_note()
     spec.given((note, b.ALICE))
     spec.when(pc.AddCompetitorPrice(note_id=note.note_id, price=_price()), b.ALICE).then_refused(
         "competitor_price_recorded_once"
@@ -294,11 +287,7 @@ def test_a_production_employee_cannot_register_a_prospect(spec):
 
 @freeze_time(FROZEN)
 def test_marketing_can_record_market_research(spec):
-    note = pc.RecordMarketResearch(
-        subject_kind=ResearchSubject.MARKET,
-        subject="East China",
-        findings=Findings(competitors="Two new local entrants"),
-    )
+    note = _note(ResearchSubject.MARKET, "East China", competitors="Two new local entrants")
     spec.when(note, b.MARK).then("MarketResearch.Recorded")
 
 

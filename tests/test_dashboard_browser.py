@@ -10,9 +10,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
-import threading
-import time
 from collections import Counter
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -32,6 +29,7 @@ from salesdomain.projections.kpi import kpi_table
 from salesdomain.projections.pipeline import funnel, pipeline_as_of
 
 from salesdomain.sop import Role
+from tests.web_support import serving
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = [
@@ -62,18 +60,10 @@ def _need_browser() -> Any:
     return sync_playwright
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[System, str, str]]:
     """The demo's quarter in a SQLite file, served on a free loopback port; a token of
     the demo's sales manager."""
-    import uvicorn
-
     _need_browser()
     url = f"sqlite:///{tmp_path_factory.mktemp('dashboard')}/demo.db"
     system = build_system(url)
@@ -86,26 +76,10 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[System, s
     }
     actor = employee_actor(system.app, UUID(manager), Role.SALES_MANAGER)
     secret = TokenStore(system.views.engine).issue(actor).secret
-    port = _free_port()
-    server = uvicorn.Server(
-        uvicorn.Config(
-            create_app(system, open_breaches=conformance_breaches(system)),
-            host="127.0.0.1",
-            port=port,
-            log_level="warning",
-        )
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert server.started, "uvicorn did not start"
     try:
-        yield system, f"http://127.0.0.1:{port}", secret
+        with serving(create_app(system, open_breaches=conformance_breaches(system))) as port:
+            yield system, f"http://127.0.0.1:{port}", secret
     finally:
-        server.should_exit = True
-        thread.join(timeout=30)
         system.close()
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from uuid import UUID, uuid4
 
+import pytest
 from freezegun import freeze_time
 
 from salesdomain.errors import NotAuthorised
@@ -84,17 +85,18 @@ def test_a_sales_representative_may_not_forget_a_contact_person(spec):
     spec.when(forget_contact(cid), ALICE).then_rejected(NotAuthorised)
 
 
+@pytest.mark.parametrize(
+    ("index", "forgotten", "rule"),
+    [
+        pytest.param(7, 0, "only_customers_contact_forgotten", id="not-the-customers-contact"),
+        pytest.param(0, 1, "contact_forgotten_once", id="forgotten-already"),
+    ],
+)
 @freeze_time(NOW)
-def test_only_a_contact_person_of_the_customer_can_be_forgotten(spec):
+def test_a_contact_person_of_the_customer_is_forgotten_once(spec, index, forgotten, rule):
     cid = customer(spec)
-    spec.when(forget_contact(cid, 7), MIA).then_refused("only_customers_contact_forgotten")
-
-
-@freeze_time(NOW)
-def test_a_contact_person_is_forgotten_once(spec):
-    cid = customer(spec)
-    spec.given((forget_contact(cid), MIA))
-    spec.when(forget_contact(cid), MIA).then_refused("contact_forgotten_once")
+    spec.given(*[(forget_contact(cid), MIA)] * forgotten)
+    spec.when(forget_contact(cid, index), MIA).then_refused(rule)
 
 
 @freeze_time(NOW)

@@ -47,18 +47,10 @@ def two_processes(shared_store: str) -> Iterator[tuple[Spec, SalesApplication]]:
     there.close()
 
 
-def founded(spec: Spec) -> Spec:
-    return spec.given(
-        pb.enrol("Hanna HR", Role.HR),
-        pb.enrol("Mia Manager", Role.SALES_MANAGER),
-        pb.enrol("Alice Rep", Role.SALES_REPRESENTATIVE, pb.employee_id("Mia Manager")),
-    )
-
-
 @freeze_time(NOW)
 def test_an_employee_who_left_in_another_process_is_refused_here(two_processes):
     spec, there = two_processes
-    founded(spec).given((b.register(), b.ALICE))  # Alice, as able to act, held in memory
+    spec.given(*pb.founding(), (b.register(), b.ALICE))  # Alice held in memory as able to act
     leaving = hc.RecordLeaving.model_validate(
         {"employee_id": ALICE_ID, "last_day": date(2026, 3, 1), "reason": "resigned"}
     )
@@ -70,7 +62,7 @@ def test_an_employee_who_left_in_another_process_is_refused_here(two_processes):
 @freeze_time(NOW)
 def test_a_role_revoked_in_another_process_can_no_longer_be_used_here(two_processes):
     spec, there = two_processes
-    founded(spec).given((hc.GrantRole(employee_id=ALICE_ID, role=Role.MARKETING), pb.HANNA))
+    spec.given(*pb.founding(), (hc.GrantRole(employee_id=ALICE_ID, role=Role.MARKETING), pb.HANNA))
     marketing = b.person("Alice Rep", Role.MARKETING)
     spec.given((b.register(), marketing))
     there.handle(hc.RevokeRole(employee_id=ALICE_ID, role=Role.MARKETING), pb.HANNA)

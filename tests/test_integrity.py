@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import threading
 from uuid import uuid4
 
 import pytest
@@ -35,6 +34,7 @@ from salesdomain.projections.integrity import (
 from sqlalchemy import text
 
 from tests import builders as b
+from tests.threads import at_once
 
 FROZEN = "2026-03-02 09:00:00+00:00"
 
@@ -180,20 +180,7 @@ def test_several_keepers_never_link_a_position_twice(store_url, app, views):
         pytest.skip("keepers in several threads share one in-memory database connection")
     _deal(app)
     keepers = [ChainKeeper(views, app) for _ in range(4)]
-    errors: list[BaseException] = []
-
-    def keep(keeper: ChainKeeper) -> None:
-        try:
-            keeper.catch_up(batch_size=3)
-        except BaseException as error:
-            errors.append(error)
-
-    threads = [threading.Thread(target=keep, args=(k,)) for k in keepers]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert not errors
+    assert at_once(lambda keeper: keeper.catch_up(batch_size=3), [(k,) for k in keepers]) == []
     with views.connect() as conn:
         positions = [r[0] for r in conn.execute(event_chain.select().order_by("position"))]
     assert positions == list(range(1, _head(app) + 1))

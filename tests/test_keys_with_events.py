@@ -6,12 +6,13 @@ meanwhile gets no new personal data, and nothing is stored."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import closing
 from uuid import UUID, uuid4
 
 import pytest
 from eventsourcing.persistence import IntegrityError
 from freezegun import freeze_time
-from salesdomain.adapters.bootstrap import System, build_system
+from salesdomain.adapters.bootstrap import System
 from salesdomain.adapters.forgetting import forget_data_subject
 from salesdomain.adapters.key_store import SubjectForgotten, data_subject_keys
 from salesdomain.adapters.personal_data import vault_of
@@ -26,31 +27,25 @@ from salesdomain.prospecting.customer import Customer
 from salesdomain.prospecting.values import ContactPerson, contact_subject_id
 from tests import builders as b
 from tests import people_builders as pb
-from tests.conftest import FREEZEGUN_TRANSCODINGS
+from tests.conftest import make_system
 
 NOW = "2026-03-02 09:00:00+00:00"
 
 
-def _system(url: str) -> System:
-    return build_system(url, extra_transcodings=FREEZEGUN_TRANSCODINGS, verify_actors=False)
-
-
 @pytest.fixture
-def first(shared_store: str) -> Iterator[System]:
-    built = _system(shared_store)
-    yield built
-    built.close()
+def first(shared_store: str, system: System) -> System:
+    """One process on a store that several share."""
+    return system
 
 
 @pytest.fixture
 def second(first: System, shared_store: str) -> Iterator[System]:
     """Another process on the same store."""
-    built = _system(shared_store)
-    yield built
-    built.close()
+    with closing(make_system(shared_store)) as built:
+        yield built
 
 
-def _keys(system: System) -> dict[str, bytes | None]:
+def stored_keys(system: System) -> dict[str, bytes | None]:
     with system.views.engine.connect() as conn:
         rows = conn.execute(select(data_subject_keys.c.subject_id, data_subject_keys.c.key))
         return {row.subject_id: row.key for row in rows}
@@ -81,14 +76,14 @@ def test_a_new_subjects_key_is_stored_with_the_events_and_never_without_them(fir
     cid = b.customer_id(reg)
     li_na = pc.AddContactPerson(customer_id=cid, person=ContactPerson(name="Li Na"))
     first.app.handle(li_na, b.ALICE)
-    assert _keys(first)[str(contact_subject_id(cid, 1))] is not None
+    assert stored_keys(first)[str(contact_subject_id(cid, 1))] is not None
 
     # refused by the rules: no events, and no key for the subject it would have made
-    before = (_log_length(first), _keys(first))
+    before = (_log_length(first), stored_keys(first))
     refused = pc.AddContactPerson(customer_id=uuid4(), person=ContactPerson(name="Wu Fei"))
     with pytest.raises(RecordNotFound):
         first.app.handle(refused, b.ALICE)
-    assert (_log_length(first), _keys(first)) == before
+    assert (_log_length(first), stored_keys(first)) == before
 
     # events that cannot be stored (their record moved on): the new key goes with them
     stale = second.app.repository.get(cid)
@@ -97,7 +92,7 @@ def test_a_new_subjects_key_is_stored_with_the_events_and_never_without_them(fir
     stale.add_contact_person(evidence, ContactPerson(name="Wu Fei"))
     with pytest.raises(IntegrityError):
         second.app.save(stale)
-    assert (_log_length(first), str(contact_subject_id(cid, 2)) in _keys(first)) == (
+    assert (_log_length(first), str(contact_subject_id(cid, 2)) in stored_keys(first)) == (
         before[0] + 2,  # the assessment and its command record
         False,
     )
@@ -118,14 +113,14 @@ def test_a_save_that_loses_a_race_leaves_no_key_and_the_retry_seals_under_the_ri
     # a key of her own.
     li_na = pc.AddContactPerson(customer_id=cid, person=ContactPerson(name="Li Na"))
     first.app.handle(li_na, b.ALICE)
-    third = _system(shared_store)  # a process that holds no key yet
+    third = make_system(shared_store)  # a process that holds no key yet
     try:
         for system in (first, second, third):
             names = [p.name for p in system.app.load(Customer, cid).contacts]
             assert names[-2:] == ["Zhao Lei", "Li Na"]
     finally:
         third.close()
-    keys = _keys(first)
+    keys = stored_keys(first)
     contacts = len(first.app.load(Customer, cid).contacts)
     assert {str(contact_subject_id(cid, i)) for i in range(contacts)} <= set(keys)
     assert str(contact_subject_id(cid, contacts)) not in keys  # none made for nothing
@@ -134,10 +129,10 @@ def test_a_save_that_loses_a_race_leaves_no_key_and_the_retry_seals_under_the_ri
 @freeze_time(NOW)
 def test_a_key_another_writer_stored_first_is_used_not_replaced(first, second):
     cand = _candidate(first)
-    stored = _keys(first)[str(cand)]
+    stored = stored_keys(first)[str(cand)]
     vault_of(second.app).cache_seconds = -1  # it holds no key (time is frozen)
     second.app.handle(*_interview(cand))
-    assert _keys(first)[str(cand)] == stored
+    assert stored_keys(first)[str(cand)] == stored
     [interview] = first.app.load(Candidate, cand).interviews  # read with the first's key
     assert interview.notes.text == "Good questions about our products"
 
@@ -156,7 +151,7 @@ def test_new_personal_data_for_a_subject_forgotten_meanwhile_is_refused_and_noth
         """The subject is forgotten after the second process decided, before it saves;
         sealing the notes finds the tombstone where it would store a new key."""
         forget_data_subject(first, cand, "Withdrew the application", pb.HANNA)
-        before.append((_log_length(first), _keys(first)))
+        before.append((_log_length(first), stored_keys(first)))
         return save(*args, **kwargs)
 
     second.app.save = forgotten_meanwhile  # type: ignore[method-assign]
@@ -165,5 +160,5 @@ def test_new_personal_data_for_a_subject_forgotten_meanwhile_is_refused_and_noth
         second.app.handle(on_site, pb.HANNA)
     [before] = before
     assert refused.value.rule_id == "no_personal_data_after_forgetting"
-    assert (_log_length(first), _keys(first)) == before
+    assert (_log_length(first), stored_keys(first)) == before
     assert before[1][str(cand)] is None

@@ -89,14 +89,8 @@ XIAN = b.register(
 
 
 def line(code: str, qty: str, price: str, cost: str) -> QuoteLine:
-    return QuoteLine(
-        product_code=code,
-        product_name={"RK-3": "Retrofit kit", "SN-1": "Vibration sensor"}[code],
-        specification=f"Model {code}",
-        quantity=Decimal(qty),
-        unit_price=b.money(price),
-        unit_cost=b.money(cost),
-    )
+    name = {"RK-3": "Retrofit kit", "SN-1": "Vibration sensor"}[code]
+    return b.line(code, name, f"Model {code}", qty, price, cost)
 
 
 def contact(opp: UUID, day: date, channel: ContactChannel = ContactChannel.VISIT) -> oc.LogContact:
@@ -413,8 +407,8 @@ def test_events_without_a_kpi_meaning_change_nothing(recorded):
             assert Kpi().changes(event, 1) == []
 
 
-def _service_events() -> list[Any]:
-    app = make_app("memory://")
+def _serviced(app: SalesApplication) -> None:
+    """Hangzhou buys from Alice in March; a late answered case, a visit, a Q1 survey."""
     case, cid = uuid4(), b.customer_id(HANGZHOU)
     sid = SatisfactionSurvey.id_for(cid, Q1)
     steps, order = sale(cid, MARCH, ALICE, FIRST)
@@ -423,6 +417,11 @@ def _service_events() -> list[Any]:
         run(app, service_steps(cid, case, order, sid))
         frozen.tick(timedelta(hours=30))  # past the 24 hours of a high-severity case
         run(app, [(respond(case), ADA)])
+
+
+def _service_events() -> list[Any]:
+    app = make_app("memory://")
+    _serviced(app)
     events = events_after(app, 0)
     app.close()
     return events
@@ -508,8 +507,9 @@ def test_service_answers_visits_and_survey_responses_are_facts():
     assert received[0].values["kind"] == "service_case"
 
 
-def _expense_events(amounts: tuple[tuple[str, date, bool], ...]) -> list[Any]:
-    """Alice's expenses as the aggregate records them: (amount, incurred on, approved)."""
+def _expense_events(amounts: tuple[tuple[str | Money, date, bool], ...]) -> list[Any]:
+    """Alice's expenses as the aggregate records them: (amount, incurred on, approved);
+    an amount given as a string is in CNY."""
     events: list[Any] = []
     for amount, incurred_on, approved in amounts:
         evidence = Evidence(ALICE, uuid4(), "RecordSalesExpense")
@@ -520,7 +520,7 @@ def _expense_events(amounts: tuple[tuple[str, date, bool], ...]) -> list[Any]:
             employee_name=ALICE.name,
             incurred_on=incurred_on,
             category=ExpenseCategory.TRAVEL,
-            amount=b.money(amount),
+            amount=amount if isinstance(amount, Money) else b.money(amount),
             description="Visit to Hangzhou",
             opportunity_id=None,
             today=date(2026, 4, 30),
@@ -746,14 +746,7 @@ def test_a_team_change_moves_the_later_figures_to_the_new_team(app, views):
 
 
 def test_satisfaction_and_service_response_on_time(app, views):
-    case, cid = uuid4(), b.customer_id(HANGZHOU)
-    sid = SatisfactionSurvey.id_for(cid, Q1)
-    steps, order = sale(cid, MARCH, ALICE, FIRST)
-    with freeze_time(T0) as frozen:
-        run(app, [*b.qualified_customer(HANGZHOU), *steps])
-        run(app, service_steps(cid, case, order, sid))
-        frozen.tick(timedelta(hours=30))
-        run(app, [(respond(case), ADA)])
+    _serviced(app)
     runner = _kpi(app, views)
     (march,) = table(runner, by="total", until=date(2026, 3, 31))
     assert march.satisfaction == Decimal("3.67")  # (4 + 5 + 2) / 3
@@ -824,23 +817,8 @@ def test_a_signed_amendment_books_only_what_it_changes(app, views):
 
 
 def test_several_currencies_need_a_choice(app, views):
-    usd = Money.of("500", "USD")
-    events = _expense_events((("1200", MARCH, True),))
-    evidence = Evidence(ALICE, uuid4(), "RecordSalesExpense")
-    expense = SalesExpense.record(
-        evidence,
-        expense_id=uuid4(),
-        employee_id=ALICE.employee_id,
-        employee_name=ALICE.name,
-        incurred_on=MARCH,
-        category=ExpenseCategory.TRAVEL,
-        amount=usd,
-        description="Trade show abroad",
-        opportunity_id=None,
-        today=MARCH,
-    )
-    expense.approve(Evidence(MIA, uuid4(), "Decide"), manager_id=MIA.employee_id, comments="ok")
-    runner = ProjectionRunner(Kpi(), views, ListLog([*events, *expense.collect_events()]))
+    events = _expense_events((("1200", MARCH, True), (Money.of("500", "USD"), MARCH, True)))
+    runner = ProjectionRunner(Kpi(), views, ListLog(events))
     runner.catch_up()
     with pytest.raises(ValueError, match="several currencies"):
         table(runner, by="total")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import itertools
 from datetime import UTC, date, datetime, timedelta
-from decimal import Decimal
 from uuid import uuid4
 
 import pytest
@@ -13,7 +12,6 @@ from freezegun import freeze_time
 
 from salesdomain import clock
 from salesdomain.aftersales.service_case import ServiceCase
-from salesdomain.aggregate import Evidence
 from salesdomain.errors import RecordNotFound
 from salesdomain.opportunities.opportunity import Opportunity
 from salesdomain.opportunities.stages import Stage
@@ -26,12 +24,12 @@ from salesdomain.past import (
     version_as_of,
 )
 from salesdomain.people.employee import SNAPSHOT_INTERVAL, Employee
-from salesdomain.people.values import RoleSet, TrainerKind, Training
 from salesdomain.prospecting.customer import Customer
 from salesdomain.records import record_as_of, record_kind, record_state
 from salesdomain.sop import Role
-from salesdomain.values import Actor, Money
+from salesdomain.values import Actor
 from tests import builders as b
+from tests import people_builders as pb
 
 T0 = datetime(2026, 3, 2, 9, tzinfo=UTC)
 
@@ -115,38 +113,18 @@ HR = Actor(employee_id=uuid4(), role=Role.HR, name="Hana HR")
 
 
 def _long_serving_employee(app, trainings: int):
-    """An employee enrolled at T0 with a training a day after; the application
-    snapshots employees every SNAPSHOT_INTERVAL events."""
+    """An employee enrolled at T0 with a training recorded each day after; the
+    application snapshots employees every SNAPSHOT_INTERVAL events."""
     simulated = clock.SimulatedClock(T0)
+
+    def next_day() -> date:
+        simulated.advance(timedelta(days=1))
+        return simulated().date()
+
     with clock.simulated(simulated):
-        employee = Employee.enrol(
-            Evidence(HR, uuid4(), "EnrolEmployee"),
-            employee_id=uuid4(),
-            name="Long Serving Rep",
-            position="Sales Representative",
-            team="East China Sales",
-            manager=None,
-            roles=RoleSet.of(Role.SALES_REPRESENTATIVE),
-            salary=Money.of("12000", "CNY"),
-            start_date=date(2020, 1, 6),
-            onboarding_completed=True,
+        return pb.long_serving_employee(
+            app, trainings, hr=HR, start_date=date(2020, 1, 6), today=next_day, batch=50
         )
-        for n in range(trainings):
-            simulated.advance(timedelta(days=1))
-            training = Training(
-                topic=f"Product update {n}",
-                trainer_kind=TrainerKind.INTERNAL,
-                trainer="Sue Supervisor",
-                hours=Decimal(2),
-                held_on=date(2020, 1, 6) + timedelta(days=n),
-            )
-            employee.record_training(
-                Evidence(HR, uuid4(), "RecordTraining"), training, today=simulated().date()
-            )
-            if len(employee.pending_events) == 50:
-                app.save(employee)
-    app.save(employee)
-    return employee.id
 
 
 def test_snapshotted_records_are_found_by_version_then_loaded_from_a_snapshot(app):

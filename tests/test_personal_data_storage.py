@@ -4,19 +4,19 @@ erased after forgetting in records, views and rebuilds, and the hash chain still
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from contextlib import closing
 from uuid import UUID, uuid4
 
 import pytest
 from freezegun import freeze_time
-from salesdomain.adapters.bootstrap import System, build_system
+from salesdomain.adapters.bootstrap import System
 from salesdomain.adapters.forgetting import forget_data_subject
-from salesdomain.adapters.key_store import SubjectForgotten, data_subject_keys
+from salesdomain.adapters.key_store import SubjectForgotten
 from salesdomain.adapters.personal_data import vault_of
 from salesdomain.adapters.store import parse_database_url
 from salesdomain.projections.audit import query_audit
 from salesdomain.projections.integrity import ChainKeeper, verify
-from sqlalchemy import select, text
+from sqlalchemy import text
 
 from salesdomain.errors import NotAuthorised, SopRuleViolation
 from salesdomain.narrative import describe
@@ -28,23 +28,13 @@ from salesdomain.prospecting.customer import Customer
 from salesdomain.prospecting.values import ContactPerson, contact_subject_id
 from tests import builders as b
 from tests import people_builders as pb
-from tests.conftest import FREEZEGUN_TRANSCODINGS
+from tests.conftest import make_system
+from tests.test_keys_with_events import stored_keys
 
 NOW = "2026-03-02 09:00:00+00:00"
 PERSONAL = ("Chen Wei", "Purchasing Manager", "Nora New", "nora@example.com", "Three years")
 PERSONAL += ("Good questions",)
 KEPT = ("Li Na", "li.na@example.com")
-
-
-def _system(url: str) -> System:
-    return build_system(url, extra_transcodings=FREEZEGUN_TRANSCODINGS, verify_actors=False)
-
-
-@pytest.fixture
-def system(store_url: str) -> Iterator[System]:
-    built = _system(store_url)
-    yield built
-    built.close()
 
 
 def _people(system: System) -> tuple[UUID, UUID]:
@@ -155,26 +145,19 @@ def test_views_show_erased_after_forgetting_and_a_rebuild_gives_the_same(system)
 
 @freeze_time(NOW)
 def test_a_forgotten_subject_reads_as_erased_in_a_new_process_and_gets_no_new_key(
-    system, store_url
+    system, shared_store
 ):
-    if store_url.startswith("memory"):
-        pytest.skip("the in-memory store is gone with its process")
     cid, cand = _people(system)
     _forget_both(system, cid, cand)
-    again = _system(store_url)
-    try:
+    with closing(make_system(shared_store)) as again:
         assert again.app.load(Candidate, cand).person.erased
         assert [p.erased for p in again.app.load(Customer, cid).contacts] == [True, False]
-        with again.views.engine.connect() as conn:
-            rows = conn.execute(select(data_subject_keys.c.subject_id, data_subject_keys.c.key))
-            keys = {row.subject_id: row.key for row in rows}
+        keys = stored_keys(again)
         assert keys[str(cand)] is None
         assert keys[str(contact_subject_id(cid, 0))] is None
         assert keys[str(contact_subject_id(cid, 1))] is not None
         with pytest.raises(SubjectForgotten):
             vault_of(again.app).store.key_or_new(cand)
-    finally:
-        again.close()
 
 
 @freeze_time(NOW)
@@ -213,18 +196,13 @@ def test_a_refused_erasure_changes_nothing(system):
 
 @freeze_time(NOW)
 def test_an_erasure_cut_short_after_it_was_recorded_is_completed_at_the_next_start(
-    system, store_url
+    system, shared_store
 ):
-    if store_url.startswith("memory"):
-        pytest.skip("the in-memory store is gone with its process")
     _cid, cand = _people(system)
     vault = vault_of(system.app)
     vault.store.mark_forgetting(cand, cand)  # step 1, then the erasure is recorded ...
     system.app.handle(hc.ForgetCandidate(candidate_id=cand, reason="r", requested_by="c"), pb.HANNA)
     assert vault.store.key(cand) is not None  # ... and the process dies before step 3
-    again = _system(store_url)
-    try:
+    with closing(make_system(shared_store)) as again:
         assert vault_of(again.app).store.key(cand) is None
         assert again.app.load(Candidate, cand).person.erased
-    finally:
-        again.close()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
-from uuid import uuid4
+from uuid import UUID, uuid4
 
 from freezegun import freeze_time
 from salesdomain.projections.audit import AuditTrail, query_audit
@@ -22,6 +22,7 @@ from salesdomain.projections.runner import ProjectionRunner
 
 from salesdomain.opportunities import commands as oc
 from salesdomain.opportunities.stages import Stage
+from salesdomain.prospecting import commands as pc
 from salesdomain.values import Money
 from tests import builders as b
 from tests.spec import events_after
@@ -95,18 +96,24 @@ def _pipeline(app, views):
     return runner
 
 
-def test_pipeline_as_it_stood_then_and_now(app, views):
+def _won_and_lost(app, other: pc.RegisterProspect, reason: str) -> tuple[UUID, UUID]:
+    """The canned deal won, and an opportunity of ``other`` lost when just opened."""
     won, lost = uuid4(), uuid4()
-    reg2 = b.register(name="Second Customer Ltd", reg="SECOND0001")
     _recorded(
         app,
         [
             *b.won_deal(won),
-            *b.qualified_customer(reg2),
-            (b.open_opportunity(b.customer_id(reg2), lost), b.ALICE),
-            (oc.MarkOpportunityLost(opportunity_id=lost, reason="No budget"), b.ALICE),
+            *b.qualified_customer(other),
+            (b.open_opportunity(b.customer_id(other), lost), b.ALICE),
+            (oc.MarkOpportunityLost(opportunity_id=lost, reason=reason), b.ALICE),
         ],
     )
+    return won, lost
+
+
+def test_pipeline_as_it_stood_then_and_now(app, views):
+    second = b.register(name="Second Customer Ltd", reg="SECOND0001")
+    won, lost = _won_and_lost(app, second, "No budget")
     runner = _pipeline(app, views)
     probabilities = app.policy.stage_probability
     now = pipeline_as_of(views, runner.tables(), probabilities, datetime(2027, 1, 1, tzinfo=UTC))
@@ -147,17 +154,7 @@ def test_the_open_pipeline_is_summed_per_currency_never_across(app, views):
 
 
 def test_funnel_counts_reaching_each_stage_and_stage_conversion(app, views):
-    won, early = uuid4(), uuid4()
-    reg2 = b.register(name="Early Loss Ltd", reg="EARLY0001")
-    _recorded(
-        app,
-        [
-            *b.won_deal(won),
-            *b.qualified_customer(reg2),
-            (b.open_opportunity(b.customer_id(reg2), early), b.ALICE),
-            (oc.MarkOpportunityLost(opportunity_id=early, reason="Went with incumbent"), b.ALICE),
-        ],
-    )
+    _won_and_lost(app, b.register(name="Early Loss Ltd", reg="EARLY0001"), "Went with incumbent")
     runner = _pipeline(app, views)
     rows = pipeline_as_of(
         views, runner.tables(), app.policy.stage_probability, datetime(2027, 1, 1, tzinfo=UTC)

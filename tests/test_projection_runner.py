@@ -15,9 +15,11 @@ from salesdomain.projections.log import ApplicationLog
 from salesdomain.projections.pipeline import Pipeline
 from salesdomain.projections.projection import Projection, event_name
 from salesdomain.projections.runner import ProjectionRunner, ProjectionStopped
-from sqlalchemy import Column, Integer, MetaData, String, Table, func, select
+from sqlalchemy import Column, MetaData, String, Table, func, select
 
 from tests import builders as b
+from tests.projection_helpers import by_position
+from tests.threads import at_once
 
 FROZEN = "2026-03-02 09:00:00+00:00"
 
@@ -82,21 +84,12 @@ def test_several_runners_never_apply_an_event_twice(store_url, app, views):
     if store_url.startswith("memory"):
         pytest.skip("runners in several threads share one in-memory database connection")
     _deals(app, 3)
-    errors: list[BaseException] = []
 
     def run() -> None:
-        try:
-            ProjectionRunner(AuditTrail(), views, ApplicationLog(app)).catch_up(batch_size=3)
-        except BaseException as error:
-            errors.append(error)
+        ProjectionRunner(AuditTrail(), views, ApplicationLog(app)).catch_up(batch_size=3)
 
     ProjectionRunner(AuditTrail(), views, ApplicationLog(app))  # create the tables once
-    threads = [threading.Thread(target=run) for _ in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert not errors
+    assert at_once(run, [()] * 4) == []
     runner = ProjectionRunner(AuditTrail(), views, ApplicationLog(app))
     positions = [row[0] for row in _rows(views, runner.tables()["entries"])]
     assert len(positions) == len(set(positions))
@@ -109,14 +102,7 @@ class FailsOnQuotes(Projection):
     name = "fails_on_quotes"
 
     def define(self, metadata: MetaData, prefix: str) -> dict[str, Table]:
-        return {
-            "seen": Table(
-                f"{prefix}seen",
-                metadata,
-                Column("position", Integer, primary_key=True),
-                Column("event", String(80)),
-            )
-        }
+        return by_position(metadata, prefix, "seen", Column("event", String(80)))
 
     def changes(self, event: Any, position: int) -> list[RowChange]:
         if event_name(event) == "Opportunity.QuoteIssued":

@@ -51,14 +51,7 @@ GINA = b.person("Gina General", Role.GENERAL_MANAGER)
 
 
 def _line() -> QuoteLine:
-    return QuoteLine(
-        product_code="BIG-1",
-        product_name=PRODUCT,
-        specification="規" * NAME_LENGTH,
-        quantity=QUANTITY,
-        unit_price=b.money(str(PRICE)),
-        unit_cost=b.money("1"),
-    )
+    return b.line("BIG-1", PRODUCT, "規" * NAME_LENGTH, str(QUANTITY), str(PRICE), "1")
 
 
 def _history(app: Any) -> tuple[Any, Any, Any]:
@@ -113,6 +106,13 @@ def _rows(views: ReadModels, view: str, table: str, **where: Any) -> list[Any]:
         return list(conn.execute(query))
 
 
+def _march(models: ReadModels) -> list[Any]:
+    """The KPI view's figures for March 2026, all teams together."""
+    tables = models.runner("kpi").tables()
+    since, until = date(2026, 3, 1), date(2026, 3, 31)
+    return kpi_table(models.engine, tables, grain="month", by="total", since=since, until=until)
+
+
 def test_views_store_names_texts_amounts_and_sums_at_the_bounds(app, views):
     won, lost, order = _history(app)
     models = ReadModels(views, ApplicationLog(app))
@@ -138,14 +138,7 @@ def test_views_store_names_texts_amounts_and_sums_at_the_bounds(app, views):
     assert bookings == [BOOKED]
     (line,) = _rows(models, "kpi", "order_lines", order_id=str(order))
     assert (line.quantity, line.unit_price) == (QUANTITY, PRICE)
-    (month,) = kpi_table(
-        models.engine,
-        models.runner("kpi").tables(),
-        grain="month",
-        by="total",
-        since=date(2026, 3, 1),
-        until=date(2026, 3, 31),
-    )
+    (month,) = _march(models)
     assert month.units == QUANTITY
     assert month.bookings == BOOKED.quantize(Decimal("0.01"))
 
@@ -168,14 +161,7 @@ def test_revenue_of_two_deals_just_under_the_amount_limit_adds_up(app, views):
     assert models.stopped == {}
     revenue = [r.value for r in _rows(models, "kpi", "facts", measure="revenue")]
     assert revenue == [ESTIMATE] * len(deals)
-    (month,) = kpi_table(
-        models.engine,
-        models.runner("kpi").tables(),
-        grain="month",
-        by="total",
-        since=date(2026, 3, 1),
-        until=date(2026, 3, 31),
-    )
+    (month,) = _march(models)
     assert month.revenue == 2 * ESTIMATE.quantize(Decimal("0.01"))
 
 

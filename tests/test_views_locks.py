@@ -27,6 +27,7 @@ from salesdomain.projections.runner import (
 from sqlalchemy import Engine, inspect, select
 
 from tests import builders as b
+from tests.threads import at_once
 
 
 def _deal(app: Any) -> None:
@@ -78,20 +79,15 @@ def test_a_second_rebuild_is_refused_while_one_runs(app, views):
 def test_rebuilds_in_two_threads_one_refused_the_other_done(shared_store, app, views):
     _deal(app)
     models = [ReadModels(views, ApplicationLog(app)) for _ in range(2)]
-    started, results = threading.Barrier(2), []
+    results: list[Any] = []
 
     def rebuild(own: ReadModels) -> None:
-        started.wait()
         try:
             results.append(own.rebuild())
         except RebuildInProgress as refused:
             results.append(refused)
 
-    threads = [threading.Thread(target=rebuild, args=(m,)) for m in models]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    assert at_once(rebuild, [(m,) for m in models]) == []
     done = [r for r in results if isinstance(r, dict)]
     assert done, results
     assert len(done) + sum(isinstance(r, RebuildInProgress) for r in results) == 2
@@ -159,25 +155,6 @@ def test_opening_the_views_leaves_a_running_rebuild_alone(app, views):
         assert _generations(views)["pipeline"] == [(1, "active"), (2, "building")]
 
 
-def _open_at_once(make: Any, count: int) -> list[BaseException]:
-    errors: list[BaseException] = []
-    barrier = threading.Barrier(count)
-
-    def open_views() -> None:
-        barrier.wait()
-        try:
-            make()
-        except BaseException as error:
-            errors.append(error)
-
-    threads = [threading.Thread(target=open_views) for _ in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return errors
-
-
 def test_several_workers_create_the_tables_at_once(shared_store, app):
     # Given a store without views, and six workers starting at once, each on its own
     # connections (PostgreSQL fails concurrent CREATE TABLE IF NOT EXISTS of one table)
@@ -192,7 +169,7 @@ def test_several_workers_create_the_tables_at_once(shared_store, app):
         ChainKeeper(engine, app)
 
     # When they open the views
-    errors = _open_at_once(make, len(engines))
+    errors = at_once(make, [()] * len(engines))
 
     # Then all of them can, and each view has one generation, serving
     assert errors == []

@@ -26,7 +26,6 @@ from sqlalchemy import (
     Column,
     DateTime,
     Engine,
-    Integer,
     MetaData,
     String,
     Table,
@@ -37,6 +36,7 @@ from sqlalchemy import (
 from sqlalchemy.exc import OperationalError
 
 from tests import builders as b
+from tests.projection_helpers import by_position
 
 FROZEN = "2026-03-02 09:00:00+00:00"
 POISON = "Opportunity.QuoteIssued"
@@ -50,14 +50,7 @@ class RefusedQuotes(Projection):
     fixed: ClassVar[bool] = False
 
     def define(self, metadata: MetaData, prefix: str) -> dict[str, Table]:
-        return {
-            "seen": Table(
-                f"{prefix}seen",
-                metadata,
-                Column("position", Integer, primary_key=True),
-                Column("event", String(80), nullable=False),
-            )
-        }
+        return by_position(metadata, prefix, "seen", Column("event", String(80), nullable=False))
 
     def changes(self, event: Any, position: int) -> list[RowChange]:
         name = event_name(event)
@@ -71,15 +64,9 @@ class RefusedAtCommit(Projection):
     name = "refused_at_commit"
 
     def define(self, metadata: MetaData, prefix: str) -> dict[str, Table]:
-        return {
-            "seen": Table(
-                f"{prefix}seen",
-                metadata,
-                Column("position", Integer, primary_key=True),
-                Column("kind", String(80), nullable=False),
-                UniqueConstraint("kind", deferrable=True, initially="DEFERRED"),
-            )
-        }
+        kind = Column("kind", String(80), nullable=False)
+        unique = UniqueConstraint("kind", deferrable=True, initially="DEFERRED")
+        return by_position(metadata, prefix, "seen", kind, unique)
 
     def changes(self, event: Any, position: int) -> list[RowChange]:
         kind = "quote" if event_name(event) == POISON else f"{position}"
@@ -93,15 +80,8 @@ class NaiveTimes(Projection):
     name = "naive_times"
 
     def define(self, metadata: MetaData, prefix: str) -> dict[str, Table]:
-        return {
-            "times": Table(
-                f"{prefix}times",
-                metadata,
-                Column("position", Integer, primary_key=True),
-                Column("at", UtcDateTime, nullable=False),
-                Column("naive", DateTime),
-            )
-        }
+        at = Column("at", UtcDateTime, nullable=False)
+        return by_position(metadata, prefix, "times", at, Column("naive", DateTime))
 
     def changes(self, event: Any, position: int) -> list[RowChange]:
         at = (

@@ -3,8 +3,6 @@ view stopped, on which event and why; the banner lists it; the other panels draw
 
 from __future__ import annotations
 
-import threading
-import time
 from collections.abc import Iterator
 from typing import Any
 from uuid import uuid4
@@ -21,17 +19,15 @@ from salesdomain.projections.read_models import ReadModels
 
 from tests import builders as b
 from tests.conftest import FREEZEGUN_TRANSCODINGS
-from tests.test_dashboard_browser import ARGS, CHROMIUM, _free_port, _need_browser
+from tests.test_dashboard_browser import ARGS, CHROMIUM, _need_browser
 from tests.test_web_outage import PipelineStoppingOnOpened
-from tests.web_support import Web, founded
+from tests.web_support import Web, founded, serving
 
 
 @pytest.fixture
 def served(tmp_path: Any) -> Iterator[tuple[str, str]]:
     """A SQLite store with one opened opportunity, whose pipeline view cannot handle
     it, served by uvicorn; a token of the representative."""
-    import uvicorn
-
     _need_browser()
     url = f"sqlite:///{tmp_path}/stopped.db"
     system = build_system(url, extra_transcodings=FREEZEGUN_TRANSCODINGS)
@@ -45,19 +41,10 @@ def served(tmp_path: Any) -> Iterator[tuple[str, str]]:
             web.send(command, actor)
         web.send(b.open_opportunity(b.customer_id(reg), uuid4()), b.ALICE)
         secret = web.token(b.ALICE)
-    port = _free_port()
-    config = uvicorn.Config(create_app(broken), host="127.0.0.1", port=port, log_level="warning")
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.05)
     try:
-        yield f"http://127.0.0.1:{port}", secret
+        with serving(create_app(broken)) as port:
+            yield f"http://127.0.0.1:{port}", secret
     finally:
-        server.should_exit = True
-        thread.join(timeout=30)
         broken.close()
 
 

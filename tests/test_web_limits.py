@@ -7,8 +7,6 @@ from __future__ import annotations
 import asyncio
 import json
 import socket
-import threading
-import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -22,7 +20,7 @@ from salesdomain.adapters.web.body import DEFAULT_MAX_BODY_BYTES, MAX_BODY_VARIA
 from salesdomain.adapters.web.responses import error_response
 
 from tests import builders as b
-from tests.web_support import Web, founded, web_on
+from tests.web_support import Web, founded, serving, web_on
 
 NOW = "2026-03-02 09:00:00+00:00"
 SIXTY_MB = 60 * 1000 * 1000
@@ -172,28 +170,10 @@ def test_field_names_with_control_characters_are_named_escaped(web: Web) -> None
     assert response.status_code == 422
 
 
-def _served(app: FastAPI) -> Iterator[int]:
-    import uvicorn
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = int(probe.getsockname()[1])
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    try:
-        yield port
-    finally:
-        server.should_exit = True
-        thread.join(timeout=30)
-
-
 @pytest.fixture(scope="module")
 def port(app: FastAPI) -> Iterator[int]:
-    yield from _served(app)
+    with serving(app) as served:
+        yield served
 
 
 def _answer(sock: socket.socket) -> tuple[int, dict[str, Any]]:

@@ -4,7 +4,6 @@ SHA-256, revoked from the command line; and OpenAPI describes every command."""
 from __future__ import annotations
 
 import hashlib
-import socket
 import subprocess
 import sys
 import time
@@ -24,7 +23,7 @@ from salesdomain.commands import COMMANDS
 from salesdomain.sop import Role
 from tests import builders as b
 from tests import people_builders as pb
-from tests.web_support import founded, web_on
+from tests.web_support import founded, free_port, web_on
 
 NOW = "2026-03-02 09:00:00+00:00"
 
@@ -144,7 +143,7 @@ def test_the_founder_gets_the_first_token_and_enrols_themselves() -> None:
 
 def test_serve_answers_on_the_given_port(tmp_path: Path) -> None:
     """``salesdomain serve`` starts uvicorn on the store and port given."""
-    port = _free_port()
+    port = free_port()
     url = f"sqlite:///{tmp_path}/serve.db"
     script = "from salesdomain.adapters.cli import main; main()"
     server = subprocess.Popen(
@@ -169,9 +168,3 @@ def test_serve_answers_on_the_given_port(tmp_path: Path) -> None:
         server.terminate()
         server.wait(timeout=30)
     assert Path(f"{tmp_path}/serve.db").exists()
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])

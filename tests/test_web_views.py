@@ -17,18 +17,9 @@ from salesdomain.adapters.demo import run_demo
 from salesdomain.adapters.web.breaches import conformance_breaches
 from salesdomain.adapters.web.routes_operations import ServiceCaseRowOut
 from salesdomain.adapters.web.routes_pipeline import PipelineRowOut
+from salesdomain.projections import operations as operations
 from salesdomain.projections.audit import AuditEntry, query_audit
 from salesdomain.projections.kpi import KpiRow, kpi_table
-from salesdomain.projections.operations import (
-    InspectionRow,
-    ServiceCaseRow,
-    ShipmentRow,
-    TaskRow,
-    awaiting_inspection,
-    awaiting_shipment,
-    open_tasks,
-    service_cases,
-)
 from salesdomain.projections.pipeline import FunnelStep, PipelineRow, funnel, pipeline_as_of
 
 from salesdomain.sop import Role
@@ -42,7 +33,7 @@ EARLY = datetime(2026, 1, 20, tzinfo=UTC)
 
 def _json(kind: Any, value: Any) -> Any:
     """``value`` as the API answers it: a row with durations in seconds."""
-    answered = {PipelineRow: PipelineRowOut, ServiceCaseRow: ServiceCaseRowOut}
+    answered = {PipelineRow: PipelineRowOut, operations.ServiceCaseRow: ServiceCaseRowOut}
     if typing.get_origin(kind) is list and typing.get_args(kind)[0] in answered:
         kind = list[answered[typing.get_args(kind)[0]]]  # type: ignore[index]
         value = TypeAdapter(kind).validate_python(value, from_attributes=True)
@@ -173,13 +164,13 @@ def test_operations_views_and_breaches(demo: tuple[Web, Actor]) -> None:
     at = {"as_at": AT.isoformat()}
     before = web.system.app.policy.orders.inspection_before_delivery
     expected = {
-        "tasks": (TaskRow, open_tasks(engine, tables, AT)),
+        "tasks": (operations.TaskRow, operations.open_tasks(engine, tables, AT)),
         "inspections": (
-            InspectionRow,
-            awaiting_inspection(engine, tables, AT, inspection_before_delivery=before),
+            operations.InspectionRow,
+            operations.awaiting_inspection(engine, tables, AT, inspection_before_delivery=before),
         ),
-        "shipments": (ShipmentRow, awaiting_shipment(engine, tables, AT)),
-        "service-cases": (ServiceCaseRow, service_cases(engine, tables, AT)),
+        "shipments": (operations.ShipmentRow, operations.awaiting_shipment(engine, tables, AT)),
+        "service-cases": (operations.ServiceCaseRow, operations.service_cases(engine, tables, AT)),
     }
     for path, (kind, rows) in expected.items():
         answer = web.get(f"/views/operations/{path}", manager, **at).json()

@@ -30,15 +30,6 @@ def strict(store_url: str) -> Iterator[Spec]:
     app.close()
 
 
-def founded(spec: Spec) -> Spec:
-    """HR enrols herself (founding the staff register), then a manager and Alice."""
-    return spec.given(
-        pb.enrol("Hanna HR", Role.HR),
-        pb.enrol("Mia Manager", Role.SALES_MANAGER),
-        pb.enrol("Alice Rep", Role.SALES_REPRESENTATIVE, pb.employee_id("Mia Manager")),
-    )
-
-
 @freeze_time(NOW)
 def test_the_first_enrolment_founds_the_staff_register(strict):
     strict.when(*pb.enrol("Hanna HR", Role.HR)).then("StaffRegister.Founded", "Employee.Enrolled")
@@ -46,7 +37,7 @@ def test_the_first_enrolment_founds_the_staff_register(strict):
 
 @freeze_time(NOW)
 def test_after_founding_only_enrolled_people_act(strict):
-    founded(strict)
+    strict.given(*pb.founding())
     stranger = b.person("Eve Outsider", Role.HR)
     command, _ = pb.enrol("Mallory", Role.SALES_DIRECTOR)
     strict.when(command, stranger).then_rejected(NotAuthorised, rule="is not an employee")
@@ -57,7 +48,7 @@ def test_after_founding_only_enrolled_people_act(strict):
 
 @freeze_time(NOW)
 def test_an_employee_acts_only_under_a_role_they_hold(strict):
-    founded(strict)
+    strict.given(*pb.founding())
     alice_as_manager = b.person("Alice Rep", Role.SALES_MANAGER)
     strict.when(b.register(), alice_as_manager).then_rejected(
         NotAuthorised, rule="does not hold the role sales manager"
@@ -67,7 +58,7 @@ def test_an_employee_acts_only_under_a_role_they_hold(strict):
 
 @freeze_time(NOW)
 def test_a_granted_role_can_be_used_and_a_revoked_one_cannot(strict):
-    founded(strict)
+    strict.given(*pb.founding())
     grant = hc.GrantRole(employee_id=ALICE_ID, role=Role.MARKETING)
     strict.given((grant, pb.HANNA))
     marketing = b.person("Alice Rep", Role.MARKETING)
@@ -79,7 +70,7 @@ def test_a_granted_role_can_be_used_and_a_revoked_one_cannot(strict):
 
 @freeze_time(NOW)
 def test_someone_who_left_can_no_longer_act(strict):
-    founded(strict)
+    strict.given(*pb.founding())
     leaving = hc.RecordLeaving.model_validate(
         {
             "employee_id": ALICE_ID,

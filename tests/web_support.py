@@ -3,10 +3,14 @@ person, commands sent as the JSON a client would send."""
 
 from __future__ import annotations
 
+import socket
+import threading
+import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from salesdomain.adapters.bootstrap import System, build_system
 from salesdomain.adapters.web import create_app
@@ -88,3 +92,31 @@ def founded(web: Web, steps: Iterable[Step]) -> None:
     web.token(pb.HANNA, founder=True)
     for command, actor in staff_for(steps):
         web.send(command, actor)
+
+
+def free_port() -> int:
+    """A loopback port nothing listens on (for now)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@contextmanager
+def serving(app: FastAPI) -> Iterator[int]:
+    """``app`` served by uvicorn in a thread on a free loopback port, until the block ends;
+    the port."""
+    import uvicorn
+
+    port = free_port()
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    try:
+        deadline = time.monotonic() + 30
+        while not server.started and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert server.started, "uvicorn did not start"
+        yield port
+    finally:
+        server.should_exit = True
+        thread.join(timeout=30)
