@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
 from enum import Enum
+from operator import attrgetter
 from typing import Annotated, Any, Self
 from uuid import UUID
 
@@ -28,16 +29,12 @@ from salesdomain.values import (
     OptionalName,
     Text,
     ValueObject,
+    each_once,
     stored_enum,
 )
 
 Score = Annotated[Decimal, Field(ge=0, le=100)]
 CENT = Decimal("0.01")
-
-
-def _unique(items: tuple[object, ...], what: str) -> None:
-    if len(set(items)) != len(items):
-        raise ValueError(f"each {what} is named once")
 
 
 # ---- 3.3.1 KPI system, 3.3.2 cycle ---------------------------------------------------------
@@ -130,15 +127,15 @@ class IndicatorSpec(ValueObject):
         return data
 
 
+_EACH_INDICATOR_ONCE = each_once("indicator", by=attrgetter("indicator"))
+
+IndicatorSpecList = Annotated[Items[IndicatorSpec], Field(min_length=1), _EACH_INDICATOR_ONCE]
+
+
 class KpiSpecs(ValueObject):
     """The indicators of a KPI scheme, each once."""
 
-    specs: Items[IndicatorSpec] = Field(min_length=1)
-
-    @model_validator(mode="after")
-    def _each_once(self) -> Self:
-        _unique(tuple(s.indicator for s in self.specs), "indicator")
-        return self
+    specs: IndicatorSpecList
 
     @property
     def indicators(self) -> frozenset[Indicator]:
@@ -180,13 +177,11 @@ class Actual(ValueObject):
     source: Name
 
 
-class Actuals(ValueObject):
-    figures: Items[Actual] = Field(min_length=1)
+ActualList = Annotated[Items[Actual], Field(min_length=1), _EACH_INDICATOR_ONCE]
 
-    @model_validator(mode="after")
-    def _each_once(self) -> Self:
-        _unique(tuple(f.indicator for f in self.figures), "indicator")
-        return self
+
+class Actuals(ValueObject):
+    figures: ActualList
 
     @property
     def indicators(self) -> frozenset[Indicator]:
@@ -209,13 +204,11 @@ class IndicatorScore(ValueObject):
     comment: NonEmptyStr
 
 
-class Scores(ValueObject):
-    scores: Items[IndicatorScore] = Field(min_length=1)
+IndicatorScoreList = Annotated[Items[IndicatorScore], Field(min_length=1), _EACH_INDICATOR_ONCE]
 
-    @model_validator(mode="after")
-    def _each_once(self) -> Self:
-        _unique(tuple(s.indicator for s in self.scores), "indicator")
-        return self
+
+class Scores(ValueObject):
+    scores: IndicatorScoreList
 
     @property
     def indicators(self) -> frozenset[Indicator]:
@@ -344,13 +337,11 @@ class MeetingKind(Enum):
     QUARTERLY = "quarterly"
 
 
-class Attendees(ValueObject):
-    employee_ids: Items[UUID] = Field(min_length=1)
+AttendeeList = Annotated[Items[UUID], Field(min_length=1), each_once("attendee")]
 
-    @model_validator(mode="after")
-    def _each_once(self) -> Self:
-        _unique(self.employee_ids, "attendee")
-        return self
+
+class Attendees(ValueObject):
+    employee_ids: AttendeeList
 
 
 class Minutes(ValueObject):
