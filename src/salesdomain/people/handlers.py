@@ -16,10 +16,8 @@ from salesdomain.people.targets import SalesTarget
 from salesdomain.people.values import (
     CandidateDetails,
     CareerPlan,
-    HiringChannels,
     HiringDecision,
     Interview,
-    OnboardingTopics,
     RoleSet,
     TargetSubject,
     Training,
@@ -71,15 +69,7 @@ def open_requisition(cmd: c.OpenRequisition, uow: UnitOfWork) -> None:
 
 
 passes_to_requisition(c.AgreeRequisition, Requisition.agree)
-
-
-@handles(c.ChooseHiringChannels)
-def choose_hiring_channels(cmd: c.ChooseHiringChannels, uow: UnitOfWork) -> None:
-    uow.load(Requisition, cmd.requisition_id).choose_channels(
-        uow.evidence, HiringChannels(channels=cmd.channels)
-    )
-
-
+passes_to_requisition(c.ChooseHiringChannels, Requisition.choose_channels)
 passes_to_requisition(c.CloseRequisition, Requisition.close)
 
 
@@ -224,14 +214,7 @@ passes_to_employee(c.RecordLeaving, Employee.record_leaving)
 # ---- 3.2 Training and development -------------------------------------------------------------
 
 
-@handles(c.CompleteOnboardingTraining)
-def complete_onboarding_training(cmd: c.CompleteOnboardingTraining, uow: UnitOfWork) -> None:
-    uow.load(Employee, cmd.employee_id).complete_onboarding(
-        uow.evidence,
-        OnboardingTopics(topics=cmd.topics),
-        completed_on=cmd.completed_on,
-        today=uow.now().date(),
-    )
+passes_to_employee(c.CompleteOnboardingTraining, Employee.complete_onboarding)
 
 
 @handles(c.RecordTraining)
@@ -272,18 +255,7 @@ def change_manager(cmd: c.ChangeManager, uow: UnitOfWork) -> None:
 # ---- 3.3.4 Promotion and pay --------------------------------------------------------------------
 
 
-@handles(c.Promote)
-def promote(cmd: c.Promote, uow: UnitOfWork) -> None:
-    uow.load(Employee, cmd.employee_id).promote(
-        uow.evidence,
-        position=cmd.position,
-        roles=RoleSet(roles=cmd.roles) if cmd.roles is not None else None,
-        salary=cmd.salary,
-        effective=cmd.effective,
-        reason=cmd.reason,
-    )
-
-
+passes_to_employee(c.Promote, Employee.promote)
 passes_to_employee(c.ChangePay, Employee.change_pay)
 
 

@@ -15,11 +15,9 @@ from salesdomain.performance.sales_expense import SalesExpense
 from salesdomain.performance.team_meeting import TeamMeeting
 from salesdomain.performance.values import (
     ActionItems,
-    Actuals,
     Attendees,
     KpiSpecs,
     Minutes,
-    Scores,
 )
 from salesdomain.rules.performance import APPRAISED_ONCE_PER_PERIOD, ONE_KPI_SCHEME_PER_PERIOD
 
@@ -138,24 +136,9 @@ def open_appraisal(cmd: c.OpenAppraisal, uow: UnitOfWork) -> None:
         scheme.lock_for(uow.evidence, appraisal.id)
 
 
-@handles(c.RecordActuals)
-def record_actuals(cmd: c.RecordActuals, uow: UnitOfWork) -> None:
-    uow.load(Appraisal, cmd.appraisal_id).record_actuals(uow.evidence, Actuals(figures=cmd.figures))
-
-
+passes_to_appraisal(c.RecordActuals, Appraisal.record_actuals)
 passes_to_appraisal(c.SubmitSelfAssessment, Appraisal.self_assess)
-
-
-@handles(c.ScoreAppraisal)
-def score_appraisal(cmd: c.ScoreAppraisal, uow: UnitOfWork) -> None:
-    appraisal = uow.load(Appraisal, cmd.appraisal_id)
-    appraisal.score(
-        uow.evidence,
-        Scores(scores=cmd.scores),
-        manager_id=_employee(uow, appraisal).manager_id,
-    )
-
-
+passes_to_appraisal(c.ScoreAppraisal, Appraisal.score)
 passes_to_appraisal(c.RecordFeedbackInterview, Appraisal.hold_interview)
 passes_to_appraisal(c.AgreeImprovementPlan, Appraisal.agree_plan)
 passes_to_appraisal(c.FinaliseAppraisal, Appraisal.finalise)
