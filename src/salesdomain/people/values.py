@@ -14,6 +14,7 @@ from uuid import UUID
 from pydantic import AfterValidator, Field, field_validator, model_validator
 
 from salesdomain.bounds import FIRST_DAY, LAST_DAY, QUANTITY_LIMIT, QUANTITY_PLACES
+from salesdomain.labels import Labelled
 from salesdomain.personal import PersonalData, PersonalNote
 from salesdomain.sop import Role
 from salesdomain.values import (
@@ -53,7 +54,7 @@ class InterviewKind(Enum):
 
 
 @stored_enum
-class InterviewCriterion(Enum):
+class InterviewCriterion(Labelled):
     """What every interview assesses (SOP 3.1.3)."""
 
     PRODUCT_KNOWLEDGE = "product_knowledge"
@@ -61,10 +62,6 @@ class InterviewCriterion(Enum):
     COMMUNICATION = "communication"
     TEAMWORK = "teamwork"
     PROFESSIONALISM = "professionalism"
-
-    @property
-    def label(self) -> str:
-        return self.value.replace("_", " ")
 
 
 @stored_enum
@@ -212,7 +209,7 @@ class Offer(ValueObject):
 
 
 @stored_enum
-class OnboardingTopic(Enum):
+class OnboardingTopic(Labelled):
     """What onboarding training covers (SOP 3.2.1); every topic is required."""
 
     COMPANY = "company"
@@ -221,10 +218,6 @@ class OnboardingTopic(Enum):
     PRODUCTS = "products"
     SELLING_SKILLS = "selling_skills"
     CUSTOMER_SERVICE = "customer_service"
-
-    @property
-    def label(self) -> str:
-        return self.value.replace("_", " ")
 
 
 TopicList = Annotated[Items[OnboardingTopic], Field(min_length=1), each_once("topic")]

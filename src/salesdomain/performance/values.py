@@ -17,6 +17,7 @@ from uuid import UUID
 
 from pydantic import Field, model_validator
 
+from salesdomain.labels import Labelled
 from salesdomain.people.values import Period
 from salesdomain.sop import Role
 from salesdomain.values import (
@@ -48,7 +49,7 @@ class IndicatorGroup(Enum):
 
 
 @stored_enum
-class Indicator(Enum):
+class Indicator(Labelled):
     """The indicators of the KPI system (SOP 3.3.1), each in its group."""
 
     REVENUE = "revenue"
@@ -69,10 +70,6 @@ class Indicator(Enum):
     def higher_is_better(self) -> bool:
         """Expense control is the one indicator where less is better."""
         return self is not Indicator.EXPENSE_CONTROL
-
-    @property
-    def label(self) -> str:
-        return self.value.replace("_", " ")
 
 
 _GROUP = {
@@ -241,7 +238,7 @@ class ImprovementPlan(ValueObject):
 
 
 @stored_enum
-class RatingBand(Enum):
+class RatingBand(Labelled):
     """Where a final score falls; the bands' lower bounds are policy data."""
 
     EXCELLENT = "excellent"
@@ -252,10 +249,6 @@ class RatingBand(Enum):
     @property
     def is_below_standard(self) -> bool:
         return self is RatingBand.BELOW_STANDARD
-
-    @property
-    def label(self) -> str:
-        return self.value.replace("_", " ")
 
 
 # ---- 3.3.4 Incentives ---------------------------------------------------------------------
