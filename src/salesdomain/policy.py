@@ -21,6 +21,7 @@ from salesdomain.opportunities.stages import Stage
 from salesdomain.orders.policy import OrderPolicy
 from salesdomain.performance.policy import PerformancePolicy
 from salesdomain.sop import Role
+from salesdomain.values import every_member
 
 Fraction = Annotated[Decimal, Field(ge=0, le=1)]
 
@@ -76,9 +77,7 @@ class SalesPolicy(BaseModel):
     @field_validator("stage_probability")
     @classmethod
     def _every_stage(cls, value: dict[Stage, Decimal]) -> dict[Stage, Decimal]:
-        missing = [stage.value for stage in Stage if stage not in value]
-        if missing:
-            raise ValueError(f"no probability for stage(s): {', '.join(missing)}")
+        every_member(Stage, value, "no probability for stage(s)")
         return value
 
     @property

@@ -12,10 +12,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
-from enum import Enum
+
+from salesdomain.labels import Labelled
 
 
-class Role(Enum):
+class Role(Labelled):
     """A role a person acts under.  The SOP names them in sections 1-4."""
 
     SALES_REPRESENTATIVE = "sales_representative"
@@ -33,10 +34,6 @@ class Role(Enum):
     HR = "hr"
     SALES_OPERATIONS = "sales_operations"
     AUTOMATED_POLICY = "automated_policy"
-
-    @property
-    def label(self) -> str:
-        return self.value.replace("_", " ")
 
 
 @dataclass(frozen=True)

@@ -7,10 +7,11 @@ objects, so a reloaded event equals the one that was recorded.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Container, Hashable, Iterable
 from datetime import date
 from decimal import Decimal
 from enum import Enum
-from typing import Annotated, Any, ClassVar, Self, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Self, TypeVar
 from uuid import UUID
 
 from pydantic import (
@@ -91,16 +92,40 @@ Items = Annotated[tuple[T, ...], Field(max_length=LIST_LENGTH)]
 """A list in a command or value object: at most ``LIST_LENGTH`` items."""
 
 
-def each_once(what: str) -> AfterValidator:
-    """A list in which each item appears once ("each topic is named once")."""
+def distinct(keys: Iterable[Hashable], refusal: str) -> None:
+    """Refuse, saying ``refusal``, a list in which one item (or one item's key) appears
+    twice: ``distinct((line.product_code for line in lines), "each product ...")``."""
+    listed = list(keys)
+    if len(set(listed)) != len(listed):
+        raise ValueError(refusal)
+
+
+def named_once(items: Iterable[Hashable], what: str) -> None:
+    """Refuse a list that names one ``what`` twice ("each topic is named once")."""
+    distinct(items, f"each {what} is named once")
+
+
+def every_member(kind: type[Enum], given: Container[Any], refusal: str) -> None:
+    """Refuse a table (a policy's, by stage, by cycle) that leaves out a member of
+    ``kind``, saying ``refusal`` and the members left out."""
+    missing = [member.value for member in kind if member not in given]
+    if missing:
+        raise ValueError(f"{refusal}: {', '.join(missing)}")
+
+
+def each_once(what: str, *, by: Callable[[Any], Hashable] | None = None) -> AfterValidator:
+    """A list in which each item, or each item's ``by`` (its indicator, its criterion),
+    appears once ("each topic is named once")."""
 
     def check(items: tuple[Any, ...]) -> tuple[Any, ...]:
-        if len(set(items)) != len(items):
-            raise ValueError(f"each {what} is named once")
+        named_once(items if by is None else (by(item) for item in items), what)
         return items
 
     return AfterValidator(check)
 
+
+Departments = Annotated[Items[Role], each_once("department")]
+"""The departments a solution or an answer to a customer involves, each once."""
 
 Quantity = Annotated[Decimal, Field(gt=0, lt=QUANTITY_LIMIT, decimal_places=QUANTITY_PLACES)]
 """A quantity of goods (units, pieces, kilograms): above zero and below ``QUANTITY_LIMIT``."""
@@ -261,6 +286,52 @@ def total(amounts: list[Money], currency: str) -> Money:
     for amount in amounts:
         result = result + amount
     return result
+
+
+class PricedLine:
+    """A line of goods priced and costed per unit (a quote's, an order's): its amount
+    and cost.  Mixed into value objects that declare the three fields below."""
+
+    if TYPE_CHECKING:
+        product_code: str
+        quantity: Decimal
+        unit_price: Money
+        unit_cost: Money
+
+    @property
+    def amount(self) -> Money:
+        return self.unit_price.times(self.quantity)
+
+    @property
+    def cost(self) -> Money:
+        return self.unit_cost.times(self.quantity)
+
+
+class PricedLines:
+    """Priced lines in one currency (a quote's, an order's): their currency, amount and
+    cost.  Mixed into value objects that declare ``lines``."""
+
+    if TYPE_CHECKING:
+        lines: tuple[PricedLine, ...]
+
+    @property
+    def currency(self) -> str:
+        return self.lines[0].unit_price.currency
+
+    @property
+    def amount(self) -> Money:
+        return total([line.amount for line in self.lines], self.currency)
+
+    @property
+    def cost(self) -> Money:
+        return total([line.cost for line in self.lines], self.currency)
+
+
+def one_currency_each_product_once(lines: tuple[PricedLine, ...], of: str) -> None:
+    """Refuse lines in more than one currency, or a product on two lines."""
+    if len({line.unit_price.currency for line in lines}) > 1:
+        raise ValueError(f"all lines of {of} are in one currency")
+    distinct((line.product_code for line in lines), "each product appears on one line")
 
 
 class Actor(ValueObject):

@@ -9,9 +9,15 @@ from salesdomain.aftersales.order_link import DeliveredOrder
 from salesdomain.aftersales.satisfaction_survey import SatisfactionSurvey
 from salesdomain.aftersales.service_case import ServiceCase
 from salesdomain.aftersales.service_visit import ServiceVisit
-from salesdomain.handling import UnitOfWork, handles
+from salesdomain.handling import UnitOfWork, delegate_to, handles
 from salesdomain.orders.order import Order
 from salesdomain.prospecting.customer import Customer
+
+passes_to_service_case = delegate_to(ServiceCase, by="service_case_id")
+"""Registers a handler that only passes the command's fields to a method of the service case."""
+
+passes_to_survey = delegate_to(SatisfactionSurvey, by="survey_id")
+"""Registers a handler that only passes the command's fields to a method of the survey."""
 
 
 def _order(uow: UnitOfWork, order_id: UUID | None) -> DeliveredOrder | None:
@@ -39,43 +45,13 @@ def receive_feedback(cmd: c.ReceiveFeedback, uow: UnitOfWork) -> None:
     )
 
 
-@handles(c.ClassifyFeedback)
-def classify_feedback(cmd: c.ClassifyFeedback, uow: UnitOfWork) -> None:
-    uow.load(ServiceCase, cmd.service_case_id).classify(
-        uow.evidence, kind=cmd.kind, severity=cmd.severity, policy=uow.policy
-    )
-
-
-@handles(c.AssignServiceCase)
-def assign_service_case(cmd: c.AssignServiceCase, uow: UnitOfWork) -> None:
-    uow.load(ServiceCase, cmd.service_case_id).assign(uow.evidence, cmd.assignee)
-
-
-@handles(c.RespondToFeedback)
-def respond_to_feedback(cmd: c.RespondToFeedback, uow: UnitOfWork) -> None:
-    uow.load(ServiceCase, cmd.service_case_id).respond(uow.evidence, cmd.response, now=uow.now())
-
-
-@handles(c.RecordRootCause)
-def record_root_cause(cmd: c.RecordRootCause, uow: UnitOfWork) -> None:
-    uow.load(ServiceCase, cmd.service_case_id).record_root_cause(uow.evidence, cmd.root_cause)
-
-
-@handles(c.ResolveServiceCase)
-def resolve_service_case(cmd: c.ResolveServiceCase, uow: UnitOfWork) -> None:
-    uow.load(ServiceCase, cmd.service_case_id).resolve(uow.evidence, cmd.resolution)
-
-
-@handles(c.CloseServiceCase)
-def close_service_case(cmd: c.CloseServiceCase, uow: UnitOfWork) -> None:
-    uow.load(ServiceCase, cmd.service_case_id).close(uow.evidence, cmd.remarks)
-
-
-@handles(c.ReopenServiceCase)
-def reopen_service_case(cmd: c.ReopenServiceCase, uow: UnitOfWork) -> None:
-    uow.load(ServiceCase, cmd.service_case_id).reopen(
-        uow.evidence, reason=cmd.reason, now=uow.now(), policy=uow.policy
-    )
+passes_to_service_case(c.ClassifyFeedback, ServiceCase.classify)
+passes_to_service_case(c.AssignServiceCase, ServiceCase.assign)
+passes_to_service_case(c.RespondToFeedback, ServiceCase.respond)
+passes_to_service_case(c.RecordRootCause, ServiceCase.record_root_cause)
+passes_to_service_case(c.ResolveServiceCase, ServiceCase.resolve)
+passes_to_service_case(c.CloseServiceCase, ServiceCase.close)
+passes_to_service_case(c.ReopenServiceCase, ServiceCase.reopen)
 
 
 # ---- 2.6.2 Deliver service ------------------------------------------------------------
@@ -119,23 +95,7 @@ def start_satisfaction_survey(cmd: c.StartSatisfactionSurvey, uow: UnitOfWork) -
     )
 
 
-@handles(c.RecordSurveyResponse)
-def record_survey_response(cmd: c.RecordSurveyResponse, uow: UnitOfWork) -> None:
-    uow.load(SatisfactionSurvey, cmd.survey_id).record_response(uow.evidence, cmd.response)
-
-
-@handles(c.AnalyseSurveyResults)
-def analyse_survey_results(cmd: c.AnalyseSurveyResults, uow: UnitOfWork) -> None:
-    uow.load(SatisfactionSurvey, cmd.survey_id).analyse(uow.evidence, cmd.analysis, uow.policy)
-
-
-@handles(c.AddImprovementAction)
-def add_improvement_action(cmd: c.AddImprovementAction, uow: UnitOfWork) -> None:
-    uow.load(SatisfactionSurvey, cmd.survey_id).add_improvement_action(
-        uow.evidence, cmd.action, today=uow.now().date()
-    )
-
-
-@handles(c.CloseSatisfactionSurvey)
-def close_satisfaction_survey(cmd: c.CloseSatisfactionSurvey, uow: UnitOfWork) -> None:
-    uow.load(SatisfactionSurvey, cmd.survey_id).close(uow.evidence, cmd.remarks)
+passes_to_survey(c.RecordSurveyResponse, SatisfactionSurvey.record_response)
+passes_to_survey(c.AnalyseSurveyResults, SatisfactionSurvey.analyse)
+passes_to_survey(c.AddImprovementAction, SatisfactionSurvey.add_improvement_action)
+passes_to_survey(c.CloseSatisfactionSurvey, SatisfactionSurvey.close)

@@ -3,13 +3,9 @@
 from __future__ import annotations
 
 from datetime import datetime
-from enum import Enum
 
+from salesdomain.labels import words
 from salesdomain.narrative import Describer
-
-
-def _word(value: Enum) -> str:
-    return str(value.value).replace("_", " ")
 
 
 def _at(moment: datetime) -> str:
@@ -18,12 +14,12 @@ def _at(moment: datetime) -> str:
 
 DESCRIPTIONS: dict[str, Describer] = {
     "ServiceCase.FeedbackReceived": lambda e: (
-        f"Feedback from {e.customer_name} by {_word(e.channel)}"
+        f"Feedback from {e.customer_name} by {words(e.channel)}"
         + (f" about order {str(e.order_id)[:8]}" if e.order_id else "")
         + f": {e.description}; answer due by {_at(e.respond_by)}"
     ),
     "ServiceCase.Classified": lambda e: (
-        f"Classified as {_word(e.severity)} {_word(e.kind)}; answer due by {_at(e.respond_by)} "
+        f"Classified as {words(e.severity)} {words(e.kind)}; answer due by {_at(e.respond_by)} "
         f"(policy {e.policy_version})"
     ),
     "ServiceCase.Assigned": lambda e: f"Assigned to {e.assignee}",
@@ -42,11 +38,11 @@ DESCRIPTIONS: dict[str, Describer] = {
         f"Case reopened: {e.reason}; answer due by {_at(e.respond_by)}"
     ),
     "ServiceVisit.Recorded": lambda e: (
-        f"{_word(e.kind).capitalize()} at {e.customer_name} on {e.work.visited_on}: "
+        f"{words(e.kind).capitalize()} at {e.customer_name} on {e.work.visited_on}: "
         f"{e.work.work_done}; satisfaction {e.work.satisfaction}"
     ),
     "SatisfactionSurvey.Started": lambda e: (
-        f"Satisfaction survey of {e.customer_name} for {e.period} by {_word(e.method)}"
+        f"Satisfaction survey of {e.customer_name} for {e.period} by {words(e.method)}"
     ),
     "SatisfactionSurvey.ResponseRecorded": lambda e: (
         f"{e.response.respondent}: satisfaction {e.response.satisfaction}, would recommend "

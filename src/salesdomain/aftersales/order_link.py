@@ -32,6 +32,18 @@ class DeliveredOrder(Protocol):
     def case_id(self) -> UUID: ...
 
 
+def joining(
+    code: str, order: DeliveredOrder | None, customer: Customer
+) -> tuple[UUID | None, UUID | None]:
+    """The business case a record referring to ``order`` joins and the event that caused
+    it: the order's case and its completion (none without an order), once the order is
+    checked to be the customer's and delivered."""
+    if order is None:
+        return None, None
+    check_delivered(code, order, customer)
+    return order.case_id, order.completed_event_id
+
+
 def check_delivered(code: str, order: DeliveredOrder, customer: Customer) -> None:
     """Refuse an order of another customer, or one not yet complete."""
     if order.customer_id != customer.id:

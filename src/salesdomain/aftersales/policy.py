@@ -9,6 +9,7 @@ from decimal import Decimal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from salesdomain.aftersales.values import Severity
+from salesdomain.values import every_member
 
 
 def _default_deadlines() -> dict[Severity, int]:
@@ -30,9 +31,7 @@ class ServicePolicy(BaseModel):
     @field_validator("response_hours")
     @classmethod
     def _every_severity(cls, value: dict[Severity, int]) -> dict[Severity, int]:
-        missing = [s.value for s in Severity if s not in value]
-        if missing:
-            raise ValueError(f"no response deadline for severity: {', '.join(missing)}")
+        every_member(Severity, value, "no response deadline for severity")
         if any(hours <= 0 for hours in value.values()):
             raise ValueError("response deadlines are a positive number of hours")
         return value

@@ -23,7 +23,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any, ClassVar
 from uuid import UUID
 
-from salesdomain.aftersales.order_link import DeliveredOrder, check_delivered
+from salesdomain.aftersales.order_link import DeliveredOrder, joining
 from salesdomain.aftersales.values import (
     FeedbackChannel,
     FeedbackKind,
@@ -32,7 +32,8 @@ from salesdomain.aftersales.values import (
     Severity,
 )
 from salesdomain.aggregate import Evidence, SopAggregate
-from salesdomain.errors import NotAuthorised, SopRuleViolation
+from salesdomain.authority import responsible_or_lead
+from salesdomain.errors import SopRuleViolation
 from salesdomain.policy import SalesPolicy
 from salesdomain.prospecting.customer import Customer
 from salesdomain.rules.after_sales import (
@@ -181,12 +182,7 @@ class ServiceCase(SopAggregate):
         now: datetime,
         policy: SalesPolicy,
     ) -> ServiceCase:
-        business_case = None
-        cause = None
-        if order is not None:
-            check_delivered(STEP, order, customer)
-            business_case = order.case_id
-            cause = order.completed_event_id
+        business_case, cause = joining(STEP, order, customer)
         return cls._start(
             cls.FeedbackReceived,
             evidence,
@@ -298,10 +294,10 @@ class ServiceCase(SopAggregate):
         self._ensure_open()
         if self.assignee is None:
             raise SopRuleViolation(FEEDBACK_ASSIGNED_BEFORE_HANDLED)
-        actor = evidence.actor
-        if actor.employee_id != self.assignee.employee_id and actor.role not in _LEADS:
-            raise NotAuthorised(
-                STEP,
-                str(actor),
-                f"is not assigned this case ({self.assignee}) and is not a sales lead",
-            )
+        responsible_or_lead(
+            evidence.actor,
+            self.assignee.employee_id,
+            _LEADS,
+            STEP,
+            f"is not assigned this case ({self.assignee}) and is not a sales lead",
+        )

@@ -13,7 +13,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any, ClassVar
 from uuid import UUID
 
-from salesdomain.aftersales.order_link import DeliveredOrder, check_delivered
+from salesdomain.aftersales.order_link import DeliveredOrder, joining
 from salesdomain.aftersales.service_case import ServiceCase
 from salesdomain.aftersales.values import ServiceWork, VisitKind
 from salesdomain.aggregate import Evidence, SopAggregate
@@ -98,10 +98,8 @@ class ServiceVisit(SopAggregate):
             order_id = service_case.order_id
             cause = service_case.received_event_id
         elif order is not None:
-            check_delivered(STEP, order, customer)
-            business_case = order.case_id
+            business_case, cause = joining(STEP, order, customer)
             order_id = order.id
-            cause = order.completed_event_id
         return cls._start(
             cls.Recorded,
             evidence,

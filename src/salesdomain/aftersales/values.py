@@ -10,9 +10,9 @@ from uuid import UUID
 from pydantic import Field, model_validator
 
 from salesdomain.bounds import COUNT_LIMIT
-from salesdomain.sop import Role
 from salesdomain.values import (
     Day,
+    Departments,
     Items,
     Name,
     NonEmptyStr,
@@ -111,13 +111,7 @@ class FeedbackResponse(ValueObject):
 
     answer: NonEmptyStr
     solution: NonEmptyStr
-    departments_involved: Items[Role] = ()
-
-    @model_validator(mode="after")
-    def _departments_once(self) -> Self:
-        if len(set(self.departments_involved)) != len(self.departments_involved):
-            raise ValueError("each department is named once")
-        return self
+    departments_involved: Departments = ()
 
 
 class RootCause(ValueObject):

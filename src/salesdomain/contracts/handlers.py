@@ -5,8 +5,11 @@ from __future__ import annotations
 from salesdomain.contracts import commands as c
 from salesdomain.contracts.contract import Contract, ContractClaim, TermChanges
 from salesdomain.contracts.values import contract_claim_id_for
-from salesdomain.handling import UnitOfWork, handles
+from salesdomain.handling import UnitOfWork, delegate_to, handles
 from salesdomain.opportunities.opportunity import Opportunity
+
+passes_to_contract = delegate_to(Contract, by="contract_id")
+"""Registers a handler that only passes the command's fields to a method of the contract."""
 
 
 def _changes(cmd: c.TermOverrides) -> TermChanges:
@@ -32,15 +35,7 @@ def draft_contract(cmd: c.DraftContract, uow: UnitOfWork) -> None:
     uow.add(ContractClaim.claim(uow.evidence, contract))
 
 
-@handles(c.ReviewContract)
-def review_contract(cmd: c.ReviewContract, uow: UnitOfWork) -> None:
-    uow.load(Contract, cmd.contract_id).review(
-        uow.evidence,
-        explanations=cmd.explanations,
-        issues=cmd.issues,
-        policy=uow.policy,
-        now=uow.now(),
-    )
+passes_to_contract(c.ReviewContract, Contract.review)
 
 
 @handles(c.ReviseContract)
@@ -50,30 +45,9 @@ def revise_contract(cmd: c.ReviseContract, uow: UnitOfWork) -> None:
     )
 
 
-@handles(c.ApproveContract)
-def approve_contract(cmd: c.ApproveContract, uow: UnitOfWork) -> None:
-    uow.load(Contract, cmd.contract_id).approve(
-        uow.evidence, comments=cmd.comments, policy=uow.policy, now=uow.now()
-    )
-
-
-@handles(c.RejectContract)
-def reject_contract(cmd: c.RejectContract, uow: UnitOfWork) -> None:
-    uow.load(Contract, cmd.contract_id).reject(
-        uow.evidence, comments=cmd.comments, policy=uow.policy
-    )
-
-
-@handles(c.SignContract)
-def sign_contract(cmd: c.SignContract, uow: UnitOfWork) -> None:
-    uow.load(Contract, cmd.contract_id).sign(
-        uow.evidence,
-        our_signatory=cmd.our_signatory,
-        customer_signatory=cmd.customer_signatory,
-        document=cmd.document,
-        signed_on=cmd.signed_on,
-        today=uow.now().date(),
-    )
+passes_to_contract(c.ApproveContract, Contract.approve)
+passes_to_contract(c.RejectContract, Contract.reject)
+passes_to_contract(c.SignContract, Contract.sign)
 
 
 @handles(c.AmendContract)

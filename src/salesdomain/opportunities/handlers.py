@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from salesdomain.errors import SopRuleViolation
-from salesdomain.handling import UnitOfWork, handles
+from salesdomain.handling import UnitOfWork, delegate_to, handles
 from salesdomain.opportunities import commands as c
 from salesdomain.opportunities.opportunity import Opportunity
 from salesdomain.opportunities.values import QuoteTerms
 from salesdomain.people.employee import Employee
 from salesdomain.prospecting.customer import Customer
 from salesdomain.rules.training import ONBOARDING_BEFORE_OWNING_OPPORTUNITIES
+
+passes_to_opportunity = delegate_to(Opportunity, by="opportunity_id")
+"""Registers a handler that only passes the command's fields to a method of the opportunity."""
 
 
 @handles(c.OpenOpportunity)
@@ -31,63 +34,15 @@ def open_opportunity(cmd: c.OpenOpportunity, uow: UnitOfWork) -> None:
     )
 
 
-@handles(c.LogContact)
-def log_contact(cmd: c.LogContact, uow: UnitOfWork) -> None:
-    uow.load(Opportunity, cmd.opportunity_id).log_contact(uow.evidence, cmd.contact)
-
-
-@handles(c.DiscoverNeeds)
-def discover_needs(cmd: c.DiscoverNeeds, uow: UnitOfWork) -> None:
-    uow.load(Opportunity, cmd.opportunity_id).discover_needs(uow.evidence, cmd.discovery)
-
-
-@handles(c.PrioritiseNeeds)
-def prioritise_needs(cmd: c.PrioritiseNeeds, uow: UnitOfWork) -> None:
-    uow.load(Opportunity, cmd.opportunity_id).prioritise_needs(uow.evidence, cmd.prioritisation)
-
-
-@handles(c.DesignSolution)
-def design_solution(cmd: c.DesignSolution, uow: UnitOfWork) -> None:
-    uow.load(Opportunity, cmd.opportunity_id).design_solution(uow.evidence, cmd.solution)
-
-
-@handles(c.ConfirmFeasibility)
-def confirm_feasibility(cmd: c.ConfirmFeasibility, uow: UnitOfWork) -> None:
-    uow.load(Opportunity, cmd.opportunity_id).confirm_feasibility(
-        uow.evidence, feasible=cmd.feasible, remarks=cmd.remarks
-    )
-
-
-@handles(c.PresentSolution)
-def present_solution(cmd: c.PresentSolution, uow: UnitOfWork) -> None:
-    uow.load(Opportunity, cmd.opportunity_id).present_solution(uow.evidence, cmd.presentation)
-
-
-@handles(c.AcknowledgeSolution)
-def acknowledge_solution(cmd: c.AcknowledgeSolution, uow: UnitOfWork) -> None:
-    uow.load(Opportunity, cmd.opportunity_id).acknowledge_solution(
-        uow.evidence, acknowledged_by=cmd.acknowledged_by, comments=cmd.comments
-    )
-
-
-@handles(c.IssueQuote)
-def issue_quote(cmd: c.IssueQuote, uow: UnitOfWork) -> None:
-    uow.load(Opportunity, cmd.opportunity_id).issue_quote(
-        uow.evidence,
-        cmd.lines,
-        payment_terms=cmd.payment_terms,
-        delivery_date=cmd.delivery_date,
-        valid_until=cmd.valid_until,
-        approval_id=cmd.approval_id,
-        pricing_basis=cmd.pricing_basis,
-        policy=uow.policy,
-        today=uow.now().date(),
-    )
-
-
-@handles(c.RecordNegotiationRound)
-def record_negotiation_round(cmd: c.RecordNegotiationRound, uow: UnitOfWork) -> None:
-    uow.load(Opportunity, cmd.opportunity_id).record_negotiation(uow.evidence, cmd.negotiation)
+passes_to_opportunity(c.LogContact, Opportunity.log_contact)
+passes_to_opportunity(c.DiscoverNeeds, Opportunity.discover_needs)
+passes_to_opportunity(c.PrioritiseNeeds, Opportunity.prioritise_needs)
+passes_to_opportunity(c.DesignSolution, Opportunity.design_solution)
+passes_to_opportunity(c.ConfirmFeasibility, Opportunity.confirm_feasibility)
+passes_to_opportunity(c.PresentSolution, Opportunity.present_solution)
+passes_to_opportunity(c.AcknowledgeSolution, Opportunity.acknowledge_solution)
+passes_to_opportunity(c.IssueQuote, Opportunity.issue_quote)
+passes_to_opportunity(c.RecordNegotiationRound, Opportunity.record_negotiation)
 
 
 @handles(c.RequestDiscountApproval)
@@ -103,32 +58,7 @@ def request_discount_approval(cmd: c.RequestDiscountApproval, uow: UnitOfWork) -
     )
 
 
-@handles(c.ApproveDiscount)
-def approve_discount(cmd: c.ApproveDiscount, uow: UnitOfWork) -> None:
-    uow.load(Opportunity, cmd.opportunity_id).approve_discount(
-        uow.evidence, comments=cmd.comments, policy=uow.policy
-    )
-
-
-@handles(c.RejectDiscount)
-def reject_discount(cmd: c.RejectDiscount, uow: UnitOfWork) -> None:
-    uow.load(Opportunity, cmd.opportunity_id).reject_discount(
-        uow.evidence, comments=cmd.comments, policy=uow.policy
-    )
-
-
-@handles(c.AcceptQuote)
-def accept_quote(cmd: c.AcceptQuote, uow: UnitOfWork) -> None:
-    uow.load(Opportunity, cmd.opportunity_id).accept_quote(
-        uow.evidence,
-        quote_version=cmd.quote_version,
-        accepted_by=cmd.accepted_by,
-        today=uow.now().date(),
-    )
-
-
-@handles(c.MarkOpportunityLost)
-def mark_opportunity_lost(cmd: c.MarkOpportunityLost, uow: UnitOfWork) -> None:
-    uow.load(Opportunity, cmd.opportunity_id).mark_lost(
-        uow.evidence, reason=cmd.reason, competitor=cmd.competitor
-    )
+passes_to_opportunity(c.ApproveDiscount, Opportunity.approve_discount)
+passes_to_opportunity(c.RejectDiscount, Opportunity.reject_discount)
+passes_to_opportunity(c.AcceptQuote, Opportunity.accept_quote)
+passes_to_opportunity(c.MarkOpportunityLost, Opportunity.mark_lost)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from salesdomain.labels import words
 from salesdomain.narrative import Describer, money, pct
 
 DESCRIPTIONS: dict[str, Describer] = {
@@ -10,7 +11,7 @@ DESCRIPTIONS: dict[str, Describer] = {
         f"{money(e.estimated_value)}"
     ),
     "Opportunity.ContactLogged": lambda e: (
-        f"{e.contact.channel.value.replace('_', ' ').capitalize()} on {e.contact.occurred_on} "
+        f"{words(e.contact.channel).capitalize()} on {e.contact.occurred_on} "
         f"with {', '.join(e.contact.participants)}: {e.contact.notes}"
     ),
     "Opportunity.NeedsDiscovered": lambda e: (
@@ -21,7 +22,7 @@ DESCRIPTIONS: dict[str, Describer] = {
     ),
     "Opportunity.SolutionDesigned": lambda e: f"Solution designed: {e.solution.content}",
     "Opportunity.FeasibilityConfirmed": lambda e: (
-        f"{e.department.value.replace('_', ' ').capitalize()} "
+        f"{words(e.department).capitalize()} "
         f"{'confirmed the solution feasible' if e.feasible else 'found the solution not feasible'}"
         + (f": {e.remarks}" if e.remarks else "")
     ),
@@ -54,7 +55,7 @@ DESCRIPTIONS: dict[str, Describer] = {
         f"Quote v{e.quote_version} accepted by {e.accepted_by}: won, {money(e.amount)}"
     ),
     "Opportunity.Lost": lambda e: (
-        f"Lost at {e.stage_reached.value.replace('_', ' ')}: {e.reason}"
+        f"Lost at {words(e.stage_reached)}: {e.reason}"
         + (f" (to {e.competitor})" if e.competitor else "")
     ),
 }

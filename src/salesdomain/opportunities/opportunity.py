@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from uuid import UUID
 
 from salesdomain.aggregate import Evidence, SopAggregate
+from salesdomain.authority import SALES_LEADS, among, not_their_own, responsible_or_lead
 from salesdomain.errors import NotAuthorised, SopRuleViolation
 from salesdomain.opportunities.approvals import (
     Decision,
@@ -77,9 +78,6 @@ from salesdomain.values import Money, Text
 
 _QUOTED_OR_FURTHER = frozenset({Stage.QUOTED, Stage.NEGOTIATION})
 """A quote issued in these stages is a revision: the opportunity stays where it is."""
-_LEADS = frozenset(
-    {Role.SALES_SUPERVISOR, Role.SALES_MANAGER, Role.SALES_DIRECTOR, Role.GENERAL_MANAGER}
-)
 
 
 @dataclass(frozen=True)
@@ -639,15 +637,13 @@ class Opportunity(SopAggregate):
     def approve_discount(self, evidence: Evidence, *, comments: str, policy: SalesPolicy) -> None:
         pending = self._pending("approve")
         approver = evidence.actor
-        if approver.role not in policy.discount_approvers:
-            raise NotAuthorised(
-                "2.3.3",
-                str(approver),
-                "may not approve discounts; approvers are "
-                + ", ".join(sorted(r.label for r in policy.discount_approvers)),
-            )
-        if approver.employee_id == pending.requested_by:
-            raise NotAuthorised("2.3.3", str(approver), "cannot approve their own request")
+        among(
+            approver,
+            policy.discount_approvers,
+            "2.3.3",
+            "may not approve discounts; approvers are ",
+        )
+        not_their_own(approver, pending.requested_by, "2.3.3", "cannot approve their own request")
         discount = pending.terms.discount_against(self.opening_terms)
         margin = pending.terms.margin
         if not policy.within_authority(approver.role, discount, margin):
@@ -760,11 +756,13 @@ class Opportunity(SopAggregate):
 
     def _may_work_on(self, evidence: Evidence, code: str) -> None:
         self._ensure_open(code)
-        actor = evidence.actor
-        if actor.employee_id != self.owner_id and actor.role not in _LEADS:
-            raise NotAuthorised(
-                code, str(actor), "does not own this opportunity and is not a sales lead"
-            )
+        responsible_or_lead(
+            evidence.actor,
+            self.owner_id,
+            SALES_LEADS,
+            code,
+            "does not own this opportunity and is not a sales lead",
+        )
 
     def _pending(self, verb: str) -> DiscountApproval:
         self._ensure_open("2.3.3")

@@ -9,19 +9,22 @@ from typing import Annotated, Self
 from pydantic import AfterValidator, Field, model_validator
 
 from salesdomain.bounds import AMOUNT_LIMIT, LIST_LENGTH
-from salesdomain.sop import Role
 from salesdomain.values import (
     Day,
+    Departments,
     Items,
     Money,
     Name,
     NonEmptyStr,
     OptionalName,
+    PricedLine,
+    PricedLines,
     Quantity,
     Text,
     ValueObject,
+    distinct,
+    one_currency_each_product_once,
     stored_enum,
-    total,
     within_amount_limit,
 )
 
@@ -88,9 +91,7 @@ class NeedsDiscovery(ValueObject):
 
     @model_validator(mode="after")
     def _unique_codes(self) -> Self:
-        codes = [need.code for need in self.needs]
-        if len(set(codes)) != len(codes):
-            raise ValueError("each need has its own code")
+        distinct((need.code for need in self.needs), "each need has its own code")
         if not any(s.influence is Influence.DECIDES for s in self.stakeholders):
             raise ValueError("name at least one stakeholder who decides")
         return self
@@ -112,9 +113,7 @@ class Prioritisation(ValueObject):
 
     @model_validator(mode="after")
     def _ranks(self) -> Self:
-        codes = [p.code for p in self.priorities]
-        if len(set(codes)) != len(codes):
-            raise ValueError("each need is ranked once")
+        distinct((p.code for p in self.priorities), "each need is ranked once")
         if not any(p.key for p in self.priorities):
             raise ValueError("mark at least one key need")
         return self
@@ -127,13 +126,7 @@ class Solution(ValueObject):
     value_proposition: NonEmptyStr
     implementation_plan: NonEmptyStr
     expected_results: NonEmptyStr
-    departments_involved: Items[Role] = Field(min_length=1)
-
-    @model_validator(mode="after")
-    def _departments(self) -> Self:
-        if len(set(self.departments_involved)) != len(self.departments_involved):
-            raise ValueError("each department is named once")
-        return self
+    departments_involved: Departments = Field(min_length=1)
 
 
 class Presentation(ValueObject):
@@ -144,7 +137,7 @@ class Presentation(ValueObject):
     questions_answered: Text = ""
 
 
-class QuoteLine(ValueObject):
+class QuoteLine(PricedLine, ValueObject):
     product_code: Code
     product_name: Name
     specification: Name
@@ -166,23 +159,10 @@ class QuoteLine(ValueObject):
         within_amount_limit("the line's cost (quantity x unit cost)", self.quantity, self.unit_cost)
         return self
 
-    @property
-    def amount(self) -> Money:
-        return self.unit_price.times(self.quantity)
-
-    @property
-    def cost(self) -> Money:
-        return self.unit_cost.times(self.quantity)
-
 
 def check_quote_lines(lines: tuple[QuoteLine, ...]) -> None:
     """Lines of one quote: one currency, each product on one line."""
-    currencies = {line.unit_price.currency for line in lines}
-    if len(currencies) > 1:
-        raise ValueError("all lines of a quote are in one currency")
-    codes = [line.product_code for line in lines]
-    if len(set(codes)) != len(codes):
-        raise ValueError("each product appears on one line")
+    one_currency_each_product_once(lines, "a quote")
     if sum(line.quantity * line.unit_price.amount for line in lines) >= AMOUNT_LIMIT:
         raise ValueError(f"the total of the lines must be less than {AMOUNT_LIMIT:,}")
 
@@ -200,25 +180,13 @@ QuoteLines = Annotated[
 """The lines of a quote: one currency, each product once, a total within the bounds."""
 
 
-class QuoteTerms(ValueObject):
+class QuoteTerms(PricedLines, ValueObject):
     """The content of a formal quote (SOP 2.3.2)."""
 
     lines: QuoteLines
     payment_terms: NonEmptyStr
     delivery_date: Day
     valid_until: Day
-
-    @property
-    def currency(self) -> str:
-        return self.lines[0].unit_price.currency
-
-    @property
-    def amount(self) -> Money:
-        return total([line.amount for line in self.lines], self.currency)
-
-    @property
-    def cost(self) -> Money:
-        return total([line.cost for line in self.lines], self.currency)
 
     @property
     def margin(self) -> Decimal:

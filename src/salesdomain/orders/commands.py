@@ -20,11 +20,11 @@ from salesdomain.orders.values import (
     ProductionPlan,
     Purchase,
     Reference,
-    ShipmentItem,
+    ShipmentItemList,
     TransportMode,
 )
 from salesdomain.sop import Role
-from salesdomain.values import Day, Items, Name, NonEmptyStr, OptionalName, Quantity, Text
+from salesdomain.values import Day, Name, NonEmptyStr, OptionalName, Quantity, Text
 
 
 class AssignCoordinationTask(Command):
@@ -131,14 +131,7 @@ class DispatchShipment(Command):
     transport: TransportMode
     tracking_number: Reference
     expected_arrival: Day
-    items: Items[ShipmentItem] = Field(min_length=1)
-
-    @model_validator(mode="after")
-    def _each_product_once(self) -> Self:
-        codes = [item.product_code for item in self.items]
-        if len(set(codes)) != len(codes):
-            raise ValueError("each product appears once in a shipment")
-        return self
+    items: ShipmentItemList
 
 
 class ConfirmDelivery(Command):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from salesdomain.labels import words
 from salesdomain.narrative import Describer, money
 
 
@@ -62,7 +63,7 @@ DESCRIPTIONS: dict[str, Describer] = {
     ),
     "Order.DeliveryConfirmed": lambda e: (
         f"Shipment {e.shipment_number} received on {e.receipt.received_on}: "
-        f"{e.receipt.kind.value.replace('_', ' ')} {e.receipt.reference} signed by "
+        f"{words(e.receipt.kind)} {e.receipt.reference} signed by "
         f"{e.receipt.signed_by}"
     ),
     "Order.Completed": lambda e: (

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from uuid import UUID
 
 from salesdomain.aggregate import Evidence, SopAggregate
+from salesdomain.authority import SALES_LEADS, among, responsible_or_lead
 from salesdomain.errors import NotAuthorised, SopRuleViolation
 from salesdomain.opportunities.values import QuoteTerms
 from salesdomain.orders.values import (
@@ -27,6 +28,7 @@ from salesdomain.orders.values import (
     OrderLines,
     ProductionPlan,
     Purchase,
+    ShipmentItem,
     ShipmentItems,
     TransportMode,
     order_id_for,
@@ -61,10 +63,6 @@ from salesdomain.rules.order_execution import (
 )
 from salesdomain.sop import Role
 from salesdomain.values import Money
-
-_LEADS = frozenset(
-    {Role.SALES_SUPERVISOR, Role.SALES_MANAGER, Role.SALES_DIRECTOR, Role.GENERAL_MANAGER}
-)
 
 
 class OrderStatus(Enum):
@@ -486,11 +484,13 @@ class Order(SopAggregate):
         task = self.tasks.get(task_number)
         if task is None:
             raise SopRuleViolation(COORDINATION_TASK_ASSIGNED, f"there is no task {task_number}")
-        actor = evidence.actor
-        if actor.employee_id != task.owner_id and actor.role not in _LEADS:
-            raise NotAuthorised(
-                "2.5.1", str(actor), "is not the task's owner and is not a sales lead"
-            )
+        responsible_or_lead(
+            evidence.actor,
+            task.owner_id,
+            SALES_LEADS,
+            "2.5.1",
+            "is not the task's owner and is not a sales lead",
+        )
         if task.completed_on is not None:
             raise SopRuleViolation(
                 COORDINATION_TASK_COMPLETED_ONCE,
@@ -567,10 +567,12 @@ class Order(SopAggregate):
         kind: InspectionKind,
         passed: bool,
         findings: str,
-        inspected_on: date,
+        inspected_on: date | None,
         policy: SalesPolicy,
         today: date,
     ) -> None:
+        """A lot inspected on ``inspected_on``, by default today."""
+        inspected_on = inspected_on or today
         self._ensure_in_execution("2.5.3")
         self._department_only(evidence, "2.5.3", Role.QUALITY_CONTROL, "inspects goods")
         if product_code not in self.lines.quantities():
@@ -661,9 +663,10 @@ class Order(SopAggregate):
         transport: TransportMode,
         tracking_number: str,
         expected_arrival: date,
-        items: ShipmentItems,
+        items: tuple[ShipmentItem, ...],
         today: date,
     ) -> None:
+        shipped_now = ShipmentItems(items=items)
         self._ensure_in_execution("2.5.4")
         self._department_only(evidence, "2.5.4", Role.LOGISTICS, "dispatches shipments")
         if tracking_number in self.shipments:
@@ -680,7 +683,7 @@ class Order(SopAggregate):
         ordered = self.lines.quantities()
         shipped = self._shipped()
         passed = self._passed()
-        for item in items.items:
+        for item in items:
             code = item.product_code
             if code not in ordered:
                 raise SopRuleViolation(SHIPPED_GOODS_ON_ORDER, f"{code} is not on the order")
@@ -705,7 +708,7 @@ class Order(SopAggregate):
             transport=transport,
             tracking_number=tracking_number,
             expected_arrival=expected_arrival,
-            items=items,
+            items=shipped_now,
             dispatched_on=today,
             customer_notified_on=notice.notified_on,
         )
@@ -741,14 +744,12 @@ class Order(SopAggregate):
 
     def cancel(self, evidence: Evidence, *, reason: str, policy: SalesPolicy) -> None:
         self._ensure_in_execution("2.5.1")
-        allowed = policy.orders.cancellation_roles
-        if evidence.actor.role not in allowed:
-            raise NotAuthorised(
-                "2.5.1",
-                str(evidence.actor),
-                "may not cancel an order; it may be cancelled by "
-                + ", ".join(sorted(r.label for r in allowed)),
-            )
+        among(
+            evidence.actor,
+            policy.orders.cancellation_roles,
+            "2.5.1",
+            "may not cancel an order; it may be cancelled by ",
+        )
         if self.shipments:
             raise SopRuleViolation(
                 ORDER_CANCELLED_BEFORE_SHIPPING, f"{len(self.shipments)} shipment(s) dispatched"
@@ -831,11 +832,13 @@ class Order(SopAggregate):
 
     def _sales_may_work_on(self, evidence: Evidence, code: str, also: str = "") -> None:
         self._ensure_in_execution(code)
-        actor = evidence.actor
-        if actor.employee_id != self.owner_id and actor.role not in _LEADS:
-            raise NotAuthorised(
-                code, str(actor), f"does not own this order and is not a sales lead{also}"
-            )
+        responsible_or_lead(
+            evidence.actor,
+            self.owner_id,
+            SALES_LEADS,
+            code,
+            f"does not own this order and is not a sales lead{also}",
+        )
 
     def _sales_or_logistics(self, evidence: Evidence) -> None:
         if evidence.actor.role is Role.LOGISTICS:

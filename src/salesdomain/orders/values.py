@@ -7,7 +7,7 @@ from enum import Enum
 from typing import Annotated, Self
 from uuid import NAMESPACE_URL, UUID, uuid5
 
-from pydantic import Field, model_validator
+from pydantic import AfterValidator, Field, model_validator
 
 from salesdomain.opportunities.values import Code, QuoteLine, QuoteTerms
 from salesdomain.sop import Role
@@ -17,11 +17,14 @@ from salesdomain.values import (
     Money,
     Name,
     OptionalName,
+    PricedLine,
+    PricedLines,
     Quantity,
     Text,
     ValueObject,
+    distinct,
+    one_currency_each_product_once,
     stored_enum,
-    total,
     within_amount_limit,
 )
 
@@ -64,7 +67,7 @@ class ReceiptKind(Enum):
     ACCEPTANCE_REPORT = "acceptance_report"
 
 
-class OrderLine(ValueObject):
+class OrderLine(PricedLine, ValueObject):
     """One product of the order, as the signed contract fixed it."""
 
     product_code: Code
@@ -91,44 +94,20 @@ class OrderLine(ValueObject):
             unit_cost=line.unit_cost,
         )
 
-    @property
-    def amount(self) -> Money:
-        return self.unit_price.times(self.quantity)
 
-    @property
-    def cost(self) -> Money:
-        return self.unit_cost.times(self.quantity)
-
-
-class OrderLines(ValueObject):
+class OrderLines(PricedLines, ValueObject):
     """The lines of an order: one currency, each product once."""
 
     lines: Items[OrderLine] = Field(min_length=1)
 
     @model_validator(mode="after")
     def _consistent(self) -> Self:
-        if len({line.unit_price.currency for line in self.lines}) > 1:
-            raise ValueError("all lines of an order are in one currency")
-        codes = [line.product_code for line in self.lines]
-        if len(set(codes)) != len(codes):
-            raise ValueError("each product appears on one line")
+        one_currency_each_product_once(self.lines, "an order")
         return self
 
     @classmethod
     def of(cls, terms: QuoteTerms) -> OrderLines:
         return cls(lines=tuple(OrderLine.of(line) for line in terms.lines))
-
-    @property
-    def currency(self) -> str:
-        return self.lines[0].unit_price.currency
-
-    @property
-    def amount(self) -> Money:
-        return total([line.amount for line in self.lines], self.currency)
-
-    @property
-    def cost(self) -> Money:
-        return total([line.cost for line in self.lines], self.currency)
 
     @property
     def units(self) -> Decimal:
@@ -174,17 +153,21 @@ class ShipmentItem(ValueObject):
     quantity: Quantity
 
 
+def _each_product_once(items: tuple[ShipmentItem, ...]) -> tuple[ShipmentItem, ...]:
+    distinct((item.product_code for item in items), "each product appears once in a shipment")
+    return items
+
+
+ShipmentItemList = Annotated[
+    Items[ShipmentItem], Field(min_length=1), AfterValidator(_each_product_once)
+]
+"""What one shipment carries, each product once."""
+
+
 class ShipmentItems(ValueObject):
     """What one shipment carries, each product once."""
 
-    items: Items[ShipmentItem] = Field(min_length=1)
-
-    @model_validator(mode="after")
-    def _each_product_once(self) -> Self:
-        codes = [item.product_code for item in self.items]
-        if len(set(codes)) != len(codes):
-            raise ValueError("each product appears once in a shipment")
-        return self
+    items: ShipmentItemList
 
     @property
     def units(self) -> Decimal:

@@ -11,26 +11,37 @@ from decimal import Decimal
 from typing import Annotated, Self
 from uuid import UUID, uuid4
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import AfterValidator, Field, field_validator, model_validator
 
 from salesdomain.commands import Command
 from salesdomain.people.values import (
     CareerGoal,
-    CriterionScore,
+    ChannelList,
+    CriterionScoreList,
     HiringChannel,
     HiringDecision,
     InterviewKind,
     JobProfile,
     LeavingReason,
     Offer,
-    OnboardingTopic,
     Period,
+    Salary,
     Screening,
     TargetFigures,
+    TopicList,
     TrainerKind,
+    person_roles,
 )
 from salesdomain.sop import Role
-from salesdomain.values import Day, Items, Money, Name, NonEmptyStr, OptionalName, Text, each_once
+from salesdomain.values import (
+    Day,
+    Items,
+    Money,
+    Name,
+    NonEmptyStr,
+    OptionalName,
+    Text,
+)
 
 # ---- 3.1.1 / 3.1.2 Requisitions ------------------------------------------------------------
 
@@ -58,7 +69,7 @@ class ChooseHiringChannels(Command):
 
     SOP_STEP = "3.1.2"
     requisition_id: UUID
-    channels: Annotated[Items[HiringChannel], each_once("channel")] = Field(min_length=1)
+    channels: ChannelList
 
 
 class CloseRequisition(Command):
@@ -100,7 +111,7 @@ class RecordInterview(Command):
     kind: InterviewKind
     held_on: Day
     interviewer_id: UUID
-    scores: Items[CriterionScore] = Field(min_length=1)
+    scores: CriterionScoreList
     notes: Text = ""
 
 
@@ -165,17 +176,10 @@ class EnrolEmployee(Command):
     position: Name
     team: Name
     manager_id: UUID | None = None
-    roles: Items[Role] = Field(min_length=1)
-    salary: Money
+    roles: Annotated[Items[Role], AfterValidator(person_roles)] = Field(min_length=1)
+    salary: Salary
     start_date: Day
     onboarding_completed: bool = True
-
-    @model_validator(mode="after")
-    def _valid(self) -> Self:
-        _person_roles(self.roles)
-        if self.salary.amount <= 0:
-            raise ValueError("the salary must be more than zero")
-        return self
 
 
 # ---- 3.2 Training and development ------------------------------------------------------------
@@ -186,7 +190,7 @@ class CompleteOnboardingTraining(Command):
 
     SOP_STEP = "3.2.1"
     employee_id: UUID
-    topics: Annotated[Items[OnboardingTopic], each_once("topic")] = Field(min_length=1)
+    topics: TopicList
     completed_on: Day
 
 
@@ -251,7 +255,7 @@ class GrantRole(Command):
     @field_validator("role")
     @classmethod
     def _person_role(cls, role: Role) -> Role:
-        _person_roles((role,))
+        person_roles((role,))
         return role
 
 
@@ -280,7 +284,7 @@ class Promote(Command):
         if self.roles is not None:
             if not self.roles:
                 raise ValueError("a promotion leaves the employee at least one role")
-            _person_roles(self.roles)
+            person_roles(self.roles)
         return self
 
 
@@ -289,16 +293,9 @@ class ChangePay(Command):
 
     SOP_STEP = "3.3.4"
     employee_id: UUID
-    salary: Money
+    salary: Salary
     effective: Day
     reason: NonEmptyStr
-
-    @field_validator("salary")
-    @classmethod
-    def _positive(cls, salary: Money) -> Money:
-        if salary.amount <= 0:
-            raise ValueError("the salary must be more than zero")
-        return salary
 
 
 class RecordLeaving(Command):
@@ -326,10 +323,3 @@ class SetSalesTarget(Command):
         if (self.employee_id is None) == (not self.team):
             raise ValueError("name either the employee_id or the team, not both")
         return self
-
-
-def _person_roles(roles: tuple[Role, ...]) -> None:
-    if len(set(roles)) != len(roles):
-        raise ValueError("each role is named once")
-    if Role.AUTOMATED_POLICY in roles:
-        raise ValueError("automated policy is the role of named policies, not of a person")

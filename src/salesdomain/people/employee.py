@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, ClassVar
 from uuid import UUID
 
 from salesdomain.aggregate import Evidence, SopAggregate
+from salesdomain.authority import not_their_own
 from salesdomain.errors import NotAuthorised, SopRuleViolation
 from salesdomain.people.values import (
     CareerPlan,
@@ -339,18 +340,28 @@ class Employee(SopAggregate):
     # ---- 3.2 Training and development ---------------------------------------------------
 
     def complete_onboarding(
-        self, evidence: Evidence, topics: OnboardingTopics, *, completed_on: date, today: date
+        self,
+        evidence: Evidence,
+        topics: tuple[OnboardingTopic, ...],
+        *,
+        completed_on: date,
+        today: date,
     ) -> None:
         self._ensure_active("3.2.1")
         if self.onboarding_completed:
             raise SopRuleViolation(ONBOARDING_COMPLETED_ONCE, self.name)
-        missing = [t.label for t in OnboardingTopic if t not in topics.topics]
+        missing = [t.label for t in OnboardingTopic if t not in topics]
         if missing:
             raise SopRuleViolation(
                 ONBOARDING_COVERS_EVERY_TOPIC, f"not covered: {', '.join(missing)}"
             )
         self._within_employment(ONBOARDING_DURING_EMPLOYMENT, completed_on, today)
-        self._record(self.OnboardingCompleted, evidence, topics=topics, completed_on=completed_on)
+        self._record(
+            self.OnboardingCompleted,
+            evidence,
+            topics=OnboardingTopics(topics=topics),
+            completed_on=completed_on,
+        )
 
     def record_training(self, evidence: Evidence, training: Training, *, today: date) -> None:
         self._ensure_active("3.2.2")
@@ -456,13 +467,13 @@ class Employee(SopAggregate):
         evidence: Evidence,
         *,
         position: str,
-        roles: RoleSet | None,
+        roles: tuple[Role, ...] | None,
         salary: Money | None,
         effective: date,
         reason: str,
     ) -> None:
         self._ensure_active("3.3.4")
-        new_roles = roles or self.role_set
+        new_roles = self.role_set if roles is None else RoleSet(roles=roles)
         new_salary = salary or self.salary
         self._approved(evidence, "promotion", new_roles.roles)
         if position.casefold() == self.position.casefold():
@@ -523,8 +534,7 @@ class Employee(SopAggregate):
             )
 
     def _not_own(self, evidence: Evidence, code: str, what: str) -> None:
-        if evidence.actor.employee_id == self.id:
-            raise NotAuthorised(code, str(evidence.actor), f"may not change their own {what}")
+        not_their_own(evidence.actor, self.id, code, f"may not change their own {what}")
 
     @staticmethod
     def _by_hr(evidence: Evidence, rule: str) -> None:
@@ -542,8 +552,7 @@ class Employee(SopAggregate):
                 f"may not approve a {what}: a sales manager, sales director or general "
                 "manager approves it",
             )
-        if actor.employee_id == self.id:
-            raise NotAuthorised("3.3.4", str(actor), f"may not approve their own {what}")
+        not_their_own(actor, self.id, "3.3.4", f"may not approve their own {what}")
         if PAY_APPROVERS.index(actor.role) <= _rank(roles):
             raise NotAuthorised(
                 "3.3.4",

@@ -6,7 +6,7 @@ from uuid import UUID
 
 from salesdomain.aggregate import event_id_of
 from salesdomain.errors import SopRuleViolation
-from salesdomain.handling import UnitOfWork, handles
+from salesdomain.handling import UnitOfWork, delegate_to, handles
 from salesdomain.people import commands as c
 from salesdomain.people.candidate import Candidate
 from salesdomain.people.employee import Employee
@@ -16,15 +16,23 @@ from salesdomain.people.targets import SalesTarget
 from salesdomain.people.values import (
     CandidateDetails,
     CareerPlan,
-    HiringChannels,
     HiringDecision,
     Interview,
-    OnboardingTopics,
     RoleSet,
     TargetSubject,
     Training,
 )
 from salesdomain.rules.recruitment import EMPLOYEE_REGISTERED_ONCE
+
+passes_to_requisition = delegate_to(Requisition, by="requisition_id")
+"""Registers a handler that only passes the command's fields to a method of the requisition."""
+
+passes_to_candidate = delegate_to(Candidate, by="candidate_id")
+"""Registers a handler that only passes the command's fields to a method of the candidate."""
+
+passes_to_employee = delegate_to(Employee, by="employee_id")
+"""Registers a handler that only passes the command's fields to a method of the employee."""
+
 
 _LONGEST_REPORTING_LINE = 50
 
@@ -60,21 +68,9 @@ def open_requisition(cmd: c.OpenRequisition, uow: UnitOfWork) -> None:
     )
 
 
-@handles(c.AgreeRequisition)
-def agree_requisition(cmd: c.AgreeRequisition, uow: UnitOfWork) -> None:
-    uow.load(Requisition, cmd.requisition_id).agree(uow.evidence, comments=cmd.comments)
-
-
-@handles(c.ChooseHiringChannels)
-def choose_hiring_channels(cmd: c.ChooseHiringChannels, uow: UnitOfWork) -> None:
-    uow.load(Requisition, cmd.requisition_id).choose_channels(
-        uow.evidence, HiringChannels(channels=cmd.channels)
-    )
-
-
-@handles(c.CloseRequisition)
-def close_requisition(cmd: c.CloseRequisition, uow: UnitOfWork) -> None:
-    uow.load(Requisition, cmd.requisition_id).close(uow.evidence, reason=cmd.reason)
+passes_to_requisition(c.AgreeRequisition, Requisition.agree)
+passes_to_requisition(c.ChooseHiringChannels, Requisition.choose_channels)
+passes_to_requisition(c.CloseRequisition, Requisition.close)
 
 
 # ---- 3.1.3 Candidates ---------------------------------------------------------------------------
@@ -93,11 +89,7 @@ def record_application(cmd: c.RecordApplication, uow: UnitOfWork) -> None:
     )
 
 
-@handles(c.ForgetCandidate)
-def forget_candidate(cmd: c.ForgetCandidate, uow: UnitOfWork) -> None:
-    uow.load(Candidate, cmd.candidate_id).forget(
-        uow.evidence, reason=cmd.reason, requested_by=cmd.requested_by
-    )
+passes_to_candidate(c.ForgetCandidate, Candidate.forget)
 
 
 @handles(c.ScreenCandidate)
@@ -148,14 +140,8 @@ def send_offer(cmd: c.SendOffer, uow: UnitOfWork) -> None:
     )
 
 
-@handles(c.AcceptOffer)
-def accept_offer(cmd: c.AcceptOffer, uow: UnitOfWork) -> None:
-    uow.load(Candidate, cmd.candidate_id).accept_offer(uow.evidence)
-
-
-@handles(c.DeclineOffer)
-def decline_offer(cmd: c.DeclineOffer, uow: UnitOfWork) -> None:
-    uow.load(Candidate, cmd.candidate_id).decline_offer(uow.evidence, reason=cmd.reason)
+passes_to_candidate(c.AcceptOffer, Candidate.accept_offer)
+passes_to_candidate(c.DeclineOffer, Candidate.decline_offer)
 
 
 @handles(c.SignLabourContract)
@@ -220,34 +206,15 @@ def enrol_employee(cmd: c.EnrolEmployee, uow: UnitOfWork) -> None:
     )
 
 
-@handles(c.GrantRole)
-def grant_role(cmd: c.GrantRole, uow: UnitOfWork) -> None:
-    uow.load(Employee, cmd.employee_id).grant_role(uow.evidence, cmd.role)
-
-
-@handles(c.RevokeRole)
-def revoke_role(cmd: c.RevokeRole, uow: UnitOfWork) -> None:
-    uow.load(Employee, cmd.employee_id).revoke_role(uow.evidence, cmd.role)
-
-
-@handles(c.RecordLeaving)
-def record_leaving(cmd: c.RecordLeaving, uow: UnitOfWork) -> None:
-    uow.load(Employee, cmd.employee_id).record_leaving(
-        uow.evidence, reason=cmd.reason, details=cmd.details, last_day=cmd.last_day
-    )
+passes_to_employee(c.GrantRole, Employee.grant_role)
+passes_to_employee(c.RevokeRole, Employee.revoke_role)
+passes_to_employee(c.RecordLeaving, Employee.record_leaving)
 
 
 # ---- 3.2 Training and development -------------------------------------------------------------
 
 
-@handles(c.CompleteOnboardingTraining)
-def complete_onboarding_training(cmd: c.CompleteOnboardingTraining, uow: UnitOfWork) -> None:
-    uow.load(Employee, cmd.employee_id).complete_onboarding(
-        uow.evidence,
-        OnboardingTopics(topics=cmd.topics),
-        completed_on=cmd.completed_on,
-        today=uow.now().date(),
-    )
+passes_to_employee(c.CompleteOnboardingTraining, Employee.complete_onboarding)
 
 
 @handles(c.RecordTraining)
@@ -273,25 +240,9 @@ def set_career_plan(cmd: c.SetCareerPlan, uow: UnitOfWork) -> None:
     uow.load(Employee, cmd.employee_id).set_career_plan(uow.evidence, plan, today=uow.now().date())
 
 
-@handles(c.ReviewCareerPlan)
-def review_career_plan(cmd: c.ReviewCareerPlan, uow: UnitOfWork) -> None:
-    uow.load(Employee, cmd.employee_id).review_career_plan(
-        uow.evidence, notes=cmd.notes, next_review=cmd.next_review, today=uow.now().date()
-    )
-
-
-@handles(c.ChangePosition)
-def change_position(cmd: c.ChangePosition, uow: UnitOfWork) -> None:
-    uow.load(Employee, cmd.employee_id).change_position(
-        uow.evidence, position=cmd.position, effective=cmd.effective, reason=cmd.reason
-    )
-
-
-@handles(c.ChangeTeam)
-def change_team(cmd: c.ChangeTeam, uow: UnitOfWork) -> None:
-    uow.load(Employee, cmd.employee_id).change_team(
-        uow.evidence, team=cmd.team, effective=cmd.effective
-    )
+passes_to_employee(c.ReviewCareerPlan, Employee.review_career_plan)
+passes_to_employee(c.ChangePosition, Employee.change_position)
+passes_to_employee(c.ChangeTeam, Employee.change_team)
 
 
 @handles(c.ChangeManager)
@@ -304,23 +255,8 @@ def change_manager(cmd: c.ChangeManager, uow: UnitOfWork) -> None:
 # ---- 3.3.4 Promotion and pay --------------------------------------------------------------------
 
 
-@handles(c.Promote)
-def promote(cmd: c.Promote, uow: UnitOfWork) -> None:
-    uow.load(Employee, cmd.employee_id).promote(
-        uow.evidence,
-        position=cmd.position,
-        roles=RoleSet(roles=cmd.roles) if cmd.roles is not None else None,
-        salary=cmd.salary,
-        effective=cmd.effective,
-        reason=cmd.reason,
-    )
-
-
-@handles(c.ChangePay)
-def change_pay(cmd: c.ChangePay, uow: UnitOfWork) -> None:
-    uow.load(Employee, cmd.employee_id).change_pay(
-        uow.evidence, salary=cmd.salary, effective=cmd.effective, reason=cmd.reason
-    )
+passes_to_employee(c.Promote, Employee.promote)
+passes_to_employee(c.ChangePay, Employee.change_pay)
 
 
 # ---- 1 Goal-driven: sales targets -----------------------------------------------------------

@@ -4,12 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from salesdomain.labels import words
 from salesdomain.narrative import Describer, money
-
-
-def _label(value: object) -> str:
-    return str(getattr(value, "value", value)).replace("_", " ")
-
 
 DESCRIPTIONS: dict[str, Describer] = {
     # ---- Requisition ----
@@ -21,12 +17,12 @@ DESCRIPTIONS: dict[str, Describer] = {
         f"Hiring need agreed by {e.actor}" + (f": {e.comments}" if e.comments else "")
     ),
     "Requisition.ChannelsChosen": lambda e: (
-        "Channels chosen: " + ", ".join(_label(c) for c in e.channels.channels)
+        "Channels chosen: " + ", ".join(words(c) for c in e.channels.channels)
     ),
     "Requisition.PositionFilled": lambda e: f"Position {e.filled} of {e.headcount} filled",
     "Requisition.Closed": lambda e: f"Requisition closed: {e.reason}",
     # ---- Candidate ----
-    "Candidate.Applied": lambda e: f"{e.person.name} applied through {_label(e.channel)}",
+    "Candidate.Applied": lambda e: f"{e.person.name} applied through {words(e.channel)}",
     "Candidate.Forgotten": lambda e: (
         f"Candidate's personal data forgotten on request of {e.requested_by}: {e.reason}"
     ),
@@ -34,7 +30,7 @@ DESCRIPTIONS: dict[str, Describer] = {
         f"CV screened: {'passed' if e.screening.passed else 'failed'}: {e.screening.reasons}"
     ),
     "Candidate.Interviewed": lambda e: (
-        f"{_label(e.interview.kind).capitalize()} interview on {e.interview.held_on} by "
+        f"{words(e.interview.kind).capitalize()} interview on {e.interview.held_on} by "
         f"{e.interview.interviewer_name}: average {e.interview.average} of 5"
     ),
     "Candidate.Selected": lambda e: f"Decided to hire: {e.reasons}",
@@ -60,11 +56,11 @@ DESCRIPTIONS: dict[str, Describer] = {
     ),
     "Employee.OnboardingCompleted": lambda e: (
         f"Onboarding training completed on {e.completed_on}: "
-        + ", ".join(_label(t) for t in e.topics.topics)
+        + ", ".join(words(t) for t in e.topics.topics)
     ),
     "Employee.TrainingRecorded": lambda e: (
         f"Training '{e.training.topic}' on {e.training.held_on}, {e.training.hours}h with "
-        f"{_label(e.training.trainer_kind)} trainer {e.training.trainer}"
+        f"{words(e.training.trainer_kind)} trainer {e.training.trainer}"
     ),
     "Employee.CareerPlanSet": lambda e: (
         f"Career plan set: {len(e.plan.goals)} goal(s)"
@@ -81,8 +77,8 @@ DESCRIPTIONS: dict[str, Describer] = {
     "Employee.ManagerChanged": lambda e: (
         f"Now reports to {e.manager_name}" if e.manager_id else "Now reports to no one"
     ),
-    "Employee.RoleGranted": lambda e: f"Role {_label(e.role)} granted",
-    "Employee.RoleRevoked": lambda e: f"Role {_label(e.role)} revoked",
+    "Employee.RoleGranted": lambda e: f"Role {words(e.role)} granted",
+    "Employee.RoleRevoked": lambda e: f"Role {words(e.role)} revoked",
     "Employee.Promoted": lambda e: (
         f"Promoted from {e.previous_position} to {e.position} from {e.effective}, "
         f"salary {money(e.salary)}, approved by {e.actor}: {e.reason}"
@@ -92,7 +88,7 @@ DESCRIPTIONS: dict[str, Describer] = {
         f"approved by {e.actor}: {e.reason}"
     ),
     "Employee.Left": lambda e: (
-        f"Left the company ({_label(e.reason)}), last day {e.last_day}"
+        f"Left the company ({words(e.reason)}), last day {e.last_day}"
         + (f": {e.details}" if e.details else "")
     ),
     # ---- SalesTarget ----

@@ -119,11 +119,11 @@ class Requisition(SopAggregate):
             raise SopRuleViolation(HIRING_NEED_AGREED_ONCE, self.profile.position)
         self._record(self.Agreed, evidence, comments=comments)
 
-    def choose_channels(self, evidence: Evidence, channels: HiringChannels) -> None:
+    def choose_channels(self, evidence: Evidence, channels: tuple[HiringChannel, ...]) -> None:
         self.ensure_open("3.1.2")
         if not self.agreed:
             raise SopRuleViolation(CHANNELS_FOR_AGREED_NEED, self.profile.position)
-        self._record(self.ChannelsChosen, evidence, channels=channels)
+        self._record(self.ChannelsChosen, evidence, channels=HiringChannels(channels=channels))
 
     def fill(self, evidence: Evidence, *, candidate_id: UUID, employee_id: UUID) -> None:
         """One more position filled by a signed labour contract; closes when all are."""

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from salesdomain.aggregate import Evidence, SopAggregate
+from salesdomain.authority import not_their_own
 from salesdomain.errors import NotAuthorised, SopRuleViolation
 from salesdomain.people.employee import Employee
 from salesdomain.people.values import Period, TargetFigures, TargetSubject
@@ -106,8 +107,7 @@ def _may_set(evidence: Evidence, subject: TargetSubject, period: Period, today: 
         raise NotAuthorised(
             "3.3.1", str(actor), "may not set sales targets: a sales manager or director does"
         )
-    if subject.employee_id == actor.employee_id:
-        raise NotAuthorised("3.3.1", str(actor), "may not set their own sales target")
+    not_their_own(actor, subject.employee_id, "3.3.1", "may not set their own sales target")
     if period.end < today:
         raise SopRuleViolation(
             TARGETS_FOR_CURRENT_OR_COMING_PERIOD, f"{period} ended on {period.end}"

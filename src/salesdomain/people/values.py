@@ -7,12 +7,14 @@ import re
 from datetime import date
 from decimal import Decimal
 from enum import Enum
+from operator import attrgetter
 from typing import Annotated, ClassVar, Self
 from uuid import UUID
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import AfterValidator, Field, field_validator, model_validator
 
 from salesdomain.bounds import FIRST_DAY, LAST_DAY, QUANTITY_LIMIT, QUANTITY_PLACES
+from salesdomain.labels import Labelled
 from salesdomain.personal import PersonalData, PersonalNote
 from salesdomain.sop import Role
 from salesdomain.values import (
@@ -25,6 +27,8 @@ from salesdomain.values import (
     OptionalName,
     Text,
     ValueObject,
+    each_once,
+    named_once,
     stored_enum,
 )
 
@@ -50,7 +54,7 @@ class InterviewKind(Enum):
 
 
 @stored_enum
-class InterviewCriterion(Enum):
+class InterviewCriterion(Labelled):
     """What every interview assesses (SOP 3.1.3)."""
 
     PRODUCT_KNOWLEDGE = "product_knowledge"
@@ -59,10 +63,6 @@ class InterviewCriterion(Enum):
     TEAMWORK = "teamwork"
     PROFESSIONALISM = "professionalism"
 
-    @property
-    def label(self) -> str:
-        return self.value.replace("_", " ")
-
 
 @stored_enum
 class HiringDecision(Enum):
@@ -70,9 +70,22 @@ class HiringDecision(Enum):
     REJECT = "reject"
 
 
-def _unique(items: tuple[object, ...], what: str) -> None:
-    if len(set(items)) != len(items):
-        raise ValueError(f"each {what} is named once")
+def person_roles(roles: tuple[Role, ...]) -> tuple[Role, ...]:
+    """Roles a person may hold: each once, never the role of named policies."""
+    named_once(roles, "role")
+    if Role.AUTOMATED_POLICY in roles:
+        raise ValueError("automated policy is the role of named policies, not of a person")
+    return roles
+
+
+def _positive_salary(salary: Money) -> Money:
+    if salary.amount <= 0:
+        raise ValueError("the salary must be more than zero")
+    return salary
+
+
+Salary = Annotated[Money, AfterValidator(_positive_salary)]
+"""A salary: more than zero."""
 
 
 class RoleSet(ValueObject):
@@ -83,9 +96,7 @@ class RoleSet(ValueObject):
     @field_validator("roles")
     @classmethod
     def _valid(cls, roles: tuple[Role, ...]) -> tuple[Role, ...]:
-        _unique(roles, "role")
-        if Role.AUTOMATED_POLICY in roles:
-            raise ValueError("automated policy is the role of named policies, not of a person")
+        person_roles(roles)
         order = list(Role)
         return tuple(sorted(roles, key=order.index))
 
@@ -104,23 +115,18 @@ class JobProfile(ValueObject):
     team: Name
     roles: RoleSet
     duties: Items[NonEmptyStr] = Field(min_length=1)
-    requirements: Items[NonEmptyStr] = Field(min_length=1)
+    requirements: Annotated[Items[NonEmptyStr], each_once("requirement", by=str.casefold)] = Field(
+        min_length=1
+    )
 
-    @model_validator(mode="after")
-    def _unique_requirements(self) -> Self:
-        _unique(tuple(r.casefold() for r in self.requirements), "requirement")
-        return self
+
+ChannelList = Annotated[Items[HiringChannel], Field(min_length=1), each_once("channel")]
 
 
 class HiringChannels(ValueObject):
     """The channels a requisition is advertised through (SOP 3.1.2)."""
 
-    channels: Items[HiringChannel] = Field(min_length=1)
-
-    @model_validator(mode="after")
-    def _unique_channels(self) -> Self:
-        _unique(self.channels, "channel")
-        return self
+    channels: ChannelList
 
 
 class CandidateDetails(PersonalData):
@@ -144,14 +150,13 @@ class RequirementCheck(ValueObject):
 class Screening(ValueObject):
     """The CV screened against the position's requirements (SOP 3.1.3)."""
 
-    checks: Items[RequirementCheck] = Field(min_length=1)
+    checks: Annotated[
+        Items[RequirementCheck],
+        Field(min_length=1),
+        each_once("requirement", by=lambda check: check.requirement.casefold()),
+    ]
     passed: bool
     reasons: NonEmptyStr
-
-    @model_validator(mode="after")
-    def _each_once(self) -> Self:
-        _unique(tuple(c.requirement.casefold() for c in self.checks), "requirement")
-        return self
 
     @property
     def unmet(self) -> tuple[str, ...]:
@@ -164,6 +169,11 @@ class CriterionScore(ValueObject):
     comment: Text = ""
 
 
+CriterionScoreList = Annotated[
+    Items[CriterionScore], Field(min_length=1), each_once("criterion", by=attrgetter("criterion"))
+]
+
+
 class Interview(ValueObject):
     """One interview, by a named interviewer, scored per criterion from 1 to 5 (SOP 3.1.3)."""
 
@@ -171,7 +181,7 @@ class Interview(ValueObject):
     held_on: Day
     interviewer_id: UUID
     interviewer_name: Name
-    scores: Items[CriterionScore] = Field(min_length=1)
+    scores: CriterionScoreList
     notes: PersonalNote = PersonalNote()
     """The interviewer's notes: personal data of the candidate (ADR 13)."""
 
@@ -179,11 +189,6 @@ class Interview(ValueObject):
     @classmethod
     def _notes_from_text(cls, value: object) -> object:
         return PersonalNote(text=value) if isinstance(value, str) else value
-
-    @model_validator(mode="after")
-    def _each_once(self) -> Self:
-        _unique(tuple(s.criterion for s in self.scores), "criterion")
-        return self
 
     @property
     def average(self) -> Decimal:
@@ -195,23 +200,16 @@ class Offer(ValueObject):
     """What the company offers: position, salary and start date (SOP 3.1.4)."""
 
     position: Name
-    salary: Money
+    salary: Salary
     start_date: Day
     manager_id: UUID | None = None
-
-    @field_validator("salary")
-    @classmethod
-    def _positive(cls, salary: Money) -> Money:
-        if salary.amount <= 0:
-            raise ValueError("the salary must be more than zero")
-        return salary
 
 
 # ---- 3.2 Training and development ---------------------------------------------------------
 
 
 @stored_enum
-class OnboardingTopic(Enum):
+class OnboardingTopic(Labelled):
     """What onboarding training covers (SOP 3.2.1); every topic is required."""
 
     COMPANY = "company"
@@ -221,18 +219,12 @@ class OnboardingTopic(Enum):
     SELLING_SKILLS = "selling_skills"
     CUSTOMER_SERVICE = "customer_service"
 
-    @property
-    def label(self) -> str:
-        return self.value.replace("_", " ")
+
+TopicList = Annotated[Items[OnboardingTopic], Field(min_length=1), each_once("topic")]
 
 
 class OnboardingTopics(ValueObject):
-    topics: Items[OnboardingTopic] = Field(min_length=1)
-
-    @model_validator(mode="after")
-    def _each_once(self) -> Self:
-        _unique(self.topics, "topic")
-        return self
+    topics: TopicList
 
 
 @stored_enum

@@ -34,12 +34,14 @@ from typing import TYPE_CHECKING
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from salesdomain.aggregate import Evidence, SopAggregate
+from salesdomain.authority import among, not_their_own
 from salesdomain.errors import NotAuthorised, SopRuleViolation
 from salesdomain.people.employee import PAY_APPROVERS, Employee
 from salesdomain.people.values import Period
 from salesdomain.performance.kpi_scheme import KpiScheme
 from salesdomain.performance.policy import PerformancePolicy
 from salesdomain.performance.values import (
+    Actual,
     Actuals,
     CoachingPlan,
     Cycle,
@@ -47,6 +49,7 @@ from salesdomain.performance.values import (
     ImprovementPlan,
     Incentive,
     Indicator,
+    IndicatorScore,
     KpiSpecs,
     RatingBand,
     Scores,
@@ -266,7 +269,8 @@ class Appraisal(SopAggregate):
             policy_version=policy_version,
         )
 
-    def record_actuals(self, evidence: Evidence, actuals: Actuals) -> None:
+    def record_actuals(self, evidence: Evidence, figures: tuple[Actual, ...]) -> None:
+        actuals = Actuals(figures=figures)
         self._not_the_appraisee(evidence, "3.3.3")
         self._expect(AppraisalStage.OPENED, "record the actual figures")
         self._every_indicator(actuals.indicators, ACTUALS_FOR_EVERY_INDICATOR)
@@ -280,11 +284,14 @@ class Appraisal(SopAggregate):
         self._expect(AppraisalStage.ACTUALS_RECORDED, "self-assess")
         self._record(self.SelfAssessed, evidence, assessment=assessment)
 
-    def score(self, evidence: Evidence, scores: Scores, *, manager_id: UUID | None) -> None:
+    def score(
+        self, evidence: Evidence, scores: tuple[IndicatorScore, ...], *, manager_id: UUID | None
+    ) -> None:
+        scored = Scores(scores=scores)
         self._by_the_manager(evidence, manager_id, "scores")
         self._expect(AppraisalStage.SELF_ASSESSED, "score")
-        self._every_indicator(scores.indicators, SCORES_FOR_EVERY_INDICATOR)
-        self._record(self.SupervisorScored, evidence, scores=scores)
+        self._every_indicator(scored.indicators, SCORES_FOR_EVERY_INDICATOR)
+        self._record(self.SupervisorScored, evidence, scores=scored)
 
     def hold_interview(
         self,
@@ -359,15 +366,13 @@ class Appraisal(SopAggregate):
         policy_version: str,
     ) -> None:
         actor = evidence.actor
-        if actor.employee_id == self.employee_id:
-            raise NotAuthorised("3.3.4", str(actor), "cannot decide their own incentive")
-        if actor.role not in policy.incentive_approvers:
-            raise NotAuthorised(
-                "3.3.4",
-                str(actor),
-                "may not approve incentives; approvers are "
-                + ", ".join(sorted(r.label for r in policy.incentive_approvers)),
-            )
+        not_their_own(actor, self.employee_id, "3.3.4", "cannot decide their own incentive")
+        among(
+            actor,
+            policy.incentive_approvers,
+            "3.3.4",
+            "may not approve incentives; approvers are ",
+        )
         if _seniority((actor.role,)) <= _seniority(employee_roles):
             raise NotAuthorised(
                 "3.3.4",

@@ -2,30 +2,26 @@
 
 from __future__ import annotations
 
-from typing import Self
 from uuid import UUID, uuid4
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, field_validator
 
 from salesdomain.bounds import COUNT_LIMIT
 from salesdomain.commands import Command
 from salesdomain.people.values import Period
 from salesdomain.performance.values import (
     ActionItem,
-    Actual,
-    Actuals,
-    Attendees,
+    ActualList,
+    AttendeeList,
     CoachingPlan,
     ExpenseCategory,
     FeedbackInterview,
     HandOff,
     ImprovementPlan,
     Incentive,
-    IndicatorScore,
-    IndicatorSpec,
-    KpiSpecs,
+    IndicatorScoreList,
+    IndicatorSpecList,
     MeetingKind,
-    Scores,
     SelfAssessment,
 )
 from salesdomain.values import Day, Items, Money, Name, NonEmptyStr, Text
@@ -39,12 +35,7 @@ class DefineKpiScheme(Command):
     SOP_STEP = "3.3.1"
     period: Period
     title: Name
-    specs: Items[IndicatorSpec] = Field(min_length=1)
-
-    @model_validator(mode="after")
-    def _each_indicator_once(self) -> Self:
-        KpiSpecs(specs=self.specs)
-        return self
+    specs: IndicatorSpecList
 
 
 class ReviseKpiScheme(Command):
@@ -52,13 +43,8 @@ class ReviseKpiScheme(Command):
 
     SOP_STEP = "3.3.1"
     period: Period
-    specs: Items[IndicatorSpec] = Field(min_length=1)
+    specs: IndicatorSpecList
     reason: NonEmptyStr
-
-    @model_validator(mode="after")
-    def _each_indicator_once(self) -> Self:
-        KpiSpecs(specs=self.specs)
-        return self
 
 
 class RecordSalesExpense(Command):
@@ -110,12 +96,7 @@ class RecordActuals(Command):
 
     SOP_STEP = "3.3.3"
     appraisal_id: UUID
-    figures: Items[Actual] = Field(min_length=1)
-
-    @model_validator(mode="after")
-    def _each_indicator_once(self) -> Self:
-        Actuals(figures=self.figures)
-        return self
+    figures: ActualList
 
 
 class SubmitSelfAssessment(Command):
@@ -129,12 +110,7 @@ class ScoreAppraisal(Command):
 
     SOP_STEP = "3.3.3"
     appraisal_id: UUID
-    scores: Items[IndicatorScore] = Field(min_length=1)
-
-    @model_validator(mode="after")
-    def _each_indicator_once(self) -> Self:
-        Scores(scores=self.scores)
-        return self
+    scores: IndicatorScoreList
 
 
 class RecordFeedbackInterview(Command):
@@ -197,16 +173,11 @@ class HoldTeamMeeting(Command):
     kind: MeetingKind
     held_on: Day
     team: Name
-    attendees: Items[UUID] = Field(min_length=1)
+    attendees: AttendeeList
     progress: NonEmptyStr
     problems: Text = ""
     decisions: Items[NonEmptyStr] = ()
     action_items: Items[ActionItem] = ()
-
-    @model_validator(mode="after")
-    def _each_attendee_once(self) -> Self:
-        Attendees(employee_ids=self.attendees)
-        return self
 
 
 class AgreeHandOff(Command):

@@ -14,7 +14,8 @@ from typing import TYPE_CHECKING
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from salesdomain.aggregate import Evidence, SopAggregate
-from salesdomain.errors import NotAuthorised, SopRuleViolation
+from salesdomain.authority import among, not_their_own
+from salesdomain.errors import SopRuleViolation
 from salesdomain.performance.policy import PerformancePolicy
 from salesdomain.performance.values import AppraisalIds, Cycle
 from salesdomain.rules.performance import ESCALATION_RESOLVED_ONCE
@@ -87,15 +88,13 @@ class Escalation(SopAggregate):
         self, evidence: Evidence, *, outcome: str, policy: PerformancePolicy, policy_version: str
     ) -> None:
         actor = evidence.actor
-        if actor.employee_id == self.employee_id:
-            raise NotAuthorised("3.3.4", str(actor), "cannot resolve their own escalation")
-        if actor.role not in policy.escalation_handlers:
-            raise NotAuthorised(
-                "3.3.4",
-                str(actor),
-                "may not resolve escalations; they are resolved by "
-                + ", ".join(sorted(r.label for r in policy.escalation_handlers)),
-            )
+        not_their_own(actor, self.employee_id, "3.3.4", "cannot resolve their own escalation")
+        among(
+            actor,
+            policy.escalation_handlers,
+            "3.3.4",
+            "may not resolve escalations; they are resolved by ",
+        )
         if self.resolved:
             raise SopRuleViolation(ESCALATION_RESOLVED_ONCE)
         self._record(

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from uuid import UUID
+from collections.abc import Mapping
 
 from salesdomain.errors import SopRuleViolation
-from salesdomain.handling import UnitOfWork, handles
+from salesdomain.handling import FROM_THE_UNIT_OF_WORK, Supply, UnitOfWork, delegate_to, handles
 from salesdomain.people.employee import Employee
 from salesdomain.performance import commands as c
 from salesdomain.performance.appraisal import Appraisal
@@ -15,18 +15,40 @@ from salesdomain.performance.sales_expense import SalesExpense
 from salesdomain.performance.team_meeting import TeamMeeting
 from salesdomain.performance.values import (
     ActionItems,
-    Actuals,
     Attendees,
     KpiSpecs,
     Minutes,
-    Scores,
 )
 from salesdomain.rules.performance import APPRAISED_ONCE_PER_PERIOD, ONE_KPI_SCHEME_PER_PERIOD
 
 
-def _manager_of(uow: UnitOfWork, employee_id: UUID) -> UUID | None:
-    """The employee's manager as the people records show them now."""
-    return uow.load(Employee, employee_id).manager_id
+def _employee(uow: UnitOfWork, record: Appraisal | SalesExpense) -> Employee:
+    """The employee an appraisal or an expense is about, as the people records show them now."""
+    return uow.load(Employee, record.employee_id)
+
+
+FOR_PERFORMANCE: Mapping[str, Supply] = {
+    **FROM_THE_UNIT_OF_WORK,
+    "policy": lambda uow, _record: uow.policy.performance,
+    "policy_version": lambda uow, _record: uow.policy.version,
+    "manager_id": lambda uow, record: _employee(uow, record).manager_id,
+    "employee_roles": lambda uow, record: _employee(uow, record).roles,
+}
+"""What a performance record's method takes besides the command's fields: the
+performance policy and its version, the manager and roles of the record's employee as
+the people records show them now, the date."""
+
+passes_to_expense = delegate_to(SalesExpense, by="expense_id", supplies=FOR_PERFORMANCE)
+"""Registers a handler that only passes the command's fields to a method of the expense."""
+
+passes_to_appraisal = delegate_to(Appraisal, by="appraisal_id", supplies=FOR_PERFORMANCE)
+"""Registers a handler that only passes the command's fields to a method of the appraisal."""
+
+passes_to_escalation = delegate_to(Escalation, by="escalation_id", supplies=FOR_PERFORMANCE)
+"""Registers a handler that only passes the command's fields to a method of the escalation."""
+
+passes_to_meeting = delegate_to(TeamMeeting, by="meeting_id")
+"""Registers a handler that only passes the command's fields to a method of the meeting."""
 
 
 # ---- 3.3.1 / 3.3.2 ------------------------------------------------------------------------
@@ -82,20 +104,8 @@ def record_sales_expense(cmd: c.RecordSalesExpense, uow: UnitOfWork) -> None:
     )
 
 
-@handles(c.ApproveSalesExpense)
-def approve_sales_expense(cmd: c.ApproveSalesExpense, uow: UnitOfWork) -> None:
-    expense = uow.load(SalesExpense, cmd.expense_id)
-    expense.approve(
-        uow.evidence, manager_id=_manager_of(uow, expense.employee_id), comments=cmd.comments
-    )
-
-
-@handles(c.RejectSalesExpense)
-def reject_sales_expense(cmd: c.RejectSalesExpense, uow: UnitOfWork) -> None:
-    expense = uow.load(SalesExpense, cmd.expense_id)
-    expense.reject(
-        uow.evidence, manager_id=_manager_of(uow, expense.employee_id), reason=cmd.reason
-    )
+passes_to_expense(c.ApproveSalesExpense, SalesExpense.approve)
+passes_to_expense(c.RejectSalesExpense, SalesExpense.reject)
 
 
 # ---- 3.3.3 Appraisal -----------------------------------------------------------------------
@@ -126,82 +136,19 @@ def open_appraisal(cmd: c.OpenAppraisal, uow: UnitOfWork) -> None:
         scheme.lock_for(uow.evidence, appraisal.id)
 
 
-@handles(c.RecordActuals)
-def record_actuals(cmd: c.RecordActuals, uow: UnitOfWork) -> None:
-    uow.load(Appraisal, cmd.appraisal_id).record_actuals(uow.evidence, Actuals(figures=cmd.figures))
-
-
-@handles(c.SubmitSelfAssessment)
-def submit_self_assessment(cmd: c.SubmitSelfAssessment, uow: UnitOfWork) -> None:
-    uow.load(Appraisal, cmd.appraisal_id).self_assess(uow.evidence, cmd.assessment)
-
-
-@handles(c.ScoreAppraisal)
-def score_appraisal(cmd: c.ScoreAppraisal, uow: UnitOfWork) -> None:
-    appraisal = uow.load(Appraisal, cmd.appraisal_id)
-    appraisal.score(
-        uow.evidence,
-        Scores(scores=cmd.scores),
-        manager_id=_manager_of(uow, appraisal.employee_id),
-    )
-
-
-@handles(c.RecordFeedbackInterview)
-def record_feedback_interview(cmd: c.RecordFeedbackInterview, uow: UnitOfWork) -> None:
-    appraisal = uow.load(Appraisal, cmd.appraisal_id)
-    appraisal.hold_interview(
-        uow.evidence,
-        cmd.interview,
-        manager_id=_manager_of(uow, appraisal.employee_id),
-        today=uow.now().date(),
-    )
-
-
-@handles(c.AgreeImprovementPlan)
-def agree_improvement_plan(cmd: c.AgreeImprovementPlan, uow: UnitOfWork) -> None:
-    appraisal = uow.load(Appraisal, cmd.appraisal_id)
-    appraisal.agree_plan(
-        uow.evidence,
-        cmd.plan,
-        manager_id=_manager_of(uow, appraisal.employee_id),
-        today=uow.now().date(),
-    )
-
-
-@handles(c.FinaliseAppraisal)
-def finalise_appraisal(cmd: c.FinaliseAppraisal, uow: UnitOfWork) -> None:
-    appraisal = uow.load(Appraisal, cmd.appraisal_id)
-    appraisal.finalise(
-        uow.evidence,
-        manager_id=_manager_of(uow, appraisal.employee_id),
-        policy=uow.policy.performance,
-        policy_version=uow.policy.version,
-    )
-
-
-@handles(c.CloseAppraisal)
-def close_appraisal(cmd: c.CloseAppraisal, uow: UnitOfWork) -> None:
-    appraisal = uow.load(Appraisal, cmd.appraisal_id)
-    appraisal.close(
-        uow.evidence,
-        manager_id=_manager_of(uow, appraisal.employee_id),
-        today=uow.now().date(),
-    )
+passes_to_appraisal(c.RecordActuals, Appraisal.record_actuals)
+passes_to_appraisal(c.SubmitSelfAssessment, Appraisal.self_assess)
+passes_to_appraisal(c.ScoreAppraisal, Appraisal.score)
+passes_to_appraisal(c.RecordFeedbackInterview, Appraisal.hold_interview)
+passes_to_appraisal(c.AgreeImprovementPlan, Appraisal.agree_plan)
+passes_to_appraisal(c.FinaliseAppraisal, Appraisal.finalise)
+passes_to_appraisal(c.CloseAppraisal, Appraisal.close)
 
 
 # ---- 3.3.4 Incentives ----------------------------------------------------------------------
 
 
-@handles(c.DecideIncentive)
-def decide_incentive(cmd: c.DecideIncentive, uow: UnitOfWork) -> None:
-    appraisal = uow.load(Appraisal, cmd.appraisal_id)
-    appraisal.decide_incentive(
-        uow.evidence,
-        cmd.incentive,
-        employee_roles=uow.load(Employee, appraisal.employee_id).roles,
-        policy=uow.policy.performance,
-        policy_version=uow.policy.version,
-    )
+passes_to_appraisal(c.DecideIncentive, Appraisal.decide_incentive)
 
 
 @handles(c.PlanCoaching)
@@ -212,14 +159,7 @@ def plan_coaching(cmd: c.PlanCoaching, uow: UnitOfWork) -> None:
     )
 
 
-@handles(c.ResolveEscalation)
-def resolve_escalation(cmd: c.ResolveEscalation, uow: UnitOfWork) -> None:
-    uow.load(Escalation, cmd.escalation_id).resolve(
-        uow.evidence,
-        outcome=cmd.outcome,
-        policy=uow.policy.performance,
-        policy_version=uow.policy.version,
-    )
+passes_to_escalation(c.ResolveEscalation, Escalation.resolve)
 
 
 # ---- 3.4 Teamwork and communication --------------------------------------------------------
@@ -257,8 +197,4 @@ def agree_hand_off(cmd: c.AgreeHandOff, uow: UnitOfWork) -> None:
     )
 
 
-@handles(c.CompleteActionItem)
-def complete_action_item(cmd: c.CompleteActionItem, uow: UnitOfWork) -> None:
-    uow.load(TeamMeeting, cmd.meeting_id).complete_item(
-        uow.evidence, item_number=cmd.item_number, outcome=cmd.outcome, today=uow.now().date()
-    )
+passes_to_meeting(c.CompleteActionItem, TeamMeeting.complete_item)

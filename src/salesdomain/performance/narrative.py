@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from salesdomain.labels import words
 from salesdomain.narrative import Describer, money, pct
 
 
@@ -58,22 +59,19 @@ DESCRIPTIONS: dict[str, Describer] = {
         f"Improvement plan agreed: {len(e.plan.goals)} goal(s), first due "
         f"{min(g.due_on for g in e.plan.goals)}"
     ),
-    "Appraisal.Finalised": lambda e: (
-        f"Final score {e.final_score}: {e.rating_band.value.replace('_', ' ')}"
-    ),
+    "Appraisal.Finalised": lambda e: f"Final score {e.final_score}: {words(e.rating_band)}",
     "Appraisal.IncentiveDecided": _incentive,
     "Appraisal.CoachingPlanned": lambda e: (
         f"Coaching planned: {'; '.join(e.plan.actions)}, review on {e.plan.review_on}"
     ),
     "Appraisal.Closed": lambda e: (
         f"Appraisal of {e.employee_name} for {e.period} closed: {e.final_score}, "
-        f"{e.rating_band.value.replace('_', ' ')}"
+        f"{words(e.rating_band)}"
         + ("" if e.within_time_limit else f" (LATE: due by {e.complete_by})")
     ),
     "AppraisalRecord.Started": lambda e: "Appraisal record of the employee started",
     "AppraisalRecord.ResultCounted": lambda e: (
-        f"Appraisal for {e.period} counted: {e.final_score}, "
-        f"{e.rating_band.value.replace('_', ' ')}"
+        f"Appraisal for {e.period} counted: {e.final_score}, {words(e.rating_band)}"
     ),
     "Escalation.Raised": lambda e: f"Escalation raised for {e.employee_name}: {e.rule}",
     "Escalation.Resolved": lambda e: f"Escalation resolved: {e.outcome}",

@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from salesdomain.performance.values import Cycle, IndicatorGroup, RatingBand
 from salesdomain.sop import Role
+from salesdomain.values import every_member
 
 Fraction = Annotated[Decimal, Field(ge=0, le=1)]
 
@@ -69,17 +70,13 @@ class PerformancePolicy(BaseModel):
     @field_validator("cycle_weighting")
     @classmethod
     def _every_cycle(cls, value: dict[Cycle, CycleWeighting]) -> dict[Cycle, CycleWeighting]:
-        missing = [c.value for c in Cycle if c not in value]
-        if missing:
-            raise ValueError(f"no weighting for cycle(s): {', '.join(missing)}")
+        every_member(Cycle, value, "no weighting for cycle(s)")
         return value
 
     @model_validator(mode="after")
     def _bands_in_order(self) -> Self:
         bands = self.rating_bands
-        missing = [b.value for b in RatingBand if b not in bands]
-        if missing:
-            raise ValueError(f"no lower bound for band(s): {', '.join(missing)}")
+        every_member(RatingBand, bands, "no lower bound for band(s)")
         bounds = [bands[b] for b in RatingBand]
         if bounds != sorted(bounds, reverse=True) or len(set(bounds)) != len(bounds):
             raise ValueError("each band starts above the next lower one")

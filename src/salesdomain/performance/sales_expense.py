@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from uuid import UUID
 
 from salesdomain.aggregate import Evidence, SopAggregate
+from salesdomain.authority import not_their_own
 from salesdomain.errors import NotAuthorised, SopRuleViolation
 from salesdomain.performance.values import ExpenseCategory
 from salesdomain.rules.performance import EXPENSE_DECIDED_ONCE, EXPENSE_RECORDED_ONCE_INCURRED
@@ -106,8 +107,7 @@ class SalesExpense(SopAggregate):
 
     def _may_decide(self, evidence: Evidence, manager_id: UUID | None) -> None:
         actor = evidence.actor
-        if actor.employee_id == self.employee_id:
-            raise NotAuthorised("3.3.1", str(actor), "cannot approve their own expense")
+        not_their_own(actor, self.employee_id, "3.3.1", "cannot approve their own expense")
         if actor.employee_id != manager_id:
             raise NotAuthorised(
                 "3.3.1", str(actor), "is not the manager of the employee who spent it"

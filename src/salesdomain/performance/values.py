@@ -11,11 +11,13 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
 from enum import Enum
+from operator import attrgetter
 from typing import Annotated, Any, Self
 from uuid import UUID
 
 from pydantic import Field, model_validator
 
+from salesdomain.labels import Labelled
 from salesdomain.people.values import Period
 from salesdomain.sop import Role
 from salesdomain.values import (
@@ -28,16 +30,12 @@ from salesdomain.values import (
     OptionalName,
     Text,
     ValueObject,
+    each_once,
     stored_enum,
 )
 
 Score = Annotated[Decimal, Field(ge=0, le=100)]
 CENT = Decimal("0.01")
-
-
-def _unique(items: tuple[object, ...], what: str) -> None:
-    if len(set(items)) != len(items):
-        raise ValueError(f"each {what} is named once")
 
 
 # ---- 3.3.1 KPI system, 3.3.2 cycle ---------------------------------------------------------
@@ -51,7 +49,7 @@ class IndicatorGroup(Enum):
 
 
 @stored_enum
-class Indicator(Enum):
+class Indicator(Labelled):
     """The indicators of the KPI system (SOP 3.3.1), each in its group."""
 
     REVENUE = "revenue"
@@ -72,10 +70,6 @@ class Indicator(Enum):
     def higher_is_better(self) -> bool:
         """Expense control is the one indicator where less is better."""
         return self is not Indicator.EXPENSE_CONTROL
-
-    @property
-    def label(self) -> str:
-        return self.value.replace("_", " ")
 
 
 _GROUP = {
@@ -130,15 +124,15 @@ class IndicatorSpec(ValueObject):
         return data
 
 
+_EACH_INDICATOR_ONCE = each_once("indicator", by=attrgetter("indicator"))
+
+IndicatorSpecList = Annotated[Items[IndicatorSpec], Field(min_length=1), _EACH_INDICATOR_ONCE]
+
+
 class KpiSpecs(ValueObject):
     """The indicators of a KPI scheme, each once."""
 
-    specs: Items[IndicatorSpec] = Field(min_length=1)
-
-    @model_validator(mode="after")
-    def _each_once(self) -> Self:
-        _unique(tuple(s.indicator for s in self.specs), "indicator")
-        return self
+    specs: IndicatorSpecList
 
     @property
     def indicators(self) -> frozenset[Indicator]:
@@ -180,13 +174,11 @@ class Actual(ValueObject):
     source: Name
 
 
-class Actuals(ValueObject):
-    figures: Items[Actual] = Field(min_length=1)
+ActualList = Annotated[Items[Actual], Field(min_length=1), _EACH_INDICATOR_ONCE]
 
-    @model_validator(mode="after")
-    def _each_once(self) -> Self:
-        _unique(tuple(f.indicator for f in self.figures), "indicator")
-        return self
+
+class Actuals(ValueObject):
+    figures: ActualList
 
     @property
     def indicators(self) -> frozenset[Indicator]:
@@ -209,13 +201,11 @@ class IndicatorScore(ValueObject):
     comment: NonEmptyStr
 
 
-class Scores(ValueObject):
-    scores: Items[IndicatorScore] = Field(min_length=1)
+IndicatorScoreList = Annotated[Items[IndicatorScore], Field(min_length=1), _EACH_INDICATOR_ONCE]
 
-    @model_validator(mode="after")
-    def _each_once(self) -> Self:
-        _unique(tuple(s.indicator for s in self.scores), "indicator")
-        return self
+
+class Scores(ValueObject):
+    scores: IndicatorScoreList
 
     @property
     def indicators(self) -> frozenset[Indicator]:
@@ -248,7 +238,7 @@ class ImprovementPlan(ValueObject):
 
 
 @stored_enum
-class RatingBand(Enum):
+class RatingBand(Labelled):
     """Where a final score falls; the bands' lower bounds are policy data."""
 
     EXCELLENT = "excellent"
@@ -259,10 +249,6 @@ class RatingBand(Enum):
     @property
     def is_below_standard(self) -> bool:
         return self is RatingBand.BELOW_STANDARD
-
-    @property
-    def label(self) -> str:
-        return self.value.replace("_", " ")
 
 
 # ---- 3.3.4 Incentives ---------------------------------------------------------------------
@@ -344,13 +330,11 @@ class MeetingKind(Enum):
     QUARTERLY = "quarterly"
 
 
-class Attendees(ValueObject):
-    employee_ids: Items[UUID] = Field(min_length=1)
+AttendeeList = Annotated[Items[UUID], Field(min_length=1), each_once("attendee")]
 
-    @model_validator(mode="after")
-    def _each_once(self) -> Self:
-        _unique(self.employee_ids, "attendee")
-        return self
+
+class Attendees(ValueObject):
+    employee_ids: AttendeeList
 
 
 class Minutes(ValueObject):

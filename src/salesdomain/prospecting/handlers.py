@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 from salesdomain.errors import AlreadyRegistered
-from salesdomain.handling import UnitOfWork, handles
+from salesdomain.handling import UnitOfWork, delegate_to, handles
 from salesdomain.prospecting import commands as c
 from salesdomain.prospecting.customer import Customer, CustomerNameClaim
 from salesdomain.prospecting.market_research import MarketResearch
 from salesdomain.prospecting.values import CompetitorPrices, ContactPersons, name_claim_id_for
+
+passes_to_research_note = delegate_to(MarketResearch, by="note_id")
+"""Registers a handler that only passes the command's fields to a method of the research note."""
+
+passes_to_customer = delegate_to(Customer, by="customer_id")
+"""Registers a handler that only passes the command's fields to a method of the customer."""
 
 
 @handles(c.RecordMarketResearch)
@@ -24,9 +30,7 @@ def record_market_research(cmd: c.RecordMarketResearch, uow: UnitOfWork) -> None
     )
 
 
-@handles(c.AddCompetitorPrice)
-def add_competitor_price(cmd: c.AddCompetitorPrice, uow: UnitOfWork) -> None:
-    uow.load(MarketResearch, cmd.note_id).add_competitor_price(uow.evidence, cmd.price)
+passes_to_research_note(c.AddCompetitorPrice, MarketResearch.add_competitor_price)
 
 
 @handles(c.RegisterProspect)
@@ -51,28 +55,8 @@ def register_prospect(cmd: c.RegisterProspect, uow: UnitOfWork) -> None:
     uow.add(CustomerNameClaim.claim(uow.evidence, customer))
 
 
-@handles(c.AddContactPerson)
-def add_contact_person(cmd: c.AddContactPerson, uow: UnitOfWork) -> None:
-    uow.load(Customer, cmd.customer_id).add_contact_person(uow.evidence, cmd.person)
-
-
-@handles(c.AssessProspect)
-def assess_prospect(cmd: c.AssessProspect, uow: UnitOfWork) -> None:
-    uow.load(Customer, cmd.customer_id).assess(uow.evidence, cmd.assessment)
-
-
-@handles(c.QualifyProspect)
-def qualify_prospect(cmd: c.QualifyProspect, uow: UnitOfWork) -> None:
-    uow.load(Customer, cmd.customer_id).qualify(uow.evidence, cmd.reason)
-
-
-@handles(c.DisqualifyProspect)
-def disqualify_prospect(cmd: c.DisqualifyProspect, uow: UnitOfWork) -> None:
-    uow.load(Customer, cmd.customer_id).disqualify(uow.evidence, cmd.reason)
-
-
-@handles(c.ForgetContactPerson)
-def forget_contact_person(cmd: c.ForgetContactPerson, uow: UnitOfWork) -> None:
-    uow.load(Customer, cmd.customer_id).forget_contact_person(
-        uow.evidence, cmd.subject_id, reason=cmd.reason, requested_by=cmd.requested_by
-    )
+passes_to_customer(c.AddContactPerson, Customer.add_contact_person)
+passes_to_customer(c.AssessProspect, Customer.assess)
+passes_to_customer(c.QualifyProspect, Customer.qualify)
+passes_to_customer(c.DisqualifyProspect, Customer.disqualify)
+passes_to_customer(c.ForgetContactPerson, Customer.forget_contact_person)

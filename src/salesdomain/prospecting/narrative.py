@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from salesdomain.labels import words
 from salesdomain.narrative import Describer, money
 
 DESCRIPTIONS: dict[str, Describer] = {
     "Customer.Registered": lambda e: (
         f"Prospect {e.company_name} ({e.region}, {e.industry}) registered from "
-        f"{e.source_channel.value.replace('_', ' ')}"
+        f"{words(e.source_channel)}"
     ),
     "Customer.ContactPersonAdded": lambda e: f"Contact person {e.person.name} added",
     "Customer.ContactPersonForgotten": lambda e: (
