@@ -8,9 +8,6 @@
 2.6.2 service visits and 2.6.3 satisfaction surveys follow, then feedback and visits about an
 order (``tests.order_builders``: a won deal, its signed contract and the order, delivered).
 The clock is frozen at builders.TODAY 09:00 UTC unless a test moves it.
-
-Rules checked the same way (a history replayed to a point, then a step) are the rows of
-one table, each named after its rule (``tests.spec.refused``, ``not_authorised``).
 """
 
 from __future__ import annotations

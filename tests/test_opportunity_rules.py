@@ -5,9 +5,6 @@ The canned history of one deal (``tests.builders``) is replayed up to a named po
 
     OPENED, CONTACTED, DISCOVERED, PRIORITISED, DESIGNED, CONFIRMED, PRESENTED, ACKNOWLEDGED,
     QUOTED (version 1 at 1,000 CNY a unit, cost 600, valid 30 days from builders.TODAY).
-
-Rules checked the same way (a history replayed to a point, then a step) are the rows of
-one table, each named after its rule (``tests.spec.refused``, ``not_authorised``).
 """
 
 from __future__ import annotations

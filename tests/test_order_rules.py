@@ -3,9 +3,6 @@
 Each test runs on the three stores (memory, SQLite, PostgreSQL) through the ``spec`` fixture.
 The order is opened by signing the contract of ``builders.won_deal`` (100 x RK-3 at
 1,000 CNY, cost 600, delivery date TODAY + 60 days, owner ALICE); see ``order_builders``.
-
-Rules checked the same way (a history replayed to a point, then a step) are the rows of
-one table, each named after its rule (``tests.spec.refused``, ``not_authorised``).
 """
 
 from __future__ import annotations

@@ -6,9 +6,6 @@ interviewer is the enrolled sales manager "Ian Interviewer".  A candidate's hist
 is replayed up to a named point:
 
     APPLIED, SCREENED, PHONED, INTERVIEWED (on site), SELECTED, OFFERED, ACCEPTED
-
-Rules checked the same way (a history replayed to a point, then a step) are the rows of
-one table, each named after its rule (``tests.spec.refused``, ``not_authorised``).
 """
 
 from __future__ import annotations

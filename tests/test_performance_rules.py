@@ -3,9 +3,6 @@
 Each test runs on the three stores through the ``spec`` fixture.  The people and canned
 steps come from ``tests.performance_builders``: Mia manages Alice and Bob, Dan manages
 Mia, Hanna is HR; February 2026 has ended (it is 2 March 2026).
-
-Rules checked the same way (a history replayed to a point, then a step) are the rows of
-one table, each named after its rule (``tests.spec.refused``, ``not_authorised``).
 """
 
 from __future__ import annotations
