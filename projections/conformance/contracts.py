@@ -10,8 +10,6 @@ manager who approved under a power of attorney is one.)
 
 from __future__ import annotations
 
-from typing import Any
-
 from salesdomain.projections.conformance.findings import Family, rule
 from salesdomain.projections.conformance.review import Review, on
 
@@ -41,7 +39,9 @@ RULES = (
 
 
 @on(Contract.Drafted, Contract.Revised, Contract.Amended)
-def contract_drafted(review: Review, e: Any) -> None:
+def contract_drafted(
+    review: Review, e: Contract.Drafted | Contract.Revised | Contract.Amended
+) -> None:
     memo = review.memo(e.originator_id)
     if isinstance(e, Contract.Drafted):
         memo.update(
@@ -55,7 +55,7 @@ def contract_drafted(review: Review, e: Any) -> None:
 
 
 @on(Contract.ReviewPassed, Contract.ReviewFailed)
-def contract_reviewed(review: Review, e: Any) -> None:
+def contract_reviewed(review: Review, e: Contract.ReviewPassed | Contract.ReviewFailed) -> None:
     memo = review.memo(e.originator_id)
     memo["reviewers"] = memo.get("reviewers", set()) | {e.actor.employee_id}
     if isinstance(e, Contract.ReviewPassed) and e.differences and memo.get("drafters"):
@@ -70,7 +70,7 @@ def contract_reviewed(review: Review, e: Any) -> None:
 
 
 @on(Contract.SubmittedForApproval)
-def contract_submitted(review: Review, e: Any) -> None:
+def contract_submitted(review: Review, e: Contract.SubmittedForApproval) -> None:
     memo = review.memo(e.originator_id)
     memo.update(chain=e.chain.levels, approvals=[])
     policy = review.policy(e.policy_version, CHAIN_BY_MATRIX, e)
@@ -90,7 +90,7 @@ def contract_submitted(review: Review, e: Any) -> None:
 
 
 @on(Contract.Approved, Contract.Rejected)
-def contract_decided(review: Review, e: Any) -> None:
+def contract_decided(review: Review, e: Contract.Approved | Contract.Rejected) -> None:
     memo = review.memo(e.originator_id)
     actor, who = e.actor, e.actor.employee_id
     chain = memo.get("chain")
@@ -119,7 +119,7 @@ def contract_decided(review: Review, e: Any) -> None:
 
 
 @on(Contract.Signed)
-def contract_signed(review: Review, e: Any) -> None:
+def contract_signed(review: Review, e: Contract.Signed) -> None:
     memo = review.memo(e.originator_id)
     chain = memo.get("chain") or ()
     approvals = memo.get("approvals", [])

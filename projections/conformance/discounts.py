@@ -39,12 +39,12 @@ def _pct(fraction: Decimal) -> str:
 
 
 @on(Opportunity.Opened)
-def opportunity_opened(review: Review, e: Any) -> None:
+def opportunity_opened(review: Review, e: Opportunity.Opened) -> None:
     review.memo(e.originator_id).update(label=f"'{e.title}' with {e.customer_name}", requests={})
 
 
 @on(Opportunity.DiscountApprovalRequested)
-def discount_requested(review: Review, e: Any) -> None:
+def discount_requested(review: Review, e: Opportunity.DiscountApprovalRequested) -> None:
     memo = review.memo(e.originator_id)
     requests = dict(memo.get("requests", {}))
     requests[e.request_number] = (
@@ -58,7 +58,9 @@ def discount_requested(review: Review, e: Any) -> None:
 
 
 @on(Opportunity.DiscountApproved, Opportunity.DiscountRejected)
-def discount_decided(review: Review, e: Any) -> None:
+def discount_decided(
+    review: Review, e: Opportunity.DiscountApproved | Opportunity.DiscountRejected
+) -> None:
     memo = review.memo(e.originator_id)
     request = memo.get("requests", {}).get(e.request_number)
     if request is None:
@@ -101,7 +103,7 @@ def discount_decided(review: Review, e: Any) -> None:
 
 
 @on(Opportunity.QuoteIssued)
-def quote_issued(review: Review, e: Any) -> None:
+def quote_issued(review: Review, e: Opportunity.QuoteIssued) -> None:
     memo = review.memo(e.originator_id)
     used = memo.get("used", {})
     if e.approval is not None:
@@ -136,7 +138,7 @@ def _not_covered(e: Any, approved: dict[int, Any], used: dict[int, int]) -> str:
 
 
 @on(Order.Cancelled)
-def order_cancelled(review: Review, e: Any) -> None:
+def order_cancelled(review: Review, e: Order.Cancelled) -> None:
     policy = review.policy(e.policy_version, CANCELLATION, e)
     if policy is not None and e.actor.role not in policy.orders.cancellation_roles:
         allowed = ", ".join(sorted(r.label for r in policy.orders.cancellation_roles))

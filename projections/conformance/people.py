@@ -7,7 +7,6 @@ by HR; hires decided by a sales manager or above."""
 from __future__ import annotations
 
 from collections.abc import Collection
-from typing import Any
 from uuid import UUID
 
 from salesdomain.projections.conformance.findings import Family, rule
@@ -53,13 +52,13 @@ _MANAGER_OR_HR = (Appraisal.Opened, Appraisal.Finalised, Appraisal.Closed)
 
 
 @on(Appraisal.Opened)
-def appraisal_opened(review: Review, e: Any) -> None:
+def appraisal_opened(review: Review, e: Appraisal.Opened) -> None:
     review.memo(e.originator_id)["employee"] = e.employee_id
     _appraisal_step(review, e)
 
 
 @on(*_MANAGER_ONLY, *_MANAGER_OR_HR[1:], Appraisal.ActualsRecorded, Appraisal.SelfAssessed)
-def _appraisal_step(review: Review, e: Any) -> None:
+def _appraisal_step(review: Review, e: Appraisal.Event) -> None:
     employee = review.memo(e.originator_id).get("employee")
     if employee is None:
         return
@@ -80,7 +79,7 @@ def _appraisal_step(review: Review, e: Any) -> None:
 
 
 @on(Appraisal.IncentiveDecided)
-def incentive_decided(review: Review, e: Any) -> None:
+def incentive_decided(review: Review, e: Appraisal.IncentiveDecided) -> None:
     actor = e.actor
     policy = review.policy(e.policy_version, INCENTIVE_BY_SENIOR, e)
     if actor.employee_id == e.employee_id:
@@ -98,7 +97,7 @@ def incentive_decided(review: Review, e: Any) -> None:
 
 
 @on(Employee.Promoted, Employee.PayChanged)
-def pay_approved(review: Review, e: Any) -> None:
+def pay_approved(review: Review, e: Employee.Promoted | Employee.PayChanged) -> None:
     actor, employee = e.actor, e.originator_id
     roles = e.roles.roles if isinstance(e, Employee.Promoted) else review.staff.roles_of(employee)
     if actor.employee_id == employee:
@@ -114,7 +113,7 @@ def pay_approved(review: Review, e: Any) -> None:
 
 
 @on(Escalation.Resolved)
-def escalation_resolved(review: Review, e: Any) -> None:
+def escalation_resolved(review: Review, e: Escalation.Resolved) -> None:
     actor = e.actor
     policy = review.policy(e.policy_version, ESCALATION_BY_HANDLER, e)
     if actor.employee_id == e.employee_id:
@@ -127,7 +126,7 @@ def escalation_resolved(review: Review, e: Any) -> None:
 
 
 @on(SalesExpense.Approved, SalesExpense.Rejected)
-def expense_decided(review: Review, e: Any) -> None:
+def expense_decided(review: Review, e: SalesExpense.Approved | SalesExpense.Rejected) -> None:
     who: UUID = e.actor.employee_id
     if who == e.employee_id:
         review.breach(EXPENSE_BY_MANAGER, e, f"{e.actor} decided on their own expense")
@@ -139,7 +138,7 @@ def expense_decided(review: Review, e: Any) -> None:
 
 
 @on(Employee.RoleGranted, Employee.RoleRevoked)
-def role_changed(review: Review, e: Any) -> None:
+def role_changed(review: Review, e: Employee.RoleGranted | Employee.RoleRevoked) -> None:
     if e.actor.role is not Role.HR:
         review.breach(ROLES_BY_HR, e, f"{e.actor} changed {e.role.label}, not acting as HR")
     elif e.actor.employee_id == e.originator_id:
@@ -147,11 +146,11 @@ def role_changed(review: Review, e: Any) -> None:
 
 
 @on(Candidate.Applied)
-def candidate_applied(review: Review, e: Any) -> None:
+def candidate_applied(review: Review, e: Candidate.Applied) -> None:
     review.memo(e.originator_id)["label"] = f"candidate {e.person.name}"
 
 
 @on(Candidate.Selected)
-def hire_decided(review: Review, e: Any) -> None:
+def hire_decided(review: Review, e: Candidate.Selected) -> None:
     if e.actor.role not in HIRING_DECIDERS:
         review.breach(HIRE_BY_DECIDER, e, f"{e.actor} decided to hire")

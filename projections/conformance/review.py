@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import Any, TypeVar, overload
 from uuid import UUID
 
 from salesdomain.projections.conformance.findings import (
@@ -40,8 +40,46 @@ HANDLERS = ByEventClass[Handler]()
 EVERY_EVENT: list[Handler] = []
 
 
+E1 = TypeVar("E1")
+E2 = TypeVar("E2")
+E3 = TypeVar("E3")
+E4 = TypeVar("E4")
+
+
+@overload
+def on(
+    first: type[E1], /
+) -> Callable[[Callable[[Review, E1], None]], Callable[[Review, E1], None]]: ...
+
+
+@overload
+def on(
+    first: type[E1], second: type[E2], /
+) -> Callable[[Callable[[Review, E1 | E2], None]], Callable[[Review, E1 | E2], None]]: ...
+
+
+@overload
+def on(
+    first: type[E1], second: type[E2], third: type[E3], /
+) -> Callable[[Callable[[Review, E1 | E2 | E3], None]], Callable[[Review, E1 | E2 | E3], None]]: ...
+
+
+@overload
+def on(
+    first: type[E1], second: type[E2], third: type[E3], fourth: type[E4], /
+) -> Callable[
+    [Callable[[Review, E1 | E2 | E3 | E4], None]],
+    Callable[[Review, E1 | E2 | E3 | E4], None],
+]: ...
+
+
+@overload
+def on(*event_types: type) -> Callable[[Handler], Handler]: ...
+
+
 def on(*event_types: type) -> Callable[[Handler], Handler]:
-    """Register a rule handler for events of exactly these types."""
+    """Register a rule handler for events of exactly these types (one to four; the
+    handler takes their union)."""
 
     def register(handler: Handler) -> Handler:
         return HANDLERS.add(event_types, handler)

@@ -14,7 +14,7 @@ from salesdomain.aftersales.service_case import ServiceCase
 
 
 @on(ServiceCase.FeedbackReceived)
-def feedback_received(review: Review, e: Any) -> None:
+def feedback_received(review: Review, e: ServiceCase.FeedbackReceived) -> None:
     memo = review.memo(e.originator_id)
     memo.update(label=f"feedback from {e.customer_name}", rounds=1, start=e.received_at)
     memo["responsible"] = review.person_of(e)
@@ -22,7 +22,7 @@ def feedback_received(review: Review, e: Any) -> None:
 
 
 @on(ServiceCase.Classified)
-def feedback_classified(review: Review, e: Any) -> None:
+def feedback_classified(review: Review, e: ServiceCase.Classified) -> None:
     memo = review.memo(e.originator_id)
     if "start" not in memo:  # no receipt in the history: nothing to measure from
         return
@@ -31,7 +31,7 @@ def feedback_classified(review: Review, e: Any) -> None:
 
 
 @on(ServiceCase.Assigned)
-def feedback_assigned(review: Review, e: Any) -> None:
+def feedback_assigned(review: Review, e: ServiceCase.Assigned) -> None:
     person = review.staff.person(e.assignee.employee_id, e.assignee.name, e.assignee.role)
     memo = review.memo(e.originator_id)
     memo["responsible"] = person
@@ -41,13 +41,13 @@ def feedback_assigned(review: Review, e: Any) -> None:
 
 
 @on(ServiceCase.Responded)
-def feedback_answered(review: Review, e: Any) -> None:
+def feedback_answered(review: Review, e: ServiceCase.Responded) -> None:
     memo = review.memo(e.originator_id)
     review.fulfil((e.originator_id, "response", memo.get("rounds")), e, e.responded_at)
 
 
 @on(ServiceCase.Reopened)
-def feedback_reopened(review: Review, e: Any) -> None:
+def feedback_reopened(review: Review, e: ServiceCase.Reopened) -> None:
     memo = review.memo(e.originator_id)
     if "rounds" not in memo:
         return

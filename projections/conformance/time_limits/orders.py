@@ -21,7 +21,7 @@ from salesdomain.sop import Role
 
 
 @on(Order.Entered, Order.ContractAmended)
-def order_terms(review: Review, e: Any) -> None:
+def order_terms(review: Review, e: Order.Entered | Order.ContractAmended) -> None:
     memo = review.memo(e.originator_id)
     if isinstance(e, Order.Entered):
         memo.update(label=f"order of {e.customer_name}", passed={}, qc=None)
@@ -30,7 +30,7 @@ def order_terms(review: Review, e: Any) -> None:
 
 
 @on(Order.CoordinationTaskAssigned)
-def task_assigned(review: Review, e: Any) -> None:
+def task_assigned(review: Review, e: Order.CoordinationTaskAssigned) -> None:
     owner = review.staff.person(e.owner_id, e.owner_name, e.department)
     key = (e.originator_id, "task", e.task_number)
     review.expect(key, _deadline(review, COORDINATION, e, e.due_on, owner, e.policy_version))
@@ -42,12 +42,12 @@ def task_assigned(review: Review, e: Any) -> None:
 
 
 @on(Order.CoordinationTaskCompleted)
-def task_completed(review: Review, e: Any) -> None:
+def task_completed(review: Review, e: Order.CoordinationTaskCompleted) -> None:
     review.fulfil((e.originator_id, "task", e.task_number), e, e.completed_on)
 
 
 @on(Order.LotInspected)
-def lot_inspected(review: Review, e: Any) -> None:
+def lot_inspected(review: Review, e: Order.LotInspected) -> None:
     memo = review.memo(e.originator_id)
     if "delivery_date" not in memo or not _inspection_due(review, e, e.policy_version):
         return
@@ -60,7 +60,7 @@ def lot_inspected(review: Review, e: Any) -> None:
 
 
 @on(Order.Cancelled)
-def order_cancelled(review: Review, e: Any) -> None:
+def order_cancelled(review: Review, e: Order.Cancelled) -> None:
     review.withdraw(
         *(key for key in review.deadlines if key[0] == e.originator_id and key[1] != "approval")
     )

@@ -22,7 +22,7 @@ from salesdomain.performance.team_meeting import TeamMeeting
 
 
 @on(Appraisal.Opened)
-def appraisal_opened(review: Review, e: Any) -> None:
+def appraisal_opened(review: Review, e: Appraisal.Opened) -> None:
     memo = review.memo(e.originator_id)
     memo["label"] = f"{e.period.code} appraisal of {e.employee_name}"
     policy = review.policy(e.policy_version, APPRAISAL_COMPLETION, e)
@@ -35,7 +35,7 @@ def appraisal_opened(review: Review, e: Any) -> None:
 
 
 @on(Appraisal.Closed)
-def appraisal_closed(review: Review, e: Any) -> None:
+def appraisal_closed(review: Review, e: Appraisal.Closed) -> None:
     review.fulfil((e.originator_id, "appraisal"), e, e.timestamp.date())
 
 
@@ -43,13 +43,13 @@ def appraisal_closed(review: Review, e: Any) -> None:
 
 
 @on(Candidate.OfferSent)
-def offer_sent(review: Review, e: Any) -> None:
+def offer_sent(review: Review, e: Candidate.OfferSent) -> None:
     memo = review.memo(e.originator_id)
     memo.update(start_date=e.offer.start_date, sent_by=review.person_of(e))
 
 
 @on(Candidate.OfferAccepted)
-def offer_accepted(review: Review, e: Any) -> None:
+def offer_accepted(review: Review, e: Candidate.OfferAccepted) -> None:
     memo = review.memo(e.originator_id)
     if "start_date" not in memo:  # no offer in the history
         return
@@ -59,12 +59,12 @@ def offer_accepted(review: Review, e: Any) -> None:
 
 
 @on(Candidate.Hired)
-def labour_contract_signed(review: Review, e: Any) -> None:
+def labour_contract_signed(review: Review, e: Candidate.Hired) -> None:
     review.fulfil((e.originator_id, "labour contract"), e, e.signed_on)
 
 
 @on(Candidate.OfferDeclined, Candidate.Rejected)
-def offer_withdrawn(review: Review, e: Any) -> None:
+def offer_withdrawn(review: Review, e: Candidate.OfferDeclined | Candidate.Rejected) -> None:
     review.withdraw((e.originator_id, "labour contract"))
 
 
@@ -72,19 +72,19 @@ def offer_withdrawn(review: Review, e: Any) -> None:
 
 
 @on(TeamMeeting.Held)
-def meeting_held(review: Review, e: Any) -> None:
+def meeting_held(review: Review, e: TeamMeeting.Held) -> None:
     review.memo(e.originator_id)["label"] = f"{e.team} {e.kind.value} meeting of {e.held_on}"
     for number, item in enumerate(e.action_items.items, start=1):
         _item(review, e, number, item)
 
 
 @on(TeamMeeting.HandOffAgreed)
-def handoff_agreed(review: Review, e: Any) -> None:
+def handoff_agreed(review: Review, e: TeamMeeting.HandOffAgreed) -> None:
     _item(review, e, e.item_number, e.item)
 
 
 @on(TeamMeeting.ActionItemCompleted)
-def item_completed(review: Review, e: Any) -> None:
+def item_completed(review: Review, e: TeamMeeting.ActionItemCompleted) -> None:
     review.fulfil((e.originator_id, "item", e.item_number), e, e.completed_on)
 
 

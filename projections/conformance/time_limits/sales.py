@@ -21,19 +21,19 @@ from salesdomain.sop import Role
 
 
 @on(Contract.SubmittedForApproval)
-def contract_submitted(review: Review, e: Any) -> None:
+def contract_submitted(review: Review, e: Contract.SubmittedForApproval) -> None:
     _level_turn(review, e, e.revision, 1, e.chain.levels[0])
 
 
 @on(Contract.Approved, Contract.Rejected)
-def contract_decided(review: Review, e: Any) -> None:
+def contract_decided(review: Review, e: Contract.Approved | Contract.Rejected) -> None:
     review.fulfil((e.originator_id, "approval", e.revision, e.position), e, e.timestamp)
     if isinstance(e, Contract.Approved) and e.next_level is not None:
         _level_turn(review, e, e.revision, e.position + 1, e.next_level)
 
 
 @on(Contract.Revised, Contract.Amended)
-def contract_revised(review: Review, e: Any) -> None:
+def contract_revised(review: Review, e: Contract.Revised | Contract.Amended) -> None:
     pending = review.memo(e.originator_id).get("pending_turn")
     if pending is not None:
         review.withdraw(pending)
@@ -54,13 +54,13 @@ def _level_turn(review: Review, e: Any, revision: int, position: int, level: Rol
 
 
 @on(Opportunity.QuoteIssued)
-def quote_issued(review: Review, e: Any) -> None:
+def quote_issued(review: Review, e: Opportunity.QuoteIssued) -> None:
     quotes = review.memo(e.originator_id).setdefault("valid_until", {})
     quotes[e.quote_version] = e.terms.valid_until
 
 
 @on(Opportunity.QuoteAccepted)
-def quote_accepted(review: Review, e: Any) -> None:
+def quote_accepted(review: Review, e: Opportunity.QuoteAccepted) -> None:
     valid_until = review.memo(e.originator_id).get("valid_until", {}).get(e.quote_version)
     if valid_until is None:
         return
