@@ -9,12 +9,33 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from salesdomain.projections.changes import Insert, RowChange, Update
+from salesdomain.projections.changes import Insert, RowChange, Update, Upsert
 from salesdomain.projections.projection import Projection, Tables, event_name
 from salesdomain.projections.types import UtcDateTime
-from sqlalchemy import Column, Integer, MetaData, String, Table, Text, select
+from sqlalchemy import (
+    Column,
+    ColumnElement,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    false,
+    or_,
+    select,
+)
 from sqlalchemy.engine import Engine
 
+from salesdomain.access import (
+    AREAS,
+    Area,
+    Confidential,
+    Reader,
+    area_of,
+    confidential,
+    hidden_line,
+    owner_at_creation,
+)
 from salesdomain.aggregate import SopAggregate
 from salesdomain.narrative import describe
 from salesdomain.personal import PersonalDataForgotten, erase, mentions_erased, subjects_in
@@ -28,10 +49,14 @@ class AuditTrail(Projection):
     together with the same line without it (``erased_description``) and the subject
     (``data_subject``); when the subject is forgotten, the line with the personal data
     is cleared and the audit trail reads the line without it.  A rebuild after that
-    reads the values as erased and gives the same lines."""
+    reads the values as erased and gives the same lines.
+
+    For the read policy (``salesdomain.access``, ADR 30) each line says which
+    confidential figures it shows (``confidential``), and ``records`` keeps each
+    record's area and owner (set when it is created)."""
 
     name = "audit"
-    version = 2
+    version = 3
 
     def define(self, metadata: MetaData, prefix: str) -> dict[str, Table]:
         tables = Tables(metadata, prefix)
@@ -55,6 +80,13 @@ class AuditTrail(Projection):
             Column("description", Text),
             Column("erased_description", Text),
             Column("data_subject", String(36)),
+            Column("confidential", String(12)),
+        )
+        tables.add(
+            "records",
+            Column("aggregate_id", String(36), primary_key=True),
+            Column("area", String(12), nullable=False),
+            Column("owner_id", String(36)),
         )
         for column in (
             "actor_id",
@@ -93,14 +125,22 @@ class AuditTrail(Projection):
                     "correlation_id": str(event.correlation_id),
                     "causation_id": str(event.causation_id) if event.causation_id else None,
                     **_descriptions(event),
+                    "confidential": _value_or_none(confidential(event)),
                 },
             )
         ]
+        if event.originator_version == 1 and aggregate_type in AREAS:
+            record = {"area": area_of(aggregate_type).value, "owner_id": owner_at_creation(event)}
+            changes.append(Upsert("records", {"aggregate_id": str(event.originator_id)}, record))
         if isinstance(event, PersonalDataForgotten):
             changes.append(
                 Update("entries", {"data_subject": str(event.subject_id)}, {"description": None})
             )
         return changes
+
+
+def _value_or_none(kind: Confidential | None) -> str | None:
+    return None if kind is None else kind.value
 
 
 def _descriptions(event: SopAggregate.Event) -> dict[str, str | None]:
@@ -167,12 +207,25 @@ def query_audit(
     since: datetime | None = None,
     until: datetime | None = None,
     limit: int | None = 1000,
+    reader: Reader | None = None,
 ) -> Sequence[AuditEntry]:
     """Audit entries in log order, filtered by any of actor, step (a step or a section
     such as "2.3"), record, business case (one, or any of several) and time range
-    (``since`` <= t < ``until``); at most ``limit`` of them (None: all)."""
+    (``since`` <= t < ``until``); at most ``limit`` of them (None: all).
+
+    ``reader``: only the entries of records the read policy lets them see, lines with
+    confidential figures they may not see (and did not record) replaced (``None``: the
+    administrator, every entry as it is)."""
     c = table.c
-    query = select(table).order_by(c.position).limit(limit)
+    records = table.metadata.tables[table.name.removesuffix("entries") + "records"]
+    query = (
+        select(table, records.c.owner_id.label("record_owner"))
+        .select_from(table.outerjoin(records, records.c.aggregate_id == c.aggregate_id))
+        .order_by(c.position)
+        .limit(limit)
+    )
+    if reader is not None:
+        query = query.where(_visible_to(reader, table, records))
     if correlation_ids:
         query = query.where(c.correlation_id.in_([str(case) for case in correlation_ids]))
     if actor_id is not None:
@@ -191,4 +244,31 @@ def query_audit(
     if until is not None:
         query = query.where(c.recorded_at < until)
     with engine.connect() as conn:
-        return [AuditEntry(**shown(dict(row._mapping))) for row in conn.execute(query)]
+        return [_entry(dict(row._mapping), reader) for row in conn.execute(query)]
+
+
+def _visible_to(reader: Reader, entries: Table, records: Table) -> ColumnElement[bool]:
+    """The entries of records whose area and owner the reader's grant reaches, and of
+    steps they took on records of an area they read."""
+    conditions = []
+    for area, people in ((Area.SALES, reader.sales), (Area.PEOPLE, reader.people)):
+        in_area = records.c.area == area.value
+        if people is None:
+            conditions.append(in_area)
+        elif people:
+            theirs = records.c.owner_id.in_(sorted(people)) | (
+                entries.c.actor_id == reader.employee_id
+            )
+            conditions.append(in_area & theirs)
+    return or_(*conditions) if conditions else false()
+
+
+def _entry(row: Mapping[str, Any], reader: Reader | None) -> AuditEntry:
+    values = shown(row)
+    kind = row["confidential"]
+    if reader is not None and kind is not None:
+        figures = Confidential(kind)
+        own_step = row["actor_id"] == reader.employee_id
+        if not own_step and not reader.sees_figures(figures, row["record_owner"]):
+            values["description"] = hidden_line(figures)
+    return AuditEntry(**values)

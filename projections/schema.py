@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 
-from sqlalchemy import Engine, Table, text
+from sqlalchemy import DefaultClause, Engine, Table, inspect, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.schema import CreateIndex, CreateTable
 
@@ -61,3 +61,22 @@ def create_indexes(conn: Connection, tables: Iterable[Table]) -> None:
     for table in tables:
         for index in sorted(table.indexes, key=lambda i: str(i.name)):
             conn.execute(CreateIndex(index, if_not_exists=True))
+
+
+def add_missing_columns(conn: Connection, table: Table, names: Iterable[str]) -> None:
+    """Add to an existing ``table`` those of its columns ``names`` that a table created
+    by an earlier release lacks (each with its type and server default)."""
+    present = {column["name"] for column in inspect(conn).get_columns(table.name)}
+    for name in names:
+        if name in present:
+            continue
+        column = table.c[name]
+        kind = column.type.compile(dialect=conn.dialect)
+        default = column.server_default
+        clause = ""
+        if default is not None:
+            assert isinstance(default, DefaultClause)
+            arg = default.arg
+            value = arg if isinstance(arg, str) else str(arg.compile(dialect=conn.dialect))
+            clause = f" NOT NULL DEFAULT {value}" if not column.nullable else f" DEFAULT {value}"
+        conn.execute(text(f"ALTER TABLE {table.name} ADD COLUMN {name} {kind}{clause}"))

@@ -5,6 +5,7 @@ exit code of each refusal (docs/cli.md)."""
 from __future__ import annotations
 
 import json
+from datetime import datetime, timedelta
 from uuid import uuid4
 
 import pytest
@@ -156,10 +157,36 @@ def test_tokens_are_issued_listed_and_revoked_through_salesdomain_token(cli):
     assert "Keep the token now" in text
 
 
+def test_a_token_is_rotated_read_only_tokens_stay_read_only(cli):
+    issued = cli.json(
+        "token", "issue", "--employee", "Alice Wang", "--role", "sales_representative",
+        "--days", "7", "--read-only",
+    )  # fmt: skip
+    assert issued["read_only"] is True
+    lived = datetime.fromisoformat(issued["expires_at"]) - datetime.fromisoformat(
+        issued["issued_at"]
+    )
+    assert lived == timedelta(days=7)
+    rotated = cli.json("token", "rotate", issued["token_id"])
+    assert rotated["token_id"] != issued["token_id"]
+    assert (rotated["employee_name"], rotated["read_only"]) == ("Alice Wang", True)
+    with behind(cli) as system:
+        tokens = TokenStore(system.views.engine)
+        assert tokens.authenticate(issued["token"]) is None  # the old one is revoked
+        assert tokens.authenticate(rotated["token"]) is not None
+    again = cli("token", "rotate", issued["token_id"])
+    assert again.exit_code == 4
+    assert "was revoked: issue a new one" in again.stderr
+    table = cli.ok("token", "list").stdout
+    assert "read-only" in table
+    assert "active until" in table
+
+
 @pytest.mark.parametrize(
     ("args", "code", "words"),
     [
         (["issue", "--employee", "Alice Wang", "--role", "pilot"], 2, "'pilot' is not a role"),
+        (["rotate", "no-such-token"], 6, "no API token with id no-such-token"),
         (["issue", "--employee", "Nobody", "--role", "hr"], 4, "nobody called 'Nobody'"),
         (["issue", "--employee", "Alice Wang", "--role", "hr"], 4, "does not hold the role hr"),
         (["issue", "--employee", "{stranger}", "--role", "hr"], 4, "no token issued: no employee"),
@@ -171,6 +198,12 @@ def test_token_refusals_have_their_exit_codes(cli, args, code, words):
     assert result.exit_code == code, result.output
     assert words in result.stderr
     assert result.stderr.count("\n") == 1
+
+
+def test_a_token_lives_at_most_366_days(cli):
+    result = cli("token", "issue", "--employee", "Alice Wang", "--role", "hr", "--days", "400")
+    assert result.exit_code == 2
+    assert "366" in result.stderr
 
 
 def test_the_founder_of_an_empty_store_gets_the_first_token(store_url):

@@ -7,6 +7,7 @@ import hashlib
 import subprocess
 import sys
 import time
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from uuid import uuid4
 
@@ -15,8 +16,15 @@ import pytest
 from freezegun import freeze_time
 from salesdomain.adapters.bootstrap import build_system
 from salesdomain.adapters.cli import app as cli
-from salesdomain.adapters.web.tokens import CannotIssue, TokenStore, api_tokens, employee_actor
-from sqlalchemy import select
+from salesdomain.adapters.web.tokens import (
+    ADDED_COLUMNS,
+    DEFAULT_LIFETIME,
+    CannotIssue,
+    TokenStore,
+    api_tokens,
+    employee_actor,
+)
+from sqlalchemy import Column, MetaData, Table, select
 from typer.testing import CliRunner
 
 from salesdomain.commands import COMMANDS
@@ -168,3 +176,37 @@ def test_serve_answers_on_the_given_port(tmp_path: Path) -> None:
         server.terminate()
         server.wait(timeout=30)
     assert Path(f"{tmp_path}/serve.db").exists()
+
+
+def test_a_token_table_of_an_earlier_release_gains_expiry_and_kind(store_url: str) -> None:
+    """Tokens stored before they expired or could be read-only: the columns are added
+    on start, and the old tokens live the default lifetime from their issue."""
+    system = build_system(store_url)  # the store and its schema, no tokens table yet
+    engine = system.views.engine
+    old = MetaData()
+    earlier = [c for c in api_tokens.columns if c.name not in ADDED_COLUMNS]
+    table = Table(
+        "api_tokens",
+        old,
+        *(Column(c.name, c.type, primary_key=c.primary_key, nullable=c.nullable) for c in earlier),
+    )
+    old.create_all(engine)
+    issued = datetime(2026, 3, 1, tzinfo=UTC)
+    with engine.begin() as conn:
+        conn.execute(
+            table.insert().values(
+                token_id="t1",
+                token_hash=hashlib.sha256(b"sd_old").hexdigest(),
+                employee_id=str(b.ALICE.employee_id),
+                employee_name="Alice Rep",
+                role="sales_representative",
+                issued_at=issued,
+            )
+        )
+    with freeze_time(issued + timedelta(days=1)):
+        found = TokenStore(engine).authenticate("sd_old")
+    assert found is not None
+    assert (found.expires_at, found.read_only) == (issued + DEFAULT_LIFETIME, False)
+    with freeze_time(issued + DEFAULT_LIFETIME):
+        assert TokenStore(engine).authenticate("sd_old") is None
+    system.close()

@@ -18,10 +18,12 @@ from salesdomain.adapters.web.breaches import conformance_breaches
 from salesdomain.adapters.web.routes_operations import ServiceCaseRowOut
 from salesdomain.adapters.web.routes_pipeline import PipelineRowOut
 from salesdomain.projections import operations as operations
+from salesdomain.projections.access import reader_of
 from salesdomain.projections.audit import AuditEntry, query_audit
 from salesdomain.projections.kpi import KpiRow, kpi_table
 from salesdomain.projections.pipeline import FunnelStep, PipelineRow, funnel, pipeline_as_of
 
+from salesdomain.access import Reader
 from salesdomain.sop import Role
 from salesdomain.values import Actor
 from tests.conftest import POSTGRES_URL, REQUIRE_POSTGRES, postgres_unavailable
@@ -85,6 +87,20 @@ def _view(web: Web, name: str) -> tuple[Any, Any]:
     return runner.engine, runner.tables()
 
 
+def _reader(web: Web, actor: Actor) -> Reader:
+    """What the read policy lets ``actor`` see: the web must answer what the library's
+    queries answer for the same reader (ADR 30)."""
+    return reader_of(*_view(web, "kpi"), actor.employee_id, actor.role)
+
+
+def _someone_acting_as(web: Web, role: Role) -> Actor:
+    engine, tables = _view(web, "audit")
+    entry = next(
+        e for e in query_audit(engine, tables["entries"], limit=None) if e.actor_role == role.value
+    )
+    return Actor(employee_id=uuid.UUID(entry.actor_id), role=role, name=entry.actor_name)
+
+
 def test_pipeline_rows_and_filters(demo: tuple[Web, Actor]) -> None:
     web, manager = demo
     engine, tables = _view(web, "pipeline")
@@ -122,7 +138,13 @@ def test_kpi_tables_by_period_and_dimension(demo: tuple[Web, Actor]) -> None:
     answers = {}
     for grain, by in (("quarter", "rep"), ("month", "total"), ("month", "product")):
         rows = kpi_table(
-            engine, tables, grain=grain, by=by, since=date(2026, 1, 1), until=date(2026, 3, 31)
+            engine,
+            tables,
+            grain=grain,
+            by=by,
+            since=date(2026, 1, 1),
+            until=date(2026, 3, 31),
+            reader=_reader(web, manager),
         )
         answer = web.get(
             "/views/kpi", manager, grain=grain, by=by, since="2026-01-01", until="2026-03-31"
@@ -146,7 +168,7 @@ def test_audit_trail_filters(demo: tuple[Web, Actor]) -> None:
         {"since": EARLY, "until": AT},
     ]
     for chosen in filters:
-        expected = query_audit(engine, table, **chosen)
+        expected = query_audit(engine, table, **chosen, reader=_reader(web, manager))
         params = {
             k: v.isoformat() if isinstance(v, datetime) else str(v) for k, v in chosen.items()
         }
@@ -163,21 +185,33 @@ def test_operations_views_and_breaches(demo: tuple[Web, Actor]) -> None:
     engine, tables = _view(web, "operations")
     at = {"as_at": AT.isoformat()}
     before = web.system.app.policy.orders.inspection_before_delivery
+    reader = _reader(web, manager)
     expected = {
-        "tasks": (operations.TaskRow, operations.open_tasks(engine, tables, AT)),
+        "tasks": (operations.TaskRow, operations.open_tasks(engine, tables, AT, reader=reader)),
         "inspections": (
             operations.InspectionRow,
-            operations.awaiting_inspection(engine, tables, AT, inspection_before_delivery=before),
+            operations.awaiting_inspection(
+                engine, tables, AT, inspection_before_delivery=before, reader=reader
+            ),
         ),
-        "shipments": (operations.ShipmentRow, operations.awaiting_shipment(engine, tables, AT)),
-        "service-cases": (operations.ServiceCaseRow, operations.service_cases(engine, tables, AT)),
+        "shipments": (
+            operations.ShipmentRow,
+            operations.awaiting_shipment(engine, tables, AT, reader=reader),
+        ),
+        "service-cases": (
+            operations.ServiceCaseRow,
+            operations.service_cases(engine, tables, AT, reader=reader),
+        ),
     }
     for path, (kind, rows) in expected.items():
         answer = web.get(f"/views/operations/{path}", manager, **at).json()
         assert answer["rows"] == _json(list[kind], rows), path  # type: ignore[valid-type]
     breached = web.get("/views/operations/service-cases", manager, breached_only="true", **at)
     assert [row["breached"] for row in breached.json()["rows"]] == [True]
-    breaches = web.get("/views/breaches", manager, **at).json()
+    refused = web.get("/views/breaches", manager, **at)  # a manager reviews their team only
+    assert refused.status_code == 403, refused.json()
+    director = _someone_acting_as(web, Role.SALES_DIRECTOR)
+    breaches = web.get("/views/breaches", director, **at).json()
     (breach,) = breaches["breaches"]  # from the conformance review of the raw log
     assert breach["record_id"] == breached.json()["rows"][0]["case_id"]
     assert breach["step"].startswith("2.6.1")

@@ -6,6 +6,7 @@ from __future__ import annotations
 import bisect
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
+from dataclasses import replace
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
@@ -25,6 +26,8 @@ from salesdomain.projections.kpi.periods import Grain, periods_between, report_p
 from salesdomain.projections.kpi.targets import _attainment, _target_for, _targets
 from sqlalchemy import Table
 from sqlalchemy.engine import Engine
+
+from salesdomain.access import Reader
 
 INDICATOR_ALIASES = {
     "loyalty": "repeat_customers",
@@ -65,6 +68,7 @@ def kpi_table(
     since: date,
     until: date,
     currency: str | None = None,
+    reader: Reader | None = None,
 ) -> list[KpiRow]:
     """The KPIs of every period of ``grain`` that overlaps ``since``..``until`` (both
     included; each period is reported whole), one row per group ``by`` that has a fact
@@ -72,10 +76,17 @@ def kpi_table(
 
     Money figures are those in ``currency``; if it is not given, the one currency of the
     facts (a ``ValueError`` if there are several).  Rows come ordered by period, then
-    label."""
+    label.
+
+    ``reader``: only what the read policy lets them see (``None``: everything): the
+    figures of the representatives their reach covers, and by team the totals of their
+    own team(s)."""
     periods = periods_between(since, until, grain)
     previous = report_period(periods[0].start - timedelta(1), grain)
     data = _load(engine, tables, previous.start, periods[-1].end, by)
+    people = None if reader is None else reader.sales
+    if people is not None and by != "team":
+        data = replace(data, facts=[f for f in data.facts if f.rep_id in people])
     currency = _currency_of(data.facts, currency)
     group_of = _grouper(engine, tables, by, data)
     label_of = _labeller(engine, tables, by)
@@ -121,7 +132,19 @@ def kpi_table(
                     },
                 )
             )
+    if people is not None and reader is not None:
+        rows = [row for row in rows if _reads(row, by, people, reader.teams)]
     return sorted(rows, key=lambda row: (row.period_start, row.label))
+
+
+def _reads(row: KpiRow, by: GroupBy, people: frozenset[str], teams: frozenset[str]) -> bool:
+    """Whether a row of the KPI table is the reader's: by rep, a representative they
+    reach; by team, one of their teams."""
+    if by == "rep":
+        return row.group in people
+    if by == "team":
+        return row.group is not None and row.group.casefold() in {t.casefold() for t in teams}
+    return True
 
 
 def kpi_for_employee(

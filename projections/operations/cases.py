@@ -7,11 +7,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from salesdomain.projections.access import orders_read_by
 from salesdomain.projections.operations.queries import _today
 from salesdomain.projections.operations.statuses import CASE_CLOSED
 from salesdomain.projections.rows import row_of
 from sqlalchemy import Table, select
 from sqlalchemy.engine import Engine
+
+from salesdomain.access import Reader
 
 
 @dataclass(frozen=True)
@@ -43,15 +46,21 @@ def service_cases(
     *,
     open_only: bool = False,
     breached_only: bool = False,
+    reader: Reader | None = None,
 ) -> list[ServiceCaseRow]:
     """Service cases with their response deadline and first answer, earliest deadline
     first.  ``open_only``: leave out closed cases; ``breached_only``: only those whose
-    time limit was missed."""
+    time limit was missed.  ``reader``: only the cases the read policy lets them see
+    (those of orders they follow; a case without an order, to those who read every
+    sales record)."""
     _today(now)
     cases, responses = tables["service_cases"], tables["responses"]
     query = select(cases).order_by(cases.c.respond_by, cases.c.case_id)
     if open_only:
         query = query.where(cases.c.status != CASE_CLOSED)
+    if reader is not None and reader.operations is not None:
+        followed = select(tables["orders"].c.order_id).where(orders_read_by(reader, tables))
+        query = query.where(cases.c.order_id.in_(followed))
     with engine.connect() as conn:
         rows = conn.execute(query).all()
         late = Counter(

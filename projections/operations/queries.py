@@ -9,10 +9,13 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
+from salesdomain.projections.access import orders_read_by
 from salesdomain.projections.operations.statuses import IN_EXECUTION, LOT_FAILED, LOT_REWORKED
 from salesdomain.projections.rows import row_of
 from sqlalchemy import Row, Select, Table, select
 from sqlalchemy.engine import Engine
+
+from salesdomain.access import Reader
 
 
 def _today(now: datetime) -> date:
@@ -29,14 +32,18 @@ def _plain(value: Any) -> Decimal:
     return number.normalize()
 
 
-def _lines_in_execution(tables: Mapping[str, Table], *columns: Any) -> Select[Any]:
-    """Each product line of the orders in execution (at their current revision) with its
-    customer, delivery date and ``columns``, earliest delivery first."""
+def _lines_in_execution(
+    tables: Mapping[str, Table], reader: Reader | None, *columns: Any
+) -> Select[Any]:
+    """Each product line of the orders in execution (at their current revision) that
+    ``reader`` follows, with its customer, delivery date and ``columns``, earliest
+    delivery first."""
     orders, products = tables["orders"], tables["order_products"]
     return (
         select(products, orders.c.customer_name, orders.c.delivery_date, *columns)
         .select_from(products.join(orders, orders.c.order_id == products.c.order_id))
         .where(orders.c.status == IN_EXECUTION, products.c.revision == orders.c.revision)
+        .where(orders_read_by(reader, tables))
         .order_by(orders.c.delivery_date, products.c.order_id, products.c.product_code)
     )
 
@@ -77,6 +84,7 @@ def awaiting_inspection(
     now: datetime,
     *,
     inspection_before_delivery: timedelta | None = None,
+    reader: Reader | None = None,
 ) -> list[InspectionRow]:
     """Per order in execution and product: what has not passed the final inspection.
 
@@ -86,7 +94,7 @@ def awaiting_inspection(
     today = _today(now)
     orders, lots = tables["orders"], tables["lots"]
     with engine.connect() as conn:
-        rows = conn.execute(_lines_in_execution(tables, orders.c.inspect_by)).all()
+        rows = conn.execute(_lines_in_execution(tables, reader, orders.c.inspect_by)).all()
         lot_rows = conn.execute(
             select(lots.c.order_id, lots.c.product_code, lots.c.lot_id, lots.c.status)
             .where(lots.c.status.in_([LOT_FAILED, LOT_REWORKED]))
@@ -133,13 +141,13 @@ class ShipmentRow(_ProductLine):
 
 
 def awaiting_shipment(
-    engine: Engine, tables: Mapping[str, Table], now: datetime
+    engine: Engine, tables: Mapping[str, Table], now: datetime, *, reader: Reader | None = None
 ) -> list[ShipmentRow]:
     """Per order in execution and product: goods that passed inspection and wait to be
     shipped; late once the delivery date has passed."""
     today = _today(now)
     with engine.connect() as conn:
-        rows = conn.execute(_lines_in_execution(tables)).all()
+        rows = conn.execute(_lines_in_execution(tables, reader)).all()
     result = []
     for row in rows:
         passed, shipped = _plain(row.passed), _plain(row.shipped)

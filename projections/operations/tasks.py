@@ -7,11 +7,14 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from uuid import UUID
 
+from salesdomain.projections.access import orders_read_by
 from salesdomain.projections.operations.queries import _today
 from salesdomain.projections.operations.statuses import IN_EXECUTION
 from salesdomain.projections.rows import row_of
 from sqlalchemy import Table, select
 from sqlalchemy.engine import Engine
+
+from salesdomain.access import Reader
 
 
 @dataclass(frozen=True)
@@ -36,6 +39,7 @@ def open_tasks(
     *,
     owner_id: UUID | str | None = None,
     overdue_only: bool = False,
+    reader: Reader | None = None,
 ) -> list[TaskRow]:
     """Coordination tasks not yet completed, on orders still in execution, earliest due
     first; overdue once their due date has passed."""
@@ -45,6 +49,7 @@ def open_tasks(
         select(tasks, orders.c.customer_name)
         .select_from(tasks.join(orders, orders.c.order_id == tasks.c.order_id))
         .where(tasks.c.completed_on.is_(None), orders.c.status == IN_EXECUTION)
+        .where(orders_read_by(reader, tables))
         .order_by(tasks.c.due_on, tasks.c.assigned_at, tasks.c.order_id, tasks.c.task_number)
     )
     if owner_id is not None:

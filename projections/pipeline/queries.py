@@ -12,6 +12,7 @@ from decimal import Decimal
 from sqlalchemy import Table, select
 from sqlalchemy.engine import Engine
 
+from salesdomain.access import Reader
 from salesdomain.opportunities.stages import Stage
 
 
@@ -42,16 +43,19 @@ def pipeline_as_of(
     tables: Mapping[str, Table],
     probabilities: Mapping[Stage, Decimal],
     at: datetime,
+    *,
+    reader: Reader | None = None,
 ) -> list[PipelineRow]:
     """Every opportunity opened by ``at``, as it stood then: stage, amount, weighted
     amount (stage probability from policy), age and time spent in each stage; the
-    owner's team is their current one (``None`` if the owner is not on record)."""
+    owner's team is their current one (``None`` if the owner is not on record).
+    ``reader``: only the opportunities the read policy lets them see (``None``: all)."""
     opportunities, stages, amounts = (tables["opportunities"], tables["stages"], tables["amounts"])
+    chosen = select(opportunities).where(opportunities.c.opened_at <= at)
+    if reader is not None and reader.sales is not None:
+        chosen = chosen.where(opportunities.c.owner_id.in_(sorted(reader.sales)))
     with engine.connect() as conn:
-        base = {
-            row.opportunity_id: row
-            for row in conn.execute(select(opportunities).where(opportunities.c.opened_at <= at))
-        }
+        base = {row.opportunity_id: row for row in conn.execute(chosen)}
         stage_rows = conn.execute(
             select(stages).where(stages.c.entered_at <= at).order_by(stages.c.position)
         ).all()

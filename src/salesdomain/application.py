@@ -19,6 +19,7 @@ import importlib
 import importlib.util
 import pkgutil
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import replace
 from typing import Any, ClassVar, TypeVar
 from uuid import UUID
 
@@ -74,10 +75,13 @@ def _register_handlers_and_policies() -> None:
 _register_handlers_and_policies()
 
 
-def _check_actor(command: Command, actor: Actor, uow: UnitOfWork) -> None:
+def _check_actor(command: Command, actor: Actor, uow: UnitOfWork) -> Actor:
     """Roles held by an employee decide what they may do: the actor must be an active
     employee holding the role they act under.  Only the very first enrolment, by
-    someone acting as HR, founds the staff register without being enrolled yet."""
+    someone acting as HR, founds the staff register without being enrolled yet.
+
+    Returns the actor as the staff register names them: the name recorded with every
+    event is the register's, never the one the caller sent."""
     code = command.SOP_STEP
     employee = uow.find(Employee, actor.employee_id)
     if employee is None:
@@ -95,11 +99,13 @@ def _check_actor(command: Command, actor: Actor, uow: UnitOfWork) -> None:
                 "is not an employee of the company; the staff register is founded by "
                 "someone acting as HR enrolling themselves",
             )
-        return
+        assert isinstance(command, EnrolEmployee)
+        return actor.model_copy(update={"name": command.name})
     if not employee.is_active:
         raise NotAuthorised(code, str(actor), "has left the company")
     if not employee.holds(actor.role):
         raise NotAuthorised(code, str(actor), f"does not hold the role {actor.role.label}")
+    return actor.model_copy(update={"name": employee.name})
 
 
 class ReadRecordsMoved(Exception):
@@ -218,9 +224,14 @@ class SalesApplication(Application[UUID]):
         """Load and decide, then save, once; ``DecideAgain`` if a concurrent write got in."""
         record_id = CommandRecord.id_for(command.command_id)
         uow = UnitOfWork(self.repository, evidence, self.policy)
+        if self.verify_actors:  # authorise first: a refused actor gets no earlier result
+            try:
+                actor = _check_actor(command, evidence.actor, uow)
+            except NotAuthorised:
+                self._decide_again_if_moved(uow.read_versions)
+                raise
+            uow.evidence = replace(evidence, actor=actor)
         try:
-            if self.verify_actors:
-                _check_actor(command, evidence.actor, uow)
             _decide(HANDLERS[type(command)], command, uow)
             uow.run_reactions()
         except SalesDomainError:

@@ -33,6 +33,8 @@ class Role(Labelled):
     AFTER_SALES = "after_sales"
     HR = "hr"
     SALES_OPERATIONS = "sales_operations"
+    COMPLIANCE_REVIEWER = "compliance_reviewer"
+    """Reads everything, performs no step (the read policy, ``salesdomain.access``)."""
     AUTOMATED_POLICY = "automated_policy"
 
 

@@ -1,4 +1,4 @@
-"""The web API from the command line: ``token issue|revoke|list`` and ``serve``
+"""The web API from the command line: ``token issue|rotate|revoke|list`` and ``serve``
 (docs/web.md).
 
 The web modules (FastAPI, uvicorn) are imported inside the commands, so that every
@@ -6,6 +6,9 @@ other command starts without them."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
 from importlib.util import find_spec
 from typing import TYPE_CHECKING, Annotated
 from uuid import UUID
@@ -18,8 +21,10 @@ from salesdomain.adapters.cli.common import DatabaseUrl, ExitCode, Failure, Json
 from salesdomain.adapters.cli.output import out, print_json
 
 if TYPE_CHECKING:
-    from salesdomain.adapters.web.tokens import TokenInfo
+    from salesdomain.adapters.bootstrap import System
+    from salesdomain.adapters.web.tokens import TokenInfo, TokenStore
 
+TokenId = Annotated[str, typer.Argument(help="The token's id (see 'token list').")]
 token_cli = typer.Typer(
     help="API tokens: each lets web requests act as one employee under one role.",
     no_args_is_help=True,
@@ -33,8 +38,39 @@ def _info(info: TokenInfo) -> dict[str, object]:
         "employee_name": info.employee_name,
         "role": info.role,
         "issued_at": info.issued_at,
+        "expires_at": info.expires_at,
+        "read_only": info.read_only,
         "revoked_at": info.revoked_at,
     }
+
+
+@contextmanager
+def _tokens(
+    ctx: typer.Context, database_url: str | None, as_json: bool, refused: str
+) -> Iterator[tuple[TokenStore, System]]:
+    """The token store of the system named by ``database_url``; an unknown token id is
+    exit 6, a token that cannot be issued exit 4 (``refused``: why, in words)."""
+    from salesdomain.adapters.web.tokens import CannotIssue, TokenStore, UnknownToken
+
+    with common.reported(as_json), common.open_system(ctx, database_url) as system:
+        try:
+            yield TokenStore(system.views.engine), system
+        except UnknownToken as error:
+            raise Failure(ExitCode.UNKNOWN_RECORD, str(error)) from None
+        except CannotIssue as error:
+            raise Failure(ExitCode.NOT_AUTHORISED, f"{refused}: {error}") from None
+
+
+def _print_issued(issued_info: TokenInfo, secret: str, as_json: bool) -> None:
+    if as_json:
+        print_json({**_info(issued_info), "token": secret})
+        return
+    kind = "read-only" if issued_info.read_only else "reads and acts"
+    out().print(f"token id: {issued_info.token_id}")
+    out().print(f"acts as:  {issued_info.actor} ({kind})")
+    out().print(f"expires:  {issued_info.expires_at:%Y-%m-%d %H:%M} UTC")
+    out().print(f"token:    {secret}", soft_wrap=True)
+    out().print("Keep the token now: it is not stored and cannot be shown again.")
 
 
 @token_cli.command()
@@ -45,47 +81,54 @@ def issue(
     name: Annotated[
         str, typer.Option(help="Only for the founder of an empty staff register (role hr).")
     ] = "",
+    days: Annotated[int, typer.Option(min=1, max=366, help="How many days the token lives.")] = 90,
+    read_only: Annotated[
+        bool, typer.Option("--read-only", help="The token reads; it sends no command.")
+    ] = False,
     database_url: DatabaseUrl = None,
     as_json: JsonOutput = False,
 ) -> None:
-    """Issue a token; it is printed this once and only its SHA-256 is stored."""
-    from salesdomain.adapters.web.tokens import CannotIssue, TokenStore, employee_actor
+    """Issue a token; it is printed this once and only its SHA-256 is stored.  It is
+    refused once it expires, or once the employee leaves or loses the role."""
+    from datetime import timedelta
 
-    with common.reported(as_json), common.open_system(ctx, database_url) as system:
+    from salesdomain.adapters.web.tokens import employee_actor
+
+    with _tokens(ctx, database_url, as_json, "no token issued") as (tokens, system):
         chosen = parse_role(role)
         try:
             employee_id = UUID(who)
         except ValueError:
             employee_id = employee(system, who).id  # by name: an employee on record
-        try:
-            actor = employee_actor(system.app, employee_id, chosen, name)
-        except CannotIssue as error:
-            raise Failure(ExitCode.NOT_AUTHORISED, f"no token issued: {error}") from None
-        issued = TokenStore(system.views.engine).issue(actor)
-    if as_json:
-        print_json({**_info(issued.info), "token": issued.secret})
-        return
-    out().print(f"token id: {issued.info.token_id}")
-    out().print(f"acts as:  {actor}")
-    out().print(f"token:    {issued.secret}", soft_wrap=True)
-    out().print("Keep the token now: it is not stored and cannot be shown again.")
+        actor = employee_actor(system.app, employee_id, chosen, name)
+        issued = tokens.issue(actor, lifetime=timedelta(days=days), read_only=read_only)
+    _print_issued(issued.info, issued.secret, as_json)
+
+
+@token_cli.command()
+def rotate(
+    ctx: typer.Context,
+    token_id: TokenId,
+    database_url: DatabaseUrl = None,
+    as_json: JsonOutput = False,
+) -> None:
+    """Replace a token: a new one for the same employee, role and kind, living as long
+    as the old one did, is printed this once; the old one is revoked."""
+    with _tokens(ctx, database_url, as_json, "not rotated") as (tokens, system):
+        issued = tokens.rotate(token_id, system.app)
+    _print_issued(issued.info, issued.secret, as_json)
 
 
 @token_cli.command()
 def revoke(
     ctx: typer.Context,
-    token_id: Annotated[str, typer.Argument(help="The token's id (see 'token list').")],
+    token_id: TokenId,
     database_url: DatabaseUrl = None,
     as_json: JsonOutput = False,
 ) -> None:
     """Revoke a token: requests with it are refused from now on."""
-    from salesdomain.adapters.web.tokens import TokenStore, UnknownToken
-
-    with common.reported(as_json), common.open_system(ctx, database_url) as system:
-        try:
-            info = TokenStore(system.views.engine).revoke(token_id)
-        except UnknownToken as error:
-            raise Failure(ExitCode.UNKNOWN_RECORD, str(error)) from None
+    with _tokens(ctx, database_url, as_json, "not revoked") as (tokens, _):
+        info = tokens.revoke(token_id)
     if as_json:
         print_json(_info(info))
         return
@@ -97,25 +140,31 @@ def revoke(
 def list_tokens(
     ctx: typer.Context, database_url: DatabaseUrl = None, as_json: JsonOutput = False
 ) -> None:
-    """List tokens: id, employee, role, issued and revoked times (never the token)."""
-    from salesdomain.adapters.web.tokens import TokenStore
-
-    with common.reported(as_json), common.open_system(ctx, database_url) as system:
-        infos = TokenStore(system.views.engine).list()
+    """List tokens: id, employee, role, kind, issued, expiry and status (never the token)."""
+    with _tokens(ctx, database_url, as_json, "not listed") as (tokens, _):
+        infos = tokens.list()
     if as_json:
         print_json([_info(info) for info in infos])
         return
     table = Table(title=f"API tokens ({len(infos)})", title_justify="left")
-    for column in ("Token id", "Employee id", "Name", "Role", "Issued (UTC)", "Status"):
+    table.add_column("Token id", no_wrap=True)
+    for column in ("Employee", "Role", "Kind", "Issued (UTC)", "Status"):
         table.add_column(column)
+    now = datetime.now(UTC)
     for info in infos:
+        if info.revoked_at:
+            status = f"revoked {info.revoked_at:%Y-%m-%d %H:%M}"
+        elif info.expired(now):
+            status = f"expired {info.expires_at:%Y-%m-%d %H:%M}"
+        else:
+            status = f"active until {info.expires_at:%Y-%m-%d %H:%M}"
         table.add_row(
             info.token_id,
-            str(info.employee_id),
             info.employee_name,
             info.role.value,
+            "read-only" if info.read_only else "acts",
             f"{info.issued_at:%Y-%m-%d %H:%M}",
-            f"revoked {info.revoked_at:%Y-%m-%d %H:%M}" if info.revoked_at else "active",
+            status,
         )
     out().print(table)
 

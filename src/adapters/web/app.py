@@ -20,6 +20,7 @@ from salesdomain.adapters.web.body import max_body_bytes as max_body_bytes_of
 from salesdomain.adapters.web.breaches import conformance_breaches
 from salesdomain.adapters.web.commands import command_router
 from salesdomain.adapters.web.context import BreachProvider, CurrentToken, WebContext
+from salesdomain.adapters.web.headers import DOCS_PATH, SecurityHeaders
 from salesdomain.adapters.web.responses import ERROR_RESPONSES
 from salesdomain.adapters.web.routes_operations import router as operations_router
 from salesdomain.adapters.web.routes_pipeline import router as pipeline_router
@@ -58,11 +59,14 @@ def create_app(
         title="salesdomain",
         summary="The sales SOP as executable, auditable software: commands and views.",
         version=salesdomain.__version__,
+        docs_url=None,  # served below: Swagger UI without inline script (headers.py)
+        redoc_url=None,
     )
     app.state.context = WebContext(system, tokens or TokenStore(system.views.engine), open_breaches)
     errors.install(app)
     outage.install(app)
     app.add_middleware(BodyLimit, max_bytes=limit)
+    app.add_middleware(SecurityHeaders)
     app.include_router(command_router())
     app.include_router(pipeline_router)
     app.include_router(reports_router)
@@ -78,6 +82,11 @@ def create_app(
             role=token.role,
             token_id=token.token_id,
         )
+
+    @app.get(DOCS_PATH, response_class=HTMLResponse, include_in_schema=False)
+    def docs() -> HTMLResponse:
+        """Every route and schema, interactively (Swagger UI over ``/openapi.json``)."""
+        return HTMLResponse((STATIC / "docs.html").read_text(encoding="utf-8"))
 
     @app.get("/dashboard", response_class=HTMLResponse, tags=["dashboard"], responses=PAGE)
     def dashboard() -> HTMLResponse:

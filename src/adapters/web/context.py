@@ -9,10 +9,12 @@ from typing import Annotated, Any
 from fastapi import Depends, Request, Security
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from salesdomain.adapters.bootstrap import System
-from salesdomain.adapters.web.errors import Unauthenticated, ViewStopped
-from salesdomain.adapters.web.tokens import TokenInfo, TokenStore
+from salesdomain.adapters.web.errors import ReadOnly, Unauthenticated, ViewStopped
+from salesdomain.adapters.web.tokens import CannotIssue, TokenInfo, TokenStore
+from salesdomain.projections.access import reader_of
 from sqlalchemy import Engine, Table
 
+from salesdomain.access import Reader
 from salesdomain.values import Actor
 
 BreachProvider = Callable[[datetime], Sequence[Mapping[str, Any] | Any]]
@@ -62,11 +64,17 @@ Credentials = Annotated[HTTPAuthorizationCredentials | None, Security(bearer)]
 
 
 def current_token(credentials: Credentials, ctx: Ctx) -> TokenInfo:
+    """The token the request came with, if it is valid and its employee may still act
+    under its role (asked of the staff register on every request)."""
     if credentials is None:
         raise Unauthenticated("no API token: send 'Authorization: Bearer <token>'")
     info = ctx.tokens.authenticate(credentials.credentials)
     if info is None:
-        raise Unauthenticated("the API token is unknown or was revoked")
+        raise Unauthenticated("the API token is unknown, was revoked or has expired")
+    try:
+        ctx.tokens.holder(info, ctx.system.app)
+    except CannotIssue as gone:
+        raise Unauthenticated(f"the API token no longer acts: {gone}") from None
     return info
 
 
@@ -74,8 +82,21 @@ CurrentToken = Annotated[TokenInfo, Depends(current_token)]
 
 
 def current_actor(token: CurrentToken) -> Actor:
-    """The employee, and the role, the request acts as (the token's)."""
+    """The employee, and the role, the request acts as (the token's); a read-only
+    token acts as nobody."""
+    if token.read_only:
+        raise ReadOnly(f"token {token.token_id} is read-only: it reads, it sends no command")
     return token.actor
 
 
 CurrentActor = Annotated[Actor, Depends(current_actor)]
+
+
+def current_reader(token: CurrentToken, ctx: Ctx) -> Reader:
+    """Who reads, with whom the read policy lets them see (from the staff directory of
+    the KPI view, caught up first)."""
+    engine, tables, _ = ctx.view("kpi")
+    return reader_of(engine, tables, token.employee_id, token.role)
+
+
+CurrentReader = Annotated[Reader, Depends(current_reader)]

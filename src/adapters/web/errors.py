@@ -40,6 +40,14 @@ class Unauthenticated(Exception):
     """No, unknown or revoked API token."""
 
 
+class ReadOnly(Exception):
+    """A command sent with a read-only credential."""
+
+
+class NotPermitted(Exception):
+    """A read the read policy does not grant the reader's role (ADR 30)."""
+
+
 class NotConfigured(Exception):
     """A read the server was not set up to answer (e.g. conformance checks)."""
 
@@ -166,6 +174,8 @@ MAPPED: Sequence[tuple[type[Exception], int, str, Details]] = (
         "concurrency_conflict",
         lambda e: {"record_id": str(e.record_id)},
     ),
+    (ReadOnly, 403, "read_only", _none),
+    (NotPermitted, 403, "read_not_permitted", _none),
     (NotConfigured, 503, "not_configured", _none),
     (
         ViewStopped,

@@ -9,8 +9,8 @@ from uuid import UUID
 
 from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, field_validator
-from salesdomain.adapters.web.context import Ctx, CurrentToken, WebContext
-from salesdomain.adapters.web.errors import NotConfigured
+from salesdomain.adapters.web.context import Ctx, CurrentReader, CurrentToken, WebContext
+from salesdomain.adapters.web.errors import NotConfigured, NotPermitted
 from salesdomain.adapters.web.params import AsAt
 from salesdomain.adapters.web.responses import ERROR_RESPONSES
 from salesdomain.adapters.web.rows import row_model
@@ -49,14 +49,16 @@ class TasksOut(_OperationsOut[operations.TaskRow]):
 @router.get("/operations/tasks", response_model=TasksOut, tags=OPERATIONS)
 def tasks(
     ctx: Ctx,
-    _: CurrentToken,
+    reader: CurrentReader,
     as_at: AsAt = None,
     owner_id: UUID | None = None,
     overdue_only: bool = False,
 ) -> TasksOut:
     """Open coordination tasks of orders in execution (2.5.1), earliest due first."""
     return TasksOut.read(
-        ctx, as_at, partial(operations.open_tasks, owner_id=owner_id, overdue_only=overdue_only)
+        ctx,
+        as_at,
+        partial(operations.open_tasks, owner_id=owner_id, overdue_only=overdue_only, reader=reader),
     )
 
 
@@ -65,10 +67,12 @@ class InspectionsOut(_OperationsOut[operations.InspectionRow]):
 
 
 @router.get("/operations/inspections", response_model=InspectionsOut, tags=OPERATIONS)
-def inspections(ctx: Ctx, _: CurrentToken, as_at: AsAt = None) -> InspectionsOut:
+def inspections(ctx: Ctx, reader: CurrentReader, as_at: AsAt = None) -> InspectionsOut:
     """Goods of orders in execution that have not passed the final inspection (2.5.3)."""
     before = ctx.system.app.policy.orders.inspection_before_delivery
-    query = partial(operations.awaiting_inspection, inspection_before_delivery=before)
+    query = partial(
+        operations.awaiting_inspection, inspection_before_delivery=before, reader=reader
+    )
     return InspectionsOut.read(ctx, as_at, query)
 
 
@@ -77,9 +81,9 @@ class ShipmentsOut(_OperationsOut[operations.ShipmentRow]):
 
 
 @router.get("/operations/shipments", response_model=ShipmentsOut, tags=OPERATIONS)
-def shipments(ctx: Ctx, _: CurrentToken, as_at: AsAt = None) -> ShipmentsOut:
+def shipments(ctx: Ctx, reader: CurrentReader, as_at: AsAt = None) -> ShipmentsOut:
     """Goods that passed inspection and wait to be shipped or received (2.5.4)."""
-    return ShipmentsOut.read(ctx, as_at, operations.awaiting_shipment)
+    return ShipmentsOut.read(ctx, as_at, partial(operations.awaiting_shipment, reader=reader))
 
 
 if TYPE_CHECKING:  # the same fields, durations in seconds (salesdomain.adapters.web.rows)
@@ -95,13 +99,18 @@ class ServiceCasesOut(_OperationsOut[ServiceCaseRowOut]):
 @router.get("/operations/service-cases", response_model=ServiceCasesOut, tags=OPERATIONS)
 def cases(
     ctx: Ctx,
-    _: CurrentToken,
+    reader: CurrentReader,
     as_at: AsAt = None,
     open_only: bool = False,
     breached_only: bool = False,
 ) -> ServiceCasesOut:
     """After-sales cases with their response deadline and first answer (2.6.1)."""
-    query = partial(operations.service_cases, open_only=open_only, breached_only=breached_only)
+    query = partial(
+        operations.service_cases,
+        open_only=open_only,
+        breached_only=breached_only,
+        reader=reader,
+    )
     return ServiceCasesOut.read(ctx, as_at, query)
 
 
@@ -134,11 +143,14 @@ class BreachesOut(BaseModel):
     tags=["views: conformance"],
     responses={503: {"description": "Conformance checks are not configured"}},
 )
-def breaches(ctx: Ctx, _: CurrentToken, as_at: AsAt = None) -> BreachesOut:
+def breaches(ctx: Ctx, reader: CurrentReader, as_at: AsAt = None) -> BreachesOut:
     """Open breaches of SOP time limits, from the conformance checks the server was
-    given (``create_app(..., open_breaches=...)``); 503 when there are none."""
+    given (``create_app(..., open_breaches=...)``); 503 when there are none.  Only roles
+    the read policy lets review conformance across the company read them (403)."""
     if ctx.open_breaches is None:
         raise NotConfigured("conformance checks not configured on this server")
+    if not reader.grant.conformance:
+        raise NotPermitted(f"{reader.role.label} does not read the conformance review")
     now = as_at or clock.now()
     found = [BreachOut.model_validate(item) for item in ctx.open_breaches(now)]
     return BreachesOut(as_at=now, breaches=found)

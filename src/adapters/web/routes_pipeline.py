@@ -9,7 +9,7 @@ from uuid import UUID
 
 from fastapi import APIRouter, Depends
 from pydantic import BaseModel
-from salesdomain.adapters.web.context import Ctx, CurrentToken
+from salesdomain.adapters.web.context import Ctx, CurrentReader
 from salesdomain.adapters.web.params import AsOf, name
 from salesdomain.adapters.web.responses import ERROR_RESPONSES
 from salesdomain.adapters.web.rows import row_model
@@ -23,6 +23,7 @@ from salesdomain.projections.pipeline import (
 )
 
 from salesdomain import clock
+from salesdomain.access import Reader
 from salesdomain.opportunities.stages import Stage
 
 router = APIRouter(prefix="/views/pipeline", tags=["views: pipeline"], responses=ERROR_RESPONSES)
@@ -99,26 +100,31 @@ class _Selection:
     rows: list[PipelineRowOut]
 
 
-def _select(ctx: Ctx, filters: PipelineFilters) -> _Selection:
+def _select(ctx: Ctx, reader: Reader, filters: PipelineFilters) -> _Selection:
     engine, tables, position = ctx.view("pipeline")
     at = filters.as_of or clock.now()
     probabilities = ctx.system.app.policy.stage_probability
-    rows = [r for r in pipeline_as_of(engine, tables, probabilities, at) if filters.keep(r)]
+    rows = [
+        r
+        for r in pipeline_as_of(engine, tables, probabilities, at, reader=reader)
+        if filters.keep(r)
+    ]
     return _Selection(position, at, rows)
 
 
 @router.get("", response_model=PipelineOut)
-def pipeline(ctx: Ctx, _: CurrentToken, filters: Filters) -> PipelineOut:
-    """Every opportunity as it stood at ``as_of``: stage, amount, weighted amount."""
-    chosen = _select(ctx, filters)
+def pipeline(ctx: Ctx, reader: CurrentReader, filters: Filters) -> PipelineOut:
+    """Every opportunity the reader may see as it stood at ``as_of``: stage, amount,
+    weighted amount."""
+    chosen = _select(ctx, reader, filters)
     return PipelineOut(position=chosen.position, as_of=chosen.as_of, rows=chosen.rows)
 
 
 @router.get("/summary", response_model=PipelineSummaryOut)
-def summary(ctx: Ctx, _: CurrentToken, filters: Filters) -> PipelineSummaryOut:
+def summary(ctx: Ctx, reader: CurrentReader, filters: Filters) -> PipelineSummaryOut:
     """The funnel (how many reached each stage), win rate, value by stage and owner, and
     the weighted forecast by expected close month, of the filtered opportunities."""
-    chosen = _select(ctx, filters)
+    chosen = _select(ctx, reader, filters)
     rows = chosen.rows
     groups: dict[tuple[Stage, str, str, str], list[PipelineRow]] = defaultdict(list)
     for row in rows:

@@ -6,7 +6,7 @@ from uuid import UUID
 
 from fastapi import APIRouter, Query
 from pydantic import AwareDatetime, BaseModel
-from salesdomain.adapters.web.context import Ctx, CurrentToken
+from salesdomain.adapters.web.context import Ctx, CurrentReader
 from salesdomain.adapters.web.errors import InvalidQuery
 from salesdomain.adapters.web.params import day, moment
 from salesdomain.adapters.web.responses import ERROR_RESPONSES
@@ -32,7 +32,7 @@ class KpiOut(BaseModel):
 @router.get("/kpi", response_model=KpiOut, tags=["views: KPI"])
 def kpi(
     ctx: Ctx,
-    _: CurrentToken,
+    reader: CurrentReader,
     grain: Grain = "month",
     by: GroupBy = "total",
     since: Annotated[date | None, day("First day (default: 1 January of until)")] = None,
@@ -48,7 +48,7 @@ def kpi(
     """The KPIs of every period of ``grain`` overlapping ``since``..``until`` (at most
     3,660 periods), one row per group ``by`` (rep, team, region, industry, product or
     total), with growth from the previous period, the targets set and their
-    attainment."""
+    attainment; of what the read policy lets the reader see (ADR 30)."""
     until = until or clock.now().date()
     since = since or until.replace(month=1, day=1)
     if until < since:
@@ -64,7 +64,14 @@ def kpi(
     engine, tables, position = ctx.view("kpi")
     try:
         rows = kpi_table(
-            engine, tables, grain=grain, by=by, since=since, until=until, currency=currency
+            engine,
+            tables,
+            grain=grain,
+            by=by,
+            since=since,
+            until=until,
+            currency=currency,
+            reader=reader,
         )
     except ValueError as several_currencies:  # the one ValueError left: see kpi_table
         raise InvalidQuery("currency", str(several_currencies)) from None
@@ -79,7 +86,7 @@ class AuditOut(BaseModel):
 @router.get("/audit", response_model=AuditOut, tags=["views: audit trail"])
 def audit(
     ctx: Ctx,
-    _: CurrentToken,
+    reader: CurrentReader,
     aggregate_id: Annotated[UUID | None, Query(description="One record")] = None,
     actor_id: Annotated[UUID | None, Query(description="One employee")] = None,
     sop_step: Annotated[
@@ -91,7 +98,9 @@ def audit(
     until: Annotated[AwareDatetime | None, moment("To (excluded)")] = None,
     limit: Annotated[int, Query(ge=1, le=10_000)] = 1000,
 ) -> AuditOut:
-    """Who did which SOP step, when, under which command, in log order."""
+    """Who did which SOP step, when, under which command, in log order: the steps on
+    records the read policy lets the reader see, with confidential figures (pay,
+    appraisals) left out of lines they may not read (ADR 30)."""
     engine, tables, position = ctx.view("audit")
     entries = query_audit(
         engine,
@@ -103,5 +112,6 @@ def audit(
         since=since,
         until=until,
         limit=limit,
+        reader=reader,
     )
     return AuditOut(position=position, entries=list(entries))

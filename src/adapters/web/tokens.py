@@ -4,6 +4,11 @@ A token is random (``sd_`` + 32 bytes, URL-safe), shown once when issued and sto
 as its SHA-256 digest, in a table of its own (``api_tokens``) in the database of the
 views: the events' database on SQLite and PostgreSQL, the in-memory view database for
 ``memory://``.  Revoking keeps the row (who had access, and until when, stays on record).
+
+A token expires (``expires_at``: by default ``DEFAULT_LIFETIME`` after it was issued),
+may be read-only (refused for commands), and is refused as soon as its employee has
+left or no longer holds its role (``TokenStore.holder``, ADR 30).  Rotating issues a
+new token for the same employee, role and kind, and revokes the old one.
 """
 
 from __future__ import annotations
@@ -11,11 +16,12 @@ from __future__ import annotations
 import hashlib
 import secrets
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from uuid import UUID, uuid4
 
-from salesdomain.projections.schema import create_tables, schema_transaction
-from sqlalchemy import Column, DateTime, Engine, MetaData, String, Table, select, update
+from salesdomain.projections.schema import add_missing_columns, create_tables, schema_transaction
+from sqlalchemy import Boolean, Column, DateTime, MetaData, String, Table, false, select, update
+from sqlalchemy.engine import Engine
 
 from salesdomain.application import SalesApplication
 from salesdomain.errors import RecordNotFound
@@ -25,6 +31,8 @@ from salesdomain.sop import Role
 from salesdomain.values import Actor
 
 PREFIX = "sd_"
+DEFAULT_LIFETIME = timedelta(days=90)
+LONGEST_LIFETIME = timedelta(days=366)
 
 metadata = MetaData()
 api_tokens = Table(
@@ -37,7 +45,11 @@ api_tokens = Table(
     Column("role", String(40), nullable=False),
     Column("issued_at", DateTime(timezone=True), nullable=False),
     Column("revoked_at", DateTime(timezone=True), nullable=True),
+    Column("expires_at", DateTime(timezone=True), nullable=True),
+    Column("read_only", Boolean, nullable=False, default=False, server_default=false()),
 )
+ADDED_COLUMNS = ("expires_at", "read_only")
+"""Columns added after tokens were first stored: added to an older table on start."""
 
 
 def digest(token: str) -> str:
@@ -53,6 +65,11 @@ class TokenInfo:
     role: Role
     issued_at: datetime
     revoked_at: datetime | None
+    expires_at: datetime
+    read_only: bool = False
+
+    def expired(self, now: datetime) -> bool:
+        return now >= self.expires_at
 
     @property
     def actor(self) -> Actor:
@@ -77,16 +94,28 @@ class TokenStore:
         self.engine = engine
         with schema_transaction(engine) as conn:  # several workers may start at once
             create_tables(conn, metadata.sorted_tables)
+            add_missing_columns(conn, api_tokens, ADDED_COLUMNS)
 
-    def issue(self, actor: Actor) -> IssuedToken:
+    def issue(
+        self, actor: Actor, *, lifetime: timedelta = DEFAULT_LIFETIME, read_only: bool = False
+    ) -> IssuedToken:
+        """A new token for ``actor``, valid for ``lifetime`` (at most a year and a day)."""
+        if not timedelta(0) < lifetime <= LONGEST_LIFETIME:
+            raise CannotIssue(
+                f"lifetime: a token lives from 1 second to {LONGEST_LIFETIME.days} days, "
+                f"not {lifetime}"
+            )
         secret = PREFIX + secrets.token_urlsafe(32)
+        now = datetime.now(UTC)
         info = TokenInfo(
             token_id=str(uuid4()),
             employee_id=actor.employee_id,
             employee_name=actor.name,
             role=actor.role,
-            issued_at=datetime.now(UTC),
+            issued_at=now,
             revoked_at=None,
+            expires_at=now + lifetime,
+            read_only=read_only,
         )
         with self.engine.begin() as conn:
             conn.execute(
@@ -97,9 +126,34 @@ class TokenStore:
                     employee_name=info.employee_name,
                     role=info.role.value,
                     issued_at=info.issued_at,
+                    expires_at=info.expires_at,
+                    read_only=info.read_only,
                 )
             )
         return IssuedToken(info, secret)
+
+    def rotate(self, token_id: str, app: SalesApplication) -> IssuedToken:
+        """A new token for the same employee, role and kind (read-only or not), with a
+        new lifetime as long as the old one's; the old one is revoked.  Refused
+        (``CannotIssue``) for a revoked token or an employee who may no longer hold it."""
+        old = self.find(token_id)
+        if old.revoked_at is not None:
+            raise CannotIssue(f"token {token_id} was revoked: issue a new one")
+        actor = employee_actor(app, old.employee_id, old.role, old.employee_name)
+        issued = self.issue(
+            actor,
+            lifetime=min(old.expires_at - old.issued_at, LONGEST_LIFETIME),
+            read_only=old.read_only,
+        )
+        self.revoke(token_id)
+        return issued
+
+    def find(self, token_id: str) -> TokenInfo:
+        with self.engine.connect() as conn:
+            row = conn.execute(select(api_tokens).where(api_tokens.c.token_id == token_id)).first()
+        if row is None:
+            raise UnknownToken(token_id)
+        return _info(row)
 
     def revoke(self, token_id: str) -> TokenInfo:
         """Revoke a token (again: no change); ``UnknownToken`` if there is none."""
@@ -115,13 +169,19 @@ class TokenStore:
         return _info(row)
 
     def authenticate(self, secret: str) -> TokenInfo | None:
-        """The token's holder, or ``None`` if it is unknown or revoked."""
+        """The token's holder, or ``None`` if it is unknown, revoked or expired."""
         query = select(api_tokens).where(api_tokens.c.token_hash == digest(secret))
         with self.engine.connect() as conn:
             row = conn.execute(query).first()
         if row is None or row.revoked_at is not None:
             return None
-        return _info(row)
+        info = _info(row)
+        return None if info.expired(datetime.now(UTC)) else info
+
+    def holder(self, info: TokenInfo, app: SalesApplication) -> Actor:
+        """The actor a token authenticated as stands for, as the staff register has them
+        now: ``CannotIssue`` (why) if they have left or no longer hold the role."""
+        return employee_actor(app, info.employee_id, info.role, info.employee_name)
 
     def list(self) -> list[TokenInfo]:
         query = select(api_tokens).order_by(api_tokens.c.issued_at, api_tokens.c.token_id)
@@ -131,13 +191,17 @@ class TokenStore:
 
 def _info(row: object) -> TokenInfo:
     m = row._mapping  # type: ignore[attr-defined]
+    issued_at = _aware(m["issued_at"])
     return TokenInfo(
         token_id=m["token_id"],
         employee_id=UUID(m["employee_id"]),
         employee_name=m["employee_name"],
         role=Role(m["role"]),
-        issued_at=_aware(m["issued_at"]),
+        issued_at=issued_at,
         revoked_at=_aware(m["revoked_at"]) if m["revoked_at"] is not None else None,
+        # tokens stored before expiry existed live the default lifetime
+        expires_at=_aware(m["expires_at"]) if m["expires_at"] else issued_at + DEFAULT_LIFETIME,
+        read_only=bool(m["read_only"]),
     )
 
 
