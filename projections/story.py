@@ -112,7 +112,7 @@ def verified_case_story(
     audit = AuditTrail()
     entries = []
     for position, event in chosen:
-        (row,) = audit.changes(event, position)
+        row = audit.changes(event, position)[0]  # the entry (then the record, if created)
         assert isinstance(row, Insert)
         entries.append(_entry(AuditEntry(**shown(row.values)), case_id))
     return CaseStory(case_id, customer_id, until, tuple(entries))

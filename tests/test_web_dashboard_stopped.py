@@ -19,7 +19,7 @@ from salesdomain.projections.read_models import ReadModels
 
 from tests import builders as b
 from tests.conftest import FREEZEGUN_TRANSCODINGS
-from tests.test_dashboard_browser import ARGS, CHROMIUM, _need_browser
+from tests.test_dashboard_browser import ARGS, CHROMIUM, _need_browser, signed_in
 from tests.test_web_outage import PipelineStoppingOnOpened
 from tests.web_support import Web, founded, serving
 
@@ -40,7 +40,7 @@ def served(tmp_path: Any) -> Iterator[tuple[str, str]]:
         for command, actor in b.qualified_customer(reg):
             web.send(command, actor)
         web.send(b.open_opportunity(b.customer_id(reg), uuid4()), b.ALICE)
-        secret = web.token(b.ALICE)
+    secret = web.tokens.issue(b.ALICE).secret  # issued now, not on the frozen day: it expires
     try:
         with serving(create_app(broken)) as port:
             yield f"http://127.0.0.1:{port}", secret
@@ -56,8 +56,7 @@ def test_the_dashboard_names_the_stopped_view_and_draws_the_others(
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         try:
             page = browser.new_page(viewport={"width": 1280, "height": 900})
-            page.goto(f"{base}/dashboard?token={secret}")
-            page.wait_for_selector("body[data-ready=true]", timeout=30_000)
+            signed_in(page, base, secret)
             banner = page.locator("#stopped")
             assert banner.is_visible()
             assert banner.get_attribute("data-views") == "pipeline"

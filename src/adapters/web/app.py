@@ -25,6 +25,8 @@ from salesdomain.adapters.web.responses import ERROR_RESPONSES
 from salesdomain.adapters.web.routes_operations import router as operations_router
 from salesdomain.adapters.web.routes_pipeline import router as pipeline_router
 from salesdomain.adapters.web.routes_reports import router as reports_router
+from salesdomain.adapters.web.routes_session import router as session_router
+from salesdomain.adapters.web.sessions import SessionStore
 from salesdomain.adapters.web.tokens import TokenStore
 
 import salesdomain
@@ -62,11 +64,14 @@ def create_app(
         docs_url=None,  # served below: Swagger UI without inline script (headers.py)
         redoc_url=None,
     )
-    app.state.context = WebContext(system, tokens or TokenStore(system.views.engine), open_breaches)
+    token_store = tokens or TokenStore(system.views.engine)
+    sessions = SessionStore(system.views.engine, token_store)
+    app.state.context = WebContext(system, token_store, sessions, open_breaches)
     errors.install(app)
     outage.install(app)
     app.add_middleware(BodyLimit, max_bytes=limit)
     app.add_middleware(SecurityHeaders)
+    app.include_router(session_router)
     app.include_router(command_router())
     app.include_router(pipeline_router)
     app.include_router(reports_router)

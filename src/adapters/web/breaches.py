@@ -29,6 +29,7 @@ def as_row(breach: Breach) -> dict[str, Any]:
         "case": breach.record,
         "step": f"{breach.sop_step} {breach.rule_text}",
         "responsible": f"{who.name}{team}",
+        "responsible_id": str(who.employee_id) if who.employee_id else None,
         "due": _moment(breach.due),
         "actual": _moment(breach.actual),
         "status": breach.status.value,

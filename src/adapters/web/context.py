@@ -9,7 +9,8 @@ from typing import Annotated, Any
 from fastapi import Depends, Request, Security
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from salesdomain.adapters.bootstrap import System
-from salesdomain.adapters.web.errors import ReadOnly, Unauthenticated, ViewStopped
+from salesdomain.adapters.web.errors import CsrfMissing, ReadOnly, Unauthenticated, ViewStopped
+from salesdomain.adapters.web.sessions import COOKIE, CSRF_HEADER, SessionStore, csrf_matches
 from salesdomain.adapters.web.tokens import CannotIssue, TokenInfo, TokenStore
 from salesdomain.projections.access import reader_of
 from sqlalchemy import Engine, Table
@@ -26,6 +27,7 @@ responsible, due and actual (``None`` while still open)."""
 class WebContext:
     system: System
     tokens: TokenStore
+    sessions: SessionStore
     open_breaches: BreachProvider | None = None
     _catching_up: dict[str, threading.Lock] = field(default_factory=dict)
     _locks: threading.Lock = field(default_factory=threading.Lock)
@@ -63,12 +65,29 @@ Ctx = Annotated[WebContext, Depends(context)]
 Credentials = Annotated[HTTPAuthorizationCredentials | None, Security(bearer)]
 
 
-def current_token(credentials: Credentials, ctx: Ctx) -> TokenInfo:
-    """The token the request came with, if it is valid and its employee may still act
-    under its role (asked of the staff register on every request)."""
-    if credentials is None:
-        raise Unauthenticated("no API token: send 'Authorization: Bearer <token>'")
-    info = ctx.tokens.authenticate(credentials.credentials)
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def current_token(request: Request, credentials: Credentials, ctx: Ctx) -> TokenInfo:
+    """The token the request came with (``Authorization: Bearer``, or the session its
+    cookie names), if it is valid and its employee may still act under its role (asked
+    of the staff register on every request).  A request that changes something on a
+    session's cookie must echo the session's CSRF secret (ADR 31)."""
+    if credentials is not None:
+        info = ctx.tokens.authenticate(credentials.credentials)
+    elif (cookie := request.cookies.get(COOKIE)) is not None:
+        session = ctx.sessions.find(cookie)
+        if session is None:
+            raise Unauthenticated("the session ended or expired: sign in again")
+        if request.method not in SAFE_METHODS and not csrf_matches(
+            session, request.headers.get(CSRF_HEADER)
+        ):
+            raise CsrfMissing(f"a change from a session needs its {CSRF_HEADER} header")
+        info = session.token
+    else:
+        raise Unauthenticated(
+            "no API token: send 'Authorization: Bearer <token>', or sign in (POST /session)"
+        )
     if info is None:
         raise Unauthenticated("the API token is unknown, was revoked or has expired")
     try:

@@ -31,6 +31,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from salesdomain.adapters.web.responses import error_response, visible
+from salesdomain.adapters.web.sessions import TooManyAttempts
 from starlette.exceptions import HTTPException
 
 from salesdomain import errors as domain
@@ -40,12 +41,12 @@ class Unauthenticated(Exception):
     """No, unknown or revoked API token."""
 
 
+class CsrfMissing(Exception):
+    """A change sent on a session's cookie without the session's CSRF secret."""
+
+
 class ReadOnly(Exception):
     """A command sent with a read-only credential."""
-
-
-class NotPermitted(Exception):
-    """A read the read policy does not grant the reader's role (ADR 30)."""
 
 
 class NotConfigured(Exception):
@@ -175,7 +176,7 @@ MAPPED: Sequence[tuple[type[Exception], int, str, Details]] = (
         lambda e: {"record_id": str(e.record_id)},
     ),
     (ReadOnly, 403, "read_only", _none),
-    (NotPermitted, 403, "read_not_permitted", _none),
+    (CsrfMissing, 403, "csrf_missing", _none),
     (NotConfigured, 503, "not_configured", _none),
     (
         ViewStopped,
@@ -217,8 +218,15 @@ def _http(request: Request, error: Exception) -> JSONResponse:
     )
 
 
+def _too_many_attempts(request: Request, error: Exception) -> JSONResponse:
+    assert isinstance(error, TooManyAttempts)
+    wait = str(max(1, int(error.retry_after.total_seconds())))
+    return error_response(429, "too_many_attempts", str(error), {"Retry-After": wait})
+
+
 def install(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, _request_invalid)
+    app.add_exception_handler(TooManyAttempts, _too_many_attempts)
     app.add_exception_handler(Unauthenticated, _unauthenticated)
     app.add_exception_handler(HTTPException, _http)
     for error_class, status, kind, details in MAPPED:

@@ -10,7 +10,7 @@ from uuid import UUID
 from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, field_validator
 from salesdomain.adapters.web.context import Ctx, CurrentReader, CurrentToken, WebContext
-from salesdomain.adapters.web.errors import NotConfigured, NotPermitted
+from salesdomain.adapters.web.errors import NotConfigured
 from salesdomain.adapters.web.params import AsAt
 from salesdomain.adapters.web.responses import ERROR_RESPONSES
 from salesdomain.adapters.web.rows import row_model
@@ -123,10 +123,12 @@ class BreachOut(BaseModel):
     case: str
     step: str
     responsible: str | None = None
+    responsible_id: str | None = None
+    """The responsible employee's id (``None``: a role, no person named yet)."""
     due: datetime | None = None
     actual: datetime | None = None
 
-    @field_validator("case", "step", "responsible", mode="before")
+    @field_validator("case", "step", "responsible", "responsible_id", mode="before")
     @classmethod
     def _as_text(cls, value: Any) -> Any:
         return value if value is None or isinstance(value, str) else str(value)
@@ -145,14 +147,15 @@ class BreachesOut(BaseModel):
 )
 def breaches(ctx: Ctx, reader: CurrentReader, as_at: AsAt = None) -> BreachesOut:
     """Open breaches of SOP time limits, from the conformance checks the server was
-    given (``create_app(..., open_breaches=...)``); 503 when there are none.  Only roles
-    the read policy lets review conformance across the company read them (403)."""
+    given (``create_app(..., open_breaches=...)``); 503 when there are none.  Roles the
+    read policy lets review conformance read them all, others those of the people their
+    sales reach covers (a manager: their team's; ADR 30)."""
     if ctx.open_breaches is None:
         raise NotConfigured("conformance checks not configured on this server")
-    if not reader.grant.conformance:
-        raise NotPermitted(f"{reader.role.label} does not read the conformance review")
     now = as_at or clock.now()
     found = [BreachOut.model_validate(item) for item in ctx.open_breaches(now)]
+    if not reader.grant.conformance:
+        found = [b for b in found if reader.reaches(reader.sales, b.responsible_id)]
     return BreachesOut(as_at=now, breaches=found)
 
 

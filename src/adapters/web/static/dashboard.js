@@ -1,4 +1,6 @@
-// The managers' dashboard: reads the JSON views with the API token and draws them.
+// The managers' dashboard: signs in once with an API token (an HttpOnly session cookie
+// then carries the session; no secret is kept by the page or put in an address), reads
+// the JSON views and draws them.
 "use strict";
 (() => {
   const STAGES = ["contact", "needs_analysis", "solution_design", "solution_presented",
@@ -9,21 +11,12 @@
   const TARGETS = ["revenue", "profit", "units", "new_customers", "visits"];
   const $ = (id) => document.getElementById(id);
   const chart = (name) => document.querySelector(`[data-chart="${name}"]`);
-  const KEY = "salesdomain.token";
-
-  // The token: from ?token= once (then taken out of the address), else this tab's storage.
-  const params = new URLSearchParams(location.search);
-  if (params.has("token")) {
-    sessionStorage.setItem(KEY, params.get("token"));
-    params.delete("token");
-    history.replaceState(null, "", location.pathname + (params.size ? `?${params}` : ""));
-  }
-  const token = () => sessionStorage.getItem(KEY) || "";
+  let csrf = "";  // the session's CSRF secret, for the one change this page makes (sign-out)
 
   async function api(path, query = {}) {
     const url = new URL(path, location.origin);
     for (const [k, v] of Object.entries(query)) if (v) url.searchParams.set(k, v);
-    const response = await fetch(url, { headers: { Authorization: `Bearer ${token()}` } });
+    const response = await fetch(url, { credentials: "same-origin" });
     const body = await response.json();
     if (!response.ok) throw Object.assign(new Error(body.message), { status: response.status, body });
     return body;
@@ -146,13 +139,22 @@
     }
   }
 
+  function signedOut(message) {
+    $("who").textContent = "";
+    $("sign-out").hidden = true;
+    $("token-form").hidden = false;
+    $("status").textContent = message;
+    $("status").className = "muted";
+  }
+
   async function refresh() {
-    if (!token()) { $("status").textContent = "Enter an API token to see the figures."; return; }
     $("status").textContent = "Loading…";
     $("status").className = "muted";
     try {
       const me = await api("/me");
       $("who").textContent = `${me.name} (${me.role.replaceAll("_", " ")})`;
+      $("token-form").hidden = true;
+      $("sign-out").hidden = false;
       const drawn = await Promise.allSettled([
         panel(["funnel", "stage-owner"], pipeline), panel(["revenue"], revenue),
         panel(["attainment"], attainment), breaches(),
@@ -164,16 +166,32 @@
       $("status").textContent = `Updated ${new Date().toLocaleTimeString()}`;
       document.body.dataset.ready = "true";
     } catch (error) {
+      if (error.status === 401) { signedOut("Sign in with your API token to see the figures."); return; }
       $("status").textContent = error.message;
       $("status").className = "error";
     }
   }
 
-  $("token-form").addEventListener("submit", (event) => {
+  $("token-form").addEventListener("submit", async (event) => {
     event.preventDefault();
-    sessionStorage.setItem(KEY, $("token").value.trim());
+    const response = await fetch("/session", {
+      method: "POST", credentials: "same-origin",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ token: $("token").value.trim() }),
+    });
     $("token").value = "";
+    const body = await response.json();
+    if (!response.ok) { $("status").textContent = body.message; $("status").className = "error"; return; }
+    csrf = body.csrf_token;
     refresh();
+  });
+  $("sign-out").addEventListener("click", async () => {
+    if (!csrf) csrf = (await fetch("/session", { credentials: "same-origin" })
+      .then((r) => r.json())).csrf_token || "";
+    await fetch("/session", { method: "DELETE", credentials: "same-origin",
+      headers: { "X-CSRF-Token": csrf } });
+    csrf = "";
+    signedOut("Signed out.");
   });
   $("refresh").addEventListener("click", refresh);
   $("case").addEventListener("change",

@@ -1,0 +1,85 @@
+"""Signing in and out of a browser session (ADR 31)."""
+
+from typing import Annotated
+from uuid import UUID
+
+from fastapi import APIRouter, Request, Response
+from pydantic import BaseModel, Field
+from salesdomain.adapters.web.context import Ctx, CurrentToken
+from salesdomain.adapters.web.errors import Unauthenticated
+from salesdomain.adapters.web.responses import ERROR_RESPONSES
+from salesdomain.adapters.web.sessions import ABSOLUTE, COOKIE, Session, SignInRefused
+from salesdomain.adapters.web.tokens import CannotIssue
+
+from salesdomain.sop import Role
+
+router = APIRouter(prefix="/session", tags=["auth"], responses=ERROR_RESPONSES)
+
+
+class SignIn(BaseModel):
+    token: Annotated[str, Field(min_length=1, max_length=200, description="Your API token")]
+
+
+class SessionOut(BaseModel):
+    employee_id: UUID
+    name: str
+    role: Role
+    read_only: bool
+    csrf_token: str
+    """Send it back in ``X-CSRF-Token`` with every request that changes something."""
+
+
+@router.post("", response_model=SessionOut)
+def sign_in(body: SignIn, request: Request, response: Response, ctx: Ctx) -> SessionOut:
+    """Sign in with your API token once: the answer sets an HttpOnly, SameSite=Strict
+    session cookie (idle 30 minutes, at most 12 hours) and gives the CSRF secret."""
+    client = request.client.host if request.client is not None else "unknown"
+    try:
+        opened = ctx.sessions.sign_in(body.token, client)
+        ctx.tokens.holder(opened.session.token, ctx.system.app)
+    except SignInRefused as refused:
+        raise Unauthenticated(str(refused)) from None
+    except CannotIssue as gone:
+        ctx.sessions.sign_out(opened.secret)
+        raise Unauthenticated(f"the API token no longer acts: {gone}") from None
+    response.set_cookie(
+        COOKIE,
+        opened.secret,
+        max_age=int(ABSOLUTE.total_seconds()),
+        path="/",
+        httponly=True,
+        samesite="strict",
+        secure=request.url.scheme == "https",
+    )
+    return _out(opened.session)
+
+
+@router.get("", response_model=SessionOut)
+def this_session(request: Request, ctx: Ctx) -> SessionOut:
+    """Who this browser's session acts as, with its CSRF secret (a page reloaded
+    needs it again; other sites can neither send the cookie nor read the answer)."""
+    cookie = request.cookies.get(COOKIE)
+    session = ctx.sessions.find(cookie) if cookie is not None else None
+    if session is None:
+        raise Unauthenticated("no session: sign in (POST /session)")
+    return _out(session)
+
+
+def _out(session: Session) -> SessionOut:
+    token = session.token
+    return SessionOut(
+        employee_id=token.employee_id,
+        name=token.employee_name,
+        role=token.role,
+        read_only=token.read_only,
+        csrf_token=session.csrf,
+    )
+
+
+@router.delete("", status_code=204)
+def sign_out(request: Request, response: Response, ctx: Ctx, _: CurrentToken) -> None:
+    """End this browser's session (the request must carry ``X-CSRF-Token``)."""
+    cookie = request.cookies.get(COOKIE)
+    if cookie is not None:
+        ctx.sessions.sign_out(cookie)
+    response.delete_cookie(COOKIE, path="/", httponly=True, samesite="strict")
