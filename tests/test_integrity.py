@@ -20,9 +20,11 @@ from salesdomain.projections.integrity import (
     EVENT_CHANGED,
     EVENT_INSERTED,
     EVENT_MISSING,
+    EVENT_UNREADABLE,
     GENESIS,
     ORDER_DIFFERS,
     STORE_SHORTER,
+    STORED_FORM,
     ChainKeeper,
     Digest,
     canonical,
@@ -235,7 +237,7 @@ def test_an_event_inserted_into_history_is_caught(app, views, chained, sql_store
         views,
         f"INSERT INTO {sql_store[0]} (originator_id, originator_version, topic, state, "
         f"{_pos(sql_store)}) VALUES (:id, 1, 'salesdomain:Customer.Registered.v1', :s, 8)",
-        id=str(uuid4()),
+        id=uuid4().hex,  # as the store writes ids (another form is caught as such)
         s=forged_state,
     )
     report = verify(app, views, chained[1])
@@ -256,7 +258,7 @@ def test_an_event_inserted_at_an_unchained_position_is_caught(app, views, chaine
         views,
         f"INSERT INTO {sql_store[0]} (originator_id, originator_version, topic, state, "
         f"{_pos(sql_store)}) VALUES (:id, 1, 'salesdomain:Customer.Registered.v1', :s, 5)",
-        id=str(uuid4()),
+        id=uuid4().hex,  # as the store writes ids (another form is caught as such)
         s=b"{}",
     )
     report = verify(app, views)
@@ -318,3 +320,54 @@ def test_the_link_of_a_stored_event_is_the_one_in_the_chain(app, views, chained)
     with views.connect() as conn:
         stored = conn.execute(text("SELECT link FROM event_chain WHERE position = 1")).scalar()
     assert stored == link_of(GENESIS, first)
+
+
+# ---- stored forms the store never writes (SQLite keeps whatever it is given) -------------
+
+
+def _sqlite_only(store_url: str) -> None:
+    if not store_url.startswith("sqlite"):
+        pytest.skip("PostgreSQL's columns are typed: a uuid and a bigint have one form")
+
+
+@pytest.mark.parametrize(
+    ("change", "words"),
+    [
+        ("originator_id = upper(originator_id)", "is not written as the store writes ids"),
+        ("originator_version = originator_version + 0.5", "version is stored as real"),
+        ("state = CAST(state AS TEXT)", "state is stored as text"),
+        ("topic = CAST(topic AS BLOB)", "topic is stored as blob"),
+        ("originator_id = 'not-a-uuid'", "is not a UUID"),
+    ],
+    ids=["upper-case id", "fractional version", "state as text", "topic as blob", "no uuid"],
+)
+def test_an_event_stored_in_another_form_is_caught_not_read_past(
+    store_url, app, views, chained, sql_store, change, words
+):
+    """Read back through the recorder these rows look the same (an id is normalised, a
+    version made an int) or cannot be hashed at all; verification names them as
+    tampering at their position, and never stops with a traceback."""
+    _sqlite_only(store_url)
+    _sql(views, f"UPDATE {sql_store[0]} SET {change} WHERE {_pos(sql_store)} = 4")
+    report = verify(app, views, chained[1])
+    assert (report.ok, report.first_bad_position, report.problem) == (False, 4, STORED_FORM)
+    assert words in report.message
+
+
+def test_an_unreadable_event_is_reported_as_tampering_on_any_store(app, views, chained):
+    """A reader that hands back state that is not bytes (as a store without form checks
+    would) is reported, not raised."""
+
+    class TextState:
+        def __init__(self, recorder):
+            self.recorder = recorder
+
+        def select_notifications(self, start, limit):
+            page = self.recorder.select_notifications(start, limit)
+            return [
+                type("N", (), {**vars(n), "state": n.state.decode("latin-1")}) if n.id == 3 else n
+                for n in page
+            ]
+
+    report = verify(TextState(app.recorder), views)
+    assert (report.ok, report.first_bad_position, report.problem) == (False, 3, EVENT_UNREADABLE)

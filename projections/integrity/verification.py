@@ -28,6 +28,8 @@ ORDER_DIFFERS = "order differs"
 CHAIN_TAMPERED = "chain row tampered"
 DIGEST_DIFFERS = "history differs from digest"
 STORE_SHORTER = "store shorter than digest"
+STORED_FORM = "event stored in a form the store never writes"
+EVENT_UNREADABLE = "event unreadable"
 
 
 @dataclass(frozen=True)
@@ -40,13 +42,38 @@ class VerificationReport:
     message: str = ""
 
 
+class Unreadable(Exception):
+    """A stored event that cannot be read as the store writes events: tampering."""
+
+    def __init__(self, position: int, problem: str, message: str) -> None:
+        super().__init__(message)
+        self.position, self.problem, self.message = position, problem, message
+
+
 def _store_pages(reader: NotificationReader, page_size: int) -> Iterator[StoredNotification]:
+    """Every stored notification in order.  ``Unreadable`` at the first one stored in a
+    form the store never writes (asked first of a recorder that can tell, the SQLite
+    one) or that cannot be read at all."""
+    check = getattr(reader, "non_canonical", None)
     after = 0
     while True:
-        page = reader.select_notifications(after + 1, page_size)
+        problems = sorted(check(after + 1, page_size)) if check is not None else []
+        count = page_size if not problems else problems[0][0] - after - 1
+        try:
+            page = reader.select_notifications(after + 1, count) if count > 0 else []
+        except (TypeError, ValueError) as error:
+            raise Unreadable(
+                after + 1,
+                EVENT_UNREADABLE,
+                f"an event at or after position {after + 1} cannot be read ({error})",
+            ) from None
+        yield from page
+        if problems and (not page or page[-1].id < problems[0][0]):
+            position, problem = problems[0]
+            message = f"the event at position {position}: {problem}"
+            raise Unreadable(position, STORED_FORM, message)
         if not page:
             return
-        yield from page
         after = page[-1].id
 
 
@@ -139,6 +166,20 @@ def verify(
     with schema_transaction(engine) as conn:
         create_tables(conn, CHAIN.sorted_tables)
     head = _chain_head(engine).position
+    try:
+        return _verify_pages(reader, engine, digest, page_size, window, head)
+    except Unreadable as bad:
+        return VerificationReport(False, 0, head, bad.position, bad.problem, bad.message)
+
+
+def _verify_pages(
+    reader: NotificationReader,
+    engine: Engine,
+    digest: Digest | None,
+    page_size: int,
+    window: int,
+    head: int,
+) -> VerificationReport:
     chain = _chain_pages(engine, page_size)
     expected = next(chain, None)
     link = GENESIS
@@ -161,7 +202,15 @@ def verify(
                 EVENT_MISSING,
                 f"the digest's position {digest.position} is not in the store",
             )
-        previous, link = link, link_of(link, n)
+        previous = link
+        try:
+            link = link_of(link, n)
+        except (TypeError, ValueError) as unreadable:
+            return report(
+                n.id,
+                EVENT_UNREADABLE,
+                f"the event at position {n.id} cannot be read as stored ({unreadable})",
+            )
         checked, last = checked + 1, n.id
         if expected is not None and expected[0] == n.id:
             if expected[1] != link:

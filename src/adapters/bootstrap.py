@@ -16,6 +16,7 @@ from salesdomain.adapters.forgetting import complete_pending_erasures
 from salesdomain.adapters.key_store import key_store_for
 from salesdomain.adapters.personal_data import PersonalDataVault, attach_vault
 from salesdomain.adapters.recorders.event_store import event_store_for
+from salesdomain.adapters.snapshots import check_at_start
 from salesdomain.adapters.store import (
     database_url,
     ensure_schema,
@@ -96,4 +97,5 @@ def bootstrap(
     attach_vault(app, vault)
     weakref.finalize(app, vault.store.close)  # its connections close with the application
     complete_pending_erasures(app, vault)
+    check_at_start(app)  # a snapshot that does not match its events is not believed
     return app

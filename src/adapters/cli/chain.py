@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import asdict
 from pathlib import Path
 from typing import Annotated
 
@@ -10,6 +11,7 @@ import typer
 from salesdomain.adapters.cli import common
 from salesdomain.adapters.cli.common import DatabaseUrl, ExitCode, Failure, JsonOutput
 from salesdomain.adapters.cli.output import out, print_json
+from salesdomain.adapters.snapshots import check_snapshots, discarded_at_start
 from salesdomain.projections.integrity import ChainKeeper, Digest
 from salesdomain.projections.integrity import verify as verify_chain
 
@@ -69,8 +71,15 @@ def verify(
     with common.reported(as_json), common.open_system(ctx, database_url) as system:
         expected = read_digest(digest_file) if digest_file else None
         report = verify_chain(system.app, system.views.engine, expected)
+        bad = discarded_at_start(system.app) + check_snapshots(system.app)
         if as_json:
-            print_json(report)
+            print_json({**asdict(report), "bad_snapshots": [str(found) for found in bad]})
+        if bad:
+            raise Failure(
+                ExitCode.INTEGRITY,
+                f"{len(bad)} snapshot(s) did not match their events and were discarded "
+                f"(records are loaded from their events): {bad[0]}",
+            )
         if not report.ok:
             raise Failure(
                 ExitCode.INTEGRITY,

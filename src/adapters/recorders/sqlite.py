@@ -47,6 +47,29 @@ class SQLiteCheckingRecorder(SQLiteApplicationRecorder):
     def close(self) -> None:
         self._writer.close()
 
+    def non_canonical(self, start: int, limit: int) -> list[tuple[int, str]]:
+        """The rows at positions ``start``.. (at most ``limit`` of them) not stored in the
+        one form this recorder writes (the hash chain's verification asks, ADR 10):
+        SQLite keeps whatever type a value was given and looks rows up by their exact
+        text, so an id in upper case or a version of 2.5 reads back the same but is
+        found by other queries (or none), and state stored as text is not the bytes
+        that were chained.  Each with what is wrong, in words."""
+        statement = (
+            "SELECT rowid, originator_id, typeof(originator_id) AS id_type, "
+            "typeof(originator_version) AS version_type, typeof(topic) AS topic_type, "
+            f"typeof(state) AS state_type FROM {self.events_table_name} "
+            "WHERE rowid>=? ORDER BY rowid LIMIT ?"
+        )
+        with self.datastore.transaction(commit=False) as c:
+            c.execute(statement, (start, limit))
+            rows = c.fetchall()
+        found = []
+        for row in rows:
+            problem = _stored_form_problem(row)
+            if problem is not None:
+                found.append((int(row["rowid"]), problem))
+        return found
+
     def insert_events(
         self,
         stored_events: Sequence[StoredEvent],
@@ -198,6 +221,25 @@ _ERRORS: tuple[tuple[type[sqlite3.Error], type[Exception]], ...] = (
     (sqlite3.DatabaseError, DatabaseError),
     (sqlite3.Error, PersistenceError),
 )
+
+
+def _stored_form_problem(row: sqlite3.Row) -> str | None:
+    """What is wrong with the stored form of an events row (``None``: nothing)."""
+    if row["id_type"] != "text":
+        return f"its record id is stored as {row['id_type']}, not text"
+    text = row["originator_id"]
+    try:
+        canonical = UUID(text).hex
+    except ValueError:
+        return f"its record id {text[:40]!r} is not a UUID"
+    if text != canonical:
+        return f"its record id {text!r} is not written as the store writes ids ({canonical})"
+    for column, wanted in (("version_type", "integer"), ("topic_type", "text")):
+        if row[column] != wanted:
+            return f"its {column.removesuffix('_type')} is stored as {row[column]}, not {wanted}"
+    if row["state_type"] != "blob":
+        return f"its state is stored as {row['state_type']}, not the bytes that were chained"
+    return None
 
 
 def _translated(error: sqlite3.Error) -> Exception:
