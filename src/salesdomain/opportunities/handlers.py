@@ -45,19 +45,9 @@ passes_to_opportunity(c.IssueQuote, Opportunity.issue_quote)
 passes_to_opportunity(c.RecordNegotiationRound, Opportunity.record_negotiation)
 
 
-@handles(c.RequestDiscountApproval)
-def request_discount_approval(cmd: c.RequestDiscountApproval, uow: UnitOfWork) -> None:
-    terms = QuoteTerms(
-        lines=cmd.lines,
-        payment_terms=cmd.payment_terms,
-        delivery_date=cmd.delivery_date,
-        valid_until=cmd.valid_until,
-    )
-    uow.load(Opportunity, cmd.opportunity_id).request_discount_approval(
-        uow.evidence, terms, justification=cmd.justification, policy=uow.policy
-    )
-
-
+passes_to_opportunity(
+    c.RequestDiscountApproval, Opportunity.request_discount_approval, terms=QuoteTerms
+)
 passes_to_opportunity(c.ApproveDiscount, Opportunity.approve_discount)
 passes_to_opportunity(c.RejectDiscount, Opportunity.reject_discount)
 passes_to_opportunity(c.AcceptQuote, Opportunity.accept_quote)
