@@ -161,6 +161,19 @@ class PassesOn(Protocol[A_co]):
     ) -> Handler: ...
 
 
+class Making(Protocol[A]):
+    """Builds the step of a handler that makes a new record of kind ``A`` of the
+    command's fields (made by ``makes``)."""
+
+    def __call__(
+        self,
+        command_class: type[C],
+        factory: Callable[Concatenate[Evidence, ...], A],
+        /,
+        **made_of: Maker,
+    ) -> Callable[[C, UnitOfWork], A]: ...
+
+
 class MakesNew(Protocol[A_contra]):
     """Registers the handler of a command that makes a new record of kind ``A_contra``
     of its fields (made by ``creates``)."""
@@ -221,14 +234,42 @@ def delegate_to(
     return register
 
 
+def makes(kind: type[A], *, supplies: Mapping[str, Supply] = FROM_THE_UNIT_OF_WORK) -> Making[A]:
+    """The step of a handler that makes a new record of the command's fields:
+    ``makes(Employee)(c.EnrolEmployee, Employee.enrol, roles=RoleSet)`` is a function of
+    the command and the unit of work that calls ``Employee.enrol`` with the evidence,
+    the command's fields by name, what the makers make and what ``supplies`` makes, adds
+    the employee to the unit of work and returns it.  For a handler that checks
+    something first or does more after; ``creates`` registers one that does nothing
+    else.  Makers and refusals as for ``delegate_to``.
+    """
+
+    def build(
+        command_class: type[C],
+        factory: Callable[Concatenate[Evidence, ...], A],
+        /,
+        **made_of: Maker,
+    ) -> Callable[[C, UnitOfWork], A]:
+        if getattr(kind, getattr(factory, "__name__", ""), None) != factory:
+            raise TypeError(f"{factory!r} is not a method of {kind.__name__}")
+        fields = set(command_class.model_fields) - {"command_id"}
+        arguments = _Arguments.of(command_class, factory, fields, supplies, made_of)
+
+        def make(cmd: C, uow: UnitOfWork) -> A:
+            values = arguments.values_of(cmd, uow)
+            return uow.add(factory(uow.evidence, **values, **arguments.supplied_for(uow, None)))
+
+        return make
+
+    return build
+
+
 def creates(
     kind: type[A], *, supplies: Mapping[str, Supply] = FROM_THE_UNIT_OF_WORK
 ) -> MakesNew[A]:
     """Registers handlers that only make a new record of a command's fields:
     ``creates(Requisition)(c.OpenRequisition, Requisition.open)`` makes the handler of
-    ``OpenRequisition`` call ``Requisition.open`` with the evidence, the command's fields
-    by name and what ``supplies`` makes, and add the requisition it returns to the unit
-    of work.  Keywords and refusals as for ``delegate_to``.
+    ``OpenRequisition`` the step ``makes`` builds, and nothing else.
     """
 
     def register(
@@ -237,14 +278,10 @@ def creates(
         /,
         **made_of: Maker,
     ) -> Handler:
-        if getattr(kind, getattr(factory, "__name__", ""), None) != factory:
-            raise TypeError(f"{factory!r} is not a method of {kind.__name__}")
-        fields = set(command_class.model_fields) - {"command_id"}
-        arguments = _Arguments.of(command_class, factory, fields, supplies, made_of)
+        make = makes(kind, supplies=supplies)(command_class, factory, **made_of)
 
         def handler(cmd: Command, uow: UnitOfWork) -> None:
-            values = arguments.values_of(cmd, uow)
-            uow.add(factory(uow.evidence, **values, **arguments.supplied_for(uow, None)))
+            make(cmd, uow)
 
         return _registered(
             command_class,

@@ -6,7 +6,7 @@ from uuid import UUID
 
 from salesdomain.aggregate import event_id_of
 from salesdomain.errors import SopRuleViolation
-from salesdomain.handling import UnitOfWork, creates, delegate_to, handles
+from salesdomain.handling import UnitOfWork, creates, delegate_to, handles, makes
 from salesdomain.people import commands as c
 from salesdomain.people.candidate import Candidate
 from salesdomain.people.employee import Employee
@@ -167,25 +167,15 @@ def _not_registered(uow: UnitOfWork, employee_id: UUID) -> None:
 # ---- 3.1.4 Employees --------------------------------------------------------------------------
 
 
+_enrol = makes(Employee)(c.EnrolEmployee, Employee.enrol, manager=_manager, roles=RoleSet)
+
+
 @handles(c.EnrolEmployee)
 def enrol_employee(cmd: c.EnrolEmployee, uow: UnitOfWork) -> None:
     _not_registered(uow, cmd.employee_id)
     if uow.find(StaffRegister, STAFF_REGISTER_ID) is None:
         uow.add(StaffRegister.found(uow.evidence))
-    uow.add(
-        Employee.enrol(
-            uow.evidence,
-            employee_id=cmd.employee_id,
-            name=cmd.name,
-            position=cmd.position,
-            team=cmd.team,
-            manager=_manager(uow, cmd.manager_id),
-            roles=RoleSet(roles=cmd.roles),
-            salary=cmd.salary,
-            start_date=cmd.start_date,
-            onboarding_completed=cmd.onboarding_completed,
-        )
-    )
+    _enrol(cmd, uow)
 
 
 passes_to_employee(c.GrantRole, Employee.grant_role)

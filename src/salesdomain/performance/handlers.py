@@ -13,6 +13,7 @@ from salesdomain.handling import (
     creates,
     delegate_to,
     handles,
+    makes,
 )
 from salesdomain.people.employee import Employee
 from salesdomain.performance import commands as c
@@ -64,6 +65,11 @@ passes_to_meeting = delegate_to(TeamMeeting, by="meeting_id")
 # ---- 3.3.1 / 3.3.2 ------------------------------------------------------------------------
 
 
+_define = makes(KpiScheme, supplies=FOR_PERFORMANCE)(
+    c.DefineKpiScheme, KpiScheme.define, specs=KpiSpecs
+)
+
+
 @handles(c.DefineKpiScheme)
 def define_kpi_scheme(cmd: c.DefineKpiScheme, uow: UnitOfWork) -> None:
     existing = uow.find(KpiScheme, KpiScheme.id_for(cmd.period))
@@ -72,16 +78,7 @@ def define_kpi_scheme(cmd: c.DefineKpiScheme, uow: UnitOfWork) -> None:
             ONE_KPI_SCHEME_PER_PERIOD,
             f"'{existing.title}' is the scheme for {cmd.period}; revise it instead",
         )
-    uow.add(
-        KpiScheme.define(
-            uow.evidence,
-            period=cmd.period,
-            title=cmd.title,
-            specs=KpiSpecs(specs=cmd.specs),
-            policy=uow.policy.performance,
-            policy_version=uow.policy.version,
-        )
-    )
+    _define(cmd, uow)
 
 
 @handles(c.ReviseKpiScheme)
