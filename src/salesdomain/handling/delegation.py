@@ -1,134 +1,22 @@
-"""The seam between commands and aggregates: handlers and their unit of work.
-
-A handler loads what it needs through the unit of work, calls the aggregate (which
-checks the SOP's rules and records events) and returns.  It holds no business rule.
-The application service saves everything the unit of work touched, atomically.
-"""
+"""Handlers that only pass a command on, or only make a record of its fields,
+registered by one line each (ADR 3's addendum): ``delegate_to``, ``creates``, and
+``makes`` for the step of a handler that checks something first."""
 
 from __future__ import annotations
 
 import inspect
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import datetime
-from typing import Any, Concatenate, Protocol, TypeVar, cast
-from uuid import UUID
+from typing import Any, Concatenate, Protocol, TypeVar
 
-from eventsourcing.application import AggregateNotFoundError
-
-from salesdomain import clock
 from salesdomain.aggregate import Evidence, SopAggregate
 from salesdomain.commands import Command
-from salesdomain.errors import RecordNotFound
-from salesdomain.policy import SalesPolicy
-from salesdomain.reactions import reactions_to
+from salesdomain.handling.unit_of_work import Handler, UnitOfWork, handles
 
 A = TypeVar("A", bound=SopAggregate)
 A_co = TypeVar("A_co", bound=SopAggregate, covariant=True)
 A_contra = TypeVar("A_contra", bound=SopAggregate, contravariant=True)
 C = TypeVar("C", bound=Command)
-
-
-class AggregateSource(Protocol):
-    """Where a unit of work loads aggregates from: the application's repository (or,
-    for bulk writing, a writer holding what it has not saved yet)."""
-
-    def get(self, aggregate_id: UUID) -> Any: ...
-
-
-class UnitOfWork:
-    """What one attempt at one command may load, create and change."""
-
-    def __init__(self, source: AggregateSource, evidence: Evidence, policy: SalesPolicy) -> None:
-        self._source = source
-        self.evidence = evidence
-        self.policy = policy
-        self._touched: dict[UUID, SopAggregate] = {}
-        self.read_versions: dict[UUID, int] = {}
-        """Every record looked up, by id: the version read (0: there was none)."""
-
-    def load(self, kind: type[A], aggregate_id: UUID) -> A:
-        """The aggregate with this id; ``RecordNotFound`` if there is none of this kind."""
-        return self._load(kind, aggregate_id)
-
-    def find(self, kind: type[A], aggregate_id: UUID) -> A | None:
-        """The aggregate with this id, or ``None``."""
-        try:
-            return self.load(kind, aggregate_id)
-        except RecordNotFound:
-            return None
-
-    def _load(self, kind: type[A], aggregate_id: UUID) -> A:
-        found: Any = self._touched.get(aggregate_id)
-        if found is None:
-            try:
-                found = self._source.get(aggregate_id)
-            except AggregateNotFoundError:
-                self.read_versions.setdefault(aggregate_id, 0)
-                raise RecordNotFound(_kind_name(kind), aggregate_id) from None
-            self.read_versions.setdefault(aggregate_id, found.version)
-        if not isinstance(found, kind):
-            raise RecordNotFound(_kind_name(kind), aggregate_id)
-        self._touched[aggregate_id] = found
-        return found
-
-    def add(self, aggregate: A) -> A:
-        self._touched[aggregate.id] = aggregate
-        return aggregate
-
-    def now(self) -> datetime:
-        return clock.now()
-
-    def acting_as(self, evidence: Evidence) -> UnitOfWork:
-        """The same unit of work, recording under other evidence (for named policies)."""
-        other = UnitOfWork(self._source, evidence, self.policy)
-        other._touched = self._touched
-        other.read_versions = self.read_versions
-        return other
-
-    def run_reactions(self) -> None:
-        """Let named policies react to every event recorded so far, and to theirs."""
-        seen: set[int] = set()
-        for _round in range(_MAX_REACTION_ROUNDS):
-            new: list[Any] = [
-                event
-                for aggregate in self.changed
-                for event in aggregate.pending_events
-                if id(event) not in seen
-            ]
-            if not new:
-                return
-            reacted = False
-            for event in new:
-                seen.add(id(event))
-                for reaction in reactions_to(event):
-                    reaction.run(event, self.acting_as(reaction.evidence_for(event)))
-                    reacted = True
-            if not reacted:  # no policy ran, so no event was added
-                return
-        raise RuntimeError("named policies kept reacting to each other; check for a cycle")
-
-    @property
-    def changed(self) -> list[SopAggregate]:
-        return [agg for agg in self._touched.values() if agg.pending_events]
-
-
-_MAX_REACTION_ROUNDS = 20
-
-Handler = Callable[[Any, UnitOfWork], None]
-HANDLERS: dict[type[Command], Handler] = {}
-
-
-def handles(command_class: type[C]) -> Callable[[Callable[[C, UnitOfWork], None]], Handler]:
-    """Register the decorated function as the handler of ``command_class``."""
-
-    def register(function: Callable[[C, UnitOfWork], None]) -> Handler:
-        if command_class in HANDLERS:
-            raise TypeError(f"{command_class.__name__} already has a handler")
-        HANDLERS[command_class] = cast(Handler, function)
-        return cast(Handler, function)
-
-    return register
 
 
 Supply = Callable[[UnitOfWork, Any], object]
@@ -387,7 +275,3 @@ class _Arguments:
         if unused:
             raise TypeError(f"{name} takes no {', '.join(repr(f) for f in sorted(unused))}")
         return cls(tuple(from_command), made, supplied)
-
-
-def _kind_name(kind: type[SopAggregate]) -> str:
-    return kind.__name__.lower()
