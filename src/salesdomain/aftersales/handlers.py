@@ -9,7 +9,8 @@ from salesdomain.aftersales.order_link import DeliveredOrder
 from salesdomain.aftersales.satisfaction_survey import SatisfactionSurvey
 from salesdomain.aftersales.service_case import ServiceCase
 from salesdomain.aftersales.service_visit import ServiceVisit
-from salesdomain.handling import UnitOfWork, delegate_to, handles
+from salesdomain.aftersales.values import SurveyPeriod
+from salesdomain.handling import UnitOfWork, creates, delegate_to, handles
 from salesdomain.orders.order import Order
 from salesdomain.prospecting.customer import Customer
 
@@ -20,9 +21,20 @@ passes_to_survey = delegate_to(SatisfactionSurvey, by="survey_id")
 """Registers a handler that only passes the command's fields to a method of the survey."""
 
 
+def _customer(uow: UnitOfWork, customer_id: UUID) -> Customer:
+    return uow.load(Customer, customer_id)
+
+
 def _order(uow: UnitOfWork, order_id: UUID | None) -> DeliveredOrder | None:
     """The order an after-sales record refers to; ``RecordNotFound`` if there is none."""
     return uow.load(Order, order_id) if order_id is not None else None
+
+
+def _survey_already(
+    uow: UnitOfWork, customer_id: UUID, period: SurveyPeriod
+) -> SatisfactionSurvey | None:
+    """The customer's survey for the period, if one was started already."""
+    return uow.find(SatisfactionSurvey, SatisfactionSurvey.id_for(customer_id, period))
 
 
 # ---- 2.6.1 Handle feedback ------------------------------------------------------------
@@ -57,44 +69,36 @@ passes_to_service_case(c.ReopenServiceCase, ServiceCase.reopen)
 # ---- 2.6.2 Deliver service ------------------------------------------------------------
 
 
-@handles(c.RecordServiceVisit)
-def record_service_visit(cmd: c.RecordServiceVisit, uow: UnitOfWork) -> None:
-    customer = uow.load(Customer, cmd.customer_id)
-    case = None
-    if cmd.service_case_id is not None:
-        case = uow.load(ServiceCase, cmd.service_case_id)
-    uow.add(
-        ServiceVisit.record(
-            uow.evidence,
-            visit_id=cmd.visit_id,
-            customer=customer,
-            kind=cmd.kind,
-            work=cmd.work,
-            service_case=case,
-            order=_order(uow, cmd.order_id if case is None else case.order_id),
-            today=uow.now().date(),
-        )
-    )
+def _service_case(uow: UnitOfWork, service_case_id: UUID | None) -> ServiceCase | None:
+    return uow.load(ServiceCase, service_case_id) if service_case_id is not None else None
+
+
+def _order_visited(
+    uow: UnitOfWork, order_id: UUID | None, service_case_id: UUID | None
+) -> DeliveredOrder | None:
+    """The order a visit follows: the command's, or that of the visit's service case."""
+    case = _service_case(uow, service_case_id)
+    return _order(uow, order_id if case is None else case.order_id)
+
+
+creates(ServiceVisit)(
+    c.RecordServiceVisit,
+    ServiceVisit.record,
+    customer=_customer,
+    service_case=_service_case,
+    order=_order_visited,
+)
 
 
 # ---- 2.6.3 Satisfaction surveys -------------------------------------------------------
 
 
-@handles(c.StartSatisfactionSurvey)
-def start_satisfaction_survey(cmd: c.StartSatisfactionSurvey, uow: UnitOfWork) -> None:
-    customer = uow.load(Customer, cmd.customer_id)
-    existing = uow.find(SatisfactionSurvey, SatisfactionSurvey.id_for(customer.id, cmd.period))
-    uow.add(
-        SatisfactionSurvey.start(
-            uow.evidence,
-            customer=customer,
-            period=cmd.period,
-            method=cmd.method,
-            existing=existing,
-        )
-    )
-
-
+creates(SatisfactionSurvey)(
+    c.StartSatisfactionSurvey,
+    SatisfactionSurvey.start,
+    customer=_customer,
+    existing=_survey_already,
+)
 passes_to_survey(c.RecordSurveyResponse, SatisfactionSurvey.record_response)
 passes_to_survey(c.AnalyseSurveyResults, SatisfactionSurvey.analyse)
 passes_to_survey(c.AddImprovementAction, SatisfactionSurvey.add_improvement_action)

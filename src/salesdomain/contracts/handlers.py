@@ -12,12 +12,6 @@ passes_to_contract = delegate_to(Contract, by="contract_id")
 """Registers a handler that only passes the command's fields to a method of the contract."""
 
 
-def _changes(cmd: c.TermOverrides) -> TermChanges:
-    return TermChanges(
-        lines=cmd.lines, payment_terms=cmd.payment_terms, delivery_date=cmd.delivery_date
-    )
-
-
 @handles(c.DraftContract)
 def draft_contract(cmd: c.DraftContract, uow: UnitOfWork) -> None:
     opportunity = uow.load(Opportunity, cmd.opportunity_id)
@@ -28,7 +22,9 @@ def draft_contract(cmd: c.DraftContract, uow: UnitOfWork) -> None:
             contract_id=cmd.contract_id,
             opportunity=opportunity,
             clauses=cmd.clauses,
-            changes=_changes(cmd),
+            changes=TermChanges(
+                lines=cmd.lines, payment_terms=cmd.payment_terms, delivery_date=cmd.delivery_date
+            ),
             drafted_already=claim.contract_id if claim else None,
         )
     )
@@ -36,22 +32,8 @@ def draft_contract(cmd: c.DraftContract, uow: UnitOfWork) -> None:
 
 
 passes_to_contract(c.ReviewContract, Contract.review)
-
-
-@handles(c.ReviseContract)
-def revise_contract(cmd: c.ReviseContract, uow: UnitOfWork) -> None:
-    uow.load(Contract, cmd.contract_id).revise(
-        uow.evidence, clauses=cmd.clauses, changes=_changes(cmd)
-    )
-
-
+passes_to_contract(c.ReviseContract, Contract.revise, changes=TermChanges)
 passes_to_contract(c.ApproveContract, Contract.approve)
 passes_to_contract(c.RejectContract, Contract.reject)
 passes_to_contract(c.SignContract, Contract.sign)
-
-
-@handles(c.AmendContract)
-def amend_contract(cmd: c.AmendContract, uow: UnitOfWork) -> None:
-    uow.load(Contract, cmd.contract_id).amend(
-        uow.evidence, clauses=cmd.clauses, changes=_changes(cmd), reason=cmd.reason
-    )
+passes_to_contract(c.AmendContract, Contract.amend, changes=TermChanges)

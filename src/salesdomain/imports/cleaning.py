@@ -16,7 +16,7 @@ from decimal import Decimal
 from uuid import UUID
 
 from salesdomain.errors import LineProblem
-from salesdomain.imports.columns import CODE, REFERENCE, Column, LineReader, check_header
+from salesdomain.imports.columns import CODE, REFERENCE, Column, LineReader, line_readers
 from salesdomain.imports.commands import SourceLine
 from salesdomain.prospecting.values import (
     SourceChannel,
@@ -71,14 +71,10 @@ class CustomerRecord:
 def clean_customers(
     columns: tuple[str, ...], lines: Sequence[SourceLine]
 ) -> tuple[list[CustomerRecord], list[LineProblem]]:
-    problems = check_header(columns, CUSTOMER_COLUMNS)
-    if problems:
-        return [], problems
-    spec = {c.name: c for c in CUSTOMER_COLUMNS}
+    problems: list[LineProblem] = []
     records: list[CustomerRecord] = []
     first_of: dict[UUID, int] = {}
-    for source in lines:
-        read = LineReader(source, spec, problems)
+    for read in line_readers(columns, lines, CUSTOMER_COLUMNS, problems):
         name = read.text("company_name")
         if name and not normalised_name(name):
             read.problem("company_name", f"'{name}' is only a legal form or punctuation")
@@ -87,13 +83,13 @@ def clean_customers(
         channel = _channel(read)
         if not read.ok or name is None or region is None or industry is None:
             continue
-        record = CustomerRecord(source.line, name, number or "", region, industry, channel)
+        record = CustomerRecord(read.line_number, name, number or "", region, industry, channel)
         duplicate = first_of.get(record.customer_id) or first_of.get(record.name_claim_id)
         if duplicate is not None:
             which = "registration_number" if number else "company_name"
             read.problem(which, f"the same company as line {duplicate} (duplicate record)")
             continue
-        first_of[record.customer_id] = first_of[record.name_claim_id] = source.line
+        first_of[record.customer_id] = first_of[record.name_claim_id] = read.line_number
         records.append(record)
     return records, problems
 
@@ -152,13 +148,9 @@ class OrderRecord:
 def clean_orders(
     columns: tuple[str, ...], lines: Sequence[SourceLine]
 ) -> tuple[list[OrderRecord], list[LineProblem]]:
-    problems = check_header(columns, ORDER_COLUMNS)
-    if problems:
-        return [], problems
-    spec = {c.name: c for c in ORDER_COLUMNS}
+    problems: list[LineProblem] = []
     orders: dict[str, OrderRecord] = {}
-    for source in lines:
-        read = LineReader(source, spec, problems)
+    for read in line_readers(columns, lines, ORDER_COLUMNS, problems):
         number = read.matching("order_number", REFERENCE, "an order number (letters, digits, -_./)")
         customer = read.text("customer")
         registration = read.text("customer_registration_number")
@@ -187,7 +179,7 @@ def clean_orders(
         assert currency
         this = OrderRecord(
             number,
-            source.line,
+            read.line_number,
             customer,
             registration or "",
             ordered_on,
@@ -196,7 +188,7 @@ def clean_orders(
             rep or "",
         )
         order = orders.setdefault(number.upper(), this)
-        line = OrderLineRecord(source.line, code, name, specification, quantity, price, cost)
+        line = OrderLineRecord(read.line_number, code, name, specification, quantity, price, cost)
         if order is not this and not _agrees(order, this, line, read):
             continue
         order.lines.append(line)

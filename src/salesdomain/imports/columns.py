@@ -7,9 +7,11 @@ the line and the column.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
+from typing import TypeVar
 
 from salesdomain.bounds import (
     AMOUNT_LIMIT,
@@ -25,6 +27,8 @@ from salesdomain.bounds import (
 from salesdomain.errors import LineProblem
 from salesdomain.imports.commands import SourceLine
 
+T = TypeVar("T")
+
 
 @dataclass(frozen=True)
 class Column:
@@ -32,6 +36,23 @@ class Column:
     required: bool
     meaning: str
     longest: int = NAME_LENGTH
+
+
+def line_readers(
+    columns: tuple[str, ...],
+    lines: Sequence[SourceLine],
+    known: tuple[Column, ...],
+    problems: list[LineProblem],
+) -> Iterator[LineReader]:
+    """A reader of each line, noting its problems in ``problems``; none if the header
+    (line 1) is wrong, its problems noted."""
+    wrong = check_header(columns, known)
+    problems.extend(wrong)
+    if wrong:
+        return
+    spec = {c.name: c for c in known}
+    for line in lines:
+        yield LineReader(line, spec, problems)
 
 
 def check_header(columns: tuple[str, ...], known: tuple[Column, ...]) -> list[LineProblem]:
@@ -85,11 +106,7 @@ class LineReader:
         if len(value) > spec.longest:
             self.problem(column, f"is longer than {spec.longest} characters")
             return None
-        try:
-            return single_line(value)
-        except ValueError as refused:
-            self.problem(column, str(refused))
-            return None
+        return self._parsed(column, value, single_line)
 
     def matching(self, column: str, pattern: re.Pattern[str], what: str) -> str | None:
         value = self.text(column)
@@ -102,56 +119,63 @@ class LineReader:
         self, column: str, *, more_than_zero: bool = False, quantity: bool = False
     ) -> Decimal | None:
         """A number of at most the bounds of a quantity (``quantity``) or an amount."""
-        value = self.text(column)
-        if not value:
-            return None
-        try:
-            if not _NUMBER.match(value):
-                raise InvalidOperation
-            number = Decimal(value.replace(",", ""))
-        except InvalidOperation:
-            self.problem(column, f"'{value}' is not a number (write it like 1234.50)")
-            return None
-        if more_than_zero and number <= 0:
-            self.problem(column, f"must be more than zero, not {value}")
-            return None
-        if number < 0:
-            self.problem(column, f"cannot be negative ({value})")
-            return None
-        limit, places = (
-            (QUANTITY_LIMIT, QUANTITY_PLACES) if quantity else (AMOUNT_LIMIT, AMOUNT_PLACES)
-        )
-        if number >= limit:
-            self.problem(column, f"must be less than {limit:,} ({value})")
-            return None
-        if -number.as_tuple().exponent > places:  # type: ignore[operator]
-            self.problem(column, f"has more than {places} decimal places ({value})")
-            return None
-        return number
+        return self._read(column, lambda value: _number(value, more_than_zero, quantity))
 
     def day(self, column: str) -> date | None:
-        value = self.text(column)
-        if not value:
-            return None
-        found = _DAY.match(value)
-        try:
-            if found is None:
-                raise ValueError
-            day = date(int(found[1]), int(found[2]), int(found[3]))
-        except ValueError:
-            self.problem(column, f"'{value}' is not a date (write it as YYYY-MM-DD)")
-            return None
-        if not FIRST_DAY <= day <= LAST_DAY:
-            self.problem(column, f"{value} is not between {FIRST_DAY} and {LAST_DAY}")
-            return None
-        return day
+        return self._read(column, _day)
 
     def currency(self, column: str) -> str | None:
+        return self._read(column, _currency)
+
+    def _read(self, column: str, parse: Callable[[str], T]) -> T | None:
+        """The column's text as ``parse`` reads it; ``None`` if it is empty."""
         value = self.text(column)
-        if not value:
+        return self._parsed(column, value, parse) if value else None
+
+    def _parsed(self, column: str, value: str, parse: Callable[[str], T]) -> T | None:
+        """``parse(value)``; ``None`` after noting the problem if it refuses the text
+        (with a ``ValueError`` that says what is wrong)."""
+        try:
+            return parse(value)
+        except ValueError as refused:
+            self.problem(column, str(refused))
             return None
-        code = value.upper()
-        if not is_currency(code):
-            self.problem(column, f"'{value}' is not a known currency (an ISO 4217 code: CNY, USD)")
-            return None
-        return code
+
+
+def _number(value: str, more_than_zero: bool, quantity: bool) -> Decimal:
+    try:
+        if not _NUMBER.match(value):
+            raise InvalidOperation
+        number = Decimal(value.replace(",", ""))
+    except InvalidOperation:
+        raise ValueError(f"'{value}' is not a number (write it like 1234.50)") from None
+    if more_than_zero and number <= 0:
+        raise ValueError(f"must be more than zero, not {value}")
+    if number < 0:
+        raise ValueError(f"cannot be negative ({value})")
+    limit, places = (QUANTITY_LIMIT, QUANTITY_PLACES) if quantity else (AMOUNT_LIMIT, AMOUNT_PLACES)
+    if number >= limit:
+        raise ValueError(f"must be less than {limit:,} ({value})")
+    if -number.as_tuple().exponent > places:  # type: ignore[operator]
+        raise ValueError(f"has more than {places} decimal places ({value})")
+    return number
+
+
+def _day(value: str) -> date:
+    found = _DAY.match(value)
+    try:
+        if found is None:
+            raise ValueError
+        day = date(int(found[1]), int(found[2]), int(found[3]))
+    except ValueError:
+        raise ValueError(f"'{value}' is not a date (write it as YYYY-MM-DD)") from None
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise ValueError(f"{value} is not between {FIRST_DAY} and {LAST_DAY}")
+    return day
+
+
+def _currency(value: str) -> str:
+    code = value.upper()
+    if not is_currency(code):
+        raise ValueError(f"'{value}' is not a known currency (an ISO 4217 code: CNY, USD)")
+    return code

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from uuid import UUID
+
 from salesdomain.errors import SopRuleViolation
-from salesdomain.handling import UnitOfWork, delegate_to, handles
+from salesdomain.handling import UnitOfWork, delegate_to, handles, makes
 from salesdomain.opportunities import commands as c
 from salesdomain.opportunities.opportunity import Opportunity
 from salesdomain.opportunities.values import QuoteTerms
@@ -15,23 +17,19 @@ passes_to_opportunity = delegate_to(Opportunity, by="opportunity_id")
 """Registers a handler that only passes the command's fields to a method of the opportunity."""
 
 
+def _customer(uow: UnitOfWork, customer_id: UUID) -> Customer:
+    return uow.load(Customer, customer_id)
+
+
+_open = makes(Opportunity)(c.OpenOpportunity, Opportunity.open, customer=_customer)
+
+
 @handles(c.OpenOpportunity)
 def open_opportunity(cmd: c.OpenOpportunity, uow: UnitOfWork) -> None:
     owner = uow.find(Employee, uow.evidence.actor.employee_id)
     if owner is not None and not owner.onboarding_completed:
         raise SopRuleViolation(ONBOARDING_BEFORE_OWNING_OPPORTUNITIES, owner.name)
-    customer = uow.load(Customer, cmd.customer_id)
-    uow.add(
-        Opportunity.open(
-            uow.evidence,
-            opportunity_id=cmd.opportunity_id,
-            customer=customer,
-            title=cmd.title,
-            estimated_value=cmd.estimated_value,
-            expected_close=cmd.expected_close,
-            today=uow.now().date(),
-        )
-    )
+    _open(cmd, uow)
 
 
 passes_to_opportunity(c.LogContact, Opportunity.log_contact)
@@ -45,19 +43,9 @@ passes_to_opportunity(c.IssueQuote, Opportunity.issue_quote)
 passes_to_opportunity(c.RecordNegotiationRound, Opportunity.record_negotiation)
 
 
-@handles(c.RequestDiscountApproval)
-def request_discount_approval(cmd: c.RequestDiscountApproval, uow: UnitOfWork) -> None:
-    terms = QuoteTerms(
-        lines=cmd.lines,
-        payment_terms=cmd.payment_terms,
-        delivery_date=cmd.delivery_date,
-        valid_until=cmd.valid_until,
-    )
-    uow.load(Opportunity, cmd.opportunity_id).request_discount_approval(
-        uow.evidence, terms, justification=cmd.justification, policy=uow.policy
-    )
-
-
+passes_to_opportunity(
+    c.RequestDiscountApproval, Opportunity.request_discount_approval, terms=QuoteTerms
+)
 passes_to_opportunity(c.ApproveDiscount, Opportunity.approve_discount)
 passes_to_opportunity(c.RejectDiscount, Opportunity.reject_discount)
 passes_to_opportunity(c.AcceptQuote, Opportunity.accept_quote)

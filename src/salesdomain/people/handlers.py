@@ -6,7 +6,7 @@ from uuid import UUID
 
 from salesdomain.aggregate import event_id_of
 from salesdomain.errors import SopRuleViolation
-from salesdomain.handling import UnitOfWork, delegate_to, handles
+from salesdomain.handling import UnitOfWork, creates, delegate_to, handles, makes
 from salesdomain.people import commands as c
 from salesdomain.people.candidate import Candidate
 from salesdomain.people.employee import Employee
@@ -37,6 +37,10 @@ passes_to_employee = delegate_to(Employee, by="employee_id")
 _LONGEST_REPORTING_LINE = 50
 
 
+def _requisition(uow: UnitOfWork, requisition_id: UUID) -> Requisition:
+    return uow.load(Requisition, requisition_id)
+
+
 def _manager(uow: UnitOfWork, manager_id: UUID | None) -> Employee | None:
     return None if manager_id is None else uow.load(Employee, manager_id)
 
@@ -55,19 +59,7 @@ def _reporting_line(uow: UnitOfWork, manager: Employee | None) -> list[UUID]:
 # ---- 3.1.1 / 3.1.2 Requisitions ---------------------------------------------------------------
 
 
-@handles(c.OpenRequisition)
-def open_requisition(cmd: c.OpenRequisition, uow: UnitOfWork) -> None:
-    uow.add(
-        Requisition.open(
-            uow.evidence,
-            requisition_id=cmd.requisition_id,
-            profile=cmd.profile,
-            headcount=cmd.headcount,
-            justification=cmd.justification,
-        )
-    )
-
-
+creates(Requisition)(c.OpenRequisition, Requisition.open)
 passes_to_requisition(c.AgreeRequisition, Requisition.agree)
 passes_to_requisition(c.ChooseHiringChannels, Requisition.choose_channels)
 passes_to_requisition(c.CloseRequisition, Requisition.close)
@@ -76,19 +68,9 @@ passes_to_requisition(c.CloseRequisition, Requisition.close)
 # ---- 3.1.3 Candidates ---------------------------------------------------------------------------
 
 
-@handles(c.RecordApplication)
-def record_application(cmd: c.RecordApplication, uow: UnitOfWork) -> None:
-    uow.add(
-        Candidate.apply_for(
-            uow.evidence,
-            candidate_id=cmd.candidate_id,
-            requisition=uow.load(Requisition, cmd.requisition_id),
-            person=CandidateDetails(name=cmd.name, contact=cmd.contact, cv_summary=cmd.cv_summary),
-            channel=cmd.channel,
-        )
-    )
-
-
+creates(Candidate)(
+    c.RecordApplication, Candidate.apply_for, requisition=_requisition, person=CandidateDetails
+)
 passes_to_candidate(c.ForgetCandidate, Candidate.forget)
 
 
@@ -185,25 +167,15 @@ def _not_registered(uow: UnitOfWork, employee_id: UUID) -> None:
 # ---- 3.1.4 Employees --------------------------------------------------------------------------
 
 
+_enrol = makes(Employee)(c.EnrolEmployee, Employee.enrol, manager=_manager, roles=RoleSet)
+
+
 @handles(c.EnrolEmployee)
 def enrol_employee(cmd: c.EnrolEmployee, uow: UnitOfWork) -> None:
     _not_registered(uow, cmd.employee_id)
     if uow.find(StaffRegister, STAFF_REGISTER_ID) is None:
         uow.add(StaffRegister.found(uow.evidence))
-    uow.add(
-        Employee.enrol(
-            uow.evidence,
-            employee_id=cmd.employee_id,
-            name=cmd.name,
-            position=cmd.position,
-            team=cmd.team,
-            manager=_manager(uow, cmd.manager_id),
-            roles=RoleSet(roles=cmd.roles),
-            salary=cmd.salary,
-            start_date=cmd.start_date,
-            onboarding_completed=cmd.onboarding_completed,
-        )
-    )
+    _enrol(cmd, uow)
 
 
 passes_to_employee(c.GrantRole, Employee.grant_role)
@@ -217,29 +189,8 @@ passes_to_employee(c.RecordLeaving, Employee.record_leaving)
 passes_to_employee(c.CompleteOnboardingTraining, Employee.complete_onboarding)
 
 
-@handles(c.RecordTraining)
-def record_training(cmd: c.RecordTraining, uow: UnitOfWork) -> None:
-    training = Training(
-        topic=cmd.topic,
-        trainer_kind=cmd.trainer_kind,
-        trainer=cmd.trainer,
-        hours=cmd.hours,
-        held_on=cmd.held_on,
-        course=cmd.course,
-    )
-    uow.load(Employee, cmd.employee_id).record_training(
-        uow.evidence, training, today=uow.now().date()
-    )
-
-
-@handles(c.SetCareerPlan)
-def set_career_plan(cmd: c.SetCareerPlan, uow: UnitOfWork) -> None:
-    plan = CareerPlan(
-        goals=cmd.goals, promotion_path=cmd.promotion_path, next_review=cmd.next_review
-    )
-    uow.load(Employee, cmd.employee_id).set_career_plan(uow.evidence, plan, today=uow.now().date())
-
-
+passes_to_employee(c.RecordTraining, Employee.record_training, training=Training)
+passes_to_employee(c.SetCareerPlan, Employee.set_career_plan, plan=CareerPlan)
 passes_to_employee(c.ReviewCareerPlan, Employee.review_career_plan)
 passes_to_employee(c.ChangePosition, Employee.change_position)
 passes_to_employee(c.ChangeTeam, Employee.change_team)

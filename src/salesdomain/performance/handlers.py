@@ -3,9 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from uuid import UUID
 
 from salesdomain.errors import SopRuleViolation
-from salesdomain.handling import FROM_THE_UNIT_OF_WORK, Supply, UnitOfWork, delegate_to, handles
+from salesdomain.handling import (
+    FROM_THE_UNIT_OF_WORK,
+    Supply,
+    UnitOfWork,
+    creates,
+    delegate_to,
+    handles,
+    makes,
+)
 from salesdomain.people.employee import Employee
 from salesdomain.performance import commands as c
 from salesdomain.performance.appraisal import Appraisal
@@ -14,8 +23,10 @@ from salesdomain.performance.kpi_scheme import KpiScheme
 from salesdomain.performance.sales_expense import SalesExpense
 from salesdomain.performance.team_meeting import TeamMeeting
 from salesdomain.performance.values import (
+    ActionItem,
     ActionItems,
     Attendees,
+    CoachingPlan,
     KpiSpecs,
     Minutes,
 )
@@ -54,6 +65,11 @@ passes_to_meeting = delegate_to(TeamMeeting, by="meeting_id")
 # ---- 3.3.1 / 3.3.2 ------------------------------------------------------------------------
 
 
+_define = makes(KpiScheme, supplies=FOR_PERFORMANCE)(
+    c.DefineKpiScheme, KpiScheme.define, specs=KpiSpecs
+)
+
+
 @handles(c.DefineKpiScheme)
 def define_kpi_scheme(cmd: c.DefineKpiScheme, uow: UnitOfWork) -> None:
     existing = uow.find(KpiScheme, KpiScheme.id_for(cmd.period))
@@ -62,16 +78,7 @@ def define_kpi_scheme(cmd: c.DefineKpiScheme, uow: UnitOfWork) -> None:
             ONE_KPI_SCHEME_PER_PERIOD,
             f"'{existing.title}' is the scheme for {cmd.period}; revise it instead",
         )
-    uow.add(
-        KpiScheme.define(
-            uow.evidence,
-            period=cmd.period,
-            title=cmd.title,
-            specs=KpiSpecs(specs=cmd.specs),
-            policy=uow.policy.performance,
-            policy_version=uow.policy.version,
-        )
-    )
+    _define(cmd, uow)
 
 
 @handles(c.ReviseKpiScheme)
@@ -85,25 +92,12 @@ def revise_kpi_scheme(cmd: c.ReviseKpiScheme, uow: UnitOfWork) -> None:
     )
 
 
-@handles(c.RecordSalesExpense)
-def record_sales_expense(cmd: c.RecordSalesExpense, uow: UnitOfWork) -> None:
-    employee = uow.load(Employee, cmd.employee_id)
-    uow.add(
-        SalesExpense.record(
-            uow.evidence,
-            expense_id=cmd.expense_id,
-            employee_id=employee.id,
-            employee_name=employee.name,
-            incurred_on=cmd.incurred_on,
-            category=cmd.category,
-            amount=cmd.amount,
-            description=cmd.description,
-            opportunity_id=cmd.opportunity_id,
-            today=uow.now().date(),
-        )
-    )
+def _employee_name(uow: UnitOfWork, employee_id: UUID) -> str:
+    """The name of the employee, who must be on the people records."""
+    return uow.load(Employee, employee_id).name
 
 
+creates(SalesExpense)(c.RecordSalesExpense, SalesExpense.record, employee_name=_employee_name)
 passes_to_expense(c.ApproveSalesExpense, SalesExpense.approve)
 passes_to_expense(c.RejectSalesExpense, SalesExpense.reject)
 
@@ -151,50 +145,37 @@ passes_to_appraisal(c.CloseAppraisal, Appraisal.close)
 passes_to_appraisal(c.DecideIncentive, Appraisal.decide_incentive)
 
 
-@handles(c.PlanCoaching)
-def plan_coaching(cmd: c.PlanCoaching, uow: UnitOfWork) -> None:
-    uow.load(Employee, cmd.plan.coach_id)
-    uow.load(Appraisal, cmd.appraisal_id).plan_coaching(
-        uow.evidence, cmd.plan, today=uow.now().date()
-    )
+def _coaching_plan(uow: UnitOfWork, plan: CoachingPlan) -> CoachingPlan:
+    """The plan, its coach an employee on the people records."""
+    uow.load(Employee, plan.coach_id)
+    return plan
 
 
+passes_to_appraisal(c.PlanCoaching, Appraisal.plan_coaching, plan=_coaching_plan)
 passes_to_escalation(c.ResolveEscalation, Escalation.resolve)
 
 
 # ---- 3.4 Teamwork and communication --------------------------------------------------------
 
 
-@handles(c.HoldTeamMeeting)
-def hold_team_meeting(cmd: c.HoldTeamMeeting, uow: UnitOfWork) -> None:
-    for item in cmd.action_items:
+def _action_items(uow: UnitOfWork, action_items: tuple[ActionItem, ...]) -> ActionItems:
+    """The action items, each owner an employee on the people records."""
+    for item in action_items:
         uow.load(Employee, item.owner_id)
-    uow.add(
-        TeamMeeting.hold(
-            uow.evidence,
-            meeting_id=cmd.meeting_id,
-            kind=cmd.kind,
-            held_on=cmd.held_on,
-            team=cmd.team,
-            attendees=Attendees(employee_ids=cmd.attendees),
-            minutes=Minutes(progress=cmd.progress, problems=cmd.problems, decisions=cmd.decisions),
-            action_items=ActionItems(items=cmd.action_items),
-            today=uow.now().date(),
-        )
-    )
+    return ActionItems(items=action_items)
 
 
-@handles(c.AgreeHandOff)
-def agree_hand_off(cmd: c.AgreeHandOff, uow: UnitOfWork) -> None:
-    uow.load(Employee, cmd.owner_id)
-    uow.load(TeamMeeting, cmd.meeting_id).agree_handoff(
-        uow.evidence,
-        description=cmd.description,
-        owner_id=cmd.owner_id,
-        due_on=cmd.due_on,
-        handoff=cmd.handoff,
-        today=uow.now().date(),
-    )
+def _owner_id(uow: UnitOfWork, owner_id: UUID) -> UUID:
+    """The owner's id, an employee's on the people records."""
+    return uow.load(Employee, owner_id).id
 
 
+creates(TeamMeeting)(
+    c.HoldTeamMeeting,
+    TeamMeeting.hold,
+    action_items=_action_items,
+    attendees=lambda attendees: Attendees(employee_ids=attendees),
+    minutes=Minutes,
+)
+passes_to_meeting(c.AgreeHandOff, TeamMeeting.agree_handoff, owner_id=_owner_id)
 passes_to_meeting(c.CompleteActionItem, TeamMeeting.complete_item)

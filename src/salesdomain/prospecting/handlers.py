@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from salesdomain.errors import AlreadyRegistered
-from salesdomain.handling import UnitOfWork, delegate_to, handles
+from salesdomain.handling import UnitOfWork, creates, delegate_to, handles, makes
 from salesdomain.prospecting import commands as c
 from salesdomain.prospecting.customer import Customer, CustomerNameClaim
 from salesdomain.prospecting.market_research import MarketResearch
@@ -16,21 +16,19 @@ passes_to_customer = delegate_to(Customer, by="customer_id")
 """Registers a handler that only passes the command's fields to a method of the customer."""
 
 
-@handles(c.RecordMarketResearch)
-def record_market_research(cmd: c.RecordMarketResearch, uow: UnitOfWork) -> None:
-    uow.add(
-        MarketResearch.record(
-            uow.evidence,
-            note_id=cmd.note_id,
-            subject_kind=cmd.subject_kind,
-            subject=cmd.subject,
-            findings=cmd.findings,
-            competitor_prices=CompetitorPrices(prices=cmd.competitor_prices),
-        )
-    )
-
-
+creates(MarketResearch)(
+    c.RecordMarketResearch,
+    MarketResearch.record,
+    competitor_prices=lambda competitor_prices: CompetitorPrices(prices=competitor_prices),
+)
 passes_to_research_note(c.AddCompetitorPrice, MarketResearch.add_competitor_price)
+
+
+_register = makes(Customer)(
+    c.RegisterProspect,
+    Customer.register,
+    contacts=lambda contacts: ContactPersons(people=contacts),
+)
 
 
 @handles(c.RegisterProspect)
@@ -41,17 +39,7 @@ def register_prospect(cmd: c.RegisterProspect, uow: UnitOfWork) -> None:
     claim = uow.find(CustomerNameClaim, name_claim_id_for(cmd.company_name))
     if claim is not None:
         raise AlreadyRegistered(claim.customer_id, claim.company_name)
-    customer = uow.add(
-        Customer.register(
-            uow.evidence,
-            company_name=cmd.company_name,
-            registration_number=cmd.registration_number,
-            region=cmd.region,
-            industry=cmd.industry,
-            source_channel=cmd.source_channel,
-            contacts=ContactPersons(people=cmd.contacts),
-        )
-    )
+    customer = _register(cmd, uow)
     uow.add(CustomerNameClaim.claim(uow.evidence, customer))
 
 
