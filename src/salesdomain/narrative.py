@@ -26,6 +26,12 @@ def money(value: Money) -> str:
     return str(value)
 
 
+def if_given(text: str, template: str = ": {}") -> str:
+    """``text`` put into ``template`` when there is any, else nothing: a line's optional
+    end (``"approved" + if_given(e.comments)`` reads "approved: as agreed" or "approved")."""
+    return template.format(text) if text else ""
+
+
 @cache
 def descriptions() -> dict[str, Describer]:
     import salesdomain

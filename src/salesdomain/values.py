@@ -127,6 +127,9 @@ def each_once(what: str, *, by: Callable[[Any], Hashable] | None = None) -> Afte
 Departments = Annotated[Items[Role], each_once("department")]
 """The departments a solution or an answer to a customer involves, each once."""
 
+Code = Annotated[str, Field(min_length=1, max_length=32, pattern=r"^[A-Za-z0-9_.-]{1,32}$")]
+"""A product's or a need's code: letters, digits, ``_``, ``.`` and ``-``, at most 32."""
+
 Quantity = Annotated[Decimal, Field(gt=0, lt=QUANTITY_LIMIT, decimal_places=QUANTITY_PLACES)]
 """A quantity of goods (units, pieces, kilograms): above zero and below ``QUANTITY_LIMIT``."""
 
@@ -288,15 +291,17 @@ def total(amounts: list[Money], currency: str) -> Money:
     return result
 
 
-class PricedLine:
-    """A line of goods priced and costed per unit (a quote's, an order's): its amount
-    and cost.  Mixed into value objects that declare the three fields below."""
+class PricedLine(BaseModel):
+    """A line of goods priced and costed per unit (a quote's, an order's): the product,
+    how many, at what unit price and cost; its amount and cost.  Mixed into the value
+    objects of such lines, which check its prices."""
 
-    if TYPE_CHECKING:
-        product_code: str
-        quantity: Decimal
-        unit_price: Money
-        unit_cost: Money
+    product_code: Code
+    product_name: Name
+    specification: Name
+    quantity: Quantity
+    unit_price: Money
+    unit_cost: Money
 
     @property
     def amount(self) -> Money:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from salesdomain.labels import words
-from salesdomain.narrative import Describer
+from salesdomain.narrative import Describer, if_given
 
 
 def _at(moment: datetime) -> str:
@@ -31,9 +31,7 @@ DESCRIPTIONS: dict[str, Describer] = {
         f"Cause: {e.root_cause.cause}; impact: {e.root_cause.impact}"
     ),
     "ServiceCase.Resolved": lambda e: f"Resolved: {e.resolution}",
-    "ServiceCase.Closed": lambda e: (
-        f"Case closed: {e.resolution}" + (f" ({e.remarks})" if e.remarks else "")
-    ),
+    "ServiceCase.Closed": lambda e: f"Case closed: {e.resolution}" + if_given(e.remarks, " ({})"),
     "ServiceCase.Reopened": lambda e: (
         f"Case reopened: {e.reason}; answer due by {_at(e.respond_by)}"
     ),
@@ -46,7 +44,7 @@ DESCRIPTIONS: dict[str, Describer] = {
     ),
     "SatisfactionSurvey.ResponseRecorded": lambda e: (
         f"{e.response.respondent}: satisfaction {e.response.satisfaction}, would recommend "
-        f"{e.response.recommendation}" + (f": {e.response.comments}" if e.response.comments else "")
+        f"{e.response.recommendation}" + if_given(e.response.comments)
     ),
     "SatisfactionSurvey.Analysed": lambda e: (
         f"Results of {e.responses} response(s): satisfaction {e.average_satisfaction} "
@@ -60,6 +58,6 @@ DESCRIPTIONS: dict[str, Describer] = {
     ),
     "SatisfactionSurvey.Closed": lambda e: (
         f"Survey closed with {e.improvement_actions} improvement action(s)"
-        + (f" ({e.remarks})" if e.remarks else "")
+        + if_given(e.remarks, " ({})")
     ),
 }

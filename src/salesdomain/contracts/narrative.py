@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from salesdomain.narrative import Describer, money
+from salesdomain.narrative import Describer, if_given, money
 
 
 def _differences(differences: Any) -> str:
@@ -54,7 +54,7 @@ DESCRIPTIONS: dict[str, Describer] = {
     "Contract.Approved": lambda e: (
         f"Revision {e.revision} approved at level {e.position}/{e.of_levels} "
         f"({_level(e.level)})"
-        + (f": {e.comments}" if e.comments else "")
+        + if_given(e.comments)
         + (
             f"; next: {_level(e.next_level)}, due by {e.due_by:%Y-%m-%d %H:%M}"
             if e.next_level is not None and e.due_by is not None

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from salesdomain.labels import words
-from salesdomain.narrative import Describer, money, pct
+from salesdomain.narrative import Describer, if_given, money, pct
 
 DESCRIPTIONS: dict[str, Describer] = {
     "Opportunity.Opened": lambda e: (
@@ -24,7 +24,7 @@ DESCRIPTIONS: dict[str, Describer] = {
     "Opportunity.FeasibilityConfirmed": lambda e: (
         f"{words(e.department).capitalize()} "
         f"{'confirmed the solution feasible' if e.feasible else 'found the solution not feasible'}"
-        + (f": {e.remarks}" if e.remarks else "")
+        + if_given(e.remarks)
     ),
     "Opportunity.SolutionPresented": lambda e: (
         f"Solution presented ({', '.join(e.presentation.formats)})"
@@ -46,7 +46,7 @@ DESCRIPTIONS: dict[str, Describer] = {
         f"{pct(e.margin)}: {e.justification}"
     ),
     "Opportunity.DiscountApproved": lambda e: (
-        f"Discount approval #{e.request_number} granted" + (f": {e.comments}" if e.comments else "")
+        f"Discount approval #{e.request_number} granted" + if_given(e.comments)
     ),
     "Opportunity.DiscountRejected": lambda e: (
         f"Discount approval #{e.request_number} refused: {e.comments}"
@@ -55,7 +55,6 @@ DESCRIPTIONS: dict[str, Describer] = {
         f"Quote v{e.quote_version} accepted by {e.accepted_by}: won, {money(e.amount)}"
     ),
     "Opportunity.Lost": lambda e: (
-        f"Lost at {words(e.stage_reached)}: {e.reason}"
-        + (f" (to {e.competitor})" if e.competitor else "")
+        f"Lost at {words(e.stage_reached)}: {e.reason}" + if_given(e.competitor, " (to {})")
     ),
 }

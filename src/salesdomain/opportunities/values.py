@@ -10,16 +10,15 @@ from pydantic import AfterValidator, Field, model_validator
 
 from salesdomain.bounds import AMOUNT_LIMIT, LIST_LENGTH
 from salesdomain.values import (
+    Code,
     Day,
     Departments,
     Items,
-    Money,
     Name,
     NonEmptyStr,
     OptionalName,
     PricedLine,
     PricedLines,
-    Quantity,
     Text,
     ValueObject,
     distinct,
@@ -27,8 +26,6 @@ from salesdomain.values import (
     stored_enum,
     within_amount_limit,
 )
-
-Code = Annotated[str, Field(min_length=1, max_length=32, pattern=r"^[A-Za-z0-9_.-]{1,32}$")]
 
 
 @stored_enum
@@ -138,13 +135,6 @@ class Presentation(ValueObject):
 
 
 class QuoteLine(PricedLine, ValueObject):
-    product_code: Code
-    product_name: Name
-    specification: Name
-    quantity: Quantity
-    unit_price: Money
-    unit_cost: Money
-
     @model_validator(mode="after")
     def _same_currency(self) -> Self:
         if self.unit_price.currency != self.unit_cost.currency:

@@ -12,7 +12,6 @@ from pydantic import Field, field_validator, model_validator
 
 from salesdomain.bounds import COUNT_LIMIT
 from salesdomain.commands import Command
-from salesdomain.opportunities.values import Code
 from salesdomain.orders.values import (
     COORDINATED_DEPARTMENTS,
     DeliveryReceipt,
@@ -24,7 +23,7 @@ from salesdomain.orders.values import (
     TransportMode,
 )
 from salesdomain.sop import Role
-from salesdomain.values import Day, Name, NonEmptyStr, OptionalName, Quantity, Text
+from salesdomain.values import Code, Day, Name, NonEmptyStr, OptionalName, Quantity, Text
 
 
 class AssignCoordinationTask(Command):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from salesdomain.labels import words
-from salesdomain.narrative import Describer, money
+from salesdomain.narrative import Describer, if_given, money
 
 
 def _items(items: Any) -> str:
@@ -28,7 +28,7 @@ DESCRIPTIONS: dict[str, Describer] = {
     ),
     "Order.CoordinationTaskCompleted": lambda e: (
         f"Task {e.task_number} ({e.department.label}) completed on {e.completed_on}, "
-        f"due {e.due_on}" + (f": {e.outcome}" if e.outcome else "")
+        f"due {e.due_on}" + if_given(e.outcome)
     ),
     "Order.ProductionPlanned": lambda e: (
         f"Production plan v{e.plan_version}: {e.plan.planned_start} to {e.plan.planned_finish}"
@@ -50,7 +50,7 @@ DESCRIPTIONS: dict[str, Describer] = {
         f"Lot {e.lot_id} ({e.quantity} x {e.product_code}) "
         f"{'passed' if e.passed else 'failed'} "
         f"{'the final inspection' if e.kind.value == 'final' else 'in-process monitoring'} "
-        f"on {e.inspected_on}" + (f": {e.findings}" if e.findings else "")
+        f"on {e.inspected_on}" + if_given(e.findings)
     ),
     "Order.LotReworked": lambda e: f"Lot {e.lot_id} reworked: {e.description}",
     "Order.CustomerNotifiedOfDispatch": lambda e: (

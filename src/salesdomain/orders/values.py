@@ -9,12 +9,12 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 
 from pydantic import AfterValidator, Field, model_validator
 
-from salesdomain.opportunities.values import Code, QuoteLine, QuoteTerms
+from salesdomain.opportunities.values import QuoteLine, QuoteTerms
 from salesdomain.sop import Role
 from salesdomain.values import (
+    Code,
     Day,
     Items,
-    Money,
     Name,
     OptionalName,
     PricedLine,
@@ -69,13 +69,6 @@ class ReceiptKind(Enum):
 
 class OrderLine(PricedLine, ValueObject):
     """One product of the order, as the signed contract fixed it."""
-
-    product_code: Code
-    product_name: Name
-    specification: Name
-    quantity: Quantity
-    unit_price: Money
-    unit_cost: Money
 
     @model_validator(mode="after")
     def _within_bounds(self) -> Self:

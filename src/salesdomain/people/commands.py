@@ -7,7 +7,6 @@ recorded under the KPI system, 3.3.1).
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Annotated, Self
 from uuid import UUID, uuid4
 
@@ -15,7 +14,7 @@ from pydantic import AfterValidator, Field, field_validator, model_validator
 
 from salesdomain.commands import Command
 from salesdomain.people.values import (
-    CareerGoal,
+    CareerPlanDetails,
     ChannelList,
     CriterionScoreList,
     HiringChannel,
@@ -29,7 +28,7 @@ from salesdomain.people.values import (
     Screening,
     TargetFigures,
     TopicList,
-    TrainerKind,
+    TrainingDetails,
     person_roles,
 )
 from salesdomain.sop import Role
@@ -194,27 +193,18 @@ class CompleteOnboardingTraining(Command):
     completed_on: Day
 
 
-class RecordTraining(Command):
+class RecordTraining(Command, TrainingDetails):
     """One periodic training: topic, internal or external trainer, hours, date."""
 
     SOP_STEP = "3.2.2"
     employee_id: UUID
-    topic: Name
-    trainer_kind: TrainerKind
-    trainer: Name
-    hours: Annotated[Decimal, Field(gt=0, le=1000)]
-    held_on: Day
-    course: OptionalName = ""
 
 
-class SetCareerPlan(Command):
+class SetCareerPlan(Command, CareerPlanDetails):
     """Set (or replace) the individual career development plan."""
 
     SOP_STEP = "3.2.3"
     employee_id: UUID
-    goals: Items[CareerGoal] = Field(min_length=1)
-    promotion_path: Items[Name] = ()
-    next_review: Day
 
 
 class ReviewCareerPlan(Command):

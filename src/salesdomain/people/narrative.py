@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from salesdomain.labels import words
-from salesdomain.narrative import Describer, money
+from salesdomain.narrative import Describer, if_given, money
 
 DESCRIPTIONS: dict[str, Describer] = {
     # ---- Requisition ----
@@ -13,9 +13,7 @@ DESCRIPTIONS: dict[str, Describer] = {
         f"Hiring need: {e.headcount} x {e.profile.position} for {e.profile.team} "
         f"({e.profile.roles}): {e.justification}"
     ),
-    "Requisition.Agreed": lambda e: (
-        f"Hiring need agreed by {e.actor}" + (f": {e.comments}" if e.comments else "")
-    ),
+    "Requisition.Agreed": lambda e: f"Hiring need agreed by {e.actor}" + if_given(e.comments),
     "Requisition.ChannelsChosen": lambda e: (
         "Channels chosen: " + ", ".join(words(c) for c in e.channels.channels)
     ),
@@ -88,8 +86,7 @@ DESCRIPTIONS: dict[str, Describer] = {
         f"approved by {e.actor}: {e.reason}"
     ),
     "Employee.Left": lambda e: (
-        f"Left the company ({words(e.reason)}), last day {e.last_day}"
-        + (f": {e.details}" if e.details else "")
+        f"Left the company ({words(e.reason)}), last day {e.last_day}" + if_given(e.details)
     ),
     # ---- SalesTarget ----
     "SalesTarget.Set": lambda e: f"Sales target for {e.subject}, {e.period}: {_figures(e.figures)}",

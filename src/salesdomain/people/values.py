@@ -11,7 +11,7 @@ from operator import attrgetter
 from typing import Annotated, ClassVar, Self
 from uuid import UUID
 
-from pydantic import AfterValidator, Field, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, Field, field_validator, model_validator
 
 from salesdomain.bounds import FIRST_DAY, LAST_DAY, QUANTITY_LIMIT, QUANTITY_PLACES
 from salesdomain.labels import Labelled
@@ -233,8 +233,9 @@ class TrainerKind(Enum):
     EXTERNAL = "external"
 
 
-class Training(ValueObject):
-    """One periodic training (SOP 3.2.2): topic, trainer, hours and date."""
+class TrainingDetails(BaseModel):
+    """What one periodic training was: topic, trainer, hours and date; the fields of a
+    ``Training`` and of the command that records one (a mixin)."""
 
     topic: Name
     trainer_kind: TrainerKind
@@ -244,17 +245,26 @@ class Training(ValueObject):
     course: OptionalName = ""
 
 
+class Training(TrainingDetails, ValueObject):
+    """One periodic training (SOP 3.2.2): topic, trainer, hours and date."""
+
+
 class CareerGoal(ValueObject):
     description: NonEmptyStr
     due: Day | None = None
 
 
-class CareerPlan(ValueObject):
-    """An individual development plan with its promotion path (SOP 3.2.3)."""
+class CareerPlanDetails(BaseModel):
+    """Goals, promotion path and next review: the fields of a ``CareerPlan`` and of the
+    command that sets one (a mixin)."""
 
     goals: Items[CareerGoal] = Field(min_length=1)
     promotion_path: Items[Name] = ()
     next_review: Day
+
+
+class CareerPlan(CareerPlanDetails, ValueObject):
+    """An individual development plan with its promotion path (SOP 3.2.3)."""
 
 
 @stored_enum

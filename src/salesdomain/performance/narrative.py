@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from salesdomain.labels import words
-from salesdomain.narrative import Describer, money, pct
+from salesdomain.narrative import Describer, if_given, money, pct
 
 
 def _specs(e: Any) -> str:
@@ -37,7 +37,7 @@ DESCRIPTIONS: dict[str, Describer] = {
         f"{e.category.value} on {e.incurred_on} ({e.description})"
     ),
     "SalesExpense.Approved": lambda e: (
-        f"Sales expense of {money(e.amount)} approved" + (f": {e.comments}" if e.comments else "")
+        f"Sales expense of {money(e.amount)} approved" + if_given(e.comments)
     ),
     "SalesExpense.Rejected": lambda e: f"Sales expense rejected: {e.reason}",
     "Appraisal.Opened": lambda e: (
