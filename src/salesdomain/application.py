@@ -223,7 +223,7 @@ class SalesApplication(Application[UUID]):
     def _attempt(self, command: Command, evidence: Evidence) -> CommandResult:
         """Load and decide, then save, once; ``DecideAgain`` if a concurrent write got in."""
         record_id = CommandRecord.id_for(command.command_id)
-        uow = UnitOfWork(self.repository, evidence, self.policy)
+        uow = UnitOfWork(self.repository, evidence, self.policy, verify_people=self.verify_actors)
         if self.verify_actors:  # authorise first: a refused actor gets no earlier result
             try:
                 actor = _check_actor(command, evidence.actor, uow)

@@ -13,6 +13,7 @@ from salesdomain.aftersales.values import SurveyPeriod
 from salesdomain.handling import UnitOfWork, creates, delegate_to, handles
 from salesdomain.orders.order import Order
 from salesdomain.prospecting.customer import Customer
+from salesdomain.values import Actor
 
 passes_to_service_case = delegate_to(ServiceCase, by="service_case_id")
 """Registers a handler that only passes the command's fields to a method of the service case."""
@@ -58,7 +59,16 @@ def receive_feedback(cmd: c.ReceiveFeedback, uow: UnitOfWork) -> None:
 
 
 passes_to_service_case(c.ClassifyFeedback, ServiceCase.classify)
-passes_to_service_case(c.AssignServiceCase, ServiceCase.assign)
+
+
+def _assignee(uow: UnitOfWork, assignee: Actor) -> Actor:
+    """The employee the case is given to, as the staff register names them."""
+    return uow.staff_member(
+        assignee.employee_id, assignee.role, at_step="2.6.1", name=assignee.name
+    )
+
+
+passes_to_service_case(c.AssignServiceCase, ServiceCase.assign, assignee=_assignee)
 passes_to_service_case(c.RespondToFeedback, ServiceCase.respond)
 passes_to_service_case(c.RecordRootCause, ServiceCase.record_root_cause)
 passes_to_service_case(c.ResolveServiceCase, ServiceCase.resolve)

@@ -13,9 +13,12 @@ from eventsourcing.application import AggregateNotFoundError
 from salesdomain import clock
 from salesdomain.aggregate import Evidence, SopAggregate
 from salesdomain.commands import Command
-from salesdomain.errors import RecordNotFound
+from salesdomain.errors import RecordNotFound, SopRuleViolation
 from salesdomain.policy import SalesPolicy
 from salesdomain.reactions import reactions_to
+from salesdomain.rules.general import NAMED_PERSON_IS_STAFF
+from salesdomain.sop import Role
+from salesdomain.values import Actor
 
 A = TypeVar("A", bound=SopAggregate)
 C = TypeVar("C", bound=Command)
@@ -31,10 +34,20 @@ class AggregateSource(Protocol):
 class UnitOfWork:
     """What one attempt at one command may load, create and change."""
 
-    def __init__(self, source: AggregateSource, evidence: Evidence, policy: SalesPolicy) -> None:
+    def __init__(
+        self,
+        source: AggregateSource,
+        evidence: Evidence,
+        policy: SalesPolicy,
+        *,
+        verify_people: bool = True,
+    ) -> None:
         self._source = source
         self.evidence = evidence
         self.policy = policy
+        self.verify_people = verify_people
+        """Whether people a command names are checked against the staff register (off
+        only where a test takes people as given, as ``SalesApplication.verify_actors``)."""
         self._touched: dict[UUID, SopAggregate] = {}
         self.read_versions: dict[UUID, int] = {}
         """Every record looked up, by id: the version read (0: there was none)."""
@@ -71,9 +84,28 @@ class UnitOfWork:
     def now(self) -> datetime:
         return clock.now()
 
+    def staff_member(self, employee_id: UUID, role: Role, *, at_step: str, name: str = "") -> Actor:
+        """The person a command names, to act in ``role`` at ``at_step``: an active
+        employee holding the role, named as the staff register names them (``name``, the
+        caller's, is kept only where people are taken as given)."""
+        if not self.verify_people:
+            return Actor(employee_id=employee_id, role=role, name=name)
+        from salesdomain.people.employee import Employee
+
+        employee = self.find(Employee, employee_id)
+        if employee is None:
+            detail = f"{name or employee_id} is not an employee"
+        elif not employee.is_active:
+            detail = f"{employee.name} has left the company"
+        elif not employee.holds(role):
+            detail = f"{employee.name} does not hold the role {role.label}"
+        else:
+            return Actor(employee_id=employee_id, role=role, name=employee.name)
+        raise SopRuleViolation(NAMED_PERSON_IS_STAFF, detail, at_step=at_step)
+
     def acting_as(self, evidence: Evidence) -> UnitOfWork:
         """The same unit of work, recording under other evidence (for named policies)."""
-        other = UnitOfWork(self._source, evidence, self.policy)
+        other = UnitOfWork(self._source, evidence, self.policy, verify_people=self.verify_people)
         other._touched = self._touched
         other.read_versions = self.read_versions
         return other

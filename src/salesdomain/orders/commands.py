@@ -34,7 +34,8 @@ class AssignCoordinationTask(Command):
     order_id: UUID
     department: Role
     owner_id: UUID
-    owner_name: Name
+    owner_name: Name | None = None
+    """Not recorded: the staff register names the owner (accepted from older clients)."""
     description: NonEmptyStr
     due_on: Day | None = None
 

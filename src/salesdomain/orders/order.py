@@ -62,7 +62,7 @@ from salesdomain.rules.order_execution import (
     TRACKING_NUMBER_ONE_SHIPMENT,
 )
 from salesdomain.sop import Role
-from salesdomain.values import Money
+from salesdomain.values import Actor, Money
 
 
 class OrderStatus(Enum):
@@ -453,14 +453,13 @@ class Order(SopAggregate):
         self,
         evidence: Evidence,
         *,
-        department: Role,
-        owner_id: UUID,
-        owner_name: str,
+        owner: Actor,
         description: str,
         due_on: date | None,
         policy: SalesPolicy,
         today: date,
     ) -> None:
+        """Give ``owner`` (acting for their department) a task."""
         self._sales_may_work_on(evidence, "2.5.1")
         due = due_on or self.entered_on + policy.orders.coordination_period
         if due < today:
@@ -469,9 +468,9 @@ class Order(SopAggregate):
             self.CoordinationTaskAssigned,
             evidence,
             task_number=len(self.tasks) + 1,
-            department=department,
-            owner_id=owner_id,
-            owner_name=owner_name,
+            department=owner.role,
+            owner_id=owner.employee_id,
+            owner_name=owner.name,
             description=description,
             due_on=due,
             policy_version=policy.version,

@@ -16,3 +16,9 @@ EMPLOYEE_LEFT = SopRule(
 )
 NOBODY_MANAGES_THEMSELVES = SopRule("nobody_manages_themselves", "3", "nobody manages themselves")
 MANAGER_IS_ACTIVE = SopRule("manager_is_active", "3", "a manager is an active employee")
+NAMED_PERSON_IS_STAFF = SopRule(
+    "named_person_is_staff",
+    "2",
+    "everyone a step names is an active employee holding the role the step needs, "
+    "recorded under the name the staff register gives them",
+)
