@@ -23,10 +23,14 @@ def _acted(event: SopAggregate.Event) -> Upsert:
     return Upsert("people", {"employee_id": str(actor.employee_id)}, {"name": actor.name or None})
 
 
-@HANDLERS.on(ServiceCase.FeedbackReceived)
-def _feedback_received(event: ServiceCase.FeedbackReceived, position: int) -> list[RowChange]:
-    """The case's customer, for the facts of its version 1 answers (they name none)."""
-    return [_record(event.originator_id, "service_case", customer_id=str(event.customer_id))]
+@HANDLERS.on(ServiceCase.FeedbackReceived, SatisfactionSurvey.Started)
+def _opened(
+    event: ServiceCase.FeedbackReceived | SatisfactionSurvey.Started, position: int
+) -> list[RowChange]:
+    """The case's or survey's customer, for the facts of its version 1 answers (they
+    name none)."""
+    kind = "service_case" if isinstance(event, ServiceCase.FeedbackReceived) else "survey"
+    return [_record(event.originator_id, kind, customer_id=str(event.customer_id))]
 
 
 @HANDLERS.on(ServiceCase.Responded)
@@ -41,12 +45,6 @@ def _responded(event: ServiceCase.Responded, position: int) -> list[RowChange]:
     facts.add("service_responses", 1, **common)
     facts.add("service_on_time", 1 if event.within_time_limit else 0, **common)
     return [*facts.rows, _acted(event)]
-
-
-@HANDLERS.on(SatisfactionSurvey.Started)
-def _survey_started(event: SatisfactionSurvey.Started, position: int) -> list[RowChange]:
-    """The survey's customer, for the facts of its version 1 answers (they name none)."""
-    return [_record(event.originator_id, "survey", customer_id=str(event.customer_id))]
 
 
 @HANDLERS.on(SatisfactionSurvey.ResponseRecorded)
