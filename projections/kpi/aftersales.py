@@ -50,12 +50,9 @@ def _responded(event: ServiceCase.Responded, position: int) -> list[RowChange]:
 @HANDLERS.on(SatisfactionSurvey.ResponseRecorded)
 def _survey_response(event: SatisfactionSurvey.ResponseRecorded, position: int) -> list[RowChange]:
     facts = _Facts(event, position)
+    score, day = event.response.satisfaction.value, _utc_day(event.timestamp)
     facts.add(
-        "satisfaction",
-        event.response.satisfaction.value,
-        day=_utc_day(event.timestamp),
-        customer=event.customer_id,
-        record=event.originator_id,
+        "satisfaction", score, day=day, customer=event.customer_id, record=event.originator_id
     )
     return facts.rows
 
