@@ -11,16 +11,14 @@ is checked against.  ``then`` names the events the command must record, in order
 
 Where several rules are checked the same way (a canned history replayed to a point, a
 command, a refusal), a rule file lists them in a table, one row a rule, and one test
-checks every row:
+(``every_row``) checks every row:
 
     RULES = on(deal, [   # deal(spec, at): the opportunity replayed up to ``at``
         refused(QUOTED, b.discover, ALICE, "needs_fixed_once_quoted"),
         not_authorised(DESIGNED, b.confirm, QUINN, "not in a department involved", id=...),
     ])
 
-    @pytest.mark.parametrize("case", RULES)
-    def test_a_step_the_sop_rules_out_is_refused(spec, case):
-        case.check(spec)
+    test_a_step_the_sop_rules_out_is_refused = every_row(RULES, NOW)
 """
 
 from __future__ import annotations
@@ -30,6 +28,7 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 import pytest
+from freezegun import freeze_time
 
 from salesdomain.application import SalesApplication
 from salesdomain.command_record import CommandResult
@@ -208,3 +207,15 @@ def not_authorised(
         return outcome.then_rejected(NotAuthorised, step=step, rule=words)
 
     return pytest.param(Case(at, command, actor, then, given), id=id)
+
+
+def every_row(rows: list[ParameterSet], now: str) -> Callable[[Spec, Case], None]:
+    """The test of a rule table (``on(history, rows)``): each row checked, one test case
+    a row, with the clock frozen at ``now``."""
+
+    @pytest.mark.parametrize("case", rows)
+    @freeze_time(now)
+    def test(spec: Spec, case: Case) -> None:
+        case.check(spec)
+
+    return test

@@ -35,7 +35,7 @@ from salesdomain.values import Actor
 from tests import builders as b
 from tests.builders import ALICE, BOB, MARK, MIA, PAT, SUE, TODAY, person
 from tests.order_builders import completed_order, entered_order, order_of
-from tests.spec import Spec, Step, on, refused
+from tests.spec import Spec, Step, every_row, on, refused
 
 NOW = "2026-03-02 09:00:00+00:00"  # builders.TODAY, 09:00 UTC
 RECEIVED_AT = datetime(2026, 3, 2, 9, tzinfo=UTC)
@@ -762,7 +762,4 @@ RULES = [
 ]
 
 
-@pytest.mark.parametrize("case", RULES)
-@freeze_time(NOW)
-def test_an_after_sales_step_that_the_sop_rules_out_is_refused(spec, case):
-    case.check(spec)
+test_an_after_sales_step_that_the_sop_rules_out_is_refused = every_row(RULES, NOW)

@@ -27,7 +27,7 @@ from salesdomain.prospecting import commands as pc
 from salesdomain.sop import Role
 from tests import builders as b
 from tests.builders import ALICE, BOB, DAN, MIA, PAT, QUINN, SUE, TODAY
-from tests.spec import Step, not_authorised, on, refused
+from tests.spec import Step, every_row, not_authorised, on, refused
 
 NOW = "2026-03-02 09:00:00+00:00"  # builders.TODAY, 09:00 UTC
 
@@ -311,10 +311,7 @@ RULES = on(
 )
 
 
-@pytest.mark.parametrize("case", RULES)
-@freeze_time(NOW)
-def test_a_step_the_sop_rules_out_is_refused_and_nothing_stored(spec, case):
-    case.check(spec)
+test_a_step_the_sop_rules_out_is_refused_and_nothing_stored = every_row(RULES, NOW)
 
 
 # ---- 2.1.3 opening: only for a qualified customer ------------------------------------------

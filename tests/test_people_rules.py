@@ -43,7 +43,7 @@ from tests import people_builders as pb
 from tests.builders import ALICE, DAN, MIA, TODAY, money, person
 from tests.conftest import FREEZEGUN_TRANSCODINGS
 from tests.people_builders import HANNA
-from tests.spec import not_authorised, on, refused
+from tests.spec import every_row, not_authorised, on, refused
 
 NOW = "2026-03-02 09:00:00+00:00"  # builders.TODAY, 09:00 UTC
 
@@ -347,10 +347,7 @@ IN_TURN = on(
 )
 
 
-@pytest.mark.parametrize("case", IN_TURN)
-@freeze_time(NOW)
-def test_a_candidate_is_screened_interviewed_decided_offered_and_hired_in_turn(spec, case):
-    case.check(spec)
+test_a_candidate_is_screened_interviewed_decided_offered_and_hired_in_turn = every_row(IN_TURN, NOW)
 
 
 # ---- 3.1.4 decision and offer ---------------------------------------------------------------

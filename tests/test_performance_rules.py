@@ -56,7 +56,7 @@ from tests.performance_builders import (
     spec_of,
     team,
 )
-from tests.spec import Spec, not_authorised, on, refused
+from tests.spec import Spec, every_row, not_authorised, on, refused
 
 NOW = "2026-03-02 09:00:00+00:00"  # builders.TODAY, 09:00 UTC
 FEB = "2026-02"
@@ -535,10 +535,7 @@ RULES = on(
 )
 
 
-@pytest.mark.parametrize("case", RULES)
-@freeze_time(NOW)
-def test_an_appraisal_step_that_the_sop_rules_out_is_refused(spec, case):
-    case.check(spec)
+test_an_appraisal_step_that_the_sop_rules_out_is_refused = every_row(RULES, NOW)
 
 
 # ---- 3.3.4 incentives and coaching ------------------------------------------------------------

@@ -148,7 +148,8 @@ def test_the_open_pipeline_is_summed_per_currency_never_across(app, views):
     _recorded(app, opened)
     runner = _pipeline(app, views)
     at = datetime(2026, 12, 1, tzinfo=UTC)
-    summary = pipeline_summary(views, runner.tables(), app.policy.stage_probability, at)
+    rows = pipeline_as_of(views, runner.tables(), app.policy.stage_probability, at)
+    summary = pipeline_summary(rows, at)
     assert summary.open_count == 2
     assert summary.open_weighted == {"EUR": Decimal("50.00"), "USD": Decimal("50.00")}
 

@@ -92,6 +92,9 @@ def on_every_event(handler: Handler) -> Handler:
     return handler
 
 
+_BREACH_FACTS = ("case_id", "record_id", "record", "due", "position", "policy_version")
+
+
 @dataclass
 class Deadline:
     """A step that must be done by ``due`` (a day or a moment)."""
@@ -107,6 +110,12 @@ class Deadline:
     done_by: Person | None = None
     position: int | None = None
     withdrawn: bool = False
+
+    def breach_facts(self) -> dict[str, Any]:
+        """What a breach of the deadline names of it as it is: the business case, the
+        record, when it was due, the log position of the step (once done) and the
+        policy version."""
+        return {name: getattr(self, name) for name in _BREACH_FACTS}
 
     def passed(self, moment: datetime | date) -> bool:
         """Whether ``moment`` is after the deadline (a day's deadline lasts the whole day)."""
@@ -193,9 +202,7 @@ class Review:
         """A step done by someone the rule did not allow (evidence: this event)."""
         self.breaches.append(
             Breach(
-                rule=rule.id,
-                rule_text=rule.text,
-                family=rule.family,
+                **_broken(rule),
                 status=Status.NOT_ALLOWED,
                 **_evidence(event),
                 record=self.label(event.originator_id, type(event).__qualname__.split(".")[0]),
@@ -247,6 +254,11 @@ class Review:
             deadline = self.deadlines.get(key)
             if deadline is not None and deadline.done_at is None:
                 deadline.withdrawn = True
+
+
+def _broken(rule: Rule) -> dict[str, Any]:
+    """What a breach names of the rule it breaks: its id, its text and its family."""
+    return {"rule": rule.id, "rule_text": rule.text, "family": rule.family}
 
 
 def _evidence(event: Any) -> dict[str, Any]:
@@ -323,22 +335,14 @@ def _missed(deadline: Deadline, review: Review) -> Breach | None:
         status, responsible = Status.STILL_OPEN, _now(deadline.responsible, review.staff)
     else:
         return None
-    rule = deadline.rule
     return Breach(
-        rule=rule.id,
-        rule_text=rule.text,
-        family=rule.family,
-        sop_step=rule.sop_step,
+        **_broken(deadline.rule),
+        **deadline.breach_facts(),
+        sop_step=deadline.rule.sop_step,
         status=status,
-        case_id=deadline.case_id,
-        record_id=deadline.record_id,
-        record=deadline.record,
         responsible=responsible,
-        due=deadline.due,
         actual=deadline.done_at,
         occurred_on=_day(deadline.due),
-        position=deadline.position,
-        policy_version=deadline.policy_version,
         detail=f"due {deadline.due}; "
         + (f"done {deadline.done_at}" if deadline.done_at else f"not done as at {review.as_at}"),
     )

@@ -23,10 +23,14 @@ def _acted(event: SopAggregate.Event) -> Upsert:
     return Upsert("people", {"employee_id": str(actor.employee_id)}, {"name": actor.name or None})
 
 
-@HANDLERS.on(ServiceCase.FeedbackReceived)
-def _feedback_received(event: ServiceCase.FeedbackReceived, position: int) -> list[RowChange]:
-    """The case's customer, for the facts of its version 1 answers (they name none)."""
-    return [_record(event.originator_id, "service_case", customer_id=str(event.customer_id))]
+@HANDLERS.on(ServiceCase.FeedbackReceived, SatisfactionSurvey.Started)
+def _opened(
+    event: ServiceCase.FeedbackReceived | SatisfactionSurvey.Started, position: int
+) -> list[RowChange]:
+    """The case's or survey's customer, for the facts of its version 1 answers (they
+    name none)."""
+    kind = "service_case" if isinstance(event, ServiceCase.FeedbackReceived) else "survey"
+    return [_record(event.originator_id, kind, customer_id=str(event.customer_id))]
 
 
 @HANDLERS.on(ServiceCase.Responded)
@@ -43,21 +47,12 @@ def _responded(event: ServiceCase.Responded, position: int) -> list[RowChange]:
     return [*facts.rows, _acted(event)]
 
 
-@HANDLERS.on(SatisfactionSurvey.Started)
-def _survey_started(event: SatisfactionSurvey.Started, position: int) -> list[RowChange]:
-    """The survey's customer, for the facts of its version 1 answers (they name none)."""
-    return [_record(event.originator_id, "survey", customer_id=str(event.customer_id))]
-
-
 @HANDLERS.on(SatisfactionSurvey.ResponseRecorded)
 def _survey_response(event: SatisfactionSurvey.ResponseRecorded, position: int) -> list[RowChange]:
     facts = _Facts(event, position)
+    score, day = event.response.satisfaction.value, _utc_day(event.timestamp)
     facts.add(
-        "satisfaction",
-        event.response.satisfaction.value,
-        day=_utc_day(event.timestamp),
-        customer=event.customer_id,
-        record=event.originator_id,
+        "satisfaction", score, day=day, customer=event.customer_id, record=event.originator_id
     )
     return facts.rows
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, Protocol, TypedDict
 from uuid import UUID
 
 from salesdomain.projections.changes import Insert, RowChange, Upsert
@@ -19,6 +19,32 @@ def _id(value: UUID | None) -> str | None:
 
 def _utc_day(moment: datetime) -> date:
     return moment.astimezone(UTC).date()
+
+
+class _OwnedRecord(Protocol):
+    """An event of a record a representative owns for a customer (an opportunity, a
+    contract, an order)."""
+
+    @property
+    def originator_id(self) -> UUID: ...
+
+    @property
+    def owner_id(self) -> UUID | None: ...
+
+    @property
+    def customer_id(self) -> UUID | None: ...
+
+
+class _Whose(TypedDict):
+    rep: UUID | None
+    customer: UUID | None
+    record: UUID
+
+
+def _whose(event: _OwnedRecord) -> _Whose:
+    """Whom the facts of an owned record count for: its owner, its customer and the
+    record itself (``_Facts.add(..., **_whose(event))``)."""
+    return {"rep": event.owner_id, "customer": event.customer_id, "record": event.originator_id}
 
 
 class _Facts:
@@ -70,3 +96,10 @@ def _record(record_id: UUID, kind: str, **values: Any) -> Upsert:
     row = {"kind": kind, "customer_id": None, "owner_id": None, "owner_name": None}
     row.update({"revision": None, **values})
     return Upsert("records", {"record_id": str(record_id)}, row)
+
+
+def _owned_record(event: _OwnedRecord, kind: str, **values: Any) -> Upsert:
+    """The row of a record a representative owns for a customer: its owner and customer
+    (for the facts of version 1 events, which name neither)."""
+    owners = {"customer_id": _id(event.customer_id), "owner_id": _id(event.owner_id)}
+    return _record(event.originator_id, kind, **owners, **values)

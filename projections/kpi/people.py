@@ -4,6 +4,7 @@ expenses."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from decimal import Decimal
 from uuid import UUID
 
@@ -19,13 +20,26 @@ from salesdomain.performance.sales_expense import SalesExpense
 HANDLERS = Handlers[RowChange]()
 
 
+def _employee(event: Employee.Event) -> dict[str, str]:
+    return {"employee_id": str(event.originator_id)}
+
+
+def _team_history(
+    event: Employee.Hired | Employee.Enrolled | Employee.TeamChanged, position: int, since: date
+) -> Insert:
+    """The employee is in ``event.team`` from ``since`` on."""
+    return Insert(
+        "team_history",
+        {"position": position, **_employee(event), "team": event.team, "effective_on": since},
+    )
+
+
 @HANDLERS.on(Employee.Hired, Employee.Enrolled)
 def _employee_joined(event: Employee.Hired | Employee.Enrolled, position: int) -> list[RowChange]:
-    employee_id = str(event.originator_id)
     return [
         Upsert(
             "employees",
-            {"employee_id": employee_id},
+            _employee(event),
             {
                 "name": event.name,
                 "team": event.team,
@@ -34,55 +48,26 @@ def _employee_joined(event: Employee.Hired | Employee.Enrolled, position: int) -
                 "left_on": None,
             },
         ),
-        Insert(
-            "team_history",
-            {
-                "position": position,
-                "employee_id": employee_id,
-                "team": event.team,
-                "effective_on": event.start_date,
-            },
-        ),
+        _team_history(event, position, event.start_date),
     ]
 
 
 @HANDLERS.on(Employee.TeamChanged)
 def _team_changed(event: Employee.TeamChanged, position: int) -> list[RowChange]:
-    employee_id = str(event.originator_id)
     return [
-        Update("employees", {"employee_id": employee_id}, {"team": event.team}),
-        Insert(
-            "team_history",
-            {
-                "position": position,
-                "employee_id": employee_id,
-                "team": event.team,
-                "effective_on": event.effective,
-            },
-        ),
+        Update("employees", _employee(event), {"team": event.team}),
+        _team_history(event, position, event.effective),
     ]
 
 
 @HANDLERS.on(Employee.ManagerChanged)
 def _manager_changed(event: Employee.ManagerChanged, position: int) -> list[RowChange]:
-    return [
-        Update(
-            "employees",
-            {"employee_id": str(event.originator_id)},
-            {"manager_id": _id(event.manager_id)},
-        )
-    ]
+    return [Update("employees", _employee(event), {"manager_id": _id(event.manager_id)})]
 
 
 @HANDLERS.on(Employee.Left)
 def _employee_left(event: Employee.Left, position: int) -> list[RowChange]:
-    return [
-        Update(
-            "employees",
-            {"employee_id": str(event.originator_id)},
-            {"active": False, "left_on": event.last_day},
-        )
-    ]
+    return [Update("employees", _employee(event), {"active": False, "left_on": event.last_day})]
 
 
 def _target_figures(target_id: UUID, figures: TargetFigures) -> list[RowChange]:

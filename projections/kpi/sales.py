@@ -9,7 +9,7 @@ from uuid import UUID
 
 from salesdomain.projections.changes import RowChange, Update, Upsert
 from salesdomain.projections.dispatch import Handlers
-from salesdomain.projections.kpi.facts import _Facts, _id, _record, _utc_day
+from salesdomain.projections.kpi.facts import _Facts, _owned_record, _utc_day, _whose
 
 from salesdomain.contracts.contract import Contract
 from salesdomain.imports.historical_order import HistoricalOrder
@@ -73,17 +73,8 @@ def _customer_registered(
 
 @HANDLERS.on(Opportunity.Opened)
 def _opportunity_opened(event: Opportunity.Opened, position: int) -> list[RowChange]:
-    """The owner's name (a label), and owner and customer for the facts of version 1
-    events, which name neither."""
-    return [
-        _record(
-            event.originator_id,
-            "opportunity",
-            customer_id=str(event.customer_id),
-            owner_id=str(event.owner_id),
-            owner_name=event.owner_name or None,
-        )
-    ]
+    """The owner's name (a label), and owner and customer."""
+    return [_owned_record(event, "opportunity", owner_name=event.owner_name or None)]
 
 
 @HANDLERS.on(Opportunity.ContactLogged)
@@ -91,14 +82,7 @@ def _contact_logged(event: Opportunity.ContactLogged, position: int) -> list[Row
     if not event.contact.channel.is_visit:
         return []
     facts = _Facts(event, position)
-    facts.add(
-        "visits",
-        1,
-        day=event.contact.occurred_on,
-        rep=event.owner_id,
-        customer=event.customer_id,
-        record=event.originator_id,
-    )
+    facts.add("visits", 1, day=event.contact.occurred_on, **_whose(event))
     return facts.rows
 
 
@@ -108,14 +92,7 @@ Closed: TypeAlias = Opportunity.QuoteAccepted | Opportunity.Lost
 def _closed(measure: str) -> Callable[[Closed, int], list[RowChange]]:
     def changes(event: Closed, position: int) -> list[RowChange]:
         facts = _Facts(event, position)
-        facts.add(
-            measure,
-            1,
-            day=_utc_day(event.timestamp),
-            rep=event.owner_id,
-            customer=event.customer_id,
-            record=event.originator_id,
-        )
+        facts.add(measure, 1, day=_utc_day(event.timestamp), **_whose(event))
         return facts.rows
 
     return changes
@@ -134,12 +111,10 @@ def _contract_signed(event: Contract.Signed, position: int) -> list[RowChange]:
             line.unit_price.amount * line.quantity,
             day=event.signed_on,
             currency=line.unit_price.currency,
-            rep=event.owner_id,
-            customer=event.customer_id,
             product=line.product_code,
-            record=event.originator_id,
             revision=event.revision,
             amends=event.amends,
+            **_whose(event),
         )
     return [*facts.rows, *(_product(line) for line in event.terms.lines)]
 
@@ -147,13 +122,7 @@ def _contract_signed(event: Contract.Signed, position: int) -> list[RowChange]:
 @HANDLERS.on(Order.Entered)
 def _order_entered(event: Order.Entered, position: int) -> list[RowChange]:
     return [
-        _record(
-            event.originator_id,
-            "order",
-            customer_id=str(event.customer_id),
-            owner_id=str(event.owner_id),
-            revision=event.contract_revision,
-        ),
+        _owned_record(event, "order", revision=event.contract_revision),
         *_order_lines(event.originator_id, event.contract_revision, event.lines),
     ]
 
@@ -175,12 +144,7 @@ def _completed_order_facts(
 ) -> _Facts:
     """Revenue, profit, units and one completed order on the delivery day."""
     facts = _Facts(event, position)
-    common: dict[str, Any] = {
-        "day": event.delivered_on,
-        "rep": event.owner_id,
-        "customer": event.customer_id,
-        "record": event.originator_id,
-    }
+    common: dict[str, Any] = {"day": event.delivered_on, **_whose(event)}
     currency = event.amount.currency
     facts.add("revenue", event.amount.amount, currency=currency, **common)
     facts.add("profit", event.amount.amount - event.cost.amount, currency=currency, **common)
@@ -199,26 +163,13 @@ def _order_imported(event: HistoricalOrder.Imported, position: int) -> list[RowC
     """A completed order taken over from another system (SOP 4.1.2) counts like an
     ``Order.Completed`` on its delivery day, split by its lines as revision 0."""
     facts = _completed_order_facts(event, position)
-    record = _record(
-        event.originator_id,
-        "order",
-        customer_id=str(event.customer_id),
-        owner_id=_id(event.owner_id),
-        revision=0,
-    )
+    record = _owned_record(event, "order", revision=0)
     return [record, *_order_lines(event.originator_id, 0, event.lines), *facts.rows]
 
 
 @HANDLERS.on(Order.Cancelled)
 def _order_cancelled(event: Order.Cancelled, position: int) -> list[RowChange]:
     facts = _Facts(event, position)
-    facts.add(
-        "cancelled",
-        event.amount.amount,
-        day=_utc_day(event.timestamp),
-        currency=event.amount.currency,
-        rep=event.owner_id,
-        customer=event.customer_id,
-        record=event.originator_id,
-    )
+    day, amount = _utc_day(event.timestamp), event.amount
+    facts.add("cancelled", amount.amount, day=day, currency=amount.currency, **_whose(event))
     return facts.rows

@@ -38,6 +38,20 @@ class PipelineRow:
     time_in_stage: Mapping[Stage, timedelta]
 
 
+_AS_STORED = (
+    "opportunity_id",
+    "title",
+    "customer_name",
+    "region",
+    "industry",
+    "owner_id",
+    "owner_name",
+    "expected_close",
+    "opened_at",
+)
+"""The facts of a ``PipelineRow`` the ``opportunities`` table holds as they are."""
+
+
 def pipeline_as_of(
     engine: Engine,
     tables: Mapping[str, Table],
@@ -83,20 +97,12 @@ def pipeline_as_of(
         closed_at = None if stage.is_open else entries[-1][1]
         result.append(
             PipelineRow(
-                opportunity_id=opportunity_id,
-                title=row.title,
-                customer_name=row.customer_name,
-                region=row.region,
-                industry=row.industry,
-                owner_id=row.owner_id,
-                owner_name=row.owner_name,
+                **{name: getattr(row, name) for name in _AS_STORED},
                 team=teams.get(row.owner_id),
                 stage=stage,
                 amount=amount,
                 currency=currency,
                 weighted_amount=(amount * probabilities[stage]).quantize(Decimal("0.01")),
-                expected_close=row.expected_close,
-                opened_at=row.opened_at,
                 closed_at=closed_at,
                 age=(closed_at or at) - row.opened_at,
                 time_in_stage=dict(spent),

@@ -4,16 +4,13 @@ figure as docs/kpi.md defines it."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
 from salesdomain.projections.pipeline.funnel import funnel
-from salesdomain.projections.pipeline.queries import pipeline_as_of, win_rate
-from sqlalchemy import Engine, Table
-
-from salesdomain.opportunities.stages import Stage
+from salesdomain.projections.pipeline.queries import PipelineRow, win_rate
 
 
 @dataclass(frozen=True)
@@ -34,14 +31,9 @@ class PipelineSummary:
     """The open opportunities' weighted amounts, one total per currency."""
 
 
-def pipeline_summary(
-    engine: Engine,
-    tables: Mapping[str, Table],
-    probabilities: Mapping[Stage, Decimal],
-    at: datetime,
-) -> PipelineSummary:
-    """The funnel, win rate and open weighted pipeline as the view has them at ``at``."""
-    rows = pipeline_as_of(engine, tables, probabilities, at)
+def pipeline_summary(rows: Sequence[PipelineRow], at: datetime) -> PipelineSummary:
+    """The funnel, win rate and open weighted pipeline of ``rows``, the pipeline as it
+    stood at ``at`` (``pipeline_as_of``)."""
     steps = funnel(rows)
     weighted: dict[str, Decimal] = {}
     open_count = 0

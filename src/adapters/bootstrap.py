@@ -10,6 +10,7 @@ import os
 import weakref
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TypedDict, Unpack
 
 from eventsourcing.persistence import Transcoding
 from salesdomain.adapters.forgetting import complete_pending_erasures
@@ -43,21 +44,19 @@ class System:
         self.app.close()
 
 
-def build_system(
-    url: str | None = None,
-    *,
-    policy: SalesPolicy | None = None,
-    extra_transcodings: Iterable[Transcoding] = (),
-    verify_actors: bool = True,
-) -> System:
-    """The application and its read models (in the same database as the events)."""
+class Options(TypedDict, total=False):
+    """What ``bootstrap`` (and so ``build_system``) takes besides the store's URL."""
+
+    policy: SalesPolicy | None
+    extra_transcodings: Iterable[Transcoding]
+    verify_actors: bool
+
+
+def build_system(url: str | None = None, **options: Unpack[Options]) -> System:
+    """The application (``bootstrap(url, **options)``) and its read models (in the same
+    database as the events)."""
     config = parse_database_url(database_url(url))
-    app = bootstrap(
-        config.url,
-        policy=policy,
-        extra_transcodings=extra_transcodings,
-        verify_actors=verify_actors,
-    )
+    app = bootstrap(config.url, **options)
     return System(app, ReadModels(view_engine(config), ApplicationLog(app)))
 
 

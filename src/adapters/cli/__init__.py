@@ -4,13 +4,13 @@ Every command that touches the store takes ``--database-url`` and builds the sys
 through the composition root (``salesdomain.adapters.bootstrap.build_system``).  Exit codes:
 ``salesdomain.adapters.cli.common.ExitCode`` (documented in docs/cli.md).
 
-Adding a command: a function registered below with ``app.command(...)``, or a Typer
-sub-app with ``app.add_typer(...)``; use ``open_system``, ``reported`` and
-``print_json`` from ``salesdomain.adapters.cli.common``.
+Adding a command: a function, or a Typer sub-app, named in ``COMMANDS`` below; use
+``open_system``, ``reported`` and ``print_json`` from ``salesdomain.adapters.cli.common``.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated
 
 import typer
@@ -57,33 +57,43 @@ def _options(
     """salesdomain: the sales SOP as executable, auditable software."""
 
 
-# the main job
-app.command("demo")(demo.demo)
-# doing: any SOP step as a named employee; taking over records (SOP 4.1.2)
-app.command("run")(running.run)
-app.add_typer(importing.import_app, name="import")
-app.add_typer(forgetting.forget_app, name="forget")
-# reading
-app.command("pipeline")(reading.pipeline)
-app.command("kpi")(reading.kpi)
-app.command("audit")(records.audit)
-app.command("history")(records.history)
-app.command("staff")(records.staff_list)
-app.command("story")(story.story)
-app.add_typer(past.as_of_app, name="as-of")
-# reviewing: the SOP's rules re-run over the event log
-app.command("conformance")(conformance.conformance)
-# keeping: read models and the hash chain
-app.add_typer(maintenance.views_app, name="views")
-app.add_typer(chain.chain_app, name="chain")
-# the web API: its tokens, and the server with the dashboard
-app.add_typer(web.token_cli, name="token")
-app.command("serve")(web.serve)
-# reference: no store needed
-app.command("commands")(running.commands)
-app.command("steps")(catalogue.list_steps)
-app.command("rules")(catalogue.list_rules)
-app.command("policy")(catalogue.policy)
+COMMANDS: dict[str, Callable[..., None] | typer.Typer] = {
+    # the main job
+    "demo": demo.demo,
+    # doing: any SOP step as a named employee; taking over records (SOP 4.1.2)
+    "run": running.run,
+    "import": importing.import_app,
+    "forget": forgetting.forget_app,
+    # reading
+    "pipeline": reading.pipeline,
+    "kpi": reading.kpi,
+    "audit": records.audit,
+    "history": records.history,
+    "staff": records.staff_list,
+    "story": story.story,
+    "as-of": past.as_of_app,
+    # reviewing: the SOP's rules re-run over the event log
+    "conformance": conformance.conformance,
+    # keeping: read models and the hash chain
+    "views": maintenance.views_app,
+    "chain": chain.chain_app,
+    # the web API: its tokens, and the server with the dashboard
+    "token": web.token_cli,
+    "serve": web.serve,
+    # reference: no store needed
+    "commands": running.commands,
+    "steps": catalogue.list_steps,
+    "rules": catalogue.list_rules,
+    "policy": catalogue.policy,
+}
+"""Every command (a function) and group of commands (a Typer sub-app) by name, in the
+order ``salesdomain --help`` lists them."""
+
+for name, command in COMMANDS.items():
+    if isinstance(command, typer.Typer):
+        app.add_typer(command, name=name)
+    else:
+        app.command(name)(command)
 
 
 def main() -> None:

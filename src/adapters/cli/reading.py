@@ -50,7 +50,7 @@ def pipeline_rows(system: System, at: datetime) -> tuple[list[PipelineRow], Pipe
     runner = system.views.runner("pipeline")
     probabilities = system.app.policy.stage_probability
     rows = pipeline_as_of(runner.engine, runner.tables(), probabilities, at)
-    return rows, pipeline_summary(runner.engine, runner.tables(), probabilities, at)
+    return rows, pipeline_summary(rows, at)
 
 
 def show_pipeline(title: str, rows: list[PipelineRow], summary: PipelineSummary) -> None:

@@ -159,13 +159,8 @@ class _Deal:
             (co.pat, "Capacity available in the delivery window"),
             (co.quinn, "Sensors in stock with the usual supplier"),
         ):
-            co.do(
-                oc.ConfirmFeasibility,
-                department,
-                opportunity_id=self.opp_id,
-                feasible=True,
-                remarks=remarks,
-            )
+            step = co.acting(department, opportunity_id=self.opp_id)
+            step(oc.ConfirmFeasibility, feasible=True, remarks=remarks)
         self.contact(
             ov.ContactChannel.VISIT, "Presented the solution on site", "Plant manager", self.decider
         )

@@ -25,6 +25,7 @@ Every error body is ``{"error": kind, "message": one line naming the field or SO
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -53,26 +54,31 @@ class NotConfigured(Exception):
     """A read the server was not set up to answer (e.g. conformance checks)."""
 
 
+@dataclass(eq=False)
 class InvalidQuery(Exception):
     """A read's parameter is invalid in a way FastAPI cannot see by its type."""
 
-    def __init__(self, field: str, problem: str) -> None:
-        self.field = field
-        self.problem = problem
-        super().__init__(f"{field}: {problem}")
+    field: str
+    problem: str
+
+    def __str__(self) -> str:
+        return f"{self.field}: {self.problem}"
 
 
+@dataclass(eq=False)
 class ViewStopped(Exception):
     """A view stopped on an event it cannot handle; its figures would be stale."""
 
-    def __init__(self, view: str, position: int, event: str, reason: str) -> None:
-        self.view = view
-        self.position = position
-        self.event = event
-        self.reason = reason
-        super().__init__(
-            f"the {view} view stopped at log position {position} on {event} and shows old "
-            f"figures: {reason}; other views are not affected (`salesdomain views status`)"
+    view: str
+    position: int
+    event: str
+    reason: str
+
+    def __str__(self) -> str:
+        return (
+            f"the {self.view} view stopped at log position {self.position} on {self.event} "
+            f"and shows old figures: {self.reason}; other views are not affected "
+            "(`salesdomain views status`)"
         )
 
 
@@ -178,12 +184,7 @@ MAPPED: Sequence[tuple[type[Exception], int, str, Details]] = (
     (ReadOnly, 403, "read_only", _none),
     (CsrfMissing, 403, "csrf_missing", _none),
     (NotConfigured, 503, "not_configured", _none),
-    (
-        ViewStopped,
-        503,
-        "view_stopped",
-        lambda e: {"view": e.view, "position": e.position, "event": e.event, "reason": e.reason},
-    ),
+    (ViewStopped, 503, "view_stopped", asdict),
 )
 
 
