@@ -37,7 +37,13 @@ from pydantic import ValidationError
 
 import salesdomain
 from salesdomain.aggregate import Evidence, SopAggregate
-from salesdomain.command_record import CommandRecord, CommandResult, RecordedEvent
+from salesdomain.command_record import (
+    LIBRARY,
+    CommandRecord,
+    CommandResult,
+    Origin,
+    RecordedEvent,
+)
 from salesdomain.commands import Command, build_command, problems_of
 from salesdomain.errors import (
     CommandIdReused,
@@ -208,9 +214,11 @@ class SalesApplication(Application[UUID]):
         *,
         correlation_id: UUID | None = None,
         causation_id: UUID | None = None,
+        origin: Origin = LIBRARY,
     ) -> CommandResult:
         """Perform one SOP step as ``actor``: authorise, load, decide, save (see the
-        module docstring for the outcomes)."""
+        module docstring for the outcomes).  ``origin``, where the command came from, is
+        kept in the command's record."""
         command_name = type(command).__name__
         step = recordable_step(command.SOP_STEP)
         if actor.role not in step.roles:
@@ -218,9 +226,11 @@ class SalesApplication(Application[UUID]):
                 step.code, str(actor), f"acts as {actor.role.label}, a role this step is not for"
             )
         evidence = Evidence(actor, command.command_id, command_name, correlation_id, causation_id)
-        return retried(lambda: self._attempt(command, evidence), self.MAX_ATTEMPTS, command_name)
+        return retried(
+            lambda: self._attempt(command, evidence, origin), self.MAX_ATTEMPTS, command_name
+        )
 
-    def _attempt(self, command: Command, evidence: Evidence) -> CommandResult:
+    def _attempt(self, command: Command, evidence: Evidence, origin: Origin) -> CommandResult:
         """Load and decide, then save, once; ``DecideAgain`` if a concurrent write got in."""
         record_id = CommandRecord.id_for(command.command_id)
         uow = UnitOfWork(self.repository, evidence, self.policy, verify_people=self.verify_actors)
@@ -240,15 +250,17 @@ class SalesApplication(Application[UUID]):
                 return earlier  # the same command again: its first result
             self._decide_again_if_moved(uow.read_versions)
             raise
-        return self._save(command, record_id, uow)
+        return self._save(command, record_id, uow, origin)
 
-    def _save(self, command: Command, record_id: UUID, uow: UnitOfWork) -> CommandResult:
+    def _save(
+        self, command: Command, record_id: UUID, uow: UnitOfWork, origin: Origin
+    ) -> CommandResult:
         """Save what the unit of work changed with the command's record, checking that
         what it only read is unchanged."""
         changed = uow.changed
         recorded = tuple(RecordedEvent.of(event) for agg in changed for event in agg.pending_events)
         record = CommandRecord.handled(
-            command, record_id, command.digest(), uow.evidence.actor, recorded
+            command, record_id, command.digest(), uow.evidence.actor, recorded, origin
         )
         changed_ids = {aggregate.id for aggregate in changed}
         unchanged = {k: v for k, v in uow.read_versions.items() if k not in changed_ids}

@@ -7,11 +7,12 @@ twice: the second save conflicts, and the first result is returned instead.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate
 from eventsourcing.utils import get_topic, register_topic
+from pydantic import Field
 
 from salesdomain import clock
 from salesdomain.commands import Command
@@ -41,6 +42,21 @@ class RecordedEvent(ValueObject):
 
 class RecordedEvents(ValueObject):
     events: tuple[RecordedEvent, ...]
+
+
+class Origin(ValueObject):
+    """Where a command came from: the channel (``library``, ``cli``, ``web``) and, from
+    the command line, which operating-system user ran it (``None``: not known)."""
+
+    channel: Annotated[str, Field(pattern="^[a-z_]{1,20}$")]
+    os_user: Annotated[str, Field(max_length=64)] | None = None
+
+    def __str__(self) -> str:
+        return self.channel if self.os_user is None else f"{self.channel} ({self.os_user})"
+
+
+LIBRARY = Origin(channel="library")
+"""The origin of a command handled without saying where it came from."""
 
 
 class CommandResult:
@@ -94,11 +110,18 @@ class CommandRecord(Aggregate):
 
     class Handled(Event, Aggregate.Created):
         TOPIC: ClassVar[str] = "salesdomain:CommandRecord.Handled"
+        class_version: ClassVar[int] = 2
         command_id: UUID
         command: str
         digest: str
         actor: Actor
         outcome: RecordedEvents
+        origin: Origin
+        """Where the command came from (version 2; version 1 did not say)."""
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            state["origin"] = Origin(channel="unknown")
 
         def apply(self, record: CommandRecord) -> None:
             record.command_id = self.command_id
@@ -126,6 +149,7 @@ class CommandRecord(Aggregate):
         digest: str,
         actor: Actor,
         events: tuple[RecordedEvent, ...],
+        origin: Origin = LIBRARY,
     ) -> CommandRecord.Handled:
         """The event that creates the record, to be saved with the command's events
         (the record itself is only built when it is read back)."""
@@ -139,6 +163,7 @@ class CommandRecord(Aggregate):
             "digest": digest,
             "actor": actor,
             "outcome": RecordedEvents.model_construct(events=events),  # from trusted parts
+            "origin": origin,
         }
         return cls.Handled(**facts)
 

@@ -3,6 +3,7 @@ explicit mapping from each kind of error to its exit code and one-line message."
 
 from __future__ import annotations
 
+import getpass
 import json
 import sys
 from collections.abc import Callable, Iterator
@@ -26,6 +27,7 @@ from salesdomain.projections.runner import ProjectionStopped
 
 from salesdomain import errors as domain
 from salesdomain.bounds import FIRST_DAY, LAST_DAY
+from salesdomain.command_record import Origin
 from salesdomain.commands import problems_of
 
 
@@ -230,3 +232,14 @@ def when(text: str | None, option: str) -> datetime | None:
             ExitCode.USAGE, f"{option}: '{text}' is not between {FIRST_DAY} and {LAST_DAY}"
         )
     return moment
+
+
+def cli_origin() -> Origin:
+    """Where a command sent from this command line comes from: the command line, and the
+    operating-system user who ran it (the CLI reaches the database directly, as an
+    administrator's tool: docs/cli.md)."""
+    try:
+        user: str | None = getpass.getuser()[:64]
+    except (KeyError, OSError):  # no name for this uid (a bare container)
+        user = None
+    return Origin(channel="cli", os_user=user)

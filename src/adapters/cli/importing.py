@@ -112,7 +112,7 @@ def _import(
                 _named_reps(system, lines)
             command = kind.build({"source": file.name, "columns": columns, "lines": lines})
             actor = resolve_actor(system, who, role, kind.SOP_STEP)
-            result = system.app.handle(command, actor)
+            result = system.app.handle(command, actor, origin=common.cli_origin())
             recorded = recorded_lines(system.app, result)
     imported = [r for r in recorded if f"{r['aggregate_type']}.{r['event_type']}" in _IMPORTED]
     if as_json:

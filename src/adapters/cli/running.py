@@ -80,7 +80,9 @@ def run(
             actor = founding_actor(system, command, who, role) or resolve_actor(
                 system, who, role, kind.SOP_STEP
             )
-            result = system.app.handle(command, actor, correlation_id=case)
+            result = system.app.handle(
+                command, actor, correlation_id=case, origin=common.cli_origin()
+            )
             lines = recorded_lines(system.app, result)
     show_result(result, lines, as_json)
 

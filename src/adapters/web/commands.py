@@ -15,7 +15,7 @@ from salesdomain.adapters.web.context import Ctx, CurrentActor
 from salesdomain.adapters.web.responses import ERROR_RESPONSES
 
 import salesdomain.application  # noqa: F401  (imports every area, filling COMMANDS)
-from salesdomain.command_record import CommandResult
+from salesdomain.command_record import CommandResult, Origin
 from salesdomain.commands import COMMANDS, Command
 from salesdomain.sop import step
 
@@ -55,9 +55,13 @@ class CommandOutcome(BaseModel):
         )
 
 
+WEB = Origin(channel="web")
+"""Where a command sent to the web API comes from (its actor is the token's)."""
+
+
 def _endpoint(model: type[Command]) -> Callable[..., CommandOutcome]:
     def endpoint(command: model, actor: CurrentActor, ctx: Ctx) -> CommandOutcome:  # type: ignore[valid-type]
-        return CommandOutcome.of(ctx.system.app.handle(command, actor))
+        return CommandOutcome.of(ctx.system.app.handle(command, actor, origin=WEB))
 
     endpoint.__name__ = f"handle_{model.__name__}"
     return endpoint
