@@ -174,6 +174,7 @@ def test_someone_who_left_reads_nothing(company: Web) -> None:
 def test_a_token_is_refused_once_its_role_is_revoked(company: Web) -> None:
     with freeze_time(NOW):
         company.token(MIA)
+        company.send(hc.GrantRole(employee_id=MIA.employee_id, role=Role.SALES_SUPERVISOR), HANNA)
         company.send(hc.RevokeRole(employee_id=MIA.employee_id, role=Role.SALES_MANAGER), HANNA)
         answer = company.get("/views/pipeline", MIA)
         assert answer.status_code == 401

@@ -35,23 +35,23 @@ def sign_in(body: SignIn, request: Request, response: Response, ctx: Ctx) -> Ses
     session cookie (idle 30 minutes, at most 12 hours) and gives the CSRF secret."""
     client = request.client.host if request.client is not None else "unknown"
     try:
-        opened = ctx.sessions.sign_in(body.token, client)
-        ctx.tokens.holder(opened.session.token, ctx.system.app)
+        session, secret = ctx.sessions.sign_in(body.token, client)
+        ctx.tokens.holder(session.token, ctx.system.app)
     except SignInRefused as refused:
         raise Unauthenticated(str(refused)) from None
     except CannotIssue as gone:
-        ctx.sessions.sign_out(opened.secret)
+        ctx.sessions.sign_out(secret)
         raise Unauthenticated(f"the API token no longer acts: {gone}") from None
     response.set_cookie(
         COOKIE,
-        opened.secret,
+        secret,
         max_age=int(ABSOLUTE.total_seconds()),
         path="/",
         httponly=True,
         samesite="strict",
         secure=request.url.scheme == "https",
     )
-    return _out(opened.session)
+    return _out(session)
 
 
 @router.get("", response_model=SessionOut)

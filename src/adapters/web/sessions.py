@@ -69,14 +69,6 @@ class Session:
     started_at: datetime
 
 
-@dataclass(frozen=True)
-class Opened:
-    """A new session: ``secret`` goes into the cookie and is never stored."""
-
-    session: Session
-    secret: str
-
-
 def _digest(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
@@ -92,9 +84,10 @@ class SessionStore:
         with schema_transaction(engine) as conn:
             create_tables(conn, metadata.sorted_tables)
 
-    def sign_in(self, token_secret: str, client: str) -> Opened:
-        """A session for the holder of ``token_secret``; ``TooManyAttempts`` from a
-        client that failed too often lately, ``SignInRefused`` for a bad token."""
+    def sign_in(self, token_secret: str, client: str) -> tuple[Session, str]:
+        """A session for the holder of ``token_secret``, and the secret for its cookie
+        (never stored); ``TooManyAttempts`` from a client that failed too often lately,
+        ``SignInRefused`` for a bad token."""
         now = datetime.now(UTC)
         client = client[:64]
         with self.engine.begin() as conn:
@@ -122,7 +115,7 @@ class SessionStore:
                     last_seen_at=now,
                 )
             )
-        return Opened(Session(info, csrf, now), secret)
+        return Session(info, csrf, now), secret
 
     def find(self, secret: str) -> Session | None:
         """The live session of a cookie's ``secret`` (its last request now), or ``None``
