@@ -15,16 +15,7 @@ from uuid import uuid4
 import pytest
 from freezegun import freeze_time
 from salesdomain.projections.integrity import (
-    CHAIN_TAMPERED,
-    DIGEST_DIFFERS,
-    EVENT_CHANGED,
-    EVENT_INSERTED,
-    EVENT_MISSING,
-    EVENT_UNREADABLE,
     GENESIS,
-    ORDER_DIFFERS,
-    STORE_SHORTER,
-    STORED_FORM,
     ChainKeeper,
     Digest,
     canonical,
@@ -33,6 +24,7 @@ from salesdomain.projections.integrity import (
     next_link,
     verify,
 )
+from salesdomain.projections.integrity import verification as problem
 from sqlalchemy import text
 
 from tests import builders as b
@@ -198,27 +190,31 @@ def test_a_changed_byte_of_an_event_is_caught_at_its_position(app, views, chaine
     state[len(state) // 2] ^= 0x01
     _set_state(views, sql_store, 5, bytes(state))
     report = verify(app, views, digest)
-    assert (report.ok, report.first_bad_position, report.problem) == (False, 5, EVENT_CHANGED)
+    assert (report.ok, report.first_bad_position, report.problem) == (
+        False,
+        5,
+        problem.EVENT_CHANGED,
+    )
     assert "position 5" in report.message
 
 
 def test_a_changed_aggregate_version_is_caught(app, views, chained, sql_store):
     _sql(views, f"UPDATE {sql_store[0]} SET originator_version = 99 WHERE {_pos(sql_store)} = 4")
     report = verify(app, views)
-    assert (report.first_bad_position, report.problem) == (4, EVENT_CHANGED)
+    assert (report.first_bad_position, report.problem) == (4, problem.EVENT_CHANGED)
 
 
 def test_a_deleted_event_is_caught_at_its_position(app, views, chained, sql_store):
     _sql(views, f"DELETE FROM {sql_store[0]} WHERE {_pos(sql_store)} = 6")
     report = verify(app, views, chained[1])
-    assert (report.first_bad_position, report.problem) == (6, EVENT_MISSING)
+    assert (report.first_bad_position, report.problem) == (6, problem.EVENT_MISSING)
 
 
 def test_a_deleted_last_event_is_caught(app, views, chained, sql_store):
     head = _head(app)
     _sql(views, f"DELETE FROM {sql_store[0]} WHERE {_pos(sql_store)} = {head}")
     report = verify(app, views, chained[1])
-    assert (report.first_bad_position, report.problem) == (head, EVENT_MISSING)
+    assert (report.first_bad_position, report.problem) == (head, problem.EVENT_MISSING)
 
 
 def test_a_deletion_with_later_events_renumbered_is_caught(app, views, chained, sql_store):
@@ -226,7 +222,7 @@ def test_a_deletion_with_later_events_renumbered_is_caught(app, views, chained, 
     _sql(views, f"DELETE FROM {sql_store[0]} WHERE {_pos(sql_store)} = 6")
     _move(views, sql_store, {p: p - 1 for p in range(7, head + 1)})
     report = verify(app, views, chained[1])
-    assert (report.first_bad_position, report.problem) == (6, EVENT_MISSING)
+    assert (report.first_bad_position, report.problem) == (6, problem.EVENT_MISSING)
 
 
 def test_an_event_inserted_into_history_is_caught(app, views, chained, sql_store):
@@ -241,7 +237,7 @@ def test_an_event_inserted_into_history_is_caught(app, views, chained, sql_store
         s=forged_state,
     )
     report = verify(app, views, chained[1])
-    assert (report.first_bad_position, report.problem) == (8, EVENT_INSERTED), report
+    assert (report.first_bad_position, report.problem) == (8, problem.EVENT_INSERTED), report
 
 
 def test_an_event_inserted_at_an_unchained_position_is_caught(app, views, chained, sql_store):
@@ -262,14 +258,14 @@ def test_an_event_inserted_at_an_unchained_position_is_caught(app, views, chaine
         s=b"{}",
     )
     report = verify(app, views)
-    assert (report.first_bad_position, report.problem) == (5, EVENT_INSERTED)
+    assert (report.first_bad_position, report.problem) == (5, problem.EVENT_INSERTED)
     assert report.chained_to == head
 
 
 def test_two_events_swapped_are_caught_at_the_first(app, views, chained, sql_store):
     _move(views, sql_store, {4: 9, 9: 4})
     report = verify(app, views, chained[1])
-    assert (report.first_bad_position, report.problem) == (4, ORDER_DIFFERS), report
+    assert (report.first_bad_position, report.problem) == (4, problem.ORDER_DIFFERS), report
     assert "4 and 9" in report.message
 
 
@@ -284,7 +280,7 @@ def test_swapped_states_are_caught_at_the_first(app, views, chained, sql_store):
 def test_a_tampered_chain_row_is_caught(app, views, chained, sql_store):
     _sql(views, "UPDATE event_chain SET link = :l WHERE position = 6", l="f" * 64)
     report = verify(app, views, chained[1])
-    assert (report.first_bad_position, report.problem) == (6, CHAIN_TAMPERED)
+    assert (report.first_bad_position, report.problem) == (6, problem.CHAIN_TAMPERED)
 
 
 def test_history_rewritten_with_its_chain_is_caught_by_the_exported_digest(
@@ -300,7 +296,7 @@ def test_history_rewritten_with_its_chain_is_caught_by_the_exported_digest(
     keeper.catch_up()
     assert verify(app, views).ok, "store and rewritten chain agree"
     report = verify(app, views, digest)
-    assert (report.ok, report.problem) == (False, DIGEST_DIFFERS)
+    assert (report.ok, report.problem) == (False, problem.DIGEST_DIFFERS)
     assert report.first_bad_position == digest.position
     assert f"position {digest.position}" in report.message
 
@@ -312,7 +308,7 @@ def test_a_store_cut_short_is_caught_by_the_digest(app, views, chained, sql_stor
     _sql(views, "UPDATE projection_state SET position = 10 WHERE name = 'event_chain'")
     assert verify(app, views).ok
     report = verify(app, views, digest)
-    assert (report.first_bad_position, report.problem) == (11, STORE_SHORTER)
+    assert (report.first_bad_position, report.problem) == (11, problem.STORE_SHORTER)
 
 
 def test_the_link_of_a_stored_event_is_the_one_in_the_chain(app, views, chained):
@@ -350,7 +346,7 @@ def test_an_event_stored_in_another_form_is_caught_not_read_past(
     _sqlite_only(store_url)
     _sql(views, f"UPDATE {sql_store[0]} SET {change} WHERE {_pos(sql_store)} = 4")
     report = verify(app, views, chained[1])
-    assert (report.ok, report.first_bad_position, report.problem) == (False, 4, STORED_FORM)
+    assert (report.ok, report.first_bad_position, report.problem) == (False, 4, problem.STORED_FORM)
     assert words in report.message
 
 
@@ -370,4 +366,8 @@ def test_an_unreadable_event_is_reported_as_tampering_on_any_store(app, views, c
             ]
 
     report = verify(TextState(app.recorder), views)
-    assert (report.ok, report.first_bad_position, report.problem) == (False, 3, EVENT_UNREADABLE)
+    assert (report.ok, report.first_bad_position, report.problem) == (
+        False,
+        3,
+        problem.EVENT_UNREADABLE,
+    )
