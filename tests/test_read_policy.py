@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
-from uuid import UUID
+from uuid import UUID, uuid4
 
 import pytest
 from freezegun import freeze_time
@@ -22,8 +22,9 @@ from salesdomain.people.values import LeavingReason
 from salesdomain.sop import Role
 from salesdomain.values import Actor
 from tests import builders as b
+from tests import order_builders as ob
 from tests import people_builders as pb
-from tests.web_support import Web, web_on
+from tests.web_support import Web, founded, web_on
 
 NOW = "2026-03-02 09:00:00+00:00"
 HANNA = pb.HANNA
@@ -231,3 +232,28 @@ def test_reach_is_resolved_from_the_directory() -> None:
     assert dan.appraisals == {"dan", "mia", "alice", "wes"}
     assert Reader.of("alice", Role.SALES_REPRESENTATIVE, staff).sales == {"alice"}
     assert Reader.of("hanna", Role.HR, staff).sales == frozenset()
+
+
+@freeze_time(NOW)
+def test_departments_read_the_orders_they_work_on_representatives_their_own(
+    store_url: str,
+) -> None:
+    """Operations views: production reads the orders it holds a task on, procurement
+    without a task none, the owning representative theirs, another representative none."""
+    opportunity, contract = uuid4(), uuid4()
+    steps = ob.entered_order(opportunity, contract)
+    order = ob.order_of(contract)
+    with web_on(store_url) as web:
+        founded(web, [*steps, (b.register(), PAT), (b.register(), b.QUINN), (b.register(), BOB)])
+        for command, actor in steps:
+            web.send(command, actor)
+        web.send(ob.task(order), ALICE)  # to Pat, production
+        for who, sees in (
+            (PAT, {str(order)}),
+            (b.QUINN, set()),
+            (ALICE, {str(order)}),
+            (BOB, set()),
+        ):
+            answer = web.get("/views/operations/tasks", who)
+            assert answer.status_code == 200, answer.json()
+            assert {row["order_id"] for row in answer.json()["rows"]} == sees, who.name
