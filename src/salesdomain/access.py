@@ -130,19 +130,14 @@ class Reader:
     role: Role
     grant: ReadGrant
     teams: frozenset[str]
-    """The teams whose totals they read (``None`` in ``sales``: every team)."""
+    """The teams whose KPI totals they read (all teams where ``sales`` is everyone)."""
     sales: People
     people: People
     pay: People
     appraisals: People
     operations: People
-    """Owners of the orders they read in execution (with ``ASSIGNED``: see ``assigned``)."""
-
-    @classmethod
-    def administrator(cls) -> Reader:
-        """The administrator at the database (the command line without ``--api``):
-        reads everything (docs/cli.md)."""
-        return cls("", Role.COMPLIANCE_REVIEWER, _EVERYTHING, frozenset(), *([Everyone] * 5))
+    """Owners of the orders in execution they read (with ``Reach.ASSIGNED`` the query
+    takes instead the orders they hold a coordination task on)."""
 
     @classmethod
     def of(cls, employee_id: UUID | str, role: Role, staff: Iterable[StaffMember]) -> Reader:
@@ -181,22 +176,13 @@ class Reader:
             resolve(grant.operations),
         )
 
-    @property
-    def sees_every_team(self) -> bool:
-        return self.sales is Everyone
-
     def reaches(self, people: People, owner: str | None) -> bool:
         """Whether ``people`` covers a record owned by ``owner`` (``None``: nobody's,
         which only ``Everyone`` reaches)."""
         return people is Everyone or (owner is not None and owner in people)
 
-    def sees(self, area: Area, owner: str | None, actor: str | None = None) -> bool:
-        """Whether a record of ``area`` owned by ``owner`` (or a step ``actor`` took
-        on it) is theirs to read."""
-        people = self.sales if area is Area.SALES else self.people
-        return self.reaches(people, owner) or (people != frozenset() and actor == self.employee_id)
-
     def sees_figures(self, kind: Confidential, owner: str | None) -> bool:
+        """Whether they read the ``kind`` figures of a person's record owned by ``owner``."""
         return self.reaches(self.pay if kind is Confidential.PAY else self.appraisals, owner)
 
 
