@@ -52,8 +52,12 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
     status: {"description": what, "model": ErrorOut}
     for status, what in (
         (400, "`malformed_body`: the body is not JSON (`line`, `column`, `offset`)"),
-        (401, "No, unknown or revoked API token"),
-        (403, "The actor's role may not perform this SOP step"),
+        (401, "No, unknown, revoked or expired API token, or a session that ended"),
+        (
+            403,
+            "The actor's role may not perform this SOP step; `read_only` token; "
+            "`csrf_missing` on a session",
+        ),
         (404, "The record does not exist"),
         (
             409,

@@ -1,13 +1,13 @@
 """Signing in and out of a browser session (ADR 31)."""
 
-from typing import Annotated
+from typing import Annotated, Any
 from uuid import UUID
 
 from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel, Field
 from salesdomain.adapters.web.context import Ctx, CurrentToken
 from salesdomain.adapters.web.errors import Unauthenticated
-from salesdomain.adapters.web.responses import ERROR_RESPONSES
+from salesdomain.adapters.web.responses import ERROR_RESPONSES, ErrorOut
 from salesdomain.adapters.web.sessions import ABSOLUTE, COOKIE, Session, SignInRefused
 from salesdomain.adapters.web.tokens import CannotIssue
 
@@ -29,7 +29,21 @@ class SessionOut(BaseModel):
     """Send it back in ``X-CSRF-Token`` with every request that changes something."""
 
 
-@router.post("", response_model=SessionOut)
+SIGN_IN_LIMITED: dict[int | str, dict[str, Any]] = {
+    429: {
+        "description": "`too_many_attempts`: too many failed sign-ins from this address",
+        "model": ErrorOut,
+        "headers": {
+            "Retry-After": {
+                "description": "Seconds until sign-ins from here are taken again",
+                "schema": {"type": "integer"},
+            }
+        },
+    }
+}
+
+
+@router.post("", response_model=SessionOut, responses=SIGN_IN_LIMITED)
 def sign_in(body: SignIn, request: Request, response: Response, ctx: Ctx) -> SessionOut:
     """Sign in with your API token once: the answer sets an HttpOnly, SameSite=Strict
     session cookie (idle 30 minutes, at most 12 hours) and gives the CSRF secret."""
