@@ -16,7 +16,7 @@ from salesdomain.adapters.personal_data import vault_of
 from salesdomain.adapters.store import parse_database_url
 from salesdomain.projections.audit import query_audit
 from salesdomain.projections.integrity import ChainKeeper, verify
-from sqlalchemy import text
+from sqlalchemy import select, text
 
 from salesdomain.errors import NotAuthorised, SopRuleViolation
 from salesdomain.narrative import describe
@@ -124,13 +124,21 @@ def test_views_show_erased_after_forgetting_and_a_rebuild_gives_the_same(system)
     cid, cand = customer_and_candidate(system)
     system.views.catch_up()
     table = system.views.runner("audit").tables()["entries"]
-    lines = [e.description for e in query_audit(system.views.engine, table)]
+    lines = [e.description for e in query_audit(system.views.engine, table, log=system.views.log)]
     assert "Contact person Li Na added" in lines
     assert any("Nora New applied" in line for line in lines)
+    with system.views.engine.connect() as conn:  # the lines are made from the sealed log
+        stored = " ".join(str(value) for row in conn.execute(select(table)) for value in row)
+    assert _contains([stored.encode()], PERSONAL + KEPT) == set()
+    without_log = " | ".join(e.description for e in query_audit(system.views.engine, table))
+    assert f"{ERASED} applied through job site" in without_log  # not given: not shown
 
     forget_both(system, cid, cand)
     system.views.catch_up()
-    after = [(e.position, e.description) for e in query_audit(system.views.engine, table)]
+    after = [
+        (e.position, e.description)
+        for e in query_audit(system.views.engine, table, log=system.views.log)
+    ]
     text_after = " | ".join(d for _, d in after)
     assert "Nora" not in text_after
     assert "Chen Wei" not in text_after
@@ -139,7 +147,10 @@ def test_views_show_erased_after_forgetting_and_a_rebuild_gives_the_same(system)
 
     system.views.rebuild()
     table = system.views.runner("audit").tables()["entries"]
-    rebuilt = [(e.position, e.description) for e in query_audit(system.views.engine, table)]
+    rebuilt = [
+        (e.position, e.description)
+        for e in query_audit(system.views.engine, table, log=system.views.log)
+    ]
     assert rebuilt == after
 
 
