@@ -33,6 +33,7 @@ from salesdomain.projections.as_of import views_as_of
 from salesdomain.projections.story import case_story, verified_case_story
 from sqlalchemy import func, select
 
+from benchmarks import master_key_for_fresh_schemas
 from benchmarks.employee_load import START, write_employee
 from salesdomain import clock
 from salesdomain.application import SalesApplication
@@ -171,6 +172,7 @@ def main() -> None:
     parser.add_argument("--no-postgres", action="store_true")
     args = parser.parse_args()
     stores = {"SQLite": _fresh("sqlite://")}
+    master_key_for_fresh_schemas()
     if not args.no_postgres:
         stores["PostgreSQL"] = _fresh(args.postgres)
     print(f"One employee with {args.events:,} events; median of {args.repeat} (ms)")

@@ -38,6 +38,7 @@ from eventsourcing.domain import Aggregate
 from salesdomain.adapters.bootstrap import bootstrap
 from salesdomain.adapters.store import ensure_schema, parse_database_url
 
+from benchmarks import master_key_for_fresh_schemas
 from salesdomain import clock
 from salesdomain.opportunities import commands as oc
 from salesdomain.sop import Role
@@ -176,6 +177,7 @@ def main() -> None:
     parser.add_argument("--url", action="append", default=[], help="store URL (repeatable)")
     args = parser.parse_args()
     urls = args.url or ["sqlite:///bench.db"]
+    master_key_for_fresh_schemas()
     print(f"{args.deals} deals, batches of {args.batch}, the first {args.warmup} not counted")
     print(
         f"{'store':<10} {'raw saves/s':>12} {'commands/s':>12} {'ratio':>7}  "

@@ -44,6 +44,7 @@ from salesdomain.adapters.web.tokens import TokenStore, employee_actor
 from salesdomain.projections.log import ApplicationLog
 from salesdomain.projections.pipeline import pipeline_as_of
 
+from benchmarks import master_key_for_fresh_schemas
 from salesdomain.opportunities import commands as oc
 from salesdomain.values import Actor
 from tests import builders as b
@@ -257,6 +258,7 @@ def main() -> None:
     if config.kind != "postgres":
         raise SystemExit("the load test runs on PostgreSQL: --url postgresql://...")
     schema = f"load_{uuid4().hex[:10]}"
+    master_key_for_fresh_schemas()  # before the server process starts: it inherits it
     try:
         run(f"{args.url.split('?')[0]}?schema={schema}", args.clients, args.seconds, args.hot)
     finally:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields
 from datetime import datetime
 from typing import Any
@@ -11,8 +11,10 @@ from uuid import UUID
 
 from salesdomain.projections.changes import Insert, RowChange, Update, Upsert
 from salesdomain.projections.projection import Projection, Tables, event_name
+from salesdomain.projections.runner.generations import EventLog
 from salesdomain.projections.types import UtcDateTime
 from sqlalchemy import (
+    Boolean,
     Column,
     ColumnElement,
     Integer,
@@ -45,18 +47,20 @@ from salesdomain.sop import CATALOGUE
 class AuditTrail(Projection):
     """Every event with its evidence and a one-line description.
 
-    A description that shows personal data of a data subject (ADR 13) is kept
-    together with the same line without it (``erased_description``) and the subject
-    (``data_subject``); when the subject is forgotten, the line with the personal data
-    is cleared and the audit trail reads the line without it.  A rebuild after that
-    reads the values as erased and gives the same lines.
+    A description that shows personal data of a data subject (ADR 13) is not kept
+    (ADR 33): the view holds the same line without it (``erased_description``), the
+    subject (``data_subject``) and that the line shows personal data (``personal``);
+    the line itself is made again from its event, sealed in the log, when it is read
+    (``query_audit(..., log=)``), so it dies with the subject's key.  When the subject
+    is forgotten, ``personal`` is cleared and the audit trail reads the line without
+    it.  A rebuild after that reads the values as erased and gives the same lines.
 
     For the read policy (``salesdomain.access``, ADR 30) each line says which
     confidential figures it shows (``confidential``), and ``records`` keeps each
     record's area and owner (set when it is created)."""
 
     name = "audit"
-    version = 3
+    version = 4
 
     def define(self, metadata: MetaData, prefix: str) -> dict[str, Table]:
         tables = Tables(metadata, prefix)
@@ -77,9 +81,10 @@ class AuditTrail(Projection):
             Column("command_id", String(36), nullable=False),
             Column("correlation_id", String(36), nullable=False),
             Column("causation_id", String(36)),
-            Column("description", Text),
+            Column("description", Text),  # None where the line shows personal data
             Column("erased_description", Text),
             Column("data_subject", String(36)),
+            Column("personal", Boolean, nullable=False),  # the line, from its event
             Column("confidential", String(12)),
         )
         tables.add(
@@ -134,7 +139,7 @@ class AuditTrail(Projection):
             changes.append(Upsert("records", {"aggregate_id": str(event.originator_id)}, record))
         if isinstance(event, PersonalDataForgotten):
             changes.append(
-                Update("entries", {"data_subject": str(event.subject_id)}, {"description": None})
+                Update("entries", {"data_subject": str(event.subject_id)}, {"personal": False})
             )
         return changes
 
@@ -143,18 +148,25 @@ def _value_or_none(kind: Confidential | None) -> str | None:
     return None if kind is None else kind.value
 
 
-def _descriptions(event: SopAggregate.Event) -> dict[str, str | None]:
-    """The description, and where it shows personal data, the same without it."""
+def _descriptions(event: SopAggregate.Event) -> dict[str, str | bool | None]:
+    """The description, or where it shows personal data, the same without it (and
+    whether the line with it can be read from the event: one subject's, not erased)."""
     full = describe(event)
+    plain = {"description": full, "erased_description": None, "data_subject": None}
     subjects = subjects_in(event)
     if not subjects:
-        return {"description": full, "erased_description": None, "data_subject": None}
+        return {**plain, "personal": False}
     without = describe(erase(event))
     if full == without and not mentions_erased(event):
-        return {"description": full, "erased_description": None, "data_subject": None}
+        return {**plain, "personal": False}
     only = str(next(iter(subjects))) if len(subjects) == 1 else None
-    shown = full if only is not None and not mentions_erased(event) else None
-    return {"description": shown, "erased_description": without, "data_subject": only}
+    personal = only is not None and not mentions_erased(event)
+    return {
+        "description": None,
+        "erased_description": without,
+        "data_subject": only,
+        "personal": personal,
+    }
 
 
 @dataclass(frozen=True)
@@ -180,14 +192,27 @@ class AuditEntry:
 _ENTRY_FIELDS = tuple(f.name for f in fields(AuditEntry))
 
 
-def shown(row: Mapping[str, Any]) -> dict[str, Any]:
-    """The fields of an audit row as an entry shows them: the line with personal data,
-    else (its subject forgotten) the line without it.  The one place of that rule, for
-    the view's rows and for rows computed from the log (``salesdomain.projections.story``)."""
+def shown(row: Mapping[str, Any], personal_line: str | None = None) -> dict[str, Any]:
+    """The fields of an audit row as an entry shows them: the line with personal data
+    (``personal_line``, made from the row's event), else (its subject forgotten, or no
+    line given) the line without it.  The one place of that rule, for the view's rows
+    and for rows computed from the log (``salesdomain.projections.story``)."""
     values = {name: row[name] for name in _ENTRY_FIELDS}
     if values["description"] is None:
-        values["description"] = row["erased_description"]
+        chosen = personal_line if row["personal"] else None
+        values["description"] = row["erased_description"] if chosen is None else chosen
     return values
+
+
+def personal_lines(log: EventLog, positions: Iterable[int]) -> dict[int, str]:
+    """The lines with personal data of the events at ``positions``, made from the log:
+    opened with the subject's key, or erased once it is destroyed (ADR 33)."""
+    lines = {}
+    for position in sorted(set(positions)):
+        for found, event in log.read(position - 1, 1):
+            if found == position and event is not None:
+                lines[position] = describe(event)
+    return lines
 
 
 STEP_PATTERN = r"^[0-9]{1,2}(\.[0-9]{1,2}){0,3}$"
@@ -208,10 +233,14 @@ def query_audit(
     until: datetime | None = None,
     limit: int | None = 1000,
     reader: Reader | None = None,
+    log: EventLog | None = None,
 ) -> Sequence[AuditEntry]:
     """Audit entries in log order, filtered by any of actor, step (a step or a section
     such as "2.3"), record, business case (one, or any of several) and time range
     (``since`` <= t < ``until``); at most ``limit`` of them (None: all).
+
+    ``log``: where the lines that show personal data are read from (their events);
+    without it they read as the line without it.
 
     ``reader``: only the entries of records the read policy lets them see, lines with
     confidential figures they may not see (and did not record) replaced (``None``: the
@@ -244,7 +273,10 @@ def query_audit(
     if until is not None:
         query = query.where(c.recorded_at < until)
     with engine.connect() as conn:
-        return [_entry(dict(row._mapping), reader) for row in conn.execute(query)]
+        rows = [dict(row._mapping) for row in conn.execute(query)]
+    wanted = [row["position"] for row in rows if row["personal"] and row["description"] is None]
+    lines = personal_lines(log, wanted) if log is not None and wanted else {}
+    return [_entry(row, reader, lines.get(row["position"])) for row in rows]
 
 
 def _visible_to(reader: Reader, entries: Table, records: Table) -> ColumnElement[bool]:
@@ -263,8 +295,8 @@ def _visible_to(reader: Reader, entries: Table, records: Table) -> ColumnElement
     return or_(*conditions) if conditions else false()
 
 
-def _entry(row: Mapping[str, Any], reader: Reader | None) -> AuditEntry:
-    values = shown(row)
+def _entry(row: Mapping[str, Any], reader: Reader | None, personal_line: str | None) -> AuditEntry:
+    values = shown(row, personal_line)
     kind = row["confidential"]
     if reader is not None and kind is not None:
         figures = Confidential(kind)

@@ -43,6 +43,16 @@ def schema_transaction(engine: Engine) -> Iterator[Connection]:
         yield conn
 
 
+def ensure_tables(
+    engine: Engine, tables: Iterable[Table], grown: Table, added: Iterable[str]
+) -> None:
+    """Create the tables that do not exist yet and add to ``grown`` the columns ``added``
+    that it lacks when an earlier release made it (in a ``schema_transaction``)."""
+    with schema_transaction(engine) as conn:  # several processes may start at once
+        create_tables(conn, tables)
+        add_missing_columns(conn, grown, added)
+
+
 def create_tables(
     conn: Connection, tables: Iterable[Table], *, lookup_indexes: bool = True
 ) -> None:
@@ -65,7 +75,8 @@ def create_indexes(conn: Connection, tables: Iterable[Table]) -> None:
 
 def add_missing_columns(conn: Connection, table: Table, names: Iterable[str]) -> None:
     """Add to an existing ``table`` those of its columns ``names`` that a table created
-    by an earlier release lacks (each with its type and server default)."""
+    by an earlier release lacks (each with its type, server default and the table it
+    references)."""
     present = {column["name"] for column in inspect(conn).get_columns(table.name)}
     for name in names:
         if name in present:
@@ -79,4 +90,6 @@ def add_missing_columns(conn: Connection, table: Table, names: Iterable[str]) ->
             arg = default.arg
             value = arg if isinstance(arg, str) else str(arg.compile(dialect=conn.dialect))
             clause = f" NOT NULL DEFAULT {value}" if not column.nullable else f" DEFAULT {value}"
+        for key in column.foreign_keys:
+            clause += f" REFERENCES {key.column.table.name} ({key.column.name})"
         conn.execute(text(f"ALTER TABLE {table.name} ADD COLUMN {name} {kind}{clause}"))

@@ -31,6 +31,7 @@ from sqlalchemy import select
 
 from salesdomain.application import SalesApplication
 from salesdomain.errors import RecordNotFound
+from salesdomain.narrative import describe
 from salesdomain.past import moment
 from salesdomain.sop import Role
 
@@ -87,7 +88,7 @@ def case_story(
         )
     customer_id = _customer_of(opening, case_id)
     wanted = [case_id] + ([customer_id] if customer_id else [])
-    found = query_audit(views.engine, entries, correlation_ids=wanted, limit=None)
+    found = query_audit(views.engine, entries, correlation_ids=wanted, limit=None, log=views.log)
     return CaseStory(case_id, customer_id, position, tuple(_entry(e, case_id) for e in found))
 
 
@@ -114,7 +115,7 @@ def verified_case_story(
     for position, event in chosen:
         row = audit.changes(event, position)[0]  # the entry (then the record, if created)
         assert isinstance(row, Insert)
-        entries.append(_entry(AuditEntry(**shown(row.values)), case_id))
+        entries.append(_entry(AuditEntry(**shown(row.values, describe(event))), case_id))
     return CaseStory(case_id, customer_id, until, tuple(entries))
 
 

@@ -19,6 +19,7 @@ import pytest
 from eventsourcing.persistence import DatetimeAsISO
 from freezegun.api import FakeDate, FakeDatetime
 from salesdomain.adapters.bootstrap import System, bootstrap, build_system
+from salesdomain.adapters.master_keys import MASTER_KEY_FILE_VARIABLE
 
 from salesdomain.application import SalesApplication
 from salesdomain.policy import SalesPolicy
@@ -71,9 +72,11 @@ def _need_postgres() -> None:
 
 
 @pytest.fixture
-def postgres_schema_url() -> Iterator[str]:
-    """A PostgreSQL URL with a fresh schema of its own, dropped afterwards."""
+def postgres_schema_url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """A PostgreSQL URL with a fresh schema of its own, dropped afterwards; its master
+    key in a file of the test's own (``$SALESDOMAIN_MASTER_KEY_FILE``, ADR 33)."""
     _need_postgres()
+    monkeypatch.setenv(MASTER_KEY_FILE_VARIABLE, str(tmp_path / "master.keys"))
     schema = "t_" + uuid.uuid4().hex[:16]
     yield f"{POSTGRES_URL}?schema={schema}"
     with psycopg.connect(_postgres_dsn(), autocommit=True) as conn:

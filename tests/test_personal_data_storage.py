@@ -16,7 +16,7 @@ from salesdomain.adapters.personal_data import vault_of
 from salesdomain.adapters.store import parse_database_url
 from salesdomain.projections.audit import query_audit
 from salesdomain.projections.integrity import ChainKeeper, verify
-from sqlalchemy import text
+from sqlalchemy import select, text
 
 from salesdomain.errors import NotAuthorised, SopRuleViolation
 from salesdomain.narrative import describe
@@ -37,7 +37,7 @@ PERSONAL += ("Good questions",)
 KEPT = ("Li Na", "li.na@example.com")
 
 
-def _people(system: System) -> tuple[UUID, UUID]:
+def customer_and_candidate(system: System) -> tuple[UUID, UUID]:
     """A customer with two contact persons (Chen Wei, Li Na) and a candidate who was
     screened and interviewed by phone (Nora New); (customer id, candidate id)."""
     app = system.app
@@ -74,7 +74,7 @@ def _contains(states: list[bytes], words: tuple[str, ...]) -> set[str]:
     return {word for word in words for state in states if word.encode() in state}
 
 
-def _forget_both(system: System, cid: UUID, cand: UUID) -> None:
+def forget_both(system: System, cid: UUID, cand: UUID) -> None:
     forget_data_subject(
         system, contact_subject_id(cid, 0), "Asked to be removed", b.MIA, customer_id=cid
     )
@@ -83,7 +83,7 @@ def _forget_both(system: System, cid: UUID, cand: UUID) -> None:
 
 @freeze_time(NOW)
 def test_personal_values_are_not_stored_as_plain_text(system, store_url):
-    _people(system)
+    customer_and_candidate(system)
     states = _stored_states(system)
     assert _contains(states, PERSONAL + KEPT) == set()
     assert any(b"sealed" in state for state in states)
@@ -94,13 +94,13 @@ def test_personal_values_are_not_stored_as_plain_text(system, store_url):
 
 @freeze_time(NOW)
 def test_forgetting_erases_the_subject_everywhere_and_the_chain_still_verifies(system):
-    cid, cand = _people(system)
+    cid, cand = customer_and_candidate(system)
     keeper = ChainKeeper(system.views.engine, system.app)
     keeper.catch_up()
     before = keeper.digest()
     stored_before = _stored_states(system)
 
-    _forget_both(system, cid, cand)
+    forget_both(system, cid, cand)
 
     assert _stored_states(system)[: len(stored_before)] == stored_before  # nothing rewritten
     chen, li_na = system.app.load(Customer, cid).contacts
@@ -121,16 +121,24 @@ def test_forgetting_erases_the_subject_everywhere_and_the_chain_still_verifies(s
 
 @freeze_time(NOW)
 def test_views_show_erased_after_forgetting_and_a_rebuild_gives_the_same(system):
-    cid, cand = _people(system)
+    cid, cand = customer_and_candidate(system)
     system.views.catch_up()
     table = system.views.runner("audit").tables()["entries"]
-    lines = [e.description for e in query_audit(system.views.engine, table)]
+    lines = [e.description for e in query_audit(system.views.engine, table, log=system.views.log)]
     assert "Contact person Li Na added" in lines
     assert any("Nora New applied" in line for line in lines)
+    with system.views.engine.connect() as conn:  # the lines are made from the sealed log
+        stored = " ".join(str(value) for row in conn.execute(select(table)) for value in row)
+    assert _contains([stored.encode()], PERSONAL + KEPT) == set()
+    without_log = " | ".join(e.description for e in query_audit(system.views.engine, table))
+    assert f"{ERASED} applied through job site" in without_log  # not given: not shown
 
-    _forget_both(system, cid, cand)
+    forget_both(system, cid, cand)
     system.views.catch_up()
-    after = [(e.position, e.description) for e in query_audit(system.views.engine, table)]
+    after = [
+        (e.position, e.description)
+        for e in query_audit(system.views.engine, table, log=system.views.log)
+    ]
     text_after = " | ".join(d for _, d in after)
     assert "Nora" not in text_after
     assert "Chen Wei" not in text_after
@@ -139,7 +147,10 @@ def test_views_show_erased_after_forgetting_and_a_rebuild_gives_the_same(system)
 
     system.views.rebuild()
     table = system.views.runner("audit").tables()["entries"]
-    rebuilt = [(e.position, e.description) for e in query_audit(system.views.engine, table)]
+    rebuilt = [
+        (e.position, e.description)
+        for e in query_audit(system.views.engine, table, log=system.views.log)
+    ]
     assert rebuilt == after
 
 
@@ -147,8 +158,8 @@ def test_views_show_erased_after_forgetting_and_a_rebuild_gives_the_same(system)
 def test_a_forgotten_subject_reads_as_erased_in_a_new_process_and_gets_no_new_key(
     system, shared_store
 ):
-    cid, cand = _people(system)
-    _forget_both(system, cid, cand)
+    cid, cand = customer_and_candidate(system)
+    forget_both(system, cid, cand)
     with closing(make_system(shared_store)) as again:
         assert again.app.load(Candidate, cand).person.erased
         assert [p.erased for p in again.app.load(Customer, cid).contacts] == [True, False]
@@ -157,23 +168,23 @@ def test_a_forgotten_subject_reads_as_erased_in_a_new_process_and_gets_no_new_ke
         assert keys[str(contact_subject_id(cid, 0))] is None
         assert keys[str(contact_subject_id(cid, 1))] is not None
         with pytest.raises(SubjectForgotten):
-            vault_of(again.app).store.key_or_new(cand)
+            vault_of(again.app).key_or_new(cand)
 
 
 @freeze_time(NOW)
 def test_snapshots_hold_personal_values_sealed_and_read_erased_after_forgetting(system):
-    cid, cand = _people(system)
+    cid, cand = customer_and_candidate(system)
     system.app.take_snapshot(cand)
     [snapshot] = system.app.snapshots.recorder.select_events(cand, desc=True, limit=1)
     assert _contains([snapshot.state], PERSONAL) == set()
     assert system.app.repository.get(cand).name == "Nora New"
-    _forget_both(system, cid, cand)
+    forget_both(system, cid, cand)
     assert system.app.repository.get(cand, version=snapshot.originator_version).name == ERASED
 
 
 @freeze_time(NOW)
 def test_the_cached_latest_state_is_erased_by_the_forget_event(system):
-    cid, _cand = _people(system)
+    cid, _cand = customer_and_candidate(system)
     forget_data_subject(system, contact_subject_id(cid, 0), "Asked", b.MIA, customer_id=cid)
     cached = system.app.repository.cache.get(cid)
     assert cached is not None
@@ -182,14 +193,15 @@ def test_the_cached_latest_state_is_erased_by_the_forget_event(system):
 
 @freeze_time(NOW)
 def test_a_refused_erasure_changes_nothing(system):
-    cid, _cand = _people(system)
+    cid, _cand = customer_and_candidate(system)
     with pytest.raises(NotAuthorised):
         forget_data_subject(system, contact_subject_id(cid, 0), "Asked", b.ALICE, customer_id=cid)
     with pytest.raises(SopRuleViolation) as refused:
         forget_data_subject(system, contact_subject_id(cid, 5), "Asked", b.MIA, customer_id=cid)
     assert refused.value.rule_id == "only_customers_contact_forgotten"
-    store = vault_of(system.app).store
-    assert store.key_or_new(contact_subject_id(cid, 5))  # the mistaken subject is not blocked
+    assert vault_of(system.app).key_or_new(
+        contact_subject_id(cid, 5)
+    )  # the mistaken subject is not blocked
     assert system.app.load(Customer, cid).contacts[0].name == "Chen Wei"
     assert vault_of(system.app).store.pending() == []
 
@@ -198,7 +210,7 @@ def test_a_refused_erasure_changes_nothing(system):
 def test_an_erasure_cut_short_after_it_was_recorded_is_completed_at_the_next_start(
     system, shared_store
 ):
-    _cid, cand = _people(system)
+    _cid, cand = customer_and_candidate(system)
     vault = vault_of(system.app)
     vault.store.mark_forgetting(cand, cand)  # step 1, then the erasure is recorded ...
     system.app.handle(hc.ForgetCandidate(candidate_id=cand, reason="r", requested_by="c"), pb.HANNA)

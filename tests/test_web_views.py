@@ -14,6 +14,7 @@ import pytest
 from pydantic import TypeAdapter
 from salesdomain.adapters.bootstrap import build_system
 from salesdomain.adapters.demo import run_demo
+from salesdomain.adapters.master_keys import MASTER_KEY_FILE_VARIABLE
 from salesdomain.adapters.web.breaches import conformance_breaches
 from salesdomain.adapters.web.routes_operations import ServiceCaseRowOut
 from salesdomain.adapters.web.routes_pipeline import PipelineRowOut
@@ -51,6 +52,7 @@ def demo(
 ) -> Iterator[tuple[Web, Actor]]:
     """The demo's quarter on each store, with the API as its sales manager."""
     schema = None
+    keys = pytest.MonkeyPatch()
     if request.param == "memory":
         url = "memory://"
     elif request.param == "sqlite":
@@ -61,6 +63,8 @@ def demo(
             pytest.fail(reason) if REQUIRE_POSTGRES else pytest.skip(reason)
         schema = "t_" + uuid.uuid4().hex[:16]
         url = f"{POSTGRES_URL}?schema={schema}"
+        master = tmp_path_factory.mktemp("keys") / "master.keys"
+        keys.setenv(MASTER_KEY_FILE_VARIABLE, str(master))  # ADR 33
     system = build_system(url)
     try:
         run_demo(system, 7)
@@ -77,6 +81,7 @@ def demo(
             yield web, manager
     finally:
         system.close()
+        keys.undo()
         if schema:
             with psycopg.connect(POSTGRES_URL, autocommit=True) as conn:
                 conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')

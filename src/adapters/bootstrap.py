@@ -14,7 +14,9 @@ from typing import TypedDict, Unpack
 
 from eventsourcing.persistence import Transcoding
 from salesdomain.adapters.forgetting import complete_pending_erasures
+from salesdomain.adapters.key_rotation import complete_interrupted_rotation
 from salesdomain.adapters.key_store import key_store_for
+from salesdomain.adapters.key_wrapping import key_wrapping_for
 from salesdomain.adapters.personal_data import PersonalDataVault, attach_vault
 from salesdomain.adapters.recorders.event_store import event_store_for
 from salesdomain.adapters.snapshots import check_at_start
@@ -81,11 +83,15 @@ def bootstrap(
     ``policy``, else the file named by ``$SALESDOMAIN_POLICY_FILE``, else the defaults.
 
     Personal values are stored encrypted under their data subject's key, kept in the
-    same database (ADR 13); erasures a crash cut short are completed here."""
+    same database (ADR 13) wrapped under a master key kept outside it (ADR 33:
+    ``$SALESDOMAIN_MASTER_KEY_FILE``, ``$SALESDOMAIN_MASTER_KEY``, else beside a SQLite
+    file; ``MasterKeyError`` names what is missing); erasures and rotations of the
+    master key a crash cut short are completed here."""
     config = parse_database_url(database_url(url))
     with store_setup_lock(config):  # tables made by one starting process at a time
         ensure_schema(config)
-        vault = PersonalDataVault(key_store_for(config))
+        keys = key_store_for(config)
+        vault = PersonalDataVault(keys, key_wrapping_for(config, keys))
         app = SalesApplication(
             config.env,
             policy=policy or policy_from_environment(),
@@ -95,6 +101,7 @@ def bootstrap(
         )
     attach_vault(app, vault)
     weakref.finalize(app, vault.store.close)  # its connections close with the application
+    complete_interrupted_rotation(vault)
     complete_pending_erasures(app, vault)
     check_at_start(app)  # a snapshot that does not match its events is not believed
     return app

@@ -8,7 +8,10 @@ Order, and what a crash at each point leaves:
    person as erased from now on;
    (crash: the stored values can still be opened with the key; the next
    ``complete_pending_erasures``, run by every ``bootstrap``, destroys the key)
-3. the key is overwritten and the row kept as a tombstone.
+3. the key is overwritten and the row kept as a tombstone, while the master key is
+   rotated (``salesdomain.adapters.key_rotation``, ADR 33): every other key is wrapped
+   again under a new master key and the old one destroyed, so a copy of the key table
+   taken before (a backup) opens nothing.
 The other order could destroy data without any record of it; this one can only
 leave an erasure recorded but unfinished, which is completed on the next start or
 by calling ``forget_data_subject`` again.
@@ -21,6 +24,7 @@ from typing import TYPE_CHECKING
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError
+from salesdomain.adapters.key_rotation import Rotation, rotate_master_key
 from salesdomain.adapters.personal_data import PersonalDataVault, vault_of
 
 from salesdomain.application import SalesApplication
@@ -39,12 +43,14 @@ if TYPE_CHECKING:  # the composition root imports this module
 
 @dataclass(frozen=True)
 class Forgotten:
-    """The outcome: the subject, the record that owns it and the recorded erasure
-    (``None`` when it had already been recorded and only the key was left to go)."""
+    """The outcome: the subject, the record that owns it, the recorded erasure
+    (``None`` when it had already been recorded and only the key was left to go) and
+    the rotation of the master key that destroyed the key."""
 
     subject_id: UUID
     record_id: UUID
     result: CommandResult | None
+    rotation: Rotation
 
 
 def forget_data_subject(
@@ -88,23 +94,25 @@ def forget_data_subject(
         except BaseException:
             vault.store.unmark_forgetting(subject_id)
             raise
-    vault.destroy_key(subject_id)
+    rotation = rotate_master_key(vault, forget={subject_id})
     if not isinstance(target, SalesApplication) and result is not None and result.positions:
         target.views.catch_up(max(result.positions))
-    return Forgotten(subject_id, record_id, result)
+    return Forgotten(subject_id, record_id, result, rotation)
 
 
 def complete_pending_erasures(app: SalesApplication, vault: PersonalDataVault) -> int:
     """Finish erasures a crash cut short: destroy the key where the erasure was
-    recorded, else unmark the subject.  Returns how many keys were destroyed."""
-    destroyed = 0
+    recorded (one rotation of the master key for all), else unmark the subject.
+    Returns how many keys were destroyed."""
+    recorded = set()
     for subject_id, record_id in vault.store.pending():
         if _forgotten_in_record(app, record_id, subject_id):
-            vault.destroy_key(subject_id)
-            destroyed += 1
+            recorded.add(subject_id)
         else:
             vault.store.unmark_forgetting(subject_id)
-    return destroyed
+    if recorded:
+        rotate_master_key(vault, forget=recorded)
+    return len(recorded)
 
 
 def _forgotten_in_record(app: SalesApplication, record_id: UUID, subject_id: UUID) -> bool:

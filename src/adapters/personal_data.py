@@ -18,13 +18,21 @@ import os
 import threading
 import time
 import weakref
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 from uuid import UUID
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from eventsourcing.persistence import Transcoding
-from salesdomain.adapters.key_store import KEY_BYTES, KeyStore, SubjectForgotten
+from salesdomain.adapters.key_store import (
+    KEY_BYTES,
+    KeyStore,
+    MasterKeyRetired,
+    SubjectForgotten,
+    WrappedKey,
+)
+from salesdomain.adapters.key_wrapping import KeyWrapping
+from salesdomain.adapters.master_keys import MasterKeyError
 
 from salesdomain.application import SalesApplication
 from salesdomain.personal import PersonalData
@@ -34,10 +42,12 @@ NONCE_BYTES = 12
 
 
 class KeysOfSave:
-    """The keys of one save of events: made for it, and found stored meanwhile."""
+    """The keys of one save of events: made for it (``new``, and as they are stored:
+    ``wrapped``), and found stored meanwhile (``stored``)."""
 
     def __init__(self) -> None:
         self.new: dict[UUID, bytes] = {}
+        self.wrapped: dict[UUID, WrappedKey] = {}
         self.stored: dict[UUID, bytes | None] = {}
 
 
@@ -50,7 +60,7 @@ class _KeysWithEvents:
         self._local, self._saving = local, saving
 
     def __enter__(self) -> KeysOfSave:
-        self._saving.new = {}
+        self._saving.new, self._saving.wrapped = {}, {}
         self._local.keys = self._saving
         return self._saving
 
@@ -61,11 +71,15 @@ class _KeysWithEvents:
 class PersonalDataVault:
     """Seals and opens personal values; keeps keys in memory for ``cache_seconds``.
 
-    A destroyed key is dropped from this process's cache at once; other processes
-    stop using it when their cache entry ages out (ADR 13)."""
+    Keys are stored wrapped under the master key (``wrapping``, ADR 33) and held here
+    unwrapped.  A destroyed key is dropped from this process's cache at once; other
+    processes stop using it when their cache entry ages out (ADR 13)."""
 
-    def __init__(self, store: KeyStore, cache_seconds: float = 60.0) -> None:
+    ATTEMPTS = 3
+
+    def __init__(self, store: KeyStore, wrapping: KeyWrapping, cache_seconds: float = 60.0) -> None:
         self.store = store
+        self.wrapping = wrapping
         self.cache_seconds = cache_seconds
         self._cache: dict[UUID, tuple[bytes | None, float]] = {}
         self._forgotten: set[UUID] = set()  # tombstones seen: never a new key for these
@@ -95,16 +109,33 @@ class PersonalDataVault:
         elif subject_id in self._forgotten:
             key = None
         elif saving is None:  # not events being saved (a snapshot): a key of its own now
-            key = self.store.key_or_new(subject_id)
-            self._remember(subject_id, key)
+            key = self.key_or_new(subject_id)
+        elif subject_id in saving.new:
+            key = saving.new[subject_id]
         else:
             # Events being saved: a new key, written in the events' own transaction
             # (``KeyWritingEventStore``); if the subject turns out to have one already,
             # that key is learnt and the events are encoded again.
-            key = saving.new.setdefault(subject_id, os.urandom(KEY_BYTES))
+            key = saving.new[subject_id] = os.urandom(KEY_BYTES)
+            saving.wrapped[subject_id] = self.wrapping.wrap(subject_id, key)
         if key is None:
             raise SubjectForgotten(subject_id)
         return key
+
+    def key_or_new(self, subject_id: UUID) -> bytes:
+        """The subject's stored key, or a new one stored now (outside a save of events);
+        ``SubjectForgotten`` for a forgotten subject."""
+        for _attempt in range(self.ATTEMPTS):
+            new = self.wrapping.wrap(subject_id, os.urandom(KEY_BYTES))
+            try:
+                stored = self.store.key_or_new(subject_id, new)
+            except MasterKeyRetired:  # rotated by another process meanwhile
+                self.wrapping.refresh()
+                continue
+            key = self.wrapping.unwrap(subject_id, stored)
+            self._remember(subject_id, key)
+            return key
+        raise MasterKeyError("the master key kept changing while a key was stored")
 
     def keys_with_events(self, saving: KeysOfSave) -> _KeysWithEvents:
         """While events are encoded for saving (a ``with`` block): keys for subjects
@@ -118,25 +149,32 @@ class PersonalDataVault:
         for subject_id, key in keys.items():
             self._remember(subject_id, key)
 
-    def learn(self, keys: Mapping[UUID, bytes | None]) -> None:
-        """Keys another writer stored first (None: the subject was forgotten)."""
-        for subject_id, key in keys.items():
+    def learn(self, keys: Mapping[UUID, WrappedKey | None]) -> dict[UUID, bytes | None]:
+        """Keys another writer stored first (None: the subject was forgotten), as
+        they open."""
+        learnt: dict[UUID, bytes | None] = {}
+        for subject_id, wrapped in keys.items():
+            key = None if wrapped is None else self.wrapping.unwrap(subject_id, wrapped)
             if key is None:
                 self._forgotten.add(subject_id)
             self._remember(subject_id, key)
+            learnt[subject_id] = key
+        return learnt
 
     def _key_to_open(self, subject_id: UUID) -> bytes | None:
         hit, key = self._cached(subject_id)
         if not hit:
-            key = self.store.key(subject_id)
+            wrapped = self.store.key(subject_id)
+            key = None if wrapped is None else self.wrapping.unwrap(subject_id, wrapped)
             self._remember(subject_id, key)
         return key
 
-    def destroy_key(self, subject_id: UUID) -> None:
-        self.store.destroy(subject_id)
+    def forgot(self, subjects: Iterable[UUID]) -> None:
+        """These subjects' keys were destroyed: none is held or made here any more."""
         with self._lock:
-            self._cache.pop(subject_id, None)
-            self._forgotten.add(subject_id)
+            for subject_id in subjects:
+                self._cache.pop(subject_id, None)
+                self._forgotten.add(subject_id)
 
     # ---- values ----------------------------------------------------------------------
 

@@ -21,6 +21,7 @@ from salesdomain.adapters.cli import (
     demo,
     forgetting,
     importing,
+    keys,
     maintenance,
     past,
     reading,
@@ -77,6 +78,7 @@ COMMANDS: dict[str, Callable[..., None] | typer.Typer] = {
     # keeping: read models and the hash chain
     "views": maintenance.views_app,
     "chain": chain.chain_app,
+    "keys": keys.keys_app,
     # the web API: its tokens, and the server with the dashboard
     "token": web.token_cli,
     "serve": web.serve,

@@ -22,6 +22,7 @@ from salesdomain.adapters.cli.output import out as out
 from salesdomain.adapters.cli.output import plain as plain
 from salesdomain.adapters.cli.output import print_json as print_json
 from salesdomain.adapters.cli.output import visible as visible
+from salesdomain.adapters.master_keys import MasterKeyError
 from salesdomain.adapters.store import STORE_UNREACHABLE, BadDatabaseUrl
 from salesdomain.projections.runner import ProjectionStopped
 
@@ -35,7 +36,7 @@ class ExitCode(IntEnum):
     """What the exit status of ``salesdomain`` means (documented in docs/cli.md)."""
 
     OK = 0
-    USAGE = 2  # bad option or argument, bad database URL, unknown command or role
+    USAGE = 2  # bad option or argument, bad database URL or master key, unknown command or role
     INVALID_DATA = 3  # InvalidCommand / ImportRefused: every bad field or line named
     NOT_AUTHORISED = 4  # NotAuthorised; --as is no (active) employee or lacks the role
     SOP_RULE = 5  # SopRuleViolation: the SOP step and rule
@@ -144,6 +145,8 @@ def reported(as_json: bool = False) -> Iterator[None]:
         report_failure("ViewStopped", ExitCode.VIEW_STOPPED, stopped_message(stopped), (), as_json)
     except BadDatabaseUrl as error:
         report_failure("BadDatabaseUrl", ExitCode.USAGE, str(error), (), as_json)
+    except MasterKeyError as error:
+        report_failure("MasterKeyError", ExitCode.USAGE, str(error), (), as_json)
     except STORE_UNREACHABLE as error:
         first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
         report_failure(

@@ -26,6 +26,7 @@ from salesdomain.adapters.cli.common import DatabaseUrl, err, open_system, out, 
 from salesdomain.adapters.cli.conformance_tables import show_findings
 from salesdomain.adapters.cli.tables import funnel_table, history_table, kpi_rows_table
 from salesdomain.adapters.demo import DemoReport, run_demo
+from salesdomain.adapters.master_keys import key_file_beside
 
 DEMO_FILE = "salesdomain-demo.db"
 
@@ -151,6 +152,7 @@ def demo(
     with reported(as_json):
         if database_url is None:
             Path(DEMO_FILE).unlink(missing_ok=True)
+            key_file_beside(DEMO_FILE).unlink(missing_ok=True)  # its master keys (ADR 33)
             database_url = f"sqlite:///{DEMO_FILE}"
         started = time.perf_counter()
         with open_system(ctx, database_url) as system, progress_bar(not (quiet or as_json)) as told:

@@ -99,6 +99,7 @@ def audit_entries(
         since=start,
         until=end,
         limit=wanted.limit,
+        log=system.views.log,
     )
 
 

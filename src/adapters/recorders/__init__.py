@@ -11,11 +11,12 @@ writer can slip in between the check and the save, and it costs no extra round t
 (ADR 11).  On SQLite the whole write is that one statement, run in autocommit mode on
 the recorder's own connection (ADR 21).
 
-They also take ``new_keys={subject id: key}``: the keys of data subjects first sealed
-in these events (``event_store.KeyWritingEventStore``), inserted into
-``data_subject_keys`` in the same transaction.  A subject that has a key already makes
-the whole write fail with ``SubjectKeysExisted`` naming the stored keys, so that the
-events are sealed again under them (ADR 19).
+They also take ``new_keys={subject id: wrapped key}``: the keys of data subjects first
+sealed in these events (``event_store.KeyWritingEventStore``), wrapped under the master
+key in use (ADR 33), inserted into ``data_subject_keys`` in the same transaction.  A
+subject that has a key already makes the whole write fail with ``SubjectKeysExisted``
+naming the stored keys, so that the events are sealed again under them (ADR 19); a
+master key retired meanwhile (the row's foreign key) with ``MasterKeyRetired``.
 
 ``sqlite.py`` and ``postgres.py`` hold one recorder each (the PostgreSQL one is
 imported only for a PostgreSQL store: psycopg is the ``postgres`` extra),

@@ -9,7 +9,10 @@ Keys are made without asking the store first.  If the subject already has a key 
 by another process, or before this process's cache forgot it), the recorder refuses
 the whole write with ``SubjectKeysExisted``; the stored keys are learnt and the events
 are encoded again under them.  A forgotten subject's tombstone is learnt the same way,
-and encoding again then refuses the personal value (``SubjectForgotten``).
+and encoding again then refuses the personal value (``SubjectForgotten``).  New keys
+are stored wrapped under the master key in use (ADR 33); one retired by another
+process meanwhile makes the database refuse them (``MasterKeyRetired``), and the
+events are encoded again under the master key in use now.
 """
 
 from __future__ import annotations
@@ -26,7 +29,7 @@ from eventsourcing.persistence import (
     Mapper,
     Recording,
 )
-from salesdomain.adapters.key_store import SubjectKeysExisted
+from salesdomain.adapters.key_store import MasterKeyRetired, SubjectKeysExisted
 from salesdomain.adapters.personal_data import KeysOfSave, PersonalDataVault
 
 from salesdomain.application import EventStoreFactory
@@ -46,14 +49,17 @@ class KeyWritingEventStore(EventStore[UUID]):
     ) -> list[Recording[UUID]]:
         keys = KeysOfSave()
         for _attempt in range(self.ATTEMPTS):
-            # ``keys.new`` is filled while ``EventStore.put`` encodes the events, before
-            # it hands it on to the recorder's ``insert_events`` with the stored events.
+            # ``keys.new`` and ``keys.wrapped`` are filled while ``EventStore.put`` encodes
+            # the events, before it hands ``keys.wrapped`` on to the recorder's
+            # ``insert_events`` with the stored events.
             with self.vault.keys_with_events(keys):
                 try:
-                    recordings = super().put(domain_events, new_keys=keys.new, **kwargs)
+                    recordings = super().put(domain_events, new_keys=keys.wrapped, **kwargs)
                 except SubjectKeysExisted as existed:
-                    keys.stored.update(existed.keys)
-                    self.vault.learn(existed.keys)
+                    keys.stored.update(self.vault.learn(existed.keys))
+                    continue
+                except MasterKeyRetired:  # another process rotated the master key
+                    self.vault.wrapping.refresh()
                     continue
             self.vault.keys_stored(keys.new)
             return recordings

@@ -13,7 +13,12 @@ from eventsourcing.postgres import PostgresApplicationRecorder, PostgresDatastor
 from psycopg import Cursor
 from psycopg.rows import DictRow
 from psycopg.sql import SQL, Composable, Identifier
-from salesdomain.adapters.key_store import SubjectKeysExisted
+from salesdomain.adapters.key_store import (
+    MasterKeyRetired,
+    SubjectKeysExisted,
+    WrappedKey,
+    is_foreign_key_violation,
+)
 from salesdomain.adapters.recorders.common import KEYS, NewKeys, Unchanged
 
 from salesdomain.application import ReadRecordsMoved
@@ -27,14 +32,14 @@ class PostgresCheckingRecorder(PostgresApplicationRecorder):
         keys = SQL("{0}.{1}").format(Identifier(self.datastore.schema), Identifier(KEYS))
         self._insert_keys_statement = (
             SQL(
-                "INSERT INTO {keys} (subject_id, key, created_at) "
-                "SELECT * FROM unnest(%s::text[], %s::bytea[], %s::timestamptz[])"
+                "INSERT INTO {keys} (subject_id, key, master_key_id, created_at) "
+                "SELECT * FROM unnest(%s::text[], %s::bytea[], %s::text[], %s::timestamptz[])"
             )
             .format(keys=keys)
             .as_string(None)
         )
         self._stored_keys_statement = (
-            SQL("SELECT subject_id, key FROM {keys} WHERE subject_id = ANY(%s)")
+            SQL("SELECT subject_id, key, master_key_id FROM {keys} WHERE subject_id = ANY(%s)")
             .format(keys=keys)
             .as_string(None)
         )
@@ -80,14 +85,21 @@ class PostgresCheckingRecorder(PostgresApplicationRecorder):
             return ids
         except IntegrityError as error:
             if new_keys and _violated_table(error) == KEYS:  # a subject's key, not an event
+                if is_foreign_key_violation(error.__cause__):
+                    raise MasterKeyRetired() from None
                 raise SubjectKeysExisted(self._stored_keys(new_keys)) from None
             raise
 
-    def _stored_keys(self, new_keys: NewKeys) -> dict[UUID, bytes | None]:
+    def _stored_keys(self, new_keys: NewKeys) -> dict[UUID, WrappedKey | None]:
         with self.datastore.get_connection() as conn, conn.cursor() as curs:
             curs.execute(self._stored_keys_statement, ([str(s) for s in new_keys],))
             rows = curs.fetchall()
-        return {UUID(row["subject_id"]): row["key"] for row in rows}
+        return {
+            UUID(row["subject_id"]): (
+                None if row["key"] is None else WrappedKey(row["master_key_id"], row["key"])
+            )
+            for row in rows
+        }
 
     def _insert_stored_events(
         self,
@@ -103,7 +115,12 @@ class PostgresCheckingRecorder(PostgresApplicationRecorder):
         curs.execute(self._notify_statement)  # as its _notify_channel
         if new_keys:  # pipelined with the insert; a subject with a key fails them both
             now = datetime.now(UTC)
-            keys = ([str(s) for s in new_keys], list(new_keys.values()), [now] * len(new_keys))
+            keys = (
+                [str(s) for s in new_keys],
+                [key.sealed for key in new_keys.values()],
+                [key.master_key_id for key in new_keys.values()],
+                [now] * len(new_keys),
+            )
             curs.execute(self._insert_keys_statement, keys, prepare=True)
         read = unchanged or {}
         params = (

@@ -17,7 +17,12 @@ from eventsourcing.persistence import (
     StoredEvent,
 )
 from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteDatastore
-from salesdomain.adapters.key_store import SubjectKeysExisted
+from salesdomain.adapters.key_store import (
+    MasterKeyRetired,
+    SubjectKeysExisted,
+    WrappedKey,
+    is_foreign_key_violation,
+)
 from salesdomain.adapters.recorders.common import KEYS, NewKeys, Unchanged
 from salesdomain.projections.types import sqlite_utc_text
 
@@ -39,7 +44,7 @@ class SQLiteCheckingRecorder(SQLiteApplicationRecorder):
         )
         self._moved_statements: dict[int, str] = {}  # by number of records read
         self._insert_keys_statement = (
-            f"INSERT INTO {KEYS} (subject_id, key, created_at) VALUES (?, ?, ?)"
+            f"INSERT INTO {KEYS} (subject_id, key, master_key_id, created_at) VALUES (?, ?, ?, ?)"
         )
         self._checked_inserts: dict[tuple[int, int], str] = {}  # by (events, records read)
         self._writer = _Writer(datastore)
@@ -152,10 +157,12 @@ class SQLiteCheckingRecorder(SQLiteApplicationRecorder):
 
     def _insert_keys(self, conn: sqlite3.Connection, new_keys: NewKeys) -> None:
         now = sqlite_utc_text(datetime.now(UTC))
-        rows = [(str(subject), key, now) for subject, key in new_keys.items()]
+        rows = [(str(s), key.sealed, key.master_key_id, now) for s, key in new_keys.items()]
         try:
             conn.executemany(self._insert_keys_statement, rows)
-        except sqlite3.IntegrityError:
+        except sqlite3.IntegrityError as error:
+            if is_foreign_key_violation(error):
+                raise MasterKeyRetired() from None
             raise SubjectKeysExisted(self._stored_keys(conn, new_keys)) from None
 
     def _moved(self, conn: sqlite3.Connection, unchanged: Unchanged) -> set[UUID]:
@@ -171,13 +178,15 @@ class SQLiteCheckingRecorder(SQLiteApplicationRecorder):
         return {UUID(row[0]) for row in rows}
 
     @staticmethod
-    def _stored_keys(conn: sqlite3.Connection, new_keys: NewKeys) -> dict[UUID, bytes | None]:
+    def _stored_keys(conn: sqlite3.Connection, new_keys: NewKeys) -> dict[UUID, WrappedKey | None]:
         marks = ", ".join("?" * len(new_keys))
         rows = conn.execute(
-            f"SELECT subject_id, key FROM {KEYS} WHERE subject_id IN ({marks})",
+            f"SELECT subject_id, key, master_key_id FROM {KEYS} WHERE subject_id IN ({marks})",
             [str(subject) for subject in new_keys],
         )
-        return {UUID(row[0]): row[1] for row in rows}
+        return {
+            UUID(row[0]): None if row[1] is None else WrappedKey(row[2], row[1]) for row in rows
+        }
 
 
 class _Writer:
@@ -206,6 +215,8 @@ class _Writer:
                 timeout=self._timeout,
                 cached_statements=64,
             )
+            # a key wrapped under a master key retired meanwhile is refused (ADR 33)
+            self._connection.execute("PRAGMA foreign_keys = ON")
         return self._connection
 
     def close(self) -> None:

@@ -20,6 +20,7 @@ Every error body is ``{"error": kind, "message": one line naming the field or SO
 | 503 | ``store_unavailable`` | the database cannot be reached (``adapters/web/outage.py``) |
 | 503 | ``view_stopped`` | the view read stopped on an event (``view``, ``event``, ``reason``) |
 | 503 | ``not_configured`` | a read the server was not set up to answer |
+| 503 | ``master_key_unavailable`` | ``MasterKeyError``: the master key is missing (ADR 33) |
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from salesdomain.adapters.master_keys import MasterKeyError
 from salesdomain.adapters.web.responses import error_response, visible
 from salesdomain.adapters.web.sessions import TooManyAttempts
 from starlette.exceptions import HTTPException
@@ -185,6 +187,7 @@ MAPPED: Sequence[tuple[type[Exception], int, str, Details]] = (
     (CsrfMissing, 403, "csrf_missing", _none),
     (NotConfigured, 503, "not_configured", _none),
     (ViewStopped, 503, "view_stopped", asdict),
+    (MasterKeyError, 503, "master_key_unavailable", _none),
 )
 
 

@@ -113,5 +113,6 @@ def audit(
         until=until,
         limit=limit,
         reader=reader,
+        log=ctx.system.views.log,
     )
     return AuditOut(position=position, entries=list(entries))

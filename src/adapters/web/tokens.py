@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from uuid import UUID, uuid4
 
-from salesdomain.projections.schema import add_missing_columns, create_tables, schema_transaction
+from salesdomain.projections.schema import ensure_tables
 from sqlalchemy import Boolean, Column, DateTime, MetaData, String, Table, false, select, update
 from sqlalchemy.engine import Engine
 
@@ -92,9 +92,7 @@ class UnknownToken(LookupError):
 class TokenStore:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
-        with schema_transaction(engine) as conn:  # several workers may start at once
-            create_tables(conn, metadata.sorted_tables)
-            add_missing_columns(conn, api_tokens, ADDED_COLUMNS)
+        ensure_tables(engine, metadata.sorted_tables, api_tokens, ADDED_COLUMNS)
 
     def issue(
         self, actor: Actor, *, lifetime: timedelta = DEFAULT_LIFETIME, read_only: bool = False
