@@ -11,7 +11,7 @@ import os
 import re
 import uuid
 from collections.abc import Callable, Iterator
-from contextlib import closing
+from contextlib import closing, contextmanager
 from pathlib import Path
 
 import psycopg
@@ -71,16 +71,26 @@ def _need_postgres() -> None:
         pytest.skip(reason)
 
 
+@contextmanager
+def postgres_schema() -> Iterator[str]:
+    """A PostgreSQL URL with a fresh schema of its own, dropped afterwards (for fixtures
+    of any scope)."""
+    _need_postgres()
+    schema = "t_" + uuid.uuid4().hex[:16]
+    try:
+        yield f"{POSTGRES_URL}?schema={schema}"
+    finally:
+        with psycopg.connect(_postgres_dsn(), autocommit=True) as conn:
+            conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+
+
 @pytest.fixture
 def postgres_schema_url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     """A PostgreSQL URL with a fresh schema of its own, dropped afterwards; its master
     key in a file of the test's own (``$SALESDOMAIN_MASTER_KEY_FILE``, ADR 33)."""
-    _need_postgres()
     monkeypatch.setenv(MASTER_KEY_FILE_VARIABLE, str(tmp_path / "master.keys"))
-    schema = "t_" + uuid.uuid4().hex[:16]
-    yield f"{POSTGRES_URL}?schema={schema}"
-    with psycopg.connect(_postgres_dsn(), autocommit=True) as conn:
-        conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+    with postgres_schema() as url:
+        yield url
 
 
 @pytest.fixture(params=["memory", "sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])

@@ -66,6 +66,16 @@ def _deals() -> list[tuple[Any, Actor]]:
     ]
 
 
+def alice_raise() -> hc.ChangePay:
+    """Alice's pay raised to 14,000 CNY (sent by Dan, the sales director)."""
+    return hc.ChangePay(
+        employee_id=ALICE.employee_id,
+        salary=b.money("14000"),
+        effective=b.TODAY,
+        reason="Annual review",
+    )
+
+
 @pytest.fixture
 def company(store_url: str) -> Iterator[Web]:
     with freeze_time(NOW), web_on(store_url) as web:
@@ -118,13 +128,7 @@ def test_pay_is_shown_to_hr_the_reviewer_the_approver_and_the_employee_only(
     company: Web,
 ) -> None:
     with freeze_time(NOW):
-        raise_pay = hc.ChangePay(
-            employee_id=ALICE.employee_id,
-            salary=b.money("14000"),
-            effective=b.TODAY,
-            reason="Annual review",
-        )
-        company.send(raise_pay, DAN)
+        company.send(alice_raise(), DAN)
         for reader in (HANNA, CLEO, ALICE, DAN):
             (line,) = _alice_pay_change(company, reader)
             assert "14,000.00 CNY" in line, reader.name

@@ -5,23 +5,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from typing import Any
-from uuid import uuid4
 
 import pytest
-from freezegun import freeze_time
-from salesdomain.adapters.bootstrap import System, build_system
 from salesdomain.adapters.web import create_app
-from salesdomain.projections.audit import AuditTrail
-from salesdomain.projections.kpi import Kpi
-from salesdomain.projections.log import ApplicationLog
-from salesdomain.projections.operations import Operations
-from salesdomain.projections.read_models import ReadModels
 
-from tests import builders as b
-from tests.conftest import FREEZEGUN_TRANSCODINGS
 from tests.test_dashboard_browser import ARGS, CHROMIUM, _need_browser, signed_in
-from tests.test_web_outage import PipelineStoppingOnOpened
-from tests.web_support import Web, founded, serving
+from tests.test_web_outage import stopped_pipeline
+from tests.web_support import serving
 
 
 @pytest.fixture
@@ -29,23 +19,11 @@ def served(tmp_path: Any) -> Iterator[tuple[str, str]]:
     """A SQLite store with one opened opportunity, whose pipeline view cannot handle
     it, served by uvicorn; a token of the representative."""
     _need_browser()
-    url = f"sqlite:///{tmp_path}/stopped.db"
-    system = build_system(url, extra_transcodings=FREEZEGUN_TRANSCODINGS)
-    views = [AuditTrail(), PipelineStoppingOnOpened(), Kpi(), Operations()]
-    broken = System(system.app, ReadModels(system.views.engine, ApplicationLog(system.app), views))
-    web = Web(broken)
-    with freeze_time("2026-03-02 09:00:00+00:00"):
-        founded(web, [(b.register(), b.ALICE)])
-        reg = b.register()
-        for command, actor in b.qualified_customer(reg):
-            web.send(command, actor)
-        web.send(b.open_opportunity(b.customer_id(reg), uuid4()), b.ALICE)
-    secret = web.tokens.issue(b.ALICE).secret  # issued now, not on the frozen day: it expires
-    try:
-        with serving(create_app(broken)) as port:
-            yield f"http://127.0.0.1:{port}", secret
-    finally:
-        broken.close()
+    with (
+        stopped_pipeline(f"sqlite:///{tmp_path}/stopped.db") as (broken, secret),
+        serving(create_app(broken)) as port,
+    ):
+        yield f"http://127.0.0.1:{port}", secret
 
 
 def test_the_dashboard_names_the_stopped_view_and_draws_the_others(

@@ -176,15 +176,38 @@ class PipelineStoppingOnOpened(Pipeline):
         return super().changes(event, position)
 
 
+def _broken(url: str) -> System:
+    """The system on ``url`` with the pipeline view ``PipelineStoppingOnOpened``."""
+    system = build_system(url, extra_transcodings=FREEZEGUN_TRANSCODINGS)
+    views = [AuditTrail(), PipelineStoppingOnOpened(), Kpi(), Operations()]
+    return System(system.app, ReadModels(system.views.engine, ApplicationLog(system.app), views))
+
+
 @pytest.fixture
 def broken_pipeline(store_url: str) -> Iterator[Web]:
-    system = build_system(store_url, extra_transcodings=FREEZEGUN_TRANSCODINGS)
-    views = [AuditTrail(), PipelineStoppingOnOpened(), Kpi(), Operations()]
-    broken = System(system.app, ReadModels(system.views.engine, ApplicationLog(system.app), views))
+    broken = _broken(store_url)
     web = Web(broken)
     try:
         with freeze_time(NOW), web.client:
             yield web
+    finally:
+        broken.close()
+
+
+@contextlib.contextmanager
+def stopped_pipeline(url: str) -> Iterator[tuple[System, str]]:
+    """A store with one opened opportunity, whose pipeline view cannot handle it; a
+    token of the representative, issued now (not on the frozen day: it expires)."""
+    broken = _broken(url)
+    web = Web(broken)
+    try:
+        with freeze_time(NOW):
+            founded(web, [(b.register(), b.ALICE)])
+            reg = b.register()
+            for command, actor in b.qualified_customer(reg):
+                web.send(command, actor)
+            web.send(b.open_opportunity(b.customer_id(reg), uuid4()), b.ALICE)
+        yield broken, web.tokens.issue(b.ALICE).secret
     finally:
         broken.close()
 

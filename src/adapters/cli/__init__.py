@@ -6,6 +6,8 @@ through the composition root (``salesdomain.adapters.bootstrap.build_system``). 
 
 Adding a command: a function, or a Typer sub-app, named in ``COMMANDS`` below; use
 ``open_system``, ``reported`` and ``print_json`` from ``salesdomain.adapters.cli.common``.
+With ``--api URL`` (client mode) only the commands in ``THROUGH_THE_API`` (which ask
+``salesdomain.adapters.cli.client.connect`` for the web API) and ``NO_STORE`` run.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import typer
 from salesdomain.adapters.cli import (
     catalogue,
     chain,
+    client,
     conformance,
     demo,
     forgetting,
@@ -26,10 +29,12 @@ from salesdomain.adapters.cli import (
     past,
     reading,
     records,
+    remote,
     running,
     story,
     web,
 )
+from salesdomain.adapters.cli.common import ExitCode, report_failure
 
 import salesdomain
 
@@ -48,14 +53,52 @@ def _show_version(asked: bool) -> None:
 
 @app.callback()
 def _options(
+    ctx: typer.Context,
     version: Annotated[
         bool,
         typer.Option(
             "--version", callback=_show_version, is_eager=True, help="Print the version and exit."
         ),
     ] = False,
+    api: Annotated[
+        str | None,
+        typer.Option(
+            "--api",
+            envvar="SALESDOMAIN_API_URL",
+            help="Client mode: go through the web API at this URL, as the token's employee "
+            "(run, pipeline, kpi, audit, whoami; the others are administrator-only).",
+            show_default=False,
+        ),
+    ] = None,
+    token_file: Annotated[
+        str | None,
+        typer.Option(
+            "--token-file",
+            help="Client mode: the file holding the API token (default: $SALESDOMAIN_TOKEN); "
+            "never the token itself, which ps and the shell's history would show.",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """salesdomain: the sales SOP as executable, auditable software."""
+    if not api:
+        if token_file is not None:
+            raise typer.BadParameter(
+                "is for client mode: give --api URL too", param_hint="--token-file"
+            )
+        return
+    ctx.meta[client.CLIENT_MODE] = client.ClientMode(api, token_file)
+    command = ctx.invoked_subcommand
+    if command is not None and command not in THROUGH_THE_API | NO_STORE:
+        report_failure(
+            "Failure",
+            ExitCode.USAGE,
+            f"`salesdomain {command}` is administrator-only: it reaches the database directly, "
+            f"and client mode (--api {api}) goes through the web API, which serves "
+            f"{', '.join(sorted(THROUGH_THE_API))}",
+            (),
+            as_json=False,
+        )
 
 
 COMMANDS: dict[str, Callable[..., None] | typer.Typer] = {
@@ -79,9 +122,10 @@ COMMANDS: dict[str, Callable[..., None] | typer.Typer] = {
     "views": maintenance.views_app,
     "chain": chain.chain_app,
     "keys": keys.keys_app,
-    # the web API: its tokens, and the server with the dashboard
+    # the web API: its tokens, the server with the dashboard, and who a token acts as
     "token": web.token_cli,
     "serve": web.serve,
+    "whoami": remote.whoami,
     # reference: no store needed
     "commands": running.commands,
     "steps": catalogue.list_steps,
@@ -90,6 +134,11 @@ COMMANDS: dict[str, Callable[..., None] | typer.Typer] = {
 }
 """Every command (a function) and group of commands (a Typer sub-app) by name, in the
 order ``salesdomain --help`` lists them."""
+THROUGH_THE_API = frozenset({"run", "pipeline", "kpi", "audit", "whoami"})
+"""The commands that client mode (``--api URL``) sends through the web API."""
+NO_STORE = frozenset({"commands", "steps", "rules", "policy"})
+"""The commands that need no store, in both modes; in client mode every other command
+is refused as administrator-only (docs/cli.md, "Client mode")."""
 
 for name, command in COMMANDS.items():
     if isinstance(command, typer.Typer):

@@ -36,16 +36,19 @@ class ExitCode(IntEnum):
     """What the exit status of ``salesdomain`` means (documented in docs/cli.md)."""
 
     OK = 0
-    USAGE = 2  # bad option or argument, bad database URL or master key, unknown command or role
+    USAGE = 2  # bad option or argument, bad database or API URL or master key, unknown
+    # command or role; in client mode (--api): an administrator-only command, --as, --role,
+    # --case
     INVALID_DATA = 3  # InvalidCommand / ImportRefused: every bad field or line named
-    NOT_AUTHORISED = 4  # NotAuthorised; --as is no (active) employee or lacks the role
+    NOT_AUTHORISED = 4  # NotAuthorised; --as is no (active) employee or lacks the role;
+    # client mode: the token refused (401) or may not do it (403: not_authorised, read_only)
     SOP_RULE = 5  # SopRuleViolation: the SOP step and rule
     UNKNOWN_RECORD = 6  # RecordNotFound
     CONFLICT = 7  # ConcurrencyConflict, RecordAlreadyExists, CommandIdReused, AlreadyRegistered
     INTEGRITY = 8  # the hash chain does not match the store or the digest
     BAD_FILE = 9  # an input file that cannot be read as JSON / CSV
     VIEW_STOPPED = 10  # a read model stopped on an event it cannot handle
-    STORE_UNAVAILABLE = 11  # the database cannot be reached or used
+    STORE_UNAVAILABLE = 11  # the database (client mode: the web API) cannot be reached or used
     BREACHES_FOUND = 12  # conformance --fail-on-breach: the review found breaches
 
 
@@ -70,12 +73,25 @@ def exit_code_for(error: domain.SalesDomainError) -> ExitCode:
 
 
 class Failure(Exception):
-    """A refusal the command line reports itself (usage, files, integrity, ...)."""
+    """A refusal the command line reports itself (usage, files, integrity, ...), or one
+    the web API answered in client mode: ``kind`` names it in ``--json`` (a web API's
+    refusal by the same name as the domain error in direct mode), ``rule_id`` the SOP
+    rule broken."""
 
-    def __init__(self, code: ExitCode, message: str, details: tuple[str, ...] = ()) -> None:
+    def __init__(
+        self,
+        code: ExitCode,
+        message: str,
+        details: tuple[str, ...] = (),
+        *,
+        kind: str = "Failure",
+        rule_id: str | None = None,
+    ) -> None:
         super().__init__(message)
         self.code = code
         self.details = details
+        self.kind = kind
+        self.rule_id = rule_id
 
 
 def report_failure(
@@ -115,7 +131,14 @@ def reported(as_json: bool = False) -> Iterator[None]:
     try:
         yield
     except Failure as failure:
-        report_failure("Failure", failure.code, str(failure), failure.details, as_json)
+        report_failure(
+            failure.kind,
+            failure.code,
+            str(failure),
+            failure.details,
+            as_json,
+            rule_id=failure.rule_id,
+        )
     except domain.InvalidCommand as error:
         # one line, then (when there are several) every bad field or line on its own
         many = len(error.problems) > 1

@@ -11,9 +11,9 @@ from typing import Annotated, Any, Literal
 import typer
 from rich.table import Table
 from salesdomain.adapters.bootstrap import System
-from salesdomain.adapters.cli import common
+from salesdomain.adapters.cli import client, common, remote
 from salesdomain.adapters.cli.common import DatabaseUrl, ExitCode, Failure, JsonOutput
-from salesdomain.adapters.cli.output import out, print_json
+from salesdomain.adapters.cli.output import out, print_json, visible
 from salesdomain.adapters.cli.tables import funnel_table, kpi_rows_table
 from salesdomain.projections.kpi import KpiRow, kpi_table
 from salesdomain.projections.kpi.periods import PERIOD_LIMIT, count_periods
@@ -35,10 +35,15 @@ def pipeline(
     as_json: JsonOutput = False,
 ) -> None:
     """The pipeline (SOP 4.2.3): every opportunity's stage and amounts, and the funnel."""
-    with common.reported(as_json), common.open_system(ctx, database_url) as system:
+    with common.reported(as_json):
         at = common.when(as_of, "--as-of") or datetime.now(UTC)
-        common.caught_up(system, "pipeline")
-        rows, summary = pipeline_rows(system, at)
+        api = client.connect(ctx, database_url)
+        if api is not None:
+            rows, summary = remote.pipeline(api, at)
+        else:
+            with common.open_system(ctx, database_url) as system:
+                common.caught_up(system, "pipeline")
+                rows, summary = pipeline_rows(system, at)
     if as_json:
         print_json({"as_of": at, "opportunities": rows, "summary": summary})
         return
@@ -93,10 +98,17 @@ def kpi(
     as_json: JsonOutput = False,
 ) -> None:
     """KPI tables (SOP 3.3.1, 4.2.1): results, customers and process figures by period
-    and dimension, with growth and attainment of targets."""
-    with common.reported(as_json), common.open_system(ctx, database_url) as system:
-        common.caught_up(system, "kpi")
-        found = kpi_rows(system, grain, by, since, until, currency)
+    and dimension, with growth and attainment of targets (default: every period with
+    facts; in client mode, 1 January to today)."""
+    with common.reported(as_json):
+        api = client.connect(ctx, database_url)
+        if api is not None:
+            start, end = _day(since, "--since"), _day(until, "--until")
+            found = remote.kpi(api, grain, by, start, end, _currency(currency))
+        else:
+            with common.open_system(ctx, database_url) as system:
+                common.caught_up(system, "kpi")
+                found = kpi_rows(system, grain, by, since, until, currency)
     if as_json:
         print_json(found)
         return
@@ -117,8 +129,7 @@ def kpi_rows(
     start = _day(since, "--since") or first
     end = _day(until, "--until") or last
     rows: list[KpiRow] = []
-    if currency is not None and not is_currency(currency):
-        raise Failure(ExitCode.USAGE, f"--currency: '{currency}' is not an ISO 4217 code")
+    currency = _currency(currency)
     if start is not None and end is not None:
         if end < start:
             raise Failure(ExitCode.INVALID_DATA, f"--until {end} is before --since {start}")
@@ -156,6 +167,12 @@ def _fact_days(system: System) -> tuple[date | None, date | None]:
     with runner.engine.connect() as conn:
         first, last = conn.execute(select(func.min(facts.c.day), func.max(facts.c.day))).one()
     return first, last
+
+
+def _currency(code: str | None) -> str | None:
+    if code is not None and not is_currency(code):
+        raise Failure(ExitCode.USAGE, f"--currency: '{visible(code)}' is not an ISO 4217 code")
+    return code
 
 
 def _day(text: str | None, option: str) -> date | None:

@@ -11,7 +11,7 @@ from uuid import UUID
 import typer
 from rich.table import Table
 from salesdomain.adapters.bootstrap import System
-from salesdomain.adapters.cli import common
+from salesdomain.adapters.cli import client, common, remote
 from salesdomain.adapters.cli.actors import employee, staff
 from salesdomain.adapters.cli.common import DatabaseUrl, JsonOutput
 from salesdomain.adapters.cli.output import out, print_json, visible
@@ -22,7 +22,7 @@ from salesdomain.projections.history import history_lines
 from salesdomain.errors import RecordNotFound
 
 RecordFilter = Annotated[UUID | None, typer.Option(help="One record's entries.")]
-ActorFilter = Annotated[str | None, typer.Option(help="Employee id or name.")]
+ActorFilter = Annotated[str | None, typer.Option(help="Employee id or name (client mode: id).")]
 STEP = re.compile(STEP_PATTERN)
 
 
@@ -69,10 +69,15 @@ def audit(
 ) -> None:
     """The audit trail (SOP 4): who did which SOP step, when, on which record."""
     wanted = AuditFilters(record, actor, step, case, since, until, limit)
-    with common.reported(as_json), common.open_system(ctx, database_url) as system:
-        actor_id = actor_filter(system, wanted)
-        common.caught_up(system, "audit")
-        entries = audit_entries(system, wanted, actor_id)
+    with common.reported(as_json):
+        api = client.connect(ctx, database_url)
+        if api is not None:
+            entries: Sequence[AuditEntry] = remote.audit(api, wanted)
+        else:
+            with common.open_system(ctx, database_url) as system:
+                actor_id = actor_filter(system, wanted)
+                common.caught_up(system, "audit")
+                entries = audit_entries(system, wanted, actor_id)
     if as_json:
         print_json(entries)
         return

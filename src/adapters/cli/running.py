@@ -11,7 +11,7 @@ from uuid import UUID
 
 import typer
 from rich.table import Table
-from salesdomain.adapters.cli import common
+from salesdomain.adapters.cli import client, common, remote
 from salesdomain.adapters.cli.actors import founding_actor, resolve_actor
 from salesdomain.adapters.cli.common import DatabaseUrl, ExitCode, Failure, JsonOutput
 from salesdomain.adapters.cli.output import out, print_json
@@ -58,7 +58,14 @@ def read_json(path: str) -> Any:
 def run(
     ctx: typer.Context,
     name: Annotated[str, typer.Argument(help="The command, e.g. IssueQuote.")],
-    who: As,
+    who: Annotated[
+        str | None,
+        typer.Option(
+            "--as",
+            help="The employee who acts: their id or exact name (client mode: the token's).",
+            show_default=False,
+        ),
+    ] = None,
     role: RoleOption = None,
     file: Annotated[
         str, typer.Option("--file", "-f", help="JSON file with the command's data ('-': stdin).")
@@ -69,21 +76,32 @@ def run(
     database_url: DatabaseUrl = None,
     as_json: JsonOutput = False,
 ) -> None:
-    """Perform one SOP step: the command NAME with data from JSON, as a named employee."""
+    """Perform one SOP step: the command NAME with data from JSON, as a named employee
+    (in client mode, as the token's)."""
     with common.reported(as_json):
         kind = command_class(name)
+        api = client.connect(ctx, database_url)
+        acting = who or ""
+        if api is not None:
+            remote.token_acts({"--as": who, "--role": role, "--case": case})
+        elif not acting:
+            raise Failure(ExitCode.USAGE, "--as: who acts? an employee's id or exact name")
         data = read_json(file)
         if not isinstance(data, dict):
             raise Failure(ExitCode.BAD_FILE, "the command's data must be a JSON object {...}")
         command = kind.build(data)
-        with common.open_system(ctx, database_url) as system:
-            actor = founding_actor(system, command, who, role) or resolve_actor(
-                system, who, role, kind.SOP_STEP
-            )
-            result = system.app.handle(
-                command, actor, correlation_id=case, origin=common.cli_origin()
-            )
-            lines = recorded_lines(system.app, result)
+        if api is not None:
+            result, described = remote.send(api, command, data)
+            lines = event_lines(result, described)
+        else:
+            with common.open_system(ctx, database_url) as system:
+                actor = founding_actor(system, command, acting, role) or resolve_actor(
+                    system, acting, role, kind.SOP_STEP
+                )
+                result = system.app.handle(
+                    command, actor, correlation_id=case, origin=common.cli_origin()
+                )
+                lines = recorded_lines(system.app, result)
     show_result(result, lines, as_json)
 
 
@@ -95,6 +113,12 @@ def recorded_lines(app: Any, result: CommandResult) -> list[dict[str, Any]]:
         for n in app.recorder.select_notifications(start=first, limit=last - first + 1):
             if n.id in result.positions:
                 described[n.id] = describe(app.mapper.to_domain_event(n))
+    return event_lines(result, described)
+
+
+def event_lines(result: CommandResult, described: dict[int, str]) -> list[dict[str, Any]]:
+    """The events a command recorded, with their positions and what happened at each
+    (``described``)."""
     positions = result.positions or (None,) * len(result.events)
     return [
         {

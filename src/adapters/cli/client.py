@@ -1,0 +1,249 @@
+"""Client mode's HTTP client (docs/cli.md, "Client mode"): the web API reached with the
+standard library (``urllib.request``: no runtime dependency), a bearer token that never
+appears on the command line, a timeout, no redirect followed; every answer that is not a
+success becomes a ``Failure`` with the command line's exit code and one line."""
+
+from __future__ import annotations
+
+import json
+import os
+import urllib.error
+import urllib.parse
+import urllib.request
+from dataclasses import dataclass
+from http.client import HTTPException
+from pathlib import Path
+from typing import Any
+
+import typer
+from salesdomain.adapters.cli.common import ExitCode, Failure
+from salesdomain.adapters.cli.output import visible
+
+import salesdomain
+
+CLIENT_MODE = "salesdomain.client_mode"
+"""The key of the root's ``--api`` and ``--token-file`` in ``ctx.meta``."""
+TOKEN_VARIABLE = "SALESDOMAIN_TOKEN"
+TIMEOUT_VARIABLE = "SALESDOMAIN_API_TIMEOUT"
+TIMEOUT = 60.0
+
+REFUSALS: dict[str, ExitCode] = {
+    "unauthenticated": ExitCode.NOT_AUTHORISED,
+    "read_only": ExitCode.NOT_AUTHORISED,
+    "not_authorised": ExitCode.NOT_AUTHORISED,
+    "record_not_found": ExitCode.UNKNOWN_RECORD,
+    "sop_rule_violation": ExitCode.SOP_RULE,
+    "already_registered": ExitCode.CONFLICT,
+    "record_already_exists": ExitCode.CONFLICT,
+    "command_id_reused": ExitCode.CONFLICT,
+    "concurrency_conflict": ExitCode.CONFLICT,
+    "invalid_command": ExitCode.INVALID_DATA,
+    "invalid_request": ExitCode.INVALID_DATA,
+    "malformed_body": ExitCode.INVALID_DATA,
+    "body_too_large": ExitCode.INVALID_DATA,
+    "view_stopped": ExitCode.VIEW_STOPPED,
+    "store_unavailable": ExitCode.STORE_UNAVAILABLE,
+}
+"""Each refusal of the web API (its ``error``, docs/web.md) to an exit code; any other
+answer (an unknown path, a server error, a page that is not the API's) is exit 11."""
+
+
+@dataclass(frozen=True)
+class ClientMode:
+    """``--api URL`` (or ``$SALESDOMAIN_API_URL``) and ``--token-file``, as given."""
+
+    url: str
+    token_file: str | None
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
+        return None  # the API never redirects: a 3xx is an answer that is not the API's
+
+
+_OPENER = urllib.request.build_opener(_NoRedirect)
+
+
+@dataclass(frozen=True)
+class Api:
+    """The web API at ``url``, as the holder of ``token`` (read from ``token_from``)."""
+
+    url: str
+    token: str
+    token_from: str
+    timeout: float = TIMEOUT
+
+    def get(self, path: str, **params: object) -> Any:
+        query = urllib.parse.urlencode({k: str(v) for k, v in params.items() if v is not None})
+        return self._send(urllib.request.Request(f"{self.url}{path}?{query}".rstrip("?")))
+
+    def post(self, path: str, body: object, *, unsure: str = "") -> Any:
+        """``unsure``: said when the answer is lost (whether it was done is unknown)."""
+        request = urllib.request.Request(
+            f"{self.url}{path}",
+            data=json.dumps(body).encode(),
+            headers={"Content-Type": "application/json"},
+            method="POST",
+        )
+        return self._send(request, unsure)
+
+    def _send(self, request: urllib.request.Request, unsure: str = "") -> Any:
+        request.add_header("Accept", "application/json")
+        request.add_header("User-Agent", f"salesdomain/{salesdomain.__version__} (command line)")
+        request.add_unredirected_header("Authorization", f"Bearer {self.token}")
+        what = f"{request.get_method()} {request.selector.partition('?')[0]}"
+        try:
+            with _OPENER.open(request, timeout=self.timeout) as answer:
+                return _body(answer.read(), f"{self.url} answered {what} with")
+        except urllib.error.HTTPError as refused:
+            raise self._refusal(refused, what, unsure) from None
+        except (OSError, HTTPException, UnicodeError) as error:  # URLError is an OSError
+            raise Failure(
+                ExitCode.STORE_UNAVAILABLE,
+                f"the web API at {self.url} cannot be reached: {_why(error, self.timeout)}"
+                + unsure,
+                kind="ApiUnreachable",
+            ) from None
+
+    def _refusal(self, refused: urllib.error.HTTPError, what: str, unsure: str) -> Failure:
+        try:
+            body = _body(refused.read(), "")
+        except (Failure, OSError, HTTPException):
+            body = None
+        found = body if isinstance(body, dict) else {}
+        kind = str(found.get("error", ""))
+        message = _line(found.get("message", "")) or f"HTTP {refused.code} {kind}"
+        code = REFUSALS.get(kind)
+        if code is None:  # not a refusal of the web API's: an unknown path, a failure
+            hint = ": is --api the address of `salesdomain serve`?" if refused.code < 500 else ""
+            return Failure(
+                ExitCode.STORE_UNAVAILABLE,
+                f"{self.url} answered {what} with HTTP {refused.code} "
+                f"({kind or _line(refused.reason)}){hint}{unsure}",
+                kind="ApiUnusable",
+            )
+        problems = found.get("problems")
+        details = tuple(
+            _line(f"{p.get('field')}: {p.get('problem')}")
+            for p in (problems if isinstance(problems, list) else ())
+            if isinstance(p, dict)
+        )
+        if len(details) > 1:  # one line each, as direct mode prints them
+            message = f"{what.rsplit('/', 1)[-1]} has {len(details)} invalid fields:"
+        else:
+            details = ()
+        if kind == "unauthenticated":
+            message = (
+                f"the web API at {self.url} refused the token from {self.token_from}: {message} "
+                "(a token acts until it is revoked or expires, or its employee leaves or loses "
+                "its role: ask an administrator for a new one)"
+            )
+        rule_id = found.get("rule_id")
+        return Failure(
+            code,
+            message + (unsure if code is ExitCode.STORE_UNAVAILABLE else ""),
+            details,
+            kind="".join(part.capitalize() for part in kind.split("_")),
+            rule_id=str(rule_id) if rule_id is not None else None,
+        )
+
+
+def _body(raw: bytes, answered: str) -> Any:
+    try:
+        return json.loads(raw)
+    except (ValueError, RecursionError):  # not JSON, not UTF-8, nested too deeply
+        raise Failure(
+            ExitCode.STORE_UNAVAILABLE,
+            f"{answered} what is not the web API's JSON: is --api the address of "
+            "`salesdomain serve`?",
+            kind="ApiUnusable",
+        ) from None
+
+
+def _line(text: object) -> str:
+    return " ".join(str(text).split())
+
+
+def _why(error: BaseException, timeout: float) -> str:
+    reason = error.reason if isinstance(error, urllib.error.URLError) else error
+    if isinstance(reason, TimeoutError):
+        return f"no answer within {timeout:g} s (${TIMEOUT_VARIABLE})"
+    if isinstance(reason, OSError) and reason.strerror:
+        return reason.strerror
+    return _line(reason) or type(reason).__name__
+
+
+def connect(ctx: typer.Context, database_url: str | None) -> Api | None:
+    """The web API the command goes through in client mode (``None``: direct mode)."""
+    mode = ctx.meta.get(CLIENT_MODE)
+    if not isinstance(mode, ClientMode):
+        return None
+    if database_url is not None:
+        raise Failure(
+            ExitCode.USAGE,
+            f"--database-url reaches the database; client mode (--api {mode.url}) goes "
+            "through the web API: give one of them",
+        )
+    token, token_from = _token(mode.token_file)
+    return Api(_base(mode.url), token, token_from, _timeout())
+
+
+def _base(url: str) -> str:
+    try:
+        parts = urllib.parse.urlsplit(url)
+        port_ok = parts.port is None or parts.port > 0  # a port that is not a number raises
+        host = (parts.hostname or "").encode("idna")  # so does a label empty or too long
+    except ValueError:  # also an unclosed [IPv6 address]; UnicodeError is a ValueError
+        parts, port_ok, host = urllib.parse.urlsplit(""), False, b""
+    if not (
+        port_ok
+        and host
+        and parts.scheme in ("http", "https")
+        and parts.username is None
+        and not parts.query
+        and not parts.fragment
+    ):
+        raise Failure(
+            ExitCode.USAGE,
+            f"--api: '{visible(url)}' is not the address of the web API "
+            "(http[s]://HOST[:PORT][/PATH], without user, query or fragment)",
+        )
+    return url.rstrip("/")
+
+
+def _token(token_file: str | None) -> tuple[str, str]:
+    """The token, and where it came from; never from the command line itself, where
+    ``ps`` and the shell's history would show it."""
+    if token_file is not None:
+        source, code = f"--token-file {token_file}", ExitCode.BAD_FILE
+        try:
+            text = Path(token_file).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as error:
+            raise Failure(code, f"--token-file: cannot read {token_file}: {error}") from None
+    else:
+        source, code = f"${TOKEN_VARIABLE}", ExitCode.USAGE
+        text = os.environ.get(TOKEN_VARIABLE, "")
+        if not text.strip():
+            raise Failure(
+                code,
+                f"client mode needs a token: --token-file FILE or ${TOKEN_VARIABLE} "
+                "(`salesdomain token issue` makes one)",
+            )
+    token = text.strip()
+    if not token or not token.isascii() or not token.isprintable() or " " in token:
+        raise Failure(code, f"{source} holds no token: it should be one line, sd_...")
+    return token, source
+
+
+def _timeout() -> float:
+    text = os.environ.get(TIMEOUT_VARIABLE) or str(TIMEOUT)
+    try:
+        seconds = float(text)
+    except ValueError:
+        seconds = 0.0
+    if not 0 < seconds <= 3600:
+        raise Failure(
+            ExitCode.USAGE,
+            f"${TIMEOUT_VARIABLE}: '{visible(text)}' is not a number of seconds up to 3600",
+        )
+    return seconds

@@ -1,0 +1,189 @@
+"""Client mode (docs/cli.md): what ``run``, ``pipeline``, ``kpi`` and ``audit`` ask the
+web API, read back into the rows the direct mode prints; and ``whoami``.  What a token
+may read and do is the server's to decide (ADR 30): the rows are those its employee may
+see, and a command acts as its employee, under its role."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any, TypeVar
+from uuid import UUID
+
+import typer
+from pydantic import BaseModel, ValidationError
+from salesdomain.adapters.cli import common
+from salesdomain.adapters.cli.client import Api, connect
+from salesdomain.adapters.cli.common import ExitCode, Failure, JsonOutput
+from salesdomain.adapters.cli.output import err, out, print_json, visible
+from salesdomain.projections.audit import AuditEntry
+from salesdomain.projections.kpi import KpiRow
+from salesdomain.projections.pipeline import PipelineRow, PipelineSummary, pipeline_summary
+
+from salesdomain.command_record import CommandResult, RecordedEvent
+from salesdomain.commands import Command
+from salesdomain.sop import Role
+
+if TYPE_CHECKING:
+    from salesdomain.adapters.cli.records import AuditFilters
+
+Answer = TypeVar("Answer", bound=BaseModel)
+
+
+class _Pipeline(BaseModel):
+    rows: list[PipelineRow]
+
+
+class _Kpi(BaseModel):
+    grain: str
+    by: str
+    since: date
+    until: date
+    rows: list[KpiRow]
+
+
+class _Audit(BaseModel):
+    entries: list[AuditEntry]
+
+
+class _Outcome(BaseModel):
+    command_id: UUID
+    command: str
+    replayed: bool
+    events: list[dict[str, Any]]
+    positions: list[int]
+
+
+class _Me(BaseModel):
+    employee_id: UUID
+    name: str
+    role: Role
+    token_id: str
+
+
+def _read(api: Api, shape: type[Answer], answer: Any) -> Answer:
+    """``answer`` read as ``shape`` (fields it does not name are left aside)."""
+    try:
+        return shape.model_validate(answer)
+    except ValidationError as error:
+        first = error.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        raise Failure(
+            ExitCode.STORE_UNAVAILABLE,
+            f"the web API at {api.url} answered what this command line cannot read "
+            f"({where}: {first['msg']}): is it the same version of salesdomain?",
+            kind="ApiUnusable",
+        ) from None
+
+
+def _fields_of(model: type[BaseModel], answered: dict[str, Any]) -> dict[str, Any]:
+    return {name: answered.get(name) for name in model.model_fields}
+
+
+def pipeline(api: Api, at: datetime) -> tuple[list[PipelineRow], PipelineSummary]:
+    """The opportunities the token's employee may see as they stood at ``at``, and
+    their funnel added up from those rows, as the direct mode does."""
+    rows = _read(api, _Pipeline, api.get("/views/pipeline", as_of=at.isoformat())).rows
+    return rows, pipeline_summary(rows, at)
+
+
+def kpi(
+    api: Api, grain: str, by: str, since: date | None, until: date | None, currency: str | None
+) -> dict[str, Any]:
+    """The KPI rows the token's employee may see (without ``since``/``until``: the web
+    API's defaults, 1 January to today)."""
+    params = {"since": since, "until": until, "currency": currency}
+    answer = _read(api, _Kpi, api.get("/views/kpi", grain=grain, by=by, **params))
+    return {name: getattr(answer, name) for name in ("grain", "by", "since", "until", "rows")}
+
+
+def audit(api: Api, wanted: AuditFilters) -> list[AuditEntry]:
+    """The audit trail the token's employee may read; ``--actor`` by id only (names are
+    looked up in the staff register, which the web API does not serve)."""
+    try:
+        actor_id = UUID(wanted.actor) if wanted.actor is not None else None
+    except ValueError:
+        raise Failure(
+            ExitCode.USAGE,
+            f"--actor: '{visible(wanted.actor or '')}' is not an employee id, which is what "
+            "client mode takes (names are looked up in the database)",
+        ) from None
+    since, until = common.when(wanted.since, "--since"), common.when(wanted.until, "--until")
+    answer = api.get(
+        "/views/audit",
+        aggregate_id=wanted.record,
+        actor_id=actor_id,
+        sop_step=wanted.step,
+        correlation_id=wanted.case,
+        since=since.isoformat() if since else None,
+        until=until.isoformat() if until else None,
+        limit=wanted.limit,
+    )
+    return _read(api, _Audit, answer).entries
+
+
+def token_acts(chosen: Mapping[str, object]) -> None:
+    """Refuse the options that choose who acts (``chosen``, by name): the token does."""
+    given = [option for option, value in chosen.items() if value is not None]
+    if given:
+        raise Failure(
+            ExitCode.USAGE,
+            f"{'/'.join(given)}: in client mode the token's employee acts, under its role, "
+            "and the record decides the case (`salesdomain whoami`)",
+        )
+
+
+def send(api: Api, command: Command, data: dict[str, Any]) -> tuple[CommandResult, dict[int, str]]:
+    """``command`` sent as ``data`` with its command id (so that sending it again records
+    it once); what it recorded, and what happened at each position (from the audit
+    trail)."""
+    name, command_id = type(command).__name__, str(command.command_id)
+    unsure = (
+        f'; it may have been recorded: send it again with "command_id": "{command_id}" '
+        "in its data, and it is recorded once"
+    )
+    body = {**data, "command_id": command_id}
+    sent = _read(api, _Outcome, api.post(f"/commands/{name}", body, unsure=unsure))
+    result = CommandResult(
+        sent.command_id,
+        sent.command,
+        tuple(RecordedEvent.model_validate(_fields_of(RecordedEvent, e)) for e in sent.events),
+        tuple(sent.positions),
+        replayed=sent.replayed,
+    )
+    return result, _described(api, result)
+
+
+def _described(api: Api, result: CommandResult) -> dict[int, str]:
+    """What happened at each of ``result``'s positions, as the audit trail says."""
+    described: dict[int, str] = {}
+    for record in dict.fromkeys(event.aggregate_id for event in result.events):
+        if not result.positions:
+            break
+        try:
+            answer = api.get("/views/audit", aggregate_id=record, limit=10_000)
+        except Failure as failure:  # recorded all the same: say why the lines are bare
+            err().print(f"note: what happened is not shown: {failure}", soft_wrap=True)
+            break
+        for entry in _read(api, _Audit, answer).entries:
+            if entry.position in result.positions:
+                described[entry.position] = entry.description
+    return described
+
+
+def whoami(ctx: typer.Context, as_json: JsonOutput = False) -> None:
+    """Who the API token acts as (client mode: --api URL)."""
+    with common.reported(as_json):
+        api = connect(ctx, None)
+        if api is None:
+            raise Failure(
+                ExitCode.USAGE,
+                "whoami asks the web API who its token acts as: give --api URL "
+                "(direct mode acts as whoever --as names)",
+            )
+        me = _read(api, _Me, api.get("/me"))
+    if as_json:
+        print_json({**me.model_dump(), "api": api.url})
+        return
+    out().print(f"{me.name} ({me.role.label}), employee {me.employee_id}")
+    out().print(f"token {me.token_id} at {api.url}")
