@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import re
+import tempfile
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import closing, contextmanager
@@ -74,21 +75,28 @@ def _need_postgres() -> None:
 @contextmanager
 def postgres_schema() -> Iterator[str]:
     """A PostgreSQL URL with a fresh schema of its own, dropped afterwards (for fixtures
-    of any scope)."""
+    of any scope); while it lasts, its master key is in a file of its own
+    (``$SALESDOMAIN_MASTER_KEY_FILE``, ADR 33: PostgreSQL needs one configured)."""
     _need_postgres()
     schema = "t_" + uuid.uuid4().hex[:16]
-    try:
-        yield f"{POSTGRES_URL}?schema={schema}"
-    finally:
-        with psycopg.connect(_postgres_dsn(), autocommit=True) as conn:
-            conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+    before = os.environ.get(MASTER_KEY_FILE_VARIABLE)
+    with tempfile.TemporaryDirectory() as keys:
+        os.environ[MASTER_KEY_FILE_VARIABLE] = str(Path(keys) / "master.keys")
+        try:
+            yield f"{POSTGRES_URL}?schema={schema}"
+        finally:
+            if before is None:
+                os.environ.pop(MASTER_KEY_FILE_VARIABLE, None)
+            else:
+                os.environ[MASTER_KEY_FILE_VARIABLE] = before
+            with psycopg.connect(_postgres_dsn(), autocommit=True) as conn:
+                conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
 
 
 @pytest.fixture
-def postgres_schema_url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
-    """A PostgreSQL URL with a fresh schema of its own, dropped afterwards; its master
-    key in a file of the test's own (``$SALESDOMAIN_MASTER_KEY_FILE``, ADR 33)."""
-    monkeypatch.setenv(MASTER_KEY_FILE_VARIABLE, str(tmp_path / "master.keys"))
+def postgres_schema_url() -> Iterator[str]:
+    """A PostgreSQL URL with a fresh schema and a master key file of its own, both
+    dropped afterwards."""
     with postgres_schema() as url:
         yield url
 
