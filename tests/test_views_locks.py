@@ -8,6 +8,7 @@ import subprocess
 import sys
 import textwrap
 import threading
+import time
 from typing import Any
 from uuid import uuid4
 
@@ -94,6 +95,31 @@ def test_rebuilds_in_two_threads_one_refused_the_other_done(shared_store, app, v
     statuses = {s.name: s for s in models[0].status()}
     assert all(s.lag == 0 and not s.stopped for s in statuses.values())
     assert all(len(g) == 1 for g in _generations(views).values())  # nothing left behind
+
+
+def test_two_takers_of_the_rebuild_lock_at_one_instant_never_both_refused(views):
+    # Two rebuilds starting at the same instant, many times over: SQLite refused both
+    # now and then when its lock file was taken without a wait (a CI failure)
+    holding: list[int] = []
+    overlaps: list[int] = []
+
+    def take(round_: int, got: list[bool]) -> None:
+        try:
+            with rebuild_lock(views):
+                holding.append(round_)
+                if len(holding) > 1:
+                    overlaps.append(round_)
+                time.sleep(0.002)
+                holding.pop()
+            got.append(True)
+        except RebuildInProgress:
+            got.append(False)
+
+    for round_ in range(150):
+        got: list[bool] = []
+        assert at_once(take, [(round_, got), (round_, got)]) == []
+        assert any(got), f"both refused in round {round_}"
+    assert overlaps == []
 
 
 def test_opening_the_views_drops_the_old_generation_a_killed_rebuild_left(

@@ -7,7 +7,10 @@ ends (a crash, a kill), so a killed rebuild never blocks the next one:
   schema, held by a connection kept for the rebuild;
 * a SQLite file: an exclusive lock on a file beside it (``<file>-views-rebuild.lock``,
   an empty SQLite database), taken with SQLite's own locking, so it does not block
-  the store's writers as a lock on the store itself would;
+  the store's writers as a lock on the store itself would. Taking it waits up to
+  ``FILE_LOCK_WAIT`` seconds: two takers at the same instant each hold a shared
+  lock on the way to the exclusive one, and without a wait SQLite refuses both;
+  with it, one backs off and the other gets the lock;
 * a database in memory: a lock of the process.
 """
 
@@ -79,10 +82,17 @@ def _sqlite_file(engine: Engine) -> str | None:
     return database
 
 
+FILE_LOCK_WAIT = 0.25
+"""Seconds a rebuild waits for the SQLite lock file before it is refused."""
+
+
 @contextmanager
 def _file_lock(path: str) -> Iterator[None]:
     lock = sqlite3.connect(
-        f"{path}-views-rebuild.lock", timeout=0, isolation_level=None, check_same_thread=False
+        f"{path}-views-rebuild.lock",
+        timeout=FILE_LOCK_WAIT,
+        isolation_level=None,
+        check_same_thread=False,
     )
     try:
         try:
