@@ -9,7 +9,7 @@ from uuid import UUID
 
 from fastapi import APIRouter, Depends
 from pydantic import BaseModel
-from salesdomain.adapters.web.context import Ctx, CurrentReader
+from salesdomain.adapters.web.context import CurrentReader, ReadCtx
 from salesdomain.adapters.web.params import AsOf, name
 from salesdomain.adapters.web.responses import ERROR_RESPONSES
 from salesdomain.adapters.web.rows import row_model
@@ -100,7 +100,7 @@ class _Selection:
     rows: list[PipelineRowOut]
 
 
-def _select(ctx: Ctx, reader: Reader, filters: PipelineFilters) -> _Selection:
+def _select(ctx: ReadCtx, reader: Reader, filters: PipelineFilters) -> _Selection:
     engine, tables, position = ctx.view("pipeline")
     at = filters.as_of or clock.now()
     probabilities = ctx.system.app.policy.stage_probability
@@ -113,7 +113,7 @@ def _select(ctx: Ctx, reader: Reader, filters: PipelineFilters) -> _Selection:
 
 
 @router.get("", response_model=PipelineOut)
-def pipeline(ctx: Ctx, reader: CurrentReader, filters: Filters) -> PipelineOut:
+def pipeline(ctx: ReadCtx, reader: CurrentReader, filters: Filters) -> PipelineOut:
     """Every opportunity the reader may see as it stood at ``as_of``: stage, amount,
     weighted amount."""
     chosen = _select(ctx, reader, filters)
@@ -121,7 +121,7 @@ def pipeline(ctx: Ctx, reader: CurrentReader, filters: Filters) -> PipelineOut:
 
 
 @router.get("/summary", response_model=PipelineSummaryOut)
-def summary(ctx: Ctx, reader: CurrentReader, filters: Filters) -> PipelineSummaryOut:
+def summary(ctx: ReadCtx, reader: CurrentReader, filters: Filters) -> PipelineSummaryOut:
     """The funnel (how many reached each stage), win rate, value by stage and owner, and
     the weighted forecast by expected close month, of the filtered opportunities."""
     chosen = _select(ctx, reader, filters)

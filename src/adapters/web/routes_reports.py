@@ -6,7 +6,7 @@ from uuid import UUID
 
 from fastapi import APIRouter, Query
 from pydantic import AwareDatetime, BaseModel
-from salesdomain.adapters.web.context import Ctx, CurrentReader
+from salesdomain.adapters.web.context import CurrentReader, ReadCtx
 from salesdomain.adapters.web.errors import InvalidQuery
 from salesdomain.adapters.web.params import day, moment
 from salesdomain.adapters.web.responses import ERROR_RESPONSES
@@ -31,7 +31,7 @@ class KpiOut(BaseModel):
 
 @router.get("/kpi", response_model=KpiOut, tags=["views: KPI"])
 def kpi(
-    ctx: Ctx,
+    ctx: ReadCtx,
     reader: CurrentReader,
     grain: Grain = "month",
     by: GroupBy = "total",
@@ -85,7 +85,7 @@ class AuditOut(BaseModel):
 
 @router.get("/audit", response_model=AuditOut, tags=["views: audit trail"])
 def audit(
-    ctx: Ctx,
+    ctx: ReadCtx,
     reader: CurrentReader,
     aggregate_id: Annotated[UUID | None, Query(description="One record")] = None,
     actor_id: Annotated[UUID | None, Query(description="One employee")] = None,
