@@ -35,10 +35,17 @@ class Web:
     position its commands recorded (``X-Salesdomain-After``, from the commands'
     ``X-Salesdomain-Position``), and waits for the views to reach it."""
 
-    def __init__(self, system: System, open_breaches: BreachProvider | None = None) -> None:
+    def __init__(
+        self,
+        system: System,
+        open_breaches: BreachProvider | None = None,
+        settings: Settings | None = None,
+    ) -> None:
         self.system = system
         self.tokens = TokenStore(system.views.engine)
-        app = create_app(system, open_breaches=open_breaches, settings=Settings(follow=True))
+        app = create_app(
+            system, open_breaches=open_breaches, settings=settings or Settings(follow=True)
+        )
         self.client = TestClient(app)
         self.secrets: dict[Actor, str] = {}
         self.after: int | None = None
@@ -100,9 +107,11 @@ def staff_for(steps: Iterable[Step]) -> list[Step]:
 
 
 @contextmanager
-def web_on(url: str, open_breaches: BreachProvider | None = None) -> Iterator[Web]:
+def web_on(
+    url: str, open_breaches: BreachProvider | None = None, settings: Settings | None = None
+) -> Iterator[Web]:
     system = build_system(url, extra_transcodings=FREEZEGUN_TRANSCODINGS)
-    web = Web(system, open_breaches)
+    web = Web(system, open_breaches, settings)
     try:
         with web.client:
             yield web
