@@ -13,6 +13,7 @@ from salesdomain.adapters.cli import common
 from salesdomain.adapters.cli.common import DatabaseUrl, ExitCode, Failure, JsonOutput
 from salesdomain.adapters.cli.output import err, out, print_json
 from salesdomain.adapters.following import POLL_SECONDS, Follower
+from salesdomain.adapters.store import first_line
 from salesdomain.projections.runner import RebuildInProgress
 
 views_app = typer.Typer(
@@ -101,7 +102,7 @@ def follow(
                 )
 
         def failed(error: Exception) -> None:
-            first = (str(error).strip().splitlines() or [type(error).__name__])[0]
+            first = first_line(error)
             err().print(
                 f"[yellow]could not follow the log:[/yellow] {escape(first)}; trying again",
                 markup=True,

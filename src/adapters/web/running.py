@@ -16,7 +16,7 @@ from typing import Any
 
 from fastapi import APIRouter, FastAPI
 from pydantic import BaseModel
-from salesdomain.adapters.store import STORE_UNREACHABLE
+from salesdomain.adapters.store import STORE_UNREACHABLE, first_line
 from salesdomain.adapters.web.context import READ_WAIT_SECONDS, Ctx
 from salesdomain.adapters.web.outage import RETRY_AFTER_SECONDS
 from salesdomain.adapters.web.responses import ERROR_RESPONSES, ErrorOut, error_response
@@ -131,7 +131,7 @@ def ready(ctx: Ctx) -> Any:
     try:
         statuses = ctx.system.views.status()
     except STORE_UNREACHABLE as error:
-        first = (str(error).strip().splitlines() or [type(error).__name__])[0]
+        first = first_line(error)
         return error_response(
             503,
             "not_ready",
