@@ -107,7 +107,8 @@ class Follower:
         try:
             reached = self.views.catch_up()
         except Exception as error:  # the database, or a bug: the follower goes on
-            self.on_error(error)
+            if not self._stop.is_set():  # not the store closed under a follower told to stop
+                self.on_error(error)
         with self._moved:
             self._moved.notify_all()
         if reached and self.on_round is not None:
