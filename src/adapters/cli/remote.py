@@ -1,5 +1,6 @@
-"""Client mode (docs/cli.md): what ``run``, ``pipeline``, ``kpi`` and ``audit`` ask the
-web API, read back into the rows the direct mode prints; and ``whoami``.  What a token
+"""Client mode (docs/cli.md): what ``run``, ``pipeline``, ``kpi``, ``audit``, ``story``
+and ``views status`` ask the web API, read back into the rows the direct mode prints;
+and ``whoami``.  What a token
 may read and do is the server's to decide (ADR 30): the rows are those its employee may
 see, and a command acts as its employee, under its role."""
 
@@ -19,6 +20,8 @@ from salesdomain.adapters.cli.output import err, out, print_json, visible
 from salesdomain.projections.audit import AuditEntry
 from salesdomain.projections.kpi import KpiRow
 from salesdomain.projections.pipeline import PipelineRow, PipelineSummary, pipeline_summary
+from salesdomain.projections.runner import ProjectionStatus
+from salesdomain.projections.story import CaseStory, StoryEntry
 
 from salesdomain.command_record import CommandResult, RecordedEvent
 from salesdomain.commands import Command
@@ -44,6 +47,17 @@ class _Kpi(BaseModel):
 
 class _Audit(BaseModel):
     entries: list[AuditEntry]
+
+
+class _Story(BaseModel):
+    position: int
+    case_id: UUID
+    customer_id: UUID | None
+    entries: list[StoryEntry]
+
+
+class _Status(BaseModel):
+    views: list[ProjectionStatus]
 
 
 class _Outcome(BaseModel):
@@ -120,6 +134,18 @@ def audit(api: Api, wanted: AuditFilters) -> list[AuditEntry]:
         limit=wanted.limit,
     )
     return _read(api, _Audit, answer).entries
+
+
+def story(api: Api, case_id: UUID) -> CaseStory:
+    """The business case's story as the token's employee may read it (a case of which
+    they may read nothing is not found)."""
+    told = _read(api, _Story, api.get(f"/views/story/{case_id}"))
+    return CaseStory(told.case_id, told.customer_id, told.position, tuple(told.entries))
+
+
+def views_status(api: Api) -> list[ProjectionStatus]:
+    """Position, lag and last error of every view of the server."""
+    return _read(api, _Status, api.get("/views/status")).views
 
 
 def token_acts(chosen: Mapping[str, object]) -> None:
