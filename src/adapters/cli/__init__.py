@@ -27,6 +27,7 @@ from salesdomain.adapters.cli import (
     importing,
     keys,
     maintenance,
+    operations,
     past,
     reading,
     records,
@@ -66,8 +67,8 @@ def _options(
             "--api",
             envvar="SALESDOMAIN_API_URL",
             help="Client mode: go through the web API at this URL, as the token's employee "
-            "(run, pipeline, kpi, audit, story, views status, whoami; the others are "
-            "administrator-only).",
+            "(run, pipeline, kpi, audit, story, operations, views status, whoami; the "
+            "others are administrator-only).",
             show_default=False,
         ),
     ] = None,
@@ -106,6 +107,7 @@ COMMANDS: dict[str, Callable[..., None] | typer.Typer] = {
     "history": records.history,
     "staff": records.staff_list,
     "story": story.story,
+    "operations": operations.operations_app,
     "as-of": past.as_of_app,
     # reviewing: the SOP's rules re-run over the event log
     "conformance": conformance.conformance,

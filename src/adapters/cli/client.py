@@ -27,9 +27,11 @@ TOKEN_VARIABLE = "SALESDOMAIN_TOKEN"
 TIMEOUT_VARIABLE = "SALESDOMAIN_API_TIMEOUT"
 TIMEOUT = 60.0
 
-THROUGH_THE_API = frozenset({"run", "pipeline", "kpi", "audit", "story", "views status", "whoami"})
-"""The commands (a group's as ``"group command"``) that client mode sends through the
-web API."""
+THROUGH_THE_API = frozenset(
+    {"run", "pipeline", "kpi", "audit", "story", "operations", "views status", "whoami"}
+)
+"""The commands that client mode sends through the web API: a group's by its name when
+it sends every command of the group (``"operations"``), else each as ``"views status"``."""
 NO_STORE = frozenset({"commands", "steps", "rules", "policy"})
 """The commands that need no store, in both modes; in client mode every other command
 is refused as administrator-only (docs/cli.md, "Client mode")."""

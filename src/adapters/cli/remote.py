@@ -1,5 +1,5 @@
-"""Client mode (docs/cli.md): what ``run``, ``pipeline``, ``kpi``, ``audit``, ``story``
-and ``views status`` ask the web API, read back into the rows the direct mode prints;
+"""Client mode (docs/cli.md): what ``run``, ``pipeline``, ``kpi``, ``audit``, ``story``,
+``operations`` and ``views status`` ask the web API, read back into the rows the direct mode prints;
 and ``whoami``.  What a token
 may read and do is the server's to decide (ADR 30): the rows are those its employee may
 see, and a command acts as its employee, under its role."""
@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from uuid import UUID
 
 import typer
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, TypeAdapter, ValidationError
 from salesdomain.adapters.cli import common
 from salesdomain.adapters.cli.client import Api, connect
 from salesdomain.adapters.cli.common import ExitCode, Failure, JsonOutput
@@ -30,7 +30,7 @@ from salesdomain.sop import Role
 if TYPE_CHECKING:
     from salesdomain.adapters.cli.records import AuditFilters
 
-Answer = TypeVar("Answer", bound=BaseModel)
+Answer = TypeVar("Answer")
 
 
 class _Pipeline(BaseModel):
@@ -56,6 +56,11 @@ class _Story(BaseModel):
     entries: list[StoryEntry]
 
 
+class _Operations(BaseModel):
+    position: int
+    rows: list[dict[str, Any]]
+
+
 class _Status(BaseModel):
     views: list[ProjectionStatus]
 
@@ -78,7 +83,7 @@ class _Me(BaseModel):
 def _read(api: Api, shape: type[Answer], answer: Any) -> Answer:
     """``answer`` read as ``shape`` (fields it does not name are left aside)."""
     try:
-        return shape.model_validate(answer)
+        return TypeAdapter(shape).validate_python(answer)
     except ValidationError as error:
         first = error.errors()[0]
         where = ".".join(str(p) for p in first["loc"])
@@ -141,6 +146,16 @@ def story(api: Api, case_id: UUID) -> CaseStory:
     they may read nothing is not found)."""
     told = _read(api, _Story, api.get(f"/views/story/{case_id}"))
     return CaseStory(told.case_id, told.customer_id, told.position, tuple(told.entries))
+
+
+def operations(
+    api: Api, path: str, row: type[Answer], at: datetime, **filters: object
+) -> tuple[int, list[Answer]]:
+    """The rows of ``/views/operations/{path}`` the token's employee may read, as at
+    ``at``, and the log position the view shows."""
+    answer = api.get(f"/views/operations/{path}", as_at=at.isoformat(), **filters)
+    found = _read(api, _Operations, answer)
+    return found.position, [_read(api, row, item) for item in found.rows]
 
 
 def views_status(api: Api) -> list[ProjectionStatus]:
