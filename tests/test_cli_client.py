@@ -31,7 +31,6 @@ from salesdomain.command_record import Origin
 from salesdomain.people.values import LeavingReason
 from salesdomain.values import Actor
 from tests import builders as b
-from tests.conftest import postgres_schema
 from tests.test_command_origin import _origin
 from tests.test_read_policy import (
     ALICE_DEAL,
@@ -48,7 +47,7 @@ from tests.test_read_policy import (
     alice_raise,
 )
 from tests.test_web_outage import stopped_pipeline
-from tests.web_support import Web, free_port, serving, web_on
+from tests.web_support import SERVED_STORES, Web, free_port, served_on, serving, web_on
 
 ALICE = b.ALICE
 
@@ -107,16 +106,9 @@ def _serve(url: str, folder: Path) -> Iterator[Served]:
             yield Served(web, f"http://127.0.0.1:{port}", url, files, secrets)
 
 
-@pytest.fixture(
-    scope="module", params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
-)
+@pytest.fixture(scope="module", params=SERVED_STORES)
 def served(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Any:
-    folder = tmp_path_factory.mktemp("client")
-    if request.param == "sqlite":
-        yield from _serve(f"sqlite:///{folder}/events.db", folder)
-    else:
-        with postgres_schema() as url:
-            yield from _serve(url, folder)
+    yield from served_on(request.param, tmp_path_factory.mktemp("client"), _serve)
 
 
 def _one_line(result: Result, code: int, *words: str) -> None:

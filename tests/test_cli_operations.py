@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -32,28 +31,22 @@ from salesdomain.values import Actor
 from tests import builders as b
 from tests import order_builders as ob
 from tests.builders import ALICE, BOB, PAT, QUINN
-from tests.conftest import postgres_schema
+from tests.test_cli_client import Served
 from tests.test_operations_view import ADA, T0, classified, respond
-from tests.web_support import Web, founded, serving, web_on
+from tests.web_support import SERVED_STORES, Web, founded, served_on, serving, web_on
 
 OPEN = "2026-03-04T09:00:00+00:00"  # Pat's task is due on 5 March
 LATE = "2026-03-07T09:00:00+00:00"  # ... and overdue since; a case still unanswered
 READERS = {"alice": ALICE, "pat": PAT, "quinn": QUINN, "bob": BOB}
 
 
-@dataclass
-class Served:
-    web: Web
-    url: str
-    database_url: str
-    files: dict[str, Path]
+def _client(served: Served, who: str, *args: str) -> Result:
+    return served.cli(who, "operations", *args)
 
-    def client(self, who: str, *args: str) -> Result:
-        argv = ["--api", self.url, "--token-file", str(self.files[who]), "operations", *args]
-        return CliRunner().invoke(app, argv)
 
-    def direct(self, *args: str) -> Result:
-        return CliRunner().invoke(app, ["operations", *args, "--database-url", self.database_url])
+def _direct(served: Served, *args: str) -> Result:
+    argv = ["operations", *args, "--database-url", served.database_url]
+    return CliRunner().invoke(app, argv)
 
 
 def _histories(web: Web) -> None:
@@ -89,24 +82,18 @@ def _histories(web: Web) -> None:
 def _serve(url: str, folder: Path) -> Iterator[Served]:
     with web_on(url) as web:
         _histories(web)
+        secrets = {name: web.tokens.issue(actor).secret for name, actor in READERS.items()}
         files = {}
-        for name, actor in READERS.items():
+        for name, secret in secrets.items():
             files[name] = folder / f"{name}.token"
-            files[name].write_text(web.tokens.issue(actor).secret, encoding="utf-8")
+            files[name].write_text(secret, encoding="utf-8")
         with serving(create_app(web.system)) as port:
-            yield Served(web, f"http://127.0.0.1:{port}", url, files)
+            yield Served(web, f"http://127.0.0.1:{port}", url, files, secrets)
 
 
-@pytest.fixture(
-    scope="module", params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
-)
+@pytest.fixture(scope="module", params=SERVED_STORES)
 def served(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Any:
-    folder = tmp_path_factory.mktemp("operations")
-    if request.param == "sqlite":
-        yield from _serve(f"sqlite:///{folder}/events.db", folder)
-    else:
-        with postgres_schema() as url:
-            yield from _serve(url, folder)
+    yield from served_on(request.param, tmp_path_factory.mktemp("operations"), _serve)
 
 
 Rows = Callable[..., list[Any]]
@@ -145,12 +132,12 @@ def test_directly_every_row_is_printed(served: Served) -> None:
     for command, query in _queries(served).items():
         for at in (OPEN, LATE):
             expected = plain(query(datetime.fromisoformat(at)))
-            assert _rows(served.direct(command, "--as-at", at, "--json")) == expected, command
-    (task,) = _rows(served.direct("tasks", "--as-at", LATE, "--overdue-only", "--json"))
+            assert _rows(_direct(served, command, "--as-at", at, "--json")) == expected, command
+    (task,) = _rows(_direct(served, "tasks", "--as-at", LATE, "--overdue-only", "--json"))
     assert (task["owner_name"], task["days_overdue"]) == (PAT.name, 2)
-    assert _rows(served.direct("tasks", "--owner", str(QUINN.employee_id), "--json")) == []
-    assert len(_rows(served.direct("service-cases", "--json"))) == 3
-    table = served.direct("service-cases", "--as-at", LATE, "--breached-only").stdout
+    assert _rows(_direct(served, "tasks", "--owner", str(QUINN.employee_id), "--json")) == []
+    assert len(_rows(_direct(served, "service-cases", "--json"))) == 3
+    table = _direct(served, "service-cases", "--as-at", LATE, "--breached-only").stdout
     assert "Service cases at 2026-03-07 09:00 UTC: 2" in table
 
 
@@ -159,13 +146,13 @@ def test_in_client_mode_the_rows_are_those_the_reader_may_read(served: Served) -
         reader = _reader(served, actor)
         for command, query in _queries(served).items():
             expected = plain(query(datetime.fromisoformat(LATE), reader=reader))
-            found = _rows(served.client(who, command, "--as-at", LATE, "--json"))
+            found = _rows(_client(served, who, command, "--as-at", LATE, "--json"))
             assert found == expected, (who, command)
-    assert _rows(served.client("bob", "tasks", "--json")) == []  # not his order
-    assert _rows(served.client("alice", "service-cases", "--json")) == []  # no order of hers
-    (mine,) = _rows(served.client("pat", "tasks", "--as-at", OPEN, "--json"))
+    assert _rows(_client(served, "bob", "tasks", "--json")) == []  # not his order
+    assert _rows(_client(served, "alice", "service-cases", "--json")) == []  # no order of hers
+    (mine,) = _rows(_client(served, "pat", "tasks", "--as-at", OPEN, "--json"))
     assert mine["owner_name"] == PAT.name
-    only = _rows(served.client("alice", "tasks", "--owner", str(PAT.employee_id), "--json"))
+    only = _rows(_client(served, "alice", "tasks", "--owner", str(PAT.employee_id), "--json"))
     assert [t["owner_name"] for t in only] == [PAT.name]
 
 
@@ -173,7 +160,7 @@ def test_the_tables_are_those_of_direct_mode(served: Served) -> None:
     """Alice reads every row of her order: what she is shown is what the administrator
     is, to the character."""
     for command in ("tasks", "inspections", "shipments"):
-        mine = served.client("alice", command, "--as-at", LATE)
+        mine = _client(served, "alice", command, "--as-at", LATE)
         assert mine.exit_code == 0, mine.output
-        assert mine.stdout == served.direct(command, "--as-at", LATE).stdout
+        assert mine.stdout == _direct(served, command, "--as-at", LATE).stdout
         assert "at 2026-03-07 09:00 UTC: 1" in mine.stdout
