@@ -1,8 +1,8 @@
 """Client mode (docs/cli.md): what ``run``, ``pipeline``, ``kpi``, ``audit``, ``story``,
-``operations`` and ``views status`` ask the web API, read back into the rows the direct mode prints;
-and ``whoami``.  What a token
-may read and do is the server's to decide (ADR 30): the rows are those its employee may
-see, and a command acts as its employee, under its role."""
+``operations`` and ``views status`` ask the web API, read back into the rows the direct
+mode prints; and ``whoami``.  What a token may read and do is the server's to decide
+(ADR 30): the rows are those its employee may see, and a command acts as its employee,
+under its role."""
 
 from __future__ import annotations
 
