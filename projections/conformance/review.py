@@ -147,6 +147,8 @@ class Review:
     mismatches: list[PolicyMismatch] = field(default_factory=list)
     deadlines: dict[tuple[Any, ...], Deadline] = field(default_factory=dict)
     records: dict[UUID, dict[str, Any]] = field(default_factory=dict)
+    keys_by_record: dict[UUID, dict[tuple[Any, ...], None]] = field(default_factory=dict)
+    """The keys of the deadlines expected of each record (a key starts with its record)."""
     versions: dict[str, int] = field(default_factory=dict)
     """How many recorded decisions name each policy version."""
     position: int = 0
@@ -252,6 +254,11 @@ class Review:
 
     def expect(self, key: tuple[Any, ...], deadline: Deadline) -> None:
         self.deadlines[key] = deadline
+        self.keys_by_record.setdefault(key[0], {})[key] = None
+
+    def deadlines_of(self, record_id: UUID) -> list[tuple[Any, ...]]:
+        """The keys of the deadlines now expected of one record."""
+        return [k for k in self.keys_by_record.get(record_id, ()) if k in self.deadlines]
 
     def fulfil(self, key: tuple[Any, ...], event: Any, at: datetime | date) -> None:
         deadline = self.deadlines.get(key)
