@@ -32,7 +32,7 @@ class Web:
 
     def __init__(self, system: System, open_breaches: BreachProvider | None = None) -> None:
         self.system = system
-        self.tokens = TokenStore(system.views.engine)
+        self.tokens = TokenStore(system.store)
         self.client = TestClient(create_app(system, open_breaches=open_breaches))
         self.secrets: dict[Actor, str] = {}
 

@@ -54,7 +54,7 @@ def _tokens(
 
     with common.reported(as_json), common.open_system(ctx, database_url) as system:
         try:
-            yield TokenStore(system.views.engine), system
+            yield TokenStore(system.store), system
         except UnknownToken as error:
             raise Failure(ExitCode.UNKNOWN_RECORD, str(error)) from None
         except CannotIssue as error:
