@@ -10,14 +10,19 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from contextlib import suppress
+from contextlib import closing, suppress
 from typing import Any, NamedTuple
 
 import pytest
 from freezegun import freeze_time
 from salesdomain.adapters.bootstrap import bootstrap
+from salesdomain.adapters.forgetting import forget_data_subject
+from salesdomain.adapters.key_rotation import rotate_master_key
+from salesdomain.adapters.master_keys import master_keys_for
+from salesdomain.adapters.personal_data import vault_of
 from salesdomain.adapters.recorders.snapshot_store import HEADER_LENGTH, MARK
 from salesdomain.adapters.snapshots import check_snapshots, discarded_at_start
+from salesdomain.adapters.store import parse_database_url
 from sqlalchemy import text
 
 from salesdomain.application import SalesApplication
@@ -25,11 +30,13 @@ from salesdomain.errors import NotAuthorised
 from salesdomain.people import commands as hc
 from salesdomain.people.employee import Employee
 from salesdomain.people.values import LeavingReason
+from salesdomain.prospecting.values import contact_subject_id
 from salesdomain.sop import Role
 from tests import builders as b
 from tests import people_builders as pb
 from tests.cli_helpers import Cli
-from tests.conftest import FREEZEGUN_TRANSCODINGS
+from tests.conftest import FREEZEGUN_TRANSCODINGS, make_system
+from tests.test_master_keys import customer_with_two_contacts
 
 NOW = "2026-03-02 09:00:00+00:00"
 ALICE = pb.employee_id("Alice Rep")
@@ -201,3 +208,94 @@ def test_snapshots_stored_unsigned_that_match_their_events_are_signed_at_start(
             assert [s.originator_version for s in app.snapshots.get(ALICE)] == [3, 6]
         finally:
             app.close()
+
+
+def test_rotating_the_master_key_signs_the_snapshots_again(
+    snapshotted: Stored, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Given snapshots signed under a master key, when it is rotated (the old key
+    destroyed), then they are signed under the new one and still believed."""
+    with freeze_time(NOW):
+        app = _start(snapshotted.url)
+        try:
+            vault = vault_of(app)
+            old = vault.wrapping.current
+            rotation = rotate_master_key(vault, snapshots_of=app)
+            assert rotation.retired == (old,)
+            assert vault.wrapping.ring.get(old) is None
+            assert app.snapshots is not None
+            rows = app.snapshots.recorder.select_events(ALICE)
+            marks = {bytes(row.state)[len(MARK) : len(MARK) + 16].decode() for row in rows}
+            assert marks == {rotation.master_key_id}
+            with caplog.at_level(logging.WARNING, logger="salesdomain"):
+                assert [s.originator_version for s in app.snapshots.get(ALICE)] == [3, 6]
+                assert app.store_reader.get(ALICE).is_active is False
+            assert caplog.records == []
+        finally:
+            app.close()
+
+
+def test_a_rotation_that_does_not_sign_them_again_leaves_loads_right(
+    snapshotted: Stored, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Given snapshots signed under a master key, when it is rotated without signing
+    them again, then they are refused (the old key is gone), loads replay the events and
+    still give the right state, and the next start signs them again."""
+    with freeze_time(NOW):
+        app = _start(snapshotted.url)
+        try:
+            rotate_master_key(vault_of(app))
+            assert app.snapshots is not None
+            with caplog.at_level(logging.WARNING, logger="salesdomain"):
+                assert list(app.snapshots.get(ALICE)) == []
+                assert app.store_reader.get(ALICE).is_active is False
+            assert "no longer held" in caplog.text
+        finally:
+            app.close()
+        again = _start(snapshotted.url)
+        try:
+            assert discarded_at_start(again) == []
+            assert again.snapshots is not None
+            assert [s.originator_version for s in again.snapshots.get(ALICE)] == [3, 6]
+        finally:
+            again.close()
+
+
+def test_keys_rotate_on_the_command_line_signs_the_snapshots_again(
+    snapshotted: Stored, views: Any
+) -> None:
+    """``salesdomain keys rotate`` (as every forget) signs the snapshots under the new
+    master key before it destroys the old one."""
+    before = _signed_under(snapshotted, views)
+    result = Cli(snapshotted.url)("keys", "rotate")
+    assert result.exit_code == 0, result.output
+    after = _signed_under(snapshotted, views)
+    assert len(before) == len(after) == 1
+    assert before != after
+    ring = master_keys_for(parse_database_url(snapshotted.url))
+    assert ring.get(before.pop()) is None
+    assert ring.get(after.pop()) is not None
+
+
+def _signed_under(store: Stored, views: Any) -> set[str]:
+    """The master keys Alice's stored snapshots are signed under."""
+    key = ALICE.hex if store.url.startswith("sqlite") else str(ALICE)
+    with views.connect() as conn:
+        states = conn.execute(
+            text(f"SELECT state FROM {store.table} WHERE originator_id = :k"), {"k": key}
+        ).scalars()
+        return {bytes(state)[len(MARK) : len(MARK) + 16].decode() for state in states}
+
+
+def test_forgetting_a_person_signs_the_snapshots_under_the_new_master_key(
+    snapshotted: Stored, views: Any
+) -> None:
+    """Every forget rotates the master key (ADR 33): the snapshots are signed again."""
+    before = _signed_under(snapshotted, views)
+    with freeze_time(NOW), closing(make_system(snapshotted.url)) as system:
+        cid = customer_with_two_contacts(system)
+        done = forget_data_subject(
+            system, contact_subject_id(cid, 0), "Asked", b.MIA, customer_id=cid
+        )
+        assert _signed_under(snapshotted, views) == {done.rotation.master_key_id} != before
+        assert [s.originator_version for s in system.app.snapshots.get(ALICE)] == [3, 6]

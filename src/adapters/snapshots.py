@@ -9,8 +9,8 @@ snapshot's state).  A snapshot whose MAC does not match, or that differs from it
 events (or cannot be read), is reported and discarded, and the record is then loaded
 from its events alone.  One that matches its events but is not signed under the master
 key in use (taken before snapshots were signed, or under a master key rotated since) is
-signed again.  The check runs when a system starts (``bootstrap``) and with
-``salesdomain chain verify``.
+signed again.  The check runs when a system starts (``bootstrap``), with ``salesdomain
+chain verify`` and in every rotation of the master key, before the old key is destroyed.
 
 The in-memory store has nothing to check: its snapshots never leave the process.
 """
@@ -65,7 +65,8 @@ def check_and_report(app: SalesApplication, when: str) -> None:
 
 
 def discarded_at_start(app: SalesApplication) -> list[BadSnapshot]:
-    """The bad snapshots this application's own checks discarded."""
+    """The bad snapshots this application's own checks discarded (at its start and in
+    rotations of the master key)."""
     return list(_DISCARDED.get(app, ()))
 
 
