@@ -142,7 +142,9 @@ def test_chain_verify_reports_a_forged_snapshot(forged: str) -> None:
     """``chain verify`` names the snapshot (found as its system started) and fails."""
     result = Cli(forged)("chain", "verify")
     assert result.exit_code == 8, result.output
-    assert "1 snapshot(s) did not match their events and were discarded" in result.stderr
+    assert "1 snapshot(s) did not match their events or their MAC and were discarded" in (
+        result.stderr
+    )
     assert str(ALICE) in result.stderr
     again = Cli(forged)("chain", "verify")  # discarded: the next check is clean
     assert again.exit_code == 0, again.output
