@@ -165,6 +165,9 @@ def test_a_snapshot_forged_while_the_system_runs_is_not_believed_when_loaded(
             _forget_cached(app)
             with caplog.at_level(logging.WARNING, logger="salesdomain"):
                 assert app.store_reader.get(ALICE).is_active is False
+                assert app.snapshots is not None  # the latest believed: the earlier one
+                latest = app.snapshots.get(ALICE, desc=True, limit=1, lte=6)
+                assert [s.originator_version for s in latest] == [3]
                 with pytest.raises(NotAuthorised, match="has left"):
                     app.handle(b.register(), b.ALICE)
             assert app.repository.get(ALICE).is_active is False

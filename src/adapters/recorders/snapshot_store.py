@@ -17,7 +17,8 @@ snapshot at or before a version) yields only snapshots whose MAC matches under a
 key the ring holds: any other (no MAC, a wrong one, a master key destroyed since) is
 skipped, logged once per process with a warning, and the record is loaded from an
 earlier good snapshot or from its events alone.  The row is left for ``chain verify`` and
-the next start to report and discard (``salesdomain.adapters.snapshots``).
+the next start, which check it against its events and report and discard it, or sign it
+again (``salesdomain.adapters.snapshots``).
 """
 
 from __future__ import annotations
@@ -160,32 +161,33 @@ class SignedSnapshotStore(EventStore[UUID]):
         desc: bool = False,
         limit: int | None = None,
     ) -> Iterator[DomainEventProtocol[UUID]]:
-        # every row in the range is read (a record has one snapshot per 100 events), so
-        # that a refused latest one gives way to an earlier good one
-        rows = self.recorder.select_events(originator_id, gt=gt, lte=lte, desc=desc)
-        return self._believed(rows, limit)
+        rows = self.recorder.select_events(originator_id, gt=gt, lte=lte, desc=desc, limit=limit)
+        believed = self._believed(rows, limit)
+        if limit is not None and len(believed) < limit and len(rows) == limit:
+            # one was refused: the good ones further on (one snapshot per 100 events)
+            rows = self.recorder.select_events(originator_id, gt=gt, lte=lte, desc=desc)
+            believed = self._believed(rows, limit)
+        return iter(believed)
 
     def _believed(
         self, rows: Sequence[StoredEvent], limit: int | None
-    ) -> Iterator[DomainEventProtocol[UUID]]:
-        given = 0
+    ) -> list[DomainEventProtocol[UUID]]:
+        believed: list[DomainEventProtocol[UUID]] = []
         for row in rows:
-            if limit is not None and given >= limit:
-                return
+            if limit is not None and len(believed) == limit:
+                break
             opened = self.signing.open(row)
             problem = opened.problem
             if problem is None:
                 try:
-                    snapshot = self.mapper.to_domain_event(opened.stored)
+                    believed.append(self.mapper.to_domain_event(opened.stored))
+                    continue
                 except STORE_UNREACHABLE:
                     raise
                 except Exception as unreadable:  # signed here, yet no longer decodes
                     problem = f"cannot be read ({type(unreadable).__name__})"
-                else:
-                    given += 1
-                    yield snapshot
-                    continue
             self._refused(row, problem)
+        return believed
 
     def _refused(self, row: StoredEvent, problem: str) -> None:
         key = (UUID(str(row.originator_id)), int(row.originator_version), problem)
@@ -194,7 +196,7 @@ class SignedSnapshotStore(EventStore[UUID]):
         self._warned.add(key)
         logging.getLogger("salesdomain").warning(
             "not believed: the snapshot of record %s at version %s %s; the record is "
-            "loaded from its events (chain verify reports and discards it)",
+            "loaded without it (chain verify and the next start check it against its events)",
             *key,
         )
 
