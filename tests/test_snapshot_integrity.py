@@ -15,6 +15,7 @@ from typing import Any, NamedTuple
 
 import pytest
 from freezegun import freeze_time
+from salesdomain.adapters import key_rotation
 from salesdomain.adapters.bootstrap import bootstrap
 from salesdomain.adapters.forgetting import forget_data_subject
 from salesdomain.adapters.key_rotation import rotate_master_key
@@ -264,6 +265,30 @@ def test_a_rotation_that_does_not_sign_them_again_leaves_loads_right(
             assert [s.originator_version for s in again.snapshots.get(ALICE)] == [3, 6]
         finally:
             again.close()
+
+
+def test_a_rotation_whose_signing_fails_still_destroys_the_old_master_key(
+    snapshotted: Stored, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Given snapshots, when signing them again fails in a rotation, then the old master
+    key is destroyed all the same, the failure is logged, and loads stay right."""
+
+    def failing(app: SalesApplication, when: str) -> None:
+        raise RuntimeError("no")
+
+    monkeypatch.setattr(key_rotation, "check_and_report", failing)
+    with freeze_time(NOW):
+        app = _start(snapshotted.url)
+        try:
+            vault = vault_of(app)
+            old = vault.wrapping.current
+            with caplog.at_level(logging.WARNING, logger="salesdomain"):
+                rotate_master_key(vault, snapshots_of=app)
+            assert "were not signed again" in caplog.text
+            assert vault.wrapping.ring.get(old) is None
+            assert app.store_reader.get(ALICE).is_active is False
+        finally:
+            app.close()
 
 
 def test_keys_rotate_on_the_command_line_signs_the_snapshots_again(

@@ -80,7 +80,10 @@ def check_snapshots(app: SalesApplication, *, discard: bool = True) -> list[BadS
     signing = store.signing if isinstance(store, SignedSnapshotStore) else None
     bad = []
     for record_id, version in _stored(store.recorder):
-        (row,) = store.recorder.select_events(record_id, gt=version - 1, lte=version)
+        rows = store.recorder.select_events(record_id, gt=version - 1, lte=version)
+        if not rows:
+            continue  # discarded meanwhile by another process
+        (row,) = rows
         opened = signing.open(row) if signing is not None else None
         reason = _mac_refused(opened) or _differs(app, opened.stored if opened else row)
         if reason is not None:
