@@ -89,7 +89,7 @@ def check_snapshots(app: SalesApplication, *, discard: bool = True) -> list[BadS
         if reason is not None:
             bad.append(BadSnapshot(record_id, version, reason))
         elif discard and signing is not None and opened and opened.key_id != signing.current:
-            _replace_state(store.recorder, record_id, version, signing.sign(opened.stored))
+            _sign_again(store.recorder, row, signing.sign(opened.stored))
     if discard:
         for found in bad:
             _discard(store.recorder, found)
@@ -147,11 +147,16 @@ def _discard(recorder: AggregateRecorder, bad: BadSnapshot) -> None:
     _change(recorder, "DELETE FROM {table} WHERE {row}", bad.record_id, bad.version)
 
 
-def _replace_state(
-    recorder: AggregateRecorder, record_id: UUID, version: int, signed: StoredEvent
-) -> None:
+def _sign_again(recorder: AggregateRecorder, row: StoredEvent, signed: StoredEvent) -> None:
+    """``row``'s state replaced by ``signed``'s, unless another process changed it since
+    it was read (then its change stands)."""
     _change(
-        recorder, "UPDATE {table} SET state={mark} WHERE {row}", record_id, version, signed.state
+        recorder,
+        "UPDATE {table} SET state={mark} WHERE state={mark} AND {row}",
+        UUID(str(row.originator_id)),
+        int(row.originator_version),
+        signed.state,
+        bytes(row.state),
     )
 
 
