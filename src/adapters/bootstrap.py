@@ -19,6 +19,7 @@ from salesdomain.adapters.key_store import key_store_for
 from salesdomain.adapters.key_wrapping import key_wrapping_for
 from salesdomain.adapters.personal_data import PersonalDataVault, attach_vault
 from salesdomain.adapters.recorders.event_store import event_store_for
+from salesdomain.adapters.recorders.snapshot_store import snapshot_store_for
 from salesdomain.adapters.snapshots import check_at_start
 from salesdomain.adapters.store import (
     BadDatabaseUrl,
@@ -138,10 +139,12 @@ def bootstrap(
             extra_transcodings=(*vault.transcodings(), *extra_transcodings),
             verify_actors=verify_actors,
             event_store=event_store_for(vault),
+            # snapshots signed where they leave the process (ADR 32)
+            snapshot_store=None if config.kind == "memory" else snapshot_store_for(vault.wrapping),
         )
     attach_vault(app, vault)
     weakref.finalize(app, vault.store.close)  # its connections close with the application
     complete_interrupted_rotation(vault)
     complete_pending_erasures(app, vault)
-    check_at_start(app)  # a snapshot that does not match its events is not believed
+    check_at_start(app)  # a snapshot that does not match its events is discarded
     return app

@@ -77,7 +77,8 @@ def verify(
         if bad:
             raise Failure(
                 ExitCode.INTEGRITY,
-                f"{len(bad)} snapshot(s) did not match their events and were discarded "
+                f"{len(bad)} snapshot(s) did not match their events or their MAC and were "
+                "discarded "
                 f"(records are loaded from their events): {bad[0]}",
             )
         if not report.ok:
