@@ -40,6 +40,12 @@ def status(
                 statuses = system.views.status()
         show_status(statuses, as_json)
         stopped = [s for s in statuses if s.stopped]
+        outdated = [s.name for s in statuses if s.outdated and not s.stopped]
+        if outdated:
+            err().print(
+                f"built by an older release: {', '.join(outdated)}; the follower (views "
+                "follow) and serve rebuild them at start, or run 'salesdomain views rebuild'"
+            )
         if stopped:
             raise Failure(
                 ExitCode.VIEW_STOPPED,
@@ -52,7 +58,12 @@ def status(
 
 def show_status(statuses: Sequence[ProjectionStatus], as_json: bool) -> None:
     if as_json:
-        print_json([{**s.__dict__, "lag": s.lag, "stopped": s.stopped} for s in statuses])
+        print_json(
+            [
+                {**s.__dict__, "lag": s.lag, "stopped": s.stopped, "outdated": s.outdated}
+                for s in statuses
+            ]
+        )
         return
     table = Table(title="Views", title_justify="left")
     for column in ("View", "Generation", "Status", "Position", "Head", "Lag", "Error"):
@@ -62,7 +73,7 @@ def show_status(statuses: Sequence[ProjectionStatus], as_json: bool) -> None:
         table.add_row(
             s.name,
             str(s.generation),
-            "stopped" if s.stopped else s.status,
+            "stopped" if s.stopped else ("outdated" if s.outdated else s.status),
             f"{s.position:,}",
             f"{s.head:,}",
             f"{s.lag:,}",
@@ -89,6 +100,9 @@ def follow(
             timer = threading.Timer(seconds, stop.set)
             timer.daemon = True
             timer.start()
+        upgraded = system.views.upgrade()
+        if upgraded:
+            err().print(f"Rebuilt the views an older release built: {', '.join(upgraded)}")
         err().print("Following the log; Ctrl-C stops.")
         told: dict[str, str] = {}
         try:
