@@ -9,6 +9,10 @@ import json
 from typing import Any
 from uuid import UUID
 
+import pytest
+from pydantic import ValidationError
+from salesdomain.adapters.cli.common import cli_origin
+
 from salesdomain.command_record import LIBRARY, CommandRecord, Origin
 from salesdomain.sop import Role
 from tests import builders as b
@@ -47,3 +51,15 @@ def test_a_record_stored_before_origins_reads_as_unknown() -> None:
     state: dict[str, Any] = {"command": "RegisterProspect"}
     CommandRecord.Handled.upcast_v1_v2(state)
     assert state["origin"] == Origin(channel="unknown")
+
+
+def test_an_os_user_is_one_printable_line() -> None:
+    with pytest.raises(ValidationError, match="os_user"):
+        Origin(channel="cli", os_user="root\x1b[2J")
+
+
+def test_the_command_line_records_a_user_name_with_control_characters_made_visible(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("LOGNAME", "ops\x1b[31m\nadmin")
+    assert cli_origin() == Origin(channel="cli", os_user="ops?[31m?admin")

@@ -6,10 +6,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 from freezegun import freeze_time
-from salesdomain.adapters.web.sessions import ABSOLUTE, ATTEMPTS, IDLE
+from salesdomain.adapters.web.sessions import ABSOLUTE, ATTEMPTS, COOKIE, IDLE, web_sessions
+from sqlalchemy import func, select
 
 from tests import builders as b
 from tests.web_support import Web, founded, web_on
@@ -89,6 +91,34 @@ def test_a_session_ends_when_idle_and_after_its_absolute_lifetime(web: Web) -> N
                 continue
             assert answer.status_code == 401  # the browser drops the cookie then, too
             break
+
+
+def test_sessions_that_can_never_serve_again_are_deleted_at_the_next_sign_in(web: Web) -> None:
+    # Given a session kept in use past its absolute lifetime, one signed out, one left idle
+    store = web.client.app.state.context.sessions
+    with freeze_time(NOW) as clock:
+        _sign_in(web)
+        in_use = web.client.cookies[COOKIE]
+        _sign_in(web)  # then left idle
+        web.client.delete("/session", headers={"X-CSRF-Token": _sign_in(web)})
+        web.client.cookies.clear()
+        web.client.cookies.set(COOKIE, in_use)
+        step, elapsed = IDLE - timedelta(seconds=1), timedelta(0)
+        while elapsed < ABSOLUTE - IDLE:
+            clock.tick(step)
+            elapsed += step
+            assert web.client.get("/me").status_code == 200
+        clock.tick(IDLE)
+        assert _session_rows(store) == 3
+        # When someone signs in
+        _sign_in(web)
+    # Then only the new session's row is left
+    assert _session_rows(store) == 1
+
+
+def _session_rows(store: Any) -> int:
+    with store.engine.connect() as conn:
+        return int(conn.execute(select(func.count()).select_from(web_sessions)).scalar_one())
 
 
 def test_a_session_ends_with_its_token(web: Web) -> None:

@@ -8,7 +8,7 @@ from typing import Any, Protocol
 
 from salesdomain.projections.projection import Projection
 from salesdomain.projections.runner.state import STATE, add_state_row, projection_state
-from salesdomain.projections.schema import create_tables, schema_transaction
+from salesdomain.projections.schema import add_missing_columns, create_tables, schema_transaction
 from salesdomain.projections.statements import Statements
 from sqlalchemy import Engine, MetaData, Table, select
 from sqlalchemy.engine import Connection
@@ -33,6 +33,7 @@ class _Generations:
         self._statements = Statements(engine.dialect)
         with schema_transaction(engine) as conn:  # several processes may start at once
             create_tables(conn, STATE.sorted_tables)
+            add_missing_columns(conn, projection_state, ["version"])
             if self._generation(conn, "active") is None:
                 self._start_generation(conn, 1, "active")
 
@@ -66,4 +67,4 @@ class _Generations:
         only when it is complete (``finish_rebuild``), as one sort is cheaper than
         keeping them up to date row by row, and nobody reads it meanwhile."""
         create_tables(conn, self.tables(generation).values(), lookup_indexes=status != "building")
-        add_state_row(conn, self.projection.name, generation, status)
+        add_state_row(conn, self.projection.name, generation, status, self.projection.version)

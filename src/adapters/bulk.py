@@ -6,6 +6,11 @@ keeps the recorded events and saves them, many commands at a time, in one write.
 What it leaves out, to be fast: command records (no idempotency for these commands),
 the check that the actor is an enrolled employee (the caller acts as staff enrolled
 through the application), and retries (it must be the only writer while it runs).
+
+A case's commands span many writes: an aggregate this writer does not hold is read
+from the store itself (``store_reader``), never from the application's aggregate cache,
+which saving bare events does not update; after each write the application's cache is
+given the aggregates as written, so that it never serves a state older than the store.
 """
 
 from __future__ import annotations
@@ -37,7 +42,7 @@ class BulkWriter:
         """The aggregate as this writer has it, else from the store."""
         found = self._live.get(aggregate_id)
         if found is None:
-            found = self.app.repository.get(aggregate_id)  # AggregateNotFoundError if none
+            found = self.app.store_reader.get(aggregate_id)  # AggregateNotFoundError if none
             if isinstance(found, SopAggregate):
                 self._live[aggregate_id] = found
         return found
@@ -75,4 +80,8 @@ class BulkWriter:
             self.app.save(*self._pending)
             self.saved_events += len(self._pending)
             self._pending = []
+        cache = self.app.repository.cache
+        if cache is not None:
+            for aggregate_id, aggregate in self._live.items():
+                cache.put(aggregate_id, aggregate)
         self._live.clear()  # everything is stored now: later loads read the store

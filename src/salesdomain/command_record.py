@@ -12,9 +12,10 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate
 from eventsourcing.utils import get_topic, register_topic
-from pydantic import Field
+from pydantic import AfterValidator, Field
 
 from salesdomain import clock
+from salesdomain.bounds import single_line
 from salesdomain.commands import Command
 from salesdomain.values import Actor, ValueObject
 
@@ -49,7 +50,7 @@ class Origin(ValueObject):
     the command line, which operating-system user ran it (``None``: not known)."""
 
     channel: Annotated[str, Field(pattern="^[a-z_]{1,20}$")]
-    os_user: Annotated[str, Field(max_length=64)] | None = None
+    os_user: Annotated[str, Field(max_length=64), AfterValidator(single_line)] | None = None
 
     def __str__(self) -> str:
         return self.channel if self.os_user is None else f"{self.channel} ({self.os_user})"

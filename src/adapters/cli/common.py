@@ -265,7 +265,8 @@ def cli_origin() -> Origin:
     operating-system user who ran it (the CLI reaches the database directly, as an
     administrator's tool: docs/cli.md)."""
     try:
-        user: str | None = getpass.getuser()[:64]
+        found = getpass.getuser()  # $LOGNAME, $USER, ... first: any text at all
     except (KeyError, OSError):  # no name for this uid (a bare container)
-        user = None
-    return Origin(channel="cli", os_user=user)
+        return Origin(channel="cli")
+    shown = "".join(c if c.isprintable() else "?" for c in found)[:64]
+    return Origin(channel="cli", os_user=shown or None)

@@ -134,9 +134,22 @@ def past(system: System, at: datetime) -> Iterator[tuple[System, int]]:
                 f"[yellow]warning:[/yellow] view {name} stopped: {escape(str(stopped))}",
                 markup=True,
             )
-        yield System(system.app, views), views.position
+        yield System(system.app, views, system.store), views.position
     finally:
         views.close()
+
+
+@contextmanager
+def _views_at(
+    ctx: typer.Context, database_url: str | None, as_json: bool, at: str
+) -> Iterator[tuple[System, datetime, int]]:
+    """For a command that reads the views as they stood at ``--at``: the system with
+    them (see ``past``), the moment asked and the last log position they include;
+    failures are reported as every command reports them."""
+    with common.reported(as_json), common.open_system(ctx, database_url) as system:
+        moment_asked = _at(at)
+        with past(system, moment_asked) as (then, position):
+            yield then, moment_asked, position
 
 
 @as_of_app.command("pipeline")
@@ -147,10 +160,8 @@ def pipeline_as_of(
     as_json: JsonOutput = False,
 ) -> None:
     """The pipeline and its funnel as they stood at a moment."""
-    with common.reported(as_json), common.open_system(ctx, database_url) as system:
-        moment_asked = _at(at)
-        with past(system, moment_asked) as (then, position):
-            rows, summary = pipeline_rows(then, moment_asked)
+    with _views_at(ctx, database_url, as_json, at) as (then, moment_asked, position):
+        rows, summary = pipeline_rows(then, moment_asked)
     if as_json:
         print_json(
             {"as_of": moment_asked, "position": position, "opportunities": rows, "summary": summary}
@@ -174,10 +185,8 @@ def kpi_as_of(
     as_json: JsonOutput = False,
 ) -> None:
     """The KPI tables as they stood at a moment (facts recorded by then)."""
-    with common.reported(as_json), common.open_system(ctx, database_url) as system:
-        moment_asked = _at(at)
-        with past(system, moment_asked) as (then, position):
-            found = kpi_rows(then, grain, by, since, until, currency)
+    with _views_at(ctx, database_url, as_json, at) as (then, moment_asked, position):
+        found = kpi_rows(then, grain, by, since, until, currency)
     if as_json:
         print_json({"as_of": moment_asked, "position": position, **found})
         return

@@ -20,7 +20,19 @@ from datetime import UTC, datetime, timedelta
 
 from salesdomain.adapters.web.tokens import TokenInfo, TokenStore
 from salesdomain.projections.schema import create_tables, schema_transaction
-from sqlalchemy import Column, DateTime, Integer, MetaData, String, Table, delete, func, select
+from sqlalchemy import (
+    Column,
+    ColumnElement,
+    DateTime,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    delete,
+    func,
+    or_,
+    select,
+)
 from sqlalchemy import update as sql_update
 from sqlalchemy.engine import Engine
 
@@ -92,6 +104,7 @@ class SessionStore:
         client = client[:64]
         with self.engine.begin() as conn:
             conn.execute(delete(failed_sign_ins).where(failed_sign_ins.c.at < now - ATTEMPT_WINDOW))
+            conn.execute(delete(web_sessions).where(self._over(now)))
             recent = conn.execute(
                 select(func.count(), func.min(failed_sign_ins.c.at)).where(
                     failed_sign_ins.c.client == client
@@ -116,6 +129,16 @@ class SessionStore:
                 )
             )
         return Session(info, csrf, now), secret
+
+    @staticmethod
+    def _over(now: datetime) -> ColumnElement[bool]:
+        """Sessions that can never serve again (signed out, idle or past their absolute
+        lifetime): each sign-in deletes them, so the table holds live sessions only."""
+        return or_(
+            web_sessions.c.ended_at.is_not(None),
+            web_sessions.c.last_seen_at <= now - IDLE,
+            web_sessions.c.started_at <= now - ABSOLUTE,
+        )
 
     def find(self, secret: str) -> Session | None:
         """The live session of a cookie's ``secret`` (its last request now), or ``None``

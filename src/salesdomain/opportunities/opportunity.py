@@ -123,7 +123,8 @@ class Opportunity(SopAggregate):
             opp.estimated_value = self.estimated_value
             opp.expected_close = self.expected_close
             opp.stage = Stage.CONTACT
-            opp.contacts = ()
+            opp.contacts_logged = 0
+            opp.last_contact_on = None
             opp.discovery = None
             opp.prioritisation = None
             opp.solution = None
@@ -149,7 +150,10 @@ class Opportunity(SopAggregate):
             state.update(owner_id=None, customer_id=None)
 
         def apply(self, opp: Opportunity) -> None:
-            opp.contacts = (*opp.contacts, self.contact)
+            opp.contacts_logged += 1
+            opp.last_contact_on = max(
+                self.contact.occurred_on, opp.last_contact_on or self.contact.occurred_on
+            )
 
     class NeedsDiscovered(Event):
         SOP_STEP = "2.2.1"
@@ -361,7 +365,10 @@ class Opportunity(SopAggregate):
         estimated_value: Money
         expected_close: date
         stage: Stage
-        contacts: tuple[Contact, ...]
+        contacts_logged: int
+        """How many contacts and visits were logged (each one is in the history: the
+        state keeps what decisions need, so a long-lived deal replays in linear time)."""
+        last_contact_on: date | None
         discovery: NeedsDiscovery | None
         prioritisation: Prioritisation | None
         solution: Solution | None
@@ -429,7 +436,7 @@ class Opportunity(SopAggregate):
 
     def discover_needs(self, evidence: Evidence, discovery: NeedsDiscovery) -> None:
         self._may_work_on(evidence, "2.2.1")
-        if not self.contacts:
+        if not self.contacts_logged:
             raise SopRuleViolation(NEEDS_DISCOVERED_IN_CONTACT)
         if self.quotes:
             raise SopRuleViolation(NEEDS_FIXED_ONCE_QUOTED)

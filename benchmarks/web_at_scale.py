@@ -1,0 +1,180 @@
+"""Benchmark (not a test): the web API's reads on a year of history, as users feel them.
+
+    .venv/bin/python -m benchmarks.web_at_scale [--events 1000000] [--repeat 20]
+        [--url URL] [--cache DIR] [--as ROLE]
+
+The store is the demo's company with ``--events`` more events of genuine business cases
+(``salesdomain demo --scale``), generated once and kept: a SQLite file under ``--cache``
+(default ``~/.cache/salesdomain-bench``), or the database ``--url`` names (generated only
+if it holds no events). Everything then goes through the command line a company would
+use: ``salesdomain staff`` to find a person of role ``--as`` (default sales_director),
+``salesdomain token issue --read-only`` for them, ``salesdomain serve`` on a free
+loopback port. Each of the dashboard's and the lists' requests is sent ``--repeat``
+times, one after another; printed: p50, p95 and max per request (ms), answer size, and
+the server's resident memory (RSS) at the end, with its children.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+
+REQUESTS: list[tuple[str, dict[str, str]]] = [
+    ("/me", {}),
+    ("/views/status", {}),
+    ("/views/pipeline/summary", {}),
+    ("/views/pipeline", {}),
+    ("/views/kpi", {"grain": "month", "by": "total"}),
+    ("/views/kpi", {"grain": "month", "by": "rep"}),
+    ("/views/breaches", {}),
+    ("/views/operations/service-cases", {"breached_only": "true"}),
+    ("/views/operations/tasks", {}),
+    ("/views/operations/inspections", {}),
+    ("/views/operations/shipments", {}),
+    ("/views/audit", {"limit": "100"}),
+]
+"""What the dashboard asks for on opening, and the lists a manager reads."""
+
+SALESDOMAIN = str(Path(sys.executable).with_name("salesdomain"))
+
+
+def _cli(url: str, *args: str) -> str:
+    done = subprocess.run(
+        [SALESDOMAIN, *args, "--database-url", url], capture_output=True, text=True, check=False
+    )
+    if done.returncode != 0:
+        raise SystemExit(f"salesdomain {' '.join(args)} failed:\n{done.stderr}")
+    return done.stdout
+
+
+def _store(url: str | None, events: int, cache: Path) -> str:
+    """The store's URL, generating its history if it has none yet."""
+    if url is None:
+        cache.mkdir(parents=True, exist_ok=True)
+        path = cache / f"year-{events}.db"
+        url = f"sqlite:///{path}"
+        if path.exists():
+            return url
+    elif _has_events(url):
+        return url
+    print(f"generating {events:,} events into {url} (once; this takes a while)", flush=True)
+    started = time.monotonic()
+    _cli(url, "demo", "--scale", str(events), "--quiet")
+    print(f"generated in {time.monotonic() - started:,.0f} s", flush=True)
+    return url
+
+
+def _has_events(url: str) -> bool:
+    return any(view["head"] > 0 for view in json.loads(_cli(url, "views", "status", "--json")))
+
+
+def _token(url: str, role: str) -> str:
+    staff = json.loads(_cli(url, "staff", "--json"))
+    person = next((p for p in staff if p["active"] and role in p["roles"]), None)
+    if person is None:
+        raise SystemExit(f"nobody in the store holds the role {role}")
+    issued = json.loads(
+        _cli(
+            url,
+            *("token", "issue", "--employee", person["employee_id"], "--role", role),
+            *("--days", "1", "--read-only", "--json"),
+        )
+    )
+    return str(issued["token"])
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _serve(url: str, port: int) -> subprocess.Popen[bytes]:
+    server = subprocess.Popen(
+        [SALESDOMAIN, "serve", "--port", str(port), "--database-url", url],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 1800  # a first start may catch the views up
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/openapi.json", timeout=5).status_code == 200:
+                return server
+        except httpx.TransportError:
+            time.sleep(0.5)
+    server.kill()
+    raise SystemExit("the server did not start")
+
+
+def _rss_mb(pid: int) -> float:
+    """Resident memory of a process and its children, in MB."""
+    total, pending = 0, [pid]
+    while pending:
+        current = pending.pop()
+        try:
+            status = Path(f"/proc/{current}/status").read_text()
+            children = Path(f"/proc/{current}/task/{current}/children").read_text().split()
+        except OSError:
+            continue
+        total += next(int(line.split()[1]) for line in status.splitlines() if line[:6] == "VmRSS:")
+        pending.extend(int(child) for child in children)
+    return total / 1024
+
+
+def measure(base: str, token: str, repeat: int) -> list[tuple[str, list[float], int, int]]:
+    rows = []
+    with httpx.Client(
+        base_url=base, headers={"Authorization": f"Bearer {token}"}, timeout=900
+    ) as http:
+        for path, query in REQUESTS:
+            timings, size, status = [], 0, 0
+            for _ in range(repeat):
+                started = time.perf_counter()
+                answer = http.get(path, params=query)
+                timings.append((time.perf_counter() - started) * 1000)
+                size, status = len(answer.content), answer.status_code
+            label = path + ("?" + "&".join(f"{k}={v}" for k, v in query.items()) if query else "")
+            rows.append((label, timings, size, status))
+    return rows
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--events", type=int, default=1_000_000)
+    parser.add_argument("--repeat", type=int, default=20)
+    parser.add_argument("--url", help="a store URL (default: a cached SQLite file)")
+    parser.add_argument("--cache", type=Path, default=Path.home() / ".cache/salesdomain-bench")
+    parser.add_argument("--as", dest="role", default="sales_director")
+    args = parser.parse_args()
+    url = _store(args.url, args.events, args.cache)
+    token = _token(url, args.role)
+    port = _free_port()
+    started = time.monotonic()
+    server = _serve(url, port)
+    print(f"server ready in {time.monotonic() - started:,.1f} s on {url}", flush=True)
+    try:
+        rows = measure(f"http://127.0.0.1:{port}", token, args.repeat)
+        rss = _rss_mb(server.pid)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    print(f"\n{'request':<52} {'p50 ms':>9} {'p95 ms':>9} {'max ms':>9} {'bytes':>11} status")
+    for label, timings, size, status in rows:
+        p95 = statistics.quantiles(timings, n=100, method="inclusive")[94]
+        print(
+            f"{label:<52} {statistics.median(timings):>9.1f} {p95:>9.1f} "
+            f"{max(timings):>9.1f} {size:>11,} {status}"
+        )
+    print(f"\nserver RSS at the end: {rss:,.0f} MB (pid {server.pid} and its children)")
+
+
+if __name__ == "__main__":
+    main()
