@@ -78,15 +78,11 @@ def _workers_of(pid: int) -> int:
     return count
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path}/events.db"
-    else:
-        yield request.getfixturevalue("postgres_schema_url")
-
-
-def test_two_workers_and_one_follower_serve_a_client_its_own_write(store, tmp_path):
+@pytest.mark.parametrize(
+    "store_url", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)], indirect=True
+)
+def test_two_workers_and_one_follower_serve_a_client_its_own_write(store_url, tmp_path):
+    store = store_url
     hana = uuid4()
     founder = ["--employee", str(hana), "--role", "hr", "--name", "Hana Li"]
     issued = subprocess.run(
