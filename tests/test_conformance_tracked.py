@@ -72,3 +72,18 @@ def test_a_moment_before_the_newest_event_is_answered_as_history_stood_then(app)
     # as at 25 hours the answer was not given yet: still open then
     [then] = _same_as_a_full_replay(app, tracked, NINE + timedelta(hours=25))
     assert (then.record_id, then.status) == (first, Status.STILL_OPEN)
+
+
+def test_now_counts_every_recorded_event_even_one_stamped_ahead_of_this_clock(app):
+    # Given a complaint answered late, the answer stamped by a host whose clock runs ahead
+    tracked = TrackedReview(app, app.policy)
+    first = _complaint(app, NINE)
+    with freeze_time(NINE + timedelta(hours=30, seconds=2)):
+        app.handle(respond(first), ADA)
+    # When asked "now" on this host, two seconds behind the answer's stamp
+    with freeze_time(NINE + timedelta(hours=30)):
+        [now] = tracked.time_limit_breaches()
+        # Then the recorded answer counts (late, not still open), with no full replay
+        [as_at] = time_limit_breaches(app, app.policy, NINE + timedelta(hours=30))
+    assert (now.record_id, now.status) == (first, Status.LATE)
+    assert as_at.status is Status.STILL_OPEN  # a moment given is history as it stood then

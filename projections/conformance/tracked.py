@@ -5,7 +5,9 @@ keeps one review, folded up to the last position it read, and on each call folds
 what was logged since; the time limits are then judged as at the moment asked.  The
 answer is the same as a full replay's (tests/test_conformance_tracked.py).  A moment
 before the newest event it holds is answered by a full replay as at that moment, as
-events after it are not yet history there.
+events after it are not yet history there. Without a moment (``None``), the answer is
+as at now with everything recorded so far: an event another host stamped a moment
+ahead of this one's clock is history once recorded, and never costs a full replay.
 """
 
 from __future__ import annotations
@@ -52,11 +54,12 @@ class TrackedReview:
         return self._after
 
     def time_limit_breaches(self, as_at: datetime | None = None) -> list[Breach]:
-        """As ``conformance.time_limit_breaches(app, policy, as_at)``."""
+        """As ``conformance.time_limit_breaches(app, policy, as_at)``; ``None``: as at
+        now, every recorded event counted."""
         moment = as_at_or_now(as_at)
         with self._lock:
             self._catch_up()
-            if self._newest is not None and moment < self._newest:
+            if as_at is not None and self._newest is not None and moment < self._newest:
                 return time_limit_breaches(
                     self._app, self._policy, moment, earlier_policies=self._earlier
                 )

@@ -45,7 +45,7 @@ def conformance_breaches(system: System) -> BreachProvider:
 
     tracked = TrackedReview(system.app, system.app.policy)
 
-    def provider(as_at: datetime) -> Sequence[dict[str, Any]]:
+    def provider(as_at: datetime | None) -> Sequence[dict[str, Any]]:
         return [as_row(breach) for breach in tracked.time_limit_breaches(as_at)]
 
     return provider

@@ -30,9 +30,10 @@ from salesdomain.access import Reader
 from salesdomain.sop import Role
 from salesdomain.values import Actor
 
-BreachProvider = Callable[[datetime], Sequence[Mapping[str, Any] | Any]]
-"""Open breaches of SOP time limits as at a time: dicts (or objects) with case, step,
-responsible, due and actual (``None`` while still open)."""
+BreachProvider = Callable[[datetime | None], Sequence[Mapping[str, Any] | Any]]
+"""Open breaches of SOP time limits as at a time (``None``: now, with everything
+recorded so far): dicts (or objects) with case, step, responsible, due and actual
+(``None`` while still open)."""
 
 
 READ_WAIT_SECONDS = 2.0

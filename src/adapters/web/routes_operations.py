@@ -153,7 +153,7 @@ def breaches(ctx: ReadCtx, reader: CurrentReader, as_at: AsAt = None) -> Breache
     if ctx.open_breaches is None:
         raise NotConfigured("conformance checks not configured on this server")
     now = as_at or clock.now()
-    found = [BreachOut.model_validate(item) for item in ctx.open_breaches(now)]
+    found = [BreachOut.model_validate(item) for item in ctx.open_breaches(as_at)]
     if not reader.grant.conformance:
         found = [b for b in found if reader.reaches(reader.sales, b.responsible_id)]
     return BreachesOut(as_at=now, breaches=found)
