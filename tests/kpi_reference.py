@@ -1,6 +1,7 @@
-"""The KPI table as it was computed before 0.2's grouping in the database: every fact of
-the span loaded and tallied in Python (``kpi_table_in_python``).  Kept, unchanged in
-substance, as the reference the grouped queries are compared with
+"""The KPI table as it was computed before the figures were added up in the database
+(ADR 37): every fact of the span loaded, resolved and tallied in Python one at a time
+(``kpi_table_in_python``), the rows then made as the library makes them (``_table``).
+Kept, unchanged in substance, as the reference the grouped queries are compared with
 (tests/test_kpi_grouped.py): the same rows, field for field."""
 
 from __future__ import annotations
@@ -8,30 +9,18 @@ from __future__ import annotations
 import bisect
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from salesdomain.projections.kpi.figures import (
-    MEASURES,
-    MONEY_MEASURES,
-    PRODUCT_MEASURES,
-    KpiRow,
-    _growth,
-    _plain,
-    _ratio,
-)
-from salesdomain.projections.kpi.groups import GroupBy, _labeller, _team_on
-from salesdomain.projections.kpi.periods import Grain, periods_between, report_period
-from salesdomain.projections.kpi.queries import INDICATOR_ALIASES
-from salesdomain.projections.kpi.targets import _attainment, _target_for, _targets
+from salesdomain.projections.kpi.figures import KpiRow
+from salesdomain.projections.kpi.grouped import _applies, _Found
+from salesdomain.projections.kpi.groups import _team_on
+from salesdomain.projections.kpi.periods import periods_between, report_period
+from salesdomain.projections.kpi.queries import _employee_figures, _table
 from sqlalchemy import Table, and_, select
 from sqlalchemy.engine import Connection, Engine
-
-from salesdomain.access import Reader
-
-_CENT = Decimal("0.01")
 
 
 @dataclass(frozen=True)
@@ -322,65 +311,6 @@ def _satisfaction_owners(
     return resolved
 
 
-@dataclass
-class _Tally:
-    sums: dict[str, Decimal] = field(default_factory=lambda: defaultdict(Decimal))
-    scores: list[Decimal] = field(default_factory=list)
-    served: set[str] = field(default_factory=set)
-    new: set[str] = field(default_factory=set)
-    repeat: set[str] = field(default_factory=set)
-
-    def count(self, fact: _Fact, data: _Data, currency: str | None) -> None:
-        if fact.measure == "satisfaction":
-            self.scores.append(fact.value)
-            return
-        if fact.measure in MONEY_MEASURES and fact.currency != currency:
-            return
-        self.sums[fact.measure] += fact.value
-        customer = fact.customer_id
-        if fact.measure == "orders_completed" and customer is not None:
-            self.served.add(customer)
-            if data.first_order.get(customer) == fact.record_id:
-                self.new.add(customer)
-            if data.second_order.get(customer) == fact.record_id:
-                self.repeat.add(customer)
-
-    def figures(self, by: str) -> dict[str, Decimal | None]:
-        sums = self.sums
-        won, lost = sums["won"], sums["lost"]
-        responses = sums["service_responses"]
-        figures: dict[str, Decimal | None] = {
-            "revenue": sums["revenue"].quantize(_CENT),
-            "units": _plain(sums["units"]),
-            "profit": sums["profit"].quantize(_CENT),
-            "bookings": sums["bookings"].quantize(_CENT),
-            "cancelled": sums["cancelled"].quantize(_CENT),
-            "orders_completed": _plain(sums["orders_completed"]),
-            "customers_served": Decimal(len(self.served)),
-            "new_customers": Decimal(len(self.new)),
-            "repeat_customers": Decimal(len(self.repeat)),
-            "visits": _plain(sums["visits"]),
-            "won": _plain(won),
-            "lost": _plain(lost),
-            "win_rate": _ratio(won, won + lost),
-            "sales_expense": sums["sales_expense"].quantize(_CENT),
-            "satisfaction": (
-                (sum(self.scores, Decimal(0)) / len(self.scores)).quantize(_CENT)
-                if self.scores
-                else None
-            ),
-            "satisfaction_scores": Decimal(len(self.scores)),
-            "service_responses": _plain(responses),
-            "service_on_time": _plain(sums["service_on_time"]),
-            "service_on_time_rate": _ratio(sums["service_on_time"], responses),
-        }
-        if by == "product":
-            return {m: (v if m in PRODUCT_MEASURES else None) for m, v in figures.items()}
-        if by in ("region", "industry"):
-            figures["sales_expense"] = None
-        return figures
-
-
 def _grouper(
     engine: Engine, tables: Mapping[str, Table], by: str, data: _Data
 ) -> Callable[[_Fact], str | None]:
@@ -402,137 +332,54 @@ def _grouper(
     raise ValueError(f"unknown grouping {by!r}: rep, team, region, industry, product or total")
 
 
-def _currency_of(facts: Iterable[_Fact], currency: str | None) -> str | None:
-    if currency is not None:
-        return currency
-    found = sorted({f.currency for f in facts if f.measure in MONEY_MEASURES and f.currency})
-    if len(found) > 1:
-        raise ValueError(
-            f"the figures are in several currencies ({', '.join(found)}): choose one with currency="
-        )
-    return found[0] if found else None
+def _found(data: _Data, by: str, starts: Sequence[date], group_of: Any) -> _Found:
+    """What the facts add up to by period and group, tallied one fact at a time."""
+    found = _Found(by)
+    customers: dict[tuple[int, str | None], list[set[str]]] = defaultdict(
+        lambda: [set(), set(), set()]
+    )
+    for fact in data.facts:
+        key = (bisect.bisect_right(starts, fact.day) - 1, group_of(fact))
+        found.add(key, fact.measure, fact.currency, fact.value, 1)
+        customer = fact.customer_id
+        if (
+            fact.measure == "orders_completed"
+            and customer is not None
+            and _applies(fact.measure, by)
+        ):
+            served, new, repeat = customers[key]
+            served.add(customer)
+            if data.first_order.get(customer) == fact.record_id:
+                new.add(customer)
+            if data.second_order.get(customer) == fact.record_id:
+                repeat.add(customer)
+    for key, (served, new, repeat) in customers.items():
+        tally = found.tallies[key]
+        tally.served, tally.new, tally.repeat = len(served), len(new), len(repeat)
+    return found
 
 
-def _applies(measure: str, by: str) -> bool:
-    """Whether a fact of ``measure`` can be told by ``by`` (expenses have no customer,
-    so no region or industry; only sales and bookings have products)."""
-    if by == "product":
-        return measure in PRODUCT_MEASURES
-    if by in ("region", "industry"):
-        return measure != "sales_expense"
-    return True
-
-
-def kpi_table_in_python(
-    engine: Engine,
-    tables: Mapping[str, Table],
-    *,
-    grain: Grain,
-    by: GroupBy,
-    since: date,
-    until: date,
-    currency: str | None = None,
-    reader: Reader | None = None,
-) -> list[KpiRow]:
-    """The KPIs of every period of ``grain`` that overlaps ``since``..``until`` (both
-    included; each period is reported whole), one row per group ``by`` that has a fact
-    or a target in the period (``by="total"``: one row per period, empty ones too).
-
-    Money figures are those in ``currency``; if it is not given, the one currency of the
-    facts (a ``ValueError`` if there are several).  Rows come ordered by period, then
-    label.
-
-    ``reader``: only what the read policy lets them see (``None``: everything): the
-    figures of the representatives their reach covers, and by team the totals of their
-    own team(s)."""
-    periods = periods_between(since, until, grain)
+def kpi_table_in_python(engine: Engine, tables: Mapping[str, Table], **args: Any) -> list[KpiRow]:
+    """``kpi_table(engine, tables, **args)`` from every fact of the span loaded and
+    tallied in Python."""
+    grain, by, reader = args["grain"], args["by"], args.get("reader")
+    periods = periods_between(args["since"], args["until"], grain)
     previous = report_period(periods[0].start - timedelta(1), grain)
     data = _load(engine, tables, previous.start, periods[-1].end, by)
     people = None if reader is None else reader.sales
     if people is not None and by != "team":
         data = replace(data, facts=[f for f in data.facts if f.rep_id in people])
-    currency = _currency_of(data.facts, currency)
-    group_of = _grouper(engine, tables, by, data)
-    label_of = _labeller(engine, tables, by)
-    everything = [previous, *periods]
-    starts = [p.start for p in everything]
-    tallies: dict[tuple[int, str | None], _Tally] = defaultdict(_Tally)
-    for fact in data.facts:
-        if not _applies(fact.measure, by):
-            continue
-        index = bisect.bisect_right(starts, fact.day) - 1
-        if index >= 0:
-            tallies[(index, group_of(fact))].count(fact, data, currency)
-    targets = _targets(engine, tables, [p.label for p in periods]) if grain != "day" else []
-    rows = []
-    for index, period in enumerate(periods, start=1):
-        groups = {group for (i, group) in tallies if i == index}
-        period_targets = [t for t in targets if t.period == period.label]
-        if by == "rep":
-            groups |= {t.employee_id for t in period_targets if t.employee_id}
-        elif by == "team":
-            named = {g.casefold() for g in groups if g is not None}
-            groups |= {t.team for t in period_targets if t.team and t.team.casefold() not in named}
-        elif by == "total":
-            groups = {None}
-        for group in groups:
-            figures = tallies.get((index, group), _Tally()).figures(by)
-            before = tallies.get((index - 1, group), _Tally()).figures(by)
-            target = _target_for(period_targets, by, group)
-            rows.append(
-                KpiRow(
-                    period=period.label,
-                    period_start=period.start,
-                    period_end=period.end,
-                    group=group,
-                    label=label_of(group),
-                    currency=currency,
-                    **figures,
-                    growth={m: _growth(figures[m], before[m]) for m in MEASURES},
-                    target={m: value for m, (value, _) in target.items()},
-                    attainment={
-                        m: _attainment(figures[m], value, unit, m, currency)
-                        for m, (value, unit) in target.items()
-                    },
-                )
-            )
-    if people is not None and reader is not None:
-        rows = [row for row in rows if _reads(row, by, people, reader.teams)]
-    return sorted(rows, key=lambda row: (row.period_start, row.label))
-
-
-def _reads(row: KpiRow, by: GroupBy, people: frozenset[str], teams: frozenset[str]) -> bool:
-    """Whether a row of the KPI table is the reader's: by rep, a representative they
-    reach; by team, one of their teams."""
-    if by == "rep":
-        return row.group in people
-    if by == "team":
-        return row.group is not None and row.group.casefold() in {t.casefold() for t in teams}
-    return True
+    starts = [p.start for p in (previous, *periods)]
+    found = _found(data, by, starts, _grouper(engine, tables, by, data))
+    return _table(engine, tables, grain, by, periods, found, args.get("currency"), reader)
 
 
 def kpi_for_employee_in_python(
-    engine: Engine,
-    tables: Mapping[str, Table],
-    employee_id: Any,
-    period_start: date,
-    period_end: date,
-    *,
-    currency: str | None = None,
+    engine: Engine, tables: Mapping[str, Table], employee_id: str, *span: date, currency: str
 ) -> dict[str, Decimal]:
-    """An employee's figures for ``period_start``..``period_end`` (both included): what an
-    appraisal's actuals are taken from.  Keys are the measures of ``KpiRow`` plus the
-    KPI system's indicator names where they differ (``loyalty`` = repeat customers,
-    ``conversion_rate`` = the win rate, ``expense_control`` = approved sales expenses);
-    a figure without a value in the period (a win rate with nothing closed,
-    satisfaction without scores) is left out."""
-    data = _load(engine, tables, period_start, period_end, "rep")
-    mine = [f for f in data.facts if f.rep_id == str(employee_id)]
-    currency = _currency_of(mine, currency)
-    tally = _Tally()
-    for fact in mine:
-        tally.count(fact, data, currency)
-    figures = tally.figures("rep")
-    for alias, measure in INDICATOR_ALIASES.items():
-        figures[alias] = figures[measure]
-    return {name: value for name, value in figures.items() if value is not None}
+    """``kpi_for_employee`` from every fact of the span (its first and last day) loaded
+    in Python."""
+    data = _load(engine, tables, span[0], span[1], "rep")
+    mine = replace(data, facts=[f for f in data.facts if f.rep_id == employee_id])
+    found = _found(mine, "rep", [span[0]], lambda fact: fact.rep_id)
+    return _employee_figures(found, employee_id, currency)

@@ -22,7 +22,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 from salesdomain.projections.kpi.figures import MONEY_MEASURES, PRODUCT_MEASURES, _Tally
 from salesdomain.projections.kpi.groups import NO_TEAM, _team_on
@@ -220,47 +220,51 @@ def _resolved(
     return query.subquery("resolved")
 
 
+class _Reading(NamedTuple):
+    """One request's connection, tables, periods, grouping and readable people (``None``:
+    everyone's), and what it found so far."""
+
+    conn: Connection
+    tables: Mapping[str, Table]
+    span: _Span
+    by: str
+    people: frozenset[str] | None
+    found: _Found
+
+
 def _grouping(
-    source: FromClause, tables: Mapping[str, Table], by: str, rep: Any, day: Any, customer: Any
-) -> tuple[FromClause, ColumnElement[Any]]:
-    """``source`` with what a group needs joined, and the group of a row."""
+    facts: FromClause, tables: Mapping[str, Table], by: str
+) -> tuple[FromClause, ColumnElement[Any], list[ColumnElement[Any]]]:
+    """The resolved ``facts`` with what a group needs joined, the group of a row, and
+    by product the quantity, price and cost of the order line a completed order's fact
+    is split into (none for the other facts, nor by another grouping)."""
+    if by == "product":
+        r, ol = tables["records"].alias("ordered"), tables["order_lines"]
+        split = and_(r.c.record_id == facts.c.record_id, facts.c.measure.in_(_BY_LINE))
+        lined = facts.outerjoin(r, split).outerjoin(
+            ol, and_(ol.c.order_id == r.c.record_id, ol.c.revision == r.c.revision)
+        )
+        product = case((ol.c.order_id.is_(None), facts.c.product_code), else_=ol.c.product_code)
+        return lined, product, [ol.c.quantity, ol.c.unit_price, ol.c.unit_cost]
+    rep, day = facts.c.rep_id, facts.c.day
     if by == "rep":
-        return source, rep
+        return facts, rep, []
     if by == "team":
-        return _joined_team(source, tables, rep, day)
+        return (*_joined_team(facts, tables, rep, day), [])
     if by in ("region", "industry"):
         cu = tables["customers"]
-        joined = source.outerjoin(cu, cu.c.customer_id == customer)
-        return joined, cu.c[by]
+        return facts.outerjoin(cu, cu.c.customer_id == facts.c.customer_id), cu.c[by], []
     if by == "total":
-        return source, null()
+        return facts, null(), []
     raise ValueError(f"unknown grouping {by!r}: rep, team, region, industry, product or total")
 
 
-def _sums(
-    conn: Connection,
-    tables: Mapping[str, Table],
-    span: _Span,
-    by: str,
-    people: frozenset[str] | None,
-    found: _Found,
-) -> None:
+def _sums(read: _Reading) -> None:
     """Add the facts' sums and counts by period, group, measure and currency (by
     product, completed orders by their lines' product, quantity and prices)."""
+    conn, tables, span, by, people, found = read
     facts = _resolved(tables, span.starts[0], span.end, people)
-    if by == "product":
-        r, ol = tables["records"].alias("ordered"), tables["order_lines"]
-        split = facts.c.measure.in_(_BY_LINE)
-        source: FromClause = facts.outerjoin(
-            r, and_(r.c.record_id == facts.c.record_id, split)
-        ).outerjoin(ol, and_(ol.c.order_id == r.c.record_id, ol.c.revision == r.c.revision))
-        group = case((ol.c.order_id.is_(None), facts.c.product_code), else_=ol.c.product_code)
-        lines = [ol.c.quantity, ol.c.unit_price, ol.c.unit_cost]
-    else:
-        source, group = _grouping(
-            facts, tables, by, facts.c.rep_id, facts.c.day, facts.c.customer_id
-        )
-        lines = []
+    source, group, lines = _grouping(facts, tables, by)
     keys = [
         span.bucket(facts.c.day).label("bucket"),
         group.label("grp"),
@@ -292,17 +296,11 @@ def _line_value(measure: str, quantity: Decimal, price: Decimal, cost: Decimal) 
     }[measure]
 
 
-def _customers(
-    conn: Connection,
-    tables: Mapping[str, Table],
-    span: _Span,
-    by: str,
-    people: frozenset[str] | None,
-    found: _Found,
-) -> None:
+def _customers(read: _Reading) -> None:
     """The distinct customers with an order completed in each period and group, and
     those of them whose first (new) or second (repeat) completed order ever it was
     (earliest day, then log position)."""
+    conn, tables, span, by, people, found = read
     facts = _resolved(tables, span.starts[0], span.end, people)
     c = tables["facts"].alias("ordered_before")
     nth = (
@@ -311,16 +309,7 @@ def _customers(
         .order_by(c.c.day, c.c.position)
         .limit(1)
     )
-    if by == "product":
-        r, ol = tables["records"].alias("ordered"), tables["order_lines"]
-        source: FromClause = facts.outerjoin(r, r.c.record_id == facts.c.record_id).outerjoin(
-            ol, and_(ol.c.order_id == r.c.record_id, ol.c.revision == r.c.revision)
-        )
-        group = case((ol.c.order_id.is_(None), facts.c.product_code), else_=ol.c.product_code)
-    else:
-        source, group = _grouping(
-            facts, tables, by, facts.c.rep_id, facts.c.day, facts.c.customer_id
-        )
+    source, group, _ = _grouping(facts, tables, by)
     customer = facts.c.customer_id
     inner = (
         select(
@@ -346,17 +335,11 @@ def _customers(
         tally.served, tally.new, tally.repeat = served, new, repeat
 
 
-def _expenses(
-    conn: Connection,
-    tables: Mapping[str, Table],
-    span: _Span,
-    by: str,
-    people: frozenset[str] | None,
-    found: _Found,
-) -> None:
+def _expenses(read: _Reading) -> None:
     """Approved sales expenses by the period they were incurred in and the employee
     (by rep), the employee's team then (by team), or in one group (the others: an
     expense has no customer or product, so they count only for the currency)."""
+    conn, tables, span, by, people, found = read
     e = tables["expenses"]
     source: FromClause = e
     group: ColumnElement[Any] = null()
@@ -380,16 +363,10 @@ def _expenses(
         found.add(key, "sales_expense", currency, _exact_total(row[4:]), count)
 
 
-def _amendments(
-    conn: Connection,
-    tables: Mapping[str, Table],
-    span: _Span,
-    by: str,
-    people: frozenset[str] | None,
-    found: _Found,
-) -> None:
+def _amendments(read: _Reading) -> None:
     """Net the bookings of each signed amendment in the span: the lines of the revision
     it replaces, taken off on the amendment's day, for its owner and customer."""
+    conn, tables, span, by, people, found = read
     f = tables["facts"]
     signed = conn.execute(
         select(f.c.day, f.c.rep_id, f.c.customer_id, f.c.record_id, f.c.amends)
@@ -459,6 +436,7 @@ def _tallies(
     span = _Span(starts, end, by_day)
     found = _Found(by)
     with engine.connect() as conn:
+        read = _Reading(conn, tables, span, by, people, found)
         for add in (_sums, _customers, _expenses, _amendments):
-            add(conn, tables, span, by, people, found)
+            add(read)
     return found

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
@@ -16,7 +16,12 @@ from salesdomain.projections.kpi.figures import (
 )
 from salesdomain.projections.kpi.grouped import _Found, _tallies
 from salesdomain.projections.kpi.groups import GroupBy, _labeller
-from salesdomain.projections.kpi.periods import Grain, periods_between, report_period
+from salesdomain.projections.kpi.periods import (
+    Grain,
+    ReportPeriod,
+    periods_between,
+    report_period,
+)
 from salesdomain.projections.kpi.targets import _attainment, _target_for, _targets
 from sqlalchemy import Table
 from sqlalchemy.engine import Engine
@@ -77,6 +82,21 @@ def kpi_table(
         by_day=grain == "day",
         people=None if by == "team" else people,
     )
+    return _table(engine, tables, grain, by, periods, found, currency, reader)
+
+
+def _table(
+    engine: Engine,
+    tables: Mapping[str, Table],
+    grain: Grain,
+    by: GroupBy,
+    periods: Sequence[ReportPeriod],
+    found: _Found,
+    currency: str | None,
+    reader: Reader | None,
+) -> list[KpiRow]:
+    """The rows of ``periods`` from what their facts add up to (``found``: index 0 is
+    the period before the first), with growth, targets and attainment."""
     currency = _currency_of(found, currency)
     label_of = _labeller(engine, tables, by)
     tallies = found.tallies
@@ -113,8 +133,8 @@ def kpi_table(
                     },
                 )
             )
-    if people is not None and reader is not None:
-        rows = [row for row in rows if _reads(row, by, people, reader.teams)]
+    if reader is not None and reader.sales is not None:
+        rows = [row for row in rows if _reads(row, by, reader.sales, reader.teams)]
     return sorted(rows, key=lambda row: (row.period_start, row.label))
 
 
@@ -147,8 +167,13 @@ def kpi_for_employee(
     found = _tallies(
         engine, tables, [period_start], period_end, by="rep", by_day=False, people=mine
     )
+    return _employee_figures(found, str(employee_id), currency)
+
+
+def _employee_figures(found: _Found, employee_id: str, currency: str | None) -> dict[str, Decimal]:
+    """An employee's figures from what their facts add up to (one period, index 0)."""
     currency = _currency_of(found, currency)
-    figures = found.tallies.get((0, str(employee_id)), _Tally()).figures("rep", currency)
+    figures = found.tallies.get((0, employee_id), _Tally()).figures("rep", currency)
     for alias, measure in INDICATOR_ALIASES.items():
         figures[alias] = figures[measure]
     return {name: value for name, value in figures.items() if value is not None}
