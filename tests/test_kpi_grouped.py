@@ -347,3 +347,20 @@ def test_a_store_built_by_commands_gives_the_same_rows(app, views):
     )
     assert [row.cancelled for row in totals] == [Decimal("100000.00"), Decimal("0.00")]
     assert totals[1].bookings == Decimal("20000.00")
+
+
+def test_a_figure_sqlite_cannot_sum_exactly_is_refused_not_rounded(app, views):
+    runner = ProjectionRunner(Kpi(), views, ListLog([]))
+    runner.catch_up()
+    store = _Store(runner.tables())
+    huge = Decimal(10) ** 20 + Decimal("0.01")  # a view keeps numbers below 10^30
+    store.facts(date(2026, 3, 2), ("bookings", huge, {"currency": "CNY"}))
+    store.write(views)
+    args: dict[str, Any] = {"grain": "month", "by": "total"}
+    args |= {"since": date(2026, 3, 1), "until": date(2026, 3, 31)}
+    if views.dialect.name == "sqlite":
+        with pytest.raises(OverflowError, match="18 integer digits"):
+            kpi_table(views, runner.tables(), **args)
+    else:
+        [march] = kpi_table(views, runner.tables(), **args)
+        assert march.bookings == huge

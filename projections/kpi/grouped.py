@@ -61,6 +61,10 @@ _BY_LINE = ("revenue", "profit", "units", "orders_completed")
 _FRACTION_PLACES = 8
 """Places of a figure (``types.figure``), as SQLite keeps it: decimal text."""
 
+_EXACT_TEXT = 1 + 18 + 1 + _FRACTION_PLACES
+"""The longest figure whose integer part SQLite reads as a 64-bit integer for sure: a
+sign, 18 digits, the point and the places (a sum past 64 bits fails by itself)."""
+
 
 def _applies(measure: str, by: str) -> bool:
     """Whether a fact of ``measure`` can be told by ``by`` (expenses have no customer,
@@ -132,20 +136,23 @@ class _Span:
 def _exact_sum(conn: Connection, value: ColumnElement[Any]) -> list[ColumnElement[Any]]:
     """The columns that add up ``value`` exactly (``_exact_total`` reads them back):
     PostgreSQL sums its ``NUMERIC``; SQLite, which would sum the decimal text as
-    doubles, sums the integer parts and the fractions as integers."""
+    doubles, sums the integer parts and the fractions as integers (and gives the
+    longest text: an integer part past 64 bits would be cut by ``CAST``)."""
     if conn.dialect.name != "sqlite":
         return [func.sum(value)]
     point = func.instr(value, ".")
     digits = func.substr(value.concat("0" * _FRACTION_PLACES), point + 1, _FRACTION_PLACES)
     fraction = case((point == 0, 0), else_=cast(digits, Integer))
     signed = case((func.substr(value, 1, 1) == "-", -fraction), else_=fraction)
-    return [func.sum(cast(value, Integer)), func.sum(signed)]
+    return [func.sum(cast(value, Integer)), func.sum(signed), func.max(func.length(value))]
 
 
 def _exact_total(row: Sequence[Any]) -> Decimal:
     if len(row) == 1:
         return Decimal(row[0] or 0)
-    whole, fraction = row
+    whole, fraction, longest = row
+    if (longest or 0) > _EXACT_TEXT:
+        raise OverflowError("a KPI figure past 18 integer digits cannot be summed exactly here")
     return Decimal(whole or 0) + Decimal(fraction or 0).scaleb(-_FRACTION_PLACES)
 
 
