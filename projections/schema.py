@@ -76,13 +76,14 @@ def create_indexes(conn: Connection, tables: Iterable[Table]) -> None:
 def create_missing_indexes(conn: Connection, tables: Iterable[Table]) -> None:
     """Create the indexes a later release added to tables an earlier one made (a view's
     active generation keeps its rows: an index is no reason to rebuild it)."""
-    inspector = inspect(conn)
+    tables = list(tables)
+    found = inspect(conn).get_multi_indexes(filter_names=[table.name for table in tables])
+    present = {name: {index["name"] for index in indexes} for (_, name), indexes in found.items()}
     for table in tables:
-        if not inspector.has_table(table.name):
+        if table.name not in present:  # a table a release adds needs a rebuild, not this
             continue
-        present = {index["name"] for index in inspector.get_indexes(table.name)}
         for index in sorted(table.indexes, key=lambda i: str(i.name)):
-            if index.name not in present:
+            if index.name not in present[table.name]:
                 conn.execute(CreateIndex(index, if_not_exists=True))
 
 
