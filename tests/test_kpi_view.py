@@ -795,23 +795,25 @@ def test_approved_sales_expenses_count_in_the_month_they_were_incurred(app, view
     assert figures["expense_control"] == Decimal("1200.00")
 
 
+def amended(contract: UUID, day: date) -> list[Step]:
+    """Alice's contract amended to 120 RK-3 (20 more than ``FIRST``), signed on ``day``."""
+    more = (line("RK-3", "120", "1000", "600"),)
+    return [
+        (cb.amend(contract, lines=more), cb.LEO),
+        (cb.review(contract, **{"lines__RK-3__quantity": "20 more"}), ALICE),
+        (cb.approve(contract), MIA),
+        (cb.sign(contract, on=day), MIA),
+    ]
+
+
 def test_a_signed_amendment_books_only_what_it_changes(app, views):
     opp, contract = uuid4(), uuid4()
-    more = (line("RK-3", "120", "1000", "600"),)
     with freeze_time(T0) as frozen:
         run(app, b.qualified_customer(HANGZHOU))
         run(app, won(opp, b.customer_id(HANGZHOU), MARCH, ALICE, FIRST))
         run(app, signed(opp, contract, MARCH, ALICE))
         frozen.move_to("2026-04-07 09:00:00+00:00")
-        run(
-            app,
-            [
-                (cb.amend(contract, lines=more), cb.LEO),
-                (cb.review(contract, **{"lines__RK-3__quantity": "20 more"}), ALICE),
-                (cb.approve(contract), MIA),
-                (cb.sign(contract, on=date(2026, 4, 7)), MIA),
-            ],
-        )
+        run(app, amended(contract, date(2026, 4, 7)))
     march, april = table(_kpi(app, views), by="total")
     assert (march.bookings, april.bookings) == (Decimal("100000.00"), Decimal("20000.00"))
 

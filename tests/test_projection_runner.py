@@ -226,3 +226,20 @@ def test_a_rebuilt_generation_gets_its_lookup_indexes_before_it_serves(app, view
     runner.finish_rebuild(old, new)
     assert runner.active_generation() == new
     assert indexes(new) == {name.replace("_g1_", f"_g{new}_") for name in defined}
+
+
+def test_an_index_a_release_adds_is_made_on_the_serving_generation_when_it_opens(app, views):
+    from sqlalchemy import inspect, text
+
+    _deals(app, 1)
+    runner = ProjectionRunner(AuditTrail(), views, ApplicationLog(app))
+    runner.catch_up()
+    table = runner.tables()["entries"]
+    defined = {str(index.name) for index in table.indexes}
+    dropped = sorted(defined)[0]  # as if an earlier release had not defined it
+    with views.begin() as conn:
+        conn.execute(text(f"DROP INDEX {dropped}"))
+    ProjectionRunner(AuditTrail(), views, ApplicationLog(app))
+    present = {index["name"] for index in inspect(views).get_indexes(table.name)}
+    assert present == defined
+    assert runner.active_generation() == 1, "its rows kept: no rebuild"

@@ -51,7 +51,7 @@ measure (value)               from
 on the day they were incurred; ``SalesExpense.Approved`` does not carry that day).
 
 Figures (``kpi_table``, ``kpi_for_employee``) of a period and group, each defined once
-in docs/kpi.md:
+in docs/kpi.md, added up by the database (``grouped``, ADR 37):
 
 * sums of the facts above (money only in the report's currency);
 * ``customers_served``: distinct customers with an order completed in the period;

@@ -1,4 +1,4 @@
-"""The figures of a period and group: tallied from the facts, one ``KpiRow`` each."""
+"""The figures of a period and group: from what its facts add up to, one ``KpiRow`` each."""
 
 from __future__ import annotations
 
@@ -7,8 +7,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from datetime import date
 from decimal import Decimal
-
-from salesdomain.projections.kpi.loaded import _Data, _Fact
 
 MONEY_MEASURES = frozenset({"revenue", "profit", "bookings", "cancelled", "sales_expense"})
 PRODUCT_MEASURES = frozenset(
@@ -31,29 +29,33 @@ _RATE = Decimal("0.0001")
 
 @dataclass
 class _Tally:
-    sums: dict[str, Decimal] = field(default_factory=lambda: defaultdict(Decimal))
-    scores: list[Decimal] = field(default_factory=list)
-    served: set[str] = field(default_factory=set)
-    new: set[str] = field(default_factory=set)
-    repeat: set[str] = field(default_factory=set)
+    """What the facts of one period and group add up to, as the database summed them:
+    sums by measure and currency, the satisfaction scores' sum and count, and how many
+    customers were served, new and repeat."""
 
-    def count(self, fact: _Fact, data: _Data, currency: str | None) -> None:
-        if fact.measure == "satisfaction":
-            self.scores.append(fact.value)
-            return
-        if fact.measure in MONEY_MEASURES and fact.currency != currency:
-            return
-        self.sums[fact.measure] += fact.value
-        customer = fact.customer_id
-        if fact.measure == "orders_completed" and customer is not None:
-            self.served.add(customer)
-            if data.first_order.get(customer) == fact.record_id:
-                self.new.add(customer)
-            if data.second_order.get(customer) == fact.record_id:
-                self.repeat.add(customer)
+    sums: dict[tuple[str, str | None], Decimal] = field(
+        default_factory=lambda: defaultdict(Decimal)
+    )
+    scores: Decimal = Decimal(0)
+    score_count: int = 0
+    served: int = 0
+    new: int = 0
+    repeat: int = 0
 
-    def figures(self, by: str) -> dict[str, Decimal | None]:
-        sums = self.sums
+    def add(self, measure: str, currency: str | None, value: Decimal, count: int) -> None:
+        """``count`` facts of ``measure`` in ``currency`` worth ``value`` together."""
+        if measure == "satisfaction":
+            self.scores += value
+            self.score_count += count
+        else:
+            self.sums[(measure, currency)] += value
+
+    def figures(self, by: str, currency: str | None) -> dict[str, Decimal | None]:
+        """The figures of ``KpiRow``, money in ``currency`` only."""
+        sums: dict[str, Decimal] = defaultdict(Decimal)
+        for (measure, unit), value in self.sums.items():
+            if measure not in MONEY_MEASURES or unit == currency:
+                sums[measure] += value
         won, lost = sums["won"], sums["lost"]
         responses = sums["service_responses"]
         figures: dict[str, Decimal | None] = {
@@ -63,20 +65,18 @@ class _Tally:
             "bookings": sums["bookings"].quantize(_CENT),
             "cancelled": sums["cancelled"].quantize(_CENT),
             "orders_completed": _plain(sums["orders_completed"]),
-            "customers_served": Decimal(len(self.served)),
-            "new_customers": Decimal(len(self.new)),
-            "repeat_customers": Decimal(len(self.repeat)),
+            "customers_served": Decimal(self.served),
+            "new_customers": Decimal(self.new),
+            "repeat_customers": Decimal(self.repeat),
             "visits": _plain(sums["visits"]),
             "won": _plain(won),
             "lost": _plain(lost),
             "win_rate": _ratio(won, won + lost),
             "sales_expense": sums["sales_expense"].quantize(_CENT),
             "satisfaction": (
-                (sum(self.scores, Decimal(0)) / len(self.scores)).quantize(_CENT)
-                if self.scores
-                else None
+                (self.scores / self.score_count).quantize(_CENT) if self.score_count else None
             ),
-            "satisfaction_scores": Decimal(len(self.scores)),
+            "satisfaction_scores": Decimal(self.score_count),
             "service_responses": _plain(responses),
             "service_on_time": _plain(sums["service_on_time"]),
             "service_on_time_rate": _ratio(sums["service_on_time"], responses),

@@ -8,7 +8,6 @@ from collections.abc import Callable, Mapping
 from datetime import date
 from typing import Literal
 
-from salesdomain.projections.kpi.loaded import _Data, _Fact
 from sqlalchemy import Table, select
 from sqlalchemy.engine import Engine
 
@@ -58,24 +57,3 @@ def _labeller(engine: Engine, tables: Mapping[str, Table], by: str) -> Callable[
     if by == "team":
         return lambda key: UNASSIGNED if key is None else key
     return lambda key: UNKNOWN if key is None else key
-
-
-def _grouper(
-    engine: Engine, tables: Mapping[str, Table], by: str, data: _Data
-) -> Callable[[_Fact], str | None]:
-    if by == "total":
-        return lambda fact: None
-    if by == "rep":
-        return lambda fact: fact.rep_id
-    if by == "team":
-        return lambda fact: (
-            None if fact.rep_id is None else _team_on(data.teams, fact.rep_id, fact.day)
-        )
-    if by == "product":
-        return lambda fact: fact.product_code
-    if by in ("region", "industry"):
-        c = tables["customers"]
-        with engine.connect() as conn:
-            attribute = {row.customer_id: getattr(row, by) for row in conn.execute(select(c))}
-        return lambda fact: attribute.get(fact.customer_id or "")
-    raise ValueError(f"unknown grouping {by!r}: rep, team, region, industry, product or total")

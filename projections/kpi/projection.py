@@ -34,6 +34,11 @@ class Kpi(Projection):
         )
         tables.index("facts_by_day", facts.c.day)
         tables.index("facts_by_record", facts.c.measure, facts.c.record_id)
+        tables.index("facts_by_measure", facts.c.measure, facts.c.day)
+        # a customer's completed orders in order: first and second orders, a score's owner
+        tables.index(
+            "facts_by_customer", facts.c.measure, facts.c.customer_id, facts.c.day, facts.c.position
+        )
         tables.add(
             "customers",
             Column("customer_id", String(36), primary_key=True),

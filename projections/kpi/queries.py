@@ -3,26 +3,25 @@
 
 from __future__ import annotations
 
-import bisect
-from collections import defaultdict
-from collections.abc import Iterable, Mapping
-from dataclasses import replace
+from collections.abc import Mapping, Sequence
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
 from salesdomain.projections.kpi.figures import (
     MEASURES,
-    MONEY_MEASURES,
-    PRODUCT_MEASURES,
     KpiRow,
     _growth,
     _Tally,
 )
-from salesdomain.projections.kpi.groups import GroupBy, _grouper, _labeller
-from salesdomain.projections.kpi.loaded import _Fact
-from salesdomain.projections.kpi.loading import _load
-from salesdomain.projections.kpi.periods import Grain, periods_between, report_period
+from salesdomain.projections.kpi.grouped import _Found, _tallies
+from salesdomain.projections.kpi.groups import GroupBy, _labeller
+from salesdomain.projections.kpi.periods import (
+    Grain,
+    ReportPeriod,
+    periods_between,
+    report_period,
+)
 from salesdomain.projections.kpi.targets import _attainment, _target_for, _targets
 from sqlalchemy import Table
 from sqlalchemy.engine import Engine
@@ -38,25 +37,15 @@ INDICATOR_ALIASES = {
 schemes and appraisals) that differ from the figure they are taken from (docs/kpi.md)."""
 
 
-def _currency_of(facts: Iterable[_Fact], currency: str | None) -> str | None:
+def _currency_of(found: _Found, currency: str | None) -> str | None:
     if currency is not None:
         return currency
-    found = sorted({f.currency for f in facts if f.measure in MONEY_MEASURES and f.currency})
-    if len(found) > 1:
+    if len(found.currencies) > 1:
         raise ValueError(
-            f"the figures are in several currencies ({', '.join(found)}): choose one with currency="
+            f"the figures are in several currencies ({', '.join(sorted(found.currencies))}):"
+            " choose one with currency="
         )
-    return found[0] if found else None
-
-
-def _applies(measure: str, by: str) -> bool:
-    """Whether a fact of ``measure`` can be told by ``by`` (expenses have no customer,
-    so no region or industry; only sales and bookings have products)."""
-    if by == "product":
-        return measure in PRODUCT_MEASURES
-    if by in ("region", "industry"):
-        return measure != "sales_expense"
-    return True
+    return next(iter(found.currencies), None)
 
 
 def kpi_table(
@@ -83,22 +72,34 @@ def kpi_table(
     own team(s)."""
     periods = periods_between(since, until, grain)
     previous = report_period(periods[0].start - timedelta(1), grain)
-    data = _load(engine, tables, previous.start, periods[-1].end, by)
     people = None if reader is None else reader.sales
-    if people is not None and by != "team":
-        data = replace(data, facts=[f for f in data.facts if f.rep_id in people])
-    currency = _currency_of(data.facts, currency)
-    group_of = _grouper(engine, tables, by, data)
+    found = _tallies(
+        engine,
+        tables,
+        [p.start for p in (previous, *periods)],
+        periods[-1].end,
+        by=by,
+        by_day=grain == "day",
+        people=None if by == "team" else people,
+    )
+    return _table(engine, tables, grain, by, periods, found, currency, reader)
+
+
+def _table(
+    engine: Engine,
+    tables: Mapping[str, Table],
+    grain: Grain,
+    by: GroupBy,
+    periods: Sequence[ReportPeriod],
+    found: _Found,
+    currency: str | None,
+    reader: Reader | None,
+) -> list[KpiRow]:
+    """The rows of ``periods`` from what their facts add up to (``found``: index 0 is
+    the period before the first), with growth, targets and attainment."""
+    currency = _currency_of(found, currency)
     label_of = _labeller(engine, tables, by)
-    everything = [previous, *periods]
-    starts = [p.start for p in everything]
-    tallies: dict[tuple[int, str | None], _Tally] = defaultdict(_Tally)
-    for fact in data.facts:
-        if not _applies(fact.measure, by):
-            continue
-        index = bisect.bisect_right(starts, fact.day) - 1
-        if index >= 0:
-            tallies[(index, group_of(fact))].count(fact, data, currency)
+    tallies = found.tallies
     targets = _targets(engine, tables, [p.label for p in periods]) if grain != "day" else []
     rows = []
     for index, period in enumerate(periods, start=1):
@@ -112,8 +113,8 @@ def kpi_table(
         elif by == "total":
             groups = {None}
         for group in groups:
-            figures = tallies.get((index, group), _Tally()).figures(by)
-            before = tallies.get((index - 1, group), _Tally()).figures(by)
+            figures = tallies.get((index, group), _Tally()).figures(by, currency)
+            before = tallies.get((index - 1, group), _Tally()).figures(by, currency)
             target = _target_for(period_targets, by, group)
             rows.append(
                 KpiRow(
@@ -132,8 +133,8 @@ def kpi_table(
                     },
                 )
             )
-    if people is not None and reader is not None:
-        rows = [row for row in rows if _reads(row, by, people, reader.teams)]
+    if reader is not None and reader.sales is not None:
+        rows = [row for row in rows if _reads(row, by, reader.sales, reader.teams)]
     return sorted(rows, key=lambda row: (row.period_start, row.label))
 
 
@@ -162,13 +163,17 @@ def kpi_for_employee(
     ``conversion_rate`` = the win rate, ``expense_control`` = approved sales expenses);
     a figure without a value in the period (a win rate with nothing closed,
     satisfaction without scores) is left out."""
-    data = _load(engine, tables, period_start, period_end, "rep")
-    mine = [f for f in data.facts if f.rep_id == str(employee_id)]
-    currency = _currency_of(mine, currency)
-    tally = _Tally()
-    for fact in mine:
-        tally.count(fact, data, currency)
-    figures = tally.figures("rep")
+    mine = frozenset({str(employee_id)})
+    found = _tallies(
+        engine, tables, [period_start], period_end, by="rep", by_day=False, people=mine
+    )
+    return _employee_figures(found, str(employee_id), currency)
+
+
+def _employee_figures(found: _Found, employee_id: str, currency: str | None) -> dict[str, Decimal]:
+    """An employee's figures from what their facts add up to (one period, index 0)."""
+    currency = _currency_of(found, currency)
+    figures = found.tallies.get((0, employee_id), _Tally()).figures("rep", currency)
     for alias, measure in INDICATOR_ALIASES.items():
         figures[alias] = figures[measure]
     return {name: value for name, value in figures.items() if value is not None}

@@ -8,7 +8,12 @@ from typing import Any, Protocol
 
 from salesdomain.projections.projection import Projection
 from salesdomain.projections.runner.state import STATE, add_state_row, projection_state
-from salesdomain.projections.schema import add_missing_columns, create_tables, schema_transaction
+from salesdomain.projections.schema import (
+    add_missing_columns,
+    create_missing_indexes,
+    create_tables,
+    schema_transaction,
+)
 from salesdomain.projections.statements import Statements
 from sqlalchemy import Engine, MetaData, Table, select
 from sqlalchemy.engine import Connection
@@ -34,8 +39,11 @@ class _Generations:
         with schema_transaction(engine) as conn:  # several processes may start at once
             create_tables(conn, STATE.sorted_tables)
             add_missing_columns(conn, projection_state, ["version"])
-            if self._generation(conn, "active") is None:
+            active = self._generation(conn, "active")
+            if active is None:
                 self._start_generation(conn, 1, "active")
+            else:
+                create_missing_indexes(conn, self.tables(active).values())
 
     def tables(self, generation: int | None = None) -> dict[str, Table]:
         """The projection's tables of ``generation`` (default: the one serving reads)."""
