@@ -25,7 +25,6 @@ import argparse
 import asyncio
 import os
 import random
-import socket
 import statistics
 import subprocess
 import sys
@@ -44,7 +43,7 @@ from salesdomain.adapters.web.tokens import TokenStore, employee_actor
 from salesdomain.projections.log import ApplicationLog
 from salesdomain.projections.pipeline import pipeline_as_of
 
-from benchmarks import master_key_for_fresh_schemas
+from benchmarks import free_port, master_key_for_fresh_schemas, started
 from salesdomain.opportunities import commands as oc
 from salesdomain.values import Actor
 from tests import builders as b
@@ -121,12 +120,6 @@ async def client(
             i += 1
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 def _serve(url: str, port: int) -> subprocess.Popen[bytes]:
     env = {**os.environ, "SALESDOMAIN_DATABASE_URL": url}
     server = subprocess.Popen(
@@ -137,15 +130,7 @@ def _serve(url: str, port: int) -> subprocess.Popen[bytes]:
         ],
         env=env,
     )
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/openapi.json", timeout=2).status_code == 200:
-                return server
-        except httpx.TransportError:
-            time.sleep(0.2)
-    server.kill()
-    raise SystemExit("the server did not start")
+    return started(server, port, 60)
 
 
 def _percentile(values: list[float], q: int) -> float:
@@ -167,7 +152,7 @@ def run(url: str, clients: int, seconds: float, hot_count: int) -> None:
         p: store.issue(employee_actor(system.app, p.employee_id, p.role)).secret for p in STAFF
     }
     setup_head = ApplicationLog(system.app).head()
-    port = _free_port()
+    port = free_port()
     server = _serve(url, port)
     tally = Tally(opened=list(hot))
     try:

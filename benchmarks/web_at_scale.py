@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import socket
 import statistics
 import subprocess
 import sys
@@ -26,6 +25,8 @@ import time
 from pathlib import Path
 
 import httpx
+
+from benchmarks import free_port, started
 
 REQUESTS: list[tuple[str, dict[str, str]]] = [
     ("/me", {}),
@@ -91,27 +92,13 @@ def _token(url: str, role: str) -> str:
     return str(issued["token"])
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 def _serve(url: str, port: int) -> subprocess.Popen[bytes]:
     server = subprocess.Popen(
         [SALESDOMAIN, "serve", "--port", str(port), "--database-url", url],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    deadline = time.monotonic() + 1800  # a first start may catch the views up
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/openapi.json", timeout=5).status_code == 200:
-                return server
-        except httpx.TransportError:
-            time.sleep(0.5)
-    server.kill()
-    raise SystemExit("the server did not start")
+    return started(server, port, 1800)  # a first start may rebuild the views
 
 
 def _rss_mb(pid: int) -> float:
@@ -156,7 +143,7 @@ def main() -> None:
     args = parser.parse_args()
     url = _store(args.url, args.events, args.cache)
     token = _token(url, args.role)
-    port = _free_port()
+    port = free_port()
     started = time.monotonic()
     server = _serve(url, port)
     print(f"server ready in {time.monotonic() - started:,.1f} s on {url}", flush=True)
