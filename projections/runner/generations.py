@@ -8,7 +8,12 @@ from typing import Any, Protocol
 
 from salesdomain.projections.projection import Projection
 from salesdomain.projections.runner.state import STATE, add_state_row, projection_state
-from salesdomain.projections.schema import create_tables, schema_transaction
+from salesdomain.projections.schema import (
+    add_missing_columns,
+    create_indexes,
+    create_tables,
+    schema_transaction,
+)
 from salesdomain.projections.statements import Statements
 from sqlalchemy import Engine, MetaData, Table, select
 from sqlalchemy.engine import Connection
@@ -33,8 +38,13 @@ class _Generations:
         self._statements = Statements(engine.dialect)
         with schema_transaction(engine) as conn:  # several processes may start at once
             create_tables(conn, STATE.sorted_tables)
-            if self._generation(conn, "active") is None:
+            active = self._generation(conn, "active")
+            if active is None:
                 self._start_generation(conn, 1, "active")
+            else:  # a release may add columns that may be empty, and indexes, to a view
+                for table in self.tables(active).values():
+                    add_missing_columns(conn, table, [c.name for c in table.c if c.nullable])
+                create_indexes(conn, self.tables(active).values())
 
     def tables(self, generation: int | None = None) -> dict[str, Table]:
         """The projection's tables of ``generation`` (default: the one serving reads)."""
