@@ -134,7 +134,11 @@ def as_of_select(
             amount.label("amount"),
             currency.label("currency"),
         )
-        .select_from(opportunities.outerjoin(owners, owners.c.employee_id == o.owner_id))
+        .select_from(
+            opportunities.outerjoin(owners, owners.c.employee_id == o.owner_id)
+            if "team" in facts or filters.team is not None
+            else opportunities
+        )
         .where(o.opened_at <= at)  # its first stage and amount are dated when opened
     )
     if reader is not None and reader.sales is not None:
