@@ -21,6 +21,7 @@ from salesdomain.projections.pipeline import (
     InvalidCursor,
     PipelineFilter,
     PipelineRow,
+    StageOwnerValue,
     pipeline_figures,
     pipeline_page,
 )
@@ -90,16 +91,6 @@ class PipelineOut(BaseModel):
     """For the next page (``cursor=``); ``null``: this is the last page."""
 
 
-class StageOwnerValue(BaseModel):
-    stage: Stage
-    owner_id: str
-    owner_name: str
-    count: int
-    amount: Decimal
-    weighted_amount: Decimal
-    currency: str
-
-
 class ForecastMonth(BaseModel):
     month: str
     currency: str
@@ -161,10 +152,7 @@ def summary(ctx: Ctx, reader: CurrentReader, filters: Filters) -> PipelineSummar
         open_count=figures.open_count,
         win_rate=figures.win_rate,
         funnel=figures.funnel,
-        value_by_stage_and_owner=[
-            StageOwnerValue.model_validate(value, from_attributes=True)
-            for value in figures.value_by_stage_and_owner
-        ],
+        value_by_stage_and_owner=figures.value_by_stage_and_owner,
         forecast=[
             ForecastMonth(month=month, currency=currency, weighted_amount=value)
             for (month, currency), value in figures.forecast.items()
