@@ -162,7 +162,7 @@ def run(url: str, clients: int, seconds: float, hot_count: int) -> None:
         for command, actor in steps:
             system.app.handle(command, actor)
         hot.append(steps[-1][0].opportunity_id)
-    store = TokenStore(system.views.engine)
+    store = TokenStore(system.store)
     tokens = {
         p: store.issue(employee_actor(system.app, p.employee_id, p.role)).secret for p in STAFF
     }

@@ -93,6 +93,17 @@ class ReadModels:
         and, if it stopped, the event (position and type) and the error."""
         return [runner.status() for runner in self.runners.values()]
 
+    def outdated(self) -> list[str]:
+        """The views whose serving generation older code built (a release that changed
+        the view's tables or what they hold gives its projection a higher ``version``)."""
+        return [status.name for status in self.status() if status.outdated]
+
+    def upgrade(self, page_size: int = REBUILD_PAGE_SIZE) -> dict[str, int]:
+        """Rebuild the outdated views (``rebuild``; the old generation serves meanwhile)
+        and answer their new generations; nothing to do: an empty dict."""
+        names = self.outdated()
+        return self.rebuild(names, page_size) if names else {}
+
     def rebuild(
         self, names: Iterable[str] | None = None, page_size: int = REBUILD_PAGE_SIZE
     ) -> dict[str, int]:

@@ -29,6 +29,7 @@ from salesdomain.projections.log import SKIPPED_TOPIC
 from salesdomain.projections.read_models import ReadModels
 from sqlalchemy import select
 
+from salesdomain.access import Reader
 from salesdomain.application import SalesApplication
 from salesdomain.errors import RecordNotFound
 from salesdomain.narrative import describe
@@ -64,10 +65,19 @@ class CaseStory:
 
 
 def case_story(
-    app: SalesApplication, views: ReadModels, case_id: UUID, *, catch_up: bool = True
+    app: SalesApplication,
+    views: ReadModels,
+    case_id: UUID,
+    *,
+    catch_up: bool = True,
+    reader: Reader | None = None,
 ) -> CaseStory:
     """The story from the audit view (first brought up to the log's head unless
-    ``catch_up`` is false).  ``RecordNotFound`` if no event carries ``case_id``."""
+    ``catch_up`` is false).  ``RecordNotFound`` if no event carries ``case_id``.
+
+    ``reader``: only the entries ``query_audit`` lets them see (ADR 30), and a case of
+    which they see no entry is not found, as one no event names (``None``: the
+    administrator, every entry)."""
     runner = views.runner(AuditTrail.name)
     if catch_up:
         runner.catch_up()
@@ -88,7 +98,11 @@ def case_story(
         )
     customer_id = _customer_of(opening, case_id)
     wanted = [case_id] + ([customer_id] if customer_id else [])
-    found = query_audit(views.engine, entries, correlation_ids=wanted, limit=None, log=views.log)
+    found = query_audit(
+        views.engine, entries, correlation_ids=wanted, limit=None, reader=reader, log=views.log
+    )
+    if reader is not None and not any(e.correlation_id == str(case_id) for e in found):
+        raise RecordNotFound("business case", case_id)
     return CaseStory(case_id, customer_id, position, tuple(_entry(e, case_id) for e in found))
 
 

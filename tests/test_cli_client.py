@@ -31,7 +31,6 @@ from salesdomain.command_record import Origin
 from salesdomain.people.values import LeavingReason
 from salesdomain.values import Actor
 from tests import builders as b
-from tests.conftest import postgres_schema
 from tests.test_command_origin import _origin
 from tests.test_read_policy import (
     ALICE_DEAL,
@@ -48,7 +47,7 @@ from tests.test_read_policy import (
     alice_raise,
 )
 from tests.test_web_outage import stopped_pipeline
-from tests.web_support import Web, free_port, serving, web_on
+from tests.web_support import SERVED_STORES, Web, free_port, served_on, serving, web_on
 
 ALICE = b.ALICE
 
@@ -59,6 +58,7 @@ class Served:
 
     web: Web
     url: str
+    database_url: str
     files: dict[str, Path]
     secrets: dict[str, str]
 
@@ -103,19 +103,12 @@ def _serve(url: str, folder: Path) -> Iterator[Served]:
             files[name] = folder / f"{name}.token"
             files[name].write_text(secret + "\n", encoding="utf-8")
         with serving(create_app(web.system)) as port:
-            yield Served(web, f"http://127.0.0.1:{port}", files, secrets)
+            yield Served(web, f"http://127.0.0.1:{port}", url, files, secrets)
 
 
-@pytest.fixture(
-    scope="module", params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
-)
+@pytest.fixture(scope="module", params=SERVED_STORES)
 def served(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Any:
-    folder = tmp_path_factory.mktemp("client")
-    if request.param == "sqlite":
-        yield from _serve(f"sqlite:///{folder}/events.db", folder)
-    else:
-        with postgres_schema() as url:
-            yield from _serve(url, folder)
+    yield from served_on(request.param, tmp_path_factory.mktemp("client"), _serve)
 
 
 def _one_line(result: Result, code: int, *words: str) -> None:
@@ -240,8 +233,47 @@ def test_a_stopped_view_is_named_and_the_others_answer(tmp_path: Path) -> None:
         env = {"SALESDOMAIN_TOKEN": secret}
         stopped = CliRunner().invoke(app, [*argv, "pipeline"], env=env)
         audit = CliRunner().invoke(app, [*argv, "audit"], env=env)
+        status = CliRunner().invoke(app, [*argv, "views", "status"], env=env)
     _one_line(stopped, 10, "the pipeline view stopped", "Opportunity.Opened")
     assert audit.exit_code == 0, audit.output
+    assert status.exit_code == 10, status.output
+    assert "pipeline at" in status.stderr
+    assert "on the server" in status.stderr
+
+
+def test_a_case_story_is_what_the_reader_may_read_printed_as_direct_mode_does(
+    served: Served,
+) -> None:
+    case = str(ALICE_DEAL)
+    mine = served.json("alice", "story", case)
+    answered = served.web_get("alice", f"/views/story/{case}")
+
+    def facts(story: dict[str, Any]) -> list[tuple[Any, ...]]:
+        lines = [(e["position"], e["part"], e["description"]) for e in story["entries"]]
+        return [story["position"], story["case_id"], story["customer_id"], *lines]
+
+    assert facts(mine) == facts(answered)
+    assert mine["verified"] is None
+    assert {e["aggregate_id"] for e in mine["entries"]} >= {case}
+    direct = ["story", case, "--database-url", served.database_url]
+    everything = CliRunner().invoke(app, [*direct, "--json"])
+    assert everything.exit_code == 0, everything.output
+    assert served.json("dan", "story", case) == json.loads(everything.stdout)  # all of sales
+    assert served.cli("dan", "story", case).stdout == CliRunner().invoke(app, direct).stdout
+    _one_line(served.cli("hanna", "story", case), 6, f"no business case with id {case}")
+    _one_line(served.cli("alice", "story", case, "--verified"), 2, "an administrator's check")
+
+
+def test_views_status_is_the_server_s(served: Served) -> None:
+    statuses = served.json("mia", "views", "status")
+    views = served.web.system.views.status()
+    assert [(v["name"], v["generation"], v["stopped"]) for v in statuses] == [
+        (v.name, v.generation, False) for v in views
+    ]
+    assert set(statuses[0]) == {*vars(views[0]), "lag", "stopped"}
+    table = served.cli("mia", "views", "status").stdout
+    assert table.startswith("Views")
+    assert "operations" in table
 
 
 def test_whoami_names_the_token_s_employee_and_role(served: Served) -> None:
@@ -274,14 +306,19 @@ def test_a_token_that_no_longer_acts_is_refused_saying_why(served: Served) -> No
     [
         ["staff"],
         ["history", str(uuid4())],
-        ["story", str(uuid4())],
+        ["as-of", "pipeline", "--at", "2026-03-01"],
+        ["conformance", "--from", "2026-01-01", "--to", "2026-03-31"],
+        ["import", "customers", "customers.csv"],
+        ["forget", "candidate", str(uuid4())],
+        ["keys", "rotate"],
         ["token", "list"],
-        ["views", "status"],
+        ["views", "rebuild"],
+        ["views", "follow", "--json"],
         ["chain", "verify"],
         ["serve"],
         ["demo"],
     ],
-    ids=lambda args: args[0],
+    ids=lambda args: "-".join(args[:2]) if args[0] == "views" else args[0],
 )
 def test_administrator_only_commands_are_refused_in_client_mode(
     args: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
@@ -289,7 +326,8 @@ def test_administrator_only_commands_are_refused_in_client_mode(
     monkeypatch.chdir(tmp_path)
     refused = CliRunner().invoke(app, ["--api", "http://127.0.0.1:9", *args])
     assert not list(tmp_path.iterdir())  # nothing made (demo's file)
-    _one_line(refused, 2, f"`salesdomain {args[0]}` is administrator-only")
+    command = " ".join(args[:2]) if args[0] == "views" else args[0]
+    _one_line(refused, 2, f"`salesdomain {command}` is administrator-only", "runs it on the server")
 
 
 @pytest.mark.parametrize(

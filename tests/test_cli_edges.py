@@ -174,7 +174,7 @@ def broken(store_url: str) -> Iterator[Cli]:
     system = build_system(store_url)
     views = [AuditTrail(), PipelineStoppingOnOpened(), Kpi(), Operations()]
     runner.shared = System(
-        system.app, ReadModels(system.views.engine, ApplicationLog(system.app), views)
+        system.app, ReadModels(system.views.engine, ApplicationLog(system.app), views), system.store
     )
     staffed(runner)
     yield runner

@@ -138,7 +138,7 @@ def test_tokens_are_issued_listed_and_revoked_through_salesdomain_token(cli):
     assert (issued["employee_name"], issued["role"]) == ("Alice Wang", "sales_representative")
     assert issued["token"].startswith("sd_")
     with behind(cli) as system:
-        holder = TokenStore(system.views.engine).authenticate(issued["token"])
+        holder = TokenStore(system.store).authenticate(issued["token"])
     assert holder is not None
     assert holder.role is Role.SALES_REPRESENTATIVE
     listed = cli.json("token", "list")
@@ -151,7 +151,7 @@ def test_tokens_are_issued_listed_and_revoked_through_salesdomain_token(cli):
     assert revoked["revoked_at"] is not None
     assert "revoked 20" in cli.ok("token", "list").stdout
     with behind(cli) as system:
-        assert TokenStore(system.views.engine).authenticate(issued["token"]) is None
+        assert TokenStore(system.store).authenticate(issued["token"]) is None
     text = cli.ok("token", "issue", "--employee", "Mia Chen", "--role", "sales_manager").stdout
     assert "acts as:  Mia Chen (sales manager)" in text
     assert "Keep the token now" in text
@@ -171,7 +171,7 @@ def test_a_token_is_rotated_read_only_tokens_stay_read_only(cli):
     assert rotated["token_id"] != issued["token_id"]
     assert (rotated["employee_name"], rotated["read_only"]) == ("Alice Wang", True)
     with behind(cli) as system:
-        tokens = TokenStore(system.views.engine)
+        tokens = TokenStore(system.store)
         assert tokens.authenticate(issued["token"]) is None  # the old one is revoked
         assert tokens.authenticate(rotated["token"]) is not None
     again = cli("token", "rotate", issued["token_id"])

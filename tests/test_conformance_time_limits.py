@@ -19,7 +19,15 @@ from tests import builders as b
 from tests.builders import ALICE, LEO, MIA, TODAY
 from tests.conformance_builders import History
 from tests.contract_builders import approve, draft, review
-from tests.order_builders import DELIVERY_DATE, QIN, entered_order, inspect, order_of, task
+from tests.order_builders import (
+    DELIVERY_DATE,
+    QIN,
+    cancel,
+    entered_order,
+    inspect,
+    order_of,
+    task,
+)
 from tests.order_builders import complete_task as finish_task
 from tests.people_builders import (
     HANNA,
@@ -136,6 +144,23 @@ def test_a_coordination_task_completed_after_its_due_date_is_late(history):
     [late] = history.breaches("coordination_task_on_time")
     assert (late.status, late.due, late.actual) == (Status.LATE, TODAY, TODAY + timedelta(2))
     assert (late.responsible.employee_id, late.case_id) == (b.PAT.employee_id, opp)
+
+
+def test_a_cancelled_order_owes_no_task_nor_inspection_any_more(history):
+    # Given an order whose coordination task was overdue, then cancelled
+    contract = uuid4()
+    order = order_of(contract)
+    with freeze_time(NINE) as clock:
+        history.given(*entered_order(uuid4(), contract), (task(order, due_on=TODAY), ALICE))
+        clock.move_to(NINE + timedelta(days=2))
+        [overdue] = history.breaches("coordination_task_on_time", as_at=NINE + timedelta(days=2))
+        history.given((cancel(order), MIA))
+    # When reviewed after the delivery date
+    as_at = datetime.combine(DELIVERY_DATE + timedelta(days=1), datetime.min.time(), UTC)
+    # Then the order owes neither its task nor its inspection
+    assert (overdue.status, overdue.record_id) == (Status.STILL_OPEN, order)
+    assert history.breaches("coordination_task_on_time", as_at=as_at) == []
+    assert history.breaches("inspected_before_delivery", as_at=as_at) == []
 
 
 def test_an_appraisal_closed_after_the_completion_time_is_late(history):

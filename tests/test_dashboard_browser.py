@@ -86,7 +86,7 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[System, s
         if entry.actor_role == Role.SALES_DIRECTOR.value
     }
     actor = employee_actor(system.app, UUID(director), Role.SALES_DIRECTOR)
-    secret = TokenStore(system.views.engine).issue(actor).secret
+    secret = TokenStore(system.store).issue(actor).secret
     try:
         with serving(create_app(system, open_breaches=conformance_breaches(system))) as port:
             yield system, f"http://127.0.0.1:{port}", secret

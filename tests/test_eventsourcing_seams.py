@@ -15,7 +15,7 @@ from importlib.metadata import version
 from pathlib import Path
 
 import pytest
-from eventsourcing.application import Application, LRUCache
+from eventsourcing.application import Application, LRUCache, Repository
 from eventsourcing.persistence import EventStore
 from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteDatastore
 
@@ -70,6 +70,27 @@ def test_the_event_store_is_built_by_the_applications_factory_method():
     assert _parameters(EventStore.__init__)[:3] == ["self", "mapper", "recorder"]
 
 
+def test_snapshots_are_stored_and_read_through_the_snapshot_store_the_application_builds():
+    """``SignedSnapshotStore`` (ADR 32) is built by ``construct_snapshot_store`` from the
+    mapper and the snapshots' recorder; a snapshot is taken with its ``put`` and the
+    repository reads the latest one at or before a version with its ``get`` (by keyword:
+    ``desc=True, limit=1, lte=version``), the events after it from the event store."""
+    assert "self.construct_snapshot_store()" in _source(Application.__init__)
+    assert 'aggregate_recorder(purpose="snapshots")' in _source(
+        Application.construct_snapshot_store
+    )
+    assert "self.snapshots.put([snapshot])" in _source(Application.take_snapshot)
+    assert "snapshot_store=self.snapshots" in _source(Application.construct_repository)
+    reads = _source(Repository._reconstruct_aggregate)
+    assert re.search(
+        r"self\.snapshot_store\.get\(\s*originator_id=aggregate_id,\s*desc=True,\s*"
+        r"limit=1,\s*lte=version,?\s*\)",
+        reads,
+    ), reads
+    assert "gt = snapshots[0].originator_version" in reads
+    assert _parameters(EventStore.get) == ["self", "originator_id", "gt", "lte", "desc", "limit"]
+
+
 def test_the_sqlite_recorder_replaces_insert_events_on_the_table_eventsourcing_creates():
     """``SQLiteCheckingRecorder.insert_events`` writes the rows itself: the columns, and
     the rowid being the notification id, are eventsourcing's table layout."""
@@ -110,9 +131,14 @@ def test_the_postgres_recorder_overrides_two_steps_of_insert_events():
 
 def test_every_override_of_eventsourcing_is_one_adr_26_lists():
     """A new override of an eventsourcing method must be added to ADR 26 (and here)."""
-    from salesdomain.adapters.recorders import event_store, sqlite
+    from salesdomain.adapters.recorders import event_store, snapshot_store, sqlite
 
-    classes = [SalesApplication, sqlite.SQLiteCheckingRecorder, event_store.KeyWritingEventStore]
+    classes = [
+        SalesApplication,
+        sqlite.SQLiteCheckingRecorder,
+        event_store.KeyWritingEventStore,
+        snapshot_store.SignedSnapshotStore,
+    ]
     try:
         from salesdomain.adapters.recorders import postgres
     except ImportError:  # pragma: no cover - the postgres extra is part of dev

@@ -95,7 +95,7 @@ def test_personal_values_are_not_stored_as_plain_text(system, store_url):
 @freeze_time(NOW)
 def test_forgetting_erases_the_subject_everywhere_and_the_chain_still_verifies(system):
     cid, cand = customer_and_candidate(system)
-    keeper = ChainKeeper(system.views.engine, system.app)
+    keeper = ChainKeeper(system.store, system.app)
     keeper.catch_up()
     before = keeper.digest()
     stored_before = _stored_states(system)
@@ -115,7 +115,7 @@ def test_forgetting_erases_the_subject_everywhere_and_the_chain_still_verifies(s
     assert f"{ERASED} applied through job site" in history
 
     keeper.catch_up()
-    report = verify(system.app, system.views.engine, before)
+    report = verify(system.app, system.store, before)
     assert report.ok, report.message
 
 

@@ -97,7 +97,7 @@ def _fuzzer_tokens(system: System) -> dict[Role, str]:
         start_date=date(2024, 1, 8),
     )
     system.app.handle(enrol, founder)
-    tokens = TokenStore(system.views.engine)
+    tokens = TokenStore(system.store)
     return {r: tokens.issue(employee_actor(system.app, fuzzer, r)).secret for r in roles}
 
 

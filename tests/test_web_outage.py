@@ -180,7 +180,8 @@ def _broken(url: str) -> System:
     """The system on ``url`` with the pipeline view ``PipelineStoppingOnOpened``."""
     system = build_system(url, extra_transcodings=FREEZEGUN_TRANSCODINGS)
     views = [AuditTrail(), PipelineStoppingOnOpened(), Kpi(), Operations()]
-    return System(system.app, ReadModels(system.views.engine, ApplicationLog(system.app), views))
+    models = ReadModels(system.views.engine, ApplicationLog(system.app), views)
+    return System(system.app, models, system.store)
 
 
 @pytest.fixture

@@ -41,7 +41,7 @@ def test_the_raw_token_is_never_stored_only_its_sha256(store_url: str) -> None:
     with web_on(store_url) as web:
         founded(web, [(b.register(), b.ALICE)])
         secret = web.token(b.ALICE)
-        with web.system.views.engine.connect() as conn:
+        with web.system.store.connect() as conn:
             rows = [tuple(str(v) for v in row) for row in conn.execute(select(api_tokens))]
         stored = [value for row in rows for value in row]
         assert hashlib.sha256(secret.encode()).hexdigest() in stored
@@ -101,10 +101,10 @@ def test_issue_list_and_revoke_from_the_command_line(tmp_path: Path) -> None:
     assert secret not in listed.output
     system = build_system(url)
     try:
-        assert TokenStore(system.views.engine).authenticate(secret) is not None
+        assert TokenStore(system.store).authenticate(secret) is not None
         revoked = runner.invoke(cli, ["token", "revoke", token_id, "--database-url", url])
         assert revoked.exit_code == 0, revoked.output
-        assert TokenStore(system.views.engine).authenticate(secret) is None
+        assert TokenStore(system.store).authenticate(secret) is None
     finally:
         system.close()
     assert "revoked" in runner.invoke(cli, ["token", "list", "--database-url", url]).output
@@ -182,7 +182,7 @@ def test_a_token_table_of_an_earlier_release_gains_expiry_and_kind(store_url: st
     """Tokens stored before they expired or could be read-only: the columns are added
     on start, and the old tokens live the default lifetime from their issue."""
     system = build_system(store_url)  # the store and its schema, no tokens table yet
-    engine = system.views.engine
+    engine = system.store
     old = MetaData()
     earlier = [c for c in api_tokens.columns if c.name not in ADDED_COLUMNS]
     table = Table(

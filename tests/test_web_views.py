@@ -30,6 +30,7 @@ from salesdomain.projections.pipeline import (
     funnel,
     pipeline_as_of,
 )
+from salesdomain.projections.story import StoryEntry, case_story
 
 from salesdomain.access import Reader
 from salesdomain.opportunities.stages import Stage
@@ -261,6 +262,33 @@ def test_audit_trail_filters(demo: tuple[Web, Actor]) -> None:
     for not_a_step in ("2.%", "2_4", "2.4\x00", "2.4.3\n"):  # no wildcards, no NUL bytes
         with pytest.raises(ValueError, match="is not an SOP step"):
             query_audit(engine, table, sop_step=not_a_step)
+
+
+def test_a_case_story_is_the_library_s_for_the_same_reader(demo: tuple[Web, Actor]) -> None:
+    web, manager = demo
+    engine, tables = _view(web, "audit")
+    signed = query_audit(engine, tables["entries"], sop_step="2.4.3")[0]
+    case = uuid.UUID(signed.correlation_id)
+    app, views = web.system.app, web.system.views
+    everything = case_story(app, views, case)
+    director = _someone_acting_as(web, Role.SALES_DIRECTOR)
+    for actor in (manager, director):
+        told = case_story(app, views, case, reader=_reader(web, actor))
+        answer = web.get(f"/views/story/{case}", actor).json()
+        assert answer == {
+            "position": told.position,
+            "case_id": str(case),
+            "customer_id": str(told.customer_id),
+            "entries": _json(list[StoryEntry], list(told.entries)),
+        }
+    assert len(told.entries) == len(everything.entries)  # the director reads all of sales
+    seen = web.get(f"/views/story/{case}", manager).json()["entries"]
+    assert 0 < len(seen) < len(everything.entries)  # the manager: her team's records
+    logistics = _someone_acting_as(web, Role.LOGISTICS)  # reads no sales record
+    nothing = web.get(f"/views/story/{case}", logistics)
+    unknown = web.get(f"/views/story/{uuid.uuid4()}", manager)  # as a case no event names
+    for refused in (nothing, unknown):
+        assert (refused.status_code, refused.json()["error"]) == (404, "record_not_found")
 
 
 def test_operations_views_and_breaches(demo: tuple[Web, Actor]) -> None:

@@ -6,10 +6,12 @@ from __future__ import annotations
 import socket
 import threading
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from typing import Any
+from pathlib import Path
+from typing import Any, TypeVar
 
+import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from salesdomain.adapters.bootstrap import System, build_system
@@ -21,7 +23,7 @@ from salesdomain.commands import Command
 from salesdomain.sop import Role
 from salesdomain.values import Actor
 from tests import people_builders as pb
-from tests.conftest import FREEZEGUN_TRANSCODINGS
+from tests.conftest import FREEZEGUN_TRANSCODINGS, postgres_schema
 from tests.spec import Step
 
 
@@ -30,7 +32,7 @@ class Web:
 
     def __init__(self, system: System, open_breaches: BreachProvider | None = None) -> None:
         self.system = system
-        self.tokens = TokenStore(system.views.engine)
+        self.tokens = TokenStore(system.store)
         self.client = TestClient(create_app(system, open_breaches=open_breaches))
         self.secrets: dict[Actor, str] = {}
 
@@ -120,3 +122,20 @@ def serving(app: FastAPI) -> Iterator[int]:
     finally:
         server.should_exit = True
         thread.join(timeout=30)
+
+
+ServedT = TypeVar("ServedT")
+SERVED_STORES = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
+"""The stores a served API runs on: a module fixture's ``params``."""
+
+
+def served_on(
+    store: str, folder: Path, serve: Callable[[str, Path], Iterator[ServedT]]
+) -> Iterator[ServedT]:
+    """What ``serve(url, folder)`` yields, over a SQLite file in ``folder`` or a fresh
+    PostgreSQL schema (``store``: one of ``SERVED_STORES``)."""
+    if store == "sqlite":
+        yield from serve(f"sqlite:///{folder}/events.db", folder)
+    else:
+        with postgres_schema() as url:
+            yield from serve(url, folder)

@@ -104,17 +104,6 @@ class PolicyMismatch(BaseModel):
     detail: str
 
 
-class StepDone(BaseModel):
-    """One recorded event: an SOP step done by someone (the basis of the counts)."""
-
-    model_config = ConfigDict(frozen=True)
-    sop_step: str
-    at: datetime
-    position: int
-    person: Person
-    case_id: UUID | None
-
-
 def rule(sop_rule: SopRule, family: Family) -> Rule:
     """The review's form of a rule of the catalogue (``salesdomain.rules``): its id, text
     and step, with the family the review reports it under."""

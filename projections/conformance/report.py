@@ -98,20 +98,22 @@ def build_report(
     def within(day: date) -> bool:
         return period_start <= day <= period_end
 
-    done = [d for d in review.done if within(d.at.date())]
+    done = [(who, step, n) for (day, who, step), n in review.steps.items() if within(day)]
     breaches = sorted(
         (b for b in finish(review) if within(b.occurred_on)),
         key=lambda b: (b.occurred_on, b.position or 0, b.rule),
     )
     overrides = [o for o in review.overrides if within(o.at.date())]
     groups = _Groups()
-    for step_done in done:
-        groups.add(step_done.person, step=step_done.sop_step)
+    for person, step, count in done:
+        groups.add(person, step=step, count=count)
     for breach in breaches:
         groups.add(breach.responsible, breach=breach)
     for override in overrides:
         groups.add(override.requested_by, override=True)
-    counts = Counter(d.sop_step for d in done)
+    counts: Counter[str] = Counter()
+    for _, step, count in done:
+        counts[step] += count
     return ConformanceReport(
         period_start=period_start,
         period_end=period_end,
@@ -188,6 +190,7 @@ class _Groups:
         person: Person,
         *,
         step: str | None = None,
+        count: int = 1,
         breach: Breach | None = None,
         override: bool = False,
     ) -> None:
@@ -197,7 +200,7 @@ class _Groups:
         mine.team = team  # the team as at the person's latest finding
         for tally in (self.by_team.setdefault(team, _Tally(team)), mine):
             if step is not None:
-                tally.steps[step] += 1
+                tally.steps[step] += count
             if breach is not None:
                 tally.breaches += 1
                 tally.still_open += breach.status is Status.STILL_OPEN

@@ -22,7 +22,6 @@ from salesdomain.projections.conformance.findings import (
     PolicyMismatch,
     Rule,
     Status,
-    StepDone,
 )
 from salesdomain.projections.conformance.policies import PolicyBook
 from salesdomain.projections.conformance.staff import Staff
@@ -33,6 +32,8 @@ from salesdomain.policy import SalesPolicy
 
 Entry = tuple[int, Any]
 """A log position and its decoded event (``None`` for a command record)."""
+StepKey = tuple[date, Person, str]
+"""A day, the person who did a step that day, and the step's SOP code."""
 Handler = Callable[["Review", Any], None]
 
 HANDLERS = ByEventClass[Handler]()
@@ -136,19 +137,31 @@ class Review:
     policies: PolicyBook
     as_at: datetime
     staff: Staff = field(default_factory=Staff)
-    done: list[StepDone] = field(default_factory=list)
+    steps: dict[StepKey, int] = field(default_factory=dict)
+    """How many steps each person did each day, by SOP step (the basis of the report's
+    counts): bounded by days x people x steps, not by the length of the log.  A key
+    moves to the end each time it counts, so the order is that of each one's latest."""
     _people: dict[tuple[Any, ...], Person] = field(default_factory=dict)
     breaches: list[Breach] = field(default_factory=list)
     overrides: list[Override] = field(default_factory=list)
     mismatches: list[PolicyMismatch] = field(default_factory=list)
     deadlines: dict[tuple[Any, ...], Deadline] = field(default_factory=dict)
     records: dict[UUID, dict[str, Any]] = field(default_factory=dict)
+    keys_by_record: dict[UUID, dict[tuple[Any, ...], None]] = field(default_factory=dict)
+    """The keys of the deadlines expected of each record (a key starts with its record)."""
     versions: dict[str, int] = field(default_factory=dict)
     """How many recorded decisions name each policy version."""
     position: int = 0
     events: int = 0
     last_command: UUID | None = None
-    command_start: int = 0
+    command_steps: list[StepKey] = field(default_factory=list)
+    """The steps counted for the command being folded (the founding command's steps
+    are moved to the founder once the register knows them)."""
+
+    def count_step(self, key: StepKey, by: int = 1) -> None:
+        total = self.steps.pop(key, 0) + by
+        if total:
+            self.steps[key] = total
 
     # ---- used by the rules --------------------------------------------------------------
 
@@ -241,6 +254,11 @@ class Review:
 
     def expect(self, key: tuple[Any, ...], deadline: Deadline) -> None:
         self.deadlines[key] = deadline
+        self.keys_by_record.setdefault(key[0], {})[key] = None
+
+    def deadlines_of(self, record_id: UUID) -> list[tuple[Any, ...]]:
+        """The keys of the deadlines now expected of one record."""
+        return [k for k in self.keys_by_record.get(record_id, ()) if k in self.deadlines]
 
     def fulfil(self, key: tuple[Any, ...], event: Any, at: datetime | date) -> None:
         deadline = self.deadlines.get(key)
@@ -279,21 +297,15 @@ def fold(review: Review, entry: Entry) -> Review:
     review.position = position
     review.events += 1
     if event.command_id != review.last_command:
-        review.command_start = len(review.done)
+        review.command_steps = []
     version = getattr(event, "policy_version", None)
     if version is not None:
         review.versions[version] = review.versions.get(version, 0) + 1
     if isinstance(event, StaffRegister.Founded):
         review.staff.evolve(event)
-    review.done.append(
-        StepDone.model_construct(  # the event's own typed facts: nothing to validate
-            sop_step=event.sop_step,
-            at=event.timestamp,
-            position=position,
-            person=review.person_of(event),
-            case_id=event.correlation_id,
-        )
-    )
+    step = (event.timestamp.date(), review.person_of(event), event.sop_step)
+    review.count_step(step)
+    review.command_steps.append(step)
     for handler in EVERY_EVENT:
         handler(review, event)
     for handler in HANDLERS.of(event):
@@ -308,8 +320,11 @@ def fold(review: Review, entry: Entry) -> Review:
 def _founder_known(review: Review, event: Any) -> None:
     """The founding command's steps count for the founder, now on the register."""
     founder = review.person_of(event)
-    for index in range(review.command_start, len(review.done)):
-        review.done[index] = review.done[index].model_copy(update={"person": founder})
+    moved = [(day, founder, step) for day, _, step in review.command_steps]
+    for before, after in zip(review.command_steps, moved, strict=True):
+        review.count_step(before, -1)
+        review.count_step(after)
+    review.command_steps = moved
 
 
 def replay(review: Review, entries: Iterable[Entry]) -> Review:

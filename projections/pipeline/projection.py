@@ -26,8 +26,9 @@ class Pipeline(Projection):
     so a read at a later moment takes both from the opportunity's row; indexes keep the
     opportunities in page order and find the latest stage and amount of an opportunity
     up to an earlier moment (covering: read from the index alone). A view made by
-    version 1 gains the column (empty: those amounts are looked up in ``amounts``) and
-    the indexes when its runner starts; ``views rebuild`` fills the column."""
+    version 1 is outdated: ``serve`` and ``views follow`` rebuild it as they start; until
+    then its runner gives it the column (empty: those amounts are looked up in
+    ``amounts``) and the indexes, so reads keep working."""
 
     name = "pipeline"
     version = 2

@@ -38,10 +38,12 @@ class _Generations:
         self._statements = Statements(engine.dialect)
         with schema_transaction(engine) as conn:  # several processes may start at once
             create_tables(conn, STATE.sorted_tables)
+            add_missing_columns(conn, projection_state, ["version"])
             active = self._generation(conn, "active")
             if active is None:
                 self._start_generation(conn, 1, "active")
-            else:  # a release may add columns that may be empty, and indexes, to a view
+            else:  # a view an earlier version built serves reads until rebuilt: with the
+                # columns (empty) and indexes this version added
                 for table in self.tables(active).values():
                     add_missing_columns(conn, table, [c.name for c in table.c if c.nullable])
                 create_indexes(conn, self.tables(active).values())
@@ -76,4 +78,4 @@ class _Generations:
         only when it is complete (``finish_rebuild``), as one sort is cheaper than
         keeping them up to date row by row, and nobody reads it meanwhile."""
         create_tables(conn, self.tables(generation).values(), lookup_indexes=status != "building")
-        add_state_row(conn, self.projection.name, generation, status)
+        add_state_row(conn, self.projection.name, generation, status, self.projection.version)

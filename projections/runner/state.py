@@ -1,5 +1,6 @@
 """Where each projection stands: one ``projection_state`` row per projection and
-generation (its status, position and the event that stopped it)."""
+generation (its status, position, the event that stopped it, and the version of the
+projection's code that built it)."""
 
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ projection_state = Table(
     Column("error_position", Integer),
     Column("error_event", String(200)),
     Column("error", Text),
+    Column("version", Integer),  # None: built by a release that did not record it
 )
 
 
@@ -30,12 +32,21 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
-def add_state_row(conn: Connection, name: str, generation: int, status: str) -> None:
-    """The status row of a new generation at position 0, unless another process added
-    it first (processes starting at once)."""
+def add_state_row(
+    conn: Connection, name: str, generation: int, status: str, version: int | None = None
+) -> None:
+    """The status row of a new generation at position 0, built by ``version`` of the
+    projection, unless another process added it first (processes starting at once)."""
     insert = postgresql_insert if conn.dialect.name == "postgresql" else sqlite_insert
     conn.execute(
         insert(projection_state)
-        .values(name=name, generation=generation, status=status, position=0, updated_at=_now())
+        .values(
+            name=name,
+            generation=generation,
+            status=status,
+            position=0,
+            updated_at=_now(),
+            version=version,
+        )
         .on_conflict_do_nothing(index_elements=["name", "generation"])
     )

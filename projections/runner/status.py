@@ -22,6 +22,19 @@ class ProjectionStatus:
     error_position: int | None
     error_event: str | None
     error: str | None
+    version: int | None = None
+    """The version of the projection's code that built this generation (``None``: a
+    release that did not record it)."""
+    code_version: int | None = None
+    """The version of the projection's code running now."""
+
+    @property
+    def outdated(self) -> bool:
+        """Built by older code than runs now: its tables may not have the shape or the
+        content the code expects, so it is rebuilt (``ReadModels.upgrade``)."""
+        return self.code_version is not None and (
+            self.version is None or self.version < self.code_version
+        )
 
     @property
     def lag(self) -> int:
@@ -53,6 +66,8 @@ class _Status(_Generations):
             error_position=row.error_position,
             error_event=row.error_event,
             error=row.error,
+            version=row.version,
+            code_version=self.projection.version,
         )
 
     def stopped_at(self) -> ProjectionStopped | None:

@@ -19,8 +19,11 @@ from salesdomain.adapters.key_store import key_store_for
 from salesdomain.adapters.key_wrapping import key_wrapping_for
 from salesdomain.adapters.personal_data import PersonalDataVault, attach_vault
 from salesdomain.adapters.recorders.event_store import event_store_for
+from salesdomain.adapters.recorders.snapshot_store import snapshot_store_for
 from salesdomain.adapters.snapshots import check_at_start
 from salesdomain.adapters.store import (
+    BadDatabaseUrl,
+    StoreConfig,
     database_url,
     ensure_schema,
     parse_database_url,
@@ -29,6 +32,7 @@ from salesdomain.adapters.store import (
 from salesdomain.adapters.views import view_engine
 from salesdomain.projections.log import ApplicationLog
 from salesdomain.projections.read_models import ReadModels
+from sqlalchemy import Engine
 
 from salesdomain.application import SalesApplication
 from salesdomain.policy import SalesPolicy
@@ -36,13 +40,21 @@ from salesdomain.policy import SalesPolicy
 
 @dataclass
 class System:
-    """The write side and the read side of one store."""
+    """The write side and the read side of one store.
+
+    ``store`` is the event store's database as SQLAlchemy sees it: where what is not
+    rebuilt from events is kept beside them (the hash chain's links, API tokens,
+    sessions).  The views are in ``views.engine``: the same database, or their own
+    (``views_url``), which may be dropped and rebuilt from the events at any time."""
 
     app: SalesApplication
     views: ReadModels
+    store: Engine
 
     def close(self) -> None:
         self.views.engine.dispose()
+        if self.store is not self.views.engine:
+            self.store.dispose()
         self.app.close()
 
 
@@ -54,12 +66,41 @@ class Options(TypedDict, total=False):
     verify_actors: bool
 
 
-def build_system(url: str | None = None, **options: Unpack[Options]) -> System:
-    """The application (``bootstrap(url, **options)``) and its read models (in the same
-    database as the events)."""
+VIEWS_URL_VARIABLE = "SALESDOMAIN_VIEWS_DATABASE_URL"
+
+
+def build_system(
+    url: str | None = None, *, views_url: str | None = None, **options: Unpack[Options]
+) -> System:
+    """The application (``bootstrap(url, **options)``) and its read models: in the
+    database ``views_url`` names, else ``$SALESDOMAIN_VIEWS_DATABASE_URL``, else in the
+    same database as the events (a second PostgreSQL, say, or a SQLite file beside a
+    PostgreSQL event store: reads then scale apart from writes)."""
     config = parse_database_url(database_url(url))
+    views_config = _views_config(views_url or os.environ.get(VIEWS_URL_VARIABLE), config)
     app = bootstrap(config.url, **options)
-    return System(app, ReadModels(view_engine(config), ApplicationLog(app)))
+    store = view_engine(config)
+    if views_config is None:
+        return System(app, ReadModels(store, ApplicationLog(app)), store)
+    ensure_schema(views_config)
+    return System(app, ReadModels(view_engine(views_config), ApplicationLog(app)), store)
+
+
+def _views_config(views_url: str | None, store: StoreConfig) -> StoreConfig | None:
+    """Where the views go, if not beside the events (``None``)."""
+    if not views_url or views_url == store.url:
+        return None
+    try:
+        found = parse_database_url(views_url)
+    except BadDatabaseUrl as bad:
+        raise BadDatabaseUrl(views_url, bad.problem, VIEWS_URL_VARIABLE) from None
+    if found.kind == "memory":
+        raise BadDatabaseUrl(
+            views_url,
+            "views are kept in a database: a SQLite file or PostgreSQL",
+            VIEWS_URL_VARIABLE,
+        )
+    return found
 
 
 POLICY_FILE_VARIABLE = "SALESDOMAIN_POLICY_FILE"
@@ -98,10 +139,12 @@ def bootstrap(
             extra_transcodings=(*vault.transcodings(), *extra_transcodings),
             verify_actors=verify_actors,
             event_store=event_store_for(vault),
+            # snapshots signed where they leave the process (ADR 32)
+            snapshot_store=None if config.kind == "memory" else snapshot_store_for(vault.wrapping),
         )
     attach_vault(app, vault)
     weakref.finalize(app, vault.store.close)  # its connections close with the application
     complete_interrupted_rotation(vault)
     complete_pending_erasures(app, vault)
-    check_at_start(app)  # a snapshot that does not match its events is not believed
+    check_at_start(app)  # a snapshot that does not match its events is discarded
     return app

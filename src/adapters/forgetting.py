@@ -94,7 +94,7 @@ def forget_data_subject(
         except BaseException:
             vault.store.unmark_forgetting(subject_id)
             raise
-    rotation = rotate_master_key(vault, forget={subject_id})
+    rotation = rotate_master_key(vault, forget={subject_id}, snapshots_of=app)
     if not isinstance(target, SalesApplication) and result is not None and result.positions:
         target.views.catch_up(max(result.positions))
     return Forgotten(subject_id, record_id, result, rotation)
@@ -111,7 +111,7 @@ def complete_pending_erasures(app: SalesApplication, vault: PersonalDataVault) -
         else:
             vault.store.unmark_forgetting(subject_id)
     if recorded:
-        rotate_master_key(vault, forget=recorded)
+        rotate_master_key(vault, forget=recorded, snapshots_of=app)
     return len(recorded)
 
 

@@ -1,12 +1,16 @@
-"""Snapshots checked against the events they summarise (issue 15, ADR 10 addendum).
+"""Snapshots checked against the events they summarise (issue 15, ADR 32).
 
 Snapshots live outside the hash chain, in the store's snapshot table, and a load starts
-from the latest one: a forged snapshot (a former employee made active again) would be
-believed. So every stored snapshot is checked against its record's events: the record
-replayed from its events up to the snapshot's version must equal the snapshot's state.
-A snapshot that does not (or cannot be read) is reported and discarded, and the record
-is then loaded from its events alone. The check runs when a system starts
-(``bootstrap``) and with ``salesdomain chain verify``.
+from the latest one.  Each is signed under the master key when taken, and a load
+believes only one whose MAC matches (``salesdomain.adapters.recorders.snapshot_store``).
+The deeper check is here: every stored snapshot is checked against its record's events
+(the record replayed from its events up to the snapshot's version must equal the
+snapshot's state).  A snapshot whose MAC does not match, or that differs from its
+events (or cannot be read), is reported and discarded, and the record is then loaded
+from its events alone.  One that matches its events but is not signed under the master
+key in use (taken before snapshots were signed, or under a master key rotated since) is
+signed again.  The check runs when a system starts (``bootstrap``), with ``salesdomain
+chain verify`` and in every rotation of the master key, before the old key is destroyed.
 
 The in-memory store has nothing to check: its snapshots never leave the process.
 """
@@ -21,8 +25,14 @@ from weakref import WeakKeyDictionary
 
 from eventsourcing.application import project_aggregate
 from eventsourcing.domain import Snapshot
-from eventsourcing.persistence import AggregateRecorder
+from eventsourcing.persistence import AggregateRecorder, StoredEvent
 from eventsourcing.sqlite import SQLiteAggregateRecorder
+from salesdomain.adapters.recorders.snapshot_store import (
+    GARBLED,
+    WRONG,
+    Opened,
+    SignedSnapshotStore,
+)
 
 from salesdomain.application import SalesApplication
 
@@ -37,44 +47,70 @@ class BadSnapshot:
         return f"the snapshot of record {self.record_id} at version {self.version} {self.reason}"
 
 
-_DISCARDED_AT_START: WeakKeyDictionary[SalesApplication, list[BadSnapshot]] = WeakKeyDictionary()
+_DISCARDED: WeakKeyDictionary[SalesApplication, list[BadSnapshot]] = WeakKeyDictionary()
 
 
 def check_at_start(app: SalesApplication) -> None:
-    """Check (and discard bad) snapshots as the application starts, logging each and
-    keeping them for ``discarded_at_start`` (what ``chain verify`` reports)."""
+    """Check the snapshots as the application starts (``check_and_report``)."""
+    check_and_report(app, "at start")
+
+
+def check_and_report(app: SalesApplication, when: str) -> None:
+    """Check the snapshots (discarding bad ones, signing good ones again), logging each
+    bad one and keeping it for ``discarded_at_start`` (what ``chain verify`` reports)."""
     bad = check_snapshots(app)
     for found in bad:
-        logging.getLogger("salesdomain").warning("discarded at start: %s", found)
-    _DISCARDED_AT_START[app] = bad
+        logging.getLogger("salesdomain").warning("discarded %s: %s", when, found)
+    _DISCARDED.setdefault(app, []).extend(bad)
 
 
 def discarded_at_start(app: SalesApplication) -> list[BadSnapshot]:
-    return list(_DISCARDED_AT_START.get(app, ()))
+    """The bad snapshots this application's own checks discarded (at its start and in
+    rotations of the master key)."""
+    return list(_DISCARDED.get(app, ()))
 
 
 def check_snapshots(app: SalesApplication, *, discard: bool = True) -> list[BadSnapshot]:
-    """Every stored snapshot that does not equal its record replayed from its events
-    (each discarded unless ``discard`` is false)."""
+    """Every stored snapshot whose MAC does not match or that does not equal its record
+    replayed from its events; unless ``discard`` is false, each is discarded and every
+    good one not signed under the master key in use is signed under it."""
     if app.snapshots is None:
         return []
-    recorder = app.snapshots.recorder
+    store = app.snapshots
+    signing = store.signing if isinstance(store, SignedSnapshotStore) else None
     bad = []
-    for record_id, version in _stored(recorder):
-        reason = _differs(app, record_id, version)
+    for record_id, version in _stored(store.recorder):
+        rows = store.recorder.select_events(record_id, gt=version - 1, lte=version)
+        if not rows:
+            continue  # discarded meanwhile by another process
+        (row,) = rows
+        opened = signing.open(row) if signing is not None else None
+        reason = _mac_refused(opened) or _differs(app, opened.stored if opened else row)
         if reason is not None:
             bad.append(BadSnapshot(record_id, version, reason))
+        elif discard and signing is not None and opened and opened.key_id != signing.current:
+            _sign_again(store.recorder, row, signing.sign(opened.stored))
     if discard:
         for found in bad:
-            _discard(recorder, found)
+            _discard(store.recorder, found)
             _evict(app, found.record_id)
     return bad
 
 
-def _differs(app: SalesApplication, record_id: UUID, version: int) -> str | None:
+def _mac_refused(opened: Opened | None) -> str | None:
+    """Why the MAC refuses the snapshot outright: it does not match under a master key
+    held, or cannot be read.  None when it matches, or cannot be checked (no MAC, or a
+    master key destroyed since): then the events decide."""
+    if opened is not None and opened.problem in (WRONG, GARBLED):
+        return opened.problem
+    return None
+
+
+def _differs(app: SalesApplication, row: StoredEvent) -> str | None:
     assert app.snapshots is not None
+    record_id, version = UUID(str(row.originator_id)), int(row.originator_version)
     try:
-        (snapshot,) = app.snapshots.get(record_id, gt=version - 1, lte=version)
+        snapshot = app.snapshots.mapper.to_domain_event(row)
         assert isinstance(snapshot, Snapshot)
         restored = snapshot.mutate(None)
     except Exception as unreadable:  # a forged row may not decode at all
@@ -108,17 +144,36 @@ def _stored(recorder: AggregateRecorder) -> list[tuple[UUID, int]]:
 
 
 def _discard(recorder: AggregateRecorder, bad: BadSnapshot) -> None:
+    _change(recorder, "DELETE FROM {table} WHERE {row}", bad.record_id, bad.version)
+
+
+def _sign_again(recorder: AggregateRecorder, row: StoredEvent, signed: StoredEvent) -> None:
+    """``row``'s state replaced by ``signed``'s, unless another process changed it since
+    it was read (then its change stands)."""
+    _change(
+        recorder,
+        "UPDATE {table} SET state={mark} WHERE state={mark} AND {row}",
+        UUID(str(row.originator_id)),
+        int(row.originator_version),
+        signed.state,
+        bytes(row.state),
+    )
+
+
+def _change(
+    recorder: AggregateRecorder, template: str, record_id: UUID, version: int, *values: Any
+) -> None:
+    """Run ``template`` on one snapshot's row (``{row}``), with ``values`` for its
+    ``{mark}``s before the row's id and version."""
     datastore: Any = getattr(recorder, "datastore", None)
-    assert datastore is not None, "only stored snapshots are discarded"
+    assert datastore is not None, "only stored snapshots are changed"
     sqlite = isinstance(recorder, SQLiteAggregateRecorder)
     mark = "?" if sqlite else "%s"
-    statement = _statement(
-        recorder,
-        f"DELETE FROM {{table}} WHERE originator_id={mark} AND originator_version={mark}",
-    )
-    key = bad.record_id.hex if sqlite else bad.record_id
+    row = f"originator_id={mark} AND originator_version={mark}"
+    statement = _statement(recorder, template.replace("{mark}", mark).replace("{row}", row))
+    key = record_id.hex if sqlite else record_id
     with datastore.transaction(commit=True) as cursor:
-        cursor.execute(statement, (key, bad.version))
+        cursor.execute(statement, (*values, key, version))
 
 
 def _statement(recorder: AggregateRecorder, template: str) -> Any:

@@ -19,8 +19,9 @@ DATABASE_URL_VARIABLE = "SALESDOMAIN_DATABASE_URL"
 
 
 class BadDatabaseUrl(ValueError):
-    def __init__(self, url: str, problem: str) -> None:
-        super().__init__(f"{DATABASE_URL_VARIABLE} '{url}': {problem}")
+    def __init__(self, url: str, problem: str, variable: str = DATABASE_URL_VARIABLE) -> None:
+        super().__init__(f"{variable} '{url}': {problem}")
+        self.url, self.problem = url, problem
 
 
 @dataclass(frozen=True)

@@ -171,11 +171,15 @@ class SalesApplication(Application[UUID]):
         extra_transcodings: Iterable[Transcoding] = (),
         verify_actors: bool = True,
         event_store: EventStoreFactory | None = None,
+        snapshot_store: EventStoreFactory | None = None,
     ) -> None:
         """``event_store`` builds the store of events from eventsourcing's mapper and
-        recorder, for adapters that write something with every save (ADR 19)."""
+        recorder, for adapters that write something with every save (ADR 19);
+        ``snapshot_store`` the store of snapshots, from the mapper and the snapshots'
+        recorder (adapters that sign them, ADR 32)."""
         self._extra_transcodings = tuple(extra_transcodings)
         self._event_store_factory = event_store
+        self._snapshot_store_factory = snapshot_store
         self.verify_actors = verify_actors
         self.policy = policy or SalesPolicy()
         super().__init__(env)
@@ -186,6 +190,12 @@ class SalesApplication(Application[UUID]):
         if self._event_store_factory is None:
             return super().construct_event_store()
         return self._event_store_factory(self.mapper, self.recorder)
+
+    def construct_snapshot_store(self) -> EventStore[UUID]:
+        if self._snapshot_store_factory is None:
+            return super().construct_snapshot_store()
+        recorder = self.factory.aggregate_recorder(purpose="snapshots")
+        return self._snapshot_store_factory(self.mapper, recorder)
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)

@@ -61,9 +61,7 @@ def lot_inspected(review: Review, e: Order.LotInspected) -> None:
 
 @on(Order.Cancelled)
 def order_cancelled(review: Review, e: Order.Cancelled) -> None:
-    review.withdraw(
-        *(key for key in review.deadlines if key[0] == e.originator_id and key[1] != "approval")
-    )
+    review.withdraw(*(key for key in review.deadlines_of(e.originator_id) if key[1] != "approval"))
 
 
 def _inspection_due(review: Review, e: Any, version: str | None) -> bool:

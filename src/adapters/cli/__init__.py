@@ -6,8 +6,9 @@ through the composition root (``salesdomain.adapters.bootstrap.build_system``). 
 
 Adding a command: a function, or a Typer sub-app, named in ``COMMANDS`` below; use
 ``open_system``, ``reported`` and ``print_json`` from ``salesdomain.adapters.cli.common``.
-With ``--api URL`` (client mode) only the commands in ``THROUGH_THE_API`` (which ask
-``salesdomain.adapters.cli.client.connect`` for the web API) and ``NO_STORE`` run.
+With ``--api URL`` (client mode) only the commands in ``client.THROUGH_THE_API`` (which
+ask ``salesdomain.adapters.cli.client.connect`` for the web API) and ``client.NO_STORE``
+run (``client.administrator_only`` refuses the others).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from salesdomain.adapters.cli import (
     importing,
     keys,
     maintenance,
+    operations,
     past,
     reading,
     records,
@@ -34,7 +36,6 @@ from salesdomain.adapters.cli import (
     story,
     web,
 )
-from salesdomain.adapters.cli.common import ExitCode, report_failure
 
 import salesdomain
 
@@ -66,7 +67,8 @@ def _options(
             "--api",
             envvar="SALESDOMAIN_API_URL",
             help="Client mode: go through the web API at this URL, as the token's employee "
-            "(run, pipeline, kpi, audit, whoami; the others are administrator-only).",
+            "(run, pipeline, kpi, audit, story, operations, views status, whoami; the "
+            "others are administrator-only).",
             show_default=False,
         ),
     ] = None,
@@ -88,17 +90,7 @@ def _options(
             )
         return
     ctx.meta[client.CLIENT_MODE] = client.ClientMode(api, token_file)
-    command = ctx.invoked_subcommand
-    if command is not None and command not in THROUGH_THE_API | NO_STORE:
-        report_failure(
-            "Failure",
-            ExitCode.USAGE,
-            f"`salesdomain {command}` is administrator-only: it reaches the database directly, "
-            f"and client mode (--api {api}) goes through the web API, which serves "
-            f"{', '.join(sorted(THROUGH_THE_API))}",
-            (),
-            as_json=False,
-        )
+    client.administrator_only(ctx, ctx.invoked_subcommand)
 
 
 COMMANDS: dict[str, Callable[..., None] | typer.Typer] = {
@@ -115,6 +107,7 @@ COMMANDS: dict[str, Callable[..., None] | typer.Typer] = {
     "history": records.history,
     "staff": records.staff_list,
     "story": story.story,
+    "operations": operations.operations_app,
     "as-of": past.as_of_app,
     # reviewing: the SOP's rules re-run over the event log
     "conformance": conformance.conformance,
@@ -134,12 +127,6 @@ COMMANDS: dict[str, Callable[..., None] | typer.Typer] = {
 }
 """Every command (a function) and group of commands (a Typer sub-app) by name, in the
 order ``salesdomain --help`` lists them."""
-THROUGH_THE_API = frozenset({"run", "pipeline", "kpi", "audit", "whoami"})
-"""The commands that client mode (``--api URL``) sends through the web API."""
-NO_STORE = frozenset({"commands", "steps", "rules", "policy"})
-"""The commands that need no store, in both modes; in client mode every other command
-is refused as administrator-only (docs/cli.md, "Client mode")."""
-
 for name, command in COMMANDS.items():
     if isinstance(command, typer.Typer):
         app.add_typer(command, name=name)

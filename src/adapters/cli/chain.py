@@ -31,7 +31,7 @@ def digest(
 ) -> None:
     """Link every stored event into the chain and print its head: keep it elsewhere."""
     with common.reported(as_json), common.open_system(ctx, database_url) as system:
-        keeper = ChainKeeper(system.views.engine, system.app)
+        keeper = ChainKeeper(system.store, system.app)
         keeper.catch_up()
         head = keeper.digest()
         if output is not None:
@@ -70,14 +70,15 @@ def verify(
     """Recompute the chain from the store; name the first position that differs."""
     with common.reported(as_json), common.open_system(ctx, database_url) as system:
         expected = read_digest(digest_file) if digest_file else None
-        report = verify_chain(system.app, system.views.engine, expected)
+        report = verify_chain(system.app, system.store, expected)
         bad = discarded_at_start(system.app) + check_snapshots(system.app)
         if as_json:
             print_json({**asdict(report), "bad_snapshots": [str(found) for found in bad]})
         if bad:
             raise Failure(
                 ExitCode.INTEGRITY,
-                f"{len(bad)} snapshot(s) did not match their events and were discarded "
+                f"{len(bad)} snapshot(s) did not match their events or their MAC and were "
+                "discarded "
                 f"(records are loaded from their events): {bad[0]}",
             )
         if not report.ok:

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import typer
-from salesdomain.adapters.cli.common import ExitCode, Failure
+from salesdomain.adapters.cli.common import ExitCode, Failure, report_failure
 from salesdomain.adapters.cli.output import visible
 
 import salesdomain
@@ -26,6 +26,15 @@ CLIENT_MODE = "salesdomain.client_mode"
 TOKEN_VARIABLE = "SALESDOMAIN_TOKEN"
 TIMEOUT_VARIABLE = "SALESDOMAIN_API_TIMEOUT"
 TIMEOUT = 60.0
+
+THROUGH_THE_API = frozenset(
+    {"run", "pipeline", "kpi", "audit", "story", "operations", "views status", "whoami"}
+)
+"""The commands that client mode sends through the web API: a group's by its name when
+it sends every command of the group (``"operations"``), else each as ``"views status"``."""
+NO_STORE = frozenset({"commands", "steps", "rules", "policy"})
+"""The commands that need no store, in both modes; in client mode every other command
+is refused as administrator-only (docs/cli.md, "Client mode")."""
 
 REFUSALS: dict[str, ExitCode] = {
     "unauthenticated": ExitCode.NOT_AUTHORISED,
@@ -171,6 +180,28 @@ def _why(error: BaseException, timeout: float) -> str:
     if isinstance(reason, OSError) and reason.strerror:
         return reason.strerror
     return _line(reason) or type(reason).__name__
+
+
+def administrator_only(ctx: typer.Context, command: str | None) -> None:
+    """In client mode, refuse ``command`` (``"views rebuild"``) before it reads its
+    options (so a plain line, even with ``--json``) unless it is one the web API serves;
+    a group with such a command is judged when its command is known."""
+    mode = ctx.meta.get(CLIENT_MODE)
+    if not isinstance(mode, ClientMode) or command is None:
+        return
+    if command in THROUGH_THE_API | NO_STORE or any(
+        served.startswith(f"{command} ") for served in THROUGH_THE_API
+    ):
+        return
+    report_failure(
+        "Failure",
+        ExitCode.USAGE,
+        f"`salesdomain {command}` is administrator-only: an administrator runs it on the "
+        f"server, where it reaches the database directly; client mode (--api {mode.url}) "
+        f"goes through the web API, which serves {', '.join(sorted(THROUGH_THE_API))}",
+        (),
+        as_json=False,
+    )
 
 
 def connect(ctx: typer.Context, database_url: str | None) -> Api | None:

@@ -50,7 +50,7 @@ def rotate(
                 f"the master key is fixed by ${MASTER_KEY_VARIABLE} and cannot be rotated "
                 f"here: keep it in a file (${MASTER_KEY_FILE_VARIABLE}) to rotate it",
             )
-        rotation = rotate_master_key(vault)
+        rotation = rotate_master_key(vault, snapshots_of=system.app)
         where = vault.wrapping.ring.where
     if as_json:
         print_json(

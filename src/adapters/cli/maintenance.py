@@ -4,54 +4,82 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Sequence
 from typing import Annotated
 
 import typer
 from rich.markup import escape
 from rich.table import Table
-from salesdomain.adapters.cli import common
+from salesdomain.adapters.cli import client, common, remote
 from salesdomain.adapters.cli.common import DatabaseUrl, ExitCode, Failure, JsonOutput
 from salesdomain.adapters.cli.output import err, out, print_json
-from salesdomain.projections.runner import RebuildInProgress
+from salesdomain.projections.runner import ProjectionStatus, RebuildInProgress
 
 views_app = typer.Typer(
     help="The read models: status, follow the log, rebuild.", no_args_is_help=True
 )
 
 
+@views_app.callback()
+def _views(ctx: typer.Context) -> None:
+    client.administrator_only(ctx, f"views {ctx.invoked_subcommand}")
+
+
 @views_app.command()
 def status(
     ctx: typer.Context, database_url: DatabaseUrl = None, as_json: JsonOutput = False
 ) -> None:
-    """Position, lag and last error of every view (exit 10 if one has stopped)."""
-    with common.reported(as_json), common.open_system(ctx, database_url) as system:
-        statuses = system.views.status()
-        if as_json:
-            print_json([{**s.__dict__, "lag": s.lag, "stopped": s.stopped} for s in statuses])
+    """Position, lag and last error of every view (exit 10 if one has stopped; in client
+    mode, the server's views)."""
+    with common.reported(as_json):
+        api = client.connect(ctx, database_url)
+        if api is not None:
+            statuses: Sequence[ProjectionStatus] = remote.views_status(api)
         else:
-            table = Table(title="Views", title_justify="left")
-            for column in ("View", "Generation", "Status", "Position", "Head", "Lag", "Error"):
-                table.add_column(column)
-            for s in statuses:
-                error = f"at {s.error_position} ({s.error_event}): {s.error}" if s.error else ""
-                table.add_row(
-                    s.name,
-                    str(s.generation),
-                    "stopped" if s.stopped else s.status,
-                    f"{s.position:,}",
-                    f"{s.head:,}",
-                    f"{s.lag:,}",
-                    error,
-                )
-            out().print(table)
+            with common.open_system(ctx, database_url) as system:
+                statuses = system.views.status()
+        show_status(statuses, as_json)
         stopped = [s for s in statuses if s.stopped]
+        outdated = [s.name for s in statuses if s.outdated and not s.stopped]
+        if outdated:
+            err().print(
+                f"built by an older release: {', '.join(outdated)}; the follower (views "
+                "follow) and serve rebuild them at start, or run 'salesdomain views rebuild'"
+            )
         if stopped:
             raise Failure(
                 ExitCode.VIEW_STOPPED,
                 "view(s) stopped on an event: "
                 + ", ".join(f"{s.name} at {s.error_position} ({s.error_event})" for s in stopped)
-                + "; fix the cause, then run 'salesdomain views rebuild'",
+                + "; fix the cause, then run 'salesdomain views rebuild'"
+                + (" on the server (an administrator's tool)" if api is not None else ""),
             )
+
+
+def show_status(statuses: Sequence[ProjectionStatus], as_json: bool) -> None:
+    if as_json:
+        print_json(
+            [
+                {**s.__dict__, "lag": s.lag, "stopped": s.stopped, "outdated": s.outdated}
+                for s in statuses
+            ]
+        )
+        return
+    table = Table(title="Views", title_justify="left")
+    for column in ("View", "Generation", "Status", "Position", "Head", "Lag", "Error"):
+        table.add_column(column)
+    for s in statuses:
+        error = f"at {s.error_position} ({s.error_event}): {s.error}" if s.error else ""
+        table.add_row(
+            s.name,
+            str(s.generation),
+            "stopped" if s.stopped else ("outdated" if s.outdated else s.status),
+            f"{s.position:,}",
+            f"{s.head:,}",
+            f"{s.lag:,}",
+            error,
+        )
+    out().print(table)
 
 
 @views_app.command()
@@ -72,6 +100,9 @@ def follow(
             timer = threading.Timer(seconds, stop.set)
             timer.daemon = True
             timer.start()
+        upgraded = system.views.upgrade()
+        if upgraded:
+            err().print(f"Rebuilt the views an older release built: {', '.join(upgraded)}")
         err().print("Following the log; Ctrl-C stops.")
         told: dict[str, str] = {}
         try:

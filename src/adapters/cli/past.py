@@ -134,7 +134,7 @@ def past(system: System, at: datetime) -> Iterator[tuple[System, int]]:
                 f"[yellow]warning:[/yellow] view {name} stopped: {escape(str(stopped))}",
                 markup=True,
             )
-        yield System(system.app, views), views.position
+        yield System(system.app, views, system.store), views.position
     finally:
         views.close()
 

@@ -1,7 +1,8 @@
-"""Client mode (docs/cli.md): what ``run``, ``pipeline``, ``kpi`` and ``audit`` ask the
-web API, read back into the rows the direct mode prints; and ``whoami``.  What a token
-may read and do is the server's to decide (ADR 30): the rows are those its employee may
-see, and a command acts as its employee, under its role."""
+"""Client mode (docs/cli.md): what ``run``, ``pipeline``, ``kpi``, ``audit``, ``story``,
+``operations`` and ``views status`` ask the web API, read back into the rows the direct
+mode prints; and ``whoami``.  What a token may read and do is the server's to decide
+(ADR 30): the rows are those its employee may see, and a command acts as its employee,
+under its role."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from uuid import UUID
 
 import typer
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, TypeAdapter, ValidationError
 from salesdomain.adapters.cli import common
 from salesdomain.adapters.cli.client import Api, connect
 from salesdomain.adapters.cli.common import ExitCode, Failure, JsonOutput
@@ -24,6 +25,8 @@ from salesdomain.projections.pipeline import (
     PipelineSummary,
     pipeline_summary,
 )
+from salesdomain.projections.runner import ProjectionStatus
+from salesdomain.projections.story import CaseStory, StoryEntry
 
 from salesdomain.command_record import CommandResult, RecordedEvent
 from salesdomain.commands import Command
@@ -32,7 +35,7 @@ from salesdomain.sop import Role
 if TYPE_CHECKING:
     from salesdomain.adapters.cli.records import AuditFilters
 
-Answer = TypeVar("Answer", bound=BaseModel)
+Answer = TypeVar("Answer")
 
 
 class _Pipeline(BaseModel):
@@ -50,6 +53,22 @@ class _Kpi(BaseModel):
 
 class _Audit(BaseModel):
     entries: list[AuditEntry]
+
+
+class _Story(BaseModel):
+    position: int
+    case_id: UUID
+    customer_id: UUID | None
+    entries: list[StoryEntry]
+
+
+class _Operations(BaseModel):
+    position: int
+    rows: list[dict[str, Any]]
+
+
+class _Status(BaseModel):
+    views: list[ProjectionStatus]
 
 
 class _Outcome(BaseModel):
@@ -70,7 +89,7 @@ class _Me(BaseModel):
 def _read(api: Api, shape: type[Answer], answer: Any) -> Answer:
     """``answer`` read as ``shape`` (fields it does not name are left aside)."""
     try:
-        return shape.model_validate(answer)
+        return TypeAdapter(shape).validate_python(answer)
     except ValidationError as error:
         first = error.errors()[0]
         where = ".".join(str(p) for p in first["loc"])
@@ -134,6 +153,28 @@ def audit(api: Api, wanted: AuditFilters) -> list[AuditEntry]:
         limit=wanted.limit,
     )
     return _read(api, _Audit, answer).entries
+
+
+def story(api: Api, case_id: UUID) -> CaseStory:
+    """The business case's story as the token's employee may read it (a case of which
+    they may read nothing is not found)."""
+    told = _read(api, _Story, api.get(f"/views/story/{case_id}"))
+    return CaseStory(told.case_id, told.customer_id, told.position, tuple(told.entries))
+
+
+def operations(
+    api: Api, path: str, row: type[Answer], at: datetime, **filters: object
+) -> tuple[int, list[Answer]]:
+    """The rows of ``/views/operations/{path}`` the token's employee may read, as at
+    ``at``, and the log position the view shows."""
+    answer = api.get(f"/views/operations/{path}", as_at=at.isoformat(), **filters)
+    found = _read(api, _Operations, answer)
+    return found.position, [_read(api, row, item) for item in found.rows]
+
+
+def views_status(api: Api) -> list[ProjectionStatus]:
+    """Position, lag and last error of every view of the server."""
+    return _read(api, _Status, api.get("/views/status")).views
 
 
 def token_acts(chosen: Mapping[str, object]) -> None:

@@ -9,7 +9,7 @@ from uuid import UUID
 
 import typer
 from rich.table import Table
-from salesdomain.adapters.cli import common
+from salesdomain.adapters.cli import client, common, remote
 from salesdomain.adapters.cli.common import DatabaseUrl, ExitCode, Failure, JsonOutput
 from salesdomain.adapters.cli.output import out, print_json
 from salesdomain.projections.story import CaseStory, StoryEntry, case_story, verified_case_story
@@ -31,13 +31,26 @@ def story(
     database_url: DatabaseUrl = None,
     as_json: JsonOutput = False,
 ) -> None:
-    """A business case's story: who did which SOP step to which record, in order."""
-    with common.reported(as_json), common.open_system(ctx, database_url) as system:
-        told = case_story(system.app, system.views, case_id)
-        difference = None
-        if verified:
-            from_log = verified_case_story(system.app, case_id, until=told.position)
-            difference = first_difference(told, from_log)
+    """A business case's story: who did which SOP step to which record, in order (in
+    client mode, the entries the token's employee may read)."""
+    difference = None
+    with common.reported(as_json):
+        api = client.connect(ctx, database_url)
+        if api is not None:
+            if verified:
+                raise Failure(
+                    ExitCode.USAGE,
+                    "--verified reads the event log itself: an administrator's check, run on "
+                    f"the server; client mode (--api {api.url}) reads the story the web API "
+                    "serves",
+                )
+            told = remote.story(api, case_id)
+        else:
+            with common.open_system(ctx, database_url) as system:
+                told = case_story(system.app, system.views, case_id)
+                if verified:
+                    from_log = verified_case_story(system.app, case_id, until=told.position)
+                    difference = first_difference(told, from_log)
         if as_json:
             payload = {**asdict(told), "verified": None if not verified else difference is None}
             print_json(payload)

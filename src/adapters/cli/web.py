@@ -18,7 +18,7 @@ from rich.table import Table
 from salesdomain.adapters.cli import common
 from salesdomain.adapters.cli.actors import employee, parse_role
 from salesdomain.adapters.cli.common import DatabaseUrl, ExitCode, Failure, JsonOutput
-from salesdomain.adapters.cli.output import out, print_json
+from salesdomain.adapters.cli.output import err, out, print_json
 
 if TYPE_CHECKING:
     from salesdomain.adapters.bootstrap import System
@@ -54,7 +54,7 @@ def _tokens(
 
     with common.reported(as_json), common.open_system(ctx, database_url) as system:
         try:
-            yield TokenStore(system.views.engine), system
+            yield TokenStore(system.store), system
         except UnknownToken as error:
             raise Failure(ExitCode.UNKNOWN_RECORD, str(error)) from None
         except CannotIssue as error:
@@ -200,6 +200,9 @@ def serve(
         except ValueError as error:  # $SALESDOMAIN_MAX_BODY_BYTES is not a number
             raise Failure(ExitCode.USAGE, str(error)) from None
         with common.open_system(ctx, database_url) as system:
+            upgraded = system.views.upgrade()  # before serving: reads need the new shape
+            if upgraded:
+                err().print(f"Rebuilt the views an older release built: {', '.join(upgraded)}")
             breaches = conformance_breaches(system)
             web = create_app(system, open_breaches=breaches, max_body_bytes=limit)
             uvicorn.run(web, host=host, port=port)

@@ -83,7 +83,7 @@ def run_demo(
     )
     if progress is not None:
         progress("Conformance review of the log", 1, 1)
-    keeper = ChainKeeper(system.views.engine, app)
+    keeper = ChainKeeper(system.store, app)
     keeper.catch_up()
     report.digest = keeper.digest()
     return report

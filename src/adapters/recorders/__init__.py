@@ -20,7 +20,8 @@ master key retired meanwhile (the row's foreign key) with ``MasterKeyRetired``.
 
 ``sqlite.py`` and ``postgres.py`` hold one recorder each (the PostgreSQL one is
 imported only for a PostgreSQL store: psycopg is the ``postgres`` extra),
-``event_store.py`` the event store, ``common.py`` the keywords' types.  ADR 26 lists
+``event_store.py`` the event store, ``snapshot_store.py`` the store of snapshots signed
+under the master key (ADR 32), ``common.py`` the keywords' types.  ADR 26 lists
 each method they override and ``tests/test_eventsourcing_seams.py`` guards what the
 overrides rely on.
 """

@@ -64,8 +64,8 @@ def create_app(
         docs_url=None,  # served below: Swagger UI without inline script (headers.py)
         redoc_url=None,
     )
-    token_store = tokens or TokenStore(system.views.engine)
-    sessions = SessionStore(system.views.engine, token_store)
+    token_store = tokens or TokenStore(system.store)
+    sessions = SessionStore(system.store, token_store)
     app.state.context = WebContext(system, token_store, sessions, open_breaches)
     errors.install(app)
     outage.install(app)

@@ -1,4 +1,5 @@
-"""Read: KPI tables by period and dimension (SOP 3.3.1, 4.2.1) and the audit trail."""
+"""Read: KPI tables by period and dimension (SOP 3.3.1, 4.2.1), the audit trail and a
+business case's story."""
 
 from datetime import date
 from typing import Annotated
@@ -13,6 +14,7 @@ from salesdomain.adapters.web.responses import ERROR_RESPONSES
 from salesdomain.projections.audit import STEP_PATTERN, AuditEntry, query_audit
 from salesdomain.projections.kpi import Grain, GroupBy, KpiRow, kpi_table
 from salesdomain.projections.kpi.periods import PERIOD_LIMIT, count_periods
+from salesdomain.projections.story import StoryEntry, case_story
 
 from salesdomain import clock
 from salesdomain.bounds import is_currency
@@ -116,3 +118,27 @@ def audit(
         log=ctx.system.views.log,
     )
     return AuditOut(position=position, entries=list(entries))
+
+
+class StoryOut(BaseModel):
+    position: int
+    """The last log position the story covers."""
+    case_id: UUID
+    customer_id: UUID | None
+    entries: list[StoryEntry]
+
+
+@router.get("/story/{case_id}", response_model=StoryOut, tags=["views: audit trail"])
+def story(ctx: Ctx, reader: CurrentReader, case_id: UUID) -> StoryOut:
+    """A business case's story (its opportunity's id, or correlation id), from the
+    customer's screening to after-sales, in log order, each entry marked ``case`` or
+    ``customer``: the entries the read policy lets the reader see (ADR 30), as the audit
+    trail shows them; 404 for a case no event names or of which the reader sees nothing."""
+    ctx.view("audit")  # caught up here: a view that stopped is named (503 view_stopped)
+    told = case_story(ctx.system.app, ctx.system.views, case_id, catch_up=False, reader=reader)
+    return StoryOut(
+        position=told.position,
+        case_id=told.case_id,
+        customer_id=told.customer_id,
+        entries=list(told.entries),
+    )

@@ -1,0 +1,240 @@
+"""``salesdomain operations``: what waits for someone (SOP 2.5, 2.6.1), from the
+operations view: open coordination tasks, goods awaiting the final inspection or
+shipment, service cases and their response deadlines.  Directly every row (the
+administrator); in client mode the rows the web API lets the token's employee read
+(ADR 30), printed by the same code."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Annotated, Any, Generic, TypeVar
+from uuid import UUID
+
+import typer
+from rich.table import Table
+from salesdomain.adapters.cli import client, common, remote
+from salesdomain.adapters.cli.common import DatabaseUrl, JsonOutput
+from salesdomain.adapters.cli.output import out, print_json
+from salesdomain.adapters.cli.tables import figure
+from salesdomain.projections import operations as view
+
+operations_app = typer.Typer(
+    help="What waits for someone: open tasks, goods awaiting inspection or shipment, "
+    "service cases (SOP 2.5, 2.6.1).",
+    no_args_is_help=True,
+)
+
+Row = TypeVar("Row")
+Query = Callable[..., list[Row]]
+"""A query of the operations view: ``(system, engine, tables, at, **filters) -> rows``."""
+AsAt = Annotated[str | None, typer.Option("--as-at", help="The time to judge by (default: now).")]
+
+
+@dataclass(frozen=True)
+class _Listing(Generic[Row]):
+    """One command's rows: the web API's ``/views/operations/{path}`` and its table."""
+
+    path: str
+    row: type[Row]
+    query: Query[Row]
+    title: str
+    columns: tuple[str, ...]
+    cells: Callable[[Row], tuple[str, ...]]
+
+    def show(
+        self,
+        ctx: typer.Context,
+        options: tuple[str | None, str | None, bool],
+        **filters: UUID | bool | None,
+    ) -> None:
+        """The rows the query finds with ``filters`` in the operations view (directly),
+        or the web API answers to them (client mode: the same names), as at
+        ``--as-at``; ``options``: that, ``--database-url`` and ``--json``."""
+        as_at, database_url, as_json = options
+        with common.reported(as_json):
+            at = common.when(as_at, "--as-at") or datetime.now(UTC)
+            api = client.connect(ctx, database_url)
+            if api is not None:
+                sent = {k: "true" if v is True else v or None for k, v in filters.items()}
+                position, rows = remote.operations(api, self.path, self.row, at, **sent)
+            else:
+                with common.open_system(ctx, database_url) as system:
+                    common.caught_up(system, "operations")
+                    runner = system.views.runner("operations")
+                    rows = self.query(system, runner.engine, runner.tables(), at, **filters)
+                    position = runner.position()
+        if as_json:
+            print_json({"position": position, "as_at": at, "rows": rows})
+            return
+        table = Table(
+            title=f"{self.title} at {at:%Y-%m-%d %H:%M} UTC: {len(rows)}", title_justify="left"
+        )
+        for column in self.columns:
+            table.add_column(column)
+        for row in rows:
+            table.add_row(*self.cells(row))
+        out().print(table)
+
+
+def _when(moment: datetime | None) -> str:
+    return f"{moment:%Y-%m-%d %H:%M}" if moment else ""
+
+
+PRODUCT_LINE = ("Order", "Customer", "Product", "Ordered", "Passed")
+
+
+def _product_line(row: view.InspectionRow | view.ShipmentRow) -> tuple[str, ...]:
+    return (
+        row.order_id[:8],
+        row.customer_name,
+        row.product_name,
+        figure(row.ordered),
+        figure(row.passed),
+    )
+
+
+TASKS = _Listing(
+    "tasks",
+    view.TaskRow,
+    lambda _, engine, tables, at, **f: view.open_tasks(engine, tables, at, **f),
+    "Open coordination tasks",
+    ("Due", "Overdue", "Order", "Task", "Customer", "Department", "Owner", "What"),
+    lambda t: (
+        str(t.due_on),
+        f"{t.days_overdue} d" if t.overdue else "",
+        t.order_id[:8],
+        str(t.task_number),
+        t.customer_name,
+        t.department,
+        t.owner_name,
+        t.description,
+    ),
+)
+INSPECTIONS = _Listing(
+    "inspections",
+    view.InspectionRow,
+    lambda system, engine, tables, at: view.awaiting_inspection(
+        engine,
+        tables,
+        at,
+        inspection_before_delivery=system.app.policy.orders.inspection_before_delivery,
+    ),
+    "Awaiting the final inspection",
+    (*PRODUCT_LINE, "Awaiting", "Failed lots", "Reworked", "Delivery", "Inspect by", "Overdue"),
+    lambda r: (
+        *_product_line(r),
+        figure(r.awaiting),
+        ", ".join(r.failed_lots),
+        ", ".join(r.reworked_lots),
+        str(r.delivery_date),
+        str(r.inspect_by or ""),
+        "yes" if r.overdue else "",
+    ),
+)
+SHIPMENTS = _Listing(
+    "shipments",
+    view.ShipmentRow,
+    lambda _, engine, tables, at: view.awaiting_shipment(engine, tables, at),
+    "Awaiting shipment or receipt",
+    (*PRODUCT_LINE, "Ready", "Shipped", "In transit", "Delivery", "Late"),
+    lambda r: (
+        *_product_line(r),
+        figure(r.ready),
+        figure(r.shipped),
+        figure(r.in_transit),
+        str(r.delivery_date),
+        "yes" if r.late else "",
+    ),
+)
+SERVICE_CASES = _Listing(
+    "service-cases",
+    view.ServiceCaseRow,
+    lambda _, engine, tables, at, **f: view.service_cases(engine, tables, at, **f),
+    "Service cases",
+    (
+        "Case",
+        "Customer",
+        "Order",
+        "Kind",
+        "Severity",
+        "Status",
+        "Assignee",
+        "Received",
+        "Respond by",
+        "Answered",
+        "Late by",
+        "Late answers",
+    ),
+    lambda c: (
+        c.case_id[:8],
+        c.customer_name,
+        (c.order_id or "")[:8],
+        c.kind or "",
+        c.severity or "",
+        c.status,
+        c.assignee_name or "",
+        _when(c.received_at),
+        _when(c.respond_by),
+        _when(c.responded_at),
+        f"{c.overdue_by.total_seconds() / 3600:,.1f} h" if c.overdue_by else "",
+        str(c.late_answers),
+    ),
+)
+
+
+@operations_app.command()
+def tasks(
+    ctx: typer.Context,
+    as_at: AsAt = None,
+    owner: Annotated[UUID | None, typer.Option(help="One owner's tasks (employee id).")] = None,
+    overdue_only: Annotated[bool, typer.Option("--overdue-only", help="Only overdue.")] = False,
+    database_url: DatabaseUrl = None,
+    as_json: JsonOutput = False,
+) -> None:
+    """Open coordination tasks of orders in execution (2.5.1), earliest due first."""
+    options = (as_at, database_url, as_json)
+    TASKS.show(ctx, options, owner_id=owner, overdue_only=overdue_only)
+
+
+def _without_filters(listing: _Listing[Any], summary: str) -> Callable[..., None]:
+    def command(
+        ctx: typer.Context,
+        as_at: AsAt = None,
+        database_url: DatabaseUrl = None,
+        as_json: JsonOutput = False,
+    ) -> None:
+        listing.show(ctx, (as_at, database_url, as_json))
+
+    command.__doc__ = summary
+    return command
+
+
+operations_app.command("inspections")(
+    _without_filters(
+        INSPECTIONS,
+        "Goods of orders in execution that have not passed the final inspection (2.5.3).",
+    )
+)
+operations_app.command("shipments")(
+    _without_filters(
+        SHIPMENTS, "Goods that passed inspection and wait to be shipped or received (2.5.4)."
+    )
+)
+
+
+@operations_app.command("service-cases")
+def service_cases(
+    ctx: typer.Context,
+    as_at: AsAt = None,
+    open_only: Annotated[bool, typer.Option("--open-only", help="Leave out closed ones.")] = False,
+    breached_only: Annotated[
+        bool, typer.Option("--breached-only", help="Only those answered late or not in time.")
+    ] = False,
+    database_url: DatabaseUrl = None,
+    as_json: JsonOutput = False,
+) -> None:
+    """After-sales cases with their response deadline and first answer (2.6.1)."""
+    options = (as_at, database_url, as_json)
+    SERVICE_CASES.show(ctx, options, open_only=open_only, breached_only=breached_only)
