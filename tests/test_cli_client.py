@@ -270,7 +270,7 @@ def test_views_status_is_the_server_s(served: Served) -> None:
     assert [(v["name"], v["generation"], v["stopped"]) for v in statuses] == [
         (v.name, v.generation, False) for v in views
     ]
-    assert set(statuses[0]) == {*vars(views[0]), "lag", "stopped"}
+    assert set(statuses[0]) == {*vars(views[0]), "lag", "stopped", "outdated"}
     table = served.cli("mia", "views", "status").stdout
     assert table.startswith("Views")
     assert "operations" in table

@@ -110,3 +110,31 @@ _HOLDER = textwrap.dedent(
         sys.stdin.readline()
     """
 )
+
+
+@pytest.mark.parametrize(
+    "store_url", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)], indirect=True
+)
+def test_views_follow_says_what_wakes_it(store_url):
+    cli = Cli(store_url)
+    try:
+        followed = cli("views", "follow", "--poll", "0.1", "--seconds", "0.3")
+        assert followed.exit_code == 0, followed.output
+        woken = "the store's NOTIFY" if store_url.startswith("postgresql") else "every 0.1 s"
+        assert woken in followed.stderr
+    finally:
+        cli.close()
+
+
+def test_serve_refuses_several_workers_on_a_memory_store_and_bad_settings(monkeypatch):
+    cli = Cli("memory://")
+    try:
+        refused = cli("serve", "--workers", "2")
+        assert refused.exit_code == 2, refused.output
+        assert "memory://" in refused.stderr
+        monkeypatch.setenv("SALESDOMAIN_READ_WAIT_SECONDS", "soon")
+        unreadable = cli("serve")
+        assert unreadable.exit_code == 2, unreadable.output
+        assert "SALESDOMAIN_READ_WAIT_SECONDS" in unreadable.stderr
+    finally:
+        cli.close()

@@ -128,6 +128,12 @@ def test_postgresql_out_of_reach_is_503_and_a_command_sent_again_is_recorded_onc
     _unavailable(web.post(other, b.ALICE))
     _unavailable(web.get("/views/pipeline", b.ALICE))
     _unavailable(web.get("/me", b.ALICE))
+    ready = web.client.get("/ready")  # a load balancer's probe: not ready, saying why
+    assert ready.status_code == 503
+    assert ready.headers["Retry-After"] == str(RETRY_AFTER_SECONDS)
+    assert (ready.json()["error"], ready.json()["views"]) == ("not_ready", [])
+    assert "cannot be reached" in ready.json()["message"]
+    assert web.client.get("/health").status_code == 200  # the process still answers
     proxy.mend()
     before = log_position(web.system.app)
     first = web.send(other, b.ALICE)

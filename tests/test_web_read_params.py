@@ -115,9 +115,11 @@ def test_the_schema_documents_the_bounds_and_every_error_status() -> None:
     for path, methods in schema["paths"].items():
         for method, operation in methods.items():
             documented = set(operation["responses"])
-            wanted = {"400", "413"} | ({"401", "422", "503"} if path != "/dashboard" else set())
+            plain = path in ("/dashboard", "/health", "/ready")  # no token, no parameter
+            wanted = {"400", "413"} | ({"401", "422", "503"} if not plain else set())
             assert wanted <= documented, (method, path, documented)
     assert "Retry-After" in schema["paths"]["/views/kpi"]["get"]["responses"]["503"]["headers"]
+    assert "not_ready" in schema["paths"]["/ready"]["get"]["responses"]["503"]["description"]
     kpi = {p["name"]: p for p in schema["paths"]["/views/kpi"]["get"]["parameters"]}
     assert "from 1900-01-01 to 2199-12-31" in kpi["since"]["description"]
     audit = {p["name"]: p for p in schema["paths"]["/views/audit"]["get"]["parameters"]}

@@ -15,8 +15,10 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from salesdomain.adapters.bootstrap import System, build_system
+from salesdomain.adapters.following import AFTER_HEADER, POSITION_HEADER
 from salesdomain.adapters.web import create_app
 from salesdomain.adapters.web.context import BreachProvider
+from salesdomain.adapters.web.running import Settings
 from salesdomain.adapters.web.tokens import TokenStore, employee_actor
 
 from salesdomain.commands import Command
@@ -28,13 +30,28 @@ from tests.spec import Step
 
 
 class Web:
-    """A client of the app with a token per actor (issued as ``token issue`` does)."""
+    """A client of the app with a token per actor (issued as ``token issue`` does).
 
-    def __init__(self, system: System, open_breaches: BreachProvider | None = None) -> None:
+    The app runs its follower in-process (on every store, as ``serve --follow``), and
+    the client reads its own writes as a real one would: each read says the last log
+    position its commands recorded (``X-Salesdomain-After``, from the commands'
+    ``X-Salesdomain-Position``), and waits for the views to reach it."""
+
+    def __init__(
+        self,
+        system: System,
+        open_breaches: BreachProvider | None = None,
+        settings: Settings | None = None,
+    ) -> None:
         self.system = system
         self.tokens = TokenStore(system.store)
-        self.client = TestClient(create_app(system, open_breaches=open_breaches))
+        app = create_app(
+            system, open_breaches=open_breaches, settings=settings or Settings(follow=True)
+        )
+        self.client = TestClient(app)
         self.secrets: dict[Actor, str] = {}
+        self.after: int | None = None
+        """The last log position this client's commands recorded."""
 
     def token(self, actor: Actor, founder: bool = False) -> str:
         if actor not in self.secrets:
@@ -48,9 +65,21 @@ class Web:
 
     def post(self, command: Command, actor: Actor, **overrides: Any) -> Any:
         body = {**command.model_dump(mode="json"), **overrides}
-        return self.client.post(
+        response = self.client.post(
             f"/commands/{type(command).__name__}", json=body, headers=self.headers(actor)
         )
+        self.wrote(response)
+        return response
+
+    def wrote(self, response: Any) -> None:
+        """Remember the log position a command's answer says it recorded."""
+        position = response.headers.get(POSITION_HEADER)
+        if position is not None:
+            self.after = max(self.after or 0, int(position))
+
+    def reading(self) -> dict[str, str]:
+        """The header a read sends to show this client's own writes."""
+        return {} if self.after is None else {AFTER_HEADER: str(self.after)}
 
     def send(self, command: Command, actor: Actor) -> dict[str, Any]:
         response = self.post(command, actor)
@@ -59,7 +88,9 @@ class Web:
         return answer
 
     def get(self, path: str, actor: Actor, **params: Any) -> Any:
-        return self.client.get(path, params=params, headers=self.headers(actor))
+        return self.client.get(
+            path, params=params, headers={**self.headers(actor), **self.reading()}
+        )
 
 
 def staff_for(steps: Iterable[Step]) -> list[Step]:
@@ -78,9 +109,11 @@ def staff_for(steps: Iterable[Step]) -> list[Step]:
 
 
 @contextmanager
-def web_on(url: str, open_breaches: BreachProvider | None = None) -> Iterator[Web]:
+def web_on(
+    url: str, open_breaches: BreachProvider | None = None, settings: Settings | None = None
+) -> Iterator[Web]:
     system = build_system(url, extra_transcodings=FREEZEGUN_TRANSCODINGS)
-    web = Web(system, open_breaches)
+    web = Web(system, open_breaches, settings)
     try:
         with web.client:
             yield web

@@ -21,7 +21,7 @@ from salesdomain.projections.runner.lock import RebuildInProgress, rebuild_lock
 from salesdomain.projections.runner.rebuild import REBUILD_PAGE_SIZE
 from salesdomain.projections.runner.runner import ProjectionRunner
 from salesdomain.projections.runner.state import STATE, projection_state
-from salesdomain.projections.runner.status import ProjectionStatus
+from salesdomain.projections.runner.status import ProjectionStatus, Standing
 from salesdomain.projections.runner.stopped import ProjectionStopped
 
 __all__ = [
@@ -32,6 +32,7 @@ __all__ = [
     "ProjectionStatus",
     "ProjectionStopped",
     "RebuildInProgress",
+    "Standing",
     "is_unavailable",
     "projection_state",
     "rebuild_lock",

@@ -5,6 +5,7 @@ sees a stop, whichever process met it)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from salesdomain.projections.runner.generations import _Generations
 from salesdomain.projections.runner.state import projection_state
@@ -46,6 +47,15 @@ class ProjectionStatus:
         return self.error is not None
 
 
+@dataclass(frozen=True)
+class Standing:
+    """Where the view serving reads stands: its generation, position and stop, if any."""
+
+    generation: int
+    position: int
+    stopped: ProjectionStopped | None
+
+
 class _Status(_Generations):
     """The status of the projection's active generation."""
 
@@ -70,11 +80,15 @@ class _Status(_Generations):
             code_version=self.projection.version,
         )
 
-    def stopped_at(self) -> ProjectionStopped | None:
-        """Where the view serving reads stopped, as recorded (None: it did not)."""
+    def standing(self) -> Standing:
+        """The generation and position of the view serving reads and where it stopped,
+        if it did, in one look at its status row (what a read checks, whoever keeps
+        the view up to date)."""
         with self.engine.connect() as conn:
             row = conn.execute(
                 select(
+                    projection_state.c.generation,
+                    projection_state.c.position,
                     projection_state.c.error_position,
                     projection_state.c.error_event,
                     projection_state.c.error,
@@ -83,6 +97,13 @@ class _Status(_Generations):
                     projection_state.c.status == "active",
                 )
             ).one()
+        return Standing(int(row.generation), int(row.position), self._stop_of(row))
+
+    def stopped_at(self) -> ProjectionStopped | None:
+        """Where the view serving reads stopped, as recorded (None: it did not)."""
+        return self.standing().stopped
+
+    def _stop_of(self, row: Any) -> ProjectionStopped | None:
         if row.error is None:
             return None
         return ProjectionStopped(

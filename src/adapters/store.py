@@ -161,3 +161,8 @@ def _store_unreachable() -> tuple[type[Exception], ...]:
 
 
 STORE_UNREACHABLE = _store_unreachable()
+
+
+def first_line(error: BaseException) -> str:
+    """The first line of what ``error`` says (its class's name if it says nothing)."""
+    return (str(error).strip().splitlines() or [type(error).__name__])[0]

@@ -10,7 +10,7 @@ import os
 import urllib.error
 import urllib.parse
 import urllib.request
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from http.client import HTTPException
 from pathlib import Path
 from typing import Any
@@ -18,6 +18,7 @@ from typing import Any
 import typer
 from salesdomain.adapters.cli.common import ExitCode, Failure, report_failure
 from salesdomain.adapters.cli.output import visible
+from salesdomain.adapters.following import AFTER_HEADER
 
 import salesdomain
 
@@ -81,10 +82,16 @@ class Api:
     token: str
     token_from: str
     timeout: float = TIMEOUT
+    written: list[int] = field(default_factory=list)
+    """The log positions this client's commands recorded: its reads wait for the views
+    to show them (``X-Salesdomain-After``, ADR 35)."""
 
     def get(self, path: str, **params: object) -> Any:
         query = urllib.parse.urlencode({k: str(v) for k, v in params.items() if v is not None})
-        return self._send(urllib.request.Request(f"{self.url}{path}?{query}".rstrip("?")))
+        request = urllib.request.Request(f"{self.url}{path}?{query}".rstrip("?"))
+        if self.written:
+            request.add_header(AFTER_HEADER, str(max(self.written)))
+        return self._send(request)
 
     def post(self, path: str, body: object, *, unsure: str = "") -> Any:
         """``unsure``: said when the answer is lost (whether it was done is unknown)."""
@@ -94,7 +101,10 @@ class Api:
             headers={"Content-Type": "application/json"},
             method="POST",
         )
-        return self._send(request, unsure)
+        answer = self._send(request, unsure)
+        if isinstance(answer, dict) and answer.get("positions"):
+            self.written.append(max(int(p) for p in answer["positions"]))
+        return answer
 
     def _send(self, request: urllib.request.Request, unsure: str = "") -> Any:
         request.add_header("Accept", "application/json")

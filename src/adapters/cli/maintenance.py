@@ -13,6 +13,8 @@ from rich.table import Table
 from salesdomain.adapters.cli import client, common, remote
 from salesdomain.adapters.cli.common import DatabaseUrl, ExitCode, Failure, JsonOutput
 from salesdomain.adapters.cli.output import err, out, print_json
+from salesdomain.adapters.following import POLL_SECONDS, Follower
+from salesdomain.adapters.store import first_line
 from salesdomain.projections.runner import ProjectionStatus, RebuildInProgress
 
 views_app = typer.Typer(
@@ -86,14 +88,21 @@ def show_status(statuses: Sequence[ProjectionStatus], as_json: bool) -> None:
 def follow(
     ctx: typer.Context,
     poll: Annotated[
-        float, typer.Option(min=0.05, help="Seconds between two looks at the log.")
-    ] = 0.5,
+        float,
+        typer.Option(
+            min=0.05,
+            help="Seconds between two looks at the log (on PostgreSQL a NOTIFY of new "
+            "events wakes the follower at once; this is the fallback).",
+        ),
+    ] = POLL_SECONDS,
     seconds: Annotated[
         float | None, typer.Option(min=0, help="Stop after this long (default: at Ctrl-C).")
     ] = None,
     database_url: DatabaseUrl = None,
 ) -> None:
-    """Keep every view following the log until Ctrl-C."""
+    """Keep every view following the log until Ctrl-C: the follower the web servers
+    read from (ADR 35).  A database that cannot be reached is reported, then tried
+    again; the follower goes on."""
     with common.reported(), common.open_system(ctx, database_url) as system:
         stop = threading.Event()
         if seconds is not None:
@@ -103,26 +112,40 @@ def follow(
         upgraded = system.views.upgrade()
         if upgraded:
             err().print(f"Rebuilt the views an older release built: {', '.join(upgraded)}")
-        err().print("Following the log; Ctrl-C stops.")
         told: dict[str, str] = {}
-        try:
-            while not stop.is_set():
-                before = {s.name: s.position for s in system.views.status()}
-                reached = system.views.catch_up()
-                for name, stopped in system.views.stopped.items():
-                    if told.get(name) != str(stopped):  # each stop once, not every poll
-                        err().print(
-                            f"[yellow]view {name} stopped:[/yellow] {escape(str(stopped))}",
-                            markup=True,
-                        )
-                told = {name: str(stopped) for name, stopped in system.views.stopped.items()}
-                moved = {n: p for n, p in reached.items() if p != before.get(n)}
-                if moved:
+        last: dict[str, int] = {s.name: s.position for s in system.views.status()}
+
+        def report(reached: dict[str, int]) -> None:
+            nonlocal told
+            for name, stopped in system.views.stopped.items():
+                if told.get(name) != str(stopped):  # each stop once, not every round
                     err().print(
-                        f"{time.strftime('%H:%M:%S')} "
-                        + ", ".join(f"{n} at {p:,}" for n, p in moved.items())
+                        f"[yellow]view {name} stopped:[/yellow] {escape(str(stopped))}",
+                        markup=True,
                     )
-                stop.wait(poll)
+            told = {name: str(stopped) for name, stopped in system.views.stopped.items()}
+            moved = {n: p for n, p in reached.items() if p != last.get(n)}
+            last.update(reached)
+            if moved:
+                err().print(
+                    f"{time.strftime('%H:%M:%S')} "
+                    + ", ".join(f"{n} at {p:,}" for n, p in moved.items())
+                )
+
+        def failed(error: Exception) -> None:
+            first = first_line(error)
+            err().print(
+                f"[yellow]could not follow the log:[/yellow] {escape(first)}; trying again",
+                markup=True,
+            )
+
+        follower = Follower(
+            system.views, system.app, poll_seconds=poll, on_round=report, on_error=failed
+        )
+        how = "woken by the store's NOTIFY" if follower.listens else f"every {poll:g} s"
+        err().print(f"Following the log ({how}); Ctrl-C stops.")
+        try:
+            follower.run(stop)
         except KeyboardInterrupt:
             err().print("Stopped.")
 

@@ -6,6 +6,7 @@ other command starts without them."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -22,6 +23,7 @@ from salesdomain.adapters.cli.output import err, out, print_json
 
 if TYPE_CHECKING:
     from salesdomain.adapters.bootstrap import System
+    from salesdomain.adapters.web.running import Settings
     from salesdomain.adapters.web.tokens import TokenInfo, TokenStore
 
 TokenId = Annotated[str, typer.Argument(help="The token's id (see 'token list').")]
@@ -182,9 +184,47 @@ def serve(
             show_default=False,
         ),
     ] = None,
+    workers: Annotated[
+        int,
+        typer.Option(
+            min=1,
+            max=64,
+            help="Web worker processes (uvicorn's); with more than one, one follower runs "
+            "beside them in this process, not one per worker.",
+        ),
+    ] = 1,
+    follow: Annotated[
+        bool | None,
+        typer.Option(
+            "--follow/--no-follow",
+            help="Keep the views up to date in this process (default: on SQLite and in "
+            "memory; on PostgreSQL run 'salesdomain views follow' as its own process).",
+            show_default=False,
+        ),
+    ] = None,
+    read_wait: Annotated[
+        float | None,
+        typer.Option(
+            min=0,
+            max=60,
+            help="Seconds a read with X-Salesdomain-After waits for its view "
+            "(default: $SALESDOMAIN_READ_WAIT_SECONDS, else 2).",
+            show_default=False,
+        ),
+    ] = None,
+    ready_max_lag: Annotated[
+        int | None,
+        typer.Option(
+            min=0,
+            help="Positions a view may lag behind the log for /ready to answer 200 "
+            "(default: $SALESDOMAIN_READY_MAX_LAG, else 1000).",
+            show_default=False,
+        ),
+    ] = None,
     database_url: DatabaseUrl = None,
 ) -> None:
-    """Serve the web API and the dashboard (http://HOST:PORT/dashboard, /docs)."""
+    """Serve the web API and the dashboard (http://HOST:PORT/dashboard, /docs; /health
+    and /ready for supervisors)."""
     with common.reported():
         if find_spec("fastapi") is None or find_spec("uvicorn") is None:
             raise Failure(
@@ -194,15 +234,88 @@ def serve(
         from salesdomain.adapters.web.app import create_app
         from salesdomain.adapters.web.body import max_body_bytes as body_limit
         from salesdomain.adapters.web.breaches import conformance_breaches
+        from salesdomain.adapters.web.running import Settings, settings_from_environment
 
         try:
             limit = body_limit(max_body_bytes)
-        except ValueError as error:  # $SALESDOMAIN_MAX_BODY_BYTES is not a number
+            settings = settings_from_environment()
+        except ValueError as error:  # a variable of the environment is not a number
             raise Failure(ExitCode.USAGE, str(error)) from None
+        settings = Settings(
+            follow=settings.follow if follow is None else follow,
+            read_wait_seconds=settings.read_wait_seconds if read_wait is None else read_wait,
+            ready_max_lag=settings.ready_max_lag if ready_max_lag is None else ready_max_lag,
+        )
+        if workers > 1:
+            _serve_workers(ctx, database_url, host, port, workers, limit, settings)
+            return
         with common.open_system(ctx, database_url) as system:
-            upgraded = system.views.upgrade()  # before serving: reads need the new shape
-            if upgraded:
-                err().print(f"Rebuilt the views an older release built: {', '.join(upgraded)}")
+            _upgrade(system)
             breaches = conformance_breaches(system)
-            web = create_app(system, open_breaches=breaches, max_body_bytes=limit)
+            web = create_app(
+                system, open_breaches=breaches, max_body_bytes=limit, settings=settings
+            )
             uvicorn.run(web, host=host, port=port)
+
+
+APP_FACTORY = "salesdomain.adapters.web.app:app_from_environment"
+
+
+def _upgrade(system: System) -> None:
+    """Rebuild the views an older release built, before serving: reads need the new shape."""
+    upgraded = system.views.upgrade()
+    if upgraded:
+        err().print(f"Rebuilt the views an older release built: {', '.join(upgraded)}")
+
+
+def _serve_workers(
+    ctx: typer.Context,
+    url: str | None,
+    host: str,
+    port: int,
+    workers: int,
+    limit: int,
+    settings: Settings,
+) -> None:
+    """``workers`` uvicorn processes, each building the app from the environment with no
+    follower of its own; one follower runs in this process (unless ``--no-follow``, or
+    by default on PostgreSQL, where it runs as 'salesdomain views follow')."""
+    import uvicorn
+    from salesdomain.adapters.following import Follower, embedded_by_default
+    from salesdomain.adapters.store import DATABASE_URL_VARIABLE, database_url, parse_database_url
+    from salesdomain.adapters.web.body import MAX_BODY_VARIABLE
+    from salesdomain.adapters.web.running import (
+        FOLLOW_VARIABLE,
+        READ_WAIT_VARIABLE,
+        READY_MAX_LAG_VARIABLE,
+    )
+
+    resolved = database_url(url)
+    if parse_database_url(resolved).kind == "memory":
+        raise Failure(
+            ExitCode.USAGE,
+            "--workers: a memory:// store lives in one process; use a SQLite file or "
+            "PostgreSQL for several workers",
+        )
+    with common.open_system(ctx, resolved) as system:  # tables made once, before them
+        _upgrade(system)
+        follow = settings.follow
+        if follow is None:
+            follow = embedded_by_default(system.app)
+        follower = Follower(system.views, system.app, poll_seconds=0.2) if follow else None
+        os.environ.update(
+            {
+                DATABASE_URL_VARIABLE: resolved,
+                MAX_BODY_VARIABLE: str(limit),
+                FOLLOW_VARIABLE: "0",
+                READ_WAIT_VARIABLE: str(settings.read_wait_seconds),
+                READY_MAX_LAG_VARIABLE: str(settings.ready_max_lag),
+            }
+        )
+        if follower is not None:
+            follower.start()
+        try:
+            uvicorn.run(APP_FACTORY, factory=True, host=host, port=port, workers=workers)
+        finally:
+            if follower is not None:
+                follower.stop()

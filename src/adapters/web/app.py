@@ -14,6 +14,7 @@ from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel
 from salesdomain.adapters.bootstrap import System, build_system
+from salesdomain.adapters.following import Follower, embedded_by_default
 from salesdomain.adapters.web import errors, outage
 from salesdomain.adapters.web.body import BodyLimit
 from salesdomain.adapters.web.body import max_body_bytes as max_body_bytes_of
@@ -26,6 +27,8 @@ from salesdomain.adapters.web.routes_operations import router as operations_rout
 from salesdomain.adapters.web.routes_pipeline import router as pipeline_router
 from salesdomain.adapters.web.routes_reports import router as reports_router
 from salesdomain.adapters.web.routes_session import router as session_router
+from salesdomain.adapters.web.running import Settings, follower_running, settings_from_environment
+from salesdomain.adapters.web.running import router as health_router
 from salesdomain.adapters.web.sessions import SessionStore
 from salesdomain.adapters.web.tokens import TokenStore
 
@@ -51,13 +54,23 @@ def create_app(
     open_breaches: BreachProvider | None = None,
     tokens: TokenStore | None = None,
     max_body_bytes: int | None = None,
+    settings: Settings | None = None,
 ) -> FastAPI:
     """The web API over ``system``.  ``open_breaches(as_at)`` answers the open breaches
     of SOP time limits (without it, ``/views/breaches`` answers 503); ``tokens`` is
     by default a store in the views' database; a request body over ``max_body_bytes``
-    (default: ``$SALESDOMAIN_MAX_BODY_BYTES``, else 2 MiB) is refused unread (413)."""
+    (default: ``$SALESDOMAIN_MAX_BODY_BYTES``, else 2 MiB) is refused unread (413).
+
+    ``settings`` (default: from the environment, ``running.settings_from_environment``)
+    say whether a follower runs in this process while the app serves (by default on
+    SQLite and in memory, not on PostgreSQL: ADR 35), how long a read waits for the
+    position it asks for and what lag ``/ready`` tolerates."""
     limit = max_body_bytes_of(max_body_bytes)
+    chosen = settings or settings_from_environment()
+    follow = chosen.follow if chosen.follow is not None else embedded_by_default(system.app)
+    follower = Follower(system.views, system.app) if follow else None
     app = FastAPI(
+        lifespan=follower_running,
         title="salesdomain",
         summary="The sales SOP as executable, auditable software: commands and views.",
         version=salesdomain.__version__,
@@ -66,11 +79,20 @@ def create_app(
     )
     token_store = tokens or TokenStore(system.store)
     sessions = SessionStore(system.store, token_store)
-    app.state.context = WebContext(system, token_store, sessions, open_breaches)
+    app.state.context = WebContext(
+        system,
+        token_store,
+        sessions,
+        open_breaches,
+        follower=follower,
+        read_wait_seconds=chosen.read_wait_seconds,
+        ready_max_lag=chosen.ready_max_lag,
+    )
     errors.install(app)
     outage.install(app)
     app.add_middleware(BodyLimit, max_bytes=limit)
     app.add_middleware(SecurityHeaders)
+    app.include_router(health_router)
     app.include_router(session_router)
     app.include_router(command_router())
     app.include_router(pipeline_router)
@@ -104,6 +126,7 @@ def create_app(
 def app_from_environment() -> FastAPI:
     """The app on the store named by ``$SALESDOMAIN_DATABASE_URL``, for
     ``uvicorn --factory salesdomain.adapters.web.app:app_from_environment`` (several
-    workers, say)."""
+    workers, say: ``salesdomain serve --workers N`` sets ``$SALESDOMAIN_FOLLOW=0`` for
+    them and runs one follower of its own)."""
     system = build_system()
     return create_app(system, open_breaches=conformance_breaches(system))

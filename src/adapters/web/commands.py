@@ -9,8 +9,9 @@ from collections.abc import Callable
 from typing import Any
 from uuid import UUID
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Response
 from pydantic import BaseModel
+from salesdomain.adapters.following import POSITION_HEADER
 from salesdomain.adapters.web.context import Ctx, CurrentActor
 from salesdomain.adapters.web.responses import ERROR_RESPONSES
 
@@ -60,8 +61,18 @@ WEB = Origin(channel="web")
 
 
 def _endpoint(model: type[Command]) -> Callable[..., CommandOutcome]:
-    def endpoint(command: model, actor: CurrentActor, ctx: Ctx) -> CommandOutcome:  # type: ignore[valid-type]
-        return CommandOutcome.of(ctx.system.app.handle(command, actor, origin=WEB))
+    def endpoint(
+        command: model,  # type: ignore[valid-type]
+        actor: CurrentActor,
+        ctx: Ctx,
+        response: Response,
+    ) -> CommandOutcome:
+        outcome = CommandOutcome.of(ctx.system.app.handle(command, actor, origin=WEB))
+        if outcome.positions:  # a read sent with it as X-Salesdomain-After shows this
+            response.headers[POSITION_HEADER] = str(max(outcome.positions))
+        if ctx.follower is not None:
+            ctx.follower.wake()
+        return outcome
 
     endpoint.__name__ = f"handle_{model.__name__}"
     return endpoint
@@ -76,6 +87,16 @@ def _area(model: type[Command]) -> str:
 def command_router() -> APIRouter:
     router = APIRouter(prefix="/commands")
     responses: dict[int | str, dict[str, Any]] = dict(ERROR_RESPONSES)
+    responses[200] = {
+        "headers": {
+            POSITION_HEADER: {
+                "description": "The last log position the command recorded (absent if it "
+                "recorded nothing): send it as `X-Salesdomain-After` with a read that must "
+                "show the command's effect",
+                "schema": {"type": "integer"},
+            }
+        }
+    }
     for name, model in sorted(COMMANDS.items()):
         sop_step = step(model.SOP_STEP)
         router.add_api_route(

@@ -19,6 +19,8 @@ Every error body is ``{"error": kind, "message": one line naming the field or SO
 | 422 | ``invalid_request`` | a read's bad parameter (FastAPI's validation, ``InvalidQuery``) |
 | 503 | ``store_unavailable`` | the database cannot be reached (``adapters/web/outage.py``) |
 | 503 | ``view_stopped`` | the view read stopped on an event (``view``, ``event``, ``reason``) |
+| 503 | ``view_behind`` | the view did not reach ``X-Salesdomain-After`` in time (``behind``) |
+| 503 | ``not_ready`` | ``GET /ready``: the store cannot be reached or a view lags (``views``) |
 | 503 | ``not_configured`` | a read the server was not set up to answer |
 | 503 | ``master_key_unavailable`` | ``MasterKeyError``: the master key is missing (ADR 33) |
 """
@@ -81,6 +83,28 @@ class ViewStopped(Exception):
             f"the {self.view} view stopped at log position {self.position} on {self.event} "
             f"and shows old figures: {self.reason}; other views are not affected "
             "(`salesdomain views status`)"
+        )
+
+
+@dataclass(eq=False)
+class ViewBehind(Exception):
+    """A read asked for a log position its view did not reach in time (ADR 35)."""
+
+    view: str
+    position: int
+    after: int
+    waited_seconds: float
+
+    @property
+    def behind(self) -> int:
+        return max(self.after - self.position, 0)
+
+    def __str__(self) -> str:
+        return (
+            f"the {self.view} view is at log position {self.position}, {self.behind} "
+            f"behind position {self.after} asked for (X-Salesdomain-After), after waiting "
+            f"{self.waited_seconds:g} s: its follower is behind or not running; send the "
+            f"request again in a moment (`salesdomain views status`)"
         )
 
 
@@ -187,15 +211,34 @@ MAPPED: Sequence[tuple[type[Exception], int, str, Details]] = (
     (CsrfMissing, 403, "csrf_missing", _none),
     (NotConfigured, 503, "not_configured", _none),
     (ViewStopped, 503, "view_stopped", asdict),
+    (
+        ViewBehind,
+        503,
+        "view_behind",
+        lambda e: {
+            "view": e.view,
+            "position": e.position,
+            "after": e.after,
+            "behind": e.behind,
+            "retry_after": int(RETRY_AFTER["view_behind"]),
+        },
+    ),
     (MasterKeyError, 503, "master_key_unavailable", _none),
 )
+
+
+RETRY_AFTER: dict[str, str] = {"view_behind": "1"}
+"""The kinds answered with a ``Retry-After`` header (seconds)."""
 
 
 def _mapped(
     status: int, kind: str, details: Details
 ) -> Callable[[Request, Exception], JSONResponse]:
+    retry = RETRY_AFTER.get(kind)
+    headers = None if retry is None else {"Retry-After": retry}
+
     def handle(request: Request, error: Exception) -> JSONResponse:
-        return error_response(status, kind, str(error), **details(error))
+        return error_response(status, kind, str(error), headers, **details(error))
 
     return handle
 

@@ -13,7 +13,7 @@ import logging
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
-from salesdomain.adapters.store import STORE_UNREACHABLE
+from salesdomain.adapters.store import STORE_UNREACHABLE, first_line
 from salesdomain.adapters.web.responses import error_response
 
 RETRY_AFTER_SECONDS = 5
@@ -22,7 +22,7 @@ log = logging.getLogger("salesdomain.adapters.web")
 
 
 def _store_unavailable(request: Request, error: Exception) -> JSONResponse:
-    first = (str(error).strip().splitlines() or [type(error).__name__])[0]
+    first = first_line(error)
     log.warning("%s %s: the store is unavailable: %s", request.method, request.url.path, first)
     return error_response(
         503,

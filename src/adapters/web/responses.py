@@ -70,13 +70,16 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
             503,
             "`store_unavailable`: the database cannot be reached, send it again after "
             "`Retry-After` seconds (same `command_id`: recorded once); `view_stopped`: the "
-            "view read stopped on an event (`view`, `event`, `reason`); `not_configured`",
+            "view read stopped on an event (`view`, `event`, `reason`); `view_behind`: the "
+            "view did not reach `X-Salesdomain-After` in time (`view`, `position`, `after`, "
+            "`behind`; send again after `Retry-After`); `not_configured`",
         ),
     )
 }
 ERROR_RESPONSES[503]["headers"] = {
     "Retry-After": {
-        "description": "Seconds to wait before sending again (with `store_unavailable`)",
+        "description": "Seconds to wait before sending again "
+        "(with `store_unavailable` and `view_behind`)",
         "schema": {"type": "integer"},
     }
 }

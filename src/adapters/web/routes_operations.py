@@ -9,7 +9,7 @@ from uuid import UUID
 
 from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, field_validator
-from salesdomain.adapters.web.context import Ctx, CurrentReader, CurrentToken, WebContext
+from salesdomain.adapters.web.context import Ctx, CurrentReader, CurrentToken, ReadCtx, WebContext
 from salesdomain.adapters.web.errors import NotConfigured
 from salesdomain.adapters.web.params import AsAt
 from salesdomain.adapters.web.responses import ERROR_RESPONSES
@@ -48,7 +48,7 @@ class TasksOut(_OperationsOut[operations.TaskRow]):
 
 @router.get("/operations/tasks", response_model=TasksOut, tags=OPERATIONS)
 def tasks(
-    ctx: Ctx,
+    ctx: ReadCtx,
     reader: CurrentReader,
     as_at: AsAt = None,
     owner_id: UUID | None = None,
@@ -67,7 +67,7 @@ class InspectionsOut(_OperationsOut[operations.InspectionRow]):
 
 
 @router.get("/operations/inspections", response_model=InspectionsOut, tags=OPERATIONS)
-def inspections(ctx: Ctx, reader: CurrentReader, as_at: AsAt = None) -> InspectionsOut:
+def inspections(ctx: ReadCtx, reader: CurrentReader, as_at: AsAt = None) -> InspectionsOut:
     """Goods of orders in execution that have not passed the final inspection (2.5.3)."""
     before = ctx.system.app.policy.orders.inspection_before_delivery
     query = partial(
@@ -81,7 +81,7 @@ class ShipmentsOut(_OperationsOut[operations.ShipmentRow]):
 
 
 @router.get("/operations/shipments", response_model=ShipmentsOut, tags=OPERATIONS)
-def shipments(ctx: Ctx, reader: CurrentReader, as_at: AsAt = None) -> ShipmentsOut:
+def shipments(ctx: ReadCtx, reader: CurrentReader, as_at: AsAt = None) -> ShipmentsOut:
     """Goods that passed inspection and wait to be shipped or received (2.5.4)."""
     return ShipmentsOut.read(ctx, as_at, partial(operations.awaiting_shipment, reader=reader))
 
@@ -98,7 +98,7 @@ class ServiceCasesOut(_OperationsOut[ServiceCaseRowOut]):
 
 @router.get("/operations/service-cases", response_model=ServiceCasesOut, tags=OPERATIONS)
 def cases(
-    ctx: Ctx,
+    ctx: ReadCtx,
     reader: CurrentReader,
     as_at: AsAt = None,
     open_only: bool = False,
@@ -145,7 +145,7 @@ class BreachesOut(BaseModel):
     tags=["views: conformance"],
     responses={503: {"description": "Conformance checks are not configured"}},
 )
-def breaches(ctx: Ctx, reader: CurrentReader, as_at: AsAt = None) -> BreachesOut:
+def breaches(ctx: ReadCtx, reader: CurrentReader, as_at: AsAt = None) -> BreachesOut:
     """Open breaches of SOP time limits, from the conformance checks the server was
     given (``create_app(..., open_breaches=...)``); 503 when there are none.  Roles the
     read policy lets review conformance read them all, others those of the people their

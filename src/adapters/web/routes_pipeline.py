@@ -9,7 +9,7 @@ from uuid import UUID
 
 from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel
-from salesdomain.adapters.web.context import Ctx, CurrentReader
+from salesdomain.adapters.web.context import CurrentReader, ReadCtx
 from salesdomain.adapters.web.errors import InvalidQuery
 from salesdomain.adapters.web.params import AsOf, name
 from salesdomain.adapters.web.responses import ERROR_RESPONSES
@@ -109,7 +109,7 @@ class PipelineSummaryOut(BaseModel):
 
 
 @router.get("", response_model=PipelineOut)
-def pipeline(ctx: Ctx, reader: CurrentReader, filters: Filters, page: Paging) -> PipelineOut:
+def pipeline(ctx: ReadCtx, reader: CurrentReader, filters: Filters, page: Paging) -> PipelineOut:
     """The opportunities the reader may see as they stood at ``as_of``: stage, amount,
     weighted amount; a page at a time, in the order they were opened (follow
     ``next_cursor`` until it is ``null``)."""
@@ -135,7 +135,7 @@ def pipeline(ctx: Ctx, reader: CurrentReader, filters: Filters, page: Paging) ->
 
 
 @router.get("/summary", response_model=PipelineSummaryOut)
-def summary(ctx: Ctx, reader: CurrentReader, filters: Filters) -> PipelineSummaryOut:
+def summary(ctx: ReadCtx, reader: CurrentReader, filters: Filters) -> PipelineSummaryOut:
     """The funnel (how many reached each stage), win rate, value by stage and owner, and
     the weighted forecast by expected close month, of the filtered opportunities
     (computed in the database: one answer, however many opportunities)."""

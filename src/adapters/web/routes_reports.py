@@ -7,7 +7,7 @@ from uuid import UUID
 
 from fastapi import APIRouter, Query
 from pydantic import AwareDatetime, BaseModel
-from salesdomain.adapters.web.context import Ctx, CurrentReader
+from salesdomain.adapters.web.context import CurrentReader, ReadCtx
 from salesdomain.adapters.web.errors import InvalidQuery
 from salesdomain.adapters.web.params import day, moment
 from salesdomain.adapters.web.responses import ERROR_RESPONSES
@@ -33,7 +33,7 @@ class KpiOut(BaseModel):
 
 @router.get("/kpi", response_model=KpiOut, tags=["views: KPI"])
 def kpi(
-    ctx: Ctx,
+    ctx: ReadCtx,
     reader: CurrentReader,
     grain: Grain = "month",
     by: GroupBy = "total",
@@ -87,7 +87,7 @@ class AuditOut(BaseModel):
 
 @router.get("/audit", response_model=AuditOut, tags=["views: audit trail"])
 def audit(
-    ctx: Ctx,
+    ctx: ReadCtx,
     reader: CurrentReader,
     aggregate_id: Annotated[UUID | None, Query(description="One record")] = None,
     actor_id: Annotated[UUID | None, Query(description="One employee")] = None,
@@ -129,12 +129,12 @@ class StoryOut(BaseModel):
 
 
 @router.get("/story/{case_id}", response_model=StoryOut, tags=["views: audit trail"])
-def story(ctx: Ctx, reader: CurrentReader, case_id: UUID) -> StoryOut:
+def story(ctx: ReadCtx, reader: CurrentReader, case_id: UUID) -> StoryOut:
     """A business case's story (its opportunity's id, or correlation id), from the
     customer's screening to after-sales, in log order, each entry marked ``case`` or
     ``customer``: the entries the read policy lets the reader see (ADR 30), as the audit
     trail shows them; 404 for a case no event names or of which the reader sees nothing."""
-    ctx.view("audit")  # caught up here: a view that stopped is named (503 view_stopped)
+    ctx.view("audit")  # as it stands, or as of X-Salesdomain-After; a stop is named (503)
     told = case_story(ctx.system.app, ctx.system.views, case_id, catch_up=False, reader=reader)
     return StoryOut(
         position=told.position,
