@@ -1,7 +1,7 @@
 """Benchmark (not a test): the web API's reads on a year of history, as users feel them.
 
     .venv/bin/python -m benchmarks.web_at_scale [--events 1000000] [--repeat 20]
-        [--url URL] [--cache DIR] [--as ROLE]
+        [--url URL] [--cache DIR] [--as ROLE] [--only TEXT]
 
 The store is the demo's company with ``--events`` more events of genuine business cases
 (``salesdomain demo --scale``), generated once and kept: a SQLite file under ``--cache``
@@ -11,7 +11,8 @@ use: ``salesdomain staff`` to find a person of role ``--as`` (default sales_dire
 ``salesdomain token issue --read-only`` for them, ``salesdomain serve`` on a free
 loopback port. Each of the dashboard's and the lists' requests is sent ``--repeat``
 times, one after another; printed: p50, p95 and max per request (ms), answer size, and
-the server's resident memory (RSS) at the end, with its children.
+the server's resident memory (RSS) at the end, with its children. ``--only TEXT``:
+only the requests whose path contains it (e.g. ``--only pipeline``).
 """
 
 from __future__ import annotations
@@ -33,6 +34,11 @@ REQUESTS: list[tuple[str, dict[str, str]]] = [
     ("/views/status", {}),
     ("/views/pipeline/summary", {}),
     ("/views/pipeline", {}),
+    ("/views/pipeline", {"limit": "1000"}),
+    ("/views/pipeline", {"stage": "won"}),
+    ("/views/pipeline/summary", {"as_of": "2026-06-30T00:00:00+00:00"}),
+    ("/views/pipeline", {"as_of": "2026-06-30T00:00:00+00:00"}),
+    ("/views/pipeline/summary", {"as_of": "2099-01-01T00:00:00+00:00"}),
     ("/views/kpi", {"grain": "month", "by": "total"}),
     ("/views/kpi", {"grain": "month", "by": "rep"}),
     ("/views/breaches", {}),
@@ -116,12 +122,14 @@ def _rss_mb(pid: int) -> float:
     return total / 1024
 
 
-def measure(base: str, token: str, repeat: int) -> list[tuple[str, list[float], int, int]]:
+def measure(
+    base: str, token: str, repeat: int, only: str = ""
+) -> list[tuple[str, list[float], int, int]]:
     rows = []
     with httpx.Client(
         base_url=base, headers={"Authorization": f"Bearer {token}"}, timeout=900
     ) as http:
-        for path, query in REQUESTS:
+        for path, query in [(p, q) for p, q in REQUESTS if only in p]:
             timings, size, status = [], 0, 0
             for _ in range(repeat):
                 started = time.perf_counter()
@@ -140,6 +148,7 @@ def main() -> None:
     parser.add_argument("--url", help="a store URL (default: a cached SQLite file)")
     parser.add_argument("--cache", type=Path, default=Path.home() / ".cache/salesdomain-bench")
     parser.add_argument("--as", dest="role", default="sales_director")
+    parser.add_argument("--only", default="", help="only the requests whose path has this")
     args = parser.parse_args()
     url = _store(args.url, args.events, args.cache)
     token = _token(url, args.role)
@@ -148,7 +157,7 @@ def main() -> None:
     server = _serve(url, port)
     print(f"server ready in {time.monotonic() - started:,.1f} s on {url}", flush=True)
     try:
-        rows = measure(f"http://127.0.0.1:{port}", token, args.repeat)
+        rows = measure(f"http://127.0.0.1:{port}", token, args.repeat, args.only)
         rss = _rss_mb(server.pid)
     finally:
         server.terminate()

@@ -22,10 +22,18 @@ from salesdomain.projections import operations as operations
 from salesdomain.projections.access import reader_of
 from salesdomain.projections.audit import AuditEntry, query_audit
 from salesdomain.projections.kpi import KpiRow, kpi_table
-from salesdomain.projections.pipeline import FunnelStep, PipelineRow, funnel, pipeline_as_of
+from salesdomain.projections.pipeline import (
+    FunnelStep,
+    PipelineRow,
+    StageOwnerValue,
+    figures_of,
+    funnel,
+    pipeline_as_of,
+)
 from salesdomain.projections.story import StoryEntry, case_story
 
 from salesdomain.access import Reader
+from salesdomain.opportunities.stages import Stage
 from salesdomain.sop import Role
 from salesdomain.values import Actor
 from tests.conftest import POSTGRES_URL, REQUIRE_POSTGRES, postgres_unavailable
@@ -136,6 +144,76 @@ def test_pipeline_summary(demo: tuple[Web, Actor]) -> None:
     assert total == pytest.approx(float(sum(r.amount for r in rows)))
     assert summary["count"] == len(rows)
     assert summary["win_rate"] == "0.5000"
+
+
+def test_pipeline_pages_follow_the_cursor(demo: tuple[Web, Actor]) -> None:
+    """Pages give every row once, in order; the pages after the first stand at the
+    first page's moment and keep its filters; a cursor is refused for other filters,
+    another moment or when altered (422 naming ``cursor``); a page holds 1 to 1000."""
+    web, manager = demo
+    engine, tables = _view(web, "pipeline")
+    rows = pipeline_as_of(engine, tables, web.system.app.policy.stage_probability, AT)
+    for query, limit in (({}, 3), ({"owner_id": rows[0].owner_id}, 1)):
+        seen: list[Any] = []
+        first = {"as_of": AT.isoformat(), "limit": limit, **query}
+        answer = web.get("/views/pipeline", manager, **first).json()
+        seen += answer["rows"]
+        first_cursor = answer["next_cursor"]
+        while answer["next_cursor"] is not None:
+            assert len(answer["rows"]) == limit
+            answer = web.get(
+                "/views/pipeline", manager, limit=limit, cursor=answer["next_cursor"], **query
+            ).json()
+            assert answer["as_of"] == AT.isoformat().replace("+00:00", "Z")
+            seen += answer["rows"]
+        kept = [r for r in rows if all(getattr(r, k) == v for k, v in query.items())]
+        assert seen == _json(list[PipelineRow], kept)
+    assert first_cursor is not None
+    refused = [
+        {"cursor": first_cursor},  # made with owner_id
+        {"cursor": first_cursor, "owner_id": rows[0].owner_id, "as_of": EARLY.isoformat()},
+        {"cursor": first_cursor[:-4] + "AAAA", "owner_id": rows[0].owner_id},
+        {"cursor": "not a cursor"},
+    ]
+    for params in refused:
+        response = web.get("/views/pipeline", manager, **params)
+        assert response.status_code == 422, params
+        body = response.json()
+        assert (body["error"], body["fields"]) == ("invalid_request", ["cursor"]), body
+    for limit in (0, 1001, "many"):
+        response = web.get("/views/pipeline", manager, limit=limit)
+        assert (response.status_code, response.json()["fields"]) == (422, ["limit"])
+    (limit,) = [
+        p
+        for p in web.client.get("/openapi.json").json()["paths"]["/views/pipeline"]["get"][
+            "parameters"
+        ]
+        if p["name"] == "limit"
+    ]
+    assert (limit["schema"]["minimum"], limit["schema"]["maximum"]) == (1, 1000)
+
+
+def _text(value: Any) -> Any:
+    return value.value if isinstance(value, Stage) else value
+
+
+def test_pipeline_summary_is_that_of_the_filtered_rows(demo: tuple[Web, Actor]) -> None:
+    web, manager = demo
+    engine, tables = _view(web, "pipeline")
+    probabilities = web.system.app.policy.stage_probability
+    rows = pipeline_as_of(engine, tables, probabilities, AT)
+    for query in ({}, {"owner_id": rows[0].owner_id}, {"stage": "won"}, {"region": rows[0].region}):
+        kept = [r for r in rows if all(_text(getattr(r, k)) == v for k, v in query.items())]
+        expected = figures_of(kept, AT)
+        summary = web.get("/views/pipeline/summary", manager, as_of=AT.isoformat(), **query).json()
+        assert summary["count"] == len(kept) == expected.count
+        assert summary["funnel"] == _json(list[FunnelStep], expected.funnel)
+        assert summary["value_by_stage_and_owner"] == _json(
+            list[StageOwnerValue], expected.value_by_stage_and_owner
+        )
+        assert [(f["month"], f["currency"], f["weighted_amount"]) for f in summary["forecast"]] == [
+            (month, currency, str(value)) for (month, currency), value in expected.forecast.items()
+        ]
 
 
 def test_kpi_tables_by_period_and_dimension(demo: tuple[Web, Actor]) -> None:

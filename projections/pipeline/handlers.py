@@ -91,6 +91,7 @@ def _opened(event: Opportunity.Opened, position: int) -> list[RowChange]:
         "stage": event.stage_entered.value,
         "amount": value.amount,
         "currency": value.currency,
+        "amount_set_at": at,
         "opened_at": at,
         "expected_close": event.expected_close,
         "stage_entered_at": at,
@@ -127,6 +128,7 @@ def _priced(
     values = {
         "amount": event.amount.amount,
         "currency": event.amount.currency,
+        "amount_set_at": event.timestamp,
         "quote_version": event.quote_version,
     }
     return [

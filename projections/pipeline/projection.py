@@ -21,7 +21,17 @@ from salesdomain.bounds import NAME_LENGTH
 
 
 class Pipeline(Projection):
+    """Version 2 (issue 16) serves paged, filtered reads: ``amount_set_at`` says when
+    the opportunity's amount was last set (as ``stage_entered_at`` does for its stage),
+    so a read at a later moment takes both from the opportunity's row; indexes keep the
+    opportunities in page order and find the latest stage and amount of an opportunity
+    up to an earlier moment (covering: read from the index alone). A view made by
+    version 1 is outdated: ``serve`` and ``views follow`` rebuild it as they start; until
+    then its runner gives it the column (empty: those amounts are looked up in
+    ``amounts``) and the indexes, so reads keep working."""
+
     name = "pipeline"
+    version = 2
 
     def define(self, metadata: MetaData, prefix: str) -> dict[str, Table]:
         opportunities = Table(
@@ -38,6 +48,7 @@ class Pipeline(Projection):
             Column("stage", String(30), nullable=False),
             Column("amount", money(), nullable=False),
             Column("currency", String(3), nullable=False),
+            Column("amount_set_at", UtcDateTime),  # version 2; None: set by version 1
             Column("quote_version", Integer),
             Column("opened_at", UtcDateTime, nullable=False),
             Column("expected_close", Date, nullable=False),
@@ -69,8 +80,14 @@ class Pipeline(Projection):
             Column("employee_id", String(36), primary_key=True),
             Column("team", String(NAME_LENGTH), nullable=False),
         )
-        Index(f"{prefix}stages_by_opportunity", stages.c.opportunity_id, stages.c.position)
-        Index(f"{prefix}amounts_by_opportunity", amounts.c.opportunity_id, amounts.c.position)
+        Index(
+            f"{prefix}opportunities_in_order",
+            opportunities.c.opened_at,
+            opportunities.c.opportunity_id,
+        )
+        s, a = stages.c, amounts.c
+        Index(f"{prefix}stages_as_of", s.opportunity_id, s.position, s.entered_at, s.stage)
+        Index(f"{prefix}amounts_as_of", a.opportunity_id, a.position, a.at, a.amount, a.currency)
         return {
             "opportunities": opportunities,
             "stages": stages,

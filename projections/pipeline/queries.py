@@ -1,19 +1,37 @@
-"""The pipeline as it stood at a time (``pipeline_as_of``), and what its rows add up to:
-``win_rate`` and ``forecast_by_month`` (defined in docs/kpi.md)."""
+"""The pipeline as it stood at a time, filtered and paged in SQL (``pipeline_page``,
+``iter_pipeline``, ``pipeline_as_of``), and what its rows add up to: ``win_rate`` and
+``forecast_by_month`` (defined in docs/kpi.md).
+
+An opportunity's stage and amount at ``at`` are its latest ``stages`` and ``amounts``
+rows (by log position) dated up to ``at``, found in SQL: the ``opportunities`` row's
+own when they have not changed since ``at``, else through the view's indexes. Rows
+come in a stable order, ``(opened_at, opportunity_id)``, a page at a time; only a
+page's opportunities have their stage history read (for the time in each stage).
+"""
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, fields
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
+from typing import Any
 
-from sqlalchemy import Table, select
-from sqlalchemy.engine import Engine
+from salesdomain.projections.pipeline import cursor as cursors
+from salesdomain.projections.pipeline.cursor import Cursor, InvalidCursor
+from sqlalchemy import ColumnElement, Select, Table, and_, case, or_, select
+from sqlalchemy.engine import Connection, Engine
 
 from salesdomain.access import Reader
 from salesdomain.opportunities.stages import Stage
+
+DEFAULT_LIMIT = 100
+"""Rows in a page unless asked otherwise."""
+MAX_LIMIT = 1000
+"""The most rows one page holds."""
+_IDS_PER_QUERY = 500
+"""Opportunities whose stage history one query reads (under SQLite's parameter limit)."""
 
 
 @dataclass(frozen=True)
@@ -38,6 +56,34 @@ class PipelineRow:
     time_in_stage: Mapping[Stage, timedelta]
 
 
+@dataclass(frozen=True)
+class PipelineFilter:
+    """Which opportunities (each ``None``: any): owner, the owner's current team, the
+    stage as it stood at ``at``, the customer's region and industry."""
+
+    owner_id: str | None = None
+    team: str | None = None
+    stage: Stage | None = None
+    region: str | None = None
+    industry: str | None = None
+
+    def described(self) -> dict[str, str | None]:
+        """The filters as texts (what a cursor is bound to)."""
+        stage = None if self.stage is None else self.stage.value
+        return {**{f.name: getattr(self, f.name) for f in fields(self)}, "stage": stage}
+
+
+ANY = PipelineFilter()
+
+
+@dataclass(frozen=True)
+class PipelinePage:
+    at: datetime
+    rows: list[PipelineRow]
+    next_cursor: str | None
+    """Give it back for the next page; ``None``: this was the last page."""
+
+
 _AS_STORED = (
     "opportunity_id",
     "title",
@@ -52,63 +98,234 @@ _AS_STORED = (
 """The facts of a ``PipelineRow`` the ``opportunities`` table holds as they are."""
 
 
+def as_of_select(
+    tables: Mapping[str, Table],
+    at: datetime,
+    *,
+    filters: PipelineFilter = ANY,
+    reader: Reader | None = None,
+    facts: Sequence[str] = (*_AS_STORED, "team", "stage_entered_at"),
+) -> Select[Any]:
+    """The opportunities opened by ``at`` that pass ``filters`` and the read policy,
+    one row each: the ``facts`` asked for (default: the stored facts, ``_AS_STORED``,
+    ``team`` and ``stage_entered_at`` at ``at``), and as they stood at ``at``:
+    ``stage``, ``amount``, ``currency``.
+
+    The latest stage (amount) row of an opportunity is the one its row's stage (amount)
+    was set by, dated ``stage_entered_at`` (``amount_set_at``): when that is not after
+    ``at``, it is also the latest up to ``at`` and the row's own values are taken;
+    otherwise the latest row dated up to ``at`` is looked up (``_latest``)."""
+    opportunities, owners = tables["opportunities"], tables["owners"]
+    o = opportunities.c
+    stages, amounts, key = tables["stages"], tables["amounts"], o.opportunity_id
+    stage_then, amount_then = o.stage_entered_at <= at, o.amount_set_at <= at
+    stage = _then(stage_then, o.stage, _latest(stages, "entered_at", at, key, "stage"))
+    entered = _then(
+        stage_then, o.stage_entered_at, _latest(stages, "entered_at", at, key, "entered_at")
+    )
+    amount = _then(amount_then, o.amount, _latest(amounts, "at", at, key, "amount"))
+    currency = _then(amount_then, o.currency, _latest(amounts, "at", at, key, "currency"))
+    chosen = (
+        select(
+            *(o[name] for name in facts if name in _AS_STORED),
+            *([owners.c.team] if "team" in facts else []),
+            *([entered.label("stage_entered_at")] if "stage_entered_at" in facts else []),
+            stage.label("stage"),
+            amount.label("amount"),
+            currency.label("currency"),
+        )
+        .select_from(
+            opportunities.outerjoin(owners, owners.c.employee_id == o.owner_id)
+            if "team" in facts or filters.team is not None
+            else opportunities
+        )
+        .where(o.opened_at <= at)  # its first stage and amount are dated when opened
+    )
+    if reader is not None and reader.sales is not None:
+        chosen = chosen.where(o.owner_id.in_(sorted(reader.sales)))
+    for name, value in (
+        ("owner_id", filters.owner_id),
+        ("region", filters.region),
+        ("industry", filters.industry),
+    ):
+        if value is not None:
+            chosen = chosen.where(o[name] == value)
+    if filters.team is not None:
+        chosen = chosen.where(owners.c.team == filters.team)
+    if filters.stage is not None:
+        chosen = chosen.where(stage == filters.stage.value)
+    return chosen
+
+
+def _then(
+    unchanged: ColumnElement[Any], stored: ColumnElement[Any], looked_up: ColumnElement[Any]
+) -> ColumnElement[Any]:
+    """``stored`` where it has not changed since ``at``, else ``looked_up``."""
+    return case((unchanged, stored), else_=looked_up)
+
+
+def _latest(
+    table: Table, dated: str, at: datetime, opportunity: ColumnElement[Any], name: str
+) -> ColumnElement[Any]:
+    """A column of the opportunity's latest row of ``table`` dated up to ``at`` (by log
+    position; the index by opportunity and position finds it)."""
+    return (
+        select(table.c[name])
+        .where(table.c.opportunity_id == opportunity, table.c[dated] <= at)
+        .order_by(table.c.position.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+
+
+def pipeline_page(
+    engine: Engine,
+    tables: Mapping[str, Table],
+    probabilities: Mapping[Stage, Decimal],
+    at: datetime | None,
+    *,
+    filters: PipelineFilter = ANY,
+    reader: Reader | None = None,
+    limit: int = DEFAULT_LIMIT,
+    cursor: str | None = None,
+) -> PipelinePage:
+    """One page of the pipeline as it stood at ``at`` (see ``iter_pipeline`` for the
+    rows): at most ``limit`` rows (1 to ``MAX_LIMIT``) in the order ``(opened_at,
+    opportunity_id)``, after the row ``cursor`` points at (``None``: from the first).
+    A cursor carries its moment: ``at`` may then be ``None`` (or must be the same).
+    Raises ``InvalidCursor`` for a cursor made for other filters, altered or not one."""
+    if not 1 <= limit <= MAX_LIMIT:
+        raise ValueError(f"a page holds 1 to {MAX_LIMIT} rows, not {limit}")
+    described = filters.described()
+    after = None if cursor is None else cursors.decode(cursor, described)
+    if after is not None:
+        if at is not None and at != after.at:
+            raise InvalidCursor(
+                f"made for the pipeline as of {after.at.isoformat()}, not "
+                f"{at.isoformat()} (leave as_of out, or page again from the first page)"
+            )
+        at = after.at
+    if at is None:
+        raise ValueError("a first page needs the moment it stands at")
+    with engine.connect() as conn:
+        rows = _page(conn, tables, probabilities, at, filters, reader, limit + 1, after)
+    more = len(rows) > limit
+    rows = rows[:limit]
+    last = rows[-1] if more else None
+    following = (
+        None
+        if last is None
+        else cursors.encode(Cursor(at, last.opened_at, last.opportunity_id), described)
+    )
+    return PipelinePage(at, rows, following)
+
+
+def iter_pipeline(
+    engine: Engine,
+    tables: Mapping[str, Table],
+    probabilities: Mapping[Stage, Decimal],
+    at: datetime,
+    *,
+    filters: PipelineFilter = ANY,
+    reader: Reader | None = None,
+    page_size: int = MAX_LIMIT,
+) -> Iterator[PipelineRow]:
+    """Every opportunity opened by ``at`` that passes ``filters`` and the read policy
+    (``reader``: only what they may see; ``None``: all), as it stood then: stage,
+    amount, weighted amount (stage probability from policy), age and time spent in each
+    stage; the owner's team is their current one (``None`` if the owner is not on
+    record). In the order ``(opened_at, opportunity_id)``, read ``page_size`` at a time
+    (memory bounded by a page, whatever the history's length)."""
+    after: Cursor | None = None
+    while True:
+        with engine.connect() as conn:
+            rows = _page(conn, tables, probabilities, at, filters, reader, page_size, after)
+        yield from rows
+        if len(rows) < page_size:
+            return
+        after = Cursor(at, rows[-1].opened_at, rows[-1].opportunity_id)
+
+
 def pipeline_as_of(
     engine: Engine,
     tables: Mapping[str, Table],
     probabilities: Mapping[Stage, Decimal],
     at: datetime,
     *,
+    filters: PipelineFilter = ANY,
     reader: Reader | None = None,
 ) -> list[PipelineRow]:
-    """Every opportunity opened by ``at``, as it stood then: stage, amount, weighted
-    amount (stage probability from policy), age and time spent in each stage; the
-    owner's team is their current one (``None`` if the owner is not on record).
-    ``reader``: only the opportunities the read policy lets them see (``None``: all)."""
-    opportunities, stages, amounts = (tables["opportunities"], tables["stages"], tables["amounts"])
-    chosen = select(opportunities).where(opportunities.c.opened_at <= at)
-    if reader is not None and reader.sales is not None:
-        chosen = chosen.where(opportunities.c.owner_id.in_(sorted(reader.sales)))
-    with engine.connect() as conn:
-        base = {row.opportunity_id: row for row in conn.execute(chosen)}
-        stage_rows = conn.execute(
-            select(stages).where(stages.c.entered_at <= at).order_by(stages.c.position)
-        ).all()
-        amount_rows = conn.execute(
-            select(amounts).where(amounts.c.at <= at).order_by(amounts.c.position)
-        ).all()
-        teams = {r.employee_id: r.team for r in conn.execute(select(tables["owners"]))}
-    history: dict[str, list[tuple[Stage, datetime]]] = defaultdict(list)
-    for row in stage_rows:
-        history[row.opportunity_id].append((Stage(row.stage), row.entered_at))
-    amount_at: dict[str, tuple[Decimal, str]] = {}
-    for row in amount_rows:
-        amount_at[row.opportunity_id] = (Decimal(row.amount), row.currency)
-    result = []
-    for opportunity_id, row in base.items():
-        entries = history.get(opportunity_id, [])
-        if not entries:
-            continue
-        stage = entries[-1][0]
-        amount, currency = amount_at[opportunity_id]
-        spent: dict[Stage, timedelta] = defaultdict(timedelta)
-        for (entered, since), (_, until) in zip(entries, [*entries[1:], (stage, at)], strict=True):
-            if entered.is_open:
-                spent[entered] += until - since
-        closed_at = None if stage.is_open else entries[-1][1]
-        result.append(
-            PipelineRow(
-                **{name: getattr(row, name) for name in _AS_STORED},
-                team=teams.get(row.owner_id),
-                stage=stage,
-                amount=amount,
-                currency=currency,
-                weighted_amount=(amount * probabilities[stage]).quantize(Decimal("0.01")),
-                closed_at=closed_at,
-                age=(closed_at or at) - row.opened_at,
-                time_in_stage=dict(spent),
-            )
+    """``iter_pipeline`` as a list: for callers that need every row at once (the
+    pure figures below, small stores); a list of a long history is large, page it."""
+    return list(iter_pipeline(engine, tables, probabilities, at, filters=filters, reader=reader))
+
+
+def _page(
+    conn: Connection,
+    tables: Mapping[str, Table],
+    probabilities: Mapping[Stage, Decimal],
+    at: datetime,
+    filters: PipelineFilter,
+    reader: Reader | None,
+    limit: int,
+    after: Cursor | None,
+) -> list[PipelineRow]:
+    o = tables["opportunities"].c
+    chosen = as_of_select(tables, at, filters=filters, reader=reader)
+    if after is not None:
+        chosen = chosen.where(
+            o.opened_at >= after.opened_at,
+            or_(
+                o.opened_at > after.opened_at,
+                and_(o.opened_at == after.opened_at, o.opportunity_id > after.opportunity_id),
+            ),
         )
-    return sorted(result, key=lambda r: r.opened_at)
+    found = conn.execute(chosen.order_by(o.opened_at, o.opportunity_id).limit(limit)).all()
+    history = _histories(conn, tables["stages"], at, [row.opportunity_id for row in found])
+    return [_row(row, history[row.opportunity_id], probabilities, at) for row in found]
+
+
+def _histories(
+    conn: Connection, stages: Table, at: datetime, opportunity_ids: list[str]
+) -> dict[str, list[tuple[Stage, datetime]]]:
+    """The stages each of the opportunities entered by ``at``, in log order."""
+    history: dict[str, list[tuple[Stage, datetime]]] = defaultdict(list)
+    for start in range(0, len(opportunity_ids), _IDS_PER_QUERY):
+        some = opportunity_ids[start : start + _IDS_PER_QUERY]
+        entered = conn.execute(
+            select(stages.c.opportunity_id, stages.c.stage, stages.c.entered_at)
+            .where(stages.c.opportunity_id.in_(some), stages.c.entered_at <= at)
+            .order_by(stages.c.position)
+        )
+        for row in entered:
+            history[row.opportunity_id].append((Stage(row.stage), row.entered_at))
+    return history
+
+
+def _row(
+    row: Any,
+    entries: list[tuple[Stage, datetime]],
+    probabilities: Mapping[Stage, Decimal],
+    at: datetime,
+) -> PipelineRow:
+    stage = Stage(row.stage)
+    amount = Decimal(row.amount)
+    spent: dict[Stage, timedelta] = defaultdict(timedelta)
+    for (entered, since), (_, until) in zip(entries, [*entries[1:], (stage, at)], strict=True):
+        if entered.is_open:
+            spent[entered] += until - since
+    closed_at = None if stage.is_open else row.stage_entered_at
+    return PipelineRow(
+        **{name: getattr(row, name) for name in _AS_STORED},
+        team=row.team,
+        stage=stage,
+        amount=amount,
+        currency=row.currency,
+        weighted_amount=(amount * probabilities[stage]).quantize(Decimal("0.01")),
+        closed_at=closed_at,
+        age=(closed_at or at) - row.opened_at,
+        time_in_stage=dict(spent),
+    )
 
 
 def win_rate(
@@ -127,7 +344,12 @@ def win_rate(
     won = closed.count(Stage.WON)
     if not closed:
         return None
-    return (Decimal(won) / Decimal(len(closed))).quantize(Decimal("0.0001"))
+    return rate(won, len(closed))
+
+
+def rate(part: int, whole: int) -> Decimal:
+    """``part / whole`` as a rate of 4 decimal places (``whole`` > 0)."""
+    return (Decimal(part) / Decimal(whole)).quantize(Decimal("0.0001"))
 
 
 def _utc_day(moment: datetime) -> date:

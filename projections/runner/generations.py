@@ -42,7 +42,10 @@ class _Generations:
             active = self._generation(conn, "active")
             if active is None:
                 self._start_generation(conn, 1, "active")
-            else:
+            else:  # a view an earlier version built serves reads until rebuilt: with the
+                # columns (empty) and indexes this version added
+                for table in self.tables(active).values():
+                    add_missing_columns(conn, table, [c.name for c in table.c if c.nullable])
                 create_missing_indexes(conn, self.tables(active).values())
 
     def tables(self, generation: int | None = None) -> dict[str, Table]:

@@ -20,8 +20,8 @@ from salesdomain.projections.kpi.periods import PERIOD_LIMIT, count_periods
 from salesdomain.projections.pipeline import (
     PipelineRow,
     PipelineSummary,
-    pipeline_as_of,
-    pipeline_summary,
+    iter_pipeline,
+    pipeline_figures,
 )
 from sqlalchemy import func, select
 
@@ -51,11 +51,13 @@ def pipeline(
 
 
 def pipeline_rows(system: System, at: datetime) -> tuple[list[PipelineRow], PipelineSummary]:
-    """Every opportunity as the pipeline view has it at ``at``, and the funnel."""
+    """Every opportunity as the pipeline view has it at ``at`` (read a page at a time),
+    and the funnel (computed in the database)."""
     runner = system.views.runner("pipeline")
+    engine, tables = runner.engine, runner.tables()
     probabilities = system.app.policy.stage_probability
-    rows = pipeline_as_of(runner.engine, runner.tables(), probabilities, at)
-    return rows, pipeline_summary(rows, at)
+    rows = list(iter_pipeline(engine, tables, probabilities, at))
+    return rows, pipeline_figures(engine, tables, probabilities, at).summary()
 
 
 def show_pipeline(title: str, rows: list[PipelineRow], summary: PipelineSummary) -> None:

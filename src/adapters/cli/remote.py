@@ -19,7 +19,12 @@ from salesdomain.adapters.cli.common import ExitCode, Failure, JsonOutput
 from salesdomain.adapters.cli.output import err, out, print_json, visible
 from salesdomain.projections.audit import AuditEntry
 from salesdomain.projections.kpi import KpiRow
-from salesdomain.projections.pipeline import PipelineRow, PipelineSummary, pipeline_summary
+from salesdomain.projections.pipeline import (
+    MAX_LIMIT,
+    PipelineRow,
+    PipelineSummary,
+    pipeline_summary,
+)
 from salesdomain.projections.runner import ProjectionStatus
 from salesdomain.projections.story import CaseStory, StoryEntry
 
@@ -35,6 +40,7 @@ Answer = TypeVar("Answer")
 
 class _Pipeline(BaseModel):
     rows: list[PipelineRow]
+    next_cursor: str | None = None
 
 
 class _Kpi(BaseModel):
@@ -101,9 +107,17 @@ def _fields_of(model: type[BaseModel], answered: dict[str, Any]) -> dict[str, An
 
 def pipeline(api: Api, at: datetime) -> tuple[list[PipelineRow], PipelineSummary]:
     """The opportunities the token's employee may see as they stood at ``at``, and
-    their funnel added up from those rows, as the direct mode does."""
-    rows = _read(api, _Pipeline, api.get("/views/pipeline", as_of=at.isoformat())).rows
-    return rows, pipeline_summary(rows, at)
+    their funnel added up from those rows, as the direct mode does: every page, the
+    largest the API gives, until the last."""
+    rows: list[PipelineRow] = []
+    cursor: str | None = None
+    while True:
+        asked = {"cursor": cursor} if cursor else {"as_of": at.isoformat()}
+        page = _read(api, _Pipeline, api.get("/views/pipeline", limit=MAX_LIMIT, **asked))
+        rows += page.rows
+        cursor = page.next_cursor
+        if cursor is None:
+            return rows, pipeline_summary(rows, at)
 
 
 def kpi(

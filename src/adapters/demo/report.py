@@ -14,8 +14,7 @@ from salesdomain.projections.conformance import ConformanceReport
 from salesdomain.projections.history import HistoryLine
 from salesdomain.projections.integrity import Digest
 from salesdomain.projections.kpi import KpiRow
-from salesdomain.projections.pipeline import PipelineSummary, pipeline_as_of
-from salesdomain.projections.pipeline import pipeline_summary as summarise_pipeline
+from salesdomain.projections.pipeline import PipelineSummary, pipeline_figures
 
 from salesdomain.sop import Role
 
@@ -101,5 +100,5 @@ class DemoReport:
 def pipeline_summary(system: System, at: datetime) -> PipelineSummary:
     """The funnel, win rate and open pipeline (per currency) as the view has them at ``at``."""
     runner = system.views.runner("pipeline")
-    rows = pipeline_as_of(runner.engine, runner.tables(), system.app.policy.stage_probability, at)
-    return summarise_pipeline(rows, at)
+    probabilities = system.app.policy.stage_probability
+    return pipeline_figures(runner.engine, runner.tables(), probabilities, at).summary()

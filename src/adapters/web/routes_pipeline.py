@@ -1,29 +1,33 @@
-"""Read: the sales pipeline (SOP 4.2), its rows, funnel and value by stage and owner."""
+"""Read: the sales pipeline (SOP 4.2), its rows (a page at a time), funnel and value by
+stage and owner."""
 
-from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel
 from salesdomain.adapters.web.context import CurrentReader, ReadCtx
+from salesdomain.adapters.web.errors import InvalidQuery
 from salesdomain.adapters.web.params import AsOf, name
 from salesdomain.adapters.web.responses import ERROR_RESPONSES
 from salesdomain.adapters.web.rows import row_model
 from salesdomain.projections.pipeline import (
+    DEFAULT_LIMIT,
+    MAX_LIMIT,
     FunnelStep,
+    InvalidCursor,
+    PipelineFilter,
     PipelineRow,
-    forecast_by_month,
-    funnel,
-    pipeline_as_of,
-    win_rate,
+    StageOwnerValue,
+    pipeline_figures,
+    pipeline_page,
 )
+from salesdomain.projections.pipeline.cursor import MAX_LENGTH
 
 from salesdomain import clock
-from salesdomain.access import Reader
 from salesdomain.opportunities.stages import Stage
 
 router = APIRouter(prefix="/views/pipeline", tags=["views: pipeline"], responses=ERROR_RESPONSES)
@@ -41,18 +45,36 @@ class PipelineFilters:
     region: Annotated[str | None, name("The customer's region")] = None
     industry: Annotated[str | None, name("The customer's industry")] = None
 
-    def keep(self, row: PipelineRow) -> bool:
-        wanted = {
-            "owner_id": None if self.owner_id is None else str(self.owner_id),
-            "team": self.team,
-            "stage": self.stage,
-            "region": self.region,
-            "industry": self.industry,
-        }
-        return all(value is None or getattr(row, key) == value for key, value in wanted.items())
+    def chosen(self) -> PipelineFilter:
+        owner = None if self.owner_id is None else str(self.owner_id)
+        return PipelineFilter(owner, self.team, self.stage, self.region, self.industry)
+
+
+@dataclass(frozen=True)
+class Page:
+    """A page of rows: at most ``limit``, after the row ``cursor`` points at."""
+
+    limit: Annotated[
+        int,
+        Query(
+            ge=1,
+            le=MAX_LIMIT,
+            description=f"Rows in the page, 1 to {MAX_LIMIT} (default {DEFAULT_LIMIT})",
+        ),
+    ] = DEFAULT_LIMIT
+    cursor: Annotated[
+        str | None,
+        Query(
+            min_length=1,
+            max_length=MAX_LENGTH,
+            description="The `next_cursor` of the previous page, with the same filters "
+            "(absent: the first page); the pages then stand at that page's `as_of`",
+        ),
+    ] = None
 
 
 Filters = Annotated[PipelineFilters, Depends()]
+Paging = Annotated[Page, Depends()]
 if TYPE_CHECKING:  # the same fields, durations in seconds (salesdomain.adapters.web.rows)
     PipelineRowOut = PipelineRow
 else:
@@ -64,16 +86,9 @@ class PipelineOut(BaseModel):
     """The log position the view shows (every event up to it is counted)."""
     as_of: datetime
     rows: list[PipelineRowOut]
-
-
-class StageOwnerValue(BaseModel):
-    stage: Stage
-    owner_id: str
-    owner_name: str
-    count: int
-    amount: Decimal
-    weighted_amount: Decimal
-    currency: str
+    """In the order (``opened_at``, ``opportunity_id``)."""
+    next_cursor: str | None
+    """For the next page (``cursor=``); ``null``: this is the last page."""
 
 
 class ForecastMonth(BaseModel):
@@ -93,65 +108,53 @@ class PipelineSummaryOut(BaseModel):
     forecast: list[ForecastMonth]
 
 
-@dataclass(frozen=True)
-class _Selection:
-    position: int
-    as_of: datetime
-    rows: list[PipelineRowOut]
-
-
-def _select(ctx: ReadCtx, reader: Reader, filters: PipelineFilters) -> _Selection:
-    engine, tables, position = ctx.view("pipeline")
-    at = filters.as_of or clock.now()
-    probabilities = ctx.system.app.policy.stage_probability
-    rows = [
-        r
-        for r in pipeline_as_of(engine, tables, probabilities, at, reader=reader)
-        if filters.keep(r)
-    ]
-    return _Selection(position, at, rows)
-
-
 @router.get("", response_model=PipelineOut)
-def pipeline(ctx: ReadCtx, reader: CurrentReader, filters: Filters) -> PipelineOut:
-    """Every opportunity the reader may see as it stood at ``as_of``: stage, amount,
-    weighted amount."""
-    chosen = _select(ctx, reader, filters)
-    return PipelineOut(position=chosen.position, as_of=chosen.as_of, rows=chosen.rows)
+def pipeline(ctx: ReadCtx, reader: CurrentReader, filters: Filters, page: Paging) -> PipelineOut:
+    """The opportunities the reader may see as they stood at ``as_of``: stage, amount,
+    weighted amount; a page at a time, in the order they were opened (follow
+    ``next_cursor`` until it is ``null``)."""
+    engine, tables, position = ctx.view("pipeline")
+    at = filters.as_of or (None if page.cursor else clock.now())
+    probabilities = ctx.system.app.policy.stage_probability
+    try:
+        found = pipeline_page(
+            engine,
+            tables,
+            probabilities,
+            at,
+            filters=filters.chosen(),
+            reader=reader,
+            limit=page.limit,
+            cursor=page.cursor,
+        )
+    except InvalidCursor as error:
+        raise InvalidQuery("cursor", str(error)) from None
+    return PipelineOut(
+        position=position, as_of=found.at, rows=found.rows, next_cursor=found.next_cursor
+    )
 
 
 @router.get("/summary", response_model=PipelineSummaryOut)
 def summary(ctx: ReadCtx, reader: CurrentReader, filters: Filters) -> PipelineSummaryOut:
     """The funnel (how many reached each stage), win rate, value by stage and owner, and
-    the weighted forecast by expected close month, of the filtered opportunities."""
-    chosen = _select(ctx, reader, filters)
-    rows = chosen.rows
-    groups: dict[tuple[Stage, str, str, str], list[PipelineRow]] = defaultdict(list)
-    for row in rows:
-        groups[(row.stage, row.owner_id, row.owner_name, row.currency)].append(row)
+    the weighted forecast by expected close month, of the filtered opportunities
+    (computed in the database: one answer, however many opportunities)."""
+    engine, tables, position = ctx.view("pipeline")
+    at = filters.as_of or clock.now()
+    probabilities = ctx.system.app.policy.stage_probability
+    figures = pipeline_figures(
+        engine, tables, probabilities, at, filters=filters.chosen(), reader=reader
+    )
     return PipelineSummaryOut(
-        position=chosen.position,
-        as_of=chosen.as_of,
-        count=len(rows),
-        open_count=sum(1 for row in rows if row.stage.is_open),
-        win_rate=win_rate(rows),
-        funnel=funnel(rows),
-        value_by_stage_and_owner=[
-            StageOwnerValue(
-                stage=stage,
-                owner_id=owner_id,
-                owner_name=owner_name,
-                count=len(members),
-                amount=sum((m.amount for m in members), Decimal(0)),
-                weighted_amount=sum((m.weighted_amount for m in members), Decimal(0)),
-                currency=currency,
-            )
-            for (stage, owner_id, owner_name, currency), members in sorted(
-                groups.items(), key=lambda item: (item[0][2], item[0][0].value)
-            )
-        ],
+        position=position,
+        as_of=at,
+        count=figures.count,
+        open_count=figures.open_count,
+        win_rate=figures.win_rate,
+        funnel=figures.funnel,
+        value_by_stage_and_owner=figures.value_by_stage_and_owner,
         forecast=[
             ForecastMonth(month=month, currency=currency, weighted_amount=value)
-            for (month, currency), value in forecast_by_month(rows).items()
+            for (month, currency), value in figures.forecast.items()
         ],
     )

@@ -68,13 +68,28 @@
     Charts.stacked(chart("stage-owner"), owners, stages,
       (o, s) => cells.find((c) => c.owner_name === o && c.stage === s)?.amount, currency,
       "No opportunities.", (s) => STAGE_COLOURS[s]);
-    const rows = (await api("/views/pipeline", { as_of: asAt() })).rows;
+    const rows = await cases({ as_of: asAt() });
     const select = $("case"), chosen = select.value;
-    select.replaceChildren(...rows.map((r) => new Option(
-      `${r.customer_name}: ${r.title} (${r.stage.replaceAll("_", " ")}, ${r.owner_name})`,
-      r.opportunity_id)));
+    select.replaceChildren(...rows.map(caseOption));
     if (chosen && rows.some((r) => r.opportunity_id === chosen)) select.value = chosen;
     await panel(["audit"], trail);
+  }
+
+  // The cases to pick from: the pipeline a page at a time (the first page, then "More
+  // cases" asks for the next with the page's cursor), never the whole list at once.
+  const CASES_PER_PAGE = "200";
+  let casesCursor = null;
+  async function cases(query) {
+    const page = await api("/views/pipeline", { ...query, limit: CASES_PER_PAGE });
+    casesCursor = page.next_cursor;
+    $("more-cases").hidden = !casesCursor;
+    return page.rows;
+  }
+  const caseOption = (r) => new Option(
+    `${r.customer_name}: ${r.title} (${r.stage.replaceAll("_", " ")}, ${r.owner_name})`,
+    r.opportunity_id);
+  async function moreCases() {
+    if (casesCursor) $("case").append(...(await cases({ cursor: casesCursor })).map(caseOption));
   }
 
   async function revenue() {
@@ -194,6 +209,8 @@
     signedOut("Signed out.");
   });
   $("refresh").addEventListener("click", refresh);
+  $("more-cases").addEventListener("click",
+    () => moreCases().catch((e) => { $("status").textContent = e.message; }));
   $("case").addEventListener("change",
     () => panel(["audit"], trail).catch((e) => { $("status").textContent = e.message; }));
   $("attainment-period").addEventListener("change", () => panel(["attainment"], attainment));
