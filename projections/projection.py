@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from collections.abc import Mapping
 from typing import Any, ClassVar
 
 from salesdomain.projections.changes import RowChange
@@ -32,6 +33,20 @@ class Projection(ABC):
         """The row changes one event makes (an empty list for events it ignores)."""
 
 
+BUILT_BY = "built_by"
+"""Key of the ``MetaData.info`` of a generation's tables: the version of the projection
+that built it (``built_by``)."""
+
+
+def built_by(tables: Mapping[str, Table], projection: type[Projection]) -> int:
+    """The version of ``projection`` that built ``tables``: lower than its ``version``
+    while a view an earlier release built serves reads until it is rebuilt (its tables
+    then exist, but what this version added to them is filled in only by the rebuild).
+    Tables not made by a runner (a test's) count as this version's."""
+    first = next(iter(tables.values()))
+    return int(first.metadata.info.get(BUILT_BY, projection.version))
+
+
 class Tables:
     """The tables ``Projection.define`` makes: each on one ``metadata``, its name (and
     its indexes' names) starting with the generation's ``prefix``, kept by logical name
@@ -46,8 +61,11 @@ class Tables:
         table = self.defined[name] = Table(f"{self.prefix}{name}", self.metadata, *columns)
         return table
 
-    def index(self, name: str, *columns: Column[Any]) -> None:
-        Index(f"{self.prefix}{name}", *columns)
+    def index(self, name: str, *columns: Column[Any], where: Any = None) -> None:
+        """An index on ``columns``; ``where``: only of the rows that meet it (a partial
+        index, on SQLite and PostgreSQL alike)."""
+        partial = {} if where is None else {"sqlite_where": where, "postgresql_where": where}
+        Index(f"{self.prefix}{name}", *columns, **partial)
 
 
 def event_name(event: Any) -> str:

@@ -73,20 +73,6 @@ def create_indexes(conn: Connection, tables: Iterable[Table]) -> None:
             conn.execute(CreateIndex(index, if_not_exists=True))
 
 
-def create_missing_indexes(conn: Connection, tables: Iterable[Table]) -> None:
-    """Create the indexes a later release added to tables an earlier one made (a view's
-    active generation keeps its rows: an index is no reason to rebuild it)."""
-    tables = list(tables)
-    found = inspect(conn).get_multi_indexes(filter_names=[table.name for table in tables])
-    present = {name: {index["name"] for index in indexes} for (_, name), indexes in found.items()}
-    for table in tables:
-        if table.name not in present:  # a table a release adds needs a rebuild, not this
-            continue
-        for index in sorted(table.indexes, key=lambda i: str(i.name)):
-            if index.name not in present[table.name]:
-                conn.execute(CreateIndex(index, if_not_exists=True))
-
-
 def add_missing_columns(conn: Connection, table: Table, names: Iterable[str]) -> None:
     """Add to an existing ``table`` those of its columns ``names`` that a table created
     by an earlier release lacks (each with its type, server default and the table it

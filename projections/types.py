@@ -61,6 +61,20 @@ _WIDE = Context(prec=DIGITS + 12, rounding=ROUND_HALF_UP)
 _LIMIT = Decimal(10) ** INTEGRAL_DIGITS
 
 
+def _stored(value: Decimal | int | str, places: int) -> Decimal:
+    """``value`` as a view stores it with ``places`` decimal places (more are rounded
+    half away from zero); a ``ValueError`` from 10^30 in size."""
+    number = value if isinstance(value, Decimal) else Decimal(value)
+    if not number.is_finite() or number.copy_abs() >= _LIMIT:  # abs() would round to 28 digits
+        raise ValueError(f"a view stores numbers below 10^{INTEGRAL_DIGITS}, not {number}")
+    return number.quantize(Decimal(1).scaleb(-places), context=_WIDE)
+
+
+def exact_figure(value: Decimal | int) -> Decimal:
+    """``value`` as a ``figure()`` column stores it: 8 places, below 10^30."""
+    return _stored(value, FIGURE_PLACES)
+
+
 class Exact(TypeDecorator[Decimal]):
     """A decimal number stored exactly on every backend, with ``places`` decimal places
     (more are rounded half away from zero, as PostgreSQL does).
@@ -93,10 +107,7 @@ class Exact(TypeDecorator[Decimal]):
     def process_bind_param(self, value: Any, dialect: Dialect) -> Any:
         if value is None:
             return None
-        number = value if isinstance(value, Decimal) else Decimal(value)
-        if not number.is_finite() or abs(number) >= _LIMIT:
-            raise ValueError(f"a view stores numbers below 10^{INTEGRAL_DIGITS}, not {number}")
-        exact = number.quantize(self._step, context=_WIDE)
+        exact = _stored(value, self.places)
         return format(exact, "f") if dialect.name == "sqlite" else exact
 
     def process_result_value(self, value: Any, dialect: Dialect) -> Decimal | None:

@@ -11,13 +11,17 @@ from __future__ import annotations
 import random
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
-from decimal import Decimal
+from decimal import Decimal, localcontext
 from typing import Any
 from uuid import uuid4
 
 import pytest
 from freezegun import freeze_time
+from hypothesis import given
+from hypothesis import strategies as st
+from salesdomain.projections.changes import Add
 from salesdomain.projections.kpi import Kpi, kpi_for_employee, kpi_table
+from salesdomain.projections.kpi.rollup import LIMB_COLUMNS, LIMBS, from_limbs, limbs, summed
 from salesdomain.projections.log import ApplicationLog
 from salesdomain.projections.runner import ProjectionRunner
 from sqlalchemy import Table, insert
@@ -73,6 +77,7 @@ class _Store:
         self.tables = tables
         self.rows: dict[str, list[dict[str, Any]]] = {name: [] for name in tables}
         self.position = 0
+        self.sums: dict[tuple[str, tuple[tuple[str, Any], ...]], dict[str, int]] = {}
 
     def add(self, table: str, **row: Any) -> None:
         self.rows[table].append(row)
@@ -96,18 +101,19 @@ class _Store:
         for seq, (measure, value, extra) in enumerate(facts):
             row = {"currency": None, "rep_id": None, "customer_id": None, "product_code": None}
             row |= {"record_id": None, "revision": None, "amends": None, **extra}
-            self.add(
-                "facts",
-                position=self.position,
-                seq=seq,
-                occurred_at=moment,
-                day=day,
-                measure=measure,
-                value=Decimal(value),
-                **row,
-            )
+            fact = {"position": self.position, "seq": seq, "occurred_at": moment, "day": day}
+            fact |= {"measure": measure, "value": Decimal(value), **row}
+            self.add("facts", **fact)
+            for change in summed(fact):  # what the projection adds as it records the fact
+                assert isinstance(change, Add)
+                key = (change.table, tuple(change.key.items()))
+                total = self.sums.setdefault(key, dict.fromkeys(change.amounts, 0))
+                for column, amount in change.amounts.items():
+                    total[column] += amount
 
     def write(self, engine: Any) -> None:
+        for (table, key), total in self.sums.items():
+            self.add(table, **dict(key), **total)
         with engine.begin() as conn:
             for name, rows in self.rows.items():
                 if rows:
@@ -364,3 +370,41 @@ def test_a_figure_sqlite_cannot_sum_exactly_is_refused_not_rounded(app, views):
     else:
         [march] = kpi_table(views, runner.tables(), **args)
         assert march.bookings == huge
+
+
+_FIGURES = st.decimals(
+    min_value=Decimal("-999999999999999999999999999999.99999999"),
+    max_value=Decimal("999999999999999999999999999999.99999999"),
+    allow_nan=False,
+    allow_infinity=False,
+    places=8,
+)
+
+
+@given(st.lists(_FIGURES, max_size=40))
+def test_the_sums_parts_put_back_together_give_the_exact_sum(values):
+    # Given figures of any size and sign a fact may hold (below 10^30, 8 places)
+    parts = [0] * LIMBS
+    for value in values:
+        # When each is cut into parts and the parts are added up, as the database does
+        for n, part in enumerate(limbs(value)):
+            parts[n] += part
+    # Then the parts give back the exact sum, and each stays a 64-bit integer
+    with localcontext(prec=80):  # the default 28 digits would round the expected sum
+        assert from_limbs(parts) == sum(values, Decimal(0))
+    assert all(abs(part) < 2**63 for part in parts)
+
+
+def test_a_fact_is_summed_as_the_facts_table_rounds_it():
+    (by_day, by_month) = summed(
+        {"rep_id": REPS[0], "day": date(2026, 3, 9), "measure": "revenue", "currency": "CNY"}
+        | {"value": Decimal("0.123456785")}  # a ninth place: rounded half away from zero
+    )
+    assert from_limbs([by_day.amounts[p] for p in LIMB_COLUMNS]) == Decimal("0.12345679")
+    assert by_month.key == {
+        "day": date(2026, 3, 1),
+        "rep_id": REPS[0],
+        "measure": "revenue",
+        "currency": "CNY",
+    }
+    assert summed({"rep_id": None, "day": date(2026, 3, 9), "value": Decimal(1)}) == []

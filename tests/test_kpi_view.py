@@ -26,7 +26,7 @@ from uuid import UUID, uuid4
 
 import pytest
 from freezegun import freeze_time
-from salesdomain.projections.changes import Insert, RowChange, Update, Upsert
+from salesdomain.projections.changes import Add, Insert, RowChange, Update, Upsert
 from salesdomain.projections.kpi import (
     Kpi,
     KpiRow,
@@ -367,9 +367,13 @@ def _event(command: oc.LogContact) -> Any:
 
 
 def test_an_online_meeting_counts_as_a_visit():
-    (change,) = Kpi().changes(_event(contact(uuid4(), MARCH, ContactChannel.ONLINE_MEETING)), 7)
+    change, *sums = Kpi().changes(_event(contact(uuid4(), MARCH, ContactChannel.ONLINE_MEETING)), 7)
     assert isinstance(change, Insert)
     assert (change.values["measure"], change.values["position"]) == ("visits", 7)
+    assert [(s.table, s.key["day"], s.amounts["facts"]) for s in sums if isinstance(s, Add)] == [
+        ("sums_by_day", MARCH, 1),
+        ("sums_by_month", MARCH.replace(day=1), 1),
+    ]
 
 
 def test_customers_employees_teams_and_targets_are_dimensions(recorded):

@@ -9,19 +9,21 @@ import json
 import subprocess
 import sys
 from contextlib import closing
+from datetime import date
 from pathlib import Path
 from typing import Any, ClassVar
 from uuid import uuid4
 
 from freezegun import freeze_time
 from salesdomain.projections.audit import AuditTrail
-from salesdomain.projections.kpi import Kpi
+from salesdomain.projections.kpi import Kpi, kpi_table
 from salesdomain.projections.log import ApplicationLog
 from salesdomain.projections.operations import Operations
 from salesdomain.projections.pipeline import Pipeline
+from salesdomain.projections.projection import built_by
 from salesdomain.projections.read_models import ReadModels
 from salesdomain.projections.runner import projection_state
-from sqlalchemy import Engine, func, select, update
+from sqlalchemy import Engine, func, select, text, update
 
 from tests import builders as b
 from tests.conftest import make_system
@@ -115,3 +117,43 @@ def test_the_follower_rebuilds_what_views_status_shows_outdated(tmp_path):
     assert "Rebuilt the views an older release built" in follower.stderr
     after = json.loads(run("views", "status", "--json").stdout)
     assert not any(v["outdated"] for v in after)
+
+
+def _kpi_by_rep(models: ReadModels) -> list[Any]:
+    runner = models.runner("kpi")
+    return kpi_table(
+        runner.engine,
+        runner.tables(),
+        grain="month",
+        by="rep",
+        since=date(2026, 1, 1),
+        until=date(2026, 12, 31),
+    )
+
+
+def test_a_kpi_view_built_before_the_sums_serves_its_facts_until_rebuilt(app, views):
+    # Given a KPI view a release before the sums by day and month built (ADR 41): its
+    # status row says version 1 and it has no tables of sums
+    _deal(app)
+    models = _models(views, app, Pipeline())
+    models.catch_up()
+    expected = _kpi_by_rep(models)
+    with views.begin() as conn:
+        for table in ("sums_by_day", "sums_by_month"):
+            conn.execute(text(f"DROP TABLE kpi_g1_{table}"))
+        conn.execute(
+            update(projection_state).where(projection_state.c.name == "kpi").values(version=1)
+        )
+    # When this release opens it, and follows one more deal into it before rebuilding
+    served = _models(views, app, Pipeline())
+    assert served.outdated() == ["kpi"]
+    _deal(app)
+    served.catch_up()
+    # Then it answers from its facts, as the sums there hold only the last deal
+    grown = _kpi_by_rep(served)
+    assert [row.revenue for row in grown] == [2 * row.revenue for row in expected]
+    assert built_by(served.runner("kpi").tables(), Kpi) == 1
+    # And once rebuilt, the same figures come from the sums
+    assert served.upgrade() == {"kpi": 2}
+    assert built_by(served.runner("kpi").tables(), Kpi) == Kpi.version
+    assert _kpi_by_rep(served) == grown

@@ -9,6 +9,7 @@ from typing import Any, Protocol, TypedDict
 from uuid import UUID
 
 from salesdomain.projections.changes import Insert, RowChange, Upsert
+from salesdomain.projections.kpi.rollup import summed
 
 from salesdomain.aggregate import SopAggregate
 
@@ -48,13 +49,15 @@ def _whose(event: _OwnedRecord) -> _Whose:
 
 
 class _Facts:
-    """Builds the fact rows of one event, numbered in order; every row has every column
-    (so the runner sends a batch of facts as one ``executemany``)."""
+    """Builds the fact rows of one event, numbered in order, and what each adds to the
+    sums (``rollup``); every fact row has every column (so the runner sends a batch of
+    facts as one ``executemany``)."""
 
     def __init__(self, event: SopAggregate.Event, position: int) -> None:
         self.event = event
         self.position = position
         self.rows: list[RowChange] = []
+        self.facts = 0
 
     def add(
         self,
@@ -70,26 +73,24 @@ class _Facts:
         revision: int | None = None,
         amends: int | None = None,
     ) -> None:
-        self.rows.append(
-            Insert(
-                "facts",
-                {
-                    "position": self.position,
-                    "seq": len(self.rows),
-                    "occurred_at": self.event.timestamp,
-                    "day": day,
-                    "measure": measure,
-                    "value": Decimal(value),
-                    "currency": currency,
-                    "rep_id": _id(rep),
-                    "customer_id": _id(customer),
-                    "product_code": product,
-                    "record_id": _id(record),
-                    "revision": revision,
-                    "amends": amends,
-                },
-            )
-        )
+        fact = {
+            "position": self.position,
+            "seq": self.facts,
+            "occurred_at": self.event.timestamp,
+            "day": day,
+            "measure": measure,
+            "value": Decimal(value),
+            "currency": currency,
+            "rep_id": _id(rep),
+            "customer_id": _id(customer),
+            "product_code": product,
+            "record_id": _id(record),
+            "revision": revision,
+            "amends": amends,
+        }
+        self.facts += 1
+        self.rows.append(Insert("facts", fact))
+        self.rows.extend(summed(fact))
 
 
 def _record(record_id: UUID, kind: str, **values: Any) -> Upsert:

@@ -20,12 +20,15 @@ import bisect
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any, NamedTuple
 
 from salesdomain.projections.kpi.figures import MONEY_MEASURES, PRODUCT_MEASURES, _Tally
 from salesdomain.projections.kpi.groups import NO_TEAM, _team_on
+from salesdomain.projections.kpi.projection import Kpi
+from salesdomain.projections.kpi.rollup import LIMB_COLUMNS, from_limbs
+from salesdomain.projections.projection import built_by
 from sqlalchemy import (
     ColumnElement,
     FromClause,
@@ -110,6 +113,15 @@ class _Span:
     end: date
     by_day: bool
 
+    @property
+    def whole_months(self) -> bool:
+        """Whether every period is made of whole calendar months."""
+        return (
+            not self.by_day
+            and all(start.day == 1 for start in self.starts)
+            and (self.end + timedelta(days=1)).day == 1
+        )
+
     def index(self, day: date) -> int:
         return bisect.bisect_right(self.starts, day) - 1
 
@@ -189,12 +201,18 @@ def _joined_team(
 
 
 def _resolved(
-    tables: Mapping[str, Table], start: date, end: date, people: frozenset[str] | None
+    tables: Mapping[str, Table],
+    start: date,
+    end: date,
+    people: frozenset[str] | None,
+    *,
+    unnamed_only: bool = False,
 ) -> FromClause:
     """The facts with days in ``start``..``end`` as the figures count them: a version 1
     event's owner and customer from its record, a score without an owner given the
     owner of the customer's latest order completed up to its day, only those of
-    ``people`` (``None``: everyone's)."""
+    ``people`` (``None``: everyone's); ``unnamed_only``: only the facts that name no
+    representative (those the sums leave out)."""
     f, r = tables["facts"], tables["records"]
     c = f.alias("completion")
     unnamed = or_(f.c.rep_id.is_(None), f.c.customer_id.is_(None))
@@ -223,6 +241,8 @@ def _resolved(
         f.c.record_id,
     ).select_from(joined)
     query = query.where(f.c.day >= start, f.c.day <= end)
+    if unnamed_only:
+        query = query.where(f.c.rep_id.is_(None))
     if people is not None:
         query = query.where(rep.in_(sorted(people)))
     return query.subquery("resolved")
@@ -267,11 +287,22 @@ def _grouping(
     raise ValueError(f"unknown grouping {by!r}: rep, team, region, industry, product or total")
 
 
+_SUMMED = ("total", "rep", "team")
+"""The groupings the sums by day and month can tell (``rollup``): a fact's customer and
+product are not kept there."""
+
+
 def _sums(read: _Reading) -> None:
     """Add the facts' sums and counts by period, group, measure and currency (by
-    product, completed orders by their lines' product, quantity and prices)."""
+    product, completed orders by their lines' product, quantity and prices): by total,
+    representative or team from the sums kept as facts are recorded, and the facts that
+    name no representative; by the others, or from a view built before the sums were
+    kept (it serves until rebuilt), from every fact."""
     conn, tables, span, by, people, found = read
-    facts = _resolved(tables, span.starts[0], span.end, people)
+    summed = by in _SUMMED and built_by(tables, Kpi) >= Kpi.SUMS_SINCE
+    if summed:
+        _summed(read)
+    facts = _resolved(tables, span.starts[0], span.end, people, unnamed_only=summed)
     source, group, lines = _grouping(facts, tables, by)
     keys = [
         span.bucket(facts.c.day).label("bucket"),
@@ -292,6 +323,34 @@ def _sums(read: _Reading) -> None:
         else:
             value = _exact_total(row[5 + len(lines) :])
         found.add((span.period(bucket), group_key), measure, currency, value, count)
+
+
+def _summed(read: _Reading) -> None:
+    """Add the sums of the facts that name their representative: by month when every
+    period asked for is made of whole months (and the team is not asked: a change of
+    team takes effect on a day), else by day."""
+    conn, tables, span, by, people, found = read
+    s = tables["sums_by_month" if span.whole_months and by != "team" else "sums_by_day"]
+    group: ColumnElement[Any] = null()
+    source: FromClause = s
+    if by == "rep":
+        group = s.c.rep_id
+    elif by == "team":
+        source, group = _joined_team(s, tables, s.c.rep_id, s.c.day)
+    keys = [span.bucket(s.c.day).label("bucket"), group.label("grp"), s.c.measure, s.c.currency]
+    parts = [s.c[part] for part in LIMB_COLUMNS]
+    inner = select(*keys, s.c.facts, *parts).select_from(source)
+    inner = inner.where(s.c.day >= span.starts[0], s.c.day <= span.end)
+    if people is not None:
+        inner = inner.where(s.c.rep_id.in_(sorted(people)))
+    keyed = inner.subquery("summed")
+    grouped = [keyed.c[key.name] for key in keys]
+    totals = [func.sum(keyed.c.facts), *(func.sum(keyed.c[part]) for part in LIMB_COLUMNS)]
+    for bucket, group_key, measure, currency, count, *summed in conn.execute(
+        select(*grouped, *totals).group_by(*grouped)
+    ):
+        key = (span.period(bucket), group_key)
+        found.add(key, measure, currency or None, from_limbs(summed), count)
 
 
 def _line_value(measure: str, quantity: Decimal, price: Decimal, cost: Decimal) -> Decimal:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from salesdomain.projections.changes import RowChange
 from salesdomain.projections.kpi.handlers import HANDLERS
+from salesdomain.projections.kpi.rollup import define_sums
 from salesdomain.projections.projection import Projection, Tables
 from salesdomain.projections.types import UtcDateTime, figure
 from sqlalchemy import Boolean, Column, Date, Integer, MetaData, String, Table, Text
@@ -13,6 +14,9 @@ from salesdomain.bounds import NAME_LENGTH
 
 class Kpi(Projection):
     name = "kpi"
+    version = 2
+    SUMS_SINCE = 2
+    """The version that keeps the sums by day and by month (``rollup``, ADR 41)."""
 
     def define(self, metadata: MetaData, prefix: str) -> dict[str, Table]:
         tables = Tables(metadata, prefix)
@@ -39,6 +43,9 @@ class Kpi(Projection):
         tables.index(
             "facts_by_customer", facts.c.measure, facts.c.customer_id, facts.c.day, facts.c.position
         )
+        # the facts that name no representative, which the sums leave out (``rollup``)
+        tables.index("facts_unnamed", facts.c.day, where=facts.c.rep_id.is_(None))
+        define_sums(tables)
         tables.add(
             "customers",
             Column("customer_id", String(36), primary_key=True),

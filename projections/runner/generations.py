@@ -6,16 +6,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, Protocol
 
-from salesdomain.projections.projection import Projection
+from salesdomain.projections.projection import BUILT_BY, Projection
 from salesdomain.projections.runner.state import STATE, add_state_row, projection_state
 from salesdomain.projections.schema import (
     add_missing_columns,
-    create_missing_indexes,
     create_tables,
     schema_transaction,
 )
 from salesdomain.projections.statements import Statements
-from sqlalchemy import Engine, MetaData, Table, select
+from sqlalchemy import Engine, MetaData, Table, inspect, select
 from sqlalchemy.engine import Connection
 
 
@@ -43,20 +42,45 @@ class _Generations:
             if active is None:
                 self._start_generation(conn, 1, "active")
             else:  # a view an earlier version built serves reads until rebuilt: with the
-                # columns (empty) and indexes this version added
-                for table in self.tables(active).values():
-                    add_missing_columns(conn, table, [c.name for c in table.c if c.nullable])
-                create_missing_indexes(conn, self.tables(active).values())
+                # tables, columns (empty) and indexes this version added; a query that
+                # needs what only a rebuild fills in asks ``built_by`` (ADR 41)
+                tables = self.tables(active, conn).values()
+                existing = set(inspect(conn).get_table_names())
+                for table in tables:
+                    if table.name in existing:
+                        add_missing_columns(conn, table, [c.name for c in table.c if c.nullable])
+                create_tables(conn, tables)
 
-    def tables(self, generation: int | None = None) -> dict[str, Table]:
-        """The projection's tables of ``generation`` (default: the one serving reads)."""
+    def tables(
+        self, generation: int | None = None, conn: Connection | None = None
+    ) -> dict[str, Table]:
+        """The projection's tables of ``generation`` (default: the one serving reads);
+        ``conn``: the connection to look its version up on (default: a new one)."""
         if generation is None:
             generation = self.active_generation()
         if generation not in self._tables:
-            metadata = MetaData()
+            if conn is None:
+                with self.engine.connect() as new:
+                    built_by = self._built_by(new, generation)
+            else:
+                built_by = self._built_by(conn, generation)
+            metadata = MetaData(info={BUILT_BY: built_by})
             prefix = f"{self.projection.name}_g{generation}_"
             self._tables[generation] = self.projection.define(metadata, prefix)
         return self._tables[generation]
+
+    def _built_by(self, conn: Connection, generation: int) -> int:
+        """The version of the code that built ``generation`` (0: a release that did not
+        record it; one not started yet: this code's)."""
+        row = conn.execute(
+            select(projection_state.c.version).where(
+                projection_state.c.name == self.projection.name,
+                projection_state.c.generation == generation,
+            )
+        ).first()
+        if row is None:
+            return self.projection.version
+        return 0 if row[0] is None else int(row[0])
 
     def active_generation(self) -> int:
         with self.engine.connect() as conn:
@@ -77,5 +101,6 @@ class _Generations:
         """Create the generation's tables; one being built gets its lookup indexes
         only when it is complete (``finish_rebuild``), as one sort is cheaper than
         keeping them up to date row by row, and nobody reads it meanwhile."""
-        create_tables(conn, self.tables(generation).values(), lookup_indexes=status != "building")
+        tables = self.tables(generation, conn).values()
+        create_tables(conn, tables, lookup_indexes=status != "building")
         add_state_row(conn, self.projection.name, generation, status, self.projection.version)

@@ -105,7 +105,7 @@ class _Rebuild(_Following):
         return max((int(r[0]) for r in rows), default=0)
 
     def _drop_generation(self, conn: Connection, generation: int) -> None:
-        for table in reversed(list(self.tables(generation).values())):
+        for table in reversed(list(self.tables(generation, conn).values())):
             conn.execute(DropTable(table, if_exists=True))
         conn.execute(
             projection_state.delete().where(
