@@ -86,6 +86,7 @@ def check_snapshots(
     store = app.snapshots
     signing = store.signing if isinstance(store, SignedSnapshotStore) else None
     bad = []
+    to_sign: list[tuple[StoredEvent, StoredEvent]] = []
     for row in _stored(store.recorder):
         record_id, version = UUID(str(row.originator_id)), int(row.originator_version)
         opened = signing.open(row) if signing is not None else None
@@ -96,10 +97,11 @@ def check_snapshots(
         if reason is not None:
             bad.append(BadSnapshot(record_id, version, reason))
         elif discard and signing is not None and opened and _to_sign(opened, signing.current):
-            _sign_again(store.recorder, row, signing.sign(opened.stored, verified=True))
+            to_sign.append((row, signing.sign(opened.stored, verified=True)))
     if discard:
+        _sign_again(store.recorder, to_sign)
+        _discard(store.recorder, bad)
         for found in bad:
-            _discard(store.recorder, found)
             _evict(app, found.record_id)
     return bad
 
@@ -172,37 +174,41 @@ def _as_bytes(state: Any) -> bytes:
     return state.encode() if isinstance(state, str) else bytes(state)
 
 
-def _discard(recorder: AggregateRecorder, bad: BadSnapshot) -> None:
-    _change(recorder, "DELETE FROM {table} WHERE {row}", bad.record_id, bad.version)
+def _discard(recorder: AggregateRecorder, bad: list[BadSnapshot]) -> None:
+    rows = [(found.record_id, found.version, ()) for found in bad]
+    _change(recorder, "DELETE FROM {table} WHERE {row}", rows)
 
 
-def _sign_again(recorder: AggregateRecorder, row: StoredEvent, signed: StoredEvent) -> None:
-    """``row``'s state replaced by ``signed``'s, unless another process changed it since
-    it was read (then its change stands)."""
-    _change(
-        recorder,
-        "UPDATE {table} SET state={mark} WHERE state={mark} AND {row}",
-        UUID(str(row.originator_id)),
-        int(row.originator_version),
-        signed.state,
-        bytes(row.state),
-    )
+def _sign_again(recorder: AggregateRecorder, signed: list[tuple[StoredEvent, StoredEvent]]) -> None:
+    """Each row's state replaced by its signed one's, unless another process changed it
+    since it was read (then its change stands); in one transaction."""
+    rows = [
+        (
+            UUID(str(row.originator_id)),
+            int(row.originator_version),
+            (new.state, bytes(row.state)),
+        )
+        for row, new in signed
+    ]
+    _change(recorder, "UPDATE {table} SET state={mark} WHERE state={mark} AND {row}", rows)
 
 
 def _change(
-    recorder: AggregateRecorder, template: str, record_id: UUID, version: int, *values: Any
+    recorder: AggregateRecorder, template: str, rows: list[tuple[UUID, int, tuple[Any, ...]]]
 ) -> None:
-    """Run ``template`` on one snapshot's row (``{row}``), with ``values`` for its
-    ``{mark}``s before the row's id and version."""
+    """Run ``template`` on each snapshot's row (``{row}``: record id, version), with its
+    values for the ``{mark}``s before them, in one transaction."""
+    if not rows:
+        return
     datastore: Any = getattr(recorder, "datastore", None)
     assert datastore is not None, "only stored snapshots are changed"
     sqlite = isinstance(recorder, SQLiteAggregateRecorder)
     mark = "?" if sqlite else "%s"
     row = f"originator_id={mark} AND originator_version={mark}"
     statement = _statement(recorder, template.replace("{mark}", mark).replace("{row}", row))
-    key = record_id.hex if sqlite else record_id
     with datastore.transaction(commit=True) as cursor:
-        cursor.execute(statement, (*values, key, version))
+        for record_id, version, values in rows:
+            cursor.execute(statement, (*values, record_id.hex if sqlite else record_id, version))
 
 
 def _statement(recorder: AggregateRecorder, template: str) -> Any:
