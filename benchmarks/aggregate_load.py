@@ -1,6 +1,6 @@
 """Benchmark (not a test): loading long-lived records cold, with and without snapshots.
 
-    .venv/bin/python -m benchmarks.aggregate_load [--kinds opportunity customer]
+    .venv/bin/python -m benchmarks.aggregate_load [--kinds opportunity customer order]
         [--sizes 10 10000] [--repeat 7] [--url URL]
 
 For each kind and size it writes one record with that many events to a fresh store (a
@@ -12,7 +12,9 @@ the one replayed from its events, type for type (ADR 38).
 
 * opportunity: opened, then contacts logged (SOP 2.1.3), one a day;
 * customer: registered and qualified, then assessed again and again, a contact person
-  added every tenth event.
+  added every tenth event;
+* order: entered from a won deal's signed contract, then coordination tasks assigned
+  (SOP 2.5.1), one an event.
 
 ``benchmarks.employee_load`` measures employees the same way.
 """
@@ -35,6 +37,7 @@ from salesdomain import clock
 from salesdomain.aggregate import Evidence, SopAggregate
 from salesdomain.application import SalesApplication
 from salesdomain.opportunities.opportunity import Opportunity
+from salesdomain.orders.order import Order
 from salesdomain.prospecting.customer import Customer
 from salesdomain.prospecting.values import (
     Assessment,
@@ -45,7 +48,9 @@ from salesdomain.prospecting.values import (
 )
 from salesdomain.sop import Role
 from salesdomain.values import Actor
-from tests.builders import long_running_opportunity
+from tests import builders as b
+from tests.builders import PAT, long_running_opportunity
+from tests.order_builders import entered_order, order_of
 
 START = datetime(2026, 3, 2, 9, tzinfo=UTC)
 REP = Actor(employee_id=uuid4(), role=Role.SALES_REPRESENTATIVE, name="Benchmark Rep")
@@ -117,9 +122,31 @@ def write_customer(app: SalesApplication, events: int) -> UUID:
     return saved_in_batches(app, customer, events, grow)
 
 
+def write_order(app: SalesApplication, events: int) -> UUID:
+    """An order entered from a won deal's signed contract (its commands), then a
+    coordination task assigned again and again until it has ``events``."""
+    opp_id, contract_id = uuid4(), uuid4()
+    for command, actor in entered_order(opp_id, contract_id):
+        app.handle(command, actor)
+    order = app.repository.get(order_of(contract_id))
+
+    def task(record: Order, n: int) -> None:
+        record.assign_task(
+            Evidence(b.ALICE, uuid4(), "AssignCoordinationTask"),
+            owner=PAT,
+            description=f"Task {n}",
+            due_on=None,
+            policy=app.policy,
+            today=START.date(),
+        )
+
+    return saved_in_batches(app, order, events, task)
+
+
 KINDS: dict[str, tuple[type[SopAggregate], Writer]] = {
     "opportunity": (Opportunity, write_opportunity),
     "customer": (Customer, write_customer),
+    "order": (Order, write_order),
 }
 
 
@@ -146,7 +173,7 @@ def measure(
     ``write``, and how many snapshots it has."""
     config = parse_database_url(url)
     ensure_schema(config)
-    app = application(config.env)
+    app = application(config.env, verify_actors=False)  # commands by the test company
     record_id = write(app, events)
     loaded = app.load(kind, record_id)  # warm up (imports, connection, statement cache)
     assert loaded.version == events, (loaded.version, events)
