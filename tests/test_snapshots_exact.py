@@ -16,6 +16,7 @@ import pytest
 from eventsourcing.application import project_aggregate
 from freezegun import freeze_time
 from salesdomain.adapters.demo import run_demo
+from salesdomain.adapters.forgetting import forget_data_subject
 from salesdomain.adapters.recorders.snapshot_store import SignedSnapshotStore
 from salesdomain.adapters.snapshots import check_snapshots
 from salesdomain.projections.log import ApplicationLog
@@ -24,9 +25,12 @@ from salesdomain.aggregate import SopAggregate, record_classes
 from salesdomain.application import SalesApplication
 from salesdomain.opportunities.opportunity import Opportunity
 from salesdomain.orders.order import Order
+from salesdomain.prospecting.customer import Customer
+from salesdomain.prospecting.values import contact_subject_id
 from salesdomain.snapshots import ExactSnapshot
 from tests import builders as b
 from tests.conftest import make_app, make_system
+from tests.test_master_keys import customer_with_two_contacts
 
 INTERVAL = 2
 NOW = "2026-03-02 09:00:00+00:00"
@@ -140,3 +144,27 @@ def test_a_copy_of_a_record_grows_apart_from_the_original() -> None:
     copied.approvals[99] = None
     assert dict(vars(original)) == before
     app.close()
+
+
+def test_a_snapshotted_customer_whose_contact_is_forgotten_loads_as_its_events_replay(
+    store_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Given a customer snapshotted with both contact persons (their personal values
+    sealed under their own keys, ADR 13), when one is forgotten (the key destroyed, a
+    snapshot taken after), then the customer loads as its events replay, from either
+    snapshot, and a new start finds every snapshot equal to its events."""
+    intervals = dict.fromkeys(SalesApplication.snapshotting_intervals, INTERVAL)
+    monkeypatch.setattr(SalesApplication, "snapshotting_intervals", intervals)
+    with freeze_time(NOW), closing(make_system(store_url)) as system:
+        cid = customer_with_two_contacts(system)  # registered, a contact added: 2 events
+        subject = contact_subject_id(cid, 0)
+        forget_data_subject(system, subject, "Asked", b.MIA, customer_id=cid)
+        app = system.app
+        replayed = project_aggregate(None, app.events.get(cid))
+        assert [p.erased for p in replayed.contacts] == [True, False]
+        assert app.snapshots is not None
+        assert [s.originator_version for s in app.snapshots.get(cid)] == [2]
+        for version in (2, replayed.version):
+            at_version = project_aggregate(None, app.events.get(cid, lte=version))
+            same(vars(app.load(Customer, cid, version=version)), vars(at_version))
+        assert check_snapshots(app, discard=False) == []
