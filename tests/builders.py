@@ -2,17 +2,31 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, timedelta
 from decimal import Decimal
-from uuid import UUID, uuid5
+from typing import TYPE_CHECKING
+from uuid import UUID, uuid4, uuid5
 
+from salesdomain.aggregate import Evidence
 from salesdomain.opportunities import commands as oc
 from salesdomain.opportunities import values as ov
+from salesdomain.opportunities.opportunity import Opportunity
 from salesdomain.prospecting import commands as pc
-from salesdomain.prospecting.values import Assessment, ContactPerson, Level, SourceChannel
+from salesdomain.prospecting.customer import Customer
+from salesdomain.prospecting.values import (
+    Assessment,
+    ContactPerson,
+    ContactPersons,
+    Level,
+    SourceChannel,
+)
 from salesdomain.sop import Role
 from salesdomain.values import Actor, Money
 from tests.spec import Step
+
+if TYPE_CHECKING:
+    from salesdomain.application import SalesApplication
 
 _NS = UUID("6f1c1f5e-2c55-4d4c-9d7e-000000000000")
 
@@ -256,3 +270,51 @@ def won_deal(opp_id: UUID, reg: pc.RegisterProspect | None = None) -> list[Step]
         (quote(opp_id), ALICE),
         (oc.AcceptQuote(opportunity_id=opp_id, quote_version=1, accepted_by="Li Na"), ALICE),
     ]
+
+
+def long_running_opportunity(
+    app: SalesApplication,
+    contacts: int,
+    *,
+    rep: Actor,
+    batch: int,
+    tick: Callable[[], None] = lambda: None,
+) -> UUID:
+    """An opportunity of a qualified customer, opened and then ``contacts`` contacts
+    logged (the n-th on day n), written straight to ``app`` (no commands, so as fast as
+    a long history can be written) and saved every ``batch`` events; ``tick()`` is
+    called before each contact (a caller may move a clock there).  Its id."""
+    customer = Customer.register(
+        Evidence(rep, uuid4(), "RegisterProspect"),
+        company_name=f"Long Running Customer {uuid4().hex[:8]}",
+        registration_number="",
+        region="East China",
+        industry="Machinery",
+        source_channel=SourceChannel.TRADE_SHOW,
+        contacts=ContactPersons(),
+    )
+    customer.assess(Evidence(rep, uuid4(), "AssessProspect"), assess(customer.id).assessment)
+    customer.qualify(Evidence(rep, uuid4(), "QualifyProspect"), "Budget approved")
+    app.save(customer)
+    opportunity = Opportunity.open(
+        Evidence(rep, uuid4(), "OpenOpportunity"),
+        opportunity_id=uuid4(),
+        customer=customer,
+        title="CNC line retrofit",
+        estimated_value=money("500000"),
+        expected_close=TODAY + timedelta(days=90),
+        today=TODAY,
+    )
+    for n in range(contacts):
+        tick()
+        visit = ov.Contact(
+            channel=ov.ContactChannel.VISIT,
+            occurred_on=date(2000, 1, 3) + timedelta(days=n % 9000),
+            participants=(rep.name,),
+            notes=f"Visit {n}",
+        )
+        opportunity.log_contact(Evidence(rep, uuid4(), "LogContact"), visit)
+        if len(opportunity.pending_events) >= batch:
+            app.save(opportunity)
+    app.save(opportunity)
+    return opportunity.id

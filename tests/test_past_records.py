@@ -143,6 +143,35 @@ def test_snapshotted_records_are_found_by_version_then_loaded_from_a_snapshot(ap
         assert found.training_count == version - 1
 
 
+def test_a_snapshotted_opportunity_is_found_as_of_a_moment_from_its_snapshots(app):
+    """Given an opportunity with a contact logged each day, snapshotted every
+    ``Opportunity.SNAPSHOT_INTERVAL`` events (ADR 38), when it is asked for as of a
+    moment, then it is the opportunity replayed from the events up to then, type for
+    type (lists stay lists, dicts keep their keys)."""
+    simulated = clock.SimulatedClock(T0)
+    interval = Opportunity.SNAPSHOT_INTERVAL
+    assert interval is not None
+    with clock.simulated(simulated):
+        opp = b.long_running_opportunity(
+            app,
+            2 * interval + 30,
+            rep=b.ALICE,
+            batch=50,
+            tick=lambda: simulated.advance(timedelta(days=1)),
+        )
+    events = list(app.events.get(opp))
+    assert [s.originator_version for s in app.snapshots.get(opp)] == [interval, 2 * interval]
+    for version in (1, interval - 1, interval, interval + 1, 2 * interval + 1, len(events)):
+        at = events[version - 1].timestamp + timedelta(hours=1)
+        found = aggregate_as_of(app, Opportunity, opp, at)
+        replayed = project_aggregate(None, [e for e in events if e.timestamp <= at])
+        assert vars(found) == vars(replayed)
+        assert {k: type(v) for k, v in vars(found).items()} == {
+            k: type(v) for k, v in vars(replayed).items()
+        }
+        assert (found.version, found.contacts_logged) == (version, version - 1)
+
+
 def test_records_are_named_as_people_say_them_and_read_as_plain_data(app):
     opp = _won_deal_a_day_apart(app)
     quoted_at = app.history(opp)[8].timestamp

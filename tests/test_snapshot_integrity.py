@@ -16,6 +16,7 @@ from typing import Any, NamedTuple
 import pytest
 from freezegun import freeze_time
 from salesdomain.adapters import key_rotation
+from salesdomain.adapters import snapshots as snapshots_module
 from salesdomain.adapters.bootstrap import bootstrap
 from salesdomain.adapters.forgetting import forget_data_subject
 from salesdomain.adapters.key_rotation import rotate_master_key
@@ -329,3 +330,42 @@ def test_forgetting_a_person_signs_the_snapshots_under_the_new_master_key(
         )
         assert _signed_under(snapshotted, views) == {done.rotation.master_key_id} != before
         assert [s.originator_version for s in system.app.snapshots.get(ALICE)] == [3, 6]
+
+
+def test_a_start_replays_only_the_snapshots_not_yet_found_equal_to_their_events(
+    snapshotted: Stored, views: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Given Alice's snapshots as taken (signed, not yet checked against her events),
+    when the system starts, then each is replayed against her events and signed as
+    found equal to them; when it starts again, none is replayed (ADR 38), yet one forged
+    since is still found and discarded; ``chain verify``'s check replays every one."""
+    replayed: list[int] = []
+    differs = snapshots_module._differs
+
+    def counted(app: SalesApplication, row: Any) -> str | None:
+        replayed.append(int(row.originator_version))
+        return differs(app, row)
+
+    monkeypatch.setattr(snapshots_module, "_differs", counted)
+    with freeze_time(NOW):
+        app = _start(snapshotted.url)
+        assert (replayed, discarded_at_start(app)) == ([3, 6], [])
+        app.close()
+        replayed.clear()
+        app = _start(snapshotted.url)
+        assert (replayed, discarded_at_start(app)) == ([], [])
+        assert check_snapshots(app, discard=False) == []
+        assert sorted(replayed) == [3, 6]
+        app.close()
+        _forge(snapshotted, views, _unsigned)
+        replayed.clear()
+        app = _start(snapshotted.url)
+        try:
+            assert replayed == [6]
+            assert [str(bad) for bad in discarded_at_start(app)] == [
+                f"the snapshot of record {ALICE} at version 6 differs from the record "
+                "replayed from its events"
+            ]
+            assert app.load(Employee, ALICE).is_active is False
+        finally:
+            app.close()

@@ -57,8 +57,9 @@ def check_at_start(app: SalesApplication) -> None:
 
 def check_and_report(app: SalesApplication, when: str) -> None:
     """Check the snapshots (discarding bad ones, signing good ones again), logging each
-    bad one and keeping it for ``discarded_at_start`` (what ``chain verify`` reports)."""
-    bad = check_snapshots(app)
+    bad one and keeping it for ``discarded_at_start`` (what ``chain verify`` reports).
+    A snapshot signed as found equal to its events is not replayed again (ADR 38)."""
+    bad = check_snapshots(app, replay_verified=False)
     for found in bad:
         logging.getLogger("salesdomain").warning("discarded %s: %s", when, found)
     _DISCARDED.setdefault(app, []).extend(bad)
@@ -70,31 +71,45 @@ def discarded_at_start(app: SalesApplication) -> list[BadSnapshot]:
     return list(_DISCARDED.get(app, ()))
 
 
-def check_snapshots(app: SalesApplication, *, discard: bool = True) -> list[BadSnapshot]:
+def check_snapshots(
+    app: SalesApplication, *, discard: bool = True, replay_verified: bool = True
+) -> list[BadSnapshot]:
     """Every stored snapshot whose MAC does not match or that does not equal its record
     replayed from its events; unless ``discard`` is false, each is discarded and every
-    good one not signed under the master key in use is signed under it."""
+    good one is signed, as found equal to its events, under the master key in use.
+
+    Unless ``replay_verified``, a snapshot whose MAC says it was found equal to its
+    events already (ADR 38) is believed without replaying them: a start then replays
+    only the snapshots taken since the last one, not every snapshotted record."""
     if app.snapshots is None:
         return []
     store = app.snapshots
     signing = store.signing if isinstance(store, SignedSnapshotStore) else None
     bad = []
-    for record_id, version in _stored(store.recorder):
-        rows = store.recorder.select_events(record_id, gt=version - 1, lte=version)
-        if not rows:
-            continue  # discarded meanwhile by another process
-        (row,) = rows
+    to_sign: list[tuple[StoredEvent, StoredEvent]] = []
+    for row in _stored(store.recorder):
+        record_id, version = UUID(str(row.originator_id)), int(row.originator_version)
         opened = signing.open(row) if signing is not None else None
-        reason = _mac_refused(opened) or _differs(app, opened.stored if opened else row)
+        reason = _mac_refused(opened)
+        trusted = opened is not None and opened.verified and not replay_verified
+        if reason is None and not trusted:
+            reason = _differs(app, opened.stored if opened else row)
         if reason is not None:
             bad.append(BadSnapshot(record_id, version, reason))
-        elif discard and signing is not None and opened and opened.key_id != signing.current:
-            _sign_again(store.recorder, row, signing.sign(opened.stored))
+        elif discard and signing is not None and opened and _to_sign(opened, signing.current):
+            to_sign.append((row, signing.sign(opened.stored, verified=True)))
     if discard:
+        _sign_again(store.recorder, to_sign)
+        _discard(store.recorder, bad)
         for found in bad:
-            _discard(store.recorder, found)
             _evict(app, found.record_id)
     return bad
+
+
+def _to_sign(opened: Opened, current: str) -> bool:
+    """Whether a good snapshot is to be signed again: not yet signed as found equal to
+    its events, or not under the master key in use."""
+    return not opened.verified or opened.key_id != current
 
 
 def _mac_refused(opened: Opened | None) -> str | None:
@@ -132,48 +147,68 @@ def _evict(app: SalesApplication, record_id: UUID) -> None:
             return
 
 
-def _stored(recorder: AggregateRecorder) -> list[tuple[UUID, int]]:
+def _stored(recorder: AggregateRecorder) -> list[StoredEvent]:
+    """Every stored snapshot, read in one statement."""
     datastore: Any = getattr(recorder, "datastore", None)
     if datastore is None:
         return []  # in memory: nothing stored outside the process
-    statement = _statement(recorder, "SELECT originator_id, originator_version FROM {table}")
+    statement = _statement(
+        recorder, "SELECT originator_id, originator_version, topic, state FROM {table}"
+    )
     with datastore.transaction(commit=False) as cursor:
         cursor.execute(statement)
         rows = cursor.fetchall()
-    return [(UUID(str(row["originator_id"])), int(row["originator_version"])) for row in rows]
+    return [
+        StoredEvent(
+            originator_id=UUID(str(row["originator_id"])),
+            originator_version=int(row["originator_version"]),
+            topic=str(row["topic"]),
+            state=_as_bytes(row["state"]),
+        )
+        for row in rows
+    ]
 
 
-def _discard(recorder: AggregateRecorder, bad: BadSnapshot) -> None:
-    _change(recorder, "DELETE FROM {table} WHERE {row}", bad.record_id, bad.version)
+def _as_bytes(state: Any) -> bytes:
+    """A stored state as bytes (a row rewritten in SQLite may hold text)."""
+    return state.encode() if isinstance(state, str) else bytes(state)
 
 
-def _sign_again(recorder: AggregateRecorder, row: StoredEvent, signed: StoredEvent) -> None:
-    """``row``'s state replaced by ``signed``'s, unless another process changed it since
-    it was read (then its change stands)."""
-    _change(
-        recorder,
-        "UPDATE {table} SET state={mark} WHERE state={mark} AND {row}",
-        UUID(str(row.originator_id)),
-        int(row.originator_version),
-        signed.state,
-        bytes(row.state),
-    )
+def _discard(recorder: AggregateRecorder, bad: list[BadSnapshot]) -> None:
+    rows = [(found.record_id, found.version, ()) for found in bad]
+    _change(recorder, "DELETE FROM {table} WHERE {row}", rows)
+
+
+def _sign_again(recorder: AggregateRecorder, signed: list[tuple[StoredEvent, StoredEvent]]) -> None:
+    """Each row's state replaced by its signed one's, unless another process changed it
+    since it was read (then its change stands); in one transaction."""
+    rows = [
+        (
+            UUID(str(row.originator_id)),
+            int(row.originator_version),
+            (new.state, bytes(row.state)),
+        )
+        for row, new in signed
+    ]
+    _change(recorder, "UPDATE {table} SET state={mark} WHERE state={mark} AND {row}", rows)
 
 
 def _change(
-    recorder: AggregateRecorder, template: str, record_id: UUID, version: int, *values: Any
+    recorder: AggregateRecorder, template: str, rows: list[tuple[UUID, int, tuple[Any, ...]]]
 ) -> None:
-    """Run ``template`` on one snapshot's row (``{row}``), with ``values`` for its
-    ``{mark}``s before the row's id and version."""
+    """Run ``template`` on each snapshot's row (``{row}``: record id, version), with its
+    values for the ``{mark}``s before them, in one transaction."""
+    if not rows:
+        return
     datastore: Any = getattr(recorder, "datastore", None)
     assert datastore is not None, "only stored snapshots are changed"
     sqlite = isinstance(recorder, SQLiteAggregateRecorder)
     mark = "?" if sqlite else "%s"
     row = f"originator_id={mark} AND originator_version={mark}"
     statement = _statement(recorder, template.replace("{mark}", mark).replace("{row}", row))
-    key = record_id.hex if sqlite else record_id
     with datastore.transaction(commit=True) as cursor:
-        cursor.execute(statement, (*values, key, version))
+        for record_id, version, values in rows:
+            cursor.execute(statement, (*values, record_id.hex if sqlite else record_id, version))
 
 
 def _statement(recorder: AggregateRecorder, template: str) -> Any:

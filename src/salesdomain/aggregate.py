@@ -10,6 +10,7 @@ paths; a new version of an event is eventsourcing's ``class_version`` with an
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, ClassVar, Self
@@ -19,11 +20,13 @@ from eventsourcing.domain import Aggregate
 from eventsourcing.utils import register_topic
 
 from salesdomain import clock
+from salesdomain.snapshots import ExactSnapshot
 from salesdomain.sop import recordable_step
 from salesdomain.values import Actor
 
 TOPIC_PREFIX = "salesdomain:"
 EVENT_NAMESPACE = uuid5(NAMESPACE_URL, "salesdomain:event")
+_GROWN_IN_PLACE = (list, dict, set)  # what ``apply`` may add to, copied with an aggregate
 
 
 def event_id_of(aggregate_id: UUID, version: int) -> UUID:
@@ -60,6 +63,10 @@ class SopAggregate(Aggregate):
     """
 
     TOPIC: ClassVar[str] = TOPIC_PREFIX + "SopAggregate"
+    Snapshot = ExactSnapshot  # restores the replayed state exactly (ADR 38)
+    SNAPSHOT_INTERVAL: ClassVar[int | None] = 100
+    """Snapshot a record of this kind every this many events (ADR 38); ``None`` for a
+    kind whose history is bounded by construction (a fixed number of events)."""
 
     class Event(Aggregate.Event):
         SOP_STEP: ClassVar[str | None] = None
@@ -115,13 +122,19 @@ class SopAggregate(Aggregate):
     def __deepcopy__(self, memo: dict[int, Any]) -> Self:
         """A copy that shares the immutable parts of the state.
 
-        ``apply`` methods replace attributes (new tuples, dicts, lists of frozen values);
-        they never change a container in place.  A shallow copy of the attributes is
-        therefore as independent as a deep one, at a fraction of the cost; the
-        repository's cache hands out such copies on every load.
+        ``apply`` methods assign attributes, or add to a list, dict or set of the state in
+        place (one element per event, so that a replay is linear in the history, ADR
+        38); they never change an element of one.  A copy of the attributes with each
+        such container copied is therefore as independent as a deep one, at a fraction
+        of the cost; the repository's cache hands out such copies on every load.
         """
         copied = object.__new__(type(self))
-        copied.__dict__.update(self.__dict__)
+        copied.__dict__.update(
+            {
+                name: value.copy() if type(value) in _GROWN_IN_PLACE else value
+                for name, value in self.__dict__.items()
+            }
+        )
         copied.__dict__["_pending_events"] = []
         return copied
 
@@ -175,3 +188,10 @@ def _step_of(event_class: type[SopAggregate.Event], facts: dict[str, Any]) -> st
     if code is None:
         raise TypeError(f"{event_class.__qualname__} needs the SOP step it is recorded under")
     return str(code)
+
+
+def record_classes(base: type[SopAggregate] = SopAggregate) -> Iterator[type[SopAggregate]]:
+    """Every kind of record (``SopAggregate`` subclass) whose module is imported."""
+    for kind in base.__subclasses__():
+        yield kind
+        yield from record_classes(kind)

@@ -36,7 +36,7 @@ from eventsourcing.persistence import (
 from pydantic import ValidationError
 
 import salesdomain
-from salesdomain.aggregate import Evidence, SopAggregate
+from salesdomain.aggregate import Evidence, SopAggregate, record_classes
 from salesdomain.command_record import (
     LIBRARY,
     CommandRecord,
@@ -79,6 +79,16 @@ def _register_handlers_and_policies() -> None:
 
 
 _register_handlers_and_policies()
+
+
+def snapshotting_intervals() -> dict[type[Any], int]:
+    """Every kind of record with its ``SNAPSHOT_INTERVAL``, but those bounded by
+    construction (ADR 38)."""
+    return {
+        kind: kind.SNAPSHOT_INTERVAL
+        for kind in record_classes()
+        if kind.SNAPSHOT_INTERVAL is not None
+    }
 
 
 def _check_actor(command: Command, actor: Actor, uow: UnitOfWork) -> Actor:
@@ -158,10 +168,8 @@ class SalesApplication(Application[UUID]):
         Application.AGGREGATE_CACHE_FASTFORWARD: "n",
     }
     MAX_ATTEMPTS: ClassVar[int] = 5
-    # Long-lived aggregates load from a snapshot taken every N events.
-    snapshotting_intervals: ClassVar[dict[type[Any], int]] = {
-        Employee: Employee.SNAPSHOT_INTERVAL,
-    }
+    # Every kind of record that can grow loads from a snapshot taken every N events.
+    snapshotting_intervals: ClassVar[dict[type[Any], int]] = snapshotting_intervals()
 
     def __init__(
         self,

@@ -159,11 +159,13 @@ def erase(value: Any, subjects: set[UUID] | None = None) -> Any:
         return value.model_copy(update=update)
     if isinstance(value, tuple):
         return tuple(erase(item, subjects) for item in value)
+    if isinstance(value, list):
+        return [erase(item, subjects) for item in value]
     if hasattr(value, "__dict__") and not isinstance(value, type | ValueObject):
         changed = {
             name: erase(item, subjects)
             for name, item in vars(value).items()
-            if isinstance(item, ValueObject | tuple)
+            if isinstance(item, ValueObject | tuple | list)
         }
         copied = copy.copy(value)
         for name, item in changed.items():

@@ -7,21 +7,14 @@ record_state(record)  # {"kind": "order", "id": ..., "version": ..., "status": .
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 from uuid import UUID
 
 from eventsourcing.application import Application
 
-from salesdomain.aggregate import SopAggregate
+from salesdomain.aggregate import SopAggregate, record_classes
 from salesdomain.past import aggregate_as_of, aggregate_at_version
-
-
-def _all_kinds(base: type[SopAggregate]) -> Iterator[type[SopAggregate]]:
-    for kind in base.__subclasses__():
-        yield kind
-        yield from _all_kinds(kind)
 
 
 def _key(name: str) -> str:
@@ -34,7 +27,7 @@ def record_kinds() -> dict[str, type[SopAggregate]]:
     imports them all)."""
     import salesdomain.application  # noqa: F401  (registers every area's records)
 
-    return {_key(kind.__name__): kind for kind in _all_kinds(SopAggregate)}
+    return {_key(kind.__name__): kind for kind in record_classes()}
 
 
 def record_kind(name: str) -> type[SopAggregate]:

@@ -12,6 +12,7 @@ from eventsourcing.persistence import (
 )
 
 from salesdomain.personal import PersonalData, holds_personal_data
+from salesdomain.snapshots import KEPT_TRANSCODINGS
 from salesdomain.values import ENUM_TYPES, VALUE_TYPES, ValueObject
 
 
@@ -63,6 +64,8 @@ class DateAsISO(Transcoding):
 
 def register_domain_transcodings(transcoder: JSONTranscoder) -> None:
     transcoder.register(DateAsISO())
+    for kept in KEPT_TRANSCODINGS:
+        transcoder.register(kept)
     for enum_class in ENUM_TYPES.values():
         transcoder.register(EnumTranscoding(enum_class))
     for value_class in VALUE_TYPES.values():

@@ -46,6 +46,8 @@ KEY_ID_LENGTH = 16  # hex digits of a master key's id (``master_key_id``)
 MAC_LENGTH = hashlib.sha256().digest_size
 HEADER_LENGTH = len(MARK) + KEY_ID_LENGTH + MAC_LENGTH
 MAC_KEY_LABEL = b"salesdomain snapshot MAC/v1"
+VERIFIED = b"checked against its events"
+"""The last part of the MAC of a snapshot found equal to its events (ADR 38)."""
 
 UNSIGNED = "carries no MAC (taken before snapshots were signed, or its MAC removed)"
 GARBLED = "carries a MAC that cannot be read"
@@ -59,12 +61,14 @@ def not_held(key_id: str) -> str:
 @dataclass(frozen=True)
 class Opened:
     """A stored snapshot out of its envelope: ``stored`` as the mapper wrote it, the
-    master key it was signed under (``None``: no MAC) and, when it is not to be
-    believed, why (``problem``)."""
+    master key it was signed under (``None``: no MAC), when it is not to be believed,
+    why (``problem``), and whether it was signed as found equal to its events
+    (``verified``, ADR 38)."""
 
     stored: StoredEvent
     key_id: str | None
     problem: str | None
+    verified: bool = False
 
 
 class SnapshotSigning:
@@ -80,14 +84,16 @@ class SnapshotSigning:
     def current(self) -> str:
         return self.wrapping.current
 
-    def sign(self, stored: StoredEvent) -> StoredEvent:
-        """``stored`` with its state in the envelope, signed under the master key in use."""
+    def sign(self, stored: StoredEvent, *, verified: bool = False) -> StoredEvent:
+        """``stored`` with its state in the envelope, signed under the master key in use;
+        ``verified``: as a snapshot found equal to its events (a start need not replay
+        them again, ADR 38)."""
         if self.wrapping.ring.get(self.wrapping.current) is None:  # rotated by another process
             self.wrapping.refresh()
         key_id = self.wrapping.current
         master = self.wrapping.ring.get(key_id)
         assert master is not None  # refresh() raises if the ring does not hold it
-        mac = _mac(self._mac_key(master), stored, key_id)
+        mac = _mac(self._mac_key(master), stored, key_id, verified)
         return replace(stored, state=MARK + key_id.encode("ascii") + mac + stored.state)
 
     def open(self, stored: StoredEvent) -> Opened:
@@ -102,9 +108,12 @@ class SnapshotSigning:
         if master is None:
             return Opened(inner, key_id, not_held(key_id))
         given = state[len(MARK) + KEY_ID_LENGTH : HEADER_LENGTH]
-        if not hmac.compare_digest(given, _mac(self._mac_key(master), inner, key_id)):
-            return Opened(inner, key_id, WRONG)
-        return Opened(inner, key_id, None)
+        mac_key = self._mac_key(master)
+        if hmac.compare_digest(given, _mac(mac_key, inner, key_id, False)):
+            return Opened(inner, key_id, None)
+        if hmac.compare_digest(given, _mac(mac_key, inner, key_id, True)):
+            return Opened(inner, key_id, None, verified=True)
+        return Opened(inner, key_id, WRONG)
 
     def _mac_key(self, master: bytes) -> bytes:
         with self._lock:
@@ -121,15 +130,17 @@ def _is_hex(text: str) -> bool:
     return all(c in "0123456789abcdef" for c in text)
 
 
-def _mac(mac_key: bytes, stored: StoredEvent, key_id: str) -> bytes:
-    """HMAC-SHA256 over the snapshot's stored form and the master key's id, each part
-    length-prefixed so that no two forms give the same input."""
+def _mac(mac_key: bytes, stored: StoredEvent, key_id: str, verified: bool) -> bytes:
+    """HMAC-SHA256 over the snapshot's stored form and the master key's id (and, for one
+    found equal to its events, ``VERIFIED``), each part length-prefixed so that no two
+    forms give the same input."""
     parts = (
         str(stored.originator_id).encode(),
         str(int(stored.originator_version)).encode(),
         stored.topic.encode(),
         key_id.encode(),
         bytes(stored.state),
+        *((VERIFIED,) if verified else ()),
     )
     signed = b"".join(len(part).to_bytes(8, "big") + part for part in parts)
     return hmac.new(mac_key, signed, hashlib.sha256).digest()

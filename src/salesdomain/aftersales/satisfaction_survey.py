@@ -59,9 +59,9 @@ class SatisfactionSurvey(SopAggregate):
             survey.customer_id = self.customer_id
             survey.customer_name = self.customer_name
             survey.period = self.period
-            survey.responses = ()
+            survey.responses = []
             survey.analysis = None
-            survey.actions = ()
+            survey.actions = []
             survey.closed = False
 
     class ResponseRecorded(Event):
@@ -76,7 +76,7 @@ class SatisfactionSurvey(SopAggregate):
             state.update(customer_id=None)
 
         def apply(self, survey: SatisfactionSurvey) -> None:
-            survey.responses = (*survey.responses, self.response)
+            survey.responses.append(self.response)
 
     class Analysed(Event):
         analysis: SurveyAnalysis
@@ -93,7 +93,7 @@ class SatisfactionSurvey(SopAggregate):
         action: ImprovementAction
 
         def apply(self, survey: SatisfactionSurvey) -> None:
-            survey.actions = (*survey.actions, self.action)
+            survey.actions.append(self.action)
 
     class Closed(Event):
         improvement_actions: int
@@ -106,9 +106,9 @@ class SatisfactionSurvey(SopAggregate):
         customer_id: UUID
         customer_name: str
         period: SurveyPeriod
-        responses: tuple[SurveyResponse, ...]
+        responses: list[SurveyResponse]
         analysis: SurveyAnalysis | None
-        actions: tuple[ImprovementAction, ...]
+        actions: list[ImprovementAction]
         closed: bool
 
     @staticmethod

@@ -29,6 +29,9 @@ STEP = "2.6.2"
 
 
 class ServiceVisit(SopAggregate):
+    # bounded by construction: one event, the visit recorded once made
+    SNAPSHOT_INTERVAL: ClassVar[int | None] = None
+
     class Event(SopAggregate.Event):
         SOP_STEP = STEP
 

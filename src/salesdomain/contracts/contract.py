@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import Enum
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 from uuid import UUID
 
 from salesdomain.aggregate import Evidence, SopAggregate
@@ -119,7 +119,7 @@ class Contract(SopAggregate):
             contract.customer_id = self.customer_id
             contract.customer_name = self.customer_name
             contract.owner_id = self.owner_id
-            contract.revisions = ()
+            contract.revisions = []
             contract.drafters = frozenset()
             contract.reviewers = frozenset()
             contract.signed_revision = None
@@ -244,7 +244,7 @@ class Contract(SopAggregate):
         customer_id: UUID
         customer_name: str
         owner_id: UUID
-        revisions: tuple[Revision, ...]
+        revisions: list[Revision]
         status: ContractStatus
         drafters: frozenset[UUID]
         reviewers: frozenset[UUID]
@@ -544,6 +544,9 @@ class Contract(SopAggregate):
 class ContractClaim(SopAggregate):
     """Reserves a won opportunity for its one contract: a second draft is refused."""
 
+    # bounded by construction: one event, the claim of an opportunity's contract
+    SNAPSHOT_INTERVAL: ClassVar[int | None] = None
+
     class Event(SopAggregate.Event):
         SOP_STEP = "2.4.1"
 
@@ -579,7 +582,7 @@ def _start_revision(
     """A new revision: reviewed and approved from scratch."""
     drafted_by = event.actor.employee_id
     revision = Revision(event.revision, event.clauses, event.terms, event.differences, drafted_by)
-    contract.revisions = (*contract.revisions, revision)
+    contract.revisions.append(revision)
     contract.drafters = contract.drafters | {drafted_by}
     contract.status = ContractStatus.IN_REVIEW
     contract.chain = ()

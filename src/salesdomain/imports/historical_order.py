@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from salesdomain.aggregate import Evidence, SopAggregate
@@ -24,6 +24,8 @@ class SourceLines(ValueObject):
 
 
 class HistoricalOrder(SopAggregate):
+    SNAPSHOT_INTERVAL: ClassVar[int | None] = None  # bounded: one event, the imported order
+
     class Event(SopAggregate.Event):
         SOP_STEP = "4.1.2"
 

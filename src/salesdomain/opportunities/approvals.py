@@ -52,13 +52,11 @@ def same_priced_lines(approved: tuple[QuoteLine, ...], quoted: tuple[QuoteLine, 
     return _by_product(approved) == _by_product(quoted)
 
 
-def changed(
-    approvals: dict[int, DiscountApproval], number: int, **change: Any
-) -> dict[int, DiscountApproval]:
-    """``approvals`` with #``number`` changed (evolve: a number not there changes nothing)."""
-    if number not in approvals:
-        return approvals
-    return {**approvals, number: replace(approvals[number], **change)}
+def change(approvals: dict[int, DiscountApproval], number: int, **changes: Any) -> None:
+    """#``number`` of ``approvals`` changed in place (evolve: a number not there changes
+    nothing)."""
+    if number in approvals:
+        approvals[number] = replace(approvals[number], **changes)
 
 
 def check_approval(

@@ -22,7 +22,7 @@ from salesdomain.errors import NotAuthorised, SopRuleViolation
 from salesdomain.opportunities.approvals import (
     Decision,
     DiscountApproval,
-    changed,
+    change,
     check_approval,
     covering,
 )
@@ -209,7 +209,7 @@ class Opportunity(SopAggregate):
         remarks: str
 
         def apply(self, opp: Opportunity) -> None:
-            opp.feasibility = {**opp.feasibility, self.department: self.feasible}
+            opp.feasibility[self.department] = self.feasible
 
     class SolutionPresented(Event):
         SOP_STEP = "2.3.1"
@@ -257,12 +257,11 @@ class Opportunity(SopAggregate):
             state["policy_version"] = None
 
         def apply(self, opp: Opportunity) -> None:
-            opp.quotes = [
-                *opp.quotes,
-                Quote(self.quote_version, self.terms, self.timestamp, self.discount, self.approval),
-            ]
+            opp.quotes.append(
+                Quote(self.quote_version, self.terms, self.timestamp, self.discount, self.approval)
+            )
             if self.approval is not None:
-                opp.approvals = changed(opp.approvals, self.approval, quoted_in=self.quote_version)
+                change(opp.approvals, self.approval, quoted_in=self.quote_version)
             if opp.stage is not Stage.NEGOTIATION:
                 opp.stage = Stage.QUOTED
 
@@ -294,7 +293,7 @@ class Opportunity(SopAggregate):
 
         def apply(self, opp: Opportunity) -> None:
             requested = DiscountApproval(self.request_number, self.terms, self.actor.employee_id)
-            opp.approvals = {**opp.approvals, self.request_number: requested}
+            opp.approvals[self.request_number] = requested
 
     class DiscountApproved(Event):
         SOP_STEP = "2.3.3"
@@ -305,7 +304,7 @@ class Opportunity(SopAggregate):
         policy_version: str
 
         def apply(self, opp: Opportunity) -> None:
-            opp.approvals = changed(opp.approvals, self.request_number, decision=Decision.GRANTED)
+            change(opp.approvals, self.request_number, decision=Decision.GRANTED)
 
     class DiscountRejected(Event):
         SOP_STEP = "2.3.3"
@@ -314,7 +313,7 @@ class Opportunity(SopAggregate):
         policy_version: str
 
         def apply(self, opp: Opportunity) -> None:
-            opp.approvals = changed(opp.approvals, self.request_number, decision=Decision.REFUSED)
+            change(opp.approvals, self.request_number, decision=Decision.REFUSED)
 
     class QuoteAccepted(Event):
         SOP_STEP = "2.3.3"

@@ -181,7 +181,7 @@ class Order(SopAggregate):
 
         def apply(self, order: Order) -> None:
             task = Task(self.department, self.owner_id, self.due_on)
-            order.tasks = {**order.tasks, self.task_number: task}
+            order.tasks[self.task_number] = task
 
     class CoordinationTaskCompleted(Event):
         SOP_STEP = "2.5.1"
@@ -194,7 +194,7 @@ class Order(SopAggregate):
         def apply(self, order: Order) -> None:
             task = order.tasks[self.task_number]
             done = Task(task.department, task.owner_id, task.due_on, self.completed_on)
-            order.tasks = {**order.tasks, self.task_number: done}
+            order.tasks[self.task_number] = done
 
     class ProductionPlanned(Event):
         SOP_STEP = "2.5.2"
@@ -213,7 +213,7 @@ class Order(SopAggregate):
         plan_version: int
 
         def apply(self, order: Order) -> None:
-            order.purchases = {**order.purchases, self.purchase.reference: self.purchase}
+            order.purchases[self.purchase.reference] = self.purchase
 
     class SupplierFollowedUp(Event):
         SOP_STEP = "2.5.2"
@@ -226,7 +226,7 @@ class Order(SopAggregate):
         def apply(self, order: Order) -> None:
             purchase = order.purchases[self.reference]
             updated = purchase.model_copy(update={"expected_on": self.expected_on})
-            order.purchases = {**order.purchases, self.reference: updated}
+            order.purchases[self.reference] = updated
 
     class LotInspected(Event):
         SOP_STEP = "2.5.3"
@@ -252,7 +252,7 @@ class Order(SopAggregate):
             earlier = order.lots.get(self.lot_id)
             reworks = earlier.reworks if earlier else 0
             lot = Lot(self.product_code, self.quantity, status, self.inspection_number, reworks)
-            order.lots = {**order.lots, self.lot_id: lot}
+            order.lots[self.lot_id] = lot
 
     class LotReworked(Event):
         SOP_STEP = "2.5.3"
@@ -271,7 +271,7 @@ class Order(SopAggregate):
                 lot.inspections,
                 self.rework_number,
             )
-            order.lots = {**order.lots, self.lot_id: reworked}
+            order.lots[self.lot_id] = reworked
 
     class CustomerNotifiedOfDispatch(Event):
         SOP_STEP = "2.5.4"
@@ -284,7 +284,7 @@ class Order(SopAggregate):
 
         def apply(self, order: Order) -> None:
             notice = Notice(self.expected_arrival, self.notified_on)
-            order.notices = {**order.notices, self.tracking_number: notice}
+            order.notices[self.tracking_number] = notice
 
     class ShipmentDispatched(Event):
         SOP_STEP = "2.5.4"
@@ -299,7 +299,7 @@ class Order(SopAggregate):
 
         def apply(self, order: Order) -> None:
             shipment = Shipment(self.shipment_number, self.items, self.dispatched_on)
-            order.shipments = {**order.shipments, self.tracking_number: shipment}
+            order.shipments[self.tracking_number] = shipment
 
     class DeliveryConfirmed(Event):
         SOP_STEP = "2.5.4"
@@ -313,7 +313,7 @@ class Order(SopAggregate):
             confirmed = Shipment(
                 shipment.number, shipment.items, shipment.dispatched_on, self.receipt
             )
-            order.shipments = {**order.shipments, self.tracking_number: confirmed}
+            order.shipments[self.tracking_number] = confirmed
 
     class Completed(Event):
         """Everything ordered was delivered and its receipt confirmed (revenue is earned)."""

@@ -116,7 +116,7 @@ class Candidate(SopAggregate):
             cand.channel = self.channel
             cand.status = CandidateStatus.APPLIED
             cand.screening = None
-            cand.interviews = ()
+            cand.interviews = []
             cand.offer = None
             cand.offers_sent = 0
             cand.employee_id = None
@@ -135,7 +135,7 @@ class Candidate(SopAggregate):
         interview: Interview
 
         def apply(self, cand: Candidate) -> None:
-            cand.interviews = (*cand.interviews, self.interview)
+            cand.interviews.append(self.interview)
 
     class Selected(Event):
         SOP_STEP = "3.1.4"
@@ -206,7 +206,7 @@ class Candidate(SopAggregate):
         channel: HiringChannel
         status: CandidateStatus
         screening: Screening | None
-        interviews: tuple[Interview, ...]
+        interviews: list[Interview]
         offer: Offer | None
         offers_sent: int
         employee_id: UUID | None

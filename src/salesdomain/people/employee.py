@@ -8,9 +8,8 @@ nobody manages themselves and reporting lines do not loop; nobody changes their 
 position, team, manager, roles, pay or plan review; promotions and pay changes are
 approved by someone senior to the employee; nothing more is recorded after leaving.
 
-An employee's history grows for years: the application should snapshot it every
-``SNAPSHOT_INTERVAL`` events (every collection in its state lives inside a value
-object, so a snapshot restores exactly the replayed state).  The state keeps what
+An employee's history grows for years: the application snapshots it every
+``SNAPSHOT_INTERVAL`` events (as every record that grows, ADR 38).  The state keeps what
 decisions need: training records are counted here and listed in the history.
 """
 

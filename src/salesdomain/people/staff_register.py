@@ -3,7 +3,7 @@ can enrol themselves and everyone after acts as an enrolled employee."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from salesdomain.aggregate import Evidence, SopAggregate
@@ -12,6 +12,8 @@ STAFF_REGISTER_ID = uuid5(NAMESPACE_URL, "salesdomain:staff-register")
 
 
 class StaffRegister(SopAggregate):
+    SNAPSHOT_INTERVAL: ClassVar[int | None] = None  # bounded: one event, its founding
+
     class Event(SopAggregate.Event):
         SOP_STEP = "3.1.4"
 

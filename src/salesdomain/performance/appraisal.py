@@ -126,7 +126,7 @@ class Appraisal(SopAggregate):
             appraisal.scores = None
             appraisal.final_score = None
             appraisal.rating_band = None
-            appraisal.incentives = ()
+            appraisal.incentives = []
             appraisal.coaching = None
 
     class ActualsRecorded(Event):
@@ -182,7 +182,7 @@ class Appraisal(SopAggregate):
         policy_version: str
 
         def apply(self, appraisal: Appraisal) -> None:
-            appraisal.incentives = (*appraisal.incentives, self.incentive)
+            appraisal.incentives.append(self.incentive)
 
     class CoachingPlanned(Event):
         SOP_STEP = "3.3.4"
@@ -217,7 +217,7 @@ class Appraisal(SopAggregate):
         scores: Scores | None
         final_score: Decimal | None
         rating_band: RatingBand | None
-        incentives: tuple[Incentive, ...]
+        incentives: list[Incentive]
         coaching: CoachingPlan | None
 
     @staticmethod

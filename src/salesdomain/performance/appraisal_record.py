@@ -37,7 +37,7 @@ class AppraisalRecord(SopAggregate):
 
         def apply(self, record: AppraisalRecord) -> None:
             record.employee_id = self.employee_id
-            record.results = ()
+            record.results = []
 
     class ResultCounted(Event):
         appraisal_id: UUID
@@ -53,11 +53,11 @@ class AppraisalRecord(SopAggregate):
                 self.period.start,
                 self.rating_band.is_below_standard,
             )
-            record.results = (*record.results, counted)
+            record.results.append(counted)
 
     if TYPE_CHECKING:
         employee_id: UUID
-        results: tuple[CountedResult, ...]
+        results: list[CountedResult]
 
     @staticmethod
     def id_for(employee_id: UUID) -> UUID:

@@ -8,7 +8,7 @@ the facts the expense-control figure of an appraisal is taken from.
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 from uuid import UUID
 
 from salesdomain.aggregate import Evidence, SopAggregate
@@ -20,6 +20,9 @@ from salesdomain.values import Money
 
 
 class SalesExpense(SopAggregate):
+    # bounded by construction: at most two events, recorded then approved or rejected
+    SNAPSHOT_INTERVAL: ClassVar[int | None] = None
+
     class Event(SopAggregate.Event):
         SOP_STEP = "3.3.1"
 

@@ -60,7 +60,7 @@ class TeamMeeting(SopAggregate):
             meeting.held_on = self.held_on
             meeting.team = self.team
             meeting.chair_id = self.chair_id
-            meeting.items = tuple(OpenItem(item) for item in self.action_items.items)
+            meeting.items = [OpenItem(item) for item in self.action_items.items]
 
     class HandOffAgreed(Event):
         SOP_STEP = "3.4.3"
@@ -68,7 +68,7 @@ class TeamMeeting(SopAggregate):
         item: ActionItem
 
         def apply(self, meeting: TeamMeeting) -> None:
-            meeting.items = (*meeting.items, OpenItem(self.item))
+            meeting.items.append(OpenItem(self.item))
 
     class ActionItemCompleted(Event):
         # Recorded under 3.4.2, or 3.4.3 for a hand-off.
@@ -81,14 +81,14 @@ class TeamMeeting(SopAggregate):
         def apply(self, meeting: TeamMeeting) -> None:
             index = self.item_number - 1
             done = OpenItem(meeting.items[index].item, done=True)
-            meeting.items = (*meeting.items[:index], done, *meeting.items[index + 1 :])
+            meeting.items[index] = done
 
     if TYPE_CHECKING:
         kind: MeetingKind
         held_on: date
         team: str
         chair_id: UUID
-        items: tuple[OpenItem, ...]
+        items: list[OpenItem]
 
     @classmethod
     def hold(

@@ -7,7 +7,7 @@ with a reason.  Only a qualified customer can have an opportunity opened (2.1.3)
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 from uuid import UUID
 
 from salesdomain.aggregate import Evidence, SopAggregate
@@ -52,7 +52,7 @@ class Customer(SopAggregate):
             customer.region = self.region
             customer.industry = self.industry
             customer.source_channel = self.source_channel
-            customer.contacts = self.contacts.people
+            customer.contacts = list(self.contacts.people)
             customer.registered_by = self.actor.employee_id
             customer.assessment = None
             customer.qualified = None
@@ -69,7 +69,7 @@ class Customer(SopAggregate):
         person: ContactPerson
 
         def apply(self, customer: Customer) -> None:
-            customer.contacts = (*customer.contacts, self.person)
+            customer.contacts.append(self.person)
 
     class ContactPersonForgotten(Event, PersonalDataForgotten):
         """A contact person's personal data forgotten on request (SOP 4.1.2, ADR 13)."""
@@ -110,7 +110,7 @@ class Customer(SopAggregate):
         region: str
         industry: str
         source_channel: SourceChannel
-        contacts: tuple[ContactPerson, ...]
+        contacts: list[ContactPerson]
         registered_by: UUID
         assessment: Assessment | None
         qualified: bool | None
@@ -238,6 +238,8 @@ class Customer(SopAggregate):
 class CustomerNameClaim(SopAggregate):
     """Reserves a normalised company name, so the same company is found again even
     when it is registered once with and once without its registration number."""
+
+    SNAPSHOT_INTERVAL: ClassVar[int | None] = None  # bounded: one event, the claim of a name
 
     class Event(SopAggregate.Event):
         SOP_STEP = "2.1.2"

@@ -33,19 +33,19 @@ class MarketResearch(SopAggregate):
             note.subject_kind = self.subject_kind
             note.subject = self.subject
             note.findings = self.findings
-            note.competitor_prices = self.competitor_prices.prices
+            note.competitor_prices = list(self.competitor_prices.prices)
 
     class CompetitorPriceAdded(Event):
         price: CompetitorPrice
 
         def apply(self, note: MarketResearch) -> None:
-            note.competitor_prices = (*note.competitor_prices, self.price)
+            note.competitor_prices.append(self.price)
 
     if TYPE_CHECKING:
         subject_kind: ResearchSubject
         subject: str
         findings: Findings
-        competitor_prices: tuple[CompetitorPrice, ...]
+        competitor_prices: list[CompetitorPrice]
 
     @classmethod
     def record(
