@@ -9,7 +9,7 @@ from salesdomain.projections.runner.lock import rebuild_lock
 from salesdomain.projections.runner.state import _now, projection_state
 from salesdomain.projections.runner.stopped import ProjectionStopped
 from salesdomain.projections.schema import create_indexes
-from sqlalchemy import select, update
+from sqlalchemy import select, text, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.schema import DropTable
 
@@ -60,6 +60,11 @@ class _Rebuild(_Following):
         the new generation serves, and says where it stopped)."""
         with self.engine.begin() as conn:
             create_indexes(conn, self.tables(new).values())
+            if conn.dialect.name == "postgresql":  # its planner needs the new tables'
+                # statistics at once, not when autovacuum comes by (ADR 41)
+                quote = conn.dialect.identifier_preparer.quote
+                for table in self.tables(new).values():
+                    conn.execute(text(f"ANALYZE {quote(table.name)}"))
         with self.engine.begin() as conn:
             for generation, status in ((old, "retired"), (new, "active")):
                 conn.execute(
