@@ -40,8 +40,11 @@ class Kpi(Projection):
         tables.index("facts_by_record", facts.c.measure, facts.c.record_id)
         tables.index("facts_by_measure", facts.c.measure, facts.c.day)
         # a customer's completed orders in order: first and second orders, a score's owner
+        # (covering: the record and the rep are read from the index alone)
         tables.index(
-            "facts_by_customer", facts.c.measure, facts.c.customer_id, facts.c.day, facts.c.position
+            "facts_customer_orders",
+            *(facts.c.measure, facts.c.customer_id, facts.c.day, facts.c.position),
+            *(facts.c.record_id, facts.c.rep_id),
         )
         # the facts that name no representative, which the sums leave out (``rollup``)
         tables.index("facts_unnamed", facts.c.day, where=facts.c.rep_id.is_(None))
