@@ -4,6 +4,7 @@ a rebuild killed half-way left behind."""
 
 from __future__ import annotations
 
+from salesdomain.projections.runner.checkpoints import drop_checkpoints
 from salesdomain.projections.runner.following import _Following
 from salesdomain.projections.runner.lock import rebuild_lock
 from salesdomain.projections.runner.state import _now, projection_state
@@ -105,6 +106,7 @@ class _Rebuild(_Following):
         return max((int(r[0]) for r in rows), default=0)
 
     def _drop_generation(self, conn: Connection, generation: int) -> None:
+        drop_checkpoints(conn, self, generation)
         for table in reversed(list(self.tables(generation).values())):
             conn.execute(DropTable(table, if_exists=True))
         conn.execute(
