@@ -14,6 +14,13 @@ CHECKPOINT_EVERY = 20_000
 """Log positions between two checkpoints of a view kept by a follower or a rebuild."""
 
 
+STAMP_GAP = 5
+"""How many intervals of the log a view's keeper reads again, at most, to learn the
+latest event timestamp up to a checkpoint (after a restart, the views stand past the
+last checkpoint taken); further than that, the view gets checkpoints from its next
+rebuild (views kept before checkpoints existed)."""
+
+
 class Checkpointer:
     """Takes a view's checkpoints as it crosses every ``every``-th position of ``log``
     (which notes the event timestamps as it is read)."""
@@ -42,6 +49,7 @@ class Checkpointer:
     def take(self, runner: ProjectionRunner, generation: int, position: int) -> bool:
         """Keep the generation as it stands at ``position``, if the latest timestamp up
         to it is known (the log was read without a gap up to there)."""
+        self.log.fill(position, STAMP_GAP * self.every)
         known, stamp = self.log.stamp(position)
         return known and take_checkpoint(runner, generation, position, stamp)
 

@@ -21,6 +21,7 @@ from salesdomain.projections.runner.checkpoints import (
 from sqlalchemy import inspect, select
 
 from tests.past_scenario import T0, Case, run
+from tests.spec import log_position
 from tests.test_views_as_of import every_row
 
 MICRO = timedelta(microseconds=1)
@@ -191,3 +192,21 @@ def test_only_the_views_asked_for_are_built(sparse):
         assert list(past.runners) == ["pipeline"]
     with pytest.raises(ValueError, match="no view is called nope"):
         views_as_of(sparse, position=5, only=["nope"])
+
+
+def test_after_a_restart_the_follower_goes_on_taking_checkpoints(app, views):
+    case = Case()
+    with freeze_time(T0) as frozen:
+        run(app, case.first_half(), frozen)
+        ReadModels(views, ApplicationLog(app), checkpoint_every=4).catch_up(batch_size=1)
+        half = log_position(app)
+        run(app, case.second_half(), frozen)
+    restarted = ReadModels(views, ApplicationLog(app), checkpoint_every=4)
+    restarted.catch_up(batch_size=3)
+    taken = {p for name, _, p in checkpoints(restarted) if name == "pipeline"}
+    assert [p for p in taken if p > half]
+    later = [e.timestamp for _, e in ApplicationLog(app).read(half, 10_000) if e is not None]
+    at = later[len(later) // 2]
+    with views_as_of(app, at) as replayed, views_as_of(restarted, at) as started:
+        assert started.position == replayed.position > half
+        assert every_row(started) == every_row(replayed)

@@ -54,6 +54,14 @@ class StampedLog:
             while len(self._ends) > KEPT_ENDS:
                 del self._ends[min(self._ends)]
 
+    def fill(self, position: int, most: int, page_size: int = 1000) -> None:
+        """Read the log on from the last noted end up to ``position`` (after a restart,
+        the views stand past the checkpoint the stamps are known to), unless that is
+        more than ``most`` positions: then the stamps stay unknown."""
+        while self._last < position <= self._last + most:
+            if not self.read(self._last, page_size):
+                return
+
     def stamp(self, position: int) -> tuple[bool, datetime | None]:
         """Whether it is known, and the latest timestamp of an event up to ``position``
         or, if that page end was not noted, up to the next noted end after it (later
