@@ -10,7 +10,7 @@ from salesdomain.projections.runner.checkpoints import latest_stamp, take_checkp
 from salesdomain.projections.runner.stamps import StampedLog
 from sqlalchemy import Engine
 
-CHECKPOINT_EVERY = 20_000
+CHECKPOINT_EVERY = 10_000
 """Log positions between two checkpoints of a view kept by a follower or a rebuild."""
 
 
