@@ -106,7 +106,6 @@ class _Rebuild(_Following):
         return max((int(r[0]) for r in rows), default=0)
 
     def _drop_generation(self, conn: Connection, generation: int) -> None:
-        drop_checkpoints(conn, self, generation)
         for table in reversed(list(self.tables(generation).values())):
             conn.execute(DropTable(table, if_exists=True))
         conn.execute(
@@ -115,4 +114,5 @@ class _Rebuild(_Following):
                 projection_state.c.generation == generation,
             )
         )
+        drop_checkpoints(conn, self, generation)  # its tables known: before they are forgotten
         self._tables.pop(generation, None)
