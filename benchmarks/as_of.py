@@ -12,6 +12,13 @@
 2. The demo quarter (``salesdomain demo``) on a SQLite file: median time of every view
    as of mid-quarter and as of its end (``views_as_of``), and of one business case's
    story from the audit view and from the log itself.
+
+    .venv/bin/python -m benchmarks.as_of --store URL --at 2026-06-30T00:00+00:00 [...]
+
+3. Instead, on an existing store (a copy: its views get the tables they lack): the
+   pipeline view as of each ``--at``, started from the views' newest usable checkpoint
+   (ADR 40) and replayed from the start, its log position and median time (one run of
+   the full replay, the mean of ``--repeat-full`` runs, 0: not run).
 """
 
 from __future__ import annotations
@@ -164,13 +171,45 @@ def demo_rows(repeat: int) -> tuple[int, list[tuple[str, float]]]:
     return head, rows
 
 
+def store_rows(url: str, moments: list[datetime], repeat: int, repeat_full: int) -> None:
+    system = build_system(url)
+    print(f"{'as of':<26} | {'position':>9} | {'from checkpoint ms':>18} | {'full replay ms':>14}")
+    try:
+        for at in moments:
+            with views_as_of(system.views, at, only=["pipeline"]) as past:
+                position = past.position
+
+            def started(at: datetime = at) -> None:
+                views_as_of(system.views, at, only=["pipeline"]).close()
+
+            def replayed(at: datetime = at) -> None:
+                views_as_of(system.app, at, only=["pipeline"]).close()
+
+            fast = median_ms(started, repeat)
+            full = "-"
+            if repeat_full:
+                began = time.perf_counter()
+                for _ in range(repeat_full):
+                    replayed()
+                full = f"{(time.perf_counter() - began) * 1000 / repeat_full:,.0f}"
+            print(f"{at.isoformat():<26} | {position:>9,} | {fast:>18,.0f} | {full:>14}")
+    finally:
+        system.close()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--store", help="an existing store's URL (part 3 only)")
+    parser.add_argument("--at", action="append", type=datetime.fromisoformat, default=[])
+    parser.add_argument("--repeat-full", type=int, default=1)
     parser.add_argument("--events", type=int, default=1000)
     parser.add_argument("--repeat", type=int, default=7)
     parser.add_argument("--postgres", default=POSTGRES, help="PostgreSQL URL (without schema)")
     parser.add_argument("--no-postgres", action="store_true")
     args = parser.parse_args()
+    if args.store:
+        store_rows(args.store, args.at, args.repeat, args.repeat_full)
+        return
     stores = {"SQLite": _fresh("sqlite://")}
     master_key_for_fresh_schemas()
     if not args.no_postgres:

@@ -12,7 +12,8 @@ use: ``salesdomain staff`` to find a person of role ``--as`` (default sales_dire
 loopback port. Each of the dashboard's and the lists' requests is sent ``--repeat``
 times, one after another; printed: p50, p95 and max per request (ms), answer size, and
 the server's resident memory (RSS) at the end, with its children. ``--only TEXT``:
-only the requests whose path contains it (e.g. ``--only pipeline``).
+only the requests whose path or parameter names contain it (e.g. ``--only pipeline``,
+``--only as_of``).
 """
 
 from __future__ import annotations
@@ -129,7 +130,7 @@ def measure(
     with httpx.Client(
         base_url=base, headers={"Authorization": f"Bearer {token}"}, timeout=900
     ) as http:
-        for path, query in [(p, q) for p, q in REQUESTS if only in p]:
+        for path, query in [(p, q) for p, q in REQUESTS if only in f"{p}?{'&'.join(q)}"]:
             timings, size, status = [], 0, 0
             for _ in range(repeat):
                 started = time.perf_counter()
@@ -148,7 +149,9 @@ def main() -> None:
     parser.add_argument("--url", help="a store URL (default: a cached SQLite file)")
     parser.add_argument("--cache", type=Path, default=Path.home() / ".cache/salesdomain-bench")
     parser.add_argument("--as", dest="role", default="sales_director")
-    parser.add_argument("--only", default="", help="only the requests whose path has this")
+    parser.add_argument(
+        "--only", default="", help="only the requests whose path or parameters name this"
+    )
     args = parser.parse_args()
     url = _store(args.url, args.events, args.cache)
     token = _token(url, args.role)

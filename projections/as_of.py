@@ -27,6 +27,8 @@ from salesdomain.projections.log import ApplicationLog
 from salesdomain.projections.projection import Projection
 from salesdomain.projections.read_models import ReadModels, default_projections
 from salesdomain.projections.runner import EventLog, ProjectionStopped
+from salesdomain.projections.runner.checkpoints import usable_checkpoint
+from salesdomain.projections.runner.restore import restore_checkpoint
 from sqlalchemy import Engine, create_engine
 from sqlalchemy.pool import StaticPool
 
@@ -60,7 +62,7 @@ class ViewsAsOf(ReadModels):
         at: datetime | None,
         owns_engine: bool,
     ) -> None:
-        super().__init__(engine, log, projections)
+        super().__init__(engine, log, projections, checkpoint_every=None)
         self.at = at
         self._owns_engine = owns_engine
 
@@ -96,18 +98,21 @@ def views_as_of(
     position: int | None = None,
     engine: Engine | None = None,
     page_size: int = 1000,
+    only: Iterable[str] | None = None,
 ) -> ViewsAsOf:
-    """Every view as of ``at`` (events stamped at or before it), or as of a log
-    ``position``, or both (whichever cut comes first).
+    """Every view (or those named in ``only``) as of ``at`` (events stamped at or
+    before it), or as of a log ``position``, or both (whichever cut comes first).
 
     ``source`` is the application, the live ``ReadModels`` (their projections are
-    used) or any event log.  ``engine`` is where the past views are built (default:
-    a private in-memory SQLite); it must not hold live views.  Close the result."""
+    used, and each view starts from its newest checkpoint that the cut does not
+    precede, ADR 40) or any event log.  ``engine`` is where the past views are built
+    (default: a private in-memory SQLite); it must not hold live views.  Close the
+    result."""
     if at is None and position is None:
         raise ValueError("say as of when: a time (at=) or a log position (position=)")
     if at is not None and at.tzinfo is None:
         raise ValueError(f"as-of time {at.isoformat()} needs a time zone (e.g. +00:00)")
-    log, projections = _log_and_projections(source)
+    log, projections = _log_and_projections(source, only)
     past = PastLog(log, 0)
     views = ViewsAsOf(engine or scratch_engine(), past, projections, at, engine is None)
     runners = list(views.runners.values())
@@ -116,22 +121,45 @@ def views_as_of(
         raise ValueError("views as of a moment are built in an empty database, not beside views")
     generations = {runner.projection.name: runner.active_generation() for runner in runners}
     limit = log.head() if position is None else position
-    reached = 0
+    starts = _from_checkpoints(source, views, limit, at) if isinstance(source, ReadModels) else {}
+    reached = min((starts.get(r.projection.name, 0) for r in runners), default=0)
+    past.cut = reached
     while reached < limit:
         page = log.read(reached, page_size)
         kept = _until(page, at, limit)
         if kept:
             past.cut = kept[-1][0]
             for runner in list(runners):
+                name = runner.projection.name
+                start = starts.get(name, 0)
+                rest = [entry for entry in kept if entry[0] > start]
                 try:
-                    runner.process(kept, reached, generations[runner.projection.name])
+                    if rest:
+                        runner.process(rest, start, generations[name])
+                        starts[name] = rest[-1][0]
                 except ProjectionStopped as stopped:
-                    views.stopped[runner.projection.name] = stopped
+                    views.stopped[name] = stopped
                     runners.remove(runner)
             reached = kept[-1][0]
         if not page or len(kept) < len(page):
             break
     return views
+
+
+def _from_checkpoints(
+    live: ReadModels, views: ViewsAsOf, limit: int, at: datetime | None
+) -> dict[str, int]:
+    """Fill each view of ``views`` from the newest usable checkpoint of its live
+    counterpart (``runner.checkpoints``); answer where each view now stands."""
+    starts = {}
+    for name, runner in views.runners.items():
+        source = live.runner(name)
+        generation = source.active_generation()
+        start = usable_checkpoint(source, generation, limit, at)
+        if start:
+            restore_checkpoint(source, generation, start, runner)
+            starts[name] = start
+    return starts
 
 
 def _until(
@@ -150,10 +178,20 @@ def _until(
 
 
 def _log_and_projections(
-    source: SalesApplication | ReadModels | EventLog,
+    source: SalesApplication | ReadModels | EventLog, only: Iterable[str] | None
 ) -> tuple[EventLog, list[Projection]]:
+    log: EventLog
     if isinstance(source, SalesApplication):
-        return ApplicationLog(source), default_projections()
-    if isinstance(source, ReadModels):
-        return source.log, [runner.projection for runner in source.runners.values()]
-    return source, default_projections()
+        log, projections = ApplicationLog(source), default_projections()
+    elif isinstance(source, ReadModels):
+        log, projections = source.log, [runner.projection for runner in source.runners.values()]
+    else:
+        log, projections = source, default_projections()
+    if only is None:
+        return log, projections
+    names = list(only)
+    unknown = sorted(set(names) - {p.name for p in projections})
+    if unknown:
+        known = ", ".join(p.name for p in projections)
+        raise ValueError(f"no view is called {', '.join(unknown)} (views: {known})")
+    return log, [p for p in projections if p.name in names]

@@ -6,6 +6,7 @@ import threading
 from collections.abc import Iterable, Sequence
 
 from salesdomain.projections.audit import AuditTrail
+from salesdomain.projections.checkpointing import CHECKPOINT_EVERY, Checkpointer
 from salesdomain.projections.kpi import Kpi
 from salesdomain.projections.operations import Operations
 from salesdomain.projections.pipeline import Pipeline
@@ -36,17 +37,31 @@ class ReadModels:
     go on.  ``stopped`` starts from the status rows, so a stop met by another process
     or before a restart is known from the start.  Opening the read models drops what
     a rebuild killed half-way left behind (``discard_unfinished``).
+
+    Views kept by ``catch_up`` or ``rebuild`` take a checkpoint past every
+    ``checkpoint_every``-th log position (``None``: none), where the views as of a
+    past moment start (``as_of``, ADR 40).
     """
 
     def __init__(
-        self, engine: Engine, log: EventLog, projections: Iterable[Projection] | None = None
+        self,
+        engine: Engine,
+        log: EventLog,
+        projections: Iterable[Projection] | None = None,
+        *,
+        checkpoint_every: int | None = CHECKPOINT_EVERY,
     ) -> None:
         self.engine = engine
-        self.log = log
+        self.checkpoints = (
+            None if checkpoint_every is None else Checkpointer.over(log, checkpoint_every)
+        )
+        self.log: EventLog = log if self.checkpoints is None else self.checkpoints.log
         self.runners = {
-            p.name: ProjectionRunner(p, engine, log)
+            p.name: ProjectionRunner(p, engine, self.log)
             for p in (default_projections() if projections is None else projections)
         }
+        if self.checkpoints is not None:
+            self.checkpoints.start(engine)
         self.discard_unfinished()
         self.stopped: dict[str, ProjectionStopped] = {}
         for name, runner in self.runners.items():
@@ -81,7 +96,10 @@ class ReadModels:
         for name in names:
             runner = self.runners[name]
             try:
-                reached[name] = runner.catch_up(until, batch_size)
+                if self.checkpoints is None:
+                    reached[name] = runner.catch_up(until, batch_size)
+                else:
+                    reached[name] = self.checkpoints.catch_up(runner, until, batch_size)
                 self.stopped.pop(name, None)
             except ProjectionStopped as stopped:
                 self.stopped[name] = stopped
@@ -116,6 +134,8 @@ class ReadModels:
         chosen = [self.runners[n] for n in (list(self.runners) if names is None else names)]
         with rebuild_lock(self.engine):
             generations = {runner.projection.name: runner.start_rebuild() for runner in chosen}
+            if self.checkpoints is not None:  # read from zero: the stamps are exact again
+                self.checkpoints.log.restart((0, None))
             position, head = 0, self.log.head()
             while position < head and chosen:
                 page = self.log.read(position, page_size)
@@ -129,6 +149,11 @@ class ReadModels:
                         self.stopped[name] = stopped
                         chosen.remove(runner)
                         runner.abandon_rebuild(generations[name][1])
+                if self.checkpoints is not None and self.checkpoints.crossed(position, page[-1][0]):
+                    for runner in chosen:
+                        self.checkpoints.take(
+                            runner, generations[runner.projection.name][1], page[-1][0]
+                        )
                 position = page[-1][0]
             rebuilt = {}
             for runner in chosen:

@@ -4,6 +4,7 @@ a rebuild killed half-way left behind."""
 
 from __future__ import annotations
 
+from salesdomain.projections.runner.checkpoints import drop_checkpoints
 from salesdomain.projections.runner.following import _Following
 from salesdomain.projections.runner.lock import rebuild_lock
 from salesdomain.projections.runner.state import _now, projection_state
@@ -118,4 +119,5 @@ class _Rebuild(_Following):
                 projection_state.c.generation == generation,
             )
         )
+        drop_checkpoints(conn, self, generation)  # its tables known: before they are forgotten
         self._tables.pop(generation, None)

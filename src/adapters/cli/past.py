@@ -124,10 +124,10 @@ def shown(value: Any) -> str:
 
 
 @contextmanager
-def past(system: System, at: datetime) -> Iterator[tuple[System, int]]:
-    """The system with its views as they stood at ``at`` (rebuilt aside, then
-    dropped), and the last log position they include."""
-    views = views_as_of(system.views, at)
+def past(system: System, at: datetime, view: str) -> Iterator[tuple[System, int]]:
+    """The system with its ``view`` as it stood at ``at`` (rebuilt aside from its
+    newest checkpoint before, then dropped), and the last log position it includes."""
+    views = views_as_of(system.views, at, only=[view])
     try:
         for name, stopped in views.stopped.items():
             err().print(
@@ -141,14 +141,14 @@ def past(system: System, at: datetime) -> Iterator[tuple[System, int]]:
 
 @contextmanager
 def _views_at(
-    ctx: typer.Context, database_url: str | None, as_json: bool, at: str
+    ctx: typer.Context, database_url: str | None, as_json: bool, at: str, view: str
 ) -> Iterator[tuple[System, datetime, int]]:
     """For a command that reads the views as they stood at ``--at``: the system with
     them (see ``past``), the moment asked and the last log position they include;
     failures are reported as every command reports them."""
     with common.reported(as_json), common.open_system(ctx, database_url) as system:
         moment_asked = _at(at)
-        with past(system, moment_asked) as (then, position):
+        with past(system, moment_asked, view) as (then, position):
             yield then, moment_asked, position
 
 
@@ -160,7 +160,7 @@ def pipeline_as_of(
     as_json: JsonOutput = False,
 ) -> None:
     """The pipeline and its funnel as they stood at a moment."""
-    with _views_at(ctx, database_url, as_json, at) as (then, moment_asked, position):
+    with _views_at(ctx, database_url, as_json, at, "pipeline") as (then, moment_asked, position):
         rows, summary = pipeline_rows(then, moment_asked)
     if as_json:
         print_json(
@@ -185,7 +185,7 @@ def kpi_as_of(
     as_json: JsonOutput = False,
 ) -> None:
     """The KPI tables as they stood at a moment (facts recorded by then)."""
-    with _views_at(ctx, database_url, as_json, at) as (then, moment_asked, position):
+    with _views_at(ctx, database_url, as_json, at, "kpi") as (then, moment_asked, position):
         found = kpi_rows(then, grain, by, since, until, currency)
     if as_json:
         print_json({"as_of": moment_asked, "position": position, **found})
@@ -213,7 +213,7 @@ def audit_as_of(
     with common.reported(as_json), common.open_system(ctx, database_url) as system:
         moment_asked = _at(at)
         actor_id = actor_filter(system, wanted)
-        with past(system, moment_asked) as (then, position):
+        with past(system, moment_asked, "audit") as (then, position):
             entries = audit_entries(then, wanted, actor_id)
     if as_json:
         print_json({"as_of": moment_asked, "position": position, "entries": entries})

@@ -1,0 +1,208 @@
+"""Checkpoints of a view generation: its rows as they stood at a log position, kept in
+the views database so that the views as of a past moment (``as_of``) start there and
+replay only the rest of the log (ADR 40).
+
+What a checkpoint stores, per table of the view:
+* a table whose key includes ``position`` holds rows an event adds at its own position
+  (history, audit lines, facts): nothing is stored, as the rows of the generation with
+  ``position <= P`` are its rows at ``P`` (a later event only changes such a row as a
+  rebuild would give it, e.g. a forgotten subject's audit line);
+* any other table (state: one row per opportunity, order, customer, ...): the rows that
+  changed since the generation's previous checkpoint, in a table beside it with a
+  ``checkpoint`` column (``<view>_g<n>_ck_<table>``); the table at ``P`` is each key's
+  newest row stored at or before ``P`` (a view never deletes a row).  Storage grows
+  with the rows changed between checkpoints, not with rows times checkpoints.
+
+A checkpoint row (``projection_checkpoints``) records the generation, the position,
+the version of the projection's code that built the generation and ``stamp``: the latest
+timestamp of an event up to the position (``None``: none had one).  A checkpoint serves
+a moment ``at`` only if ``stamp <= at``: then no event up to it is later than ``at``, so
+the cut (the first event stamped later than ``at``) lies after it, as in a full replay.
+Checkpoints belong to their generation and go with it (a rebuild's new generation starts
+without any; the old one's are dropped with its tables).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from salesdomain.projections.runner.state import STATE, _now, projection_state
+from salesdomain.projections.schema import create_tables
+from salesdomain.projections.types import UtcDateTime
+from sqlalchemy import (
+    Column,
+    ColumnElement,
+    Integer,
+    MetaData,
+    ScalarSelect,
+    Select,
+    String,
+    Table,
+    func,
+    insert,
+    literal_column,
+    select,
+    update,
+)
+from sqlalchemy.engine import Connection
+from sqlalchemy.schema import DropTable
+
+if TYPE_CHECKING:
+    from salesdomain.projections.runner.generations import _Generations
+
+projection_checkpoints = Table(
+    "projection_checkpoints",
+    STATE,
+    Column("name", String(100), primary_key=True),
+    Column("generation", Integer, primary_key=True),
+    Column("position", Integer, primary_key=True),
+    Column("stamp", UtcDateTime),  # the latest event timestamp up to position
+    Column("version", Integer),  # of the projection's code that built the generation
+    Column("made_at", UtcDateTime, nullable=False),
+)
+
+
+def appended(table: Table) -> bool:
+    """Rows keyed by the log position of the event that added them."""
+    return "position" in table.primary_key.columns
+
+
+def kept_tables(runner: _Generations, generation: int) -> dict[str, Table]:
+    """The tables holding the changed rows of the generation's state tables."""
+    metadata = MetaData()
+    kept = {}
+    for logical, table in runner.tables(generation).items():
+        if appended(table):
+            continue
+        columns = [Column(c.name, c.type, primary_key=c.primary_key) for c in table.columns]
+        kept[logical] = Table(
+            f"{runner.projection.name}_g{generation}_ck_{logical}",
+            metadata,
+            *columns,
+            Column("checkpoint", Integer, primary_key=True),
+        )
+    return kept
+
+
+def take_checkpoint(
+    runner: _Generations, generation: int, position: int, stamp: datetime | None
+) -> bool:
+    """Keep the generation's rows as they stand at ``position`` (where it must stand
+    now); False if it has moved on, or the checkpoint exists.  The status row is
+    locked first (written in place), so no runner moves the generation during the copy."""
+    name = runner.projection.name
+    kept = kept_tables(runner, generation)
+    with runner.engine.begin() as conn:
+        held = conn.execute(
+            update(projection_state)
+            .where(
+                projection_state.c.name == name,
+                projection_state.c.generation == generation,
+                projection_state.c.position == position,
+            )
+            .values(position=position)
+            .returning(projection_state.c.version)
+        ).first()
+        if held is None or _exists(conn, name, generation, position):
+            return False
+        create_tables(conn, kept.values())
+        live = runner.tables(generation)
+        for logical, table in kept.items():
+            _keep_changed(conn, live[logical], table, position)
+        conn.execute(
+            insert(projection_checkpoints).values(
+                name=name,
+                generation=generation,
+                position=position,
+                stamp=stamp,
+                version=held.version,
+                made_at=_now(),
+            )
+        )
+    return True
+
+
+def _exists(conn: Connection, name: str, generation: int, position: int) -> bool:
+    found = conn.execute(
+        select(projection_checkpoints.c.position).where(
+            projection_checkpoints.c.name == name,
+            projection_checkpoints.c.generation == generation,
+            projection_checkpoints.c.position == position,
+        )
+    ).first()
+    return found is not None
+
+
+def _keep_changed(conn: Connection, live: Table, kept: Table, position: int) -> None:
+    """Store the rows of ``live`` that differ from their newest stored version (``EXCEPT``
+    compares NULLs as equal, on SQLite and PostgreSQL alike)."""
+    names = [c.name for c in live.columns]
+    at: ColumnElement[Any] = literal_column(str(int(position)))
+    changed = select(at, *(live.c[n] for n in names)).except_(
+        select(at, *(kept.c[n] for n in names)).where(kept.c.checkpoint == newest(kept, None))
+    )
+    conn.execute(insert(kept).from_select(["checkpoint", *names], changed))
+
+
+def newest(kept: Table, position: int | None) -> ScalarSelect[Any]:
+    """The newest checkpoint (at or before ``position``) holding the row's key."""
+    other = kept.alias("other")
+    found = select(func.max(other.c.checkpoint)).where(
+        *(other.c[c.name] == c for c in kept.primary_key.columns if c.name != "checkpoint")
+    )
+    if position is not None:
+        found = found.where(other.c.checkpoint <= position)
+    return found.scalar_subquery()
+
+
+def rows_at(runner: _Generations, generation: int, logical: str, position: int) -> Select[Any]:
+    """A query for the rows of one of the generation's tables as they stood at a
+    checkpoint at ``position``."""
+    live = runner.tables(generation)[logical]
+    if appended(live):
+        return select(live).where(live.c.position <= position)
+    kept = kept_tables(runner, generation)[logical]
+    return select(*(kept.c[c.name] for c in live.columns)).where(
+        kept.c.checkpoint == newest(kept, position)
+    )
+
+
+def usable_checkpoint(
+    runner: _Generations, generation: int, limit: int, at: datetime | None
+) -> int:
+    """The newest checkpoint of the generation at or before position ``limit`` with no
+    event stamped later than ``at`` up to it, made by the code running now (0: none)."""
+    c = projection_checkpoints.c
+    found = select(func.max(c.position)).where(
+        c.name == runner.projection.name,
+        c.generation == generation,
+        c.version == runner.projection.version,
+        c.position <= limit,
+    )
+    if at is not None:
+        found = found.where((c.stamp.is_(None)) | (c.stamp <= at))
+    with runner.engine.connect() as conn:
+        return int(conn.execute(found).scalar() or 0)
+
+
+def drop_checkpoints(conn: Connection, runner: _Generations, generation: int) -> None:
+    """Drop the generation's checkpoints (with the generation)."""
+    for table in kept_tables(runner, generation).values():
+        conn.execute(DropTable(table, if_exists=True))
+    conn.execute(
+        projection_checkpoints.delete().where(
+            projection_checkpoints.c.name == runner.projection.name,
+            projection_checkpoints.c.generation == generation,
+        )
+    )
+
+
+def latest_stamp(conn: Connection) -> tuple[int, datetime | None]:
+    """The furthest checkpoint of any view and its stamp (a property of the log)."""
+    row = conn.execute(
+        select(projection_checkpoints.c.position, projection_checkpoints.c.stamp)
+        .order_by(projection_checkpoints.c.position.desc())
+        .limit(1)
+    ).first()
+    return (0, None) if row is None else (int(row[0]), row[1])

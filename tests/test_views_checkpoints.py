@@ -1,0 +1,212 @@
+"""Views as of a moment started from a checkpoint equal the full replay's (ADR 40)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import timedelta
+from itertools import pairwise
+from typing import Any, ClassVar
+
+import pytest
+from freezegun import freeze_time
+from salesdomain.projections.as_of import views_as_of
+from salesdomain.projections.log import ApplicationLog
+from salesdomain.projections.pipeline import Pipeline
+from salesdomain.projections.read_models import ReadModels, default_projections
+from salesdomain.projections.runner.checkpoints import (
+    kept_tables,
+    projection_checkpoints,
+    usable_checkpoint,
+)
+from sqlalchemy import inspect, select
+
+from tests.past_scenario import T0, Case, run
+from tests.spec import log_position
+from tests.test_views_as_of import every_row
+
+MICRO = timedelta(microseconds=1)
+
+
+class CountingLog:
+    """The application's log, noting where reads start and how many events they read."""
+
+    def __init__(self, log: ApplicationLog) -> None:
+        self.log = log
+        self.read_events = 0
+        self.starts: list[int] = []
+
+    def head(self) -> int:
+        return self.log.head()
+
+    def read(self, after: int, limit: int) -> Sequence[tuple[int, Any]]:
+        page = self.log.read(after, limit)
+        self.read_events += len(page)
+        self.starts.append(after)
+        return page
+
+
+def checkpoints(views: ReadModels) -> list[tuple[str, int, int]]:
+    c = projection_checkpoints.c
+    with views.engine.connect() as conn:
+        rows = conn.execute(select(c.name, c.generation, c.position).order_by(*c)).all()
+    return [tuple(row) for row in rows]
+
+
+@pytest.fixture
+def counted(app):
+    return CountingLog(ApplicationLog(app))
+
+
+def keep(app, views, log, every: int) -> ReadModels:
+    """Given the whole case recorded, its views caught up one event at a time, taking
+    a checkpoint past every ``every``-th position."""
+    live = ReadModels(views, log, checkpoint_every=every)
+    case = Case()
+    with freeze_time(T0) as frozen:
+        run(app, [*case.first_half(), *case.second_half()], frozen)
+    live.catch_up(batch_size=1)
+    return live
+
+
+@pytest.fixture
+def kept(app, views, counted):
+    """A checkpoint at every position."""
+    return keep(app, views, counted, 1)
+
+
+@pytest.fixture
+def sparse(app, views):
+    """A checkpoint at every fifth position."""
+    return keep(app, views, ApplicationLog(app), 5)
+
+
+def moments(app) -> list[Any]:
+    """Some events' moments (the first, the last, one shared by two events, every fifth),
+    a microsecond before and after each, and well outside them all."""
+    events = {p: e for p, e in ApplicationLog(app).read(0, 10_000) if e is not None}
+    every = sorted({event.timestamp for event in events.values()})
+    shared = events[same_timestamp_pairs(app)[0]].timestamp
+    stamps = sorted({*every[::5], every[-1], shared})
+    around = {m + d for m in stamps for d in (-MICRO, timedelta(0), MICRO)}
+    return [T0 - timedelta(days=1), *sorted(around), stamps[-1] + timedelta(days=1)]
+
+
+def same_timestamp_pairs(app) -> list[int]:
+    """Positions whose event has the same timestamp as the next one."""
+    page = [(p, e) for p, e in ApplicationLog(app).read(0, 10_000) if e is not None]
+    return [p for (p, e), (_, f) in pairwise(page) if e.timestamp == f.timestamp]
+
+
+def test_from_a_checkpoint_the_views_equal_the_full_replay_at_every_moment(app, kept, counted):
+    head = kept.log.head()
+    assert {p for _, _, p in checkpoints(kept)} == set(range(1, head + 1))
+    assert same_timestamp_pairs(app)  # the case has a checkpoint between equal stamps
+    for at in moments(app):
+        with views_as_of(app, at) as replayed:
+            counted.starts = []
+            with views_as_of(kept, at) as started:
+                assert started.position == replayed.position, at
+                assert every_row(started) == every_row(replayed), at
+                assert not started.stopped
+        assert min(counted.starts, default=started.position) == started.position  # at the cut
+
+
+def test_a_position_cut_starts_from_the_checkpoint_at_or_before_it(app, sparse):
+    for position in (1, 5, sparse.log.head() - 1):
+        with (
+            views_as_of(app, position=position) as replayed,
+            views_as_of(sparse, position=position) as started,
+        ):
+            assert started.position == replayed.position == position
+            assert every_row(started) == every_row(replayed)
+
+
+def test_a_checkpoint_stores_only_the_state_rows_that_changed(app, kept):
+    pipeline = kept.runner("pipeline")
+    table = kept_tables(pipeline, pipeline.active_generation())["opportunities"]
+    with kept.engine.connect() as conn:
+        versions = conn.execute(
+            select(table).order_by(table.c.opportunity_id, table.c.checkpoint)
+        ).all()
+        live_rows = conn.execute(select(pipeline.tables()["opportunities"])).all()
+    positions = {p for _, _, p in checkpoints(kept)}
+    assert len(live_rows) < len(versions) < len(live_rows) * len(positions) / 4
+    for before, after in pairwise(versions):
+        if before.opportunity_id == after.opportunity_id:  # each version a change
+            assert tuple(before)[:-1] != tuple(after)[:-1]
+    assert "pipeline_g1_ck_stage_history" not in inspect(kept.engine).get_table_names()
+
+
+def test_before_the_first_checkpoint_the_log_is_replayed_from_the_start(app, views, counted):
+    with freeze_time(T0) as frozen:
+        run(app, Case().first_half(), frozen)
+        live = ReadModels(views, counted, checkpoint_every=1_000)
+        live.catch_up()
+        assert checkpoints(live) == []
+        at = frozen().astimezone(T0.tzinfo)
+    counted.read_events = 0
+    with views_as_of(app, at) as replayed, views_as_of(live, at) as started:
+        assert started.position == replayed.position > 0
+        assert every_row(started) == every_row(replayed)
+    assert counted.read_events == replayed.position
+
+
+def test_a_rebuild_drops_the_old_generations_checkpoints_and_keeps_new_ones(app, sparse):
+    old = {name: runner.active_generation() for name, runner in sparse.runners.items()}
+    before = checkpoints(sparse)
+    sparse.rebuild(page_size=3)
+    after = checkpoints(sparse)
+    assert not {c for c in after if c[1] == old[c[0]]}
+    assert before
+    assert {(c[0], c[1]) for c in after} == {(n, g + 1) for n, g in old.items()}
+    tables = inspect(sparse.engine).get_table_names()
+    assert not [t for t in tables if t.startswith(("pipeline_g1_", "audit_g1_"))]
+    at = T0 + timedelta(minutes=42)
+    with views_as_of(app, at) as replayed, views_as_of(sparse, at) as started:
+        assert every_row(started) == every_row(replayed)
+
+
+class PipelineV9(Pipeline):
+    version: ClassVar[int] = 9
+
+
+def test_an_upgraded_view_ignores_the_checkpoints_of_the_version_before(app, sparse, views):
+    upgraded = ReadModels(
+        views,
+        ApplicationLog(app),
+        [PipelineV9() if p.name == "pipeline" else p for p in default_projections()],
+    )
+    assert upgraded.outdated() == ["pipeline"]
+    pipeline = upgraded.runner("pipeline")
+    head = upgraded.log.head()
+    assert usable_checkpoint(pipeline, pipeline.active_generation(), head, None) == 0
+    audit = upgraded.runner("audit")
+    assert usable_checkpoint(audit, audit.active_generation(), head, None) == head // 5 * 5
+    at = T0 + timedelta(minutes=42)
+    with views_as_of(app, at) as replayed, views_as_of(upgraded, at) as started:
+        assert every_row(started) == every_row(replayed)
+
+
+def test_only_the_views_asked_for_are_built(sparse):
+    with views_as_of(sparse, position=5, only=["pipeline"]) as past:
+        assert list(past.runners) == ["pipeline"]
+    with pytest.raises(ValueError, match="no view is called nope"):
+        views_as_of(sparse, position=5, only=["nope"])
+
+
+def test_after_a_restart_the_follower_goes_on_taking_checkpoints(app, views):
+    case = Case()
+    with freeze_time(T0) as frozen:
+        run(app, case.first_half(), frozen)
+        ReadModels(views, ApplicationLog(app), checkpoint_every=4).catch_up(batch_size=1)
+        half = log_position(app)
+        run(app, case.second_half(), frozen)
+    restarted = ReadModels(views, ApplicationLog(app), checkpoint_every=4)
+    restarted.catch_up(batch_size=3)
+    taken = {p for name, _, p in checkpoints(restarted) if name == "pipeline"}
+    assert [p for p in taken if p > half]
+    later = [e.timestamp for _, e in ApplicationLog(app).read(half, 10_000) if e is not None]
+    at = later[len(later) // 2]
+    with views_as_of(app, at) as replayed, views_as_of(restarted, at) as started:
+        assert started.position == replayed.position > half
+        assert every_row(started) == every_row(replayed)
