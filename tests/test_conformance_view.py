@@ -13,6 +13,7 @@ from uuid import uuid4
 import pytest
 from freezegun import freeze_time
 from salesdomain.adapters.demo import run_demo
+from salesdomain.adapters.forgetting import forget_data_subject
 from salesdomain.projections.conformance import conformance_report, time_limit_breaches
 from salesdomain.projections.conformance.codec import dumps, loads
 from salesdomain.projections.conformance.findings import Person, Status
@@ -20,9 +21,11 @@ from salesdomain.projections.conformance.policies import PolicyBook
 from salesdomain.projections.conformance.view import NAME, ConformanceView, reading
 from salesdomain.projections.log import ApplicationLog
 from salesdomain.projections.read_models import ReadModels
+from sqlalchemy import select
 
 from salesdomain.policy import SalesPolicy
 from salesdomain.sop import Role
+from tests import people_builders as pb
 from tests.conftest import make_system
 from tests.spec import log_position
 from tests.test_conformance_report import APRIL, MARCH, answered_late, staff
@@ -40,14 +43,18 @@ def _view(system, as_at: datetime, policies: PolicyBook | None = None):
     runner = system.views.runner(NAME)
     with runner.engine.connect() as conn:
         book = policies or PolicyBook(system.app.policy)
-        return reading.time_limit_breaches(conn, runner.tables(), book, as_at)
+        return reading.time_limit_breaches(
+            conn, runner.tables(), book, as_at, events_of=system.app.events.get
+        )
 
 
 def _report(system, start: date, end: date, as_at: datetime):
     runner = system.views.runner(NAME)
     with runner.engine.connect() as conn:
         book = PolicyBook(system.app.policy)
-        return reading.conformance_report(conn, runner.tables(), book, start, end, as_at)
+        return reading.conformance_report(
+            conn, runner.tables(), book, start, end, as_at, events_of=system.app.events.get
+        )
 
 
 def _same_as_a_full_replay(system, as_at: datetime, periods) -> None:
@@ -127,7 +134,9 @@ def test_a_follower_given_another_policy_stops_the_view_until_it_is_rebuilt(syst
     assert NAME not in other.stopped
     runner = other.runner(NAME)
     with runner.engine.connect() as conn:
-        found = reading.time_limit_breaches(conn, runner.tables(), PolicyBook(newer), LATER)
+        found = reading.time_limit_breaches(
+            conn, runner.tables(), PolicyBook(newer), LATER, events_of=system.app.events.get
+        )
     assert found == time_limit_breaches(system.app, newer, LATER)
 
 
@@ -150,3 +159,38 @@ def test_the_state_is_json_of_known_kinds_only():
         loads('{"$model": ["Popen", {}]}')
     with pytest.raises(ValueError, match="not a value the conformance view keeps"):
         loads('{"$pickle": "gASV"}')
+
+
+def _view_text(system) -> str:
+    """Every text the conformance view's tables hold."""
+    runner = system.views.runner(NAME)
+    with runner.engine.connect() as conn:
+        return " ".join(
+            str(row) for table in runner.tables().values() for row in conn.execute(select(table))
+        )
+
+
+def test_the_view_holds_no_personal_value_and_words_come_back_from_the_log(system):
+    # Given a candidate, Nora New, who accepted an offer and never signed
+    req, cand = uuid4(), uuid4()
+    steps = [pb.interviewer(), *pb.open_hiring(req)]
+    steps += pb.recruit(
+        "Nora New", req, cand, uuid4(), interviewer_id=pb.employee_id("Ian Interviewer")
+    )[:7]
+    with freeze_time(MARCH):
+        for command, actor in steps:
+            system.app.handle(command, actor)
+    # When the follower folds it
+    _caught_up(system)
+    # Then the view keeps no name, and its answer names her as a replay does
+    assert "Nora New" not in _view_text(system)
+    [open_] = _view(system, LATER)
+    assert open_.record == "candidate Nora New"
+    assert [open_] == time_limit_breaches(system.app, system.app.policy, LATER)
+    # and once she is forgotten, both read her as erased
+    with freeze_time(MARCH + timedelta(days=1)):
+        forget_data_subject(system, cand, "Withdrew the application", pb.HANNA)
+    _caught_up(system)
+    [erased] = _view(system, LATER)
+    assert "Nora New" not in erased.record
+    assert [erased] == time_limit_breaches(system.app, system.app.policy, LATER)

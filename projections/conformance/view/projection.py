@@ -1,7 +1,8 @@
 """The conformance review as a view (ADR 39): the review's state kept in SQL tables by
 the follower, page by page, so that no request and no restart replays the whole log.
 
-Tables: ``records`` (what the rules remember of each record, JSON), ``deadlines`` (one
+Tables: ``records`` (what the rules remember of each record, JSON, and whether its
+events carried personal values, which the view folds erased), ``deadlines`` (one
 row per deadline, with its status and the moment after which it is breached, so "time
 limits missed as at now" is one query), ``staff`` (the register as the history tells
 it), ``findings`` (breaches of the other rules, overrides, decisions not judged),
@@ -18,7 +19,7 @@ from salesdomain.projections.changes import RowChange
 from salesdomain.projections.conformance.view.state import PageState
 from salesdomain.projections.projection import FoldFailed, FoldingProjection, Tables
 from salesdomain.projections.types import UtcDateTime
-from sqlalchemy import BigInteger, Column, Date, MetaData, String, Table, Text
+from sqlalchemy import BigInteger, Boolean, Column, Date, MetaData, String, Table, Text
 from sqlalchemy.engine import Connection
 
 from salesdomain.policy import SalesPolicy
@@ -44,6 +45,7 @@ class ConformanceView(FoldingProjection):
             "records",
             Column("record_id", String(36), primary_key=True),
             Column("memo", Text, nullable=False),
+            Column("personal", Boolean, nullable=False, default=False, server_default="0"),
         )
         deadlines = t.add(
             "deadlines",

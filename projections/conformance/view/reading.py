@@ -5,23 +5,34 @@ of the log (``conformance.time_limit_breaches``, ``conformance_report``).
 The view holds the history as recorded so far, so it answers for a moment at or after
 the newest event it folded; an earlier moment (history as it stood then), or policies
 other than those it judges under, are for a replay (these functions answer ``None``).
+
+The view folds events with their personal values erased (a candidate's name); the words
+of a record whose events carried some are put back from its own events, read from the
+log now (``events_of``), so a person forgotten since reads as erased, as in a replay.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from datetime import date, datetime
-from typing import Any
+from typing import Any, TypeVar
+from uuid import UUID
 
 from salesdomain.projections.conformance.api import RULES, time_limits_missed
 from salesdomain.projections.conformance.codec import loads
 from salesdomain.projections.conformance.findings import Breach, Override, Person, PolicyMismatch
 from salesdomain.projections.conformance.policies import PolicyBook
 from salesdomain.projections.conformance.report import ConformanceReport, build_report
-from salesdomain.projections.conformance.review import Review, finish
+from salesdomain.projections.conformance.review import Review, finish, replay
+from salesdomain.projections.conformance.tracked import FOREVER
 from salesdomain.projections.conformance.view.rows import deadline_from, member_from
+from salesdomain.projections.conformance.view.state import chunks
 from sqlalchemy import Table, and_, or_, select, true
 from sqlalchemy.engine import Connection
 from sqlalchemy.sql import ColumnElement
+
+EventsOf = Callable[[UUID], Iterable[Any]]
+"""A record's events, decoded from the log now (``app.events.get``)."""
 
 
 def judging(
@@ -61,6 +72,7 @@ def time_limit_breaches(
     policies: PolicyBook,
     as_at: datetime,
     *,
+    events_of: EventsOf,
     as_recorded: bool = False,
 ) -> list[Breach] | None:
     """As ``conformance.time_limit_breaches(app, policy, as_at)``, from the view."""
@@ -68,7 +80,7 @@ def time_limit_breaches(
     if review is None:
         return None
     _missed_deadlines(conn, tables, review, true())
-    return time_limits_missed(finish(review))
+    return _with_words(conn, tables, time_limits_missed(finish(review)), events_of, policies)
 
 
 def conformance_report(
@@ -79,6 +91,7 @@ def conformance_report(
     period_end: date,
     as_at: datetime,
     *,
+    events_of: EventsOf,
     as_recorded: bool = False,
 ) -> ConformanceReport | None:
     """As ``conformance.conformance_report``, from the view: the period's rows only."""
@@ -86,7 +99,6 @@ def conformance_report(
     if review is None:
         return None
     deadlines, findings, steps = tables["deadlines"], tables["findings"], tables["steps"]
-    _missed_deadlines(conn, tables, review, deadlines.c.due_day.between(period_start, period_end))
     kinds: dict[str, tuple[type[Any], list[Any]]] = {
         "breach": (Breach, review.breaches),
         "override": (Override, review.overrides),
@@ -105,6 +117,13 @@ def conformance_report(
         .order_by(steps.c.latest)
     ):
         review.steps[(day, Person.model_validate_json(person), step)] = count
+    review.breaches = _with_words(conn, tables, review.breaches, events_of, policies)
+    review.overrides = _with_words(conn, tables, review.overrides, events_of, policies)
+    _missed_deadlines(conn, tables, review, deadlines.c.due_day.between(period_start, period_end))
+    personal = _personal(conn, tables, {d.record_id for d in review.deadlines.values()})
+    for deadline in review.deadlines.values():
+        if deadline.record_id in personal:
+            deadline.record = _words(deadline.record_id, events_of, policies) or deadline.record
     return build_report(review, RULES, period_start, period_end)
 
 
@@ -122,3 +141,45 @@ def _missed_deadlines(
         select(deadlines.c.key, deadlines.c.body).where(passed, within).order_by(deadlines.c.seq)
     ):
         review.deadlines[loads(key)] = deadline_from(body)
+
+
+F = TypeVar("F", Breach, Override)
+
+
+def _with_words(
+    conn: Connection,
+    tables: dict[str, Table],
+    found: list[F],
+    events_of: EventsOf,
+    policies: PolicyBook,
+) -> list[F]:
+    """``found`` with the words of the records whose events carried personal values put
+    back from those events, as decoded now."""
+    personal = _personal(conn, tables, {f.record_id for f in found})
+    words = {record_id: _words(record_id, events_of, policies) for record_id in personal}
+    return [
+        f.model_copy(update={"record": words[f.record_id]}) if words.get(f.record_id) else f
+        for f in found
+    ]
+
+
+def _personal(conn: Connection, tables: dict[str, Table], ids: set[UUID]) -> set[UUID]:
+    records = tables["records"]
+    found: set[UUID] = set()
+    for chunk in chunks(sorted(str(i) for i in ids)):
+        found.update(
+            UUID(record_id)
+            for (record_id,) in conn.execute(
+                select(records.c.record_id).where(
+                    records.c.record_id.in_(chunk), records.c.personal
+                )
+            )
+        )
+    return found
+
+
+def _words(record_id: UUID, events_of: EventsOf, policies: PolicyBook) -> str | None:
+    """What the review calls the record, from its own events as the log decodes them now."""
+    review = replay(Review(policies, FOREVER), ((0, event) for event in events_of(record_id)))
+    label = review.records.get(record_id, {}).get("label")
+    return None if label is None else str(label)

@@ -29,6 +29,7 @@ from salesdomain.projections.conformance.view.rows import (
 from sqlalchemy import Table, select
 from sqlalchemy.engine import Connection
 
+from salesdomain.personal import erase, subjects_in
 from salesdomain.policy import SalesPolicy
 
 CHUNK = 500
@@ -59,7 +60,8 @@ class PageState:
     members: dict[UUID, str]
     meta: dict[str, Any]
     newest: datetime | None = None
-    order: list[int] = field(default_factory=lambda: [0])
+    personal: set[UUID] = field(default_factory=set)
+    """The records whose events carried personal values (erased here)."""
 
     @property
     def policies(self) -> tuple[str, ...] | None:
@@ -85,7 +87,7 @@ class PageState:
         memos: dict[UUID, str] = {}
         loaded: dict[str, tuple[int, str]] = {}
         records, deadlines = tables["records"], tables["deadlines"]
-        for chunk in _chunks(sorted(str(i) for i in ids)):
+        for chunk in chunks(sorted(str(i) for i in ids)):
             for record_id, memo in conn.execute(
                 select(records.c.record_id, records.c.memo).where(records.c.record_id.in_(chunk))
             ):
@@ -103,8 +105,13 @@ class PageState:
         return cls(review, memos, loaded, members, meta)
 
     def fold(self, entry: Entry) -> None:
-        fold(self.review, entry)
-        event = entry[1]
+        """Fold one event, its personal values erased first (ADR 13): the view never
+        holds them; a reader puts the record's words back from the log (``reading``)."""
+        position, event = entry
+        if event is not None and subjects_in(event):
+            event = erase(event)
+            self.personal.add(event.originator_id)
+        fold(self.review, (position, event))
         if event is not None and (self.newest is None or event.timestamp > self.newest):
             self.newest = event.timestamp
 
@@ -115,7 +122,10 @@ class PageState:
         changes: list[RowChange] = []
         for record_id, memo in review.records.items():
             text = dumps(memo)
-            if text != self.memos.get(record_id, EMPTY_MEMO):
+            if record_id in self.personal:
+                values = {"memo": text, "personal": True}
+                changes.append(Upsert("records", {"record_id": str(record_id)}, values))
+            elif text != self.memos.get(record_id, EMPTY_MEMO):
                 changes.append(Upsert("records", {"record_id": str(record_id)}, {"memo": text}))
         popped: set[tuple[Any, ...]] = review.deadlines.popped  # type: ignore[attr-defined]
         for key, deadline in review.deadlines.items():
@@ -179,7 +189,7 @@ def _added(total: dict[str, int], more: dict[str, int]) -> dict[str, int]:
     return dict(sorted(found.items()))
 
 
-def _chunks(items: list[str]) -> Iterator[list[str]]:
+def chunks(items: list[str]) -> Iterator[list[str]]:
     for start in range(0, len(items), CHUNK):
         yield items[start : start + CHUNK]
 

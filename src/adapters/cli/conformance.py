@@ -103,6 +103,7 @@ def from_view(
             start,
             end,
             as_at_or_now(as_at),
+            events_of=system.app.events.get,
             as_recorded=as_at is None,
         )
 

@@ -55,7 +55,12 @@ def conformance_breaches(system: System) -> BreachProvider:
         with runner.engine.connect() as conn:
             tables = runner.tables(runner.standing().generation)
             found = reading.time_limit_breaches(
-                conn, tables, policies, moment, as_recorded=as_at is None
+                conn,
+                tables,
+                policies,
+                moment,
+                events_of=system.app.events.get,
+                as_recorded=as_at is None,
             )
         if found is None:
             found = time_limit_breaches(system.app, system.app.policy, moment)
