@@ -14,15 +14,21 @@ import pytest
 from freezegun import freeze_time
 from salesdomain.adapters.demo import run_demo
 from salesdomain.adapters.forgetting import forget_data_subject
-from salesdomain.projections.conformance import conformance_report, time_limit_breaches
+from salesdomain.projections.conformance import (
+    conformance_report,
+    read_log,
+    time_limit_breaches,
+)
 from salesdomain.projections.conformance.codec import dumps, loads
 from salesdomain.projections.conformance.findings import Person, Status
 from salesdomain.projections.conformance.policies import PolicyBook
 from salesdomain.projections.conformance.view import NAME, ConformanceView, reading
 from salesdomain.projections.log import ApplicationLog
+from salesdomain.projections.projection import FoldFailed
 from salesdomain.projections.read_models import ReadModels
 from sqlalchemy import select
 
+from salesdomain.aftersales.service_case import ServiceCase
 from salesdomain.policy import SalesPolicy
 from salesdomain.sop import Role
 from tests import people_builders as pb
@@ -194,3 +200,36 @@ def test_the_view_holds_no_personal_value_and_words_come_back_from_the_log(syste
     [erased] = _view(system, LATER)
     assert "Nora New" not in erased.record
     assert [erased] == time_limit_breaches(system.app, system.app.policy, LATER)
+
+
+class RefusesAnswers(ConformanceView):
+    """The conformance view, failing on every answer to feedback."""
+
+    def fold_page(self, conn, tables, page):
+        for index, (_, event) in enumerate(page):
+            if isinstance(event, ServiceCase.Responded):
+                raise FoldFailed(index, ValueError("an answer this view refuses"))
+        return super().fold_page(conn, tables, page)
+
+
+def test_a_view_that_cannot_fold_an_event_stops_at_it_with_the_events_before_kept(system):
+    # Given a complaint answered late
+    with freeze_time(MARCH):
+        for command, actor in staff():
+            system.app.handle(command, actor)
+    answered_late(system, MARCH, "Hangzhou Precision Co., Ltd.")
+    log = list(read_log(system.app))
+    at = next(i for i, (_, event) in enumerate(log) if isinstance(event, ServiceCase.Responded))
+    before, answer = log[at - 1][0], log[at][0]
+    # When a view that cannot fold the answer follows the log in one page
+    models = ReadModels(
+        system.views.engine, ApplicationLog(system.app), [RefusesAnswers(system.app.policy)]
+    )
+    models.catch_up()
+    # Then it stops at the answer, with what came before folded and committed
+    stopped = models.stopped[NAME]
+    assert (stopped.position, stopped.event) == (answer, "ServiceCase.Responded")
+    assert "an answer this view refuses" in stopped.reason
+    assert models.runner(NAME).position() == before
+    [still_open] = _view(system, LATER)
+    assert still_open.status is Status.STILL_OPEN  # the answer is not in the view
