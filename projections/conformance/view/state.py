@@ -59,6 +59,8 @@ class PageState:
     """Each loaded deadline's key (as text): its order and its row's body."""
     members: dict[UUID, str]
     meta: dict[str, Any]
+    tracked: Deadlines
+    """The review's deadlines (``review.deadlines``), with the keys taken out."""
     newest: datetime | None = None
     personal: set[UUID] = field(default_factory=set)
     """The records whose events carried personal values (erased here)."""
@@ -79,7 +81,8 @@ class PageState:
     ) -> PageState:
         meta = {name: loads(value) for name, value in conn.execute(select(tables["meta"]))}
         members = {UUID(i): text for i, text in conn.execute(select(tables["staff"]))}
-        review = Review(PolicyBook(policy, earlier), FOREVER, deadlines=Deadlines())
+        tracked = Deadlines()
+        review = Review(PolicyBook(policy, earlier), FOREVER, deadlines=tracked)
         review.staff.members = {i: member_from(text) for i, text in members.items()}
         review.staff.founding_command, review.staff.founder = meta.get("founding", (None, None))
         review.last_command = meta.get("last_command")
@@ -101,8 +104,8 @@ class PageState:
         review.records = {i: loads(text) for i, text in memos.items()}
         for key, (_, body) in sorted(loaded.items(), key=lambda item: item[1][0]):
             review.expect(loads(key), deadline_from(body))
-        review.deadlines.popped.clear()  # type: ignore[attr-defined]
-        return cls(review, memos, loaded, members, meta)
+        tracked.popped.clear()
+        return cls(review, memos, loaded, members, meta, tracked)
 
     def fold(self, entry: Entry) -> None:
         """Fold one event, its personal values erased first (ADR 13): the view never
@@ -127,7 +130,7 @@ class PageState:
                 changes.append(Upsert("records", {"record_id": str(record_id)}, values))
             elif text != self.memos.get(record_id, EMPTY_MEMO):
                 changes.append(Upsert("records", {"record_id": str(record_id)}, {"memo": text}))
-        popped: set[tuple[Any, ...]] = review.deadlines.popped  # type: ignore[attr-defined]
+        popped = self.tracked.popped
         for key, deadline in review.deadlines.items():
             key_text = dumps(key)
             old = self.deadlines.get(key_text)
