@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any, ClassVar
 
 from salesdomain.projections.changes import RowChange
 from sqlalchemy import Column, Index, MetaData, Table
+from sqlalchemy.engine import Connection
 
 
 class Projection(ABC):
@@ -73,3 +74,31 @@ def event_name(event: Any) -> str:
     what people read (the audit trail's columns, a stopped view's message); views
     choose what to do with an event by its class, never by this name."""
     return type(event).__qualname__
+
+
+class FoldFailed(Exception):
+    """The event at ``index`` of the page could not be folded (``error``: why)."""
+
+    def __init__(self, index: int, error: BaseException) -> None:
+        super().__init__(f"event {index} of the page: {error}")
+        self.index = index
+        self.error = error
+
+
+class FoldingProjection(Projection):
+    """A projection whose rules need what earlier events left (ADR 39): for each page of
+    the log it reads the state it keeps in its own tables for what the page touches,
+    folds the page over it, and says what changed.  The runner calls ``fold_page``
+    before the transaction that moves the position (by compare-and-set, so a state read
+    while another runner moved on is never written), and stops the view at the event
+    that raises (``FoldFailed``) as for any projection."""
+
+    @abstractmethod
+    def fold_page(
+        self, conn: Connection, tables: dict[str, Table], page: Sequence[tuple[int, Any]]
+    ) -> list[RowChange]:
+        """The row changes the page makes to the state as committed (command records
+        come as ``(position, None)``); raises ``FoldFailed`` naming the event that fails."""
+
+    def changes(self, event: object, position: int) -> list[RowChange]:
+        raise TypeError(f"{self.name} folds pages of the log (fold_page), not single events")

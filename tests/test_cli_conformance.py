@@ -6,12 +6,17 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
+from salesdomain.adapters.bootstrap import build_system
+from salesdomain.projections.conformance import conformance_report
+from salesdomain.projections.conformance.view import NAME
 
 from salesdomain.policy import SalesPolicy
 from tests.cli_helpers import Cli
+from tests.spec import log_position
 
 QUARTER = ("--from", "2026-01-01", "--to", "2026-03-31")
 AS_AT = ("--as-at", "2026-04-07T09:00")
@@ -127,3 +132,24 @@ def test_refusals_name_the_option(store_url, tmp_path, args, code, words):
         as_json = cli("conformance", *[a.format(**files) for a in args], "--json")
         assert json.loads(as_json.stderr)["exit_code"] == code
     cli.close()
+
+
+def test_the_report_comes_from_the_conformance_view_caught_up_as_a_replay_gives_it(cli):
+    # Given the demo's quarter, When the report is asked as at a moment after the history
+    later = ("--as-at", "2027-01-01T00:00")
+    review = cli.json("conformance", *QUARTER, *later)
+    # Then the view was caught up to the log's head and answers as a full replay would
+    system = cli.shared or build_system(cli.url)
+    try:
+        assert system.views.runner(NAME).position() == log_position(system.app)
+        replayed = conformance_report(
+            system.app,
+            system.app.policy,
+            date(2026, 1, 1),
+            date(2026, 3, 31),
+            datetime(2027, 1, 1, tzinfo=UTC),
+        )
+    finally:
+        if system is not cli.shared:
+            system.close()
+    assert review == replayed.model_dump(mode="json")

@@ -1,6 +1,8 @@
-"""The dashboard's conformance review kept up to date with the log: Given a history /
-When more is logged and the review is asked again / Then it answers what a full replay
-of the log answers, having read only what was logged since (on every store)."""
+"""The conformance review kept up to date with the log: Given a history / When more is
+logged and the review is asked again / Then it answers what a full replay of the log
+answers, having read only what was logged since (on every store): in memory
+(``TrackedReview``) and, as the web and the dashboard ask it, from the conformance view
+the follower keeps (ADR 39)."""
 
 from __future__ import annotations
 
@@ -8,9 +10,11 @@ from datetime import UTC, datetime, timedelta
 from uuid import uuid4
 
 from freezegun import freeze_time
+from salesdomain.adapters.web.breaches import as_row, conformance_breaches
 from salesdomain.projections.conformance import time_limit_breaches
 from salesdomain.projections.conformance.findings import Status
 from salesdomain.projections.conformance.tracked import TrackedReview
+from salesdomain.projections.conformance.view import NAME
 
 from tests import builders as b
 from tests.builders import ALICE
@@ -87,3 +91,61 @@ def test_now_counts_every_recorded_event_even_one_stamped_ahead_of_this_clock(ap
         [as_at] = time_limit_breaches(app, app.policy, NINE + timedelta(hours=30))
     assert (now.record_id, now.status) == (first, Status.LATE)
     assert as_at.status is Status.STILL_OPEN  # a moment given is history as it stood then
+
+
+# ---- the same, from the conformance view the follower keeps (ADR 39) ---------------------
+
+
+def _provider(system):
+    """The web's breaches, from the conformance view once the follower has caught up."""
+    found = conformance_breaches(system)
+
+    def asked(as_at: datetime | None = None):
+        system.views.catch_up(only=[NAME])
+        return found(as_at)
+
+    return asked
+
+
+def _rows(system, as_at: datetime):
+    return [as_row(b) for b in time_limit_breaches(system.app, system.app.policy, as_at)]
+
+
+def test_the_view_answers_the_web_as_a_full_replay_as_more_is_logged(system):
+    asked = _provider(system)
+    assert asked(NINE) == []
+    first = _complaint(system.app, NINE)
+    [open_] = asked(NINE + timedelta(hours=25))
+    assert open_ == _rows(system, NINE + timedelta(hours=25))[0]
+    assert (open_["record_id"], open_["status"]) == (str(first), "still open")
+    with freeze_time(NINE + timedelta(hours=30)):
+        system.app.handle(respond(first), ADA)
+    second = _complaint(system.app, NINE + timedelta(hours=31))
+    found = asked(NINE + timedelta(hours=60))
+    assert found == _rows(system, NINE + timedelta(hours=60))
+    assert [(f["record_id"], f["status"]) for f in found] == [
+        (str(first), "late"),
+        (str(second), "still open"),
+    ]
+    assert system.views.runner(NAME).position() == log_position(system.app)
+
+
+def test_the_web_replays_a_moment_before_the_views_newest_event(system):
+    asked = _provider(system)
+    first = _complaint(system.app, NINE)
+    with freeze_time(NINE + timedelta(hours=30)):
+        system.app.handle(respond(first), ADA)
+    assert asked(NINE + timedelta(hours=60))[0]["status"] == "late"
+    [then] = asked(NINE + timedelta(hours=25))  # the answer was not given yet
+    assert then == _rows(system, NINE + timedelta(hours=25))[0]
+    assert then["status"] == "still open"
+
+
+def test_the_webs_now_counts_every_event_the_view_folded_even_one_stamped_ahead(system):
+    asked = _provider(system)
+    first = _complaint(system.app, NINE)
+    with freeze_time(NINE + timedelta(hours=30, seconds=2)):
+        system.app.handle(respond(first), ADA)
+    with freeze_time(NINE + timedelta(hours=30)):
+        [now] = asked()
+    assert (now["record_id"], now["status"]) == (str(first), "late")

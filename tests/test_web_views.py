@@ -337,5 +337,5 @@ def test_views_status(demo: tuple[Web, Actor]) -> None:
     status = web.get("/views/status", manager).json()["views"]
     head = web.system.app.recorder.max_notification_id()
     assert {(v["name"], v["position"], v["error"]) for v in status} == {
-        (name, head, None) for name in ("audit", "pipeline", "kpi", "operations")
+        (name, head, None) for name in ("audit", "pipeline", "kpi", "operations", "conformance")
     }

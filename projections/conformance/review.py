@@ -335,11 +335,11 @@ def replay(review: Review, entries: Iterable[Entry]) -> Review:
 
 def finish(review: Review) -> list[Breach]:
     """Every breach as at ``review.as_at``: the rules' own and the missed deadlines."""
-    missed = [_missed(d, review) for d in review.deadlines.values()]
+    missed = [missed_by(d, review) for d in review.deadlines.values()]
     return [*review.breaches, *(b for b in missed if b is not None)]
 
 
-def _missed(deadline: Deadline, review: Review) -> Breach | None:
+def missed_by(deadline: Deadline, review: Review) -> Breach | None:
     if deadline.withdrawn:
         return None
     if deadline.done_at is not None:

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from typing import Any, NoReturn
 
 from salesdomain.projections.changes import RowChange
-from salesdomain.projections.projection import event_name
+from salesdomain.projections.projection import FoldFailed, FoldingProjection, event_name
 from salesdomain.projections.runner.faults import as_raised, stops_the_view
 from salesdomain.projections.runner.generations import _Generations
 from salesdomain.projections.runner.state import _now, projection_state
@@ -65,17 +65,7 @@ class _Positions(_Generations):
         timed out, locked) is raised as it is, and the view does not stop."""
         if not page:
             return 0
-        changes: list[RowChange] = []
-        reached = start
-        failure: Failure | None = None
-        for position, event in page:
-            if event is not None:  # None: not a domain event (e.g. a command record)
-                try:
-                    changes.extend(self.projection.changes(event, position))
-                except Exception as error:
-                    failure = (position, event_name(event), error)
-                    break
-            reached = position
+        changes, reached, failure = self._changes(page, start, generation)
         applied = False
         if reached > start:
             try:
@@ -93,6 +83,47 @@ class _Positions(_Generations):
             raise ProjectionStopped(self.projection.name, *failure)
         return len(page) if applied else 0
 
+    def _changes(
+        self, page: Sequence[tuple[int, Any]], start: int, generation: int
+    ) -> tuple[list[RowChange], int, Failure | None]:
+        """The row changes of the page up to the first event that fails, the position
+        they reach, and that failure (if any)."""
+        if isinstance(self.projection, FoldingProjection):
+            return self._folded(self.projection, page, start, generation)
+        changes: list[RowChange] = []
+        reached = start
+        for position, event in page:
+            if event is not None:  # None: not a domain event (e.g. a command record)
+                try:
+                    changes.extend(self.projection.changes(event, position))
+                except Exception as error:
+                    return changes, reached, (position, event_name(event), error)
+            reached = position
+        return changes, reached, None
+
+    def _folded(
+        self,
+        projection: FoldingProjection,
+        page: Sequence[tuple[int, Any]],
+        start: int,
+        generation: int,
+    ) -> tuple[list[RowChange], int, Failure | None]:
+        """``_changes`` of a projection that folds pages over its state (ADR 39): on an
+        event that fails, the page before it is folded again from the stored state."""
+        tables = self.tables(generation)
+        with self.engine.connect() as conn:
+            try:
+                return projection.fold_page(conn, tables, page), page[-1][0], None
+            except FoldFailed as failed:
+                index = failed.index
+                position, event = page[index]
+                failure = (position, event_name(event), failed.error)
+            before = page[:index]
+            conn.rollback()
+            if not before:
+                return [], start, failure
+            return projection.fold_page(conn, tables, before), before[-1][0], failure
+
     def _one_by_one(
         self, page: Sequence[tuple[int, Any]], start: int, generation: int
     ) -> tuple[bool, Failure | None]:
@@ -103,7 +134,9 @@ class _Positions(_Generations):
         for index, (position, event) in enumerate(page):
             if event is None and index < len(page) - 1:
                 continue  # moved over with the next event
-            changes = [] if event is None else self.projection.changes(event, position)
+            changes, _, failed = self._changes([(position, event)], at, generation)
+            if failed is not None:
+                return True, failed
             try:
                 if not self._commit(generation, at, position, changes):
                     return False, None  # another runner is applying them

@@ -30,8 +30,9 @@ from salesdomain.adapters.store import (
     store_setup_lock,
 )
 from salesdomain.adapters.views import view_engine
+from salesdomain.projections.conformance.view import ConformanceView
 from salesdomain.projections.log import ApplicationLog
-from salesdomain.projections.read_models import ReadModels
+from salesdomain.projections.read_models import ReadModels, default_projections
 from sqlalchemy import Engine
 
 from salesdomain.application import SalesApplication
@@ -80,10 +81,11 @@ def build_system(
     views_config = _views_config(views_url or os.environ.get(VIEWS_URL_VARIABLE), config)
     app = bootstrap(config.url, **options)
     store = view_engine(config)
+    views = [*default_projections(), ConformanceView(app.policy)]
     if views_config is None:
-        return System(app, ReadModels(store, ApplicationLog(app)), store)
+        return System(app, ReadModels(store, ApplicationLog(app), views), store)
     ensure_schema(views_config)
-    return System(app, ReadModels(view_engine(views_config), ApplicationLog(app)), store)
+    return System(app, ReadModels(view_engine(views_config), ApplicationLog(app), views), store)
 
 
 def _views_config(views_url: str | None, store: StoreConfig) -> StoreConfig | None:

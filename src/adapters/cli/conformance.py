@@ -1,6 +1,7 @@
 """``salesdomain conformance``: the reviewer's replay of the raw event log against the
 SOP (ADR 15, docs/conformance.md): breaches, overrides, decisions not judged, and who
-did which step, per team and per person.
+did which step, per team and per person.  As at now it reads the conformance view,
+caught up first (ADR 39); a moment before the view's newest event is replayed.
 
 It is a report: breaches are findings, not failures, so it exits 0 unless asked to
 ``--fail-on-breach`` (exit 12).  The tables are in ``conformance_tables`` (the demo
@@ -9,17 +10,21 @@ prints them too)."""
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from pydantic import ValidationError
+from salesdomain.adapters.bootstrap import System
 from salesdomain.adapters.cli import common
 from salesdomain.adapters.cli.common import DatabaseUrl, ExitCode, Failure, JsonOutput
 from salesdomain.adapters.cli.conformance_tables import show_report
 from salesdomain.adapters.cli.output import out, print_json
-from salesdomain.projections.conformance import conformance_report
+from salesdomain.projections.conformance import ConformanceReport, conformance_report
+from salesdomain.projections.conformance.api import as_at_or_now
+from salesdomain.projections.conformance.policies import PolicyBook
+from salesdomain.projections.conformance.view import NAME, reading
 
 from salesdomain.policy import SalesPolicy
 
@@ -62,7 +67,7 @@ def conformance(
         if end < start:
             raise Failure(ExitCode.INVALID_DATA, f"--to {end} is before --from {start}")
         with common.open_system(ctx, database_url) as system:
-            report = conformance_report(
+            report = from_view(system, start, end, moment_asked, earlier) or conformance_report(
                 system.app, system.app.policy, start, end, moment_asked, earlier_policies=earlier
             )
         if as_json:
@@ -74,6 +79,33 @@ def conformance(
                 ExitCode.BREACHES_FOUND,
                 f"{len(report.breaches)} breach(es) of the SOP from {start} to {end}",
             )
+
+
+def from_view(
+    system: System,
+    start: date,
+    end: date,
+    as_at: datetime | None,
+    earlier: list[SalesPolicy],
+) -> ConformanceReport | None:
+    """The report from the conformance view caught up first (ADR 39); ``None`` when the
+    view cannot give it (a moment before its newest event, other policies, a view that
+    stopped): then the log is replayed."""
+    system.views.catch_up(only=[NAME])
+    if NAME in system.views.stopped:
+        return None
+    runner = system.views.runner(NAME)
+    with runner.engine.connect() as conn:
+        return reading.conformance_report(
+            conn,
+            runner.tables(),
+            PolicyBook(system.app.policy, earlier),
+            start,
+            end,
+            as_at_or_now(as_at),
+            events_of=system.app.events.get,
+            as_recorded=as_at is None,
+        )
 
 
 def _day(text: str, option: str) -> date:

@@ -1,8 +1,10 @@
 """The dashboard's breaches of SOP time limits, from the conformance review (ADR 15).
 
-The review replays the raw event log (it does not trust the views); the provider keeps
-one review up to date with the log (``TrackedReview``), so a request reads only what
-was logged since the one before.  The figures are those of ``salesdomain conformance``.
+The review is kept as a view by the follower (ADR 39): the rules re-run over the raw
+event log (not over the other views), their state in the view's tables, so a request is
+one query whatever the length of the log.  A moment before the newest event the view
+folded (history as it stood then) is answered by a replay of the log.  The figures are
+those of ``salesdomain conformance``.
 """
 
 from collections.abc import Sequence
@@ -11,8 +13,10 @@ from typing import Any
 
 from salesdomain.adapters.bootstrap import System
 from salesdomain.adapters.web.context import BreachProvider
-from salesdomain.projections.conformance import Breach
-from salesdomain.projections.conformance.tracked import TrackedReview
+from salesdomain.projections.conformance import Breach, time_limit_breaches
+from salesdomain.projections.conformance.api import as_at_or_now
+from salesdomain.projections.conformance.policies import PolicyBook
+from salesdomain.projections.conformance.view import NAME, reading
 
 
 def _moment(value: datetime | date | None) -> datetime | None:
@@ -41,11 +45,25 @@ def as_row(breach: Breach) -> dict[str, Any]:
 
 def conformance_breaches(system: System) -> BreachProvider:
     """A provider for ``create_app(open_breaches=...)``: the time limits missed as at
-    the asked time, late or still open, judged under the system's policy."""
-
-    tracked = TrackedReview(system.app, system.app.policy)
+    the asked time, late or still open, judged under the system's policy, from the
+    conformance view as it stands (``None``: as at now)."""
+    runner = system.views.runner(NAME)
+    policies = PolicyBook(system.app.policy)
 
     def provider(as_at: datetime | None) -> Sequence[dict[str, Any]]:
-        return [as_row(breach) for breach in tracked.time_limit_breaches(as_at)]
+        moment = as_at_or_now(as_at)
+        with runner.engine.connect() as conn:
+            tables = runner.tables(runner.standing().generation)
+            found = reading.time_limit_breaches(
+                conn,
+                tables,
+                policies,
+                moment,
+                events_of=system.app.events.get,
+                as_recorded=as_at is None,
+            )
+        if found is None:
+            found = time_limit_breaches(system.app, system.app.policy, moment)
+        return [as_row(breach) for breach in found]
 
     return provider

@@ -15,6 +15,7 @@ from salesdomain.adapters.web.params import AsAt
 from salesdomain.adapters.web.responses import ERROR_RESPONSES
 from salesdomain.adapters.web.rows import row_model
 from salesdomain.projections import operations
+from salesdomain.projections.conformance.view import NAME as CONFORMANCE
 from salesdomain.projections.runner import ProjectionStatus
 from sqlalchemy import Engine, Table
 
@@ -152,6 +153,8 @@ def breaches(ctx: ReadCtx, reader: CurrentReader, as_at: AsAt = None) -> Breache
     sales reach covers (a manager: their team's; ADR 30)."""
     if ctx.open_breaches is None:
         raise NotConfigured("conformance checks not configured on this server")
+    if CONFORMANCE in ctx.system.views.runners:
+        ctx.view(CONFORMANCE)  # waits for X-Salesdomain-After; a stopped view says so
     now = as_at or clock.now()
     found = [BreachOut.model_validate(item) for item in ctx.open_breaches(as_at)]
     if not reader.grant.conformance:

@@ -1,0 +1,185 @@
+"""Reading the conformance view (ADR 39): the time limits missed as at a moment, and the
+report of a period, from the rows the follower keeps, with the same answers as a replay
+of the log (``conformance.time_limit_breaches``, ``conformance_report``).
+
+The view holds the history as recorded so far, so it answers for a moment at or after
+the newest event it folded; an earlier moment (history as it stood then), or policies
+other than those it judges under, are for a replay (these functions answer ``None``).
+
+The view folds events with their personal values erased (a candidate's name); the words
+of a record whose events carried some are put back from its own events, read from the
+log now (``events_of``), so a person forgotten since reads as erased, as in a replay.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from datetime import date, datetime
+from typing import Any, TypeVar
+from uuid import UUID
+
+from salesdomain.projections.conformance.api import RULES, time_limits_missed
+from salesdomain.projections.conformance.codec import loads
+from salesdomain.projections.conformance.findings import Breach, Override, Person, PolicyMismatch
+from salesdomain.projections.conformance.policies import PolicyBook
+from salesdomain.projections.conformance.report import ConformanceReport, build_report
+from salesdomain.projections.conformance.review import Review, finish, replay
+from salesdomain.projections.conformance.tracked import FOREVER
+from salesdomain.projections.conformance.view.rows import deadline_from, member_from
+from salesdomain.projections.conformance.view.state import chunks
+from sqlalchemy import Table, and_, or_, select, true
+from sqlalchemy.engine import Connection
+from sqlalchemy.sql import ColumnElement
+
+EventsOf = Callable[[UUID], Iterable[Any]]
+"""A record's events, decoded from the log now (``app.events.get``)."""
+
+
+def judging(
+    conn: Connection,
+    tables: dict[str, Table],
+    policies: PolicyBook,
+    as_at: datetime,
+    *,
+    as_recorded: bool = False,
+) -> Review | None:
+    """An empty review as at ``as_at`` with the view's staff register and counters, or
+    ``None`` if the view cannot answer for that moment under those policies.
+    ``as_recorded``: every event the view folded counts, even one stamped after
+    ``as_at`` (a "now" asked on a host whose clock runs behind the one that recorded it)."""
+    meta = {name: loads(value) for name, value in conn.execute(select(tables["meta"]))}
+    if tuple(meta.get("policies", policies.versions)) != policies.versions:
+        return None
+    newest = meta.get("newest")
+    if newest is not None and as_at < newest and not as_recorded:
+        return None
+    review = Review(policies, as_at)
+    review.staff.members = {
+        member.employee_id: member
+        for member in (
+            member_from(text) for (text,) in conn.execute(select(tables["staff"].c.member))
+        )
+    }
+    review.events = int(meta.get("events", 0))
+    review.position = int(meta.get("position", 0))
+    review.versions = dict(meta.get("versions", {}))
+    return review
+
+
+def time_limit_breaches(
+    conn: Connection,
+    tables: dict[str, Table],
+    policies: PolicyBook,
+    as_at: datetime,
+    *,
+    events_of: EventsOf,
+    as_recorded: bool = False,
+) -> list[Breach] | None:
+    """As ``conformance.time_limit_breaches(app, policy, as_at)``, from the view."""
+    review = judging(conn, tables, policies, as_at, as_recorded=as_recorded)
+    if review is None:
+        return None
+    _missed_deadlines(conn, tables, review, true())
+    return _with_words(conn, tables, time_limits_missed(finish(review)), events_of, policies)
+
+
+def conformance_report(
+    conn: Connection,
+    tables: dict[str, Table],
+    policies: PolicyBook,
+    period_start: date,
+    period_end: date,
+    as_at: datetime,
+    *,
+    events_of: EventsOf,
+    as_recorded: bool = False,
+) -> ConformanceReport | None:
+    """As ``conformance.conformance_report``, from the view: the period's rows only."""
+    review = judging(conn, tables, policies, as_at, as_recorded=as_recorded)
+    if review is None:
+        return None
+    deadlines, findings, steps = tables["deadlines"], tables["findings"], tables["steps"]
+    kinds: dict[str, tuple[type[Any], list[Any]]] = {
+        "breach": (Breach, review.breaches),
+        "override": (Override, review.overrides),
+        "mismatch": (PolicyMismatch, review.mismatches),
+    }
+    for kind, body in conn.execute(
+        select(findings.c.kind, findings.c.body)
+        .where(findings.c.day.between(period_start, period_end))
+        .order_by(findings.c.seq)
+    ):
+        model, found = kinds[kind]
+        found.append(model.model_validate_json(body))
+    for day, person, step, count in conn.execute(
+        select(steps.c.day, steps.c.person, steps.c.step, steps.c.count)
+        .where(steps.c.day.between(period_start, period_end), steps.c.count != 0)
+        .order_by(steps.c.latest)
+    ):
+        review.steps[(day, Person.model_validate_json(person), step)] = count
+    review.breaches = _with_words(conn, tables, review.breaches, events_of, policies)
+    review.overrides = _with_words(conn, tables, review.overrides, events_of, policies)
+    _missed_deadlines(conn, tables, review, deadlines.c.due_day.between(period_start, period_end))
+    personal = _personal(conn, tables, {d.record_id for d in review.deadlines.values()})
+    for deadline in review.deadlines.values():
+        if deadline.record_id in personal:
+            deadline.record = _words(deadline.record_id, events_of, policies) or deadline.record
+    return build_report(review, RULES, period_start, period_end)
+
+
+def _missed_deadlines(
+    conn: Connection, tables: dict[str, Table], review: Review, within: ColumnElement[bool]
+) -> None:
+    """Put into ``review`` the deadlines missed as at its moment (late, or still open
+    past their deadline), in the order the review made them."""
+    deadlines = tables["deadlines"]
+    passed = or_(
+        deadlines.c.status == "late",
+        and_(deadlines.c.status == "open", deadlines.c.breached_after < review.as_at),
+    )
+    for key, body in conn.execute(
+        select(deadlines.c.key, deadlines.c.body).where(passed, within).order_by(deadlines.c.seq)
+    ):
+        review.deadlines[loads(key)] = deadline_from(body)
+
+
+F = TypeVar("F", Breach, Override)
+
+
+def _with_words(
+    conn: Connection,
+    tables: dict[str, Table],
+    found: list[F],
+    events_of: EventsOf,
+    policies: PolicyBook,
+) -> list[F]:
+    """``found`` with the words of the records whose events carried personal values put
+    back from those events, as decoded now."""
+    personal = _personal(conn, tables, {f.record_id for f in found})
+    words = {record_id: _words(record_id, events_of, policies) for record_id in personal}
+    return [
+        f.model_copy(update={"record": words[f.record_id]}) if words.get(f.record_id) else f
+        for f in found
+    ]
+
+
+def _personal(conn: Connection, tables: dict[str, Table], ids: set[UUID]) -> set[UUID]:
+    records = tables["records"]
+    found: set[UUID] = set()
+    for chunk in chunks(sorted(str(i) for i in ids)):
+        found.update(
+            UUID(record_id)
+            for (record_id,) in conn.execute(
+                select(records.c.record_id).where(
+                    records.c.record_id.in_(chunk), records.c.personal
+                )
+            )
+        )
+    return found
+
+
+def _words(record_id: UUID, events_of: EventsOf, policies: PolicyBook) -> str | None:
+    """What the review calls the record, from its own events as the log decodes them now."""
+    review = replay(Review(policies, FOREVER), ((0, event) for event in events_of(record_id)))
+    label = review.records.get(record_id, {}).get("label")
+    return None if label is None else str(label)
