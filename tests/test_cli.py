@@ -349,3 +349,37 @@ def test_version_is_the_packages_one_number() -> None:
     assert result.exit_code == 0
     assert result.stdout.strip() == f"salesdomain {salesdomain.__version__}"
     assert version("salesdomain") == salesdomain.__version__  # pyproject reads it
+
+
+def test_the_pipeline_is_read_a_page_at_a_time_with_the_funnel_of_them_all(cli):
+    # Given three opportunities
+    opened = open_case(cli)
+    for title in ("Dock cranes", "Gantry cranes"):
+        data = {
+            "customer_id": opened.customer,
+            "title": title,
+            "expected_close": "2030-06-30",
+            "estimated_value": {"amount": "100000", "currency": "CNY"},
+        }
+        cli.ok("run", "OpenOpportunity", "--as", "Alice Wang", input=json.dumps(data))
+    # When they are read two at a time
+    first = cli.json("pipeline", "--limit", "2")
+    second = cli.json("pipeline", "--cursor", first["next_cursor"])
+    every = cli.json("pipeline", "--all")
+    # Then the pages hold them all once, in the order they were opened, each page with
+    # the moment of the first and the funnel of all three
+    titles = [row["title"] for row in first["opportunities"] + second["opportunities"]]
+    assert titles == ["Harbour cranes", "Dock cranes", "Gantry cranes"]
+    assert titles == [row["title"] for row in every["opportunities"]]
+    assert second["next_cursor"] is None
+    assert every["next_cursor"] is None
+    assert first["as_of"] == second["as_of"]
+    assert first["summary"]["open_count"] == second["summary"]["open_count"] == 3
+    assert "More opportunities: add --cursor" in cli.ok("pipeline", "--limit", "1").stdout
+    # And a cursor that is none, or --all after a cursor, is refused naming the option
+    assert "--cursor" in _error(cli("pipeline", "--cursor", "p1.bad", "--json"))["message"]
+    assert (
+        "--all"
+        in _error(cli("pipeline", "--all", "--cursor", first["next_cursor"], "--json"))["message"]
+    )
+    assert cli("pipeline", "--limit", "0").exit_code == 2

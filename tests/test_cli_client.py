@@ -406,3 +406,18 @@ def test_several_bad_fields_the_server_names_are_one_line_each(served: Served) -
     assert (refused.value.code, refused.value.kind) == (ExitCode.INVALID_DATA, "InvalidRequest")
     assert str(refused.value) == "kpi has 2 invalid fields:"
     assert [line.split(":")[0] for line in refused.value.details] == ["grain", "by"]
+
+
+def test_a_director_pages_through_the_pipeline_as_the_web_api_gives_it(served: Served) -> None:
+    # Given a director who may read both deals, When they read them a page at a time
+    first = served.json("dan", "pipeline", "--limit", "1")
+    second = served.json("dan", "pipeline", "--cursor", first["next_cursor"])
+    every = served.json("dan", "pipeline", "--all")
+    # Then the pages hold both deals once, and every page's funnel, win rate and open
+    # pipeline (from the API's summary) are those of every row (added up here)
+    paged = [row["opportunity_id"] for row in first["opportunities"] + second["opportunities"]]
+    assert sorted(paged) == sorted(str(deal) for deal in (ALICE_DEAL, WES_DEAL))
+    assert second["next_cursor"] is None
+    assert first["summary"] == second["summary"] == {**every["summary"], "as_of": first["as_of"]}
+    # And a cursor that is none is refused as the API refuses it (invalid data, 422)
+    _one_line(served.cli("dan", "pipeline", "--cursor", "p1.bad"), 3, "cursor")

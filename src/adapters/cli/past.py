@@ -24,7 +24,10 @@ from salesdomain.adapters.cli.output import err, out, plain, print_json
 from salesdomain.adapters.cli.reading import (
     ByOption,
     CurrencyOption,
+    Every,
     GrainOption,
+    PipelineCursor,
+    PipelineLimit,
     Since,
     Until,
     kpi_rows,
@@ -46,6 +49,7 @@ from salesdomain.adapters.cli.records import (
     audit_table,
 )
 from salesdomain.projections.as_of import views_as_of
+from salesdomain.projections.pipeline import DEFAULT_LIMIT
 
 from salesdomain.past import moment
 from salesdomain.records import record_as_of, record_kind, record_state
@@ -156,19 +160,28 @@ def _views_at(
 def pipeline_as_of(
     ctx: typer.Context,
     at: At,
+    limit: PipelineLimit = DEFAULT_LIMIT,
+    cursor: PipelineCursor = None,
+    every: Every = False,
     database_url: DatabaseUrl = None,
     as_json: JsonOutput = False,
 ) -> None:
-    """The pipeline and its funnel as they stood at a moment."""
+    """The pipeline and its funnel as they stood at a moment, a page at a time."""
     with _views_at(ctx, database_url, as_json, at, "pipeline") as (then, moment_asked, position):
-        rows, summary = pipeline_rows(then, moment_asked)
+        page, summary = pipeline_rows(then, moment_asked, limit, cursor, every=every)
     if as_json:
         print_json(
-            {"as_of": moment_asked, "position": position, "opportunities": rows, "summary": summary}
+            {
+                "as_of": moment_asked,
+                "position": position,
+                "opportunities": page.rows,
+                "next_cursor": page.next_cursor,
+                "summary": summary,
+            }
         )
         return
     show_pipeline(
-        f"Pipeline as of {moment(moment_asked)} (log position {position:,})", rows, summary
+        f"Pipeline as of {moment(moment_asked)} (log position {position:,})", page, summary
     )
 
 

@@ -18,53 +18,97 @@ from salesdomain.adapters.cli.tables import funnel_table, kpi_rows_table
 from salesdomain.projections.kpi import KpiRow, kpi_table
 from salesdomain.projections.kpi.periods import PERIOD_LIMIT, count_periods
 from salesdomain.projections.pipeline import (
-    PipelineRow,
+    DEFAULT_LIMIT,
+    MAX_LIMIT,
+    InvalidCursor,
+    PipelinePage,
     PipelineSummary,
     iter_pipeline,
     pipeline_figures,
+    pipeline_page,
 )
 from sqlalchemy import func, select
 
 from salesdomain.bounds import is_currency
 
+PipelineLimit = Annotated[
+    int,
+    typer.Option(min=1, max=MAX_LIMIT, help=f"Opportunities per page (1 to {MAX_LIMIT:,})."),
+]
+PipelineCursor = Annotated[
+    str | None,
+    typer.Option(help="The next page: the cursor the previous page printed (keeps its moment)."),
+]
+Every = Annotated[
+    bool, typer.Option("--all", help="Every opportunity, page after page (an export).")
+]
+
 
 def pipeline(
     ctx: typer.Context,
     as_of: Annotated[str | None, typer.Option(help="As it stood then (default: now).")] = None,
+    limit: PipelineLimit = DEFAULT_LIMIT,
+    cursor: PipelineCursor = None,
+    every: Every = False,
     database_url: DatabaseUrl = None,
     as_json: JsonOutput = False,
 ) -> None:
-    """The pipeline (SOP 4.2.3): every opportunity's stage and amounts, and the funnel."""
+    """The pipeline (SOP 4.2.3): the opportunities' stages and amounts a page at a time,
+    in the order they were opened, and the funnel of them all."""
     with common.reported(as_json):
-        at = common.when(as_of, "--as-of") or datetime.now(UTC)
+        asked = common.when(as_of, "--as-of")
+        at = asked or (None if cursor else datetime.now(UTC))
         api = client.connect(ctx, database_url)
         if api is not None:
-            rows, summary = remote.pipeline(api, at)
+            page, summary = remote.pipeline(api, at, limit, cursor, every=every)
         else:
             with common.open_system(ctx, database_url) as system:
                 common.caught_up(system, "pipeline")
-                rows, summary = pipeline_rows(system, at)
+                page, summary = pipeline_rows(system, at, limit, cursor, every=every)
     if as_json:
-        print_json({"as_of": at, "opportunities": rows, "summary": summary})
+        print_json(
+            {
+                "as_of": page.at,
+                "opportunities": page.rows,
+                "next_cursor": page.next_cursor,
+                "summary": summary,
+            }
+        )
         return
-    show_pipeline(f"Pipeline at {at:%Y-%m-%d %H:%M} UTC", rows, summary)
+    show_pipeline(f"Pipeline at {page.at:%Y-%m-%d %H:%M} UTC", page, summary)
 
 
-def pipeline_rows(system: System, at: datetime) -> tuple[list[PipelineRow], PipelineSummary]:
-    """Every opportunity as the pipeline view has it at ``at`` (read a page at a time),
-    and the funnel (computed in the database)."""
+def pipeline_rows(
+    system: System,
+    at: datetime | None,
+    limit: int = DEFAULT_LIMIT,
+    cursor: str | None = None,
+    *,
+    every: bool = False,
+) -> tuple[PipelinePage, PipelineSummary]:
+    """A page of the opportunities as the pipeline view has them at ``at`` (``every``:
+    all of them, read a page at a time), and the funnel of them all (computed in the
+    database). A bad ``cursor`` is a usage error naming ``--cursor``."""
     runner = system.views.runner("pipeline")
     engine, tables = runner.engine, runner.tables()
     probabilities = system.app.policy.stage_probability
-    rows = list(iter_pipeline(engine, tables, probabilities, at))
-    return rows, pipeline_figures(engine, tables, probabilities, at).summary()
+    if every:
+        if at is None:
+            raise Failure(ExitCode.USAGE, "--all reads every opportunity: leave --cursor out")
+        page = PipelinePage(at, list(iter_pipeline(engine, tables, probabilities, at)), None)
+    else:
+        try:
+            page = pipeline_page(engine, tables, probabilities, at, limit=limit, cursor=cursor)
+        except InvalidCursor as bad:
+            raise Failure(ExitCode.USAGE, f"--cursor: {bad}") from None
+    return page, pipeline_figures(engine, tables, probabilities, page.at).summary()
 
 
-def show_pipeline(title: str, rows: list[PipelineRow], summary: PipelineSummary) -> None:
+def show_pipeline(title: str, page: PipelinePage, summary: PipelineSummary) -> None:
     table = Table(title=title, title_justify="left")
     for column in ("Opportunity", "Customer", "Owner", "Stage", "Amount", "Weighted", "Close by"):
         table.add_column(column, justify="right" if column in ("Amount", "Weighted") else "left")
-    for row in rows:
+    for row in page.rows:
         table.add_row(
             row.title,
             row.customer_name,
@@ -75,6 +119,8 @@ def show_pipeline(title: str, rows: list[PipelineRow], summary: PipelineSummary)
             str(row.expected_close),
         )
     out().print(table)
+    if page.next_cursor is not None:
+        out().print(f"More opportunities: add --cursor {page.next_cursor}", soft_wrap=True)
     out().print(funnel_table(summary))
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date, datetime
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any, TypeVar
 from uuid import UUID
 
@@ -21,8 +22,12 @@ from salesdomain.projections.audit import AuditEntry
 from salesdomain.projections.kpi import KpiRow
 from salesdomain.projections.pipeline import (
     MAX_LIMIT,
+    FunnelLine,
+    FunnelStep,
+    PipelinePage,
     PipelineRow,
     PipelineSummary,
+    StageOwnerValue,
     pipeline_summary,
 )
 from salesdomain.projections.runner import ProjectionStatus
@@ -39,8 +44,18 @@ Answer = TypeVar("Answer")
 
 
 class _Pipeline(BaseModel):
+    as_of: datetime
     rows: list[PipelineRow]
     next_cursor: str | None = None
+
+
+class _Summary(BaseModel):
+    """What the pipeline's summary answers that the command line prints."""
+
+    open_count: int
+    win_rate: Decimal | None
+    funnel: list[FunnelStep]
+    value_by_stage_and_owner: list[StageOwnerValue]
 
 
 class _Kpi(BaseModel):
@@ -105,19 +120,42 @@ def _fields_of(model: type[BaseModel], answered: dict[str, Any]) -> dict[str, An
     return {name: answered.get(name) for name in model.model_fields}
 
 
-def pipeline(api: Api, at: datetime) -> tuple[list[PipelineRow], PipelineSummary]:
-    """The opportunities the token's employee may see as they stood at ``at``, and
-    their funnel added up from those rows, as the direct mode does: every page, the
-    largest the API gives, until the last."""
-    rows: list[PipelineRow] = []
-    cursor: str | None = None
-    while True:
-        asked = {"cursor": cursor} if cursor else {"as_of": at.isoformat()}
-        page = _read(api, _Pipeline, api.get("/views/pipeline", limit=MAX_LIMIT, **asked))
-        rows += page.rows
-        cursor = page.next_cursor
-        if cursor is None:
-            return rows, pipeline_summary(rows, at)
+def pipeline(
+    api: Api, at: datetime | None, limit: int, cursor: str | None, *, every: bool = False
+) -> tuple[PipelinePage, PipelineSummary]:
+    """A page of the opportunities the token's employee may see as they stood at ``at``
+    (``every``: all of them, the largest pages the API gives until the last), and the
+    funnel of them all, as the direct mode gives them."""
+    if every:
+        if at is None:
+            raise Failure(ExitCode.USAGE, "--all reads every opportunity: leave --cursor out")
+        rows: list[PipelineRow] = []
+        following: str | None = None
+        while True:
+            asked = {"cursor": following} if following else {"as_of": at.isoformat()}
+            got = _read(api, _Pipeline, api.get("/views/pipeline", limit=MAX_LIMIT, **asked))
+            rows += got.rows
+            following = got.next_cursor
+            if following is None:
+                return PipelinePage(at, rows, None), pipeline_summary(rows, at)
+    asked = {"cursor": cursor} if cursor else {}
+    if at is not None:
+        asked["as_of"] = at.isoformat()
+    got = _read(api, _Pipeline, api.get("/views/pipeline", limit=limit, **asked))
+    figures = _read(api, _Summary, api.get("/views/pipeline/summary", as_of=got.as_of.isoformat()))
+    open_weighted: dict[str, Decimal] = {}
+    for value in figures.value_by_stage_and_owner:
+        if value.stage.is_open:
+            total = open_weighted.get(value.currency, Decimal(0))
+            open_weighted[value.currency] = total + value.weighted_amount
+    summary = PipelineSummary(
+        as_of=got.as_of,
+        funnel=[FunnelLine(s.stage.value, s.reached, s.stage_conversion) for s in figures.funnel],
+        win_rate=figures.win_rate,
+        open_count=figures.open_count,
+        open_weighted=dict(sorted(open_weighted.items())),
+    )
+    return PipelinePage(got.as_of, got.rows, got.next_cursor), summary
 
 
 def kpi(
