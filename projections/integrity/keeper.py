@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
 from salesdomain.projections.integrity.chain import (
@@ -16,15 +15,11 @@ from salesdomain.projections.integrity.chain import (
 )
 from salesdomain.projections.integrity.digest import Digest, _chain_head
 from salesdomain.projections.runner import STATE, projection_state
-from salesdomain.projections.runner.state import add_state_row
+from salesdomain.projections.runner.state import add_state_row, move_position
 from salesdomain.projections.schema import create_tables, schema_transaction
-from sqlalchemy import Engine, select, update
+from sqlalchemy import Engine, select
 
 GENERATION = 1
-
-
-def _now() -> datetime:
-    return datetime.now(UTC)
 
 
 class ChainKeeper:
@@ -71,16 +66,7 @@ class ChainKeeper:
             link = link_of(link, n)
             rows.append({"position": n.id, "link": link})
         with self.engine.connect() as conn, conn.begin() as transaction:
-            moved = conn.execute(
-                update(projection_state)
-                .where(
-                    projection_state.c.name == NAME,
-                    projection_state.c.generation == GENERATION,
-                    projection_state.c.position == start,
-                )
-                .values(position=page[-1].id, updated_at=_now())
-            )
-            if moved.rowcount != 1:
+            if not move_position(conn, NAME, GENERATION, start, page[-1].id):
                 transaction.rollback()
                 return 0
             conn.execute(event_chain.insert(), rows)

@@ -11,9 +11,9 @@ from salesdomain.projections.changes import RowChange
 from salesdomain.projections.projection import FoldFailed, FoldingProjection, event_name
 from salesdomain.projections.runner.faults import as_raised, stops_the_view
 from salesdomain.projections.runner.generations import _Generations
-from salesdomain.projections.runner.state import _now, projection_state
+from salesdomain.projections.runner.state import _now, move_position, projection_state
 from salesdomain.projections.runner.stopped import ProjectionStopped, error_text
-from sqlalchemy import and_, select, update
+from sqlalchemy import select, update
 from sqlalchemy.engine import Connection
 
 Failure = tuple[int, str, BaseException]
@@ -151,24 +151,7 @@ class _Positions(_Generations):
     def _commit(self, generation: int, start: int, reached: int, changes: list[RowChange]) -> bool:
         tables = self.tables(generation)
         with self.engine.connect() as conn, conn.begin() as transaction:
-            moved = conn.execute(
-                update(projection_state)
-                .where(
-                    and_(
-                        projection_state.c.name == self.projection.name,
-                        projection_state.c.generation == generation,
-                        projection_state.c.position == start,
-                    )
-                )
-                .values(
-                    position=reached,
-                    updated_at=_now(),
-                    error=None,
-                    error_position=None,
-                    error_event=None,
-                )
-            )
-            if moved.rowcount != 1:
+            if not move_position(conn, self.projection.name, generation, start, reached):
                 transaction.rollback()
                 return False  # another runner applied this batch first
             self._statements.apply_all(conn, tables, changes)

@@ -12,8 +12,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from salesdomain.projections.runner.checkpoints import rows_at
-from salesdomain.projections.runner.state import _now, projection_state
-from sqlalchemy import Select, Table, insert, update
+from salesdomain.projections.runner.state import move_position
+from sqlalchemy import Select, Table, insert
 from sqlalchemy.engine import Connection
 
 if TYPE_CHECKING:
@@ -39,15 +39,10 @@ def restore_checkpoint(
                 _copy_stored(reading, writing, query, table)
             else:
                 _copy_typed(reading, writing, query, table)
-        writing.execute(
-            update(projection_state)
-            .where(
-                projection_state.c.name == target.projection.name,
-                projection_state.c.generation == into,
-                projection_state.c.position == 0,
+        if not move_position(writing, target.projection.name, into, 0, position):
+            raise RuntimeError(
+                f"view {target.projection.name} generation {into} moved while it was restored"
             )
-            .values(position=position, updated_at=_now())
-        )
 
 
 def _copy_typed(reading: Connection, writing: Connection, query: Select[Any], table: Table) -> None:

@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from salesdomain.projections.types import UtcDateTime
-from sqlalchemy import Column, Integer, MetaData, String, Table, Text
+from sqlalchemy import Column, Integer, MetaData, String, Table, Text, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection
@@ -50,3 +50,26 @@ def add_state_row(
         )
         .on_conflict_do_nothing(index_elements=["name", "generation"])
     )
+
+
+def move_position(conn: Connection, name: str, generation: int, start: int, reached: int) -> bool:
+    """Move a generation from ``start`` to ``reached`` by compare-and-set, in the caller's
+    transaction: False when it no longer stands at ``start`` (another process moved it
+    first; the caller rolls back what it wrote).  A move clears a recorded error: the
+    generation got past it."""
+    moved = conn.execute(
+        update(projection_state)
+        .where(
+            projection_state.c.name == name,
+            projection_state.c.generation == generation,
+            projection_state.c.position == start,
+        )
+        .values(
+            position=reached,
+            updated_at=_now(),
+            error=None,
+            error_position=None,
+            error_event=None,
+        )
+    )
+    return moved.rowcount == 1
