@@ -153,3 +153,21 @@ def test_the_report_comes_from_the_conformance_view_caught_up_as_a_replay_gives_
         if system is not cli.shared:
             system.close()
     assert review == replayed.model_dump(mode="json")
+
+
+def test_as_at_a_past_moment_the_view_as_it_stood_then_answers_as_a_replay(cli):
+    # Given the demo's quarter, When the report is asked as at a moment inside it
+    # (before the view's newest event: the view as it stood then, ADR 40)
+    moment = datetime(2026, 3, 17, 10, tzinfo=UTC)
+    review = cli.json("conformance", *QUARTER, "--as-at", moment.isoformat())
+    # Then it is the full replay's: the complaint not yet answered is still open
+    system = cli.shared or build_system(cli.url)
+    try:
+        replayed = conformance_report(
+            system.app, system.app.policy, date(2026, 1, 1), date(2026, 3, 31), moment
+        )
+    finally:
+        if system is not cli.shared:
+            system.close()
+    assert review == replayed.model_dump(mode="json")
+    assert "still open" in {b["status"] for b in review["breaches"]}

@@ -116,11 +116,30 @@ def _queries(served: Served) -> dict[str, Rows]:
     }
 
 
-def _rows(result: Result) -> Any:
+def _page(result: Result) -> Any:
     assert result.exit_code == 0, result.output
     found = json.loads(result.stdout)
-    assert set(found) == {"as_at", "position", "rows"}
+    assert set(found) == {"as_at", "position", "rows", "next_cursor"}
+    return found
+
+
+def _rows(result: Result) -> Any:
+    """The rows of a list that fits in one page."""
+    found = _page(result)
+    assert found["next_cursor"] is None
     return found["rows"]
+
+
+def _paged(run: Callable[..., Result], *args: str) -> list[Any]:
+    """Every row, a page of one row at a time, following ``next_cursor``."""
+    rows: list[Any] = []
+    found = _page(run(*args, "--limit", "1", "--json"))
+    while True:
+        assert len(found["rows"]) <= 1
+        rows += found["rows"]
+        if found["next_cursor"] is None:
+            return rows
+        found = _page(run(*args[:1], "--cursor", found["next_cursor"], "--limit", "1", "--json"))
 
 
 def _reader(served: Served, actor: Actor) -> Any:
@@ -164,3 +183,46 @@ def test_the_tables_are_those_of_direct_mode(served: Served) -> None:
         assert mine.exit_code == 0, mine.output
         assert mine.stdout == _direct(served, command, "--as-at", LATE).stdout
         assert "at 2026-03-07 09:00 UTC: 1" in mine.stdout
+
+
+def test_a_page_at_a_time_directly_and_in_client_mode(served: Served) -> None:
+    # Given three service cases (and readers who may read some of them)
+    at = datetime.fromisoformat(LATE)
+    cases = _queries(served)["service-cases"]
+    expected = plain(cases(at))
+    assert len(expected) == 3
+    # When they are read a row at a time, or --all / Then every row once, in order
+    assert _paged(lambda *a: _direct(served, *a), "service-cases", "--as-at", LATE) == expected
+    every = _direct(served, "service-cases", "--as-at", LATE, "--all", "--json")
+    assert _rows(every) == expected
+    first = _page(_direct(served, "service-cases", "--as-at", LATE, "--limit", "2", "--json"))
+    assert first["rows"] == expected[:2]
+    table = _direct(served, "service-cases", "--as-at", LATE, "--limit", "2").stdout
+    assert f"More rows: add --cursor {first['next_cursor']}" in table
+    for who, actor in READERS.items():
+        theirs = plain(cases(at, reader=_reader(served, actor)))
+        client = lambda *a, who=who: _client(served, who, *a)  # noqa: E731
+        assert _paged(client, "service-cases", "--as-at", LATE) == theirs, who
+        assert _rows(client("service-cases", "--as-at", LATE, "--all", "--json")) == theirs
+
+
+@pytest.mark.parametrize("mode", ["direct", "client"])
+def test_a_cursor_of_another_list_or_filter_or_with_all_is_refused(served: Served, mode) -> None:
+    def run(*args: str) -> Result:
+        if mode == "direct":
+            return _direct(served, *args)
+        return _client(served, "alice", *args)
+
+    found = _page(_direct(served, "service-cases", "--as-at", LATE, "--limit", "1", "--json"))
+    cursor = found["next_cursor"]
+    for args in (
+        ("tasks", "--cursor", cursor),
+        ("service-cases", "--open-only", "--cursor", cursor),
+        ("service-cases", "--cursor", cursor[:-4]),
+    ):
+        refused = run(*args)  # client mode: as the API refuses it (invalid data, 422)
+        assert refused.exit_code == (2 if mode == "direct" else 3), (args, refused.output)
+        assert "cursor" in refused.output, args
+    refused = run("service-cases", "--all", "--cursor", cursor)
+    assert refused.exit_code == 2
+    assert "--all reads every row: leave --cursor out" in refused.output

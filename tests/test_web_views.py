@@ -15,12 +15,13 @@ from pydantic import TypeAdapter
 from salesdomain.adapters.bootstrap import build_system
 from salesdomain.adapters.demo import run_demo
 from salesdomain.adapters.master_keys import MASTER_KEY_FILE_VARIABLE
-from salesdomain.adapters.web.breaches import conformance_breaches
+from salesdomain.adapters.web.breaches import as_row, conformance_breaches
 from salesdomain.adapters.web.routes_operations import ServiceCaseRowOut
 from salesdomain.adapters.web.routes_pipeline import PipelineRowOut
 from salesdomain.projections import operations as operations
 from salesdomain.projections.access import reader_of
 from salesdomain.projections.audit import AuditEntry, query_audit
+from salesdomain.projections.conformance import time_limit_breaches
 from salesdomain.projections.kpi import KpiRow, kpi_table
 from salesdomain.projections.pipeline import (
     FunnelStep,
@@ -330,6 +331,24 @@ def test_operations_views_and_breaches(demo: tuple[Web, Actor]) -> None:
     assert breach["status"] == "late"
     assert breach["actual"] is not None  # answered, but after its time limit
     assert breach["responsible"].startswith(breached.json()["rows"][0]["assignee_name"])
+
+
+def test_breaches_as_at_a_past_moment_are_those_of_a_full_replay(
+    demo: tuple[Web, Actor],
+) -> None:
+    # Given the demo's quarter, its conformance view past the moment asked
+    web, _ = demo
+    director = _someone_acting_as(web, Role.SALES_DIRECTOR)
+    for at in (datetime(2026, 3, 17, 10, tzinfo=UTC), AT):
+        # When the breaches are asked as at it (the view as it stood then, ADR 40)
+        found = web.get("/views/breaches", director, as_at=at.isoformat()).json()["breaches"]
+        # Then they are the full replay's
+        app = web.system.app
+        replayed = [as_row(b) for b in time_limit_breaches(app, app.policy, at)]
+        assert [(b["record_id"], b["rule"], b["status"]) for b in found] == [
+            (b["record_id"], b["rule"], b["status"]) for b in replayed
+        ], at
+        assert replayed, at
 
 
 def test_views_status(demo: tuple[Web, Actor]) -> None:

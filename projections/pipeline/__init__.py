@@ -10,6 +10,7 @@ functions of rows (``funnel``, ``win_rate``, ``forecast_by_month``, ``figures_of
 ``pipeline_summary``) give the same figures from rows in hand.
 """
 
+from salesdomain.projections.paging import DEFAULT_LIMIT, MAX_LIMIT
 from salesdomain.projections.pipeline.cursor import InvalidCursor
 from salesdomain.projections.pipeline.figures import (
     PipelineFigures,
@@ -20,8 +21,6 @@ from salesdomain.projections.pipeline.figures import (
 from salesdomain.projections.pipeline.funnel import FUNNEL, FunnelStep, funnel
 from salesdomain.projections.pipeline.projection import Pipeline
 from salesdomain.projections.pipeline.queries import (
-    DEFAULT_LIMIT,
-    MAX_LIMIT,
     PipelineFilter,
     PipelinePage,
     PipelineRow,

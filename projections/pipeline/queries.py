@@ -18,6 +18,7 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
+from salesdomain.projections.paging import DEFAULT_LIMIT, MAX_LIMIT
 from salesdomain.projections.pipeline import cursor as cursors
 from salesdomain.projections.pipeline.cursor import Cursor, InvalidCursor
 from sqlalchemy import ColumnElement, Select, Table, and_, case, or_, select
@@ -26,10 +27,6 @@ from sqlalchemy.engine import Connection, Engine
 from salesdomain.access import Reader
 from salesdomain.opportunities.stages import Stage
 
-DEFAULT_LIMIT = 100
-"""Rows in a page unless asked otherwise."""
-MAX_LIMIT = 1000
-"""The most rows one page holds."""
 _IDS_PER_QUERY = 500
 """Opportunities whose stage history one query reads (under SQLite's parameter limit)."""
 

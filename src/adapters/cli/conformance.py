@@ -1,7 +1,9 @@
 """``salesdomain conformance``: the reviewer's replay of the raw event log against the
 SOP (ADR 15, docs/conformance.md): breaches, overrides, decisions not judged, and who
 did which step, per team and per person.  As at now it reads the conformance view,
-caught up first (ADR 39); a moment before the view's newest event is replayed.
+caught up first (ADR 39); as at a moment before the view's newest event, the view as it
+stood then, built from its newest usable checkpoint (ADR 40).  Earlier policies the view
+does not judge under are replayed from the log.
 
 It is a report: breaches are findings, not failures, so it exits 0 unless asked to
 ``--fail-on-breach`` (exit 12).  The tables are in ``conformance_tables`` (the demo
@@ -24,7 +26,7 @@ from salesdomain.adapters.cli.output import out, print_json
 from salesdomain.projections.conformance import ConformanceReport, conformance_report
 from salesdomain.projections.conformance.api import as_at_or_now
 from salesdomain.projections.conformance.policies import PolicyBook
-from salesdomain.projections.conformance.view import NAME, reading
+from salesdomain.projections.conformance.view import NAME, past, reading
 
 from salesdomain.policy import SalesPolicy
 
@@ -88,23 +90,35 @@ def from_view(
     as_at: datetime | None,
     earlier: list[SalesPolicy],
 ) -> ConformanceReport | None:
-    """The report from the conformance view caught up first (ADR 39); ``None`` when the
-    view cannot give it (a moment before its newest event, other policies, a view that
-    stopped): then the log is replayed."""
+    """The report from the conformance view caught up first (ADR 39); for a moment
+    before its newest event, from the view as it stood then, built from a checkpoint
+    (``view.past``, ADR 40).  ``None`` when neither can give it (policies other than
+    the view's, a view that stopped): then the log is replayed."""
     system.views.catch_up(only=[NAME])
     if NAME in system.views.stopped:
         return None
+    policies = PolicyBook(system.app.policy, earlier)
     runner = system.views.runner(NAME)
     with runner.engine.connect() as conn:
-        return reading.conformance_report(
+        report = reading.conformance_report(
             conn,
             runner.tables(),
-            PolicyBook(system.app.policy, earlier),
+            policies,
             start,
             end,
             as_at_or_now(as_at),
             events_of=system.app.events.get,
             as_recorded=as_at is None,
+        )
+    if report is not None or as_at is None:
+        return report
+    with past.view_as_at(system.views, policies, as_at) as then:
+        if then is None:
+            return None
+        conn, tables = then
+        events_of = past.events_until(system.app.events.get, as_at)
+        return reading.conformance_report(
+            conn, tables, policies, start, end, as_at, events_of=events_of
         )
 
 

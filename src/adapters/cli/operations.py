@@ -2,23 +2,28 @@
 operations view: open coordination tasks, goods awaiting the final inspection or
 shipment, service cases and their response deadlines.  Directly every row (the
 administrator); in client mode the rows the web API lets the token's employee read
-(ADR 30), printed by the same code."""
+(ADR 30), printed by the same code.  A page at a time (``--limit``, ``--cursor``,
+``--all``: ``paging``), in the order of ``operations.pages``."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import partial
 from typing import Annotated, Any, Generic, TypeVar
 from uuid import UUID
 
 import typer
 from rich.table import Table
-from salesdomain.adapters.cli import client, common, remote
-from salesdomain.adapters.cli.common import DatabaseUrl, JsonOutput
+from salesdomain.adapters.bootstrap import System
+from salesdomain.adapters.cli import client, common, paging, remote
+from salesdomain.adapters.cli.common import DatabaseUrl, ExitCode, Failure, JsonOutput
 from salesdomain.adapters.cli.output import out, print_json
 from salesdomain.adapters.cli.tables import figure
 from salesdomain.projections import operations as view
+from salesdomain.projections.operations import pages
+from salesdomain.projections.paging import DEFAULT_LIMIT, InvalidCursor, Page
 
 operations_app = typer.Typer(
     help="What waits for someone: open tasks, goods awaiting inspection or shipment, "
@@ -47,35 +52,73 @@ class _Listing(Generic[Row]):
         self,
         ctx: typer.Context,
         options: tuple[str | None, str | None, bool],
+        page: tuple[int, str | None, bool],
         **filters: UUID | bool | None,
     ) -> None:
-        """The rows the query finds with ``filters`` in the operations view (directly),
-        or the web API answers to them (client mode: the same names), as at
-        ``--as-at``; ``options``: that, ``--database-url`` and ``--json``."""
+        """A page of the rows the query finds with ``filters`` in the operations view
+        (directly), or the web API answers to them (client mode: the same names), as at
+        ``--as-at``; ``options``: that, ``--database-url`` and ``--json``; ``page``:
+        ``--limit``, ``--cursor`` and ``--all``."""
         as_at, database_url, as_json = options
+        _, cursor, every = page
         with common.reported(as_json):
-            at = common.when(as_at, "--as-at") or datetime.now(UTC)
+            if every:
+                paging.every_from_the_start(cursor, "row")
+            at = common.when(as_at, "--as-at") or (None if cursor else datetime.now(UTC))
             api = client.connect(ctx, database_url)
             if api is not None:
                 sent = {k: "true" if v is True else v or None for k, v in filters.items()}
-                position, rows = remote.operations(api, self.path, self.row, at, **sent)
+                position, found = remote.operations(api, self.path, self.row, at, page, **sent)
             else:
                 with common.open_system(ctx, database_url) as system:
                     common.caught_up(system, "operations")
-                    runner = system.views.runner("operations")
-                    rows = self.query(system, runner.engine, runner.tables(), at, **filters)
-                    position = runner.position()
+                    found = self._page(system, at, page, filters)
+                    position = system.views.runner("operations").position()
         if as_json:
-            print_json({"position": position, "as_at": at, "rows": rows})
+            print_json(
+                {
+                    "position": position,
+                    "as_at": found.at,
+                    "rows": found.rows,
+                    "next_cursor": found.next_cursor,
+                }
+            )
             return
         table = Table(
-            title=f"{self.title} at {at:%Y-%m-%d %H:%M} UTC: {len(rows)}", title_justify="left"
+            title=f"{self.title} at {found.at:%Y-%m-%d %H:%M} UTC: {len(found.rows)}",
+            title_justify="left",
         )
         for column in self.columns:
             table.add_column(column)
-        for row in rows:
+        for row in found.rows:
             table.add_row(*self.cells(row))
         out().print(table)
+        paging.show_more("rows", found.next_cursor)
+
+    def _page(
+        self,
+        system: System,
+        at: datetime | None,
+        page: tuple[int, str | None, bool],
+        filters: dict[str, UUID | bool | None],
+    ) -> Page[Row]:
+        runner = system.views.runner("operations")
+        engine, tables = runner.engine, runner.tables()
+        limit, cursor, every = page
+        if every:
+            assert at is not None  # without a cursor, given or now
+            return pages.every_row(self.path, self.query(system, engine, tables, at, **filters), at)
+        try:
+            return pages.operations_page(
+                self.path,
+                partial(self.query, system, engine, tables, **filters),
+                at,
+                limit=limit,
+                cursor=cursor,
+                filters=filters,
+            )
+        except InvalidCursor as bad:
+            raise Failure(ExitCode.USAGE, f"--cursor: {bad}") from None
 
 
 def _when(moment: datetime | None) -> str:
@@ -190,22 +233,28 @@ def tasks(
     as_at: AsAt = None,
     owner: Annotated[UUID | None, typer.Option(help="One owner's tasks (employee id).")] = None,
     overdue_only: Annotated[bool, typer.Option("--overdue-only", help="Only overdue.")] = False,
+    limit: paging.Limit = DEFAULT_LIMIT,
+    cursor: paging.Cursor = None,
+    every: paging.Every = False,
     database_url: DatabaseUrl = None,
     as_json: JsonOutput = False,
 ) -> None:
     """Open coordination tasks of orders in execution (2.5.1), earliest due first."""
-    options = (as_at, database_url, as_json)
-    TASKS.show(ctx, options, owner_id=owner, overdue_only=overdue_only)
+    options, page = (as_at, database_url, as_json), (limit, cursor, every)
+    TASKS.show(ctx, options, page, owner_id=owner, overdue_only=overdue_only)
 
 
 def _without_filters(listing: _Listing[Any], summary: str) -> Callable[..., None]:
     def command(
         ctx: typer.Context,
         as_at: AsAt = None,
+        limit: paging.Limit = DEFAULT_LIMIT,
+        cursor: paging.Cursor = None,
+        every: paging.Every = False,
         database_url: DatabaseUrl = None,
         as_json: JsonOutput = False,
     ) -> None:
-        listing.show(ctx, (as_at, database_url, as_json))
+        listing.show(ctx, (as_at, database_url, as_json), (limit, cursor, every))
 
     command.__doc__ = summary
     return command
@@ -232,9 +281,12 @@ def service_cases(
     breached_only: Annotated[
         bool, typer.Option("--breached-only", help="Only those answered late or not in time.")
     ] = False,
+    limit: paging.Limit = DEFAULT_LIMIT,
+    cursor: paging.Cursor = None,
+    every: paging.Every = False,
     database_url: DatabaseUrl = None,
     as_json: JsonOutput = False,
 ) -> None:
     """After-sales cases with their response deadline and first answer (2.6.1)."""
-    options = (as_at, database_url, as_json)
-    SERVICE_CASES.show(ctx, options, open_only=open_only, breached_only=breached_only)
+    options, page = (as_at, database_url, as_json), (limit, cursor, every)
+    SERVICE_CASES.show(ctx, options, page, open_only=open_only, breached_only=breached_only)

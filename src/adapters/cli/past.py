@@ -18,16 +18,13 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 from salesdomain.adapters.bootstrap import System
-from salesdomain.adapters.cli import common
+from salesdomain.adapters.cli import common, paging
 from salesdomain.adapters.cli.common import DatabaseUrl, ExitCode, Failure, JsonOutput
 from salesdomain.adapters.cli.output import err, out, plain, print_json
 from salesdomain.adapters.cli.reading import (
     ByOption,
     CurrencyOption,
-    Every,
     GrainOption,
-    PipelineCursor,
-    PipelineLimit,
     Since,
     Until,
     kpi_rows,
@@ -160,9 +157,9 @@ def _views_at(
 def pipeline_as_of(
     ctx: typer.Context,
     at: At,
-    limit: PipelineLimit = DEFAULT_LIMIT,
-    cursor: PipelineCursor = None,
-    every: Every = False,
+    limit: paging.Limit = DEFAULT_LIMIT,
+    cursor: paging.Cursor = None,
+    every: paging.Every = False,
     database_url: DatabaseUrl = None,
     as_json: JsonOutput = False,
 ) -> None:

@@ -11,7 +11,7 @@ from typing import Annotated, Any, Literal
 import typer
 from rich.table import Table
 from salesdomain.adapters.bootstrap import System
-from salesdomain.adapters.cli import client, common, remote
+from salesdomain.adapters.cli import client, common, paging, remote
 from salesdomain.adapters.cli.common import DatabaseUrl, ExitCode, Failure, JsonOutput
 from salesdomain.adapters.cli.output import out, print_json, visible
 from salesdomain.adapters.cli.tables import funnel_table, kpi_rows_table
@@ -19,7 +19,6 @@ from salesdomain.projections.kpi import KpiRow, kpi_table
 from salesdomain.projections.kpi.periods import PERIOD_LIMIT, count_periods
 from salesdomain.projections.pipeline import (
     DEFAULT_LIMIT,
-    MAX_LIMIT,
     InvalidCursor,
     PipelinePage,
     PipelineSummary,
@@ -31,25 +30,13 @@ from sqlalchemy import func, select
 
 from salesdomain.bounds import is_currency
 
-PipelineLimit = Annotated[
-    int,
-    typer.Option(min=1, max=MAX_LIMIT, help=f"Opportunities per page (1 to {MAX_LIMIT:,})."),
-]
-PipelineCursor = Annotated[
-    str | None,
-    typer.Option(help="The next page: the cursor the previous page printed (keeps its moment)."),
-]
-Every = Annotated[
-    bool, typer.Option("--all", help="Every opportunity, page after page (an export).")
-]
-
 
 def pipeline(
     ctx: typer.Context,
     as_of: Annotated[str | None, typer.Option(help="As it stood then (default: now).")] = None,
-    limit: PipelineLimit = DEFAULT_LIMIT,
-    cursor: PipelineCursor = None,
-    every: Every = False,
+    limit: paging.Limit = DEFAULT_LIMIT,
+    cursor: paging.Cursor = None,
+    every: paging.Every = False,
     database_url: DatabaseUrl = None,
     as_json: JsonOutput = False,
 ) -> None:
@@ -93,8 +80,8 @@ def pipeline_rows(
     engine, tables = runner.engine, runner.tables()
     probabilities = system.app.policy.stage_probability
     if every:
-        if at is None:
-            raise Failure(ExitCode.USAGE, "--all reads every opportunity: leave --cursor out")
+        paging.every_from_the_start(cursor, "opportunity")
+        assert at is not None  # a first page's moment is given or now
         page = PipelinePage(at, list(iter_pipeline(engine, tables, probabilities, at)), None)
     else:
         try:
@@ -119,8 +106,7 @@ def show_pipeline(title: str, page: PipelinePage, summary: PipelineSummary) -> N
             str(row.expected_close),
         )
     out().print(table)
-    if page.next_cursor is not None:
-        out().print(f"More opportunities: add --cursor {page.next_cursor}", soft_wrap=True)
+    paging.show_more("opportunities", page.next_cursor)
     out().print(funnel_table(summary))
 
 

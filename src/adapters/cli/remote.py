@@ -6,7 +6,7 @@ under its role."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from datetime import date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -20,6 +20,7 @@ from salesdomain.adapters.cli.common import ExitCode, Failure, JsonOutput
 from salesdomain.adapters.cli.output import err, out, print_json, visible
 from salesdomain.projections.audit import AuditEntry
 from salesdomain.projections.kpi import KpiRow
+from salesdomain.projections.paging import Page
 from salesdomain.projections.pipeline import (
     MAX_LIMIT,
     FunnelLine,
@@ -43,10 +44,13 @@ if TYPE_CHECKING:
 Answer = TypeVar("Answer")
 
 
-class _Pipeline(BaseModel):
+class _Paged(BaseModel):
+    next_cursor: str | None = None
+
+
+class _Pipeline(_Paged):
     as_of: datetime
     rows: list[PipelineRow]
-    next_cursor: str | None = None
 
 
 class _Summary(BaseModel):
@@ -77,8 +81,9 @@ class _Story(BaseModel):
     entries: list[StoryEntry]
 
 
-class _Operations(BaseModel):
+class _Operations(_Paged):
     position: int
+    as_at: datetime
     rows: list[dict[str, Any]]
 
 
@@ -129,15 +134,9 @@ def pipeline(
     if every:
         if at is None:
             raise Failure(ExitCode.USAGE, "--all reads every opportunity: leave --cursor out")
-        rows: list[PipelineRow] = []
-        following: str | None = None
-        while True:
-            asked = {"cursor": following} if following else {"as_of": at.isoformat()}
-            got = _read(api, _Pipeline, api.get("/views/pipeline", limit=MAX_LIMIT, **asked))
-            rows += got.rows
-            following = got.next_cursor
-            if following is None:
-                return PipelinePage(at, rows, None), pipeline_summary(rows, at)
+        pages = _every_page(api, "/views/pipeline", _Pipeline, {"as_of": at.isoformat()})
+        rows = [row for got in pages for row in got.rows]
+        return PipelinePage(at, rows, None), pipeline_summary(rows, at)
     asked = {"cursor": cursor} if cursor else {}
     if at is not None:
         asked["as_of"] = at.isoformat()
@@ -201,13 +200,49 @@ def story(api: Api, case_id: UUID) -> CaseStory:
 
 
 def operations(
-    api: Api, path: str, row: type[Answer], at: datetime, **filters: object
-) -> tuple[int, list[Answer]]:
-    """The rows of ``/views/operations/{path}`` the token's employee may read, as at
-    ``at``, and the log position the view shows."""
-    answer = api.get(f"/views/operations/{path}", as_at=at.isoformat(), **filters)
-    found = _read(api, _Operations, answer)
-    return found.position, [_read(api, row, item) for item in found.rows]
+    api: Api,
+    path: str,
+    row: type[Answer],
+    at: datetime | None,
+    page: tuple[int, str | None, bool],
+    **filters: object,
+) -> tuple[int, Page[Answer]]:
+    """A page of the rows of ``/views/operations/{path}`` the token's employee may read,
+    as at ``at`` (``None``: the cursor's moment), and the log position the view shows;
+    ``page``: ``limit``, ``cursor``, and whether every page is read (the largest the
+    API gives)."""
+    limit, cursor, every = page
+    moment = {} if at is None else {"as_at": at.isoformat()}
+    where = f"/views/operations/{path}"
+    if every:
+        pages = list(_every_page(api, where, _Operations, moment, filters))
+        rows = [_read(api, row, item) for got in pages for item in got.rows]
+        return pages[-1].position, Page(pages[0].as_at, rows, None)
+    asked = moment if cursor is None else {**moment, "cursor": cursor}
+    got = _read(api, _Operations, api.get(where, limit=limit, **asked, **filters))
+    rows = [_read(api, row, item) for item in got.rows]
+    return got.position, Page(got.as_at, rows, got.next_cursor)
+
+
+Paged = TypeVar("Paged", bound=_Paged)
+
+
+def _every_page(
+    api: Api,
+    path: str,
+    shape: type[Paged],
+    moment: Mapping[str, object],
+    filters: Mapping[str, object] | None = None,
+) -> Iterator[Paged]:
+    """Every page of ``path`` from the first (as at ``moment``) to the last, the largest
+    the API gives, each asked with ``filters`` (a cursor is bound to them)."""
+    asked = {**(filters or {}), **moment}
+    while True:
+        got = _read(api, shape, api.get(path, limit=MAX_LIMIT, **asked))
+        yield got
+        if got.next_cursor is None:
+            return
+        asked = {**(filters or {}), "cursor": got.next_cursor}
 
 
 def views_status(api: Api) -> list[ProjectionStatus]:

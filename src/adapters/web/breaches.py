@@ -3,7 +3,8 @@
 The review is kept as a view by the follower (ADR 39): the rules re-run over the raw
 event log (not over the other views), their state in the view's tables, so a request is
 one query whatever the length of the log.  A moment before the newest event the view
-folded (history as it stood then) is answered by a replay of the log.  The figures are
+folded (history as it stood then) is answered by the view as it stood then, built aside
+from its newest usable checkpoint and the events after it (ADR 40).  The figures are
 those of ``salesdomain conformance``.
 """
 
@@ -16,7 +17,7 @@ from salesdomain.adapters.web.context import BreachProvider
 from salesdomain.projections.conformance import Breach, time_limit_breaches
 from salesdomain.projections.conformance.api import as_at_or_now
 from salesdomain.projections.conformance.policies import PolicyBook
-from salesdomain.projections.conformance.view import NAME, reading
+from salesdomain.projections.conformance.view import NAME, past, reading
 
 
 def _moment(value: datetime | date | None) -> datetime | None:
@@ -62,8 +63,20 @@ def conformance_breaches(system: System) -> BreachProvider:
                 events_of=system.app.events.get,
                 as_recorded=as_at is None,
             )
+        if found is None and as_at is not None:
+            found = _as_it_stood(system, policies, as_at)
         if found is None:
             found = time_limit_breaches(system.app, system.app.policy, moment)
         return [as_row(breach) for breach in found]
 
     return provider
+
+
+def _as_it_stood(system: System, policies: PolicyBook, at: datetime) -> list[Breach] | None:
+    """From the conformance view as it stood at ``at``, built from a checkpoint."""
+    with past.view_as_at(system.views, policies, at) as then:
+        if then is None:
+            return None
+        conn, tables = then
+        events_of = past.events_until(system.app.events.get, at)
+        return reading.time_limit_breaches(conn, tables, policies, at, events_of=events_of)

@@ -6,11 +6,13 @@ read computes a day before year 1 or after 9999); a KPI table has at most
 long.  Anything outside is refused with ``422 invalid_request`` naming the parameter.
 """
 
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from typing import Annotated, Any
 
-from fastapi import Query
+from fastapi import Depends, Query
 from pydantic import AwareDatetime
+from salesdomain.projections.paging import DEFAULT_LIMIT, MAX_LENGTH, MAX_LIMIT
 
 from salesdomain.bounds import FIRST_DAY, LAST_DAY, NAME_LENGTH
 
@@ -42,3 +44,30 @@ def name(description: str) -> Any:
 Day = Annotated[date | None, day("A day")]
 AsAt = Annotated[AwareDatetime | None, moment("The time to judge by (default: now)")]
 AsOf = Annotated[AwareDatetime | None, moment("As it stood then (default: now)")]
+
+
+@dataclass(frozen=True)
+class Page:
+    """A page of rows: at most ``limit``, after the row ``cursor`` points at."""
+
+    limit: Annotated[
+        int,
+        Query(
+            ge=1,
+            le=MAX_LIMIT,
+            description=f"Rows in the page, 1 to {MAX_LIMIT} (default {DEFAULT_LIMIT})",
+        ),
+    ] = DEFAULT_LIMIT
+    cursor: Annotated[
+        str | None,
+        Query(
+            min_length=1,
+            max_length=MAX_LENGTH,
+            description="The `next_cursor` of the previous page, with the same filters "
+            "(absent: the first page); the pages then stand at that page's moment "
+            "(`as_of`, `as_at`)",
+        ),
+    ] = None
+
+
+Paging = Annotated[Page, Depends()]

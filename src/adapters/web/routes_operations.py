@@ -10,12 +10,14 @@ from uuid import UUID
 from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, field_validator
 from salesdomain.adapters.web.context import Ctx, CurrentReader, CurrentToken, ReadCtx, WebContext
-from salesdomain.adapters.web.errors import NotConfigured
-from salesdomain.adapters.web.params import AsAt
+from salesdomain.adapters.web.errors import InvalidQuery, NotConfigured
+from salesdomain.adapters.web.params import AsAt, Page, Paging
 from salesdomain.adapters.web.responses import ERROR_RESPONSES
 from salesdomain.adapters.web.rows import row_model
 from salesdomain.projections import operations
 from salesdomain.projections.conformance.view import NAME as CONFORMANCE
+from salesdomain.projections.operations import pages
+from salesdomain.projections.paging import InvalidCursor
 from salesdomain.projections.runner import ProjectionStatus
 from sqlalchemy import Engine, Table
 
@@ -33,14 +35,38 @@ class _OperationsOut(BaseModel, Generic[RowT]):
     position: int
     as_at: datetime
     rows: list[RowT]
+    next_cursor: str | None
+    """For the next page (``cursor=``); ``null``: this is the last page."""
 
     @classmethod
-    def read(cls, ctx: WebContext, as_at: datetime | None, query: RowsQuery[RowT]) -> Self:
-        """The rows ``query`` finds in the operations view as at ``as_at`` (default:
-        now), with the log position the view shows."""
+    def read(
+        cls,
+        ctx: WebContext,
+        name: str,
+        as_at: datetime | None,
+        page: Page,
+        query: RowsQuery[RowT],
+        **filters: object,
+    ) -> Self:
+        """A page of the list ``name``: the rows ``query`` finds in the operations view
+        as at ``as_at`` (default: now; with a cursor, its moment), with the log position
+        the view shows; ``filters``: those ``query`` applies (a cursor is bound to them)."""
         engine, tables, position = ctx.view("operations")
-        now = as_at or clock.now()
-        return cls(position=position, as_at=now, rows=query(engine, tables, now))
+        at = as_at or (None if page.cursor else clock.now())
+        try:
+            found = pages.operations_page(
+                name,
+                partial(query, engine, tables),
+                at,
+                limit=page.limit,
+                cursor=page.cursor,
+                filters=filters,
+            )
+        except InvalidCursor as error:
+            raise InvalidQuery("cursor", str(error)) from None
+        return cls(
+            position=position, as_at=found.at, rows=found.rows, next_cursor=found.next_cursor
+        )
 
 
 class TasksOut(_OperationsOut[operations.TaskRow]):
@@ -51,16 +77,17 @@ class TasksOut(_OperationsOut[operations.TaskRow]):
 def tasks(
     ctx: ReadCtx,
     reader: CurrentReader,
+    page: Paging,
     as_at: AsAt = None,
     owner_id: UUID | None = None,
     overdue_only: bool = False,
 ) -> TasksOut:
     """Open coordination tasks of orders in execution (2.5.1), earliest due first."""
-    return TasksOut.read(
-        ctx,
-        as_at,
-        partial(operations.open_tasks, owner_id=owner_id, overdue_only=overdue_only, reader=reader),
+    query = partial(
+        operations.open_tasks, owner_id=owner_id, overdue_only=overdue_only, reader=reader
     )
+    filters = {"owner_id": owner_id, "overdue_only": overdue_only}
+    return TasksOut.read(ctx, "tasks", as_at, page, query, **filters)
 
 
 class InspectionsOut(_OperationsOut[operations.InspectionRow]):
@@ -68,13 +95,15 @@ class InspectionsOut(_OperationsOut[operations.InspectionRow]):
 
 
 @router.get("/operations/inspections", response_model=InspectionsOut, tags=OPERATIONS)
-def inspections(ctx: ReadCtx, reader: CurrentReader, as_at: AsAt = None) -> InspectionsOut:
+def inspections(
+    ctx: ReadCtx, reader: CurrentReader, page: Paging, as_at: AsAt = None
+) -> InspectionsOut:
     """Goods of orders in execution that have not passed the final inspection (2.5.3)."""
     before = ctx.system.app.policy.orders.inspection_before_delivery
     query = partial(
         operations.awaiting_inspection, inspection_before_delivery=before, reader=reader
     )
-    return InspectionsOut.read(ctx, as_at, query)
+    return InspectionsOut.read(ctx, "inspections", as_at, page, query)
 
 
 class ShipmentsOut(_OperationsOut[operations.ShipmentRow]):
@@ -82,9 +111,12 @@ class ShipmentsOut(_OperationsOut[operations.ShipmentRow]):
 
 
 @router.get("/operations/shipments", response_model=ShipmentsOut, tags=OPERATIONS)
-def shipments(ctx: ReadCtx, reader: CurrentReader, as_at: AsAt = None) -> ShipmentsOut:
+def shipments(
+    ctx: ReadCtx, reader: CurrentReader, page: Paging, as_at: AsAt = None
+) -> ShipmentsOut:
     """Goods that passed inspection and wait to be shipped or received (2.5.4)."""
-    return ShipmentsOut.read(ctx, as_at, partial(operations.awaiting_shipment, reader=reader))
+    query = partial(operations.awaiting_shipment, reader=reader)
+    return ShipmentsOut.read(ctx, "shipments", as_at, page, query)
 
 
 if TYPE_CHECKING:  # the same fields, durations in seconds (salesdomain.adapters.web.rows)
@@ -101,6 +133,7 @@ class ServiceCasesOut(_OperationsOut[ServiceCaseRowOut]):
 def cases(
     ctx: ReadCtx,
     reader: CurrentReader,
+    page: Paging,
     as_at: AsAt = None,
     open_only: bool = False,
     breached_only: bool = False,
@@ -112,7 +145,8 @@ def cases(
         breached_only=breached_only,
         reader=reader,
     )
-    return ServiceCasesOut.read(ctx, as_at, query)
+    filters = {"open_only": open_only, "breached_only": breached_only}
+    return ServiceCasesOut.read(ctx, "service-cases", as_at, page, query, **filters)
 
 
 class BreachOut(BaseModel):

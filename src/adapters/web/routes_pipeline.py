@@ -7,16 +7,14 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends
 from pydantic import BaseModel
 from salesdomain.adapters.web.context import CurrentReader, ReadCtx
 from salesdomain.adapters.web.errors import InvalidQuery
-from salesdomain.adapters.web.params import AsOf, name
+from salesdomain.adapters.web.params import AsOf, Paging, name
 from salesdomain.adapters.web.responses import ERROR_RESPONSES
 from salesdomain.adapters.web.rows import row_model
 from salesdomain.projections.pipeline import (
-    DEFAULT_LIMIT,
-    MAX_LIMIT,
     FunnelStep,
     InvalidCursor,
     PipelineFilter,
@@ -25,7 +23,6 @@ from salesdomain.projections.pipeline import (
     pipeline_figures,
     pipeline_page,
 )
-from salesdomain.projections.pipeline.cursor import MAX_LENGTH
 
 from salesdomain import clock
 from salesdomain.opportunities.stages import Stage
@@ -50,31 +47,7 @@ class PipelineFilters:
         return PipelineFilter(owner, self.team, self.stage, self.region, self.industry)
 
 
-@dataclass(frozen=True)
-class Page:
-    """A page of rows: at most ``limit``, after the row ``cursor`` points at."""
-
-    limit: Annotated[
-        int,
-        Query(
-            ge=1,
-            le=MAX_LIMIT,
-            description=f"Rows in the page, 1 to {MAX_LIMIT} (default {DEFAULT_LIMIT})",
-        ),
-    ] = DEFAULT_LIMIT
-    cursor: Annotated[
-        str | None,
-        Query(
-            min_length=1,
-            max_length=MAX_LENGTH,
-            description="The `next_cursor` of the previous page, with the same filters "
-            "(absent: the first page); the pages then stand at that page's `as_of`",
-        ),
-    ] = None
-
-
 Filters = Annotated[PipelineFilters, Depends()]
-Paging = Annotated[Page, Depends()]
 if TYPE_CHECKING:  # the same fields, durations in seconds (salesdomain.adapters.web.rows)
     PipelineRowOut = PipelineRow
 else:

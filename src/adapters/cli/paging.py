@@ -1,0 +1,33 @@
+"""Lists printed a page at a time (``projections.paging``): ``--limit`` rows, from the
+``--cursor`` the previous page printed (it keeps that page's moment), or ``--all`` of
+them for an export; JSON gives the ``next_cursor`` (``null``: the last page)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+from salesdomain.adapters.cli.common import ExitCode, Failure
+from salesdomain.adapters.cli.output import out
+from salesdomain.projections.paging import MAX_LIMIT
+
+Limit = Annotated[
+    int, typer.Option(min=1, max=MAX_LIMIT, help=f"Rows per page (1 to {MAX_LIMIT:,}).")
+]
+Cursor = Annotated[
+    str | None,
+    typer.Option(help="The next page: the cursor the previous page printed (keeps its moment)."),
+]
+Every = Annotated[bool, typer.Option("--all", help="Every row, page after page (an export).")]
+
+
+def every_from_the_start(cursor: str | None, what: str) -> None:
+    """``--all`` reads a list from its first row: refused with a cursor."""
+    if cursor is not None:
+        raise Failure(ExitCode.USAGE, f"--all reads every {what}: leave --cursor out")
+
+
+def show_more(what: str, cursor: str | None) -> None:
+    """Say how to ask for the next page, if there is one."""
+    if cursor is not None:
+        out().print(f"More {what}: add --cursor {cursor}", soft_wrap=True)
