@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 from salesdomain.projections.audit import AuditTrail
 from salesdomain.projections.checkpointing import CHECKPOINT_EVERY, Checkpointer
@@ -136,25 +136,9 @@ class ReadModels:
             generations = {runner.projection.name: runner.start_rebuild() for runner in chosen}
             if self.checkpoints is not None:  # read from zero: the stamps are exact again
                 self.checkpoints.log.restart((0, None))
-            position, head = 0, self.log.head()
-            while position < head and chosen:
-                page = self.log.read(position, page_size)
-                if not page:
-                    break
-                for runner in list(chosen):
-                    name = runner.projection.name
-                    try:
-                        runner.process(page, position, generations[name][1])
-                    except ProjectionStopped as stopped:
-                        self.stopped[name] = stopped
-                        chosen.remove(runner)
-                        runner.abandon_rebuild(generations[name][1])
-                if self.checkpoints is not None and self.checkpoints.crossed(position, page[-1][0]):
-                    for runner in chosen:
-                        self.checkpoints.take(
-                            runner, generations[runner.projection.name][1], page[-1][0]
-                        )
-                position = page[-1][0]
+            building = {name: (self.runners[name], g) for name, (_, g) in generations.items()}
+            self._feed(building, 0, page_size, abandon=True)
+            chosen = [runner for runner, _ in building.values()]
             rebuilt = {}
             for runner in chosen:
                 name = runner.projection.name
@@ -165,6 +149,62 @@ class ReadModels:
                     rebuilt[name] = generations[name][1]
                     self.stopped[name] = stopped
         return rebuilt
+
+    def catch_up_in_one_pass(
+        self,
+        page_size: int = REBUILD_PAGE_SIZE,
+        progress: Callable[[int, int], None] | None = None,
+    ) -> int:
+        """Bring every view up to the log's head in one pass, for a long way to go (a
+        store just generated or imported): each page is read and decoded once and given
+        to every view still behind it, as ``rebuild`` does (``catch_up`` reads the log
+        once per view), with the checkpoints ``catch_up`` would take.  ``progress`` is
+        told the position reached and the head after each page.  Returns the head."""
+        following = {
+            name: (runner, runner.active_generation())
+            for name, runner in self.runners.items()
+            if name not in self.stopped
+        }
+        start = min((r.position(g) for r, g in following.values()), default=0)
+        return self._feed(following, start, page_size, progress=progress)
+
+    def _feed(
+        self,
+        runners: dict[str, tuple[ProjectionRunner, int]],
+        position: int,
+        page_size: int,
+        *,
+        abandon: bool = False,
+        progress: Callable[[int, int], None] | None = None,
+    ) -> int:
+        """Read the log on from ``position`` to its head a page at a time and give each
+        page to every runner (its generation) still behind it, taking checkpoints as
+        ``catch_up`` does.  A runner that stops leaves ``runners`` for ``stopped`` (with
+        ``abandon``, a rebuild, its new generation is dropped).  Returns the head."""
+        head = self.log.head()
+        while position < head and runners:
+            page = self.log.read(position, page_size)
+            if not page:
+                break
+            end = page[-1][0]
+            for name, (runner, generation) in list(runners.items()):
+                at = runner.position(generation)
+                rest = [entry for entry in page if entry[0] > at]
+                try:
+                    if rest:
+                        runner.process(rest, at, generation)
+                except ProjectionStopped as stopped:
+                    self.stopped[name] = stopped
+                    del runners[name]
+                    if abandon:
+                        runner.abandon_rebuild(generation)
+            if self.checkpoints is not None and self.checkpoints.crossed(position, end):
+                for runner, generation in runners.values():
+                    self.checkpoints.take(runner, generation, end)
+            position = end
+            if progress is not None:
+                progress(position, head)
+        return head
 
     def discard_unfinished(self) -> dict[str, list[int]]:
         """Drop the generations a killed rebuild left behind (half built, or replaced

@@ -210,3 +210,31 @@ def test_after_a_restart_the_follower_goes_on_taking_checkpoints(app, views):
     with views_as_of(app, at) as replayed, views_as_of(restarted, at) as started:
         assert started.position == replayed.position > half
         assert every_row(started) == every_row(replayed)
+
+
+def test_views_caught_up_in_one_pass_take_checkpoints_and_equal_the_followers(app, views):
+    """The demo's way for a long way to go (a year generated): each page read once for
+    every view, with the checkpoints a follower would take and the same rows."""
+    case = Case()
+    with freeze_time(T0) as frozen:
+        run(app, case.first_half(), frozen)
+        ReadModels(views, ApplicationLog(app), checkpoint_every=4).catch_up(only=["audit"])
+        half = log_position(app)  # the audit view stands there, the others at 0
+        run(app, case.second_half(), frozen)
+    counted = CountingLog(ApplicationLog(app))
+    one_pass = ReadModels(views, counted, checkpoint_every=4)
+    told: list[tuple[int, int]] = []
+    head = one_pass.catch_up_in_one_pass(page_size=3, progress=lambda *at: told.append(at))
+    assert head == log_position(app) and told[-1] == (head, head)
+    assert counted.read_events <= head  # once, not once per view
+    assert {name: r.position() for name, r in one_pass.runners.items()} == dict.fromkeys(
+        one_pass.runners, head
+    )
+    taken = {(name, p) for name, _, p in checkpoints(one_pass)}
+    for name in one_pass.runners:  # at the end of each page past a 4th position
+        first = half // 4 + 1 if name == "audit" else 1
+        assert {p // 4 for n, p in taken if n == name} >= set(range(first, head // 4)), name
+    at = T0 + timedelta(minutes=42)
+    with views_as_of(app, at) as replayed, views_as_of(one_pass, at) as started:
+        assert started.position == replayed.position
+        assert every_row(started) == every_row(replayed)

@@ -21,7 +21,6 @@ from salesdomain.projections.conformance import conformance_report
 from salesdomain.projections.integrity import ChainKeeper
 from salesdomain.projections.kpi import KpiRow, kpi_table
 from salesdomain.projections.log import SKIPPED_TOPIC as COMMAND_RECORD_TOPIC
-from salesdomain.projections.runner import ProjectionStopped
 
 from salesdomain import clock
 from salesdomain.application import SalesApplication
@@ -56,7 +55,9 @@ def run_demo(
             )
         finished = co.now
     app = system.app
-    _catch_up(system, progress)
+    system.views.catch_up_in_one_pass(
+        progress=None if progress is None else _told(progress, "Views following the log")
+    )
     events, commands = _count(app)
     report = DemoReport(
         seed=seed,
@@ -103,31 +104,6 @@ def scale_staff(co: _Company) -> demo_scale.Staff:
 
 def _told(progress: Progress, what: str) -> Callable[[int, int], None]:
     return lambda done, total: progress(what, done, total)
-
-
-def _catch_up(system: System, progress: Progress | None, page_size: int = 1000) -> None:
-    """Bring every view up to the log's head in one pass: each page of the log is read
-    and decoded once and given to every view (as ``ReadModels.rebuild`` does)."""
-    views = system.views
-    runners = [(runner, runner.active_generation()) for runner in views.runners.values()]
-    head = views.log.head()
-    position = min(runner.position(generation) for runner, generation in runners)
-    while position < head and runners:
-        page = views.log.read(position, page_size)
-        if not page:
-            break
-        for runner, generation in list(runners):
-            at = runner.position(generation)
-            part = [item for item in page if item[0] > at]
-            try:
-                if part:
-                    runner.process(part, at, generation)
-            except ProjectionStopped as stopped:
-                views.stopped[runner.projection.name] = stopped
-                runners.remove((runner, generation))
-        position = page[-1][0]
-        if progress is not None:
-            progress("Views following the log", position, head)
 
 
 def _count(app: SalesApplication) -> tuple[int, int]:
