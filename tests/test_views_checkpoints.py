@@ -225,7 +225,8 @@ def test_views_caught_up_in_one_pass_take_checkpoints_and_equal_the_followers(ap
     one_pass = ReadModels(views, counted, checkpoint_every=4)
     told: list[tuple[int, int]] = []
     head = one_pass.catch_up_in_one_pass(page_size=3, progress=lambda *at: told.append(at))
-    assert head == log_position(app) and told[-1] == (head, head)
+    assert head == log_position(app)
+    assert told[-1] == (head, head)
     assert counted.read_events <= head  # once, not once per view
     assert {name: r.position() for name, r in one_pass.runners.items()} == dict.fromkeys(
         one_pass.runners, head
