@@ -239,3 +239,25 @@ def test_views_caught_up_in_one_pass_take_checkpoints_and_equal_the_followers(ap
     with views_as_of(app, at) as replayed, views_as_of(one_pass, at) as started:
         assert started.position == replayed.position
         assert every_row(started) == every_row(replayed)
+
+
+def test_followers_taking_turns_keep_exact_checkpoints(app, views):
+    """A follower compares only the rows it changed since the previous checkpoint when
+    it made every change since (ADR 42); where another moved the view in between, the
+    whole tables.  Two taking turns, a checkpoint past every other position: both."""
+    case = Case()
+    with freeze_time(T0) as frozen:
+        run(app, [*case.first_half(), *case.second_half()], frozen)
+    first, second = (ReadModels(views, ApplicationLog(app), checkpoint_every=2) for _ in "ab")
+    head = first.log.head()
+    for position in range(1, head + 1):
+        (second if position % 3 == 0 else first).catch_up(until=position, batch_size=1)
+    assert {p for name, _, p in checkpoints(first) if name == "pipeline"} == set(
+        range(2, head + 1, 2)
+    )
+    for position in range(1, head + 1):
+        with (
+            views_as_of(app, position=position) as replayed,
+            views_as_of(second, position=position) as started,
+        ):
+            assert every_row(started) == every_row(replayed), position

@@ -46,10 +46,13 @@ def loads(text: str) -> Any:
 def encode(value: Any) -> Any:
     if value is None or isinstance(value, bool | int | str):
         return value
-    for kind, (tag, write) in _WRITERS.items():
-        if isinstance(value, kind):
-            return {tag: write(value)}
-    raise TypeError(f"the conformance view cannot keep a {type(value).__qualname__}: {value!r}")
+    writer = _WRITERS.get(type(value))  # most values are of a listed kind exactly
+    if writer is None:
+        writer = next((w for kind, w in _WRITERS.items() if isinstance(value, kind)), None)
+    if writer is None:
+        raise TypeError(f"the conformance view cannot keep a {type(value).__qualname__}: {value!r}")
+    tag, write = writer
+    return {tag: write(value)}
 
 
 def decode(value: Any) -> Any:

@@ -27,6 +27,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from salesdomain.projections.runner.changed_rows import ChangedRows, Key, key_names
 from salesdomain.projections.runner.state import STATE, _now, projection_state
 from salesdomain.projections.schema import create_tables
 from salesdomain.projections.types import UtcDateTime
@@ -39,14 +40,21 @@ from sqlalchemy import (
     Select,
     String,
     Table,
+    and_,
     func,
     insert,
     literal_column,
     select,
+    tuple_,
     update,
 )
 from sqlalchemy.engine import Connection
 from sqlalchemy.schema import DropTable
+
+KEYS_PER_STATEMENT = 250
+"""Row keys compared in one statement (twice each).  Each statement differs (it names
+its checkpoint's position) and stays in the driver's statement cache a while: with 1,000
+keys a rebuild at 100,000 events peaked 36 MB higher, with 250 about 15 MB."""
 
 if TYPE_CHECKING:
     from salesdomain.projections.runner.generations import _Generations
@@ -108,8 +116,15 @@ def take_checkpoint(
             return False
         create_tables(conn, kept.values())
         live = runner.tables(generation)
+        noted = runner.changed_rows.get(generation)
+        changed = (
+            None
+            if noted is None
+            else noted.since_checkpoint(_previous(conn, name, generation, position), position)
+        )
         for logical, table in kept.items():
-            _keep_changed(conn, live[logical], table, position)
+            keys = None if changed is None else changed.get(logical, set())
+            _keep_changed(conn, live[logical], table, position, keys)
         conn.execute(
             insert(projection_checkpoints).values(
                 name=name,
@@ -120,7 +135,19 @@ def take_checkpoint(
                 made_at=_now(),
             )
         )
+    runner.changed_rows[generation] = ChangedRows(position)
     return True
+
+
+def _previous(conn: Connection, name: str, generation: int, position: int) -> int:
+    """The position of the generation's checkpoint before ``position`` (0: none)."""
+    c = projection_checkpoints.c
+    found = conn.execute(
+        select(func.max(c.position)).where(
+            c.name == name, c.generation == generation, c.position < position
+        )
+    ).scalar()
+    return int(found or 0)
 
 
 def _exists(conn: Connection, name: str, generation: int, position: int) -> bool:
@@ -134,15 +161,48 @@ def _exists(conn: Connection, name: str, generation: int, position: int) -> bool
     return found is not None
 
 
-def _keep_changed(conn: Connection, live: Table, kept: Table, position: int) -> None:
+def _keep_changed(
+    conn: Connection, live: Table, kept: Table, position: int, keys: set[Key] | None
+) -> None:
     """Store the rows of ``live`` that differ from their newest stored version (``EXCEPT``
-    compares NULLs as equal, on SQLite and PostgreSQL alike)."""
+    compares NULLs as equal, on SQLite and PostgreSQL alike); ``keys``: the only rows
+    that may have changed since the previous checkpoint (ADR 42), ``None``: any."""
+    if keys is None:
+        _keep_rows(conn, live, kept, position)
+        return
+    names = key_names(live)
+    ordered = list(keys)
+    for start in range(0, len(ordered), KEYS_PER_STATEMENT):
+        chunk = ordered[start : start + KEYS_PER_STATEMENT]
+        _keep_rows(
+            conn, live, kept, position, _key_in(live, names, chunk), _key_in(kept, names, chunk)
+        )
+
+
+def _keep_rows(
+    conn: Connection,
+    live: Table,
+    kept: Table,
+    position: int,
+    of_live: ColumnElement[bool] | None = None,
+    of_kept: ColumnElement[bool] | None = None,
+) -> None:
     names = [c.name for c in live.columns]
     at: ColumnElement[Any] = literal_column(str(int(position)))
-    changed = select(at, *(live.c[n] for n in names)).except_(
-        select(at, *(kept.c[n] for n in names)).where(kept.c.checkpoint == newest(kept, None))
-    )
-    conn.execute(insert(kept).from_select(["checkpoint", *names], changed))
+    rows = select(at, *(live.c[n] for n in names))
+    stored = select(at, *(kept.c[n] for n in names)).where(kept.c.checkpoint == newest(kept, None))
+    if of_live is not None and of_kept is not None:
+        rows, stored = rows.where(of_live), stored.where(of_kept)
+    conn.execute(insert(kept).from_select(["checkpoint", *names], rows.except_(stored)))
+
+
+def _key_in(table: Table, names: tuple[str, ...], keys: list[Key]) -> ColumnElement[bool]:
+    """The rows with these keys.  For a key of several columns, its first column as well:
+    SQLite searches the key's index by that, where it scans the table for a row value."""
+    first = table.c[names[0]].in_(sorted({key[0] for key in keys}))
+    if len(names) == 1:
+        return first
+    return and_(first, tuple_(*(table.c[name] for name in names)).in_(keys))
 
 
 def newest(kept: Table, position: int | None) -> ScalarSelect[Any]:

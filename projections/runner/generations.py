@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from typing import Any, Protocol
 
 from salesdomain.projections.projection import BUILT_BY, Projection
+from salesdomain.projections.runner.changed_rows import ChangedRows
 from salesdomain.projections.runner.state import STATE, add_state_row, projection_state
 from salesdomain.projections.schema import (
     add_missing_columns,
@@ -35,6 +36,8 @@ class _Generations:
         self.log = log
         self._tables: dict[int, dict[str, Table]] = {}
         self._statements = Statements(engine.dialect)
+        self.changed_rows: dict[int, ChangedRows] = {}
+        """By generation: the rows this runner changed since its last checkpoint."""
         with schema_transaction(engine) as conn:  # several processes may start at once
             create_tables(conn, STATE.sorted_tables)
             add_missing_columns(conn, projection_state, ["version"])

@@ -9,11 +9,12 @@ from typing import Any, NoReturn
 
 from salesdomain.projections.changes import RowChange
 from salesdomain.projections.projection import FoldFailed, FoldingProjection, event_name
+from salesdomain.projections.runner.changed_rows import ChangedRows
 from salesdomain.projections.runner.faults import as_raised, stops_the_view
 from salesdomain.projections.runner.generations import _Generations
 from salesdomain.projections.runner.state import _now, move_position, projection_state
 from salesdomain.projections.runner.stopped import ProjectionStopped, error_text
-from sqlalchemy import select, update
+from sqlalchemy import Table, select, update
 from sqlalchemy.engine import Connection
 
 Failure = tuple[int, str, BaseException]
@@ -155,7 +156,22 @@ class _Positions(_Generations):
                 transaction.rollback()
                 return False  # another runner applied this batch first
             self._statements.apply_all(conn, tables, changes)
+        self._note_changed(generation, start, reached, tables, changes)
         return True
+
+    def _note_changed(
+        self,
+        generation: int,
+        start: int,
+        reached: int,
+        tables: dict[str, Table],
+        changes: list[RowChange],
+    ) -> None:
+        """Note the rows a committed batch changed, for the next checkpoint (ADR 42)."""
+        noted = self.changed_rows.get(generation)
+        if noted is None or not noted.note(tables, start, reached, changes):
+            noted = self.changed_rows[generation] = ChangedRows(start)
+            noted.note(tables, start, reached, changes)
 
     def _record_error(
         self, generation: int, position: int, event: str, error: BaseException

@@ -121,3 +121,4 @@ class _Rebuild(_Following):
         )
         drop_checkpoints(conn, self, generation)  # its tables known: before they are forgotten
         self._tables.pop(generation, None)
+        self.changed_rows.pop(generation, None)

@@ -61,6 +61,8 @@ class PageState:
     meta: dict[str, Any]
     tracked: Deadlines
     """The review's deadlines (``review.deadlines``), with the keys taken out."""
+    key_texts: dict[tuple[Any, ...], str]
+    """Each loaded deadline's key as stored (not written out again for every page)."""
     newest: datetime | None = None
     personal: set[UUID] = field(default_factory=set)
     """The records whose events carried personal values (erased here)."""
@@ -102,10 +104,13 @@ class PageState:
             ):
                 loaded[key] = (seq, body)
         review.records = {i: loads(text) for i, text in memos.items()}
-        for key, (_, body) in sorted(loaded.items(), key=lambda item: item[1][0]):
-            review.expect(loads(key), deadline_from(body))
+        key_texts = {}
+        for key_text, (_, body) in sorted(loaded.items(), key=lambda item: item[1][0]):
+            key = loads(key_text)
+            key_texts[key] = key_text
+            review.expect(key, deadline_from(body))
         tracked.popped.clear()
-        return cls(review, memos, loaded, members, meta, tracked)
+        return cls(review, memos, loaded, members, meta, tracked, key_texts)
 
     def fold(self, entry: Entry) -> None:
         """Fold one event, its personal values erased first (ADR 13): the view never
@@ -132,7 +137,7 @@ class PageState:
                 changes.append(Upsert("records", {"record_id": str(record_id)}, {"memo": text}))
         popped = self.tracked.popped
         for key, deadline in review.deadlines.items():
-            key_text = dumps(key)
+            key_text = self.key_text(key)
             old = self.deadlines.get(key_text)
             if old is None or key in popped:
                 seq += 1
@@ -144,7 +149,7 @@ class PageState:
                 values = {"record_id": str(key[0]), "seq": order, **row}
                 changes.append(Upsert("deadlines", {"key": key_text}, values))
         for key in popped:
-            key_text = dumps(key)
+            key_text = self.key_text(key)
             if key not in review.deadlines and key_text in self.deadlines:
                 changes.append(Update("deadlines", {"key": key_text}, {"status": "dropped"}))
         for employee_id, member in review.staff.members.items():
@@ -163,11 +168,14 @@ class PageState:
                 changes.append(
                     Insert("findings", {"seq": seq, "kind": kind, "day": day, "body": body})
                 )
+        counted: list[RowChange] = []
+        ordered: list[RowChange] = []
         for (day, person, step), count in review.steps.items():
             seq += 1
             row = {"day": day, "person": person.model_dump_json(), "step": step}
-            changes.append(Add("steps", row, {"count": count}))
-            changes.append(Update("steps", row, {"latest": seq}))
+            counted.append(Add("steps", row, {"count": count}))
+            ordered.append(Update("steps", row, {"latest": seq}))
+        changes += counted + ordered  # the page's counts in one statement, then its order
         counters = {
             "seq": seq,
             "policies": list(review.policies.versions),
@@ -183,6 +191,10 @@ class PageState:
             if value != meta.get(name):
                 changes.append(Upsert("meta", {"name": name}, {"value": dumps(value)}))
         return changes
+
+    def key_text(self, key: tuple[Any, ...]) -> str:
+        found = self.key_texts.get(key)
+        return dumps(key) if found is None else found
 
 
 def _added(total: dict[str, int], more: dict[str, int]) -> dict[str, int]:
