@@ -173,10 +173,10 @@ def confirm(opp_id: UUID, feasible: bool = True) -> oc.ConfirmFeasibility:
     return oc.ConfirmFeasibility(opportunity_id=opp_id, feasible=feasible, remarks="Capacity ok")
 
 
-def present(opp_id: UUID) -> oc.PresentSolution:
+def present(opp_id: UUID, on: date = TODAY) -> oc.PresentSolution:
     return oc.PresentSolution(
         opportunity_id=opp_id,
-        presentation=ov.Presentation(presented_on=TODAY, formats=("demo", "case study")),
+        presentation=ov.Presentation(presented_on=on, formats=("demo", "case study")),
     )
 
 
@@ -220,11 +220,11 @@ def quote(
     )
 
 
-def negotiate(opp_id: UUID, requested: str = "0.15") -> oc.RecordNegotiationRound:
+def negotiate(opp_id: UUID, requested: str = "0.15", on: date = TODAY) -> oc.RecordNegotiationRound:
     return oc.RecordNegotiationRound(
         opportunity_id=opp_id,
         negotiation=ov.NegotiationRound(
-            held_on=TODAY,
+            held_on=on,
             customer_position="Competitor offers 15% less",
             requested_discount=Decimal(requested),
             our_response="Offered extended warranty instead",
@@ -313,7 +313,7 @@ def long_running_opportunity(
             participants=(rep.name,),
             notes=f"Visit {n}",
         )
-        opportunity.log_contact(Evidence(rep, uuid4(), "LogContact"), visit)
+        opportunity.log_contact(Evidence(rep, uuid4(), "LogContact"), visit, today=TODAY)
         if len(opportunity.pending_events) >= batch:
             app.save(opportunity)
     app.save(opportunity)

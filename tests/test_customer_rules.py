@@ -211,12 +211,14 @@ def test_a_company_name_of_punctuation_only_does_not_identify_a_company():
 # ---- 2.1.1 market research ---------------------------------------------------------------
 
 
-def _price(competitor: str = "Rival GmbH", amount: str = "950") -> CompetitorPrice:
+def _price(
+    competitor: str = "Rival GmbH", amount: str = "950", on: date = date(2026, 2, 20)
+) -> CompetitorPrice:
     return CompetitorPrice(
         competitor=competitor,
         product_code="RK-3",
         price=Money.of(amount, "CNY"),
-        observed_on=date(2026, 2, 20),
+        observed_on=on,
     )
 
 
@@ -274,6 +276,25 @@ def test_the_same_competitor_price_is_not_added_twice(spec):
     spec.when(pc.AddCompetitorPrice(note_id=note.note_id, price=_price()), b.ALICE).then_refused(
         "competitor_price_recorded_once"
     )
+
+
+@freeze_time(FROZEN)
+def test_a_competitor_price_observed_after_today_is_refused_naming_the_field(spec):
+    tomorrow = date(2026, 3, 3)
+    ahead = pc.RecordMarketResearch(
+        subject_kind=ResearchSubject.PRODUCT,
+        subject="RK-3",
+        competitor_prices=(_price(on=tomorrow),),
+    )
+    spec.when(ahead, b.ALICE).then_refused(
+        "fact_dated_when_it_happened", step="2.1.1", detail="observed_on 2026-03-03"
+    )
+    note = _priced_note()
+    spec.given((note, b.ALICE))
+    spec.when(
+        pc.AddCompetitorPrice(note_id=note.note_id, price=_price("Other Corp", on=tomorrow)),
+        b.ALICE,
+    ).then_refused("fact_dated_when_it_happened", step="2.1.1", detail="observed_on 2026-03-03")
 
 
 # ---- roles ---------------------------------------------------------------------------------

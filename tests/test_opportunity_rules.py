@@ -104,9 +104,49 @@ def quote_at(price: str, **kw: object) -> Callable[[UUID], oc.IssueQuote]:
 
 # ---- every rule, one row each: the deal replayed to a point, then a step it rules out -------
 
+TOMORROW, A_YEAR_AHEAD = TODAY + timedelta(days=1), TODAY + timedelta(days=366)
+AHEAD = "fact_dated_when_it_happened"
+
 RULES = on(
     deal,
     [
+        # 1: facts are dated when they happened, not ahead of time
+        refused(
+            OPENED,
+            lambda opp: b.log_visit(opp, TOMORROW),
+            ALICE,
+            AHEAD,
+            step="2.1.3",
+            detail=f"occurred_on {TOMORROW} is after today",
+            id="a-visit-tomorrow",
+        ),
+        refused(
+            CONTACTED,
+            lambda opp: b.log_visit(opp, A_YEAR_AHEAD),
+            ALICE,
+            AHEAD,
+            step="2.1.3",
+            detail=f"occurred_on {A_YEAR_AHEAD}",
+            id="a-visit-a-year-ahead",
+        ),
+        refused(
+            CONFIRMED,
+            lambda opp: b.present(opp, TOMORROW),
+            ALICE,
+            AHEAD,
+            step="2.3.1",
+            detail=f"presented_on {TOMORROW}",
+            id="a-presentation-tomorrow",
+        ),
+        refused(
+            QUOTED,
+            lambda opp: b.negotiate(opp, on=TOMORROW),
+            ALICE,
+            AHEAD,
+            step="2.3.3",
+            detail=f"held_on {TOMORROW}",
+            id="a-negotiation-round-tomorrow",
+        ),
         # 2.2.1 / 2.2.2 needs
         refused(OPENED, b.discover, ALICE, "needs_discovered_in_contact"),
         refused(QUOTED, b.discover, ALICE, "needs_fixed_once_quoted"),
