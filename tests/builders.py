@@ -74,12 +74,12 @@ def customer_id(command: pc.RegisterProspect) -> UUID:
     return Customer.id_for(command.company_name, command.registration_number)
 
 
-def assess(cid: UUID) -> pc.AssessProspect:
+def assess(cid: UUID, need: Level = Level.HIGH, power: Level = Level.MEDIUM) -> pc.AssessProspect:
     return pc.AssessProspect(
         customer_id=cid,
         assessment=Assessment(
-            need_intent=Level.HIGH,
-            purchasing_power=Level.MEDIUM,
+            need_intent=need,
+            purchasing_power=power,
             decision_process="Plant manager proposes, general manager signs",
         ),
     )
