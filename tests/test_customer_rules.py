@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 from datetime import date
 from uuid import UUID, uuid4
 
@@ -30,7 +29,7 @@ from salesdomain.prospecting.values import (
 from salesdomain.sop import Role
 from salesdomain.values import Actor, Money
 from tests import builders as b
-from tests.spec import events_after, log_position
+from tests.spec import events_after, log_position, reloaded_as_version_1
 
 FROZEN = "2026-03-02 09:00:00+00:00"
 
@@ -202,15 +201,9 @@ def test_the_policy_says_which_assessments_are_qualifiable(spec_with):
 def test_a_qualification_stored_before_the_policy_judged_it_loads_without_an_override(spec):
     reg = b.register()
     spec.given(*b.qualified_customer(reg))
-    mapper = spec.app.mapper
     (recorded,) = [e for e in events_after(spec.app, 0) if type(e) is Customer.Qualified]
-    stored = mapper.to_stored_event(recorded)
-    state = mapper.transcoder.decode(stored.state)
-    for added in ("class_version", "company_name", "assessment", "override", "policy_version"):
-        del state[added]  # as version 1 stored it
-    version_1 = dataclasses.replace(stored, state=mapper.transcoder.encode(state))
-
-    loaded = mapper.to_domain_event(version_1)
+    added = ("company_name", "assessment", "override", "policy_version")
+    loaded = reloaded_as_version_1(spec.app, recorded, *added)
     assert (loaded.reason, loaded.override, loaded.policy_version) == (recorded.reason, None, None)
     assert (loaded.company_name, loaded.assessment) == ("", None)
 
