@@ -62,6 +62,7 @@ class RecordProductionPlan(Command):
     delivery date amended with the contract first (``AmendContract``)."""
 
     SOP_STEP = "2.5.2"
+    ADDED_LATER = frozenset({"customer_told"})
     order_id: UUID
     plan: ProductionPlan
     customer_told: CustomerToldOfLateFinish | None = None

@@ -76,6 +76,7 @@ class QualifyProspect(Command):
     who approved it, the role they approved it under, and why."""
 
     SOP_STEP = "2.1.2"
+    ADDED_LATER = frozenset({"override"})
     customer_id: UUID
     reason: NonEmptyStr
     override: QualificationOverride | None = None
