@@ -12,6 +12,7 @@ from salesdomain.aggregate import Evidence
 from salesdomain.opportunities import commands as oc
 from salesdomain.opportunities import values as ov
 from salesdomain.opportunities.opportunity import Opportunity
+from salesdomain.policy import SalesPolicy
 from salesdomain.prospecting import commands as pc
 from salesdomain.prospecting.customer import Customer
 from salesdomain.prospecting.values import (
@@ -294,7 +295,9 @@ def long_running_opportunity(
         contacts=ContactPersons(),
     )
     customer.assess(Evidence(rep, uuid4(), "AssessProspect"), assess(customer.id).assessment)
-    customer.qualify(Evidence(rep, uuid4(), "QualifyProspect"), "Budget approved")
+    customer.qualify(
+        Evidence(rep, uuid4(), "QualifyProspect"), "Budget approved", policy=SalesPolicy()
+    )
     app.save(customer)
     opportunity = Opportunity.open(
         Evidence(rep, uuid4(), "OpenOpportunity"),
