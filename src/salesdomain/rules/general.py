@@ -8,14 +8,11 @@ SECTION = ""
 FACT_DATED_WHEN_IT_HAPPENED = SopRule(
     "fact_dated_when_it_happened",
     "1",
-    "a fact is recorded once it has happened, dated today or earlier: a contact or visit "
-    "(occurred_on), a presentation (presented_on), a negotiation round (held_on), a "
-    "competitor price (observed_on); interviews, labour contracts, onboarding, trainings, "
-    "contract signatures, inspections, receipts, service visits, team meetings, feedback "
-    "interviews, expenses and imported deliveries are held to it by rules of their own. "
-    "Plans may lie ahead: an expected close, a quote's delivery date and validity, a "
-    "deadline or due date, a start, effective or last day, a production plan, an expected "
-    "arrival or supply date, a next review, a survey period",
+    "a fact is recorded once it has happened, dated today or earlier (a contact or visit, "
+    "a presentation, a negotiation round, a competitor price, a customer told of a late "
+    "finish; other facts by rules of their own); plans may lie ahead (an expected close, "
+    "delivery and validity dates, deadlines, start and effective dates, production plans, "
+    "expected arrivals, reviews)",
 )
 ROLE_MAY_DO_THE_STEP = SopRule(
     "role_may_do_the_step", "1", "every step is done under a role the SOP gives that step"
