@@ -38,6 +38,7 @@ from salesdomain.aggregate import Evidence, SopAggregate
 from salesdomain.application import SalesApplication
 from salesdomain.opportunities.opportunity import Opportunity
 from salesdomain.orders.order import Order
+from salesdomain.policy import SalesPolicy
 from salesdomain.prospecting.customer import Customer
 from salesdomain.prospecting.values import (
     Assessment,
@@ -94,7 +95,7 @@ def qualified_customer(name: str) -> Customer:
         contacts=ContactPersons(people=(ContactPerson(name="Chen Wei"),)),
     )
     customer.assess(evidence("AssessProspect"), ASSESSMENT)
-    customer.qualify(evidence("QualifyProspect"), "Budget approved")
+    customer.qualify(evidence("QualifyProspect"), "Budget approved", policy=SalesPolicy())
     return customer
 
 

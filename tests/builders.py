@@ -12,6 +12,7 @@ from salesdomain.aggregate import Evidence
 from salesdomain.opportunities import commands as oc
 from salesdomain.opportunities import values as ov
 from salesdomain.opportunities.opportunity import Opportunity
+from salesdomain.policy import SalesPolicy
 from salesdomain.prospecting import commands as pc
 from salesdomain.prospecting.customer import Customer
 from salesdomain.prospecting.values import (
@@ -74,12 +75,12 @@ def customer_id(command: pc.RegisterProspect) -> UUID:
     return Customer.id_for(command.company_name, command.registration_number)
 
 
-def assess(cid: UUID) -> pc.AssessProspect:
+def assess(cid: UUID, need: Level = Level.HIGH, power: Level = Level.MEDIUM) -> pc.AssessProspect:
     return pc.AssessProspect(
         customer_id=cid,
         assessment=Assessment(
-            need_intent=Level.HIGH,
-            purchasing_power=Level.MEDIUM,
+            need_intent=need,
+            purchasing_power=power,
             decision_process="Plant manager proposes, general manager signs",
         ),
     )
@@ -173,10 +174,10 @@ def confirm(opp_id: UUID, feasible: bool = True) -> oc.ConfirmFeasibility:
     return oc.ConfirmFeasibility(opportunity_id=opp_id, feasible=feasible, remarks="Capacity ok")
 
 
-def present(opp_id: UUID) -> oc.PresentSolution:
+def present(opp_id: UUID, on: date = TODAY) -> oc.PresentSolution:
     return oc.PresentSolution(
         opportunity_id=opp_id,
-        presentation=ov.Presentation(presented_on=TODAY, formats=("demo", "case study")),
+        presentation=ov.Presentation(presented_on=on, formats=("demo", "case study")),
     )
 
 
@@ -220,11 +221,11 @@ def quote(
     )
 
 
-def negotiate(opp_id: UUID, requested: str = "0.15") -> oc.RecordNegotiationRound:
+def negotiate(opp_id: UUID, requested: str = "0.15", on: date = TODAY) -> oc.RecordNegotiationRound:
     return oc.RecordNegotiationRound(
         opportunity_id=opp_id,
         negotiation=ov.NegotiationRound(
-            held_on=TODAY,
+            held_on=on,
             customer_position="Competitor offers 15% less",
             requested_discount=Decimal(requested),
             our_response="Offered extended warranty instead",
@@ -294,7 +295,9 @@ def long_running_opportunity(
         contacts=ContactPersons(),
     )
     customer.assess(Evidence(rep, uuid4(), "AssessProspect"), assess(customer.id).assessment)
-    customer.qualify(Evidence(rep, uuid4(), "QualifyProspect"), "Budget approved")
+    customer.qualify(
+        Evidence(rep, uuid4(), "QualifyProspect"), "Budget approved", policy=SalesPolicy()
+    )
     app.save(customer)
     opportunity = Opportunity.open(
         Evidence(rep, uuid4(), "OpenOpportunity"),
@@ -313,7 +316,7 @@ def long_running_opportunity(
             participants=(rep.name,),
             notes=f"Visit {n}",
         )
-        opportunity.log_contact(Evidence(rep, uuid4(), "LogContact"), visit)
+        opportunity.log_contact(Evidence(rep, uuid4(), "LogContact"), visit, today=TODAY)
         if len(opportunity.pending_events) >= batch:
             app.save(opportunity)
     app.save(opportunity)

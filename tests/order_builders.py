@@ -70,12 +70,24 @@ def complete_task(order_id: UUID, number: int = 1) -> orders.CompleteCoordinatio
     return orders.CompleteCoordinationTask(order_id=order_id, task_number=number, outcome="Booked")
 
 
-def plan(order_id: UUID, finish: date = TODAY + timedelta(days=40)) -> orders.RecordProductionPlan:
+def plan(
+    order_id: UUID, finish: date = TODAY + timedelta(days=40), told_on: date | None = None
+) -> orders.RecordProductionPlan:
+    """Production's plan finishing on ``finish``; with ``told_on``, the customer's
+    purchasing lead was told of it by phone that day."""
+    told = (
+        order_values.CustomerToldOfLateFinish(
+            contact="Chen Wei", told_on=told_on, channel="phone", notes="Accepted two weeks"
+        )
+        if told_on
+        else None
+    )
     return orders.RecordProductionPlan(
         order_id=order_id,
         plan=order_values.ProductionPlan(
             planned_start=TODAY, planned_finish=finish, reference="MPS-12"
         ),
+        customer_told=told,
     )
 
 

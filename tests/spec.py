@@ -57,6 +57,18 @@ def events_after(app: SalesApplication, position: int) -> list[Any]:
     return found
 
 
+def reloaded_as_version_1(app: SalesApplication, event: Any, *added: str) -> Any:
+    """``event`` stored as its version 1 had it (without ``added``, the fields version 2
+    added) and read back through the application's mapper: what the upcaster makes of
+    history stored before version 2."""
+    stored = app.mapper.to_stored_event(event)
+    state = app.mapper.transcoder.decode(stored.state)
+    for name in ("class_version", *added):
+        del state[name]
+    version_1 = replace(stored, state=app.mapper.transcoder.encode(state))
+    return app.mapper.to_domain_event(version_1)
+
+
 def log_position(app: SalesApplication) -> int:
     return app.recorder.max_notification_id() or 0
 

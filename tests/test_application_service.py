@@ -185,6 +185,16 @@ def test_the_digest_of_a_command_is_as_it_was_recorded_by_earlier_versions():
 PINNED_DIGEST = "4911a90188c60c49b31de9a5994725271878dad2f61b12d417934059633cd985"
 
 
+def test_a_field_added_later_is_digested_only_when_it_is_given():
+    """``QualifyProspect.override`` came later: without it the digest is the pinned one,
+    with it the override is part of the content."""
+    data = {"command_id": str(UUID(int=1)), "customer_id": str(UUID(int=2)), "reason": "Fits"}
+    override = {"approved_by": str(UUID(int=3)), "approver_role": "sales_manager", "reason": "GM"}
+    assert build_command("QualifyProspect", {**data, "override": None}).digest() == PINNED_DIGEST
+    overridden = build_command("QualifyProspect", {**data, "override": override})
+    assert overridden.digest() != PINNED_DIGEST
+
+
 # ---- (b) concurrency -------------------------------------------------------------------------
 
 

@@ -5,13 +5,14 @@ the library's queries' rows for the same reader.
 
 The histories are test_operations_view's: Alice's order in execution with a production
 task for Pat and a procurement task Quinn completed, 60 units passed and 50 shipped, 40
-failed; three service cases of a customer, without an order, one answered late."""
+failed, and a production plan finishing two weeks after the delivery date, the customer
+told; three service cases of a customer, without an order, one answered late."""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 from uuid import uuid4
@@ -60,6 +61,7 @@ def _histories(web: Web) -> None:
         (ob.task(order, Role.PRODUCTION, PAT, due_on="2026-03-05"), ALICE),
         (ob.task(order, Role.PROCUREMENT, QUINN, due_on="2026-03-10"), ALICE),
         (ob.complete_task(order, 2), QUINN),
+        (ob.plan(order, finish=date(2026, 5, 15), told_on=date(2026, 3, 2)), PAT),
         (ob.inspect(order, "60", lot="L1"), ob.QIN),
         (ob.inspect(order, "40", lot="L2", passed=False), ob.QIN),
         (ob.notify(order, "TRK-1"), ob.LOU),
@@ -183,6 +185,8 @@ def test_the_tables_are_those_of_direct_mode(served: Served) -> None:
         assert mine.exit_code == 0, mine.output
         assert mine.stdout == _direct(served, command, "--as-at", LATE).stdout
         assert "at 2026-03-07 09:00 UTC: 1" in mine.stdout
+        if command != "tasks":  # the plan finishes after the delivery date (1 May)
+            assert all(words in mine.stdout for words in ("2026-05-15", "LATE", "customer"))
 
 
 def test_a_page_at_a_time_directly_and_in_client_mode(served: Served) -> None:

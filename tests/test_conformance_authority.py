@@ -23,7 +23,10 @@ from salesdomain.people.values import LeavingReason
 from salesdomain.performance import commands as pc
 from salesdomain.performance.escalation import Escalation
 from salesdomain.policy import SalesPolicy
+from salesdomain.prospecting import commands as pcc
+from salesdomain.prospecting.values import Level, QualificationOverride
 from salesdomain.sop import Role
+from salesdomain.values import Actor
 from tests import builders as b
 from tests.builders import ALICE, BOB, DAN, LEO, MARK, MIA, PAT, SUE, TODAY, money, person
 from tests.conformance_builders import History
@@ -363,3 +366,53 @@ def test_a_hire_decided_by_hr_is_a_breach(history):
     [found] = history.breaches("hire_decided_by_manager", log)
     assert (found.sop_step, found.responsible.name) == ("3.1.4", HANNA.name)
     assert history.breaches("hire_decided_by_manager") == []
+
+
+# ---- 2.1.2 qualification outside the policy ----------------------------------------------
+
+
+def qualified_by_override(history: History, approver: Actor = MIA) -> UUID:
+    """A prospect assessed low / low, qualified by Alice with ``approver``'s override."""
+    reg = b.register()
+    cid = b.customer_id(reg)
+    override = QualificationOverride(
+        approved_by=approver.employee_id,
+        approver_role=approver.role,
+        approver_name=approver.name,
+        reason="Parent company guarantees payment",
+    )
+    history.given(
+        (reg, ALICE),
+        (b.assess(cid, Level.LOW, Level.LOW), ALICE),
+        (pcc.QualifyProspect(customer_id=cid, reason="Strategic", override=override), ALICE),
+    )
+    return cid
+
+
+def test_a_qualification_outside_the_policy_is_listed_as_an_override(history):
+    cid = qualified_by_override(history)
+
+    [found] = history.report(TODAY, TODAY).overrides
+    assert (found.sop_step, found.record_id, found.record) == (
+        "2.1.2",
+        cid,
+        "prospect Hangzhou Precision Co., Ltd.",
+    )
+    assert (found.requested_by.name, found.approved_by.name) == (ALICE.name, MIA.name)
+    assert found.approved_by.role == Role.SALES_MANAGER.value
+    assert "need intent low, purchasing power low" in found.detail
+    assert "Parent company guarantees payment" in found.detail
+    assert history.breaches("qualification_override_by_authorised_role") == []
+
+
+def test_a_qualification_override_by_a_role_the_policy_does_not_authorise_is_a_breach(history):
+    qualified_by_override(history)
+    override = history.event("Customer.Qualified").override
+    log = history.altered(
+        "Customer.Qualified",
+        override=override.model_copy(update={"approver_role": Role.SALES_SUPERVISOR}),
+    )
+
+    [found] = history.breaches("qualification_override_by_authorised_role", log)
+    assert found.family is Family.AUTHORITY
+    assert "as sales supervisor, a role policy 2026.1 does not" in found.detail

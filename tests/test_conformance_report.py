@@ -121,7 +121,8 @@ def test_the_report_is_json(history):
     data = json.loads(report.model_dump_json())
     assert data["breaches"][0]["status"] == "late"
     assert data["breaches"][0]["due"] == "2026-03-03T09:00:00Z"
-    assert data["policy_versions_recorded"] == {"2026.1": 2}
+    # the qualification (judged against the policy's assessments), receipt, classification
+    assert data["policy_versions_recorded"] == {"2026.1": 3}
     assert {r["id"] for r in data["rules"]} >= {"feedback_answered_in_time", "roles_by_hr"}
 
 
@@ -132,7 +133,7 @@ def test_decisions_under_a_policy_version_not_supplied_are_listed_not_judged():
 
     report = history.report(date(2026, 3, 1), date(2026, 3, 31), as_at=LATER)
     assert [b.rule for b in report.breaches if b.family is Family.TIME_LIMIT] == []
-    assert report.policy_versions_recorded == {"2025.4": 2}
+    assert report.policy_versions_recorded == {"2025.4": 3}
     assert [
         (m.rule, m.recorded_version, m.supplied_versions) for m in report.policy_mismatches
     ] == [("feedback_answered_in_time", "2025.4", ("2026.1",))] * 2  # received and classified

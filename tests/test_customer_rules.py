@@ -3,28 +3,33 @@
 from __future__ import annotations
 
 from datetime import date
-from uuid import uuid4
+from uuid import UUID, uuid4
 
 import pytest
 from freezegun import freeze_time
 
 from salesdomain.commands import build_command
 from salesdomain.errors import AlreadyRegistered, InvalidCommand, NotAuthorised
+from salesdomain.policy import SalesPolicy
 from salesdomain.prospecting import commands as pc
 from salesdomain.prospecting.customer import Customer, CustomerNameClaim
 from salesdomain.prospecting.market_research import MarketResearch
+from salesdomain.prospecting.policy import AssessedAs, QualificationPolicy
 from salesdomain.prospecting.values import (
     CompetitorPrice,
     ContactPerson,
     Findings,
+    Level,
+    QualificationOverride,
     ResearchSubject,
     SourceChannel,
     contact_subject_id,
     name_claim_id_for,
 )
-from salesdomain.values import Money
+from salesdomain.sop import Role
+from salesdomain.values import Actor, Money
 from tests import builders as b
-from tests.spec import log_position
+from tests.spec import events_after, log_position, reloaded_as_version_1
 
 FROZEN = "2026-03-02 09:00:00+00:00"
 
@@ -116,6 +121,91 @@ def test_an_assessed_prospect_can_be_qualified(spec):
     (qualified,) = spec.when(b.qualify(cid, "Budget"), b.ALICE).then("Customer.Qualified")
     assert qualified.reason == "Budget"
     assert spec.app.load(Customer, cid).is_qualified
+
+
+def _assessed_low(spec) -> UUID:
+    """A prospect assessed low need intent and low purchasing power (Given)."""
+    reg = b.register()
+    cid = b.customer_id(reg)
+    spec.given((reg, b.ALICE), (b.assess(cid, Level.LOW, Level.LOW), b.ALICE))
+    return cid
+
+
+def _override(approver: Actor = b.MIA, role: Role = Role.SALES_MANAGER) -> QualificationOverride:
+    return QualificationOverride(
+        approved_by=approver.employee_id, approver_role=role, reason="Parent company pays"
+    )
+
+
+@freeze_time(FROZEN)
+def test_an_assessment_the_policy_does_not_allow_is_not_qualified_without_an_override(spec):
+    cid = _assessed_low(spec)
+    spec.when(b.qualify(cid), b.ALICE).then_refused(
+        "prospect_qualified_as_policy_allows", detail="need intent low, purchasing power low"
+    )
+
+
+@freeze_time(FROZEN)
+def test_an_override_approved_by_an_authorised_role_is_recorded_on_the_qualification(spec):
+    cid = _assessed_low(spec)
+    command = pc.QualifyProspect(customer_id=cid, reason="Strategic", override=_override())
+    (qualified,) = spec.when(command, b.ALICE).then("Customer.Qualified")
+    override = qualified.override
+    assert (override.approved_by, override.approver_role, override.reason) == (
+        b.MIA.employee_id,
+        Role.SALES_MANAGER,
+        "Parent company pays",
+    )
+    assert qualified.policy_version == SalesPolicy().version
+    assert spec.app.load(Customer, cid).is_qualified
+
+
+@pytest.mark.parametrize(
+    ("override", "detail"),
+    [
+        pytest.param(
+            _override(b.SUE, Role.SALES_SUPERVISOR),
+            "a sales supervisor may not approve it",
+            id="a-role-the-policy-does-not-name",
+        ),
+        pytest.param(
+            _override(b.ALICE, Role.SALES_MANAGER),
+            "cannot approve their own qualification",
+            id="the-one-qualifying",
+        ),
+    ],
+)
+@freeze_time(FROZEN)
+def test_an_override_is_approved_by_someone_else_under_a_role_the_policy_names(
+    spec, override, detail
+):
+    cid = _assessed_low(spec)
+    command = pc.QualifyProspect(customer_id=cid, reason="Strategic", override=override)
+    spec.when(command, b.ALICE).then_refused(
+        "qualification_override_by_authorised_role", detail=detail
+    )
+
+
+@freeze_time(FROZEN)
+def test_the_policy_says_which_assessments_are_qualifiable(spec_with):
+    allowed = QualificationPolicy(
+        qualifiable=(AssessedAs(need_intent=Level.LOW, purchasing_power=Level.LOW),)
+    )
+    spec = spec_with(SalesPolicy(qualification=allowed))
+    cid = _assessed_low(spec)
+    (qualified,) = spec.when(b.qualify(cid), b.ALICE).then("Customer.Qualified")
+    assert qualified.override is None
+
+
+@freeze_time(FROZEN)
+def test_a_qualification_stored_before_the_policy_judged_it_loads_without_an_override(spec):
+    reg = b.register()
+    spec.given(*b.qualified_customer(reg))
+    (recorded,) = [e for e in events_after(spec.app, 0) if type(e) is Customer.Qualified]
+    added = ("company_name", "assessment", "override", "policy_version")
+    loaded = reloaded_as_version_1(spec.app, recorded, *added)
+    assert (loaded.reason, loaded.override, loaded.policy_version) == (recorded.reason, None, None)
+    assert (loaded.company_name, loaded.assessment) == ("", None)
 
 
 @freeze_time(FROZEN)
@@ -211,12 +301,14 @@ def test_a_company_name_of_punctuation_only_does_not_identify_a_company():
 # ---- 2.1.1 market research ---------------------------------------------------------------
 
 
-def _price(competitor: str = "Rival GmbH", amount: str = "950") -> CompetitorPrice:
+def _price(
+    competitor: str = "Rival GmbH", amount: str = "950", on: date = date(2026, 2, 20)
+) -> CompetitorPrice:
     return CompetitorPrice(
         competitor=competitor,
         product_code="RK-3",
         price=Money.of(amount, "CNY"),
-        observed_on=date(2026, 2, 20),
+        observed_on=on,
     )
 
 
@@ -274,6 +366,25 @@ def test_the_same_competitor_price_is_not_added_twice(spec):
     spec.when(pc.AddCompetitorPrice(note_id=note.note_id, price=_price()), b.ALICE).then_refused(
         "competitor_price_recorded_once"
     )
+
+
+@freeze_time(FROZEN)
+def test_a_competitor_price_observed_after_today_is_refused_naming_the_field(spec):
+    tomorrow = date(2026, 3, 3)
+    ahead = pc.RecordMarketResearch(
+        subject_kind=ResearchSubject.PRODUCT,
+        subject="RK-3",
+        competitor_prices=(_price(on=tomorrow),),
+    )
+    spec.when(ahead, b.ALICE).then_refused(
+        "fact_dated_when_it_happened", step="2.1.1", detail="observed_on 2026-03-03"
+    )
+    note = _priced_note()
+    spec.given((note, b.ALICE))
+    spec.when(
+        pc.AddCompetitorPrice(note_id=note.note_id, price=_price("Other Corp", on=tomorrow)),
+        b.ALICE,
+    ).then_refused("fact_dated_when_it_happened", step="2.1.1", detail="observed_on 2026-03-03")
 
 
 # ---- roles ---------------------------------------------------------------------------------

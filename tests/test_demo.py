@@ -69,9 +69,12 @@ def test_demo_covers_won_lost_open_escalated_revised_and_refused(demo: Run) -> N
     assert any("Quote v2 issued" in w and "supersedes v1" in w for w in whats)
     refused = " ".join(why for _, why in report.refused)
     assert "must not be registered twice" in refused
+    assert "qualified only with an assessment the policy allows" in refused
+    assert "(occurred_on 2026-01-20 is after today, 2026-01-13)" in refused
     assert "needs a sales manager's approval" in refused
     assert "nothing is signed that was not fully approved" in refused
     assert "no shipment without a passed inspection" in refused
+    assert "a plan finishing later is recorded only once the customer was told" in refused
     assert "closed only with a coaching plan" in refused
 
 

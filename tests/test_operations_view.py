@@ -295,6 +295,29 @@ def test_goods_waiting_for_inspection_and_for_shipment(app, views):
     assert ready.in_transit == Decimal(0)
 
 
+def test_an_order_whose_production_plan_finishes_after_the_delivery_date_is_flagged(app, views):
+    order = _order_history(app)
+    with freeze_time(T0):
+        run(app, [(ob.plan(order, finish=DELIVERY), PAT)])
+    runner = _operations(app, views)
+    now = at("2026-03-02 18:00:00")
+
+    def flags() -> set[tuple[date | None, bool, date | None]]:
+        rows = [
+            *awaiting_inspection(views, runner.tables(), now),
+            *awaiting_shipment(views, runner.tables(), now),
+        ]
+        assert len(rows) == 2
+        return {(r.planned_finish, r.plan_finishes_late, r.customer_told_on) for r in rows}
+
+    assert flags() == {(DELIVERY, False, None)}
+    two_weeks_late = DELIVERY + timedelta(days=14)
+    with freeze_time(T0):
+        run(app, [(ob.plan(order, finish=two_weeks_late, told_on=date(2026, 3, 2)), PAT)])
+    runner.catch_up()
+    assert flags() == {(two_weeks_late, True, date(2026, 3, 2))}
+
+
 def test_a_cancelled_or_completed_order_waits_for_nothing(app, views):
     cancelled, completed = uuid4(), uuid4()
     other = b.register("Second Customer Ltd", reg="SECOND0001")

@@ -10,13 +10,14 @@ The canned history of one deal (``tests.builders``) is replayed up to a named po
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 from uuid import UUID, uuid4
 
 import pytest
 from freezegun import freeze_time
 
+from salesdomain.commands import Command
 from salesdomain.errors import NotAuthorised, RecordNotFound
 from salesdomain.opportunities import commands as oc
 from salesdomain.opportunities.opportunity import Opportunity
@@ -104,9 +105,43 @@ def quote_at(price: str, **kw: object) -> Callable[[UUID], oc.IssueQuote]:
 
 # ---- every rule, one row each: the deal replayed to a point, then a step it rules out -------
 
+TOMORROW, A_YEAR_AHEAD = TODAY + timedelta(days=1), TODAY + timedelta(days=366)
+
+
+def dated_ahead(at: int, command: Callable[[UUID], Command], step: str, field: str, day: date):
+    """A row: ``command`` (dated ``day`` in ``field``) refused at ``step`` as a fact
+    recorded ahead of time."""
+    return refused(
+        at,
+        command,
+        ALICE,
+        "fact_dated_when_it_happened",
+        step=step,
+        detail=f"{field} {day} is after today, {TODAY}",
+        id=f"{field}-{day}",
+    )
+
+
 RULES = on(
     deal,
     [
+        # 1: facts are dated when they happened, not ahead of time
+        dated_ahead(
+            OPENED, lambda opp: b.log_visit(opp, TOMORROW), "2.1.3", "occurred_on", TOMORROW
+        ),
+        dated_ahead(
+            CONTACTED,
+            lambda opp: b.log_visit(opp, A_YEAR_AHEAD),
+            "2.1.3",
+            "occurred_on",
+            A_YEAR_AHEAD,
+        ),
+        dated_ahead(
+            CONFIRMED, lambda opp: b.present(opp, TOMORROW), "2.3.1", "presented_on", TOMORROW
+        ),
+        dated_ahead(
+            QUOTED, lambda opp: b.negotiate(opp, on=TOMORROW), "2.3.3", "held_on", TOMORROW
+        ),
         # 2.2.1 / 2.2.2 needs
         refused(OPENED, b.discover, ALICE, "needs_discovered_in_contact"),
         refused(QUOTED, b.discover, ALICE, "needs_fixed_once_quoted"),

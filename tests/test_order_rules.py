@@ -29,7 +29,15 @@ from tests import contract_builders as cb
 from tests import order_builders as ob
 from tests.builders import ALICE, BOB, DAN, LEO, MIA, PAT, QUINN, SUE, TODAY
 from tests.order_builders import DELIVERY_DATE, LOU, QIN
-from tests.spec import Spec, Step, every_row, not_authorised, on, refused
+from tests.spec import (
+    Spec,
+    Step,
+    every_row,
+    not_authorised,
+    on,
+    refused,
+    reloaded_as_version_1,
+)
 
 NOW = "2026-03-02 09:00:00+00:00"  # builders.TODAY, 09:00 UTC
 
@@ -251,13 +259,69 @@ def test_each_department_records_its_own_work(spec, given, command, actor, step,
 # ---- 2.5.2 production and procurement --------------------------------------------------
 
 
-@pytest.mark.parametrize(("finish_in", "meets"), [(60, True), (61, False)])
+LATE = DELIVERY_DATE + timedelta(days=1)
+"""A plan's finish a day after the order's delivery date."""
+
+
 @freeze_time(NOW)
-def test_a_production_plan_records_whether_it_meets_the_delivery_date(spec, finish_in, meets):
+def test_a_production_plan_finishing_by_the_delivery_date_is_recorded(spec):
     order_id = order(spec)
-    command = ob.plan(order_id, finish=TODAY + timedelta(days=finish_in))
-    [planned] = spec.when(command, PAT).then("Order.ProductionPlanned")
-    assert (planned.plan_version, planned.meets_delivery_date) == (1, meets)
+    [planned] = spec.when(ob.plan(order_id, finish=DELIVERY_DATE), PAT).then(
+        "Order.ProductionPlanned"
+    )
+    assert (planned.plan_version, planned.meets_delivery_date) == (1, True)
+    assert planned.customer_told is None
+
+
+@freeze_time(NOW)
+def test_a_plan_finishing_after_the_delivery_date_is_refused_unless_the_customer_was_told(spec):
+    order_id = order(spec)
+    spec.when(ob.plan(order_id, finish=LATE), PAT).then_refused(
+        "production_plan_meets_delivery_date", detail=f"after the delivery date {DELIVERY_DATE}"
+    )
+    [planned] = spec.when(ob.plan(order_id, finish=LATE, told_on=TODAY), PAT).then(
+        "Order.ProductionPlanned"
+    )
+    assert (planned.meets_delivery_date, planned.delivery_date) == (False, DELIVERY_DATE)
+    assert (planned.customer_told.contact, planned.customer_told.told_on) == ("Chen Wei", TODAY)
+
+
+@freeze_time(NOW)
+def test_a_plan_stored_before_late_finishes_were_told_loads_with_nobody_told(spec):
+    order_id = order(spec)
+    [planned] = spec.when(ob.plan(order_id, finish=LATE, told_on=TODAY), PAT).then(
+        "Order.ProductionPlanned"
+    )
+    loaded = reloaded_as_version_1(spec.app, planned, "customer_told")
+    assert (loaded.plan, loaded.meets_delivery_date, loaded.customer_told) == (
+        planned.plan,
+        False,
+        None,
+    )
+
+
+@freeze_time(NOW)
+def test_the_customer_is_told_of_a_late_finish_before_it_is_recorded(spec):
+    order_id = order(spec)
+    tomorrow = TODAY + timedelta(days=1)
+    spec.when(ob.plan(order_id, finish=LATE, told_on=tomorrow), PAT).then_refused(
+        "fact_dated_when_it_happened", step="2.5.2", detail=f"told_on {tomorrow}"
+    )
+
+
+@freeze_time(NOW)
+def test_a_plan_meets_a_delivery_date_renegotiated_by_amending_the_contract(spec):
+    opp, contract = uuid4(), uuid4()
+    later = DELIVERY_DATE + timedelta(days=14)
+    spec.given(
+        *ob.entered_order(opp, contract),
+        *amend_and_approve(contract, delivery_date=later),
+        (cb.sign(contract), MIA),
+    )
+    [planned] = spec.when(ob.plan(ob.order_of(contract), finish=later), PAT).then(
+        "Order.ProductionPlanned"
+    )
+    assert (planned.meets_delivery_date, planned.delivery_date) == (True, later)
 
 
 @freeze_time(NOW)

@@ -66,3 +66,9 @@ def test_cli_prints_the_policy_and_refuses_a_bad_file_naming_the_field(tmp_path)
     refused = CliRunner().invoke(cli, ["policy", "--file", str(bad)])
     assert refused.exit_code == 2
     assert "quote_validity_days" in refused.output
+
+
+def test_the_documented_example_is_the_default_policy():
+    """docs/policy.example.json loads, and holds every figure as the defaults have it."""
+    example = Path(__file__).parent.parent / "docs" / "policy.example.json"
+    assert SalesPolicy.from_file(example) == SalesPolicy()

@@ -106,7 +106,7 @@ def test_an_event_naming_a_section_or_unknown_code_cannot_be_created(code):
 
 def test_an_event_cannot_name_another_step_than_its_own():
     with pytest.raises(ValueError, match=r"2\.1\.2"):
-        _event(Customer.Qualified, "2.1.3", reason="Budget")
+        _event(Customer.Disqualified, "2.1.3", reason="No budget")
 
 
 @pytest.mark.parametrize("code", ["7.7.7", "2.1"])

@@ -11,6 +11,7 @@ from salesdomain.projections.conformance import (
     discounts,
     employment,
     people,
+    prospecting,
     time_limits,
 )
 from salesdomain.projections.conformance.findings import Breach, Family, Rule, Status
@@ -29,6 +30,7 @@ RULES: tuple[Rule, ...] = (
     *contracts.RULES,
     *discounts.RULES,
     *people.RULES,
+    *prospecting.RULES,
 )
 """Every rule the review re-runs, by family."""
 

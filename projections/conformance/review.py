@@ -236,15 +236,18 @@ class Review:
         detail: str,
         *,
         policy_version: str | None = None,
+        approved_by: Person | None = None,
+        record: str = "",
     ) -> None:
-        """A rule set aside for ``requested_by`` with the approval ``event`` records."""
+        """A rule set aside for ``requested_by`` with the approval ``event`` records:
+        by its actor, or by ``approved_by`` where the event names the approver."""
         self.overrides.append(
             Override(
                 kind=kind,
                 **_evidence(event),
-                record=self.label(event.originator_id),
+                record=record or self.label(event.originator_id),
                 requested_by=requested_by,
-                approved_by=self.person_of(event),
+                approved_by=approved_by or self.person_of(event),
                 at=event.timestamp,
                 position=self.position,
                 policy_version=policy_version,

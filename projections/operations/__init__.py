@@ -17,6 +17,9 @@ Queries take ``now`` (an aware datetime; "today" is its UTC date, as for the rul
   inspection and has not shipped, late once the delivery date has passed;
 * ``service_cases``: each case with its deadline and first answer; breached when it was
   answered late, or is still unanswered after the deadline.
+
+Both lists of goods flag an order whose production plan finishes after its delivery
+date (``plan_finishes_late``, with ``planned_finish`` and ``customer_told_on``, 2.5.2).
 """
 
 from salesdomain.projections.operations.cases import ServiceCaseRow, service_cases

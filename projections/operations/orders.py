@@ -1,5 +1,6 @@
 """What each event changes, orders (SOP 2.5): entry and amendments, coordination tasks,
-inspected and reworked lots, goods shipped and delivered, orders completed or cancelled."""
+production plans, inspected and reworked lots, goods shipped and delivered, orders
+completed or cancelled."""
 
 from __future__ import annotations
 
@@ -90,6 +91,21 @@ def _task_completed(event: Order.CoordinationTaskCompleted, position: int) -> li
             "tasks",
             {**_order(event), "task_number": event.task_number},
             {"completed_on": event.completed_on, "outcome": event.outcome},
+        )
+    ]
+
+
+@HANDLERS.on(Order.ProductionPlanned)
+def _production_planned(event: Order.ProductionPlanned, position: int) -> list[RowChange]:
+    told = event.customer_told
+    return [
+        Update(
+            "orders",
+            _order(event),
+            {
+                "planned_finish": event.plan.planned_finish,
+                "customer_told_on": told.told_on if told else None,
+            },
         )
     ]
 

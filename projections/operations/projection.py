@@ -12,7 +12,12 @@ from salesdomain.bounds import NAME_LENGTH
 
 
 class Operations(Projection):
+    """Version 2 added the production plan's finish to ``orders`` (``planned_finish``,
+    and ``customer_told_on`` for a plan finishing after the delivery date); a view that
+    version 1 built gets the columns empty until it is rebuilt."""
+
     name = "operations"
+    version = 2
 
     def define(self, metadata: MetaData, prefix: str) -> dict[str, Table]:
         tables = Tables(metadata, prefix)
@@ -26,6 +31,8 @@ class Operations(Projection):
             Column("status", String(20), nullable=False),
             Column("delivery_date", Date, nullable=False),
             Column("inspect_by", Date),
+            Column("planned_finish", Date),
+            Column("customer_told_on", Date),
             Column("entered_at", UtcDateTime, nullable=False),
             Column("closed_at", UtcDateTime),
         )

@@ -36,11 +36,18 @@ def _lines_in_execution(
     tables: Mapping[str, Table], reader: Reader | None, *columns: Any
 ) -> Select[Any]:
     """Each product line of the orders in execution (at their current revision) that
-    ``reader`` follows, with its customer, delivery date and ``columns``, earliest
-    delivery first."""
+    ``reader`` follows, with its customer, delivery date, production plan's finish and
+    ``columns``, earliest delivery first."""
     orders, products = tables["orders"], tables["order_products"]
     return (
-        select(products, orders.c.customer_name, orders.c.delivery_date, *columns)
+        select(
+            products,
+            orders.c.customer_name,
+            orders.c.delivery_date,
+            orders.c.planned_finish,
+            orders.c.customer_told_on,
+            *columns,
+        )
         .select_from(products.join(orders, orders.c.order_id == products.c.order_id))
         .where(orders.c.status == IN_EXECUTION, products.c.revision == orders.c.revision)
         .where(orders_read_by(reader, tables))
@@ -63,6 +70,17 @@ class _ProductLine:
     product_name: str
     ordered: Decimal
     passed: Decimal
+    planned_finish: date | None
+    """When production's current plan for the order finishes (none planned yet)."""
+    plan_finishes_late: bool
+    """The plan finishes after the (current) delivery date (SOP 2.5.2)."""
+    customer_told_on: date | None
+    """When the customer was told of the late finish (none if not late or not told:
+    the delivery date amended after a plan was made late, say)."""
+
+
+def _plan_late(row: Row[Any]) -> bool:
+    return row.planned_finish is not None and row.planned_finish > row.delivery_date
 
 
 @dataclass(frozen=True)
@@ -124,6 +142,7 @@ def awaiting_inspection(
                 reworked_lots=tuple(waiting.get((*key, LOT_REWORKED), ())),
                 inspect_by=inspect_by,
                 overdue=inspect_by is not None and inspect_by < today,
+                plan_finishes_late=_plan_late(row),
             )
         )
     return result
@@ -164,6 +183,7 @@ def awaiting_shipment(
                 ready=passed - shipped,
                 in_transit=shipped - _plain(row.delivered),
                 late=row.delivery_date < today,
+                plan_finishes_late=_plan_late(row),
             )
         )
     return result

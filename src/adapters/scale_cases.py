@@ -21,7 +21,12 @@ from salesdomain.opportunities import commands as oc
 from salesdomain.opportunities import values as ov
 from salesdomain.prospecting import commands as pc
 from salesdomain.prospecting.customer import Customer
-from salesdomain.prospecting.values import Assessment, Level, SourceChannel
+from salesdomain.prospecting.values import (
+    Assessment,
+    Level,
+    QualificationOverride,
+    SourceChannel,
+)
 from salesdomain.sop import Role
 from salesdomain.values import Actor, Money
 
@@ -104,7 +109,15 @@ class Case(Delivery):
         if power is Level.LOW and r.random() < 0.4:
             self.on_customer(pc.DisqualifyProspect, reason="No budget")
             return
-        self.on_customer(pc.QualifyProspect, reason="Need and budget")
+        override = None
+        if power is Level.LOW:  # outside the policy's assessments: a manager approves
+            manager = self.run.staff.approvers[Role.SALES_MANAGER]
+            override = QualificationOverride(
+                approved_by=manager.employee_id,
+                approver_role=Role.SALES_MANAGER,
+                reason="Strategic account; parent company guarantees payment",
+            )
+        self.on_customer(pc.QualifyProspect, reason="Need and budget", override=override)
         yield from self.contacts()
         if r.random() < 0.1:
             self.on_opportunity(

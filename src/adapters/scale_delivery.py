@@ -150,11 +150,18 @@ class Delivery:
 
     def production(self, order: UUID) -> Iterator[timedelta]:
         staff, today = self.run.staff, clock.now().date()
+        finish = today + timedelta(days=20)
+        told = None
+        if finish > self.run.writer.peek(order).delivery_date:  # SOP 2.5.2: tell the customer
+            told = odv.CustomerToldOfLateFinish(
+                contact="Purchasing lead", told_on=today, channel="phone"
+            )
         self.do(
             odc.RecordProductionPlan,
             staff.production,
             order_id=order,
-            plan=odv.ProductionPlan(planned_start=today, planned_finish=today + timedelta(days=20)),
+            plan=odv.ProductionPlan(planned_start=today, planned_finish=finish),
+            customer_told=told,
         )
         self.do(
             odc.RecordProcurement,

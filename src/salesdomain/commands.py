@@ -27,6 +27,10 @@ class Command(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
     SOP_STEP: ClassVar[str]
+    ADDED_LATER: ClassVar[frozenset[str]] = frozenset()
+    """Fields added after the command was first recorded: left out of its digest while
+    they hold their default, so a command resent as an earlier version recorded it is
+    still recognised (``digest``)."""
 
     command_id: UUID = Field(default_factory=uuid4)
 
@@ -49,7 +53,12 @@ class Command(BaseModel):
     def digest(self) -> str:
         """A fingerprint of the command's content (its name and fields, not its id),
         recorded with it: a SHA-256 of its JSON with the keys sorted."""
-        payload = self.model_dump(mode="json", exclude=_NOT_DIGESTED)
+        unset = {
+            name
+            for name in self.ADDED_LATER
+            if getattr(self, name) == type(self).model_fields[name].default
+        }
+        payload = self.model_dump(mode="json", exclude=_NOT_DIGESTED | unset)
         canonical = json.dumps([type(self).__name__, payload], sort_keys=True)
         return hashlib.sha256(canonical.encode()).hexdigest()
 

@@ -20,6 +20,7 @@ from salesdomain.contracts.policy import ContractPolicy
 from salesdomain.opportunities.stages import Stage
 from salesdomain.orders.policy import OrderPolicy
 from salesdomain.performance.policy import PerformancePolicy
+from salesdomain.prospecting.policy import QualificationPolicy
 from salesdomain.sop import Role
 from salesdomain.values import every_member
 
@@ -29,9 +30,9 @@ Fraction = Annotated[Decimal, Field(ge=0, le=1)]
 class SalesPolicy(BaseModel):
     """Thresholds and defaults of the sales process, in one place.
 
-    The top-level fields govern quotation (SOP 2.3); ``contracts``, ``orders`` and
-    ``service`` govern 2.4, 2.5 and 2.6.  ``version`` is recorded on every decision
-    a policy figure influenced.
+    The top-level fields govern quotation (SOP 2.3); ``qualification`` governs 2.1.2,
+    ``contracts``, ``orders`` and ``service`` govern 2.4, 2.5 and 2.6.  ``version`` is
+    recorded on every decision a policy figure influenced.
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -69,6 +70,7 @@ class SalesPolicy(BaseModel):
         Stage.LOST: Decimal("0"),
     }
 
+    qualification: QualificationPolicy = QualificationPolicy()
     contracts: ContractPolicy = ContractPolicy()
     orders: OrderPolicy = OrderPolicy()
     service: ServicePolicy = ServicePolicy()

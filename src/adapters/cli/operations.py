@@ -125,7 +125,17 @@ def _when(moment: datetime | None) -> str:
     return f"{moment:%Y-%m-%d %H:%M}" if moment else ""
 
 
-PRODUCT_LINE = ("Order", "Customer", "Product", "Ordered", "Passed")
+PRODUCT_LINE = ("Order", "Customer", "Product", "Ordered", "Passed", "Plan finishes")
+
+
+def _plan(row: view.InspectionRow | view.ShipmentRow) -> str:
+    """The plan's finish; flagged when it is after the delivery date (SOP 2.5.2)."""
+    if row.planned_finish is None:
+        return ""
+    if not row.plan_finishes_late:
+        return str(row.planned_finish)
+    told = f", customer told {row.customer_told_on}" if row.customer_told_on else ""
+    return f"{row.planned_finish} LATE{told}"
 
 
 def _product_line(row: view.InspectionRow | view.ShipmentRow) -> tuple[str, ...]:
@@ -135,6 +145,7 @@ def _product_line(row: view.InspectionRow | view.ShipmentRow) -> tuple[str, ...]
         row.product_name,
         figure(row.ordered),
         figure(row.passed),
+        _plan(row),
     )
 
 

@@ -11,6 +11,7 @@ from salesdomain.adapters.demo.won_deal import _Won
 from salesdomain.contracts import commands as cc
 from salesdomain.contracts.contract import Contract
 from salesdomain.orders import commands as odc
+from salesdomain.orders import values as odv
 from salesdomain.orders.order import Order
 from salesdomain.sop import Role
 
@@ -76,6 +77,14 @@ class _OrderSteps(_Cast):
         co = self.co
         small, large = self.won_straight, self.won_escalated
         co.on(date(2026, 2, 10))
+        late = co.app.load(Order, large.order).delivery_date + timedelta(days=7)
+        co.attempt(
+            "plan the Suzhou order to finish after its delivery date, the customer not told",
+            odc.RecordProductionPlan,
+            co.pat,
+            order_id=large.order,
+            plan=odv.ProductionPlan(planned_start=co.today, planned_finish=late),
+        )
         for won in (small, large):
             delivery = co.app.load(Order, won.order).delivery_date
             won.plan(finish=delivery - timedelta(days=14))

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from salesdomain.adapters.demo.quarter_people import _PeopleSteps
 from salesdomain.adapters.demo.quarter_performance import _PerformanceSteps
 
 from salesdomain.opportunities import commands as oc
+from salesdomain.opportunities import values as ov
 from salesdomain.people import commands as hc
 from salesdomain.people.values import InterviewKind
 from salesdomain.prospecting import commands as pc
@@ -36,6 +37,13 @@ class _SalesSteps(_PeopleSteps, _PerformanceSteps):
         for deal in (self.escalated, self.lost_on_price, self.lost_early):
             deal.screen()
         self.screened_out.screen(power=Level.LOW)
+        co.attempt(
+            "qualify a prospect with low purchasing power without an approved override",
+            pc.QualifyProspect,
+            self.screened_out.rep,
+            customer_id=self.screened_out.customer_id,
+            reason="They may find a budget",
+        )
         co.do(
             pc.DisqualifyProspect,
             co.carol,
@@ -50,6 +58,18 @@ class _SalesSteps(_PeopleSteps, _PerformanceSteps):
         co.on(date(2026, 1, 13))
         for deal in (self.straight, self.escalated, self.lost_on_price, self.lost_early):
             deal.visit()
+        co.attempt(
+            "log next week's booked visit as if it had already taken place",
+            oc.LogContact,
+            self.straight.rep,
+            opportunity_id=self.straight.opp_id,
+            contact=ov.Contact(
+                channel=ov.ContactChannel.VISIT,
+                occurred_on=co.today + timedelta(days=7),
+                participants=("Plant manager",),
+                notes="Follow-up visit booked",
+            ),
+        )
         self.expense(co.carol, 900, "Train to Ningbo for the crane visit")
 
     # ---- 2.2 needs and solutions --------------------------------------------------------

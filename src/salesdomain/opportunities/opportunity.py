@@ -19,6 +19,7 @@ from uuid import UUID
 from salesdomain.aggregate import Evidence, SopAggregate
 from salesdomain.authority import SALES_LEADS, among, not_their_own, responsible_or_lead
 from salesdomain.errors import NotAuthorised, SopRuleViolation
+from salesdomain.facts import happened_by
 from salesdomain.opportunities.approvals import (
     Decision,
     DiscountApproval,
@@ -421,8 +422,9 @@ class Opportunity(SopAggregate):
             stage_entered=Stage.CONTACT,
         )
 
-    def log_contact(self, evidence: Evidence, contact: Contact) -> None:
+    def log_contact(self, evidence: Evidence, contact: Contact, *, today: date) -> None:
         self._may_work_on(evidence, "2.1.3")
+        happened_by(today, "2.1.3", occurred_on=contact.occurred_on)
         self._record(
             self.ContactLogged,
             evidence,
@@ -493,8 +495,11 @@ class Opportunity(SopAggregate):
 
     # ---- 2.3.1 Present the solution -------------------------------------------------
 
-    def present_solution(self, evidence: Evidence, presentation: Presentation) -> None:
+    def present_solution(
+        self, evidence: Evidence, presentation: Presentation, *, today: date
+    ) -> None:
         self._may_work_on(evidence, "2.3.1")
+        happened_by(today, "2.3.1", presented_on=presentation.presented_on)
         if self.solution is None:
             raise SopRuleViolation(PRESENTED_SOLUTION_DESIGNED)
         unconfirmed = [
@@ -597,8 +602,11 @@ class Opportunity(SopAggregate):
 
     # ---- 2.3.3 Negotiate the price --------------------------------------------------
 
-    def record_negotiation(self, evidence: Evidence, negotiation: NegotiationRound) -> None:
+    def record_negotiation(
+        self, evidence: Evidence, negotiation: NegotiationRound, *, today: date
+    ) -> None:
         self._may_work_on(evidence, "2.3.3")
+        happened_by(today, "2.3.3", held_on=negotiation.held_on)
         if self.current_quote is None:
             raise SopRuleViolation(NEGOTIATION_ON_ISSUED_QUOTE)
         self._record(

@@ -14,6 +14,7 @@ from salesdomain.bounds import COUNT_LIMIT
 from salesdomain.commands import Command
 from salesdomain.orders.values import (
     COORDINATED_DEPARTMENTS,
+    CustomerToldOfLateFinish,
     DeliveryReceipt,
     InspectionKind,
     ProductionPlan,
@@ -56,11 +57,15 @@ class CompleteCoordinationTask(Command):
 
 
 class RecordProductionPlan(Command):
-    """Production's plan for the order; a new plan supersedes the previous one."""
+    """Production's plan for the order; a new plan supersedes the previous one.  A plan
+    finishing after the delivery date needs ``customer_told`` (whom, when, how), or the
+    delivery date amended with the contract first (``AmendContract``)."""
 
     SOP_STEP = "2.5.2"
+    ADDED_LATER = frozenset({"customer_told"})
     order_id: UUID
     plan: ProductionPlan
+    customer_told: CustomerToldOfLateFinish | None = None
 
 
 class RecordProcurement(Command):

@@ -37,6 +37,12 @@ DESCRIPTIONS: dict[str, Describer] = {
             if e.meets_delivery_date
             else f", finishing after the delivery date {e.delivery_date}"
         )
+        + (
+            f"; {e.customer_told.contact} told by {e.customer_told.channel} on "
+            f"{e.customer_told.told_on}"
+            if e.customer_told
+            else ""
+        )
     ),
     "Order.MaterialsProcured": lambda e: (
         f"Purchase {e.purchase.reference} from {e.purchase.supplier}: "

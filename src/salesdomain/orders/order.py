@@ -21,8 +21,10 @@ from uuid import UUID
 from salesdomain.aggregate import Evidence, SopAggregate
 from salesdomain.authority import SALES_LEADS, among, responsible_or_lead
 from salesdomain.errors import NotAuthorised, SopRuleViolation
+from salesdomain.facts import happened_by
 from salesdomain.opportunities.values import QuoteTerms
 from salesdomain.orders.values import (
+    CustomerToldOfLateFinish,
     DeliveryReceipt,
     InspectionKind,
     OrderLines,
@@ -50,6 +52,7 @@ from salesdomain.rules.order_execution import (
     ORDER_CANCELLED_BEFORE_SHIPPING,
     ORDER_CLOSED,
     PASSED_LOT_NOT_REINSPECTED,
+    PRODUCTION_PLAN_MEETS_DELIVERY_DATE,
     PURCHASE_AGAINST_PLAN,
     PURCHASE_RECORDED_ONCE,
     RECEIPT_AFTER_DISPATCH,
@@ -198,10 +201,18 @@ class Order(SopAggregate):
 
     class ProductionPlanned(Event):
         SOP_STEP = "2.5.2"
+        class_version: ClassVar[int] = 2
         plan_version: int
         plan: ProductionPlan
         delivery_date: date
         meets_delivery_date: bool
+        customer_told: CustomerToldOfLateFinish | None
+        """Whom at the customer production's late finish was told, when and how."""
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            """Version 1 accepted a late plan silently: nobody is recorded as told."""
+            state["customer_told"] = None
 
         def apply(self, order: Order) -> None:
             order.plan = self.plan
@@ -507,16 +518,39 @@ class Order(SopAggregate):
 
     # ---- 2.5.2 Production and procurement --------------------------------------------
 
-    def plan_production(self, evidence: Evidence, plan: ProductionPlan) -> None:
+    def plan_production(
+        self,
+        evidence: Evidence,
+        plan: ProductionPlan,
+        *,
+        customer_told: CustomerToldOfLateFinish | None = None,
+        today: date,
+    ) -> None:
+        """Production's plan; one finishing after the delivery date needs the customer
+        told (``customer_told``, a fact dated today or earlier), else the delivery date
+        amended with the contract first."""
         self._ensure_in_execution("2.5.2")
         self._department_only(evidence, "2.5.2", Role.PRODUCTION, "plans the work")
+        meets = plan.planned_finish <= self.delivery_date
+        if meets:
+            customer_told = None  # nothing to tell
+        elif customer_told is None:
+            raise SopRuleViolation(
+                PRODUCTION_PLAN_MEETS_DELIVERY_DATE,
+                f"the plan finishes {plan.planned_finish}, after the delivery date "
+                f"{self.delivery_date}; record whom at {self.customer_name} was told, when "
+                "and how, or amend the contract's delivery date first",
+            )
+        else:
+            happened_by(today, "2.5.2", told_on=customer_told.told_on)
         self._record(
             self.ProductionPlanned,
             evidence,
             plan_version=self.plan_version + 1,
             plan=plan,
             delivery_date=self.delivery_date,
-            meets_delivery_date=plan.planned_finish <= self.delivery_date,
+            meets_delivery_date=meets,
+            customer_told=customer_told,
         )
 
     def procure(self, evidence: Evidence, purchase: Purchase) -> None:

@@ -125,6 +125,16 @@ class ProductionPlan(ValueObject):
         return self
 
 
+class CustomerToldOfLateFinish(ValueObject):
+    """The customer told that production finishes after the delivery date (SOP 2.5.2):
+    whom at the customer, on which day, and how (phone, e-mail, a meeting)."""
+
+    contact: Name
+    told_on: Day
+    channel: Name
+    notes: Text = ""
+
+
 class Material(ValueObject):
     name: Name
     quantity: Quantity

@@ -12,6 +12,7 @@ from salesdomain.prospecting.values import (
     CompetitorPrice,
     ContactPerson,
     Findings,
+    QualificationOverride,
     ResearchSubject,
     SourceChannel,
     normalised_name,
@@ -70,9 +71,15 @@ class AssessProspect(Command):
 
 
 class QualifyProspect(Command):
+    """Qualify an assessed prospect.  An assessment the policy does not allow (by
+    default, a low need intent or purchasing power) needs ``override``: the employee
+    who approved it, the role they approved it under, and why."""
+
     SOP_STEP = "2.1.2"
+    ADDED_LATER = frozenset({"override"})
     customer_id: UUID
     reason: NonEmptyStr
+    override: QualificationOverride | None = None
 
 
 class DisqualifyProspect(Command):

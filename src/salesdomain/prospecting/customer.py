@@ -7,16 +7,18 @@ with a reason.  Only a qualified customer can have an opportunity opened (2.1.3)
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 from uuid import UUID
 
 from salesdomain.aggregate import Evidence, SopAggregate
 from salesdomain.errors import SopRuleViolation
 from salesdomain.personal import PersonalDataForgotten, erase
+from salesdomain.policy import SalesPolicy
 from salesdomain.prospecting.values import (
     Assessment,
     ContactPerson,
     ContactPersons,
+    QualificationOverride,
     SourceChannel,
     contact_subject_id,
     customer_id_for,
@@ -27,9 +29,12 @@ from salesdomain.rules.customer_development import (
     CONTACT_PERSON_RECORDED_ONCE,
     PROSPECT_DISQUALIFIED_ONCE,
     PROSPECT_QUALIFIED_AFTER_ASSESSMENT,
+    PROSPECT_QUALIFIED_AS_POLICY_ALLOWS,
     PROSPECT_QUALIFIED_ONCE,
+    QUALIFICATION_OVERRIDE_BY_AUTHORISED_ROLE,
 )
 from salesdomain.rules.data import CONTACT_FORGOTTEN_ONCE, ONLY_CUSTOMERS_CONTACT_FORGOTTEN
+from salesdomain.sop import Role
 
 
 class Customer(SopAggregate):
@@ -89,7 +94,21 @@ class Customer(SopAggregate):
             customer.assessment = self.assessment
 
     class Qualified(Event):
+        class_version: ClassVar[int] = 2
         reason: str
+        company_name: str
+        assessment: Assessment | None
+        """The assessment qualified (``None`` only in version 1)."""
+        override: QualificationOverride | None
+        """Who approved qualifying an assessment the policy does not allow, and why."""
+        policy_version: str | None
+        """The policy the assessment was judged under (``None`` only in version 1)."""
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            """Version 1 did not judge the assessment against a policy: no override, and
+            the company and assessment are on earlier events only."""
+            state.update(company_name="", assessment=None, override=None, policy_version=None)
 
         def apply(self, customer: Customer) -> None:
             customer.qualified = True
@@ -218,12 +237,43 @@ class Customer(SopAggregate):
     def assess(self, evidence: Evidence, assessment: Assessment) -> None:
         self._record(self.Assessed, evidence, assessment=assessment)
 
-    def qualify(self, evidence: Evidence, reason: str) -> None:
+    def qualify(
+        self,
+        evidence: Evidence,
+        reason: str,
+        *,
+        override: QualificationOverride | None = None,
+        policy: SalesPolicy,
+    ) -> None:
+        """Qualify the assessed prospect; an assessment the policy does not allow needs
+        ``override``, approved by someone else under a role the policy names (whom the
+        handler has found active in that role)."""
         if self.qualified is True:
             raise SopRuleViolation(PROSPECT_QUALIFIED_ONCE, self.company_name)
         if self.assessment is None:
             raise SopRuleViolation(PROSPECT_QUALIFIED_AFTER_ASSESSMENT, self.company_name)
-        self._record(self.Qualified, evidence, reason=reason)
+        rules = policy.qualification
+        if rules.allows(self.assessment):
+            override = None  # nothing to override
+        elif override is None:
+            raise SopRuleViolation(
+                PROSPECT_QUALIFIED_AS_POLICY_ALLOWS,
+                f"{self.company_name} was assessed need intent "
+                f"{self.assessment.need_intent.value}, purchasing power "
+                f"{self.assessment.purchasing_power.value}; policy {policy.version} does not "
+                "qualify that without an approved override",
+            )
+        else:
+            _authorised(override, evidence, rules.override_approvers)
+        self._record(
+            self.Qualified,
+            evidence,
+            reason=reason,
+            company_name=self.company_name,
+            assessment=self.assessment,
+            override=override,
+            policy_version=policy.version,
+        )
 
     def disqualify(self, evidence: Evidence, reason: str) -> None:
         if self.qualified is False:
@@ -233,6 +283,23 @@ class Customer(SopAggregate):
     @property
     def is_qualified(self) -> bool:
         return self.qualified is True
+
+
+def _authorised(
+    override: QualificationOverride, evidence: Evidence, approvers: frozenset[Role]
+) -> None:
+    if override.approver_role not in approvers:
+        allowed = ", ".join(sorted(r.label for r in approvers)) or "no role"
+        raise SopRuleViolation(
+            QUALIFICATION_OVERRIDE_BY_AUTHORISED_ROLE,
+            f"a {override.approver_role.label} may not approve it; the policy names {allowed}",
+        )
+    if override.approved_by == evidence.actor.employee_id:
+        raise SopRuleViolation(
+            QUALIFICATION_OVERRIDE_BY_AUTHORISED_ROLE,
+            f"{evidence.actor.name or override.approver_name} cannot approve their own "
+            "qualification",
+        )
 
 
 class CustomerNameClaim(SopAggregate):

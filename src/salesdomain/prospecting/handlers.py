@@ -7,7 +7,12 @@ from salesdomain.handling import UnitOfWork, creates, delegate_to, handles, make
 from salesdomain.prospecting import commands as c
 from salesdomain.prospecting.customer import Customer, CustomerNameClaim
 from salesdomain.prospecting.market_research import MarketResearch
-from salesdomain.prospecting.values import CompetitorPrices, ContactPersons, name_claim_id_for
+from salesdomain.prospecting.values import (
+    CompetitorPrices,
+    ContactPersons,
+    QualificationOverride,
+    name_claim_id_for,
+)
 
 passes_to_research_note = delegate_to(MarketResearch, by="note_id")
 """Registers a handler that only passes the command's fields to a method of the research note."""
@@ -45,6 +50,21 @@ def register_prospect(cmd: c.RegisterProspect, uow: UnitOfWork) -> None:
 
 passes_to_customer(c.AddContactPerson, Customer.add_contact_person)
 passes_to_customer(c.AssessProspect, Customer.assess)
-passes_to_customer(c.QualifyProspect, Customer.qualify)
+
+
+def _approved(
+    override: QualificationOverride | None, uow: UnitOfWork
+) -> QualificationOverride | None:
+    """The override with its approver as the staff register names them: an active
+    employee holding the role they approve under."""
+    if override is None:
+        return None
+    approver = uow.staff_member(
+        override.approved_by, override.approver_role, at_step="2.1.2", name=override.approver_name
+    )
+    return override.model_copy(update={"approver_name": approver.name})
+
+
+passes_to_customer(c.QualifyProspect, Customer.qualify, override=_approved)
 passes_to_customer(c.DisqualifyProspect, Customer.disqualify)
 passes_to_customer(c.ForgetContactPerson, Customer.forget_contact_person)

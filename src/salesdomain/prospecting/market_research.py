@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import TYPE_CHECKING
 from uuid import UUID
 
 from salesdomain.aggregate import Evidence, SopAggregate
 from salesdomain.errors import SopRuleViolation
+from salesdomain.facts import happened_by
 from salesdomain.prospecting.values import (
     CompetitorPrice,
     CompetitorPrices,
@@ -57,7 +59,10 @@ class MarketResearch(SopAggregate):
         subject: str,
         findings: Findings,
         competitor_prices: CompetitorPrices,
+        today: date,
     ) -> MarketResearch:
+        for price in competitor_prices.prices:
+            happened_by(today, "2.1.1", observed_on=price.observed_on)
         if findings.is_empty and not competitor_prices.prices:
             raise SopRuleViolation(
                 RESEARCH_NOTE_RECORDS_MARKET_INFORMATION, f"the note on {subject} has none"
@@ -72,7 +77,10 @@ class MarketResearch(SopAggregate):
             competitor_prices=competitor_prices,
         )
 
-    def add_competitor_price(self, evidence: Evidence, price: CompetitorPrice) -> None:
+    def add_competitor_price(
+        self, evidence: Evidence, price: CompetitorPrice, *, today: date
+    ) -> None:
+        happened_by(today, "2.1.1", observed_on=price.observed_on)
         if price in self.competitor_prices:
             raise SopRuleViolation(
                 COMPETITOR_PRICE_RECORDED_ONCE,

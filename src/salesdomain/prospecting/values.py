@@ -11,6 +11,7 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 from pydantic import AfterValidator, Field
 
 from salesdomain.personal import PersonalData
+from salesdomain.sop import Role
 from salesdomain.values import (
     Day,
     Items,
@@ -84,6 +85,17 @@ class Assessment(ValueObject):
     purchasing_power: Level
     decision_process: NonEmptyStr
     notes: Text = ""
+
+
+class QualificationOverride(ValueObject):
+    """Qualifying a prospect whose assessment the policy does not allow (SOP 2.1.2):
+    who approved it, under which role, and why.  ``approver_name`` is the staff
+    register's name for them, filled in when the qualification is recorded."""
+
+    approved_by: UUID
+    approver_role: Role
+    approver_name: OptionalName = ""
+    reason: NonEmptyStr
 
 
 class CompetitorPrice(ValueObject):

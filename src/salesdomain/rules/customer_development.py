@@ -31,6 +31,18 @@ PROSPECT_QUALIFIED_AFTER_ASSESSMENT = SopRule(
     "a prospect is qualified only after its need intent, purchasing power and decision "
     "process have been assessed",
 )
+PROSPECT_QUALIFIED_AS_POLICY_ALLOWS = SopRule(
+    "prospect_qualified_as_policy_allows",
+    "2.1.2",
+    "a prospect is qualified only with an assessment the policy allows, or with an "
+    "override that records who approved it and why",
+)
+QUALIFICATION_OVERRIDE_BY_AUTHORISED_ROLE = SopRule(
+    "qualification_override_by_authorised_role",
+    "2.1.2",
+    "a qualification outside the policy is approved by someone other than the one "
+    "qualifying, under a role the policy authorises",
+)
 PROSPECT_DISQUALIFIED_ONCE = SopRule(
     "prospect_disqualified_once", "2.1.2", "a prospect is disqualified once"
 )

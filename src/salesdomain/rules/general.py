@@ -5,6 +5,15 @@ from salesdomain.rules.rule import SopRule
 SECTION = ""
 """Chapter headings only ("1", "2", "3", "4")."""
 
+FACT_DATED_WHEN_IT_HAPPENED = SopRule(
+    "fact_dated_when_it_happened",
+    "1",
+    "a fact is recorded once it has happened, dated today or earlier (a contact or visit, "
+    "a presentation, a negotiation round, a competitor price, a customer told of a late "
+    "finish; other facts by rules of their own); plans may lie ahead (an expected close, "
+    "delivery and validity dates, deadlines, start and effective dates, production plans, "
+    "expected arrivals, reviews)",
+)
 ROLE_MAY_DO_THE_STEP = SopRule(
     "role_may_do_the_step", "1", "every step is done under a role the SOP gives that step"
 )

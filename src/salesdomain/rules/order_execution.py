@@ -40,6 +40,13 @@ ORDER_CANCELLED_BY_ALLOWED_ROLE = SopRule(
 )
 
 # 2.5.2 Production and procurement
+PRODUCTION_PLAN_MEETS_DELIVERY_DATE = SopRule(
+    "production_plan_meets_delivery_date",
+    "2.5.2",
+    "production plans the work to meet the delivery date: a plan finishing later is "
+    "recorded only once the customer was told (whom, when, how), or after the delivery "
+    "date was renegotiated by amending the contract",
+)
 PURCHASE_AGAINST_PLAN = SopRule(
     "purchase_against_plan",
     "2.5.2",

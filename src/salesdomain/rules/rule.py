@@ -7,6 +7,9 @@ from dataclasses import dataclass
 
 from salesdomain.sop import SopStep, step
 
+GENERAL_PRINCIPLES = "1"
+"""The SOP's chapter of general principles: its rules hold at every step."""
+
 _ID = re.compile(r"[a-z][a-z0-9]*(_[a-z0-9]+)*")
 
 
@@ -36,7 +39,10 @@ class SopRule:
         return step(self.sop_step)
 
     def holds_at(self, code: str) -> bool:
-        """Whether the rule holds at step ``code``: its own step or one under it."""
+        """Whether the rule holds at step ``code``: its own step or one under it; a rule
+        of the general principles (SOP 1) shapes the whole system and holds at every step."""
+        if self.sop_step == GENERAL_PRINCIPLES:
+            return True
         return code == self.sop_step or code.startswith(self.sop_step + ".")
 
     def __str__(self) -> str:
