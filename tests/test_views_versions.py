@@ -86,8 +86,8 @@ def test_views_of_a_release_that_recorded_no_version_are_rebuilt(app, views):
         conn.execute(update(projection_state).values(version=None))
     # When the views are opened again, Then every one is outdated and is rebuilt
     again = _models(views, app, Pipeline())
-    assert sorted(again.outdated()) == ["audit", "kpi", "operations", "pipeline"]
-    assert set(again.upgrade()) == {"audit", "kpi", "operations", "pipeline"}
+    assert sorted(again.outdated()) == ["audit", "customers", "kpi", "operations", "pipeline"]
+    assert set(again.upgrade()) == {"audit", "customers", "kpi", "operations", "pipeline"}
     assert again.outdated() == []
     assert _opportunities(again) == 1
 
@@ -111,8 +111,9 @@ def test_the_follower_rebuilds_what_views_status_shows_outdated(tmp_path):
     before = run("views", "status", "--json")
     assert before.returncode == 0, before.stderr
     assert all(v["outdated"] for v in json.loads(before.stdout))
-    assert "built by an older release: audit, pipeline, kpi, operations, conformance" in (
-        before.stderr
+    assert (
+        "built by an older release: audit, pipeline, kpi, operations, customers, conformance"
+        in (before.stderr)
     )
     # And the follower rebuilds them as it starts
     follower = run("views", "follow", "--seconds", "0.2")
