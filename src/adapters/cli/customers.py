@@ -11,11 +11,10 @@ from typing import Annotated
 from uuid import UUID
 
 import typer
-from rich.table import Table
 from salesdomain.adapters.bootstrap import System
 from salesdomain.adapters.cli import client, common, paging, remote
 from salesdomain.adapters.cli.common import DatabaseUrl, ExitCode, Failure, JsonOutput
-from salesdomain.adapters.cli.output import out, print_json
+from salesdomain.adapters.cli.output import out
 from salesdomain.projections.customers import (
     CustomerFilter,
     CustomerRow,
@@ -57,14 +56,7 @@ def customers(
                 found = _page(system, chosen, limit, cursor, every=every)
                 position = system.views.runner("customers").position()
     if as_json:
-        print_json(
-            {
-                "position": position,
-                "as_at": found.at,
-                "rows": found.rows,
-                "next_cursor": found.next_cursor,
-            }
-        )
+        paging.print_page(position, found)
         return
     _show(found)
 
@@ -91,12 +83,8 @@ def _page(
 
 
 def _show(found: Page[CustomerRow]) -> None:
-    table = Table(
-        title=f"Customers at {found.at:%Y-%m-%d %H:%M} UTC: {len(found.rows)}",
-        title_justify="left",
-    )
-    for column in ("Customer", "Region", "Industry", "Owner", "Status", "Last contact"):
-        table.add_column(column)
+    columns = ("Customer", "Region", "Industry", "Owner", "Status", "Last contact")
+    table = paging.page_table("Customers", found, columns)
     for row in found.rows:
         table.add_row(
             row.company_name,
