@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterable, Sequence
 
 from salesdomain.projections.audit import AuditTrail
 from salesdomain.projections.checkpointing import CHECKPOINT_EVERY, Checkpointer
+from salesdomain.projections.customers import Customers
 from salesdomain.projections.kpi import Kpi
 from salesdomain.projections.operations import Operations
 from salesdomain.projections.pipeline import Pipeline
@@ -26,7 +27,7 @@ from sqlalchemy import Engine, select
 
 
 def default_projections() -> list[Projection]:
-    return [AuditTrail(), Pipeline(), Kpi(), Operations()]
+    return [AuditTrail(), Pipeline(), Kpi(), Operations(), Customers()]
 
 
 class ReadModels:

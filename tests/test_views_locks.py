@@ -200,7 +200,14 @@ def test_several_workers_create_the_tables_at_once(shared_store, app):
     # Then all of them can, and each view has one generation, serving
     assert errors == []
     generations = _generations(engines[0])
-    assert set(generations) == {"audit", "pipeline", "kpi", "operations", "event_chain"}
+    assert set(generations) == {
+        "audit",
+        "pipeline",
+        "kpi",
+        "operations",
+        "customers",
+        "event_chain",
+    }
     assert all(found == [(1, "active")] for found in generations.values())
     for engine in engines:
         engine.dispose()

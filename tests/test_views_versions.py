@@ -111,8 +111,9 @@ def test_the_follower_rebuilds_what_views_status_shows_outdated(tmp_path):
     before = run("views", "status", "--json")
     assert before.returncode == 0, before.stderr
     assert all(v["outdated"] for v in json.loads(before.stdout))
-    assert "built by an older release: audit, pipeline, kpi, operations, conformance" in (
-        before.stderr
+    assert (
+        "built by an older release: audit, pipeline, kpi, operations, customers, conformance"
+        in (before.stderr)
     )
     # And the follower rebuilds them as it starts
     follower = run("views", "follow", "--seconds", "0.2")

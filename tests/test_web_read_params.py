@@ -85,6 +85,10 @@ def test_filters_ids_steps_and_limits_are_checked(web: Web) -> None:
     assert _refused(web, "/views/audit", limit=10_001) == ["limit"]
     assert _refused(web, "/views/operations/tasks", owner_id="x") == ["owner_id"]
     assert _refused(web, "/views/operations/service-cases", open_only="perhaps") == ["open_only"]
+    assert _refused(web, "/views/customers", name="x" * 201) == ["name"]
+    assert _refused(web, "/views/customers", name="") == ["name"]
+    assert _refused(web, "/views/customers", owner_id="alice") == ["owner_id"]
+    assert _refused(web, "/views/customers", status="lapsed") == ["status"]
 
 
 @freeze_time(NOW)

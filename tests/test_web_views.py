@@ -22,6 +22,7 @@ from salesdomain.projections import operations as operations
 from salesdomain.projections.access import reader_of
 from salesdomain.projections.audit import AuditEntry, query_audit
 from salesdomain.projections.conformance import time_limit_breaches
+from salesdomain.projections.customers import CustomerRow, iter_customers
 from salesdomain.projections.kpi import KpiRow, kpi_table
 from salesdomain.projections.pipeline import (
     FunnelStep,
@@ -292,6 +293,36 @@ def test_a_case_story_is_the_library_s_for_the_same_reader(demo: tuple[Web, Acto
         assert (refused.status_code, refused.json()["error"]) == (404, "record_not_found")
 
 
+def test_customers_rows_filters_pages_and_read_policy(demo: tuple[Web, Actor]) -> None:
+    web, manager = demo
+    engine, tables = _view(web, "customers")
+    everyone = list(iter_customers(engine, tables))
+    director = _someone_acting_as(web, Role.SALES_DIRECTOR)
+    answer = web.get("/views/customers", director, limit=1000).json()
+    assert answer["rows"] == _json(list[CustomerRow], everyone)
+    assert answer["next_cursor"] is None
+    first = everyone[0]
+    named = web.get("/views/customers", director, name=first.company_name.upper()[1:5]).json()
+    assert first.customer_id in [row["customer_id"] for row in named["rows"]]
+    region = web.get("/views/customers", director, region=first.region, status=first.status.value)
+    assert {(r["region"], r["status"]) for r in region.json()["rows"]} == {
+        (first.region, first.status.value)
+    }
+    reader = _reader(web, manager)  # a manager reads their team's customers
+    team = [r for r in everyone if reader.reaches(reader.sales, r.owner_id)]
+    answered = web.get("/views/customers", manager, limit=1000).json()["rows"]
+    assert answered == _json(list[CustomerRow], team)
+    rep = _someone_acting_as(web, Role.SALES_REPRESENTATIVE)
+    theirs = web.get("/views/customers", rep, limit=1000).json()["rows"]
+    mine = [r for r in everyone if r.owner_id == str(rep.employee_id)]
+    assert theirs == _json(list[CustomerRow], mine)
+    page = web.get("/views/customers", director, limit=1).json()
+    following = web.get("/views/customers", director, limit=1, cursor=page["next_cursor"])
+    assert following.json()["rows"] == _json(list[CustomerRow], everyone[1:2])
+    moved = web.get("/views/customers", director, cursor=page["next_cursor"], region="Nowhere")
+    assert (moved.status_code, moved.json()["error"]) == (422, "invalid_request")
+
+
 def test_operations_views_and_breaches(demo: tuple[Web, Actor]) -> None:
     web, manager = demo
     engine, tables = _view(web, "operations")
@@ -356,5 +387,6 @@ def test_views_status(demo: tuple[Web, Actor]) -> None:
     status = web.get("/views/status", manager).json()["views"]
     head = web.system.app.recorder.max_notification_id()
     assert {(v["name"], v["position"], v["error"]) for v in status} == {
-        (name, head, None) for name in ("audit", "pipeline", "kpi", "operations", "conformance")
+        (name, head, None)
+        for name in ("audit", "pipeline", "kpi", "operations", "customers", "conformance")
     }

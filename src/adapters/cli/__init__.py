@@ -22,6 +22,7 @@ from salesdomain.adapters.cli import (
     chain,
     client,
     conformance,
+    customers,
     demo,
     forgetting,
     importing,
@@ -67,8 +68,8 @@ def _options(
             "--api",
             envvar="SALESDOMAIN_API_URL",
             help="Client mode: go through the web API at this URL, as the token's employee "
-            "(run, pipeline, kpi, audit, story, operations, views status, whoami; the "
-            "others are administrator-only).",
+            "(run, pipeline, kpi, audit, story, operations, customers, views status, whoami; "
+            "the others are administrator-only).",
             show_default=False,
         ),
     ] = None,
@@ -108,6 +109,7 @@ COMMANDS: dict[str, Callable[..., None] | typer.Typer] = {
     "staff": records.staff_list,
     "story": story.story,
     "operations": operations.operations_app,
+    "customers": customers.customers,
     "as-of": past.as_of_app,
     # reviewing: the SOP's rules re-run over the event log
     "conformance": conformance.conformance,

@@ -29,7 +29,17 @@ TIMEOUT_VARIABLE = "SALESDOMAIN_API_TIMEOUT"
 TIMEOUT = 60.0
 
 THROUGH_THE_API = frozenset(
-    {"run", "pipeline", "kpi", "audit", "story", "operations", "views status", "whoami"}
+    {
+        "run",
+        "pipeline",
+        "kpi",
+        "audit",
+        "story",
+        "operations",
+        "customers",
+        "views status",
+        "whoami",
+    }
 )
 """The commands that client mode sends through the web API: a group's by its name when
 it sends every command of the group (``"operations"``), else each as ``"views status"``."""

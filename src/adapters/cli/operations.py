@@ -15,11 +15,10 @@ from typing import Annotated, Any, Generic, TypeVar
 from uuid import UUID
 
 import typer
-from rich.table import Table
 from salesdomain.adapters.bootstrap import System
 from salesdomain.adapters.cli import client, common, paging, remote
 from salesdomain.adapters.cli.common import DatabaseUrl, ExitCode, Failure, JsonOutput
-from salesdomain.adapters.cli.output import out, print_json
+from salesdomain.adapters.cli.output import out
 from salesdomain.adapters.cli.tables import figure
 from salesdomain.projections import operations as view
 from salesdomain.projections.operations import pages
@@ -75,21 +74,9 @@ class _Listing(Generic[Row]):
                     found = self._page(system, at, page, filters)
                     position = system.views.runner("operations").position()
         if as_json:
-            print_json(
-                {
-                    "position": position,
-                    "as_at": found.at,
-                    "rows": found.rows,
-                    "next_cursor": found.next_cursor,
-                }
-            )
+            paging.print_page(position, found)
             return
-        table = Table(
-            title=f"{self.title} at {found.at:%Y-%m-%d %H:%M} UTC: {len(found.rows)}",
-            title_justify="left",
-        )
-        for column in self.columns:
-            table.add_column(column)
+        table = paging.page_table(self.title, found, self.columns)
         for row in found.rows:
             table.add_row(*self.cells(row))
         out().print(table)

@@ -4,12 +4,13 @@ them for an export; JSON gives the ``next_cursor`` (``null``: the last page)."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
+from rich.table import Table
 from salesdomain.adapters.cli.common import ExitCode, Failure
-from salesdomain.adapters.cli.output import out
-from salesdomain.projections.paging import MAX_LIMIT
+from salesdomain.adapters.cli.output import out, print_json
+from salesdomain.projections.paging import MAX_LIMIT, Page
 
 Limit = Annotated[
     int, typer.Option(min=1, max=MAX_LIMIT, help=f"Rows per page (1 to {MAX_LIMIT:,}).")
@@ -31,3 +32,27 @@ def show_more(what: str, cursor: str | None) -> None:
     """Say how to ask for the next page, if there is one."""
     if cursor is not None:
         out().print(f"More {what}: add --cursor {cursor}", soft_wrap=True)
+
+
+def print_page(position: int, found: Page[Any]) -> None:
+    """A page as ``--json`` prints it: the log position its view shows, its moment,
+    its rows and the cursor of the next page."""
+    print_json(
+        {
+            "position": position,
+            "as_at": found.at,
+            "rows": found.rows,
+            "next_cursor": found.next_cursor,
+        }
+    )
+
+
+def page_table(title: str, found: Page[Any], columns: tuple[str, ...]) -> Table:
+    """The table a page of rows is printed in, its title saying when and how many."""
+    table = Table(
+        title=f"{title} at {found.at:%Y-%m-%d %H:%M} UTC: {len(found.rows)}",
+        title_justify="left",
+    )
+    for column in columns:
+        table.add_column(column)
+    return table

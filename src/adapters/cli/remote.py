@@ -19,6 +19,7 @@ from salesdomain.adapters.cli.client import Api, connect
 from salesdomain.adapters.cli.common import ExitCode, Failure, JsonOutput
 from salesdomain.adapters.cli.output import err, out, print_json, visible
 from salesdomain.projections.audit import AuditEntry
+from salesdomain.projections.customers import CustomerRow
 from salesdomain.projections.kpi import KpiRow
 from salesdomain.projections.paging import Page
 from salesdomain.projections.pipeline import (
@@ -85,6 +86,12 @@ class _Operations(_Paged):
     position: int
     as_at: datetime
     rows: list[dict[str, Any]]
+
+
+class _Customers(_Paged):
+    position: int
+    as_at: datetime
+    rows: list[CustomerRow]
 
 
 class _Status(BaseModel):
@@ -222,6 +229,21 @@ def operations(
     got = _read(api, _Operations, api.get(where, limit=limit, **asked, **filters))
     rows = [_read(api, row, item) for item in got.rows]
     return got.position, Page(got.as_at, rows, got.next_cursor)
+
+
+def customers(
+    api: Api, page: tuple[int, str | None, bool], filters: Mapping[str, str | None]
+) -> tuple[int, Page[CustomerRow]]:
+    """A page of the customers the token's employee may read (``page``: ``limit``,
+    ``cursor`` and whether every page is read), and the log position the view shows."""
+    limit, cursor, every = page
+    if every:
+        pages = list(_every_page(api, "/views/customers", _Customers, {}, filters))
+        rows = [row for got in pages for row in got.rows]
+        return pages[-1].position, Page(pages[0].as_at, rows, None)
+    asked = {} if cursor is None else {"cursor": cursor}
+    got = _read(api, _Customers, api.get("/views/customers", limit=limit, **asked, **filters))
+    return got.position, Page(got.as_at, got.rows, got.next_cursor)
 
 
 Paged = TypeVar("Paged", bound=_Paged)

@@ -42,6 +42,7 @@ from salesdomain.policy import SalesPolicy
 from salesdomain.prospecting.customer import Customer
 from salesdomain.rules.customer_development import (
     OPPORTUNITY_CLOSES_TODAY_OR_LATER,
+    OPPORTUNITY_FOR_ACTIVE_CUSTOMER,
     OPPORTUNITY_FOR_QUALIFIED_PROSPECT,
 )
 from salesdomain.rules.general import OPPORTUNITY_CLOSED
@@ -397,6 +398,11 @@ class Opportunity(SopAggregate):
         expected_close: date,
         today: date,
     ) -> Opportunity:
+        if not customer.active:
+            raise SopRuleViolation(
+                OPPORTUNITY_FOR_ACTIVE_CUSTOMER,
+                f"{customer.company_name} is inactive: {customer.deactivation_reason}",
+            )
         if not customer.is_qualified:
             raise SopRuleViolation(
                 OPPORTUNITY_FOR_QUALIFIED_PROSPECT, f"{customer.company_name} is not qualified"

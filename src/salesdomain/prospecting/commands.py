@@ -88,6 +88,42 @@ class DisqualifyProspect(Command):
     reason: NonEmptyStr
 
 
+class CorrectCustomerDetails(Command):
+    """Correct a customer's company name, region or industry (those given; the others
+    stay).  The registration number is the company's identity and is not corrected: a
+    record with a wrong one is another company's, to be merged.  Contact persons are
+    personal data and have commands of their own."""
+
+    SOP_STEP = "2.1.2"
+    customer_id: UUID
+    company_name: Name | None = None
+    region: Name | None = None
+    industry: Name | None = None
+    reason: NonEmptyStr
+
+    @field_validator("company_name")
+    @classmethod
+    def _name_identifies(cls, value: str | None) -> str | None:
+        if value is not None and not normalised_name(value):
+            raise ValueError("the company name must be more than a legal form or punctuation")
+        return value
+
+
+class DeactivateCustomer(Command):
+    """Stop working with a customer: no new opportunity for it until reactivated; the
+    opportunities already open run to their close."""
+
+    SOP_STEP = "2.1.2"
+    customer_id: UUID
+    reason: NonEmptyStr
+
+
+class ReactivateCustomer(Command):
+    SOP_STEP = "2.1.2"
+    customer_id: UUID
+    reason: NonEmptyStr
+
+
 class ForgetContactPerson(Command):
     """Forget a contact person's personal data on their request (data cleaning,
     ADR 13): the customer records it, then the person's key is destroyed.  Say who

@@ -2,7 +2,12 @@
 
 A company is registered once, from the channel it was found through; it is assessed
 (need intent, purchasing power, decision process) and then qualified or disqualified
-with a reason.  Only a qualified customer can have an opportunity opened (2.1.3).
+with a reason.  Only a qualified, active customer can have an opportunity opened (2.1.3).
+
+Its record is kept up to date (issue 17) by its owner, the employee who registered it,
+or a sales lead: details corrected with a reason, deactivated when the company is no
+longer worked with and reactivated.  Company details are not personal data; its contact
+persons are (ADR 13), and stay apart from them.
 """
 
 from __future__ import annotations
@@ -11,6 +16,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from uuid import UUID
 
 from salesdomain.aggregate import Evidence, SopAggregate
+from salesdomain.authority import SALES_LEADS, responsible_or_lead
 from salesdomain.errors import SopRuleViolation
 from salesdomain.personal import PersonalDataForgotten, erase
 from salesdomain.policy import SalesPolicy
@@ -27,6 +33,9 @@ from salesdomain.prospecting.values import (
 )
 from salesdomain.rules.customer_development import (
     CONTACT_PERSON_RECORDED_ONCE,
+    CUSTOMER_CORRECTION_CHANGES_DETAILS,
+    CUSTOMER_DEACTIVATED_ONCE,
+    CUSTOMER_REACTIVATED_WHEN_INACTIVE,
     PROSPECT_DISQUALIFIED_ONCE,
     PROSPECT_QUALIFIED_AFTER_ASSESSMENT,
     PROSPECT_QUALIFIED_AS_POLICY_ALLOWS,
@@ -121,6 +130,40 @@ class Customer(SopAggregate):
             customer.qualified = False
             customer.reason = self.reason
             customer.assessment = None
+
+    class DetailsCorrected(Event):
+        """The company's details as corrected (all of them, changed or not), and why."""
+
+        company_name: str
+        region: str
+        industry: str
+        reason: str
+
+        def apply(self, customer: Customer) -> None:
+            customer.company_name = self.company_name
+            customer.region = self.region
+            customer.industry = self.industry
+
+    class Deactivated(Event):
+        """No longer worked with: no new opportunity until reactivated."""
+
+        reason: str
+
+        def apply(self, customer: Customer) -> None:
+            customer.active = False
+            customer.deactivation_reason = self.reason
+
+    class Reactivated(Event):
+        reason: str
+
+        def apply(self, customer: Customer) -> None:
+            customer.active = True
+            customer.deactivation_reason = ""
+
+    active = True
+    """Until deactivated (a class default: records and snapshots made before issue 17
+    hold no such attribute and were all active)."""
+    deactivation_reason = ""
 
     if TYPE_CHECKING:
         company_name: str
@@ -283,6 +326,67 @@ class Customer(SopAggregate):
     @property
     def is_qualified(self) -> bool:
         return self.qualified is True
+
+    # ---- keeping the record up to date (issue 17) ---------------------------------------
+
+    def _kept_by_owner_or_lead(self, evidence: Evidence) -> None:
+        responsible_or_lead(
+            evidence.actor,
+            self.registered_by,
+            SALES_LEADS,
+            "2.1.2",
+            f"only the owner of {self.company_name} (who registered it) or a sales lead "
+            "keeps its record",
+        )
+
+    def correct_details(
+        self,
+        evidence: Evidence,
+        *,
+        company_name: str | None,
+        region: str | None,
+        industry: str | None,
+        reason: str,
+    ) -> None:
+        """Correct the details given (``None``: kept as they are).  A new name must not
+        be another registered company's: the handler checks its claim (ADR 5)."""
+        self._kept_by_owner_or_lead(evidence)
+        corrected = (
+            company_name or self.company_name,
+            region or self.region,
+            industry or self.industry,
+        )
+        if corrected == (self.company_name, self.region, self.industry):
+            raise SopRuleViolation(
+                CUSTOMER_CORRECTION_CHANGES_DETAILS,
+                f"the details given are those {self.company_name} already has",
+            )
+        name, region, industry = corrected
+        self._record(
+            self.DetailsCorrected,
+            evidence,
+            company_name=name,
+            region=region,
+            industry=industry,
+            reason=reason,
+        )
+
+    def deactivate(self, evidence: Evidence, reason: str) -> None:
+        self._kept_by_owner_or_lead(evidence)
+        if not self.active:
+            raise SopRuleViolation(
+                CUSTOMER_DEACTIVATED_ONCE,
+                f"{self.company_name} is already inactive: {self.deactivation_reason}",
+            )
+        self._record(self.Deactivated, evidence, reason=reason)
+
+    def reactivate(self, evidence: Evidence, reason: str) -> None:
+        self._kept_by_owner_or_lead(evidence)
+        if self.active:
+            raise SopRuleViolation(
+                CUSTOMER_REACTIVATED_WHEN_INACTIVE, f"{self.company_name} is active"
+            )
+        self._record(self.Reactivated, evidence, reason=reason)
 
 
 def _authorised(

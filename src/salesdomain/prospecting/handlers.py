@@ -68,3 +68,25 @@ def _approved(
 passes_to_customer(c.QualifyProspect, Customer.qualify, override=_approved)
 passes_to_customer(c.DisqualifyProspect, Customer.disqualify)
 passes_to_customer(c.ForgetContactPerson, Customer.forget_contact_person)
+passes_to_customer(c.DeactivateCustomer, Customer.deactivate)
+passes_to_customer(c.ReactivateCustomer, Customer.reactivate)
+
+
+@handles(c.CorrectCustomerDetails)
+def correct_customer_details(cmd: c.CorrectCustomerDetails, uow: UnitOfWork) -> None:
+    """A corrected name is claimed as a registration's is: one that another company
+    holds is refused (ADR 5); the customer's earlier names keep their claims, so the
+    company is still found under them."""
+    customer = uow.load(Customer, cmd.customer_id)
+    customer.correct_details(
+        uow.evidence,
+        company_name=cmd.company_name,
+        region=cmd.region,
+        industry=cmd.industry,
+        reason=cmd.reason,
+    )
+    claim = uow.find(CustomerNameClaim, name_claim_id_for(customer.company_name))
+    if claim is None:
+        uow.add(CustomerNameClaim.claim(uow.evidence, customer))
+    elif claim.customer_id != customer.id:
+        raise AlreadyRegistered(claim.customer_id, claim.company_name)

@@ -21,6 +21,11 @@ DESCRIPTIONS: dict[str, Describer] = {
     ),
     "Customer.Qualified": lambda e: f"Qualified: {e.reason}",
     "Customer.Disqualified": lambda e: f"Disqualified: {e.reason}",
+    "Customer.DetailsCorrected": lambda e: (
+        f"Details corrected to {e.company_name} ({e.region}, {e.industry}): {e.reason}"
+    ),
+    "Customer.Deactivated": lambda e: f"Deactivated: {e.reason}",
+    "Customer.Reactivated": lambda e: f"Reactivated: {e.reason}",
     "CustomerNameClaim.Claimed": lambda e: f"Company name of {e.company_name} reserved",
     "MarketResearch.Recorded": lambda e: (
         f"Market research on {e.subject_kind.value} '{e.subject}' recorded"

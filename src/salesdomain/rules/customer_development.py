@@ -46,12 +46,34 @@ QUALIFICATION_OVERRIDE_BY_AUTHORISED_ROLE = SopRule(
 PROSPECT_DISQUALIFIED_ONCE = SopRule(
     "prospect_disqualified_once", "2.1.2", "a prospect is disqualified once"
 )
+CUSTOMER_CORRECTION_CHANGES_DETAILS = SopRule(
+    "customer_correction_changes_details",
+    "2.1.2",
+    "a customer's details (company name, region, industry) are corrected by its owner or a "
+    "sales lead, with a reason, and a correction changes at least one of them",
+)
+CUSTOMER_DEACTIVATED_ONCE = SopRule(
+    "customer_deactivated_once",
+    "2.1.2",
+    "an active customer is deactivated by its owner or a sales lead, with a reason; an inactive "
+    "one is not deactivated again (its open opportunities run to their close)",
+)
+CUSTOMER_REACTIVATED_WHEN_INACTIVE = SopRule(
+    "customer_reactivated_when_inactive",
+    "2.1.2",
+    "only an inactive customer is reactivated, by its owner or a sales lead, with a reason",
+)
 
 # 2.1.3 Contact and communication
 OPPORTUNITY_FOR_QUALIFIED_PROSPECT = SopRule(
     "opportunity_for_qualified_prospect",
     "2.1.3",
     "an opportunity is opened only for a qualified prospect",
+)
+OPPORTUNITY_FOR_ACTIVE_CUSTOMER = SopRule(
+    "opportunity_for_active_customer",
+    "2.1.3",
+    "no new opportunity is opened for an inactive customer (it is reactivated first)",
 )
 OPPORTUNITY_CLOSES_TODAY_OR_LATER = SopRule(
     "opportunity_closes_today_or_later",

@@ -1,0 +1,98 @@
+"""``salesdomain customers``: the customer list (SOP 2.1.2, 4.1.2) from the customers
+view, searched by name, region, industry, owner and status.  Directly every customer
+(the administrator); in client mode those the web API lets the token's employee read
+(ADR 30), printed by the same code.  A page at a time (``--limit``, ``--cursor``,
+``--all``: ``paging``), in the order of the names."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Annotated
+from uuid import UUID
+
+import typer
+from salesdomain.adapters.bootstrap import System
+from salesdomain.adapters.cli import client, common, paging, remote
+from salesdomain.adapters.cli.common import DatabaseUrl, ExitCode, Failure, JsonOutput
+from salesdomain.adapters.cli.output import out
+from salesdomain.projections.customers import (
+    CustomerFilter,
+    CustomerRow,
+    CustomerStatus,
+    customers_page,
+    iter_customers,
+)
+from salesdomain.projections.paging import DEFAULT_LIMIT, InvalidCursor, Page
+
+Text = Annotated[str | None, typer.Option(show_default=False)]
+
+
+def customers(
+    ctx: typer.Context,
+    name: Annotated[str | None, typer.Option(help="A part of the company name, any case.")] = None,
+    region: Text = None,
+    industry: Text = None,
+    owner: Annotated[UUID | None, typer.Option(help="The owner's employee id.")] = None,
+    status: Annotated[CustomerStatus | None, typer.Option(help="Where it stands.")] = None,
+    limit: paging.Limit = DEFAULT_LIMIT,
+    cursor: paging.Cursor = None,
+    every: paging.Every = False,
+    database_url: DatabaseUrl = None,
+    as_json: JsonOutput = False,
+) -> None:
+    """The customers (SOP 2.1.2): details, owner, status (prospect, qualified,
+    disqualified, customer, inactive) and last contact, by name, a page at a time."""
+    owner_id = None if owner is None else str(owner)
+    chosen = CustomerFilter(name, region, industry, owner_id, status)
+    with common.reported(as_json):
+        if every:
+            paging.every_from_the_start(cursor, "customer")
+        api = client.connect(ctx, database_url)
+        if api is not None:
+            position, found = remote.customers(api, (limit, cursor, every), chosen.described())
+        else:
+            with common.open_system(ctx, database_url) as system:
+                common.caught_up(system, "customers")
+                found = _page(system, chosen, limit, cursor, every=every)
+                position = system.views.runner("customers").position()
+    if as_json:
+        paging.print_page(position, found)
+        return
+    _show(found)
+
+
+def _page(
+    system: System, chosen: CustomerFilter, limit: int, cursor: str | None, *, every: bool
+) -> Page[CustomerRow]:
+    runner = system.views.runner("customers")
+    engine, tables = runner.engine, runner.tables()
+    now = datetime.now(UTC)
+    if every:
+        return Page(now, list(iter_customers(engine, tables, filters=chosen)), None)
+    try:
+        return customers_page(
+            engine,
+            tables,
+            None if cursor else now,
+            filters=chosen,
+            limit=limit,
+            cursor=cursor,
+        )
+    except InvalidCursor as bad:
+        raise Failure(ExitCode.USAGE, f"--cursor: {bad}") from None
+
+
+def _show(found: Page[CustomerRow]) -> None:
+    columns = ("Customer", "Region", "Industry", "Owner", "Status", "Last contact")
+    table = paging.page_table("Customers", found, columns)
+    for row in found.rows:
+        table.add_row(
+            row.company_name,
+            row.region,
+            row.industry,
+            row.owner_name,
+            row.status.value,
+            "" if row.last_contact_on is None else str(row.last_contact_on),
+        )
+    out().print(table)
+    paging.show_more("customers", found.next_cursor)
