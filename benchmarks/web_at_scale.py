@@ -48,6 +48,9 @@ REQUESTS: list[tuple[str, dict[str, str]]] = [
     ("/views/operations/inspections", {}),
     ("/views/operations/shipments", {}),
     ("/views/audit", {"limit": "100"}),
+    ("/views/customers", {}),
+    ("/views/customers", {"name": "machinery", "status": "customer"}),
+    ("/views/customers", {"name": "no such company"}),  # every name read
 ]
 """What the dashboard asks for on opening, and the lists a manager reads."""
 
