@@ -23,7 +23,9 @@ def list_product(cmd: c.ListProduct, uow: UnitOfWork) -> None:
     )
 
 
-def _product(cmd: c.SetListPrice | c.SetStandardCost | c.WithdrawProduct, uow: UnitOfWork) -> Product:
+def _product(
+    cmd: c.SetListPrice | c.SetStandardCost | c.WithdrawProduct, uow: UnitOfWork
+) -> Product:
     return uow.load(Product, product_id_for(cmd.product_code))
 
 

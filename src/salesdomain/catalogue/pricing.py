@@ -59,7 +59,9 @@ def _priced(line: OfferedLine, product: Product, day: date) -> QuoteLine:
     cost = product.standard_cost_on(day, currency)
     if list_price is None or cost is None:
         missing = " and ".join(
-            what for what, figure in (("list price", list_price), ("standard cost", cost)) if figure is None
+            what
+            for what, figure in (("list price", list_price), ("standard cost", cost))
+            if figure is None
         )
         raise SopRuleViolation(
             QUOTED_PRODUCT_PRICED_IN_CATALOGUE,

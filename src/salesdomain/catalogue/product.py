@@ -49,7 +49,9 @@ class Product(SopAggregate):
             product.name = self.name
             product.unit = self.unit
             product.kind = self.kind
-            product.list_prices = [PriceVersion(amount=self.list_price, effective_from=self.effective_from)]
+            product.list_prices = [
+                PriceVersion(amount=self.list_price, effective_from=self.effective_from)
+            ]
             product.standard_costs = [
                 PriceVersion(amount=self.standard_cost, effective_from=self.effective_from)
             ]

@@ -7,7 +7,6 @@ from salesdomain.narrative import Describer, if_given, money, pct
 from salesdomain.opportunities.values import PricingResearch
 
 
-
 def _ad_hoc(codes: tuple[str, ...] | None) -> str:
     """The ad-hoc lines of a quote (none said for one quoted before the catalogue)."""
     return f"; ad-hoc line(s), not from the catalogue: {', '.join(codes)}" if codes else ""

@@ -245,7 +245,9 @@ class QuoteTerms(PricedLines, ValueObject):
     def discount_against(self, opening: QuoteTerms | None) -> Decimal:
         """The largest per-product price reduction: against the catalogue's list price in
         force on the quote's day, or for an ad-hoc line against the opening quote."""
-        opening_prices = {line.product_code: line.unit_price for line in opening.lines} if opening else {}
+        opening_prices = (
+            {line.product_code: line.unit_price for line in opening.lines} if opening else {}
+        )
         largest = Decimal(0)
         for line in self.lines:
             before = line.list_price or opening_prices.get(line.product_code)
