@@ -8,8 +8,13 @@ from salesdomain.opportunities.values import PricingResearch
 
 
 def _ad_hoc(codes: tuple[str, ...] | None) -> str:
-    """The ad-hoc lines of a quote (none said for one quoted before the catalogue)."""
-    return f"; ad-hoc line(s), not from the catalogue: {', '.join(codes)}" if codes else ""
+    """How the quote's lines were priced (nothing said of one quoted before the
+    catalogue: every line typed in)."""
+    if codes is None:
+        return ""
+    if not codes:
+        return "; priced from the catalogue"
+    return f"; ad-hoc line(s), not from the catalogue: {', '.join(codes)}"
 
 
 def _research(research: PricingResearch | None) -> str:
