@@ -29,7 +29,6 @@ from salesdomain.sop import Role
 from salesdomain.values import Money
 from tests import builders as b
 from tests.builders import ALICE, MIA, SUE, TODAY
-from tests.spec import reloaded_as_version_1
 
 NOW = "2026-03-02 09:00:00+00:00"  # builders.TODAY
 TOMORROW = TODAY + timedelta(days=1)
@@ -241,7 +240,10 @@ def test_a_withdrawn_product_is_not_quoted(spec):
     spec.when(quote(opp), ALICE).then_refused("catalogue_product_withdrawn")
 
 
-def ad_hoc(cost: Money | None = b.money("400")) -> OfferedLine:
+SENSOR_COST = b.money("400")
+
+
+def ad_hoc(cost: Money | None = SENSOR_COST) -> OfferedLine:
     return offered("1000", "SN-1", product_name="Vibration sensor", unit_cost=cost)
 
 

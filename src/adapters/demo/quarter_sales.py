@@ -7,7 +7,6 @@ from decimal import Decimal
 
 from salesdomain.adapters.demo.quarter_people import _PeopleSteps
 from salesdomain.adapters.demo.quarter_performance import _PerformanceSteps
-
 from salesdomain.adapters.demo.setting import CURRENCY
 
 from salesdomain.catalogue import commands as cc

@@ -14,9 +14,9 @@ from salesdomain.opportunities.values import (
     Contact,
     NeedsDiscovery,
     NegotiationRound,
+    OfferedLines,
     Presentation,
     Prioritisation,
-    OfferedLines,
     Solution,
 )
 from salesdomain.values import (
@@ -137,8 +137,9 @@ class RequestDiscountApproval(Command):
 
     The lines are priced as ``IssueQuote`` prices them, from the catalogue on the day of
     the request.  The approval, once granted, covers one quote with the same priced lines
-    (product, name, specification, quantity, unit price, unit cost and list price); payment, delivery and validity
-    are the intended quote's, for the approver to see, and do not bind it."""
+    (product, name, specification, quantity, unit price, unit cost and list price);
+    payment, delivery and validity are the intended quote's, for the approver to see,
+    and do not bind it."""
 
     SOP_STEP = "2.3.3"
     opportunity_id: UUID

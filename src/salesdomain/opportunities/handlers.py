@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from uuid import UUID
-
 from datetime import date
+from uuid import UUID
 
 from salesdomain.catalogue.pricing import priced_lines
 from salesdomain.catalogue.product import Product

@@ -5,26 +5,24 @@ from __future__ import annotations
 from decimal import Decimal
 from enum import Enum
 from typing import Annotated, Self
-
 from uuid import UUID
 
 from pydantic import AfterValidator, Field, model_validator
 
-from salesdomain.prospecting.values import CompetitorPrice
-
 from salesdomain.bounds import AMOUNT_LIMIT, LIST_LENGTH
+from salesdomain.prospecting.values import CompetitorPrice
 from salesdomain.values import (
     Code,
-    Money,
-    Quantity,
     Day,
     Departments,
     Items,
+    Money,
     Name,
     NonEmptyStr,
     OptionalName,
     PricedLine,
     PricedLines,
+    Quantity,
     Text,
     ValueObject,
     distinct,
