@@ -153,12 +153,36 @@ class OfferedLine(ValueObject):
     unit_cost: Money | None = None
     """Only for an ad-hoc line (a catalogue product costs its standard cost)."""
 
+    @model_validator(mode="after")
+    def _prices(self) -> Self:
+        if self.unit_price.amount <= 0:
+            raise ValueError("unit_price must be more than zero")
+        within_amount_limit(
+            "the line's amount (quantity x unit price)", self.quantity, self.unit_price
+        )
+        if self.unit_cost is not None:
+            if self.unit_price.currency != self.unit_cost.currency:
+                raise ValueError("unit_price and unit_cost must be in the same currency")
+            if self.unit_cost.amount < 0:
+                raise ValueError("unit_cost cannot be negative")
+            within_amount_limit(
+                "the line's cost (quantity x unit cost)", self.quantity, self.unit_cost
+            )
+        return self
+
+
+def _total_within_bounds(lines: tuple[OfferedLine, ...]) -> None:
+    if sum(line.quantity * line.unit_price.amount for line in lines) >= AMOUNT_LIMIT:
+        raise ValueError(f"the total of the lines must be less than {AMOUNT_LIMIT:,}")
+
 
 def checked_offered_lines(lines: tuple[OfferedLine, ...]) -> tuple[OfferedLine, ...]:
-    """Lines offered in one quote: one currency, each product on one line."""
+    """Lines offered in one quote: one currency, each product on one line, a total
+    within the bounds."""
     if len({line.unit_price.currency for line in lines}) > 1:
         raise ValueError("all lines of a quote are in one currency")
     distinct((line.product_code.casefold() for line in lines), "each product appears on one line")
+    _total_within_bounds(lines)
     return lines
 
 
@@ -185,27 +209,16 @@ class QuoteLine(PricedLine, OfferedLine):
         return self.list_price is None
 
     @model_validator(mode="after")
-    def _same_currency(self) -> Self:
-        if self.unit_price.currency != self.unit_cost.currency:
-            raise ValueError("unit_price and unit_cost must be in the same currency")
+    def _list_price_currency(self) -> Self:
         if self.list_price is not None and self.list_price.currency != self.unit_price.currency:
             raise ValueError("unit_price and list_price must be in the same currency")
-        if self.unit_price.amount <= 0:
-            raise ValueError("unit_price must be more than zero")
-        if self.unit_cost.amount < 0:
-            raise ValueError("unit_cost cannot be negative")
-        within_amount_limit(
-            "the line's amount (quantity x unit price)", self.quantity, self.unit_price
-        )
-        within_amount_limit("the line's cost (quantity x unit cost)", self.quantity, self.unit_cost)
         return self
 
 
 def check_quote_lines(lines: tuple[QuoteLine, ...]) -> None:
     """Lines of one quote: one currency, each product on one line."""
     one_currency_each_product_once(lines, "a quote")
-    if sum(line.quantity * line.unit_price.amount for line in lines) >= AMOUNT_LIMIT:
-        raise ValueError(f"the total of the lines must be less than {AMOUNT_LIMIT:,}")
+    _total_within_bounds(lines)
 
 
 def checked_quote_lines(lines: tuple[QuoteLine, ...]) -> tuple[QuoteLine, ...]:
