@@ -97,6 +97,7 @@ def acknowledged(spec) -> UUID:
 def test_a_product_is_listed_with_its_prices_in_force_from_today(spec):
     (event,) = spec.when(listed(), MIA).then("Product.Listed")
     assert (event.sop_step, event.actor, event.reason) == ("4.1.1", MIA, "New product line")
+    assert (event.list_price, event.standard_cost) == (b.money("1000"), b.money("600"))
     product = spec.app.load(Product, RK3)
     assert product.list_price_on(TODAY, "CNY") == b.money("1000")
     assert product.standard_cost_on(TODAY, "CNY") == b.money("600")

@@ -130,8 +130,8 @@ def prices_page(
     cp = tables["competitor_prices"].c
     chosen = _chosen(tables, product, reader)
     if start.after:
-        code, day, place = start.after
-        position, number = (int(part) for part in place.split("/"))
+        code, day, recorded = start.after
+        position, number = (int(part) for part in recorded.split("/"))
         chosen = chosen.where(
             or_(
                 cp.search_code > code,
@@ -149,6 +149,6 @@ def prices_page(
     following = None
     if len(found) > limit:
         last = found[limit - 1]
-        place = (last.search_code, sortable(last.observed_on), f"{last.position}/{last.number}")
-        following = PRICES.encode(Place(start.at, place), described)
+        after = (last.search_code, sortable(last.observed_on), f"{last.position}/{last.number}")
+        following = PRICES.encode(Place(start.at, after), described)
     return Page(start.at, [_row(row) for row in found[:limit]], following)

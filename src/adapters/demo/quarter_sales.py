@@ -15,7 +15,7 @@ from salesdomain.opportunities import values as ov
 from salesdomain.people import commands as hc
 from salesdomain.people.values import InterviewKind
 from salesdomain.prospecting import commands as pc
-from salesdomain.prospecting.values import Level, SourceChannel
+from salesdomain.prospecting.values import CompetitorPrice, Level, SourceChannel
 from salesdomain.values import Money
 
 
@@ -106,6 +106,17 @@ class _SalesSteps(_PeopleSteps, _PerformanceSteps):
             list_price=Money(amount=self.price, currency=CURRENCY),
             standard_cost=Money(amount=self.cost, currency=CURRENCY),
             reason="Price list 2026: cost plus target margin",
+        )
+        co.do(
+            pc.AddCompetitorPrice,
+            co.mark,
+            note_id=co.id("research retrofit"),
+            price=CompetitorPrice(
+                competitor="Delta Automation",
+                product_code="RK-3",
+                price=Money(amount=self.price * Decimal("0.9"), currency=CURRENCY),
+                observed_on=co.today,
+            ),
         )
         co.attempt(
             "type a lower unit cost into a quote line of a catalogue product",
