@@ -388,5 +388,13 @@ def test_views_status(demo: tuple[Web, Actor]) -> None:
     head = web.system.app.recorder.max_notification_id()
     assert {(v["name"], v["position"], v["error"]) for v in status} == {
         (name, head, None)
-        for name in ("audit", "pipeline", "kpi", "operations", "customers", "conformance")
+        for name in (
+            "audit",
+            "pipeline",
+            "kpi",
+            "operations",
+            "customers",
+            "prices",
+            "conformance",
+        )
     }
