@@ -10,7 +10,7 @@ from typing import Annotated
 
 import typer
 from salesdomain.adapters.bootstrap import System
-from salesdomain.adapters.cli import client, common, paging, remote
+from salesdomain.adapters.cli import paging, remote, view_pages
 from salesdomain.adapters.cli.common import DatabaseUrl, ExitCode, Failure, JsonOutput
 from salesdomain.adapters.cli.output import out
 from salesdomain.projections.paging import DEFAULT_LIMIT, MAX_LIMIT, InvalidCursor, Page
@@ -30,21 +30,17 @@ def prices(
 ) -> None:
     """Competitor prices (SOP 2.1.1) against our list price of the same product on the
     day each was observed (2.3.2), with the difference, by product, a page at a time."""
-    with common.reported(as_json):
-        if every:
-            paging.every_from_the_start(cursor, "price")
-        api = client.connect(ctx, database_url)
-        if api is not None:
-            position, found = remote.prices(api, (limit, cursor, every), {"product": product})
-        else:
-            with common.open_system(ctx, database_url) as system:
-                common.caught_up(system, "prices")
-                found = _page(system, product, limit, cursor, every=every)
-                position = system.views.runner("prices").position()
-    if as_json:
-        paging.print_page(position, found)
-        return
-    _show(found)
+    view_pages.read_view(
+        ctx,
+        database_url,
+        as_json,
+        view="prices",
+        what="price",
+        asked=(limit, cursor, every),
+        remote=lambda api, asked: remote.prices(api, asked, {"product": product}),
+        direct=lambda system: _page(system, product, limit, cursor, every=every),
+        show=_show,
+    )
 
 
 def _page(

@@ -67,15 +67,8 @@ def _priced(line: OfferedLine, product: Product, day: date) -> QuoteLine:
             QUOTED_PRODUCT_PRICED_IN_CATALOGUE,
             f"{product.code} {product.name} has no {missing} in {currency} in force on {day}",
         )
-    return QuoteLine(
-        product_code=product.code,
-        product_name=product.name,
-        specification=line.specification,
-        quantity=line.quantity,
-        unit_price=line.unit_price,
-        unit_cost=cost,
-        list_price=list_price,
-    )
+    named = {"product_code": product.code, "product_name": product.name}
+    return QuoteLine(**{**dict(line), **named, "unit_cost": cost, "list_price": list_price})
 
 
 def _ad_hoc(line: OfferedLine, role: Role, policy: SalesPolicy) -> QuoteLine:
@@ -89,11 +82,4 @@ def _ad_hoc(line: OfferedLine, role: Role, policy: SalesPolicy) -> QuoteLine:
         raise SopRuleViolation(
             AD_HOC_LINE_NAMES_PRODUCT_AND_COST, f"{line.product_code} is not in the catalogue"
         )
-    return QuoteLine(
-        product_code=line.product_code,
-        product_name=line.product_name,
-        specification=line.specification,
-        quantity=line.quantity,
-        unit_price=line.unit_price,
-        unit_cost=line.unit_cost,
-    )
+    return QuoteLine(**dict(line))
