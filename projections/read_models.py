@@ -11,6 +11,7 @@ from salesdomain.projections.customers import Customers
 from salesdomain.projections.kpi import Kpi
 from salesdomain.projections.operations import Operations
 from salesdomain.projections.pipeline import Pipeline
+from salesdomain.projections.prices import Prices
 from salesdomain.projections.projection import Projection
 from salesdomain.projections.runner import (
     REBUILD_PAGE_SIZE,
@@ -27,7 +28,7 @@ from sqlalchemy import Engine, select
 
 
 def default_projections() -> list[Projection]:
-    return [AuditTrail(), Pipeline(), Kpi(), Operations(), Customers()]
+    return [AuditTrail(), Pipeline(), Kpi(), Operations(), Customers(), Prices()]
 
 
 class ReadModels:

@@ -123,7 +123,11 @@ def _the_largest_deal(company: _Company) -> None:
         if isinstance(command, OpenOpportunity):
             command = command.model_copy(update={"estimated_value": Money.of(largest, "CNY")})
         if isinstance(command, IssueQuote):
-            top = lines(price="9999999999999.9999", cost="5999999999999", qty="99.9999")
+            # a product the demo's catalogue does not list: an ad-hoc line, its cost typed in
+            top = tuple(
+                line.model_copy(update={"product_code": "XL-1"})
+                for line in lines(price="9999999999999.9999", cost="5999999999999", qty="99.9999")
+            )
             command = command.model_copy(
                 update={
                     "lines": top,

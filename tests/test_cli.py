@@ -278,7 +278,7 @@ def test_views_follow_the_log_until_stopped_then_status_and_rebuild(cli):
     assert "Following the log" in followed.stderr
     assert "audit at" in followed.stderr  # the staff's enrolments reached the views
     status = {s["name"]: s for s in cli.json("views", "status")}
-    assert set(status) >= {"audit", "pipeline", "kpi", "operations", "customers"}
+    assert set(status) >= {"audit", "pipeline", "kpi", "operations", "customers", "prices"}
     assert all(s["lag"] == 0 and s["error"] is None for s in status.values())
     rebuilt = cli.json("views", "rebuild", "--view", "audit")
     assert rebuilt["rebuilt"] == {

@@ -32,6 +32,7 @@ from salesdomain.projections.pipeline import (
     funnel,
     pipeline_as_of,
 )
+from salesdomain.projections.prices import PriceComparison, prices_page
 from salesdomain.projections.story import StoryEntry, case_story
 
 from salesdomain.access import Reader
@@ -293,6 +294,24 @@ def test_a_case_story_is_the_library_s_for_the_same_reader(demo: tuple[Web, Acto
         assert (refused.status_code, refused.json()["error"]) == (404, "record_not_found")
 
 
+def test_prices_rows_by_product_pages_and_read_policy(demo: tuple[Web, Actor]) -> None:
+    web, manager = demo
+    engine, tables = _view(web, "prices")
+    everyone = prices_page(engine, tables, datetime.now(UTC), limit=1000).rows
+    assert [(r.product_code, r.list_price is not None) for r in everyone] == [
+        ("RK-3", False),  # observed before RK-3 was listed
+        ("RK-3", True),
+    ]
+    answer = web.get("/views/prices", manager, product="rk-3").json()
+    assert answer["rows"] == _json(list[PriceComparison], everyone)
+    first = web.get("/views/prices", manager, limit=1).json()
+    rest = web.get("/views/prices", manager, limit=1, cursor=first["next_cursor"]).json()
+    assert (rest["rows"], rest["next_cursor"]) == (_json(list[PriceComparison], everyone[1:]), None)
+    hr = _someone_acting_as(web, Role.HR)
+    assert web.get("/views/prices", hr).json()["rows"] == []
+    assert web.get("/views/prices", manager, cursor="p1.nope").status_code == 422
+
+
 def test_customers_rows_filters_pages_and_read_policy(demo: tuple[Web, Actor]) -> None:
     web, manager = demo
     engine, tables = _view(web, "customers")
@@ -388,5 +407,13 @@ def test_views_status(demo: tuple[Web, Actor]) -> None:
     head = web.system.app.recorder.max_notification_id()
     assert {(v["name"], v["position"], v["error"]) for v in status} == {
         (name, head, None)
-        for name in ("audit", "pipeline", "kpi", "operations", "customers", "conformance")
+        for name in (
+            "audit",
+            "pipeline",
+            "kpi",
+            "operations",
+            "customers",
+            "prices",
+            "conformance",
+        )
     }

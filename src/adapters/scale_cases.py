@@ -35,7 +35,13 @@ REGIONS = ("East China", "North China", "South China", "Central China", "West Ch
 INDUSTRIES = ("Machinery", "Textiles", "Automotive", "Electronics", "Food", "Logistics")
 CITIES = ("Hangzhou", "Suzhou", "Ningbo", "Wuxi", "Tianjin", "Foshan", "Wuhan", "Chengdu")
 WORDS = ("Precision", "Bright", "Harbour", "Union", "Golden", "Eastern", "Smart", "Green")
-PRODUCTS = (("RK-3", "Retrofit kit"), ("SN-1", "Sensor node"), ("CM-2", "Control module"))
+PRODUCTS = (
+    ("RK-2", "Retrofit kit, previous model"),
+    ("SN-1", "Sensor node"),
+    ("CM-2", "Control module"),
+)
+"""Products the scale's quotes name, priced as typed in: none is in the demo's catalogue
+(the demo lists RK-3), so each is an ad-hoc line, which the default policy allows."""
 CHANNELS = tuple(c for c in SourceChannel if c is not SourceChannel.IMPORTED)
 
 

@@ -209,6 +209,7 @@ def _aggregates() -> tuple[dict[str, Area], dict[str, Confidential]]:
     from salesdomain.aftersales.satisfaction_survey import SatisfactionSurvey
     from salesdomain.aftersales.service_case import ServiceCase
     from salesdomain.aftersales.service_visit import ServiceVisit
+    from salesdomain.catalogue.product import Product
     from salesdomain.contracts.contract import Contract, ContractClaim
     from salesdomain.imports.historical_order import HistoricalOrder
     from salesdomain.opportunities.opportunity import Opportunity
@@ -231,6 +232,7 @@ def _aggregates() -> tuple[dict[str, Area], dict[str, Confidential]]:
         Customer,
         CustomerNameClaim,
         MarketResearch,
+        Product,
         Opportunity,
         Contract,
         ContractClaim,

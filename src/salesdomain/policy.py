@@ -16,6 +16,7 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from salesdomain.aftersales.policy import ServicePolicy
+from salesdomain.catalogue.policy import CataloguePolicy
 from salesdomain.contracts.policy import ContractPolicy
 from salesdomain.opportunities.stages import Stage
 from salesdomain.orders.policy import OrderPolicy
@@ -30,7 +31,8 @@ Fraction = Annotated[Decimal, Field(ge=0, le=1)]
 class SalesPolicy(BaseModel):
     """Thresholds and defaults of the sales process, in one place.
 
-    The top-level fields govern quotation (SOP 2.3); ``qualification`` governs 2.1.2,
+    The top-level fields govern quotation (SOP 2.3); ``catalogue`` the product catalogue
+    quotes are priced from (2.3.2, 4.1.1); ``qualification`` governs 2.1.2,
     ``contracts``, ``orders`` and ``service`` govern 2.4, 2.5 and 2.6.  ``version`` is
     recorded on every decision a policy figure influenced.
     """
@@ -39,7 +41,8 @@ class SalesPolicy(BaseModel):
 
     version: str = "2026.1"
     quote_validity_days: int = Field(default=30, gt=0)
-    # Largest discount against the opening quote a role may give on its own authority.
+    # Largest discount a role may give on its own authority: against the catalogue's list
+    # price in force on the quote's day (an ad-hoc line: against the opening quote's price).
     discount_authority: dict[Role, Fraction] = {
         Role.SALES_REPRESENTATIVE: Decimal("0.05"),
         Role.SALES_SUPERVISOR: Decimal("0.10"),
@@ -47,7 +50,8 @@ class SalesPolicy(BaseModel):
         Role.SALES_DIRECTOR: Decimal("0.30"),
         Role.GENERAL_MANAGER: Decimal("1"),
     }
-    # Lowest gross margin a role may quote on its own authority.
+    # Lowest gross margin a role may quote on its own authority (over the catalogue's
+    # standard costs in force on the quote's day, an ad-hoc line's typed-in unit cost).
     margin_floor: dict[Role, Fraction] = {
         Role.SALES_REPRESENTATIVE: Decimal("0.25"),
         Role.SALES_SUPERVISOR: Decimal("0.20"),
@@ -70,6 +74,7 @@ class SalesPolicy(BaseModel):
         Stage.LOST: Decimal("0"),
     }
 
+    catalogue: CataloguePolicy = CataloguePolicy()
     qualification: QualificationPolicy = QualificationPolicy()
     contracts: ContractPolicy = ContractPolicy()
     orders: OrderPolicy = OrderPolicy()

@@ -30,6 +30,7 @@ from salesdomain.adapters.cli import (
     maintenance,
     operations,
     past,
+    prices,
     reading,
     records,
     remote,
@@ -68,7 +69,8 @@ def _options(
             "--api",
             envvar="SALESDOMAIN_API_URL",
             help="Client mode: go through the web API at this URL, as the token's employee "
-            "(run, pipeline, kpi, audit, story, operations, customers, views status, whoami; "
+            "(run, pipeline, kpi, audit, story, operations, customers, prices, views status, "
+            "whoami; "
             "the others are administrator-only).",
             show_default=False,
         ),
@@ -110,6 +112,7 @@ COMMANDS: dict[str, Callable[..., None] | typer.Typer] = {
     "story": story.story,
     "operations": operations.operations_app,
     "customers": customers.customers,
+    "prices": prices.prices,
     "as-of": past.as_of_app,
     # reviewing: the SOP's rules re-run over the event log
     "conformance": conformance.conformance,

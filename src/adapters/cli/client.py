@@ -37,6 +37,7 @@ THROUGH_THE_API = frozenset(
         "story",
         "operations",
         "customers",
+        "prices",
         "views status",
         "whoami",
     }

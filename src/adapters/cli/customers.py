@@ -12,7 +12,7 @@ from uuid import UUID
 
 import typer
 from salesdomain.adapters.bootstrap import System
-from salesdomain.adapters.cli import client, common, paging, remote
+from salesdomain.adapters.cli import paging, remote, view_pages
 from salesdomain.adapters.cli.common import DatabaseUrl, ExitCode, Failure, JsonOutput
 from salesdomain.adapters.cli.output import out
 from salesdomain.projections.customers import (
@@ -44,21 +44,17 @@ def customers(
     disqualified, customer, inactive) and last contact, by name, a page at a time."""
     owner_id = None if owner is None else str(owner)
     chosen = CustomerFilter(name, region, industry, owner_id, status)
-    with common.reported(as_json):
-        if every:
-            paging.every_from_the_start(cursor, "customer")
-        api = client.connect(ctx, database_url)
-        if api is not None:
-            position, found = remote.customers(api, (limit, cursor, every), chosen.described())
-        else:
-            with common.open_system(ctx, database_url) as system:
-                common.caught_up(system, "customers")
-                found = _page(system, chosen, limit, cursor, every=every)
-                position = system.views.runner("customers").position()
-    if as_json:
-        paging.print_page(position, found)
-        return
-    _show(found)
+    view_pages.read_view(
+        ctx,
+        database_url,
+        as_json,
+        view="customers",
+        what="customer",
+        asked=(limit, cursor, every),
+        remote=lambda api, asked: remote.customers(api, asked, chosen.described()),
+        direct=lambda system: _page(system, chosen, limit, cursor, every=every),
+        show=_show,
+    )
 
 
 def _page(

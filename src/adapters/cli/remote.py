@@ -32,6 +32,7 @@ from salesdomain.projections.pipeline import (
     StageOwnerValue,
     pipeline_summary,
 )
+from salesdomain.projections.prices import PriceComparison
 from salesdomain.projections.runner import ProjectionStatus
 from salesdomain.projections.story import CaseStory, StoryEntry
 
@@ -92,6 +93,12 @@ class _Customers(_Paged):
     position: int
     as_at: datetime
     rows: list[CustomerRow]
+
+
+class _Prices(_Paged):
+    position: int
+    as_at: datetime
+    rows: list[PriceComparison]
 
 
 class _Status(BaseModel):
@@ -236,14 +243,32 @@ def customers(
 ) -> tuple[int, Page[CustomerRow]]:
     """A page of the customers the token's employee may read (``page``: ``limit``,
     ``cursor`` and whether every page is read), and the log position the view shows."""
+    return _view_page(api, "/views/customers", _Customers, page, filters)
+
+
+def prices(
+    api: Api, page: tuple[int, str | None, bool], filters: Mapping[str, str | None]
+) -> tuple[int, Page[PriceComparison]]:
+    """A page of the competitor prices against ours the token's employee may read
+    (``page`` as for ``customers``), and the log position the view shows."""
+    return _view_page(api, "/views/prices", _Prices, page, filters)
+
+
+def _view_page(
+    api: Api,
+    path: str,
+    model: type[_Customers] | type[_Prices],
+    page: tuple[int, str | None, bool],
+    filters: Mapping[str, str | None],
+) -> tuple[int, Page[Any]]:
     limit, cursor, every = page
     if every:
-        pages = list(_every_page(api, "/views/customers", _Customers, {}, filters))
+        pages = list(_every_page(api, path, model, {}, filters))
         rows = [row for got in pages for row in got.rows]
         return pages[-1].position, Page(pages[0].as_at, rows, None)
     asked = {} if cursor is None else {"cursor": cursor}
-    got = _read(api, _Customers, api.get("/views/customers", limit=limit, **asked, **filters))
-    return got.position, Page(got.as_at, got.rows, got.next_cursor)
+    got = _read(api, model, api.get(path, limit=limit, **asked, **filters))
+    return got.position, Page(got.as_at, list(got.rows), got.next_cursor)
 
 
 Paged = TypeVar("Paged", bound=_Paged)

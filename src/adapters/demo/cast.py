@@ -9,7 +9,7 @@ from salesdomain.adapters.demo.company import _Company
 from salesdomain.adapters.demo.deal import _Deal, _lines
 from salesdomain.adapters.demo.won_deal import _Won
 
-from salesdomain.opportunities.values import QuoteLine
+from salesdomain.opportunities.values import OfferedLine
 from salesdomain.prospecting.values import SourceChannel
 
 
@@ -100,5 +100,5 @@ class _Cast:
             self.screened_out,
         ]
 
-    def lines(self, qty: int, price: Decimal | None = None) -> list[QuoteLine]:
-        return _lines("RK-3", "Retrofit kit", qty, price or self.price, self.cost)
+    def lines(self, qty: int, price: Decimal | None = None) -> list[OfferedLine]:
+        return _lines("RK-3", qty, price or self.price)

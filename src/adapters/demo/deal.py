@@ -19,15 +19,15 @@ from salesdomain.sop import Role
 from salesdomain.values import Actor, Money
 
 
-def _lines(product: str, name: str, qty: int, price: Decimal, cost: Decimal) -> list[ov.QuoteLine]:
+def _lines(product: str, qty: int, price: Decimal) -> list[ov.OfferedLine]:
+    """``qty`` of the catalogue's ``product`` offered at ``price`` a unit (its name, list
+    price and standard cost are the catalogue's)."""
     return [
-        ov.QuoteLine(
+        ov.OfferedLine(
             product_code=product,
-            product_name=name,
             specification=f"Model {product}",
             quantity=Decimal(qty),
             unit_price=Money(amount=price, currency=CURRENCY),
-            unit_cost=Money(amount=cost, currency=CURRENCY),
         )
     ]
 
@@ -175,7 +175,7 @@ class _Deal:
             comments="Content understood and accepted",
         )
 
-    def terms(self, lines: list[ov.QuoteLine]) -> dict[str, Any]:
+    def terms(self, lines: list[ov.OfferedLine]) -> dict[str, Any]:
         co = self.co
         return {
             "lines": lines,
@@ -184,10 +184,11 @@ class _Deal:
             "valid_until": co.today + timedelta(days=30),
         }
 
-    def quote(self, lines: list[ov.QuoteLine]) -> None:
+    def quote(self, lines: list[ov.OfferedLine], research: UUID | None = None) -> None:
         self.on_opportunity(
             oc.IssueQuote,
-            pricing_basis="Cost plus target margin; checked against competitor prices",
+            pricing_basis="Catalogue list price; checked against competitor prices",
+            cites_research=research,
             **self.terms(lines),
         )
 

@@ -7,13 +7,16 @@ from decimal import Decimal
 
 from salesdomain.adapters.demo.quarter_people import _PeopleSteps
 from salesdomain.adapters.demo.quarter_performance import _PerformanceSteps
+from salesdomain.adapters.demo.setting import CURRENCY
 
+from salesdomain.catalogue import commands as cc
 from salesdomain.opportunities import commands as oc
 from salesdomain.opportunities import values as ov
 from salesdomain.people import commands as hc
 from salesdomain.people.values import InterviewKind
 from salesdomain.prospecting import commands as pc
-from salesdomain.prospecting.values import Level, SourceChannel
+from salesdomain.prospecting.values import CompetitorPrice, Level, SourceChannel
+from salesdomain.values import Money
 
 
 class _SalesSteps(_PeopleSteps, _PerformanceSteps):
@@ -94,7 +97,45 @@ class _SalesSteps(_PeopleSteps, _PerformanceSteps):
     def quotation(self) -> None:
         co, rng = self.co, self.co.rng
         co.on(date(2026, 1, 26))
-        self.straight.quote(self.lines(rng.randint(10, 17)))
+        co.do(
+            cc.ListProduct,
+            co.mia,
+            product_code="RK-3",
+            name="Retrofit kit",
+            unit="kit",
+            list_price=Money(amount=self.price, currency=CURRENCY),
+            standard_cost=Money(amount=self.cost, currency=CURRENCY),
+            reason="Price list 2026: cost plus target margin",
+        )
+        co.do(
+            pc.AddCompetitorPrice,
+            co.mark,
+            note_id=co.id("research retrofit"),
+            price=CompetitorPrice(
+                competitor="Delta Automation",
+                product_code="RK-3",
+                price=Money(amount=self.price * Decimal("0.9"), currency=CURRENCY),
+                observed_on=co.today,
+            ),
+        )
+        co.attempt(
+            "type a lower unit cost into a quote line of a catalogue product",
+            oc.IssueQuote,
+            self.straight.rep,
+            opportunity_id=self.straight.opp_id,
+            **self.straight.terms(
+                [
+                    ov.OfferedLine(
+                        product_code="RK-3",
+                        specification="Model RK-3",
+                        quantity=Decimal(12),
+                        unit_price=Money(amount=self.price, currency=CURRENCY),
+                        unit_cost=Money(amount=self.cost / 2, currency=CURRENCY),
+                    )
+                ]
+            ),
+        )
+        self.straight.quote(self.lines(rng.randint(10, 17)), co.id("research retrofit"))
 
         escalated = self.escalated
         qty = rng.randint(60, 90)

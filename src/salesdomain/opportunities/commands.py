@@ -14,9 +14,9 @@ from salesdomain.opportunities.values import (
     Contact,
     NeedsDiscovery,
     NegotiationRound,
+    OfferedLines,
     Presentation,
     Prioritisation,
-    QuoteLines,
     Solution,
 )
 from salesdomain.values import (
@@ -99,16 +99,25 @@ class IssueQuote(Command):
     Without ``valid_until`` the quote is valid for the policy's quote validity from the
     day it is issued.  A quote beyond the sender's discount or margin authority names
     the discount approval it relies on (``approval_id``: the request's number, #1, #2,
-    ... within the opportunity), granted for the same priced lines."""
+    ... within the opportunity), granted for the same priced lines.
+
+    Each line names a product of the catalogue, the quantity and the unit price offered;
+    its name, list price and standard cost are the catalogue's, in force on the day the
+    quote is issued.  A line for a product not in the catalogue (ad-hoc, where the
+    policy allows it) names the product and its unit cost.  ``pricing_basis`` says how
+    the price was reached; ``cites_research`` names the market research note (2.1.1) it
+    relied on, whose competitor prices for the quoted products are recorded with it."""
 
     SOP_STEP = "2.3.2"
+    ADDED_LATER = frozenset({"cites_research"})
     opportunity_id: UUID
-    lines: QuoteLines
+    lines: OfferedLines
     payment_terms: NonEmptyStr
     delivery_date: Day
     valid_until: Day | None = None
     approval_id: int | None = Field(default=None, ge=1, le=COUNT_LIMIT)
     pricing_basis: Text = ""
+    cites_research: UUID | None = None
 
     @model_validator(mode="after")
     def _valid_until(self) -> Self:
@@ -126,13 +135,15 @@ class RecordNegotiationRound(Command):
 class RequestDiscountApproval(Command):
     """Ask a sales manager to approve quote terms beyond the sender's authority.
 
-    The approval, once granted, covers one quote with the same lines (product, name,
-    specification, quantity, unit price and unit cost); payment, delivery and validity
-    are the intended quote's, for the approver to see, and do not bind it."""
+    The lines are priced as ``IssueQuote`` prices them, from the catalogue on the day of
+    the request.  The approval, once granted, covers one quote with the same priced lines
+    (product, name, specification, quantity, unit price, unit cost and list price);
+    payment, delivery and validity are the intended quote's, for the approver to see,
+    and do not bind it."""
 
     SOP_STEP = "2.3.3"
     opportunity_id: UUID
-    lines: QuoteLines
+    lines: OfferedLines
     payment_terms: NonEmptyStr
     delivery_date: Day
     valid_until: Day

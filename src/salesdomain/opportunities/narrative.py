@@ -4,6 +4,28 @@ from __future__ import annotations
 
 from salesdomain.labels import words
 from salesdomain.narrative import Describer, if_given, money, pct
+from salesdomain.opportunities.values import PricingResearch
+
+
+def _ad_hoc(codes: tuple[str, ...] | None) -> str:
+    """How the quote's lines were priced (nothing said of one quoted before the
+    catalogue: every line typed in)."""
+    if codes is None:
+        return ""
+    if not codes:
+        return "; priced from the catalogue"
+    return f"; ad-hoc line(s), not from the catalogue: {', '.join(codes)}"
+
+
+def _research(research: PricingResearch | None) -> str:
+    if research is None:
+        return ""
+    prices = "; ".join(
+        f"{p.competitor} {p.product_code} at {money(p.price)} on {p.observed_on}"
+        for p in research.competitor_prices
+    )
+    return f"; cites market research on {research.subject}" + if_given(prices, " ({})")
+
 
 DESCRIPTIONS: dict[str, Describer] = {
     "Opportunity.Opened": lambda e: (
@@ -36,6 +58,9 @@ DESCRIPTIONS: dict[str, Describer] = {
         + (f", supersedes v{e.supersedes}" if e.supersedes else "")
         + (f", under approval #{e.approval}" if e.approval else "")
         + f", valid until {e.terms.valid_until}"
+        + _ad_hoc(e.ad_hoc_lines)
+        + if_given(e.pricing_basis, "; priced on: {}")
+        + _research(e.pricing_research)
     ),
     "Opportunity.NegotiationRoundRecorded": lambda e: (
         f"Negotiation round {e.round_number}: customer: {e.negotiation.customer_position}; "

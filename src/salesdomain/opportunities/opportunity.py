@@ -33,6 +33,7 @@ from salesdomain.opportunities.values import (
     NeedsDiscovery,
     NegotiationRound,
     Presentation,
+    PricingResearch,
     Prioritisation,
     QuoteLine,
     QuoteTerms,
@@ -237,7 +238,7 @@ class Opportunity(SopAggregate):
 
     class QuoteIssued(Event):
         SOP_STEP = "2.3.2"
-        class_version: ClassVar[int] = 2
+        class_version: ClassVar[int] = 3
         quote_version: int
         terms: QuoteTerms
         amount: Money
@@ -251,12 +252,23 @@ class Opportunity(SopAggregate):
         """``QUOTED``, unless the opportunity is quoted or negotiating already."""
         policy_version: str | None
         """The policy the quote was issued under (``None`` only in version 1: unknown)."""
+        ad_hoc_lines: tuple[str, ...] | None
+        """The products quoted on ad-hoc lines, not priced from the catalogue (``None``
+        before version 3: quoted before the catalogue, every line typed in)."""
+        pricing_research: PricingResearch | None
+        """The market research note cited as the pricing basis, if one was."""
 
         @staticmethod
         def upcast_v1_v2(state: dict[str, Any]) -> None:
             """Version 1 recorded neither: a first quote entered the quoted stage."""
             state["stage_entered"] = Stage.QUOTED if state["supersedes"] is None else None
             state["policy_version"] = None
+
+        @staticmethod
+        def upcast_v2_v3(state: dict[str, Any]) -> None:
+            """Before version 3 there was no catalogue: lines were typed in, no research
+            note cited."""
+            state.update(ad_hoc_lines=None, pricing_research=None)
 
         def apply(self, opp: Opportunity) -> None:
             opp.quotes.append(
@@ -551,11 +563,15 @@ class Opportunity(SopAggregate):
         pricing_basis: str,
         policy: SalesPolicy,
         today: date,
+        cites_research: PricingResearch | None = None,
     ) -> None:
-        """Issue the next quote version.  Without ``valid_until`` it is valid for the
-        policy's quote validity from ``today``, the day it is issued.  A quote beyond the
-        issuer's authority names the discount approval (``approval_id``) granted for its
-        priced lines; a quote that names one is checked against it and uses it up."""
+        """Issue the next quote version of ``lines`` priced from the catalogue on
+        ``today`` (``salesdomain.catalogue.pricing``).  Without ``valid_until`` it is
+        valid for the policy's quote validity from ``today``, the day it is issued.  A
+        quote beyond the issuer's authority names the discount approval
+        (``approval_id``) granted for its priced lines; a quote that names one is checked
+        against it and uses it up.  ``cites_research``: the research note it is priced
+        on."""
         self._may_work_on(evidence, "2.3.2")
         if not self.acknowledged:
             raise SopRuleViolation(QUOTE_FOR_ACKNOWLEDGED_SOLUTION)
@@ -604,6 +620,8 @@ class Opportunity(SopAggregate):
             pricing_basis=pricing_basis,
             stage_entered=None if self.stage in _QUOTED_OR_FURTHER else Stage.QUOTED,
             policy_version=policy.version,
+            ad_hoc_lines=terms.ad_hoc_lines,
+            pricing_research=cites_research,
         )
 
     # ---- 2.3.3 Negotiate the price --------------------------------------------------

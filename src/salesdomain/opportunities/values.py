@@ -5,20 +5,24 @@ from __future__ import annotations
 from decimal import Decimal
 from enum import Enum
 from typing import Annotated, Self
+from uuid import UUID
 
 from pydantic import AfterValidator, Field, model_validator
 
 from salesdomain.bounds import AMOUNT_LIMIT, LIST_LENGTH
+from salesdomain.prospecting.values import CompetitorPrice
 from salesdomain.values import (
     Code,
     Day,
     Departments,
     Items,
+    Money,
     Name,
     NonEmptyStr,
     OptionalName,
     PricedLine,
     PricedLines,
+    Quantity,
     Text,
     ValueObject,
     distinct,
@@ -134,27 +138,87 @@ class Presentation(ValueObject):
     questions_answered: Text = ""
 
 
-class QuoteLine(PricedLine, ValueObject):
+class OfferedLine(ValueObject):
+    """A line as the quote's sender offers it (SOP 2.3.2): a product, its specification,
+    the quantity and the unit price offered.  A catalogue product's name, list price and
+    standard cost come from the catalogue; an ad-hoc line (a product not in the
+    catalogue, where the policy allows one) names its product and unit cost."""
+
+    product_code: Code
+    specification: Name
+    quantity: Quantity
+    unit_price: Money
+    product_name: OptionalName = ""
+    """Only for an ad-hoc line (a catalogue product is named by the catalogue)."""
+    unit_cost: Money | None = None
+    """Only for an ad-hoc line (a catalogue product costs its standard cost)."""
+
     @model_validator(mode="after")
-    def _same_currency(self) -> Self:
-        if self.unit_price.currency != self.unit_cost.currency:
-            raise ValueError("unit_price and unit_cost must be in the same currency")
+    def _prices(self) -> Self:
         if self.unit_price.amount <= 0:
             raise ValueError("unit_price must be more than zero")
-        if self.unit_cost.amount < 0:
-            raise ValueError("unit_cost cannot be negative")
         within_amount_limit(
             "the line's amount (quantity x unit price)", self.quantity, self.unit_price
         )
-        within_amount_limit("the line's cost (quantity x unit cost)", self.quantity, self.unit_cost)
+        if self.unit_cost is not None:
+            if self.unit_price.currency != self.unit_cost.currency:
+                raise ValueError("unit_price and unit_cost must be in the same currency")
+            if self.unit_cost.amount < 0:
+                raise ValueError("unit_cost cannot be negative")
+            within_amount_limit(
+                "the line's cost (quantity x unit cost)", self.quantity, self.unit_cost
+            )
+        return self
+
+
+def _total_within_bounds(lines: tuple[OfferedLine, ...]) -> None:
+    if sum(line.quantity * line.unit_price.amount for line in lines) >= AMOUNT_LIMIT:
+        raise ValueError(f"the total of the lines must be less than {AMOUNT_LIMIT:,}")
+
+
+def checked_offered_lines(lines: tuple[OfferedLine, ...]) -> tuple[OfferedLine, ...]:
+    """Lines offered in one quote: one currency, each product on one line, a total
+    within the bounds."""
+    if len({line.unit_price.currency for line in lines}) > 1:
+        raise ValueError("all lines of a quote are in one currency")
+    distinct((line.product_code.casefold() for line in lines), "each product appears on one line")
+    _total_within_bounds(lines)
+    return lines
+
+
+OfferedLines = Annotated[
+    tuple[OfferedLine, ...],
+    Field(min_length=1, max_length=LIST_LENGTH),
+    AfterValidator(checked_offered_lines),
+]
+"""The lines of a quote as offered: one currency, each product once."""
+
+
+class QuoteLine(PricedLine, OfferedLine):
+    """A priced line of a quote: the product's name, unit price and unit cost, and, for a
+    catalogue product, its list price in force on the day of the quote; an ad-hoc line
+    has none (``list_price`` is ``None``, as on every line quoted before the catalogue)."""
+
+    product_name: Name
+    unit_cost: Money
+    list_price: Money | None = None
+
+    @property
+    def ad_hoc(self) -> bool:
+        """Not priced from the catalogue."""
+        return self.list_price is None
+
+    @model_validator(mode="after")
+    def _list_price_currency(self) -> Self:
+        if self.list_price is not None and self.list_price.currency != self.unit_price.currency:
+            raise ValueError("unit_price and list_price must be in the same currency")
         return self
 
 
 def check_quote_lines(lines: tuple[QuoteLine, ...]) -> None:
     """Lines of one quote: one currency, each product on one line."""
     one_currency_each_product_once(lines, "a quote")
-    if sum(line.quantity * line.unit_price.amount for line in lines) >= AMOUNT_LIMIT:
-        raise ValueError(f"the total of the lines must be less than {AMOUNT_LIMIT:,}")
+    _total_within_bounds(lines)
 
 
 def checked_quote_lines(lines: tuple[QuoteLine, ...]) -> tuple[QuoteLine, ...]:
@@ -184,19 +248,34 @@ class QuoteTerms(PricedLines, ValueObject):
         amount = self.amount.amount
         return ((amount - self.cost.amount) / amount).quantize(Decimal("0.0001"))
 
+    @property
+    def ad_hoc_lines(self) -> tuple[str, ...]:
+        """The products of the lines not priced from the catalogue."""
+        return tuple(line.product_code for line in self.lines if line.ad_hoc)
+
     def discount_against(self, opening: QuoteTerms | None) -> Decimal:
-        """The largest per-product price reduction against the opening quote."""
-        if opening is None:
-            return Decimal(0)
-        opening_prices = {line.product_code: line.unit_price for line in opening.lines}
+        """The largest per-product price reduction: against the catalogue's list price in
+        force on the quote's day, or for an ad-hoc line against the opening quote."""
+        opening_prices = (
+            {line.product_code: line.unit_price for line in opening.lines} if opening else {}
+        )
         largest = Decimal(0)
         for line in self.lines:
-            before = opening_prices.get(line.product_code)
+            before = line.list_price or opening_prices.get(line.product_code)
             if before is None or before.currency != line.unit_price.currency:
                 continue
             cut = (before.amount - line.unit_price.amount) / before.amount
             largest = max(largest, cut)
         return largest.quantize(Decimal("0.0001"))
+
+
+class PricingResearch(ValueObject):
+    """The market research note (SOP 2.1.1) a quote cites as its pricing basis, with the
+    competitor prices it holds for the quoted products."""
+
+    note_id: UUID
+    subject: str
+    competitor_prices: tuple[CompetitorPrice, ...] = ()
 
 
 class NegotiationRound(ValueObject):

@@ -5,6 +5,16 @@ from salesdomain.rules.rule import SopRule
 
 SECTION = "4"
 
+# 4.1.1 Sources: the product catalogue
+PRODUCT_LISTED_ONCE = SopRule(
+    "product_listed_once", "4.1.1", "a product code is listed in the catalogue once"
+)
+CATALOGUE_PRODUCT_WITHDRAWN = SopRule(
+    "catalogue_product_withdrawn",
+    "4.1.1",
+    "a product withdrawn from the catalogue is no longer priced, quoted or withdrawn again",
+)
+
 # 4.1.2 Cleaning
 ONLY_CUSTOMERS_CONTACT_FORGOTTEN = SopRule(
     "only_customers_contact_forgotten",

@@ -34,6 +34,35 @@ QUOTE_VALID_FROM_ISSUE = SopRule(
 QUOTE_DELIVERY_NOT_IN_PAST = SopRule(
     "quote_delivery_not_in_past", "2.3.2", "the delivery date cannot be in the past"
 )
+PRICE_SET_FROM_TODAY_OR_LATER = SopRule(
+    "price_set_from_today_or_later",
+    "2.3.2",
+    "a list price or standard cost takes effect today or later: what was in force on a past "
+    "day stays as the quotes of that day used it",
+)
+QUOTED_PRODUCT_PRICED_IN_CATALOGUE = SopRule(
+    "quoted_product_priced_in_catalogue",
+    "2.3.2",
+    "a catalogue product is quoted in a currency in which it has a list price and a standard "
+    "cost in force on the day of the quote",
+)
+CATALOGUE_LINE_NOT_TYPED_IN = SopRule(
+    "catalogue_line_not_typed_in",
+    "2.3.2",
+    "a catalogue product's name and standard cost come from the catalogue, not typed into "
+    "the quote",
+)
+AD_HOC_LINE_ALLOWED_BY_POLICY = SopRule(
+    "ad_hoc_line_allowed_by_policy",
+    "2.3.2",
+    "a product that is not in the catalogue is quoted (as an ad-hoc line) only by a role the "
+    "policy allows to",
+)
+AD_HOC_LINE_NAMES_PRODUCT_AND_COST = SopRule(
+    "ad_hoc_line_names_product_and_cost",
+    "2.3.2",
+    "an ad-hoc line names its product and its unit cost, the catalogue having neither",
+)
 QUOTE_ACCEPTED_WHILE_VALID = SopRule(
     "quote_accepted_while_valid", "2.3.2", "an expired quote cannot be accepted"
 )

@@ -1,0 +1,64 @@
+"""Read: competitor prices against our list prices (SOP 2.1.1, 2.3.2), by product, a page
+at a time."""
+
+from datetime import datetime
+from typing import TYPE_CHECKING, Annotated
+
+from fastapi import APIRouter
+from pydantic import BaseModel
+from salesdomain.adapters.web import params
+from salesdomain.adapters.web.context import CurrentReader, ReadCtx
+from salesdomain.adapters.web.errors import InvalidQuery
+from salesdomain.adapters.web.responses import ERROR_RESPONSES
+from salesdomain.adapters.web.rows import row_model
+from salesdomain.projections.paging import InvalidCursor
+from salesdomain.projections.prices import PriceComparison, prices_page
+
+from salesdomain import clock
+
+router = APIRouter(prefix="/views/prices", tags=["views: prices"], responses=ERROR_RESPONSES)
+
+if TYPE_CHECKING:
+    PriceComparisonOut = PriceComparison
+else:
+    PriceComparisonOut = row_model(PriceComparison)
+
+
+class PricesOut(BaseModel):
+    position: int
+    """The log position the view shows (every event up to it is counted)."""
+    as_at: datetime
+    """When the first page was read."""
+    rows: list[PriceComparisonOut]
+    """By product code (in any case), the day observed, then the order recorded."""
+    next_cursor: str | None
+    """For the next page (``cursor=``); ``null``: this is the last page."""
+
+
+@router.get("", response_model=PricesOut)
+def prices(
+    ctx: ReadCtx,
+    reader: CurrentReader,
+    page: params.Paging,
+    product: Annotated[str | None, params.name("A product code, in any case")] = None,
+) -> PricesOut:
+    """Each competitor price market research recorded, beside our list price of the same
+    product in the same currency on the day it was observed, and the difference; for
+    readers of sales records (the others read no rows).  A page at a time (follow
+    ``next_cursor`` until it is ``null``)."""
+    engine, tables, position = ctx.view("prices")
+    try:
+        found = prices_page(
+            engine,
+            tables,
+            None if page.cursor else clock.now(),
+            product=product,
+            reader=reader,
+            limit=page.limit,
+            cursor=page.cursor,
+        )
+    except InvalidCursor as error:
+        raise InvalidQuery("cursor", str(error)) from None
+    return PricesOut(
+        position=position, as_at=found.at, rows=found.rows, next_cursor=found.next_cursor
+    )
