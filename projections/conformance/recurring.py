@@ -220,7 +220,7 @@ def _breach(
         status=Status.MISSED,
         case_id=None,
         record_id=record_id,
-        record=f"{duty.cadence.value} {duty.duty.words} of {owner.name}",
+        record=f"{duty.duty.words} of {owner.name}, {period.name}",
         responsible=owner,
         due=period.end,
         occurred_on=period.end,
