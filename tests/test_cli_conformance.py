@@ -1,6 +1,7 @@
 """``salesdomain conformance`` on the demo's quarter, on the three stores: the late
-complaint answer, the week without a team meeting, the two overrides, decisions under a policy version not supplied,
-and every refusal with its exit code (docs/cli.md, docs/conformance.md)."""
+complaint answer, the week without a team meeting, the two overrides, decisions under a
+policy version not supplied, and every refusal with its exit code (docs/cli.md,
+docs/conformance.md)."""
 
 from __future__ import annotations
 

@@ -26,7 +26,7 @@ from salesdomain.performance import commands as pc
 from salesdomain.policy import SalesPolicy
 from salesdomain.sop import Role
 from tests.builders import ALICE, BOB, MIA
-from tests.people_builders import HANNA, TEAM, enrol, training
+from tests.people_builders import HANNA, TEAM, training
 from tests.performance_builders import team
 from tests.spec import Spec
 
@@ -192,7 +192,11 @@ def test_a_team_building_activity_is_recorded_with_its_purpose_and_participants(
     held = spec.given(*team()).when(team_building(date(2026, 3, 2)), MIA).then("TeamBuilding.Held")
     assert (held[0].sop_step, held[0].team, held[0].actor) == ("3.4.1", TEAM, MIA)
     assert held[0].purpose == "Bring the new representatives into the team"
-    assert held[0].participants.employee_ids == (MIA.employee_id, ALICE.employee_id, BOB.employee_id)
+    assert held[0].participants.employee_ids == (
+        MIA.employee_id,
+        ALICE.employee_id,
+        BOB.employee_id,
+    )
 
 
 @freeze_time(MONDAY)

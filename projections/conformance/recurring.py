@@ -25,11 +25,11 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from collections.abc import Iterable
-from datetime import UTC, date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid5
 
-from salesdomain.projections.conformance.duty_book import DutyBook, Subject
+from salesdomain.projections.conformance.duty_book import Subject
 from salesdomain.projections.conformance.findings import Breach, Family, Person, Rule, Status, rule
 from salesdomain.projections.conformance.review import Review, on, on_finish
 from salesdomain.projections.conformance.staff import Member
@@ -151,7 +151,8 @@ def _members(review: Review, team: str) -> int:
 
 
 def _recorded(e: Any) -> date:
-    return e.timestamp.astimezone(UTC).date()
+    moment: datetime = e.timestamp
+    return moment.astimezone(UTC).date()
 
 
 # ---- the missed occurrences, as at the review -------------------------------------------
@@ -165,8 +166,8 @@ def missed_duties(review: Review) -> list[Breach]:
     policy = review.policies.current
     book = review.duties
     days: dict[tuple[str, str, str], list[date]] = {}
-    for duty, scope, subject, day in book.done:
-        days.setdefault((duty, scope, subject), []).append(day)
+    for done_duty, done_scope, done_subject, day in book.done:
+        days.setdefault((done_duty, done_scope, done_subject), []).append(day)
     for found in days.values():
         found.sort()
     missed: list[Breach] = []

@@ -18,13 +18,13 @@ from enum import Enum
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from salesdomain.bounds import LIST_LENGTH
 from salesdomain.rules.after_sales import SATISFACTION_SURVEY_EVERY_PERIOD
 from salesdomain.rules.customer_development import MARKET_RESEARCH_EVERY_PERIOD
 from salesdomain.rules.rule import SopRule
 from salesdomain.rules.teamwork import TEAM_BUILDING_EVERY_PERIOD, TEAM_MEETING_EVERY_PERIOD
 from salesdomain.rules.training import CAREER_PLAN_REVIEWED_EVERY_PERIOD, TRAINING_EVERY_PERIOD
 from salesdomain.sop import Role
-from salesdomain.bounds import LIST_LENGTH
 from salesdomain.values import Name
 
 

@@ -7,8 +7,9 @@ row per deadline, with its status and the moment after which it is breached, so 
 limits missed as at now" is one query), ``staff`` (the register as the history tells
 it), ``findings`` (breaches of the other rules, overrides, decisions not judged),
 ``steps`` (steps per day, person and SOP step), ``duty_spans`` and ``duty_days``
-(when each team and person existed, the days each recurring duty was done) and ``meta`` (counters, the policy
-versions the view judges under).  Every JSON value is read by ``codec`` (no pickle).
+(when each team and person existed, the days each recurring duty was done) and
+``meta`` (counters, the policy versions the view judges under).  Every JSON value is
+read by ``codec`` (no pickle).
 """
 
 from __future__ import annotations

@@ -36,7 +36,6 @@ from salesdomain.performance.values import (
 from salesdomain.sop import Role
 from salesdomain.values import Actor, Money
 
-
 QUARTER_FIRST_MONDAY = date(2026, 1, 5)
 SKIPPED_WEEK = date(2026, 3, 9)
 """The Monday of the week (2026-W11) in which the team held no meeting."""
