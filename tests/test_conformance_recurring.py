@@ -26,7 +26,8 @@ from salesdomain.performance import commands as pc
 from salesdomain.policy import SalesPolicy
 from salesdomain.sop import Role
 from tests.builders import ALICE, BOB, MIA
-from tests.people_builders import HANNA, TEAM, training
+from tests.people_builders import HANNA, TEAM, enrol, training
+from tests.people_builders import employee_id as uuid5_of
 from tests.performance_builders import team
 from tests.spec import Spec
 
@@ -277,3 +278,33 @@ def test_periods_of_each_cadence_are_named_as_a_manager_reads_them():
         (date(2026, 3, 16), date(2026, 3, 22)),
     ]
     assert date(2026, 3, 2) + timedelta(days=6) == Cadence.WEEKLY.period_of(date(2026, 3, 2)).end
+
+
+def test_a_team_owes_nothing_once_its_last_member_moved_to_another_team(spec):
+    with freeze_time(MONDAY) as clock:
+        spec.given(
+            enrol("Hanna HR", Role.HR, team="HR"), enrol("Nina Rep", Role.SALES_REPRESENTATIVE)
+        )
+        clock.move_to(datetime(2026, 3, 18, 9, tzinfo=UTC))  # Wednesday of week 2026-W12
+        moved = hc.ChangeTeam(
+            employee_id=uuid5_of("Nina Rep"), team="North China Sales", effective=date(2026, 3, 18)
+        )
+        spec.given((moved, HANNA))
+    sales_teams = SalesPolicy(
+        recurring_duties=(
+            RecurringDuty(
+                duty=Duty.TEAM_MEETING,
+                cadence=Cadence.WEEKLY,
+                scope=Scope.TEAM,
+                roles=frozenset({Role.SALES_REPRESENTATIVE}),
+            ),
+        )
+    )
+    found = missed(spec, sales_teams, datetime(2026, 4, 6, tzinfo=UTC))
+    # East: W10 and W11 (W12 left part-way); North: W13 and W14 (W12 joined part-way)
+    assert [(b.responsible.name, b.detail[:13]) for b in found] == [
+        ("team East China Sales", "week 2026-W10"),
+        ("team East China Sales", "week 2026-W11"),
+        ("team North China Sales", "week 2026-W13"),
+        ("team North China Sales", "week 2026-W14"),
+    ]

@@ -4,11 +4,14 @@ and each team existed, and the days each duty was done by each team and person.
 ``spans``: per subject (``("person", employee id)`` or ``("team", name)``) the spans of
 days it existed, ``[first, last]`` (``last`` ``None`` while it still does).  ``done``:
 ``(duty, scope, subject, day)`` for each day the history records the duty done.
-Both are plain data, so the conformance view keeps them in rows (``view.duties``).
+``roles``: per team, the roles its members held while in it (a team's duty applies by
+them, even once its members have moved on).  All are plain data, so the conformance
+view keeps them in rows (``view.duties``).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -24,8 +27,9 @@ DoneDay = tuple[str, str, str, date]
 class DutyBook:
     spans: dict[Subject, list[Span]] = field(default_factory=dict)
     done: set[DoneDay] = field(default_factory=set)
+    roles: dict[Subject, set[str]] = field(default_factory=dict)
     changed: set[Subject] = field(default_factory=set)
-    """The subjects whose spans changed (the view rewrites their rows)."""
+    """The subjects whose spans or roles changed (the view rewrites their rows)."""
 
     def begin(self, subject: Subject, first: date) -> None:
         """The subject exists from ``first`` (unless it already does)."""
@@ -41,6 +45,13 @@ class DutyBook:
             first = spans[-1][0]
             assert first is not None
             spans[-1] = [first, max(first, last)]
+            self.changed.add(subject)
+
+    def held(self, subject: Subject, roles: Iterable[str]) -> None:
+        """A member of the team ``subject`` holds ``roles`` while in it."""
+        known, more = self.roles.setdefault(subject, set()), set(roles)
+        if not known.issuperset(more):
+            known.update(more)
             self.changed.add(subject)
 
     def did(self, duty: str, subject: Subject, day: date) -> None:

@@ -17,7 +17,9 @@ to the day its last member left it.  When the review is finished (``missed_dutie
 each duty of the policy in force (``SalesPolicy.recurring_duties``) is owed for every
 whole period of its cadence within a subject's existence that ended before the day of
 the review's moment: a period the subject joined part-way through, or left before its
-end, is not owed.  A missed occurrence is a breach on the last day of its period, so
+end, is not owed. A person owes a person's duty if they hold one of its roles (as
+the register has them at the review); a team owes a team's duty if one of its members
+held one of them while in it.  A missed occurrence is a breach on the last day of its period, so
 the report of a period lists the occurrences whose period ended within it.
 """
 
@@ -32,7 +34,6 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 from salesdomain.projections.conformance.duty_book import Subject
 from salesdomain.projections.conformance.findings import Breach, Family, Person, Rule, Status, rule
 from salesdomain.projections.conformance.review import Review, on, on_finish
-from salesdomain.projections.conformance.staff import Member
 
 from salesdomain.aftersales.satisfaction_survey import SatisfactionSurvey
 from salesdomain.duties import Duty, RecurringDuty, Scope
@@ -40,6 +41,7 @@ from salesdomain.people.employee import Employee
 from salesdomain.performance.team_building import TeamBuilding
 from salesdomain.performance.team_meeting import TeamMeeting
 from salesdomain.prospecting.market_research import MarketResearch
+from salesdomain.sop import Role
 
 R = Family.RECURRING_DUTY
 RULES: tuple[Rule, ...] = tuple(rule(duty.rule, R) for duty in Duty)
@@ -115,6 +117,7 @@ def employee_joined(review: Review, e: Employee.Hired | Employee.Enrolled) -> No
     first = max(e.start_date, _recorded(e))
     review.duties.begin((PERSON, str(e.originator_id)), first)
     _joins(review, e.team, first)
+    review.duties.held((TEAM, e.team), (r.value for r in e.roles.roles))
 
 
 @on(Employee.TeamChanged)
@@ -125,6 +128,15 @@ def team_changed(review: Review, e: Employee.TeamChanged) -> None:
     first = max(e.effective, _recorded(e))
     _leaves(review, member.team, first - timedelta(days=1))
     _joins(review, e.team, first)
+    review.duties.held((TEAM, e.team), (r.value for r in member.roles))
+
+
+@on(Employee.RoleGranted, Employee.Promoted)
+def roles_changed(review: Review, e: Employee.RoleGranted | Employee.Promoted) -> None:
+    member = review.staff.get(e.originator_id)
+    if member is not None:
+        roles = [e.role] if isinstance(e, Employee.RoleGranted) else e.roles.roles
+        review.duties.held((TEAM, member.team), (r.value for r in roles))
 
 
 @on(Employee.Left)
@@ -198,13 +210,10 @@ def _owner(review: Review, duty: RecurringDuty, subject: Subject) -> Person | No
         if member is None or not duty.applies_to(member.team, member.roles):
             return None
         return Person(employee_id=member.employee_id, name=member.name, team=member.team)
-    if not any(_applies(duty, m, name) for m in review.staff.members.values()):
+    roles = frozenset(Role(r) for r in review.duties.roles.get(subject, ()))
+    if not duty.applies_to(name, roles):
         return None
     return Person(name=f"team {name}", team=name)
-
-
-def _applies(duty: RecurringDuty, member: Member, team: str) -> bool:
-    return member.team == team and duty.applies_to(team, member.roles)
 
 
 def _breach(

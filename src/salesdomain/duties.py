@@ -131,7 +131,7 @@ class RecurringDuty(BaseModel):
     """One recurring duty: what, how often, owed by each team or each person, and by whom.
 
     ``roles``: a person owes a person's duty if they hold one of these roles; a team owes
-    a team's duty if one of its members holds one (empty: everyone, every team).
+    a team's duty if one of its members held one while in it (empty: everyone, every team).
     ``teams``: only these teams and their members owe it (empty: every team).
     """
 

@@ -1,11 +1,12 @@
 """The recurring duties' share of the conformance view (ADR 39, 49): what the review's
 ``DutyBook`` remembers, kept in two tables.
 
-``duty_spans``: one row per team and per person, the spans of days it existed (JSON,
-read by ``codec``); a page loads them all, as it loads the staff register, since a
-staff event may begin or end a team's span.  ``duty_days``: one row per duty, team or
-person, and day the duty was done; a page only adds rows, and a report reads those of
-the year before its period and the period itself (no period of a cadence is longer).
+``duty_spans``: one row per team and per person, the spans of days it existed and, for
+a team, the roles its members held in it (JSON, read by ``codec``); a page loads them
+all, as it loads the staff register, since a staff event may begin or end a team's
+span.  ``duty_days``: one row per duty, team or person, and day the duty was done; a
+page only adds rows, and a report reads those of the year before its period and the
+period itself (no period of a cadence is longer).
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ def define(t: Tables) -> None:
         Column("scope", String(8), primary_key=True),
         Column("subject", Text, primary_key=True),
         Column("spans", Text, nullable=False),
+        Column("roles", Text, nullable=False),
     )
     days = t.add(
         "duty_days",
@@ -42,15 +44,15 @@ def define(t: Tables) -> None:
 
 def load_spans(conn: Connection, tables: dict[str, Table]) -> DutyBook:
     """The spans of every team and person (no day done: a page only adds those)."""
-    spans = tables["duty_spans"]
-    return DutyBook(
-        spans={
-            (scope, subject): loads(text)
-            for scope, subject, text in conn.execute(
-                select(spans.c.scope, spans.c.subject, spans.c.spans)
-            )
-        }
-    )
+    table = tables["duty_spans"]
+    book = DutyBook()
+    for scope, subject, spans, roles in conn.execute(
+        select(table.c.scope, table.c.subject, table.c.spans, table.c.roles)
+    ):
+        book.spans[(scope, subject)] = loads(spans)
+        if held := loads(roles):
+            book.roles[(scope, subject)] = set(held)
+    return book
 
 
 def load_for_period(
@@ -77,7 +79,10 @@ def changes(book: DutyBook) -> list[RowChange]:
         Upsert(
             "duty_spans",
             {"scope": scope, "subject": subject},
-            {"spans": dumps(book.spans[(scope, subject)])},
+            {
+                "spans": dumps(book.spans.get((scope, subject), [])),
+                "roles": dumps(sorted(book.roles.get((scope, subject), ()))),
+            },
         )
         for scope, subject in sorted(book.changed)
     ]
