@@ -1,6 +1,7 @@
 """``salesdomain conformance`` on the demo's quarter, on the three stores: the late
-complaint answer, the two overrides, decisions under a policy version not supplied,
-and every refusal with its exit code (docs/cli.md, docs/conformance.md)."""
+complaint answer, the week without a team meeting, the two overrides, decisions under a
+policy version not supplied, and every refusal with its exit code (docs/cli.md,
+docs/conformance.md)."""
 
 from __future__ import annotations
 
@@ -32,7 +33,14 @@ def cli(store_url: str) -> Iterator[Cli]:
 
 def test_the_quarter_has_one_late_answer_two_overrides_and_steps_per_team(cli):
     review = cli.json("conformance", *QUARTER, *AS_AT)
-    (breach,) = review["breaches"]
+    missed, breach = review["breaches"]
+    assert (missed["rule"], missed["sop_step"], missed["status"], missed["due"]) == (
+        "team_meeting_every_period",
+        "3.4.2",
+        "missed",
+        "2026-03-15",
+    )
+    assert missed["detail"] == "week 2026-W11: no team meeting recorded for team Sales East"
     assert (breach["rule"], breach["sop_step"], breach["status"]) == (
         "feedback_answered_in_time",
         "2.6.1",
@@ -47,12 +55,13 @@ def test_the_quarter_has_one_late_answer_two_overrides_and_steps_per_team(cli):
     assert review["policy_mismatches"] == []
     assert review["as_at"] == "2026-04-07T09:00:00Z"
     teams = {t["team"]: t for t in review["teams"]}
-    assert teams["After-sales"]["breaches"] == 1
+    assert (teams["After-sales"]["breaches"], teams["Sales East"]["breaches"]) == (1, 1)
     assert sum(s["count"] for s in review["steps"]) == sum(t["steps_done"] for t in teams.values())
     text = cli.ok("conformance", *QUARTER, *AS_AT).stdout
     for words in (
         "SOP conformance 2026-01-01 to 2026-03-31, as at 2026-04-07 09:00:00 UTC, policy 2026.1",
-        "Breaches (1, 0 still open)",
+        "Breaches (2, 0 still open)",
+        "team_meeting_every_period",
         "Ada Zhou, After-sales",
         "2026-03-17 09:00 ->",
         "Overrides, approved (2)",
@@ -68,8 +77,8 @@ def test_the_quarter_has_one_late_answer_two_overrides_and_steps_per_team(cli):
 def test_fail_on_breach_exits_12_and_a_clean_period_exits_0(cli):
     failed = cli("conformance", *QUARTER, *AS_AT, "--fail-on-breach")
     assert failed.exit_code == 12
-    assert "Breaches (1, 0 still open)" in failed.stdout  # the report is printed first
-    assert failed.stderr == "error: 1 breach(es) of the SOP from 2026-01-01 to 2026-03-31\n"
+    assert "Breaches (2, 0 still open)" in failed.stdout  # the report is printed first
+    assert failed.stderr == "error: 2 breach(es) of the SOP from 2026-01-01 to 2026-03-31\n"
     quiet = cli("conformance", "--from", "2026-01-01", "--to", "2026-01-31", "--fail-on-breach")
     assert quiet.exit_code == 0, quiet.output
 
@@ -100,7 +109,8 @@ def test_decisions_under_a_version_not_supplied_are_listed_not_judged(
     again = cli.json("conformance", *QUARTER, *AS_AT, "--earlier-policy", str(old))
     assert again["policy_versions_supplied"] == ["2026.1", "2027.1"]
     assert again["policy_mismatches"] == []
-    assert [b["responsible"]["name"] for b in again["breaches"]] == ["Ada Zhou"]
+    # the recurring duties are judged under the policy in force (ADR 49)
+    assert [b["responsible"]["name"] for b in again["breaches"]] == ["team Sales East", "Ada Zhou"]
 
 
 @pytest.mark.parametrize(

@@ -174,7 +174,7 @@ def test_a_candidate_is_hired_from_an_agreed_requisition_and_trained(demo: Run) 
     assert "Employee.OnboardingCompleted" in employee
     assert "Employee.TrainingRecorded" in employee
     assert len(demo.named("SalesTarget.Set")) == 4
-    assert len(demo.named("TeamMeeting.Held")) == 1
+    assert len(demo.named("TeamMeeting.Held")) == 11  # one featured, ten entered from notes
     (handoff,) = demo.named("TeamMeeting.HandOffAgreed")
     assert handoff.item.handoff.to_department is Role.PRODUCTION
     assert len(demo.named("TeamMeeting.ActionItemCompleted")) == 2
@@ -253,7 +253,8 @@ def test_cli_demo_prints_the_histories_and_the_quarter(tmp_path, monkeypatch) ->
         "Audit digest (hash chain head, ADR 10): position",
         "command records stored in sqlite:///salesdomain-demo.db",
         "SOP conformance of 2026-Q1",
-        "Breaches (1, 0 still open)",
+        "Breaches (2, 0 still open)",
+        "team_meeting_every_period",
         "Overrides, approved (2)",
         "0 policy versions not judged.",
     ):
@@ -281,7 +282,7 @@ def test_the_conformance_review_finds_the_late_complaint_answer_and_two_override
     review = demo.report.conformance
     assert review is not None
     assert review.as_at == demo.report.finished
-    (breach,) = review.breaches
+    missed, breach = review.breaches
     assert (breach.rule, breach.sop_step, breach.status.value) == (
         "feedback_answered_in_time",
         "2.6.1",
@@ -295,6 +296,14 @@ def test_the_conformance_review_finds_the_late_complaint_answer_and_two_override
     assert [o.approved_by.name for o in review.overrides] == ["Mia Chen", "Bob Liu"]
     assert review.policy_mismatches == ()
     assert review.events_reviewed == demo.report.events
+    # the week of 9 March without a team meeting: a missed recurring duty (SOP 3.4.2)
+    assert (missed.rule, missed.sop_step, missed.status.value) == (
+        "team_meeting_every_period",
+        "3.4.2",
+        "missed",
+    )
+    assert missed.detail == "week 2026-W11: no team meeting recorded for team Sales East"
+    assert (missed.responsible.team, missed.occurred_on.isoformat()) == ("Sales East", "2026-03-15")
 
 
 def test_the_report_has_kpis_against_targets_and_the_chains_digest(demo: Run) -> None:
@@ -399,5 +408,8 @@ def test_cli_demo_scale_as_json(tmp_path) -> None:
     assert summary["kpi"][0]["period"] == "2026-Q1"
     review = summary["conformance"]
     assert (review["period_start"], review["period_end"]) == ("2026-01-01", "2026-03-31")
-    assert [b["responsible"]["name"] for b in review["breaches"]] == ["Ada Zhou"]
+    assert [b["responsible"]["name"] for b in review["breaches"]] == [
+        "team Sales East",
+        "Ada Zhou",
+    ]
     assert len(review["overrides"]) == 2

@@ -12,6 +12,7 @@ from salesdomain.projections.conformance import (
     employment,
     people,
     prospecting,
+    recurring,
     time_limits,
 )
 from salesdomain.projections.conformance.findings import Breach, Family, Rule, Status
@@ -31,6 +32,7 @@ RULES: tuple[Rule, ...] = (
     *discounts.RULES,
     *people.RULES,
     *prospecting.RULES,
+    *recurring.RULES,
 )
 """Every rule the review re-runs, by family."""
 

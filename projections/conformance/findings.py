@@ -20,12 +20,14 @@ class Family(Enum):
     AUTHORITY = "authority"
     SEGREGATION_OF_DUTIES = "segregation of duties"
     EMPLOYMENT = "employment"
+    RECURRING_DUTY = "recurring duty"
 
 
 class Status(Enum):
     LATE = "late"  # the step was done after its deadline
     STILL_OPEN = "still open"  # the deadline passed (as at the review) and it is not done
     NOT_ALLOWED = "not allowed"  # done by someone the rules did not allow
+    MISSED = "missed"  # a recurring duty's period ended without it done
 
 
 class Rule(BaseModel):

@@ -15,6 +15,7 @@ from datetime import UTC, date, datetime
 from typing import Any, TypeVar, overload
 from uuid import UUID
 
+from salesdomain.projections.conformance.duty_book import DutyBook
 from salesdomain.projections.conformance.findings import (
     Breach,
     Override,
@@ -39,6 +40,9 @@ Handler = Callable[["Review", Any], None]
 HANDLERS = ByEventClass[Handler]()
 """The rules' handlers by event class (``salesdomain.projections.dispatch``)."""
 EVERY_EVENT: list[Handler] = []
+FINISHERS: list[Callable[[Review], list[Breach]]] = []
+"""Rules judged once the review's moment is known, from what the fold remembered
+(the recurring duties, ``recurring``)."""
 
 
 E1 = TypeVar("E1")
@@ -86,6 +90,13 @@ def on(*event_types: type) -> Callable[[Handler], Handler]:
         return HANDLERS.add(event_types, handler)
 
     return register
+
+
+def on_finish(
+    finisher: Callable[[Review], list[Breach]],
+) -> Callable[[Review], list[Breach]]:
+    FINISHERS.append(finisher)
+    return finisher
 
 
 def on_every_event(handler: Handler) -> Handler:
@@ -147,6 +158,8 @@ class Review:
     mismatches: list[PolicyMismatch] = field(default_factory=list)
     deadlines: dict[tuple[Any, ...], Deadline] = field(default_factory=dict)
     records: dict[UUID, dict[str, Any]] = field(default_factory=dict)
+    duties: DutyBook = field(default_factory=DutyBook)
+    """When each team and person existed and the days each recurring duty was done."""
     keys_by_record: dict[UUID, dict[tuple[Any, ...], None]] = field(default_factory=dict)
     """The keys of the deadlines expected of each record (a key starts with its record)."""
     versions: dict[str, int] = field(default_factory=dict)
@@ -337,9 +350,11 @@ def replay(review: Review, entries: Iterable[Entry]) -> Review:
 
 
 def finish(review: Review) -> list[Breach]:
-    """Every breach as at ``review.as_at``: the rules' own and the missed deadlines."""
+    """Every breach as at ``review.as_at``: the rules' own, the missed deadlines and the
+    recurring duties missed (``FINISHERS``)."""
     missed = [missed_by(d, review) for d in review.deadlines.values()]
-    return [*review.breaches, *(b for b in missed if b is not None)]
+    owed = [b for finisher in FINISHERS for b in finisher(review)]
+    return [*review.breaches, *(b for b in missed if b is not None), *owed]
 
 
 def missed_by(deadline: Deadline, review: Review) -> Breach | None:

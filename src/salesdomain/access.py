@@ -224,6 +224,7 @@ def _aggregates() -> tuple[dict[str, Area], dict[str, Confidential]]:
     from salesdomain.performance.escalation import Escalation
     from salesdomain.performance.kpi_scheme import KpiScheme
     from salesdomain.performance.sales_expense import SalesExpense
+    from salesdomain.performance.team_building import TeamBuilding
     from salesdomain.performance.team_meeting import TeamMeeting
     from salesdomain.prospecting.customer import Customer, CustomerNameClaim
     from salesdomain.prospecting.market_research import MarketResearch
@@ -244,6 +245,7 @@ def _aggregates() -> tuple[dict[str, Area], dict[str, Confidential]]:
         Escalation,
         SalesExpense,
         TeamMeeting,
+        TeamBuilding,
     ]
     people: list[type[SopAggregate]] = [
         StaffRegister,

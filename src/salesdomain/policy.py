@@ -18,12 +18,13 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from salesdomain.aftersales.policy import ServicePolicy
 from salesdomain.catalogue.policy import CataloguePolicy
 from salesdomain.contracts.policy import ContractPolicy
+from salesdomain.duties import Duty, RecurringDuty, default_duties
 from salesdomain.opportunities.stages import Stage
 from salesdomain.orders.policy import OrderPolicy
 from salesdomain.performance.policy import PerformancePolicy
 from salesdomain.prospecting.policy import QualificationPolicy
 from salesdomain.sop import Role
-from salesdomain.values import every_member
+from salesdomain.values import distinct, every_member
 
 Fraction = Annotated[Decimal, Field(ge=0, le=1)]
 
@@ -80,11 +81,22 @@ class SalesPolicy(BaseModel):
     orders: OrderPolicy = OrderPolicy()
     service: ServicePolicy = ServicePolicy()
     performance: PerformancePolicy = PerformancePolicy()
+    recurring_duties: tuple[RecurringDuty, ...] = Field(
+        default_factory=default_duties, max_length=len(Duty)
+    )
+    """The SOP's recurring duties (1, 2.1.1, 2.6.3, 3.2.2, 3.2.3, 3.4) with their cadence;
+    the conformance review lists each period that ended without one done."""
 
     @field_validator("stage_probability")
     @classmethod
     def _every_stage(cls, value: dict[Stage, Decimal]) -> dict[Stage, Decimal]:
         every_member(Stage, value, "no probability for stage(s)")
+        return value
+
+    @field_validator("recurring_duties")
+    @classmethod
+    def _each_duty_once(cls, value: tuple[RecurringDuty, ...]) -> tuple[RecurringDuty, ...]:
+        distinct((d.duty for d in value), "each recurring duty is listed once")
         return value
 
     @property

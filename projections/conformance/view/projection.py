@@ -6,8 +6,10 @@ events carried personal values, which the view folds erased), ``deadlines`` (one
 row per deadline, with its status and the moment after which it is breached, so "time
 limits missed as at now" is one query), ``staff`` (the register as the history tells
 it), ``findings`` (breaches of the other rules, overrides, decisions not judged),
-``steps`` (steps per day, person and SOP step) and ``meta`` (counters, the policy
-versions the view judges under).  Every JSON value is read by ``codec`` (no pickle).
+``steps`` (steps per day, person and SOP step), ``duty_spans`` and ``duty_days``
+(when each team and person existed, the days each recurring duty was done) and
+``meta`` (counters, the policy versions the view judges under).  Every JSON value is
+read by ``codec`` (no pickle).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any, ClassVar
 
 from salesdomain.projections.changes import RowChange
+from salesdomain.projections.conformance.view import duties
 from salesdomain.projections.conformance.view.state import PageState
 from salesdomain.projections.projection import FoldFailed, FoldingProjection, Tables
 from salesdomain.projections.types import UtcDateTime
@@ -33,8 +36,9 @@ class PolicyChanged(Exception):
 
 class ConformanceView(FoldingProjection):
     name: ClassVar[str] = NAME
-    version: ClassVar[int] = 2
-    """2: qualification overrides (SOP 2.1.2) listed and their approvers judged."""
+    version: ClassVar[int] = 3
+    """2: qualification overrides (SOP 2.1.2) listed and their approvers judged.
+    3: the recurring duties (``duty_spans``, ``duty_days``; ADR 49)."""
 
     def __init__(self, policy: SalesPolicy, earlier: Iterable[SalesPolicy] = ()) -> None:
         self.policy = policy
@@ -82,6 +86,7 @@ class ConformanceView(FoldingProjection):
             Column("latest", BigInteger, nullable=False, default=0, server_default="0"),
         )
         t.index("steps_day", steps.c.day)
+        duties.define(t)
         t.add(
             "meta",
             Column("name", String(32), primary_key=True),

@@ -25,6 +25,7 @@ from salesdomain.projections.conformance.policies import PolicyBook
 from salesdomain.projections.conformance.report import ConformanceReport, build_report
 from salesdomain.projections.conformance.review import Review, finish, replay
 from salesdomain.projections.conformance.tracked import FOREVER
+from salesdomain.projections.conformance.view import duties
 from salesdomain.projections.conformance.view.rows import deadline_from, member_from
 from salesdomain.projections.conformance.view.state import chunks
 from sqlalchemy import Table, and_, or_, select, true
@@ -99,6 +100,7 @@ def conformance_report(
     if review is None:
         return None
     deadlines, findings, steps = tables["deadlines"], tables["findings"], tables["steps"]
+    review.duties = duties.load_for_period(conn, tables, period_start, period_end)
     kinds: dict[str, tuple[type[Any], list[Any]]] = {
         "breach": (Breach, review.breaches),
         "override": (Override, review.overrides),

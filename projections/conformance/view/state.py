@@ -20,6 +20,7 @@ from salesdomain.projections.conformance.codec import dumps, loads
 from salesdomain.projections.conformance.policies import PolicyBook
 from salesdomain.projections.conformance.review import Entry, Review, fold
 from salesdomain.projections.conformance.tracked import FOREVER
+from salesdomain.projections.conformance.view import duties
 from salesdomain.projections.conformance.view.rows import (
     deadline_from,
     deadline_row,
@@ -84,7 +85,8 @@ class PageState:
         meta = {name: loads(value) for name, value in conn.execute(select(tables["meta"]))}
         members = {UUID(i): text for i, text in conn.execute(select(tables["staff"]))}
         tracked = Deadlines()
-        review = Review(PolicyBook(policy, earlier), FOREVER, deadlines=tracked)
+        book = duties.load_spans(conn, tables)
+        review = Review(PolicyBook(policy, earlier), FOREVER, deadlines=tracked, duties=book)
         review.staff.members = {i: member_from(text) for i, text in members.items()}
         review.staff.founding_command, review.staff.founder = meta.get("founding", (None, None))
         review.last_command = meta.get("last_command")
@@ -176,6 +178,7 @@ class PageState:
             counted.append(Add("steps", row, {"count": count}))
             ordered.append(Update("steps", row, {"latest": seq}))
         changes += counted + ordered  # the page's counts in one statement, then its order
+        changes += duties.changes(review.duties)
         counters = {
             "seq": seq,
             "policies": list(review.policies.versions),

@@ -44,6 +44,7 @@ class _Quarter(_SalesSteps, _OrderSteps, _AfterSalesSteps):
             ("training", self.training),
             ("a complaint", self.complaint),
             ("satisfaction survey", self.survey_of_suzhou),
+            ("weekly meetings", self.weekly_meetings),
             ("quarterly appraisals", self.quarterly_appraisals),
         ]
         for done, (label, phase) in enumerate(phases):

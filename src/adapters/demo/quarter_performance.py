@@ -36,6 +36,10 @@ from salesdomain.performance.values import (
 from salesdomain.sop import Role
 from salesdomain.values import Actor, Money
 
+QUARTER_FIRST_MONDAY = date(2026, 1, 5)
+SKIPPED_WEEK = date(2026, 3, 9)
+"""The Monday of the week (2026-W11) in which the team held no meeting."""
+
 
 class _PerformanceSteps(_Cast):
     """SOP 3.3 expenses and appraisals, 3.4 the team meeting."""
@@ -93,6 +97,27 @@ class _PerformanceSteps(_Cast):
         self.action_item_done(
             co.pat, 2, "Drawings received; installation planned for the second shipment"
         )
+
+    def weekly_meetings(self) -> None:
+        """Mia enters the minutes of the quarter's other weekly meetings from her notes:
+        one on each Monday, but none in the week of 9 March (the Suzhou delivery), which
+        the conformance review lists as a missed recurring duty (SOP 3.4.2)."""
+        co = self.co
+        with co.quickly():
+            for week in range(12):
+                monday = QUARTER_FIRST_MONDAY + timedelta(weeks=week)
+                if monday in (date(2026, 2, 16), SKIPPED_WEEK):  # held above; not held
+                    continue
+                co.do(
+                    pfc.HoldTeamMeeting,
+                    co.mia,
+                    meeting_id=co.id(f"minutes of the weekly meeting of {monday}"),
+                    kind=MeetingKind.WEEKLY,
+                    held_on=monday,
+                    team=TEAM,
+                    attendees=tuple(p.employee_id for p in (co.mia, co.alice, co.bob, co.carol)),
+                    progress="Weekly pipeline review",
+                )
 
     def action_item_done(self, who: Actor, number: int, outcome: str) -> None:
         """``who`` completes the weekly meeting's action item ``number``."""

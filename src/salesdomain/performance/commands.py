@@ -198,3 +198,15 @@ class CompleteActionItem(Command):
     meeting_id: UUID
     item_number: int = Field(ge=1, le=COUNT_LIMIT)
     outcome: NonEmptyStr
+
+
+class RecordTeamBuilding(Command):
+    """Record a team-building activity the team held: what it was, why, when, who took part."""
+
+    SOP_STEP = "3.4.1"
+    activity_id: UUID = Field(default_factory=uuid4)
+    team: Name
+    activity: Name
+    purpose: NonEmptyStr
+    held_on: Day
+    participants: AttendeeList

@@ -21,6 +21,7 @@ from salesdomain.performance.appraisal import Appraisal
 from salesdomain.performance.escalation import Escalation
 from salesdomain.performance.kpi_scheme import KpiScheme
 from salesdomain.performance.sales_expense import SalesExpense
+from salesdomain.performance.team_building import TeamBuilding
 from salesdomain.performance.team_meeting import TeamMeeting
 from salesdomain.performance.values import (
     ActionItem,
@@ -179,3 +180,14 @@ creates(TeamMeeting)(
 )
 passes_to_meeting(c.AgreeHandOff, TeamMeeting.agree_handoff, owner_id=_owner_id)
 passes_to_meeting(c.CompleteActionItem, TeamMeeting.complete_item)
+
+
+# ---- 3.4.1 team building ------------------------------------------------------------------
+
+
+def _participants(uow: UnitOfWork, participants: tuple[UUID, ...]) -> Attendees:
+    """The participants, each an employee on the people records."""
+    return Attendees(employee_ids=tuple(uow.load(Employee, i).id for i in participants))
+
+
+creates(TeamBuilding)(c.RecordTeamBuilding, TeamBuilding.hold, participants=_participants)

@@ -80,6 +80,10 @@ DESCRIPTIONS: dict[str, Describer] = {
         f"{len(e.attendees.employee_ids)} attended, {len(e.minutes.decisions)} decision(s), "
         f"{len(e.action_items.items)} action item(s)"
     ),
+    "TeamBuilding.Held": lambda e: (
+        f"Team building of {e.team} on {e.held_on}: {e.activity} "
+        f"({len(e.participants.employee_ids)} took part)"
+    ),
     "TeamMeeting.HandOffAgreed": lambda e: (
         f"Hand-off #{e.item_number} from {e.item.handoff.from_department.label} to "
         f"{e.item.handoff.to_department.label}: {e.item.description}, due {e.item.due_on}"

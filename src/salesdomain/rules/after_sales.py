@@ -121,3 +121,10 @@ SURVEY_PROBLEMS_CLOSED_WITH_ACTIONS = SopRule(
     "a survey that found problems is closed only with improvement actions defined",
 )
 SURVEY_CLOSED = SopRule("survey_closed", "2.6.3", "nothing more is recorded on a closed survey")
+
+# Recurring duties (policy: ``recurring_duties``), re-run by the conformance review
+SATISFACTION_SURVEY_EVERY_PERIOD = SopRule(
+    "satisfaction_survey_every_period",
+    "2.6.3",
+    "a satisfaction survey is started in every period its cadence sets (quarterly by default)",
+)

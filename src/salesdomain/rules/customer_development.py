@@ -80,3 +80,11 @@ OPPORTUNITY_CLOSES_TODAY_OR_LATER = SopRule(
     "2.1.3",
     "a new opportunity is expected to close today or later",
 )
+
+# Recurring duties (policy: ``recurring_duties``), re-run by the conformance review
+MARKET_RESEARCH_EVERY_PERIOD = SopRule(
+    "market_research_every_period",
+    "2.1.1",
+    "each sales team records market research in every period its cadence sets "
+    "(quarterly by default)",
+)

@@ -25,3 +25,18 @@ ACTION_ITEM_ON_TIME = SopRule(
     "3.4.2",
     "a meeting's action item or hand-off is completed by its due date",
 )
+
+# Recurring duties (policy: ``recurring_duties``), re-run by the conformance review
+TEAM_MEETING_EVERY_PERIOD = SopRule(
+    "team_meeting_every_period",
+    "3.4.2",
+    "each team holds a team meeting in every period its cadence sets (weekly by default)",
+)
+
+# 3.4.1 Team building
+TEAM_BUILDING_EVERY_PERIOD = SopRule(
+    "team_building_every_period",
+    "3.4.1",
+    "each team holds a team-building activity in every period its cadence sets "
+    "(quarterly by default)",
+)

@@ -55,3 +55,17 @@ REPORTING_LINES_DO_NOT_LOOP = SopRule(
     "3.2.3",
     "reporting lines do not loop: nobody reports to someone who reports to them",
 )
+
+# Recurring duties (policy: ``recurring_duties``), re-run by the conformance review
+TRAINING_EVERY_PERIOD = SopRule(
+    "training_every_period",
+    "3.2.2",
+    "each employee the duty applies to takes periodic training in every period its cadence "
+    "sets (yearly by default)",
+)
+CAREER_PLAN_REVIEWED_EVERY_PERIOD = SopRule(
+    "career_plan_reviewed_every_period",
+    "3.2.3",
+    "each employee the duty applies to has their career development plan reviewed in every "
+    "period its cadence sets (yearly by default)",
+)
