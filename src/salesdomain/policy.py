@@ -8,7 +8,7 @@ here, with a version that is recorded on the events they influenced.
 from __future__ import annotations
 
 import json
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Annotated
@@ -16,13 +16,16 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from salesdomain.aftersales.policy import ServicePolicy
+from salesdomain.errors import SopRuleViolation
 from salesdomain.contracts.policy import ContractPolicy
+from salesdomain.currencies import Converted, CurrencyPolicy, NoExchangeRate
 from salesdomain.opportunities.stages import Stage
 from salesdomain.orders.policy import OrderPolicy
 from salesdomain.performance.policy import PerformancePolicy
 from salesdomain.prospecting.policy import QualificationPolicy
+from salesdomain.rules.general import EXCHANGE_RATE_IN_FORCE
 from salesdomain.sop import Role
-from salesdomain.values import every_member
+from salesdomain.values import Money, every_member
 
 Fraction = Annotated[Decimal, Field(ge=0, le=1)]
 
@@ -31,7 +34,8 @@ class SalesPolicy(BaseModel):
     """Thresholds and defaults of the sales process, in one place.
 
     The top-level fields govern quotation (SOP 2.3); ``qualification`` governs 2.1.2,
-    ``contracts``, ``orders`` and ``service`` govern 2.4, 2.5 and 2.6.  ``version`` is
+    ``contracts``, ``orders`` and ``service`` govern 2.4, 2.5 and 2.6; ``currencies``
+    holds the reporting currency and the exchange rates into it (ADR 48).  ``version`` is
     recorded on every decision a policy figure influenced.
     """
 
@@ -75,6 +79,7 @@ class SalesPolicy(BaseModel):
     orders: OrderPolicy = OrderPolicy()
     service: ServicePolicy = ServicePolicy()
     performance: PerformancePolicy = PerformancePolicy()
+    currencies: CurrencyPolicy = CurrencyPolicy()
 
     @field_validator("stage_probability")
     @classmethod
@@ -94,6 +99,24 @@ class SalesPolicy(BaseModel):
 
     def within_authority(self, role: Role, discount: Decimal, margin: Decimal) -> bool:
         return discount <= self.discount_limit(role) and margin >= self.margin_limit(role)
+
+    def in_reporting_currency(self, amount: Money, day: date, *, at_step: str) -> Converted:
+        """``amount`` in the reporting currency at the rate in force on ``day``, the day
+        of the decision at ``at_step``; refused if the policy has no such rate."""
+        try:
+            return self.currencies.convert(amount, day, policy_version=self.version)
+        except NoExchangeRate as missing:
+            raise SopRuleViolation(EXCHANGE_RATE_IN_FORCE, str(missing), at_step=at_step) from None
+
+    def contract_chain(self, amount: Money, day: date) -> tuple[tuple[Role, ...] | None, Converted]:
+        """The approval levels a contract of ``amount`` decided on ``day`` needs, and the
+        amount the authority matrix judged: its own where the matrix has tiers for its
+        currency, otherwise converted to the reporting currency (ADR 48)."""
+        if amount.currency in self.contracts.approval_tiers:
+            judged = Converted(amount=amount, rate=None)
+        else:
+            judged = self.in_reporting_currency(amount, day, at_step="2.4.2")
+        return self.contracts.chain_for(judged.amount), judged
 
     @classmethod
     def from_file(cls, path: str | Path) -> SalesPolicy:
