@@ -25,7 +25,7 @@ from salesdomain.opportunities import commands as oc
 from salesdomain.opportunities.opportunity import Opportunity
 from salesdomain.policy import SalesPolicy
 from salesdomain.sop import Role
-from salesdomain.values import Actor, Money
+from salesdomain.values import Actor
 from tests import builders as b
 from tests import contract_builders as k
 from tests.builders import ALICE, BOB, DAN, LEO, MIA, SUE, TODAY

@@ -26,8 +26,8 @@ from salesdomain.currencies import CurrencyPolicy, ExchangeRate, RateUsed
 from salesdomain.policy import SalesPolicy
 from salesdomain.sop import Role
 from salesdomain.values import Money
-from tests import contract_builders as k
 from tests import builders as b
+from tests import contract_builders as k
 from tests.builders import ALICE, BOB, DAN, MIA, TODAY
 from tests.spec import events_after, reloaded_as_version_1
 from tests.test_contract_rules import NOW, TWO_LEVELS, drafted, in_approval

@@ -3,10 +3,11 @@
 The approval chain must be the one the authority matrix of the recorded policy version
 sets for the amount; each level is decided by someone at that level or higher, who did
 not draft or review any revision and does not own the deal, and no one decides two
-levels; only a revision approved at every level is signed, and not by one of its
-drafters, by an employee whose role's signing authority covers the amount (signings
-recorded before ADR 48 named our signatory as free text: listed as not judged).  (An approver may sign: the SOP has authorised representatives sign, and a
-manager who approved under a power of attorney is one.)
+levels; only a revision approved at every level is signed, not by one of its drafters,
+and by an employee whose role's signing authority covers the amount (a signing recorded
+before ADR 48 named our signatory as free text: it is listed as not judged).  (An
+approver may sign: the SOP has authorised representatives sign, and a manager who
+approved under a power of attorney is one.)
 """
 
 from __future__ import annotations

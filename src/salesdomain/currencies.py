@@ -8,13 +8,14 @@ reporting currency one unit of the other currency buys, with the date it applies
 and its source; a correction is a new policy version with the rate changed.
 
 Conversion is exact ``Decimal`` arithmetic rounded once, to ``AMOUNT_PLACES`` (4)
-decimal places, half to even (``ROUND_HALF_EVEN``); a total converts each day's sum
-and adds the converted figures.
+decimal places, half to even (``ROUND_HALF_EVEN``); a view's total converts each
+figure at the rate of its day, rounds it so, and adds the converted figures.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_EVEN, Decimal
 from typing import Annotated, Self
@@ -68,8 +69,7 @@ class NoExchangeRate(LookupError):
         self.reporting_currency = reporting_currency
         self.day = day
         super().__init__(
-            f"no exchange rate {currency} to {reporting_currency} in force on {day} "
-            "in the policy"
+            f"no exchange rate {currency} to {reporting_currency} in force on {day} in the policy"
         )
 
 
@@ -130,16 +130,39 @@ class CurrencyPolicy(BaseModel):
             currency=self.reporting_currency,
         )
 
-    def total(self, figures: Iterable[tuple[date, Money]]) -> Money | None:
-        """The sum of dated ``figures`` in the reporting currency, each converted at the
-        rate in force on its day; ``None`` if a figure's currency has no rate on its day."""
-        total = Money.zero(self.reporting_currency)
-        for day, money in figures:
-            if money.currency == self.reporting_currency:
-                total += money
+    def add_up(self, figures: Iterable[tuple[date, str, Decimal]]) -> InReportingCurrency:
+        """The sum of ``figures`` (day, currency, amount) in the reporting currency, each
+        converted at the rate in force on its day and rounded as the module says;
+        ``amount`` is ``None`` if a figure's currency has no rate on its day."""
+        total = Decimal(0)
+        used: dict[tuple[str, date], ExchangeRate] = {}
+        missing: set[tuple[str, date]] = set()
+        for day, currency, value in figures:
+            if currency == self.reporting_currency:
+                total += value
                 continue
-            found = self.rate_on(money.currency, day)
+            found = self.rate_on(currency, day)
             if found is None:
-                return None
-            total += self.converted(money, found.rate)
-        return total
+                missing.add((currency, day))
+                continue
+            used[(found.currency, found.effective_from)] = found
+            total += (value * found.rate).quantize(_PLACES, rounding=ROUND_HALF_EVEN)
+        return InReportingCurrency(
+            currency=self.reporting_currency,
+            amount=None if missing else total,
+            rates=tuple(used[key] for key in sorted(used)),
+            missing=tuple(f"{currency} on {day}" for currency, day in sorted(missing)),
+        )
+
+
+@dataclass(frozen=True)
+class InReportingCurrency:
+    """A view's money added up in the reporting currency (ADR 48), converted when read."""
+
+    currency: str
+    amount: Decimal | None
+    """``None`` when some figure's currency had no rate in force on its day."""
+    rates: tuple[ExchangeRate, ...]
+    """The rates used, by currency and the day each applies from."""
+    missing: tuple[str, ...]
+    """Each currency and day without a rate (``"USD on 2026-03-02"``)."""

@@ -16,9 +16,9 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from salesdomain.aftersales.policy import ServicePolicy
-from salesdomain.errors import SopRuleViolation
 from salesdomain.contracts.policy import ContractPolicy
 from salesdomain.currencies import Converted, CurrencyPolicy, NoExchangeRate
+from salesdomain.errors import SopRuleViolation
 from salesdomain.opportunities.stages import Stage
 from salesdomain.orders.policy import OrderPolicy
 from salesdomain.performance.policy import PerformancePolicy

@@ -88,7 +88,8 @@ def pipeline_rows(
             page = pipeline_page(engine, tables, probabilities, at, limit=limit, cursor=cursor)
         except InvalidCursor as bad:
             raise Failure(ExitCode.USAGE, f"--cursor: {bad}") from None
-    return page, pipeline_figures(engine, tables, probabilities, page.at).summary()
+    figures = pipeline_figures(engine, tables, probabilities, page.at)
+    return page, figures.summary(system.app.policy.currencies)
 
 
 def show_pipeline(title: str, page: PipelinePage, summary: PipelineSummary) -> None:

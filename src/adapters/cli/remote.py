@@ -7,6 +7,7 @@ under its role."""
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
+from dataclasses import replace
 from datetime import date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -37,6 +38,7 @@ from salesdomain.projections.story import CaseStory, StoryEntry
 
 from salesdomain.command_record import CommandResult, RecordedEvent
 from salesdomain.commands import Command
+from salesdomain.currencies import InReportingCurrency
 from salesdomain.sop import Role
 
 if TYPE_CHECKING:
@@ -61,6 +63,7 @@ class _Summary(BaseModel):
     win_rate: Decimal | None
     funnel: list[FunnelStep]
     value_by_stage_and_owner: list[StageOwnerValue]
+    in_reporting_currency: InReportingCurrency
 
 
 class _Kpi(BaseModel):
@@ -143,7 +146,11 @@ def pipeline(
             raise Failure(ExitCode.USAGE, "--all reads every opportunity: leave --cursor out")
         pages = _every_page(api, "/views/pipeline", _Pipeline, {"as_of": at.isoformat()})
         rows = [row for got in pages for row in got.rows]
-        return PipelinePage(at, rows, None), pipeline_summary(rows, at)
+        converted = _read(
+            api, _Summary, api.get("/views/pipeline/summary", as_of=at.isoformat())
+        ).in_reporting_currency
+        summary = replace(pipeline_summary(rows, at), in_reporting_currency=converted)
+        return PipelinePage(at, rows, None), summary
     asked = {"cursor": cursor} if cursor else {}
     if at is not None:
         asked["as_of"] = at.isoformat()
@@ -160,6 +167,7 @@ def pipeline(
         win_rate=figures.win_rate,
         open_count=figures.open_count,
         open_weighted=dict(sorted(open_weighted.items())),
+        in_reporting_currency=figures.in_reporting_currency,
     )
     return PipelinePage(got.as_of, got.rows, got.next_cursor), summary
 

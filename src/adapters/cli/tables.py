@@ -12,6 +12,8 @@ from salesdomain.projections.history import HistoryLine
 from salesdomain.projections.kpi import KpiRow
 from salesdomain.projections.pipeline import PipelineSummary
 
+from salesdomain.currencies import InReportingCurrency
+
 
 def history_table(title: str, lines: Sequence[HistoryLine]) -> Table:
     table = Table(title=title, title_justify="left")
@@ -44,9 +46,25 @@ def funnel_table(pipeline: PipelineSummary) -> Group:
     weighted = ", ".join(f"{amount:,.2f} {code}" for code, amount in pipeline.open_weighted.items())
     summary = Text(
         f"Win rate {rate}; {pipeline.open_count:,} open opportunity(ies), weighted "
-        f"{weighted or 'nothing'}."
+        f"{weighted or 'nothing'}{in_reporting_currency(pipeline.in_reporting_currency)}."
     )
     return Group(table, summary)
+
+
+def in_reporting_currency(converted: InReportingCurrency | None) -> str:
+    """``; in total 1,234.00 CNY (USD at 7.1 from 2026-01-01, PBOC)``: a view's money
+    added up in the reporting currency, with the rates used or those missing (ADR 48)."""
+    if converted is None:
+        return ""
+    if converted.amount is None:
+        missing = ", ".join(converted.missing)
+        return f"; no total in {converted.currency}: no exchange rate for {missing}"
+    rates = "; ".join(
+        f"{r.currency} at {r.rate} from {r.effective_from}, {r.source}" for r in converted.rates
+    )
+    return f"; in total {converted.amount:,.2f} {converted.currency}" + (
+        f" ({rates})" if rates else ""
+    )
 
 
 def figure(value: Decimal | None, money: bool = False) -> str:

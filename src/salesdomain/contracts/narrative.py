@@ -96,5 +96,6 @@ def _authority(authority: SigningAuthority | None) -> str:
     limit = "any amount" if authority.up_to is None else f"up to {money(authority.up_to)}"
     return (
         f"; signing authority of a {authority.role.label}, {limit} (policy "
-        f"{authority.policy_version})" + _converted(authority.judged_amount, authority.exchange_rate)
+        f"{authority.policy_version})"
+        + _converted(authority.judged_amount, authority.exchange_rate)
     )
