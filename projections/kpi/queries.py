@@ -134,17 +134,17 @@ def _table(
                 )
             )
     if reader is not None and reader.sales is not None:
-        rows = [row for row in rows if _reads(row, by, reader.sales, reader.teams)]
+        rows = [row for row in rows if reads(row.group, by, reader.sales, reader.teams)]
     return sorted(rows, key=lambda row: (row.period_start, row.label))
 
 
-def _reads(row: KpiRow, by: GroupBy, people: frozenset[str], teams: frozenset[str]) -> bool:
-    """Whether a row of the KPI table is the reader's: by rep, a representative they
-    reach; by team, one of their teams."""
+def reads(group: str | None, by: GroupBy, people: frozenset[str], teams: frozenset[str]) -> bool:
+    """Whether a group's row of the KPI table is the reader's: by rep, a representative
+    they reach; by team, one of their teams."""
     if by == "rep":
-        return row.group in people
+        return group in people
     if by == "team":
-        return row.group is not None and row.group.casefold() in {t.casefold() for t in teams}
+        return group is not None and group.casefold() in {t.casefold() for t in teams}
     return True
 
 

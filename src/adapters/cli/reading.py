@@ -14,8 +14,13 @@ from salesdomain.adapters.bootstrap import System
 from salesdomain.adapters.cli import client, common, paging, remote
 from salesdomain.adapters.cli.common import DatabaseUrl, ExitCode, Failure, JsonOutput
 from salesdomain.adapters.cli.output import out, print_json, visible
-from salesdomain.adapters.cli.tables import funnel_table, kpi_rows_table
-from salesdomain.projections.kpi import KpiRow, kpi_table
+from salesdomain.adapters.cli.tables import funnel_table, kpi_reporting_table, kpi_rows_table
+from salesdomain.projections.kpi import (
+    KpiInReportingCurrency,
+    KpiRow,
+    kpi_in_reporting_currency,
+    kpi_table,
+)
 from salesdomain.projections.kpi.periods import PERIOD_LIMIT, count_periods
 from salesdomain.projections.pipeline import (
     DEFAULT_LIMIT,
@@ -164,6 +169,7 @@ def kpi_rows(
     start = _day(since, "--since") or first
     end = _day(until, "--until") or last
     rows: list[KpiRow] = []
+    converted: list[KpiInReportingCurrency] = []
     currency = _currency(currency)
     if start is not None and end is not None:
         if end < start:
@@ -186,7 +192,23 @@ def kpi_rows(
             )
         except ValueError as error:  # several currencies and none chosen
             raise Failure(ExitCode.USAGE, f"--currency: {error}") from None
-    return {"grain": grain, "by": by, "since": start, "until": end, "rows": rows}
+        converted = kpi_in_reporting_currency(
+            runner.engine,
+            runner.tables(),
+            grain=grain,
+            by=by,
+            since=start,
+            until=end,
+            currencies=system.app.policy.currencies,
+        )
+    return {
+        "grain": grain,
+        "by": by,
+        "since": start,
+        "until": end,
+        "rows": rows,
+        "in_reporting_currency": converted,
+    }
 
 
 def show_kpi(found: dict[str, Any], title: str) -> None:
@@ -194,6 +216,8 @@ def show_kpi(found: dict[str, Any], title: str) -> None:
         out().print("No KPI facts recorded yet.")
         return
     out().print(kpi_rows_table(found["rows"], title))
+    if found["in_reporting_currency"]:
+        out().print(kpi_reporting_table(found["in_reporting_currency"], title))
 
 
 def _fact_days(system: System) -> tuple[date | None, date | None]:

@@ -21,7 +21,7 @@ from salesdomain.adapters.cli.common import ExitCode, Failure, JsonOutput
 from salesdomain.adapters.cli.output import err, out, print_json, visible
 from salesdomain.projections.audit import AuditEntry
 from salesdomain.projections.customers import CustomerRow
-from salesdomain.projections.kpi import KpiRow
+from salesdomain.projections.kpi import KpiInReportingCurrency, KpiRow
 from salesdomain.projections.paging import Page
 from salesdomain.projections.pipeline import (
     MAX_LIMIT,
@@ -72,6 +72,7 @@ class _Kpi(BaseModel):
     since: date
     until: date
     rows: list[KpiRow]
+    in_reporting_currency: list[KpiInReportingCurrency]
 
 
 class _Audit(BaseModel):
@@ -179,7 +180,8 @@ def kpi(
     API's defaults, 1 January to today)."""
     params = {"since": since, "until": until, "currency": currency}
     answer = _read(api, _Kpi, api.get("/views/kpi", grain=grain, by=by, **params))
-    return {name: getattr(answer, name) for name in ("grain", "by", "since", "until", "rows")}
+    fields = ("grain", "by", "since", "until", "rows", "in_reporting_currency")
+    return {name: getattr(answer, name) for name in fields}
 
 
 def audit(api: Api, wanted: AuditFilters) -> list[AuditEntry]:

@@ -9,7 +9,7 @@ from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 from salesdomain.projections.history import HistoryLine
-from salesdomain.projections.kpi import KpiRow
+from salesdomain.projections.kpi import KpiInReportingCurrency, KpiRow
 from salesdomain.projections.pipeline import PipelineSummary
 
 from salesdomain.currencies import InReportingCurrency
@@ -113,5 +113,38 @@ def kpi_rows_table(rows: Sequence[KpiRow], title: str) -> Table:
             figure(row.visits),
             figure(row.target.get("visits")),
             share(row.win_rate),
+        )
+    return table
+
+
+def kpi_reporting_table(rows: Sequence[KpiInReportingCurrency], title: str) -> Table:
+    """The money of every currency in the reporting currency, each day's sums at that
+    day's rate (ADR 48), with the rates used or the days a rate is missing."""
+    currency = rows[0].currency
+    table = Table(
+        title=f"{title}, every currency in {currency} at each day's rate", title_justify="left"
+    )
+    for column in ("Period", "Group", "Revenue", "Profit", "Bookings", "Cancelled", "Expenses"):
+        table.add_column(column, justify="left" if column in ("Period", "Group") else "right")
+    table.add_column("Rates")
+    for row in rows:
+        if row.missing:
+            rates = "no rate for " + ", ".join(row.missing)
+        else:
+            rates = "; ".join(f"{r.currency} {r.rate} from {r.effective_from}" for r in row.rates)
+        table.add_row(
+            row.period,
+            row.label,
+            *(
+                figure(value, money=True)
+                for value in (
+                    row.revenue,
+                    row.profit,
+                    row.bookings,
+                    row.cancelled,
+                    row.sales_expense,
+                )
+            ),
+            rates,
         )
     return table

@@ -12,7 +12,14 @@ from salesdomain.adapters.web.errors import InvalidQuery
 from salesdomain.adapters.web.params import day, moment
 from salesdomain.adapters.web.responses import ERROR_RESPONSES
 from salesdomain.projections.audit import STEP_PATTERN, AuditEntry, query_audit
-from salesdomain.projections.kpi import Grain, GroupBy, KpiRow, kpi_table
+from salesdomain.projections.kpi import (
+    Grain,
+    GroupBy,
+    KpiInReportingCurrency,
+    KpiRow,
+    kpi_in_reporting_currency,
+    kpi_table,
+)
 from salesdomain.projections.kpi.periods import PERIOD_LIMIT, count_periods
 from salesdomain.projections.story import StoryEntry, case_story
 
@@ -29,6 +36,9 @@ class KpiOut(BaseModel):
     since: date
     until: date
     rows: list[KpiRow]
+    in_reporting_currency: list[KpiInReportingCurrency]
+    """The money of every currency in the reporting currency, each day's sums at that
+    day's rate, converted when read (ADR 48)."""
 
 
 @router.get("/kpi", response_model=KpiOut, tags=["views: KPI"])
@@ -50,7 +60,9 @@ def kpi(
     """The KPIs of every period of ``grain`` overlapping ``since``..``until`` (at most
     3,660 periods), one row per group ``by`` (rep, team, region, industry, product or
     total), with growth from the previous period, the targets set and their
-    attainment; of what the read policy lets the reader see (ADR 30)."""
+    attainment, and the money of every currency in the reporting currency (each day's
+    sums at that day's rate, ADR 48); of what the read policy lets the reader see
+    (ADR 30)."""
     until = until or clock.now().date()
     since = since or until.replace(month=1, day=1)
     if until < since:
@@ -77,7 +89,25 @@ def kpi(
         )
     except ValueError as several_currencies:  # the one ValueError left: see kpi_table
         raise InvalidQuery("currency", str(several_currencies)) from None
-    return KpiOut(position=position, grain=grain, by=by, since=since, until=until, rows=rows)
+    converted = kpi_in_reporting_currency(
+        engine,
+        tables,
+        grain=grain,
+        by=by,
+        since=since,
+        until=until,
+        currencies=ctx.system.app.policy.currencies,
+        reader=reader,
+    )
+    return KpiOut(
+        position=position,
+        grain=grain,
+        by=by,
+        since=since,
+        until=until,
+        rows=rows,
+        in_reporting_currency=converted,
+    )
 
 
 class AuditOut(BaseModel):
