@@ -124,7 +124,13 @@ Since = Annotated[str | None, typer.Option(help="First day (default: first fact)
 Until = Annotated[str | None, typer.Option(help="Last day (default: last fact).")]
 GrainOption = Annotated[Grain, typer.Option(help="Period length.")]
 ByOption = Annotated[GroupBy, typer.Option(help="Dimension to group by.")]
-CurrencyOption = Annotated[str | None, typer.Option(help="Money in this currency.")]
+CurrencyOption = Annotated[
+    str | None,
+    typer.Option(
+        help="Money in this currency (default: the one currency of the figures, or the "
+        "reporting currency if they are in several)."
+    ),
+]
 
 
 def kpi(
@@ -180,18 +186,16 @@ def kpi_rows(
                 f"{start}..{end} has more than {PERIOD_LIMIT:,} periods of a {grain}: "
                 "give a shorter --since..--until or a longer --grain",
             )
-        try:
-            rows = kpi_table(
-                runner.engine,
-                runner.tables(),
-                grain=grain,
-                by=by,
-                since=start,
-                until=end,
-                currency=currency,
-            )
-        except ValueError as error:  # several currencies and none chosen
-            raise Failure(ExitCode.USAGE, f"--currency: {error}") from None
+        rows = kpi_table(
+            runner.engine,
+            runner.tables(),
+            grain=grain,
+            by=by,
+            since=start,
+            until=end,
+            currency=currency,
+            several=system.app.policy.currencies.reporting_currency,
+        )
         converted = kpi_in_reporting_currency(
             runner.engine,
             runner.tables(),

@@ -53,7 +53,8 @@ def kpi(
         str | None,
         Query(
             pattern="^[A-Z]{3}$",
-            description="ISO 4217 code; needed if the figures are in several currencies",
+            description="ISO 4217 code (default: the one currency of the figures, or the "
+            "reporting currency if they are in several)",
         ),
     ] = None,
 ) -> KpiOut:
@@ -76,19 +77,17 @@ def kpi(
     if currency is not None and not is_currency(currency):
         raise InvalidQuery("currency", f"{currency} is not an ISO 4217 currency code")
     engine, tables, position = ctx.view("kpi")
-    try:
-        rows = kpi_table(
-            engine,
-            tables,
-            grain=grain,
-            by=by,
-            since=since,
-            until=until,
-            currency=currency,
-            reader=reader,
-        )
-    except ValueError as several_currencies:  # the one ValueError left: see kpi_table
-        raise InvalidQuery("currency", str(several_currencies)) from None
+    rows = kpi_table(
+        engine,
+        tables,
+        grain=grain,
+        by=by,
+        since=since,
+        until=until,
+        currency=currency,
+        reader=reader,
+        several=ctx.system.app.policy.currencies.reporting_currency,
+    )
     converted = kpi_in_reporting_currency(
         engine,
         tables,
