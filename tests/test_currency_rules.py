@@ -10,6 +10,7 @@ converted to CNY at the rate in force on the day of the decision.
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 from datetime import date
 from decimal import Decimal
@@ -18,6 +19,7 @@ from uuid import uuid4
 
 import pytest
 from freezegun import freeze_time
+from pydantic import ValidationError
 
 from salesdomain.contracts.contract import Contract
 from salesdomain.contracts.policy import ApprovalTier, ContractPolicy
@@ -299,3 +301,56 @@ def test_a_signing_recorded_with_our_signatory_as_free_text_is_not_judged():
     assert (unjudged.rule, unjudged.recorded_version) == ("contract_signatory_has_authority", "")
     assert "free text (Mia Manager, Sales Manager)" in unjudged.detail
     history.close()
+
+
+# ---- the policy data ----------------------------------------------------------------------
+
+
+def test_exchange_rates_load_from_a_policy_file(tmp_path):
+    path = tmp_path / "policy.json"
+    rates = [
+        {"currency": "USD", "rate": "7.1", "effective_from": "2026-01-01", "source": "PBOC"},
+        {"currency": "USD", "rate": "7.3", "effective_from": "2026-05-15", "source": "PBOC"},
+    ]
+    path.write_text(
+        json.dumps({"version": "2026.5", "currencies": {"exchange_rates": rates}}), "utf-8"
+    )
+    policy = SalesPolicy.from_file(path)
+    assert policy.currencies.reporting_currency == "CNY"
+    assert policy.currencies.rate_on("USD", date(2026, 5, 14)).rate == Decimal("7.1")
+    assert policy.currencies.rate_on("USD", date(2026, 5, 15)).rate == Decimal("7.3")
+    assert policy.currencies.rate_on("USD", date(2025, 12, 31)) is None
+    assert policy.currencies.rate_on("EUR", date(2026, 5, 15)) is None
+
+
+@pytest.mark.parametrize(
+    ("rates", "error"),
+    [
+        ([("CNY", "1", "2026-01-01")], "CNY is the reporting currency"),
+        ([("USD", "7.1", "2026-01-01"), ("USD", "7.2", "2026-01-01")], "two rates of USD"),
+        ([("USD", "0", "2026-01-01")], "greater than 0"),
+        ([("XYZ", "1", "2026-01-01")], "not a currency code"),
+    ],
+)
+def test_bad_exchange_rates_are_refused_naming_the_field(rates, error):
+    given = [{"currency": c, "rate": r, "effective_from": d, "source": "PBOC"} for c, r, d in rates]
+    with pytest.raises(ValidationError, match=error) as refused:
+        SalesPolicy.model_validate({"currencies": {"exchange_rates": given}})
+    assert "currencies" in str(refused.value)
+
+
+def test_a_converted_amount_is_rounded_half_to_even_at_four_places():
+    rates = CurrencyPolicy(
+        exchange_rates=(
+            ExchangeRate(currency="USD", rate=Decimal("2.5"), effective_from=TODAY, source="PBOC"),
+        )
+    )
+
+    def converted(amount: str) -> Money:
+        return rates.convert(Money.of(amount, "USD"), TODAY, policy_version="x").amount
+
+    # 0.0001 x 2.5 = 0.00025 -> 0.0002 (half to even, not up); 0.0003 x 2.5 = 0.00075 -> 0.0008
+    assert converted("0.0001") == Money.of("0.0002", "CNY")
+    assert converted("0.0003") == Money.of("0.0008", "CNY")
+    total = rates.add_up([(TODAY, "USD", Decimal("0.0001")), (TODAY, "CNY", Decimal("1"))])
+    assert total.amount == Decimal("1.0002")
