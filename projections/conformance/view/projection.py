@@ -33,8 +33,10 @@ class PolicyChanged(Exception):
 
 class ConformanceView(FoldingProjection):
     name: ClassVar[str] = NAME
-    version: ClassVar[int] = 2
-    """2: qualification overrides (SOP 2.1.2) listed and their approvers judged."""
+    version: ClassVar[int] = 3
+    """2: qualification overrides (SOP 2.1.2) listed and their approvers judged; 3: our
+    signatory's signing authority (SOP 2.4.3) judged, signings with a free-text
+    signatory listed as not judged (ADR 48)."""
 
     def __init__(self, policy: SalesPolicy, earlier: Iterable[SalesPolicy] = ()) -> None:
         self.policy = policy
