@@ -158,7 +158,8 @@ def test_our_signatory_signs_only_up_to_the_limit_of_their_role(spec):
     spec.given((k.approve(contract), MIA), (k.approve(contract), DAN))
 
     spec.when(sign_as(contract, MIA), MIA).then_refused(
-        "contract_signatory_has_authority", detail="authorised up to 200000"
+        "contract_signatory_has_authority",
+        detail="authorised up to 200,000.00 CNY; the contract is 500,000.00 CNY",
     )
     [signed, _order] = spec.when(sign_as(contract, DAN), MIA).then(
         "Contract.Signed", "Order.Entered"
@@ -186,7 +187,7 @@ def test_signing_authority_judges_the_amount_converted_on_the_day_of_signing(spe
     )
 
     spec.when(sign_as(contract, MIA), MIA).then_refused(
-        "contract_signatory_has_authority", detail="the contract is 213000"
+        "contract_signatory_has_authority", detail="the contract is 213,000.00 CNY"
     )
     [signed, _order] = spec.when(sign_as(contract, DAN), MIA).then(
         "Contract.Signed", "Order.Entered"

@@ -53,9 +53,10 @@ def funnel_table(pipeline: PipelineSummary) -> Group:
 
 def in_reporting_currency(converted: InReportingCurrency | None) -> str:
     """``; in total 1,234.00 CNY (USD at 7.1 from 2026-01-01, PBOC)``: a view's money
-    added up in the reporting currency, with the rates used or those missing (ADR 48)."""
-    if converted is None:
-        return ""
+    added up in the reporting currency, with the rates used or those missing (ADR 48);
+    nothing when nothing was converted."""
+    if converted is None or (converted.amount is not None and not converted.rates):
+        return ""  # nothing converted: the figures are in the reporting currency
     if converted.amount is None:
         missing = ", ".join(converted.missing)
         return f"; no total in {converted.currency}: no exchange rate for {missing}"

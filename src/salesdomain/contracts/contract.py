@@ -640,8 +640,8 @@ def _signing_authority(
     if up_to is not None and up_to < judged.amount:
         raise SopRuleViolation(
             CONTRACT_SIGNATORY_HAS_AUTHORITY,
-            f"{who} signs as {signatory.role.label}, authorised up to {up_to.amount} "
-            f"{currency}; the contract is {judged.amount.amount} {currency}",
+            f"{who} signs as {signatory.role.label}, authorised up to {up_to.amount:,.2f} "
+            f"{currency}; the contract is {judged.amount.amount:,.2f} {currency}",
         )
     return SigningAuthority(
         role=signatory.role,
