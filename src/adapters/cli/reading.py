@@ -186,25 +186,11 @@ def kpi_rows(
                 f"{start}..{end} has more than {PERIOD_LIMIT:,} periods of a {grain}: "
                 "give a shorter --since..--until or a longer --grain",
             )
-        rows = kpi_table(
-            runner.engine,
-            runner.tables(),
-            grain=grain,
-            by=by,
-            since=start,
-            until=end,
-            currency=currency,
-            several=system.app.policy.currencies.reporting_currency,
-        )
-        converted = kpi_in_reporting_currency(
-            runner.engine,
-            runner.tables(),
-            grain=grain,
-            by=by,
-            since=start,
-            until=end,
-            currencies=system.app.policy.currencies,
-        )
+        engine, tables, currencies = runner.engine, runner.tables(), system.app.policy.currencies
+        asked: dict[str, Any] = {"grain": grain, "by": by, "since": start, "until": end}
+        several = currencies.reporting_currency
+        rows = kpi_table(engine, tables, **asked, currency=currency, several=several)
+        converted = kpi_in_reporting_currency(engine, tables, **asked, currencies=currencies)
     return {
         "grain": grain,
         "by": by,

@@ -2,7 +2,7 @@
 business case's story."""
 
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Any
 from uuid import UUID
 
 from fastapi import APIRouter, Query
@@ -77,26 +77,18 @@ def kpi(
     if currency is not None and not is_currency(currency):
         raise InvalidQuery("currency", f"{currency} is not an ISO 4217 currency code")
     engine, tables, position = ctx.view("kpi")
+    currencies = ctx.system.app.policy.currencies
+    asked: dict[str, Any] = {"grain": grain, "by": by, "since": since, "until": until}
     rows = kpi_table(
         engine,
         tables,
-        grain=grain,
-        by=by,
-        since=since,
-        until=until,
+        **asked,
         currency=currency,
         reader=reader,
-        several=ctx.system.app.policy.currencies.reporting_currency,
+        several=currencies.reporting_currency,
     )
     converted = kpi_in_reporting_currency(
-        engine,
-        tables,
-        grain=grain,
-        by=by,
-        since=since,
-        until=until,
-        currencies=ctx.system.app.policy.currencies,
-        reader=reader,
+        engine, tables, **asked, currencies=currencies, reader=reader
     )
     return KpiOut(
         position=position,
