@@ -51,7 +51,7 @@ class RateUsed(ValueObject):
     rate: Rate
     effective_from: date
     source: Name
-    policy_version: Name
+    policy_version: str
 
 
 class Converted(ValueObject):

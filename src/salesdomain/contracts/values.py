@@ -125,7 +125,7 @@ class SigningAuthority(ValueObject):
     up_to: Money | None
     judged_amount: Money
     exchange_rate: RateUsed | None
-    policy_version: Name
+    policy_version: str
 
 
 Sha256 = Annotated[
