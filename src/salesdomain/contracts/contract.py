@@ -3,13 +3,16 @@
 2.4.1 legal drafts the contract from the accepted quote; sales reviews every
 difference from that quote (and company policy); what does not pass goes back to
 legal, whose revision gets a new number.  2.4.2 a revision that passed review goes
-to the approval chain the authority matrix gives its amount; the levels approve in
+to the approval chain the authority matrix gives its amount (converted to the reporting
+currency at the rate of the day where the matrix has no tiers for its currency, ADR
+48); the levels approve in
 order (a higher role may stand in for a lower level), each by another person and none
 by someone who drafted or reviewed any revision or owns the deal; a rejection sends it
 back for revision.  A revision at any point before signing starts review and approval
 afresh.  2.4.3 only the fully approved current revision is
-signed; a signed contract is never changed, only amended by a new revision that is
-reviewed, approved and signed again.
+signed, for the company by an employee whose role's signing authority covers its amount
+in the reporting currency; a signed contract is never changed, only amended by a new
+revision that is reviewed, approved and signed again.
 """
 
 from __future__ import annotations
