@@ -30,7 +30,8 @@ from salesdomain.contracts.values import (
     Signatory,
 )
 from salesdomain.opportunities.values import QuoteLine
-from salesdomain.values import Money
+from salesdomain.sop import Role
+from salesdomain.values import Actor, Money
 from tests.builders import ALICE, LEO, MIA, TODAY, lines
 from tests.spec import Step
 
@@ -92,7 +93,12 @@ def reject(contract_id: UUID, comments: str = "Liability cap missing") -> cc.Rej
     return cc.RejectContract(contract_id=contract_id, comments=comments)
 
 
-OUR_SIGNATORY = OurSignatory(employee_id=MIA.employee_id, role=MIA.role, name=MIA.name)
+def signatory(who: Actor, role: Role | None = None) -> OurSignatory:
+    """``who`` signing for the company under ``role`` (default: the role they act under)."""
+    return OurSignatory(employee_id=who.employee_id, role=role or who.role, name=who.name)
+
+
+OUR_SIGNATORY = signatory(MIA)
 CUSTOMER_SIGNATORY = Signatory(
     name="Li Na", title="General Manager", authority="Legal representative"
 )

@@ -60,8 +60,7 @@ def usd_contract(spec: Any, unit_price: str = "150") -> Any:
 
 
 def sign_as(contract: Any, who: Any, role: Role | None = None) -> Any:
-    ours = OurSignatory(employee_id=who.employee_id, role=role or who.role, name=who.name)
-    return k.sign(contract, ours=ours)
+    return k.sign(contract, ours=k.signatory(who, role))
 
 
 # ---- 2.4.2: the matrix judges the converted amount ---------------------------------------
