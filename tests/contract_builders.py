@@ -12,7 +12,8 @@
 
 Its steps: LEO (legal) drafts revision 1 with the quote's terms unchanged; ALICE (the
 owner, sales) reviews it (no differences, so nothing to explain) and it is submitted
-for approval; MIA (sales manager) approves; MIA records the signing by both parties.
+for approval; MIA (sales manager) approves; MIA records the signing by both parties,
+MIA signing for the company (a sales manager's signing authority covers 100,000 CNY).
 The ``Contract.Signed`` event carries the quote's terms and amount (100,000 CNY).
 """
 
@@ -22,8 +23,16 @@ from datetime import date
 from uuid import UUID
 
 from salesdomain.contracts import commands as cc
-from salesdomain.contracts.values import ArchivedDocument, ContractClauses, Signatory
-from tests.builders import ALICE, LEO, MIA, TODAY
+from salesdomain.contracts.values import (
+    ArchivedDocument,
+    ContractClauses,
+    OurSignatory,
+    Signatory,
+)
+from salesdomain.opportunities.values import QuoteLine
+from salesdomain.sop import Role
+from salesdomain.values import Actor, Money
+from tests.builders import ALICE, LEO, MIA, TODAY, lines
 from tests.spec import Step
 
 DOCUMENT_SHA256 = "3a7bd3e2360a3d29eea436fcfb7e44c735d117c42d1c1835420b6b9942dd4f1b"
@@ -34,6 +43,19 @@ def clauses(after_sales: str = "12 months warranty; on-site service within 48h")
         rights_and_duties="Seller delivers and installs; buyer provides site access and pays",
         after_sales_terms=after_sales,
         dispute_resolution="Hangzhou arbitration commission",
+    )
+
+
+def usd_lines(unit_price: str = "150", unit_cost: str = "90") -> tuple[QuoteLine, ...]:
+    """The lines of ``builders.lines()`` priced in USD (100 x RK-3 at ``unit_price``)."""
+    return tuple(
+        line.model_copy(
+            update={
+                "unit_price": Money.of(unit_price, "USD"),
+                "unit_cost": Money.of(unit_cost, "USD"),
+            }
+        )
+        for line in lines()
     )
 
 
@@ -71,18 +93,26 @@ def reject(contract_id: UUID, comments: str = "Liability cap missing") -> cc.Rej
     return cc.RejectContract(contract_id=contract_id, comments=comments)
 
 
-OUR_SIGNATORY = Signatory(
-    name="Mia Manager", title="Sales Manager", authority="Power of attorney 2026-017"
-)
+def signatory(who: Actor, role: Role | None = None) -> OurSignatory:
+    """``who`` signing for the company under ``role`` (default: the role they act under)."""
+    return OurSignatory(employee_id=who.employee_id, role=role or who.role, name=who.name)
+
+
+OUR_SIGNATORY = signatory(MIA)
 CUSTOMER_SIGNATORY = Signatory(
     name="Li Na", title="General Manager", authority="Legal representative"
 )
 
 
-def sign(contract_id: UUID, on: date = TODAY, sha256: str = DOCUMENT_SHA256) -> cc.SignContract:
+def sign(
+    contract_id: UUID,
+    on: date = TODAY,
+    sha256: str = DOCUMENT_SHA256,
+    ours: OurSignatory = OUR_SIGNATORY,
+) -> cc.SignContract:
     return cc.SignContract(
         contract_id=contract_id,
-        our_signatory=OUR_SIGNATORY,
+        our_signatory=ours,
         customer_signatory=CUSTOMER_SIGNATORY,
         document=ArchivedDocument(reference=f"archive://contracts/{contract_id}", sha256=sha256),
         signed_on=on,

@@ -25,7 +25,7 @@ from salesdomain.opportunities import commands as oc
 from salesdomain.opportunities.opportunity import Opportunity
 from salesdomain.policy import SalesPolicy
 from salesdomain.sop import Role
-from salesdomain.values import Actor, Money
+from salesdomain.values import Actor
 from tests import builders as b
 from tests import contract_builders as k
 from tests.builders import ALICE, BOB, DAN, LEO, MIA, SUE, TODAY
@@ -333,17 +333,19 @@ def test_the_authority_matrix_sets_the_chain_by_amount(spec, price, levels):
 
 
 @freeze_time(NOW)
-def test_a_currency_without_tiers_in_the_matrix_cannot_be_submitted(spec):
-    usd = tuple(
-        line.model_copy(
-            update={"unit_price": Money.of(150, "USD"), "unit_cost": Money.of(90, "USD")}
-        )
-        for line in b.lines()
-    )
-    contract = drafted(spec, lines=usd)
+def test_a_reporting_currency_without_tiers_in_the_matrix_cannot_be_submitted(spec):
+    contract = drafted(spec, lines=k.usd_lines())
     review = k.review(contract, **{"lines__RK-3__unit_price": "Customer pays in USD"})
+    spec.app.policy = SalesPolicy(
+        currencies={
+            "reporting_currency": "EUR",
+            "exchange_rates": [
+                {"currency": "USD", "rate": "0.9", "effective_from": "2026-01-01", "source": "ECB"}
+            ],
+        }
+    )
     spec.when(review, ALICE).then_refused(
-        "contract_chain_by_authority_matrix", detail="no tiers for USD"
+        "contract_chain_by_authority_matrix", detail="no tiers for EUR"
     )
 
 

@@ -25,7 +25,7 @@ from salesdomain.adapters.web import create_app
 from salesdomain.adapters.web.breaches import conformance_breaches
 from salesdomain.adapters.web.tokens import TokenStore, employee_actor
 from salesdomain.projections.audit import query_audit
-from salesdomain.projections.kpi import kpi_table
+from salesdomain.projections.kpi import kpi_in_reporting_currency, kpi_table
 from salesdomain.projections.pipeline import funnel, pipeline_as_of
 
 from salesdomain.sop import Role
@@ -140,10 +140,19 @@ def _check_figures(system: System, page: Any) -> None:
         value[key] = value.get(key, Decimal(0)) + row.amount
     segments = _values(page, "[data-chart=stage-owner] rect.segment")
     assert {(g, s): Decimal(v) for g, s, v in segments} == value
+    weighted = page.eval_on_selector("#open-weighted", "p => [p.dataset.value, p.dataset.currency]")
+    open_total = sum((r.weighted_amount for r in rows if r.stage.is_open), Decimal(0))
+    assert (Decimal(weighted[0]), weighted[1]) == (open_total, "CNY")  # ADR 48
     kpi = system.views.runner("kpi")
     year = now.date().replace(month=1, day=1)
-    trend = kpi_table(
-        kpi.engine, kpi.tables(), grain="month", by="total", since=year, until=now.date()
+    trend = kpi_in_reporting_currency(
+        kpi.engine,
+        kpi.tables(),
+        grain="month",
+        by="total",
+        since=year,
+        until=now.date(),
+        currencies=system.app.policy.currencies,
     )
     points = page.query_selector_all("[data-chart=revenue] circle[data-series=revenue]")
     drawn_revenue = [
@@ -153,6 +162,10 @@ def _check_figures(system: System, page: Any) -> None:
         (r.period, r.revenue or Decimal(0)) for r in trend
     ]
     assert any(r.revenue for r in trend)
+    in_cny = kpi_table(
+        kpi.engine, kpi.tables(), grain="month", by="total", since=year, until=now.date()
+    )  # the demo sells in CNY, the reporting currency: the same figures
+    assert [r.revenue for r in trend] == [r.revenue for r in in_cny]
     reps = kpi_table(
         kpi.engine, kpi.tables(), grain="quarter", by="rep", since=year, until=now.date()
     )

@@ -73,6 +73,7 @@ def test_demo_covers_won_lost_open_escalated_revised_and_refused(demo: Run) -> N
     assert "(occurred_on 2026-01-20 is after today, 2026-01-13)" in refused
     assert "needs a sales manager's approval" in refused
     assert "nothing is signed that was not fully approved" in refused
+    assert "whose role has signing authority for the contract's amount" in refused
     assert "no shipment without a passed inspection" in refused
     assert "a plan finishing later is recorded only once the customer was told" in refused
     assert "closed only with a coaching plan" in refused

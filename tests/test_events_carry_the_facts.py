@@ -365,7 +365,13 @@ def test_the_events_of_version_2_are_those_adr_29_lists() -> None:
     versioned = {n for n, c in event_classes().items() if getattr(c, "class_version", 1) >= 2}
     # ADR 13; issue 17 (each with its own test of the upcaster; Opportunity.QuoteIssued
     # has a version 3 since, ADR 46)
-    later = {"Candidate.Applied", "Customer.Qualified", "Order.ProductionPlanned"}
+    later = {
+        "Candidate.Applied",
+        "Customer.Qualified",
+        "Order.ProductionPlanned",
+        "Contract.SubmittedForApproval",  # ADR 48
+        "Contract.Signed",  # ADR 48
+    }
     assert versioned - later == set(ADDED_IN_VERSION_2)
 
 

@@ -15,11 +15,13 @@ from salesdomain.projections.pipeline import (
     forecast_by_month,
     funnel,
     pipeline_as_of,
+    pipeline_figures,
     pipeline_summary,
     win_rate,
 )
 from salesdomain.projections.runner import ProjectionRunner
 
+from salesdomain.currencies import CurrencyPolicy, ExchangeRate
 from salesdomain.opportunities import commands as oc
 from salesdomain.opportunities.stages import Stage
 from salesdomain.prospecting import commands as pc
@@ -152,6 +154,37 @@ def test_the_open_pipeline_is_summed_per_currency_never_across(app, views):
     summary = pipeline_summary(rows, at)
     assert summary.open_count == 2
     assert summary.open_weighted == {"EUR": Decimal("50.00"), "USD": Decimal("50.00")}
+    assert summary.in_reporting_currency is None  # not asked for
+
+    # In the reporting currency, at the rates in force on the day it stands at (ADR 48)
+    rates = CurrencyPolicy(
+        exchange_rates=(
+            _rate("USD", "7.1", date(2026, 1, 1)),
+            _rate("USD", "7.2", date(2026, 11, 30)),  # in force on 2026-12-01
+            _rate("EUR", "7.8", date(2026, 1, 1)),
+            _rate("EUR", "9", date(2026, 12, 2)),  # not yet
+        )
+    )
+    converted = pipeline_summary(rows, at, rates).in_reporting_currency
+    assert converted is not None
+    assert (converted.currency, converted.amount) == ("CNY", Decimal("750.0000"))  # 360 + 390
+    assert [(r.currency, r.rate) for r in converted.rates] == [
+        ("EUR", Decimal("7.8")),
+        ("USD", Decimal("7.2")),
+    ]
+    figures = pipeline_figures(views, runner.tables(), app.policy.stage_probability, at)
+    assert figures.summary(rates).in_reporting_currency == converted
+    # A rate missing on the day: no total, the currency and day named
+    only_usd = CurrencyPolicy(exchange_rates=(_rate("USD", "7.1", date(2026, 1, 1)),))
+    missing = pipeline_summary(rows, at, only_usd).in_reporting_currency
+    assert missing is not None
+    assert (missing.amount, missing.missing) == (None, ("EUR on 2026-12-01",))
+
+
+def _rate(currency: str, rate: str, since: date) -> ExchangeRate:
+    return ExchangeRate(
+        currency=currency, rate=Decimal(rate), effective_from=since, source="PBOC central parity"
+    )
 
 
 def test_funnel_counts_reaching_each_stage_and_stage_conversion(app, views):

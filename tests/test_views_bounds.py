@@ -75,7 +75,7 @@ def _history(app: Any) -> tuple[Any, Any, Any]:
         (cb.approve(contract), b.MIA),
         (cb.approve(contract), b.DAN),
         (cb.approve(contract), GINA),
-        (cb.sign(contract), b.MIA),
+        (cb.sign(contract, ours=cb.signatory(GINA)), b.MIA),  # beyond a manager's authority
         (ob.task(order, description=REASON, owner_name=COMPANY), REP),
         (ob.inspect(order, str(FIRST_LOT), lot="L1", product="BIG-1"), ob.QIN),
         (ob.inspect(order, str(second_lot), lot="L2", product="BIG-1"), ob.QIN),
@@ -181,7 +181,7 @@ def _history_of_revenue(app: Any, number: int) -> Any:
         (cb.approve(contract), b.MIA),
         (cb.approve(contract), b.DAN),
         (cb.approve(contract), GINA),
-        (cb.sign(contract), b.MIA),
+        (cb.sign(contract, ours=cb.signatory(GINA)), b.MIA),  # beyond a manager's authority
         (ob.inspect(order, "1", lot="L1", product="BIG-1"), ob.QIN),
         (ob.notify(order, "TRK-1"), ob.LOU),
         (ob.dispatch(order, "1", "TRK-1", product="BIG-1"), ob.LOU),

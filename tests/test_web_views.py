@@ -147,6 +147,15 @@ def test_pipeline_summary(demo: tuple[Web, Actor]) -> None:
     assert total == pytest.approx(float(sum(r.amount for r in rows)))
     assert summary["count"] == len(rows)
     assert summary["win_rate"] == "0.5000"
+    weighted = sum(r.weighted_amount for r in rows if r.stage.is_open)
+    assert summary["open_weighted"] == {"CNY": str(weighted)}
+    # the demo's deals are in CNY, the reporting currency: nothing to convert (ADR 48)
+    assert summary["in_reporting_currency"] == {
+        "currency": "CNY",
+        "amount": str(weighted),
+        "rates": [],
+        "missing": [],
+    }
 
 
 def test_pipeline_pages_follow_the_cursor(demo: tuple[Web, Actor]) -> None:

@@ -216,6 +216,21 @@ class Review:
             )
         return found
 
+    def not_judged(self, rule: Rule, event: Any, detail: str) -> None:
+        """A decision the review cannot judge by ``rule``, listed with why (``detail``):
+        recorded before the facts the rule needs were recorded."""
+        self.mismatches.append(
+            PolicyMismatch(
+                rule=rule.id,
+                **_evidence(event),
+                at=event.timestamp,
+                position=self.position,
+                recorded_version="",
+                supplied_versions=self.policies.versions,
+                detail=f"{detail}; not judged",
+            )
+        )
+
     def breach(
         self,
         rule: Rule,

@@ -53,7 +53,9 @@ on the day they were incurred; ``SalesExpense.Approved`` does not carry that day
 Figures (``kpi_table``, ``kpi_for_employee``) of a period and group, each defined once
 in docs/kpi.md, added up by the database (``grouped``, ADR 37):
 
-* sums of the facts above (money only in the report's currency);
+* sums of the facts above (money only in the report's currency; every currency's money
+  in the reporting currency, each day's sums at that day's rate, from
+  ``kpi_in_reporting_currency``, ADR 48);
 * ``customers_served``: distinct customers with an order completed in the period;
 * ``new_customers``: customers whose **first completed order** (ever; earliest day,
   then log position) is in the period, credited to that order's owner;
@@ -70,6 +72,7 @@ from salesdomain.projections.kpi.groups import NO_TEAM, UNASSIGNED, UNKNOWN, Gro
 from salesdomain.projections.kpi.periods import Grain, ReportPeriod, periods_between, report_period
 from salesdomain.projections.kpi.projection import Kpi
 from salesdomain.projections.kpi.queries import INDICATOR_ALIASES, kpi_for_employee, kpi_table
+from salesdomain.projections.kpi.reporting import KpiInReportingCurrency, kpi_in_reporting_currency
 from salesdomain.projections.kpi.targets import TARGET_MEASURES
 
 __all__ = [
@@ -84,9 +87,11 @@ __all__ = [
     "Grain",
     "GroupBy",
     "Kpi",
+    "KpiInReportingCurrency",
     "KpiRow",
     "ReportPeriod",
     "kpi_for_employee",
+    "kpi_in_reporting_currency",
     "kpi_table",
     "periods_between",
     "report_period",

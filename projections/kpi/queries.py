@@ -37,9 +37,11 @@ INDICATOR_ALIASES = {
 schemes and appraisals) that differ from the figure they are taken from (docs/kpi.md)."""
 
 
-def _currency_of(found: _Found, currency: str | None) -> str | None:
+def _currency_of(found: _Found, currency: str | None, several: str | None = None) -> str | None:
     if currency is not None:
         return currency
+    if len(found.currencies) > 1 and several is not None:
+        return several
     if len(found.currencies) > 1:
         raise ValueError(
             f"the figures are in several currencies ({', '.join(sorted(found.currencies))}):"
@@ -58,14 +60,16 @@ def kpi_table(
     until: date,
     currency: str | None = None,
     reader: Reader | None = None,
+    several: str | None = None,
 ) -> list[KpiRow]:
     """The KPIs of every period of ``grain`` that overlaps ``since``..``until`` (both
     included; each period is reported whole), one row per group ``by`` that has a fact
     or a target in the period (``by="total"``: one row per period, empty ones too).
 
     Money figures are those in ``currency``; if it is not given, the one currency of the
-    facts (a ``ValueError`` if there are several).  Rows come ordered by period, then
-    label.
+    facts, or ``several`` if there are several (a ``ValueError`` without it: the web API
+    and the command line give the reporting currency, ADR 48).  Rows come ordered by
+    period, then label.
 
     ``reader``: only what the read policy lets them see (``None``: everything): the
     figures of the representatives their reach covers, and by team the totals of their
@@ -82,7 +86,7 @@ def kpi_table(
         by_day=grain == "day",
         people=None if by == "team" else people,
     )
-    return _table(engine, tables, grain, by, periods, found, currency, reader)
+    return _table(engine, tables, grain, by, periods, found, currency, reader, several)
 
 
 def _table(
@@ -94,10 +98,11 @@ def _table(
     found: _Found,
     currency: str | None,
     reader: Reader | None,
+    several: str | None = None,
 ) -> list[KpiRow]:
     """The rows of ``periods`` from what their facts add up to (``found``: index 0 is
     the period before the first), with growth, targets and attainment."""
-    currency = _currency_of(found, currency)
+    currency = _currency_of(found, currency, several)
     label_of = _labeller(engine, tables, by)
     tallies = found.tallies
     targets = _targets(engine, tables, [p.label for p in periods]) if grain != "day" else []
@@ -134,17 +139,17 @@ def _table(
                 )
             )
     if reader is not None and reader.sales is not None:
-        rows = [row for row in rows if _reads(row, by, reader.sales, reader.teams)]
+        rows = [row for row in rows if reads(row.group, by, reader.sales, reader.teams)]
     return sorted(rows, key=lambda row: (row.period_start, row.label))
 
 
-def _reads(row: KpiRow, by: GroupBy, people: frozenset[str], teams: frozenset[str]) -> bool:
-    """Whether a row of the KPI table is the reader's: by rep, a representative they
-    reach; by team, one of their teams."""
+def reads(group: str | None, by: GroupBy, people: frozenset[str], teams: frozenset[str]) -> bool:
+    """Whether a group's row of the KPI table is the reader's: by rep, a representative
+    they reach; by team, one of their teams."""
     if by == "rep":
-        return row.group in people
+        return group in people
     if by == "team":
-        return row.group is not None and row.group.casefold() in {t.casefold() for t in teams}
+        return group is not None and group.casefold() in {t.casefold() for t in teams}
     return True
 
 

@@ -30,7 +30,7 @@ from salesdomain.projections.pipeline.queries import (
     rate,
     win_rate,
 )
-from salesdomain.projections.pipeline.summary import FunnelLine, PipelineSummary
+from salesdomain.projections.pipeline.summary import FunnelLine, PipelineSummary, open_weighted_in
 from sqlalchemy import (
     BigInteger,
     ColumnElement,
@@ -52,6 +52,7 @@ from sqlalchemy.exc import DBAPIError
 
 from salesdomain.access import Reader
 from salesdomain.bounds import AMOUNT_PLACES
+from salesdomain.currencies import CurrencyPolicy
 from salesdomain.opportunities.stages import Stage
 
 _FACTS = ("opportunity_id", "owner_id", "owner_name", "expected_close")
@@ -84,14 +85,16 @@ class PipelineFigures:
     open_weighted: dict[str, Decimal]
     """The open opportunities' weighted amounts, one total per currency."""
 
-    def summary(self) -> PipelineSummary:
-        """The few lines the command line and the demo's report print."""
+    def summary(self, currencies: CurrencyPolicy | None = None) -> PipelineSummary:
+        """The few lines the command line and the demo's report print; the open weighted
+        amount in the reporting currency too, given ``currencies``."""
         return PipelineSummary(
             as_of=self.as_of,
             funnel=[FunnelLine(s.stage.value, s.reached, s.stage_conversion) for s in self.funnel],
             win_rate=self.win_rate,
             open_count=self.open_count,
             open_weighted=self.open_weighted,
+            in_reporting_currency=open_weighted_in(currencies, self.open_weighted, self.as_of),
         )
 
 

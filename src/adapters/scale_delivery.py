@@ -14,7 +14,12 @@ from uuid import UUID
 from salesdomain import clock
 from salesdomain.commands import Command
 from salesdomain.contracts import commands as cc
-from salesdomain.contracts.values import ArchivedDocument, ContractClauses, Signatory
+from salesdomain.contracts.values import (
+    ArchivedDocument,
+    ContractClauses,
+    OurSignatory,
+    Signatory,
+)
 from salesdomain.orders import commands as odc
 from salesdomain.orders import values as odv
 from salesdomain.orders.order import Order
@@ -77,8 +82,8 @@ class Delivery:
             cc.SignContract,
             signer,
             contract_id=self.contract,
-            our_signatory=Signatory(
-                name=signer.name, title=signer.role.label.title(), authority="Power of attorney"
+            our_signatory=OurSignatory(
+                employee_id=signer.employee_id, role=signer.role, name=signer.name
             ),
             customer_signatory=Signatory(
                 name="General Manager", title="General Manager", authority="Legal representative"

@@ -8,7 +8,7 @@ here, with a version that is recorded on the events they influenced.
 from __future__ import annotations
 
 import json
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Annotated
@@ -18,13 +18,16 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from salesdomain.aftersales.policy import ServicePolicy
 from salesdomain.catalogue.policy import CataloguePolicy
 from salesdomain.contracts.policy import ContractPolicy
+from salesdomain.currencies import Converted, CurrencyPolicy, NoExchangeRate
 from salesdomain.duties import Duty, RecurringDuty, default_duties
+from salesdomain.errors import SopRuleViolation
 from salesdomain.opportunities.stages import Stage
 from salesdomain.orders.policy import OrderPolicy
 from salesdomain.performance.policy import PerformancePolicy
 from salesdomain.prospecting.policy import QualificationPolicy
+from salesdomain.rules.general import EXCHANGE_RATE_IN_FORCE
 from salesdomain.sop import Role
-from salesdomain.values import distinct, every_member
+from salesdomain.values import Money, distinct, every_member
 
 Fraction = Annotated[Decimal, Field(ge=0, le=1)]
 
@@ -34,7 +37,8 @@ class SalesPolicy(BaseModel):
 
     The top-level fields govern quotation (SOP 2.3); ``catalogue`` the product catalogue
     quotes are priced from (2.3.2, 4.1.1); ``qualification`` governs 2.1.2,
-    ``contracts``, ``orders`` and ``service`` govern 2.4, 2.5 and 2.6.  ``version`` is
+    ``contracts``, ``orders`` and ``service`` govern 2.4, 2.5 and 2.6; ``currencies``
+    holds the reporting currency and the exchange rates into it (ADR 48).  ``version`` is
     recorded on every decision a policy figure influenced.
     """
 
@@ -86,6 +90,7 @@ class SalesPolicy(BaseModel):
     )
     """The SOP's recurring duties (1, 2.1.1, 2.6.3, 3.2.2, 3.2.3, 3.4) with their cadence;
     the conformance review lists each period that ended without one done."""
+    currencies: CurrencyPolicy = CurrencyPolicy()
 
     @field_validator("stage_probability")
     @classmethod
@@ -111,6 +116,24 @@ class SalesPolicy(BaseModel):
 
     def within_authority(self, role: Role, discount: Decimal, margin: Decimal) -> bool:
         return discount <= self.discount_limit(role) and margin >= self.margin_limit(role)
+
+    def in_reporting_currency(self, amount: Money, day: date, *, at_step: str) -> Converted:
+        """``amount`` in the reporting currency at the rate in force on ``day``, the day
+        of the decision at ``at_step``; refused if the policy has no such rate."""
+        try:
+            return self.currencies.convert(amount, day, policy_version=self.version)
+        except NoExchangeRate as missing:
+            raise SopRuleViolation(EXCHANGE_RATE_IN_FORCE, str(missing), at_step=at_step) from None
+
+    def contract_chain(self, amount: Money, day: date) -> tuple[tuple[Role, ...] | None, Converted]:
+        """The approval levels a contract of ``amount`` decided on ``day`` needs, and the
+        amount the authority matrix judged: its own where the matrix has tiers for its
+        currency, otherwise converted to the reporting currency (ADR 48)."""
+        if amount.currency in self.contracts.approval_tiers:
+            judged = Converted(amount=amount, rate=None)
+        else:
+            judged = self.in_reporting_currency(amount, day, at_step="2.4.2")
+        return self.contracts.chain_for(judged.amount), judged
 
     @classmethod
     def from_file(cls, path: str | Path) -> SalesPolicy:

@@ -36,9 +36,11 @@ class PolicyChanged(Exception):
 
 class ConformanceView(FoldingProjection):
     name: ClassVar[str] = NAME
-    version: ClassVar[int] = 3
+    version: ClassVar[int] = 4
     """2: qualification overrides (SOP 2.1.2) listed and their approvers judged.
-    3: the recurring duties (``duty_spans``, ``duty_days``; ADR 49)."""
+    3: the recurring duties (``duty_spans``, ``duty_days``; ADR 49).
+    4: our signatory's signing authority (SOP 2.4.3) judged, signings with a free-text
+    signatory listed as not judged (ADR 48)."""
 
     def __init__(self, policy: SalesPolicy, earlier: Iterable[SalesPolicy] = ()) -> None:
         self.policy = policy

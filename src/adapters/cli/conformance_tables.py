@@ -37,12 +37,16 @@ def show_findings(report: ConformanceReport, console: Console) -> None:
     for mismatch in report.policy_mismatches:
         line = (
             f" not judged: {mismatch.rule} (SOP {mismatch.sop_step}) on record "
-            f"{mismatch.record_id} at {moment(mismatch.at)}, decided under policy version "
-            f"{mismatch.recorded_version}, which was not supplied "
-            f"(supplied: {', '.join(mismatch.supplied_versions)}); {mismatch.detail}"
+            f"{mismatch.record_id} at {moment(mismatch.at)}"
         )
+        if mismatch.recorded_version:
+            line += (
+                f", decided under policy version {mismatch.recorded_version}, which was not "
+                f"supplied (supplied: {', '.join(mismatch.supplied_versions)})"
+            )
+        line += f"; {mismatch.detail}"
         console.print(Text.assemble(("warning:", "yellow"), line), soft_wrap=True)
-    versions = {m.recorded_version for m in report.policy_mismatches}
+    versions = {m.recorded_version for m in report.policy_mismatches if m.recorded_version}
     decisions = len(report.policy_mismatches)
     line = f"{_count(len(versions), 'policy version')} not judged"
     console.print(f"{line} ({_count(decisions, 'decision')})." if decisions else f"{line}.")

@@ -14,8 +14,13 @@ from salesdomain.adapters.bootstrap import System
 from salesdomain.adapters.cli import client, common, paging, remote
 from salesdomain.adapters.cli.common import DatabaseUrl, ExitCode, Failure, JsonOutput
 from salesdomain.adapters.cli.output import out, print_json, visible
-from salesdomain.adapters.cli.tables import funnel_table, kpi_rows_table
-from salesdomain.projections.kpi import KpiRow, kpi_table
+from salesdomain.adapters.cli.tables import funnel_table, kpi_reporting_table, kpi_rows_table
+from salesdomain.projections.kpi import (
+    KpiInReportingCurrency,
+    KpiRow,
+    kpi_in_reporting_currency,
+    kpi_table,
+)
 from salesdomain.projections.kpi.periods import PERIOD_LIMIT, count_periods
 from salesdomain.projections.pipeline import (
     DEFAULT_LIMIT,
@@ -88,7 +93,8 @@ def pipeline_rows(
             page = pipeline_page(engine, tables, probabilities, at, limit=limit, cursor=cursor)
         except InvalidCursor as bad:
             raise Failure(ExitCode.USAGE, f"--cursor: {bad}") from None
-    return page, pipeline_figures(engine, tables, probabilities, page.at).summary()
+    figures = pipeline_figures(engine, tables, probabilities, page.at)
+    return page, figures.summary(system.app.policy.currencies)
 
 
 def show_pipeline(title: str, page: PipelinePage, summary: PipelineSummary) -> None:
@@ -118,7 +124,13 @@ Since = Annotated[str | None, typer.Option(help="First day (default: first fact)
 Until = Annotated[str | None, typer.Option(help="Last day (default: last fact).")]
 GrainOption = Annotated[Grain, typer.Option(help="Period length.")]
 ByOption = Annotated[GroupBy, typer.Option(help="Dimension to group by.")]
-CurrencyOption = Annotated[str | None, typer.Option(help="Money in this currency.")]
+CurrencyOption = Annotated[
+    str | None,
+    typer.Option(
+        help="Money in this currency (default: the one currency of the figures, or the "
+        "reporting currency if they are in several)."
+    ),
+]
 
 
 def kpi(
@@ -163,6 +175,7 @@ def kpi_rows(
     start = _day(since, "--since") or first
     end = _day(until, "--until") or last
     rows: list[KpiRow] = []
+    converted: list[KpiInReportingCurrency] = []
     currency = _currency(currency)
     if start is not None and end is not None:
         if end < start:
@@ -173,19 +186,19 @@ def kpi_rows(
                 f"{start}..{end} has more than {PERIOD_LIMIT:,} periods of a {grain}: "
                 "give a shorter --since..--until or a longer --grain",
             )
-        try:
-            rows = kpi_table(
-                runner.engine,
-                runner.tables(),
-                grain=grain,
-                by=by,
-                since=start,
-                until=end,
-                currency=currency,
-            )
-        except ValueError as error:  # several currencies and none chosen
-            raise Failure(ExitCode.USAGE, f"--currency: {error}") from None
-    return {"grain": grain, "by": by, "since": start, "until": end, "rows": rows}
+        engine, tables, currencies = runner.engine, runner.tables(), system.app.policy.currencies
+        asked: dict[str, Any] = {"grain": grain, "by": by, "since": start, "until": end}
+        several = currencies.reporting_currency
+        rows = kpi_table(engine, tables, **asked, currency=currency, several=several)
+        converted = kpi_in_reporting_currency(engine, tables, **asked, currencies=currencies)
+    return {
+        "grain": grain,
+        "by": by,
+        "since": start,
+        "until": end,
+        "rows": rows,
+        "in_reporting_currency": converted,
+    }
 
 
 def show_kpi(found: dict[str, Any], title: str) -> None:
@@ -193,6 +206,8 @@ def show_kpi(found: dict[str, Any], title: str) -> None:
         out().print("No KPI facts recorded yet.")
         return
     out().print(kpi_rows_table(found["rows"], title))
+    if found["in_reporting_currency"]:
+        out().print(kpi_reporting_table(found["in_reporting_currency"], title))
 
 
 def _fact_days(system: System) -> tuple[date | None, date | None]:

@@ -7,6 +7,7 @@ under its role."""
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
+from dataclasses import replace
 from datetime import date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -20,7 +21,7 @@ from salesdomain.adapters.cli.common import ExitCode, Failure, JsonOutput
 from salesdomain.adapters.cli.output import err, out, print_json, visible
 from salesdomain.projections.audit import AuditEntry
 from salesdomain.projections.customers import CustomerRow
-from salesdomain.projections.kpi import KpiRow
+from salesdomain.projections.kpi import KpiInReportingCurrency, KpiRow
 from salesdomain.projections.paging import Page
 from salesdomain.projections.pipeline import (
     MAX_LIMIT,
@@ -38,6 +39,7 @@ from salesdomain.projections.story import CaseStory, StoryEntry
 
 from salesdomain.command_record import CommandResult, RecordedEvent
 from salesdomain.commands import Command
+from salesdomain.currencies import InReportingCurrency
 from salesdomain.sop import Role
 
 if TYPE_CHECKING:
@@ -62,6 +64,7 @@ class _Summary(BaseModel):
     win_rate: Decimal | None
     funnel: list[FunnelStep]
     value_by_stage_and_owner: list[StageOwnerValue]
+    in_reporting_currency: InReportingCurrency
 
 
 class _Kpi(BaseModel):
@@ -70,6 +73,7 @@ class _Kpi(BaseModel):
     since: date
     until: date
     rows: list[KpiRow]
+    in_reporting_currency: list[KpiInReportingCurrency]
 
 
 class _Audit(BaseModel):
@@ -150,7 +154,11 @@ def pipeline(
             raise Failure(ExitCode.USAGE, "--all reads every opportunity: leave --cursor out")
         pages = _every_page(api, "/views/pipeline", _Pipeline, {"as_of": at.isoformat()})
         rows = [row for got in pages for row in got.rows]
-        return PipelinePage(at, rows, None), pipeline_summary(rows, at)
+        converted = _read(
+            api, _Summary, api.get("/views/pipeline/summary", as_of=at.isoformat())
+        ).in_reporting_currency
+        summary = replace(pipeline_summary(rows, at), in_reporting_currency=converted)
+        return PipelinePage(at, rows, None), summary
     asked = {"cursor": cursor} if cursor else {}
     if at is not None:
         asked["as_of"] = at.isoformat()
@@ -167,6 +175,7 @@ def pipeline(
         win_rate=figures.win_rate,
         open_count=figures.open_count,
         open_weighted=dict(sorted(open_weighted.items())),
+        in_reporting_currency=figures.in_reporting_currency,
     )
     return PipelinePage(got.as_of, got.rows, got.next_cursor), summary
 
@@ -178,7 +187,8 @@ def kpi(
     API's defaults, 1 January to today)."""
     params = {"since": since, "until": until, "currency": currency}
     answer = _read(api, _Kpi, api.get("/views/kpi", grain=grain, by=by, **params))
-    return {name: getattr(answer, name) for name in ("grain", "by", "since", "until", "rows")}
+    fields = ("grain", "by", "since", "until", "rows", "in_reporting_currency")
+    return {name: getattr(answer, name) for name in fields}
 
 
 def audit(api: Api, wanted: AuditFilters) -> list[AuditEntry]:

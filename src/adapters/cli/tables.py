@@ -9,8 +9,10 @@ from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 from salesdomain.projections.history import HistoryLine
-from salesdomain.projections.kpi import KpiRow
+from salesdomain.projections.kpi import KpiInReportingCurrency, KpiRow
 from salesdomain.projections.pipeline import PipelineSummary
+
+from salesdomain.currencies import InReportingCurrency
 
 
 def history_table(title: str, lines: Sequence[HistoryLine]) -> Table:
@@ -44,9 +46,26 @@ def funnel_table(pipeline: PipelineSummary) -> Group:
     weighted = ", ".join(f"{amount:,.2f} {code}" for code, amount in pipeline.open_weighted.items())
     summary = Text(
         f"Win rate {rate}; {pipeline.open_count:,} open opportunity(ies), weighted "
-        f"{weighted or 'nothing'}."
+        f"{weighted or 'nothing'}{in_reporting_currency(pipeline.in_reporting_currency)}."
     )
     return Group(table, summary)
+
+
+def in_reporting_currency(converted: InReportingCurrency | None) -> str:
+    """``; in total 1,234.00 CNY (USD at 7.1 from 2026-01-01, PBOC)``: a view's money
+    added up in the reporting currency, with the rates used or those missing (ADR 48);
+    nothing when nothing was converted."""
+    if converted is None or (converted.amount is not None and not converted.rates):
+        return ""  # nothing converted: the figures are in the reporting currency
+    if converted.amount is None:
+        missing = ", ".join(converted.missing)
+        return f"; no total in {converted.currency}: no exchange rate for {missing}"
+    rates = "; ".join(
+        f"{r.currency} at {r.rate} from {r.effective_from}, {r.source}" for r in converted.rates
+    )
+    return f"; in total {converted.amount:,.2f} {converted.currency}" + (
+        f" ({rates})" if rates else ""
+    )
 
 
 def figure(value: Decimal | None, money: bool = False) -> str:
@@ -95,5 +114,38 @@ def kpi_rows_table(rows: Sequence[KpiRow], title: str) -> Table:
             figure(row.visits),
             figure(row.target.get("visits")),
             share(row.win_rate),
+        )
+    return table
+
+
+def kpi_reporting_table(rows: Sequence[KpiInReportingCurrency], title: str) -> Table:
+    """The money of every currency in the reporting currency, each day's sums at that
+    day's rate (ADR 48), with the rates used or the days a rate is missing."""
+    currency = rows[0].currency
+    table = Table(
+        title=f"{title}, every currency in {currency} at each day's rate", title_justify="left"
+    )
+    for column in ("Period", "Group", "Revenue", "Profit", "Bookings", "Cancelled", "Expenses"):
+        table.add_column(column, justify="left" if column in ("Period", "Group") else "right")
+    table.add_column("Rates")
+    for row in rows:
+        if row.missing:
+            rates = "no rate for " + ", ".join(row.missing)
+        else:
+            rates = "; ".join(f"{r.currency} {r.rate} from {r.effective_from}" for r in row.rates)
+        table.add_row(
+            row.period,
+            row.label,
+            *(
+                figure(value, money=True)
+                for value in (
+                    row.revenue,
+                    row.profit,
+                    row.bookings,
+                    row.cancelled,
+                    row.sales_expense,
+                )
+            ),
+            rates,
         )
     return table

@@ -59,6 +59,13 @@ class _OrderSteps(_Cast):
         co.later(hours=3)
         large.approve(co.dan, "Approved at director level")
         co.on(date(2026, 2, 5))
+        co.attempt(
+            "sign the Suzhou contract for the company as a sales manager, beyond her "
+            "signing authority",
+            cc.SignContract,
+            co.mia,
+            **large.signing(co.mia),
+        )
         large.sign(co.dan)
         self.coordinate(large)
 

@@ -98,7 +98,9 @@ class DemoReport:
 
 
 def pipeline_summary(system: System, at: datetime) -> PipelineSummary:
-    """The funnel, win rate and open pipeline (per currency) as the view has them at ``at``."""
+    """The funnel, win rate and open pipeline (per currency, and in the reporting
+    currency) as the view has them at ``at``."""
     runner = system.views.runner("pipeline")
-    probabilities = system.app.policy.stage_probability
-    return pipeline_figures(runner.engine, runner.tables(), probabilities, at).summary()
+    policy = system.app.policy
+    figures = pipeline_figures(runner.engine, runner.tables(), policy.stage_probability, at)
+    return figures.summary(policy.currencies)

@@ -12,7 +12,12 @@ from salesdomain.adapters.demo.deal import _Deal
 
 from salesdomain.contracts import commands as cc
 from salesdomain.contracts.contract import Contract
-from salesdomain.contracts.values import ArchivedDocument, ContractClauses, Signatory
+from salesdomain.contracts.values import (
+    ArchivedDocument,
+    ContractClauses,
+    OurSignatory,
+    Signatory,
+)
 from salesdomain.orders import commands as odc
 from salesdomain.orders import values as odv
 from salesdomain.orders.order import Order
@@ -85,8 +90,8 @@ class _Won:
         reference = f"archive://contracts/{self.contract_id}"
         return {
             "contract_id": self.contract_id,
-            "our_signatory": Signatory(
-                name=ours.name, title=ours.role.label.title(), authority="Power of attorney 2026"
+            "our_signatory": OurSignatory(
+                employee_id=ours.employee_id, role=ours.role, name=ours.name
             ),
             "customer_signatory": Signatory(
                 name=self.deal.decider, title="General Manager", authority="Legal representative"

@@ -25,6 +25,7 @@ from salesdomain.projections.pipeline import (
 )
 
 from salesdomain import clock
+from salesdomain.currencies import InReportingCurrency
 from salesdomain.opportunities.stages import Stage
 
 router = APIRouter(prefix="/views/pipeline", tags=["views: pipeline"], responses=ERROR_RESPONSES)
@@ -79,6 +80,12 @@ class PipelineSummaryOut(BaseModel):
     funnel: list[FunnelStep]
     value_by_stage_and_owner: list[StageOwnerValue]
     forecast: list[ForecastMonth]
+    open_weighted: dict[str, Decimal]
+    """The open opportunities' weighted amounts, one total per currency."""
+    in_reporting_currency: InReportingCurrency
+    """``open_weighted`` added up in the reporting currency at the rates in force on
+    ``as_of``'s day, converted when read (ADR 48): ``amount`` is ``null`` and ``missing``
+    names the currency and day when a rate is missing."""
 
 
 @router.get("", response_model=PipelineOut)
@@ -109,15 +116,19 @@ def pipeline(ctx: ReadCtx, reader: CurrentReader, filters: Filters, page: Paging
 
 @router.get("/summary", response_model=PipelineSummaryOut)
 def summary(ctx: ReadCtx, reader: CurrentReader, filters: Filters) -> PipelineSummaryOut:
-    """The funnel (how many reached each stage), win rate, value by stage and owner, and
-    the weighted forecast by expected close month, of the filtered opportunities
-    (computed in the database: one answer, however many opportunities)."""
+    """The funnel (how many reached each stage), win rate, value by stage and owner, the
+    weighted forecast by expected close month and the open weighted amount per currency
+    and in the reporting currency (at the rates in force on ``as_of``'s day), of the
+    filtered opportunities (computed in the database: one answer, however many
+    opportunities)."""
     engine, tables, position = ctx.view("pipeline")
     at = filters.as_of or clock.now()
-    probabilities = ctx.system.app.policy.stage_probability
+    policy = ctx.system.app.policy
     figures = pipeline_figures(
-        engine, tables, probabilities, at, filters=filters.chosen(), reader=reader
+        engine, tables, policy.stage_probability, at, filters=filters.chosen(), reader=reader
     )
+    converted = figures.summary(policy.currencies).in_reporting_currency
+    assert converted is not None  # the currencies were given
     return PipelineSummaryOut(
         position=position,
         as_of=at,
@@ -130,4 +141,6 @@ def summary(ctx: ReadCtx, reader: CurrentReader, filters: Filters) -> PipelineSu
             ForecastMonth(month=month, currency=currency, weighted_amount=value)
             for (month, currency), value in figures.forecast.items()
         ],
+        open_weighted=figures.open_weighted,
+        in_reporting_currency=converted,
     )

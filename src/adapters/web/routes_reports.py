@@ -2,7 +2,7 @@
 business case's story."""
 
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Any
 from uuid import UUID
 
 from fastapi import APIRouter, Query
@@ -12,7 +12,14 @@ from salesdomain.adapters.web.errors import InvalidQuery
 from salesdomain.adapters.web.params import day, moment
 from salesdomain.adapters.web.responses import ERROR_RESPONSES
 from salesdomain.projections.audit import STEP_PATTERN, AuditEntry, query_audit
-from salesdomain.projections.kpi import Grain, GroupBy, KpiRow, kpi_table
+from salesdomain.projections.kpi import (
+    Grain,
+    GroupBy,
+    KpiInReportingCurrency,
+    KpiRow,
+    kpi_in_reporting_currency,
+    kpi_table,
+)
 from salesdomain.projections.kpi.periods import PERIOD_LIMIT, count_periods
 from salesdomain.projections.story import StoryEntry, case_story
 
@@ -29,6 +36,9 @@ class KpiOut(BaseModel):
     since: date
     until: date
     rows: list[KpiRow]
+    in_reporting_currency: list[KpiInReportingCurrency]
+    """The money of every currency in the reporting currency, each day's sums at that
+    day's rate, converted when read (ADR 48)."""
 
 
 @router.get("/kpi", response_model=KpiOut, tags=["views: KPI"])
@@ -43,14 +53,17 @@ def kpi(
         str | None,
         Query(
             pattern="^[A-Z]{3}$",
-            description="ISO 4217 code; needed if the figures are in several currencies",
+            description="ISO 4217 code (default: the one currency of the figures, or the "
+            "reporting currency if they are in several)",
         ),
     ] = None,
 ) -> KpiOut:
     """The KPIs of every period of ``grain`` overlapping ``since``..``until`` (at most
     3,660 periods), one row per group ``by`` (rep, team, region, industry, product or
     total), with growth from the previous period, the targets set and their
-    attainment; of what the read policy lets the reader see (ADR 30)."""
+    attainment, and the money of every currency in the reporting currency (each day's
+    sums at that day's rate, ADR 48); of what the read policy lets the reader see
+    (ADR 30)."""
     until = until or clock.now().date()
     since = since or until.replace(month=1, day=1)
     if until < since:
@@ -64,20 +77,28 @@ def kpi(
     if currency is not None and not is_currency(currency):
         raise InvalidQuery("currency", f"{currency} is not an ISO 4217 currency code")
     engine, tables, position = ctx.view("kpi")
-    try:
-        rows = kpi_table(
-            engine,
-            tables,
-            grain=grain,
-            by=by,
-            since=since,
-            until=until,
-            currency=currency,
-            reader=reader,
-        )
-    except ValueError as several_currencies:  # the one ValueError left: see kpi_table
-        raise InvalidQuery("currency", str(several_currencies)) from None
-    return KpiOut(position=position, grain=grain, by=by, since=since, until=until, rows=rows)
+    currencies = ctx.system.app.policy.currencies
+    asked: dict[str, Any] = {"grain": grain, "by": by, "since": since, "until": until}
+    rows = kpi_table(
+        engine,
+        tables,
+        **asked,
+        currency=currency,
+        reader=reader,
+        several=currencies.reporting_currency,
+    )
+    converted = kpi_in_reporting_currency(
+        engine, tables, **asked, currencies=currencies, reader=reader
+    )
+    return KpiOut(
+        position=position,
+        grain=grain,
+        by=by,
+        since=since,
+        until=until,
+        rows=rows,
+        in_reporting_currency=converted,
+    )
 
 
 class AuditOut(BaseModel):

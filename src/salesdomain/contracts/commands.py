@@ -14,7 +14,12 @@ from pydantic import BaseModel, Field
 
 from salesdomain.bounds import LIST_LENGTH
 from salesdomain.commands import Command
-from salesdomain.contracts.values import ArchivedDocument, ContractClauses, Signatory
+from salesdomain.contracts.values import (
+    ArchivedDocument,
+    ContractClauses,
+    OurSignatory,
+    Signatory,
+)
 from salesdomain.opportunities.values import QuoteLines
 from salesdomain.values import Day, Items, Name, NonEmptyStr, Text
 
@@ -76,11 +81,12 @@ class RejectContract(Command):
 
 
 class SignContract(Command):
-    """Record that both parties signed the fully approved current revision."""
+    """Record that both parties signed the fully approved current revision: for the
+    company, an employee whose role has signing authority for the contract's amount."""
 
     SOP_STEP = "2.4.3"
     contract_id: UUID
-    our_signatory: Signatory
+    our_signatory: OurSignatory
     customer_signatory: Signatory
     document: ArchivedDocument
     signed_on: Day

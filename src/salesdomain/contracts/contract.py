@@ -3,13 +3,16 @@
 2.4.1 legal drafts the contract from the accepted quote; sales reviews every
 difference from that quote (and company policy); what does not pass goes back to
 legal, whose revision gets a new number.  2.4.2 a revision that passed review goes
-to the approval chain the authority matrix gives its amount; the levels approve in
+to the approval chain the authority matrix gives its amount (converted to the reporting
+currency at the rate of the day where the matrix has no tiers for its currency, ADR
+48); the levels approve in
 order (a higher role may stand in for a lower level), each by another person and none
 by someone who drafted or reviewed any revision or owns the deal; a rejection sends it
 back for revision.  A revision at any point before signing starts review and approval
 afresh.  2.4.3 only the fully approved current revision is
-signed; a signed contract is never changed, only amended by a new revision that is
-reviewed, approved and signed again.
+signed, for the company by an employee whose role's signing authority covers its amount
+in the reporting currency; a signed contract is never changed, only amended by a new
+revision that is reviewed, approved and signed again.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import Enum
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 from uuid import UUID
 
 from salesdomain.aggregate import Evidence, SopAggregate
@@ -27,12 +30,15 @@ from salesdomain.contracts.values import (
     ArchivedDocument,
     ContractClauses,
     Differences,
+    OurSignatory,
     ReviewIssues,
     Signatory,
+    SigningAuthority,
     contract_claim_id_for,
     contract_terms,
     differences_between,
 )
+from salesdomain.currencies import RateUsed
 from salesdomain.errors import NotAuthorised, SopRuleViolation
 from salesdomain.opportunities.opportunity import Opportunity
 from salesdomain.opportunities.values import QuoteLine, QuoteTerms
@@ -41,6 +47,7 @@ from salesdomain.rules.contract import (
     APPROVAL_AFTER_SALES_REVIEW,
     CONTRACT_CHAIN_BY_AUTHORITY_MATRIX,
     CONTRACT_FROM_ACCEPTED_QUOTE,
+    CONTRACT_SIGNATORY_HAS_AUTHORITY,
     CONTRACT_SIGNED_WHEN_FULLY_APPROVED,
     DIFFERENCES_EXPLAINED,
     ONE_CONTRACT_PER_OPPORTUNITY,
@@ -172,12 +179,23 @@ class Contract(SopAggregate):
 
     class SubmittedForApproval(Event):
         SOP_STEP = "2.4.2"
+        class_version: ClassVar[int] = 2
         revision: int
         amount: Money
+        judged_amount: Money
+        """The amount the authority matrix judged: ``amount`` itself where the matrix has
+        tiers for its currency, otherwise ``amount`` in the reporting currency."""
+        exchange_rate: RateUsed | None
+        """The rate ``amount`` was converted with (``None``: not converted)."""
         chain: ApprovalChain
         policy_version: str
         due_by: datetime
         """When the first level's turn ends (the approval turnaround)."""
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            """Version 1 judged every contract in its own currency: nothing converted."""
+            state.update(judged_amount=state["amount"], exchange_rate=None)
 
         def apply(self, contract: Contract) -> None:
             contract.status = ContractStatus.IN_APPROVAL
@@ -228,10 +246,20 @@ class Contract(SopAggregate):
         owner_id: UUID
         terms: QuoteTerms
         amount: Money
-        our_signatory: Signatory
+        our_signatory: OurSignatory | Signatory
+        """The employee who signed for the company (free text only in version 1)."""
+        signing_authority: SigningAuthority | None
+        """The authority they signed under (``None`` only in version 1: not judged)."""
         customer_signatory: Signatory
         document: ArchivedDocument
         signed_on: date
+        class_version: ClassVar[int] = 2
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            """Version 1 took our signatory as free text (name, title, authority) and
+            judged no signing authority."""
+            state.update(signing_authority=None)
 
         def apply(self, contract: Contract) -> None:
             contract.status = ContractStatus.SIGNED
@@ -337,11 +365,11 @@ class Contract(SopAggregate):
                 issues=ReviewIssues(items=issues),
             )
             return
-        chain = policy.contracts.chain_for(current.terms.amount)
+        chain, judged = policy.contract_chain(current.terms.amount, now.date())
         if chain is None:
             raise SopRuleViolation(
                 CONTRACT_CHAIN_BY_AUTHORITY_MATRIX,
-                f"the matrix has no tiers for {current.terms.currency}",
+                f"the matrix has no tiers for {judged.amount.currency}",
             )
         self._record(self.ReviewPassed, evidence, revision=current.number, differences=reviewed)
         self._record(
@@ -349,6 +377,8 @@ class Contract(SopAggregate):
             evidence,
             revision=current.number,
             amount=current.terms.amount,
+            judged_amount=judged.amount,
+            exchange_rate=judged.rate,
             chain=ApprovalChain(levels=chain),
             policy_version=policy.version,
             due_by=now + _turnaround(policy),
@@ -432,11 +462,12 @@ class Contract(SopAggregate):
         self,
         evidence: Evidence,
         *,
-        our_signatory: Signatory,
+        our_signatory: OurSignatory,
         customer_signatory: Signatory,
         document: ArchivedDocument,
         signed_on: date,
         today: date,
+        policy: SalesPolicy,
     ) -> None:
         self._ensure_unsigned("2.4.3")
         if self.status is not ContractStatus.APPROVED:
@@ -451,6 +482,7 @@ class Contract(SopAggregate):
                 SIGNED_AFTER_APPROVAL, f"signed on {signed_on}, approved on {self.approved_on}"
             )
         current = self.current
+        authority = _signing_authority(our_signatory, current.terms.amount, signed_on, policy)
         self._record(
             self.Signed,
             evidence,
@@ -463,6 +495,7 @@ class Contract(SopAggregate):
             terms=current.terms,
             amount=current.terms.amount,
             our_signatory=our_signatory,
+            signing_authority=authority,
             customer_signatory=customer_signatory,
             document=document,
             signed_on=signed_on,
@@ -589,6 +622,37 @@ def _start_revision(
     contract.approvals = ()
     contract.due_by = None
     contract.approved_on = None
+
+
+def _signing_authority(
+    signatory: OurSignatory, amount: Money, signed_on: date, policy: SalesPolicy
+) -> SigningAuthority:
+    """The authority ``signatory`` signs a contract of ``amount`` under on ``signed_on``:
+    their role's signing limit against the amount in the reporting currency."""
+    may_sign, limit = policy.contracts.signing_limit(signatory.role)
+    who = signatory.name or str(signatory.employee_id)
+    if not may_sign:
+        raise SopRuleViolation(
+            CONTRACT_SIGNATORY_HAS_AUTHORITY,
+            f"{who} signs as {signatory.role.label}, a role without signing authority "
+            f"in policy {policy.version}",
+        )
+    judged = policy.in_reporting_currency(amount, signed_on, at_step="2.4.3")
+    currency = policy.currencies.reporting_currency
+    up_to = None if limit is None else Money(amount=limit, currency=currency)
+    if up_to is not None and up_to < judged.amount:
+        raise SopRuleViolation(
+            CONTRACT_SIGNATORY_HAS_AUTHORITY,
+            f"{who} signs as {signatory.role.label}, authorised up to {up_to.amount:,.2f} "
+            f"{currency}; the contract is {judged.amount.amount:,.2f} {currency}",
+        )
+    return SigningAuthority(
+        role=signatory.role,
+        up_to=up_to,
+        judged_amount=judged.amount,
+        exchange_rate=judged.rate,
+        policy_version=policy.version,
+    )
 
 
 def _legal_only(evidence: Evidence, verb: str) -> None:

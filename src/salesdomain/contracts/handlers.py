@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from salesdomain.contracts import commands as c
 from salesdomain.contracts.contract import Contract, ContractClaim, TermChanges
-from salesdomain.contracts.values import contract_claim_id_for
+from salesdomain.contracts.values import OurSignatory, contract_claim_id_for
 from salesdomain.handling import UnitOfWork, delegate_to, handles
 from salesdomain.opportunities.opportunity import Opportunity
 
@@ -35,5 +35,16 @@ passes_to_contract(c.ReviewContract, Contract.review)
 passes_to_contract(c.ReviseContract, Contract.revise, changes=TermChanges)
 passes_to_contract(c.ApproveContract, Contract.approve)
 passes_to_contract(c.RejectContract, Contract.reject)
-passes_to_contract(c.SignContract, Contract.sign)
+
+
+def _staff_signatory(our_signatory: OurSignatory, uow: UnitOfWork) -> OurSignatory:
+    """Our signatory as the staff register names them: an active employee holding the
+    role they sign under."""
+    member = uow.staff_member(
+        our_signatory.employee_id, our_signatory.role, at_step="2.4.3", name=our_signatory.name
+    )
+    return our_signatory.model_copy(update={"name": member.name})
+
+
+passes_to_contract(c.SignContract, Contract.sign, our_signatory=_staff_signatory)
 passes_to_contract(c.AmendContract, Contract.amend, changes=TermChanges)

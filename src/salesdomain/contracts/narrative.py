@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from salesdomain.contracts.values import SigningAuthority
+from salesdomain.currencies import RateUsed
 from salesdomain.narrative import Describer, if_given, money
+from salesdomain.values import Money
 
 
 def _differences(differences: Any) -> str:
@@ -47,7 +50,8 @@ DESCRIPTIONS: dict[str, Describer] = {
         f"Sales review of revision {e.revision} failed, back to legal: {_unexplained(e)}"
     ),
     "Contract.SubmittedForApproval": lambda e: (
-        f"Revision {e.revision} ({money(e.amount)}) submitted for approval by "
+        f"Revision {e.revision} ({money(e.amount)}{_converted(e.judged_amount, e.exchange_rate)}) "
+        "submitted for approval by "
         + " → ".join(_level(level) for level in e.chain.levels)
         + f" (policy {e.policy_version}); first decision due by {e.due_by:%Y-%m-%d %H:%M}"
     ),
@@ -71,6 +75,27 @@ DESCRIPTIONS: dict[str, Describer] = {
         f"({e.customer_signatory.title}) for {e.customer_name}: {money(e.amount)}; archived as "
         f"{e.document.reference}"
         + (f"; replaces revision {e.amends}" if e.amends is not None else "")
+        + _authority(e.signing_authority)
     ),
     "ContractClaim.Claimed": lambda e: "Opportunity reserved for its one contract",
 }
+
+
+def _converted(judged: Money, rate: RateUsed | None) -> str:
+    if rate is None:
+        return ""
+    return (
+        f" = {money(judged)} at {rate.rate} from {rate.effective_from}, {rate.source}, "
+        f"policy {rate.policy_version}"
+    )
+
+
+def _authority(authority: SigningAuthority | None) -> str:
+    if authority is None:
+        return ""
+    limit = "any amount" if authority.up_to is None else f"up to {money(authority.up_to)}"
+    return (
+        f"; signing authority of a {authority.role.label}, {limit} (policy "
+        f"{authority.policy_version})"
+        + _converted(authority.judged_amount, authority.exchange_rate)
+    )

@@ -37,6 +37,14 @@ class ApprovalTier(BaseModel):
         return self
 
 
+def _default_signing_authority() -> dict[Role, Decimal | None]:
+    return {
+        Role.SALES_MANAGER: Decimal("200000"),
+        Role.SALES_DIRECTOR: Decimal("1000000"),
+        Role.GENERAL_MANAGER: None,
+    }
+
+
 def _default_tiers() -> dict[str, tuple[ApprovalTier, ...]]:
     return {
         "CNY": (
@@ -56,6 +64,11 @@ class ContractPolicy(BaseModel):
     """Per currency: amount tiers, ascending, the last without an upper bound."""
     approval_turnaround_days: int = Field(default=3, gt=0)
     """How long each approval level has to decide (a time limit of 2.4.2)."""
+    signing_authority: dict[Role, Annotated[Decimal, Field(gt=0)] | None] = Field(
+        default_factory=_default_signing_authority
+    )
+    """Who may sign a contract for the company (SOP 2.4.3): per role, the largest amount,
+    in the reporting currency (``None`` = any amount); a role not listed may not sign."""
 
     @model_validator(mode="after")
     def _tiers_cover_every_amount(self) -> Self:
@@ -67,6 +80,11 @@ class ContractPolicy(BaseModel):
             if finite != sorted(finite):
                 raise ValueError(f"{currency}: tiers go from the smallest amount up")
         return self
+
+    def signing_limit(self, role: Role) -> tuple[bool, Decimal | None]:
+        """Whether ``role`` may sign for the company, and up to which amount in the
+        reporting currency (``None`` = any amount)."""
+        return role in self.signing_authority, self.signing_authority.get(role)
 
     def chain_for(self, amount: Money) -> tuple[Role, ...] | None:
         """The approval levels a contract of ``amount`` needs; ``None`` if the matrix

@@ -7,9 +7,19 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 
 from pydantic import Field, StringConstraints
 
+from salesdomain.currencies import RateUsed
 from salesdomain.opportunities.values import QuoteLine, QuoteTerms
 from salesdomain.sop import Role
-from salesdomain.values import Day, Items, Name, NonEmptyStr, Text, ValueObject
+from salesdomain.values import (
+    Day,
+    Items,
+    Money,
+    Name,
+    NonEmptyStr,
+    OptionalName,
+    Text,
+    ValueObject,
+)
 
 CONTRACT_CLAIM_NAMESPACE = uuid5(NAMESPACE_URL, "salesdomain:contract-of-opportunity")
 
@@ -83,11 +93,39 @@ class ApprovalChain(ValueObject):
 
 
 class Signatory(ValueObject):
-    """A person who signs for a party, and the authority under which they sign."""
+    """A person who signs for a party, and the authority under which they sign: the
+    customer's signatory (and ours on signings recorded before ADR 48), as free text."""
 
     name: Name
     title: Name
     authority: NonEmptyStr
+
+
+class OurSignatory(ValueObject):
+    """The employee who signs for the company (SOP 2.4.3), under a role whose signing
+    authority covers the contract's amount.  ``name`` is the staff register's name for
+    them, filled in when the signing is recorded."""
+
+    employee_id: UUID
+    role: Role
+    name: OptionalName = ""
+
+    @property
+    def title(self) -> str:
+        return self.role.label
+
+
+class SigningAuthority(ValueObject):
+    """The authority our signatory signed under, as the policy gave it on the day:
+    their role's limit (``None`` = any amount) against the contract's amount in the
+    reporting currency, and the exchange rate it was converted with (``None`` when the
+    contract is in the reporting currency)."""
+
+    role: Role
+    up_to: Money | None
+    judged_amount: Money
+    exchange_rate: RateUsed | None
+    policy_version: str
 
 
 Sha256 = Annotated[

@@ -79,3 +79,9 @@ CONTRACT_SIGNATORY_NOT_DRAFTER = SopRule(
     "2.4.3",
     "a contract is not signed by someone who drafted it",
 )
+CONTRACT_SIGNATORY_HAS_AUTHORITY = SopRule(
+    "contract_signatory_has_authority",
+    "2.4.3",
+    "the company's signatory is an employee whose role has signing authority for the "
+    "contract's amount",
+)

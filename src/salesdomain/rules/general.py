@@ -31,3 +31,9 @@ NAMED_PERSON_IS_STAFF = SopRule(
     "everyone a step names is an active employee holding the role the step needs, "
     "recorded under the name the staff register gives them",
 )
+EXCHANGE_RATE_IN_FORCE = SopRule(
+    "exchange_rate_in_force",
+    "2",
+    "an amount in another currency is judged in the reporting currency, converted at the "
+    "exchange rate the policy has in force on the day of the decision",
+)

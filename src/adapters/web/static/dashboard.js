@@ -61,6 +61,17 @@
     const rate = summary.win_rate === null ? "n/a" : Charts.pct(summary.win_rate);
     $("funnel-note").textContent = `${summary.count} opportunities, ${summary.open_count} open; ` +
       `win rate ${rate}; as at ${summary.as_of.slice(0, 16).replace("T", " ")} UTC`;
+    const total = summary.in_reporting_currency, weighted = $("open-weighted");
+    weighted.dataset.value = total.amount ?? "";
+    weighted.dataset.currency = total.currency;
+    const perCurrency = Object.entries(summary.open_weighted)
+      .map(([code, amount]) => `${Charts.fmt(amount)} ${code}`).join(", ");
+    weighted.textContent = total.amount === null
+      ? `Open pipeline, weighted: ${perCurrency}; no total in ${total.currency}: no exchange ` +
+        `rate for ${total.missing.join(", ")}`
+      : `Open pipeline, weighted: ${Charts.fmt(total.amount)} ${total.currency}` +
+        (total.rates.length ? ` (${perCurrency}; ${total.rates.map((r) =>
+          `${r.currency} at ${r.rate} from ${r.effective_from}`).join(", ")})` : "");
     const cells = summary.value_by_stage_and_owner;
     const owners = [...new Set(cells.map((c) => c.owner_name))];
     const stages = STAGES.filter((s) => cells.some((c) => c.stage === s));
@@ -92,12 +103,15 @@
     if (casesCursor) $("case").append(...(await cases({ cursor: casesCursor })).map(caseOption));
   }
 
+  // Revenue and profit of every currency in the reporting currency, each day's sums at
+  // that day's rate (ADR 48); a period with a rate missing is left without a point.
   async function revenue() {
     const kpi = await api("/views/kpi", { grain: $("grain").value, by: "total", ...period() });
-    const labels = kpi.rows.map((r) => r.period);
-    const unit = kpi.rows.find((r) => r.currency)?.currency || "";
+    const rows = kpi.in_reporting_currency;
+    const labels = rows.map((r) => r.period);
+    const unit = rows.length ? rows[0].currency : "";
     Charts.lines(chart("revenue"), labels, ["revenue", "profit"],
-      (l, s) => kpi.rows.find((r) => r.period === l)[s], unit);
+      (l, s) => rows.find((r) => r.period === l)[s], unit);
   }
 
   async function attainment() {

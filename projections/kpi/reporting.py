@@ -1,0 +1,142 @@
+"""The KPI table's money in the reporting currency (ADR 48): each day's sums converted
+at the rate in force on that day, then added up by period and group.
+
+The view keeps its sums per currency, by day and by month (ADR 41); rates are policy
+data, so the conversion happens when the table is read: a corrected rate (a new policy
+version) changes the figures without a rebuild.  The sums are read by day whatever the
+grain, so a month holds each of its days at that day's rate, never one rate for the
+month.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections import defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+
+from salesdomain.projections.kpi.figures import MONEY_MEASURES
+from salesdomain.projections.kpi.grouped import _applies, _tallies
+from salesdomain.projections.kpi.groups import GroupBy, _labeller
+from salesdomain.projections.kpi.periods import Grain, ReportPeriod, periods_between
+from salesdomain.projections.kpi.queries import reads
+from sqlalchemy import Table
+from sqlalchemy.engine import Engine
+
+from salesdomain.access import Reader
+from salesdomain.currencies import CurrencyPolicy, ExchangeRate
+
+_CENT = Decimal("0.01")
+
+Figures = list[tuple[date, str, Decimal]]
+"""One measure's sums of a period and group: (day, currency, sum)."""
+
+
+@dataclass(frozen=True)
+class KpiInReportingCurrency:
+    """The money figures of one group in one period in the reporting currency
+    (``currency``), each day's sums at that day's rate; ``None``: the figure does not
+    apply to the grouping (as in ``KpiRow``) or a rate was missing (``missing`` says
+    which currency on which day)."""
+
+    period: str
+    period_start: date
+    period_end: date
+    group: str | None
+    label: str
+    currency: str
+    revenue: Decimal | None
+    profit: Decimal | None
+    bookings: Decimal | None
+    cancelled: Decimal | None
+    sales_expense: Decimal | None
+    rates: tuple[ExchangeRate, ...]
+    """The rates used, by currency and the day each applies from."""
+    missing: tuple[str, ...]
+    """Each currency and day without a rate in force (``"USD on 2026-03-02"``)."""
+
+
+def kpi_in_reporting_currency(
+    engine: Engine,
+    tables: Mapping[str, Table],
+    *,
+    grain: Grain,
+    by: GroupBy,
+    since: date,
+    until: date,
+    currencies: CurrencyPolicy,
+    reader: Reader | None = None,
+) -> list[KpiInReportingCurrency]:
+    """The money of the KPI table (``kpi_table`` with the same arguments) in the reporting
+    currency, every currency's sums converted: one row per period and group with money
+    (``by="total"``: one per period), ordered by period, then label."""
+    periods = periods_between(since, until, grain)
+    first, last = periods[0].start, periods[-1].end
+    days = [first + timedelta(n) for n in range((last - first).days + 1)]
+    starts = [p.start for p in periods]
+    people = None if reader is None else reader.sales
+    found = _tallies(
+        engine,
+        tables,
+        days,
+        periods[-1].end,
+        by=by,
+        by_day=True,
+        people=None if by == "team" else people,
+    )
+    sums: dict[tuple[int, str | None], dict[str, Figures]] = defaultdict(lambda: defaultdict(list))
+    for (index, group), tally in found.tallies.items():
+        day = days[index]
+        period = bisect.bisect_right(starts, day) - 1
+        for (measure, currency), value in tally.sums.items():
+            if measure in MONEY_MEASURES and currency:
+                sums[(period, group)][measure].append((day, currency, value))
+    if by == "total":
+        for index in range(len(periods)):
+            sums.setdefault((index, None), defaultdict(list))
+    label_of = _labeller(engine, tables, by)
+    rows = [
+        _row(periods[index], group, label_of(group), by, measures, currencies)
+        for (index, group), measures in sums.items()
+        if reader is None or reader.sales is None or reads(group, by, reader.sales, reader.teams)
+    ]
+    return sorted(rows, key=lambda row: (row.period_start, row.label))
+
+
+def _row(
+    period: ReportPeriod,
+    group: str | None,
+    label: str,
+    by: str,
+    measures: Mapping[str, Figures],
+    currencies: CurrencyPolicy,
+) -> KpiInReportingCurrency:
+    figures: dict[str, Decimal | None] = {}
+    rates: dict[tuple[str, date], ExchangeRate] = {}
+    missing: set[str] = set()
+    for measure in sorted(MONEY_MEASURES):
+        if not _applies(measure, by):
+            figures[measure] = None
+            continue
+        converted = currencies.add_up(measures.get(measure, []))
+        rates.update({(r.currency, r.effective_from): r for r in converted.rates})
+        missing.update(converted.missing)
+        amount = converted.amount
+        figures[measure] = None if amount is None else amount.quantize(_CENT)
+    return KpiInReportingCurrency(
+        period=period.label,
+        period_start=period.start,
+        period_end=period.end,
+        group=group,
+        label=label,
+        currency=currencies.reporting_currency,
+        revenue=figures["revenue"],
+        profit=figures["profit"],
+        bookings=figures["bookings"],
+        cancelled=figures["cancelled"],
+        sales_expense=figures["sales_expense"],
+        rates=tuple(rates[key] for key in sorted(rates)),
+        missing=tuple(sorted(missing)),
+    )
