@@ -45,7 +45,12 @@ from salesdomain.rules.customer_development import (
     OPPORTUNITY_FOR_ACTIVE_CUSTOMER,
     OPPORTUNITY_FOR_QUALIFIED_PROSPECT,
 )
-from salesdomain.rules.general import OPPORTUNITY_CLOSED
+from salesdomain.rules.general import (
+    ESTIMATE_REVISED_UNTIL_QUOTED,
+    EXPECTED_CLOSE_REVISED_TO_TODAY_OR_LATER,
+    OPPORTUNITY_CLOSED,
+    OPPORTUNITY_REVISION_CHANGES_IT,
+)
 from salesdomain.rules.needs_analysis import (
     EVERY_RECORDED_NEED_RANKED,
     FEASIBILITY_BEFORE_PRESENTATION,
@@ -357,6 +362,28 @@ class Opportunity(SopAggregate):
         def apply(self, opp: Opportunity) -> None:
             opp.stage = Stage.LOST
             opp.outcome_reason = self.reason
+
+    class ExpectedCloseRevised(Event):
+        """The day the opportunity is now expected to close, the day it replaces and why
+        (recorded under the step of the stage the opportunity is in)."""
+
+        expected_close: date
+        previous: date
+        reason: str
+
+        def apply(self, opp: Opportunity) -> None:
+            opp.expected_close = self.expected_close
+
+    class EstimatedValueRevised(Event):
+        """The opportunity's estimated value now, the one it replaces and why (recorded
+        under the step of the stage the opportunity is in; only before a quote)."""
+
+        estimated_value: Money
+        previous: Money
+        reason: str
+
+        def apply(self, opp: Opportunity) -> None:
+            opp.estimated_value = self.estimated_value
 
     if TYPE_CHECKING:
         customer_id: UUID
@@ -738,6 +765,64 @@ class Opportunity(SopAggregate):
             stage_entered=Stage.LOST,
             owner_id=self.owner_id,
             customer_id=self.customer_id,
+        )
+
+    # ---- keeping the deal up to date (issue 17) -------------------------------------
+
+    def revise_expected_close(
+        self, evidence: Evidence, *, expected_close: date, reason: str, today: date
+    ) -> None:
+        """Move the expected close (a plan: today or later), with the reason."""
+        code = self.stage.sop_step
+        self._may_work_on(evidence, code)
+        if expected_close < today:
+            raise SopRuleViolation(
+                EXPECTED_CLOSE_REVISED_TO_TODAY_OR_LATER,
+                f"the expected close {expected_close} is before today, {today}",
+                at_step=code,
+            )
+        if expected_close == self.expected_close:
+            raise SopRuleViolation(
+                OPPORTUNITY_REVISION_CHANGES_IT,
+                f"{self.title} is already expected to close on {expected_close}",
+                at_step=code,
+            )
+        self._record(
+            self.ExpectedCloseRevised,
+            evidence,
+            sop_step=code,
+            expected_close=expected_close,
+            previous=self.expected_close,
+            reason=reason,
+        )
+
+    def revise_estimated_value(
+        self, evidence: Evidence, *, estimated_value: Money, reason: str
+    ) -> None:
+        """Revise the estimate the pipeline weighs until the first quote gives the value."""
+        code = self.stage.sop_step
+        self._may_work_on(evidence, code)
+        if self.quotes:
+            raise SopRuleViolation(
+                ESTIMATE_REVISED_UNTIL_QUOTED,
+                f"{self.title} is quoted at {self.amount.amount} {self.amount.currency} "
+                f"(version {len(self.quotes)})",
+                at_step=code,
+            )
+        if estimated_value == self.estimated_value:
+            raise SopRuleViolation(
+                OPPORTUNITY_REVISION_CHANGES_IT,
+                f"{self.title} is already estimated at {estimated_value.amount} "
+                f"{estimated_value.currency}",
+                at_step=code,
+            )
+        self._record(
+            self.EstimatedValueRevised,
+            evidence,
+            sop_step=code,
+            estimated_value=estimated_value,
+            previous=self.estimated_value,
+            reason=reason,
         )
 
     # ---- reading --------------------------------------------------------------------
