@@ -1,7 +1,8 @@
 """The pipeline read in SQL, a page at a time (issue 16): the same rows and figures as
 the straightforward computation the view had before (every row loaded and filtered,
 summed and counted in Python, kept here as ``_previous_rows`` and ``_previous_figures``),
-on memory, a SQLite file and PostgreSQL."""
+on memory, a SQLite file and PostgreSQL; since issue 17 with revised deals and the stale
+flag worked out in Python the same way (ADR 47)."""
 
 from __future__ import annotations
 
@@ -66,11 +67,20 @@ def _opened(
     return [*b.qualified_customer(reg, by), (deal, by)]
 
 
+def _moved(opp: Any, close: date) -> oc.ReviseExpectedClose:
+    return oc.ReviseExpectedClose(opportunity_id=opp, expected_close=close, reason="Delayed")
+
+
+def _revised(opp: Any, value: Money) -> oc.ReviseEstimatedValue:
+    return oc.ReviseEstimatedValue(opportunity_id=opp, estimated_value=value, reason="Scope")
+
+
 @pytest.fixture
 def store(app: Any, views: Any) -> tuple[ProjectionRunner, list[datetime]]:
     """Seven opportunities of two owners in two teams: won, lost, open at several
     stages; in CNY, USD and EUR; two regions and industries; one weighted amount a
-    half cent (10.10 x 5%: 0.505, rounded half to even)."""
+    half cent (10.10 x 5%: 0.505, rounded half to even); an expected close revised
+    twice, an estimate revised, contacts logged on time and late."""
     regs = [
         b.register(name=f"Customer {n} Ltd", reg=f"REG{n:04d}", **extra)
         for n, extra in enumerate(
@@ -101,6 +111,11 @@ def store(app: Any, views: Any) -> tuple[ProjectionRunner, list[datetime]]:
         *_opened(regs[5], open_later, Money.of("5000", "CNY"), close=date(2026, 8, 15)),
         *_opened(regs[6], late, Money.of("300", "EUR")),
         (oc.MarkOpportunityLost(opportunity_id=late, reason="Went elsewhere"), b.ALICE),
+        (_moved(tie, date(2026, 4, 20)), b.BOB),
+        (b.log_visit(bobs, date(2026, 3, 20)), b.BOB),
+        (_moved(tie, date(2026, 9, 30)), b.BOB),
+        (_revised(bobs, Money.of("900", "CNY")), b.BOB),
+        (b.log_visit(open_later, date(2026, 2, 1)), b.ALICE),  # logged late
     ]
     moments = _steps(app, steps)
     runner = ProjectionRunner(Pipeline(), views, ApplicationLog(app))
@@ -112,8 +127,11 @@ def _previous_rows(
     engine: Any, tables: Mapping[str, Table], probabilities: Mapping[Stage, Decimal], at: datetime
 ) -> list[PipelineRow]:
     """The pipeline as ``pipeline_as_of`` computed it before issue 16: every row of the
-    three tables loaded, each opportunity's latest stage and amount found in Python."""
+    three tables loaded, each opportunity's latest stage and amount found in Python; and
+    as since issue 17, its expected close then, last contact then and whether it was
+    stale then (ADR 47: open, and past its close or no contact for over 30 days)."""
     opportunities, stages, amounts = (tables["opportunities"], tables["stages"], tables["amounts"])
+    closes, contacts = tables["closes"], tables["contacts"]
     with engine.connect() as conn:
         base = list(conn.execute(select(opportunities).where(opportunities.c.opened_at <= at)))
         stage_rows = conn.execute(
@@ -123,6 +141,17 @@ def _previous_rows(
             select(amounts).where(amounts.c.at <= at).order_by(amounts.c.position)
         ).all()
         teams = {r.employee_id: r.team for r in conn.execute(select(tables["owners"]))}
+        close_rows = conn.execute(select(closes).order_by(closes.c.position)).all()
+        contact_rows = conn.execute(select(contacts).where(contacts.c.at <= at)).all()
+    today = at.astimezone(UTC).date()
+    first_close = {}
+    for row in reversed(close_rows):
+        first_close[row.opportunity_id] = row.previous
+    close_at = {r.opportunity_id: r.expected_close for r in close_rows if r.at <= at}
+    last_contact: dict[str, date] = {}
+    for row in contact_rows:
+        known = last_contact.get(row.opportunity_id, row.occurred_on)
+        last_contact[row.opportunity_id] = max(known, row.occurred_on)
     history: dict[str, list[tuple[Stage, datetime]]] = defaultdict(list)
     for row in stage_rows:
         history[row.opportunity_id].append((Stage(row.stage), row.entered_at))
@@ -137,6 +166,10 @@ def _previous_rows(
             if entered.is_open:
                 spent[entered] += until - since
         closed_at = None if stage.is_open else entries[-1][1]
+        key = row.opportunity_id
+        close = close_at.get(key, first_close.get(key, row.expected_close))
+        contact = last_contact.get(key)
+        quiet = today - (contact or row.opened_at.astimezone(UTC).date()) > timedelta(days=30)
         result.append(
             PipelineRow(
                 opportunity_id=row.opportunity_id,
@@ -151,11 +184,13 @@ def _previous_rows(
                 amount=amount,
                 currency=currency,
                 weighted_amount=(amount * probabilities[stage]).quantize(Decimal("0.01")),
-                expected_close=row.expected_close,
+                expected_close=close,
                 opened_at=row.opened_at,
                 closed_at=closed_at,
                 age=(closed_at or at) - row.opened_at,
                 time_in_stage=dict(spent),
+                last_contact_on=contact,
+                stale=stage.is_open and (close < today or quiet),
             )
         )
     return sorted(result, key=lambda r: (r.opened_at, r.opportunity_id))
@@ -208,6 +243,7 @@ def _filters(rows: list[PipelineRow]) -> list[PipelineFilter]:
     every += [PipelineFilter(stage=s) for s in Stage]
     every += [PipelineFilter(region="North China"), PipelineFilter(industry="Textiles")]
     every += [PipelineFilter(region="North China", industry="Textiles", team=NORTH)]
+    every += [PipelineFilter(stale=True), PipelineFilter(stale=False, owner_id=rows[0].owner_id)]
     return every
 
 
@@ -228,6 +264,12 @@ def test_rows_and_figures_are_those_computed_from_every_row(app, views, store) -
     assert {r.currency for r in last} == {"CNY", "USD", "EUR"}
     assert {r.stage for r in last} >= {Stage.WON, Stage.LOST, Stage.CONTACT}
     assert Decimal("0.50") in {r.weighted_amount for r in last}  # 0.505 to even
+    flags = {
+        (r.stale, r.stage.is_open)
+        for at in moments
+        for r in _previous_rows(views, tables, probabilities, at)
+    }
+    assert flags == {(True, True), (False, True), (False, False)}  # stale, fresh, closed
     for at in _moments(moments):
         everything = _previous_rows(views, tables, probabilities, at)
         for wanted in _filters(last):

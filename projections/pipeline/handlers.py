@@ -141,3 +141,31 @@ def _priced(
 @HANDLERS.on(Opportunity.Lost)
 def _lost(event: Opportunity.Lost, position: int) -> list[RowChange]:
     return _entered(event, position, lost_reason=event.reason, competitor=event.competitor)
+
+
+@HANDLERS.on(Opportunity.EstimatedValueRevised)
+def _estimate(event: Opportunity.EstimatedValueRevised, position: int) -> list[RowChange]:
+    """A revised estimate is the opportunity's amount (it is revised before any quote)."""
+    value = event.estimated_value
+    values = {"amount": value.amount, "currency": value.currency, "amount_set_at": event.timestamp}
+    return [Update("opportunities", _key(event), values), _amount(event, position, value)]
+
+
+@HANDLERS.on(Opportunity.ExpectedCloseRevised)
+def _close(event: Opportunity.ExpectedCloseRevised, position: int) -> list[RowChange]:
+    """The expected close now, and the revision kept with the day it replaced (the
+    expected close at an earlier moment)."""
+    at, day = event.timestamp, event.expected_close
+    revised = {"expected_close": day, "expected_close_revised_at": at}
+    kept = {"position": position, "expected_close": day, "previous": event.previous, "at": at}
+    return [
+        Update("opportunities", _key(event), revised),
+        Insert("closes", {**_key(event), **kept}),
+    ]
+
+
+@HANDLERS.on(Opportunity.ContactLogged)
+def _contact(event: Opportunity.ContactLogged, position: int) -> list[RowChange]:
+    """A contact or visit: the day it happened, known from when it was logged."""
+    happened = {"position": position, "occurred_on": event.contact.occurred_on}
+    return [Insert("contacts", {**_key(event), **happened, "at": event.timestamp})]
