@@ -351,6 +351,32 @@ def test_version_is_the_packages_one_number() -> None:
     assert version("salesdomain") == salesdomain.__version__  # pyproject reads it
 
 
+def test_a_revised_close_shows_and_a_deal_read_later_is_marked_stale(cli):
+    # Given an opportunity whose expected close was moved
+    opened = open_case(cli)
+    moved = {
+        "opportunity_id": opened.opportunity,
+        "expected_close": "2031-01-31",
+        "reason": "The port authority delayed its budget",
+    }
+    cli.ok("run", "ReviseExpectedClose", "--as", "Alice Wang", input=json.dumps(moved))
+    # When the pipeline is read now, then long after the new close
+    (row,) = cli.json("pipeline")["opportunities"]
+    later = ("pipeline", "--as-of", "2031-02-01T00:00:00+00:00", "--stale")
+    stale = cli.json(*later)
+    # Then it shows the revised close, is not stale now and is stale by then (time alone)
+    assert (row["expected_close"], row["stale"], row["last_contact_on"]) == (
+        "2031-01-31",
+        False,
+        None,
+    )
+    assert cli.json("pipeline", "--stale")["opportunities"] == []
+    assert [(r["title"], r["stale"]) for r in stale["opportunities"]] == [("Harbour cranes", True)]
+    assert stale["summary"]["open_count"] == 1
+    assert "STALE" in cli.ok(*later).stdout
+    assert "STALE" not in cli.ok("pipeline").stdout
+
+
 def test_the_pipeline_is_read_a_page_at_a_time_with_the_funnel_of_them_all(cli):
     # Given three opportunities
     opened = open_case(cli)
