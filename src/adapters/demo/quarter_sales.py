@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from salesdomain.adapters.demo.quarter_people import _PeopleSteps
 from salesdomain.adapters.demo.quarter_performance import _PerformanceSteps
+from salesdomain.adapters.demo.setting import CURRENCY
 
 from salesdomain.opportunities import commands as oc
 from salesdomain.opportunities import values as ov
@@ -14,6 +15,7 @@ from salesdomain.people import commands as hc
 from salesdomain.people.values import InterviewKind
 from salesdomain.prospecting import commands as pc
 from salesdomain.prospecting.values import Level, SourceChannel
+from salesdomain.values import Money
 
 
 class _SalesSteps(_PeopleSteps, _PerformanceSteps):
@@ -169,3 +171,25 @@ class _SalesSteps(_PeopleSteps, _PerformanceSteps):
         co.on(date(2026, 2, 25))
         deal.quote(self.lines(rng.randint(25, 40)))
         deal.negotiate("Asks for 3% off", "0.03", "Within our authority; waiting for their board")
+        co.on(date(2026, 2, 27))
+        co.attempt(
+            "move the press line's expected close to a day already past",
+            oc.ReviseExpectedClose,
+            deal.rep,
+            opportunity_id=deal.opp_id,
+            expected_close=co.today - timedelta(days=1),
+            reason="Entered the board's old date",
+        )
+        co.attempt(
+            "revise the press line's estimate after it was quoted",
+            oc.ReviseEstimatedValue,
+            deal.rep,
+            opportunity_id=deal.opp_id,
+            estimated_value=Money.of(400_000, CURRENCY),
+            reason="They may add a second press line",
+        )
+        deal.on_opportunity(
+            oc.ReviseExpectedClose,
+            expected_close=date(2026, 4, 30),
+            reason="Their board postponed the decision to its April meeting",
+        )
