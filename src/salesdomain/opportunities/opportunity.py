@@ -44,6 +44,7 @@ from salesdomain.rules.customer_development import (
     OPPORTUNITY_CLOSES_TODAY_OR_LATER,
     OPPORTUNITY_FOR_ACTIVE_CUSTOMER,
     OPPORTUNITY_FOR_QUALIFIED_PROSPECT,
+    OPPORTUNITY_FOR_SURVIVING_CUSTOMER,
 )
 from salesdomain.rules.general import (
     ESTIMATE_REVISED_UNTIL_QUOTED,
@@ -425,6 +426,11 @@ class Opportunity(SopAggregate):
         expected_close: date,
         today: date,
     ) -> Opportunity:
+        if customer.merged_into is not None:
+            raise SopRuleViolation(
+                OPPORTUNITY_FOR_SURVIVING_CUSTOMER,
+                f"{customer.company_name} was merged into customer {customer.merged_into}",
+            )
         if not customer.active:
             raise SopRuleViolation(
                 OPPORTUNITY_FOR_ACTIVE_CUSTOMER,
