@@ -37,6 +37,7 @@ from sqlalchemy import Table, inspect, select
 
 from salesdomain.opportunities import commands as oc
 from salesdomain.opportunities.stages import Stage
+from salesdomain.prospecting import commands as pc
 from salesdomain.sop import Role
 from salesdomain.values import Money
 from tests import builders as b
@@ -69,6 +70,11 @@ def _opened(
 
 def _moved(opp: Any, close: date) -> oc.ReviseExpectedClose:
     return oc.ReviseExpectedClose(opportunity_id=opp, expected_close=close, reason="Delayed")
+
+
+def _merge(duplicate: Any, survivor: Any) -> pc.MergeCustomers:
+    ids = {"customer_id": b.customer_id(duplicate), "into_customer_id": b.customer_id(survivor)}
+    return pc.MergeCustomers(**ids, reason="Same company")
 
 
 def _revised(opp: Any, value: Money) -> oc.ReviseEstimatedValue:
@@ -116,6 +122,8 @@ def store(app: Any, views: Any) -> tuple[ProjectionRunner, list[datetime]]:
         (_moved(tie, date(2026, 9, 30)), b.BOB),
         (_revised(bobs, Money.of("900", "CNY")), b.BOB),
         (b.log_visit(open_later, date(2026, 2, 1)), b.ALICE),  # logged late
+        (_merge(regs[3], regs[4]), b.MIA),
+        (_moved(euro, date(2026, 10, 1)), b.BOB),
     ]
     moments = _steps(app, steps)
     runner = ProjectionRunner(Pipeline(), views, ApplicationLog(app))
@@ -131,7 +139,7 @@ def _previous_rows(
     as since issue 17, its expected close then, last contact then and whether it was
     stale then (ADR 47: open, and past its close or no contact for over 30 days)."""
     opportunities, stages, amounts = (tables["opportunities"], tables["stages"], tables["amounts"])
-    closes, contacts = tables["closes"], tables["contacts"]
+    closes, contacts, merges = tables["closes"], tables["contacts"], tables["merges"]
     with engine.connect() as conn:
         base = list(conn.execute(select(opportunities).where(opportunities.c.opened_at <= at)))
         stage_rows = conn.execute(
@@ -143,6 +151,7 @@ def _previous_rows(
         teams = {r.employee_id: r.team for r in conn.execute(select(tables["owners"]))}
         close_rows = conn.execute(select(closes).order_by(closes.c.position)).all()
         contact_rows = conn.execute(select(contacts).where(contacts.c.at <= at)).all()
+        merged = {r.customer_id: r for r in conn.execute(select(merges).where(merges.c.at <= at))}
     today = at.astimezone(UTC).date()
     first_close = {}
     for row in reversed(close_rows):
@@ -168,13 +177,15 @@ def _previous_rows(
         closed_at = None if stage.is_open else entries[-1][1]
         key = row.opportunity_id
         close = close_at.get(key, first_close.get(key, row.expected_close))
+        survivor = merged.get(row.customer_id)
         contact = last_contact.get(key)
         quiet = today - (contact or row.opened_at.astimezone(UTC).date()) > timedelta(days=30)
         result.append(
             PipelineRow(
                 opportunity_id=row.opportunity_id,
                 title=row.title,
-                customer_name=row.customer_name,
+                customer_id=row.customer_id if survivor is None else survivor.survivor_id,
+                customer_name=row.customer_name if survivor is None else survivor.survivor_name,
                 region=row.region,
                 industry=row.industry,
                 owner_id=row.owner_id,
@@ -264,6 +275,7 @@ def test_rows_and_figures_are_those_computed_from_every_row(app, views, store) -
     assert {r.currency for r in last} == {"CNY", "USD", "EUR"}
     assert {r.stage for r in last} >= {Stage.WON, Stage.LOST, Stage.CONTACT}
     assert Decimal("0.50") in {r.weighted_amount for r in last}  # 0.505 to even
+    assert len({r.customer_id for r in last}) == len(last) - 1  # one merged into another
     flags = {
         (r.stale, r.stage.is_open)
         for at in moments

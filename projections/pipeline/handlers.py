@@ -15,6 +15,7 @@ from salesdomain.projections.dispatch import Handlers
 from salesdomain.opportunities.opportunity import Opportunity
 from salesdomain.opportunities.stages import Stage
 from salesdomain.people.employee import Employee
+from salesdomain.prospecting.customer import Customer
 from salesdomain.values import Money
 
 HANDLERS = Handlers[RowChange]()
@@ -169,3 +170,11 @@ def _contact(event: Opportunity.ContactLogged, position: int) -> list[RowChange]
     """A contact or visit: the day it happened, known from when it was logged."""
     happened = {"position": position, "occurred_on": event.contact.occurred_on}
     return [Insert("contacts", {**_key(event), **happened, "at": event.timestamp})]
+
+
+@HANDLERS.on(Customer.MergedInto)
+def _merged(event: Customer.MergedInto, position: int) -> list[RowChange]:
+    """The customer's deals count under the record it was merged into from now on."""
+    survivor = {"survivor_id": str(event.survivor_id), "survivor_name": event.survivor_name}
+    row = {"customer_id": str(event.originator_id), **survivor, "at": event.timestamp}
+    return [Insert("merges", row)]

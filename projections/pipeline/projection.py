@@ -39,7 +39,8 @@ class Pipeline(Projection):
     not when it is written (ADR 47). A revised estimate is a change of amount
     (``amounts``). A view made by an earlier version lacks the contacts logged before it
     was upgraded: until it is rebuilt, its deals are stale only by a passed expected
-    close."""
+    close. ``merges`` keeps each customer record merged into another (ADR 47): from the
+    merge on, its deals are read under the survivor's id and name."""
 
     name = "pipeline"
     version = 3
@@ -103,6 +104,14 @@ class Pipeline(Projection):
             Column("occurred_on", Date, nullable=False),
             Column("at", UtcDateTime, nullable=False),
         )
+        merges = Table(
+            f"{prefix}merges",
+            metadata,
+            Column("customer_id", String(36), primary_key=True),
+            Column("survivor_id", String(36), nullable=False),
+            Column("survivor_name", String(NAME_LENGTH), nullable=False),
+            Column("at", UtcDateTime, nullable=False),
+        )
         owners = Table(
             f"{prefix}owners",
             metadata,
@@ -126,6 +135,7 @@ class Pipeline(Projection):
             "amounts": amounts,
             "closes": closes,
             "contacts": contacts,
+            "merges": merges,
             "owners": owners,
         }
 

@@ -45,6 +45,8 @@ _IDS_PER_QUERY = 500
 class PipelineRow:
     opportunity_id: str
     title: str
+    customer_id: str
+    """The customer's record, or the one it was merged into by the moment read."""
     customer_name: str
     region: str
     industry: str
@@ -104,7 +106,6 @@ class PipelinePage:
 _AS_STORED = (
     "opportunity_id",
     "title",
-    "customer_name",
     "region",
     "industry",
     "owner_id",
@@ -113,7 +114,7 @@ _AS_STORED = (
 )
 """The facts of a ``PipelineRow`` the ``opportunities`` table holds as they are."""
 
-_AT_THE_MOMENT = ("expected_close", "last_contact_on", "stale")
+_AT_THE_MOMENT = ("customer_id", "customer_name", "expected_close", "last_contact_on", "stale")
 """The facts of a ``PipelineRow`` worked out for the moment read."""
 
 
@@ -148,7 +149,14 @@ def as_of_select(
     close = _close_then(tables, at)
     last_contact = _last_contact(tables["contacts"], at, key)
     stale = _stale(tables, at, stage, close, last_contact, stale_after_days)
-    moment = {"expected_close": close, "last_contact_on": last_contact, "stale": stale}
+    customer_id, customer_name = _customer_then(tables, at)
+    moment = {
+        "customer_id": customer_id,
+        "customer_name": customer_name,
+        "expected_close": close,
+        "last_contact_on": last_contact,
+        "stale": stale,
+    }
     chosen = (
         select(
             *(o[name] for name in facts if name in _AS_STORED),
@@ -182,6 +190,26 @@ def as_of_select(
     if filters.stale is not None:
         chosen = chosen.where(stale if filters.stale else ~stale)
     return chosen
+
+
+def _customer_then(
+    tables: Mapping[str, Table], at: datetime
+) -> tuple[ColumnElement[Any], ColumnElement[Any]]:
+    """The opportunity's customer id and name at ``at``: those of the record its
+    customer was merged into by then (ADR 47), else its own."""
+    o, merges = tables["opportunities"].c, tables["merges"]
+
+    def survivor(name: str) -> ColumnElement[Any]:
+        return (
+            select(merges.c[name])
+            .where(merges.c.customer_id == o.customer_id, merges.c.at <= at)
+            .scalar_subquery()
+        )
+
+    return (
+        func.coalesce(survivor("survivor_id"), o.customer_id),
+        func.coalesce(survivor("survivor_name"), o.customer_name),
+    )
 
 
 def _close_then(tables: Mapping[str, Table], at: datetime) -> ColumnElement[Any]:
@@ -428,6 +456,8 @@ def _row(
     closed_at = None if stage.is_open else row.stage_entered_at
     return PipelineRow(
         **{name: getattr(row, name) for name in _AS_STORED},
+        customer_id=row.customer_id,
+        customer_name=row.customer_name,
         expected_close=row.expected_close,
         last_contact_on=row.last_contact_on,
         stale=bool(row.stale),
