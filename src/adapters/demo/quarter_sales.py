@@ -14,6 +14,7 @@ from salesdomain.opportunities import values as ov
 from salesdomain.people import commands as hc
 from salesdomain.people.values import InterviewKind
 from salesdomain.prospecting import commands as pc
+from salesdomain.prospecting.customer import Customer
 from salesdomain.prospecting.values import Level, SourceChannel
 from salesdomain.values import Money
 
@@ -52,8 +53,33 @@ class _SalesSteps(_PeopleSteps, _PerformanceSteps):
             customer_id=self.screened_out.customer_id,
             reason="Purchasing power too low for our range",
         )
+        twin = "Hangzhou Precision Machinery Works"  # the same company, its plant's name
+        co.do(
+            pc.RegisterProspect,
+            co.bob,
+            company_name=twin,
+            region="East China",
+            industry="Machinery",
+            source_channel=SourceChannel.ONLINE_PLATFORM,
+        )
         co.on(date(2026, 1, 8))
         self.straight.qualify("Line 3 retrofit", 180_000)
+        co.do(
+            pc.MergeCustomers,
+            co.mia,
+            customer_id=Customer.id_for(twin),
+            into_customer_id=self.straight.customer_id,
+            reason="The Works is Hangzhou Precision's plant: one company, one record",
+        )
+        co.attempt(
+            "open an opportunity for the record merged into Hangzhou Precision",
+            oc.OpenOpportunity,
+            co.bob,
+            customer_id=Customer.id_for(twin),
+            title="Spare parts",
+            estimated_value=Money.of(20_000, CURRENCY),
+            expected_close=co.today + timedelta(days=30),
+        )
         self.escalated.qualify("Dyeing line monitoring", 900_000)
         self.lost_on_price.qualify("Crane monitoring", 300_000)
         self.lost_early.qualify("Test bench automation", 150_000)
