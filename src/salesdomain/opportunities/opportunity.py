@@ -787,18 +787,12 @@ class Opportunity(SopAggregate):
                 f"the expected close {expected_close} is before today, {today}",
                 at_step=code,
             )
-        if expected_close == self.expected_close:
-            raise SopRuleViolation(
-                OPPORTUNITY_REVISION_CHANGES_IT,
-                f"{self.title} is already expected to close on {expected_close}",
-                at_step=code,
-            )
-        self._record(
-            self.ExpectedCloseRevised,
+        self._revise(
             evidence,
-            sop_step=code,
-            expected_close=expected_close,
-            previous=self.expected_close,
+            self.ExpectedCloseRevised,
+            code,
+            f"expected to close on {expected_close}",
+            expected_close=(expected_close, self.expected_close),
             reason=reason,
         )
 
@@ -815,21 +809,34 @@ class Opportunity(SopAggregate):
                 f"(version {len(self.quotes)})",
                 at_step=code,
             )
-        if estimated_value == self.estimated_value:
-            raise SopRuleViolation(
-                OPPORTUNITY_REVISION_CHANGES_IT,
-                f"{self.title} is already estimated at {estimated_value.amount} "
-                f"{estimated_value.currency}",
-                at_step=code,
-            )
-        self._record(
-            self.EstimatedValueRevised,
+        self._revise(
             evidence,
-            sop_step=code,
-            estimated_value=estimated_value,
-            previous=self.estimated_value,
+            self.EstimatedValueRevised,
+            code,
+            f"estimated at {estimated_value.amount} {estimated_value.currency}",
+            estimated_value=(estimated_value, self.estimated_value),
             reason=reason,
         )
+
+    def _revise(
+        self,
+        evidence: Evidence,
+        revised: type[Opportunity.Event],
+        code: str,
+        already: str,
+        *,
+        reason: str,
+        **change: tuple[Any, Any],
+    ) -> None:
+        """Record the revision of the one field in ``change`` (its new and its current
+        value) at step ``code``, unless it changes nothing."""
+        ((field, (new, current)),) = change.items()
+        facts: dict[str, Any] = {field: new, "previous": current, "reason": reason}
+        if new == current:
+            raise SopRuleViolation(
+                OPPORTUNITY_REVISION_CHANGES_IT, f"{self.title} is already {already}", at_step=code
+            )
+        self._record(revised, evidence, sop_step=code, **facts)
 
     # ---- reading --------------------------------------------------------------------
 
