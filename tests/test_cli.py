@@ -351,6 +351,62 @@ def test_version_is_the_packages_one_number() -> None:
     assert version("salesdomain") == salesdomain.__version__  # pyproject reads it
 
 
+def test_a_revised_close_shows_and_a_deal_read_later_is_marked_stale(cli):
+    # Given an opportunity whose expected close was moved
+    opened = open_case(cli)
+    moved = {
+        "opportunity_id": opened.opportunity,
+        "expected_close": "2031-01-31",
+        "reason": "The port authority delayed its budget",
+    }
+    cli.ok("run", "ReviseExpectedClose", "--as", "Alice Wang", input=json.dumps(moved))
+    # When the pipeline is read now, then long after the new close
+    (row,) = cli.json("pipeline")["opportunities"]
+    later = ("pipeline", "--as-of", "2031-02-01T00:00:00+00:00", "--stale")
+    stale = cli.json(*later)
+    # Then it shows the revised close, is not stale now and is stale by then (time alone)
+    assert (row["expected_close"], row["stale"], row["last_contact_on"]) == (
+        "2031-01-31",
+        False,
+        None,
+    )
+    assert cli.json("pipeline", "--stale")["opportunities"] == []
+    assert [(r["title"], r["stale"]) for r in stale["opportunities"]] == [("Harbour cranes", True)]
+    assert stale["summary"]["open_count"] == 1
+    assert "STALE" in cli.ok(*later).stdout
+    assert "STALE" not in cli.ok("pipeline").stdout
+
+
+def test_a_merged_customer_is_listed_as_merged_into_its_survivor(cli):
+    # Given a customer registered twice, once under its trading name
+    opened = open_case(cli)
+    twice = {**PROSPECT, "company_name": "NHL Harbour Services", "contacts": []}
+    duplicate = cli.json("run", "RegisterProspect", "--as", "Alice Wang", input=json.dumps(twice))
+    gone = duplicate["events"][0]["aggregate_id"]
+    # When the sales manager merges it into the first record
+    merge = {"customer_id": gone, "into_customer_id": opened.customer, "reason": "Same company"}
+    refused = cli("run", "MergeCustomers", "--as", "Alice Wang", input=json.dumps(merge))
+    merged = cli.json("run", "MergeCustomers", "--as", "Mia Chen", input=json.dumps(merge))
+    # Then both records say so, the list links the duplicate to its survivor, and the
+    # duplicate takes no new opportunity
+    assert refused.exit_code != 0
+    assert [e["event_type"] for e in merged["events"]] == ["MergedInto", "Absorbed"]
+    rows = {r["customer_id"]: r for r in cli.json("customers")["rows"]}
+    assert (rows[gone]["status"], rows[gone]["merged_into"]) == ("merged", opened.customer)
+    assert rows[opened.customer]["merged_records"] == 1
+    table = cli.ok("customers").stdout
+    assert "merged into Ningbo Harbour" in table
+    assert "(+1 merged)" in table
+    deal = {
+        "customer_id": gone,
+        "title": "Tugboat sensors",
+        "expected_close": "2030-06-30",
+        "estimated_value": {"amount": "1000", "currency": "CNY"},
+    }
+    again = cli("run", "OpenOpportunity", "--as", "Alice Wang", "--json", input=json.dumps(deal))
+    assert _error(again)["rule_id"] == "opportunity_for_surviving_customer"
+
+
 def test_the_pipeline_is_read_a_page_at_a_time_with_the_funnel_of_them_all(cli):
     # Given three opportunities
     opened = open_case(cli)

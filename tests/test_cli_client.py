@@ -137,6 +137,15 @@ def test_a_representative_reads_only_her_deals_as_the_web_api_gives_them(served:
     assert WES_CUSTOMER.company_name not in table
     everything = served.json("dan", "pipeline")["opportunities"]
     assert {row["opportunity_id"] for row in everything} == {str(ALICE_DEAL), str(WES_DEAL)}
+    later = ("pipeline", "--as-of", "2099-01-01T00:00:00+00:00", "--stale")
+    stale = served.json("dan", *later)
+    assert {row["opportunity_id"] for row in stale["opportunities"]} == {
+        row["opportunity_id"] for row in everything if row["stage"] not in ("won", "lost")
+    }
+    assert stale["opportunities"]
+    assert all(row["stale"] for row in stale["opportunities"])
+    assert stale["opportunities"] == served.json("dan", *later, "--all")["opportunities"]
+    assert "STALE" in served.cli("dan", *later).stdout
 
 
 def test_the_audit_trail_hides_pay_figures_from_a_manager(served: Served) -> None:

@@ -185,3 +185,44 @@ def test_a_later_contact_logged_first_is_still_the_last(app, views):
             app.handle(command, actor)
     [row] = iter_customers(*_engine_tables(_view(app, views)))
     assert row.last_contact_on == b.TODAY
+
+
+def test_a_merged_record_links_to_its_survivor_which_counts_both(app, views):
+    """ADR 47: the duplicate stays, status ``merged`` with its survivor's id and name now;
+    the survivor is a customer when the duplicate bought, its last contact is the later
+    of both (contacts the duplicate's deal logs after the merge too)."""
+    survivor, duplicate = b.register("Survivor Co.", "REG-S1"), b.register("Survivor Works", "")
+    kept, gone, deal, still_open = (
+        b.customer_id(survivor),
+        b.customer_id(duplicate),
+        uuid4(),
+        uuid4(),
+    )
+    merge = pc.MergeCustomers(customer_id=gone, into_customer_id=kept, reason="Same company")
+    rename = pc.CorrectCustomerDetails(customer_id=kept, company_name="Survivor Group", reason="x")
+    with freeze_time(T0) as frozen:
+        for command, actor in [
+            (survivor, b.ALICE),
+            *b.won_deal(deal, duplicate),
+            (b.open_opportunity(gone, still_open), b.ALICE),
+            (merge, b.MIA),
+            (rename, b.ALICE),
+        ]:
+            app.handle(command, actor)
+        frozen.tick(timedelta(days=3))
+        app.handle(b.log_visit(still_open, b.TODAY + timedelta(days=3)), b.ALICE)
+    runner = _view(app, views)
+    rows = {row.customer_id: row for row in iter_customers(*_engine_tables(runner))}
+    assert (rows[str(gone)].status, rows[str(gone)].merged_into) == (
+        CustomerStatus.MERGED,
+        str(kept),
+    )
+    assert rows[str(gone)].merged_into_name == "Survivor Group"
+    assert rows[str(gone)].company_name == "Survivor Works"  # its history as it was
+    assert (rows[str(kept)].status, rows[str(kept)].merged_records) == (CustomerStatus.CUSTOMER, 1)
+    assert rows[str(kept)].last_contact_on == b.TODAY + timedelta(days=3)  # the duplicate's
+    assert rows[str(kept)].merged_into is None
+    merged_only = CustomerFilter(status=CustomerStatus.MERGED)
+    assert [
+        r.customer_id for r in iter_customers(*_engine_tables(runner), filters=merged_only)
+    ] == [str(gone)]

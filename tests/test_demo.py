@@ -77,6 +77,13 @@ def test_demo_covers_won_lost_open_escalated_revised_and_refused(demo: Run) -> N
     assert "no shipment without a passed inspection" in refused
     assert "a plan finishing later is recorded only once the customer was told" in refused
     assert "closed only with a coaching plan" in refused
+    assert "expected close is revised to today or later" in refused
+    assert "no new opportunity is opened for a customer record merged into another" in refused
+    assert any("Absorbed Hangzhou Precision Machinery Works" in w for w in whats)
+    assert "estimated value is revised until its first quote is issued" in refused
+    assert any(
+        "Expected close moved from 2026-04-04 to 2026-04-30: Their board" in w for w in whats
+    )
 
 
 def test_every_history_line_names_step_actor_and_time_in_order(demo: Run) -> None:

@@ -49,7 +49,7 @@ RESULTS = (
 NOT_FIGURES = {
     # what a row is about: its period, group, record and their names
     *("period", "period_start", "period_end", "group", "label", "currency"),
-    *("opportunity_id", "title", "customer_name", "region", "industry"),
+    *("opportunity_id", "title", "customer_id", "customer_name", "region", "industry"),
     *("owner_id", "owner_name", "team", "stage", "month"),
     # when, and where in the log
     *("expected_close", "opened_at", "closed_at", "as_of", "position"),

@@ -65,6 +65,7 @@ from salesdomain.orders.values import ShipmentItem, TransportMode
 from salesdomain.people import commands as hc
 from salesdomain.performance.sales_expense import SalesExpense
 from salesdomain.performance.values import ExpenseCategory
+from salesdomain.prospecting import commands as pc
 from salesdomain.sop import Role
 from salesdomain.values import Actor, Money
 from tests import builders as b
@@ -830,3 +831,31 @@ def test_several_currencies_need_a_choice(app, views):
         table(runner, by="total")
     march = table(runner, by="total", currency="USD")[0]
     assert (march.currency, march.sales_expense) == ("USD", Decimal("500.00"))
+
+
+def test_a_merged_customer_counts_once_with_its_survivor(app, views):
+    """ADR 47: Xi'an merged into Hangzhou (after the April orders) makes one company:
+    April served one customer, Hangzhou's second order is the repeat, nobody is new;
+    Bob's order for Xi'an is that company's third."""
+    _history(app)
+    merge = pc.MergeCustomers(
+        customer_id=b.customer_id(XIAN),
+        into_customer_id=b.customer_id(HANGZHOU),
+        reason="The same company",
+    )
+    with freeze_time(f"{APRIL_15} 18:00:00+00:00"):
+        app.handle(merge, MIA)
+    runner = _kpi(app, views)
+    total = by_label(table(runner, by="total"), "2026-04")["Total"]
+    assert (total.new_customers, total.repeat_customers, total.customers_served) == (
+        Decimal(0),
+        Decimal(1),
+        Decimal(1),
+    )
+    bob = by_label(table(runner, by="rep"), "2026-04")["Bob Rep"]
+    assert (bob.new_customers, bob.repeat_customers, bob.customers_served) == (
+        Decimal(0),
+        Decimal(0),
+        Decimal(1),
+    )
+    assert total.revenue == Decimal("84000.00")  # the money is not touched

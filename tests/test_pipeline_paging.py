@@ -1,7 +1,8 @@
 """The pipeline read in SQL, a page at a time (issue 16): the same rows and figures as
 the straightforward computation the view had before (every row loaded and filtered,
 summed and counted in Python, kept here as ``_previous_rows`` and ``_previous_figures``),
-on memory, a SQLite file and PostgreSQL."""
+on memory, a SQLite file and PostgreSQL; since issue 17 with revised deals and the stale
+flag worked out in Python the same way (ADR 47)."""
 
 from __future__ import annotations
 
@@ -36,6 +37,7 @@ from sqlalchemy import Table, inspect, select
 
 from salesdomain.opportunities import commands as oc
 from salesdomain.opportunities.stages import Stage
+from salesdomain.prospecting import commands as pc
 from salesdomain.sop import Role
 from salesdomain.values import Money
 from tests import builders as b
@@ -66,11 +68,25 @@ def _opened(
     return [*b.qualified_customer(reg, by), (deal, by)]
 
 
+def _moved(opp: Any, close: date) -> oc.ReviseExpectedClose:
+    return oc.ReviseExpectedClose(opportunity_id=opp, expected_close=close, reason="Delayed")
+
+
+def _merge(duplicate: Any, survivor: Any) -> pc.MergeCustomers:
+    ids = {"customer_id": b.customer_id(duplicate), "into_customer_id": b.customer_id(survivor)}
+    return pc.MergeCustomers(**ids, reason="Same company")
+
+
+def _revised(opp: Any, value: Money) -> oc.ReviseEstimatedValue:
+    return oc.ReviseEstimatedValue(opportunity_id=opp, estimated_value=value, reason="Scope")
+
+
 @pytest.fixture
 def store(app: Any, views: Any) -> tuple[ProjectionRunner, list[datetime]]:
     """Seven opportunities of two owners in two teams: won, lost, open at several
     stages; in CNY, USD and EUR; two regions and industries; one weighted amount a
-    half cent (10.10 x 5%: 0.505, rounded half to even)."""
+    half cent (10.10 x 5%: 0.505, rounded half to even); an expected close revised
+    twice, an estimate revised, contacts logged on time and late."""
     regs = [
         b.register(name=f"Customer {n} Ltd", reg=f"REG{n:04d}", **extra)
         for n, extra in enumerate(
@@ -101,6 +117,13 @@ def store(app: Any, views: Any) -> tuple[ProjectionRunner, list[datetime]]:
         *_opened(regs[5], open_later, Money.of("5000", "CNY"), close=date(2026, 8, 15)),
         *_opened(regs[6], late, Money.of("300", "EUR")),
         (oc.MarkOpportunityLost(opportunity_id=late, reason="Went elsewhere"), b.ALICE),
+        (_moved(tie, date(2026, 4, 20)), b.BOB),
+        (b.log_visit(bobs, date(2026, 3, 20)), b.BOB),
+        (_moved(tie, date(2026, 9, 30)), b.BOB),
+        (_revised(bobs, Money.of("900", "CNY")), b.BOB),
+        (b.log_visit(open_later, date(2026, 2, 1)), b.ALICE),  # logged late
+        (_merge(regs[3], regs[4]), b.MIA),
+        (_moved(euro, date(2026, 10, 1)), b.BOB),
     ]
     moments = _steps(app, steps)
     runner = ProjectionRunner(Pipeline(), views, ApplicationLog(app))
@@ -112,8 +135,11 @@ def _previous_rows(
     engine: Any, tables: Mapping[str, Table], probabilities: Mapping[Stage, Decimal], at: datetime
 ) -> list[PipelineRow]:
     """The pipeline as ``pipeline_as_of`` computed it before issue 16: every row of the
-    three tables loaded, each opportunity's latest stage and amount found in Python."""
+    three tables loaded, each opportunity's latest stage and amount found in Python; and
+    as since issue 17, its expected close then, last contact then and whether it was
+    stale then (ADR 47: open, and past its close or no contact for over 30 days)."""
     opportunities, stages, amounts = (tables["opportunities"], tables["stages"], tables["amounts"])
+    closes, contacts, merges = tables["closes"], tables["contacts"], tables["merges"]
     with engine.connect() as conn:
         base = list(conn.execute(select(opportunities).where(opportunities.c.opened_at <= at)))
         stage_rows = conn.execute(
@@ -123,6 +149,18 @@ def _previous_rows(
             select(amounts).where(amounts.c.at <= at).order_by(amounts.c.position)
         ).all()
         teams = {r.employee_id: r.team for r in conn.execute(select(tables["owners"]))}
+        close_rows = conn.execute(select(closes).order_by(closes.c.position)).all()
+        contact_rows = conn.execute(select(contacts).where(contacts.c.at <= at)).all()
+        merged = {r.customer_id: r for r in conn.execute(select(merges).where(merges.c.at <= at))}
+    today = at.astimezone(UTC).date()
+    first_close = {}
+    for row in reversed(close_rows):
+        first_close[row.opportunity_id] = row.previous
+    close_at = {r.opportunity_id: r.expected_close for r in close_rows if r.at <= at}
+    last_contact: dict[str, date] = {}
+    for row in contact_rows:
+        known = last_contact.get(row.opportunity_id, row.occurred_on)
+        last_contact[row.opportunity_id] = max(known, row.occurred_on)
     history: dict[str, list[tuple[Stage, datetime]]] = defaultdict(list)
     for row in stage_rows:
         history[row.opportunity_id].append((Stage(row.stage), row.entered_at))
@@ -137,11 +175,17 @@ def _previous_rows(
             if entered.is_open:
                 spent[entered] += until - since
         closed_at = None if stage.is_open else entries[-1][1]
+        key = row.opportunity_id
+        close = close_at.get(key, first_close.get(key, row.expected_close))
+        survivor = merged.get(row.customer_id)
+        contact = last_contact.get(key)
+        quiet = today - (contact or row.opened_at.astimezone(UTC).date()) > timedelta(days=30)
         result.append(
             PipelineRow(
                 opportunity_id=row.opportunity_id,
                 title=row.title,
-                customer_name=row.customer_name,
+                customer_id=row.customer_id if survivor is None else survivor.survivor_id,
+                customer_name=row.customer_name if survivor is None else survivor.survivor_name,
                 region=row.region,
                 industry=row.industry,
                 owner_id=row.owner_id,
@@ -151,11 +195,13 @@ def _previous_rows(
                 amount=amount,
                 currency=currency,
                 weighted_amount=(amount * probabilities[stage]).quantize(Decimal("0.01")),
-                expected_close=row.expected_close,
+                expected_close=close,
                 opened_at=row.opened_at,
                 closed_at=closed_at,
                 age=(closed_at or at) - row.opened_at,
                 time_in_stage=dict(spent),
+                last_contact_on=contact,
+                stale=stage.is_open and (close < today or quiet),
             )
         )
     return sorted(result, key=lambda r: (r.opened_at, r.opportunity_id))
@@ -208,6 +254,7 @@ def _filters(rows: list[PipelineRow]) -> list[PipelineFilter]:
     every += [PipelineFilter(stage=s) for s in Stage]
     every += [PipelineFilter(region="North China"), PipelineFilter(industry="Textiles")]
     every += [PipelineFilter(region="North China", industry="Textiles", team=NORTH)]
+    every += [PipelineFilter(stale=True), PipelineFilter(stale=False, owner_id=rows[0].owner_id)]
     return every
 
 
@@ -228,6 +275,13 @@ def test_rows_and_figures_are_those_computed_from_every_row(app, views, store) -
     assert {r.currency for r in last} == {"CNY", "USD", "EUR"}
     assert {r.stage for r in last} >= {Stage.WON, Stage.LOST, Stage.CONTACT}
     assert Decimal("0.50") in {r.weighted_amount for r in last}  # 0.505 to even
+    assert len({r.customer_id for r in last}) == len(last) - 1  # one merged into another
+    flags = {
+        (r.stale, r.stage.is_open)
+        for at in moments
+        for r in _previous_rows(views, tables, probabilities, at)
+    }
+    assert flags == {(True, True), (False, True), (False, False)}  # stale, fresh, closed
     for at in _moments(moments):
         everything = _previous_rows(views, tables, probabilities, at)
         for wanted in _filters(last):

@@ -205,6 +205,42 @@ def test_pipeline_pages_follow_the_cursor(demo: tuple[Web, Actor]) -> None:
     assert (limit["schema"]["minimum"], limit["schema"]["maximum"]) == (1, 1000)
 
 
+def test_pipeline_flags_stale_deals_as_of_the_moment_read(demo: tuple[Web, Actor]) -> None:
+    """A deal becomes stale by time alone (ADR 47): read later, every deal still open
+    is stale; ``stale=true``/``false`` keep the rows the library flags, in the summary
+    too; a cursor keeps the filter."""
+    web, manager = demo
+    engine, tables = _view(web, "pipeline")
+    probabilities = web.system.app.policy.stage_probability
+    later = datetime(2027, 6, 1, tzinfo=UTC)
+    for at in (AT, later):
+        rows = pipeline_as_of(engine, tables, probabilities, at)
+        for flag in (True, False):
+            kept = [r for r in rows if r.stale is flag]
+            query = {"as_of": at.isoformat(), "stale": str(flag).lower()}
+            answer = web.get("/views/pipeline", manager, **query).json()
+            assert answer["rows"] == _json(list[PipelineRow], kept), (at, flag)
+            summary = web.get("/views/pipeline/summary", manager, **query).json()
+            assert summary["count"] == len(kept)
+    now = pipeline_as_of(engine, tables, probabilities, AT)
+    then = pipeline_as_of(engine, tables, probabilities, later)
+    assert any(r.stage.is_open and not r.stale for r in now)
+    assert [r.opportunity_id for r in then if r.stale] == [
+        r.opportunity_id for r in then if r.stage.is_open
+    ]
+    fresh = web.get(
+        "/views/pipeline", manager, as_of=later.isoformat(), stale="false", limit=1
+    ).json()
+    following = web.get(
+        "/views/pipeline", manager, cursor=fresh["next_cursor"], stale="false", limit=1
+    ).json()
+    assert [r["stale"] for r in fresh["rows"] + following["rows"]] == [False, False]
+    unfiltered = web.get("/views/pipeline", manager, cursor=fresh["next_cursor"], limit=1)
+    assert unfiltered.status_code == 422
+    response = web.get("/views/pipeline", manager, stale="perhaps")
+    assert (response.status_code, response.json()["fields"]) == (422, ["stale"])
+
+
 def _text(value: Any) -> Any:
     return value.value if isinstance(value, Stage) else value
 

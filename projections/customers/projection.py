@@ -3,7 +3,8 @@
 A customer's status is derived from the events of SOP 2.1.2 and after: registered or
 imported (``prospect``), then ``qualified`` or ``disqualified`` by the latest of those
 decisions; ``customer`` once it has bought (a quote accepted, 2.3.3, or an order taken
-over from the old system, 4.1.2); ``inactive`` while deactivated, whatever else.  The
+over from the old system, 4.1.2); ``inactive`` while deactivated; ``merged`` once merged
+into another record of the same company (ADR 47), whatever else.  The
 view holds the company's details only: its contact persons are personal data (ADR 13)
 and stay in the encrypted events.
 """
@@ -79,6 +80,13 @@ def _activity(event: Customer.Deactivated | Customer.Reactivated, position: int)
     return [Update("customers", _key(event.originator_id), {"active": active})]
 
 
+@HANDLERS.on(Customer.MergedInto)
+def _merged(event: Customer.MergedInto, position: int) -> list[RowChange]:
+    """The record stays, linked to its survivor; the survivor's figures count it in when
+    read (``queries``), so what it records later counts there too."""
+    return [Update("customers", _key(event.originator_id), {"merged_into": str(event.survivor_id)})]
+
+
 @HANDLERS.on(Opportunity.QuoteAccepted)
 def _won(event: Opportunity.QuoteAccepted, position: int) -> list[RowChange]:
     if event.customer_id is None:  # version 1 did not name it
@@ -107,10 +115,14 @@ def _contacted(event: Opportunity.ContactLogged, position: int) -> list[RowChang
 
 class Customers(Projection):
     """One row per customer (``customers``) and one per contact logged with it
-    (``contacts``, for the last contact)."""
+    (``contacts``, for the last contact).
+
+    Version 2 (issue 17, ADR 47): ``merged_into``, the record a customer was merged
+    into; a survivor's status and last contact count in the records merged into it. A
+    view made by version 1 gains the column empty until it is rebuilt."""
 
     name = "customers"
-    version = 1
+    version = 2
 
     def define(self, metadata: MetaData, prefix: str) -> dict[str, Table]:
         tables = Tables(metadata, prefix)
@@ -128,6 +140,7 @@ class Customers(Projection):
             Column("bought", Boolean, nullable=False),
             Column("active", Boolean, nullable=False),
             Column("registered_at", UtcDateTime, nullable=False),
+            Column("merged_into", String(36)),  # version 2; None: not merged
         )
         contacts = tables.add(
             "contacts",
@@ -139,6 +152,7 @@ class Customers(Projection):
         tables.index("customers_in_order", c.search_name, c.customer_id)
         tables.index("customers_by_owner", c.owner_id, c.search_name, c.customer_id)
         tables.index("contacts_latest", contacts.c.customer_id, contacts.c.occurred_on)
+        tables.index("customers_merged", c.merged_into, c.customer_id)
         return tables.defined
 
     def changes(self, event: object, position: int) -> list[RowChange]:

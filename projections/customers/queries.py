@@ -36,6 +36,7 @@ class CustomerStatus(Enum):
     DISQUALIFIED = "disqualified"
     CUSTOMER = "customer"
     INACTIVE = "inactive"
+    MERGED = "merged"
 
 
 @dataclass(frozen=True)
@@ -50,7 +51,14 @@ class CustomerRow:
     status: CustomerStatus
     registered_at: datetime
     last_contact_on: date | None
-    """The day of the latest contact or visit logged with it (SOP 2.1.3), if any."""
+    """The day of the latest contact or visit logged with it (SOP 2.1.3), if any; a
+    survivor's counts those of the records merged into it."""
+    merged_into: str | None
+    """The record it was merged into (status ``merged``), if any."""
+    merged_into_name: str | None
+    """That record's company name now."""
+    merged_records: int
+    """How many records were merged into this one."""
 
 
 @dataclass(frozen=True)
@@ -73,11 +81,17 @@ class CustomerFilter:
 ANY = CustomerFilter()
 
 
-def _status(customers: Table) -> ColumnElement[str]:
+def _status(customers: Table, merged: Any) -> ColumnElement[str]:
+    """Merged, else inactive, else a customer once it or a record merged into it bought,
+    else the latest qualification decision."""
     c = customers.c
+    bought_merged = select(merged.c.customer_id).where(
+        merged.c.merged_into == c.customer_id, merged.c.bought
+    )
     return case(
+        (c.merged_into.is_not(None), CustomerStatus.MERGED.value),
         (c.active == false(), CustomerStatus.INACTIVE.value),
-        (c.bought, CustomerStatus.CUSTOMER.value),
+        (or_(c.bought, bought_merged.exists()), CustomerStatus.CUSTOMER.value),
         else_=c.qualification,
     )
 
@@ -87,17 +101,30 @@ def _chosen(
 ) -> Select[Any]:
     customers, contacts = tables["customers"], tables["contacts"]
     c = customers.c
-    status = _status(customers)
+    merged, survivor = customers.alias("merged"), customers.alias("survivor")
+    status = _status(customers, merged)
+    members = select(merged.c.customer_id).where(merged.c.merged_into == c.customer_id)
     last_contact = (
         select(func.max(contacts.c.occurred_on))
-        .where(contacts.c.customer_id == c.customer_id)
+        .where(or_(contacts.c.customer_id == c.customer_id, contacts.c.customer_id.in_(members)))
         .scalar_subquery()
+    )
+    survivor_name = (
+        select(survivor.c.company_name)
+        .where(survivor.c.customer_id == c.merged_into)
+        .scalar_subquery()
+    )
+    merged_records = (
+        select(func.count()).where(merged.c.merged_into == c.customer_id).scalar_subquery()
     )
     chosen = select(
         *(c[name] for name in _STORED),
         c.search_name,
+        c.merged_into,
         status.label("status"),
         last_contact.label("last_contact_on"),
+        survivor_name.label("merged_into_name"),
+        merged_records.label("merged_records"),
     )
     if reader is not None and reader.sales is not None:
         chosen = chosen.where(c.owner_id.in_(sorted(reader.sales)))
@@ -151,6 +178,9 @@ def _rows(
                 **{name: getattr(row, name) for name in _STORED},
                 status=CustomerStatus(row.status),
                 last_contact_on=row.last_contact_on,
+                merged_into=row.merged_into,
+                merged_into_name=row.merged_into_name,
+                merged_records=row.merged_records,
             ),
         )
         for row in found

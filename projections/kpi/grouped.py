@@ -220,6 +220,8 @@ def _resolved(
     joined = f.outerjoin(r, and_(r.c.record_id == f.c.record_id, of_record, unnamed))
     owner = func.coalesce(f.c.rep_id, r.c.owner_id)
     customer = func.coalesce(f.c.customer_id, r.c.customer_id)
+    merged = tables["customers"].alias("merged")
+    survivor = select(merged.c.merged_into).where(merged.c.customer_id == customer)
     latest_owner = (
         select(c.c.rep_id)
         .where(c.c.measure == "orders_completed", c.c.customer_id == customer, c.c.day <= f.c.day)
@@ -236,7 +238,7 @@ def _resolved(
         f.c.value,
         f.c.currency,
         rep.label("rep_id"),
-        customer.label("customer_id"),
+        func.coalesce(survivor.scalar_subquery(), customer).label("customer_id"),
         f.c.product_code,
         f.c.record_id,
     ).select_from(joined)
@@ -366,13 +368,17 @@ def _line_value(measure: str, quantity: Decimal, price: Decimal, cost: Decimal) 
 def _customers(read: _Reading) -> None:
     """The distinct customers with an order completed in each period and group, and
     those of them whose first (new) or second (repeat) completed order ever it was
-    (earliest day, then log position)."""
+    (earliest day, then log position); a record merged into another counts as that one
+    (its orders are that company's, ADR 47)."""
     conn, tables, span, by, people, found = read
     facts = _resolved(tables, span.starts[0], span.end, people)
     c = tables["facts"].alias("ordered_before")
+    merged = tables["customers"].alias("merged")
+    records = select(merged.c.customer_id).where(merged.c.merged_into == facts.c.customer_id)
+    company = or_(c.c.customer_id == facts.c.customer_id, c.c.customer_id.in_(records))
     nth = (
         select(c.c.record_id)
-        .where(c.c.measure == "orders_completed", c.c.customer_id == facts.c.customer_id)
+        .where(c.c.measure == "orders_completed", company)
         .order_by(c.c.day, c.c.position)
         .limit(1)
     )

@@ -13,8 +13,11 @@ from salesdomain.bounds import NAME_LENGTH
 
 
 class Kpi(Projection):
+    """Version 3 (issue 17, ADR 47): ``customers.merged_into``, the record a customer was
+    merged into; its facts count for that record's company from then on."""
+
     name = "kpi"
-    version = 2
+    version = 3
     SUMS_SINCE = 2
     """The version that keeps the sums by day and by month (``rollup``, ADR 41)."""
 
@@ -56,6 +59,7 @@ class Kpi(Projection):
             Column("region", String(NAME_LENGTH), nullable=False),
             Column("industry", String(NAME_LENGTH), nullable=False),
             Column("registered_at", UtcDateTime, nullable=False),
+            Column("merged_into", String(36)),  # version 3; None: not merged
         )
         tables.add(
             "employees",

@@ -71,6 +71,13 @@ def _customer_registered(
     ]
 
 
+@HANDLERS.on(Customer.MergedInto)
+def _customer_merged(event: Customer.MergedInto, position: int) -> list[RowChange]:
+    """The customer's facts count for the record it was merged into (``grouped``)."""
+    merged = {"merged_into": str(event.survivor_id)}
+    return [Update("customers", {"customer_id": str(event.originator_id)}, merged)]
+
+
 @HANDLERS.on(Opportunity.Opened)
 def _opportunity_opened(event: Opportunity.Opened, position: int) -> list[RowChange]:
     """The owner's name (a label), and owner and customer."""

@@ -36,6 +36,7 @@ from sqlalchemy import (
     ColumnElement,
     Date,
     Integer,
+    Select,
     String,
     Table,
     case,
@@ -54,6 +55,7 @@ from salesdomain.access import Reader
 from salesdomain.bounds import AMOUNT_PLACES
 from salesdomain.currencies import CurrencyPolicy
 from salesdomain.opportunities.stages import Stage
+from salesdomain.policy import STALE_AFTER_DAYS
 
 _FACTS = ("opportunity_id", "owner_id", "owner_name", "expected_close")
 """What the figures need of an opportunity besides its stage and amount."""
@@ -106,23 +108,41 @@ def pipeline_figures(
     *,
     filters: PipelineFilter = ANY,
     reader: Reader | None = None,
+    stale_after_days: int = STALE_AFTER_DAYS,
 ) -> PipelineFigures:
     """The figures of the opportunities opened by ``at`` that pass ``filters`` and the
-    read policy, as they stood at ``at``: the same as ``figures_of`` of those rows."""
+    read policy, as they stood at ``at``: the same as ``figures_of`` of those rows
+    (``stale_after_days``: the policy's, for the filter ``stale``)."""
     with engine.connect() as conn:
         if conn.dialect.name == "postgresql":
             # its planner costs each look-up as if made for every row and would compile
             # the statement first (JIT), which takes longer than running it
             conn.execute(text("SET LOCAL jit = off"))
         try:
-            found = _in_sql(conn, tables, probabilities, at, filters, reader)
+            chosen = as_of_select(
+                tables,
+                at,
+                filters=filters,
+                reader=reader,
+                facts=_FACTS,
+                stale_after_days=stale_after_days,
+            )
+            found = _in_sql(conn, tables, probabilities, at, chosen)
         except DBAPIError as error:  # a number past 2^63 (SQLite: in a sum)
             if not any(word in str(error.orig) for word in ("overflow", "out of range")):
                 raise
             found = None
     if found is not None:
         return found
-    rows = iter_pipeline(engine, tables, probabilities, at, filters=filters, reader=reader)
+    rows = iter_pipeline(
+        engine,
+        tables,
+        probabilities,
+        at,
+        filters=filters,
+        reader=reader,
+        stale_after_days=stale_after_days,
+    )
     return figures_of(rows, at)
 
 
@@ -195,16 +215,13 @@ def _in_sql(
     tables: Mapping[str, Table],
     probabilities: Mapping[Stage, Decimal],
     at: datetime,
-    filters: PipelineFilter,
-    reader: Reader | None,
+    chosen_rows: Select[Any],
 ) -> PipelineFigures | None:
     """The figures by ``GROUP BY``, in one statement over the opportunities as they
-    stood (computed once); ``None`` where SQLite's integers would not hold an amount
-    (``figures_of`` then)."""
+    stood (``chosen_rows``, computed once); ``None`` where SQLite's integers would not
+    hold an amount (``figures_of`` then)."""
     opened = (  # each opportunity's stage and amount looked up once
-        as_of_select(tables, at, filters=filters, reader=reader, facts=_FACTS)
-        .cte("opened")
-        .prefix_with("MATERIALIZED")
+        chosen_rows.cte("opened").prefix_with("MATERIALIZED")
     )
     stages = tables["stages"]
     ranks = {stage.value: index for index, stage in enumerate(FUNNEL)}

@@ -15,6 +15,7 @@ from salesdomain.projections.dispatch import Handlers
 from salesdomain.opportunities.opportunity import Opportunity
 from salesdomain.opportunities.stages import Stage
 from salesdomain.people.employee import Employee
+from salesdomain.prospecting.customer import Customer
 from salesdomain.values import Money
 
 HANDLERS = Handlers[RowChange]()
@@ -141,3 +142,39 @@ def _priced(
 @HANDLERS.on(Opportunity.Lost)
 def _lost(event: Opportunity.Lost, position: int) -> list[RowChange]:
     return _entered(event, position, lost_reason=event.reason, competitor=event.competitor)
+
+
+@HANDLERS.on(Opportunity.EstimatedValueRevised)
+def _estimate(event: Opportunity.EstimatedValueRevised, position: int) -> list[RowChange]:
+    """A revised estimate is the opportunity's amount (it is revised before any quote)."""
+    value = event.estimated_value
+    values = {"amount": value.amount, "currency": value.currency, "amount_set_at": event.timestamp}
+    return [Update("opportunities", _key(event), values), _amount(event, position, value)]
+
+
+@HANDLERS.on(Opportunity.ExpectedCloseRevised)
+def _close(event: Opportunity.ExpectedCloseRevised, position: int) -> list[RowChange]:
+    """The expected close now, and the revision kept with the day it replaced (the
+    expected close at an earlier moment)."""
+    at, day = event.timestamp, event.expected_close
+    revised = {"expected_close": day, "expected_close_revised_at": at}
+    kept = {"position": position, "expected_close": day, "previous": event.previous, "at": at}
+    return [
+        Update("opportunities", _key(event), revised),
+        Insert("closes", {**_key(event), **kept}),
+    ]
+
+
+@HANDLERS.on(Opportunity.ContactLogged)
+def _contact(event: Opportunity.ContactLogged, position: int) -> list[RowChange]:
+    """A contact or visit: the day it happened, known from when it was logged."""
+    happened = {"position": position, "occurred_on": event.contact.occurred_on}
+    return [Insert("contacts", {**_key(event), **happened, "at": event.timestamp})]
+
+
+@HANDLERS.on(Customer.MergedInto)
+def _merged(event: Customer.MergedInto, position: int) -> list[RowChange]:
+    """The customer's deals count under the record it was merged into from now on."""
+    survivor = {"survivor_id": str(event.survivor_id), "survivor_name": event.survivor_name}
+    row = {"customer_id": str(event.originator_id), **survivor, "at": event.timestamp}
+    return [Insert("merges", row)]

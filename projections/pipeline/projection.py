@@ -28,10 +28,22 @@ class Pipeline(Projection):
     up to an earlier moment (covering: read from the index alone). A view made by
     version 1 is outdated: ``serve`` and ``views follow`` rebuild it as they start; until
     then its runner gives it the column (empty: those amounts are looked up in
-    ``amounts``) and the indexes, so reads keep working."""
+    ``amounts``) and the indexes, so reads keep working.
+
+    Version 3 (issue 17) follows revised deals and reads stale ones: ``closes`` keeps
+    every revision of an expected close (the day it replaced too) and
+    ``expected_close_revised_at`` says when the row's was last revised, so the expected
+    close at an earlier moment is found as the stage and amount are; ``contacts`` keeps
+    each contact or visit logged (the day it happened, when it was logged), so the last
+    contact known at any moment is found and a deal is flagged stale when it is read,
+    not when it is written (ADR 47). A revised estimate is a change of amount
+    (``amounts``). A view made by an earlier version lacks the contacts logged before it
+    was upgraded: until it is rebuilt, its deals are stale only by a passed expected
+    close. ``merges`` keeps each customer record merged into another (ADR 47): from the
+    merge on, its deals are read under the survivor's id and name."""
 
     name = "pipeline"
-    version = 2
+    version = 3
 
     def define(self, metadata: MetaData, prefix: str) -> dict[str, Table]:
         opportunities = Table(
@@ -52,6 +64,7 @@ class Pipeline(Projection):
             Column("quote_version", Integer),
             Column("opened_at", UtcDateTime, nullable=False),
             Column("expected_close", Date, nullable=False),
+            Column("expected_close_revised_at", UtcDateTime),  # version 3; None: never
             Column("stage_entered_at", UtcDateTime, nullable=False),
             Column("closed_at", UtcDateTime),
             Column("lost_reason", Text),
@@ -74,6 +87,31 @@ class Pipeline(Projection):
             Column("currency", String(3), nullable=False),
             Column("at", UtcDateTime, nullable=False),
         )
+        closes = Table(
+            f"{prefix}closes",
+            metadata,
+            Column("position", Integer, primary_key=True),
+            Column("opportunity_id", String(36), nullable=False),
+            Column("expected_close", Date, nullable=False),
+            Column("previous", Date, nullable=False),
+            Column("at", UtcDateTime, nullable=False),
+        )
+        contacts = Table(
+            f"{prefix}contacts",
+            metadata,
+            Column("position", Integer, primary_key=True),
+            Column("opportunity_id", String(36), nullable=False),
+            Column("occurred_on", Date, nullable=False),
+            Column("at", UtcDateTime, nullable=False),
+        )
+        merges = Table(
+            f"{prefix}merges",
+            metadata,
+            Column("customer_id", String(36), primary_key=True),
+            Column("survivor_id", String(36), nullable=False),
+            Column("survivor_name", String(NAME_LENGTH), nullable=False),
+            Column("at", UtcDateTime, nullable=False),
+        )
         owners = Table(
             f"{prefix}owners",
             metadata,
@@ -88,10 +126,16 @@ class Pipeline(Projection):
         s, a = stages.c, amounts.c
         Index(f"{prefix}stages_as_of", s.opportunity_id, s.position, s.entered_at, s.stage)
         Index(f"{prefix}amounts_as_of", a.opportunity_id, a.position, a.at, a.amount, a.currency)
+        cl, co = closes.c, contacts.c
+        Index(f"{prefix}closes_as_of", cl.opportunity_id, cl.position, cl.at, cl.expected_close)
+        Index(f"{prefix}contacts_last", co.opportunity_id, co.occurred_on, co.at)
         return {
             "opportunities": opportunities,
             "stages": stages,
             "amounts": amounts,
+            "closes": closes,
+            "contacts": contacts,
+            "merges": merges,
             "owners": owners,
         }
 

@@ -7,6 +7,13 @@ rows (by log position) dated up to ``at``, found in SQL: the ``opportunities`` r
 own when they have not changed since ``at``, else through the view's indexes. Rows
 come in a stable order, ``(opened_at, opportunity_id)``, a page at a time; only a
 page's opportunities have their stage history read (for the time in each stage).
+
+The expected close at ``at`` is found the same way (``closes``); whether a deal is
+stale at ``at`` is worked out when it is read, from the dates stored (ADR 47): an open
+deal is stale once its expected close has passed, or when no contact or visit known at
+``at`` happened in the last ``stale_after_days`` days (counted from its opening day
+when none is known): time alone makes a deal stale, and a stored flag would go out of
+date.
 """
 
 from __future__ import annotations
@@ -14,18 +21,21 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, fields
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
 from salesdomain.projections.paging import DEFAULT_LIMIT, MAX_LIMIT
 from salesdomain.projections.pipeline import cursor as cursors
 from salesdomain.projections.pipeline.cursor import Cursor, InvalidCursor
-from sqlalchemy import ColumnElement, Select, Table, and_, case, or_, select
+from salesdomain.projections.pipeline.projection import Pipeline
+from salesdomain.projections.projection import built_by
+from sqlalchemy import ColumnElement, Select, Table, and_, case, false, func, or_, select
 from sqlalchemy.engine import Connection, Engine
 
 from salesdomain.access import Reader
 from salesdomain.opportunities.stages import Stage
+from salesdomain.policy import STALE_AFTER_DAYS
 
 _IDS_PER_QUERY = 500
 """Opportunities whose stage history one query reads (under SQLite's parameter limit)."""
@@ -35,6 +45,8 @@ _IDS_PER_QUERY = 500
 class PipelineRow:
     opportunity_id: str
     title: str
+    customer_id: str
+    """The customer's record, or the one it was merged into by the moment read."""
     customer_name: str
     region: str
     industry: str
@@ -46,28 +58,38 @@ class PipelineRow:
     currency: str
     weighted_amount: Decimal
     expected_close: date
+    """As it stood at the moment read (revisions later are not yet made)."""
     opened_at: datetime
     closed_at: datetime | None
     """When it was won or lost (``None`` while open)."""
     age: timedelta
     time_in_stage: Mapping[Stage, timedelta]
+    last_contact_on: date | None
+    """The latest day a contact or visit logged by the moment read happened on."""
+    stale: bool
+    """Open at the moment read and past its expected close, or without a contact or
+    visit for more than the policy's ``stale_after_days`` (ADR 47)."""
 
 
 @dataclass(frozen=True)
 class PipelineFilter:
     """Which opportunities (each ``None``: any): owner, the owner's current team, the
-    stage as it stood at ``at``, the customer's region and industry."""
+    stage as it stood at ``at``, the customer's region and industry, and whether the
+    deal was stale at ``at`` (``True``: only stale deals; ``False``: only the others)."""
 
     owner_id: str | None = None
     team: str | None = None
     stage: Stage | None = None
     region: str | None = None
     industry: str | None = None
+    stale: bool | None = None
 
     def described(self) -> dict[str, str | None]:
         """The filters as texts (what a cursor is bound to)."""
         stage = None if self.stage is None else self.stage.value
-        return {**{f.name: getattr(self, f.name) for f in fields(self)}, "stage": stage}
+        stale = None if self.stale is None else str(self.stale).lower()
+        described = {f.name: getattr(self, f.name) for f in fields(self)}
+        return {**described, "stage": stage, "stale": stale}
 
 
 ANY = PipelineFilter()
@@ -84,15 +106,16 @@ class PipelinePage:
 _AS_STORED = (
     "opportunity_id",
     "title",
-    "customer_name",
     "region",
     "industry",
     "owner_id",
     "owner_name",
-    "expected_close",
     "opened_at",
 )
 """The facts of a ``PipelineRow`` the ``opportunities`` table holds as they are."""
+
+_AT_THE_MOMENT = ("customer_id", "customer_name", "expected_close", "last_contact_on", "stale")
+"""The facts of a ``PipelineRow`` worked out for the moment read."""
 
 
 def as_of_select(
@@ -101,12 +124,13 @@ def as_of_select(
     *,
     filters: PipelineFilter = ANY,
     reader: Reader | None = None,
-    facts: Sequence[str] = (*_AS_STORED, "team", "stage_entered_at"),
+    facts: Sequence[str] = (*_AS_STORED, *_AT_THE_MOMENT, "team", "stage_entered_at"),
+    stale_after_days: int = STALE_AFTER_DAYS,
 ) -> Select[Any]:
     """The opportunities opened by ``at`` that pass ``filters`` and the read policy,
     one row each: the ``facts`` asked for (default: the stored facts, ``_AS_STORED``,
-    ``team`` and ``stage_entered_at`` at ``at``), and as they stood at ``at``:
-    ``stage``, ``amount``, ``currency``.
+    those of ``_AT_THE_MOMENT``, ``team`` and ``stage_entered_at`` at ``at``), and as
+    they stood at ``at``: ``stage``, ``amount``, ``currency``.
 
     The latest stage (amount) row of an opportunity is the one its row's stage (amount)
     was set by, dated ``stage_entered_at`` (``amount_set_at``): when that is not after
@@ -122,9 +146,21 @@ def as_of_select(
     )
     amount = _then(amount_then, o.amount, _latest(amounts, "at", at, key, "amount"))
     currency = _then(amount_then, o.currency, _latest(amounts, "at", at, key, "currency"))
+    close = _close_then(tables, at)
+    last_contact = _last_contact(tables["contacts"], at, key)
+    stale = _stale(tables, at, stage, close, last_contact, stale_after_days)
+    customer_id, customer_name = _customer_then(tables, at)
+    moment = {
+        "customer_id": customer_id,
+        "customer_name": customer_name,
+        "expected_close": close,
+        "last_contact_on": last_contact,
+        "stale": stale,
+    }
     chosen = (
         select(
             *(o[name] for name in facts if name in _AS_STORED),
+            *(moment[name].label(name) for name in facts if name in moment),
             *([owners.c.team] if "team" in facts else []),
             *([entered.label("stage_entered_at")] if "stage_entered_at" in facts else []),
             stage.label("stage"),
@@ -151,7 +187,87 @@ def as_of_select(
         chosen = chosen.where(owners.c.team == filters.team)
     if filters.stage is not None:
         chosen = chosen.where(stage == filters.stage.value)
+    if filters.stale is not None:
+        chosen = chosen.where(stale if filters.stale else ~stale)
     return chosen
+
+
+def _customer_then(
+    tables: Mapping[str, Table], at: datetime
+) -> tuple[ColumnElement[Any], ColumnElement[Any]]:
+    """The opportunity's customer id and name at ``at``: those of the record its
+    customer was merged into by then (ADR 47), else its own."""
+    o, merges = tables["opportunities"].c, tables["merges"]
+
+    def survivor(name: str) -> ColumnElement[Any]:
+        return (
+            select(merges.c[name])
+            .where(merges.c.customer_id == o.customer_id, merges.c.at <= at)
+            .scalar_subquery()
+        )
+
+    return (
+        func.coalesce(survivor("survivor_id"), o.customer_id),
+        func.coalesce(survivor("survivor_name"), o.customer_name),
+    )
+
+
+def _close_then(tables: Mapping[str, Table], at: datetime) -> ColumnElement[Any]:
+    """The expected close at ``at``: the row's own when not revised since, else the
+    latest revision up to ``at``, else the day the first revision replaced."""
+    o, closes = tables["opportunities"].c, tables["closes"]
+    revised = o.expected_close_revised_at
+    first = (
+        select(closes.c.previous)
+        .where(closes.c.opportunity_id == o.opportunity_id)
+        .order_by(closes.c.position)
+        .limit(1)
+        .scalar_subquery()
+    )
+    looked_up = _latest(closes, "at", at, o.opportunity_id, "expected_close")
+    unrevised = or_(revised.is_(None), revised <= at)
+    return case((unrevised, o.expected_close), else_=func.coalesce(looked_up, first))
+
+
+def _last_contact(
+    contacts: Table, at: datetime, opportunity: ColumnElement[Any]
+) -> ColumnElement[Any]:
+    """The latest day a contact or visit logged by ``at`` happened on (``None``: none)."""
+    c = contacts.c
+    return (
+        select(c.occurred_on)
+        .where(c.opportunity_id == opportunity, c.at <= at)
+        .order_by(c.occurred_on.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+
+
+def _stale(
+    tables: Mapping[str, Table],
+    at: datetime,
+    stage: ColumnElement[Any],
+    close: ColumnElement[Any],
+    last_contact: ColumnElement[Any],
+    days: int,
+) -> ColumnElement[bool]:
+    """Whether the deal is stale at ``at`` (ADR 47): open then, and past its expected
+    close or quiet, its last contact (else its opening day) more than ``days`` days
+    before the day of ``at`` (UTC days, as the KPI figures count them). A view made by
+    an earlier version has not the contacts logged before it: only a passed close."""
+    today = _utc_day(at)
+    quiet_since = today - timedelta(days=days)
+    opened = tables["opportunities"].c.opened_at
+    quiet: ColumnElement[bool] = (
+        case(
+            (last_contact.is_(None), opened < datetime.combine(quiet_since, time(), UTC)),
+            else_=last_contact < quiet_since,
+        )
+        if built_by(tables, Pipeline) >= Pipeline.version
+        else false()
+    )
+    open_then = stage.in_([s.value for s in Stage if s.is_open])
+    return and_(open_then, or_(close < today, quiet))
 
 
 def _then(
@@ -185,12 +301,14 @@ def pipeline_page(
     reader: Reader | None = None,
     limit: int = DEFAULT_LIMIT,
     cursor: str | None = None,
+    stale_after_days: int = STALE_AFTER_DAYS,
 ) -> PipelinePage:
     """One page of the pipeline as it stood at ``at`` (see ``iter_pipeline`` for the
     rows): at most ``limit`` rows (1 to ``MAX_LIMIT``) in the order ``(opened_at,
     opportunity_id)``, after the row ``cursor`` points at (``None``: from the first).
     A cursor carries its moment: ``at`` may then be ``None`` (or must be the same).
-    Raises ``InvalidCursor`` for a cursor made for other filters, altered or not one."""
+    Raises ``InvalidCursor`` for a cursor made for other filters, altered or not one.
+    ``stale_after_days``: the policy's (a deal without a contact that long is stale)."""
     if not 1 <= limit <= MAX_LIMIT:
         raise ValueError(f"a page holds 1 to {MAX_LIMIT} rows, not {limit}")
     described = filters.described()
@@ -205,7 +323,8 @@ def pipeline_page(
     if at is None:
         raise ValueError("a first page needs the moment it stands at")
     with engine.connect() as conn:
-        rows = _page(conn, tables, probabilities, at, filters, reader, limit + 1, after)
+        read = _Read(tables, probabilities, at, filters, reader, stale_after_days)
+        rows = read.page(conn, limit + 1, after)
     more = len(rows) > limit
     rows = rows[:limit]
     last = rows[-1] if more else None
@@ -226,17 +345,20 @@ def iter_pipeline(
     filters: PipelineFilter = ANY,
     reader: Reader | None = None,
     page_size: int = MAX_LIMIT,
+    stale_after_days: int = STALE_AFTER_DAYS,
 ) -> Iterator[PipelineRow]:
     """Every opportunity opened by ``at`` that passes ``filters`` and the read policy
     (``reader``: only what they may see; ``None``: all), as it stood then: stage,
     amount, weighted amount (stage probability from policy), age and time spent in each
     stage; the owner's team is their current one (``None`` if the owner is not on
-    record). In the order ``(opened_at, opportunity_id)``, read ``page_size`` at a time
-    (memory bounded by a page, whatever the history's length)."""
+    record); whether it was stale then (``stale_after_days``: the policy's). In the
+    order ``(opened_at, opportunity_id)``, read ``page_size`` at a time (memory bounded
+    by a page, whatever the history's length)."""
+    read = _Read(tables, probabilities, at, filters, reader, stale_after_days)
     after: Cursor | None = None
     while True:
         with engine.connect() as conn:
-            rows = _page(conn, tables, probabilities, at, filters, reader, page_size, after)
+            rows = read.page(conn, page_size, after)
         yield from rows
         if len(rows) < page_size:
             return
@@ -251,35 +373,55 @@ def pipeline_as_of(
     *,
     filters: PipelineFilter = ANY,
     reader: Reader | None = None,
+    stale_after_days: int = STALE_AFTER_DAYS,
 ) -> list[PipelineRow]:
     """``iter_pipeline`` as a list: for callers that need every row at once (the
     pure figures below, small stores); a list of a long history is large, page it."""
-    return list(iter_pipeline(engine, tables, probabilities, at, filters=filters, reader=reader))
-
-
-def _page(
-    conn: Connection,
-    tables: Mapping[str, Table],
-    probabilities: Mapping[Stage, Decimal],
-    at: datetime,
-    filters: PipelineFilter,
-    reader: Reader | None,
-    limit: int,
-    after: Cursor | None,
-) -> list[PipelineRow]:
-    o = tables["opportunities"].c
-    chosen = as_of_select(tables, at, filters=filters, reader=reader)
-    if after is not None:
-        chosen = chosen.where(
-            o.opened_at >= after.opened_at,
-            or_(
-                o.opened_at > after.opened_at,
-                and_(o.opened_at == after.opened_at, o.opportunity_id > after.opportunity_id),
-            ),
+    return list(
+        iter_pipeline(
+            engine,
+            tables,
+            probabilities,
+            at,
+            filters=filters,
+            reader=reader,
+            stale_after_days=stale_after_days,
         )
-    found = conn.execute(chosen.order_by(o.opened_at, o.opportunity_id).limit(limit)).all()
-    history = _histories(conn, tables["stages"], at, [row.opportunity_id for row in found])
-    return [_row(row, history[row.opportunity_id], probabilities, at) for row in found]
+    )
+
+
+@dataclass(frozen=True)
+class _Read:
+    """What every page of one read of the pipeline shares."""
+
+    tables: Mapping[str, Table]
+    probabilities: Mapping[Stage, Decimal]
+    at: datetime
+    filters: PipelineFilter
+    reader: Reader | None
+    stale_after_days: int
+
+    def page(self, conn: Connection, limit: int, after: Cursor | None) -> list[PipelineRow]:
+        tables, at = self.tables, self.at
+        o = tables["opportunities"].c
+        chosen = as_of_select(
+            tables,
+            at,
+            filters=self.filters,
+            reader=self.reader,
+            stale_after_days=self.stale_after_days,
+        )
+        if after is not None:
+            chosen = chosen.where(
+                o.opened_at >= after.opened_at,
+                or_(
+                    o.opened_at > after.opened_at,
+                    and_(o.opened_at == after.opened_at, o.opportunity_id > after.opportunity_id),
+                ),
+            )
+        found = conn.execute(chosen.order_by(o.opened_at, o.opportunity_id).limit(limit)).all()
+        history = _histories(conn, tables["stages"], at, [row.opportunity_id for row in found])
+        return [_row(row, history[row.opportunity_id], self.probabilities, at) for row in found]
 
 
 def _histories(
@@ -314,6 +456,11 @@ def _row(
     closed_at = None if stage.is_open else row.stage_entered_at
     return PipelineRow(
         **{name: getattr(row, name) for name in _AS_STORED},
+        customer_id=row.customer_id,
+        customer_name=row.customer_name,
+        expected_close=row.expected_close,
+        last_contact_on=row.last_contact_on,
+        stale=bool(row.stale),
         team=row.team,
         stage=stage,
         amount=amount,

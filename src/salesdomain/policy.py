@@ -31,6 +31,9 @@ from salesdomain.values import Money, distinct, every_member
 
 Fraction = Annotated[Decimal, Field(ge=0, le=1)]
 
+STALE_AFTER_DAYS = 30
+"""Days without a contact or visit after which an open deal is stale (the default)."""
+
 
 class SalesPolicy(BaseModel):
     """Thresholds and defaults of the sales process, in one place.
@@ -78,6 +81,8 @@ class SalesPolicy(BaseModel):
         Stage.WON: Decimal("1"),
         Stage.LOST: Decimal("0"),
     }
+    # Days without a contact or visit after which an open deal is flagged stale (4.2).
+    stale_after_days: int = Field(default=STALE_AFTER_DAYS, gt=0, le=3660)
 
     catalogue: CataloguePolicy = CataloguePolicy()
     qualification: QualificationPolicy = QualificationPolicy()

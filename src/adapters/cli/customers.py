@@ -41,7 +41,8 @@ def customers(
     as_json: JsonOutput = False,
 ) -> None:
     """The customers (SOP 2.1.2): details, owner, status (prospect, qualified,
-    disqualified, customer, inactive) and last contact, by name, a page at a time."""
+    disqualified, customer, inactive, merged into another record) and last contact, by
+    name, a page at a time."""
     owner_id = None if owner is None else str(owner)
     chosen = CustomerFilter(name, region, industry, owner_id, status)
     view_pages.read_view(
@@ -87,8 +88,18 @@ def _show(found: Page[CustomerRow]) -> None:
             row.region,
             row.industry,
             row.owner_name,
-            row.status.value,
+            _status(row),
             "" if row.last_contact_on is None else str(row.last_contact_on),
         )
     out().print(table)
     paging.show_more("customers", found.next_cursor)
+
+
+def _status(row: CustomerRow) -> str:
+    """The status, naming the record a merged one was merged into and how many records
+    a survivor absorbed."""
+    if row.merged_into is not None:
+        return f"merged into {row.merged_into_name} ({row.merged_into[:8]})"
+    if row.merged_records:
+        return f"{row.status.value} (+{row.merged_records} merged)"
+    return row.status.value

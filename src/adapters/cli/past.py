@@ -26,6 +26,7 @@ from salesdomain.adapters.cli.reading import (
     CurrencyOption,
     GrainOption,
     Since,
+    StaleOnly,
     Until,
     kpi_rows,
     pipeline_rows,
@@ -160,12 +161,14 @@ def pipeline_as_of(
     limit: paging.Limit = DEFAULT_LIMIT,
     cursor: paging.Cursor = None,
     every: paging.Every = False,
+    stale: StaleOnly = False,
     database_url: DatabaseUrl = None,
     as_json: JsonOutput = False,
 ) -> None:
-    """The pipeline and its funnel as they stood at a moment, a page at a time."""
+    """The pipeline and its funnel as they stood at a moment, a page at a time, each
+    deal marked STALE if it was stale then (``--stale``: only those)."""
     with _views_at(ctx, database_url, as_json, at, "pipeline") as (then, moment_asked, position):
-        page, summary = pipeline_rows(then, moment_asked, limit, cursor, every=every)
+        page, summary = pipeline_rows(then, moment_asked, limit, cursor, every=every, stale=stale)
     if as_json:
         print_json(
             {

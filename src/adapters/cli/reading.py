@@ -25,6 +25,7 @@ from salesdomain.projections.kpi.periods import PERIOD_LIMIT, count_periods
 from salesdomain.projections.pipeline import (
     DEFAULT_LIMIT,
     InvalidCursor,
+    PipelineFilter,
     PipelinePage,
     PipelineSummary,
     iter_pipeline,
@@ -35,6 +36,15 @@ from sqlalchemy import func, select
 
 from salesdomain.bounds import is_currency
 
+StaleOnly = Annotated[
+    bool,
+    typer.Option(
+        "--stale",
+        help="Only the deals stale then: open, and past their expected close or without a "
+        "contact for the policy's stale_after_days.",
+    ),
+]
+
 
 def pipeline(
     ctx: typer.Context,
@@ -42,21 +52,23 @@ def pipeline(
     limit: paging.Limit = DEFAULT_LIMIT,
     cursor: paging.Cursor = None,
     every: paging.Every = False,
+    stale: StaleOnly = False,
     database_url: DatabaseUrl = None,
     as_json: JsonOutput = False,
 ) -> None:
     """The pipeline (SOP 4.2.3): the opportunities' stages and amounts a page at a time,
-    in the order they were opened, and the funnel of them all."""
+    in the order they were opened, each marked STALE if it was stale then (``--stale``:
+    only those), and the funnel of them all."""
     with common.reported(as_json):
         asked = common.when(as_of, "--as-of")
         at = asked or (None if cursor else datetime.now(UTC))
         api = client.connect(ctx, database_url)
         if api is not None:
-            page, summary = remote.pipeline(api, at, limit, cursor, every=every)
+            page, summary = remote.pipeline(api, at, limit, cursor, every=every, stale=stale)
         else:
             with common.open_system(ctx, database_url) as system:
                 common.caught_up(system, "pipeline")
-                page, summary = pipeline_rows(system, at, limit, cursor, every=every)
+                page, summary = pipeline_rows(system, at, limit, cursor, every=every, stale=stale)
     if as_json:
         print_json(
             {
@@ -77,29 +89,40 @@ def pipeline_rows(
     cursor: str | None = None,
     *,
     every: bool = False,
+    stale: bool = False,
 ) -> tuple[PipelinePage, PipelineSummary]:
     """A page of the opportunities as the pipeline view has them at ``at`` (``every``:
-    all of them, read a page at a time), and the funnel of them all (computed in the
-    database). A bad ``cursor`` is a usage error naming ``--cursor``."""
+    all of them, read a page at a time; ``stale``: only the deals stale then), and the
+    funnel of them all (computed in the database). A bad ``cursor`` is a usage error
+    naming ``--cursor``."""
     runner = system.views.runner("pipeline")
     engine, tables = runner.engine, runner.tables()
-    probabilities = system.app.policy.stage_probability
+    policy = system.app.policy
+    probabilities = policy.stage_probability
+    reading: dict[str, Any] = {
+        "filters": PipelineFilter(stale=True if stale else None),
+        "stale_after_days": policy.stale_after_days,
+    }
     if every:
         paging.every_from_the_start(cursor, "opportunity")
         assert at is not None  # a first page's moment is given or now
-        page = PipelinePage(at, list(iter_pipeline(engine, tables, probabilities, at)), None)
+        rows = iter_pipeline(engine, tables, probabilities, at, **reading)
+        page = PipelinePage(at, list(rows), None)
     else:
         try:
-            page = pipeline_page(engine, tables, probabilities, at, limit=limit, cursor=cursor)
+            page = pipeline_page(
+                engine, tables, probabilities, at, limit=limit, cursor=cursor, **reading
+            )
         except InvalidCursor as bad:
             raise Failure(ExitCode.USAGE, f"--cursor: {bad}") from None
-    figures = pipeline_figures(engine, tables, probabilities, page.at)
+    figures = pipeline_figures(engine, tables, probabilities, page.at, **reading)
     return page, figures.summary(system.app.policy.currencies)
 
 
 def show_pipeline(title: str, page: PipelinePage, summary: PipelineSummary) -> None:
     table = Table(title=title, title_justify="left")
-    for column in ("Opportunity", "Customer", "Owner", "Stage", "Amount", "Weighted", "Close by"):
+    columns = ("Opportunity", "Customer", "Owner", "Stage", "Amount", "Weighted", "Close by")
+    for column in (*columns, "Last contact", ""):
         table.add_column(column, justify="right" if column in ("Amount", "Weighted") else "left")
     for row in page.rows:
         table.add_row(
@@ -110,6 +133,8 @@ def show_pipeline(title: str, page: PipelinePage, summary: PipelineSummary) -> N
             f"{row.amount:,.2f} {row.currency}",
             f"{row.weighted_amount:,.2f}",
             str(row.expected_close),
+            "" if row.last_contact_on is None else str(row.last_contact_on),
+            "STALE" if row.stale else "",
         )
     out().print(table)
     paging.show_more("opportunities", page.next_cursor)

@@ -144,26 +144,36 @@ def _fields_of(model: type[BaseModel], answered: dict[str, Any]) -> dict[str, An
 
 
 def pipeline(
-    api: Api, at: datetime | None, limit: int, cursor: str | None, *, every: bool = False
+    api: Api,
+    at: datetime | None,
+    limit: int,
+    cursor: str | None,
+    *,
+    every: bool = False,
+    stale: bool = False,
 ) -> tuple[PipelinePage, PipelineSummary]:
     """A page of the opportunities the token's employee may see as they stood at ``at``
-    (``every``: all of them, the largest pages the API gives until the last), and the
-    funnel of them all, as the direct mode gives them."""
+    (``every``: all of them, the largest pages the API gives until the last; ``stale``:
+    only the deals stale then), and the funnel of them all, as the direct mode gives
+    them."""
+    only = {"stale": "true"} if stale else {}
     if every:
         if at is None:
             raise Failure(ExitCode.USAGE, "--all reads every opportunity: leave --cursor out")
-        pages = _every_page(api, "/views/pipeline", _Pipeline, {"as_of": at.isoformat()})
+        pages = _every_page(api, "/views/pipeline", _Pipeline, {"as_of": at.isoformat()}, only)
         rows = [row for got in pages for row in got.rows]
+        summary_asked = {"as_of": at.isoformat(), **only}
         converted = _read(
-            api, _Summary, api.get("/views/pipeline/summary", as_of=at.isoformat())
+            api, _Summary, api.get("/views/pipeline/summary", **summary_asked)
         ).in_reporting_currency
         summary = replace(pipeline_summary(rows, at), in_reporting_currency=converted)
         return PipelinePage(at, rows, None), summary
-    asked = {"cursor": cursor} if cursor else {}
+    asked = {"cursor": cursor, **only} if cursor else {**only}
     if at is not None:
         asked["as_of"] = at.isoformat()
     got = _read(api, _Pipeline, api.get("/views/pipeline", limit=limit, **asked))
-    figures = _read(api, _Summary, api.get("/views/pipeline/summary", as_of=got.as_of.isoformat()))
+    moment = got.as_of.isoformat()
+    figures = _read(api, _Summary, api.get("/views/pipeline/summary", as_of=moment, **only))
     open_weighted: dict[str, Decimal] = {}
     for value in figures.value_by_stage_and_owner:
         if value.stage.is_open:

@@ -15,6 +15,7 @@ from salesdomain.opportunities import values as ov
 from salesdomain.people import commands as hc
 from salesdomain.people.values import InterviewKind
 from salesdomain.prospecting import commands as pc
+from salesdomain.prospecting.customer import Customer
 from salesdomain.prospecting.values import CompetitorPrice, Level, SourceChannel
 from salesdomain.values import Money
 
@@ -53,8 +54,33 @@ class _SalesSteps(_PeopleSteps, _PerformanceSteps):
             customer_id=self.screened_out.customer_id,
             reason="Purchasing power too low for our range",
         )
+        twin = "Hangzhou Precision Machinery Works"  # the same company, its plant's name
+        co.do(
+            pc.RegisterProspect,
+            co.bob,
+            company_name=twin,
+            region="East China",
+            industry="Machinery",
+            source_channel=SourceChannel.ONLINE_PLATFORM,
+        )
         co.on(date(2026, 1, 8))
         self.straight.qualify("Line 3 retrofit", 180_000)
+        co.do(
+            pc.MergeCustomers,
+            co.mia,
+            customer_id=Customer.id_for(twin),
+            into_customer_id=self.straight.customer_id,
+            reason="The Works is Hangzhou Precision's plant: one company, one record",
+        )
+        co.attempt(
+            "open an opportunity for the record merged into Hangzhou Precision",
+            oc.OpenOpportunity,
+            co.bob,
+            customer_id=Customer.id_for(twin),
+            title="Spare parts",
+            estimated_value=Money.of(20_000, CURRENCY),
+            expected_close=co.today + timedelta(days=30),
+        )
         self.escalated.qualify("Dyeing line monitoring", 900_000)
         self.lost_on_price.qualify("Crane monitoring", 300_000)
         self.lost_early.qualify("Test bench automation", 150_000)
@@ -210,3 +236,25 @@ class _SalesSteps(_PeopleSteps, _PerformanceSteps):
         co.on(date(2026, 2, 25))
         deal.quote(self.lines(rng.randint(25, 40)))
         deal.negotiate("Asks for 3% off", "0.03", "Within our authority; waiting for their board")
+        co.on(date(2026, 2, 27))
+        co.attempt(
+            "move the press line's expected close to a day already past",
+            oc.ReviseExpectedClose,
+            deal.rep,
+            opportunity_id=deal.opp_id,
+            expected_close=co.today - timedelta(days=1),
+            reason="Entered the board's old date",
+        )
+        co.attempt(
+            "revise the press line's estimate after it was quoted",
+            oc.ReviseEstimatedValue,
+            deal.rep,
+            opportunity_id=deal.opp_id,
+            estimated_value=Money.of(400_000, CURRENCY),
+            reason="They may add a second press line",
+        )
+        deal.on_opportunity(
+            oc.ReviseExpectedClose,
+            expected_close=date(2026, 4, 30),
+            reason="Their board postponed the decision to its April meeting",
+        )

@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel
 from salesdomain.adapters.web.context import CurrentReader, ReadCtx
 from salesdomain.adapters.web.errors import InvalidQuery
@@ -34,7 +34,7 @@ router = APIRouter(prefix="/views/pipeline", tags=["views: pipeline"], responses
 @dataclass(frozen=True)
 class PipelineFilters:
     """Which opportunities: as they stood at ``as_of`` (default: now), narrowed by owner,
-    team, stage, region or industry (each optional)."""
+    team, stage, region, industry or whether they were stale then (each optional)."""
 
     as_of: AsOf = None
     owner_id: UUID | None = None
@@ -42,10 +42,19 @@ class PipelineFilters:
     stage: Stage | None = None
     region: Annotated[str | None, name("The customer's region")] = None
     industry: Annotated[str | None, name("The customer's industry")] = None
+    stale: Annotated[
+        bool | None,
+        Query(
+            description="true: only the deals stale at as_of (open, and past their expected "
+            "close or without a contact for the policy's stale_after_days); false: the others"
+        ),
+    ] = None
 
     def chosen(self) -> PipelineFilter:
         owner = None if self.owner_id is None else str(self.owner_id)
-        return PipelineFilter(owner, self.team, self.stage, self.region, self.industry)
+        return PipelineFilter(
+            owner, self.team, self.stage, self.region, self.industry, stale=self.stale
+        )
 
 
 Filters = Annotated[PipelineFilters, Depends()]
@@ -91,21 +100,22 @@ class PipelineSummaryOut(BaseModel):
 @router.get("", response_model=PipelineOut)
 def pipeline(ctx: ReadCtx, reader: CurrentReader, filters: Filters, page: Paging) -> PipelineOut:
     """The opportunities the reader may see as they stood at ``as_of``: stage, amount,
-    weighted amount; a page at a time, in the order they were opened (follow
-    ``next_cursor`` until it is ``null``)."""
+    weighted amount, expected close, last contact and whether stale then; a page at a
+    time, in the order they were opened (follow ``next_cursor`` until it is ``null``)."""
     engine, tables, position = ctx.view("pipeline")
     at = filters.as_of or (None if page.cursor else clock.now())
-    probabilities = ctx.system.app.policy.stage_probability
+    policy = ctx.system.app.policy
     try:
         found = pipeline_page(
             engine,
             tables,
-            probabilities,
+            policy.stage_probability,
             at,
             filters=filters.chosen(),
             reader=reader,
             limit=page.limit,
             cursor=page.cursor,
+            stale_after_days=policy.stale_after_days,
         )
     except InvalidCursor as error:
         raise InvalidQuery("cursor", str(error)) from None
@@ -125,7 +135,13 @@ def summary(ctx: ReadCtx, reader: CurrentReader, filters: Filters) -> PipelineSu
     at = filters.as_of or clock.now()
     policy = ctx.system.app.policy
     figures = pipeline_figures(
-        engine, tables, policy.stage_probability, at, filters=filters.chosen(), reader=reader
+        engine,
+        tables,
+        policy.stage_probability,
+        at,
+        filters=filters.chosen(),
+        reader=reader,
+        stale_after_days=policy.stale_after_days,
     )
     converted = figures.summary(policy.currencies).in_reporting_currency
     assert converted is not None  # the currencies were given

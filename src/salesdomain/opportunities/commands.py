@@ -184,3 +184,23 @@ class MarkOpportunityLost(Command):
         if len(self.reason) < 3:
             raise ValueError("reason must say why the opportunity was lost")
         return self
+
+
+class ReviseExpectedClose(Command):
+    """Move the day an open opportunity is expected to close (today or later), with the
+    reason; its owner or a sales lead does, at the step of the stage it is in."""
+
+    SOP_STEP = "2.1.3"
+    opportunity_id: UUID
+    expected_close: Day
+    reason: NonEmptyStr
+
+
+class ReviseEstimatedValue(Command):
+    """Revise an open opportunity's estimated value, with the reason, until its first
+    quote is issued (then the quote is its value); its owner or a sales lead does."""
+
+    SOP_STEP = "2.1.3"
+    opportunity_id: UUID
+    estimated_value: Annotated[Money, AfterValidator(not_negative)]
+    reason: NonEmptyStr

@@ -79,6 +79,12 @@ DESCRIPTIONS: dict[str, Describer] = {
     "Opportunity.QuoteAccepted": lambda e: (
         f"Quote v{e.quote_version} accepted by {e.accepted_by}: won, {money(e.amount)}"
     ),
+    "Opportunity.ExpectedCloseRevised": lambda e: (
+        f"Expected close moved from {e.previous} to {e.expected_close}: {e.reason}"
+    ),
+    "Opportunity.EstimatedValueRevised": lambda e: (
+        f"Estimate revised from {money(e.previous)} to {money(e.estimated_value)}: {e.reason}"
+    ),
     "Opportunity.Lost": lambda e: (
         f"Lost at {words(e.stage_reached)}: {e.reason}" + if_given(e.competitor, " (to {})")
     ),

@@ -45,8 +45,14 @@ from salesdomain.rules.customer_development import (
     OPPORTUNITY_CLOSES_TODAY_OR_LATER,
     OPPORTUNITY_FOR_ACTIVE_CUSTOMER,
     OPPORTUNITY_FOR_QUALIFIED_PROSPECT,
+    OPPORTUNITY_FOR_SURVIVING_CUSTOMER,
 )
-from salesdomain.rules.general import OPPORTUNITY_CLOSED
+from salesdomain.rules.general import (
+    ESTIMATE_REVISED_UNTIL_QUOTED,
+    EXPECTED_CLOSE_REVISED_TO_TODAY_OR_LATER,
+    OPPORTUNITY_CLOSED,
+    OPPORTUNITY_REVISION_CHANGES_IT,
+)
 from salesdomain.rules.needs_analysis import (
     EVERY_RECORDED_NEED_RANKED,
     FEASIBILITY_BEFORE_PRESENTATION,
@@ -370,6 +376,28 @@ class Opportunity(SopAggregate):
             opp.stage = Stage.LOST
             opp.outcome_reason = self.reason
 
+    class ExpectedCloseRevised(Event):
+        """The day the opportunity is now expected to close, the day it replaces and why
+        (recorded under the step of the stage the opportunity is in)."""
+
+        expected_close: date
+        previous: date
+        reason: str
+
+        def apply(self, opp: Opportunity) -> None:
+            opp.expected_close = self.expected_close
+
+    class EstimatedValueRevised(Event):
+        """The opportunity's estimated value now, the one it replaces and why (recorded
+        under the step of the stage the opportunity is in; only before a quote)."""
+
+        estimated_value: Money
+        previous: Money
+        reason: str
+
+        def apply(self, opp: Opportunity) -> None:
+            opp.estimated_value = self.estimated_value
+
     if TYPE_CHECKING:
         customer_id: UUID
         customer_name: str
@@ -410,6 +438,11 @@ class Opportunity(SopAggregate):
         expected_close: date,
         today: date,
     ) -> Opportunity:
+        if customer.merged_into is not None:
+            raise SopRuleViolation(
+                OPPORTUNITY_FOR_SURVIVING_CUSTOMER,
+                f"{customer.company_name} was merged into customer {customer.merged_into}",
+            )
         if not customer.active:
             raise SopRuleViolation(
                 OPPORTUNITY_FOR_ACTIVE_CUSTOMER,
@@ -757,6 +790,71 @@ class Opportunity(SopAggregate):
             owner_id=self.owner_id,
             customer_id=self.customer_id,
         )
+
+    # ---- keeping the deal up to date (issue 17) -------------------------------------
+
+    def revise_expected_close(
+        self, evidence: Evidence, *, expected_close: date, reason: str, today: date
+    ) -> None:
+        """Move the expected close (a plan: today or later), with the reason."""
+        code = self.stage.sop_step
+        self._may_work_on(evidence, code)
+        if expected_close < today:
+            raise SopRuleViolation(
+                EXPECTED_CLOSE_REVISED_TO_TODAY_OR_LATER,
+                f"the expected close {expected_close} is before today, {today}",
+                at_step=code,
+            )
+        self._revise(
+            evidence,
+            self.ExpectedCloseRevised,
+            code,
+            f"expected to close on {expected_close}",
+            expected_close=(expected_close, self.expected_close),
+            reason=reason,
+        )
+
+    def revise_estimated_value(
+        self, evidence: Evidence, *, estimated_value: Money, reason: str
+    ) -> None:
+        """Revise the estimate the pipeline weighs until the first quote gives the value."""
+        code = self.stage.sop_step
+        self._may_work_on(evidence, code)
+        if self.quotes:
+            raise SopRuleViolation(
+                ESTIMATE_REVISED_UNTIL_QUOTED,
+                f"{self.title} is quoted at {self.amount.amount} {self.amount.currency} "
+                f"(version {len(self.quotes)})",
+                at_step=code,
+            )
+        self._revise(
+            evidence,
+            self.EstimatedValueRevised,
+            code,
+            f"estimated at {estimated_value.amount} {estimated_value.currency}",
+            estimated_value=(estimated_value, self.estimated_value),
+            reason=reason,
+        )
+
+    def _revise(
+        self,
+        evidence: Evidence,
+        revised: type[Opportunity.Event],
+        code: str,
+        already: str,
+        *,
+        reason: str,
+        **change: tuple[Any, Any],
+    ) -> None:
+        """Record the revision of the one field in ``change`` (its new and its current
+        value) at step ``code``, unless it changes nothing."""
+        ((field, (new, current)),) = change.items()
+        facts: dict[str, Any] = {field: new, "previous": current, "reason": reason}
+        if new == current:
+            raise SopRuleViolation(
+                OPPORTUNITY_REVISION_CHANGES_IT, f"{self.title} is already {already}", at_step=code
+            )
+        self._record(revised, evidence, sop_step=code, **facts)
 
     # ---- reading --------------------------------------------------------------------
 

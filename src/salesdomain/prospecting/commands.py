@@ -124,6 +124,18 @@ class ReactivateCustomer(Command):
     reason: NonEmptyStr
 
 
+class MergeCustomers(Command):
+    """Merge a customer record found to be the same company as another (``customer_id``,
+    the duplicate) into that one (``into_customer_id``, the survivor), with the reason:
+    both histories are kept and linked, new work goes to the survivor.  A sales lead
+    does."""
+
+    SOP_STEP = "2.1.2"
+    customer_id: UUID
+    into_customer_id: UUID
+    reason: NonEmptyStr
+
+
 class ForgetContactPerson(Command):
     """Forget a contact person's personal data on their request (data cleaning,
     ADR 13): the customer records it, then the person's key is destroyed.  Say who

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from uuid import UUID
 
 from salesdomain.aggregate import Evidence, SopAggregate
-from salesdomain.authority import SALES_LEADS, responsible_or_lead
+from salesdomain.authority import SALES_LEADS, among, responsible_or_lead
 from salesdomain.errors import SopRuleViolation
 from salesdomain.personal import PersonalDataForgotten, erase
 from salesdomain.policy import SalesPolicy
@@ -35,7 +35,9 @@ from salesdomain.rules.customer_development import (
     CONTACT_PERSON_RECORDED_ONCE,
     CUSTOMER_CORRECTION_CHANGES_DETAILS,
     CUSTOMER_DEACTIVATED_ONCE,
+    CUSTOMER_MERGED_INTO_ANOTHER_RECORD,
     CUSTOMER_REACTIVATED_WHEN_INACTIVE,
+    MERGED_CUSTOMER_KEPT_AS_HISTORY,
     PROSPECT_DISQUALIFIED_ONCE,
     PROSPECT_QUALIFIED_AFTER_ASSESSMENT,
     PROSPECT_QUALIFIED_AS_POLICY_ALLOWS,
@@ -160,6 +162,33 @@ class Customer(SopAggregate):
             customer.active = True
             customer.deactivation_reason = ""
 
+    class MergedInto(Event):
+        """Found to be the same company as another record, the survivor: this record is
+        kept as it was, linked to it, and its company's work goes on there."""
+
+        survivor_id: UUID
+        survivor_name: str
+        reason: str
+
+        def apply(self, customer: Customer) -> None:
+            customer.merged_into = self.survivor_id
+
+    class Absorbed(Event):
+        """Another record of the same company was merged into this one (its history
+        stays on it, linked here)."""
+
+        duplicate_id: UUID
+        duplicate_name: str
+        reason: str
+
+        def apply(self, customer: Customer) -> None:
+            customer.absorbed = (*customer.absorbed, self.duplicate_id)
+
+    merged_into: UUID | None = None
+    """The record this one was merged into (a class default, as ``active``)."""
+    absorbed: tuple[UUID, ...] = ()
+    """The records merged into this one."""
+
     active = True
     """Until deactivated (a class default: records and snapshots made before issue 17
     hold no such attribute and were all active)."""
@@ -245,6 +274,7 @@ class Customer(SopAggregate):
         )
 
     def add_contact_person(self, evidence: Evidence, person: ContactPerson) -> None:
+        self._still_kept()
         known = (p for p in self.contacts if not p.erased)
         if any(p.name.casefold() == person.name.casefold() for p in known):
             raise SopRuleViolation(
@@ -278,6 +308,7 @@ class Customer(SopAggregate):
         )
 
     def assess(self, evidence: Evidence, assessment: Assessment) -> None:
+        self._still_kept()
         self._record(self.Assessed, evidence, assessment=assessment)
 
     def qualify(
@@ -291,6 +322,7 @@ class Customer(SopAggregate):
         """Qualify the assessed prospect; an assessment the policy does not allow needs
         ``override``, approved by someone else under a role the policy names (whom the
         handler has found active in that role)."""
+        self._still_kept()
         if self.qualified is True:
             raise SopRuleViolation(PROSPECT_QUALIFIED_ONCE, self.company_name)
         if self.assessment is None:
@@ -319,6 +351,7 @@ class Customer(SopAggregate):
         )
 
     def disqualify(self, evidence: Evidence, reason: str) -> None:
+        self._still_kept()
         if self.qualified is False:
             raise SopRuleViolation(PROSPECT_DISQUALIFIED_ONCE, self.company_name)
         self._record(self.Disqualified, evidence, reason=reason)
@@ -329,7 +362,17 @@ class Customer(SopAggregate):
 
     # ---- keeping the record up to date (issue 17) ---------------------------------------
 
+    def _still_kept(self) -> None:
+        """A record merged into another is history: nothing more is recorded on it."""
+        if self.merged_into is not None:
+            raise SopRuleViolation(
+                MERGED_CUSTOMER_KEPT_AS_HISTORY,
+                f"{self.company_name} was merged into customer {self.merged_into}: work on "
+                "that record",
+            )
+
     def _kept_by_owner_or_lead(self, evidence: Evidence) -> None:
+        self._still_kept()
         responsible_or_lead(
             evidence.actor,
             self.registered_by,
@@ -379,6 +422,38 @@ class Customer(SopAggregate):
                 f"{self.company_name} is already inactive: {self.deactivation_reason}",
             )
         self._record(self.Deactivated, evidence, reason=reason)
+
+    def merge_into(self, evidence: Evidence, survivor: Customer, reason: str) -> None:
+        """Merge this record into ``survivor``, another record of the same company: each
+        records the other (``MergedInto`` here, ``Absorbed`` there); nothing is deleted.
+        A sales lead decides it."""
+        among(evidence.actor, SALES_LEADS, "2.1.2", "may not merge customer records; that is for ")
+        if survivor.id == self.id:
+            raise SopRuleViolation(
+                CUSTOMER_MERGED_INTO_ANOTHER_RECORD, f"{self.company_name} is the same record"
+            )
+        self._still_kept()
+        survivor._still_kept()
+        if self.absorbed:
+            raise SopRuleViolation(
+                MERGED_CUSTOMER_KEPT_AS_HISTORY,
+                f"{len(self.absorbed)} record(s) were merged into {self.company_name}: merge "
+                f"{survivor.company_name} into it instead",
+            )
+        self._record(
+            self.MergedInto,
+            evidence,
+            survivor_id=survivor.id,
+            survivor_name=survivor.company_name,
+            reason=reason,
+        )
+        survivor._record(
+            survivor.Absorbed,
+            evidence,
+            duplicate_id=self.id,
+            duplicate_name=self.company_name,
+            reason=reason,
+        )
 
     def reactivate(self, evidence: Evidence, reason: str) -> None:
         self._kept_by_owner_or_lead(evidence)

@@ -36,14 +36,25 @@ _register = makes(Customer)(
 )
 
 
+def _surviving(uow: UnitOfWork, customer: Customer) -> Customer:
+    """The record the company is kept under: ``customer``, or the one it was merged into."""
+    if customer.merged_into is None:
+        return customer
+    return uow.load(Customer, customer.merged_into)
+
+
 @handles(c.RegisterProspect)
 def register_prospect(cmd: c.RegisterProspect, uow: UnitOfWork) -> None:
+    """A company registered already is refused naming its record: the one a merged record
+    was merged into (the claims of its names stay, ADR 5 and 47)."""
     existing = uow.find(Customer, Customer.id_for(cmd.company_name, cmd.registration_number))
     if existing is not None:
-        raise AlreadyRegistered(existing.id, existing.company_name)
+        kept = _surviving(uow, existing)
+        raise AlreadyRegistered(kept.id, kept.company_name)
     claim = uow.find(CustomerNameClaim, name_claim_id_for(cmd.company_name))
     if claim is not None:
-        raise AlreadyRegistered(claim.customer_id, claim.company_name)
+        kept = _surviving(uow, uow.load(Customer, claim.customer_id))
+        raise AlreadyRegistered(kept.id, kept.company_name)
     customer = _register(cmd, uow)
     uow.add(CustomerNameClaim.claim(uow.evidence, customer))
 
@@ -89,4 +100,15 @@ def correct_customer_details(cmd: c.CorrectCustomerDetails, uow: UnitOfWork) -> 
     if claim is None:
         uow.add(CustomerNameClaim.claim(uow.evidence, customer))
     elif claim.customer_id != customer.id:
-        raise AlreadyRegistered(claim.customer_id, claim.company_name)
+        holder = _surviving(uow, uow.load(Customer, claim.customer_id))
+        if holder.id != customer.id:  # a name of a record merged into this one is its own
+            raise AlreadyRegistered(holder.id, holder.company_name)
+
+
+@handles(c.MergeCustomers)
+def merge_customers(cmd: c.MergeCustomers, uow: UnitOfWork) -> None:
+    """Both records in one save: the duplicate merged into the survivor, the survivor
+    absorbing it."""
+    duplicate = uow.load(Customer, cmd.customer_id)
+    survivor = uow.load(Customer, cmd.into_customer_id)
+    duplicate.merge_into(uow.evidence, survivor, cmd.reason)

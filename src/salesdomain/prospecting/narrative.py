@@ -26,6 +26,12 @@ DESCRIPTIONS: dict[str, Describer] = {
     ),
     "Customer.Deactivated": lambda e: f"Deactivated: {e.reason}",
     "Customer.Reactivated": lambda e: f"Reactivated: {e.reason}",
+    "Customer.MergedInto": lambda e: (
+        f"Merged into {e.survivor_name} ({str(e.survivor_id)[:8]}), the same company: {e.reason}"
+    ),
+    "Customer.Absorbed": lambda e: (
+        f"Absorbed {e.duplicate_name} ({str(e.duplicate_id)[:8]}), the same company: {e.reason}"
+    ),
     "CustomerNameClaim.Claimed": lambda e: f"Company name of {e.company_name} reserved",
     "MarketResearch.Recorded": lambda e: (
         f"Market research on {e.subject_kind.value} '{e.subject}' recorded"

@@ -58,6 +58,19 @@ CUSTOMER_DEACTIVATED_ONCE = SopRule(
     "an active customer is deactivated by its owner or a sales lead, with a reason; an inactive "
     "one is not deactivated again (its open opportunities run to their close)",
 )
+CUSTOMER_MERGED_INTO_ANOTHER_RECORD = SopRule(
+    "customer_merged_into_another_record",
+    "2.1.2",
+    "two records of the same company are merged by a sales lead, with a reason: one record "
+    "into another, never into itself",
+)
+MERGED_CUSTOMER_KEPT_AS_HISTORY = SopRule(
+    "merged_customer_kept_as_history",
+    "2.1.2",
+    "a customer record merged into another is kept as it was, linked to the record it was "
+    "merged into: nothing more is recorded on it, nothing is merged into it, and a record "
+    "others were merged into is not merged away (the work goes on under that record)",
+)
 CUSTOMER_REACTIVATED_WHEN_INACTIVE = SopRule(
     "customer_reactivated_when_inactive",
     "2.1.2",
@@ -74,6 +87,12 @@ OPPORTUNITY_FOR_ACTIVE_CUSTOMER = SopRule(
     "opportunity_for_active_customer",
     "2.1.3",
     "no new opportunity is opened for an inactive customer (it is reactivated first)",
+)
+OPPORTUNITY_FOR_SURVIVING_CUSTOMER = SopRule(
+    "opportunity_for_surviving_customer",
+    "2.1.3",
+    "no new opportunity is opened for a customer record merged into another: it is opened "
+    "for the record it was merged into",
 )
 OPPORTUNITY_CLOSES_TODAY_OR_LATER = SopRule(
     "opportunity_closes_today_or_later",

@@ -20,6 +20,23 @@ ROLE_MAY_DO_THE_STEP = SopRule(
 OPPORTUNITY_CLOSED = SopRule(
     "opportunity_closed", "2", "nothing more is recorded on an opportunity that is won or lost"
 )
+OPPORTUNITY_REVISION_CHANGES_IT = SopRule(
+    "opportunity_revision_changes_it",
+    "2",
+    "an open opportunity's expected close or estimated value is revised by its owner or a "
+    "sales lead, with a reason, and a revision changes it",
+)
+EXPECTED_CLOSE_REVISED_TO_TODAY_OR_LATER = SopRule(
+    "expected_close_revised_to_today_or_later",
+    "2",
+    "an opportunity's expected close is revised to today or later, never into the past",
+)
+ESTIMATE_REVISED_UNTIL_QUOTED = SopRule(
+    "estimate_revised_until_quoted",
+    "2",
+    "an opportunity's estimated value is revised until its first quote is issued; from then "
+    "on the quote is its value, and a new quote version revises it",
+)
 EMPLOYEE_LEFT = SopRule(
     "employee_left", "3", "nothing more is recorded for an employee who has left"
 )
