@@ -823,8 +823,7 @@ class Opportunity(SopAggregate):
         if self.quotes:
             raise SopRuleViolation(
                 ESTIMATE_REVISED_UNTIL_QUOTED,
-                f"{self.title} is quoted at {self.amount.amount} {self.amount.currency} "
-                f"(version {len(self.quotes)})",
+                f"{self.title} is quoted at {self.amount} (version {len(self.quotes)})",
                 at_step=code,
             )
         self._revise(
