@@ -66,7 +66,7 @@ QUARTERLY = (
 
 def team() -> list[Step]:
     """Hanna HR (enrolled first: she founds the staff register) and the sales team."""
-    return [enrol("Hanna HR", Role.HR), *staff("Mia Manager", "Alice Rep", "Bob Rep")]
+    return [enrol("Hanna HR", Role.HR, founder=True), *staff("Mia Manager", "Alice Rep", "Bob Rep")]
 
 
 def define(

@@ -10,6 +10,7 @@ from salesdomain.projections.conformance import (
     contracts,
     discounts,
     employment,
+    enrolment,
     people,
     prospecting,
     time_limits,
@@ -31,6 +32,7 @@ RULES: tuple[Rule, ...] = (
     *discounts.RULES,
     *people.RULES,
     *prospecting.RULES,
+    *enrolment.RULES,
 )
 """Every rule the review re-runs, by family."""
 

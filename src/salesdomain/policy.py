@@ -19,6 +19,7 @@ from salesdomain.aftersales.policy import ServicePolicy
 from salesdomain.contracts.policy import ContractPolicy
 from salesdomain.opportunities.stages import Stage
 from salesdomain.orders.policy import OrderPolicy
+from salesdomain.people.policy import StaffingPolicy
 from salesdomain.performance.policy import PerformancePolicy
 from salesdomain.prospecting.policy import QualificationPolicy
 from salesdomain.sop import Role
@@ -31,8 +32,8 @@ class SalesPolicy(BaseModel):
     """Thresholds and defaults of the sales process, in one place.
 
     The top-level fields govern quotation (SOP 2.3); ``qualification`` governs 2.1.2,
-    ``contracts``, ``orders`` and ``service`` govern 2.4, 2.5 and 2.6.  ``version`` is
-    recorded on every decision a policy figure influenced.
+    ``contracts``, ``orders`` and ``service`` govern 2.4, 2.5 and 2.6, ``performance``
+    3.3 and ``staffing`` 3.1.4.  ``version`` is recorded on every decision a policy figure influenced.
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -75,6 +76,7 @@ class SalesPolicy(BaseModel):
     orders: OrderPolicy = OrderPolicy()
     service: ServicePolicy = ServicePolicy()
     performance: PerformancePolicy = PerformancePolicy()
+    staffing: StaffingPolicy = StaffingPolicy()
 
     @field_validator("stage_probability")
     @classmethod

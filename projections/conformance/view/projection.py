@@ -33,8 +33,9 @@ class PolicyChanged(Exception):
 
 class ConformanceView(FoldingProjection):
     name: ClassVar[str] = NAME
-    version: ClassVar[int] = 2
-    """2: qualification overrides (SOP 2.1.2) listed and their approvers judged."""
+    version: ClassVar[int] = 3
+    """2: qualification overrides (SOP 2.1.2) listed and their approvers judged.
+    3: enrolments outside recruitment (SOP 3.1.4) listed and their approvers judged."""
 
     def __init__(self, policy: SalesPolicy, earlier: Iterable[SalesPolicy] = ()) -> None:
         self.policy = policy

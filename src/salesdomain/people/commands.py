@@ -16,6 +16,7 @@ from salesdomain.commands import Command
 from salesdomain.people.values import (
     CareerPlanDetails,
     ChannelList,
+    EnrolmentException,
     CriterionScoreList,
     HiringChannel,
     HiringDecision,
@@ -167,7 +168,9 @@ class SignLabourContract(Command):
 
 
 class EnrolEmployee(Command):
-    """Register a member of staff who was hired before the system existed."""
+    """Register someone outside recruitment: the company's first HR person founding the
+    staff register, then only under an approved ``exception`` (e.g. staff hired before
+    the system existed), which says whether they were onboarded already (3.2.1)."""
 
     SOP_STEP = "3.1.4"
     employee_id: UUID = Field(default_factory=uuid4)
@@ -178,7 +181,7 @@ class EnrolEmployee(Command):
     roles: Annotated[Items[Role], AfterValidator(person_roles)] = Field(min_length=1)
     salary: Salary
     start_date: Day
-    onboarding_completed: bool = True
+    exception: EnrolmentException | None = None
 
 
 # ---- 3.2 Training and development ------------------------------------------------------------
