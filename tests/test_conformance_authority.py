@@ -28,6 +28,7 @@ from salesdomain.prospecting.values import Level, QualificationOverride
 from salesdomain.sop import Role
 from salesdomain.values import Actor
 from tests import builders as b
+from tests import people_builders as pb
 from tests.builders import ALICE, BOB, DAN, LEO, MARK, MIA, PAT, SUE, TODAY, money, person
 from tests.conformance_builders import History
 from tests.contract_builders import approve, signed_contract
@@ -415,4 +416,35 @@ def test_a_qualification_override_by_a_role_the_policy_does_not_authorise_is_a_b
 
     [found] = history.breaches("qualification_override_by_authorised_role", log)
     assert found.family is Family.AUTHORITY
+    assert "as sales supervisor, a role policy 2026.1 does not" in found.detail
+
+
+# ---- 3.1.4 enrolment outside recruitment (ADR 45) ------------------------------------------
+
+
+def test_an_enrolment_outside_recruitment_is_listed_as_an_override(history):
+    history.given(*pb.founding())
+
+    found = [o for o in history.report(TODAY, TODAY).overrides if o.sop_step == "3.1.4"]
+    assert [(o.record, o.approved_by.name) for o in found] == [
+        ("employee Mia Manager", MIA.name),
+        ("employee Alice Rep", MIA.name),
+    ]
+    assert found[1].requested_by.name == HANNA.name
+    assert found[1].approved_by.role == Role.SALES_MANAGER.value
+    assert "onboarded before the system; Hired before the system existed" in found[1].detail
+    assert history.breaches("enrolment_exception_by_authorised_role") == []
+
+
+def test_an_enrolment_exception_by_a_role_the_policy_does_not_authorise_is_a_breach(history):
+    history.given(*pb.founding())
+    exception = history.event("Employee.Enrolled", 2).exception
+    log = history.altered(
+        "Employee.Enrolled",
+        2,
+        exception=exception.model_copy(update={"approver_role": Role.SALES_SUPERVISOR}),
+    )
+
+    [found] = history.breaches("enrolment_exception_by_authorised_role", log)
+    assert (found.family, found.responsible.name) == (Family.AUTHORITY, HANNA.name)
     assert "as sales supervisor, a role policy 2026.1 does not" in found.detail

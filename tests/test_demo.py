@@ -69,6 +69,7 @@ def test_demo_covers_won_lost_open_escalated_revised_and_refused(demo: Run) -> N
     assert any("Quote v2 issued" in w and "supersedes v1" in w for w in whats)
     refused = " ".join(why for _, why in report.refused)
     assert "must not be registered twice" in refused
+    assert "enrolled under a recorded exception naming who approved it" in refused
     assert "qualified only with an assessment the policy allows" in refused
     assert "(occurred_on 2026-01-20 is after today, 2026-01-13)" in refused
     assert "needs a sales manager's approval" in refused

@@ -173,6 +173,7 @@ class EnrolEmployee(Command):
     the system existed), which says whether they were onboarded already (3.2.1)."""
 
     SOP_STEP = "3.1.4"
+    ADDED_LATER = frozenset({"exception"})
     employee_id: UUID = Field(default_factory=uuid4)
     name: Name
     position: Name
