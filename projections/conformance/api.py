@@ -7,6 +7,7 @@ from collections.abc import Iterable, Iterator
 from datetime import date, datetime
 
 from salesdomain.projections.conformance import (
+    appraisals,
     contracts,
     discounts,
     employment,
@@ -33,6 +34,7 @@ RULES: tuple[Rule, ...] = (
     *people.RULES,
     *prospecting.RULES,
     *enrolment.RULES,
+    *appraisals.RULES,
 )
 """Every rule the review re-runs, by family."""
 

@@ -35,7 +35,8 @@ class ConformanceView(FoldingProjection):
     name: ClassVar[str] = NAME
     version: ClassVar[int] = 3
     """2: qualification overrides (SOP 2.1.2) listed and their approvers judged.
-    3: enrolments outside recruitment (SOP 3.1.4) listed and their approvers judged."""
+    3: enrolments outside recruitment (SOP 3.1.4) listed and their approvers judged;
+    appraisal judgements and corrected actual figures (3.3.3) listed, scores re-judged."""
 
     def __init__(self, policy: SalesPolicy, earlier: Iterable[SalesPolicy] = ()) -> None:
         self.policy = policy
