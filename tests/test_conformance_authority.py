@@ -448,3 +448,91 @@ def test_an_enrolment_exception_by_a_role_the_policy_does_not_authorise_is_a_bre
     [found] = history.breaches("enrolment_exception_by_authorised_role", log)
     assert (found.family, found.responsible.name) == (Family.AUTHORITY, HANNA.name)
     assert "as sales supervisor, a role policy 2026.1 does not" in found.detail
+
+
+# ---- 3.3.3 appraisal scores and actuals (ADR 45) -------------------------------------------
+
+
+def judged_and_corrected(history: History) -> UUID:
+    """Alice's February appraisal: visits corrected from the KPI view's 32 to 34, and
+    scored 90 by Mia's judgement where the formula gives 85."""
+    aid = appraisal_id(ALICE, "2026-02")
+    steps = appraise(ALICE, MIA, "2026-02", score="80", upto=8)
+    actuals = steps[1][0]
+    corrected = actuals.model_copy(
+        update={
+            "figures": tuple(
+                f.model_copy(update={"value": Decimal(34), "correction": "Two visits logged late"})
+                if f.indicator.value == "visits"
+                else f
+                for f in actuals.figures
+            )
+        }
+    )
+    scoring = steps[3][0]
+    judged = scoring.model_copy(
+        update={
+            "scores": tuple(
+                s.model_copy(update={"score": Decimal(90), "judgement_reason": "Key account won"})
+                if s.indicator.value == "visits"
+                else s
+                for s in scoring.scores
+            )
+        }
+    )
+    steps[1], steps[3] = (corrected, steps[1][1]), (judged, steps[3][1])
+    history.given(*team(), define("2026-02"), *steps)
+    return aid
+
+
+def test_appraisal_judgements_and_corrections_are_listed_as_overrides(history):
+    aid = judged_and_corrected(history)
+
+    found = {o.kind: o for o in history.report(TODAY, TODAY).overrides if o.record_id == aid}
+    corrected = found["actual figure corrected from the KPI view's"]
+    assert corrected.detail == (
+        "visits: 34 recorded, the KPI view had 32.0000; Two visits logged late"
+    )
+    assert corrected.requested_by.name == HANNA.name
+    judged = found["indicator score set by the manager's judgement"]
+    assert judged.detail == "visits: the formula gives 85.00, judged 90.00 (+5.00); Key account won"
+    assert judged.approved_by.name == MIA.name
+    assert history.breaches("judgement_within_policy_bound") == []
+    assert history.breaches("score_follows_from_actuals") == []
+
+
+def test_a_judgement_beyond_the_recorded_policys_bound_is_a_breach(history):
+    judged_and_corrected(history)
+    scored = history.event("Appraisal.SupervisorScored")
+    calculations = scored.calculations.model_copy(
+        update={
+            "calculations": tuple(
+                c.model_copy(update={"judgement": Decimal(30)}) if c.judgement else c
+                for c in scored.calculations.calculations
+            )
+        }
+    )
+    log = history.altered("Appraisal.SupervisorScored", calculations=calculations)
+
+    [found] = history.breaches("judgement_within_policy_bound", log)
+    assert (found.family, found.responsible.name) == (Family.AUTHORITY, MIA.name)
+    assert "visits: judged +30 points; policy 2026.1 allows 10 points at most" in found.detail
+
+
+def test_a_score_the_recorded_formula_does_not_give_is_a_breach(history):
+    judged_and_corrected(history)
+    scored = history.event("Appraisal.SupervisorScored")
+    calculations = scored.calculations.model_copy(
+        update={
+            "calculations": tuple(
+                c.model_copy(update={"formula_score": Decimal(100)})
+                if c.indicator.value == "revenue"
+                else c
+                for c in scored.calculations.calculations
+            )
+        }
+    )
+    log = history.altered("Appraisal.SupervisorScored", calculations=calculations)
+
+    [found] = history.breaches("score_follows_from_actuals", log)
+    assert "revenue: recorded 100, policy 2026.1's formula gives 80.00" in found.detail
