@@ -43,7 +43,5 @@ def appraisal_actuals(
         if value is None:
             value, source = Decimal(0), f"KPI table, {period.code}: no figure in the period"
         figure = Decimal(value)
-        actuals.append(
-            Actual(indicator=indicator, value=figure, source=source, kpi_figure=figure)
-        )
+        actuals.append(Actual(indicator=indicator, value=figure, source=source, kpi_figure=figure))
     return tuple(actuals)

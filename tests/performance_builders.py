@@ -125,7 +125,9 @@ def scores(aid: UUID, specs: tuple[IndicatorSpec, ...] = MONTHLY) -> pc.ScoreApp
     """The manager's comments; every indicator scores what the formula gives."""
     return pc.ScoreAppraisal(
         appraisal_id=aid,
-        scores=tuple(IndicatorScoring(indicator=s.indicator, comment="per sales data") for s in specs),
+        scores=tuple(
+            IndicatorScoring(indicator=s.indicator, comment="per sales data") for s in specs
+        ),
     )
 
 

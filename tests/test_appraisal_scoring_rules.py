@@ -85,7 +85,9 @@ def test_a_score_other_than_the_formulas_is_refused_where_no_judgement_is_allowe
 @freeze_time(NOW)
 def test_the_formula_is_policy_data(spec_with):
     """No points at or below half the target, full points at it, linear between."""
-    spec = spec_with(SalesPolicy(performance=PerformancePolicy(scoring=ScoringFormula(zero_at=Decimal("0.5")))))
+    spec = spec_with(
+        SalesPolicy(performance=PerformancePolicy(scoring=ScoringFormula(zero_at=Decimal("0.5"))))
+    )
     self_assessed(spec, "75")
     [event] = spec.when(scored(), MIA).then("Appraisal.SupervisorScored")
     assert {s.score for s in event.scores.scores} == {Decimal("50.00")}
@@ -95,9 +97,7 @@ def test_the_formula_is_policy_data(spec_with):
 def test_less_is_better_for_expenses(spec):
     self_assessed(spec, "80")  # expenses 18,750 against a budget of 15,000
     [event] = spec.when(scored(), MIA).then("Appraisal.SupervisorScored")
-    expenses = {c.indicator: c for c in event.calculations.calculations}[
-        Indicator.EXPENSE_CONTROL
-    ]
+    expenses = {c.indicator: c for c in event.calculations.calculations}[Indicator.EXPENSE_CONTROL]
     assert (expenses.actual, expenses.formula_score) == (Decimal("18750.0000"), Decimal("80.00"))
 
 
@@ -189,4 +189,3 @@ def test_scores_stored_before_version_2_read_as_scored_freely(spec):
     assert isinstance(loaded, Appraisal.SupervisorScored)
     assert (loaded.calculations, loaded.policy_version) == (None, None)
     assert loaded.scores == recorded.scores
-

@@ -19,6 +19,7 @@ from salesdomain.people import commands as hc
 from salesdomain.people.employee import Employee
 from salesdomain.people.staff_register import STAFF_REGISTER_ID, StaffRegister
 from salesdomain.sop import Role
+from salesdomain.values import Actor
 from tests import people_builders as pb
 from tests.builders import ALICE, DAN, MIA, person
 from tests.conftest import make_app
@@ -41,8 +42,8 @@ def without_exception(name: str, role: Role) -> hc.EnrolEmployee:
     return command.model_copy(update={"exception": None})
 
 
-def approved_by(name: str, role: Role, approver: object) -> hc.EnrolEmployee:
-    command, _hr = pb.enrol(name, role, approver=approver)  # type: ignore[arg-type]
+def approved_by(name: str, role: Role, approver: Actor) -> hc.EnrolEmployee:
+    command, _hr = pb.enrol(name, role, approver=approver)
     return command
 
 

@@ -395,7 +395,10 @@ def test_the_final_score_is_the_weighted_sum_of_the_supervisors_scores(spec):
         appraisal_id=ALICE_FEB,
         scores=tuple(
             s.model_copy(
-                update={"score": Decimal(uneven[s.indicator]), "judgement_reason": "Seen in the field"}
+                update={
+                    "score": Decimal(uneven[s.indicator]),
+                    "judgement_reason": "Seen in the field",
+                }
             )
             if s.indicator in uneven
             else s

@@ -32,7 +32,9 @@ def strict(store_url: str) -> Iterator[Spec]:
 
 @freeze_time(NOW)
 def test_the_first_enrolment_founds_the_staff_register(strict):
-    strict.when(*pb.enrol("Hanna HR", Role.HR, founder=True)).then("StaffRegister.Founded", "Employee.Enrolled")
+    strict.when(*pb.enrol("Hanna HR", Role.HR, founder=True)).then(
+        "StaffRegister.Founded", "Employee.Enrolled"
+    )
 
 
 @freeze_time(NOW)

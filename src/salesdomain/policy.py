@@ -33,7 +33,8 @@ class SalesPolicy(BaseModel):
 
     The top-level fields govern quotation (SOP 2.3); ``qualification`` governs 2.1.2,
     ``contracts``, ``orders`` and ``service`` govern 2.4, 2.5 and 2.6, ``performance``
-    3.3 and ``staffing`` 3.1.4.  ``version`` is recorded on every decision a policy figure influenced.
+    3.3 and ``staffing`` 3.1.4.  ``version`` is recorded on every decision a policy
+    figure influenced.
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")

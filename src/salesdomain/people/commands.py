@@ -16,8 +16,8 @@ from salesdomain.commands import Command
 from salesdomain.people.values import (
     CareerPlanDetails,
     ChannelList,
-    EnrolmentException,
     CriterionScoreList,
+    EnrolmentException,
     HiringChannel,
     HiringDecision,
     InterviewKind,

@@ -649,8 +649,7 @@ def _exception_authorised(
     elif exception.approved_by == evidence.actor.employee_id:
         refusal = f"{evidence.actor.name or exception.approver_name} cannot approve their own entry"
     elif exception.approved_by == enrolled and (
-        (register is not None and register.first_approver is not None)
-        or role not in roles.roles
+        (register is not None and register.first_approver is not None) or role not in roles.roles
     ):
         holder = "" if register is None else register.first_approver_name
         refusal = (

@@ -50,7 +50,8 @@ DESCRIPTIONS: dict[str, Describer] = {
     ),
     "Employee.Enrolled": lambda e: (
         f"{e.name} enrolled as {e.position} in {e.team} ({e.roles}), employed since "
-        f"{e.start_date}" + ("" if e.onboarding_completed else "; onboarding to do")
+        f"{e.start_date}"
+        + ("" if e.onboarding_completed else "; onboarding to do")
         + (
             f"; outside recruitment, approved by {e.exception.approver_name} as "
             f"{e.exception.approver_role.label}: {e.exception.reason}"

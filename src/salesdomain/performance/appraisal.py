@@ -335,9 +335,7 @@ class Appraisal(SopAggregate):
         allows, with the reason."""
         self._by_the_manager(evidence, manager_id, "scores")
         self._expect(AppraisalStage.SELF_ASSESSED, "score")
-        self._every_indicator(
-            frozenset(s.indicator for s in scores), SCORES_FOR_EVERY_INDICATOR
-        )
+        self._every_indicator(frozenset(s.indicator for s in scores), SCORES_FOR_EVERY_INDICATOR)
         assert self.actuals is not None
         actual_of = {f.indicator: f.value for f in self.actuals.figures}
         given = {s.indicator: s for s in scores}
@@ -545,9 +543,7 @@ def _calculated(
     where they gave a different score (refused where the policy allows none, beyond its
     bound, or without a reason)."""
     formula = policy.scoring
-    attainment = formula.attainment(
-        actual, spec.target, higher_is_better=spec.higher_is_better
-    )
+    attainment = formula.attainment(actual, spec.target, higher_is_better=spec.higher_is_better)
     computed = formula.score(attainment)
     judged = computed if scoring.score is None else scoring.score
     judgement = judged - computed

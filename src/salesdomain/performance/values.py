@@ -227,9 +227,7 @@ class IndicatorScoring(ValueObject):
     judgement_reason: Text = ""
 
 
-IndicatorScoringList = Annotated[
-    Items[IndicatorScoring], Field(min_length=1), _EACH_INDICATOR_ONCE
-]
+IndicatorScoringList = Annotated[Items[IndicatorScoring], Field(min_length=1), _EACH_INDICATOR_ONCE]
 
 
 class ScoreCalculation(ValueObject):
