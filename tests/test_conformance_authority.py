@@ -13,6 +13,7 @@ from uuid import UUID, uuid4
 import pytest
 from freezegun import freeze_time
 from salesdomain.projections.conformance.findings import Family, Status
+from salesdomain.projections.conformance.review import Entry
 
 from salesdomain.contracts.policy import ApprovalTier, ContractPolicy
 from salesdomain.opportunities import commands as oc
@@ -501,18 +502,22 @@ def test_appraisal_judgements_and_corrections_are_listed_as_overrides(history):
     assert history.breaches("score_follows_from_actuals") == []
 
 
+def calculation_altered(history: History, indicator: str, **changes: object) -> list[Entry]:
+    """The log with the scores' calculation of ``indicator`` stored with ``changes``."""
+    calculations = history.event("Appraisal.SupervisorScored").calculations
+    altered = tuple(
+        c.model_copy(update=changes) if c.indicator.value == indicator else c
+        for c in calculations.calculations
+    )
+    return history.altered(
+        "Appraisal.SupervisorScored",
+        calculations=calculations.model_copy(update={"calculations": altered}),
+    )
+
+
 def test_a_judgement_beyond_the_recorded_policys_bound_is_a_breach(history):
     judged_and_corrected(history)
-    scored = history.event("Appraisal.SupervisorScored")
-    calculations = scored.calculations.model_copy(
-        update={
-            "calculations": tuple(
-                c.model_copy(update={"judgement": Decimal(30)}) if c.judgement else c
-                for c in scored.calculations.calculations
-            )
-        }
-    )
-    log = history.altered("Appraisal.SupervisorScored", calculations=calculations)
+    log = calculation_altered(history, "visits", judgement=Decimal(30))
 
     [found] = history.breaches("judgement_within_policy_bound", log)
     assert (found.family, found.responsible.name) == (Family.AUTHORITY, MIA.name)
@@ -521,18 +526,7 @@ def test_a_judgement_beyond_the_recorded_policys_bound_is_a_breach(history):
 
 def test_a_score_the_recorded_formula_does_not_give_is_a_breach(history):
     judged_and_corrected(history)
-    scored = history.event("Appraisal.SupervisorScored")
-    calculations = scored.calculations.model_copy(
-        update={
-            "calculations": tuple(
-                c.model_copy(update={"formula_score": Decimal(100)})
-                if c.indicator.value == "revenue"
-                else c
-                for c in scored.calculations.calculations
-            )
-        }
-    )
-    log = history.altered("Appraisal.SupervisorScored", calculations=calculations)
+    log = calculation_altered(history, "revenue", formula_score=Decimal(100))
 
     [found] = history.breaches("score_follows_from_actuals", log)
     assert "revenue: recorded 100, policy 2026.1's formula gives 80.00" in found.detail
