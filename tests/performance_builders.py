@@ -11,7 +11,10 @@ from __future__ import annotations
 
 from datetime import timedelta
 from decimal import Decimal
+from typing import TypeVar
 from uuid import UUID
+
+from pydantic import BaseModel
 
 from salesdomain.people.values import Period
 from salesdomain.performance import commands as pc
@@ -85,6 +88,19 @@ def appraisal_id(who: Actor, period: str = "2026-02") -> UUID:
 
 def open_appraisal(who: Actor, period: str = "2026-02") -> pc.OpenAppraisal:
     return pc.OpenAppraisal(employee_id=who.employee_id, period=Period.parse(period))
+
+
+Model = TypeVar("Model", bound=BaseModel)
+
+
+def changed(model: Model, field: str, indicator: Indicator, **changes: object) -> Model:
+    """``model`` (a command, an event or a value) with the item about ``indicator`` in
+    its ``field`` (figures, scores, calculations) changed."""
+    items = tuple(
+        item.model_copy(update=changes) if item.indicator is indicator else item
+        for item in getattr(model, field)
+    )
+    return model.model_copy(update={field: items})
 
 
 def figure_scoring(spec: IndicatorSpec, score: str) -> Decimal:

@@ -23,6 +23,7 @@ from salesdomain.people import commands as hc
 from salesdomain.people.values import LeavingReason
 from salesdomain.performance import commands as pc
 from salesdomain.performance.escalation import Escalation
+from salesdomain.performance.values import Indicator
 from salesdomain.policy import SalesPolicy
 from salesdomain.prospecting import commands as pcc
 from salesdomain.prospecting.values import Level, QualificationOverride
@@ -35,7 +36,7 @@ from tests.conformance_builders import History
 from tests.contract_builders import approve, signed_contract
 from tests.order_builders import cancel, entered_order, order_of
 from tests.people_builders import HANNA, hire
-from tests.performance_builders import appraisal_id, appraise, define, team
+from tests.performance_builders import appraisal_id, appraise, changed, define, team
 from tests.spec import event_name
 from tests.test_performance_rules import decide, expense
 
@@ -459,27 +460,12 @@ def judged_and_corrected(history: History) -> UUID:
     scored 90 by Mia's judgement where the formula gives 85."""
     aid = appraisal_id(ALICE, "2026-02")
     steps = appraise(ALICE, MIA, "2026-02", score="80", upto=8)
-    actuals = steps[1][0]
-    corrected = actuals.model_copy(
-        update={
-            "figures": tuple(
-                f.model_copy(update={"value": Decimal(34), "correction": "Two visits logged late"})
-                if f.indicator.value == "visits"
-                else f
-                for f in actuals.figures
-            )
-        }
+    visits = Indicator.VISITS
+    corrected = changed(
+        steps[1][0], "figures", visits, value=Decimal(34), correction="Two visits logged late"
     )
-    scoring = steps[3][0]
-    judged = scoring.model_copy(
-        update={
-            "scores": tuple(
-                s.model_copy(update={"score": Decimal(90), "judgement_reason": "Key account won"})
-                if s.indicator.value == "visits"
-                else s
-                for s in scoring.scores
-            )
-        }
+    judged = changed(
+        steps[3][0], "scores", visits, score=Decimal(90), judgement_reason="Key account won"
     )
     steps[1], steps[3] = (corrected, steps[1][1]), (judged, steps[3][1])
     history.given(*team(), define("2026-02"), *steps)
@@ -502,22 +488,16 @@ def test_appraisal_judgements_and_corrections_are_listed_as_overrides(history):
     assert history.breaches("score_follows_from_actuals") == []
 
 
-def calculation_altered(history: History, indicator: str, **changes: object) -> list[Entry]:
+def calculation_altered(history: History, indicator: Indicator, **changes: object) -> list[Entry]:
     """The log with the scores' calculation of ``indicator`` stored with ``changes``."""
-    calculations = history.event("Appraisal.SupervisorScored").calculations
-    altered = tuple(
-        c.model_copy(update=changes) if c.indicator.value == indicator else c
-        for c in calculations.calculations
-    )
-    return history.altered(
-        "Appraisal.SupervisorScored",
-        calculations=calculations.model_copy(update={"calculations": altered}),
-    )
+    scored = history.event("Appraisal.SupervisorScored")
+    calculations = changed(scored.calculations, "calculations", indicator, **changes)
+    return history.altered("Appraisal.SupervisorScored", calculations=calculations)
 
 
 def test_a_judgement_beyond_the_recorded_policys_bound_is_a_breach(history):
     judged_and_corrected(history)
-    log = calculation_altered(history, "visits", judgement=Decimal(30))
+    log = calculation_altered(history, Indicator.VISITS, judgement=Decimal(30))
 
     [found] = history.breaches("judgement_within_policy_bound", log)
     assert (found.family, found.responsible.name) == (Family.AUTHORITY, MIA.name)
@@ -526,7 +506,7 @@ def test_a_judgement_beyond_the_recorded_policys_bound_is_a_breach(history):
 
 def test_a_score_the_recorded_formula_does_not_give_is_a_breach(history):
     judged_and_corrected(history)
-    log = calculation_altered(history, "revenue", formula_score=Decimal(100))
+    log = calculation_altered(history, Indicator.REVENUE, formula_score=Decimal(100))
 
     [found] = history.breaches("score_follows_from_actuals", log)
     assert "revenue: recorded 100, policy 2026.1's formula gives 80.00" in found.detail
