@@ -104,23 +104,24 @@ def test_onboarding_is_done_at_enrolment_only_where_the_exception_covers_it(stri
 # ---- enrolment_exception_by_authorised_role ----------------------------------------------
 
 
+@pytest.mark.parametrize(
+    ("approver", "detail"),
+    [
+        pytest.param(SUE, "a sales supervisor may not approve it", id="role-not-named"),
+        pytest.param(
+            HANNA.model_copy(update={"role": Role.SALES_MANAGER}),
+            "cannot approve their own entry",
+            id="hr-entering-it",
+        ),
+    ],
+)
 @freeze_time(NOW)
-def test_an_exception_approved_under_a_role_the_policy_does_not_name_is_refused(spec):
+def test_an_exception_is_approved_under_a_role_the_policy_names_by_someone_else(
+    spec, approver, detail
+):
     spec.given(*pb.founding())
-    command = approved_by("Nora New", Role.SALES_REPRESENTATIVE, SUE)
-    spec.when(command, HANNA).then_refused(
-        "enrolment_exception_by_authorised_role", detail="a sales supervisor may not approve it"
-    )
-
-
-@freeze_time(NOW)
-def test_the_hr_person_entering_an_enrolment_does_not_approve_it(spec):
-    spec.given(*pb.founding())
-    hanna_as_manager = HANNA.model_copy(update={"role": Role.SALES_MANAGER})
-    command = approved_by("Nora New", Role.SALES_REPRESENTATIVE, hanna_as_manager)
-    spec.when(command, HANNA).then_refused(
-        "enrolment_exception_by_authorised_role", detail="cannot approve their own entry"
-    )
+    command = approved_by("Nora New", Role.SALES_REPRESENTATIVE, approver)
+    spec.when(command, HANNA).then_refused("enrolment_exception_by_authorised_role", detail=detail)
 
 
 @freeze_time(NOW)
