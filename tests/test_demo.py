@@ -255,7 +255,8 @@ def test_cli_demo_prints_the_histories_and_the_quarter(tmp_path, monkeypatch) ->
         "command records stored in sqlite:///salesdomain-demo.db",
         "SOP conformance of 2026-Q1",
         "Breaches (1, 0 still open)",
-        "Overrides, approved (2)",
+        "Overrides, approved (14)",  # 2 + the staff's 12 enrolment exceptions (ADR 45)
+        "employee enrolled outside recruitment,",
         "0 policy versions not judged.",
     ):
         assert heading in result.output
@@ -292,8 +293,12 @@ def test_the_conformance_review_finds_the_late_complaint_answer_and_two_override
     (responded,) = demo.named("ServiceCase.Responded")
     assert breach.actual == responded.responded_at
     assert breach.due == responded.respond_by
-    assert [o.sop_step for o in review.overrides] == ["2.3.3", "2.4.1"]
-    assert [o.approved_by.name for o in review.overrides] == ["Mia Chen", "Bob Liu"]
+    enrolments = [o for o in review.overrides if o.sop_step == "3.1.4"]
+    assert len(enrolments) == 12  # the staff, enrolled under Dan's exceptions (ADR 45)
+    assert {o.approved_by.name for o in enrolments} == {"Dan Wu"}
+    others = [o for o in review.overrides if o.sop_step != "3.1.4"]
+    assert [o.sop_step for o in others] == ["2.3.3", "2.4.1"]
+    assert [o.approved_by.name for o in others] == ["Mia Chen", "Bob Liu"]
     assert review.policy_mismatches == ()
     assert review.events_reviewed == demo.report.events
 
@@ -401,4 +406,5 @@ def test_cli_demo_scale_as_json(tmp_path) -> None:
     review = summary["conformance"]
     assert (review["period_start"], review["period_end"]) == ("2026-01-01", "2026-03-31")
     assert [b["responsible"]["name"] for b in review["breaches"]] == ["Ada Zhou"]
-    assert len(review["overrides"]) == 2
+    assert [o["sop_step"] for o in review["overrides"]].count("3.1.4") == 12  # ADR 45
+    assert len(review["overrides"]) == 14
