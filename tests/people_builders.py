@@ -102,6 +102,18 @@ def enrol(
     )
 
 
+def register_of(*people: Actor) -> list[Step]:
+    """Hanna founds the staff register, Dan Director approves his own entry as its first
+    sales director, then ``people`` (in the roles they act under) join under exceptions
+    he approves: staff a checking application accepts."""
+    others = [p for p in people if p.name not in (HANNA.name, DAN.name)]
+    return [
+        enrol(HANNA.name, Role.HR, founder=True),
+        enrol(DAN.name, Role.SALES_DIRECTOR, approver=DAN),
+        *(enrol(p.name, p.role, approver=DAN) for p in others),
+    ]
+
+
 def staff(manager: str = "Mia Manager", *reps: str) -> list[Step]:
     """Dan Director, who approves his own entry as the register's first sales director
     and everyone else's; ``manager`` reporting to him; ``reps`` reporting to the manager."""
