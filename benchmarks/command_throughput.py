@@ -41,7 +41,6 @@ from salesdomain.adapters.store import ensure_schema, parse_database_url
 from benchmarks import master_key_for_fresh_schemas
 from salesdomain import clock
 from salesdomain.opportunities import commands as oc
-from salesdomain.sop import Role
 from tests import builders as b
 from tests import people_builders as pb
 
@@ -72,12 +71,7 @@ class RawSaves:
 class DomainCommands:
     def __init__(self, url: str) -> None:
         self.app = bootstrap(url)  # as in production: every actor is checked
-        staff = [
-            pb.enrol("Hanna HR", Role.HR),
-            pb.enrol("Alice Rep", Role.SALES_REPRESENTATIVE),
-            pb.enrol("Pat Production", Role.PRODUCTION),
-        ]
-        for command, actor in staff:
+        for command, actor in pb.register_of(b.ALICE, b.PAT):
             self.app.handle(command, actor)
 
     def run(self, steps: list[tuple[object, object]]) -> tuple[float, float]:

@@ -139,7 +139,7 @@ def _percentile(values: list[float], q: int) -> float:
 
 def run(url: str, clients: int, seconds: float, hot_count: int) -> None:
     system = build_system(url)
-    for command, actor in [pb.enrol(p.name, p.role) for p in STAFF]:
+    for command, actor in pb.register_of(*STAFF):
         system.app.handle(command, actor)
     hot = []
     for i in range(hot_count):

@@ -28,9 +28,11 @@ def appraisal_actuals(
     *,
     currency: str | None = None,
 ) -> tuple[Actual, ...]:
-    """One ``Actual`` per indicator, from the KPI tables for ``period``; an indicator
-    with no figure in the period (e.g. a win rate with nothing closed) is 0 and
-    says so in its source."""
+    """One ``Actual`` per indicator, from the KPI tables for ``period``, stating the
+    view's figure (``kpi_figure``) as the appraisal requires; an indicator with no
+    figure in the period (e.g. a win rate with nothing closed) is 0 and says so in its
+    source.  A figure that must differ is recorded as a correction: change ``value``
+    and say why in ``correction``."""
     figures: dict[str, Any] = kpi_for_employee(
         engine, tables, employee_id, period.start, period.end, currency=currency
     )
@@ -40,5 +42,6 @@ def appraisal_actuals(
         source = f"KPI table, {period.code}"
         if value is None:
             value, source = Decimal(0), f"KPI table, {period.code}: no figure in the period"
-        actuals.append(Actual(indicator=indicator, value=Decimal(value), source=source))
+        figure = Decimal(value)
+        actuals.append(Actual(indicator=indicator, value=figure, source=source, kpi_figure=figure))
     return tuple(actuals)

@@ -51,22 +51,37 @@ class Cli:
             self.shared.close()
 
 
-def enrol(name: str, roles: list[str], team: str = "Sales East") -> str:
-    return json.dumps(
-        {
-            "employee_id": str(uuid5(NS, name)),
-            "name": name,
-            "position": roles[0].replace("_", " ").title(),
-            "team": team,
-            "roles": roles,
-            "salary": {"amount": "15000", "currency": "CNY"},
-            "start_date": "2024-01-08",
+MIA_CHEN = "Mia Chen"
+"""The register's first sales manager: approves her own entry, then everyone else's."""
+
+
+def enrol(
+    name: str, roles: list[str], team: str = "Sales East", approver: str | None = MIA_CHEN
+) -> str:
+    """The command's JSON; ``approver`` (a sales manager) approves the enrolment
+    exception, ``None`` for the founder's enrolment, which needs none."""
+    command: dict[str, Any] = {
+        "employee_id": str(uuid5(NS, name)),
+        "name": name,
+        "position": roles[0].replace("_", " ").title(),
+        "team": team,
+        "roles": roles,
+        "salary": {"amount": "15000", "currency": "CNY"},
+        "start_date": "2024-01-08",
+    }
+    if approver is not None:
+        command["exception"] = {
+            "approved_by": str(uuid5(NS, approver)),
+            "approver_role": "sales_manager",
+            "reason": "Hired before the system existed",
+            "onboarded": True,
         }
-    )
+    return json.dumps(command)
 
 
 def staffed(cli: Cli) -> None:
-    """Hana (HR) founds the staff register, then enrols Olga, Alice and Mia."""
+    """Hana (HR) founds the staff register, then enrols Mia (who approves her own entry
+    as the register's first sales manager), Olga and Alice (whose entries Mia approves)."""
     cli.ok(
         "run",
         "EnrolEmployee",
@@ -74,11 +89,11 @@ def staffed(cli: Cli) -> None:
         str(HANA),
         "--role",
         "hr",
-        input=enrol("Hana Li", ["hr"], "HR"),
+        input=enrol("Hana Li", ["hr"], "HR", approver=None),
     )
     for name, roles in (
+        (MIA_CHEN, ["sales_manager", "sales_operations"]),
         ("Olga Ops", ["sales_operations"]),
         ("Alice Wang", ["sales_representative"]),
-        ("Mia Chen", ["sales_manager", "sales_operations"]),
     ):
         cli.ok("run", "EnrolEmployee", "--as", "Hana Li", input=enrol(name, roles))

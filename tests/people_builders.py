@@ -27,7 +27,7 @@ from salesdomain.people import values as hv
 from salesdomain.people.employee import Employee
 from salesdomain.sop import Role
 from salesdomain.values import Actor, Money
-from tests.builders import DAN, TODAY, money, person
+from tests.builders import DAN, MIA, TODAY, money, person
 from tests.spec import Step
 
 HANNA = person("Hanna HR", Role.HR)
@@ -54,6 +54,21 @@ def actor(name: str, role: Role) -> Actor:
     return person(name, role)
 
 
+def enrolment_exception(
+    name: str, approver: Actor | None = None, *, onboarded: bool = True
+) -> hv.EnrolmentException:
+    """Staff hired before the system, approved by ``approver`` (by default the sales
+    director, or for Dan himself the sales manager)."""
+    approver = approver or (MIA if name == DAN.name else DAN)  # never their own by default
+    return hv.EnrolmentException(
+        approved_by=approver.employee_id,
+        approver_role=approver.role,
+        approver_name=approver.name,
+        reason="Hired before the system existed",
+        onboarded=onboarded,
+    )
+
+
 def enrol(
     name: str,
     role: Role,
@@ -65,8 +80,12 @@ def enrol(
     start_date: date = date(2024, 1, 8),
     onboarded: bool = True,
     roles: tuple[Role, ...] = (),
+    approver: Actor | None = None,
+    founder: bool = False,
 ) -> Step:
-    """Enrol ``name`` (already onboarded unless told) as staff hired before the system."""
+    """Enrol ``name`` as staff hired before the system (already onboarded unless told),
+    under an exception ``approver`` approved (see ``enrolment_exception``); a
+    ``founder`` of the staff register (HR enrolling themselves first) without one."""
     return (
         hc.EnrolEmployee(
             employee_id=employee_id(name),
@@ -77,29 +96,43 @@ def enrol(
             roles=(role, *roles),
             salary=money(salary),
             start_date=start_date,
-            onboarding_completed=onboarded,
+            exception=None if founder else enrolment_exception(name, approver, onboarded=onboarded),
         ),
         HANNA,
     )
 
 
+def register_of(*people: Actor) -> list[Step]:
+    """Hanna founds the staff register, Dan Director approves his own entry as its first
+    sales director, then ``people`` (in the roles they act under) join under exceptions
+    he approves: staff a checking application accepts."""
+    others = [p for p in people if p.name not in (HANNA.name, DAN.name)]
+    return [
+        enrol(HANNA.name, Role.HR, founder=True),
+        enrol(DAN.name, Role.SALES_DIRECTOR, approver=DAN),
+        *(enrol(p.name, p.role, approver=DAN) for p in others),
+    ]
+
+
 def staff(manager: str = "Mia Manager", *reps: str) -> list[Step]:
-    """Dan Director; ``manager`` reporting to him; ``reps`` reporting to the manager."""
+    """Dan Director, who approves his own entry as the register's first sales director
+    and everyone else's; ``manager`` reporting to him; ``reps`` reporting to the manager."""
     director_id, manager_id = employee_id("Dan Director"), employee_id(manager)
     return [
-        enrol("Dan Director", Role.SALES_DIRECTOR),
+        enrol("Dan Director", Role.SALES_DIRECTOR, approver=DAN),
         enrol(manager, Role.SALES_MANAGER, director_id),
         *(enrol(rep, Role.SALES_REPRESENTATIVE, manager_id) for rep in reps),
     ]
 
 
 def founding() -> list[Step]:
-    """HR enrols herself (founding the staff register), then Mia Manager and Alice Rep,
-    who reports to Mia."""
+    """HR enrols herself (founding the staff register), then Mia Manager, who approves
+    her own entry as the register's first sales manager, and Alice Rep, who reports to
+    Mia and whose entry Mia approves."""
     return [
-        enrol("Hanna HR", Role.HR),
-        enrol("Mia Manager", Role.SALES_MANAGER),
-        enrol("Alice Rep", Role.SALES_REPRESENTATIVE, employee_id("Mia Manager")),
+        enrol("Hanna HR", Role.HR, founder=True),
+        enrol("Mia Manager", Role.SALES_MANAGER, approver=MIA),
+        enrol("Alice Rep", Role.SALES_REPRESENTATIVE, employee_id("Mia Manager"), approver=MIA),
     ]
 
 

@@ -11,7 +11,10 @@ from __future__ import annotations
 
 from datetime import timedelta
 from decimal import Decimal
+from typing import TypeVar
 from uuid import UUID
+
+from pydantic import BaseModel
 
 from salesdomain.people.values import Period
 from salesdomain.performance import commands as pc
@@ -23,7 +26,7 @@ from salesdomain.performance.values import (
     ImprovementGoal,
     ImprovementPlan,
     Indicator,
-    IndicatorScore,
+    IndicatorScoring,
     IndicatorSpec,
     SelfAssessment,
 )
@@ -66,7 +69,7 @@ QUARTERLY = (
 
 def team() -> list[Step]:
     """Hanna HR (enrolled first: she founds the staff register) and the sales team."""
-    return [enrol("Hanna HR", Role.HR), *staff("Mia Manager", "Alice Rep", "Bob Rep")]
+    return [enrol("Hanna HR", Role.HR, founder=True), *staff("Mia Manager", "Alice Rep", "Bob Rep")]
 
 
 def define(
@@ -87,14 +90,44 @@ def open_appraisal(who: Actor, period: str = "2026-02") -> pc.OpenAppraisal:
     return pc.OpenAppraisal(employee_id=who.employee_id, period=Period.parse(period))
 
 
-def actuals(aid: UUID, specs: tuple[IndicatorSpec, ...] = MONTHLY) -> pc.RecordActuals:
-    return pc.RecordActuals(
-        appraisal_id=aid,
-        figures=tuple(
-            Actual(indicator=s.indicator, value=s.target, source="sales system, month end")
-            for s in specs
-        ),
+Model = TypeVar("Model", bound=BaseModel)
+
+
+def changed(model: Model, field: str, indicator: Indicator, **changes: object) -> Model:
+    """``model`` (a command, an event or a value) with the item about ``indicator`` in
+    its ``field`` (figures, scores, calculations) changed."""
+    items = tuple(
+        item.model_copy(update=changes) if item.indicator is indicator else item
+        for item in getattr(model, field)
     )
+    return model.model_copy(update={field: items})
+
+
+def figure_scoring(spec: IndicatorSpec, score: str) -> Decimal:
+    """The actual figure that scores ``score`` (0-100, above 0) under the default
+    formula (attainment, capped at 100%): ``score`` percent of the target, or where less
+    is better the figure the target is ``score`` percent of."""
+    share = Decimal(score) / 100
+    exact = spec.target * share if spec.higher_is_better else spec.target / share
+    return exact.quantize(Decimal("0.0001"))
+
+
+def actuals(
+    aid: UUID, specs: tuple[IndicatorSpec, ...] = MONTHLY, score: str = "100"
+) -> pc.RecordActuals:
+    """Figures that score ``score`` on every indicator, each as the KPI view has it."""
+    figures = []
+    for s in specs:
+        value = figure_scoring(s, score)
+        figures.append(
+            Actual(
+                indicator=s.indicator,
+                value=value,
+                source="KPI view, month end",
+                kpi_figure=value,
+            )
+        )
+    return pc.RecordActuals(appraisal_id=aid, figures=tuple(figures))
 
 
 def self_assess(aid: UUID) -> pc.SubmitSelfAssessment:
@@ -104,14 +137,12 @@ def self_assess(aid: UUID) -> pc.SubmitSelfAssessment:
     )
 
 
-def scores(
-    aid: UUID, score: str = "80", specs: tuple[IndicatorSpec, ...] = MONTHLY
-) -> pc.ScoreAppraisal:
+def scores(aid: UUID, specs: tuple[IndicatorSpec, ...] = MONTHLY) -> pc.ScoreAppraisal:
+    """The manager's comments; every indicator scores what the formula gives."""
     return pc.ScoreAppraisal(
         appraisal_id=aid,
         scores=tuple(
-            IndicatorScore(indicator=s.indicator, score=Decimal(score), comment="per sales data")
-            for s in specs
+            IndicatorScoring(indicator=s.indicator, comment="per sales data") for s in specs
         ),
     )
 
@@ -168,14 +199,16 @@ def appraise(
     score: str = "80",
     upto: int = CLOSED,
 ) -> list[Step]:
-    """One appraisal's steps up to ``upto``; a result below 60 gets coaching before closing."""
+    """One appraisal's steps up to ``upto``, with actual figures at ``score`` percent of
+    every target, so that every indicator scores ``score``; a result below 60 gets
+    coaching before closing."""
     aid = appraisal_id(who, period)
     specs = QUARTERLY if "Q" in period else MONTHLY
     steps: list[Step] = [
         (open_appraisal(who, period), manager),
-        (actuals(aid, specs), HANNA),
+        (actuals(aid, specs, score), HANNA),
         (self_assess(aid), who),
-        (scores(aid, score, specs), manager),
+        (scores(aid, specs), manager),
         (interview(aid), manager),
         (plan(aid), who),
         (finalise(aid), manager),

@@ -124,7 +124,7 @@ def test_a_task_owner_who_is_not_on_staff_or_not_of_the_department_is_refused(
 def test_a_service_case_goes_to_an_employee_named_as_the_register_names_them(
     spec: Spec,
 ) -> None:
-    spec.given(*founding(), pb.enrol(AFTER_SALES.name, Role.AFTER_SALES))
+    spec.given(*founding(), pb.enrol(AFTER_SALES.name, Role.AFTER_SALES, approver=b.MIA))
     reg = register()
     spec.given(*b.qualified_customer(reg))
     case = uuid4()

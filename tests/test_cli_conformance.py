@@ -51,7 +51,9 @@ def test_the_quarter_has_one_late_answer_two_overrides_and_steps_per_team(cli):
         "2026-03-17T09:00:00Z",
         "2026-03-17T12:00:00Z",
     )
-    assert [o["approved_by"]["name"] for o in review["overrides"]] == ["Mia Chen", "Bob Liu"]
+    others = [o for o in review["overrides"] if o["sop_step"] != "3.1.4"]  # not the staff's
+    assert [o["approved_by"]["name"] for o in others] == ["Mia Chen", "Bob Liu"]
+    assert len(review["overrides"]) - len(others) == 12  # enrolment exceptions, ADR 45
     assert review["policy_mismatches"] == []
     assert review["as_at"] == "2026-04-07T09:00:00Z"
     teams = {t["team"]: t for t in review["teams"]}
@@ -64,7 +66,7 @@ def test_the_quarter_has_one_late_answer_two_overrides_and_steps_per_team(cli):
         "team_meeting_every_period",
         "Ada Zhou, After-sales",
         "2026-03-17 09:00 ->",
-        "Overrides, approved (2)",
+        "Overrides, approved (14)",
         "0 policy versions not judged.",
         "Steps done in the period",
         "2.6.1 Handle feedback",

@@ -13,6 +13,7 @@ from uuid import UUID, uuid4
 import pytest
 from freezegun import freeze_time
 from salesdomain.projections.conformance.findings import Family, Status
+from salesdomain.projections.conformance.review import Entry
 
 from salesdomain.contracts.policy import ApprovalTier, ContractPolicy
 from salesdomain.opportunities import commands as oc
@@ -22,18 +23,20 @@ from salesdomain.people import commands as hc
 from salesdomain.people.values import LeavingReason
 from salesdomain.performance import commands as pc
 from salesdomain.performance.escalation import Escalation
+from salesdomain.performance.values import Indicator
 from salesdomain.policy import SalesPolicy
 from salesdomain.prospecting import commands as pcc
 from salesdomain.prospecting.values import Level, QualificationOverride
 from salesdomain.sop import Role
 from salesdomain.values import Actor
 from tests import builders as b
+from tests import people_builders as pb
 from tests.builders import ALICE, BOB, DAN, LEO, MARK, MIA, PAT, SUE, TODAY, money, person
 from tests.conformance_builders import History
 from tests.contract_builders import approve, signed_contract
 from tests.order_builders import cancel, entered_order, order_of
 from tests.people_builders import HANNA, hire
-from tests.performance_builders import appraisal_id, appraise, define, team
+from tests.performance_builders import appraisal_id, appraise, changed, define, team
 from tests.spec import event_name
 from tests.test_performance_rules import decide, expense
 
@@ -416,3 +419,94 @@ def test_a_qualification_override_by_a_role_the_policy_does_not_authorise_is_a_b
     [found] = history.breaches("qualification_override_by_authorised_role", log)
     assert found.family is Family.AUTHORITY
     assert "as sales supervisor, a role policy 2026.1 does not" in found.detail
+
+
+# ---- 3.1.4 enrolment outside recruitment (ADR 45) ------------------------------------------
+
+
+def test_an_enrolment_outside_recruitment_is_listed_as_an_override(history):
+    history.given(*pb.founding())
+
+    found = [o for o in history.report(TODAY, TODAY).overrides if o.sop_step == "3.1.4"]
+    assert [(o.record, o.approved_by.name) for o in found] == [
+        ("employee Mia Manager", MIA.name),
+        ("employee Alice Rep", MIA.name),
+    ]
+    assert found[1].requested_by.name == HANNA.name
+    assert found[1].approved_by.role == Role.SALES_MANAGER.value
+    assert "onboarded before the system; Hired before the system existed" in found[1].detail
+    assert history.breaches("enrolment_exception_by_authorised_role") == []
+
+
+def test_an_enrolment_exception_by_a_role_the_policy_does_not_authorise_is_a_breach(history):
+    history.given(*pb.founding())
+    exception = history.event("Employee.Enrolled", 2).exception
+    log = history.altered(
+        "Employee.Enrolled",
+        2,
+        exception=exception.model_copy(update={"approver_role": Role.SALES_SUPERVISOR}),
+    )
+
+    [found] = history.breaches("enrolment_exception_by_authorised_role", log)
+    assert (found.family, found.responsible.name) == (Family.AUTHORITY, HANNA.name)
+    assert "as sales supervisor, a role policy 2026.1 does not" in found.detail
+
+
+# ---- 3.3.3 appraisal scores and actuals (ADR 45) -------------------------------------------
+
+
+def judged_and_corrected(history: History) -> UUID:
+    """Alice's February appraisal: visits corrected from the KPI view's 32 to 34, and
+    scored 90 by Mia's judgement where the formula gives 85."""
+    aid = appraisal_id(ALICE, "2026-02")
+    steps = appraise(ALICE, MIA, "2026-02", score="80", upto=8)
+    visits = Indicator.VISITS
+    corrected = changed(
+        steps[1][0], "figures", visits, value=Decimal(34), correction="Two visits logged late"
+    )
+    judged = changed(
+        steps[3][0], "scores", visits, score=Decimal(90), judgement_reason="Key account won"
+    )
+    steps[1], steps[3] = (corrected, steps[1][1]), (judged, steps[3][1])
+    history.given(*team(), define("2026-02"), *steps)
+    return aid
+
+
+def test_appraisal_judgements_and_corrections_are_listed_as_overrides(history):
+    aid = judged_and_corrected(history)
+
+    found = {o.kind: o for o in history.report(TODAY, TODAY).overrides if o.record_id == aid}
+    corrected = found["actual figure corrected from the KPI view's"]
+    assert corrected.detail == (
+        "visits: 34 recorded, the KPI view had 32.0000; Two visits logged late"
+    )
+    assert corrected.requested_by.name == HANNA.name
+    judged = found["indicator score set by the manager's judgement"]
+    assert judged.detail == "visits: the formula gives 85.00, judged 90.00 (+5.00); Key account won"
+    assert judged.approved_by.name == MIA.name
+    assert history.breaches("judgement_within_policy_bound") == []
+    assert history.breaches("score_follows_from_actuals") == []
+
+
+def calculation_altered(history: History, indicator: Indicator, **changes: object) -> list[Entry]:
+    """The log with the scores' calculation of ``indicator`` stored with ``changes``."""
+    scored = history.event("Appraisal.SupervisorScored")
+    calculations = changed(scored.calculations, "calculations", indicator, **changes)
+    return history.altered("Appraisal.SupervisorScored", calculations=calculations)
+
+
+def test_a_judgement_beyond_the_recorded_policys_bound_is_a_breach(history):
+    judged_and_corrected(history)
+    log = calculation_altered(history, Indicator.VISITS, judgement=Decimal(30))
+
+    [found] = history.breaches("judgement_within_policy_bound", log)
+    assert (found.family, found.responsible.name) == (Family.AUTHORITY, MIA.name)
+    assert "visits: judged +30 points; policy 2026.1 allows 10 points at most" in found.detail
+
+
+def test_a_score_the_recorded_formula_does_not_give_is_a_breach(history):
+    judged_and_corrected(history)
+    log = calculation_altered(history, Indicator.REVENUE, formula_score=Decimal(100))
+
+    [found] = history.breaches("score_follows_from_actuals", log)
+    assert "revenue: recorded 100, policy 2026.1's formula gives 80.00" in found.detail

@@ -35,6 +35,8 @@ from tests.people_builders import enrol
 from tests.performance_builders import team
 from tests.test_aftersales_rules import ADA, assign, classify, receive, respond
 
+ENROLLED = datetime(2026, 2, 2, 9, tzinfo=UTC)
+"""When the staff were enrolled (under exceptions the review lists): before the periods."""
 MARCH = datetime(2026, 3, 2, 9, tzinfo=UTC)
 APRIL = datetime(2026, 4, 6, 9, tzinfo=UTC)
 LATER = datetime(2026, 6, 30, tzinfo=UTC)
@@ -80,7 +82,7 @@ def staff() -> list:
 @pytest.fixture
 def history() -> Iterator[History]:
     found = History()
-    with freeze_time(MARCH):
+    with freeze_time(ENROLLED):
         found.given(*staff())
     yield found
     found.close()
@@ -123,8 +125,9 @@ def test_the_report_is_json(history):
     data = json.loads(report.model_dump_json())
     assert data["breaches"][0]["status"] == "late"
     assert data["breaches"][0]["due"] == "2026-03-03T09:00:00Z"
-    # the qualification (judged against the policy's assessments), receipt, classification
-    assert data["policy_versions_recorded"] == {"2026.1": 3}
+    # the qualification (judged against the policy's assessments), receipt, classification,
+    # and the staff's seven enrolments (the founding one and six exceptions, ADR 45)
+    assert data["policy_versions_recorded"] == {"2026.1": 10}
     assert {r["id"] for r in data["rules"]} >= {"feedback_answered_in_time", "roles_by_hr"}
 
 

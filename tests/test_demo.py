@@ -69,6 +69,7 @@ def test_demo_covers_won_lost_open_escalated_revised_and_refused(demo: Run) -> N
     assert any("Quote v2 issued" in w and "supersedes v1" in w for w in whats)
     refused = " ".join(why for _, why in report.refused)
     assert "must not be registered twice" in refused
+    assert "enrolled under a recorded exception naming who approved it" in refused
     assert "qualified only with an assessment the policy allows" in refused
     assert "(occurred_on 2026-01-20 is after today, 2026-01-13)" in refused
     assert "needs a sales manager's approval" in refused
@@ -263,7 +264,8 @@ def test_cli_demo_prints_the_histories_and_the_quarter(tmp_path, monkeypatch) ->
         "SOP conformance of 2026-Q1",
         "Breaches (2, 0 still open)",
         "team_meeting_every_period",
-        "Overrides, approved (2)",
+        "Overrides, approved (14)",  # 2 + the staff's 12 enrolment exceptions (ADR 45)
+        "employee enrolled outside recruitment,",
         "0 policy versions not judged.",
     ):
         assert heading in result.output
@@ -300,8 +302,12 @@ def test_the_conformance_review_finds_the_late_complaint_answer_and_two_override
     (responded,) = demo.named("ServiceCase.Responded")
     assert breach.actual == responded.responded_at
     assert breach.due == responded.respond_by
-    assert [o.sop_step for o in review.overrides] == ["2.3.3", "2.4.1"]
-    assert [o.approved_by.name for o in review.overrides] == ["Mia Chen", "Bob Liu"]
+    enrolments = [o for o in review.overrides if o.sop_step == "3.1.4"]
+    assert len(enrolments) == 12  # the staff, enrolled under Dan's exceptions (ADR 45)
+    assert {o.approved_by.name for o in enrolments} == {"Dan Wu"}
+    others = [o for o in review.overrides if o.sop_step != "3.1.4"]
+    assert [o.sop_step for o in others] == ["2.3.3", "2.4.1"]
+    assert [o.approved_by.name for o in others] == ["Mia Chen", "Bob Liu"]
     assert review.policy_mismatches == ()
     assert review.events_reviewed == demo.report.events
     # the week of 9 March without a team meeting: a missed recurring duty (SOP 3.4.2)
@@ -420,4 +426,5 @@ def test_cli_demo_scale_as_json(tmp_path) -> None:
         "team Sales East",
         "Ada Zhou",
     ]
-    assert len(review["overrides"]) == 2
+    assert [o["sop_step"] for o in review["overrides"]].count("3.1.4") == 12  # ADR 45
+    assert len(review["overrides"]) == 14

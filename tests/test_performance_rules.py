@@ -389,11 +389,19 @@ def test_the_improvement_plan_is_agreed_between_employee_and_manager(spec):
 def test_the_final_score_is_the_weighted_sum_of_the_supervisors_scores(spec):
     staffed(spec, FEB)
     steps = appraise(ALICE, MIA, FEB, upto=PLANNED)
-    uneven = {Indicator.VISITS: 90, Indicator.CONVERSION_RATE: 70}  # the others 80
+    # every figure at 80% of target scores 80; the manager judges two (policy: 10 points)
+    uneven = {Indicator.VISITS: 90, Indicator.CONVERSION_RATE: 70}
     scored = pc.ScoreAppraisal(
         appraisal_id=ALICE_FEB,
         scores=tuple(
-            s.model_copy(update={"score": Decimal(uneven.get(s.indicator, 80))})
+            s.model_copy(
+                update={
+                    "score": Decimal(uneven[s.indicator]),
+                    "judgement_reason": "Seen in the field",
+                }
+            )
+            if s.indicator in uneven
+            else s
             for s in pb.scores(ALICE_FEB).scores
         ),
     )

@@ -43,8 +43,8 @@ WES_CUSTOMER = b.register("Xi'an Pump Works", "91610100MA6UXX0001", region="West
 def _company() -> list[tuple[Any, Actor]]:
     mia, dan = MIA.employee_id, DAN.employee_id
     return [
-        pb.enrol(HANNA.name, Role.HR, team="HR"),
-        pb.enrol(DAN.name, Role.SALES_DIRECTOR, team="Sales"),
+        pb.enrol(HANNA.name, Role.HR, team="HR", founder=True),
+        pb.enrol(DAN.name, Role.SALES_DIRECTOR, team="Sales", approver=DAN),
         pb.enrol(MIA.name, Role.SALES_MANAGER, dan, team="East"),
         pb.enrol(ALICE.name, Role.SALES_REPRESENTATIVE, mia, team="East", salary="13000"),
         pb.enrol(BOB.name, Role.SALES_REPRESENTATIVE, mia, team="East"),

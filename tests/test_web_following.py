@@ -22,7 +22,7 @@ AWAY = Settings(follow=False, read_wait_seconds=0.2, ready_max_lag=0)
 
 def _enrolled(web) -> int:  # type: ignore[no-untyped-def]
     web.token(pb.HANNA, founder=True)
-    sent = web.post(*pb.enrol(pb.HANNA.name, Role.HR))
+    sent = web.post(*pb.enrol(pb.HANNA.name, Role.HR, founder=True))
     assert sent.status_code == 200, sent.json()
     position = int(sent.headers[POSITION_HEADER])
     assert position == max(sent.json()["positions"])
@@ -89,7 +89,7 @@ def test_a_follower_takes_up_events_another_process_records(store_url):
     try:
         assert rounds.wait(10)
         time.sleep(0.5)  # the follower waits again (on PostgreSQL, LISTENing)
-        result = system.app.handle(*pb.enrol(pb.HANNA.name, Role.HR))
+        result = system.app.handle(*pb.enrol(pb.HANNA.name, Role.HR, founder=True))
         target = max(result.positions)
         started = time.monotonic()
         while system.views.runner("audit").position() < target:

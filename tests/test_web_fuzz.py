@@ -49,6 +49,8 @@ from sqlalchemy import select
 
 from salesdomain.commands import COMMANDS
 from salesdomain.people.commands import EnrolEmployee
+from salesdomain.people.staff_register import STAFF_REGISTER_ID, StaffRegister
+from salesdomain.people.values import EnrolmentException
 from salesdomain.sop import Role, step
 from salesdomain.values import Actor, Money
 
@@ -105,6 +107,8 @@ def _fuzzer_tokens(system: System) -> dict[Role, str]:
     founder = Actor(employee_id=uuid.UUID(hr.actor_id), role=Role.HR, name=hr.actor_name)
     roles = tuple(r for r in Role if r is not Role.AUTOMATED_POLICY)
     fuzzer = uuid.uuid4()
+    director = system.app.load(StaffRegister, STAFF_REGISTER_ID).first_approver
+    assert director is not None  # the demo's sales director approves enrolments
     enrol = EnrolEmployee(
         employee_id=fuzzer,
         name="Fay Fuzz",
@@ -113,6 +117,11 @@ def _fuzzer_tokens(system: System) -> dict[Role, str]:
         roles=roles,
         salary=Money.of(20000, "CNY"),
         start_date=date(2024, 1, 8),
+        exception=EnrolmentException(
+            approved_by=director,
+            approver_role=Role.SALES_DIRECTOR,
+            reason="A tester on the staff",
+        ),
     )
     system.app.handle(enrol, founder)
     tokens = TokenStore(system.store)

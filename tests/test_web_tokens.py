@@ -145,7 +145,7 @@ def test_openapi_lists_every_command_with_its_own_schema() -> None:
 def test_the_founder_gets_the_first_token_and_enrols_themselves() -> None:
     with freeze_time(NOW), web_on("memory://") as web:
         web.token(pb.HANNA, founder=True)
-        answer = web.send(*pb.enrol(pb.HANNA.name, Role.HR))
+        answer = web.send(*pb.enrol(pb.HANNA.name, Role.HR, founder=True))
         assert answer["events"][0]["sop_step"] == "3.1.4"
 
 

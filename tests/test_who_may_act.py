@@ -32,7 +32,9 @@ def strict(store_url: str) -> Iterator[Spec]:
 
 @freeze_time(NOW)
 def test_the_first_enrolment_founds_the_staff_register(strict):
-    strict.when(*pb.enrol("Hanna HR", Role.HR)).then("StaffRegister.Founded", "Employee.Enrolled")
+    strict.when(*pb.enrol("Hanna HR", Role.HR, founder=True)).then(
+        "StaffRegister.Founded", "Employee.Enrolled"
+    )
 
 
 @freeze_time(NOW)
@@ -86,8 +88,9 @@ def test_someone_who_left_can_no_longer_act(strict):
 @freeze_time(NOW)
 def test_onboarding_is_completed_before_an_employee_owns_opportunities(strict):
     strict.given(
-        pb.enrol("Hanna HR", Role.HR),
-        pb.enrol("Alice Rep", Role.SALES_REPRESENTATIVE, onboarded=False),
+        pb.enrol("Hanna HR", Role.HR, founder=True),
+        pb.enrol("Mia Manager", Role.SALES_MANAGER, approver=b.MIA),
+        pb.enrol("Alice Rep", Role.SALES_REPRESENTATIVE, onboarded=False, approver=b.MIA),
         *b.qualified_customer(),
     )
     opp = uuid4()
@@ -104,6 +107,6 @@ def test_the_register_is_founded_only_by_hr_enrolling_themselves(strict):
     command, hanna = pb.enrol("Mia Manager", Role.SALES_MANAGER)
     strict.when(command, hanna).then_rejected(NotAuthorised, rule="enrolling themselves")
     not_hr = b.person("Hanna HR", Role.SALES_MANAGER)
-    strict.when(pb.enrol("Hanna HR", Role.HR)[0], not_hr).then_rejected(
+    strict.when(pb.enrol("Hanna HR", Role.HR, founder=True)[0], not_hr).then_rejected(
         NotAuthorised, rule="founded by someone acting as HR"
     )

@@ -25,6 +25,7 @@ from salesdomain.commands import Command
 from salesdomain.sop import Role
 from salesdomain.values import Actor
 from tests import people_builders as pb
+from tests.builders import DAN
 from tests.conftest import FREEZEGUN_TRANSCODINGS, postgres_schema
 from tests.spec import Step
 
@@ -95,16 +96,18 @@ class Web:
 
 def staff_for(steps: Iterable[Step]) -> list[Step]:
     """HR founds the register, then enrols everyone acting in ``steps`` with the roles
-    they act under (ids from their names, as in ``tests.builders.person``)."""
-    roles: dict[str, list[Role]] = {}
+    they act under (ids from their names, as in ``tests.builders.person``): Dan Director
+    first, approving his own entry as the register's first sales director, then everyone
+    else under exceptions he approves."""
+    roles: dict[str, list[Role]] = {DAN.name: [Role.SALES_DIRECTOR]}
     for _, actor in steps:
         held = roles.setdefault(actor.name, [])
         if actor.role not in held:
             held.append(actor.role)
-    enrolments = [pb.enrol(pb.HANNA.name, Role.HR)]
+    enrolments = [pb.enrol(pb.HANNA.name, Role.HR, founder=True)]
     for name, held in roles.items():
         if name != pb.HANNA.name:
-            enrolments.append(pb.enrol(name, held[0], roles=tuple(held[1:])))
+            enrolments.append(pb.enrol(name, held[0], roles=tuple(held[1:]), approver=DAN))
     return enrolments
 
 

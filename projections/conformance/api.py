@@ -7,9 +7,11 @@ from collections.abc import Iterable, Iterator
 from datetime import date, datetime
 
 from salesdomain.projections.conformance import (
+    appraisals,
     contracts,
     discounts,
     employment,
+    enrolment,
     people,
     prospecting,
     recurring,
@@ -33,6 +35,8 @@ RULES: tuple[Rule, ...] = (
     *people.RULES,
     *prospecting.RULES,
     *recurring.RULES,
+    *enrolment.RULES,
+    *appraisals.RULES,
 )
 """Every rule the review re-runs, by family."""
 

@@ -5,6 +5,7 @@ qualifying, under a role the recorded policy version authorises."""
 
 from __future__ import annotations
 
+from salesdomain.projections.conformance.approvals import approved_exception
 from salesdomain.projections.conformance.findings import Family, rule
 from salesdomain.projections.conformance.review import Review, on
 
@@ -26,26 +27,14 @@ def prospect_qualified(review: Review, e: Customer.Qualified) -> None:
         if e.assessment is not None
         else ""
     )
-    approver = override.approver_name or str(override.approved_by)[:8]
-    if override.approved_by == e.actor.employee_id:
-        review.breach(OVERRIDE_BY_AUTHORISED_ROLE, e, f"{e.actor} approved their own override")
-    policy = review.policy(e.policy_version, OVERRIDE_BY_AUTHORISED_ROLE, e)
-    if policy is not None and override.approver_role not in policy.qualification.override_approvers:
-        review.breach(
-            OVERRIDE_BY_AUTHORISED_ROLE,
-            e,
-            f"approved by {approver} as {override.approver_role.label}, a role policy "
-            f"{e.policy_version} does not authorise",
-            policy_version=e.policy_version,
-        )
-    review.override(
-        "prospect qualified outside the policy's assessments, approved",
+    approved_exception(
+        review,
+        OVERRIDE_BY_AUTHORISED_ROLE,
         e,
-        review.person_of(e),
-        f"{assessed}{override.reason}",
-        policy_version=e.policy_version,
-        approved_by=review.staff.person(
-            override.approved_by, override.approver_name, override.approver_role
-        ),
+        override,
+        approvers=lambda policy: policy.qualification.override_approvers,
+        kind="prospect qualified outside the policy's assessments, approved",
+        detail=f"{assessed}{override.reason}",
         record=f"prospect {e.company_name}" if e.company_name else "",
+        own="override",
     )

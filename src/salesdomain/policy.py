@@ -23,6 +23,7 @@ from salesdomain.duties import Duty, RecurringDuty, default_duties
 from salesdomain.errors import SopRuleViolation
 from salesdomain.opportunities.stages import Stage
 from salesdomain.orders.policy import OrderPolicy
+from salesdomain.people.policy import StaffingPolicy
 from salesdomain.performance.policy import PerformancePolicy
 from salesdomain.prospecting.policy import QualificationPolicy
 from salesdomain.rules.general import EXCHANGE_RATE_IN_FORCE
@@ -40,9 +41,10 @@ class SalesPolicy(BaseModel):
 
     The top-level fields govern quotation (SOP 2.3); ``catalogue`` the product catalogue
     quotes are priced from (2.3.2, 4.1.1); ``qualification`` governs 2.1.2,
-    ``contracts``, ``orders`` and ``service`` govern 2.4, 2.5 and 2.6; ``currencies``
-    holds the reporting currency and the exchange rates into it (ADR 48).  ``version`` is
-    recorded on every decision a policy figure influenced.
+    ``contracts``, ``orders`` and ``service`` govern 2.4, 2.5 and 2.6, ``performance``
+    3.3 and ``staffing`` 3.1.4; ``currencies`` holds the reporting currency and the
+    exchange rates into it (ADR 48).  ``version`` is recorded on every decision a policy
+    figure influenced.
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -96,6 +98,7 @@ class SalesPolicy(BaseModel):
     """The SOP's recurring duties (1, 2.1.1, 2.6.3, 3.2.2, 3.2.3, 3.4) with their cadence;
     the conformance review lists each period that ended without one done."""
     currencies: CurrencyPolicy = CurrencyPolicy()
+    staffing: StaffingPolicy = StaffingPolicy()
 
     @field_validator("stage_probability")
     @classmethod

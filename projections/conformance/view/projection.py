@@ -36,11 +36,14 @@ class PolicyChanged(Exception):
 
 class ConformanceView(FoldingProjection):
     name: ClassVar[str] = NAME
-    version: ClassVar[int] = 4
+    version: ClassVar[int] = 5
     """2: qualification overrides (SOP 2.1.2) listed and their approvers judged.
     3: the recurring duties (``duty_spans``, ``duty_days``; ADR 49).
     4: our signatory's signing authority (SOP 2.4.3) judged, signings with a free-text
-    signatory listed as not judged (ADR 48)."""
+    signatory listed as not judged (ADR 48).
+    5: enrolments outside recruitment (SOP 3.1.4) listed and their approvers judged;
+    appraisal judgements and corrected actual figures (3.3.3) listed, scores re-judged
+    (ADR 45)."""
 
     def __init__(self, policy: SalesPolicy, earlier: Iterable[SalesPolicy] = ()) -> None:
         self.policy = policy

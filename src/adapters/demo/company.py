@@ -17,6 +17,7 @@ from salesdomain.application import SalesApplication
 from salesdomain.commands import Command
 from salesdomain.errors import SalesDomainError
 from salesdomain.people import commands as hc
+from salesdomain.people.values import EnrolmentException
 from salesdomain.sop import Role
 from salesdomain.values import Actor, Money
 
@@ -66,7 +67,10 @@ class _Company:
 
     def enrol_staff(self) -> None:
         """HR enrols herself (founding the staff register), then everyone else: the
-        people who act in the demo are employees holding the roles they act under."""
+        people who act in the demo are employees holding the roles they act under.  They
+        were hired and onboarded before the system, so each joins under an enrolment
+        exception (ADR 45): Dan, the register's first sales director, approves his own
+        entry and then everyone else's."""
         hired = date(2024, 1, 8)
         people = [
             (self.hana, "HR", None),
@@ -96,7 +100,17 @@ class _Company:
                     roles=(actor.role,),
                     salary=Money.of(15_000, CURRENCY),
                     start_date=hired,
+                    exception=None if actor is self.hana else self.existing_staff(),
                 )
+
+    def existing_staff(self) -> EnrolmentException:
+        """Dan's approval of enrolling someone hired and onboarded before the system."""
+        return EnrolmentException(
+            approved_by=self.dan.employee_id,
+            approver_role=Role.SALES_DIRECTOR,
+            reason="On the payroll since before the system; hired and onboarded then",
+            onboarded=True,
+        )
 
     def person(self, name: str, role: Role) -> Actor:
         return Actor(employee_id=uuid5(self.ns, name), role=role, name=name)

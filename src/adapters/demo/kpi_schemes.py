@@ -1,8 +1,6 @@
-"""The quarter's KPI schemes (SOP 3.3.2) and the manager's scoring rule."""
+"""The quarter's KPI schemes (SOP 3.3.2); the policy's formula scores them (3.3.1)."""
 
 from __future__ import annotations
-
-from decimal import Decimal
 
 from salesdomain.performance.values import Indicator, IndicatorSpec
 
@@ -34,15 +32,3 @@ MONTHLY = _specs(
     (Indicator.NEW_CUSTOMERS, "0.15", "1", "customers whose first order was completed"),
 )
 """Monthly: process indicators weigh 60% (SOP 3.3.2)."""
-
-
-def _supervisor_score(spec: IndicatorSpec, actual: Decimal) -> Decimal:
-    """The manager's rule: the share of the target reached, capped at 100 (for expense
-    control, where less is better, the share of the budget not overspent)."""
-    if spec.target == 0:
-        return Decimal(100)
-    if spec.higher_is_better:
-        ratio = actual / spec.target
-    else:
-        ratio = Decimal(1) if actual <= spec.target else spec.target / actual
-    return min(Decimal(100), max(Decimal(0), ratio * 100)).quantize(Decimal(1))

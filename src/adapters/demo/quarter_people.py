@@ -24,6 +24,19 @@ class _PeopleSteps(_Cast):
     def recruitment_opens(self) -> None:
         co = self.co
         co.on(date(2026, 1, 14))
+        co.attempt(
+            "enrol a new representative straight onto the staff, outside any hiring need",
+            hc.EnrolEmployee,
+            co.hana,
+            employee_id=co.nora.employee_id,
+            name=co.nora.name,
+            position="Sales Representative",
+            team=TEAM,
+            manager_id=co.mia.employee_id,
+            roles=(Role.SALES_REPRESENTATIVE,),
+            salary=Money.of(12_000, CURRENCY),
+            start_date=co.today,
+        )
         hana = co.acting(co.hana, requisition_id=self.requisition)
         hana(
             hc.OpenRequisition,

@@ -8,7 +8,7 @@ from decimal import Decimal
 from uuid import UUID
 
 from salesdomain.adapters.demo.cast import _Cast
-from salesdomain.adapters.demo.kpi_schemes import MONTHLY, QUARTERLY, _supervisor_score
+from salesdomain.adapters.demo.kpi_schemes import MONTHLY, QUARTERLY
 from salesdomain.adapters.demo.setting import CURRENCY, QUARTER, TEAM
 from salesdomain.projections.appraisal_actuals import appraisal_actuals
 
@@ -28,7 +28,7 @@ from salesdomain.performance.values import (
     ImprovementPlan,
     Incentive,
     IncentiveKind,
-    IndicatorScore,
+    IndicatorScoring,
     IndicatorSpec,
     MeetingKind,
     SelfAssessment,
@@ -168,9 +168,8 @@ class _PerformanceSteps(_Cast):
             co.mia,
             appraisal_id=aid,
             scores=tuple(
-                IndicatorScore(
+                IndicatorScoring(
                     indicator=spec.indicator,
-                    score=_supervisor_score(spec, actual.value),
                     comment=f"{actual.value} against a target of {spec.target}",
                 )
                 for spec, actual in zip(specs, actuals, strict=True)

@@ -17,6 +17,7 @@ from salesdomain.errors import RecordNotFound, SopRuleViolation
 from salesdomain.policy import SalesPolicy
 from salesdomain.reactions import reactions_to
 from salesdomain.rules.general import NAMED_PERSON_IS_STAFF
+from salesdomain.rules.rule import SopRule
 from salesdomain.sop import Role
 from salesdomain.values import Actor
 
@@ -84,10 +85,19 @@ class UnitOfWork:
     def now(self) -> datetime:
         return clock.now()
 
-    def staff_member(self, employee_id: UUID, role: Role, *, at_step: str, name: str = "") -> Actor:
+    def staff_member(
+        self,
+        employee_id: UUID,
+        role: Role,
+        *,
+        at_step: str,
+        name: str = "",
+        rule: SopRule = NAMED_PERSON_IS_STAFF,
+    ) -> Actor:
         """The person a command names, to act in ``role`` at ``at_step``: an active
         employee holding the role, named as the staff register names them (``name``, the
-        caller's, is kept only where people are taken as given)."""
+        caller's, is kept only where people are taken as given).  ``rule``: the rule a
+        refusal names (a step outside chapter 2 names its own)."""
         if not self.verify_people:
             return Actor(employee_id=employee_id, role=role, name=name)
         from salesdomain.people.employee import Employee
@@ -101,7 +111,7 @@ class UnitOfWork:
             detail = f"{employee.name} does not hold the role {role.label}"
         else:
             return Actor(employee_id=employee_id, role=role, name=employee.name)
-        raise SopRuleViolation(NAMED_PERSON_IS_STAFF, detail, at_step=at_step)
+        raise SopRuleViolation(rule, detail, at_step=at_step)
 
     def acting_as(self, evidence: Evidence) -> UnitOfWork:
         """The same unit of work, recording under other evidence (for named policies)."""

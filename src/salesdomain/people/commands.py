@@ -17,6 +17,7 @@ from salesdomain.people.values import (
     CareerPlanDetails,
     ChannelList,
     CriterionScoreList,
+    EnrolmentException,
     HiringChannel,
     HiringDecision,
     InterviewKind,
@@ -167,9 +168,12 @@ class SignLabourContract(Command):
 
 
 class EnrolEmployee(Command):
-    """Register a member of staff who was hired before the system existed."""
+    """Register someone outside recruitment: the company's first HR person founding the
+    staff register, then only under an approved ``exception`` (e.g. staff hired before
+    the system existed), which says whether they were onboarded already (3.2.1)."""
 
     SOP_STEP = "3.1.4"
+    ADDED_LATER = frozenset({"exception"})
     employee_id: UUID = Field(default_factory=uuid4)
     name: Name
     position: Name
@@ -178,7 +182,7 @@ class EnrolEmployee(Command):
     roles: Annotated[Items[Role], AfterValidator(person_roles)] = Field(min_length=1)
     salary: Salary
     start_date: Day
-    onboarding_completed: bool = True
+    exception: EnrolmentException | None = None
 
 
 # ---- 3.2 Training and development ------------------------------------------------------------

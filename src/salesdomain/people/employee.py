@@ -18,14 +18,17 @@ from __future__ import annotations
 from collections.abc import Collection
 from datetime import date
 from decimal import Decimal
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 from uuid import UUID
 
 from salesdomain.aggregate import Evidence, SopAggregate
 from salesdomain.authority import not_their_own
 from salesdomain.errors import NotAuthorised, SopRuleViolation
+from salesdomain.people.policy import StaffingPolicy
+from salesdomain.people.staff_register import StaffRegister
 from salesdomain.people.values import (
     CareerPlan,
+    EnrolmentException,
     LeavingReason,
     OnboardingTopic,
     OnboardingTopics,
@@ -41,6 +44,8 @@ from salesdomain.rules.performance import (
 )
 from salesdomain.rules.recruitment import (
     ACTIVE_EMPLOYEE_KEEPS_A_ROLE,
+    ENROLMENT_EXCEPTION_BY_AUTHORISED_ROLE,
+    ENROLMENT_OUTSIDE_RECRUITMENT_BY_EXCEPTION,
     LAST_DAY_NOT_BEFORE_START,
     ROLE_GRANTED_ONCE,
     ROLE_REVOKED_IF_HELD,
@@ -99,8 +104,10 @@ class Employee(SopAggregate):
             employee.candidate_id = self.candidate_id
 
     class Enrolled(Event, SopAggregate.Created):
-        """Registered by HR: hired before the system existed (SOP 3.1.4)."""
+        """Registered by HR outside recruitment (SOP 3.1.4): the founding of the staff
+        register, or later under an approved exception (staff hired before the system)."""
 
+        class_version: ClassVar[int] = 2
         SOP_STEP = "3.1.4"
         name: str
         position: str
@@ -110,6 +117,18 @@ class Employee(SopAggregate):
         salary: Money
         start_date: date
         onboarding_completed: bool
+        """Recorded done only where ``exception`` covers onboarding (version 2)."""
+        exception: EnrolmentException | None
+        """Who approved the enrolment outside recruitment, and why (``None``: the
+        register's founding, or version 1)."""
+        policy_version: str | None
+        """The policy the exception was judged under (``None`` only in version 1)."""
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            """Version 1 let HR enrol anyone, onboarding marked as HR said: no exception
+            was recorded and no policy judged it."""
+            state.update(exception=None, policy_version=None)
 
         def apply(self, employee: Employee) -> None:
             _joined(employee, self)
@@ -316,11 +335,29 @@ class Employee(SopAggregate):
         roles: RoleSet,
         salary: Money,
         start_date: date,
-        onboarding_completed: bool,
+        exception: EnrolmentException | None,
+        register: StaffRegister | None,
+        policy: StaffingPolicy,
+        policy_version: str,
     ) -> Employee:
-        """Register staff hired before the system existed (SOP 3.1.4)."""
+        """Register someone outside recruitment (SOP 3.1.4): the first enrolment founds
+        the staff register (``register`` is ``None`` until then); every later one needs
+        ``exception``, approved under a role the policy names by someone other than the
+        HR person entering it (whom the handler has found active in that role; the
+        person enrolled only as the register's first holder of such a role).  Onboarding
+        (3.2.1) is recorded done only where the exception covers it."""
         cls._by_hr(evidence, "staff are enrolled by HR")
         check_manager("3.1.4", employee_id, manager)
+        if exception is None and register is not None:
+            raise SopRuleViolation(
+                ENROLMENT_OUTSIDE_RECRUITMENT_BY_EXCEPTION,
+                f"the staff register was founded; {name} joins through recruitment or under "
+                "an approved exception",
+            )
+        if exception is not None:
+            _exception_authorised(
+                exception, evidence, policy, enrolled=employee_id, roles=roles, register=register
+            )
         return cls._start(
             cls.Enrolled,
             evidence,
@@ -333,7 +370,9 @@ class Employee(SopAggregate):
             roles=roles,
             salary=salary,
             start_date=start_date,
-            onboarding_completed=onboarding_completed,
+            onboarding_completed=exception is not None and exception.onboarded,
+            exception=exception,
+            policy_version=policy_version,
         )
 
     # ---- 3.2 Training and development ---------------------------------------------------
@@ -590,6 +629,36 @@ def _joined(employee: Employee, event: Employee.Hired | Employee.Enrolled) -> No
     employee.last_day = None
     employee.leaving_reason = None
     employee.candidate_id = None
+
+
+def _exception_authorised(
+    exception: EnrolmentException,
+    evidence: Evidence,
+    policy: StaffingPolicy,
+    *,
+    enrolled: UUID,
+    roles: RoleSet,
+    register: StaffRegister | None,
+) -> None:
+    approvers = policy.enrolment_approvers
+    role = exception.approver_role
+    refusal = ""
+    if role not in approvers:
+        allowed = ", ".join(sorted(r.label for r in approvers)) or "no role"
+        refusal = f"a {role.label} may not approve it; the policy names {allowed}"
+    elif exception.approved_by == evidence.actor.employee_id:
+        refusal = f"{evidence.actor.name or exception.approver_name} cannot approve their own entry"
+    elif exception.approved_by == enrolled and (
+        (register is not None and register.first_approver is not None) or role not in roles.roles
+    ):
+        holder = "" if register is None else register.first_approver_name
+        refusal = (
+            f"{exception.approver_name or 'the person enrolled'} may approve their own "
+            f"enrolment only as the register's first {role.label}"
+            + (f"; {holder} already approves" if holder else "")
+        )
+    if refusal:
+        raise SopRuleViolation(ENROLMENT_EXCEPTION_BY_AUTHORISED_ROLE, refusal)
 
 
 def check_manager(code: str, employee_id: UUID | None, manager: Employee | None) -> None:

@@ -6,7 +6,7 @@ from uuid import UUID
 
 from salesdomain.aggregate import event_id_of
 from salesdomain.errors import SopRuleViolation
-from salesdomain.handling import UnitOfWork, creates, delegate_to, handles, makes
+from salesdomain.handling import UnitOfWork, creates, delegate_to, handles
 from salesdomain.people import commands as c
 from salesdomain.people.candidate import Candidate
 from salesdomain.people.employee import Employee
@@ -22,7 +22,10 @@ from salesdomain.people.values import (
     TargetSubject,
     Training,
 )
-from salesdomain.rules.recruitment import EMPLOYEE_REGISTERED_ONCE
+from salesdomain.rules.recruitment import (
+    EMPLOYEE_REGISTERED_ONCE,
+    ENROLMENT_EXCEPTION_BY_AUTHORISED_ROLE,
+)
 
 passes_to_requisition = delegate_to(Requisition, by="requisition_id")
 """Registers a handler that only passes the command's fields to a method of the requisition."""
@@ -167,15 +170,51 @@ def _not_registered(uow: UnitOfWork, employee_id: UUID) -> None:
 # ---- 3.1.4 Employees --------------------------------------------------------------------------
 
 
-_enrol = makes(Employee)(c.EnrolEmployee, Employee.enrol, manager=_manager, roles=RoleSet)
-
-
 @handles(c.EnrolEmployee)
 def enrol_employee(cmd: c.EnrolEmployee, uow: UnitOfWork) -> None:
+    """The first enrolment founds the staff register; a later one names its approved
+    exception, whose approver the register confirms (the person enrolled only as the
+    register's first holder of an approving role, recorded on the register)."""
     _not_registered(uow, cmd.employee_id)
-    if uow.find(StaffRegister, STAFF_REGISTER_ID) is None:
-        uow.add(StaffRegister.found(uow.evidence))
-    _enrol(cmd, uow)
+    register = uow.find(StaffRegister, STAFF_REGISTER_ID)
+    exception = cmd.exception
+    own_entry = exception is not None and exception.approved_by == cmd.employee_id
+    if exception is not None and not own_entry:
+        approver = uow.staff_member(
+            exception.approved_by,
+            exception.approver_role,
+            at_step="3.1.4",
+            name=exception.approver_name,
+            rule=ENROLMENT_EXCEPTION_BY_AUTHORISED_ROLE,
+        )
+        exception = exception.model_copy(update={"approver_name": approver.name})
+    elif exception is not None:
+        exception = exception.model_copy(update={"approver_name": cmd.name})
+    founding = register is None
+    if register is None:
+        register = StaffRegister.found(uow.evidence)
+        uow.add(register)
+    uow.add(
+        Employee.enrol(
+            uow.evidence,
+            employee_id=cmd.employee_id,
+            name=cmd.name,
+            position=cmd.position,
+            team=cmd.team,
+            manager=_manager(uow, cmd.manager_id),
+            roles=RoleSet(roles=cmd.roles),
+            salary=cmd.salary,
+            start_date=cmd.start_date,
+            exception=exception,
+            register=None if founding else register,
+            policy=uow.policy.staffing,
+            policy_version=uow.policy.version,
+        )
+    )
+    if own_entry and exception is not None:
+        register.first_approver_enrolled(
+            uow.evidence, employee_id=cmd.employee_id, name=cmd.name, role=exception.approver_role
+        )
 
 
 passes_to_employee(c.GrantRole, Employee.grant_role)

@@ -50,7 +50,14 @@ DESCRIPTIONS: dict[str, Describer] = {
     ),
     "Employee.Enrolled": lambda e: (
         f"{e.name} enrolled as {e.position} in {e.team} ({e.roles}), employed since "
-        f"{e.start_date}" + ("" if e.onboarding_completed else "; onboarding to do")
+        f"{e.start_date}"
+        + ("" if e.onboarding_completed else "; onboarding to do")
+        + (
+            f"; outside recruitment, approved by {e.exception.approver_name} as "
+            f"{e.exception.approver_role.label}: {e.exception.reason}"
+            if e.exception is not None
+            else ""
+        )
     ),
     "Employee.OnboardingCompleted": lambda e: (
         f"Onboarding training completed on {e.completed_on}: "
@@ -94,6 +101,9 @@ DESCRIPTIONS: dict[str, Describer] = {
         f"Sales target revised: {_figures(e.figures)} (was {_figures(e.previous)})"
     ),
     "StaffRegister.Founded": lambda e: f"Staff register founded by {e.actor}",
+    "StaffRegister.FirstApproverEnrolled": lambda e: (
+        f"{e.name}, the register's first {e.role.label}, approved their own enrolment"
+    ),
 }
 
 

@@ -108,6 +108,21 @@ class RoleSet(ValueObject):
         return ", ".join(role.label for role in self.roles)
 
 
+class EnrolmentException(ValueObject):
+    """Enrolling someone outside recruitment once the staff register is founded (SOP
+    3.1.4), e.g. staff hired before the system existed: who approved it, under which
+    role, and why.  ``onboarded`` says the exception also covers onboarding (3.2.1): the
+    employee was onboarded before the system, so it is recorded done; otherwise it is
+    completed by its own step.  ``approver_name`` is the staff register's name for the
+    approver, filled in when the enrolment is recorded."""
+
+    approved_by: UUID
+    approver_role: Role
+    approver_name: OptionalName = ""
+    reason: NonEmptyStr
+    onboarded: bool = False
+
+
 class JobProfile(ValueObject):
     """A position to fill: what it is, the roles it carries, duties and requirements."""
 

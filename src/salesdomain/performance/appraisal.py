@@ -6,10 +6,14 @@ The steps, strictly in this order:
    of the period; the scheme's indicators (weights, targets, calculations) are copied
    into the event, so later changes elsewhere never change this appraisal.
 2. **ActualsRecorded**: the period's actual figure of every indicator, with its source,
-   recorded as facts (a replay years later sees the same figures).
+   recorded as facts (a replay years later sees the same figures); each states the KPI
+   view's figure as of the period's end and equals it, or is a correction with a reason.
 3. **SelfAssessed** by the employee themself, and nobody else.
 4. **SupervisorScored**: a score from 0 to 100 and a comment per indicator, by the
-   employee's own manager only.  Nobody appraises themselves.
+   employee's own manager only.  Nobody appraises themselves.  Each score follows from
+   the actual, the target and the policy's scoring formula (3.3.1); a manager's
+   judgement moves it only on the indicators the policy names, within its bound, with
+   the reason (ADR 45).
 5. **FeedbackInterviewHeld** by the manager with the employee.
 6. **ImprovementPlanAgreed**: goals agreed between the manager and the employee.
 7. **Finalised**: the final score by the formula below, and its rating band (policy).
@@ -28,9 +32,9 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from datetime import date, timedelta
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from enum import Enum
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, ClassVar
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from salesdomain.aggregate import Evidence, SopAggregate
@@ -50,12 +54,17 @@ from salesdomain.performance.values import (
     Incentive,
     Indicator,
     IndicatorScore,
+    IndicatorScoring,
+    IndicatorSpec,
     KpiSpecs,
     RatingBand,
+    ScoreCalculation,
+    ScoreCalculations,
     Scores,
     SelfAssessment,
 )
 from salesdomain.rules.performance import (
+    ACTUAL_AS_KPI_VIEW_OR_CORRECTED,
     ACTUALS_FOR_EVERY_INDICATOR,
     APPRAISAL_AT_CYCLE_END,
     APPRAISAL_FOLLOW_UP_AFTER_FINAL_SCORE,
@@ -67,7 +76,9 @@ from salesdomain.rules.performance import (
     COACHING_REVIEW_AHEAD,
     FEEDBACK_INTERVIEW_RECORDED_ONCE_HELD,
     IMPROVEMENT_GOALS_AHEAD,
+    JUDGEMENT_WITHIN_POLICY_BOUND,
     NO_REWARD_BELOW_STANDARD,
+    SCORE_FOLLOWS_FROM_ACTUALS,
     SCORES_FOR_EVERY_INDICATOR,
 )
 from salesdomain.rules.rule import SopRule
@@ -143,7 +154,19 @@ class Appraisal(SopAggregate):
             appraisal.stage = AppraisalStage.SELF_ASSESSED
 
     class SupervisorScored(Event):
+        class_version: ClassVar[int] = 2
         scores: Scores
+        """The score of each indicator: the formula's, or the manager's judgement."""
+        calculations: ScoreCalculations | None
+        """How each score follows from the actual and target, and any judgement
+        (``None`` only in version 1, when the manager scored freely)."""
+        policy_version: str | None
+        """The policy whose formula and judgement bounds applied (``None`` in version 1)."""
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            """Version 1 recorded the manager's scores without a formula or a policy."""
+            state.update(calculations=None, policy_version=None)
 
         def apply(self, appraisal: Appraisal) -> None:
             appraisal.scores = self.scores
@@ -270,10 +293,24 @@ class Appraisal(SopAggregate):
         )
 
     def record_actuals(self, evidence: Evidence, figures: tuple[Actual, ...]) -> None:
+        """Each figure states the KPI view's figure as of the period's end and equals
+        it, or is a correction that says why."""
         actuals = Actuals(figures=figures)
         self._not_the_appraisee(evidence, "3.3.3")
         self._expect(AppraisalStage.OPENED, "record the actual figures")
         self._every_indicator(actuals.indicators, ACTUALS_FOR_EVERY_INDICATOR)
+        for figure in figures:
+            label = figure.indicator.label
+            if figure.kpi_figure is None:
+                problem = f"{label}: the KPI view's figure as of {self.period.end} is not stated"
+            elif figure.is_correction and not figure.correction:
+                problem = (
+                    f"{label}: {figure.value} recorded, the KPI view has {figure.kpi_figure}; "
+                    "a correction says why"
+                )
+            else:
+                continue
+            raise SopRuleViolation(ACTUAL_AS_KPI_VIEW_OR_CORRECTED, problem)
         self._record(self.ActualsRecorded, evidence, actuals=actuals)
 
     def self_assess(self, evidence: Evidence, assessment: SelfAssessment) -> None:
@@ -285,13 +322,41 @@ class Appraisal(SopAggregate):
         self._record(self.SelfAssessed, evidence, assessment=assessment)
 
     def score(
-        self, evidence: Evidence, scores: tuple[IndicatorScore, ...], *, manager_id: UUID | None
+        self,
+        evidence: Evidence,
+        scores: tuple[IndicatorScoring, ...],
+        *,
+        manager_id: UUID | None,
+        policy: PerformancePolicy,
+        policy_version: str,
     ) -> None:
-        scored = Scores(scores=scores)
+        """Each indicator scores what the policy's formula gives from its actual and
+        target; the manager's judgement moves it only where and as far as the policy
+        allows, with the reason."""
         self._by_the_manager(evidence, manager_id, "scores")
         self._expect(AppraisalStage.SELF_ASSESSED, "score")
-        self._every_indicator(scored.indicators, SCORES_FOR_EVERY_INDICATOR)
-        self._record(self.SupervisorScored, evidence, scores=scored)
+        self._every_indicator(frozenset(s.indicator for s in scores), SCORES_FOR_EVERY_INDICATOR)
+        assert self.actuals is not None
+        actual_of = {f.indicator: f.value for f in self.actuals.figures}
+        given = {s.indicator: s for s in scores}
+        calculations = tuple(
+            _calculated(spec, actual_of[spec.indicator], given[spec.indicator], policy)
+            for spec in self.specs.specs
+        )
+        self._record(
+            self.SupervisorScored,
+            evidence,
+            scores=Scores(
+                scores=tuple(
+                    IndicatorScore(
+                        indicator=c.indicator, score=c.score, comment=given[c.indicator].comment
+                    )
+                    for c in calculations
+                )
+            ),
+            calculations=ScoreCalculations(calculations=calculations),
+            policy_version=policy_version,
+        )
 
     def hold_interview(
         self,
@@ -469,6 +534,42 @@ class Appraisal(SopAggregate):
             raise NotAuthorised(
                 code, str(actor), f"is neither HR nor the employee's manager, who {doing}"
             )
+
+
+def _calculated(
+    spec: IndicatorSpec, actual: Decimal, scoring: IndicatorScoring, policy: PerformancePolicy
+) -> ScoreCalculation:
+    """The indicator's score by the policy's formula, and the manager's judgement of it
+    where they gave a different score (refused where the policy allows none, beyond its
+    bound, or without a reason)."""
+    formula = policy.scoring
+    attainment = formula.attainment(actual, spec.target, higher_is_better=spec.higher_is_better)
+    computed = formula.score(attainment)
+    judged = computed if scoring.score is None else scoring.score
+    judgement = judged - computed
+    label = spec.indicator.label
+    shown = f"{label}: {judged} given; {attainment * 100:.1f}% of target scores {computed}"
+    if judgement:
+        bound = policy.judgement_points.get(spec.indicator)
+        if bound is None:
+            raise SopRuleViolation(
+                SCORE_FOLLOWS_FROM_ACTUALS, f"{shown}, and the policy allows no judgement on it"
+            )
+        if abs(judgement) > bound:
+            raise SopRuleViolation(
+                JUDGEMENT_WITHIN_POLICY_BOUND, f"{shown}; a judgement moves it {bound} at most"
+            )
+        if not scoring.judgement_reason:
+            raise SopRuleViolation(JUDGEMENT_WITHIN_POLICY_BOUND, f"{shown}; say why")
+    return ScoreCalculation(
+        indicator=spec.indicator,
+        actual=actual,
+        target=spec.target,
+        attainment=attainment.quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP),
+        formula_score=computed,
+        judgement=judgement,
+        judgement_reason=scoring.judgement_reason if judgement else "",
+    )
 
 
 def _seniority(roles: Collection[Role]) -> int:

@@ -19,7 +19,7 @@ from salesdomain.performance.values import (
     HandOff,
     ImprovementPlan,
     Incentive,
-    IndicatorScoreList,
+    IndicatorScoringList,
     IndicatorSpecList,
     MeetingKind,
     SelfAssessment,
@@ -106,11 +106,13 @@ class SubmitSelfAssessment(Command):
 
 
 class ScoreAppraisal(Command):
-    """The supervisor's score (0-100) and comment for every indicator."""
+    """The supervisor's comment on every indicator; each scores what the KPI system's
+    formula gives from its actual and target, unless the supervisor judges it
+    otherwise where the policy allows (a ``score`` within the policy's bound, and why)."""
 
     SOP_STEP = "3.3.3"
     appraisal_id: UUID
-    scores: IndicatorScoreList
+    scores: IndicatorScoringList
 
 
 class RecordFeedbackInterview(Command):

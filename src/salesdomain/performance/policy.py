@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Annotated, Self
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from salesdomain.performance.values import Cycle, IndicatorGroup, RatingBand
+from salesdomain.performance.values import CENT, Cycle, Indicator, IndicatorGroup, RatingBand
 from salesdomain.sop import Role
 from salesdomain.values import every_member
 
@@ -24,6 +24,60 @@ class CycleWeighting(BaseModel):
     def describe(self) -> str:
         names = " and ".join(sorted(g.value for g in self.groups))
         return f"{names} indicators weigh at least {self.at_least * 100:.0f}%"
+
+
+class ScoringFormula(BaseModel):
+    """How an indicator's score follows from its actual figure and target (SOP 3.3.1).
+
+    Attainment is actual / target (target / actual where less is better, as for
+    expenses).  The score is 0 at or below ``zero_at`` attainment, 100 at or above
+    ``full_at``, and linear between, to the cent (rounded half up).  The defaults give
+    the familiar "attainment, capped at 100%": 80% of target scores 80."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    zero_at: Annotated[Decimal, Field(ge=0, lt=1)] = Decimal(0)
+    full_at: Annotated[Decimal, Field(gt=0, le=2)] = Decimal(1)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Self:
+        if self.zero_at >= self.full_at:
+            raise ValueError("zero_at is below full_at")
+        return self
+
+    def describe(self) -> str:
+        return (
+            f"score = 100 * (attainment - {self.zero_at}) / ({self.full_at} - {self.zero_at}), "
+            "between 0 and 100"
+        )
+
+    @staticmethod
+    def attainment(actual: Decimal, target: Decimal, *, higher_is_better: bool) -> Decimal:
+        """Actual against target: 1 is on target.  A zero target is met by any figure
+        (higher is better) or only by zero (less is better); a figure of zero or less
+        where less is better meets any target."""
+        if higher_is_better:
+            return Decimal(1) if target == 0 else actual / target
+        if actual <= 0:
+            return Decimal(1)
+        return target / actual
+
+    def score(self, attainment: Decimal) -> Decimal:
+        share = (attainment - self.zero_at) / (self.full_at - self.zero_at)
+        bounded = min(max(share, Decimal(0)), Decimal(1))
+        return (bounded * 100).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def _default_judgement() -> dict[Indicator, Decimal]:
+    """A manager may judge the indicators a figure tells only part of: the process
+    indicators and customer satisfaction and loyalty, by up to 10 points."""
+    judged = (
+        Indicator.VISITS,
+        Indicator.CONVERSION_RATE,
+        Indicator.EXPENSE_CONTROL,
+        Indicator.SATISFACTION,
+        Indicator.LOYALTY,
+    )
+    return {indicator: Decimal(10) for indicator in judged}
 
 
 def _default_weightings() -> dict[Cycle, CycleWeighting]:
@@ -66,6 +120,13 @@ class PerformancePolicy(BaseModel):
     escalation_handlers: frozenset[Role] = frozenset(
         {Role.HR, Role.SALES_DIRECTOR, Role.GENERAL_MANAGER}
     )
+    scoring: ScoringFormula = ScoringFormula()
+    """How each indicator's score follows from its actual and target (SOP 3.3.1)."""
+    judgement_points: dict[Indicator, Annotated[Decimal, Field(gt=0, le=100)]] = Field(
+        default_factory=_default_judgement
+    )
+    """The indicators a manager's judgement may move from the formula's score, and by
+    how many points at most; any other indicator scores what the formula gives."""
 
     @field_validator("cycle_weighting")
     @classmethod

@@ -167,11 +167,22 @@ class KpiSpecs(ValueObject):
 
 
 class Actual(ValueObject):
-    """The actual figure of one indicator for the period, and where it comes from."""
+    """The actual figure of one indicator for the period, and where it comes from.
+
+    ``kpi_figure`` is the KPI view's figure for the employee and period as of the
+    period's end (``projections.appraisal_actuals`` gives both); a ``value`` other than
+    it is a correction, recorded with its reason in ``correction``.  Both are ``None``
+    and empty in figures recorded before ADR 45."""
 
     indicator: Indicator
     value: Figure
     source: Name
+    kpi_figure: Figure | None = None
+    correction: Text = ""
+
+    @property
+    def is_correction(self) -> bool:
+        return self.kpi_figure is not None and self.value != self.kpi_figure
 
 
 ActualList = Annotated[Items[Actual], Field(min_length=1), _EACH_INDICATOR_ONCE]
@@ -202,6 +213,47 @@ class IndicatorScore(ValueObject):
 
 
 IndicatorScoreList = Annotated[Items[IndicatorScore], Field(min_length=1), _EACH_INDICATOR_ONCE]
+
+
+class IndicatorScoring(ValueObject):
+    """The manager's scoring of one indicator (SOP 3.3.3): a comment and, only where
+    the policy allows a judgement on the indicator, the score they judge it at (within
+    the policy's bound) and why.  Without ``score`` the indicator scores what the
+    scoring formula gives from its actual and target."""
+
+    indicator: Indicator
+    comment: NonEmptyStr
+    score: Score | None = None
+    judgement_reason: Text = ""
+
+
+IndicatorScoringList = Annotated[Items[IndicatorScoring], Field(min_length=1), _EACH_INDICATOR_ONCE]
+
+
+class ScoreCalculation(ValueObject):
+    """How one indicator's score follows from its actual and target (SOP 3.3.1): the
+    attainment (a fraction, to four places), the formula's score, and the points a
+    manager's judgement moved it by (0: none), with the reason."""
+
+    indicator: Indicator
+    actual: Decimal
+    target: Decimal
+    attainment: Decimal
+    formula_score: Decimal
+    judgement: Decimal
+    judgement_reason: str = ""
+
+    @property
+    def score(self) -> Decimal:
+        return self.formula_score + self.judgement
+
+
+class ScoreCalculations(ValueObject):
+    calculations: tuple[ScoreCalculation, ...]
+
+    @property
+    def judged(self) -> tuple[ScoreCalculation, ...]:
+        return tuple(c for c in self.calculations if c.judgement)
 
 
 class Scores(ValueObject):

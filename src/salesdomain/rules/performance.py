@@ -82,6 +82,25 @@ ACTUALS_FOR_EVERY_INDICATOR = SopRule(
     "3.3.3",
     "an actual figure is recorded for every indicator of the KPI scheme, and only for those",
 )
+ACTUAL_AS_KPI_VIEW_OR_CORRECTED = SopRule(
+    "actual_as_kpi_view_or_corrected",
+    "3.3.3",
+    "each actual figure states the KPI view's figure for the period as of its end and "
+    "equals it, or is recorded as a correction with its reason",
+)
+SCORE_FOLLOWS_FROM_ACTUALS = SopRule(
+    "score_follows_from_actuals",
+    "3.3.3",
+    "each indicator's score follows from its actual figure, its target and the KPI "
+    "system's scoring formula (policy); a different score is a manager's judgement, "
+    "allowed only on the indicators the policy names",
+)
+JUDGEMENT_WITHIN_POLICY_BOUND = SopRule(
+    "judgement_within_policy_bound",
+    "3.3.3",
+    "a manager's judgement moves an indicator's score from the formula's by no more than "
+    "the policy allows for that indicator, and records why",
+)
 SCORES_FOR_EVERY_INDICATOR = SopRule(
     "scores_for_every_indicator",
     "3.3.3",

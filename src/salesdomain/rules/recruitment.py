@@ -116,6 +116,20 @@ REQUISITION_WITHIN_HEADCOUNT = SopRule(
     "3.1.4",
     "a requisition cannot hire more than its headcount",
 )
+ENROLMENT_OUTSIDE_RECRUITMENT_BY_EXCEPTION = SopRule(
+    "enrolment_outside_recruitment_by_exception",
+    "3.1.4",
+    "once the staff register is founded, people join through recruitment (a signed labour "
+    "contract) or are enrolled under a recorded exception naming who approved it, under "
+    "which role, and why",
+)
+ENROLMENT_EXCEPTION_BY_AUTHORISED_ROLE = SopRule(
+    "enrolment_exception_by_authorised_role",
+    "3.1.4",
+    "an enrolment exception is approved under a role the policy authorises, by someone "
+    "other than the HR person entering it; the person enrolled approves their own entry "
+    "only as the register's first holder of such a role",
+)
 EMPLOYEE_REGISTERED_ONCE = SopRule(
     "employee_registered_once", "3.1.4", "an employee is registered once"
 )
