@@ -185,7 +185,7 @@ def test_a_quote_is_priced_from_the_catalogue_in_force_on_its_day(spec):
     )
     assert issued.discount == Decimal("0.05")  # against the list price, on a first quote
     assert issued.margin == Decimal("0.3684")  # (950 - 600) / 950
-    assert list(issued.ad_hoc_lines) == []
+    assert list(issued.ad_hoc_lines.products) == []
 
 
 @freeze_time(NOW)
@@ -252,7 +252,7 @@ def ad_hoc(cost: Money | None = SENSOR_COST) -> OfferedLine:
 def test_an_ad_hoc_line_is_quoted_where_the_policy_allows_and_flagged(spec):
     opp = acknowledged(spec)
     (issued,) = spec.when(quote(opp, offered(), ad_hoc()), ALICE).then("Opportunity.QuoteIssued")
-    assert list(issued.ad_hoc_lines) == ["SN-1"]
+    assert list(issued.ad_hoc_lines.products) == ["SN-1"]
     assert "ad-hoc line(s), not from the catalogue: SN-1" in describe(issued)
 
 

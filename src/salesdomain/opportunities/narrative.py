@@ -4,17 +4,17 @@ from __future__ import annotations
 
 from salesdomain.labels import words
 from salesdomain.narrative import Describer, if_given, money, pct
-from salesdomain.opportunities.values import PricingResearch
+from salesdomain.opportunities.values import AdHocLines, PricingResearch
 
 
-def _ad_hoc(codes: tuple[str, ...] | None) -> str:
+def _ad_hoc(lines: AdHocLines | None) -> str:
     """How the quote's lines were priced (nothing said of one quoted before the
     catalogue: every line typed in)."""
-    if codes is None:
+    if lines is None:
         return ""
-    if not codes:
+    if not lines.products:
         return "; priced from the catalogue"
-    return f"; ad-hoc line(s), not from the catalogue: {', '.join(codes)}"
+    return f"; ad-hoc line(s), not from the catalogue: {', '.join(lines.products)}"
 
 
 def _research(research: PricingResearch | None) -> str:

@@ -29,6 +29,7 @@ from salesdomain.opportunities.approvals import (
 )
 from salesdomain.opportunities.stages import Stage
 from salesdomain.opportunities.values import (
+    AdHocLines,
     Contact,
     NeedsDiscovery,
     NegotiationRound,
@@ -258,7 +259,7 @@ class Opportunity(SopAggregate):
         """``QUOTED``, unless the opportunity is quoted or negotiating already."""
         policy_version: str | None
         """The policy the quote was issued under (``None`` only in version 1: unknown)."""
-        ad_hoc_lines: tuple[str, ...] | None
+        ad_hoc_lines: AdHocLines | None
         """The products quoted on ad-hoc lines, not priced from the catalogue (``None``
         before version 3: quoted before the catalogue, every line typed in)."""
         pricing_research: PricingResearch | None
@@ -653,7 +654,7 @@ class Opportunity(SopAggregate):
             pricing_basis=pricing_basis,
             stage_entered=None if self.stage in _QUOTED_OR_FURTHER else Stage.QUOTED,
             policy_version=policy.version,
-            ad_hoc_lines=terms.ad_hoc_lines,
+            ad_hoc_lines=AdHocLines(products=terms.ad_hoc_lines),
             pricing_research=cites_research,
         )
 

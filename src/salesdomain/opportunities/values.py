@@ -269,6 +269,13 @@ class QuoteTerms(PricedLines, ValueObject):
         return largest.quantize(Decimal("0.0001"))
 
 
+class AdHocLines(ValueObject):
+    """The products a quote priced on ad-hoc lines, not from the catalogue (SOP 2.3.2);
+    none: every line priced from the catalogue."""
+
+    products: tuple[str, ...] = ()
+
+
 class PricingResearch(ValueObject):
     """The market research note (SOP 2.1.1) a quote cites as its pricing basis, with the
     competitor prices it holds for the quoted products."""
