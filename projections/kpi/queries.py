@@ -179,7 +179,7 @@ def kpi_for_employee(
 
 
 def _employee_figures(
-    found: _Found, employee_id: str, currency: str | None, several: str | None
+    found: _Found, employee_id: str, currency: str | None, several: str | None = None
 ) -> dict[str, Decimal]:
     """An employee's figures from what their facts add up to (one period, index 0)."""
     currency = _currency_of(found, currency, several)
