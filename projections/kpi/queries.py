@@ -161,23 +161,28 @@ def kpi_for_employee(
     period_end: date,
     *,
     currency: str | None = None,
+    several: str | None = None,
 ) -> dict[str, Decimal]:
     """An employee's figures for ``period_start``..``period_end`` (both included): what an
     appraisal's actuals are taken from.  Keys are the measures of ``KpiRow`` plus the
     KPI system's indicator names where they differ (``loyalty`` = repeat customers,
     ``conversion_rate`` = the win rate, ``expense_control`` = approved sales expenses);
     a figure without a value in the period (a win rate with nothing closed,
-    satisfaction without scores) is left out."""
+    satisfaction without scores) is left out.  Money figures are in ``currency``, else
+    in the facts' one currency, else in ``several`` if there are several (as
+    ``kpi_table``)."""
     mine = frozenset({str(employee_id)})
     found = _tallies(
         engine, tables, [period_start], period_end, by="rep", by_day=False, people=mine
     )
-    return _employee_figures(found, str(employee_id), currency)
+    return _employee_figures(found, str(employee_id), currency, several)
 
 
-def _employee_figures(found: _Found, employee_id: str, currency: str | None) -> dict[str, Decimal]:
+def _employee_figures(
+    found: _Found, employee_id: str, currency: str | None, several: str | None = None
+) -> dict[str, Decimal]:
     """An employee's figures from what their facts add up to (one period, index 0)."""
-    currency = _currency_of(found, currency)
+    currency = _currency_of(found, currency, several)
     figures = found.tallies.get((0, employee_id), _Tally()).figures("rep", currency)
     for alias, measure in INDICATOR_ALIASES.items():
         figures[alias] = figures[measure]

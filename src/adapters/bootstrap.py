@@ -30,6 +30,7 @@ from salesdomain.adapters.store import (
     store_setup_lock,
 )
 from salesdomain.adapters.views import view_engine
+from salesdomain.projections.appraisal_actuals import KpiViewFigures
 from salesdomain.projections.conformance.view import ConformanceView
 from salesdomain.projections.log import ApplicationLog
 from salesdomain.projections.read_models import ReadModels, default_projections
@@ -76,16 +77,22 @@ def build_system(
     """The application (``bootstrap(url, **options)``) and its read models: in the
     database ``views_url`` names, else ``$SALESDOMAIN_VIEWS_DATABASE_URL``, else in the
     same database as the events (a second PostgreSQL, say, or a SQLite file beside a
-    PostgreSQL event store: reads then scale apart from writes)."""
+    PostgreSQL event store: reads then scale apart from writes).  The application
+    checks the actual figures of an appraisal against the KPI view
+    (``SalesApplication.kpi_figures``, ADR 45)."""
     config = parse_database_url(database_url(url))
     views_config = _views_config(views_url or os.environ.get(VIEWS_URL_VARIABLE), config)
     app = bootstrap(config.url, **options)
     store = view_engine(config)
-    views = [*default_projections(), ConformanceView(app.policy)]
+    projections = [*default_projections(), ConformanceView(app.policy)]
     if views_config is None:
-        return System(app, ReadModels(store, ApplicationLog(app), views), store)
-    ensure_schema(views_config)
-    return System(app, ReadModels(view_engine(views_config), ApplicationLog(app), views), store)
+        views = ReadModels(store, ApplicationLog(app), projections)
+    else:
+        ensure_schema(views_config)
+        views = ReadModels(view_engine(views_config), ApplicationLog(app), projections)
+    # actuals recorded in an appraisal are checked against the KPI view (ADR 45)
+    app.kpi_figures = KpiViewFigures(views, app.policy.currencies.reporting_currency)
+    return System(app, views, store)
 
 
 def _views_config(views_url: str | None, store: StoreConfig) -> StoreConfig | None:

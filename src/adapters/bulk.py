@@ -15,6 +15,8 @@ given the aggregates as written, so that it never serves a state older than the 
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
+from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
@@ -25,6 +27,8 @@ from salesdomain.application import SalesApplication
 from salesdomain.commands import Command
 from salesdomain.errors import NotAuthorised
 from salesdomain.handling import HANDLERS, UnitOfWork
+from salesdomain.people.values import Period
+from salesdomain.performance.values import Indicator
 from salesdomain.sop import recordable_step
 from salesdomain.values import Actor
 
@@ -65,7 +69,8 @@ class BulkWriter:
                 step.code, str(actor), f"acts as {actor.role.label}, a role this step is not for"
             )
         evidence = Evidence(actor, command.command_id, type(command).__name__, correlation_id)
-        uow = UnitOfWork(self, evidence, self.app.policy)
+        checks = self.app.kpi_figures is not None
+        uow = UnitOfWork(self, evidence, self.app.policy, kpi_figures=self if checks else None)
         HANDLERS[type(command)](command, uow)
         uow.run_reactions()
         for aggregate in uow.changed:
@@ -74,6 +79,15 @@ class BulkWriter:
         self.commands += 1
         if len(self._pending) >= self.batch_events:
             self.flush()
+
+    def figures(
+        self, employee_id: UUID, period: Period, indicators: Iterable[Indicator]
+    ) -> Mapping[Indicator, Decimal | None]:
+        """The application's KPI view figures (``KpiFigures``), with what this writer
+        holds saved first so that the view counts it."""
+        assert self.app.kpi_figures is not None
+        self.flush()
+        return self.app.kpi_figures.figures(employee_id, period, indicators)
 
     def flush(self) -> None:
         if self._pending:

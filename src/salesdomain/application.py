@@ -58,6 +58,7 @@ from salesdomain.handling import HANDLERS, UnitOfWork
 from salesdomain.people.commands import EnrolEmployee
 from salesdomain.people.employee import Employee
 from salesdomain.people.staff_register import STAFF_REGISTER_ID, StaffRegister
+from salesdomain.performance.kpi_figures import KpiFigures
 from salesdomain.policy import SalesPolicy
 from salesdomain.sop import Role, recordable_step
 from salesdomain.transcodings import register_domain_transcodings
@@ -180,8 +181,14 @@ class SalesApplication(Application[UUID]):
         verify_actors: bool = True,
         event_store: EventStoreFactory | None = None,
         snapshot_store: EventStoreFactory | None = None,
+        kpi_figures: KpiFigures | None = None,
     ) -> None:
-        """``event_store`` builds the store of events from eventsourcing's mapper and
+        """``kpi_figures``: the KPI view's figures, which an appraisal's actual figures
+        must state (``RecordActuals``, ADR 45); ``None`` (a bare application used as a
+        library, with no views) takes the stated figures as stated.  The system built by
+        ``salesdomain.adapters.bootstrap.build_system`` always gives its KPI view.
+
+        ``event_store`` builds the store of events from eventsourcing's mapper and
         recorder, for adapters that write something with every save (ADR 19);
         ``snapshot_store`` the store of snapshots, from the mapper and the snapshots'
         recorder (adapters that sign them, ADR 32)."""
@@ -189,6 +196,7 @@ class SalesApplication(Application[UUID]):
         self._event_store_factory = event_store
         self._snapshot_store_factory = snapshot_store
         self.verify_actors = verify_actors
+        self.kpi_figures = kpi_figures
         self.policy = policy or SalesPolicy()
         super().__init__(env)
         self.store_reader: Repository[UUID] = Repository(self.events, snapshot_store=self.snapshots)
@@ -251,7 +259,13 @@ class SalesApplication(Application[UUID]):
     def _attempt(self, command: Command, evidence: Evidence, origin: Origin) -> CommandResult:
         """Load and decide, then save, once; ``DecideAgain`` if a concurrent write got in."""
         record_id = CommandRecord.id_for(command.command_id)
-        uow = UnitOfWork(self.repository, evidence, self.policy, verify_people=self.verify_actors)
+        uow = UnitOfWork(
+            self.repository,
+            evidence,
+            self.policy,
+            verify_people=self.verify_actors,
+            kpi_figures=self.kpi_figures,
+        )
         if self.verify_actors:  # authorise first: a refused actor gets no earlier result
             try:
                 actor = _check_actor(command, evidence.actor, uow)

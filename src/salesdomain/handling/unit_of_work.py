@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any, Protocol, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar, cast
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError
@@ -20,6 +20,9 @@ from salesdomain.rules.general import NAMED_PERSON_IS_STAFF
 from salesdomain.rules.rule import SopRule
 from salesdomain.sop import Role
 from salesdomain.values import Actor
+
+if TYPE_CHECKING:
+    from salesdomain.performance.kpi_figures import KpiFigures
 
 A = TypeVar("A", bound=SopAggregate)
 C = TypeVar("C", bound=Command)
@@ -42,6 +45,7 @@ class UnitOfWork:
         policy: SalesPolicy,
         *,
         verify_people: bool = True,
+        kpi_figures: KpiFigures | None = None,
     ) -> None:
         self._source = source
         self.evidence = evidence
@@ -49,6 +53,9 @@ class UnitOfWork:
         self.verify_people = verify_people
         """Whether people a command names are checked against the staff register (off
         only where a test takes people as given, as ``SalesApplication.verify_actors``)."""
+        self.kpi_figures = kpi_figures
+        """The KPI view's figures an appraisal's actuals are checked against (``None``:
+        none given, the stated figures are taken as stated)."""
         self._touched: dict[UUID, SopAggregate] = {}
         self.read_versions: dict[UUID, int] = {}
         """Every record looked up, by id: the version read (0: there was none)."""
@@ -115,7 +122,13 @@ class UnitOfWork:
 
     def acting_as(self, evidence: Evidence) -> UnitOfWork:
         """The same unit of work, recording under other evidence (for named policies)."""
-        other = UnitOfWork(self._source, evidence, self.policy, verify_people=self.verify_people)
+        other = UnitOfWork(
+            self._source,
+            evidence,
+            self.policy,
+            verify_people=self.verify_people,
+            kpi_figures=self.kpi_figures,
+        )
         other._touched = self._touched
         other.read_versions = self.read_versions
         return other

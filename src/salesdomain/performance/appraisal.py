@@ -30,7 +30,7 @@ written out and the policy version whose bands rated it.
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from enum import Enum
@@ -42,6 +42,7 @@ from salesdomain.authority import among, not_their_own
 from salesdomain.errors import NotAuthorised, SopRuleViolation
 from salesdomain.people.employee import PAY_APPROVERS, Employee
 from salesdomain.people.values import Period
+from salesdomain.performance.kpi_figures import as_recorded
 from salesdomain.performance.kpi_scheme import KpiScheme
 from salesdomain.performance.policy import PerformancePolicy
 from salesdomain.performance.values import (
@@ -292,26 +293,47 @@ class Appraisal(SopAggregate):
             policy_version=policy_version,
         )
 
-    def record_actuals(self, evidence: Evidence, figures: tuple[Actual, ...]) -> None:
+    def record_actuals(
+        self,
+        evidence: Evidence,
+        figures: tuple[Actual, ...],
+        kpi_view: Mapping[Indicator, Decimal | None] | None = None,
+    ) -> None:
         """Each figure states the KPI view's figure as of the period's end and equals
-        it, or is a correction that says why."""
+        it, or is a correction that says why.  ``kpi_view``: the view's figures (from
+        the application's ``KpiFigures``); a stated figure that is not the view's is
+        refused.  Without it (an application given no ``KpiFigures``, as a library
+        used without views) the stated figures are taken as stated."""
         actuals = Actuals(figures=figures)
         self._not_the_appraisee(evidence, "3.3.3")
         self._expect(AppraisalStage.OPENED, "record the actual figures")
         self._every_indicator(actuals.indicators, ACTUALS_FOR_EVERY_INDICATOR)
         for figure in figures:
-            label = figure.indicator.label
-            if figure.kpi_figure is None:
-                problem = f"{label}: the KPI view's figure as of {self.period.end} is not stated"
-            elif figure.is_correction and not figure.correction:
-                problem = (
-                    f"{label}: {figure.value} recorded, the KPI view has {figure.kpi_figure}; "
-                    "a correction says why"
-                )
-            else:
-                continue
-            raise SopRuleViolation(ACTUAL_AS_KPI_VIEW_OR_CORRECTED, problem)
+            problem = self._actual_problem(figure, kpi_view)
+            if problem:
+                raise SopRuleViolation(ACTUAL_AS_KPI_VIEW_OR_CORRECTED, problem)
         self._record(self.ActualsRecorded, evidence, actuals=actuals)
+
+    def _actual_problem(
+        self, figure: Actual, kpi_view: Mapping[Indicator, Decimal | None] | None
+    ) -> str:
+        """Why ``figure`` may not be recorded as it is ("" if it may)."""
+        label = figure.indicator.label
+        if figure.kpi_figure is None:
+            return f"{label}: the KPI view's figure as of {self.period.end} is not stated"
+        if kpi_view is not None:
+            viewed = as_recorded(kpi_view.get(figure.indicator))
+            if figure.kpi_figure != viewed:
+                return (
+                    f"{label}: the KPI figure stated is {figure.kpi_figure}, the KPI view "
+                    f"has {viewed} for {self.period} as of {self.period.end}"
+                )
+        if figure.is_correction and not figure.correction:
+            return (
+                f"{label}: {figure.value} recorded, the KPI view has {figure.kpi_figure}; "
+                "a correction says why"
+            )
+        return ""
 
     def self_assess(self, evidence: Evidence, assessment: SelfAssessment) -> None:
         if evidence.actor.employee_id != self.employee_id:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from decimal import Decimal
 from uuid import UUID
 
 from salesdomain.errors import SopRuleViolation
@@ -28,6 +29,7 @@ from salesdomain.performance.values import (
     ActionItems,
     Attendees,
     CoachingPlan,
+    Indicator,
     KpiSpecs,
     Minutes,
 )
@@ -39,16 +41,27 @@ def _employee(uow: UnitOfWork, record: Appraisal | SalesExpense) -> Employee:
     return uow.load(Employee, record.employee_id)
 
 
+def _kpi_view(uow: UnitOfWork, appraisal: Appraisal) -> Mapping[Indicator, Decimal | None] | None:
+    """The KPI view's figures of the appraisal's employee, period and indicators, if the
+    application was given the view (``SalesApplication.kpi_figures``)."""
+    if uow.kpi_figures is None:
+        return None
+    return uow.kpi_figures.figures(
+        appraisal.employee_id, appraisal.period, appraisal.specs.indicators
+    )
+
+
 FOR_PERFORMANCE: Mapping[str, Supply] = {
     **FROM_THE_UNIT_OF_WORK,
     "policy": lambda uow, _record: uow.policy.performance,
     "policy_version": lambda uow, _record: uow.policy.version,
     "manager_id": lambda uow, record: _employee(uow, record).manager_id,
     "employee_roles": lambda uow, record: _employee(uow, record).roles,
+    "kpi_view": _kpi_view,
 }
 """What a performance record's method takes besides the command's fields: the
 performance policy and its version, the manager and roles of the record's employee as
-the people records show them now, the date."""
+the people records show them now, the date, the KPI view's figures of an appraisal."""
 
 passes_to_expense = delegate_to(SalesExpense, by="expense_id", supplies=FOR_PERFORMANCE)
 """Registers a handler that only passes the command's fields to a method of the expense."""

@@ -172,7 +172,8 @@ class Actual(ValueObject):
     ``kpi_figure`` is the KPI view's figure for the employee and period as of the
     period's end (``projections.appraisal_actuals`` gives both); a ``value`` other than
     it is a correction, recorded with its reason in ``correction``.  Both are ``None``
-    and empty in figures recorded before ADR 45."""
+    and empty in figures recorded before ADR 45.  An application given the KPI view
+    (``KpiFigures``) refuses a ``kpi_figure`` that is not the view's."""
 
     indicator: Indicator
     value: Figure
