@@ -25,6 +25,8 @@ from salesdomain.application import SalesApplication
 from salesdomain.people import commands as hc
 from salesdomain.people import values as hv
 from salesdomain.people.employee import Employee
+from salesdomain.people.policy import StaffingPolicy
+from salesdomain.policy import SalesPolicy
 from salesdomain.sop import Role
 from salesdomain.values import Actor, Money
 from tests.builders import DAN, MIA, TODAY, money, person
@@ -399,7 +401,10 @@ def long_serving_employee(
         roles=hv.RoleSet.of(Role.SALES_REPRESENTATIVE),
         salary=money(SALARY),
         start_date=start_date,
-        onboarding_completed=True,
+        exception=None,  # written straight, as the staff register's founding enrolment
+        register=None,
+        policy=StaffingPolicy(),
+        policy_version=SalesPolicy().version,
     )
     for n in range(trainings):
         recorded_on = today()

@@ -9,7 +9,7 @@ conformance review counts it towards the team's recurring team-building duty (po
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 from uuid import UUID
 
 from salesdomain.aggregate import Evidence, SopAggregate
@@ -18,6 +18,8 @@ from salesdomain.performance.values import Attendees
 
 
 class TeamBuilding(SopAggregate):
+    SNAPSHOT_INTERVAL: ClassVar[int | None] = None  # bounded: one event, the activity held
+
     class Event(SopAggregate.Event):
         SOP_STEP = "3.4.1"
 
