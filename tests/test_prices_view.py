@@ -17,7 +17,7 @@ from salesdomain.projections.paging import InvalidCursor
 from salesdomain.projections.prices import Prices, prices_page
 from salesdomain.projections.runner import ProjectionRunner
 
-from salesdomain.access import Reader
+from salesdomain.access import READ_POLICY, Reach, Reader
 from salesdomain.catalogue import commands as cc
 from salesdomain.prospecting import commands as pc
 from salesdomain.prospecting.values import CompetitorPrice, ResearchSubject
@@ -141,6 +141,17 @@ def test_readers_without_sales_records_read_no_prices(app, views):
     assert len(prices_page(engine, tables, AT, reader=rep).rows) == 5
     hr = Reader.of(b.ALICE.employee_id, Role.HR, [])
     assert prices_page(engine, tables, AT, reader=hr).rows == []
+
+
+@pytest.mark.parametrize("role", list(Role), ids=lambda role: role.value)
+def test_every_role_reads_the_prices_its_sales_grant_allows(app, views, role):
+    """Market prices are not anyone's record: a role that reads any sales records reads
+    them all; one whose grant reads no sales records reads none."""
+    _history(app)
+    engine, tables = (runner := _view(app, views)).engine, runner.tables()
+    reader = Reader.of(b.ALICE.employee_id, role, [])
+    rows = prices_page(engine, tables, AT, reader=reader).rows
+    assert len(rows) == (0 if READ_POLICY[role].sales is Reach.NOBODY else 5)
 
 
 def test_a_withdrawn_product_keeps_its_prices_in_the_view(app, views):
