@@ -78,6 +78,8 @@ class NotificationPolicy(BaseModel):
 
     deadline_notice_hours: int = Field(default=24, gt=0, le=MAX_NOTICE_HOURS)
     """Hours before a time limit at which the step still open is warned about."""
+    kpi_grace_days: int = Field(default=7, ge=0, le=27)
+    """Days at the start of a month in which its KPIs are not judged yet (too few to say)."""
     kpi_floors: tuple[KpiFloor, ...] = Field(default_factory=_default_floors, max_length=64)
     recipients: dict[WarningKind, frozenset[Recipient]] = Field(
         default_factory=_default_recipients
