@@ -114,8 +114,9 @@ def record(engine: Engine, notices: Iterable[Notice], at: datetime) -> list[UUID
                 insert(outbox)
                 .values(**values)
                 .on_conflict_do_nothing(index_elements=["notification_id"])
-            )
-            if done.rowcount == 1:
+                .returning(outbox.c.notification_id)
+            ).first()
+            if done is not None:
                 added.append(notice.notification_id)
     return added
 

@@ -50,7 +50,7 @@ def notices_due(views: ReadModels, policy: SalesPolicy, now: datetime) -> list[N
                 by=by,
                 since=first,
                 until=today,
-                several=policy.currencies.reporting_currency,
+                currency=policy.currencies.reporting_currency,
             )
             for by in sorted({floor.by for floor in rules.kpi_floors})
         }
