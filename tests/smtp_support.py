@@ -22,24 +22,27 @@ from tests.web_support import free_port
 @dataclass
 class Inbox:
     """What the server accepted, in order; ``hold_at``: the message (counted from 1)
-    that waits, before it is accepted, until ``release`` is set (``held`` is set once
-    it waits)."""
+    that waits until ``release`` is set (``held`` is set once it waits): before it is
+    kept, or with ``keep_held``, kept and then not answered until released."""
 
     messages: list[EmailMessage] = field(default_factory=list)
     hold_at: int | None = None
     held: threading.Event = field(default_factory=threading.Event)
     release: threading.Event = field(default_factory=threading.Event)
+    keep_held: bool = False
     arrived: int = 0
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
         self.arrived += 1
+        parsed = email.message_from_bytes(envelope.content, policy=email.policy.default)
+        assert isinstance(parsed, EmailMessage)
         if self.arrived == self.hold_at:
+            if self.keep_held:
+                self.messages.append(parsed)
             self.held.set()
             while not self.release.is_set():
                 await asyncio.sleep(0.01)
-            return "451 held by the test"
-        parsed = email.message_from_bytes(envelope.content, policy=email.policy.default)
-        assert isinstance(parsed, EmailMessage)
+            return "250 OK" if self.keep_held else "451 held by the test"
         self.messages.append(parsed)
         return "250 OK"
 
