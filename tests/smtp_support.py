@@ -16,6 +16,7 @@ from typing import Any
 
 from aiosmtpd.controller import Controller
 from salesdomain.adapters.mail import MailSettings
+
 from tests.web_support import free_port
 
 
@@ -32,7 +33,7 @@ class Inbox:
     keep_held: bool = False
     arrived: int = 0
 
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         self.arrived += 1
         parsed = email.message_from_bytes(envelope.content, policy=email.policy.default)
         assert isinstance(parsed, EmailMessage)

@@ -6,24 +6,23 @@ sent twice."""
 
 from __future__ import annotations
 
+import threading
 from dataclasses import fields
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from uuid import UUID, uuid4
 
-import threading
-
 import pytest
 from freezegun import freeze_time
 from salesdomain.adapters.mail import Delivered, Sender
 from salesdomain.adapters.notifying import warning_round
+from salesdomain.projections.conformance.staff import Member
 from salesdomain.projections.kpi.figures import KpiRow
 from salesdomain.projections.notifications import notifications_page
 from salesdomain.projections.notifications.warnings import elapsed_share, kpi_notices
 
 from salesdomain.aftersales.values import Severity
 from salesdomain.notifications import Addressee, KpiFloor, NotificationPolicy, WarningKind
-from salesdomain.projections.conformance.staff import Member
 from salesdomain.sop import Role
 from tests import builders as b
 from tests import people_builders as pb
@@ -88,13 +87,19 @@ def test_a_deadline_is_warned_before_it_and_once_overdue_each_warning_sent_once(
     with smtp_server() as (inbox, port):
         # When rounds run an hour after it came in, again an hour later, and once overdue
         first, again, overdue = rounds(
-            system, port, MARCH + timedelta(hours=1), MARCH + timedelta(hours=2),
+            system,
+            port,
+            MARCH + timedelta(hours=1),
+            MARCH + timedelta(hours=2),
             MARCH + timedelta(hours=25),
         )
     # Then Ada is warned once before, and she and her manager once it is overdue
-    assert len(first.raised) == 1 and first.delivered.sent == [str(first.raised[0])]
-    assert again.raised == [] and again.delivered.sent == []
-    assert len(overdue.raised) == 2 and len(overdue.delivered.sent) == 2
+    assert len(first.raised) == 1
+    assert first.delivered.sent == [str(first.raised[0])]
+    assert again.raised == []
+    assert again.delivered.sent == []
+    assert len(overdue.raised) == 2
+    assert len(overdue.delivered.sent) == 2
     assert inbox.to() == ["ada@example.com", "ada@example.com", "mia@example.com"] or (
         inbox.to() == ["ada@example.com", "mia@example.com", "ada@example.com"]
     )
@@ -123,7 +128,8 @@ def test_the_views_rebuilt_the_warnings_worked_out_again_are_not_sent_again(syst
         system.views.rebuild(["conformance", "kpi"])
         (again,) = rounds(system, port, overdue + timedelta(hours=1))
     # Then the same warnings are found again, known and not sent
-    assert again.raised == [] and again.delivered.sent == []
+    assert again.raised == []
+    assert again.delivered.sent == []
     assert len(inbox.messages) == 2
 
 
@@ -142,11 +148,13 @@ def test_a_recipient_without_an_address_is_listed_undeliverable_and_a_failed_rel
         )
         failed = warning_round(system, down, overdue)
         # Then Ada's warning failed and waits to be retried; Mia's is undeliverable
-        assert len(failed.delivered.failed) == 1 and len(failed.delivered.undeliverable) == 1
+        assert len(failed.delivered.failed) == 1
+        assert len(failed.delivered.undeliverable) == 1
         page = notifications_page(system.store, overdue, recipient=ADA.employee_id)
         (ada,) = page.rows
         assert (ada.status, ada.attempts) == ("pending", 1)
-        assert ada.last_error is not None and "Error" in ada.last_error
+        assert ada.last_error is not None
+        assert "Error" in ada.last_error
         mias = notifications_page(system.store, overdue, recipient=MIA.employee_id).rows
         assert [(n.status, n.last_error) for n in mias] == [
             ("undeliverable", "no e-mail address known")
@@ -174,7 +182,8 @@ def test_a_kpi_behind_its_floor_warns_the_rep_and_the_manager_once_a_month(syste
     later = warning_round(system, None, datetime(2026, 3, 20, tzinfo=UTC))
     # Then none in the grace days; mid-month Alice and Mia for Alice's, Mia and Dan for
     # the team's (Mia leads it, Dan is her manager); nothing new later in the month
-    assert early.raised == [] and later.raised == []
+    assert early.raised == []
+    assert later.raised == []
     found = notifications_page(system.store, datetime(2026, 3, 31, tzinfo=UTC)).rows
     assert sorted((n.kind, n.recipient_id, n.subject) for n in found) == sorted(
         [
@@ -187,9 +196,7 @@ def test_a_kpi_behind_its_floor_warns_the_rep_and_the_manager_once_a_month(syste
     assert len(mid.raised) == 4
 
 
-REVENUE_BEHIND = (
-    "revenue at 0.0% of the month's target, 0.0% of the pace (floor 80%) in 2026-03"
-)
+REVENUE_BEHIND = "revenue at 0.0% of the month's target, 0.0% of the pace (floor 80%) in 2026-03"
 
 
 def _row(group: str, label: str, **figures: object) -> KpiRow:
@@ -288,4 +295,3 @@ def test_two_senders_at_once_send_each_warning_once(shared_store, system):
     assert len(set(inbox.ids())) == 8
     still = notifications_page(system.store, overdue, status="pending").rows
     assert still == []
-

@@ -16,10 +16,9 @@ from salesdomain.adapters.notifying import warning_round
 from typer.testing import CliRunner, Result
 
 from tests.builders import MIA
-from tests.conftest import make_system
+from tests.conftest import make_system, postgres_schema
 from tests.test_aftersales_rules import ADA
 from tests.test_notifications import MARCH, complaint, founded
-from tests.conftest import postgres_schema
 from tests.web_support import SERVED_STORES, web_on
 
 OVERDUE = MARCH + timedelta(hours=30)
@@ -81,7 +80,8 @@ def test_the_administrator_lists_the_outbox_a_page_at_a_time(url: str) -> None:
     mine = _rows(_cli(url, "list", "--recipient", str(ADA.employee_id), "--json"))
     assert [r["recipient_id"] for r in mine] == [str(ADA.employee_id)]
     table = _cli(url, "list")
-    assert table.exit_code == 0 and "deadline_overdue" in table.stdout
+    assert table.exit_code == 0
+    assert "deadline_overdue" in table.stdout
 
 
 def test_a_round_from_the_command_line_and_its_refusals(url: str, tmp_path) -> None:
@@ -90,11 +90,13 @@ def test_a_round_from_the_command_line_and_its_refusals(url: str, tmp_path) -> N
     assert again.exit_code == 0, again.output
     assert json.loads(again.stdout)["raised"] == []
     no_settings = _cli(url, "send", "--once")
-    assert no_settings.exit_code == 2 and "--mail-file" in no_settings.output
+    assert no_settings.exit_code == 2
+    assert "--mail-file" in no_settings.output
     bad = tmp_path / "mail.json"
     bad.write_text(json.dumps({"sender": "not an address", "port": 0}), encoding="utf-8")
     refused = _cli(url, "send", "--once", "--mail-file", str(bad))
     assert refused.exit_code == 2
-    assert "sender" in refused.output and "port" in refused.output
+    assert "sender" in refused.output
+    assert "port" in refused.output
     assert _cli(url, "list", "--status", "lost").exit_code == 2
     assert _cli(url, "list", "--recipient", "Ada").exit_code == 2

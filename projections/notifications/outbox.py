@@ -148,9 +148,7 @@ def claim(conn: Connection, now: datetime) -> Notification | None:
         c = outbox.c
         found = conn.execute(
             select(outbox)
-            .where(
-                c.status == PENDING, or_(c.next_attempt_at.is_(None), c.next_attempt_at <= now)
-            )
+            .where(c.status == PENDING, or_(c.next_attempt_at.is_(None), c.next_attempt_at <= now))
             .order_by(c.raised_at, c.notification_id)
             .limit(1)
             .with_for_update(skip_locked=True)

@@ -12,6 +12,7 @@ from salesdomain.projections.conformance.view import NAME as CONFORMANCE
 from salesdomain.projections.conformance.view.reading import open_deadlines
 from salesdomain.projections.conformance.view.rows import member_from
 from salesdomain.projections.kpi import kpi_table
+from salesdomain.projections.kpi.figures import KpiRow
 from salesdomain.projections.notifications import outbox
 from salesdomain.projections.notifications.warnings import Notice, deadline_notices, kpi_notices
 from salesdomain.projections.read_models import ReadModels
@@ -42,7 +43,7 @@ def notices_due(views: ReadModels, policy: SalesPolicy, now: datetime) -> list[N
     if rules.kpi_floors and today.day > rules.kpi_grace_days:
         kpi = views.runner(KPI)
         first = date(today.year, today.month, 1)
-        rows = {
+        rows: dict[str, list[KpiRow]] = {
             by: kpi_table(
                 kpi.engine,
                 kpi.tables(),

@@ -175,8 +175,9 @@ def kpi_notices(
             occasion = f"{WarningKind.KPI_BELOW_FLOOR.value}|{floor.by}|{row.group.casefold()}|"
             occasion += f"{row.period}|{floor.measure}"
             subject = _cut(f"[{KPI_STEP}] {row.label}: {what} in {row.period}")
+            who = "Representative" if floor.by == "rep" else "Team"
             body = (
-                f"{'Representative' if floor.by == 'rep' else 'Team'} {row.label}, {row.period} to {today.isoformat()}:\n"
+                f"{who} {row.label}, {row.period} to {today.isoformat()}:\n"
                 f"{what} (figure {figure}; the policy's floor {floor.below}).\n"
             )
             kind = WarningKind.KPI_BELOW_FLOOR
@@ -217,4 +218,3 @@ def _answering(row: KpiRow, floor: KpiFloor, staff: Mapping[UUID, Member]) -> li
         for m in staff.values()
         if m.active and m.team.casefold() == team and m.roles & TEAM_LEADERS
     ]
-

@@ -43,9 +43,9 @@ class SalesPolicy(BaseModel):
     The top-level fields govern quotation (SOP 2.3); ``catalogue`` the product catalogue
     quotes are priced from (2.3.2, 4.1.1); ``qualification`` governs 2.1.2,
     ``contracts``, ``orders`` and ``service`` govern 2.4, 2.5 and 2.6, ``performance``
-    3.3 and ``staffing`` 3.1.4; ``notifications`` the warnings of 4.2.4 (ADR 54); ``currencies`` holds the reporting currency and the
-    exchange rates into it (ADR 48).  ``version`` is recorded on every decision a policy
-    figure influenced.
+    3.3 and ``staffing`` 3.1.4; ``notifications`` the warnings of 4.2.4 (ADR 54);
+    ``currencies`` holds the reporting currency and the exchange rates into it (ADR 48).
+    ``version`` is recorded on every decision a policy figure influenced.
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")

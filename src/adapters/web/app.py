@@ -24,9 +24,9 @@ from salesdomain.adapters.web.context import BreachProvider, CurrentToken, WebCo
 from salesdomain.adapters.web.headers import DOCS_PATH, SecurityHeaders
 from salesdomain.adapters.web.responses import ERROR_RESPONSES
 from salesdomain.adapters.web.routes_customers import router as customers_router
+from salesdomain.adapters.web.routes_notifications import router as notifications_router
 from salesdomain.adapters.web.routes_operations import router as operations_router
 from salesdomain.adapters.web.routes_pipeline import router as pipeline_router
-from salesdomain.adapters.web.routes_notifications import router as notifications_router
 from salesdomain.adapters.web.routes_prices import router as prices_router
 from salesdomain.adapters.web.routes_reports import router as reports_router
 from salesdomain.adapters.web.routes_session import router as session_router

@@ -81,9 +81,7 @@ class NotificationPolicy(BaseModel):
     kpi_grace_days: int = Field(default=7, ge=0, le=27)
     """Days at the start of a month in which its KPIs are not judged yet (too few to say)."""
     kpi_floors: tuple[KpiFloor, ...] = Field(default_factory=_default_floors, max_length=64)
-    recipients: dict[WarningKind, frozenset[Recipient]] = Field(
-        default_factory=_default_recipients
-    )
+    recipients: dict[WarningKind, frozenset[Recipient]] = Field(default_factory=_default_recipients)
     """Who gets each kind: ``responsible``, ``manager`` and any role (every active
     employee holding it); a kind given no one is not raised."""
 
