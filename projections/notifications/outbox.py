@@ -92,11 +92,16 @@ def ensure_outbox(engine: Engine) -> None:
 
 def record(engine: Engine, notices: Iterable[Notice], at: datetime) -> list[UUID]:
     """Put into the outbox the warnings it does not hold yet (pending, raised ``at``);
-    answer the ids of those put in.  One held already, pending or sent, is left as it is."""
+    answer the ids of those put in.  One held already, pending or sent, is left as it is
+    (looked up first; one another process puts in meanwhile is skipped on insert)."""
     added = []
+    chosen = list(notices)
     with engine.begin() as conn:
+        held = _held(conn, [str(n.notification_id) for n in chosen])
         insert = postgresql_insert if conn.dialect.name == "postgresql" else sqlite_insert
-        for notice in notices:
+        for notice in chosen:
+            if str(notice.notification_id) in held:
+                continue
             values = {
                 "notification_id": str(notice.notification_id),
                 "kind": notice.kind.value,
@@ -119,6 +124,23 @@ def record(engine: Engine, notices: Iterable[Notice], at: datetime) -> list[UUID
             if done is not None:
                 added.append(notice.notification_id)
     return added
+
+
+CHUNK = 500
+"""Ids looked up in one statement."""
+
+
+def _held(conn: Connection, ids: list[str]) -> set[str]:
+    """Those of ``ids`` the outbox holds already."""
+    found: set[str] = set()
+    for start in range(0, len(ids), CHUNK):
+        chunk = ids[start : start + CHUNK]
+        found.update(
+            conn.execute(
+                select(outbox.c.notification_id).where(outbox.c.notification_id.in_(chunk))
+            ).scalars()
+        )
+    return found
 
 
 @dataclass(frozen=True)
