@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import threading
 import time
+from datetime import datetime
 from pathlib import Path
 from typing import Annotated
 from uuid import UUID
@@ -188,32 +189,15 @@ def _pages(
     every: bool,
 ) -> Page[Notification]:
     now = clock.now()
+
+    def read(at: datetime | None, page: str | None, limit: int = limit) -> Page[Notification]:
+        return notifications_page(
+            store, at, recipient=who, status=status, kind=kind, limit=limit, cursor=page
+        )
+
     try:
-        if not every:
-            return notifications_page(
-                store,
-                None if cursor else now,
-                recipient=who,
-                status=status,
-                kind=kind,
-                limit=limit,
-                cursor=cursor,
-            )
-        rows: list[Notification] = []
-        page: str | None = None
-        while True:
-            got = notifications_page(
-                store,
-                now if page is None else None,
-                recipient=who,
-                status=status,
-                kind=kind,
-                limit=MAX_LIMIT,
-                cursor=page,
-            )
-            rows.extend(got.rows)
-            page = got.next_cursor
-            if page is None:
-                return Page(now, rows, None)
+        if every:
+            return paging.every_page(now, lambda at, page: read(at, page, MAX_LIMIT))
+        return read(None if cursor else now, cursor)
     except InvalidCursor as bad:
         raise Failure(ExitCode.USAGE, f"--cursor: {bad}") from None
