@@ -100,3 +100,10 @@ def test_a_round_from_the_command_line_and_its_refusals(url: str, tmp_path) -> N
     assert "port" in refused.output
     assert _cli(url, "list", "--status", "lost").exit_code == 2
     assert _cli(url, "list", "--recipient", "Ada").exit_code == 2
+
+
+def test_without_once_rounds_run_until_stopped(url: str) -> None:
+    # a round at once, then one every --every seconds, until --seconds have passed
+    rounds = _cli(url, "send", "--raise-only", "--every", "1", "--seconds", "1")
+    assert rounds.exit_code == 0, rounds.output
+    assert "warnings raised 0, sent 0, undeliverable 0, failed 0" in rounds.output

@@ -20,10 +20,12 @@ from salesdomain.adapters.cli.common import DatabaseUrl, ExitCode, Failure, Json
 from salesdomain.adapters.cli.output import err, out, print_json
 from salesdomain.adapters.mail import MAIL_FILE_VARIABLE, MailSettings, Sender
 from salesdomain.adapters.notifying import Round, warning_round
+from salesdomain.adapters.store import first_line
 from salesdomain.projections.notifications import Notification, notifications_page
 from salesdomain.projections.notifications.outbox import STATUSES
 from salesdomain.projections.paging import DEFAULT_LIMIT, MAX_LIMIT, InvalidCursor, Page
 from sqlalchemy import Engine
+from sqlalchemy.exc import SQLAlchemyError
 
 from salesdomain import clock
 from salesdomain.notifications import WarningKind
@@ -100,7 +102,10 @@ def send(
                 timer.start()
             try:
                 while not stop.is_set():
-                    _told(warning_round(system, sender, clock.now()), as_json)
+                    try:
+                        _told(warning_round(system, sender, clock.now()), as_json)
+                    except SQLAlchemyError as error:  # the database went away: next round
+                        err().print(f"could not raise or send: {first_line(error)}; trying again")
                     stop.wait(every)
             except KeyboardInterrupt:
                 pass
