@@ -28,7 +28,7 @@ from tests import builders as b
 from tests import people_builders as pb
 from tests.builders import ALICE, DAN, MIA
 from tests.smtp_support import mail_settings, smtp_server
-from tests.test_aftersales_rules import ADA, assign, classify, receive
+from tests.test_aftersales_rules import ADA, assign, classify, receive, respond
 
 MARCH = datetime(2026, 3, 2, 9, tzinfo=UTC)
 """When the feedback is received (high severity: to be answered within 24 hours)."""
@@ -165,6 +165,24 @@ def test_a_recipient_without_an_address_is_listed_undeliverable_and_a_failed_rel
         up.now = lambda: overdue + timedelta(minutes=5)
         assert up.deliver().sent == [ada.notification_id]
     assert inbox.to() == ["ada@example.com"]
+
+
+def test_a_warning_no_longer_due_before_it_was_sent_is_withdrawn_not_sent(system):
+    # Given a complaint whose approaching warning waits in the outbox (no sender yet)
+    founded(system)
+    case = complaint(system, MARCH, "Wuxi Pumps Ltd.")
+    (waiting,) = warning_round(system, None, MARCH + timedelta(hours=1)).raised
+    # When Ada answers it in time, and a round runs with the relay up
+    with freeze_time(MARCH + timedelta(hours=3)):
+        system.app.handle(respond(case), ADA)
+    with smtp_server() as (inbox, port):
+        (done,) = rounds(system, port, MARCH + timedelta(hours=4))
+    # Then the warning is withdrawn, never sent
+    assert done.raised == []
+    assert done.delivered.sent == []
+    assert inbox.messages == []
+    (found,) = notifications_page(system.store, MARCH + timedelta(hours=5)).rows
+    assert (found.notification_id, found.status) == (str(waiting), "withdrawn")
 
 
 def test_a_kpi_behind_its_floor_warns_the_rep_and_the_manager_once_a_month(system):

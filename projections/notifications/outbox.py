@@ -51,8 +51,8 @@ from sqlalchemy.schema import CreateIndex, CreateTable
 
 from salesdomain.notifications import WarningKind
 
-PENDING, SENT, UNDELIVERABLE = "pending", "sent", "undeliverable"
-STATUSES = (PENDING, SENT, UNDELIVERABLE)
+PENDING, SENT, UNDELIVERABLE, WITHDRAWN = "pending", "sent", "undeliverable", "withdrawn"
+STATUSES = (PENDING, SENT, UNDELIVERABLE, WITHDRAWN)
 ERROR_LENGTH = 400
 RETRY_AFTER = timedelta(minutes=1)
 """The wait before a failed delivery is tried again, doubled at each failure..."""
@@ -126,6 +126,29 @@ def record(engine: Engine, notices: Iterable[Notice], at: datetime) -> list[UUID
     return added
 
 
+def withdraw_all_but(engine: Engine, current: Iterable[UUID]) -> list[str]:
+    """Withdraw the pending warnings not among ``current`` (those due now): their step was
+    done, their deadline moved or passed (an approaching one gives way to its overdue
+    one), their KPI recovered; a warning a sender holds is left to it.  Answers the ids
+    withdrawn."""
+    due = {str(n) for n in current}
+    with engine.begin() as conn:
+        pending = conn.execute(
+            select(outbox.c.notification_id).where(outbox.c.status == PENDING)
+        ).scalars()
+        gone = sorted(set(pending) - due)
+        for start in range(0, len(gone), CHUNK):
+            conn.execute(
+                update(outbox)
+                .where(
+                    outbox.c.notification_id.in_(gone[start : start + CHUNK]),
+                    outbox.c.status == PENDING,
+                )
+                .values(status=WITHDRAWN, last_error="no longer due")
+            )
+    return gone
+
+
 CHUNK = 500
 """Ids looked up in one statement."""
 
@@ -156,7 +179,8 @@ class Notification:
     due: datetime | None
     raised_at: datetime
     status: str
-    """``pending`` (not sent yet), ``sent`` or ``undeliverable`` (no address known)."""
+    """``pending`` (not sent yet), ``sent``, ``undeliverable`` (no address known) or
+    ``withdrawn`` (no longer due before it was sent)."""
     attempts: int
     """Deliveries tried and failed (one cut short by a crash is not counted)."""
     last_error: str | None

@@ -63,5 +63,8 @@ def raise_warnings(
     views: ReadModels, store: Engine, policy: SalesPolicy, now: datetime
 ) -> list[UUID]:
     """Put the warnings due at ``now`` that the outbox does not hold yet into it (in
-    ``store``); answer their ids."""
-    return outbox.record(store, notices_due(views, policy, now), now)
+    ``store``), and withdraw the pending ones no longer due; answer the ids put in."""
+    due = notices_due(views, policy, now)
+    added = outbox.record(store, due, now)
+    outbox.withdraw_all_but(store, (n.notification_id for n in due))
+    return added

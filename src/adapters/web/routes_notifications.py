@@ -43,8 +43,8 @@ def notifications(
     reader: CurrentReader,
     page: params.Paging,
     status: Annotated[
-        Literal["pending", "sent", "undeliverable"] | None,
-        Query(description="Only the warnings pending, sent or undeliverable"),
+        Literal["pending", "sent", "undeliverable", "withdrawn"] | None,
+        Query(description="Only the warnings pending, sent, undeliverable or withdrawn"),
     ] = None,
     kind: Annotated[WarningKind | None, Query(description="Only this kind of warning")] = None,
 ) -> NotificationsOut:
