@@ -94,16 +94,12 @@ def record(engine: Engine, notices: Iterable[Notice], at: datetime) -> list[UUID
     """Put into the outbox the warnings it does not hold yet (pending, raised ``at``);
     answer the ids of those put in.  One held already, pending or sent, is left as it is
     (looked up first; one another process puts in meanwhile is skipped on insert)."""
-    added = []
-    chosen = list(notices)
+    chosen = {str(n.notification_id): n for n in notices}
     with engine.begin() as conn:
-        held = _held(conn, [str(n.notification_id) for n in chosen])
-        insert = postgresql_insert if conn.dialect.name == "postgresql" else sqlite_insert
-        for notice in chosen:
-            if str(notice.notification_id) in held:
-                continue
-            values = {
-                "notification_id": str(notice.notification_id),
+        held = _held(conn, list(chosen))
+        rows = [
+            {
+                "notification_id": key,
                 "kind": notice.kind.value,
                 "occasion": notice.occasion,
                 "recipient_id": str(notice.recipient_id),
@@ -115,15 +111,20 @@ def record(engine: Engine, notices: Iterable[Notice], at: datetime) -> list[UUID
                 "status": PENDING,
                 "attempts": 0,
             }
-            done = conn.execute(
-                insert(outbox)
-                .values(**values)
-                .on_conflict_do_nothing(index_elements=["notification_id"])
-                .returning(outbox.c.notification_id)
-            ).first()
-            if done is not None:
-                added.append(notice.notification_id)
-    return added
+            for key, notice in chosen.items()
+            if key not in held
+        ]
+        if not rows:
+            return []
+        insert = postgresql_insert if conn.dialect.name == "postgresql" else sqlite_insert
+        put = conn.execute(
+            insert(outbox)
+            .on_conflict_do_nothing(index_elements=["notification_id"])
+            .returning(outbox.c.notification_id),
+            rows,
+        )
+        inserted = set(put.scalars())
+        return [UUID(row["notification_id"]) for row in rows if row["notification_id"] in inserted]
 
 
 def withdraw_all_but(engine: Engine, current: Iterable[UUID]) -> list[str]:
