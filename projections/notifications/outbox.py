@@ -124,7 +124,7 @@ def record(engine: Engine, notices: Iterable[Notice], at: datetime) -> list[UUID
             rows,
         )
         inserted = set(put.scalars())
-        return [UUID(row["notification_id"]) for row in rows if row["notification_id"] in inserted]
+        return [UUID(key) for key in chosen if key in inserted]
 
 
 def withdraw_all_but(engine: Engine, current: Iterable[UUID]) -> list[str]:
