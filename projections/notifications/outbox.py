@@ -78,7 +78,7 @@ outbox = Table(
     Column("last_error", String(ERROR_LENGTH)),
     Column("sent_at", UtcDateTime),
 )
-Index("notification_outbox_due", outbox.c.status, outbox.c.next_attempt_at)
+Index("notification_outbox_queue", outbox.c.status, outbox.c.raised_at, outbox.c.notification_id)
 Index("notification_outbox_recipient", outbox.c.recipient_id, outbox.c.raised_at)
 
 
