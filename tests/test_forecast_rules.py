@@ -97,7 +97,10 @@ def test_no_category_is_set_or_reviewed_once_the_deal_is_won(spec):
 
 @pytest.mark.parametrize(
     ("fields", "field"),
-    [({"category": "likely"}, "category"), ({"category": "commit", "reason": "x" * 5000}, "reason")],
+    [
+        ({"category": "likely"}, "category"),
+        ({"category": "commit", "reason": "x" * 5000}, "reason"),
+    ],
 )
 def test_a_bad_category_command_is_refused_naming_its_field(fields, field):
     with pytest.raises(InvalidCommand) as caught:

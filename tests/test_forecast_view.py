@@ -76,7 +76,9 @@ def _win(opp: UUID, on: date, by: Any) -> list[tuple[str, Any, Any]]:
 
 
 def _acknowledged(opp: UUID, by: Any) -> list[tuple[str, Any, Any]]:
-    return [("2026-03-03 09:00:00+00:00", c, a) for c, a in b.through_acknowledged(opp, CID, by)[1:]]
+    return [
+        ("2026-03-03 09:00:00+00:00", c, a) for c, a in b.through_acknowledged(opp, CID, by)[1:]
+    ]
 
 
 def _history() -> list[tuple[str, Any, Any]]:
@@ -84,7 +86,9 @@ def _history() -> list[tuple[str, Any, Any]]:
     team = [
         pb.enrol("Hanna HR", Role.HR, founder=True),
         pb.enrol("Mia Manager", Role.SALES_MANAGER, approver=b.MIA),
-        pb.enrol("Alice Rep", Role.SALES_REPRESENTATIVE, pb.employee_id("Mia Manager"), approver=b.MIA),
+        pb.enrol(
+            "Alice Rep", Role.SALES_REPRESENTATIVE, pb.employee_id("Mia Manager"), approver=b.MIA
+        ),
         pb.enrol(
             "Bob Rep",
             Role.SALES_REPRESENTATIVE,
@@ -173,7 +177,8 @@ def test_the_forecast_as_it_stands_after_the_quarter_and_by_team(view):
 def test_the_quarter_replayed_from_its_start_against_what_was_won(view):
     engine, tables = view
     found = forecast_accuracy(engine, tables, "2026-Q2", LATER, by="rep")
-    assert found.complete and found.as_of == datetime(2026, 7, 1, tzinfo=UTC)
+    assert found.complete
+    assert found.as_of == datetime(2026, 7, 1, tzinfo=UTC)
     alice, bob = found.lines
     assert (alice.group, alice.forecast_at_start, alice.best_case_at_start, alice.won) == (
         "Alice Rep",
@@ -242,4 +247,5 @@ def test_a_representative_reads_their_own_forecast_only(view):
     found = forecast_table(engine, tables, "2026-Q2", START, reader=bob)
     assert _lines(found) == {"Bob Rep": (0, 0, 0, 80000, 0)}
     accuracy = forecast_accuracy(engine, tables, "2026-Q2", LATER, reader=bob)
-    assert [line.group for line in accuracy.lines] == ["Bob Rep"] and accuracy.slipped == []
+    assert [line.group for line in accuracy.lines] == ["Bob Rep"]
+    assert accuracy.slipped == []

@@ -55,10 +55,14 @@ class Figures:
         if deal.outcome != OPEN or not start <= deal.expected_close <= end:
             return self
         name = deal.category.value
-        return replace(self, **{name: getattr(self, name) + deal.amount}, open_deals=self.open_deals + 1)
+        return replace(
+            self, **{name: getattr(self, name) + deal.amount}, open_deals=self.open_deals + 1
+        )
 
     def counts(self) -> bool:
-        return any((self.won, self.commit, self.best_case, self.pipeline, self.omitted, self.open_deals))
+        return any(
+            (self.won, self.commit, self.best_case, self.pipeline, self.omitted, self.open_deals)
+        )
 
 
 Key = tuple[str, str, str]

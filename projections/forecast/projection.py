@@ -89,7 +89,9 @@ def _key(event: Opportunity.Event) -> dict[str, str]:
 
 
 def _change(event: Opportunity.Event, position: int, **changed: Any) -> Insert:
-    return Insert("changes", {**_key(event), "position": position, "at": event.timestamp, **changed})
+    return Insert(
+        "changes", {**_key(event), "position": position, "at": event.timestamp, **changed}
+    )
 
 
 def _amount(value: Money) -> dict[str, Any]:
