@@ -143,7 +143,7 @@ def view(app, views) -> tuple[Any, Any]:
 
 def _lines(found: Any) -> dict[str, tuple[Decimal, ...]]:
     return {
-        line.group: (line.won, line.commit, line.best_case, line.pipeline, line.omitted)
+        line.group: (line.won_amount, line.commit, line.best_case, line.pipeline, line.omitted)
         for line in found.lines
     }
 
@@ -156,9 +156,13 @@ def test_the_forecast_at_the_quarters_start_by_category_against_the_target(view)
         "Bob Rep": (0, 0, 0, 80000, 0),
     }
     alice = found.lines[0]
-    assert (alice.forecast, alice.best_case_forecast, alice.open_deals) == (300000, 350000, 3)
-    assert (alice.target, alice.forecast_to_target) == (400000, Decimal("0.7500"))
-    assert found.lines[1].target is None
+    assert (alice.category_forecast, alice.best_case_forecast, alice.open_deals) == (
+        300000,
+        350000,
+        3,
+    )
+    assert (alice.revenue_target, alice.forecast_to_target) == (400000, Decimal("0.7500"))
+    assert found.lines[1].revenue_target is None
 
 
 def test_the_forecast_as_it_stands_after_the_quarter_and_by_team(view):
@@ -180,27 +184,33 @@ def test_the_quarter_replayed_from_its_start_against_what_was_won(view):
     assert found.complete
     assert found.as_of == datetime(2026, 7, 1, tzinfo=UTC)
     alice, bob = found.lines
-    assert (alice.group, alice.forecast_at_start, alice.best_case_at_start, alice.won) == (
+    assert (alice.group, alice.forecast_at_start, alice.best_case_at_start, alice.won_amount) == (
         "Alice Rep",
         300000,
         350000,
         100000,
     )
-    assert alice.accuracy == Decimal("0.3333")
-    assert (alice.slipped, alice.slipped_amount, alice.lost, alice.lost_amount) == (
+    assert alice.forecast_accuracy == Decimal("0.3333")
+    assert (alice.slipped, alice.slipped_amount, alice.lost_deals, alice.lost_amount) == (
         1,
         200000,
         1,
         50000,
     )
-    assert (bob.forecast_at_start, bob.won, bob.accuracy, bob.slipped, bob.lost) == (
+    assert (
+        bob.forecast_at_start,
+        bob.won_amount,
+        bob.forecast_accuracy,
+        bob.slipped,
+        bob.lost_deals,
+    ) == (
         0,
         100000,
         None,
         0,
         0,
     )
-    (moved,) = found.slipped
+    (moved,) = found.slipped_deals
     assert (moved.title, moved.category_at_start, moved.close_at_start, moved.close_now) == (
         "Deal B",
         C.COMMIT,
@@ -219,12 +229,14 @@ def test_each_weeks_forecast_as_it_stood_at_the_weeks_start(view):
         date(2026, 4, 13),
     ]
     assert len(alice.weeks) == 14  # 1 April, then the 13 Mondays to 29 June
-    by_day = {w.at.date(): (w.won, w.commit, w.best_case, w.forecast) for w in alice.weeks}
+    by_day = {
+        w.at.date(): (w.won_amount, w.commit, w.best_case, w.category_forecast) for w in alice.weeks
+    }
     assert by_day[date(2026, 4, 20)] == (0, 300000, 50000, 300000)  # lost later that day
     assert by_day[date(2026, 4, 27)] == (0, 300000, 0, 300000)
     assert by_day[date(2026, 5, 11)] == (100000, 0, 0, 100000)  # A won, B moved out
     assert [w.commit for w in bob.weeks[:3]] == [0, 0, 80000]
-    assert bob.weeks[-1].won == 100000
+    assert bob.weeks[-1].won_amount == 100000
 
 
 def test_a_period_in_progress_reads_the_weeks_so_far_and_is_not_complete(view):
@@ -248,4 +260,4 @@ def test_a_representative_reads_their_own_forecast_only(view):
     assert _lines(found) == {"Bob Rep": (0, 0, 0, 80000, 0)}
     accuracy = forecast_accuracy(engine, tables, "2026-Q2", LATER, reader=bob)
     assert [line.group for line in accuracy.lines] == ["Bob Rep"]
-    assert accuracy.slipped == []
+    assert accuracy.slipped_deals == []

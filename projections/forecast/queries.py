@@ -48,20 +48,20 @@ class ForecastLine:
     group: str
     """The representative's name, the team, or ``company``."""
     currency: str
-    won: Decimal
+    won_amount: Decimal
     commit: Decimal
     best_case: Decimal
     pipeline: Decimal
     omitted: Decimal
     open_deals: int
-    forecast: Decimal
+    category_forecast: Decimal
     """Won + commit."""
     best_case_forecast: Decimal
     """Won + commit + best case."""
-    target: Decimal | None
+    revenue_target: Decimal | None
     """The revenue target of the period in this currency (``None``: none set)."""
     forecast_to_target: Decimal | None
-    """Forecast ÷ target."""
+    """Category forecast ÷ revenue target."""
 
 
 @dataclass(frozen=True)
@@ -82,10 +82,10 @@ class WeekForecast:
     """The forecast of the period as it stood at the start of one of its weeks."""
 
     at: datetime
-    won: Decimal
+    won_amount: Decimal
     commit: Decimal
     best_case: Decimal
-    forecast: Decimal
+    category_forecast: Decimal
 
 
 @dataclass(frozen=True)
@@ -97,14 +97,14 @@ class AccuracyLine:
     """Commit at the period's start (nothing was won in it yet)."""
     best_case_at_start: Decimal
     """Commit + best case at the period's start."""
-    won: Decimal
+    won_amount: Decimal
     """Won in the period (up to its end, or up to the read if it has not ended)."""
-    accuracy: Decimal | None
+    forecast_accuracy: Decimal | None
     """Won ÷ forecast at start (1 is a forecast met exactly)."""
     slipped: int
     slipped_amount: Decimal
     """Deals in the forecast at the start still open at the end, expected after it."""
-    lost: int
+    lost_deals: int
     lost_amount: Decimal
     weeks: list[WeekForecast]
 
@@ -133,7 +133,7 @@ class ForecastAccuracy:
     """Whether the period had ended when read."""
     by: By
     lines: list[AccuracyLine]
-    slipped: list[SlippedDeal]
+    slipped_deals: list[SlippedDeal]
     missing_rates: tuple[str, ...] = ()
 
 
@@ -195,15 +195,15 @@ def _line(
         group_id=group,
         group=name,
         currency=currency,
-        won=f.won,
+        won_amount=f.won,
         commit=f.commit,
         best_case=f.best_case,
         pipeline=f.pipeline,
         omitted=f.omitted,
         open_deals=f.open_deals,
-        forecast=f.forecast,
+        category_forecast=f.forecast,
         best_case_forecast=f.best_case_forecast,
-        target=amount,
+        revenue_target=amount,
         forecast_to_target=ratio(f.forecast, amount),
     )
 
@@ -323,19 +323,19 @@ def _accuracy(
         currency=key[2],
         forecast_at_start=at_start.forecast,
         best_case_at_start=at_start.best_case_forecast,
-        won=won,
-        accuracy=ratio(won, at_start.forecast),
+        won_amount=won,
+        forecast_accuracy=ratio(won, at_start.forecast),
         slipped=slipped_n,
         slipped_amount=slipped_amount,
-        lost=lost_n,
+        lost_deals=lost_n,
         lost_amount=lost_amount,
         weeks=[
             WeekForecast(
                 at=moment,
-                won=(f := figures.get(key, Figures())).won,
+                won_amount=(f := figures.get(key, Figures())).won,
                 commit=f.commit,
                 best_case=f.best_case,
-                forecast=f.forecast,
+                category_forecast=f.forecast,
             )
             for figures, moment in zip(week_figures, weeks, strict=True)
         ],

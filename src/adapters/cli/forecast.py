@@ -88,10 +88,10 @@ def show_forecast(found: ForecastTable, console: Console | None = None) -> None:
         table.add_row(
             line.group,
             line.currency,
-            *(_money(v) for v in (line.won, line.commit, line.best_case, line.pipeline)),
+            *(_money(v) for v in (line.won_amount, line.commit, line.best_case, line.pipeline)),
             _money(line.omitted),
-            _money(line.forecast),
-            _money(line.target),
+            _money(line.category_forecast),
+            _money(line.revenue_target),
             _ratio(line.forecast_to_target),
         )
     shown.print(table if found.lines else f"No forecast for {found.period}.")
@@ -113,19 +113,19 @@ def show_accuracy(found: ForecastAccuracy, console: Console | None = None) -> No
             line.currency,
             _money(line.forecast_at_start),
             _money(line.best_case_at_start),
-            _money(line.won),
-            _ratio(line.accuracy),
+            _money(line.won_amount),
+            _ratio(line.forecast_accuracy),
             str(line.slipped),
             _money(line.slipped_amount),
-            str(line.lost),
+            str(line.lost_deals),
             _money(line.lost_amount),
         )
     shown.print(table if found.lines else f"No forecast for {found.period}.")
-    if found.slipped:
+    if found.slipped_deals:
         moved = Table(title="Slipped out of the period")
         for column in ("Deal", "Owner", "Category", "Close at start", "Close now", "Amount"):
             moved.add_column(column)
-        for deal in found.slipped:
+        for deal in found.slipped_deals:
             moved.add_row(
                 deal.title,
                 deal.owner,
