@@ -76,24 +76,24 @@ def _ratio(value: Any) -> str:
     return "" if value is None else f"{value * 100:.1f}%"
 
 
+def _table(title: str, *columns: str) -> Table:
+    table = Table(title=title)
+    for column in columns:
+        table.add_column(column)
+    return table
+
+
 def show_forecast(found: ForecastTable, console: Console | None = None) -> None:
     shown = console or out()
     title = f"Forecast {found.period} by {found.by}, as of {found.as_of:%Y-%m-%d %H:%M} UTC"
-    table = Table(title=title)
-    for column in ("", "Cur", "Won", "Commit", "Best case", "Pipeline", "Omitted"):
-        table.add_column(column)
+    table = _table(title, "", "Cur", "Won", "Commit", "Best case", "Pipeline", "Omitted")
     for column in ("Forecast", "Target", "To target"):
         table.add_column(column)
     for line in found.lines:
-        table.add_row(
-            line.group,
-            line.currency,
-            *(_money(v) for v in (line.won_amount, line.commit, line.best_case, line.pipeline)),
-            _money(line.omitted),
-            _money(line.category_forecast),
-            _money(line.revenue_target),
-            _ratio(line.forecast_to_target),
-        )
+        amounts = (line.won_amount, line.commit, line.best_case, line.pipeline, line.omitted)
+        row = [line.group, line.currency, *(_money(v) for v in amounts)]
+        row += [_money(line.category_forecast), _money(line.revenue_target)]
+        table.add_row(*row, _ratio(line.forecast_to_target))
     shown.print(table if found.lines else f"No forecast for {found.period}.")
     if found.missing_rates:
         shown.print("No exchange rate: " + ", ".join(found.missing_rates))
@@ -102,9 +102,8 @@ def show_forecast(found: ForecastTable, console: Console | None = None) -> None:
 def show_accuracy(found: ForecastAccuracy, console: Console | None = None) -> None:
     shown = console or out()
     state = "" if found.complete else " (in progress)"
-    table = Table(title=f"Forecast accuracy {found.period} by {found.by}{state}")
-    for column in ("", "Cur", "Forecast at start", "Best case", "Won", "Accuracy"):
-        table.add_column(column)
+    title = f"Forecast accuracy {found.period} by {found.by}{state}"
+    table = _table(title, "", "Cur", "Forecast at start", "Best case", "Won", "Accuracy")
     for column in ("Slipped", "Slipped amount", "Lost", "Lost amount"):
         table.add_column(column)
     for line in found.lines:
@@ -122,9 +121,8 @@ def show_accuracy(found: ForecastAccuracy, console: Console | None = None) -> No
         )
     shown.print(table if found.lines else f"No forecast for {found.period}.")
     if found.slipped_deals:
-        moved = Table(title="Slipped out of the period")
-        for column in ("Deal", "Owner", "Category", "Close at start", "Close now", "Amount"):
-            moved.add_column(column)
+        columns = ("Deal", "Owner", "Category", "Close at start", "Close now", "Amount")
+        moved = _table("Slipped out of the period", *columns)
         for deal in found.slipped_deals:
             moved.add_row(
                 deal.title,
