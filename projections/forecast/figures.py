@@ -5,7 +5,7 @@ currency, or in the reporting currency converted at the rates of the moment's da
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Literal
@@ -48,22 +48,6 @@ class Figures:
         """Won + commit + best case."""
         return self.forecast + self.best_case
 
-    def adding(self, deal: DealThen, period: tuple[date, date]) -> Figures:
-        start, end = period
-        if deal.outcome == WON and deal.closed_on is not None and start <= deal.closed_on <= end:
-            return replace(self, won=self.won + deal.amount)
-        if deal.outcome != OPEN or not start <= deal.expected_close <= end:
-            return self
-        name = deal.category.value
-        return replace(
-            self, **{name: getattr(self, name) + deal.amount}, open_deals=self.open_deals + 1
-        )
-
-    def counts(self) -> bool:
-        return any(
-            (self.won, self.commit, self.best_case, self.pipeline, self.omitted, self.open_deals)
-        )
-
 
 Key = tuple[str, str, str]
 """A line's group id (employee id, team or ``company``), its name and its currency."""
@@ -77,17 +61,34 @@ def group_of(deal: DealThen, by: By) -> tuple[str, str]:
     return COMPANY, COMPANY
 
 
+_MEASURES = ("won", "commit", "best_case", "pipeline", "omitted")
+
+
 def figures_by_group(
     deals: Iterable[DealThen], by: By, period: tuple[date, date]
 ) -> dict[Key, Figures]:
-    found: dict[Key, Figures] = {}
+    """Each group's figures (per currency) of ``deals`` as they stood at one moment."""
+    start, end = period
+    sums: dict[Key, list[Decimal]] = {}
+    counts: dict[Key, int] = {}
     for deal in deals:
+        if deal.outcome == WON:
+            if deal.closed_on is None or not start <= deal.closed_on <= end:
+                continue
+            measure = 0
+        elif deal.outcome == OPEN and start <= deal.expected_close <= end:
+            measure = _MEASURES.index(deal.category.value)
+        else:
+            continue
         group, name = group_of(deal, by)
         key = (group, name, deal.currency)
-        added = found.get(key, Figures()).adding(deal, period)
-        if added.counts():
-            found[key] = added
-    return found
+        found = sums.setdefault(key, [_ZERO] * 5)
+        found[measure] += deal.amount
+        counts[key] = counts.get(key, 0) + (measure > 0)
+    return {
+        key: Figures(**dict(zip(_MEASURES, found, strict=True)), open_deals=counts[key])
+        for key, found in sums.items()
+    }
 
 
 def converted(

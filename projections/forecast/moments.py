@@ -60,10 +60,10 @@ def deals_at(
     deals count for nothing in it).  A deal is as its changes stamped at or before the
     moment left it; one opened later is not there."""
     rows = _rows(engine, tables, start, end, max(moments), reader)
+    order = sorted(range(len(moments)), key=lambda n: moments[n])
     found: list[list[DealThen]] = [[] for _ in moments]
     for deal_rows in _by_deal(rows):
-        for n, moment in enumerate(moments):
-            then = _fold(deal_rows, moment)
+        for n, then in zip(order, _folded(deal_rows, [moments[n] for n in order]), strict=True):
             if then is not None:
                 found[n].append(then)
     return found
@@ -129,22 +129,37 @@ def _by_deal(rows: Iterable[Any]) -> Iterable[list[Any]]:
         yield current
 
 
-def _fold(rows: Sequence[Any], moment: datetime) -> DealThen | None:
+_STATE = ("category", "reviewed", "expected_close", "amount", "currency")
+
+
+def _folded(rows: Sequence[Any], moments: Sequence[datetime]) -> list[DealThen | None]:
+    """The deal as its rows left it at each of ``moments`` (in time order): one pass over
+    its rows, which follow the opportunity's events, stamped in the order recorded."""
     state: dict[str, Any] = {}
     closed_at: datetime | None = None
-    for row in rows:
-        if row.at > moment:
-            continue
-        for column in ("category", "reviewed", "expected_close", "amount", "currency"):
-            value = getattr(row, column)
-            if value is not None:
-                state[column] = value
-        if row.outcome is not None:
-            state["outcome"] = row.outcome
-            closed_at = None if row.outcome == OPEN else row.at
-    if "outcome" not in state:  # not yet opened at the moment
-        return None
-    first = rows[0]
+    then: DealThen | None = None
+    found: list[DealThen | None] = []
+    n = 0
+    for moment in moments:
+        changed = False
+        while n < len(rows) and rows[n].at <= moment:
+            row = rows[n]
+            n += 1
+            changed = True
+            for column in _STATE:
+                value = getattr(row, column)
+                if value is not None:
+                    state[column] = value
+            if row.outcome is not None:
+                state["outcome"] = row.outcome
+                closed_at = None if row.outcome == OPEN else row.at
+        if changed and "outcome" in state:
+            then = _then(rows[0], state, closed_at)
+        found.append(then)
+    return found
+
+
+def _then(first: Any, state: dict[str, Any], closed_at: datetime | None) -> DealThen:
     return DealThen(
         opportunity_id=first.opportunity_id,
         title=first.title,
