@@ -76,6 +76,7 @@ def test_a_bad_period_is_a_usage_error(store):
 @pytest.fixture(scope="module")
 def web(store: str) -> Iterator[Web]:
     with web_on(store) as served:
+        served.after = served.system.app.recorder.max_notification_id()  # reads wait for it
         yield served
 
 
