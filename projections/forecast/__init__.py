@@ -7,19 +7,21 @@ Tables: ``deals``, ``changes`` (position-keyed history), ``owners``, ``targets``
 Reads: ``forecast_table`` and ``forecast_accuracy``.
 """
 
-from salesdomain.projections.forecast.projection import Forecast
-from salesdomain.projections.forecast.queries import (
-    BY,
+from salesdomain.projections.forecast.accuracy import (
     AccuracyLine,
     ForecastAccuracy,
-    ForecastLine,
-    ForecastTable,
     SlippedDeal,
     WeekForecast,
     forecast_accuracy,
+    week_starts,
+)
+from salesdomain.projections.forecast.projection import Forecast
+from salesdomain.projections.forecast.queries import (
+    BY,
+    ForecastLine,
+    ForecastTable,
     forecast_table,
     period_of,
-    week_starts,
 )
 
 __all__ = [
