@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterable, Sequence
 from salesdomain.projections.audit import AuditTrail
 from salesdomain.projections.checkpointing import CHECKPOINT_EVERY, Checkpointer
 from salesdomain.projections.customers import Customers
+from salesdomain.projections.forecast import Forecast
 from salesdomain.projections.kpi import Kpi
 from salesdomain.projections.operations import Operations
 from salesdomain.projections.pipeline import Pipeline
@@ -28,7 +29,7 @@ from sqlalchemy import Engine, select
 
 
 def default_projections() -> list[Projection]:
-    return [AuditTrail(), Pipeline(), Kpi(), Operations(), Customers(), Prices()]
+    return [AuditTrail(), Pipeline(), Kpi(), Operations(), Customers(), Prices(), Forecast()]
 
 
 class ReadModels:

@@ -235,6 +235,29 @@ def test_the_pipeline_read_model_gives_the_funnel_and_win_rate(demo: Run) -> Non
     assert demo.report.commands > 0
 
 
+def test_the_forecast_of_the_open_quarter_and_the_quarter_replayed_from_its_start(
+    demo: Run,
+) -> None:
+    """The open press line is Carol's, put in commit by her and changed to best case by
+    her manager (SOP 4.2.3); the demo's quarter, replayed, forecast nothing at its start
+    (the company's deals were all opened in it) and won the two accepted quotes."""
+    (reviewed,) = demo.named("Opportunity.ForecastReviewed")
+    assert (reviewed.previous.value, reviewed.category.value) == ("commit", "best_case")
+    forecast, accuracy = demo.report.forecast, demo.report.forecast_accuracy
+    assert forecast is not None
+    assert accuracy is not None
+    (carol,) = forecast.lines
+    assert (forecast.period, carol.group, carol.commit) == ("2026-Q2", "Carol Zhao", 0)
+    quotes = [e for e in demo.of(reviewed.originator_id) if _name(e) == "Opportunity.QuoteIssued"]
+    assert carol.best_case == quotes[-1].amount.amount
+    assert (accuracy.period, accuracy.complete) == ("2026-Q1", True)
+    accepted = {e.owner_id: e.amount.amount for e in demo.named("Opportunity.QuoteAccepted")}
+    assert {line.group_id: line.won_amount for line in accuracy.lines} == {
+        str(owner): amount for owner, amount in accepted.items()
+    }
+    assert all(line.forecast_at_start == 0 for line in accuracy.lines)
+
+
 # ---- determinism and the CLI ---------------------------------------------------------------
 
 

@@ -18,6 +18,7 @@ from salesdomain.adapters.web.routes_pipeline import (
     PipelineSummaryOut,
     StageOwnerValue,
 )
+from salesdomain.projections.forecast import AccuracyLine, ForecastLine, WeekForecast
 from salesdomain.projections.kpi import Kpi, KpiRow, kpi_table
 from salesdomain.projections.log import ApplicationLog
 from salesdomain.projections.pipeline import (
@@ -44,17 +45,21 @@ RESULTS = (
     PipelineSummaryOut,
     StageOwnerValue,
     ForecastMonth,
+    ForecastLine,
+    AccuracyLine,
+    WeekForecast,
 )
 """The result models whose fields are figures, in the library and the web API."""
 NOT_FIGURES = {
     # what a row is about: its period, group, record and their names
-    *("period", "period_start", "period_end", "group", "label", "currency"),
+    *("period", "period_start", "period_end", "group", "group_id", "label", "currency"),
     *("opportunity_id", "title", "customer_id", "customer_name", "region", "industry"),
     *("owner_id", "owner_name", "team", "stage", "month"),
     # when, and where in the log
-    *("expected_close", "opened_at", "closed_at", "as_of", "position"),
+    *("expected_close", "opened_at", "closed_at", "as_of", "at", "position"),
     # lists of the rows defined under their own headings
     "funnel",
+    "weeks",
 }
 
 

@@ -125,6 +125,7 @@ class Case(Delivery):
             )
         self.on_customer(pc.QualifyProspect, reason="Need and budget", override=override)
         yield from self.contacts()
+        yield from self.forecast()
         if r.random() < 0.1:
             self.on_opportunity(
                 oc.MarkOpportunityLost,
@@ -171,6 +172,21 @@ class Case(Delivery):
                     notes=f"Contact {k + 1}",
                 ),
             )
+
+    def forecast(self) -> Iterator[timedelta]:
+        """The rep's forecast category (SOP 4.2.3) and, now and then, the close moved out
+        some days later (the deal then waits for its new close: it slips), drawn apart from
+        the case's own draws, so the rest of the case is as before."""
+        r = random.Random(f"forecast/{self.number}")
+        category = r.choice(tuple(ov.ForecastCategory))
+        if category is not ov.ForecastCategory.PIPELINE:
+            self.on_opportunity(oc.SetForecastCategory, category=category, reason="Weekly call")
+        if r.random() < 0.15:
+            yield _days(r, 5, 20)
+            waits = timedelta(days=r.randint(70, 120))
+            moved = clock.now().date() + waits
+            self.on_opportunity(oc.ReviseExpectedClose, expected_close=moved, reason="Budget moved")
+            yield waits - timedelta(days=20)
 
     def needs_and_solution(self) -> Iterator[timedelta]:
         opp = self.opportunity

@@ -213,7 +213,7 @@ _STEPS: tuple[SopStep, ...] = (
     _s(
         "4.2.3",
         "Pipeline and forecast",
-        _SALES_LEAD | {R.SALES_OPERATIONS, R.GENERAL_MANAGER},
+        _SALES | _SALES_LEAD | {R.SALES_OPERATIONS, R.GENERAL_MANAGER},
         from_document=False,
     ),
     _s(

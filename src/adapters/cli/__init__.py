@@ -24,6 +24,7 @@ from salesdomain.adapters.cli import (
     conformance,
     customers,
     demo,
+    forecast,
     forgetting,
     importing,
     keys,
@@ -114,6 +115,7 @@ COMMANDS: dict[str, Callable[..., None] | typer.Typer] = {
     "operations": operations.operations_app,
     "customers": customers.customers,
     "prices": prices.prices,
+    "forecast": forecast.forecast,
     "as-of": past.as_of_app,
     # reviewing: the SOP's rules re-run over the event log
     "conformance": conformance.conformance,

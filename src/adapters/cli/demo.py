@@ -24,6 +24,7 @@ from rich.progress import (
 from rich.table import Table
 from salesdomain.adapters.cli.common import DatabaseUrl, err, open_system, out, print_json, reported
 from salesdomain.adapters.cli.conformance_tables import show_findings
+from salesdomain.adapters.cli.forecast import show_accuracy, show_forecast
 from salesdomain.adapters.cli.tables import funnel_table, history_table, kpi_rows_table
 from salesdomain.adapters.demo import DemoReport, run_demo
 from salesdomain.adapters.master_keys import key_file_beside
@@ -81,6 +82,13 @@ def print_kpi(report: DemoReport, console: Console) -> None:
         console.print(kpi_rows_table(report.kpi, "KPIs by representative against targets"))
 
 
+def print_forecast(report: DemoReport, console: Console) -> None:
+    if report.forecast is not None:
+        show_forecast(report.forecast, console)
+    if report.forecast_accuracy is not None:
+        show_accuracy(report.forecast_accuracy, console)
+
+
 def print_conformance(report: DemoReport, console: Console) -> None:
     found = report.conformance
     if found is not None:
@@ -108,6 +116,7 @@ REPORT_STEPS: list[ReportStep] = [
     print_scale,
     print_pipeline,
     print_kpi,
+    print_forecast,
     print_conformance,
     print_digest,
 ]
@@ -170,6 +179,8 @@ def demo(
                 "scale": report.scale,
                 "pipeline": report.pipeline,
                 "kpi": report.kpi,
+                "forecast": report.forecast,
+                "forecast_accuracy": report.forecast_accuracy,
                 "conformance": (
                     report.conformance.model_dump(mode="json") if report.conformance else None
                 ),

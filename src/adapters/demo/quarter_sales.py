@@ -12,6 +12,7 @@ from salesdomain.adapters.demo.setting import CURRENCY
 from salesdomain.catalogue import commands as cc
 from salesdomain.opportunities import commands as oc
 from salesdomain.opportunities import values as ov
+from salesdomain.opportunities.values import ForecastCategory
 from salesdomain.people import commands as hc
 from salesdomain.people.values import InterviewKind
 from salesdomain.prospecting import commands as pc
@@ -236,6 +237,9 @@ class _SalesSteps(_PeopleSteps, _PerformanceSteps):
         co.on(date(2026, 2, 25))
         deal.quote(self.lines(rng.randint(25, 40)))
         deal.negotiate("Asks for 3% off", "0.03", "Within our authority; waiting for their board")
+        deal.on_opportunity(
+            oc.SetForecastCategory, category=ForecastCategory.COMMIT, reason="Board in March"
+        )
         co.on(date(2026, 2, 27))
         co.attempt(
             "move the press line's expected close to a day already past",
@@ -257,4 +261,11 @@ class _SalesSteps(_PeopleSteps, _PerformanceSteps):
             oc.ReviseExpectedClose,
             expected_close=date(2026, 4, 30),
             reason="Their board postponed the decision to its April meeting",
+        )
+        co.do(
+            oc.ReviewForecastCategory,
+            co.mia,
+            opportunity_id=deal.opp_id,
+            category=ForecastCategory.BEST_CASE,
+            reason="Postponed once already; best case until the board decides",
         )

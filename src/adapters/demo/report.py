@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from salesdomain.adapters import demo_scale
 from salesdomain.adapters.demo.setting import QUARTER, START
 from salesdomain.projections.conformance import ConformanceReport
+from salesdomain.projections.forecast import ForecastAccuracy, ForecastTable
 from salesdomain.projections.history import HistoryLine
 from salesdomain.projections.integrity import Digest
 from salesdomain.projections.kpi import KpiRow
@@ -92,6 +93,10 @@ class DemoReport:
     scale: demo_scale.ScaleSummary | None = None
     conformance: ConformanceReport | None = None
     """The quarter reviewed against the SOP from the raw log, as at the run's end (ADR 15)."""
+    forecast: ForecastTable | None = None
+    """The quarter's forecast by category against the targets, at the run's end (ADR 52)."""
+    forecast_accuracy: ForecastAccuracy | None = None
+    """The last ended quarter replayed from its start against what was won (ADR 52)."""
 
 
 # ---- reading the results back ----------------------------------------------------------------

@@ -12,6 +12,7 @@ from salesdomain.bounds import COUNT_LIMIT
 from salesdomain.commands import Command
 from salesdomain.opportunities.values import (
     Contact,
+    ForecastCategory,
     NeedsDiscovery,
     NegotiationRound,
     OfferedLines,
@@ -204,3 +205,23 @@ class ReviseEstimatedValue(Command):
     opportunity_id: UUID
     estimated_value: Annotated[Money, AfterValidator(not_negative)]
     reason: NonEmptyStr
+
+
+class SetForecastCategory(Command):
+    """The owner puts an open opportunity in a forecast category (commit, best case,
+    pipeline, omitted) for the period of its expected close, with the reason."""
+
+    SOP_STEP = "4.2.3"
+    opportunity_id: UUID
+    category: ForecastCategory
+    reason: Text = ""
+
+
+class ReviewForecastCategory(Command):
+    """The owner's manager confirms the opportunity's forecast category (the same one)
+    or changes it (another one, with the reason)."""
+
+    SOP_STEP = "4.2.3"
+    opportunity_id: UUID
+    category: ForecastCategory
+    reason: Text = ""

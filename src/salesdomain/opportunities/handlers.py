@@ -9,7 +9,13 @@ from salesdomain.catalogue.pricing import priced_lines
 from salesdomain.catalogue.product import Product
 from salesdomain.catalogue.values import product_id_for
 from salesdomain.errors import SopRuleViolation
-from salesdomain.handling import UnitOfWork, delegate_to, handles, makes
+from salesdomain.handling import (
+    FROM_THE_UNIT_OF_WORK,
+    UnitOfWork,
+    delegate_to,
+    handles,
+    makes,
+)
 from salesdomain.opportunities import commands as c
 from salesdomain.opportunities.opportunity import Opportunity
 from salesdomain.opportunities.values import (
@@ -107,3 +113,18 @@ passes_to_opportunity(c.AcceptQuote, Opportunity.accept_quote)
 passes_to_opportunity(c.MarkOpportunityLost, Opportunity.mark_lost)
 passes_to_opportunity(c.ReviseExpectedClose, Opportunity.revise_expected_close)
 passes_to_opportunity(c.ReviseEstimatedValue, Opportunity.revise_estimated_value)
+passes_to_opportunity(c.SetForecastCategory, Opportunity.set_forecast_category)
+
+
+def _owner_manager(uow: UnitOfWork, opportunity: Opportunity) -> UUID | None:
+    """The manager of the opportunity's owner, as the staff register shows them now
+    (``None``: none, or the owner is not on the register)."""
+    owner = uow.find(Employee, opportunity.owner_id)
+    return None if owner is None else owner.manager_id
+
+
+delegate_to(
+    Opportunity,
+    by="opportunity_id",
+    supplies={**FROM_THE_UNIT_OF_WORK, "owner_manager_id": _owner_manager},
+)(c.ReviewForecastCategory, Opportunity.review_forecast_category)

@@ -85,6 +85,19 @@ DESCRIPTIONS: dict[str, Describer] = {
     "Opportunity.EstimatedValueRevised": lambda e: (
         f"Estimate revised from {money(e.previous)} to {money(e.estimated_value)}: {e.reason}"
     ),
+    "Opportunity.ForecastCategorised": lambda e: (
+        f"Forecast category set from {e.previous.label} to {e.category.label}"
+        + if_given(e.reason, ": {}")
+    ),
+    "Opportunity.ForecastReviewed": lambda e: (
+        (
+            f"Forecast category {e.category.label} confirmed by the owner's manager"
+            if e.category is e.previous
+            else f"Forecast category changed by the owner's manager from {e.previous.label} to "
+            f"{e.category.label}"
+        )
+        + if_given(e.reason, ": {}")
+    ),
     "Opportunity.Lost": lambda e: (
         f"Lost at {words(e.stage_reached)}: {e.reason}" + if_given(e.competitor, " (to {})")
     ),

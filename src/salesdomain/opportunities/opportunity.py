@@ -31,6 +31,7 @@ from salesdomain.opportunities.stages import Stage
 from salesdomain.opportunities.values import (
     AdHocLines,
     Contact,
+    ForecastCategory,
     NeedsDiscovery,
     NegotiationRound,
     Presentation,
@@ -47,6 +48,13 @@ from salesdomain.rules.customer_development import (
     OPPORTUNITY_FOR_ACTIVE_CUSTOMER,
     OPPORTUNITY_FOR_QUALIFIED_PROSPECT,
     OPPORTUNITY_FOR_SURVIVING_CUSTOMER,
+)
+from salesdomain.rules.forecast import (
+    FORECAST_CATEGORY_CHANGES_IT,
+    FORECAST_CATEGORY_SET_BY_OWNER,
+    FORECAST_CHANGE_HAS_REASON,
+    FORECAST_OF_OPEN_OPPORTUNITY,
+    FORECAST_REVIEWED_BY_OWNERS_MANAGER,
 )
 from salesdomain.rules.general import (
     ESTIMATE_REVISED_UNTIL_QUOTED,
@@ -399,7 +407,34 @@ class Opportunity(SopAggregate):
         def apply(self, opp: Opportunity) -> None:
             opp.estimated_value = self.estimated_value
 
+    class ForecastCategorised(Event):
+        """The owner's forecast category (SOP 4.2.3), the one it replaces (``pipeline``
+        if it had none) and why."""
+
+        SOP_STEP = "4.2.3"
+        category: ForecastCategory
+        previous: ForecastCategory
+        reason: str
+        owner_id: UUID
+
+        def apply(self, opp: Opportunity) -> None:
+            opp._forecast_category = self.category
+
+    class ForecastReviewed(Event):
+        """The owner's manager reviewed the forecast category (SOP 4.2.3): confirmed it
+        (``category`` is ``previous``) or changed it, with the reason."""
+
+        SOP_STEP = "4.2.3"
+        category: ForecastCategory
+        previous: ForecastCategory
+        reason: str
+        owner_id: UUID
+
+        def apply(self, opp: Opportunity) -> None:
+            opp._forecast_category = self.category
+
     if TYPE_CHECKING:
+        _forecast_category: ForecastCategory
         customer_id: UUID
         customer_name: str
         title: str
@@ -856,7 +891,79 @@ class Opportunity(SopAggregate):
             )
         self._record(revised, evidence, sop_step=code, **facts)
 
+    # ---- 4.2.3 The forecast category ------------------------------------------------
+
+    def set_forecast_category(
+        self, evidence: Evidence, *, category: ForecastCategory, reason: str
+    ) -> None:
+        """The owner's forecast category for the deal (its expected close's period)."""
+        self._forecast_open()
+        if evidence.actor.employee_id != self.owner_id:
+            raise NotAuthorised(
+                "4.2.3",
+                str(evidence.actor),
+                f"does not own {self.title}: {FORECAST_CATEGORY_SET_BY_OWNER.text}",
+            )
+        current = self.forecast_category
+        if category is current:
+            raise SopRuleViolation(
+                FORECAST_CATEGORY_CHANGES_IT, f"{self.title} is {current.label} already"
+            )
+        self._record(
+            self.ForecastCategorised,
+            evidence,
+            category=category,
+            previous=current,
+            reason=reason,
+            owner_id=self.owner_id,
+        )
+
+    def review_forecast_category(
+        self,
+        evidence: Evidence,
+        *,
+        category: ForecastCategory,
+        reason: str,
+        owner_manager_id: UUID | None,
+    ) -> None:
+        """The owner's manager (``owner_manager_id``, from the staff register) confirms
+        the category (the same one) or changes it, saying why."""
+        self._forecast_open()
+        actor = evidence.actor
+        not_their_own(actor, self.owner_id, "4.2.3", "cannot review their own forecast")
+        if owner_manager_id is None or actor.employee_id != owner_manager_id:
+            raise NotAuthorised(
+                "4.2.3",
+                str(actor),
+                f"is not the manager of {self.title}'s owner: "
+                f"{FORECAST_REVIEWED_BY_OWNERS_MANAGER.text}",
+            )
+        current = self.forecast_category
+        if category is not current and not reason.strip():
+            raise SopRuleViolation(
+                FORECAST_CHANGE_HAS_REASON, f"from {current.label} to {category.label}"
+            )
+        self._record(
+            self.ForecastReviewed,
+            evidence,
+            category=category,
+            previous=current,
+            reason=reason,
+            owner_id=self.owner_id,
+        )
+
+    def _forecast_open(self) -> None:
+        if not self.stage.is_open:
+            raise SopRuleViolation(
+                FORECAST_OF_OPEN_OPPORTUNITY, f"{self.title} is {self.stage.value}"
+            )
+
     # ---- reading --------------------------------------------------------------------
+
+    @property
+    def forecast_category(self) -> ForecastCategory:
+        """The category standing now: ``pipeline`` until one is set (ADR 52)."""
+        return getattr(self, "_forecast_category", ForecastCategory.PIPELINE)
 
     @property
     def current_quote(self) -> Quote | None:

@@ -60,6 +60,26 @@ class Rating(Enum):
     LOW = "low"
 
 
+@stored_enum
+class ForecastCategory(Enum):
+    """How sure the owner is that an open opportunity closes in the period of its
+    expected close (SOP 4.2.3); one that was never given a category counts as
+    ``PIPELINE`` (ADR 52)."""
+
+    COMMIT = "commit"
+    """Will close in the period: counted in the forecast."""
+    BEST_CASE = "best_case"
+    """May close in the period if things go well."""
+    PIPELINE = "pipeline"
+    """Open, but not yet judged likely to close in the period."""
+    OMITTED = "omitted"
+    """Left out of the forecast (e.g. not expected to close at all)."""
+
+    @property
+    def label(self) -> str:
+        return self.value.replace("_", " ")
+
+
 class Contact(ValueObject):
     """One contact or visit with the customer (SOP 2.1.3)."""
 

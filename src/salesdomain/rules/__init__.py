@@ -21,6 +21,7 @@ from salesdomain.rules import (
     contract,
     customer_development,
     data,
+    forecast,
     general,
     needs_analysis,
     order_execution,
@@ -46,6 +47,7 @@ SECTIONS: tuple[ModuleType, ...] = (
     performance,
     teamwork,
     data,
+    forecast,
 )
 """The catalogue's modules, in the SOP's order."""
 

@@ -1,0 +1,177 @@
+"""Each opportunity as it stood at given moments, folded from the forecast view's
+``changes`` rows (read for one period's deals only, never the whole log)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from decimal import Decimal
+from typing import Any
+
+from salesdomain.projections.forecast.projection import OPEN, WON
+from sqlalchemy import Table, or_, select
+from sqlalchemy.engine import Engine
+
+from salesdomain.access import Reader
+from salesdomain.opportunities.values import ForecastCategory
+
+NO_TEAM = "(no team)"
+"""The team of a deal whose owner is on no team in the view."""
+
+
+@dataclass(frozen=True)
+class DealThen:
+    """An opportunity as it stood at a moment: what the forecast counts of it."""
+
+    opportunity_id: str
+    title: str
+    customer_name: str
+    owner_id: str
+    owner_name: str
+    team: str
+    category: ForecastCategory
+    reviewed: bool
+    """Whether the category standing then was the manager's review."""
+    expected_close: date
+    amount: Decimal
+    currency: str
+    outcome: str
+    """``open``, ``won`` or ``lost``."""
+    closed_on: date | None
+    """The UTC day it was won or lost."""
+
+
+def start_of(day: date) -> datetime:
+    """The first moment of ``day`` (UTC)."""
+    return datetime.combine(day, time(), UTC)
+
+
+def deals_at(
+    engine: Engine,
+    tables: Mapping[str, Table],
+    start: date,
+    end: date,
+    moments: Sequence[datetime],
+    reader: Reader | None,
+) -> list[list[DealThen]]:
+    """For each of ``moments``, every deal of the period ``start``..``end`` as it stood
+    then: those whose expected close ever lay in the period and those won in it (other
+    deals count for nothing in it).  A deal is as its changes stamped at or before the
+    moment left it; one opened later is not there."""
+    rows = _rows(engine, tables, start, end, max(moments), reader)
+    order = sorted(range(len(moments)), key=lambda n: moments[n])
+    found: list[list[DealThen]] = [[] for _ in moments]
+    for deal_rows in _by_deal(rows):
+        for n, then in zip(order, _folded(deal_rows, [moments[n] for n in order]), strict=True):
+            if then is not None:
+                found[n].append(then)
+    return found
+
+
+def _rows(
+    engine: Engine,
+    tables: Mapping[str, Table],
+    start: date,
+    end: date,
+    latest: datetime,
+    reader: Reader | None,
+) -> list[Any]:
+    changes, deals, owners = tables["changes"], tables["deals"], tables["owners"]
+    c, d = changes.c, deals.c
+    closing_in = select(c.opportunity_id).where(c.expected_close.between(start, end))
+    won_in = select(d.opportunity_id).where(
+        d.outcome == WON,
+        d.closed_at >= start_of(start),
+        d.closed_at < start_of(end + timedelta(days=1)),
+    )
+    chosen = (
+        select(
+            c.opportunity_id,
+            c.at,
+            c.category,
+            c.reviewed,
+            c.expected_close,
+            c.amount,
+            c.currency,
+            c.outcome,
+            d.title,
+            d.customer_name,
+            d.owner_id,
+            d.owner_name,
+            owners.c.team,
+        )
+        .select_from(
+            changes.join(deals, d.opportunity_id == c.opportunity_id).outerjoin(
+                owners, owners.c.employee_id == d.owner_id
+            )
+        )
+        .where(
+            c.at <= latest,
+            or_(c.opportunity_id.in_(closing_in), c.opportunity_id.in_(won_in)),
+        )
+        .order_by(c.opportunity_id, c.position)
+    )
+    if reader is not None and reader.sales is not None:
+        chosen = chosen.where(d.owner_id.in_(sorted(reader.sales)))
+    with engine.connect() as conn:
+        return list(conn.execute(chosen))
+
+
+def _by_deal(rows: Iterable[Any]) -> Iterable[list[Any]]:
+    current: list[Any] = []
+    for row in rows:
+        if current and row.opportunity_id != current[0].opportunity_id:
+            yield current
+            current = []
+        current.append(row)
+    if current:
+        yield current
+
+
+_STATE = ("category", "reviewed", "expected_close", "amount", "currency")
+
+
+def _folded(rows: Sequence[Any], moments: Sequence[datetime]) -> list[DealThen | None]:
+    """The deal as its rows left it at each of ``moments`` (in time order): one pass over
+    its rows, which follow the opportunity's events, stamped in the order recorded."""
+    state: dict[str, Any] = {}
+    closed_at: datetime | None = None
+    then: DealThen | None = None
+    found: list[DealThen | None] = []
+    n = 0
+    for moment in moments:
+        changed = False
+        while n < len(rows) and rows[n].at <= moment:
+            row = rows[n]
+            n += 1
+            changed = True
+            for column in _STATE:
+                value = getattr(row, column)
+                if value is not None:
+                    state[column] = value
+            if row.outcome is not None:
+                state["outcome"] = row.outcome
+                closed_at = None if row.outcome == OPEN else row.at
+        if changed and "outcome" in state:
+            then = _then(rows[0], state, closed_at)
+        found.append(then)
+    return found
+
+
+def _then(first: Any, state: dict[str, Any], closed_at: datetime | None) -> DealThen:
+    return DealThen(
+        opportunity_id=first.opportunity_id,
+        title=first.title,
+        customer_name=first.customer_name,
+        owner_id=first.owner_id,
+        owner_name=first.owner_name,
+        team=first.team or NO_TEAM,
+        category=ForecastCategory(state["category"]),
+        reviewed=bool(state["reviewed"]),
+        expected_close=state["expected_close"],
+        amount=Decimal(state["amount"]),
+        currency=state["currency"],
+        outcome=state["outcome"],
+        closed_on=None if closed_at is None else closed_at.astimezone(UTC).date(),
+    )
