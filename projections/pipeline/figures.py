@@ -29,8 +29,8 @@ from typing import Any
 from salesdomain.projections.pipeline.funnel import FUNNEL, FunnelStep
 from salesdomain.projections.pipeline.queries import (
     ANY,
-    PipelineFilter,
     KEPT,
+    PipelineFilter,
     PipelineRow,
     as_of_select,
     iter_pipeline,
