@@ -21,7 +21,7 @@ from tests.test_cli_client import Served, _serve
 from tests.web_support import SERVED_STORES, served_on
 
 SALESDOMAIN = str(Path(sys.executable).with_name("salesdomain"))
-FULL = [sys.executable, "-c", "from salesdomain.adapters.cli.root import app; app()"]
+FULL = [sys.executable, "-c", "from salesdomain.adapters import cli; cli.app()"]
 WATCHED = ("salesdomain.projections", "sqlalchemy", "eventsourcing", "salesdomain.opportunities")
 WATCHING = (
     "import sys; sys.argv = ['salesdomain', *sys.argv[1:]]\n"
