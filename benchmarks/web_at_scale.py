@@ -16,7 +16,8 @@ only the requests whose path or parameter names contain it (e.g. ``--only pipeli
 ``--only as_of``). ``--cli N``: then the command line's reads in client mode
 (``salesdomain --api URL --token-file FILE ...``), each run N times as a process of its
 own, start to exit, as a user feels them: the pipeline by the console script (the lean
-path, ADR 55) and by the full Typer application for comparison, and the KPI table.
+path, ADR 55) and by the full Typer application for comparison, and ``whoami`` (the full
+command line's floor).
 """
 
 from __future__ import annotations
@@ -66,7 +67,7 @@ CLI_READS: list[tuple[str, list[str], list[str]]] = [
     ("pipeline (lean path)", [SALESDOMAIN], ["pipeline", "--as-of", "2099-01-01"]),
     ("pipeline --json (lean path)", [SALESDOMAIN], ["pipeline", "--json"]),
     ("pipeline (full command line)", FULL, ["pipeline", "--as-of", "2099-01-01"]),
-    ("kpi --grain month (full command line)", [SALESDOMAIN], ["kpi", "--grain", "month"]),
+    ("whoami (full command line)", [SALESDOMAIN], ["whoami"]),
 ]
 """Client mode's reads: a label, the program and its arguments after ``--api``."""
 
