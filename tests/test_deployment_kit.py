@@ -17,6 +17,7 @@ import typer.main
 import yaml
 from salesdomain.adapters.bootstrap import POLICY_FILE_VARIABLE, VIEWS_URL_VARIABLE
 from salesdomain.adapters.cli import app as cli_app
+from salesdomain.adapters.mail import MAIL_FILE_VARIABLE
 from salesdomain.adapters.master_keys import MASTER_KEY_FILE_VARIABLE
 from salesdomain.adapters.store import DATABASE_URL_VARIABLE
 
@@ -26,6 +27,7 @@ READ_BY_THE_CODE = {
     MASTER_KEY_FILE_VARIABLE,
     VIEWS_URL_VARIABLE,
     POLICY_FILE_VARIABLE,
+    MAIL_FILE_VARIABLE,
 }
 
 
@@ -86,7 +88,14 @@ def test_the_image_installs_the_package_with_its_extras_and_runs_as_nobody_speci
             assert (DEPLOY.parent / name).exists(), f"COPY {name}: no such file"
 
 
-@pytest.mark.parametrize("unit", ["salesdomain-web.service", "salesdomain-follower.service"])
+STARTS = {
+    "salesdomain-web.service": "serve",
+    "salesdomain-follower.service": "follow",
+    "salesdomain-notifications.service": "send",
+}
+
+
+@pytest.mark.parametrize("unit", sorted(STARTS))
 def test_each_systemd_unit_starts_a_real_command_with_the_documented_settings(unit: str) -> None:
     parsed = configparser.ConfigParser(interpolation=None, strict=False)
     parsed.read(DEPLOY / "systemd" / unit, encoding="utf-8")
@@ -94,7 +103,7 @@ def test_each_systemd_unit_starts_a_real_command_with_the_documented_settings(un
     program, *args = shlex.split(service["ExecStart"])
     assert program == "/opt/salesdomain/venv/bin/salesdomain"
     ctx = _parses(args)
-    assert ctx.info_name == ("serve" if "web" in unit else "follow")
+    assert ctx.info_name == STARTS[unit]
     assert service["User"] == "salesdomain"
     assert service["NoNewPrivileges"] == "yes"
     assert service["EnvironmentFile"] == "/etc/salesdomain/salesdomain.env"

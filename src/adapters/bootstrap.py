@@ -33,6 +33,7 @@ from salesdomain.adapters.views import view_engine
 from salesdomain.projections.appraisal_actuals import KpiViewFigures
 from salesdomain.projections.conformance.view import ConformanceView
 from salesdomain.projections.log import ApplicationLog
+from salesdomain.projections.notifications import ensure_outbox
 from salesdomain.projections.read_models import ReadModels, default_projections
 from sqlalchemy import Engine
 
@@ -92,6 +93,7 @@ def build_system(
         views = ReadModels(view_engine(views_config), ApplicationLog(app), projections)
     # actuals recorded in an appraisal are checked against the KPI view (ADR 45)
     app.kpi_figures = KpiViewFigures(views, app.policy.currencies.reporting_currency)
+    ensure_outbox(store)  # the warnings' outbox, beside the events (ADR 54)
     return System(app, views, store)
 
 

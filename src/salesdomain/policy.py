@@ -21,6 +21,7 @@ from salesdomain.contracts.policy import ContractPolicy
 from salesdomain.currencies import Converted, CurrencyPolicy, NoExchangeRate
 from salesdomain.duties import Duty, RecurringDuty, default_duties
 from salesdomain.errors import SopRuleViolation
+from salesdomain.notifications.policy import NotificationPolicy
 from salesdomain.opportunities.stages import Stage
 from salesdomain.orders.policy import OrderPolicy
 from salesdomain.people.policy import StaffingPolicy
@@ -42,9 +43,9 @@ class SalesPolicy(BaseModel):
     The top-level fields govern quotation (SOP 2.3); ``catalogue`` the product catalogue
     quotes are priced from (2.3.2, 4.1.1); ``qualification`` governs 2.1.2,
     ``contracts``, ``orders`` and ``service`` govern 2.4, 2.5 and 2.6, ``performance``
-    3.3 and ``staffing`` 3.1.4; ``currencies`` holds the reporting currency and the
-    exchange rates into it (ADR 48).  ``version`` is recorded on every decision a policy
-    figure influenced.
+    3.3 and ``staffing`` 3.1.4; ``notifications`` the warnings of 4.2.4 (ADR 54);
+    ``currencies`` holds the reporting currency and the exchange rates into it (ADR 48).
+    ``version`` is recorded on every decision a policy figure influenced.
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -99,6 +100,7 @@ class SalesPolicy(BaseModel):
     the conformance review lists each period that ended without one done."""
     currencies: CurrencyPolicy = CurrencyPolicy()
     staffing: StaffingPolicy = StaffingPolicy()
+    notifications: NotificationPolicy = NotificationPolicy()
 
     @field_validator("stage_probability")
     @classmethod

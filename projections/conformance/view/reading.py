@@ -23,7 +23,7 @@ from salesdomain.projections.conformance.codec import loads
 from salesdomain.projections.conformance.findings import Breach, Override, Person, PolicyMismatch
 from salesdomain.projections.conformance.policies import PolicyBook
 from salesdomain.projections.conformance.report import ConformanceReport, build_report
-from salesdomain.projections.conformance.review import Review, finish, replay
+from salesdomain.projections.conformance.review import Deadline, Review, finish, replay
 from salesdomain.projections.conformance.tracked import FOREVER
 from salesdomain.projections.conformance.view import duties
 from salesdomain.projections.conformance.view.rows import deadline_from, member_from
@@ -185,3 +185,19 @@ def _words(record_id: UUID, events_of: EventsOf, policies: PolicyBook) -> str | 
     review = replay(Review(policies, FOREVER), ((0, event) for event in events_of(record_id)))
     label = review.records.get(record_id, {}).get("label")
     return None if label is None else str(label)
+
+
+def open_deadlines(
+    conn: Connection, tables: dict[str, Table], due_by: datetime
+) -> list[tuple[str, Deadline]]:
+    """The deadlines still open (their step not done, not withdrawn) that are breached
+    after a moment up to ``due_by``: the overdue ones and those falling due by then,
+    soonest first, each with its key in the view (stable while the deadline exists).
+    The record is named as the view folded it (personal values erased)."""
+    deadlines = tables["deadlines"]
+    found = conn.execute(
+        select(deadlines.c.key, deadlines.c.body)
+        .where(deadlines.c.status == "open", deadlines.c.breached_after <= due_by)
+        .order_by(deadlines.c.breached_after, deadlines.c.seq)
+    )
+    return [(key, deadline_from(body)) for key, body in found]

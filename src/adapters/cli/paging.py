@@ -4,7 +4,9 @@ them for an export; JSON gives the ``next_cursor`` (``null``: the last page)."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from collections.abc import Callable
+from datetime import datetime
+from typing import Annotated, Any, TypeVar
 
 import typer
 from rich.table import Table
@@ -21,6 +23,22 @@ Cursor = Annotated[
     typer.Option(help="The next page: the cursor the previous page printed (keeps its moment)."),
 ]
 Every = Annotated[bool, typer.Option("--all", help="Every row, page after page (an export).")]
+
+
+Row = TypeVar("Row")
+
+
+def every_page(at: datetime, read: Callable[[datetime | None, str | None], Page[Row]]) -> Page[Row]:
+    """Every row of a list as at ``at``, read ``MAX_LIMIT`` at a time: ``read(moment,
+    cursor)`` answers a page (the first: as at ``moment``, no cursor; the next: no moment,
+    the previous page's cursor), as a query of ``projections`` does."""
+    rows: list[Row] = []
+    got = read(at, None)
+    rows.extend(got.rows)
+    while got.next_cursor is not None:
+        got = read(None, got.next_cursor)
+        rows.extend(got.rows)
+    return Page(at, rows, None)
 
 
 def every_from_the_start(cursor: str | None, what: str) -> None:

@@ -51,21 +51,12 @@ def _page(
     now = datetime.now(UTC)
     try:
         if every:
-            rows: list[PriceComparison] = []
-            page: str | None = None
-            while True:
-                got = prices_page(
-                    engine,
-                    tables,
-                    now if page is None else None,
-                    product=product,
-                    limit=MAX_LIMIT,
-                    cursor=page,
-                )
-                rows.extend(got.rows)
-                page = got.next_cursor
-                if page is None:
-                    return Page(now, rows, None)
+            return paging.every_page(
+                now,
+                lambda at, page: prices_page(
+                    engine, tables, at, product=product, limit=MAX_LIMIT, cursor=page
+                ),
+            )
         return prices_page(
             engine, tables, None if cursor else now, product=product, limit=limit, cursor=cursor
         )

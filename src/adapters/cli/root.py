@@ -28,6 +28,7 @@ from salesdomain.adapters.cli import (
     importing,
     keys,
     maintenance,
+    notifications,
     operations,
     past,
     prices,
@@ -116,6 +117,8 @@ COMMANDS: dict[str, Callable[..., None] | typer.Typer] = {
     "as-of": past.as_of_app,
     # reviewing: the SOP's rules re-run over the event log
     "conformance": conformance.conformance,
+    # warning: deadlines approaching or missed, KPIs below their floors (SOP 4.2.4)
+    "notifications": notifications.notifications_app,
     # keeping: read models and the hash chain
     "views": maintenance.views_app,
     "chain": chain.chain_app,
