@@ -1,7 +1,7 @@
 """Benchmark (not a test): the web API's reads on a year of history, as users feel them.
 
     .venv/bin/python -m benchmarks.web_at_scale [--events 1000000] [--repeat 20]
-        [--url URL] [--cache DIR] [--as ROLE] [--only TEXT]
+        [--url URL] [--cache DIR] [--as ROLE] [--only TEXT] [--cli N]
 
 The store is the demo's company with ``--events`` more events of genuine business cases
 (``salesdomain demo --scale``), generated once and kept: a SQLite file under ``--cache``
@@ -13,16 +13,22 @@ loopback port. Each of the dashboard's and the lists' requests is sent ``--repea
 times, one after another; printed: p50, p95 and max per request (ms), answer size, and
 the server's resident memory (RSS) at the end, with its children. ``--only TEXT``:
 only the requests whose path or parameter names contain it (e.g. ``--only pipeline``,
-``--only as_of``).
+``--only as_of``). ``--cli N``: then the command line's reads in client mode
+(``salesdomain --api URL --token-file FILE ...``), each run N times as a process of its
+own, start to exit, as a user feels them: the pipeline by the console script (the lean
+path, ADR 55) and by the full Typer application for comparison, and ``whoami`` (the full
+command line's floor).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -55,6 +61,15 @@ REQUESTS: list[tuple[str, dict[str, str]]] = [
 """What the dashboard asks for on opening, and the lists a manager reads."""
 
 SALESDOMAIN = str(Path(sys.executable).with_name("salesdomain"))
+FULL = [sys.executable, "-c", "from salesdomain.adapters import cli; cli.app()"]
+"""The full command line (the Typer application), without the console script's lean path."""
+CLI_READS: list[tuple[str, list[str], list[str]]] = [
+    ("pipeline (lean path)", [SALESDOMAIN], ["pipeline", "--as-of", "2099-01-01"]),
+    ("pipeline --json (lean path)", [SALESDOMAIN], ["pipeline", "--json"]),
+    ("pipeline (full command line)", FULL, ["pipeline", "--as-of", "2099-01-01"]),
+    ("whoami (full command line)", [SALESDOMAIN], ["whoami"]),
+]
+"""Client mode's reads: a label, the program and its arguments after ``--api``."""
 
 
 def _cli(url: str, *args: str) -> str:
@@ -145,6 +160,28 @@ def measure(
     return rows
 
 
+def measure_cli(base: str, token: str, repeat: int) -> list[tuple[str, list[float], int, int]]:
+    """Each of ``CLI_READS`` run ``repeat`` times through the API at ``base``."""
+    rows = []
+    with tempfile.TemporaryDirectory() as folder:
+        token_file = Path(folder) / "token"
+        token_file.write_text(token + "\n", encoding="utf-8")
+        os.chmod(token_file, 0o600)
+        for label, program, args in CLI_READS:
+            timings, size, status = [], 0, 0
+            for _ in range(repeat):
+                started = time.perf_counter()
+                done = subprocess.run(
+                    [*program, "--api", base, "--token-file", str(token_file), *args],
+                    capture_output=True,
+                    check=False,
+                )
+                timings.append((time.perf_counter() - started) * 1000)
+                size, status = len(done.stdout), done.returncode
+            rows.append((f"salesdomain {label}", timings, size, status))
+    return rows
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--events", type=int, default=1_000_000)
@@ -155,6 +192,9 @@ def main() -> None:
     parser.add_argument(
         "--only", default="", help="only the requests whose path or parameters name this"
     )
+    parser.add_argument(
+        "--cli", type=int, default=0, help="run each command line read this many times"
+    )
     args = parser.parse_args()
     url = _store(args.url, args.events, args.cache)
     token = _token(url, args.role)
@@ -164,6 +204,8 @@ def main() -> None:
     print(f"server ready in {time.monotonic() - started:,.1f} s on {url}", flush=True)
     try:
         rows = measure(f"http://127.0.0.1:{port}", token, args.repeat, args.only)
+        if args.cli:
+            rows += measure_cli(f"http://127.0.0.1:{port}", token, args.cli)
         rss = _rss_mb(server.pid)
     finally:
         server.terminate()

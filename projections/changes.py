@@ -49,7 +49,18 @@ class Update:
     values: Row
 
 
-RowChange = Insert | Upsert | Add | Update
+@dataclass(frozen=True)
+class Raise:
+    """Set each of the given integer columns of the row with ``key`` (if it exists) to
+    the given value where that is greater than the column's, or the column is empty: a
+    running maximum (e.g. the furthest stage an opportunity has reached)."""
+
+    table: str
+    key: Row
+    values: Row
+
+
+RowChange = Insert | Upsert | Add | Update | Raise
 
 
 def coalesce(changes: Sequence[RowChange]) -> list[RowChange]:

@@ -16,9 +16,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
-from salesdomain.projections.changes import Add, Insert, RowChange, Update, coalesce
+from salesdomain.projections.changes import Add, Insert, Raise, RowChange, Update, coalesce
 from salesdomain.projections.types import UtcDateTime, sqlite_utc_text
-from sqlalchemy import Table, bindparam
+from sqlalchemy import Table, bindparam, func, literal_column
 from sqlalchemy.engine import Connection, Dialect
 
 Columns = tuple[str, ...]
@@ -32,6 +32,14 @@ def shape(change: RowChange) -> Shape:
     if isinstance(change, Add):
         return (Add, change.table, tuple(change.key), tuple(change.amounts))
     return (type(change), change.table, tuple(change.key), tuple(change.values))
+
+
+def _greater(dialect: Dialect, column: Any, value: Any) -> Any:
+    """The greater of an integer column and a value (the value if the column is empty):
+    PostgreSQL's ``GREATEST`` skips NULL; SQLite's two-argument ``MAX`` would be NULL."""
+    if dialect.name == "postgresql":
+        return func.greatest(column, value)
+    return func.max(func.coalesce(column, literal_column(str(-(2**63) + 1))), value)
 
 
 def _dialect_insert(dialect: Dialect, table: Table) -> Any:
@@ -52,6 +60,14 @@ def _statement(dialect: Dialect, table: Table, kind: type, key: Columns, values:
             table.update()
             .where(*[table.c[col] == bindparam(f"key_{col}") for col in key])
             .values({col: bindparam(f"set_{col}") for col in values})
+        )
+    if kind is Raise:
+        return (
+            table.update()
+            .where(*[table.c[col] == bindparam(f"key_{col}") for col in key])
+            .values(
+                {col: _greater(dialect, table.c[col], bindparam(f"set_{col}")) for col in values}
+            )
         )
     insert = _dialect_insert(dialect, table)
     if kind is Add:
@@ -92,12 +108,12 @@ def compile_change(
 ) -> CompiledChange:
     columns = list(key) + list(values)
     compiled = _statement(dialect, table, kind, key, values).compile(
-        dialect=dialect, column_keys=None if kind is Update else columns
+        dialect=dialect, column_keys=None if kind in (Update, Raise) else columns
     )
     assert not compiled.escaped_bind_names, "column names needing escapes are not supported"
     names = tuple(compiled.positiontup or ()) if compiled.positional else tuple(compiled.binds)
     value_source = "amounts" if kind is Add else "values"
-    if kind is Update:
+    if kind in (Update, Raise):
         bound = [f"key_{col}" for col in key] + [f"set_{col}" for col in values]
     else:
         bound = list(columns)

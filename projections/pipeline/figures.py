@@ -3,6 +3,12 @@ the win rate, the value by stage and owner and the forecast by expected close mo
 each as docs/kpi.md defines it, by ``GROUP BY`` over the opportunities as they stood
 at a moment (``as_of_select``), never by building every row.
 
+An opportunity whose stage (amount) has not changed since the moment read gives its
+furthest funnel stage (its amount in units of the last decimal place) from its row, as
+the view keeps them (version 4, ADR 55), so the figures over every opportunity as they
+stand now are one aggregate over the ``opportunities`` table; the others' are looked up
+in their stage history (parsed from their amount).
+
 Money stays exact and per currency: amounts are summed as 64-bit integers, whole units
 of their last decimal place (SQLite's ``NUMERIC`` is a double), and each weighted amount
 is rounded to cents per opportunity, half to even as ``Decimal.quantize`` rounds it,
@@ -23,6 +29,7 @@ from typing import Any
 from salesdomain.projections.pipeline.funnel import FUNNEL, FunnelStep
 from salesdomain.projections.pipeline.queries import (
     ANY,
+    KEPT,
     PipelineFilter,
     PipelineRow,
     as_of_select,
@@ -57,7 +64,7 @@ from salesdomain.currencies import CurrencyPolicy
 from salesdomain.opportunities.stages import Stage
 from salesdomain.policy import STALE_AFTER_DAYS
 
-_FACTS = ("opportunity_id", "owner_id", "owner_name", "expected_close")
+_FACTS = ("opportunity_id", "owner_id", "owner_name", "expected_close", *KEPT)
 """What the figures need of an opportunity besides its stage and amount."""
 
 
@@ -231,8 +238,14 @@ def _in_sql(
         .scalar_subquery()
     )
     won = ranks[Stage.WON.value]  # won: the furthest there is, no look-up
-    furthest = case((opened.c.stage == Stage.WON.value, won), else_=furthest_entered)
-    money = _Money(conn.dialect.name, opened.c.amount, opened.c.stage, probabilities)
+    furthest = case(
+        (opened.c.stage == Stage.WON.value, won),
+        (opened.c.furthest_kept.is_not(None), opened.c.furthest_kept),  # kept on the row
+        else_=furthest_entered,
+    )
+    money = _Money(
+        conn.dialect.name, opened.c.amount, opened.c.stage, probabilities, opened.c.units_kept
+    )
     chosen = (
         select(
             opened,
@@ -313,10 +326,11 @@ def _amount(units: Any) -> Decimal:
 
 
 class _Money:
-    """SQL for an opportunity's amount in units of its last decimal place (``units``),
-    its stage's probability in units of ``1 / 10^places`` (``weight``), 1 where SQLite's
-    integers could not hold them (``unsafe``, else 0; ``units`` is then 0), and from
-    those (as columns) the weighted amount in cents, rounded half to even (``cents``)."""
+    """SQL for an opportunity's amount in units of its last decimal place (``units``:
+    those kept on its row, ``kept``, else parsed from ``amount``), its stage's
+    probability in units of ``1 / 10^places`` (``weight``), 1 where SQLite's integers
+    could not hold them (``unsafe``, else 0; ``units`` is then 0), and from those (as
+    columns) the weighted amount in cents, rounded half to even (``cents``)."""
 
     def __init__(
         self,
@@ -324,6 +338,7 @@ class _Money:
         amount: ColumnElement[Any],
         stage: ColumnElement[Any],
         probabilities: Mapping[Stage, Decimal],
+        kept: ColumnElement[Any],
     ) -> None:
         exact = {s: p.normalize() for s, p in probabilities.items()}
         places = max(max(-int(p.as_tuple().exponent), 0) for p in exact.values())
@@ -334,6 +349,7 @@ class _Money:
             # the text SQLite keeps: digits, a point and AMOUNT_PLACES decimals
             digits = 18 - len(str(max(max(scaled.values()), 1)))
             self.unsafe: ColumnElement[Any] = case(
+                (kept.is_not(None), case(((kept >= 0) & (kept < 10**digits), 0), else_=1)),
                 (
                     (func.typeof(amount) == "text")
                     & (func.substr(amount, -AMOUNT_PLACES - 1, 1) == ".")
@@ -343,10 +359,11 @@ class _Money:
                 ),
                 else_=1,
             )
-            whole = cast(func.replace(amount, ".", ""), Integer)
+            whole = func.coalesce(kept, cast(func.replace(amount, ".", ""), Integer))
             self.units: ColumnElement[Any] = case((self.unsafe == 0, whole), else_=0)
         else:  # past 2^63 PostgreSQL says "bigint out of range"
-            self.units = cast(amount * 10**AMOUNT_PLACES, BigInteger)
+            parsed = cast(amount * 10**AMOUNT_PLACES, BigInteger)
+            self.units = case((kept.is_not(None), kept), else_=parsed)
             self.unsafe = literal(0)
 
     def cents(self, units: ColumnElement[Any], weight: ColumnElement[Any]) -> ColumnElement[Any]:

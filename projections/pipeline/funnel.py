@@ -9,18 +9,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from salesdomain.projections.pipeline.queries import PipelineRow
+from salesdomain.projections.pipeline.ranks import FUNNEL
 
 from salesdomain.opportunities.stages import Stage
 
-FUNNEL = (
-    Stage.CONTACT,
-    Stage.NEEDS_ANALYSIS,
-    Stage.SOLUTION_DESIGN,
-    Stage.SOLUTION_PRESENTED,
-    Stage.QUOTED,
-    Stage.NEGOTIATION,
-    Stage.WON,
-)
+__all__ = ["FUNNEL", "FunnelStep", "funnel"]
 
 
 @dataclass(frozen=True)

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from typing import Any, TypeAlias
 
-from salesdomain.projections.changes import Insert, RowChange, Update, Upsert
+from salesdomain.projections.changes import Insert, Raise, RowChange, Update, Upsert
 from salesdomain.projections.dispatch import Handlers
+from salesdomain.projections.pipeline.ranks import RANK, units
 
 from salesdomain.opportunities.opportunity import Opportunity
 from salesdomain.opportunities.stages import Stage
@@ -67,7 +68,9 @@ def _stage(event: Entering, position: int, stage: Stage) -> Insert:
 
 def _entered(event: Entering, position: int, **values: Any) -> list[RowChange]:
     """The stage the event entered, if any: the opportunity's row says so (closed if the
-    stage is), and the stage's history gains the entry."""
+    stage is) and keeps the furthest funnel stage reached (needs may be discovered
+    again: a stage can be entered after a later one), and the stage's history gains the
+    entry."""
     stage, at = event.stage_entered, event.timestamp
     if stage is None:
         return []
@@ -75,7 +78,10 @@ def _entered(event: Entering, position: int, **values: Any) -> list[RowChange]:
     if not stage.is_open:
         row["closed_at"] = at
     row.update(values)
-    return [Update("opportunities", _key(event), row), _stage(event, position, stage)]
+    changes: list[RowChange] = [Update("opportunities", _key(event), row)]
+    if stage in RANK:
+        changes.append(Raise("opportunities", _key(event), {"furthest": RANK[stage]}))
+    return [*changes, _stage(event, position, stage)]
 
 
 @HANDLERS.on(Opportunity.Opened)
@@ -91,11 +97,13 @@ def _opened(event: Opportunity.Opened, position: int) -> list[RowChange]:
         "owner_name": event.owner_name,
         "stage": event.stage_entered.value,
         "amount": value.amount,
+        "amount_units": units(value.amount),
         "currency": value.currency,
         "amount_set_at": at,
         "opened_at": at,
         "expected_close": event.expected_close,
         "stage_entered_at": at,
+        "furthest": RANK.get(event.stage_entered),
     }
     return [
         Upsert("opportunities", _key(event), opened),
@@ -128,6 +136,7 @@ def _priced(
     stage, an accepted one the won stage)."""
     values = {
         "amount": event.amount.amount,
+        "amount_units": units(event.amount.amount),
         "currency": event.amount.currency,
         "amount_set_at": event.timestamp,
         "quote_version": event.quote_version,
@@ -148,7 +157,12 @@ def _lost(event: Opportunity.Lost, position: int) -> list[RowChange]:
 def _estimate(event: Opportunity.EstimatedValueRevised, position: int) -> list[RowChange]:
     """A revised estimate is the opportunity's amount (it is revised before any quote)."""
     value = event.estimated_value
-    values = {"amount": value.amount, "currency": value.currency, "amount_set_at": event.timestamp}
+    values = {
+        "amount": value.amount,
+        "amount_units": units(value.amount),
+        "currency": value.currency,
+        "amount_set_at": event.timestamp,
+    }
     return [Update("opportunities", _key(event), values), _amount(event, position, value)]
 
 

@@ -7,6 +7,7 @@ from salesdomain.projections.pipeline.handlers import HANDLERS
 from salesdomain.projections.projection import Projection
 from salesdomain.projections.types import UtcDateTime, money
 from sqlalchemy import (
+    BigInteger,
     Column,
     Date,
     Index,
@@ -40,10 +41,19 @@ class Pipeline(Projection):
     (``amounts``). A view made by an earlier version lacks the contacts logged before it
     was upgraded: until it is rebuilt, its deals are stale only by a passed expected
     close. ``merges`` keeps each customer record merged into another (ADR 47): from the
-    merge on, its deals are read under the survivor's id and name."""
+    merge on, its deals are read under the survivor's id and name.
+
+    Version 4 (issue 16, ADR 55) keeps what the figures over many opportunities need on
+    each opportunity's row: ``furthest``, the furthest funnel stage it has reached (its
+    index in ``FUNNEL``), and ``amount_units``, its amount as a whole number of
+    ten-thousandths (empty where 64 bits would not hold it). The figures as of a moment
+    after an opportunity's last change of stage (amount) take them from its row instead
+    of reading its stage history and parsing its amount. A view made by an earlier
+    version has them empty (its rows were written before): its figures are read as
+    before until it is rebuilt."""
 
     name = "pipeline"
-    version = 3
+    version = 4
 
     def define(self, metadata: MetaData, prefix: str) -> dict[str, Table]:
         opportunities = Table(
@@ -59,6 +69,7 @@ class Pipeline(Projection):
             Column("owner_name", Text, nullable=False),  # an actor's name: free text
             Column("stage", String(30), nullable=False),
             Column("amount", money(), nullable=False),
+            Column("amount_units", BigInteger),  # version 4; None: past 2^63 or older
             Column("currency", String(3), nullable=False),
             Column("amount_set_at", UtcDateTime),  # version 2; None: set by version 1
             Column("quote_version", Integer),
@@ -66,6 +77,7 @@ class Pipeline(Projection):
             Column("expected_close", Date, nullable=False),
             Column("expected_close_revised_at", UtcDateTime),  # version 3; None: never
             Column("stage_entered_at", UtcDateTime, nullable=False),
+            Column("furthest", Integer),  # version 4: index in FUNNEL; None: older
             Column("closed_at", UtcDateTime),
             Column("lost_reason", Text),
             Column("competitor", String(NAME_LENGTH)),

@@ -30,7 +30,7 @@ from salesdomain.projections.pipeline import cursor as cursors
 from salesdomain.projections.pipeline.cursor import Cursor, InvalidCursor
 from salesdomain.projections.pipeline.projection import Pipeline
 from salesdomain.projections.projection import built_by
-from sqlalchemy import ColumnElement, Select, Table, and_, case, false, func, or_, select
+from sqlalchemy import ColumnElement, Select, Table, and_, case, false, func, null, or_, select
 from sqlalchemy.engine import Connection, Engine
 
 from salesdomain.access import Reader
@@ -117,6 +117,12 @@ _AS_STORED = (
 _AT_THE_MOMENT = ("customer_id", "customer_name", "expected_close", "last_contact_on", "stale")
 """The facts of a ``PipelineRow`` worked out for the moment read."""
 
+KEPT = ("furthest_kept", "units_kept")
+"""What a view of version 4 keeps on an opportunity's row for the figures (ADR 55),
+asked as ``facts``: the furthest funnel stage reached (its index in ``FUNNEL``) and the
+amount in ten-thousandths, each as it stood at the moment read if the row's has not
+changed since (the stage, the amount), else ``None`` (then looked up)."""
+
 
 def as_of_select(
     tables: Mapping[str, Table],
@@ -150,12 +156,15 @@ def as_of_select(
     last_contact = _last_contact(tables["contacts"], at, key)
     stale = _stale(tables, at, stage, close, last_contact, stale_after_days)
     customer_id, customer_name = _customer_then(tables, at)
+    kept = built_by(tables, Pipeline) >= 4  # older views have them empty
     moment = {
         "customer_id": customer_id,
         "customer_name": customer_name,
         "expected_close": close,
         "last_contact_on": last_contact,
         "stale": stale,
+        "furthest_kept": case((stage_then, o.furthest), else_=null()) if kept else null(),
+        "units_kept": case((amount_then, o.amount_units), else_=null()) if kept else null(),
     }
     chosen = (
         select(
@@ -263,7 +272,7 @@ def _stale(
             (last_contact.is_(None), opened < datetime.combine(quiet_since, time(), UTC)),
             else_=last_contact < quiet_since,
         )
-        if built_by(tables, Pipeline) >= Pipeline.version
+        if built_by(tables, Pipeline) >= 3  # the version that keeps the contacts
         else false()
     )
     open_then = stage.in_([s.value for s in Stage if s.is_open])

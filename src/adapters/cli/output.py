@@ -1,100 +1,10 @@
 """What the command line prints: tables for people, JSON for scripts, and never a
-control character from stored text raw."""
+control character from stored text raw (defined in ``console``, which the lean path of
+client mode imports alone)."""
 
-from __future__ import annotations
-
-import dataclasses
-import json
-import re
-import sys
-import unicodedata
-from datetime import date, datetime
-from decimal import Decimal
-from enum import Enum
-from typing import Any
-from uuid import UUID
-
-from pydantic import BaseModel
-from rich.console import Console
-from rich.text import Text
-
-_BIDI = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
-
-
-def _hidden(character: str) -> bool:
-    """A character that must not reach a terminal raw: a control character (C0 but tab
-    and line break, DEL, C1: escape sequences start with these), a lone surrogate (not
-    text) or a bidirectional override (text that displays other than it reads)."""
-    if character in "\n\t":
-        return False
-    return character in _BIDI or unicodedata.category(character) in ("Cc", "Cs")
-
-
-def visible(text: str) -> str:
-    """``text`` with every such character shown as its escape (``\\x1b``, ``\\u202e``):
-    text stored before the domain refused them must not clear a screen, retitle a
-    terminal or reorder a line when printed."""
-    if text.isprintable():
-        return text
-    return "".join(ascii(c)[1:-1] if _hidden(c) else c for c in text)
-
-
-class SafeConsole(Console):
-    """A rich console that shows control characters as escapes: every string it prints
-    (a line, a table's cell or title) passes through ``visible`` first."""
-
-    def render_str(self, text: str, **options: Any) -> Text:
-        return super().render_str(visible(text), **options)
-
-
-def out() -> Console:
-    """Standard output.  Stored data is printed as it is: no markup or emoji codes are
-    read in it ("[erased]" stays), control characters are shown as escapes; a line that
-    is styled says ``markup=True`` and escapes its data."""
-    return SafeConsole(
-        width=None if sys.stdout.isatty() else 150, highlight=False, markup=False, emoji=False
-    )
-
-
-def err() -> Console:
-    return SafeConsole(
-        stderr=True,
-        width=None if sys.stderr.isatty() else 150,
-        highlight=False,
-        markup=False,
-        emoji=False,
-    )
-
-
-def plain(value: Any) -> Any:
-    """A value as stable JSON: money and figures as decimal strings, times as ISO 8601."""
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
-    if isinstance(value, BaseModel):
-        return {name: plain(getattr(value, name)) for name in type(value).model_fields}
-    if isinstance(value, dict):
-        return {str(plain(k)): plain(v) for k, v in value.items()}
-    if isinstance(value, list | tuple | set | frozenset):
-        return [plain(v) for v in value]
-    if isinstance(value, Decimal):
-        return format(value, "f")  # exactly as computed, never in exponent notation
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    if isinstance(value, UUID):
-        return str(value)
-    if isinstance(value, Enum):
-        return value.value
-    if hasattr(value, "total_seconds"):
-        return value.total_seconds()
-    return value
-
-
-_UNSAFE = re.compile("[\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
-
-
-def print_json(data: Any) -> None:
-    """``data`` as JSON, readable (non-ASCII letters as they are) and safe to print: the
-    control characters JSON leaves raw (DEL, C1), bidirectional overrides and lone
-    surrogates are written as ``\\u`` escapes too."""
-    text = json.dumps(plain(data), indent=2, sort_keys=True, ensure_ascii=False)
-    print(_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text))
+from salesdomain.adapters.cli.console import SafeConsole as SafeConsole
+from salesdomain.adapters.cli.console import err as err
+from salesdomain.adapters.cli.console import out as out
+from salesdomain.adapters.cli.console import plain as plain
+from salesdomain.adapters.cli.console import print_json as print_json
+from salesdomain.adapters.cli.console import visible as visible

@@ -11,7 +11,8 @@ from typing import Annotated, Any, TypeVar
 import typer
 from rich.table import Table
 from salesdomain.adapters.cli.common import ExitCode, Failure
-from salesdomain.adapters.cli.output import out, print_json
+from salesdomain.adapters.cli.output import print_json
+from salesdomain.adapters.cli.pipeline_tables import show_more as show_more
 from salesdomain.projections.paging import MAX_LIMIT, Page
 
 Limit = Annotated[
@@ -44,12 +45,6 @@ def every_from_the_start(cursor: str | None, what: str) -> None:
     """``--all`` reads a list from its first row: refused with a cursor."""
     if cursor is not None:
         raise Failure(ExitCode.USAGE, f"--all reads every {what}: leave --cursor out")
-
-
-def show_more(what: str, cursor: str | None) -> None:
-    """Say how to ask for the next page, if there is one."""
-    if cursor is not None:
-        out().print(f"More {what}: add --cursor {cursor}", soft_wrap=True)
 
 
 def print_page(position: int, found: Page[Any]) -> None:

@@ -9,12 +9,11 @@ from datetime import UTC, date, datetime
 from typing import Annotated, Any, Literal
 
 import typer
-from rich.table import Table
 from salesdomain.adapters.bootstrap import System
-from salesdomain.adapters.cli import client, common, paging, remote
+from salesdomain.adapters.cli import client, common, paging, pipeline_tables, remote
 from salesdomain.adapters.cli.common import DatabaseUrl, ExitCode, Failure, JsonOutput
 from salesdomain.adapters.cli.output import out, print_json, visible
-from salesdomain.adapters.cli.tables import funnel_table, kpi_reporting_table, kpi_rows_table
+from salesdomain.adapters.cli.tables import kpi_reporting_table, kpi_rows_table
 from salesdomain.projections.kpi import (
     KpiInReportingCurrency,
     KpiRow,
@@ -120,25 +119,7 @@ def pipeline_rows(
 
 
 def show_pipeline(title: str, page: PipelinePage, summary: PipelineSummary) -> None:
-    table = Table(title=title, title_justify="left")
-    columns = ("Opportunity", "Customer", "Owner", "Stage", "Amount", "Weighted", "Close by")
-    for column in (*columns, "Last contact", ""):
-        table.add_column(column, justify="right" if column in ("Amount", "Weighted") else "left")
-    for row in page.rows:
-        table.add_row(
-            row.title,
-            row.customer_name,
-            row.owner_name,
-            row.stage.value.replace("_", " "),
-            f"{row.amount:,.2f} {row.currency}",
-            f"{row.weighted_amount:,.2f}",
-            str(row.expected_close),
-            "" if row.last_contact_on is None else str(row.last_contact_on),
-            "STALE" if row.stale else "",
-        )
-    out().print(table)
-    paging.show_more("opportunities", page.next_cursor)
-    out().print(funnel_table(summary))
+    pipeline_tables.show_pipeline(title, page.rows, page.next_cursor, summary)
 
 
 Grain = Literal["day", "month", "quarter", "year"]

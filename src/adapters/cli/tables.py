@@ -5,14 +5,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from decimal import Decimal
 
-from rich.console import Group
 from rich.table import Table
-from rich.text import Text
+from salesdomain.adapters.cli.pipeline_tables import funnel_table as funnel_table
+from salesdomain.adapters.cli.pipeline_tables import in_reporting_currency as in_reporting_currency
+from salesdomain.adapters.cli.pipeline_tables import share as share
 from salesdomain.projections.history import HistoryLine
 from salesdomain.projections.kpi import KpiInReportingCurrency, KpiRow
-from salesdomain.projections.pipeline import PipelineSummary
-
-from salesdomain.currencies import InReportingCurrency
 
 
 def history_table(title: str, lines: Sequence[HistoryLine]) -> Table:
@@ -31,43 +29,6 @@ def history_table(title: str, lines: Sequence[HistoryLine]) -> Table:
     return table
 
 
-def funnel_table(pipeline: PipelineSummary) -> Group:
-    table = Table(
-        title=f"Pipeline funnel at {pipeline.as_of:%Y-%m-%d} (read model)", title_justify="left"
-    )
-    table.add_column("Stage")
-    table.add_column("Reached", justify="right")
-    table.add_column("Stage conversion", justify="right")
-    for line in pipeline.funnel:
-        table.add_row(
-            line.stage.replace("_", " "), f"{line.reached:,}", share(line.stage_conversion)
-        )
-    rate = "n/a" if pipeline.win_rate is None else share(pipeline.win_rate)
-    weighted = ", ".join(f"{amount:,.2f} {code}" for code, amount in pipeline.open_weighted.items())
-    summary = Text(
-        f"Win rate {rate}; {pipeline.open_count:,} open opportunity(ies), weighted "
-        f"{weighted or 'nothing'}{in_reporting_currency(pipeline.in_reporting_currency)}."
-    )
-    return Group(table, summary)
-
-
-def in_reporting_currency(converted: InReportingCurrency | None) -> str:
-    """``; in total 1,234.00 CNY (USD at 7.1 from 2026-01-01, PBOC)``: a view's money
-    added up in the reporting currency, with the rates used or those missing (ADR 48);
-    nothing when nothing was converted."""
-    if converted is None or (converted.amount is not None and not converted.rates):
-        return ""  # nothing converted: the figures are in the reporting currency
-    if converted.amount is None:
-        missing = ", ".join(converted.missing)
-        return f"; no total in {converted.currency}: no exchange rate for {missing}"
-    rates = "; ".join(
-        f"{r.currency} at {r.rate} from {r.effective_from}, {r.source}" for r in converted.rates
-    )
-    return f"; in total {converted.amount:,.2f} {converted.currency}" + (
-        f" ({rates})" if rates else ""
-    )
-
-
 def figure(value: Decimal | None, money: bool = False) -> str:
     if value is None:
         return ""
@@ -76,10 +37,6 @@ def figure(value: Decimal | None, money: bool = False) -> str:
     if value == value.to_integral_value():
         return f"{value:,.0f}"
     return f"{value.normalize():,f}"
-
-
-def share(value: Decimal | None) -> str:
-    return "" if value is None else f"{value * 100:.0f}%"
 
 
 def kpi_rows_table(rows: Sequence[KpiRow], title: str) -> Table:

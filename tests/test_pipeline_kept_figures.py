@@ -1,0 +1,148 @@
+"""Pipeline view version 4 (issue 16, ADR 55): the figures over the opportunities read
+from what each one's row keeps (the furthest funnel stage it reached, its amount in
+ten-thousandths) are those made from every row (``figures_of`` of ``iter_pipeline``),
+on random histories written by the view's own handlers: stages entered in any order
+(needs discovered again after a later stage), won or lost, amounts revised, up to the
+bound (some past what 64 bits hold), several owners and currencies; read before, during
+and long after the history, on memory, a SQLite file and PostgreSQL."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+from types import SimpleNamespace
+from typing import Any
+from uuid import UUID, uuid4
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from salesdomain.projections.changes import RowChange
+from salesdomain.projections.pipeline import Pipeline, figures_of, iter_pipeline, pipeline_figures
+from salesdomain.projections.pipeline import handlers as h
+from salesdomain.projections.pipeline.ranks import FUNNEL, RANK, units
+from salesdomain.projections.statements import Statements
+from sqlalchemy import MetaData, Table, delete
+from sqlalchemy.engine import Engine
+
+from salesdomain.bounds import AMOUNT_LIMIT
+from salesdomain.opportunities.stages import Stage
+from salesdomain.values import Money
+
+T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+OWNERS = [(str(uuid4()), name) for name in ("Alice Wang", "Bob Liu", "Carol Zhao")]
+
+_amounts = st.one_of(
+    st.decimals(min_value=Decimal("0.01"), max_value=Decimal(10**7), places=2),
+    st.decimals(min_value=Decimal("0.0001"), max_value=Decimal(10**6), places=4),
+    st.decimals(min_value=Decimal(10**14), max_value=AMOUNT_LIMIT - Decimal("0.0001"), places=4),
+)
+_money = st.builds(Money.of, _amounts, st.sampled_from(["CNY", "USD", "EUR"]))
+_step = st.one_of(
+    st.tuples(st.just("stage"), st.sampled_from([s for s in Stage if s is not Stage.CONTACT])),
+    st.tuples(st.just("amount"), _money),
+)
+_deal = st.tuples(
+    st.sampled_from(OWNERS),
+    _money,
+    st.integers(0, 120),  # days to the expected close
+    st.lists(st.tuples(st.integers(1, 3000), _step), max_size=8),  # minutes after the last
+)
+
+
+def test_units_are_the_amount_in_ten_thousandths_where_64_bits_hold_them() -> None:
+    assert units(Decimal("172800.00")) == 1_728_000_000
+    assert units(Decimal("0.0001")) == 1
+    assert units(Decimal("922337203685477.5807")) == 2**63 - 1
+    assert units(Decimal("922337203685477.5808")) is None  # read from the amount instead
+    assert [RANK[stage] for stage in FUNNEL] == list(range(7))
+    assert Stage.LOST not in RANK
+
+
+@pytest.fixture
+def tables(app: Any, views: Engine) -> Iterator[dict[str, Table]]:
+    """The view's tables, in the store's database (on PostgreSQL, its schema)."""
+    metadata = MetaData()
+    made = Pipeline().define(metadata, f"k{uuid4().hex[:8]}_")
+    metadata.create_all(views)
+    yield made
+    metadata.drop_all(views)
+
+
+@settings(
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(deals=st.lists(_deal, min_size=1, max_size=12))
+def test_figures_from_the_kept_stage_and_amount_equal_those_of_every_row(
+    views: Engine, tables: dict[str, Table], deals: list[Any]
+) -> None:
+    with views.begin() as conn:
+        for table in tables.values():
+            conn.execute(delete(table))
+    events = sorted((e for n, deal in enumerate(deals) for e in _history(n, *deal)), key=_when)
+    changes: list[RowChange] = []
+    for position, (_, handler, event) in enumerate(events, start=1):
+        changes += handler(event, position)
+    with views.begin() as conn:
+        Statements(views.dialect).apply_all(conn, tables, changes)
+    probabilities = {
+        **{stage: Decimal(n * 15) / 100 for n, stage in enumerate(FUNNEL)},
+        Stage.WON: Decimal(1),
+        Stage.LOST: Decimal(0),
+    }
+    times = [when for when, _, _ in events]
+    for at in (times[0] - timedelta(hours=1), times[len(times) // 2], times[-1], _FAR):
+        every = iter_pipeline(views, tables, probabilities, at)
+        assert pipeline_figures(views, tables, probabilities, at) == figures_of(every, at), at
+
+
+_FAR = datetime(2099, 1, 1, tzinfo=UTC)
+
+
+def _when(event: tuple[datetime, Any, Any]) -> datetime:
+    return event[0]
+
+
+def _history(
+    n: int, owner: tuple[str, str], value: Money, days: int, steps: list[Any]
+) -> Iterator[tuple[datetime, Any, SimpleNamespace]]:
+    """The events of one deal as the view's handlers take them: opened, then each step
+    (a stage entered, the amount changed by a quote or a revised estimate) until it is
+    won or lost."""
+    deal, at = uuid4(), T0 + timedelta(minutes=n)
+    opened = _event(
+        deal,
+        at,
+        title=f"Deal {n}",
+        customer_id=uuid4(),
+        customer_name=f"Customer {n}",
+        region="East China",
+        industry="Machinery",
+        owner_id=UUID(owner[0]),
+        owner_name=owner[1],
+        stage_entered=Stage.CONTACT,
+        estimated_value=value,
+        expected_close=date(2026, 4, 1) + timedelta(days=days),
+    )
+    yield at, h._opened, opened
+    for minutes, (kind, what) in steps:
+        at += timedelta(minutes=minutes)
+        if kind == "amount":
+            revised = _event(deal, at, estimated_value=what)
+            yield at, h._estimate, revised
+            continue
+        closing = {"reason": "Price", "competitor": None} if what is Stage.LOST else {}
+        yield (
+            at,
+            h._lost if what is Stage.LOST else h._moved,
+            _event(deal, at, stage_entered=what, **closing),
+        )
+        if not what.is_open:
+            return
+
+
+def _event(deal: UUID, at: datetime, **facts: Any) -> SimpleNamespace:
+    return SimpleNamespace(originator_id=deal, timestamp=at, **facts)
