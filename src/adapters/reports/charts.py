@@ -1,0 +1,162 @@
+"""The report's charts, drawn by matplotlib as SVG put inline in the HTML (and so in the
+PDF WeasyPrint makes of it): axes, labels and the currency on each.  One function per
+section kind that has charts (``CHARTS``); a section without one has none."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable, Mapping, Sequence
+from decimal import Decimal
+from typing import Any
+
+import matplotlib
+
+matplotlib.use("Agg")  # no display: files only
+
+from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter
+from salesdomain.projections.reports.model import (
+    CustomersSection,
+    PipelineSection,
+    ResultsSection,
+    SalesReport,
+)
+
+Chart = tuple[str, str]
+"""A chart's caption and its SVG."""
+
+_BLUE, _GREY = "#1f5f99", "#9aa5b1"
+_STYLE: dict[Any, Any] = {
+    "font.size": 8,
+    "font.family": "DejaVu Sans",
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "svg.fonttype": "path",
+    "svg.hashsalt": "salesdomain",
+}
+
+
+def _thousands(value: float, _: object) -> str:
+    return f"{value:,.0f}"
+
+
+def _svg(figure: Figure) -> str:
+    buffer = io.StringIO()
+    with matplotlib.rc_context(_STYLE):
+        figure.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None})
+    text = buffer.getvalue()
+    return text[text.index("<svg") :]
+
+
+def _figure(height: float = 2.4) -> Figure:
+    with matplotlib.rc_context(_STYLE):
+        return Figure(figsize=(4.2, height), dpi=100)
+
+
+def _bars(
+    labels: Sequence[str],
+    values: Sequence[Decimal | None],
+    *,
+    value_label: str,
+    horizontal: bool,
+) -> str:
+    with matplotlib.rc_context(_STYLE):
+        figure = _figure(max(1.8, 0.25 * len(labels) + 0.8) if horizontal else 2.4)
+        axes = figure.add_subplot()
+        numbers = [float(v or 0) for v in values]
+        if horizontal:
+            axes.barh(list(labels)[::-1], numbers[::-1], color=_BLUE)
+            axes.set_xlabel(value_label)
+            axes.xaxis.set_major_formatter(FuncFormatter(_thousands))
+            axes.grid(axis="x", color="#e3e7eb", linewidth=0.6)
+        else:
+            axes.bar(list(labels), numbers, color=_BLUE, width=0.55)
+            axes.set_ylabel(value_label)
+            axes.yaxis.set_major_formatter(FuncFormatter(_thousands))
+            axes.grid(axis="y", color="#e3e7eb", linewidth=0.6)
+        axes.set_axisbelow(True)
+        return _svg(figure)
+
+
+def results_charts(section: ResultsSection, report: SalesReport) -> list[Chart]:
+    currency = section.reporting_currency
+    charts = []
+    if report.kind == "quarterly":
+        charts.append(
+            (
+                f"Revenue by month, in {currency}",
+                _bars(
+                    [m.period for m in section.months],
+                    [m.revenue_in_reporting_currency for m in section.months],
+                    value_label=f"revenue ({currency})",
+                    horizontal=False,
+                ),
+            )
+        )
+    reps = [r for r in section.by_rep if r.revenue_in_reporting_currency is not None]
+    if reps:
+        charts.append(
+            (
+                f"Revenue by representative, in {currency}",
+                _bars(
+                    [r.name for r in reps],
+                    [r.revenue_in_reporting_currency for r in reps],
+                    value_label=f"revenue ({currency})",
+                    horizontal=True,
+                ),
+            )
+        )
+    return charts
+
+
+def customers_charts(section: CustomersSection, report: SalesReport) -> list[Chart]:
+    shares = [s for s in section.by_industry if s.revenue_in_reporting_currency]
+    if not shares:
+        return []
+    return [
+        (
+            f"Revenue by customer industry, in {report.reporting_currency}",
+            _bars(
+                [s.label for s in shares],
+                [s.revenue_in_reporting_currency for s in shares],
+                value_label=f"revenue ({report.reporting_currency})",
+                horizontal=True,
+            ),
+        )
+    ]
+
+
+def pipeline_charts(section: PipelineSection, report: SalesReport) -> list[Chart]:
+    charts = [
+        (
+            "Funnel: opportunities that reached each stage",
+            _bars(
+                [line.stage.replace("_", " ") for line in section.funnel],
+                [Decimal(line.reached) for line in section.funnel],
+                value_label="opportunities",
+                horizontal=True,
+            ),
+        )
+    ]
+    for currency in sorted({line.currency for line in section.forecast}):
+        lines = [line for line in section.forecast if line.currency == currency]
+        charts.append(
+            (
+                f"Stage-weighted forecast by expected close month, in {currency}",
+                _bars(
+                    [line.month for line in lines],
+                    [line.weighted_amount for line in lines],
+                    value_label=f"weighted amount ({currency})",
+                    horizontal=False,
+                ),
+            )
+        )
+    return charts
+
+
+CHARTS: Mapping[str, Callable[[Any, SalesReport], list[Chart]]] = {
+    "results": results_charts,
+    "customers": customers_charts,
+    "pipeline": pipeline_charts,
+}
+"""The charts of each section kind (a kind not named here has none)."""
