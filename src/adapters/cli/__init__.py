@@ -34,6 +34,7 @@ from salesdomain.adapters.cli import (
     reading,
     records,
     remote,
+    reports,
     running,
     story,
     web,
@@ -114,6 +115,7 @@ COMMANDS: dict[str, Callable[..., None] | typer.Typer] = {
     "customers": customers.customers,
     "prices": prices.prices,
     "as-of": past.as_of_app,
+    "report": reports.report,
     # reviewing: the SOP's rules re-run over the event log
     "conformance": conformance.conformance,
     # keeping: read models and the hash chain

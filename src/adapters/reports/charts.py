@@ -9,10 +9,6 @@ from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
-import matplotlib
-
-matplotlib.use("Agg")  # no display: files only
-
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 from salesdomain.projections.reports.model import (
@@ -25,15 +21,10 @@ from salesdomain.projections.reports.model import (
 Chart = tuple[str, str]
 """A chart's caption and its SVG."""
 
-_BLUE, _GREY = "#1f5f99", "#9aa5b1"
-_STYLE: dict[Any, Any] = {
-    "font.size": 8,
-    "font.family": "DejaVu Sans",
-    "axes.spines.top": False,
-    "axes.spines.right": False,
-    "svg.fonttype": "path",
-    "svg.hashsalt": "salesdomain",
-}
+_BLUE = "#1f5f99"
+_SIZE = 8
+"""Points of every text in a chart (set on each artist: matplotlib's rcParams are global
+state, and a server renders reports in several threads)."""
 
 
 def _thousands(value: float, _: object) -> str:
@@ -42,15 +33,13 @@ def _thousands(value: float, _: object) -> str:
 
 def _svg(figure: Figure) -> str:
     buffer = io.StringIO()
-    with matplotlib.rc_context(_STYLE):
-        figure.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None})
+    figure.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None})
     text = buffer.getvalue()
     return text[text.index("<svg") :]
 
 
 def _figure(height: float = 2.4) -> Figure:
-    with matplotlib.rc_context(_STYLE):
-        return Figure(figsize=(4.2, height), dpi=100)
+    return Figure(figsize=(4.2, height), dpi=100)
 
 
 def _bars(
@@ -60,22 +49,23 @@ def _bars(
     value_label: str,
     horizontal: bool,
 ) -> str:
-    with matplotlib.rc_context(_STYLE):
-        figure = _figure(max(1.8, 0.25 * len(labels) + 0.8) if horizontal else 2.4)
-        axes = figure.add_subplot()
-        numbers = [float(v or 0) for v in values]
-        if horizontal:
-            axes.barh(list(labels)[::-1], numbers[::-1], color=_BLUE)
-            axes.set_xlabel(value_label)
-            axes.xaxis.set_major_formatter(FuncFormatter(_thousands))
-            axes.grid(axis="x", color="#e3e7eb", linewidth=0.6)
-        else:
-            axes.bar(list(labels), numbers, color=_BLUE, width=0.55)
-            axes.set_ylabel(value_label)
-            axes.yaxis.set_major_formatter(FuncFormatter(_thousands))
-            axes.grid(axis="y", color="#e3e7eb", linewidth=0.6)
-        axes.set_axisbelow(True)
-        return _svg(figure)
+    figure = _figure(max(1.8, 0.25 * len(labels) + 0.8) if horizontal else 2.4)
+    axes = figure.add_subplot()
+    numbers = [float(v or 0) for v in values]
+    if horizontal:
+        axes.barh(list(labels)[::-1], numbers[::-1], color=_BLUE)
+        axes.set_xlabel(value_label, fontsize=_SIZE)
+        axes.xaxis.set_major_formatter(FuncFormatter(_thousands))
+        axes.grid(axis="x", color="#e3e7eb", linewidth=0.6)
+    else:
+        axes.bar(list(labels), numbers, color=_BLUE, width=0.55)
+        axes.set_ylabel(value_label, fontsize=_SIZE)
+        axes.yaxis.set_major_formatter(FuncFormatter(_thousands))
+        axes.grid(axis="y", color="#e3e7eb", linewidth=0.6)
+    axes.tick_params(labelsize=_SIZE)
+    axes.spines[["top", "right"]].set_visible(False)
+    axes.set_axisbelow(True)
+    return _svg(figure)
 
 
 def results_charts(section: ResultsSection, report: SalesReport) -> list[Chart]:
