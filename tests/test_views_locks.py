@@ -207,6 +207,7 @@ def test_several_workers_create_the_tables_at_once(shared_store, app):
         "operations",
         "customers",
         "prices",
+        "appraisals",
         "event_chain",
     }
     assert all(found == [(1, "active")] for found in generations.values())

@@ -459,6 +459,7 @@ def test_views_status(demo: tuple[Web, Actor]) -> None:
             "operations",
             "customers",
             "prices",
+            "appraisals",
             "conformance",
         )
     }
