@@ -159,7 +159,7 @@ def test_the_appraisals_view_holds_each_appraisal_s_outcome(demo: tuple[Web, str
     web, _ = demo
     system = web.system
     report = sales_report(system.app, system.views, "quarterly", "2026-Q1")
-    shown = {(a.employee, a.period): a for a in _section(report, AppraisalsSection).appraisals}
+    shown = {(a.employee_name, a.period): a for a in _section(report, AppraisalsSection).appraisals}
     assert len(shown) == len(_appraisal_ids(system)) == 5
     for appraisal_id in _appraisal_ids(system):
         appraisal = system.app.load(Appraisal, appraisal_id)
@@ -229,7 +229,7 @@ def test_a_representative_s_report_is_their_own(demo: tuple[Web, str]) -> None:
     assert [r.name for r in _section(hers, ResultsSection).by_rep] == ["Alice Wang"]
     assert _section(hers, ResultsSection).total.revenue[0].amount == Decimal("172800.00")
     assert {r.name for r in _section(team, ResultsSection).by_rep} >= {"Alice Wang", "Bob Liu"}
-    assert {a.employee for a in _section(hers, AppraisalsSection).appraisals} == {"Alice Wang"}
+    assert {a.employee_name for a in _section(hers, AppraisalsSection).appraisals} == {"Alice Wang"}
     breaches = _section(hers, ConformanceSection)
     assert breaches.scope == "the breaches of the people the reader's sales reach covers"
     assert breaches.breaches == ()

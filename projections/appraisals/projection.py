@@ -46,12 +46,15 @@ def _opened(event: Appraisal.Opened, position: int) -> list[RowChange]:
 
 @HANDLERS.on(Appraisal.Finalised)
 def _finalised(event: Appraisal.Finalised, position: int) -> list[RowChange]:
-    row = {
-        "stage": "finalised",
-        "final_score": event.final_score,
-        "rating_band": event.rating_band.value,
-    }
-    return [Update("appraisals", _key(event), row)]
+    return [_scored(event, "finalised", {})]
+
+
+def _scored(
+    event: Appraisal.Finalised | Appraisal.Closed, stage: str, more: dict[str, object]
+) -> Update:
+    """The appraisal's stage and its final score and rating band (and ``more``)."""
+    row = {"stage": stage, "final_score": event.final_score, "rating_band": event.rating_band.value}
+    return Update("appraisals", _key(event), {**row, **more})
 
 
 @HANDLERS.on(Appraisal.IncentiveDecided)
@@ -77,14 +80,8 @@ def _coaching(event: Appraisal.CoachingPlanned, position: int) -> list[RowChange
 
 @HANDLERS.on(Appraisal.Closed)
 def _closed(event: Appraisal.Closed, position: int) -> list[RowChange]:
-    row = {
-        "stage": "closed",
-        "final_score": event.final_score,
-        "rating_band": event.rating_band.value,
-        "closed_at": event.timestamp,
-        "within_time_limit": event.within_time_limit,
-    }
-    return [Update("appraisals", _key(event), row)]
+    closed = {"closed_at": event.timestamp, "within_time_limit": event.within_time_limit}
+    return [_scored(event, "closed", closed)]
 
 
 class Appraisals(Projection):

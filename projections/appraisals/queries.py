@@ -56,6 +56,23 @@ class AppraisalOutcome:
     within_time_limit: bool | None
 
 
+_AS_STORED = (
+    "appraisal_id",
+    "employee_id",
+    "employee_name",
+    "period",
+    "period_start",
+    "period_end",
+    "cycle",
+    "stage",
+    "rating_band",
+    "complete_by",
+    "closed_at",
+    "within_time_limit",
+)
+"""The facts of an ``AppraisalOutcome`` the ``appraisals`` table holds as they are."""
+
+
 def appraisal_outcomes(
     engine: Engine,
     tables: Mapping[str, Table],
@@ -93,21 +110,10 @@ def appraisal_outcomes(
                 )
     return [
         AppraisalOutcome(
-            appraisal_id=row.appraisal_id,
-            employee_id=row.employee_id,
-            employee_name=row.employee_name,
-            period=row.period,
-            period_start=row.period_start,
-            period_end=row.period_end,
-            cycle=row.cycle,
-            stage=row.stage,
+            **{name: getattr(row, name) for name in _AS_STORED},
             final_score=None if row.final_score is None else _plain(row.final_score),
-            rating_band=row.rating_band,
             incentives=tuple(decided[row.appraisal_id]),
             coaching=bool(row.coaching),
-            complete_by=row.complete_by,
-            closed_at=row.closed_at,
-            within_time_limit=row.within_time_limit,
         )
         for row in rows
     ]

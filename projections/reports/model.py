@@ -161,7 +161,7 @@ class ConformanceSection(_Frozen):
 
 
 class AppraisalLine(_Frozen):
-    employee: str
+    employee_name: str
     period: str
     cycle: str
     stage: str

@@ -187,6 +187,17 @@ def _shares(source: ReportSource, by: GroupBy) -> tuple[Share, ...]:
     )
 
 
+_CUSTOMER_FIGURES = (
+    "customers_served",
+    "new_customers",
+    "repeat_customers",
+    "satisfaction",
+    "satisfaction_scores",
+    "visits",
+)
+"""The KPI table's figures the customers section shows as they are."""
+
+
 def customers(source: ReportSource) -> CustomersSection:
     """Customers served, new and repeat, satisfaction (the KPI table), the customer
     records by status (the customers view) and revenue by region and industry."""
@@ -196,12 +207,7 @@ def customers(source: ReportSource) -> CustomersSection:
         found.status.value for found in iter_customers(engine, tables, reader=source.reader)
     )
     return CustomersSection(
-        customers_served=row.customers_served,
-        new_customers=row.new_customers,
-        repeat_customers=row.repeat_customers,
-        satisfaction=row.satisfaction,
-        satisfaction_scores=row.satisfaction_scores,
-        visits=row.visits,
+        **{name: getattr(row, name) for name in _CUSTOMER_FIGURES},
         by_status=tuple(sorted(statuses.items())),
         by_region=_shares(source, "region"),
         by_industry=_shares(source, "industry"),
@@ -224,10 +230,7 @@ def pipeline(source: ReportSource) -> PipelineSection:
     summary = figures.summary(policy.currencies)
     converted = summary.in_reporting_currency
     return PipelineSection(
-        as_of=figures.as_of,
-        count=figures.count,
-        open_count=figures.open_count,
-        win_rate=figures.win_rate,
+        **{name: getattr(figures, name) for name in ("as_of", "count", "open_count", "win_rate")},
         open_weighted=tuple(
             Amount(currency=code, amount=amount) for code, amount in figures.open_weighted.items()
         ),
@@ -313,6 +316,17 @@ def _id(breach: Breach) -> str | None:
     return None if who is None else str(who)
 
 
+_APPRAISAL_FACTS = (
+    "employee_name",
+    "period",
+    "cycle",
+    "stage",
+    "final_score",
+    "rating_band",
+    "coaching",
+)
+
+
 def appraisals(source: ReportSource) -> AppraisalsSection:
     """The appraisals of the period's months (and of the quarter): final score, rating
     band, incentives and coaching, those the read policy's ``appraisals`` reach covers."""
@@ -324,14 +338,8 @@ def appraisals(source: ReportSource) -> AppraisalsSection:
     return AppraisalsSection(
         appraisals=tuple(
             AppraisalLine(
-                employee=a.employee_name,
-                period=a.period,
-                cycle=a.cycle,
-                stage=a.stage,
-                final_score=a.final_score,
-                rating_band=a.rating_band,
+                **{name: getattr(a, name) for name in _APPRAISAL_FACTS},
                 incentives=tuple(i.described for i in a.incentives),
-                coaching=a.coaching,
             )
             for a in found
         ),

@@ -43,12 +43,14 @@ def _figure(height: float = 2.4) -> Figure:
 
 
 def _bars(
+    caption: str,
     labels: Sequence[str],
     values: Sequence[Decimal | None],
-    *,
     value_label: str,
+    *,
     horizontal: bool,
-) -> str:
+) -> Chart:
+    """A bar chart (horizontal: one bar per label, top to bottom in their order)."""
     figure = _figure(max(1.8, 0.25 * len(labels) + 0.8) if horizontal else 2.4)
     axes = figure.add_subplot()
     numbers = [float(v or 0) for v in values]
@@ -65,37 +67,29 @@ def _bars(
     axes.tick_params(labelsize=_SIZE)
     axes.spines[["top", "right"]].set_visible(False)
     axes.set_axisbelow(True)
-    return _svg(figure)
+    return caption, _svg(figure)
 
 
 def results_charts(section: ResultsSection, report: SalesReport) -> list[Chart]:
-    currency = section.reporting_currency
+    revenue = f"revenue ({section.reporting_currency})"
+    in_currency = f"in {section.reporting_currency}"
     charts = []
     if report.kind == "quarterly":
+        months = section.months
         charts.append(
-            (
-                f"Revenue by month, in {currency}",
-                _bars(
-                    [m.period for m in section.months],
-                    [m.revenue_in_reporting_currency for m in section.months],
-                    value_label=f"revenue ({currency})",
-                    horizontal=False,
-                ),
+            _bars(
+                f"Revenue by month, {in_currency}",
+                [m.period for m in months],
+                [m.revenue_in_reporting_currency for m in months],
+                revenue,
+                horizontal=False,
             )
         )
     reps = [r for r in section.by_rep if r.revenue_in_reporting_currency is not None]
     if reps:
-        charts.append(
-            (
-                f"Revenue by representative, in {currency}",
-                _bars(
-                    [r.name for r in reps],
-                    [r.revenue_in_reporting_currency for r in reps],
-                    value_label=f"revenue ({currency})",
-                    horizontal=True,
-                ),
-            )
-        )
+        names, amounts = [r.name for r in reps], [r.revenue_in_reporting_currency for r in reps]
+        caption = f"Revenue by representative, {in_currency}"
+        charts.append(_bars(caption, names, amounts, revenue, horizontal=True))
     return charts
 
 
@@ -103,44 +97,23 @@ def customers_charts(section: CustomersSection, report: SalesReport) -> list[Cha
     shares = [s for s in section.by_industry if s.revenue_in_reporting_currency]
     if not shares:
         return []
-    return [
-        (
-            f"Revenue by customer industry, in {report.reporting_currency}",
-            _bars(
-                [s.label for s in shares],
-                [s.revenue_in_reporting_currency for s in shares],
-                value_label=f"revenue ({report.reporting_currency})",
-                horizontal=True,
-            ),
-        )
-    ]
+    currency = report.reporting_currency
+    labels, amounts = [s.label for s in shares], [s.revenue_in_reporting_currency for s in shares]
+    caption = f"Revenue by customer industry, in {currency}"
+    return [_bars(caption, labels, amounts, f"revenue ({currency})", horizontal=True)]
 
 
 def pipeline_charts(section: PipelineSection, report: SalesReport) -> list[Chart]:
-    charts = [
-        (
-            "Funnel: opportunities that reached each stage",
-            _bars(
-                [line.stage.replace("_", " ") for line in section.funnel],
-                [Decimal(line.reached) for line in section.funnel],
-                value_label="opportunities",
-                horizontal=True,
-            ),
-        )
-    ]
+    stages = [line.stage.replace("_", " ") for line in section.funnel]
+    reached = [Decimal(line.reached) for line in section.funnel]
+    caption = "Funnel: opportunities that reached each stage"
+    charts = [_bars(caption, stages, reached, "opportunities", horizontal=True)]
     for currency in sorted({line.currency for line in section.forecast}):
         lines = [line for line in section.forecast if line.currency == currency]
-        charts.append(
-            (
-                f"Stage-weighted forecast by expected close month, in {currency}",
-                _bars(
-                    [line.month for line in lines],
-                    [line.weighted_amount for line in lines],
-                    value_label=f"weighted amount ({currency})",
-                    horizontal=False,
-                ),
-            )
-        )
+        months, amounts = [line.month for line in lines], [line.weighted_amount for line in lines]
+        caption = f"Stage-weighted forecast by expected close month, in {currency}"
+        unit = f"weighted amount ({currency})"
+        charts.append(_bars(caption, months, amounts, unit, horizontal=False))
     return charts
 
 
