@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Iterable, Sequence
 
+from salesdomain.projections.appraisals import Appraisals
 from salesdomain.projections.audit import AuditTrail
 from salesdomain.projections.checkpointing import CHECKPOINT_EVERY, Checkpointer
 from salesdomain.projections.customers import Customers
@@ -29,7 +30,16 @@ from sqlalchemy import Engine, select
 
 
 def default_projections() -> list[Projection]:
-    return [AuditTrail(), Pipeline(), Kpi(), Operations(), Customers(), Prices(), Forecast()]
+    return [
+        AuditTrail(),
+        Pipeline(),
+        Kpi(),
+        Operations(),
+        Customers(),
+        Prices(),
+        Forecast(),
+        Appraisals(),
+    ]
 
 
 class ReadModels:

@@ -297,6 +297,10 @@ def test_cli_demo_prints_the_histories_and_the_quarter(tmp_path, monkeypatch) ->
     assert "Ada Zhou, After-sales" in breach
     assert "The quarter" in result.stderr  # the progress bar
     assert (tmp_path / "salesdomain-demo.db").exists()
+    assert "The quarter's sales report (SOP 4.2) as PDF: salesdomain-demo-2026-Q1.pdf" in (
+        result.output
+    )
+    assert (tmp_path / "salesdomain-demo-2026-Q1.pdf").read_bytes().startswith(b"%PDF")
 
 
 def test_cli_rejects_a_bad_database_url() -> None:

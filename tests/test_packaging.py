@@ -71,12 +71,16 @@ def test_the_wheel_holds_every_module_typed_by_one_marker(wheel: zipfile.ZipFile
     assert _modules_in_the_tree() <= names
     assert "salesdomain/py.typed" in names  # PEP 561: covers every subpackage
     assert "salesdomain/adapters/web/static/dashboard.html" in names
+    assert "salesdomain/adapters/reports/templates/quarterly.html" in names
 
 
 _WITHOUT_EXTRAS = """
 import sys
-for name in ("fastapi", "starlette", "uvicorn", "httpx", "psycopg", "psycopg_pool"):
-    sys.modules[name] = None  # as if the web and postgres extras were not installed
+for name in (
+    "fastapi", "starlette", "uvicorn", "httpx", "psycopg", "psycopg_pool",
+    "jinja2", "matplotlib", "weasyprint",
+):
+    sys.modules[name] = None  # as if the web, postgres and reports extras were not installed
 from salesdomain.adapters.cli import app
 from typer.testing import CliRunner
 
@@ -89,7 +93,8 @@ sys.exit(result.exit_code)
 @pytest.mark.parametrize(
     ("args", "code", "said"),
     [
-        (["demo"], 0, "events and"),
+        (["demo"], 0, "was not written: the reports need the reports extra"),
+        (["report", "quarterly", "--period", "2026-Q1", "-o", "q.pdf"], 2, "salesdomain[reports]"),
         (["steps"], 0, "2.3.2"),
         (["serve"], 2, "pip install 'salesdomain[web]'"),
         (["staff", "--database-url", "postgresql://u@h/db"], 2, "salesdomain[postgres]"),

@@ -460,6 +460,7 @@ def test_views_status(demo: tuple[Web, Actor]) -> None:
             "customers",
             "prices",
             "forecast",
+            "appraisals",
             "conformance",
         )
     }

@@ -27,6 +27,7 @@ from salesdomain.adapters.cli.conformance_tables import show_findings
 from salesdomain.adapters.cli.forecast import show_accuracy, show_forecast
 from salesdomain.adapters.cli.tables import funnel_table, history_table, kpi_rows_table
 from salesdomain.adapters.demo import DemoReport, run_demo
+from salesdomain.adapters.demo.quarter_report import write_quarter_report
 from salesdomain.adapters.master_keys import key_file_beside
 
 DEMO_FILE = "salesdomain-demo.db"
@@ -166,6 +167,7 @@ def demo(
         started = time.perf_counter()
         with open_system(ctx, database_url) as system, progress_bar(not (quiet or as_json)) as told:
             report = run_demo(system, seed, scale=scale, progress=told)
+            written = write_quarter_report(system, database_url)
         seconds = time.perf_counter() - started
     if as_json:
         print_json(
@@ -184,6 +186,7 @@ def demo(
                 "conformance": (
                     report.conformance.model_dump(mode="json") if report.conformance else None
                 ),
+                "quarter_report": written,
             }
         )
         return
@@ -199,3 +202,4 @@ def demo(
         f"{report.events:,} events and {report.commands:,} command records stored in "
         f"{database_url} (seed {report.seed}) in {seconds:.1f} s."
     )
+    console.print(written, soft_wrap=True)

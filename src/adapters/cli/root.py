@@ -36,6 +36,7 @@ from salesdomain.adapters.cli import (
     reading,
     records,
     remote,
+    reports,
     running,
     story,
     web,
@@ -117,6 +118,7 @@ COMMANDS: dict[str, Callable[..., None] | typer.Typer] = {
     "prices": prices.prices,
     "forecast": forecast.forecast,
     "as-of": past.as_of_app,
+    "report": reports.report,
     # reviewing: the SOP's rules re-run over the event log
     "conformance": conformance.conformance,
     # warning: deadlines approaching or missed, KPIs below their floors (SOP 4.2.4)

@@ -30,6 +30,7 @@ from salesdomain.adapters.web.routes_operations import router as operations_rout
 from salesdomain.adapters.web.routes_pipeline import router as pipeline_router
 from salesdomain.adapters.web.routes_prices import router as prices_router
 from salesdomain.adapters.web.routes_reports import router as reports_router
+from salesdomain.adapters.web.routes_sales_reports import router as sales_reports_router
 from salesdomain.adapters.web.routes_session import router as session_router
 from salesdomain.adapters.web.running import Settings, follower_running, settings_from_environment
 from salesdomain.adapters.web.running import router as health_router
@@ -106,6 +107,7 @@ def create_app(
     app.include_router(prices_router)
     app.include_router(notifications_router)
     app.include_router(forecast_router)
+    app.include_router(sales_reports_router)
     app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
 
     @app.get("/me", response_model=MeOut, tags=["auth"], responses=ERROR_RESPONSES)
