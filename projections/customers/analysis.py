@@ -1,0 +1,255 @@
+"""The customer analysis of a period (SOP 4.2.1; each figure defined in docs/kpi.md,
+"Customers"): how many customers, their structure, activity, satisfaction and loyalty.
+
+Read from the customers view's facts (``facts``), as the reader may see them (a sales
+representative: the customers they own; ADR 30).  A record merged into another counts
+in its survivor.  Money figures are in the ranking (``ranking``); here only counts,
+shares and scores.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from decimal import Decimal
+from typing import Any
+
+from salesdomain.projections.customers.projection import Customers
+from salesdomain.projections.projection import built_by
+from sqlalchemy import ColumnElement, Select, Table, case, func, select
+from sqlalchemy.engine import Engine
+
+from salesdomain.access import Reader
+from salesdomain.prospecting.customer_policy import CustomerAnalysisPolicy
+
+SHARE = Decimal("0.0001")
+SCORE = Decimal("0.01")
+
+
+def share(part: int | Decimal, whole: int | Decimal) -> Decimal | None:
+    """``part`` of ``whole`` as a fraction to 4 places (``None``: nothing to share)."""
+    return None if not whole else (Decimal(part) / Decimal(whole)).quantize(SHARE)
+
+
+@dataclass(frozen=True)
+class Share:
+    """Customers of one industry or region, and their share of all."""
+
+    name: str
+    customers: int
+    share: Decimal | None
+
+
+@dataclass(frozen=True)
+class Satisfaction:
+    """The survey answers recorded in the period."""
+
+    answers: int
+    average_satisfaction: Decimal | None
+    """1-5, to 2 places."""
+    average_recommendation: Decimal | None
+    """0-10, to 2 places."""
+    promoters: int
+    """Answers of 9 or 10 to "how likely are you to recommend us"."""
+    passives: int
+    """7 or 8."""
+    detractors: int
+    """0 to 6."""
+    nps: Decimal | None
+    """Net promoter score: (promoters - detractors) / answers x 100, -100 to 100, to 2
+    places."""
+
+
+@dataclass(frozen=True)
+class CustomerAnalysis:
+    since: date
+    until: date
+    customers: int
+    """Customers registered (or imported) by ``until``, not merged into another."""
+    buying: int
+    """Of them, those with an order completed in the period."""
+    new: int
+    """Buying customers whose first completed order (ever) is in the period."""
+    existing: int
+    """Buying customers with a completed order before the period."""
+    new_share: Decimal | None
+    """new / buying."""
+    by_industry: list[Share]
+    by_region: list[Share]
+    active: int
+    """Customers whose last completed order (by ``until``) is at most the policy's
+    ``active_within_days`` before ``until``."""
+    dormant: int
+    """Last order older than that, but not more than ``lost_after_days``."""
+    lost: int
+    """Last order more than ``lost_after_days`` before ``until``."""
+    never_ordered: int
+    """No completed order by ``until``."""
+    repeat_purchase_rate: Decimal | None
+    """Customers with two or more completed orders by ``until`` / those with one or more."""
+    satisfaction: Satisfaction
+    complete: bool
+    """False while the view an earlier release built serves (its analysis facts are
+    empty until ``salesdomain views upgrade``)."""
+
+
+def counted_as(customers: Table) -> ColumnElement[str]:
+    """The customer a record's figures count for: the one it was merged into, or itself."""
+    return func.coalesce(customers.c.merged_into, customers.c.customer_id)
+
+
+def readable(chosen: Select[Any], owner: Any, reader: Reader | None) -> Select[Any]:
+    """``chosen`` cut to the rows whose ``owner`` the reader's sales reach covers."""
+    if reader is not None and reader.sales is not None:
+        return chosen.where(owner.in_(sorted(reader.sales)))
+    return chosen
+
+
+def activity(last_order: date | None, day: date, policy: CustomerAnalysisPolicy) -> str:
+    """``active``, ``dormant``, ``lost`` or ``never_ordered`` on ``day``."""
+    if last_order is None:
+        return "never_ordered"
+    days = (day - last_order).days
+    if days <= policy.active_within_days:
+        return "active"
+    return "dormant" if days <= policy.lost_after_days else "lost"
+
+
+@dataclass(frozen=True)
+class History:
+    """A customer's completed orders up to the last day of a period."""
+
+    first: date
+    last: date
+    orders: int
+    in_period: int
+
+
+def order_history(
+    engine: Engine, tables: Mapping[str, Table], since: date, until: date, reader: Reader | None
+) -> dict[str, History]:
+    """Each customer's first and last completed order by ``until``, how many it had by
+    then and how many of them from ``since`` on."""
+    customers, orders = tables["customers"], tables["orders"]
+    whose, day = counted_as(customers), orders.c.delivered_on
+    chosen = (
+        select(
+            whose.label("customer"),
+            func.min(day),
+            func.max(day),
+            func.count(),
+            func.sum(case((day >= since, 1), else_=0)),
+        )
+        .select_from(orders.join(customers, customers.c.customer_id == orders.c.customer_id))
+        .where(day <= until)
+        .group_by(whose)
+    )
+    chosen = readable(chosen, customers.c.owner_id, reader)
+    with engine.connect() as conn:
+        return {
+            row[0]: History(row[1], row[2], int(row[3]), int(row[4]))
+            for row in conn.execute(chosen)
+        }
+
+
+def _population(
+    engine: Engine, tables: Mapping[str, Table], until: date, reader: Reader | None
+) -> list[tuple[str, str, str]]:
+    c = tables["customers"].c
+    chosen = select(c.customer_id, c.industry, c.region).where(
+        c.merged_into.is_(None), c.registered_at < end_of(until)
+    )
+    chosen = readable(chosen, c.owner_id, reader)
+    with engine.connect() as conn:
+        return [(row[0], row[1], row[2]) for row in conn.execute(chosen)]
+
+
+def end_of(day: date) -> datetime:
+    """The first moment after ``day`` (UTC)."""
+    return datetime.combine(day + timedelta(days=1), time(), tzinfo=UTC)
+
+
+def satisfaction(
+    engine: Engine, tables: Mapping[str, Table], since: date, until: date, reader: Reader | None
+) -> Satisfaction:
+    """The survey answers recorded in the period, of the customers the reader may see."""
+    customers, surveys, answers = tables["customers"], tables["surveys"], tables["survey_answers"]
+    a = answers.c
+    chosen = (
+        select(a.satisfaction, a.recommendation)
+        .select_from(
+            answers.join(surveys, surveys.c.survey_id == a.survey_id).join(
+                customers, customers.c.customer_id == surveys.c.customer_id
+            )
+        )
+        .where(a.answered_on.between(since, until))
+    )
+    chosen = readable(chosen, customers.c.owner_id, reader)
+    with engine.connect() as conn:
+        found = [(int(row[0]), int(row[1])) for row in conn.execute(chosen)]
+    count = len(found)
+    promoters = sum(1 for _, r in found if r >= 9)
+    detractors = sum(1 for _, r in found if r <= 6)
+    return Satisfaction(
+        answers=count,
+        average_satisfaction=_average([s for s, _ in found]),
+        average_recommendation=_average([r for _, r in found]),
+        promoters=promoters,
+        passives=count - promoters - detractors,
+        detractors=detractors,
+        nps=None
+        if not count
+        else (Decimal(100 * (promoters - detractors)) / count).quantize(SCORE),
+    )
+
+
+def _average(scores: list[int]) -> Decimal | None:
+    return None if not scores else (Decimal(sum(scores)) / len(scores)).quantize(SCORE)
+
+
+def _shares(names: Counter[str], whole: int) -> list[Share]:
+    ordered = sorted(names.items(), key=lambda item: (-item[1], item[0]))
+    return [Share(name, count, share(count, whole)) for name, count in ordered]
+
+
+def customer_analysis(
+    engine: Engine,
+    tables: Mapping[str, Table],
+    *,
+    since: date,
+    until: date,
+    policy: CustomerAnalysisPolicy,
+    reader: Reader | None = None,
+) -> CustomerAnalysis:
+    """The customer analysis of the days ``since`` to ``until`` (both included), as the
+    reader may see it; activity as on ``until``.  Raises ``ValueError`` for a period
+    that ends before it starts."""
+    if until < since:
+        raise ValueError(f"the period ends ({until}) before it starts ({since})")
+    population = _population(engine, tables, until, reader)
+    history = order_history(engine, tables, since, until, reader)
+    buying = [h for h in history.values() if h.in_period]
+    new = sum(1 for h in buying if h.first >= since)
+    status = Counter(
+        activity(history[c].last if c in history else None, until, policy) for c, _, _ in population
+    )
+    return CustomerAnalysis(
+        since=since,
+        until=until,
+        customers=len(population),
+        buying=len(buying),
+        new=new,
+        existing=len(buying) - new,
+        new_share=share(new, len(buying)),
+        by_industry=_shares(Counter(industry for _, industry, _ in population), len(population)),
+        by_region=_shares(Counter(region for _, _, region in population), len(population)),
+        active=status["active"],
+        dormant=status["dormant"],
+        lost=status["lost"],
+        never_ordered=status["never_ordered"],
+        repeat_purchase_rate=share(sum(1 for h in history.values() if h.orders >= 2), len(history)),
+        satisfaction=satisfaction(engine, tables, since, until, reader),
+        complete=built_by(tables, Customers) >= Customers.version,
+    )
