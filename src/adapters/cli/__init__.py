@@ -18,6 +18,7 @@ from typing import Annotated
 
 import typer
 from salesdomain.adapters.cli import (
+    analyses,
     catalogue,
     chain,
     client,
@@ -113,6 +114,8 @@ COMMANDS: dict[str, Callable[..., None] | typer.Typer] = {
     "operations": operations.operations_app,
     "customers": customers.customers,
     "prices": prices.prices,
+    "customer-analysis": analyses.customers_analysis,
+    "losses": analyses.losses,
     "as-of": past.as_of_app,
     # reviewing: the SOP's rules re-run over the event log
     "conformance": conformance.conformance,
