@@ -271,3 +271,38 @@ def show_losses(
             ),
         )
     )
+
+
+def short_section(
+    analysis: CustomerAnalysis,
+    ranking: CustomerRanking,
+    lost: LossAnalysis,
+    pricing: list[CompetitorPricing],
+) -> list[str]:
+    """A few lines of the analyses, for the demo's report."""
+    a, s = analysis, analysis.satisfaction
+    top = ", ".join(
+        f"{r.company_name} {r.revenue.amount:,.0f} ({r.abc_class}, {_percent(r.cumulative_share)})"
+        for r in ranking.rows
+    )
+    gaps = "; ".join(
+        f"{g.competitor}: {_percent(g.average_gap)} over {g.compared} of {g.lost}"
+        for g in lost.price_gaps
+    )
+    observed = "; ".join(
+        f"{p.competitor} {_percent(p.average_difference)} against our list price" for p in pricing
+    )
+    reasons = "; ".join(f"{g.name} ({g.lost})" for g in lost.by_reason)
+    return [
+        f"[bold]Customers {a.since} to {a.until}[/bold] (SOP 4.2.1): {a.customers} on record, "
+        f"{a.buying} bought ({a.new} new, {a.existing} existing); on {a.until} {a.active} "
+        f"active, {a.dormant} dormant, {a.lost} lost, {a.never_ordered} never ordered; "
+        f"repeat purchase rate {_percent(a.repeat_purchase_rate)}",
+        f"Satisfaction {s.average_satisfaction or '-'} / 5, NPS "
+        f"{s.nps if s.nps is not None else '-'} from {s.answers} survey answers",
+        f"Top customers by revenue ({ranking.currency}; A {ranking.classes['A']}, "
+        f"B {ranking.classes['B']}, C {ranking.classes['C']}): {top or 'none'}",
+        f"Deals lost: {lost.lost}: {reasons or 'none'}; price gap to the winner: "
+        f"{gaps or 'none recorded'}",
+        f"Competitor prices observed: {observed or 'none'}",
+    ]

@@ -22,6 +22,7 @@ from rich.progress import (
     TimeElapsedColumn,
 )
 from rich.table import Table
+from salesdomain.adapters.cli.analyses import short_section
 from salesdomain.adapters.cli.common import DatabaseUrl, err, open_system, out, print_json, reported
 from salesdomain.adapters.cli.conformance_tables import show_findings
 from salesdomain.adapters.cli.tables import funnel_table, history_table, kpi_rows_table
@@ -81,6 +82,14 @@ def print_kpi(report: DemoReport, console: Console) -> None:
         console.print(kpi_rows_table(report.kpi, "KPIs by representative against targets"))
 
 
+def print_customers(report: DemoReport, console: Console) -> None:
+    found = report.customers
+    if found is not None:
+        lines = short_section(found.analysis, found.ranking, found.losses, found.pricing)
+        for line in lines:
+            console.print(line, markup=True, soft_wrap=True)
+
+
 def print_conformance(report: DemoReport, console: Console) -> None:
     found = report.conformance
     if found is not None:
@@ -108,6 +117,7 @@ REPORT_STEPS: list[ReportStep] = [
     print_scale,
     print_pipeline,
     print_kpi,
+    print_customers,
     print_conformance,
     print_digest,
 ]

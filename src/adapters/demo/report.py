@@ -9,6 +9,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from salesdomain.adapters import demo_scale
+from salesdomain.adapters.demo.customer_report import CustomerSection
 from salesdomain.adapters.demo.setting import QUARTER, START
 from salesdomain.projections.conformance import ConformanceReport
 from salesdomain.projections.history import HistoryLine
@@ -92,6 +93,8 @@ class DemoReport:
     scale: demo_scale.ScaleSummary | None = None
     conformance: ConformanceReport | None = None
     """The quarter reviewed against the SOP from the raw log, as at the run's end (ADR 15)."""
+    customers: CustomerSection | None = None
+    """The quarter's customer and loss analyses (SOP 4.2.1, ADR 51)."""
 
 
 # ---- reading the results back ----------------------------------------------------------------
