@@ -121,7 +121,8 @@ def test_a_period_before_the_customers_were_registered_has_none(app, views):
         *_view(app, views), since=date(2026, 1, 1), until=date(2026, 3, 1), policy=POLICY
     )
     assert (found.customers, found.buying, found.new_share) == (0, 2, Decimal("0.5000"))
-    assert found.satisfaction.answers == 0 and found.satisfaction.nps is None
+    assert found.satisfaction.answers == 0
+    assert found.satisfaction.nps is None
 
 
 @pytest.mark.parametrize(
@@ -177,7 +178,8 @@ def test_the_ranking_has_cumulative_shares_and_abc_classes(app, views, by, ranke
         date(2026, 1, 15),
         75,
     )
-    assert acme.activity == "active" and acme.last_contact_on is None
+    assert acme.activity == "active"
+    assert acme.last_contact_on is None
 
 
 def test_the_ranking_of_another_currency_is_its_own(app, views):

@@ -14,11 +14,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
-from typing import Any
 
 from salesdomain.projections.customers.projection import Customers
 from salesdomain.projections.projection import built_by
-from sqlalchemy import ColumnElement, Select, Table, case, func, select
+from sqlalchemy import ColumnElement, Table, case, func, select, true
 from sqlalchemy.engine import Engine
 
 from salesdomain.access import Reader
@@ -100,11 +99,11 @@ def counted_as(customers: Table) -> ColumnElement[str]:
     return func.coalesce(customers.c.merged_into, customers.c.customer_id)
 
 
-def readable(chosen: Select[Any], owner: Any, reader: Reader | None) -> Select[Any]:
-    """``chosen`` cut to the rows whose ``owner`` the reader's sales reach covers."""
+def readable(owner: ColumnElement[str], reader: Reader | None) -> ColumnElement[bool]:
+    """The rows whose ``owner`` the reader's sales reach covers (ADR 30)."""
     if reader is not None and reader.sales is not None:
-        return chosen.where(owner.in_(sorted(reader.sales)))
-    return chosen
+        return owner.in_(sorted(reader.sales))
+    return true()
 
 
 def activity(last_order: date | None, day: date, policy: CustomerAnalysisPolicy) -> str:
@@ -146,7 +145,7 @@ def order_history(
         .where(day <= until)
         .group_by(whose)
     )
-    chosen = readable(chosen, customers.c.owner_id, reader)
+    chosen = chosen.where(readable(customers.c.owner_id, reader))
     with engine.connect() as conn:
         return {
             row[0]: History(row[1], row[2], int(row[3]), int(row[4]))
@@ -161,7 +160,7 @@ def _population(
     chosen = select(c.customer_id, c.industry, c.region).where(
         c.merged_into.is_(None), c.registered_at < end_of(until)
     )
-    chosen = readable(chosen, c.owner_id, reader)
+    chosen = chosen.where(readable(c.owner_id, reader))
     with engine.connect() as conn:
         return [(row[0], row[1], row[2]) for row in conn.execute(chosen)]
 
@@ -186,7 +185,7 @@ def satisfaction(
         )
         .where(a.answered_on.between(since, until))
     )
-    chosen = readable(chosen, customers.c.owner_id, reader)
+    chosen = chosen.where(readable(customers.c.owner_id, reader))
     with engine.connect() as conn:
         found = [(int(row[0]), int(row[1])) for row in conn.execute(chosen)]
     count = len(found)

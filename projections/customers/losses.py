@@ -100,7 +100,7 @@ def loss_analysis(
         .select_from(losses.join(deals, deals.c.opportunity_id == x.opportunity_id))
         .where(x.lost_on.between(since, until))
     )
-    chosen = readable(chosen, deals.c.owner_id, reader)
+    chosen = chosen.where(readable(deals.c.owner_id, reader))
     reasons, stages, competitors = Counter[str](), Counter[str](), Counter[str]()
     gaps: dict[str, list[Decimal]] = {}
     with engine.connect() as conn:

@@ -90,7 +90,7 @@ def _sums(
         .select_from(orders.join(customers, customers.c.customer_id == o.customer_id))
         .where(o.delivered_on.between(since, until), o.currency == currency)
     )
-    chosen = readable(chosen, customers.c.owner_id, reader)
+    chosen = chosen.where(readable(customers.c.owner_id, reader))
     sums: dict[str, tuple[int, Decimal, Decimal]] = {}
     with engine.connect() as conn:
         for whose, revenue, profit in conn.execute(chosen.execution_options(yield_per=5000)):
@@ -138,10 +138,12 @@ def customer_ranking(
     if not 1 <= limit <= RANKING_LIMIT:
         raise ValueError(f"a ranking lists 1 to {RANKING_LIMIT} customers, not {limit}")
     sums = _sums(engine, tables, since, until, currency, reader)
-    measure = 1 if by == "revenue" else 2
+    value = {
+        c: (revenue if by == "revenue" else profit) for c, (_, revenue, profit) in sums.items()
+    }
     names = _names(engine, tables, list(sums))
-    ranked = sorted(sums, key=lambda c: (-sums[c][measure], names[c][0].casefold(), c))
-    classes = _classes([sums[c][measure] for c in ranked], policy)
+    ranked = sorted(sums, key=lambda c: (-value[c], names[c][0].casefold(), c))
+    classes = _classes([value[c] for c in ranked], policy)
     history = order_history(engine, tables, since, until, reader)
     contacts = _last_contacts(engine, tables, ranked[:limit], until)
     rows = []
@@ -171,7 +173,7 @@ def customer_ranking(
                 activity=activity(last, until, policy),
             )
         )
-    total = sum((sums[c][measure] for c in ranked), Decimal(0))
+    total = sum((value[c] for c in ranked), Decimal(0))
     return CustomerRanking(
         since=since,
         until=until,

@@ -136,9 +136,10 @@ def losses(
         shown = _limit(limit)
         views = ("customers", "prices")
         with _read(ctx, database_url, as_of, *views) as (system, moment, position):
-            asked = {"since": first, "until": last}
-            lost = loss_analysis(*_tables(system, "customers"), **asked, limit=shown)
-            pricing = pricing_by_competitor(*_tables(system, "prices"), **asked)
+            lost = loss_analysis(
+                *_tables(system, "customers"), since=first, until=last, limit=shown
+            )
+            pricing = pricing_by_competitor(*_tables(system, "prices"), since=first, until=last)
     if as_json:
         print_json({"as_of": moment, "position": position, "losses": lost, "pricing": pricing})
         return
@@ -192,9 +193,10 @@ def show_customers(
         )
     r = ranking
     classes = ", ".join(f"{k} {n}" for k, n in r.classes.items())
+    title = f"Customers by {r.by} in {r.currency}: {r.customers} ranked ({classes})"
     console.print(
         _table(
-            f"Customers by {r.by} in {r.currency}: {r.customers} ranked ({classes}), total {r.total}",
+            f"{title}, total {r.total}",
             (
                 "#",
                 "Customer",

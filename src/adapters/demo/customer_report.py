@@ -38,12 +38,18 @@ def customer_section(system: System) -> CustomerSection:
     customers, prices = system.views.runner("customers"), system.views.runner("prices")
     engine, tables = customers.engine, customers.tables()
     policy = system.app.policy.customers
-    period = {"since": QUARTER.start, "until": QUARTER.end}
+    since, until = QUARTER.start, QUARTER.end
     return CustomerSection(
-        analysis=customer_analysis(engine, tables, **period, policy=policy),
+        analysis=customer_analysis(engine, tables, since=since, until=until, policy=policy),
         ranking=customer_ranking(
-            engine, tables, **period, currency=CURRENCY, policy=policy, limit=RANKED
+            engine,
+            tables,
+            since=since,
+            until=until,
+            currency=CURRENCY,
+            policy=policy,
+            limit=RANKED,
         ),
-        losses=loss_analysis(engine, tables, **period),
-        pricing=pricing_by_competitor(prices.engine, prices.tables(), **period),
+        losses=loss_analysis(engine, tables, since=since, until=until),
+        pricing=pricing_by_competitor(prices.engine, prices.tables(), since=since, until=until),
     )
