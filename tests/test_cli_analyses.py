@@ -72,8 +72,12 @@ def test_the_customer_analysis_and_its_ranking(system) -> None:
         "2",
     )
     analysis, ranking = found["analysis"], found["ranking"]
-    assert (analysis["customers"], analysis["buying"], analysis["new"]) == (5, 4, 4)
-    assert analysis["satisfaction"]["nps"] == "25.00"
+    assert (analysis["customers"], analysis["customers_served"], analysis["new_customers"]) == (
+        5,
+        4,
+        4,
+    )
+    assert analysis["surveys"]["nps"] == "25.00"
     assert [(r["company_name"], r["abc_class"]) for r in ranking["rows"]] == [
         ("Acme Co., Ltd.", "A"),
         ("Epsilon Paper", "A"),
@@ -92,7 +96,7 @@ def test_as_of_a_moment_before_the_orders(system) -> None:
     then = _json(
         system, "customer-analysis", "--until", "2026-03-31", "--as-of", "2026-03-01T12:00"
     )
-    assert (then["analysis"]["customers"], then["analysis"]["buying"]) == (1, 0)
+    assert (then["analysis"]["customers"], then["analysis"]["customers_served"]) == (1, 0)
     now = _json(system, "customer-analysis", "--until", "2026-03-31")
     assert (now["analysis"]["customers"], now["as_of"], now["position"]) == (6, None, None)
     assert then["as_of"] == "2026-03-01T12:00:00+00:00"
@@ -107,13 +111,13 @@ def test_the_losses_and_competitor_prices(system) -> None:
     found = _json(system, "losses", "--since", "2026-03-01", "--until", "2026-03-31")
     assert found["losses"]["lost"] == 3
     assert found["losses"]["price_gaps"] == [
-        {"competitor": "Rival", "lost": 2, "compared": 1, "average_gap": "-0.1000"}
+        {"competitor": "Rival", "lost": 2, "priced": 1, "average_gap": "-0.1000"}
     ]
     assert found["pricing"] == [
         {
             "competitor": "Rival",
             "observed": 3,
-            "compared": 3,
+            "comparable": 3,
             "average_difference": "-0.0500",
             "below_ours": 2,
         }

@@ -91,7 +91,12 @@ def test_number_structure_activity_satisfaction_and_loyalty(app, views):
     found = customer_analysis(
         *_view(app, views), since=date(2026, 1, 1), until=date(2026, 3, 31), policy=POLICY
     )
-    assert (found.customers, found.buying, found.new, found.existing) == (5, 2, 1, 1)
+    assert (
+        found.customers,
+        found.customers_served,
+        found.new_customers,
+        found.existing_customers,
+    ) == (5, 2, 1, 1)
     assert found.new_share == Decimal("0.5000")
     assert found.by_industry == [
         Share("Machinery", 2, Decimal("0.4000")),
@@ -106,9 +111,14 @@ def test_number_structure_activity_satisfaction_and_loyalty(app, views):
         ("West", 1),
     ]
     # on 31 March: Acme 75 days, Beta 49 (active), Epsilon 181 (dormant), Gamma 450 (lost)
-    assert (found.active, found.dormant, found.lost, found.never_ordered) == (2, 1, 1, 1)
+    assert (
+        found.active_customers,
+        found.dormant_customers,
+        found.lost_customers,
+        found.never_ordered,
+    ) == (2, 1, 1, 1)
     assert found.repeat_purchase_rate == Decimal("0.5000")  # Acme, Beta of four
-    s = found.satisfaction
+    s = found.surveys
     assert (s.answers, s.promoters, s.passives, s.detractors) == (4, 2, 1, 1)
     assert (s.average_satisfaction, s.average_recommendation) == (Decimal("3.75"), Decimal("7.25"))
     assert s.nps == Decimal("25.00")
@@ -120,9 +130,9 @@ def test_a_period_before_the_customers_were_registered_has_none(app, views):
     found = customer_analysis(
         *_view(app, views), since=date(2026, 1, 1), until=date(2026, 3, 1), policy=POLICY
     )
-    assert (found.customers, found.buying, found.new_share) == (0, 2, Decimal("0.5000"))
-    assert found.satisfaction.answers == 0
-    assert found.satisfaction.nps is None
+    assert (found.customers, found.customers_served, found.new_share) == (0, 2, Decimal("0.5000"))
+    assert found.surveys.answers == 0
+    assert found.surveys.nps is None
 
 
 @pytest.mark.parametrize(
@@ -173,7 +183,7 @@ def test_the_ranking_has_cumulative_shares_and_abc_classes(app, views, by, ranke
     ] == ranked
     assert found.total.amount == sum(Decimal(row[1]) for row in ranked)
     acme = found.rows[0]
-    assert (acme.orders, acme.last_order_on, acme.days_since_last_order) == (
+    assert (acme.orders_completed, acme.last_order_on, acme.days_since_last_order) == (
         2,
         date(2026, 1, 15),
         75,

@@ -12,8 +12,8 @@ The customer and loss analyses of SOP 4.2.1 (ADR 51) read the facts ``facts`` ke
 
 from salesdomain.projections.customers.analysis import (
     CustomerAnalysis,
-    Satisfaction,
     Share,
+    SurveyResults,
     customer_analysis,
 )
 from salesdomain.projections.customers.losses import (
@@ -53,8 +53,8 @@ __all__ = [
     "PriceGap",
     "RankedBy",
     "RankedCustomer",
-    "Satisfaction",
     "Share",
+    "SurveyResults",
     "customer_analysis",
     "customer_ranking",
     "customers_page",

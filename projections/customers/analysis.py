@@ -42,7 +42,7 @@ class Share:
 
 
 @dataclass(frozen=True)
-class Satisfaction:
+class SurveyResults:
     """The survey answers recorded in the period."""
 
     answers: int
@@ -67,28 +67,28 @@ class CustomerAnalysis:
     until: date
     customers: int
     """Customers registered (or imported) by ``until``, not merged into another."""
-    buying: int
+    customers_served: int
     """Of them, those with an order completed in the period."""
-    new: int
+    new_customers: int
     """Buying customers whose first completed order (ever) is in the period."""
-    existing: int
+    existing_customers: int
     """Buying customers with a completed order before the period."""
     new_share: Decimal | None
-    """new / buying."""
+    """new_customers / customers_served."""
     by_industry: list[Share]
     by_region: list[Share]
-    active: int
+    active_customers: int
     """Customers whose last completed order (by ``until``) is at most the policy's
     ``active_within_days`` before ``until``."""
-    dormant: int
+    dormant_customers: int
     """Last order older than that, but not more than ``lost_after_days``."""
-    lost: int
+    lost_customers: int
     """Last order more than ``lost_after_days`` before ``until``."""
     never_ordered: int
     """No completed order by ``until``."""
     repeat_purchase_rate: Decimal | None
     """Customers with two or more completed orders by ``until`` / those with one or more."""
-    satisfaction: Satisfaction
+    surveys: SurveyResults
     complete: bool
     """False while the view an earlier release built serves (its analysis facts are
     empty until ``salesdomain views upgrade``)."""
@@ -170,9 +170,9 @@ def end_of(day: date) -> datetime:
     return datetime.combine(day + timedelta(days=1), time(), tzinfo=UTC)
 
 
-def satisfaction(
+def survey_results(
     engine: Engine, tables: Mapping[str, Table], since: date, until: date, reader: Reader | None
-) -> Satisfaction:
+) -> SurveyResults:
     """The survey answers recorded in the period, of the customers the reader may see."""
     customers, surveys, answers = tables["customers"], tables["surveys"], tables["survey_answers"]
     a = answers.c
@@ -191,7 +191,7 @@ def satisfaction(
     count = len(found)
     promoters = sum(1 for _, r in found if r >= 9)
     detractors = sum(1 for _, r in found if r <= 6)
-    return Satisfaction(
+    return SurveyResults(
         answers=count,
         average_satisfaction=_average([s for s, _ in found]),
         average_recommendation=_average([r for _, r in found]),
@@ -238,17 +238,17 @@ def customer_analysis(
         since=since,
         until=until,
         customers=len(population),
-        buying=len(buying),
-        new=new,
-        existing=len(buying) - new,
+        customers_served=len(buying),
+        new_customers=new,
+        existing_customers=len(buying) - new,
         new_share=share(new, len(buying)),
         by_industry=_shares(Counter(industry for _, industry, _ in population), len(population)),
         by_region=_shares(Counter(region for _, _, region in population), len(population)),
-        active=status["active"],
-        dormant=status["dormant"],
-        lost=status["lost"],
+        active_customers=status["active"],
+        dormant_customers=status["dormant"],
+        lost_customers=status["lost"],
         never_ordered=status["never_ordered"],
         repeat_purchase_rate=share(sum(1 for h in history.values() if h.orders >= 2), len(history)),
-        satisfaction=satisfaction(engine, tables, since, until, reader),
+        surveys=survey_results(engine, tables, since, until, reader),
         complete=built_by(tables, Customers) >= Customers.version,
     )

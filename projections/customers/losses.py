@@ -41,7 +41,7 @@ class PriceGap:
     competitor: str
     lost: int
     """Deals lost to it in the period."""
-    compared: int
+    priced: int
     """Of them, those with its price and our last quote in the same currency."""
     average_gap: Decimal | None
     """The mean of (their price - our last quote) / our last quote, to 4 places: -0.1
@@ -132,7 +132,7 @@ def loss_analysis(
             PriceGap(
                 competitor=name,
                 lost=competitors[name],
-                compared=len(found),
+                priced=len(found),
                 average_gap=None
                 if not found
                 else (sum(found, Decimal(0)) / len(found)).quantize(FRACTION),

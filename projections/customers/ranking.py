@@ -40,7 +40,7 @@ class RankedCustomer:
     company_name: str
     region: str
     industry: str
-    orders: int
+    orders_completed: int
     """Completed in the period, in the ranking's currency."""
     revenue: Money
     profit: Money
@@ -68,7 +68,8 @@ class CustomerRanking:
     by: RankedBy
     total: Money
     """The revenue (or profit) of every customer ranked."""
-    customers: int
+    ranked: int
+    """How many customers had an order completed in the period in the currency."""
     classes: dict[str, int]
     """How many customers in each class, A, B and C."""
     rows: list[RankedCustomer]
@@ -160,7 +161,7 @@ def customer_ranking(
                 company_name=name,
                 region=region,
                 industry=industry,
-                orders=count,
+                orders_completed=count,
                 revenue=Money(amount=revenue, currency=currency),
                 profit=Money(amount=profit, currency=currency),
                 share=share_of,
@@ -180,7 +181,7 @@ def customer_ranking(
         currency=currency,
         by=by,
         total=Money(amount=total, currency=currency),
-        customers=len(ranked),
+        ranked=len(ranked),
         classes={k: sum(1 for _, _, c in classes if c == k) for k in "ABC"},
         rows=rows,
     )

@@ -24,7 +24,7 @@ class CompetitorPricing:
     competitor: str
     observed: int
     """Prices of theirs recorded as observed in the period."""
-    compared: int
+    comparable: int
     """Of them, those beside a list price of ours (same product and currency, in force
     on the day observed)."""
     average_difference: Decimal | None
@@ -59,7 +59,7 @@ def pricing_by_competitor(
             CompetitorPricing(
                 competitor=competitor,
                 observed=len(differences),
-                compared=len(known),
+                comparable=len(known),
                 average_difference=average,
                 below_ours=sum(1 for d in known if d < 0),
             )

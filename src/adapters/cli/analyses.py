@@ -168,20 +168,13 @@ def _when(moment: datetime | None) -> str:
 def show_customers(
     analysis: CustomerAnalysis, ranking: CustomerRanking, moment: datetime | None = None
 ) -> None:
-    a, s = analysis, analysis.satisfaction
+    a = analysis
     console = out()
     console.print(f"Customers {a.since} to {a.until}{_when(moment)}", style="bold")
     if not a.complete:
         console.print("[yellow]the customers view is outdated: run `salesdomain views upgrade`[/]")
-    console.print(
-        f"{a.customers} customers; {a.buying} bought ({a.new} new, {a.existing} existing, "
-        f"new {_percent(a.new_share)}); repeat purchase rate {_percent(a.repeat_purchase_rate)}\n"
-        f"activity on {a.until}: {a.active} active, {a.dormant} dormant, {a.lost} lost, "
-        f"{a.never_ordered} never ordered\n"
-        f"satisfaction {s.average_satisfaction or '-'} / 5 from {s.answers} answers; "
-        f"NPS {s.nps if s.nps is not None else '-'} ({s.promoters} promoters, {s.passives} "
-        f"passives, {s.detractors} detractors)"
-    )
+    for line in customer_lines(a):
+        console.print(line, markup=True, soft_wrap=True)
     for title, shares in (("By industry", a.by_industry), ("By region", a.by_region)):
         console.print(
             _table(
@@ -193,7 +186,7 @@ def show_customers(
         )
     r = ranking
     classes = ", ".join(f"{k} {n}" for k, n in r.classes.items())
-    title = f"Customers by {r.by} in {r.currency}: {r.customers} ranked ({classes})"
+    title = f"Customers by {r.by} in {r.currency}: {r.ranked} ranked ({classes})"
     console.print(
         _table(
             f"{title}, total {r.total}",
@@ -256,7 +249,7 @@ def show_losses(
             "Price gap: their price against our last quote",
             ("Competitor", "Lost", "With both prices", "Average gap"),
             lost.price_gaps,
-            lambda g: (g.competitor, str(g.lost), str(g.compared), _percent(g.average_gap)),
+            lambda g: (g.competitor, str(g.lost), str(g.priced), _percent(g.average_gap)),
         )
     )
     console.print(
@@ -267,7 +260,7 @@ def show_losses(
             lambda p: (
                 p.competitor,
                 str(p.observed),
-                str(p.compared),
+                str(p.comparable),
                 str(p.below_ours),
                 _percent(p.average_difference),
             ),
@@ -282,13 +275,13 @@ def short_section(
     pricing: list[CompetitorPricing],
 ) -> list[str]:
     """A few lines of the analyses, for the demo's report."""
-    a, s = analysis, analysis.satisfaction
+    a = analysis
     top = ", ".join(
         f"{r.company_name} {r.revenue.amount:,.0f} ({r.abc_class}, {_percent(r.cumulative_share)})"
         for r in ranking.rows
     )
     gaps = "; ".join(
-        f"{g.competitor}: {_percent(g.average_gap)} over {g.compared} of {g.lost}"
+        f"{g.competitor}: {_percent(g.average_gap)} over {g.priced} of {g.lost}"
         for g in lost.price_gaps
     )
     observed = "; ".join(
@@ -296,15 +289,26 @@ def short_section(
     )
     reasons = "; ".join(f"{g.name} ({g.lost})" for g in lost.by_reason)
     return [
-        f"[bold]Customers {a.since} to {a.until}[/bold] (SOP 4.2.1): {a.customers} on record, "
-        f"{a.buying} bought ({a.new} new, {a.existing} existing); on {a.until} {a.active} "
-        f"active, {a.dormant} dormant, {a.lost} lost, {a.never_ordered} never ordered; "
-        f"repeat purchase rate {_percent(a.repeat_purchase_rate)}",
-        f"Satisfaction {s.average_satisfaction or '-'} / 5, NPS "
-        f"{s.nps if s.nps is not None else '-'} from {s.answers} survey answers",
+        f"[bold]Customers {a.since} to {a.until}[/bold] (SOP 4.2.1)",
+        *customer_lines(a),
         f"Top customers by revenue ({ranking.currency}; A {ranking.classes['A']}, "
         f"B {ranking.classes['B']}, C {ranking.classes['C']}): {top or 'none'}",
         f"Deals lost: {lost.lost}: {reasons or 'none'}; price gap to the winner: "
         f"{gaps or 'none recorded'}",
         f"Competitor prices observed: {observed or 'none'}",
+    ]
+
+
+def customer_lines(a: CustomerAnalysis) -> list[str]:
+    """The analysis's figures in three lines."""
+    s = a.surveys
+    return [
+        f"{a.customers} customers on record, {a.customers_served} bought ({a.new_customers} "
+        f"new, {a.existing_customers} existing: new {_percent(a.new_share)}); repeat "
+        f"purchase rate {_percent(a.repeat_purchase_rate)}",
+        f"On {a.until}: {a.active_customers} active, {a.dormant_customers} dormant, "
+        f"{a.lost_customers} lost, {a.never_ordered} never ordered",
+        f"Satisfaction {s.average_satisfaction or '-'} / 5, NPS "
+        f"{s.nps if s.nps is not None else '-'} ({s.promoters} promoters, {s.passives} "
+        f"passives, {s.detractors} detractors of {s.answers} survey answers)",
     ]
