@@ -91,7 +91,7 @@ class CustomerAnalysis:
     surveys: SurveyResults
     complete: bool
     """False while the view an earlier release built serves (its analysis facts are
-    empty until ``salesdomain views upgrade``)."""
+    empty until ``salesdomain views rebuild --view customers``)."""
 
 
 def counted_as(customers: Table) -> ColumnElement[str]:

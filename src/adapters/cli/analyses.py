@@ -172,7 +172,8 @@ def show_customers(
     console = out()
     console.print(f"Customers {a.since} to {a.until}{_when(moment)}", style="bold")
     if not a.complete:
-        console.print("[yellow]the customers view is outdated: run `salesdomain views upgrade`[/]")
+        outdated = "the customers view is outdated: `salesdomain views rebuild --view customers`"
+        console.print(f"[yellow]{outdated}[/]")
     for line in customer_lines(a):
         console.print(line, markup=True, soft_wrap=True)
     for title, shares in (("By industry", a.by_industry), ("By region", a.by_region)):
