@@ -16,20 +16,13 @@ from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 
 from salesdomain.projections.customers.projection import Customers
+from salesdomain.projections.fractions import SCORE, mean, most_first, period_checked, share
 from salesdomain.projections.projection import built_by
 from sqlalchemy import ColumnElement, Table, case, func, select, true
 from sqlalchemy.engine import Engine
 
 from salesdomain.access import Reader
 from salesdomain.prospecting.customer_policy import CustomerAnalysisPolicy
-
-SHARE = Decimal("0.0001")
-SCORE = Decimal("0.01")
-
-
-def share(part: int | Decimal, whole: int | Decimal) -> Decimal | None:
-    """``part`` of ``whole`` as a fraction to 4 places (``None``: nothing to share)."""
-    return None if not whole else (Decimal(part) / Decimal(whole)).quantize(SHARE)
 
 
 @dataclass(frozen=True)
@@ -193,8 +186,8 @@ def survey_results(
     detractors = sum(1 for _, r in found if r <= 6)
     return SurveyResults(
         answers=count,
-        average_satisfaction=_average([s for s, _ in found]),
-        average_recommendation=_average([r for _, r in found]),
+        average_satisfaction=mean([s for s, _ in found], SCORE),
+        average_recommendation=mean([r for _, r in found], SCORE),
         promoters=promoters,
         passives=count - promoters - detractors,
         detractors=detractors,
@@ -204,13 +197,8 @@ def survey_results(
     )
 
 
-def _average(scores: list[int]) -> Decimal | None:
-    return None if not scores else (Decimal(sum(scores)) / len(scores)).quantize(SCORE)
-
-
-def _shares(names: Counter[str], whole: int) -> list[Share]:
-    ordered = sorted(names.items(), key=lambda item: (-item[1], item[0]))
-    return [Share(name, count, share(count, whole)) for name, count in ordered]
+def _shares(names: Counter[str]) -> list[Share]:
+    return [Share(*found) for found in most_first(names)]
 
 
 def customer_analysis(
@@ -225,8 +213,7 @@ def customer_analysis(
     """The customer analysis of the days ``since`` to ``until`` (both included), as the
     reader may see it; activity as on ``until``.  Raises ``ValueError`` for a period
     that ends before it starts."""
-    if until < since:
-        raise ValueError(f"the period ends ({until}) before it starts ({since})")
+    period_checked(since, until)
     population = _population(engine, tables, until, reader)
     history = order_history(engine, tables, since, until, reader)
     buying = [h for h in history.values() if h.in_period]
@@ -242,8 +229,8 @@ def customer_analysis(
         new_customers=new,
         existing_customers=len(buying) - new,
         new_share=share(new, len(buying)),
-        by_industry=_shares(Counter(industry for _, industry, _ in population), len(population)),
-        by_region=_shares(Counter(region for _, _, region in population), len(population)),
+        by_industry=_shares(Counter(industry for _, industry, _ in population)),
+        by_region=_shares(Counter(region for _, _, region in population)),
         active_customers=status["active"],
         dormant_customers=status["dormant"],
         lost_customers=status["lost"],

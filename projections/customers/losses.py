@@ -11,13 +11,13 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from salesdomain.projections.customers.analysis import readable, share
+from salesdomain.projections.customers.analysis import readable
+from salesdomain.projections.fractions import mean, most_first, period_checked
 from sqlalchemy import Table, select
 from sqlalchemy.engine import Engine
 
 from salesdomain.access import Reader
 
-FRACTION = Decimal("0.0001")
 GROUPS_LIMIT = 1000
 """The most reasons one analysis lists (the rest are counted together)."""
 NONE_NAMED = ""
@@ -64,9 +64,8 @@ class LossAnalysis:
     """Per competitor named, the most losses first."""
 
 
-def _groups(counted: Counter[str], whole: int) -> list[LossGroup]:
-    ordered = sorted(counted.items(), key=lambda item: (-item[1], item[0]))
-    return [LossGroup(name, count, share(count, whole)) for name, count in ordered]
+def _groups(counted: Counter[str]) -> list[LossGroup]:
+    return [LossGroup(*found) for found in most_first(counted)]
 
 
 def loss_analysis(
@@ -81,8 +80,7 @@ def loss_analysis(
     """The deals lost from ``since`` to ``until`` (both included, the UTC day they were
     marked lost).  Raises ``ValueError`` for a period that ends before it starts or a
     limit out of 1 to ``GROUPS_LIMIT``."""
-    if until < since:
-        raise ValueError(f"the period ends ({until}) before it starts ({since})")
+    period_checked(since, until)
     if not 1 <= limit <= GROUPS_LIMIT:
         raise ValueError(f"an analysis lists 1 to {GROUPS_LIMIT} reasons, not {limit}")
     losses, deals = tables["losses"], tables["deals"]
@@ -119,23 +117,21 @@ def loss_analysis(
                 gap = (row.price_amount - row.quote_amount) / row.quote_amount
                 gaps[row.competitor].append(gap)
     lost = sum(reasons.values())
-    by_reason = _groups(reasons, lost)
+    by_reason = _groups(reasons)
     return LossAnalysis(
         since=since,
         until=until,
         lost=lost,
         by_reason=by_reason[:limit],
         other_reasons=sum(g.lost for g in by_reason[limit:]),
-        by_stage=_groups(stages, lost),
-        by_competitor=_groups(competitors, lost),
+        by_stage=_groups(stages),
+        by_competitor=_groups(competitors),
         price_gaps=[
             PriceGap(
                 competitor=name,
                 lost=competitors[name],
                 priced=len(found),
-                average_gap=None
-                if not found
-                else (sum(found, Decimal(0)) / len(found)).quantize(FRACTION),
+                average_gap=mean(found),
             )
             for name, found in sorted(gaps.items(), key=lambda i: (-competitors[i[0]], i[0]))
         ],

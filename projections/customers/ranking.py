@@ -19,8 +19,8 @@ from salesdomain.projections.customers.analysis import (
     counted_as,
     order_history,
     readable,
-    share,
 )
+from salesdomain.projections.fractions import period_checked, share
 from sqlalchemy import Table, func, select
 from sqlalchemy.engine import Engine
 
@@ -134,8 +134,7 @@ def customer_ranking(
     ``currency``, ranked by their revenue or profit there (ties: by name, then id), the
     first ``limit`` (1 to ``RANKING_LIMIT``) listed.  Raises ``ValueError`` for a period
     that ends before it starts or a limit out of range."""
-    if until < since:
-        raise ValueError(f"the period ends ({until}) before it starts ({since})")
+    period_checked(since, until)
     if not 1 <= limit <= RANKING_LIMIT:
         raise ValueError(f"a ranking lists 1 to {RANKING_LIMIT} customers, not {limit}")
     sums = _sums(engine, tables, since, until, currency, reader)

@@ -8,13 +8,12 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from salesdomain.projections.fractions import mean
 from salesdomain.projections.prices.queries import _chosen, _row
 from sqlalchemy import Table
 from sqlalchemy.engine import Engine
 
 from salesdomain.access import Reader
-
-FRACTION = Decimal("0.0001")
 
 
 @dataclass(frozen=True)
@@ -54,13 +53,12 @@ def pricing_by_competitor(
     result = []
     for competitor, differences in found.items():
         known = [d for d in differences if d is not None]
-        average = None if not known else (sum(known, Decimal(0)) / len(known)).quantize(FRACTION)
         result.append(
             CompetitorPricing(
                 competitor=competitor,
                 observed=len(differences),
                 comparable=len(known),
-                average_difference=average,
+                average_difference=mean(known),
                 below_ours=sum(1 for d in known if d < 0),
             )
         )
