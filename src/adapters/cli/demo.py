@@ -22,7 +22,7 @@ from rich.progress import (
     TimeElapsedColumn,
 )
 from rich.table import Table
-from salesdomain.adapters.cli.analyses import short_section
+from salesdomain.adapters.cli.analysis_tables import short_section
 from salesdomain.adapters.cli.common import DatabaseUrl, err, open_system, out, print_json, reported
 from salesdomain.adapters.cli.conformance_tables import show_findings
 from salesdomain.adapters.cli.tables import funnel_table, history_table, kpi_rows_table
