@@ -268,3 +268,19 @@ def test_a_representative_reads_the_losses_of_their_own_deals(app, views):
 def test_a_period_that_ends_before_it_starts_is_refused(app, views):
     with pytest.raises(ValueError, match="ends"):
         loss_analysis(*_view(app, views), since=b.TODAY, until=date(2026, 1, 1))
+
+
+def test_a_representative_analyses_the_customers_they_own(app, views):
+    _history(app)  # every customer imported by Olga (sales operations): she owns them
+    with freeze_time(T0):
+        app.handle(b.register("Alice's Co.", "", industry="Food"), b.ALICE)
+    period = {"since": date(2026, 1, 1), "until": date(2026, 3, 31), "policy": POLICY}
+    alice = Reader.of(b.ALICE.employee_id, Role.SALES_REPRESENTATIVE, [])
+    director = Reader.of(b.DAN.employee_id, Role.SALES_DIRECTOR, [])
+    theirs = customer_analysis(*_view(app, views), **period, reader=alice)
+    assert (theirs.customers, theirs.customers_served, theirs.surveys.answers) == (1, 0, 0)
+    assert theirs.by_industry == [Share("Food", 1, Decimal("1.0000"))]
+    every = customer_analysis(*_view(app, views), **period, reader=director)
+    assert (every.customers, every.customers_served, every.surveys.answers) == (6, 2, 4)
+    ranked = customer_ranking(*_view(app, views), **period, currency="CNY", reader=alice)
+    assert (ranked.ranked, ranked.rows) == (0, [])
