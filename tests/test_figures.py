@@ -18,6 +18,16 @@ from salesdomain.adapters.web.routes_pipeline import (
     PipelineSummaryOut,
     StageOwnerValue,
 )
+from salesdomain.projections.customers import (
+    CustomerAnalysis,
+    CustomerRanking,
+    LossAnalysis,
+    LossGroup,
+    PriceGap,
+    RankedCustomer,
+    Share,
+    SurveyResults,
+)
 from salesdomain.projections.forecast import AccuracyLine, ForecastLine, WeekForecast
 from salesdomain.projections.kpi import Kpi, KpiRow, kpi_table
 from salesdomain.projections.log import ApplicationLog
@@ -30,6 +40,7 @@ from salesdomain.projections.pipeline import (
     pipeline_as_of,
     win_rate,
 )
+from salesdomain.projections.prices.summary import CompetitorPricing
 from salesdomain.projections.runner import ProjectionRunner
 
 from salesdomain.opportunities import commands as oc
@@ -48,6 +59,15 @@ RESULTS = (
     ForecastLine,
     AccuracyLine,
     WeekForecast,
+    CustomerAnalysis,
+    Share,
+    SurveyResults,
+    CustomerRanking,
+    RankedCustomer,
+    LossAnalysis,
+    LossGroup,
+    PriceGap,
+    CompetitorPricing,
 )
 """The result models whose fields are figures, in the library and the web API."""
 NOT_FIGURES = {
@@ -60,6 +80,11 @@ NOT_FIGURES = {
     # lists of the rows defined under their own headings
     "funnel",
     "weeks",
+    # the customer and loss analyses: their period, names and lists, and whether the
+    # view had its facts
+    *("since", "until", "name", "company_name", "competitor", "by", "rows", "complete"),
+    *("by_industry", "by_region", "surveys", "by_reason", "by_stage", "by_competitor"),
+    "price_gaps",
 }
 
 

@@ -22,7 +22,16 @@ from salesdomain.projections import operations as operations
 from salesdomain.projections.access import reader_of
 from salesdomain.projections.audit import AuditEntry, query_audit
 from salesdomain.projections.conformance import time_limit_breaches
-from salesdomain.projections.customers import CustomerRow, iter_customers
+from salesdomain.projections.customers import (
+    CustomerAnalysis,
+    CustomerRanking,
+    CustomerRow,
+    LossAnalysis,
+    customer_analysis,
+    customer_ranking,
+    iter_customers,
+    loss_analysis,
+)
 from salesdomain.projections.kpi import KpiRow, kpi_table
 from salesdomain.projections.pipeline import (
     FunnelStep,
@@ -464,3 +473,32 @@ def test_views_status(demo: tuple[Web, Actor]) -> None:
             "conformance",
         )
     }
+
+
+def test_customer_analysis_and_losses_as_the_library_reads_them(demo: tuple[Web, Actor]) -> None:
+    web, manager = demo
+    engine, tables = _view(web, "customers")
+    policy = web.system.app.policy
+    period = {"since": date(2026, 1, 1), "until": date(2026, 3, 31)}
+    asked = {k: v.isoformat() for k, v in period.items()}
+    for actor in (_someone_acting_as(web, Role.SALES_DIRECTOR), manager):
+        reader = _reader(web, actor)
+        analysis = customer_analysis(
+            engine, tables, **period, policy=policy.customers, reader=reader
+        )
+        ranking = customer_ranking(
+            engine, tables, **period, currency="CNY", policy=policy.customers, reader=reader
+        )
+        answer = web.get("/views/customers/analysis", actor, **asked, currency="CNY").json()
+        assert answer["analysis"] == _json(CustomerAnalysis, analysis)
+        assert answer["ranking"] == _json(CustomerRanking, ranking)
+        lost = loss_analysis(engine, tables, **period, reader=reader)
+        answered = web.get("/views/losses", actor, **asked).json()
+        assert answered["losses"] == _json(LossAnalysis, lost)
+    director = _someone_acting_as(web, Role.SALES_DIRECTOR)
+    assert web.get("/views/customers/analysis", director).json()["ranking"]["rows"]
+    assert web.get("/views/losses", director).json()["losses"]["lost"] >= 1
+    backwards = web.get("/views/losses", director, since="2026-03-01", until="2026-01-01")
+    assert (backwards.status_code, backwards.json()["error"]) == (422, "invalid_request")
+    too_many = web.get("/views/customers/analysis", director, limit=1001)
+    assert too_many.status_code == 422

@@ -14,6 +14,7 @@ from __future__ import annotations
 from typing import Any
 
 from salesdomain.projections.changes import Insert, RowChange, Update, Upsert
+from salesdomain.projections.customers.facts import ANALYSIS, define_facts
 from salesdomain.projections.dispatch import Handlers
 from salesdomain.projections.projection import Projection, Tables
 from salesdomain.projections.types import UtcDateTime
@@ -119,10 +120,14 @@ class Customers(Projection):
 
     Version 2 (issue 17, ADR 47): ``merged_into``, the record a customer was merged
     into; a survivor's status and last contact count in the records merged into it. A
-    view made by version 1 gains the column empty until it is rebuilt."""
+    view made by version 1 gains the column empty until it is rebuilt.
+
+    Version 3 (issue 18, ADR 51): the facts of the customer and loss analyses
+    (``facts``: completed orders, survey answers, deals and losses).  A view made by
+    an earlier version gains the tables empty until it is rebuilt."""
 
     name = "customers"
-    version = 2
+    version = 3
 
     def define(self, metadata: MetaData, prefix: str) -> dict[str, Table]:
         tables = Tables(metadata, prefix)
@@ -153,7 +158,12 @@ class Customers(Projection):
         tables.index("customers_by_owner", c.owner_id, c.search_name, c.customer_id)
         tables.index("contacts_latest", contacts.c.customer_id, contacts.c.occurred_on)
         tables.index("customers_merged", c.merged_into, c.customer_id)
+        define_facts(tables)
         return tables.defined
 
     def changes(self, event: object, position: int) -> list[RowChange]:
-        return HANDLERS.changes(event, position)
+        return EVERY.changes(event, position)
+
+
+EVERY = Handlers[RowChange](HANDLERS, ANALYSIS)
+"""The customers' rows and the analyses' facts, each event's in that order."""

@@ -74,6 +74,9 @@ def _days(r: random.Random, low: int, high: int) -> timedelta:
 
 
 class Case(Delivery):
+    price: Decimal
+    """The unit price quoted (a competitor that won on price offered 10% less)."""
+
     def __init__(self, run: Runner, number: int, r: random.Random) -> None:
         self.run, self.number, self.r = run, number, r
         self.rep = r.choice(run.staff.reps)
@@ -139,6 +142,10 @@ class Case(Delivery):
                 oc.MarkOpportunityLost,
                 reason="Price above the winning offer",
                 competitor="Delta Automation",
+                competitor_price=Money(
+                    amount=(self.price * self.quantity * Decimal("0.9")).quantize(Decimal(1)),
+                    currency=CURRENCY,
+                ),
             )
             return
         self.on_opportunity(
@@ -250,6 +257,7 @@ class Case(Delivery):
         code, name = r.choice(PRODUCTS)
         price = Decimal(r.choice((9_800, 10_400, 10_800, 11_200)))
         self.quantity = Decimal(r.randint(5, 60))
+        self.price = price
         self.product = code
         today = clock.now().date()
         yield _days(r, 1, 3)

@@ -26,6 +26,7 @@ from salesdomain.opportunities.stages import Stage
 from salesdomain.orders.policy import OrderPolicy
 from salesdomain.people.policy import StaffingPolicy
 from salesdomain.performance.policy import PerformancePolicy
+from salesdomain.prospecting.customer_policy import CustomerAnalysisPolicy
 from salesdomain.prospecting.policy import QualificationPolicy
 from salesdomain.rules.general import EXCHANGE_RATE_IN_FORCE
 from salesdomain.sop import Role
@@ -44,8 +45,9 @@ class SalesPolicy(BaseModel):
     quotes are priced from (2.3.2, 4.1.1); ``qualification`` governs 2.1.2,
     ``contracts``, ``orders`` and ``service`` govern 2.4, 2.5 and 2.6, ``performance``
     3.3 and ``staffing`` 3.1.4; ``notifications`` the warnings of 4.2.4 (ADR 54);
-    ``currencies`` holds the reporting currency and the exchange rates into it (ADR 48).
-    ``version`` is recorded on every decision a policy figure influenced.
+    ``customers`` the customer analysis of 4.2.1; ``currencies`` holds the reporting
+    currency and the exchange rates into it (ADR 48).  ``version`` is recorded on every
+    decision a policy figure influenced.
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -101,6 +103,7 @@ class SalesPolicy(BaseModel):
     currencies: CurrencyPolicy = CurrencyPolicy()
     staffing: StaffingPolicy = StaffingPolicy()
     notifications: NotificationPolicy = NotificationPolicy()
+    customers: CustomerAnalysisPolicy = CustomerAnalysisPolicy()
 
     @field_validator("stage_probability")
     @classmethod

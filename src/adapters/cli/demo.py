@@ -22,6 +22,7 @@ from rich.progress import (
     TimeElapsedColumn,
 )
 from rich.table import Table
+from salesdomain.adapters.cli.analysis_tables import short_section
 from salesdomain.adapters.cli.common import DatabaseUrl, err, open_system, out, print_json, reported
 from salesdomain.adapters.cli.conformance_tables import show_findings
 from salesdomain.adapters.cli.forecast import show_accuracy, show_forecast
@@ -90,6 +91,14 @@ def print_forecast(report: DemoReport, console: Console) -> None:
         show_accuracy(report.forecast_accuracy, console)
 
 
+def print_customers(report: DemoReport, console: Console) -> None:
+    found = report.customers
+    if found is not None:
+        lines = short_section(found.analysis, found.ranking, found.losses, found.pricing)
+        for line in lines:
+            console.print(line, markup=True, soft_wrap=True)
+
+
 def print_conformance(report: DemoReport, console: Console) -> None:
     found = report.conformance
     if found is not None:
@@ -118,6 +127,7 @@ REPORT_STEPS: list[ReportStep] = [
     print_pipeline,
     print_kpi,
     print_forecast,
+    print_customers,
     print_conformance,
     print_digest,
 ]

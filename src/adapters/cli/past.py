@@ -126,10 +126,11 @@ def shown(value: Any) -> str:
 
 
 @contextmanager
-def past(system: System, at: datetime, view: str) -> Iterator[tuple[System, int]]:
-    """The system with its ``view`` as it stood at ``at`` (rebuilt aside from its
-    newest checkpoint before, then dropped), and the last log position it includes."""
-    views = views_as_of(system.views, at, only=[view])
+def past(system: System, at: datetime, view: str, *more: str) -> Iterator[tuple[System, int]]:
+    """The system with its ``view`` (and ``more``) as it stood at ``at`` (rebuilt aside
+    from its newest checkpoint before, then dropped), and the last log position it
+    includes."""
+    views = views_as_of(system.views, at, only=[view, *more])
     try:
         for name, stopped in views.stopped.items():
             err().print(

@@ -18,6 +18,7 @@ from typing import Annotated
 
 import typer
 from salesdomain.adapters.cli import (
+    analyses,
     catalogue,
     chain,
     client,
@@ -116,6 +117,8 @@ COMMANDS: dict[str, Callable[..., None] | typer.Typer] = {
     "operations": operations.operations_app,
     "customers": customers.customers,
     "prices": prices.prices,
+    "customer-analysis": analyses.customers_analysis,
+    "losses": analyses.losses,
     "forecast": forecast.forecast,
     "as-of": past.as_of_app,
     "report": reports.report,

@@ -206,5 +206,8 @@ class _Deal:
     def accept(self, version: int) -> None:
         self.on_opportunity(oc.AcceptQuote, quote_version=version, accepted_by=self.decider)
 
-    def lose(self, reason: str, competitor: str = "") -> None:
-        self.on_opportunity(oc.MarkOpportunityLost, reason=reason, competitor=competitor)
+    def lose(self, reason: str, competitor: str = "", price: Money | None = None) -> None:
+        """Lost, to ``competitor`` at ``price`` where the customer told them."""
+        self.on_opportunity(
+            oc.MarkOpportunityLost, reason=reason, competitor=competitor, competitor_price=price
+        )

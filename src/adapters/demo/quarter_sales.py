@@ -197,11 +197,14 @@ class _SalesSteps(_PeopleSteps, _PerformanceSteps):
         )
 
         lost = self.lost_on_price
-        lost.quote(self.lines(rng.randint(20, 30)))
+        offered = self.lines(rng.randint(20, 30))
+        lost.quote(offered)
         lost.negotiate(
             "Needs 25% off to match an integrator", "0.25", "Cannot go below our margin floor"
         )
-        lost.lose("Price 25% above the winning offer", "Delta Automation")
+        ours = sum((line.unit_price.amount * line.quantity for line in offered), Decimal(0))
+        theirs = Money(amount=(ours / Decimal("1.25")).quantize(Decimal(1)), currency=CURRENCY)
+        lost.lose("Price 25% above the winning offer", "Delta Automation", theirs)
 
         co.on(date(2026, 1, 27))
         nora = self.candidates[co.nora.name]

@@ -9,6 +9,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from salesdomain.adapters import demo_scale
+from salesdomain.adapters.demo.customer_report import CustomerSection
 from salesdomain.adapters.demo.setting import QUARTER, START
 from salesdomain.projections.conformance import ConformanceReport
 from salesdomain.projections.forecast import ForecastAccuracy, ForecastTable
@@ -97,6 +98,8 @@ class DemoReport:
     """The quarter's forecast by category against the targets, at the run's end (ADR 52)."""
     forecast_accuracy: ForecastAccuracy | None = None
     """The last ended quarter replayed from its start against what was won (ADR 52)."""
+    customers: CustomerSection | None = None
+    """The quarter's customer and loss analyses (SOP 4.2.1, ADR 51)."""
 
 
 # ---- reading the results back ----------------------------------------------------------------

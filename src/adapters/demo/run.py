@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from salesdomain.adapters import demo_scale
 from salesdomain.adapters.demo.case_reports import case_report
 from salesdomain.adapters.demo.company import _Company
+from salesdomain.adapters.demo.customer_report import customer_section
 from salesdomain.adapters.demo.forecast_report import forecast_of
 from salesdomain.adapters.demo.quarter import _Quarter
 from salesdomain.adapters.demo.report import DemoReport, pipeline_summary
@@ -79,6 +80,7 @@ def run_demo(
     report.pipeline = pipeline_summary(system, finished)
     report.kpi = kpi_against_targets(system, finished)
     report.forecast, report.forecast_accuracy = forecast_of(system, finished)
+    report.customers = customer_section(system)
     if progress is not None:
         progress("Conformance review of the log", 0, 1)
     report.conformance = conformance_report(

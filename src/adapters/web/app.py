@@ -23,6 +23,7 @@ from salesdomain.adapters.web.commands import command_router
 from salesdomain.adapters.web.context import BreachProvider, CurrentToken, WebContext
 from salesdomain.adapters.web.headers import DOCS_PATH, SecurityHeaders
 from salesdomain.adapters.web.responses import ERROR_RESPONSES
+from salesdomain.adapters.web.routes_analyses import router as analyses_router
 from salesdomain.adapters.web.routes_customers import router as customers_router
 from salesdomain.adapters.web.routes_forecast import router as forecast_router
 from salesdomain.adapters.web.routes_notifications import router as notifications_router
@@ -104,6 +105,7 @@ def create_app(
     app.include_router(reports_router)
     app.include_router(operations_router)
     app.include_router(customers_router)
+    app.include_router(analyses_router)
     app.include_router(prices_router)
     app.include_router(notifications_router)
     app.include_router(forecast_router)

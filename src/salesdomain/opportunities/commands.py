@@ -179,11 +179,18 @@ class MarkOpportunityLost(Command):
     opportunity_id: UUID
     reason: NonEmptyStr
     competitor: OptionalName = ""
+    competitor_price: Money | None = None
+    """The price the competitor won with, if the customer told it (optional)."""
 
     @model_validator(mode="after")
     def _reason_is_real(self) -> Self:
         if len(self.reason) < 3:
             raise ValueError("reason must say why the opportunity was lost")
+        if self.competitor_price is not None:
+            if self.competitor_price.amount <= 0:
+                raise ValueError("competitor_price must be above zero")
+            if not self.competitor:
+                raise ValueError("competitor_price needs the competitor it is theirs")
         return self
 
 

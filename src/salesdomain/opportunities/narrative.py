@@ -99,6 +99,9 @@ DESCRIPTIONS: dict[str, Describer] = {
         + if_given(e.reason, ": {}")
     ),
     "Opportunity.Lost": lambda e: (
-        f"Lost at {words(e.stage_reached)}: {e.reason}" + if_given(e.competitor, " (to {})")
+        f"Lost at {words(e.stage_reached)}: {e.reason}"
+        + if_given(e.competitor, " (to {})")
+        + ("" if e.competitor_price is None else f", their price {money(e.competitor_price)}")
+        + ("" if e.last_quote is None else f" against our {money(e.last_quote)}")
     ),
 }

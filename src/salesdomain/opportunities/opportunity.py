@@ -367,7 +367,7 @@ class Opportunity(SopAggregate):
 
     class Lost(Event):
         # Recorded under the step of the stage the opportunity had reached.
-        class_version: ClassVar[int] = 2
+        class_version: ClassVar[int] = 3
         reason: str
         competitor: str
         stage_reached: Stage
@@ -375,11 +375,21 @@ class Opportunity(SopAggregate):
         owner_id: UUID | None
         """The opportunity's owner and customer (``None`` only in version 1: unknown)."""
         customer_id: UUID | None
+        last_quote: Money | None
+        """Our last quote's amount (``None``: no quote was issued, or version 1-2)."""
+        competitor_price: Money | None
+        """The price the competitor won with, where the customer told it (``None``: not
+        recorded; always in versions 1-2)."""
 
         @staticmethod
         def upcast_v1_v2(state: dict[str, Any]) -> None:
             """Version 1 did not name the owner and customer: unknown (``None``)."""
             state.update(stage_entered=Stage.LOST, owner_id=None, customer_id=None)
+
+        @staticmethod
+        def upcast_v2_v3(state: dict[str, Any]) -> None:
+            """Version 2 recorded neither our last quote nor the competitor's price."""
+            state.update(last_quote=None, competitor_price=None)
 
         def apply(self, opp: Opportunity) -> None:
             opp.stage = Stage.LOST
@@ -813,7 +823,14 @@ class Opportunity(SopAggregate):
             customer_id=self.customer_id,
         )
 
-    def mark_lost(self, evidence: Evidence, *, reason: str, competitor: str) -> None:
+    def mark_lost(
+        self,
+        evidence: Evidence,
+        *,
+        reason: str,
+        competitor: str,
+        competitor_price: Money | None = None,
+    ) -> None:
         self._may_work_on(evidence, self.stage.sop_step)
         self._record(
             self.Lost,
@@ -825,6 +842,8 @@ class Opportunity(SopAggregate):
             stage_entered=Stage.LOST,
             owner_id=self.owner_id,
             customer_id=self.customer_id,
+            last_quote=self.quotes[-1].terms.amount if self.quotes else None,
+            competitor_price=competitor_price,
         )
 
     # ---- keeping the deal up to date (issue 17) -------------------------------------
