@@ -1,0 +1,241 @@
+"""The work queue of a person, or of a manager and everyone reporting to them, at a
+moment (ADR 53): the time limits still open (conformance view), the quotes about to
+expire and the deals without contact (pipeline view), the recurring duties of the
+current period; overdue first, then by deadline, each under the read policy.
+
+The moment may be in the past: the pipeline answers as it stood then, and the
+conformance view, which answers for moments at or after its newest event, is built as
+it stood then from its newest usable checkpoint (ADR 40)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import datetime, timedelta
+from typing import Any
+from uuid import UUID
+
+from salesdomain.projections.conformance.findings import Person
+from salesdomain.projections.conformance.policies import PolicyBook
+from salesdomain.projections.conformance.staff import Member
+from salesdomain.projections.conformance.view import NAME, past, reading
+from salesdomain.projections.conformance.view.reading import EventsOf
+from salesdomain.projections.paging import DEFAULT_LIMIT, Kind, Page, page_of, resume
+from salesdomain.projections.read_models import ReadModels
+from salesdomain.projections.workqueue.deadlines import (
+    SELF_ASSESSMENT,
+    OpenDeadline,
+    item_of,
+    not_independent,
+)
+from salesdomain.projections.workqueue.deals import deal_items
+from salesdomain.projections.workqueue.duties import duty_items
+from salesdomain.projections.workqueue.items import DueItem
+from sqlalchemy import Table
+from sqlalchemy.engine import Connection
+
+from salesdomain.access import Reader
+from salesdomain.policy import SalesPolicy
+
+QUOTES_WITHIN = timedelta(days=7)
+"""A quote is "about to expire" from this long before its last valid day."""
+DUE_PAGES = Kind("due", "d1", 5)
+"""The work queue's pages (``projections.paging``)."""
+
+
+class QueueUnavailable(Exception):
+    """The conformance view cannot answer: it judges under other policy versions
+    (``salesdomain views rebuild conformance``), or stopped before the moment."""
+
+
+class NotOnRegister(LookupError):
+    """The person asked for is not on the staff register."""
+
+
+def due_for(
+    views: ReadModels,
+    policy: SalesPolicy,
+    person: UUID,
+    at: datetime,
+    *,
+    team: bool = False,
+    overdue_only: bool = False,
+    reader: Reader | None = None,
+    events_of: EventsOf | None = None,
+    as_recorded: bool = False,
+    quotes_within: timedelta = QUOTES_WITHIN,
+) -> list[DueItem]:
+    """The SOP steps due at ``at`` from ``person`` (with ``team``: and from everyone
+    reporting to them, directly or not, by the staff register's reporting lines), overdue
+    first, then soonest deadline first; ``overdue_only``: only those overdue.  ``reader``:
+    only what the read policy lets them see (their own always; another's by the reach of
+    the item's area: sales, operations or people); ``None``: everything (administrator).
+    ``events_of``: a record's events (``app.events.get``), to put back words the view
+    keeps erased (a candidate's name).  ``as_recorded``: "now", counting every event the
+    view folded even if stamped after ``at``.  Raises ``NotOnRegister``, ``QueueUnavailable``."""
+    policies = PolicyBook(policy)
+    runner = views.runner(NAME)
+    pipeline = views.runner("pipeline")
+    asked = _Asked(policy, policies, person, at, team, reader, quotes_within)
+    with runner.engine.connect() as conn:
+        tables = runner.tables(runner.standing().generation)
+        found = asked.collect(conn, tables, pipeline, events_of, as_recorded)
+    if found is None:
+        with past.view_as_at(views, policies, at) as then:
+            if then is None:
+                raise QueueUnavailable(
+                    f"the conformance view cannot answer as at {at.isoformat()}: it judges "
+                    f"under another policy or stopped (salesdomain views rebuild {NAME})"
+                )
+            conn, tables = then
+            until = None if events_of is None else past.events_until(events_of, at)
+            found = asked.collect(conn, tables, pipeline, until, False)
+        if found is None:
+            raise QueueUnavailable(f"the conformance view cannot answer as at {at.isoformat()}")
+    if overdue_only:
+        found = [item for item in found if item.overdue]
+    return found
+
+
+def due_page(
+    items: Iterable[DueItem],
+    at: datetime | None,
+    *,
+    limit: int = DEFAULT_LIMIT,
+    cursor: str | None = None,
+    filters: Mapping[str, str | None] | None = None,
+) -> Page[DueItem]:
+    """A page of a work queue read at ``at`` (``None`` with a cursor: the cursor's
+    moment), after the item ``cursor`` points at; ``filters``: what it was asked with
+    (a cursor continues only the same question).  Raises ``paging.InvalidCursor``."""
+    start = resume(DUE_PAGES, cursor, at, filters)
+    return page_of(items, lambda item: item.place, DUE_PAGES, start, limit=limit, filters=filters)
+
+
+class _Asked:
+    def __init__(
+        self,
+        policy: SalesPolicy,
+        policies: PolicyBook,
+        person: UUID,
+        at: datetime,
+        team: bool,
+        reader: Reader | None,
+        quotes_within: timedelta,
+    ) -> None:
+        self.policy, self.policies, self.person, self.at = policy, policies, person, at
+        self.team, self.reader, self.quotes_within = team, reader, quotes_within
+
+    def collect(
+        self,
+        conn: Connection,
+        tables: dict[str, Table],
+        pipeline: Any,
+        events_of: EventsOf | None,
+        as_recorded: bool,
+    ) -> list[DueItem] | None:
+        staff = reading.staff_register(conn, tables)
+        people = self._people(staff)
+        by_id = {str(m.employee_id): m for m in people}
+        managers = {m.manager_id for m in people if m.manager_id is not None}
+        roles = {role.value for m in people if m.active for role in m.roles}
+        deadlines = reading.open_deadlines_due_from(
+            conn,
+            tables,
+            self.policies,
+            self.at,
+            employees=[*by_id, *(str(m) for m in managers)],
+            roles=roles,
+            events_of=events_of,
+            as_recorded=as_recorded,
+        )
+        if deadlines is None:
+            return None
+        memos = reading.memos_of(conn, tables, {d.record_id for _, d in deadlines})
+        found = self._from_deadlines(deadlines, memos, staff, by_id)
+        engine, pipeline_tables = pipeline.engine, pipeline.tables(pipeline.standing().generation)
+        for member in people:
+            if not member.active:
+                continue
+            found += deal_items(
+                engine,
+                pipeline_tables,
+                self.policy.stage_probability,
+                str(member.employee_id),
+                self.at,
+                lambda ids: reading.memos_of(conn, tables, ids),
+                stale_after_days=self.policy.stale_after_days,
+                quotes_within=self.quotes_within,
+            )
+            found += duty_items(conn, tables, self.policy, member, self.at)
+        return self._visible(found, by_id)
+
+    def _people(self, staff: Mapping[UUID, Member]) -> list[Member]:
+        me = staff.get(self.person)
+        if me is None:
+            raise NotOnRegister(f"employee {self.person} is not on the staff register")
+        if not self.team:
+            return [me]
+        below: dict[UUID, list[Member]] = {}
+        for member in staff.values():
+            if member.manager_id is not None and member.active:
+                below.setdefault(member.manager_id, []).append(member)
+        found, waiting = {me.employee_id: me}, list(below.get(me.employee_id, ()))
+        while waiting:
+            member = waiting.pop()
+            if member.employee_id not in found:
+                found[member.employee_id] = member
+                waiting.extend(below.get(member.employee_id, ()))
+        return list(found.values())
+
+    def _from_deadlines(
+        self,
+        deadlines: list[OpenDeadline],
+        memos: Mapping[UUID, Any],
+        staff: Mapping[UUID, Member],
+        by_id: Mapping[str, Member],
+    ) -> list[DueItem]:
+        found: list[DueItem] = []
+        for key, deadline in deadlines:
+            memo = memos.get(deadline.record_id, {})
+            who = deadline.responsible.employee_id
+            if who is None:  # an approval level: due from those holding its role
+                holders = [
+                    m
+                    for m in by_id.values()
+                    if m.active
+                    and deadline.responsible.role in {r.value for r in m.roles}
+                    and not not_independent(memo, m.employee_id)
+                ]
+                if holders:
+                    found.append(item_of((key, deadline), self.at, memo))
+                continue
+            employee = staff.get(memo.get("employee")) if "employee" in memo else None
+            appraisee = None
+            if employee is not None and memo.get("stage") == SELF_ASSESSMENT:
+                appraisee = Person(
+                    employee_id=employee.employee_id, name=employee.name, team=employee.team
+                )
+            item = item_of((key, deadline), self.at, memo, appraisee)
+            if item.responsible_id in by_id:
+                found.append(item)
+        return found
+
+    def _visible(self, items: list[DueItem], by_id: Mapping[str, Member]) -> list[DueItem]:
+        seen: set[tuple[str, ...]] = set()
+        kept: list[DueItem] = []
+        for item in sorted(items, key=lambda i: i.place):
+            if item.place in seen or not self._may_see(item, by_id):
+                continue
+            seen.add(item.place)
+            kept.append(item)
+        return kept
+
+    def _may_see(self, item: DueItem, by_id: Mapping[str, Member]) -> bool:
+        reader = self.reader
+        if reader is None:
+            return True
+        whose = item.responsible_id or str(self.person)
+        if whose == reader.employee_id:
+            return True
+        reach = {"sales": reader.sales, "operations": reader.operations, "people": reader.people}
+        return reader.reaches(reach[item.kind.area], whose)
