@@ -15,9 +15,18 @@ from the conformance view's duty tables.
 from salesdomain.projections.workqueue.items import DueItem, ItemKind
 from salesdomain.projections.workqueue.queue import (
     DUE_PAGES,
+    NotOnRegister,
     QueueUnavailable,
     due_for,
     due_page,
 )
 
-__all__ = ["DUE_PAGES", "DueItem", "ItemKind", "QueueUnavailable", "due_for", "due_page"]
+__all__ = [
+    "DUE_PAGES",
+    "DueItem",
+    "ItemKind",
+    "NotOnRegister",
+    "QueueUnavailable",
+    "due_for",
+    "due_page",
+]

@@ -23,7 +23,7 @@ class ItemKind(Enum):
     LABOUR_CONTRACT = "labour contract to sign"
     ACTION_ITEM = "action item"
     QUOTE_EXPIRING = "quote about to expire"
-    STALE_DEAL = "deal without contact"
+    STALE_DEAL = "stale deal"
     RECURRING_DUTY = "recurring duty"
 
     @property

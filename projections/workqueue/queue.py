@@ -9,7 +9,7 @@ it stood then from its newest usable checkpoint (ADR 40)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID
@@ -97,17 +97,36 @@ def due_for(
 
 
 def due_page(
-    items: Iterable[DueItem],
+    views: ReadModels,
+    policy: SalesPolicy,
+    person: UUID,
     at: datetime | None,
     *,
     limit: int = DEFAULT_LIMIT,
     cursor: str | None = None,
-    filters: Mapping[str, str | None] | None = None,
+    team: bool = False,
+    overdue_only: bool = False,
+    reader: Reader | None = None,
+    events_of: EventsOf | None = None,
+    as_recorded: bool = False,
 ) -> Page[DueItem]:
-    """A page of a work queue read at ``at`` (``None`` with a cursor: the cursor's
-    moment), after the item ``cursor`` points at; ``filters``: what it was asked with
-    (a cursor continues only the same question).  Raises ``paging.InvalidCursor``."""
+    """A page of ``due_for``'s queue: at most ``limit`` items (1 to ``MAX_LIMIT``) after
+    the one ``cursor`` points at (``None``: from the first), as at ``at`` (``None`` with
+    a cursor: the cursor's moment, which every page of one queue keeps).  Raises
+    ``paging.InvalidCursor`` for a cursor another queue or other filters made."""
+    filters = {"employee": str(person), "team": str(team).lower(), "overdue": str(overdue_only)}
     start = resume(DUE_PAGES, cursor, at, filters)
+    items = due_for(
+        views,
+        policy,
+        person,
+        start.at,
+        team=team,
+        overdue_only=overdue_only,
+        reader=reader,
+        events_of=events_of,
+        as_recorded=as_recorded and cursor is None,
+    )
     return page_of(items, lambda item: item.place, DUE_PAGES, start, limit=limit, filters=filters)
 
 

@@ -24,6 +24,7 @@ from salesdomain.adapters.cli import (
     conformance,
     customers,
     demo,
+    due,
     forgetting,
     importing,
     keys,
@@ -69,7 +70,7 @@ def _options(
             "--api",
             envvar="SALESDOMAIN_API_URL",
             help="Client mode: go through the web API at this URL, as the token's employee "
-            "(run, pipeline, kpi, audit, story, operations, customers, prices, views status, "
+            "(run, pipeline, kpi, audit, story, operations, customers, prices, due, views status, "
             "whoami; "
             "the others are administrator-only).",
             show_default=False,
@@ -113,6 +114,7 @@ COMMANDS: dict[str, Callable[..., None] | typer.Typer] = {
     "operations": operations.operations_app,
     "customers": customers.customers,
     "prices": prices.prices,
+    "due": due.due,
     "as-of": past.as_of_app,
     # reviewing: the SOP's rules re-run over the event log
     "conformance": conformance.conformance,

@@ -36,6 +36,7 @@ from salesdomain.projections.pipeline import (
 from salesdomain.projections.prices import PriceComparison
 from salesdomain.projections.runner import ProjectionStatus
 from salesdomain.projections.story import CaseStory, StoryEntry
+from salesdomain.projections.workqueue import DueItem
 
 from salesdomain.command_record import CommandResult, RecordedEvent
 from salesdomain.commands import Command
@@ -103,6 +104,12 @@ class _Prices(_Paged):
     position: int
     as_at: datetime
     rows: list[PriceComparison]
+
+
+class _Due(_Paged):
+    position: int
+    as_at: datetime
+    rows: list[DueItem]
 
 
 class _Status(BaseModel):
@@ -274,10 +281,24 @@ def prices(
     return _view_page(api, "/views/prices", _Prices, page, filters)
 
 
+def due(
+    api: Api, page: tuple[int, str | None, bool], asked: Mapping[str, object]
+) -> tuple[int, Page[DueItem]]:
+    """A page of the token's employee's work queue (``asked``: ``team``, ``overdue``,
+    ``as_of``), and the log position the conformance view shows."""
+    moment = asked.get("as_of")
+    filters = {
+        "team": str(bool(asked.get("team"))).lower(),
+        "overdue": str(bool(asked.get("overdue"))).lower(),
+        "as_of": moment.isoformat() if isinstance(moment, datetime) else None,
+    }
+    return _view_page(api, "/views/due", _Due, page, filters)
+
+
 def _view_page(
     api: Api,
     path: str,
-    model: type[_Customers] | type[_Prices],
+    model: type[_Customers] | type[_Prices] | type[_Due],
     page: tuple[int, str | None, bool],
     filters: Mapping[str, str | None],
 ) -> tuple[int, Page[Any]]:

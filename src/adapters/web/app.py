@@ -24,6 +24,7 @@ from salesdomain.adapters.web.context import BreachProvider, CurrentToken, WebCo
 from salesdomain.adapters.web.headers import DOCS_PATH, SecurityHeaders
 from salesdomain.adapters.web.responses import ERROR_RESPONSES
 from salesdomain.adapters.web.routes_customers import router as customers_router
+from salesdomain.adapters.web.routes_due import router as due_router
 from salesdomain.adapters.web.routes_operations import router as operations_router
 from salesdomain.adapters.web.routes_pipeline import router as pipeline_router
 from salesdomain.adapters.web.routes_prices import router as prices_router
@@ -102,6 +103,7 @@ def create_app(
     app.include_router(operations_router)
     app.include_router(customers_router)
     app.include_router(prices_router)
+    app.include_router(due_router)
     app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
 
     @app.get("/me", response_model=MeOut, tags=["auth"], responses=ERROR_RESPONSES)
