@@ -7,6 +7,7 @@ under its role."""
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
+from contextlib import suppress
 from dataclasses import replace
 from datetime import date, datetime
 from decimal import Decimal
@@ -109,7 +110,8 @@ class _Prices(_Paged):
 class _Due(_Paged):
     position: int
     as_at: datetime
-    rows: list[DueItem]
+    rows: list[dict[str, Any]]
+    """Read into ``DueItem`` by ``_due_item`` (a deadline is a day or a moment)."""
 
 
 class _Status(BaseModel):
@@ -292,7 +294,18 @@ def due(
         "overdue": str(bool(asked.get("overdue"))).lower(),
         "as_of": moment.isoformat() if isinstance(moment, datetime) else None,
     }
-    return _view_page(api, "/views/due", _Due, page, filters)
+    position, found = _view_page(api, "/views/due", _Due, page, filters)
+    return position, replace(found, rows=[_due_item(api, row) for row in found.rows])
+
+
+def _due_item(api: Api, row: dict[str, Any]) -> DueItem:
+    """A row of the work queue: its ``due`` a moment if it has a time, else a day."""
+    due = row.get("due")
+    if isinstance(due, str):
+        read = datetime.fromisoformat if "T" in due else date.fromisoformat
+        with suppress(ValueError):  # else refused below, naming the field
+            row = {**row, "due": read(due)}
+    return _read(api, DueItem, row)
 
 
 def _view_page(
