@@ -24,6 +24,7 @@ from rich.progress import (
 from rich.table import Table
 from salesdomain.adapters.cli.common import DatabaseUrl, err, open_system, out, print_json, reported
 from salesdomain.adapters.cli.conformance_tables import show_findings
+from salesdomain.adapters.cli.due import work_queue_table
 from salesdomain.adapters.cli.tables import funnel_table, history_table, kpi_rows_table
 from salesdomain.adapters.demo import DemoReport, run_demo
 from salesdomain.adapters.master_keys import key_file_beside
@@ -93,6 +94,13 @@ def print_conformance(report: DemoReport, console: Console) -> None:
         show_findings(found, console)
 
 
+def print_work_queue(report: DemoReport, console: Console) -> None:
+    found = report.work_queue
+    if found is not None:
+        title = f"Work queue of {found.person} and her team (`salesdomain due --team`)"
+        console.print(work_queue_table(title, found.at, found.items))
+
+
 def print_digest(report: DemoReport, console: Console) -> None:
     if report.digest is not None:
         console.print(
@@ -109,6 +117,7 @@ REPORT_STEPS: list[ReportStep] = [
     print_pipeline,
     print_kpi,
     print_conformance,
+    print_work_queue,
     print_digest,
 ]
 
@@ -173,6 +182,7 @@ def demo(
                 "conformance": (
                     report.conformance.model_dump(mode="json") if report.conformance else None
                 ),
+                "work_queue": report.work_queue,
             }
         )
         return

@@ -11,6 +11,7 @@ from functools import partial
 from typing import Annotated
 
 import typer
+from rich.table import Table
 from salesdomain.adapters.bootstrap import System
 from salesdomain.adapters.cli import common, paging, remote, view_pages
 from salesdomain.adapters.cli.actors import employee
@@ -116,9 +117,16 @@ def _page(
 
 
 def _show(found: Page[DueItem]) -> None:
-    columns = ("Due", "", "SOP step", "Record", "Responsible", "Next command")
-    table = paging.page_table("Work queue", found, columns)
-    for item in found.rows:
+    out().print(work_queue_table("Work queue", found.at, found.rows))
+    paging.show_more("items", found.next_cursor)
+
+
+def work_queue_table(title: str, at: datetime, items: list[DueItem]) -> Table:
+    """The items as a table, overdue first (as they come), titled with the moment."""
+    table = Table(title=f"{title} at {at:%Y-%m-%d %H:%M} UTC: {len(items)}", title_justify="left")
+    for column in ("Due", "", "SOP step", "Record", "Responsible", "Next command"):
+        table.add_column(column)
+    for item in items:
         due = f"{item.due:%Y-%m-%d %H:%M}" if isinstance(item.due, datetime) else str(item.due)
         table.add_row(
             due,
@@ -128,5 +136,4 @@ def _show(found: Page[DueItem]) -> None:
             item.responsible,
             item.next_command,
         )
-    out().print(table)
-    paging.show_more("items", found.next_cursor)
+    return table

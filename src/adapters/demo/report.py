@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from salesdomain.adapters import demo_scale
 from salesdomain.adapters.demo.setting import QUARTER, START
+from salesdomain.adapters.demo.work_queue import WorkQueue
 from salesdomain.projections.conformance import ConformanceReport
 from salesdomain.projections.history import HistoryLine
 from salesdomain.projections.integrity import Digest
@@ -92,6 +93,8 @@ class DemoReport:
     scale: demo_scale.ScaleSummary | None = None
     conformance: ConformanceReport | None = None
     """The quarter reviewed against the SOP from the raw log, as at the run's end (ADR 15)."""
+    work_queue: WorkQueue | None = None
+    """What the sales manager and her team owe at the run's end (ADR 53)."""
 
 
 # ---- reading the results back ----------------------------------------------------------------

@@ -17,6 +17,7 @@ from salesdomain.adapters.demo.team_report import (
     escalation_summaries,
     team_lines,
 )
+from salesdomain.adapters.demo.work_queue import work_queue
 from salesdomain.projections.conformance import conformance_report
 from salesdomain.projections.integrity import ChainKeeper
 from salesdomain.projections.kpi import KpiRow, kpi_table
@@ -77,6 +78,7 @@ def run_demo(
     report.escalations = escalation_summaries(app, quarter.appraisals)
     report.pipeline = pipeline_summary(system, finished)
     report.kpi = kpi_against_targets(system, finished)
+    report.work_queue = work_queue(system, co.mia, finished)
     if progress is not None:
         progress("Conformance review of the log", 0, 1)
     report.conformance = conformance_report(
