@@ -13,13 +13,8 @@ from the conformance view's duty tables.
 """
 
 from salesdomain.projections.workqueue.items import DueItem, ItemKind
-from salesdomain.projections.workqueue.queue import (
-    DUE_PAGES,
-    NotOnRegister,
-    QueueUnavailable,
-    due_for,
-    due_page,
-)
+from salesdomain.projections.workqueue.people import NotOnRegister
+from salesdomain.projections.workqueue.queue import DUE_PAGES, QueueUnavailable, due_for, due_page
 
 __all__ = [
     "DUE_PAGES",

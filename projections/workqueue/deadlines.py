@@ -11,6 +11,7 @@ from uuid import UUID
 
 from salesdomain.projections.conformance.findings import Person
 from salesdomain.projections.conformance.review import Deadline
+from salesdomain.projections.conformance.staff import Member
 from salesdomain.projections.conformance.time_limits import rules
 from salesdomain.projections.workqueue.items import DueItem, ItemKind, timing
 
@@ -132,3 +133,38 @@ def not_independent(memo: Mapping[str, Any], employee_id: UUID) -> bool:
         or employee_id in memo.get("reviewers", ())
         or any(approver == employee_id for _level, approver in memo.get("approvals", []))
     )
+
+
+def deadline_items(
+    deadlines: list[OpenDeadline],
+    memos: Mapping[UUID, Any],
+    staff: Mapping[UUID, Member],
+    people: Mapping[str, Member],
+    at: datetime,
+) -> list[DueItem]:
+    """The items the open ``deadlines`` are for ``people`` (by employee id): those due
+    from one of them; an approval level's, if one of them holds its role and may
+    approve the contract; an appraisal at the self-assessment, if the appraisee is."""
+    found: list[DueItem] = []
+    for key, deadline in deadlines:
+        memo = memos.get(deadline.record_id, {})
+        if deadline.responsible.employee_id is None:  # an approval level: by its role
+            role = deadline.responsible.role
+            if any(
+                m.active
+                and role in {r.value for r in m.roles}
+                and not not_independent(memo, m.employee_id)
+                for m in people.values()
+            ):
+                found.append(item_of((key, deadline), at, memo))
+            continue
+        employee = staff.get(memo["employee"]) if "employee" in memo else None
+        appraisee = None
+        if employee is not None and memo.get("stage") == SELF_ASSESSMENT:
+            appraisee = Person(
+                employee_id=employee.employee_id, name=employee.name, team=employee.team
+            )
+        item = item_of((key, deadline), at, memo, appraisee)
+        if item.responsible_id in people:
+            found.append(item)
+    return found

@@ -14,22 +14,17 @@ from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID
 
-from salesdomain.projections.conformance.findings import Person
 from salesdomain.projections.conformance.policies import PolicyBook
 from salesdomain.projections.conformance.staff import Member
 from salesdomain.projections.conformance.view import NAME, past, reading
 from salesdomain.projections.conformance.view.reading import EventsOf
 from salesdomain.projections.paging import DEFAULT_LIMIT, Kind, Page, page_of, resume
 from salesdomain.projections.read_models import ReadModels
-from salesdomain.projections.workqueue.deadlines import (
-    SELF_ASSESSMENT,
-    OpenDeadline,
-    item_of,
-    not_independent,
-)
+from salesdomain.projections.workqueue.deadlines import deadline_items
 from salesdomain.projections.workqueue.deals import deal_items
 from salesdomain.projections.workqueue.duties import duty_items
 from salesdomain.projections.workqueue.items import DueItem
+from salesdomain.projections.workqueue.people import people_of
 from sqlalchemy import Table
 from sqlalchemy.engine import Connection
 
@@ -45,10 +40,6 @@ DUE_PAGES = Kind("due", "d1", 5)
 class QueueUnavailable(Exception):
     """The conformance view cannot answer: it judges under other policy versions
     (``salesdomain views rebuild conformance``), or stopped before the moment."""
-
-
-class NotOnRegister(LookupError):
-    """The person asked for is not on the staff register."""
 
 
 def due_for(
@@ -153,7 +144,7 @@ class _Asked:
         as_recorded: bool,
     ) -> list[DueItem] | None:
         staff = reading.staff_register(conn, tables)
-        people = self._people(staff)
+        people = people_of(staff, self.person, team=self.team)
         by_id = {str(m.employee_id): m for m in people}
         managers = {m.manager_id for m in people if m.manager_id is not None}
         roles = {role.value for m in people if m.active for role in m.roles}
@@ -170,7 +161,7 @@ class _Asked:
         if deadlines is None:
             return None
         memos = reading.memos_of(conn, tables, {d.record_id for _, d in deadlines})
-        found = self._from_deadlines(deadlines, memos, staff, by_id)
+        found = deadline_items(deadlines, memos, staff, by_id, self.at)
         engine, pipeline_tables = pipeline.engine, pipeline.tables(pipeline.standing().generation)
         for member in people:
             if not member.active:
@@ -187,57 +178,6 @@ class _Asked:
             )
             found += duty_items(conn, tables, self.policy, member, self.at)
         return self._visible(found, by_id)
-
-    def _people(self, staff: Mapping[UUID, Member]) -> list[Member]:
-        me = staff.get(self.person)
-        if me is None:
-            raise NotOnRegister(f"employee {self.person} is not on the staff register")
-        if not self.team:
-            return [me]
-        below: dict[UUID, list[Member]] = {}
-        for member in staff.values():
-            if member.manager_id is not None and member.active:
-                below.setdefault(member.manager_id, []).append(member)
-        found, waiting = {me.employee_id: me}, list(below.get(me.employee_id, ()))
-        while waiting:
-            member = waiting.pop()
-            if member.employee_id not in found:
-                found[member.employee_id] = member
-                waiting.extend(below.get(member.employee_id, ()))
-        return list(found.values())
-
-    def _from_deadlines(
-        self,
-        deadlines: list[OpenDeadline],
-        memos: Mapping[UUID, Any],
-        staff: Mapping[UUID, Member],
-        by_id: Mapping[str, Member],
-    ) -> list[DueItem]:
-        found: list[DueItem] = []
-        for key, deadline in deadlines:
-            memo = memos.get(deadline.record_id, {})
-            who = deadline.responsible.employee_id
-            if who is None:  # an approval level: due from those holding its role
-                holders = [
-                    m
-                    for m in by_id.values()
-                    if m.active
-                    and deadline.responsible.role in {r.value for r in m.roles}
-                    and not not_independent(memo, m.employee_id)
-                ]
-                if holders:
-                    found.append(item_of((key, deadline), self.at, memo))
-                continue
-            employee = staff.get(memo.get("employee")) if "employee" in memo else None
-            appraisee = None
-            if employee is not None and memo.get("stage") == SELF_ASSESSMENT:
-                appraisee = Person(
-                    employee_id=employee.employee_id, name=employee.name, team=employee.team
-                )
-            item = item_of((key, deadline), self.at, memo, appraisee)
-            if item.responsible_id in by_id:
-                found.append(item)
-        return found
 
     def _visible(self, items: list[DueItem], by_id: Mapping[str, Member]) -> list[DueItem]:
         seen: set[tuple[str, ...]] = set()
