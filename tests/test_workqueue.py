@@ -228,6 +228,11 @@ def test_a_quote_about_to_expire_and_a_stale_deal_are_due_from_the_deal_owner(sy
         "LogContact",
     )
     assert stale.due == TODAY + timedelta(days=30)  # the visit's day + stale_after_days
+    _, closing = queue(system, ALICE, NINE + timedelta(days=95))  # past its expected close
+    assert (closing.due, closing.next_command) == (
+        TODAY + timedelta(days=90),
+        "ReviseExpectedClose or MarkOpportunityLost",
+    )
     assert queue(system, BOB, NINE + timedelta(days=32)) == []
 
 
