@@ -380,7 +380,7 @@ def missed_by(deadline: Deadline, review: Review) -> Breach | None:
             return None
         status, responsible = Status.LATE, deadline.done_by or deadline.responsible
     elif deadline.passed(review.as_at):
-        status, responsible = Status.STILL_OPEN, _now(deadline.responsible, review.staff)
+        status, responsible = Status.STILL_OPEN, person_now(deadline.responsible, review.staff)
     else:
         return None
     return Breach(
@@ -396,7 +396,7 @@ def missed_by(deadline: Deadline, review: Review) -> Breach | None:
     )
 
 
-def _now(person: Person, staff: Staff) -> Person:
+def person_now(person: Person, staff: Staff) -> Person:
     """The responsible person with the team the register gives them at the review."""
     member = staff.get(person.employee_id)
     return person.model_copy(update={"team": member.team}) if member else person

@@ -15,7 +15,7 @@ from salesdomain.projections.conformance.time_limits.rules import (
 )
 
 from salesdomain.people.candidate import Candidate, formalities_limit
-from salesdomain.performance.appraisal import Appraisal
+from salesdomain.performance.appraisal import Appraisal, AppraisalStage
 from salesdomain.performance.team_meeting import TeamMeeting
 
 # ---- 3.3.3 appraisals are completed in time ------------------------------------------------
@@ -37,6 +37,26 @@ def appraisal_opened(review: Review, e: Appraisal.Opened) -> None:
 @on(Appraisal.Closed)
 def appraisal_closed(review: Review, e: Appraisal.Closed) -> None:
     review.fulfil((e.originator_id, "appraisal"), e, e.timestamp.date())
+
+
+STAGE_REACHED: dict[type[Any], AppraisalStage] = {
+    Appraisal.Opened: AppraisalStage.OPENED,
+    Appraisal.ActualsRecorded: AppraisalStage.ACTUALS_RECORDED,
+    Appraisal.SelfAssessed: AppraisalStage.SELF_ASSESSED,
+    Appraisal.SupervisorScored: AppraisalStage.SCORED,
+    Appraisal.FeedbackInterviewHeld: AppraisalStage.INTERVIEWED,
+    Appraisal.ImprovementPlanAgreed: AppraisalStage.PLAN_AGREED,
+    Appraisal.Finalised: AppraisalStage.FINALISED,
+    Appraisal.Closed: AppraisalStage.CLOSED,
+}
+"""The stage of an appraisal each of its events records (``Appraisal.stage``)."""
+
+
+@on(*STAGE_REACHED)
+def appraisal_stage(review: Review, e: Any) -> None:
+    """The stage the appraisal reached (its next step is due from the manager, or from
+    the employee for the self-assessment: the work queue, ADR 53)."""
+    review.memo(e.originator_id)["stage"] = STAGE_REACHED[type(e)].value
 
 
 # ---- 3.1.4 the labour contract within the set time ----------------------------------------

@@ -11,6 +11,7 @@ period itself (no period of a cadence is longer).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, timedelta
 
 from salesdomain.projections.changes import RowChange, Upsert
@@ -91,3 +92,46 @@ def changes(book: DutyBook) -> list[RowChange]:
         for duty, scope, subject, day in sorted(book.done)
     ]
     return found
+
+
+def spans_of(
+    conn: Connection, tables: dict[str, Table], subjects: Iterable[tuple[str, str]]
+) -> DutyBook:
+    """The spans and a team's roles of these subjects only (the work queue's)."""
+    table = tables["duty_spans"]
+    book = DutyBook()
+    for scope, subject in sorted(set(subjects)):
+        for spans, roles in conn.execute(
+            select(table.c.spans, table.c.roles).where(
+                table.c.scope == scope, table.c.subject == subject
+            )
+        ):
+            book.spans[(scope, subject)] = loads(spans)
+            if held := loads(roles):
+                book.roles[(scope, subject)] = set(held)
+    return book
+
+
+def done_between(
+    conn: Connection,
+    tables: dict[str, Table],
+    duty: str,
+    subject: tuple[str, str],
+    first: date,
+    last: date,
+) -> bool:
+    """Whether the history records ``duty`` done by ``subject`` on a day ``first`` to
+    ``last`` (both included)."""
+    days = tables["duty_days"]
+    scope, name = subject
+    query = (
+        select(days.c.day)
+        .where(
+            days.c.duty == duty,
+            days.c.scope == scope,
+            days.c.subject == name,
+            days.c.day.between(first, last),
+        )
+        .limit(1)
+    )
+    return conn.execute(query).first() is not None

@@ -36,14 +36,17 @@ class PolicyChanged(Exception):
 
 class ConformanceView(FoldingProjection):
     name: ClassVar[str] = NAME
-    version: ClassVar[int] = 5
+    version: ClassVar[int] = 6
     """2: qualification overrides (SOP 2.1.2) listed and their approvers judged.
     3: the recurring duties (``duty_spans``, ``duty_days``; ADR 49).
     4: our signatory's signing authority (SOP 2.4.3) judged, signings with a free-text
     signatory listed as not judged (ADR 48).
     5: enrolments outside recruitment (SOP 3.1.4) listed and their approvers judged;
     appraisal judgements and corrected actual figures (3.3.3) listed, scores re-judged
-    (ADR 45)."""
+    (ADR 45).
+    6: each deadline's responsible employee and role in columns of their own, so the
+    open deadlines due from a person or a role are one indexed query (the work queue,
+    ADR 53); an appraisal's memo keeps the stage it reached."""
 
     def __init__(self, policy: SalesPolicy, earlier: Iterable[SalesPolicy] = ()) -> None:
         self.policy = policy
@@ -66,8 +69,12 @@ class ConformanceView(FoldingProjection):
             Column("breached_after", UtcDateTime, nullable=False),
             Column("due_day", Date, nullable=False),
             Column("body", Text, nullable=False),
+            Column("responsible_id", String(36)),
+            Column("responsible_role", String(32), nullable=False, server_default=""),
         )
         t.index("deadlines_record", deadlines.c.record_id)
+        t.index("deadlines_due_from", deadlines.c.status, deadlines.c.responsible_id)
+        t.index("deadlines_due_from_role", deadlines.c.status, deadlines.c.responsible_role)
         t.index("deadlines_breached", deadlines.c.status, deadlines.c.breached_after)
         t.add(
             "staff",

@@ -23,10 +23,11 @@ from salesdomain.projections.conformance.codec import loads
 from salesdomain.projections.conformance.findings import Breach, Override, Person, PolicyMismatch
 from salesdomain.projections.conformance.policies import PolicyBook
 from salesdomain.projections.conformance.report import ConformanceReport, build_report
-from salesdomain.projections.conformance.review import Deadline, Review, finish, replay
+from salesdomain.projections.conformance.review import Deadline, Review, finish, person_now, replay
+from salesdomain.projections.conformance.staff import Member
 from salesdomain.projections.conformance.tracked import FOREVER
 from salesdomain.projections.conformance.view import duties
-from salesdomain.projections.conformance.view.rows import deadline_from, member_from
+from salesdomain.projections.conformance.view.rows import breached_after, deadline_from, member_from
 from salesdomain.projections.conformance.view.state import chunks
 from sqlalchemy import Table, and_, or_, select, true
 from sqlalchemy.engine import Connection
@@ -55,12 +56,7 @@ def judging(
     if newest is not None and as_at < newest and not as_recorded:
         return None
     review = Review(policies, as_at)
-    review.staff.members = {
-        member.employee_id: member
-        for member in (
-            member_from(text) for (text,) in conn.execute(select(tables["staff"].c.member))
-        )
-    }
+    review.staff.members = staff_register(conn, tables)
     review.events = int(meta.get("events", 0))
     review.position = int(meta.get("position", 0))
     review.versions = dict(meta.get("versions", {}))
@@ -82,6 +78,72 @@ def time_limit_breaches(
         return None
     _missed_deadlines(conn, tables, review, true())
     return _with_words(conn, tables, time_limits_missed(finish(review)), events_of, policies)
+
+
+def open_deadlines_due_from(
+    conn: Connection,
+    tables: dict[str, Table],
+    policies: PolicyBook,
+    as_at: datetime,
+    *,
+    employees: Iterable[UUID | str] = (),
+    roles: Iterable[str] = (),
+    due_before: datetime | None = None,
+    events_of: EventsOf | None = None,
+    as_recorded: bool = False,
+) -> list[tuple[tuple[Any, ...], Deadline]] | None:
+    """The time limits still open as at ``as_at`` (the step not done, the deadline not
+    withdrawn) that are due from one of ``employees`` or, where no employee is named
+    yet (an approval level), from one of ``roles`` (``Role`` values): with
+    ``due_before``, only those whose deadline passes before it (overdue ones
+    included).  Soonest deadline first, then in the order the review made them; each
+    responsible person with the team the register gives them now.  ``None`` if the view
+    cannot answer for that moment under those policies (as ``time_limit_breaches``).
+    ``events_of``: put back the words of records whose events carried personal values.
+    Each with its key (its record's id first, then what the rule names: the task's
+    number, the approval level...), which stays the same while the deadline lasts."""
+    review = judging(conn, tables, policies, as_at, as_recorded=as_recorded)
+    if review is None:
+        return None
+    d = tables["deadlines"].c
+    found: list[tuple[tuple[Any, ...], Deadline]] = []
+    whose: list[ColumnElement[bool]] = [
+        d.responsible_id.in_(chunk) for chunk in chunks(sorted({str(e) for e in employees}))
+    ]
+    if wanted := sorted(set(roles)):
+        whose.append(and_(d.responsible_id.is_(None), d.responsible_role.in_(wanted)))
+    for who in whose:
+        query = select(d.key, d.body).where(d.status == "open", who)
+        if due_before is not None:
+            query = query.where(d.breached_after < due_before)
+        found += [
+            (loads(key), deadline_from(body))
+            for key, body in conn.execute(query.order_by(d.breached_after, d.seq))
+        ]
+    words: dict[UUID, str | None] = {}
+    if events_of is not None:
+        personal = _personal(conn, tables, {d.record_id for _, d in found})
+        words = {record_id: _words(record_id, events_of, policies) for record_id in personal}
+    for _, deadline in found:
+        deadline.responsible = person_now(deadline.responsible, review.staff)
+        deadline.record = words.get(deadline.record_id) or deadline.record
+    return sorted(found, key=lambda pair: breached_after(pair[1].due))
+
+
+def memos_of(conn: Connection, tables: dict[str, Table], ids: Iterable[UUID]) -> dict[UUID, Any]:
+    """What the review remembers of each of these records (those it has a memo of)."""
+    records = tables["records"]
+    found: dict[UUID, Any] = {}
+    for chunk in chunks(sorted({str(i) for i in ids})):
+        query = select(records.c.record_id, records.c.memo).where(records.c.record_id.in_(chunk))
+        found.update((UUID(record_id), loads(memo)) for record_id, memo in conn.execute(query))
+    return found
+
+
+def staff_register(conn: Connection, tables: dict[str, Table]) -> dict[UUID, Member]:
+    """The staff register as the view's history tells it: every member by employee id."""
+    members = (member_from(text) for (text,) in conn.execute(select(tables["staff"].c.member)))
+    return {member.employee_id: member for member in members}
 
 
 def conformance_report(

@@ -18,7 +18,8 @@ TICK = timedelta(microseconds=1)
 
 def deadline_row(deadline: Deadline) -> dict[str, Any]:
     """What the view keeps of a deadline: its status (open, met, late or withdrawn), the
-    moment after which it is breached while open, the day of its deadline, and all of it
+    moment after which it is breached while open, the day of its deadline, who is
+    responsible (the employee's id, else only a role: an approval level), and all of it
     as JSON (``body``)."""
     body = dumps(
         [
@@ -42,6 +43,10 @@ def deadline_row(deadline: Deadline) -> dict[str, Any]:
         if isinstance(deadline.due, datetime)
         else deadline.due,
         "body": body,
+        "responsible_id": None
+        if deadline.responsible.employee_id is None
+        else str(deadline.responsible.employee_id),
+        "responsible_role": deadline.responsible.role,
     }
 
 

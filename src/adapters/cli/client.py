@@ -38,6 +38,7 @@ THROUGH_THE_API = frozenset(
         "operations",
         "customers",
         "prices",
+        "due",
         "views status",
         "whoami",
     }

@@ -25,6 +25,7 @@ from rich.table import Table
 from salesdomain.adapters.cli.analysis_tables import short_section
 from salesdomain.adapters.cli.common import DatabaseUrl, err, open_system, out, print_json, reported
 from salesdomain.adapters.cli.conformance_tables import show_findings
+from salesdomain.adapters.cli.due import work_queue_table
 from salesdomain.adapters.cli.forecast import show_accuracy, show_forecast
 from salesdomain.adapters.cli.tables import funnel_table, history_table, kpi_rows_table
 from salesdomain.adapters.demo import DemoReport, run_demo
@@ -111,6 +112,13 @@ def print_conformance(report: DemoReport, console: Console) -> None:
         show_findings(found, console)
 
 
+def print_work_queue(report: DemoReport, console: Console) -> None:
+    found = report.work_queue
+    if found is not None:
+        title = f"Work queue of {found.person} and her team (`salesdomain due --team`)"
+        console.print(work_queue_table(title, found.at, found.items))
+
+
 def print_digest(report: DemoReport, console: Console) -> None:
     if report.digest is not None:
         console.print(
@@ -129,6 +137,7 @@ REPORT_STEPS: list[ReportStep] = [
     print_forecast,
     print_customers,
     print_conformance,
+    print_work_queue,
     print_digest,
 ]
 
@@ -197,6 +206,7 @@ def demo(
                     report.conformance.model_dump(mode="json") if report.conformance else None
                 ),
                 "quarter_report": written,
+                "work_queue": report.work_queue,
             }
         )
         return

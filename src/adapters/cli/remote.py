@@ -7,6 +7,7 @@ under its role."""
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
+from contextlib import suppress
 from dataclasses import replace
 from datetime import date, datetime
 from decimal import Decimal
@@ -36,6 +37,7 @@ from salesdomain.projections.pipeline import (
 from salesdomain.projections.prices import PriceComparison
 from salesdomain.projections.runner import ProjectionStatus
 from salesdomain.projections.story import CaseStory, StoryEntry
+from salesdomain.projections.workqueue import DueItem
 
 from salesdomain.command_record import CommandResult, RecordedEvent
 from salesdomain.commands import Command
@@ -103,6 +105,13 @@ class _Prices(_Paged):
     position: int
     as_at: datetime
     rows: list[PriceComparison]
+
+
+class _Due(_Paged):
+    position: int
+    as_at: datetime
+    rows: list[dict[str, Any]]
+    """Read into ``DueItem`` by ``_due_item`` (a deadline is a day or a moment)."""
 
 
 class _Status(BaseModel):
@@ -274,10 +283,35 @@ def prices(
     return _view_page(api, "/views/prices", _Prices, page, filters)
 
 
+def due(
+    api: Api, page: tuple[int, str | None, bool], asked: Mapping[str, object]
+) -> tuple[int, Page[DueItem]]:
+    """A page of the token's employee's work queue (``asked``: ``team``, ``overdue``,
+    ``as_of``), and the log position the conformance view shows."""
+    moment = asked.get("as_of")
+    filters = {
+        "team": str(bool(asked.get("team"))).lower(),
+        "overdue": str(bool(asked.get("overdue"))).lower(),
+        "as_of": moment.isoformat() if isinstance(moment, datetime) else None,
+    }
+    position, found = _view_page(api, "/views/due", _Due, page, filters)
+    return position, replace(found, rows=[_due_item(api, row) for row in found.rows])
+
+
+def _due_item(api: Api, row: dict[str, Any]) -> DueItem:
+    """A row of the work queue: its ``due`` a moment if it has a time, else a day."""
+    due = row.get("due")
+    if isinstance(due, str):
+        read = datetime.fromisoformat if "T" in due else date.fromisoformat
+        with suppress(ValueError):  # else refused below, naming the field
+            row = {**row, "due": read(due)}
+    return _read(api, DueItem, row)
+
+
 def _view_page(
     api: Api,
     path: str,
-    model: type[_Customers] | type[_Prices],
+    model: type[_Customers] | type[_Prices] | type[_Due],
     page: tuple[int, str | None, bool],
     filters: Mapping[str, str | None],
 ) -> tuple[int, Page[Any]]:

@@ -25,6 +25,7 @@ from salesdomain.adapters.cli import (
     conformance,
     customers,
     demo,
+    due,
     forecast,
     forgetting,
     importing,
@@ -73,7 +74,7 @@ def _options(
             "--api",
             envvar="SALESDOMAIN_API_URL",
             help="Client mode: go through the web API at this URL, as the token's employee "
-            "(run, pipeline, kpi, audit, story, operations, customers, prices, views status, "
+            "(run, pipeline, kpi, audit, story, operations, customers, prices, due, views status, "
             "whoami; "
             "the others are administrator-only).",
             show_default=False,
@@ -117,6 +118,7 @@ COMMANDS: dict[str, Callable[..., None] | typer.Typer] = {
     "operations": operations.operations_app,
     "customers": customers.customers,
     "prices": prices.prices,
+    "due": due.due,
     "customer-analysis": analyses.customers_analysis,
     "losses": analyses.losses,
     "forecast": forecast.forecast,

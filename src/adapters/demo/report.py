@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from salesdomain.adapters import demo_scale
 from salesdomain.adapters.demo.customer_report import CustomerSection
 from salesdomain.adapters.demo.setting import QUARTER, START
+from salesdomain.adapters.demo.work_queue import WorkQueue
 from salesdomain.projections.conformance import ConformanceReport
 from salesdomain.projections.forecast import ForecastAccuracy, ForecastTable
 from salesdomain.projections.history import HistoryLine
@@ -100,6 +101,8 @@ class DemoReport:
     """The last ended quarter replayed from its start against what was won (ADR 52)."""
     customers: CustomerSection | None = None
     """The quarter's customer and loss analyses (SOP 4.2.1, ADR 51)."""
+    work_queue: WorkQueue | None = None
+    """What the sales manager and her team owe at the run's end (ADR 53)."""
 
 
 # ---- reading the results back ----------------------------------------------------------------

@@ -19,6 +19,7 @@ from salesdomain.adapters.demo.team_report import (
     escalation_summaries,
     team_lines,
 )
+from salesdomain.adapters.demo.work_queue import work_queue
 from salesdomain.projections.conformance import conformance_report
 from salesdomain.projections.integrity import ChainKeeper
 from salesdomain.projections.kpi import KpiRow, kpi_table
@@ -81,6 +82,7 @@ def run_demo(
     report.kpi = kpi_against_targets(system, finished)
     report.forecast, report.forecast_accuracy = forecast_of(system, finished)
     report.customers = customer_section(system)
+    report.work_queue = work_queue(system, co.mia, finished)
     if progress is not None:
         progress("Conformance review of the log", 0, 1)
     report.conformance = conformance_report(

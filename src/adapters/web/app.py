@@ -25,6 +25,7 @@ from salesdomain.adapters.web.headers import DOCS_PATH, SecurityHeaders
 from salesdomain.adapters.web.responses import ERROR_RESPONSES
 from salesdomain.adapters.web.routes_analyses import router as analyses_router
 from salesdomain.adapters.web.routes_customers import router as customers_router
+from salesdomain.adapters.web.routes_due import router as due_router
 from salesdomain.adapters.web.routes_forecast import router as forecast_router
 from salesdomain.adapters.web.routes_notifications import router as notifications_router
 from salesdomain.adapters.web.routes_operations import router as operations_router
@@ -110,6 +111,7 @@ def create_app(
     app.include_router(notifications_router)
     app.include_router(forecast_router)
     app.include_router(sales_reports_router)
+    app.include_router(due_router)
     app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
 
     @app.get("/me", response_model=MeOut, tags=["auth"], responses=ERROR_RESPONSES)
