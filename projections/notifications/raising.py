@@ -7,16 +7,14 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from uuid import UUID
 
-from salesdomain.projections.conformance.staff import Member
 from salesdomain.projections.conformance.view import NAME as CONFORMANCE
-from salesdomain.projections.conformance.view.reading import open_deadlines
-from salesdomain.projections.conformance.view.rows import member_from
+from salesdomain.projections.conformance.view.reading import open_deadlines, staff_register
 from salesdomain.projections.kpi import kpi_table
 from salesdomain.projections.kpi.figures import KpiRow
 from salesdomain.projections.notifications import outbox
 from salesdomain.projections.notifications.warnings import Notice, deadline_notices, kpi_notices
 from salesdomain.projections.read_models import ReadModels
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine
 
 from salesdomain.policy import SalesPolicy
 
@@ -30,12 +28,7 @@ def notices_due(views: ReadModels, policy: SalesPolicy, now: datetime) -> list[N
     conformance = views.runner(CONFORMANCE)
     tables = conformance.tables()
     with conformance.engine.connect() as conn:
-        staff: dict[UUID, Member] = {
-            member.employee_id: member
-            for member in (
-                member_from(text) for (text,) in conn.execute(select(tables["staff"].c.member))
-            )
-        }
+        staff = staff_register(conn, tables)
         horizon = now + timedelta(hours=rules.deadline_notice_hours)
         deadlines = open_deadlines(conn, tables, horizon)
     notices = deadline_notices(deadlines, staff, rules, now)
