@@ -522,7 +522,8 @@ def _offset_grouper(
         return lambda row, product: survivor.get(row.customer_id, row.customer_id)
     if by in ("product_name", "specification"):
         p = tables["products"]
-        found_products = conn.execute(select(p.c.product_code, p.c[_PRODUCT_COLUMNS[by]].label("attribute")))
+        column = p.c[_PRODUCT_COLUMNS[by]].label("attribute")
+        found_products = conn.execute(select(p.c.product_code, column))
         attributes = {row.product_code: row.attribute for row in found_products}
         return lambda row, product: attributes.get(product)
     if by == "team":

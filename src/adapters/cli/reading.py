@@ -16,11 +16,13 @@ from salesdomain.adapters.cli.common import DatabaseUrl, ExitCode, Failure, Json
 from salesdomain.adapters.cli.output import out, print_json, visible
 from salesdomain.adapters.cli.tables import funnel_table, kpi_reporting_table, kpi_rows_table
 from salesdomain.projections.kpi import (
+    GroupBy,
     KpiInReportingCurrency,
     KpiRow,
     kpi_in_reporting_currency,
     kpi_table,
 )
+from salesdomain.projections.kpi.groups import grouping
 from salesdomain.projections.kpi.periods import PERIOD_LIMIT, count_periods
 from salesdomain.projections.pipeline import (
     DEFAULT_LIMIT,
@@ -142,13 +144,20 @@ def show_pipeline(title: str, page: PipelinePage, summary: PipelineSummary) -> N
 
 
 Grain = Literal["day", "month", "quarter", "year"]
-GroupBy = Literal["rep", "team", "region", "industry", "product", "total"]
 
 
 Since = Annotated[str | None, typer.Option(help="First day (default: first fact).")]
 Until = Annotated[str | None, typer.Option(help="Last day (default: last fact).")]
 GrainOption = Annotated[Grain, typer.Option(help="Period length.")]
 ByOption = Annotated[GroupBy, typer.Option(help="Dimension to group by.")]
+BysOption = Annotated[
+    list[GroupBy],
+    typer.Option(
+        "--by",
+        help="Dimension to group by; twice for two combined (--by rep --by product), "
+        "besides the periods of --grain.",
+    ),
+]
 CurrencyOption = Annotated[
     str | None,
     typer.Option(
@@ -161,7 +170,7 @@ CurrencyOption = Annotated[
 def kpi(
     ctx: typer.Context,
     grain: GrainOption = "quarter",
-    by: ByOption = "rep",
+    by: BysOption = ["rep"],  # noqa: B006 (typer reads the default, never changes it)
     since: Since = None,
     until: Until = None,
     currency: CurrencyOption = None,
@@ -172,18 +181,31 @@ def kpi(
     and dimension, with growth and attainment of targets (default: every period with
     facts; in client mode, 1 January to today)."""
     with common.reported(as_json):
+        first, then_by = _dimensions(by)
         api = client.connect(ctx, database_url)
         if api is not None:
             start, end = _day(since, "--since"), _day(until, "--until")
-            found = remote.kpi(api, grain, by, start, end, _currency(currency))
+            found = remote.kpi(api, grain, first, start, end, _currency(currency), then_by)
         else:
             with common.open_system(ctx, database_url) as system:
                 common.caught_up(system, "kpi")
-                found = kpi_rows(system, grain, by, since, until, currency)
+                found = kpi_rows(system, grain, first, since, until, currency, then_by)
     if as_json:
         print_json(found)
         return
-    show_kpi(found, f"KPIs by {by}, per {grain}")
+    show_kpi(found, f"KPIs by {' and '.join(by)}, per {grain}")
+
+
+def _dimensions(by: list[GroupBy]) -> tuple[GroupBy, GroupBy | None]:
+    """The dimension and the one combined with it that ``--by`` names (one or two)."""
+    if not 1 <= len(by) <= 2:
+        raise Failure(ExitCode.USAGE, f"--by: one or two dimensions, not {len(by)}")
+    then_by = by[1] if len(by) == 2 else None
+    try:
+        grouping(by[0], then_by)
+    except ValueError as error:
+        raise Failure(ExitCode.USAGE, f"--by: {error}") from None
+    return by[0], then_by
 
 
 def kpi_rows(
@@ -193,8 +215,10 @@ def kpi_rows(
     since: str | None,
     until: str | None,
     currency: str | None,
+    then_by: GroupBy | None = None,
 ) -> dict[str, Any]:
-    """The KPI rows the options ask for, with the period they cover."""
+    """The KPI rows the options ask for (by ``by``, and ``then_by`` combined with it),
+    with the period they cover."""
     runner = system.views.runner("kpi")
     first, last = _fact_days(system)
     start = _day(since, "--since") or first
@@ -213,12 +237,14 @@ def kpi_rows(
             )
         engine, tables, currencies = runner.engine, runner.tables(), system.app.policy.currencies
         asked: dict[str, Any] = {"grain": grain, "by": by, "since": start, "until": end}
+        asked["then_by"] = then_by
         several = currencies.reporting_currency
         rows = kpi_table(engine, tables, **asked, currency=currency, several=several)
         converted = kpi_in_reporting_currency(engine, tables, **asked, currencies=currencies)
     return {
         "grain": grain,
         "by": by,
+        "then_by": then_by,
         "since": start,
         "until": end,
         "rows": rows,

@@ -70,6 +70,7 @@ class _Summary(BaseModel):
 class _Kpi(BaseModel):
     grain: str
     by: str
+    then_by: str | None = None
     since: date
     until: date
     rows: list[KpiRow]
@@ -191,13 +192,19 @@ def pipeline(
 
 
 def kpi(
-    api: Api, grain: str, by: str, since: date | None, until: date | None, currency: str | None
+    api: Api,
+    grain: str,
+    by: str,
+    since: date | None,
+    until: date | None,
+    currency: str | None,
+    then_by: str | None = None,
 ) -> dict[str, Any]:
     """The KPI rows the token's employee may see (without ``since``/``until``: the web
     API's defaults, 1 January to today)."""
-    params = {"since": since, "until": until, "currency": currency}
+    params = {"since": since, "until": until, "currency": currency, "then_by": then_by}
     answer = _read(api, _Kpi, api.get("/views/kpi", grain=grain, by=by, **params))
-    fields = ("grain", "by", "since", "until", "rows", "in_reporting_currency")
+    fields = ("grain", "by", "then_by", "since", "until", "rows", "in_reporting_currency")
     return {name: getattr(answer, name) for name in fields}
 
 

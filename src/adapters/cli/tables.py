@@ -87,10 +87,14 @@ def kpi_rows_table(rows: Sequence[KpiRow], title: str) -> Table:
     customers and process figures."""
     currency = next((r.currency for r in rows if r.currency), "")
     table = Table(title=f"{title} ({currency})" if currency else title, title_justify="left")
+    pairs = any(row.second_label is not None for row in rows)
     for column in (
         "Period",
         "Group",
+        *(("And",) if pairs else ()),
         "Revenue",
+        "Growth",
+        "YoY",
         "Target",
         "Att.",
         "Profit",
@@ -100,12 +104,16 @@ def kpi_rows_table(rows: Sequence[KpiRow], title: str) -> Table:
         "Visits target",
         "Win rate",
     ):
-        table.add_column(column, justify="left" if column in ("Period", "Group") else "right")
+        left = column in ("Period", "Group", "And")
+        table.add_column(column, justify="left" if left else "right")
     for row in rows:
         table.add_row(
             row.period,
             row.label,
+            *((row.second_label or "",) if pairs else ()),
             figure(row.revenue, money=True),
+            share(row.growth.get("revenue")),
+            share(row.growth_yoy.get("revenue")),
             figure(row.target.get("revenue"), money=True),
             share(row.attainment.get("revenue")),
             figure(row.profit, money=True),
@@ -135,7 +143,7 @@ def kpi_reporting_table(rows: Sequence[KpiInReportingCurrency], title: str) -> T
             rates = "; ".join(f"{r.currency} {r.rate} from {r.effective_from}" for r in row.rates)
         table.add_row(
             row.period,
-            row.label,
+            row.label if row.second_label is None else f"{row.label} / {row.second_label}",
             *(
                 figure(value, money=True)
                 for value in (

@@ -20,6 +20,7 @@ from salesdomain.projections.kpi import (
     kpi_in_reporting_currency,
     kpi_table,
 )
+from salesdomain.projections.kpi.groups import grouping
 from salesdomain.projections.kpi.periods import PERIOD_LIMIT, count_periods
 from salesdomain.projections.story import StoryEntry, case_story
 
@@ -33,6 +34,7 @@ class KpiOut(BaseModel):
     position: int
     grain: Grain
     by: GroupBy
+    then_by: GroupBy | None
     since: date
     until: date
     rows: list[KpiRow]
@@ -47,6 +49,10 @@ def kpi(
     reader: CurrentReader,
     grain: Grain = "month",
     by: GroupBy = "total",
+    then_by: Annotated[
+        GroupBy | None,
+        Query(description="A second dimension combined with by (not total, not by again)"),
+    ] = None,
     since: Annotated[date | None, day("First day (default: 1 January of until)")] = None,
     until: Annotated[date | None, day("Last day (default: today)")] = None,
     currency: Annotated[
@@ -59,9 +65,11 @@ def kpi(
     ] = None,
 ) -> KpiOut:
     """The KPIs of every period of ``grain`` overlapping ``since``..``until`` (at most
-    3,660 periods), one row per group ``by`` (rep, team, region, industry, product or
-    total), with growth from the previous period, the targets set and their
-    attainment, and the money of every currency in the reporting currency (each day's
+    3,660 periods), one row per group ``by`` (rep, team, customer, region, industry,
+    product, product_name, specification or total) or, with ``then_by``, per pair of
+    groups of the two dimensions, with growth from the previous period and from the same
+    period of the previous year, the targets set and their attainment, and the money of
+    every currency in the reporting currency (each day's
     sums at that day's rate, ADR 48); of what the read policy lets the reader see
     (ADR 30)."""
     until = until or clock.now().date()
@@ -76,9 +84,14 @@ def kpi(
         )
     if currency is not None and not is_currency(currency):
         raise InvalidQuery("currency", f"{currency} is not an ISO 4217 currency code")
+    try:
+        grouping(by, then_by)
+    except ValueError as error:
+        raise InvalidQuery("then_by", str(error)) from None
     engine, tables, position = ctx.view("kpi")
     currencies = ctx.system.app.policy.currencies
     asked: dict[str, Any] = {"grain": grain, "by": by, "since": since, "until": until}
+    asked["then_by"] = then_by
     rows = kpi_table(
         engine,
         tables,
@@ -94,6 +107,7 @@ def kpi(
         position=position,
         grain=grain,
         by=by,
+        then_by=then_by,
         since=since,
         until=until,
         rows=rows,
