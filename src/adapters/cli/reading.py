@@ -6,7 +6,7 @@ follower); a view that stopped on an event is an error naming it (exit 10)."""
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, cast
 
 import typer
 from rich.table import Table
@@ -22,7 +22,7 @@ from salesdomain.projections.kpi import (
     kpi_in_reporting_currency,
     kpi_table,
 )
-from salesdomain.projections.kpi.groups import grouping
+from salesdomain.projections.kpi.groups import GROUPINGS, grouping
 from salesdomain.projections.kpi.periods import PERIOD_LIMIT, count_periods
 from salesdomain.projections.pipeline import (
     DEFAULT_LIMIT,
@@ -151,7 +151,7 @@ Until = Annotated[str | None, typer.Option(help="Last day (default: last fact)."
 GrainOption = Annotated[Grain, typer.Option(help="Period length.")]
 ByOption = Annotated[GroupBy, typer.Option(help="Dimension to group by.")]
 BysOption = Annotated[
-    list[GroupBy],
+    list[str],
     typer.Option(
         "--by",
         help="Dimension to group by; twice for two combined (--by rep --by product), "
@@ -196,16 +196,21 @@ def kpi(
     show_kpi(found, f"KPIs by {' and '.join(by)}, per {grain}")
 
 
-def _dimensions(by: list[GroupBy]) -> tuple[GroupBy, GroupBy | None]:
+def _dimensions(by: list[str]) -> tuple[GroupBy, GroupBy | None]:
     """The dimension and the one combined with it that ``--by`` names (one or two)."""
     if not 1 <= len(by) <= 2:
         raise Failure(ExitCode.USAGE, f"--by: one or two dimensions, not {len(by)}")
-    then_by = by[1] if len(by) == 2 else None
+    for dim in by:
+        if dim not in GROUPINGS:
+            known = ", ".join(GROUPINGS)
+            raise Failure(ExitCode.USAGE, f"--by: '{visible(dim)}' is not one of {known}")
+    dims = cast(list[GroupBy], by)
+    then_by = dims[1] if len(dims) == 2 else None
     try:
-        grouping(by[0], then_by)
+        grouping(dims[0], then_by)
     except ValueError as error:
         raise Failure(ExitCode.USAGE, f"--by: {error}") from None
-    return by[0], then_by
+    return dims[0], then_by
 
 
 def kpi_rows(
