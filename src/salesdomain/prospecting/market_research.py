@@ -23,7 +23,6 @@ from salesdomain.rules.customer_development import (
     RESEARCH_NOTE_RECORDS_MARKET_INFORMATION,
 )
 
-
 MAX_MARKET_SIZES = 200
 """Market sizes one research note records (``market_sizes_per_note``)."""
 
