@@ -14,13 +14,21 @@ from salesdomain.adapters.bootstrap import System
 from salesdomain.adapters.cli import client, common, paging, remote
 from salesdomain.adapters.cli.common import DatabaseUrl, ExitCode, Failure, JsonOutput
 from salesdomain.adapters.cli.output import out, print_json, visible
-from salesdomain.adapters.cli.tables import funnel_table, kpi_reporting_table, kpi_rows_table
+from salesdomain.adapters.cli.tables import (
+    funnel_table,
+    kpi_reporting_table,
+    kpi_rows_table,
+    market_share_table,
+)
 from salesdomain.projections.kpi import (
     GroupBy,
     KpiInReportingCurrency,
     KpiRow,
+    MarketBy,
+    MarketShare,
     kpi_in_reporting_currency,
     kpi_table,
+    market_share,
 )
 from salesdomain.projections.kpi.groups import GROUPINGS, grouping
 from salesdomain.projections.kpi.periods import PERIOD_LIMIT, count_periods
@@ -36,7 +44,7 @@ from salesdomain.projections.pipeline import (
 )
 from sqlalchemy import func, select
 
-from salesdomain.bounds import is_currency
+from salesdomain.bounds import FIRST_DAY, LAST_DAY, is_currency
 
 StaleOnly = Annotated[
     bool,
@@ -255,6 +263,50 @@ def kpi_rows(
         "rows": rows,
         "in_reporting_currency": converted,
     }
+
+
+MarketByOption = Annotated[
+    MarketBy, typer.Option(help="The segments market research sized: region, industry, product.")
+]
+
+
+def market_share_command(
+    ctx: typer.Context,
+    by: MarketByOption = "region",
+    since: Since = None,
+    until: Until = None,
+    database_url: DatabaseUrl = None,
+    as_json: JsonOutput = False,
+) -> None:
+    """Market share (SOP 2.1.1, 4.2.1): our revenue in each region, industry or product
+    segment market research sized for a period, against that size, with the research
+    note it came from (default: every period sized; in client mode, 1 January to
+    today)."""
+    with common.reported(as_json):
+        start, end = _day(since, "--since"), _day(until, "--until")
+        if start is not None and end is not None and end < start:
+            raise Failure(ExitCode.INVALID_DATA, f"--until {end} is before --since {start}")
+        api = client.connect(ctx, database_url)
+        if api is not None:
+            found = remote.market_share(api, by, start, end)
+        else:
+            with common.open_system(ctx, database_url) as system:
+                common.caught_up(system, "kpi")
+                runner = system.views.runner("kpi")
+                first, last = start or FIRST_DAY, end or LAST_DAY
+                rows = market_share(runner.engine, runner.tables(), by=by, since=first, until=last)
+                found = {"by": by, "since": start, "until": end, "rows": rows}
+    if as_json:
+        print_json(found)
+        return
+    show_market_share(found["rows"], f"Market share by {by}")
+
+
+def show_market_share(rows: list[MarketShare], title: str) -> None:
+    if not rows:
+        out().print("No market size recorded by market research for these periods.")
+        return
+    out().print(market_share_table(rows, title))
 
 
 def show_kpi(found: dict[str, Any], title: str) -> None:

@@ -9,7 +9,7 @@ from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 from salesdomain.projections.history import HistoryLine
-from salesdomain.projections.kpi import KpiInReportingCurrency, KpiRow
+from salesdomain.projections.kpi import KpiInReportingCurrency, KpiRow, MarketShare
 from salesdomain.projections.pipeline import PipelineSummary
 
 from salesdomain.currencies import InReportingCurrency
@@ -155,5 +155,24 @@ def kpi_reporting_table(rows: Sequence[KpiInReportingCurrency], title: str) -> T
                 )
             ),
             rates,
+        )
+    return table
+
+
+def market_share_table(rows: Sequence[MarketShare], title: str) -> Table:
+    """Our revenue in each segment and period against the market's size as research
+    recorded it, with the note it came from."""
+    table = Table(title=title, title_justify="left")
+    for column in ("Period", "Segment", "Revenue", "Market size", "Share", "Research note"):
+        left = column in ("Period", "Segment", "Research note")
+        table.add_column(column, justify="left" if left else "right")
+    for row in rows:
+        table.add_row(
+            row.period,
+            row.segment,
+            f"{figure(row.revenue, money=True)} {row.currency}",
+            f"{figure(row.market_size, money=True)} {row.currency}",
+            "" if row.market_share is None else f"{row.market_share * 100:.2f}%",
+            f"{row.note_subject} ({row.note_id[:8]}, {row.recorded_at:%Y-%m-%d})",
         )
     return table

@@ -17,8 +17,11 @@ from salesdomain.projections.kpi import (
     GroupBy,
     KpiInReportingCurrency,
     KpiRow,
+    MarketBy,
+    MarketShare,
     kpi_in_reporting_currency,
     kpi_table,
+    market_share,
 )
 from salesdomain.projections.kpi.groups import grouping
 from salesdomain.projections.kpi.periods import PERIOD_LIMIT, count_periods
@@ -113,6 +116,36 @@ def kpi(
         rows=rows,
         in_reporting_currency=converted,
     )
+
+
+class MarketShareOut(BaseModel):
+    position: int
+    by: MarketBy
+    since: date
+    until: date
+    rows: list[MarketShare]
+
+
+@router.get("/kpi/market-share", response_model=MarketShareOut, tags=["views: KPI"])
+def kpi_market_share(
+    ctx: ReadCtx,
+    reader: CurrentReader,
+    by: MarketBy = "region",
+    since: Annotated[date | None, day("First day (default: 1 January of until)")] = None,
+    until: Annotated[date | None, day("Last day (default: today)")] = None,
+) -> MarketShareOut:
+    """Market share (SOP 2.1.1, 4.2.1): for each region, industry or product segment
+    market research sized for a period overlapping ``since``..``until``, our revenue in
+    that period and segment (in the size's currency) against the latest size recorded,
+    with the research note it came from; the revenue of the representatives the read
+    policy lets the reader see (ADR 30)."""
+    until = until or clock.now().date()
+    since = since or until.replace(month=1, day=1)
+    if until < since:
+        raise InvalidQuery("until", f"{until} is before since ({since})")
+    engine, tables, position = ctx.view("kpi")
+    rows = market_share(engine, tables, by=by, since=since, until=until, reader=reader)
+    return MarketShareOut(position=position, by=by, since=since, until=until, rows=rows)
 
 
 class AuditOut(BaseModel):
