@@ -24,7 +24,12 @@ from rich.progress import (
 from rich.table import Table
 from salesdomain.adapters.cli.common import DatabaseUrl, err, open_system, out, print_json, reported
 from salesdomain.adapters.cli.conformance_tables import show_findings
-from salesdomain.adapters.cli.tables import funnel_table, history_table, kpi_rows_table
+from salesdomain.adapters.cli.tables import (
+    funnel_table,
+    history_table,
+    kpi_rows_table,
+    market_share_table,
+)
 from salesdomain.adapters.demo import DemoReport, run_demo
 from salesdomain.adapters.master_keys import key_file_beside
 
@@ -81,6 +86,14 @@ def print_kpi(report: DemoReport, console: Console) -> None:
         console.print(kpi_rows_table(report.kpi, "KPIs by representative against targets"))
 
 
+def print_results(report: DemoReport, console: Console) -> None:
+    """The results by two dimensions and the market share (SOP 4.2.1)."""
+    if report.results:
+        console.print(kpi_rows_table(report.results, "Results by representative and product"))
+    if report.market_shares:
+        console.print(market_share_table(report.market_shares, "Market share of the quarter"))
+
+
 def print_conformance(report: DemoReport, console: Console) -> None:
     found = report.conformance
     if found is not None:
@@ -108,6 +121,7 @@ REPORT_STEPS: list[ReportStep] = [
     print_scale,
     print_pipeline,
     print_kpi,
+    print_results,
     print_conformance,
     print_digest,
 ]

@@ -83,15 +83,17 @@ def share(value: Decimal | None) -> str:
 
 
 def kpi_rows_table(rows: Sequence[KpiRow], title: str) -> Table:
-    """Results against targets: revenue, profit and units with their attainment, then
-    customers and process figures."""
+    """Results against targets: revenue with its growth (against the previous period and
+    the same period a year before), target and attainment, profit and units, then
+    customers and process figures; by two dimensions (no targets) the results and the
+    customers served."""
     currency = next((r.currency for r in rows if r.currency), "")
     table = Table(title=f"{title} ({currency})" if currency else title, title_justify="left")
-    pairs = any(row.second_label is not None for row in rows)
+    if any(row.second_label is not None for row in rows):
+        return _pairs_table(table, rows)
     for column in (
         "Period",
         "Group",
-        *(("And",) if pairs else ()),
         "Revenue",
         "Growth",
         "YoY",
@@ -104,13 +106,11 @@ def kpi_rows_table(rows: Sequence[KpiRow], title: str) -> Table:
         "Visits target",
         "Win rate",
     ):
-        left = column in ("Period", "Group", "And")
-        table.add_column(column, justify="left" if left else "right")
+        table.add_column(column, justify="left" if column in ("Period", "Group") else "right")
     for row in rows:
         table.add_row(
             row.period,
             row.label,
-            *((row.second_label or "",) if pairs else ()),
             figure(row.revenue, money=True),
             share(row.growth.get("revenue")),
             share(row.growth_yoy.get("revenue")),
@@ -122,6 +122,26 @@ def kpi_rows_table(rows: Sequence[KpiRow], title: str) -> Table:
             figure(row.visits),
             figure(row.target.get("visits")),
             share(row.win_rate),
+        )
+    return table
+
+
+def _pairs_table(table: Table, rows: Sequence[KpiRow]) -> Table:
+    columns = ("Period", "Group", "And", "Revenue", "Growth", "YoY", "Profit", "Units", "Cust.")
+    for column in columns:
+        left = column in ("Period", "Group", "And")
+        table.add_column(column, justify="left" if left else "right")
+    for row in rows:
+        table.add_row(
+            row.period,
+            row.label,
+            row.second_label or "",
+            figure(row.revenue, money=True),
+            share(row.growth.get("revenue")),
+            share(row.growth_yoy.get("revenue")),
+            figure(row.profit, money=True),
+            figure(row.units),
+            figure(row.customers_served),
         )
     return table
 

@@ -15,7 +15,13 @@ from salesdomain.people import commands as hc
 from salesdomain.people.values import TargetFigures
 from salesdomain.performance import commands as pfc
 from salesdomain.prospecting import commands as pc
-from salesdomain.prospecting.values import CompetitorPrice, Findings, ResearchSubject
+from salesdomain.prospecting.values import (
+    CompetitorPrice,
+    Findings,
+    MarketDimension,
+    MarketSize,
+    ResearchSubject,
+)
 from salesdomain.values import Money
 
 # ---- the quarter, step by step --------------------------------------------------------------
@@ -46,6 +52,7 @@ class _Quarter(_SalesSteps, _OrderSteps, _AfterSalesSteps):
             ("satisfaction survey", self.survey_of_suzhou),
             ("weekly meetings", self.weekly_meetings),
             ("quarterly appraisals", self.quarterly_appraisals),
+            ("market sizes", self.market_sizes),
         ]
         for done, (label, phase) in enumerate(phases):
             if progress is not None:
@@ -53,6 +60,26 @@ class _Quarter(_SalesSteps, _OrderSteps, _AfterSalesSteps):
             phase()
         if progress is not None:
             progress("The quarter", len(phases), len(phases))
+
+    def market_sizes(self) -> None:
+        """Marketing sizes the quarter's market (SOP 2.1.1) on its research note: what
+        the quarter's market share is measured against (4.2.1)."""
+        co = self.co
+        for dimension, segment, size in (
+            (MarketDimension.REGION, "East China", 6_000_000),
+            (MarketDimension.PRODUCT, "RK-3", 2_500_000),
+        ):
+            co.do(
+                pc.RecordMarketSize,
+                co.mark,
+                note_id=co.id("research retrofit"),
+                market_size=MarketSize(
+                    dimension=dimension,
+                    segment=segment,
+                    period=QUARTER,
+                    size=Money.of(size, CURRENCY),
+                ),
+            )
 
     # ---- week 1: staff, schemes, targets, market research ------------------------------
 
