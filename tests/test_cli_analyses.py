@@ -18,7 +18,6 @@ from typing import Any
 import pytest
 from freezegun import freeze_time
 from salesdomain.adapters.cli import app
-from salesdomain.adapters.web import create_app
 from typer.testing import CliRunner, Result
 
 from salesdomain.people.values import Period
@@ -26,9 +25,9 @@ from salesdomain.prospecting import commands as pc
 from salesdomain.prospecting.values import Findings, MarketDimension, MarketSize, ResearchSubject
 from tests import builders as b
 from tests.builders import ALICE, BOB, MARK
-from tests.test_cli_client import Served
+from tests.test_cli_client import Served, served_to_alice
 from tests.test_kpi_view import BOBS, FIRST, HANGZHOU, XIAN, sale
-from tests.web_support import SERVED_STORES, founded, served_on, serving, web_on
+from tests.web_support import SERVED_STORES, founded, served_on, web_on
 
 NOTE = pc.RecordMarketResearch(
     subject_kind=ResearchSubject.MARKET,
@@ -65,11 +64,7 @@ def _serve(url: str, folder: Path) -> Iterator[Served]:
                 handle(command, actor)
             handle(NOTE, MARK)
             web.send(SIZED, MARK)
-        secrets = {"alice": web.tokens.issue(ALICE).secret}
-        files = {"alice": folder / "alice.token"}
-        files["alice"].write_text(secrets["alice"], encoding="utf-8")
-        with serving(create_app(web.system)) as port:
-            yield Served(web, f"http://127.0.0.1:{port}", url, files, secrets)
+        yield from served_to_alice(web, url, folder)
 
 
 @pytest.fixture(scope="module", params=SERVED_STORES)

@@ -126,11 +126,16 @@ def kpi_rows_table(rows: Sequence[KpiRow], title: str) -> Table:
     return table
 
 
+def _columns(table: Table, columns: Sequence[str], *, left: int) -> None:
+    """``columns`` added to ``table``: the first ``left`` of them (labels) to the left, the
+    figures to the right."""
+    for index, column in enumerate(columns):
+        table.add_column(column, justify="left" if index < left else "right")
+
+
 def _pairs_table(table: Table, rows: Sequence[KpiRow]) -> Table:
     columns = ("Period", "Group", "And", "Revenue", "Growth", "YoY", "Profit", "Units", "Cust.")
-    for column in columns:
-        left = column in ("Period", "Group", "And")
-        table.add_column(column, justify="left" if left else "right")
+    _columns(table, columns, left=3)
     for row in rows:
         table.add_row(
             row.period,
@@ -183,9 +188,8 @@ def market_share_table(rows: Sequence[MarketShare], title: str) -> Table:
     """Our revenue in each segment and period against the market's size as research
     recorded it, with the note it came from."""
     table = Table(title=title, title_justify="left")
-    for column in ("Period", "Segment", "Revenue", "Market size", "Share", "Research note"):
-        left = column in ("Period", "Segment", "Research note")
-        table.add_column(column, justify="left" if left else "right")
+    _columns(table, ("Period", "Segment", "Revenue", "Market size", "Share"), left=2)
+    table.add_column("Research note")
     for row in rows:
         table.add_row(
             row.period,
