@@ -52,7 +52,6 @@ class _Quarter(_SalesSteps, _OrderSteps, _AfterSalesSteps):
             ("satisfaction survey", self.survey_of_suzhou),
             ("weekly meetings", self.weekly_meetings),
             ("quarterly appraisals", self.quarterly_appraisals),
-            ("market sizes", self.market_sizes),
         ]
         for done, (label, phase) in enumerate(phases):
             if progress is not None:
@@ -63,23 +62,26 @@ class _Quarter(_SalesSteps, _OrderSteps, _AfterSalesSteps):
 
     def market_sizes(self) -> None:
         """Marketing sizes the quarter's market (SOP 2.1.1) on its research note: what
-        the quarter's market share is measured against (4.2.1)."""
+        the quarter's market share is measured against (4.2.1).  Recorded with the note,
+        without drawing on the simulation's chance or clock, so the rest of the quarter
+        is the same as before sizes were recorded."""
         co = self.co
         for dimension, segment, size in (
             (MarketDimension.REGION, "East China", 6_000_000),
             (MarketDimension.PRODUCT, "RK-3", 2_500_000),
         ):
-            co.do(
-                pc.RecordMarketSize,
-                co.mark,
-                note_id=co.id("research retrofit"),
-                market_size=MarketSize(
-                    dimension=dimension,
-                    segment=segment,
-                    period=QUARTER,
-                    size=Money.of(size, CURRENCY),
-                ),
+            sized = MarketSize(
+                dimension=dimension,
+                segment=segment,
+                period=QUARTER,
+                size=Money.of(size, CURRENCY),
             )
+            command = pc.RecordMarketSize(
+                command_id=co.id(f"market size {segment}"),
+                note_id=co.id("research retrofit"),
+                market_size=sized,
+            )
+            co.app.handle(command, co.mark)
 
     # ---- week 1: staff, schemes, targets, market research ------------------------------
 
@@ -135,3 +137,4 @@ class _Quarter(_SalesSteps, _OrderSteps, _AfterSalesSteps):
                 )
             ],
         )
+        self.market_sizes()
