@@ -157,7 +157,6 @@ Grain = Literal["day", "month", "quarter", "year"]
 Since = Annotated[str | None, typer.Option(help="First day (default: first fact).")]
 Until = Annotated[str | None, typer.Option(help="Last day (default: last fact).")]
 GrainOption = Annotated[Grain, typer.Option(help="Period length.")]
-ByOption = Annotated[GroupBy, typer.Option(help="Dimension to group by.")]
 BysOption = Annotated[
     list[str],
     typer.Option(
@@ -189,7 +188,7 @@ def kpi(
     and dimension, with growth and attainment of targets (default: every period with
     facts; in client mode, 1 January to today)."""
     with common.reported(as_json):
-        first, then_by = _dimensions(by)
+        first, then_by = dimensions(by)
         api = client.connect(ctx, database_url)
         if api is not None:
             start, end = _day(since, "--since"), _day(until, "--until")
@@ -204,7 +203,7 @@ def kpi(
     show_kpi(found, f"KPIs by {' and '.join(by)}, per {grain}")
 
 
-def _dimensions(by: list[str]) -> tuple[GroupBy, GroupBy | None]:
+def dimensions(by: list[str]) -> tuple[GroupBy, GroupBy | None]:
     """The dimension and the one combined with it that ``--by`` names (one or two)."""
     if not 1 <= len(by) <= 2:
         raise Failure(ExitCode.USAGE, f"--by: one or two dimensions, not {len(by)}")
