@@ -10,15 +10,15 @@ import bisect
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
 from salesdomain.projections.kpi.figures import KpiRow
 from salesdomain.projections.kpi.grouped import _applies, _Found
-from salesdomain.projections.kpi.groups import _team_on
-from salesdomain.projections.kpi.periods import periods_between, report_period
-from salesdomain.projections.kpi.queries import _employee_figures, _table
+from salesdomain.projections.kpi.groups import OF_PRODUCT, Group, Grouping, _team_on, grouping
+from salesdomain.projections.kpi.periods import periods_between
+from salesdomain.projections.kpi.queries import _employee_figures, _table, _year_earlier
 from sqlalchemy import Table, and_, select
 from sqlalchemy.engine import Connection, Engine
 
@@ -193,7 +193,7 @@ def _load(engine: Engine, tables: Mapping[str, Table], start: date, end: date, b
         ]
         facts = _of_version_1_events(conn, tables["records"], facts)
         facts += _amendment_offsets(conn, f, rows)
-        if by == "product":
+        if by in OF_PRODUCT:
             facts = _split_by_line(conn, tables, facts)
         facts += _expenses(conn, tables["expenses"], start, end)
         teams = _team_history(conn, tables["team_history"])
@@ -324,6 +324,15 @@ def _grouper(
         )
     if by == "product":
         return lambda fact: fact.product_code
+    if by == "customer":
+        merged = _merged(engine, tables)
+        return lambda fact: merged.get(fact.customer_id or "", fact.customer_id)
+    if by in ("product_name", "specification"):
+        p = tables["products"]
+        with engine.connect() as conn:
+            column = "name" if by == "product_name" else by
+            attribute = {row.product_code: getattr(row, column) for row in conn.execute(select(p))}
+        return lambda fact: attribute.get(fact.product_code or "")
     if by in ("region", "industry"):
         c = tables["customers"]
         with engine.connect() as conn:
@@ -332,12 +341,17 @@ def _grouper(
     raise ValueError(f"unknown grouping {by!r}: rep, team, region, industry, product or total")
 
 
-def _found(data: _Data, by: str, starts: Sequence[date], group_of: Any) -> _Found:
+def _merged(engine: Engine, tables: Mapping[str, Table]) -> dict[str, str]:
+    c = tables["customers"]
+    with engine.connect() as conn:
+        rows = conn.execute(select(c.c.customer_id, c.c.merged_into)).all()
+    return {row.customer_id: row.merged_into for row in rows if row.merged_into}
+
+
+def _found(data: _Data, by: Grouping, starts: Sequence[date], group_of: Any) -> _Found:
     """What the facts add up to by period and group, tallied one fact at a time."""
     found = _Found(by)
-    customers: dict[tuple[int, str | None], list[set[str]]] = defaultdict(
-        lambda: [set(), set(), set()]
-    )
+    customers: dict[tuple[int, Group], list[set[str]]] = defaultdict(lambda: [set(), set(), set()])
     for fact in data.facts:
         key = (bisect.bisect_right(starts, fact.day) - 1, group_of(fact))
         found.add(key, fact.measure, fact.currency, fact.value, 1)
@@ -362,16 +376,20 @@ def _found(data: _Data, by: str, starts: Sequence[date], group_of: Any) -> _Foun
 def kpi_table_in_python(engine: Engine, tables: Mapping[str, Table], **args: Any) -> list[KpiRow]:
     """``kpi_table(engine, tables, **args)`` from every fact of the span loaded and
     tallied in Python."""
-    grain, by, reader = args["grain"], args["by"], args.get("reader")
+    grain, reader = args["grain"], args.get("reader")
+    dims = grouping(args["by"], args.get("then_by"))
     periods = periods_between(args["since"], args["until"], grain)
-    previous = report_period(periods[0].start - timedelta(1), grain)
-    data = _load(engine, tables, previous.start, periods[-1].end, by)
+    read = periods_between(_year_earlier(periods[0].start), periods[-1].end, grain)
+    product = "product" if OF_PRODUCT.intersection(dims) else "total"
+    data = _load(engine, tables, read[0].start, periods[-1].end, product)
     people = None if reader is None else reader.sales
-    if people is not None and by != "team":
+    if people is not None and ("team" not in dims or "rep" in dims):
         data = replace(data, facts=[f for f in data.facts if f.rep_id in people])
-    starts = [p.start for p in (previous, *periods)]
-    found = _found(data, by, starts, _grouper(engine, tables, by, data))
-    return _table(engine, tables, grain, by, periods, found, args.get("currency"), reader)
+    starts = [p.start for p in read]
+    groupers = [_grouper(engine, tables, dim, data) for dim in dims]
+    found = _found(data, dims, starts, lambda fact: tuple(of(fact) for of in groupers))
+    first = len(read) - len(periods)
+    return _table(engine, tables, grain, dims, read, first, found, args.get("currency"), reader)
 
 
 def kpi_for_employee_in_python(
@@ -381,5 +399,5 @@ def kpi_for_employee_in_python(
     in Python."""
     data = _load(engine, tables, span[0], span[1], "rep")
     mine = replace(data, facts=[f for f in data.facts if f.rep_id == employee_id])
-    found = _found(mine, "rep", [span[0]], lambda fact: fact.rep_id)
+    found = _found(mine, ("rep",), [span[0]], lambda fact: (fact.rep_id,))
     return _employee_figures(found, employee_id, currency)

@@ -79,6 +79,15 @@ class Served:
         return answer.json()
 
 
+def served_to_alice(web: Web, url: str, folder: Path) -> Iterator[Served]:
+    """``web`` served on a free loopback port, with a token file for Alice issued today."""
+    secrets = {"alice": web.tokens.issue(b.ALICE).secret}
+    files = {"alice": folder / "alice.token"}
+    files["alice"].write_text(secrets["alice"], encoding="utf-8")
+    with serving(create_app(web.system)) as port:
+        yield Served(web, f"http://127.0.0.1:{port}", url, files, secrets)
+
+
 READERS: dict[str, Actor] = {
     "alice": ALICE,
     "mia": MIA,

@@ -10,16 +10,19 @@ from freezegun import freeze_time
 
 from salesdomain.commands import build_command
 from salesdomain.errors import AlreadyRegistered, InvalidCommand, NotAuthorised
+from salesdomain.people.values import Period
 from salesdomain.policy import SalesPolicy
 from salesdomain.prospecting import commands as pc
 from salesdomain.prospecting.customer import Customer, CustomerNameClaim
-from salesdomain.prospecting.market_research import MarketResearch
+from salesdomain.prospecting.market_research import MAX_MARKET_SIZES, MarketResearch
 from salesdomain.prospecting.policy import AssessedAs, QualificationPolicy
 from salesdomain.prospecting.values import (
     CompetitorPrice,
     ContactPerson,
     Findings,
     Level,
+    MarketDimension,
+    MarketSize,
     QualificationOverride,
     ResearchSubject,
     SourceChannel,
@@ -415,3 +418,76 @@ def test_a_name_that_is_only_a_legal_form_is_refused_naming_the_field() -> None:
     with pytest.raises(InvalidCommand) as refused:
         build_command("RegisterProspect", data)
     assert refused.value.fields == ("company_name",)
+
+
+# ---- market sizes (SOP 2.1.1, what market share is measured against) -------------------
+
+
+def _size(segment: str = "East", amount: str = "5000000", period: str = "2026") -> MarketSize:
+    return MarketSize(
+        dimension=MarketDimension.REGION,
+        segment=segment,
+        period=Period.parse(period),
+        size=Money.of(amount, "CNY"),
+    )
+
+
+@freeze_time(FROZEN)
+def test_a_market_size_is_recorded_on_a_research_note(spec):
+    note = _note(ResearchSubject.MARKET, "East China CNC", demand_trends="Retrofits up")
+    spec.given((note, b.MARK))
+    (recorded,) = spec.when(
+        pc.RecordMarketSize(note_id=note.note_id, market_size=_size()), b.MARK
+    ).then("MarketResearch.MarketSizeRecorded")
+    assert recorded.market_size.size == Money.of("5000000", "CNY")
+    assert recorded.market_size.period.code == "2026"
+    loaded = spec.app.load(MarketResearch, note.note_id)
+    assert loaded.market_sizes == [_size()]
+
+
+@freeze_time(FROZEN)
+def test_the_same_segment_and_period_is_sized_once_per_note(spec):
+    note = _note(ResearchSubject.MARKET, "East China CNC", demand_trends="Retrofits up")
+    spec.given(
+        (note, b.MARK), (pc.RecordMarketSize(note_id=note.note_id, market_size=_size()), b.MARK)
+    )
+    again = pc.RecordMarketSize(note_id=note.note_id, market_size=_size("east", "6000000"))
+    spec.when(again, b.MARK).then_refused("market_size_recorded_once")
+    other_year = pc.RecordMarketSize(note_id=note.note_id, market_size=_size(period="2026-Q2"))
+    spec.when(other_year, b.MARK).then("MarketResearch.MarketSizeRecorded")
+
+
+@freeze_time(FROZEN)
+def test_a_note_records_a_bounded_number_of_market_sizes(spec):
+    note = _note(ResearchSubject.MARKET, "East China CNC", demand_trends="Retrofits up")
+    sizes = [
+        (pc.RecordMarketSize(note_id=note.note_id, market_size=_size(f"Region {n}")), b.MARK)
+        for n in range(MAX_MARKET_SIZES)
+    ]
+    spec.given((note, b.MARK), *sizes)
+    one_more = pc.RecordMarketSize(note_id=note.note_id, market_size=_size("One more"))
+    spec.when(one_more, b.MARK).then_refused("market_sizes_per_note")
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("size", {"amount": "0", "currency": "CNY"}, "more than zero"),
+        ("period", "2026-13", "a period is a year"),
+        ("segment", "x" * 300, "at most"),
+        ("dimension", "planet", "region"),
+    ],
+)
+def test_a_market_size_out_of_bounds_is_refused_naming_the_field(field, value, message):
+    fields = {
+        "dimension": "region",
+        "segment": "East",
+        "period": "2026",
+        "size": {"amount": "100", "currency": "CNY"},
+    }
+    with pytest.raises(InvalidCommand) as refused:
+        build_command(
+            "RecordMarketSize", {"note_id": str(uuid4()), "market_size": {**fields, field: value}}
+        )
+    assert field in str(refused.value)
+    assert message in str(refused.value)

@@ -29,7 +29,7 @@ from salesdomain.projections.customers import (
     SurveyResults,
 )
 from salesdomain.projections.forecast import AccuracyLine, ForecastLine, WeekForecast
-from salesdomain.projections.kpi import Kpi, KpiRow, kpi_table
+from salesdomain.projections.kpi import Kpi, KpiRow, MarketShare, kpi_table
 from salesdomain.projections.log import ApplicationLog
 from salesdomain.projections.pipeline import (
     FunnelLine,
@@ -49,6 +49,7 @@ from tests import builders as b
 DOC = Path(__file__).parents[1] / "docs" / "kpi.md"
 RESULTS = (
     KpiRow,
+    MarketShare,
     PipelineRow,
     FunnelStep,
     FunnelLine,
@@ -73,6 +74,8 @@ RESULTS = (
 NOT_FIGURES = {
     # what a row is about: its period, group, record and their names
     *("period", "period_start", "period_end", "group", "group_id", "label", "currency"),
+    *("second_group", "second_label", "dimension", "segment"),
+    *("note_id", "note_subject", "recorded_at"),
     *("opportunity_id", "title", "customer_id", "customer_name", "region", "industry"),
     *("owner_id", "owner_name", "team", "stage", "month"),
     # when, and where in the log

@@ -20,7 +20,7 @@ from freezegun import freeze_time
 from hypothesis import given
 from hypothesis import strategies as st
 from salesdomain.projections.changes import Add
-from salesdomain.projections.kpi import Kpi, kpi_for_employee, kpi_table
+from salesdomain.projections.kpi import Kpi, groups, kpi_for_employee, kpi_table
 from salesdomain.projections.kpi.rollup import LIMB_COLUMNS, LIMBS, from_limbs, limbs, summed
 from salesdomain.projections.log import ApplicationLog
 from salesdomain.projections.runner import ProjectionRunner
@@ -48,7 +48,7 @@ from tests.test_kpi_view import (
 )
 
 GRAINS = ("day", "month", "quarter", "year")
-GROUPINGS = ("total", "rep", "team", "region", "industry", "product")
+GROUPINGS = groups.GROUPINGS
 REPS = [f"00000000-0000-0000-0000-00000000000{n}" for n in range(7)]
 CUSTOMERS = [f"c0000000-0000-0000-0000-00000000000{n}" for n in range(9)]
 PRODUCTS = ("RK-3", "SN-1", "GX-9")
@@ -149,7 +149,10 @@ def _generate(store: _Store, seed: int) -> None:
             registered_at=datetime(2025, 1, 1, tzinfo=UTC),
         )
     for code in PRODUCTS[:2]:  # GX-9: no product record
-        store.add("products", product_code=code, name=f"Product {code}", specification="-")
+        specification = "standard" if code == "GX-9" else "compact"
+        store.add(
+            "products", product_code=code, name=f"Product {code}", specification=specification
+        )
     for period, rep, team in (("2026-04", REPS[0], None), ("2026-Q2", None, "east")):
         target_id = str(uuid4())
         store.add(
@@ -279,12 +282,17 @@ def generated(app: Any, views: Any) -> ProjectionRunner:
     return runner
 
 
+def _span(grain: str, first_day: date) -> dict[str, date]:
+    """A year, or by day some weeks from ``first_day``."""
+    if grain == "day":
+        return {"since": first_day, "until": date(2026, 5, 10)}
+    return {"since": date(2026, 1, 1), "until": date(2026, 12, 31)}
+
+
 @pytest.mark.parametrize("grain", GRAINS)
 def test_every_grouping_gives_what_tallying_every_fact_gave(generated, grain):
     engine, tables = generated.engine, generated.tables()
-    span = {"since": date(2026, 1, 1), "until": date(2026, 12, 31)}
-    if grain == "day":
-        span = {"since": date(2026, 3, 25), "until": date(2026, 5, 10)}
+    span = _span(grain, date(2026, 3, 25))
     for by in GROUPINGS:
         with pytest.raises(ValueError, match="several currencies"):
             kpi_table(engine, tables, grain=grain, by=by, **span)
@@ -295,15 +303,46 @@ def test_every_grouping_gives_what_tallying_every_fact_gave(generated, grain):
             _same(rows, kpi_table_in_python(engine, tables, **args))
 
 
-@pytest.mark.parametrize("by", ["rep", "team", "total"])
-def test_a_reader_sees_the_same_figures_as_before(generated, by):
+@pytest.mark.parametrize("grain", GRAINS)
+def test_every_two_dimensions_give_what_tallying_every_fact_gave(generated, grain):
     engine, tables = generated.engine, generated.tables()
+    span = _span(grain, date(2026, 4, 25))
+    pairs = [(a, b) for a in GROUPINGS for b in GROUPINGS if "total" not in (a, b) and a < b]
+    for by, then_by in pairs:
+        args: dict[str, Any] = {"grain": grain, "by": by, "then_by": then_by, **span}
+        rows = kpi_table(engine, tables, **args, currency="USD")
+        assert rows, (by, then_by)
+        assert all(row.second_label for row in rows), (by, then_by)
+        _same(rows, kpi_table_in_python(engine, tables, **args, currency="USD"))
+
+
+def _manager() -> Reader:
+    """A manager who reaches the first three reps and the teams East and North."""
     staff = [StaffMember(rep, "East", None, True) for rep in REPS]
-    reader = replace(
+    return replace(
         Reader.of(REPS[0], Role.SALES_MANAGER, staff),
         sales=frozenset(REPS[:3]),
         teams=frozenset({"east", "North"}),
     )
+
+
+@pytest.mark.parametrize(("by", "then_by"), [("rep", "product"), ("team", "region")])
+def test_a_reader_sees_their_own_pairs(generated, by, then_by):
+    engine, tables = generated.engine, generated.tables()
+    reader = _manager()
+    args: dict[str, Any] = {"grain": "quarter", "by": by, "then_by": then_by, "reader": reader}
+    args |= {"since": date(2026, 1, 1), "until": date(2026, 12, 31), "currency": "CNY"}
+    rows = kpi_table(engine, tables, **args)
+    assert rows
+    _same(rows, kpi_table_in_python(engine, tables, **args))
+    everyone = kpi_table(engine, tables, **(args | {"reader": None}))
+    assert len(rows) < len(everyone)
+
+
+@pytest.mark.parametrize("by", ["rep", "team", "total"])
+def test_a_reader_sees_the_same_figures_as_before(generated, by):
+    engine, tables = generated.engine, generated.tables()
+    reader = _manager()
     args: dict[str, Any] = {"grain": "quarter", "by": by, "currency": "CNY", "reader": reader}
     args |= {"since": date(2026, 1, 1), "until": date(2026, 12, 31)}
     rows = kpi_table(engine, tables, **args)

@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 from salesdomain.projections.kpi import kpi_in_reporting_currency, kpi_table
+from salesdomain.projections.kpi.groups import OF_CUSTOMER, OF_PRODUCT
 
 from salesdomain.currencies import CurrencyPolicy, ExchangeRate
 from tests.test_kpi_grouped import GROUPINGS, generated  # noqa: F401  (a fixture)
@@ -68,7 +69,7 @@ def test_every_currency_is_converted_at_the_rate_of_each_day(generated, by):  # 
         for measure in MONEY:
             value = getattr(row, measure)
             if value is None:  # not told by this grouping, as in KpiRow
-                assert by in ("product", "region", "industry"), measure
+                assert by in OF_PRODUCT | OF_CUSTOMER, measure
                 continue
             # kpi_table's day figures are to cents: half a cent a day and currency, times the rate
             assert abs(value - figures.get(measure, Decimal(0))) <= Decimal("0.04") * 2 * days
@@ -106,3 +107,33 @@ def test_a_corrected_rate_changes_the_figures_when_read(generated):  # noqa: F81
 
     assert before[0].revenue != after[0].revenue
     assert abs(after[0].revenue - (cny.revenue + usd.revenue * 8)) <= Decimal("0.01")
+
+
+@pytest.mark.parametrize(("by", "then_by"), [("rep", "product"), ("region", "team")])
+def test_two_dimensions_are_converted_as_the_table_by_them_in_each_currency(
+    generated,  # noqa: F811
+    by,
+    then_by,
+):
+    engine, tables = generated.engine, generated.tables()
+    args: dict[str, Any] = {"grain": "quarter", "by": by, "then_by": then_by, **SPAN}
+    rows = kpi_in_reporting_currency(engine, tables, currencies=corrected_to(8), **args)
+    assert rows
+    assert all(row.second_label is not None for row in rows)
+    tables_in = {
+        currency: {
+            (r.period, r.group, r.second_group): r
+            for r in kpi_table(engine, tables, currency=currency, **args)
+        }
+        for currency in ("CNY", "USD")
+    }
+    for row in rows:
+        key = (row.period, row.group, row.second_group)
+        cny, usd = tables_in["CNY"].get(key), tables_in["USD"].get(key)
+        expected = (cny.revenue if cny else 0) + (usd.revenue * 8 if usd else 0)
+        # each table's figure is to cents: half a cent each, the USD one times the rate
+        assert abs(row.revenue - expected) <= Decimal("0.005") * 9, key
+
+
+def corrected_to(rate: int) -> CurrencyPolicy:
+    return CurrencyPolicy(exchange_rates=(_rate(str(rate), date(2025, 1, 1)),))

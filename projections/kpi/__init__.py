@@ -69,6 +69,7 @@ in docs/kpi.md, added up by the database (``grouped``, ADR 37):
 
 from salesdomain.projections.kpi.figures import MEASURES, MONEY_MEASURES, PRODUCT_MEASURES, KpiRow
 from salesdomain.projections.kpi.groups import NO_TEAM, UNASSIGNED, UNKNOWN, GroupBy
+from salesdomain.projections.kpi.market import MarketBy, MarketShare, market_share
 from salesdomain.projections.kpi.periods import Grain, ReportPeriod, periods_between, report_period
 from salesdomain.projections.kpi.projection import Kpi
 from salesdomain.projections.kpi.queries import INDICATOR_ALIASES, kpi_for_employee, kpi_table
@@ -89,10 +90,13 @@ __all__ = [
     "Kpi",
     "KpiInReportingCurrency",
     "KpiRow",
+    "MarketBy",
+    "MarketShare",
     "ReportPeriod",
     "kpi_for_employee",
     "kpi_in_reporting_currency",
     "kpi_table",
+    "market_share",
     "periods_between",
     "report_period",
 ]

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from datetime import date
 from decimal import Decimal
+
+from salesdomain.projections.kpi.groups import OF_CUSTOMER, OF_PRODUCT
 
 MONEY_MEASURES = frozenset({"revenue", "profit", "bookings", "cancelled", "sales_expense"})
 PRODUCT_MEASURES = frozenset(
@@ -50,8 +52,9 @@ class _Tally:
         else:
             self.sums[(measure, currency)] += value
 
-    def figures(self, by: str, currency: str | None) -> dict[str, Decimal | None]:
-        """The figures of ``KpiRow``, money in ``currency`` only."""
+    def figures(self, by: Sequence[str], currency: str | None) -> dict[str, Decimal | None]:
+        """The figures of ``KpiRow`` by the dimensions ``by``, money in ``currency``
+        only."""
         sums: dict[str, Decimal] = defaultdict(Decimal)
         for (measure, unit), value in self.sums.items():
             if measure not in MONEY_MEASURES or unit == currency:
@@ -81,9 +84,9 @@ class _Tally:
             "service_on_time": _plain(sums["service_on_time"]),
             "service_on_time_rate": _ratio(sums["service_on_time"], responses),
         }
-        if by == "product":
-            return {m: (v if m in PRODUCT_MEASURES else None) for m, v in figures.items()}
-        if by in ("region", "industry"):
+        if OF_PRODUCT.intersection(by):
+            figures = {m: (v if m in PRODUCT_MEASURES else None) for m, v in figures.items()}
+        if OF_CUSTOMER.intersection(by):
             figures["sales_expense"] = None
         return figures
 
@@ -110,9 +113,13 @@ class KpiRow:
     """The figures of one group in one period (``None``: not applicable, e.g. visits by
     product, or no denominator, e.g. a win rate with nothing closed).
 
+    ``second_group`` and ``second_label``: the group of the second dimension of a table
+    by two (``kpi_table(then_by=...)``; ``None`` by one).
+
     ``growth`` is the relative change of each figure from the same group's previous
     period ((this - previous) / previous; ``None`` where the previous figure is zero or
-    missing).  ``target`` holds the target figures set for the group (an employee or a
+    missing); ``growth_yoy`` from the same group's same period of the previous year.
+    ``target`` holds the target figures set for the group (an employee or a
     team) for this period's code, ``attainment`` the figure / target."""
 
     period: str
@@ -120,6 +127,8 @@ class KpiRow:
     period_end: date
     group: str | None
     label: str
+    second_group: str | None
+    second_label: str | None
     currency: str | None
     revenue: Decimal | None
     units: Decimal | None
@@ -141,6 +150,7 @@ class KpiRow:
     service_on_time: Decimal | None
     service_on_time_rate: Decimal | None
     growth: Mapping[str, Decimal | None]
+    growth_yoy: Mapping[str, Decimal | None]
     target: Mapping[str, Decimal]
     attainment: Mapping[str, Decimal | None]
 
@@ -159,8 +169,11 @@ MEASURES = tuple(
         "period_end",
         "group",
         "label",
+        "second_group",
+        "second_label",
         "currency",
         "growth",
+        "growth_yoy",
         "target",
         "attainment",
     }

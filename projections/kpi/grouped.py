@@ -25,7 +25,14 @@ from decimal import Decimal
 from typing import Any, NamedTuple
 
 from salesdomain.projections.kpi.figures import MONEY_MEASURES, PRODUCT_MEASURES, _Tally
-from salesdomain.projections.kpi.groups import NO_TEAM, _team_on
+from salesdomain.projections.kpi.groups import (
+    NO_TEAM,
+    OF_CUSTOMER,
+    OF_PRODUCT,
+    Group,
+    Grouping,
+    _team_on,
+)
 from salesdomain.projections.kpi.projection import Kpi
 from salesdomain.projections.kpi.rollup import LIMB_COLUMNS, from_limbs
 from salesdomain.projections.projection import built_by
@@ -58,6 +65,10 @@ _OF_RECORD = (
 """The measures whose events name their owner and customer only since version 2 (ADR
 29): their facts take what they lack from their record."""
 
+_PRODUCT_COLUMNS = {"product_name": "name", "specification": "specification"}
+"""The columns of the products table the dimensions of a product's name and
+specification read."""
+
 _BY_LINE = ("revenue", "profit", "units", "orders_completed")
 """Completed orders' measures, split by the order's lines when told by product."""
 
@@ -69,14 +80,13 @@ _EXACT_TEXT = 1 + 18 + 1 + _FRACTION_PLACES
 sign, 18 digits, the point and the places (a sum past 64 bits fails by itself)."""
 
 
-def _applies(measure: str, by: str) -> bool:
-    """Whether a fact of ``measure`` can be told by ``by`` (expenses have no customer,
-    so no region or industry; only sales and bookings have products)."""
-    if by == "product":
-        return measure in PRODUCT_MEASURES
-    if by in ("region", "industry"):
-        return measure != "sales_expense"
-    return True
+def _applies(measure: str, by: Grouping) -> bool:
+    """Whether a fact of ``measure`` can be told by every dimension of ``by`` (expenses
+    have no customer, so no customer, region or industry; only sales and bookings have
+    products)."""
+    if OF_PRODUCT.intersection(by) and measure not in PRODUCT_MEASURES:
+        return False
+    return not (OF_CUSTOMER.intersection(by) and measure == "sales_expense")
 
 
 @dataclass
@@ -84,15 +94,13 @@ class _Found:
     """What the facts add up to by (period index, group), and the currencies of the
     money among them (told by the group or not)."""
 
-    by: str
-    tallies: dict[tuple[int, str | None], _Tally] = field(
-        default_factory=lambda: defaultdict(_Tally)
-    )
+    by: Grouping
+    tallies: dict[tuple[int, Group], _Tally] = field(default_factory=lambda: defaultdict(_Tally))
     currencies: set[str] = field(default_factory=set)
 
     def add(
         self,
-        key: tuple[int, str | None],
+        key: tuple[int, Group],
         measure: str,
         currency: str | None,
         value: Decimal,
@@ -257,36 +265,55 @@ class _Reading(NamedTuple):
     conn: Connection
     tables: Mapping[str, Table]
     span: _Span
-    by: str
+    by: Grouping
     people: frozenset[str] | None
     found: _Found
 
 
 def _grouping(
-    facts: FromClause, tables: Mapping[str, Table], by: str
-) -> tuple[FromClause, ColumnElement[Any], list[ColumnElement[Any]]]:
-    """The resolved ``facts`` with what a group needs joined, the group of a row, and
-    by product the quantity, price and cost of the order line a completed order's fact
-    is split into (none for the other facts, nor by another grouping)."""
-    if by == "product":
+    facts: FromClause, tables: Mapping[str, Table], by: Grouping
+) -> tuple[FromClause, list[ColumnElement[Any]], list[ColumnElement[Any]]]:
+    """The resolved ``facts`` with what the groups need joined, the group of a row in
+    each dimension of ``by``, and by a product's dimension the quantity, price and cost
+    of the order line a completed order's fact is split into (none for the other
+    facts, nor by the other dimensions)."""
+    source: FromClause = facts
+    groups: list[ColumnElement[Any]] = []
+    lines: list[ColumnElement[Any]] = []
+    product: ColumnElement[Any] = facts.c.product_code
+    if OF_PRODUCT.intersection(by):
         r, ol = tables["records"].alias("ordered"), tables["order_lines"]
         split = and_(r.c.record_id == facts.c.record_id, facts.c.measure.in_(_BY_LINE))
-        lined = facts.outerjoin(r, split).outerjoin(
+        source = source.outerjoin(r, split).outerjoin(
             ol, and_(ol.c.order_id == r.c.record_id, ol.c.revision == r.c.revision)
         )
         product = case((ol.c.order_id.is_(None), facts.c.product_code), else_=ol.c.product_code)
-        return lined, product, [ol.c.quantity, ol.c.unit_price, ol.c.unit_cost]
-    rep, day = facts.c.rep_id, facts.c.day
-    if by == "rep":
-        return facts, rep, []
-    if by == "team":
-        return (*_joined_team(facts, tables, rep, day), [])
-    if by in ("region", "industry"):
-        cu = tables["customers"]
-        return facts.outerjoin(cu, cu.c.customer_id == facts.c.customer_id), cu.c[by], []
-    if by == "total":
-        return facts, null(), []
-    raise ValueError(f"unknown grouping {by!r}: rep, team, region, industry, product or total")
+        lines = [ol.c.quantity, ol.c.unit_price, ol.c.unit_cost]
+    if {"product_name", "specification"}.intersection(by):
+        p = tables["products"].alias("product_of")
+        source = source.outerjoin(p, p.c.product_code == product)
+    if {"region", "industry"}.intersection(by):
+        cu = tables["customers"].alias("customer_of")
+        source = source.outerjoin(cu, cu.c.customer_id == facts.c.customer_id)
+    for dim in by:
+        if dim == "product":
+            groups.append(product)
+        elif dim in _PRODUCT_COLUMNS:
+            groups.append(p.c[_PRODUCT_COLUMNS[dim]])
+        elif dim in ("region", "industry"):
+            groups.append(cu.c[dim])
+        elif dim == "customer":
+            groups.append(facts.c.customer_id)
+        elif dim == "rep":
+            groups.append(facts.c.rep_id)
+        elif dim == "team":
+            source, team = _joined_team(source, tables, facts.c.rep_id, facts.c.day)
+            groups.append(team)
+        elif dim == "total":
+            groups.append(null())
+        else:
+            raise ValueError(f"unknown grouping {dim!r}")
+    return source, groups, lines
 
 
 _SUMMED = ("total", "rep", "team")
@@ -301,14 +328,15 @@ def _sums(read: _Reading) -> None:
     name no representative; by the others, or from a view built before the sums were
     kept (it serves until rebuilt), from every fact."""
     conn, tables, span, by, people, found = read
-    summed = by in _SUMMED and built_by(tables, Kpi) >= Kpi.SUMS_SINCE
+    summed = len(by) == 1 and by[0] in _SUMMED and built_by(tables, Kpi) >= Kpi.SUMS_SINCE
     if summed:
         _summed(read)
     facts = _resolved(tables, span.starts[0], span.end, people, unnamed_only=summed)
-    source, group, lines = _grouping(facts, tables, by)
+    source, groups, lines = _grouping(facts, tables, by)
+    width = len(groups)
     keys = [
         span.bucket(facts.c.day).label("bucket"),
-        group.label("grp"),
+        *(group.label(f"grp_{n}") for n, group in enumerate(groups)),
         facts.c.measure,
         facts.c.currency,
         *(line.label(f"line_{index}") for index, line in enumerate(lines)),
@@ -318,12 +346,14 @@ def _sums(read: _Reading) -> None:
     totals = _exact_sum(conn, inner.c.value)
     query = select(*grouped, func.count(), *totals).group_by(*grouped)
     for row in conn.execute(query):
-        bucket, group_key, measure, currency = row[:4]
-        line, count = row[4 : 4 + len(lines)], row[4 + len(lines)]
+        bucket, group_key = row[0], tuple(row[1 : 1 + width])
+        measure, currency = row[1 + width : 3 + width]
+        after = 3 + width
+        line, count = row[after : after + len(lines)], row[after + len(lines)]
         if line and line[0] is not None:
             value = count * _line_value(measure, *line)
         else:
-            value = _exact_total(row[5 + len(lines) :])
+            value = _exact_total(row[after + 1 + len(lines) :])
         found.add((span.period(bucket), group_key), measure, currency, value, count)
 
 
@@ -331,7 +361,7 @@ def _summed(read: _Reading) -> None:
     """Add the sums of the facts that name their representative: by month when every
     period asked for is made of whole months (and the team is not asked: a change of
     team takes effect on a day), else by day."""
-    conn, tables, span, by, people, found = read
+    conn, tables, span, (by,), people, found = read
     s = tables["sums_by_month" if span.whole_months and by != "team" else "sums_by_day"]
     group: ColumnElement[Any] = null()
     source: FromClause = s
@@ -351,7 +381,7 @@ def _summed(read: _Reading) -> None:
     for bucket, group_key, measure, currency, count, *summed in conn.execute(
         select(*grouped, *totals).group_by(*grouped)
     ):
-        key = (span.period(bucket), group_key)
+        key = (span.period(bucket), (group_key,))
         found.add(key, measure, currency or None, from_limbs(summed), count)
 
 
@@ -382,12 +412,13 @@ def _customers(read: _Reading) -> None:
         .order_by(c.c.day, c.c.position)
         .limit(1)
     )
-    source, group, _ = _grouping(facts, tables, by)
+    source, groups, _ = _grouping(facts, tables, by)
+    labelled = [group.label(f"grp_{n}") for n, group in enumerate(groups)]
     customer = facts.c.customer_id
     inner = (
         select(
             span.bucket(facts.c.day).label("bucket"),
-            group.label("grp"),
+            *labelled,
             customer.label("customer"),
             case((facts.c.record_id == nth.scalar_subquery(), customer)).label("new"),
             case((facts.c.record_id == nth.offset(1).scalar_subquery(), customer)).label("again"),
@@ -396,14 +427,16 @@ def _customers(read: _Reading) -> None:
         .where(facts.c.measure == "orders_completed", customer.is_not(None))
         .subquery("served")
     )
+    grouped = [inner.c.bucket, *(inner.c[group.name] for group in labelled)]
     query = select(
-        inner.c.bucket,
-        inner.c.grp,
+        *grouped,
         func.count(inner.c.customer.distinct()),
         func.count(inner.c.new.distinct()),
         func.count(inner.c.again.distinct()),
-    ).group_by(inner.c.bucket, inner.c.grp)
-    for bucket, group_key, served, new, repeat in conn.execute(query):
+    ).group_by(*grouped)
+    for row in conn.execute(query):
+        bucket, group_key = row[0], tuple(row[1 : len(grouped)])
+        served, new, repeat = row[len(grouped) :]
         tally = found.tallies[(span.period(bucket), group_key)]
         tally.served, tally.new, tally.repeat = served, new, repeat
 
@@ -415,12 +448,17 @@ def _expenses(read: _Reading) -> None:
     conn, tables, span, by, people, found = read
     e = tables["expenses"]
     source: FromClause = e
-    group: ColumnElement[Any] = null()
-    if by == "rep":
-        group = e.c.employee_id
-    elif by == "team":
-        source, group = _joined_team(e, tables, e.c.employee_id, e.c.incurred_on)
-    keys = [span.bucket(e.c.incurred_on).label("bucket"), group.label("grp"), e.c.currency]
+    groups: list[ColumnElement[Any]] = []
+    for dim in by:
+        if dim == "rep":
+            groups.append(e.c.employee_id)
+        elif dim == "team":
+            source, team = _joined_team(source, tables, e.c.employee_id, e.c.incurred_on)
+            groups.append(team)
+        else:
+            groups.append(null())
+    labelled = [group.label(f"grp_{n}") for n, group in enumerate(groups)]
+    keys = [span.bucket(e.c.incurred_on).label("bucket"), *labelled, e.c.currency]
     inner = select(*keys, e.c.amount).select_from(source)
     inner = inner.where(
         e.c.status == "approved", e.c.incurred_on >= span.starts[0], e.c.incurred_on <= span.end
@@ -428,12 +466,14 @@ def _expenses(read: _Reading) -> None:
     if people is not None:
         inner = inner.where(e.c.employee_id.in_(sorted(people)))
     keyed = inner.subquery("spent")
-    grouped = [keyed.c.bucket, keyed.c.grp, keyed.c.currency]
+    grouped = [keyed.c[key.name] for key in keys]
     query = select(*grouped, func.count(), *_exact_sum(conn, keyed.c.amount)).group_by(*grouped)
+    width = len(labelled)
     for row in conn.execute(query):
-        bucket, group_key, currency, count = row[:4]
+        bucket, group_key = row[0], tuple(row[1 : 1 + width])
+        currency, count = row[1 + width : 3 + width]
         key = (span.period(bucket), group_key)
-        found.add(key, "sales_expense", currency, _exact_total(row[4:]), count)
+        found.add(key, "sales_expense", currency, _exact_total(row[3 + width :]), count)
 
 
 def _amendments(read: _Reading) -> None:
@@ -456,12 +496,14 @@ def _amendments(read: _Reading) -> None:
             f.c.measure == "bookings", f.c.record_id.in_(contracts)
         )
     ).all()
-    group_of = _offset_grouper(conn, tables, by, [row.customer_id for row in signed])
+    customers = [row.customer_id for row in signed]
+    group_of = [_offset_grouper(conn, tables, dim, customers) for dim in by]
     for old in replaced:
         amendment = amendments.get((old.record_id, old.revision))
         if amendment is None or (people is not None and amendment.rep_id not in people):
             continue
-        key = (span.index(amendment.day), group_of(amendment, old.product_code))
+        group = tuple(of(amendment, old.product_code) for of in group_of)
+        key = (span.index(amendment.day), group)
         found.add(key, "bookings", old.currency, -Decimal(old.value), 1)
 
 
@@ -473,6 +515,17 @@ def _offset_grouper(
         return lambda row, product: row.rep_id
     if by == "product":
         return lambda row, product: product
+    if by == "customer":
+        cu = tables["customers"]
+        merged = conn.execute(select(cu.c.customer_id, cu.c.merged_into)).all()
+        survivor = {row.customer_id: row.merged_into for row in merged if row.merged_into}
+        return lambda row, product: survivor.get(row.customer_id, row.customer_id)
+    if by in ("product_name", "specification"):
+        p = tables["products"]
+        column = p.c[_PRODUCT_COLUMNS[by]].label("attribute")
+        found_products = conn.execute(select(p.c.product_code, column))
+        attributes = {row.product_code: row.attribute for row in found_products}
+        return lambda row, product: attributes.get(product)
     if by == "team":
         history: dict[str, list[tuple[date, int, str]]] = defaultdict(list)
         for entry in conn.execute(select(tables["team_history"])):
@@ -499,7 +552,7 @@ def _tallies(
     starts: Sequence[date],
     end: date,
     *,
-    by: str,
+    by: Grouping,
     by_day: bool,
     people: frozenset[str] | None,
 ) -> _Found:

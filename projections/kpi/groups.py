@@ -1,17 +1,56 @@
 """Groups and their labels: by rep, team (the one the rep was in on the fact's day),
-region, industry, product or in total."""
+customer, region, industry, product (its model: the product code), product name,
+specification or in total; a table may combine two of them (``Grouping``)."""
 
 from __future__ import annotations
 
 import bisect
 from collections.abc import Callable, Mapping
 from datetime import date
-from typing import Literal
+from typing import Literal, get_args
 
 from sqlalchemy import Table, select
 from sqlalchemy.engine import Engine
 
-GroupBy = Literal["rep", "team", "region", "industry", "product", "total"]
+GroupBy = Literal[
+    "rep",
+    "team",
+    "customer",
+    "region",
+    "industry",
+    "product",
+    "product_name",
+    "specification",
+    "total",
+]
+GROUPINGS: tuple[GroupBy, ...] = get_args(GroupBy)
+
+Grouping = tuple[GroupBy, ...]
+"""The dimensions of a table besides its periods: one, or two combined (``grouping``)."""
+
+Group = tuple[str | None, ...]
+"""The key of a row's group: one per dimension of its ``Grouping``."""
+
+OF_CUSTOMER = frozenset({"customer", "region", "industry"})
+"""The dimensions a fact takes from its customer (an expense has none)."""
+
+OF_PRODUCT = frozenset({"product", "product_name", "specification"})
+"""The dimensions a fact takes from its product (only sales and bookings have one)."""
+
+
+def grouping(by: GroupBy, then_by: GroupBy | None = None) -> Grouping:
+    """The dimensions ``by`` and, combined with it, ``then_by``: refused if unknown, the
+    same twice, or ``total`` combined with another."""
+    dims: Grouping = (by,) if then_by is None else (by, then_by)
+    for dim in dims:
+        if dim not in GROUPINGS:
+            raise ValueError(f"unknown grouping {dim!r}: {', '.join(GROUPINGS)}")
+    if then_by is not None and (then_by == by or "total" in dims):
+        raise ValueError(
+            f"by {by} and then by {then_by}: two different dimensions, neither of them total"
+        )
+    return dims
+
 
 UNASSIGNED = "(unassigned)"
 NO_TEAM = "(no team)"
@@ -54,6 +93,11 @@ def _labeller(engine: Engine, tables: Mapping[str, Table], by: str) -> Callable[
         with engine.connect() as conn:
             products = {row.product_code: row.name for row in conn.execute(select(p))}
         return lambda key: UNKNOWN if key is None else f"{products.get(key, key)} ({key})"
+    if by == "customer":
+        cu = tables["customers"]
+        with engine.connect() as conn:
+            customers = {row.customer_id: row.name for row in conn.execute(select(cu))}
+        return lambda key: UNKNOWN if key is None else customers.get(key, key)
     if by == "team":
         return lambda key: UNASSIGNED if key is None else key
     return lambda key: UNKNOWN if key is None else key

@@ -1,10 +1,12 @@
 """What each event changes: the KPI projection's handlers, by event class, from its three
-areas (sales, people, after-sales)."""
+areas (sales, people, after-sales) and the market sizes of research."""
 
 from __future__ import annotations
 
 from salesdomain.projections.changes import RowChange
 from salesdomain.projections.dispatch import Handlers
-from salesdomain.projections.kpi import aftersales, people, sales
+from salesdomain.projections.kpi import aftersales, people, research, sales
 
-HANDLERS = Handlers[RowChange](sales.HANDLERS, people.HANDLERS, aftersales.HANDLERS)
+HANDLERS = Handlers[RowChange](
+    sales.HANDLERS, people.HANDLERS, aftersales.HANDLERS, research.HANDLERS
+)

@@ -14,10 +14,12 @@ from salesdomain.bounds import NAME_LENGTH
 
 class Kpi(Projection):
     """Version 3 (issue 17, ADR 47): ``customers.merged_into``, the record a customer was
-    merged into; its facts count for that record's company from then on."""
+    merged into; its facts count for that record's company from then on.  Version 4
+    (issue 18, ADR 50): ``market_sizes`` and ``research_notes``, what market share is
+    measured against (``market``)."""
 
     name = "kpi"
-    version = 3
+    version = 4
     SUMS_SINCE = 2
     """The version that keeps the sums by day and by month (``rollup``, ADR 41)."""
 
@@ -132,6 +134,23 @@ class Kpi(Projection):
             Column("status", String(12), nullable=False),
         )
         tables.index("expenses_by_day", expenses.c.incurred_on)
+        tables.add(
+            "research_notes",
+            Column("note_id", String(36), primary_key=True),
+            Column("subject_kind", String(20), nullable=False),
+            Column("subject", String(NAME_LENGTH), nullable=False),
+        )
+        tables.add(
+            "market_sizes",
+            Column("position", Integer, primary_key=True),
+            Column("note_id", String(36), nullable=False),
+            Column("dimension", String(20), nullable=False),
+            Column("segment", String(NAME_LENGTH), nullable=False),
+            Column("period", String(8), nullable=False),
+            Column("size", figure(), nullable=False),
+            Column("currency", String(3), nullable=False),
+            Column("recorded_at", UtcDateTime, nullable=False),
+        )
         return tables.defined
 
     def changes(self, event: object, position: int) -> list[RowChange]:

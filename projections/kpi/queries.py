@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -15,7 +15,7 @@ from salesdomain.projections.kpi.figures import (
     _Tally,
 )
 from salesdomain.projections.kpi.grouped import _Found, _tallies
-from salesdomain.projections.kpi.groups import GroupBy, _labeller
+from salesdomain.projections.kpi.groups import Group, GroupBy, Grouping, _labeller, grouping
 from salesdomain.projections.kpi.periods import (
     Grain,
     ReportPeriod,
@@ -58,79 +58,130 @@ def kpi_table(
     by: GroupBy,
     since: date,
     until: date,
+    then_by: GroupBy | None = None,
     currency: str | None = None,
     reader: Reader | None = None,
     several: str | None = None,
 ) -> list[KpiRow]:
     """The KPIs of every period of ``grain`` that overlaps ``since``..``until`` (both
     included; each period is reported whole), one row per group ``by`` that has a fact
-    or a target in the period (``by="total"``: one row per period, empty ones too).
+    or a target in the period (``by="total"``: one row per period, empty ones too);
+    with ``then_by``, one row per pair of groups of the two dimensions that has a fact
+    (targets are set for one employee or team: none by two dimensions).
 
     Money figures are those in ``currency``; if it is not given, the one currency of the
     facts, or ``several`` if there are several (a ``ValueError`` without it: the web API
     and the command line give the reporting currency, ADR 48).  Rows come ordered by
-    period, then label.
+    period, then label and second label.
 
     ``reader``: only what the read policy lets them see (``None``: everything): the
     figures of the representatives their reach covers, and by team the totals of their
     own team(s)."""
+    dims = grouping(by, then_by)
     periods = periods_between(since, until, grain)
-    previous = report_period(periods[0].start - timedelta(1), grain)
+    # every period from the same period of the previous year on: growth against the
+    # period before and against the same period of the previous year (``growth_yoy``)
+    read = periods_between(_year_earlier(periods[0].start), periods[-1].end, grain)
     people = None if reader is None else reader.sales
     found = _tallies(
         engine,
         tables,
-        [p.start for p in (previous, *periods)],
+        [p.start for p in read],
         periods[-1].end,
-        by=by,
+        by=dims,
         by_day=grain == "day",
-        people=None if by == "team" else people,
+        people=None if "team" in dims and "rep" not in dims else people,
     )
-    return _table(engine, tables, grain, by, periods, found, currency, reader, several)
+    return _table(
+        engine,
+        tables,
+        grain,
+        dims,
+        read,
+        len(read) - len(periods),
+        found,
+        currency,
+        reader,
+        several,
+    )
+
+
+def _year_earlier(day: date) -> date:
+    """The same day of the previous year (29 February: the 28th)."""
+    return day.replace(year=day.year - 1, day=min(day.day, 28) if day.month == 2 else day.day)
+
+
+def _same_period_a_year_before(period: ReportPeriod, grain: Grain) -> str | None:
+    """The code of the same period of the previous year (a 29 February has none)."""
+    if grain == "day" and (period.start.month, period.start.day) == (2, 29):
+        return None
+    return report_period(_year_earlier(period.start), grain).label
 
 
 def _table(
     engine: Engine,
     tables: Mapping[str, Table],
     grain: Grain,
-    by: GroupBy,
-    periods: Sequence[ReportPeriod],
+    by: Grouping,
+    read: Sequence[ReportPeriod],
+    first: int,
     found: _Found,
     currency: str | None,
     reader: Reader | None,
     several: str | None = None,
 ) -> list[KpiRow]:
-    """The rows of ``periods`` from what their facts add up to (``found``: index 0 is
-    the period before the first), with growth, targets and attainment."""
+    """The rows of the periods ``read[first:]`` from what their facts add up to
+    (``found``: by index in ``read``, which holds the year before them), with growth
+    against the period before and the same period of the previous year, targets and
+    attainment."""
     currency = _currency_of(found, currency, several)
-    label_of = _labeller(engine, tables, by)
+    label_of = [_labeller(engine, tables, dim) for dim in by]
     tallies = found.tallies
-    targets = _targets(engine, tables, [p.label for p in periods]) if grain != "day" else []
+    periods = read[first:]
+    index_of = {period.label: index for index, period in enumerate(read)}
+    single = len(by) == 1
+    targets = (
+        _targets(engine, tables, [p.label for p in periods]) if grain != "day" and single else []
+    )
     rows = []
-    for index, period in enumerate(periods, start=1):
+    for index, period in enumerate(periods, start=first):
         groups = {group for (i, group) in tallies if i == index}
         period_targets = [t for t in targets if t.period == period.label]
-        if by == "rep":
-            groups |= {t.employee_id for t in period_targets if t.employee_id}
-        elif by == "team":
-            named = {g.casefold() for g in groups if g is not None}
-            groups |= {t.team for t in period_targets if t.team and t.team.casefold() not in named}
-        elif by == "total":
-            groups = {None}
+        if by == ("rep",):
+            groups |= {(t.employee_id,) for t in period_targets if t.employee_id}
+        elif by == ("team",):
+            named = {g[0].casefold() for g in groups if g[0] is not None}
+            groups |= {
+                (t.team,) for t in period_targets if t.team and t.team.casefold() not in named
+            }
+        elif by == ("total",):
+            groups = {(None,)}
+        year_before = index_of.get(_same_period_a_year_before(period, grain) or "")
         for group in groups:
             figures = tallies.get((index, group), _Tally()).figures(by, currency)
             before = tallies.get((index - 1, group), _Tally()).figures(by, currency)
-            target = _target_for(period_targets, by, group)
+            a_year_before = (
+                None
+                if year_before is None
+                else tallies.get((year_before, group), _Tally()).figures(by, currency)
+            )
+            target = _target_for(period_targets, by[0], group[0]) if single else {}
             rows.append(
                 KpiRow(
                     period=period.label,
                     period_start=period.start,
                     period_end=period.end,
-                    group=group,
-                    label=label_of(group),
+                    group=group[0],
+                    label=label_of[0](group[0]),
+                    second_group=None if single else group[1],
+                    second_label=None if single else label_of[1](group[1]),
                     currency=currency,
                     **figures,
                     growth={m: _growth(figures[m], before[m]) for m in MEASURES},
+                    growth_yoy={
+                        m: None if a_year_before is None else _growth(figures[m], a_year_before[m])
+                        for m in MEASURES
+                    },
                     target={m: value for m, (value, _) in target.items()},
                     attainment={
                         m: _attainment(figures[m], value, unit, m, currency)
@@ -139,8 +190,20 @@ def _table(
                 )
             )
     if reader is not None and reader.sales is not None:
-        rows = [row for row in rows if reads(row.group, by, reader.sales, reader.teams)]
-    return sorted(rows, key=lambda row: (row.period_start, row.label))
+        sales, teams = reader.sales, reader.teams
+        rows = [row for row in rows if reads_groups(_groups(row, by), by, sales, teams)]
+    return sorted(rows, key=lambda row: (row.period_start, row.label, row.second_label or ""))
+
+
+def reads_groups(
+    groups: Group, by: Grouping, people: frozenset[str], teams: frozenset[str]
+) -> bool:
+    """Whether a row of a KPI table by ``by`` is the reader's: each of its groups is."""
+    return all(reads(group, dim, people, teams) for group, dim in zip(groups, by, strict=True))
+
+
+def _groups(row: KpiRow, by: Grouping) -> Group:
+    return (row.group,) if len(by) == 1 else (row.group, row.second_group)
 
 
 def reads(group: str | None, by: GroupBy, people: frozenset[str], teams: frozenset[str]) -> bool:
@@ -173,7 +236,7 @@ def kpi_for_employee(
     ``kpi_table``)."""
     mine = frozenset({str(employee_id)})
     found = _tallies(
-        engine, tables, [period_start], period_end, by="rep", by_day=False, people=mine
+        engine, tables, [period_start], period_end, by=("rep",), by_day=False, people=mine
     )
     return _employee_figures(found, str(employee_id), currency, several)
 
@@ -183,7 +246,7 @@ def _employee_figures(
 ) -> dict[str, Decimal]:
     """An employee's figures from what their facts add up to (one period, index 0)."""
     currency = _currency_of(found, currency, several)
-    figures = found.tallies.get((0, employee_id), _Tally()).figures("rep", currency)
+    figures = found.tallies.get((0, (employee_id,)), _Tally()).figures(("rep",), currency)
     for alias, measure in INDICATOR_ALIASES.items():
         figures[alias] = figures[measure]
     return {name: value for name, value in figures.items() if value is not None}

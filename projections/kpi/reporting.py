@@ -12,16 +12,16 @@ from __future__ import annotations
 
 import bisect
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
 from salesdomain.projections.kpi.figures import MONEY_MEASURES
 from salesdomain.projections.kpi.grouped import _applies, _tallies
-from salesdomain.projections.kpi.groups import GroupBy, _labeller
+from salesdomain.projections.kpi.groups import Group, GroupBy, Grouping, _labeller, grouping
 from salesdomain.projections.kpi.periods import Grain, ReportPeriod, periods_between
-from salesdomain.projections.kpi.queries import reads
+from salesdomain.projections.kpi.queries import reads_groups
 from sqlalchemy import Table
 from sqlalchemy.engine import Engine
 
@@ -46,6 +46,8 @@ class KpiInReportingCurrency:
     period_end: date
     group: str | None
     label: str
+    second_group: str | None
+    second_label: str | None
     currency: str
     revenue: Decimal | None
     profit: Decimal | None
@@ -67,11 +69,14 @@ def kpi_in_reporting_currency(
     since: date,
     until: date,
     currencies: CurrencyPolicy,
+    then_by: GroupBy | None = None,
     reader: Reader | None = None,
 ) -> list[KpiInReportingCurrency]:
     """The money of the KPI table (``kpi_table`` with the same arguments) in the reporting
-    currency, every currency's sums converted: one row per period and group with money
-    (``by="total"``: one per period), ordered by period, then label."""
+    currency, every currency's sums converted: one row per period and group (or pair of
+    groups, ``then_by``) with money (``by="total"``: one per period), ordered by period,
+    then label and second label."""
+    dims = grouping(by, then_by)
     periods = periods_between(since, until, grain)
     first, last = periods[0].start, periods[-1].end
     days = [first + timedelta(n) for n in range((last - first).days + 1)]
@@ -82,34 +87,43 @@ def kpi_in_reporting_currency(
         tables,
         days,
         periods[-1].end,
-        by=by,
+        by=dims,
         by_day=True,
-        people=None if by == "team" else people,
+        people=None if "team" in dims and "rep" not in dims else people,
     )
-    sums: dict[tuple[int, str | None], dict[str, Figures]] = defaultdict(lambda: defaultdict(list))
+    sums: dict[tuple[int, Group], dict[str, Figures]] = defaultdict(lambda: defaultdict(list))
     for (index, group), tally in found.tallies.items():
         day = days[index]
         period = bisect.bisect_right(starts, day) - 1
         for (measure, currency), value in tally.sums.items():
             if measure in MONEY_MEASURES and currency:
                 sums[(period, group)][measure].append((day, currency, value))
-    if by == "total":
+    if dims == ("total",):
         for index in range(len(periods)):
-            sums.setdefault((index, None), defaultdict(list))
-    label_of = _labeller(engine, tables, by)
+            sums.setdefault((index, (None,)), defaultdict(list))
+    label_of = [_labeller(engine, tables, dim) for dim in dims]
     rows = [
-        _row(periods[index], group, label_of(group), by, measures, currencies)
+        _row(
+            periods[index],
+            group,
+            [label(g) for label, g in zip(label_of, group, strict=True)],
+            dims,
+            measures,
+            currencies,
+        )
         for (index, group), measures in sums.items()
-        if reader is None or reader.sales is None or reads(group, by, reader.sales, reader.teams)
+        if reader is None
+        or reader.sales is None
+        or reads_groups(group, dims, reader.sales, reader.teams)
     ]
-    return sorted(rows, key=lambda row: (row.period_start, row.label))
+    return sorted(rows, key=lambda row: (row.period_start, row.label, row.second_label or ""))
 
 
 def _row(
     period: ReportPeriod,
-    group: str | None,
-    label: str,
-    by: str,
+    group: Group,
+    labels: Sequence[str],
+    by: Grouping,
     measures: Mapping[str, Figures],
     currencies: CurrencyPolicy,
 ) -> KpiInReportingCurrency:
@@ -129,8 +143,10 @@ def _row(
         period=period.label,
         period_start=period.start,
         period_end=period.end,
-        group=group,
-        label=label,
+        group=group[0],
+        label=labels[0],
+        second_group=group[1] if len(group) > 1 else None,
+        second_label=labels[1] if len(labels) > 1 else None,
         currency=currencies.reporting_currency,
         revenue=figures["revenue"],
         profit=figures["profit"],

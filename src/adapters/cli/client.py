@@ -33,6 +33,7 @@ THROUGH_THE_API = frozenset(
         "run",
         "pipeline",
         "kpi",
+        "market-share",
         "audit",
         "story",
         "operations",

@@ -27,7 +27,12 @@ from salesdomain.adapters.cli.common import DatabaseUrl, err, open_system, out, 
 from salesdomain.adapters.cli.conformance_tables import show_findings
 from salesdomain.adapters.cli.due import work_queue_table
 from salesdomain.adapters.cli.forecast import show_accuracy, show_forecast
-from salesdomain.adapters.cli.tables import funnel_table, history_table, kpi_rows_table
+from salesdomain.adapters.cli.tables import (
+    funnel_table,
+    history_table,
+    kpi_rows_table,
+    market_share_table,
+)
 from salesdomain.adapters.demo import DemoReport, run_demo
 from salesdomain.adapters.demo.quarter_report import write_quarter_report
 from salesdomain.adapters.master_keys import key_file_beside
@@ -100,6 +105,14 @@ def print_customers(report: DemoReport, console: Console) -> None:
             console.print(line, markup=True, soft_wrap=True)
 
 
+def print_results(report: DemoReport, console: Console) -> None:
+    """The results by two dimensions and the market share (SOP 4.2.1)."""
+    if report.results:
+        console.print(kpi_rows_table(report.results, "Results by representative and product"))
+    if report.market_shares:
+        console.print(market_share_table(report.market_shares, "Market share of the quarter"))
+
+
 def print_conformance(report: DemoReport, console: Console) -> None:
     found = report.conformance
     if found is not None:
@@ -136,6 +149,7 @@ REPORT_STEPS: list[ReportStep] = [
     print_kpi,
     print_forecast,
     print_customers,
+    print_results,
     print_conformance,
     print_work_queue,
     print_digest,

@@ -22,12 +22,13 @@ from salesdomain.adapters.cli import common, paging
 from salesdomain.adapters.cli.common import DatabaseUrl, ExitCode, Failure, JsonOutput
 from salesdomain.adapters.cli.output import err, out, plain, print_json
 from salesdomain.adapters.cli.reading import (
-    ByOption,
+    BysOption,
     CurrencyOption,
     GrainOption,
     Since,
     StaleOnly,
     Until,
+    dimensions,
     kpi_rows,
     pipeline_rows,
     show_kpi,
@@ -191,7 +192,7 @@ def kpi_as_of(
     ctx: typer.Context,
     at: At,
     grain: GrainOption = "quarter",
-    by: ByOption = "rep",
+    by: BysOption = ["rep"],  # noqa: B006 (typer reads the default, never changes it)
     since: Since = None,
     until: Until = None,
     currency: CurrencyOption = None,
@@ -200,11 +201,12 @@ def kpi_as_of(
 ) -> None:
     """The KPI tables as they stood at a moment (facts recorded by then)."""
     with _views_at(ctx, database_url, as_json, at, "kpi") as (then, moment_asked, position):
-        found = kpi_rows(then, grain, by, since, until, currency)
+        first, then_by = dimensions(by)
+        found = kpi_rows(then, grain, first, since, until, currency, then_by)
     if as_json:
         print_json({"as_of": moment_asked, "position": position, **found})
         return
-    show_kpi(found, f"KPIs by {by}, per {grain}, as of {moment(moment_asked)}")
+    show_kpi(found, f"KPIs by {' and '.join(by)}, per {grain}, as of {moment(moment_asked)}")
 
 
 @as_of_app.command("audit")

@@ -6,20 +6,29 @@ follower); a view that stopped on an event is an error naming it (exit 10)."""
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, cast
 
 import typer
 from salesdomain.adapters.bootstrap import System
 from salesdomain.adapters.cli import client, common, paging, pipeline_tables, remote
 from salesdomain.adapters.cli.common import DatabaseUrl, ExitCode, Failure, JsonOutput
 from salesdomain.adapters.cli.output import out, print_json, visible
-from salesdomain.adapters.cli.tables import kpi_reporting_table, kpi_rows_table
+from salesdomain.adapters.cli.tables import (
+    kpi_reporting_table,
+    kpi_rows_table,
+    market_share_table,
+)
 from salesdomain.projections.kpi import (
+    GroupBy,
     KpiInReportingCurrency,
     KpiRow,
+    MarketBy,
+    MarketShare,
     kpi_in_reporting_currency,
     kpi_table,
+    market_share,
 )
+from salesdomain.projections.kpi.groups import GROUPINGS, grouping
 from salesdomain.projections.kpi.periods import PERIOD_LIMIT, count_periods
 from salesdomain.projections.pipeline import (
     DEFAULT_LIMIT,
@@ -33,7 +42,7 @@ from salesdomain.projections.pipeline import (
 )
 from sqlalchemy import func, select
 
-from salesdomain.bounds import is_currency
+from salesdomain.bounds import FIRST_DAY, LAST_DAY, is_currency
 
 StaleOnly = Annotated[
     bool,
@@ -123,13 +132,19 @@ def show_pipeline(title: str, page: PipelinePage, summary: PipelineSummary) -> N
 
 
 Grain = Literal["day", "month", "quarter", "year"]
-GroupBy = Literal["rep", "team", "region", "industry", "product", "total"]
 
 
 Since = Annotated[str | None, typer.Option(help="First day (default: first fact).")]
 Until = Annotated[str | None, typer.Option(help="Last day (default: last fact).")]
 GrainOption = Annotated[Grain, typer.Option(help="Period length.")]
-ByOption = Annotated[GroupBy, typer.Option(help="Dimension to group by.")]
+BysOption = Annotated[
+    list[str],
+    typer.Option(
+        "--by",
+        help="Dimension to group by; twice for two combined (--by rep --by product), "
+        "besides the periods of --grain.",
+    ),
+]
 CurrencyOption = Annotated[
     str | None,
     typer.Option(
@@ -142,7 +157,7 @@ CurrencyOption = Annotated[
 def kpi(
     ctx: typer.Context,
     grain: GrainOption = "quarter",
-    by: ByOption = "rep",
+    by: BysOption = ["rep"],  # noqa: B006 (typer reads the default, never changes it)
     since: Since = None,
     until: Until = None,
     currency: CurrencyOption = None,
@@ -153,18 +168,36 @@ def kpi(
     and dimension, with growth and attainment of targets (default: every period with
     facts; in client mode, 1 January to today)."""
     with common.reported(as_json):
+        first, then_by = dimensions(by)
         api = client.connect(ctx, database_url)
         if api is not None:
             start, end = _day(since, "--since"), _day(until, "--until")
-            found = remote.kpi(api, grain, by, start, end, _currency(currency))
+            found = remote.kpi(api, grain, first, start, end, _currency(currency), then_by)
         else:
             with common.open_system(ctx, database_url) as system:
                 common.caught_up(system, "kpi")
-                found = kpi_rows(system, grain, by, since, until, currency)
+                found = kpi_rows(system, grain, first, since, until, currency, then_by)
     if as_json:
         print_json(found)
         return
-    show_kpi(found, f"KPIs by {by}, per {grain}")
+    show_kpi(found, f"KPIs by {' and '.join(by)}, per {grain}")
+
+
+def dimensions(by: list[str]) -> tuple[GroupBy, GroupBy | None]:
+    """The dimension and the one combined with it that ``--by`` names (one or two)."""
+    if not 1 <= len(by) <= 2:
+        raise Failure(ExitCode.USAGE, f"--by: one or two dimensions, not {len(by)}")
+    for dim in by:
+        if dim not in GROUPINGS:
+            known = ", ".join(GROUPINGS)
+            raise Failure(ExitCode.USAGE, f"--by: '{visible(dim)}' is not one of {known}")
+    dims = cast(list[GroupBy], by)
+    then_by = dims[1] if len(dims) == 2 else None
+    try:
+        grouping(dims[0], then_by)
+    except ValueError as error:
+        raise Failure(ExitCode.USAGE, f"--by: {error}") from None
+    return dims[0], then_by
 
 
 def kpi_rows(
@@ -174,8 +207,10 @@ def kpi_rows(
     since: str | None,
     until: str | None,
     currency: str | None,
+    then_by: GroupBy | None = None,
 ) -> dict[str, Any]:
-    """The KPI rows the options ask for, with the period they cover."""
+    """The KPI rows the options ask for (by ``by``, and ``then_by`` combined with it),
+    with the period they cover."""
     runner = system.views.runner("kpi")
     first, last = _fact_days(system)
     start = _day(since, "--since") or first
@@ -194,17 +229,63 @@ def kpi_rows(
             )
         engine, tables, currencies = runner.engine, runner.tables(), system.app.policy.currencies
         asked: dict[str, Any] = {"grain": grain, "by": by, "since": start, "until": end}
+        asked["then_by"] = then_by
         several = currencies.reporting_currency
         rows = kpi_table(engine, tables, **asked, currency=currency, several=several)
         converted = kpi_in_reporting_currency(engine, tables, **asked, currencies=currencies)
     return {
         "grain": grain,
         "by": by,
+        "then_by": then_by,
         "since": start,
         "until": end,
         "rows": rows,
         "in_reporting_currency": converted,
     }
+
+
+MarketByOption = Annotated[
+    MarketBy, typer.Option(help="The segments market research sized: region, industry, product.")
+]
+
+
+def market_share_command(
+    ctx: typer.Context,
+    by: MarketByOption = "region",
+    since: Since = None,
+    until: Until = None,
+    database_url: DatabaseUrl = None,
+    as_json: JsonOutput = False,
+) -> None:
+    """Market share (SOP 2.1.1, 4.2.1): our revenue in each region, industry or product
+    segment market research sized for a period, against that size, with the research
+    note it came from (default: every period sized; in client mode, 1 January to
+    today)."""
+    with common.reported(as_json):
+        start, end = _day(since, "--since"), _day(until, "--until")
+        if start is not None and end is not None and end < start:
+            raise Failure(ExitCode.INVALID_DATA, f"--until {end} is before --since {start}")
+        api = client.connect(ctx, database_url)
+        if api is not None:
+            found = remote.market_share(api, by, start, end)
+        else:
+            with common.open_system(ctx, database_url) as system:
+                common.caught_up(system, "kpi")
+                runner = system.views.runner("kpi")
+                first, last = start or FIRST_DAY, end or LAST_DAY
+                rows = market_share(runner.engine, runner.tables(), by=by, since=first, until=last)
+                found = {"by": by, "since": start, "until": end, "rows": rows}
+    if as_json:
+        print_json(found)
+        return
+    show_market_share(found["rows"], f"Market share by {by}")
+
+
+def show_market_share(rows: list[MarketShare], title: str) -> None:
+    if not rows:
+        out().print("No market size recorded by market research for these periods.")
+        return
+    out().print(market_share_table(rows, title))
 
 
 def show_kpi(found: dict[str, Any], title: str) -> None:

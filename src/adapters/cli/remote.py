@@ -22,7 +22,7 @@ from salesdomain.adapters.cli.common import ExitCode, Failure, JsonOutput
 from salesdomain.adapters.cli.output import err, out, print_json, visible
 from salesdomain.projections.audit import AuditEntry
 from salesdomain.projections.customers import CustomerRow
-from salesdomain.projections.kpi import KpiInReportingCurrency, KpiRow
+from salesdomain.projections.kpi import KpiInReportingCurrency, KpiRow, MarketShare
 from salesdomain.projections.paging import Page
 from salesdomain.projections.pipeline import (
     MAX_LIMIT,
@@ -72,6 +72,7 @@ class _Summary(BaseModel):
 class _Kpi(BaseModel):
     grain: str
     by: str
+    then_by: str | None = None
     since: date
     until: date
     rows: list[KpiRow]
@@ -200,14 +201,35 @@ def pipeline(
 
 
 def kpi(
-    api: Api, grain: str, by: str, since: date | None, until: date | None, currency: str | None
+    api: Api,
+    grain: str,
+    by: str,
+    since: date | None,
+    until: date | None,
+    currency: str | None,
+    then_by: str | None = None,
 ) -> dict[str, Any]:
     """The KPI rows the token's employee may see (without ``since``/``until``: the web
     API's defaults, 1 January to today)."""
-    params = {"since": since, "until": until, "currency": currency}
+    params = {"since": since, "until": until, "currency": currency, "then_by": then_by}
     answer = _read(api, _Kpi, api.get("/views/kpi", grain=grain, by=by, **params))
-    fields = ("grain", "by", "since", "until", "rows", "in_reporting_currency")
+    fields = ("grain", "by", "then_by", "since", "until", "rows", "in_reporting_currency")
     return {name: getattr(answer, name) for name in fields}
+
+
+class _MarketShare(BaseModel):
+    by: str
+    since: date
+    until: date
+    rows: list[MarketShare]
+
+
+def market_share(api: Api, by: str, since: date | None, until: date | None) -> dict[str, Any]:
+    """The market share the token's employee may see (without ``since``/``until``: the
+    web API's defaults, 1 January to today)."""
+    params = {"by": by, "since": since, "until": until}
+    answer = _read(api, _MarketShare, api.get("/views/kpi/market-share", **params))
+    return {name: getattr(answer, name) for name in ("by", "since", "until", "rows")}
 
 
 def audit(api: Api, wanted: AuditFilters) -> list[AuditEntry]:

@@ -74,9 +74,8 @@ def _options(
             "--api",
             envvar="SALESDOMAIN_API_URL",
             help="Client mode: go through the web API at this URL, as the token's employee "
-            "(run, pipeline, kpi, audit, story, operations, customers, prices, due, views status, "
-            "whoami; "
-            "the others are administrator-only).",
+            "(run, pipeline, kpi, market-share, audit, story, operations, customers, prices, due, "
+            "views status, whoami; the others are administrator-only).",
             show_default=False,
         ),
     ] = None,
@@ -111,6 +110,7 @@ COMMANDS: dict[str, Callable[..., None] | typer.Typer] = {
     # reading
     "pipeline": reading.pipeline,
     "kpi": reading.kpi,
+    "market-share": reading.market_share_command,
     "audit": records.audit,
     "history": records.history,
     "staff": records.staff_list,

@@ -10,7 +10,7 @@ from salesdomain.adapters.cli.pipeline_tables import funnel_table as funnel_tabl
 from salesdomain.adapters.cli.pipeline_tables import in_reporting_currency as in_reporting_currency
 from salesdomain.adapters.cli.pipeline_tables import share as share
 from salesdomain.projections.history import HistoryLine
-from salesdomain.projections.kpi import KpiInReportingCurrency, KpiRow
+from salesdomain.projections.kpi import KpiInReportingCurrency, KpiRow, MarketShare
 
 
 def history_table(title: str, lines: Sequence[HistoryLine]) -> Table:
@@ -40,14 +40,20 @@ def figure(value: Decimal | None, money: bool = False) -> str:
 
 
 def kpi_rows_table(rows: Sequence[KpiRow], title: str) -> Table:
-    """Results against targets: revenue, profit and units with their attainment, then
-    customers and process figures."""
+    """Results against targets: revenue with its growth (against the previous period and
+    the same period a year before), target and attainment, profit and units, then
+    customers and process figures; by two dimensions (no targets) the results and the
+    customers served."""
     currency = next((r.currency for r in rows if r.currency), "")
     table = Table(title=f"{title} ({currency})" if currency else title, title_justify="left")
+    if any(row.second_label is not None for row in rows):
+        return _pairs_table(table, rows)
     for column in (
         "Period",
         "Group",
         "Revenue",
+        "Growth",
+        "YoY",
         "Target",
         "Att.",
         "Profit",
@@ -63,6 +69,8 @@ def kpi_rows_table(rows: Sequence[KpiRow], title: str) -> Table:
             row.period,
             row.label,
             figure(row.revenue, money=True),
+            share(row.growth.get("revenue")),
+            share(row.growth_yoy.get("revenue")),
             figure(row.target.get("revenue"), money=True),
             share(row.attainment.get("revenue")),
             figure(row.profit, money=True),
@@ -71,6 +79,31 @@ def kpi_rows_table(rows: Sequence[KpiRow], title: str) -> Table:
             figure(row.visits),
             figure(row.target.get("visits")),
             share(row.win_rate),
+        )
+    return table
+
+
+def _columns(table: Table, columns: Sequence[str], *, left: int) -> None:
+    """``columns`` added to ``table``: the first ``left`` of them (labels) to the left, the
+    figures to the right."""
+    for index, column in enumerate(columns):
+        table.add_column(column, justify="left" if index < left else "right")
+
+
+def _pairs_table(table: Table, rows: Sequence[KpiRow]) -> Table:
+    columns = ("Period", "Group", "And", "Revenue", "Growth", "YoY", "Profit", "Units", "Cust.")
+    _columns(table, columns, left=3)
+    for row in rows:
+        table.add_row(
+            row.period,
+            row.label,
+            row.second_label or "",
+            figure(row.revenue, money=True),
+            share(row.growth.get("revenue")),
+            share(row.growth_yoy.get("revenue")),
+            figure(row.profit, money=True),
+            figure(row.units),
+            figure(row.customers_served),
         )
     return table
 
@@ -92,7 +125,7 @@ def kpi_reporting_table(rows: Sequence[KpiInReportingCurrency], title: str) -> T
             rates = "; ".join(f"{r.currency} {r.rate} from {r.effective_from}" for r in row.rates)
         table.add_row(
             row.period,
-            row.label,
+            row.label if row.second_label is None else f"{row.label} / {row.second_label}",
             *(
                 figure(value, money=True)
                 for value in (
@@ -104,5 +137,23 @@ def kpi_reporting_table(rows: Sequence[KpiInReportingCurrency], title: str) -> T
                 )
             ),
             rates,
+        )
+    return table
+
+
+def market_share_table(rows: Sequence[MarketShare], title: str) -> Table:
+    """Our revenue in each segment and period against the market's size as research
+    recorded it, with the note it came from."""
+    table = Table(title=title, title_justify="left")
+    _columns(table, ("Period", "Segment", "Revenue", "Market size", "Share"), left=2)
+    table.add_column("Research note")
+    for row in rows:
+        table.add_row(
+            row.period,
+            row.segment,
+            f"{figure(row.revenue, money=True)} {row.currency}",
+            f"{figure(row.market_size, money=True)} {row.currency}",
+            "" if row.market_share is None else f"{row.market_share * 100:.2f}%",
+            f"{row.note_subject} ({row.note_id[:8]}, {row.recorded_at:%Y-%m-%d})",
         )
     return table

@@ -15,7 +15,13 @@ from salesdomain.people import commands as hc
 from salesdomain.people.values import TargetFigures
 from salesdomain.performance import commands as pfc
 from salesdomain.prospecting import commands as pc
-from salesdomain.prospecting.values import CompetitorPrice, Findings, ResearchSubject
+from salesdomain.prospecting.values import (
+    CompetitorPrice,
+    Findings,
+    MarketDimension,
+    MarketSize,
+    ResearchSubject,
+)
 from salesdomain.values import Money
 
 # ---- the quarter, step by step --------------------------------------------------------------
@@ -53,6 +59,29 @@ class _Quarter(_SalesSteps, _OrderSteps, _AfterSalesSteps):
             phase()
         if progress is not None:
             progress("The quarter", len(phases), len(phases))
+
+    def market_sizes(self) -> None:
+        """Marketing sizes the quarter's market (SOP 2.1.1) on its research note: what
+        the quarter's market share is measured against (4.2.1).  Recorded with the note,
+        without drawing on the simulation's chance or clock, so the rest of the quarter
+        is the same as before sizes were recorded."""
+        co = self.co
+        for dimension, segment, size in (
+            (MarketDimension.REGION, "East China", 6_000_000),
+            (MarketDimension.PRODUCT, "RK-3", 2_500_000),
+        ):
+            sized = MarketSize(
+                dimension=dimension,
+                segment=segment,
+                period=QUARTER,
+                size=Money.of(size, CURRENCY),
+            )
+            command = pc.RecordMarketSize(
+                command_id=co.id(f"market size {segment}"),
+                note_id=co.id("research retrofit"),
+                market_size=sized,
+            )
+            co.app.handle(command, co.mark)
 
     # ---- week 1: staff, schemes, targets, market research ------------------------------
 
@@ -108,3 +137,4 @@ class _Quarter(_SalesSteps, _OrderSteps, _AfterSalesSteps):
                 )
             ],
         )
+        self.market_sizes()

@@ -16,7 +16,7 @@ from salesdomain.projections.conformance import ConformanceReport
 from salesdomain.projections.forecast import ForecastAccuracy, ForecastTable
 from salesdomain.projections.history import HistoryLine
 from salesdomain.projections.integrity import Digest
-from salesdomain.projections.kpi import KpiRow
+from salesdomain.projections.kpi import KpiRow, MarketShare
 from salesdomain.projections.pipeline import PipelineSummary, pipeline_figures
 
 from salesdomain.sop import Role
@@ -90,6 +90,10 @@ class DemoReport:
     commands: int = 0
     kpi: list[KpiRow] = field(default_factory=list)
     """Each representative's KPIs per quarter against their targets (the KPI view)."""
+    results: list[KpiRow] = field(default_factory=list)
+    """The quarter's results by representative and product (SOP 4.2.1, the KPI view)."""
+    market_shares: list[MarketShare] = field(default_factory=list)
+    """Our revenue against the market sizes research recorded for the quarter."""
     digest: Digest | None = None
     """The hash chain's head after the run: position and link (ADR 10)."""
     scale: demo_scale.ScaleSummary | None = None

@@ -22,7 +22,13 @@ from salesdomain.adapters.demo.team_report import (
 from salesdomain.adapters.demo.work_queue import work_queue
 from salesdomain.projections.conformance import conformance_report
 from salesdomain.projections.integrity import ChainKeeper
-from salesdomain.projections.kpi import KpiRow, kpi_table
+from salesdomain.projections.kpi import (
+    KpiRow,
+    MarketBy,
+    MarketShare,
+    kpi_table,
+    market_share,
+)
 from salesdomain.projections.log import SKIPPED_TOPIC as COMMAND_RECORD_TOPIC
 
 from salesdomain import clock
@@ -83,6 +89,7 @@ def run_demo(
     report.forecast, report.forecast_accuracy = forecast_of(system, finished)
     report.customers = customer_section(system)
     report.work_queue = work_queue(system, co.mia, finished)
+    report.results, report.market_shares = results_analysed(system, finished)
     if progress is not None:
         progress("Conformance review of the log", 0, 1)
     report.conformance = conformance_report(
@@ -141,3 +148,29 @@ def kpi_against_targets(system: System, until: datetime) -> list[KpiRow]:
         until=until.date(),
         currency=CURRENCY,
     )
+
+
+def results_analysed(system: System, until: datetime) -> tuple[list[KpiRow], list[MarketShare]]:
+    """The results per quarter by representative and product, with growth against the
+    same quarter of the previous year (SOP 4.2.1), and the market share by region and
+    product against the sizes market research recorded (2.1.1)."""
+    runner = system.views.runner("kpi")
+    engine, tables = runner.engine, runner.tables()
+    since, last = START.date(), until.date()
+    results = kpi_table(
+        engine,
+        tables,
+        grain="quarter",
+        by="rep",
+        then_by="product",
+        since=since,
+        until=last,
+        currency=CURRENCY,
+    )
+    segments: tuple[MarketBy, ...] = ("region", "product")
+    shares = [
+        share
+        for by in segments
+        for share in market_share(engine, tables, by=by, since=since, until=last)
+    ]
+    return results, shares

@@ -17,9 +17,13 @@ from salesdomain.projections.kpi import (
     GroupBy,
     KpiInReportingCurrency,
     KpiRow,
+    MarketBy,
+    MarketShare,
     kpi_in_reporting_currency,
     kpi_table,
+    market_share,
 )
+from salesdomain.projections.kpi.groups import grouping
 from salesdomain.projections.kpi.periods import PERIOD_LIMIT, count_periods
 from salesdomain.projections.story import StoryEntry, case_story
 
@@ -33,6 +37,7 @@ class KpiOut(BaseModel):
     position: int
     grain: Grain
     by: GroupBy
+    then_by: GroupBy | None
     since: date
     until: date
     rows: list[KpiRow]
@@ -47,6 +52,10 @@ def kpi(
     reader: CurrentReader,
     grain: Grain = "month",
     by: GroupBy = "total",
+    then_by: Annotated[
+        GroupBy | None,
+        Query(description="A second dimension combined with by (not total, not by again)"),
+    ] = None,
     since: Annotated[date | None, day("First day (default: 1 January of until)")] = None,
     until: Annotated[date | None, day("Last day (default: today)")] = None,
     currency: Annotated[
@@ -59,9 +68,11 @@ def kpi(
     ] = None,
 ) -> KpiOut:
     """The KPIs of every period of ``grain`` overlapping ``since``..``until`` (at most
-    3,660 periods), one row per group ``by`` (rep, team, region, industry, product or
-    total), with growth from the previous period, the targets set and their
-    attainment, and the money of every currency in the reporting currency (each day's
+    3,660 periods), one row per group ``by`` (rep, team, customer, region, industry,
+    product, product_name, specification or total) or, with ``then_by``, per pair of
+    groups of the two dimensions, with growth from the previous period and from the same
+    period of the previous year, the targets set and their attainment, and the money of
+    every currency in the reporting currency (each day's
     sums at that day's rate, ADR 48); of what the read policy lets the reader see
     (ADR 30)."""
     until = until or clock.now().date()
@@ -76,9 +87,14 @@ def kpi(
         )
     if currency is not None and not is_currency(currency):
         raise InvalidQuery("currency", f"{currency} is not an ISO 4217 currency code")
+    try:
+        grouping(by, then_by)
+    except ValueError as error:
+        raise InvalidQuery("then_by", str(error)) from None
     engine, tables, position = ctx.view("kpi")
     currencies = ctx.system.app.policy.currencies
     asked: dict[str, Any] = {"grain": grain, "by": by, "since": since, "until": until}
+    asked["then_by"] = then_by
     rows = kpi_table(
         engine,
         tables,
@@ -94,11 +110,42 @@ def kpi(
         position=position,
         grain=grain,
         by=by,
+        then_by=then_by,
         since=since,
         until=until,
         rows=rows,
         in_reporting_currency=converted,
     )
+
+
+class MarketShareOut(BaseModel):
+    position: int
+    by: MarketBy
+    since: date
+    until: date
+    rows: list[MarketShare]
+
+
+@router.get("/kpi/market-share", response_model=MarketShareOut, tags=["views: KPI"])
+def kpi_market_share(
+    ctx: ReadCtx,
+    reader: CurrentReader,
+    by: MarketBy = "region",
+    since: Annotated[date | None, day("First day (default: 1 January of until)")] = None,
+    until: Annotated[date | None, day("Last day (default: today)")] = None,
+) -> MarketShareOut:
+    """Market share (SOP 2.1.1, 4.2.1): for each region, industry or product segment
+    market research sized for a period overlapping ``since``..``until``, our revenue in
+    that period and segment (in the size's currency) against the latest size recorded,
+    with the research note it came from; the revenue of the representatives the read
+    policy lets the reader see (ADR 30)."""
+    until = until or clock.now().date()
+    since = since or until.replace(month=1, day=1)
+    if until < since:
+        raise InvalidQuery("until", f"{until} is before since ({since})")
+    engine, tables, position = ctx.view("kpi")
+    rows = market_share(engine, tables, by=by, since=since, until=until, reader=reader)
+    return MarketShareOut(position=position, by=by, since=since, until=until, rows=rows)
 
 
 class AuditOut(BaseModel):

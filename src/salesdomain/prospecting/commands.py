@@ -12,6 +12,7 @@ from salesdomain.prospecting.values import (
     CompetitorPrice,
     ContactPerson,
     Findings,
+    MarketSize,
     QualificationOverride,
     ResearchSubject,
     SourceChannel,
@@ -35,6 +36,14 @@ class AddCompetitorPrice(Command):
     SOP_STEP = "2.1.1"
     note_id: UUID
     price: CompetitorPrice
+
+
+class RecordMarketSize(Command):
+    """Record the size of a market segment in a sales period on a research note."""
+
+    SOP_STEP = "2.1.1"
+    note_id: UUID
+    market_size: MarketSize
 
 
 class RegisterProspect(Command):

@@ -27,6 +27,7 @@ creates(MarketResearch)(
     competitor_prices=lambda competitor_prices: CompetitorPrices(prices=competitor_prices),
 )
 passes_to_research_note(c.AddCompetitorPrice, MarketResearch.add_competitor_price)
+passes_to_research_note(c.RecordMarketSize, MarketResearch.record_market_size)
 
 
 _register = makes(Customer)(

@@ -13,12 +13,18 @@ from salesdomain.prospecting.values import (
     CompetitorPrice,
     CompetitorPrices,
     Findings,
+    MarketSize,
     ResearchSubject,
 )
 from salesdomain.rules.customer_development import (
     COMPETITOR_PRICE_RECORDED_ONCE,
+    MARKET_SIZE_RECORDED_ONCE,
+    MARKET_SIZES_PER_NOTE,
     RESEARCH_NOTE_RECORDS_MARKET_INFORMATION,
 )
+
+MAX_MARKET_SIZES = 200
+"""Market sizes one research note records (``market_sizes_per_note``)."""
 
 
 class MarketResearch(SopAggregate):
@@ -36,6 +42,7 @@ class MarketResearch(SopAggregate):
             note.subject = self.subject
             note.findings = self.findings
             note.competitor_prices = list(self.competitor_prices.prices)
+            note.market_sizes = []
 
     class CompetitorPriceAdded(Event):
         price: CompetitorPrice
@@ -43,11 +50,21 @@ class MarketResearch(SopAggregate):
         def apply(self, note: MarketResearch) -> None:
             note.competitor_prices.append(self.price)
 
+    class MarketSizeRecorded(Event):
+        """The size of a market segment in a period, found by this research (what our
+        market share is measured against)."""
+
+        market_size: MarketSize
+
+        def apply(self, note: MarketResearch) -> None:
+            note.market_sizes.append(self.market_size)
+
     if TYPE_CHECKING:
         subject_kind: ResearchSubject
         subject: str
         findings: Findings
         competitor_prices: list[CompetitorPrice]
+        market_sizes: list[MarketSize]
 
     @classmethod
     def record(
@@ -87,3 +104,19 @@ class MarketResearch(SopAggregate):
                 f"{price.competitor} {price.product_code} on {price.observed_on}",
             )
         self._record(self.CompetitorPriceAdded, evidence, price=price)
+
+    def record_market_size(self, evidence: Evidence, market_size: MarketSize) -> None:
+        sizes = self.market_sizes
+        if len(sizes) >= MAX_MARKET_SIZES:
+            raise SopRuleViolation(
+                MARKET_SIZES_PER_NOTE, f"the note on {self.subject} has {len(sizes)}"
+            )
+        key = (market_size.dimension, market_size.segment.casefold(), market_size.period)
+        for size in sizes:
+            if (size.dimension, size.segment.casefold(), size.period) == key:
+                raise SopRuleViolation(
+                    MARKET_SIZE_RECORDED_ONCE,
+                    f"{market_size.dimension.value} {market_size.segment} in "
+                    f"{market_size.period.code}: {size.size} already",
+                )
+        self._record(self.MarketSizeRecorded, evidence, market_size=market_size)

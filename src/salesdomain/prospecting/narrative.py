@@ -44,4 +44,8 @@ DESCRIPTIONS: dict[str, Describer] = {
     "MarketResearch.CompetitorPriceAdded": lambda e: (
         f"Competitor price: {e.price.competitor} {e.price.product_code} at {money(e.price.price)}"
     ),
+    "MarketResearch.MarketSizeRecorded": lambda e: (
+        f"Market size of {e.market_size.dimension.value} '{e.market_size.segment}' in "
+        f"{e.market_size.period.code}: {money(e.market_size.size)}"
+    ),
 }

@@ -10,6 +10,7 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 
 from pydantic import AfterValidator, Field
 
+from salesdomain.people.values import Period
 from salesdomain.personal import PersonalData
 from salesdomain.sop import Role
 from salesdomain.values import (
@@ -103,6 +104,28 @@ class CompetitorPrice(ValueObject):
     product_code: Name
     price: Annotated[Money, AfterValidator(more_than_zero)]
     observed_on: Day
+
+
+@stored_enum
+class MarketDimension(Enum):
+    """What a market size is measured over (SOP 2.1.1): the customers of a region or an
+    industry, or the buyers of a product (its model: the product code)."""
+
+    REGION = "region"
+    INDUSTRY = "industry"
+    PRODUCT = "product"
+
+
+class MarketSize(ValueObject):
+    """The size of a market segment in a sales period as market research found it (SOP
+    2.1.1): the whole market's sales, ours included, what our share is measured
+    against (docs/kpi.md, market share)."""
+
+    dimension: MarketDimension
+    segment: Name
+    """The region, industry or product code, as the customers and the KPI view name it."""
+    period: Period
+    size: Annotated[Money, AfterValidator(more_than_zero)]
 
 
 class CompetitorPrices(ValueObject):

@@ -14,6 +14,16 @@ RESEARCH_NOTE_RECORDS_MARKET_INFORMATION = SopRule(
 COMPETITOR_PRICE_RECORDED_ONCE = SopRule(
     "competitor_price_recorded_once", "2.1.1", "a competitor price is recorded once"
 )
+MARKET_SIZE_RECORDED_ONCE = SopRule(
+    "market_size_recorded_once",
+    "2.1.1",
+    "a research note records one market size per dimension, segment and period",
+)
+MARKET_SIZES_PER_NOTE = SopRule(
+    "market_sizes_per_note",
+    "2.1.1",
+    "a research note records at most 200 market sizes (more: another note)",
+)
 
 # 2.1.2 Prospect screening
 COMPANY_REGISTERED_ONCE = SopRule(
