@@ -12,8 +12,9 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
+# the main job writes the quarter's report as PDF: the reports extra comes with it
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e .
+	$(BIN)/python -m pip install --quiet -e ".[reports]"
 	touch $@
 
 $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
