@@ -76,19 +76,23 @@ def _ratio(value: Any) -> str:
     return "" if value is None else f"{value * 100:.1f}%"
 
 
-def _table(title: str, *columns: str) -> Table:
-    table = Table(title=title)
-    for column in columns:
-        table.add_column(column)
+GROUP_HEADINGS = {"rep": "Representative", "team": "Team", "company": "Company"}
+
+
+def _table(title: str, *columns: str, left: int = 2) -> Table:
+    """A table whose first ``left`` columns are labels and the rest figures (right-aligned)."""
+    table = Table(title=title, title_justify="left")
+    for index, column in enumerate(columns):
+        table.add_column(column, justify="left" if index < left else "right")
     return table
 
 
 def show_forecast(found: ForecastTable, console: Console | None = None) -> None:
     shown = console or out()
     title = f"Forecast {found.period} by {found.by}, as of {found.as_of:%Y-%m-%d %H:%M} UTC"
-    table = _table(title, "", "Cur", "Won", "Commit", "Best case", "Pipeline", "Omitted")
-    for column in ("Forecast", "Target", "To target"):
-        table.add_column(column)
+    group = GROUP_HEADINGS.get(found.by, found.by)
+    headings = ("Won", "Commit", "Best case", "Pipeline", "Omitted", "Forecast", "Target")
+    table = _table(title, group, "Cur", *headings, "To target")
     for line in found.lines:
         amounts = (line.won_amount, line.commit, line.best_case, line.pipeline, line.omitted)
         row = [line.group, line.currency, *(_money(v) for v in amounts)]
@@ -103,9 +107,9 @@ def show_accuracy(found: ForecastAccuracy, console: Console | None = None) -> No
     shown = console or out()
     state = "" if found.complete else " (in progress)"
     title = f"Forecast accuracy {found.period} by {found.by}{state}"
-    table = _table(title, "", "Cur", "Forecast at start", "Best case", "Won", "Accuracy")
-    for column in ("Slipped", "Slipped amount", "Lost", "Lost amount"):
-        table.add_column(column)
+    group = GROUP_HEADINGS.get(found.by, found.by)
+    figures = ("Forecast at start", "Best case", "Won", "Accuracy", "Slipped", "Slipped amount")
+    table = _table(title, group, "Cur", *figures, "Lost", "Lost amount")
     for line in found.lines:
         table.add_row(
             line.group,
@@ -122,7 +126,7 @@ def show_accuracy(found: ForecastAccuracy, console: Console | None = None) -> No
     shown.print(table if found.lines else f"No forecast for {found.period}.")
     if found.slipped_deals:
         columns = ("Deal", "Owner", "Category", "Close at start", "Close now", "Amount")
-        moved = _table("Slipped out of the period", *columns)
+        moved = _table("Slipped out of the period", *columns, left=5)
         for deal in found.slipped_deals:
             moved.add_row(
                 deal.title,

@@ -23,6 +23,7 @@ from salesdomain.projections.customers import (
 from salesdomain.projections.prices.summary import CompetitorPricing, pricing_by_competitor
 
 from salesdomain import clock
+from salesdomain.bounds import is_currency
 
 router = APIRouter(prefix="/views", responses=ERROR_RESPONSES)
 
@@ -74,6 +75,8 @@ def customers_analysis(
     the ranking by revenue or profit (one currency) with cumulative share and ABC
     class; of the customers the reader may see."""
     first, last = _period(since, until)
+    if currency is not None and not is_currency(currency):
+        raise InvalidQuery("currency", f"{currency} is not an ISO 4217 currency code")
     engine, tables, position = ctx.view("customers")
     policy = ctx.system.app.policy
     code = currency or policy.currencies.reporting_currency
