@@ -35,6 +35,9 @@ from salesdomain.projections.reports import SalesReport, sales_report
 from salesdomain.projections.reports.model import (
     AppraisalsSection,
     ConformanceSection,
+    CustomerAnalysisSection,
+    ForecastSection,
+    MarketShareSection,
     PipelineSection,
     ResultsSection,
 )
@@ -294,6 +297,13 @@ def test_a_representative_s_report_is_their_own(demo: tuple[Web, str]) -> None:
     assert breaches.scope == "the breaches of the people the reader's sales reach covers"
     assert breaches.breaches == ()
     assert breaches.overrides == 0
+    (ranking,) = _section(hers, CustomerAnalysisSection).rankings
+    assert [(r.company_name, r.revenue) for r in ranking.rows] == [
+        ("Hangzhou Precision Machinery Co., Ltd.", Decimal("172800.00"))
+    ]
+    assert [line.group for line in _section(hers, ForecastSection).lines] == ["Alice Wang"]
+    region = next(m for m in _section(hers, MarketShareSection).lines if m.dimension == "region")
+    assert region.market_share == Decimal("0.0288")  # 172,800 / 6,000,000
     text = _pdf_text(render_pdf(hers))
     assert "Alice Wang, sales representative: their own records" in text
     assert "Bob Liu" not in text
