@@ -48,7 +48,7 @@ SCREENSHOT_COPY = Path(__file__).resolve().parent.parent / "docs" / "dashboard.p
 def signed_in(page: Any, base: str, secret: str) -> None:
     """Open the dashboard and sign in with the API token through its form, as a person
     does; the figures are drawn once it is ready.  No secret is ever in the address."""
-    page.goto(f"{base}/dashboard")
+    page.goto(f"{base}/dashboard/classic")
     page.fill("#token", secret)
     page.click("#token-form button[type=submit]")
     page.wait_for_selector("body[data-ready=true]", timeout=30_000)
