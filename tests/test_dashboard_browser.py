@@ -4,7 +4,7 @@ headless Chromium (the system's, via Playwright) draws the charts with the views
 Skips without /usr/bin/chromium or the playwright package, unless
 SALESDOMAIN_REQUIRE_BROWSER=1 (as .ci/run sets), where a missing browser fails.  The
 screenshot is saved in the test's tmp dir; with SALESDOMAIN_UPDATE_SCREENSHOT=1 it also
-replaces docs/dashboard.png (the README's picture)."""
+replaces docs/dashboard.png (docs/web.md's picture of the first dashboard)."""
 
 from __future__ import annotations
 

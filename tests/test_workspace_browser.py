@@ -53,7 +53,11 @@ class Served:
     ids: dict[Role, str]
 
 
-def _serve(url: str, folder: Path) -> Iterator[tuple[System, str, dict[Role, str], dict[Role, str]]]:
+Running = tuple[System, str, dict[Role, str], dict[Role, str]]
+"""The system, the address it is served at, a token and an employee id per role."""
+
+
+def _serve(url: str, folder: Path) -> Iterator[Running]:
     system = build_system(url)
     try:
         run_demo(system, 7)

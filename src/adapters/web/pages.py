@@ -15,12 +15,12 @@ from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, PackageLoader, select_autoescape
 from salesdomain.adapters.web.context import Ctx
 from salesdomain.adapters.web.sessions import (
-    ABSOLUTE,
     COOKIE,
     Session,
     SignInRefused,
     TooManyAttempts,
     csrf_matches,
+    set_cookie,
 )
 from salesdomain.adapters.web.tokens import CannotIssue
 
@@ -162,15 +162,7 @@ async def sign_in(request: Request, ctx: Ctx) -> Response:
         status = 429 if isinstance(refused, TooManyAttempts) else 401
         return page(request, "sign_in.html", None, status, title="Sign in", next=back, error=error)
     answer = RedirectResponse(back, status_code=303)
-    answer.set_cookie(
-        COOKIE,
-        secret,
-        max_age=int(ABSOLUTE.total_seconds()),
-        path="/",
-        httponly=True,
-        samesite="strict",
-        secure=request.url.scheme == "https",
-    )
+    set_cookie(answer, secret, request)
     return answer
 
 

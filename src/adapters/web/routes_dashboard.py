@@ -37,7 +37,7 @@ def _read(
     except ValueError as error:
         fallback = chosen(None, team, rep, now.date())
         shown = _read_with(ctx, session, fallback)
-        return _page(request, session, shown, 422, error=str(error))
+        return _page(request, ctx, session, shown, 422, error=str(error))
     return _read_with(ctx, session, choice)
 
 
@@ -47,10 +47,16 @@ def _read_with(ctx: Ctx, session: PageSession, choice: Choice) -> Dashboard:
 
 
 def _page(
-    request: Request, session: PageSession, d: Dashboard, status: int = 200, error: str = ""
+    request: Request,
+    ctx: Ctx,
+    session: PageSession,
+    d: Dashboard,
+    status: int = 200,
+    error: str = "",
 ) -> HTMLResponse:
     periods = _periods(d.choice)
     query = request.url.query
+    stopped = [v for v in ctx.system.views.status() if v.error]
     return page(
         request,
         "dashboard.html",
@@ -62,6 +68,7 @@ def _page(
         periods=periods,
         error=error,
         export=f"?{query}" if query else "",
+        stopped=stopped,
     )
 
 
@@ -84,7 +91,7 @@ def dashboard_page(
 ) -> Response:
     """Pipeline, forecast, KPI attainment, revenue, breaches and stale deals."""
     found = _read(request, ctx, session, period, team, rep)
-    return found if isinstance(found, Response) else _page(request, session, found)
+    return found if isinstance(found, Response) else _page(request, ctx, session, found)
 
 
 @router.get("/dashboard/{table}.csv")
