@@ -52,7 +52,7 @@
         series: [part("Won"), part("Commit"), part("Best case"), part("Pipeline"),
           { name: "Target", type: "scatter", symbol: "diamond", symbolSize: 16, itemStyle: { color: "#a4161a" },
             data: rows.map((r) => (r[col(t, "Target")] === "" ? null : Number(r[col(t, "Target")]))),
-            label: label(money, "right") }],
+            label: label(money, "top") }],
       });
     },
     attainment: (el) => {
