@@ -73,3 +73,17 @@ def test_sign_out_needs_the_pages_secret_and_ends_the_session(web: Web) -> None:
     again = web.client.get("/dashboard", follow_redirects=False)
     assert again.status_code == 303
     assert again.headers["location"] == "/sign-in?next=/dashboard"
+
+
+def test_the_pages_run_no_inline_script(web: Web) -> None:
+    """The figures travel as JSON data; the CSP (``script-src 'self'``) runs no inline
+    script, so every executable script is a file of this site."""
+    _signed_in(web, b.DAN)
+    for path in ("/", "/dashboard", "/sign-in"):
+        html = web.client.get(path).text
+        for attributes, body in re.findall(r"<script\b([^>]*)>(.*?)</script>", html, re.S):
+            assert 'type="application/json"' in attributes or (
+                'src="/static/' in attributes and not body.strip()
+            )
+        assert not re.search(r"\son[a-z]+\s*=", html)
+        assert 'style="' not in html
