@@ -28,6 +28,7 @@ def _read(
     period: str | None,
     team: str | None,
     rep: str | None,
+    only: str | None = None,
 ) -> Dashboard | Response:
     if session.token.role not in DASHBOARD_ROLES:
         return forbidden(request, session, WHO)
@@ -38,12 +39,14 @@ def _read(
         fallback = chosen(None, team, rep, now.date())
         shown = _read_with(ctx, session, fallback)
         return _page(request, ctx, session, shown, 422, error=str(error))
-    return _read_with(ctx, session, choice)
+    return _read_with(ctx, session, choice, only)
 
 
-def _read_with(ctx: Ctx, session: PageSession, choice: Choice) -> Dashboard:
+def _read_with(
+    ctx: Ctx, session: PageSession, choice: Choice, only: str | None = None
+) -> Dashboard:
     reader = ctx.reader(session.token.employee_id, session.token.role)
-    return dashboard(ctx.system, reader, choice, clock.now(), ctx.open_breaches)
+    return dashboard(ctx.system, reader, choice, clock.now(), ctx.open_breaches, only)
 
 
 def _page(
@@ -105,7 +108,7 @@ def dashboard_csv(
     rep: Text = None,
 ) -> Response:
     """One of the dashboard's tables as CSV: the rows the page shows."""
-    found = _read(request, ctx, session, period, team, rep)
+    found = _read(request, ctx, session, period, team, rep, only=table)
     if isinstance(found, Response):
         return found
     chosen_table = found.tables.get(table)
