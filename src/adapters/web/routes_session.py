@@ -8,7 +8,7 @@ from pydantic import BaseModel, Field
 from salesdomain.adapters.web.context import Ctx, CurrentToken
 from salesdomain.adapters.web.errors import Unauthenticated
 from salesdomain.adapters.web.responses import ERROR_RESPONSES, ErrorOut
-from salesdomain.adapters.web.sessions import ABSOLUTE, COOKIE, Session, SignInRefused
+from salesdomain.adapters.web.sessions import COOKIE, Session, SignInRefused, set_cookie
 from salesdomain.adapters.web.tokens import CannotIssue
 
 from salesdomain.sop import Role
@@ -56,15 +56,7 @@ def sign_in(body: SignIn, request: Request, response: Response, ctx: Ctx) -> Ses
     except CannotIssue as gone:
         ctx.sessions.sign_out(secret)
         raise Unauthenticated(f"the API token no longer acts: {gone}") from None
-    response.set_cookie(
-        COOKIE,
-        secret,
-        max_age=int(ABSOLUTE.total_seconds()),
-        path="/",
-        httponly=True,
-        samesite="strict",
-        secure=request.url.scheme == "https",
-    )
+    set_cookie(response, secret, request)
     return _out(session)
 
 
