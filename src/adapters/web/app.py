@@ -31,6 +31,7 @@ from salesdomain.adapters.web.routes_notifications import router as notification
 from salesdomain.adapters.web.routes_operations import router as operations_router
 from salesdomain.adapters.web.routes_pipeline import router as pipeline_router
 from salesdomain.adapters.web.routes_prices import router as prices_router
+from salesdomain.adapters.web.routes_records import router as records_router
 from salesdomain.adapters.web.routes_reports import router as reports_router
 from salesdomain.adapters.web.routes_sales_reports import router as sales_reports_router
 from salesdomain.adapters.web.routes_session import router as session_router
@@ -112,6 +113,7 @@ def create_app(
     app.include_router(forecast_router)
     app.include_router(sales_reports_router)
     app.include_router(due_router)
+    app.include_router(records_router)
     app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
 
     @app.get("/me", response_model=MeOut, tags=["auth"], responses=ERROR_RESPONSES)
