@@ -53,7 +53,7 @@ from sqlalchemy import ColumnElement, Table, and_, case, false, func, literal, o
 from sqlalchemy.engine import Engine
 
 from salesdomain.access import Area, Confidential, Reader, hidden_line
-from salesdomain.bounds import NAME_LENGTH
+from salesdomain.bounds import NAME_LENGTH, single_line
 from salesdomain.errors import RecordNotFound
 from salesdomain.opportunities.stages import Stage
 from salesdomain.past import aggregate_as_of
@@ -266,8 +266,13 @@ def _key_value(sort: Sort, text: str) -> Any:
 
 def _checked(listed: RecordList, filters: RecordFilter, sort: Sort) -> None:
     """Filters and orders the list can apply, else a ``ValueError`` naming them."""
-    if filters.search is not None and not 1 <= len(filters.search) <= NAME_LENGTH:
-        raise ValueError(f"search: 1 to {NAME_LENGTH} characters")
+    if filters.search is not None:
+        if not 1 <= len(filters.search) <= NAME_LENGTH:
+            raise ValueError(f"search: 1 to {NAME_LENGTH} characters")
+        try:
+            single_line(filters.search)
+        except ValueError as error:
+            raise ValueError(f"search: {error}") from None
     if filters.status is not None and filters.status not in listed.statuses:
         raise ValueError(
             f"status: {listed.name} are {', '.join(listed.statuses)}, not {filters.status[:40]!r}"

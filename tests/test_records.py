@@ -115,6 +115,8 @@ def test_an_unknown_kind_or_filter_is_named(system: System) -> None:
         records_page(system.views.engine, {}, "invoices", AT)
     with pytest.raises(ValueError, match="status: customers are"):
         _page(system, "customers", filters=RecordFilter(status="won"))
+    with pytest.raises(ValueError, match="search: must not contain a control character"):
+        _page(system, "customers", filters=RecordFilter(search="a\x00b"))
     with pytest.raises(ValueError, match="customer: customers belong to no customer"):
         _page(system, "customers", filters=RecordFilter(customer_id=str(uuid4())))
 

@@ -64,7 +64,7 @@ def test_a_record_is_shown_with_its_history_to_those_who_may_read_it(company: We
     assert then.status_code == 404, then.json()
     not_theirs = company.get(f"/records/opportunities/{WES_DEAL}", ALICE)
     assert not_theirs.status_code == 404
-    assert not_theirs.json()["kind"] == "record_not_found"
+    assert not_theirs.json()["error"] == "record_not_found"
 
 
 def test_pay_in_an_employee_record_is_withheld_from_who_may_not_see_it(company: Web) -> None:

@@ -9,8 +9,9 @@ from datetime import datetime
 from typing import Annotated, Any
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, HTTPException, Path
+from fastapi import APIRouter, Depends, HTTPException, Path, Query
 from pydantic import AwareDatetime, BaseModel
+from pydantic_core import to_jsonable_python
 from salesdomain.adapters.web import params
 from salesdomain.adapters.web.context import CurrentReader, ReadCtx
 from salesdomain.adapters.web.errors import InvalidQuery
@@ -30,6 +31,7 @@ from salesdomain.projections.records import (
 )
 
 from salesdomain import clock
+from salesdomain.bounds import LINE_PATTERN, NAME_LENGTH
 
 router = APIRouter(prefix="/records", tags=["records"], responses=ERROR_RESPONSES)
 KINDS = ", ".join(LISTS)
@@ -56,16 +58,23 @@ def _list(kind: str) -> RecordList:
         raise _unknown(error) from None
 
 
+def _line(description: str) -> Any:
+    """A text filter: at most a name long, on one line, without control characters."""
+    return Query(
+        min_length=1, max_length=NAME_LENGTH, pattern=LINE_PATTERN, description=description
+    )
+
+
 @dataclass(frozen=True)
 class RecordFilters:
     """Which records: a search text, the owner, status, customer and period (each
     optional), and the order."""
 
     search: Annotated[
-        str | None, params.name("A part of the name or number (any case), or the id's start")
+        str | None, _line("A part of the name or number (any case), or the id's start")
     ] = None
     owner_id: UUID | None = None
-    status: Annotated[str | None, params.name("Where it stands (the kind's statuses)")] = None
+    status: Annotated[str | None, _line("Where it stands (the kind's statuses)")] = None
     customer_id: UUID | None = None
     since: Annotated[AwareDatetime | None, params.moment("Recorded from (included)")] = None
     until: Annotated[AwareDatetime | None, params.moment("Recorded before")] = None
@@ -168,4 +177,5 @@ def record(
         )
     except UnknownKind as error:
         raise _unknown(error) from None
-    return RecordOut(position=position, **vars(shown))
+    state = None if shown.state is None else to_jsonable_python(shown.state, fallback=str)
+    return RecordOut(position=position, **{**vars(shown), "state": state})
