@@ -57,16 +57,16 @@ from salesdomain.bounds import NAME_LENGTH, single_line
 from salesdomain.errors import RecordNotFound
 from salesdomain.opportunities.stages import Stage
 from salesdomain.past import aggregate_as_of
-from salesdomain.records import record_kind, record_state
+from salesdomain.records import record_kind, record_kinds, record_state
 
 
 class UnknownKind(LookupError):
     """A kind of record no list or record is called."""
 
-    def __init__(self, kind: str, known: list[str]) -> None:
+    def __init__(self, kind: str, known: list[str], what: str = "kind of record") -> None:
         self.kind = kind
         self.known = known
-        super().__init__(f"no kind of record is called {kind[:40]!r}; known: {', '.join(known)}")
+        super().__init__(f"no {what} is called {kind[:40]!r}; known: {', '.join(known)}")
 
 
 class Sort(Enum):
@@ -245,7 +245,7 @@ def record_list(kind: str) -> RecordList:
     for listed in LISTS.values():
         if listed.record == record:
             return listed
-    raise UnknownKind(kind, sorted(LISTS))
+    raise UnknownKind(kind, list(LISTS), "list of records")
 
 
 def _cursors(listed: RecordList) -> Kind:
@@ -497,14 +497,16 @@ def show_record(
 
 
 def _record_kind(kind: str) -> Any:
+    """The kind of record called ``kind``, or whose list is called so ("orders")."""
     try:
         return record_kind(kind)
     except ValueError:
         pass
-    listed = LISTS.get(kind.strip().casefold())
-    if listed is not None:
-        return record_kind(listed.record)
-    raise UnknownKind(kind, sorted([*LISTS, "or any record kind (salesdomain steps)"]))
+    try:
+        return record_kind(record_list(kind).record)
+    except UnknownKind:
+        known = sorted(chosen.__name__ for chosen in record_kinds().values())
+        raise UnknownKind(kind, [*LISTS, *known]) from None
 
 
 def _current(app: Application[UUID], kind: type[Any], record_id: UUID) -> Any:
