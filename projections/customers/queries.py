@@ -81,7 +81,7 @@ class CustomerFilter:
 ANY = CustomerFilter()
 
 
-def _status(customers: Table, merged: Any) -> ColumnElement[str]:
+def customer_status(customers: Table, merged: Any) -> ColumnElement[str]:
     """Merged, else inactive, else a customer once it or a record merged into it bought,
     else the latest qualification decision."""
     c = customers.c
@@ -102,7 +102,7 @@ def _chosen(
     customers, contacts = tables["customers"], tables["contacts"]
     c = customers.c
     merged, survivor = customers.alias("merged"), customers.alias("survivor")
-    status = _status(customers, merged)
+    status = customer_status(customers, merged)
     members = select(merged.c.customer_id).where(merged.c.merged_into == c.customer_id)
     last_contact = (
         select(func.max(contacts.c.occurred_on))

@@ -33,6 +33,7 @@ from salesdomain.adapters.web.routes_notifications import router as notification
 from salesdomain.adapters.web.routes_operations import router as operations_router
 from salesdomain.adapters.web.routes_pipeline import router as pipeline_router
 from salesdomain.adapters.web.routes_prices import router as prices_router
+from salesdomain.adapters.web.routes_records import router as records_router
 from salesdomain.adapters.web.routes_reports import router as reports_router
 from salesdomain.adapters.web.routes_sales_reports import router as sales_reports_router
 from salesdomain.adapters.web.routes_session import router as session_router
@@ -114,6 +115,7 @@ def create_app(
     app.include_router(due_router)
     app.include_router(pages_router)
     app.include_router(dashboard_router)
+    app.include_router(records_router)
     app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
 
     @app.get("/me", response_model=MeOut, tags=["auth"], responses=ERROR_RESPONSES)
