@@ -25,7 +25,9 @@ _NOT_DIGESTED = {"command_id"}
 class Command(BaseModel):
     """Base of all commands.  ``command_id`` makes sending the same command twice harmless."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
+    model_config = ConfigDict(
+        use_attribute_docstrings=True, frozen=True, extra="forbid", str_strip_whitespace=True
+    )
     SOP_STEP: ClassVar[str]
     ADDED_LATER: ClassVar[frozenset[str]] = frozenset()
     """Fields added after the command was first recorded: left out of its digest while
@@ -33,6 +35,7 @@ class Command(BaseModel):
     still recognised (``digest``)."""
 
     command_id: UUID = Field(default_factory=uuid4)
+    """The command's id: send the same id again to make a retry harmless (made up if left out)."""
 
     @classmethod
     def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:

@@ -10,7 +10,7 @@ from typing import Any
 from uuid import UUID
 
 from fastapi import APIRouter, Response
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict
 from salesdomain.adapters.following import POSITION_HEADER
 from salesdomain.adapters.web.context import Ctx, CurrentActor
 from salesdomain.adapters.web.responses import ERROR_RESPONSES
@@ -22,11 +22,18 @@ from salesdomain.sop import step
 
 
 class RecordedEventOut(BaseModel):
+    model_config = ConfigDict(use_attribute_docstrings=True)
+
     aggregate_type: str
+    """The kind of record changed (Opportunity, Contract, Order, ...)."""
     aggregate_id: UUID
+    """The id of the record changed."""
     version: int
+    """The record's version after the event."""
     event_type: str
+    """What was recorded, by its event name."""
     sop_step: str
+    """The SOP step code the event records."""
     position: int | None
     """The event's place in the log (``None`` in a replayed result)."""
 
@@ -35,11 +42,18 @@ class CommandOutcome(BaseModel):
     """What a handled command recorded.  ``replayed``: the command id was handled before
     with the same content; this is the first result, and nothing more was recorded."""
 
+    model_config = ConfigDict(use_attribute_docstrings=True)
+
     command_id: UUID
+    """The command's id: send it again to make a retry harmless."""
     command: str
+    """The command's name."""
     replayed: bool
+    """True: this command id was handled before with this content; nothing more was recorded."""
     events: list[RecordedEventOut]
+    """The events recorded."""
     positions: list[int]
+    """The log positions of the events recorded."""
 
     @classmethod
     def of(cls, result: CommandResult) -> "CommandOutcome":
