@@ -6,10 +6,10 @@ command class chosen at run time, which FastAPI must see as a class, not a strin
 """
 
 from collections.abc import Callable
-from typing import Any
+from typing import Annotated, Any
 from uuid import UUID
 
-from fastapi import APIRouter, Response
+from fastapi import APIRouter, Body, Response
 from pydantic import BaseModel, ConfigDict
 from salesdomain.adapters.following import POSITION_HEADER
 from salesdomain.adapters.web.context import Ctx, CurrentActor
@@ -17,7 +17,7 @@ from salesdomain.adapters.web.responses import ERROR_RESPONSES
 
 import salesdomain.application  # noqa: F401  (imports every area, filling COMMANDS)
 from salesdomain.command_record import CommandResult, Origin
-from salesdomain.commands import COMMANDS, Command
+from salesdomain.commands import COMMANDS, Command, command_examples
 from salesdomain.sop import step
 
 
@@ -75,8 +75,12 @@ WEB = Origin(channel="web")
 
 
 def _endpoint(model: type[Command]) -> Callable[..., CommandOutcome]:
+    example = command_examples()[model.__name__]
+    summary = f"{model.__name__} in the demo's quarter"
+    body = Body(openapi_examples={"demo": {"summary": summary, "value": example}})
+
     def endpoint(
-        command: model,  # type: ignore[valid-type]
+        command: Annotated[model, body],  # type: ignore[valid-type]
         actor: CurrentActor,
         ctx: Ctx,
         response: Response,

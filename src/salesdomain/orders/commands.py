@@ -43,7 +43,7 @@ class AssignCoordinationTask(Command):
     description: NonEmptyStr
     """What must be done."""
     due_on: Day | None = None
-    """The deadline."""
+    """The deadline fixed at the coordination meeting."""
 
     @field_validator("department")
     @classmethod
@@ -57,7 +57,7 @@ class AssignCoordinationTask(Command):
 class CompleteCoordinationTask(Command):
     SOP_STEP = "2.5.1"
     order_id: UUID
-    """The sales order."""
+    """The sales order the task belongs to (2.5.1)."""
     task_number: int = Field(ge=1, le=COUNT_LIMIT)
     """The task's number on the order."""
     outcome: Text = ""
@@ -171,7 +171,7 @@ class DispatchShipment(Command):
     transport: TransportMode
     """The means of transport."""
     tracking_number: Reference
-    """The tracking number."""
+    """The carrier's tracking number, told to the customer before dispatch."""
     expected_arrival: Day
     items: ShipmentItemList
     """The goods shipped: product and quantity."""

@@ -155,7 +155,7 @@ class Purchase(ValueObject):
     reference: Reference
     """The purchase order's reference."""
     supplier: Name
-    """The supplier."""
+    """The supplier the materials are bought from."""
     materials: Items[Material] = Field(min_length=1)
     """The materials bought."""
     expected_on: Day
@@ -197,7 +197,7 @@ class DeliveryReceipt(ValueObject):
     kind: ReceiptKind
     """Signed delivery note or acceptance report."""
     reference: Name
-    """The document's reference."""
+    """The delivery note's or acceptance report's reference."""
     signed_by: Name
     """Who signed it at the customer."""
     received_on: Day

@@ -274,7 +274,7 @@ class ChangePosition(Command):
     employee_id: UUID
     """The employee whose position changes."""
     position: Name
-    """The new position."""
+    """The position the employee moves to."""
     effective: Day
     reason: NonEmptyStr
     """Why the position changes."""

@@ -169,7 +169,7 @@ class RequirementCheck(ValueObject):
     """One requirement of the position, checked against the CV."""
 
     requirement: NonEmptyStr
-    """The requirement."""
+    """The job profile's requirement checked."""
     met: bool
     """Whether the CV meets it."""
     note: Text = ""

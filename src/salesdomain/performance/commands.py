@@ -36,7 +36,7 @@ class DefineKpiScheme(Command):
     period: Period
     """The period the scheme applies to (3.3.1)."""
     title: Name
-    """The scheme's title."""
+    """A name for the scheme, shown on appraisals."""
     specs: IndicatorSpecList
     """The weighted indicators with their targets and calculation."""
 

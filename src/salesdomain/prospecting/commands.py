@@ -188,7 +188,7 @@ class ForgetContactPerson(Command):
 
     SOP_STEP = "4.1.2"
     customer_id: UUID
-    """The customer."""
+    """The customer the contact person works for."""
     subject_id: UUID
     """The contact person whose personal data is erased."""
     reason: NonEmptyStr
