@@ -265,8 +265,185 @@ class AppraisalsSection(_Frozen):
     """Appraisals counted by rating band."""
 
 
+class CategoryLine(_Frozen):
+    """One representative's forecast of the period by category (the forecast view's
+    ``forecast_table``), in the reporting currency."""
+
+    group: str
+    won_amount: Decimal
+    commit: Decimal
+    best_case: Decimal
+    pipeline: Decimal
+    omitted: Decimal
+    open_deals: int
+    category_forecast: Decimal
+    best_case_forecast: Decimal
+    revenue_target: Decimal | None
+    forecast_to_target: Decimal | None
+
+
+class AccuracyLine(_Frozen):
+    """How good one representative's forecast of the period was (``forecast_accuracy``)."""
+
+    group: str
+    forecast_at_start: Decimal
+    best_case_at_start: Decimal
+    won_amount: Decimal
+    forecast_accuracy: Decimal | None
+    slipped: int
+    slipped_amount: Decimal
+    lost_deals: int
+    lost_amount: Decimal
+
+
+class ForecastSection(_Frozen):
+    kind: Literal["forecast"] = "forecast"
+    title: str = "Forecast categories and accuracy"
+    currency: str
+    """The reporting currency every amount is converted into (at the day's rates)."""
+    as_of: datetime
+    """The moment the category forecast stands at: the period's end, or the report's
+    moment if earlier."""
+    lines: tuple[CategoryLine, ...]
+    missing_rates: tuple[str, ...] = ()
+    accuracy: tuple[AccuracyLine, ...] | None
+    """The forecast as it stood at the period's start against what was won in it,
+    replayed from the view's history; ``None`` while the period has not ended at the
+    report's moment."""
+    slipped_deals: int = 0
+
+
+class Counted(_Frozen):
+    """How many in one group (customers of an industry, deals lost for a reason) and
+    their share of all."""
+
+    name: str
+    count: int
+    share: Decimal | None
+
+
+class RankedLine(_Frozen):
+    rank: int
+    company_name: str
+    region: str
+    industry: str
+    revenue: Decimal
+    share: Decimal | None
+    cumulative_share: Decimal | None
+    abc_class: str
+    activity: str
+
+
+class Ranking(_Frozen):
+    """The customers ranked by revenue in one currency (``customer_ranking``): the top."""
+
+    currency: str
+    total: Decimal
+    ranked: int
+    classes: tuple[tuple[str, int], ...]
+    rows: tuple[RankedLine, ...]
+
+
+class CustomerAnalysisSection(_Frozen):
+    kind: Literal["customer_analysis"] = "customer_analysis"
+    title: str = "Customer analysis"
+    customers: int
+    customers_served: int
+    new_customers: int
+    existing_customers: int
+    new_share: Decimal | None
+    by_industry: tuple[Counted, ...]
+    by_region: tuple[Counted, ...]
+    active_customers: int
+    dormant_customers: int
+    lost_customers: int
+    never_ordered: int
+    repeat_purchase_rate: Decimal | None
+    survey_answers: int
+    average_satisfaction: Decimal | None
+    nps: Decimal | None
+    promoters: int
+    passives: int
+    detractors: int
+    rankings: tuple[Ranking, ...]
+    """One per currency of the period's money facts."""
+
+
+class PriceGapLine(_Frozen):
+    competitor: str
+    lost: int
+    priced: int
+    average_gap: Decimal | None
+
+
+class LossesSection(_Frozen):
+    kind: Literal["losses"] = "losses"
+    title: str = "Deals lost"
+    lost: int
+    by_reason: tuple[Counted, ...]
+    other_reasons: int
+    by_stage: tuple[Counted, ...]
+    by_competitor: tuple[Counted, ...]
+    price_gaps: tuple[PriceGapLine, ...]
+
+
+class PairLine(_Frozen):
+    """The results of one pair of groups in one period (``kpi_table(then_by=...)``)."""
+
+    period: str
+    first: str
+    second: str
+    currency: str
+    revenue: Decimal | None
+    growth: Decimal | None
+    """Revenue against the previous period."""
+    growth_yoy: Decimal | None
+    """Revenue against the same period of the previous year."""
+    profit: Decimal | None
+    units: Decimal | None
+
+
+class PairTable(_Frozen):
+    first: str
+    second: str
+    lines: tuple[PairLine, ...]
+
+
+class TwoDimensionsSection(_Frozen):
+    kind: Literal["two_dimensions"] = "two_dimensions"
+    title: str = "Results by two dimensions"
+    tables: tuple[PairTable, ...]
+
+
+class MarketLine(_Frozen):
+    dimension: str
+    period: str
+    segment: str
+    currency: str
+    revenue: Decimal
+    market_size: Decimal
+    market_share: Decimal | None
+    research: str
+    recorded_on: date
+
+
+class MarketShareSection(_Frozen):
+    kind: Literal["market_share"] = "market_share"
+    title: str = "Market share"
+    lines: tuple[MarketLine, ...]
+
+
 Section = Annotated[
-    ResultsSection | CustomersSection | PipelineSection | ConformanceSection | AppraisalsSection,
+    ResultsSection
+    | CustomersSection
+    | PipelineSection
+    | ConformanceSection
+    | AppraisalsSection
+    | ForecastSection
+    | CustomerAnalysisSection
+    | LossesSection
+    | TwoDimensionsSection
+    | MarketShareSection,
     Field(discriminator="kind"),
 ]
 """A section of the report; a new one is a model here, a builder in ``sections`` and a
