@@ -42,14 +42,23 @@ class CustomerStatus(Enum):
 @dataclass(frozen=True)
 class CustomerRow:
     customer_id: str
+    """The customer's id."""
     company_name: str
+    """The customer's company name."""
     registration_number: str
+    """The company's official registration number (empty if not recorded)."""
     region: str
+    """The customer's region."""
     industry: str
+    """The customer's industry."""
     owner_id: str
+    """The sales representative who owns the customer."""
     owner_name: str
+    """The name of the representative who owns the customer."""
     status: CustomerStatus
+    """Where the customer stands in prospect screening (2.1.2) or as a customer."""
     registered_at: datetime
+    """When the prospect was registered (2.1.2)."""
     last_contact_on: date | None
     """The day of the latest contact or visit logged with it (SOP 2.1.3), if any; a
     survivor's counts those of the records merged into it."""

@@ -11,7 +11,7 @@ from uuid import UUID
 from fastapi import FastAPI
 from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict
 from salesdomain.adapters.bootstrap import System, build_system
 from salesdomain.adapters.following import Follower, embedded_by_default
 from salesdomain.adapters.web import errors, outage
@@ -49,10 +49,16 @@ STATIC = files("salesdomain.adapters.web") / "static"
 
 
 class MeOut(BaseModel):
+    model_config = ConfigDict(use_attribute_docstrings=True)
+
     employee_id: UUID
+    """The employee the token acts as."""
     name: str
+    """The employee's name."""
     role: Role
+    """The role the token acts under."""
     token_id: str
+    """The token's id (not its secret)."""
 
 
 def create_app(
