@@ -112,12 +112,16 @@ class RecordRow:
     number: str | None
     """The customer's registration number."""
     owner_id: str | None
+    """The id of the employee who owns the record (its representative)."""
     owner_name: str | None
+    """The owner's name."""
     status: str | None
     """Where it stands: the customer's status, the deal's stage, the order's or case's
     status, whether the employee is active."""
     customer_id: str | None
+    """The id of the customer the record is for."""
     customer_name: str | None
+    """The customer's company name."""
     at: datetime | None
     """When it was recorded: registered, opened, entered, received."""
 

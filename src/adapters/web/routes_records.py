@@ -10,12 +10,13 @@ from typing import Annotated, Any
 from uuid import UUID
 
 from fastapi import APIRouter, Depends, HTTPException, Path, Query
-from pydantic import AwareDatetime, BaseModel
+from pydantic import AwareDatetime, BaseModel, ConfigDict
 from pydantic_core import to_jsonable_python
 from salesdomain.adapters.web import params
 from salesdomain.adapters.web.context import CurrentReader, ReadCtx
 from salesdomain.adapters.web.errors import InvalidQuery
 from salesdomain.adapters.web.responses import ERROR_RESPONSES
+from salesdomain.adapters.web.rows import row_model
 from salesdomain.projections.history import HistoryLine
 from salesdomain.projections.paging import InvalidCursor
 from salesdomain.projections.records import (
@@ -94,12 +95,18 @@ class RecordFilters:
 Filters = Annotated[RecordFilters, Depends()]
 
 
+Row = row_model(RecordRow)
+Line = row_model(HistoryLine)
+
+
 class RecordsOut(BaseModel):
+    model_config = ConfigDict(use_attribute_docstrings=True)
+
     position: int
     """The log position the list's view shows."""
     as_at: datetime
     """When the first page was read (the records as they are now)."""
-    rows: list[RecordRow]
+    rows: list[Row]  # type: ignore[valid-type]
     """In the order asked (default: newest first; employees by name), then ids."""
     next_cursor: str | None
     """For the next page (``cursor=``); ``null``: this is the last page."""
@@ -136,20 +143,25 @@ def records(
 
 
 class RecordOut(BaseModel):
+    model_config = ConfigDict(use_attribute_docstrings=True, from_attributes=True)
+
     position: int
     """The log position the history shows."""
     kind: str
     """The kind of record (``Order``, ``ServiceCase``, ...)."""
     id: UUID
+    """The record's full id."""
     owner_id: str | None
     """Whose record it is for the read policy."""
     as_of: datetime | None
+    """The moment it is shown as it stood; ``null``: as it stands now."""
     version: int
     """How many events made it (by ``as_of``)."""
     state: dict[str, Any] | None
     """Every fact of its state; ``null``: withheld (``withheld`` says why)."""
     withheld: str | None
-    history: list[HistoryLine]
+    """Why the state is withheld from this reader; ``null``: it is not."""
+    history: list[Line]  # type: ignore[valid-type]
     """Time, SOP step, actor and what happened, oldest first."""
 
 
