@@ -15,7 +15,7 @@ from uuid import UUID
 
 import typer
 from salesdomain.adapters.bootstrap import System
-from salesdomain.adapters.cli import common
+from salesdomain.adapters.cli import common, vocabulary
 from salesdomain.adapters.cli.actors import resolve_actor, staff
 from salesdomain.adapters.cli.common import DatabaseUrl, ExitCode, Failure, JsonOutput
 from salesdomain.adapters.cli.output import out, print_json
@@ -99,13 +99,14 @@ def _import(
     ctx: typer.Context,
     kind: type[ImportCustomers] | type[ImportOrders],
     what: str,
-    file: Path,
+    files: tuple[Path | None, Path | None],
     who: str,
     role: str | None,
     database_url: str | None,
     as_json: bool,
 ) -> None:
     with common.reported(as_json):
+        file = vocabulary.required(*files, "--file", "FILE")
         columns, lines = read_csv(file)
         with common.open_system(ctx, database_url) as system:
             if kind is ImportOrders:
@@ -131,7 +132,12 @@ def _import(
         out().print(f"  ... and {len(imported) - 20:,} more (salesdomain audit --step 4.1.2)")
 
 
-FileArgument = Annotated[Path, typer.Argument(help="CSV file (UTF-8, header line).")]
+FileOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--file", "-f", help="The CSV file, required (UTF-8, a header line).", show_default=False
+    ),
+]
 
 
 def _import_command(
@@ -141,13 +147,14 @@ def _import_command(
 
     def command(
         ctx: typer.Context,
-        file: FileArgument,
         who: As,
+        file: FileOption = None,
+        old_file: vocabulary.OldPositionalFile = None,
         role: RoleOption = None,
         database_url: DatabaseUrl = None,
         as_json: JsonOutput = False,
     ) -> None:
-        _import(ctx, kind, what, file, who, role, database_url, as_json)
+        _import(ctx, kind, what, (file, old_file), who, role, database_url, as_json)
 
     return command
 

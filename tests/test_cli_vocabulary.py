@@ -1,0 +1,152 @@
+"""One name per idea on the command line (issue 19, ADR 58): no command shows an old
+spelling in its help, and every old spelling still works, for one release, on a command
+that had it."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import typer
+from salesdomain.adapters.cli import app
+from salesdomain.adapters.cli.vocabulary import NEW_NAMES, OLD_SPELLINGS
+from typer.testing import CliRunner
+
+from tests.cli_helpers import Cli, staffed
+
+EXAMPLES = Path(__file__).parent.parent / "docs" / "examples"
+JUDGED = ("--as-of", "2026-04-07")
+
+
+def _commands(command: Any, path: tuple[str, ...] = ()) -> Iterator[tuple[str, Any]]:
+    """Every command under ``command`` (the Click tree Typer builds), by its full name."""
+    subs = getattr(command, "commands", None)
+    if subs is None:
+        yield " ".join(path), command
+        return
+    for name, sub in subs.items():
+        yield from _commands(sub, (*path, name))
+
+
+def test_no_command_shows_an_old_spelling_and_each_old_one_is_hidden():
+    seen_old: set[str] = set()
+    for name, command in _commands(typer.main.get_command(app)):
+        for param in command.params:
+            names = set(getattr(param, "opts", [])) | set(getattr(param, "secondary_opts", []))
+            old = names & set(OLD_SPELLINGS)
+            if getattr(param, "hidden", False):
+                seen_old |= old
+                continue
+            assert not old, f"{name} shows {old}: say {[OLD_SPELLINGS[o] for o in old]}"
+            assert param.param_type_name == "option" or param.name != "file", name
+    assert seen_old == set(OLD_SPELLINGS)  # each still read somewhere
+    assert {"--as-of", "--since", "--until", "--as", "--file"} == NEW_NAMES
+
+
+def test_the_help_shows_no_type_after_a_flag_and_no_old_spelling():
+    runner = CliRunner()
+    for argv in (
+        ["--help"],
+        ["kpi", "--help"],
+        ["conformance", "--help"],
+        ["token", "issue", "--help"],
+    ):
+        shown = runner.invoke(app, argv, env={"COLUMNS": "100"}).stdout
+        assert "<bool>" not in shown, argv
+        assert not any(f"{old} " in shown for old in ("--as-at", "--from", "--employee")), argv
+    imports = runner.invoke(app, ["import", "customers", "--help"], env={"COLUMNS": "100"})
+    assert "--file" in imports.stdout
+    assert "-f" in imports.stdout
+
+
+@pytest.fixture(scope="module")
+def cli() -> Iterator[Cli]:
+    runner = Cli("memory://")
+    runner.ok("demo", "--quiet")
+    yield runner
+    runner.close()
+
+
+def _same(cli: Cli, new: list[str], old: list[str]) -> None:
+    """The old spelling gives what the new one does; both at once is a usage error."""
+    assert cli.json(*old) == cli.json(*new)
+    both = cli(*new, *old[-2:])
+    assert both.exit_code == 2, both.output
+    assert "are the same option" in both.stderr
+
+
+@pytest.mark.parametrize(
+    ("new", "old"),
+    [
+        (
+            ["as-of", "pipeline", "--as-of", "2026-02-16"],
+            ["as-of", "pipeline", "--at", "2026-02-16"],
+        ),
+        (
+            ["operations", "tasks", "--as-of", "2026-03-01"],
+            ["operations", "tasks", "--as-at", "2026-03-01"],
+        ),
+        (
+            ["conformance", *JUDGED, "--until", "2026-03-31", "--since", "2026-01-01"],
+            ["conformance", *JUDGED, "--until", "2026-03-31", "--from", "2026-01-01"],
+        ),
+        (
+            ["conformance", *JUDGED, "--since", "2026-01-01", "--until", "2026-03-31"],
+            ["conformance", *JUDGED, "--since", "2026-01-01", "--to", "2026-03-31"],
+        ),
+        (
+            [
+                "conformance",
+                "--since",
+                "2026-01-01",
+                "--until",
+                "2026-03-31",
+                "--as-of",
+                "2026-04-07",
+            ],
+            [
+                "conformance",
+                "--since",
+                "2026-01-01",
+                "--until",
+                "2026-03-31",
+                "--as-at",
+                "2026-04-07",
+            ],
+        ),
+    ],
+)
+def test_an_old_moment_or_period_spelling_reads_as_the_new_one(cli, new, old):
+    _same(cli, new, old)
+
+
+def test_token_issue_takes_employee_as_it_did_and_as_now(cli):
+    for who in ("--as", "--employee"):
+        issued = cli.json("token", "issue", who, "Mia Chen", "--role", "sales_manager")
+        assert issued["employee_name"] == "Mia Chen"
+    nobody = cli("token", "issue", "--role", "sales_manager")
+    assert nobody.exit_code == 2
+    assert "--as is required" in nobody.stderr
+
+
+def test_import_takes_its_file_by_option_and_as_it_did_by_position(tmp_path):
+    cli = Cli("memory://")
+    staffed(cli)
+    lines = (EXAMPLES / "customers.csv").read_text(encoding="utf-8").splitlines()
+    header, first, second = lines[0], lines[1], lines[2]
+    one, two = tmp_path / "one.csv", tmp_path / "two.csv"
+    one.write_text(f"{header}\n{first}\n", encoding="utf-8")
+    two.write_text(f"{header}\n{second}\n", encoding="utf-8")
+    by_option = cli.json("import", "customers", "-f", str(one), "--as", "Olga Ops")
+    by_position = cli.json("import", "customers", str(two), "--as", "Olga Ops")
+    assert by_option["imported"] == by_position["imported"] == 1
+    both = cli("import", "customers", str(one), "--file", str(two), "--as", "Olga Ops")
+    assert both.exit_code == 2
+    assert "same option" in both.stderr
+    neither = cli("import", "customers", "--as", "Olga Ops", "--json")
+    assert neither.exit_code == 2
+    assert json.loads(neither.stderr)["message"] == "--file is required"
+    cli.close()
