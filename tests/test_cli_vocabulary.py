@@ -4,14 +4,18 @@ that had it."""
 
 from __future__ import annotations
 
+import io
 import json
 from collections.abc import Iterator
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import pytest
 import typer
-from salesdomain.adapters.cli import app
+from rich.console import Console
+from salesdomain.adapters.cli import app, console
+from salesdomain.adapters.cli.figures import Figures
 from salesdomain.adapters.cli.vocabulary import NEW_NAMES, OLD_SPELLINGS
 from typer.testing import CliRunner
 
@@ -150,3 +154,37 @@ def test_import_takes_its_file_by_option_and_as_it_did_by_position(tmp_path):
     assert neither.exit_code == 2
     assert json.loads(neither.stderr)["message"] == "--file is required"
     cli.close()
+
+
+# ---- output: the width asked, numbers whole -------------------------------------------
+
+
+def test_piped_output_takes_columns_else_150(monkeypatch):
+    monkeypatch.setenv("COLUMNS", "93")
+    assert console.width(io.StringIO()) == 93
+    monkeypatch.delenv("COLUMNS")
+    assert console.width(io.StringIO()) == console.PIPED_WIDTH == 150
+
+
+@pytest.mark.parametrize("columns", [80, 100, 120])
+def test_a_wide_table_of_figures_is_split_never_cut(columns):
+    big = "1,512,345,678.90"
+    table = Figures("Wide", ("Period", "Group", *(f"Figure {n}" for n in range(9))), labels=2)
+    table.add_row("2026-Q1", "Alice Wang, Sales East", *([big] * 9))
+    shown = io.StringIO()
+    Console(file=shown, width=columns).print(table)
+    lines = shown.getvalue().splitlines()
+    assert shown.getvalue().count(big) == 9
+    assert max(len(line) for line in lines) <= columns
+    assert len(table.parts(columns)) > 1
+
+
+@pytest.mark.parametrize("columns", ["80", "120"])
+def test_the_kpi_table_shows_every_number_whole(cli, columns):
+    rows = cli.json("kpi")["rows"]
+    shown = CliRunner().invoke(app, ["kpi"], env={"COLUMNS": columns}, obj=lambda url: cli.shared)
+    assert shown.exit_code == 0, shown.output
+    assert "…" not in shown.stdout
+    for row in rows:
+        assert f"{Decimal(row['revenue']):,.2f}" in shown.stdout
+        assert max(len(line) for line in shown.stdout.splitlines()) <= int(columns)
