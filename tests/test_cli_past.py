@@ -110,7 +110,11 @@ def test_a_record_as_of_a_version_and_as_of_a_moment(cli, case):
         (["pumpkin", "{customer}", "--version", "1"], 2, "no kind of record called 'pumpkin'"),
         (["customer", "{customer}"], 2, "give either --as-of or --version"),
         (["customer", "{customer}", "--as-of", "2026-01-01", "--version", "1"], 2, "either"),
-        (["customer", "{customer}", "--as-of", "last week"], 2, "--at: 'last week' is not a date"),
+        (
+            ["customer", "{customer}", "--as-of", "last week"],
+            2,
+            "--as-of: 'last week' is not a date",
+        ),
         (["customer", "{customer}", "--version", "0"], 2, "greater than or equal to 1"),
         (["customer", "{customer}", "--version", "99"], 6, "has no version 99: versions run"),
         (["customer", "{customer}", "--as-of", "2000-01-01"], 6, "it was first recorded on"),

@@ -188,3 +188,26 @@ def test_the_kpi_table_shows_every_number_whole(cli, columns):
     for row in rows:
         assert f"{Decimal(row['revenue']):,.2f}" in shown.stdout
         assert max(len(line) for line in shown.stdout.splitlines()) <= int(columns)
+
+
+# ---- figures that say what they are ------------------------------------------------------
+
+
+def test_a_team_without_a_target_of_its_own_shows_its_members_summed(cli):
+    by_rep = cli.json("kpi", "--since", "2026-01-01", "--until", "2026-03-31")["rows"]
+    by_team = cli.json("kpi", "--by", "team", "--since", "2026-01-01", "--until", "2026-03-31")
+    east = next(row for row in by_team["rows"] if row["label"] == "Sales East")
+    members = [Decimal(r["target"]["revenue"]) for r in by_rep if "revenue" in r["target"]]
+    assert Decimal(east["target"]["revenue"]) == sum(members) == Decimal("1600000")
+    assert east["target_currency"]["revenue"] == "CNY"
+    assert east["attainment"]["revenue"] is not None
+
+
+def test_a_target_in_another_currency_is_labelled_with_its_own(cli):
+    found = cli.json("kpi", "--currency", "USD")
+    alice = next(row for row in found["rows"] if row["label"] == "Alice Wang")
+    assert alice["currency"] == "USD"
+    assert alice["target_currency"]["revenue"] == "CNY"
+    assert alice["attainment"]["revenue"] is None  # not compared across currencies
+    shown = cli.ok("kpi", "--currency", "USD").stdout
+    assert "400,000.00 CNY" in shown

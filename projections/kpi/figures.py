@@ -120,7 +120,9 @@ class KpiRow:
     period ((this - previous) / previous; ``None`` where the previous figure is zero or
     missing); ``growth_yoy`` from the same group's same period of the previous year.
     ``target`` holds the target figures set for the group (an employee or a
-    team) for this period's code, ``attainment`` the figure / target."""
+    team; a team without one of its own: its members' summed) for this period's code,
+    ``target_currency`` the currency of each money target (it may differ from
+    ``currency``: a target is never converted), ``attainment`` the figure / target."""
 
     period: str
     period_start: date
@@ -153,6 +155,7 @@ class KpiRow:
     growth_yoy: Mapping[str, Decimal | None]
     target: Mapping[str, Decimal]
     attainment: Mapping[str, Decimal | None]
+    target_currency: Mapping[str, str] = field(default_factory=dict)
 
     def figures(self) -> dict[str, Decimal | None]:
         """Every measure of the row by name."""
@@ -176,5 +179,6 @@ MEASURES = tuple(
         "growth_yoy",
         "target",
         "attainment",
+        "target_currency",
     }
 )

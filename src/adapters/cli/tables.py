@@ -57,7 +57,7 @@ def kpi_rows_table(rows: Sequence[KpiRow], title: str) -> Figures:
             figure(row.revenue, money=True),
             share(row.growth.get("revenue")),
             share(row.growth_yoy.get("revenue")),
-            figure(row.target.get("revenue"), money=True),
+            _target(row),
             share(row.attainment.get("revenue")),
             figure(row.profit, money=True),
             figure(row.units),
@@ -67,6 +67,14 @@ def kpi_rows_table(rows: Sequence[KpiRow], title: str) -> Figures:
             share(row.win_rate),
         )
     return table
+
+
+def _target(row: KpiRow) -> str:
+    """The revenue target, with its currency when it is not the table's: a target is
+    never converted (docs/kpi.md)."""
+    shown = figure(row.target.get("revenue"), money=True)
+    unit = row.target_currency.get("revenue")
+    return f"{shown} {unit}" if shown and unit and unit != row.currency else shown
 
 
 KPI_COLUMNS = (
