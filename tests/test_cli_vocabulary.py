@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import io
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -14,7 +15,7 @@ from typing import Any
 import pytest
 import typer
 from rich.console import Console
-from salesdomain.adapters.cli import app, console
+from salesdomain.adapters.cli import app, console, progress
 from salesdomain.adapters.cli.figures import Figures
 from salesdomain.adapters.cli.vocabulary import NEW_NAMES, OLD_SPELLINGS
 from typer.testing import CliRunner
@@ -211,3 +212,54 @@ def test_a_target_in_another_currency_is_labelled_with_its_own(cli):
     assert alice["attainment"]["revenue"] is None  # not compared across currencies
     shown = cli.ok("kpi", "--currency", "USD").stdout
     assert "400,000.00 CNY" in shown
+
+
+# ---- progress of long work ---------------------------------------------------------------
+
+
+@pytest.fixture
+def bars(monkeypatch) -> list[tuple[str, list[tuple[int, int]]]]:
+    """Every progress bar the command line asks for, with what it was told."""
+    shown: list[tuple[str, list[tuple[int, int]]]] = []
+
+    @contextmanager
+    def recorded(what: str) -> Iterator[Callable[[int, int], None]]:
+        told: list[tuple[int, int]] = []
+        shown.append((what, told))
+        yield lambda position, head: told.append((position, head))
+
+    monkeypatch.setattr(progress, "bar", recorded)
+    return shown
+
+
+def test_a_rebuild_tells_its_progress_when_asked_and_never_with_json(cli, bars):
+    cli.ok("views", "rebuild", "--view", "pipeline", "--json", "--progress")
+    assert bars == []
+    cli.ok("views", "rebuild", "--view", "pipeline")  # standard error is no terminal here
+    assert bars == []
+    cli.ok("views", "rebuild", "--view", "pipeline", "--progress")
+    ((what, told),) = bars
+    assert what == "Rebuilding the views"
+    assert told
+    assert told[-1][0] == told[-1][1]  # to the head of the log
+
+
+def test_an_import_brings_the_views_up_to_date_with_progress(tmp_path, bars):
+    cli = Cli("memory://")
+    staffed(cli)
+    lines = (EXAMPLES / "customers.csv").read_text(encoding="utf-8")
+    (tmp_path / "customers.csv").write_text(lines, encoding="utf-8")
+    cli.ok(
+        "import",
+        "customers",
+        "-f",
+        str(tmp_path / "customers.csv"),
+        "--as",
+        "Olga Ops",
+        "--progress",
+    )
+    ((what, told),) = bars
+    assert what == "Bringing the views up to date"
+    assert told[-1][0] == told[-1][1]
+    assert all(status.lag == 0 for status in cli.shared.views.status())
+    cli.close()
