@@ -38,8 +38,9 @@ class Figures:
     def add_row(self, *cells: str) -> None:
         self.rows.append(cells)
 
-    def _needs(self) -> list[int]:
-        """The narrowest each column can be without cutting a number or a word."""
+    def _needs(self, whole_headers: bool) -> list[int]:
+        """The narrowest each column can be without cutting a number or a word (with
+        ``whole_headers``, nor a figure's header)."""
         needs = []
         for index, header in enumerate(self.columns):
             cells = [row[index] for row in self.rows]
@@ -48,12 +49,16 @@ class Figures:
                 longest = max([cell_len(c) for c in cells] + [words])
                 needs.append(max(words, min(longest, _LABEL_WORDS)))
             else:
-                needs.append(max([cell_len(c) for c in cells] + [_longest_word(header), 1]))
+                head = cell_len(header) if whole_headers else _longest_word(header)
+                needs.append(max([cell_len(c) for c in cells] + [head, 1]))
         return needs
+
+    def _fits(self, needs: list[int], width: int) -> bool:
+        return 1 + sum(n + _FRAME for n in needs) <= width
 
     def parts(self, width: int) -> list[list[int]]:
         """The figure columns of each table printed at ``width`` (at least one each)."""
-        needs = self._needs()
+        needs = self._needs(whole_headers=False)
         used = 1 + sum(n + _FRAME for n in needs[: self.labels])
         parts: list[list[int]] = [[]]
         room = used
@@ -66,8 +71,13 @@ class Figures:
         return parts
 
     def tables(self, width: int) -> list[Table]:
-        needs = self._needs()
-        split = self.parts(width)
+        """One table if it fits ``width`` with its headers whole; else its headers one
+        word a line where needed, and as many tables as ``parts`` says."""
+        needs = self._needs(whole_headers=True)
+        split = [list(range(self.labels, len(self.columns)))]
+        if not self._fits(needs, width):
+            needs = self._needs(whole_headers=False)
+            split = self.parts(width)
         tables = []
         for number, part in enumerate(split):
             title = self.title if number == 0 else f"{self.title} (continued)"
