@@ -46,6 +46,8 @@ def test_no_command_shows_an_old_spelling_and_each_old_one_is_hidden():
                 seen_old |= old
                 continue
             assert not old, f"{name} shows {old}: say {[OLD_SPELLINGS[o] for o in old]}"
+            if "--file" in names:  # an input file is -f/--file everywhere
+                assert "-f" in names, name
             assert param.param_type_name == "option" or param.name != "file", name
     assert seen_old == set(OLD_SPELLINGS)  # each still read somewhere
     assert {"--as-of", "--since", "--until", "--as", "--file"} == NEW_NAMES
