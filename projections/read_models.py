@@ -136,12 +136,16 @@ class ReadModels:
         return self.rebuild(names, page_size) if names else {}
 
     def rebuild(
-        self, names: Iterable[str] | None = None, page_size: int = REBUILD_PAGE_SIZE
+        self,
+        names: Iterable[str] | None = None,
+        page_size: int = REBUILD_PAGE_SIZE,
+        progress: Callable[[int, int], None] | None = None,
     ) -> dict[str, int]:
         """Rebuild the named views (default: all) from position zero in one pass over
         the log: each page is read and decoded once and fed to every view.  A view that
         stops on an event keeps serving its old copy (its new one is dropped); the
         others go on.  A view rebuilt past the event it had stopped on serves again.
+        ``progress`` is told the position reached and the head after each page.
 
         Raises ``RebuildInProgress`` at once if another rebuild runs on the store."""
         chosen = [self.runners[n] for n in (list(self.runners) if names is None else names)]
@@ -150,7 +154,7 @@ class ReadModels:
             if self.checkpoints is not None:  # read from zero: the stamps are exact again
                 self.checkpoints.log.restart((0, None))
             building = {name: (self.runners[name], g) for name, (_, g) in generations.items()}
-            self._feed(building, 0, page_size, abandon=True)
+            self._feed(building, 0, page_size, abandon=True, progress=progress)
             chosen = [runner for runner, _ in building.values()]
             rebuilt = {}
             for runner in chosen:

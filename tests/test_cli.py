@@ -83,7 +83,7 @@ def _error(result) -> dict:
             "'pilot' is not a role",
         ),
         (
-            ["import", "customers", str(EXAMPLES / "customers.csv"), "--as", "Mia Chen"],
+            ["import", "customers", "-f", str(EXAMPLES / "customers.csv"), "--as", "Mia Chen"],
             PROSPECT,
             2,
             "may act as sales_manager or sales_operations",
@@ -161,9 +161,9 @@ def test_sop_rules_and_conflicts_have_their_own_exit_codes(cli):
 
 
 def test_import_customers_and_orders_feeds_the_kpis_and_marks_the_audit_trail(cli):
-    done = cli.ok("import", "customers", str(EXAMPLES / "customers.csv"), "--as", "Olga Ops")
+    done = cli.ok("import", "customers", "-f", str(EXAMPLES / "customers.csv"), "--as", "Olga Ops")
     assert "Imported 4 customer(s) from customers.csv as Olga Ops (sales operations)" in done.stdout
-    orders = cli.json("import", "orders", str(EXAMPLES / "orders.csv"), "--as", "Olga Ops")
+    orders = cli.json("import", "orders", "-f", str(EXAMPLES / "orders.csv"), "--as", "Olga Ops")
     assert orders["imported"] == 3
     audit = cli.json("audit", "--step", "4.1.2", "--actor", "Olga Ops")
     descriptions = [e["description"] for e in audit if e["event_type"] == "Imported"]
@@ -187,7 +187,7 @@ def test_import_customers_and_orders_feeds_the_kpis_and_marks_the_audit_trail(cl
 
 
 def test_an_import_with_problems_is_refused_whole_naming_every_line(cli):
-    cli.ok("import", "customers", str(EXAMPLES / "customers.csv"), "--as", "Olga Ops")
+    cli.ok("import", "customers", "-f", str(EXAMPLES / "customers.csv"), "--as", "Olga Ops")
     result = cli(
         "import",
         "customers",
@@ -210,7 +210,7 @@ def test_an_import_with_problems_is_refused_whole_naming_every_line(cli):
         "social_media, referral, industry_report, imported, other)",
     ]
     again = cli(
-        "import", "customers", str(EXAMPLES / "customers.csv"), "--as", "Olga Ops", "--json"
+        "import", "customers", "-f", str(EXAMPLES / "customers.csv"), "--as", "Olga Ops", "--json"
     )
     assert again.exit_code == 3
     assert len(_error(again)["details"]) == 4
@@ -221,19 +221,19 @@ def test_an_import_with_problems_is_refused_whole_naming_every_line(cli):
 
 
 def test_unreadable_csv_files_exit_9(cli, tmp_path):
-    missing = cli("import", "customers", str(tmp_path / "nope.csv"), "--as", "Olga Ops")
+    missing = cli("import", "customers", "-f", str(tmp_path / "nope.csv"), "--as", "Olga Ops")
     assert missing.exit_code == 9
     ragged = tmp_path / "ragged.csv"
     ragged.write_text("company_name,region,industry\nAcme,East,Food,extra\n", encoding="utf-8")
-    result = cli("import", "customers", str(ragged), "--as", "Olga Ops")
+    result = cli("import", "customers", "-f", str(ragged), "--as", "Olga Ops")
     assert result.exit_code == 9
     assert "line 2: more values than the header has columns" in result.stderr
     latin = tmp_path / "latin.csv"
     latin.write_bytes("company_name,region,industry\nCaf\xe9,East,Food\n".encode("latin-1"))
-    assert cli("import", "customers", str(latin), "--as", "Olga Ops").exit_code == 9
+    assert cli("import", "customers", "-f", str(latin), "--as", "Olga Ops").exit_code == 9
     empty = tmp_path / "empty.csv"
     empty.write_text("company_name,region,industry\n", encoding="utf-8")
-    assert "no records" in cli("import", "customers", str(empty), "--as", "Olga Ops").stderr
+    assert "no records" in cli("import", "customers", "-f", str(empty), "--as", "Olga Ops").stderr
 
 
 # ---- reading -------------------------------------------------------------------------------

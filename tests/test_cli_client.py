@@ -324,8 +324,8 @@ def test_a_token_that_no_longer_acts_is_refused_saying_why(served: Served) -> No
     [
         ["staff"],
         ["history", str(uuid4())],
-        ["as-of", "pipeline", "--at", "2026-03-01"],
-        ["conformance", "--from", "2026-01-01", "--to", "2026-03-31"],
+        ["as-of", "pipeline", "--as-of", "2026-03-01"],
+        ["conformance", "--since", "2026-01-01", "--until", "2026-03-31"],
         ["import", "customers", "customers.csv"],
         ["forget", "candidate", str(uuid4())],
         ["keys", "rotate"],

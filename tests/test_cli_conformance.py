@@ -19,8 +19,8 @@ from salesdomain.policy import SalesPolicy
 from tests.cli_helpers import Cli
 from tests.spec import log_position
 
-QUARTER = ("--from", "2026-01-01", "--to", "2026-03-31")
-AS_AT = ("--as-at", "2026-04-07T09:00")
+QUARTER = ("--since", "2026-01-01", "--until", "2026-03-31")
+AS_AT = ("--as-of", "2026-04-07T09:00")
 
 
 @pytest.fixture
@@ -81,7 +81,7 @@ def test_fail_on_breach_exits_12_and_a_clean_period_exits_0(cli):
     assert failed.exit_code == 12
     assert "Breaches (2, 0 still open)" in failed.stdout  # the report is printed first
     assert failed.stderr == "error: 2 breach(es) of the SOP from 2026-01-01 to 2026-03-31\n"
-    quiet = cli("conformance", "--from", "2026-01-01", "--to", "2026-01-31", "--fail-on-breach")
+    quiet = cli("conformance", "--since", "2026-01-01", "--until", "2026-01-31", "--fail-on-breach")
     assert quiet.exit_code == 0, quiet.output
 
 
@@ -118,10 +118,14 @@ def test_decisions_under_a_version_not_supplied_are_listed_not_judged(
 @pytest.mark.parametrize(
     ("args", "code", "words"),
     [
-        (["--from", "2026-03-31", "--to", "2026-01-01"], 3, "--to 2026-01-01 is before --from"),
-        (["--from", "Q1", "--to", "2026-03-31"], 2, "--from: 'Q1' is not a date"),
-        ([*QUARTER, "--as-at", "soon"], 2, "--as-at: 'soon' is not a date"),
-        (["--to", "2026-03-31"], 2, "Missing option '--from'"),
+        (
+            ["--since", "2026-03-31", "--until", "2026-01-01"],
+            3,
+            "--until 2026-01-01 is before --since",
+        ),
+        (["--since", "Q1", "--until", "2026-03-31"], 2, "--since: 'Q1' is not a date"),
+        ([*QUARTER, "--as-of", "soon"], 2, "--as-of: 'soon' is not a date"),
+        (["--until", "2026-03-31"], 2, "--since is required"),
         ([*QUARTER, "--earlier-policy", "{missing}"], 9, "--earlier-policy: cannot read"),
         ([*QUARTER, "--earlier-policy", "{not_json}"], 9, "is not valid JSON"),
         ([*QUARTER, "--earlier-policy", "{not_policy}"], 3, "is not a valid policy"),
@@ -148,7 +152,7 @@ def test_refusals_name_the_option(store_url, tmp_path, args, code, words):
 
 def test_the_report_comes_from_the_conformance_view_caught_up_as_a_replay_gives_it(cli):
     # Given the demo's quarter, When the report is asked as at a moment after the history
-    later = ("--as-at", "2027-01-01T00:00")
+    later = ("--as-of", "2027-01-01T00:00")
     review = cli.json("conformance", *QUARTER, *later)
     # Then the view was caught up to the log's head and answers as a full replay would
     system = cli.shared or build_system(cli.url)
@@ -171,7 +175,7 @@ def test_as_at_a_past_moment_the_view_as_it_stood_then_answers_as_a_replay(cli):
     # Given the demo's quarter, When the report is asked as at a moment inside it
     # (before the view's newest event: the view as it stood then, ADR 40)
     moment = datetime(2026, 3, 17, 10, tzinfo=UTC)
-    review = cli.json("conformance", *QUARTER, "--as-at", moment.isoformat())
+    review = cli.json("conformance", *QUARTER, "--as-of", moment.isoformat())
     # Then it is the full replay's: the complaint not yet answered is still open
     system = cli.shared or build_system(cli.url)
     try:

@@ -130,8 +130,8 @@ def test_text_with_escape_sequences_is_refused_as_invalid_data(cli: Cli) -> None
         (["pipeline", "--as-of", "9999-12-31T23:59:59-23:00"], None, 2, "--as-of"),
         (["audit", "--step", "2.3\x00"], None, 2, "is not an SOP step"),
         (["audit", "--limit", "100000000000000000000"], None, 2, "--limit"),
-        (["as-of", "pipeline", "--at", "0001-01-01"], None, 2, "--at"),
-        (["conformance", "--from", "2026-01-01", "--to", "9999-12-31"], None, 2, "--to"),
+        (["as-of", "pipeline", "--as-of", "0001-01-01"], None, 2, "--as-of"),
+        (["conformance", "--since", "2026-01-01", "--until", "9999-12-31"], None, 2, "--until"),
         (["run", "RegisterProspect", "--as", "Alice Wang"], "[" * 100_000, 9, "nested"),
         (["run", "RegisterProspect", "--as", "Alice Wang"], "1" * 5000, 9, "cannot be read"),
         (
@@ -183,7 +183,7 @@ def broken(store_url: str) -> Iterator[Cli]:
 
 def test_a_stopped_view_is_exit_10_naming_it_and_the_others_still_answer(broken: Cli) -> None:
     _, opp = _stored_before_bounds(broken)
-    for args in (["pipeline"], ["as-of", "pipeline", "--at", "2199-12-31"]):
+    for args in (["pipeline"], ["as-of", "pipeline", "--as-of", "2199-12-31"]):
         result = broken(*args)
         if args[0] == "as-of":  # rebuilt aside: says which view stopped, shows the rest
             assert "view pipeline stopped" in result.stderr

@@ -132,9 +132,7 @@ def test_hr_forgets_a_candidate_and_a_sales_manager_may_not(cli):
 
 
 def test_tokens_are_issued_listed_and_revoked_through_salesdomain_token(cli):
-    issued = cli.json(
-        "token", "issue", "--employee", "alice wang", "--role", "sales representative"
-    )
+    issued = cli.json("token", "issue", "--as", "alice wang", "--role", "sales representative")
     assert (issued["employee_name"], issued["role"]) == ("Alice Wang", "sales_representative")
     assert issued["token"].startswith("sd_")
     with behind(cli) as system:
@@ -152,14 +150,14 @@ def test_tokens_are_issued_listed_and_revoked_through_salesdomain_token(cli):
     assert "revoked 20" in cli.ok("token", "list").stdout
     with behind(cli) as system:
         assert TokenStore(system.store).authenticate(issued["token"]) is None
-    text = cli.ok("token", "issue", "--employee", "Mia Chen", "--role", "sales_manager").stdout
+    text = cli.ok("token", "issue", "--as", "Mia Chen", "--role", "sales_manager").stdout
     assert "acts as:  Mia Chen (sales manager)" in text
     assert "Keep the token now" in text
 
 
 def test_a_token_is_rotated_read_only_tokens_stay_read_only(cli):
     issued = cli.json(
-        "token", "issue", "--employee", "Alice Wang", "--role", "sales_representative",
+        "token", "issue", "--as", "Alice Wang", "--role", "sales_representative",
         "--days", "7", "--read-only",
     )  # fmt: skip
     assert issued["read_only"] is True
@@ -185,11 +183,11 @@ def test_a_token_is_rotated_read_only_tokens_stay_read_only(cli):
 @pytest.mark.parametrize(
     ("args", "code", "words"),
     [
-        (["issue", "--employee", "Alice Wang", "--role", "pilot"], 2, "'pilot' is not a role"),
+        (["issue", "--as", "Alice Wang", "--role", "pilot"], 2, "'pilot' is not a role"),
         (["rotate", "no-such-token"], 6, "no API token with id no-such-token"),
-        (["issue", "--employee", "Nobody", "--role", "hr"], 4, "nobody called 'Nobody'"),
-        (["issue", "--employee", "Alice Wang", "--role", "hr"], 4, "does not hold the role hr"),
-        (["issue", "--employee", "{stranger}", "--role", "hr"], 4, "no token issued: no employee"),
+        (["issue", "--as", "Nobody", "--role", "hr"], 4, "nobody called 'Nobody'"),
+        (["issue", "--as", "Alice Wang", "--role", "hr"], 4, "does not hold the role hr"),
+        (["issue", "--as", "{stranger}", "--role", "hr"], 4, "no token issued: no employee"),
         (["revoke", "no-such-token"], 6, "no API token with id no-such-token"),
     ],
 )
@@ -201,7 +199,7 @@ def test_token_refusals_have_their_exit_codes(cli, args, code, words):
 
 
 def test_a_token_lives_at_most_366_days(cli):
-    result = cli("token", "issue", "--employee", "Alice Wang", "--role", "hr", "--days", "400")
+    result = cli("token", "issue", "--as", "Alice Wang", "--role", "hr", "--days", "400")
     assert result.exit_code == 2
     assert "366" in result.stderr
 
@@ -209,9 +207,9 @@ def test_a_token_lives_at_most_366_days(cli):
 def test_the_founder_of_an_empty_store_gets_the_first_token(store_url):
     cli = Cli(store_url)
     founder = str(pb.employee_id("Hana Li"))
-    issued = cli.json("token", "issue", "--employee", founder, "--role", "hr", "--name", "Hana Li")
+    issued = cli.json("token", "issue", "--as", founder, "--role", "hr", "--name", "Hana Li")
     assert (issued["employee_id"], issued["employee_name"]) == (founder, "Hana Li")
-    nameless = cli("token", "issue", "--employee", founder, "--role", "hr")
+    nameless = cli("token", "issue", "--as", founder, "--role", "hr")
     assert nameless.exit_code == 4
     assert "the staff register is not founded yet" in nameless.stderr
     cli.close()

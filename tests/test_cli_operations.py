@@ -153,12 +153,12 @@ def test_directly_every_row_is_printed(served: Served) -> None:
     for command, query in _queries(served).items():
         for at in (OPEN, LATE):
             expected = plain(query(datetime.fromisoformat(at)))
-            assert _rows(_direct(served, command, "--as-at", at, "--json")) == expected, command
-    (task,) = _rows(_direct(served, "tasks", "--as-at", LATE, "--overdue-only", "--json"))
+            assert _rows(_direct(served, command, "--as-of", at, "--json")) == expected, command
+    (task,) = _rows(_direct(served, "tasks", "--as-of", LATE, "--overdue-only", "--json"))
     assert (task["owner_name"], task["days_overdue"]) == (PAT.name, 2)
     assert _rows(_direct(served, "tasks", "--owner", str(QUINN.employee_id), "--json")) == []
     assert len(_rows(_direct(served, "service-cases", "--json"))) == 3
-    table = _direct(served, "service-cases", "--as-at", LATE, "--breached-only").stdout
+    table = _direct(served, "service-cases", "--as-of", LATE, "--breached-only").stdout
     assert "Service cases at 2026-03-07 09:00 UTC: 2" in table
 
 
@@ -167,11 +167,11 @@ def test_in_client_mode_the_rows_are_those_the_reader_may_read(served: Served) -
         reader = _reader(served, actor)
         for command, query in _queries(served).items():
             expected = plain(query(datetime.fromisoformat(LATE), reader=reader))
-            found = _rows(_client(served, who, command, "--as-at", LATE, "--json"))
+            found = _rows(_client(served, who, command, "--as-of", LATE, "--json"))
             assert found == expected, (who, command)
     assert _rows(_client(served, "bob", "tasks", "--json")) == []  # not his order
     assert _rows(_client(served, "alice", "service-cases", "--json")) == []  # no order of hers
-    (mine,) = _rows(_client(served, "pat", "tasks", "--as-at", OPEN, "--json"))
+    (mine,) = _rows(_client(served, "pat", "tasks", "--as-of", OPEN, "--json"))
     assert mine["owner_name"] == PAT.name
     only = _rows(_client(served, "alice", "tasks", "--owner", str(PAT.employee_id), "--json"))
     assert [t["owner_name"] for t in only] == [PAT.name]
@@ -181,9 +181,9 @@ def test_the_tables_are_those_of_direct_mode(served: Served) -> None:
     """Alice reads every row of her order: what she is shown is what the administrator
     is, to the character."""
     for command in ("tasks", "inspections", "shipments"):
-        mine = _client(served, "alice", command, "--as-at", LATE)
+        mine = _client(served, "alice", command, "--as-of", LATE)
         assert mine.exit_code == 0, mine.output
-        assert mine.stdout == _direct(served, command, "--as-at", LATE).stdout
+        assert mine.stdout == _direct(served, command, "--as-of", LATE).stdout
         assert "at 2026-03-07 09:00 UTC: 1" in mine.stdout
         if command != "tasks":  # the plan finishes after the delivery date (1 May)
             assert all(words in mine.stdout for words in ("2026-05-15", "LATE", "customer"))
@@ -196,18 +196,18 @@ def test_a_page_at_a_time_directly_and_in_client_mode(served: Served) -> None:
     expected = plain(cases(at))
     assert len(expected) == 3
     # When they are read a row at a time, or --all / Then every row once, in order
-    assert _paged(lambda *a: _direct(served, *a), "service-cases", "--as-at", LATE) == expected
-    every = _direct(served, "service-cases", "--as-at", LATE, "--all", "--json")
+    assert _paged(lambda *a: _direct(served, *a), "service-cases", "--as-of", LATE) == expected
+    every = _direct(served, "service-cases", "--as-of", LATE, "--all", "--json")
     assert _rows(every) == expected
-    first = _page(_direct(served, "service-cases", "--as-at", LATE, "--limit", "2", "--json"))
+    first = _page(_direct(served, "service-cases", "--as-of", LATE, "--limit", "2", "--json"))
     assert first["rows"] == expected[:2]
-    table = _direct(served, "service-cases", "--as-at", LATE, "--limit", "2").stdout
+    table = _direct(served, "service-cases", "--as-of", LATE, "--limit", "2").stdout
     assert f"More rows: add --cursor {first['next_cursor']}" in table
     for who, actor in READERS.items():
         theirs = plain(cases(at, reader=_reader(served, actor)))
         client = lambda *a, who=who: _client(served, who, *a)  # noqa: E731
-        assert _paged(client, "service-cases", "--as-at", LATE) == theirs, who
-        assert _rows(client("service-cases", "--as-at", LATE, "--all", "--json")) == theirs
+        assert _paged(client, "service-cases", "--as-of", LATE) == theirs, who
+        assert _rows(client("service-cases", "--as-of", LATE, "--all", "--json")) == theirs
 
 
 @pytest.mark.parametrize("mode", ["direct", "client"])
@@ -217,7 +217,7 @@ def test_a_cursor_of_another_list_or_filter_or_with_all_is_refused(served: Serve
             return _direct(served, *args)
         return _client(served, "alice", *args)
 
-    found = _page(_direct(served, "service-cases", "--as-at", LATE, "--limit", "1", "--json"))
+    found = _page(_direct(served, "service-cases", "--as-of", LATE, "--limit", "1", "--json"))
     cursor = found["next_cursor"]
     for args in (
         ("tasks", "--cursor", cursor),

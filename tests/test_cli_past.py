@@ -90,13 +90,13 @@ def test_a_record_as_of_a_version_and_as_of_a_moment(cli, case):
     assert first["contacts"][0]["name"] == "Zhou Min"
     assessed = case.entry("Assessed")
     at = assessed["recorded_at"]
-    then = cli.json("as-of", "record", "Customer", case.customer, "--at", at)
+    then = cli.json("as-of", "record", "Customer", case.customer, "--as-of", at)
     assert then["version"] == assessed["version"]
     assert then["assessment"]["need_intent"] == "high"
     assert then["qualified"] is None  # not yet decided
     naive = datetime.fromisoformat(at).replace(tzinfo=None).isoformat()  # read as UTC
-    assert cli.json("as-of", "record", "customer", case.customer, "--at", naive) == then
-    now = cli.json("as-of", "record", "customer", case.customer, "--at", "2199-12-31")
+    assert cli.json("as-of", "record", "customer", case.customer, "--as-of", naive) == then
+    now = cli.json("as-of", "record", "customer", case.customer, "--as-of", "2199-12-31")
     assert now["qualified"] is True
     table = cli.ok("as-of", "record", "opportunity", case.opportunity, "--version", "1").stdout
     assert f"Opportunity {case.opportunity} at version 1: version 1" in table
@@ -108,12 +108,16 @@ def test_a_record_as_of_a_version_and_as_of_a_moment(cli, case):
     ("args", "code", "words"),
     [
         (["pumpkin", "{customer}", "--version", "1"], 2, "no kind of record called 'pumpkin'"),
-        (["customer", "{customer}"], 2, "give either --at or --version"),
-        (["customer", "{customer}", "--at", "2026-01-01", "--version", "1"], 2, "either"),
-        (["customer", "{customer}", "--at", "last week"], 2, "--at: 'last week' is not a date"),
+        (["customer", "{customer}"], 2, "give either --as-of or --version"),
+        (["customer", "{customer}", "--as-of", "2026-01-01", "--version", "1"], 2, "either"),
+        (
+            ["customer", "{customer}", "--as-of", "last week"],
+            2,
+            "--as-of: 'last week' is not a date",
+        ),
         (["customer", "{customer}", "--version", "0"], 2, "greater than or equal to 1"),
         (["customer", "{customer}", "--version", "99"], 6, "has no version 99: versions run"),
-        (["customer", "{customer}", "--at", "2000-01-01"], 6, "it was first recorded on"),
+        (["customer", "{customer}", "--as-of", "2000-01-01"], 6, "it was first recorded on"),
         (["customer", "{unknown}", "--version", "1"], 6, "no customer with id"),
     ],
 )
@@ -130,17 +134,17 @@ def test_record_as_of_refusals(cli, case, args, code, words):
 
 def test_pipeline_and_audit_as_of_a_moment_before_the_opportunity(cli, case):
     qualified = case.entry("Qualified")
-    before = cli.json("as-of", "pipeline", "--at", qualified["recorded_at"])
+    before = cli.json("as-of", "pipeline", "--as-of", qualified["recorded_at"])
     assert before["opportunities"] == []
     opened = case.entry("Opened")["position"]
     assert qualified["position"] <= before["position"] < opened  # and its command record
-    later = cli.json("as-of", "pipeline", "--at", "2199-12-31")
+    later = cli.json("as-of", "pipeline", "--as-of", "2199-12-31")
     (row,) = later["opportunities"]
     assert (row["title"], row["stage"]) == ("Harbour cranes", "contact")
     assert later["summary"]["open_count"] == 1
-    table = cli.ok("as-of", "pipeline", "--at", qualified["recorded_at"]).stdout
+    table = cli.ok("as-of", "pipeline", "--as-of", qualified["recorded_at"]).stdout
     assert f"(log position {before['position']})" in table
-    trail = cli.json("as-of", "audit", "--at", qualified["recorded_at"], "--actor", "Alice Wang")
+    trail = cli.json("as-of", "audit", "--as-of", qualified["recorded_at"], "--actor", "Alice Wang")
     assert trail["position"] == before["position"]
     assert [e["event_type"] for e in trail["entries"]] == [
         "Registered",
@@ -148,25 +152,25 @@ def test_pipeline_and_audit_as_of_a_moment_before_the_opportunity(cli, case):
         "Assessed",
         "Qualified",
     ]
-    stepped = cli.json("as-of", "audit", "--at", "2199-12-31", "--step", "2.1.2", "--limit", "2")
+    stepped = cli.json("as-of", "audit", "--as-of", "2199-12-31", "--step", "2.1.2", "--limit", "2")
     assert len(stepped["entries"]) == 2
-    assert "Audit trail as of" in cli.ok("as-of", "audit", "--at", "2199-12-31").stdout
-    assert cli("as-of", "audit", "--at", "tomorrow").exit_code == 2
-    assert cli("as-of", "pipeline").exit_code == 2  # --at is required
+    assert "Audit trail as of" in cli.ok("as-of", "audit", "--as-of", "2199-12-31").stdout
+    assert cli("as-of", "audit", "--as-of", "tomorrow").exit_code == 2
+    assert cli("as-of", "pipeline").exit_code == 2  # --as-of is required
 
 
 def test_kpi_as_of_a_moment_before_and_after_orders_were_imported(cli):
     cli.ok("import", "customers", str(EXAMPLES / "customers.csv"), "--as", "Olga Ops")
     cut = cli.json("audit")[-1]["recorded_at"]
     cli.ok("import", "orders", str(EXAMPLES / "orders.csv"), "--as", "Olga Ops")
-    before = cli.json("as-of", "kpi", "--at", cut, "--grain", "year", "--by", "product")
+    before = cli.json("as-of", "kpi", "--as-of", cut, "--grain", "year", "--by", "product")
     assert before["rows"] == []
-    after = cli.json("as-of", "kpi", "--at", "2199-12-31", "--grain", "year", "--by", "product")
+    after = cli.json("as-of", "kpi", "--as-of", "2199-12-31", "--grain", "year", "--by", "product")
     assert {row["label"]: row["revenue"] for row in after["rows"]} == {
         "Retrofit kit (RK-3)": "441600.00",
         "Sensor node (SN-1)": "14000.00",
         "Control module (CM-2)": "176000.00",
     }
     assert after["position"] > before["position"]
-    table = cli.ok("as-of", "kpi", "--at", "2199-12-31", "--grain", "year").stdout
+    table = cli.ok("as-of", "kpi", "--as-of", "2199-12-31", "--grain", "year").stdout
     assert "KPIs by rep, per year, as of 2199-12-31 00:00:00 UTC" in table

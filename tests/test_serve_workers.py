@@ -84,7 +84,7 @@ def _workers_of(pid: int) -> int:
 def test_two_workers_and_one_follower_serve_a_client_its_own_write(store_url, tmp_path):
     store = store_url
     hana = uuid4()
-    founder = ["--employee", str(hana), "--role", "hr", "--name", "Hana Li"]
+    founder = ["--as", str(hana), "--role", "hr", "--name", "Hana Li"]
     issued = subprocess.run(
         [SALESDOMAIN, "token", "issue", *founder, "--database-url", store, "--json"],
         capture_output=True,

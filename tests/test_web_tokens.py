@@ -83,7 +83,7 @@ def test_issue_list_and_revoke_from_the_command_line(tmp_path: Path) -> None:
         [
             "token",
             "issue",
-            "--employee",
+            "--as",
             str(b.ALICE.employee_id),
             "--role",
             "sales_representative",
@@ -110,7 +110,7 @@ def test_issue_list_and_revoke_from_the_command_line(tmp_path: Path) -> None:
     assert "revoked" in runner.invoke(cli, ["token", "list", "--database-url", url]).output
     refused = runner.invoke(
         cli,
-        ["token", "issue", "--employee", str(uuid4()), "--role", "hr", "--database-url", url],
+        ["token", "issue", "--as", str(uuid4()), "--role", "hr", "--database-url", url],
     )
     assert refused.exit_code == 4
     assert "no token issued: no employee" in refused.output

@@ -120,7 +120,9 @@ class KpiRow:
     period ((this - previous) / previous; ``None`` where the previous figure is zero or
     missing); ``growth_yoy`` from the same group's same period of the previous year.
     ``target`` holds the target figures set for the group (an employee or a
-    team) for this period's code, ``attainment`` the figure / target."""
+    team; a team without one of its own: its members' summed) for this period's code,
+    ``target_currency`` the currency of each money target (it may differ from
+    ``currency``: a target is never converted), ``attainment`` the figure / target."""
 
     period: str
     """The period: a day, ISO week, month, quarter or year code."""
@@ -184,6 +186,8 @@ class KpiRow:
     """The sales target of each figure for the period (section 1, goal-driven)."""
     attainment: Mapping[str, Decimal | None]
     """Each figure divided by its target."""
+    target_currency: Mapping[str, str] = field(default_factory=dict)
+    """The currency of each money target (a target is never converted)."""
 
     def figures(self) -> dict[str, Decimal | None]:
         """Every measure of the row by name."""
@@ -207,5 +211,6 @@ MEASURES = tuple(
         "growth_yoy",
         "target",
         "attainment",
+        "target_currency",
     }
 )

@@ -32,6 +32,7 @@ from salesdomain.projections.kpi.groups import (
     Group,
     Grouping,
     _team_on,
+    team_history,
 )
 from salesdomain.projections.kpi.projection import Kpi
 from salesdomain.projections.kpi.rollup import LIMB_COLUMNS, from_limbs
@@ -550,11 +551,7 @@ def _offset_grouper(
         attributes = {row.product_code: row.attribute for row in found_products}
         return lambda row, product: attributes.get(product)
     if by == "team":
-        history: dict[str, list[tuple[date, int, str]]] = defaultdict(list)
-        for entry in conn.execute(select(tables["team_history"])):
-            history[entry.employee_id].append((entry.effective_on, entry.position, entry.team))
-        for entries in history.values():
-            entries.sort()
+        history = team_history(conn, tables)
         return lambda row, product: _team_on(history, row.rep_id, row.day)
     if by in ("region", "industry"):
         cu = tables["customers"]

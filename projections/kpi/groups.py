@@ -10,7 +10,7 @@ from datetime import date
 from typing import Literal, get_args
 
 from sqlalchemy import Table, select
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 
 GroupBy = Literal[
     "rep",
@@ -55,6 +55,22 @@ def grouping(by: GroupBy, then_by: GroupBy | None = None) -> Grouping:
 UNASSIGNED = "(unassigned)"
 NO_TEAM = "(no team)"
 UNKNOWN = "(unknown)"
+
+
+TeamHistory = Mapping[str, list[tuple[date, int, str]]]
+"""Each employee's teams: (effective on, log position, team), in order."""
+
+
+def team_history(conn: Connection, tables: Mapping[str, Table]) -> TeamHistory:
+    """Every employee's teams from the ``team_history`` table, in order."""
+    history: dict[str, list[tuple[date, int, str]]] = {}
+    for entry in conn.execute(select(tables["team_history"])):
+        history.setdefault(entry.employee_id, []).append(
+            (entry.effective_on, entry.position, entry.team)
+        )
+    for entries in history.values():
+        entries.sort()
+    return history
 
 
 def _team_on(

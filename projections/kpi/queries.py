@@ -10,19 +10,33 @@ from typing import Any
 
 from salesdomain.projections.kpi.figures import (
     MEASURES,
+    MONEY_MEASURES,
     KpiRow,
     _growth,
     _Tally,
 )
 from salesdomain.projections.kpi.grouped import _Found, _tallies
-from salesdomain.projections.kpi.groups import Group, GroupBy, Grouping, _labeller, grouping
+from salesdomain.projections.kpi.groups import (
+    Group,
+    GroupBy,
+    Grouping,
+    TeamHistory,
+    _labeller,
+    grouping,
+    team_history,
+)
 from salesdomain.projections.kpi.periods import (
     Grain,
     ReportPeriod,
     periods_between,
     report_period,
 )
-from salesdomain.projections.kpi.targets import _attainment, _target_for, _targets
+from salesdomain.projections.kpi.targets import (
+    _attainment,
+    _target_for,
+    _targets,
+    members_targets,
+)
 from sqlalchemy import Table
 from sqlalchemy.engine import Engine
 
@@ -143,10 +157,16 @@ def _table(
     targets = (
         _targets(engine, tables, [p.label for p in periods]) if grain != "day" and single else []
     )
+    history: TeamHistory = {}
+    if by == ("team",) and targets:
+        with engine.connect() as conn:
+            history = team_history(conn, tables)
     rows = []
     for index, period in enumerate(periods, start=first):
         groups = {group for (i, group) in tallies if i == index}
         period_targets = [t for t in targets if t.period == period.label]
+        if by == ("team",):  # a team without a target of its own: its members' summed
+            period_targets += members_targets(period_targets, history, period.end)
         if by == ("rep",):
             groups |= {(t.employee_id,) for t in period_targets if t.employee_id}
         elif by == ("team",):
@@ -183,6 +203,9 @@ def _table(
                         for m in MEASURES
                     },
                     target={m: value for m, (value, _) in target.items()},
+                    target_currency={
+                        m: unit for m, (_, unit) in target.items() if m in MONEY_MEASURES and unit
+                    },
                     attainment={
                         m: _attainment(figures[m], value, unit, m, currency)
                         for m, (value, unit) in target.items()

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 
 from salesdomain.projections.kpi.figures import MONEY_MEASURES, _plain, _ratio
+from salesdomain.projections.kpi.groups import NO_TEAM, TeamHistory, _team_on
 from sqlalchemy import Table, select
 from sqlalchemy.engine import Engine
 
@@ -37,6 +39,36 @@ def _targets(engine: Engine, tables: Mapping[str, Table], codes: Sequence[str]) 
         if row.measure in TARGET_MEASURES and row.value is not None and Decimal(row.value) > 0:
             target.figures[row.measure] = (_plain(Decimal(row.value)), row.currency)
     return list(found.values())
+
+
+def members_targets(targets: Sequence[_Target], history: TeamHistory, on: date) -> list[_Target]:
+    """For each team that has no target of its own among ``targets`` (one period's), the
+    sum of the targets of the employees who were in it ``on`` (the period's last day):
+    each figure that every such target sets in one unit (a money target in several
+    currencies is not added up)."""
+    own = {t.team.casefold() for t in targets if t.team}
+    summed: dict[str, dict[str, list[tuple[Decimal, str | None]]]] = {}
+    period = ""
+    for target in targets:
+        team = _team_on(history, target.employee_id, on) if target.employee_id else None
+        if team is None or team == NO_TEAM or team.casefold() in own:
+            continue
+        period = target.period
+        for measure, figure in target.figures.items():
+            summed.setdefault(team, {}).setdefault(measure, []).append(figure)
+    return [
+        _Target(
+            period,
+            None,
+            team,
+            {
+                measure: (sum((value for value, _ in figures), Decimal(0)), figures[0][1])
+                for measure, figures in measures.items()
+                if len({unit for _, unit in figures}) == 1
+            },
+        )
+        for team, measures in summed.items()
+    ]
 
 
 def _target_for(

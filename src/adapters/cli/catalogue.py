@@ -102,7 +102,8 @@ def rules_markdown(reviewed: dict[str, str]) -> str:
 
 def policy(
     file: Annotated[
-        Path | None, typer.Option(help="A policy file to check (default: the one in use).")
+        Path | None,
+        typer.Option("--file", "-f", help="A policy file to check (default: the one in use)."),
     ] = None,
 ) -> None:
     """Print the policy data in force (or check a policy file) as JSON."""

@@ -19,7 +19,7 @@ from typing import Annotated
 import typer
 from pydantic import ValidationError
 from salesdomain.adapters.bootstrap import System
-from salesdomain.adapters.cli import common
+from salesdomain.adapters.cli import common, vocabulary
 from salesdomain.adapters.cli.common import DatabaseUrl, ExitCode, Failure, JsonOutput
 from salesdomain.adapters.cli.conformance_tables import show_report
 from salesdomain.adapters.cli.output import out, print_json
@@ -33,19 +33,33 @@ from salesdomain.policy import SalesPolicy
 
 def conformance(
     ctx: typer.Context,
-    period_from: Annotated[
-        str, typer.Option("--from", help="First day of the period reviewed (YYYY-MM-DD, UTC).")
-    ],
-    period_to: Annotated[
-        str, typer.Option("--to", help="Last day of the period reviewed (included).")
-    ],
-    as_at: Annotated[
+    since: Annotated[
         str | None,
         typer.Option(
-            "--as-at",
-            help="Judge as at this moment: deadlines after it are not due (default: now).",
+            "--since",
+            help="The first day of the period reviewed, required (YYYY-MM-DD, UTC).",
+            show_default=False,
         ),
     ] = None,
+    until: Annotated[
+        str | None,
+        typer.Option(
+            "--until",
+            help="The last day of the period reviewed, included; required.",
+            show_default=False,
+        ),
+    ] = None,
+    as_of: Annotated[
+        str | None,
+        typer.Option(
+            "--as-of",
+            help="Judge as at this moment: deadlines after it are not yet due (default: now).",
+            show_default=False,
+        ),
+    ] = None,
+    old_from: vocabulary.OldFrom = None,
+    old_to: vocabulary.OldTo = None,
+    old_as_at: vocabulary.OldAsAt = None,
     earlier_policy: Annotated[
         list[Path] | None,
         typer.Option(
@@ -63,11 +77,14 @@ def conformance(
     """SOP conformance of a period: every time limit, authority and segregation rule
     re-run over the event log; breaches, overrides, steps per team and person."""
     with common.reported(as_json):
-        start, end = _day(period_from, "--from"), _day(period_to, "--to")
-        moment_asked = common.when(as_at, "--as-at")
+        start = _day(vocabulary.required(since, old_from, "--since", "--from"), "--since")
+        end = _day(vocabulary.required(until, old_to, "--until", "--to"), "--until")
+        moment_asked = common.when(
+            vocabulary.given(as_of, old_as_at, "--as-of", "--as-at"), "--as-of"
+        )
         earlier = [read_policy(path) for path in earlier_policy or []]
         if end < start:
-            raise Failure(ExitCode.INVALID_DATA, f"--to {end} is before --from {start}")
+            raise Failure(ExitCode.INVALID_DATA, f"--until {end} is before --since {start}")
         with common.open_system(ctx, database_url) as system:
             report = from_view(system, start, end, moment_asked, earlier) or conformance_report(
                 system.app, system.app.policy, start, end, moment_asked, earlier_policies=earlier

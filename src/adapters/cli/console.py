@@ -6,13 +6,14 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import os
 import re
 import sys
 import unicodedata
 from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
-from typing import Any
+from typing import Any, TextIO
 from uuid import UUID
 
 from rich.console import Console
@@ -47,22 +48,30 @@ class SafeConsole(Console):
         return super().render_str(visible(text), **options)
 
 
+PIPED_WIDTH = 150
+"""The width of output that goes to a file or a pipe when ``COLUMNS`` does not say one
+(rich's own default, 80, would wrap every table a script reads)."""
+
+
+def width(stream: TextIO) -> int | None:
+    """The width to print ``stream`` at: the terminal's (rich asks it, and honours
+    ``COLUMNS``), else ``COLUMNS``, else ``PIPED_WIDTH`` (ADR 58)."""
+    if stream.isatty():
+        return None
+    columns = os.environ.get("COLUMNS", "")
+    return int(columns) if columns.isdigit() and int(columns) > 0 else PIPED_WIDTH
+
+
 def out() -> Console:
     """Standard output.  Stored data is printed as it is: no markup or emoji codes are
     read in it ("[erased]" stays), control characters are shown as escapes; a line that
     is styled says ``markup=True`` and escapes its data."""
-    return SafeConsole(
-        width=None if sys.stdout.isatty() else 150, highlight=False, markup=False, emoji=False
-    )
+    return SafeConsole(width=width(sys.stdout), highlight=False, markup=False, emoji=False)
 
 
 def err() -> Console:
     return SafeConsole(
-        stderr=True,
-        width=None if sys.stderr.isatty() else 150,
-        highlight=False,
-        markup=False,
-        emoji=False,
+        stderr=True, width=width(sys.stderr), highlight=False, markup=False, emoji=False
     )
 
 

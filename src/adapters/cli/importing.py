@@ -15,7 +15,7 @@ from uuid import UUID
 
 import typer
 from salesdomain.adapters.bootstrap import System
-from salesdomain.adapters.cli import common
+from salesdomain.adapters.cli import common, progress, vocabulary
 from salesdomain.adapters.cli.actors import resolve_actor, staff
 from salesdomain.adapters.cli.common import DatabaseUrl, ExitCode, Failure, JsonOutput
 from salesdomain.adapters.cli.output import out, print_json
@@ -99,13 +99,16 @@ def _import(
     ctx: typer.Context,
     kind: type[ImportCustomers] | type[ImportOrders],
     what: str,
-    file: Path,
+    files: tuple[Path | None, Path | None],
     who: str,
     role: str | None,
     database_url: str | None,
-    as_json: bool,
+    options: tuple[bool, bool],
 ) -> None:
+    """``options``: ``--progress`` and ``--json``."""
+    show_progress, as_json = options
     with common.reported(as_json):
+        file = vocabulary.required(*files, "--file", "FILE")
         columns, lines = read_csv(file)
         with common.open_system(ctx, database_url) as system:
             if kind is ImportOrders:
@@ -114,6 +117,10 @@ def _import(
             actor = resolve_actor(system, who, role, kind.SOP_STEP)
             result = system.app.handle(command, actor, origin=common.cli_origin())
             recorded = recorded_lines(system.app, result)
+            if not result.replayed:  # the views read the new records at once, not later
+                asked = {"asked": show_progress, "quiet": as_json}
+                with progress.reported("Bringing the views up to date", **asked) as report:
+                    system.views.catch_up_in_one_pass(progress=report)
     imported = [r for r in recorded if f"{r['aggregate_type']}.{r['event_type']}" in _IMPORTED]
     if as_json:
         print_json({"source": file.name, "imported": len(imported), "events": recorded})
@@ -131,7 +138,12 @@ def _import(
         out().print(f"  ... and {len(imported) - 20:,} more (salesdomain audit --step 4.1.2)")
 
 
-FileArgument = Annotated[Path, typer.Argument(help="CSV file (UTF-8, header line).")]
+FileOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--file", "-f", help="The CSV file, required (UTF-8, a header line).", show_default=False
+    ),
+]
 
 
 def _import_command(
@@ -141,13 +153,16 @@ def _import_command(
 
     def command(
         ctx: typer.Context,
-        file: FileArgument,
         who: As,
+        file: FileOption = None,
+        old_file: vocabulary.OldPositionalFile = None,
         role: RoleOption = None,
+        show_progress: progress.ProgressOption = False,
         database_url: DatabaseUrl = None,
         as_json: JsonOutput = False,
     ) -> None:
-        _import(ctx, kind, what, file, who, role, database_url, as_json)
+        options = (show_progress, as_json)
+        _import(ctx, kind, what, (file, old_file), who, role, database_url, options)
 
     return command
 

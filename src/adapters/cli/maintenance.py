@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 from rich.table import Table
-from salesdomain.adapters.cli import client, common, remote
+from salesdomain.adapters.cli import client, common, progress, remote
 from salesdomain.adapters.cli.common import DatabaseUrl, ExitCode, Failure, JsonOutput
 from salesdomain.adapters.cli.output import err, out, print_json
 from salesdomain.adapters.following import POLL_SECONDS, Follower
@@ -156,11 +156,13 @@ def rebuild(
     view: Annotated[
         list[str] | None, typer.Option("--view", help="A view to rebuild (default: all).")
     ] = None,
+    show_progress: progress.ProgressOption = False,
     database_url: DatabaseUrl = None,
     as_json: JsonOutput = False,
 ) -> None:
     """Rebuild views from position zero; the old copies serve until the switch.
-    One rebuild at a time per store: a second one is refused (exit 7)."""
+    One rebuild at a time per store: a second one is refused (exit 7).  Progress is
+    shown on a terminal (or with --progress)."""
     with common.reported(as_json), common.open_system(ctx, database_url) as system:
         unknown = [v for v in view or [] if v not in system.views.runners]
         if unknown:
@@ -171,7 +173,9 @@ def rebuild(
             )
         started = time.perf_counter()
         try:
-            generations = system.views.rebuild(view or None)
+            asked = {"asked": show_progress, "quiet": as_json}
+            with progress.reported("Rebuilding the views", **asked) as report:
+                generations = system.views.rebuild(view or None, progress=report)
         except RebuildInProgress as busy:
             raise Failure(ExitCode.CONFLICT, str(busy)) from None
         seconds = time.perf_counter() - started

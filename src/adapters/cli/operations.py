@@ -16,7 +16,7 @@ from uuid import UUID
 
 import typer
 from salesdomain.adapters.bootstrap import System
-from salesdomain.adapters.cli import client, common, paging, remote
+from salesdomain.adapters.cli import client, common, paging, remote, vocabulary
 from salesdomain.adapters.cli.common import DatabaseUrl, ExitCode, Failure, JsonOutput
 from salesdomain.adapters.cli.output import out
 from salesdomain.adapters.cli.tables import figure
@@ -33,7 +33,10 @@ operations_app = typer.Typer(
 Row = TypeVar("Row")
 Query = Callable[..., list[Row]]
 """A query of the operations view: ``(system, engine, tables, at, **filters) -> rows``."""
-AsAt = Annotated[str | None, typer.Option("--as-at", help="The time to judge by (default: now).")]
+AsOf = Annotated[
+    str | None,
+    typer.Option("--as-of", help="The time to judge by (default: now).", show_default=False),
+]
 
 
 @dataclass(frozen=True)
@@ -50,20 +53,22 @@ class _Listing(Generic[Row]):
     def show(
         self,
         ctx: typer.Context,
-        options: tuple[str | None, str | None, bool],
+        options: tuple[tuple[str | None, str | None], str | None, bool],
         page: tuple[int, str | None, bool],
         **filters: UUID | bool | None,
     ) -> None:
         """A page of the rows the query finds with ``filters`` in the operations view
         (directly), or the web API answers to them (client mode: the same names), as at
-        ``--as-at``; ``options``: that, ``--database-url`` and ``--json``; ``page``:
-        ``--limit``, ``--cursor`` and ``--all``."""
-        as_at, database_url, as_json = options
+        ``--as-of``; ``options``: that and its old spelling ``--as-at``,
+        ``--database-url`` and ``--json``; ``page``: ``--limit``, ``--cursor`` and
+        ``--all``."""
+        moments, database_url, as_json = options
         _, cursor, every = page
         with common.reported(as_json):
             if every:
                 paging.every_from_the_start(cursor, "row")
-            at = common.when(as_at, "--as-at") or (None if cursor else datetime.now(UTC))
+            as_of = vocabulary.given(*moments, "--as-of", "--as-at")
+            at = common.when(as_of, "--as-of") or (None if cursor else datetime.now(UTC))
             api = client.connect(ctx, database_url)
             if api is not None:
                 sent = {k: "true" if v is True else v or None for k, v in filters.items()}
@@ -228,7 +233,8 @@ SERVICE_CASES = _Listing(
 @operations_app.command()
 def tasks(
     ctx: typer.Context,
-    as_at: AsAt = None,
+    as_of: AsOf = None,
+    old_as_at: vocabulary.OldAsAt = None,
     owner: Annotated[UUID | None, typer.Option(help="One owner's tasks (employee id).")] = None,
     overdue_only: Annotated[bool, typer.Option("--overdue-only", help="Only overdue.")] = False,
     limit: paging.Limit = DEFAULT_LIMIT,
@@ -238,21 +244,22 @@ def tasks(
     as_json: JsonOutput = False,
 ) -> None:
     """Open coordination tasks of orders in execution (2.5.1), earliest due first."""
-    options, page = (as_at, database_url, as_json), (limit, cursor, every)
+    options, page = ((as_of, old_as_at), database_url, as_json), (limit, cursor, every)
     TASKS.show(ctx, options, page, owner_id=owner, overdue_only=overdue_only)
 
 
 def _without_filters(listing: _Listing[Any], summary: str) -> Callable[..., None]:
     def command(
         ctx: typer.Context,
-        as_at: AsAt = None,
+        as_of: AsOf = None,
+        old_as_at: vocabulary.OldAsAt = None,
         limit: paging.Limit = DEFAULT_LIMIT,
         cursor: paging.Cursor = None,
         every: paging.Every = False,
         database_url: DatabaseUrl = None,
         as_json: JsonOutput = False,
     ) -> None:
-        listing.show(ctx, (as_at, database_url, as_json), (limit, cursor, every))
+        listing.show(ctx, ((as_of, old_as_at), database_url, as_json), (limit, cursor, every))
 
     command.__doc__ = summary
     return command
@@ -274,7 +281,8 @@ operations_app.command("shipments")(
 @operations_app.command("service-cases")
 def service_cases(
     ctx: typer.Context,
-    as_at: AsAt = None,
+    as_of: AsOf = None,
+    old_as_at: vocabulary.OldAsAt = None,
     open_only: Annotated[bool, typer.Option("--open-only", help="Leave out closed ones.")] = False,
     breached_only: Annotated[
         bool, typer.Option("--breached-only", help="Only those answered late or not in time.")
@@ -286,5 +294,5 @@ def service_cases(
     as_json: JsonOutput = False,
 ) -> None:
     """After-sales cases with their response deadline and first answer (2.6.1)."""
-    options, page = (as_at, database_url, as_json), (limit, cursor, every)
+    options, page = ((as_of, old_as_at), database_url, as_json), (limit, cursor, every)
     SERVICE_CASES.show(ctx, options, page, open_only=open_only, breached_only=breached_only)

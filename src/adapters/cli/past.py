@@ -18,7 +18,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 from salesdomain.adapters.bootstrap import System
-from salesdomain.adapters.cli import common, paging
+from salesdomain.adapters.cli import common, paging, vocabulary
 from salesdomain.adapters.cli.common import DatabaseUrl, ExitCode, Failure, JsonOutput
 from salesdomain.adapters.cli.output import err, out, plain, print_json
 from salesdomain.adapters.cli.reading import (
@@ -59,13 +59,17 @@ as_of_app = typer.Typer(
 )
 
 At = Annotated[
-    str,
-    typer.Option("--at", help="The moment: YYYY-MM-DD[THH:MM[:SS]][+HH:MM] (UTC unless it says)."),
+    str | None,
+    typer.Option(
+        "--as-of",
+        help="The moment, required: YYYY-MM-DD[THH:MM[:SS]][+HH:MM] (UTC unless it says).",
+        show_default=False,
+    ),
 ]
 
 
-def _at(text: str) -> datetime:
-    at = common.when(text, "--at")
+def _at(text: str | None, old: str | None) -> datetime:
+    at = common.when(vocabulary.required(text, old, "--as-of", "--at"), "--as-of")
     assert at is not None
     return at
 
@@ -77,19 +81,21 @@ def record(
     record_id: Annotated[UUID, typer.Argument(help="The record's id.")],
     at: Annotated[
         str | None,
-        typer.Option("--at", help="As it stood at this moment (UTC unless it says)."),
+        typer.Option("--as-of", help="As it stood at this moment (UTC unless it says)."),
     ] = None,
+    old_at: vocabulary.OldAt = None,
     version: Annotated[
         int | None, typer.Option("--version", min=1, help="As it stood after its Nth event.")
     ] = None,
     database_url: DatabaseUrl = None,
     as_json: JsonOutput = False,
 ) -> None:
-    """One record exactly as it stood at a moment (--at) or a version (--version)."""
+    """One record exactly as it stood at a moment (--as-of) or a version (--version)."""
     with common.reported(as_json):
+        at = vocabulary.given(at, old_at, "--as-of", "--at")
         if (at is None) == (version is None):
-            raise Failure(ExitCode.USAGE, "as-of record: give either --at or --version")
-        moment_asked = common.when(at, "--at")
+            raise Failure(ExitCode.USAGE, "as-of record: give either --as-of or --version")
+        moment_asked = common.when(at, "--as-of")
         try:
             chosen = record_kind(kind)
         except ValueError as error:
@@ -145,13 +151,18 @@ def past(system: System, at: datetime, view: str, *more: str) -> Iterator[tuple[
 
 @contextmanager
 def _views_at(
-    ctx: typer.Context, database_url: str | None, as_json: bool, at: str, view: str
+    ctx: typer.Context,
+    database_url: str | None,
+    as_json: bool,
+    at: tuple[str | None, str | None],
+    view: str,
 ) -> Iterator[tuple[System, datetime, int]]:
-    """For a command that reads the views as they stood at ``--at``: the system with
+    """For a command that reads the views as they stood at ``--as-of`` (``at``: it and
+    its old spelling ``--at``): the system with
     them (see ``past``), the moment asked and the last log position they include;
     failures are reported as every command reports them."""
     with common.reported(as_json), common.open_system(ctx, database_url) as system:
-        moment_asked = _at(at)
+        moment_asked = _at(*at)
         with past(system, moment_asked, view) as (then, position):
             yield then, moment_asked, position
 
@@ -159,7 +170,8 @@ def _views_at(
 @as_of_app.command("pipeline")
 def pipeline_as_of(
     ctx: typer.Context,
-    at: At,
+    at: At = None,
+    old_at: vocabulary.OldAt = None,
     limit: paging.Limit = DEFAULT_LIMIT,
     cursor: paging.Cursor = None,
     every: paging.Every = False,
@@ -169,7 +181,11 @@ def pipeline_as_of(
 ) -> None:
     """The pipeline and its funnel as they stood at a moment, a page at a time, each
     deal marked STALE if it was stale then (``--stale``: only those)."""
-    with _views_at(ctx, database_url, as_json, at, "pipeline") as (then, moment_asked, position):
+    with _views_at(ctx, database_url, as_json, (at, old_at), "pipeline") as (
+        then,
+        moment_asked,
+        position,
+    ):
         page, summary = pipeline_rows(then, moment_asked, limit, cursor, every=every, stale=stale)
     if as_json:
         print_json(
@@ -190,7 +206,8 @@ def pipeline_as_of(
 @as_of_app.command("kpi")
 def kpi_as_of(
     ctx: typer.Context,
-    at: At,
+    at: At = None,
+    old_at: vocabulary.OldAt = None,
     grain: GrainOption = "quarter",
     by: BysOption = ["rep"],  # noqa: B006 (typer reads the default, never changes it)
     since: Since = None,
@@ -200,7 +217,11 @@ def kpi_as_of(
     as_json: JsonOutput = False,
 ) -> None:
     """The KPI tables as they stood at a moment (facts recorded by then)."""
-    with _views_at(ctx, database_url, as_json, at, "kpi") as (then, moment_asked, position):
+    with _views_at(ctx, database_url, as_json, (at, old_at), "kpi") as (
+        then,
+        moment_asked,
+        position,
+    ):
         first, then_by = dimensions(by)
         found = kpi_rows(then, grain, first, since, until, currency, then_by)
     if as_json:
@@ -212,7 +233,8 @@ def kpi_as_of(
 @as_of_app.command("audit")
 def audit_as_of(
     ctx: typer.Context,
-    at: At,
+    at: At = None,
+    old_at: vocabulary.OldAt = None,
     record: RecordFilter = None,
     actor: ActorFilter = None,
     step: StepFilter = None,
@@ -227,7 +249,7 @@ def audit_as_of(
     staff)."""
     wanted = AuditFilters(record, actor, step, case, since, until, limit)
     with common.reported(as_json), common.open_system(ctx, database_url) as system:
-        moment_asked = _at(at)
+        moment_asked = _at(at, old_at)
         actor_id = actor_filter(system, wanted)
         with past(system, moment_asked, "audit") as (then, position):
             entries = audit_entries(then, wanted, actor_id)

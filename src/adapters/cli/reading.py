@@ -170,8 +170,9 @@ def kpi(
     as_json: JsonOutput = False,
 ) -> None:
     """KPI tables (SOP 3.3.1, 4.2.1): results, customers and process figures by period
-    and dimension, with growth and attainment of targets (default: every period with
-    facts; in client mode, 1 January to today)."""
+    and dimension; revenue with its growth on the previous period and on the same period
+    a year before, its target and attainment; visits against their target (default:
+    every period with facts; in client mode, 1 January to today)."""
     with common.reported(as_json):
         first, then_by = dimensions(by)
         api = client.connect(ctx, database_url)

@@ -14,7 +14,7 @@ run (``client.administrator_only`` refuses the others).
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from salesdomain.adapters.cli import (
@@ -44,13 +44,37 @@ from salesdomain.adapters.cli import (
     story,
     web,
 )
+from typer.core import TyperGroup
 
 import salesdomain
+
+
+def _flags_without_a_type(command: Any) -> None:
+    """No ``<bool>`` after a flag in the help: a flag takes no value (ADR 58).  ``command``
+    and every command under it; the help option is made here once (Click keeps it)."""
+    help_option = command.get_help_option(typer.Context(command))
+    for param in [*command.params, *([help_option] if help_option else [])]:
+        if getattr(param, "is_flag", False):
+            param.metavar = ""
+    for sub in getattr(command, "commands", {}).values():
+        _flags_without_a_type(sub)
+
+
+class _Commands(TyperGroup):
+    """The command line's root group: Typer's, with ``_flags_without_a_type`` applied
+    to the whole tree once Typer has built it."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _flags_without_a_type(self)
+
 
 app = typer.Typer(
     help="salesdomain: the sales SOP as executable, auditable software.",
     no_args_is_help=True,
     add_completion=False,
+    cls=_Commands,
+    rich_markup_mode="markdown",
 )
 
 

@@ -65,6 +65,11 @@ def story(
         )
 
 
+WHAT_HAPPENED_WIDTH = 36
+"""The story's "What happened" is never narrower than this (the step and the actor wrap
+first): it is what the story is read for."""
+
+
 def story_table(told: CaseStory) -> Table:
     customer = f", customer {told.customer_id}" if told.customer_id else ""
     table = Table(
@@ -72,12 +77,14 @@ def story_table(told: CaseStory) -> Table:
         f"(to log position {told.position:,})",
         title_justify="left",
     )
-    for column in ("Pos", "Time (UTC)", "Part", "SOP step", "Actor", "Record", "What happened"):
+    for column in ("Pos", "Time (UTC)", "Part", "SOP step", "Actor", "Record"):
         table.add_column(
             column,
             justify="right" if column == "Pos" else "left",
-            no_wrap=column in ("Time (UTC)", "SOP step", "Record"),
+            no_wrap=column in ("Pos", "Time (UTC)", "Record"),
         )
+    longest = max((len(e.description) for e in told.entries), default=0)
+    table.add_column("What happened", min_width=min(longest, WHAT_HAPPENED_WIDTH))
     for e in told.entries:
         table.add_row(
             str(e.position),

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 
 from rich.table import Table
+from salesdomain.adapters.cli.figures import Figures
 from salesdomain.adapters.cli.pipeline_tables import funnel_table as funnel_table
 from salesdomain.adapters.cli.pipeline_tables import in_reporting_currency as in_reporting_currency
 from salesdomain.adapters.cli.pipeline_tables import share as share
@@ -39,31 +40,16 @@ def figure(value: Decimal | None, money: bool = False) -> str:
     return f"{value.normalize():,f}"
 
 
-def kpi_rows_table(rows: Sequence[KpiRow], title: str) -> Table:
+def kpi_rows_table(rows: Sequence[KpiRow], title: str) -> Figures:
     """Results against targets: revenue with its growth (against the previous period and
     the same period a year before), target and attainment, profit and units, then
     customers and process figures; by two dimensions (no targets) the results and the
-    customers served."""
+    customers served.  Every number whole (``Figures``)."""
     currency = next((r.currency for r in rows if r.currency), "")
-    table = Table(title=f"{title} ({currency})" if currency else title, title_justify="left")
+    title = f"{title} ({currency})" if currency else title
     if any(row.second_label is not None for row in rows):
-        return _pairs_table(table, rows)
-    for column in (
-        "Period",
-        "Group",
-        "Revenue",
-        "Growth",
-        "YoY",
-        "Target",
-        "Att.",
-        "Profit",
-        "Units",
-        "New cust.",
-        "Visits",
-        "Visits target",
-        "Win rate",
-    ):
-        table.add_column(column, justify="left" if column in ("Period", "Group") else "right")
+        return _pairs_table(title, rows)
+    table = Figures(title, KPI_COLUMNS, labels=2)
     for row in rows:
         table.add_row(
             row.period,
@@ -71,7 +57,7 @@ def kpi_rows_table(rows: Sequence[KpiRow], title: str) -> Table:
             figure(row.revenue, money=True),
             share(row.growth.get("revenue")),
             share(row.growth_yoy.get("revenue")),
-            figure(row.target.get("revenue"), money=True),
+            _target(row),
             share(row.attainment.get("revenue")),
             figure(row.profit, money=True),
             figure(row.units),
@@ -83,6 +69,31 @@ def kpi_rows_table(rows: Sequence[KpiRow], title: str) -> Table:
     return table
 
 
+def _target(row: KpiRow) -> str:
+    """The revenue target, with its currency when it is not the table's: a target is
+    never converted (docs/kpi.md)."""
+    shown = figure(row.target.get("revenue"), money=True)
+    unit = row.target_currency.get("revenue")
+    return f"{shown} {unit}" if shown and unit and unit != row.currency else shown
+
+
+KPI_COLUMNS = (
+    "Period",
+    "Group",
+    "Revenue",
+    "Growth",
+    "YoY",
+    "Target",
+    "Att.",
+    "Profit",
+    "Units",
+    "New cust.",
+    "Visits",
+    "Visits target",
+    "Win rate",
+)
+
+
 def _columns(table: Table, columns: Sequence[str], *, left: int) -> None:
     """``columns`` added to ``table``: the first ``left`` of them (labels) to the left, the
     figures to the right."""
@@ -90,9 +101,9 @@ def _columns(table: Table, columns: Sequence[str], *, left: int) -> None:
         table.add_column(column, justify="left" if index < left else "right")
 
 
-def _pairs_table(table: Table, rows: Sequence[KpiRow]) -> Table:
+def _pairs_table(title: str, rows: Sequence[KpiRow]) -> Figures:
     columns = ("Period", "Group", "And", "Revenue", "Growth", "YoY", "Profit", "Units", "Cust.")
-    _columns(table, columns, left=3)
+    table = Figures(title, columns, labels=3)
     for row in rows:
         table.add_row(
             row.period,
@@ -108,16 +119,14 @@ def _pairs_table(table: Table, rows: Sequence[KpiRow]) -> Table:
     return table
 
 
-def kpi_reporting_table(rows: Sequence[KpiInReportingCurrency], title: str) -> Table:
+def kpi_reporting_table(rows: Sequence[KpiInReportingCurrency], title: str) -> Figures:
     """The money of every currency in the reporting currency, each day's sums at that
     day's rate (ADR 48), with the rates used or the days a rate is missing."""
     currency = rows[0].currency
-    table = Table(
-        title=f"{title}, every currency in {currency} at each day's rate", title_justify="left"
+    columns = ("Period", "Group", "Rates", "Revenue", "Profit", "Bookings", "Cancelled")
+    table = Figures(
+        f"{title}, every currency in {currency} at each day's rate", (*columns, "Expenses"), 3
     )
-    for column in ("Period", "Group", "Revenue", "Profit", "Bookings", "Cancelled", "Expenses"):
-        table.add_column(column, justify="left" if column in ("Period", "Group") else "right")
-    table.add_column("Rates")
     for row in rows:
         if row.missing:
             rates = "no rate for " + ", ".join(row.missing)
@@ -126,6 +135,7 @@ def kpi_reporting_table(rows: Sequence[KpiInReportingCurrency], title: str) -> T
         table.add_row(
             row.period,
             row.label if row.second_label is None else f"{row.label} / {row.second_label}",
+            rates,
             *(
                 figure(value, money=True)
                 for value in (
@@ -136,7 +146,6 @@ def kpi_reporting_table(rows: Sequence[KpiInReportingCurrency], title: str) -> T
                     row.sales_expense,
                 )
             ),
-            rates,
         )
     return table
 

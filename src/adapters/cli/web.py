@@ -16,7 +16,7 @@ from uuid import UUID
 
 import typer
 from rich.table import Table
-from salesdomain.adapters.cli import common
+from salesdomain.adapters.cli import common, vocabulary
 from salesdomain.adapters.cli.actors import employee, parse_role
 from salesdomain.adapters.cli.common import DatabaseUrl, ExitCode, Failure, JsonOutput
 from salesdomain.adapters.cli.output import err, out, print_json
@@ -78,8 +78,16 @@ def _print_issued(issued_info: TokenInfo, secret: str, as_json: bool) -> None:
 @token_cli.command()
 def issue(
     ctx: typer.Context,
-    who: Annotated[str, typer.Option("--employee", help="The employee: their id or exact name.")],
     role: Annotated[str, typer.Option("--role", help="The role the token acts under.")],
+    who: Annotated[
+        str | None,
+        typer.Option(
+            "--as",
+            help="The employee the token acts as, required: their id or exact name.",
+            show_default=False,
+        ),
+    ] = None,
+    old_employee: vocabulary.OldEmployee = None,
     name: Annotated[
         str, typer.Option(help="Only for the founder of an empty staff register (role hr).")
     ] = "",
@@ -98,6 +106,7 @@ def issue(
 
     with _tokens(ctx, database_url, as_json, "no token issued") as (tokens, system):
         chosen = parse_role(role)
+        who = vocabulary.required(who, old_employee, "--as", "--employee")
         try:
             employee_id = UUID(who)
         except ValueError:
