@@ -39,10 +39,15 @@ def refuse_store_with_events(url: str, events: int) -> None:
     """The demo's check of a store it did not make (PostgreSQL, or an empty SQLite
     file it found): events already there are someone's, not the demo's."""
     if events:
+        older = (
+            " (a demo's file from before 0.2.0 carries no mark: delete it yourself)"
+            if url.startswith("sqlite")
+            else ""
+        )
         raise DemoStoreRefused(
             f"{url} already holds {events:,} stored events that the demo did not write; "
             "the demo runs only on an empty store (or recreates a SQLite file it made): "
-            "give it another --database-url"
+            f"give it another --database-url{older}"
         )
 
 
