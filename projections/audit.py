@@ -172,21 +172,37 @@ def _descriptions(event: SopAggregate.Event) -> dict[str, str | bool | None]:
 @dataclass(frozen=True)
 class AuditEntry:
     position: int
+    """The entry's place in the one ordered log of all events."""
     recorded_at: datetime
+    """When the step was recorded."""
     sop_step: str
+    """The SOP step code of the step taken (e.g. 2.3.2)."""
     step_title: str
+    """The SOP step's title."""
     actor_id: str
+    """The employee who took the step."""
     actor_name: str
+    """The name of the employee who took the step."""
     actor_role: str
+    """The role under which the employee took the step."""
     aggregate_type: str
+    """The kind of record the step changed (Opportunity, Contract, Order, ...)."""
     aggregate_id: str
+    """The id of the record the step changed."""
     version: int
+    """The record's version after the step."""
     event_type: str
+    """What was recorded, by its event name."""
     command: str
+    """The command that took the step (empty when a policy reacted)."""
     command_id: str
+    """The id of the command that took the step."""
     correlation_id: str
+    """The business case the step belongs to (opportunity, contract, order and service share it)."""
     causation_id: str | None
+    """The event that caused this one, when a policy reacted to it."""
     description: str
+    """What happened, in words."""
 
 
 _ENTRY_FIELDS = tuple(f.name for f in fields(AuditEntry))

@@ -16,10 +16,15 @@ from salesdomain.sop import step
 @dataclass(frozen=True)
 class HistoryLine:
     at: datetime
+    """When the step was recorded."""
     sop_step: str
+    """The SOP step's code, e.g. ``2.3.2``."""
     step_title: str
+    """The SOP step's name, e.g. "Price and quote"."""
     actor: str
+    """Who took the step (an employee, or the system)."""
     what: str
+    """What happened, in words."""
 
 
 def history_lines(app: SalesApplication, aggregate_id: UUID) -> list[HistoryLine]:

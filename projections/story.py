@@ -42,6 +42,7 @@ CASE, CUSTOMER = "case", "customer"
 @dataclass(frozen=True)
 class StoryEntry(AuditEntry):
     part: str = CASE
+    """Which part of the case the step belongs to: the case itself or its customer."""
 
     def line(self) -> str:
         return (

@@ -4,7 +4,7 @@ headless Chromium (the system's, via Playwright) draws the charts with the views
 Skips without /usr/bin/chromium or the playwright package, unless
 SALESDOMAIN_REQUIRE_BROWSER=1 (as .ci/run sets), where a missing browser fails.  The
 screenshot is saved in the test's tmp dir; with SALESDOMAIN_UPDATE_SCREENSHOT=1 it also
-replaces docs/dashboard.png (the README's picture)."""
+replaces docs/dashboard.png (docs/web.md's picture of the first dashboard)."""
 
 from __future__ import annotations
 
@@ -48,7 +48,7 @@ SCREENSHOT_COPY = Path(__file__).resolve().parent.parent / "docs" / "dashboard.p
 def signed_in(page: Any, base: str, secret: str) -> None:
     """Open the dashboard and sign in with the API token through its form, as a person
     does; the figures are drawn once it is ready.  No secret is ever in the address."""
-    page.goto(f"{base}/dashboard")
+    page.goto(f"{base}/dashboard/classic")
     page.fill("#token", secret)
     page.click("#token-form button[type=submit]")
     page.wait_for_selector("body[data-ready=true]", timeout=30_000)

@@ -21,22 +21,29 @@ from salesdomain.adapters.bootstrap import System
 from salesdomain.adapters.cli import app as cli
 from salesdomain.adapters.demo import run_demo
 from salesdomain.adapters.demo.team_report import appraisal_summary
-from salesdomain.adapters.reports.render import render_html, render_pdf
+from salesdomain.adapters.reports.render import DASH, render_html, render_pdf
 from salesdomain.projections.access import reader_of
 from salesdomain.projections.as_of import views_as_of
 from salesdomain.projections.audit import query_audit
+from salesdomain.projections.customers import customer_analysis, customer_ranking, loss_analysis
+from salesdomain.projections.forecast import forecast_accuracy, forecast_table
 from salesdomain.projections.kpi import kpi_in_reporting_currency, kpi_table
+from salesdomain.projections.kpi.market import market_share
 from salesdomain.projections.pipeline import pipeline_figures
 from salesdomain.projections.read_models import ReadModels
 from salesdomain.projections.reports import SalesReport, sales_report
 from salesdomain.projections.reports.model import (
     AppraisalsSection,
     ConformanceSection,
+    CustomerAnalysisSection,
+    ForecastSection,
+    MarketShareSection,
     PipelineSection,
     ResultsSection,
 )
 from typer.testing import CliRunner
 
+from salesdomain import clock
 from salesdomain.access import Reader
 from salesdomain.performance.appraisal import Appraisal
 from salesdomain.sop import Role
@@ -142,6 +149,62 @@ def test_the_quarter_s_pdf_shows_the_views_figures(demo: tuple[Web, str]) -> Non
         told = appraisal_summary(system.app, appraisal_id)  # the aggregate, not the view
         score = f"{told.final_score.normalize():f}"
         assert re.search(rf"{told.employee} {told.period} \({told.cycle}\) closed {score}", text)
+    _the_analyses_are_in(system, text)
+
+
+def _the_analyses_are_in(system: System, text: str) -> None:
+    """The sections of the analyses (SOP 4.2.1, 4.2.3) show what the views' own queries
+    give, and what the demo's quarter works out to by hand."""
+    asked: dict[str, Any] = {"since": date(2026, 1, 1), "until": date(2026, 3, 31)}
+    engine, tables = _view(system.views, "kpi")
+    pairs = kpi_table(
+        engine, tables, grain="quarter", by="rep", then_by="product", currency="CNY", **asked
+    )
+    assert [(r.label, r.second_label, r.revenue) for r in pairs] == [
+        ("Alice Wang", "Retrofit kit (RK-3)", Decimal("172800.00")),
+        ("Bob Liu", "Retrofit kit (RK-3)", Decimal("589248.00")),
+    ]
+    for row in pairs:  # no revenue in 2025-Q4 nor 2025-Q1: no growth to show
+        assert (row.growth["revenue"], row.growth_yoy["revenue"]) == (None, None)
+        shown = f"{row.label} {row.second_label} 2026-Q1 {_money(row.revenue)} CNY {DASH} {DASH}"
+        assert f"{shown} {_money(row.profit)} CNY {row.units}" in text
+    shares = {s.segment: s for s in market_share(engine, tables, by="region", **asked)}
+    assert shares["East China"].market_share == Decimal("0.1270")  # 762,048 / 6,000,000
+    assert "East China 2026-Q1 762,048.00 CNY 6,000,000.00 CNY 12.7% Line retrofit kits" in text
+    assert "RK-3 2026-Q1 762,048.00 CNY 2,500,000.00 CNY 30.5%" in text  # / 2,500,000
+    engine, tables = _view(system.views, "customers")
+    policy = system.app.policy.customers
+    analysis = customer_analysis(engine, tables, policy=policy, **asked)
+    assert (analysis.customers, analysis.customers_served, analysis.new_customers) == (6, 2, 2)
+    assert analysis.surveys.nps == Decimal("-50.00")  # (0 promoters - 1 detractor) / 2
+    # customers, bought, new / existing, new share, active / dormant / lost / never,
+    # repeat purchase, satisfaction ((3 + 4) / 2), NPS
+    assert "6 2 2 / 0 100.0% 2 / 0 / 0 / 4 0.0% 3.50 / 5 -50.00" in text
+    ranking = customer_ranking(engine, tables, currency="CNY", policy=policy, **asked)
+    assert [r.company_name for r in ranking.rows] == [
+        "Suzhou Bright Textiles Co., Ltd.",
+        "Hangzhou Precision Machinery Co., Ltd.",
+    ]
+    # 589,248 / 762,048 = 77.3%; both in class A (the one that reaches 80% included)
+    assert "1 Suzhou Bright Textiles Co., Ltd. Textiles 589,248.00 77.3% 77.3% A active" in text
+    assert "2 Hangzhou Precision Machinery Co., Ltd. Machinery 172,800.00 22.7% 100.0% A" in text
+    losses = loss_analysis(engine, tables, **asked)
+    assert (losses.lost, losses.price_gaps[0].average_gap) == (2, Decimal("-0.2000"))
+    assert "Budget frozen until next year 1 50.0% Price 25% above the winning offer 1 50.0%" in text
+    assert "Delta Automation 1 1 -20.0%" in text
+    engine, tables = _view(system.views, "forecast")
+    currencies = system.app.policy.currencies
+    table = forecast_table(engine, tables, "2026-Q1", Q1_END, currencies=currencies)
+    for line in table.lines:
+        figures = [line.won_amount, line.commit, line.best_case, line.pipeline]
+        amounts = " ".join(_money(a) for a in [*figures, line.category_forecast])
+        assert f"{line.group} {amounts} {_money(line.revenue_target)}" in text
+    assert "Alice Wang 172,800.00 0.00 0.00 0.00 172,800.00 400,000.00 43.2%" in text
+    replayed = forecast_accuracy(engine, tables, "2026-Q1", clock.now(), currencies=currencies)
+    for line in replayed.lines:  # no deal was forecast on 1 January: no accuracy
+        assert line.forecast_accuracy is None
+        shown = f"{line.group} 0.00 0.00 {_money(line.won_amount)} {DASH} 0 (0.00) 0 (0.00)"
+        assert shown in text
 
 
 def _appraisal_ids(system: System) -> list[uuid.UUID]:
@@ -234,6 +297,13 @@ def test_a_representative_s_report_is_their_own(demo: tuple[Web, str]) -> None:
     assert breaches.scope == "the breaches of the people the reader's sales reach covers"
     assert breaches.breaches == ()
     assert breaches.overrides == 0
+    (ranking,) = _section(hers, CustomerAnalysisSection).rankings
+    assert [(r.company_name, r.revenue) for r in ranking.rows] == [
+        ("Hangzhou Precision Machinery Co., Ltd.", Decimal("172800.00"))
+    ]
+    assert [line.group for line in _section(hers, ForecastSection).lines] == ["Alice Wang"]
+    region = next(m for m in _section(hers, MarketShareSection).lines if m.dimension == "region")
+    assert region.market_share == Decimal("0.0288")  # 172,800 / 6,000,000
     text = _pdf_text(render_pdf(hers))
     assert "Alice Wang, sales representative: their own records" in text
     assert "Bob Liu" not in text

@@ -30,8 +30,11 @@ class Share:
     """Customers of one industry or region, and their share of all."""
 
     name: str
+    """The industry or region."""
     customers: int
+    """Customers in this industry or region."""
     share: Decimal | None
+    """Their share of all customers counted (0 to 1)."""
 
 
 @dataclass(frozen=True)
@@ -39,6 +42,7 @@ class SurveyResults:
     """The survey answers recorded in the period."""
 
     answers: int
+    """Number of survey answers in the period."""
     average_satisfaction: Decimal | None
     """1-5, to 2 places."""
     average_recommendation: Decimal | None
@@ -57,7 +61,9 @@ class SurveyResults:
 @dataclass(frozen=True)
 class CustomerAnalysis:
     since: date
+    """First day of the analysed period."""
     until: date
+    """Last day of the analysed period."""
     customers: int
     """Customers registered (or imported) by ``until``, not merged into another."""
     customers_served: int
@@ -69,7 +75,9 @@ class CustomerAnalysis:
     new_share: Decimal | None
     """new_customers / customers_served."""
     by_industry: list[Share]
+    """Customers served in the period by industry, with their share (4.1.2 dimensions)."""
     by_region: list[Share]
+    """Customers served in the period by region, with their share (4.1.2 dimensions)."""
     active_customers: int
     """Customers whose last completed order (by ``until``) is at most the policy's
     ``active_within_days`` before ``until``."""
@@ -82,6 +90,7 @@ class CustomerAnalysis:
     repeat_purchase_rate: Decimal | None
     """Customers with two or more completed orders by ``until`` / those with one or more."""
     surveys: SurveyResults
+    """Satisfaction survey results of the period (2.6.3)."""
     complete: bool
     """False while the view an earlier release built serves (its analysis facts are
     empty until ``salesdomain views rebuild --view customers``)."""

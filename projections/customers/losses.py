@@ -29,7 +29,9 @@ class LossGroup:
     """The deals lost for one reason, at one stage or to one competitor."""
 
     name: str
+    """The reason, stage or competitor."""
     lost: int
+    """Deals lost in this group."""
     share: Decimal | None
     """Of every deal lost in the period."""
 
@@ -39,6 +41,7 @@ class PriceGap:
     """The losses to one competitor whose price was recorded beside our last quote."""
 
     competitor: str
+    """The competitor the deals were lost to."""
     lost: int
     """Deals lost to it in the period."""
     priced: int
@@ -51,13 +54,17 @@ class PriceGap:
 @dataclass(frozen=True)
 class LossAnalysis:
     since: date
+    """First day of the analysed period."""
     until: date
+    """Last day of the analysed period."""
     lost: int
+    """Deals lost in the period."""
     by_reason: list[LossGroup]
     """The most frequent first (at most ``limit``)."""
     other_reasons: int
     """Losses of the reasons beyond ``limit``."""
     by_stage: list[LossGroup]
+    """Deals lost by the stage they were lost in."""
     by_competitor: list[LossGroup]
     """``""``: no competitor named."""
     price_gaps: list[PriceGap]

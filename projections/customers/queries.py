@@ -42,14 +42,23 @@ class CustomerStatus(Enum):
 @dataclass(frozen=True)
 class CustomerRow:
     customer_id: str
+    """The customer's id."""
     company_name: str
+    """The customer's company name."""
     registration_number: str
+    """The company's official registration number (empty if not recorded)."""
     region: str
+    """The customer's region."""
     industry: str
+    """The customer's industry."""
     owner_id: str
+    """The sales representative who owns the customer."""
     owner_name: str
+    """The name of the representative who owns the customer."""
     status: CustomerStatus
+    """Where the customer stands in prospect screening (2.1.2) or as a customer."""
     registered_at: datetime
+    """When the prospect was registered (2.1.2)."""
     last_contact_on: date | None
     """The day of the latest contact or visit logged with it (SOP 2.1.3), if any; a
     survivor's counts those of the records merged into it."""
@@ -81,7 +90,7 @@ class CustomerFilter:
 ANY = CustomerFilter()
 
 
-def _status(customers: Table, merged: Any) -> ColumnElement[str]:
+def customer_status(customers: Table, merged: Any) -> ColumnElement[str]:
     """Merged, else inactive, else a customer once it or a record merged into it bought,
     else the latest qualification decision."""
     c = customers.c
@@ -102,7 +111,7 @@ def _chosen(
     customers, contacts = tables["customers"], tables["contacts"]
     c = customers.c
     merged, survivor = customers.alias("merged"), customers.alias("survivor")
-    status = _status(customers, merged)
+    status = customer_status(customers, merged)
     members = select(merged.c.customer_id).where(merged.c.merged_into == c.customer_id)
     last_contact = (
         select(func.max(contacts.c.occurred_on))

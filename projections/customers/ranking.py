@@ -36,14 +36,21 @@ RANKING_LIMIT = 1000
 @dataclass(frozen=True)
 class RankedCustomer:
     rank: int
+    """The customer's place in the ranking (1 is the largest)."""
     customer_id: str
+    """The customer's id."""
     company_name: str
+    """The customer's company name."""
     region: str
+    """The customer's region."""
     industry: str
+    """The customer's industry."""
     orders_completed: int
     """Completed in the period, in the ranking's currency."""
     revenue: Money
+    """The customer's revenue in the period."""
     profit: Money
+    """The customer's profit in the period."""
     share: Decimal | None
     """Its revenue (or profit) / the total of the customers with more than zero."""
     cumulative_share: Decimal | None
@@ -54,8 +61,11 @@ class RankedCustomer:
     last_order_on: date | None
     """Its last completed order by the period's end (any currency)."""
     days_since_last_order: int | None
+    """Days from the last completed order to the period's end."""
     last_contact_on: date | None
+    """The day of the last contact logged with the customer (2.1.3)."""
     days_since_last_contact: int | None
+    """Days from the last contact to the period's end."""
     activity: str
     """``active``, ``dormant`` or ``lost`` on the period's last day (policy thresholds)."""
 
@@ -63,9 +73,13 @@ class RankedCustomer:
 @dataclass(frozen=True)
 class CustomerRanking:
     since: date
+    """First day of the ranked period."""
     until: date
+    """Last day of the ranked period."""
     currency: str
+    """The currency the customers are ranked in."""
     by: RankedBy
+    """What the customers are ranked by: revenue or profit."""
     total: Money
     """The revenue (or profit) of every customer ranked."""
     ranked: int

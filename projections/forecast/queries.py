@@ -41,6 +41,7 @@ class ForecastLine:
     group: str
     """The representative's name, the team, or ``company``."""
     currency: str
+    """The currency of the amounts."""
     won_amount: Decimal
     commit: Decimal
     best_case: Decimal

@@ -123,36 +123,67 @@ class KpiRow:
     team) for this period's code, ``attainment`` the figure / target."""
 
     period: str
+    """The period: a day, ISO week, month, quarter or year code."""
     period_start: date
+    """First day of the period."""
     period_end: date
+    """Last day of the period."""
     group: str | None
+    """The group's id (representative, team, region, ...; empty for the company total)."""
     label: str
+    """The group's name."""
     second_group: str | None
+    """The second grouping's id, when grouped by two dimensions."""
     second_label: str | None
+    """The second grouping's name."""
     currency: str | None
+    """The currency of the money figures (3.3.1 results)."""
     revenue: Decimal | None
+    """Revenue of completed orders (3.3.1; docs/kpi.md, revenue)."""
     units: Decimal | None
+    """Units sold on completed orders (3.3.1)."""
     profit: Decimal | None
+    """Profit of completed orders: revenue less cost (3.3.1)."""
     bookings: Decimal | None
+    """Value of contracts signed in the period (2.4.3)."""
     cancelled: Decimal | None
+    """Value of orders cancelled in the period."""
     orders_completed: Decimal | None
+    """Orders completed by a receipt confirmation (2.5.4)."""
     customers_served: Decimal | None
+    """Customers with a completed order in the period."""
     new_customers: Decimal | None
+    """Customers whose first order completed in the period (3.3.1 customers)."""
     repeat_customers: Decimal | None
+    """Customers with a completed order in the period who had ordered before."""
     visits: Decimal | None
+    """Visits and meetings logged with customers (2.1.3, 3.3.1 process)."""
     won: Decimal | None
+    """Deals won in the period."""
     lost: Decimal | None
+    """Deals lost in the period."""
     win_rate: Decimal | None
+    """Won divided by won plus lost (conversion rate, 3.3.1)."""
     sales_expense: Decimal | None
+    """Approved sales expenses (3.3.1 sales-expense control)."""
     satisfaction: Decimal | None
+    """Average satisfaction score of service visits and surveys (2.6.2, 2.6.3)."""
     satisfaction_scores: Decimal | None
+    """Number of satisfaction scores averaged."""
     service_responses: Decimal | None
+    """After-sales feedback answered in the period (2.6.1)."""
     service_on_time: Decimal | None
+    """After-sales feedback answered within the time limit (2.6.1)."""
     service_on_time_rate: Decimal | None
+    """Share of feedback answered within the time limit."""
     growth: Mapping[str, Decimal | None]
+    """Growth of each figure against the previous period (4.2.1)."""
     growth_yoy: Mapping[str, Decimal | None]
+    """Growth of each figure against the same period a year before (4.2.1)."""
     target: Mapping[str, Decimal]
+    """The sales target of each figure for the period (section 1, goal-driven)."""
     attainment: Mapping[str, Decimal | None]
+    """Each figure divided by its target."""
 
     def figures(self) -> dict[str, Decimal | None]:
         """Every measure of the row by name."""

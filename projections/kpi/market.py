@@ -33,17 +33,29 @@ class MarketShare:
     the research note ``note_id`` (on ``note_subject``) recorded it on ``recorded_at``."""
 
     period: str
+    """The period of the market size."""
     period_start: date
+    """First day of the period."""
     period_end: date
+    """Last day of the period."""
     dimension: str
+    """How the market is cut: by region, industry or product."""
     segment: str
+    """The region, industry or product the market size is for."""
     currency: str
+    """The currency of revenue and market size."""
     revenue: Decimal
+    """Our revenue in the segment and period."""
     market_size: Decimal
+    """The market size recorded from market research (2.1.1)."""
     market_share: Decimal | None
+    """Our revenue divided by the market size (4.2.1)."""
     note_id: str
+    """The market research note the size comes from (2.1.1)."""
     note_subject: str
+    """The subject of that market research note."""
     recorded_at: datetime
+    """When the market size was recorded."""
 
 
 def market_share(

@@ -42,18 +42,31 @@ class KpiInReportingCurrency:
     which currency on which day)."""
 
     period: str
+    """The period: a day, ISO week, month, quarter or year code."""
     period_start: date
+    """First day of the period."""
     period_end: date
+    """Last day of the period."""
     group: str | None
+    """The group's id (empty for the company total)."""
     label: str
+    """The group's name."""
     second_group: str | None
+    """The second grouping's id, when grouped by two dimensions."""
     second_label: str | None
+    """The second grouping's name."""
     currency: str
+    """The reporting currency all amounts are converted to."""
     revenue: Decimal | None
+    """Revenue in the reporting currency (empty when a rate is missing)."""
     profit: Decimal | None
+    """Profit in the reporting currency (empty when a rate is missing)."""
     bookings: Decimal | None
+    """Bookings in the reporting currency (empty when a rate is missing)."""
     cancelled: Decimal | None
+    """Cancelled order value in the reporting currency."""
     sales_expense: Decimal | None
+    """Sales expenses in the reporting currency."""
     rates: tuple[ExchangeRate, ...]
     """The rates used, by currency and the day each applies from."""
     missing: tuple[str, ...]

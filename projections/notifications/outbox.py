@@ -172,20 +172,30 @@ class Notification:
     """A warning in the outbox, as listed."""
 
     notification_id: str
+    """The notification's id."""
     kind: str
+    """What the notification warns of (a time limit near, missed, an escalation, ...)."""
     recipient_id: str
+    """The employee the notification is for."""
     sop_step: str
+    """The SOP step the notification concerns."""
     subject: str
+    """The notification's subject line."""
     body: str
+    """The notification's text."""
     due: datetime | None
+    """The time limit the notification is about, if any."""
     raised_at: datetime
+    """When the notification was raised."""
     status: str
     """``pending`` (not sent yet), ``sent``, ``undeliverable`` (no address known) or
     ``withdrawn`` (no longer due before it was sent)."""
     attempts: int
     """Deliveries tried and failed (one cut short by a crash is not counted)."""
     last_error: str | None
+    """Why the last attempt to send failed."""
     sent_at: datetime | None
+    """When it was sent."""
 
 
 def claim(conn: Connection, now: datetime) -> Notification | None:

@@ -30,7 +30,7 @@ def notices_due(views: ReadModels, policy: SalesPolicy, now: datetime) -> list[N
     with conformance.engine.connect() as conn:
         staff = staff_register(conn, tables)
         horizon = now + timedelta(hours=rules.deadline_notice_hours)
-        deadlines = open_deadlines(conn, tables, horizon)
+        deadlines = open_deadlines(conn, tables, due_by=horizon) or []
     notices = deadline_notices(deadlines, staff, rules, now)
     today = now.date()
     if rules.kpi_floors and today.day > rules.kpi_grace_days:

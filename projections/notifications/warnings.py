@@ -14,8 +14,10 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from typing import Any
 from uuid import UUID, uuid5
 
+from salesdomain.projections.conformance.codec import dumps
 from salesdomain.projections.conformance.review import Deadline
 from salesdomain.projections.conformance.staff import Member
 from salesdomain.projections.kpi.figures import KpiRow
@@ -93,7 +95,7 @@ def _moment(due: datetime | date) -> datetime:
 
 
 def deadline_notices(
-    deadlines: Sequence[tuple[str, Deadline]],
+    deadlines: Sequence[tuple[tuple[Any, ...], Deadline]],
     staff: Mapping[UUID, Member],
     policy: NotificationPolicy,
     now: datetime,
@@ -110,7 +112,8 @@ def deadline_notices(
         else:
             continue
         rule = deadline.rule
-        occasion = f"{kind.value}|{key}|{due.isoformat()}"
+        # the key as the view stores it (so a warning raised before is known again)
+        occasion = f"{kind.value}|{dumps(key)}|{due.isoformat()}"
         subject = _cut(f"[{rule.sop_step}] {deadline.record}: {when} {_shown(deadline.due)}")
         body = (
             f"{rule.text}\n\nRecord: {deadline.record}\nSOP step: {rule.sop_step} "

@@ -20,17 +20,29 @@ from salesdomain.access import Reader
 @dataclass(frozen=True)
 class ServiceCaseRow:
     case_id: str
+    """The service case's id."""
     customer_id: str
+    """The customer who gave the feedback."""
     customer_name: str
+    """The customer's company name."""
     order_id: str | None
+    """The order the feedback is about, if any."""
     kind: str | None
+    """The feedback's class: problem, opinion or suggestion (2.6.1)."""
     severity: str | None
+    """How severe the problem is (2.6.1)."""
     status: str
+    """Where the case stands."""
     assignee_name: str | None
+    """Who the case is assigned to."""
     received_at: datetime
+    """When the feedback was received (2.6.1)."""
     respond_by: datetime
+    """The time limit for the answer (2.6.1)."""
     responded_at: datetime | None
+    """When the customer was answered."""
     within_time_limit: bool | None
+    """Whether the answer came within the time limit."""
     breached: bool
     """Answered after the deadline, or still unanswered after it."""
     overdue_by: timedelta | None

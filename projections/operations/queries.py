@@ -65,11 +65,17 @@ class _ProductLine:
     was ordered and passed the final inspection."""
 
     order_id: str
+    """The sales order (2.5.1)."""
     customer_name: str
+    """The customer's company name."""
     product_code: str
+    """The product's code."""
     product_name: str
+    """The product's name."""
     ordered: Decimal
+    """Quantity ordered."""
     passed: Decimal
+    """Quantity that passed the final inspection (2.5.3)."""
     planned_finish: date | None
     """When production's current plan for the order finishes (none planned yet)."""
     plan_finishes_late: bool
@@ -92,8 +98,11 @@ class InspectionRow(_ProductLine):
     reworked_lots: tuple[str, ...]
     """Lots reworked and waiting to be inspected again."""
     delivery_date: date
+    """The delivery date agreed in the contract."""
     inspect_by: date | None
+    """The day inspection must be done by to ship in time."""
     overdue: bool
+    """Whether inspection is past that day."""
 
 
 def awaiting_inspection(
@@ -151,12 +160,15 @@ def awaiting_inspection(
 @dataclass(frozen=True)
 class ShipmentRow(_ProductLine):
     shipped: Decimal
+    """Quantity shipped (2.5.4)."""
     ready: Decimal
     """Passed the final inspection, not shipped."""
     in_transit: Decimal
     """Shipped, receipt not yet confirmed."""
     delivery_date: date
+    """The delivery date agreed in the contract."""
     late: bool
+    """Whether the goods are late for the delivery date."""
 
 
 def awaiting_shipment(

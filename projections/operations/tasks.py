@@ -20,16 +20,27 @@ from salesdomain.access import Reader
 @dataclass(frozen=True)
 class TaskRow:
     order_id: str
+    """The sales order the task coordinates (2.5.1)."""
     task_number: int
+    """The task's number on the order."""
     customer_name: str
+    """The customer's company name."""
     department: str
+    """The department responsible (production, procurement, logistics, ...)."""
     owner_id: str
+    """The employee responsible for the task."""
     owner_name: str
+    """The name of the employee responsible."""
     description: str
+    """What must be done."""
     due_on: date
+    """The deadline fixed at the coordination meeting."""
     assigned_at: datetime
+    """When the task was assigned."""
     overdue: bool
+    """Whether the deadline has passed."""
     days_overdue: int
+    """Days past the deadline."""
 
 
 def open_tasks(

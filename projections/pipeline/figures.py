@@ -71,12 +71,19 @@ _FACTS = ("opportunity_id", "owner_id", "owner_name", "expected_close", *KEPT)
 @dataclass(frozen=True)
 class StageOwnerValue:
     stage: Stage
+    """The pipeline stage."""
     owner_id: str
+    """The sales representative who owns the deals."""
     owner_name: str
+    """The representative's name."""
     count: int
+    """Deals in this stage owned by the representative."""
     amount: Decimal
+    """Their estimated value."""
     weighted_amount: Decimal
+    """Their value weighted by the stage's probability."""
     currency: str
+    """The currency of the amounts."""
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,9 @@ __all__ = ["FUNNEL", "FunnelStep", "funnel"]
 @dataclass(frozen=True)
 class FunnelStep:
     stage: Stage
+    """The pipeline stage."""
     reached: int
+    """Deals that reached this stage."""
     stage_conversion: Decimal | None
     """Reached this stage / reached the previous one (``None`` for the first stage and
     after a stage nobody reached)."""

@@ -44,26 +44,40 @@ _IDS_PER_QUERY = 500
 @dataclass(frozen=True)
 class PipelineRow:
     opportunity_id: str
+    """The opportunity's id."""
     title: str
+    """The opportunity's title."""
     customer_id: str
     """The customer's record, or the one it was merged into by the moment read."""
     customer_name: str
+    """The customer's company name."""
     region: str
+    """The customer's region."""
     industry: str
+    """The customer's industry."""
     owner_id: str
+    """The sales representative who owns the deal."""
     owner_name: str
+    """The representative's name."""
     team: str | None
+    """The owner's team."""
     stage: Stage
+    """The stage the deal has reached in the sales process."""
     amount: Decimal
+    """The deal's value: the latest quote's, else its estimated value."""
     currency: str
+    """The currency of the amounts."""
     weighted_amount: Decimal
+    """The value weighted by the stage's probability (docs/kpi.md)."""
     expected_close: date
     """As it stood at the moment read (revisions later are not yet made)."""
     opened_at: datetime
+    """When the opportunity was opened."""
     closed_at: datetime | None
     """When it was won or lost (``None`` while open)."""
     age: timedelta
     time_in_stage: Mapping[Stage, timedelta]
+    """Seconds spent in each stage."""
     last_contact_on: date | None
     """The latest day a contact or visit logged by the moment read happened on."""
     stale: bool

@@ -44,8 +44,11 @@ class PriceComparison:
     product_name: str | None
     """The catalogue's name of the product (``None``: not in the catalogue)."""
     competitor: str
+    """The competitor observed (2.1.1)."""
     observed_on: date
+    """The day the competitor's price was observed."""
     competitor_price: Money
+    """The competitor's price."""
     list_price: Money | None
     """Our list price in force on ``observed_on`` in the same currency (``None``: none)."""
     difference: Decimal | None

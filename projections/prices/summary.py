@@ -21,6 +21,7 @@ class CompetitorPricing:
     """One competitor's prices observed in a period, against our list prices."""
 
     competitor: str
+    """The competitor whose prices were observed (2.1.1)."""
     observed: int
     """Prices of theirs recorded as observed in the period."""
     comparable: int

@@ -18,7 +18,7 @@ from salesdomain import clock
 from salesdomain.access import Reader
 from salesdomain.application import SalesApplication
 
-VIEWS = ("kpi", "pipeline", "customers", CONFORMANCE, "appraisals")
+VIEWS = ("kpi", "pipeline", "customers", "forecast", CONFORMANCE, "appraisals")
 """The views a report reads."""
 
 TITLES = {"monthly": "Monthly sales report", "quarterly": "Quarterly sales report"}

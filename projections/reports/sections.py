@@ -17,7 +17,6 @@ from salesdomain.projections.conformance.view import NAME as CONFORMANCE
 from salesdomain.projections.conformance.view import reading
 from salesdomain.projections.customers import iter_customers
 from salesdomain.projections.kpi import (
-    MONEY_MEASURES,
     Grain,
     GroupBy,
     KpiInReportingCurrency,
@@ -26,6 +25,7 @@ from salesdomain.projections.kpi import (
     kpi_table,
 )
 from salesdomain.projections.pipeline import pipeline_figures
+from salesdomain.projections.reports import analyses
 from salesdomain.projections.reports.model import (
     Amount,
     AppraisalLine,
@@ -45,13 +45,8 @@ from salesdomain.projections.reports.model import (
     StageLine,
 )
 from salesdomain.projections.reports.source import ReportSource
-from sqlalchemy import select
 
 SectionBuilder = Callable[[ReportSource], Section]
-
-
-def _grain(source: ReportSource) -> Grain:
-    return "month" if source.kind == "monthly" else "quarter"
 
 
 def _kpi(source: ReportSource, grain: Grain, by: GroupBy, currency: str | None) -> list[KpiRow]:
@@ -82,23 +77,6 @@ def _converted(source: ReportSource, grain: Grain, by: GroupBy) -> list[KpiInRep
         currencies=source.policy.currencies,
         reader=source.reader,
     )
-
-
-def currencies_of(source: ReportSource) -> tuple[str, ...]:
-    """The currencies of the money facts in the report period."""
-    engine, tables = source.view("kpi")
-    facts = tables["facts"].c
-    query = (
-        select(facts.currency)
-        .where(
-            facts.day.between(source.period.start, source.period.end),
-            facts.measure.in_(sorted(MONEY_MEASURES)),
-            facts.currency.is_not(None),
-        )
-        .distinct()
-    )
-    with engine.connect() as conn:
-        return tuple(sorted(code for (code,) in conn.execute(query)))
 
 
 def _amounts(rows: Mapping[str, KpiRow], measure: str) -> tuple[Amount, ...]:
@@ -147,13 +125,13 @@ def _lines(source: ReportSource, grain: Grain, codes: Sequence[str]) -> list[Res
 def results(source: ReportSource) -> ResultsSection:
     """The KPI table's results of the period and of each of its months, and by
     representative (the read policy's reach)."""
-    codes = currencies_of(source)
+    codes = source.currencies()
     months = _lines(source, "month", codes)
     total = months[0] if source.kind == "monthly" else _lines(source, "quarter", codes)[0]
     reporting = source.policy.currencies.reporting_currency
-    converted = {row.group: row for row in _converted(source, _grain(source), "rep")}
+    converted = {row.group: row for row in _converted(source, source.grain, "rep")}
     by_rep = []
-    for row in _kpi(source, _grain(source), "rep", reporting):
+    for row in _kpi(source, source.grain, "rep", reporting):
         money = converted.get(row.group)
         by_rep.append(
             RepLine(
@@ -178,7 +156,7 @@ def results(source: ReportSource) -> ResultsSection:
 
 
 def _shares(source: ReportSource, by: GroupBy) -> tuple[Share, ...]:
-    found = _converted(source, _grain(source), by)
+    found = _converted(source, source.grain, by)
     return tuple(
         sorted(
             (Share(label=row.label, revenue_in_reporting_currency=row.revenue) for row in found),
@@ -201,7 +179,7 @@ _CUSTOMER_FIGURES = (
 def customers(source: ReportSource) -> CustomersSection:
     """Customers served, new and repeat, satisfaction (the KPI table), the customer
     records by status (the customers view) and revenue by region and industry."""
-    (row,) = _kpi(source, _grain(source), "total", None)
+    (row,) = _kpi(source, source.grain, "total", None)
     engine, tables = source.view("customers")
     statuses = Counter(
         found.status.value for found in iter_customers(engine, tables, reader=source.reader)
@@ -347,8 +325,21 @@ def appraisals(source: ReportSource) -> AppraisalsSection:
     )
 
 
+_IN_ORDER: tuple[SectionBuilder, ...] = (
+    results,
+    analyses.two_dimensions,
+    analyses.market,
+    customers,
+    analyses.customer_analysis_section,
+    analyses.losses,
+    pipeline,
+    analyses.forecast,
+    conformance,
+    appraisals,
+)
+
 SECTIONS: Mapping[ReportKind, tuple[SectionBuilder, ...]] = {
-    "monthly": (results, customers, pipeline, conformance, appraisals),
-    "quarterly": (results, customers, pipeline, conformance, appraisals),
+    "monthly": _IN_ORDER,
+    "quarterly": _IN_ORDER,
 }
 """Each report's sections, in order: where a new analysis plugs in."""

@@ -10,10 +10,10 @@ from datetime import UTC, datetime, time
 from typing import Any
 from uuid import UUID
 
-from salesdomain.projections.kpi import ReportPeriod, report_period
+from salesdomain.projections.kpi import MONEY_MEASURES, Grain, ReportPeriod, report_period
 from salesdomain.projections.read_models import ReadModels
 from salesdomain.projections.reports.model import ReportKind
-from sqlalchemy import Engine, Table
+from sqlalchemy import Engine, Table, select
 
 from salesdomain.access import Reach, Reader
 from salesdomain.application import SalesApplication
@@ -75,6 +75,27 @@ class ReportSource:
 
     def has(self, name: str) -> bool:
         return name in self.views.runners
+
+    @property
+    def grain(self) -> Grain:
+        """The KPI tables' period: the report's month or quarter."""
+        return "month" if self.kind == "monthly" else "quarter"
+
+    def currencies(self) -> tuple[str, ...]:
+        """The currencies of the money facts in the report period."""
+        engine, tables = self.view("kpi")
+        facts = tables["facts"].c
+        query = (
+            select(facts.currency)
+            .where(
+                facts.day.between(self.period.start, self.period.end),
+                facts.measure.in_(sorted(MONEY_MEASURES)),
+                facts.currency.is_not(None),
+            )
+            .distinct()
+        )
+        with engine.connect() as conn:
+            return tuple(sorted(code for (code,) in conn.execute(query)))
 
 
 def whose_view(reader: Reader | None, names: Iterable[tuple[str, str]]) -> str:

@@ -16,13 +16,21 @@ from sqlalchemy import select
 @dataclass(frozen=True)
 class ProjectionStatus:
     name: str
+    """The view's name."""
     generation: int
+    """The view's generation (a rebuild fills a new one)."""
     status: str
+    """Whether the view is running, rebuilding or stopped."""
     position: int
+    """The last log position the view has taken in."""
     head: int
+    """The log's last position."""
     error_position: int | None
+    """The position of the event the view stopped on."""
     error_event: str | None
+    """The event the view stopped on."""
     error: str | None
+    """Why the view stopped."""
     version: int | None = None
     """The version of the projection's code that built this generation (``None``: a
     release that did not record it)."""

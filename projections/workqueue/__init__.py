@@ -3,7 +3,7 @@ them, with their deadlines, overdue first; for a manager, also their team's (ADR
 
 Not a view of its own: it reads the views that hold each kind of item as they stand
 at a moment. The time limits come from the conformance view's open deadlines
-(``conformance.view.reading.open_deadlines_due_from``); the quotes about to expire and
+(``conformance.view.reading.open_deadlines``); the quotes about to expire and
 the deals without contact from the pipeline view (ADR 47), with the quotes' validity
 the conformance view remembers; the recurring duties of the current period (ADR 49)
 from the conformance view's duty tables.

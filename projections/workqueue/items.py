@@ -47,25 +47,32 @@ class DueItem:
     """One SOP step due from someone: what, on which record, by when, and how to do it."""
 
     kind: ItemKind
+    """What kind of item is due (a step with a time limit, a task, a recurring duty, ...)."""
     sop_step: str
+    """The SOP step due."""
     step: str
     """The step in words ("answer the customer's feedback")."""
     record_kind: str
     """"contract", "service case", "order", "appraisal", "candidate", "team meeting",
     "opportunity", "team" or "employee"."""
     record_id: str
+    """The record's id."""
     record: str
     """The record in words ("contract with Hangzhou Precision")."""
     case_id: str | None
+    """The business case the record belongs to."""
     due: datetime | date
     """A moment, or a day (due by its end, UTC)."""
     overdue: bool
+    """Whether it is past due."""
     seconds_left: int
     """Until the deadline passes (negative: overdue by that long)."""
     responsible: str
     """The person (or, for an approval level, the role; for a team's duty, the team)."""
     responsible_id: str | None
+    """The responsible person."""
     responsible_team: str
+    """The responsible person's team."""
     next_command: str
     """The SOP command(s) that discharge it ("RespondToFeedback")."""
     rule: str = ""

@@ -148,11 +148,11 @@ class _Asked:
         by_id = {str(m.employee_id): m for m in people}
         managers = {m.manager_id for m in people if m.manager_id is not None}
         roles = {role.value for m in people if m.active for role in m.roles}
-        deadlines = reading.open_deadlines_due_from(
+        deadlines = reading.open_deadlines(
             conn,
             tables,
-            self.policies,
-            self.at,
+            policies=self.policies,
+            as_at=self.at,
             employees=[*by_id, *(str(m) for m in managers)],
             roles=roles,
             events_of=events_of,

@@ -7,9 +7,11 @@ actor's role may perform that step before anything is loaded.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from collections.abc import Mapping
+from importlib.resources import files
 from typing import Any, ClassVar
 from uuid import UUID, uuid4
 
@@ -22,10 +24,32 @@ COMMANDS: dict[str, type[Command]] = {}
 _NOT_DIGESTED = {"command_id"}
 
 
+@functools.cache
+def command_examples() -> dict[str, dict[str, Any]]:
+    """An example body of each command, by its name, as a client sends it
+    (``command_examples.json``; ``tests/test_api_described.py`` sends each one)."""
+    text = files("salesdomain").joinpath("command_examples.json").read_text(encoding="utf-8")
+    examples: dict[str, dict[str, Any]] = json.loads(text)
+    return examples
+
+
+def _with_example(schema: dict[str, Any], model: type[BaseModel]) -> None:
+    """Put the command's example body in its JSON schema (``examples``)."""
+    example = command_examples().get(model.__name__)
+    if example is not None:
+        schema["examples"] = [example]
+
+
 class Command(BaseModel):
     """Base of all commands.  ``command_id`` makes sending the same command twice harmless."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
+    model_config = ConfigDict(
+        use_attribute_docstrings=True,
+        frozen=True,
+        extra="forbid",
+        str_strip_whitespace=True,
+        json_schema_extra=_with_example,
+    )
     SOP_STEP: ClassVar[str]
     ADDED_LATER: ClassVar[frozenset[str]] = frozenset()
     """Fields added after the command was first recorded: left out of its digest while
@@ -33,6 +57,7 @@ class Command(BaseModel):
     still recognised (``digest``)."""
 
     command_id: UUID = Field(default_factory=uuid4)
+    """The command's id: send the same id again to make a retry harmless (made up if left out)."""
 
     @classmethod
     def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:

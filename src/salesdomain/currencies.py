@@ -34,9 +34,11 @@ _PLACES = Decimal(1).scaleb(-AMOUNT_PLACES)
 class ExchangeRate(BaseModel):
     """One rate of the policy: ``currency`` into the reporting currency from a day on."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(use_attribute_docstrings=True, frozen=True, extra="forbid")
     currency: Currency
+    """The currency converted from (ISO 4217)."""
     rate: Rate
+    """Units of the reporting currency per unit of this currency."""
     effective_from: date
     """The first day the rate applies; it applies until a later rate of the currency does."""
     source: Name
@@ -160,6 +162,7 @@ class InReportingCurrency:
     """A view's money added up in the reporting currency (ADR 48), converted when read."""
 
     currency: str
+    """The reporting currency."""
     amount: Decimal | None
     """``None`` when some figure's currency had no rate in force on its day."""
     rates: tuple[ExchangeRate, ...]

@@ -31,7 +31,9 @@ class PersonalData(ValueObject):
     """Base of personal values: text fields of one data subject (``subject_id``)."""
 
     subject_id: UUID | None = None
+    """The person the data is about (made up if left out)."""
     erased: bool = False
+    """Whether the personal data was erased."""
 
     @classmethod
     def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:

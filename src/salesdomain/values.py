@@ -143,7 +143,7 @@ Count = Annotated[int, Field(ge=0, le=COUNT_LIMIT)]
 class ValueObject(BaseModel):
     """Base of value objects: frozen, unknown fields refused, stored under ``stored_as``."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(use_attribute_docstrings=True, frozen=True, extra="forbid")
     stored_as: ClassVar[str] = ""
 
     @classmethod
@@ -208,7 +208,9 @@ class Money(ValueObject):
         Decimal,
         Field(gt=-AMOUNT_LIMIT, lt=AMOUNT_LIMIT, decimal_places=AMOUNT_PLACES),
     ]
+    """The amount, a decimal string (never a float)."""
     currency: Currency
+    """The currency, an ISO 4217 code (CNY, EUR, USD)."""
 
     @field_validator("amount", mode="before")
     @classmethod
@@ -296,11 +298,17 @@ class PricedLine(BaseModel):
     how many, at what unit price and cost; its amount and cost.  Mixed into the value
     objects of such lines, which check its prices."""
 
+    model_config = ConfigDict(use_attribute_docstrings=True)
+
     product_code: Code
+    """The product's catalogue code."""
     product_name: Name
     specification: Name
+    """The specification or model."""
     quantity: Quantity
+    """How many units."""
     unit_price: Money
+    """The price per unit."""
     unit_cost: Money
 
     @property
@@ -343,8 +351,11 @@ class Actor(ValueObject):
     """Who did it: an employee and the role under which they acted."""
 
     employee_id: UUID
+    """The employee who acts."""
     role: Role
+    """The role they act under."""
     name: Text = ""
+    """The employee's name."""
 
     def __str__(self) -> str:
         who = self.name or str(self.employee_id)[:8]

@@ -80,46 +80,57 @@ def time_limit_breaches(
     return _with_words(conn, tables, time_limits_missed(finish(review)), events_of, policies)
 
 
-def open_deadlines_due_from(
+def open_deadlines(
     conn: Connection,
     tables: dict[str, Table],
-    policies: PolicyBook,
-    as_at: datetime,
     *,
-    employees: Iterable[UUID | str] = (),
+    due_by: datetime | None = None,
+    employees: Iterable[UUID | str] | None = None,
     roles: Iterable[str] = (),
-    due_before: datetime | None = None,
+    policies: PolicyBook | None = None,
+    as_at: datetime | None = None,
     events_of: EventsOf | None = None,
     as_recorded: bool = False,
 ) -> list[tuple[tuple[Any, ...], Deadline]] | None:
-    """The time limits still open as at ``as_at`` (the step not done, the deadline not
-    withdrawn) that are due from one of ``employees`` or, where no employee is named
-    yet (an approval level), from one of ``roles`` (``Role`` values): with
-    ``due_before``, only those whose deadline passes before it (overdue ones
-    included).  Soonest deadline first, then in the order the review made them; each
-    responsible person with the team the register gives them now.  ``None`` if the view
-    cannot answer for that moment under those policies (as ``time_limit_breaches``).
-    ``events_of``: put back the words of records whose events carried personal values.
-    Each with its key (its record's id first, then what the rule names: the task's
-    number, the approval level...), which stays the same while the deadline lasts."""
-    review = judging(conn, tables, policies, as_at, as_recorded=as_recorded)
-    if review is None:
-        return None
+    """The time limits still open (the step not done, the deadline not withdrawn),
+    soonest deadline first, then in the order the review made them; each with its key
+    (its record's id first, then what the rule names: the task's number, the approval
+    level...), which stays the same while the deadline lasts.
+
+    ``due_by``: only those breached after a moment up to it (the overdue ones and those
+    falling due by then).  ``employees``: only those due from one of them or, where no
+    employee is named yet (an approval level), from one of ``roles`` (``Role`` values);
+    ``None``: everyone's.  ``policies`` and ``as_at``: as the review under those policies
+    stood at that moment, each responsible person with the team the register gives them
+    now, and ``None`` if the view cannot answer for it (as ``time_limit_breaches``);
+    without them, as the view folded them (``None`` never).  ``events_of`` (with
+    ``policies``): put back the words of records whose events carried personal values."""
+    review = None
+    if policies is not None:
+        if as_at is None:
+            raise ValueError("as_at: the moment the deadlines are judged at, with policies")
+        review = judging(conn, tables, policies, as_at, as_recorded=as_recorded)
+        if review is None:
+            return None
     d = tables["deadlines"].c
+    whose: list[ColumnElement[bool]] = [true()]
+    if employees is not None:
+        whose = [
+            d.responsible_id.in_(chunk) for chunk in chunks(sorted({str(e) for e in employees}))
+        ]
+        if wanted := sorted(set(roles)):
+            whose.append(and_(d.responsible_id.is_(None), d.responsible_role.in_(wanted)))
     found: list[tuple[tuple[Any, ...], Deadline]] = []
-    whose: list[ColumnElement[bool]] = [
-        d.responsible_id.in_(chunk) for chunk in chunks(sorted({str(e) for e in employees}))
-    ]
-    if wanted := sorted(set(roles)):
-        whose.append(and_(d.responsible_id.is_(None), d.responsible_role.in_(wanted)))
     for who in whose:
         query = select(d.key, d.body).where(d.status == "open", who)
-        if due_before is not None:
-            query = query.where(d.breached_after < due_before)
+        if due_by is not None:
+            query = query.where(d.breached_after <= due_by)
         found += [
             (loads(key), deadline_from(body))
             for key, body in conn.execute(query.order_by(d.breached_after, d.seq))
         ]
+    if review is None or policies is None:
+        return found
     words: dict[UUID, str | None] = {}
     if events_of is not None:
         personal = _personal(conn, tables, {d.record_id for _, d in found})
@@ -247,19 +258,3 @@ def _words(record_id: UUID, events_of: EventsOf, policies: PolicyBook) -> str | 
     review = replay(Review(policies, FOREVER), ((0, event) for event in events_of(record_id)))
     label = review.records.get(record_id, {}).get("label")
     return None if label is None else str(label)
-
-
-def open_deadlines(
-    conn: Connection, tables: dict[str, Table], due_by: datetime
-) -> list[tuple[str, Deadline]]:
-    """The deadlines still open (their step not done, not withdrawn) that are breached
-    after a moment up to ``due_by``: the overdue ones and those falling due by then,
-    soonest first, each with its key in the view (stable while the deadline exists).
-    The record is named as the view folded it (personal values erased)."""
-    deadlines = tables["deadlines"]
-    found = conn.execute(
-        select(deadlines.c.key, deadlines.c.body)
-        .where(deadlines.c.status == "open", deadlines.c.breached_after <= due_by)
-        .order_by(deadlines.c.breached_after, deadlines.c.seq)
-    )
-    return [(key, deadline_from(body)) for key, body in found]

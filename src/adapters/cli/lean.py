@@ -1,5 +1,5 @@
 """Client mode's lean path (ADR 55): ``salesdomain --api URL pipeline [--as-of WHEN]
-[--limit N] [--cursor C] [--stale] [--json]`` answered with the standard library and
+[--limit N] [--cursor C] [--stale] [--wide] [--json]`` answered with the standard library and
 rich alone, without the domain, SQLAlchemy, eventsourcing, pydantic or Typer, which
 take most of a second to import.
 
@@ -42,7 +42,7 @@ _URL = re.compile(r"https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?(/[A-Za-z0-9._~/-]*)?")
 """Addresses taken as given (the full command line accepts more, and refuses some)."""
 _ROOT = ("--api", "--token-file")
 _VALUED = ("--as-of", "--limit", "--cursor")
-_FLAGS = ("--stale", "--json")
+_FLAGS = ("--stale", "--wide", "--json")
 
 
 class Unserved(Exception):
@@ -256,7 +256,13 @@ def _pipeline(api: _Api, options: Mapping[str, str | bool]) -> None:
             {"as_of": moment, "opportunities": rows, "next_cursor": next_cursor, "summary": summary}
         )
         return
-    show_pipeline(f"Pipeline at {moment:%Y-%m-%d %H:%M} UTC", rows, next_cursor, summary)
+    show_pipeline(
+        f"Pipeline at {moment:%Y-%m-%d %H:%M} UTC",
+        rows,
+        next_cursor,
+        summary,
+        wide=bool(options.get("--wide")),
+    )
 
 
 def _limit(given: str | bool | None) -> int:

@@ -23,6 +23,8 @@ class Named(Protocol):
 
 class Row(Protocol):
     @property
+    def opportunity_id(self) -> str: ...
+    @property
     def title(self) -> str: ...
     @property
     def customer_name(self) -> str: ...
@@ -90,16 +92,28 @@ class Summary(Protocol):
     def in_reporting_currency(self) -> Converted | None: ...
 
 
+SHORT_ID = 8
+"""Characters of an id a table shows without ``--wide``."""
+
+
 def show_pipeline(
-    title: str, rows: Sequence[Row], next_cursor: str | None, summary: Summary
+    title: str,
+    rows: Sequence[Row],
+    next_cursor: str | None,
+    summary: Summary,
+    *,
+    wide: bool = False,
 ) -> None:
-    """A page of the pipeline, how to ask for the next, and the funnel of them all."""
+    """A page of the pipeline, how to ask for the next, and the funnel of them all; each
+    deal's id in ``SHORT_ID`` characters, whole with ``wide``."""
     table = Table(title=title, title_justify="left")
+    table.add_column("Id", no_wrap=True)
     columns = ("Opportunity", "Customer", "Owner", "Stage", "Amount", "Weighted", "Close by")
     for column in (*columns, "Last contact", ""):
         table.add_column(column, justify="right" if column in ("Amount", "Weighted") else "left")
     for row in rows:
         table.add_row(
+            row.opportunity_id if wide else row.opportunity_id[:SHORT_ID],
             row.title,
             row.customer_name,
             row.owner_name,

@@ -61,6 +61,9 @@ def pipeline(
     cursor: paging.Cursor = None,
     every: paging.Every = False,
     stale: StaleOnly = False,
+    wide: Annotated[
+        bool, typer.Option("--wide", help="Full ids (default: their first 8 characters).")
+    ] = False,
     database_url: DatabaseUrl = None,
     as_json: JsonOutput = False,
 ) -> None:
@@ -87,7 +90,7 @@ def pipeline(
             }
         )
         return
-    show_pipeline(f"Pipeline at {page.at:%Y-%m-%d %H:%M} UTC", page, summary)
+    show_pipeline(f"Pipeline at {page.at:%Y-%m-%d %H:%M} UTC", page, summary, wide=wide)
 
 
 def pipeline_rows(
@@ -127,8 +130,10 @@ def pipeline_rows(
     return page, figures.summary(system.app.policy.currencies)
 
 
-def show_pipeline(title: str, page: PipelinePage, summary: PipelineSummary) -> None:
-    pipeline_tables.show_pipeline(title, page.rows, page.next_cursor, summary)
+def show_pipeline(
+    title: str, page: PipelinePage, summary: PipelineSummary, *, wide: bool = False
+) -> None:
+    pipeline_tables.show_pipeline(title, page.rows, page.next_cursor, summary, wide=wide)
 
 
 Grain = Literal["day", "month", "quarter", "year"]

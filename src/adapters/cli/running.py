@@ -15,6 +15,7 @@ from salesdomain.adapters.cli import client, common, remote
 from salesdomain.adapters.cli.actors import founding_actor, resolve_actor
 from salesdomain.adapters.cli.common import DatabaseUrl, ExitCode, Failure, JsonOutput
 from salesdomain.adapters.cli.output import out, print_json
+from salesdomain.adapters.cli.record_lists import shown_id
 
 from salesdomain.command_record import CommandResult
 from salesdomain.commands import COMMANDS, Command
@@ -73,6 +74,9 @@ def run(
     case: Annotated[
         UUID | None, typer.Option(help="The business case (correlation id) it belongs to.")
     ] = None,
+    wide: Annotated[
+        bool, typer.Option("--wide", help="Full record ids (default: their first 8 characters).")
+    ] = False,
     database_url: DatabaseUrl = None,
     as_json: JsonOutput = False,
 ) -> None:
@@ -102,7 +106,7 @@ def run(
                     command, actor, correlation_id=case, origin=common.cli_origin()
                 )
                 lines = recorded_lines(system.app, result)
-    show_result(result, lines, as_json)
+    show_result(result, lines, as_json, wide=wide)
 
 
 def recorded_lines(app: Any, result: CommandResult) -> list[dict[str, Any]]:
@@ -134,10 +138,15 @@ def event_lines(result: CommandResult, described: dict[int, str]) -> list[dict[s
     ]
 
 
-def show_result(result: CommandResult, lines: list[dict[str, Any]], as_json: bool) -> None:
+def show_result(
+    result: CommandResult, lines: list[dict[str, Any]], as_json: bool, *, wide: bool = False
+) -> None:
+    """The events recorded, as JSON (with ``aggregate_id``: the record the command was
+    about, in full) or as a table (ids of 8 characters, full with ``wide``)."""
     if as_json:
         print_json(
             {
+                "aggregate_id": result.aggregate_id if result.events else None,
                 "command": result.command,
                 "command_id": result.command_id,
                 "replayed": result.replayed,
@@ -152,7 +161,7 @@ def show_result(result: CommandResult, lines: list[dict[str, Any]], as_json: boo
     for line in lines:
         table.add_row(
             str(line["position"] or ""),
-            f"{line['aggregate_type']} {str(line['aggregate_id'])[:8]}",
+            f"{line['aggregate_type']} {shown_id(str(line['aggregate_id']), wide)}",
             str(line["version"]),
             line["event_type"],
             str(step(line["sop_step"])),

@@ -6,13 +6,12 @@ later, which freezegun would have swapped for its fakes in tests).
 """
 
 from importlib.resources import files
-from typing import Any
 from uuid import UUID
 
 from fastapi import FastAPI
 from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict
 from salesdomain.adapters.bootstrap import System, build_system
 from salesdomain.adapters.following import Follower, embedded_by_default
 from salesdomain.adapters.web import errors, outage
@@ -22,15 +21,19 @@ from salesdomain.adapters.web.breaches import conformance_breaches
 from salesdomain.adapters.web.commands import command_router
 from salesdomain.adapters.web.context import BreachProvider, CurrentToken, WebContext
 from salesdomain.adapters.web.headers import DOCS_PATH, SecurityHeaders
+from salesdomain.adapters.web.pages import SignInNeeded, sign_in_needed
+from salesdomain.adapters.web.pages import router as pages_router
 from salesdomain.adapters.web.responses import ERROR_RESPONSES
 from salesdomain.adapters.web.routes_analyses import router as analyses_router
 from salesdomain.adapters.web.routes_customers import router as customers_router
+from salesdomain.adapters.web.routes_dashboard import router as dashboard_router
 from salesdomain.adapters.web.routes_due import router as due_router
 from salesdomain.adapters.web.routes_forecast import router as forecast_router
 from salesdomain.adapters.web.routes_notifications import router as notifications_router
 from salesdomain.adapters.web.routes_operations import router as operations_router
 from salesdomain.adapters.web.routes_pipeline import router as pipeline_router
 from salesdomain.adapters.web.routes_prices import router as prices_router
+from salesdomain.adapters.web.routes_records import router as records_router
 from salesdomain.adapters.web.routes_reports import router as reports_router
 from salesdomain.adapters.web.routes_sales_reports import router as sales_reports_router
 from salesdomain.adapters.web.routes_session import router as session_router
@@ -43,16 +46,19 @@ import salesdomain
 from salesdomain.sop import Role
 
 STATIC = files("salesdomain.adapters.web") / "static"
-PAGE: dict[int | str, dict[str, Any]] = {
-    k: v for k, v in ERROR_RESPONSES.items() if k in (400, 413)
-}
 
 
 class MeOut(BaseModel):
+    model_config = ConfigDict(use_attribute_docstrings=True)
+
     employee_id: UUID
+    """The employee the token acts as."""
     name: str
+    """The employee's name."""
     role: Role
+    """The role the token acts under."""
     token_id: str
+    """The token's id (not its secret)."""
 
 
 def create_app(
@@ -96,6 +102,7 @@ def create_app(
         ready_max_lag=chosen.ready_max_lag,
     )
     errors.install(app)
+    app.add_exception_handler(SignInNeeded, sign_in_needed)
     outage.install(app)
     app.add_middleware(BodyLimit, max_bytes=limit)
     app.add_middleware(SecurityHeaders)
@@ -112,6 +119,9 @@ def create_app(
     app.include_router(forecast_router)
     app.include_router(sales_reports_router)
     app.include_router(due_router)
+    app.include_router(pages_router)
+    app.include_router(dashboard_router)
+    app.include_router(records_router)
     app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
 
     @app.get("/me", response_model=MeOut, tags=["auth"], responses=ERROR_RESPONSES)
@@ -129,9 +139,10 @@ def create_app(
         """Every route and schema, interactively (Swagger UI over ``/openapi.json``)."""
         return HTMLResponse((STATIC / "docs.html").read_text(encoding="utf-8"))
 
-    @app.get("/dashboard", response_class=HTMLResponse, tags=["dashboard"], responses=PAGE)
-    def dashboard() -> HTMLResponse:
-        """The managers' dashboard (asks for an API token; data from the read endpoints)."""
+    @app.get("/dashboard/classic", response_class=HTMLResponse, include_in_schema=False)
+    def classic_dashboard() -> HTMLResponse:
+        """The first dashboard, drawn in SVG by the page from the JSON views (it gives way
+        to ``/dashboard`` once that shows the audit trail of a case and stopped views)."""
         return HTMLResponse((STATIC / "dashboard.html").read_text(encoding="utf-8"))
 
     return app

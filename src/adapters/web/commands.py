@@ -6,27 +6,34 @@ command class chosen at run time, which FastAPI must see as a class, not a strin
 """
 
 from collections.abc import Callable
-from typing import Any
+from typing import Annotated, Any
 from uuid import UUID
 
-from fastapi import APIRouter, Response
-from pydantic import BaseModel
+from fastapi import APIRouter, Body, Response
+from pydantic import BaseModel, ConfigDict
 from salesdomain.adapters.following import POSITION_HEADER
 from salesdomain.adapters.web.context import Ctx, CurrentActor
 from salesdomain.adapters.web.responses import ERROR_RESPONSES
 
 import salesdomain.application  # noqa: F401  (imports every area, filling COMMANDS)
 from salesdomain.command_record import CommandResult, Origin
-from salesdomain.commands import COMMANDS, Command
+from salesdomain.commands import COMMANDS, Command, command_examples
 from salesdomain.sop import step
 
 
 class RecordedEventOut(BaseModel):
+    model_config = ConfigDict(use_attribute_docstrings=True)
+
     aggregate_type: str
+    """The kind of record changed (Opportunity, Contract, Order, ...)."""
     aggregate_id: UUID
+    """The id of the record changed."""
     version: int
+    """The record's version after the event."""
     event_type: str
+    """What was recorded, by its event name."""
     sop_step: str
+    """The SOP step code the event records."""
     position: int | None
     """The event's place in the log (``None`` in a replayed result)."""
 
@@ -35,11 +42,18 @@ class CommandOutcome(BaseModel):
     """What a handled command recorded.  ``replayed``: the command id was handled before
     with the same content; this is the first result, and nothing more was recorded."""
 
+    model_config = ConfigDict(use_attribute_docstrings=True)
+
     command_id: UUID
+    """The command's id: send it again to make a retry harmless."""
     command: str
+    """The command's name."""
     replayed: bool
+    """True: this command id was handled before with this content; nothing more was recorded."""
     events: list[RecordedEventOut]
+    """The events recorded."""
     positions: list[int]
+    """The log positions of the events recorded."""
 
     @classmethod
     def of(cls, result: CommandResult) -> "CommandOutcome":
@@ -61,8 +75,12 @@ WEB = Origin(channel="web")
 
 
 def _endpoint(model: type[Command]) -> Callable[..., CommandOutcome]:
+    example = command_examples()[model.__name__]
+    summary = f"{model.__name__} in the demo's quarter"
+    body = Body(openapi_examples={"demo": {"summary": summary, "value": example}})
+
     def endpoint(
-        command: model,  # type: ignore[valid-type]
+        command: Annotated[model, body],  # type: ignore[valid-type]
         actor: CurrentActor,
         ctx: Ctx,
         response: Response,

@@ -12,6 +12,7 @@ from typing import Annotated, Any
 
 from fastapi import Depends, Query
 from pydantic import AwareDatetime
+from salesdomain.adapters.web.errors import InvalidQuery
 from salesdomain.projections.paging import DEFAULT_LIMIT, MAX_LENGTH, MAX_LIMIT
 
 from salesdomain.bounds import FIRST_DAY, LAST_DAY, NAME_LENGTH
@@ -48,7 +49,8 @@ AsOf = Annotated[AwareDatetime | None, moment("As it stood then (default: now)")
 
 @dataclass(frozen=True)
 class Page:
-    """A page of rows: at most ``limit``, after the row ``cursor`` points at."""
+    """A page of rows: at most ``limit``, after the row ``cursor`` points at.  An
+    ``offset`` is refused, never silently ignored (ADR 59)."""
 
     limit: Annotated[
         int,
@@ -68,6 +70,22 @@ class Page:
             "(`as_of`, `as_at`)",
         ),
     ] = None
+    offset: Annotated[
+        int | None,
+        Query(
+            deprecated=True,
+            description="Not taken: lists page by cursor (ADR 59); a request with it is "
+            "refused (422 naming `offset`) rather than answered from the first row",
+        ),
+    ] = None
+
+    def __post_init__(self) -> None:
+        if self.offset is not None:
+            raise InvalidQuery(
+                "offset",
+                "lists page by cursor, not by offset: leave offset out and give the "
+                "previous page's next_cursor as cursor",
+            )
 
 
 Paging = Annotated[Page, Depends()]

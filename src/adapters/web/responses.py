@@ -43,9 +43,11 @@ def visible(text: str) -> str:
 class ErrorOut(BaseModel):
     """The body of every error response (details vary by kind)."""
 
-    model_config = ConfigDict(extra="allow")
+    model_config = ConfigDict(use_attribute_docstrings=True, extra="allow")
     error: str
+    """The error's code (see the table in docs/web.md)."""
     message: str
+    """One line naming the field or SOP rule."""
 
 
 ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {

@@ -5,7 +5,7 @@ from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Query
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict
 from salesdomain.adapters.web.context import CurrentReader, ReadCtx
 from salesdomain.adapters.web.errors import InvalidQuery
 from salesdomain.adapters.web.params import day
@@ -33,18 +33,25 @@ Limit = Annotated[int, Query(ge=1, le=RANKING_LIMIT, description="Rows listed")]
 
 
 class CustomerAnalysisOut(BaseModel):
+    model_config = ConfigDict(use_attribute_docstrings=True)
+
     position: int
     """The log position the customers view shows."""
     analysis: CustomerAnalysis
+    """The customer analysis of the period (4.2.1)."""
     ranking: CustomerRanking
+    """The customers ranked by revenue or profit."""
 
 
 class LossesOut(BaseModel):
+    model_config = ConfigDict(use_attribute_docstrings=True)
+
     position: int
     """The log position the customers view shows (the losses)."""
     prices_position: int
     """The log position the prices view shows (the competitor prices)."""
     losses: LossAnalysis
+    """The deals lost in the period, by reason, stage and competitor."""
     pricing: list[CompetitorPricing]
     """Per competitor, its prices observed in the period against our list prices."""
 

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 from uuid import UUID
 
 from fastapi import APIRouter, Depends
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict
 from salesdomain.adapters.web import params
 from salesdomain.adapters.web.context import CurrentReader, ReadCtx
 from salesdomain.adapters.web.errors import InvalidQuery
@@ -50,6 +50,8 @@ else:
 
 
 class CustomersOut(BaseModel):
+    model_config = ConfigDict(use_attribute_docstrings=True)
+
     position: int
     """The log position the view shows (every event up to it is counted)."""
     as_at: datetime

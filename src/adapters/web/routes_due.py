@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Annotated
 from uuid import UUID
 
 from fastapi import APIRouter, Query
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict
 from salesdomain.adapters.web import params
 from salesdomain.adapters.web.context import CurrentReader, CurrentToken, ReadCtx
 from salesdomain.adapters.web.errors import InvalidQuery, NotConfigured
@@ -31,6 +31,8 @@ else:
 
 
 class DueOut(BaseModel):
+    model_config = ConfigDict(use_attribute_docstrings=True)
+
     position: int
     """The log position the conformance view shows (every event up to it is counted)."""
     as_at: datetime

@@ -5,7 +5,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Annotated, Literal
 
 from fastapi import APIRouter, Query
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict
 from salesdomain.adapters.web import params
 from salesdomain.adapters.web.context import CurrentReader, ReadCtx
 from salesdomain.adapters.web.errors import InvalidQuery
@@ -28,6 +28,8 @@ else:
 
 
 class NotificationsOut(BaseModel):
+    model_config = ConfigDict(use_attribute_docstrings=True)
+
     as_at: datetime
     """When the first page was read (a warning raised later is on the first page of a
     later read)."""

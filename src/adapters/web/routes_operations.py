@@ -32,9 +32,14 @@ RowsQuery = Callable[[Engine, Mapping[str, Table], datetime], list[RowT]]
 
 
 class _OperationsOut(BaseModel, Generic[RowT]):
+    model_config = ConfigDict(use_attribute_docstrings=True)
+
     position: int
+    """The log position the view shows."""
     as_at: datetime
+    """The moment the list was read (the first page's)."""
     rows: list[RowT]
+    """The page's rows."""
     next_cursor: str | None
     """For the next page (``cursor=``); ``null``: this is the last page."""
 
@@ -90,7 +95,15 @@ def tasks(
     return TasksOut.read(ctx, "tasks", as_at, page, query, **filters)
 
 
-class InspectionsOut(_OperationsOut[operations.InspectionRow]):
+if TYPE_CHECKING:
+    InspectionRowOut = operations.InspectionRow
+    ShipmentRowOut = operations.ShipmentRow
+else:  # models, so that the fields they inherit keep their descriptions
+    InspectionRowOut = row_model(operations.InspectionRow)
+    ShipmentRowOut = row_model(operations.ShipmentRow)
+
+
+class InspectionsOut(_OperationsOut[InspectionRowOut]):
     pass
 
 
@@ -106,7 +119,7 @@ def inspections(
     return InspectionsOut.read(ctx, "inspections", as_at, page, query)
 
 
-class ShipmentsOut(_OperationsOut[operations.ShipmentRow]):
+class ShipmentsOut(_OperationsOut[ShipmentRowOut]):
     pass
 
 
@@ -154,14 +167,19 @@ class BreachOut(BaseModel):
     and when it was done (``None``: still not done).  Given as a dict (other keys pass
     through) or an object with these attributes."""
 
-    model_config = ConfigDict(extra="allow", from_attributes=True)
+    model_config = ConfigDict(use_attribute_docstrings=True, extra="allow", from_attributes=True)
     case: str
+    """The record the time limit was missed on."""
     step: str
+    """The SOP step whose time limit was missed."""
     responsible: str | None = None
+    """The responsible person's name."""
     responsible_id: str | None = None
     """The responsible employee's id (``None``: a role, no person named yet)."""
     due: datetime | None = None
+    """When the step was due."""
     actual: datetime | None = None
+    """When the step was done (empty while still open)."""
 
     @field_validator("case", "step", "responsible", "responsible_id", mode="before")
     @classmethod
@@ -170,8 +188,12 @@ class BreachOut(BaseModel):
 
 
 class BreachesOut(BaseModel):
+    model_config = ConfigDict(use_attribute_docstrings=True)
+
     as_at: datetime
+    """The moment the breaches stand at."""
     breaches: list[BreachOut]
+    """SOP time limits missed, late or still open."""
 
 
 @router.get(
@@ -197,7 +219,10 @@ def breaches(ctx: ReadCtx, reader: CurrentReader, as_at: AsAt = None) -> Breache
 
 
 class StatusOut(BaseModel):
+    model_config = ConfigDict(use_attribute_docstrings=True)
+
     views: list[ProjectionStatus]
+    """Every view's position, head and last error."""
 
 
 @router.get("/status", response_model=StatusOut, tags=["views: status"])

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 from uuid import UUID
 
 from fastapi import APIRouter, Depends, Query
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict
 from salesdomain.adapters.web.context import CurrentReader, ReadCtx
 from salesdomain.adapters.web.errors import InvalidQuery
 from salesdomain.adapters.web.params import AsOf, Paging, name
@@ -65,9 +65,12 @@ else:
 
 
 class PipelineOut(BaseModel):
+    model_config = ConfigDict(use_attribute_docstrings=True)
+
     position: int
     """The log position the view shows (every event up to it is counted)."""
     as_of: datetime
+    """The moment the pipeline is shown as it stood."""
     rows: list[PipelineRowOut]
     """In the order (``opened_at``, ``opportunity_id``)."""
     next_cursor: str | None
@@ -75,20 +78,35 @@ class PipelineOut(BaseModel):
 
 
 class ForecastMonth(BaseModel):
+    model_config = ConfigDict(use_attribute_docstrings=True)
+
     month: str
+    """The month of expected close (YYYY-MM)."""
     currency: str
+    """The currency of the amount."""
     weighted_amount: Decimal
+    """Open deals' value expected to close that month, weighted by stage."""
 
 
 class PipelineSummaryOut(BaseModel):
+    model_config = ConfigDict(use_attribute_docstrings=True)
+
     position: int
+    """The log position the view shows."""
     as_of: datetime
+    """The moment the pipeline is shown as it stood."""
     count: int
+    """Opportunities in the pipeline."""
     open_count: int
+    """Opportunities still open."""
     win_rate: Decimal | None
+    """Won divided by won plus lost (docs/kpi.md)."""
     funnel: list[FunnelStep]
+    """Deals reaching each stage and the conversion between stages."""
     value_by_stage_and_owner: list[StageOwnerValue]
+    """Pipeline value by stage and owner."""
     forecast: list[ForecastMonth]
+    """Weighted value expected to close by month."""
     open_weighted: dict[str, Decimal]
     """The open opportunities' weighted amounts, one total per currency."""
     in_reporting_currency: InReportingCurrency

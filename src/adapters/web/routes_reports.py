@@ -2,15 +2,16 @@
 business case's story."""
 
 from datetime import date
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 from uuid import UUID
 
 from fastapi import APIRouter, Query
-from pydantic import AwareDatetime, BaseModel
+from pydantic import AwareDatetime, BaseModel, ConfigDict
 from salesdomain.adapters.web.context import CurrentReader, ReadCtx
 from salesdomain.adapters.web.errors import InvalidQuery
 from salesdomain.adapters.web.params import day, moment
 from salesdomain.adapters.web.responses import ERROR_RESPONSES
+from salesdomain.adapters.web.rows import row_model
 from salesdomain.projections.audit import STEP_PATTERN, AuditEntry, query_audit
 from salesdomain.projections.kpi import (
     Grain,
@@ -34,13 +35,22 @@ router = APIRouter(prefix="/views", responses=ERROR_RESPONSES)
 
 
 class KpiOut(BaseModel):
+    model_config = ConfigDict(use_attribute_docstrings=True)
+
     position: int
+    """The log position the KPI view shows."""
     grain: Grain
+    """The length of each period: day, week, month, quarter or year."""
     by: GroupBy
+    """What the figures are grouped by (representative, team, region, ...)."""
     then_by: GroupBy | None
+    """A second grouping, if any."""
     since: date
+    """First day covered."""
     until: date
+    """Last day covered."""
     rows: list[KpiRow]
+    """One row per period and group, per currency (docs/kpi.md)."""
     in_reporting_currency: list[KpiInReportingCurrency]
     """The money of every currency in the reporting currency, each day's sums at that
     day's rate, converted when read (ADR 48)."""
@@ -119,11 +129,18 @@ def kpi(
 
 
 class MarketShareOut(BaseModel):
+    model_config = ConfigDict(use_attribute_docstrings=True)
+
     position: int
+    """The log position the view shows."""
     by: MarketBy
+    """How the market is cut: by region, industry or product."""
     since: date
+    """First day covered."""
     until: date
+    """Last day covered."""
     rows: list[MarketShare]
+    """Our revenue against each market size recorded (4.2.1)."""
 
 
 @router.get("/kpi/market-share", response_model=MarketShareOut, tags=["views: KPI"])
@@ -149,8 +166,12 @@ def kpi_market_share(
 
 
 class AuditOut(BaseModel):
+    model_config = ConfigDict(use_attribute_docstrings=True)
+
     position: int
+    """The log position the audit trail shows."""
     entries: list[AuditEntry]
+    """The steps recorded, oldest first."""
 
 
 @router.get("/audit", response_model=AuditOut, tags=["views: audit trail"])
@@ -188,12 +209,23 @@ def audit(
     return AuditOut(position=position, entries=list(entries))
 
 
+if TYPE_CHECKING:
+    StoryEntryOut = StoryEntry
+else:  # a model, so that the fields it inherits from AuditEntry keep their descriptions
+    StoryEntryOut = row_model(StoryEntry)
+
+
 class StoryOut(BaseModel):
+    model_config = ConfigDict(use_attribute_docstrings=True)
+
     position: int
     """The last log position the story covers."""
     case_id: UUID
+    """The business case (correlation id)."""
     customer_id: UUID | None
-    entries: list[StoryEntry]
+    """The customer the case is with."""
+    entries: list[StoryEntryOut]
+    """The case's steps in the order recorded."""
 
 
 @router.get("/story/{case_id}", response_model=StoryOut, tags=["views: audit trail"])

@@ -4,11 +4,11 @@ from typing import Annotated, Any
 from uuid import UUID
 
 from fastapi import APIRouter, Request, Response
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 from salesdomain.adapters.web.context import Ctx, CurrentToken
 from salesdomain.adapters.web.errors import Unauthenticated
 from salesdomain.adapters.web.responses import ERROR_RESPONSES, ErrorOut
-from salesdomain.adapters.web.sessions import ABSOLUTE, COOKIE, Session, SignInRefused
+from salesdomain.adapters.web.sessions import COOKIE, Session, SignInRefused, set_cookie
 from salesdomain.adapters.web.tokens import CannotIssue
 
 from salesdomain.sop import Role
@@ -17,14 +17,22 @@ router = APIRouter(prefix="/session", tags=["auth"], responses=ERROR_RESPONSES)
 
 
 class SignIn(BaseModel):
+    model_config = ConfigDict(use_attribute_docstrings=True)
+
     token: Annotated[str, Field(min_length=1, max_length=200, description="Your API token")]
 
 
 class SessionOut(BaseModel):
+    model_config = ConfigDict(use_attribute_docstrings=True)
+
     employee_id: UUID
+    """The signed-in employee."""
     name: str
+    """The employee's name."""
     role: Role
+    """The role the session acts under."""
     read_only: bool
+    """Whether the session may only read."""
     csrf_token: str
     """Send it back in ``X-CSRF-Token`` with every request that changes something."""
 
@@ -56,15 +64,7 @@ def sign_in(body: SignIn, request: Request, response: Response, ctx: Ctx) -> Ses
     except CannotIssue as gone:
         ctx.sessions.sign_out(secret)
         raise Unauthenticated(f"the API token no longer acts: {gone}") from None
-    response.set_cookie(
-        COOKIE,
-        secret,
-        max_age=int(ABSOLUTE.total_seconds()),
-        path="/",
-        httponly=True,
-        samesite="strict",
-        secure=request.url.scheme == "https",
-    )
+    set_cookie(response, secret, request)
     return _out(session)
 
 

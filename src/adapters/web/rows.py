@@ -10,14 +10,17 @@ would not match what is sent.
 
 from __future__ import annotations
 
+import ast
 import dataclasses
+import inspect
+import textwrap
 import types
 import typing
 from collections.abc import Mapping
 from datetime import timedelta
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, PlainSerializer, WithJsonSchema, create_model
+from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, WithJsonSchema, create_model
 
 Seconds = Annotated[
     timedelta,
@@ -39,6 +42,20 @@ def _answered(kind: Any) -> Any:
     return kind
 
 
+def described(row: type) -> dict[str, str]:
+    """The docstring under each field of the dataclass ``row`` and its bases, by field
+    name (what pydantic's ``use_attribute_docstrings`` reads from a model's source)."""
+    found: dict[str, str] = {}
+    for cls in reversed([c for c in row.__mro__ if dataclasses.is_dataclass(c)]):
+        body = ast.parse(textwrap.dedent(inspect.getsource(cls))).body[0]
+        assert isinstance(body, ast.ClassDef)
+        for field, after in zip(body.body, body.body[1:], strict=False):
+            doc = after.value if isinstance(after, ast.Expr) else None
+            if isinstance(field, ast.AnnAssign) and isinstance(doc, ast.Constant):
+                found[ast.unparse(field.target)] = inspect.cleandoc(str(doc.value))
+    return found
+
+
 def row_model(row: type) -> type[BaseModel]:
     """A response model with the fields of the dataclass ``row`` (same name, so the
     OpenAPI schema keeps it), read from the row's attributes."""
@@ -46,8 +63,10 @@ def row_model(row: type) -> type[BaseModel]:
     written = (
         row.__doc__ if row.__doc__ and not row.__doc__.startswith(f"{row.__name__}(") else None
     )
+    docs = described(row)
     fields: dict[str, Any] = {
-        f.name: (_answered(hints[f.name]), ...) for f in dataclasses.fields(row)
+        f.name: (_answered(hints[f.name]), Field(description=docs.get(f.name)))
+        for f in dataclasses.fields(row)
     }
     model: type[BaseModel] = create_model(
         row.__name__,

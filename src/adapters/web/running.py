@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from fastapi import APIRouter, FastAPI
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict
 from salesdomain.adapters.store import STORE_UNREACHABLE, first_line
 from salesdomain.adapters.web.context import READ_WAIT_SECONDS, Ctx
 from salesdomain.adapters.web.outage import RETRY_AFTER_SECONDS
@@ -87,22 +87,36 @@ router = APIRouter(
 
 
 class HealthOut(BaseModel):
+    model_config = ConfigDict(use_attribute_docstrings=True)
+
     status: str
+    """Always "ok" while the process answers."""
 
 
 class ViewLag(BaseModel):
+    model_config = ConfigDict(use_attribute_docstrings=True)
+
     name: str
+    """The view's name."""
     position: int
+    """The last log position the view has taken in."""
     lag: int
     """How many log positions the view is behind the head."""
     stopped: bool
+    """Whether the view stopped on an event."""
 
 
 class ReadyOut(BaseModel):
+    model_config = ConfigDict(use_attribute_docstrings=True)
+
     ready: bool
+    """Whether the store answers and every view is close to the log's head."""
     head: int
+    """The log's last position."""
     max_lag: int
+    """The largest lag tolerated, in positions."""
     views: list[ViewLag]
+    """Each view's position and lag."""
 
 
 @router.get("/health", response_model=HealthOut)

@@ -17,6 +17,7 @@ import hmac
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
 
 from salesdomain.adapters.web.tokens import TokenInfo, TokenStore
 from salesdomain.projections.schema import create_tables, schema_transaction
@@ -35,6 +36,10 @@ from sqlalchemy import (
 )
 from sqlalchemy import update as sql_update
 from sqlalchemy.engine import Engine
+
+if TYPE_CHECKING:
+    from starlette.requests import Request
+    from starlette.responses import Response
 
 COOKIE = "sd_session"
 CSRF_HEADER = "X-CSRF-Token"
@@ -175,6 +180,20 @@ class SessionStore:
                 )
                 .values(ended_at=datetime.now(UTC))
             )
+
+
+def set_cookie(response: Response, secret: str, request: Request) -> None:
+    """The session's cookie on ``response``: HttpOnly, SameSite=Strict, Secure over
+    HTTPS, for the session's longest life."""
+    response.set_cookie(
+        COOKIE,
+        secret,
+        max_age=int(ABSOLUTE.total_seconds()),
+        path="/",
+        httponly=True,
+        samesite="strict",
+        secure=request.url.scheme == "https",
+    )
 
 
 def csrf_matches(session: Session, given: str | None) -> bool:

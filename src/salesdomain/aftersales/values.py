@@ -74,6 +74,7 @@ class _Score(ValueObject):
     LOWEST: ClassVar[int]
     HIGHEST: ClassVar[int]
     value: Annotated[int, Field(ge=-COUNT_LIMIT, le=COUNT_LIMIT)]
+    """The score, a whole number on the scale."""
 
     @model_validator(mode="before")
     @classmethod
@@ -110,15 +111,20 @@ class FeedbackResponse(ValueObject):
     """The clear answer and solution given to the customer, and who was coordinated."""
 
     answer: NonEmptyStr
+    """The answer given to the customer."""
     solution: NonEmptyStr
+    """The solution offered."""
     departments_involved: Departments = ()
+    """The departments coordinated for the solution."""
 
 
 class RootCause(ValueObject):
     """Why the problem happened and what it affected (SOP 2.6.1: cause and impact)."""
 
     cause: NonEmptyStr
+    """The cause of the problem."""
     impact: NonEmptyStr
+    """The problem's impact on the customer."""
 
 
 class ServiceWork(ValueObject):
@@ -126,9 +132,13 @@ class ServiceWork(ValueObject):
 
     visited_on: Day
     work_done: NonEmptyStr
+    """What was done on the visit."""
     satisfaction: SatisfactionScore
+    """The customer's satisfaction with the service (1 to 5)."""
     customer_comments: Text = ""
+    """The customer's comments."""
     met_with: OptionalName = ""
+    """Who was met at the customer."""
 
 
 class SurveyPeriod(ValueObject):
@@ -151,24 +161,33 @@ class SurveyResponse(ValueObject):
     """One respondent's answers: satisfaction 1-5, likelihood to recommend 0-10, comments."""
 
     respondent: Name
+    """Who answered at the customer."""
     satisfaction: SatisfactionScore
+    """Overall satisfaction (1 to 5)."""
     recommendation: RecommendationScore
+    """How likely they are to recommend us (0 to 10)."""
     comments: Text = ""
+    """The respondent's comments."""
 
 
 class SurveyAnalysis(ValueObject):
     """What the results say, and the problems found in them (SOP 2.6.3)."""
 
     summary: NonEmptyStr
+    """What the results show."""
     problems: Items[NonEmptyStr] = ()
+    """The problems the results reveal."""
 
 
 class ImprovementAction(ValueObject):
     """An action to fix a problem a survey found, with its owner and due date."""
 
     action: NonEmptyStr
+    """What will be improved."""
     owner_id: UUID
+    """The employee responsible for the action."""
     owner_name: OptionalName = ""
+    """The responsible employee's name."""
     due: Day
 
 

@@ -29,13 +29,21 @@ class ListProduct(Command):
 
     SOP_STEP = "4.1.1"
     product_code: Code
+    """The product's code, unique in the catalogue."""
     name: Name
+    """The product's name."""
     unit: Name
+    """The unit the product is sold in (piece, set, hour, ...)."""
     kind: ProductKind = ProductKind.GOODS
+    """Goods or a service."""
     description: Text = ""
+    """What the product is."""
     list_price: Price
+    """The list price per unit that quotes start from (2.3.2)."""
     standard_cost: Cost
+    """The standard cost per unit that margins are computed from (2.3.2)."""
     reason: NonEmptyStr
+    """Why the product is listed."""
 
     @model_validator(mode="after")
     def _one_currency(self) -> Self:
@@ -49,9 +57,12 @@ class SetListPrice(Command):
 
     SOP_STEP = "2.3.2"
     product_code: Code
+    """The product's code."""
     price: Price
+    """The new list price per unit."""
     effective_from: Day
     reason: NonEmptyStr
+    """Why the price changes."""
 
 
 class SetStandardCost(Command):
@@ -59,9 +70,12 @@ class SetStandardCost(Command):
 
     SOP_STEP = "2.3.2"
     product_code: Code
+    """The product's code."""
     cost: Cost
+    """The new standard cost per unit."""
     effective_from: Day
     reason: NonEmptyStr
+    """Why the cost changes."""
 
 
 class WithdrawProduct(Command):
@@ -69,4 +83,6 @@ class WithdrawProduct(Command):
 
     SOP_STEP = "4.1.1"
     product_code: Code
+    """The product's code."""
     reason: NonEmptyStr
+    """Why the product is withdrawn from sale."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Annotated
 from uuid import UUID, uuid4
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from salesdomain.bounds import LIST_LENGTH
 from salesdomain.commands import Command
@@ -27,9 +27,14 @@ from salesdomain.values import Day, Items, Name, NonEmptyStr, Text
 class TermOverrides(BaseModel):
     """Parts of the terms that differ from those the revision starts from (a mixin)."""
 
+    model_config = ConfigDict(use_attribute_docstrings=True)
+
     lines: QuoteLines | None = None
+    """The contract's lines (product, specification, quantity, unit price), if not the quote's."""
     payment_terms: NonEmptyStr | None = None
+    """The payment terms, if they differ from the quote's."""
     delivery_date: Day | None = None
+    """The delivery date, if it differs."""
 
 
 class DraftContract(Command, TermOverrides):
@@ -37,8 +42,11 @@ class DraftContract(Command, TermOverrides):
 
     SOP_STEP = "2.4.1"
     contract_id: UUID = Field(default_factory=uuid4)
+    """The new contract's id (made up if left out)."""
     opportunity_id: UUID
+    """The opportunity whose accepted quote the contract is drafted from (2.4.1)."""
     clauses: ContractClauses
+    """The contract clauses: rights and duties, after-sales terms and others."""
 
 
 class ReviewContract(Command):
@@ -51,10 +59,13 @@ class ReviewContract(Command):
 
     SOP_STEP = "2.4.1"
     contract_id: UUID
+    """The contract reviewed by sales (2.4.1)."""
     explanations: Annotated[dict[Name, NonEmptyStr], Field(max_length=LIST_LENGTH)] = Field(
         default_factory=dict
     )
+    """Explanations of terms that differ from the quote, by term."""
     issues: Items[NonEmptyStr] = ()
+    """Issues sent back to legal for revision (none: the review passes)."""
 
 
 class ReviseContract(Command, TermOverrides):
@@ -63,13 +74,17 @@ class ReviseContract(Command, TermOverrides):
 
     SOP_STEP = "2.4.1"
     contract_id: UUID
+    """The contract revised by legal (2.4.1)."""
     clauses: ContractClauses
+    """The revised contract clauses."""
 
 
 class ApproveContract(Command):
     SOP_STEP = "2.4.2"
     contract_id: UUID
+    """The contract approved at this level (2.4.2)."""
     comments: Text = ""
+    """The approver's comments."""
 
 
 class RejectContract(Command):
@@ -77,7 +92,9 @@ class RejectContract(Command):
 
     SOP_STEP = "2.4.2"
     contract_id: UUID
+    """The contract rejected (2.4.2)."""
     comments: NonEmptyStr
+    """Why it is rejected: what must be revised."""
 
 
 class SignContract(Command):
@@ -86,9 +103,13 @@ class SignContract(Command):
 
     SOP_STEP = "2.4.3"
     contract_id: UUID
+    """The approved contract signed (2.4.3)."""
     our_signatory: OurSignatory
+    """Our authorised representative who signs."""
     customer_signatory: Signatory
+    """The customer's authorised representative who signs."""
     document: ArchivedDocument
+    """The archived signed copy."""
     signed_on: Day
 
 
@@ -97,5 +118,8 @@ class AmendContract(Command, TermOverrides):
 
     SOP_STEP = "2.4.1"
     contract_id: UUID
+    """The signed contract amended."""
     clauses: ContractClauses
+    """The amended contract clauses."""
     reason: NonEmptyStr
+    """Why the contract is amended."""

@@ -33,11 +33,17 @@ class ContractClauses(ValueObject):
     """What legal writes besides the quote's terms (SOP 2.4.1)."""
 
     rights_and_duties: NonEmptyStr
+    """Both parties' rights and duties."""
     after_sales_terms: NonEmptyStr
+    """The after-sales terms."""
     warranty: Text = ""
+    """The warranty terms."""
     liability: Text = ""
+    """The liability terms."""
     dispute_resolution: Text = ""
+    """How disputes are resolved."""
     other_terms: Text = ""
+    """Any other terms."""
 
 
 class Difference(ValueObject):
@@ -97,8 +103,11 @@ class Signatory(ValueObject):
     customer's signatory (and ours on signings recorded before ADR 48), as free text."""
 
     name: Name
+    """The signatory's name."""
     title: Name
+    """The signatory's title."""
     authority: NonEmptyStr
+    """What authorises them to sign (power of attorney, position)."""
 
 
 class OurSignatory(ValueObject):
@@ -107,8 +116,11 @@ class OurSignatory(ValueObject):
     them, filled in when the signing is recorded."""
 
     employee_id: UUID
+    """The employee who signs for us."""
     role: Role
+    """The role under which they sign; it must have the authority for the amount."""
     name: OptionalName = ""
+    """The signatory's name."""
 
     @property
     def title(self) -> str:
@@ -140,7 +152,9 @@ class ArchivedDocument(ValueObject):
     """Where the signed copy is archived, and the SHA-256 of its content."""
 
     reference: Name
+    """Where the signed copy is archived."""
     sha256: Sha256
+    """The SHA-256 of the signed copy, in hex."""
 
 
 def contract_terms(

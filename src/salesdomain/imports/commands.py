@@ -22,7 +22,9 @@ class SourceLine(ValueObject):
     """One record of the file: its line number and its text by column."""
 
     line: Annotated[int, Field(ge=1, le=IMPORT_LINES + 1)]
+    """The line's number in the source file."""
     values: Annotated[dict[Name, Cell], Field(max_length=LIST_LENGTH)]
+    """The line's values by column name."""
 
 
 Lines = Annotated[tuple[SourceLine, ...], Field(min_length=1, max_length=IMPORT_LINES)]
@@ -35,7 +37,9 @@ class ImportCustomers(Command):
     source: Name
     """The file's name, recorded with every imported customer."""
     columns: Items[Name]
+    """The column names of the source file."""
     lines: Lines
+    """The source file's lines (4.1.1)."""
 
 
 class ImportOrders(Command):
@@ -43,5 +47,8 @@ class ImportOrders(Command):
 
     SOP_STEP = "4.1.2"
     source: Name
+    """Where the orders come from (a file or system name)."""
     columns: Items[Name]
+    """The column names of the source file."""
     lines: Lines
+    """The source file's lines (4.1.1)."""

@@ -38,9 +38,13 @@ class OpenOpportunity(Command):
 
     SOP_STEP = "2.1.3"
     opportunity_id: UUID = Field(default_factory=uuid4)
+    """The new opportunity's id (made up if left out)."""
     customer_id: UUID
+    """The qualified prospect or customer."""
     title: Name
+    """A short name for the deal."""
     estimated_value: Annotated[Money, AfterValidator(not_negative)]
+    """The deal's estimated value."""
     expected_close: Day
 
 
@@ -49,25 +53,33 @@ class LogContact(Command):
 
     SOP_STEP = "2.1.3"
     opportunity_id: UUID
+    """The opportunity (2.1.3)."""
     contact: Contact
+    """The contact or visit: channel, participants, notes."""
 
 
 class DiscoverNeeds(Command):
     SOP_STEP = "2.2.1"
     opportunity_id: UUID
+    """The opportunity (2.2.1)."""
     discovery: NeedsDiscovery
+    """The needs found and who decides at the customer."""
 
 
 class PrioritiseNeeds(Command):
     SOP_STEP = "2.2.2"
     opportunity_id: UUID
+    """The opportunity (2.2.2)."""
     prioritisation: Prioritisation
+    """The needs ranked, with feasibility and fit."""
 
 
 class DesignSolution(Command):
     SOP_STEP = "2.2.3"
     opportunity_id: UUID
+    """The opportunity the solution is for (2.2.3)."""
     solution: Solution
+    """The tailored solution."""
 
 
 class ConfirmFeasibility(Command):
@@ -75,14 +87,19 @@ class ConfirmFeasibility(Command):
 
     SOP_STEP = "2.2.3"
     opportunity_id: UUID
+    """The opportunity whose solution is checked (2.2.3)."""
     feasible: bool
+    """Whether the department confirms the solution feasible."""
     remarks: Text = ""
+    """The department's remarks."""
 
 
 class PresentSolution(Command):
     SOP_STEP = "2.3.1"
     opportunity_id: UUID
+    """The opportunity (2.3.1)."""
     presentation: Presentation
+    """How the solution was presented."""
 
 
 class AcknowledgeSolution(Command):
@@ -90,8 +107,11 @@ class AcknowledgeSolution(Command):
 
     SOP_STEP = "2.3.1"
     opportunity_id: UUID
+    """The opportunity whose solution the customer accepts (2.3.1)."""
     acknowledged_by: Name
+    """Who accepted it at the customer."""
     comments: Text = ""
+    """The customer's comments."""
 
 
 class IssueQuote(Command):
@@ -112,13 +132,20 @@ class IssueQuote(Command):
     SOP_STEP = "2.3.2"
     ADDED_LATER = frozenset({"cites_research"})
     opportunity_id: UUID
+    """The opportunity quoted (2.3.2)."""
     lines: OfferedLines
+    """The quote's lines: product, specification, quantity, unit price."""
     payment_terms: NonEmptyStr
+    """The payment terms offered."""
     delivery_date: Day
     valid_until: Day | None = None
+    """The last day the quote may be accepted."""
     approval_id: int | None = Field(default=None, ge=1, le=COUNT_LIMIT)
+    """The discount approval the quote rests on, when beyond the rep's authority (2.3.3)."""
     pricing_basis: Text = ""
+    """How the price was set: cost, market and competitor prices."""
     cites_research: UUID | None = None
+    """The market research note the pricing cites (2.1.1)."""
 
     @model_validator(mode="after")
     def _valid_until(self) -> Self:
@@ -130,7 +157,9 @@ class IssueQuote(Command):
 class RecordNegotiationRound(Command):
     SOP_STEP = "2.3.3"
     opportunity_id: UUID
+    """The opportunity (2.3.3)."""
     negotiation: NegotiationRound
+    """The customer's position and our response."""
 
 
 class RequestDiscountApproval(Command):
@@ -144,23 +173,31 @@ class RequestDiscountApproval(Command):
 
     SOP_STEP = "2.3.3"
     opportunity_id: UUID
+    """The opportunity (2.3.3)."""
     lines: OfferedLines
+    """The lines at the prices asking for approval."""
     payment_terms: NonEmptyStr
+    """The payment terms to be quoted."""
     delivery_date: Day
     valid_until: Day
     justification: NonEmptyStr
+    """Why the discount is needed."""
 
 
 class ApproveDiscount(Command):
     SOP_STEP = "2.3.3"
     opportunity_id: UUID
+    """The opportunity whose discount is approved (2.3.3)."""
     comments: Text = ""
+    """The manager's comments."""
 
 
 class RejectDiscount(Command):
     SOP_STEP = "2.3.3"
     opportunity_id: UUID
+    """The opportunity whose discount is refused (2.3.3)."""
     comments: NonEmptyStr
+    """Why the discount is refused."""
 
 
 class AcceptQuote(Command):
@@ -168,8 +205,11 @@ class AcceptQuote(Command):
 
     SOP_STEP = "2.3.3"
     opportunity_id: UUID
+    """The opportunity whose quote the customer accepts."""
     quote_version: int = Field(ge=1, le=COUNT_LIMIT)
+    """The version of the quote accepted (the current one)."""
     accepted_by: Name
+    """Who accepted it at the customer."""
 
 
 class MarkOpportunityLost(Command):
@@ -177,8 +217,11 @@ class MarkOpportunityLost(Command):
 
     SOP_STEP = "2.3.3"
     opportunity_id: UUID
+    """The opportunity lost."""
     reason: NonEmptyStr
+    """Why the deal was lost."""
     competitor: OptionalName = ""
+    """The competitor it was lost to, if any."""
     competitor_price: Money | None = None
     """The price the competitor won with, if the customer told it (optional)."""
 
@@ -200,8 +243,10 @@ class ReviseExpectedClose(Command):
 
     SOP_STEP = "2.1.3"
     opportunity_id: UUID
+    """The opportunity."""
     expected_close: Day
     reason: NonEmptyStr
+    """Why the expected close date changes."""
 
 
 class ReviseEstimatedValue(Command):
@@ -210,8 +255,11 @@ class ReviseEstimatedValue(Command):
 
     SOP_STEP = "2.1.3"
     opportunity_id: UUID
+    """The opportunity."""
     estimated_value: Annotated[Money, AfterValidator(not_negative)]
+    """The new estimated value."""
     reason: NonEmptyStr
+    """Why the estimate changes."""
 
 
 class SetForecastCategory(Command):
@@ -220,8 +268,11 @@ class SetForecastCategory(Command):
 
     SOP_STEP = "4.2.3"
     opportunity_id: UUID
+    """The opportunity."""
     category: ForecastCategory
+    """The forecast category: commit, best case, pipeline or omitted."""
     reason: Text = ""
+    """Why the deal is put in this category."""
 
 
 class ReviewForecastCategory(Command):
@@ -230,5 +281,8 @@ class ReviewForecastCategory(Command):
 
     SOP_STEP = "4.2.3"
     opportunity_id: UUID
+    """The opportunity reviewed."""
     category: ForecastCategory
+    """The forecast category confirmed or changed by the manager."""
     reason: Text = ""
+    """Why the manager confirms or changes the category."""

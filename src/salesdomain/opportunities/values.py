@@ -84,31 +84,45 @@ class Contact(ValueObject):
     """One contact or visit with the customer (SOP 2.1.3)."""
 
     channel: ContactChannel
+    """How the contact was made: phone, e-mail, social media, visit, online meeting."""
     occurred_on: Day
     participants: Items[Name] = Field(min_length=1)
+    """Who took part."""
     notes: NonEmptyStr
+    """The needs and concerns heard."""
 
 
 class Need(ValueObject):
     code: Code
+    """A short code for the need, used to rank it (2.2.2)."""
     description: NonEmptyStr
+    """The need in the customer's words."""
     pain_point: Text = ""
+    """The pain point behind it."""
 
 
 class Stakeholder(ValueObject):
     name: Name
+    """The stakeholder's name."""
     title: OptionalName = ""
+    """The stakeholder's title."""
     influence: Influence
+    """Their part in the decision: decides, influences, uses."""
 
 
 class NeedsDiscovery(ValueObject):
     """Needs, pain points and how the customer decides (SOP 2.2.1)."""
 
     needs: Items[Need] = Field(min_length=1)
+    """The needs found, latent ones too."""
     organisation: Text = ""
+    """The customer's organisation."""
     business_process: Text = ""
+    """The customer's business process."""
     decision_mechanism: NonEmptyStr
+    """How the customer decides."""
     stakeholders: Items[Stakeholder] = Field(min_length=1)
+    """Who decides and who influences."""
 
     @model_validator(mode="after")
     def _unique_codes(self) -> Self:
@@ -120,17 +134,24 @@ class NeedsDiscovery(ValueObject):
 
 class NeedPriority(ValueObject):
     code: Code
+    """The need's code."""
     rank: int = Field(ge=1, le=LIST_LENGTH)
+    """Its priority (1 is the highest)."""
     feasibility: Rating
+    """How feasible it is to meet."""
     fit: Rating
+    """How well our products fit it."""
     key: bool = False
+    """Whether it is a key need."""
 
 
 class Prioritisation(ValueObject):
     """Needs classified and ranked, with feasibility and fit (SOP 2.2.2)."""
 
     priorities: Items[NeedPriority] = Field(min_length=1)
+    """The needs ranked."""
     opportunity_summary: NonEmptyStr
+    """The sales opportunity the key needs open."""
 
     @model_validator(mode="after")
     def _ranks(self) -> Self:
@@ -144,10 +165,15 @@ class Solution(ValueObject):
     """A tailored solution (SOP 2.2.3)."""
 
     content: NonEmptyStr
+    """What the solution consists of."""
     value_proposition: NonEmptyStr
+    """The value it brings the customer."""
     implementation_plan: NonEmptyStr
+    """How it will be implemented."""
     expected_results: NonEmptyStr
+    """The results the customer can expect."""
     departments_involved: Departments = Field(min_length=1)
+    """The internal departments that must confirm it feasible."""
 
 
 class Presentation(ValueObject):
@@ -155,7 +181,9 @@ class Presentation(ValueObject):
 
     presented_on: Day
     formats: Items[Name] = Field(min_length=1)
+    """How it was presented: demo, cases, data."""
     questions_answered: Text = ""
+    """The customer's questions and our answers."""
 
 
 class OfferedLine(ValueObject):
@@ -165,9 +193,13 @@ class OfferedLine(ValueObject):
     catalogue, where the policy allows one) names its product and unit cost."""
 
     product_code: Code
+    """The product's catalogue code."""
     specification: Name
+    """The specification or model."""
     quantity: Quantity
+    """How many units."""
     unit_price: Money
+    """The price per unit (its cost comes from the catalogue)."""
     product_name: OptionalName = ""
     """Only for an ad-hoc line (a catalogue product is named by the catalogue)."""
     unit_cost: Money | None = None
@@ -220,8 +252,11 @@ class QuoteLine(PricedLine, OfferedLine):
     has none (``list_price`` is ``None``, as on every line quoted before the catalogue)."""
 
     product_name: Name
+    """The product's name."""
     unit_cost: Money
+    """The cost per unit."""
     list_price: Money | None = None
+    """The catalogue's list price per unit when quoted."""
 
     @property
     def ad_hoc(self) -> bool:
@@ -310,6 +345,10 @@ class NegotiationRound(ValueObject):
 
     held_on: Day
     customer_position: NonEmptyStr
+    """The customer's objection or request."""
     requested_discount: Annotated[Decimal, Field(ge=0, le=1)] = Decimal(0)
+    """The discount asked for (0 to 1)."""
     our_response: NonEmptyStr
+    """Our answer: value, added services, long-term terms."""
     concessions: Items[NonEmptyStr] = ()
+    """What we conceded."""

@@ -33,12 +33,17 @@ class AssignCoordinationTask(Command):
 
     SOP_STEP = "2.5.1"
     order_id: UUID
+    """The sales order (2.5.1)."""
     department: Role
+    """The department responsible."""
     owner_id: UUID
+    """The employee responsible."""
     owner_name: Name | None = None
     """Not recorded: the staff register names the owner (accepted from older clients)."""
     description: NonEmptyStr
+    """What must be done."""
     due_on: Day | None = None
+    """The deadline fixed at the coordination meeting."""
 
     @field_validator("department")
     @classmethod
@@ -52,8 +57,11 @@ class AssignCoordinationTask(Command):
 class CompleteCoordinationTask(Command):
     SOP_STEP = "2.5.1"
     order_id: UUID
+    """The sales order the task belongs to (2.5.1)."""
     task_number: int = Field(ge=1, le=COUNT_LIMIT)
+    """The task's number on the order."""
     outcome: Text = ""
+    """What was done."""
 
 
 class RecordProductionPlan(Command):
@@ -64,8 +72,11 @@ class RecordProductionPlan(Command):
     SOP_STEP = "2.5.2"
     ADDED_LATER = frozenset({"customer_told"})
     order_id: UUID
+    """The sales order (2.5.2)."""
     plan: ProductionPlan
+    """The production plan."""
     customer_told: CustomerToldOfLateFinish | None = None
+    """How the customer was told, when the plan finishes after the delivery date."""
 
 
 class RecordProcurement(Command):
@@ -73,7 +84,9 @@ class RecordProcurement(Command):
 
     SOP_STEP = "2.5.2"
     order_id: UUID
+    """The sales order (2.5.2)."""
     purchase: Purchase
+    """The materials bought against the plan."""
 
 
 class AddSupplierFollowUp(Command):
@@ -81,9 +94,13 @@ class AddSupplierFollowUp(Command):
 
     SOP_STEP = "2.5.2"
     order_id: UUID
+    """The sales order (2.5.2)."""
     reference: Reference
+    """The purchase followed up."""
     note: NonEmptyStr
+    """What the supplier said."""
     expected_on: Day | None = None
+    """When the materials are now expected."""
 
 
 class RecordInspection(Command):
@@ -91,13 +108,21 @@ class RecordInspection(Command):
 
     SOP_STEP = "2.5.3"
     order_id: UUID
+    """The sales order (2.5.3)."""
     lot_id: Code
+    """The lot inspected."""
     product_code: Code
+    """The product inspected."""
     quantity: Quantity
+    """How many units the lot holds."""
     kind: InspectionKind = InspectionKind.FINAL
+    """In-process or final inspection."""
     passed: bool
+    """Whether the lot passed."""
     findings: Text = ""
+    """What the inspection found."""
     inspected_on: Day | None = None
+    """The day of the inspection."""
 
     @model_validator(mode="after")
     def _failures_say_why(self) -> Self:
@@ -111,8 +136,11 @@ class RecordRework(Command):
 
     SOP_STEP = "2.5.3"
     order_id: UUID
+    """The sales order (2.5.3)."""
     lot_id: Code
+    """The failed lot reworked."""
     description: NonEmptyStr
+    """What was reworked."""
 
 
 class NotifyCustomerOfDispatch(Command):
@@ -120,11 +148,16 @@ class NotifyCustomerOfDispatch(Command):
 
     SOP_STEP = "2.5.4"
     order_id: UUID
+    """The sales order (2.5.4)."""
     carrier: Name
+    """The carrier named to the customer."""
     tracking_number: Reference
+    """The tracking number told to the customer."""
     expected_arrival: Day
     notified_contact: Name
+    """Who was told at the customer."""
     channel: OptionalName = ""
+    """How they were told."""
 
 
 class DispatchShipment(Command):
@@ -132,11 +165,16 @@ class DispatchShipment(Command):
 
     SOP_STEP = "2.5.4"
     order_id: UUID
+    """The sales order (2.5.4)."""
     carrier: Name
+    """The carrier chosen."""
     transport: TransportMode
+    """The means of transport."""
     tracking_number: Reference
+    """The carrier's tracking number, told to the customer before dispatch."""
     expected_arrival: Day
     items: ShipmentItemList
+    """The goods shipped: product and quantity."""
 
 
 class ConfirmDelivery(Command):
@@ -145,8 +183,11 @@ class ConfirmDelivery(Command):
 
     SOP_STEP = "2.5.4"
     order_id: UUID
+    """The sales order delivered (2.5.4)."""
     tracking_number: Reference
+    """The shipment's tracking number."""
     receipt: DeliveryReceipt
+    """The customer's receipt confirmation."""
 
 
 class CancelOrder(Command):
@@ -154,7 +195,9 @@ class CancelOrder(Command):
 
     SOP_STEP = "2.5.1"
     order_id: UUID
+    """The sales order cancelled."""
     reason: NonEmptyStr
+    """Why the order is cancelled."""
 
     @model_validator(mode="after")
     def _reason_is_real(self) -> Self:

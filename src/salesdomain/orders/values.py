@@ -116,7 +116,9 @@ class ProductionPlan(ValueObject):
     planned_start: Day
     planned_finish: Day
     reference: OptionalName = ""
+    """The plan's reference."""
     notes: Text = ""
+    """What the plan covers and its finish date."""
 
     @model_validator(mode="after")
     def _finish_after_start(self) -> Self:
@@ -130,30 +132,42 @@ class CustomerToldOfLateFinish(ValueObject):
     whom at the customer, on which day, and how (phone, e-mail, a meeting)."""
 
     contact: Name
+    """Who was told at the customer."""
     told_on: Day
     channel: Name
+    """How they were told."""
     notes: Text = ""
+    """What they said."""
 
 
 class Material(ValueObject):
     name: Name
+    """The material bought."""
     quantity: Quantity
+    """How much of it was bought."""
     unit: Name
+    """The unit it is counted in."""
 
 
 class Purchase(ValueObject):
     """Materials bought against the production plan and stock (SOP 2.5.2)."""
 
     reference: Reference
+    """The purchase order's reference."""
     supplier: Name
+    """The supplier the materials are bought from."""
     materials: Items[Material] = Field(min_length=1)
+    """The materials bought."""
     expected_on: Day
     notes: Text = ""
+    """Anything else about the purchase."""
 
 
 class ShipmentItem(ValueObject):
     product_code: Code
+    """The product shipped."""
     quantity: Quantity
+    """How many units."""
 
 
 def _each_product_once(items: tuple[ShipmentItem, ...]) -> tuple[ShipmentItem, ...]:
@@ -181,6 +195,9 @@ class DeliveryReceipt(ValueObject):
     """The customer's receipt confirmation: a signed delivery note or an acceptance report."""
 
     kind: ReceiptKind
+    """Signed delivery note or acceptance report."""
     reference: Name
+    """The delivery note's or acceptance report's reference."""
     signed_by: Name
+    """Who signed it at the customer."""
     received_on: Day

@@ -51,9 +51,13 @@ class OpenRequisition(Command):
 
     SOP_STEP = "3.1.1"
     requisition_id: UUID = Field(default_factory=uuid4)
+    """The hiring need's id (made up if left out)."""
     profile: JobProfile
+    """The position, team, roles, duties and requirements (3.1.1)."""
     headcount: int = Field(ge=1, le=1000)
+    """How many people are needed."""
     justification: NonEmptyStr
+    """Why they are needed."""
 
 
 class AgreeRequisition(Command):
@@ -61,7 +65,9 @@ class AgreeRequisition(Command):
 
     SOP_STEP = "3.1.1"
     requisition_id: UUID
+    """The hiring need agreed by the sales head (3.1.1)."""
     comments: Text = ""
+    """The sales head's comments."""
 
 
 class ChooseHiringChannels(Command):
@@ -69,7 +75,9 @@ class ChooseHiringChannels(Command):
 
     SOP_STEP = "3.1.2"
     requisition_id: UUID
+    """The hiring need (3.1.2)."""
     channels: ChannelList
+    """The channels chosen: job sites, social media, campus, job fairs, forums, referrals."""
 
 
 class CloseRequisition(Command):
@@ -77,7 +85,9 @@ class CloseRequisition(Command):
 
     SOP_STEP = "3.1.1"
     requisition_id: UUID
+    """The hiring need closed."""
     reason: NonEmptyStr
+    """Why it is closed."""
 
 
 # ---- 3.1.3 Candidates ------------------------------------------------------------------------
@@ -88,11 +98,17 @@ class RecordApplication(Command):
 
     SOP_STEP = "3.1.3"
     candidate_id: UUID = Field(default_factory=uuid4)
+    """The candidate's id (made up if left out)."""
     requisition_id: UUID
+    """The hiring need applied to (3.1.3)."""
     name: Name
+    """The candidate's name."""
     contact: Name
+    """How to reach the candidate."""
     channel: HiringChannel
+    """The channel the application came through."""
     cv_summary: Text = ""
+    """A summary of the CV."""
 
 
 class ScreenCandidate(Command):
@@ -100,7 +116,9 @@ class ScreenCandidate(Command):
 
     SOP_STEP = "3.1.3"
     candidate_id: UUID
+    """The candidate screened (3.1.3)."""
     screening: Screening
+    """The CV checked against each requirement."""
 
 
 class RecordInterview(Command):
@@ -108,11 +126,16 @@ class RecordInterview(Command):
 
     SOP_STEP = "3.1.3"
     candidate_id: UUID
+    """The candidate interviewed (3.1.3)."""
     kind: InterviewKind
+    """Phone or on-site interview."""
     held_on: Day
     interviewer_id: UUID
+    """The interviewer."""
     scores: CriterionScoreList
+    """Scores for product knowledge, selling skill, communication, teamwork, professionalism."""
     notes: Text = ""
+    """The interviewer's notes."""
 
 
 class ForgetCandidate(Command):
@@ -122,8 +145,11 @@ class ForgetCandidate(Command):
 
     SOP_STEP = "3.1.3"
     candidate_id: UUID
+    """The candidate whose personal data is erased."""
     reason: NonEmptyStr
+    """Why the data is erased."""
     requested_by: Name
+    """Who asked for it."""
 
 
 # ---- 3.1.4 Hiring decision -------------------------------------------------------------------
@@ -134,8 +160,11 @@ class DecideOnCandidate(Command):
 
     SOP_STEP = "3.1.4"
     candidate_id: UUID
+    """The candidate (3.1.4)."""
     decision: HiringDecision
+    """Hire or reject."""
     reasons: NonEmptyStr
+    """The reasons, on the whole picture."""
 
 
 class SendOffer(Command):
@@ -143,18 +172,23 @@ class SendOffer(Command):
 
     SOP_STEP = "3.1.4"
     candidate_id: UUID
+    """The candidate hired (3.1.4)."""
     offer: Offer
+    """The agreed position, salary and manager."""
 
 
 class AcceptOffer(Command):
     SOP_STEP = "3.1.4"
     candidate_id: UUID
+    """The candidate who accepts the offer (3.1.4)."""
 
 
 class DeclineOffer(Command):
     SOP_STEP = "3.1.4"
     candidate_id: UUID
+    """The candidate who declines the offer."""
     reason: NonEmptyStr
+    """Why they decline."""
 
 
 class SignLabourContract(Command):
@@ -162,9 +196,12 @@ class SignLabourContract(Command):
 
     SOP_STEP = "3.1.4"
     candidate_id: UUID
+    """The hire who signs (3.1.4)."""
     employee_id: UUID = Field(default_factory=uuid4)
+    """The new employee's id (made up if left out)."""
     signed_on: Day
     contract_number: OptionalName = ""
+    """The labour contract's number."""
 
 
 class EnrolEmployee(Command):
@@ -175,14 +212,22 @@ class EnrolEmployee(Command):
     SOP_STEP = "3.1.4"
     ADDED_LATER = frozenset({"exception"})
     employee_id: UUID = Field(default_factory=uuid4)
+    """The new employee's id (made up if left out)."""
     name: Name
+    """The employee's full name."""
     position: Name
+    """The employee's position."""
     team: Name
+    """The employee's team."""
     manager_id: UUID | None = None
+    """The employee's manager, if any."""
     roles: Annotated[Items[Role], AfterValidator(person_roles)] = Field(min_length=1)
+    """The roles the employee holds (sales representative, sales manager, ...)."""
     salary: Salary
+    """The monthly salary."""
     start_date: Day
     exception: EnrolmentException | None = None
+    """An approved exception to enrolling without the hiring steps (3.1.4)."""
 
 
 # ---- 3.2 Training and development ------------------------------------------------------------
@@ -193,7 +238,9 @@ class CompleteOnboardingTraining(Command):
 
     SOP_STEP = "3.2.1"
     employee_id: UUID
+    """The new hire trained (3.2.1)."""
     topics: TopicList
+    """Topics covered: company, culture, sales policy, products, selling, customer service."""
     completed_on: Day
 
 
@@ -202,6 +249,7 @@ class RecordTraining(Command, TrainingDetails):
 
     SOP_STEP = "3.2.2"
     employee_id: UUID
+    """The employee trained (3.2.2)."""
 
 
 class SetCareerPlan(Command, CareerPlanDetails):
@@ -209,27 +257,35 @@ class SetCareerPlan(Command, CareerPlanDetails):
 
     SOP_STEP = "3.2.3"
     employee_id: UUID
+    """The employee the plan is for (3.2.3)."""
 
 
 class ReviewCareerPlan(Command):
     SOP_STEP = "3.2.3"
     employee_id: UUID
+    """The employee whose career plan is reviewed (3.2.3)."""
     notes: NonEmptyStr
+    """What the review found."""
     next_review: Day
 
 
 class ChangePosition(Command):
     SOP_STEP = "3.2.3"
     employee_id: UUID
+    """The employee whose position changes."""
     position: Name
+    """The position the employee moves to."""
     effective: Day
     reason: NonEmptyStr
+    """Why the position changes."""
 
 
 class ChangeTeam(Command):
     SOP_STEP = "3.2.3"
     employee_id: UUID
+    """The employee who moves team."""
     team: Name
+    """The team the employee moves to."""
     effective: Day
 
 
@@ -238,13 +294,17 @@ class ChangeManager(Command):
 
     SOP_STEP = "3.2.3"
     employee_id: UUID
+    """The employee whose manager changes."""
     manager_id: UUID | None
+    """The new manager (none: reports to no one)."""
 
 
 class GrantRole(Command):
     SOP_STEP = "3.1.4"
     employee_id: UUID
+    """The employee given the role."""
     role: Role
+    """The role granted."""
 
     @field_validator("role")
     @classmethod
@@ -256,7 +316,9 @@ class GrantRole(Command):
 class RevokeRole(Command):
     SOP_STEP = "3.1.4"
     employee_id: UUID
+    """The employee losing the role."""
     role: Role
+    """The role withdrawn."""
 
 
 # ---- 3.3.4 Promotion and pay (approved by the sender) ----------------------------------------
@@ -267,11 +329,16 @@ class Promote(Command):
 
     SOP_STEP = "3.3.4"
     employee_id: UUID
+    """The employee promoted (3.2.3)."""
     position: Name
+    """The new position."""
     roles: Items[Role] | None = None
+    """The roles held after the promotion, if they change."""
     salary: Money | None = None
+    """The new monthly salary, if it changes."""
     effective: Day
     reason: NonEmptyStr
+    """Why the employee is promoted."""
 
     @model_validator(mode="after")
     def _valid(self) -> Self:
@@ -287,16 +354,22 @@ class ChangePay(Command):
 
     SOP_STEP = "3.3.4"
     employee_id: UUID
+    """The employee whose pay changes."""
     salary: Salary
+    """The new monthly salary."""
     effective: Day
     reason: NonEmptyStr
+    """Why the pay changes."""
 
 
 class RecordLeaving(Command):
     SOP_STEP = "3.1.4"
     employee_id: UUID
+    """The employee who leaves."""
     reason: LeavingReason
+    """Why they leave."""
     details: Text = ""
+    """More about the leaving, for the staff record."""
     last_day: Day
 
 
@@ -308,9 +381,13 @@ class SetSalesTarget(Command):
 
     SOP_STEP = "3.3.1"
     employee_id: UUID | None = None
+    """The representative the target is for (or a team's)."""
     team: OptionalName = ""
+    """The team the target is for (or a representative's)."""
     period: Period
+    """The target's period (a year, quarter or month)."""
     figures: TargetFigures
+    """The target figures: revenue, profit, units, new customers, visits."""
 
     @model_validator(mode="after")
     def _one_subject(self) -> Self:

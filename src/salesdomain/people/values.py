@@ -11,7 +11,7 @@ from operator import attrgetter
 from typing import Annotated, ClassVar, Self
 from uuid import UUID
 
-from pydantic import AfterValidator, BaseModel, Field, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from salesdomain.bounds import FIRST_DAY, LAST_DAY, QUANTITY_LIMIT, QUANTITY_PLACES
 from salesdomain.labels import Labelled
@@ -92,6 +92,7 @@ class RoleSet(ValueObject):
     """The roles a person holds: each once, in a fixed order, never the policy role."""
 
     roles: Items[Role] = Field(min_length=1)
+    """The roles the hire will hold."""
 
     @field_validator("roles")
     @classmethod
@@ -117,22 +118,32 @@ class EnrolmentException(ValueObject):
     approver, filled in when the enrolment is recorded."""
 
     approved_by: UUID
+    """The employee who approved the exception."""
     approver_role: Role
+    """The role under which they approved it."""
     approver_name: OptionalName = ""
+    """The approver's name."""
     reason: NonEmptyStr
+    """Why the hiring steps were skipped."""
     onboarded: bool = False
+    """Whether the onboarding formalities are done."""
 
 
 class JobProfile(ValueObject):
     """A position to fill: what it is, the roles it carries, duties and requirements."""
 
     position: Name
+    """The position to fill."""
     team: Name
+    """The team the hire joins."""
     roles: RoleSet
+    """The roles the hire will hold."""
     duties: Items[NonEmptyStr] = Field(min_length=1)
+    """What the hire will do."""
     requirements: Annotated[Items[NonEmptyStr], each_once("requirement", by=str.casefold)] = Field(
         min_length=1
     )
+    """The requirements CVs are screened against."""
 
 
 ChannelList = Annotated[Items[HiringChannel], Field(min_length=1), each_once("channel")]
@@ -158,8 +169,11 @@ class RequirementCheck(ValueObject):
     """One requirement of the position, checked against the CV."""
 
     requirement: NonEmptyStr
+    """The job profile's requirement checked."""
     met: bool
+    """Whether the CV meets it."""
     note: Text = ""
+    """What in the CV shows it."""
 
 
 class Screening(ValueObject):
@@ -170,8 +184,11 @@ class Screening(ValueObject):
         Field(min_length=1),
         each_once("requirement", by=lambda check: check.requirement.casefold()),
     ]
+    """Each requirement checked."""
     passed: bool
+    """Whether the candidate passes to interviews."""
     reasons: NonEmptyStr
+    """Why the candidate passes or not."""
 
     @property
     def unmet(self) -> tuple[str, ...]:
@@ -180,8 +197,11 @@ class Screening(ValueObject):
 
 class CriterionScore(ValueObject):
     criterion: InterviewCriterion
+    """What is scored."""
     score: Annotated[int, Field(ge=1, le=5)]
+    """The score, 1 to 5."""
     comment: Text = ""
+    """What the score rests on."""
 
 
 CriterionScoreList = Annotated[
@@ -215,9 +235,12 @@ class Offer(ValueObject):
     """What the company offers: position, salary and start date (SOP 3.1.4)."""
 
     position: Name
+    """The position offered."""
     salary: Salary
+    """The monthly salary offered."""
     start_date: Day
     manager_id: UUID | None = None
+    """The manager the hire will report to."""
 
 
 # ---- 3.2 Training and development ---------------------------------------------------------
@@ -252,12 +275,19 @@ class TrainingDetails(BaseModel):
     """What one periodic training was: topic, trainer, hours and date; the fields of a
     ``Training`` and of the command that records one (a mixin)."""
 
+    model_config = ConfigDict(use_attribute_docstrings=True)
+
     topic: Name
+    """The training's topic."""
     trainer_kind: TrainerKind
+    """Internal or external trainer, or an external course."""
     trainer: Name
+    """Who gave the training."""
     hours: Annotated[Decimal, Field(gt=0, le=1000)]
+    """How many hours."""
     held_on: Day
     course: OptionalName = ""
+    """The external course's name."""
 
 
 class Training(TrainingDetails, ValueObject):
@@ -266,15 +296,21 @@ class Training(TrainingDetails, ValueObject):
 
 class CareerGoal(ValueObject):
     description: NonEmptyStr
+    """What the employee aims for."""
     due: Day | None = None
+    """When it should be reached."""
 
 
 class CareerPlanDetails(BaseModel):
     """Goals, promotion path and next review: the fields of a ``CareerPlan`` and of the
     command that sets one (a mixin)."""
 
+    model_config = ConfigDict(use_attribute_docstrings=True)
+
     goals: Items[CareerGoal] = Field(min_length=1)
+    """The plan's goals."""
     promotion_path: Items[Name] = ()
+    """The positions on the promotion path."""
     next_review: Day
 
 
@@ -301,6 +337,7 @@ class Period(ValueObject):
 
     stored_as: ClassVar[str] = "SalesPeriod"
     code: Annotated[str, Field(max_length=7, examples=["2026", "2026-Q1", "2026-03"])]
+    """The period: a year (2026), quarter (2026-Q1) or month (2026-03)."""
 
     @model_validator(mode="before")
     @classmethod
@@ -409,12 +446,17 @@ class TargetFigures(ValueObject):
     """What is to be achieved in the period: amounts as money, the rest as numbers."""
 
     revenue: Money
+    """The revenue target."""
     profit: Money | None = None
+    """The profit target, if any."""
     units: Annotated[Decimal, Field(ge=0, lt=QUANTITY_LIMIT, decimal_places=QUANTITY_PLACES)] = (
         Decimal(0)
     )
+    """The units target."""
     new_customers: Count = 0
+    """The new customers target."""
     visits: Count = 0
+    """The customer visits target."""
 
     @model_validator(mode="after")
     def _consistent(self) -> Self:

@@ -34,8 +34,11 @@ class DefineKpiScheme(Command):
 
     SOP_STEP = "3.3.1"
     period: Period
+    """The period the scheme applies to (3.3.1)."""
     title: Name
+    """A name for the scheme, shown on appraisals."""
     specs: IndicatorSpecList
+    """The weighted indicators with their targets and calculation."""
 
 
 class ReviseKpiScheme(Command):
@@ -43,8 +46,11 @@ class ReviseKpiScheme(Command):
 
     SOP_STEP = "3.3.1"
     period: Period
+    """The period of the scheme revised."""
     specs: IndicatorSpecList
+    """The revised weighted indicators."""
     reason: NonEmptyStr
+    """Why it is revised."""
 
 
 class RecordSalesExpense(Command):
@@ -52,12 +58,18 @@ class RecordSalesExpense(Command):
 
     SOP_STEP = "3.3.1"
     expense_id: UUID = Field(default_factory=uuid4)
+    """The expense's id (made up if left out)."""
     employee_id: UUID
+    """The employee who spent it."""
     incurred_on: Day
     category: ExpenseCategory
+    """The expense's category."""
     amount: Money
+    """The amount spent."""
     description: NonEmptyStr
+    """What it was spent on."""
     opportunity_id: UUID | None = None
+    """The deal it was spent on, if any."""
 
     @field_validator("amount")
     @classmethod
@@ -70,13 +82,17 @@ class RecordSalesExpense(Command):
 class ApproveSalesExpense(Command):
     SOP_STEP = "3.3.1"
     expense_id: UUID
+    """The sales expense approved."""
     comments: Text = ""
+    """The approver's comments."""
 
 
 class RejectSalesExpense(Command):
     SOP_STEP = "3.3.1"
     expense_id: UUID
+    """The sales expense refused."""
     reason: NonEmptyStr
+    """Why it is refused."""
 
 
 # ---- 3.3.3 Appraisal -----------------------------------------------------------------------
@@ -88,7 +104,9 @@ class OpenAppraisal(Command):
 
     SOP_STEP = "3.3.3"
     employee_id: UUID
+    """The employee appraised (3.3.3)."""
     period: Period
+    """The appraisal period (a month, quarter or year, 3.3.2)."""
 
 
 class RecordActuals(Command):
@@ -96,13 +114,17 @@ class RecordActuals(Command):
 
     SOP_STEP = "3.3.3"
     appraisal_id: UUID
+    """The appraisal (3.3.3)."""
     figures: ActualList
+    """The actual figure of each indicator, with its source."""
 
 
 class SubmitSelfAssessment(Command):
     SOP_STEP = "3.3.3"
     appraisal_id: UUID
+    """The appraisal (3.3.3)."""
     assessment: SelfAssessment
+    """The employee's self-assessment."""
 
 
 class ScoreAppraisal(Command):
@@ -112,19 +134,25 @@ class ScoreAppraisal(Command):
 
     SOP_STEP = "3.3.3"
     appraisal_id: UUID
+    """The appraisal (3.3.3)."""
     scores: IndicatorScoringList
+    """The supervisor's score of each indicator."""
 
 
 class RecordFeedbackInterview(Command):
     SOP_STEP = "3.3.3"
     appraisal_id: UUID
+    """The appraisal (3.3.3)."""
     interview: FeedbackInterview
+    """What was said in the feedback interview."""
 
 
 class AgreeImprovementPlan(Command):
     SOP_STEP = "3.3.3"
     appraisal_id: UUID
+    """The appraisal (3.3.3)."""
     plan: ImprovementPlan
+    """The agreed improvement goals and support."""
 
 
 class FinaliseAppraisal(Command):
@@ -132,11 +160,13 @@ class FinaliseAppraisal(Command):
 
     SOP_STEP = "3.3.3"
     appraisal_id: UUID
+    """The appraisal finalised (3.3.3)."""
 
 
 class CloseAppraisal(Command):
     SOP_STEP = "3.3.3"
     appraisal_id: UUID
+    """The appraisal closed (3.3.3)."""
 
 
 # ---- 3.3.4 Incentives ----------------------------------------------------------------------
@@ -147,7 +177,9 @@ class DecideIncentive(Command):
 
     SOP_STEP = "3.3.4"
     appraisal_id: UUID
+    """The appraisal (3.3.4)."""
     incentive: Incentive
+    """The incentive: bonus, pay change, promotion or recognition."""
 
 
 class PlanCoaching(Command):
@@ -155,13 +187,17 @@ class PlanCoaching(Command):
 
     SOP_STEP = "3.3.4"
     appraisal_id: UUID
+    """The appraisal (3.3.4)."""
     plan: CoachingPlan
+    """The coaching and training for an employee below standard."""
 
 
 class ResolveEscalation(Command):
     SOP_STEP = "3.3.4"
     escalation_id: UUID
+    """The escalation raised for repeated failure (3.3.4)."""
     outcome: NonEmptyStr
+    """How it was handled under company rules."""
 
 
 # ---- 3.4 Teamwork and communication --------------------------------------------------------
@@ -172,14 +208,22 @@ class HoldTeamMeeting(Command):
 
     SOP_STEP = "3.4.2"
     meeting_id: UUID = Field(default_factory=uuid4)
+    """The meeting's id (made up if left out)."""
     kind: MeetingKind
+    """Weekly, monthly or quarterly (3.4.2)."""
     held_on: Day
     team: Name
+    """The team that met."""
     attendees: AttendeeList
+    """Who attended."""
     progress: NonEmptyStr
+    """Progress reported."""
     problems: Text = ""
+    """Problems raised."""
     decisions: Items[NonEmptyStr] = ()
+    """Decisions taken."""
     action_items: Items[ActionItem] = ()
+    """Action items agreed, each with an owner."""
 
 
 class AgreeHandOff(Command):
@@ -187,10 +231,14 @@ class AgreeHandOff(Command):
 
     SOP_STEP = "3.4.3"
     meeting_id: UUID
+    """The meeting where the hand-off was agreed (3.4.3)."""
     description: NonEmptyStr
+    """What is handed off."""
     owner_id: UUID
+    """The employee responsible."""
     due_on: Day
     handoff: HandOff
+    """From which department to which."""
 
 
 class CompleteActionItem(Command):
@@ -198,8 +246,11 @@ class CompleteActionItem(Command):
 
     SOP_STEP = "3.4.3"
     meeting_id: UUID
+    """The team meeting (3.4.2)."""
     item_number: int = Field(ge=1, le=COUNT_LIMIT)
+    """The action item's number."""
     outcome: NonEmptyStr
+    """What was done."""
 
 
 class RecordTeamBuilding(Command):
@@ -207,8 +258,13 @@ class RecordTeamBuilding(Command):
 
     SOP_STEP = "3.4.1"
     activity_id: UUID = Field(default_factory=uuid4)
+    """The activity's id (made up if left out)."""
     team: Name
+    """The team (3.4.1)."""
     activity: Name
+    """What the team did."""
     purpose: NonEmptyStr
+    """What the activity is meant to build."""
     held_on: Day
     participants: AttendeeList
+    """Who took part."""

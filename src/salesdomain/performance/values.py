@@ -106,11 +106,17 @@ class IndicatorSpec(ValueObject):
     """One indicator of a scheme: its weight (a fraction), target and calculation."""
 
     indicator: Indicator
+    """The KPI indicator (3.3.1)."""
     weight: Annotated[Decimal, Field(gt=0, le=1)]
+    """Its weight (0 to 1; the weights add up to 1)."""
     target: Annotated[Figure, Field(ge=0)]
+    """Its target."""
     unit: OptionalName = ""
+    """The unit of the target."""
     calculation: NonEmptyStr
+    """How it is calculated."""
     higher_is_better: bool
+    """Whether a higher figure is better."""
 
     @model_validator(mode="before")
     @classmethod
@@ -176,10 +182,15 @@ class Actual(ValueObject):
     (``KpiFigures``) refuses a ``kpi_figure`` that is not the view's."""
 
     indicator: Indicator
+    """The KPI indicator."""
     value: Figure
+    """The actual figure."""
     source: Name
+    """Where the figure comes from (sales data, customer feedback, ...)."""
     kpi_figure: Figure | None = None
+    """The figure the KPI view computed, when the actual corrects it."""
     correction: Text = ""
+    """Why the actual differs from the computed figure."""
 
     @property
     def is_correction(self) -> bool:
@@ -201,8 +212,11 @@ class SelfAssessment(ValueObject):
     """The employee's own view of the period (SOP 3.3.3)."""
 
     summary: NonEmptyStr
+    """The employee's summary of the period."""
     strengths: Text = ""
+    """Strengths shown."""
     difficulties: Text = ""
+    """Difficulties met."""
 
 
 class IndicatorScore(ValueObject):
@@ -223,9 +237,13 @@ class IndicatorScoring(ValueObject):
     scoring formula gives from its actual and target."""
 
     indicator: Indicator
+    """The KPI indicator scored."""
     comment: NonEmptyStr
+    """The supervisor's comment."""
     score: Score | None = None
+    """The score, when the indicator is scored by judgement."""
     judgement_reason: Text = ""
+    """Why the score departs from the formula, if it does."""
 
 
 IndicatorScoringList = Annotated[Items[IndicatorScoring], Field(min_length=1), _EACH_INDICATOR_ONCE]
@@ -274,12 +292,16 @@ class FeedbackInterview(ValueObject):
 
     held_on: Day
     summary: NonEmptyStr
+    """What was discussed."""
     employee_response: Text = ""
+    """The employee's response."""
 
 
 class ImprovementGoal(ValueObject):
     description: NonEmptyStr
+    """What the employee will improve."""
     measure: NonEmptyStr
+    """How it is measured."""
     due_on: Day
 
 
@@ -287,7 +309,9 @@ class ImprovementPlan(ValueObject):
     """The improvement plan and goals agreed in the feedback interview (SOP 3.3.3)."""
 
     goals: Items[ImprovementGoal] = Field(min_length=1)
+    """The agreed goals."""
     support: Text = ""
+    """The support given."""
 
 
 @stored_enum
@@ -319,10 +343,15 @@ class Incentive(ValueObject):
     """A bonus, a performance-pay change, a promotion or a recognition (SOP 3.3.4)."""
 
     kind: IncentiveKind
+    """Bonus, pay change, promotion or recognition (3.3.4)."""
     bonus: Money | None = None
+    """The bonus amount, for a bonus."""
     pay_change: Annotated[Decimal, Field(ge=-1, le=1)] | None = None
+    """The pay change as a share (-1 to 1), for a pay change."""
     new_position: OptionalName = ""
+    """The new position, for a promotion."""
     reason: NonEmptyStr
+    """Why the incentive is given."""
 
     @model_validator(mode="after")
     def _what_the_kind_needs(self) -> Self:
@@ -349,8 +378,11 @@ class CoachingPlan(ValueObject):
     """Coaching and training for a result below standard (SOP 3.3.4)."""
 
     coach_id: UUID
+    """The employee who coaches."""
     actions: Items[NonEmptyStr] = Field(min_length=1)
+    """The coaching actions."""
     trainings: Items[NonEmptyStr] = ()
+    """The trainings planned."""
     review_on: Day
 
 
@@ -402,7 +434,9 @@ class HandOff(ValueObject):
     """Work handed from one department to another (SOP 3.4.3)."""
 
     from_department: Role
+    """The department handing off."""
     to_department: Role
+    """The department taking over."""
 
     @model_validator(mode="after")
     def _two_departments(self) -> Self:
@@ -417,9 +451,12 @@ class ActionItem(ValueObject):
     """Something to do, with its owner and due date; a hand-off names the departments."""
 
     description: NonEmptyStr
+    """What must be done."""
     owner_id: UUID
+    """The employee responsible."""
     due_on: Day
     handoff: HandOff | None = None
+    """The departments, when it is a hand-off (3.4.3)."""
 
 
 class ActionItems(ValueObject):

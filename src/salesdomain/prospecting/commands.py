@@ -26,16 +26,23 @@ class RecordMarketResearch(Command):
 
     SOP_STEP = "2.1.1"
     note_id: UUID = Field(default_factory=uuid4)
+    """The note's id (made up if left out)."""
     subject_kind: ResearchSubject
+    """What the research is about: a market, an industry or a product."""
     subject: Name
+    """The market, industry or product."""
     findings: Findings = Findings()
+    """Industry trends, competitors, demand trends, policy changes."""
     competitor_prices: Items[CompetitorPrice] = ()
+    """Competitor prices observed; they feed pricing (2.3.2)."""
 
 
 class AddCompetitorPrice(Command):
     SOP_STEP = "2.1.1"
     note_id: UUID
+    """The market research note (2.1.1)."""
     price: CompetitorPrice
+    """The competitor's price observed."""
 
 
 class RecordMarketSize(Command):
@@ -43,7 +50,9 @@ class RecordMarketSize(Command):
 
     SOP_STEP = "2.1.1"
     note_id: UUID
+    """The market research note (2.1.1)."""
     market_size: MarketSize
+    """The market's size in a segment and period."""
 
 
 class RegisterProspect(Command):
@@ -51,11 +60,17 @@ class RegisterProspect(Command):
 
     SOP_STEP = "2.1.2"
     company_name: Name
+    """The company's name; the same company is registered once."""
     registration_number: OptionalName = ""
+    """The company's official registration number, if known."""
     region: Name
+    """The company's region."""
     industry: Name
+    """The company's industry."""
     source_channel: SourceChannel
+    """Where the prospect came from: trade show, online platform, referral, ..."""
     contacts: Items[ContactPerson] = ()
+    """The company's contact people."""
 
     @field_validator("company_name")
     @classmethod
@@ -68,7 +83,9 @@ class RegisterProspect(Command):
 class AddContactPerson(Command):
     SOP_STEP = "2.1.2"
     customer_id: UUID
+    """The prospect or customer."""
     person: ContactPerson
+    """The contact person."""
 
 
 class AssessProspect(Command):
@@ -76,7 +93,9 @@ class AssessProspect(Command):
 
     SOP_STEP = "2.1.2"
     customer_id: UUID
+    """The prospect assessed (2.1.2)."""
     assessment: Assessment
+    """Need intent, purchasing power and decision process."""
 
 
 class QualifyProspect(Command):
@@ -87,14 +106,19 @@ class QualifyProspect(Command):
     SOP_STEP = "2.1.2"
     ADDED_LATER = frozenset({"override"})
     customer_id: UUID
+    """The prospect qualified (2.1.2)."""
     reason: NonEmptyStr
+    """Why the prospect qualifies."""
     override: QualificationOverride | None = None
+    """An approved override, when the assessment falls short."""
 
 
 class DisqualifyProspect(Command):
     SOP_STEP = "2.1.2"
     customer_id: UUID
+    """The prospect disqualified (2.1.2)."""
     reason: NonEmptyStr
+    """Why the prospect does not qualify: need, purchasing power or decision process."""
 
 
 class CorrectCustomerDetails(Command):
@@ -105,10 +129,15 @@ class CorrectCustomerDetails(Command):
 
     SOP_STEP = "2.1.2"
     customer_id: UUID
+    """The customer corrected (4.1.2)."""
     company_name: Name | None = None
+    """The corrected company name."""
     region: Name | None = None
+    """The corrected region."""
     industry: Name | None = None
+    """The corrected industry."""
     reason: NonEmptyStr
+    """Why the details are corrected."""
 
     @field_validator("company_name")
     @classmethod
@@ -124,13 +153,17 @@ class DeactivateCustomer(Command):
 
     SOP_STEP = "2.1.2"
     customer_id: UUID
+    """The customer deactivated."""
     reason: NonEmptyStr
+    """Why the customer is no longer active."""
 
 
 class ReactivateCustomer(Command):
     SOP_STEP = "2.1.2"
     customer_id: UUID
+    """The customer reactivated."""
     reason: NonEmptyStr
+    """Why the customer is active again."""
 
 
 class MergeCustomers(Command):
@@ -141,8 +174,11 @@ class MergeCustomers(Command):
 
     SOP_STEP = "2.1.2"
     customer_id: UUID
+    """The duplicate merged away (4.1.2)."""
     into_customer_id: UUID
+    """The customer it is merged into."""
     reason: NonEmptyStr
+    """Why they are the same company."""
 
 
 class ForgetContactPerson(Command):
@@ -152,6 +188,10 @@ class ForgetContactPerson(Command):
 
     SOP_STEP = "4.1.2"
     customer_id: UUID
+    """The customer the contact person works for."""
     subject_id: UUID
+    """The contact person whose personal data is erased."""
     reason: NonEmptyStr
+    """Why the data is erased."""
     requested_by: Name
+    """Who asked for it."""

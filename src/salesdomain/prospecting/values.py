@@ -69,10 +69,15 @@ class ContactPerson(PersonalData):
     (see ``contact_subject_id``); one given with the command is replaced."""
 
     name: Name
+    """The contact person's name."""
     title: OptionalName = ""
+    """The contact person's job title."""
     phone: OptionalName = ""
+    """The person's phone number."""
     email: Annotated[str, Field(max_length=254, pattern=r"^$|^[^@\s]+@[^@\s]+\.[^@\s]+$")] = ""
+    """The person's e-mail address."""
     decision_role: OptionalName = ""
+    """Their part in the customer's decision."""
 
 
 class ContactPersons(ValueObject):
@@ -83,9 +88,13 @@ class Assessment(ValueObject):
     """Need intent, purchasing power and decision process of a prospect (SOP 2.1.2)."""
 
     need_intent: Level
+    """How strong the need is."""
     purchasing_power: Level
+    """How able they are to buy."""
     decision_process: NonEmptyStr
+    """How they decide."""
     notes: Text = ""
+    """Anything else learnt in the assessment."""
 
 
 class QualificationOverride(ValueObject):
@@ -94,15 +103,22 @@ class QualificationOverride(ValueObject):
     register's name for them, filled in when the qualification is recorded."""
 
     approved_by: UUID
+    """The employee who approved the override."""
     approver_role: Role
+    """The role under which they approved it."""
     approver_name: OptionalName = ""
+    """The approver's name."""
     reason: NonEmptyStr
+    """Why the prospect qualifies despite the assessment."""
 
 
 class CompetitorPrice(ValueObject):
     competitor: Name
+    """The competitor whose price was observed."""
     product_code: Name
+    """Our product code it compares with."""
     price: Annotated[Money, AfterValidator(more_than_zero)]
+    """The competitor's price per unit."""
     observed_on: Day
 
 
@@ -122,10 +138,13 @@ class MarketSize(ValueObject):
     against (docs/kpi.md, market share)."""
 
     dimension: MarketDimension
+    """How the market is cut: by region, industry or product."""
     segment: Name
     """The region, industry or product code, as the customers and the KPI view name it."""
     period: Period
+    """The period the size is for."""
     size: Annotated[Money, AfterValidator(more_than_zero)]
+    """The market's size (4.2.1 market share)."""
 
 
 class CompetitorPrices(ValueObject):
@@ -136,9 +155,13 @@ class Findings(ValueObject):
     """Market information collected and analysed (SOP 2.1.1)."""
 
     industry_trends: Text = ""
+    """What is changing in the industry (2.1.1)."""
     competitors: Text = ""
+    """What competitors offer and how they sell (2.1.1)."""
     demand_trends: Text = ""
+    """How demand is moving (2.1.1)."""
     policy_changes: Text = ""
+    """Policy or regulation changes that touch the market (2.1.1)."""
 
     @property
     def is_empty(self) -> bool:

@@ -1,0 +1,178 @@
+"""``salesdomain list KIND`` and ``salesdomain show KIND ID`` (issue 19, ADR 59): the
+records of a kind (customers, opportunities, orders, service cases, employees) searched
+and filtered alike, a page at a time by ``--cursor``, with their ids (8 characters,
+full with ``--wide`` and in ``--json``); one record as it stands or stood ``--as-of`` a
+moment, with its history.  Directly, as the administrator (every record)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Annotated
+from uuid import UUID
+
+import typer
+from rich.table import Table
+from salesdomain.adapters.cli import common, paging
+from salesdomain.adapters.cli.common import DatabaseUrl, ExitCode, Failure, JsonOutput
+from salesdomain.adapters.cli.output import out, print_json
+from salesdomain.adapters.cli.past import shown
+from salesdomain.adapters.cli.pipeline_tables import SHORT_ID
+from salesdomain.adapters.cli.tables import history_table
+from salesdomain.projections.paging import DEFAULT_LIMIT, InvalidCursor, Page
+from salesdomain.projections.records import (
+    LISTS,
+    RecordFilter,
+    RecordRow,
+    Sort,
+    UnknownKind,
+    record_list,
+    records_page,
+    show_record,
+)
+
+from salesdomain.past import moment
+
+KindArgument = Annotated[
+    str, typer.Argument(help=f"The kind of record: {', '.join(LISTS)} (or customer, order...).")
+]
+Wide = Annotated[bool, typer.Option("--wide", help="Full ids (default: their first 8 characters).")]
+
+
+def shown_id(record_id: str | None, wide: bool) -> str:
+    """An id as a table shows it: its first ``SHORT_ID`` characters, or whole (``wide``)."""
+    if record_id is None:
+        return ""
+    return record_id if wide else record_id[:SHORT_ID]
+
+
+def _usage(error: Exception, option: str) -> Failure:
+    return Failure(ExitCode.USAGE, f"{option}: {error}")
+
+
+def list_records(
+    ctx: typer.Context,
+    kind: KindArgument,
+    search: Annotated[
+        str | None, typer.Option(help="A part of the name or number (any case), or the id's start.")
+    ] = None,
+    owner: Annotated[UUID | None, typer.Option(help="The owner's employee id.")] = None,
+    status: Annotated[
+        str | None, typer.Option(help="Where it stands (the kind's statuses).")
+    ] = None,
+    customer: Annotated[UUID | None, typer.Option(help="The customer's id.")] = None,
+    since: Annotated[str | None, typer.Option(help="Recorded from this time (included).")] = None,
+    until: Annotated[str | None, typer.Option(help="Recorded before this time.")] = None,
+    sort: Annotated[
+        Sort | None, typer.Option(help="newest or oldest first, or by name (default: newest).")
+    ] = None,
+    limit: paging.Limit = DEFAULT_LIMIT,
+    cursor: paging.Cursor = None,
+    wide: Wide = False,
+    database_url: DatabaseUrl = None,
+    as_json: JsonOutput = False,
+) -> None:
+    """The records of a kind with their ids: search by name, number or id; filter by
+    owner, status, customer and period; a page at a time (--cursor)."""
+    with common.reported(as_json):
+        try:
+            listed = record_list(kind)
+        except UnknownKind as error:
+            raise Failure(ExitCode.USAGE, f"KIND: {error}") from None
+        chosen = RecordFilter(
+            search,
+            None if owner is None else str(owner),
+            status,
+            None if customer is None else str(customer),
+            common.when(since, "--since"),
+            common.when(until, "--until"),
+        )
+        with common.open_system(ctx, database_url) as system:
+            common.caught_up(system, listed.view)
+            runner = system.views.runner(listed.view)
+            try:
+                found = records_page(
+                    runner.engine,
+                    runner.tables(),
+                    listed.name,
+                    None if cursor else datetime.now(UTC),
+                    filters=chosen,
+                    sort=sort,
+                    limit=limit,
+                    cursor=cursor,
+                )
+            except InvalidCursor as error:
+                raise _usage(error, "--cursor") from None
+            except ValueError as error:
+                field, _, problem = str(error).partition(": ")
+                raise Failure(
+                    ExitCode.USAGE, f"--{field}: {problem}" if problem else field
+                ) from None
+            position = runner.position()
+    if as_json:
+        paging.print_page(position, found)
+        return
+    _show_page(listed.name, found, wide)
+
+
+def _show_page(name: str, found: Page[RecordRow], wide: bool) -> None:
+    columns = ("Id", "Name", "Number", "Status", "Customer", "Owner", "Recorded (UTC)")
+    table = paging.page_table(name.replace("-", " ").capitalize(), found, columns)
+    for row in found.rows:
+        table.add_row(
+            shown_id(row.id, wide),
+            row.name,
+            row.number or "",
+            row.status or "",
+            row.customer_name or "",
+            row.owner_name or shown_id(row.owner_id, wide),
+            "" if row.at is None else f"{row.at:%Y-%m-%d %H:%M}",
+        )
+    out().print(table)
+    paging.show_more(name, found.next_cursor)
+
+
+def show(
+    ctx: typer.Context,
+    kind: KindArgument,
+    record_id: Annotated[UUID, typer.Argument(help="The record's full id.")],
+    as_of: Annotated[
+        str | None, typer.Option("--as-of", help="As it stood at this moment (UTC unless it says).")
+    ] = None,
+    database_url: DatabaseUrl = None,
+    as_json: JsonOutput = False,
+) -> None:
+    """One record: its state and its history (time, SOP step, actor, what happened), as
+    it stands or as it stood --as-of a moment."""
+    with common.reported(as_json):
+        moment_asked = common.when(as_of, "--as-of")
+        with common.open_system(ctx, database_url) as system:
+            common.caught_up(system, "audit")
+            runner = system.views.runner("audit")
+            try:
+                found = show_record(
+                    system.app,
+                    runner.engine,
+                    runner.tables(),
+                    kind,
+                    record_id,
+                    as_of=moment_asked,
+                    log=system.views.log,
+                )
+            except UnknownKind as error:
+                raise Failure(ExitCode.USAGE, f"KIND: {error}") from None
+    if as_json:
+        print_json(found)
+        return
+    when = "now" if moment_asked is None else f"as of {moment(moment_asked)}"
+    out().print(f"{found.kind} {found.id} {when}: version {found.version}", soft_wrap=True)
+    if found.state is None:
+        out().print(found.withheld or "", soft_wrap=True)
+    else:
+        table = Table()
+        table.add_column("Fact")
+        table.add_column("Value")
+        for name, value in found.state.items():
+            if name not in ("kind", "id", "version"):
+                table.add_row(name, shown(value))
+        out().print(table)
+    out().print(history_table(f"History ({len(found.history)} lines)", found.history))

@@ -1,0 +1,109 @@
+// The dashboard's charts, drawn by Apache ECharts (static/vendor) from the rows of the
+// page's own tables (#chart-data holds the same cells); no figure is worked out here.
+"use strict";
+(() => {
+  const data = JSON.parse(document.getElementById("chart-data").textContent);
+  const money = (v) => Number(v).toLocaleString("en", { maximumFractionDigits: 0 });
+  const pct = (v) => `${(Number(v) * 100).toFixed(0)}%`;
+  const col = (table, name) => data[table].columns.indexOf(name);
+  const unique = (xs) => [...new Set(xs)];
+  const base = (extra) => ({
+    aria: { enabled: true },
+    animation: false,
+    textStyle: { fontFamily: "system-ui, sans-serif" },
+    tooltip: { trigger: "axis", confine: true },
+    legend: { type: "scroll", bottom: 0 },
+    grid: { left: 8, right: 16, top: 40, bottom: 40, containLabel: true },
+    ...extra,
+  });
+  const label = (fmt, position = "top") => ({ show: true, position, formatter: (p) => fmt(p.value), fontSize: 11 });
+  // a segment of a stacked bar: its figure unless it is zero (a zero segment has no height)
+  const segment = (fmt) => ({ ...label(fmt, "inside"), formatter: (p) => (Number(p.value) ? fmt(p.value) : "") });
+
+  function grouped(table, xName, seriesName, valueName, xs) {
+    const rows = data[table].rows, [x, s, v] = [col(table, xName), col(table, seriesName), col(table, valueName)];
+    const names = unique(rows.map((r) => r[s]));
+    const xsAll = xs || unique(rows.map((r) => r[x]));
+    return { xs: xsAll, series: names.map((name) => ({ name, values: xsAll.map((k) => {
+      const row = rows.find((r) => r[x] === k && r[s] === name);
+      return row && row[v] !== "" ? Number(row[v]) : null; }) })) };
+  }
+
+  const charts = {
+    "open-pipeline": () => {
+      const rows = data["open-pipeline"].rows, stage = col("open-pipeline", "Stage");
+      const stages = data.stages.filter((s) => rows.some((r) => r[stage] === s));
+      const g = grouped("open-pipeline", "Stage", "Owner", "Amount", stages);
+      const currency = rows.length ? rows[0][col("open-pipeline", "Currency")] : data.currency;
+      return base({
+        xAxis: { type: "category", data: g.xs.map((s) => s.replace("_", " ")), axisLabel: { interval: 0, rotate: 30 } },
+        yAxis: { type: "value", name: currency, min: 0, axisLabel: { formatter: money } },
+        series: g.series.map((s) => ({ name: s.name, type: "bar", stack: "owner", data: s.values,
+          barMaxWidth: 72, label: segment(money), labelLayout: { hideOverlap: true } })),
+      });
+    },
+    forecast: () => {
+      const t = "forecast", rows = data[t].rows, who = rows.map((r) => r[col(t, "Representative")]);
+      const part = (name) => ({ name, type: "bar", stack: "forecast", barMaxWidth: 72,
+        data: rows.map((r) => Number(r[col(t, name)])), label: segment(money), labelLayout: { hideOverlap: true } });
+      return base({
+        xAxis: { type: "category", data: who, axisLabel: { interval: 0, rotate: 20 } },
+        yAxis: { type: "value", name: data.currency, min: 0, axisLabel: { formatter: money } },
+        series: [part("Won"), part("Commit"), part("Best case"), part("Pipeline"),
+          { name: "Target", type: "scatter", symbol: "diamond", symbolSize: 16, itemStyle: { color: "#a4161a" },
+            data: rows.map((r) => (r[col(t, "Target")] === "" ? null : Number(r[col(t, "Target")]))),
+            label: label(money, "top") }],
+      });
+    },
+    attainment: (el) => {
+      const g = grouped("attainment", "Representative", "Measure", "Attainment");
+      el.style.height = `${Math.max(320, g.xs.length * g.series.length * 16 + 120)}px`;
+      return base({
+        tooltip: { trigger: "axis", axisPointer: { type: "shadow" }, confine: true },
+        grid: { left: 8, right: 48, top: 16, bottom: 48, containLabel: true },
+        yAxis: { type: "category", data: g.xs, inverse: true },
+        xAxis: { type: "value", min: 0, axisLabel: { formatter: pct }, axisLine: { show: true } },
+        series: g.series.map((s, i) => ({ name: s.name.replaceAll("_", " "), type: "bar", data: s.values,
+          label: label(pct, "right"), barMaxWidth: 18,
+          ...(i === 0 ? { markLine: { silent: true, symbol: "none", lineStyle: { color: "#1b1f24" },
+            label: { show: false }, data: [{ xAxis: 0 }, { xAxis: 1 }] } } : {}) })),
+      });
+    },
+    revenue: () => {
+      const t = "revenue", g = grouped(t, "Period", "Group", "Revenue");
+      const targets = grouped(t, "Period", "Group", "Revenue target", g.xs);
+      const currency = data[t].rows.length ? data[t].rows[0][col(t, "Currency")] : data.currency;
+      return base({
+        xAxis: { type: "category", data: g.xs },
+        yAxis: { type: "value", name: currency, min: 0, axisLabel: { formatter: money } },
+        series: [...g.series.map((s) => ({ name: `${s.name} revenue`, type: "line", data: s.values, label: label(money) })),
+          ...targets.series.filter((s) => s.values.some((v) => v !== null)).map((s) => ({
+            name: `${s.name} target`, type: "line", step: "middle", data: s.values,
+            lineStyle: { type: "dashed" }, symbol: "none" }))],
+      });
+    },
+    "breaches-by-rule": () => {
+      const t = "breaches-by-rule", rows = data[t].rows;
+      return base({
+        tooltip: { trigger: "item", confine: true },
+        grid: { left: 8, right: 32, top: 16, bottom: 24, containLabel: true },
+        xAxis: { type: "value", min: 0, minInterval: 1 },
+        yAxis: { type: "category", inverse: true, data: rows.map((r) => `${r[col(t, "SOP step")]} ${r[col(t, "Rule")]}`) },
+        series: [{ name: "Breaches", type: "bar", data: rows.map((r) => Number(r[col(t, "Breaches")])), label: label(String, "right") }],
+      });
+    },
+  };
+
+  const drawn = [];
+  for (const el of document.querySelectorAll("[data-chart]")) {
+    const make = charts[el.dataset.chart];
+    const rows = data[el.dataset.chart].rows;
+    if (!rows.length) { el.textContent = "No figures for this choice."; el.classList.add("empty"); el.style.height = "auto"; continue; }
+    const option = make(el);  // may size the element first
+    const chart = echarts.init(el, null, { renderer: "svg" });
+    chart.setOption(option);
+    drawn.push(chart);
+  }
+  window.addEventListener("resize", () => drawn.forEach((c) => c.resize()));
+  document.body.dataset.ready = "true";
+})();
