@@ -79,9 +79,8 @@ def enrol(
     return json.dumps(command)
 
 
-def staffed(cli: Cli) -> None:
-    """Hana (HR) founds the staff register, then enrols Mia (who approves her own entry
-    as the register's first sales manager), Olga and Alice (whose entries Mia approves)."""
+def founded(cli: Cli) -> None:
+    """Hana (HR) founds the staff register."""
     cli.ok(
         "run",
         "EnrolEmployee",
@@ -91,6 +90,12 @@ def staffed(cli: Cli) -> None:
         "hr",
         input=enrol("Hana Li", ["hr"], "HR", approver=None),
     )
+
+
+def staffed(cli: Cli) -> None:
+    """Hana (HR) founds the staff register, then enrols Mia (who approves her own entry
+    as the register's first sales manager), Olga and Alice (whose entries Mia approves)."""
+    founded(cli)
     for name, roles in (
         (MIA_CHEN, ["sales_manager", "sales_operations"]),
         ("Olga Ops", ["sales_operations"]),

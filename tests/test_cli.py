@@ -168,7 +168,7 @@ def test_import_customers_and_orders_feeds_the_kpis_and_marks_the_audit_trail(cl
     audit = cli.json("audit", "--step", "4.1.2", "--actor", "Olga Ops")
     descriptions = [e["description"] for e in audit if e["event_type"] == "Imported"]
     assert descriptions[0] == (
-        "Customer Hangzhou Precision Machinery Co., Ltd. (East China, Machinery) imported "
+        "Customer Hefei Precision Tools Co., Ltd. (East China, Machinery) imported "
         "from customers.csv line 2"
     )
     assert descriptions[-1].endswith("imported from orders.csv line 5")
@@ -215,7 +215,7 @@ def test_an_import_with_problems_is_refused_whole_naming_every_line(cli):
     assert again.exit_code == 3
     assert len(_error(again)["details"]) == 4
     assert (
-        "Suzhou Bright Textiles"
+        "Shaoxing Bright Textiles"
         not in cli.ok("audit", "--step", "4.1.2").stdout.split("line 3")[-1]
     )
 

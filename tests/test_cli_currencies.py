@@ -15,7 +15,7 @@ from tests.cli_helpers import Cli, staffed
 
 EXAMPLES = Path(__file__).parent.parent / "docs" / "examples"
 USD_ORDER = (
-    'SO-2025-0190,"Hangzhou Precision Machinery Co., Ltd.",91330100MA27XX1234,2025-09-01,'
+    'SO-2025-0190,"Hefei Precision Tools Co., Ltd.",91340100MA27XX1234,2025-09-01,'
     "2025-10-20,CM-2,Control module,Model CM-2,10,2000,1200,USD,Alice Wang\n"
 )
 

@@ -51,11 +51,7 @@ def employee(system: System, who: str) -> Employee:
     except ValueError:
         matches = [m for m in staff(system) if m.name.casefold() == who.strip().casefold()]
         if not matches:
-            raise Failure(
-                ExitCode.NOT_AUTHORISED,
-                f"--as: nobody called '{who}' is an employee of the company "
-                "(see `salesdomain staff`)",
-            ) from None
+            raise Failure(ExitCode.NOT_AUTHORISED, nobody_called(system, who)) from None
         if len(matches) > 1:
             ids = ", ".join(m.employee_id for m in matches)
             raise Failure(
@@ -102,13 +98,30 @@ def resolve_actor(system: System, who: str, role: str | None, sop_step: str) -> 
     return Actor(employee_id=person.id, role=chosen, name=person.name)
 
 
+def nobody_called(system: System, who: str) -> str:
+    """Why ``--as`` names no one; on an empty store, how the staff register is founded."""
+    if staff(system):
+        return (
+            f"--as: nobody called '{who}' is an employee of the company (see `salesdomain staff`)"
+        )
+    return (
+        f"--as: nobody called '{who}' is an employee: the staff register is empty. Its "
+        "first command is HR enrolling themselves, which founds it: "
+        '`salesdomain run EnrolEmployee --as "<your name>" --role hr` with your own '
+        "entry (name, team, position, roles including hr, salary, start date) as the JSON"
+    )
+
+
 def founding_actor(system: System, command: object, who: str, role: str | None) -> Actor | None:
     """The very first enrolment: someone acting as HR enrols themselves, founding the
-    staff register (ADR 8).  ``None`` if ``command`` is not that; the domain checks
-    the rest (that no register exists yet)."""
+    staff register (ADR 8), named by the id or (the register still empty) the name in
+    the command.  ``None`` if ``command`` is not that; the domain checks the rest
+    (that no register exists yet)."""
     if not isinstance(command, EnrolEmployee) or role is None or parse_role(role) is not Role.HR:
         return None
-    if str(command.employee_id) != who.strip().lower():
+    named = who.strip().casefold()
+    by_name = named == command.name.casefold() and not staff(system)
+    if named != str(command.employee_id) and not by_name:
         return None
     try:
         system.app.load(Employee, command.employee_id)

@@ -5,10 +5,10 @@ The report is printed by the steps in ``REPORT_STEPS``, in order; another report
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -23,7 +23,15 @@ from rich.progress import (
 )
 from rich.table import Table
 from salesdomain.adapters.cli.analysis_tables import short_section
-from salesdomain.adapters.cli.common import DatabaseUrl, err, open_system, out, print_json, reported
+from salesdomain.adapters.cli.common import (
+    ExitCode,
+    Failure,
+    err,
+    open_system,
+    out,
+    print_json,
+    reported,
+)
 from salesdomain.adapters.cli.conformance_tables import show_findings
 from salesdomain.adapters.cli.due import work_queue_table
 from salesdomain.adapters.cli.forecast import show_accuracy, show_forecast
@@ -35,9 +43,24 @@ from salesdomain.adapters.cli.tables import (
 )
 from salesdomain.adapters.demo import DemoReport, run_demo
 from salesdomain.adapters.demo.quarter_report import write_quarter_report
-from salesdomain.adapters.master_keys import key_file_beside
+from salesdomain.adapters.demo.store_guard import (
+    DemoStoreRefused,
+    prepare_demo_store,
+    refuse_store_with_events,
+)
+from salesdomain.adapters.store import DATABASE_URL_VARIABLE
 
 DEMO_FILE = "salesdomain-demo.db"
+DEMO_URL = f"sqlite:///{DEMO_FILE}"
+
+
+@contextmanager
+def guarded() -> Iterator[None]:
+    """A store the demo refuses (ADR 57) as a conflict (exit 7), nothing deleted."""
+    try:
+        yield
+    except DemoStoreRefused as refused:
+        raise Failure(ExitCode.CONFLICT, str(refused)) from None
 
 
 def print_cases(report: DemoReport, console: Console) -> None:
@@ -186,20 +209,31 @@ def demo(
         int | None,
         typer.Option(min=1, help="Then simulate business cases until about N more events."),
     ] = None,
-    database_url: DatabaseUrl = None,
+    database_url: Annotated[
+        str | None,
+        typer.Option(
+            "--database-url",
+            help="Where the demo stores events (default: $SALESDOMAIN_DATABASE_URL, else "
+            "sqlite:///salesdomain-demo.db); an empty store, or one an earlier demo made.",
+            show_default=False,
+        ),
+    ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", help="No progress bar.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print a summary as JSON.")] = False,
 ) -> None:
-    """Run a quarter of a small company through the SOP (default: a fresh
-    salesdomain-demo.db) and print what happened, the funnel, KPIs and the digest."""
+    """Run a quarter of a small company through the SOP and print what happened, the
+    funnel, KPIs and the digest.  The store: --database-url, else
+    $SALESDOMAIN_DATABASE_URL, else sqlite:///salesdomain-demo.db; it must be empty, or
+    a SQLite file an earlier demo made and nothing has open (then it is recreated)."""
     with reported(as_json):
-        if database_url is None:
-            Path(DEMO_FILE).unlink(missing_ok=True)
-            key_file_beside(DEMO_FILE).unlink(missing_ok=True)  # its master keys (ADR 33)
-            database_url = f"sqlite:///{DEMO_FILE}"
+        database_url = database_url or os.environ.get(DATABASE_URL_VARIABLE) or DEMO_URL
         started = time.perf_counter()
-        with open_system(ctx, database_url) as system, progress_bar(not (quiet or as_json)) as told:
-            report = run_demo(system, seed, scale=scale, progress=told)
+        with guarded():
+            prepare_demo_store(database_url)
+        with guarded(), open_system(ctx, database_url) as system:
+            refuse_store_with_events(database_url, system.app.recorder.max_notification_id() or 0)
+            with progress_bar(not (quiet or as_json)) as told:
+                report = run_demo(system, seed, scale=scale, progress=told)
             written = write_quarter_report(system, database_url)
         seconds = time.perf_counter() - started
     if as_json:
