@@ -149,9 +149,11 @@ def test_sop_rules_and_conflicts_have_their_own_exit_codes(cli):
     assert "rule: company_registered_once" in again.stderr
     command_id = str(uuid4())
     first = {**PROSPECT, "company_name": "Other Co", "command_id": command_id}
-    cli.ok("run", "RegisterProspect", "--as", "Alice Wang", input=json.dumps(first))
+    sent = cli.json("run", "RegisterProspect", "--as", "Alice Wang", input=json.dumps(first))
     replay = cli.json("run", "RegisterProspect", "--as", "Alice Wang", input=json.dumps(first))
     assert replay["replayed"] is True
+    assert replay["events"] == sent["events"]  # with the first send's positions
+    assert all(event["position"] for event in replay["events"])
     reused = cli.run("RegisterProspect", {**first, "region": "North"})
     assert reused.exit_code == 7
     assert "was already used for a different command" in reused.stderr

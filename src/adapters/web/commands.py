@@ -28,7 +28,8 @@ class RecordedEventOut(BaseModel):
     event_type: str
     sop_step: str
     position: int | None
-    """The event's place in the log (``None`` in a replayed result)."""
+    """The event's place in the log (a replayed result: the first send's; ``None`` only
+    where the store cannot say)."""
 
 
 class CommandOutcome(BaseModel):
