@@ -104,7 +104,7 @@ def test_the_web_answers_the_signed_in_employees_queue_under_the_read_policy(
         "/views/due", params={"employee": str(HANNA.employee_id).replace("a", "b")}, headers=headers
     )
     assert unknown.status_code == 422, unknown.json()
-    assert unknown.json()["error"] == "invalid_request"
+    assert unknown.json()["kind"] == "invalid_request"
 
 
 def test_in_client_mode_an_employee_reads_their_own_queue_through_the_api(

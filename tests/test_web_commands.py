@@ -123,7 +123,7 @@ def test_every_command_has_its_route_and_refuses_unknown_fields(bare_web: Web, n
     )
     assert response.status_code == 422
     body = response.json()
-    assert body["error"] == "invalid_command"
-    assert set(body["fields"]) == required | {"not_a_field"}
+    assert body["kind"] == "invalid_command"
+    assert {p["field"] for p in body["details"]} == required | {"not_a_field"}
     assert name in body["message"]
     assert "not_a_field" in body["message"]
