@@ -164,7 +164,10 @@ def test_sop_rules_and_conflicts_have_their_own_exit_codes(cli):
 
 def test_import_customers_and_orders_feeds_the_kpis_and_marks_the_audit_trail(cli):
     done = cli.ok("import", "customers", str(EXAMPLES / "customers.csv"), "--as", "Olga Ops")
-    assert "Imported 4 customer(s) from customers.csv as Olga Ops (sales operations)" in done.stdout
+    assert (
+        "Imported 4 customer(s) from customers.csv (values separated by commas) as Olga Ops "
+        "(sales operations)"
+    ) in done.stdout
     orders = cli.json("import", "orders", str(EXAMPLES / "orders.csv"), "--as", "Olga Ops")
     assert orders["imported"] == 3
     audit = cli.json("audit", "--step", "4.1.2", "--actor", "Olga Ops")

@@ -217,9 +217,7 @@ def report_of(error: SalesDomainError, message: str | None = None) -> ErrorRepor
     kind = next(ERROR_KINDS[k] for k in type(error).__mro__ if k in ERROR_KINDS)
     said = str(error) if message is None else message
     if isinstance(error, ImportRefused):
-        lines = [
-            ProblemReport(field=f"line {p.line}.{p.field}", problem=p.problem) for p in error.lines
-        ]
+        lines = [ProblemReport(field=p.field, problem=p.problem, line=p.line) for p in error.lines]
         return ErrorReport(kind=kind, message=said, sop_step=error.sop_step, details=lines)
     if isinstance(error, InvalidCommand):
         return ErrorReport(kind=kind, message=said, details=problems_reported(error.problems))
