@@ -212,3 +212,18 @@ def test_the_domains_invalid_command_is_answered_like_fastapis_validation() -> N
     assert sorted(p.field for p in report.details) == sorted(_fields(response.json()))
     assert "RegisterProspect has invalid data: " in str(caught.value)
     assert response.json()["message"].startswith("RegisterProspect has invalid data: ")
+
+
+def test_the_openapi_document_declares_the_one_error_shape() -> None:
+    """Every error status of a command and a read is declared as ``ErrorReport``
+    (ADR 60), its five fields required."""
+    with web_on("memory://") as web:
+        document = web.client.get("/openapi.json").json()
+    schema = document["components"]["schemas"]["ErrorReport"]
+    assert {"kind", "message", "sop_step", "rule_id", "details"} <= set(schema["required"])
+    for path in ("/commands/RegisterProspect", "/views/pipeline"):
+        (operation,) = document["paths"][path].values()
+        for status, answer in operation["responses"].items():
+            if status.startswith(("4", "5")):
+                declared = answer["content"]["application/json"]["schema"]
+                assert declared == {"$ref": "#/components/schemas/ErrorReport"}, (path, status)
