@@ -53,24 +53,6 @@ ORDER_COLUMNS = (
 
 
 @dataclass(frozen=True)
-class CustomerRecord:
-    line: int
-    company_name: str
-    registration_number: str
-    region: str
-    industry: str
-    source_channel: SourceChannel
-
-    @property
-    def customer_id(self) -> UUID:
-        return customer_id_for(customer_key(self.company_name, self.registration_number))
-
-    @property
-    def name_claim_id(self) -> UUID:
-        return name_claim_id_for(self.company_name)
-
-
-@dataclass(frozen=True)
 class CustomerKey:
     """What a line says the company is (its name and registration number), read even
     when other columns of the line have problems: the store is asked about it too."""
@@ -86,6 +68,13 @@ class CustomerKey:
     @property
     def name_claim_id(self) -> UUID:
         return name_claim_id_for(self.company_name)
+
+
+@dataclass(frozen=True)
+class CustomerRecord(CustomerKey):
+    region: str
+    industry: str
+    source_channel: SourceChannel
 
 
 def clean_customers(
