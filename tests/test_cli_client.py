@@ -421,9 +421,10 @@ def test_several_bad_fields_the_server_names_are_one_line_each(served: Served) -
     api = Api(served.url, served.secrets["dan"], "a test")
     with pytest.raises(Failure) as refused:
         api.get("/views/kpi", grain="week", by="nobody")
-    assert (refused.value.code, refused.value.kind) == (ExitCode.INVALID_DATA, "InvalidRequest")
+    report = refused.value.report
+    assert (refused.value.code, report.kind) == (ExitCode.INVALID_DATA, "invalid_request")
     assert str(refused.value) == "kpi has 2 invalid fields:"
-    assert [line.split(":")[0] for line in refused.value.details] == ["grain", "by"]
+    assert [problem.field for problem in report.details] == ["grain", "by"]
 
 
 def test_a_director_pages_through_the_pipeline_as_the_web_api_gives_it(served: Served) -> None:
