@@ -86,6 +86,7 @@ def test_the_same_command_sent_twice_is_recorded_once(spec):
 
     assert again == first
     assert (first.replayed, again.replayed) == (False, True)
+    assert again.positions == first.positions != ()  # the first send's, as the README says
     assert spec.app.recorder.max_notification_id() == position
     assert spec.app.load(Opportunity, opp).contacts_logged == 1
 
@@ -100,6 +101,8 @@ def test_the_same_command_sent_again_as_data_is_recorded_once(spec):
 
     assert again == first
     assert again.replayed
+    assert again.positions == first.positions
+    assert len(first.positions) == 2
     assert log_position(spec.app) == position
 
 

@@ -149,9 +149,11 @@ def test_sop_rules_and_conflicts_have_their_own_exit_codes(cli):
     assert "rule: company_registered_once" in again.stderr
     command_id = str(uuid4())
     first = {**PROSPECT, "company_name": "Other Co", "command_id": command_id}
-    cli.ok("run", "RegisterProspect", "--as", "Alice Wang", input=json.dumps(first))
+    sent = cli.json("run", "RegisterProspect", "--as", "Alice Wang", input=json.dumps(first))
     replay = cli.json("run", "RegisterProspect", "--as", "Alice Wang", input=json.dumps(first))
     assert replay["replayed"] is True
+    assert replay["events"] == sent["events"]  # with the first send's positions
+    assert all(event["position"] for event in replay["events"])
     reused = cli.run("RegisterProspect", {**first, "region": "North"})
     assert reused.exit_code == 7
     assert "was already used for a different command" in reused.stderr
@@ -162,7 +164,10 @@ def test_sop_rules_and_conflicts_have_their_own_exit_codes(cli):
 
 def test_import_customers_and_orders_feeds_the_kpis_and_marks_the_audit_trail(cli):
     done = cli.ok("import", "customers", "-f", str(EXAMPLES / "customers.csv"), "--as", "Olga Ops")
-    assert "Imported 4 customer(s) from customers.csv as Olga Ops (sales operations)" in done.stdout
+    assert (
+        "Imported 4 customer(s) from customers.csv (values separated by commas) as Olga Ops "
+        "(sales operations)"
+    ) in done.stdout
     orders = cli.json("import", "orders", "-f", str(EXAMPLES / "orders.csv"), "--as", "Olga Ops")
     assert orders["imported"] == 3
     audit = cli.json("audit", "--step", "4.1.2", "--actor", "Olga Ops")

@@ -99,7 +99,7 @@ def test_as_of_a_moment_before_the_orders(system) -> None:
     assert (then["analysis"]["customers"], then["analysis"]["customers_served"]) == (1, 0)
     now = _json(system, "customer-analysis", "--until", "2026-03-31")
     assert (now["analysis"]["customers"], now["as_of"], now["position"]) == (6, None, None)
-    assert then["as_of"] == "2026-03-01T12:00:00+00:00"
+    assert then["as_of"] == "2026-03-01T12:00:00Z"  # as the web API writes it (ADR 60)
     assert 0 < then["position"] < system.app.recorder.max_notification_id()
 
 

@@ -217,7 +217,7 @@ def test_a_compliance_reviewer_performs_no_step(served: Served) -> None:
     refused = served.cli("cleo", "run", "RegisterProspect", input=prospect)
     _one_line(refused, 4, "SOP 2.1.2", "compliance reviewer")
     as_json = served.cli("cleo", "run", "RegisterProspect", "--json", input=prospect)
-    assert json.loads(as_json.stderr)["error"] == "NotAuthorised"
+    assert json.loads(as_json.stderr)["kind"] == "not_authorised"
 
 
 def test_a_broken_sop_rule_is_named_as_in_the_direct_mode(served: Served) -> None:
@@ -231,7 +231,7 @@ def test_a_broken_sop_rule_is_named_as_in_the_direct_mode(served: Served) -> Non
     )
     assert twice.exit_code == 7, twice.output
     error = json.loads(twice.stderr)
-    assert (error["error"], error["rule_id"]) == ("AlreadyRegistered", "company_registered_once")
+    assert (error["kind"], error["rule_id"]) == ("already_registered", "company_registered_once")
 
 
 def test_what_only_the_server_checks_is_refused_with_its_words(served: Served) -> None:
@@ -421,9 +421,10 @@ def test_several_bad_fields_the_server_names_are_one_line_each(served: Served) -
     api = Api(served.url, served.secrets["dan"], "a test")
     with pytest.raises(Failure) as refused:
         api.get("/views/kpi", grain="week", by="nobody")
-    assert (refused.value.code, refused.value.kind) == (ExitCode.INVALID_DATA, "InvalidRequest")
+    report = refused.value.report
+    assert (refused.value.code, report.kind) == (ExitCode.INVALID_DATA, "invalid_request")
     assert str(refused.value) == "kpi has 2 invalid fields:"
-    assert [line.split(":")[0] for line in refused.value.details] == ["grain", "by"]
+    assert [problem.field for problem in report.details] == ["grain", "by"]
 
 
 def test_a_director_pages_through_the_pipeline_as_the_web_api_gives_it(served: Served) -> None:

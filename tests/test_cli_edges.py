@@ -194,7 +194,7 @@ def test_a_stopped_view_is_exit_10_naming_it_and_the_others_still_answer(broken:
         assert "no column for this opportunity's region" in result.stderr
         assert result.stderr.count("\n") == 1
         as_json = broken(*args, "--json")
-        assert json.loads(as_json.stderr)["error"] == "ViewStopped"
+        assert json.loads(as_json.stderr)["kind"] == "view_stopped"
     assert broken("audit").exit_code == 0
     assert broken("kpi").exit_code == 0
     assert broken("story", str(opp)).exit_code == 0

@@ -105,3 +105,23 @@ def test_the_web_accuracy_and_its_errors(web):
     with freeze_time("2026-04-10 09:00:00+00:00"):
         later = web.get("/views/forecast/accuracy", b.MIA, period="2026-Q3")
     assert later.status_code == 422
+
+
+def test_the_command_line_and_the_web_api_answer_the_same_json(store, web):
+    """One JSON form (ADR 60): the same read gives the same values, field by field, on
+    both surfaces (times, amounts, ids as the web API writes them)."""
+    asked = ("2026-Q2", "--as-of", "2026-04-01T00:00:00+00:00", "--json")
+    printed = json.loads(_cli(store, *asked).stdout)
+    answered = web.get(
+        "/views/forecast", b.MIA, period="2026-Q2", as_of="2026-04-01T00:00:00Z"
+    ).json()
+    assert answered["lines"]
+    shared = set(printed) & set(answered) - {"lines", "position"}
+    assert "as_of" in shared  # a time, as both write it
+    for name in shared:
+        assert printed[name] == answered[name], name
+    by_group = {line["group"]: line for line in printed["lines"]}
+    for line in answered["lines"]:
+        mine = by_group[line["group"]]
+        for name in set(line) & set(mine):
+            assert mine[name] == line[name], (line["group"], name)

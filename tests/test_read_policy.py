@@ -205,14 +205,14 @@ def test_a_read_only_token_reads_and_sends_no_command(company: Web) -> None:
         command = b.log_visit(ALICE_DEAL).model_dump(mode="json")
         answer = company.client.post("/commands/LogContact", json=command, headers=mine)
         assert answer.status_code == 403
-        assert answer.json()["error"] == "read_only"
+        assert answer.json()["kind"] == "read_only"
 
 
 def test_the_reviewer_reads_everything_and_performs_no_step(company: Web) -> None:
     with freeze_time(NOW):
         answer = company.post(b.log_visit(ALICE_DEAL), CLEO)
         assert answer.status_code == 403
-        assert answer.json()["error"] == "not_authorised"
+        assert answer.json()["kind"] == "not_authorised"
 
 
 def test_every_role_has_a_read_grant() -> None:

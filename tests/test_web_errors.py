@@ -9,10 +9,10 @@ from uuid import UUID, uuid4
 import pytest
 from freezegun import freeze_time
 from salesdomain.adapters.bootstrap import build_system
-from salesdomain.adapters.web.errors import MAPPED
+from salesdomain.adapters.web.errors import DOMAIN_STATUSES
 
 from salesdomain.commands import build_command
-from salesdomain.errors import InvalidCommand
+from salesdomain.errors import InvalidCommand, report_of
 from salesdomain.rules import rule_named
 from salesdomain.sop import Role
 from tests import builders as b
@@ -35,11 +35,19 @@ def _refused(web: Web, response: object, status: int, kind: str) -> dict[str, ob
     """The response is a refusal of ``status``/``kind`` with a one-line message."""
     assert response.status_code == status, response.json()  # type: ignore[attr-defined]
     body: dict[str, object] = response.json()  # type: ignore[attr-defined]
-    assert body["error"] == kind
+    assert body["kind"] == kind
     assert isinstance(body["message"], str)
     assert body["message"]
     assert "\n" not in body["message"]
+    assert {"sop_step", "rule_id", "details"} <= set(body)  # one shape (ADR 60)
+    assert isinstance(body["details"], list)
     return body
+
+
+def _fields(body: dict[str, object]) -> list[str]:
+    details = body["details"]
+    assert isinstance(details, list)
+    return [problem["field"] for problem in details]
 
 
 def _opened(web: Web) -> tuple[UUID, UUID]:
@@ -138,7 +146,7 @@ def test_invalid_data_is_422_naming_every_bad_field(web: Web) -> None:
     body["delivery_date"] = "someday"
     response = web.client.post("/commands/IssueQuote", json=body, headers=web.headers(b.ALICE))
     refused = _refused(web, response, 422, "invalid_command")
-    assert {"lines.0.quantity", "delivery_date"} <= set(refused["fields"])  # type: ignore[arg-type]
+    assert {"lines.0.quantity", "delivery_date"} <= set(_fields(refused))
     assert "lines.0.quantity" in str(refused["message"])
 
 
@@ -146,9 +154,9 @@ def test_invalid_data_is_422_naming_every_bad_field(web: Web) -> None:
 def test_a_bad_read_parameter_is_422_and_an_unknown_path_404(web: Web) -> None:
     response = web.get("/views/audit", b.ALICE, aggregate_id="not-an-id", since="2026-03-01")
     body = _refused(web, response, 422, "invalid_request")
-    assert set(body["fields"]) == {"aggregate_id", "since"}  # type: ignore[arg-type]
+    assert set(_fields(body)) == {"aggregate_id", "since"}
     response = web.get("/views/kpi", b.ALICE, since="2026-03-01", until="2026-02-01")
-    assert _refused(web, response, 422, "invalid_request")["fields"] == ["until"]
+    assert _fields(_refused(web, response, 422, "invalid_request")) == ["until"]
     _refused(web, web.get("/commands/NoSuchCommand", b.ALICE), 404, "not_found")
 
 
@@ -193,13 +201,29 @@ def test_the_domains_invalid_command_is_answered_like_fastapis_validation() -> N
     body = {"company_name": "", "unknown": 1}
     with pytest.raises(InvalidCommand) as caught:
         build_command("RegisterProspect", body)
-    ((status, kind, details),) = [(s, k, d) for c, s, k, d in MAPPED if c is InvalidCommand]
+    status = DOMAIN_STATUSES[InvalidCommand]
+    report = report_of(caught.value)
     with web_on("memory://") as web:
         web.token(pb.HANNA, founder=True)
         response = web.client.post(
             "/commands/RegisterProspect", json=body, headers=web.headers(pb.HANNA)
         )
-    assert (status, kind) == (response.status_code, response.json()["error"])
-    assert sorted(details(caught.value)["fields"]) == sorted(response.json()["fields"])
+    assert (status, report.kind) == (response.status_code, response.json()["kind"])
+    assert sorted(p.field for p in report.details) == sorted(_fields(response.json()))
     assert "RegisterProspect has invalid data: " in str(caught.value)
     assert response.json()["message"].startswith("RegisterProspect has invalid data: ")
+
+
+def test_the_openapi_document_declares_the_one_error_shape() -> None:
+    """Every error status of a command and a read is declared as ``ErrorReport``
+    (ADR 60), its five fields required."""
+    with web_on("memory://") as web:
+        document = web.client.get("/openapi.json").json()
+    schema = document["components"]["schemas"]["ErrorReport"]
+    assert {"kind", "message", "sop_step", "rule_id", "details"} <= set(schema["required"])
+    for path in ("/commands/RegisterProspect", "/views/pipeline"):
+        (operation,) = document["paths"][path].values()
+        for status, answer in operation["responses"].items():
+            if status.startswith(("4", "5")):
+                declared = answer["content"]["application/json"]["schema"]
+                assert declared == {"$ref": "#/components/schemas/ErrorReport"}, (path, status)

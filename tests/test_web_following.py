@@ -40,7 +40,7 @@ def test_a_read_shows_its_view_as_it_stands_and_waits_for_the_position_asked(sto
         assert behind.status_code == 503
         assert behind.headers["Retry-After"] == "1"
         body = behind.json()
-        assert body["error"] == "view_behind"
+        assert body["kind"] == "view_behind"
         assert body["after"] == position
         assert body["behind"] == position - body["position"] > 0
         assert body["view"] in body["message"]
@@ -56,7 +56,7 @@ def test_a_read_shows_its_view_as_it_stands_and_waits_for_the_position_asked(sto
             "/views/audit", headers={**web.headers(pb.HANNA), AFTER_HEADER: str(position + 99)}
         )
         assert past.status_code == 422
-        assert past.json()["error"] == "invalid_request"
+        assert past.json()["kind"] == "invalid_request"
         bad = web.client.get("/views/audit", headers={**web.headers(pb.HANNA), AFTER_HEADER: "x"})
         assert bad.status_code == 422
 
@@ -114,7 +114,7 @@ def test_health_and_ready(store_url):
         assert lagging.status_code == 503
         assert lagging.headers["Retry-After"]
         body = lagging.json()
-        assert body["error"] == "not_ready"
+        assert body["kind"] == "not_ready"
         assert body["max_lag"] == 0
         assert all(v["lag"] > 0 for v in body["views"])
         assert "audit" in body["message"]

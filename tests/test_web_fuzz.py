@@ -65,7 +65,7 @@ def not_a_server_error_but_maybe_a_view_behind(ctx: Any, response: Any, case: An
     ``X-Salesdomain-After`` the views had not reached in the brief wait (retry later)."""
     if response.status_code == 503:
         try:
-            kind = response.json().get("error")
+            kind = response.json().get("kind")
         except (ValueError, AttributeError):
             kind = None
         if kind == "view_behind":

@@ -89,7 +89,7 @@ def test_a_60_mb_body_declared_by_its_length_is_refused_without_reading_it(app: 
     status, headers, body = _call(app, scope, never)
     assert status == 413
     assert headers["connection"] == "close"
-    assert body["error"] == "body_too_large"
+    assert body["kind"] == "body_too_large"
     assert body["limit"] == DEFAULT_MAX_BODY_BYTES == 2 * 1024 * 1024
     assert "60,000,000" in body["message"]
 
@@ -97,7 +97,7 @@ def test_a_60_mb_body_declared_by_its_length_is_refused_without_reading_it(app: 
 def test_a_60_mb_body_in_chunks_is_refused_once_it_passes_the_limit(app: FastAPI) -> None:
     body = SixtyMegabytes(DEFAULT_MAX_BODY_BYTES)  # no token either: read no further
     status, _, answer = _call(app, _scope("/commands/RegisterProspect", []), body.receive)
-    assert (status, answer["error"]) == (413, "body_too_large")
+    assert (status, answer["kind"]) == (413, "body_too_large")
     assert DEFAULT_MAX_BODY_BYTES < body.handed <= DEFAULT_MAX_BODY_BYTES + CHUNK
 
 
@@ -138,10 +138,10 @@ def test_a_body_that_is_not_json_is_400_malformed_body_saying_where(web: Web) ->
     response = _post(web, b'{\n  "company_name": "Acme",\n  "region": "East" "x"\n}')
     assert response.status_code == 400
     body = response.json()
-    assert body["error"] == "malformed_body"
+    assert body["kind"] == "malformed_body"
     assert (body["line"], body["column"]) == (3, 20)
     assert "line 3, column 20" in body["message"]
-    assert "fields" not in body  # not a field named after the offset, as before
+    assert body["details"] == []  # not a field named after the offset, as before
 
 
 @freeze_time(NOW)
@@ -154,7 +154,7 @@ def test_bodies_that_cannot_be_read_as_json_are_400_malformed_body(web: Web) -> 
     ):
         response = _post(web, content, content_type)
         assert response.status_code == 400, (content[:20], response.text)
-        assert response.json()["error"] == "malformed_body"
+        assert response.json()["kind"] == "malformed_body"
         assert "\n" not in response.json()["message"]
 
 
@@ -163,7 +163,7 @@ def test_field_names_with_control_characters_are_named_escaped(web: Web) -> None
     command = {**b.register().model_dump(mode="json"), "\x1b[2J\x07": 1}
     response = _post(web, json.dumps(command).encode())
     assert response.status_code == 422
-    assert response.json()["fields"] == ["\\x1b[2J\\x07"]
+    assert [p["field"] for p in response.json()["details"]] == ["\\x1b[2J\\x07"]
     assert "\\x1b[2J\\x07: Extra inputs are not permitted" in response.json()["message"]
     command = {**b.register().model_dump(mode="json"), "\ud800": 1}  # not text at all
     response = _post(web, json.dumps(command).encode())
@@ -195,7 +195,7 @@ def test_uvicorn_answers_413_before_a_60_mb_body_is_sent(port: int) -> None:
             b"Content-Type: application/json\r\nContent-Length: 60000000\r\n\r\n{"
         )
         status, body = _answer(sock)  # the other 59,999,999 bytes are never sent
-    assert (status, body["error"]) == (413, "body_too_large")
+    assert (status, body["kind"]) == (413, "body_too_large")
 
 
 def test_uvicorn_answers_413_once_a_chunked_body_passes_the_limit(port: int) -> None:
@@ -209,7 +209,7 @@ def test_uvicorn_answers_413_once_a_chunked_body_passes_the_limit(port: int) -> 
             sock.sendall(f"{CHUNK:x}\r\n".encode() + b" " * CHUNK + b"\r\n")
             sent += CHUNK
         status, body = _answer(sock)  # then the client stops, at 2 MiB of 60 MB
-    assert (status, body["error"]) == (413, "body_too_large")
+    assert (status, body["kind"]) == (413, "body_too_large")
 
 
 def test_an_error_body_is_sent_even_with_text_that_is_not_utf_8() -> None:

@@ -95,7 +95,7 @@ def _drop(*sockets: socket.socket) -> None:
 
 def _unavailable(response: Any) -> None:
     assert response.status_code == 503, response.text
-    assert response.json()["error"] == "store_unavailable"
+    assert response.json()["kind"] == "store_unavailable"
     assert response.headers["Retry-After"] == str(RETRY_AFTER_SECONDS)
     assert "same command_id" in response.json()["message"]
 
@@ -131,7 +131,7 @@ def test_postgresql_out_of_reach_is_503_and_a_command_sent_again_is_recorded_onc
     ready = web.client.get("/ready")  # a load balancer's probe: not ready, saying why
     assert ready.status_code == 503
     assert ready.headers["Retry-After"] == str(RETRY_AFTER_SECONDS)
-    assert (ready.json()["error"], ready.json()["views"]) == ("not_ready", [])
+    assert (ready.json()["kind"], ready.json()["views"]) == ("not_ready", [])
     assert "cannot be reached" in ready.json()["message"]
     assert web.client.get("/health").status_code == 200  # the process still answers
     proxy.mend()
@@ -233,7 +233,7 @@ def test_a_stopped_view_is_503_naming_it_and_the_other_views_still_answer(
         response = web.get(path, b.ALICE)
         assert response.status_code == 503, response.text
         body = response.json()
-        assert body["error"] == "view_stopped"
+        assert body["kind"] == "view_stopped"
         assert (body["view"], body["event"]) == ("pipeline", "Opportunity.Opened")
         assert "no column for this opportunity's region" in body["reason"]
         assert body["position"] == opened

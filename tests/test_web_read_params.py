@@ -31,9 +31,9 @@ def _refused(web: Web, path: str, **params: Any) -> list[str]:
     response = web.get(path, b.ALICE, **params)
     assert response.status_code == 422, (path, params, response.text)
     body = response.json()
-    assert body["error"] == "invalid_request"
+    assert body["kind"] == "invalid_request"
     assert "\n" not in body["message"]
-    fields: list[str] = body["fields"]
+    fields: list[str] = [p["field"] for p in body["details"]]
     return fields
 
 

@@ -53,7 +53,7 @@ def test_a_change_on_a_session_needs_its_csrf_secret(web: Web) -> None:
         command = b.register("Ningbo Gears Ltd.", "91330200MA2XXX0002").model_dump(mode="json")
         refused = web.client.post("/commands/RegisterProspect", json=command)
         assert refused.status_code == 403
-        assert refused.json()["error"] == "csrf_missing"
+        assert refused.json()["kind"] == "csrf_missing"
         forged = web.client.post(
             "/commands/RegisterProspect", json=command, headers={"X-CSRF-Token": "guess"}
         )
@@ -135,7 +135,7 @@ def test_failed_sign_ins_are_limited(web: Web) -> None:
             assert web.client.post("/session", json={"token": "sd_wrong"}).status_code == 401
         blocked = web.client.post("/session", json={"token": web.token(b.ALICE)})
         assert blocked.status_code == 429
-        assert blocked.json()["error"] == "too_many_attempts"
+        assert blocked.json()["kind"] == "too_many_attempts"
         assert int(blocked.headers["retry-after"]) > 0
         clock.tick(timedelta(minutes=16))
         assert web.client.post("/session", json={"token": web.token(b.ALICE)}).status_code == 200

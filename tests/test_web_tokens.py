@@ -171,7 +171,7 @@ def test_serve_answers_on_the_given_port(tmp_path: Path) -> None:
         assert answer.status_code == 200
         assert "/static/charts.js" in answer.text
         assert httpx.get(f"http://127.0.0.1:{port}/static/charts.js").status_code == 200
-        assert httpx.get(f"http://127.0.0.1:{port}/me").json()["error"] == "unauthenticated"
+        assert httpx.get(f"http://127.0.0.1:{port}/me").json()["kind"] == "unauthenticated"
     finally:
         server.terminate()
         server.wait(timeout=30)

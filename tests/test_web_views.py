@@ -200,10 +200,16 @@ def test_pipeline_pages_follow_the_cursor(demo: tuple[Web, Actor]) -> None:
         response = web.get("/views/pipeline", manager, **params)
         assert response.status_code == 422, params
         body = response.json()
-        assert (body["error"], body["fields"]) == ("invalid_request", ["cursor"]), body
+        assert (body["kind"], [p["field"] for p in body["details"]]) == (
+            "invalid_request",
+            ["cursor"],
+        ), body
     for limit in (0, 1001, "many"):
         response = web.get("/views/pipeline", manager, limit=limit)
-        assert (response.status_code, response.json()["fields"]) == (422, ["limit"])
+        assert (response.status_code, [p["field"] for p in response.json()["details"]]) == (
+            422,
+            ["limit"],
+        )
     (limit,) = [
         p
         for p in web.client.get("/openapi.json").json()["paths"]["/views/pipeline"]["get"][
@@ -247,7 +253,10 @@ def test_pipeline_flags_stale_deals_as_of_the_moment_read(demo: tuple[Web, Actor
     unfiltered = web.get("/views/pipeline", manager, cursor=fresh["next_cursor"], limit=1)
     assert unfiltered.status_code == 422
     response = web.get("/views/pipeline", manager, stale="perhaps")
-    assert (response.status_code, response.json()["fields"]) == (422, ["stale"])
+    assert (response.status_code, [p["field"] for p in response.json()["details"]]) == (
+        422,
+        ["stale"],
+    )
 
 
 def _text(value: Any) -> Any:
@@ -345,7 +354,7 @@ def test_a_case_story_is_the_library_s_for_the_same_reader(demo: tuple[Web, Acto
     nothing = web.get(f"/views/story/{case}", logistics)
     unknown = web.get(f"/views/story/{uuid.uuid4()}", manager)  # as a case no event names
     for refused in (nothing, unknown):
-        assert (refused.status_code, refused.json()["error"]) == (404, "record_not_found")
+        assert (refused.status_code, refused.json()["kind"]) == (404, "record_not_found")
 
 
 def test_prices_rows_by_product_pages_and_read_policy(demo: tuple[Web, Actor]) -> None:
@@ -393,7 +402,7 @@ def test_customers_rows_filters_pages_and_read_policy(demo: tuple[Web, Actor]) -
     following = web.get("/views/customers", director, limit=1, cursor=page["next_cursor"])
     assert following.json()["rows"] == _json(list[CustomerRow], everyone[1:2])
     moved = web.get("/views/customers", director, cursor=page["next_cursor"], region="Nowhere")
-    assert (moved.status_code, moved.json()["error"]) == (422, "invalid_request")
+    assert (moved.status_code, moved.json()["kind"]) == (422, "invalid_request")
 
 
 def test_operations_views_and_breaches(demo: tuple[Web, Actor]) -> None:
@@ -499,7 +508,7 @@ def test_customer_analysis_and_losses_as_the_library_reads_them(demo: tuple[Web,
     assert web.get("/views/customers/analysis", director).json()["ranking"]["rows"]
     assert web.get("/views/losses", director).json()["losses"]["lost"] >= 1
     backwards = web.get("/views/losses", director, since="2026-03-01", until="2026-01-01")
-    assert (backwards.status_code, backwards.json()["error"]) == (422, "invalid_request")
+    assert (backwards.status_code, backwards.json()["kind"]) == (422, "invalid_request")
     too_many = web.get("/views/customers/analysis", director, limit=1001)
     assert too_many.status_code == 422
     # three capitals that name no currency (found by the fuzz test): refused, naming it

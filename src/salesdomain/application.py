@@ -20,7 +20,7 @@ import importlib.util
 import pkgutil
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import replace
-from typing import Any, ClassVar, TypeVar
+from typing import Any, ClassVar, Protocol, TypeVar, runtime_checkable
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application, Repository
@@ -123,6 +123,15 @@ def _check_actor(command: Command, actor: Actor, uow: UnitOfWork) -> Actor:
     if not employee.holds(actor.role):
         raise NotAuthorised(code, str(actor), f"does not hold the role {actor.role.label}")
     return actor.model_copy(update={"name": employee.name})
+
+
+@runtime_checkable
+class KnowsPositions(Protocol):
+    """A store that finds the log positions of stored events by record id and version
+    (``salesdomain.adapters.recorders``): a command sent again answers with the first
+    send's positions."""
+
+    def positions_of(self, keys: Sequence[tuple[UUID, int]]) -> Sequence[int]: ...
 
 
 class ReadRecordsMoved(Exception):
@@ -366,7 +375,32 @@ class SalesApplication(Application[UUID]):
         assert isinstance(record, CommandRecord)
         if not command.has_digest(record.digest):
             raise CommandIdReused(record.command_id, record.command)
-        return record.result()
+        first = record.result()
+        keys = [(e.aggregate_id, e.version) for e in first.events]
+        first.positions = self._positions_of(keys)
+        return first
+
+    def _positions_of(self, keys: Sequence[tuple[UUID, int]]) -> tuple[int, ...]:
+        """The log positions of the events ``keys`` (record id, version), as the first
+        send returned them: asked of a store that knows (SQL), else read from the log
+        (the in-memory store, which lives in this process)."""
+        if not keys:
+            return ()
+        if isinstance(self.recorder, KnowsPositions):
+            return tuple(self.recorder.positions_of(keys))
+        wanted = {(str(key), version): n for n, (key, version) in enumerate(keys)}
+        found: dict[int, int] = {}
+        start = 1
+        while len(found) < len(wanted):
+            page = self.recorder.select_notifications(start, 1000)
+            if not page:
+                break
+            for notification in page:
+                n = wanted.get((str(notification.originator_id), notification.originator_version))
+                if n is not None:
+                    found[n] = notification.id
+            start = page[-1].id + 1
+        return tuple(found[n] for n in sorted(found))
 
     # ---- reading the write side -----------------------------------------------------
 

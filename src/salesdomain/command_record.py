@@ -62,7 +62,8 @@ LIBRARY = Origin(channel="library")
 
 class CommandResult:
     """What a handled command recorded.  ``positions`` are the events' places in the
-    application's log (empty when the result is the replay of an earlier send)."""
+    application's log (when the result is the replay of an earlier send, the first
+    send's: ``replayed`` is then true)."""
 
     def __init__(
         self,

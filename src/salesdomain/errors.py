@@ -8,7 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 from uuid import UUID
+
+from pydantic import BaseModel, ConfigDict, Field
 
 from salesdomain.rules.customer_development import COMPANY_REGISTERED_ONCE
 from salesdomain.rules.rule import SopRule
@@ -155,3 +158,83 @@ class ImportRefused(InvalidCommand):
             f"SOP {step('4.1.2')}: nothing was imported from {source}; {count} problem(s) "
             "to correct first: " + "; ".join(str(p) for p in self.lines),
         )
+
+
+# ---- one shape for every refusal, on every surface (ADR 60) ----------------------------
+
+
+class ProblemReport(BaseModel):
+    """One bad field: ``field`` a dotted path (``lines.0.quantity``; in an imported file
+    its column, empty for the whole line), ``problem`` what is wrong with it in the
+    rule's words, ``line`` the file's line (only for an imported file)."""
+
+    model_config = ConfigDict(frozen=True)
+    field: str
+    problem: str
+    line: int | None = Field(default=None, exclude_if=lambda line: line is None)
+
+    def __str__(self) -> str:
+        where = [] if self.line is None else [f"line {self.line}"]
+        where += [self.field] if self.field else []
+        return f"{', '.join(where)}: {self.problem}"
+
+
+class ErrorReport(BaseModel):
+    """What a refusal says, the same from the web API and from the command line with
+    ``--json``: ``kind`` (``invalid_command``, ``sop_rule_violation``, ...), one line
+    ``message``, the SOP step and rule broken (``None`` when none), and ``details``,
+    every bad field (empty when the refusal is not about fields).  Facts of a kind
+    (``existing_id``, ``record_id``, ``line``, ``retry_after``, ...) may follow."""
+
+    model_config = ConfigDict(extra="allow", json_schema_serialization_defaults_required=True)
+    kind: str
+    message: str
+    sop_step: str | None = None
+    rule_id: str | None = None
+    details: list[ProblemReport] = []
+
+
+ERROR_KINDS: dict[type[SalesDomainError], str] = {
+    InvalidCommand: "invalid_command",
+    AlreadyRegistered: "already_registered",
+    SopRuleViolation: "sop_rule_violation",
+    NotAuthorised: "not_authorised",
+    RecordNotFound: "record_not_found",
+    RecordAlreadyExists: "record_already_exists",
+    CommandIdReused: "command_id_reused",
+    ConcurrencyConflict: "concurrency_conflict",
+}
+"""The ``kind`` of each error, by its class (the most specific along its hierarchy)."""
+
+
+def problems_reported(problems: Sequence[FieldProblem]) -> list[ProblemReport]:
+    return [ProblemReport(field=p.field, problem=p.problem) for p in problems]
+
+
+def report_of(error: SalesDomainError, message: str | None = None) -> ErrorReport:
+    """``error`` in the one shape (``message``: another wording of it, say a headline
+    over its list of problems)."""
+    kind = next(ERROR_KINDS[k] for k in type(error).__mro__ if k in ERROR_KINDS)
+    said = str(error) if message is None else message
+    if isinstance(error, ImportRefused):
+        lines = [ProblemReport(field=p.field, problem=p.problem, line=p.line) for p in error.lines]
+        return ErrorReport(kind=kind, message=said, sop_step=error.sop_step, details=lines)
+    if isinstance(error, InvalidCommand):
+        return ErrorReport(kind=kind, message=said, details=problems_reported(error.problems))
+    if isinstance(error, SopRuleViolation):
+        facts: dict[str, Any] = {"rule": error.rule}
+        if isinstance(error, AlreadyRegistered):
+            facts["existing_id"] = str(error.existing_id)
+        return ErrorReport(
+            kind=kind, message=said, sop_step=error.sop_step, rule_id=error.rule_id, **facts
+        )
+    if isinstance(error, NotAuthorised):
+        return ErrorReport(kind=kind, message=said, sop_step=error.sop_step)
+    if isinstance(error, RecordNotFound | RecordAlreadyExists):
+        record = {"record_type": error.kind, "record_id": str(error.record_id)}
+        return ErrorReport(kind=kind, message=said, **record)
+    if isinstance(error, CommandIdReused):
+        return ErrorReport(kind=kind, message=said, command_id=str(error.command_id))
+    if isinstance(error, ConcurrencyConflict):
+        return ErrorReport(kind=kind, message=said, record_id=str(error.record_id))
+    return ErrorReport(kind=kind, message=said)

@@ -21,6 +21,7 @@ from salesdomain.adapters.cli.output import visible
 from salesdomain.adapters.following import AFTER_HEADER
 
 import salesdomain
+from salesdomain.errors import ErrorReport, ProblemReport
 
 CLIENT_MODE = "salesdomain.client_mode"
 """The key of the root's ``--api`` and ``--token-file`` in ``ctx.meta``."""
@@ -67,7 +68,7 @@ REFUSALS: dict[str, ExitCode] = {
     "view_stopped": ExitCode.VIEW_STOPPED,
     "store_unavailable": ExitCode.STORE_UNAVAILABLE,
 }
-"""Each refusal of the web API (its ``error``, docs/web.md) to an exit code; any other
+"""Each refusal of the web API (its ``kind``, docs/web.md) to an exit code; any other
 answer (an unknown path, a server error, a page that is not the API's) is exit 11."""
 
 
@@ -134,7 +135,7 @@ class Api:
                 ExitCode.STORE_UNAVAILABLE,
                 f"the web API at {self.url} cannot be reached: {_why(error, self.timeout)}"
                 + unsure,
-                kind="ApiUnreachable",
+                kind="api_unreachable",
             ) from None
 
     def _refusal(self, refused: urllib.error.HTTPError, what: str, unsure: str) -> Failure:
@@ -143,7 +144,7 @@ class Api:
         except (Failure, OSError, HTTPException):
             body = None
         found = body if isinstance(body, dict) else {}
-        kind = str(found.get("error", ""))
+        kind = str(found.get("kind", ""))
         message = _line(found.get("message", "")) or f"HTTP {refused.code} {kind}"
         code = REFUSALS.get(kind)
         if code is None:  # not a refusal of the web API's: an unknown path, a failure
@@ -152,31 +153,30 @@ class Api:
                 ExitCode.STORE_UNAVAILABLE,
                 f"{self.url} answered {what} with HTTP {refused.code} "
                 f"({kind or _line(refused.reason)}){hint}{unsure}",
-                kind="ApiUnusable",
+                kind="api_unusable",
             )
-        problems = found.get("problems")
-        details = tuple(
-            _line(f"{p.get('field')}: {p.get('problem')}")
+        problems = found.get("details")
+        details = [
+            ProblemReport(field=_line(p.get("field")), problem=_line(p.get("problem")))
             for p in (problems if isinstance(problems, list) else ())
             if isinstance(p, dict)
-        )
+        ]
         if len(details) > 1:  # one line each, as direct mode prints them
             message = f"{what.rsplit('/', 1)[-1]} has {len(details)} invalid fields:"
-        else:
-            details = ()
         if kind == "unauthenticated":
             message = (
                 f"the web API at {self.url} refused the token from {self.token_from}: {message} "
                 "(a token acts until it is revoked or expires, or its employee leaves or loses "
                 "its role: ask an administrator for a new one)"
             )
-        rule_id = found.get("rule_id")
+        rule_id, sop_step = found.get("rule_id"), found.get("sop_step")
         return Failure(
             code,
             message + (unsure if code is ExitCode.STORE_UNAVAILABLE else ""),
             details,
-            kind="".join(part.capitalize() for part in kind.split("_")),
+            kind=kind,
             rule_id=str(rule_id) if rule_id is not None else None,
+            sop_step=str(sop_step) if sop_step is not None else None,
         )
 
 
@@ -188,7 +188,7 @@ def _body(raw: bytes, answered: str) -> Any:
             ExitCode.STORE_UNAVAILABLE,
             f"{answered} what is not the web API's JSON: is --api the address of "
             "`salesdomain serve`?",
-            kind="ApiUnusable",
+            kind="api_unusable",
         ) from None
 
 
@@ -216,15 +216,12 @@ def administrator_only(ctx: typer.Context, command: str | None) -> None:
         served.startswith(f"{command} ") for served in THROUGH_THE_API
     ):
         return
-    report_failure(
-        "Failure",
-        ExitCode.USAGE,
+    message = (
         f"`salesdomain {command}` is administrator-only: an administrator runs it on the "
         f"server, where it reaches the database directly; client mode (--api {mode.url}) "
-        f"goes through the web API, which serves {', '.join(sorted(THROUGH_THE_API))}",
-        (),
-        as_json=False,
+        f"goes through the web API, which serves {', '.join(sorted(THROUGH_THE_API))}"
     )
+    report_failure(ExitCode.USAGE, ErrorReport(kind="usage", message=message), as_json=False)
 
 
 def connect(ctx: typer.Context, database_url: str | None) -> Api | None:

@@ -6,12 +6,12 @@ from __future__ import annotations
 import getpass
 import json
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime, time
 from decimal import DecimalException
 from enum import IntEnum
-from typing import Annotated
+from typing import Annotated, NoReturn
 
 import typer
 from pydantic import ValidationError
@@ -30,6 +30,7 @@ from salesdomain import errors as domain
 from salesdomain.bounds import FIRST_DAY, LAST_DAY
 from salesdomain.command_record import Origin
 from salesdomain.commands import problems_of
+from salesdomain.errors import ErrorReport, ProblemReport
 
 
 class ExitCode(IntEnum):
@@ -75,108 +76,92 @@ def exit_code_for(error: domain.SalesDomainError) -> ExitCode:
 class Failure(Exception):
     """A refusal the command line reports itself (usage, files, integrity, ...), or one
     the web API answered in client mode: ``kind`` names it in ``--json`` (a web API's
-    refusal by the same name as the domain error in direct mode), ``rule_id`` the SOP
-    rule broken."""
+    refusal by the web API's kind; by default the exit code's name in lower case),
+    ``rule_id`` the SOP rule broken, ``details`` the bad fields."""
 
     def __init__(
         self,
         code: ExitCode,
         message: str,
-        details: tuple[str, ...] = (),
+        details: Sequence[ProblemReport] = (),
         *,
-        kind: str = "Failure",
+        kind: str | None = None,
         rule_id: str | None = None,
+        sop_step: str | None = None,
     ) -> None:
         super().__init__(message)
         self.code = code
-        self.details = details
-        self.kind = kind
-        self.rule_id = rule_id
+        self.report = ErrorReport(
+            kind=kind or code.name.lower(),
+            message=message,
+            sop_step=sop_step,
+            rule_id=rule_id,
+            details=list(details),
+        )
 
 
-def report_failure(
-    kind: str,
-    code: ExitCode,
-    message: str,
-    details: tuple[str, ...],
-    as_json: bool,
-    *,
-    rule_id: str | None = None,
-) -> None:
-    """One line (with ``--json`` one object) on stderr, then exit with ``code``; a broken
-    SOP rule is named by its id (``salesdomain rules``) on a line of its own."""
+def report_failure(code: ExitCode, report: ErrorReport, as_json: bool) -> NoReturn:
+    """The refusal on stderr, then exit with ``code``.  With ``--json`` one line, the web
+    API's error body (``ErrorReport``, ADR 60) with the ``exit_code``; else its message,
+    the broken SOP rule's id (``salesdomain rules``) and each bad field on a line of its
+    own (one the message names already left out)."""
     if as_json:
-        payload: dict[str, object] = {
-            "error": kind,
-            "exit_code": int(code),
-            "message": message,
-            "details": details,
-        }
-        if rule_id is not None:
-            payload["rule_id"] = rule_id
-        print(json.dumps(payload, sort_keys=True), file=sys.stderr)
+        payload = {**report.model_dump(mode="json"), "exit_code": int(code)}
+        print(json.dumps(payload, sort_keys=True, ensure_ascii=False), file=sys.stderr)
     else:
         console = err()
-        console.print(f"[red]error:[/red] {escape(message)}", markup=True, soft_wrap=True)
-        if rule_id is not None:
-            console.print(f"  rule: {rule_id}", markup=False, soft_wrap=True)
-        for line in details:
-            console.print(f"  {line}", markup=False, soft_wrap=True)
+        console.print(f"[red]error:[/red] {escape(report.message)}", markup=True, soft_wrap=True)
+        if report.rule_id is not None:
+            console.print(f"  rule: {report.rule_id}", markup=False, soft_wrap=True)
+        for problem in report.details:  # one only when the message does not say it
+            if len(report.details) > 1 or problem.problem not in report.message:
+                console.print(f"  {problem}", markup=False, soft_wrap=True)
     raise typer.Exit(int(code))
+
+
+def _invalid(error: domain.InvalidCommand) -> ErrorReport:
+    """An invalid command or import: one line, then (when there are several) every bad
+    field or line on its own."""
+    many = len(error.problems) > 1
+    return domain.report_of(error, _headline(error) if many else None)
 
 
 @contextmanager
 def reported(as_json: bool = False) -> Iterator[None]:
-    """Turn each known kind of error into its exit code and a one-line message."""
+    """Turn each known kind of error into its exit code and its ``ErrorReport``."""
     try:
         yield
     except Failure as failure:
-        report_failure(
-            failure.kind,
-            failure.code,
-            str(failure),
-            failure.details,
-            as_json,
-            rule_id=failure.rule_id,
-        )
+        report_failure(failure.code, failure.report, as_json)
     except domain.InvalidCommand as error:
-        # one line, then (when there are several) every bad field or line on its own
-        many = len(error.problems) > 1
-        details = tuple(str(p) for p in error.problems) if many else ()
-        headline = _headline(error) if many else str(error)
-        report_failure(type(error).__name__, exit_code_for(error), headline, details, as_json)
-    except domain.SopRuleViolation as error:
-        code = exit_code_for(error)
-        report_failure(type(error).__name__, code, str(error), (), as_json, rule_id=error.rule_id)
+        report_failure(exit_code_for(error), _invalid(error), as_json)
     except domain.SalesDomainError as error:
-        report_failure(type(error).__name__, exit_code_for(error), str(error), (), as_json)
+        report_failure(exit_code_for(error), domain.report_of(error), as_json)
     except ValidationError as error:  # a value built from options: every bad field named
         invalid = domain.InvalidCommand(error.title, problems_of(error))
-        many = len(invalid.problems) > 1
-        details = tuple(str(p) for p in invalid.problems) if many else ()
-        headline = _headline(invalid) if many else str(invalid)
-        report_failure("InvalidCommand", ExitCode.INVALID_DATA, headline, details, as_json)
+        report_failure(ExitCode.INVALID_DATA, _invalid(invalid), as_json)
     except (OverflowError, DecimalException) as error:  # a number or a date out of range
+        message = f"a number or date is out of range: {error}"
         report_failure(
-            "InvalidCommand",
-            ExitCode.INVALID_DATA,
-            f"a number or date is out of range: {error}",
-            (),
-            as_json,
+            ExitCode.INVALID_DATA, ErrorReport(kind="invalid_command", message=message), as_json
         )
     except ProjectionStopped as stopped:
-        report_failure("ViewStopped", ExitCode.VIEW_STOPPED, stopped_message(stopped), (), as_json)
+        facts = {"view": stopped.name, "position": stopped.position, "event": stopped.event}
+        report = ErrorReport(kind="view_stopped", message=stopped_message(stopped), **facts)
+        report_failure(ExitCode.VIEW_STOPPED, report, as_json)
     except BadDatabaseUrl as error:
-        report_failure("BadDatabaseUrl", ExitCode.USAGE, str(error), (), as_json)
+        report_failure(
+            ExitCode.USAGE, ErrorReport(kind="bad_database_url", message=str(error)), as_json
+        )
     except MasterKeyError as error:
-        report_failure("MasterKeyError", ExitCode.USAGE, str(error), (), as_json)
+        report = ErrorReport(kind="master_key_unavailable", message=str(error))
+        report_failure(ExitCode.USAGE, report, as_json)
     except STORE_UNREACHABLE as error:
         first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        message = f"the database cannot be reached or used: {first}"
         report_failure(
-            "StoreUnavailable",
             ExitCode.STORE_UNAVAILABLE,
-            f"the database cannot be reached or used: {first}",
-            (),
+            ErrorReport(kind="store_unavailable", message=message),
             as_json,
         )
 

@@ -28,6 +28,8 @@ from salesdomain.projections.conformance.api import as_at_or_now
 from salesdomain.projections.conformance.policies import PolicyBook
 from salesdomain.projections.conformance.view import NAME, past, reading
 
+from salesdomain.commands import problems_of
+from salesdomain.errors import problems_reported
 from salesdomain.policy import SalesPolicy
 
 
@@ -150,13 +152,12 @@ def read_policy(path: Path) -> SalesPolicy:
     try:
         return SalesPolicy.from_file(path)
     except ValidationError as error:
-        problems = tuple(
-            f"{'.'.join(str(p) for p in e['loc']) or '(file)'}: {e['msg']}" for e in error.errors()
-        )
+        problems = problems_reported(problems_of(error))
         raise Failure(
             ExitCode.INVALID_DATA,
             f"--earlier-policy: {path} is not a valid policy ({len(problems)} problem(s)):",
             problems,
+            kind="invalid_command",
         ) from None
     except json.JSONDecodeError as error:
         raise Failure(

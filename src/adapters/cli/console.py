@@ -10,7 +10,7 @@ import os
 import re
 import sys
 import unicodedata
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from enum import Enum
 from typing import Any, TextIO
@@ -76,25 +76,29 @@ def err() -> Console:
 
 
 def plain(value: Any) -> Any:
-    """A value as stable JSON: money and figures as decimal strings, times as ISO 8601."""
+    """A value as the web API's JSON (pydantic's JSON mode) for the few types the lean
+    path prints (ADR 55: it cannot import pydantic): decimals as their text, times as ISO
+    8601 with ``Z`` for UTC, ids as text, durations in seconds.  The full command line
+    serialises with pydantic itself (``output.plain``); a test checks the two agree
+    (ADR 60)."""
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         return {f.name: plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
-    fields = getattr(type(value), "model_fields", None)  # a pydantic model (not imported)
-    if isinstance(fields, dict):
-        return {name: plain(getattr(value, name)) for name in fields}
     if isinstance(value, dict):
         return {str(plain(k)): plain(v) for k, v in value.items()}
-    if isinstance(value, list | tuple | set | frozenset):
+    if isinstance(value, list | tuple):
         return [plain(v) for v in value]
     if isinstance(value, Decimal):
-        return format(value, "f")  # exactly as computed, never in exponent notation
-    if isinstance(value, datetime | date):
+        return str(value)
+    if isinstance(value, datetime):
+        text = value.isoformat()
+        return text[:-6] + "Z" if text.endswith("+00:00") else text
+    if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, UUID):
         return str(value)
     if isinstance(value, Enum):
         return value.value
-    if hasattr(value, "total_seconds"):
+    if isinstance(value, timedelta):
         return value.total_seconds()
     return value
 
@@ -103,8 +107,9 @@ _UNSAFE = re.compile("[\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 
 
 def print_json(data: Any) -> None:
-    """``data`` as stable JSON (``plain``), readable (non-ASCII letters as they are) and
-    safe to print: the control characters JSON leaves raw (DEL, C1),
-    bidirectional overrides and lone surrogates are written as ``\\u`` escapes too."""
+    """``data`` (JSON-ready, or of the types ``plain`` knows) as stable JSON, readable
+    (non-ASCII letters as they are) and safe to print: the control characters JSON
+    leaves raw (DEL, C1), bidirectional overrides and lone surrogates are written as
+    ``\\u`` escapes too."""
     text = json.dumps(plain(data), indent=2, sort_keys=True, ensure_ascii=False)
     print(_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text))

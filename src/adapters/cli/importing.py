@@ -1,6 +1,7 @@
 """``salesdomain import``: customer lists and historical orders from CSV (SOP 4.1.2).
 
-The file is read here (UTF-8, a header line, comma-separated); cleaning is the
+The file is read here (UTF-8, a header line; values separated by commas, semicolons,
+tabs or vertical bars, whichever the file uses, said in the output); cleaning is the
 domain's: one command carries every line, and either all of it is stored in one
 atomic save or nothing is, with every problem named by line and column."""
 
@@ -21,6 +22,7 @@ from salesdomain.adapters.cli.common import DatabaseUrl, ExitCode, Failure, Json
 from salesdomain.adapters.cli.output import out, print_json
 from salesdomain.adapters.cli.running import As, RoleOption, recorded_lines
 
+from salesdomain.errors import ProblemReport
 from salesdomain.imports.commands import ImportCustomers, ImportOrders
 from salesdomain.imports.historical_order import HistoricalOrder
 from salesdomain.prospecting.customer import Customer
@@ -34,9 +36,25 @@ _IMPORTED = frozenset(kind.__qualname__ for kind in (Customer.Imported, Historic
 """The events that record an imported line (as ``Aggregate.Event``)."""
 
 
-def read_csv(path: Path) -> tuple[tuple[str, ...], list[dict[str, Any]]]:
-    """The header (column names, trimmed and lower-cased) and every record with the
-    line it starts on."""
+DELIMITERS = ",;\t|"
+"""The separators a file may use (a spreadsheet saves semicolons where the decimal
+point is a comma)."""
+DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "vertical bar"}
+
+
+def delimiter_of(text: str) -> str:
+    """The separator the file uses, found by ``csv.Sniffer`` in its first lines among
+    ``DELIMITERS`` (a comma when it cannot tell, as for a file of one column)."""
+    sample = "\n".join(text.splitlines()[:20])
+    try:
+        return csv.Sniffer().sniff(sample, delimiters=DELIMITERS).delimiter
+    except csv.Error:
+        return ","
+
+
+def read_csv(path: Path) -> tuple[tuple[str, ...], list[dict[str, Any]], str]:
+    """The header (column names, trimmed and lower-cased), every record with the line
+    it starts on, and the separator found (``delimiter_of``)."""
     try:
         text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError:
@@ -45,18 +63,22 @@ def read_csv(path: Path) -> tuple[tuple[str, ...], list[dict[str, Any]]]:
         ) from None
     except OSError as error:
         raise Failure(ExitCode.BAD_FILE, f"cannot read {path}: {error.strerror}") from None
-    reader = csv.DictReader(io.StringIO(text, newline=""), restkey=_EXTRA, restval=None)
+    delimiter = delimiter_of(text)
+    reader = csv.DictReader(
+        io.StringIO(text, newline=""), delimiter=delimiter, restkey=_EXTRA, restval=None
+    )
     try:
         header = reader.fieldnames or []
         columns = tuple(c.strip().lower().replace(" ", "_") for c in header)
         rename = dict(zip(header, columns, strict=True))
-        lines, ragged = [], []
+        lines: list[dict[str, Any]] = []
+        ragged: list[ProblemReport] = []
         start = reader.line_num + 1
         for row in reader:
             if _EXTRA in row:
-                ragged.append(f"line {start}: more values than the header has columns")
+                ragged.append(_ragged(start, "more values than the header has columns"))
             elif None in row.values():
-                ragged.append(f"line {start}: fewer values than the header has columns")
+                ragged.append(_ragged(start, "fewer values than the header has columns"))
             values = {rename[k]: (v or "") for k, v in row.items() if k != _EXTRA}
             lines.append({"line": start, "values": values})
             start = reader.line_num + 1
@@ -64,11 +86,18 @@ def read_csv(path: Path) -> tuple[tuple[str, ...], list[dict[str, Any]]]:
         raise Failure(ExitCode.BAD_FILE, f"{path} line {reader.line_num}: {error}") from None
     if not columns:
         raise Failure(ExitCode.BAD_FILE, f"{path} is empty: the first line names the columns")
+    separated = f"values separated by {DELIMITER_NAMES[delimiter]}s"
     if ragged:
-        raise Failure(ExitCode.BAD_FILE, f"{path} is not a regular CSV table:", tuple(ragged))
+        raise Failure(
+            ExitCode.BAD_FILE, f"{path} is not a regular CSV table ({separated}):", ragged
+        )
     if not lines:
         raise Failure(ExitCode.BAD_FILE, f"{path} has a header line but no records")
-    return columns, lines
+    return columns, lines, delimiter
+
+
+def _ragged(line: int, problem: str) -> ProblemReport:
+    return ProblemReport(field="", problem=problem, line=line)
 
 
 def _named_reps(system: System, lines: list[dict[str, Any]]) -> None:
@@ -109,7 +138,7 @@ def _import(
     show_progress, as_json = options
     with common.reported(as_json):
         file = vocabulary.required(*files, "--file", "FILE")
-        columns, lines = read_csv(file)
+        columns, lines, delimiter = read_csv(file)
         with common.open_system(ctx, database_url) as system:
             if kind is ImportOrders:
                 _named_reps(system, lines)
@@ -123,13 +152,21 @@ def _import(
                     system.views.catch_up_in_one_pass(progress=report)
     imported = [r for r in recorded if f"{r['aggregate_type']}.{r['event_type']}" in _IMPORTED]
     if as_json:
-        print_json({"source": file.name, "imported": len(imported), "events": recorded})
+        print_json(
+            {
+                "source": file.name,
+                "delimiter": delimiter,
+                "imported": len(imported),
+                "events": recorded,
+            }
+        )
         return
     positions = [r["position"] for r in recorded if r["position"]]
     where = f" at positions {min(positions):,}-{max(positions):,}" if positions else ""
     note = " (this import was done before: nothing recorded again)" if result.replayed else ""
     out().print(
-        f"Imported {len(imported):,} {what} from {file.name} as {actor}{where}{note}; "
+        f"Imported {len(imported):,} {what} from {file.name} "
+        f"(values separated by {DELIMITER_NAMES[delimiter]}s) as {actor}{where}{note}; "
         "each is marked in the audit trail as imported from its file and line."
     )
     for line in imported[:20]:

@@ -145,7 +145,7 @@ def _read(api: Api, shape: type[Answer], answer: Any) -> Answer:
             ExitCode.STORE_UNAVAILABLE,
             f"the web API at {api.url} answered what this command line cannot read "
             f"({where}: {first['msg']}): is it the same version of salesdomain?",
-            kind="ApiUnusable",
+            kind="api_unusable",
         ) from None
 
 

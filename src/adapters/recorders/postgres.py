@@ -27,6 +27,18 @@ from salesdomain.application import ReadRecordsMoved
 class PostgresCheckingRecorder(PostgresApplicationRecorder):
     def __init__(self, datastore: PostgresDatastore, *, events_table_name: str = "stored_events"):
         super().__init__(datastore, events_table_name=events_table_name)
+        events = SQL("{0}.{1}").format(
+            Identifier(self.datastore.schema), Identifier(self.events_table_name)
+        )
+        self._positions_statement = (
+            SQL(
+                "SELECT e.notification_id FROM unnest(%s::{id_type}[], %s::bigint[]) "
+                "WITH ORDINALITY AS k(id, version, n) JOIN {events} AS e "
+                "ON e.originator_id = k.id AND e.originator_version = k.version ORDER BY k.n"
+            )
+            .format(events=events, id_type=Identifier(self.datastore.originator_id_type))
+            .as_string(None)
+        )
         # eventsourcing's optional database function inserts without the check.
         self.checks_unchanged = self.writes_new_keys = not datastore.enable_db_functions
         keys = SQL("{0}.{1}").format(Identifier(self.datastore.schema), Identifier(KEYS))
@@ -70,6 +82,16 @@ class PostgresCheckingRecorder(PostgresApplicationRecorder):
             .format(table=table, id_type=id_type)
             .as_string(None)
         )
+
+    def positions_of(self, keys: Sequence[tuple[UUID, int]]) -> list[int]:
+        """The log positions of the stored events ``keys`` (record id, version), in
+        that order (a command sent again answers with them)."""
+        with self.datastore.get_connection() as conn, conn.cursor() as curs:
+            curs.execute(
+                self._positions_statement,
+                ([key for key, _ in keys], [version for _, version in keys]),
+            )
+            return [int(row["notification_id"]) for row in curs.fetchall()]
 
     def insert_events(
         self,

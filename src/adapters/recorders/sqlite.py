@@ -75,6 +75,22 @@ class SQLiteCheckingRecorder(SQLiteApplicationRecorder):
                 found.append((int(row["rowid"]), problem))
         return found
 
+    def positions_of(self, keys: Sequence[tuple[UUID, int]]) -> list[int]:
+        """The log positions of the stored events ``keys`` (record id, version), in
+        that order (a command sent again answers with them)."""
+        statement = (
+            f"SELECT rowid FROM {self.events_table_name} "
+            "WHERE originator_id=? AND originator_version=?"
+        )
+        found = []
+        with self.datastore.transaction(commit=False) as c:
+            for key, version in keys:
+                c.execute(statement, (key.hex, version))
+                row = c.fetchone()
+                if row is not None:
+                    found.append(int(row[0]))
+        return found
+
     def insert_events(
         self,
         stored_events: Sequence[StoredEvent],

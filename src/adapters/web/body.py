@@ -11,10 +11,11 @@ this is what bounds what anyone, with a token or not, can make the server read.
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from salesdomain.errors import ErrorReport
 
 DEFAULT_MAX_BODY_BYTES = 2 * 1024 * 1024
 MAX_BODY_VARIABLE = "SALESDOMAIN_MAX_BODY_BYTES"
@@ -84,14 +85,16 @@ class BodyLimit:
             await self._refuse(send, f"more than {self.max_bytes:,} bytes sent")
 
     async def _refuse(self, send: Send, what: str) -> None:
-        body = json.dumps(
-            {
-                "error": "body_too_large",
-                "message": f"the request body is too large ({what}): "
+        body = (
+            ErrorReport(
+                kind="body_too_large",
+                message=f"the request body is too large ({what}): "
                 f"at most {self.max_bytes:,} bytes are accepted",
-                "limit": self.max_bytes,
-            }
-        ).encode()
+                limit=self.max_bytes,
+            )
+            .model_dump_json()
+            .encode()
+        )
         await send(
             {
                 "type": "http.response.start",

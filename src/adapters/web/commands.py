@@ -35,7 +35,8 @@ class RecordedEventOut(BaseModel):
     sop_step: str
     """The SOP step code the event records."""
     position: int | None
-    """The event's place in the log (``None`` in a replayed result)."""
+    """The event's place in the log (a replayed result: the first send's; ``None`` only
+    where the store cannot say)."""
 
 
 class CommandOutcome(BaseModel):

@@ -1,7 +1,8 @@
 """Domain errors to HTTP statuses, each mapped explicitly.
 
-Every error body is ``{"error": kind, "message": one line naming the field or SOP rule,
-...details}``:
+Every error body is one ``salesdomain.errors.ErrorReport`` (ADR 60): ``kind``,
+``message`` (one line naming the field or SOP rule), ``sop_step``, ``rule_id``,
+``details`` (every bad field: ``field``, ``problem``) and the facts of its kind:
 
 | status | kind | raised by |
 |---|---|---|
@@ -35,11 +36,12 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from salesdomain.adapters.master_keys import MasterKeyError
-from salesdomain.adapters.web.responses import error_response, visible
+from salesdomain.adapters.web.responses import error_response, report_response, visible
 from salesdomain.adapters.web.sessions import TooManyAttempts
 from starlette.exceptions import HTTPException
 
 from salesdomain import errors as domain
+from salesdomain.errors import ProblemReport
 
 
 class Unauthenticated(Exception):
@@ -108,7 +110,7 @@ class ViewBehind(Exception):
         )
 
 
-def _problems(error: RequestValidationError) -> list[dict[str, str]]:
+def _problems(error: RequestValidationError) -> list[ProblemReport]:
     """FastAPI's validation errors as (field, problem); ``body``/``query`` left out of
     the field path, so ``body.lines.0.quantity`` reads ``lines.0.quantity``."""
     problems = []
@@ -118,7 +120,7 @@ def _problems(error: RequestValidationError) -> list[dict[str, str]]:
         path = location[1:] if where in ("body", "query", "path", "header") else location
         field = ".".join(path) or where or "(request)"
         problem = item["msg"].removeprefix("Value error, ")  # the rule's own words
-        problems.append({"field": visible(field), "problem": visible(problem)})
+        problems.append(ProblemReport(field=visible(field), problem=visible(problem)))
     return problems
 
 
@@ -158,55 +160,41 @@ def _request_invalid(request: Request, error: Exception) -> JSONResponse:
         return malformed
     problems = _problems(error)
     what = request.url.path.rsplit("/", 1)[-1] or "request"
-    listed = "; ".join(f"{p['field']}: {p['problem']}" for p in problems)
+    listed = "; ".join(f"{p.field}: {p.problem}" for p in problems)
     return error_response(
         422,
         "invalid_command" if request.url.path.startswith("/commands/") else "invalid_request",
         f"{what} has invalid data: {listed}",
-        fields=[p["field"] for p in problems],
-        problems=problems,
+        details=problems,
     )
 
 
-def _fields(error: domain.InvalidCommand | InvalidQuery) -> dict[str, Any]:
-    found = error.problems if isinstance(error, domain.InvalidCommand) else [error]
-    problems = [{"field": p.field, "problem": p.problem} for p in found]
-    return {"fields": [p["field"] for p in problems], "problems": problems}
-
-
-def _rule(error: domain.SopRuleViolation) -> dict[str, Any]:
-    details = {"rule_id": error.rule_id, "sop_step": error.sop_step, "rule": error.rule}
-    if isinstance(error, domain.AlreadyRegistered):
-        details["existing_id"] = str(error.existing_id)
-    return details
-
-
-def _record(error: domain.RecordNotFound | domain.RecordAlreadyExists) -> dict[str, Any]:
-    return {"record_type": error.kind, "record_id": str(error.record_id)}
+def _query(error: InvalidQuery) -> dict[str, Any]:
+    return {"details": [ProblemReport(field=error.field, problem=error.problem)]}
 
 
 def _none(error: Exception) -> dict[str, Any]:
     return {}
 
 
+DOMAIN_STATUSES: dict[type[domain.SalesDomainError], int] = {
+    domain.InvalidCommand: 422,
+    domain.AlreadyRegistered: 409,
+    domain.SopRuleViolation: 409,
+    domain.NotAuthorised: 403,
+    domain.RecordNotFound: 404,
+    domain.RecordAlreadyExists: 409,
+    domain.CommandIdReused: 409,
+    domain.ConcurrencyConflict: 409,
+}
+"""Each domain error's status (its kind and facts: ``salesdomain.errors.report_of``).
+Starlette matches an exception by its own class first, so ``AlreadyRegistered`` is
+answered as such, not as its base."""
+
 Details = Callable[[Any], dict[str, Any]]
-# Error class, status, kind and details.  Starlette matches an exception by its own
-# class first, so ``AlreadyRegistered`` is answered as such, not as its base.
+# The adapter's own errors: class, status, kind and facts.
 MAPPED: Sequence[tuple[type[Exception], int, str, Details]] = (
-    (domain.InvalidCommand, 422, "invalid_command", _fields),
-    (InvalidQuery, 422, "invalid_request", _fields),
-    (domain.AlreadyRegistered, 409, "already_registered", _rule),
-    (domain.SopRuleViolation, 409, "sop_rule_violation", _rule),
-    (domain.NotAuthorised, 403, "not_authorised", lambda e: {"sop_step": e.sop_step}),
-    (domain.RecordNotFound, 404, "record_not_found", _record),
-    (domain.RecordAlreadyExists, 409, "record_already_exists", _record),
-    (domain.CommandIdReused, 409, "command_id_reused", lambda e: {"command_id": str(e.command_id)}),
-    (
-        domain.ConcurrencyConflict,
-        409,
-        "concurrency_conflict",
-        lambda e: {"record_id": str(e.record_id)},
-    ),
+    (InvalidQuery, 422, "invalid_request", _query),
     (ReadOnly, 403, "read_only", _none),
     (CsrfMissing, 403, "csrf_missing", _none),
     (NotConfigured, 503, "not_configured", _none),
@@ -239,6 +227,14 @@ def _mapped(
 
     def handle(request: Request, error: Exception) -> JSONResponse:
         return error_response(status, kind, str(error), headers, **details(error))
+
+    return handle
+
+
+def _domain(status: int) -> Callable[[Request, Exception], JSONResponse]:
+    def handle(request: Request, error: Exception) -> JSONResponse:
+        assert isinstance(error, domain.SalesDomainError)
+        return report_response(status, domain.report_of(error))
 
     return handle
 
@@ -276,5 +272,7 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(TooManyAttempts, _too_many_attempts)
     app.add_exception_handler(Unauthenticated, _unauthenticated)
     app.add_exception_handler(HTTPException, _http)
+    for domain_error, status in DOMAIN_STATUSES.items():
+        app.add_exception_handler(domain_error, _domain(status))
     for error_class, status, kind, details in MAPPED:
         app.add_exception_handler(error_class, _mapped(status, kind, details))

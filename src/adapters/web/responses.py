@@ -1,7 +1,9 @@
 """What an error answer looks like: its body, and its documentation in OpenAPI.
 
-Every error body is ``{"error": kind, "message": one line, ...details}``; the kinds
-and what raises them are in ``salesdomain.adapters.web.errors``.
+Every error body is ``salesdomain.errors.ErrorReport`` (ADR 60): ``kind``, one line
+``message``, ``sop_step`` and ``rule_id`` (``null`` when none), ``details`` (every bad
+field, ``[]`` when none) and the facts of its kind; the kinds and what raises them are in
+``salesdomain.adapters.web.errors``.  The command line's ``--json`` prints the same.
 """
 
 from __future__ import annotations
@@ -10,7 +12,8 @@ import json
 from typing import Any
 
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, ConfigDict
+
+from salesdomain.errors import ErrorReport
 
 
 class ErrorJSON(JSONResponse):
@@ -25,11 +28,17 @@ class ErrorJSON(JSONResponse):
 
 
 def error_response(
-    status: int, kind: str, message: str, headers: dict[str, str] | None = None, /, **details: Any
+    status: int, kind: str, message: str, headers: dict[str, str] | None = None, /, **facts: Any
 ) -> JSONResponse:
-    return ErrorJSON(
-        {"error": kind, "message": message, **details}, status_code=status, headers=headers
-    )
+    """The answer ``status`` with an ``ErrorReport`` of ``kind`` (``facts``: its
+    ``sop_step``, ``rule_id``, ``details`` and the facts of its kind)."""
+    return report_response(status, ErrorReport(kind=kind, message=message, **facts), headers)
+
+
+def report_response(
+    status: int, report: ErrorReport, headers: dict[str, str] | None = None
+) -> JSONResponse:
+    return ErrorJSON(report.model_dump(mode="json"), status_code=status, headers=headers)
 
 
 def visible(text: str) -> str:
@@ -40,14 +49,8 @@ def visible(text: str) -> str:
     return "".join(c if c.isprintable() else ascii(c)[1:-1] for c in text)
 
 
-class ErrorOut(BaseModel):
-    """The body of every error response (details vary by kind)."""
-
-    model_config = ConfigDict(use_attribute_docstrings=True, extra="allow")
-    error: str
-    """The error's code (see the table in docs/web.md)."""
-    message: str
-    """One line naming the field or SOP rule."""
+ErrorOut = ErrorReport
+"""The body of every error response (declared for each error status in OpenAPI)."""
 
 
 ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
@@ -67,7 +70,7 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
             "`rule`), a taken id, a reused command id or a conflict",
         ),
         (413, "`body_too_large`: the body is over the server's limit (`limit`, bytes)"),
-        (422, "Invalid data; every bad field is named"),
+        (422, "Invalid data; every bad field is named in `details` (`field`, `problem`)"),
         (
             503,
             "`store_unavailable`: the database cannot be reached, send it again after "

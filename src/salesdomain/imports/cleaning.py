@@ -1,6 +1,8 @@
 """SOP 4.1.2 Cleaning: read every line, name every error, incomplete record and
 duplicate within the file.  (Duplicates of records already stored, and orders of
-unknown customers, are found by the handlers, which can look at the store.)
+unknown customers, are found by the handlers, which can look at the store: for every
+line whose key columns can be read, a line with other problems too, so that one pass
+names every problem.)
 
 Customer lists hold ``CUSTOMER_COLUMNS``; order files hold one line per product of an
 order (``ORDER_COLUMNS``; the lines of one order share its number, customer, dates,
@@ -51,13 +53,13 @@ ORDER_COLUMNS = (
 
 
 @dataclass(frozen=True)
-class CustomerRecord:
+class CustomerKey:
+    """What a line says the company is (its name and registration number), read even
+    when other columns of the line have problems: the store is asked about it too."""
+
     line: int
     company_name: str
     registration_number: str
-    region: str
-    industry: str
-    source_channel: SourceChannel
 
     @property
     def customer_id(self) -> UUID:
@@ -68,20 +70,33 @@ class CustomerRecord:
         return name_claim_id_for(self.company_name)
 
 
+@dataclass(frozen=True)
+class CustomerRecord(CustomerKey):
+    region: str
+    industry: str
+    source_channel: SourceChannel
+
+
 def clean_customers(
     columns: tuple[str, ...], lines: Sequence[SourceLine]
-) -> tuple[list[CustomerRecord], list[LineProblem]]:
+) -> tuple[list[CustomerRecord], list[LineProblem], list[CustomerKey]]:
+    """The clean records, every problem, and the keys of the lines not clean for other
+    reasons than their key (to be looked for in the store as well)."""
     problems: list[LineProblem] = []
     records: list[CustomerRecord] = []
+    unclean: list[CustomerKey] = []
     first_of: dict[UUID, int] = {}
     for read in line_readers(columns, lines, CUSTOMER_COLUMNS, problems):
         name = read.text("company_name")
         if name and not normalised_name(name):
             read.problem("company_name", f"'{name}' is only a legal form or punctuation")
+            name = None
         number = read.text("registration_number")
         region, industry = read.text("region"), read.text("industry")
         channel = _channel(read)
         if not read.ok or name is None or region is None or industry is None:
+            if name and number is not None:
+                unclean.append(CustomerKey(read.line_number, name, number))
             continue
         record = CustomerRecord(read.line_number, name, number or "", region, industry, channel)
         duplicate = first_of.get(record.customer_id) or first_of.get(record.name_claim_id)
@@ -91,7 +106,7 @@ def clean_customers(
             continue
         first_of[record.customer_id] = first_of[record.name_claim_id] = read.line_number
         records.append(record)
-    return records, problems
+    return records, problems, unclean
 
 
 def _channel(read: LineReader) -> SourceChannel:
@@ -145,10 +160,30 @@ class OrderRecord:
         return customer_id_for(customer_key(self.customer, self.customer_registration_number))
 
 
+@dataclass(frozen=True)
+class OrderKeys:
+    """What a line with problems says of its order that the store can be asked about
+    (``None``: the column cannot be read)."""
+
+    first_line: int
+    order_number: str | None
+    customer: str | None
+    customer_registration_number: str
+    delivered_on: date | None
+    sales_rep: str
+
+    @property
+    def customer_id(self) -> UUID:
+        return customer_id_for(customer_key(self.customer or "", self.customer_registration_number))
+
+
 def clean_orders(
     columns: tuple[str, ...], lines: Sequence[SourceLine]
-) -> tuple[list[OrderRecord], list[LineProblem]]:
+) -> tuple[list[OrderRecord], list[LineProblem], list[OrderKeys]]:
+    """The clean orders, every problem, and what the lines with problems say of their
+    orders (to be looked for in the store as well)."""
     problems: list[LineProblem] = []
+    unclean: list[OrderKeys] = []
     orders: dict[str, OrderRecord] = {}
     for read in line_readers(columns, lines, ORDER_COLUMNS, problems):
         number = read.matching("order_number", REFERENCE, "an order number (letters, digits, -_./)")
@@ -165,6 +200,16 @@ def clean_orders(
         if ordered_on and delivered_on and delivered_on < ordered_on:
             read.problem("delivered_on", f"{delivered_on} is before the order date {ordered_on}")
         if not read.ok:
+            unclean.append(
+                OrderKeys(
+                    read.line_number,
+                    number,
+                    customer,
+                    registration or "",
+                    delivered_on,
+                    rep or "",
+                )
+            )
             continue
         assert number
         assert customer
@@ -192,7 +237,7 @@ def clean_orders(
         if order is not this and not _agrees(order, this, line, read):
             continue
         order.lines.append(line)
-    return [order for order in orders.values() if order.lines], problems
+    return [order for order in orders.values() if order.lines], problems, unclean
 
 
 def _agrees(order: OrderRecord, this: OrderRecord, line: OrderLineRecord, read: LineReader) -> bool:

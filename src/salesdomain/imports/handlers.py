@@ -1,5 +1,7 @@
 """Handlers of SOP 4.1.2: clean every line, look for duplicates in the store, then
-record everything in one atomic save, or refuse the whole file naming every problem."""
+record everything in one atomic save, or refuse the whole file naming every problem:
+those inside the file and those against the store together, in one pass (a line with
+a bad cell is looked for in the store as well, by the columns that can be read)."""
 
 from __future__ import annotations
 
@@ -8,7 +10,14 @@ from uuid import UUID
 from salesdomain.errors import ImportRefused, LineProblem
 from salesdomain.handling import UnitOfWork, handles
 from salesdomain.imports import commands as c
-from salesdomain.imports.cleaning import OrderRecord, clean_customers, clean_orders
+from salesdomain.imports.cleaning import (
+    CustomerKey,
+    CustomerRecord,
+    OrderKeys,
+    OrderRecord,
+    clean_customers,
+    clean_orders,
+)
 from salesdomain.imports.historical_order import HistoricalOrder
 from salesdomain.orders.values import OrderLine, OrderLines
 from salesdomain.people.employee import Employee
@@ -19,8 +28,9 @@ from salesdomain.values import Money
 
 @handles(c.ImportCustomers)
 def import_customers(cmd: c.ImportCustomers, uow: UnitOfWork) -> None:
-    records, problems = clean_customers(cmd.columns, cmd.lines)
-    for record in records:
+    records, problems, unclean = clean_customers(cmd.columns, cmd.lines)
+    every: list[CustomerRecord | CustomerKey] = [*records, *unclean]
+    for record in every:
         existing = uow.find(Customer, record.customer_id)
         claim = uow.find(CustomerNameClaim, record.name_claim_id)
         if existing is not None:
@@ -56,22 +66,27 @@ def import_customers(cmd: c.ImportCustomers, uow: UnitOfWork) -> None:
 
 @handles(c.ImportOrders)
 def import_orders(cmd: c.ImportOrders, uow: UnitOfWork) -> None:
-    orders, problems = clean_orders(cmd.columns, cmd.lines)
+    orders, problems, unclean = clean_orders(cmd.columns, cmd.lines)
     found: list[tuple[OrderRecord, Customer, UUID | None]] = []
     today = uow.now().date()
-    for order in orders:
+    checked: set[str] = set()
+    every: list[OrderRecord | OrderKeys] = [*orders, *unclean]
+    for order in every:
         before = len(problems)
-        earlier = uow.find(HistoricalOrder, HistoricalOrder.id_for(order.order_number))
-        if earlier is not None:
-            problems.append(
-                LineProblem(
-                    order.first_line,
-                    "order_number",
-                    f"order {order.order_number} was already imported from "
-                    f"{earlier.imported_from} line {earlier.source_lines[0]} (duplicate record)",
+        number = order.order_number
+        if number is not None and number.upper() not in checked:
+            checked.add(number.upper())
+            earlier = uow.find(HistoricalOrder, HistoricalOrder.id_for(number))
+            if earlier is not None:
+                problems.append(
+                    LineProblem(
+                        order.first_line,
+                        "order_number",
+                        f"order {number} was already imported from {earlier.imported_from} "
+                        f"line {earlier.source_lines[0]} (duplicate record)",
+                    )
                 )
-            )
-        if order.delivered_on > today:
+        if order.delivered_on is not None and order.delivered_on > today:
             problems.append(
                 LineProblem(
                     order.first_line,
@@ -79,8 +94,8 @@ def import_orders(cmd: c.ImportOrders, uow: UnitOfWork) -> None:
                     f"{order.delivered_on} is in the future; only completed orders are history",
                 )
             )
-        customer = _customer(order, uow)
-        if customer is None:
+        customer = _customer(order, uow) if order.customer else None
+        if order.customer and customer is None:
             problems.append(
                 LineProblem(
                     order.first_line,
@@ -90,7 +105,7 @@ def import_orders(cmd: c.ImportOrders, uow: UnitOfWork) -> None:
                 )
             )
         owner = _owner(order, uow, problems)
-        if customer is not None and len(problems) == before:
+        if isinstance(order, OrderRecord) and customer is not None and len(problems) == before:
             found.append((order, customer, owner))
     if problems:
         raise ImportRefused(type(cmd).__name__, cmd.source, problems)
@@ -111,17 +126,19 @@ def import_orders(cmd: c.ImportOrders, uow: UnitOfWork) -> None:
         )
 
 
-def _customer(order: OrderRecord, uow: UnitOfWork) -> Customer | None:
+def _customer(order: OrderRecord | OrderKeys, uow: UnitOfWork) -> Customer | None:
     """The customer by its registration number, else by its (normalised) name."""
     found = uow.find(Customer, order.customer_id)
-    if found is None and not order.customer_registration_number:
+    if found is None and not order.customer_registration_number and order.customer:
         claim = uow.find(CustomerNameClaim, name_claim_id_for(order.customer))
         if claim is not None:
             found = uow.find(Customer, claim.customer_id)
     return found
 
 
-def _owner(order: OrderRecord, uow: UnitOfWork, problems: list[LineProblem]) -> UUID | None:
+def _owner(
+    order: OrderRecord | OrderKeys, uow: UnitOfWork, problems: list[LineProblem]
+) -> UUID | None:
     if not order.sales_rep:
         return None
     try:
