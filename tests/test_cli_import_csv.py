@@ -35,7 +35,7 @@ def test_problems_in_the_file_and_against_the_store_are_named_in_one_pass(cli, t
     customers = tmp_path / "again.csv"
     customers.write_text(
         "company_name,region,industry,source_channel\n"
-        "Suzhou Bright Textiles Co. Ltd.,East China,Textiles,fax\n"  # bad cell + stored
+        "Shaoxing Bright Textiles Co. Ltd.,East China,Textiles,fax\n"  # bad cell + stored
         "Ningbo Harbour,,Logistics,referral\n",  # incomplete
         encoding="utf-8",
     )

@@ -48,7 +48,7 @@ def test_a_search_and_a_status_filter(company: Web) -> None:
     assert [row["name"] for row in found.json()["rows"]] == ["Xi'an Pump Works"]
     wrong = company.get("/records/customers", DAN, status="won")
     assert wrong.status_code == 422
-    assert wrong.json()["fields"] == ["status"]
+    assert [p["field"] for p in wrong.json()["details"]] == ["status"]
 
 
 def test_a_record_is_shown_with_its_history_to_those_who_may_read_it(company: Web) -> None:
@@ -64,7 +64,7 @@ def test_a_record_is_shown_with_its_history_to_those_who_may_read_it(company: We
     assert then.status_code == 404, then.json()
     not_theirs = company.get(f"/records/opportunities/{WES_DEAL}", ALICE)
     assert not_theirs.status_code == 404
-    assert not_theirs.json()["error"] == "record_not_found"
+    assert not_theirs.json()["kind"] == "record_not_found"
 
 
 def test_pay_in_an_employee_record_is_withheld_from_who_may_not_see_it(company: Web) -> None:
@@ -86,8 +86,8 @@ def test_an_unknown_kind_a_bad_cursor_or_an_offset_are_refused_naming_them(compa
     assert "'invoices'" in unknown.json()["message"]
     bad = company.get("/records/customers", DAN, cursor="r1.garbage")
     assert bad.status_code == 422
-    assert bad.json()["fields"] == ["cursor"]
+    assert [p["field"] for p in bad.json()["details"]] == ["cursor"]
     for path in ("/records/customers", "/views/customers", "/views/pipeline"):
         offset = company.get(path, DAN, offset=10)
         assert offset.status_code == 422, path
-        assert offset.json()["fields"] == ["offset"]
+        assert [p["field"] for p in offset.json()["details"]] == ["offset"]

@@ -168,10 +168,13 @@ class ProblemReport(BaseModel):
     its column, empty for the whole line), ``problem`` what is wrong with it in the
     rule's words, ``line`` the file's line (only for an imported file)."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, use_attribute_docstrings=True)
     field: str
+    """The bad field, as a dotted path (an imported file's column; empty: the whole line)."""
     problem: str
+    """What is wrong with it, in the rule's words."""
     line: int | None = Field(default=None, exclude_if=lambda line: line is None)
+    """The imported file's line the problem is on (only for an imported file)."""
 
     def __str__(self) -> str:
         where = [] if self.line is None else [f"line {self.line}"]
@@ -186,12 +189,21 @@ class ErrorReport(BaseModel):
     every bad field (empty when the refusal is not about fields).  Facts of a kind
     (``existing_id``, ``record_id``, ``line``, ``retry_after``, ...) may follow."""
 
-    model_config = ConfigDict(extra="allow", json_schema_serialization_defaults_required=True)
+    model_config = ConfigDict(
+        extra="allow",
+        json_schema_serialization_defaults_required=True,
+        use_attribute_docstrings=True,
+    )
     kind: str
+    """What kind of refusal: ``invalid_command``, ``sop_rule_violation``, ``not_found``, ..."""
     message: str
+    """One line naming the field or the SOP rule, in words a sales manager understands."""
     sop_step: str | None = None
+    """The SOP step the command was refused at (``2.3.2``); ``null``: no step."""
     rule_id: str | None = None
+    """The id of the SOP rule broken, from the rule catalogue; ``null``: no rule."""
     details: list[ProblemReport] = []
+    """Every bad field (empty when the refusal is not about fields)."""
 
 
 ERROR_KINDS: dict[type[SalesDomainError], str] = {
