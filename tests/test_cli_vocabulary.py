@@ -246,6 +246,16 @@ def test_a_rebuild_tells_its_progress_when_asked_and_never_with_json(cli, bars):
     assert told[-1][0] == told[-1][1]  # to the head of the log
 
 
+def test_a_verification_of_the_history_tells_its_progress_when_asked(cli, bars):
+    cli.ok("chain", "verify", "--json", "--progress")
+    assert bars == []
+    cli.ok("chain", "verify", "--progress")
+    ((what, told),) = bars
+    assert what == "Verifying the history"
+    assert told
+    assert told[-1][0] == told[-1][1]  # to the head of the log
+
+
 def test_an_import_brings_the_views_up_to_date_with_progress(tmp_path, bars):
     cli = Cli("memory://")
     staffed(cli)

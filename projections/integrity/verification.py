@@ -4,7 +4,7 @@ problem it is."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -155,19 +155,21 @@ def verify(
     digest: Digest | None = None,
     page_size: int = 1000,
     window: int = 100,
+    progress: Callable[[int], None] | None = None,
 ) -> VerificationReport:
     """Recompute the chain from the event store, in pages, and compare it with the
     stored chain (every chained position) and with ``digest`` if given; report the
     first position where they differ.  Notifications after the chain's head (not
     linked yet) are recomputed and only checked against the digest.  ``window`` bounds
     how far from a mismatch a moved or inserted event is looked for to name the kind
-    of problem (the position reported does not depend on it)."""
+    of problem (the position reported does not depend on it).  ``progress`` is told
+    the position checked after each page, and the last one at the end."""
     reader = _reader(app_or_reader)
     with schema_transaction(engine) as conn:
         create_tables(conn, CHAIN.sorted_tables)
     head = _chain_head(engine).position
     try:
-        return _verify_pages(reader, engine, digest, page_size, window, head)
+        return _verify_pages(reader, engine, digest, (page_size, window), head, progress)
     except Unreadable as bad:
         return VerificationReport(False, 0, head, bad.position, bad.problem, bad.message)
 
@@ -176,10 +178,11 @@ def _verify_pages(
     reader: NotificationReader,
     engine: Engine,
     digest: Digest | None,
-    page_size: int,
-    window: int,
+    sizes: tuple[int, int],
     head: int,
+    progress: Callable[[int], None] | None,
 ) -> VerificationReport:
+    page_size, window = sizes
     chain = _chain_pages(engine, page_size)
     expected = next(chain, None)
     link = GENESIS
@@ -212,6 +215,8 @@ def _verify_pages(
                 f"the event at position {n.id} cannot be read as stored ({unreadable})",
             )
         checked, last = checked + 1, n.id
+        if progress is not None and checked % page_size == 0:
+            progress(last)
         if expected is not None and expected[0] == n.id:
             if expected[1] != link:
                 problem, message = _diagnose(reader, engine, previous, n, expected[1], link, window)
@@ -241,6 +246,8 @@ def _verify_pages(
             STORE_SHORTER,
             f"the store ends at position {last}, before the digest's {digest.position}",
         )
+    if progress is not None:
+        progress(last)
     return VerificationReport(
         True, checked, head, message=f"{checked} stored events verified (chained to {head})"
     )

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from salesdomain.adapters.cli import common
+from salesdomain.adapters.cli import common, progress
 from salesdomain.adapters.cli.common import DatabaseUrl, ExitCode, Failure, JsonOutput
 from salesdomain.adapters.cli.output import out, print_json
 from salesdomain.adapters.snapshots import check_snapshots, discarded_at_start
@@ -66,11 +66,16 @@ def verify(
     ] = None,
     database_url: DatabaseUrl = None,
     as_json: JsonOutput = False,
+    show_progress: progress.ProgressOption = False,
 ) -> None:
     """Recompute the chain from the store; name the first position that differs."""
     with common.reported(as_json), common.open_system(ctx, database_url) as system:
         expected = read_digest(digest_file) if digest_file else None
-        report = verify_chain(system.app, system.store, expected)
+        head = system.app.recorder.max_notification_id() or 0
+        asked = {"asked": show_progress, "quiet": as_json}
+        with progress.reported("Verifying the history", **asked) as told:
+            checked = None if told is None else (lambda position: told(position, head))
+            report = verify_chain(system.app, system.store, expected, progress=checked)
         bad = discarded_at_start(system.app) + check_snapshots(system.app)
         if as_json:
             print_json({**asdict(report), "bad_snapshots": [str(found) for found in bad]})

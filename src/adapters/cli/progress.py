@@ -1,5 +1,5 @@
 """Progress of long work on standard error (issue 19, ADR 58): a rebuild of the views,
-the catch-up after an import.
+the catch-up after an import, the verification of the history.
 
 Shown when standard error is a terminal, or when ``--progress`` asks; never with
 ``--quiet`` or ``--json`` (a script reads standard output; its standard error stays
