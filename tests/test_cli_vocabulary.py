@@ -270,7 +270,8 @@ def test_an_import_brings_the_views_up_to_date_with_progress(tmp_path, bars):
         "Olga Ops",
         "--progress",
     )
-    ((what, told),) = bars
+    ((storing, _), (what, told)) = bars
+    assert storing == "Checking and storing 4 lines"  # one command: a bar without steps
     assert what == "Bringing the views up to date"
     assert told[-1][0] == told[-1][1]
     assert all(status.lag == 0 for status in cli.shared.views.status())

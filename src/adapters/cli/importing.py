@@ -144,10 +144,13 @@ def _import(
                 _named_reps(system, lines)
             command = kind.build({"source": file.name, "columns": columns, "lines": lines})
             actor = resolve_actor(system, who, role, kind.SOP_STEP)
-            result = system.app.handle(command, actor, origin=common.cli_origin())
+            asked = {"asked": show_progress, "quiet": as_json}
+            # one command: its bar runs (with the time taken) until it is stored or refused
+            many = f"{len(lines):,} line{'' if len(lines) == 1 else 's'}"
+            with progress.reported(f"Checking and storing {many}", **asked):
+                result = system.app.handle(command, actor, origin=common.cli_origin())
             recorded = recorded_lines(system.app, result)
             if not result.replayed:  # the views read the new records at once, not later
-                asked = {"asked": show_progress, "quiet": as_json}
                 with progress.reported("Bringing the views up to date", **asked) as report:
                     system.views.catch_up_in_one_pass(progress=report)
     imported = [r for r in recorded if f"{r['aggregate_type']}.{r['event_type']}" in _IMPORTED]
