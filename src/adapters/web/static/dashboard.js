@@ -24,7 +24,7 @@
 
   // A view that stopped on an event answers 503 view_stopped: its panels say which view,
   // on which event and why, in place of their charts; the other panels still draw.
-  const isStopped = (error) => error.status === 503 && error.body?.error === "view_stopped";
+  const isStopped = (error) => error.status === 503 && error.body?.kind === "view_stopped";
   const stoppedText = (b) =>
     `The ${b.view} view stopped at log position ${b.position} on ${b.event}: ${b.reason}. ` +
     "Its figures are not shown; the other panels are up to date.";
@@ -136,7 +136,7 @@
       else Charts.stacked(chart("breaches"), steps, ["open", "late"],
         (s, kind) => String(found.filter((b) => b.step === s && (b.actual ? "late" : "open") === kind).length));
     } catch (error) {
-      if (error.body?.error !== "not_configured") throw error;
+      if (error.body?.kind !== "not_configured") throw error;
       Charts.empty(chart("breaches"), "Conformance checks not configured on this server.");
     }
   }
