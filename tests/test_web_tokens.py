@@ -163,7 +163,7 @@ def test_serve_answers_on_the_given_port(tmp_path: Path) -> None:
         answer = None
         for _ in range(150):
             try:
-                answer = httpx.get(f"http://127.0.0.1:{port}/dashboard", timeout=2)
+                answer = httpx.get(f"http://127.0.0.1:{port}/dashboard/classic", timeout=2)
                 break
             except httpx.TransportError:
                 time.sleep(0.2)
