@@ -6,6 +6,7 @@ request does (``tokens.holder``); without one it sends them to sign in.  Sign-in
 sign-out are plain HTML forms: sign-in is taken only from this origin (its ``Origin``
 header) and sign-out carries the session's CSRF secret in a hidden field."""
 
+from dataclasses import dataclass
 from typing import Annotated
 from urllib.parse import parse_qs, quote
 
@@ -76,14 +77,38 @@ def signed_in_session(request: Request, ctx: Ctx) -> Session:
 PageSession = Annotated[Session, Depends(signed_in_session)]
 
 
+@dataclass(frozen=True)
+class NavEntry:
+    """One place in the workspace's navigation: shown only to ``roles`` (everyone
+    signed in when ``None``).  A page module adds its entry to ``NAV``."""
+
+    href: str
+    label: str
+    roles: frozenset[Role] | None = None
+
+
+NAV: list[NavEntry] = [
+    NavEntry("/dashboard", "Dashboard", DASHBOARD_ROLES),
+    NavEntry("/docs", "API documentation"),
+]
+"""The workspace's navigation, in the order shown."""
+
+
+def nav_for(session: Session | None) -> list[tuple[str, str]]:
+    """The navigation ``session``'s role may use (only what needs no role when signed out)."""
+    role = session.token.role if session is not None else None
+    return [
+        (entry.href, entry.label)
+        for entry in NAV
+        if entry.roles is None or (role is not None and role in entry.roles)
+    ]
+
+
 def page(
     request: Request, name: str, session: Session | None, status: int = 200, **values: object
 ) -> HTMLResponse:
     """``name`` rendered in the layout, with the navigation ``session``'s role may use."""
-    nav = []
-    if session is not None and session.token.role in DASHBOARD_ROLES:
-        nav.append(("/dashboard", "Dashboard"))
-    nav.append(("/docs", "API documentation"))
+    nav = nav_for(session)
     values = {"session": session, "nav": nav, "path": request.url.path, **values}
     return TEMPLATES.TemplateResponse(request, name, values, status_code=status)
 
