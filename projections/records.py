@@ -1,26 +1,31 @@
-"""Records found and shown: the lists of customers, opportunities, orders, service
-cases and employees, searched and filtered alike and paged by a cursor, and one record
-shown with its history (issue 19, ADR 59).
+"""Records found and shown: the lists of customers, opportunities, contracts, orders,
+service cases, employees, candidates and appraisals, searched and filtered alike and
+paged by a cursor, and one record shown with its history (issue 19, ADR 59; issue 20,
+ADR 66).
 
     found = records_page(engine, tables, "orders", now, filters=RecordFilter(search="acme"))
     found.rows[0].id, found.next_cursor          # the full id; give the cursor back
     shown = show_record(app, audit_engine, audit_tables, "order", order_id, reader=reader)
 
-Each list reads the view that already holds its records (``RecordList.view``: give
-``records_page`` that view's tables); no view is changed.  Every list answers the same
-``RecordRow`` (id, name, number, owner, status, customer, time), so a table or a screen
-lists any kind the same way.  Rows are ordered by ``Sort`` and paged by keyset: the
-cursor holds the last row's sort key and id (``paging.Kind``), so a page starts exactly
-after the previous one however many rows came in between, and a cursor is refused for
-another list, other filters or another order.
+Each list reads the view that holds its records (``RecordList.view``: give
+``records_page`` that view's tables; contracts, candidates and employees are in the
+``registers`` view).  Every list answers the same ``RecordRow`` (id, name, number,
+owner, status, customer, time, value, day), so a table or a screen lists any kind the
+same way.  Rows are ordered by ``Sort`` and paged by keyset: the cursor holds the last
+row's sort key and id (``paging.Kind``), so a page starts exactly after the previous
+one however many rows came in between, and a cursor is refused for another list, other
+filters or another order.  Each view indexes what its lists sort and filter by.
 
 The read policy (``salesdomain.access``, ADR 30) is applied in the query: a sales
-representative lists their own customers, deals and orders; a department reads the
-orders it holds a task on; people records by the ``people`` reach.  ``show_record``
-reads a record only if the audit view's ``records`` table (its area and owner, as the
-audit trail and story use) lets the reader see it, else it is not found; the state of a
-record whose figures are confidential (pay, appraisals) is withheld from a reader who
-may not see them, and its history lines are those the audit trail shows them.
+representative lists their own customers, deals, contracts and orders; a department
+reads the orders it holds a task on; people records by the ``people`` reach
+(candidates, who belong to nobody, by who reaches everyone's), an appraisal's score
+only where the ``appraisals`` reach covers its employee.  ``show_record`` reads a
+record only if the audit view's ``records`` table (its area and its owner, as the
+latest event that named one left it) lets the reader see it, else it is not found;
+the state of a record whose figures are confidential (pay, appraisals) is withheld
+from a reader who may not see them, and its history lines are those the audit trail
+shows them.
 """
 
 from __future__ import annotations
@@ -527,7 +532,7 @@ class RecordShown:
     """The kind of record (``Order``, ``ServiceCase``, ...)."""
     id: str
     owner_id: str | None
-    """Whose it is for the read policy (set when it was created)."""
+    """Whose it is for the read policy (set when it was created, moved by a takeover)."""
     as_of: datetime | None
     version: int
     state: dict[str, Any] | None
