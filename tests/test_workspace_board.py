@@ -23,6 +23,7 @@ from salesdomain.sop import Role
 from salesdomain.values import Money
 from tests import builders as b
 from tests import people_builders as pb
+from tests.test_performance_rules import meeting
 from tests.web_support import Web, web_on
 
 CARL = b.person("Carl Rep", Role.SALES_REPRESENTATIVE)
@@ -106,6 +107,7 @@ def _given(web: Web) -> Deals:
     lost = _deal(web, b.ALICE, "Wuxi Valves", "30000", "CNY", today + timedelta(days=30))
     web.send(oc.MarkOpportunityLost(opportunity_id=lost, reason="Budget cut"), b.ALICE)
     carls = _deal(web, CARL, "Harbin Tools", "1000", "CNY", today + timedelta(days=30))
+    web.send(meeting(held_on=today, due=today + timedelta(days=3)), b.MIA)  # Alice's item
     return Deals(web, today, stale, fresh, bobs, lost, carls)
 
 
@@ -172,7 +174,10 @@ def test_a_card_shows_its_deal_the_stale_flag_first_and_its_next_sop_step(deals:
     stale = contact[: contact.index(str(deals.fresh))]
     assert '<p class="flag">STALE</p>' in stale
     assert f'href="/record/opportunities/{deals.stale}"' in stale
-    assert f'href="/act/DiscoverNeeds?opportunity_id={deals.stale}"' in stale
+    assert (
+        f'<a href="/act/DiscoverNeeds?opportunity_id={deals.stale}">'
+        "Next: Discover needs (SOP 2.2.1)</a>" in stale
+    )
     for shown in ("Hangzhou Precision", "500,000.00 CNY", "Alice Rep", "100 days"):
         assert shown in stale
     assert (deals.today - timedelta(days=10)).isoformat() in stale

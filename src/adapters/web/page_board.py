@@ -13,6 +13,7 @@ from fastapi.responses import HTMLResponse, Response
 from salesdomain.adapters.web import links
 from salesdomain.adapters.web.context import ReadCtx
 from salesdomain.adapters.web.dashboard_model import chosen
+from salesdomain.adapters.web.page_work import step_label
 from salesdomain.adapters.web.pages import NAV, NavEntry, PageSession, forbidden, page
 from salesdomain.projections.access import staff_directory
 from salesdomain.projections.pipeline import (
@@ -80,7 +81,7 @@ def _card(row: PipelineRow, role: Role) -> dict[str, object]:
         "next": (
             {
                 "href": links.act_href(command, opportunity_id=row.opportunity_id),
-                "label": f"{sop.code} {sop.title}",
+                "label": step_label(command),
             }
             if offered and command and sop
             else None

@@ -65,6 +65,12 @@ def when_in_words(seconds_left: int, overdue: bool) -> str:
     return f"overdue by {span}" if overdue else f"due in {span}"
 
 
+def step_label(command: str) -> str:
+    """ "Revise expected close (SOP 2.1.3)": a command's name in words and its step."""
+    words = re.sub(r"(?<!^)([A-Z])", r" \1", command).capitalize()
+    return f"{words} (SOP {COMMANDS[command].SOP_STEP})"
+
+
 def _record_href(item: DueItem) -> str | None:
     """The record's page, where the record has one (a team or a duty has none)."""
     try:
@@ -86,7 +92,7 @@ def _actions(item: DueItem, role: Role) -> list[dict[str, str]]:
             continue
         field = f"{item.record_kind.replace(' ', '_')}_id"
         prefill = {field: item.record_id} if field in command.model_fields else {}
-        found.append({"href": links.act_href(name, **prefill), "label": f"{sop.code} {sop.title}"})
+        found.append({"href": links.act_href(name, **prefill), "label": step_label(name)})
     return found
 
 
@@ -99,9 +105,9 @@ def _shown(item: DueItem, role: Role) -> dict[str, object]:
         "step": item.step,
         "record": item.record,
         "record_href": _record_href(item),
-        "due": item.due.isoformat(timespec="minutes")
+        "due": f"by {item.due.strftime('%Y-%m-%d %H:%M')} UTC"
         if isinstance(item.due, datetime)
-        else f"{item.due.isoformat()} (end of day, UTC)",
+        else f"by the end of {item.due.isoformat()}, UTC",
         "when": when_in_words(item.seconds_left, item.overdue),
         "overdue": item.overdue,
         "responsible": item.responsible,
