@@ -172,7 +172,7 @@ def test_a_card_shows_its_deal_the_stale_flag_first_and_its_next_sop_step(deals:
     contact = _column(_board(deals.web, b.MIA), "contact")
     assert _cards(contact) == [str(deals.stale), str(deals.fresh), str(deals.carls)]
     stale = contact[: contact.index(str(deals.fresh))]
-    assert '<p class="flag">STALE</p>' in stale
+    assert '<span class="flag">STALE</span>' in stale
     assert f'href="/record/opportunities/{deals.stale}"' in stale
     assert (
         f'<a href="/act/DiscoverNeeds?opportunity_id={deals.stale}">'

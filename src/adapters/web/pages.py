@@ -211,10 +211,10 @@ HOME: list[Callable[[WebContext, Session], dict[str, object]]] = []
 
 @router.get("/", response_class=HTMLResponse)
 def home(request: Request, ctx: Ctx, session: PageSession) -> HTMLResponse:
-    values: dict[str, object] = {}
+    values: dict[str, object] = {"title": "Workspace"}
     for part in HOME:
         values |= part(ctx, session)
-    return page(request, "home.html", session, title="Workspace", **values)
+    return page(request, "home.html", session, 200, **values)
 
 
 def sign_in_needed(request: Request, needed: Exception) -> Response:
