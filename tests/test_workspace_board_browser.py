@@ -11,14 +11,8 @@ from pathlib import Path
 from typing import Any
 
 from salesdomain.sop import Role
-from tests.test_workspace_browser import (
-    Served,
-    _accessible,
-    _shot,
-    _sign_in,
-    browser,
-    served,
-)
+from tests.browser_support import assert_accessible
+from tests.test_workspace_browser import Served, _shot, _sign_in, browser, served
 
 __all__ = ["browser", "served"]
 
@@ -47,12 +41,12 @@ def test_the_board_and_my_work_fit_a_phone_and_a_desktop(
     assert wide.locator(".card .flag", has_text="STALE").count() > 0
     assert wide.locator("[draggable=true]").count() == 0
     _fits(wide, 1440)
-    _accessible(wide)
+    assert_accessible(wide)
     _shot(wide, "board-1440", served, tmp_path)
     wide.goto(f"{served.base}/my-work?team=true")
     assert wide.locator("h1").inner_text() == "My work"
     _fits(wide, 1440)
-    _accessible(wide)
+    assert_accessible(wide)
     _shot(wide, "my-work-1440", served, tmp_path)
     wide.close()
 
@@ -67,6 +61,6 @@ def test_the_board_and_my_work_fit_a_phone_and_a_desktop(
     assert phone.evaluate("getComputedStyle(document.activeElement).outlineStyle") != "none"
     phone.goto(f"{served.base}/my-work")
     _fits(phone, 390)
-    _accessible(phone)
+    assert_accessible(phone)
     _shot(phone, "my-work-390", served, tmp_path)
     phone.close()
