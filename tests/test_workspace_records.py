@@ -14,8 +14,17 @@ from freezegun import freeze_time
 from salesdomain.projections.records import LISTS
 
 from tests import builders as b
-from tests.test_read_policy import ALICE, ALICE_DEAL, DAN, HANNA, PAT, WES, WES_DEAL
-from tests.test_read_policy import _company, _deals
+from tests.test_read_policy import (
+    ALICE,
+    ALICE_DEAL,
+    DAN,
+    HANNA,
+    PAT,
+    WES,
+    WES_DEAL,
+    _company,
+    _deals,
+)
 from tests.web_support import Web, web_on
 
 EARLY = "2026-03-02T09:00:00+00:00"
@@ -127,9 +136,7 @@ def test_pages_follow_the_cursor_and_go_back_to_the_first(company: Web) -> None:
         (f"/record/opportunities/{ALICE_DEAL}?as_of=0001-01-01T00:00", 422, "as_of"),
     ],
 )
-def test_a_bad_address_is_a_page_in_words(
-    company: Web, path: str, status: int, words: str
-) -> None:
+def test_a_bad_address_is_a_page_in_words(company: Web, path: str, status: int, words: str) -> None:
     answer, html = _page(company, DAN, path)
     assert answer == status
     assert words in html

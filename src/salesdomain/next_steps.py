@@ -117,6 +117,24 @@ def _involved(opp: Opportunity, role: Role) -> bool:
     return opp.solution is not None and role in opp.solution.departments_involved
 
 
+_DEPARTMENTS = frozenset(
+    {
+        Role.PRODUCTION,
+        Role.PROCUREMENT,
+        Role.QUALITY_CONTROL,
+        Role.LOGISTICS,
+        Role.AFTER_SALES,
+        Role.LEGAL,
+    }
+)
+
+
+def _sales_side(_opp: Opportunity, role: Role) -> bool:
+    """The solution is designed by the sales side (the departments of step 2.2.3 confirm
+    its feasibility)."""
+    return role not in _DEPARTMENTS
+
+
 _OPPORTUNITY = StepsOf(
     Opportunity,
     "opportunity_id",
@@ -130,6 +148,7 @@ _OPPORTUNITY = StepsOf(
         Step(
             oc.DesignSolution,
             lambda o: _unquoted(o) and o.discovery is not None and o.prioritisation is not None,
+            for_role=_sales_side,
         ),
         Step(
             oc.ConfirmFeasibility,
@@ -204,7 +223,7 @@ def _executing(order: Order) -> bool:
 def _to_dispatch(order: Order) -> bool:
     """A dispatch told to the customer and not sent yet, of goods that passed."""
     told = set(order.notices) - set(order.shipments)
-    passed = sum((lot.quantity for lot in order.lots.values() if lot.status is LotStatus.PASSED))
+    passed = sum(lot.quantity for lot in order.lots.values() if lot.status is LotStatus.PASSED)
     shipped = sum(
         (item.quantity for s in order.shipments.values() for item in s.items.items),
     )
@@ -259,10 +278,12 @@ _SERVICE_CASE = StepsOf(
         Step(ac.RecordRootCause, _handled),
         Step(
             ac.ResolveServiceCase,
-            lambda s: _handled(s)
-            and s.responded
-            and s.resolution is None
-            and (s.kind is not FeedbackKind.COMPLAINT or s.root_cause is not None),
+            lambda s: (
+                _handled(s)
+                and s.responded
+                and s.resolution is None
+                and (s.kind is not FeedbackKind.COMPLAINT or s.root_cause is not None)
+            ),
         ),
         Step(ac.CloseServiceCase, lambda s: _handled(s) and s.resolution is not None),
         Step(ac.ReopenServiceCase, lambda s: s.closed),
@@ -299,7 +320,9 @@ def steps_for(record: SopAggregate, role: Role) -> list[NextStep]:
     return [
         NextStep(s.command, {found.by: str(record.id), **s.prefill(record)})
         for s in found.steps
-        if role in step(s.command.SOP_STEP).roles and s.for_role(record, role) and s.possible(record)
+        if role in step(s.command.SOP_STEP).roles
+        and s.for_role(record, role)
+        and s.possible(record)
     ]
 
 
