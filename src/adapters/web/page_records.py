@@ -23,6 +23,7 @@ from salesdomain.adapters.web.errors import InvalidQuery
 from salesdomain.adapters.web.pages import NavEntry, PageSession, page
 from salesdomain.adapters.web.record_display import facts, when, words
 from salesdomain.adapters.web.routes_records import RecordFilters, read_list
+from salesdomain.projections.paging import MAX_LENGTH, MAX_LIMIT
 from salesdomain.projections.records import (
     LISTS,
     RecordList,
@@ -34,6 +35,7 @@ from salesdomain.projections.records import (
 )
 from sqlalchemy.sql.elements import False_
 
+from salesdomain.aggregate import SopAggregate
 from salesdomain.errors import RecordNotFound
 from salesdomain.next_steps import steps_for
 
@@ -101,8 +103,8 @@ def _filters(query: Mapping[str, str]) -> RecordFilters:
 def _limit(text: str | None) -> int:
     if not text:
         return PAGE_ROWS
-    if not text.isdigit() or not 1 <= int(text[:5]) <= params.MAX_LIMIT:
-        raise Problem(422, "limit", f"a page holds 1 to {params.MAX_LIMIT} rows")
+    if not text.isdigit() or not 1 <= int(text[:5]) <= MAX_LIMIT:
+        raise Problem(422, "limit", f"a page holds 1 to {MAX_LIMIT} rows")
     return int(text)
 
 
@@ -169,7 +171,7 @@ def list_page(request: Request, ctx: Ctx, session: PageSession, kind: str) -> HT
         listed = _list_or_404(kind)
         filters = _filters(query)
         cursor = query.get("cursor") or None
-        if cursor is not None and len(cursor) > params.MAX_LENGTH:
+        if cursor is not None and len(cursor) > MAX_LENGTH:
             raise Problem(422, "cursor", "not a cursor of this list")
         limit = _limit(query.get("limit"))
         reader = ctx.reader(session.token.employee_id, session.token.role)
@@ -269,7 +271,7 @@ def record_page(
         return _problem_page(request, session, problem)
     steps = []
     if as_of is None and shown.state is not None:
-        record = ctx.system.app.repository.get(ident)
+        record: SopAggregate = ctx.system.app.repository.get(ident)
         steps = [
             (links.act_href(s.name, **s.prefill), words(s.name), f"{s.sop_step} {s.title}")
             for s in steps_for(record, session.token.role)
