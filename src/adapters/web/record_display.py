@@ -12,6 +12,7 @@ from typing import Any
 from uuid import UUID
 
 from pydantic import BaseModel
+from salesdomain.adapters.web import links
 
 from salesdomain.values import Money
 
@@ -19,12 +20,24 @@ DEPTH = 4
 """How deep nested facts are laid out; deeper ones are shown as text."""
 ROWS = 200
 """The most rows a nested table shows."""
+LINKED = {
+    "customer_id": "customers",
+    "opportunity_id": "opportunities",
+    "order_id": "orders",
+    "service_case_id": "service-cases",
+    "owner_id": "employees",
+    "employee_id": "employees",
+    "contract_id": "contract",
+}
+"""Facts that name another record: shown as a link to its page."""
 
 
 @dataclass(frozen=True)
 class Text:
     text: str
     kind: str = "text"
+    href: str | None = None
+    """The page of the record the text names, if it names one."""
 
 
 @dataclass(frozen=True)
@@ -109,7 +122,14 @@ def _key(key: Any) -> str:
 
 
 def facts(items: dict[str, Any], depth: int = 0) -> Facts:
-    return Facts([(words(name), shown(value, depth)) for name, value in items.items()])
+    return Facts([(words(name), _fact(name, value, depth)) for name, value in items.items()])
+
+
+def _fact(name: str, value: Any, depth: int) -> Shown:
+    kind = LINKED.get(name)
+    if kind is not None and isinstance(value, UUID | str) and value:
+        return Text(str(value), href=links.record_href(kind, value))
+    return shown(value, depth)
 
 
 def _rows(values: list[Any], depth: int) -> Shown:
