@@ -66,6 +66,8 @@ def test_every_list_is_a_page_for_a_director(company: Web, kind: str) -> None:
     assert status == 200
     assert "<h1>" in html
     assert 'name="search"' in html
+    assert '<select id="status" name="status">' in html
+    assert '<select id="sort" name="sort">' in html
 
 
 def test_the_index_names_the_lists_a_role_may_read(company: Web) -> None:
