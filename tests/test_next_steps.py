@@ -24,9 +24,12 @@ from salesdomain.opportunities import commands as oc
 from salesdomain.opportunities.opportunity import Opportunity
 from salesdomain.opportunities.values import ForecastCategory
 from salesdomain.orders.order import Order
+from salesdomain.people import commands as hc
+from salesdomain.people.values import LeavingReason
 from salesdomain.sop import Role
 from tests import builders as b
 from tests import order_builders as ob
+from tests import people_builders as pb
 from tests import test_aftersales_rules as after
 from tests.spec import Spec, Step
 
@@ -264,6 +267,19 @@ def test_an_order_s_steps_follow_its_execution(
         names = {s.__name__ for s in next_steps(spec.app.repository.get(ob.order_of(contract)))}
     assert expected <= names
     assert not names & absent
+
+
+def test_an_employee_s_steps_end_when_they_leave(spec: Spec) -> None:
+    alice = pb.employee_id(b.ALICE.name)
+    leaving = hc.RecordLeaving(employee_id=alice, reason=LeavingReason.RESIGNED, last_day=b.TODAY)
+    with freeze_time(NOW):
+        spec.given(*pb.register_of(b.ALICE))
+        employed = {s.__name__ for s in next_steps(spec.app.repository.get(alice))}
+        spec.given((leaving, pb.HANNA))
+        left = next_steps(spec.app.repository.get(alice))
+    assert {"RecordTraining", "ChangePay", "RecordLeaving"} <= employed
+    assert "ReviewCareerPlan" not in employed  # no plan set yet
+    assert left == []
 
 
 def test_every_command_naming_a_listed_kind_is_a_step_or_said_not_offered() -> None:

@@ -33,6 +33,8 @@ from salesdomain.opportunities.approvals import Decision
 from salesdomain.opportunities.opportunity import Opportunity
 from salesdomain.orders import commands as rc
 from salesdomain.orders.order import LotStatus, Order, OrderStatus
+from salesdomain.people import commands as hc
+from salesdomain.people.employee import Employee
 from salesdomain.prospecting import commands as pc
 from salesdomain.prospecting.customer import Customer
 from salesdomain.sop import Role, step
@@ -291,8 +293,35 @@ _SERVICE_CASE = StepsOf(
 )
 
 
+# ---- the employee (3.1.4-3.3.4): while employed ----------------------------------------
+
+
+def _employed(employee: Employee) -> bool:
+    return employee.is_active
+
+
+_EMPLOYEE = StepsOf(
+    Employee,
+    "employee_id",
+    (
+        Step(hc.CompleteOnboardingTraining, lambda e: _employed(e) and not e.onboarding_completed),
+        Step(hc.RecordTraining, _employed),
+        Step(hc.SetCareerPlan, _employed),
+        Step(hc.ReviewCareerPlan, lambda e: _employed(e) and e.career_plan is not None),
+        Step(hc.ChangePosition, _employed),
+        Step(hc.ChangeTeam, _employed),
+        Step(hc.ChangeManager, _employed),
+        Step(hc.Promote, _employed),
+        Step(hc.ChangePay, _employed),
+        Step(hc.GrantRole, _employed),
+        Step(hc.RevokeRole, _employed),
+        Step(hc.RecordLeaving, _employed),
+    ),
+)
+
+
 STEPS: dict[type[SopAggregate], StepsOf] = {
-    listed.kind: listed for listed in (_OPPORTUNITY, _CUSTOMER, _ORDER, _SERVICE_CASE)
+    listed.kind: listed for listed in (_OPPORTUNITY, _CUSTOMER, _ORDER, _SERVICE_CASE, _EMPLOYEE)
 }
 """The steps of every kind of record that has any, by kind."""
 

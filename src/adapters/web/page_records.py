@@ -270,7 +270,7 @@ def record_page(
     except Problem as problem:
         return _problem_page(request, session, problem)
     steps = []
-    if as_of is None and shown.state is not None:
+    if as_of is None:
         record: SopAggregate = ctx.system.app.repository.get(ident)
         steps = [
             (links.act_href(s.name, **s.prefill), words(s.name), f"{s.sop_step} {s.title}")
