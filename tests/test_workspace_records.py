@@ -191,6 +191,6 @@ def test_a_done_notice_is_escaped_and_bounded(company: Web) -> None:
     assert "y" * 200 not in raw
 
 
-def test_a_manager_sees_no_representative_only_step(company: Web) -> None:
+def test_a_director_is_offered_only_the_steps_the_sop_gives_a_director(company: Web) -> None:
     _, dan = _page(company, DAN, f"/record/opportunities/{ALICE_DEAL}")
     assert "/act/PrioritiseNeeds" not in dan  # 2.2.2 is the sales team's, not a director's
