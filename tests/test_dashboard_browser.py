@@ -9,7 +9,6 @@ replaces docs/dashboard.png (docs/web.md's picture of the first dashboard)."""
 from __future__ import annotations
 
 import os
-import shutil
 from collections import Counter
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -29,19 +28,9 @@ from salesdomain.projections.kpi import kpi_in_reporting_currency, kpi_table
 from salesdomain.projections.pipeline import funnel, pipeline_as_of
 
 from salesdomain.sop import Role
+from tests.browser_support import ARGS, CHROMIUM, need_browser
 from tests.web_support import serving
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 SCREENSHOT_COPY = Path(__file__).resolve().parent.parent / "docs" / "dashboard.png"
 
 
@@ -56,26 +45,11 @@ def signed_in(page: Any, base: str, secret: str) -> None:
     assert page.evaluate("document.cookie") == ""  # the session cookie is HttpOnly
 
 
-def _need_browser() -> Any:
-    reason = None
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        reason, sync_playwright = "the playwright package is not installed", None
-    if reason is None and not Path(CHROMIUM).exists() and not shutil.which("chromium"):
-        reason = f"no Chromium at {CHROMIUM} (apt-get install chromium)"
-    if reason:
-        if os.environ.get("SALESDOMAIN_REQUIRE_BROWSER") == "1":
-            pytest.fail(reason)
-        pytest.skip(reason)
-    return sync_playwright
-
-
 @pytest.fixture(scope="module")
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[System, str, str]]:
     """The demo's quarter in a SQLite file, served on a free loopback port; a token of
     the demo's sales director (who reads every deal and breach, ADR 30)."""
-    _need_browser()
+    need_browser()
     url = f"sqlite:///{tmp_path_factory.mktemp('dashboard')}/demo.db"
     system = build_system(url)
     run_demo(system, 7)
@@ -105,7 +79,7 @@ def test_the_dashboard_draws_the_demo_figures(
     served: tuple[System, str, str], tmp_path: Path
 ) -> None:
     system, base, secret = served
-    sync_playwright = _need_browser()
+    sync_playwright = need_browser()
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         try:

@@ -9,7 +9,8 @@ from typing import Any
 import pytest
 from salesdomain.adapters.web import create_app
 
-from tests.test_dashboard_browser import ARGS, CHROMIUM, _need_browser, signed_in
+from tests.browser_support import ARGS, CHROMIUM, need_browser
+from tests.test_dashboard_browser import signed_in
 from tests.test_web_outage import stopped_pipeline
 from tests.web_support import serving
 
@@ -18,7 +19,7 @@ from tests.web_support import serving
 def served(tmp_path: Any) -> Iterator[tuple[str, str]]:
     """A SQLite store with one opened opportunity, whose pipeline view cannot handle
     it, served by uvicorn; a token of the representative."""
-    _need_browser()
+    need_browser()
     with (
         stopped_pipeline(f"sqlite:///{tmp_path}/stopped.db") as (broken, secret),
         serving(create_app(broken)) as port,
@@ -30,7 +31,7 @@ def test_the_dashboard_names_the_stopped_view_and_draws_the_others(
     served: tuple[str, str],
 ) -> None:
     base, secret = served
-    with _need_browser()() as playwright:
+    with need_browser()() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         try:
             page = browser.new_page(viewport={"width": 1280, "height": 900})
