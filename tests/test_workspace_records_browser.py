@@ -17,10 +17,9 @@ import pytest
 from salesdomain.projections.records import RecordFilter, records_page
 
 from salesdomain.sop import Role
-from tests.test_dashboard_browser import ARGS, CHROMIUM, _need_browser
+from tests.browser_support import ARGS, CHROMIUM, assert_accessible, need_browser
 from tests.test_workspace_browser import (
     Served,
-    _accessible,
     _no_sideways_scroll,
     _reader,
     _serve,
@@ -32,7 +31,7 @@ from tests.web_support import SERVED_STORES, served_on
 
 @pytest.fixture(scope="module", params=SERVED_STORES)
 def served(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Any:
-    _need_browser()
+    need_browser()
     for system, base, secrets, ids in served_on(
         request.param, tmp_path_factory.mktemp("records"), _serve
     ):
@@ -41,7 +40,7 @@ def served(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFact
 
 @pytest.fixture(scope="module")
 def browser(served: Served) -> Iterator[Any]:
-    with _need_browser()() as playwright:
+    with need_browser()() as playwright:
         launched = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         try:
             yield launched
@@ -78,7 +77,7 @@ def test_a_manager_finds_a_deal_and_sees_it_as_it_stood(
     assert "search=" in page.url
     links = page.locator("table.records tbody a", has_text=deal.name)
     assert links.count() >= 1
-    _accessible(page)
+    assert_accessible(page)
     _shot(page, "list-1440", served, tmp_path)
     with page.expect_navigation():
         links.first.click()
@@ -86,7 +85,7 @@ def test_a_manager_finds_a_deal_and_sees_it_as_it_stood(
     state = page.locator("section[aria-labelledby=state-h]")
     assert deal.status.replace("_", " ") in state.inner_text().casefold()
     assert page.locator("table.history tbody tr").count() > 3
-    _accessible(page)
+    assert_accessible(page)
     _shot(page, "record-1440", served, tmp_path)
     opened = deal.at.astimezone(UTC) + timedelta(minutes=1)
     page.fill("#as_of", opened.strftime("%Y-%m-%dT%H:%M"))
@@ -99,6 +98,7 @@ def test_a_manager_finds_a_deal_and_sees_it_as_it_stood(
     assert deal.status.replace("_", " ") not in then.casefold()
     assert page.locator("table.history tbody tr").count() <= 2
     assert page.locator(".next-steps a").count() == 0
+    assert_accessible(page)
     with page.expect_navigation():
         banner.locator("a").click()
     assert "as_of" not in page.url
