@@ -8,44 +8,20 @@ docs/screens/list-*.png and record-*.png."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-import pytest
 from salesdomain.projections.records import RecordFilter, records_page
 
 from salesdomain.sop import Role
-from tests.browser_support import ARGS, CHROMIUM, assert_accessible, need_browser
-from tests.test_workspace_browser import (
-    Served,
-    _no_sideways_scroll,
-    _reader,
-    _serve,
-    _shot,
-    _sign_in,
-)
-from tests.web_support import SERVED_STORES, served_on
+from tests import test_workspace_browser
+from tests.browser_support import assert_accessible
+from tests.test_workspace_browser import Served, _no_sideways_scroll, _reader, _shot, _sign_in
 
-
-@pytest.fixture(scope="module", params=SERVED_STORES)
-def served(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Any:
-    need_browser()
-    for system, base, secrets, ids in served_on(
-        request.param, tmp_path_factory.mktemp("records"), _serve
-    ):
-        yield Served(system, base, request.param, secrets, ids)
-
-
-@pytest.fixture(scope="module")
-def browser(served: Served) -> Iterator[Any]:
-    with need_browser()() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        try:
-            yield launched
-        finally:
-            launched.close()
+served = test_workspace_browser.served
+"""The demo's quarter served on SQLite and PostgreSQL, a manager's and a rep's tokens."""
+browser = test_workspace_browser.browser
 
 
 def _a_deal_past_contact(s: Served) -> Any:
