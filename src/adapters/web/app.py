@@ -22,6 +22,7 @@ from salesdomain.adapters.web.commands import command_router
 from salesdomain.adapters.web.context import BreachProvider, CurrentToken, WebContext
 from salesdomain.adapters.web.headers import DOCS_PATH, SecurityHeaders
 from salesdomain.adapters.web.pages import SignInNeeded, sign_in_needed
+from salesdomain.adapters.web.page_forms import router as forms_router
 from salesdomain.adapters.web.pages import router as pages_router
 from salesdomain.adapters.web.responses import ERROR_RESPONSES
 from salesdomain.adapters.web.routes_analyses import router as analyses_router
@@ -120,6 +121,7 @@ def create_app(
     app.include_router(sales_reports_router)
     app.include_router(due_router)
     app.include_router(pages_router)
+    app.include_router(forms_router)
     app.include_router(dashboard_router)
     app.include_router(records_router)
     app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
