@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from contextlib import ExitStack
 from datetime import datetime
 from uuid import uuid4
 
@@ -22,6 +23,7 @@ from salesdomain.commands import COMMANDS
 from salesdomain.sop import Role, step
 from salesdomain.values import Money
 from tests import builders as b
+from tests.conftest import postgres_schema
 from tests.web_support import Web, founded, web_on
 
 # ---- the widgets (no HTTP) ---------------------------------------------------------------
@@ -68,8 +70,10 @@ def test_bounds_labels_help_and_currencies_come_from_the_model() -> None:
     assert dict(shown["approval_id"].spec.attrs) == {"step": "1", "min": "1", "max": "10000"}
     assert shown["opportunity_id"].spec.label == "Opportunity (id)"
     assert shown["opportunity_id"].spec.help == "The opportunity quoted (2.3.2)."
-    assert shown["opportunity_id"].needed and not shown["opportunity_id"].optional
-    assert shown["valid_until"].optional and not shown["valid_until"].needed
+    assert shown["opportunity_id"].needed
+    assert not shown["opportunity_id"].optional
+    assert shown["valid_until"].optional
+    assert not shown["valid_until"].needed
     price = line["lines.0.unit_price"].children
     assert price[1].value == "EUR"  # the reporting currency first
     assert ("USD", "USD") in price[1].spec.choices
@@ -103,7 +107,9 @@ def test_blank_rows_are_dropped_and_the_others_numbered_as_the_data() -> None:
         "lines.1.unit_price.currency": ["CNY"],
     }
     data, shown = forms.submitted(COMMANDS["IssueQuote"], sent)
-    assert data["lines"] == [{"product_code": "SN-1", "quantity": "x"}]  # a currency alone: no price
+    assert data["lines"] == [
+        {"product_code": "SN-1", "quantity": "x"}
+    ]  # a currency alone: no price
     assert shown["lines.0.quantity"] == "x"
     assert "lines.1.quantity" not in shown
     again = forms.widgets(COMMANDS["IssueQuote"], shown, {"lines.0.quantity": "not a number"})
@@ -125,7 +131,8 @@ def test_lists_choices_and_checkboxes_are_read_as_the_model_takes_them() -> None
     assert data["exception"] == {"onboarded": True}
     assert data["name"] == "Li Na"
     data, _ = forms.submitted(
-        COMMANDS["ReviewContract"], {"explanations": ["price: agreed in round 2\r\n\r\nterms: as quoted"]}
+        COMMANDS["ReviewContract"],
+        {"explanations": ["price: agreed in round 2\r\n\r\nterms: as quoted"]},
     )
     assert data["explanations"] == {"price": "agreed in round 2", "terms": "as quoted"}
 
@@ -205,9 +212,22 @@ def test_a_role_the_step_is_not_for_gets_403_and_no_link(web: Web) -> None:
 # ---- posts, on every store ----------------------------------------------------------------
 
 
-@pytest.fixture
-def stored(store_url: str) -> Iterator[Web]:
-    with web_on(store_url) as served:
+@pytest.fixture(
+    scope="module",
+    params=["memory", "sqlite", pytest.param("postgres", marks=pytest.mark.postgres)],
+)
+def stored(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Web]:
+    """One app per store for the posts below (each registers a company of its own)."""
+    with ExitStack() as stack:
+        if request.param == "memory":
+            url = "memory://"
+        elif request.param == "sqlite":
+            url = f"sqlite:///{tmp_path_factory.mktemp('forms')}/events.db"
+        else:
+            url = stack.enter_context(postgres_schema())
+        served = stack.enter_context(web_on(url))
         founded(served, [(b.register(), b.ALICE), (b.register(), b.PAT)])
         yield served
 
@@ -216,11 +236,17 @@ def _form(web: Web, name: str, **query: str) -> dict[str, str]:
     """The form's hidden fields, as the page gave them."""
     page = web.client.get(f"/act/{name}", params=query)
     assert page.status_code == 200
-    return dict(re.findall(r'<input type="hidden" name="(csrf|command_id)" value="([^"]+)"', page.text))
+    return dict(
+        re.findall(r'<input type="hidden" name="(csrf|command_id)" value="([^"]+)"', page.text)
+    )
 
 
 def _head(web: Web) -> int:
     return web.system.views.log.head()
+
+
+def _prospect(company: str) -> dict[str, str]:
+    return {**PROSPECT, "company_name": company}
 
 
 PROSPECT = {
@@ -237,7 +263,9 @@ def test_a_form_sent_records_its_events_and_goes_to_the_record(stored: Web) -> N
     _signed_in(stored, b.ALICE)
     before = _head(stored)
     sent = stored.client.post(
-        "/act/RegisterProspect", data={**_form(stored, "RegisterProspect"), **PROSPECT}, follow_redirects=False
+        "/act/RegisterProspect",
+        data={**_form(stored, "RegisterProspect"), **PROSPECT},
+        follow_redirects=False,
     )
     assert sent.status_code == 303
     customer = b.customer_id(b.register("Ningbo Gears Ltd.", ""))
@@ -252,7 +280,7 @@ def test_a_form_sent_records_its_events_and_goes_to_the_record(stored: Web) -> N
 
 def test_a_form_sent_twice_records_once(stored: Web) -> None:
     _signed_in(stored, b.ALICE)
-    form = {**_form(stored, "RegisterProspect"), **PROSPECT}
+    form = {**_form(stored, "RegisterProspect"), **_prospect("Twice Sent Ltd.")}
     first = stored.client.post("/act/RegisterProspect", data=form, follow_redirects=False)
     head = _head(stored)
     again = stored.client.post("/act/RegisterProspect", data=form, follow_redirects=False)
@@ -265,7 +293,12 @@ def test_a_form_sent_twice_records_once(stored: Web) -> None:
 def test_a_bad_field_comes_back_next_to_it_with_what_was_typed(stored: Web) -> None:
     _signed_in(stored, b.ALICE)
     head = _head(stored)
-    form = {**_form(stored, "RegisterProspect"), **PROSPECT, "company_name": "", "region": "x" * 201}
+    form = {
+        **_form(stored, "RegisterProspect"),
+        **PROSPECT,
+        "company_name": "",
+        "region": "x" * 201,
+    }
     answer = stored.client.post("/act/RegisterProspect", data=form)
     assert answer.status_code == 422
     assert re.search(r'id="f-company_name-error">Fill this in', answer.text)
@@ -277,7 +310,7 @@ def test_a_bad_field_comes_back_next_to_it_with_what_was_typed(stored: Web) -> N
 
 def test_a_rule_refusal_says_the_rule_and_step_and_stores_nothing(stored: Web) -> None:
     _signed_in(stored, b.ALICE)
-    registered = stored.send(b.register(), b.ALICE)
+    registered = stored.send(b.register("Not Yet Assessed Ltd.", ""), b.ALICE)
     customer = registered["events"][0]["aggregate_id"]
     head = _head(stored)
     form = {**_form(stored, "QualifyProspect", customer_id=customer), "customer_id": customer}

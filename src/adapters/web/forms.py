@@ -30,7 +30,7 @@ import functools
 import types
 import typing
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
 from enum import Enum
@@ -139,7 +139,7 @@ def _bounds(metadata: Sequence[Any]) -> dict[str, Any]:
             extra = item.json_schema_extra
             if callable(extra):
                 schema: dict[str, Any] = {}
-                extra(schema)  # type: ignore[call-arg]
+                extra(schema)
                 if "enum" in schema:
                     found["enum"] = schema["enum"]
             continue
@@ -202,34 +202,38 @@ def spec_of(name: str, annotation: Any, info: FieldInfo | None = None) -> Spec:
     if info is not None:
         metadata = [*metadata, *info.metadata, info]
     bounds = _bounds(metadata)
-    common = {
-        "name": name,
-        "label": label_of(name, info),
-        "help": (info.description or "") if info is not None else "",
-        "required": required,
-        "default": _default(info),
-    }
+    base = Spec(
+        name=name,
+        kind="text",
+        label=label_of(name, info),
+        help=(info.description or "") if info is not None else "",
+        required=required,
+        default=_default(info),
+    )
     origin = typing.get_origin(kind_of)
     most = int(bounds.get("max_length", 200))
     if origin in (tuple, list, set, frozenset):
-        item, item_metadata = _strip(typing.get_args(kind_of)[0])
+        item, _ = _strip(typing.get_args(kind_of)[0])
         if isinstance(item, type) and issubclass(item, BaseModel):
-            return Spec(**common, kind="rows", children=_specs(item), most=most)
+            return replace(base, kind="rows", children=_specs(item), most=most)
         if isinstance(item, type) and issubclass(item, Enum):
-            choices = tuple((str(m.value), words(m)) for m in item)
-            return Spec(**common, kind="choices", choices=choices, most=most)
-        return Spec(**common, kind="lines", most=most)
+            return replace(base, kind="choices", choices=_members(item), most=most)
+        return replace(base, kind="lines", most=most)
     if origin is dict:
-        return Spec(**common, kind="keyed", most=most)
+        return replace(base, kind="keyed", most=most)
     if isinstance(kind_of, type) and issubclass(kind_of, BaseModel):
-        return Spec(**common, kind="group", children=_specs(kind_of))
+        return replace(base, kind="group", children=_specs(kind_of))
     if isinstance(kind_of, type) and issubclass(kind_of, Enum):
-        choices = tuple((str(m.value), words(m)) for m in kind_of)
-        return Spec(**common, kind="select", choices=choices)
+        return replace(base, kind="select", choices=_members(kind_of))
     scalar = _scalar(kind_of, bounds)
     choices = tuple((str(v), str(v)) for v in bounds.get("enum", ()))
     attrs = _attrs(scalar, bounds, kind_of is int)
-    return Spec(**common, kind=scalar, attrs=attrs, choices=choices)
+    return replace(base, kind=scalar, attrs=attrs, choices=choices)
+
+
+def _members(kind: type[Enum]) -> tuple[tuple[str, str], ...]:
+    """An enum's values, each with its words ("trade_show", "trade show")."""
+    return tuple((str(member.value), words(member)) for member in kind)
 
 
 def _scalar(kind_of: Any, bounds: Mapping[str, Any]) -> str:
@@ -250,7 +254,9 @@ def _scalar(kind_of: Any, bounds: Mapping[str, Any]) -> str:
 
 @functools.cache
 def _specs(model: type[BaseModel]) -> tuple[Spec, ...]:
-    hidden = HIDDEN | (PersonalData.model_fields.keys() if issubclass(model, PersonalData) else set())
+    hidden = HIDDEN | (
+        PersonalData.model_fields.keys() if issubclass(model, PersonalData) else set()
+    )
     return tuple(
         spec_of(name, info.annotation, info)
         for name, info in model.model_fields.items()
@@ -411,13 +417,15 @@ def _read(
         group: dict[str, Any] = {}
         given = False
         for child in spec.children:
-            value = _read(child, f"{name}.{child.name}", f"{shown_as}.{child.name}", form, shown, offset)
+            value = _read(
+                child, f"{name}.{child.name}", f"{shown_as}.{child.name}", form, shown, offset
+            )
             if not isinstance(value, _Missing):
                 group[child.name] = value
                 given = given or _given(child, value)
         return group if given else MISSING
     if spec.kind == "rows":
-        rows = []
+        rows: list[Any] = []
         for index in _indices(name, form, spec.most):
             row = _read(
                 Spec(spec.name, "group", "", "", False, children=spec.children),
@@ -441,7 +449,9 @@ def _read(
         checked = _first(form, name) != ""
         shown[shown_as] = "true" if checked else ""
         return checked
-    text = _first(form, name) if spec.kind not in ("lines", "keyed", "textarea") else _text(form, name)
+    text = (
+        _first(form, name) if spec.kind not in ("lines", "keyed", "textarea") else _text(form, name)
+    )
     shown[shown_as] = text
     if not text:
         return MISSING

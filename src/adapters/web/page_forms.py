@@ -87,7 +87,11 @@ def _unknown(request: Request, session: Session, command: str) -> HTMLResponse:
 def _sections(role: Role) -> list[tuple[SopStep, list[tuple[SopStep, list[tuple[str, str, str]]]]]]:
     """The steps ``role`` takes, by SOP section in step code order: each with its
     commands' form addresses, names and descriptions."""
-    mine = [(step(m.SOP_STEP), name, m) for name, m in COMMANDS.items() if role in step(m.SOP_STEP).roles]
+    mine = [
+        (step(m.SOP_STEP), name, m)
+        for name, m in COMMANDS.items()
+        if role in step(m.SOP_STEP).roles
+    ]
 
     def order(code: str) -> tuple[int, ...]:
         return tuple(int(part) for part in code.split("."))
@@ -98,7 +102,10 @@ def _sections(role: Role) -> list[tuple[SopStep, list[tuple[SopStep, list[tuple[
         steps = []
         for sop_step, of_step in groupby(in_section, key=lambda f: f[0]):
             steps.append(
-                (sop_step, [(links.act_href(name), _name(name), _about(m)) for _, name, m in of_step])
+                (
+                    sop_step,
+                    [(links.act_href(name), _name(name), _about(m)) for _, name, m in of_step],
+                )
             )
         sections.append((step(section), steps))
     return sections
@@ -145,7 +152,9 @@ def _form_page(
     refusal: ErrorReport | None = None,
     acts_on: Sequence[tuple[str, str, str]] = (),
 ) -> HTMLResponse:
-    shown = forms.widgets(model, values, currency=ctx.system.app.policy.currencies.reporting_currency)
+    shown = forms.widgets(
+        model, values, currency=ctx.system.app.policy.currencies.reporting_currency
+    )
     general = forms.place_errors(shown, problems or {})
     sop_step = step(model.SOP_STEP)
     name = model.__name__
@@ -236,7 +245,7 @@ async def act(request: Request, command: str, ctx: Ctx, session: PageSession) ->
     sent = await _posted(request)
     if sent is None:
         return forbidden(request, session, "The form sent too much: nothing was recorded.")
-    if not csrf_matches(session, (sent.get("csrf") or [None])[0]):
+    if not csrf_matches(session, next(iter(sent.get("csrf", ())), None)):
         return forbidden(request, session, "An SOP step needs the page's own form (reload it).")
     if not _allowed(session, model):
         return _refused_role(request, session, model)
@@ -249,7 +258,9 @@ async def act(request: Request, command: str, ctx: Ctx, session: PageSession) ->
         chosen = model.model_validate({**data, "command_id": command_id})
     except ValidationError as invalid:
         problems = {p.field: _plain(p.problem) for p in problems_of(invalid)}
-        return _form_page(request, ctx, session, model, values, command_id, status=422, problems=problems)
+        return _form_page(
+            request, ctx, session, model, values, command_id, status=422, problems=problems
+        )
     try:
         result = ctx.system.app.handle(chosen, session.token.actor, origin=WEB)
     except SalesDomainError as refused:
