@@ -16,7 +16,7 @@ from uuid import uuid4
 
 import pytest
 from pydantic import BaseModel
-from salesdomain.adapters.web import forms
+from salesdomain.adapters.web import form_data, forms
 
 import salesdomain.application  # noqa: F401  (every area's commands)
 from salesdomain.commands import COMMANDS
@@ -91,9 +91,9 @@ class Visit(BaseModel):
 
 def test_a_time_is_read_in_the_browsers_offset_and_in_utc_without_it() -> None:
     assert _kinds(Visit)["at"] == "datetime"
-    data, _ = forms.submitted(Visit, {"at": ["2026-03-02T09:30"], "_tz_offset": ["480"]})
+    data, _ = form_data.submitted(Visit, {"at": ["2026-03-02T09:30"], "_tz_offset": ["480"]})
     assert data == {"at": "2026-03-02T09:30:00+08:00"}
-    data, _ = forms.submitted(Visit, {"at": ["2026-03-02T09:30"], "fee.currency": ["CNY"]})
+    data, _ = form_data.submitted(Visit, {"at": ["2026-03-02T09:30"], "fee.currency": ["CNY"]})
     assert data == {"at": "2026-03-02T09:30:00+00:00"}  # a currency alone is no fee
 
 
@@ -106,7 +106,7 @@ def test_blank_rows_are_dropped_and_the_others_numbered_as_the_data() -> None:
         "lines.1.quantity": ["x"],
         "lines.1.unit_price.currency": ["CNY"],
     }
-    data, shown = forms.submitted(COMMANDS["IssueQuote"], sent)
+    data, shown = form_data.submitted(COMMANDS["IssueQuote"], sent)
     assert data["lines"] == [
         {"product_code": "SN-1", "quantity": "x"}
     ]  # a currency alone: no price
@@ -119,7 +119,7 @@ def test_blank_rows_are_dropped_and_the_others_numbered_as_the_data() -> None:
 
 
 def test_lists_choices_and_checkboxes_are_read_as_the_model_takes_them() -> None:
-    data, _ = forms.submitted(
+    data, _ = form_data.submitted(
         COMMANDS["EnrolEmployee"],
         {
             "roles": ["sales_representative", "sales_manager"],
@@ -130,7 +130,7 @@ def test_lists_choices_and_checkboxes_are_read_as_the_model_takes_them() -> None
     assert data["roles"] == ["sales_representative", "sales_manager"]
     assert data["exception"] == {"onboarded": True}
     assert data["name"] == "Li Na"
-    data, _ = forms.submitted(
+    data, _ = form_data.submitted(
         COMMANDS["ReviewContract"],
         {"explanations": ["price: agreed in round 2\r\n\r\nterms: as quoted"]},
     )

@@ -1,6 +1,7 @@
 """A command's form, from its pydantic model (issue 20, ADR 64): which widget each field
 gets, and how a posted form becomes the command's data.  No HTTP here: the mapping is
-plain data in, plain data out, so it is tested without a server.
+plain data in, plain data out, so it is tested without a server (the posted form read
+back into the command's data: ``form_data``).
 
 A field's form name is its dotted path, the same path pydantic names in an error
 (``lines.0.quantity``, ``discovery.budget.amount``), so each error lands next to its
@@ -29,9 +30,9 @@ from __future__ import annotations
 import functools
 import types
 import typing
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
 from typing import Any
@@ -314,7 +315,7 @@ def _widget(
     value = values.get(name)
     if value is None:
         value = [] if spec.kind == "choices" else spec.default
-        if spec.kind == "select" and not value and currency and _currencies(spec):
+        if spec.kind == "select" and not value and currency and currencies(spec):
             value = currency
     if spec.kind == "choices" and isinstance(value, str):
         value = [value] if value else []
@@ -323,20 +324,25 @@ def _widget(
     return Widget(spec, name, value, needed=spec.required and not loose)
 
 
-def _currencies(spec: Spec) -> bool:
+def currencies(spec: Spec) -> bool:
     """A select of currency codes (a string listing its values, as ``Currency`` does)."""
     return spec.kind == "select" and len(spec.choices) > 100 and ("EUR", "EUR") in spec.choices
 
 
 def _row_count(name: str, values: Mapping[str, Value]) -> int:
+    return max(row_numbers(name, values), default=-1) + 1
+
+
+def row_numbers(name: str, keys: Iterable[str]) -> list[int]:
+    """The row numbers of the list ``name`` among form names ``keys``, in order."""
     prefix = f"{name}."
-    found = -1
-    for key in values:
+    found: set[int] = set()
+    for key in keys:
         if key.startswith(prefix):
             head = key[len(prefix) :].split(".", 1)[0]
-            if head.isdigit():
-                found = max(found, int(head))
-    return found + 1
+            if head.isdigit() and len(head) < 6:
+                found.add(int(head))
+    return sorted(found)
 
 
 def _all(shown: Sequence[Widget]) -> dict[str, Widget]:
@@ -362,141 +368,3 @@ def place_errors(shown: Sequence[Widget], errors: Mapping[str, str]) -> list[str
         widget = named[".".join(parts)]
         widget.error = f"{widget.error}; {problem}" if widget.error else problem
     return left
-
-
-# ---- what was sent: the command's data -------------------------------------------------
-
-
-class _Missing:
-    """A field left blank: the model's default applies (or it says the field is needed)."""
-
-
-MISSING = _Missing()
-
-
-def submitted(
-    model: type[BaseModel], form: Mapping[str, Sequence[str]]
-) -> tuple[dict[str, Any], dict[str, Value]]:
-    """The command's data from a posted form (names to every value sent), and the values
-    to show again: rows left blank are dropped and the others numbered from 0, as the
-    data numbers them (so an error on ``lines.1`` is the second row shown)."""
-    offset = _offset(form.get(OFFSET_FIELD, ()))
-    data: dict[str, Any] = {}
-    shown: dict[str, Value] = {}
-    for spec in specs(model):
-        value = _read(spec, spec.name, spec.name, form, shown, offset)
-        if not isinstance(value, _Missing):
-            data[spec.name] = value
-    return data, shown
-
-
-def _offset(sent: Sequence[str]) -> timezone:
-    try:
-        minutes = int(sent[0]) if sent else 0
-    except ValueError:
-        minutes = 0
-    return timezone(timedelta(minutes=max(-900, min(900, minutes))))
-
-
-def _first(form: Mapping[str, Sequence[str]], name: str) -> str:
-    sent = form.get(name, ())
-    return sent[0].strip() if sent else ""
-
-
-def _read(
-    spec: Spec,
-    name: str,
-    shown_as: str,
-    form: Mapping[str, Sequence[str]],
-    shown: dict[str, Value],
-    offset: timezone,
-) -> Any:
-    """The value of ``spec`` sent under ``name``, kept for the page under ``shown_as``;
-    ``MISSING`` when blank (or at its default, inside a row or optional group)."""
-    if spec.kind == "group":
-        group: dict[str, Any] = {}
-        given = False
-        for child in spec.children:
-            value = _read(
-                child, f"{name}.{child.name}", f"{shown_as}.{child.name}", form, shown, offset
-            )
-            if not isinstance(value, _Missing):
-                group[child.name] = value
-                given = given or _given(child, value)
-        return group if given else MISSING
-    if spec.kind == "rows":
-        rows: list[Any] = []
-        for index in _indices(name, form, spec.most):
-            row = _read(
-                Spec(spec.name, "group", "", "", False, children=spec.children),
-                f"{name}.{index}",
-                f"{shown_as}.{len(rows)}",
-                form,
-                shown,
-                offset,
-            )
-            if isinstance(row, _Missing):
-                for key in [k for k in shown if k.startswith(f"{shown_as}.{len(rows)}.")]:
-                    del shown[key]
-            else:
-                rows.append(row)
-        return rows if rows or spec.required else MISSING
-    if spec.kind == "choices":
-        chosen = [v.strip() for v in form.get(name, ()) if v.strip()][: spec.most]
-        shown[shown_as] = chosen
-        return chosen if chosen or spec.required else MISSING
-    if spec.kind == "checkbox":
-        checked = _first(form, name) != ""
-        shown[shown_as] = "true" if checked else ""
-        return checked
-    text = (
-        _first(form, name) if spec.kind not in ("lines", "keyed", "textarea") else _text(form, name)
-    )
-    shown[shown_as] = text
-    if not text:
-        return MISSING
-    if spec.kind == "lines":
-        return [line.strip() for line in text.splitlines() if line.strip()][: spec.most + 1]
-    if spec.kind == "keyed":
-        pairs = [line.partition(":") for line in text.splitlines() if line.strip()]
-        return {key.strip(): value.strip() for key, _, value in pairs[: spec.most + 1]}
-    if spec.kind == "datetime":
-        return _moment(text, offset)
-    return text
-
-
-def _text(form: Mapping[str, Sequence[str]], name: str) -> str:
-    sent = form.get(name, ())
-    return sent[0].replace("\r\n", "\n").strip() if sent else ""
-
-
-def _given(spec: Spec, value: Any) -> bool:
-    """Whether ``value`` says something (not only a checkbox left as it was, or a select
-    at its default)."""
-    if spec.kind == "checkbox":
-        return bool(value) != (spec.default == "true")
-    if spec.kind == "select":  # a currency alone says nothing without its amount
-        return value != spec.default and not _currencies(spec)
-    return True
-
-
-def _moment(text: str, offset: timezone) -> str:
-    """A ``datetime-local`` value read in the browser's offset (as ISO 8601 with it)."""
-    try:
-        moment = datetime.fromisoformat(text)
-    except ValueError:
-        return text  # the model says what is wrong with it
-    return (moment if moment.tzinfo is not None else moment.replace(tzinfo=offset)).isoformat()
-
-
-def _indices(name: str, form: Mapping[str, Sequence[str]], most: int) -> list[int]:
-    """The row numbers sent under ``name``, in order (at most ``most`` + 1 of them, so a
-    list too long is still refused by the model, not cut short here)."""
-    prefix = f"{name}."
-    found: set[int] = set()
-    for key in form:
-        if key.startswith(prefix):
-            head = key[len(prefix) :].split(".", 1)[0]
-            if head.isdigit() and len(head) < 6:
-                found.add(int(head))
-    return sorted(found)[: most + 1]

@@ -17,7 +17,7 @@ from uuid import UUID, uuid4
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
-from salesdomain.adapters.web import forms, links
+from salesdomain.adapters.web import form_data, forms, links
 from salesdomain.adapters.web.commands import WEB
 from salesdomain.adapters.web.context import Ctx
 from salesdomain.adapters.web.errors import DOMAIN_STATUSES
@@ -249,7 +249,7 @@ async def act(request: Request, command: str, ctx: Ctx, session: PageSession) ->
         return forbidden(request, session, "An SOP step needs the page's own form (reload it).")
     if not _allowed(session, model):
         return _refused_role(request, session, model)
-    data, values = forms.submitted(model, sent)
+    data, values = form_data.submitted(model, sent)
     try:
         command_id = UUID((sent.get("command_id") or [""])[0])
     except ValueError:
