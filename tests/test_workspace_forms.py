@@ -24,6 +24,7 @@ from salesdomain.sop import Role, step
 from salesdomain.values import Money
 from tests import builders as b
 from tests.conftest import postgres_schema
+from tests.test_workspace_pages import _signed_in
 from tests.web_support import Web, founded, web_on
 
 # ---- the widgets (no HTTP) ---------------------------------------------------------------
@@ -160,14 +161,6 @@ def web() -> Iterator[Web]:
     with web_on("memory://") as served:
         founded(served, [(b.register(), actor) for actor in ACTORS.values()])
         yield served
-
-
-def _signed_in(web: Web, actor: b.Actor) -> None:
-    web.client.cookies.clear()
-    answer = web.client.post(
-        "/sign-in", data={"token": web.token(actor), "next": "/"}, follow_redirects=False
-    )
-    assert answer.status_code == 303
 
 
 @pytest.mark.parametrize("name", sorted(COMMANDS))

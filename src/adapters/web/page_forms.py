@@ -9,7 +9,8 @@ form carries a command id made when it was shown, so sending it twice records on
 A refusal shows the form again with what was typed, each bad field's problem next to
 it and an SOP rule's refusal at the top; nothing is stored."""
 
-from collections.abc import Sequence
+import re
+from collections.abc import Mapping, Sequence
 from itertools import groupby
 from urllib.parse import parse_qs, urlencode
 from uuid import UUID, uuid4
@@ -52,7 +53,11 @@ def _name(command: str) -> str:
 
 
 def _about(model: type[Command]) -> str:
-    return " ".join((model.__doc__ or "").split()) if model.__doc__ != Command.__doc__ else ""
+    """The command's docstring as one paragraph, a field it names by its label."""
+    if model.__doc__ == Command.__doc__:
+        return ""
+    text = " ".join((model.__doc__ or "").split())
+    return re.sub(r"``([a-z_]+)``", lambda m: f"“{forms.label_of(m[1])}”", text).replace("``", "")
 
 
 def _allowed(session: Session, model: type[Command]) -> bool:
@@ -123,19 +128,19 @@ def act_index(request: Request, session: PageSession, done: str = "") -> HTMLRes
     )
 
 
-def _acts_on(values: dict[str, list[str]]) -> list[tuple[str, str, str]]:
-    """The records the form was opened for (its ``..._id`` fields given in the address):
-    what they are, their id and their page."""
+def _acts_on(values: Mapping[str, forms.Value]) -> list[tuple[str, str, str]]:
+    """The records the form acts on (its ``..._id`` fields given in the address or
+    sent): what they are, their id and their page."""
     found = []
     for name, given in values.items():
         if not name.endswith("_id") or "." in name or not given:
             continue
-        kind = name[:-3]
+        kind, record_id = name[:-3], given if isinstance(given, str) else given[0]
         try:
-            href = links.record_href(kind, UUID(given[0]))
+            href = links.record_href(kind, UUID(record_id))
         except (ValueError, UnknownKind):
             continue
-        found.append((words(kind), given[0], href))
+        found.append((words(kind), record_id, href))
     return found
 
 
@@ -150,7 +155,6 @@ def _form_page(
     status: int = 200,
     problems: dict[str, str] | None = None,
     refusal: ErrorReport | None = None,
-    acts_on: Sequence[tuple[str, str, str]] = (),
 ) -> HTMLResponse:
     shown = forms.widgets(
         model, values, currency=ctx.system.app.policy.currencies.reporting_currency
@@ -174,7 +178,7 @@ def _form_page(
         invalid=len(problems or {}) - len(general),
         refusal=refusal,
         refused_at=str(step(refusal.sop_step)) if refusal and refusal.sop_step else "",
-        acts_on=acts_on,
+        acts_on=_acts_on(values),
         has_times=_has_times(shown),
         offset_field=forms.OFFSET_FIELD,
     )
@@ -193,7 +197,7 @@ def act_form(request: Request, command: str, ctx: Ctx, session: PageSession) -> 
         return _refused_role(request, session, model)
     query = parse_qs(request.url.query, max_num_fields=200)
     values: dict[str, forms.Value] = {k: [v[:4000] for v in vs] for k, vs in query.items()}
-    return _form_page(request, ctx, session, model, values, uuid4(), acts_on=_acts_on(query))
+    return _form_page(request, ctx, session, model, values, uuid4())
 
 
 async def _posted(request: Request) -> dict[str, list[str]] | None:
