@@ -342,3 +342,15 @@ def test_a_post_from_another_site_or_without_the_secret_is_refused(
     guessed = stored.client.post("/act/RegisterProspect", data={**form, "csrf": "guessed"})
     assert guessed.status_code == 403
     assert _head(stored) == head
+
+
+def test_the_forms_run_no_inline_script_or_style(web: Web) -> None:
+    """The CSP (``script-src 'self'; style-src 'self'``) runs no inline script or style:
+    the rows and the time zone are ``static/act.js``'s."""
+    _signed_in(web, ACTORS[Role.SALES_REPRESENTATIVE])
+    for path in ("/act", "/act/IssueQuote"):
+        html = web.client.get(path).text
+        scripts = re.findall(r"<script\b([^>]*)>(.*?)</script>", html, re.S)
+        assert all('src="/static/' in attrs and not body.strip() for attrs, body in scripts)
+        assert not re.search(r"\son[a-z]+\s*=", html)
+        assert 'style="' not in html
