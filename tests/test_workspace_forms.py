@@ -354,3 +354,16 @@ def test_the_forms_run_no_inline_script_or_style(web: Web) -> None:
         assert all('src="/static/' in attrs and not body.strip() for attrs, body in scripts)
         assert not re.search(r"\son[a-z]+\s*=", html)
         assert 'style="' not in html
+
+
+def test_too_much_sent_is_refused_in_words(web: Web) -> None:
+    _signed_in(web, ACTORS[Role.SALES_REPRESENTATIVE])
+    form = _form(web, "RegisterProspect")
+    head = _head(web)
+    many = {**form, **{f"contacts.{n}.name": "x" for n in range(5001)}}
+    answer = web.client.post("/act/RegisterProspect", data=many)
+    assert answer.status_code == 413
+    assert "nothing was recorded" in answer.text
+    assert _head(web) == head
+    crowded = "&".join(f"f{n}=x" for n in range(5001))
+    assert web.client.get(f"/act/RegisterProspect?{crowded}").status_code == 200

@@ -77,15 +77,16 @@ def _refused_role(request: Request, session: Session, model: type[Command]) -> H
 
 
 def _unknown(request: Request, session: Session, command: str) -> HTMLResponse:
+    return _index(
+        request, session, 404, f"No SOP step is taken with a form called '{command[:100]}'."
+    )
+
+
+def _index(request: Request, session: Session, status: int, error: str) -> HTMLResponse:
+    """The steps one's role takes, with ``error`` said at the top."""
+    sections = _sections(session.token.role)
     return page(
-        request,
-        "act_index.html",
-        session,
-        404,
-        title="Act",
-        sections=_sections(session.token.role),
-        error=f"No SOP step is taken with a form called '{command[:100]}'.",
-        done="",
+        request, "act_index.html", session, status, title="Act", sections=sections, error=error
     )
 
 
@@ -195,7 +196,10 @@ def act_form(request: Request, command: str, ctx: Ctx, session: PageSession) -> 
         return _unknown(request, session, command)
     if not _allowed(session, model):
         return _refused_role(request, session, model)
-    query = parse_qs(request.url.query, max_num_fields=200)
+    try:
+        query = parse_qs(request.url.query, max_num_fields=FIELDS_LIMIT)
+    except ValueError:  # more fields than any form has: none is pre-filled
+        query = {}
     values: dict[str, forms.Value] = {k: [v[:4000] for v in vs] for k, vs in query.items()}
     return _form_page(request, ctx, session, model, values, uuid4())
 
@@ -248,7 +252,10 @@ async def act(request: Request, command: str, ctx: Ctx, session: PageSession) ->
         return forbidden(request, session, "An SOP step is taken from this site's own form.")
     sent = await _posted(request)
     if sent is None:
-        return forbidden(request, session, "The form sent too much: nothing was recorded.")
+        limits = f"{FORM_LIMIT // 1024} KiB or {FIELDS_LIMIT} fields"
+        return _index(
+            request, session, 413, f"The form sent more than {limits}: nothing was recorded."
+        )
     if not csrf_matches(session, next(iter(sent.get("csrf", ())), None)):
         return forbidden(request, session, "An SOP step needs the page's own form (reload it).")
     if not _allowed(session, model):
