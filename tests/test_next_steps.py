@@ -296,3 +296,18 @@ def test_every_command_naming_a_listed_kind_is_a_step_or_said_not_offered() -> N
 def _required(command: type[Command], name: str) -> bool:
     found: Any = command.model_fields.get(name)
     return found is not None and found.is_required()
+
+
+@freeze_time(NOW)
+def test_the_one_who_asked_for_a_discount_is_not_offered_its_decision(spec: Spec) -> None:
+    """Given a discount request by Alice, When the steps are asked for Alice and for her
+    manager, Then only the manager is offered to approve or reject it
+    (``discount_not_self_approved``)."""
+    opp, history = _deal("discount asked")
+    spec.given(*history)
+    record = spec.app.repository.get(opp)
+    decisions = {"ApproveDiscount", "RejectDiscount"}
+    alice = {s.name for s in steps_for(record, Role.SALES_MANAGER, b.ALICE.employee_id)}
+    mia = {s.name for s in steps_for(record, Role.SALES_MANAGER, b.MIA.employee_id)}
+    assert decisions.isdisjoint(alice)
+    assert decisions <= mia

@@ -22,6 +22,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
+from uuid import UUID
 
 from salesdomain.aftersales import commands as ac
 from salesdomain.aftersales.service_case import ServiceCase
@@ -59,6 +60,9 @@ class Step:
     for_role: Callable[[Any, Role], bool] = lambda _record, _role: True
     """Whether a role may take it on this record beyond the SOP's roles (a department
     confirms the feasibility of a solution it is involved in)."""
+    decided_by_another: Callable[[Any], UUID | None] = lambda _record: None
+    """Who may NOT take it, being the one it decides on (the representative who asked
+    for a discount does not approve it: ``discount_not_self_approved``)."""
 
 
 @dataclass(frozen=True)
@@ -115,6 +119,14 @@ def _pending(opp: Opportunity) -> bool:
     return any(a.decision is Decision.PENDING for a in opp.approvals.values())
 
 
+def _asker(opp: Opportunity) -> UUID | None:
+    """Who asked for the discount waiting for a decision."""
+    for approval in opp.approvals.values():
+        if approval.decision is Decision.PENDING:
+            return approval.requested_by
+    return None
+
+
 def _involved(opp: Opportunity, role: Role) -> bool:
     return opp.solution is not None and role in opp.solution.departments_involved
 
@@ -168,8 +180,8 @@ _OPPORTUNITY = StepsOf(
             oc.RequestDiscountApproval,
             lambda o: _open(o) and o.acknowledged and not _pending(o),
         ),
-        Step(oc.ApproveDiscount, lambda o: _open(o) and _pending(o)),
-        Step(oc.RejectDiscount, lambda o: _open(o) and _pending(o)),
+        Step(oc.ApproveDiscount, lambda o: _open(o) and _pending(o), decided_by_another=_asker),
+        Step(oc.RejectDiscount, lambda o: _open(o) and _pending(o), decided_by_another=_asker),
         Step(
             oc.AcceptQuote,
             lambda o: _open(o) and bool(o.quotes),
@@ -339,10 +351,11 @@ def next_steps(record: SopAggregate) -> list[type[Command]]:
     return [s.command for s in found.steps if s.possible(record)]
 
 
-def steps_for(record: SopAggregate, role: Role) -> list[NextStep]:
+def steps_for(record: SopAggregate, role: Role, person: UUID | None = None) -> list[NextStep]:
     """The next steps a person acting under ``role`` may take on ``record``: those its
     state allows whose SOP step's roles include ``role``, each with the field naming
-    the record (and any other the record gives) filled in."""
+    the record (and any other the record gives) filled in.  ``person`` (their employee
+    id), if given, is not offered a decision on their own request."""
     found = steps_of(type(record))
     if found is None:
         return []
@@ -352,6 +365,7 @@ def steps_for(record: SopAggregate, role: Role) -> list[NextStep]:
         if role in step(s.command.SOP_STEP).roles
         and s.for_role(record, role)
         and s.possible(record)
+        and (person is None or s.decided_by_another(record) != person)
     ]
 
 

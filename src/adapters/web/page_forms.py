@@ -226,7 +226,13 @@ def _done(result: CommandResult) -> str:
 
 
 def _landing(result: CommandResult) -> str:
-    done = urlencode({"done": _done(result)})
+    """The page of the first record the command changed, telling what was recorded and
+    (``after``) the log position its views must show: the page waits for them, so one
+    always finds one's own write there (as ``X-Salesdomain-After`` does for the API)."""
+    landing = {"done": _done(result)}
+    if result.positions:
+        landing["after"] = str(max(result.positions))
+    done = urlencode(landing)
     for event in result.events:
         try:
             return f"{links.record_href(event.aggregate_type, event.aggregate_id)}?{done}"

@@ -234,6 +234,17 @@ def _as_of(text: str | None) -> datetime | None:
     return moment
 
 
+def _after(text: str) -> int | None:
+    """The log position a form just recorded (``?after=``, set by the form's answer):
+    the page waits for the audit view to show it."""
+    text = text.strip()
+    if not text:
+        return None
+    if not text.isdigit() or len(text) > 18:
+        raise Problem(422, "after", "a log position: a whole number")
+    return int(text)
+
+
 def _summary(state: Mapping[str, Any] | None, kind: str) -> str:
     for name in SUMMARY:
         if state and isinstance(state.get(name), str) and state[name]:
@@ -248,8 +259,11 @@ def record_page(
     """One record as it stands (or stood ``as_of``), its history and next steps."""
     query = request.query_params
     reader = ctx.reader(session.token.employee_id, session.token.role)
-    engine, tables, _ = ctx.view("audit")
     try:
+        try:
+            engine, tables, _ = ctx.reading_after(_after(query.get("after", ""))).view("audit")
+        except InvalidQuery as error:
+            raise Problem(422, "after", error.problem) from None
         ident = _record_id(record_id)
         as_of = _as_of(query.get("as_of", "").strip())
         try:
@@ -274,7 +288,7 @@ def record_page(
         record: SopAggregate = ctx.system.app.repository.get(ident)
         steps = [
             (links.act_href(s.name, **s.prefill), words(s.name), f"{s.sop_step} {s.title}")
-            for s in steps_for(record, session.token.role)
+            for s in steps_for(record, session.token.role, session.token.employee_id)
         ]
     state = dict(shown.state or {})
     for name in ("kind", "id"):
