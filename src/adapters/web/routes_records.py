@@ -132,8 +132,8 @@ def records(
             limit=page.limit,
             cursor=page.cursor,
         )
-    except InvalidCursor as error:
-        raise InvalidQuery("cursor", str(error)) from None
+    except InvalidCursor:
+        raise  # a ValueError too: the errors mapping answers it (422 naming ``cursor``)
     except ValueError as error:
         field, _, problem = str(error).partition(": ")
         raise InvalidQuery(field if problem else "filters", problem or field) from None
