@@ -22,7 +22,7 @@ from salesdomain.adapters.demo import run_demo
 from salesdomain.adapters.demo.setting import QUARTER
 from salesdomain.adapters.web import create_app, formats
 from salesdomain.adapters.web.breaches import conformance_breaches
-from salesdomain.adapters.web.dashboard import dashboard
+from salesdomain.adapters.web.dashboard import dashboard, representatives
 from salesdomain.adapters.web.dashboard_model import Table, chosen
 from salesdomain.adapters.web.tokens import TokenStore, employee_actor
 from salesdomain.projections.access import reader_of
@@ -195,12 +195,14 @@ def test_every_dashboard_row_links_to_the_records_behind_it(demo: Demo) -> None:
     assert all(h is not None and h.startswith("/record/opportunities/") for h in stale.links)
     for name in ("attainment", "revenue"):
         t = tables[name]
-        assert t.rows and len(t.links) == len(t.rows), name
+        assert t.rows, name
+        assert len(t.links) == len(t.rows), name
         for href in t.links:
             path, query = _query(href)
             assert path == "/list/orders"
             since, until = (datetime.fromisoformat(query[k]) for k in ("since", "until"))
-            assert since.tzinfo is not None and since < until
+            assert since.tzinfo is not None
+            assert since < until
     assert {_query(h)[1]["since"] for h in tables["attainment"].links} == {
         "2026-01-01T00:00:00+00:00"
     }
@@ -226,8 +228,9 @@ def test_every_dashboard_row_links_to_the_records_behind_it(demo: Demo) -> None:
 def _reps(demo: Demo) -> list[tuple[str, str]]:
     kpi = demo.system.views.runner("kpi")
     reader = reader_of(kpi.engine, kpi.tables(), demo.manager, Role.SALES_MANAGER)
-    choice = chosen(QUARTER.code, None, None, QUARTER.start)
-    return dashboard(demo.system, reader, choice, datetime.now(UTC), None, only="-").reps
+    return representatives(
+        demo.system, reader, chosen(QUARTER.code, None, None, QUARTER.start), "CNY"
+    )
 
 
 @pytest.mark.parametrize("by_rep", [False, True])

@@ -32,6 +32,9 @@
   const label = (position = "top") => ({ show: true, position, formatter: shown, fontSize: 11 });
   // a segment of a stacked bar: its figure unless it is zero (a zero segment has no height)
   const segment = () => ({ ...label("inside"), formatter: (p) => (p.value ? shown(p) : "") });
+  // ... and only where it fits inside the segment (the tooltip and the table have it all)
+  const fits = (p) => (p.labelRect.width > p.rect.width - 2 || p.labelRect.height > p.rect.height
+    ? { fontSize: 0 } : { hideOverlap: true });
 
   function grouped(table, xName, seriesName, valueName, xs) {
     const rows = data[table].rows, [x, s, v] = [col(table, xName), col(table, seriesName), col(table, valueName)];
@@ -52,13 +55,13 @@
         xAxis: { type: "category", data: g.xs.map((s) => s.replace("_", " ")), axisLabel: { interval: 0, rotate: 30 } },
         yAxis: { type: "value", name: currency, min: 0, axisLabel: { formatter: money } },
         series: g.series.map((s) => ({ name: s.name, type: "bar", stack: "owner", data: s.values,
-          barMaxWidth: 72, label: segment(), labelLayout: { hideOverlap: true } })),
+          barMaxWidth: 120, label: segment(), labelLayout: fits })),
       });
     },
     forecast: () => {
       const t = "forecast", rows = data[t].rows, who = rows.map((r) => r[col(t, "Representative")]);
-      const part = (name) => ({ name, type: "bar", stack: "forecast", barMaxWidth: 72,
-        data: rows.map((_, i) => item(t, i, col(t, name))), label: segment(), labelLayout: { hideOverlap: true } });
+      const part = (name) => ({ name, type: "bar", stack: "forecast", barMaxWidth: 120,
+        data: rows.map((_, i) => item(t, i, col(t, name))), label: segment(), labelLayout: fits });
       return base({
         xAxis: { type: "category", data: who, axisLabel: { interval: 0, rotate: 20 } },
         yAxis: { type: "value", name: data.currency, min: 0, axisLabel: { formatter: money } },
@@ -72,7 +75,7 @@
       el.style.height = `${Math.max(320, g.xs.length * g.series.length * 16 + 120)}px`;
       return base({
         tooltip: { trigger: "axis", axisPointer: { type: "shadow" }, confine: true, formatter: tip },
-        grid: { left: 8, right: 48, top: 16, bottom: 48, containLabel: true },
+        grid: { left: 8, right: 64, top: 16, bottom: 48, containLabel: true },
         yAxis: { type: "category", data: g.xs, inverse: true },
         xAxis: { type: "value", min: 0, axisLabel: { formatter: pct }, axisLine: { show: true } },
         series: g.series.map((s, i) => ({ name: s.name.replaceAll("_", " "), type: "bar", data: s.values,
@@ -91,7 +94,7 @@
         series: [...g.series.map((s) => ({ name: `${s.name} revenue`, type: "line", data: s.values, label: label() })),
           ...targets.series.filter((s) => s.values.some((v) => v !== null)).map((s) => ({
             name: `${s.name} target`, type: "line", step: "middle", data: s.values,
-            lineStyle: { type: "dashed" }, symbol: "none" }))],
+            lineStyle: { type: "dashed" }, symbol: "diamond", symbolSize: 10 }))],
       });
     },
     "breaches-by-rule": () => {
