@@ -33,7 +33,7 @@ from salesdomain.adapters.web.tokens import TokenStore, employee_actor
 from salesdomain.projections.access import reader_of
 from salesdomain.projections.audit import query_audit
 from salesdomain.projections.forecast import forecast_table
-from salesdomain.projections.kpi import kpi_table
+from salesdomain.projections.kpi import KpiRow, kpi_table
 from salesdomain.projections.pipeline import PipelineFilter, pipeline_figures, pipeline_page
 
 from salesdomain.access import Reader
@@ -180,22 +180,27 @@ def _forecast(s: Served, owner: str | None = None) -> set[tuple[str, Decimal, De
     }
 
 
-def _check_figures(page: Any, s: Served, owner: str | None = None) -> None:
-    shown = {(r[0], r[1], r[3]) for r in _cells(page, "open-pipeline")}
-    assert shown == {(st, o, _money(a)) for st, o, a in _open_pipeline(s, owner)}
-    forecast = {(r[0], r[6], r[8]) for r in _cells(page, "forecast")}
-    assert forecast == {(g, _money(f), _money(t)) for g, f, t in _forecast(s, owner)}
-    kpi = s.system.views.runner("kpi")
-    rows = kpi_table(
+def quarter_kpis(system: System, reader: Reader) -> list[KpiRow]:
+    """The demo quarter's KPI table by representative, as ``reader`` reads it."""
+    kpi = system.views.runner("kpi")
+    return kpi_table(
         kpi.engine,
         kpi.tables(),
         grain="quarter",
         by="rep",
         since=QUARTER.start,
         until=QUARTER.end,
-        reader=_reader(s),
+        reader=reader,
         several="CNY",
     )
+
+
+def _check_figures(page: Any, s: Served, owner: str | None = None) -> None:
+    shown = {(r[0], r[1], r[3]) for r in _cells(page, "open-pipeline")}
+    assert shown == {(st, o, _money(a)) for st, o, a in _open_pipeline(s, owner)}
+    forecast = {(r[0], r[6], r[8]) for r in _cells(page, "forecast")}
+    assert forecast == {(g, _money(f), _money(t)) for g, f, t in _forecast(s, owner)}
+    rows = quarter_kpis(s.system, _reader(s))
     expected = {
         (r.label, m, formats.shown(formats.percent(a)))
         for r in rows

@@ -27,10 +27,10 @@ from salesdomain.adapters.web.dashboard_model import Table, chosen
 from salesdomain.adapters.web.tokens import TokenStore, employee_actor
 from salesdomain.projections.access import reader_of
 from salesdomain.projections.audit import query_audit
-from salesdomain.projections.kpi import kpi_table
 
 from salesdomain.sop import Role
 from tests import builders as b
+from tests.test_workspace_browser import quarter_kpis
 from tests.web_support import Web, founded, web_on
 
 
@@ -241,16 +241,7 @@ def test_attainment_holds_the_kpi_tables_figures_read_once_or_twice(
     kpi = demo.system.views.runner("kpi")
     reader = reader_of(kpi.engine, kpi.tables(), demo.manager, Role.SALES_MANAGER)
     rep = _reps(demo)[0][0] if by_rep else None
-    expected = kpi_table(
-        kpi.engine,
-        kpi.tables(),
-        grain="quarter",
-        by="rep",
-        since=QUARTER.start,
-        until=QUARTER.end,
-        reader=reader,
-        several="CNY",
-    )
+    expected = quarter_kpis(demo.system, reader)
     rows = [
         (r.label, m, str(r.figures()[m]), str(r.target[m]), str(a))
         for r in expected
