@@ -161,6 +161,26 @@ def test_a_bad_read_parameter_is_422_and_an_unknown_path_404(web: Web) -> None:
 
 
 @freeze_time(NOW)
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/records/customers",
+        "/views/pipeline",
+        "/views/customers",
+        "/views/prices",
+        "/views/due",
+        "/views/notifications",
+        "/views/operations/tasks",
+    ],
+)
+def test_a_bad_cursor_is_422_naming_cursor_on_every_paged_read(web: Web, path: str) -> None:
+    """One entry of the errors mapping answers every list's ``InvalidCursor``."""
+    body = _refused(web, web.get(path, b.DAN, cursor="x1.not-a-cursor"), 422, "invalid_request")
+    assert _fields(body) == ["cursor"]
+    assert str(body["message"]).startswith("cursor: ")
+
+
+@freeze_time(NOW)
 def test_breaches_without_conformance_checks_are_503(web: Web) -> None:
     body = _refused(web, web.get("/views/breaches", b.ALICE), 503, "not_configured")
     assert "not configured" in str(body["message"])

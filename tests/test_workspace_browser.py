@@ -26,13 +26,14 @@ import pytest
 from salesdomain.adapters.bootstrap import System, build_system
 from salesdomain.adapters.demo import run_demo
 from salesdomain.adapters.demo.setting import QUARTER
-from salesdomain.adapters.web import create_app
+from salesdomain.adapters.web import create_app, formats
 from salesdomain.adapters.web.breaches import conformance_breaches
+from salesdomain.adapters.web.links import list_href
 from salesdomain.adapters.web.tokens import TokenStore, employee_actor
 from salesdomain.projections.access import reader_of
 from salesdomain.projections.audit import query_audit
 from salesdomain.projections.forecast import forecast_table
-from salesdomain.projections.kpi import kpi_table
+from salesdomain.projections.kpi import KpiRow, kpi_table
 from salesdomain.projections.pipeline import PipelineFilter, pipeline_figures, pipeline_page
 
 from salesdomain.access import Reader
@@ -115,8 +116,27 @@ def _cells(page: Any, table: str) -> list[list[str]]:
     )
 
 
-def _d(text: str) -> Decimal | None:
-    return Decimal(text) if text else None
+def _money(value: Decimal | None, currency: str = "CNY") -> str:
+    return formats.shown(formats.money(value, currency))
+
+
+def _reads_as(raw: str, cell: str) -> bool:
+    """A CSV's cell (the library's figure) is what the page shows, formatted."""
+    if raw == cell:
+        return True
+    value, _, unit = cell.replace(",", "").partition(" ")
+    if unit == "%":
+        return f"{Decimal(raw) * 100:.1f}" == value
+    return Decimal(raw) == Decimal(value)
+
+
+def _same_rows(exported: list[list[str]], cells: list[list[str]]) -> None:
+    assert len(exported) == len(cells)
+    for raw_row, shown_row in zip(exported, cells, strict=True):
+        assert all(_reads_as(r, c) for r, c in zip(raw_row, shown_row, strict=True)), (
+            raw_row,
+            shown_row,
+        )
 
 
 def _reader(s: Served) -> Reader:
@@ -160,26 +180,34 @@ def _forecast(s: Served, owner: str | None = None) -> set[tuple[str, Decimal, De
     }
 
 
-def _check_figures(page: Any, s: Served, owner: str | None = None) -> None:
-    shown = {(r[0], r[1], Decimal(r[3])) for r in _cells(page, "open-pipeline")}
-    assert shown == _open_pipeline(s, owner)
-    forecast = {(r[0], Decimal(r[6]), _d(r[8])) for r in _cells(page, "forecast")}
-    assert forecast == _forecast(s, owner)
-    kpi = s.system.views.runner("kpi")
-    rows = kpi_table(
+def quarter_kpis(system: System, reader: Reader) -> list[KpiRow]:
+    """The demo quarter's KPI table by representative, as ``reader`` reads it."""
+    kpi = system.views.runner("kpi")
+    return kpi_table(
         kpi.engine,
         kpi.tables(),
         grain="quarter",
         by="rep",
         since=QUARTER.start,
         until=QUARTER.end,
-        reader=_reader(s),
+        reader=reader,
         several="CNY",
     )
+
+
+def _check_figures(page: Any, s: Served, owner: str | None = None) -> None:
+    shown = {(r[0], r[1], r[3]) for r in _cells(page, "open-pipeline")}
+    assert shown == {(st, o, _money(a)) for st, o, a in _open_pipeline(s, owner)}
+    forecast = {(r[0], r[6], r[8]) for r in _cells(page, "forecast")}
+    assert forecast == {(g, _money(f), _money(t)) for g, f, t in _forecast(s, owner)}
+    rows = quarter_kpis(s.system, _reader(s))
     expected = {
-        (r.label, m, a) for r in rows if owner in (None, r.group) for m, a in r.attainment.items()
+        (r.label, m, formats.shown(formats.percent(a)))
+        for r in rows
+        if owner in (None, r.group)
+        for m, a in r.attainment.items()
     }
-    assert {(r[0], r[1], _d(r[4])) for r in _cells(page, "attainment")} == expected
+    assert {(r[0], r[1], r[4]) for r in _cells(page, "attainment")} == expected
     runner, policy = s.system.views.runner("pipeline"), s.system.app.policy
     stale = pipeline_page(
         runner.engine,
@@ -223,7 +251,8 @@ def test_a_manager_reads_the_dashboard_and_its_tables(
         drawn = page.locator(f"[data-chart={chart}] svg").count()
         assert drawn == (1 if _cells(page, chart) else 0), chart
     assert page.locator("[data-chart] svg").count() >= 4
-    assert page.locator("[data-chart=attainment] svg text", has_text="0%").count() >= 1
+    assert page.locator("[data-chart=attainment] svg text", has_text="0 %").count() >= 1
+    assert page.locator("[data-chart][aria-hidden=true]").count() == 5  # the tables speak
     _check_figures(page, served)
     assert_accessible(page)
     _shot(page, "dashboard-1440", served, tmp_path)
@@ -232,7 +261,7 @@ def test_a_manager_reads_the_dashboard_and_its_tables(
     assert answer.headers["content-type"].startswith("text/csv")
     header, *rows = list(csv.reader(io.StringIO(answer.text())))
     assert header[0] == "Representative"
-    assert rows == _cells(page, "forecast")
+    _same_rows(rows, _cells(page, "forecast"))
     assert rows
     bob = page.eval_on_selector("#rep", "s => [...s.options].find(o => o.text === 'Bob Liu').value")
     page.select_option("#rep", bob)
@@ -242,9 +271,63 @@ def test_a_manager_reads_the_dashboard_and_its_tables(
     assert {r[0] for r in _cells(page, "forecast")} == {"Bob Liu"}
     revenue = page.request.get(f"{served.base}/dashboard/revenue.csv?period={PERIOD}&rep={bob}")
     _, *trend = list(csv.reader(io.StringIO(revenue.text())))
-    assert trend == _cells(page, "revenue")
+    _same_rows(trend, _cells(page, "revenue"))
     assert any(row[4] for row in trend)  # his revenue target is drawn as a line
     page.close()
+
+
+FIRST_BAR = """() => {
+  const el = document.querySelector("[data-chart=open-pipeline]");
+  el.scrollIntoView();
+  const box = el.getBoundingClientRect();
+  const chart = echarts.getInstanceByDom(el);
+  const data = chart.getModel().getSeriesByIndex(0).getData();
+  for (let i = 0; i < data.count(); i++) {
+    const bar = data.getItemLayout(i);
+    if (bar && Math.abs(bar.height) > 6) {
+      return [box.left + bar.x + bar.width / 2, box.top + bar.y + bar.height / 2,
+        data.getRawDataItem(i).row];
+    }
+  }
+  return null;
+}"""
+"""Where the open pipeline chart's first bar of some height is, and its table row."""
+
+
+def test_a_row_and_a_chart_bar_lead_to_the_records_behind_them(
+    served: Served, browser: Any
+) -> None:
+    """A table row's label is a link (keyboard, no script); a bar of the chart drawn
+    from that row opens the same address: the list with the API's own filters."""
+    page = browser.new_page(viewport={"width": 1440, "height": 900})
+    secret = served.secrets[Role.SALES_MANAGER]
+    _sign_in(page, served.base, secret, f"/dashboard?period={PERIOD}")
+    page.wait_for_selector("body[data-ready=true]")
+    rows = page.locator("#table-open-pipeline tbody tr")
+    first = rows.first.locator("a")
+    href = first.get_attribute("href")
+    stage, owner = _cells(page, "open-pipeline")[0][:2]
+    assert href == list_href("opportunities", status=stage, owner_id=_owner_id(served, owner))
+    first.focus()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.url == f"{served.base}{href}"
+    page.goto(f"{served.base}/dashboard?period={PERIOD}")
+    page.wait_for_selector("body[data-ready=true]")
+    x, y, row = page.evaluate(FIRST_BAR)
+    expected = rows.nth(row).locator("a").get_attribute("href")
+    with page.expect_navigation():
+        page.mouse.click(x, y)
+    assert page.url == f"{served.base}{expected}"
+    page.close()
+
+
+def _owner_id(s: Served, name: str) -> str:
+    runner, policy = s.system.views.runner("pipeline"), s.system.app.policy
+    figures = pipeline_figures(
+        runner.engine, runner.tables(), policy.stage_probability, datetime.now(UTC)
+    )
+    return next(c.owner_id for c in figures.value_by_stage_and_owner if c.owner_name == name)
 
 
 def test_a_representative_gets_no_dashboard(served: Served, browser: Any) -> None:

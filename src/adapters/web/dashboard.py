@@ -44,17 +44,6 @@ def dashboard(
     staff = staff_directory(kpi.engine, kpi.tables())
     scope = narrowed(reader, staff, choice)
     currency = policy.currencies.reporting_currency
-    year = choice.period.start.replace(month=1, day=1)
-    people = kpi_table(
-        kpi.engine,
-        kpi.tables(),
-        grain="year",
-        by="rep",
-        since=year,
-        until=choice.period.end,
-        reader=reader,
-        several=currency,
-    )
     found = Dashboard(
         choice,
         at,
@@ -62,7 +51,7 @@ def dashboard(
         teams=sorted(
             {m.team for m in staff if m.team and reader.reaches(reader.sales, m.employee_id)}
         ),
-        reps=sorted({(r.group, r.label) for r in people if r.group}, key=lambda g: g[1]),
+        reps=representatives(system, reader, choice, currency) if only is None else [],
     )
     steps: dict[str, Callable[[], None]] = {
         "pipeline": lambda: tables.pipeline(system, reader, choice, at, found),
@@ -74,3 +63,22 @@ def dashboard(
         if only is None or READ_BY.get(only) == step:
             read()
     return found
+
+
+def representatives(
+    system: System, reader: Reader, choice: Choice, currency: str
+) -> list[tuple[str, str]]:
+    """The representatives to choose from: those with figures this year the reader may
+    read (the page's filter; a CSV needs none)."""
+    kpi = system.views.runner("kpi")
+    people = kpi_table(
+        kpi.engine,
+        kpi.tables(),
+        grain="year",
+        by="rep",
+        since=choice.period.start.replace(month=1, day=1),
+        until=choice.period.end,
+        reader=reader,
+        several=currency,
+    )
+    return sorted({(r.group, r.label) for r in people if r.group}, key=lambda g: g[1])

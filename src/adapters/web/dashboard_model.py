@@ -9,6 +9,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any
 
+from salesdomain.adapters.web import formats
 from salesdomain.projections.kpi.periods import Grain, ReportPeriod, report_period
 from salesdomain.projections.reports.model import ReportKind
 from salesdomain.projections.reports.source import report_period_of
@@ -25,10 +26,37 @@ class Table:
     title: str
     columns: tuple[str, ...]
     rows: list[tuple[str, ...]]
+    """The cells as the library gives them (the CSV's and the charts' numbers)."""
+    shown: list[tuple[str, ...]] = field(default_factory=list)
+    """The same cells as a person reads them (``formats.shown``: the page and the
+    charts' labels)."""
     numeric: frozenset[int] = frozenset()
     """The columns holding figures (aligned right)."""
     links: list[str | None] = field(default_factory=list)
-    """Per row, where its record is shown (the first column links there)."""
+    """Per row, where the records behind it are (its first cell links there, and so
+    do the chart's bar, point or slice drawn from it)."""
+
+    @classmethod
+    def of(
+        cls,
+        name: str,
+        title: str,
+        columns: tuple[str, ...],
+        cells: Sequence[Sequence[Any]],
+        links: Sequence[str | None] = (),
+    ) -> Table:
+        """A table of ``cells`` (each a ``formats.Figure`` or plain text), kept both
+        as the library gives them and as they are read."""
+        numeric = frozenset(i for line in cells for i, c in enumerate(line) if formats.is_figure(c))
+        return cls(
+            name,
+            title,
+            columns,
+            [tuple(formats.raw(c) for c in line) for line in cells],
+            [tuple(formats.shown(c) for c in line) for line in cells],
+            numeric,
+            list(links),
+        )
 
 
 @dataclass(frozen=True)
@@ -81,18 +109,6 @@ def narrowed(reader: Reader, staff: Sequence[StaffMember], choice: Choice) -> Re
     return replace(reader, sales=people, teams=teams, grant=grant)
 
 
-def _text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        return value.isoformat(timespec="minutes")
-    return str(value)
-
-
-def row(*values: Any) -> tuple[str, ...]:
-    return tuple(_text(v) for v in values)
-
-
 @dataclass
 class Dashboard:
     choice: Choice
@@ -108,7 +124,10 @@ class Dashboard:
 
 def chart_data(d: Dashboard) -> dict[str, Any]:
     """What the charts draw: the tables' own cells, keyed by chart."""
-    return {name: {"columns": t.columns, "rows": t.rows} for name, t in d.tables.items()} | {
+    return {
+        name: {"columns": t.columns, "rows": t.rows, "shown": t.shown, "links": t.links}
+        for name, t in d.tables.items()
+    } | {
         "currency": d.reporting_currency,
         "stages": [s.value for s in Stage if s.is_open],
     }

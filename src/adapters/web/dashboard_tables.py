@@ -1,16 +1,22 @@
 """The dashboard's tables, each from one library read under the (narrowed) reader's
-read policy: pipeline, stale deals, forecast, KPI attainment, revenue, breaches."""
+read policy: pipeline, stale deals, forecast, KPI attainment, revenue, breaches.  Each
+row links to the records behind it (``links``): the lists, records and case stories of
+the workspace."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
-from datetime import date, datetime
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
+from uuid import UUID
 
 from salesdomain.adapters.bootstrap import System
 from salesdomain.adapters.web.context import BreachProvider
-from salesdomain.adapters.web.dashboard_model import Choice, Dashboard, Table, row
+from salesdomain.adapters.web.dashboard_model import Choice, Dashboard, Table
+from salesdomain.adapters.web.formats import Figure, count, days, measure, money, percent
+from salesdomain.adapters.web.links import list_href, record_href, story_href
+from salesdomain.projections.audit import query_audit
 from salesdomain.projections.conformance.view import NAME as CONFORMANCE
 from salesdomain.projections.forecast import forecast_table
 from salesdomain.projections.kpi import kpi_table
@@ -39,30 +45,43 @@ def pipeline(system: System, reader: Reader, choice: Choice, at: datetime, d: Da
     )
     cells = figures.value_by_stage_and_owner
     columns = ("Stage", "Owner", "Deals", "Amount", "Weighted amount", "Currency")
+    open_cells = [c for c in cells if c.stage.is_open]
     d.add(
-        Table(
+        Table.of(
             "open-pipeline",
             "Open pipeline by stage and owner",
             columns,
             [
-                row(c.stage.value, c.owner_name, c.count, c.amount, c.weighted_amount, c.currency)
-                for c in cells
-                if c.stage.is_open
+                (
+                    c.stage.value,
+                    c.owner_name,
+                    count(c.count),
+                    money(c.amount, c.currency),
+                    money(c.weighted_amount, c.currency),
+                    c.currency,
+                )
+                for c in open_cells
             ],
-            frozenset({2, 3, 4}),
+            [_deals(c.stage.value, c.owner_id) for c in open_cells],
         )
     )
+    closed = [c for c in cells if not c.stage.is_open]
     d.add(
-        Table(
+        Table.of(
             "closed-deals",
             "Won and lost deals by owner",
             (*columns[:4], "Currency"),
             [
-                row(c.stage.value, c.owner_name, c.count, c.amount, c.currency)
-                for c in cells
-                if not c.stage.is_open
+                (
+                    c.stage.value,
+                    c.owner_name,
+                    count(c.count),
+                    money(c.amount, c.currency),
+                    c.currency,
+                )
+                for c in closed
             ],
-            frozenset({2, 3}),
+            [_deals(c.stage.value, c.owner_id) for c in closed],
         )
     )
     stale = pipeline_page(
@@ -76,7 +95,7 @@ def pipeline(system: System, reader: Reader, choice: Choice, at: datetime, d: Da
         stale_after_days=policy.stale_after_days,
     )
     d.add(
-        Table(
+        Table.of(
             "stale-deals",
             "Stale deals: open, past their expected close or without contact",
             (
@@ -88,24 +107,40 @@ def pipeline(system: System, reader: Reader, choice: Choice, at: datetime, d: Da
                 "Currency",
                 "Expected close",
                 "Last contact",
+                "Days in stage",
+                "Days open",
             ),
             [
-                row(
+                (
                     r.title,
                     r.customer_name,
                     r.owner_name,
                     r.stage.value,
-                    r.amount,
+                    money(r.amount, r.currency),
                     r.currency,
                     r.expected_close,
                     r.last_contact_on,
+                    days(r.time_in_stage.get(r.stage)),
+                    days(r.age),
                 )
                 for r in stale.rows
             ],
-            frozenset({4}),
-            [f"/views/story/{r.opportunity_id}" for r in stale.rows],
+            [record_href("opportunities", r.opportunity_id) for r in stale.rows],
         )
     )
+
+
+def _deals(stage: str, owner_id: str | None) -> str:
+    """The deals of a stage and owner (the open pipeline's and closed deals' cells)."""
+    return list_href("opportunities", status=stage, owner_id=owner_id)
+
+
+def _orders(owner_id: str | None, first: date, last: date) -> str:
+    """The orders of an owner (``None``: everyone the reader reaches) entered from
+    ``first`` to ``last`` (days, both included): what a KPI row of the period is made of."""
+    since = datetime.combine(first, time(), tzinfo=UTC)
+    until = datetime.combine(last + timedelta(days=1), time(), tzinfo=UTC)
+    return list_href("orders", owner_id=owner_id, since=since.isoformat(), until=until.isoformat())
 
 
 def forecast(system: System, scope: Reader, choice: Choice, at: datetime, d: Dashboard) -> None:
@@ -120,7 +155,7 @@ def forecast(system: System, scope: Reader, choice: Choice, at: datetime, d: Das
         currencies=system.app.policy.currencies,
     )
     d.add(
-        Table(
+        Table.of(
             "forecast",
             f"Forecast of {table.period} by category against the target",
             (
@@ -137,74 +172,93 @@ def forecast(system: System, scope: Reader, choice: Choice, at: datetime, d: Das
                 "Open deals",
             ),
             [
-                row(
+                (
                     f.group,
                     f.currency,
-                    f.won_amount,
-                    f.commit,
-                    f.best_case,
-                    f.pipeline,
-                    f.category_forecast,
-                    f.best_case_forecast,
-                    f.revenue_target,
-                    f.forecast_to_target,
-                    f.open_deals,
+                    *(
+                        money(m, f.currency)
+                        for m in (
+                            f.won_amount,
+                            f.commit,
+                            f.best_case,
+                            f.pipeline,
+                            f.category_forecast,
+                            f.best_case_forecast,
+                            f.revenue_target,
+                        )
+                    ),
+                    percent(f.forecast_to_target),
+                    count(f.open_deals),
                 )
                 for f in table.lines
             ],
-            frozenset(range(2, 11)),
+            [list_href("opportunities", owner_id=f.group_id) for f in table.lines],
         )
     )
 
 
 def kpis(system: System, scope: Reader, choice: Choice, d: Dashboard) -> None:
+    """KPI attainment by representative for the period, and the revenue trend over the
+    months before it: one read serves both when the trend is by representative too."""
     kpi = system.views.runner("kpi")
-    grain = choice.grain
-    p = choice.period
-    rows = kpi_table(
-        kpi.engine,
-        kpi.tables(),
-        grain=grain,
-        by="rep",
-        since=p.start,
-        until=p.end,
-        reader=scope,
-        several=d.reporting_currency,
-    )
-    d.add(
-        Table(
-            "attainment",
-            f"KPI attainment by representative, {choice.code}",
-            ("Representative", "Measure", "Actual", "Target", "Attainment"),
-            [
-                row(r.label, m, r.figures()[m], r.target[m], a)
-                for r in rows
-                for m, a in sorted(r.attainment.items())
-            ],
-            frozenset({2, 3, 4}),
-        )
-    )
+    grain, p = choice.grain, choice.period
     by: GroupBy = (
         "rep" if choice.rep else "team" if choice.team or scope.sales is not None else "total"
     )
     since = _months_before(p.start, 9 if grain == "quarter" else 11)
-    trend = kpi_table(
-        kpi.engine,
-        kpi.tables(),
-        grain=grain,
-        by=by,
-        since=since,
-        until=p.end,
-        reader=scope,
-        several=d.reporting_currency,
+
+    def read(by: GroupBy, since: date) -> Sequence[Any]:
+        return kpi_table(
+            kpi.engine,
+            kpi.tables(),
+            grain=grain,
+            by=by,
+            since=since,
+            until=p.end,
+            reader=scope,
+            several=d.reporting_currency,
+        )
+
+    trend = read(by, since)
+    rows = [r for r in trend if r.period == p.label] if by == "rep" else read("rep", p.start)
+    d.add(
+        Table.of(
+            "attainment",
+            f"KPI attainment by representative, {choice.code}",
+            ("Representative", "Measure", "Actual", "Target", "Attainment"),
+            [
+                (
+                    r.label,
+                    m,
+                    measure(m, r.figures()[m], r.currency),
+                    measure(m, r.target[m], r.target_currency.get(m, r.currency)),
+                    percent(a),
+                )
+                for r in rows
+                for m, a in sorted(r.attainment.items())
+            ],
+            [_orders(r.group, r.period_start, r.period_end) for r in rows for _ in r.attainment],
+        )
     )
     d.add(
-        Table(
+        Table.of(
             "revenue",
             f"Revenue by {grain} to {choice.code}, against the target",
             ("Period", "Group", "Currency", "Revenue", "Revenue target"),
-            [row(r.period, r.label, r.currency, r.revenue, r.target.get("revenue")) for r in trend],
-            frozenset({3, 4}),
+            [
+                (
+                    r.period,
+                    r.label,
+                    r.currency,
+                    money(r.revenue, r.currency),
+                    money(r.target.get("revenue"), r.target_currency.get("revenue", r.currency)),
+                )
+                for r in trend
+            ],
+            [
+                _orders(r.group if by == "rep" else None, r.period_start, r.period_end)
+                for r in trend
+            ],
         )
     )
 
@@ -237,12 +291,11 @@ def breaches(
     )
     section = conformance(source)
     d.add(
-        Table(
+        Table.of(
             "breaches-by-rule",
             f"Conformance breaches in {choice.code} by rule",
             ("Rule", "SOP step", "What the rule says", "Breaches"),
-            [row(r.rule, r.sop_step, r.text, r.breaches) for r in section.by_rule],
-            frozenset({3}),
+            [(r.rule, r.sop_step, r.text, count(r.breaches)) for r in section.by_rule],
             [f"/views/breaches#{r.rule}" for r in section.by_rule],
         )
     )
@@ -253,22 +306,41 @@ def breaches(
             for b in provider(None)
             if scope.grant.conformance or scope.reaches(scope.sales, b["responsible_id"])
         ][:BREACHES_LISTED]
+    kinds = _kinds(system, [b["record_id"] for b in listed])
     d.add(
-        Table(
+        Table.of(
             "time-limits",
             "SOP time limits missed, late or still open",
             ("Step", "Record", "Responsible", "Due", "Done", "Status"),
             [
-                row(b["step"], b["case"], b["responsible"], b["due"], b["actual"], b["status"])
+                (
+                    b["step"],
+                    b["case"],
+                    b["responsible"],
+                    Figure(b["due"], "moment"),
+                    Figure(b["actual"], "moment"),
+                    b["status"],
+                )
                 for b in listed
             ],
-            links=[_case_link(b) for b in listed],
+            [_story(b, kinds) for b in listed],
         )
     )
 
 
-def _case_link(breach: Mapping[str, Any]) -> str:
-    """The case's story (JSON until its page exists), else the record's audit trail."""
-    if breach.get("case_id"):
-        return f"/views/story/{breach['case_id']}"
-    return f"/views/audit?aggregate_id={breach['record_id']}"
+def _kinds(system: System, record_ids: Sequence[str]) -> dict[str, str]:
+    """The kind of each record (``Order``, ``ServiceCase``...), from its first audit entry."""
+    audit = system.views.runner("audit")
+    table = audit.tables()["entries"]
+    found = {}
+    for record_id in dict.fromkeys(record_ids):
+        entries = query_audit(audit.engine, table, aggregate_id=UUID(record_id), limit=1)
+        if entries:
+            found[record_id] = entries[0].aggregate_type
+    return found
+
+
+def _story(breach: Mapping[str, Any], kinds: Mapping[str, str]) -> str | None:
+    """The story of the case the breached record belongs to (the reviewer's page)."""
+    kind = kinds.get(breach["record_id"])
+    return None if kind is None else story_href(kind, breach["record_id"])

@@ -17,7 +17,7 @@ Every error body is one ``salesdomain.errors.ErrorReport`` (ADR 60): ``kind``,
 | 409 | ``concurrency_conflict`` | ``ConcurrencyConflict`` (send it again) |
 | 413 | ``body_too_large`` | a body over the limit (``salesdomain.adapters.web.body``) |
 | 422 | ``invalid_command`` | ``InvalidCommand`` and FastAPI's own validation of a command |
-| 422 | ``invalid_request`` | a read's bad parameter (FastAPI's validation, ``InvalidQuery``) |
+| 422 | ``invalid_request`` | a read's bad input (FastAPI, ``InvalidQuery``, ``InvalidCursor``) |
 | 503 | ``store_unavailable`` | the database cannot be reached (``adapters/web/outage.py``) |
 | 503 | ``view_stopped`` | the view read stopped on an event (``view``, ``event``, ``reason``) |
 | 503 | ``view_behind`` | the view did not reach ``X-Salesdomain-After`` in time (``behind``) |
@@ -38,6 +38,7 @@ from fastapi.responses import JSONResponse
 from salesdomain.adapters.master_keys import MasterKeyError
 from salesdomain.adapters.web.responses import error_response, report_response, visible
 from salesdomain.adapters.web.sessions import TooManyAttempts
+from salesdomain.projections.paging import InvalidCursor
 from starlette.exceptions import HTTPException
 
 from salesdomain import errors as domain
@@ -173,6 +174,11 @@ def _query(error: InvalidQuery) -> dict[str, Any]:
     return {"details": [ProblemReport(field=error.field, problem=error.problem)]}
 
 
+def _cursor(error: InvalidCursor) -> dict[str, Any]:
+    """A cursor no list of this server made for these filters (every paged read)."""
+    return {"message": f"cursor: {error}", **_query(InvalidQuery("cursor", str(error)))}
+
+
 def _none(error: Exception) -> dict[str, Any]:
     return {}
 
@@ -192,9 +198,11 @@ Starlette matches an exception by its own class first, so ``AlreadyRegistered`` 
 answered as such, not as its base."""
 
 Details = Callable[[Any], dict[str, Any]]
-# The adapter's own errors: class, status, kind and facts.
+# The adapter's own errors and the reads' ones: class, status, kind and facts (and the
+# message, where the error's own words do not name the field).
 MAPPED: Sequence[tuple[type[Exception], int, str, Details]] = (
     (InvalidQuery, 422, "invalid_request", _query),
+    (InvalidCursor, 422, "invalid_request", _cursor),
     (ReadOnly, 403, "read_only", _none),
     (CsrfMissing, 403, "csrf_missing", _none),
     (NotConfigured, 503, "not_configured", _none),
@@ -226,7 +234,9 @@ def _mapped(
     headers = None if retry is None else {"Retry-After": retry}
 
     def handle(request: Request, error: Exception) -> JSONResponse:
-        return error_response(status, kind, str(error), headers, **details(error))
+        facts = details(error)
+        message = facts.pop("message", str(error))
+        return error_response(status, kind, message, headers, **facts)
 
     return handle
 

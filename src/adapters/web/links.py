@@ -9,6 +9,7 @@
 | the pipeline board | ``/board`` |
 | what is due from me | ``/my-work`` |
 | the compliance reviewer's pages | ``/review/...`` |
+| a business case's story | ``/review/story/{kind}/{id}`` |
 
 ``kind`` is a list's name (``opportunities``, ``service-cases``); the filters are the
 ones ``GET /records/{kind}`` takes, so a chart or a card links to the records behind it
@@ -49,3 +50,9 @@ def record_href(kind: str, record_id: UUID | str, as_of: object = None) -> str:
 def act_href(command: str, **prefill: object) -> str:
     """The form of the SOP step ``command`` (its class name), its fields pre-filled."""
     return f"/act/{command}{_query(prefill)}"
+
+
+def story_href(kind: str, record_id: UUID | str) -> str:
+    """The story of the business case a record (``kind`` as a list or record name) belongs
+    to: the compliance reviewer's page, from screening to after-sales."""
+    return f"/review/story/{list_kind(kind)}/{record_id}"

@@ -10,7 +10,6 @@ from fastapi import APIRouter, Depends
 from pydantic import BaseModel, ConfigDict
 from salesdomain.adapters.web import params
 from salesdomain.adapters.web.context import CurrentReader, ReadCtx
-from salesdomain.adapters.web.errors import InvalidQuery
 from salesdomain.adapters.web.responses import ERROR_RESPONSES
 from salesdomain.adapters.web.rows import row_model
 from salesdomain.projections.customers import (
@@ -19,7 +18,6 @@ from salesdomain.projections.customers import (
     CustomerStatus,
     customers_page,
 )
-from salesdomain.projections.paging import InvalidCursor
 
 from salesdomain import clock
 
@@ -70,18 +68,15 @@ def customers(
     their details, owner, status and last contact; a page at a time, by name (follow
     ``next_cursor`` until it is ``null``)."""
     engine, tables, position = ctx.view("customers")
-    try:
-        found = customers_page(
-            engine,
-            tables,
-            None if page.cursor else clock.now(),
-            filters=filters.chosen(),
-            reader=reader,
-            limit=page.limit,
-            cursor=page.cursor,
-        )
-    except InvalidCursor as error:
-        raise InvalidQuery("cursor", str(error)) from None
+    found = customers_page(
+        engine,
+        tables,
+        None if page.cursor else clock.now(),
+        filters=filters.chosen(),
+        reader=reader,
+        limit=page.limit,
+        cursor=page.cursor,
+    )
     return CustomersOut(
         position=position, as_at=found.at, rows=found.rows, next_cursor=found.next_cursor
     )

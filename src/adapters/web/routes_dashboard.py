@@ -2,9 +2,10 @@
 
 import csv
 import io
+from dataclasses import dataclass
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, Response
 from salesdomain.adapters.web.context import Ctx
 from salesdomain.adapters.web.dashboard import dashboard
@@ -21,20 +22,32 @@ WHO = (
 )
 
 
+@dataclass(frozen=True)
+class DashboardFilters:
+    """What the dashboard and each of its CSVs show: a month or quarter (default: this
+    quarter), a team and a representative (each optional)."""
+
+    period: Text = None
+    team: Text = None
+    rep: Text = None
+
+
+Filters = Annotated[DashboardFilters, Depends()]
+
+
 def _read(
     request: Request,
     ctx: Ctx,
     session: PageSession,
-    period: str | None,
-    team: str | None,
-    rep: str | None,
+    filters: DashboardFilters,
     only: str | None = None,
 ) -> Dashboard | Response:
     if session.token.role not in DASHBOARD_ROLES:
         return forbidden(request, session, WHO)
     now = clock.now()
+    team, rep = filters.team, filters.rep
     try:
-        choice = chosen(period, team, rep, now.date())
+        choice = chosen(filters.period, team, rep, now.date())
     except ValueError as error:
         fallback = chosen(None, team, rep, now.date())
         shown = _read_with(ctx, session, fallback)
@@ -84,31 +97,19 @@ def _periods(choice: Choice) -> list[str]:
 
 
 @router.get("/dashboard", response_class=HTMLResponse)
-def dashboard_page(
-    request: Request,
-    ctx: Ctx,
-    session: PageSession,
-    period: Text = None,
-    team: Text = None,
-    rep: Text = None,
-) -> Response:
+def dashboard_page(request: Request, ctx: Ctx, session: PageSession, filters: Filters) -> Response:
     """Pipeline, forecast, KPI attainment, revenue, breaches and stale deals."""
-    found = _read(request, ctx, session, period, team, rep)
+    found = _read(request, ctx, session, filters)
     return found if isinstance(found, Response) else _page(request, ctx, session, found)
 
 
 @router.get("/dashboard/{table}.csv")
 def dashboard_csv(
-    request: Request,
-    ctx: Ctx,
-    session: PageSession,
-    table: str,
-    period: Text = None,
-    team: Text = None,
-    rep: Text = None,
+    request: Request, ctx: Ctx, session: PageSession, table: str, filters: Filters
 ) -> Response:
-    """One of the dashboard's tables as CSV: the rows the page shows."""
-    found = _read(request, ctx, session, period, team, rep, only=table)
+    """One of the dashboard's tables as CSV: the rows the page shows, with the figures
+    as the library gives them (``334800.00``, ``1.0000``: machine-readable, unformatted)."""
+    found = _read(request, ctx, session, filters, only=table)
     if isinstance(found, Response):
         return found
     chosen_table = found.tables.get(table)

@@ -12,7 +12,6 @@ from salesdomain.adapters.web.context import CurrentReader, CurrentToken, ReadCt
 from salesdomain.adapters.web.errors import InvalidQuery, NotConfigured
 from salesdomain.adapters.web.responses import ERROR_RESPONSES
 from salesdomain.adapters.web.rows import row_model
-from salesdomain.projections.paging import InvalidCursor
 from salesdomain.projections.workqueue import (
     DueItem,
     NotOnRegister,
@@ -81,8 +80,6 @@ def due(
             events_of=system.app.events.get,
             as_recorded=as_of is None,
         )
-    except InvalidCursor as error:
-        raise InvalidQuery("cursor", str(error)) from None
     except NotOnRegister as error:
         raise InvalidQuery("employee", str(error)) from None
     except QueueUnavailable as error:

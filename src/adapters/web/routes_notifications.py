@@ -8,11 +8,9 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel, ConfigDict
 from salesdomain.adapters.web import params
 from salesdomain.adapters.web.context import CurrentReader, ReadCtx
-from salesdomain.adapters.web.errors import InvalidQuery
 from salesdomain.adapters.web.responses import ERROR_RESPONSES
 from salesdomain.adapters.web.rows import row_model
 from salesdomain.projections.notifications import Notification, notifications_page
-from salesdomain.projections.paging import InvalidCursor
 
 from salesdomain import clock
 from salesdomain.notifications import WarningKind
@@ -53,16 +51,13 @@ def notifications(
     """The warnings addressed to the reader (deadlines approaching or overdue, KPIs below
     their policy floors), each with whether and when it was sent by e-mail; everyone
     reads their own only.  A page at a time (follow ``next_cursor`` until ``null``)."""
-    try:
-        found = notifications_page(
-            ctx.system.store,
-            None if page.cursor else clock.now(),
-            recipient=reader.employee_id,
-            status=status,
-            kind=kind,
-            limit=page.limit,
-            cursor=page.cursor,
-        )
-    except InvalidCursor as error:
-        raise InvalidQuery("cursor", str(error)) from None
+    found = notifications_page(
+        ctx.system.store,
+        None if page.cursor else clock.now(),
+        recipient=reader.employee_id,
+        status=status,
+        kind=kind,
+        limit=page.limit,
+        cursor=page.cursor,
+    )
     return NotificationsOut(as_at=found.at, rows=found.rows, next_cursor=found.next_cursor)

@@ -10,14 +10,13 @@ from uuid import UUID
 from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, field_validator
 from salesdomain.adapters.web.context import Ctx, CurrentReader, CurrentToken, ReadCtx, WebContext
-from salesdomain.adapters.web.errors import InvalidQuery, NotConfigured
+from salesdomain.adapters.web.errors import NotConfigured
 from salesdomain.adapters.web.params import AsAt, Page, Paging
 from salesdomain.adapters.web.responses import ERROR_RESPONSES
 from salesdomain.adapters.web.rows import row_model
 from salesdomain.projections import operations
 from salesdomain.projections.conformance.view import NAME as CONFORMANCE
 from salesdomain.projections.operations import pages
-from salesdomain.projections.paging import InvalidCursor
 from salesdomain.projections.runner import ProjectionStatus
 from sqlalchemy import Engine, Table
 
@@ -58,17 +57,14 @@ class _OperationsOut(BaseModel, Generic[RowT]):
         the view shows; ``filters``: those ``query`` applies (a cursor is bound to them)."""
         engine, tables, position = ctx.view("operations")
         at = as_at or (None if page.cursor else clock.now())
-        try:
-            found = pages.operations_page(
-                name,
-                partial(query, engine, tables),
-                at,
-                limit=page.limit,
-                cursor=page.cursor,
-                filters=filters,
-            )
-        except InvalidCursor as error:
-            raise InvalidQuery("cursor", str(error)) from None
+        found = pages.operations_page(
+            name,
+            partial(query, engine, tables),
+            at,
+            limit=page.limit,
+            cursor=page.cursor,
+            filters=filters,
+        )
         return cls(
             position=position, as_at=found.at, rows=found.rows, next_cursor=found.next_cursor
         )

@@ -10,13 +10,11 @@ from uuid import UUID
 from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel, ConfigDict
 from salesdomain.adapters.web.context import CurrentReader, ReadCtx
-from salesdomain.adapters.web.errors import InvalidQuery
 from salesdomain.adapters.web.params import AsOf, Paging, name
 from salesdomain.adapters.web.responses import ERROR_RESPONSES
 from salesdomain.adapters.web.rows import row_model
 from salesdomain.projections.pipeline import (
     FunnelStep,
-    InvalidCursor,
     PipelineFilter,
     PipelineRow,
     StageOwnerValue,
@@ -123,20 +121,17 @@ def pipeline(ctx: ReadCtx, reader: CurrentReader, filters: Filters, page: Paging
     engine, tables, position = ctx.view("pipeline")
     at = filters.as_of or (None if page.cursor else clock.now())
     policy = ctx.system.app.policy
-    try:
-        found = pipeline_page(
-            engine,
-            tables,
-            policy.stage_probability,
-            at,
-            filters=filters.chosen(),
-            reader=reader,
-            limit=page.limit,
-            cursor=page.cursor,
-            stale_after_days=policy.stale_after_days,
-        )
-    except InvalidCursor as error:
-        raise InvalidQuery("cursor", str(error)) from None
+    found = pipeline_page(
+        engine,
+        tables,
+        policy.stage_probability,
+        at,
+        filters=filters.chosen(),
+        reader=reader,
+        limit=page.limit,
+        cursor=page.cursor,
+        stale_after_days=policy.stale_after_days,
+    )
     return PipelineOut(
         position=position, as_of=found.at, rows=found.rows, next_cursor=found.next_cursor
     )

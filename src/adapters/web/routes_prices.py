@@ -8,10 +8,8 @@ from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict
 from salesdomain.adapters.web import params
 from salesdomain.adapters.web.context import CurrentReader, ReadCtx
-from salesdomain.adapters.web.errors import InvalidQuery
 from salesdomain.adapters.web.responses import ERROR_RESPONSES
 from salesdomain.adapters.web.rows import row_model
-from salesdomain.projections.paging import InvalidCursor
 from salesdomain.projections.prices import PriceComparison, prices_page
 
 from salesdomain import clock
@@ -49,18 +47,15 @@ def prices(
     readers of sales records (the others read no rows).  A page at a time (follow
     ``next_cursor`` until it is ``null``)."""
     engine, tables, position = ctx.view("prices")
-    try:
-        found = prices_page(
-            engine,
-            tables,
-            None if page.cursor else clock.now(),
-            product=product,
-            reader=reader,
-            limit=page.limit,
-            cursor=page.cursor,
-        )
-    except InvalidCursor as error:
-        raise InvalidQuery("cursor", str(error)) from None
+    found = prices_page(
+        engine,
+        tables,
+        None if page.cursor else clock.now(),
+        product=product,
+        reader=reader,
+        limit=page.limit,
+        cursor=page.cursor,
+    )
     return PricesOut(
         position=position, as_at=found.at, rows=found.rows, next_cursor=found.next_cursor
     )
