@@ -111,7 +111,7 @@ class ViewBehind(Exception):
         )
 
 
-def _problems(error: RequestValidationError) -> list[ProblemReport]:
+def problems_of(error: RequestValidationError) -> list[ProblemReport]:
     """FastAPI's validation errors as (field, problem); ``body``/``query`` left out of
     the field path, so ``body.lines.0.quantity`` reads ``lines.0.quantity``."""
     problems = []
@@ -159,7 +159,7 @@ def _request_invalid(request: Request, error: Exception) -> JSONResponse:
     malformed = _malformed(request, error)
     if malformed is not None:
         return malformed
-    problems = _problems(error)
+    problems = problems_of(error)
     what = request.url.path.rsplit("/", 1)[-1] or "request"
     listed = "; ".join(f"{p.field}: {p.problem}" for p in problems)
     return error_response(

@@ -14,7 +14,7 @@ from salesdomain.adapters.web import links
 from salesdomain.adapters.web.context import ReadCtx
 from salesdomain.adapters.web.dashboard_model import chosen
 from salesdomain.adapters.web.page_work import step_label
-from salesdomain.adapters.web.pages import NAV, NavEntry, PageSession, forbidden, page
+from salesdomain.adapters.web.pages import NAV, NavEntry, PageRoute, PageSession, forbidden, page
 from salesdomain.projections.access import staff_directory
 from salesdomain.projections.pipeline import (
     CARDS_PER_STAGE,
@@ -31,7 +31,7 @@ from salesdomain.commands import COMMANDS
 from salesdomain.opportunities.stages import Stage
 from salesdomain.sop import Role, step
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(include_in_schema=False, route_class=PageRoute)
 Text = Annotated[str | None, Query(max_length=100)]
 
 BOARD_ROLES = frozenset(

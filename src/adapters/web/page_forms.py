@@ -22,7 +22,15 @@ from salesdomain.adapters.web import form_data, forms, links
 from salesdomain.adapters.web.commands import WEB
 from salesdomain.adapters.web.context import Ctx
 from salesdomain.adapters.web.errors import DOMAIN_STATUSES
-from salesdomain.adapters.web.pages import NAV, NavEntry, PageSession, _same_origin, forbidden, page
+from salesdomain.adapters.web.pages import (
+    NAV,
+    NavEntry,
+    PageRoute,
+    PageSession,
+    _same_origin,
+    forbidden,
+    page,
+)
 from salesdomain.adapters.web.sessions import Session, csrf_matches
 from salesdomain.projections.records import UnknownKind
 
@@ -43,7 +51,7 @@ ACT_ROLES = frozenset(role for model in COMMANDS.values() for role in step(model
 
 NAV.append(NavEntry("/act", "Act", ACT_ROLES))
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(include_in_schema=False, route_class=PageRoute)
 
 
 def _name(command: str) -> str:

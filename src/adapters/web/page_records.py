@@ -20,7 +20,7 @@ from pydantic import TypeAdapter, ValidationError
 from salesdomain.adapters.web import links, pages, params
 from salesdomain.adapters.web.context import ReadCtx as Ctx
 from salesdomain.adapters.web.errors import InvalidQuery
-from salesdomain.adapters.web.pages import NavEntry, PageSession, page
+from salesdomain.adapters.web.pages import NavEntry, PageRoute, PageSession, page
 from salesdomain.adapters.web.record_display import facts, when, words
 from salesdomain.adapters.web.routes_records import RecordFilters, read_list
 from salesdomain.projections.paging import MAX_LENGTH, MAX_LIMIT
@@ -39,7 +39,7 @@ from salesdomain.aggregate import SopAggregate
 from salesdomain.errors import RecordNotFound
 from salesdomain.next_steps import steps_for
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(include_in_schema=False, route_class=PageRoute)
 pages.NAV.append(NavEntry("/list", "Records"))
 
 PAGE_ROWS = 25

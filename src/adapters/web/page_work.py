@@ -15,7 +15,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 from salesdomain.adapters.web import links
 from salesdomain.adapters.web.context import ReadCtx, WebContext
-from salesdomain.adapters.web.pages import HOME, NAV, NavEntry, PageSession, page
+from salesdomain.adapters.web.pages import HOME, NAV, NavEntry, PageRoute, PageSession, page
 from salesdomain.adapters.web.sessions import Session
 from salesdomain.projections.paging import MAX_LENGTH, InvalidCursor
 from salesdomain.projections.workqueue import (
@@ -30,7 +30,7 @@ from salesdomain import clock
 from salesdomain.commands import COMMANDS
 from salesdomain.sop import Role, step
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(include_in_schema=False, route_class=PageRoute)
 
 PAGE_SIZE = 50
 """Items on a page of my work."""

@@ -6,16 +6,19 @@ request does (``tokens.holder``); without one it sends them to sign in.  Sign-in
 sign-out are plain HTML forms: sign-in is taken only from this origin (its ``Origin``
 header) and sign-out carries the session's CSRF secret in a hidden field."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
-from typing import Annotated
+from typing import Annotated, Any
 from urllib.parse import parse_qs, quote
 
 from fastapi import APIRouter, Depends, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.routing import APIRoute
 from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, PackageLoader, select_autoescape
 from salesdomain.adapters.web.context import Ctx, WebContext
+from salesdomain.adapters.web.errors import problems_of
 from salesdomain.adapters.web.sessions import (
     COOKIE,
     Session,
@@ -50,7 +53,35 @@ DASHBOARD_ROLES = frozenset(
 """Who opens the manager's dashboard: those who lead or watch a team's selling; each
 still sees only what the read policy lets them (ADR 30, ADR 63)."""
 
-router = APIRouter(include_in_schema=False)
+
+class PageRoute(APIRoute):
+    """A page's route (FastAPI's custom route class): a value in its address the page
+    cannot take is answered with a page naming the field and what is wrong (422), not
+    with the API's JSON."""
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        handle = super().get_route_handler()
+
+        async def page_handler(request: Request) -> Response:
+            try:
+                return await handle(request)
+            except RequestValidationError as error:
+                return _invalid(request, error)
+
+        return page_handler
+
+
+def _invalid(request: Request, error: RequestValidationError) -> HTMLResponse:
+    cookie = request.cookies.get(COOKIE)
+    ctx: WebContext = request.app.state.context
+    session = ctx.sessions.find(cookie) if cookie is not None else None
+    problems = [(p.field, p.problem) for p in problems_of(error)]
+    return page(
+        request, "invalid.html", session, 422, title="This page cannot take that", problems=problems
+    )
+
+
+router = APIRouter(include_in_schema=False, route_class=PageRoute)
 
 
 class SignInNeeded(Exception):

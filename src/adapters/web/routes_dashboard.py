@@ -10,11 +10,11 @@ from fastapi.responses import HTMLResponse, Response
 from salesdomain.adapters.web.context import Ctx
 from salesdomain.adapters.web.dashboard import dashboard
 from salesdomain.adapters.web.dashboard_model import Choice, Dashboard, chart_data, chosen
-from salesdomain.adapters.web.pages import DASHBOARD_ROLES, PageSession, forbidden, page
+from salesdomain.adapters.web.pages import DASHBOARD_ROLES, PageRoute, PageSession, forbidden, page
 
 from salesdomain import clock
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(include_in_schema=False, route_class=PageRoute)
 Text = Annotated[str | None, Query(max_length=100)]
 WHO = (
     "The dashboard is for sales supervisors, managers, directors, the general manager, "
