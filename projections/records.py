@@ -569,7 +569,7 @@ def show_record(
     (``audit_tables``, caught up; ``log``: for lines with personal data).  Raises
     ``UnknownKind``, and ``RecordNotFound`` for no record of that kind with that id or
     one the reader may not read (the same answer: a record's existence is not told)."""
-    chosen = _record_kind(kind)
+    chosen = kind_of_record(kind)
     name = chosen.__name__
     records = audit_tables["records"]
     with audit_engine.connect() as conn:
@@ -615,8 +615,9 @@ def show_record(
     return RecordShown(name, str(record_id), owner, as_of, record.version, state, withheld, history)
 
 
-def _record_kind(kind: str) -> Any:
-    """The kind of record called ``kind``, or whose list is called so ("orders")."""
+def kind_of_record(kind: str) -> Any:
+    """The kind of record called ``kind``, or whose list is called so ("orders");
+    ``UnknownKind`` naming the lists and kinds otherwise (what ``show_record`` takes)."""
     try:
         return record_kind(kind)
     except ValueError:
@@ -648,6 +649,7 @@ __all__ = [
     "RecordShown",
     "Sort",
     "UnknownKind",
+    "kind_of_record",
     "record_list",
     "records_page",
     "show_record",

@@ -41,6 +41,8 @@ THROUGH_THE_API = frozenset(
         "customers",
         "prices",
         "due",
+        "list",
+        "show",
         "views status",
         "whoami",
     }

@@ -140,7 +140,7 @@ def print_conformance(report: DemoReport, console: Console) -> None:
     found = report.conformance
     if found is not None:
         console.print(
-            f"[bold]SOP conformance of {report.period}[/bold] (from the raw event log, as at "
+            f"[bold]SOP conformance of {report.period}[/bold] (from the conformance view, as at "
             f"{found.as_at:%Y-%m-%d %H:%M} UTC; `salesdomain conformance` for steps per team "
             "and person):",
             markup=True,

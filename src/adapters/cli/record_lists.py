@@ -1,9 +1,11 @@
 """``salesdomain list KIND`` and ``salesdomain show KIND ID`` (issue 19, ADR 59, 66): the
 records of a kind (customers, opportunities, contracts, orders, service cases, employees,
-candidates, appraisals) searched
-and filtered alike, a page at a time by ``--cursor``, with their ids (8 characters,
-full with ``--wide`` and in ``--json``); one record as it stands or stood ``--as-of`` a
-moment, with its history.  Directly, as the administrator (every record)."""
+candidates, appraisals) searched and filtered alike, a page at a time by ``--cursor``,
+with their ids (8 characters, full with ``--wide`` and in ``--json``); one record as it
+stands or stood ``--as-of`` a moment, with its history.  Directly, as the administrator
+(every record); in client mode (``--api``) through the web API's ``GET /records/{kind}``
+and ``GET /records/{kind}/{id}``, the records its token's employee may read, printed by
+the same code, refused alike (ADR 59)."""
 
 from __future__ import annotations
 
@@ -13,7 +15,7 @@ from uuid import UUID
 
 import typer
 from rich.table import Table
-from salesdomain.adapters.cli import common, paging
+from salesdomain.adapters.cli import client, common, paging, remote
 from salesdomain.adapters.cli.common import DatabaseUrl, ExitCode, Failure, JsonOutput
 from salesdomain.adapters.cli.output import out, print_json
 from salesdomain.adapters.cli.past import shown
@@ -26,6 +28,7 @@ from salesdomain.projections.records import (
     RecordRow,
     Sort,
     UnknownKind,
+    kind_of_record,
     record_list,
     records_page,
     show_record,
@@ -44,10 +47,6 @@ def shown_id(record_id: str | None, wide: bool) -> str:
     if record_id is None:
         return ""
     return record_id if wide else record_id[:SHORT_ID]
-
-
-def _usage(error: Exception, option: str) -> Failure:
-    return Failure(ExitCode.USAGE, f"{option}: {error}")
 
 
 def list_records(
@@ -92,32 +91,88 @@ def list_records(
             common.when(until, "--until"),
             role,
         )
-        with common.open_system(ctx, database_url) as system:
-            common.caught_up(system, listed.view)
-            runner = system.views.runner(listed.view)
-            try:
-                found = records_page(
-                    runner.engine,
-                    runner.tables(),
-                    listed.name,
-                    None if cursor else datetime.now(UTC),
-                    filters=chosen,
-                    sort=sort,
-                    limit=limit,
-                    cursor=cursor,
-                )
-            except InvalidCursor as error:
-                raise _usage(error, "--cursor") from None
-            except ValueError as error:
-                field, _, problem = str(error).partition(": ")
-                raise Failure(
-                    ExitCode.USAGE, f"--{field}: {problem}" if problem else field
-                ) from None
-            position = runner.position()
+        api = client.connect(ctx, database_url)
+        if api is not None:
+            position, found = _remote_page(api, listed.name, chosen, sort, (limit, cursor))
+        else:
+            with common.open_system(ctx, database_url) as system:
+                common.caught_up(system, listed.view)
+                runner = system.views.runner(listed.view)
+                try:
+                    found = records_page(
+                        runner.engine,
+                        runner.tables(),
+                        listed.name,
+                        None if cursor else datetime.now(UTC),
+                        filters=chosen,
+                        sort=sort,
+                        limit=limit,
+                        cursor=cursor,
+                    )
+                except InvalidCursor as error:
+                    raise refused_option("cursor", str(error)) from None
+                except ValueError as error:
+                    raise refused_option(*str(error).partition(": ")[::2]) from None
+                position = runner.position()
     if as_json:
         paging.print_page(position, found)
         return
     _show_page(listed.name, found, wide, valued=listed.value is not None)
+
+
+OPTIONS = {
+    "search": "--search",
+    "owner_id": "--owner",
+    "status": "--status",
+    "customer": "--customer",
+    "customer_id": "--customer",
+    "since": "--since",
+    "until": "--until",
+    "role": "--role",
+    "sort": "--sort",
+    "limit": "--limit",
+    "cursor": "--cursor",
+}
+"""The option of ``list`` each filter or paging field is given by (the web API's
+parameter names and the list's own)."""
+
+
+def refused_option(field: str, problem: str) -> Failure:
+    """A filter, order or cursor the list cannot take, refused as a usage error (exit 2)
+    naming the option (``--cursor: ...``), in direct and client mode alike."""
+    option = OPTIONS.get(field.rpartition(".")[2])
+    if option is not None:
+        return Failure(ExitCode.USAGE, f"{option}: {problem}")
+    return Failure(ExitCode.USAGE, f"{field}: {problem}" if problem else field)
+
+
+def _remote_page(
+    api: client.Api,
+    name: str,
+    chosen: RecordFilter,
+    sort: Sort | None,
+    page: tuple[int, str | None],
+) -> tuple[int, Page[RecordRow]]:
+    """A page of the list through the web API (``GET /records/{kind}``): the records
+    the token's employee may read; a parameter the API refuses (422), as direct mode
+    refuses its option."""
+    filters = {
+        "search": chosen.search,
+        "owner_id": chosen.owner_id,
+        "status": chosen.status,
+        "customer_id": chosen.customer_id,
+        "since": None if chosen.since is None else chosen.since.isoformat(),
+        "until": None if chosen.until is None else chosen.until.isoformat(),
+        "role": chosen.role,
+        "sort": None if sort is None else sort.value,
+    }
+    try:
+        return remote.records(api, name, (*page, False), filters)
+    except Failure as refused:
+        problems = refused.report.details
+        if refused.report.kind != "invalid_request" or len(problems) != 1:
+            raise
+        raise refused_option(problems[0].field, problems[0].problem) from None
 
 
 def _value(row: RecordRow) -> str:
@@ -164,21 +219,29 @@ def show(
     it stands or as it stood --as-of a moment."""
     with common.reported(as_json):
         moment_asked = common.when(as_of, "--as-of")
-        with common.open_system(ctx, database_url) as system:
-            common.caught_up(system, "audit")
-            runner = system.views.runner("audit")
+        api = client.connect(ctx, database_url)
+        if api is not None:
             try:
-                found = show_record(
-                    system.app,
-                    runner.engine,
-                    runner.tables(),
-                    kind,
-                    record_id,
-                    as_of=moment_asked,
-                    log=system.views.log,
-                )
+                chosen = kind_of_record(kind).__name__
             except UnknownKind as error:
                 raise Failure(ExitCode.USAGE, f"KIND: {error}") from None
+            found = remote.record(api, chosen, record_id, moment_asked)
+        else:
+            with common.open_system(ctx, database_url) as system:
+                common.caught_up(system, "audit")
+                runner = system.views.runner("audit")
+                try:
+                    found = show_record(
+                        system.app,
+                        runner.engine,
+                        runner.tables(),
+                        kind,
+                        record_id,
+                        as_of=moment_asked,
+                        log=system.views.log,
+                    )
+                except UnknownKind as error:
+                    raise Failure(ExitCode.USAGE, f"KIND: {error}") from None
     if as_json:
         print_json(found)
         return

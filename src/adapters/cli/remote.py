@@ -1,8 +1,8 @@
 """Client mode (docs/cli.md): what ``run``, ``pipeline``, ``kpi``, ``audit``, ``story``,
-``operations`` and ``views status`` ask the web API, read back into the rows the direct
-mode prints; and ``whoami``.  What a token may read and do is the server's to decide
-(ADR 30): the rows are those its employee may see, and a command acts as its employee,
-under its role."""
+``operations``, ``list``, ``show`` and ``views status`` ask the web API, read back into
+the rows the direct mode prints; and ``whoami``.  What a token may read and do is the
+server's to decide (ADR 30): the rows are those its employee may see, and a command acts
+as its employee, under its role."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from dataclasses import replace
 from datetime import date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, TypeVar
+from urllib.parse import quote
 from uuid import UUID
 
 import typer
@@ -35,6 +36,7 @@ from salesdomain.projections.pipeline import (
     pipeline_summary,
 )
 from salesdomain.projections.prices import PriceComparison
+from salesdomain.projections.records import RecordRow, RecordShown
 from salesdomain.projections.runner import ProjectionStatus
 from salesdomain.projections.story import CaseStory, StoryEntry
 from salesdomain.projections.workqueue import DueItem
@@ -106,6 +108,12 @@ class _Prices(_Paged):
     position: int
     as_at: datetime
     rows: list[PriceComparison]
+
+
+class _Records(_Paged):
+    position: int
+    as_at: datetime
+    rows: list[RecordRow]
 
 
 class _Due(_Paged):
@@ -320,6 +328,22 @@ def due(
     return position, replace(found, rows=[_due_item(api, row) for row in found.rows])
 
 
+def records(
+    api: Api, name: str, page: tuple[int, str | None, bool], filters: Mapping[str, str | None]
+) -> tuple[int, Page[RecordRow]]:
+    """A page of the list ``name`` (``customers``, ``orders``, ...) of the records the
+    token's employee may read (``page`` as for ``customers``), and the log position the
+    list's view shows."""
+    return _view_page(api, f"/records/{quote(name)}", _Records, page, filters)
+
+
+def record(api: Api, kind: str, record_id: UUID, as_of: datetime | None) -> RecordShown:
+    """The record ``record_id`` of ``kind`` (a record's name: ``Order``) as it stands, or
+    stood ``as_of`` a moment, with its history, if the token's employee may read it."""
+    moment = None if as_of is None else as_of.isoformat()
+    return _read(api, RecordShown, api.get(f"/records/{quote(kind)}/{record_id}", as_of=moment))
+
+
 def _due_item(api: Api, row: dict[str, Any]) -> DueItem:
     """A row of the work queue: its ``due`` a moment if it has a time, else a day."""
     due = row.get("due")
@@ -333,7 +357,7 @@ def _due_item(api: Api, row: dict[str, Any]) -> DueItem:
 def _view_page(
     api: Api,
     path: str,
-    model: type[_Customers] | type[_Prices] | type[_Due],
+    model: type[_Customers] | type[_Prices] | type[_Due] | type[_Records],
     page: tuple[int, str | None, bool],
     filters: Mapping[str, str | None],
 ) -> tuple[int, Page[Any]]:

@@ -98,7 +98,8 @@ class DemoReport:
     """The hash chain's head after the run: position and link (ADR 10)."""
     scale: demo_scale.ScaleSummary | None = None
     conformance: ConformanceReport | None = None
-    """The quarter reviewed against the SOP from the raw log, as at the run's end (ADR 15)."""
+    """The quarter reviewed against the SOP as at the run's end, from the conformance view
+    (ADR 39): the figures of a replay of the log (ADR 15)."""
     forecast: ForecastTable | None = None
     """The quarter's forecast by category against the targets, at the run's end (ADR 52)."""
     forecast_accuracy: ForecastAccuracy | None = None

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from salesdomain.adapters import demo_scale
 from salesdomain.adapters.demo.case_reports import case_report
 from salesdomain.adapters.demo.company import _Company
+from salesdomain.adapters.demo.conformance_summary import quarter_conformance
 from salesdomain.adapters.demo.customer_report import customer_section
 from salesdomain.adapters.demo.forecast_report import forecast_of
 from salesdomain.adapters.demo.quarter import _Quarter
@@ -20,7 +21,6 @@ from salesdomain.adapters.demo.team_report import (
     team_lines,
 )
 from salesdomain.adapters.demo.work_queue import work_queue
-from salesdomain.projections.conformance import conformance_report
 from salesdomain.projections.integrity import ChainKeeper
 from salesdomain.projections.kpi import (
     KpiRow,
@@ -90,13 +90,7 @@ def run_demo(
     report.customers = customer_section(system)
     report.work_queue = work_queue(system, co.mia, finished)
     report.results, report.market_shares = results_analysed(system, finished)
-    if progress is not None:
-        progress("Conformance review of the log", 0, 1)
-    report.conformance = conformance_report(
-        app, app.policy, QUARTER.start, QUARTER.end, as_at=finished
-    )
-    if progress is not None:
-        progress("Conformance review of the log", 1, 1)
+    report.conformance = quarter_conformance(system, QUARTER.start, QUARTER.end, finished)
     keeper = ChainKeeper(system.store, app)
     keeper.catch_up()
     report.digest = keeper.digest()
