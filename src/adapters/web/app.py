@@ -22,6 +22,7 @@ from salesdomain.adapters.web.commands import command_router
 from salesdomain.adapters.web.context import BreachProvider, CurrentToken, WebContext
 from salesdomain.adapters.web.headers import DOCS_PATH, SecurityHeaders
 from salesdomain.adapters.web.pages import SignInNeeded, sign_in_needed
+from salesdomain.adapters.web.page_review import router as review_router
 from salesdomain.adapters.web.pages import router as pages_router
 from salesdomain.adapters.web.responses import ERROR_RESPONSES
 from salesdomain.adapters.web.routes_analyses import router as analyses_router
@@ -122,6 +123,7 @@ def create_app(
     app.include_router(pages_router)
     app.include_router(dashboard_router)
     app.include_router(records_router)
+    app.include_router(review_router)
     app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
 
     @app.get("/me", response_model=MeOut, tags=["auth"], responses=ERROR_RESPONSES)

@@ -8,7 +8,8 @@
 | an SOP step's form, pre-filled | ``/act/{Command}?{field}={value}`` |
 | the pipeline board | ``/board`` |
 | what is due from me | ``/my-work`` |
-| the compliance reviewer's pages | ``/review/...`` |
+| the compliance reviewer's pages | ``/review/{audit,conformance,chain}?...`` |
+| a case's story, told from one of its records | ``/review/story/{kind}/{id}`` |
 
 ``kind`` is a list's name (``opportunities``, ``service-cases``); the filters are the
 ones ``GET /records/{kind}`` takes, so a chart or a card links to the records behind it
@@ -49,3 +50,13 @@ def record_href(kind: str, record_id: UUID | str, as_of: object = None) -> str:
 def act_href(command: str, **prefill: object) -> str:
     """The form of the SOP step ``command`` (its class name), its fields pre-filled."""
     return f"/act/{command}{_query(prefill)}"
+
+
+def review_href(page: str, **filters: object) -> str:
+    """A compliance reviewer's page (``audit``, ``conformance``, ``chain``) with ``filters``."""
+    return f"/review/{page}{_query(filters)}"
+
+
+def story_href(kind: str, record_id: UUID | str) -> str:
+    """The story of the case a record belongs to, told from that record."""
+    return f"/review/story/{list_kind(kind)}/{record_id}"
