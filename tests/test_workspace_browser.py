@@ -4,8 +4,8 @@ uvicorn on SQLite and on PostgreSQL, the system's Chromium through Playwright.
 A sales manager signs in through the form and sees the dashboard's charts drawn by
 ECharts; every table holds the library's figures for the manager's read policy; a filter
 changes them; each table's CSV holds the same rows; a representative gets 403 and no link;
-the pages fit a 390 px phone.  Skips without Chromium (as tests/test_dashboard_browser.py,
-whose fixture it shares) unless SALESDOMAIN_REQUIRE_BROWSER=1.  The screenshots are saved
+the pages fit a 390 px phone.  Skips without Chromium (tests/browser_support.py,
+whose helpers it uses) unless SALESDOMAIN_REQUIRE_BROWSER=1.  The screenshots are saved
 in the test's tmp dir; with SALESDOMAIN_UPDATE_SCREENSHOT=1 (on SQLite) they also replace
 docs/screens/*.png."""
 
@@ -37,7 +37,8 @@ from salesdomain.projections.pipeline import PipelineFilter, pipeline_figures, p
 
 from salesdomain.access import Reader
 from salesdomain.sop import Role
-from tests.test_dashboard_browser import ARGS, CHROMIUM, _need_browser
+from tests.browser_support import ARGS, CHROMIUM
+from tests.browser_support import need_browser as _need_browser
 from tests.web_support import SERVED_STORES, served_on, serving
 
 SCREENS = Path(__file__).resolve().parent.parent / "docs" / "screens"

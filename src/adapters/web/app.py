@@ -1,4 +1,4 @@
-"""The web API's app factory: routes per concern, errors mapped, the dashboard.
+"""The web API's app factory: routes per concern, errors mapped, the workspace's pages.
 
 Route modules have no ``from __future__ import annotations``: FastAPI reads parameter
 types when the app is built, and must find the real classes (not names to look up
@@ -140,12 +140,6 @@ def create_app(
     def docs() -> HTMLResponse:
         """Every route and schema, interactively (Swagger UI over ``/openapi.json``)."""
         return HTMLResponse((STATIC / "docs.html").read_text(encoding="utf-8"))
-
-    @app.get("/dashboard/classic", response_class=HTMLResponse, include_in_schema=False)
-    def classic_dashboard() -> HTMLResponse:
-        """The first dashboard, drawn in SVG by the page from the JSON views (it gives way
-        to ``/dashboard`` once that shows the audit trail of a case and stopped views)."""
-        return HTMLResponse((STATIC / "dashboard.html").read_text(encoding="utf-8"))
 
     return app
 
