@@ -14,10 +14,10 @@ from fastapi.testclient import TestClient
 from freezegun import freeze_time
 from salesdomain.adapters.bootstrap import System, build_system
 from salesdomain.adapters.web import create_app
-from salesdomain.projections.log import ApplicationLog
-from salesdomain.projections.read_models import ReadModels
 from salesdomain.adapters.web.running import Settings
 from salesdomain.adapters.web.tokens import TokenStore
+from salesdomain.projections.log import ApplicationLog
+from salesdomain.projections.read_models import ReadModels
 
 from tests import builders as b
 from tests.conftest import FREEZEGUN_TRANSCODINGS

@@ -82,7 +82,8 @@ def test_a_reviewer_searches_the_audit_trail_opens_a_story_and_the_report(
             rows = page.locator("#table-audit tbody tr[data-position]")
             shown = [int(p) for p in rows.evaluate_all("rs => rs.map(r => r.dataset.position)")]
             assert shown == [e.position for e in negotiated][: len(shown)]
-            assert shown and all("2.3.3" in t for t in rows.all_inner_texts())
+            assert shown
+            assert all("2.3.3" in t for t in rows.all_inner_texts())
             _fits(page)
             _shot(page, tmp_path, store, "review-audit-1440")
             page.set_viewport_size({"width": 390, "height": 900})

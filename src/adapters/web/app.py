@@ -21,8 +21,8 @@ from salesdomain.adapters.web.breaches import conformance_breaches
 from salesdomain.adapters.web.commands import command_router
 from salesdomain.adapters.web.context import BreachProvider, CurrentToken, WebContext
 from salesdomain.adapters.web.headers import DOCS_PATH, SecurityHeaders
-from salesdomain.adapters.web.pages import SignInNeeded, sign_in_needed
 from salesdomain.adapters.web.page_review import router as review_router
+from salesdomain.adapters.web.pages import SignInNeeded, sign_in_needed
 from salesdomain.adapters.web.pages import router as pages_router
 from salesdomain.adapters.web.responses import ERROR_RESPONSES
 from salesdomain.adapters.web.routes_analyses import router as analyses_router

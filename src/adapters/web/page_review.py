@@ -10,7 +10,7 @@ import csv
 import io
 from collections.abc import Iterator
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Any
 from urllib.parse import parse_qs
 
 from fastapi import APIRouter, Query, Request
@@ -106,7 +106,7 @@ def review_audit(
     if refused := _refused(request, session):
         return refused
     reader = ctx.reader(session.token.employee_id, session.token.role)
-    values: dict[str, object] = {
+    values: dict[str, Any] = {
         "title": "Audit trail",
         "kinds": sorted(AREAS),
         "steps": steps_choice(),

@@ -389,7 +389,7 @@ def story_of(ctx: WebContext, reader: Reader, kind: str, record_id: str) -> Stor
     return Story(
         name,
         str(wanted),
-        f"{name} {str(wanted)[:8]}",
+        f"{re.sub(r'(?<!^)(?=[A-Z])', ' ', name).capitalize()} {str(wanted)[:8]}",
         str(told.case_id),
         None if told.customer_id is None else str(told.customer_id),
         told.position,
@@ -564,7 +564,7 @@ def conformance_page(ctx: WebContext, start: date, end: date, now: datetime) -> 
         report,
         "",
         steps,
-        [(month, *counts) for month, counts in sorted(months.items())],
+        [(month, counts[0], counts[1]) for month, counts in sorted(months.items())],
         stories,
         periods,
     )
