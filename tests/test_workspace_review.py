@@ -224,7 +224,7 @@ def test_each_line_says_who_did_which_step_to_which_record_and_why(
     assert qualified.actor_name in cells
     assert f'href="/record/customers/{qualified.aggregate_id}"' in cells
     assert f'href="/review/story/customers/{qualified.aggregate_id}"' in cells
-    why = re.findall(r"<td>([^<]*)</td>", cells)[-1]  # the reason the event records
+    why = re.findall(r"<td data-label=\"Why\">([^<]*)</td>", cells)[-1]  # the reason recorded
     assert why
     assert why in qualified.description
 
@@ -343,3 +343,22 @@ def test_the_chain_page_shows_the_keepers_digest_and_records_a_verification(
     assert f'id="chain-position">{digest.position}<' in shown
     assert "History intact" in shown
     assert f"by {REVIEWER} (compliance reviewer), on the web" in shown
+
+
+def test_the_review_pages_run_no_inline_script_or_style(client: TestClient, demo: Demo) -> None:
+    """As every page of the workspace (ADR 63): the CSP runs no inline script."""
+    reviewer = _as(client, demo, Role.COMPLIANCE_REVIEWER)
+    record = demo.entries(Role.COMPLIANCE_REVIEWER, aggregate_type="Opportunity")[0]
+    for path in (
+        "/review",
+        "/review/audit",
+        f"/review/story/opportunities/{record.aggregate_id}",
+        f"/review/conformance?since={SINCE}&until={UNTIL}",
+        "/review/chain",
+    ):
+        html = reviewer.get(path).text
+        assert not re.search(r"<script\b", html), path
+        assert not re.search(r"\son[a-z]+\s*=", html), path
+        assert 'style="' not in html, path
+        for field in re.findall(r'<(?:input|select)\b[^>]*\bid="([^"]+)"', html):
+            assert f'<label for="{field}"' in html, (path, field)

@@ -13,7 +13,7 @@ from datetime import date
 from typing import Annotated, Any
 from urllib.parse import parse_qs
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response, StreamingResponse
 from salesdomain.adapters.web import pages
 from salesdomain.adapters.web.context import Ctx
@@ -73,25 +73,7 @@ def review_index(request: Request, session: PageSession) -> Response:
     return _refused(request, session) or page(request, "review.html", session, title="Review")
 
 
-def _search(
-    kind: str | None,
-    record: str | None,
-    actor: str | None,
-    step: str | None,
-    since: str | None,
-    until: str | None,
-    text: str | None,
-) -> AuditSearch:
-    return AuditSearch.parse(
-        kind=kind, record=record, actor=actor, step=step, since=since, until=until, text=text
-    )
-
-
-@router.get("/review/audit", response_class=HTMLResponse)
-def review_audit(
-    request: Request,
-    ctx: Ctx,
-    session: PageSession,
+def searched(
     kind: Text = None,
     record: Text = None,
     actor: Text = None,
@@ -99,6 +81,28 @@ def review_audit(
     since: Text = None,
     until: Text = None,
     text: Text = None,
+) -> dict[str, str | None]:
+    """The audit trail's search as the form sends it (the page and its CSV alike)."""
+    return {
+        "kind": kind,
+        "record": record,
+        "actor": actor,
+        "step": step,
+        "since": since,
+        "until": until,
+        "text": text,
+    }
+
+
+Searched = Annotated[dict[str, str | None], Depends(searched)]
+
+
+@router.get("/review/audit", response_class=HTMLResponse)
+def review_audit(
+    request: Request,
+    ctx: Ctx,
+    session: PageSession,
+    given: Searched,
     cursor: Annotated[str | None, Query(max_length=400)] = None,
 ) -> Response:
     """The audit trail searched: by kind of record, record, actor, SOP step, period and
@@ -112,7 +116,7 @@ def review_audit(
         "steps": steps_choice(),
     }
     try:
-        search = _search(kind, record, actor, step, since, until, text)
+        search = AuditSearch.parse(**given)
         values["search"] = search
         values["staff"] = search.staff(ctx)
         found = audit_page(ctx, reader, search, cursor, clock.now())
@@ -122,14 +126,9 @@ def review_audit(
         return page(request, "review_audit.html", session, 422, error=str(refusal), **values)
     except ViewStopped as stop:
         return _stopped(request, session, "Audit trail", stop)
-    query = request.url.query
-    export = review_href("audit.csv") + (f"?{_without_cursor(query)}" if query else "")
+    chosen = {name: value for name, value in search.filters().items() if value is not None}
+    export = review_href("audit.csv", **chosen)
     return page(request, "review_audit.html", session, found=found, export=export, **values)
-
-
-def _without_cursor(query: str) -> str:
-    kept = [part for part in query.split("&") if not part.startswith("cursor=")]
-    return "&".join(kept)
 
 
 @router.get("/review/audit.csv")
@@ -137,13 +136,7 @@ def review_audit_csv(
     request: Request,
     ctx: Ctx,
     session: PageSession,
-    kind: Text = None,
-    record: Text = None,
-    actor: Text = None,
-    step: Text = None,
-    since: Text = None,
-    until: Text = None,
-    text: Text = None,
+    given: Searched,
 ) -> Response:
     """The audit trail of the search as CSV, every page of it up to ``EXPORT_LIMIT``
     lines, written as it is read."""
@@ -151,7 +144,7 @@ def review_audit_csv(
         return refused
     reader = ctx.reader(session.token.employee_id, session.token.role)
     try:
-        search = _search(kind, record, actor, step, since, until, text)
+        search = AuditSearch.parse(**given)
         ctx.view("audit")
     except Refused as refusal:
         return Response(f"{refusal}\n", 422, media_type="text/plain")
