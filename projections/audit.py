@@ -38,6 +38,7 @@ from salesdomain.access import (
     confidential,
     hidden_line,
     owner_at_creation,
+    owner_handed_to,
 )
 from salesdomain.aggregate import SopAggregate
 from salesdomain.narrative import describe
@@ -58,7 +59,9 @@ class AuditTrail(Projection):
 
     For the read policy (``salesdomain.access``, ADR 30) each line says which
     confidential figures it shows (``confidential``), and ``records`` keeps each
-    record's area and owner (set when it is created)."""
+    record's area and owner: set when it is created, and moved by an event that hands
+    the record to another owner (``owner_handed_to``: it names ``new_owner_id``, ADR
+    66), so the audit trail, the story and ``show`` follow a takeover."""
 
     name = "audit"
     version = 4
@@ -135,9 +138,12 @@ class AuditTrail(Projection):
                 },
             )
         ]
+        record_key = {"aggregate_id": str(event.originator_id)}
         if event.originator_version == 1 and aggregate_type in AREAS:
             record = {"area": area_of(aggregate_type).value, "owner_id": owner_at_creation(event)}
-            changes.append(Upsert("records", {"aggregate_id": str(event.originator_id)}, record))
+            changes.append(Upsert("records", record_key, record))
+        elif (handed := owner_handed_to(event)) is not None:
+            changes.append(Update("records", record_key, {"owner_id": handed}))
         if isinstance(event, PersonalDataForgotten):
             changes.append(
                 Update("entries", {"data_subject": str(event.subject_id)}, {"personal": False})

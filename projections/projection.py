@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any, ClassVar
 
 from salesdomain.projections.changes import RowChange
-from sqlalchemy import Column, Index, MetaData, Table
+from sqlalchemy import Column, ColumnElement, Index, MetaData, Table
 from sqlalchemy.engine import Connection
 
 
@@ -62,9 +62,9 @@ class Tables:
         table = self.defined[name] = Table(f"{self.prefix}{name}", self.metadata, *columns)
         return table
 
-    def index(self, name: str, *columns: Column[Any], where: Any = None) -> None:
-        """An index on ``columns``; ``where``: only of the rows that meet it (a partial
-        index, on SQLite and PostgreSQL alike)."""
+    def index(self, name: str, *columns: ColumnElement[Any], where: Any = None) -> None:
+        """An index on ``columns`` (or expressions of them: ``lower(name)``); ``where``:
+        only of the rows that meet it (a partial index, on SQLite and PostgreSQL alike)."""
         partial = {} if where is None else {"sqlite_where": where, "postgresql_where": where}
         Index(f"{self.prefix}{name}", *columns, **partial)
 

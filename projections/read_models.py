@@ -15,6 +15,7 @@ from salesdomain.projections.operations import Operations
 from salesdomain.projections.pipeline import Pipeline
 from salesdomain.projections.prices import Prices
 from salesdomain.projections.projection import Projection
+from salesdomain.projections.registers import Registers
 from salesdomain.projections.runner import (
     REBUILD_PAGE_SIZE,
     EventLog,
@@ -39,6 +40,7 @@ def default_projections() -> list[Projection]:
         Prices(),
         Forecast(),
         Appraisals(),
+        Registers(),
     ]
 
 

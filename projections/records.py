@@ -1,39 +1,46 @@
-"""Records found and shown: the lists of customers, opportunities, orders, service
-cases and employees, searched and filtered alike and paged by a cursor, and one record
-shown with its history (issue 19, ADR 59).
+"""Records found and shown: the lists of customers, opportunities, contracts, orders,
+service cases, employees, candidates and appraisals, searched and filtered alike and
+paged by a cursor, and one record shown with its history (issue 19, ADR 59; issue 20,
+ADR 66).
 
     found = records_page(engine, tables, "orders", now, filters=RecordFilter(search="acme"))
     found.rows[0].id, found.next_cursor          # the full id; give the cursor back
     shown = show_record(app, audit_engine, audit_tables, "order", order_id, reader=reader)
 
-Each list reads the view that already holds its records (``RecordList.view``: give
-``records_page`` that view's tables); no view is changed.  Every list answers the same
-``RecordRow`` (id, name, number, owner, status, customer, time), so a table or a screen
-lists any kind the same way.  Rows are ordered by ``Sort`` and paged by keyset: the
-cursor holds the last row's sort key and id (``paging.Kind``), so a page starts exactly
-after the previous one however many rows came in between, and a cursor is refused for
-another list, other filters or another order.
+Each list reads the view that holds its records (``RecordList.view``: give
+``records_page`` that view's tables; contracts, candidates and employees are in the
+``registers`` view).  Every list answers the same ``RecordRow`` (id, name, number,
+owner, status, customer, time, value, day), so a table or a screen lists any kind the
+same way.  Rows are ordered by ``Sort`` and paged by keyset: the cursor holds the last
+row's sort key and id (``paging.Kind``), so a page starts exactly after the previous
+one however many rows came in between, and a cursor is refused for another list, other
+filters or another order.  Each view indexes what its lists sort and filter by.
 
 The read policy (``salesdomain.access``, ADR 30) is applied in the query: a sales
-representative lists their own customers, deals and orders; a department reads the
-orders it holds a task on; people records by the ``people`` reach.  ``show_record``
-reads a record only if the audit view's ``records`` table (its area and owner, as the
-audit trail and story use) lets the reader see it, else it is not found; the state of a
-record whose figures are confidential (pay, appraisals) is withheld from a reader who
-may not see them, and its history lines are those the audit trail shows them.
+representative lists their own customers, deals, contracts and orders; a department
+reads the orders it holds a task on; people records by the ``people`` reach
+(candidates, who belong to nobody, by who reaches everyone's), an appraisal's score
+only where the ``appraisals`` reach covers its employee.  ``show_record`` reads a
+record only if the audit view's ``records`` table (its area and its owner, as the
+latest event that named one left it) lets the reader see it, else it is not found;
+the state of a record whose figures are confidential (pay, appraisals) is withheld
+from a reader who may not see them, and its history lines are those the audit trail
+shows them.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, fields
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
+from decimal import Decimal
 from enum import Enum
 from typing import Any
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application
 from salesdomain.projections.access import orders_read_by
+from salesdomain.projections.appraisals.projection import STAGES as APPRAISAL_STAGES
 from salesdomain.projections.audit import query_audit
 from salesdomain.projections.customers.queries import CustomerStatus, customer_status
 from salesdomain.projections.history import HistoryLine
@@ -54,10 +61,13 @@ from sqlalchemy.engine import Engine
 
 from salesdomain.access import Area, Confidential, Reader, hidden_line
 from salesdomain.bounds import NAME_LENGTH, single_line
+from salesdomain.contracts.contract import ContractStatus
 from salesdomain.errors import RecordNotFound
 from salesdomain.opportunities.stages import Stage
 from salesdomain.past import aggregate_as_of
+from salesdomain.people.candidate import CandidateStatus
 from salesdomain.records import record_kind, record_kinds, record_state
+from salesdomain.sop import Role
 
 
 class UnknownKind(LookupError):
@@ -81,7 +91,8 @@ class Sort(Enum):
 @dataclass(frozen=True)
 class RecordFilter:
     """Which records (each ``None``: any).  ``search``: a part of the name or number
-    (any case), or the start of the id; ``since`` <= the list's time < ``until``."""
+    (any case), or the start of the id; ``since`` <= the list's time < ``until``;
+    ``role``: people holding or hired for a role."""
 
     search: str | None = None
     owner_id: str | None = None
@@ -89,6 +100,8 @@ class RecordFilter:
     customer_id: str | None = None
     since: datetime | None = None
     until: datetime | None = None
+    role: str | None = None
+    """A role (``Role``): employees who hold it, candidates for a position that carries it."""
 
     def described(self) -> dict[str, str | None]:
         """The filters as texts (what a cursor is bound to)."""
@@ -107,23 +120,36 @@ class RecordRow:
     id: str
     """The record's full id (what ``show`` and every command take)."""
     name: str
-    """The company name, the deal's title, the customer of an order or case, the
-    employee's name."""
+    """The company name, the deal's title, the customer of a contract, order or case,
+    the employee's name (also of an appraisal), the position a candidate applied for
+    (a candidate's own name is personal data no view keeps)."""
     number: str | None
-    """The customer's registration number."""
+    """The customer's registration number; an appraisal's period ("2026-Q1")."""
     owner_id: str | None
-    """The id of the employee who owns the record (its representative)."""
+    """The id of the employee who owns the record (its representative; the employee an
+    appraisal is about)."""
     owner_name: str | None
     """The owner's name."""
     status: str | None
-    """Where it stands: the customer's status, the deal's stage, the order's or case's
-    status, whether the employee is active."""
+    """Where it stands: the customer's status, the deal's stage, the contract's revision
+    (in review ... signed), the order's or case's status, whether the employee is
+    active, the candidate's stage, the appraisal's stage."""
     customer_id: str | None
     """The id of the customer the record is for."""
     customer_name: str | None
     """The customer's company name."""
     at: datetime | None
-    """When it was recorded: registered, opened, entered, received."""
+    """When it was recorded: registered, opened, drafted, entered, received, applied."""
+    value: Decimal | None = None
+    """What it is worth: a contract's amount (in ``currency``); an appraisal's final
+    score (confidential: ``None`` where ``withheld``)."""
+    currency: str | None = None
+    """The currency of ``value`` (for a contract)."""
+    day: date | None = None
+    """The day it took effect: a contract's signing day (``None`` until signed); the
+    last day of an appraisal's period."""
+    withheld: str | None = None
+    """Why ``value`` is not shown to this reader (confidential figures)."""
 
 
 Readable = Callable[[Reader, Mapping[str, Table]], ColumnElement[bool]]
@@ -156,6 +182,9 @@ def _cases(reader: Reader, tables: Mapping[str, Table]) -> ColumnElement[bool]:
     return tables["service_cases"].c.order_id.in_(followed)
 
 
+Columns = Callable[[Mapping[str, Table]], ColumnElement[Any]]
+
+
 @dataclass(frozen=True)
 class RecordList:
     """A list of one kind of record, read from a view's table: which columns give a
@@ -167,22 +196,38 @@ class RecordList:
     view: str
     table: str
     id: str
-    title: str
+    title: str | Columns
+    """The column of its name, or how it is read (a candidate's: their requisition's
+    position)."""
     number: str | None
     owner_id: str | None
     owner_name: str | None
-    status: Callable[[Mapping[str, Table]], ColumnElement[Any]] | None
+    status: Columns | None
     statuses: tuple[str, ...]
     customer_id: str | None
     customer_name: str | None
     at: str | None
     readable: Readable
+    value: str | None = None
+    currency: str | None = None
+    day: str | None = None
+    figures: Confidential | None = None
+    """The confidential figures ``value`` holds, shown only to who may see them."""
+    roles: str | None = None
+    """The column matched against the registers view's ``roles`` (the ``role`` filter)."""
+    name_key: str | None = None
+    """A column holding the name case-folded (indexed), the name order's key."""
 
     def column(self, tables: Mapping[str, Table], name: str | None) -> ColumnElement[Any]:
         return literal(None) if name is None else tables[self.table].c[name]
 
+    def title_of(self, tables: Mapping[str, Table]) -> ColumnElement[Any]:
+        if isinstance(self.title, str):
+            return tables[self.table].c[self.title]
+        return self.title(tables)
 
-def _column(table: str, name: str) -> Callable[[Mapping[str, Table]], ColumnElement[Any]]:
+
+def _column(table: str, name: str) -> Columns:
     return lambda tables: tables[table].c[name]
 
 
@@ -195,6 +240,23 @@ def _customer_status(tables: Mapping[str, Table]) -> ColumnElement[Any]:
     return customer_status(customers, customers.alias("merged"))
 
 
+def _position_applied_for(tables: Mapping[str, Table]) -> ColumnElement[Any]:
+    requisitions, candidates = tables["requisitions"], tables["candidates"]
+    chosen = requisitions.c.requisition_id == candidates.c.requisition_id
+    return select(requisitions.c.position).where(chosen).scalar_subquery()
+
+
+def _nobodys(area: Area) -> Readable:
+    """Records that belong to nobody (candidates): read by who reaches everyone's."""
+
+    def readable(reader: Reader, tables: Mapping[str, Table]) -> ColumnElement[bool]:
+        return (
+            true() if (reader.sales if area is Area.SALES else reader.people) is None else false()
+        )
+
+    return readable
+
+
 LISTS: dict[str, RecordList] = {
     listed.name: listed
     for listed in (
@@ -202,13 +264,20 @@ LISTS: dict[str, RecordList] = {
             "customers", "Customer", "customers", "customers", "customer_id", "company_name",
             "registration_number", "owner_id", "owner_name", _customer_status,
             tuple(s.value for s in CustomerStatus), None, None, "registered_at",
-            _owned("owner_id", "customers", Area.SALES),
+            _owned("owner_id", "customers", Area.SALES), name_key="search_name",
         ),
         RecordList(
             "opportunities", "Opportunity", "pipeline", "opportunities", "opportunity_id",
             "title", None, "owner_id", "owner_name", _column("opportunities", "stage"),
             tuple(s.value for s in Stage), "customer_id", "customer_name", "opened_at",
             _owned("owner_id", "opportunities", Area.SALES),
+        ),
+        RecordList(
+            "contracts", "Contract", "registers", "contracts", "contract_id", "customer_name",
+            None, "owner_id", None, _column("contracts", "status"),
+            tuple(s.value for s in ContractStatus), "customer_id", "customer_name",
+            "drafted_at", _owned("owner_id", "contracts", Area.SALES),
+            value="amount", currency="currency", day="signed_on",
         ),
         RecordList(
             "orders", "Order", "operations", "orders", "order_id", "customer_name", None,
@@ -227,9 +296,22 @@ LISTS: dict[str, RecordList] = {
             "customer_id", "customer_name", "received_at", _cases,
         ),
         RecordList(
-            "employees", "Employee", "kpi", "employees", "employee_id", "name", None,
+            "employees", "Employee", "registers", "employees", "employee_id", "name", None,
             "employee_id", "name", _active, ("active", "left"), None, None, None,
-            _owned("employee_id", "employees", Area.PEOPLE),
+            _owned("employee_id", "employees", Area.PEOPLE), roles="employee_id",
+        ),
+        RecordList(
+            "candidates", "Candidate", "registers", "candidates", "candidate_id",
+            _position_applied_for, None, None, None, _column("candidates", "status"),
+            tuple(s.value for s in CandidateStatus), None, None, "applied_at",
+            _nobodys(Area.PEOPLE), roles="requisition_id",
+        ),
+        RecordList(
+            "appraisals", "Appraisal", "appraisals", "appraisals", "appraisal_id",
+            "employee_name", "period", "employee_id", "employee_name",
+            _column("appraisals", "stage"), APPRAISAL_STAGES, None, None, "opened_at",
+            _owned("employee_id", "appraisals", Area.PEOPLE),
+            value="final_score", day="period_end", figures=Confidential.APPRAISAL,
         ),
     )
 }  # fmt: skip
@@ -258,7 +340,9 @@ def _cursors(listed: RecordList) -> Kind:
 
 def _sort_key(listed: RecordList, tables: Mapping[str, Table], sort: Sort) -> ColumnElement[Any]:
     if sort is Sort.NAME:
-        return func.lower(tables[listed.table].c[listed.title])
+        if listed.name_key is not None:
+            return tables[listed.table].c[listed.name_key]
+        return func.lower(listed.title_of(tables))
     return tables[listed.table].c[listed.at]  # type: ignore[index]
 
 
@@ -281,6 +365,11 @@ def _checked(listed: RecordList, filters: RecordFilter, sort: Sort) -> None:
         raise ValueError(
             f"status: {listed.name} are {', '.join(listed.statuses)}, not {filters.status[:40]!r}"
         )
+    if filters.role is not None:
+        if listed.roles is None:
+            raise ValueError(f"role: {listed.name} hold no roles")
+        if filters.role not in _ROLES:
+            raise ValueError(f"role: roles are {', '.join(_ROLES)}, not {filters.role[:40]!r}")
     if filters.customer_id is not None and listed.customer_id is None:
         raise ValueError(f"customer: {listed.name} belong to no customer")
     if listed.at is None and (
@@ -291,6 +380,9 @@ def _checked(listed: RecordList, filters: RecordFilter, sort: Sort) -> None:
         moment = getattr(filters, name)
         if moment is not None and moment.tzinfo is None:
             raise ValueError(f"{name}: give a time zone")
+
+
+_ROLES = tuple(role.value for role in Role if role is not Role.AUTOMATED_POLICY)
 
 
 def _query(
@@ -304,11 +396,12 @@ def _query(
 ) -> Any:
     c = tables[listed.table].c
     ident = c[listed.id]
+    title = listed.title_of(tables)
     status = literal(None) if listed.status is None else listed.status(tables)
     key = _sort_key(listed, tables, sort)
     query = select(
         ident.label("id"),
-        c[listed.title].label("name"),
+        title.label("name"),
         listed.column(tables, listed.number).label("number"),
         listed.column(tables, listed.owner_id).label("owner_id"),
         listed.column(tables, listed.owner_name).label("owner_name"),
@@ -316,6 +409,9 @@ def _query(
         listed.column(tables, listed.customer_id).label("customer_id"),
         listed.column(tables, listed.customer_name).label("customer_name"),
         listed.column(tables, listed.at).label("at"),
+        listed.column(tables, listed.value).label("value"),
+        listed.column(tables, listed.currency).label("currency"),
+        listed.column(tables, listed.day).label("day"),
         key.label("sort_key"),
     )
     if reader is not None:
@@ -323,7 +419,7 @@ def _query(
     if filters.search is not None:
         text = filters.search.casefold()
         found = [
-            func.lower(c[listed.title]).contains(text, autoescape=True),
+            func.lower(title).contains(text, autoescape=True),
             ident.startswith(text, autoescape=True),
         ]
         if listed.number is not None:
@@ -335,6 +431,10 @@ def _query(
         query = query.where(status == filters.status)
     if filters.customer_id is not None and listed.customer_id is not None:
         query = query.where(c[listed.customer_id] == filters.customer_id)
+    if filters.role is not None and listed.roles is not None:
+        roles = tables["roles"].c
+        holders = select(roles.holder_id).where(roles.role == filters.role, roles.held)
+        query = query.where(c[listed.roles].in_(holders))
     if filters.since is not None:
         query = query.where(key >= filters.since)
     if filters.until is not None:
@@ -388,22 +488,37 @@ def records_page(
         last = found[limit - 1]
         key = last.sort_key if order is Sort.NAME else sortable(last.sort_key)
         following = cursors.encode(Place(start.at, (key, last.id)), described)
-    rows = [
-        RecordRow(
-            listed.name,
-            row.id,
-            row.name,
-            row.number,
-            row.owner_id,
-            row.owner_name,
-            row.status,
-            row.customer_id,
-            row.customer_name,
-            row.at,
-        )
-        for row in found[:limit]
-    ]
+    rows = [_row(listed, row, reader) for row in found[:limit]]
     return Page(start.at, rows, following)
+
+
+def _row(listed: RecordList, row: Any, reader: Reader | None) -> RecordRow:
+    """The list's row, its confidential figures withheld from a reader who may not see
+    them (those of the employee it is about)."""
+    value, withheld = row.value, None
+    figures = listed.figures
+    if (
+        figures is not None
+        and reader is not None
+        and not reader.sees_figures(figures, row.owner_id)
+    ):
+        value, withheld = None, hidden_line(figures)
+    return RecordRow(
+        listed.name,
+        row.id,
+        row.name,
+        row.number,
+        row.owner_id,
+        row.owner_name,
+        row.status,
+        row.customer_id,
+        row.customer_name,
+        row.at,
+        None if value is None else Decimal(value),
+        row.currency,
+        row.day,
+        withheld,
+    )
 
 
 # ---- one record -------------------------------------------------------------------------
@@ -417,7 +532,7 @@ class RecordShown:
     """The kind of record (``Order``, ``ServiceCase``, ...)."""
     id: str
     owner_id: str | None
-    """Whose it is for the read policy (set when it was created)."""
+    """Whose it is for the read policy (set when it was created, moved by a takeover)."""
     as_of: datetime | None
     version: int
     state: dict[str, Any] | None

@@ -1,7 +1,7 @@
-"""The system's Chromium through Playwright, for the tests that drive a real browser.
-
-They skip without /usr/bin/chromium or the playwright package, unless
-SALESDOMAIN_REQUIRE_BROWSER=1 (as .ci/run sets), where a missing browser fails."""
+"""What every browser test shares: the system's Chromium through Playwright, skipped
+without it unless ``SALESDOMAIN_REQUIRE_BROWSER=1`` (as ``.ci/run`` sets, where a missing
+browser fails), and an accessibility check of a page with axe-core (vendored in
+``tests/vendor``, see its ``VENDORED.md``)."""
 
 from __future__ import annotations
 
@@ -23,10 +23,14 @@ ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+AXE = Path(__file__).resolve().parent / "vendor" / "axe.min.js"
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
+"""The rules axe runs: WCAG 2.1 levels A and AA (labels, names, contrast, keyboard) and
+Deque's best practices (landmarks, one main heading)."""
 
 
 def need_browser() -> Any:
-    """Playwright's ``sync_playwright``, or a skip (a failure when a browser is required)."""
+    """Playwright's ``sync_playwright``, or skip (fail when the browser is required)."""
     reason = None
     try:
         from playwright.sync_api import sync_playwright
@@ -39,3 +43,39 @@ def need_browser() -> Any:
             pytest.fail(reason)
         pytest.skip(reason)
     return sync_playwright
+
+
+_need_browser = need_browser  # the name the first browser tests imported
+
+
+def axe_violations(page: Any) -> list[str]:
+    """The accessibility rules the page in ``page`` breaks, one line each (rule id, its
+    impact, how many places, the first place's selector): ``[]`` when none.  The page's
+    Content-Security-Policy does not stop this: the script is evaluated through the
+    DevTools protocol, which the policy does not govern (an added ``<script>`` it would)."""
+    page.evaluate(AXE.read_text(encoding="utf-8") + "\n;0")
+    found = page.evaluate(
+        """tags => axe.run(document, {runOnly: {type: 'tag', values: tags}}).then(r =>
+            r.violations.map(v => [v.id, v.impact || '', v.nodes.length,
+                                   (v.nodes[0] && v.nodes[0].target.join(' ')) || '']))""",
+        AXE_TAGS,
+    )
+    return [
+        f"{rule} ({impact}): {count} place(s), first {where}"
+        for rule, impact, count, where in found
+    ]
+
+
+def assert_accessible(page: Any) -> None:
+    """Every field has a label, the main landmarks are there, one main heading, and axe
+    finds no WCAG 2.1 A/AA or best-practice violation."""
+    unlabelled = page.evaluate(
+        """[...document.querySelectorAll('input:not([type=hidden]), select, textarea')]
+           .filter(e => !e.labels.length && !e.getAttribute('aria-label')).map(e => e.id)"""
+    )
+    assert unlabelled == []
+    snapshot = page.locator("body").aria_snapshot()
+    assert "- main" in snapshot
+    assert "- navigation" in snapshot
+    assert page.locator("h1").count() == 1
+    assert axe_violations(page) == []

@@ -209,6 +209,7 @@ def test_several_workers_create_the_tables_at_once(shared_store, app):
         "prices",
         "forecast",
         "appraisals",
+        "registers",
         "event_chain",
     }
     assert all(found == [(1, "active")] for found in generations.values())

@@ -479,6 +479,7 @@ def test_views_status(demo: tuple[Web, Actor]) -> None:
             "prices",
             "forecast",
             "appraisals",
+            "registers",
             "conformance",
         )
     }

@@ -37,8 +37,7 @@ from salesdomain.projections.pipeline import PipelineFilter, pipeline_figures, p
 
 from salesdomain.access import Reader
 from salesdomain.sop import Role
-from tests.browser_support import ARGS, CHROMIUM
-from tests.browser_support import need_browser as _need_browser
+from tests.browser_support import ARGS, CHROMIUM, assert_accessible, need_browser
 from tests.web_support import SERVED_STORES, served_on, serving
 
 SCREENS = Path(__file__).resolve().parent.parent / "docs" / "screens"
@@ -79,7 +78,7 @@ def _serve(url: str, folder: Path) -> Iterator[Running]:
 
 @pytest.fixture(scope="module", params=SERVED_STORES)
 def served(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Any:
-    _need_browser()
+    need_browser()
     for system, base, secrets, ids in served_on(
         request.param, tmp_path_factory.mktemp("workspace"), _serve
     ):
@@ -88,7 +87,7 @@ def served(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFact
 
 @pytest.fixture
 def browser(served: Served) -> Iterator[Any]:
-    with _need_browser()() as playwright:
+    with need_browser()() as playwright:
         launched = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         try:
             yield launched
@@ -198,19 +197,6 @@ def _no_sideways_scroll(page: Any) -> None:
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
 
 
-def _accessible(page: Any) -> None:
-    """Every field has a label, the landmarks are there, focus is visible."""
-    unlabelled = page.evaluate(
-        """[...document.querySelectorAll('input:not([type=hidden]), select, textarea')]
-           .filter(e => !e.labels.length && !e.getAttribute('aria-label')).map(e => e.id)"""
-    )
-    assert unlabelled == []
-    snapshot = page.locator("body").aria_snapshot()
-    assert "- main" in snapshot
-    assert "- navigation" in snapshot
-    assert page.locator("h1").count() == 1
-
-
 def _shot(page: Any, name: str, s: Served, folder: Path) -> None:
     shot = folder / f"{name}.png"
     page.screenshot(path=str(shot), full_page=True)
@@ -225,7 +211,7 @@ def test_a_manager_reads_the_dashboard_and_its_tables(
 ) -> None:
     page = browser.new_page(viewport={"width": 1440, "height": 900})
     page.goto(f"{served.base}/sign-in")
-    _accessible(page)
+    assert_accessible(page)
     _shot(page, "sign-in-1440", served, tmp_path)
     landed = _sign_in(page, served.base, served.secrets[Role.SALES_MANAGER], "/dashboard")
     assert landed.status == 200
@@ -239,7 +225,7 @@ def test_a_manager_reads_the_dashboard_and_its_tables(
     assert page.locator("[data-chart] svg").count() >= 4
     assert page.locator("[data-chart=attainment] svg text", has_text="0%").count() >= 1
     _check_figures(page, served)
-    _accessible(page)
+    assert_accessible(page)
     _shot(page, "dashboard-1440", served, tmp_path)
     answer = page.request.get(f"{served.base}/dashboard/forecast.csv?period={PERIOD}")
     assert answer.status == 200

@@ -10,11 +10,14 @@ from salesdomain.projections.changes import Insert, RowChange, Update, Upsert
 from salesdomain.projections.dispatch import Handlers
 from salesdomain.projections.projection import Projection, Tables
 from salesdomain.projections.types import UtcDateTime, figure, money
-from sqlalchemy import Boolean, Column, Date, Integer, MetaData, String, Table, Text
+from sqlalchemy import Boolean, Column, Date, Integer, MetaData, String, Table, Text, func
 
 from salesdomain.performance.appraisal import Appraisal
 
 HANDLERS = Handlers[RowChange]()
+
+STAGES = ("opened", "finalised", "closed")
+"""Where an appraisal stands in the view (the stages between are not told apart)."""
 
 
 def _key(event: Appraisal.Event) -> dict[str, str]:
@@ -86,10 +89,13 @@ def _closed(event: Appraisal.Closed, position: int) -> list[RowChange]:
 
 class Appraisals(Projection):
     """Each appraisal (``appraisals``: employee, period, stage, final score, rating band,
-    coaching, close) and each incentive decided on one (``incentives``)."""
+    coaching, close) and each incentive decided on one (``incentives``).
+
+    Version 2 (ADR 66): indexes for the appraisals list (newest first, by name, by
+    employee)."""
 
     name = "appraisals"
-    version = 1
+    version = 2
 
     def define(self, metadata: MetaData, prefix: str) -> dict[str, Table]:
         tables = Tables(metadata, prefix)
@@ -124,6 +130,9 @@ class Appraisals(Projection):
         )
         a = appraisals.c
         tables.index("appraisals_by_period", a.period_end, a.period_start)
+        tables.index("appraisals_by_time", a.opened_at, a.appraisal_id)
+        tables.index("appraisals_by_name", func.lower(a.employee_name), a.appraisal_id)
+        tables.index("appraisals_by_employee", a.employee_id, a.opened_at)
         return tables.defined
 
     def changes(self, event: object, position: int) -> list[RowChange]:

@@ -124,10 +124,13 @@ class Customers(Projection):
 
     Version 3 (issue 18, ADR 51): the facts of the customer and loss analyses
     (``facts``: completed orders, survey answers, deals and losses).  A view made by
-    an earlier version gains the tables empty until it is rebuilt."""
+    an earlier version gains the tables empty until it is rebuilt.
+
+    Version 4 (ADR 66): indexes for the customers list's newest-first order, alone and
+    by owner."""
 
     name = "customers"
-    version = 3
+    version = 4
 
     def define(self, metadata: MetaData, prefix: str) -> dict[str, Table]:
         tables = Tables(metadata, prefix)
@@ -158,6 +161,8 @@ class Customers(Projection):
         tables.index("customers_by_owner", c.owner_id, c.search_name, c.customer_id)
         tables.index("contacts_latest", contacts.c.customer_id, contacts.c.occurred_on)
         tables.index("customers_merged", c.merged_into, c.customer_id)
+        tables.index("customers_by_time", c.registered_at, c.customer_id)
+        tables.index("customers_by_owner_time", c.owner_id, c.registered_at)
         define_facts(tables)
         return tables.defined
 

@@ -6,7 +6,7 @@ from salesdomain.projections.changes import RowChange
 from salesdomain.projections.operations.handlers import HANDLERS
 from salesdomain.projections.projection import Projection, Tables
 from salesdomain.projections.types import UtcDateTime, quantity
-from sqlalchemy import Boolean, Column, Date, Integer, MetaData, String, Table, Text
+from sqlalchemy import Boolean, Column, Date, Integer, MetaData, String, Table, Text, func
 
 from salesdomain.bounds import NAME_LENGTH
 
@@ -14,14 +14,17 @@ from salesdomain.bounds import NAME_LENGTH
 class Operations(Projection):
     """Version 2 added the production plan's finish to ``orders`` (``planned_finish``,
     and ``customer_told_on`` for a plan finishing after the delivery date); a view that
-    version 1 built gets the columns empty until it is rebuilt."""
+    version 1 built gets the columns empty until it is rebuilt.
+
+    Version 3 (ADR 66): indexes for the lists of orders and service cases (their time
+    and name orders, owner, customer and the cases of an order)."""
 
     name = "operations"
-    version = 2
+    version = 3
 
     def define(self, metadata: MetaData, prefix: str) -> dict[str, Table]:
         tables = Tables(metadata, prefix)
-        tables.add(
+        orders = tables.add(
             "orders",
             Column("order_id", String(36), primary_key=True),
             Column("customer_id", String(36), nullable=False),
@@ -106,6 +109,15 @@ class Operations(Projection):
         tables.index("tasks_by_due", tasks.c.completed_on, tasks.c.due_on)
         tables.index("cases_by_status", service_cases.c.status)
         tables.index("responses_by_case", responses.c.case_id)
+        o, sc = orders.c, service_cases.c
+        tables.index("orders_by_time", o.entered_at, o.order_id)
+        tables.index("orders_by_name", func.lower(o.customer_name), o.order_id)
+        tables.index("orders_by_owner", o.owner_id, o.entered_at)
+        tables.index("orders_by_customer", o.customer_id, o.entered_at)
+        tables.index("cases_by_time", sc.received_at, sc.case_id)
+        tables.index("cases_by_name", func.lower(sc.customer_name), sc.case_id)
+        tables.index("cases_by_order", sc.order_id)
+        tables.index("cases_by_customer", sc.customer_id, sc.received_at)
         return tables.defined
 
     def changes(self, event: object, position: int) -> list[RowChange]:

@@ -5,12 +5,14 @@ stage entered, for time in stage, the funnel and the past) and ``amounts`` (one 
 per change of amount, for the pipeline as it stood at any past time).
 
 Reads: ``pipeline_page`` (a page and the cursor of the next), ``iter_pipeline`` (every
-row, a page at a time), ``pipeline_figures`` (the figures, by ``GROUP BY``); the pure
+row, a page at a time), ``pipeline_figures`` (the figures, by ``GROUP BY``), ``pipeline_board`` (the
+board's columns and their first cards); the pure
 functions of rows (``funnel``, ``win_rate``, ``forecast_by_month``, ``figures_of``,
 ``pipeline_summary``) give the same figures from rows in hand.
 """
 
 from salesdomain.projections.paging import DEFAULT_LIMIT, MAX_LIMIT
+from salesdomain.projections.pipeline.board import CARDS_PER_STAGE, BoardColumn, pipeline_board
 from salesdomain.projections.pipeline.cursor import InvalidCursor
 from salesdomain.projections.pipeline.figures import (
     PipelineFigures,
@@ -33,9 +35,11 @@ from salesdomain.projections.pipeline.queries import (
 from salesdomain.projections.pipeline.summary import FunnelLine, PipelineSummary, pipeline_summary
 
 __all__ = [
+    "CARDS_PER_STAGE",
     "DEFAULT_LIMIT",
     "FUNNEL",
     "MAX_LIMIT",
+    "BoardColumn",
     "FunnelLine",
     "FunnelStep",
     "InvalidCursor",
@@ -51,6 +55,7 @@ __all__ = [
     "funnel",
     "iter_pipeline",
     "pipeline_as_of",
+    "pipeline_board",
     "pipeline_figures",
     "pipeline_page",
     "pipeline_summary",

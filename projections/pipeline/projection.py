@@ -16,6 +16,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    func,
 )
 
 from salesdomain.bounds import NAME_LENGTH
@@ -50,10 +51,13 @@ class Pipeline(Projection):
     after an opportunity's last change of stage (amount) take them from its row instead
     of reading its stage history and parsing its amount. A view made by an earlier
     version has them empty (its rows were written before): its figures are read as
-    before until it is rebuilt."""
+    before until it is rebuilt.
+
+    Version 5 (ADR 66): indexes for the opportunities list's name order and its owner
+    and customer filters."""
 
     name = "pipeline"
-    version = 4
+    version = 5
 
     def define(self, metadata: MetaData, prefix: str) -> dict[str, Table]:
         opportunities = Table(
@@ -135,6 +139,10 @@ class Pipeline(Projection):
             opportunities.c.opened_at,
             opportunities.c.opportunity_id,
         )
+        o = opportunities.c
+        Index(f"{prefix}opportunities_by_name", func.lower(o.title), o.opportunity_id)
+        Index(f"{prefix}opportunities_by_owner", o.owner_id, o.opened_at)
+        Index(f"{prefix}opportunities_by_customer", o.customer_id, o.opened_at)
         s, a = stages.c, amounts.c
         Index(f"{prefix}stages_as_of", s.opportunity_id, s.position, s.entered_at, s.stage)
         Index(f"{prefix}amounts_as_of", a.opportunity_id, a.position, a.at, a.amount, a.currency)

@@ -88,8 +88,10 @@ class PipelineRow:
 @dataclass(frozen=True)
 class PipelineFilter:
     """Which opportunities (each ``None``: any): owner, the owner's current team, the
-    stage as it stood at ``at``, the customer's region and industry, and whether the
-    deal was stale at ``at`` (``True``: only stale deals; ``False``: only the others)."""
+    stage as it stood at ``at``, the customer's region and industry, whether the
+    deal was stale at ``at`` (``True``: only stale deals; ``False``: only the others),
+    and its expected close at ``at`` from ``closes_from`` to ``closes_until`` (both
+    days included: the board's period)."""
 
     owner_id: str | None = None
     team: str | None = None
@@ -97,12 +99,19 @@ class PipelineFilter:
     region: str | None = None
     industry: str | None = None
     stale: bool | None = None
+    closes_from: date | None = None
+    closes_until: date | None = None
 
     def described(self) -> dict[str, str | None]:
-        """The filters as texts (what a cursor is bound to)."""
+        """The filters as texts (what a cursor is bound to); the expected close's
+        bounds only when given (a cursor made before they existed stays valid)."""
         stage = None if self.stage is None else self.stage.value
         stale = None if self.stale is None else str(self.stale).lower()
         described = {f.name: getattr(self, f.name) for f in fields(self)}
+        for bound in ("closes_from", "closes_until"):
+            day = described.pop(bound)
+            if day is not None:
+                described[bound] = day.isoformat()
         return {**described, "stage": stage, "stale": stale}
 
 
@@ -212,6 +221,10 @@ def as_of_select(
         chosen = chosen.where(stage == filters.stage.value)
     if filters.stale is not None:
         chosen = chosen.where(stale if filters.stale else ~stale)
+    if filters.closes_from is not None:
+        chosen = chosen.where(close >= filters.closes_from)
+    if filters.closes_until is not None:
+        chosen = chosen.where(close <= filters.closes_until)
     return chosen
 
 

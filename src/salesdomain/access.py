@@ -306,6 +306,13 @@ def confidential(event: SopAggregate.Event) -> Confidential | None:
     return _FIGURES.get(name) or _FIGURES.get(name.partition(".")[0])
 
 
+def owner_handed_to(event: SopAggregate.Event) -> str | None:
+    """The owner ``event`` hands its record to, if it changes the record's owner (a
+    takeover or reassignment): the ``new_owner_id`` such an event names (ADR 66)."""
+    value = getattr(event, "new_owner_id", None)
+    return str(value) if isinstance(value, UUID) else None
+
+
 def owner_at_creation(event: SopAggregate.Event) -> str | None:
     """The owner a record gets when it is created by ``event``: the owner it names, the
     employee it is about, or for a sales record the employee who created it."""

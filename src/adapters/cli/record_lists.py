@@ -1,5 +1,6 @@
-"""``salesdomain list KIND`` and ``salesdomain show KIND ID`` (issue 19, ADR 59): the
-records of a kind (customers, opportunities, orders, service cases, employees) searched
+"""``salesdomain list KIND`` and ``salesdomain show KIND ID`` (issue 19, ADR 59, 66): the
+records of a kind (customers, opportunities, contracts, orders, service cases, employees,
+candidates, appraisals) searched
 and filtered alike, a page at a time by ``--cursor``, with their ids (8 characters,
 full with ``--wide`` and in ``--json``); one record as it stands or stood ``--as-of`` a
 moment, with its history.  Directly, as the administrator (every record)."""
@@ -65,6 +66,10 @@ def list_records(
     sort: Annotated[
         Sort | None, typer.Option(help="newest or oldest first, or by name (default: newest).")
     ] = None,
+    role: Annotated[
+        str | None,
+        typer.Option(help="Employees holding this role, candidates for a position with it."),
+    ] = None,
     limit: paging.Limit = DEFAULT_LIMIT,
     cursor: paging.Cursor = None,
     wide: Wide = False,
@@ -85,6 +90,7 @@ def list_records(
             None if customer is None else str(customer),
             common.when(since, "--since"),
             common.when(until, "--until"),
+            role,
         )
         with common.open_system(ctx, database_url) as system:
             common.caught_up(system, listed.view)
@@ -111,13 +117,25 @@ def list_records(
     if as_json:
         paging.print_page(position, found)
         return
-    _show_page(listed.name, found, wide)
+    _show_page(listed.name, found, wide, valued=listed.value is not None)
 
 
-def _show_page(name: str, found: Page[RecordRow], wide: bool) -> None:
-    columns = ("Id", "Name", "Number", "Status", "Customer", "Owner", "Recorded (UTC)")
+def _value(row: RecordRow) -> str:
+    """A row's value as a table shows it: with its currency, or why it is withheld."""
+    if row.withheld is not None:
+        return "(confidential)"
+    if row.value is None:
+        return ""
+    return f"{row.value:,.2f} {row.currency or ''}".rstrip()
+
+
+def _show_page(name: str, found: Page[RecordRow], wide: bool, *, valued: bool) -> None:
+    columns: tuple[str, ...] = ("Id", "Name", "Number", "Status", "Customer", "Owner")
+    columns += ("Recorded (UTC)",)
+    columns += ("Value", "Day") if valued else ()
     table = paging.page_table(name.replace("-", " ").capitalize(), found, columns)
     for row in found.rows:
+        more = (_value(row), "" if row.day is None else f"{row.day}") if valued else ()
         table.add_row(
             shown_id(row.id, wide),
             row.name,
@@ -126,6 +144,7 @@ def _show_page(name: str, found: Page[RecordRow], wide: bool) -> None:
             row.customer_name or "",
             row.owner_name or shown_id(row.owner_id, wide),
             "" if row.at is None else f"{row.at:%Y-%m-%d %H:%M}",
+            *more,
         )
     out().print(table)
     paging.show_more(name, found.next_cursor)

@@ -6,6 +6,7 @@ request does (``tokens.holder``); without one it sends them to sign in.  Sign-in
 sign-out are plain HTML forms: sign-in is taken only from this origin (its ``Origin``
 header) and sign-out carries the session's CSRF secret in a hidden field."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Annotated
 from urllib.parse import parse_qs, quote
@@ -14,7 +15,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, PackageLoader, select_autoescape
-from salesdomain.adapters.web.context import Ctx
+from salesdomain.adapters.web.context import Ctx, WebContext
 from salesdomain.adapters.web.sessions import (
     COOKIE,
     Session,
@@ -204,9 +205,16 @@ async def sign_out(request: Request, ctx: Ctx, session: PageSession) -> Response
     return answer
 
 
+HOME: list[Callable[[WebContext, Session], dict[str, object]]] = []
+"""What page modules add to the home page: each gives values ``home.html`` shows."""
+
+
 @router.get("/", response_class=HTMLResponse)
-def home(request: Request, session: PageSession) -> HTMLResponse:
-    return page(request, "home.html", session, title="Workspace")
+def home(request: Request, ctx: Ctx, session: PageSession) -> HTMLResponse:
+    values: dict[str, object] = {"title": "Workspace"}
+    for part in HOME:
+        values |= part(ctx, session)
+    return page(request, "home.html", session, 200, **values)
 
 
 def sign_in_needed(request: Request, needed: Exception) -> Response:

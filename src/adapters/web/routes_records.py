@@ -1,5 +1,6 @@
-"""Read: records found and shown (issue 19, ADR 59): ``/records/{kind}`` lists
-customers, opportunities, orders, service cases or employees, searched and filtered
+"""Read: records found and shown (issue 19, ADR 59, 66): ``/records/{kind}`` lists
+customers, opportunities, contracts, orders, service cases, employees, candidates or
+appraisals, searched and filtered
 alike, a page at a time by a cursor; ``/records/{kind}/{id}`` shows one record as it
 stands (or stood ``as_of`` a moment) with its history.  Both answer what the reader may
 read (ADR 30): a record they may not read is not found."""
@@ -80,6 +81,9 @@ class RecordFilters:
     since: Annotated[AwareDatetime | None, params.moment("Recorded from (included)")] = None
     until: Annotated[AwareDatetime | None, params.moment("Recorded before")] = None
     sort: Sort | None = None
+    role: Annotated[
+        str | None, _line("Employees holding this role, candidates for a position with it")
+    ] = None
 
     def chosen(self) -> RecordFilter:
         return RecordFilter(
@@ -89,6 +93,7 @@ class RecordFilters:
             None if self.customer_id is None else str(self.customer_id),
             self.since,
             self.until,
+            self.role,
         )
 
 
