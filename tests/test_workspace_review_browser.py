@@ -22,7 +22,7 @@ from salesdomain.adapters.web.breaches import conformance_breaches
 from salesdomain.projections.conformance import conformance_report
 
 from salesdomain.sop import Role
-from tests.browser_support import ARGS, CHROMIUM, need_browser
+from tests.browser_support import ARGS, CHROMIUM, assert_accessible, need_browser
 from tests.test_workspace_review import SINCE, UNTIL, Demo, with_reviewer
 from tests.web_support import SERVED_STORES, served_on, serving
 
@@ -48,8 +48,10 @@ def served(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFact
 
 
 def _fits(page: Any) -> None:
+    """No sideways scroll, and accessible (labels, landmarks, axe-core's WCAG 2.1 AA)."""
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= page.viewport_size["width"], f"{width} px wide: it scrolls sideways"
+    assert_accessible(page)
 
 
 def _shot(page: Any, folder: Path, store: str, name: str) -> None:

@@ -22,8 +22,8 @@ from salesdomain.adapters.web.commands import command_router
 from salesdomain.adapters.web.context import BreachProvider, CurrentToken, WebContext
 from salesdomain.adapters.web.headers import DOCS_PATH, SecurityHeaders
 from salesdomain.adapters.web.page_board import router as board_router
-from salesdomain.adapters.web.page_work import router as work_router
 from salesdomain.adapters.web.page_review import router as review_router
+from salesdomain.adapters.web.page_work import router as work_router
 from salesdomain.adapters.web.pages import SignInNeeded, sign_in_needed
 from salesdomain.adapters.web.pages import router as pages_router
 from salesdomain.adapters.web.responses import ERROR_RESPONSES
