@@ -22,6 +22,8 @@ from salesdomain.adapters.web.commands import command_router
 from salesdomain.adapters.web.context import BreachProvider, CurrentToken, WebContext
 from salesdomain.adapters.web.headers import DOCS_PATH, SecurityHeaders
 from salesdomain.adapters.web.page_board import router as board_router
+from salesdomain.adapters.web.page_forms import router as forms_router
+from salesdomain.adapters.web.page_records import router as records_pages_router
 from salesdomain.adapters.web.page_review import router as review_router
 from salesdomain.adapters.web.page_work import router as work_router
 from salesdomain.adapters.web.pages import SignInNeeded, sign_in_needed
@@ -125,8 +127,10 @@ def create_app(
     app.include_router(pages_router)
     app.include_router(board_router)
     app.include_router(work_router)
+    app.include_router(forms_router)
     app.include_router(dashboard_router)
     app.include_router(records_router)
+    app.include_router(records_pages_router)
     app.include_router(review_router)
     app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
 

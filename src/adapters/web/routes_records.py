@@ -14,12 +14,12 @@ from fastapi import APIRouter, Depends, HTTPException, Path, Query
 from pydantic import AwareDatetime, BaseModel, ConfigDict
 from pydantic_core import to_jsonable_python
 from salesdomain.adapters.web import params
-from salesdomain.adapters.web.context import CurrentReader, ReadCtx
+from salesdomain.adapters.web.context import CurrentReader, ReadCtx, WebContext
 from salesdomain.adapters.web.errors import InvalidQuery
 from salesdomain.adapters.web.responses import ERROR_RESPONSES
 from salesdomain.adapters.web.rows import row_model
 from salesdomain.projections.history import HistoryLine
-from salesdomain.projections.paging import InvalidCursor
+from salesdomain.projections.paging import InvalidCursor, Page
 from salesdomain.projections.records import (
     LISTS,
     RecordFilter,
@@ -33,6 +33,7 @@ from salesdomain.projections.records import (
 )
 
 from salesdomain import clock
+from salesdomain.access import Reader
 from salesdomain.bounds import LINE_PATTERN, NAME_LENGTH
 
 router = APIRouter(prefix="/records", tags=["records"], responses=ERROR_RESPONSES)
@@ -100,6 +101,38 @@ class RecordFilters:
 Filters = Annotated[RecordFilters, Depends()]
 
 
+def read_list(
+    ctx: WebContext,
+    reader: Reader,
+    listed: RecordList,
+    filters: RecordFilters,
+    limit: int,
+    cursor: str | None,
+) -> tuple[Page[RecordRow], int]:
+    """One page of ``listed`` for ``reader`` and the position its view shows; a filter or
+    cursor the list cannot take is ``InvalidQuery`` naming it (the API's 422, and the
+    list page's)."""
+    engine, tables, position = ctx.view(listed.view)
+    try:
+        found = records_page(
+            engine,
+            tables,
+            listed.name,
+            None if cursor else clock.now(),
+            filters=filters.chosen(),
+            reader=reader,
+            sort=filters.sort,
+            limit=limit,
+            cursor=cursor,
+        )
+    except InvalidCursor as error:
+        raise InvalidQuery("cursor", str(error)) from None
+    except ValueError as error:
+        field, _, problem = str(error).partition(": ")
+        raise InvalidQuery(field if problem else "filters", problem or field) from None
+    return found, position
+
+
 Row = row_model(RecordRow)
 Line = row_model(HistoryLine)
 
@@ -123,25 +156,7 @@ def records(
 ) -> RecordsOut:
     """The records of a kind the reader may see (a sales representative: their own), with
     their full ids; a page at a time (follow ``next_cursor`` until it is ``null``)."""
-    listed = _list(kind)
-    engine, tables, position = ctx.view(listed.view)
-    try:
-        found = records_page(
-            engine,
-            tables,
-            listed.name,
-            None if page.cursor else clock.now(),
-            filters=filters.chosen(),
-            reader=reader,
-            sort=filters.sort,
-            limit=page.limit,
-            cursor=page.cursor,
-        )
-    except InvalidCursor as error:
-        raise InvalidQuery("cursor", str(error)) from None
-    except ValueError as error:
-        field, _, problem = str(error).partition(": ")
-        raise InvalidQuery(field if problem else "filters", problem or field) from None
+    found, position = read_list(ctx, reader, _list(kind), filters, page.limit, page.cursor)
     return RecordsOut(
         position=position, as_at=found.at, rows=found.rows, next_cursor=found.next_cursor
     )
