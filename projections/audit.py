@@ -23,6 +23,7 @@ from sqlalchemy import (
     Table,
     Text,
     false,
+    func,
     or_,
     select,
 )
@@ -256,10 +257,16 @@ def query_audit(
     limit: int | None = 1000,
     reader: Reader | None = None,
     log: EventLog | None = None,
+    aggregate_type: str | None = None,
+    text: str | None = None,
+    after: int = 0,
 ) -> Sequence[AuditEntry]:
     """Audit entries in log order, filtered by any of actor, step (a step or a section
-    such as "2.3"), record, business case (one, or any of several) and time range
-    (``since`` <= t < ``until``); at most ``limit`` of them (None: all).
+    such as "2.3"), record, kind of record (``aggregate_type``, "Opportunity"), business
+    case (one, or any of several), time range (``since`` <= t < ``until``) and words of
+    the line (``text``, any case; a line's personal data is not searched); only those
+    after the log position ``after`` (a page's start); at most ``limit`` of them
+    (None: all).
 
     ``log``: where the lines that show personal data are read from (their events);
     without it they read as the line without it.
@@ -288,6 +295,13 @@ def query_audit(
         query = query.where((c.sop_step == sop_step) | section)
     if aggregate_id is not None:
         query = query.where(c.aggregate_id == str(aggregate_id))
+    if aggregate_type is not None:
+        query = query.where(c.aggregate_type == aggregate_type)
+    if text:
+        line = func.lower(func.coalesce(c.description, c.erased_description))
+        query = query.where(line.contains(text.lower(), autoescape=True))
+    if after:
+        query = query.where(c.position > after)
     if correlation_id is not None:
         query = query.where(c.correlation_id == str(correlation_id))
     if since is not None:

@@ -70,10 +70,11 @@ def test_the_wheel_holds_every_module_typed_by_one_marker(wheel: zipfile.ZipFile
     names = set(wheel.namelist())
     assert _modules_in_the_tree() <= names
     assert "salesdomain/py.typed" in names  # PEP 561: covers every subpackage
-    assert "salesdomain/adapters/web/static/dashboard.html" in names
+    assert "salesdomain/adapters/web/static/workspace.js" in names
     assert "salesdomain/adapters/web/static/vendor/echarts.min.js" in names  # ADR 63
     assert "salesdomain/adapters/web/static/vendor/echarts-LICENSE.txt" in names
     assert "salesdomain/adapters/web/templates/dashboard.html" in names
+    assert "salesdomain/adapters/web/templates/review_story.html" in names
     assert "salesdomain/adapters/reports/templates/quarterly.html" in names
 
 

@@ -26,7 +26,7 @@ def web() -> Iterator[Web]:
     ("method", "path", "status"),
     [
         ("GET", "/dashboard", 200),
-        ("GET", "/static/dashboard.js", 200),
+        ("GET", "/static/workspace.js", 200),
         ("GET", "/openapi.json", 200),
         ("GET", "/views/pipeline", 401),  # no token
         ("GET", "/no/such/page", 404),
@@ -67,7 +67,7 @@ def test_the_api_documentation_loads_swagger_from_its_cdn_without_inline_script(
     assert "/static/docs.js" in answer.text
 
 
-@pytest.mark.parametrize("page", ["dashboard.html", "docs.html"])
+@pytest.mark.parametrize("page", ["docs.html"])
 def test_pages_have_no_inline_script(page: str) -> None:
     html = (STATIC / page).read_text(encoding="utf-8")
     scripts = re.findall(r"<script\b([^>]*)>(.*?)</script>", html, flags=re.S)

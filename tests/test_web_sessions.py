@@ -144,7 +144,7 @@ def test_failed_sign_ins_are_limited(web: Web) -> None:
 def test_no_secret_in_an_address() -> None:
     from importlib.resources import files
 
-    script = (files("salesdomain.adapters.web") / "static" / "dashboard.js").read_text()
+    script = (files("salesdomain.adapters.web") / "static" / "workspace.js").read_text()
     assert "token=" not in script
     assert "sessionStorage" not in script
     assert "localStorage" not in script

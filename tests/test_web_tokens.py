@@ -163,14 +163,14 @@ def test_serve_answers_on_the_given_port(tmp_path: Path) -> None:
         answer = None
         for _ in range(150):
             try:
-                answer = httpx.get(f"http://127.0.0.1:{port}/dashboard/classic", timeout=2)
+                answer = httpx.get(f"http://127.0.0.1:{port}/sign-in", timeout=2)
                 break
             except httpx.TransportError:
                 time.sleep(0.2)
         assert answer is not None, "the server did not start"
         assert answer.status_code == 200
-        assert "/static/charts.js" in answer.text
-        assert httpx.get(f"http://127.0.0.1:{port}/static/charts.js").status_code == 200
+        assert "/static/workspace.css" in answer.text
+        assert httpx.get(f"http://127.0.0.1:{port}/static/workspace.css").status_code == 200
         assert httpx.get(f"http://127.0.0.1:{port}/me").json()["kind"] == "unauthenticated"
     finally:
         server.terminate()

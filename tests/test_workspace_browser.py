@@ -4,8 +4,8 @@ uvicorn on SQLite and on PostgreSQL, the system's Chromium through Playwright.
 A sales manager signs in through the form and sees the dashboard's charts drawn by
 ECharts; every table holds the library's figures for the manager's read policy; a filter
 changes them; each table's CSV holds the same rows; a representative gets 403 and no link;
-the pages fit a 390 px phone.  Skips without Chromium (as tests/test_dashboard_browser.py,
-whose fixture it shares) unless SALESDOMAIN_REQUIRE_BROWSER=1.  The screenshots are saved
+the pages fit a 390 px phone.  Skips without Chromium (tests/browser_support.py,
+whose helpers it uses) unless SALESDOMAIN_REQUIRE_BROWSER=1.  The screenshots are saved
 in the test's tmp dir; with SALESDOMAIN_UPDATE_SCREENSHOT=1 (on SQLite) they also replace
 docs/screens/*.png."""
 

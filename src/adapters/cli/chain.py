@@ -14,6 +14,12 @@ from salesdomain.adapters.cli.output import out, print_json
 from salesdomain.adapters.snapshots import check_snapshots, discarded_at_start
 from salesdomain.projections.integrity import ChainKeeper, Digest
 from salesdomain.projections.integrity import verify as verify_chain
+from salesdomain.projections.integrity.verifications import record_verification
+
+from salesdomain import clock
+
+VERIFIED_BY = "salesdomain chain verify (command line)"
+"""Who a verification from the command line is recorded as (the chain page shows it)."""
 
 chain_app = typer.Typer(
     help="Prove the stored history was not edited (hash chain, ADR 10).", no_args_is_help=True
@@ -76,6 +82,7 @@ def verify(
         with progress.reported("Verifying the history", **asked) as told:
             checked = None if told is None else (lambda position: told(position, head))
             report = verify_chain(system.app, system.store, expected, progress=checked)
+        record_verification(system.store, report, VERIFIED_BY, clock.now())
         bad = discarded_at_start(system.app) + check_snapshots(system.app)
         if as_json:
             print_json({**asdict(report), "bad_snapshots": [str(found) for found in bad]})

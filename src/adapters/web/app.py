@@ -1,4 +1,4 @@
-"""The web API's app factory: routes per concern, errors mapped, the dashboard.
+"""The web API's app factory: routes per concern, errors mapped, the workspace's pages.
 
 Route modules have no ``from __future__ import annotations``: FastAPI reads parameter
 types when the app is built, and must find the real classes (not names to look up
@@ -24,6 +24,7 @@ from salesdomain.adapters.web.headers import DOCS_PATH, SecurityHeaders
 from salesdomain.adapters.web.page_board import router as board_router
 from salesdomain.adapters.web.page_forms import router as forms_router
 from salesdomain.adapters.web.page_records import router as records_pages_router
+from salesdomain.adapters.web.page_review import router as review_router
 from salesdomain.adapters.web.page_work import router as work_router
 from salesdomain.adapters.web.pages import SignInNeeded, sign_in_needed
 from salesdomain.adapters.web.pages import router as pages_router
@@ -130,6 +131,7 @@ def create_app(
     app.include_router(dashboard_router)
     app.include_router(records_router)
     app.include_router(records_pages_router)
+    app.include_router(review_router)
     app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
 
     @app.get("/me", response_model=MeOut, tags=["auth"], responses=ERROR_RESPONSES)
@@ -146,12 +148,6 @@ def create_app(
     def docs() -> HTMLResponse:
         """Every route and schema, interactively (Swagger UI over ``/openapi.json``)."""
         return HTMLResponse((STATIC / "docs.html").read_text(encoding="utf-8"))
-
-    @app.get("/dashboard/classic", response_class=HTMLResponse, include_in_schema=False)
-    def classic_dashboard() -> HTMLResponse:
-        """The first dashboard, drawn in SVG by the page from the JSON views (it gives way
-        to ``/dashboard`` once that shows the audit trail of a case and stopped views)."""
-        return HTMLResponse((STATIC / "dashboard.html").read_text(encoding="utf-8"))
 
     return app
 

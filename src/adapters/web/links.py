@@ -8,8 +8,8 @@
 | an SOP step's form, pre-filled | ``/act/{Command}?{field}={value}`` |
 | the pipeline board | ``/board`` |
 | what is due from me | ``/my-work`` |
-| the compliance reviewer's pages | ``/review/...`` |
-| a business case's story | ``/review/story/{kind}/{id}`` |
+| the compliance reviewer's pages | ``/review/{audit,conformance,chain}?...`` |
+| a case's story, told from one of its records | ``/review/story/{kind}/{id}`` |
 
 ``kind`` is a list's name (``opportunities``, ``service-cases``); the filters are the
 ones ``GET /records/{kind}`` takes, so a chart or a card links to the records behind it
@@ -52,7 +52,11 @@ def act_href(command: str, **prefill: object) -> str:
     return f"/act/{command}{_query(prefill)}"
 
 
+def review_href(page: str, **filters: object) -> str:
+    """A compliance reviewer's page (``audit``, ``conformance``, ``chain``) with ``filters``."""
+    return f"/review/{page}{_query(filters)}"
+
+
 def story_href(kind: str, record_id: UUID | str) -> str:
-    """The story of the business case a record (``kind`` as a list or record name) belongs
-    to: the compliance reviewer's page, from screening to after-sales."""
+    """The story of the case a record belongs to, told from that record."""
     return f"/review/story/{list_kind(kind)}/{record_id}"
