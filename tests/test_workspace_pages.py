@@ -218,11 +218,36 @@ def test_every_dashboard_row_links_to_the_records_behind_it(demo: Demo) -> None:
         staff.get(row[0], q["owner_id"]) == q["owner_id"]
         for row, (_, q) in zip(forecast.rows, owners, strict=True)
     )
-    breaches = _tables(demo, reviews=True)["time-limits"]
+    reviewed = _tables(demo, reviews=True)
+    breaches = reviewed["time-limits"]
     assert breaches.rows
     for href in breaches.links:
         assert href is not None
         assert re.fullmatch(r"/review/story/[a-z-]+/[0-9a-f-]{36}", href), href
+    by_rule = reviewed["breaches-by-rule"]
+    assert by_rule.rows
+    assert [_query(h) for h in by_rule.links] == [
+        ("/review/conformance", {"since": "2026-01-01", "until": "2026-03-31"})
+    ] * len(by_rule.rows)
+
+
+def test_a_manager_is_led_to_the_records_not_to_the_reviewers_pages(demo: Demo) -> None:
+    """A sales manager (who may not open /review) follows a missed time limit to the
+    record's own page, and a rule's row leads nowhere (read here with the whole
+    company's deals in reach, so that the quarter's missed limits are listed)."""
+    kpi = demo.system.views.runner("kpi")
+    reader = reader_of(kpi.engine, kpi.tables(), demo.manager, Role.SALES_MANAGER)
+    reader = replace(reader, sales=None)
+    assert not reader.grant.conformance
+    choice = chosen(QUARTER.code, None, None, QUARTER.start)
+    breaches = conformance_breaches(demo.system)
+    tables = dashboard(demo.system, reader, choice, datetime.now(UTC), breaches).tables
+    missed = tables["time-limits"]
+    assert missed.rows
+    for href in missed.links:
+        assert href is not None
+        assert re.fullmatch(r"/record/[a-z-]+/[0-9a-f-]{36}", href), href
+    assert set(tables["breaches-by-rule"].links) == {None}
 
 
 def _reps(demo: Demo) -> list[tuple[str, str]]:

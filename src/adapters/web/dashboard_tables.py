@@ -15,7 +15,7 @@ from salesdomain.adapters.bootstrap import System
 from salesdomain.adapters.web.context import BreachProvider
 from salesdomain.adapters.web.dashboard_model import Choice, Dashboard, Table
 from salesdomain.adapters.web.formats import Figure, count, days, measure, money, percent
-from salesdomain.adapters.web.links import list_href, record_href, story_href
+from salesdomain.adapters.web.links import list_href, record_href, review_href, story_href
 from salesdomain.projections.audit import query_audit
 from salesdomain.projections.conformance.view import NAME as CONFORMANCE
 from salesdomain.projections.forecast import forecast_table
@@ -296,7 +296,7 @@ def breaches(
             f"Conformance breaches in {choice.code} by rule",
             ("Rule", "SOP step", "What the rule says", "Breaches"),
             [(r.rule, r.sop_step, r.text, count(r.breaches)) for r in section.by_rule],
-            [f"/views/breaches#{r.rule}" for r in section.by_rule],
+            [_conformance(choice, scope) for _ in section.by_rule],
         )
     )
     listed = []
@@ -323,7 +323,7 @@ def breaches(
                 )
                 for b in listed
             ],
-            [_story(b, kinds) for b in listed],
+            [_case(b, kinds, scope) for b in listed],
         )
     )
 
@@ -340,7 +340,21 @@ def _kinds(system: System, record_ids: Sequence[str]) -> dict[str, str]:
     return found
 
 
-def _story(breach: Mapping[str, Any], kinds: Mapping[str, str]) -> str | None:
-    """The story of the case the breached record belongs to (the reviewer's page)."""
+def _conformance(choice: Choice, scope: Reader) -> str | None:
+    """The period's conformance report, for a reader who reviews the SOP company-wide
+    (the reviewer's page); others have no page to go to from a rule."""
+    if not scope.grant.conformance:
+        return None
+    period = choice.period
+    return review_href("conformance", since=period.start, until=period.end)
+
+
+def _case(breach: Mapping[str, Any], kinds: Mapping[str, str], scope: Reader) -> str | None:
+    """Where a missed time limit leads: the story of its case for a reader who reviews
+    the SOP company-wide, else the record's own page (a manager reads their team's)."""
     kind = kinds.get(breach["record_id"])
-    return None if kind is None else story_href(kind, breach["record_id"])
+    if kind is None:
+        return None
+    if scope.grant.conformance:
+        return story_href(kind, breach["record_id"])
+    return record_href(kind, breach["record_id"])
