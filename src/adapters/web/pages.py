@@ -117,13 +117,16 @@ class NavEntry:
     href: str
     label: str
     roles: frozenset[Role] | None = None
+    order: int = 50
+    """Where it stands: lower first, then in the order added."""
 
 
 NAV: list[NavEntry] = [
     NavEntry("/dashboard", "Dashboard", DASHBOARD_ROLES),
-    NavEntry("/docs", "API documentation"),
+    NavEntry("/docs", "API documentation", order=90),
 ]
-"""The workspace's navigation, in the order shown."""
+"""The workspace's navigation (shown by ``order``, then as added): the places people
+work first, the API's documentation last."""
 
 
 def nav_for(session: Session | None) -> list[tuple[str, str]]:
@@ -131,7 +134,7 @@ def nav_for(session: Session | None) -> list[tuple[str, str]]:
     role = session.token.role if session is not None else None
     return [
         (entry.href, entry.label)
-        for entry in NAV
+        for entry in sorted(NAV, key=lambda entry: entry.order)
         if entry.roles is None or (role is not None and role in entry.roles)
     ]
 
