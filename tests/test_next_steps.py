@@ -20,7 +20,6 @@ from freezegun import freeze_time
 from salesdomain.aftersales import commands as ac
 from salesdomain.commands import COMMANDS, Command
 from salesdomain.contracts import commands as kc
-from salesdomain.contracts.contract import Contract
 from salesdomain.errors import NotAuthorised
 from salesdomain.next_steps import STEPS, next_steps, steps_for
 from salesdomain.opportunities import commands as oc
@@ -28,10 +27,8 @@ from salesdomain.opportunities.opportunity import Opportunity
 from salesdomain.opportunities.values import ForecastCategory
 from salesdomain.orders.order import Order
 from salesdomain.people import commands as hc
-from salesdomain.people.candidate import Candidate
 from salesdomain.people.values import LeavingReason
 from salesdomain.performance import commands as fc
-from salesdomain.performance.appraisal import Appraisal
 from salesdomain.performance.values import Incentive, IncentiveKind
 from salesdomain.sop import Role
 from tests import builders as b
@@ -187,6 +184,19 @@ def _offered_and_taken(spec: Spec, fresh: Fresh, samples: dict[type[Command], An
             assert outcome.error is not None, f"{command.__name__} not offered, recorded"
 
 
+def _offers_exactly(
+    spec: Spec, fresh: Fresh, samples: dict[type[Command], Any], expected: set[str]
+) -> None:
+    """Given a fresh record, Then its next steps are ``expected``; and each step of its
+    kind (every one has a sample) is taken as ``_offered_and_taken`` says."""
+    ident, history = fresh()
+    spec.given(*history)
+    record = spec.app.repository.get(ident)
+    assert set(samples) == {s.command for s in STEPS[type(record)].steps}
+    assert {s.__name__ for s in next_steps(record)} == expected
+    _offered_and_taken(spec, fresh, samples)
+
+
 @pytest.mark.parametrize("stage", STAGES)
 def test_an_offered_step_is_never_refused_for_the_deal_s_state(spec: Spec, stage: str) -> None:
     assert set(SAMPLES) == SELLING
@@ -307,17 +317,24 @@ def _required(command: type[Command], name: str) -> bool:
     return found is not None and found.is_required()
 
 
+def _for_alice_and_mia(spec: Spec, fresh: Fresh) -> tuple[Any, set[str], set[str]]:
+    """Given a fresh record, the record and the steps offered on it to Alice and to Mia,
+    each acting as a sales manager."""
+    ident, history = fresh()
+    spec.given(*history)
+    record = spec.app.repository.get(ident)
+    alice = {s.name for s in steps_for(record, Role.SALES_MANAGER, b.ALICE.employee_id)}
+    mia = {s.name for s in steps_for(record, Role.SALES_MANAGER, b.MIA.employee_id)}
+    return record, alice, mia
+
+
 @freeze_time(NOW)
 def test_the_one_who_asked_for_a_discount_is_not_offered_its_decision(spec: Spec) -> None:
     """Given a discount request by Alice, When the steps are asked for Alice and for her
     manager, Then only the manager is offered to approve or reject it
     (``discount_not_self_approved``)."""
-    opp, history = _deal("discount asked")
-    spec.given(*history)
-    record = spec.app.repository.get(opp)
+    _, alice, mia = _for_alice_and_mia(spec, lambda: _deal("discount asked"))
     decisions = {"ApproveDiscount", "RejectDiscount"}
-    alice = {s.name for s in steps_for(record, Role.SALES_MANAGER, b.ALICE.employee_id)}
-    mia = {s.name for s in steps_for(record, Role.SALES_MANAGER, b.MIA.employee_id)}
     assert decisions.isdisjoint(alice)
     assert decisions <= mia
 
@@ -371,12 +388,8 @@ CONTRACT_SAMPLES: dict[type[Command], Any] = {
 def test_an_offered_step_is_never_refused_for_the_contract_s_state(
     spec: Spec, stage: str, expected: set[str]
 ) -> None:
-    assert set(CONTRACT_SAMPLES) == {s.command for s in STEPS[Contract].steps}
     with freeze_time(NOW):
-        contract, history = _contract(stage)
-        spec.given(*history)
-        assert {s.__name__ for s in next_steps(spec.app.repository.get(contract))} == expected
-        _offered_and_taken(spec, lambda: _contract(stage), CONTRACT_SAMPLES)
+        _offers_exactly(spec, lambda: _contract(stage), CONTRACT_SAMPLES, expected)
 
 
 @freeze_time(NOW)
@@ -384,12 +397,8 @@ def test_the_deal_s_owner_is_not_offered_to_approve_its_contract(spec: Spec) -> 
     """Given a contract in approval of Alice's deal, When the steps are asked for Alice
     and for Mia, Then only Mia is offered to approve or reject it; legal revises, sales
     reviews."""
-    contract, history = _contract("in approval")
-    spec.given(*history)
-    record = spec.app.repository.get(contract)
+    record, alice, mia = _for_alice_and_mia(spec, lambda: _contract("in approval"))
     decisions = {"ApproveContract", "RejectContract"}
-    alice = {s.name for s in steps_for(record, Role.SALES_MANAGER, b.ALICE.employee_id)}
-    mia = {s.name for s in steps_for(record, Role.SALES_MANAGER, b.MIA.employee_id)}
     assert decisions.isdisjoint(alice)
     assert decisions <= mia
     assert {s.name for s in steps_for(record, Role.LEGAL)} == {"ReviseContract"}
@@ -463,13 +472,9 @@ CANDIDATE_SAMPLES: dict[type[Command], Any] = {
 def test_an_offered_step_is_never_refused_for_the_candidate_s_state(
     spec: Spec, stage: str, expected: set[str]
 ) -> None:
-    assert set(CANDIDATE_SAMPLES) == {s.command for s in STEPS[Candidate].steps}
     with freeze_time(NOW):
         spec.given(pb.interviewer())
-        cand, history = _candidate(stage)
-        spec.given(*history)
-        assert {s.__name__ for s in next_steps(spec.app.repository.get(cand))} == expected
-        _offered_and_taken(spec, lambda: _candidate(stage), CANDIDATE_SAMPLES)
+        _offers_exactly(spec, lambda: _candidate(stage), CANDIDATE_SAMPLES, expected)
 
 
 @freeze_time(NOW)
@@ -533,13 +538,9 @@ _FOLLOW_UP = {"DecideIncentive", "PlanCoaching"}
 def test_an_offered_step_is_never_refused_for_the_appraisal_s_state(
     spec: Spec, upto: int, score: str, expected: set[str]
 ) -> None:
-    assert set(APPRAISAL_SAMPLES) == {s.command for s in STEPS[Appraisal].steps}
     with freeze_time(NOW):
         spec.given(*ab.team())
-        appraisal, history = _appraisal(upto, score)
-        spec.given(*history)
-        assert {s.__name__ for s in next_steps(spec.app.repository.get(appraisal))} == expected
-        _offered_and_taken(spec, lambda: _appraisal(upto, score), APPRAISAL_SAMPLES)
+        _offers_exactly(spec, lambda: _appraisal(upto, score), APPRAISAL_SAMPLES, expected)
 
 
 @freeze_time(NOW)
@@ -557,11 +558,7 @@ def test_the_one_appraised_is_not_offered_to_score_themselves(spec: Spec) -> Non
     """Given Alice's self-assessed appraisal, When the steps are asked for Alice and for
     Mia (both as sales managers), Then only Mia is offered to score it."""
     spec.given(*ab.team())
-    appraisal, history = _appraisal(ab.SELF_ASSESSED)
-    spec.given(*history)
-    record = spec.app.repository.get(appraisal)
-    alice = {s.name for s in steps_for(record, Role.SALES_MANAGER, b.ALICE.employee_id)}
-    mia = {s.name for s in steps_for(record, Role.SALES_MANAGER, b.MIA.employee_id)}
+    record, alice, mia = _for_alice_and_mia(spec, lambda: _appraisal(ab.SELF_ASSESSED))
     assert "ScoreAppraisal" not in alice
     assert mia == {"ScoreAppraisal"}
-    assert all(s.prefill["appraisal_id"] == str(appraisal) for s in steps_for(record, Role.HR))
+    assert all(s.prefill["appraisal_id"] == str(record.id) for s in steps_for(record, Role.HR))
