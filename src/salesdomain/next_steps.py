@@ -29,13 +29,18 @@ from salesdomain.aftersales.service_case import ServiceCase
 from salesdomain.aftersales.values import FeedbackKind
 from salesdomain.aggregate import SopAggregate
 from salesdomain.commands import Command
+from salesdomain.contracts import commands as kc
+from salesdomain.contracts.contract import Contract, ContractStatus
 from salesdomain.opportunities import commands as oc
 from salesdomain.opportunities.approvals import Decision
 from salesdomain.opportunities.opportunity import Opportunity
 from salesdomain.orders import commands as rc
 from salesdomain.orders.order import LotStatus, Order, OrderStatus
 from salesdomain.people import commands as hc
+from salesdomain.people.candidate import Candidate, CandidateStatus
 from salesdomain.people.employee import Employee
+from salesdomain.performance import commands as fc
+from salesdomain.performance.appraisal import Appraisal, AppraisalStage
 from salesdomain.prospecting import commands as pc
 from salesdomain.prospecting.customer import Customer
 from salesdomain.sop import Role, step
@@ -332,8 +337,170 @@ _EMPLOYEE = StepsOf(
 )
 
 
+# ---- the contract (2.4.1-2.4.3): where its current revision stands ---------------------
+
+
+def _contract_at(status: ContractStatus) -> State:
+    return lambda contract: contract.status is status
+
+
+def _legal(_contract: Contract, role: Role) -> bool:
+    """Legal drafts, revises and amends a contract; sales reviews it (2.4.1)."""
+    return role is Role.LEGAL
+
+
+def _contract_owner(contract: Contract) -> UUID | None:
+    """The owner of the won deal, who may not approve its contract (2.4.2)."""
+    return contract.owner_id
+
+
+_CONTRACT = StepsOf(
+    Contract,
+    "contract_id",
+    (
+        Step(
+            kc.ReviewContract,
+            _contract_at(ContractStatus.IN_REVIEW),
+            for_role=lambda k, role: not _legal(k, role),
+        ),
+        Step(kc.ReviseContract, lambda k: k.status is not ContractStatus.SIGNED, for_role=_legal),
+        Step(
+            kc.ApproveContract,
+            _contract_at(ContractStatus.IN_APPROVAL),
+            decided_by_another=_contract_owner,
+        ),
+        Step(
+            kc.RejectContract,
+            _contract_at(ContractStatus.IN_APPROVAL),
+            decided_by_another=_contract_owner,
+        ),
+        Step(kc.SignContract, _contract_at(ContractStatus.APPROVED)),
+        Step(kc.AmendContract, _contract_at(ContractStatus.SIGNED), for_role=_legal),
+    ),
+)
+
+
+# ---- the candidate (3.1.3-3.1.4): screened, interviewed, decided, offered, hired -------
+
+_DECIDED = frozenset(
+    {CandidateStatus.SCREENED_OUT, CandidateStatus.REJECTED, CandidateStatus.HIRED}
+)
+_OFFERABLE = frozenset(
+    {
+        CandidateStatus.SELECTED,
+        CandidateStatus.OFFERED,
+        CandidateStatus.OFFER_DECLINED,
+        CandidateStatus.OFFER_ACCEPTED,
+    }
+)
+
+
+def _candidate_in(*statuses: CandidateStatus) -> State:
+    return lambda cand: not cand.forgotten and cand.status in statuses
+
+
+def _deciding(cand: Candidate) -> bool:
+    """Screened and not decided for good: a rejection may be decided (a hire only once
+    shortlisted after an on-site interview, which the form's answer says)."""
+    return (
+        not cand.forgotten
+        and cand.status not in _DECIDED
+        and cand.status is not CandidateStatus.APPLIED
+    )
+
+
+_CANDIDATE = StepsOf(
+    Candidate,
+    "candidate_id",
+    (
+        Step(hc.ScreenCandidate, _candidate_in(CandidateStatus.APPLIED)),
+        Step(hc.RecordInterview, _candidate_in(CandidateStatus.SHORTLISTED)),
+        Step(hc.DecideOnCandidate, _deciding),
+        Step(hc.SendOffer, _candidate_in(*_OFFERABLE)),
+        Step(hc.AcceptOffer, _candidate_in(CandidateStatus.OFFERED)),
+        Step(hc.DeclineOffer, _candidate_in(CandidateStatus.OFFERED)),
+        Step(
+            hc.SignLabourContract,
+            lambda c: _candidate_in(CandidateStatus.OFFER_ACCEPTED)(c) and c.offer is not None,
+        ),
+        Step(
+            hc.ForgetCandidate,
+            lambda c: not c.forgotten,
+            for_role=lambda _c, role: role is Role.HR,  # HR forgets on request (ADR 13)
+        ),
+    ),
+)
+
+
+# ---- the appraisal (3.3.3-3.3.4): its steps in order, then the follow-up ---------------
+
+
+def _appraisal_at(stage: AppraisalStage) -> State:
+    return lambda appraisal: appraisal.stage is stage
+
+
+def _finalised(appraisal: Appraisal) -> bool:
+    return appraisal.stage is AppraisalStage.FINALISED and appraisal.rating_band is not None
+
+
+def _closable(appraisal: Appraisal) -> bool:
+    """Finalised, with coaching planned if the result is below standard."""
+    band = appraisal.rating_band
+    return _finalised(appraisal) and (
+        band is None or not band.is_below_standard or appraisal.coaching is not None
+    )
+
+
+def _appraisee(appraisal: Appraisal) -> UUID | None:
+    """The employee appraised, who does not appraise themselves."""
+    return appraisal.employee_id
+
+
+_APPRAISAL = StepsOf(
+    Appraisal,
+    "appraisal_id",
+    (
+        Step(
+            fc.RecordActuals,
+            _appraisal_at(AppraisalStage.OPENED),
+            decided_by_another=_appraisee,
+        ),
+        Step(fc.SubmitSelfAssessment, _appraisal_at(AppraisalStage.ACTUALS_RECORDED)),
+        Step(
+            fc.ScoreAppraisal,
+            _appraisal_at(AppraisalStage.SELF_ASSESSED),
+            decided_by_another=_appraisee,
+        ),
+        Step(
+            fc.RecordFeedbackInterview,
+            _appraisal_at(AppraisalStage.SCORED),
+            decided_by_another=_appraisee,
+        ),
+        Step(fc.AgreeImprovementPlan, _appraisal_at(AppraisalStage.INTERVIEWED)),
+        Step(
+            fc.FinaliseAppraisal,
+            _appraisal_at(AppraisalStage.PLAN_AGREED),
+            decided_by_another=_appraisee,
+        ),
+        Step(fc.DecideIncentive, _finalised, decided_by_another=_appraisee),
+        Step(fc.PlanCoaching, _finalised, decided_by_another=_appraisee),
+        Step(fc.CloseAppraisal, _closable, decided_by_another=_appraisee),
+    ),
+)
+
+
 STEPS: dict[type[SopAggregate], StepsOf] = {
-    listed.kind: listed for listed in (_OPPORTUNITY, _CUSTOMER, _ORDER, _SERVICE_CASE, _EMPLOYEE)
+    listed.kind: listed
+    for listed in (
+        _OPPORTUNITY,
+        _CUSTOMER,
+        _CONTRACT,
+        _ORDER,
+        _SERVICE_CASE,
+        _EMPLOYEE,
+        _CANDIDATE,
+        _APPRAISAL,
+    )
 }
 """The steps of every kind of record that has any, by kind."""
 
