@@ -6,13 +6,18 @@ per change of amount, for the pipeline as it stood at any past time).
 
 Reads: ``pipeline_page`` (a page and the cursor of the next), ``iter_pipeline`` (every
 row, a page at a time), ``pipeline_figures`` (the figures, by ``GROUP BY``), ``pipeline_board`` (the
-board's columns and their first cards); the pure
+board's columns and their first cards), ``pipeline_owners`` (whose deals they are); the pure
 functions of rows (``funnel``, ``win_rate``, ``forecast_by_month``, ``figures_of``,
 ``pipeline_summary``) give the same figures from rows in hand.
 """
 
 from salesdomain.projections.paging import DEFAULT_LIMIT, MAX_LIMIT
-from salesdomain.projections.pipeline.board import CARDS_PER_STAGE, BoardColumn, pipeline_board
+from salesdomain.projections.pipeline.board import (
+    CARDS_PER_STAGE,
+    BoardColumn,
+    pipeline_board,
+    pipeline_owners,
+)
 from salesdomain.projections.pipeline.cursor import InvalidCursor
 from salesdomain.projections.pipeline.figures import (
     PipelineFigures,
@@ -57,6 +62,7 @@ __all__ = [
     "pipeline_as_of",
     "pipeline_board",
     "pipeline_figures",
+    "pipeline_owners",
     "pipeline_page",
     "pipeline_summary",
     "win_rate",

@@ -3,10 +3,11 @@ count and total value per currency (currencies are never added together), and fo
 open stage its first cards, stale first, then by value.
 
 Both are read in the database under the read policy and the filters: the totals are the
-pipeline's figures (``pipeline_figures``, one ``GROUP BY``), the cards of a stage one
-bounded query (``LIMIT``) each; no read goes through every opportunity in Python.  A
-card is stale as the pipeline defines it when read (ADR 47): open and past its expected
-close, or without a contact for the policy's ``stale_after_days``."""
+pipeline's figures (``pipeline_figures``, one ``GROUP BY``), the cards of every open
+stage one bounded statement (a window numbering each stage's deals); no read goes
+through every opportunity in Python.  A card is stale as the pipeline defines it when
+read (ADR 47): open and past its expected close, or without a contact for the
+policy's ``stale_after_days``."""
 
 from __future__ import annotations
 
@@ -25,7 +26,7 @@ from salesdomain.projections.pipeline.queries import (
     _row,
     as_of_select,
 )
-from sqlalchemy import Float, Table, cast
+from sqlalchemy import Float, Table, cast, func, select
 from sqlalchemy.engine import Engine
 
 from salesdomain.access import Reader
@@ -80,48 +81,83 @@ def pipeline_board(
     for value in figures.value_by_stage_and_owner:
         counts[value.stage] += value.count
         totals[value.stage][value.currency] += value.amount
-    columns = []
-    for stage in Stage:
-        cards = (
-            stage_cards(
-                engine,
-                tables,
-                probabilities,
-                at,
-                replace(chosen, stage=stage),
-                reader,
-                cards_per_stage,
-                stale_after_days,
-            )
-            if stage.is_open and counts[stage]
-            else []
-        )
-        columns.append(
-            BoardColumn(stage, counts[stage], dict(sorted(totals[stage].items())), cards)
-        )
-    return columns
+    open_stages = [stage for stage in Stage if stage.is_open and counts[stage]]
+    cards = open_cards(
+        engine,
+        tables,
+        probabilities,
+        at,
+        chosen,
+        reader,
+        open_stages,
+        cards_per_stage,
+        stale_after_days,
+    )
+    return [
+        BoardColumn(stage, counts[stage], dict(sorted(totals[stage].items())), cards[stage])
+        for stage in Stage
+    ]
 
 
-def stage_cards(
+def open_cards(
     engine: Engine,
     tables: Mapping[str, Table],
     probabilities: Mapping[Stage, Decimal],
     at: datetime,
     filters: PipelineFilter,
     reader: Reader | None,
+    stages: list[Stage],
     limit: int,
     stale_after_days: int = STALE_AFTER_DAYS,
-) -> list[PipelineRow]:
-    """At most ``limit`` deals passing ``filters``: stale first, then the largest amount
-    (compared as numbers; SQLite keeps them as text), then by id."""
+) -> dict[Stage, list[PipelineRow]]:
+    """For each of ``stages``, at most ``limit`` deals passing ``filters`` (its ``stage``
+    ignored): stale first, then the largest amount (compared as numbers; SQLite keeps
+    them as text), then by id.  One statement for every stage (a window numbering each
+    stage's deals), not one pass over the opportunities per stage."""
+    found: dict[Stage, list[PipelineRow]] = defaultdict(list)
+    if not stages:
+        return found
     chosen = as_of_select(
-        tables, at, filters=filters, reader=reader, stale_after_days=stale_after_days
+        tables, at, filters=replace(filters, stage=None), reader=reader,
+        stale_after_days=stale_after_days,
+    ).subquery("chosen")  # fmt: skip
+    c = chosen.c
+    place = func.row_number().over(
+        partition_by=c.stage,
+        order_by=(c.stale.desc(), cast(c.amount, Float).desc(), c.opportunity_id),
     )
-    picked = chosen.selected_columns
-    ordered = chosen.order_by(
-        picked.stale.desc(), cast(picked.amount, Float).desc(), picked.opportunity_id
-    ).limit(limit)
+    ranked = (
+        select(chosen, place.label("place"))
+        .where(c.stage.in_([stage.value for stage in stages]))
+        .subquery("ranked")
+    )
+    picked = (
+        select(*(ranked.c[column.name] for column in c))
+        .where(ranked.c.place <= limit)
+        .order_by(ranked.c.stage, ranked.c.place)
+    )
     with engine.connect() as conn:
-        found = conn.execute(ordered).all()
-        history = _histories(conn, tables["stages"], at, [row.opportunity_id for row in found])
-    return [_row(row, history[row.opportunity_id], probabilities, at) for row in found]
+        rows = conn.execute(picked).all()
+        history = _histories(conn, tables["stages"], at, [row.opportunity_id for row in rows])
+    for row in rows:
+        found[Stage(row.stage)].append(_row(row, history[row.opportunity_id], probabilities, at))
+    return found
+
+
+def pipeline_owners(
+    engine: Engine,
+    tables: Mapping[str, Table],
+    at: datetime,
+    *,
+    filters: PipelineFilter = ANY,
+    reader: Reader | None = None,
+) -> list[tuple[str, str]]:
+    """The owners (id, name) of the deals opened by ``at`` that pass ``filters`` and the
+    read policy, by name: those ``pipeline_figures`` groups its values by, read with
+    one ``DISTINCT`` (no figure computed)."""
+    chosen = as_of_select(
+        tables, at, filters=filters, reader=reader, facts=("owner_id", "owner_name")
+    ).subquery("chosen")
+    with engine.connect() as conn:
+        found = conn.execute(select(chosen.c.owner_id, chosen.c.owner_name).distinct()).all()
+    return sorted(((row.owner_id, row.owner_name) for row in found), key=lambda o: o[1])

@@ -22,7 +22,7 @@ from salesdomain.projections.pipeline import (
     PipelineFilter,
     PipelineRow,
     pipeline_board,
-    pipeline_figures,
+    pipeline_owners,
 )
 
 from salesdomain import clock
@@ -112,18 +112,9 @@ def _periods(today: date) -> list[str]:
 def _owners(ctx: ReadCtx, reader: Reader, team: str | None) -> list[tuple[str, str]]:
     """The representatives whose deals the reader may see (in the team chosen)."""
     engine, tables, _ = ctx.view("pipeline")
-    policy = ctx.system.app.policy
-    figures = pipeline_figures(
-        engine,
-        tables,
-        policy.stage_probability,
-        clock.now(),
-        filters=PipelineFilter(team=team),
-        reader=reader,
-        stale_after_days=policy.stale_after_days,
+    return pipeline_owners(
+        engine, tables, clock.now(), filters=PipelineFilter(team=team), reader=reader
     )
-    owners = {(v.owner_id, v.owner_name) for v in figures.value_by_stage_and_owner}
-    return sorted(owners, key=lambda owner: owner[1])
 
 
 @router.get("/board", response_class=HTMLResponse)
