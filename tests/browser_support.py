@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -79,3 +80,14 @@ def assert_accessible(page: Any) -> None:
     assert "- navigation" in snapshot
     assert page.locator("h1").count() == 1
     assert axe_violations(page) == []
+
+
+@pytest.fixture
+def browser() -> Iterator[Any]:
+    """The system's Chromium, launched for one test (import it into a test module)."""
+    with need_browser()() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        try:
+            yield launched
+        finally:
+            launched.close()

@@ -30,11 +30,12 @@ from salesdomain.adapters.web.running import Settings
 
 from salesdomain.opportunities.opportunity import Opportunity
 from tests import builders as b
-from tests.browser_support import ARGS, CHROMIUM, assert_accessible, need_browser
+from tests.browser_support import assert_accessible, browser, need_browser
 from tests.test_workspace_browser import _shot
 from tests.web_support import SERVED_STORES, Web, founded, served_on, serving
 
 TODAY = datetime.now(UTC).date()
+__all__ = ["browser"]  # the fixture
 
 
 @dataclass
@@ -63,16 +64,6 @@ def served(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFact
         request.param, tmp_path_factory.mktemp("scenario"), _serve
     ):
         yield Served(system, base, request.param, staff)
-
-
-@pytest.fixture
-def browser(served: Served) -> Iterator[Any]:
-    with need_browser()() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        try:
-            yield launched
-        finally:
-            launched.close()
 
 
 def _person(browser: Any, served: Served, actor: b.Actor, path: str) -> Any:

@@ -9,41 +9,18 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import pytest
-from salesdomain.adapters.bootstrap import build_system
-from salesdomain.adapters.demo import run_demo
-from salesdomain.adapters.web import create_app
-from salesdomain.adapters.web.breaches import conformance_breaches
-
 from salesdomain.sop import Role
-from tests.browser_support import ARGS, CHROMIUM, assert_accessible, need_browser
-from tests.test_workspace_review import Demo, with_reviewer
-from tests.web_support import SERVED_STORES, served_on, serving
+from tests.browser_support import assert_accessible, browser
+from tests.test_workspace_review import Demo
+from tests.test_workspace_review_browser import served
+
+__all__ = ["browser", "served"]  # the fixtures
 
 SCREENS = Path(__file__).resolve().parent.parent / "docs" / "screens"
 WIDTHS = (390, 1440)
-
-
-def _serve(url: str, folder: Path) -> Iterator[tuple[Demo, str]]:
-    system = build_system(url)
-    try:
-        run_demo(system, 7)
-        demo = Demo(system, with_reviewer(system))
-        with serving(create_app(system, open_breaches=conformance_breaches(system))) as port:
-            yield demo, f"http://127.0.0.1:{port}"
-    finally:
-        system.close()
-
-
-@pytest.fixture(scope="module", params=SERVED_STORES)
-def served(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Any:
-    need_browser()
-    for demo, base in served_on(request.param, tmp_path_factory.mktemp("tour"), _serve):
-        yield demo, base, request.param
 
 
 def _first_link(page: Any, prefix: str) -> str:
@@ -76,16 +53,6 @@ def _signed_in(browser: Any, base: str, secret: str) -> Any:
     with page.expect_navigation():
         page.click("form.stack button[type=submit]")
     return page
-
-
-@pytest.fixture
-def browser(served: Any) -> Iterator[Any]:
-    with need_browser()() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        try:
-            yield launched
-        finally:
-            launched.close()
 
 
 def test_every_page_fits_both_widths_and_is_accessible(
