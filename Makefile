@@ -46,7 +46,7 @@ browser:
 	  || echo "Chromium not installed: the dashboard's browser test will be skipped"; }
 
 test: lint typecheck browser
-	$(BIN)/pytest
+	$(BIN)/pytest -n auto
 
 bench: $(VENV)/.installed-dev
 	$(BIN)/python -m benchmarks.command_throughput
