@@ -22,9 +22,9 @@ from salesdomain.projections.pipeline.queries import (
     ANY,
     PipelineFilter,
     PipelineRow,
-    _histories,
-    _row,
     as_of_select,
+    pipeline_row,
+    stage_histories,
 )
 from sqlalchemy import Float, Table, cast, func, select
 from sqlalchemy.engine import Engine
@@ -138,9 +138,11 @@ def open_cards(
     )
     with engine.connect() as conn:
         rows = conn.execute(picked).all()
-        history = _histories(conn, tables["stages"], at, [row.opportunity_id for row in rows])
+        history = stage_histories(conn, tables["stages"], at, [row.opportunity_id for row in rows])
     for row in rows:
-        found[Stage(row.stage)].append(_row(row, history[row.opportunity_id], probabilities, at))
+        found[Stage(row.stage)].append(
+            pipeline_row(row, history[row.opportunity_id], probabilities, at)
+        )
     return found
 
 

@@ -456,14 +456,17 @@ class _Read:
                 ),
             )
         found = conn.execute(chosen.order_by(o.opened_at, o.opportunity_id).limit(limit)).all()
-        history = _histories(conn, tables["stages"], at, [row.opportunity_id for row in found])
-        return [_row(row, history[row.opportunity_id], self.probabilities, at) for row in found]
+        history = stage_histories(conn, tables["stages"], at, [row.opportunity_id for row in found])
+        return [
+            pipeline_row(row, history[row.opportunity_id], self.probabilities, at) for row in found
+        ]
 
 
-def _histories(
+def stage_histories(
     conn: Connection, stages: Table, at: datetime, opportunity_ids: list[str]
 ) -> dict[str, list[tuple[Stage, datetime]]]:
-    """The stages each of the opportunities entered by ``at``, in log order."""
+    """The stages each of the opportunities entered by ``at``, in log order (shared by
+    the pipeline's queries and the board, which read the opportunities' rows first)."""
     history: dict[str, list[tuple[Stage, datetime]]] = defaultdict(list)
     for start in range(0, len(opportunity_ids), _IDS_PER_QUERY):
         some = opportunity_ids[start : start + _IDS_PER_QUERY]
@@ -477,12 +480,14 @@ def _histories(
     return history
 
 
-def _row(
+def pipeline_row(
     row: Any,
     entries: list[tuple[Stage, datetime]],
     probabilities: Mapping[Stage, Decimal],
     at: datetime,
 ) -> PipelineRow:
+    """A pipeline row from an opportunity's stored row and the stages it entered
+    (``stage_histories``), its time in each open stage counted up to ``at``."""
     stage = Stage(row.stage)
     amount = Decimal(row.amount)
     spent: dict[Stage, timedelta] = defaultdict(timedelta)

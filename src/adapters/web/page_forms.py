@@ -3,7 +3,7 @@ role may take, ``GET /act/{Command}`` shows the command's form (``forms``: widge
 its pydantic model, pre-filled from the address), ``POST /act/{Command}`` handles it as
 the JSON route does and sends the person to the record it changed.
 
-A post is taken only from this site (``pages._same_origin``) with the session's CSRF
+A post is taken only from this site (``pages.same_origin``) with the session's CSRF
 secret, and only from a role the SOP step is for (others: 403, nothing handled).  The
 form carries a command id made when it was shown, so sending it twice records once.
 A refusal shows the form again with what was typed, each bad field's problem next to
@@ -27,9 +27,9 @@ from salesdomain.adapters.web.pages import (
     NavEntry,
     PageRoute,
     PageSession,
-    _same_origin,
     forbidden,
     page,
+    same_origin,
 )
 from salesdomain.adapters.web.sessions import Session, csrf_matches
 from salesdomain.projections.records import UnknownKind
@@ -262,7 +262,7 @@ async def act(request: Request, command: str, ctx: Ctx, session: PageSession) ->
     model = COMMANDS.get(command)
     if model is None:
         return _unknown(request, session, command)
-    if not _same_origin(request):
+    if not same_origin(request):
         return forbidden(request, session, "An SOP step is taken from this site's own form.")
     sent = await _posted(request)
     if sent is None:

@@ -160,7 +160,7 @@ async def _form(request: Request) -> dict[str, str]:
     return {key: values[0] for key, values in parsed.items()}
 
 
-def _same_origin(request: Request) -> bool:
+def same_origin(request: Request) -> bool:
     """A form posted from this origin: browsers say where a request comes from in
     ``Sec-Fetch-Site``, older ones in ``Origin`` (``null`` under this site's
     ``Referrer-Policy: no-referrer``, and then ``Sec-Fetch-Site`` decides)."""
@@ -188,7 +188,7 @@ def sign_in_page(request: Request, next: str = "/") -> HTMLResponse:
 async def sign_in(request: Request, ctx: Ctx) -> Response:
     form = await _form(request)
     back = _local(form.get("next"))
-    if not _same_origin(request):
+    if not same_origin(request):
         return page(
             request,
             "sign_in.html",
