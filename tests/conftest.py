@@ -33,6 +33,12 @@ POSTGRES_URL = os.environ.get(
 )
 REQUIRE_POSTGRES = os.environ.get("SALESDOMAIN_REQUIRE_POSTGRES") == "1"
 
+# The CLI prints to a pipe at its own width (PIPED_WIDTH) unless COLUMNS says another
+# (ADR 58); the tests read that output, so no width leaks in from the shell or from
+# pytest-xdist, which sets COLUMNS=80 in its workers (ADR 69). A test of COLUMNS sets it.
+for _size in ("COLUMNS", "LINES"):
+    os.environ.pop(_size, None)
+
 
 class FakeDatetimeAsISO(DatetimeAsISO):
     type = FakeDatetime
