@@ -20,7 +20,13 @@ from freezegun import freeze_time
 from hypothesis import given
 from hypothesis import strategies as st
 from salesdomain.projections.changes import Add
-from salesdomain.projections.kpi import Kpi, groups, kpi_for_employee, kpi_table
+from salesdomain.projections.kpi import (
+    Kpi,
+    groups,
+    kpi_for_employee,
+    kpi_table,
+    representatives_with_figures,
+)
 from salesdomain.projections.kpi.rollup import LIMB_COLUMNS, LIMBS, from_limbs, limbs, summed
 from salesdomain.projections.log import ApplicationLog
 from salesdomain.projections.runner import ProjectionRunner
@@ -447,3 +453,56 @@ def test_a_fact_is_summed_as_the_facts_table_rounds_it():
         "currency": "CNY",
     }
     assert summed({"rep_id": None, "day": date(2026, 3, 9), "value": Decimal(1)}) == []
+
+
+@pytest.mark.parametrize("reader", [None, "manager"])
+@pytest.mark.parametrize(
+    ("since", "until"),
+    [(date(2026, 1, 1), date(2026, 12, 31)), (date(2026, 4, 1), date(2026, 6, 30))],
+)
+def test_the_representatives_with_figures_are_those_the_kpi_table_has_rows_for(
+    generated, reader, since, until
+):
+    # Given facts of several reps, some of version 1 (named by their record alone)
+    engine, tables = generated.engine, generated.tables()
+    who = _manager() if reader else None
+    # When a filter asks whom to offer, Then it names the reps the table by rep shows
+    rows = kpi_table(
+        engine, tables, grain="month", by="rep", since=since, until=until, currency="CNY",
+        reader=who,
+    )  # fmt: skip
+    expected = sorted({(r.group, r.label) for r in rows if r.group}, key=lambda r: (r[1], r[0]))
+    found = representatives_with_figures(engine, tables, since=since, until=until, reader=who)
+    assert found == expected
+    assert found
+    assert who is None or {rep for rep, _ in found} <= who.sales
+
+
+@pytest.mark.parametrize("by", ["rep", "team", "total"])
+def test_without_the_customer_counts_every_other_figure_is_the_same(generated, by):
+    # Given a year of facts
+    engine, tables = generated.engine, generated.tables()
+    args: dict[str, Any] = {"grain": "quarter", "by": by, "currency": "CNY"}
+    args |= {"since": date(2026, 1, 1), "until": date(2026, 12, 31)}
+    # When the table is read without the customer counts
+    counted = kpi_table(engine, tables, **args)
+    uncounted = kpi_table(engine, tables, **args, customers=False)
+    # Then those counts (and their growth and attainment) are None, not 0, and nothing else moves
+    counts = ("customers_served", "new_customers", "repeat_customers")
+    assert any(row.customers_served for row in counted)
+    for row in uncounted:
+        assert all(getattr(row, name) is None for name in counts)
+        assert all(row.growth[name] is None for name in counts)
+        assert row.attainment.get("new_customers") is None
+
+    def others(row: Any) -> Any:
+        blanked = dict.fromkeys(counts)
+        return replace(
+            row,
+            **blanked,
+            growth=row.growth | blanked,
+            growth_yoy=row.growth_yoy | blanked,
+            attainment={m: a for m, a in row.attainment.items() if m != "new_customers"},
+        )
+
+    assert [others(row) for row in uncounted] == [others(row) for row in counted]

@@ -253,9 +253,7 @@ def test_a_manager_is_led_to_the_records_not_to_the_reviewers_pages(demo: Demo) 
 def _reps(demo: Demo) -> list[tuple[str, str]]:
     kpi = demo.system.views.runner("kpi")
     reader = reader_of(kpi.engine, kpi.tables(), demo.manager, Role.SALES_MANAGER)
-    return representatives(
-        demo.system, reader, chosen(QUARTER.code, None, None, QUARTER.start), "CNY"
-    )
+    return representatives(demo.system, reader, chosen(QUARTER.code, None, None, QUARTER.start))
 
 
 @pytest.mark.parametrize("by_rep", [False, True])

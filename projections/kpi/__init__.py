@@ -72,7 +72,12 @@ from salesdomain.projections.kpi.groups import NO_TEAM, UNASSIGNED, UNKNOWN, Gro
 from salesdomain.projections.kpi.market import MarketBy, MarketShare, market_share
 from salesdomain.projections.kpi.periods import Grain, ReportPeriod, periods_between, report_period
 from salesdomain.projections.kpi.projection import Kpi
-from salesdomain.projections.kpi.queries import INDICATOR_ALIASES, kpi_for_employee, kpi_table
+from salesdomain.projections.kpi.queries import (
+    INDICATOR_ALIASES,
+    kpi_for_employee,
+    kpi_table,
+    representatives_with_figures,
+)
 from salesdomain.projections.kpi.reporting import KpiInReportingCurrency, kpi_in_reporting_currency
 from salesdomain.projections.kpi.targets import TARGET_MEASURES
 
@@ -99,4 +104,5 @@ __all__ = [
     "market_share",
     "periods_between",
     "report_period",
+    "representatives_with_figures",
 ]

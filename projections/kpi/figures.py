@@ -28,6 +28,10 @@ PRODUCT_MEASURES = frozenset(
 _CENT = Decimal("0.01")
 _RATE = Decimal("0.0001")
 
+CUSTOMER_COUNTS = ("customers_served", "new_customers", "repeat_customers")
+"""The figures that number each company's completed orders over its whole history
+(a new customer's first order, a repeat customer's second): the dearest to read."""
+
 
 @dataclass
 class _Tally:
@@ -52,9 +56,11 @@ class _Tally:
         else:
             self.sums[(measure, currency)] += value
 
-    def figures(self, by: Sequence[str], currency: str | None) -> dict[str, Decimal | None]:
+    def figures(
+        self, by: Sequence[str], currency: str | None, *, customers: bool = True
+    ) -> dict[str, Decimal | None]:
         """The figures of ``KpiRow`` by the dimensions ``by``, money in ``currency``
-        only."""
+        only; without ``customers``, the customer counts are ``None`` (not counted)."""
         sums: dict[str, Decimal] = defaultdict(Decimal)
         for (measure, unit), value in self.sums.items():
             if measure not in MONEY_MEASURES or unit == currency:
@@ -88,6 +94,8 @@ class _Tally:
             figures = {m: (v if m in PRODUCT_MEASURES else None) for m, v in figures.items()}
         if OF_CUSTOMER.intersection(by):
             figures["sales_expense"] = None
+        if not customers:
+            figures.update(dict.fromkeys(CUSTOMER_COUNTS, None))
         return figures
 
 

@@ -98,6 +98,8 @@ class _Found:
     by: Grouping
     tallies: dict[tuple[int, Group], _Tally] = field(default_factory=lambda: defaultdict(_Tally))
     currencies: set[str] = field(default_factory=set)
+    customers: bool = True
+    """Whether the customer counts were read (``CUSTOMER_COUNTS``)."""
 
     def add(
         self,
@@ -575,18 +577,28 @@ def _tallies(
     by: Grouping,
     by_day: bool,
     people: frozenset[str] | None,
+    customers: bool = True,
 ) -> _Found:
     """What the facts (and approved expenses) with days from ``starts[0]`` to ``end``
     add up to, by period (the index of its start in ``starts``) and group ``by``, money
-    in every currency; only those of ``people`` when given."""
+    in every currency; only those of ``people`` when given; the customer counts only
+    with ``customers``."""
     span = _Span(starts, end, by_day)
-    found = _Found(by)
+    found = _Found(by, customers=customers)
     with engine.connect() as conn:
         if conn.dialect.name == "postgresql":
             # PostgreSQL prices the subqueries high and compiles the query (JIT): 0.7-1 s
             # on a year of facts that it then reads in 30 ms.  Off for this transaction.
             conn.execute(text("SET LOCAL jit = off"))
         read = _Reading(conn, tables, span, by, people, found)
-        for add in (_sums, _customers, _expenses, _amendments):
+        for add in (
+            (_sums, _customers, _expenses, _amendments)
+            if customers
+            else (
+                _sums,
+                _expenses,
+                _amendments,
+            )
+        ):
             add(read)
     return found

@@ -12,7 +12,7 @@ from salesdomain.adapters.web import dashboard_tables as tables
 from salesdomain.adapters.web.context import BreachProvider
 from salesdomain.adapters.web.dashboard_model import Choice, Dashboard, narrowed
 from salesdomain.projections.access import staff_directory
-from salesdomain.projections.kpi import kpi_table
+from salesdomain.projections.kpi import representatives_with_figures
 
 from salesdomain.access import Reader
 
@@ -51,7 +51,7 @@ def dashboard(
         teams=sorted(
             {m.team for m in staff if m.team and reader.reaches(reader.sales, m.employee_id)}
         ),
-        reps=representatives(system, reader, choice, currency) if only is None else [],
+        reps=representatives(system, reader, choice) if only is None else [],
     )
     steps: dict[str, Callable[[], None]] = {
         "pipeline": lambda: tables.pipeline(system, reader, choice, at, found),
@@ -65,20 +65,14 @@ def dashboard(
     return found
 
 
-def representatives(
-    system: System, reader: Reader, choice: Choice, currency: str
-) -> list[tuple[str, str]]:
+def representatives(system: System, reader: Reader, choice: Choice) -> list[tuple[str, str]]:
     """The representatives to choose from: those with figures this year the reader may
     read (the page's filter; a CSV needs none)."""
     kpi = system.views.runner("kpi")
-    people = kpi_table(
+    return representatives_with_figures(
         kpi.engine,
         kpi.tables(),
-        grain="year",
-        by="rep",
         since=choice.period.start.replace(month=1, day=1),
         until=choice.period.end,
         reader=reader,
-        several=currency,
     )
-    return sorted({(r.group, r.label) for r in people if r.group}, key=lambda g: g[1])

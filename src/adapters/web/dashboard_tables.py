@@ -207,7 +207,7 @@ def kpis(system: System, scope: Reader, choice: Choice, d: Dashboard) -> None:
     )
     since = _months_before(p.start, 9 if grain == "quarter" else 11)
 
-    def read(by: GroupBy, since: date) -> Sequence[Any]:
+    def read(by: GroupBy, since: date, customers: bool) -> Sequence[Any]:
         return kpi_table(
             kpi.engine,
             kpi.tables(),
@@ -217,10 +217,16 @@ def kpis(system: System, scope: Reader, choice: Choice, d: Dashboard) -> None:
             until=p.end,
             reader=scope,
             several=d.reporting_currency,
+            customers=customers,
         )
 
-    trend = read(by, since)
-    rows = [r for r in trend if r.period == p.label] if by == "rep" else read("rep", p.start)
+    # the attainment needs the customer counts (a new-customers target), the trend not
+    trend = read(by, since, customers=by == "rep")
+    rows = (
+        [r for r in trend if r.period == p.label]
+        if by == "rep"
+        else read("rep", p.start, customers=True)
+    )
     d.add(
         Table.of(
             "attainment",
