@@ -33,8 +33,10 @@ from uuid import UUID, uuid5
 import pytest
 from freezegun import freeze_time
 from salesdomain.projections.forecast import Forecast, forecast_accuracy, forecast_table
+from salesdomain.projections.forecast.moments import deals_at
 from salesdomain.projections.log import ApplicationLog
 from salesdomain.projections.runner import ProjectionRunner
+from sqlalchemy import func, select
 
 from salesdomain.access import Reader, StaffMember
 from salesdomain.opportunities import commands as oc
@@ -261,3 +263,28 @@ def test_a_representative_reads_their_own_forecast_only(view):
     accuracy = forecast_accuracy(engine, tables, "2026-Q2", LATER, reader=bob)
     assert [line.group for line in accuracy.lines] == ["Bob Rep"]
     assert accuracy.slipped_deals == []
+
+
+def test_the_forecast_now_reads_each_deal_as_it_stands_the_same_as_folding_its_changes(view):
+    # Given deals whose category, close, amount and outcome changed over the quarter
+    engine, tables = view
+    changes, deals = tables["changes"], tables["deals"]
+    with engine.connect() as conn:
+        assert conn.execute(select(func.max(changes.c.at))).scalar_one() <= LATER
+        b_now = conn.execute(select(deals).where(deals.c.opportunity_id == str(B))).one()
+    assert (b_now.expected_close, b_now.category, b_now.outcome) == (
+        date(2026, 8, 15), "commit", "open"
+    )  # fmt: skip
+    for period, start, end in (("2026-Q2", date(2026, 4, 1), date(2026, 6, 30)),
+                               ("2026-Q3", date(2026, 7, 1), date(2026, 9, 30))):  # fmt: skip
+        # When the forecast is read after every change (each deal as it stands), and
+        # folded from the changes at the same moment beside an earlier one
+        (now,) = deals_at(engine, tables, start, end, [LATER], None)
+        _, folded = deals_at(engine, tables, start, end, [START, LATER], None)
+        # Then both give the same deals, each in the same state
+        assert now == folded, period
+        assert now
+    alice = Reader.of(ALICE_ID, Role.SALES_REPRESENTATIVE, [])
+    (hers,) = deals_at(engine, tables, date(2026, 4, 1), date(2026, 6, 30), [LATER], alice)
+    assert {deal.owner_id for deal in hers} == {ALICE_ID}
+    assert any(d.outcome == "lost" and d.closed_on == date(2026, 4, 20) for d in hers)

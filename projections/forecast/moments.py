@@ -10,7 +10,7 @@ from decimal import Decimal
 from typing import Any
 
 from salesdomain.projections.forecast.projection import OPEN, WON
-from sqlalchemy import Table, or_, select
+from sqlalchemy import Select, Table, case, func, or_, select
 from sqlalchemy.engine import Engine
 
 from salesdomain.access import Reader
@@ -58,7 +58,16 @@ def deals_at(
     """For each of ``moments``, every deal of the period ``start``..``end`` as it stood
     then: those whose expected close ever lay in the period and those won in it (other
     deals count for nothing in it).  A deal is as its changes stamped at or before the
-    moment left it; one opened later is not there."""
+    moment left it; one opened later is not there.
+
+    Moments at or after the latest change the view holds (the forecast now) read each
+    deal as it stands (``deals``); earlier ones fold the deals' ``changes`` up to them."""
+    if _after_every_change(engine, tables, min(moments)):
+        now = [
+            _then(row, row._mapping, row.closed_at)
+            for row in _current(engine, tables, start, end, reader)
+        ]
+        return [list(now) for _ in moments]
     rows = _rows(engine, tables, start, end, max(moments), reader)
     order = sorted(range(len(moments)), key=lambda n: moments[n])
     found: list[list[DealThen]] = [[] for _ in moments]
@@ -67,6 +76,58 @@ def deals_at(
             if then is not None:
                 found[n].append(then)
     return found
+
+
+def _after_every_change(engine: Engine, tables: Mapping[str, Table], moment: datetime) -> bool:
+    """Whether no change the view holds is stamped after ``moment``."""
+    changes = tables["changes"]
+    with engine.connect() as conn:
+        latest = conn.execute(select(func.max(changes.c.at))).scalar_one_or_none()
+    return latest is None or latest <= moment
+
+
+def _chosen(tables: Mapping[str, Table], start: date, end: date) -> tuple[Select[Any], Select[Any]]:
+    """The deals of the period: whose expected close ever lay in it, and those won in it."""
+    c, d = tables["changes"].c, tables["deals"].c
+    closing_in = select(c.opportunity_id).where(c.expected_close.between(start, end))
+    won_in = select(d.opportunity_id).where(
+        d.outcome == WON,
+        d.closed_at >= start_of(start),
+        d.closed_at < start_of(end + timedelta(days=1)),
+    )
+    return closing_in, won_in
+
+
+def _current(
+    engine: Engine,
+    tables: Mapping[str, Table],
+    start: date,
+    end: date,
+    reader: Reader | None,
+) -> list[Any]:
+    deals, owners = tables["deals"], tables["owners"]
+    d = deals.c
+    closing_in, won_in = _chosen(tables, start, end)
+    chosen = (
+        select(
+            d.opportunity_id,
+            d.title,
+            d.customer_name,
+            d.owner_id,
+            d.owner_name,
+            owners.c.team,
+            *(d[column] for column in _STATE),
+            d.outcome,
+            case((d.outcome == OPEN, None), else_=d.closed_at).label("closed_at"),
+        )
+        .select_from(deals.outerjoin(owners, owners.c.employee_id == d.owner_id))
+        .where(or_(d.opportunity_id.in_(closing_in), d.opportunity_id.in_(won_in)))
+        .order_by(d.opportunity_id)
+    )
+    if reader is not None and reader.sales is not None:
+        chosen = chosen.where(d.owner_id.in_(sorted(reader.sales)))
+    with engine.connect() as conn:
+        return list(conn.execute(chosen))
 
 
 def _rows(
@@ -79,12 +140,7 @@ def _rows(
 ) -> list[Any]:
     changes, deals, owners = tables["changes"], tables["deals"], tables["owners"]
     c, d = changes.c, deals.c
-    closing_in = select(c.opportunity_id).where(c.expected_close.between(start, end))
-    won_in = select(d.opportunity_id).where(
-        d.outcome == WON,
-        d.closed_at >= start_of(start),
-        d.closed_at < start_of(end + timedelta(days=1)),
-    )
+    closing_in, won_in = _chosen(tables, start, end)
     chosen = (
         select(
             c.opportunity_id,
@@ -159,7 +215,7 @@ def _folded(rows: Sequence[Any], moments: Sequence[datetime]) -> list[DealThen |
     return found
 
 
-def _then(first: Any, state: dict[str, Any], closed_at: datetime | None) -> DealThen:
+def _then(first: Any, state: Mapping[str, Any], closed_at: datetime | None) -> DealThen:
     return DealThen(
         opportunity_id=first.opportunity_id,
         title=first.title,

@@ -33,7 +33,9 @@ class Forecast(Projection):
     (each salesperson's team) and ``targets`` (the revenue of each sales target)."""
 
     name = "forecast"
-    version = 1
+    version = 2
+    """Version 2: ``deals`` also holds what the deal's changes left (category, reviewed,
+    expected close, amount), so the forecast as it stands now is read, not folded."""
 
     def define(self, metadata: MetaData, prefix: str) -> dict[str, Table]:
         tables = Tables(metadata, prefix)
@@ -47,6 +49,12 @@ class Forecast(Projection):
             Column("opened_at", UtcDateTime, nullable=False),
             Column("closed_at", UtcDateTime),
             Column("outcome", String(8), nullable=False),
+            # version 2: the deal as its latest changes left it
+            Column("category", String(16), nullable=False),
+            Column("reviewed", Boolean, nullable=False),
+            Column("expected_close", Date, nullable=False),
+            Column("amount", money(), nullable=False),
+            Column("currency", String(3), nullable=False),
         )
         changes = tables.add(
             "changes",
@@ -78,6 +86,7 @@ class Forecast(Projection):
         c = changes.c
         tables.index("changes_of_deal", c.opportunity_id, c.position)
         tables.index("changes_by_close", c.expected_close, c.opportunity_id)
+        tables.index("changes_by_time", c.at)
         return tables.defined
 
     def changes(self, event: object, position: int) -> list[RowChange]:
@@ -88,10 +97,13 @@ def _key(event: Opportunity.Event) -> dict[str, str]:
     return {"opportunity_id": str(event.originator_id)}
 
 
-def _change(event: Opportunity.Event, position: int, **changed: Any) -> Insert:
-    return Insert(
-        "changes", {**_key(event), "position": position, "at": event.timestamp, **changed}
-    )
+def _change(event: Opportunity.Event, position: int, **changed: Any) -> list[RowChange]:
+    """The change as a row of its own (the forecast at any moment) and on the deal (the
+    forecast now)."""
+    return [
+        Insert("changes", {**_key(event), "position": position, "at": event.timestamp, **changed}),
+        Update("deals", _key(event), changed),
+    ]
 
 
 def _amount(value: Money) -> dict[str, Any]:
@@ -115,7 +127,7 @@ def _opened(event: Opportunity.Opened, position: int) -> list[RowChange]:
         "outcome": OPEN,
         **_amount(event.estimated_value),
     }
-    return [Upsert("deals", _key(event), deal), _change(event, position, **opened)]
+    return [Upsert("deals", _key(event), deal | opened), *_change(event, position, **opened)]
 
 
 @HANDLERS.on(Opportunity.ForecastCategorised, Opportunity.ForecastReviewed)
@@ -123,22 +135,22 @@ def _categorised(
     event: Opportunity.ForecastCategorised | Opportunity.ForecastReviewed, position: int
 ) -> list[RowChange]:
     reviewed = isinstance(event, Opportunity.ForecastReviewed)
-    return [_change(event, position, category=event.category.value, reviewed=reviewed)]
+    return _change(event, position, category=event.category.value, reviewed=reviewed)
 
 
 @HANDLERS.on(Opportunity.ExpectedCloseRevised)
 def _close(event: Opportunity.ExpectedCloseRevised, position: int) -> list[RowChange]:
-    return [_change(event, position, expected_close=event.expected_close)]
+    return _change(event, position, expected_close=event.expected_close)
 
 
 @HANDLERS.on(Opportunity.EstimatedValueRevised)
 def _estimate(event: Opportunity.EstimatedValueRevised, position: int) -> list[RowChange]:
-    return [_change(event, position, **_amount(event.estimated_value))]
+    return _change(event, position, **_amount(event.estimated_value))
 
 
 @HANDLERS.on(Opportunity.QuoteIssued)
 def _quoted(event: Opportunity.QuoteIssued, position: int) -> list[RowChange]:
-    return [_change(event, position, **_amount(event.amount))]
+    return _change(event, position, **_amount(event.amount))
 
 
 @HANDLERS.on(Opportunity.QuoteAccepted)
@@ -146,14 +158,14 @@ def _won(event: Opportunity.QuoteAccepted, position: int) -> list[RowChange]:
     closed = {"closed_at": event.timestamp, "outcome": WON}
     return [
         Update("deals", _key(event), closed),
-        _change(event, position, outcome=WON, **_amount(event.amount)),
+        *_change(event, position, outcome=WON, **_amount(event.amount)),
     ]
 
 
 @HANDLERS.on(Opportunity.Lost)
 def _lost(event: Opportunity.Lost, position: int) -> list[RowChange]:
     closed = {"closed_at": event.timestamp, "outcome": LOST}
-    return [Update("deals", _key(event), closed), _change(event, position, outcome=LOST)]
+    return [Update("deals", _key(event), closed), *_change(event, position, outcome=LOST)]
 
 
 @HANDLERS.on(Employee.Hired, Employee.Enrolled, Employee.TeamChanged)
