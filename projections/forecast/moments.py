@@ -1,5 +1,7 @@
-"""Each opportunity as it stood at given moments, folded from the forecast view's
-``changes`` rows (read for one period's deals only, never the whole log)."""
+"""Each opportunity as it stood at given moments: as it stands on its ``deals`` row
+when no change is later than the moments (the forecast now), else folded from the
+forecast view's ``changes`` rows (read for one period's deals only, never the whole
+log)."""
 
 from __future__ import annotations
 
