@@ -46,7 +46,7 @@ browser:
 	  || echo "Chromium not installed: the dashboard's browser test will be skipped"; }
 
 test: lint typecheck browser
-	$(BIN)/pytest -n auto
+	$(BIN)/pytest -n auto --dist loadscope
 
 bench: $(VENV)/.installed-dev
 	$(BIN)/python -m benchmarks.command_throughput

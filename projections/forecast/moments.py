@@ -88,48 +88,50 @@ def _after_every_change(engine: Engine, tables: Mapping[str, Table], moment: dat
     return latest is None or latest <= moment
 
 
-def _chosen(tables: Mapping[str, Table], start: date, end: date) -> tuple[Select[Any], Select[Any]]:
-    """The deals of the period: whose expected close ever lay in it, and those won in it."""
-    c, d = tables["changes"].c, tables["deals"].c
+def _of_period(
+    tables: Mapping[str, Table],
+    start: date,
+    end: date,
+    reader: Reader | None,
+    state: Sequence[Any],
+    source: Any,
+    deal_id: Any,
+) -> Select[Any]:
+    """The ``state`` columns of ``source`` beside each deal's owner, title and customer,
+    for the deals of the period (whose expected close ever lay in it, and those won in
+    it) that ``reader`` may read (``deal_id``: the deal's column in ``source``)."""
+    c, d, owners = tables["changes"].c, tables["deals"].c, tables["owners"]
     closing_in = select(c.opportunity_id).where(c.expected_close.between(start, end))
     won_in = select(d.opportunity_id).where(
         d.outcome == WON,
         d.closed_at >= start_of(start),
         d.closed_at < start_of(end + timedelta(days=1)),
     )
-    return closing_in, won_in
-
-
-def _current(
-    engine: Engine,
-    tables: Mapping[str, Table],
-    start: date,
-    end: date,
-    reader: Reader | None,
-) -> list[Any]:
-    deals, owners = tables["deals"], tables["owners"]
-    d = deals.c
-    closing_in, won_in = _chosen(tables, start, end)
     chosen = (
-        select(
-            d.opportunity_id,
-            d.title,
-            d.customer_name,
-            d.owner_id,
-            d.owner_name,
-            owners.c.team,
-            *(d[column] for column in _STATE),
-            d.outcome,
-            case((d.outcome == OPEN, None), else_=d.closed_at).label("closed_at"),
-        )
-        .select_from(deals.outerjoin(owners, owners.c.employee_id == d.owner_id))
-        .where(or_(d.opportunity_id.in_(closing_in), d.opportunity_id.in_(won_in)))
-        .order_by(d.opportunity_id)
+        select(*state, d.title, d.customer_name, d.owner_id, d.owner_name, owners.c.team)
+        .select_from(source.outerjoin(owners, owners.c.employee_id == d.owner_id))
+        .where(or_(deal_id.in_(closing_in), deal_id.in_(won_in)))
     )
     if reader is not None and reader.sales is not None:
         chosen = chosen.where(d.owner_id.in_(sorted(reader.sales)))
+    return chosen
+
+
+def _current(
+    engine: Engine, tables: Mapping[str, Table], start: date, end: date, reader: Reader | None
+) -> list[Any]:
+    """Each deal of the period as its row holds it now, by deal."""
+    deals = tables["deals"]
+    d = deals.c
+    state = [
+        d.opportunity_id,
+        *(d[column] for column in _STATE),
+        d.outcome,
+        case((d.outcome == OPEN, None), else_=d.closed_at).label("closed_at"),
+    ]
+    chosen = _of_period(tables, start, end, reader, state, deals, d.opportunity_id)
     with engine.connect() as conn:
-        return list(conn.execute(chosen))
+        return list(conn.execute(chosen.order_by(d.opportunity_id)))
 
 
 def _rows(
@@ -140,40 +142,17 @@ def _rows(
     latest: datetime,
     reader: Reader | None,
 ) -> list[Any]:
-    changes, deals, owners = tables["changes"], tables["deals"], tables["owners"]
-    c, d = changes.c, deals.c
-    closing_in, won_in = _chosen(tables, start, end)
-    chosen = (
-        select(
-            c.opportunity_id,
-            c.at,
-            c.category,
-            c.reviewed,
-            c.expected_close,
-            c.amount,
-            c.currency,
-            c.outcome,
-            d.title,
-            d.customer_name,
-            d.owner_id,
-            d.owner_name,
-            owners.c.team,
-        )
-        .select_from(
-            changes.join(deals, d.opportunity_id == c.opportunity_id).outerjoin(
-                owners, owners.c.employee_id == d.owner_id
-            )
-        )
-        .where(
-            c.at <= latest,
-            or_(c.opportunity_id.in_(closing_in), c.opportunity_id.in_(won_in)),
-        )
-        .order_by(c.opportunity_id, c.position)
-    )
-    if reader is not None and reader.sales is not None:
-        chosen = chosen.where(d.owner_id.in_(sorted(reader.sales)))
+    """Every change stamped by ``latest`` of each deal of the period, by deal, in the
+    order recorded."""
+    changes, deals = tables["changes"], tables["deals"]
+    c = changes.c
+    state = [c.opportunity_id, c.at, *(c[column] for column in _STATE), c.outcome]
+    source = changes.join(deals, deals.c.opportunity_id == c.opportunity_id)
+    chosen = _of_period(tables, start, end, reader, state, source, c.opportunity_id)
     with engine.connect() as conn:
-        return list(conn.execute(chosen))
+        return list(
+            conn.execute(chosen.where(c.at <= latest).order_by(c.opportunity_id, c.position))
+        )
 
 
 def _by_deal(rows: Iterable[Any]) -> Iterable[list[Any]]:
