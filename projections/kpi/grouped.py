@@ -591,14 +591,9 @@ def _tallies(
             # on a year of facts that it then reads in 30 ms.  Off for this transaction.
             conn.execute(text("SET LOCAL jit = off"))
         read = _Reading(conn, tables, span, by, people, found)
-        for add in (
-            (_sums, _customers, _expenses, _amendments)
-            if customers
-            else (
-                _sums,
-                _expenses,
-                _amendments,
-            )
-        ):
-            add(read)
+        _sums(read)
+        if customers:
+            _customers(read)
+        _expenses(read)
+        _amendments(read)
     return found
