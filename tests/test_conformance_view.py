@@ -63,13 +63,27 @@ def _report(system, start: date, end: date, as_at: datetime):
         )
 
 
+def _breaches_of_period(system, start: date, end: date, as_at: datetime):
+    runner = system.views.runner(NAME)
+    with runner.engine.connect() as conn:
+        book = PolicyBook(system.app.policy)
+        return reading.breaches_of_period(conn, runner.tables(), book, start, end, as_at)
+
+
+def _without_words(breaches):
+    """The breaches with the words naming their records left out (the lean reading leaves
+    a record that carried personal values as the view holds it: erased)."""
+    return [b.model_copy(update={"record": ""}) for b in breaches]
+
+
 def _same_as_a_full_replay(system, as_at: datetime, periods) -> None:
     app = system.app
     assert _view(system, as_at) == time_limit_breaches(app, app.policy, as_at)
     for start, end in periods:
-        assert _report(system, start, end, as_at) == conformance_report(
-            app, app.policy, start, end, as_at
-        )
+        replayed = conformance_report(app, app.policy, start, end, as_at)
+        assert _report(system, start, end, as_at) == replayed
+        lean = _breaches_of_period(system, start, end, as_at)
+        assert _without_words(lean) == _without_words(replayed.breaches)
 
 
 def test_the_demo_folded_in_small_pages_answers_as_a_full_replay(system):
@@ -81,6 +95,7 @@ def test_the_demo_folded_in_small_pages_answers_as_a_full_replay(system):
     # Then breaches and reports equal a full replay's, and the same after a rebuild
     _same_as_a_full_replay(system, LATER, periods)
     assert any(b.status is Status.LATE for b in _view(system, LATER))
+    assert _breaches_of_period(system, date(2026, 1, 1), date(2026, 3, 31), LATER)
     system.views.rebuild([NAME])
     _same_as_a_full_replay(system, LATER, periods)
 

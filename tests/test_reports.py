@@ -41,6 +41,8 @@ from salesdomain.projections.reports.model import (
     PipelineSection,
     ResultsSection,
 )
+from salesdomain.projections.reports.sections import conformance_by_rule
+from salesdomain.projections.reports.source import ReportSource, report_period_of
 from typer.testing import CliRunner
 
 from salesdomain import clock
@@ -308,6 +310,29 @@ def test_a_representative_s_report_is_their_own(demo: tuple[Web, str]) -> None:
     assert "Alice Wang, sales representative: their own records" in text
     assert "Bob Liu" not in text
     assert "589,248.00" not in text
+
+
+def test_the_dashboard_s_count_by_rule_is_the_report_s(demo: tuple[Web, str]) -> None:
+    # Given the demo's quarter, with breaches, read by the administrator, a manager and a rep
+    web, _ = demo
+    system, app = web.system, web.system.app
+    readers = [None] + [
+        _reader(system, _acting_as(system, role))
+        for role in (Role.SALES_MANAGER, Role.SALES_REPRESENTATIVE)
+    ]
+    for reader in readers:
+        # When the dashboard counts the quarter's breaches by rule (the lean reading)
+        period = report_period_of("quarterly", "2026-Q1")
+        at = clock.now()
+        source = ReportSource(
+            app, system.views, app.policy, "quarterly", period, at, False, reader, app.events.get
+        )
+        counted = conformance_by_rule(source)
+        # Then it is the quarterly report's conformance section's, for the same reader
+        report = sales_report(app, system.views, "quarterly", "2026-Q1", reader=reader)
+        assert counted == _section(report, ConformanceSection).by_rule
+        if reader is None:
+            assert sum(line.breaches for line in counted) == 2
 
 
 def test_the_web_api_serves_the_document_for_the_token_s_reader(demo: tuple[Web, str]) -> None:

@@ -9,6 +9,7 @@ when it was approved.  Days are UTC calendar days, both ends of the period inclu
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from uuid import UUID
@@ -92,6 +93,15 @@ class ConformanceReport(BaseModel):
         return tuple(b for b in self.breaches if b.status is Status.STILL_OPEN)
 
 
+def breaches_within(found: Iterable[Breach], period_start: date, period_end: date) -> list[Breach]:
+    """The breaches that occurred in the period, in the report's order: by day, then log
+    position, then rule."""
+    return sorted(
+        (b for b in found if period_start <= b.occurred_on <= period_end),
+        key=lambda b: (b.occurred_on, b.position or 0, b.rule),
+    )
+
+
 def build_report(
     review: Review, rules: tuple[Rule, ...], period_start: date, period_end: date
 ) -> ConformanceReport:
@@ -99,10 +109,7 @@ def build_report(
         return period_start <= day <= period_end
 
     done = [(who, step, n) for (day, who, step), n in review.steps.items() if within(day)]
-    breaches = sorted(
-        (b for b in finish(review) if within(b.occurred_on)),
-        key=lambda b: (b.occurred_on, b.position or 0, b.rule),
-    )
+    breaches = breaches_within(finish(review), period_start, period_end)
     overrides = [o for o in review.overrides if within(o.at.date())]
     groups = _Groups()
     for person, step, count in done:

@@ -7,6 +7,8 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
+from functools import partial
+from typing import TypeVar
 
 from salesdomain.projections.appraisals import appraisal_outcomes
 from salesdomain.projections.conformance import Breach
@@ -47,6 +49,7 @@ from salesdomain.projections.reports.model import (
 from salesdomain.projections.reports.source import ReportSource
 
 SectionBuilder = Callable[[ReportSource], Section]
+T = TypeVar("T")
 
 
 def _kpi(source: ReportSource, grain: Grain, by: GroupBy, currency: str | None) -> list[KpiRow]:
@@ -230,23 +233,31 @@ def _review(source: ReportSource) -> ConformanceReport:
     conformance view (ADR 39; as it stood then for a past moment, ADR 40), else replayed
     from the log (policies other than the view's)."""
     period = source.period
-    found = None
-    if source.has(CONFORMANCE):
-        engine, tables = source.view(CONFORMANCE)
-        with engine.connect() as conn:
-            found = reading.conformance_report(
-                conn,
-                tables,
-                PolicyBook(source.policy),
-                period.start,
-                period.end,
-                source.at,
-                events_of=source.events_of,
-                as_recorded=not source.in_the_past,
-            )
+    found = _from_view(source, partial(reading.conformance_report, events_of=source.events_of))
     if found is None:
         found = conformance_report(
             source.app, source.policy, period.start, period.end, as_at=source.at
+        )
+    return found
+
+
+def _from_view(source: ReportSource, read: Callable[..., T | None]) -> T | None:
+    """``read`` (``reading.conformance_report``, ``reading.breaches_of_period``) of the
+    conformance view for the report's period and moment; ``None`` if there is no such
+    view or it cannot answer for them."""
+    if not source.has(CONFORMANCE):
+        return None
+    engine, tables = source.view(CONFORMANCE)
+    period = source.period
+    with engine.connect() as conn:
+        found: T | None = read(
+            conn,
+            tables,
+            PolicyBook(source.policy),
+            period.start,
+            period.end,
+            source.at,
+            as_recorded=not source.in_the_past,
         )
     return found
 
@@ -256,13 +267,8 @@ def conformance(source: ReportSource) -> ConformanceSection:
     readers without the company-wide review see those of the people their sales reach
     covers (as ``GET /views/breaches``, ADR 30)."""
     review = _review(source)
-    reader = source.reader
-    everyone = reader is None or reader.grant.conformance
-    breaches: list[Breach] = list(review.breaches)
-    if reader is not None and not everyone:
-        breaches = [b for b in breaches if reader.reaches(reader.sales, _id(b))]
-    counts = Counter(b.rule for b in breaches)
-    texts = {b.rule: (b.sop_step, b.rule_text) for b in breaches}
+    everyone = _everyone(source)
+    breaches = _reached(source, review.breaches)
     return ConformanceSection(
         as_at=review.as_at,
         scope="every breach in the company"
@@ -281,11 +287,42 @@ def conformance(source: ReportSource) -> ConformanceSection:
             )
             for b in breaches
         ),
-        by_rule=tuple(
-            RuleLine(rule=rule, sop_step=texts[rule][0], text=texts[rule][1], breaches=count)
-            for rule, count in sorted(counts.items(), key=lambda item: (-item[1], item[0]))
-        ),
+        by_rule=_by_rule(breaches),
         overrides=len(review.overrides) if everyone else 0,
+    )
+
+
+def conformance_by_rule(source: ReportSource) -> tuple[RuleLine, ...]:
+    """The conformance section's ``by_rule`` (the period's breaches the reader may see,
+    counted by rule), read from the conformance view without the rest of the report
+    where the view can answer (the dashboard's table)."""
+    found = _from_view(source, reading.breaches_of_period)
+    if found is None:
+        return conformance(source).by_rule
+    return _by_rule(_reached(source, found))
+
+
+def _everyone(source: ReportSource) -> bool:
+    reader = source.reader
+    return reader is None or reader.grant.conformance
+
+
+def _reached(source: ReportSource, breaches: Sequence[Breach]) -> list[Breach]:
+    """The breaches the report's reader may see: every one for a reader who reviews the
+    SOP company-wide, else those of the people their sales reach covers (ADR 30)."""
+    reader = source.reader
+    if reader is None or _everyone(source):
+        return list(breaches)
+    return [b for b in breaches if reader.reaches(reader.sales, _id(b))]
+
+
+def _by_rule(breaches: Sequence[Breach]) -> tuple[RuleLine, ...]:
+    """The breaches counted by rule, the most broken first."""
+    counts = Counter(b.rule for b in breaches)
+    texts = {b.rule: (b.sop_step, b.rule_text) for b in breaches}
+    return tuple(
+        RuleLine(rule=rule, sop_step=texts[rule][0], text=texts[rule][1], breaches=count)
+        for rule, count in sorted(counts.items(), key=lambda item: (-item[1], item[0]))
     )
 
 

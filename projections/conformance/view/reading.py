@@ -22,7 +22,11 @@ from salesdomain.projections.conformance.api import RULES, time_limits_missed
 from salesdomain.projections.conformance.codec import loads
 from salesdomain.projections.conformance.findings import Breach, Override, Person, PolicyMismatch
 from salesdomain.projections.conformance.policies import PolicyBook
-from salesdomain.projections.conformance.report import ConformanceReport, build_report
+from salesdomain.projections.conformance.report import (
+    ConformanceReport,
+    breaches_within,
+    build_report,
+)
 from salesdomain.projections.conformance.review import Deadline, Review, finish, person_now, replay
 from salesdomain.projections.conformance.staff import Member
 from salesdomain.projections.conformance.tracked import FOREVER
@@ -172,20 +176,8 @@ def conformance_report(
     review = judging(conn, tables, policies, as_at, as_recorded=as_recorded)
     if review is None:
         return None
-    deadlines, findings, steps = tables["deadlines"], tables["findings"], tables["steps"]
-    review.duties = duties.load_for_period(conn, tables, period_start, period_end)
-    kinds: dict[str, tuple[type[Any], list[Any]]] = {
-        "breach": (Breach, review.breaches),
-        "override": (Override, review.overrides),
-        "mismatch": (PolicyMismatch, review.mismatches),
-    }
-    for kind, body in conn.execute(
-        select(findings.c.kind, findings.c.body)
-        .where(findings.c.day.between(period_start, period_end))
-        .order_by(findings.c.seq)
-    ):
-        model, found = kinds[kind]
-        found.append(model.model_validate_json(body))
+    steps = tables["steps"]
+    _of_period(conn, tables, review, period_start, period_end, ("breach", "override", "mismatch"))
     for day, person, step, count in conn.execute(
         select(steps.c.day, steps.c.person, steps.c.step, steps.c.count)
         .where(steps.c.day.between(period_start, period_end), steps.c.count != 0)
@@ -194,12 +186,60 @@ def conformance_report(
         review.steps[(day, Person.model_validate_json(person), step)] = count
     review.breaches = _with_words(conn, tables, review.breaches, events_of, policies)
     review.overrides = _with_words(conn, tables, review.overrides, events_of, policies)
-    _missed_deadlines(conn, tables, review, deadlines.c.due_day.between(period_start, period_end))
     personal = _personal(conn, tables, {d.record_id for d in review.deadlines.values()})
     for deadline in review.deadlines.values():
         if deadline.record_id in personal:
             deadline.record = _words(deadline.record_id, events_of, policies) or deadline.record
     return build_report(review, RULES, period_start, period_end)
+
+
+def breaches_of_period(
+    conn: Connection,
+    tables: dict[str, Table],
+    policies: PolicyBook,
+    period_start: date,
+    period_end: date,
+    as_at: datetime,
+    *,
+    as_recorded: bool = False,
+) -> list[Breach] | None:
+    """The breaches ``conformance_report`` finds in the period (its ``breaches``, in
+    the same order), without what the report adds around them (the steps done, the
+    overrides, the words of records whose events carried personal values): what counting
+    them by rule and person needs; ``None`` as ``conformance_report``."""
+    review = judging(conn, tables, policies, as_at, as_recorded=as_recorded)
+    if review is None:
+        return None
+    _of_period(conn, tables, review, period_start, period_end, ("breach",))
+    return breaches_within(finish(review), period_start, period_end)
+
+
+def _of_period(
+    conn: Connection,
+    tables: dict[str, Table],
+    review: Review,
+    period_start: date,
+    period_end: date,
+    kinds: tuple[str, ...],
+) -> None:
+    """Put into ``review`` what the view holds of the period for judging its breaches:
+    the recurring duties, the findings of ``kinds`` (breaches, overrides, policy
+    mismatches) and the deadlines due in it that were missed."""
+    findings, deadlines = tables["findings"], tables["deadlines"]
+    review.duties = duties.load_for_period(conn, tables, period_start, period_end)
+    into: dict[str, tuple[type[Any], list[Any]]] = {
+        "breach": (Breach, review.breaches),
+        "override": (Override, review.overrides),
+        "mismatch": (PolicyMismatch, review.mismatches),
+    }
+    for kind, body in conn.execute(
+        select(findings.c.kind, findings.c.body)
+        .where(findings.c.day.between(period_start, period_end), findings.c.kind.in_(kinds))
+        .order_by(findings.c.seq)
+    ):
+        model, found = into[kind]
+        found.append(model.model_validate_json(body))
+    _missed_deadlines(conn, tables, review, deadlines.c.due_day.between(period_start, period_end))
 
 
 def _missed_deadlines(

@@ -22,7 +22,7 @@ from salesdomain.projections.forecast import forecast_table
 from salesdomain.projections.kpi import kpi_table
 from salesdomain.projections.kpi.groups import GroupBy
 from salesdomain.projections.pipeline import PipelineFilter, pipeline_figures, pipeline_page
-from salesdomain.projections.reports.sections import conformance
+from salesdomain.projections.reports.sections import conformance_by_rule
 from salesdomain.projections.reports.source import ReportSource
 
 from salesdomain.access import Reader
@@ -295,14 +295,14 @@ def breaches(
         scope,
         app.events.get,
     )
-    section = conformance(source)
+    by_rule = conformance_by_rule(source)
     d.add(
         Table.of(
             "breaches-by-rule",
             f"Conformance breaches in {choice.code} by rule",
             ("Rule", "SOP step", "What the rule says", "Breaches"),
-            [(r.rule, r.sop_step, r.text, count(r.breaches)) for r in section.by_rule],
-            [_conformance(choice, scope) for _ in section.by_rule],
+            [(r.rule, r.sop_step, r.text, count(r.breaches)) for r in by_rule],
+            [_conformance(choice, scope) for _ in by_rule],
         )
     )
     listed = []
