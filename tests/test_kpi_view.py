@@ -833,6 +833,25 @@ def test_several_currencies_need_a_choice(app, views):
     assert (march.currency, march.sales_expense) == ("USD", Decimal("500.00"))
 
 
+def test_a_first_order_before_the_span_counts_through_the_record_merged_in(app, views):
+    """Hangzhou (ordered in March and April) merged into Xi'an (April): read for April
+    alone, the company's March order, on the record merged in, makes April's a repeat."""
+    _history(app)
+    merge = pc.MergeCustomers(
+        customer_id=b.customer_id(HANGZHOU),
+        into_customer_id=b.customer_id(XIAN),
+        reason="The same company",
+    )
+    with freeze_time(f"{APRIL_15} 18:00:00+00:00"):
+        app.handle(merge, MIA)
+    (april,) = table(_kpi(app, views), by="total", since=date(2026, 4, 1))
+    assert (april.new_customers, april.repeat_customers, april.customers_served) == (
+        Decimal(0),
+        Decimal(1),
+        Decimal(1),
+    )
+
+
 def test_a_merged_customer_counts_once_with_its_survivor(app, views):
     """ADR 47: Xi'an merged into Hangzhou (after the April orders) makes one company:
     April served one customer, Hangzhou's second order is the repeat, nobody is new;
@@ -859,3 +878,10 @@ def test_a_merged_customer_counts_once_with_its_survivor(app, views):
         Decimal(1),
     )
     assert total.revenue == Decimal("84000.00")  # the money is not touched
+    # April alone: the company's first order (March) lies outside the span, yet counts
+    (april,) = table(runner, by="total", since=date(2026, 4, 1))
+    assert (april.new_customers, april.repeat_customers, april.customers_served) == (
+        Decimal(0),
+        Decimal(1),
+        Decimal(1),
+    )
