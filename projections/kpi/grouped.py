@@ -51,7 +51,6 @@ from sqlalchemy import (
     or_,
     select,
     text,
-    union,
 )
 from sqlalchemy.engine import Connection, Engine
 
@@ -408,8 +407,7 @@ def _customers(read: _Reading) -> None:
     facts = _resolved(tables, span.starts[0], span.end, people)
     source, groups, _ = _grouping(facts, tables, by)
     customer = facts.c.customer_id
-    served = _companies_served(tables, span.starts[0], span.end)
-    first, second = (select(_nth_order(tables, n, served).c.record_id) for n in (1, 2))
+    first, second = (select(_nth_order(tables, n).c.record_id) for n in (1, 2))
     labelled = [group.label(f"grp_{n}") for n, group in enumerate(groups)]
     inner = (
         select(
@@ -437,24 +435,7 @@ def _customers(read: _Reading) -> None:
         tally.served, tally.new, tally.repeat = served, new, repeat
 
 
-def _companies_served(tables: Mapping[str, Table], since: date, until: date) -> FromClause:
-    """The records of every company with an order completed from ``since`` to ``until``:
-    the company's own and those merged into it (ADR 47), whose completed orders alone
-    tell which of the span's orders were a company's first or second."""
-    f, m = tables["facts"].alias("served"), tables["customers"].alias("served_merged")
-    company = func.coalesce(m.c.merged_into, f.c.customer_id)
-    companies = (
-        select(company.label("customer_id"))
-        .select_from(f.outerjoin(m, m.c.customer_id == f.c.customer_id))
-        .where(f.c.measure == "orders_completed", f.c.day.between(since, until))
-    )
-    records = tables["customers"].alias("merged_in")
-    return union(
-        companies, select(records.c.customer_id).where(records.c.merged_into.in_(companies))
-    ).subquery("companies_served")
-
-
-def _nth_order(tables: Mapping[str, Table], n: int, records: FromClause) -> FromClause:
+def _nth_order(tables: Mapping[str, Table], n: int) -> FromClause:
     """Each company's ``n``-th completed order ever (earliest day, then log position):
     its ``company`` (a record merged into another counts as that one) and the order's
     ``record_id``.  The completed orders are numbered in one pass per query; a
@@ -463,7 +444,7 @@ def _nth_order(tables: Mapping[str, Table], n: int, records: FromClause) -> From
     events).  The figures ask whether an order is among these (``record_id IN``), which
     both databases answer from a set built once; an outer join on the company made
     SQLite scan the numbered orders for each order of the span (minutes at 1,000,000
-    events).  Only the orders of ``records`` (``_companies_served``) are numbered."""
+    events)."""
     o = tables["facts"].alias(f"ordered_{n}")
     merged = tables["customers"].alias(f"merged_{n}")
     company = func.coalesce(merged.c.merged_into, o.c.customer_id)
@@ -476,10 +457,7 @@ def _nth_order(tables: Mapping[str, Table], n: int, records: FromClause) -> From
             .label("nth"),
         )
         .select_from(o.outerjoin(merged, merged.c.customer_id == o.c.customer_id))
-        .where(
-            o.c.measure == "orders_completed",
-            o.c.customer_id.in_(select(records.c.customer_id)),
-        )
+        .where(o.c.measure == "orders_completed", o.c.customer_id.is_not(None))
         .subquery(f"numbered_{n}")
     )
     return (
