@@ -506,3 +506,32 @@ def test_without_the_customer_counts_every_other_figure_is_the_same(generated, b
         )
 
     assert [others(row) for row in uncounted] == [others(row) for row in counted]
+
+
+@pytest.mark.parametrize(
+    ("grain", "since", "until"),
+    [
+        ("quarter", date(2026, 4, 1), date(2026, 6, 30)),
+        ("month", date(2026, 1, 1), date(2026, 12, 31)),
+    ],
+)
+@pytest.mark.parametrize("by", ["rep", "team", "total"])
+def test_without_growth_every_other_figure_is_the_same(generated, by, grain, since, until):
+    # Given a year of facts (the second quarter's customers had their first orders before it)
+    engine, tables = generated.engine, generated.tables()
+    args: dict[str, Any] = {"grain": grain, "by": by, "currency": "CNY"}
+    args |= {"since": since, "until": until}
+    # When the table is read without growth (the year before it not read)
+    grown = kpi_table(engine, tables, **args)
+    flat = kpi_table(engine, tables, **args, growth=False)
+    # Then growth is None throughout and every figure, customer counts included, is the same
+    assert any(v is not None for row in grown for v in row.growth.values())
+    assert any(row.repeat_customers for row in grown)
+    for row in flat:
+        assert set(row.growth.values()) == {None}
+        assert set(row.growth_yoy.values()) == {None}
+
+    def without_growth(row: Any) -> Any:
+        return replace(row, growth=dict.fromkeys(row.growth), growth_yoy=dict.fromkeys(row.growth))
+
+    assert flat == [without_growth(row) for row in grown]

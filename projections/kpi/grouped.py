@@ -51,6 +51,7 @@ from sqlalchemy import (
     or_,
     select,
     text,
+    union,
 )
 from sqlalchemy.engine import Connection, Engine
 
@@ -407,7 +408,8 @@ def _customers(read: _Reading) -> None:
     facts = _resolved(tables, span.starts[0], span.end, people)
     source, groups, _ = _grouping(facts, tables, by)
     customer = facts.c.customer_id
-    first, second = (select(_nth_order(tables, n).c.record_id) for n in (1, 2))
+    served = _companies_served(tables, span.starts[0], span.end)
+    first, second = (select(_nth_order(tables, n, served).c.record_id) for n in (1, 2))
     labelled = [group.label(f"grp_{n}") for n, group in enumerate(groups)]
     inner = (
         select(
@@ -435,7 +437,24 @@ def _customers(read: _Reading) -> None:
         tally.served, tally.new, tally.repeat = served, new, repeat
 
 
-def _nth_order(tables: Mapping[str, Table], n: int) -> FromClause:
+def _companies_served(tables: Mapping[str, Table], since: date, until: date) -> FromClause:
+    """The records of every company with an order completed from ``since`` to ``until``:
+    the company's own and those merged into it (ADR 47), whose completed orders alone
+    tell which of the span's orders were a company's first or second."""
+    f, m = tables["facts"].alias("served"), tables["customers"].alias("served_merged")
+    company = func.coalesce(m.c.merged_into, f.c.customer_id)
+    companies = (
+        select(company.label("customer_id"))
+        .select_from(f.outerjoin(m, m.c.customer_id == f.c.customer_id))
+        .where(f.c.measure == "orders_completed", f.c.day.between(since, until))
+    )
+    records = tables["customers"].alias("merged_in")
+    return union(
+        companies, select(records.c.customer_id).where(records.c.merged_into.in_(companies))
+    ).subquery("companies_served")
+
+
+def _nth_order(tables: Mapping[str, Table], n: int, records: FromClause) -> FromClause:
     """Each company's ``n``-th completed order ever (earliest day, then log position):
     its ``company`` (a record merged into another counts as that one) and the order's
     ``record_id``.  The completed orders are numbered in one pass per query; a
@@ -444,7 +463,7 @@ def _nth_order(tables: Mapping[str, Table], n: int) -> FromClause:
     events).  The figures ask whether an order is among these (``record_id IN``), which
     both databases answer from a set built once; an outer join on the company made
     SQLite scan the numbered orders for each order of the span (minutes at 1,000,000
-    events)."""
+    events).  Only the orders of ``records`` (``_companies_served``) are numbered."""
     o = tables["facts"].alias(f"ordered_{n}")
     merged = tables["customers"].alias(f"merged_{n}")
     company = func.coalesce(merged.c.merged_into, o.c.customer_id)
@@ -457,7 +476,10 @@ def _nth_order(tables: Mapping[str, Table], n: int) -> FromClause:
             .label("nth"),
         )
         .select_from(o.outerjoin(merged, merged.c.customer_id == o.c.customer_id))
-        .where(o.c.measure == "orders_completed", o.c.customer_id.is_not(None))
+        .where(
+            o.c.measure == "orders_completed",
+            o.c.customer_id.in_(select(records.c.customer_id)),
+        )
         .subquery(f"numbered_{n}")
     )
     return (

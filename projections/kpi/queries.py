@@ -79,6 +79,7 @@ def kpi_table(
     reader: Reader | None = None,
     several: str | None = None,
     customers: bool = True,
+    growth: bool = True,
 ) -> list[KpiRow]:
     """The KPIs of every period of ``grain`` that overlaps ``since``..``until`` (both
     included; each period is reported whole), one row per group ``by`` that has a fact
@@ -98,12 +99,20 @@ def kpi_table(
     ``customers=False``: the customer counts (``CUSTOMER_COUNTS``) are not read and are
     ``None``, as is an attainment of a new-customers target: they number every company's
     completed orders over the whole history, the dearest read, which a table that shows
-    none of them (a revenue trend) need not pay for."""
+    none of them (a revenue trend) need not pay for.
+
+    ``growth=False``: ``growth`` and ``growth_yoy`` are ``None`` for every figure and the
+    year before the periods is not read (for a table that shows no growth, such as the
+    dashboard's attainment and revenue trend); every other figure is the same."""
     dims = grouping(by, then_by)
     periods = periods_between(since, until, grain)
     # every period from the same period of the previous year on: growth against the
     # period before and against the same period of the previous year (``growth_yoy``)
-    read = periods_between(_year_earlier(periods[0].start), periods[-1].end, grain)
+    read = (
+        periods_between(_year_earlier(periods[0].start), periods[-1].end, grain)
+        if growth
+        else periods
+    )
     people = None if reader is None else reader.sales
     found = _tallies(
         engine,
@@ -126,6 +135,7 @@ def kpi_table(
         currency,
         reader,
         several,
+        growth,
     )
 
 
@@ -152,11 +162,12 @@ def _table(
     currency: str | None,
     reader: Reader | None,
     several: str | None = None,
+    growth: bool = True,
 ) -> list[KpiRow]:
     """The rows of the periods ``read[first:]`` from what their facts add up to
     (``found``: by index in ``read``, which holds the year before them), with growth
-    against the period before and the same period of the previous year, targets and
-    attainment."""
+    against the period before and the same period of the previous year (``None``
+    without ``growth``), targets and attainment."""
     currency = _currency_of(found, currency, several)
     label_of = [_labeller(engine, tables, dim) for dim in by]
     tallies = found.tallies
@@ -193,8 +204,10 @@ def _table(
         year_before = index_of.get(_same_period_a_year_before(period, grain) or "")
         for group in groups:
             figures = figures_at(index, group)
-            before = figures_at(index - 1, group)
-            a_year_before = None if year_before is None else figures_at(year_before, group)
+            before = figures_at(index - 1, group) if growth else dict.fromkeys(MEASURES)
+            a_year_before = (
+                None if year_before is None or not growth else figures_at(year_before, group)
+            )
             target = _target_for(period_targets, by[0], group[0]) if single else {}
             rows.append(
                 KpiRow(

@@ -218,6 +218,7 @@ def kpis(system: System, scope: Reader, choice: Choice, d: Dashboard) -> None:
             reader=scope,
             several=d.reporting_currency,
             customers=customers,
+            growth=False,  # neither table shows it
         )
 
     # the attainment needs the customer counts (a new-customers target), the trend not
