@@ -27,7 +27,7 @@ from salesdomain.projections.paging import (
     resume,
     sortable,
 )
-from salesdomain.projections.rows import row_of
+from salesdomain.projections.rows import batches, row_of
 from salesdomain.projections.schema import schema_transaction
 from salesdomain.projections.types import UtcDateTime
 from sqlalchemy import (
@@ -138,11 +138,11 @@ def withdraw_all_but(engine: Engine, current: Iterable[UUID]) -> list[str]:
             select(outbox.c.notification_id).where(outbox.c.status == PENDING)
         ).scalars()
         gone = sorted(set(pending) - due)
-        for start in range(0, len(gone), CHUNK):
+        for some in batches(gone):
             conn.execute(
                 update(outbox)
                 .where(
-                    outbox.c.notification_id.in_(gone[start : start + CHUNK]),
+                    outbox.c.notification_id.in_(some),
                     outbox.c.status == PENDING,
                 )
                 .values(status=WITHDRAWN, last_error="no longer due")
@@ -150,15 +150,10 @@ def withdraw_all_but(engine: Engine, current: Iterable[UUID]) -> list[str]:
     return gone
 
 
-CHUNK = 500
-"""Ids looked up in one statement."""
-
-
 def _held(conn: Connection, ids: list[str]) -> set[str]:
     """Those of ``ids`` the outbox holds already."""
     found: set[str] = set()
-    for start in range(0, len(ids), CHUNK):
-        chunk = ids[start : start + CHUNK]
+    for chunk in batches(ids):
         found.update(
             conn.execute(
                 select(outbox.c.notification_id).where(outbox.c.notification_id.in_(chunk))
