@@ -20,10 +20,10 @@ from uuid import UUID
 from salesdomain.projections.notifications.warnings import SUBJECT_LENGTH, Notice
 from salesdomain.projections.paging import (
     DEFAULT_LIMIT,
-    MAX_LIMIT,
     Kind,
     Page,
-    Place,
+    check_limit,
+    page_from,
     resume,
     sortable,
 )
@@ -269,8 +269,7 @@ def notifications_page(
     ``status`` and ``kind`` if given, in the order raised, at most ``limit`` (1 to
     ``MAX_LIMIT``) after the row ``cursor`` points at.  ``at`` is the moment the first
     page was read, which a cursor keeps (rows raised later are on no page of it)."""
-    if not 1 <= limit <= MAX_LIMIT:
-        raise ValueError(f"a page holds 1 to {MAX_LIMIT} rows, not {limit}")
+    check_limit(limit)
     if status is not None and status not in STATUSES:
         raise ValueError(f"status is one of {', '.join(STATUSES)}, not {status!r}")
     who = None if recipient is None else str(recipient)
@@ -298,9 +297,12 @@ def notifications_page(
     ordered = chosen.order_by(c.raised_at, c.notification_id).limit(limit + 1)
     with engine.connect() as conn:
         found = conn.execute(ordered).all()
-    following = None
-    if len(found) > limit:
-        last_row = found[limit - 1]
-        place = (sortable(last_row.raised_at), last_row.notification_id)
-        following = NOTICES.encode(Place(start.at, place), described)
-    return Page(start.at, [row_of(Notification, row) for row in found[:limit]], following)
+    return page_from(
+        found,
+        limit,
+        NOTICES,
+        start,
+        described,
+        place=lambda last: (sortable(last.raised_at), last.notification_id),
+        row=lambda row: row_of(Notification, row),
+    )

@@ -25,7 +25,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
-from salesdomain.projections.paging import DEFAULT_LIMIT, MAX_LIMIT
+from salesdomain.projections.paging import DEFAULT_LIMIT, MAX_LIMIT, check_limit
 from salesdomain.projections.pipeline import cursor as cursors
 from salesdomain.projections.pipeline.cursor import Cursor, InvalidCursor
 from salesdomain.projections.pipeline.projection import Pipeline
@@ -343,8 +343,7 @@ def pipeline_page(
     A cursor carries its moment: ``at`` may then be ``None`` (or must be the same).
     Raises ``InvalidCursor`` for a cursor made for other filters, altered or not one.
     ``stale_after_days``: the policy's (a deal without a contact that long is stale)."""
-    if not 1 <= limit <= MAX_LIMIT:
-        raise ValueError(f"a page holds 1 to {MAX_LIMIT} rows, not {limit}")
+    check_limit(limit)
     described = filters.described()
     after = None if cursor is None else cursors.decode(cursor, described)
     if after is not None:
