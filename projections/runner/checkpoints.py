@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any
 
 from salesdomain.projections.rows import batches
 from salesdomain.projections.runner.changed_rows import ChangedRows, Key, key_names
-from salesdomain.projections.runner.state import STATE, _now, projection_state
+from salesdomain.projections.runner.state import STATE, _now, projection_state, state_row
 from salesdomain.projections.schema import create_tables
 from salesdomain.projections.types import UtcDateTime
 from sqlalchemy import (
@@ -106,8 +106,7 @@ def take_checkpoint(
         held = conn.execute(
             update(projection_state)
             .where(
-                projection_state.c.name == name,
-                projection_state.c.generation == generation,
+                state_row(name, generation),
                 projection_state.c.position == position,
             )
             .values(position=position)
