@@ -9,7 +9,8 @@ where a page starts, and every page is filtered and read-policed again, so a han
 one can show nothing the reader could not page to.
 
 The pipeline pages in SQL (``pipeline.queries``); the operations lists, small and
-computed from a few rows each, are paged here (``page_of``) over the rows found.
+computed from a few rows each, are paged here (``page_of``) over the rows found.  Lists
+that page in SQL read one row more than the page holds and cut it with ``page_from``.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ MAX_LENGTH = 400
 
 Filters = Mapping[str, str | None]
 Row = TypeVar("Row")
+Found = TypeVar("Found")
 
 
 class InvalidCursor(ValueError):
@@ -127,12 +129,35 @@ def page_of(
     """A page of ``rows`` (all those found as at ``start.at``), in the order of their
     place ``order(row)`` (unique texts): at most ``limit`` (1 to ``MAX_LIMIT``) after
     ``start`` (``resume``)."""
+    check_limit(limit)
+    found = sorted((r for r in rows if order(r) > start.after), key=order)
+    return page_from(found, limit, kind, start, filters or {}, place=order, row=lambda r: r)
+
+
+def check_limit(limit: int) -> None:
+    """Refuse (``ValueError``) a page of fewer than 1 or more than ``MAX_LIMIT`` rows."""
     if not 1 <= limit <= MAX_LIMIT:
         raise ValueError(f"a page holds 1 to {MAX_LIMIT} rows, not {limit}")
-    found = sorted((r for r in rows if order(r) > start.after), key=order)
-    last = found[limit - 1] if len(found) > limit else None
-    following = None if last is None else kind.encode(Place(start.at, order(last)), filters or {})
-    return Page(start.at, found[:limit], following)
+
+
+def page_from(
+    found: Sequence[Found],
+    limit: int,
+    kind: Kind,
+    start: Place,
+    filters: Filters,
+    *,
+    place: Callable[[Found], tuple[str, ...]],
+    row: Callable[[Found], Row],
+) -> Page[Row]:
+    """The page of the first ``limit`` of ``found`` (the rows after ``start``, in the
+    list's order, read up to one more than ``limit``), each as ``row`` makes it; when
+    more were found, the cursor for the next page holds the place (``place``) of the
+    page's last row."""
+    following = None
+    if len(found) > limit:
+        following = kind.encode(Place(start.at, place(found[limit - 1])), filters)
+    return Page(start.at, [row(r) for r in found[:limit]], following)
 
 
 def resume(

@@ -51,7 +51,7 @@ from salesdomain.projections.paging import (
     InvalidCursor,
     Kind,
     Page,
-    Place,
+    page_from,
     resume,
     sortable,
 )
@@ -483,13 +483,18 @@ def records_page(
         found = conn.execute(
             _query(listed, tables, chosen, reader, order, start.after, limit + 1)
         ).all()
-    following = None
-    if len(found) > limit:
-        last = found[limit - 1]
-        key = last.sort_key if order is Sort.NAME else sortable(last.sort_key)
-        following = cursors.encode(Place(start.at, (key, last.id)), described)
-    rows = [_row(listed, row, reader) for row in found[:limit]]
-    return Page(start.at, rows, following)
+    return page_from(
+        found,
+        limit,
+        cursors,
+        start,
+        described,
+        place=lambda last: (
+            last.sort_key if order is Sort.NAME else sortable(last.sort_key),
+            last.id,
+        ),
+        row=lambda row: _row(listed, row, reader),
+    )
 
 
 def _row(listed: RecordList, row: Any, reader: Reader | None) -> RecordRow:

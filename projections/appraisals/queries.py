@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
+from salesdomain.projections.rows import batches
 from sqlalchemy import Table, select
 from sqlalchemy.engine import Engine
 
@@ -93,11 +94,9 @@ def appraisal_outcomes(
         rows = conn.execute(chosen.order_by(a.period_end, a.period_start, a.employee_name)).all()
         decided: dict[str, list[IncentiveOutcome]] = defaultdict(list)
         ids = [row.appraisal_id for row in rows]
-        for start in range(0, len(ids), 500):
+        for some in batches(ids):
             for found in conn.execute(
-                select(tables["incentives"])
-                .where(i.appraisal_id.in_(ids[start : start + 500]))
-                .order_by(i.position)
+                select(tables["incentives"]).where(i.appraisal_id.in_(some)).order_by(i.position)
             ):
                 decided[found.appraisal_id].append(
                     IncentiveOutcome(

@@ -16,7 +16,8 @@ from salesdomain.projections.paging import (
     MAX_LIMIT,
     Kind,
     Page,
-    Place,
+    check_limit,
+    page_from,
     resume,
 )
 from sqlalchemy import ColumnElement, Select, Table, and_, case, false, func, or_, select
@@ -212,16 +213,19 @@ def customers_page(
     customers as they are now; ``at`` is the moment the first page was read, which a
     cursor keeps (``None`` with a cursor).  Raises ``InvalidCursor`` for a cursor made
     for other filters, altered or not one."""
-    if not 1 <= limit <= MAX_LIMIT:
-        raise ValueError(f"a page holds 1 to {MAX_LIMIT} rows, not {limit}")
+    check_limit(limit)
     described = filters.described()
     start = resume(CUSTOMERS, cursor, at, described)
     found = _rows(engine, tables, filters, reader, start.after, limit + 1)
-    following = None
-    if len(found) > limit:
-        name, last = found[limit - 1]
-        following = CUSTOMERS.encode(Place(start.at, (name, last.customer_id)), described)
-    return Page(start.at, [row for _, row in found[:limit]], following)
+    return page_from(
+        found,
+        limit,
+        CUSTOMERS,
+        start,
+        described,
+        place=lambda last: (last[0], last[1].customer_id),
+        row=lambda named: named[1],
+    )
 
 
 def iter_customers(

@@ -21,6 +21,7 @@ from salesdomain.projections.customers.analysis import (
     readable,
 )
 from salesdomain.projections.fractions import period_checked, share
+from salesdomain.projections.rows import batches
 from sqlalchemy import Table, func, select
 from sqlalchemy.engine import Engine
 
@@ -206,9 +207,9 @@ def _names(
     c = tables["customers"].c
     found: dict[str, tuple[str, str, str]] = {}
     with engine.connect() as conn:
-        for start in range(0, len(customer_ids), 500):
+        for some in batches(customer_ids):
             chosen = select(c.customer_id, c.company_name, c.region, c.industry).where(
-                c.customer_id.in_(customer_ids[start : start + 500])
+                c.customer_id.in_(some)
             )
             found.update({row[0]: (row[1], row[2], row[3]) for row in conn.execute(chosen)})
     return found

@@ -15,7 +15,7 @@ from salesdomain.projections.integrity.chain import (
 )
 from salesdomain.projections.integrity.digest import Digest, _chain_head
 from salesdomain.projections.runner import STATE, projection_state
-from salesdomain.projections.runner.state import add_state_row, move_position
+from salesdomain.projections.runner.state import add_state_row, move_position, state_row
 from salesdomain.projections.schema import create_tables, schema_transaction
 from sqlalchemy import Engine, select
 
@@ -36,10 +36,7 @@ class ChainKeeper:
         with self.engine.connect() as conn:
             return int(
                 conn.execute(
-                    select(projection_state.c.position).where(
-                        projection_state.c.name == NAME,
-                        projection_state.c.generation == GENERATION,
-                    )
+                    select(projection_state.c.position).where(state_row(NAME, GENERATION))
                 ).scalar_one()
             )
 

@@ -20,14 +20,14 @@ from uuid import UUID
 from salesdomain.projections.notifications.warnings import SUBJECT_LENGTH, Notice
 from salesdomain.projections.paging import (
     DEFAULT_LIMIT,
-    MAX_LIMIT,
     Kind,
     Page,
-    Place,
+    check_limit,
+    page_from,
     resume,
     sortable,
 )
-from salesdomain.projections.rows import row_of
+from salesdomain.projections.rows import batches, row_of
 from salesdomain.projections.schema import schema_transaction
 from salesdomain.projections.types import UtcDateTime
 from sqlalchemy import (
@@ -138,11 +138,11 @@ def withdraw_all_but(engine: Engine, current: Iterable[UUID]) -> list[str]:
             select(outbox.c.notification_id).where(outbox.c.status == PENDING)
         ).scalars()
         gone = sorted(set(pending) - due)
-        for start in range(0, len(gone), CHUNK):
+        for some in batches(gone):
             conn.execute(
                 update(outbox)
                 .where(
-                    outbox.c.notification_id.in_(gone[start : start + CHUNK]),
+                    outbox.c.notification_id.in_(some),
                     outbox.c.status == PENDING,
                 )
                 .values(status=WITHDRAWN, last_error="no longer due")
@@ -150,15 +150,10 @@ def withdraw_all_but(engine: Engine, current: Iterable[UUID]) -> list[str]:
     return gone
 
 
-CHUNK = 500
-"""Ids looked up in one statement."""
-
-
 def _held(conn: Connection, ids: list[str]) -> set[str]:
     """Those of ``ids`` the outbox holds already."""
     found: set[str] = set()
-    for start in range(0, len(ids), CHUNK):
-        chunk = ids[start : start + CHUNK]
+    for chunk in batches(ids):
         found.update(
             conn.execute(
                 select(outbox.c.notification_id).where(outbox.c.notification_id.in_(chunk))
@@ -274,8 +269,7 @@ def notifications_page(
     ``status`` and ``kind`` if given, in the order raised, at most ``limit`` (1 to
     ``MAX_LIMIT``) after the row ``cursor`` points at.  ``at`` is the moment the first
     page was read, which a cursor keeps (rows raised later are on no page of it)."""
-    if not 1 <= limit <= MAX_LIMIT:
-        raise ValueError(f"a page holds 1 to {MAX_LIMIT} rows, not {limit}")
+    check_limit(limit)
     if status is not None and status not in STATUSES:
         raise ValueError(f"status is one of {', '.join(STATUSES)}, not {status!r}")
     who = None if recipient is None else str(recipient)
@@ -303,9 +297,12 @@ def notifications_page(
     ordered = chosen.order_by(c.raised_at, c.notification_id).limit(limit + 1)
     with engine.connect() as conn:
         found = conn.execute(ordered).all()
-    following = None
-    if len(found) > limit:
-        last_row = found[limit - 1]
-        place = (sortable(last_row.raised_at), last_row.notification_id)
-        following = NOTICES.encode(Place(start.at, place), described)
-    return Page(start.at, [row_of(Notification, row) for row in found[:limit]], following)
+    return page_from(
+        found,
+        limit,
+        NOTICES,
+        start,
+        described,
+        place=lambda last: (sortable(last.raised_at), last.notification_id),
+        row=lambda row: row_of(Notification, row),
+    )

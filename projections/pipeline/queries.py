@@ -25,20 +25,18 @@ from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
-from salesdomain.projections.paging import DEFAULT_LIMIT, MAX_LIMIT
+from salesdomain.projections.paging import DEFAULT_LIMIT, MAX_LIMIT, check_limit
 from salesdomain.projections.pipeline import cursor as cursors
 from salesdomain.projections.pipeline.cursor import Cursor, InvalidCursor
 from salesdomain.projections.pipeline.projection import Pipeline
 from salesdomain.projections.projection import built_by
+from salesdomain.projections.rows import batches
 from sqlalchemy import ColumnElement, Select, Table, and_, case, false, func, null, or_, select
 from sqlalchemy.engine import Connection, Engine
 
 from salesdomain.access import Reader
 from salesdomain.opportunities.stages import Stage
 from salesdomain.policy import STALE_AFTER_DAYS
-
-_IDS_PER_QUERY = 500
-"""Opportunities whose stage history one query reads (under SQLite's parameter limit)."""
 
 
 @dataclass(frozen=True)
@@ -345,8 +343,7 @@ def pipeline_page(
     A cursor carries its moment: ``at`` may then be ``None`` (or must be the same).
     Raises ``InvalidCursor`` for a cursor made for other filters, altered or not one.
     ``stale_after_days``: the policy's (a deal without a contact that long is stale)."""
-    if not 1 <= limit <= MAX_LIMIT:
-        raise ValueError(f"a page holds 1 to {MAX_LIMIT} rows, not {limit}")
+    check_limit(limit)
     described = filters.described()
     after = None if cursor is None else cursors.decode(cursor, described)
     if after is not None:
@@ -468,8 +465,7 @@ def stage_histories(
     """The stages each of the opportunities entered by ``at``, in log order (shared by
     the pipeline's queries and the board, which read the opportunities' rows first)."""
     history: dict[str, list[tuple[Stage, datetime]]] = defaultdict(list)
-    for start in range(0, len(opportunity_ids), _IDS_PER_QUERY):
-        some = opportunity_ids[start : start + _IDS_PER_QUERY]
+    for some in batches(opportunity_ids):
         entered = conn.execute(
             select(stages.c.opportunity_id, stages.c.stage, stages.c.entered_at)
             .where(stages.c.opportunity_id.in_(some), stages.c.entered_at <= at)

@@ -17,10 +17,10 @@ from typing import Any
 
 from salesdomain.projections.paging import (
     DEFAULT_LIMIT,
-    MAX_LIMIT,
     Kind,
     Page,
-    Place,
+    check_limit,
+    page_from,
     resume,
     sortable,
 )
@@ -126,8 +126,7 @@ def prices_page(
     after the row ``cursor`` points at (``None``: from the first).  ``at`` is the moment
     the first page was read, which a cursor keeps.  Raises ``InvalidCursor`` for a cursor
     made for another product, altered or not one."""
-    if not 1 <= limit <= MAX_LIMIT:
-        raise ValueError(f"a page holds 1 to {MAX_LIMIT} rows, not {limit}")
+    check_limit(limit)
     described = {"product": product}
     start = resume(PRICES, cursor, at, described)
     cp = tables["competitor_prices"].c
@@ -149,9 +148,9 @@ def prices_page(
     ordered = chosen.order_by(cp.search_code, cp.observed_on, cp.position, cp.number)
     with engine.connect() as conn:
         found = conn.execute(ordered.limit(limit + 1)).all()
-    following = None
-    if len(found) > limit:
-        last = found[limit - 1]
-        after = (last.search_code, sortable(last.observed_on), f"{last.position}/{last.number}")
-        following = PRICES.encode(Place(start.at, after), described)
-    return Page(start.at, [_row(row) for row in found[:limit]], following)
+    return page_from(found, limit, PRICES, start, described, place=_place, row=_row)
+
+
+def _place(last: Any) -> tuple[str, ...]:
+    """A comparison's place in the list: product code (folded), day observed, order recorded."""
+    return (last.search_code, sortable(last.observed_on), f"{last.position}/{last.number}")

@@ -35,28 +35,10 @@ RANKED = 10
 LOSS_REASONS = 10
 """Reasons the report lists (the rest are counted together)."""
 
-_CATEGORY_FIGURES = (
-    "won_amount",
-    "commit",
-    "best_case",
-    "pipeline",
-    "omitted",
-    "open_deals",
-    "category_forecast",
-    "best_case_forecast",
-    "revenue_target",
-    "forecast_to_target",
-)
-_ACCURACY_FIGURES = (
-    "forecast_at_start",
-    "best_case_at_start",
-    "won_amount",
-    "forecast_accuracy",
-    "slipped",
-    "slipped_amount",
-    "lost_deals",
-    "lost_amount",
-)
+_CATEGORY_FIGURES = tuple(name for name in CategoryLine.model_fields if name != "group")
+"""The figures a ``CategoryLine`` takes as the forecast view's line states them."""
+_ACCURACY_FIGURES = tuple(name for name in AccuracyLine.model_fields if name != "group")
+"""The figures an ``AccuracyLine`` takes as the forecast view's accuracy states them."""
 
 
 def forecast(source: ReportSource) -> ForecastSection:

@@ -27,8 +27,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from salesdomain.projections.rows import batches
 from salesdomain.projections.runner.changed_rows import ChangedRows, Key, key_names
-from salesdomain.projections.runner.state import STATE, _now, projection_state
+from salesdomain.projections.runner.state import STATE, _now, projection_state, state_row
 from salesdomain.projections.schema import create_tables
 from salesdomain.projections.types import UtcDateTime
 from sqlalchemy import (
@@ -105,8 +106,7 @@ def take_checkpoint(
         held = conn.execute(
             update(projection_state)
             .where(
-                projection_state.c.name == name,
-                projection_state.c.generation == generation,
+                state_row(name, generation),
                 projection_state.c.position == position,
             )
             .values(position=position)
@@ -172,8 +172,7 @@ def _keep_changed(
         return
     names = key_names(live)
     ordered = list(keys)
-    for start in range(0, len(ordered), KEYS_PER_STATEMENT):
-        chunk = ordered[start : start + KEYS_PER_STATEMENT]
+    for chunk in batches(ordered, KEYS_PER_STATEMENT):
         _keep_rows(
             conn, live, kept, position, _key_in(live, names, chunk), _key_in(kept, names, chunk)
         )

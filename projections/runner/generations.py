@@ -8,7 +8,7 @@ from typing import Any, Protocol
 
 from salesdomain.projections.projection import BUILT_BY, Projection
 from salesdomain.projections.runner.changed_rows import ChangedRows
-from salesdomain.projections.runner.state import STATE, add_state_row, projection_state
+from salesdomain.projections.runner.state import STATE, add_state_row, projection_state, state_row
 from salesdomain.projections.schema import (
     add_missing_columns,
     create_tables,
@@ -76,10 +76,7 @@ class _Generations:
         """The version of the code that built ``generation`` (0: a release that did not
         record it; one not started yet: this code's)."""
         row = conn.execute(
-            select(projection_state.c.version).where(
-                projection_state.c.name == self.projection.name,
-                projection_state.c.generation == generation,
-            )
+            select(projection_state.c.version).where(state_row(self.projection.name, generation))
         ).first()
         if row is None:
             return self.projection.version

@@ -12,7 +12,7 @@ from salesdomain.projections.projection import FoldFailed, FoldingProjection, ev
 from salesdomain.projections.runner.changed_rows import ChangedRows
 from salesdomain.projections.runner.faults import as_raised, stops_the_view
 from salesdomain.projections.runner.generations import _Generations
-from salesdomain.projections.runner.state import _now, move_position, projection_state
+from salesdomain.projections.runner.state import _now, move_position, projection_state, state_row
 from salesdomain.projections.runner.stopped import ProjectionStopped, error_text
 from sqlalchemy import Table, select, update
 from sqlalchemy.engine import Connection
@@ -31,10 +31,7 @@ class _Positions(_Generations):
 
     def _position(self, conn: Connection, generation: int) -> int:
         row = conn.execute(
-            select(projection_state.c.position).where(
-                projection_state.c.name == self.projection.name,
-                projection_state.c.generation == generation,
-            )
+            select(projection_state.c.position).where(state_row(self.projection.name, generation))
         ).one()
         return int(row[0])
 
@@ -42,10 +39,7 @@ class _Positions(_Generations):
         """Whether the generation stopped on an event (recorded in its status row)."""
         with self.engine.connect() as conn:
             error = conn.execute(
-                select(projection_state.c.error).where(
-                    projection_state.c.name == self.projection.name,
-                    projection_state.c.generation == generation,
-                )
+                select(projection_state.c.error).where(state_row(self.projection.name, generation))
             ).scalar_one()
         return error is not None
 
@@ -179,10 +173,7 @@ class _Positions(_Generations):
         with self.engine.begin() as conn:
             conn.execute(
                 update(projection_state)
-                .where(
-                    projection_state.c.name == self.projection.name,
-                    projection_state.c.generation == generation,
-                )
+                .where(state_row(self.projection.name, generation))
                 .values(
                     error_position=position,
                     error_event=event[:200],

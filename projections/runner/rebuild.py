@@ -7,7 +7,7 @@ from __future__ import annotations
 from salesdomain.projections.runner.checkpoints import drop_checkpoints
 from salesdomain.projections.runner.following import _Following
 from salesdomain.projections.runner.lock import rebuild_lock
-from salesdomain.projections.runner.state import _now, projection_state
+from salesdomain.projections.runner.state import _now, projection_state, state_row
 from salesdomain.projections.runner.stopped import ProjectionStopped
 from salesdomain.projections.schema import create_indexes
 from sqlalchemy import select, text, update
@@ -70,10 +70,7 @@ class _Rebuild(_Following):
             for generation, status in ((old, "retired"), (new, "active")):
                 conn.execute(
                     update(projection_state)
-                    .where(
-                        projection_state.c.name == self.projection.name,
-                        projection_state.c.generation == generation,
-                    )
+                    .where(state_row(self.projection.name, generation))
                     .values(status=status, updated_at=_now())
                 )
         try:
@@ -113,12 +110,7 @@ class _Rebuild(_Following):
     def _drop_generation(self, conn: Connection, generation: int) -> None:
         for table in reversed(list(self.tables(generation, conn).values())):
             conn.execute(DropTable(table, if_exists=True))
-        conn.execute(
-            projection_state.delete().where(
-                projection_state.c.name == self.projection.name,
-                projection_state.c.generation == generation,
-            )
-        )
+        conn.execute(projection_state.delete().where(state_row(self.projection.name, generation)))
         drop_checkpoints(conn, self, generation)  # its tables known: before they are forgotten
         self._tables.pop(generation, None)
         self.changed_rows.pop(generation, None)

@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from salesdomain.projections.types import UtcDateTime
-from sqlalchemy import Column, Integer, MetaData, String, Table, Text, update
+from sqlalchemy import Column, ColumnElement, Integer, MetaData, String, Table, Text, and_, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection
@@ -30,6 +30,11 @@ projection_state = Table(
 
 def _now() -> datetime:
     return datetime.now(UTC)
+
+
+def state_row(name: str, generation: int) -> ColumnElement[bool]:
+    """The condition that picks the status row of projection ``name``'s ``generation``."""
+    return and_(projection_state.c.name == name, projection_state.c.generation == generation)
 
 
 def add_state_row(
@@ -60,8 +65,7 @@ def move_position(conn: Connection, name: str, generation: int, start: int, reac
     moved = conn.execute(
         update(projection_state)
         .where(
-            projection_state.c.name == name,
-            projection_state.c.generation == generation,
+            state_row(name, generation),
             projection_state.c.position == start,
         )
         .values(
