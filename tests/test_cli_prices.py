@@ -15,7 +15,6 @@ from salesdomain.adapters.cli import app
 from salesdomain.adapters.web import create_app
 from typer.testing import CliRunner, Result
 
-from salesdomain.catalogue import commands as cc
 from salesdomain.prospecting import commands as pc
 from salesdomain.prospecting.values import CompetitorPrice, ResearchSubject
 from tests import builders as b
@@ -34,14 +33,7 @@ def _seen(competitor: str, code: str, amount: str) -> CompetitorPrice:
 
 STEPS = [
     (
-        cc.ListProduct(
-            product_code="RK-3",
-            name="Retrofit kit",
-            unit="kit",
-            list_price=b.money("1000"),
-            standard_cost=b.money("600"),
-            reason="Price list",
-        ),
+        b.list_product(),
         MIA,
     ),
     (
