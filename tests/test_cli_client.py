@@ -79,13 +79,20 @@ class Served:
         return answer.json()
 
 
-def served_to_alice(web: Web, url: str, folder: Path) -> Iterator[Served]:
-    """``web`` served on a free loopback port, with a token file for Alice issued today."""
-    secrets = {"alice": web.tokens.issue(b.ALICE).secret}
-    files = {"alice": folder / "alice.token"}
-    files["alice"].write_text(secrets["alice"], encoding="utf-8")
+def served_to(web: Web, url: str, folder: Path, readers: dict[str, Actor]) -> Iterator[Served]:
+    """``web`` served on a free loopback port, with a token file in ``folder`` for each
+    reader (``<name>.token``), issued today."""
+    secrets = {name: web.tokens.issue(actor).secret for name, actor in readers.items()}
+    files = {name: folder / f"{name}.token" for name in readers}
+    for name, file in files.items():
+        file.write_text(secrets[name], encoding="utf-8")
     with serving(create_app(web.system)) as port:
         yield Served(web, f"http://127.0.0.1:{port}", url, files, secrets)
+
+
+def served_to_alice(web: Web, url: str, folder: Path) -> Iterator[Served]:
+    """``web`` served on a free loopback port, with a token file for Alice issued today."""
+    yield from served_to(web, url, folder, {"alice": b.ALICE})
 
 
 READERS: dict[str, Actor] = {

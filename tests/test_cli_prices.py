@@ -12,15 +12,14 @@ from typing import Any
 import pytest
 from freezegun import freeze_time
 from salesdomain.adapters.cli import app
-from salesdomain.adapters.web import create_app
 from typer.testing import CliRunner, Result
 
 from salesdomain.prospecting import commands as pc
 from salesdomain.prospecting.values import CompetitorPrice, ResearchSubject
 from tests import builders as b
 from tests.builders import ALICE, MARK, MIA, TODAY
-from tests.test_cli_client import Served
-from tests.web_support import SERVED_STORES, founded, served_on, serving, web_on
+from tests.test_cli_client import Served, served_to_alice
+from tests.web_support import SERVED_STORES, founded, served_on, web_on
 
 T0 = "2026-03-02 09:00:00+00:00"
 
@@ -57,11 +56,7 @@ def _serve(url: str, folder: Path) -> Iterator[Served]:
             founded(web, [*STEPS, (b.register(), ALICE)])
             for command, actor in STEPS:
                 web.send(command, actor)
-        secrets = {"alice": web.tokens.issue(ALICE).secret}
-        files = {"alice": folder / "alice.token"}
-        files["alice"].write_text(secrets["alice"], encoding="utf-8")
-        with serving(create_app(web.system)) as port:
-            yield Served(web, f"http://127.0.0.1:{port}", url, files, secrets)
+        yield from served_to_alice(web, url, folder)
 
 
 @pytest.fixture(scope="module", params=SERVED_STORES)
