@@ -111,16 +111,8 @@ def _given(web: Web) -> Deals:
     return Deals(web, today, stale, fresh, bobs, lost, carls)
 
 
-def _signed_in(web: Web, actor: b.Actor) -> None:
-    web.client.cookies.clear()
-    answer = web.client.post(
-        "/sign-in", data={"token": web.token(actor), "next": "/"}, follow_redirects=False
-    )
-    assert answer.status_code == 303
-
-
 def _board(web: Web, actor: b.Actor, query: str = "") -> str:
-    _signed_in(web, actor)
+    web.sign_in(actor)
     answer = web.client.get(f"/board{query}", headers=web.reading())
     assert answer.status_code == 200, answer.text
     return answer.text
@@ -214,12 +206,12 @@ def test_a_representative_sees_their_own_deals_and_a_forged_owner_shows_nothing(
 
 def test_the_board_is_not_for_a_role_that_does_not_sell(deals: Deals) -> None:
     web = deals.web
-    _signed_in(web, pb.HANNA)
+    web.sign_in(pb.HANNA)
     answer = web.client.get("/board")
     assert answer.status_code == 403
     assert 'href="/board"' not in answer.text
     assert 'href="/board"' not in web.client.get("/").text
-    _signed_in(web, b.ALICE)
+    web.sign_in(b.ALICE)
     assert 'href="/board"' in web.client.get("/").text
 
 
@@ -241,7 +233,7 @@ def test_a_column_shows_its_first_cards_and_links_to_all(
     ],
 )
 def test_a_wrong_filter_is_answered_in_words(deals: Deals, query: str, words: str) -> None:
-    _signed_in(deals.web, b.MIA)
+    deals.web.sign_in(b.MIA)
     answer = deals.web.client.get(f"/board{query}")
     assert answer.status_code == 422
     assert words in answer.text

@@ -106,17 +106,9 @@ def _cases(web: Web) -> list[tuple[APIRoute, str | None]]:
     return cases
 
 
-def _signed_in(web: Web, actor: b.Actor) -> None:
-    web.client.cookies.clear()
-    answer = web.client.post(
-        "/sign-in", data={"token": web.token(actor), "next": "/"}, follow_redirects=False
-    )
-    assert answer.status_code == 303
-
-
 @pytest.mark.parametrize("actor", [b.ALICE, b.DAN], ids=["representative", "director"])
 def test_no_page_breaks_on_any_value(web: Web, actor: b.Actor) -> None:
-    _signed_in(web, actor)
+    web.sign_in(actor)
     cases = _cases(web)
     assert len({route.path for route, _ in cases}) >= 3  # the workspace's pages are found
     broken = []
