@@ -23,6 +23,7 @@ from salesdomain.sop import Role
 from salesdomain.values import Money
 from tests import builders as b
 from tests import people_builders as pb
+from tests.conftest import STORES, store_url_on
 from tests.test_performance_rules import meeting
 from tests.web_support import Web, web_on
 
@@ -62,27 +63,12 @@ def _deal(web: Web, rep: b.Actor, name: str, value: str, currency: str, closes: 
     return opp
 
 
-@pytest.fixture(
-    scope="module",
-    params=["memory", "sqlite", pytest.param("postgres", marks=pytest.mark.postgres)],
-)
+@pytest.fixture(scope="module", params=STORES)
 def deals(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Deals]:
-    from tests.conftest import postgres_schema
-
-    if request.param == "memory":
-        urls = iter(["memory://"])
-    elif request.param == "sqlite":
-        urls = iter([f"sqlite:///{tmp_path_factory.mktemp('board')}/events.db"])
-    else:
-        urls = None
-    if urls is None:
-        with postgres_schema() as url, web_on(url) as web:
-            yield _given(web)
-    else:
-        with web_on(next(urls)) as web:
-            yield _given(web)
+    with store_url_on(request.param, tmp_path_factory, "board") as url, web_on(url) as web:
+        yield _given(web)
 
 
 def _given(web: Web) -> Deals:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from contextlib import ExitStack
 from datetime import datetime
 from uuid import uuid4
 
@@ -23,7 +22,7 @@ from salesdomain.commands import COMMANDS
 from salesdomain.sop import Role, step
 from salesdomain.values import Money
 from tests import builders as b
-from tests.conftest import postgres_schema
+from tests.conftest import STORES, store_url_on
 from tests.web_support import Web, founded, web_on
 
 # ---- the widgets (no HTTP) ---------------------------------------------------------------
@@ -204,22 +203,12 @@ def test_a_role_the_step_is_not_for_gets_403_and_no_link(web: Web) -> None:
 # ---- posts, on every store ----------------------------------------------------------------
 
 
-@pytest.fixture(
-    scope="module",
-    params=["memory", "sqlite", pytest.param("postgres", marks=pytest.mark.postgres)],
-)
+@pytest.fixture(scope="module", params=STORES)
 def stored(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Web]:
     """One app per store for the posts below (each registers a company of its own)."""
-    with ExitStack() as stack:
-        if request.param == "memory":
-            url = "memory://"
-        elif request.param == "sqlite":
-            url = f"sqlite:///{tmp_path_factory.mktemp('forms')}/events.db"
-        else:
-            url = stack.enter_context(postgres_schema())
-        served = stack.enter_context(web_on(url))
+    with store_url_on(request.param, tmp_path_factory, "forms") as url, web_on(url) as served:
         founded(served, [(b.register(), b.ALICE), (b.register(), b.PAT)])
         yield served
 
