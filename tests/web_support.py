@@ -144,6 +144,21 @@ def founded(web: Web, steps: Iterable[Step]) -> None:
         web.send(command, actor)
 
 
+@contextmanager
+def served_staff(url: str, steps: Iterable[Step]) -> Iterator[tuple[System, str, Web]]:
+    """The system on ``url``, its staff register founded for everyone acting in ``steps``
+    through a client that does not follow, served by uvicorn (following) on a free
+    loopback port until the block ends: the system, its address and that client."""
+    system = build_system(url)
+    try:
+        staff = Web(system, settings=Settings(follow=False))
+        founded(staff, steps)
+        with serving(create_app(system, settings=Settings(follow=True))) as port:
+            yield system, f"http://127.0.0.1:{port}", staff
+    finally:
+        system.close()
+
+
 def free_port() -> int:
     """A loopback port nothing listens on (for now)."""
     with socket.socket() as sock:
