@@ -10,16 +10,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from freezegun import freeze_time
 from salesdomain.adapters.cli import app
 from typer.testing import CliRunner, Result
 
 from salesdomain.prospecting import commands as pc
 from salesdomain.prospecting.values import CompetitorPrice, ResearchSubject
 from tests import builders as b
-from tests.builders import ALICE, MARK, MIA, TODAY
-from tests.test_cli_client import Served, served_to_alice
-from tests.web_support import SERVED_STORES, founded, served_on, web_on
+from tests.builders import MARK, MIA, TODAY
+from tests.test_cli_client import Served, served_to_alice_after
+from tests.web_support import SERVED_STORES, served_on
 
 T0 = "2026-03-02 09:00:00+00:00"
 
@@ -51,12 +50,7 @@ STEPS = [
 
 
 def _serve(url: str, folder: Path) -> Iterator[Served]:
-    with web_on(url) as web:
-        with freeze_time(T0):
-            founded(web, [*STEPS, (b.register(), ALICE)])
-            for command, actor in STEPS:
-                web.send(command, actor)
-        yield from served_to_alice(web, url, folder)
+    yield from served_to_alice_after(url, folder, STEPS, T0)
 
 
 @pytest.fixture(scope="module", params=SERVED_STORES)

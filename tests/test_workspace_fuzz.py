@@ -22,7 +22,7 @@ from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute
 
 from tests import builders as b
-from tests.web_support import Web, founded, web_on
+from tests.web_support import Web, web_with_alice
 
 HOSTILE = [
     "",
@@ -51,8 +51,7 @@ SKIPPED = ("/static", "/docs", "/openapi", "/sign-in", "/sign-out")
 
 @pytest.fixture(scope="module")
 def web() -> Iterator[Web]:
-    with web_on("memory://") as served:
-        founded(served, [(b.register(), b.ALICE)])
+    with web_with_alice("memory://") as served:
         yield served
 
 

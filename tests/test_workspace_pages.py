@@ -31,13 +31,12 @@ from salesdomain.projections.audit import query_audit
 from salesdomain.sop import Role
 from tests import builders as b
 from tests.test_workspace_browser import quarter_kpis
-from tests.web_support import Web, founded, web_on
+from tests.web_support import Web, web_with_alice
 
 
 @pytest.fixture(scope="module")
 def web() -> Iterator[Web]:
-    with web_on("memory://") as served:
-        founded(served, [(b.register(), b.ALICE)])
+    with web_with_alice("memory://") as served:
         yield served
 
 

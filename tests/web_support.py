@@ -25,7 +25,7 @@ from salesdomain.commands import Command
 from salesdomain.sop import Role
 from salesdomain.values import Actor
 from tests import people_builders as pb
-from tests.builders import DAN
+from tests.builders import ALICE, DAN, register
 from tests.conftest import FREEZEGUN_TRANSCODINGS, postgres_schema
 from tests.spec import Step
 
@@ -142,6 +142,15 @@ def founded(web: Web, steps: Iterable[Step]) -> None:
     web.token(pb.HANNA, founder=True)
     for command, actor in staff_for(steps):
         web.send(command, actor)
+
+
+@contextmanager
+def web_with_alice(url: str) -> Iterator[Web]:
+    """``web_on(url)`` with the staff register founded and Alice Rep enrolled, as a
+    sales representative, ready to send her commands."""
+    with web_on(url) as web:
+        founded(web, [(register(), ALICE)])
+        yield web
 
 
 @contextmanager
