@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import shutil
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -82,12 +83,19 @@ def assert_accessible(page: Any) -> None:
     assert axe_violations(page) == []
 
 
-@pytest.fixture
-def browser() -> Iterator[Any]:
-    """The system's Chromium, launched for one test (import it into a test module)."""
+@contextmanager
+def chromium() -> Iterator[Any]:
+    """The system's Chromium, launched until the block ends (or skip, as ``need_browser``)."""
     with need_browser()() as playwright:
         launched = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         try:
             yield launched
         finally:
             launched.close()
+
+
+@pytest.fixture
+def browser() -> Iterator[Any]:
+    """The system's Chromium, launched for one test (import it into a test module)."""
+    with chromium() as launched:
+        yield launched

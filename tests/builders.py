@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from uuid import UUID, uuid4, uuid5
 
 from salesdomain.aggregate import Evidence
+from salesdomain.catalogue import commands as cc
 from salesdomain.opportunities import commands as oc
 from salesdomain.opportunities import values as ov
 from salesdomain.opportunities.opportunity import Opportunity
@@ -52,6 +53,21 @@ CNY = "CNY"
 
 def money(amount: str) -> Money:
     return Money.of(amount, CNY)
+
+
+def list_product(
+    code: str = "RK-3", price: str = "1000", cost: str = "600", reason: str = "Price list"
+) -> cc.ListProduct:
+    """The retrofit kit put in the catalogue (SOP 4.1.1) as ``code``, at a list price and
+    a standard cost in CNY."""
+    return cc.ListProduct(
+        product_code=code,
+        name="Retrofit kit",
+        unit="kit",
+        list_price=money(price),
+        standard_cost=money(cost),
+        reason=reason,
+    )
 
 
 def register(

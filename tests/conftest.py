@@ -107,7 +107,25 @@ def postgres_schema_url() -> Iterator[str]:
         yield url
 
 
-@pytest.fixture(params=["memory", "sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+STORES = ["memory", "sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
+"""Every store: a fixture's ``params``."""
+
+
+@contextmanager
+def store_url_on(store: str, tmp_path_factory: pytest.TempPathFactory, name: str) -> Iterator[str]:
+    """The URL of a store of the kind ``store`` (one of ``STORES``), for fixtures of any
+    scope: in memory, a SQLite file in a new folder ``name``, or a fresh PostgreSQL
+    schema (``postgres_schema``) while the block lasts."""
+    if store == "memory":
+        yield "memory://"
+    elif store == "sqlite":
+        yield f"sqlite:///{tmp_path_factory.mktemp(name)}/events.db"
+    else:
+        with postgres_schema() as url:
+            yield url
+
+
+@pytest.fixture(params=STORES)
 def store_url(request: pytest.FixtureRequest, tmp_path: object) -> Iterator[str]:
     if request.param == "memory":
         yield "memory://"

@@ -1,8 +1,23 @@
-"""Small projections' tables for the tests of the projection machinery."""
+"""Small projections' tables for the tests of the projection machinery, and the names of
+the views every system keeps."""
 
 from __future__ import annotations
 
 from sqlalchemy import Column, Integer, MetaData, Table
+
+SYSTEM_VIEWS = (
+    "audit",
+    "pipeline",
+    "kpi",
+    "operations",
+    "customers",
+    "prices",
+    "forecast",
+    "appraisals",
+    "registers",
+)
+"""The read models every system keeps (besides the event chain's keeper and, in the web
+app, the conformance view over them)."""
 
 
 def by_position(metadata: MetaData, prefix: str, name: str, *columns: Column) -> dict[str, Table]:

@@ -36,14 +36,7 @@ RK3 = product_id_for("RK-3")
 
 
 def listed(code: str = "RK-3", price: str = "1000", cost: str = "600") -> cc.ListProduct:
-    return cc.ListProduct(
-        product_code=code,
-        name="Retrofit kit",
-        unit="kit",
-        list_price=b.money(price),
-        standard_cost=b.money(cost),
-        reason="New product line",
-    )
+    return b.list_product(code, price, cost, reason="New product line")
 
 
 def list_price(price: Money, day=TODAY, code: str = "RK-3") -> cc.SetListPrice:

@@ -11,7 +11,6 @@ from freezegun import freeze_time
 from salesdomain.adapters.cli import app
 from typer.testing import CliRunner, Result
 
-from salesdomain.catalogue import commands as cc
 from salesdomain.prospecting import commands as pc
 from salesdomain.prospecting.values import CompetitorPrice, ResearchSubject
 from tests import builders as b
@@ -19,14 +18,7 @@ from tests.test_customer_analysis import T0, _history, _lost_deals
 
 RESEARCH = [
     (
-        cc.ListProduct(
-            product_code="RK-3",
-            name="Retrofit kit",
-            unit="kit",
-            list_price=b.money("1000"),
-            standard_cost=b.money("600"),
-            reason="Price list",
-        ),
+        b.list_product(),
         b.MIA,
     ),
     (

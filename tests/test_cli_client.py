@@ -31,6 +31,7 @@ from salesdomain.command_record import Origin
 from salesdomain.people.values import LeavingReason
 from salesdomain.values import Actor
 from tests import builders as b
+from tests.spec import Step
 from tests.test_command_origin import _origin
 from tests.test_read_policy import (
     ALICE_DEAL,
@@ -47,7 +48,15 @@ from tests.test_read_policy import (
     alice_raise,
 )
 from tests.test_web_outage import stopped_pipeline
-from tests.web_support import SERVED_STORES, Web, free_port, served_on, serving, web_on
+from tests.web_support import (
+    SERVED_STORES,
+    Web,
+    founded,
+    free_port,
+    served_on,
+    serving,
+    web_on,
+)
 
 ALICE = b.ALICE
 
@@ -79,13 +88,32 @@ class Served:
         return answer.json()
 
 
-def served_to_alice(web: Web, url: str, folder: Path) -> Iterator[Served]:
-    """``web`` served on a free loopback port, with a token file for Alice issued today."""
-    secrets = {"alice": web.tokens.issue(b.ALICE).secret}
-    files = {"alice": folder / "alice.token"}
-    files["alice"].write_text(secrets["alice"], encoding="utf-8")
+def served_to(web: Web, url: str, folder: Path, readers: dict[str, Actor]) -> Iterator[Served]:
+    """``web`` served on a free loopback port, with a token file in ``folder`` for each
+    reader (``<name>.token``), issued today."""
+    secrets = {name: web.tokens.issue(actor).secret for name, actor in readers.items()}
+    files = {name: folder / f"{name}.token" for name in readers}
+    for name, file in files.items():
+        file.write_text(secrets[name], encoding="utf-8")
     with serving(create_app(web.system)) as port:
         yield Served(web, f"http://127.0.0.1:{port}", url, files, secrets)
+
+
+def served_to_alice(web: Web, url: str, folder: Path) -> Iterator[Served]:
+    """``web`` served on a free loopback port, with a token file for Alice issued today."""
+    yield from served_to(web, url, folder, {"alice": b.ALICE})
+
+
+def served_to_alice_after(url: str, folder: Path, steps: list[Step], at: str) -> Iterator[Served]:
+    """The API over the store on ``url`` once ``steps`` were sent at the moment ``at``
+    (the staff register founded for everyone acting in them, and for Alice), served
+    on a free loopback port with a token file for Alice issued today."""
+    with web_on(url) as web:
+        with freeze_time(at):
+            founded(web, [*steps, (b.register(), b.ALICE)])
+            for command, actor in steps:
+                web.send(command, actor)
+        yield from served_to_alice(web, url, folder)
 
 
 READERS: dict[str, Actor] = {

@@ -11,16 +11,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from freezegun import freeze_time
 from salesdomain.adapters.cli import app
-from salesdomain.adapters.web import create_app
 from typer.testing import CliRunner, Result
 
 from salesdomain.prospecting import commands as pc
 from tests import builders as b
 from tests.builders import ALICE, BOB
-from tests.test_cli_client import Served
-from tests.web_support import SERVED_STORES, founded, served_on, serving, web_on
+from tests.test_cli_client import Served, served_to_alice_after
+from tests.web_support import SERVED_STORES, served_on
 
 T0 = "2026-03-02 09:00:00+00:00"
 ACME = b.register("ACME Machinery Ltd", "", region="North China")
@@ -35,16 +33,7 @@ def _serve(url: str, folder: Path) -> Iterator[Served]:
         (ZENITH, BOB),
         (pc.DeactivateCustomer(customer_id=b.customer_id(ZENITH), reason="Closed"), BOB),
     ]
-    with web_on(url) as web:
-        with freeze_time(T0):
-            founded(web, steps)
-            for command, actor in steps:
-                web.send(command, actor)
-        secrets = {name: web.tokens.issue(actor).secret for name, actor in (("alice", ALICE),)}
-        files = {"alice": folder / "alice.token"}
-        files["alice"].write_text(secrets["alice"], encoding="utf-8")
-        with serving(create_app(web.system)) as port:
-            yield Served(web, f"http://127.0.0.1:{port}", url, files, secrets)
+    yield from served_to_alice_after(url, folder, steps, T0)
 
 
 @pytest.fixture(scope="module", params=SERVED_STORES)

@@ -14,14 +14,13 @@ from typing import Any
 import pytest
 from freezegun import freeze_time
 from salesdomain.adapters.cli import app
-from salesdomain.adapters.web import create_app
 from typer.testing import CliRunner, Result
 
 from tests.builders import ALICE, BOB, MIA, TODAY
 from tests.performance_builders import HANNA, team
-from tests.test_cli_client import Served
+from tests.test_cli_client import Served, served_to
 from tests.test_performance_rules import meeting
-from tests.web_support import SERVED_STORES, served_on, serving, web_on
+from tests.web_support import SERVED_STORES, served_on, web_on
 
 T0 = "2026-03-02 09:00:00+00:00"
 AFTER_IT_WAS_DUE = "2026-03-05T09:00:00+00:00"
@@ -35,13 +34,7 @@ def _serve(url: str, folder: Path) -> Iterator[Served]:
             for command, actor in team():
                 web.send(command, actor)
             web.send(meeting(due=TODAY + timedelta(days=1), owner=BOB), MIA)
-        readers = {"alice": ALICE, "bob": BOB, "mia": MIA}
-        secrets = {name: web.tokens.issue(actor).secret for name, actor in readers.items()}
-        files = {name: folder / f"{name}.token" for name in readers}
-        for name, file in files.items():
-            file.write_text(secrets[name], encoding="utf-8")
-        with serving(create_app(web.system)) as port:
-            yield Served(web, f"http://127.0.0.1:{port}", url, files, secrets)
+        yield from served_to(web, url, folder, {"alice": ALICE, "bob": BOB, "mia": MIA})
 
 
 @pytest.fixture(scope="module", params=SERVED_STORES)

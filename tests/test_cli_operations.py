@@ -21,7 +21,6 @@ import pytest
 from freezegun import freeze_time
 from salesdomain.adapters.cli import app
 from salesdomain.adapters.cli.output import plain
-from salesdomain.adapters.web import create_app
 from salesdomain.projections import operations
 from salesdomain.projections.access import reader_of
 from typer.testing import CliRunner, Result
@@ -32,9 +31,9 @@ from salesdomain.values import Actor
 from tests import builders as b
 from tests import order_builders as ob
 from tests.builders import ALICE, BOB, PAT, QUINN
-from tests.test_cli_client import Served
+from tests.test_cli_client import Served, served_to
 from tests.test_operations_view import ADA, T0, classified, respond
-from tests.web_support import SERVED_STORES, Web, founded, served_on, serving, web_on
+from tests.web_support import SERVED_STORES, Web, founded, served_on, web_on
 
 OPEN = "2026-03-04T09:00:00+00:00"  # Pat's task is due on 5 March
 LATE = "2026-03-07T09:00:00+00:00"  # ... and overdue since; a case still unanswered
@@ -84,13 +83,7 @@ def _histories(web: Web) -> None:
 def _serve(url: str, folder: Path) -> Iterator[Served]:
     with web_on(url) as web:
         _histories(web)
-        secrets = {name: web.tokens.issue(actor).secret for name, actor in READERS.items()}
-        files = {}
-        for name, secret in secrets.items():
-            files[name] = folder / f"{name}.token"
-            files[name].write_text(secret, encoding="utf-8")
-        with serving(create_app(web.system)) as port:
-            yield Served(web, f"http://127.0.0.1:{port}", url, files, secrets)
+        yield from served_to(web, url, folder, READERS)
 
 
 @pytest.fixture(scope="module", params=SERVED_STORES)

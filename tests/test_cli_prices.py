@@ -10,18 +10,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from freezegun import freeze_time
 from salesdomain.adapters.cli import app
-from salesdomain.adapters.web import create_app
 from typer.testing import CliRunner, Result
 
-from salesdomain.catalogue import commands as cc
 from salesdomain.prospecting import commands as pc
 from salesdomain.prospecting.values import CompetitorPrice, ResearchSubject
 from tests import builders as b
-from tests.builders import ALICE, MARK, MIA, TODAY
-from tests.test_cli_client import Served
-from tests.web_support import SERVED_STORES, founded, served_on, serving, web_on
+from tests.builders import MARK, MIA, TODAY
+from tests.test_cli_client import Served, served_to_alice_after
+from tests.web_support import SERVED_STORES, served_on
 
 T0 = "2026-03-02 09:00:00+00:00"
 
@@ -34,14 +31,7 @@ def _seen(competitor: str, code: str, amount: str) -> CompetitorPrice:
 
 STEPS = [
     (
-        cc.ListProduct(
-            product_code="RK-3",
-            name="Retrofit kit",
-            unit="kit",
-            list_price=b.money("1000"),
-            standard_cost=b.money("600"),
-            reason="Price list",
-        ),
+        b.list_product(),
         MIA,
     ),
     (
@@ -60,16 +50,7 @@ STEPS = [
 
 
 def _serve(url: str, folder: Path) -> Iterator[Served]:
-    with web_on(url) as web:
-        with freeze_time(T0):
-            founded(web, [*STEPS, (b.register(), ALICE)])
-            for command, actor in STEPS:
-                web.send(command, actor)
-        secrets = {"alice": web.tokens.issue(ALICE).secret}
-        files = {"alice": folder / "alice.token"}
-        files["alice"].write_text(secrets["alice"], encoding="utf-8")
-        with serving(create_app(web.system)) as port:
-            yield Served(web, f"http://127.0.0.1:{port}", url, files, secrets)
+    yield from served_to_alice_after(url, folder, STEPS, T0)
 
 
 @pytest.fixture(scope="module", params=SERVED_STORES)

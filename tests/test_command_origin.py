@@ -18,7 +18,7 @@ from salesdomain.sop import Role
 from tests import builders as b
 from tests.cli_cases import behind
 from tests.cli_helpers import Cli
-from tests.web_support import founded, web_on
+from tests.web_support import web_with_alice
 
 
 def _origin(app: Any, command_id: UUID | str) -> Origin:
@@ -37,8 +37,7 @@ def test_a_command_from_the_command_line_records_the_os_user(cli: Cli) -> None:
 
 
 def test_a_command_from_the_web_api_or_the_library_says_so(store_url: str) -> None:
-    with web_on(store_url) as web:
-        founded(web, [(b.register(), b.ALICE)])
+    with web_with_alice(store_url) as web:
         command = b.register()
         web.send(command, b.ALICE)
         assert _origin(web.system.app, command.command_id) == Origin(channel="web")

@@ -32,20 +32,27 @@ from tests.performance_builders import team
 from tests.spec import Spec
 
 MONDAY = datetime(2026, 3, 2, 9, tzinfo=UTC)  # week 2026-W10 begins
-WEEKLY_MEETINGS = SalesPolicy(
-    recurring_duties=(
-        RecurringDuty(duty=Duty.TEAM_MEETING, cadence=Cadence.WEEKLY, scope=Scope.TEAM),
+
+
+def owing(
+    duty: Duty,
+    cadence: Cadence,
+    scope: Scope,
+    roles: frozenset[Role] = frozenset(),
+    teams: frozenset[str] = frozenset(),
+) -> SalesPolicy:
+    """A policy whose only recurring duty is ``duty``, once every ``cadence`` period, owed
+    by each team or each person (``scope``); ``roles``, ``teams``: as ``RecurringDuty``'s."""
+    return SalesPolicy(
+        recurring_duties=(
+            RecurringDuty(duty=duty, cadence=cadence, scope=scope, roles=roles, teams=teams),
+        )
     )
-)
-MONTHLY_TRAINING = SalesPolicy(
-    recurring_duties=(
-        RecurringDuty(
-            duty=Duty.TRAINING,
-            cadence=Cadence.MONTHLY,
-            scope=Scope.PERSON,
-            roles=frozenset({Role.SALES_REPRESENTATIVE}),
-        ),
-    )
+
+
+WEEKLY_MEETINGS = owing(Duty.TEAM_MEETING, Cadence.WEEKLY, Scope.TEAM)
+MONTHLY_TRAINING = owing(
+    Duty.TRAINING, Cadence.MONTHLY, Scope.PERSON, roles=frozenset({Role.SALES_REPRESENTATIVE})
 )
 
 
@@ -138,15 +145,8 @@ def test_without_the_duty_in_the_policy_no_meeting_is_owed(spec):
 
 def test_a_duty_applies_only_to_the_teams_it_names(spec):
     weeks_of_meetings(spec, date(2026, 3, 2))
-    elsewhere = SalesPolicy(
-        recurring_duties=(
-            RecurringDuty(
-                duty=Duty.TEAM_MEETING,
-                cadence=Cadence.WEEKLY,
-                scope=Scope.TEAM,
-                teams=frozenset({"North China Sales"}),
-            ),
-        )
+    elsewhere = owing(
+        Duty.TEAM_MEETING, Cadence.WEEKLY, Scope.TEAM, teams=frozenset({"North China Sales"})
     )
     assert missed(spec, elsewhere, datetime(2026, 4, 8, tzinfo=UTC)) == []
 
@@ -227,11 +227,7 @@ def test_team_building_bounded_fields_are_refused_naming_the_field():
 
 
 def test_a_quarter_without_team_building_is_missed_and_one_with_it_is_not(spec):
-    quarterly = SalesPolicy(
-        recurring_duties=(
-            RecurringDuty(duty=Duty.TEAM_BUILDING, cadence=Cadence.QUARTERLY, scope=Scope.TEAM),
-        )
-    )
+    quarterly = owing(Duty.TEAM_BUILDING, Cadence.QUARTERLY, Scope.TEAM)
     with freeze_time(datetime(2026, 1, 1, 9, tzinfo=UTC)) as clock:
         spec.given(*team())
         clock.move_to(datetime(2026, 5, 8, 9, tzinfo=UTC))
@@ -290,15 +286,8 @@ def test_a_team_owes_nothing_once_its_last_member_moved_to_another_team(spec):
             employee_id=uuid5_of("Nina Rep"), team="North China Sales", effective=date(2026, 3, 18)
         )
         spec.given((moved, HANNA))
-    sales_teams = SalesPolicy(
-        recurring_duties=(
-            RecurringDuty(
-                duty=Duty.TEAM_MEETING,
-                cadence=Cadence.WEEKLY,
-                scope=Scope.TEAM,
-                roles=frozenset({Role.SALES_REPRESENTATIVE}),
-            ),
-        )
+    sales_teams = owing(
+        Duty.TEAM_MEETING, Cadence.WEEKLY, Scope.TEAM, roles=frozenset({Role.SALES_REPRESENTATIVE})
     )
     found = missed(spec, sales_teams, datetime(2026, 4, 6, tzinfo=UTC))
     # East: W10 and W11 (W12 left part-way); North: W13 and W14 (W12 joined part-way)

@@ -61,14 +61,7 @@ def _history(app: Any) -> None:
             b.MARK,
         )
         app.handle(
-            cc.ListProduct(
-                product_code="RK-3",
-                name="Retrofit kit",
-                unit="kit",
-                list_price=b.money("1000"),
-                standard_cost=b.money("600"),
-                reason="Price list",
-            ),
+            b.list_product(),
             b.MIA,
         )
         app.handle(

@@ -7,11 +7,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from typing import Any
-from uuid import uuid4
 
 import pytest
 from fastapi.testclient import TestClient
-from freezegun import freeze_time
 from salesdomain.adapters.bootstrap import System, build_system
 from salesdomain.adapters.web import create_app
 from salesdomain.adapters.web.running import Settings
@@ -21,8 +19,8 @@ from salesdomain.projections.read_models import ReadModels
 
 from tests import builders as b
 from tests.conftest import FREEZEGUN_TRANSCODINGS
-from tests.test_web_outage import NOW, PipelineStoppingOnOpened
-from tests.web_support import Web, founded
+from tests.test_web_outage import PipelineStoppingOnOpened, open_one_opportunity
+from tests.web_support import Web
 
 
 @pytest.fixture
@@ -41,12 +39,7 @@ def client(tmp_path: Any) -> Iterator[TestClient]:
     )
     web = Web(broken)
     try:
-        with freeze_time(NOW):
-            founded(web, [(b.register(), b.ALICE)])
-            reg = b.register()
-            for command, actor in b.qualified_customer(reg):
-                web.send(command, actor)
-            web.send(b.open_opportunity(b.customer_id(reg), uuid4()), b.ALICE)
+        open_one_opportunity(web)
         broken.views.catch_up()  # the pipeline view stops on the opened opportunity
         secret = TokenStore(broken.store).issue(b.DAN).secret
         with TestClient(create_app(broken, settings=Settings(follow=False))) as served:

@@ -10,15 +10,14 @@ import pytest
 from salesdomain.adapters.web.headers import DOCS_POLICY, POLICY
 
 from tests import builders as b
-from tests.web_support import Web, founded, web_on
+from tests.web_support import Web, web_with_alice
 
 STATIC = files("salesdomain.adapters.web") / "static"
 
 
 @pytest.fixture(scope="module")
 def web() -> Iterator[Web]:
-    with web_on("memory://") as served:
-        founded(served, [(b.register(), b.ALICE)])
+    with web_with_alice("memory://") as served:
         yield served
 
 

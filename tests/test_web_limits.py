@@ -20,7 +20,7 @@ from salesdomain.adapters.web.body import DEFAULT_MAX_BODY_BYTES, MAX_BODY_VARIA
 from salesdomain.adapters.web.responses import error_response
 
 from tests import builders as b
-from tests.web_support import Web, founded, serving, web_on
+from tests.web_support import Web, serving, web_with_alice
 
 NOW = "2026-03-02 09:00:00+00:00"
 SIXTY_MB = 60 * 1000 * 1000
@@ -104,8 +104,7 @@ def test_a_60_mb_body_in_chunks_is_refused_once_it_passes_the_limit(app: FastAPI
 def test_the_limit_is_set_by_the_app_or_the_environment(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    with freeze_time(NOW), web_on("memory://") as web:
-        founded(web, [(b.register(), b.ALICE)])
+    with freeze_time(NOW), web_with_alice("memory://") as web:
         command = b.register().model_dump(mode="json")
         headers = web.headers(b.ALICE)
         monkeypatch.setenv(MAX_BODY_VARIABLE, "300")
@@ -123,8 +122,7 @@ def test_the_limit_is_set_by_the_app_or_the_environment(
 
 @pytest.fixture
 def web() -> Iterator[Web]:
-    with freeze_time(NOW), web_on("memory://") as web:
-        founded(web, [(b.register(), b.ALICE)])
+    with freeze_time(NOW), web_with_alice("memory://") as web:
         yield web
 
 

@@ -201,6 +201,17 @@ def broken_pipeline(store_url: str) -> Iterator[Web]:
         broken.close()
 
 
+def open_one_opportunity(web: Web) -> None:
+    """At ``NOW``, through ``web``: the staff register founded for Alice, a customer she
+    qualified and one opportunity opened for it."""
+    with freeze_time(NOW):
+        founded(web, [(b.register(), b.ALICE)])
+        reg = b.register()
+        for command, actor in b.qualified_customer(reg):
+            web.send(command, actor)
+        web.send(b.open_opportunity(b.customer_id(reg), uuid4()), b.ALICE)
+
+
 @contextlib.contextmanager
 def stopped_pipeline(url: str) -> Iterator[tuple[System, str]]:
     """A store with one opened opportunity, whose pipeline view cannot handle it; a
@@ -208,12 +219,7 @@ def stopped_pipeline(url: str) -> Iterator[tuple[System, str]]:
     broken = _broken(url)
     web = Web(broken)
     try:
-        with freeze_time(NOW):
-            founded(web, [(b.register(), b.ALICE)])
-            reg = b.register()
-            for command, actor in b.qualified_customer(reg):
-                web.send(command, actor)
-            web.send(b.open_opportunity(b.customer_id(reg), uuid4()), b.ALICE)
+        open_one_opportunity(web)
         yield broken, web.tokens.issue(b.ALICE).secret
     finally:
         broken.close()

@@ -13,7 +13,7 @@ from freezegun import freeze_time
 from salesdomain.projections.kpi.periods import PERIOD_LIMIT
 
 from tests import builders as b
-from tests.web_support import Web, founded, web_on
+from tests.web_support import Web, web_on, web_with_alice
 
 NOW = "2026-03-02 09:00:00+00:00"
 FIRST, LAST = "1900-01-01T00:00:00Z", "2199-12-31T23:59:59.999999Z"
@@ -21,8 +21,7 @@ FIRST, LAST = "1900-01-01T00:00:00Z", "2199-12-31T23:59:59.999999Z"
 
 @pytest.fixture
 def web(store_url: str) -> Iterator[Web]:
-    with freeze_time(NOW), web_on(store_url) as web:
-        founded(web, [(b.register(), b.ALICE)])
+    with freeze_time(NOW), web_with_alice(store_url) as web:
         web.send(b.register(), b.ALICE)
         yield web
 

@@ -14,15 +14,14 @@ from salesdomain.adapters.web.sessions import ABSOLUTE, ATTEMPTS, COOKIE, IDLE, 
 from sqlalchemy import func, select
 
 from tests import builders as b
-from tests.web_support import Web, founded, web_on
+from tests.web_support import Web, web_with_alice
 
 NOW = datetime.fromisoformat("2026-03-02 09:00:00+00:00")
 
 
 @pytest.fixture
 def web(store_url: str) -> Iterator[Web]:
-    with freeze_time(NOW), web_on(store_url) as served:
-        founded(served, [(b.register(), b.ALICE)])
+    with freeze_time(NOW), web_with_alice(store_url) as served:
         yield served
 
 

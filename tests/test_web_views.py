@@ -9,12 +9,10 @@ from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from typing import Any
 
-import psycopg
 import pytest
 from pydantic import TypeAdapter
 from salesdomain.adapters.bootstrap import build_system
 from salesdomain.adapters.demo import run_demo
-from salesdomain.adapters.master_keys import MASTER_KEY_FILE_VARIABLE
 from salesdomain.adapters.web.breaches import as_row, conformance_breaches
 from salesdomain.adapters.web.routes_operations import ServiceCaseRowOut
 from salesdomain.adapters.web.routes_pipeline import PipelineRowOut
@@ -48,7 +46,8 @@ from salesdomain.access import Reader
 from salesdomain.opportunities.stages import Stage
 from salesdomain.sop import Role
 from salesdomain.values import Actor
-from tests.conftest import POSTGRES_URL, REQUIRE_POSTGRES, postgres_unavailable
+from tests.conftest import STORES, store_url_on
+from tests.projection_helpers import SYSTEM_VIEWS
 from tests.web_support import Web
 
 AT = datetime(2026, 3, 20, 12, tzinfo=UTC)  # inside the demo's quarter: work still open
@@ -64,48 +63,28 @@ def _json(kind: Any, value: Any) -> Any:
     return TypeAdapter(kind).dump_python(value, mode="json")
 
 
-@pytest.fixture(
-    scope="module",
-    params=["memory", "sqlite", pytest.param("postgres", marks=pytest.mark.postgres)],
-)
+@pytest.fixture(scope="module", params=STORES)
 def demo(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[tuple[Web, Actor]]:
     """The demo's quarter on each store, with the API as its sales manager."""
-    schema = None
-    keys = pytest.MonkeyPatch()
-    if request.param == "memory":
-        url = "memory://"
-    elif request.param == "sqlite":
-        url = f"sqlite:///{tmp_path_factory.mktemp('views')}/demo.db"
-    else:
-        reason = postgres_unavailable()
-        if reason:
-            pytest.fail(reason) if REQUIRE_POSTGRES else pytest.skip(reason)
-        schema = "t_" + uuid.uuid4().hex[:16]
-        url = f"{POSTGRES_URL}?schema={schema}"
-        master = tmp_path_factory.mktemp("keys") / "master.keys"
-        keys.setenv(MASTER_KEY_FILE_VARIABLE, str(master))  # ADR 33
-    system = build_system(url)
-    try:
-        run_demo(system, 7)
-        audit = system.views.runner("audit")
-        entries = query_audit(audit.engine, audit.tables()["entries"], sop_step="2.4.3")
-        signer = entries[0]
-        manager = Actor(
-            employee_id=uuid.UUID(signer.actor_id),
-            role=Role(signer.actor_role),
-            name=signer.actor_name,
-        )
-        web = Web(system, open_breaches=conformance_breaches(system))
-        with web.client:
-            yield web, manager
-    finally:
-        system.close()
-        keys.undo()
-        if schema:
-            with psycopg.connect(POSTGRES_URL, autocommit=True) as conn:
-                conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+    with store_url_on(request.param, tmp_path_factory, "views") as url:
+        system = build_system(url)
+        try:
+            run_demo(system, 7)
+            audit = system.views.runner("audit")
+            entries = query_audit(audit.engine, audit.tables()["entries"], sop_step="2.4.3")
+            signer = entries[0]
+            manager = Actor(
+                employee_id=uuid.UUID(signer.actor_id),
+                role=Role(signer.actor_role),
+                name=signer.actor_name,
+            )
+            web = Web(system, open_breaches=conformance_breaches(system))
+            with web.client:
+                yield web, manager
+        finally:
+            system.close()
 
 
 def _view(web: Web, name: str) -> tuple[Any, Any]:
@@ -469,19 +448,7 @@ def test_views_status(demo: tuple[Web, Actor]) -> None:
     status = web.get("/views/status", manager).json()["views"]
     head = web.system.app.recorder.max_notification_id()
     assert {(v["name"], v["position"], v["error"]) for v in status} == {
-        (name, head, None)
-        for name in (
-            "audit",
-            "pipeline",
-            "kpi",
-            "operations",
-            "customers",
-            "prices",
-            "forecast",
-            "appraisals",
-            "registers",
-            "conformance",
-        )
+        (name, head, None) for name in (*SYSTEM_VIEWS, "conformance")
     }
 
 

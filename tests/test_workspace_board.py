@@ -23,6 +23,7 @@ from salesdomain.sop import Role
 from salesdomain.values import Money
 from tests import builders as b
 from tests import people_builders as pb
+from tests.conftest import STORES, store_url_on
 from tests.test_performance_rules import meeting
 from tests.web_support import Web, web_on
 
@@ -62,27 +63,12 @@ def _deal(web: Web, rep: b.Actor, name: str, value: str, currency: str, closes: 
     return opp
 
 
-@pytest.fixture(
-    scope="module",
-    params=["memory", "sqlite", pytest.param("postgres", marks=pytest.mark.postgres)],
-)
+@pytest.fixture(scope="module", params=STORES)
 def deals(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Deals]:
-    from tests.conftest import postgres_schema
-
-    if request.param == "memory":
-        urls = iter(["memory://"])
-    elif request.param == "sqlite":
-        urls = iter([f"sqlite:///{tmp_path_factory.mktemp('board')}/events.db"])
-    else:
-        urls = None
-    if urls is None:
-        with postgres_schema() as url, web_on(url) as web:
-            yield _given(web)
-    else:
-        with web_on(next(urls)) as web:
-            yield _given(web)
+    with store_url_on(request.param, tmp_path_factory, "board") as url, web_on(url) as web:
+        yield _given(web)
 
 
 def _given(web: Web) -> Deals:
@@ -111,16 +97,8 @@ def _given(web: Web) -> Deals:
     return Deals(web, today, stale, fresh, bobs, lost, carls)
 
 
-def _signed_in(web: Web, actor: b.Actor) -> None:
-    web.client.cookies.clear()
-    answer = web.client.post(
-        "/sign-in", data={"token": web.token(actor), "next": "/"}, follow_redirects=False
-    )
-    assert answer.status_code == 303
-
-
 def _board(web: Web, actor: b.Actor, query: str = "") -> str:
-    _signed_in(web, actor)
+    web.sign_in(actor)
     answer = web.client.get(f"/board{query}", headers=web.reading())
     assert answer.status_code == 200, answer.text
     return answer.text
@@ -214,12 +192,12 @@ def test_a_representative_sees_their_own_deals_and_a_forged_owner_shows_nothing(
 
 def test_the_board_is_not_for_a_role_that_does_not_sell(deals: Deals) -> None:
     web = deals.web
-    _signed_in(web, pb.HANNA)
+    web.sign_in(pb.HANNA)
     answer = web.client.get("/board")
     assert answer.status_code == 403
     assert 'href="/board"' not in answer.text
     assert 'href="/board"' not in web.client.get("/").text
-    _signed_in(web, b.ALICE)
+    web.sign_in(b.ALICE)
     assert 'href="/board"' in web.client.get("/").text
 
 
@@ -241,7 +219,7 @@ def test_a_column_shows_its_first_cards_and_links_to_all(
     ],
 )
 def test_a_wrong_filter_is_answered_in_words(deals: Deals, query: str, words: str) -> None:
-    _signed_in(deals.web, b.MIA)
+    deals.web.sign_in(b.MIA)
     answer = deals.web.client.get(f"/board{query}")
     assert answer.status_code == 422
     assert words in answer.text

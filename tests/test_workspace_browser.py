@@ -14,12 +14,12 @@ from __future__ import annotations
 import csv
 import io
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 from uuid import UUID
 
 import pytest
@@ -38,7 +38,7 @@ from salesdomain.projections.pipeline import PipelineFilter, pipeline_figures, p
 
 from salesdomain.access import Reader
 from salesdomain.sop import Role
-from tests.browser_support import ARGS, CHROMIUM, assert_accessible, need_browser
+from tests.browser_support import assert_accessible, chromium, need_browser
 from tests.web_support import SERVED_STORES, served_on, serving
 
 SCREENS = Path(__file__).resolve().parent.parent / "docs" / "screens"
@@ -54,6 +54,7 @@ class Served:
     ids: dict[Role, str]
 
 
+Read = TypeVar("Read")
 Running = tuple[System, str, dict[Role, str], dict[Role, str]]
 """The system, the address it is served at, a token and an employee id per role."""
 
@@ -88,12 +89,9 @@ def served(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFact
 
 @pytest.fixture
 def browser(served: Served) -> Iterator[Any]:
-    with need_browser()() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        try:
-            yield launched
-        finally:
-            launched.close()
+    """The system's Chromium for one test, launched once the module's ``served`` is up."""
+    with chromium() as launched:
+        yield launched
 
 
 def _sign_in(page: Any, base: str, secret: str, path: str) -> Any:
@@ -144,17 +142,23 @@ def _reader(s: Served) -> Reader:
     return reader_of(kpi.engine, kpi.tables(), s.ids[Role.SALES_MANAGER], Role.SALES_MANAGER)
 
 
-def _open_pipeline(s: Served, owner: str | None = None) -> set[tuple[str, str, Decimal]]:
+def _pipeline(s: Served, read: Callable[..., Read], filters: PipelineFilter) -> Read:
+    """``read`` (``pipeline_figures`` or ``pipeline_page``) of the pipeline view now, with
+    ``filters``, as the manager reads it under the company's policy."""
     runner, policy = s.system.views.runner("pipeline"), s.system.app.policy
-    figures = pipeline_figures(
+    return read(
         runner.engine,
         runner.tables(),
         policy.stage_probability,
         datetime.now(UTC),
-        filters=PipelineFilter(owner_id=owner),
+        filters=filters,
         reader=_reader(s),
         stale_after_days=policy.stale_after_days,
     )
+
+
+def _open_pipeline(s: Served, owner: str | None = None) -> set[tuple[str, str, Decimal]]:
+    figures = _pipeline(s, pipeline_figures, PipelineFilter(owner_id=owner))
     return {
         (c.stage.value, c.owner_name, c.amount)
         for c in figures.value_by_stage_and_owner
@@ -208,16 +212,7 @@ def _check_figures(page: Any, s: Served, owner: str | None = None) -> None:
         for m, a in r.attainment.items()
     }
     assert {(r[0], r[1], r[4]) for r in _cells(page, "attainment")} == expected
-    runner, policy = s.system.views.runner("pipeline"), s.system.app.policy
-    stale = pipeline_page(
-        runner.engine,
-        runner.tables(),
-        policy.stage_probability,
-        datetime.now(UTC),
-        filters=PipelineFilter(owner_id=owner, stale=True),
-        reader=_reader(s),
-        stale_after_days=policy.stale_after_days,
-    )
+    stale = _pipeline(s, pipeline_page, PipelineFilter(owner_id=owner, stale=True))
     assert [r[0] for r in _cells(page, "stale-deals")] == [r.title for r in stale.rows]
 
 

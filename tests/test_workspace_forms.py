@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from contextlib import ExitStack
 from datetime import datetime
 from uuid import uuid4
 
@@ -23,8 +22,7 @@ from salesdomain.commands import COMMANDS
 from salesdomain.sop import Role, step
 from salesdomain.values import Money
 from tests import builders as b
-from tests.conftest import postgres_schema
-from tests.test_workspace_pages import _signed_in
+from tests.conftest import STORES, store_url_on
 from tests.web_support import Web, founded, web_on
 
 # ---- the widgets (no HTTP) ---------------------------------------------------------------
@@ -165,7 +163,7 @@ def web() -> Iterator[Web]:
 
 @pytest.mark.parametrize("name", sorted(COMMANDS))
 def test_every_commands_form_opens_for_a_role_its_step_is_for(web: Web, name: str) -> None:
-    _signed_in(web, ACTORS[_role_for(name)])
+    web.sign_in(ACTORS[_role_for(name)])
     page = web.client.get(f"/act/{name}")
     assert page.status_code == 200, page.text
     sop_step = step(COMMANDS[name].SOP_STEP)
@@ -176,7 +174,7 @@ def test_every_commands_form_opens_for_a_role_its_step_is_for(web: Web, name: st
 
 
 def test_the_index_lists_the_steps_of_the_role_by_section(web: Web) -> None:
-    _signed_in(web, ACTORS[Role.SALES_REPRESENTATIVE])
+    web.sign_in(ACTORS[Role.SALES_REPRESENTATIVE])
     page = web.client.get("/act")
     assert page.status_code == 200
     assert 'href="/act/RegisterProspect"' in page.text
@@ -186,7 +184,7 @@ def test_the_index_lists_the_steps_of_the_role_by_section(web: Web) -> None:
 
 
 def test_a_form_is_pre_filled_from_its_address_and_names_its_record(web: Web) -> None:
-    _signed_in(web, ACTORS[Role.SALES_REPRESENTATIVE])
+    web.sign_in(ACTORS[Role.SALES_REPRESENTATIVE])
     opportunity = str(uuid4())
     page = web.client.get(f"/act/IssueQuote?opportunity_id={opportunity}&payment_terms=Net+30")
     assert f'name="opportunity_id" value="{opportunity}"' in page.text
@@ -195,7 +193,7 @@ def test_a_form_is_pre_filled_from_its_address_and_names_its_record(web: Web) ->
 
 
 def test_a_role_the_step_is_not_for_gets_403_and_no_link(web: Web) -> None:
-    _signed_in(web, ACTORS[Role.SALES_REPRESENTATIVE])
+    web.sign_in(ACTORS[Role.SALES_REPRESENTATIVE])
     page = web.client.get("/act/EnrolEmployee")
     assert page.status_code == 403
     assert "3.1.4 Hiring decision" in page.text
@@ -205,22 +203,12 @@ def test_a_role_the_step_is_not_for_gets_403_and_no_link(web: Web) -> None:
 # ---- posts, on every store ----------------------------------------------------------------
 
 
-@pytest.fixture(
-    scope="module",
-    params=["memory", "sqlite", pytest.param("postgres", marks=pytest.mark.postgres)],
-)
+@pytest.fixture(scope="module", params=STORES)
 def stored(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Web]:
     """One app per store for the posts below (each registers a company of its own)."""
-    with ExitStack() as stack:
-        if request.param == "memory":
-            url = "memory://"
-        elif request.param == "sqlite":
-            url = f"sqlite:///{tmp_path_factory.mktemp('forms')}/events.db"
-        else:
-            url = stack.enter_context(postgres_schema())
-        served = stack.enter_context(web_on(url))
+    with store_url_on(request.param, tmp_path_factory, "forms") as url, web_on(url) as served:
         founded(served, [(b.register(), b.ALICE), (b.register(), b.PAT)])
         yield served
 
@@ -253,7 +241,7 @@ PROSPECT = {
 
 
 def test_a_form_sent_records_its_events_and_goes_to_the_record(stored: Web) -> None:
-    _signed_in(stored, b.ALICE)
+    stored.sign_in(b.ALICE)
     before = _head(stored)
     sent = stored.client.post(
         "/act/RegisterProspect",
@@ -272,7 +260,7 @@ def test_a_form_sent_records_its_events_and_goes_to_the_record(stored: Web) -> N
 
 
 def test_a_form_sent_twice_records_once(stored: Web) -> None:
-    _signed_in(stored, b.ALICE)
+    stored.sign_in(b.ALICE)
     form = {**_form(stored, "RegisterProspect"), **_prospect("Twice Sent Ltd.")}
     first = stored.client.post("/act/RegisterProspect", data=form, follow_redirects=False)
     head = _head(stored)
@@ -284,7 +272,7 @@ def test_a_form_sent_twice_records_once(stored: Web) -> None:
 
 
 def test_a_bad_field_comes_back_next_to_it_with_what_was_typed(stored: Web) -> None:
-    _signed_in(stored, b.ALICE)
+    stored.sign_in(b.ALICE)
     head = _head(stored)
     form = {
         **_form(stored, "RegisterProspect"),
@@ -302,7 +290,7 @@ def test_a_bad_field_comes_back_next_to_it_with_what_was_typed(stored: Web) -> N
 
 
 def test_a_rule_refusal_says_the_rule_and_step_and_stores_nothing(stored: Web) -> None:
-    _signed_in(stored, b.ALICE)
+    stored.sign_in(b.ALICE)
     registered = stored.send(b.register("Not Yet Assessed Ltd.", ""), b.ALICE)
     customer = registered["events"][0]["aggregate_id"]
     head = _head(stored)
@@ -316,9 +304,9 @@ def test_a_rule_refusal_says_the_rule_and_step_and_stores_nothing(stored: Web) -
 
 
 def test_a_forged_post_from_a_role_without_the_step_is_refused(stored: Web) -> None:
-    _signed_in(stored, b.ALICE)
+    stored.sign_in(b.ALICE)
     form = {**_form(stored, "RegisterProspect"), **PROSPECT}
-    _signed_in(stored, b.PAT)  # production takes no part in 2.1.2
+    stored.sign_in(b.PAT)  # production takes no part in 2.1.2
     page = stored.client.get("/")
     form["csrf"] = re.findall(r'name="csrf" value="([^"]+)"', page.text)[0]
     head = _head(stored)
@@ -334,7 +322,7 @@ def test_a_forged_post_from_a_role_without_the_step_is_refused(stored: Web) -> N
 def test_a_post_from_another_site_or_without_the_secret_is_refused(
     stored: Web, headers: dict[str, str]
 ) -> None:
-    _signed_in(stored, b.ALICE)
+    stored.sign_in(b.ALICE)
     form = {**_form(stored, "RegisterProspect"), **PROSPECT}
     head = _head(stored)
     foreign = stored.client.post("/act/RegisterProspect", data=form, headers=headers)
@@ -347,7 +335,7 @@ def test_a_post_from_another_site_or_without_the_secret_is_refused(
 def test_the_forms_run_no_inline_script_or_style(web: Web) -> None:
     """The CSP (``script-src 'self'; style-src 'self'``) runs no inline script or style:
     the rows and the time zone are ``static/act.js``'s."""
-    _signed_in(web, ACTORS[Role.SALES_REPRESENTATIVE])
+    web.sign_in(ACTORS[Role.SALES_REPRESENTATIVE])
     for path in ("/act", "/act/IssueQuote"):
         html = web.client.get(path).text
         scripts = re.findall(r"<script\b([^>]*)>(.*?)</script>", html, re.S)
@@ -357,7 +345,7 @@ def test_the_forms_run_no_inline_script_or_style(web: Web) -> None:
 
 
 def test_too_much_sent_is_refused_in_words(web: Web) -> None:
-    _signed_in(web, ACTORS[Role.SALES_REPRESENTATIVE])
+    web.sign_in(ACTORS[Role.SALES_REPRESENTATIVE])
     form = _form(web, "RegisterProspect")
     head = _head(web)
     many = {**form, **{f"contacts.{n}.name": "x" for n in range(5001)}}

@@ -15,16 +15,14 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from salesdomain.adapters.bootstrap import System, build_system
-from salesdomain.adapters.web import create_app
-from salesdomain.adapters.web.running import Settings
+from salesdomain.adapters.bootstrap import System
 
 from salesdomain.prospecting.customer import Customer
 from tests import builders as b
 from tests.browser_support import assert_accessible, need_browser
 from tests.test_workspace_browser import _shot
 from tests.test_workspace_browser import browser as browser  # the fixture, one per test
-from tests.web_support import SERVED_STORES, Web, founded, served_on, serving
+from tests.web_support import SERVED_STORES, served_on, served_staff
 
 
 @dataclass
@@ -36,15 +34,8 @@ class Served:
 
 
 def _serve(url: str, folder: Path) -> Iterator[tuple[System, str, str]]:
-    system = build_system(url)
-    try:
-        staff = Web(system, settings=Settings(follow=False))
-        founded(staff, [(b.register(), b.ALICE)])
-        secret = staff.token(b.ALICE)
-        with serving(create_app(system, settings=Settings(follow=True))) as port:
-            yield system, f"http://127.0.0.1:{port}", secret
-    finally:
-        system.close()
+    with served_staff(url, [(b.register(), b.ALICE)]) as (system, base, staff):
+        yield system, base, staff.token(b.ALICE)
 
 
 @pytest.fixture(scope="module", params=SERVED_STORES)

@@ -22,7 +22,7 @@ from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute
 
 from tests import builders as b
-from tests.web_support import Web, founded, web_on
+from tests.web_support import Web, web_with_alice
 
 HOSTILE = [
     "",
@@ -51,8 +51,7 @@ SKIPPED = ("/static", "/docs", "/openapi", "/sign-in", "/sign-out")
 
 @pytest.fixture(scope="module")
 def web() -> Iterator[Web]:
-    with web_on("memory://") as served:
-        founded(served, [(b.register(), b.ALICE)])
+    with web_with_alice("memory://") as served:
         yield served
 
 
@@ -106,17 +105,9 @@ def _cases(web: Web) -> list[tuple[APIRoute, str | None]]:
     return cases
 
 
-def _signed_in(web: Web, actor: b.Actor) -> None:
-    web.client.cookies.clear()
-    answer = web.client.post(
-        "/sign-in", data={"token": web.token(actor), "next": "/"}, follow_redirects=False
-    )
-    assert answer.status_code == 303
-
-
 @pytest.mark.parametrize("actor", [b.ALICE, b.DAN], ids=["representative", "director"])
 def test_no_page_breaks_on_any_value(web: Web, actor: b.Actor) -> None:
-    _signed_in(web, actor)
+    web.sign_in(actor)
     cases = _cases(web)
     assert len({route.path for route, _ in cases}) >= 3  # the workspace's pages are found
     broken = []

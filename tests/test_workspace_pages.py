@@ -31,22 +31,13 @@ from salesdomain.projections.audit import query_audit
 from salesdomain.sop import Role
 from tests import builders as b
 from tests.test_workspace_browser import quarter_kpis
-from tests.web_support import Web, founded, web_on
+from tests.web_support import Web, web_with_alice
 
 
 @pytest.fixture(scope="module")
 def web() -> Iterator[Web]:
-    with web_on("memory://") as served:
-        founded(served, [(b.register(), b.ALICE)])
+    with web_with_alice("memory://") as served:
         yield served
-
-
-def _signed_in(web: Web, actor: b.Actor) -> None:
-    web.client.cookies.clear()
-    answer = web.client.post(
-        "/sign-in", data={"token": web.token(actor), "next": "/"}, follow_redirects=False
-    )
-    assert answer.status_code == 303
 
 
 @pytest.mark.parametrize(
@@ -61,7 +52,7 @@ def _signed_in(web: Web, actor: b.Actor) -> None:
 def test_the_dashboard_answers_every_filter_in_words(
     web: Web, query: str, status: int, words: str
 ) -> None:
-    _signed_in(web, b.DAN)
+    web.sign_in(b.DAN)
     answer = web.client.get(f"/dashboard?{query}")
     assert answer.status_code == status
     assert words in answer.text
@@ -69,13 +60,13 @@ def test_the_dashboard_answers_every_filter_in_words(
 
 
 def test_a_table_the_dashboard_does_not_have_is_404(web: Web) -> None:
-    _signed_in(web, b.DAN)
+    web.sign_in(b.DAN)
     assert web.client.get("/dashboard/forecast.csv").status_code == 200
     assert web.client.get("/dashboard/salaries.csv").status_code == 404
 
 
 def test_a_representative_is_refused_the_dashboard_and_its_tables(web: Web) -> None:
-    _signed_in(web, b.ALICE)
+    web.sign_in(b.ALICE)
     page = web.client.get("/dashboard")
     assert page.status_code == 403
     assert 'href="/dashboard"' not in page.text
@@ -83,7 +74,7 @@ def test_a_representative_is_refused_the_dashboard_and_its_tables(web: Web) -> N
 
 
 def test_sign_out_needs_the_pages_secret_and_ends_the_session(web: Web) -> None:
-    _signed_in(web, b.DAN)
+    web.sign_in(b.DAN)
     forged = web.client.post("/sign-out", data={"csrf": "guessed"}, follow_redirects=False)
     assert forged.status_code == 403
     page = web.client.get("/")
@@ -99,7 +90,7 @@ def test_sign_out_needs_the_pages_secret_and_ends_the_session(web: Web) -> None:
 def test_the_pages_run_no_inline_script(web: Web) -> None:
     """The figures travel as JSON data; the CSP (``script-src 'self'``) runs no inline
     script, so every executable script is a file of this site."""
-    _signed_in(web, b.DAN)
+    web.sign_in(b.DAN)
     for path in ("/", "/dashboard", "/sign-in"):
         html = web.client.get(path).text
         for attributes, body in re.findall(r"<script\b([^>]*)>(.*?)</script>", html, re.S):

@@ -45,11 +45,7 @@ def company() -> Iterator[Web]:
 
 
 def _page(web: Web, actor: b.Actor, path: str) -> tuple[int, str]:
-    web.client.cookies.clear()
-    signed = web.client.post(
-        "/sign-in", data={"token": web.token(actor), "next": "/"}, follow_redirects=False
-    )
-    assert signed.status_code == 303
+    web.sign_in(actor)
     answer = web.client.get(path, headers=web.reading())
     assert "Traceback" not in answer.text
     return answer.status_code, unescape(answer.text)

@@ -36,7 +36,7 @@ from salesdomain.people import commands as hc
 from salesdomain.people.values import EnrolmentException
 from salesdomain.sop import Role
 from salesdomain.values import Actor, Money
-from tests.web_support import SERVED_STORES, served_on
+from tests.web_support import SERVED_STORES, served_on, sign_in
 
 REVIEWER = "Rita Review"
 SINCE, UNTIL = date(2026, 1, 1), date(2026, 4, 30)
@@ -133,11 +133,7 @@ def client(demo: Demo) -> Iterator[TestClient]:
 
 
 def _as(client: TestClient, demo: Demo, role: Role) -> TestClient:
-    client.cookies.clear()
-    answer = client.post(
-        "/sign-in", data={"token": demo.secret(role), "next": "/"}, follow_redirects=False
-    )
-    assert answer.status_code == 303
+    sign_in(client, demo.secret(role))
     return client
 
 

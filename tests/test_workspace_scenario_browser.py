@@ -24,15 +24,13 @@ from typing import Any
 from uuid import UUID
 
 import pytest
-from salesdomain.adapters.bootstrap import System, build_system
-from salesdomain.adapters.web import create_app
-from salesdomain.adapters.web.running import Settings
+from salesdomain.adapters.bootstrap import System
 
 from salesdomain.opportunities.opportunity import Opportunity
 from tests import builders as b
 from tests.browser_support import assert_accessible, browser, need_browser
 from tests.test_workspace_browser import _shot
-from tests.web_support import SERVED_STORES, Web, founded, served_on, serving
+from tests.web_support import SERVED_STORES, Web, served_on, served_staff
 
 TODAY = datetime.now(UTC).date()
 __all__ = ["browser"]  # the fixture
@@ -47,14 +45,9 @@ class Served:
 
 
 def _serve(url: str, folder: Path) -> Iterator[tuple[System, str, Web]]:
-    system = build_system(url)
-    try:
-        staff = Web(system, settings=Settings(follow=False))
-        founded(staff, [(b.register(), b.ALICE), (b.register(), b.MIA), (b.register(), b.PAT)])
-        with serving(create_app(system, settings=Settings(follow=True))) as port:
-            yield system, f"http://127.0.0.1:{port}", staff
-    finally:
-        system.close()
+    steps = [(b.register(), b.ALICE), (b.register(), b.MIA), (b.register(), b.PAT)]
+    with served_staff(url, steps) as running:
+        yield running
 
 
 @pytest.fixture(scope="module", params=SERVED_STORES)

@@ -13,14 +13,14 @@ from salesdomain.adapters.web import page_work
 
 from tests import builders as b
 from tests import people_builders as pb
-from tests.test_workspace_board import Deals, _signed_in, deals
+from tests.test_workspace_board import Deals, deals
 from tests.web_support import Web
 
 __all__ = ["deals"]
 
 
 def _work(web: Web, actor: b.Actor, query: str = "", status: int = 200) -> str:
-    _signed_in(web, actor)
+    web.sign_in(actor)
     answer = web.client.get(f"/my-work{query}", headers=web.reading())
     assert answer.status_code == status, answer.text
     return answer.text
@@ -96,7 +96,7 @@ def test_my_work_is_paged_with_the_queues_cursor(
 
 
 def test_the_home_page_counts_what_is_due_and_links_to_my_work(deals: Deals) -> None:
-    _signed_in(deals.web, b.ALICE)
+    deals.web.sign_in(b.ALICE)
     home = deals.web.client.get("/").text
     overdue = sum(1 for overdue, _ in _items(_work(deals.web, b.ALICE)) if overdue)
     assert f"<li><strong>{overdue}</strong> overdue</li>" in home

@@ -25,7 +25,7 @@ from salesdomain.commands import Command
 from salesdomain.sop import Role
 from salesdomain.values import Actor
 from tests import people_builders as pb
-from tests.builders import DAN
+from tests.builders import ALICE, DAN, register
 from tests.conftest import FREEZEGUN_TRANSCODINGS, postgres_schema
 from tests.spec import Step
 
@@ -88,10 +88,22 @@ class Web:
         answer: dict[str, Any] = response.json()
         return answer
 
+    def sign_in(self, actor: Actor) -> None:
+        """Sign ``actor`` in to the workspace through its form (see ``sign_in``)."""
+        sign_in(self.client, self.token(actor))
+
     def get(self, path: str, actor: Actor, **params: Any) -> Any:
         return self.client.get(
             path, params=params, headers={**self.headers(actor), **self.reading()}
         )
+
+
+def sign_in(client: TestClient, secret: str) -> None:
+    """Sign in to the workspace through its form with the token ``secret``, in place of
+    any earlier session (its cookie cleared first); the form answers 303."""
+    client.cookies.clear()
+    answer = client.post("/sign-in", data={"token": secret, "next": "/"}, follow_redirects=False)
+    assert answer.status_code == 303
 
 
 def staff_for(steps: Iterable[Step]) -> list[Step]:
@@ -130,6 +142,30 @@ def founded(web: Web, steps: Iterable[Step]) -> None:
     web.token(pb.HANNA, founder=True)
     for command, actor in staff_for(steps):
         web.send(command, actor)
+
+
+@contextmanager
+def web_with_alice(url: str) -> Iterator[Web]:
+    """``web_on(url)`` with the staff register founded and Alice Rep enrolled, as a
+    sales representative, ready to send her commands."""
+    with web_on(url) as web:
+        founded(web, [(register(), ALICE)])
+        yield web
+
+
+@contextmanager
+def served_staff(url: str, steps: Iterable[Step]) -> Iterator[tuple[System, str, Web]]:
+    """The system on ``url``, its staff register founded for everyone acting in ``steps``
+    through a client that does not follow, served by uvicorn (following) on a free
+    loopback port until the block ends: the system, its address and that client."""
+    system = build_system(url)
+    try:
+        staff = Web(system, settings=Settings(follow=False))
+        founded(staff, steps)
+        with serving(create_app(system, settings=Settings(follow=True))) as port:
+            yield system, f"http://127.0.0.1:{port}", staff
+    finally:
+        system.close()
 
 
 def free_port() -> int:
