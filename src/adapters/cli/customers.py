@@ -14,7 +14,6 @@ import typer
 from salesdomain.adapters.bootstrap import System
 from salesdomain.adapters.cli import paging, remote, view_pages
 from salesdomain.adapters.cli.common import DatabaseUrl, ExitCode, Failure, JsonOutput
-from salesdomain.adapters.cli.output import out
 from salesdomain.projections.customers import (
     CustomerFilter,
     CustomerRow,
@@ -81,18 +80,18 @@ def _page(
 
 def _show(found: Page[CustomerRow]) -> None:
     columns = ("Customer", "Region", "Industry", "Owner", "Status", "Last contact")
-    table = paging.page_table("Customers", found, columns)
-    for row in found.rows:
-        table.add_row(
-            row.company_name,
-            row.region,
-            row.industry,
-            row.owner_name,
-            _status(row),
-            "" if row.last_contact_on is None else str(row.last_contact_on),
-        )
-    out().print(table)
-    paging.show_more("customers", found.next_cursor)
+    paging.print_page_table("Customers", found, columns, _cells, "customers")
+
+
+def _cells(row: CustomerRow) -> tuple[str, ...]:
+    return (
+        row.company_name,
+        row.region,
+        row.industry,
+        row.owner_name,
+        _status(row),
+        "" if row.last_contact_on is None else str(row.last_contact_on),
+    )
 
 
 def _status(row: CustomerRow) -> str:

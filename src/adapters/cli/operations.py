@@ -18,7 +18,6 @@ import typer
 from salesdomain.adapters.bootstrap import System
 from salesdomain.adapters.cli import client, common, paging, remote, vocabulary
 from salesdomain.adapters.cli.common import DatabaseUrl, ExitCode, Failure, JsonOutput
-from salesdomain.adapters.cli.output import out
 from salesdomain.adapters.cli.tables import figure
 from salesdomain.projections import operations as view
 from salesdomain.projections.operations import pages
@@ -81,11 +80,7 @@ class _Listing(Generic[Row]):
         if as_json:
             paging.print_page(position, found)
             return
-        table = paging.page_table(self.title, found, self.columns)
-        for row in found.rows:
-            table.add_row(*self.cells(row))
-        out().print(table)
-        paging.show_more("rows", found.next_cursor)
+        paging.print_page_table(self.title, found, self.columns, self.cells, "rows")
 
     def _page(
         self,

@@ -4,14 +4,14 @@ them for an export; JSON gives the ``next_cursor`` (``null``: the last page)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Annotated, Any, TypeVar
 
 import typer
 from rich.table import Table
 from salesdomain.adapters.cli.common import ExitCode, Failure
-from salesdomain.adapters.cli.output import print_json
+from salesdomain.adapters.cli.output import out, print_json
 from salesdomain.adapters.cli.pipeline_tables import show_more as show_more
 from salesdomain.projections.paging import MAX_LIMIT, Page
 
@@ -69,3 +69,19 @@ def page_table(title: str, found: Page[Any], columns: tuple[str, ...]) -> Table:
     for column in columns:
         table.add_column(column)
     return table
+
+
+def print_page_table(
+    title: str,
+    found: Page[Row],
+    columns: tuple[str, ...],
+    cells: Callable[[Row], Sequence[str]],
+    what: str,
+) -> None:
+    """Print a page of rows in its table (``page_table``), each row's ``cells`` a line,
+    then how to ask for the next page of ``what``."""
+    table = page_table(title, found, columns)
+    for row in found.rows:
+        table.add_row(*cells(row))
+    out().print(table)
+    show_more(what, found.next_cursor)

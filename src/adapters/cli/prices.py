@@ -12,7 +12,6 @@ import typer
 from salesdomain.adapters.bootstrap import System
 from salesdomain.adapters.cli import paging, remote, view_pages
 from salesdomain.adapters.cli.common import DatabaseUrl, ExitCode, Failure, JsonOutput
-from salesdomain.adapters.cli.output import out
 from salesdomain.projections.paging import DEFAULT_LIMIT, MAX_LIMIT, InvalidCursor, Page
 from salesdomain.projections.prices import PriceComparison, prices_page
 
@@ -66,16 +65,16 @@ def _page(
 
 def _show(found: Page[PriceComparison]) -> None:
     columns = ("Product", "Competitor", "Observed", "Their price", "Our list price", "Difference")
-    table = paging.page_table("Competitor prices against ours", found, columns)
-    for row in found.rows:
-        name = f"{row.product_code}" + ("" if row.product_name is None else f" {row.product_name}")
-        table.add_row(
-            name,
-            row.competitor,
-            str(row.observed_on),
-            str(row.competitor_price),
-            "" if row.list_price is None else str(row.list_price),
-            "" if row.difference is None else f"{row.difference * 100:+.1f}%",
-        )
-    out().print(table)
-    paging.show_more("prices", found.next_cursor)
+    paging.print_page_table("Competitor prices against ours", found, columns, _cells, "prices")
+
+
+def _cells(row: PriceComparison) -> tuple[str, ...]:
+    name = f"{row.product_code}" + ("" if row.product_name is None else f" {row.product_name}")
+    return (
+        name,
+        row.competitor,
+        str(row.observed_on),
+        str(row.competitor_price),
+        "" if row.list_price is None else str(row.list_price),
+        "" if row.difference is None else f"{row.difference * 100:+.1f}%",
+    )
