@@ -13,7 +13,7 @@ from uuid import UUID
 import typer
 from salesdomain.adapters.bootstrap import System
 from salesdomain.adapters.cli import paging, remote, view_pages
-from salesdomain.adapters.cli.common import DatabaseUrl, ExitCode, Failure, JsonOutput
+from salesdomain.adapters.cli.common import DatabaseUrl, JsonOutput
 from salesdomain.projections.customers import (
     CustomerFilter,
     CustomerRow,
@@ -21,7 +21,7 @@ from salesdomain.projections.customers import (
     customers_page,
     iter_customers,
 )
-from salesdomain.projections.paging import DEFAULT_LIMIT, InvalidCursor, Page
+from salesdomain.projections.paging import DEFAULT_LIMIT, Page
 
 Text = Annotated[str | None, typer.Option(show_default=False)]
 
@@ -65,7 +65,7 @@ def _page(
     now = datetime.now(UTC)
     if every:
         return Page(now, list(iter_customers(engine, tables, filters=chosen)), None)
-    try:
+    with paging.cursor_checked():
         return customers_page(
             engine,
             tables,
@@ -74,8 +74,6 @@ def _page(
             limit=limit,
             cursor=cursor,
         )
-    except InvalidCursor as bad:
-        raise Failure(ExitCode.USAGE, f"--cursor: {bad}") from None
 
 
 def _show(found: Page[CustomerRow]) -> None:

@@ -23,7 +23,7 @@ from salesdomain.adapters.notifying import Round, warning_round
 from salesdomain.adapters.store import first_line
 from salesdomain.projections.notifications import Notification, notifications_page
 from salesdomain.projections.notifications.outbox import STATUSES
-from salesdomain.projections.paging import DEFAULT_LIMIT, MAX_LIMIT, InvalidCursor, Page
+from salesdomain.projections.paging import DEFAULT_LIMIT, MAX_LIMIT, Page
 from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -200,9 +200,7 @@ def _pages(
             store, at, recipient=who, status=status, kind=kind, limit=limit, cursor=page
         )
 
-    try:
+    with paging.cursor_checked():
         if every:
             return paging.every_page(now, lambda at, page: read(at, page, MAX_LIMIT))
         return read(None if cursor else now, cursor)
-    except InvalidCursor as bad:
-        raise Failure(ExitCode.USAGE, f"--cursor: {bad}") from None

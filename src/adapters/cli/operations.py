@@ -17,11 +17,11 @@ from uuid import UUID
 import typer
 from salesdomain.adapters.bootstrap import System
 from salesdomain.adapters.cli import client, common, paging, remote, vocabulary
-from salesdomain.adapters.cli.common import DatabaseUrl, ExitCode, Failure, JsonOutput
+from salesdomain.adapters.cli.common import DatabaseUrl, JsonOutput
 from salesdomain.adapters.cli.tables import figure
 from salesdomain.projections import operations as view
 from salesdomain.projections.operations import pages
-from salesdomain.projections.paging import DEFAULT_LIMIT, InvalidCursor, Page
+from salesdomain.projections.paging import DEFAULT_LIMIT, Page
 
 operations_app = typer.Typer(
     help="What waits for someone: open tasks, goods awaiting inspection or shipment, "
@@ -95,7 +95,7 @@ class _Listing(Generic[Row]):
         if every:
             assert at is not None  # without a cursor, given or now
             return pages.every_row(self.path, self.query(system, engine, tables, at, **filters), at)
-        try:
+        with paging.cursor_checked():
             return pages.operations_page(
                 self.path,
                 partial(self.query, system, engine, tables, **filters),
@@ -104,8 +104,6 @@ class _Listing(Generic[Row]):
                 cursor=cursor,
                 filters=filters,
             )
-        except InvalidCursor as bad:
-            raise Failure(ExitCode.USAGE, f"--cursor: {bad}") from None
 
 
 def _when(moment: datetime | None) -> str:

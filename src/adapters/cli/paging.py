@@ -4,7 +4,8 @@ them for an export; JSON gives the ``next_cursor`` (``null``: the last page)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import datetime
 from typing import Annotated, Any, TypeVar
 
@@ -13,7 +14,7 @@ from rich.table import Table
 from salesdomain.adapters.cli.common import ExitCode, Failure
 from salesdomain.adapters.cli.output import out, print_json
 from salesdomain.adapters.cli.pipeline_tables import show_more as show_more
-from salesdomain.projections.paging import MAX_LIMIT, Page
+from salesdomain.projections.paging import MAX_LIMIT, InvalidCursor, Page
 
 Limit = Annotated[
     int, typer.Option(min=1, max=MAX_LIMIT, help=f"Rows per page (1 to {MAX_LIMIT:,}).")
@@ -39,6 +40,16 @@ def every_page(at: datetime, read: Callable[[datetime | None, str | None], Page[
         got = read(None, got.next_cursor)
         rows.extend(got.rows)
     return Page(at, rows, None)
+
+
+@contextmanager
+def cursor_checked() -> Iterator[None]:
+    """A ``--cursor`` the list did not make (another list, other filters, damaged) is
+    refused as a usage error saying why."""
+    try:
+        yield
+    except InvalidCursor as bad:
+        raise Failure(ExitCode.USAGE, f"--cursor: {bad}") from None
 
 
 def every_from_the_start(cursor: str | None, what: str) -> None:

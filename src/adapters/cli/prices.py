@@ -11,8 +11,8 @@ from typing import Annotated
 import typer
 from salesdomain.adapters.bootstrap import System
 from salesdomain.adapters.cli import paging, remote, view_pages
-from salesdomain.adapters.cli.common import DatabaseUrl, ExitCode, Failure, JsonOutput
-from salesdomain.projections.paging import DEFAULT_LIMIT, MAX_LIMIT, InvalidCursor, Page
+from salesdomain.adapters.cli.common import DatabaseUrl, JsonOutput
+from salesdomain.projections.paging import DEFAULT_LIMIT, MAX_LIMIT, Page
 from salesdomain.projections.prices import PriceComparison, prices_page
 
 
@@ -48,7 +48,7 @@ def _page(
     runner = system.views.runner("prices")
     engine, tables = runner.engine, runner.tables()
     now = datetime.now(UTC)
-    try:
+    with paging.cursor_checked():
         if every:
             return paging.every_page(
                 now,
@@ -59,8 +59,6 @@ def _page(
         return prices_page(
             engine, tables, None if cursor else now, product=product, limit=limit, cursor=cursor
         )
-    except InvalidCursor as bad:
-        raise Failure(ExitCode.USAGE, f"--cursor: {bad}") from None
 
 
 def _show(found: Page[PriceComparison]) -> None:
