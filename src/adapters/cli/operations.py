@@ -16,7 +16,7 @@ from uuid import UUID
 
 import typer
 from salesdomain.adapters.bootstrap import System
-from salesdomain.adapters.cli import client, common, paging, remote, vocabulary
+from salesdomain.adapters.cli import common, paging, remote, view_pages, vocabulary
 from salesdomain.adapters.cli.common import DatabaseUrl, JsonOutput
 from salesdomain.adapters.cli.tables import figure
 from salesdomain.projections import operations as view
@@ -64,23 +64,24 @@ class _Listing(Generic[Row]):
         moments, database_url, as_json = options
         _, cursor, every = page
         with common.reported(as_json):
-            if every:
+            if every:  # refused before a bad moment, as ever (read_view checks it again)
                 paging.every_from_the_start(cursor, "row")
             as_of = vocabulary.given(*moments, "--as-of", "--as-at")
             at = common.when(as_of, "--as-of") or (None if cursor else datetime.now(UTC))
-            api = client.connect(ctx, database_url)
-            if api is not None:
-                sent = {k: "true" if v is True else v or None for k, v in filters.items()}
-                position, found = remote.operations(api, self.path, self.row, at, page, **sent)
-            else:
-                with common.open_system(ctx, database_url) as system:
-                    common.caught_up(system, "operations")
-                    found = self._page(system, at, page, filters)
-                    position = system.views.runner("operations").position()
-        if as_json:
-            paging.print_page(position, found)
-            return
-        paging.print_page_table(self.title, found, self.columns, self.cells, "rows")
+        sent = {k: "true" if v is True else v or None for k, v in filters.items()}
+        view_pages.read_view(
+            ctx,
+            database_url,
+            as_json,
+            view="operations",
+            what="row",
+            asked=page,
+            remote=lambda api, _: remote.operations(api, self.path, self.row, at, page, **sent),
+            direct=lambda system: self._page(system, at, page, filters),
+            show=lambda found: paging.print_page_table(
+                self.title, found, self.columns, self.cells, "rows"
+            ),
+        )
 
     def _page(
         self,
