@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import os
 import socket
+import statistics
 import subprocess
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from salesdomain.adapters.master_keys import MASTER_KEY_FILE_VARIABLE, MASTER_KEY_VARIABLE
 
@@ -18,6 +21,17 @@ def master_key_for_fresh_schemas() -> None:
     if not (os.environ.get(MASTER_KEY_FILE_VARIABLE) or os.environ.get(MASTER_KEY_VARIABLE)):
         keys = Path(tempfile.mkdtemp(prefix="salesdomain-bench-keys-")) / "master.keys"
         os.environ[MASTER_KEY_FILE_VARIABLE] = str(keys)
+
+
+def median_ms(work: Callable[[], Any], repeat: int) -> float:
+    """The median milliseconds of ``repeat`` runs of ``work``, after one run to warm up."""
+    work()
+    timings = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        work()
+        timings.append((time.perf_counter() - started) * 1000)
+    return statistics.median(timings)
 
 
 def free_port() -> int:

@@ -24,7 +24,6 @@
 from __future__ import annotations
 
 import argparse
-import statistics
 import tempfile
 import time
 import uuid
@@ -40,7 +39,7 @@ from salesdomain.projections.as_of import views_as_of
 from salesdomain.projections.story import case_story, verified_case_story
 from sqlalchemy import func, select
 
-from benchmarks import master_key_for_fresh_schemas
+from benchmarks import master_key_for_fresh_schemas, median_ms
 from benchmarks.employee_load import START, write_employee
 from salesdomain import clock
 from salesdomain.application import SalesApplication
@@ -52,16 +51,6 @@ POSTGRES = "postgresql://postgres@127.0.0.1:5432/test"
 
 class WithoutSnapshots(SalesApplication):
     snapshotting_intervals: ClassVar[dict[type, int]] = {}
-
-
-def median_ms(work: Callable[[], Any], repeat: int) -> float:
-    work()  # warm up
-    timings = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        work()
-        timings.append((time.perf_counter() - started) * 1000)
-    return statistics.median(timings)
 
 
 class Ticking:

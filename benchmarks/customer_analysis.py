@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import resource
-import statistics
 import time
 from collections.abc import Callable
 from datetime import date, timedelta
@@ -27,15 +26,7 @@ from salesdomain.projections.customers import customer_analysis, customer_rankin
 from salesdomain.projections.prices.summary import pricing_by_competitor
 from sqlalchemy import func, select
 
-
-def median_ms(work: Callable[[], Any], repeat: int) -> float:
-    work()
-    timings = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        work()
-        timings.append((time.perf_counter() - started) * 1000)
-    return statistics.median(timings)
+from benchmarks import median_ms
 
 
 def _reads(

@@ -13,8 +13,7 @@ from uuid import UUID
 import typer
 from salesdomain.adapters.bootstrap import System
 from salesdomain.adapters.cli import paging, remote, view_pages
-from salesdomain.adapters.cli.common import DatabaseUrl, ExitCode, Failure, JsonOutput
-from salesdomain.adapters.cli.output import out
+from salesdomain.adapters.cli.common import DatabaseUrl, JsonOutput
 from salesdomain.projections.customers import (
     CustomerFilter,
     CustomerRow,
@@ -22,7 +21,7 @@ from salesdomain.projections.customers import (
     customers_page,
     iter_customers,
 )
-from salesdomain.projections.paging import DEFAULT_LIMIT, InvalidCursor, Page
+from salesdomain.projections.paging import DEFAULT_LIMIT, Page
 
 Text = Annotated[str | None, typer.Option(show_default=False)]
 
@@ -66,7 +65,7 @@ def _page(
     now = datetime.now(UTC)
     if every:
         return Page(now, list(iter_customers(engine, tables, filters=chosen)), None)
-    try:
+    with paging.cursor_checked():
         return customers_page(
             engine,
             tables,
@@ -75,24 +74,22 @@ def _page(
             limit=limit,
             cursor=cursor,
         )
-    except InvalidCursor as bad:
-        raise Failure(ExitCode.USAGE, f"--cursor: {bad}") from None
 
 
 def _show(found: Page[CustomerRow]) -> None:
     columns = ("Customer", "Region", "Industry", "Owner", "Status", "Last contact")
-    table = paging.page_table("Customers", found, columns)
-    for row in found.rows:
-        table.add_row(
-            row.company_name,
-            row.region,
-            row.industry,
-            row.owner_name,
-            _status(row),
-            "" if row.last_contact_on is None else str(row.last_contact_on),
-        )
-    out().print(table)
-    paging.show_more("customers", found.next_cursor)
+    paging.print_page_table("Customers", found, columns, _cells, "customers")
+
+
+def _cells(row: CustomerRow) -> tuple[str, ...]:
+    return (
+        row.company_name,
+        row.region,
+        row.industry,
+        row.owner_name,
+        _status(row),
+        "" if row.last_contact_on is None else str(row.last_contact_on),
+    )
 
 
 def _status(row: CustomerRow) -> str:

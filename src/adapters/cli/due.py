@@ -18,7 +18,7 @@ from salesdomain.adapters.cli.actors import employee
 from salesdomain.adapters.cli.client import Api
 from salesdomain.adapters.cli.common import DatabaseUrl, ExitCode, Failure, JsonOutput
 from salesdomain.adapters.cli.output import out
-from salesdomain.projections.paging import DEFAULT_LIMIT, MAX_LIMIT, InvalidCursor, Page
+from salesdomain.projections.paging import DEFAULT_LIMIT, MAX_LIMIT, Page
 from salesdomain.projections.workqueue import DueItem, QueueUnavailable, due_page
 from salesdomain.projections.workqueue.items import left_in_words
 
@@ -102,16 +102,13 @@ def _page(
     )
     first = (at or clock.now()) if cursor is None else at
     try:
-        if not every:
-            return read(first, limit=limit, cursor=cursor)
-        found = read(first, limit=MAX_LIMIT)
-        rows = list(found.rows)
-        while found.next_cursor is not None:
-            found = read(None, limit=MAX_LIMIT, cursor=found.next_cursor)
-            rows.extend(found.rows)
-        return Page(found.at, rows, None)
-    except InvalidCursor as bad:
-        raise Failure(ExitCode.USAGE, f"--cursor: {bad}") from None
+        with paging.cursor_checked():
+            if not every:
+                return read(first, limit=limit, cursor=cursor)
+            assert first is not None  # --all is refused with a --cursor
+            return paging.every_page(
+                first, lambda moment, page: read(moment, limit=MAX_LIMIT, cursor=page)
+            )
     except QueueUnavailable as unavailable:
         raise Failure(ExitCode.VIEW_STOPPED, str(unavailable)) from None
 

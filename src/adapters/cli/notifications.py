@@ -17,13 +17,13 @@ import typer
 from pydantic import ValidationError
 from salesdomain.adapters.cli import client, common, paging
 from salesdomain.adapters.cli.common import DatabaseUrl, ExitCode, Failure, JsonOutput
-from salesdomain.adapters.cli.output import err, out, print_json
+from salesdomain.adapters.cli.output import err, print_json
 from salesdomain.adapters.mail import MAIL_FILE_VARIABLE, MailSettings, Sender
 from salesdomain.adapters.notifying import Round, warning_round
 from salesdomain.adapters.store import first_line
 from salesdomain.projections.notifications import Notification, notifications_page
 from salesdomain.projections.notifications.outbox import STATUSES
-from salesdomain.projections.paging import DEFAULT_LIMIT, MAX_LIMIT, InvalidCursor, Page
+from salesdomain.projections.paging import DEFAULT_LIMIT, MAX_LIMIT, Page
 from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -169,18 +169,18 @@ def list_notifications(
         print_json({"as_at": found.at, "rows": found.rows, "next_cursor": found.next_cursor})
         return
     columns = ("Raised", "Kind", "To", "Subject", "Status", "Sent")
-    table = paging.page_table("Warnings", found, columns)
-    for row in found.rows:
-        table.add_row(
-            f"{row.raised_at:%Y-%m-%d %H:%M}",
-            row.kind,
-            row.recipient_id,
-            row.subject,
-            row.status + (f" ({row.last_error})" if row.last_error else ""),
-            "" if row.sent_at is None else f"{row.sent_at:%Y-%m-%d %H:%M}",
-        )
-    out().print(table)
-    paging.show_more("warnings", found.next_cursor)
+    paging.print_page_table("Warnings", found, columns, _cells, "warnings")
+
+
+def _cells(row: Notification) -> tuple[str, ...]:
+    return (
+        f"{row.raised_at:%Y-%m-%d %H:%M}",
+        row.kind,
+        row.recipient_id,
+        row.subject,
+        row.status + (f" ({row.last_error})" if row.last_error else ""),
+        "" if row.sent_at is None else f"{row.sent_at:%Y-%m-%d %H:%M}",
+    )
 
 
 def _pages(
@@ -200,9 +200,7 @@ def _pages(
             store, at, recipient=who, status=status, kind=kind, limit=limit, cursor=page
         )
 
-    try:
+    with paging.cursor_checked():
         if every:
             return paging.every_page(now, lambda at, page: read(at, page, MAX_LIMIT))
         return read(None if cursor else now, cursor)
-    except InvalidCursor as bad:
-        raise Failure(ExitCode.USAGE, f"--cursor: {bad}") from None

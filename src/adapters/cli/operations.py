@@ -16,13 +16,12 @@ from uuid import UUID
 
 import typer
 from salesdomain.adapters.bootstrap import System
-from salesdomain.adapters.cli import client, common, paging, remote, vocabulary
-from salesdomain.adapters.cli.common import DatabaseUrl, ExitCode, Failure, JsonOutput
-from salesdomain.adapters.cli.output import out
+from salesdomain.adapters.cli import common, paging, remote, view_pages, vocabulary
+from salesdomain.adapters.cli.common import DatabaseUrl, JsonOutput
 from salesdomain.adapters.cli.tables import figure
 from salesdomain.projections import operations as view
 from salesdomain.projections.operations import pages
-from salesdomain.projections.paging import DEFAULT_LIMIT, InvalidCursor, Page
+from salesdomain.projections.paging import DEFAULT_LIMIT, Page
 
 operations_app = typer.Typer(
     help="What waits for someone: open tasks, goods awaiting inspection or shipment, "
@@ -65,27 +64,24 @@ class _Listing(Generic[Row]):
         moments, database_url, as_json = options
         _, cursor, every = page
         with common.reported(as_json):
-            if every:
+            if every:  # refused before a bad moment, as ever (read_view checks it again)
                 paging.every_from_the_start(cursor, "row")
             as_of = vocabulary.given(*moments, "--as-of", "--as-at")
             at = common.when(as_of, "--as-of") or (None if cursor else datetime.now(UTC))
-            api = client.connect(ctx, database_url)
-            if api is not None:
-                sent = {k: "true" if v is True else v or None for k, v in filters.items()}
-                position, found = remote.operations(api, self.path, self.row, at, page, **sent)
-            else:
-                with common.open_system(ctx, database_url) as system:
-                    common.caught_up(system, "operations")
-                    found = self._page(system, at, page, filters)
-                    position = system.views.runner("operations").position()
-        if as_json:
-            paging.print_page(position, found)
-            return
-        table = paging.page_table(self.title, found, self.columns)
-        for row in found.rows:
-            table.add_row(*self.cells(row))
-        out().print(table)
-        paging.show_more("rows", found.next_cursor)
+        sent = {k: "true" if v is True else v or None for k, v in filters.items()}
+        view_pages.read_view(
+            ctx,
+            database_url,
+            as_json,
+            view="operations",
+            what="row",
+            asked=page,
+            remote=lambda api, _: remote.operations(api, self.path, self.row, at, page, **sent),
+            direct=lambda system: self._page(system, at, page, filters),
+            show=lambda found: paging.print_page_table(
+                self.title, found, self.columns, self.cells, "rows"
+            ),
+        )
 
     def _page(
         self,
@@ -100,7 +96,7 @@ class _Listing(Generic[Row]):
         if every:
             assert at is not None  # without a cursor, given or now
             return pages.every_row(self.path, self.query(system, engine, tables, at, **filters), at)
-        try:
+        with paging.cursor_checked():
             return pages.operations_page(
                 self.path,
                 partial(self.query, system, engine, tables, **filters),
@@ -109,8 +105,6 @@ class _Listing(Generic[Row]):
                 cursor=cursor,
                 filters=filters,
             )
-        except InvalidCursor as bad:
-            raise Failure(ExitCode.USAGE, f"--cursor: {bad}") from None
 
 
 def _when(moment: datetime | None) -> str:

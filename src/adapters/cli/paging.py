@@ -4,16 +4,17 @@ them for an export; JSON gives the ``next_cursor`` (``null``: the last page)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import datetime
 from typing import Annotated, Any, TypeVar
 
 import typer
 from rich.table import Table
 from salesdomain.adapters.cli.common import ExitCode, Failure
-from salesdomain.adapters.cli.output import print_json
+from salesdomain.adapters.cli.output import out, print_json
 from salesdomain.adapters.cli.pipeline_tables import show_more as show_more
-from salesdomain.projections.paging import MAX_LIMIT, Page
+from salesdomain.projections.paging import MAX_LIMIT, InvalidCursor, Page
 
 Limit = Annotated[
     int, typer.Option(min=1, max=MAX_LIMIT, help=f"Rows per page (1 to {MAX_LIMIT:,}).")
@@ -39,6 +40,16 @@ def every_page(at: datetime, read: Callable[[datetime | None, str | None], Page[
         got = read(None, got.next_cursor)
         rows.extend(got.rows)
     return Page(at, rows, None)
+
+
+@contextmanager
+def cursor_checked() -> Iterator[None]:
+    """A ``--cursor`` the list did not make (another list, other filters, damaged) is
+    refused as a usage error saying why."""
+    try:
+        yield
+    except InvalidCursor as bad:
+        raise Failure(ExitCode.USAGE, f"--cursor: {bad}") from None
 
 
 def every_from_the_start(cursor: str | None, what: str) -> None:
@@ -69,3 +80,19 @@ def page_table(title: str, found: Page[Any], columns: tuple[str, ...]) -> Table:
     for column in columns:
         table.add_column(column)
     return table
+
+
+def print_page_table(
+    title: str,
+    found: Page[Row],
+    columns: tuple[str, ...],
+    cells: Callable[[Row], Sequence[str]],
+    what: str,
+) -> None:
+    """Print a page of rows in its table (``page_table``), each row's ``cells`` a line,
+    then how to ask for the next page of ``what``."""
+    table = page_table(title, found, columns)
+    for row in found.rows:
+        table.add_row(*cells(row))
+    out().print(table)
+    show_more(what, found.next_cursor)

@@ -11,9 +11,8 @@ from typing import Annotated
 import typer
 from salesdomain.adapters.bootstrap import System
 from salesdomain.adapters.cli import paging, remote, view_pages
-from salesdomain.adapters.cli.common import DatabaseUrl, ExitCode, Failure, JsonOutput
-from salesdomain.adapters.cli.output import out
-from salesdomain.projections.paging import DEFAULT_LIMIT, MAX_LIMIT, InvalidCursor, Page
+from salesdomain.adapters.cli.common import DatabaseUrl, JsonOutput
+from salesdomain.projections.paging import DEFAULT_LIMIT, MAX_LIMIT, Page
 from salesdomain.projections.prices import PriceComparison, prices_page
 
 
@@ -49,7 +48,7 @@ def _page(
     runner = system.views.runner("prices")
     engine, tables = runner.engine, runner.tables()
     now = datetime.now(UTC)
-    try:
+    with paging.cursor_checked():
         if every:
             return paging.every_page(
                 now,
@@ -60,22 +59,20 @@ def _page(
         return prices_page(
             engine, tables, None if cursor else now, product=product, limit=limit, cursor=cursor
         )
-    except InvalidCursor as bad:
-        raise Failure(ExitCode.USAGE, f"--cursor: {bad}") from None
 
 
 def _show(found: Page[PriceComparison]) -> None:
     columns = ("Product", "Competitor", "Observed", "Their price", "Our list price", "Difference")
-    table = paging.page_table("Competitor prices against ours", found, columns)
-    for row in found.rows:
-        name = f"{row.product_code}" + ("" if row.product_name is None else f" {row.product_name}")
-        table.add_row(
-            name,
-            row.competitor,
-            str(row.observed_on),
-            str(row.competitor_price),
-            "" if row.list_price is None else str(row.list_price),
-            "" if row.difference is None else f"{row.difference * 100:+.1f}%",
-        )
-    out().print(table)
-    paging.show_more("prices", found.next_cursor)
+    paging.print_page_table("Competitor prices against ours", found, columns, _cells, "prices")
+
+
+def _cells(row: PriceComparison) -> tuple[str, ...]:
+    name = f"{row.product_code}" + ("" if row.product_name is None else f" {row.product_name}")
+    return (
+        name,
+        row.competitor,
+        str(row.observed_on),
+        str(row.competitor_price),
+        "" if row.list_price is None else str(row.list_price),
+        "" if row.difference is None else f"{row.difference * 100:+.1f}%",
+    )

@@ -32,7 +32,6 @@ from salesdomain.projections.kpi.groups import GROUPINGS, grouping
 from salesdomain.projections.kpi.periods import PERIOD_LIMIT, count_periods
 from salesdomain.projections.pipeline import (
     DEFAULT_LIMIT,
-    InvalidCursor,
     PipelineFilter,
     PipelinePage,
     PipelineSummary,
@@ -120,12 +119,10 @@ def pipeline_rows(
         rows = iter_pipeline(engine, tables, probabilities, at, **reading)
         page = PipelinePage(at, list(rows), None)
     else:
-        try:
+        with paging.cursor_checked():
             page = pipeline_page(
                 engine, tables, probabilities, at, limit=limit, cursor=cursor, **reading
             )
-        except InvalidCursor as bad:
-            raise Failure(ExitCode.USAGE, f"--cursor: {bad}") from None
     figures = pipeline_figures(engine, tables, probabilities, page.at, **reading)
     return page, figures.summary(system.app.policy.currencies)
 

@@ -188,10 +188,10 @@ def _show_page(name: str, found: Page[RecordRow], wide: bool, *, valued: bool) -
     columns: tuple[str, ...] = ("Id", "Name", "Number", "Status", "Customer", "Owner")
     columns += ("Recorded (UTC)",)
     columns += ("Value", "Day") if valued else ()
-    table = paging.page_table(name.replace("-", " ").capitalize(), found, columns)
-    for row in found.rows:
+
+    def cells(row: RecordRow) -> tuple[str, ...]:
         more = (_value(row), "" if row.day is None else f"{row.day}") if valued else ()
-        table.add_row(
+        return (
             shown_id(row.id, wide),
             row.name,
             row.number or "",
@@ -201,8 +201,8 @@ def _show_page(name: str, found: Page[RecordRow], wide: bool, *, valued: bool) -
             "" if row.at is None else f"{row.at:%Y-%m-%d %H:%M}",
             *more,
         )
-    out().print(table)
-    paging.show_more(name, found.next_cursor)
+
+    paging.print_page_table(name.replace("-", " ").capitalize(), found, columns, cells, name)
 
 
 def show(

@@ -1,5 +1,5 @@
 """A list read from a view a page at a time, in direct or client mode, printed as a table
-or JSON by the same code (``customers``, ``prices``)."""
+or JSON by the same code (``customers``, ``prices``, ``due``, ``operations``)."""
 
 from __future__ import annotations
 

@@ -15,6 +15,7 @@ from pydantic import AwareDatetime
 from salesdomain.adapters.web.errors import InvalidQuery
 from salesdomain.projections.paging import DEFAULT_LIMIT, MAX_LENGTH, MAX_LIMIT
 
+from salesdomain import clock
 from salesdomain.bounds import FIRST_DAY, LAST_DAY, NAME_LENGTH
 
 FIRST_MOMENT = datetime.combine(FIRST_DAY, time(), UTC)
@@ -45,6 +46,19 @@ def name(description: str) -> Any:
 Day = Annotated[date | None, day("A day")]
 AsAt = Annotated[AwareDatetime | None, moment("The time to judge by (default: now)")]
 AsOf = Annotated[AwareDatetime | None, moment("As it stood then (default: now)")]
+Since = Annotated[date | None, day("First day (default: 1 January of until)")]
+Until = Annotated[date | None, day("Last day (default: today)")]
+
+
+def period(since: date | None, until: date | None) -> tuple[date, date]:
+    """The days ``since``..``until`` asked for (``Since``, ``Until``), their defaults
+    filled in: the last day today, the first 1 January of the last day's year; refused
+    (422 naming ``until``) when the last day is before the first."""
+    last = until or clock.now().date()
+    first = since or last.replace(month=1, day=1)
+    if last < first:
+        raise InvalidQuery("until", f"{last} is before since ({first})")
+    return first, last
 
 
 @dataclass(frozen=True)

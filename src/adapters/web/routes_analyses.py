@@ -1,14 +1,13 @@
 """Read: the customer and loss analyses of a period (SOP 4.2.1; docs/kpi.md, "Customers"
 and "Losses"), of what the read policy lets the reader see (ADR 30)."""
 
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, ConfigDict
 from salesdomain.adapters.web.context import CurrentReader, ReadCtx
 from salesdomain.adapters.web.errors import InvalidQuery
-from salesdomain.adapters.web.params import day
+from salesdomain.adapters.web.params import Since, Until, period
 from salesdomain.adapters.web.responses import ERROR_RESPONSES
 from salesdomain.projections.customers import (
     RANKING_LIMIT,
@@ -22,13 +21,10 @@ from salesdomain.projections.customers import (
 )
 from salesdomain.projections.prices.summary import CompetitorPricing, pricing_by_competitor
 
-from salesdomain import clock
 from salesdomain.bounds import is_currency
 
 router = APIRouter(prefix="/views", responses=ERROR_RESPONSES)
 
-Since = Annotated[date | None, day("First day (default: 1 January of until)")]
-Until = Annotated[date | None, day("Last day (default: today)")]
 Limit = Annotated[int, Query(ge=1, le=RANKING_LIMIT, description="Rows listed")]
 
 
@@ -56,14 +52,6 @@ class LossesOut(BaseModel):
     """Per competitor, its prices observed in the period against our list prices."""
 
 
-def _period(since: date | None, until: date | None) -> tuple[date, date]:
-    last = until or clock.now().date()
-    first = since or last.replace(month=1, day=1)
-    if last < first:
-        raise InvalidQuery("until", f"{last} is before since ({first})")
-    return first, last
-
-
 @router.get("/customers/analysis", response_model=CustomerAnalysisOut, tags=["views: customers"])
 def customers_analysis(
     ctx: ReadCtx,
@@ -81,7 +69,7 @@ def customers_analysis(
     active / dormant / lost on its last day, satisfaction, NPS and repeat purchases, and
     the ranking by revenue or profit (one currency) with cumulative share and ABC
     class; of the customers the reader may see."""
-    first, last = _period(since, until)
+    first, last = period(since, until)
     if currency is not None and not is_currency(currency):
         raise InvalidQuery("currency", f"{currency} is not an ISO 4217 currency code")
     engine, tables, position = ctx.view("customers")
@@ -116,7 +104,7 @@ def losses(
     gap to the competitor's price where it was recorded (of the deals the reader may
     see), and the competitor prices observed against our list prices (the prices
     view, for readers of sales records)."""
-    first, last = _period(since, until)
+    first, last = period(since, until)
     engine, tables, position = ctx.view("customers")
     prices_engine, prices_tables, prices_position = ctx.view("prices")
     return LossesOut(

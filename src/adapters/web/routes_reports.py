@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query
 from pydantic import AwareDatetime, BaseModel, ConfigDict
 from salesdomain.adapters.web.context import CurrentReader, ReadCtx
 from salesdomain.adapters.web.errors import InvalidQuery
-from salesdomain.adapters.web.params import day, moment
+from salesdomain.adapters.web.params import Since, Until, moment, period
 from salesdomain.adapters.web.responses import ERROR_RESPONSES
 from salesdomain.adapters.web.rows import row_model
 from salesdomain.projections.audit import STEP_PATTERN, AuditEntry, query_audit
@@ -28,7 +28,6 @@ from salesdomain.projections.kpi.groups import grouping
 from salesdomain.projections.kpi.periods import PERIOD_LIMIT, count_periods
 from salesdomain.projections.story import StoryEntry, case_story
 
-from salesdomain import clock
 from salesdomain.bounds import is_currency
 
 router = APIRouter(prefix="/views", responses=ERROR_RESPONSES)
@@ -66,8 +65,8 @@ def kpi(
         GroupBy | None,
         Query(description="A second dimension combined with by (not total, not by again)"),
     ] = None,
-    since: Annotated[date | None, day("First day (default: 1 January of until)")] = None,
-    until: Annotated[date | None, day("Last day (default: today)")] = None,
+    since: Since = None,
+    until: Until = None,
     currency: Annotated[
         str | None,
         Query(
@@ -85,10 +84,7 @@ def kpi(
     every currency in the reporting currency (each day's
     sums at that day's rate, ADR 48); of what the read policy lets the reader see
     (ADR 30)."""
-    until = until or clock.now().date()
-    since = since or until.replace(month=1, day=1)
-    if until < since:
-        raise InvalidQuery("until", f"{until} is before since ({since})")
+    since, until = period(since, until)
     if count_periods(since, until, grain) > PERIOD_LIMIT:
         raise InvalidQuery(
             "until",
@@ -148,18 +144,15 @@ def kpi_market_share(
     ctx: ReadCtx,
     reader: CurrentReader,
     by: MarketBy = "region",
-    since: Annotated[date | None, day("First day (default: 1 January of until)")] = None,
-    until: Annotated[date | None, day("Last day (default: today)")] = None,
+    since: Since = None,
+    until: Until = None,
 ) -> MarketShareOut:
     """Market share (SOP 2.1.1, 4.2.1): for each region, industry or product segment
     market research sized for a period overlapping ``since``..``until``, our revenue in
     that period and segment (in the size's currency) against the latest size recorded,
     with the research note it came from; the revenue of the representatives the read
     policy lets the reader see (ADR 30)."""
-    until = until or clock.now().date()
-    since = since or until.replace(month=1, day=1)
-    if until < since:
-        raise InvalidQuery("until", f"{until} is before since ({since})")
+    since, until = period(since, until)
     engine, tables, position = ctx.view("kpi")
     rows = market_share(engine, tables, by=by, since=since, until=until, reader=reader)
     return MarketShareOut(position=position, by=by, since=since, until=until, rows=rows)
