@@ -32,7 +32,7 @@ from salesdomain.projections.conformance.staff import Member
 from salesdomain.projections.conformance.tracked import FOREVER
 from salesdomain.projections.conformance.view import duties
 from salesdomain.projections.conformance.view.rows import breached_after, deadline_from, member_from
-from salesdomain.projections.conformance.view.state import chunks
+from salesdomain.projections.rows import batches
 from sqlalchemy import Table, and_, or_, select, true
 from sqlalchemy.engine import Connection
 from sqlalchemy.sql import ColumnElement
@@ -120,7 +120,7 @@ def open_deadlines(
     whose: list[ColumnElement[bool]] = [true()]
     if employees is not None:
         whose = [
-            d.responsible_id.in_(chunk) for chunk in chunks(sorted({str(e) for e in employees}))
+            d.responsible_id.in_(chunk) for chunk in batches(sorted({str(e) for e in employees}))
         ]
         if wanted := sorted(set(roles)):
             whose.append(and_(d.responsible_id.is_(None), d.responsible_role.in_(wanted)))
@@ -149,7 +149,7 @@ def memos_of(conn: Connection, tables: dict[str, Table], ids: Iterable[UUID]) ->
     """What the review remembers of each of these records (those it has a memo of)."""
     records = tables["records"]
     found: dict[UUID, Any] = {}
-    for chunk in chunks(sorted({str(i) for i in ids})):
+    for chunk in batches(sorted({str(i) for i in ids})):
         query = select(records.c.record_id, records.c.memo).where(records.c.record_id.in_(chunk))
         found.update((UUID(record_id), loads(memo)) for record_id, memo in conn.execute(query))
     return found
@@ -281,7 +281,7 @@ def _with_words(
 def _personal(conn: Connection, tables: dict[str, Table], ids: set[UUID]) -> set[UUID]:
     records = tables["records"]
     found: set[UUID] = set()
-    for chunk in chunks(sorted(str(i) for i in ids)):
+    for chunk in batches(sorted(str(i) for i in ids)):
         found.update(
             UUID(record_id)
             for (record_id,) in conn.execute(

@@ -9,7 +9,6 @@ page needs those rows only, and the follower's memory is bounded by a page.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -27,14 +26,12 @@ from salesdomain.projections.conformance.view.rows import (
     member_from,
     member_text,
 )
+from salesdomain.projections.rows import batches
 from sqlalchemy import Table, select
 from sqlalchemy.engine import Connection
 
 from salesdomain.personal import erase, subjects_in
 from salesdomain.policy import SalesPolicy
-
-CHUNK = 500
-"""Record ids asked for in one statement."""
 
 EMPTY_MEMO = dumps({})
 
@@ -94,7 +91,7 @@ class PageState:
         memos: dict[UUID, str] = {}
         loaded: dict[str, tuple[int, str]] = {}
         records, deadlines = tables["records"], tables["deadlines"]
-        for chunk in chunks(sorted(str(i) for i in ids)):
+        for chunk in batches(sorted(str(i) for i in ids)):
             for record_id, memo in conn.execute(
                 select(records.c.record_id, records.c.memo).where(records.c.record_id.in_(chunk))
             ):
@@ -205,11 +202,6 @@ def _added(total: dict[str, int], more: dict[str, int]) -> dict[str, int]:
     for version, count in more.items():
         found[version] = found.get(version, 0) + count
     return dict(sorted(found.items()))
-
-
-def chunks(items: list[str]) -> Iterator[list[str]]:
-    for start in range(0, len(items), CHUNK):
-        yield items[start : start + CHUNK]
 
 
 def _latest(*moments: datetime | None) -> datetime | None:
