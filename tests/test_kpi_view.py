@@ -833,17 +833,25 @@ def test_several_currencies_need_a_choice(app, views):
     assert (march.currency, march.sales_expense) == ("USD", Decimal("500.00"))
 
 
-def test_a_first_order_before_the_span_counts_through_the_record_merged_in(app, views):
-    """Hangzhou (ordered in March and April) merged into Xi'an (April): read for April
-    alone, the company's March order, on the record merged in, makes April's a repeat."""
+def _merged_after_history(
+    app: SalesApplication, duplicate: pc.RegisterProspect, *, into: pc.RegisterProspect
+) -> None:
+    """The query scenario's history, then ``duplicate``'s record merged into ``into``'s
+    on the evening of 15 April (after the April orders)."""
     _history(app)
     merge = pc.MergeCustomers(
-        customer_id=b.customer_id(HANGZHOU),
-        into_customer_id=b.customer_id(XIAN),
+        customer_id=b.customer_id(duplicate),
+        into_customer_id=b.customer_id(into),
         reason="The same company",
     )
     with freeze_time(f"{APRIL_15} 18:00:00+00:00"):
         app.handle(merge, MIA)
+
+
+def test_a_first_order_before_the_span_counts_through_the_record_merged_in(app, views):
+    """Hangzhou (ordered in March and April) merged into Xi'an (April): read for April
+    alone, the company's March order, on the record merged in, makes April's a repeat."""
+    _merged_after_history(app, HANGZHOU, into=XIAN)
     (april,) = table(_kpi(app, views), by="total", since=date(2026, 4, 1))
     assert (april.new_customers, april.repeat_customers, april.customers_served) == (
         Decimal(0),
@@ -856,14 +864,7 @@ def test_a_merged_customer_counts_once_with_its_survivor(app, views):
     """ADR 47: Xi'an merged into Hangzhou (after the April orders) makes one company:
     April served one customer, Hangzhou's second order is the repeat, nobody is new;
     Bob's order for Xi'an is that company's third."""
-    _history(app)
-    merge = pc.MergeCustomers(
-        customer_id=b.customer_id(XIAN),
-        into_customer_id=b.customer_id(HANGZHOU),
-        reason="The same company",
-    )
-    with freeze_time(f"{APRIL_15} 18:00:00+00:00"):
-        app.handle(merge, MIA)
+    _merged_after_history(app, XIAN, into=HANGZHOU)
     runner = _kpi(app, views)
     total = by_label(table(runner, by="total"), "2026-04")["Total"]
     assert (total.new_customers, total.repeat_customers, total.customers_served) == (
