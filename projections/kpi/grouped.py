@@ -409,7 +409,8 @@ def _customers(read: _Reading) -> None:
     source, groups, _ = _grouping(facts, tables, by)
     customer = facts.c.customer_id
     served = _companies_served(tables, span.starts[0], span.end)
-    first, second = (select(_nth_order(tables, n, served).c.record_id) for n in (1, 2))
+    numbered = _first_two_orders(tables, served)
+    first, second = (select(numbered.c.record_id).where(numbered.c.nth == n) for n in (1, 2))
     labelled = [group.label(f"grp_{n}") for n, group in enumerate(groups)]
     inner = (
         select(
@@ -454,22 +455,21 @@ def _companies_served(tables: Mapping[str, Table], since: date, until: date) -> 
     ).subquery("companies_served")
 
 
-def _nth_order(tables: Mapping[str, Table], n: int, records: FromClause) -> FromClause:
-    """Each company's ``n``-th completed order ever (earliest day, then log position):
-    its ``company`` (a record merged into another counts as that one) and the order's
-    ``record_id``.  The completed orders are numbered in one pass per query; a
-    correlated search per order, with the merged records beside the company's own, made
-    SQLite scan every completed order for each one of the span (minutes at 100,000
-    events).  The figures ask whether an order is among these (``record_id IN``), which
-    both databases answer from a set built once; an outer join on the company made
-    SQLite scan the numbered orders for each order of the span (minutes at 1,000,000
-    events).  Only the orders of ``records`` (``_companies_served``) are numbered."""
-    o = tables["facts"].alias(f"ordered_{n}")
-    merged = tables["customers"].alias(f"merged_{n}")
+def _first_two_orders(tables: Mapping[str, Table], records: FromClause) -> FromClause:
+    """Each company's first and second completed orders ever (earliest day, then log
+    position): the order's ``record_id`` and ``nth`` (1 or 2); a record merged into
+    another counts as that one.  Only the orders of ``records`` (``_companies_served``)
+    are numbered, in one pass, kept (``MATERIALIZED``) for both questions.  A correlated
+    search per order, with the merged records beside the company's own, made SQLite
+    scan every completed order for each one of the span (minutes at 100,000 events).
+    The figures ask whether an order is among these (``record_id IN``), which both
+    databases answer from a set built once; an outer join on the company made SQLite
+    scan the numbered orders for each order of the span (minutes at 1,000,000 events)."""
+    o = tables["facts"].alias("ordered")
+    merged = tables["customers"].alias("ordered_merged")
     company = func.coalesce(merged.c.merged_into, o.c.customer_id)
     numbered = (
         select(
-            company.label("company"),
             o.c.record_id,
             func.row_number()
             .over(partition_by=company, order_by=(o.c.day, o.c.position))
@@ -480,12 +480,13 @@ def _nth_order(tables: Mapping[str, Table], n: int, records: FromClause) -> From
             o.c.measure == "orders_completed",
             o.c.customer_id.in_(select(records.c.customer_id)),
         )
-        .subquery(f"numbered_{n}")
+        .subquery("numbered")
     )
     return (
-        select(numbered.c.company, numbered.c.record_id)
-        .where(numbered.c.nth == n)
-        .subquery(f"order_{n}")
+        select(numbered.c.record_id, numbered.c.nth)
+        .where(numbered.c.nth <= 2)
+        .cte("first_orders")
+        .prefix_with("MATERIALIZED")
     )
 
 
