@@ -408,8 +408,8 @@ def _customers(read: _Reading) -> None:
     facts = _resolved(tables, span.starts[0], span.end, people)
     source, groups, _ = _grouping(facts, tables, by)
     customer = facts.c.customer_id
-    served = _companies_served(tables, span.starts[0], span.end)
-    numbered = _first_two_orders(tables, served)
+    companies = _companies_served(tables, span.starts[0], span.end)
+    numbered = _first_two_orders(tables, companies)
     first, second = (select(numbered.c.record_id).where(numbered.c.nth == n) for n in (1, 2))
     labelled = [group.label(f"grp_{n}") for n, group in enumerate(groups)]
     inner = (
