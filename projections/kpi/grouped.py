@@ -448,10 +448,12 @@ def _companies_served(tables: Mapping[str, Table], since: date, until: date) -> 
         select(company.label("customer_id"))
         .select_from(f.outerjoin(m, m.c.customer_id == f.c.customer_id))
         .where(f.c.measure == "orders_completed", f.c.day.between(since, until))
+        .cte("companies")
     )
     records = tables["customers"].alias("merged_in")
+    served = select(companies.c.customer_id)
     return union(
-        companies, select(records.c.customer_id).where(records.c.merged_into.in_(companies))
+        served, select(records.c.customer_id).where(records.c.merged_into.in_(served))
     ).subquery("companies_served")
 
 
