@@ -182,7 +182,7 @@ def _log_and_projections(
 ) -> tuple[EventLog, list[Projection]]:
     log: EventLog
     if isinstance(source, SalesApplication):
-        log, projections = ApplicationLog(source), default_projections()
+        log, projections = ApplicationLog(source), default_projections(source.policy)
     elif isinstance(source, ReadModels):
         log, projections = source.log, [runner.projection for runner in source.runners.values()]
     else:

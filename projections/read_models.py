@@ -29,11 +29,15 @@ from salesdomain.projections.runner import (
 from salesdomain.projections.runner.rebuild import UNFINISHED
 from sqlalchemy import Engine, select
 
+from salesdomain.policy import SalesPolicy
 
-def default_projections() -> list[Projection]:
+
+def default_projections(policy: SalesPolicy | None = None) -> list[Projection]:
+    """The views every system keeps (the pipeline's totals weighted by ``policy``'s
+    stage probabilities; ``None``: the default policy's)."""
     return [
         AuditTrail(),
-        Pipeline(),
+        Pipeline(None if policy is None else policy.stage_probability),
         Kpi(),
         Operations(),
         Customers(),

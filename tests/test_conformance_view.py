@@ -149,7 +149,7 @@ def test_a_follower_given_another_policy_stops_the_view_until_it_is_rebuilt(syst
     other.catch_up()
     # Then the view stops at the first event it was given, saying to rebuild it
     stopped = other.stopped[NAME]
-    assert "rebuild the view (salesdomain views rebuild conformance)" in stopped.reason
+    assert "rebuild the view (salesdomain views rebuild --view conformance)" in stopped.reason
     # and once rebuilt it judges under the new version
     other.rebuild([NAME])
     assert NAME not in other.stopped

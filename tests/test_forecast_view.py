@@ -32,8 +32,9 @@ from uuid import UUID, uuid5
 
 import pytest
 from freezegun import freeze_time
-from salesdomain.projections.forecast import Forecast, forecast_accuracy, forecast_table
-from salesdomain.projections.forecast.moments import deals_at
+from salesdomain.projections.forecast import BY, Forecast, forecast_accuracy, forecast_table
+from salesdomain.projections.forecast.figures import figures_by_group
+from salesdomain.projections.forecast.moments import counted_now, deals_at
 from salesdomain.projections.log import ApplicationLog
 from salesdomain.projections.runner import ProjectionRunner
 from sqlalchemy import func, select
@@ -288,3 +289,23 @@ def test_the_forecast_now_reads_each_deal_as_it_stands_the_same_as_folding_its_c
     (hers,) = deals_at(engine, tables, date(2026, 4, 1), date(2026, 6, 30), [LATER], alice)
     assert {deal.owner_id for deal in hers} == {ALICE_ID}
     assert any(d.outcome == "lost" and d.closed_on == date(2026, 4, 20) for d in hers)
+
+
+def test_the_forecast_now_counts_the_same_from_the_deals_it_counts_alone(view):
+    """ADR 72: as it stands now the forecast reads only the deals open and expected to
+    close in the period and those won in it; its figures are those of folding every
+    deal of the period (lost ones, and ones whose close moved out, count for nothing)."""
+    engine, tables = view
+    for period, start, end in (("2026-Q2", date(2026, 4, 1), date(2026, 6, 30)),
+                               ("2026-Q3", date(2026, 7, 1), date(2026, 9, 30))):  # fmt: skip
+        counted = counted_now(engine, tables, start, end, None)
+        _, folded = deals_at(engine, tables, start, end, [START, LATER], None)
+        assert {d.opportunity_id for d in counted} <= {d.opportunity_id for d in folded}
+        if period == "2026-Q2":  # the lost deal C and B, whose close moved to Q3, are left
+            assert {d.opportunity_id for d in folded} - {d.opportunity_id for d in counted} == {
+                str(B),
+                str(Cd),
+            }
+        for by in BY:
+            span = (start, end)
+            assert figures_by_group(counted, by, span) == figures_by_group(folded, by, span)

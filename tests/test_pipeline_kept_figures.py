@@ -18,10 +18,19 @@ from uuid import UUID, uuid4
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from salesdomain.projections.changes import RowChange
-from salesdomain.projections.pipeline import Pipeline, figures_of, iter_pipeline, pipeline_figures
+from salesdomain.projections.changes import RowChange, Upsert
+from salesdomain.projections.pipeline import (
+    Pipeline,
+    PipelineFilter,
+    figures_of,
+    iter_pipeline,
+    pipeline_figures,
+)
 from salesdomain.projections.pipeline import handlers as h
+from salesdomain.projections.pipeline.figures import _from_totals
+from salesdomain.projections.pipeline.queries import ANY
 from salesdomain.projections.pipeline.ranks import FUNNEL, RANK, units
+from salesdomain.projections.pipeline.totals import total_changes
 from salesdomain.projections.statements import Statements
 from sqlalchemy import MetaData, Table, delete
 from sqlalchemy.engine import Engine
@@ -38,6 +47,11 @@ _amounts = st.one_of(
     st.decimals(min_value=Decimal("0.0001"), max_value=Decimal(10**6), places=4),
     st.decimals(min_value=Decimal(10**14), max_value=AMOUNT_LIMIT - Decimal("0.0001"), places=4),
 )
+PROBABILITIES = {
+    **{stage: Decimal(n * 15) / 100 for n, stage in enumerate(FUNNEL)},
+    Stage.WON: Decimal(1),
+    Stage.LOST: Decimal(0),
+}
 _money = st.builds(Money.of, _amounts, st.sampled_from(["CNY", "USD", "EUR"]))
 _step = st.one_of(
     st.tuples(st.just("stage"), st.sampled_from([s for s in Stage if s is not Stage.CONTACT])),
@@ -88,11 +102,7 @@ def test_figures_from_the_kept_stage_and_amount_equal_those_of_every_row(
         changes += handler(event, position)
     with views.begin() as conn:
         Statements(views.dialect).apply_all(conn, tables, changes)
-    probabilities = {
-        **{stage: Decimal(n * 15) / 100 for n, stage in enumerate(FUNNEL)},
-        Stage.WON: Decimal(1),
-        Stage.LOST: Decimal(0),
-    }
+    probabilities = PROBABILITIES
     times = [when for when, _, _ in events]
     for at in (times[0] - timedelta(hours=1), times[len(times) // 2], times[-1], _FAR):
         every = iter_pipeline(views, tables, probabilities, at)
@@ -100,6 +110,58 @@ def test_figures_from_the_kept_stage_and_amount_equal_those_of_every_row(
 
 
 _FAR = datetime(2099, 1, 1, tzinfo=UTC)
+_TEAMS = {OWNERS[0][0]: "East", OWNERS[1][0]: "East", OWNERS[2][0]: "West"}
+_CHOSEN = [
+    (ANY, None),
+    (PipelineFilter(owner_id=OWNERS[1][0]), None),
+    (PipelineFilter(team="East"), None),
+    (ANY, SimpleNamespace(sales=frozenset({OWNERS[0][0], OWNERS[2][0]}))),
+    (PipelineFilter(team="West"), SimpleNamespace(sales=frozenset({OWNERS[0][0]}))),
+]
+"""Filters and read policies the totals answer (by owner or team; a reader's reach)."""
+
+
+@settings(
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(deals=st.lists(_deal, min_size=1, max_size=12), page=st.integers(1, 7))
+def test_the_totals_folded_page_by_page_are_the_figures_of_every_row(
+    views: Engine, tables: dict[str, Table], deals: list[Any], page: int
+) -> None:
+    """Version 6 (ADR 72): the totals the follower sums page by page (pages of any size)
+    give the figures of every row from the latest change on, under each filter and
+    read policy they answer; before it, or under other probabilities, the figures are
+    read from the rows (and are the same)."""
+    with views.begin() as conn:
+        for table in tables.values():
+            conn.execute(delete(table))
+    events = sorted((e for n, deal in enumerate(deals) for e in _history(n, *deal)), key=_when)
+    teams: list[RowChange] = [
+        Upsert("owners", {"employee_id": owner}, {"team": team}) for owner, team in _TEAMS.items()
+    ]
+    folded = [(when, handler(event, n)) for n, (when, handler, event) in enumerate(events, 1)]
+    statements = Statements(views.dialect)
+    for start in range(0, len(folded), page):
+        cut = folded[start : start + page]
+        with views.connect() as conn:
+            totals = total_changes(conn, tables, PROBABILITIES, cut)
+        with views.begin() as conn:
+            statements.apply_all(conn, tables, [*teams, *(c for _, e in cut for c in e), *totals])
+    times = [when for when, _, _ in events]
+    for at in (times[0] - timedelta(hours=1), times[len(times) // 2], times[-1], _FAR):
+        for filters, reader in _CHOSEN:
+            every = iter_pipeline(views, tables, PROBABILITIES, at, filters=filters, reader=reader)
+            found = pipeline_figures(
+                views, tables, PROBABILITIES, at, filters=filters, reader=reader
+            )
+            assert found == figures_of(every, at), (at, filters, reader)
+            with views.connect() as conn:
+                kept = _from_totals(conn, tables, PROBABILITIES, at, filters, reader)
+                assert (kept is not None) == (at >= times[-1]), at
+                other = {**PROBABILITIES, Stage.QUOTED: Decimal("0.5")}
+                assert _from_totals(conn, tables, other, at, filters, reader) is None
 
 
 def _when(event: tuple[datetime, Any, Any]) -> datetime:

@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from salesdomain.projections.forecast.projection import OPEN, WON
-from sqlalchemy import Select, Table, case, func, or_, select
+from sqlalchemy import Select, Table, and_, case, func, or_, select
 from sqlalchemy.engine import Engine
 
 from salesdomain.access import Reader
@@ -64,7 +64,7 @@ def deals_at(
 
     Moments at or after the latest change the view holds (the forecast now) read each
     deal as it stands (``deals``); earlier ones fold the deals' ``changes`` up to them."""
-    if _after_every_change(engine, tables, min(moments)):
+    if after_every_change(engine, tables, min(moments)):
         now = [
             _then(row, row._mapping, row.closed_at)
             for row in _current(engine, tables, start, end, reader)
@@ -80,12 +80,32 @@ def deals_at(
     return found
 
 
-def _after_every_change(engine: Engine, tables: Mapping[str, Table], moment: datetime) -> bool:
+def after_every_change(engine: Engine, tables: Mapping[str, Table], moment: datetime) -> bool:
     """Whether no change the view holds is stamped after ``moment``."""
     changes = tables["changes"]
     with engine.connect() as conn:
         latest = conn.execute(select(func.max(changes.c.at))).scalar_one_or_none()
     return latest is None or latest <= moment
+
+
+def counted_now(
+    engine: Engine, tables: Mapping[str, Table], start: date, end: date, reader: Reader | None
+) -> list[DealThen]:
+    """The deals the forecast of the period ``start``..``end`` counts as they stand now
+    (a moment after every change, ``deals_at``): those open and expected to close in it
+    and those won in it, found by the indexes of their outcome (ADR 72), not among every
+    deal whose expected close ever lay in the period."""
+    d = tables["deals"].c
+    counted = or_(
+        and_(d.outcome == OPEN, d.expected_close.between(start, end)),
+        and_(d.outcome == WON, *_won_within(d.closed_at, start, end)),
+    )
+    rows = _current(engine, tables, start, end, reader, counted)
+    return [_then(row, row._mapping, row.closed_at) for row in rows]
+
+
+def _won_within(closed_at: Any, start: date, end: date) -> tuple[Any, Any]:
+    return closed_at >= start_of(start), closed_at < start_of(end + timedelta(days=1))
 
 
 def _of_period(
@@ -96,21 +116,23 @@ def _of_period(
     state: Sequence[Any],
     source: Any,
     deal_id: Any,
+    chosen_deals: Any = None,
 ) -> Select[Any]:
     """The ``state`` columns of ``source`` beside each deal's owner, title and customer,
     for the deals of the period (whose expected close ever lay in it, and those won in
-    it) that ``reader`` may read (``deal_id``: the deal's column in ``source``)."""
+    it; ``chosen_deals``: those of that condition instead) that ``reader`` may read
+    (``deal_id``: the deal's column in ``source``)."""
     c, d, owners = tables["changes"].c, tables["deals"].c, tables["owners"]
-    closing_in = select(c.opportunity_id).where(c.expected_close.between(start, end))
-    won_in = select(d.opportunity_id).where(
-        d.outcome == WON,
-        d.closed_at >= start_of(start),
-        d.closed_at < start_of(end + timedelta(days=1)),
-    )
+    if chosen_deals is None:
+        closing_in = select(c.opportunity_id).where(c.expected_close.between(start, end))
+        won_in = select(d.opportunity_id).where(
+            d.outcome == WON, *_won_within(d.closed_at, start, end)
+        )
+        chosen_deals = or_(deal_id.in_(closing_in), deal_id.in_(won_in))
     chosen = (
         select(*state, d.title, d.customer_name, d.owner_id, d.owner_name, owners.c.team)
         .select_from(source.outerjoin(owners, owners.c.employee_id == d.owner_id))
-        .where(or_(deal_id.in_(closing_in), deal_id.in_(won_in)))
+        .where(chosen_deals)
     )
     if reader is not None and reader.sales is not None:
         chosen = chosen.where(d.owner_id.in_(sorted(reader.sales)))
@@ -118,9 +140,15 @@ def _of_period(
 
 
 def _current(
-    engine: Engine, tables: Mapping[str, Table], start: date, end: date, reader: Reader | None
+    engine: Engine,
+    tables: Mapping[str, Table],
+    start: date,
+    end: date,
+    reader: Reader | None,
+    chosen_deals: Any = None,
 ) -> list[Any]:
-    """Each deal of the period as its row holds it now, by deal."""
+    """Each deal of the period (``chosen_deals``: of that condition) as its row holds it
+    now, by deal."""
     deals = tables["deals"]
     d = deals.c
     state = [
@@ -129,7 +157,7 @@ def _current(
         d.outcome,
         case((d.outcome == OPEN, None), else_=d.closed_at).label("closed_at"),
     ]
-    chosen = _of_period(tables, start, end, reader, state, deals, d.opportunity_id)
+    chosen = _of_period(tables, start, end, reader, state, deals, d.opportunity_id, chosen_deals)
     with engine.connect() as conn:
         return list(conn.execute(chosen.order_by(d.opportunity_id)))
 

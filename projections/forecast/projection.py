@@ -39,7 +39,7 @@ class Forecast(Projection):
 
     def define(self, metadata: MetaData, prefix: str) -> dict[str, Table]:
         tables = Tables(metadata, prefix)
-        tables.add(
+        deals = tables.add(
             "deals",
             Column("opportunity_id", String(36), primary_key=True),
             Column("title", String(NAME_LENGTH), nullable=False),
@@ -83,7 +83,9 @@ class Forecast(Projection):
             Column("revenue", money(), nullable=False),
             Column("currency", String(3), nullable=False),
         )
-        c = changes.c
+        c, d = changes.c, deals.c
+        tables.index("deals_open_by_close", d.outcome, d.expected_close)  # ADR 72
+        tables.index("deals_closed_by_time", d.outcome, d.closed_at)
         tables.index("changes_of_deal", c.opportunity_id, c.position)
         tables.index("changes_by_close", c.expected_close, c.opportunity_id)
         tables.index("changes_by_time", c.at)

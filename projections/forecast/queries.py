@@ -21,7 +21,7 @@ from salesdomain.projections.forecast.figures import (
     revenue_targets,
     sorted_keys,
 )
-from salesdomain.projections.forecast.moments import deals_at
+from salesdomain.projections.forecast.moments import after_every_change, counted_now, deals_at
 from sqlalchemy import Table
 from sqlalchemy.engine import Engine
 
@@ -98,7 +98,10 @@ def forecast_table(
     check_by(by)
     p = period_of(period)
     span = (p.start, p.end)
-    (deals,) = deals_at(engine, tables, p.start, p.end, [at], reader)
+    if after_every_change(engine, tables, at):
+        deals = counted_now(engine, tables, p.start, p.end, reader)
+    else:
+        (deals,) = deals_at(engine, tables, p.start, p.end, [at], reader)
     figures = figures_by_group(deals, by, span)
     missing: tuple[str, ...] = ()
     if currencies is not None:

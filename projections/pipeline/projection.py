@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
 from salesdomain.projections.changes import RowChange
 from salesdomain.projections.pipeline.handlers import HANDLERS
-from salesdomain.projections.projection import Projection
+from salesdomain.projections.pipeline.totals import define_totals, total_changes
+from salesdomain.projections.projection import FoldFailed, FoldingProjection
 from salesdomain.projections.types import UtcDateTime, money
 from sqlalchemy import (
     BigInteger,
@@ -18,11 +24,14 @@ from sqlalchemy import (
     Text,
     func,
 )
+from sqlalchemy.engine import Connection
 
 from salesdomain.bounds import NAME_LENGTH
+from salesdomain.opportunities.stages import Stage
+from salesdomain.policy import SalesPolicy
 
 
-class Pipeline(Projection):
+class Pipeline(FoldingProjection):
     """Version 2 (issue 16) serves paged, filtered reads: ``amount_set_at`` says when
     the opportunity's amount was last set (as ``stage_entered_at`` does for its stage),
     so a read at a later moment takes both from the opportunity's row; indexes keep the
@@ -54,10 +63,21 @@ class Pipeline(Projection):
     before until it is rebuilt.
 
     Version 5 (ADR 66): indexes for the opportunities list's name order and its owner
-    and customer filters."""
+    and customer filters.
+
+    Version 6 (ADR 72) keeps the figures' totals as it folds each page of the log
+    (``totals``): by owner, stage, currency and furthest stage reached, and the open
+    deals' weighted amounts by expected close month, summed under the stage
+    ``probabilities`` it is given (the policy's). A view made by an earlier version
+    has no totals: its figures are read from the opportunities until it is rebuilt."""
 
     name = "pipeline"
-    version = 5
+    version = 6
+
+    def __init__(self, probabilities: Mapping[Stage, Decimal] | None = None) -> None:
+        self.probabilities = dict(
+            SalesPolicy().stage_probability if probabilities is None else probabilities
+        )
 
     def define(self, metadata: MetaData, prefix: str) -> dict[str, Table]:
         opportunities = Table(
@@ -150,6 +170,7 @@ class Pipeline(Projection):
         Index(f"{prefix}closes_as_of", cl.opportunity_id, cl.position, cl.at, cl.expected_close)
         Index(f"{prefix}contacts_last", co.opportunity_id, co.occurred_on, co.at)
         return {
+            **define_totals(metadata, prefix),
             "opportunities": opportunities,
             "stages": stages,
             "amounts": amounts,
@@ -160,4 +181,20 @@ class Pipeline(Projection):
         }
 
     def changes(self, event: object, position: int) -> list[RowChange]:
+        """The rows one event changes in the opportunities' tables; the totals follow
+        from what the page leaves of those (``fold_page``)."""
         return HANDLERS.changes(event, position)
+
+    def fold_page(
+        self, conn: Connection, tables: dict[str, Table], page: Sequence[tuple[int, Any]]
+    ) -> list[RowChange]:
+        events: list[tuple[datetime, list[RowChange]]] = []
+        for index, (position, event) in enumerate(page):
+            if event is None:
+                continue
+            try:
+                events.append((event.timestamp, self.changes(event, position)))
+            except Exception as error:
+                raise FoldFailed(index, error) from error
+        totals = total_changes(conn, tables, self.probabilities, events)
+        return [*(change for _, each in events for change in each), *totals]

@@ -39,7 +39,7 @@ DUE_PAGES = Kind("due", "d1", 5)
 
 class QueueUnavailable(Exception):
     """The conformance view cannot answer: it judges under other policy versions
-    (``salesdomain views rebuild conformance``), or stopped before the moment."""
+    (``salesdomain views rebuild --view conformance``), or stopped before the moment."""
 
 
 def due_for(
@@ -75,7 +75,7 @@ def due_for(
             if then is None:
                 raise QueueUnavailable(
                     f"the conformance view cannot answer as at {at.isoformat()}: it judges "
-                    f"under another policy or stopped (salesdomain views rebuild {NAME})"
+                    f"under another policy or stopped (salesdomain views rebuild --view {NAME})"
                 )
             conn, tables = then
             until = None if events_of is None else past.events_until(events_of, at)

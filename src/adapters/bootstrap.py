@@ -85,7 +85,7 @@ def build_system(
     views_config = _views_config(views_url or os.environ.get(VIEWS_URL_VARIABLE), config)
     app = bootstrap(config.url, **options)
     store = view_engine(config)
-    projections = [*default_projections(), ConformanceView(app.policy)]
+    projections = [*default_projections(app.policy), ConformanceView(app.policy)]
     if views_config is None:
         views = ReadModels(store, ApplicationLog(app), projections)
     else:

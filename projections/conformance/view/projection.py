@@ -117,7 +117,7 @@ class ConformanceView(FoldingProjection):
                 PolicyChanged(
                     f"the view judges under policy {', '.join(state.policies)}, this process "
                     f"under {', '.join(state.review.policies.versions)}: rebuild the view "
-                    f"(salesdomain views rebuild {NAME})"
+                    f"(salesdomain views rebuild --view {NAME})"
                 ),
             )
         for index, entry in enumerate(page):
