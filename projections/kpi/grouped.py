@@ -219,12 +219,16 @@ def _resolved(
     people: frozenset[str] | None,
     *,
     unnamed_only: bool = False,
+    measure: str | None = None,
 ) -> FromClause:
     """The facts with days in ``start``..``end`` as the figures count them: a version 1
     event's owner and customer from its record, a score without an owner given the
     owner of the customer's latest order completed up to its day, only those of
     ``people`` (``None``: everyone's); ``unnamed_only``: only the facts that name no
-    representative (those the sums leave out)."""
+    representative (those the sums leave out); ``measure``: only that measure's facts,
+    each resolved once (kept: ``MATERIALIZED``), where SQLite would otherwise work a
+    fact's owner and company out again for each use of them (the customer counts'
+    statement for a quarter at 1M events: 59 -> 52 ms, ADR 72)."""
     f, r = tables["facts"], tables["records"]
     c = f.alias("completion")
     unnamed = or_(f.c.rep_id.is_(None), f.c.customer_id.is_(None))
@@ -259,6 +263,8 @@ def _resolved(
         query = query.where(f.c.rep_id.is_(None))
     if people is not None:
         query = query.where(rep.in_(sorted(people)))
+    if measure is not None:
+        return query.where(f.c.measure == measure).cte("resolved").prefix_with("MATERIALIZED")
     return query.subquery("resolved")
 
 
@@ -405,7 +411,7 @@ def _customers(read: _Reading) -> None:
     (earliest day, then log position); a record merged into another counts as that one
     (its orders are that company's, ADR 47)."""
     conn, tables, span, by, people, found = read
-    facts = _resolved(tables, span.starts[0], span.end, people)
+    facts = _resolved(tables, span.starts[0], span.end, people, measure="orders_completed")
     source, groups, _ = _grouping(facts, tables, by)
     customer = facts.c.customer_id
     companies = _companies_served(tables, span.starts[0], span.end)
