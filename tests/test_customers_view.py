@@ -226,3 +226,13 @@ def test_a_merged_record_links_to_its_survivor_which_counts_both(app, views):
     assert [
         r.customer_id for r in iter_customers(*_engine_tables(runner), filters=merged_only)
     ] == [str(gone)]
+    # and a later contact of the survivor's own is its last contact (ADR 72: the two
+    # are looked up apart)
+    own_deal = uuid4()
+    with freeze_time(b.TODAY + timedelta(days=5)):
+        for command in (b.assess(kept), b.qualify(kept), b.open_opportunity(kept, own_deal)):
+            app.handle(command, b.ALICE)
+        app.handle(b.log_visit(own_deal, b.TODAY + timedelta(days=5)), b.ALICE)
+    runner.catch_up()
+    rows = {row.customer_id: row for row in iter_customers(*_engine_tables(runner))}
+    assert rows[str(kept)].last_contact_on == b.TODAY + timedelta(days=5)

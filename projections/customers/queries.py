@@ -113,11 +113,21 @@ def _chosen(
     c = customers.c
     merged, survivor = customers.alias("merged"), customers.alias("survivor")
     status = customer_status(customers, merged)
-    members = select(merged.c.customer_id).where(merged.c.merged_into == c.customer_id)
-    last_contact = (
+    own = (
         select(func.max(contacts.c.occurred_on))
-        .where(or_(contacts.c.customer_id == c.customer_id, contacts.c.customer_id.in_(members)))
+        .where(contacts.c.customer_id == c.customer_id)
         .scalar_subquery()
+    )
+    theirs = (
+        select(func.max(contacts.c.occurred_on))
+        .select_from(contacts.join(merged, merged.c.customer_id == contacts.c.customer_id))
+        .where(merged.c.merged_into == c.customer_id)
+        .scalar_subquery()
+    )
+    # the later of the two, each found by the index of a customer's contacts: one
+    # statement with both (``OR``) made PostgreSQL read every contact for each row
+    last_contact = case(
+        (theirs.is_(None), own), (or_(own.is_(None), theirs > own), theirs), else_=own
     )
     survivor_name = (
         select(survivor.c.company_name)
