@@ -9,6 +9,7 @@ and long after the history, on memory, a SQLite file and PostgreSQL."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from types import SimpleNamespace
@@ -20,11 +21,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from salesdomain.projections.changes import RowChange, Upsert
 from salesdomain.projections.pipeline import (
+    MAX_LIMIT,
     Pipeline,
     PipelineFilter,
     figures_of,
     iter_pipeline,
     pipeline_figures,
+    pipeline_page,
 )
 from salesdomain.projections.pipeline import handlers as h
 from salesdomain.projections.pipeline.figures import _from_totals
@@ -157,6 +160,13 @@ def test_the_totals_folded_page_by_page_are_the_figures_of_every_row(
                 views, tables, PROBABILITIES, at, filters=filters, reader=reader
             )
             assert found == figures_of(every, at), (at, filters, reader)
+            # the stale deals (open ones, found by their stage where nothing changed since)
+            stale = pipeline_page(
+                views, tables, PROBABILITIES, at, filters=replace(filters, stale=True),
+                reader=reader, limit=MAX_LIMIT,
+            )  # fmt: skip
+            every = iter_pipeline(views, tables, PROBABILITIES, at, filters=filters, reader=reader)
+            assert stale.rows == [row for row in every if row.stale], (at, filters, reader)
             with views.connect() as conn:
                 kept = _from_totals(conn, tables, PROBABILITIES, at, filters, reader)
                 assert (kept is not None) == (at >= times[-1]), at

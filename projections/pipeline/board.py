@@ -23,6 +23,7 @@ from salesdomain.projections.pipeline.queries import (
     PipelineFilter,
     PipelineRow,
     as_of_select,
+    open_now,
     pipeline_row,
     stage_histories,
 )
@@ -117,26 +118,28 @@ def open_cards(
     found: dict[Stage, list[PipelineRow]] = defaultdict(list)
     if not stages:
         return found
-    chosen = as_of_select(
-        tables, at, filters=replace(filters, stage=None), reader=reader,
-        stale_after_days=stale_after_days,
-    ).subquery("chosen")  # fmt: skip
-    c = chosen.c
-    place = func.row_number().over(
-        partition_by=c.stage,
-        order_by=(c.stale.desc(), cast(c.amount, Float).desc(), c.opportunity_id),
-    )
-    ranked = (
-        select(chosen, place.label("place"))
-        .where(c.stage.in_([stage.value for stage in stages]))
-        .subquery("ranked")
-    )
-    picked = (
-        select(*(ranked.c[column.name] for column in c))
-        .where(ranked.c.place <= limit)
-        .order_by(ranked.c.stage, ranked.c.place)
-    )
     with engine.connect() as conn:
+        chosen = open_now(
+            conn, tables, at, as_of_select(
+                tables, at, filters=replace(filters, stage=None), reader=reader,
+                stale_after_days=stale_after_days,
+            ),
+        ).subquery("chosen")  # fmt: skip
+        c = chosen.c
+        place = func.row_number().over(
+            partition_by=c.stage,
+            order_by=(c.stale.desc(), cast(c.amount, Float).desc(), c.opportunity_id),
+        )
+        ranked = (
+            select(chosen, place.label("place"))
+            .where(c.stage.in_([stage.value for stage in stages]))
+            .subquery("ranked")
+        )
+        picked = (
+            select(*(ranked.c[column.name] for column in c))
+            .where(ranked.c.place <= limit)
+            .order_by(ranked.c.stage, ranked.c.place)
+        )
         rows = conn.execute(picked).all()
         history = stage_histories(conn, tables["stages"], at, [row.opportunity_id for row in rows])
     for row in rows:

@@ -163,6 +163,8 @@ class Pipeline(FoldingProjection):
         Index(f"{prefix}opportunities_by_name", func.lower(o.title), o.opportunity_id)
         Index(f"{prefix}opportunities_by_owner", o.owner_id, o.opened_at)
         Index(f"{prefix}opportunities_by_customer", o.customer_id, o.opened_at)
+        # version 6: the open ones as the pipeline stands (``queries.open_now``)
+        Index(f"{prefix}opportunities_by_stage", o.stage, o.owner_id, o.opened_at)
         s, a = stages.c, amounts.c
         Index(f"{prefix}stages_as_of", s.opportunity_id, s.position, s.entered_at, s.stage)
         Index(f"{prefix}amounts_as_of", a.opportunity_id, a.position, a.at, a.amount, a.currency)

@@ -29,6 +29,7 @@ from salesdomain.projections.paging import DEFAULT_LIMIT, MAX_LIMIT, check_limit
 from salesdomain.projections.pipeline import cursor as cursors
 from salesdomain.projections.pipeline.cursor import Cursor, InvalidCursor
 from salesdomain.projections.pipeline.projection import Pipeline
+from salesdomain.projections.pipeline.totals import unchanged_since
 from salesdomain.projections.projection import built_by
 from salesdomain.projections.rows import batches
 from sqlalchemy import ColumnElement, Select, Table, and_, case, false, func, null, or_, select
@@ -444,6 +445,8 @@ class _Read:
             reader=self.reader,
             stale_after_days=self.stale_after_days,
         )
+        if self.filters.stale or (self.filters.stage is not None and self.filters.stage.is_open):
+            chosen = open_now(conn, tables, at, chosen)
         if after is not None:
             chosen = chosen.where(
                 o.opened_at >= after.opened_at,
@@ -457,6 +460,21 @@ class _Read:
         return [
             pipeline_row(row, history[row.opportunity_id], self.probabilities, at) for row in found
         ]
+
+
+def open_now(
+    conn: Connection, tables: Mapping[str, Table], at: datetime, chosen: Select[Any]
+) -> Select[Any]:
+    """``chosen`` (of opportunities open at ``at``) narrowed to the opportunities open
+    now where no opportunity changed after ``at`` (the pipeline as it stands, ADR 72):
+    those are the same, and the index of their stage finds them, where their stage at
+    ``at`` must otherwise be looked at one by one in every opportunity ever opened."""
+    if not unchanged_since(conn, tables, at):
+        return chosen
+    return chosen.where(tables["opportunities"].c.stage.in_(OPEN_STAGES))
+
+
+OPEN_STAGES = tuple(stage.value for stage in Stage if stage.is_open)
 
 
 def stage_histories(

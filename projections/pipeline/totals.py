@@ -297,9 +297,25 @@ def totals_hold(
 ) -> bool:
     """Whether the totals are the figures at ``at`` weighted by ``probabilities``: they
     were summed under those, and no opportunity changed after ``at``."""
-    meta = tables["totals_meta"]
-    found = {row.name: row for row in conn.execute(select(meta))}
-    summed, latest = found.get("probabilities"), found.get("latest")
+    meta = _meta_rows(conn, tables)
+    summed = meta.get("probabilities")
     if summed is None or summed.text != probabilities_key(probabilities):
         return False
+    return _unchanged(meta, at)
+
+
+def unchanged_since(conn: Connection, tables: Mapping[str, Table], at: datetime) -> bool:
+    """Whether no opportunity's row changed after ``at``: the pipeline at ``at`` is the
+    pipeline as it stands (false where the view keeps no totals, made by version 5 or
+    before, or holds no opportunity)."""
+    return "latest" in (meta := _meta_rows(conn, tables)) and _unchanged(meta, at)
+
+
+def _meta_rows(conn: Connection, tables: Mapping[str, Table]) -> dict[str, Any]:
+    meta = tables["totals_meta"]
+    return {row.name: row for row in conn.execute(select(meta))}
+
+
+def _unchanged(meta: Mapping[str, Any], at: datetime) -> bool:
+    latest = meta.get("latest")
     return latest is None or latest.number is None or latest.number <= micros(at)
