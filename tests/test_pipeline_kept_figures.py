@@ -34,6 +34,7 @@ from salesdomain.projections.pipeline.figures import _from_totals
 from salesdomain.projections.pipeline.queries import ANY
 from salesdomain.projections.pipeline.ranks import FUNNEL, RANK, units
 from salesdomain.projections.pipeline.totals import total_changes
+from salesdomain.projections.projection import BUILT_BY
 from salesdomain.projections.statements import Statements
 from sqlalchemy import MetaData, Table, delete
 from sqlalchemy.engine import Engine
@@ -218,3 +219,53 @@ def _history(
 
 def _event(deal: UUID, at: datetime, **facts: Any) -> SimpleNamespace:
     return SimpleNamespace(originator_id=deal, timestamp=at, **facts)
+
+
+@pytest.fixture
+def older_tables(app: Any, views: Engine) -> Iterator[dict[str, Table]]:
+    """The view's tables as a generation version 5 built: no totals were kept then."""
+    metadata = MetaData(info={BUILT_BY: 5})
+    made = Pipeline().define(metadata, f"o{uuid4().hex[:8]}_")
+    metadata.create_all(views)
+    yield made
+    metadata.drop_all(views)
+
+
+def test_a_view_built_before_the_totals_looks_at_every_deal_for_the_stale_ones(
+    views: Engine, older_tables: dict[str, Table]
+) -> None:
+    """The moment of the latest change (``totals_meta``) is only kept from version 6 on:
+    on an older view it says nothing of the events folded before the upgrade, so the
+    open deals are not narrowed to those open now (ADR 72)."""
+    # Given a deal lost at 10:00 while version 5 kept the view (no moment recorded), and
+    # since the upgrade another deal opened with an earlier stamp (9:00)
+    lost, other = uuid4(), uuid4()
+    owner = OWNERS[0]
+    opened = {
+        "title": "Deal", "customer_id": uuid4(), "customer_name": "Customer",
+        "region": "East China", "industry": "Machinery", "owner_id": UUID(owner[0]),
+        "owner_name": owner[1], "stage_entered": Stage.CONTACT,
+        "estimated_value": Money.of("1000", "CNY"), "expected_close": date(2026, 3, 1),
+    }  # fmt: skip
+    before = [
+        *h._opened(_event(lost, T0 - timedelta(hours=2), **opened), 1),
+        *h._lost(
+            _event(lost, T0 + timedelta(hours=1), stage_entered=Stage.LOST, reason="Price",
+                   competitor=None), 2,
+        ),
+    ]  # fmt: skip
+    since = [(T0, h._opened(_event(other, T0, **opened), 3))]
+    statements = Statements(views.dialect)
+    with views.begin() as conn:
+        statements.apply_all(conn, older_tables, before)
+    with views.connect() as conn:
+        totals = total_changes(conn, older_tables, PROBABILITIES, since)
+    with views.begin() as conn:
+        statements.apply_all(conn, older_tables, [*since[0][1], *totals])
+    # When the stale deals are read at 9:30, after the latest moment recorded
+    at = T0 + timedelta(minutes=30)
+    stale = pipeline_page(
+        views, older_tables, PROBABILITIES, at, filters=PipelineFilter(stale=True)
+    )
+    # Then the deal lost later is among them: it was open and past its close then
+    assert {row.opportunity_id for row in stale.rows} == {str(lost), str(other)}
