@@ -115,6 +115,11 @@ class Exact(TypeDecorator[Decimal]):
             return None
         # text as stored; a float or an int from a table made before this type
         number = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
+        return self.as_read(number)
+
+    def as_read(self, number: Decimal) -> Decimal:
+        """``number`` as this column reads back: ``places`` at most, ``shown`` at least
+        (for a figure summed from such columns, shown as they are)."""
         exact = number.quantize(self._step, context=_WIDE)
         trimmed = exact.normalize(context=_WIDE)
         exponent = trimmed.as_tuple().exponent

@@ -33,7 +33,7 @@ from uuid import UUID, uuid5
 import pytest
 from freezegun import freeze_time
 from salesdomain.projections.forecast import BY, Forecast, forecast_accuracy, forecast_table
-from salesdomain.projections.forecast.figures import figures_by_group
+from salesdomain.projections.forecast.figures import figures_by_group, summed
 from salesdomain.projections.forecast.moments import counted_now, deals_at
 from salesdomain.projections.log import ApplicationLog
 from salesdomain.projections.runner import ProjectionRunner
@@ -293,19 +293,20 @@ def test_the_forecast_now_reads_each_deal_as_it_stands_the_same_as_folding_its_c
 
 def test_the_forecast_now_counts_the_same_from_the_deals_it_counts_alone(view):
     """ADR 72: as it stands now the forecast reads only the deals open and expected to
-    close in the period and those won in it; its figures are those of folding every
-    deal of the period (lost ones, and ones whose close moved out, count for nothing)."""
+    close in the period and those won in it, each deal's amount as stored; its figures
+    are those of folding every deal of the period (lost ones, and ones whose close
+    moved out, count for nothing), for everyone and for one representative."""
     engine, tables = view
+    alice = Reader.of(ALICE_ID, Role.SALES_REPRESENTATIVE, [])
     for period, start, end in (("2026-Q2", date(2026, 4, 1), date(2026, 6, 30)),
                                ("2026-Q3", date(2026, 7, 1), date(2026, 9, 30))):  # fmt: skip
-        counted = counted_now(engine, tables, start, end, None)
-        _, folded = deals_at(engine, tables, start, end, [START, LATER], None)
-        assert {d.opportunity_id for d in counted} <= {d.opportunity_id for d in folded}
-        if period == "2026-Q2":  # the lost deal C and B, whose close moved to Q3, are left
-            assert {d.opportunity_id for d in folded} - {d.opportunity_id for d in counted} == {
-                str(B),
-                str(Cd),
-            }
-        for by in BY:
-            span = (start, end)
-            assert figures_by_group(counted, by, span) == figures_by_group(folded, by, span)
+        span = (start, end)
+        for reader in (None, alice):
+            _, folded = deals_at(engine, tables, start, end, [START, LATER], reader)
+            if period == "2026-Q2" and reader is None:  # the lost deal C, and B, whose
+                # close moved to Q3, are among the deals folded, counting for nothing
+                assert {str(B), str(Cd)} <= {d.opportunity_id for d in folded}
+            for by in BY:
+                counted = summed(counted_now(engine, tables, start, end, reader, by))
+                assert counted == figures_by_group(folded, by, span), (period, reader, by)
+                assert counted

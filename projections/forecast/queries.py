@@ -12,7 +12,6 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from salesdomain.projections.forecast.figures import (
-    By,
     Figures,
     Key,
     converted,
@@ -20,8 +19,14 @@ from salesdomain.projections.forecast.figures import (
     ratio,
     revenue_targets,
     sorted_keys,
+    summed,
 )
-from salesdomain.projections.forecast.moments import after_every_change, counted_now, deals_at
+from salesdomain.projections.forecast.moments import (
+    By,
+    after_every_change,
+    counted_now,
+    deals_at,
+)
 from sqlalchemy import Table
 from sqlalchemy.engine import Engine
 
@@ -99,10 +104,10 @@ def forecast_table(
     p = period_of(period)
     span = (p.start, p.end)
     if after_every_change(engine, tables, at):
-        deals = counted_now(engine, tables, p.start, p.end, reader)
+        figures = summed(counted_now(engine, tables, p.start, p.end, reader, by))
     else:
         (deals,) = deals_at(engine, tables, p.start, p.end, [at], reader)
-    figures = figures_by_group(deals, by, span)
+        figures = figures_by_group(deals, by, span)
     missing: tuple[str, ...] = ()
     if currencies is not None:
         figures, missing = converted(figures, currencies, at.date())
