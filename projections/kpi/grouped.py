@@ -231,13 +231,16 @@ def _resolved(
     statement for a quarter at 1M events: 59 -> 52 ms, ADR 72)."""
     f, r = tables["facts"], tables["records"]
     c = f.alias("completion")
-    unnamed = or_(f.c.rep_id.is_(None), f.c.customer_id.is_(None))
     of_record = f.c.measure.in_(_OF_RECORD)
-    joined = f.outerjoin(r, and_(r.c.record_id == f.c.record_id, of_record, unnamed))
-    owner = func.coalesce(f.c.rep_id, r.c.owner_id)
-    customer = func.coalesce(f.c.customer_id, r.c.customer_id)
-    merged = tables["customers"].alias("merged")
-    survivor = select(merged.c.merged_into).where(merged.c.customer_id == customer)
+
+    def of_its_record(column: ColumnElement[Any]) -> ColumnElement[Any]:
+        # a version 1 event's fact names neither: its record's, looked up only then
+        found = select(column).where(r.c.record_id == f.c.record_id).correlate(f)
+        return case((of_record, found.scalar_subquery()))
+
+    owner = func.coalesce(f.c.rep_id, of_its_record(r.c.owner_id))
+    customer = func.coalesce(f.c.customer_id, of_its_record(r.c.customer_id))
+    merged = _merges(tables, "merged")
     latest_owner = (
         select(c.c.rep_id)
         .where(c.c.measure == "orders_completed", c.c.customer_id == customer, c.c.day <= f.c.day)
@@ -254,10 +257,10 @@ def _resolved(
         f.c.value,
         f.c.currency,
         rep.label("rep_id"),
-        func.coalesce(survivor.scalar_subquery(), customer).label("customer_id"),
+        func.coalesce(merged.c.merged_into, customer).label("customer_id"),
         f.c.product_code,
         f.c.record_id,
-    ).select_from(joined)
+    ).select_from(f.outerjoin(merged, merged.c.customer_id == customer))
     query = query.where(f.c.day >= start, f.c.day <= end)
     if unnamed_only:
         query = query.where(f.c.rep_id.is_(None))
@@ -444,11 +447,21 @@ def _customers(read: _Reading) -> None:
         tally.served, tally.new, tally.repeat = served, new, repeat
 
 
+def _merges(tables: Mapping[str, Table], name: str) -> FromClause:
+    """The customer records merged into another (ADR 47) and the record each was merged
+    into: a handful beside the tens of thousands of customers, found by their index and
+    kept (``MATERIALIZED``), so that a fact's company is a look-up among them, not a
+    join with every customer (PostgreSQL hashed all 43,000 for each use, ADR 73)."""
+    c = tables["customers"]
+    merged = select(c.c.customer_id, c.c.merged_into).where(c.c.merged_into.is_not(None))
+    return merged.cte(name).prefix_with("MATERIALIZED")
+
+
 def _companies_served(tables: Mapping[str, Table], since: date, until: date) -> FromClause:
     """The records of every company with an order completed from ``since`` to ``until``:
     the company's own and those merged into it (ADR 47), whose completed orders alone
     tell which of the span's orders were a company's first or second."""
-    f, m = tables["facts"].alias("served"), tables["customers"].alias("served_merged")
+    f, m = tables["facts"].alias("served"), _merges(tables, "served_merged")
     company = func.coalesce(m.c.merged_into, f.c.customer_id)
     companies = (
         select(company.label("customer_id"))
@@ -456,11 +469,10 @@ def _companies_served(tables: Mapping[str, Table], since: date, until: date) -> 
         .where(f.c.measure == "orders_completed", f.c.day.between(since, until))
         .cte("companies")
     )
-    records = tables["customers"].alias("merged_in")
     served = select(companies.c.customer_id)
-    return union(
-        served, select(records.c.customer_id).where(records.c.merged_into.in_(served))
-    ).subquery("companies_served")
+    return union(served, select(m.c.customer_id).where(m.c.merged_into.in_(served))).subquery(
+        "companies_served"
+    )
 
 
 def _first_two_orders(tables: Mapping[str, Table], records: FromClause) -> FromClause:
@@ -474,7 +486,7 @@ def _first_two_orders(tables: Mapping[str, Table], records: FromClause) -> FromC
     databases answer from a set built once; an outer join on the company made SQLite
     scan the numbered orders for each order of the span (minutes at 1,000,000 events)."""
     o = tables["facts"].alias("ordered")
-    merged = tables["customers"].alias("ordered_merged")
+    merged = _merges(tables, "ordered_merged")
     company = func.coalesce(merged.c.merged_into, o.c.customer_id)
     numbered = (
         select(

@@ -53,8 +53,10 @@ class Kpi(Projection):
         )
         # the facts that name no representative, which the sums leave out (``rollup``)
         tables.index("facts_unnamed", facts.c.day, where=facts.c.rep_id.is_(None))
+        # the bookings that replace a contract's revision, netted by day (``_amendments``)
+        tables.index("facts_amending", facts.c.day, where=facts.c.amends.is_not(None))
         define_sums(tables)
-        tables.add(
+        customers = tables.add(
             "customers",
             Column("customer_id", String(36), primary_key=True),
             Column("name", String(NAME_LENGTH), nullable=False),
@@ -63,6 +65,8 @@ class Kpi(Projection):
             Column("registered_at", UtcDateTime, nullable=False),
             Column("merged_into", String(36)),  # version 3; None: not merged
         )
+        # the few records merged into another, and those merged into a company
+        tables.index("customers_merged", customers.c.merged_into)
         tables.add(
             "employees",
             Column("employee_id", String(36), primary_key=True),

@@ -169,7 +169,6 @@ def _table(
     against the period before and the same period of the previous year (``None``
     without ``growth``), targets and attainment."""
     currency = _currency_of(found, currency, several)
-    label_of = [_labeller(engine, tables, dim) for dim in by]
     tallies = found.tallies
     periods = read[first:]
     index_of = {period.label: index for index, period in enumerate(read)}
@@ -177,6 +176,11 @@ def _table(
     targets = (
         _targets(engine, tables, [p.label for p in periods]) if grain != "day" and single else []
     )
+    targeted = {t.employee_id for t in targets} if by == ("rep",) else set()
+    label_of = [
+        _labeller(engine, tables, dim, {g[n] for (_, g) in tallies} | targeted)
+        for n, dim in enumerate(by)
+    ]
     history: TeamHistory = {}
 
     def figures_at(index: int, group: Group) -> dict[str, Decimal | None]:
@@ -286,7 +290,7 @@ def representatives_with_figures(
         found = {row.rep_id for row in conn.execute(union(summed, named_later))}
     if reader is not None and reader.sales is not None:
         found &= reader.sales
-    names = _names(engine, tables)
+    names = _names(engine, tables, found)
     return sorted(((rep, names.get(rep, rep)) for rep in found), key=lambda r: (r[1], r[0]))
 
 

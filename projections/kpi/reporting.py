@@ -114,7 +114,9 @@ def kpi_in_reporting_currency(
     if dims == ("total",):
         for index in range(len(periods)):
             sums.setdefault((index, (None,)), defaultdict(list))
-    label_of = [_labeller(engine, tables, dim) for dim in dims]
+    label_of = [
+        _labeller(engine, tables, dim, {g[n] for (_, g) in sums}) for n, dim in enumerate(dims)
+    ]
     rows = [
         _row(
             periods[index],
