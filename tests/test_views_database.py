@@ -136,3 +136,17 @@ def test_a_views_url_that_cannot_hold_views_is_refused_naming_its_variable(
 ) -> None:
     with pytest.raises(BadDatabaseUrl, match=f"{VIEWS_URL_VARIABLE} '{views_url}': {problem}"):
         build_system(f"sqlite:///{tmp_path}/events.db", views_url=views_url)
+
+
+@pytest.mark.postgres
+def test_views_on_postgresql_are_read_without_jit_compilation(postgres_schema_url: str) -> None:
+    """ADR 73: every connection to the views turns PostgreSQL's JIT off (a short read
+    spent three times its own time compiling), and still reads its own schema."""
+    config = parse_database_url(postgres_schema_url)
+    engine = view_engine(config)
+    try:
+        with engine.connect() as conn:
+            assert conn.exec_driver_sql("SHOW jit").scalar_one() == "off"
+            assert conn.exec_driver_sql("SHOW search_path").scalar_one() == config.schema
+    finally:
+        engine.dispose()
