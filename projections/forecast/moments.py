@@ -144,7 +144,7 @@ def counted_now(
     with engine.connect() as conn:
         return [
             Counted(group, name, currency, measure, Decimal(amount))
-            for group, name, currency, measure, amount in conn.execute(query)
+            for group, name, currency, measure, amount in conn.execute(query).all()
         ]
 
 

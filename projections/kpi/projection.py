@@ -54,7 +54,9 @@ class Kpi(Projection):
         # the facts that name no representative, which the sums leave out (``rollup``)
         tables.index("facts_unnamed", facts.c.day, where=facts.c.rep_id.is_(None))
         # the bookings that replace a contract's revision, netted by day (``_amendments``)
-        tables.index("facts_amending", facts.c.day, where=facts.c.amends.is_not(None))
+        tables.index(
+            "facts_amending", facts.c.measure, facts.c.day, where=facts.c.amends.is_not(None)
+        )
         define_sums(tables)
         customers = tables.add(
             "customers",
@@ -65,8 +67,9 @@ class Kpi(Projection):
             Column("registered_at", UtcDateTime, nullable=False),
             Column("merged_into", String(36)),  # version 3; None: not merged
         )
-        # the few records merged into another, and those merged into a company
-        tables.index("customers_merged", customers.c.merged_into)
+        # the few records merged into another, and those merged into a company (covering:
+        # SQLite reads them from the index alone, not from every customer's row)
+        tables.index("customers_merged", customers.c.merged_into, customers.c.customer_id)
         tables.add(
             "employees",
             Column("employee_id", String(36), primary_key=True),
