@@ -203,7 +203,7 @@ def _current(
     ]
     chosen = _of_period(tables, start, end, reader, state, deals, d.opportunity_id, chosen_deals)
     with engine.connect() as conn:
-        return list(conn.execute(chosen.order_by(d.opportunity_id)))
+        return list(conn.execute(chosen.order_by(d.opportunity_id)).all())
 
 
 def _rows(
@@ -222,9 +222,8 @@ def _rows(
     source = changes.join(deals, deals.c.opportunity_id == c.opportunity_id)
     chosen = _of_period(tables, start, end, reader, state, source, c.opportunity_id)
     with engine.connect() as conn:
-        return list(
-            conn.execute(chosen.where(c.at <= latest).order_by(c.opportunity_id, c.position))
-        )
+        ordered = chosen.where(c.at <= latest).order_by(c.opportunity_id, c.position)
+        return list(conn.execute(ordered).all())  # fetched at once: tens of thousands
 
 
 def _by_deal(rows: Iterable[Any]) -> Iterable[list[Any]]:
