@@ -30,6 +30,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from datetime import datetime
 from pathlib import Path
 
 import httpx
@@ -75,9 +76,16 @@ CLI_READS: list[tuple[str, list[str], list[str]]] = [
 """Client mode's reads: a label, the program and its arguments after ``--api``."""
 
 
-def _cli(url: str, *args: str) -> str:
+def _command(at: datetime | None) -> list[str]:
+    """``salesdomain``, or run at the moment ``at`` (``benchmarks.at_moment``)."""
+    if at is None:
+        return [SALESDOMAIN]
+    return [sys.executable, "-m", "benchmarks.at_moment", at.isoformat()]
+
+
+def _cli(url: str, *args: str, at: datetime | None = None) -> str:
     done = subprocess.run(
-        [SALESDOMAIN, *args, "--database-url", url], capture_output=True, text=True, check=False
+        [*_command(at), *args, "--database-url", url], capture_output=True, text=True, check=False
     )
     if done.returncode != 0:
         raise SystemExit(f"salesdomain {' '.join(args)} failed:\n{done.stderr}")
@@ -105,7 +113,7 @@ def _has_events(url: str) -> bool:
     return any(view["head"] > 0 for view in json.loads(_cli(url, "views", "status", "--json")))
 
 
-def _token(url: str, role: str) -> str:
+def _token(url: str, role: str, at: datetime | None = None) -> str:
     staff = json.loads(_cli(url, "staff", "--json"))
     person = next((p for p in staff if p["active"] and role in p["roles"]), None)
     if person is None:
@@ -115,14 +123,15 @@ def _token(url: str, role: str) -> str:
             url,
             *("token", "issue", "--employee", person["employee_id"], "--role", role),
             *("--days", "1", "--read-only", "--json"),
+            at=at,
         )
     )
     return str(issued["token"])
 
 
-def _serve(url: str, port: int) -> subprocess.Popen[bytes]:
+def _serve(url: str, port: int, at: datetime | None = None) -> subprocess.Popen[bytes]:
     server = subprocess.Popen(
-        [SALESDOMAIN, "serve", "--port", str(port), "--database-url", url],
+        [*_command(at), "serve", "--port", str(port), "--database-url", url],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )

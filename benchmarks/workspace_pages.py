@@ -2,7 +2,7 @@
 a sales manager, a representative and a compliance reviewer feel them.
 
     .venv/bin/python -m benchmarks.workspace_pages --db /tmp/dash200k.db
-        [--database-url URL] [--repeat 20] [--only TEXT] [--as ROLE ...]
+        [--database-url URL] [--repeat 20] [--only TEXT] [--as ROLE ...] [--at MOMENT]
 
 The store as ``benchmarks.web_at_scale`` makes and serves it (``--db`` a SQLite file,
 ``--database-url`` any store; ``salesdomain demo --scale`` once if it holds no events;
@@ -14,6 +14,9 @@ first page of every list the role reads, the record page and the story of the fi
 opportunity, customer and order those lists show, an SOP form, the dashboard and the
 review pages.  Printed: the median, p95 and slowest time per page (ms), the answer's
 size and status.  ``--only TEXT``: only the pages whose address contains it.
+``--at MOMENT``: the server (and the tokens) run on a clock that starts then
+(``benchmarks.at_moment``): after a generated store's last event, as a live store's
+server reads.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ import argparse
 import re
 import statistics
 import time
+from datetime import datetime
 from pathlib import Path
 
 import httpx
@@ -114,6 +118,12 @@ def main() -> None:
     parser.add_argument("--only", default="", help="only the pages whose address contains this")
     parser.add_argument("--as", dest="roles", action="append", choices=None, metavar="ROLE")
     parser.add_argument("--cache", type=Path, default=Path.home() / ".cache/salesdomain-bench")
+    parser.add_argument(
+        "--at",
+        type=datetime.fromisoformat,
+        default=None,
+        help="the server's clock starts at this moment (benchmarks.at_moment)",
+    )
     args = parser.parse_args()
     if args.repeat < 2:
         parser.error("--repeat: at least 2 (a p95 needs them)")
@@ -123,15 +133,15 @@ def main() -> None:
     for asked in args.roles or ROLES:
         role = asked
         try:
-            tokens[role] = _token(url, role)
+            tokens[role] = _token(url, role, args.at)
         except SystemExit:
             if (role := INSTEAD.get(asked, "")) == "":
                 raise
             print(f"nobody holds the role {asked}: reviewing as {role}", flush=True)
-            tokens[role] = _token(url, role)
+            tokens[role] = _token(url, role, args.at)
     port = free_port()
     began = time.monotonic()
-    server = _serve(url, port)
+    server = _serve(url, port, args.at)
     print(f"server ready in {time.monotonic() - began:,.1f} s on {url}", flush=True)
     rows: list[Row] = []
     try:
