@@ -444,19 +444,32 @@ def breaches_of_case(ctx: WebContext, story: Story, now: datetime) -> CaseBreach
     if not story.lines:
         return found
     start = min(line.at for line in story.lines).astimezone(UTC).date()
+
+    def ours(breach: Breach) -> bool:
+        return str(breach.record_id) in story.records or str(breach.case_id) == story.case_id
+
     try:
-        report, _ = _report(ctx, start, max(now.date(), start), now)
+        engine, tables, _ = ctx.view(CONFORMANCE)
     except (ViewStopped, ViewBehind) as stopped:
         found.note = f"Breaches are not flagged: {stopped}."
         return found
-    if report is None:
+    with engine.connect() as conn:
+        kept = reading.breaches_kept(
+            conn,
+            tables,
+            PolicyBook(ctx.system.app.policy),
+            start,
+            max(now.date(), start),
+            now,
+            ours,
+            events_of=ctx.system.app.events.get,
+            as_recorded=True,
+        )
+    if kept is None:
         found.note = OTHER_POLICIES
         return found
     positions = {line.position for line in story.lines}
-    for breach in report.breaches:
-        ours = str(breach.record_id) in story.records or str(breach.case_id) == story.case_id
-        if not ours:
-            continue
+    for breach in kept:
         if breach.position in positions:
             found.by_position.setdefault(breach.position, []).append(breach)
         else:
