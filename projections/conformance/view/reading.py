@@ -221,8 +221,8 @@ def breaches_kept(
     period_start: date,
     period_end: date,
     as_at: datetime,
-    kept: Callable[[Breach], bool],
     *,
+    kept: Callable[[Breach], bool],
     events_of: EventsOf,
     as_recorded: bool = False,
 ) -> list[Breach] | None:

@@ -3,11 +3,12 @@ under the reader's read policy: the web layer picks, links and formats; it judge
 nothing itself."""
 
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from enum import Enum
-from typing import Any
+from functools import partial
+from typing import Any, TypeVar
 from uuid import UUID
 
 from salesdomain.adapters.web.context import WebContext
@@ -413,14 +414,18 @@ class CaseBreaches:
         return sum(len(found) for found in self.by_position.values()) + len(self.apart)
 
 
-def _report(
-    ctx: WebContext, start: date, end: date, now: datetime
-) -> tuple[ConformanceReport | None, int]:
-    """The conformance report of ``start``..``end`` as at now, from the conformance
-    view as it stands (``None``: it judges under other policies than this server's)."""
+R = TypeVar("R")
+
+
+def _judged(
+    ctx: WebContext, read: Callable[..., R | None], start: date, end: date, now: datetime
+) -> tuple[R | None, int]:
+    """What ``read`` (``reading.conformance_report``, ``reading.breaches_kept``) finds
+    of ``start``..``end`` as at now, from the conformance view as it stands, and the
+    view's position (``None``: it judges under other policies than this server's)."""
     engine, tables, position = ctx.view(CONFORMANCE)
     with engine.connect() as conn:
-        report = reading.conformance_report(
+        found = read(
             conn,
             tables,
             PolicyBook(ctx.system.app.policy),
@@ -430,7 +435,14 @@ def _report(
             events_of=ctx.system.app.events.get,
             as_recorded=True,
         )
-    return report, position
+    return found, position
+
+
+def _report(
+    ctx: WebContext, start: date, end: date, now: datetime
+) -> tuple[ConformanceReport | None, int]:
+    """The conformance report of ``start``..``end`` as at now (``_judged``)."""
+    return _judged(ctx, reading.conformance_report, start, end, now)
 
 
 OTHER_POLICIES = (
@@ -449,22 +461,12 @@ def breaches_of_case(ctx: WebContext, story: Story, now: datetime) -> CaseBreach
         return str(breach.record_id) in story.records or str(breach.case_id) == story.case_id
 
     try:
-        engine, tables, _ = ctx.view(CONFORMANCE)
+        kept, _ = _judged(
+            ctx, partial(reading.breaches_kept, kept=ours), start, max(now.date(), start), now
+        )
     except (ViewStopped, ViewBehind) as stopped:
         found.note = f"Breaches are not flagged: {stopped}."
         return found
-    with engine.connect() as conn:
-        kept = reading.breaches_kept(
-            conn,
-            tables,
-            PolicyBook(ctx.system.app.policy),
-            start,
-            max(now.date(), start),
-            now,
-            ours,
-            events_of=ctx.system.app.events.get,
-            as_recorded=True,
-        )
     if kept is None:
         found.note = OTHER_POLICIES
         return found
