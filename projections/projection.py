@@ -62,11 +62,26 @@ class Tables:
         table = self.defined[name] = Table(f"{self.prefix}{name}", self.metadata, *columns)
         return table
 
-    def index(self, name: str, *columns: ColumnElement[Any], where: Any = None) -> None:
+    def index(
+        self,
+        name: str,
+        *columns: ColumnElement[Any],
+        where: Any = None,
+        read_while_building: bool = False,
+    ) -> None:
         """An index on ``columns`` (or expressions of them: ``lower(name)``); ``where``:
-        only of the rows that meet it (a partial index, on SQLite and PostgreSQL alike)."""
+        only of the rows that meet it (a partial index, on SQLite and PostgreSQL alike).
+
+        A generation being built gets its indexes when it is complete (ADR 12), except
+        those ``read_while_building``: the ones a projection's own fold reads by, made
+        with the table (without one, every page of a rebuild would scan the table)."""
         partial = {} if where is None else {"sqlite_where": where, "postgresql_where": where}
-        Index(f"{self.prefix}{name}", *columns, **partial)
+        info = {READ_WHILE_BUILDING: True} if read_while_building else {}
+        Index(f"{self.prefix}{name}", *columns, info=info, **partial)
+
+
+READ_WHILE_BUILDING = "read_while_building"
+"""Key of an ``Index.info``: the index is made with its table (``Tables.index``)."""
 
 
 def event_name(event: Any) -> str:

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from dataclasses import fields
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from sqlalchemy import Row
+from sqlalchemy import ColumnElement, Row, and_, tuple_
 
 if TYPE_CHECKING:
     from _typeshed import DataclassInstance
@@ -33,3 +33,13 @@ def batches(items: list[T], size: int = IDS_PER_STATEMENT) -> Iterator[list[T]]:
     statements that look them up with ``IN (...)``."""
     for start in range(0, len(items), size):
         yield items[start : start + size]
+
+
+def keys_in(columns: list[ColumnElement[Any]], keys: list[tuple[Any, ...]]) -> ColumnElement[bool]:
+    """The rows whose ``columns`` hold one of ``keys``.  For a key of several columns,
+    its first column as well: SQLite searches the key's index by that, where it scans
+    the table for a row value (``(a, b) IN (...)``)."""
+    first = columns[0].in_(sorted({key[0] for key in keys}))
+    if len(columns) == 1:
+        return first
+    return and_(first, tuple_(*columns).in_(keys))

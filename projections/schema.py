@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 
+from salesdomain.projections.projection import READ_WHILE_BUILDING
 from sqlalchemy import DefaultClause, Engine, Table, inspect, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.schema import CreateIndex, CreateTable
@@ -57,12 +58,12 @@ def create_tables(
     conn: Connection, tables: Iterable[Table], *, lookup_indexes: bool = True
 ) -> None:
     """Create the tables (and their indexes) that do not exist yet; without
-    ``lookup_indexes``, only the unique ones (a generation being built gets the others
-    when complete, ADR 12)."""
+    ``lookup_indexes``, only the unique ones and those read while the tables are built
+    (a generation being built gets the others when complete, ADR 12 and 74)."""
     for table in tables:
         conn.execute(CreateTable(table, if_not_exists=True))
         for index in sorted(table.indexes, key=lambda i: str(i.name)):
-            if lookup_indexes or index.unique:
+            if lookup_indexes or index.unique or index.info.get(READ_WHILE_BUILDING):
                 conn.execute(CreateIndex(index, if_not_exists=True))
 
 

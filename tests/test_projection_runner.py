@@ -228,6 +228,27 @@ def test_a_rebuilt_generation_gets_its_lookup_indexes_before_it_serves(app, view
     assert indexes(new) == {name.replace("_g1_", f"_g{new}_") for name in defined}
 
 
+def test_an_index_the_fold_reads_by_is_made_with_the_generation_being_built(app, views):
+    """ADR 74: the conformance view reads each page's deadlines by record while it is
+    rebuilt; without that index every page scanned the table (quadratic in history)."""
+    from salesdomain.projections.conformance.view import ConformanceView
+    from sqlalchemy import inspect
+
+    _deals(app, 1)
+    runner = ProjectionRunner(ConformanceView(app.policy), views, ApplicationLog(app))
+    runner.catch_up()
+
+    def indexes(generation: int) -> set[str]:
+        table = runner.tables(generation)["deadlines"]
+        return {index["name"] for index in inspect(views).get_indexes(table.name)}
+
+    old, new = runner.start_rebuild()
+    assert indexes(new) == {f"conformance_g{new}_deadlines_record"}
+    runner.catch_up(generation=new)
+    runner.finish_rebuild(old, new)
+    assert len(indexes(new)) == 4, "the others once its rows are in"
+
+
 def test_an_index_a_release_adds_is_made_on_the_serving_generation_when_it_opens(app, views):
     from sqlalchemy import inspect, text
 

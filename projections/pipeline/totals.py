@@ -27,7 +27,7 @@ from hashlib import sha256
 from typing import Any
 
 from salesdomain.projections.changes import Raise, RowChange, Update, Upsert
-from salesdomain.projections.rows import IDS_PER_STATEMENT, batches
+from salesdomain.projections.rows import IDS_PER_STATEMENT, batches, keys_in
 from salesdomain.projections.types import money
 from sqlalchemy import (
     BigInteger,
@@ -39,7 +39,6 @@ from sqlalchemy import (
     Table,
     Text,
     select,
-    tuple_,
 )
 from sqlalchemy.engine import Connection
 
@@ -254,7 +253,7 @@ class _Moves:
         columns: list[ColumnElement[Any]] = [table.c[k] for k in key]
         for chunk in batches(sorted(self.visited), IDS_PER_STATEMENT // len(key)):
             query = select(*columns, *(table.c[s] for s in self.sums)).where(
-                tuple_(*columns).in_(chunk)
+                keys_in(columns, chunk)
             )
             for found in conn.execute(query):
                 standing[tuple(found[: len(key)])] = list(found[len(key) :])

@@ -27,7 +27,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from salesdomain.projections.rows import batches
+from salesdomain.projections.rows import batches, keys_in
 from salesdomain.projections.runner.changed_rows import ChangedRows, Key, key_names
 from salesdomain.projections.runner.state import STATE, _now, projection_state, state_row
 from salesdomain.projections.schema import create_tables
@@ -41,12 +41,10 @@ from sqlalchemy import (
     Select,
     String,
     Table,
-    and_,
     func,
     insert,
     literal_column,
     select,
-    tuple_,
     update,
 )
 from sqlalchemy.engine import Connection
@@ -174,7 +172,12 @@ def _keep_changed(
     ordered = list(keys)
     for chunk in batches(ordered, KEYS_PER_STATEMENT):
         _keep_rows(
-            conn, live, kept, position, _key_in(live, names, chunk), _key_in(kept, names, chunk)
+            conn,
+            live,
+            kept,
+            position,
+            keys_in([live.c[n] for n in names], chunk),
+            keys_in([kept.c[n] for n in names], chunk),
         )
 
 
@@ -193,15 +196,6 @@ def _keep_rows(
     if of_live is not None and of_kept is not None:
         rows, stored = rows.where(of_live), stored.where(of_kept)
     conn.execute(insert(kept).from_select(["checkpoint", *names], rows.except_(stored)))
-
-
-def _key_in(table: Table, names: tuple[str, ...], keys: list[Key]) -> ColumnElement[bool]:
-    """The rows with these keys.  For a key of several columns, its first column as well:
-    SQLite searches the key's index by that, where it scans the table for a row value."""
-    first = table.c[names[0]].in_(sorted({key[0] for key in keys}))
-    if len(names) == 1:
-        return first
-    return and_(first, tuple_(*(table.c[name] for name in names)).in_(keys))
 
 
 def newest(kept: Table, position: int | None) -> ScalarSelect[Any]:

@@ -72,7 +72,7 @@ class ConformanceView(FoldingProjection):
             Column("responsible_id", String(36)),
             Column("responsible_role", String(32), nullable=False, server_default=""),
         )
-        t.index("deadlines_record", deadlines.c.record_id)
+        t.index("deadlines_record", deadlines.c.record_id, read_while_building=True)
         t.index("deadlines_due_from", deadlines.c.status, deadlines.c.responsible_id)
         t.index("deadlines_due_from_role", deadlines.c.status, deadlines.c.responsible_role)
         t.index("deadlines_breached", deadlines.c.status, deadlines.c.breached_after)
