@@ -1,6 +1,10 @@
 """Benchmark (not a test): rebuild every view from a large log, against the raw read rate.
 
     .venv/bin/python -m benchmarks.rebuild_views --events 1000000 [--db /tmp/log.db] [--repeat 3]
+    .venv/bin/python -m benchmarks.rebuild_views --phase measure --database-url URL
+
+With ``--database-url`` (PostgreSQL, say, with a store ``salesdomain demo --scale N``
+generated), only ``measure`` runs, on that store.
 
 1. ``generate`` (skipped when the file already holds enough events): the main job's
    log, ``salesdomain demo --scale N`` (the quarter, then business cases through the
@@ -77,13 +81,13 @@ def _timed_views(runners: Iterable[ProjectionRunner]) -> dict[str, float]:
     return spent
 
 
-def measure(db: Path, repeat: int = 1, page_size: int = REBUILD_PAGE_SIZE) -> None:
+def measure(url: str, repeat: int = 1, page_size: int = REBUILD_PAGE_SIZE) -> None:
     """Raw read+decode, then the rebuild of every view, ``repeat`` times in turn (so a
     change in the machine's load touches both sides); both read pages of ``page_size``."""
-    system = build_system(f"sqlite:///{db}")
+    system = build_system(url)
     log = system.views.log
     head = log.head()
-    print(f"log: {head:,} events in {db}; pages of {page_size:,}")
+    print(f"log: {head:,} events in {url}; pages of {page_size:,}")
     ratios = []
     for run in range(1, repeat + 1):
         started = time.perf_counter()
@@ -122,11 +126,15 @@ def main() -> None:
     parser.add_argument("--phase", choices=("all", "generate", "measure"), default="all")
     parser.add_argument("--repeat", type=int, default=1, help="measure this many times")
     parser.add_argument("--page-size", type=int, default=REBUILD_PAGE_SIZE)
+    parser.add_argument("--database-url", help="measure the store at this URL instead")
     args = parser.parse_args()
+    if args.database_url:
+        measure(args.database_url, args.repeat, args.page_size)
+        return
     if args.phase in ("all", "generate"):
         generate(args.db, args.events)
     if args.phase == "measure":
-        measure(args.db, args.repeat, args.page_size)
+        measure(f"sqlite:///{args.db}", args.repeat, args.page_size)
     elif args.phase == "all":
         subprocess.run(
             [
