@@ -151,6 +151,31 @@ def test_a_failing_change_leaves_the_transaction_to_roll_back_everything(app, vi
         assert _contents(conn, tables) == {"deals": [], "stock": []}
 
 
+def test_on_postgresql_a_page_of_changes_is_sent_in_one_pipeline(app, views, monkeypatch) -> None:
+    """ADR 74: psycopg's pipeline mode sends the statements without waiting for each
+    answer (a view's rebuild had waited a round trip per statement)."""
+    if views.dialect.name != "postgresql":
+        pytest.skip("pipeline mode is psycopg's, for PostgreSQL")
+    import psycopg
+    from psycopg import pq
+
+    tables = _tables("piped_")
+    tables["deals"].metadata.create_all(views)
+    modes: list[Any] = []
+    execute = psycopg.Cursor.execute
+
+    def watched(cursor: Any, query: Any, *args: Any, **kwargs: Any) -> Any:
+        if "piped_" in str(query):  # not the pool's ping
+            modes.append(cursor.connection.pgconn.pipeline_status)
+        return execute(cursor, query, *args, **kwargs)
+
+    monkeypatch.setattr(psycopg.Cursor, "execute", watched)
+    with views.begin() as conn:
+        Statements(views.dialect).apply_all(conn, tables, CHANGES)
+    assert modes, "single-row changes are executed"
+    assert set(modes) == {pq.PipelineStatus.ON}
+
+
 def test_same_row_changes_fold_into_one_and_nothing_else_does() -> None:
     folded = coalesce([c for c in CHANGES if c.table == "deals"])
     assert folded[0] == CHANGES[0], "an Insert is never merged with what follows"
