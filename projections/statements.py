@@ -217,9 +217,17 @@ def _pipelined(conn: Connection) -> AbstractContextManager[Any]:
     waiting for each one's answer (one round trip per statement cost a view's rebuild
     more than the database's work); elsewhere nothing."""
     raw: Any = conn.connection.dbapi_connection
-    if conn.dialect.name == "postgresql" and hasattr(raw, "pipeline"):
+    if conn.dialect.name == "postgresql" and _pipeline_supported():
         return raw.pipeline()  # type: ignore[no-any-return]
     return nullcontext()
+
+
+def _pipeline_supported() -> bool:
+    """Whether the libpq psycopg runs on has pipeline mode (14 and later: the one
+    ``psycopg[binary]`` brings has; a system's older one may not)."""
+    import psycopg  # the PostgreSQL dialect has loaded it
+
+    return bool(psycopg.Pipeline.is_supported())
 
 
 def execute(cursor: Any, compiled: CompiledChange, run: list[RowChange]) -> None:
