@@ -16,7 +16,7 @@ from salesdomain.adapters.web.errors import InvalidQuery
 from salesdomain.projections.paging import DEFAULT_LIMIT, MAX_LENGTH, MAX_LIMIT
 
 from salesdomain import clock
-from salesdomain.bounds import FIRST_DAY, LAST_DAY, NAME_LENGTH
+from salesdomain.bounds import FIRST_DAY, LAST_DAY, NAME_LENGTH, is_currency
 
 FIRST_MOMENT = datetime.combine(FIRST_DAY, time(), UTC)
 LAST_MOMENT = datetime.combine(LAST_DAY, time.max, UTC)
@@ -61,6 +61,12 @@ def period(since: date | None, until: date | None) -> tuple[date, date]:
     return first, last
 
 
+def check_currency(currency: str | None) -> None:
+    """Refuse (422 naming ``currency``) a code given that is not an ISO 4217 currency."""
+    if currency is not None and not is_currency(currency):
+        raise InvalidQuery("currency", f"{currency} is not an ISO 4217 currency code")
+
+
 @dataclass(frozen=True)
 class Page:
     """A page of rows: at most ``limit``, after the row ``cursor`` points at.  An
@@ -100,6 +106,12 @@ class Page:
                 "lists page by cursor, not by offset: leave offset out and give the "
                 "previous page's next_cursor as cursor",
             )
+
+    def at(self, asked: datetime | None = None) -> datetime | None:
+        """The moment the page stands at: ``asked`` (a read's ``as_of`` or ``as_at``),
+        else now for a first page; ``None`` for a later page without one (its cursor
+        carries the first page's moment)."""
+        return asked or (None if self.cursor else clock.now())
 
 
 Paging = Annotated[Page, Depends()]

@@ -6,8 +6,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, ConfigDict
 from salesdomain.adapters.web.context import CurrentReader, ReadCtx
-from salesdomain.adapters.web.errors import InvalidQuery
-from salesdomain.adapters.web.params import Since, Until, period
+from salesdomain.adapters.web.params import Since, Until, check_currency, period
 from salesdomain.adapters.web.responses import ERROR_RESPONSES
 from salesdomain.projections.customers import (
     RANKING_LIMIT,
@@ -20,8 +19,6 @@ from salesdomain.projections.customers import (
     loss_analysis,
 )
 from salesdomain.projections.prices.summary import CompetitorPricing, pricing_by_competitor
-
-from salesdomain.bounds import is_currency
 
 router = APIRouter(prefix="/views", responses=ERROR_RESPONSES)
 
@@ -70,8 +67,7 @@ def customers_analysis(
     the ranking by revenue or profit (one currency) with cumulative share and ABC
     class; of the customers the reader may see."""
     first, last = period(since, until)
-    if currency is not None and not is_currency(currency):
-        raise InvalidQuery("currency", f"{currency} is not an ISO 4217 currency code")
+    check_currency(currency)
     engine, tables, position = ctx.view("customers")
     policy = ctx.system.app.policy
     code = currency or policy.currencies.reporting_currency

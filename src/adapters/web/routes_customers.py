@@ -19,8 +19,6 @@ from salesdomain.projections.customers import (
     customers_page,
 )
 
-from salesdomain import clock
-
 router = APIRouter(prefix="/views/customers", tags=["views: customers"], responses=ERROR_RESPONSES)
 
 
@@ -71,7 +69,7 @@ def customers(
     found = customers_page(
         engine,
         tables,
-        None if page.cursor else clock.now(),
+        page.at(),
         filters=filters.chosen(),
         reader=reader,
         limit=page.limit,

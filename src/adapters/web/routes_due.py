@@ -19,8 +19,6 @@ from salesdomain.projections.workqueue import (
     due_page,
 )
 
-from salesdomain import clock
-
 router = APIRouter(prefix="/views/due", tags=["views: work queue"], responses=ERROR_RESPONSES)
 
 if TYPE_CHECKING:
@@ -71,7 +69,7 @@ def due(
             system.views,
             system.app.policy,
             employee or token.employee_id,
-            as_of or (None if page.cursor else clock.now()),
+            page.at(as_of),
             limit=page.limit,
             cursor=page.cursor,
             team=team,

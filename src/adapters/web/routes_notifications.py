@@ -12,7 +12,6 @@ from salesdomain.adapters.web.responses import ERROR_RESPONSES
 from salesdomain.adapters.web.rows import row_model
 from salesdomain.projections.notifications import Notification, notifications_page
 
-from salesdomain import clock
 from salesdomain.notifications import WarningKind
 
 router = APIRouter(
@@ -53,7 +52,7 @@ def notifications(
     reads their own only.  A page at a time (follow ``next_cursor`` until ``null``)."""
     found = notifications_page(
         ctx.system.store,
-        None if page.cursor else clock.now(),
+        page.at(),
         recipient=reader.employee_id,
         status=status,
         kind=kind,

@@ -56,7 +56,7 @@ class _OperationsOut(BaseModel, Generic[RowT]):
         as at ``as_at`` (default: now; with a cursor, its moment), with the log position
         the view shows; ``filters``: those ``query`` applies (a cursor is bound to them)."""
         engine, tables, position = ctx.view("operations")
-        at = as_at or (None if page.cursor else clock.now())
+        at = page.at(as_at)
         found = pages.operations_page(
             name,
             partial(query, engine, tables),

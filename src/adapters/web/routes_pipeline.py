@@ -119,7 +119,7 @@ def pipeline(ctx: ReadCtx, reader: CurrentReader, filters: Filters, page: Paging
     weighted amount, expected close, last contact and whether stale then; a page at a
     time, in the order they were opened (follow ``next_cursor`` until it is ``null``)."""
     engine, tables, position = ctx.view("pipeline")
-    at = filters.as_of or (None if page.cursor else clock.now())
+    at = page.at(filters.as_of)
     policy = ctx.system.app.policy
     found = pipeline_page(
         engine,

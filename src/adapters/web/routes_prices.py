@@ -12,8 +12,6 @@ from salesdomain.adapters.web.responses import ERROR_RESPONSES
 from salesdomain.adapters.web.rows import row_model
 from salesdomain.projections.prices import PriceComparison, prices_page
 
-from salesdomain import clock
-
 router = APIRouter(prefix="/views/prices", tags=["views: prices"], responses=ERROR_RESPONSES)
 
 if TYPE_CHECKING:
@@ -50,7 +48,7 @@ def prices(
     found = prices_page(
         engine,
         tables,
-        None if page.cursor else clock.now(),
+        page.at(),
         product=product,
         reader=reader,
         limit=page.limit,

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query
 from pydantic import AwareDatetime, BaseModel, ConfigDict
 from salesdomain.adapters.web.context import CurrentReader, ReadCtx
 from salesdomain.adapters.web.errors import InvalidQuery
-from salesdomain.adapters.web.params import Since, Until, moment, period
+from salesdomain.adapters.web.params import Since, Until, check_currency, moment, period
 from salesdomain.adapters.web.responses import ERROR_RESPONSES
 from salesdomain.adapters.web.rows import row_model
 from salesdomain.projections.audit import STEP_PATTERN, AuditEntry, query_audit
@@ -27,8 +27,6 @@ from salesdomain.projections.kpi import (
 from salesdomain.projections.kpi.groups import grouping
 from salesdomain.projections.kpi.periods import PERIOD_LIMIT, count_periods
 from salesdomain.projections.story import StoryEntry, case_story
-
-from salesdomain.bounds import is_currency
 
 router = APIRouter(prefix="/views", responses=ERROR_RESPONSES)
 
@@ -91,8 +89,7 @@ def kpi(
             f"{since}..{until} has more than {PERIOD_LIMIT:,} periods of a {grain}: "
             "ask for a shorter span or a longer grain",
         )
-    if currency is not None and not is_currency(currency):
-        raise InvalidQuery("currency", f"{currency} is not an ISO 4217 currency code")
+    check_currency(currency)
     try:
         grouping(by, then_by)
     except ValueError as error:
