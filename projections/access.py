@@ -44,6 +44,14 @@ def owned_by(
     return [row for row in rows if owner(row) in people]
 
 
+def sales_readable(owner: ColumnElement[str], reader: Reader | None) -> ColumnElement[bool]:
+    """The rows whose ``owner`` the reader's sales reach covers (ADR 30); every row for
+    no reader (``None``) or a reach over everyone."""
+    if reader is not None and reader.sales is not None:
+        return owner.in_(sorted(reader.sales))
+    return true()
+
+
 def orders_read_by(reader: Reader | None, tables: Mapping[str, Table]) -> ColumnElement[bool]:
     """The operations view's orders the reader follows: those their reach covers by
     owner, and with ``ASSIGNED`` those they hold a coordination task on."""

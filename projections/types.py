@@ -128,6 +128,14 @@ class Exact(TypeDecorator[Decimal]):
         return exact.quantize(self._shown_step, context=_WIDE)
 
 
+def plain(value: Decimal) -> Decimal:
+    """A stored number without the storage's trailing zeros (100.000000 -> 100, 72.420000
+    -> 72.42): a count or quantity as a whole number, a score as its places."""
+    if value == value.to_integral_value():
+        return value.quantize(Decimal(1))
+    return value.normalize()
+
+
 def money() -> Exact:
     """An amount of money or a price of one record (below ``AMOUNT_LIMIT``)."""
     return Exact(AMOUNT_PLACES, shown=2)

@@ -9,6 +9,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from salesdomain.projections.rows import batches
+from salesdomain.projections.types import plain
 from sqlalchemy import Table, select
 from sqlalchemy.engine import Engine
 
@@ -110,16 +111,9 @@ def appraisal_outcomes(
     return [
         AppraisalOutcome(
             **{name: getattr(row, name) for name in _AS_STORED},
-            final_score=None if row.final_score is None else _plain(row.final_score),
+            final_score=None if row.final_score is None else plain(row.final_score),
             incentives=tuple(decided[row.appraisal_id]),
             coaching=bool(row.coaching),
         )
         for row in rows
     ]
-
-
-def _plain(value: Decimal) -> Decimal:
-    """A score without the storage's trailing zeros (72.420000 -> 72.42)."""
-    if value == value.to_integral_value():
-        return value.quantize(Decimal(1))
-    return value.normalize()

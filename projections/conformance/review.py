@@ -201,31 +201,30 @@ class Review:
         found = self.policies.under(version)
         if found is None:
             assert version is not None
-            supplied = self.policies.versions
-            self.mismatches.append(
-                PolicyMismatch(
-                    rule=rule.id,
-                    **_evidence(event),
-                    at=event.timestamp,
-                    position=self.position,
-                    recorded_version=version,
-                    supplied_versions=supplied,
-                    detail=f"decided under policy {version}; the review was given "
-                    f"{', '.join(supplied)}; not judged",
-                )
+            supplied = ", ".join(self.policies.versions)
+            self._not_judged(
+                rule,
+                event,
+                version,
+                f"decided under policy {version}; the review was given {supplied}",
             )
         return found
 
     def not_judged(self, rule: Rule, event: Any, detail: str) -> None:
         """A decision the review cannot judge by ``rule``, listed with why (``detail``):
         recorded before the facts the rule needs were recorded."""
+        self._not_judged(rule, event, "", detail)
+
+    def _not_judged(self, rule: Rule, event: Any, recorded_version: str, detail: str) -> None:
+        """A decision listed as not judged by ``rule`` (``recorded_version``: the policy
+        it names, ``""`` for none), with why (``detail``)."""
         self.mismatches.append(
             PolicyMismatch(
                 rule=rule.id,
                 **_evidence(event),
                 at=event.timestamp,
                 position=self.position,
-                recorded_version="",
+                recorded_version=recorded_version,
                 supplied_versions=self.policies.versions,
                 detail=f"{detail}; not judged",
             )

@@ -15,10 +15,11 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 
+from salesdomain.projections.access import sales_readable
 from salesdomain.projections.customers.projection import Customers
 from salesdomain.projections.fractions import SCORE, mean, most_first, period_checked, share
 from salesdomain.projections.projection import built_by
-from sqlalchemy import ColumnElement, Table, case, func, select, true
+from sqlalchemy import ColumnElement, Table, case, func, select
 from sqlalchemy.engine import Engine
 
 from salesdomain.access import Reader
@@ -101,13 +102,6 @@ def counted_as(customers: Table) -> ColumnElement[str]:
     return func.coalesce(customers.c.merged_into, customers.c.customer_id)
 
 
-def readable(owner: ColumnElement[str], reader: Reader | None) -> ColumnElement[bool]:
-    """The rows whose ``owner`` the reader's sales reach covers (ADR 30)."""
-    if reader is not None and reader.sales is not None:
-        return owner.in_(sorted(reader.sales))
-    return true()
-
-
 def activity(last_order: date | None, day: date, policy: CustomerAnalysisPolicy) -> str:
     """``active``, ``dormant``, ``lost`` or ``never_ordered`` on ``day``."""
     if last_order is None:
@@ -147,7 +141,7 @@ def order_history(
         .where(day <= until)
         .group_by(whose)
     )
-    chosen = chosen.where(readable(customers.c.owner_id, reader))
+    chosen = chosen.where(sales_readable(customers.c.owner_id, reader))
     with engine.connect() as conn:
         return {
             row[0]: History(row[1], row[2], int(row[3]), int(row[4]))
@@ -162,7 +156,7 @@ def _population(
     chosen = select(c.customer_id, c.industry, c.region).where(
         c.merged_into.is_(None), c.registered_at < end_of(until)
     )
-    chosen = chosen.where(readable(c.owner_id, reader))
+    chosen = chosen.where(sales_readable(c.owner_id, reader))
     with engine.connect() as conn:
         return [(row[0], row[1], row[2]) for row in conn.execute(chosen)]
 
@@ -187,7 +181,7 @@ def survey_results(
         )
         .where(a.answered_on.between(since, until))
     )
-    chosen = chosen.where(readable(customers.c.owner_id, reader))
+    chosen = chosen.where(sales_readable(customers.c.owner_id, reader))
     with engine.connect() as conn:
         found = [(int(row[0]), int(row[1])) for row in conn.execute(chosen)]
     count = len(found)

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from salesdomain.projections.customers.analysis import readable
+from salesdomain.projections.access import sales_readable
 from salesdomain.projections.fractions import mean, most_first, period_checked
 from sqlalchemy import Table, select
 from sqlalchemy.engine import Engine
@@ -105,7 +105,7 @@ def loss_analysis(
         .select_from(losses.join(deals, deals.c.opportunity_id == x.opportunity_id))
         .where(x.lost_on.between(since, until))
     )
-    chosen = chosen.where(readable(deals.c.owner_id, reader))
+    chosen = chosen.where(sales_readable(deals.c.owner_id, reader))
     reasons, stages, competitors = Counter[str](), Counter[str](), Counter[str]()
     gaps: dict[str, list[Decimal]] = {}
     with engine.connect() as conn:

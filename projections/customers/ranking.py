@@ -14,12 +14,8 @@ from datetime import date
 from decimal import Decimal
 from typing import Literal
 
-from salesdomain.projections.customers.analysis import (
-    activity,
-    counted_as,
-    order_history,
-    readable,
-)
+from salesdomain.projections.access import sales_readable
+from salesdomain.projections.customers.analysis import activity, counted_as, order_history
 from salesdomain.projections.fractions import period_checked, share
 from salesdomain.projections.rows import batches
 from sqlalchemy import Table, func, select
@@ -106,7 +102,7 @@ def _sums(
         .select_from(orders.join(customers, customers.c.customer_id == o.customer_id))
         .where(o.delivered_on.between(since, until), o.currency == currency)
     )
-    chosen = chosen.where(readable(customers.c.owner_id, reader))
+    chosen = chosen.where(sales_readable(customers.c.owner_id, reader))
     sums: dict[str, tuple[int, Decimal, Decimal]] = {}
     with engine.connect() as conn:
         for whose, revenue, profit in conn.execute(chosen.execution_options(yield_per=5000)):

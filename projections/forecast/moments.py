@@ -10,6 +10,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any, Literal, NamedTuple
 
+from salesdomain.projections.access import sales_readable
 from salesdomain.projections.forecast.projection import OPEN, WON
 from sqlalchemy import Select, String, Table, and_, case, func, literal, or_, select, type_coerce
 from sqlalchemy.engine import Engine
@@ -139,8 +140,7 @@ def counted_now(
         .select_from(tables["deals"].outerjoin(owners, owners.c.employee_id == d.owner_id))
         .where(counted)
     )
-    if reader is not None and reader.sales is not None:
-        query = query.where(d.owner_id.in_(sorted(reader.sales)))
+    query = query.where(sales_readable(d.owner_id, reader))
     with engine.connect() as conn:
         return [
             Counted(group, name, currency, measure, Decimal(amount))
@@ -178,9 +178,7 @@ def _of_period(
         .select_from(source.outerjoin(owners, owners.c.employee_id == d.owner_id))
         .where(chosen_deals)
     )
-    if reader is not None and reader.sales is not None:
-        chosen = chosen.where(d.owner_id.in_(sorted(reader.sales)))
-    return chosen
+    return chosen.where(sales_readable(d.owner_id, reader))
 
 
 def _current(

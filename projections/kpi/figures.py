@@ -9,6 +9,7 @@ from datetime import date
 from decimal import Decimal
 
 from salesdomain.projections.kpi.groups import OF_CUSTOMER, OF_PRODUCT
+from salesdomain.projections.types import plain
 
 MONEY_MEASURES = frozenset({"revenue", "profit", "bookings", "cancelled", "sales_expense"})
 PRODUCT_MEASURES = frozenset(
@@ -69,25 +70,25 @@ class _Tally:
         responses = sums["service_responses"]
         figures: dict[str, Decimal | None] = {
             "revenue": sums["revenue"].quantize(_CENT),
-            "units": _plain(sums["units"]),
+            "units": plain(sums["units"]),
             "profit": sums["profit"].quantize(_CENT),
             "bookings": sums["bookings"].quantize(_CENT),
             "cancelled": sums["cancelled"].quantize(_CENT),
-            "orders_completed": _plain(sums["orders_completed"]),
+            "orders_completed": plain(sums["orders_completed"]),
             "customers_served": Decimal(self.served),
             "new_customers": Decimal(self.new),
             "repeat_customers": Decimal(self.repeat),
-            "visits": _plain(sums["visits"]),
-            "won": _plain(won),
-            "lost": _plain(lost),
+            "visits": plain(sums["visits"]),
+            "won": plain(won),
+            "lost": plain(lost),
             "win_rate": _ratio(won, won + lost),
             "sales_expense": sums["sales_expense"].quantize(_CENT),
             "satisfaction": (
                 (self.scores / self.score_count).quantize(_CENT) if self.score_count else None
             ),
             "satisfaction_scores": Decimal(self.score_count),
-            "service_responses": _plain(responses),
-            "service_on_time": _plain(sums["service_on_time"]),
+            "service_responses": plain(responses),
+            "service_on_time": plain(sums["service_on_time"]),
             "service_on_time_rate": _ratio(sums["service_on_time"], responses),
         }
         if OF_PRODUCT.intersection(by):
@@ -97,13 +98,6 @@ class _Tally:
         if not customers:
             figures.update(dict.fromkeys(CUSTOMER_COUNTS, None))
         return figures
-
-
-def _plain(value: Decimal) -> Decimal:
-    """A quantity without the storage's trailing zeros (100.000000 -> 100)."""
-    if value == value.to_integral_value():
-        return value.quantize(Decimal(1))
-    return value.normalize()
 
 
 def _ratio(part: Decimal, whole: Decimal) -> Decimal | None:

@@ -7,8 +7,9 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from salesdomain.projections.kpi.figures import MONEY_MEASURES, _plain, _ratio
+from salesdomain.projections.kpi.figures import MONEY_MEASURES, _ratio
 from salesdomain.projections.kpi.groups import NO_TEAM, TeamHistory, _team_on
+from salesdomain.projections.types import plain
 from sqlalchemy import Table, select
 from sqlalchemy.engine import Engine
 
@@ -37,7 +38,7 @@ def _targets(engine: Engine, tables: Mapping[str, Table], codes: Sequence[str]) 
     for row in rows:
         target = found.setdefault(row.target_id, _Target(row.period, row.employee_id, row.team, {}))
         if row.measure in TARGET_MEASURES and row.value is not None and Decimal(row.value) > 0:
-            target.figures[row.measure] = (_plain(Decimal(row.value)), row.currency)
+            target.figures[row.measure] = (plain(Decimal(row.value)), row.currency)
     return list(found.values())
 
 

@@ -12,6 +12,7 @@ from typing import Any
 from salesdomain.projections.access import orders_read_by
 from salesdomain.projections.operations.statuses import IN_EXECUTION, LOT_FAILED, LOT_REWORKED
 from salesdomain.projections.rows import row_of
+from salesdomain.projections.types import plain
 from sqlalchemy import Row, Select, Table, select
 from sqlalchemy.engine import Engine
 
@@ -26,10 +27,7 @@ def _today(now: datetime) -> date:
 
 def _plain(value: Any) -> Decimal:
     """A stored quantity without the storage's trailing zeros (60.000000 -> 60)."""
-    number = Decimal(value or 0)
-    if number == number.to_integral_value():
-        return number.quantize(Decimal(1))
-    return number.normalize()
+    return plain(Decimal(value or 0))
 
 
 def _lines_in_execution(

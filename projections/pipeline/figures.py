@@ -20,12 +20,13 @@ figures are made from the rows instead (``figures_of``), a page at a time.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
+from salesdomain.projections.access import sales_readable
 from salesdomain.projections.pipeline.funnel import FUNNEL, FunnelStep
 from salesdomain.projections.pipeline.projection import Pipeline
 from salesdomain.projections.pipeline.queries import (
@@ -210,10 +211,7 @@ def _from_totals(
     forecast: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
     for row in conn.execute(_owned(month_totals, tables, filters, reader)):
         forecast[(row.month, row.currency)] += row.weighted.quantize(_CENT)
-    won_count = sum(v.count for v in values if v.stage is Stage.WON)
-    closed = won_count + sum(v.count for v in values if v.stage is Stage.LOST)
-    closed_rate = rate(won_count, closed) if closed else None
-    return _figures(at, values, dict(forecast), reached, closed_rate)
+    return _figures(at, values, dict(forecast), reached, _won_rate(values))
 
 
 _CENT = Decimal("0.01")
@@ -225,9 +223,7 @@ def _owned(
     """The rows of a totals table where some opportunity counts, of the owners
     ``filters`` and the read policy let through."""
     owner = table.c.owner_id
-    chosen = select(table).where(table.c.opportunities > 0)
-    if reader is not None and reader.sales is not None:
-        chosen = chosen.where(owner.in_(sorted(reader.sales)))
+    chosen = select(table).where(table.c.opportunities > 0, sales_readable(owner, reader))
     if filters.owner_id is not None:
         chosen = chosen.where(owner == filters.owner_id)
     if filters.team is not None:
@@ -288,6 +284,14 @@ def _figures(
         forecast=dict(sorted(forecast.items())),
         open_weighted=dict(sorted(open_weighted.items())),
     )
+
+
+def _won_rate(values: Sequence[StageOwnerValue]) -> Decimal | None:
+    """Won / (won + lost) of the opportunities ``values`` count (``None``: none closed),
+    as ``win_rate`` of their rows."""
+    won = sum(v.count for v in values if v.stage is Stage.WON)
+    lost = sum(v.count for v in values if v.stage is Stage.LOST)
+    return rate(won, won + lost) if won + lost else None
 
 
 def _steps(furthest: Mapping[int, int]) -> list[FunnelStep]:
@@ -393,10 +397,7 @@ def _in_sql(
             forecast[(row.expected_close.strftime("%Y-%m"), row.currency)] += weighted
         elif row.furthest is not None:
             reached[int(row.furthest)] = int(row.opportunities)
-    won_count = sum(v.count for v in values if v.stage is Stage.WON)
-    closed = won_count + sum(v.count for v in values if v.stage is Stage.LOST)
-    closed_rate = rate(won_count, closed) if closed else None
-    return _figures(at, values, dict(forecast), reached, closed_rate)
+    return _figures(at, values, dict(forecast), reached, _won_rate(values))
 
 
 def _amount(units: Any) -> Decimal:

@@ -25,6 +25,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
+from salesdomain.projections.access import sales_readable
 from salesdomain.projections.paging import DEFAULT_LIMIT, MAX_LIMIT, check_limit
 from salesdomain.projections.pipeline import cursor as cursors
 from salesdomain.projections.pipeline.cursor import Cursor, InvalidCursor
@@ -205,8 +206,7 @@ def as_of_select(
         )
         .where(o.opened_at <= at)  # its first stage and amount are dated when opened
     )
-    if reader is not None and reader.sales is not None:
-        chosen = chosen.where(o.owner_id.in_(sorted(reader.sales)))
+    chosen = chosen.where(sales_readable(o.owner_id, reader))
     for name, value in (
         ("owner_id", filters.owner_id),
         ("region", filters.region),

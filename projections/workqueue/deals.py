@@ -10,8 +10,9 @@ from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
+from salesdomain.projections.conformance.view.rows import breached_after
 from salesdomain.projections.pipeline.queries import PipelineFilter, PipelineRow, iter_pipeline
-from salesdomain.projections.workqueue.items import DueItem, ItemKind, passes_after, timing
+from salesdomain.projections.workqueue.items import DueItem, ItemKind, timing
 from sqlalchemy import Engine, Table
 
 from salesdomain.opportunities.stages import Stage
@@ -74,7 +75,7 @@ def deal_items(
         if not validity:
             continue
         latest = validity[max(validity)]
-        if passes_after(latest) <= at + quotes_within:
+        if breached_after(latest) <= at + quotes_within:
             found.append(
                 _item(
                     row,

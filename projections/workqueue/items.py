@@ -4,12 +4,11 @@ discharges each (ADR 53)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from enum import Enum
 
+from salesdomain.projections.conformance.view.rows import TICK, breached_after
 from salesdomain.projections.paging import sortable
-
-TICK = timedelta(microseconds=1)
 
 
 class ItemKind(Enum):
@@ -83,23 +82,16 @@ class DueItem:
         """Its place in a queue: overdue first, then by deadline (texts, ``paging``)."""
         return (
             "0" if self.overdue else "1",
-            sortable(passes_after(self.due)),
+            sortable(breached_after(self.due)),
             self.kind.name,
             self.record_id,
             f"{self.responsible_id or self.responsible}/{self.step}",
         )
 
 
-def passes_after(due: datetime | date) -> datetime:
-    """The last moment the deadline is not yet passed (a day lasts to its end, UTC)."""
-    if isinstance(due, datetime):
-        return due.astimezone(UTC)
-    return datetime.combine(due + timedelta(days=1), time(), UTC) - TICK
-
-
 def timing(due: datetime | date, at: datetime) -> tuple[bool, int]:
     """Whether ``due`` has passed at ``at``, and the whole seconds left (negative: over)."""
-    left = passes_after(due) + TICK - at
+    left = breached_after(due) + TICK - at
     return left <= timedelta(0), int(left.total_seconds() // 1)
 
 

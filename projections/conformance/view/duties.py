@@ -16,7 +16,7 @@ from datetime import date, timedelta
 
 from salesdomain.projections.changes import RowChange, Upsert
 from salesdomain.projections.conformance.codec import dumps, loads
-from salesdomain.projections.conformance.duty_book import DutyBook
+from salesdomain.projections.conformance.duty_book import DutyBook, Subject
 from salesdomain.projections.projection import Tables
 from sqlalchemy import Column, Date, String, Table, Text, select
 from sqlalchemy.engine import Connection
@@ -50,10 +50,16 @@ def load_spans(conn: Connection, tables: dict[str, Table]) -> DutyBook:
     for scope, subject, spans, roles in conn.execute(
         select(table.c.scope, table.c.subject, table.c.spans, table.c.roles)
     ):
-        book.spans[(scope, subject)] = loads(spans)
-        if held := loads(roles):
-            book.roles[(scope, subject)] = set(held)
+        _load(book, (scope, subject), spans, roles)
     return book
+
+
+def _load(book: DutyBook, key: Subject, spans: str, roles: str) -> None:
+    """Put into ``book`` one ``duty_spans`` row: its subject's spans and a team's roles
+    (as ``changes`` writes them)."""
+    book.spans[key] = loads(spans)
+    if held := loads(roles):
+        book.roles[key] = set(held)
 
 
 def load_for_period(
@@ -106,9 +112,7 @@ def spans_of(
                 table.c.scope == scope, table.c.subject == subject
             )
         ):
-            book.spans[(scope, subject)] = loads(spans)
-            if held := loads(roles):
-                book.roles[(scope, subject)] = set(held)
+            _load(book, (scope, subject), spans, roles)
     return book
 
 
