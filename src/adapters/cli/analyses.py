@@ -15,7 +15,7 @@ from salesdomain.adapters.bootstrap import System
 from salesdomain.adapters.cli import common
 from salesdomain.adapters.cli.analysis_tables import show_customers, show_losses
 from salesdomain.adapters.cli.common import DatabaseUrl, ExitCode, Failure, JsonOutput
-from salesdomain.adapters.cli.output import print_json, visible
+from salesdomain.adapters.cli.output import print_json
 from salesdomain.adapters.cli.past import past
 from salesdomain.projections.customers import (
     RANKING_LIMIT,
@@ -25,8 +25,6 @@ from salesdomain.projections.customers import (
     loss_analysis,
 )
 from salesdomain.projections.prices.summary import pricing_by_competitor
-
-from salesdomain.bounds import is_currency
 
 Since = Annotated[str | None, typer.Option(help="First day (default: 1 January of --until).")]
 Until = Annotated[str | None, typer.Option(help="Last day (default: today, UTC).")]
@@ -39,12 +37,9 @@ Limit = Annotated[int, typer.Option(help=f"Rows listed (1 to {RANKING_LIMIT}).")
 
 def period(since: str | None, until: str | None) -> tuple[date, date]:
     """The days asked (``--since``, ``--until``), or 1 January to today."""
-    end = common.when(until, "--until")
-    last = end.date() if end else datetime.now(UTC).date()
-    start = common.when(since, "--since")
-    first = start.date() if start else date(last.year, 1, 1)
-    if last < first:
-        raise Failure(ExitCode.INVALID_DATA, f"--until {last} is before --since {first}")
+    last = common.day(until, "--until") or datetime.now(UTC).date()
+    first = common.day(since, "--since") or date(last.year, 1, 1)
+    common.period_in_order(first, last)
     return first, last
 
 
@@ -70,11 +65,6 @@ def _read(
             yield then, moment, position
 
 
-def _tables(system: System, view: str) -> tuple[Any, Any]:
-    runner = system.views.runner(view)
-    return runner.engine, runner.tables()
-
-
 def customers_analysis(
     ctx: typer.Context,
     since: Since = None,
@@ -93,15 +83,12 @@ def customers_analysis(
     the ranking by revenue or profit with cumulative share and ABC class."""
     with common.reported(as_json):
         first, last = period(since, until)
-        if currency is not None and not is_currency(currency):
-            raise Failure(
-                ExitCode.USAGE, f"--currency: '{visible(currency)}' is not an ISO 4217 code"
-            )
+        common.currency_code(currency)
         shown = _limit(limit)
         with _read(ctx, database_url, as_of, "customers") as (system, moment, position):
             policy = system.app.policy
             asked: dict[str, Any] = {"since": first, "until": last, "policy": policy.customers}
-            engine, tables = _tables(system, "customers")
+            engine, tables = common.view_tables(system, "customers")
             analysis = customer_analysis(engine, tables, **asked)
             code = currency or policy.currencies.reporting_currency
             ranking = customer_ranking(engine, tables, **asked, currency=code, by=by, limit=shown)
@@ -131,9 +118,11 @@ def losses(
         views = ("customers", "prices")
         with _read(ctx, database_url, as_of, *views) as (system, moment, position):
             lost = loss_analysis(
-                *_tables(system, "customers"), since=first, until=last, limit=shown
+                *common.view_tables(system, "customers"), since=first, until=last, limit=shown
             )
-            pricing = pricing_by_competitor(*_tables(system, "prices"), since=first, until=last)
+            pricing = pricing_by_competitor(
+                *common.view_tables(system, "prices"), since=first, until=last
+            )
     if as_json:
         print_json({"as_of": moment, "position": position, "losses": lost, "pricing": pricing})
         return

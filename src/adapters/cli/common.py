@@ -6,9 +6,10 @@ from __future__ import annotations
 import getpass
 import json
 import sys
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from datetime import UTC, datetime, time
+from datetime import UTC, date, datetime, time
 from decimal import DecimalException
 from enum import IntEnum
 from typing import Annotated, NoReturn
@@ -25,9 +26,10 @@ from salesdomain.adapters.cli.output import visible as visible
 from salesdomain.adapters.master_keys import MasterKeyError
 from salesdomain.adapters.store import STORE_UNREACHABLE, BadDatabaseUrl
 from salesdomain.projections.runner import ProjectionStopped
+from sqlalchemy import Engine, Table
 
 from salesdomain import errors as domain
-from salesdomain.bounds import FIRST_DAY, LAST_DAY
+from salesdomain.bounds import FIRST_DAY, LAST_DAY, is_currency
 from salesdomain.command_record import Origin
 from salesdomain.commands import problems_of
 from salesdomain.errors import ErrorReport, ProblemReport
@@ -221,6 +223,12 @@ def open_system(ctx: typer.Context, url: str | None) -> Iterator[System]:
             system.close()
 
 
+def view_tables(system: System, view: str) -> tuple[Engine, dict[str, Table]]:
+    """The engine and the tables (of the generation serving reads) of the view ``view``."""
+    runner = system.views.runner(view)
+    return runner.engine, runner.tables()
+
+
 FIRST_MOMENT = datetime.combine(FIRST_DAY, time(), UTC)
 LAST_MOMENT = datetime.combine(LAST_DAY, time.max, UTC)
 
@@ -243,6 +251,49 @@ def when(text: str | None, option: str) -> datetime | None:
             ExitCode.USAGE, f"{option}: '{text}' is not between {FIRST_DAY} and {LAST_DAY}"
         )
     return moment
+
+
+def day(text: str | None, option: str) -> date | None:
+    """The day of a date given on the command line (``when``)."""
+    moment = when(text, option)
+    return moment.date() if moment else None
+
+
+def period_in_order(since: date, until: date) -> None:
+    """A period whose ``--until`` is before its ``--since`` is refused (exit 3)."""
+    if until < since:
+        raise Failure(ExitCode.INVALID_DATA, f"--until {until} is before --since {since}")
+
+
+def currency_code(code: str | None) -> str | None:
+    """``--currency``: an ISO 4217 code, when one is given."""
+    if code is not None and not is_currency(code):
+        raise Failure(ExitCode.USAGE, f"--currency: '{visible(code)}' is not an ISO 4217 code")
+    return code
+
+
+StopAfter = Annotated[
+    float | None, typer.Option(min=0, help="Stop after this long (default: at Ctrl-C).")
+]
+
+
+def stop_after(seconds: float | None) -> threading.Event:
+    """The event that stops a command running until Ctrl-C: set once ``seconds``
+    (``--seconds``) have passed, never without them."""
+    stop = threading.Event()
+    if seconds is not None:
+        timer = threading.Timer(seconds, stop.set)
+        timer.daemon = True
+        timer.start()
+    return stop
+
+
+def upgrade_views(system: System) -> None:
+    """Rebuild the views an older release built, before serving or following them: reads
+    need the new shape."""
+    upgraded = system.views.upgrade()
+    if upgraded:
+        err().print(f"Rebuilt the views an older release built: {', '.join(upgraded)}")
 
 
 def cli_origin() -> Origin:

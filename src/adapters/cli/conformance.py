@@ -85,8 +85,7 @@ def conformance(
             vocabulary.given(as_of, old_as_at, "--as-of", "--as-at"), "--as-of"
         )
         earlier = [read_policy(path) for path in earlier_policy or []]
-        if end < start:
-            raise Failure(ExitCode.INVALID_DATA, f"--until {end} is before --since {start}")
+        common.period_in_order(start, end)
         with common.open_system(ctx, database_url) as system:
             report = from_view(system, start, end, moment_asked, earlier) or conformance_report(
                 system.app, system.app.policy, start, end, moment_asked, earlier_policies=earlier

@@ -8,11 +8,10 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from typing import Annotated
-from uuid import UUID
 
 import typer
 from salesdomain.adapters.bootstrap import System
-from salesdomain.adapters.cli import paging, remote, view_pages
+from salesdomain.adapters.cli import common, paging, remote, view_pages, vocabulary
 from salesdomain.adapters.cli.common import DatabaseUrl, JsonOutput
 from salesdomain.projections.customers import (
     CustomerFilter,
@@ -31,7 +30,7 @@ def customers(
     name: Annotated[str | None, typer.Option(help="A part of the company name, any case.")] = None,
     region: Text = None,
     industry: Text = None,
-    owner: Annotated[UUID | None, typer.Option(help="The owner's employee id.")] = None,
+    owner: vocabulary.Owner = None,
     status: Annotated[CustomerStatus | None, typer.Option(help="Where it stands.")] = None,
     limit: paging.Limit = DEFAULT_LIMIT,
     cursor: paging.Cursor = None,
@@ -60,8 +59,7 @@ def customers(
 def _page(
     system: System, chosen: CustomerFilter, limit: int, cursor: str | None, *, every: bool
 ) -> Page[CustomerRow]:
-    runner = system.views.runner("customers")
-    engine, tables = runner.engine, runner.tables()
+    engine, tables = common.view_tables(system, "customers")
     now = datetime.now(UTC)
     if every:
         return Page(now, list(iter_customers(engine, tables, filters=chosen)), None)

@@ -17,7 +17,6 @@ from salesdomain.adapters.cli import common, paging, remote, view_pages
 from salesdomain.adapters.cli.actors import employee
 from salesdomain.adapters.cli.client import Api
 from salesdomain.adapters.cli.common import DatabaseUrl, ExitCode, Failure, JsonOutput
-from salesdomain.adapters.cli.output import out
 from salesdomain.projections.paging import DEFAULT_LIMIT, MAX_LIMIT, Page
 from salesdomain.projections.workqueue import DueItem, QueueUnavailable, due_page
 from salesdomain.projections.workqueue.items import left_in_words
@@ -114,23 +113,27 @@ def _page(
 
 
 def _show(found: Page[DueItem]) -> None:
-    out().print(work_queue_table("Work queue", found.at, found.rows))
-    paging.show_more("items", found.next_cursor)
+    paging.print_page_table("Work queue", found, COLUMNS, _cells, "items")
+
+
+COLUMNS = ("Due", "", "SOP step", "Record", "Responsible", "Next command")
 
 
 def work_queue_table(title: str, at: datetime, items: list[DueItem]) -> Table:
     """The items as a table, overdue first (as they come), titled with the moment."""
-    table = Table(title=f"{title} at {at:%Y-%m-%d %H:%M} UTC: {len(items)}", title_justify="left")
-    for column in ("Due", "", "SOP step", "Record", "Responsible", "Next command"):
-        table.add_column(column)
+    table = paging.page_table(title, Page(at, items, None), COLUMNS)
     for item in items:
-        due = f"{item.due:%Y-%m-%d %H:%M}" if isinstance(item.due, datetime) else str(item.due)
-        table.add_row(
-            due,
-            left_in_words(item),
-            f"{item.sop_step} {item.step}",
-            f"{item.record_kind}: {item.record}",
-            item.responsible,
-            item.next_command,
-        )
+        table.add_row(*_cells(item))
     return table
+
+
+def _cells(item: DueItem) -> tuple[str, ...]:
+    due = f"{item.due:%Y-%m-%d %H:%M}" if isinstance(item.due, datetime) else str(item.due)
+    return (
+        due,
+        left_in_words(item),
+        f"{item.sop_step} {item.step}",
+        f"{item.record_kind}: {item.record}",
+        item.responsible,
+        item.next_command,
+    )

@@ -13,7 +13,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 from salesdomain.adapters.bootstrap import System
-from salesdomain.adapters.cli import common
+from salesdomain.adapters.cli import common, vocabulary
 from salesdomain.adapters.cli.common import DatabaseUrl, ExitCode, Failure, JsonOutput
 from salesdomain.adapters.cli.output import out, print_json
 from salesdomain.projections.forecast import (
@@ -30,7 +30,7 @@ def forecast(
     ctx: typer.Context,
     period: Annotated[str, typer.Argument(help="A month (2027-03), quarter (2027-Q1) or year.")],
     by: Annotated[By, typer.Option(help="Per representative, team or the company.")] = "rep",
-    as_of: Annotated[str | None, typer.Option(help="As it stood then (default: now).")] = None,
+    as_of: vocabulary.AsOfOrNow = None,
     accuracy: Annotated[
         bool, typer.Option("--accuracy", help="The period replayed from its start and weeks.")
     ] = False,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 import time
 from collections.abc import Sequence
 from typing import Annotated
@@ -95,23 +94,15 @@ def follow(
             "events wakes the follower at once; this is the fallback).",
         ),
     ] = POLL_SECONDS,
-    seconds: Annotated[
-        float | None, typer.Option(min=0, help="Stop after this long (default: at Ctrl-C).")
-    ] = None,
+    seconds: common.StopAfter = None,
     database_url: DatabaseUrl = None,
 ) -> None:
     """Keep every view following the log until Ctrl-C: the follower the web servers
     read from (ADR 35).  A database that cannot be reached is reported, then tried
     again; the follower goes on."""
     with common.reported(), common.open_system(ctx, database_url) as system:
-        stop = threading.Event()
-        if seconds is not None:
-            timer = threading.Timer(seconds, stop.set)
-            timer.daemon = True
-            timer.start()
-        upgraded = system.views.upgrade()
-        if upgraded:
-            err().print(f"Rebuilt the views an older release built: {', '.join(upgraded)}")
+        stop = common.stop_after(seconds)
+        common.upgrade_views(system)
         told: dict[str, str] = {}
         last: dict[str, int] = {s.name: s.position for s in system.views.status()}
 

@@ -6,7 +6,6 @@ once (``--once``) or every ``--every`` seconds until Ctrl-C; ``list`` prints the
 from __future__ import annotations
 
 import os
-import threading
 import time
 from datetime import datetime
 from pathlib import Path
@@ -70,9 +69,7 @@ def send(
     every: Annotated[
         float, typer.Option(min=1, max=86400, help="Seconds between two rounds.")
     ] = 60,
-    seconds: Annotated[
-        float | None, typer.Option(min=0, help="Stop after this long (default: at Ctrl-C).")
-    ] = None,
+    seconds: common.StopAfter = None,
     mail_file: Annotated[
         Path | None,
         typer.Option(
@@ -95,11 +92,7 @@ def send(
             if once:
                 _told(warning_round(system, sender, clock.now()), as_json)
                 return
-            stop = threading.Event()
-            if seconds is not None:
-                timer = threading.Timer(seconds, stop.set)
-                timer.daemon = True
-                timer.start()
+            stop = common.stop_after(seconds)
             try:
                 while not stop.is_set():
                     try:

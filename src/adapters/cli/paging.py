@@ -24,6 +24,7 @@ Cursor = Annotated[
     typer.Option(help="The next page: the cursor the previous page printed (keeps its moment)."),
 ]
 Every = Annotated[bool, typer.Option("--all", help="Every row, page after page (an export).")]
+Wide = Annotated[bool, typer.Option("--wide", help="Full ids (default: their first 8 characters).")]
 
 
 Row = TypeVar("Row")

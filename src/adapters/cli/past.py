@@ -79,10 +79,7 @@ def record(
     ctx: typer.Context,
     kind: Annotated[str, typer.Argument(help="Kind of record: customer, opportunity, order...")],
     record_id: Annotated[UUID, typer.Argument(help="The record's id.")],
-    at: Annotated[
-        str | None,
-        typer.Option("--as-of", help="As it stood at this moment (UTC unless it says)."),
-    ] = None,
+    at: vocabulary.AsOfMoment = None,
     old_at: vocabulary.OldAt = None,
     version: Annotated[
         int | None, typer.Option("--version", min=1, help="As it stood after its Nth event.")

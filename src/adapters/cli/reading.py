@@ -10,7 +10,7 @@ from typing import Annotated, Any, Literal, cast
 
 import typer
 from salesdomain.adapters.bootstrap import System
-from salesdomain.adapters.cli import client, common, paging, pipeline_tables, remote
+from salesdomain.adapters.cli import client, common, paging, pipeline_tables, remote, vocabulary
 from salesdomain.adapters.cli.common import DatabaseUrl, ExitCode, Failure, JsonOutput
 from salesdomain.adapters.cli.output import out, print_json, visible
 from salesdomain.adapters.cli.tables import (
@@ -41,7 +41,7 @@ from salesdomain.projections.pipeline import (
 )
 from sqlalchemy import func, select
 
-from salesdomain.bounds import FIRST_DAY, LAST_DAY, is_currency
+from salesdomain.bounds import FIRST_DAY, LAST_DAY
 
 StaleOnly = Annotated[
     bool,
@@ -55,14 +55,12 @@ StaleOnly = Annotated[
 
 def pipeline(
     ctx: typer.Context,
-    as_of: Annotated[str | None, typer.Option(help="As it stood then (default: now).")] = None,
+    as_of: vocabulary.AsOfOrNow = None,
     limit: paging.Limit = DEFAULT_LIMIT,
     cursor: paging.Cursor = None,
     every: paging.Every = False,
     stale: StaleOnly = False,
-    wide: Annotated[
-        bool, typer.Option("--wide", help="Full ids (default: their first 8 characters).")
-    ] = False,
+    wide: paging.Wide = False,
     database_url: DatabaseUrl = None,
     as_json: JsonOutput = False,
 ) -> None:
@@ -105,8 +103,7 @@ def pipeline_rows(
     all of them, read a page at a time; ``stale``: only the deals stale then), and the
     funnel of them all (computed in the database). A bad ``cursor`` is a usage error
     naming ``--cursor``."""
-    runner = system.views.runner("pipeline")
-    engine, tables = runner.engine, runner.tables()
+    engine, tables = common.view_tables(system, "pipeline")
     policy = system.app.policy
     probabilities = policy.stage_probability
     reading: dict[str, Any] = {
@@ -174,8 +171,10 @@ def kpi(
         first, then_by = dimensions(by)
         api = client.connect(ctx, database_url)
         if api is not None:
-            start, end = _day(since, "--since"), _day(until, "--until")
-            found = remote.kpi(api, grain, first, start, end, _currency(currency), then_by)
+            start, end = common.day(since, "--since"), common.day(until, "--until")
+            found = remote.kpi(
+                api, grain, first, start, end, common.currency_code(currency), then_by
+            )
         else:
             with common.open_system(ctx, database_url) as system:
                 common.caught_up(system, "kpi")
@@ -216,14 +215,13 @@ def kpi_rows(
     with the period they cover."""
     runner = system.views.runner("kpi")
     first, last = _fact_days(system)
-    start = _day(since, "--since") or first
-    end = _day(until, "--until") or last
+    start = common.day(since, "--since") or first
+    end = common.day(until, "--until") or last
     rows: list[KpiRow] = []
     converted: list[KpiInReportingCurrency] = []
-    currency = _currency(currency)
+    currency = common.currency_code(currency)
     if start is not None and end is not None:
-        if end < start:
-            raise Failure(ExitCode.INVALID_DATA, f"--until {end} is before --since {start}")
+        common.period_in_order(start, end)
         if count_periods(start, end, grain) > PERIOD_LIMIT:
             raise Failure(
                 ExitCode.INVALID_DATA,
@@ -265,9 +263,9 @@ def market_share_command(
     note it came from (default: every period sized; in client mode, 1 January to
     today)."""
     with common.reported(as_json):
-        start, end = _day(since, "--since"), _day(until, "--until")
-        if start is not None and end is not None and end < start:
-            raise Failure(ExitCode.INVALID_DATA, f"--until {end} is before --since {start}")
+        start, end = common.day(since, "--since"), common.day(until, "--until")
+        if start is not None and end is not None:
+            common.period_in_order(start, end)
         api = client.connect(ctx, database_url)
         if api is not None:
             found = remote.market_share(api, by, start, end)
@@ -306,14 +304,3 @@ def _fact_days(system: System) -> tuple[date | None, date | None]:
     with runner.engine.connect() as conn:
         first, last = conn.execute(select(func.min(facts.c.day), func.max(facts.c.day))).one()
     return first, last
-
-
-def _currency(code: str | None) -> str | None:
-    if code is not None and not is_currency(code):
-        raise Failure(ExitCode.USAGE, f"--currency: '{visible(code)}' is not an ISO 4217 code")
-    return code
-
-
-def _day(text: str | None, option: str) -> date | None:
-    moment = common.when(text, option)
-    return moment.date() if moment else None

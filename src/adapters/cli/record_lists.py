@@ -15,7 +15,7 @@ from uuid import UUID
 
 import typer
 from rich.table import Table
-from salesdomain.adapters.cli import client, common, paging, remote
+from salesdomain.adapters.cli import client, common, paging, remote, vocabulary
 from salesdomain.adapters.cli.common import DatabaseUrl, ExitCode, Failure, JsonOutput
 from salesdomain.adapters.cli.output import out, print_json
 from salesdomain.adapters.cli.past import shown
@@ -39,7 +39,6 @@ from salesdomain.past import moment
 KindArgument = Annotated[
     str, typer.Argument(help=f"The kind of record: {', '.join(LISTS)} (or customer, order...).")
 ]
-Wide = Annotated[bool, typer.Option("--wide", help="Full ids (default: their first 8 characters).")]
 
 
 def shown_id(record_id: str | None, wide: bool) -> str:
@@ -55,7 +54,7 @@ def list_records(
     search: Annotated[
         str | None, typer.Option(help="A part of the name or number (any case), or the id's start.")
     ] = None,
-    owner: Annotated[UUID | None, typer.Option(help="The owner's employee id.")] = None,
+    owner: vocabulary.Owner = None,
     status: Annotated[
         str | None, typer.Option(help="Where it stands (the kind's statuses).")
     ] = None,
@@ -71,7 +70,7 @@ def list_records(
     ] = None,
     limit: paging.Limit = DEFAULT_LIMIT,
     cursor: paging.Cursor = None,
-    wide: Wide = False,
+    wide: paging.Wide = False,
     database_url: DatabaseUrl = None,
     as_json: JsonOutput = False,
 ) -> None:
@@ -209,9 +208,7 @@ def show(
     ctx: typer.Context,
     kind: KindArgument,
     record_id: Annotated[UUID, typer.Argument(help="The record's full id.")],
-    as_of: Annotated[
-        str | None, typer.Option("--as-of", help="As it stood at this moment (UTC unless it says).")
-    ] = None,
+    as_of: vocabulary.AsOfMoment = None,
     database_url: DatabaseUrl = None,
     as_json: JsonOutput = False,
 ) -> None:

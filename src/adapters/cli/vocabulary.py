@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
+from uuid import UUID
 
 import typer
 from salesdomain.adapters.cli.common import ExitCode, Failure
@@ -30,6 +31,16 @@ NEW_NAMES = frozenset(OLD_SPELLINGS.values()) | {"--file"}
 def _old(name: str) -> Any:
     return typer.Option(name, hidden=True, help=f"The old spelling of {OLD_SPELLINGS[name]}.")
 
+
+AsOfOrNow = Annotated[str | None, typer.Option("--as-of", help="As it stood then (default: now).")]
+"""``--as-of`` where the moment a command reads at is now unless it is given."""
+AsOfMoment = Annotated[
+    str | None,
+    typer.Option("--as-of", help="As it stood at this moment (UTC unless it says)."),
+]
+"""``--as-of`` for one record as it stood then (``show``, ``as-of record``)."""
+Owner = Annotated[UUID | None, typer.Option(help="The owner's employee id.")]
+"""``--owner`` of a list's filters: the records one employee owns."""
 
 OldAt = Annotated[str | None, _old("--at")]
 OldAsAt = Annotated[str | None, _old("--as-at")]

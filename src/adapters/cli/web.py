@@ -19,7 +19,7 @@ from rich.table import Table
 from salesdomain.adapters.cli import common, vocabulary
 from salesdomain.adapters.cli.actors import employee, parse_role
 from salesdomain.adapters.cli.common import DatabaseUrl, ExitCode, Failure, JsonOutput
-from salesdomain.adapters.cli.output import err, out, print_json
+from salesdomain.adapters.cli.output import out, print_json
 
 if TYPE_CHECKING:
     from salesdomain.adapters.bootstrap import System
@@ -259,7 +259,7 @@ def serve(
             _serve_workers(ctx, database_url, host, port, workers, limit, settings)
             return
         with common.open_system(ctx, database_url) as system:
-            _upgrade(system)
+            common.upgrade_views(system)
             breaches = conformance_breaches(system)
             web = create_app(
                 system, open_breaches=breaches, max_body_bytes=limit, settings=settings
@@ -268,13 +268,6 @@ def serve(
 
 
 APP_FACTORY = "salesdomain.adapters.web.app:app_from_environment"
-
-
-def _upgrade(system: System) -> None:
-    """Rebuild the views an older release built, before serving: reads need the new shape."""
-    upgraded = system.views.upgrade()
-    if upgraded:
-        err().print(f"Rebuilt the views an older release built: {', '.join(upgraded)}")
 
 
 def _serve_workers(
@@ -307,7 +300,7 @@ def _serve_workers(
             "PostgreSQL for several workers",
         )
     with common.open_system(ctx, resolved) as system:  # tables made once, before them
-        _upgrade(system)
+        common.upgrade_views(system)
         follow = settings.follow
         if follow is None:
             follow = embedded_by_default(system.app)
