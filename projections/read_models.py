@@ -27,7 +27,7 @@ from salesdomain.projections.runner import (
     rebuild_lock,
 )
 from salesdomain.projections.runner.rebuild import UNFINISHED
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, Table, select
 
 from salesdomain.policy import SalesPolicy
 
@@ -90,6 +90,11 @@ class ReadModels:
 
     def runner(self, name: str) -> ProjectionRunner:
         return self.runners[name]
+
+    def view(self, name: str) -> tuple[Engine, dict[str, Table]]:
+        """The view ``name``'s engine and the tables of the generation serving reads."""
+        runner = self.runners[name]
+        return runner.engine, runner.tables()
 
     def catch_up(
         self,

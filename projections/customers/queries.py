@@ -10,6 +10,7 @@ from datetime import date, datetime
 from enum import Enum
 from typing import Any
 
+from salesdomain.projections.access import sales_readable
 from salesdomain.projections.customers.projection import searchable
 from salesdomain.projections.paging import (
     DEFAULT_LIMIT,
@@ -146,8 +147,7 @@ def _chosen(
         survivor_name.label("merged_into_name"),
         merged_records.label("merged_records"),
     )
-    if reader is not None and reader.sales is not None:
-        chosen = chosen.where(c.owner_id.in_(sorted(reader.sales)))
+    chosen = chosen.where(sales_readable(c.owner_id, reader))
     if filters.name is not None:
         chosen = chosen.where(c.search_name.contains(searchable(filters.name), autoescape=True))
     for column in ("region", "industry", "owner_id"):

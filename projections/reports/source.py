@@ -70,8 +70,7 @@ class ReportSource:
         return min(end_of(self.period), self.at)
 
     def view(self, name: str) -> tuple[Engine, dict[str, Table]]:
-        runner = self.views.runner(name)
-        return runner.engine, runner.tables()
+        return self.views.view(name)
 
     def has(self, name: str) -> bool:
         return name in self.views.runners

@@ -88,7 +88,7 @@ def customers_analysis(
         with _read(ctx, database_url, as_of, "customers") as (system, moment, position):
             policy = system.app.policy
             asked: dict[str, Any] = {"since": first, "until": last, "policy": policy.customers}
-            engine, tables = common.view_tables(system, "customers")
+            engine, tables = system.views.view("customers")
             analysis = customer_analysis(engine, tables, **asked)
             code = currency or policy.currencies.reporting_currency
             ranking = customer_ranking(engine, tables, **asked, currency=code, by=by, limit=shown)
@@ -118,11 +118,9 @@ def losses(
         views = ("customers", "prices")
         with _read(ctx, database_url, as_of, *views) as (system, moment, position):
             lost = loss_analysis(
-                *common.view_tables(system, "customers"), since=first, until=last, limit=shown
+                *system.views.view("customers"), since=first, until=last, limit=shown
             )
-            pricing = pricing_by_competitor(
-                *common.view_tables(system, "prices"), since=first, until=last
-            )
+            pricing = pricing_by_competitor(*system.views.view("prices"), since=first, until=last)
     if as_json:
         print_json({"as_of": moment, "position": position, "losses": lost, "pricing": pricing})
         return

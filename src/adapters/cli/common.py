@@ -26,7 +26,6 @@ from salesdomain.adapters.cli.output import visible as visible
 from salesdomain.adapters.master_keys import MasterKeyError
 from salesdomain.adapters.store import STORE_UNREACHABLE, BadDatabaseUrl
 from salesdomain.projections.runner import ProjectionStopped
-from sqlalchemy import Engine, Table
 
 from salesdomain import errors as domain
 from salesdomain.bounds import FIRST_DAY, LAST_DAY, is_currency
@@ -221,12 +220,6 @@ def open_system(ctx: typer.Context, url: str | None) -> Iterator[System]:
     finally:
         if factory is build_system:
             system.close()
-
-
-def view_tables(system: System, view: str) -> tuple[Engine, dict[str, Table]]:
-    """The engine and the tables (of the generation serving reads) of the view ``view``."""
-    runner = system.views.runner(view)
-    return runner.engine, runner.tables()
 
 
 FIRST_MOMENT = datetime.combine(FIRST_DAY, time(), UTC)

@@ -11,7 +11,7 @@ from typing import Annotated
 
 import typer
 from salesdomain.adapters.bootstrap import System
-from salesdomain.adapters.cli import common, paging, remote, view_pages, vocabulary
+from salesdomain.adapters.cli import paging, remote, view_pages, vocabulary
 from salesdomain.adapters.cli.common import DatabaseUrl, JsonOutput
 from salesdomain.projections.customers import (
     CustomerFilter,
@@ -59,7 +59,7 @@ def customers(
 def _page(
     system: System, chosen: CustomerFilter, limit: int, cursor: str | None, *, every: bool
 ) -> Page[CustomerRow]:
-    engine, tables = common.view_tables(system, "customers")
+    engine, tables = system.views.view("customers")
     now = datetime.now(UTC)
     if every:
         return Page(now, list(iter_customers(engine, tables, filters=chosen)), None)

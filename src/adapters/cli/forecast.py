@@ -59,11 +59,10 @@ def forecast(
 def read_forecast(
     system: System, period: str, at: datetime, by: By, accuracy: bool, converted: bool
 ) -> ForecastTable | ForecastAccuracy:
-    runner = system.views.runner("forecast")
     currencies = system.app.policy.currencies if converted else None
     read = forecast_accuracy if accuracy else forecast_table
     try:
-        return read(runner.engine, runner.tables(), period, at, by=by, currencies=currencies)
+        return read(*system.views.view("forecast"), period, at, by=by, currencies=currencies)
     except ValueError as bad:
         raise Failure(ExitCode.USAGE, f"period: {bad}") from None
 

@@ -90,7 +90,7 @@ class _Listing(Generic[Row]):
         page: tuple[int, str | None, bool],
         filters: dict[str, UUID | bool | None],
     ) -> Page[Row]:
-        engine, tables = common.view_tables(system, "operations")
+        engine, tables = system.views.view("operations")
         limit, cursor, every = page
         if every:
             assert at is not None  # without a cursor, given or now

@@ -10,7 +10,7 @@ from typing import Annotated
 
 import typer
 from salesdomain.adapters.bootstrap import System
-from salesdomain.adapters.cli import common, paging, remote, view_pages
+from salesdomain.adapters.cli import paging, remote, view_pages
 from salesdomain.adapters.cli.common import DatabaseUrl, JsonOutput
 from salesdomain.projections.paging import DEFAULT_LIMIT, MAX_LIMIT, Page
 from salesdomain.projections.prices import PriceComparison, prices_page
@@ -45,7 +45,7 @@ def prices(
 def _page(
     system: System, product: str | None, limit: int, cursor: str | None, *, every: bool
 ) -> Page[PriceComparison]:
-    engine, tables = common.view_tables(system, "prices")
+    engine, tables = system.views.view("prices")
     now = datetime.now(UTC)
     with paging.cursor_checked():
         if every:

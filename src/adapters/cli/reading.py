@@ -103,7 +103,7 @@ def pipeline_rows(
     all of them, read a page at a time; ``stale``: only the deals stale then), and the
     funnel of them all (computed in the database). A bad ``cursor`` is a usage error
     naming ``--cursor``."""
-    engine, tables = common.view_tables(system, "pipeline")
+    engine, tables = system.views.view("pipeline")
     policy = system.app.policy
     probabilities = policy.stage_probability
     reading: dict[str, Any] = {
@@ -213,7 +213,6 @@ def kpi_rows(
 ) -> dict[str, Any]:
     """The KPI rows the options ask for (by ``by``, and ``then_by`` combined with it),
     with the period they cover."""
-    runner = system.views.runner("kpi")
     first, last = _fact_days(system)
     start = common.day(since, "--since") or first
     end = common.day(until, "--until") or last
@@ -228,7 +227,7 @@ def kpi_rows(
                 f"{start}..{end} has more than {PERIOD_LIMIT:,} periods of a {grain}: "
                 "give a shorter --since..--until or a longer --grain",
             )
-        engine, tables, currencies = runner.engine, runner.tables(), system.app.policy.currencies
+        (engine, tables), currencies = system.views.view("kpi"), system.app.policy.currencies
         asked: dict[str, Any] = {"grain": grain, "by": by, "since": start, "until": end}
         asked["then_by"] = then_by
         several = currencies.reporting_currency
@@ -272,9 +271,8 @@ def market_share_command(
         else:
             with common.open_system(ctx, database_url) as system:
                 common.caught_up(system, "kpi")
-                runner = system.views.runner("kpi")
                 first, last = start or FIRST_DAY, end or LAST_DAY
-                rows = market_share(runner.engine, runner.tables(), by=by, since=first, until=last)
+                rows = market_share(*system.views.view("kpi"), by=by, since=first, until=last)
                 found = {"by": by, "since": start, "until": end, "rows": rows}
     if as_json:
         print_json(found)
@@ -299,8 +297,8 @@ def show_kpi(found: dict[str, Any], title: str) -> None:
 
 
 def _fact_days(system: System) -> tuple[date | None, date | None]:
-    runner = system.views.runner("kpi")
-    facts = runner.tables()["facts"]
-    with runner.engine.connect() as conn:
+    engine, tables = system.views.view("kpi")
+    facts = tables["facts"]
+    with engine.connect() as conn:
         first, last = conn.execute(select(func.min(facts.c.day), func.max(facts.c.day))).one()
     return first, last

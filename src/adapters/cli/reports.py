@@ -125,5 +125,4 @@ def _reader(system: System, who: str, role: str | None) -> Reader:
             raise Failure(
                 ExitCode.NOT_AUTHORISED, f"{person.name} does not hold the role {chosen.label}"
             )
-    runner = system.views.runner("kpi")
-    return reader_of(runner.engine, runner.tables(), person.id, chosen)
+    return reader_of(*system.views.view("kpi"), person.id, chosen)

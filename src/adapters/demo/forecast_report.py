@@ -22,8 +22,7 @@ def forecast_of(system: System, at: datetime) -> tuple[ForecastTable, ForecastAc
     """The forecast of the quarter ``at`` lies in, as it stands at ``at``, and the
     accuracy of the last quarter ended by then, replayed from its start; per
     representative, in the reporting currency."""
-    runner = system.views.runner("forecast")
-    engine, tables = runner.engine, runner.tables()
+    engine, tables = system.views.view("forecast")
     currencies = system.app.policy.currencies
     now = report_period(at.date(), "quarter")
     ended = report_period(now.start - timedelta(days=1), "quarter")

@@ -116,7 +116,6 @@ class DemoReport:
 def pipeline_summary(system: System, at: datetime) -> PipelineSummary:
     """The funnel, win rate and open pipeline (per currency, and in the reporting
     currency) as the view has them at ``at``."""
-    runner = system.views.runner("pipeline")
     policy = system.app.policy
-    figures = pipeline_figures(runner.engine, runner.tables(), policy.stage_probability, at)
+    figures = pipeline_figures(*system.views.view("pipeline"), policy.stage_probability, at)
     return figures.summary(policy.currencies)

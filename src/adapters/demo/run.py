@@ -132,10 +132,8 @@ def _count(app: SalesApplication) -> tuple[int, int]:
 def kpi_against_targets(system: System, until: datetime) -> list[KpiRow]:
     """Each representative's figures per quarter, from the quarter's start, against
     the targets set for them."""
-    runner = system.views.runner("kpi")
     return kpi_table(
-        runner.engine,
-        runner.tables(),
+        *system.views.view("kpi"),
         grain="quarter",
         by="rep",
         since=START.date(),
@@ -148,8 +146,7 @@ def results_analysed(system: System, until: datetime) -> tuple[list[KpiRow], lis
     """The results per quarter by representative and product, with growth against the
     same quarter of the previous year (SOP 4.2.1), and the market share by region and
     product against the sizes market research recorded (2.1.1)."""
-    runner = system.views.runner("kpi")
-    engine, tables = runner.engine, runner.tables()
+    engine, tables = system.views.view("kpi")
     since, last = START.date(), until.date()
     results = kpi_table(
         engine,
