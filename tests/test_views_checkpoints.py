@@ -121,7 +121,7 @@ def test_a_position_cut_starts_from_the_checkpoint_at_or_before_it(app, sparse):
             assert every_row(started) == every_row(replayed)
 
 
-def test_a_checkpoint_stores_only_the_state_rows_that_changed(app, kept):
+def test_a_checkpoint_stores_only_the_state_rows_written_since_the_one_before(app, kept):
     pipeline = kept.runner("pipeline")
     table = kept_tables(pipeline, pipeline.active_generation())["opportunities"]
     with kept.engine.connect() as conn:
@@ -132,7 +132,7 @@ def test_a_checkpoint_stores_only_the_state_rows_that_changed(app, kept):
     positions = {p for _, _, p in checkpoints(kept)}
     assert len(live_rows) < len(versions) < len(live_rows) * len(positions) / 4
     for before, after in pairwise(versions):
-        if before.opportunity_id == after.opportunity_id:  # each version a change
+        if before.opportunity_id == after.opportunity_id:  # written: changed, here
             assert tuple(before)[:-1] != tuple(after)[:-1]
     assert "pipeline_g1_ck_stage_history" not in inspect(kept.engine).get_table_names()
 
