@@ -158,9 +158,10 @@ class ReadModels:
         others go on.  A view rebuilt past the event it had stopped on serves again.
         ``progress`` is told the position reached and the head after each page.
 
-        Raises ``RebuildInProgress`` at once if another rebuild runs on the store."""
+        Raises ``RebuildInProgress`` at once, and rebuilds nothing, if another rebuild
+        of one of these views runs on the store (of other views, it may: ADR 75)."""
         chosen = [self.runners[n] for n in (list(self.runners) if names is None else names)]
-        with rebuild_lock(self.engine):
+        with rebuild_lock(self.engine, [runner.projection.name for runner in chosen]):
             generations = {runner.projection.name: runner.start_rebuild() for runner in chosen}
             if self.checkpoints is not None:  # read from zero: the stamps are exact again
                 self.checkpoints.log.restart((0, None))
@@ -237,7 +238,8 @@ class ReadModels:
     def discard_unfinished(self) -> dict[str, list[int]]:
         """Drop the generations a killed rebuild left behind (half built, or replaced
         but not dropped: they may hold personal data forgotten since), unless a rebuild
-        is running now (it drops its own).  Returns the generations dropped by view."""
+        of that view is running now (it drops its own).  Returns the generations
+        dropped by view."""
         with self.engine.connect() as conn:
             left = {
                 row[0]
@@ -248,13 +250,14 @@ class ReadModels:
                     )
                 )
             }
-        if not left:
-            return {}
-        try:
-            with rebuild_lock(self.engine):
-                return {name: self.runners[name].discard_unfinished() for name in sorted(left)}
-        except RebuildInProgress:
-            return {}
+        dropped = {}
+        for name in sorted(left):
+            try:
+                with rebuild_lock(self.engine, [name], wait=0):
+                    dropped[name] = self.runners[name].discard_unfinished()
+            except RebuildInProgress:
+                continue  # a rebuild of that view is running: its own to drop
+        return dropped
 
     def follow(self, stop: threading.Event, poll_seconds: float = 0.5) -> None:
         """Keep every view following the log until ``stop`` is set."""

@@ -68,7 +68,7 @@ def test_a_view_made_by_an_older_release_stops_alone_and_a_rebuild_makes_it_new(
 
 
 def test_a_rebuild_while_another_process_rebuilds_is_refused_with_exit_7(shared_store, app):
-    # Given another process running a rebuild (it holds the store's rebuild lock)
+    # Given another process running a rebuild of the audit trail (it holds its lock)
     cli = Cli(shared_store)
     cli.ok("views", "status")
     holder = subprocess.Popen(
@@ -86,7 +86,7 @@ def test_a_rebuild_while_another_process_rebuilds_is_refused_with_exit_7(shared_
 
         # Then it is refused at once, in a sentence, with exit 7 (conflict)
         assert refused.exit_code == 7, refused.output
-        assert "another rebuild of the views is running" in refused.stderr
+        assert "another rebuild of the view audit is running" in refused.stderr
         assert "cannot be reached" not in refused.stderr
     finally:
         holder.kill()  # killed: its lock goes with it
@@ -97,6 +97,26 @@ def test_a_rebuild_while_another_process_rebuilds_is_refused_with_exit_7(shared_
     cli.close()
 
 
+def test_views_rebuild_shares_the_views_among_processes(shared_store):
+    cli = Cli(shared_store)
+    try:
+        cli.ok("views", "status")
+        rebuilt = cli.json("views", "rebuild", "--processes", "2")
+        assert len(rebuilt["processes"]) == 2
+        assert sorted(n for names in rebuilt["processes"] for n in names) == sorted(
+            rebuilt["rebuilt"]
+        )
+        assert {done["generation"] for done in rebuilt["rebuilt"].values()} == {2}
+        assert "in 2 processes" in cli.ok("views", "rebuild", "--processes", "2").stdout
+        for wrong in ("0", "17", "two"):
+            refused = cli("views", "rebuild", "--processes", wrong)
+            assert refused.exit_code == 2, refused.output
+            assert "--processes" in refused.stderr
+        assert {s["generation"] for s in cli.json("views", "status")} == {3}
+    finally:
+        cli.close()
+
+
 _HOLDER = textwrap.dedent(
     """
     import sys
@@ -105,7 +125,7 @@ _HOLDER = textwrap.dedent(
     from salesdomain.projections.runner import rebuild_lock
 
     engine = view_engine(parse_database_url({url!r}))
-    with rebuild_lock(engine):
+    with rebuild_lock(engine, ["audit"]):
         print("holding", flush=True)
         sys.stdin.readline()
     """

@@ -131,6 +131,7 @@ class Customers(Projection):
 
     name = "customers"
     version = 4
+    rebuild_weight = 7
 
     def define(self, metadata: MetaData, prefix: str) -> dict[str, Table]:
         tables = Tables(metadata, prefix)

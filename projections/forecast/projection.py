@@ -34,6 +34,7 @@ class Forecast(Projection):
 
     name = "forecast"
     version = 2
+    rebuild_weight = 10
     """Version 2: ``deals`` also holds what the deal's changes left (category, reviewed,
     expected close, amount), so the forecast as it stands now is read, not folded."""
 

@@ -73,6 +73,7 @@ class Pipeline(FoldingProjection):
 
     name = "pipeline"
     version = 6
+    rebuild_weight = 27
 
     def __init__(self, probabilities: Mapping[Stage, Decimal] | None = None) -> None:
         self.probabilities = dict(

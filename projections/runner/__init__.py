@@ -11,7 +11,7 @@ Guarantees:
   row; a database that cannot be reached stops nothing, its error is raised;
 * a rebuild fills a new generation of tables from position zero while the current
   generation keeps serving, then switches in one transaction and drops the old one;
-  one rebuild runs at a time per store (``RebuildInProgress``), and what a killed
+  one rebuild of a view runs at a time per store (``RebuildInProgress``), and what a killed
   rebuild left behind is dropped by ``discard_unfinished``.
 """
 

@@ -26,8 +26,8 @@ class _Rebuild(_Following):
 
     def rebuild(self, batch_size: int = REBUILD_PAGE_SIZE) -> int:
         """Build a fresh generation from position zero, then switch reads to it.
-        Raises ``RebuildInProgress`` if another rebuild runs on the store."""
-        with rebuild_lock(self.engine):
+        Raises ``RebuildInProgress`` if another rebuild of the view runs on the store."""
+        with rebuild_lock(self.engine, [self.projection.name]):
             old, new = self.start_rebuild()
             try:
                 self.catch_up(batch_size=batch_size, generation=new)
@@ -38,7 +38,7 @@ class _Rebuild(_Following):
 
     def start_rebuild(self) -> tuple[int, int]:
         """Create an empty new generation (status "building"); reads stay on the old.
-        The caller holds the rebuild lock (``rebuild_lock``), as only a rebuild
+        The caller holds the view's rebuild lock (``rebuild_lock``), as only a rebuild
         creates and drops generations after the first."""
         with self.engine.begin() as conn:
             old = self._generation(conn, "active")

@@ -4,15 +4,22 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
+from functools import partial
 from typing import Annotated
 
 import typer
 from rich.markup import escape
 from rich.table import Table
+from salesdomain.adapters.bootstrap import build_system
 from salesdomain.adapters.cli import client, common, progress, remote
 from salesdomain.adapters.cli.common import DatabaseUrl, ExitCode, Failure, JsonOutput
 from salesdomain.adapters.cli.output import err, out, print_json
 from salesdomain.adapters.following import POLL_SECONDS, Follower
+from salesdomain.adapters.rebuilding import (
+    MOST_PROCESSES,
+    MOST_PROCESSES_ASKED,
+    rebuild_in_processes,
+)
 from salesdomain.adapters.store import first_line
 from salesdomain.projections.runner import ProjectionStatus, RebuildInProgress
 
@@ -147,13 +154,25 @@ def rebuild(
     view: Annotated[
         list[str] | None, typer.Option("--view", help="A view to rebuild (default: all).")
     ] = None,
+    processes: Annotated[
+        int | None,
+        typer.Option(
+            "--processes",
+            min=1,
+            max=MOST_PROCESSES_ASKED,
+            help="Share the views among this many processes "
+            f"(default: one per core, at most {MOST_PROCESSES}).",
+        ),
+    ] = None,
     show_progress: progress.ProgressOption = False,
     database_url: DatabaseUrl = None,
     as_json: JsonOutput = False,
 ) -> None:
     """Rebuild views from position zero; the old copies serve until the switch.
-    One rebuild at a time per store: a second one is refused (exit 7).  Progress is
-    shown on a terminal (or with --progress)."""
+    The views are shared among processes, one per core: each reads the log and
+    rebuilds its share (a store in memory: one process).  One rebuild of a view at a
+    time per store: a second one is refused (exit 7).  Progress is shown on a
+    terminal (or with --progress)."""
     with common.reported(as_json), common.open_system(ctx, database_url) as system:
         unknown = [v for v in view or [] if v not in system.views.runners]
         if unknown:
@@ -162,28 +181,41 @@ def rebuild(
                 f"--view: no view is called {', '.join(unknown)} "
                 f"(views: {', '.join(system.views.runners)})",
             )
+        # another process opens the system as this one did: from the URL and the
+        # environment (not a factory a caller put in ctx.obj, as tests do)
+        reopen = None if callable(ctx.obj) else partial(build_system, database_url)
         started = time.perf_counter()
         try:
             asked = {"asked": show_progress, "quiet": as_json}
             with progress.reported("Rebuilding the views", **asked) as report:
-                generations = system.views.rebuild(view or None, progress=report)
+                done = rebuild_in_processes(
+                    system, reopen, view or None, processes=processes, progress=report
+                )
         except RebuildInProgress as busy:
             raise Failure(ExitCode.CONFLICT, str(busy)) from None
         seconds = time.perf_counter() - started
         positions = {s.name: s.position for s in system.views.status()}
         rebuilt = {
             name: {"generation": generation, "position": positions[name]}
-            for name, generation in generations.items()
+            for name, generation in done.generations.items()
         }
         stopped = {n: str(s) for n, s in system.views.stopped.items()}
         if as_json:
-            print_json({"rebuilt": rebuilt, "seconds": round(seconds, 3), "stopped": stopped})
+            print_json(
+                {
+                    "rebuilt": rebuilt,
+                    "seconds": round(seconds, 3),
+                    "stopped": stopped,
+                    "processes": done.shares,
+                }
+            )
         else:
-            for name, done in rebuilt.items():
+            for name, built in rebuilt.items():
                 out().print(
-                    f"{name}: generation {done['generation']} built to position "
-                    f"{done['position']:,}"
+                    f"{name}: generation {built['generation']} built to position "
+                    f"{built['position']:,}"
                 )
-            out().print(f"in {seconds:.1f} s")
+            shared = f" in {len(done.shares)} processes" if len(done.shares) > 1 else ""
+            out().print(f"in {seconds:.1f} s{shared}")
         if stopped:
             raise Failure(ExitCode.VIEW_STOPPED, "; ".join(stopped.values()))
