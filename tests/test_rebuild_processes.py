@@ -96,6 +96,22 @@ def test_two_processes_build_what_one_process_builds(shared_store, shared_system
     assert _rows(shared_system) == before
 
 
+def test_the_progress_told_is_the_slowest_processs_to_the_head(shared_store, shared_system):
+    _deal(shared_system)
+    told: list[tuple[int, int]] = []
+    rebuild_in_processes(
+        shared_system,
+        partial(make_system, shared_store),
+        processes=2,
+        page_size=5,  # many pages, each told
+        progress=lambda position, head: told.append((position, head)),
+    )
+    head = shared_system.views.log.head()
+    assert len(told) > head // 5
+    assert told[-1] == (head, head)
+    assert [p for p, _ in told] == sorted(p for p, _ in told)  # never going back
+
+
 class Refusing(Projection):
     """A view that cannot apply a customer's registration."""
 

@@ -100,6 +100,7 @@ def rebuild_in_processes(
     with rebuild_lock(views.engine, chosen):
         pass  # refused here, before any process starts, if one of them is being rebuilt
     own, *others = shares
+    serving = {name: views.runners[name].active_generation() for names in others for name in names}
     spawn = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(len(others), mp_context=spawn) as pool:
         running = {
@@ -108,16 +109,18 @@ def rebuild_in_processes(
 
         def told(position: int, head: int) -> None:
             if progress is not None:
-                progress(min(position, _slowest(system, running, head)), head)
+                progress(min(position, _slowest(system, running, serving, head)), head)
 
         generations = views.rebuild(own, page_size, told)
-        while True:
+        while True:  # the others' progress until they are done (the last: the head)
             done, pending = wait(running, POLL_SECONDS, FIRST_EXCEPTION)
-            if not pending or any(future.exception() for future in done):
+            if any(future.exception() for future in done):
                 break
             if progress is not None:
                 head = views.log.head()
-                progress(_slowest(system, running, head), head)
+                progress(_slowest(system, running, serving, head), head)
+            if not pending:
+                break
         for future in running:
             rebuilt, stops = future.result()  # raises what the process raised
             generations.update(rebuilt)
@@ -156,17 +159,28 @@ def _rebuild_share(
         system.close()
 
 
-def _slowest(system: System, running: dict[Future[ShareRebuilt], list[str]], head: int) -> int:
-    """The position of the slowest view the other processes are rebuilding (one not
-    started yet: 0; one done: ``head``)."""
+def _slowest(
+    system: System,
+    running: dict[Future[ShareRebuilt], list[str]],
+    serving: dict[str, int],
+    head: int,
+) -> int:
+    """The position of the slowest view the other processes are rebuilding, read from
+    the status row of its newest generation: one past the generation ``serving`` when
+    they started (it may be switched to already, while its process finishes the
+    others), or none yet (not started: 0); a process done: ``head``."""
     building = [name for future, names in running.items() if not future.done() for name in names]
     if not building:
         return head
     c = projection_state.c
+    reached = dict.fromkeys(building, 0)
     with system.views.engine.connect() as conn:
-        reached = dict(
-            conn.execute(
-                select(c.name, c.position).where(c.name.in_(building), c.status == "building")
-            ).all()
+        rows = conn.execute(
+            select(c.name, c.generation, c.position)
+            .where(c.name.in_(building))
+            .order_by(c.generation)
         )
-    return min(int(reached.get(name, 0)) for name in building)
+        for name, generation, position in rows:
+            if generation > serving[name]:
+                reached[name] = int(position)
+    return min(reached.values())
