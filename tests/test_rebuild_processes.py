@@ -169,6 +169,13 @@ def test_a_rebuild_of_a_view_being_rebuilt_is_refused_before_any_process_starts(
     assert {s.generation for s in shared_system.views.status()} == {1}
 
 
+def test_a_view_that_does_not_exist_is_named_and_nothing_is_rebuilt():
+    with closing(make_system("memory://")) as system:
+        with pytest.raises(ValueError, match="no view is called pipe "):
+            rebuild_in_processes(system, None, ["audit", "pipe"])
+        assert {s.generation for s in system.views.status()} == {1}
+
+
 def test_a_store_in_memory_is_rebuilt_in_this_process():
     with closing(make_system("memory://")) as system:
         _deal(system)

@@ -48,7 +48,9 @@ ShareRebuilt = tuple[dict[str, int], dict[str, Stop]]
 
 def default_processes() -> int:
     """One process per core this process may run on, at most ``MOST_PROCESSES``."""
-    return max(1, min(MOST_PROCESSES, len(os.sched_getaffinity(0))))
+    affinity = getattr(os, "sched_getaffinity", None)  # Linux; elsewhere every core
+    cores = len(affinity(0)) if affinity is not None else os.cpu_count() or 1
+    return max(1, min(MOST_PROCESSES, cores))
 
 
 def share(projections: Iterable[Projection], processes: int) -> list[list[str]]:
@@ -93,6 +95,11 @@ def rebuild_in_processes(
     of these views runs on the store."""
     views = system.views
     chosen = list(views.runners) if names is None else list(names)
+    unknown = [name for name in chosen if name not in views.runners]
+    if unknown:
+        raise ValueError(
+            f"no view is called {', '.join(unknown)} (views: {', '.join(views.runners)})"
+        )
     wanted = default_processes() if processes is None else processes
     shares = share([views.runners[name].projection for name in chosen], wanted)
     if open_system is None or in_memory(system) or len(shares) == 1:  # this process alone
