@@ -14,7 +14,12 @@ from uuid import uuid4
 import pytest
 from freezegun import freeze_time
 from salesdomain.adapters.bootstrap import System, bootstrap
-from salesdomain.adapters.rebuilding import MOST_PROCESSES_ASKED, rebuild_in_processes, share
+from salesdomain.adapters.rebuilding import (
+    MOST_PROCESSES_ASKED,
+    SHARED_FROM,
+    rebuild_in_processes,
+    share,
+)
 from salesdomain.adapters.store import parse_database_url
 from salesdomain.adapters.views import view_engine
 from salesdomain.projections.changes import RowChange
@@ -167,6 +172,16 @@ def test_a_rebuild_of_a_view_being_rebuilt_is_refused_before_any_process_starts(
     with rebuild_lock(shared_system.views.engine, ["pipeline"]), refused:
         rebuild_in_processes(shared_system, partial(make_system, shared_store), processes=2)
     assert {s.generation for s in shared_system.views.status()} == {1}
+
+
+def test_a_short_log_is_rebuilt_in_one_process_unless_more_are_asked_for(
+    shared_store, shared_system
+):
+    _deal(shared_system)
+    assert shared_system.views.log.head() < SHARED_FROM
+    reopen = partial(make_system, shared_store)
+    assert rebuild_in_processes(shared_system, reopen).shares == [list(shared_system.views.runners)]
+    assert len(rebuild_in_processes(shared_system, reopen, processes=2).shares) == 2
 
 
 def test_a_view_that_does_not_exist_is_named_and_nothing_is_rebuilt():

@@ -36,6 +36,11 @@ on): measured on two cores (ADR 75)."""
 MOST_PROCESSES_ASKED = 16
 """Processes a rebuild may be asked to use, at most (a share holds one view at least)."""
 
+SHARED_FROM = 50_000
+"""Log positions from which a rebuild uses several processes by default: starting one
+and opening the system in it costs about 2 s (the demo's 540 positions: 0.3 s in one
+process, 2.2 s in two), which a rebuild gains back from about this length."""
+
 POLL_SECONDS = 0.5
 """How often the progress of the other processes is read from the views' status rows."""
 
@@ -86,10 +91,11 @@ def rebuild_in_processes(
     progress: Callable[[int, int], None] | None = None,
 ) -> Rebuilt:
     """Rebuild the views ``names`` (default: all) of ``system`` in ``processes`` processes
-    (default: ``default_processes()``), ``open_system`` opening the system in each other
-    process (``None``: one process).  ``progress`` is told the position the slowest
-    process reached and the head.  The stops of the views that stopped on an event are
-    in ``system.views.stopped``, as after ``ReadModels.rebuild``.
+    (default: ``default_processes()``; one for a log shorter than ``SHARED_FROM``),
+    ``open_system`` opening the system in each other process (``None``: one process).
+    ``progress`` is told the position the slowest process reached and the head.  The
+    stops of the views that stopped on an event are in ``system.views.stopped``, as
+    after ``ReadModels.rebuild``.
 
     Raises ``RebuildInProgress``, before any process starts, if another rebuild of one
     of these views runs on the store."""
@@ -100,7 +106,10 @@ def rebuild_in_processes(
         raise ValueError(
             f"no view is called {', '.join(unknown)} (views: {', '.join(views.runners)})"
         )
-    wanted = default_processes() if processes is None else processes
+    if processes is None:
+        wanted = default_processes() if views.log.head() >= SHARED_FROM else 1
+    else:
+        wanted = processes
     shares = share([views.runners[name].projection for name in chosen], wanted)
     if open_system is None or in_memory(system) or len(shares) == 1:  # this process alone
         return Rebuilt(views.rebuild(chosen, page_size, progress), [chosen])

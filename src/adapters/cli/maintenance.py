@@ -18,6 +18,7 @@ from salesdomain.adapters.following import POLL_SECONDS, Follower
 from salesdomain.adapters.rebuilding import (
     MOST_PROCESSES,
     MOST_PROCESSES_ASKED,
+    SHARED_FROM,
     rebuild_in_processes,
 )
 from salesdomain.adapters.store import first_line
@@ -160,8 +161,8 @@ def rebuild(
             "--processes",
             min=1,
             max=MOST_PROCESSES_ASKED,
-            help="Share the views among this many processes "
-            f"(default: one per core, at most {MOST_PROCESSES}).",
+            help="Share the views among this many processes (default: one per core, "
+            f"at most {MOST_PROCESSES}; one for a log under {SHARED_FROM:,} positions).",
         ),
     ] = None,
     show_progress: progress.ProgressOption = False,
@@ -170,7 +171,7 @@ def rebuild(
 ) -> None:
     """Rebuild views from position zero; the old copies serve until the switch.
     The views are shared among processes, one per core: each reads the log and
-    rebuilds its share (a store in memory: one process).  One rebuild of a view at a
+    rebuilds its share (a short log or a store in memory: one process).  One rebuild of a view at a
     time per store: a second one is refused (exit 7).  Progress is shown on a
     terminal (or with --progress)."""
     with common.reported(as_json), common.open_system(ctx, database_url) as system:
