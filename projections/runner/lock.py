@@ -101,11 +101,17 @@ def _postgres_unlock(conn: Connection, names: list[str]) -> None:
         conn.invalidate()  # the session ends, and its locks with it
 
 
-def _sqlite_file(engine: Engine) -> str | None:
+def in_memory(engine: Engine) -> bool:
+    """Whether the engine's SQLite database lives in memory (no other process reaches
+    it).  A PostgreSQL engine never does."""
+    if engine.dialect.name == "postgresql":
+        return False
     database = engine.url.database
-    if not database or database == ":memory:" or "mode=memory" in database:
-        return None
-    return database
+    return not database or database == ":memory:" or "mode=memory" in database
+
+
+def _sqlite_file(engine: Engine) -> str | None:
+    return None if in_memory(engine) else engine.url.database
 
 
 FILE_LOCK_WAIT = 0.25

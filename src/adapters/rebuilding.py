@@ -27,6 +27,7 @@ from salesdomain.projections.runner import (
     projection_state,
     rebuild_lock,
 )
+from salesdomain.projections.runner.lock import in_memory as engine_in_memory
 from sqlalchemy import select
 
 MOST_PROCESSES = 2
@@ -150,11 +151,7 @@ def rebuild_in_processes(
 def in_memory(system: System) -> bool:
     """Whether the events or the views live in memory, where no other process can
     reach them."""
-    for engine in (system.store, system.views.engine):
-        database = engine.url.database
-        if not database or database == ":memory:" or "mode=memory" in database:
-            return True
-    return False
+    return engine_in_memory(system.store) or engine_in_memory(system.views.engine)
 
 
 def _rebuild_share(
