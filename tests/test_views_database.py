@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import sqlite3
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -150,3 +151,36 @@ def test_views_on_postgresql_are_read_without_jit_compilation(postgres_schema_ur
             assert conn.exec_driver_sql("SHOW search_path").scalar_one() == config.schema
     finally:
         engine.dispose()
+
+
+def _setting(engine: Engine, sqlite: str, postgres: str) -> object:
+    with engine.connect() as conn:
+        name = sqlite if engine.dialect.name == "sqlite" else postgres
+        return conn.exec_driver_sql(
+            f"{'PRAGMA' if engine.dialect.name == 'sqlite' else 'SHOW'} {name}"
+        ).scalar()
+
+
+def test_views_commit_without_waiting_for_the_disk_and_the_store_waits(events_url: str) -> None:
+    # Given the views beside the events
+    with freeze_time(NOW), closing(_system(events_url, events_url)) as system:
+        _deal(system)
+        system.views.catch_up()
+        # Then the views' commits wait for no disk sync (ADR 76), the store's do
+        views = _setting(system.views.engine, "synchronous", "synchronous_commit")
+        store = _setting(system.store, "synchronous", "synchronous_commit")
+        if system.store.dialect.name == "sqlite":
+            assert (views, store) == (1, 2)  # NORMAL in WAL mode, FULL
+        else:
+            assert (views, store) == ("off", "on")
+
+
+def test_a_views_file_not_in_wal_mode_keeps_sqlites_full_sync(tmp_path: Path) -> None:
+    # Given a SQLite file in rollback-journal mode, where NORMAL could corrupt it on a power cut
+    path = tmp_path / "views.db"
+    with closing(sqlite3.connect(path)) as conn:
+        assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "delete"
+    # Then its views engine keeps the full sync
+    engine = view_engine(parse_database_url(f"sqlite:///{path}"))
+    assert _setting(engine, "synchronous", "synchronous_commit") == 2
+    engine.dispose()

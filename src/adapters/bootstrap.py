@@ -29,7 +29,7 @@ from salesdomain.adapters.store import (
     parse_database_url,
     store_setup_lock,
 )
-from salesdomain.adapters.views import view_engine
+from salesdomain.adapters.views import store_engine, view_engine
 from salesdomain.projections.appraisal_actuals import KpiViewFigures
 from salesdomain.projections.conformance.view import ConformanceView
 from salesdomain.projections.log import ApplicationLog
@@ -84,10 +84,12 @@ def build_system(
     config = parse_database_url(database_url(url))
     views_config = _views_config(views_url or os.environ.get(VIEWS_URL_VARIABLE), config)
     app = bootstrap(config.url, **options)
-    store = view_engine(config)
+    store = store_engine(config)
     projections = [*default_projections(app.policy), ConformanceView(app.policy)]
     if views_config is None:
-        views = ReadModels(store, ApplicationLog(app), projections)
+        # beside the events, on an engine of their own (ADR 76); in memory, on the store's
+        engine = store if config.kind == "memory" else view_engine(config)
+        views = ReadModels(engine, ApplicationLog(app), projections)
     else:
         ensure_schema(views_config)
         views = ReadModels(view_engine(views_config), ApplicationLog(app), projections)
