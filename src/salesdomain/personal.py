@@ -16,8 +16,13 @@ or a view can tell which subjects a record mentions and render it without them.
 from __future__ import annotations
 
 import copy
+import dataclasses
 import typing
+from datetime import date, datetime
+from decimal import Decimal
+from enum import Enum
 from functools import cache
+from types import UnionType
 from typing import TYPE_CHECKING, Any, ClassVar, Self
 from uuid import UUID
 
@@ -117,6 +122,55 @@ def _mentions(annotation: Any) -> bool:
     return any(_mentions(arg) for arg in typing.get_args(annotation))
 
 
+_PLAIN = (str, int, float, bool, bytes, UUID, date, datetime, Decimal, Enum, type(None))
+"""Field types that hold no personal value (their subclasses neither)."""
+
+
+def _may_hold(annotation: Any) -> bool:
+    """Whether a field of this type may hold a personal value: unless its type says
+    it cannot (plain values, value objects without personal fields, tuples and unions
+    of them), it may (``Any``, a type variable, a class the walk knows nothing of)."""
+    if annotation is Ellipsis:
+        return False
+    if isinstance(annotation, type) and not typing.get_args(annotation):
+        if issubclass(annotation, _PLAIN):
+            return False
+        return not issubclass(annotation, ValueObject) or holds_personal_data(annotation)
+    if isinstance(annotation, typing.TypeVar):
+        bounds = annotation.__constraints__ or (annotation.__bound__ or Any,)
+        return any(_may_hold(bound) for bound in bounds)
+    origin = typing.get_origin(annotation)
+    if origin is typing.Literal:
+        return False
+    if origin is typing.Annotated:
+        return _may_hold(typing.get_args(annotation)[0])
+    if origin in (tuple, list, typing.Union, UnionType):
+        return any(_may_hold(arg) for arg in typing.get_args(annotation))
+    return True
+
+
+_FIELDS_WALKED: dict[type, tuple[str, ...] | None] = {}
+
+
+def _walked_fields(cls: type) -> tuple[str, ...] | None:
+    """The fields of a dataclass (an event) that may hold personal values; ``None``
+    where its field types cannot be read (then every attribute is walked)."""
+    if cls not in _FIELDS_WALKED:
+        _FIELDS_WALKED[cls] = _fields_to_walk(cls)
+    return _FIELDS_WALKED[cls]
+
+
+def _fields_to_walk(cls: type) -> tuple[str, ...] | None:
+    if not dataclasses.is_dataclass(cls):
+        return None
+    try:
+        hints = typing.get_type_hints(cls)
+    except (NameError, TypeError):
+        return None
+    names = [field.name for field in dataclasses.fields(cls)]
+    return tuple(name for name in names if name not in hints or _may_hold(hints[name]))
+
+
 def subjects_in(value: Any) -> set[UUID]:
     """The data subjects whose personal values ``value`` contains (an event, a value
     object, a tuple of them)."""
@@ -152,7 +206,9 @@ def _collect(value: Any, found: list[PersonalData]) -> None:
         for item in value:
             _collect(item, found)
     elif hasattr(value, "__dict__") and not isinstance(value, type):
-        for item in vars(value).values():
+        names = _walked_fields(type(value))
+        items = vars(value).values() if names is None else map(value.__getattribute__, names)
+        for item in items:
             if isinstance(item, _WALKED):
                 _collect(item, found)
 
