@@ -17,7 +17,8 @@ generated), only ``measure`` runs, on that store.
      ``--processes N``, shared among N processes, ``rebuild_in_processes``, ADR 75);
    both read pages of the same size (the rebuild's default, 5,000; ``--page-size``),
    and with ``--repeat N`` the pair is measured N times in turn;
-   prints events/second for both, their ratio (issue 16's goal >= 0.4), each view's
+   prints events/second for both, their ratio (issue 16's goal >= 0.4), the CPU
+   seconds of both (every process of the rebuild: ADR 76), each view's
    seconds in its own rows, and the peak resident memory of the process (goal < 500 MB,
    independent of the log's length).
 """
@@ -85,6 +86,14 @@ def _timed_views(runners: Iterable[ProjectionRunner]) -> dict[str, float]:
     return spent
 
 
+def _cpu_seconds() -> float:
+    """CPU time of this process and of its finished child processes (user and system)."""
+    own, children = (
+        resource.getrusage(who) for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)
+    )
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
 def measure(
     url: str, repeat: int = 1, page_size: int = REBUILD_PAGE_SIZE, processes: int = 1
 ) -> None:
@@ -99,19 +108,20 @@ def measure(
     print(f"log: {head:,} events in {url}; pages of {page_size:,}")
     ratios = []
     for run in range(1, repeat + 1):
-        started = time.perf_counter()
+        started, cpu_started = time.perf_counter(), _cpu_seconds()
         position = 0
         while position < head:
             page = log.read(position, page_size)
             position = page[-1][0]
-        raw_seconds = time.perf_counter() - started
+        raw_seconds, raw_cpu = time.perf_counter() - started, _cpu_seconds() - cpu_started
         raw_rate = head / raw_seconds
         spent = _timed_views(system.views.runners.values())
-        started = time.perf_counter()
+        started, cpu_started = time.perf_counter(), _cpu_seconds()
         rebuilt = rebuild_in_processes(
             system, partial(build_system, url), processes=processes, page_size=page_size
         )
         rebuild_seconds = time.perf_counter() - started
+        rebuild_cpu = _cpu_seconds() - cpu_started
         rebuild_rate = head / rebuild_seconds
         ratios.append(rebuild_rate / raw_rate)
         print(f"run {run}")
@@ -121,6 +131,10 @@ def measure(
             f"views: {' | '.join(', '.join(names) for names in rebuilt.shares)}"
         )
         print(f"ratio           : {ratios[-1]:.2f} (issue 16's goal >= 0.4)")
+        print(
+            f"CPU seconds     : raw {raw_cpu:.1f}, rebuild {rebuild_cpu:.1f} (all processes; "
+            "steadier than the wall clock on a machine whose speed drifts)"
+        )
         for name, seconds in sorted(spent.items(), key=lambda item: -item[1]):
             if seconds:
                 print(f"  {name:<14} {seconds:7.1f} s in its own rows")

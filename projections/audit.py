@@ -65,7 +65,7 @@ class AuditTrail(Projection):
 
     name = "audit"
     version = 4
-    rebuild_weight = 45
+    rebuild_weight = 49
 
     def define(self, metadata: MetaData, prefix: str) -> dict[str, Table]:
         tables = Tables(metadata, prefix)

@@ -207,7 +207,7 @@ class Registers(Projection):
 
     name = "registers"
     version = 1
-    rebuild_weight = 2
+    rebuild_weight = 3
 
     def define(self, metadata: MetaData, prefix: str) -> dict[str, Table]:
         tables = Tables(metadata, prefix)

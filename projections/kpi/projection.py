@@ -20,7 +20,7 @@ class Kpi(Projection):
 
     name = "kpi"
     version = 4
-    rebuild_weight = 23
+    rebuild_weight = 20
     SUMS_SINCE = 2
     """The version that keeps the sums by day and by month (``rollup``, ADR 41)."""
 

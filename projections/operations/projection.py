@@ -21,7 +21,7 @@ class Operations(Projection):
 
     name = "operations"
     version = 3
-    rebuild_weight = 11
+    rebuild_weight = 9
 
     def define(self, metadata: MetaData, prefix: str) -> dict[str, Table]:
         tables = Tables(metadata, prefix)

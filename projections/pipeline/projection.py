@@ -73,7 +73,7 @@ class Pipeline(FoldingProjection):
 
     name = "pipeline"
     version = 6
-    rebuild_weight = 27
+    rebuild_weight = 33
 
     def __init__(self, probabilities: Mapping[Stage, Decimal] | None = None) -> None:
         self.probabilities = dict(

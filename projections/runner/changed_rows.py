@@ -50,16 +50,22 @@ class ChangedRows:
         with self.lock:
             if start != self.reached or self.count > MOST_KEYS:
                 return False
+            names_of: dict[str, tuple[str, ...] | None] = {}
             for change in changes:
-                table = tables[change.table]
-                if "position" in key_names(table):
-                    continue  # appended rows: a checkpoint stores none (ADR 40)
-                keys = self.keys.setdefault(change.table, set())
+                table_name = change.table
+                if table_name not in names_of:
+                    primary = key_names(tables[table_name])
+                    # appended rows: a checkpoint stores none (ADR 40)
+                    names_of[table_name] = None if "position" in primary else primary
+                names = names_of[table_name]
+                if names is None:
+                    continue
+                keys = self.keys.setdefault(table_name, set())
                 if keys is None:
                     continue
-                key = row_key(table, change)
+                key = _key(names, change)
                 if key is None:
-                    self.keys[change.table] = None
+                    self.keys[table_name] = None
                 else:
                     keys.add(key)
                     self.count += 1
@@ -83,13 +89,16 @@ def key_names(table: Table) -> tuple[str, ...]:
 def row_key(table: Table, change: RowChange) -> Key | None:
     """The primary key of the one row ``change`` writes, or ``None`` if it names rows
     otherwise (by other columns) or rewrites a key column."""
-    names = key_names(table)
+    return _key(key_names(table), change)
+
+
+def _key(names: tuple[str, ...], change: RowChange) -> Key | None:
     if isinstance(change, Insert):
         given = change.values
     else:
         given = change.key
         written = change.amounts if isinstance(change, Add) else change.values
-        if set(given) != set(names) or not set(names).isdisjoint(written):
+        if len(given) != len(names) or not written.keys().isdisjoint(names):
             return None
     if not all(name in given for name in names):
         return None

@@ -47,7 +47,7 @@ class ConformanceView(FoldingProjection):
     6: each deadline's responsible employee and role in columns of their own, so the
     open deadlines due from a person or a role are one indexed query (the work queue,
     ADR 53); an appraisal's memo keeps the stage it reached."""
-    rebuild_weight: ClassVar[int] = 67
+    rebuild_weight: ClassVar[int] = 56
 
     def __init__(self, policy: SalesPolicy, earlier: Iterable[SalesPolicy] = ()) -> None:
         self.policy = policy
