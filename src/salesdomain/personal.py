@@ -207,7 +207,7 @@ def _collect(value: Any, found: list[PersonalData]) -> None:
             _collect(item, found)
     elif hasattr(value, "__dict__") and not isinstance(value, type):
         names = _walked_fields(type(value))
-        items = vars(value).values() if names is None else map(value.__getattribute__, names)
+        items = vars(value).values() if names is None else (vars(value).get(n) for n in names)
         for item in items:
             if isinstance(item, _WALKED):
                 _collect(item, found)
