@@ -153,11 +153,13 @@ def test_views_on_postgresql_are_read_without_jit_compilation(postgres_schema_ur
         engine.dispose()
 
 
-def _setting(engine: Engine, sqlite: str, postgres: str) -> object:
+def _sync(engine: Engine) -> object:
+    """How a connection of the engine commits: SQLite's ``synchronous``, PostgreSQL's
+    ``synchronous_commit``."""
+    sqlite = engine.dialect.name == "sqlite"
     with engine.connect() as conn:
-        name = sqlite if engine.dialect.name == "sqlite" else postgres
         return conn.exec_driver_sql(
-            f"{'PRAGMA' if engine.dialect.name == 'sqlite' else 'SHOW'} {name}"
+            "PRAGMA synchronous" if sqlite else "SHOW synchronous_commit"
         ).scalar()
 
 
@@ -167,8 +169,8 @@ def test_views_commit_without_waiting_for_the_disk_and_the_store_waits(events_ur
         _deal(system)
         system.views.catch_up()
         # Then the views' commits wait for no disk sync (ADR 76), the store's do
-        views = _setting(system.views.engine, "synchronous", "synchronous_commit")
-        store = _setting(system.store, "synchronous", "synchronous_commit")
+        views = _sync(system.views.engine)
+        store = _sync(system.store)
         if system.store.dialect.name == "sqlite":
             assert (views, store) == (1, 2)  # NORMAL in WAL mode, FULL
         else:
@@ -182,5 +184,5 @@ def test_a_views_file_not_in_wal_mode_keeps_sqlites_full_sync(tmp_path: Path) ->
         assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "delete"
     # Then its views engine keeps the full sync
     engine = view_engine(parse_database_url(f"sqlite:///{path}"))
-    assert _setting(engine, "synchronous", "synchronous_commit") == 2
+    assert _sync(engine) == 2
     engine.dispose()

@@ -63,7 +63,7 @@ class ChangedRows:
                 keys = self.keys.setdefault(table_name, set())
                 if keys is None:
                     continue
-                key = _key(names, change)
+                key = row_key(names, change)
                 if key is None:
                     self.keys[table_name] = None
                 else:
@@ -86,13 +86,9 @@ def key_names(table: Table) -> tuple[str, ...]:
     return tuple(column.name for column in table.primary_key.columns)
 
 
-def row_key(table: Table, change: RowChange) -> Key | None:
-    """The primary key of the one row ``change`` writes, or ``None`` if it names rows
-    otherwise (by other columns) or rewrites a key column."""
-    return _key(key_names(table), change)
-
-
-def _key(names: tuple[str, ...], change: RowChange) -> Key | None:
+def row_key(names: tuple[str, ...], change: RowChange) -> Key | None:
+    """The primary key (columns ``names``) of the one row ``change`` writes, or ``None``
+    if it names rows otherwise (by other columns) or rewrites a key column."""
     if isinstance(change, Insert):
         given = change.values
     else:

@@ -149,18 +149,10 @@ def _may_hold(annotation: Any) -> bool:
     return True
 
 
-_FIELDS_WALKED: dict[type, tuple[str, ...] | None] = {}
-
-
+@cache
 def _walked_fields(cls: type) -> tuple[str, ...] | None:
     """The fields of a dataclass (an event) that may hold personal values; ``None``
     where its field types cannot be read (then every attribute is walked)."""
-    if cls not in _FIELDS_WALKED:
-        _FIELDS_WALKED[cls] = _fields_to_walk(cls)
-    return _FIELDS_WALKED[cls]
-
-
-def _fields_to_walk(cls: type) -> tuple[str, ...] | None:
     if not dataclasses.is_dataclass(cls):
         return None
     try:
@@ -206,7 +198,7 @@ def _collect(value: Any, found: list[PersonalData]) -> None:
         for item in value:
             _collect(item, found)
     elif hasattr(value, "__dict__") and not isinstance(value, type):
-        names = _walked_fields(type(value))
+        names = _walked_fields(value.__class__)
         items = vars(value).values() if names is None else (vars(value).get(n) for n in names)
         for item in items:
             if isinstance(item, _WALKED):
