@@ -5,8 +5,9 @@ for every change cost several times the database's own work (ADR 0012). A change
 shape (kind, table, key columns, value columns) always gives the same SQL, so it is
 compiled once per table and dialect, and each change only supplies its values, passed
 through the same bind processors SQLAlchemy would use (UTC times, dates, decimals).
-The statements run on the connection's own DBAPI cursor, so inside the transaction
-that also moves the projection's position.  On PostgreSQL they are sent in psycopg's
+A batch is prepared (its SQL and parameters) before its transaction, and then runs
+on the connection's own DBAPI cursor, inside the transaction that also moves the
+projection's position (ADR 77).  On PostgreSQL the statements are sent in psycopg's
 pipeline mode, without waiting for each one's answer (ADR 74).
 """
 
@@ -184,32 +185,61 @@ class Statements:
             self._compiled[(kind, table.name, key, values)] = found
         return found
 
-    def apply_all(
-        self, conn: Connection, tables: dict[str, Table], changes: list[RowChange]
-    ) -> None:
-        """Apply changes in order per table, runs of one shape as one ``executemany``
-        (tables of one projection never depend on each other's rows)."""
+    def prepare(self, tables: dict[str, Table], changes: list[RowChange]) -> Prepared:
+        """The changes as SQL and parameters, in order per table, runs of one shape as
+        one ``executemany`` (tables of one projection never depend on each other's
+        rows): the Python work of writing them, done before the transaction, which
+        then holds SQLite's one write lock only while the database works (ADR 77)."""
         by_table: dict[str, list[RowChange]] = {}
         for change in changes:
             by_table.setdefault(change.table, []).append(change)
+        runs: list[tuple[CompiledChange, list[RowChange]]] = []
+        for name, table_changes in by_table.items():
+            table = tables[name]
+            for change in coalesce(table_changes):
+                compiled = self.compiled(table, change)
+                if runs and runs[-1][0] is compiled:
+                    runs[-1][1].append(change)
+                else:
+                    runs.append((compiled, [change]))
+        return Prepared(
+            [(compiled.sql, [compiled.parameters(c) for c in run]) for compiled, run in runs]
+        )
+
+    def apply_all(
+        self, conn: Connection, tables: dict[str, Table], changes: list[RowChange]
+    ) -> None:
+        """Apply the changes (``prepare``, then ``Prepared.send``)."""
+        self.prepare(tables, changes).send(conn)
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """Row changes ready to send: each statement's SQL and its rows of parameters."""
+
+    runs: list[tuple[str, list[Any]]]
+
+    def send(self, conn: Connection) -> None:
+        """Run the statements on the connection's DBAPI cursor, in its transaction
+        (on PostgreSQL, pipelined: ADR 74)."""
+        if not self.runs:
+            return
         cursor = conn.connection.cursor()
         try:
             with _pipelined(conn):
-                for name, table_changes in by_table.items():
-                    table = tables[name]
-                    run: list[RowChange] = []
-                    run_sql: CompiledChange | None = None
-                    for change in coalesce(table_changes):
-                        compiled = self.compiled(table, change)
-                        if run and compiled is not run_sql:
-                            execute(cursor, run_sql, run)  # type: ignore[arg-type]
-                            run = []
-                        run.append(change)
-                        run_sql = compiled
-                    if run:
-                        execute(cursor, run_sql, run)  # type: ignore[arg-type]
+                for sql, rows in self.runs:
+                    execute(cursor, sql, rows)
         finally:
             cursor.close()
+
+
+def execute(cursor: Any, sql: str, rows: list[Any]) -> None:
+    """Send one statement with its rows of parameters (one row: one ``execute``; more:
+    one ``executemany``)."""
+    if len(rows) == 1:
+        cursor.execute(sql, rows[0])
+    else:
+        cursor.executemany(sql, rows)
 
 
 def _pipelined(conn: Connection) -> AbstractContextManager[Any]:
@@ -228,11 +258,3 @@ def _pipeline_supported() -> bool:
     import psycopg  # the PostgreSQL dialect has loaded it
 
     return bool(psycopg.Pipeline.is_supported())
-
-
-def execute(cursor: Any, compiled: CompiledChange, run: list[RowChange]) -> None:
-    """Send one run of alike changes (one statement, or one ``executemany``)."""
-    if len(run) == 1:
-        cursor.execute(compiled.sql, compiled.parameters(run[0]))
-    else:
-        cursor.executemany(compiled.sql, [compiled.parameters(c) for c in run])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 import threading
 from typing import Any
 from uuid import uuid4
@@ -15,6 +16,7 @@ from salesdomain.projections.log import ApplicationLog
 from salesdomain.projections.pipeline import Pipeline
 from salesdomain.projections.projection import Projection, event_name
 from salesdomain.projections.runner import ProjectionRunner, ProjectionStopped
+from salesdomain.projections.statements import Statements
 from sqlalchemy import Column, MetaData, String, Table, func, select
 
 from tests import builders as b
@@ -61,11 +63,11 @@ def test_a_crash_mid_batch_stores_nothing_of_it_and_a_restart_equals_a_rebuild(
     calls = {"n": 0}
     real_execute = statements_module.execute
 
-    def crash_after_two(cursor, compiled, run):
+    def crash_after_two(cursor, sql, rows):
         calls["n"] += 1
         if calls["n"] > 2:
             raise KeyboardInterrupt("runner killed mid-batch")
-        real_execute(cursor, compiled, run)
+        real_execute(cursor, sql, rows)
 
     monkeypatch.setattr(statements_module, "execute", crash_after_two)
     with pytest.raises(KeyboardInterrupt):
@@ -78,6 +80,35 @@ def test_a_crash_mid_batch_stores_nothing_of_it_and_a_restart_equals_a_rebuild(
     incremental = _snapshot(restarted)
     restarted.rebuild()
     assert _snapshot(restarted) == incremental
+
+
+def test_a_batch_is_written_out_before_the_write_lock_is_taken(store_url, app, views, monkeypatch):
+    """ADR 77: a batch's SQL and parameters are worked out before its transaction, so
+    SQLite's one write lock (shared with the events of commands being saved) is held
+    only while the database works."""
+    if not store_url.startswith("sqlite"):
+        pytest.skip("SQLite's write lock, one per database file")
+    _deals(app)
+    runner = ProjectionRunner(AuditTrail(), views, ApplicationLog(app))
+    lock_free: list[bool] = []
+    prepare = Statements.prepare
+
+    def watched(self: Statements, tables: Any, changes: Any) -> Any:
+        other = sqlite3.connect(views.url.database, timeout=0, isolation_level=None)
+        try:
+            other.execute("BEGIN IMMEDIATE")  # takes the write lock, or fails at once
+            other.execute("ROLLBACK")
+            lock_free.append(True)
+        except sqlite3.OperationalError:
+            lock_free.append(False)
+        finally:
+            other.close()
+        return prepare(self, tables, changes)
+
+    monkeypatch.setattr(Statements, "prepare", watched)
+    runner.catch_up(batch_size=10)
+    assert len(lock_free) > 3
+    assert all(lock_free), "a batch was prepared while its transaction held the write lock"
 
 
 def test_several_runners_never_apply_an_event_twice(store_url, app, views):

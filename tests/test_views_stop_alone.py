@@ -306,13 +306,13 @@ class _terminating_the_session:
     def __enter__(self) -> None:
         self.real = statements_module.execute
 
-        def cut(cursor: Any, compiled: Any, run: Any) -> None:
+        def cut(cursor: Any, sql: str, rows: list[Any]) -> None:
             from tests.conftest import POSTGRES_URL
 
             pid = cursor.connection.info.backend_pid
             with psycopg.connect(POSTGRES_URL, autocommit=True) as admin:
                 admin.execute("SELECT pg_terminate_backend(%s)", (pid,))
-            self.real(cursor, compiled, run)
+            self.real(cursor, sql, rows)
 
         statements_module.execute = cut
 
@@ -327,7 +327,7 @@ class _refusing_as_locked:
     def __enter__(self) -> None:
         self.real = statements_module.execute
 
-        def locked(cursor: Any, compiled: Any, run: Any) -> None:
+        def locked(cursor: Any, sql: str, rows: list[Any]) -> None:
             raise sqlite3.OperationalError("database is locked")
 
         statements_module.execute = locked

@@ -145,11 +145,12 @@ class _Positions(_Generations):
 
     def _commit(self, generation: int, start: int, reached: int, changes: list[RowChange]) -> bool:
         tables = self.tables(generation)
+        prepared = self._statements.prepare(tables, changes)  # before the write lock
         with self.engine.connect() as conn, conn.begin() as transaction:
             if not move_position(conn, self.projection.name, generation, start, reached):
                 transaction.rollback()
                 return False  # another runner applied this batch first
-            self._statements.apply_all(conn, tables, changes)
+            prepared.send(conn)
         self._note_changed(generation, start, reached, tables, changes)
         return True
 
