@@ -23,6 +23,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
+from salesdomain.projections.collection import collected_once_a_page
 from salesdomain.projections.log import ApplicationLog
 from salesdomain.projections.projection import Projection
 from salesdomain.projections.read_models import ReadModels, default_projections
@@ -124,7 +125,10 @@ def views_as_of(
     starts = _from_checkpoints(source, views, limit, at) if isinstance(source, ReadModels) else {}
     reached = min((starts.get(r.projection.name, 0) for r in runners), default=0)
     past.cut = reached
-    while reached < limit:
+
+    def replay_page(reached: int) -> tuple[int, bool]:
+        """Give the page after ``reached`` (up to the cut) to every view replaying;
+        where the replay now stands, and whether the log may go on past it."""
         page = log.read(reached, page_size)
         kept = _until(page, at, limit)
         if kept:
@@ -141,8 +145,14 @@ def views_as_of(
                     views.stopped[name] = stopped
                     runners.remove(runner)
             reached = kept[-1][0]
-        if not page or len(kept) < len(page):
-            break
+        return reached, bool(page) and len(kept) == len(page)
+
+    with collected_once_a_page() as after_page:
+        while reached < limit:
+            reached, more = replay_page(reached)
+            if not more:
+                break
+            after_page()  # the page is no longer held: only its garbage is left
     return views
 
 

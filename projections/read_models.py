@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterable, Sequence
 from salesdomain.projections.appraisals import Appraisals
 from salesdomain.projections.audit import AuditTrail
 from salesdomain.projections.checkpointing import CHECKPOINT_EVERY, Checkpointer
+from salesdomain.projections.collection import collected_once_a_page
 from salesdomain.projections.customers import Customers
 from salesdomain.projections.forecast import Forecast
 from salesdomain.projections.kpi import Kpi
@@ -209,31 +210,49 @@ class ReadModels:
         """Read the log on from ``position`` to its head a page at a time and give each
         page to every runner (its generation) still behind it, taking checkpoints as
         ``catch_up`` does.  A runner that stops leaves ``runners`` for ``stopped`` (with
-        ``abandon``, a rebuild, its new generation is dropped).  Returns the head."""
+        ``abandon``, a rebuild, its new generation is dropped).  The cyclic garbage
+        collector runs once a page meanwhile, not by allocation counts (ADR 78).
+        Returns the head."""
         head = self.log.head()
-        while position < head and runners:
-            page = self.log.read(position, page_size)
-            if not page:
-                break
-            end = page[-1][0]
-            for name, (runner, generation) in list(runners.items()):
-                at = runner.position(generation)
-                rest = [entry for entry in page if entry[0] > at]
-                try:
-                    if rest:
-                        runner.process(rest, at, generation)
-                except ProjectionStopped as stopped:
-                    self.stopped[name] = stopped
-                    del runners[name]
-                    if abandon:
-                        runner.abandon_rebuild(generation)
-            if self.checkpoints is not None and self.checkpoints.crossed(position, end):
-                for runner, generation in runners.values():
-                    self.checkpoints.take(runner, generation, end)
-            position = end
-            if progress is not None:
-                progress(position, head)
+        with collected_once_a_page() as after_page:
+            while position < head and runners:
+                end = self._feed_page(runners, position, page_size, abandon=abandon)
+                if end is None:
+                    break
+                if self.checkpoints is not None and self.checkpoints.crossed(position, end):
+                    for runner, generation in runners.values():
+                        self.checkpoints.take(runner, generation, end)
+                position = end
+                after_page()  # the page is no longer held: only its garbage is left
+                if progress is not None:
+                    progress(position, head)
         return head
+
+    def _feed_page(
+        self,
+        runners: dict[str, tuple[ProjectionRunner, int]],
+        position: int,
+        page_size: int,
+        *,
+        abandon: bool,
+    ) -> int | None:
+        """Read the page after ``position`` and give it to every runner still behind
+        it; the page's last position (``None``: the log has nothing after it)."""
+        page = self.log.read(position, page_size)
+        if not page:
+            return None
+        for name, (runner, generation) in list(runners.items()):
+            at = runner.position(generation)
+            rest = [entry for entry in page if entry[0] > at]
+            try:
+                if rest:
+                    runner.process(rest, at, generation)
+            except ProjectionStopped as stopped:
+                self.stopped[name] = stopped
+                del runners[name]
+                if abandon:
+                    runner.abandon_rebuild(generation)
+        return int(page[-1][0])
 
     def discard_unfinished(self) -> dict[str, list[int]]:
         """Drop the generations a killed rebuild left behind (half built, or replaced
