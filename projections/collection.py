@@ -12,9 +12,8 @@ half of reading and decoding alone.
 pass, views as of a moment):
 
 - what the process holds when the pass starts is frozen (``gc.freeze``): the
-  collector does not look at it again until the pass ends (``gc.unfreeze``). It is
-  not freed meanwhile only if it is garbage in a cycle, and it is looked at again
-  after the pass;
+  collector does not look at it again until the pass ends (``gc.unfreeze``). Of it,
+  only a cycle that was already garbage waits for the end of the pass to be freed;
 - the automatic collection is paused (``gc.disable``);
 - the function it gives, called after each page, runs a full collection of what is
   not frozen: the cycles a page left are freed before the next page, so memory stays
