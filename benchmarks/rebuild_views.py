@@ -106,13 +106,9 @@ def _raw_read(log: Any, head: int, page_size: int, *, paused: bool) -> tuple[flo
     with collected_once_a_page() if paused else nullcontext(_no_collection) as after_page:
         position = 0
         while position < head:
-            position = _last_position(log.read(position, page_size))
+            position = log.read(position, page_size)[-1][0]
             after_page()  # the page is no longer held, as in a rebuild
     return time.perf_counter() - started, _cpu_seconds() - cpu_started
-
-
-def _last_position(page: Any) -> int:
-    return int(page[-1][0])
 
 
 def _no_collection() -> None:
