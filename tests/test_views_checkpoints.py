@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Sequence
 from datetime import timedelta
 from itertools import pairwise
@@ -18,7 +19,7 @@ from salesdomain.projections.runner.checkpoints import (
     projection_checkpoints,
     usable_checkpoint,
 )
-from sqlalchemy import inspect, select
+from sqlalchemy import Table, inspect, select
 
 from tests.past_scenario import T0, Case, run
 from tests.spec import log_position
@@ -135,6 +136,24 @@ def test_a_checkpoint_stores_only_the_state_rows_written_since_the_one_before(ap
         if before.opportunity_id == after.opportunity_id:  # written: changed, here
             assert tuple(before)[:-1] != tuple(after)[:-1]
     assert "pipeline_g1_ck_stage_history" not in inspect(kept.engine).get_table_names()
+
+
+def described_tables() -> int:
+    """How many table descriptions the process holds."""
+    gc.collect()
+    return sum(isinstance(thing, Table) for thing in gc.get_objects())
+
+
+def test_a_generations_checkpoint_tables_are_described_once(sparse):
+    """Not again at every checkpoint: those descriptions stayed alive in the statement
+    caches, thousands of objects more a page for the collector to go through (ADR 78)."""
+    sparse.rebuild(page_size=3)
+    before = described_tables()
+    sparse.rebuild(page_size=3)  # 10 views, a checkpoint at every fifth position
+    grown = described_tables() - before
+    runners = sparse.runners.values()
+    generation = sum(len(r.tables()) + len(kept_tables(r, r.active_generation())) for r in runners)
+    assert 0 < grown <= generation
 
 
 def test_before_the_first_checkpoint_the_log_is_replayed_from_the_start(app, views, counted):

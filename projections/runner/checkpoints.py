@@ -72,9 +72,13 @@ def appended(table: Table) -> bool:
 
 
 def kept_tables(runner: _Generations, generation: int) -> dict[str, Table]:
-    """The tables holding the changed rows of the generation's state tables."""
+    """The tables holding the changed rows of the generation's state tables, described
+    once per generation (a description made at every checkpoint stayed alive in the
+    statement caches: thousands of objects a page for the collector to look at)."""
+    if generation in runner.kept:
+        return runner.kept[generation]
     metadata = MetaData()
-    kept = {}
+    kept = runner.kept[generation] = {}
     for logical, table in runner.tables(generation).items():
         if appended(table):
             continue

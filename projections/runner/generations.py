@@ -38,6 +38,8 @@ class _Generations:
         self._statements = Statements(engine.dialect)
         self.changed_rows: dict[int, ChangedRows] = {}
         """By generation: the rows this runner changed since its last checkpoint."""
+        self.kept: dict[int, dict[str, Table]] = {}
+        """By generation: the tables of its checkpoints (``checkpoints.kept_tables``)."""
         with schema_transaction(engine) as conn:  # several processes may start at once
             create_tables(conn, STATE.sorted_tables)
             add_missing_columns(conn, projection_state, ["version"])

@@ -113,4 +113,5 @@ class _Rebuild(_Following):
         conn.execute(projection_state.delete().where(state_row(self.projection.name, generation)))
         drop_checkpoints(conn, self, generation)  # its tables known: before they are forgotten
         self._tables.pop(generation, None)
+        self.kept.pop(generation, None)
         self.changed_rows.pop(generation, None)
