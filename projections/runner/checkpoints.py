@@ -78,7 +78,7 @@ def kept_tables(runner: _Generations, generation: int) -> dict[str, Table]:
     if generation in runner.kept:
         return runner.kept[generation]
     metadata = MetaData()
-    kept = runner.kept[generation] = {}
+    kept = {}
     for logical, table in runner.tables(generation).items():
         if appended(table):
             continue
@@ -89,6 +89,7 @@ def kept_tables(runner: _Generations, generation: int) -> dict[str, Table]:
             *columns,
             Column("checkpoint", Integer, primary_key=True),
         )
+    runner.kept[generation] = kept  # only once complete: a failure is not remembered
     return kept
 
 
