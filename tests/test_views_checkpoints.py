@@ -14,6 +14,7 @@ from salesdomain.projections.as_of import views_as_of
 from salesdomain.projections.log import ApplicationLog
 from salesdomain.projections.pipeline import Pipeline
 from salesdomain.projections.read_models import ReadModels, default_projections
+from salesdomain.projections.runner import changed_rows
 from salesdomain.projections.runner.checkpoints import (
     kept_tables,
     projection_checkpoints,
@@ -112,14 +113,19 @@ def test_from_a_checkpoint_the_views_equal_the_full_replay_at_every_moment(app, 
         assert min(counted.starts, default=started.position) == started.position  # at the cut
 
 
-def test_a_position_cut_starts_from_the_checkpoint_at_or_before_it(app, sparse):
-    for position in (1, 5, sparse.log.head() - 1):
+def cuts_equal_the_replay(app, views: ReadModels, positions: list[int]) -> None:
+    """The views as of each position, started from a checkpoint, equal the replay's."""
+    for position in positions:
         with (
             views_as_of(app, position=position) as replayed,
-            views_as_of(sparse, position=position) as started,
+            views_as_of(views, position=position) as started,
         ):
             assert started.position == replayed.position == position
             assert every_row(started) == every_row(replayed)
+
+
+def test_a_position_cut_starts_from_the_checkpoint_at_or_before_it(app, sparse):
+    cuts_equal_the_replay(app, sparse, [1, 5, sparse.log.head() - 1])
 
 
 def test_a_checkpoint_stores_only_the_state_rows_written_since_the_one_before(app, kept):
@@ -154,6 +160,54 @@ def test_a_generations_checkpoint_tables_are_described_once(sparse):
     runners = sparse.runners.values()
     generation = sum(len(r.tables()) + len(kept_tables(r, r.active_generation())) for r in runners)
     assert grown <= generation
+
+
+def _lookup_index(views: ReadModels, generation: int) -> tuple[str, set[str]]:
+    """The name of the index finding a pipeline row's newest checkpoint, and the
+    indexes its checkpoint table has."""
+    table = kept_tables(views.runner("pipeline"), generation)["opportunities"]
+    present = {str(index["name"]) for index in inspect(views.engine).get_indexes(table.name)}
+    return f"{table.name}_rows", present
+
+
+def indexed_while_built(views: ReadModels, monkeypatch: Any) -> dict[str, bool]:
+    """Filled in by the next rebuild: whether the pipeline's new generation had its
+    checkpoints' lookup index before it was complete."""
+    pipeline = views.runner("pipeline")
+    seen: dict[str, bool] = {}
+    finish = type(pipeline).finish_rebuild
+
+    def finishing(runner: Any, old: int, new: int) -> int:
+        if runner is pipeline:
+            name, present = _lookup_index(views, new)
+            seen["building"] = name in present
+        return finish(runner, old, new)
+
+    monkeypatch.setattr(type(pipeline), "finish_rebuild", finishing)
+    return seen
+
+
+def test_a_rebuild_indexes_its_checkpoints_once_the_generation_is_complete(sparse, monkeypatch):
+    """ADR 79: while a generation is built its checkpoint rows are only added at the end
+    of their tables; the index finding a row's newest version comes with the others."""
+    pipeline = sparse.runner("pipeline")
+    name, present = _lookup_index(sparse, pipeline.active_generation())
+    assert name in present, "a follower's checkpoints are indexed from the first"
+    seen = indexed_while_built(sparse, monkeypatch)
+    sparse.rebuild(page_size=3)
+    name, present = _lookup_index(sparse, pipeline.active_generation())
+    assert seen == {"building": False}
+    assert name in present
+
+
+def test_a_rebuild_that_could_not_note_its_rows_keeps_exact_checkpoints(app, sparse, monkeypatch):
+    """Without the keys its batches wrote, a checkpoint compares every row with its
+    newest version: by the lookup index, made for it while the generation is built."""
+    monkeypatch.setattr(changed_rows, "MOST_KEYS", 0)
+    seen = indexed_while_built(sparse, monkeypatch)
+    sparse.rebuild(page_size=3)
+    assert seen == {"building": True}
+    cuts_equal_the_replay(app, sparse, [5, 10, sparse.log.head() - 1])
 
 
 def test_before_the_first_checkpoint_the_log_is_replayed_from_the_start(app, views, counted):

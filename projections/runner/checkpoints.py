@@ -29,13 +29,15 @@ from typing import TYPE_CHECKING, Any
 
 from salesdomain.projections.runner.changed_rows import ChangedRows, Key, key_names
 from salesdomain.projections.runner.state import STATE, _now, projection_state, state_row
-from salesdomain.projections.schema import create_tables
+from salesdomain.projections.schema import create_indexes, create_tables
 from salesdomain.projections.types import UtcDateTime
 from sqlalchemy import (
     Column,
     ColumnElement,
+    Index,
     Integer,
     MetaData,
+    PrimaryKeyConstraint,
     ScalarSelect,
     Select,
     String,
@@ -74,7 +76,13 @@ def appended(table: Table) -> bool:
 def kept_tables(runner: _Generations, generation: int) -> dict[str, Table]:
     """The tables holding the changed rows of the generation's state tables, described
     once per generation (a description made at every checkpoint stayed alive in the
-    statement caches: thousands of objects a page for the collector to look at)."""
+    statement caches: thousands of objects a page for the collector to look at).
+
+    Their primary key leads with the checkpoint, so a checkpoint's rows are added at
+    the end of the table; the index that finds a row's newest version (by the row's
+    key, then the checkpoint) is made when the generation is complete, as its other
+    lookup indexes are (ADR 79): kept up while the rows were added, it took most of
+    a rebuild's checkpoint time, each row going to a page of its own."""
     if generation in runner.kept:
         return runner.kept[generation]
     metadata = MetaData()
@@ -82,12 +90,15 @@ def kept_tables(runner: _Generations, generation: int) -> dict[str, Table]:
     for logical, table in runner.tables(generation).items():
         if appended(table):
             continue
-        columns = [Column(c.name, c.type, primary_key=c.primary_key) for c in table.columns]
+        name = f"{runner.projection.name}_g{generation}_ck_{logical}"
+        key = [c.name for c in table.primary_key.columns]
         kept[logical] = Table(
-            f"{runner.projection.name}_g{generation}_ck_{logical}",
+            name,
             metadata,
-            *columns,
-            Column("checkpoint", Integer, primary_key=True),
+            *(Column(c.name, c.type) for c in table.columns),
+            Column("checkpoint", Integer),
+            PrimaryKeyConstraint("checkpoint", *key),
+            Index(f"{name}_rows", *key, "checkpoint"),
         )
     runner.kept[generation] = kept  # only once complete: a failure is not remembered
     return kept
@@ -109,11 +120,11 @@ def take_checkpoint(
                 projection_state.c.position == position,
             )
             .values(position=position)
-            .returning(projection_state.c.version)
+            .returning(projection_state.c.version, projection_state.c.status)
         ).first()
         if held is None or _exists(conn, name, generation, position):
             return False
-        create_tables(conn, kept.values())
+        create_tables(conn, kept.values(), lookup_indexes=held.status != "building")
         live = runner.tables(generation)
         noted = runner.changed_rows.get(generation)
         changed = (
@@ -172,7 +183,8 @@ def _keep_changed(
     every statement a new one to compile, and PostgreSQL parse (ADR 75).  A written
     row is stored even if it ended as it was: at 100,000 events, 27 rows of 130,300,
     against a comparison with the stored version that cost more than the copy."""
-    if keys is None:
+    if keys is None:  # each row compared with its newest version: found by index
+        create_indexes(conn, [kept])
         _keep_rows(conn, live, kept, position)
         return
     if not keys:
@@ -250,6 +262,17 @@ def usable_checkpoint(
         found = found.where((c.stamp.is_(None)) | (c.stamp <= at))
     with runner.engine.connect() as conn:
         return int(conn.execute(found).scalar() or 0)
+
+
+def index_checkpoints(conn: Connection, runner: _Generations, generation: int) -> None:
+    """Make the lookup indexes of the generation's checkpoint tables, if it has any
+    (a generation built without them: ``kept_tables``)."""
+    c = projection_checkpoints.c
+    taken = conn.execute(
+        select(c.position).where(c.name == runner.projection.name, c.generation == generation)
+    ).first()
+    if taken is not None:
+        create_indexes(conn, kept_tables(runner, generation).values())
 
 
 def drop_checkpoints(conn: Connection, runner: _Generations, generation: int) -> None:

@@ -4,7 +4,7 @@ a rebuild killed half-way left behind."""
 
 from __future__ import annotations
 
-from salesdomain.projections.runner.checkpoints import drop_checkpoints
+from salesdomain.projections.runner.checkpoints import drop_checkpoints, index_checkpoints
 from salesdomain.projections.runner.following import _Following
 from salesdomain.projections.runner.lock import rebuild_lock
 from salesdomain.projections.runner.state import _now, projection_state, state_row
@@ -61,6 +61,7 @@ class _Rebuild(_Following):
         the new generation serves, and says where it stopped)."""
         with self.engine.begin() as conn:
             create_indexes(conn, self.tables(new).values())
+            index_checkpoints(conn, self, new)
             if conn.dialect.name == "postgresql":  # its planner needs the new tables'
                 # statistics at once, not when autovacuum comes by (ADR 41)
                 quote = conn.dialect.identifier_preparer.quote
