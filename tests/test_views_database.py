@@ -19,6 +19,7 @@ from uuid import uuid4
 import pytest
 from freezegun import freeze_time
 from salesdomain.adapters.bootstrap import VIEWS_URL_VARIABLE, System, build_system
+from salesdomain.adapters.key_store.sql import sql_engine
 from salesdomain.adapters.store import BadDatabaseUrl, parse_database_url
 from salesdomain.adapters.views import view_engine
 from salesdomain.adapters.web.tokens import TokenStore
@@ -186,3 +187,22 @@ def test_a_views_file_not_in_wal_mode_keeps_sqlites_full_sync(tmp_path: Path) ->
     engine = view_engine(parse_database_url(f"sqlite:///{path}"))
     assert _sync(engine) == 2
     engine.dispose()
+
+
+def _secure_delete(engine: Engine) -> int:
+    """SQLite's ``secure_delete`` on a connection of the engine: 0 off, 1 on, 2 fast."""
+    with engine.connect() as conn:
+        return int(conn.exec_driver_sql("PRAGMA secure_delete").scalar_one())
+
+
+def test_a_page_the_views_free_on_sqlite_is_not_written_again_as_zeros(tmp_path: Path) -> None:
+    """ADR 80: the views hold no personal data (ADR 33), so what they delete is zeroed
+    only where SQLite writes the page anyway (FAST), not page by page on disk as SQLite
+    builds with secure delete on do; the key store's connections overwrite it all."""
+    config = parse_database_url(f"sqlite:///{tmp_path}/sales.db")
+    views, keys = view_engine(config), sql_engine(config)
+    try:
+        assert (_secure_delete(views), _secure_delete(keys)) == (2, 1)
+    finally:
+        views.dispose()
+        keys.dispose()

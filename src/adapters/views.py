@@ -31,17 +31,22 @@ def view_engine(config: StoreConfig) -> Engine:
     """The views' engine on ``config``'s database: ``store_engine``'s, except that its
     commits do not wait for the disk (ADR 76): on PostgreSQL ``synchronous_commit=off``,
     on a SQLite file in WAL mode ``synchronous=NORMAL`` (in another journal mode, where
-    that could corrupt the file on a power cut, it keeps SQLite's default)."""
+    that could corrupt the file on a power cut, it keeps SQLite's default); and on
+    SQLite, a page the views free is not overwritten on disk (ADR 80)."""
     engine = store_engine(config, _VIEW_SETTINGS)
     if config.kind == "sqlite":
-        event.listen(engine, "connect", _sync_at_checkpoints)
+        event.listen(engine, "connect", _sqlite_view_settings)
     return engine
 
 
-def _sync_at_checkpoints(dbapi_connection: Any, _record: Any) -> None:
-    """SQLite: in WAL mode, sync the log at its checkpoints, not at every commit."""
+def _sqlite_view_settings(dbapi_connection: Any, _record: Any) -> None:
+    """SQLite: in WAL mode, sync the log at its checkpoints, not at every commit (ADR
+    76); overwrite deleted content with zeros only where that writes nothing more
+    (``secure_delete=FAST``, ADR 80: the views hold no personal data, ADR 33, and
+    SQLite builds that turn secure delete on write every page a rebuild frees)."""
     cursor = dbapi_connection.cursor()
     try:
+        cursor.execute("PRAGMA secure_delete = FAST")
         (mode,) = cursor.execute("PRAGMA journal_mode").fetchone()
         if str(mode).lower() == "wal":
             cursor.execute("PRAGMA synchronous = NORMAL")
